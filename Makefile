@@ -1,0 +1,53 @@
+# A thin wrapper around CMake. `make` builds, `make test` builds and tests twice
+# (normally and under ASan+UBSan), `make run` shows hark at work on demo articles.
+BUILD      ?= build
+BUILD_SAN  ?= build-san
+BUILD_FUZZ ?= build-fuzz
+PREFIX     ?= /usr/local
+WERROR     ?= 0
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS = -DHARK_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
+
+.PHONY: all deps build test test-fast run bench fuzz install clean format
+
+all: build
+
+deps:
+	@contrib/install-deps --check || contrib/install-deps
+
+$(BUILD)/Makefile: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DHARK_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure
+
+run: build
+	@tests/demo/run.sh $(BUILD)/hark
+
+bench: build
+	tests/bench/run.sh $(BUILD)
+
+fuzz: deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARK_FUZZ=ON >/dev/null
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	@echo "fuzzers in $(BUILD_FUZZ)/: run e.g. $(BUILD_FUZZ)/fuzz_query tests/fuzz/corpus/query"
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+format:
+	clang-format -i daemon/*.c daemon/*.h daemon/core/*.c daemon/core/*.h tests/*/*.c
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -1,0 +1,44 @@
+/*
+ * match.h: run a compiled ruleset over one document and report its hits with
+ * every matched atom and its place.
+ */
+#ifndef HARK_MATCH_H
+#define HARK_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "ruleset.h"
+
+struct match_span {
+	const char *atom;    /* the atom as written (owned by the ruleset) */
+	uint8_t field;       /* enum field */
+	uint32_t start, end; /* byte offsets in that field's text */
+};
+
+struct hit {
+	const struct rule *rule;
+	const struct match_span *spans; /* sorted by field, then start; owned by the matcher */
+	size_t nspans;
+};
+
+/* Per-thread scratch for matching: one per thread, reused across documents. */
+struct matcher;
+
+struct matcher *matcher_new(const struct ruleset *rs);
+void matcher_free(struct matcher *m);
+
+/* Called once per hit, in rule order; return non-zero to stop. */
+typedef int (*hit_fn)(const struct hit *h, void *arg);
+
+/*
+ * Match doc. Calls fn for each rule the document hits. Returns the number of
+ * hits, or -1 when out of memory. Bounded: each regex runs with match and
+ * depth limits, and a rule reports at most MATCH_MAX_SPANS spans.
+ */
+int matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg);
+
+#define MATCH_MAX_SPANS 64
+
+#endif

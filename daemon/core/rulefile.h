@@ -1,0 +1,49 @@
+/*
+ * rulefile.h: the INI-style rule files of RULES.md §1. Parses a file's bytes
+ * into rule definitions; the queries are kept as text with their source maps
+ * for query_parse().
+ */
+#ifndef HARK_RULEFILE_H
+#define HARK_RULEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+struct rule_def {
+	char *id;      /* owned; [a-z0-9][a-z0-9_.-]* */
+	char *name;    /* owned; defaults to a copy of id */
+	char *query;   /* owned; the joined query text (value and continuation lines) */
+	size_t query_len;
+	struct srcmap qmap; /* places of query; points into rulefile.text */
+	char **langs;       /* owned, ISO 639-1 codes */
+	size_t nlangs;
+	char **notify; /* owned; {"none"} when notify = none */
+	size_t nnotify;
+	char **tags; /* owned */
+	size_t ntags;
+	bool enabled;
+	unsigned line; /* line of the [rule ...] header */
+};
+
+struct rulefile {
+	char *path; /* owned */
+	char *text; /* owned copy of the bytes, NUL-terminated; srcmaps point here */
+	size_t len;
+	struct rule_def *rules; /* owned */
+	size_t nrules;
+};
+
+/*
+ * Parse a rule file. Copies text. Every problem goes to d with file:line:col
+ * (unknown key, missing query, bad id, bad lang code, bad enabled value, text
+ * outside a section, invalid UTF-8...). Rules with errors are left out. Returns
+ * 0 when no error was found, -1 otherwise (rf is usable either way and must be
+ * freed with rulefile_free). Duplicate ids across files are the caller's check.
+ */
+int rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
+		   struct diags *d);
+void rulefile_free(struct rulefile *rf);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * ruleset.h: every rule compiled into one immutable structure whose
+ * per-document matching cost does not grow with the number of rules.
+ * Built once, then shared read-only (a reload builds a new one beside it).
+ */
+#ifndef HARK_RULESET_H
+#define HARK_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "query.h"
+
+struct rule {
+	char *id, *name; /* owned */
+	char **tags;     /* owned */
+	size_t ntags;
+	char **notify; /* owned */
+	size_t nnotify;
+	char **langs; /* owned */
+	size_t nlangs;
+	char *file; /* owned; where it was defined */
+	unsigned line;
+};
+
+struct ruleset;
+
+struct ruleset *ruleset_new(void);
+void ruleset_free(struct ruleset *rs);
+
+/*
+ * Parse the rule file text (path names it in diagnostics and anchors @file
+ * lists) and compile its enabled rules into rs. Diagnostics go to d. Returns
+ * 0 when the file had no error; -1 otherwise (its good rules are still added).
+ */
+int ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
+		     const struct query_opts *o, struct diags *d);
+
+/* Build the indexes after the last file. Returns 0, -1 on ENOMEM. */
+int ruleset_finish(struct ruleset *rs, struct diags *d);
+
+size_t ruleset_nrules(const struct ruleset *rs);
+size_t ruleset_natoms(const struct ruleset *rs);
+const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
+size_t ruleset_memory(const struct ruleset *rs);
+
+#endif

@@ -1,0 +1,38 @@
+/* utf8.h: UTF-8 decoding, encoding and cleaning. Pure, no allocation unless stated. */
+#ifndef HARK_UTF8_H
+#define HARK_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UTF8_REPLACEMENT 0xFFFDu
+
+/*
+ * Decode the code point at s[0..len). Returns the bytes consumed (1..4, 0 only
+ * when len is 0). An invalid or truncated sequence, an overlong form, a
+ * surrogate or a value above U+10FFFF yields U+FFFD and consumes one byte, so
+ * decoding always advances.
+ */
+size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* Encode cp into out (4 bytes); returns the length. Invalid cp encodes U+FFFD. */
+size_t utf8_encode(uint32_t cp, char out[4]);
+
+/* Number of code points in s[0..len), counting each invalid byte as one. */
+size_t utf8_count(const char *s, size_t len);
+
+/* 1 when s[0..len) is valid UTF-8, else 0. */
+int utf8_valid(const char *s, size_t len);
+
+/*
+ * Clean text for matching: invalid sequences become U+FFFD, then the result is
+ * put in Unicode NFC (skipped when the text cannot change under NFC). Returns
+ * a NUL-terminated string the caller owns (free()), its length in *outlen;
+ * NULL on allocation failure.
+ */
+char *utf8_clean(const char *s, size_t len, size_t *outlen);
+
+/* Largest n <= len such that s[0..n) ends on a character boundary. */
+size_t utf8_floor(const char *s, size_t len);
+
+#endif
