@@ -1,2 +1,134 @@
-#include <stdio.h>
-int main(void) { puts("hark: under construction"); return 2; }
+/*
+ * hark.c: the command-line tool. A sorted table of subcommands, as git and
+ * tmux have; each command lives in its own cmd_*.c.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hark.h"
+#include "token.h"
+
+const char *hark_config;
+
+static const struct hark_cmd cmds[] = {
+	{"check", cmd_check, "check [RULES...]",
+	 "load and compile rules, print diagnostics and a summary",
+	 "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
+	{"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
+	{"match", cmd_match,
+	 "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
+	 "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
+	 "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
+	 "                     (default: the rules of the configuration)\n"
+	 "  --json             one hit object per line (see hark(1))\n"
+	 "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
+	 "  --color=WHEN       mark matches in colour: never, always or auto (a terminal)\n"
+	 "  FILE               an article; a directory is read recursively; - is stdin\n"},
+};
+
+static const struct hark_cmd *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+void
+hark_usage(const char *name, FILE *f)
+{
+	const struct hark_cmd *c = cmd_find(name);
+
+	if (c == NULL)
+		return;
+	fprintf(f, "usage: hark [-c CONFIG] %s\n%s.\n", c->usage, c->summary);
+	if (c->help[0] != '\0')
+		fprintf(f, "\n%s", c->help);
+}
+
+int
+hark_wants_help(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			hark_usage(name, stdout);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+usage_all(FILE *f)
+{
+	fprintf(f, "usage: hark [-c CONFIG] COMMAND [ARGS]\n\n"
+		   "hark watches articles for names and Boolean queries in many languages.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\n'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
+		   "The rule language is described in hark.rules(5).\n");
+}
+
+int
+cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_all(stdout);
+		return 0;
+	}
+	if (cmd_find(argv[1]) == NULL) {
+		fprintf(stderr, "hark: no such command: %s\n", argv[1]);
+		return 2;
+	}
+	hark_usage(argv[1], stdout);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {"version", no_argument, NULL, 'V'},
+					     {NULL, 0, NULL, 0}};
+	const struct hark_cmd *c;
+	int ch;
+
+	/* "+": stop at the command name; its options are its own */
+	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			hark_config = optarg;
+			break;
+		case 'h':
+			usage_all(stdout);
+			return 0;
+		case 'V':
+			printf("hark %s\n", HARK_VERSION);
+			return 0;
+		default:
+			usage_all(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage_all(stderr);
+		return 2;
+	}
+	c = cmd_find(argv[optind]);
+	if (c == NULL) {
+		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n",
+			argv[optind]);
+		return 2;
+	}
+	norm_init();
+	argc -= optind;
+	argv += optind;
+	optind = 1; /* each command parses its own options */
+	return c->fn(argc, argv);
+}

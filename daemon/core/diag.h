@@ -30,6 +30,14 @@ void diags_add(struct diags *d, const char *file, unsigned line, unsigned col,
 	__attribute__((format(printf, 6, 7)));
 /* Format one diagnostic GCC-style: "file:line:col: error: msg". */
 void diag_format(const struct diag *g, char *buf, size_t size);
+/* Print every diagnostic of d with diag_format, one a line, in order. */
+void diags_print(const struct diags *d, FILE *fp);
+/*
+ * The 1-based character column of byte offset off in line (an invalid UTF-8
+ * byte counts as one character). line needs no terminator: only
+ * line[0..off) is read.
+ */
+unsigned diag_col(const char *line, size_t off);
 
 /*
  * A source map: the query text of a rule is the value of its `query` key

@@ -1,0 +1,35 @@
+/* cmd_check.c: hark check [RULES...]: diagnostics and a one-line summary. */
+#include <stdlib.h>
+
+#include "hark.h"
+
+int
+cmd_check(int argc, char **argv)
+{
+	struct diags d;
+	struct ruleset *rs;
+	char **paths = argv + 1;
+	size_t n = (size_t)argc - 1;
+	char **conf = NULL;
+	int rc;
+
+	if (hark_wants_help(argc, argv, "check"))
+		return 0;
+	diags_init(&d);
+	if (n == 0 && conf_rule_paths(&conf, &n, &d) == 0)
+		paths = conf;
+	rs = d.nerrors ? NULL : rules_load(paths, n, &d);
+	diags_print(&d, stderr);
+	if (rs != NULL) {
+		printf("%zu rules, %zu atoms, ok\n", ruleset_nrules(rs), ruleset_natoms(rs));
+		rc = 0;
+	} else {
+		rc = 2;
+	}
+	ruleset_free(rs);
+	for (size_t i = 0; conf != NULL && i < n; i++)
+		free(conf[i]);
+	free(conf);
+	diags_free(&d);
+	return rc;
+}

@@ -1,0 +1,261 @@
+/*
+ * cmd_match.c: hark match: articles in, hits out, like grep: "FILE: RULE:
+ * snippet" or one JSON hit object per line; exit 0 hit, 1 none, 2 error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hark.h"
+#include "hit.h"
+#include "match.h"
+
+#define ARTICLE_MAX (256u << 20)
+
+#define COLOR_FILE "\033[35m"
+#define COLOR_SEP "\033[36m"
+#define COLOR_RULE "\033[1m"
+#define COLOR_MATCH "\033[01;31m"
+#define COLOR_OFF "\033[m"
+
+struct match_run {
+	struct matcher *m;
+	int json;
+	int color;
+	const char *lang;
+	char now[32];
+	long hits;
+	int errors;
+	const struct document *doc;
+	const char *name;
+};
+
+static int
+print_hit(const struct hit *h, void *arg)
+{
+	struct match_run *mr = arg;
+	char *snip;
+
+	mr->hits++;
+	if (mr->json) {
+		json_t *o = hit_to_json(mr->doc, h, mr->now);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+		if (s != NULL)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+		return 0;
+	}
+	snip = mr->color ? hit_snippet(mr->doc, h, COLOR_MATCH, COLOR_OFF)
+			 : hit_snippet(mr->doc, h, "«", "»");
+	if (mr->color)
+		printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE "%s" COLOR_OFF COLOR_SEP
+				  ":" COLOR_OFF " %s\n",
+		       mr->name, h->rule->id, snip ? snip : "");
+	else
+		printf("%s: %s: %s\n", mr->name, h->rule->id, snip ? snip : "");
+	free(snip);
+	return 0;
+}
+
+static void
+match_file(struct match_run *mr, const char *path)
+{
+	const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
+	struct document doc;
+	const char *err;
+	char *buf;
+	size_t len;
+
+	if (file_read(path, ARTICLE_MAX, &buf, &len) < 0) {
+		fprintf(stderr, "hark: %s: %s\n", name,
+			errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		mr->errors++;
+		return;
+	}
+	if (doc_from_text(&doc, buf, len, name, "drop", mr->lang, &err) < 0) {
+		fprintf(stderr, "hark: %s: %s\n", name, err);
+		free(buf);
+		mr->errors++;
+		return;
+	}
+	free(buf);
+	mr->doc = &doc;
+	mr->name = name;
+	if (matcher_run(mr->m, &doc, print_hit, mr) < 0) {
+		fprintf(stderr, "hark: %s: out of memory while matching\n", name);
+		mr->errors++;
+	}
+	fflush(stdout);
+	doc_free(&doc);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory, recursively, in name order; links inside it are not followed. */
+static void
+match_dir(struct match_run *mr, const char *dir, int depth)
+{
+	DIR *dp;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (depth > 64 || (dp = opendir(dir)) == NULL) {
+		fprintf(stderr, "hark: %s: %s\n", dir, depth > 64 ? "too deep" : strerror(errno));
+		mr->errors++;
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*names));
+
+			if (nn == NULL)
+				break;
+			names = nn;
+		}
+		if (asprintf(&names[n], "%s/%s", dir, de->d_name) < 0)
+			break;
+		n++;
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (lstat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
+			match_dir(mr, names[i], depth + 1);
+		else if (lstat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+			match_file(mr, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int
+color_parse(const char *when, int *color)
+{
+	if (when == NULL || strcmp(when, "always") == 0 || strcmp(when, "yes") == 0)
+		*color = 1;
+	else if (strcmp(when, "never") == 0 || strcmp(when, "no") == 0)
+		*color = 0;
+	else if (strcmp(when, "auto") == 0)
+		*color = isatty(1) && getenv("NO_COLOR") == NULL;
+	else
+		return -1;
+	return 0;
+}
+
+int
+cmd_match(int argc, char **argv)
+{
+	static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"lang", required_argument, NULL, 'l'},
+					     {"color", optional_argument, NULL, 'C'},
+					     {"colour", optional_argument, NULL, 'C'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct match_run mr = {0};
+	struct diags d;
+	struct ruleset *rs;
+	char **rules = NULL, **conf = NULL;
+	size_t nrules = 0, nconf = 0;
+	int ch, rc;
+	time_t now = time(NULL);
+
+	mr.color = isatty(1) && getenv("NO_COLOR") == NULL;
+	rules = calloc((size_t)argc, sizeof(*rules));
+	if (rules == NULL)
+		return 2;
+	while ((ch = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			rules[nrules++] = optarg;
+			break;
+		case 'j':
+			mr.json = 1;
+			break;
+		case 'l':
+			if (strlen(optarg) != 2 || optarg[0] < 'a' || optarg[0] > 'z' ||
+			    optarg[1] < 'a' || optarg[1] > 'z') {
+				fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n",
+					optarg);
+				free(rules);
+				return 2;
+			}
+			mr.lang = optarg;
+			break;
+		case 'C':
+			if (color_parse(optarg, &mr.color) < 0) {
+				fprintf(stderr,
+					"hark: --color: '%s' is not never, always or auto\n",
+					optarg);
+				free(rules);
+				return 2;
+			}
+			break;
+		case 'h':
+			hark_usage("match", stdout);
+			free(rules);
+			return 0;
+		default:
+			hark_usage("match", stderr);
+			free(rules);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "hark: match: no article given (use - for standard input)\n");
+		hark_usage("match", stderr);
+		free(rules);
+		return 2;
+	}
+	diags_init(&d);
+	if (nrules == 0 && conf_rule_paths(&conf, &nconf, &d) < 0)
+		rs = NULL;
+	else
+		rs = rules_load(nrules ? rules : conf, nrules ? nrules : nconf, &d);
+	diags_print(&d, stderr);
+	diags_free(&d);
+	if (rs == NULL) {
+		rc = 2;
+		goto out;
+	}
+	mr.m = matcher_new(rs);
+	if (mr.m == NULL) {
+		fprintf(stderr, "hark: out of memory\n");
+		rc = 2;
+		goto out;
+	}
+	strftime(mr.now, sizeof(mr.now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+			match_dir(&mr, argv[i], 0);
+		else
+			match_file(&mr, argv[i]);
+	}
+	rc = mr.errors ? 2 : mr.hits ? 0 : 1;
+out:
+	matcher_free(mr.m);
+	ruleset_free(rs);
+	for (size_t i = 0; i < nconf; i++)
+		free(conf[i]);
+	free(conf);
+	free(rules);
+	return rc;
+}

@@ -1,0 +1,761 @@
+/*
+ * match.c: run a compiled ruleset over a document.
+ *
+ * 1. Each field is tokenized once; each token's keys (exact term, prefixes,
+ *    fuzzy terms, and the same for its Arabic proclitic readings) are found
+ *    with a few hash lookups, whatever the number of rules.
+ * 2. The trie is walked from every token that has keys; each atom reached
+ *    records an occurrence, and the first occurrence of an atom makes its
+ *    rules candidates.
+ * 3. Only candidates (and the few rules that need no token, like a bare
+ *    regex) are evaluated; regexes run only when evaluation reaches them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "ruleset_int.h"
+#include "token.h"
+
+#define NONE UINT32_MAX
+#define MAX_OCC_PER_ATOM 1024 /* occurrences kept per atom and document */
+#define MAX_PHRASE_WALK 512   /* longest phrase followed through the trie */
+#define RE_MATCH_LIMIT 200000
+#define RE_DEPTH_LIMIT 2000
+#define RE_HEAP_LIMIT 20000 /* KiB */
+#define RE_MAX_MATCHES 100  /* matches of one regex reported per field */
+
+struct occ {
+	uint32_t next; /* previous occurrence of the same node, or NONE */
+	uint32_t first, last; /* token indexes */
+	uint8_t field;
+};
+
+/* A place in a field: token range for token atoms, bytes for regexes. */
+struct place {
+	uint8_t field;
+	uint8_t bytes; /* 1: first/last are byte offsets (regex) */
+	uint32_t first, last;
+};
+
+struct placev {
+	struct place *v;
+	size_t n, cap;
+};
+
+struct matcher {
+	const struct ruleset *rs;
+	const struct document *doc;
+	uint32_t gen;
+
+	struct toklist tl[F_MAX];
+	uint32_t *kstart[F_MAX]; /* token i's keys: keys[f][kstart[f][i] .. kstart[f][i+1]) */
+	size_t kcap[F_MAX];
+	uint32_t *keys[F_MAX];
+	size_t nkeys[F_MAX], capkeys[F_MAX];
+	char *scratch; /* for token_readings */
+	size_t capscratch;
+
+	uint32_t *node_gen, *node_head, *node_count; /* per trie node */
+	struct occ *occ;
+	size_t nocc, capocc;
+
+	uint32_t *rule_gen; /* per rule: candidate in this document */
+	uint32_t *cand;
+	size_t ncand, capcand;
+
+	uint32_t *re_gen; /* per regex: result cached for this document */
+	uint8_t *re_val;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+
+	struct placev pa, pb; /* NEAR operands */
+	struct match_span *spans;
+	size_t nspans, capspans;
+	int oom;
+};
+
+static int
+grow(void *v, size_t *cap, size_t need, size_t sz)
+{
+	void *nv;
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	nv = realloc(*(void **)v, nc * sz);
+	if (nv == NULL)
+		return -1;
+	*(void **)v = nv;
+	*cap = nc;
+	return 0;
+}
+
+struct matcher *
+matcher_new(const struct ruleset *rs)
+{
+	struct matcher *m = calloc(1, sizeof(*m));
+	size_t nn = rs->nnodes ? rs->nnodes : 1;
+
+	if (m == NULL)
+		return NULL;
+	m->rs = rs;
+	for (int f = 0; f < F_MAX; f++)
+		toklist_init(&m->tl[f]);
+	m->node_gen = calloc(nn, 4);
+	m->node_head = calloc(nn, 4);
+	m->node_count = calloc(nn, 4);
+	m->rule_gen = calloc(rs->nrules ? rs->nrules : 1, 4);
+	m->re_gen = calloc(rs->nregex ? rs->nregex : 1, 4);
+	m->re_val = calloc(rs->nregex ? rs->nregex : 1, 1);
+	m->md = pcre2_match_data_create(32, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	if (!m->node_gen || !m->node_head || !m->node_count || !m->rule_gen || !m->re_gen ||
+	    !m->re_val || !m->md || !m->mctx) {
+		matcher_free(m);
+		return NULL;
+	}
+	pcre2_set_match_limit(m->mctx, RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, RE_DEPTH_LIMIT);
+	pcre2_set_heap_limit(m->mctx, RE_HEAP_LIMIT);
+	return m;
+}
+
+void
+matcher_free(struct matcher *m)
+{
+	if (m == NULL)
+		return;
+	for (int f = 0; f < F_MAX; f++) {
+		toklist_free(&m->tl[f]);
+		free(m->kstart[f]);
+		free(m->keys[f]);
+	}
+	free(m->scratch);
+	free(m->node_gen);
+	free(m->node_head);
+	free(m->node_count);
+	free(m->occ);
+	free(m->rule_gen);
+	free(m->cand);
+	free(m->re_gen);
+	free(m->re_val);
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	free(m->pa.v);
+	free(m->pb.v);
+	free(m->spans);
+	free(m);
+}
+
+/* ---- step 1: the keys of each token ---- */
+
+struct keyacc {
+	struct matcher *m;
+	int f;
+	size_t first; /* keys of the current token start here */
+};
+
+static void
+key_add(struct keyacc *ka, uint32_t key)
+{
+	struct matcher *m = ka->m;
+	int f = ka->f;
+
+	for (size_t i = ka->first; i < m->nkeys[f]; i++)
+		if (m->keys[f][i] == key)
+			return;
+	if (grow(&m->keys[f], &m->capkeys[f], m->nkeys[f] + 1, 4) < 0) {
+		m->oom = 1;
+		return;
+	}
+	m->keys[f][m->nkeys[f]++] = key;
+}
+
+static void
+key_fuzzy_cb(uint32_t id, int dist, void *arg)
+{
+	(void)dist;
+	key_add(arg, KEY_MAKE(K_FUZZY, id));
+}
+
+static void
+keys_of_text(struct keyacc *ka, const char *s, size_t n)
+{
+	const struct ruleset *rs = ka->m->rs;
+	int64_t id;
+
+	if (dict_count(rs->keys[K_EXACT]) > 0 &&
+	    (id = dict_find(rs->keys[K_EXACT], s, n)) >= 0)
+		key_add(ka, KEY_MAKE(K_EXACT, id));
+	for (size_t i = 0; i < rs->npfx_lens; i++) {
+		size_t l = rs->pfx_lens[i];
+
+		if (l > n)
+			break;
+		if (l < n && ((unsigned char)s[l] & 0xC0) == 0x80)
+			continue; /* not on a character boundary */
+		if ((id = dict_find(rs->keys[K_PREFIX], s, l)) >= 0)
+			key_add(ka, KEY_MAKE(K_PREFIX, id));
+	}
+	if (fuzzy_count(rs->fuzzy) > 0)
+		fuzzy_lookup(rs->fuzzy, s, n, key_fuzzy_cb, ka);
+}
+
+static int
+keys_compute(struct matcher *m, int f)
+{
+	struct toklist *tl = &m->tl[f];
+	struct keyacc ka = {m, f, 0};
+
+	if (grow(&m->kstart[f], &m->kcap[f], tl->n + 1, 4) < 0)
+		return -1;
+	m->nkeys[f] = 0;
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct token *t = &tl->v[i];
+		const char *s = token_text(tl, t);
+
+		m->kstart[f][i] = (uint32_t)m->nkeys[f];
+		ka.first = m->nkeys[f];
+		keys_of_text(&ka, s, t->normlen);
+		if (t->script == SCRIPT_ARABIC) {
+			struct reading rd[TOKEN_MAX_READINGS];
+			int nr;
+
+			if (grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0)
+				return -1;
+			nr = token_readings(s, t->normlen, m->scratch, rd);
+			for (int r = 0; r < nr; r++)
+				keys_of_text(&ka, rd[r].s, rd[r].len);
+		}
+	}
+	m->kstart[f][tl->n] = (uint32_t)m->nkeys[f];
+	return m->oom ? -1 : 0;
+}
+
+/* ---- step 2: the trie walk ---- */
+
+static void
+occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
+{
+	const struct ruleset *rs = m->rs;
+	struct occ *o;
+
+	if (m->node_gen[node] != m->gen) {
+		m->node_gen[node] = m->gen;
+		m->node_head[node] = NONE;
+		m->node_count[node] = 0;
+		for (uint32_t u = rs->use_off[node]; u < rs->use_off[node + 1]; u++) {
+			uint32_t r = rs->use_rule[u];
+
+			if (m->rule_gen[r] == m->gen)
+				continue;
+			m->rule_gen[r] = m->gen;
+			if (grow(&m->cand, &m->capcand, m->ncand + 1, 4) < 0) {
+				m->oom = 1;
+				return;
+			}
+			m->cand[m->ncand++] = r;
+		}
+	}
+	if (m->node_count[node] >= MAX_OCC_PER_ATOM)
+		return;
+	if (grow(&m->occ, &m->capocc, m->nocc + 1, sizeof(*m->occ)) < 0) {
+		m->oom = 1;
+		return;
+	}
+	o = &m->occ[m->nocc];
+	o->next = m->node_head[node];
+	o->first = first;
+	o->last = last;
+	o->field = (uint8_t)f;
+	m->node_head[node] = (uint32_t)m->nocc++;
+	m->node_count[node]++;
+}
+
+static void
+trie_walk(struct matcher *m, int f, uint32_t node, uint32_t first, uint32_t pos)
+{
+	const struct ruleset *rs = m->rs;
+
+	if (rs->node_flags[node] & NODE_TERMINAL)
+		occ_add(m, node, f, first, pos);
+	if (!(rs->node_flags[node] & NODE_HAS_KIDS) || pos + 1 >= m->tl[f].n ||
+	    pos - first >= MAX_PHRASE_WALK)
+		return;
+	for (uint32_t k = m->kstart[f][pos + 1]; k < m->kstart[f][pos + 2]; k++) {
+		uint32_t child = ruleset_child(rs, node, m->keys[f][k]);
+
+		if (child != 0)
+			trie_walk(m, f, child, first, pos + 1);
+	}
+}
+
+static int
+field_scan(struct matcher *m, int f)
+{
+	const struct document *doc = m->doc;
+	struct toklist *tl = &m->tl[f];
+
+	if (doc->field[f] == NULL || doc->field_len[f] == 0)
+		return 0; /* no tokens: kstart[f][0] is 0 already */
+	if (token_split(doc->field[f], doc->field_len[f], tl) < 0 || keys_compute(m, f) < 0)
+		return -1;
+	for (uint32_t i = 0; i < tl->n; i++)
+		for (uint32_t k = m->kstart[f][i]; k < m->kstart[f][i + 1]; k++) {
+			uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);
+
+			if (node != 0)
+				trie_walk(m, f, node, i, i);
+		}
+	return m->oom ? -1 : 0;
+}
+
+/* ---- step 3: evaluation ---- */
+
+static inline int
+in_mask(unsigned mask, int f)
+{
+	return (mask >> f) & 1;
+}
+
+static int
+place_push(struct matcher *m, struct placev *pv, int f, int bytes, uint32_t first, uint32_t last)
+{
+	if (grow(&pv->v, &pv->cap, pv->n + 1, sizeof(*pv->v)) < 0) {
+		m->oom = 1;
+		return -1;
+	}
+	pv->v[pv->n].field = (uint8_t)f;
+	pv->v[pv->n].bytes = (uint8_t)bytes;
+	pv->v[pv->n].first = first;
+	pv->v[pv->n].last = last;
+	pv->n++;
+	return 0;
+}
+
+/* The occurrences of a trie node in this document (NONE-terminated list). */
+static uint32_t
+occ_head(const struct matcher *m, uint32_t node)
+{
+	return m->node_gen[node] == m->gen ? m->node_head[node] : NONE;
+}
+
+static int
+is_space_byte(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* {Exact}: the original text of the occurrence equals the written text. */
+static int
+exact_ok(const struct matcher *m, const struct cnode *cn, const struct occ *o)
+{
+	const struct toklist *tl = &m->tl[o->field];
+	const char *t = m->doc->field[o->field] + tl->v[o->first].start;
+	const char *te = m->doc->field[o->field] + tl->v[o->last].end;
+	const char *x = m->rs->str + cn->b;
+
+	while (*x != '\0' && t < te) {
+		if (*x == ' ') {
+			if (!is_space_byte((unsigned char)*t))
+				return 0;
+			while (t < te && is_space_byte((unsigned char)*t))
+				t++;
+			x++;
+			continue;
+		}
+		if (*x++ != *t++)
+			return 0;
+	}
+	return *x == '\0' && t == te;
+}
+
+/*
+ * "a b c"~n: for each occurrence of the first term, take the earliest
+ * occurrence of each next term after the previous one (that minimizes the
+ * total gap), and keep the sequences whose gaps add up to at most n.
+ */
+static int
+slop_find(struct matcher *m, const struct cnode *cn, struct placev *out)
+{
+	const uint32_t *terms = m->rs->kids + cn->a;
+	int found = 0;
+
+	for (uint32_t o = occ_head(m, terms[0]); o != NONE; o = m->occ[o].next) {
+		const struct occ *o0 = &m->occ[o];
+		uint32_t pos = o0->last, gaps = 0;
+		uint32_t k;
+
+		if (!in_mask(cn->fields, o0->field))
+			continue;
+		for (k = 1; k < cn->b; k++) {
+			uint32_t best = NONE, bestlast = 0;
+
+			for (uint32_t p = occ_head(m, terms[k]); p != NONE; p = m->occ[p].next) {
+				const struct occ *op = &m->occ[p];
+
+				if (op->field == o0->field && op->first > pos &&
+				    (best == NONE || op->first < best)) {
+					best = op->first;
+					bestlast = op->last;
+				}
+			}
+			if (best == NONE)
+				break;
+			gaps += best - pos - 1;
+			pos = bestlast;
+			if (gaps > (uint32_t)cn->n)
+				break;
+		}
+		if (k < cn->b || gaps > (uint32_t)cn->n)
+			continue;
+		found = 1;
+		if (out == NULL)
+			return 1;
+		if (place_push(m, out, o0->field, 0, o0->first, pos) < 0)
+			return found;
+	}
+	return found;
+}
+
+/* Every place where a NEAR operand occurs. */
+static void
+gather(struct matcher *m, uint32_t ci, struct placev *pv)
+{
+	const struct ruleset *rs = m->rs;
+	const struct cnode *cn = &rs->cn[ci];
+
+	switch (cn->type) {
+	case C_ATOM:
+	case C_EXACT:
+		for (uint32_t o = occ_head(m, cn->a); o != NONE; o = m->occ[o].next) {
+			const struct occ *oc = &m->occ[o];
+
+			if (!in_mask(cn->fields, oc->field))
+				continue;
+			if (cn->type == C_EXACT && !exact_ok(m, cn, oc))
+				continue;
+			if (place_push(m, pv, oc->field, 0, oc->first, oc->last) < 0)
+				return;
+		}
+		break;
+	case C_SLOP:
+		slop_find(m, cn, pv);
+		break;
+	case C_OR:
+		for (uint32_t k = 0; k < cn->b; k++)
+			gather(m, rs->kids[cn->a + k], pv);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+near_pair(const struct cnode *cn, const struct place *a, const struct place *b)
+{
+	if (a->field != b->field)
+		return 0;
+	if (a->last < b->first)
+		return b->first - a->last - 1 <= (uint32_t)cn->n;
+	if (!cn->ordered && b->last < a->first)
+		return a->first - b->last - 1 <= (uint32_t)cn->n;
+	return 0;
+}
+
+static int span_add(struct matcher *m, const struct cnode *cn, const struct place *p);
+
+/* NEAR/ONEAR; with collect, every occurrence taking part becomes a span. */
+static int
+near_eval(struct matcher *m, const struct cnode *cn, int collect)
+{
+	int found = 0;
+
+	m->pa.n = m->pb.n = 0;
+	gather(m, cn->a, &m->pa);
+	if (m->pa.n == 0)
+		return 0;
+	gather(m, cn->b, &m->pb);
+	for (size_t i = 0; i < m->pa.n; i++)
+		for (size_t j = 0; j < m->pb.n; j++) {
+			if (!near_pair(cn, &m->pa.v[i], &m->pb.v[j]))
+				continue;
+			found = 1;
+			if (!collect)
+				return 1;
+			span_add(m, &m->rs->cn[cn->a], &m->pa.v[i]);
+			span_add(m, &m->rs->cn[cn->b], &m->pb.v[j]);
+		}
+	return found;
+}
+
+/* Run regex leaf cn on each of its fields; collect adds up to RE_MAX_MATCHES spans each. */
+static int
+regex_run(struct matcher *m, const struct cnode *cn, int collect)
+{
+	const pcre2_code *re = m->rs->regex[cn->a];
+	int found = 0;
+
+	for (int f = 0; f < F_MAX; f++) {
+		const char *s = m->doc->field[f];
+		size_t len = m->doc->field_len[f], off = 0;
+
+		if (!in_mask(cn->fields, f) || s == NULL)
+			continue;
+		for (int n = 0; n < RE_MAX_MATCHES && off <= len; n++) {
+			int rc = pcre2_match(re, (PCRE2_SPTR)s, len, off, 0, m->md, m->mctx);
+			PCRE2_SIZE *ov;
+			struct place p;
+
+			if (rc < 0)
+				break; /* no match, or a limit hit: a bounded "no" */
+			found = 1;
+			if (!collect)
+				return 1;
+			ov = pcre2_get_ovector_pointer(m->md);
+			p.field = (uint8_t)f;
+			p.bytes = 1;
+			p.first = (uint32_t)ov[0];
+			p.last = (uint32_t)ov[1];
+			if (ov[1] > ov[0])
+				span_add(m, cn, &p);
+			off = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+			while (off < len && ((unsigned char)s[off] & 0xC0) == 0x80)
+				off++;
+		}
+	}
+	return found;
+}
+
+static int
+eval(struct matcher *m, uint32_t ci)
+{
+	const struct ruleset *rs = m->rs;
+	const struct cnode *cn = &rs->cn[ci];
+
+	switch (cn->type) {
+	case C_ATOM:
+	case C_EXACT:
+		for (uint32_t o = occ_head(m, cn->a); o != NONE; o = m->occ[o].next)
+			if (in_mask(cn->fields, m->occ[o].field) &&
+			    (cn->type == C_ATOM || exact_ok(m, cn, &m->occ[o])))
+				return 1;
+		return 0;
+	case C_SLOP:
+		return slop_find(m, cn, NULL);
+	case C_REGEX:
+		if (m->re_gen[cn->a] != m->gen) {
+			m->re_gen[cn->a] = m->gen;
+			m->re_val[cn->a] = (uint8_t)regex_run(m, cn, 0);
+		}
+		return m->re_val[cn->a];
+	case C_LANG:
+		return strcmp(m->doc->lang, rs->str + cn->b) == 0;
+	case C_AND: {
+		/* regexes last: the cheap children often decide alone */
+		for (int pass = 0; pass < 2; pass++)
+			for (uint32_t k = 0; k < cn->b; k++) {
+				uint32_t kid = rs->kids[cn->a + k];
+
+				if ((rs->cn[kid].type == C_REGEX) != pass)
+					continue;
+				if (!eval(m, kid))
+					return 0;
+			}
+		return 1;
+	}
+	case C_OR:
+		for (int pass = 0; pass < 2; pass++)
+			for (uint32_t k = 0; k < cn->b; k++) {
+				uint32_t kid = rs->kids[cn->a + k];
+
+				if ((rs->cn[kid].type == C_REGEX) != pass)
+					continue;
+				if (eval(m, kid))
+					return 1;
+			}
+		return 0;
+	case C_NOT:
+		return !eval(m, cn->a);
+	case C_NEAR:
+		return near_eval(m, cn, 0);
+	}
+	return 0;
+}
+
+/* ---- spans of a hit ---- */
+
+static int
+span_add(struct matcher *m, const struct cnode *cn, const struct place *p)
+{
+	const struct toklist *tl = &m->tl[p->field];
+	struct match_span *sp;
+
+	if (m->nspans >= MATCH_MAX_SPANS)
+		return 0;
+	if (grow(&m->spans, &m->capspans, m->nspans + 1, sizeof(*m->spans)) < 0) {
+		m->oom = 1;
+		return -1;
+	}
+	sp = &m->spans[m->nspans++];
+	sp->atom = m->rs->str + cn->atom;
+	sp->field = p->field;
+	if (p->bytes) {
+		sp->start = p->first;
+		sp->end = p->last;
+	} else {
+		sp->start = tl->v[p->first].start;
+		sp->end = tl->v[p->last].end;
+	}
+	return 0;
+}
+
+/* Add the spans of every positive leaf that made node ci true. */
+static void
+collect(struct matcher *m, uint32_t ci)
+{
+	const struct ruleset *rs = m->rs;
+	const struct cnode *cn = &rs->cn[ci];
+	struct placev *pv = &m->pa;
+
+	switch (cn->type) {
+	case C_ATOM:
+	case C_EXACT:
+	case C_SLOP:
+		pv->n = 0;
+		gather(m, ci, pv);
+		for (size_t i = 0; i < pv->n; i++)
+			span_add(m, cn, &pv->v[i]);
+		break;
+	case C_REGEX:
+		regex_run(m, cn, 1);
+		break;
+	case C_AND:
+	case C_OR:
+		for (uint32_t k = 0; k < cn->b; k++) {
+			uint32_t kid = rs->kids[cn->a + k];
+
+			if (cn->type == C_AND || eval(m, kid))
+				collect(m, kid);
+		}
+		break;
+	case C_NEAR:
+		near_eval(m, cn, 1);
+		break;
+	default: /* C_NOT, C_LANG: nothing to show */
+		break;
+	}
+}
+
+static int
+span_cmp(const void *a, const void *b)
+{
+	const struct match_span *x = a, *y = b;
+
+	if (x->field != y->field)
+		return x->field < y->field ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end > y->end ? -1 : 1; /* longer first */
+	return strcmp(x->atom, y->atom);
+}
+
+static void
+spans_tidy(struct matcher *m)
+{
+	size_t n = 0;
+
+	qsort(m->spans, m->nspans, sizeof(*m->spans), span_cmp);
+	for (size_t i = 0; i < m->nspans; i++) {
+		if (n > 0 && m->spans[n - 1].field == m->spans[i].field &&
+		    m->spans[n - 1].start == m->spans[i].start &&
+		    m->spans[n - 1].end == m->spans[i].end)
+			continue;
+		m->spans[n++] = m->spans[i];
+	}
+	m->nspans = n;
+}
+
+static int
+rule_lang_ok(const struct rule *r, const char *lang)
+{
+	if (r->nlangs == 0)
+		return 1;
+	for (size_t i = 0; i < r->nlangs; i++)
+		if (strcmp(r->langs[i], lang) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
+{
+	const struct ruleset *rs = m->rs;
+	int hits = 0;
+
+	if (!rs->finished)
+		return -1;
+	m->doc = doc;
+	m->oom = 0;
+	m->nocc = 0;
+	m->ncand = 0;
+	if (++m->gen == 0) {
+		/* the stamps wrapped: forget them all once */
+		memset(m->node_gen, 0, rs->nnodes * 4);
+		memset(m->rule_gen, 0, rs->nrules * 4);
+		memset(m->re_gen, 0, rs->nregex * 4);
+		m->gen = 1;
+	}
+	for (int f = 0; f < F_MAX; f++) {
+		toklist_clear(&m->tl[f]);
+		m->nkeys[f] = 0;
+		if (grow(&m->kstart[f], &m->kcap[f], 1, 4) < 0)
+			return -1;
+		m->kstart[f][0] = 0;
+		if (in_mask(rs->fields_used | FM_DEFAULT, f) && field_scan(m, f) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < rs->nalways; i++) {
+		uint32_t r = rs->always[i];
+
+		if (m->rule_gen[r] == m->gen)
+			continue;
+		m->rule_gen[r] = m->gen;
+		if (grow(&m->cand, &m->capcand, m->ncand + 1, 4) < 0)
+			return -1;
+		m->cand[m->ncand++] = r;
+	}
+	qsort(m->cand, m->ncand, sizeof(*m->cand), u32_cmp);
+	for (size_t i = 0; i < m->ncand; i++) {
+		const struct rule *r = &rs->rules[m->cand[i]];
+		struct hit h;
+
+		if (!rule_lang_ok(r, doc->lang) || !eval(m, rs->rule_root[m->cand[i]]))
+			continue;
+		m->nspans = 0;
+		collect(m, rs->rule_root[m->cand[i]]);
+		if (m->oom)
+			return -1;
+		spans_tidy(m);
+		h.rule = r;
+		h.spans = m->spans;
+		h.nspans = m->nspans;
+		hits++;
+		if (fn != NULL && fn(&h, arg) != 0)
+			break;
+	}
+	return m->oom ? -1 : hits;
+}

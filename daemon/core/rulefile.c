@@ -1,0 +1,733 @@
+/*
+ * rulefile.c: the INI-style rule files of RULES.md §1 (see rulefile.h).
+ *
+ * One pass over the lines. A key's value is kept as written (its first line
+ * and the indented lines that continue it, joined with '\n', with a source
+ * map segment per line) until the continuation ends; then it is checked, so
+ * that diagnostics come out in the order of the file. A rule is committed at
+ * the next section header or at the end of the file, unless it had an error.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rulefile.h"
+
+enum rkey { K_QUERY, K_NAME, K_LANG, K_NOTIFY, K_TAGS, K_ENABLED, K_MAX };
+
+static const char *const rkey_names[K_MAX] = {"query", "name",	  "lang",
+					      "notify", "tags", "enabled"};
+
+/* What indented lines continue: a key's value, nothing, or a value being dropped. */
+#define CONT_NONE (-1)
+#define CONT_DROP (-2)
+
+/* A value as written: its key's line and the continuation lines, joined with '\n'. */
+struct rvalue {
+	bool set;
+	unsigned line;	   /* of the key */
+	char *text;	   /* owned, NUL-terminated */
+	size_t len, cap;
+	struct srcmap map; /* places of text; points into rulefile.text */
+};
+
+/* A list value (lang, notify, tags) split into owned words. */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+/* The [rule ID] section being read, from its header to the next one. */
+struct rpend {
+	char *id;	    /* owned; "" when the header had none */
+	unsigned line, col; /* of the header's '[' */
+	bool bad;	    /* an error was found: the rule is left out */
+	bool enabled;
+	struct rvalue v[K_MAX];
+	struct strv langs, notify, tags;
+};
+
+/* Ids of this file, for duplicates: open addressing over slices of rf->text. */
+struct idslot {
+	const char *id; /* into rf->text; NULL = empty slot */
+	size_t len;
+	unsigned line;
+};
+
+struct idset {
+	struct idslot *slots; /* owned */
+	size_t cap, n;
+};
+
+enum rsect { SECT_NONE, SECT_RULE, SECT_SKIP };
+
+struct rparse {
+	struct rulefile *rf;
+	struct diags *d;
+	enum rsect sect;
+	struct rpend cur;
+	int cont;	   /* CONT_NONE, CONT_DROP or the enum rkey being continued */
+	bool outside_told; /* "text outside a section" is said once */
+	bool oom;
+	struct idset ids;
+	size_t cap; /* of rf->rules */
+	/* the line being read: not NUL-terminated */
+	const char *line;
+	size_t linelen;
+	unsigned lineno;
+};
+
+static bool
+rf_isblank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static char
+rf_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static size_t
+rf_skip_blank(const char *s, size_t i, size_t n)
+{
+	while (i < n && rf_isblank(s[i]))
+		i++;
+	return i;
+}
+
+static size_t
+rf_trim_end(const char *s, size_t from, size_t end)
+{
+	while (end > from && rf_isblank(s[end - 1]))
+		end--;
+	return end;
+}
+
+/* Case-insensitive ASCII comparison of s[0..n) with the NUL-terminated word. */
+static bool
+rf_eq(const char *s, size_t n, const char *word)
+{
+	size_t i;
+	for (i = 0; i < n && word[i]; i++)
+		if (rf_lower(s[i]) != word[i])
+			return false;
+	return i == n && !word[i];
+}
+
+static char *
+rf_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+/*
+ * Offset of the first NUL byte or invalid UTF-8 sequence in s[0..n), or n.
+ * *why names the problem.
+ */
+static size_t
+rf_badbyte(const char *str, size_t n, const char **why)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+		uint32_t cp, min;
+		if (c == 0) {
+			*why = "NUL byte";
+			return i;
+		}
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			k = 2, min = 0x80;
+		else if (c >= 0xE0 && c <= 0xEF)
+			k = 3, min = 0x800;
+		else if (c >= 0xF0 && c <= 0xF4)
+			k = 4, min = 0x10000;
+		else
+			break;
+		if (n - i < k)
+			break;
+		cp = c & (0x3Fu >> (k - 1));
+		size_t j;
+		for (j = 1; j < k && (s[i + j] & 0xC0) == 0x80; j++)
+			cp = (cp << 6) | (s[i + j] & 0x3Fu);
+		if (j < k || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			break;
+		i += k;
+	}
+	*why = "invalid UTF-8";
+	return i;
+}
+
+static void
+rp_nomem(struct rparse *p)
+{
+	if (!p->oom)
+		diags_add(p->d, p->rf->path, p->lineno, 0, DIAG_ERROR, "out of memory");
+	p->oom = true;
+	p->cur.bad = true;
+}
+
+/* An error at byte pos of the current line; the rule being read is left out. */
+static void __attribute__((format(printf, 3, 4)))
+rp_error(struct rparse *p, size_t pos, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	diags_add(p->d, p->rf->path, p->lineno, diag_col(p->line, pos), DIAG_ERROR, "%s", msg);
+	p->cur.bad = true;
+}
+
+static uint64_t
+rf_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+/* The slot of id, or the empty slot where it would go. */
+static struct idslot *
+idset_find(struct idset *s, const char *id, size_t len)
+{
+	size_t i = (size_t)rf_hash(id, len) & (s->cap - 1);
+	while (s->slots[i].id &&
+	       (s->slots[i].len != len || memcmp(s->slots[i].id, id, len) != 0))
+		i = (i + 1) & (s->cap - 1);
+	return &s->slots[i];
+}
+
+/* Keep the load under one half. Returns -1 on ENOMEM. */
+static int
+idset_grow(struct idset *s)
+{
+	if (s->cap && (s->n + 1) * 2 <= s->cap)
+		return 0;
+	struct idset t = {.cap = s->cap ? s->cap * 2 : 64};
+	t.slots = calloc(t.cap, sizeof *t.slots);
+	if (!t.slots)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].id)
+			*idset_find(&t, s->slots[i].id, s->slots[i].len) = s->slots[i];
+	t.n = s->n;
+	free(s->slots);
+	*s = t;
+	return 0;
+}
+
+static int
+strv_push(struct strv *sv, const char *s, size_t n)
+{
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 4;
+		char **v = realloc(sv->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		sv->v = v;
+		sv->cap = cap;
+	}
+	char *w = rf_strndup(s, n);
+	if (!w)
+		return -1;
+	sv->v[sv->n++] = w;
+	return 0;
+}
+
+static void
+strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	memset(sv, 0, sizeof *sv);
+}
+
+static void
+rpend_free(struct rpend *r)
+{
+	free(r->id);
+	for (int k = 0; k < K_MAX; k++) {
+		free(r->v[k].text);
+		srcmap_free(&r->v[k].map);
+	}
+	strv_free(&r->langs);
+	strv_free(&r->notify);
+	strv_free(&r->tags);
+	memset(r, 0, sizeof *r);
+}
+
+/* Append s[0..n) to a value; sep first when the value is not empty. */
+static int
+rvalue_append(struct rvalue *v, char sep, const char *s, size_t n)
+{
+	size_t need = v->len + 1 + n + 1;
+	if (need > v->cap) {
+		size_t cap = v->cap ? v->cap : 64;
+		while (cap < need)
+			cap *= 2;
+		char *t = realloc(v->text, cap);
+		if (!t)
+			return -1;
+		v->text = t;
+		v->cap = cap;
+	}
+	if (v->len && sep)
+		v->text[v->len++] = sep;
+	memcpy(v->text + v->len, s, n);
+	v->len += n;
+	v->text[v->len] = 0;
+	return 0;
+}
+
+/* The next item of a list value: separated by white space and commas. */
+static bool
+list_next(const char *s, size_t n, size_t *pos, size_t *start, size_t *end)
+{
+	size_t i = *pos;
+	while (i < n && (rf_isblank(s[i]) || s[i] == '\n' || s[i] == ','))
+		i++;
+	if (i == n)
+		return false;
+	*start = i;
+	while (i < n && !rf_isblank(s[i]) && s[i] != '\n' && s[i] != ',')
+		i++;
+	*end = *pos = i;
+	return true;
+}
+
+/* An error at joined offset off of a value; the rule is left out. */
+static void __attribute__((format(printf, 4, 5)))
+rv_error(struct rparse *p, const struct rvalue *v, size_t off, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	diags_at(p->d, &v->map, off, DIAG_ERROR, "%s", msg);
+	p->cur.bad = true;
+}
+
+static void
+rp_check_lang(struct rparse *p, struct rvalue *v)
+{
+	size_t pos = 0, a, b;
+	while (list_next(v->text, v->len, &pos, &a, &b)) {
+		const char *c = v->text + a;
+		bool ok = b - a == 2;
+		for (size_t i = a; ok && i < b; i++)
+			ok = (rf_lower(v->text[i]) >= 'a' && rf_lower(v->text[i]) <= 'z');
+		if (!ok) {
+			rv_error(p, v, a, "bad language code '%.*s' (use two-letter ISO 639-1 codes)",
+				 (int)(b - a), c);
+			continue;
+		}
+		char code[2] = {rf_lower(c[0]), rf_lower(c[1])};
+		if (strv_push(&p->cur.langs, code, 2) < 0)
+			rp_nomem(p);
+	}
+}
+
+static void
+rp_check_words(struct rparse *p, struct rvalue *v, struct strv *out)
+{
+	size_t pos = 0, a, b;
+	while (list_next(v->text, v->len, &pos, &a, &b))
+		if (strv_push(out, v->text + a, b - a) < 0)
+			rp_nomem(p);
+}
+
+/* notify = none, or webhook names. */
+static void
+rp_check_notify(struct rparse *p, struct rvalue *v)
+{
+	size_t pos = 0, a, b, none = SIZE_MAX;
+	while (list_next(v->text, v->len, &pos, &a, &b)) {
+		if (b - a == 4 && memcmp(v->text + a, "none", 4) == 0 && none == SIZE_MAX)
+			none = a;
+		if (strv_push(&p->cur.notify, v->text + a, b - a) < 0)
+			rp_nomem(p);
+	}
+	if (none != SIZE_MAX && p->cur.notify.n > 1)
+		rv_error(p, v, none, "'none' cannot be combined with webhook names");
+}
+
+static void
+rp_check_enabled(struct rparse *p, struct rvalue *v)
+{
+	static const char *const yes[] = {"yes", "true", "on"}, *const no[] = {"no", "false", "off"};
+	for (int i = 0; i < 3; i++) {
+		if (rf_eq(v->text, v->len, yes[i])) {
+			p->cur.enabled = true;
+			return;
+		}
+		if (rf_eq(v->text, v->len, no[i])) {
+			p->cur.enabled = false;
+			return;
+		}
+	}
+	rv_error(p, v, 0, "bad value for enabled: '%s' (use yes or no)", v->text);
+}
+
+/* The value being continued is complete: check it. */
+static void
+rp_end_value(struct rparse *p)
+{
+	int k = p->cont;
+	p->cont = CONT_NONE;
+	if (k < 0)
+		return;
+	struct rvalue *v = &p->cur.v[k];
+	if (k != K_QUERY) /* other values read their lines as one: messages stay one line */
+		for (size_t i = 0; i < v->len; i++)
+			if (v->text[i] == '\n')
+				v->text[i] = ' ';
+	switch ((enum rkey)k) {
+	case K_QUERY:
+		if (!v->len)
+			rv_error(p, v, 0, "empty query");
+		break;
+	case K_NAME:
+		break;
+	case K_LANG:
+		rp_check_lang(p, v);
+		break;
+	case K_NOTIFY:
+		rp_check_notify(p, v);
+		break;
+	case K_TAGS:
+		rp_check_words(p, v, &p->cur.tags);
+		break;
+	case K_ENABLED:
+		rp_check_enabled(p, v);
+		break;
+	case K_MAX:
+		break;
+	}
+}
+
+/* Move the finished rule into rf->rules. */
+static int
+rp_commit(struct rparse *p)
+{
+	struct rulefile *rf = p->rf;
+	struct rpend *r = &p->cur;
+	if (rf->nrules == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct rule_def *v = realloc(rf->rules, cap * sizeof *v);
+		if (!v)
+			return -1;
+		rf->rules = v;
+		p->cap = cap;
+	}
+	struct rvalue *name = &r->v[K_NAME], *q = &r->v[K_QUERY];
+	char *nm = name->len ? name->text : strdup(r->id);
+	if (!nm)
+		return -1;
+	if (!name->len)
+		free(name->text);
+	struct rule_def *def = &rf->rules[rf->nrules++];
+	*def = (struct rule_def){
+		.id = r->id,
+		.name = nm,
+		.query = q->text,
+		.query_len = q->len,
+		.qmap = q->map,
+		.langs = r->langs.v,
+		.nlangs = r->langs.n,
+		.notify = r->notify.v,
+		.nnotify = r->notify.n,
+		.tags = r->tags.v,
+		.ntags = r->tags.n,
+		.enabled = r->enabled,
+		.line = r->line,
+	};
+	/* every pointer moved to def: forget them without freeing */
+	for (int k = 0; k < K_MAX; k++)
+		if (k != K_QUERY && k != K_NAME) {
+			free(r->v[k].text);
+			srcmap_free(&r->v[k].map);
+		}
+	srcmap_free(&name->map);
+	memset(r, 0, sizeof *r);
+	return 0;
+}
+
+static void
+rp_end_section(struct rparse *p)
+{
+	rp_end_value(p);
+	if (p->sect != SECT_RULE)
+		return;
+	struct rpend *r = &p->cur;
+	if (!r->v[K_QUERY].set) {
+		if (r->id[0])
+			diags_add(p->d, p->rf->path, r->line, r->col, DIAG_ERROR,
+				  "missing query for rule '%s'", r->id);
+		else
+			diags_add(p->d, p->rf->path, r->line, r->col, DIAG_ERROR, "missing query");
+		r->bad = true;
+	}
+	if (r->bad || rp_commit(p) < 0) {
+		if (!r->bad)
+			rp_nomem(p);
+		rpend_free(r);
+	}
+	p->sect = SECT_NONE;
+}
+
+static bool
+rule_id_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			  (i > 0 && (c == '_' || c == '.' || c == '-'));
+		if (!ok)
+			return false;
+	}
+	return n > 0;
+}
+
+/* Check the id of a [rule ID] header at s[a..b) and remember it. */
+static void
+rp_rule_id(struct rparse *p, size_t a, size_t b)
+{
+	const char *id = p->line + a;
+	if (!rule_id_valid(id, b - a)) {
+		rp_error(p, a, "bad rule id '%.*s' (use [a-z0-9][a-z0-9_.-]*)", (int)(b - a), id);
+		return;
+	}
+	if (idset_grow(&p->ids) < 0) {
+		rp_nomem(p);
+		return;
+	}
+	struct idslot *slot = idset_find(&p->ids, id, b - a);
+	if (slot->id) {
+		rp_error(p, a, "duplicate rule id '%.*s' (first on line %u)", (int)(b - a), id,
+			 slot->line);
+		return;
+	}
+	*slot = (struct idslot){id, b - a, p->lineno};
+	p->ids.n++;
+}
+
+/* A section header starting at the '[' at i of the current line. */
+static void
+rp_header(struct rparse *p, size_t i)
+{
+	const char *s = p->line;
+	size_t n = p->linelen;
+	rp_end_section(p);
+	rpend_free(&p->cur); /* forget what lines outside a rule marked */
+	p->sect = SECT_SKIP;
+	const char *close = memchr(s + i, ']', n - i);
+	if (!close) {
+		rp_error(p, i, "unclosed '[' (opened here)");
+		return;
+	}
+	size_t c = (size_t)(close - s);
+	size_t a = rf_skip_blank(s, i + 1, c), b = a;
+	while (b < c && !rf_isblank(s[b]))
+		b++;
+	if (a == c) {
+		rp_error(p, i, "empty section header (a rule starts with [rule ID])");
+		return;
+	}
+	if (!rf_eq(s + a, b - a, "rule")) {
+		rp_error(p, a, "unknown section '%.*s' (a rule starts with [rule ID])", (int)(b - a),
+			 s + a);
+		return;
+	}
+	size_t ia = rf_skip_blank(s, b, c), ib = rf_trim_end(s, ia, c);
+	p->sect = SECT_RULE;
+	p->cur.line = p->lineno;
+	p->cur.col = diag_col(s, i);
+	p->cur.enabled = true;
+	p->cur.id = rf_strndup(s + ia, ib - ia);
+	if (!p->cur.id) {
+		rp_nomem(p);
+		p->sect = SECT_SKIP;
+		return;
+	}
+	if (ia == ib)
+		rp_error(p, c, "missing rule id (a rule starts with [rule ID])");
+	else
+		rp_rule_id(p, ia, ib);
+	size_t j = rf_skip_blank(s, c + 1, n);
+	if (j < n)
+		rp_error(p, j, "unexpected text after ']'");
+}
+
+static int
+rkey_lookup(const char *s, size_t n)
+{
+	for (int k = 0; k < K_MAX; k++)
+		if (rf_eq(s, n, rkey_names[k]))
+			return k;
+	return -1;
+}
+
+/* A `key = value` line whose first character is at i. */
+static void
+rp_keyline(struct rparse *p, size_t i)
+{
+	const char *s = p->line;
+	size_t n = p->linelen;
+	p->cont = CONT_DROP;
+	if (p->sect == SECT_NONE) {
+		if (!p->outside_told)
+			rp_error(p, i, "text outside a section (a rule starts with [rule ID])");
+		p->outside_told = true;
+		return;
+	}
+	if (p->sect == SECT_SKIP)
+		return;
+	const char *eq = memchr(s + i, '=', n - i);
+	if (!eq) {
+		rp_error(p, i, "expected 'key = value'");
+		return;
+	}
+	size_t e = (size_t)(eq - s), kend = rf_trim_end(s, i, e);
+	if (kend == i) {
+		rp_error(p, e, "missing key before '='");
+		return;
+	}
+	int k = rkey_lookup(s + i, kend - i);
+	if (k < 0) {
+		rp_error(p, i, "unknown key '%.*s' (keys: query name lang notify tags enabled)",
+			 (int)(kend - i), s + i);
+		return;
+	}
+	struct rvalue *v = &p->cur.v[k];
+	if (v->set) {
+		rp_error(p, i, "duplicate key '%s' (first on line %u)", rkey_names[k], v->line);
+		return;
+	}
+	size_t va = rf_skip_blank(s, e + 1, n), vb = rf_trim_end(s, va, n);
+	v->set = true;
+	v->line = p->lineno;
+	srcmap_init(&v->map, p->rf->path);
+	if (rvalue_append(v, 0, s + va, vb - va) < 0 ||
+	    srcmap_add(&v->map, 0, p->lineno, s, va) < 0) {
+		rp_nomem(p);
+		return;
+	}
+	p->cont = k;
+}
+
+/* An indented line at i continues the value of key p->cont. */
+static void
+rp_continue(struct rparse *p, size_t i)
+{
+	if (p->cont < 0)
+		return;
+	struct rvalue *v = &p->cur.v[p->cont];
+	size_t end = rf_trim_end(p->line, i, p->linelen);
+	size_t off = v->len ? v->len + 1 : 0;
+	if (rvalue_append(v, '\n', p->line + i, end - i) < 0 ||
+	    srcmap_add(&v->map, off, p->lineno, p->line, i) < 0)
+		rp_nomem(p);
+}
+
+static void
+rp_line(struct rparse *p)
+{
+	const char *s = p->line, *why;
+	size_t n = p->linelen;
+	size_t bad = rf_badbyte(s, n, &why);
+	if (bad < n) {
+		rp_error(p, bad, "%s", why);
+		return;
+	}
+	size_t i = rf_skip_blank(s, 0, n);
+	if (i == n) {
+		rp_end_value(p); /* a blank line ends a continuation */
+		return;
+	}
+	if (s[i] == '#' || s[i] == ';')
+		return; /* comments are skipped, even between continuation lines */
+	if (i > 0 && p->cont != CONT_NONE) {
+		rp_continue(p, i);
+		return;
+	}
+	rp_end_value(p);
+	if (s[i] == '[')
+		rp_header(p, i);
+	else
+		rp_keyline(p, i);
+}
+
+int
+rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
+	       struct diags *d)
+{
+	size_t nerrors = d->nerrors;
+	memset(rf, 0, sizeof *rf);
+	rf->path = strdup(path);
+	rf->text = malloc(len + 1);
+	if (!rf->path || !rf->text) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		return -1;
+	}
+	memcpy(rf->text, text, len);
+	rf->text[len] = 0;
+	rf->len = len;
+
+	struct rparse p = {.rf = rf, .d = d, .cont = CONT_NONE};
+	size_t pos = 0;
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3; /* a BOM is not part of line 1: columns start after it */
+	while (pos < len && !p.oom) {
+		const char *nl = memchr(rf->text + pos, '\n', len - pos);
+		size_t eol = nl ? (size_t)(nl - rf->text) : len;
+		size_t end = eol > pos && rf->text[eol - 1] == '\r' ? eol - 1 : eol;
+		p.line = rf->text + pos;
+		p.linelen = end - pos;
+		p.lineno++;
+		rp_line(&p);
+		pos = eol + 1;
+	}
+	rp_end_section(&p);
+	rpend_free(&p.cur);
+	free(p.ids.slots);
+	return d->nerrors > nerrors ? -1 : 0;
+}
+
+void
+rulefile_free(struct rulefile *rf)
+{
+	for (size_t i = 0; i < rf->nrules; i++) {
+		struct rule_def *r = &rf->rules[i];
+		free(r->id);
+		free(r->name);
+		free(r->query);
+		srcmap_free(&r->qmap);
+		struct strv l = {r->langs, r->nlangs, 0}, n = {r->notify, r->nnotify, 0},
+			    t = {r->tags, r->ntags, 0};
+		strv_free(&l);
+		strv_free(&n);
+		strv_free(&t);
+	}
+	free(rf->rules);
+	free(rf->path);
+	free(rf->text);
+	memset(rf, 0, sizeof *rf);
+}

@@ -1,0 +1,864 @@
+/*
+ * ruleset.c: compile parsed queries into the shared structure of
+ * ruleset_int.h. Terms are normalized with the same pipeline as documents
+ * (token.c), so a rule and an article meet on equal terms.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+#include "rulefile.h"
+#include "ruleset_int.h"
+#include "token.h"
+#include "utf8.h"
+
+#define NONE UINT32_MAX
+
+/* Grow *v (elements of size sz) so that it holds at least need elements. */
+static int
+grow(void *v, size_t *cap, size_t need, size_t sz)
+{
+	void *nv;
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 16;
+	while (nc < need)
+		nc *= 2;
+	nv = realloc(*(void **)v, nc * sz);
+	if (nv == NULL)
+		return -1;
+	*(void **)v = nv;
+	*cap = nc;
+	return 0;
+}
+
+struct ruleset *
+ruleset_new(void)
+{
+	struct ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (rs == NULL)
+		return NULL;
+	for (int k = 0; k < K_NKINDS; k++)
+		rs->keys[k] = dict_new();
+	rs->ids = dict_new();
+	rs->fuzzy = fuzzy_new();
+	rs->edgemask = 1023;
+	rs->edges = calloc(rs->edgemask + 1, sizeof(*rs->edges));
+	rs->nnodes = 1; /* the root */
+	if (grow(&rs->node_flags, &rs->capnodes, 1024, 1) < 0)
+		goto fail;
+	rs->node_flags[0] = 0;
+	/* offset 0 of the string pool is the empty string */
+	if (grow(&rs->str, &rs->capstr, 4096, 1) < 0)
+		goto fail;
+	rs->str[0] = '\0';
+	rs->nstr = 1;
+	if (rs->keys[0] == NULL || rs->keys[1] == NULL || rs->keys[2] == NULL ||
+	    rs->ids == NULL || rs->fuzzy == NULL || rs->edges == NULL)
+		goto fail;
+	return rs;
+fail:
+	ruleset_free(rs);
+	return NULL;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+ruleset_free(struct ruleset *rs)
+{
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct rule *r = &rs->rules[i];
+
+		free(r->id);
+		free(r->name);
+		free(r->file);
+		strv_free(r->tags, r->ntags);
+		strv_free(r->notify, r->nnotify);
+		strv_free(r->langs, r->nlangs);
+	}
+	free(rs->rules);
+	free(rs->rule_root);
+	dict_free(rs->ids);
+	free(rs->idinfo);
+	strv_free(rs->files, rs->nfiles);
+	free(rs->cn);
+	free(rs->kids);
+	free(rs->str);
+	for (int k = 0; k < K_NKINDS; k++) {
+		dict_free(rs->keys[k]);
+		free(rs->rootc[k]);
+	}
+	fuzzy_free(rs->fuzzy);
+	free(rs->node_flags);
+	free(rs->edges);
+	free(rs->use_off);
+	free(rs->use_rule);
+	free(rs->pairs);
+	for (size_t i = 0; i < rs->nregex; i++)
+		pcre2_code_free(rs->regex[i]);
+	free(rs->regex);
+	free(rs->always);
+	free(rs);
+}
+
+size_t
+ruleset_nrules(const struct ruleset *rs)
+{
+	return rs->nrules;
+}
+
+size_t
+ruleset_natoms(const struct ruleset *rs)
+{
+	return rs->natoms;
+}
+
+const struct rule *
+ruleset_rule(const struct ruleset *rs, size_t i)
+{
+	return &rs->rules[i];
+}
+
+size_t
+ruleset_memory(const struct ruleset *rs)
+{
+	size_t m = sizeof(*rs) + rs->caprules * (sizeof(struct rule) + 4) +
+		   rs->capcn * sizeof(struct cnode) + rs->capkids * 4 + rs->capstr +
+		   rs->capnodes + (rs->edgemask + 1) * sizeof(struct edge) +
+		   rs->nnodes * 4 + rs->npairs * 4;
+
+	for (int k = 0; k < K_NKINDS; k++)
+		m += dict_memory(rs->keys[k]) + rs->rootcap[k] * 4;
+	return m;
+}
+
+/* ---- the trie ---- */
+
+static uint64_t
+edge_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
+
+uint32_t
+ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key)
+{
+	uint64_t k;
+	size_t i;
+
+	if (node == 0) {
+		uint32_t kind = KEY_KIND(key), id = KEY_ID(key);
+
+		return id < rs->rootcap[kind] ? rs->rootc[kind][id] : 0;
+	}
+	if (!(rs->node_flags[node] & NODE_HAS_KIDS))
+		return 0;
+	k = ((uint64_t)node << 32) | key;
+	for (i = edge_hash(k) & rs->edgemask; rs->edges[i].key != 0; i = (i + 1) & rs->edgemask)
+		if (rs->edges[i].key == k)
+			return rs->edges[i].child;
+	return 0;
+}
+
+static int
+edge_insert(struct ruleset *rs, uint64_t k, uint32_t child)
+{
+	size_t i;
+
+	if ((rs->nedges + 1) * 2 > rs->edgemask + 1) {
+		size_t nmask = rs->edgemask * 2 + 1;
+		struct edge *ne = calloc(nmask + 1, sizeof(*ne));
+
+		if (ne == NULL)
+			return -1;
+		for (size_t j = 0; j <= rs->edgemask; j++) {
+			if (rs->edges[j].key == 0)
+				continue;
+			for (i = edge_hash(rs->edges[j].key) & nmask; ne[i].key != 0;
+			     i = (i + 1) & nmask)
+				;
+			ne[i] = rs->edges[j];
+		}
+		free(rs->edges);
+		rs->edges = ne;
+		rs->edgemask = nmask;
+	}
+	for (i = edge_hash(k) & rs->edgemask; rs->edges[i].key != 0; i = (i + 1) & rs->edgemask)
+		;
+	rs->edges[i].key = k;
+	rs->edges[i].child = child;
+	rs->nedges++;
+	return 0;
+}
+
+static uint32_t
+trie_new_node(struct ruleset *rs)
+{
+	if (rs->nnodes >= UINT32_MAX - 1 ||
+	    grow(&rs->node_flags, &rs->capnodes, rs->nnodes + 1, 1) < 0)
+		return 0;
+	rs->node_flags[rs->nnodes] = 0;
+	return (uint32_t)rs->nnodes++;
+}
+
+/* The node reached from node along key, created when missing; 0 on ENOMEM. */
+static uint32_t
+trie_step(struct ruleset *rs, uint32_t node, uint32_t key)
+{
+	uint32_t child = ruleset_child(rs, node, key);
+
+	if (child != 0)
+		return child;
+	child = trie_new_node(rs);
+	if (child == 0)
+		return 0;
+	if (node == 0) {
+		uint32_t kind = KEY_KIND(key), id = KEY_ID(key);
+		size_t old = rs->rootcap[kind];
+
+		if (grow(&rs->rootc[kind], &rs->rootcap[kind], id + 1, 4) < 0)
+			return 0;
+		memset(rs->rootc[kind] + old, 0, (rs->rootcap[kind] - old) * 4);
+		rs->rootc[kind][id] = child;
+	} else {
+		if (edge_insert(rs, ((uint64_t)node << 32) | key, child) < 0)
+			return 0;
+		rs->node_flags[node] |= NODE_HAS_KIDS;
+	}
+	return child;
+}
+
+/* ---- compiling one rule ---- */
+
+struct compiler {
+	struct ruleset *rs;
+	struct diags *d;
+	struct toklist tl;
+	uint32_t rule;
+	int errors;
+	uint32_t *keys; /* the key path of the term being compiled */
+	size_t nkeys, capkeys;
+};
+
+static uint32_t
+str_add(struct ruleset *rs, const char *s, size_t n)
+{
+	uint32_t off;
+
+	if (rs->nstr + n + 1 > UINT32_MAX || grow(&rs->str, &rs->capstr, rs->nstr + n + 1, 1) < 0)
+		return 0;
+	off = (uint32_t)rs->nstr;
+	memcpy(rs->str + off, s, n);
+	rs->str[off + n] = '\0';
+	rs->nstr += n + 1;
+	return off;
+}
+
+static uint32_t
+cnode_add(struct ruleset *rs, uint8_t type)
+{
+	if (grow(&rs->cn, &rs->capcn, rs->ncn + 1, sizeof(*rs->cn)) < 0)
+		return NONE;
+	memset(&rs->cn[rs->ncn], 0, sizeof(*rs->cn));
+	rs->cn[rs->ncn].type = type;
+	return (uint32_t)rs->ncn++;
+}
+
+static void
+compile_error(struct compiler *c, const struct qnode *q, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+compile_error(struct compiler *c, const struct qnode *q, size_t off, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diags_at(c->d, q->src, off, DIAG_ERROR, "%s", msg);
+	c->errors++;
+}
+
+static int
+key_push(struct compiler *c, uint32_t key)
+{
+	if (grow(&c->keys, &c->capkeys, c->nkeys + 1, 4) < 0)
+		return -1;
+	c->keys[c->nkeys++] = key;
+	return 0;
+}
+
+static int
+key_intern(struct compiler *c, int kind, const char *t, size_t n, int budget, uint32_t *key)
+{
+	struct ruleset *rs = c->rs;
+	int64_t id;
+	int added = 0;
+
+	if (kind == K_FUZZY) {
+		/* one key per (budget, term): the budget is part of its identity */
+		char buf[512];
+
+		if (n + 1 >= sizeof(buf))
+			return -1;
+		buf[0] = (char)('0' + budget);
+		memcpy(buf + 1, t, n);
+		id = dict_intern(rs->keys[K_FUZZY], buf, n + 1, &added);
+		if (id >= 0 && added && fuzzy_add(rs->fuzzy, t, n, budget, (uint32_t)id) < 0)
+			return -1;
+	} else {
+		id = dict_intern(rs->keys[kind], t, n, &added);
+		if (id >= 0 && kind == K_PREFIX && !rs->pfx_len[n]) {
+			size_t i = rs->npfx_lens;
+
+			rs->pfx_len[n] = 1;
+			while (i > 0 && rs->pfx_lens[i - 1] > n) {
+				rs->pfx_lens[i] = rs->pfx_lens[i - 1];
+				i--;
+			}
+			rs->pfx_lens[i] = (uint8_t)n;
+			rs->npfx_lens++;
+		}
+	}
+	if (id < 0 || id > 0x3fffffff)
+		return -1;
+	*key = KEY_MAKE(kind, id);
+	return 0;
+}
+
+/* Append the keys of one written word (RULES.md §2 modes) to c->keys. */
+static int
+compile_word(struct compiler *c, const struct qnode *q, const struct qword *w)
+{
+	size_t first;
+
+	toklist_clear(&c->tl);
+	if (token_split(w->text, strlen(w->text), &c->tl) < 0)
+		return -1;
+	if (c->tl.n == 0) {
+		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
+		return 1;
+	}
+	if (w->mode == QW_FUZZY && c->tl.n > 1 && c->tl.v[0].script != SCRIPT_NOSPACE) {
+		compile_error(c, q, w->off, "fuzzy '~' applies to one word; '%s' is %zu words",
+			      w->text, c->tl.n);
+		return 1;
+	}
+	first = c->nkeys;
+	for (size_t i = 0; i < c->tl.n; i++) {
+		const struct token *t = &c->tl.v[i];
+		const char *s = token_text(&c->tl, t);
+		int kind = K_EXACT, budget = 0;
+		uint32_t key;
+
+		if (w->mode == QW_PREFIX && i + 1 == c->tl.n) {
+			kind = K_PREFIX;
+			if (t->normlen > 255) {
+				compile_error(c, q, w->off, "prefix longer than 255 bytes");
+				return 1;
+			}
+		} else if (w->mode == QW_FUZZY && c->tl.n == 1) {
+			budget = w->budget >= 0 ? w->budget
+						: fuzzy_auto_budget(utf8_count(s, t->normlen));
+			if (budget > 0)
+				kind = K_FUZZY;
+		}
+		if (key_intern(c, kind, s, t->normlen, budget, &key) < 0 || key_push(c, key) < 0)
+			return -1;
+	}
+	(void)first;
+	return 0;
+}
+
+/* The trie node of the current key path, marked as an atom. */
+static uint32_t
+compile_path(struct compiler *c)
+{
+	uint32_t node = 0;
+
+	for (size_t i = 0; i < c->nkeys; i++) {
+		node = trie_step(c->rs, node, c->keys[i]);
+		if (node == 0)
+			return NONE;
+	}
+	c->rs->node_flags[node] |= NODE_TERMINAL;
+	return node;
+}
+
+static int
+use_add(struct compiler *c, uint32_t node)
+{
+	struct ruleset *rs = c->rs;
+
+	if (grow(&rs->pairs, &rs->cappairs, rs->npairs + 1, 8) < 0)
+		return -1;
+	rs->pairs[rs->npairs++] = ((uint64_t)node << 32) | c->rule;
+	return 0;
+}
+
+static uint32_t compile_node(struct compiler *c, const struct qnode *q, int negated);
+
+static uint32_t
+leaf_new(struct compiler *c, const struct qnode *q, uint8_t type)
+{
+	uint32_t i = cnode_add(c->rs, type);
+
+	if (i == NONE)
+		return NONE;
+	c->rs->cn[i].fields = (uint8_t)(q->fields ? q->fields : FM_DEFAULT);
+	c->rs->cn[i].atom = str_add(c->rs, q->atom ? q->atom : "", q->atom ? strlen(q->atom) : 0);
+	c->rs->fields_used |= c->rs->cn[i].fields;
+	c->rs->natoms++;
+	return i;
+}
+
+static uint32_t
+compile_terms(struct compiler *c, const struct qnode *q, int negated)
+{
+	uint32_t i, node;
+	int r;
+
+	c->nkeys = 0;
+	for (size_t w = 0; w < q->nwords; w++) {
+		r = compile_word(c, q, &q->words[w]);
+		if (r != 0)
+			return r < 0 ? NONE : NONE - 1;
+	}
+	if (q->type == Q_PHRASE && q->slop > 0 && c->nkeys > 1) {
+		/* each term its own atom; the evaluator checks order and gaps */
+		size_t nk = c->nkeys, first;
+		uint32_t *keys = c->keys;
+
+		i = leaf_new(c, q, C_SLOP);
+		if (i == NONE || grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + nk, 4) < 0)
+			return NONE;
+		first = c->rs->nkids;
+		c->rs->nkids += nk;
+		for (size_t k = 0; k < nk; k++) {
+			uint32_t key = keys[k];
+
+			c->nkeys = 0;
+			if (key_push(c, key) < 0 || (node = compile_path(c)) == NONE)
+				return NONE;
+			c->rs->kids[first + k] = node;
+			if (!negated && use_add(c, node) < 0)
+				return NONE;
+		}
+		c->rs->cn[i].a = (uint32_t)first;
+		c->rs->cn[i].b = (uint32_t)nk;
+		c->rs->cn[i].n = q->slop;
+		return i;
+	}
+	node = compile_path(c);
+	if (node == NONE)
+		return NONE;
+	i = leaf_new(c, q, q->type == Q_EXACT ? C_EXACT : C_ATOM);
+	if (i == NONE)
+		return NONE;
+	c->rs->cn[i].a = node;
+	if (!negated && use_add(c, node) < 0)
+		return NONE;
+	if (q->type == Q_EXACT) {
+		/* compared on NFC text, white space runs read as one space */
+		char *joined = NULL, *nfc;
+		size_t len = 0, nfclen;
+
+		for (size_t w = 0; w < q->nwords; w++)
+			len += strlen(q->words[w].text) + 1;
+		joined = malloc(len + 1);
+		if (joined == NULL)
+			return NONE;
+		len = 0;
+		for (size_t w = 0; w < q->nwords; w++) {
+			size_t n = strlen(q->words[w].text);
+
+			if (w > 0)
+				joined[len++] = ' ';
+			memcpy(joined + len, q->words[w].text, n);
+			len += n;
+		}
+		nfc = utf8_clean(joined, len, &nfclen);
+		free(joined);
+		if (nfc == NULL)
+			return NONE;
+		c->rs->cn[i].b = str_add(c->rs, nfc, nfclen);
+		free(nfc);
+	}
+	return i;
+}
+
+static uint32_t
+compile_regex(struct compiler *c, const struct qnode *q)
+{
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+	int err;
+	PCRE2_SIZE erroff;
+	pcre2_code *re;
+	uint32_t i;
+
+	if (q->reflags & QRE_CASELESS)
+		opts |= PCRE2_CASELESS;
+	if (q->reflags & QRE_MULTILINE)
+		opts |= PCRE2_MULTILINE;
+	if (q->reflags & QRE_DOTALL)
+		opts |= PCRE2_DOTALL;
+	if (q->reflags & QRE_EXTENDED)
+		opts |= PCRE2_EXTENDED;
+	re = pcre2_compile((PCRE2_SPTR)q->pattern, PCRE2_ZERO_TERMINATED, opts, &err, &erroff,
+			   NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		compile_error(c, q, q->off, "regular expression: %s", (char *)msg);
+		return NONE - 1;
+	}
+	/* JIT is an optimization: when it fails the interpreter runs the pattern */
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	if (grow(&c->rs->regex, &c->rs->capregex, c->rs->nregex + 1, sizeof(*c->rs->regex)) < 0) {
+		pcre2_code_free(re);
+		return NONE;
+	}
+	c->rs->regex[c->rs->nregex] = re;
+	i = leaf_new(c, q, C_REGEX);
+	if (i == NONE)
+		return NONE;
+	c->rs->cn[i].a = (uint32_t)c->rs->nregex++;
+	return i;
+}
+
+static int
+near_operand_ok(const struct ruleset *rs, uint32_t i)
+{
+	const struct cnode *n = &rs->cn[i];
+
+	if (n->type == C_ATOM || n->type == C_SLOP || n->type == C_EXACT)
+		return 1;
+	if (n->type != C_OR)
+		return 0;
+	for (uint32_t k = 0; k < n->b; k++)
+		if (!near_operand_ok(rs, rs->kids[n->a + k]))
+			return 0;
+	return 1;
+}
+
+static uint32_t
+compile_group(struct compiler *c, const struct qnode *q, int negated)
+{
+	uint32_t *tmp, i, first;
+
+	tmp = malloc((q->nkids ? q->nkids : 1) * sizeof(*tmp));
+	if (tmp == NULL)
+		return NONE;
+	for (size_t k = 0; k < q->nkids; k++) {
+		tmp[k] = compile_node(c, q->kids[k], negated || q->type == Q_NOT);
+		if (tmp[k] >= NONE - 1) {
+			uint32_t r = tmp[k];
+
+			free(tmp);
+			return r;
+		}
+	}
+	i = cnode_add(c->rs, q->type == Q_AND	  ? C_AND
+			     : q->type == Q_OR	  ? C_OR
+			     : q->type == Q_NOT ? C_NOT
+						: C_NEAR);
+	if (i == NONE || grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + q->nkids, 4) < 0) {
+		free(tmp);
+		return NONE;
+	}
+	first = (uint32_t)c->rs->nkids;
+	memcpy(c->rs->kids + first, tmp, q->nkids * sizeof(*tmp));
+	c->rs->nkids += q->nkids;
+	free(tmp);
+	switch (q->type) {
+	case Q_NOT:
+		c->rs->cn[i].a = c->rs->kids[first];
+		break;
+	case Q_NEAR:
+		c->rs->cn[i].a = c->rs->kids[first];
+		c->rs->cn[i].b = c->rs->kids[first + 1];
+		c->rs->cn[i].n = q->near;
+		c->rs->cn[i].ordered = q->ordered;
+		for (int k = 0; k < 2; k++)
+			if (!near_operand_ok(c->rs, c->rs->kids[first + k])) {
+				compile_error(c, q->kids[k], q->kids[k]->off,
+					      "NEAR takes words, phrases, prefixes, fuzzy words and "
+					      "OR-groups of them");
+				return NONE - 1;
+			}
+		break;
+	default:
+		c->rs->cn[i].a = first;
+		c->rs->cn[i].b = (uint32_t)q->nkids;
+	}
+	return i;
+}
+
+/*
+ * Compile q below a NOT (negated) or not. Returns the cnode index, NONE when
+ * out of memory, NONE - 1 after reporting an error.
+ */
+static uint32_t
+compile_node(struct compiler *c, const struct qnode *q, int negated)
+{
+	uint32_t i;
+
+	switch (q->type) {
+	case Q_WORD:
+	case Q_PHRASE:
+	case Q_EXACT:
+		return compile_terms(c, q, negated);
+	case Q_REGEX:
+		return compile_regex(c, q);
+	case Q_LANG:
+		i = leaf_new(c, q, C_LANG);
+		if (i != NONE)
+			c->rs->cn[i].b = str_add(c->rs, q->lang, strlen(q->lang));
+		return i;
+	case Q_AND:
+	case Q_OR:
+	case Q_NOT:
+	case Q_NEAR:
+		return compile_group(c, q, negated);
+	}
+	return NONE;
+}
+
+/*
+ * Whether the node can be true only when some token atom occurs in the
+ * document (outside any NOT). Rules for which this is false (a bare regex,
+ * lang:xx alone) are tried on every document; all others only when one of
+ * their atoms occurred.
+ */
+static int
+needs_token(const struct ruleset *rs, uint32_t i)
+{
+	const struct cnode *n = &rs->cn[i];
+
+	switch (n->type) {
+	case C_ATOM:
+	case C_SLOP:
+	case C_EXACT:
+	case C_NEAR:
+		return 1;
+	case C_AND:
+		for (uint32_t k = 0; k < n->b; k++)
+			if (needs_token(rs, rs->kids[n->a + k]))
+				return 1;
+		return 0;
+	case C_OR:
+		for (uint32_t k = 0; k < n->b; k++)
+			if (!needs_token(rs, rs->kids[n->a + k]))
+				return 0;
+		return n->b > 0;
+	default:
+		return 0;
+	}
+}
+
+static char **
+strv_dup(char *const *v, size_t n)
+{
+	char **r = calloc(n ? n : 1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((r[i] = strdup(v[i])) == NULL) {
+			strv_free(r, i);
+			return NULL;
+		}
+	return r;
+}
+
+static int
+rule_fill(struct rule *r, const struct rule_def *def, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = strdup(def->id);
+	r->name = strdup(def->name ? def->name : def->id);
+	r->file = strdup(path);
+	r->line = def->line;
+	r->tags = strv_dup(def->tags, def->ntags);
+	r->ntags = def->ntags;
+	r->notify = strv_dup(def->notify, def->nnotify);
+	r->nnotify = def->nnotify;
+	r->langs = strv_dup(def->langs, def->nlangs);
+	r->nlangs = def->nlangs;
+	if (!r->id || !r->name || !r->file || !r->tags || !r->notify || !r->langs)
+		return -1;
+	return 0;
+}
+
+static void
+rule_clear(struct rule *r)
+{
+	free(r->id);
+	free(r->name);
+	free(r->file);
+	strv_free(r->tags, r->ntags);
+	strv_free(r->notify, r->nnotify);
+	strv_free(r->langs, r->nlangs);
+}
+
+/* Compile one parsed rule; 0 added, 1 refused with diagnostics, -1 ENOMEM. */
+static int
+ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
+		 const struct rule_def *def, const struct query_opts *o)
+{
+	struct query *q;
+	uint32_t root;
+	int added;
+	size_t ncn = rs->ncn, nkids = rs->nkids, npairs = rs->npairs, nre = rs->nregex;
+	size_t natoms = rs->natoms;
+	int64_t id;
+
+	id = dict_intern(rs->ids, def->id, strlen(def->id), &added);
+	if (id < 0)
+		return -1;
+	if (!added) {
+		const struct idinfo *first = &rs->idinfo[id];
+
+		diags_add(c->d, path, def->line, 0, DIAG_ERROR,
+			  "duplicate rule id '%s' (first defined at %s:%u)", def->id,
+			  rs->files[first->file], first->line);
+		return 1;
+	}
+	if (grow(&rs->idinfo, &rs->capidinfo, (size_t)id + 1, sizeof(*rs->idinfo)) < 0)
+		return -1;
+	rs->idinfo[id].file = (uint32_t)(rs->nfiles - 1);
+	rs->idinfo[id].line = def->line;
+	if (grow(&rs->rules, &rs->caprules, rs->nrules + 1, sizeof(*rs->rules)) < 0 ||
+	    grow(&rs->rule_root, &rs->caproot, rs->nrules + 1, 4) < 0)
+		return -1;
+	q = query_parse(def->query, def->query_len, &def->qmap, o, c->d);
+	if (q == NULL) {
+		c->errors++;
+		goto refuse;
+	}
+	c->rule = (uint32_t)rs->nrules;
+	root = compile_node(c, query_root(q), 0);
+	query_free(q);
+	if (root == NONE)
+		return -1;
+	if (root == NONE - 1)
+		goto refuse;
+	if (rule_fill(&rs->rules[rs->nrules], def, path) < 0) {
+		rule_clear(&rs->rules[rs->nrules]);
+		return -1;
+	}
+	rs->rule_root[rs->nrules] = root;
+	if (!needs_token(rs, root)) {
+		if (grow(&rs->always, &rs->capalways, rs->nalways + 1, 4) < 0)
+			return -1;
+		rs->always[rs->nalways++] = (uint32_t)rs->nrules;
+	}
+	rs->nrules++;
+	return 0;
+refuse:
+	/* forget what the refused rule compiled; its trie paths stay, unused */
+	for (size_t k = nre; k < rs->nregex; k++)
+		pcre2_code_free(rs->regex[k]);
+	rs->nregex = nre;
+	rs->ncn = ncn;
+	rs->nkids = nkids;
+	rs->npairs = npairs;
+	rs->natoms = natoms;
+	/* its id stays taken, so that a later duplicate is still named */
+	return 1;
+}
+
+int
+ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
+		 const struct query_opts *o, struct diags *d)
+{
+	struct rulefile rf;
+	struct compiler c;
+	int rc = 0, r;
+	size_t errs0 = d->nerrors;
+
+	if (rs->finished)
+		return -1;
+	if (grow(&rs->files, &rs->capfiles, rs->nfiles + 1, sizeof(*rs->files)) < 0 ||
+	    (rs->files[rs->nfiles] = strdup(path)) == NULL)
+		return -1;
+	rs->nfiles++;
+	memset(&c, 0, sizeof(c));
+	c.rs = rs;
+	c.d = d;
+	toklist_init(&c.tl);
+	r = rulefile_parse(&rf, path, text, len, d);
+	for (size_t i = 0; i < rf.nrules; i++) {
+		if (!rf.rules[i].enabled)
+			continue;
+		r = ruleset_add_rule(rs, &c, path, &rf.rules[i], o);
+		if (r < 0) {
+			diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR, "out of memory");
+			rc = -1;
+			break;
+		}
+	}
+	rulefile_free(&rf);
+	toklist_free(&c.tl);
+	free(c.keys);
+	return rc < 0 || d->nerrors > errs0 ? -1 : 0;
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+ruleset_finish(struct ruleset *rs, struct diags *d)
+{
+	size_t n = 0;
+
+	if (rs->finished)
+		return 0;
+	if (fuzzy_build(rs->fuzzy) < 0)
+		goto nomem;
+	qsort(rs->pairs, rs->npairs, sizeof(*rs->pairs), pair_cmp);
+	rs->use_off = calloc(rs->nnodes + 1, sizeof(*rs->use_off));
+	rs->use_rule = malloc((rs->npairs ? rs->npairs : 1) * sizeof(*rs->use_rule));
+	if (rs->use_off == NULL || rs->use_rule == NULL)
+		goto nomem;
+	for (size_t i = 0; i < rs->npairs; i++) {
+		if (i > 0 && rs->pairs[i] == rs->pairs[i - 1])
+			continue;
+		rs->use_off[(rs->pairs[i] >> 32) + 1]++;
+		rs->use_rule[n++] = (uint32_t)rs->pairs[i];
+	}
+	for (size_t i = 1; i <= rs->nnodes; i++)
+		rs->use_off[i] += rs->use_off[i - 1];
+	free(rs->pairs);
+	rs->pairs = NULL;
+	rs->npairs = rs->cappairs = 0;
+	rs->finished = 1;
+	return 0;
+nomem:
+	diags_add(d, "hark", 0, 0, DIAG_ERROR, "out of memory compiling rules");
+	return -1;
+}

@@ -1,0 +1,110 @@
+/*
+ * ruleset_int.h: the compiled form of a ruleset, shared by its builder
+ * (ruleset.c) and its reader (match.c). Nothing else includes this file.
+ *
+ * Every distinct normalized term is a "key": an exact term (dict exact), a
+ * prefix (dict pfx) or a fuzzy term with its budget (dict fuzzy + the fuzzy
+ * index). Words and phrases without slop are paths of keys in one trie; a
+ * trie node that ends a path is an atom, and lists the rules that use it.
+ * Matching a document computes the keys of each token once, walks the trie
+ * from each token, and evaluates only the rules whose atoms occurred.
+ */
+#ifndef HARK_RULESET_INT_H
+#define HARK_RULESET_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "dict.h"
+#include "fuzzy.h"
+#include "ruleset.h"
+
+enum key_kind { K_EXACT = 0, K_PREFIX = 1, K_FUZZY = 2, K_NKINDS };
+#define KEY_MAKE(kind, id) (((uint32_t)(kind) << 30) | (uint32_t)(id))
+#define KEY_KIND(k) ((k) >> 30)
+#define KEY_ID(k) ((k) & 0x3fffffffu)
+
+enum ctype {
+	C_ATOM,  /* a: trie node (a word or a phrase without slop) */
+	C_SLOP,  /* kids[a .. a+b): the trie nodes of each term; n: slop */
+	C_EXACT, /* a: trie node of its normalized form; b: str offset of its NFC text */
+	C_REGEX, /* a: index in regex[] */
+	C_LANG,  /* b: str offset of the language code */
+	C_AND,   /* kids[a .. a+b): cnode indexes */
+	C_OR,
+	C_NOT, /* a: cnode */
+	C_NEAR /* a, b: cnodes (C_ATOM, C_SLOP, C_EXACT or C_OR of them); n: distance */
+};
+
+struct cnode {
+	uint8_t type;    /* enum ctype */
+	uint8_t fields;  /* leaves: FM_* mask */
+	uint8_t ordered; /* C_NEAR: ONEAR */
+	uint32_t a, b;
+	int32_t n;
+	uint32_t atom; /* leaves: str offset of the atom as written */
+};
+
+#define NODE_TERMINAL 0x01
+#define NODE_HAS_KIDS 0x02
+
+struct edge {
+	uint64_t key; /* (parent << 32) | key; 0 = empty slot */
+	uint32_t child;
+};
+
+struct ruleset {
+	struct rule *rules;
+	uint32_t *rule_root; /* cnode index of each rule's query */
+	size_t nrules, caprules;
+	size_t caproot;
+	size_t natoms; /* leaves written in the queries, for the summary */
+	struct dict *ids; /* every rule id seen, refused rules too, for duplicates */
+	struct idinfo {
+		uint32_t file; /* index in files[] */
+		uint32_t line;
+	} *idinfo;
+	size_t capidinfo;
+	char **files; /* owned; every file added, for messages */
+	size_t nfiles, capfiles;
+
+	struct cnode *cn;
+	size_t ncn, capcn;
+	uint32_t *kids;
+	size_t nkids, capkids;
+	char *str; /* atom texts, exact texts, language codes */
+	size_t nstr, capstr;
+
+	struct dict *keys[K_NKINDS]; /* term text -> key id, per kind */
+	struct fuzzy_index *fuzzy;
+	uint8_t pfx_len[256]; /* 1 when some prefix is that many bytes long */
+	uint8_t pfx_lens[256]; /* the distinct lengths, ascending */
+	size_t npfx_lens;
+
+	/* the trie; node 0 is the root */
+	uint32_t *rootc[K_NKINDS]; /* key id -> child of the root, 0 = none */
+	size_t rootcap[K_NKINDS];
+	uint8_t *node_flags;
+	size_t nnodes, capnodes;
+	struct edge *edges;
+	size_t nedges, edgemask;
+
+	/* node -> rules using it (CSR, built by ruleset_finish) */
+	uint32_t *use_off;
+	uint32_t *use_rule;
+	uint64_t *pairs; /* (node << 32 | rule), while building */
+	size_t npairs, cappairs;
+
+	pcre2_code **regex;
+	size_t nregex, capregex;
+
+	uint32_t *always; /* rules that must be tried on every document */
+	size_t nalways, capalways;
+	unsigned fields_used; /* FM_* of every field some rule reads */
+	int finished;
+};
+
+/* The child of node along key, or 0. */
+uint32_t ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key);
+
+#endif

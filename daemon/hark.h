@@ -1,0 +1,49 @@
+/* hark.h: what the command-line tool's modules share. */
+#ifndef HARK_HARK_H
+#define HARK_HARK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "ruleset.h"
+
+struct hark_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;   /* synopsis after "hark " */
+	const char *summary; /* one line */
+	const char *help;    /* the options, one per line */
+};
+
+extern const char *hark_config; /* -c CONFIG, or NULL */
+
+/* Print a command's usage and options to f. */
+void hark_usage(const char *name, FILE *f);
+/* Handle -h/--help for a command: prints usage and returns 1 when asked. */
+int hark_wants_help(int argc, char **argv, const char *name);
+
+/* rules_load.c */
+/*
+ * Load and compile rule files; each path is a file or a directory of *.rules
+ * (sorted). Diagnostics go to d. Returns the finished ruleset, or NULL when
+ * any error was found.
+ */
+struct ruleset *rules_load(char *const *paths, size_t n, struct diags *d);
+/* Read a whole file, at most max bytes. Returns 0, or -1 with errno set (EFBIG when too large). */
+int file_read(const char *path, size_t max, char **buf, size_t *len);
+
+/* conf.c */
+/*
+ * The rule paths of the configuration (-c, $HARK_CONFIG, ./hark.conf,
+ * /etc/hark/hark.conf), globs expanded, relative to the configuration file.
+ * Returns 0 with *paths (caller frees each and the array), -1 with a
+ * diagnostic when no configuration is found or it is invalid.
+ */
+int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
+
+int cmd_check(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+
+#endif

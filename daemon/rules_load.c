@@ -1,0 +1,207 @@
+/* rules_load.c: read rule files and directories from disk into a ruleset. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hark.h"
+
+#define RULEFILE_MAX (256u << 20) /* a rule file or an @file list */
+
+int
+file_read(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 1 << 16;
+	char *b;
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size + 1 > cap)
+		cap = (size_t)st.st_size + 1;
+	if (cap > max + 1)
+		cap = max + 1;
+	b = malloc(cap);
+	if (b == NULL) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			char *nb;
+
+			if (cap > max) {
+				free(b);
+				close(fd);
+				errno = EFBIG;
+				return -1;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			nb = realloc(b, cap);
+			if (nb == NULL) {
+				free(b);
+				close(fd);
+				return -1;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(b);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > max) {
+		free(b);
+		errno = EFBIG;
+		return -1;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* @file lists: relative paths are relative to the file that names them. */
+static int
+include_read(void *arg, const char *path, const char *from, char **text, size_t *len,
+	     char **resolved, char **err)
+{
+	char *full;
+	const char *slash = strrchr(from, '/');
+
+	(void)arg;
+	if (path[0] == '/' || slash == NULL) {
+		full = strdup(path);
+	} else {
+		size_t dl = (size_t)(slash - from) + 1;
+
+		full = malloc(dl + strlen(path) + 1);
+		if (full != NULL) {
+			memcpy(full, from, dl);
+			strcpy(full + dl, path);
+		}
+	}
+	if (full == NULL || file_read(full, RULEFILE_MAX, text, len) < 0) {
+		const char *why = errno == EFBIG ? "larger than 256 MiB" : strerror(errno);
+
+		*err = malloc(strlen(why) + 1);
+		if (*err != NULL)
+			strcpy(*err, why);
+		free(full);
+		return -1;
+	}
+	*resolved = full;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+load_file(struct ruleset *rs, const char *path, struct diags *d)
+{
+	struct query_opts o = {include_read, NULL};
+	char *text;
+	size_t len;
+	int rc;
+
+	if (file_read(path, RULEFILE_MAX, &text, &len) < 0) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read rules: %s",
+			  errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		return -1;
+	}
+	rc = ruleset_add_file(rs, path, text, len, &o, d);
+	free(text);
+	return rc;
+}
+
+/* Every *.rules file of a directory, in name order. */
+static int
+load_dir(struct ruleset *rs, const char *dir, struct diags *d)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (dp == NULL) {
+		diags_add(d, dir, 0, 0, DIAG_ERROR, "cannot read rules: %s", strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || l < 7 || strcmp(de->d_name + l - 6, ".rules") != 0)
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
+
+			if (nn == NULL)
+				break;
+			names = nn;
+		}
+		if (asprintf(&names[n], "%s/%s", dir, de->d_name) < 0)
+			break;
+		n++;
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (load_file(rs, names[i], d) < 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+struct ruleset *
+rules_load(char *const *paths, size_t n, struct diags *d)
+{
+	struct ruleset *rs = ruleset_new();
+	size_t errs = d->nerrors;
+
+	if (rs == NULL) {
+		diags_add(d, "hark", 0, 0, DIAG_ERROR, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			load_dir(rs, paths[i], d);
+		else
+			load_file(rs, paths[i], d);
+	}
+	if (d->nerrors > errs || ruleset_finish(rs, d) < 0) {
+		ruleset_free(rs);
+		return NULL;
+	}
+	return rs;
+}
