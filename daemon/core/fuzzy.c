@@ -662,7 +662,7 @@ static int build_firsts(struct fuzzy_index *fx, struct fz_built *b)
 			f->maxb = t->maxb;
 		if (t->len <= FZ_MAXCP)
 			for (d = 0; d <= t->maxb && (uint32_t)d < t->len; d++)
-				f->vmask |= 1ULL << (t->len - d - 1);
+				f->vmask |= 1ULL << (t->len - (uint32_t)d - 1);
 	}
 	return 0;
 }
@@ -1000,7 +1000,7 @@ void fuzzy_lookup(const struct fuzzy_index *fx, const char *tok, size_t len, fuz
 		return;
 	maxd = f->maxb < (int)n - 1 ? f->maxb : (int)n - 1;
 	for (d = 0; d <= maxd; d++)
-		if (f->vmask >> (n - d - 1) & 1)
+		if (f->vmask >> (n - (size_t)d - 1) & 1)
 			break;
 	if (d > maxd)
 		return; /* no term has a variant of any length this token yields */
@@ -1015,7 +1015,7 @@ void fuzzy_lookup(const struct fuzzy_index *fx, const char *tok, size_t len, fuz
 	for (d = 0; d <= maxd; d++) {
 		size_t r;
 
-		if (!(f->vmask >> (n - d - 1) & 1))
+		if (!(f->vmask >> (n - (size_t)d - 1) & 1))
 			continue;
 		if (d < 2) {
 			m += fz_variants(pre, n, d, fx->kinv, hs + m);

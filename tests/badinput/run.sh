@@ -1,0 +1,63 @@
+#!/bin/sh
+# Hostile input: every case ends with a clear error or a bounded result,
+# never a crash or a hang (each run is under a time limit). Usage: run.sh HARK
+HARK=$1
+[ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# run WANT_STATUS WHAT CMD...: under a time limit; 124 = hang, >128 = crash
+run() {
+	want=$1 what=$2; shift 2
+	timeout 120 "$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; head -c 600 "$T/err"; fi
+}
+has() { if grep -qF -- "$2" "$T/$1"; then ok; else bad "$3: no '$2'"; head -c 600 "$T/$1"; fi; }
+
+printf '[rule a]\nquery = Assad OR "Austin Tice"\n' >"$T/a.rules"
+
+# invalid UTF-8 around a name: U+FFFD stands in, the name still matches
+printf 'Title\n\377\376 Assad \300\257 and \355\240\200 end\n' >"$T/bad-utf8.txt"
+run 0 "invalid UTF-8" "$HARK" match --json -r "$T/a.rules" "$T/bad-utf8.txt"
+has out '"text":"Assad"' "name found among invalid bytes"
+# NUL bytes: refused with a reason
+printf 'Title\nAssad\000\000 binary\n' >"$T/nul.txt"
+run 2 "NUL bytes" "$HARK" match -r "$T/a.rules" "$T/nul.txt"
+has err "nul.txt: not a text document" "NUL refusal explained"
+# a 50 MB single line, the name at its end
+awk 'BEGIN { s = "word "; for (i = 0; i < 23; i++) s = s s; printf "Title\n%s", s; for (i = 0; i < 1000000; i++) printf "xyzzy "; print "Assad" }' >"$T/long.txt"
+run 0 "50 MB single line" "$HARK" match --color=never -r "$T/a.rules" "$T/long.txt"
+has out "«Assad»" "match at the end of a huge line"
+# a 100,000-term @file list
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "Name%d Surname%d\n", i, i }' >"$T/names.txt"
+printf '[rule list]\nquery = @names.txt\n' >"$T/list.rules"
+printf 'T\nwe met Name99999 Surname99999 today\n' >"$T/list.txt"
+run 0 "100,000-term list" "$HARK" match --color=never -r "$T/list.rules" "$T/list.txt"
+has out "«Name99999 Surname99999»" "last name of the list matches"
+# 10,000 nested parentheses: a clear error
+awk 'BEGIN { printf "[rule deep]\nquery = "; for (i = 0; i < 10000; i++) printf "("; printf "x"; for (i = 0; i < 10000; i++) printf ")"; print "" }' >"$T/deep.rules"
+run 2 "10,000 nested parentheses" "$HARK" check "$T/deep.rules"
+has err "nesting deeper than" "nesting error"
+# catastrophic backtracking: bounded, no hit
+printf '[rule re]\nquery = /(a+)+$/\n' >"$T/re.rules"
+awk 'BEGIN { printf "T\n"; for (i = 0; i < 100000; i++) printf "a"; print "!" }' >"$T/re.txt"
+run 1 "catastrophic regex" "$HARK" match -r "$T/re.rules" "$T/re.txt"
+# a rule file that is not text
+printf '[rule a]\nquery = x\000y\n' >"$T/nul.rules"
+run 2 "NUL in a rule file" "$HARK" check "$T/nul.rules"
+has err "nul.rules:2:" "NUL in rules placed"
+# invalid UTF-8 in a rule file
+printf '[rule a]\nquery = \377x\n' >"$T/inv.rules"
+run 2 "invalid UTF-8 in rules" "$HARK" check "$T/inv.rules"
+has err "inv.rules:2:" "invalid UTF-8 in rules placed"
+# an empty article, an empty rule file
+: >"$T/empty.txt"
+run 1 "empty article" "$HARK" match -r "$T/a.rules" "$T/empty.txt"
+: >"$T/empty.rules"
+run 0 "empty rule file" "$HARK" check "$T/empty.rules"
+has out "0 rules, 0 atoms, ok" "empty rule file summary"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

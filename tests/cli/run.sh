@@ -1,0 +1,102 @@
+#!/bin/sh
+# hark match / check / help as a user drives them: exit codes, output formats,
+# stdin, directories, colour, errors. Usage: run.sh HARK
+HARK=$1
+[ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- CMD...
+expect() {
+	want=$1 what=$2; shift 3
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat "$T/err"; fi
+}
+has() { if grep -qF -- "$2" "$T/$1"; then ok; else bad "$3: no '$2' in $1"; cat "$T/$1"; fi; }
+hasnt() { if grep -qF -- "$2" "$T/$1"; then bad "$3: unexpected '$2' in $1"; else ok; fi; }
+
+cat >"$T/w.rules" <<'R'
+[rule tice]
+name = Austin Tice
+tags = hostage us
+query = "Austin Tice" OR (Tice NEAR/5 journaliste)
+[rule kamal]
+query = Kamalmaz~
+R
+printf 'Un otage américain\nLe journaliste Austin Tice et le thérapeute Kalmamaz.\n' >"$T/a.txt"
+printf 'Nothing here\nabout anything at all.\n' >"$T/b.txt"
+mkdir -p "$T/dir/sub"; cp "$T/a.txt" "$T/dir/sub/c.txt"; cp "$T/b.txt" "$T/dir/d.txt"
+
+expect 0 "hit" -- "$HARK" match --color=never -r "$T/w.rules" "$T/a.txt"
+has out "$T/a.txt: tice: " "text format"
+has out "«Austin Tice»" "marked match"
+has out "$T/a.txt: kamal: " "second rule"
+has out "«Kalmamaz»" "fuzzy match marked"
+expect 1 "no hit" -- "$HARK" match -r "$T/w.rules" "$T/b.txt"
+test -s "$T/out" && bad "no hit prints nothing" || ok
+expect 2 "missing file" -- "$HARK" match -r "$T/w.rules" "$T/nope.txt"
+has err "nope.txt: No such file or directory" "missing file named"
+expect 2 "error wins over hit, as grep" -- "$HARK" match -r "$T/w.rules" "$T/a.txt" "$T/nope.txt"
+expect 0 "stdin" -- sh -c "'$HARK' match --color=never -r '$T/w.rules' - <'$T/a.txt'"
+has out "(standard input): tice:" "stdin named"
+expect 0 "directory recursion" -- "$HARK" match --color=never -r "$T/w.rules" "$T/dir"
+has out "$T/dir/sub/c.txt: tice:" "file found in subdirectory"
+expect 0 "json" -- "$HARK" match --json -r "$T/w.rules" "$T/a.txt"
+has out '"rule":{"id":"tice","name":"Austin Tice","tags":["hostage","us"]}' "rule object"
+has out '"matches":[{"atom":"\"Austin Tice\"","field":"body","start":' "matches array"
+has out '"file":"'"$T"'/a.txt"' "article file"
+has out '"source":"drop"' "article source"
+has out '"title":"Un otage américain"' "title is the first line"
+has out '"detected_at":"' "detected_at"
+test "$(wc -l <"$T/out")" -eq 2 && ok || bad "json: one line per hit"
+expect 0 "colour always" -- "$HARK" match --color=always -r "$T/w.rules" "$T/a.txt"
+has out "$(printf '\033[01;31mAustin Tice\033[m')" "coloured match"
+expect 0 "colour never" -- "$HARK" match --color=never -r "$T/w.rules" "$T/a.txt"
+hasnt out "$(printf '\033')" "no escapes with --color=never"
+expect 2 "bad --color" -- "$HARK" match --color=sometimes -r "$T/w.rules" "$T/a.txt"
+has err "'sometimes' is not never, always or auto" "bad colour named"
+expect 2 "bad --lang" -- "$HARK" match --lang french -r "$T/w.rules" "$T/a.txt"
+expect 2 "no article" -- "$HARK" match -r "$T/w.rules"
+printf '[rule x]\nquery = "open\n' >"$T/broken.rules"
+expect 2 "broken rules" -- "$HARK" match -r "$T/broken.rules" "$T/a.txt"
+has err "broken.rules:2:9: error: unclosed phrase" "rule error names file:line:col"
+# -r directory: every *.rules in it
+mkdir "$T/rd"; cp "$T/w.rules" "$T/rd/"; printf 'ignored\n' >"$T/rd/notes.txt"
+expect 0 "-r directory" -- "$HARK" match -r "$T/rd" "$T/a.txt"
+# configured rules: -c, $HARK_CONFIG
+printf '[hark]\nrules = w.rules   ; the watchlist\n' >"$T/hark.conf"
+expect 0 "rules from -c config" -- "$HARK" -c "$T/hark.conf" match "$T/a.txt"
+expect 0 "rules from HARK_CONFIG" -- env HARK_CONFIG="$T/hark.conf" "$HARK" match "$T/a.txt"
+printf '[hark]\nrules = w.rules\nbogus = 1\n' >"$T/bad.conf"
+expect 2 "unknown config key" -- "$HARK" -c "$T/bad.conf" match "$T/a.txt"
+has err "bad.conf:3:1: error: unknown key 'bogus'" "config error names file:line"
+(cd "$T" && mkdir empty && cd empty && HARK_CONFIG= "$HARK" match a.txt >../out 2>../err); [ $? -eq 2 ] && ok || bad "no rules at all: exit 2"
+has err "no rules" "no rules explained"
+
+# hark check
+expect 0 "check ok" -- "$HARK" check "$T/w.rules"
+has out "2 rules, 4 atoms, ok" "check summary"
+expect 2 "check error" -- "$HARK" check "$T/broken.rules"
+printf '[rule a]\nquery = x\n' >"$T/d1.rules"; printf '[rule a]\nquery = y\n' >"$T/d2.rules"
+expect 2 "duplicate ids across files" -- "$HARK" check "$T/d1.rules" "$T/d2.rules"
+has err "d2.rules:1: error: duplicate rule id 'a' (first defined at $T/d1.rules:1)" "duplicate named"
+printf '[rule a]\nquery = "..."\n' >"$T/empty.rules"
+expect 2 "term without letters" -- "$HARK" check "$T/empty.rules"
+has err "empty.rules:2:9: error:" "term without letters placed"
+
+# help everywhere
+for c in match check help; do
+	expect 0 "hark $c --help" -- "$HARK" "$c" --help
+	has out "usage: hark" "$c --help prints usage"
+	expect 0 "hark help $c" -- "$HARK" help "$c"
+done
+expect 0 "hark --help" -- "$HARK" --help
+has out "match" "command list"
+expect 2 "unknown command" -- "$HARK" frobnicate
+has err "'frobnicate' is not a hark command" "unknown command named"
+expect 0 "version" -- "$HARK" --version
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
