@@ -33,7 +33,7 @@ test-fast: build
 	cd $(BUILD) && ctest --output-on-failure
 
 run: build
-	@tests/demo/run.sh $(BUILD)/hark
+	@contrib/demo/run.sh $(BUILD)/hark
 
 bench: build
 	tests/bench/run.sh $(BUILD)

@@ -77,6 +77,8 @@ usage_all(FILE *f)
 int
 cmd_help(int argc, char **argv)
 {
+	if (hark_wants_help(argc, argv, "help"))
+		return 0;
 	if (argc < 2) {
 		usage_all(stdout);
 		return 0;

@@ -5,6 +5,7 @@
  * Arabic or Cyrillic text points where an editor shows the cursor. An
  * invalid byte counts as one character, as utf8_count() does.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,28 +108,40 @@ diag_sevname(enum diag_sev sev)
 	return "error";
 }
 
-/* Unknown parts (no file, line or column 0) are left out, as GCC does. */
-void
-diag_format(const struct diag *g, char *buf, size_t size)
+/*
+ * The place of g as printed, "file:line:col: " (with the trailing space);
+ * unknown parts (no file, line or column 0) are left out, as GCC does.
+ */
+static void
+diag_where(const struct diag *g, char *buf, size_t size)
 {
-	char where[64] = "";
-	if (g->line && g->col)
-		snprintf(where, sizeof where, "%u:%u:", g->line, g->col);
-	else if (g->line)
-		snprintf(where, sizeof where, "%u:", g->line);
 	const char *file = g->file ? g->file : "";
 	const char *sep = g->file ? ":" : "";
-	const char *gap = g->file || where[0] ? " " : "";
-	snprintf(buf, size, "%s%s%s%s%s: %s", file, sep, where, gap, diag_sevname(g->sev), g->msg);
+	if (g->line && g->col)
+		snprintf(buf, size, "%s%s%u:%u: ", file, sep, g->line, g->col);
+	else if (g->line)
+		snprintf(buf, size, "%s%s%u: ", file, sep, g->line);
+	else
+		snprintf(buf, size, "%s%s%s", file, sep, g->file ? " " : "");
 }
 
 void
+diag_format(const struct diag *g, char *buf, size_t size)
+{
+	char where[PATH_MAX + 64];
+	diag_where(g, where, sizeof where);
+	snprintf(buf, size, "%s%s: %s", where, diag_sevname(g->sev), g->msg);
+}
+
+/* Not through diag_format's fixed buffer: a long message is printed whole. */
+void
 diags_print(const struct diags *d, FILE *fp)
 {
-	char buf[4096];
+	char where[PATH_MAX + 64];
 	for (size_t i = 0; i < d->n; i++) {
-		diag_format(&d->v[i], buf, sizeof buf);
-		fprintf(fp, "%s\n", buf);
+		const struct diag *g = &d->v[i];
+		diag_where(g, where, sizeof where);
+		fprintf(fp, "%s%s: %s\n", where, diag_sevname(g->sev), g->msg);
 	}
 }
 

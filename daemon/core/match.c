@@ -670,7 +670,8 @@ spans_tidy(struct matcher *m)
 {
 	size_t n = 0;
 
-	qsort(m->spans, m->nspans, sizeof(*m->spans), span_cmp);
+	if (m->nspans > 1)
+		qsort(m->spans, m->nspans, sizeof(*m->spans), span_cmp);
 	for (size_t i = 0; i < m->nspans; i++) {
 		if (n > 0 && m->spans[n - 1].field == m->spans[i].field &&
 		    m->spans[n - 1].start == m->spans[i].start &&
@@ -738,7 +739,8 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 			return -1;
 		m->cand[m->ncand++] = r;
 	}
-	qsort(m->cand, m->ncand, sizeof(*m->cand), u32_cmp);
+	if (m->ncand > 1)
+		qsort(m->cand, m->ncand, sizeof(*m->cand), u32_cmp);
 	for (size_t i = 0; i < m->ncand; i++) {
 		const struct rule *r = &rs->rules[m->cand[i]];
 		struct hit h;

@@ -91,6 +91,15 @@ struct query *query_parse(const char *text, size_t len, const struct srcmap *src
 const struct qnode *query_root(const struct query *q);
 void query_free(struct query *q);
 
+/*
+ * The tree under n as an S-expression, for tests and debugging: words as
+ * written with * ~ ~N, (phrase~N w...), (exact w...), (regex /p/flags),
+ * (lang xx), (AND ...), (OR ...), (NOT x), (NEAR/n a b), (ONEAR/n a b);
+ * a leaf restricted to fields is prefixed, e.g. title:word. Returns a
+ * malloc'd string (caller frees), NULL on ENOMEM.
+ */
+char *query_sexpr(const struct qnode *n);
+
 /* Nesting limit of parentheses and operators, reported as an error beyond. */
 #define QUERY_MAX_DEPTH 256
 

@@ -43,6 +43,7 @@ struct rpend {
 	char *id;	    /* owned; "" when the header had none */
 	unsigned line, col; /* of the header's '[' */
 	bool bad;	    /* an error was found: the rule is left out */
+	bool unreadable;    /* a line had bad bytes: its query may have been there */
 	bool enabled;
 	struct rvalue v[K_MAX];
 	struct strv langs, notify, tags;
@@ -477,7 +478,7 @@ rp_end_section(struct rparse *p)
 	if (p->sect != SECT_RULE)
 		return;
 	struct rpend *r = &p->cur;
-	if (!r->v[K_QUERY].set) {
+	if (!r->v[K_QUERY].set && !r->unreadable) {
 		if (r->id[0])
 			diags_add(p->d, p->rf->path, r->line, r->col, DIAG_ERROR,
 				  "missing query for rule '%s'", r->id);
@@ -655,6 +656,7 @@ rp_line(struct rparse *p)
 	size_t bad = rf_badbyte(s, n, &why);
 	if (bad < n) {
 		rp_error(p, bad, "%s", why);
+		p->cur.unreadable = true;
 		return;
 	}
 	size_t i = rf_skip_blank(s, 0, n);

@@ -840,7 +840,8 @@ ruleset_finish(struct ruleset *rs, struct diags *d)
 		return 0;
 	if (fuzzy_build(rs->fuzzy) < 0)
 		goto nomem;
-	qsort(rs->pairs, rs->npairs, sizeof(*rs->pairs), pair_cmp);
+	if (rs->npairs > 1)
+		qsort(rs->pairs, rs->npairs, sizeof(*rs->pairs), pair_cmp);
 	rs->use_off = calloc(rs->nnodes + 1, sizeof(*rs->use_off));
 	rs->use_rule = malloc((rs->npairs ? rs->npairs : 1) * sizeof(*rs->use_rule));
 	if (rs->use_off == NULL || rs->use_rule == NULL)

@@ -45,7 +45,8 @@ expect 0 "directory recursion" -- "$HARK" match --color=never -r "$T/w.rules" "$
 has out "$T/dir/sub/c.txt: tice:" "file found in subdirectory"
 expect 0 "json" -- "$HARK" match --json -r "$T/w.rules" "$T/a.txt"
 has out '"rule":{"id":"tice","name":"Austin Tice","tags":["hostage","us"]}' "rule object"
-has out '"matches":[{"atom":"\"Austin Tice\"","field":"body","start":' "matches array"
+has out '{"atom":"\"Austin Tice\"","field":"body","start":15,"end":26,"text":"Austin Tice"}' "phrase match with byte offsets"
+has out '{"atom":"journaliste","field":"body","start":3,"end":14,"text":"journaliste"}' "NEAR operand match"
 has out '"file":"'"$T"'/a.txt"' "article file"
 has out '"source":"drop"' "article source"
 has out '"title":"Un otage américain"' "title is the first line"
@@ -84,7 +85,7 @@ expect 2 "duplicate ids across files" -- "$HARK" check "$T/d1.rules" "$T/d2.rule
 has err "d2.rules:1: error: duplicate rule id 'a' (first defined at $T/d1.rules:1)" "duplicate named"
 printf '[rule a]\nquery = "..."\n' >"$T/empty.rules"
 expect 2 "term without letters" -- "$HARK" check "$T/empty.rules"
-has err "empty.rules:2:9: error:" "term without letters placed"
+has err "empty.rules:2:10: error:" "term without letters placed"
 
 # help everywhere
 for c in match check help; do

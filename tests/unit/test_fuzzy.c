@@ -556,6 +556,56 @@ static void test_index_lifecycle(void **state)
 	fuzzy_free(NULL);
 }
 
+/* 4-byte code points, and invalid UTF-8 decoded as U+FFFD one byte at a time. */
+static void test_index_utf8(void **state)
+{
+	static const struct {
+		const char *tok;
+		int want[4];
+	} cases[] = {
+		{ "a\xf0\x9f\x98\x80" "b", { 0, -1, -1, -1 } },        /* a😀b */
+		{ "a\xf0\x9f\x98\x80", { 1, -1, -1, -1 } },            /* a😀 */
+		{ "ab\xf0\x9f\x98\x80", { 1, -1, -1, -1 } },           /* ab😀: swap */
+		{ "a\xf0\x9f\x98\x81" "b", { 1, -1, -1, -1 } },        /* a😁b */
+		{ "a\xf0\x9f\x98" "b", { -1, -1, -1, -1 } },           /* truncated: 3 x U+FFFD */
+		{ "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy", { -1, 0, -1, -1 } }, /* x + 3 U+FFFD + y */
+		{ "x\xed\xa0\x80y", { -1, 0, -1, -1 } },               /* surrogate: 3 bytes, 3 U+FFFD */
+		{ "x\xe0\x80\x80y", { -1, 0, -1, -1 } },               /* overlong 3-byte */
+		{ "x\xc0\x80y", { -1, 1, -1, -1 } },                   /* overlong 2-byte: 2 U+FFFD */
+		{ "x\xf4\x90\x80\x80y", { -1, 1, -1, -1 } },           /* above U+10FFFF: 4 U+FFFD */
+		{ "x\xf5\x80\x80y", { -1, 0, -1, -1 } },               /* F5 is never a lead byte */
+		{ "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", { -1, -1, 0, -1 } }, /* москва */
+		{ "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb0", { -1, -1, 1, -1 } },         /* моска */
+		{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x81", { -1, -1, -1, 1 } }, /* 😀😀😁 */
+	};
+	struct fuzzy_index *fx = fuzzy_new();
+	static struct hits h;
+	size_t i, j;
+
+	(void)state;
+	add(fx, "a\xf0\x9f\x98\x80" "b", 1, 1);
+	add(fx, "x\xff\xfe\xfdy", 1, 2); /* x + 3 U+FFFD + y */
+	add(fx, "москва", 2, 3);
+	add(fx, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 1, 4);
+	assert_int_equal(fuzzy_build(fx), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t want = 0;
+
+		look(fx, cases[i].tok, &h);
+		for (j = 0; j < 4; j++) {
+			int got = hit_dist(&h, (uint32_t)j + 1);
+
+			if (got != cases[i].want[j])
+				print_error("case %zu id %zu: want %d, got %d\n", i, j + 1,
+					    cases[i].want[j], got);
+			assert_int_equal(got, cases[i].want[j]);
+			want += cases[i].want[j] >= 0;
+		}
+		assert_int_equal(h.n, want);
+	}
+	fuzzy_free(fx);
+}
+
 /* Words over 64 code points only match exactly. */
 static void test_index_long_words(void **state)
 {
@@ -855,6 +905,7 @@ int main(void)
 		cmocka_unit_test(test_index_ids_once),
 		cmocka_unit_test(test_index_lifecycle),
 		cmocka_unit_test(test_index_long_words),
+		cmocka_unit_test(test_index_utf8),
 		cmocka_unit_test(test_index_random_cross_check),
 		cmocka_unit_test(test_index_random_cross_check_shared_ids),
 		cmocka_unit_test(test_index_threads),
