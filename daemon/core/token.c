@@ -687,16 +687,17 @@ tok_push(struct split *sp, const struct token *t)
 static int
 elidable(const char *s, size_t n)
 {
-	static const char *const words[] = {"l",  "d",     "j",      "m",      "n",     "s",
-					    "t",  "c",     "qu",     "jusqu",  "lorsqu",
-					    "puisqu", "quoiqu"};
-	size_t i;
-
-	if (n > 6)
-		return 0;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
-			return 1;
+	switch (n) {
+	case 1:
+		return strchr("ldjmnstc", s[0]) != NULL && s[0] != '\0';
+	case 2:
+		return s[0] == 'q' && s[1] == 'u';
+	case 5:
+		return memcmp(s, "jusqu", 5) == 0;
+	case 6:
+		return memcmp(s, "lorsqu", 6) == 0 || memcmp(s, "puisqu", 6) == 0 ||
+		       memcmp(s, "quoiqu", 6) == 0;
+	}
 	return 0;
 }
 
