@@ -66,7 +66,7 @@ diag_vformat(const char *fmt, va_list ap)
  */
 static void
 diags_vadd(struct diags *d, const char *file, unsigned line, unsigned col, enum diag_sev sev,
-	   const char *fmt, va_list ap)
+           const char *fmt, va_list ap)
 {
 	if (sev == DIAG_ERROR)
 		d->nerrors++;
@@ -86,7 +86,7 @@ diags_vadd(struct diags *d, const char *file, unsigned line, unsigned col, enum 
 
 void
 diags_add(struct diags *d, const char *file, unsigned line, unsigned col, enum diag_sev sev,
-	  const char *fmt, ...)
+          const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -243,7 +243,7 @@ srcmap_locate(const struct srcmap *m, size_t off, unsigned *line, unsigned *col)
 
 void
 diags_at(struct diags *d, const struct srcmap *m, size_t off, enum diag_sev sev, const char *fmt,
-	 ...)
+         ...)
 {
 	unsigned line, col;
 	srcmap_locate(m, off, &line, &col);

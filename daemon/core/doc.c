@@ -74,7 +74,11 @@ doc_from_text(struct document *doc, const char *bytes, size_t len, const char *f
 		*err = "document larger than 4 GiB";
 		return -1;
 	}
-	clean = utf8_clean(bytes, len, &clen);
+	/* a byte order mark says how the bytes are encoded; it is not text */
+	if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0)
+		clean = utf8_clean(bytes + 3, len - 3, &clen);
+	else
+		clean = utf8_clean(bytes, len, &clen);
 	if (clean == NULL)
 		goto nomem;
 	if (doc_split_title(doc, clean, clen) < 0)

@@ -36,6 +36,7 @@ struct place {
 	uint8_t field;
 	uint8_t bytes; /* 1: first/last are byte offsets (regex) */
 	uint32_t first, last;
+	uint32_t leaf; /* the cnode that matched here (its atom names the span) */
 };
 
 struct placev {
@@ -323,7 +324,8 @@ in_mask(unsigned mask, int f)
 }
 
 static int
-place_push(struct matcher *m, struct placev *pv, int f, int bytes, uint32_t first, uint32_t last)
+place_push(struct matcher *m, struct placev *pv, uint32_t leaf, int f, int bytes, uint32_t first,
+	   uint32_t last)
 {
 	if (grow(&pv->v, &pv->cap, pv->n + 1, sizeof(*pv->v)) < 0) {
 		m->oom = 1;
@@ -333,6 +335,7 @@ place_push(struct matcher *m, struct placev *pv, int f, int bytes, uint32_t firs
 	pv->v[pv->n].bytes = (uint8_t)bytes;
 	pv->v[pv->n].first = first;
 	pv->v[pv->n].last = last;
+	pv->v[pv->n].leaf = leaf;
 	pv->n++;
 	return 0;
 }
@@ -416,7 +419,7 @@ slop_find(struct matcher *m, const struct cnode *cn, struct placev *out)
 		found = 1;
 		if (out == NULL)
 			return 1;
-		if (place_push(m, out, o0->field, 0, o0->first, pos) < 0)
+		if (place_push(m, out, (uint32_t)(cn - m->rs->cn), o0->field, 0, o0->first, pos) < 0)
 			return found;
 	}
 	return found;
@@ -439,7 +442,7 @@ gather(struct matcher *m, uint32_t ci, struct placev *pv)
 				continue;
 			if (cn->type == C_EXACT && !exact_ok(m, cn, oc))
 				continue;
-			if (place_push(m, pv, oc->field, 0, oc->first, oc->last) < 0)
+			if (place_push(m, pv, ci, oc->field, 0, oc->first, oc->last) < 0)
 				return;
 		}
 		break;
@@ -487,8 +490,8 @@ near_eval(struct matcher *m, const struct cnode *cn, int collect)
 			found = 1;
 			if (!collect)
 				return 1;
-			span_add(m, &m->rs->cn[cn->a], &m->pa.v[i]);
-			span_add(m, &m->rs->cn[cn->b], &m->pb.v[j]);
+			span_add(m, &m->rs->cn[m->pa.v[i].leaf], &m->pa.v[i]);
+			span_add(m, &m->rs->cn[m->pb.v[j].leaf], &m->pb.v[j]);
 		}
 	return found;
 }
@@ -521,6 +524,7 @@ regex_run(struct matcher *m, const struct cnode *cn, int collect)
 			p.bytes = 1;
 			p.first = (uint32_t)ov[0];
 			p.last = (uint32_t)ov[1];
+			p.leaf = (uint32_t)(cn - m->rs->cn);
 			if (ov[1] > ov[0])
 				span_add(m, cn, &p);
 			off = ov[1] > ov[0] ? ov[1] : ov[1] + 1;

@@ -38,8 +38,8 @@ struct tok {
 	size_t off, len;    /* as written in the query text */
 	struct qnode *leaf; /* T_LEAF: owned by the token until taken; NULL when broken */
 	unsigned fields;    /* T_FIELD */
-	int near;	    /* T_NEAR */
-	bool ordered;	    /* T_NEAR: ONEAR or NEAR/nf */
+	int near;           /* T_NEAR */
+	bool ordered;       /* T_NEAR: ONEAR or NEAR/nf */
 };
 
 struct qparser {
@@ -51,9 +51,9 @@ struct qparser {
 	struct query *q;
 	struct tok tok; /* the lookahead, when peeked */
 	bool peeked;
-	size_t taken;	/* tokens taken: tells "no term here" from "a broken term" */
-	unsigned depth; /* nesting of parentheses, NOT, - and fields */
-	bool stop;	/* nesting limit or out of memory: read no further */
+	size_t taken;                  /* tokens taken: tells "no term here" from "a broken term" */
+	unsigned depth;                /* nesting of parentheses, NOT, - and fields */
+	bool stop;                     /* nesting limit or out of memory: read no further */
 	const struct qnode *near_told; /* a NEAR already refused as an operand */
 };
 
@@ -211,7 +211,7 @@ q_atom(const char *s, size_t n)
 
 static void __attribute__((format(printf, 5, 6)))
 qp_diag(struct qparser *p, const struct srcmap *m, size_t off, enum diag_sev sev, const char *fmt,
-	...)
+        ...)
 {
 	if (p->stop)
 		return; /* what follows a fatal error would only be noise */
@@ -367,7 +367,7 @@ fail:
  */
 static int
 qword_read(struct qparser *p, const struct srcmap *m, const char *s, size_t off, size_t n,
-	   struct qword *w)
+           struct qword *w)
 {
 	const char *t = s + off;
 	const char *star = memchr(t, '*', n), *tilde = memchr(t, '~', n);
@@ -377,17 +377,18 @@ qword_read(struct qparser *p, const struct srcmap *m, const char *s, size_t off,
 	w->budget = 0;
 	if (star && (size_t)(star - t) != n - 1) {
 		qp_diag(p, m, off + (size_t)(star - t), DIAG_ERROR,
-			"'*' is allowed only at the end of a word");
+		        "'*' is allowed only at the end of a word");
 		core = (size_t)(star - t);
 	} else if (star && tilde) {
 		qp_diag(p, m, off + (size_t)(tilde - t), DIAG_ERROR,
-			"'~' and '*' cannot be combined in one word");
+		        "'~' and '*' cannot be combined in one word");
 		core = (size_t)(tilde - t);
 	} else if (star) {
 		core = n - 1;
 		w->mode = QW_PREFIX;
 		if (q_nchars(t, core) < 3)
-			qp_diag(p, m, off, DIAG_ERROR, "prefix needs at least 3 characters before '*'");
+			qp_diag(p, m, off, DIAG_ERROR,
+			        "prefix needs at least 3 characters before '*'");
 	} else if (tilde) {
 		core = (size_t)(tilde - t);
 		size_t dn = n - core - 1;
@@ -400,7 +401,8 @@ qword_read(struct qparser *p, const struct srcmap *m, const char *s, size_t off,
 			qp_diag(p, m, off + core + 1, DIAG_ERROR, "fuzzy budget must be 0, 1 or 2");
 		else if (b == 2 && q_nchars(t, core) <= 4)
 			qp_diag(p, m, off, DIAG_WARNING,
-				"fuzzy budget 2 on a %zu-letter word matches widely", q_nchars(t, core));
+			        "fuzzy budget 2 on a %zu-letter word matches widely",
+			        q_nchars(t, core));
 	}
 	w->text = q_strndup(t, core);
 	return w->text ? 0 : -1;
@@ -427,7 +429,7 @@ qnode_read_words(struct qparser *p, struct qnode *n, const char *s, size_t a, si
 		for (size_t j = i; j < e; j++)
 			if (s[j] == '*' || s[j] == '~') {
 				qp_diag(p, n->src, j, DIAG_ERROR, "'%c' is not allowed inside { }",
-					s[j]);
+				        s[j]);
 				break;
 			}
 		w->off = i;
@@ -445,7 +447,8 @@ leaf_word(struct qparser *p, size_t a, size_t b)
 {
 	struct qnode *n = qnode_new(p, Q_WORD, p->src, a, b - a);
 	struct qword *w = n ? qnode_addword(n) : NULL;
-	if (!w || qword_read(p, p->src, p->s, a, b - a, w) < 0 || !(n->atom = q_atom(p->s + a, b - a)))
+	if (!w || qword_read(p, p->src, p->s, a, b - a, w) < 0 ||
+	    !(n->atom = q_atom(p->s + a, b - a)))
 		goto nomem;
 	return n;
 nomem:
@@ -508,7 +511,8 @@ leaf_exact(struct qparser *p, size_t a)
 		return NULL;
 	if (!close)
 		qp_error(p, a, "unclosed '{' (opened here)");
-	if (qnode_read_words(p, n, s, a + 1, inner, true) < 0 || !(n->atom = q_atom(s + a, end - a))) {
+	if (qnode_read_words(p, n, s, a + 1, inner, true) < 0 ||
+	    !(n->atom = q_atom(s + a, end - a))) {
 		qnode_free(n);
 		qp_nomem(p);
 		return NULL;
@@ -634,13 +638,13 @@ leaf_lang(struct qparser *p, size_t a, size_t b, size_t k)
 		qp_error(p, a + k + 1, "missing language code after 'lang:'");
 	else if (!ok)
 		qp_error(p, a + k + 1, "bad language code '%.*s' (use two-letter ISO 639-1 codes)",
-			 (int)cn, c);
+		         (int)cn, c);
 	else
 		n->lang[0] = (char)(c[0] | 0x20), n->lang[1] = (char)(c[1] | 0x20);
 	return n;
 }
 
-/* The whole of one line of a list is bad bytes or fine; returns the bad offset or e. */
+/* The offset of the first NUL byte or invalid UTF-8 sequence in s[a..e), or e. */
 static size_t
 list_badbyte(const char *s, size_t a, size_t e)
 {
@@ -655,11 +659,11 @@ list_badbyte(const char *s, size_t a, size_t e)
 }
 
 /*
- * One phrase per non-empty, non-# line of a list text into or. The list's
+ * One phrase per non-empty, non-# line of a list text into list. The list's
  * source map gets a segment per line, so each phrase is placed at its line.
  */
 static int
-list_read(struct qparser *p, struct qnode *or, struct srcmap *m, const char *t, size_t len)
+list_read(struct qparser *p, struct qnode *list, struct srcmap *m, const char *t, size_t len)
 {
 	unsigned line = 0;
 	for (size_t ls = 0; ls < len;) {
@@ -675,12 +679,12 @@ list_read(struct qparser *p, struct qnode *or, struct srcmap *m, const char *t, 
 			size_t bad = list_badbyte(t, a, b);
 			if (bad < b) {
 				qp_diag(p, m, bad, DIAG_ERROR, "%s in list",
-					t[bad] ? "invalid UTF-8" : "NUL byte");
+				        t[bad] ? "invalid UTF-8" : "NUL byte");
 			} else {
 				struct qnode *ph = qnode_new(p, Q_PHRASE, m, a, b - a);
 				if (!ph)
 					return -1;
-				if (qnode_addkid(or, ph) < 0) {
+				if (qnode_addkid(list, ph) < 0) {
 					qnode_free(ph);
 					return -1;
 				}
@@ -697,7 +701,7 @@ list_read(struct qparser *p, struct qnode *or, struct srcmap *m, const char *t, 
 /* Ask the include callback for a list; keep its text and name. */
 static int
 list_fetch(struct qparser *p, const char *path, char **text, size_t *len, const char **name,
-	   char **why)
+           char **why)
 {
 	char *resolved = NULL;
 	*text = NULL;
@@ -708,8 +712,7 @@ list_fetch(struct qparser *p, const char *path, char **text, size_t *len, const 
 		*why = strdup("lists are not available here");
 		return -1;
 	}
-	if (p->o->include(p->o->include_arg, path, from, text, len,
-			  &resolved, why) != 0) {
+	if (p->o->include(p->o->include_arg, path, from, text, len, &resolved, why) != 0) {
 		free(*text);
 		free(resolved);
 		return -1;
@@ -743,7 +746,7 @@ leaf_list(struct qparser *p, size_t a)
 	const char *name;
 	size_t len = 0;
 	struct srcmap *m = NULL;
-	struct qnode *or = NULL;
+	struct qnode *list = NULL;
 	if (!path)
 		goto nomem;
 	int r = list_fetch(p, path, &text, &len, &name, &why);
@@ -764,16 +767,16 @@ leaf_list(struct qparser *p, size_t a)
 		goto nomem;
 	}
 	/* kept even for one line, so that the operand is placed in the query text */
-	or = qnode_new(p, Q_OR, p->src, a, b - a);
-	if (!or || list_read(p, or, m, text, len) < 0)
+	list = qnode_new(p, Q_OR, p->src, a, b - a);
+	if (!list || list_read(p, list, m, text, len) < 0)
 		goto nomem;
-	if (!or->nkids)
+	if (!list->nkids)
 		qp_error(p, a, "list '%s' has no entries", path);
 	free(path);
-	return or;
+	return list;
 nomem:
 	free(path);
-	qnode_free(or);
+	qnode_free(list);
 	qp_nomem(p);
 	return NULL;
 }
@@ -785,7 +788,9 @@ static bool
 lex_near(struct qparser *p, struct tok *t, size_t a, size_t n)
 {
 	const char *w = p->s + a;
-	size_t k = n >= 5 && memcmp(w, "ONEAR", 5) == 0 ? 5 : n >= 4 && memcmp(w, "NEAR", 4) == 0 ? 4 : 0;
+	size_t k = n >= 5 && memcmp(w, "ONEAR", 5) == 0  ? 5
+	           : n >= 4 && memcmp(w, "NEAR", 4) == 0 ? 4
+	                                                 : 0;
 	if (!k || (n > k && w[k] != '/'))
 		return false;
 	const char *name = k == 5 ? "ONEAR" : "NEAR";
@@ -811,7 +816,7 @@ lex_warn_lower(struct qparser *p, size_t a, size_t n)
 	const char *w = p->s + a;
 	char up[16];
 	bool near = (n >= 4 && memcmp(w, "near", 4) == 0 && (n == 4 || w[4] == '/')) ||
-		    (n >= 5 && memcmp(w, "onear", 5) == 0 && (n == 5 || w[5] == '/'));
+	            (n >= 5 && memcmp(w, "onear", 5) == 0 && (n == 5 || w[5] == '/'));
 	if (!near && !q_word_is(w, n, "and") && !q_word_is(w, n, "or") && !q_word_is(w, n, "not"))
 		return;
 	if (n >= sizeof up - 2)
@@ -822,7 +827,7 @@ lex_warn_lower(struct qparser *p, size_t a, size_t n)
 	if (near && !memchr(w, '/', n))
 		strcat(up, "/n");
 	qp_diag(p, p->src, a, DIAG_WARNING, "'%.*s' is a word here; operators are upper case (%s)",
-		(int)n, w, up);
+	        (int)n, w, up);
 }
 
 /*
@@ -855,7 +860,7 @@ lex_field(struct qparser *p, struct tok *t, size_t a, size_t n)
 	}
 	if (k + 1 < n && w[k + 1] != '/') /* not a URL like https://... */
 		qp_diag(p, p->src, a, DIAG_WARNING, "unknown field '%.*s'; read as a word", (int)k,
-			w);
+		        w);
 	return false;
 }
 
@@ -1048,8 +1053,8 @@ parse_unary(struct qparser *p)
 		int len;
 		const char *w = tok_text(p, &op, &len);
 		if (p->taken == taken)
-			qp_error(p, op.off, "missing term after %s%.*s%s", op.kind == T_NOT ? "" : "'",
-				 len, w, op.kind == T_NOT ? "" : "'");
+			qp_error(p, op.off, "missing term after %s%.*s%s",
+			         op.kind == T_NOT ? "" : "'", len, w, op.kind == T_NOT ? "" : "'");
 		return NULL;
 	}
 	if (op.kind == T_FIELD) {
@@ -1092,7 +1097,7 @@ near_check(struct qparser *p, const struct qnode *n, const char *name)
 		if (n->kids[i]->type != Q_WORD && n->kids[i]->type != Q_PHRASE)
 			at = n->kids[i];
 	qp_diag(p, at->src, at->off, DIAG_ERROR,
-		"%s takes words, phrases, prefixes, fuzzy words and OR-groups of them", name);
+	        "%s takes words, phrases, prefixes, fuzzy words and OR-groups of them", name);
 	return false;
 }
 
@@ -1207,7 +1212,6 @@ parse_or(struct qparser *p)
 	return acc;
 }
 
-
 /* ---- structure ---- */
 
 /* True when the node can be true only if some positive term matched. */
@@ -1279,7 +1283,7 @@ query_check(struct qparser *p, const struct qnode *root)
 	}
 	const struct qnode *b = qnode_negative_branch(root);
 	qp_diag(p, b->src, b->off, DIAG_ERROR,
-		"OR branch has no positive term: it would match almost every document");
+	        "OR branch has no positive term: it would match almost every document");
 }
 
 /* A source map of text itself, line by line, for a query given without one. */
@@ -1305,7 +1309,7 @@ query_linemap(struct qparser *p, const char *text, size_t len)
 
 struct query *
 query_parse(const char *text, size_t len, const struct srcmap *src, const struct query_opts *o,
-	    struct diags *d)
+            struct diags *d)
 {
 	size_t nerrors = d->nerrors;
 	struct query *q = calloc(1, sizeof *q);
@@ -1392,8 +1396,7 @@ sb_put(struct sbuf *b, const char *s, size_t n)
 	b->s[b->n] = 0;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-sb_printf(struct sbuf *b, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	char tmp[64];
 	va_list ap;
@@ -1472,7 +1475,7 @@ sexpr_node(struct sbuf *b, const struct qnode *n)
 		sb_str(b, "/");
 		for (unsigned f = 0; f < 4; f++)
 			if (n->reflags & (1u << f))
-				sb_put(b, "imsx" + f, 1);
+				sb_put(b, &"imsx"[f], 1);
 		sb_str(b, ")");
 		return;
 	case Q_LANG:

@@ -16,8 +16,7 @@
 
 enum rkey { K_QUERY, K_NAME, K_LANG, K_NOTIFY, K_TAGS, K_ENABLED, K_MAX };
 
-static const char *const rkey_names[K_MAX] = {"query", "name",	  "lang",
-					      "notify", "tags", "enabled"};
+static const char *const rkey_names[K_MAX] = {"query", "name", "lang", "notify", "tags", "enabled"};
 
 /* What indented lines continue: a key's value, nothing, or a value being dropped. */
 #define CONT_NONE (-1)
@@ -26,8 +25,8 @@ static const char *const rkey_names[K_MAX] = {"query", "name",	  "lang",
 /* A value as written: its key's line and the continuation lines, joined with '\n'. */
 struct rvalue {
 	bool set;
-	unsigned line;	   /* of the key */
-	char *text;	   /* owned, NUL-terminated */
+	unsigned line; /* of the key */
+	char *text;    /* owned, NUL-terminated */
 	size_t len, cap;
 	struct srcmap map; /* places of text; points into rulefile.text */
 };
@@ -40,9 +39,9 @@ struct strv {
 
 /* The [rule ID] section being read, from its header to the next one. */
 struct rpend {
-	char *id;	    /* owned; "" when the header had none */
+	char *id;           /* owned; "" when the header had none */
 	unsigned line, col; /* of the header's '[' */
-	bool bad;	    /* an error was found: the rule is left out */
+	bool bad;           /* an error was found: the rule is left out */
 	bool unreadable;    /* a line had bad bytes: its query may have been there */
 	bool enabled;
 	struct rvalue v[K_MAX];
@@ -68,7 +67,7 @@ struct rparse {
 	struct diags *d;
 	enum rsect sect;
 	struct rpend cur;
-	int cont;	   /* CONT_NONE, CONT_DROP or the enum rkey being continued */
+	int cont;          /* CONT_NONE, CONT_DROP or the enum rkey being continued */
 	bool outside_told; /* "text outside a section" is said once */
 	bool oom;
 	struct idset ids;
@@ -208,8 +207,7 @@ static struct idslot *
 idset_find(struct idset *s, const char *id, size_t len)
 {
 	size_t i = (size_t)rf_hash(id, len) & (s->cap - 1);
-	while (s->slots[i].id &&
-	       (s->slots[i].len != len || memcmp(s->slots[i].id, id, len) != 0))
+	while (s->slots[i].id && (s->slots[i].len != len || memcmp(s->slots[i].id, id, len) != 0))
 		i = (i + 1) & (s->cap - 1);
 	return &s->slots[i];
 }
@@ -336,8 +334,9 @@ rp_check_lang(struct rparse *p, struct rvalue *v)
 		for (size_t i = a; ok && i < b; i++)
 			ok = (rf_lower(v->text[i]) >= 'a' && rf_lower(v->text[i]) <= 'z');
 		if (!ok) {
-			rv_error(p, v, a, "bad language code '%.*s' (use two-letter ISO 639-1 codes)",
-				 (int)(b - a), c);
+			rv_error(p, v, a,
+			         "bad language code '%.*s' (use two-letter ISO 639-1 codes)",
+			         (int)(b - a), c);
 			continue;
 		}
 		char code[2] = {rf_lower(c[0]), rf_lower(c[1])};
@@ -373,7 +372,8 @@ rp_check_notify(struct rparse *p, struct rvalue *v)
 static void
 rp_check_enabled(struct rparse *p, struct rvalue *v)
 {
-	static const char *const yes[] = {"yes", "true", "on"}, *const no[] = {"no", "false", "off"};
+	static const char *const yes[] = {"yes", "true", "on"}, *const no[] = {"no", "false",
+	                                                                       "off"};
 	for (int i = 0; i < 3; i++) {
 		if (rf_eq(v->text, v->len, yes[i])) {
 			p->cur.enabled = true;
@@ -446,19 +446,19 @@ rp_commit(struct rparse *p)
 		free(name->text);
 	struct rule_def *def = &rf->rules[rf->nrules++];
 	*def = (struct rule_def){
-		.id = r->id,
-		.name = nm,
-		.query = q->text,
-		.query_len = q->len,
-		.qmap = q->map,
-		.langs = r->langs.v,
-		.nlangs = r->langs.n,
-		.notify = r->notify.v,
-		.nnotify = r->notify.n,
-		.tags = r->tags.v,
-		.ntags = r->tags.n,
-		.enabled = r->enabled,
-		.line = r->line,
+	    .id = r->id,
+	    .name = nm,
+	    .query = q->text,
+	    .query_len = q->len,
+	    .qmap = q->map,
+	    .langs = r->langs.v,
+	    .nlangs = r->langs.n,
+	    .notify = r->notify.v,
+	    .nnotify = r->notify.n,
+	    .tags = r->tags.v,
+	    .ntags = r->tags.n,
+	    .enabled = r->enabled,
+	    .line = r->line,
 	};
 	/* every pointer moved to def: forget them without freeing */
 	for (int k = 0; k < K_MAX; k++)
@@ -481,7 +481,7 @@ rp_end_section(struct rparse *p)
 	if (!r->v[K_QUERY].set && !r->unreadable) {
 		if (r->id[0])
 			diags_add(p->d, p->rf->path, r->line, r->col, DIAG_ERROR,
-				  "missing query for rule '%s'", r->id);
+			          "missing query for rule '%s'", r->id);
 		else
 			diags_add(p->d, p->rf->path, r->line, r->col, DIAG_ERROR, "missing query");
 		r->bad = true;
@@ -500,7 +500,7 @@ rule_id_valid(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			  (i > 0 && (c == '_' || c == '.' || c == '-'));
+		          (i > 0 && (c == '_' || c == '.' || c == '-'));
 		if (!ok)
 			return false;
 	}
@@ -523,7 +523,7 @@ rp_rule_id(struct rparse *p, size_t a, size_t b)
 	struct idslot *slot = idset_find(&p->ids, id, b - a);
 	if (slot->id) {
 		rp_error(p, a, "duplicate rule id '%.*s' (first on line %u)", (int)(b - a), id,
-			 slot->line);
+		         slot->line);
 		return;
 	}
 	*slot = (struct idslot){id, b - a, p->lineno};
@@ -553,8 +553,8 @@ rp_header(struct rparse *p, size_t i)
 		return;
 	}
 	if (!rf_eq(s + a, b - a, "rule")) {
-		rp_error(p, a, "unknown section '%.*s' (a rule starts with [rule ID])", (int)(b - a),
-			 s + a);
+		rp_error(p, a, "unknown section '%.*s' (a rule starts with [rule ID])",
+		         (int)(b - a), s + a);
 		return;
 	}
 	size_t ia = rf_skip_blank(s, b, c), ib = rf_trim_end(s, ia, c);
@@ -614,7 +614,7 @@ rp_keyline(struct rparse *p, size_t i)
 	int k = rkey_lookup(s + i, kend - i);
 	if (k < 0) {
 		rp_error(p, i, "unknown key '%.*s' (keys: query name lang notify tags enabled)",
-			 (int)(kend - i), s + i);
+		         (int)(kend - i), s + i);
 		return;
 	}
 	struct rvalue *v = &p->cur.v[k];
@@ -678,8 +678,7 @@ rp_line(struct rparse *p)
 }
 
 int
-rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
-	       struct diags *d)
+rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
 {
 	size_t nerrors = d->nerrors;
 	memset(rf, 0, sizeof *rf);
@@ -723,7 +722,7 @@ rulefile_free(struct rulefile *rf)
 		free(r->query);
 		srcmap_free(&r->qmap);
 		struct strv l = {r->langs, r->nlangs, 0}, n = {r->notify, r->nnotify, 0},
-			    t = {r->tags, r->ntags, 0};
+		            t = {r->tags, r->ntags, 0};
 		strv_free(&l);
 		strv_free(&n);
 		strv_free(&t);

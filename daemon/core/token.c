@@ -300,38 +300,75 @@ letter_fold(uint32_t cp, utf8proc_int32_t *out)
 }
 
 /*
+ * Drop from cps[0..n) the marks a stripping script loses: those of a cp in
+ * such a script, or following a base letter in one. Returns the new count.
+ */
+static int
+strip_marks(int scr, utf8proc_int32_t *cps, int n)
+{
+	int i, k = 0, base = SCR_NONE;
+
+	for (i = 0; i < n; i++) {
+		if (cat_is_mark(cp_category(cps[i]))) {
+			if (script_strips(scr) || script_strips(base))
+				continue;
+		} else {
+			base = script_lookup((uint32_t)cps[i]);
+		}
+		cps[k++] = cps[i];
+	}
+	return k;
+}
+
+/* Full case folding of each of cps[0..n) into out; returns the count or -1. */
+static int
+casefold_cps(const utf8proc_int32_t *cps, int n, utf8proc_int32_t *out, int cap)
+{
+	utf8proc_ssize_t m;
+	int i, k = 0, bc = 0;
+
+	for (i = 0; i < n; i++) {
+		m = utf8proc_decompose_char(cps[i], out + k, cap - k,
+					    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+						    UTF8PROC_CASEFOLD,
+					    &bc);
+		if (m < 0 || m > cap - k)
+			return -1;
+		k += (int)m;
+	}
+	return k;
+}
+
+/*
  * Fold cp of internal script scr into code points: the letter fold of cp
- * itself, else NFKD with full case folding, marks stripped where the script
- * strips them (cp's own, or that of the base letter the mark follows), NFC
- * recomposition of what is left (が stays が), then the letter folds on each
- * output. Returns the count, or -1 when the fold does not fit.
+ * itself, else NFKD, marks stripped where the script strips them, full case
+ * folding (after stripping, so ᾳ gives α whether its iota subscript comes
+ * precomposed or apart), NFC recomposition of what is left (が stays が),
+ * then the letter folds on each output. Returns the count, or -1 when the
+ * fold does not fit.
  */
 static int
 fold_cps(uint32_t cp, int scr, int strip, utf8proc_int32_t *out, int cap)
 {
-	utf8proc_int32_t tmp[FOLD_MAX_CPS], lf[2];
+	utf8proc_int32_t nfkd[FOLD_MAX_CPS], tmp[FOLD_MAX_CPS], lf[2];
 	utf8proc_ssize_t n;
-	int i, k = 0, m, base = SCR_NONE, bc = 0;
+	int i, k, m, bc = 0;
 
 	n = letter_fold(cp, out);
 	if (n > 0)
 		return (int)n;
-	n = utf8proc_decompose_char((utf8proc_int32_t)cp, tmp, FOLD_MAX_CPS,
-				    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-					    UTF8PROC_CASEFOLD,
-				    &bc);
+	n = utf8proc_decompose_char((utf8proc_int32_t)cp, nfkd, FOLD_MAX_CPS,
+				    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &bc);
 	if (n < 0 || n > FOLD_MAX_CPS)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (cat_is_mark(cp_category(tmp[i]))) {
-			if (strip && (script_strips(scr) || script_strips(base)))
-				continue;
-		} else {
-			base = script_lookup((uint32_t)tmp[i]);
-		}
-		tmp[k++] = tmp[i];
-	}
-	n = utf8proc_normalize_utf32(tmp, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (strip)
+		n = strip_marks(scr, nfkd, (int)n);
+	n = casefold_cps(nfkd, (int)n, tmp, FOLD_MAX_CPS);
+	if (n < 0)
+		return -1;
+	if (strip)
+		n = strip_marks(scr, tmp, (int)n);
+	n = utf8proc_normalize_utf32(tmp, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 	if (n < 0)
 		return -1;
 	for (i = 0, k = 0; i < n; i++) {
@@ -354,7 +391,7 @@ out_class(utf8proc_int32_t c)
 {
 	if (c == '.')
 		return C_DOT;
-	if (c == '\'')
+	if (is_apostrophe((uint32_t)c)) /* ŉ folds to ʼn */
 		return C_APOS;
 	return cat_is_word(cp_category(c)) ? C_WORD : C_SEP;
 }
@@ -398,6 +435,25 @@ entry_mark(uint32_t cp, int scr, struct nent *e, utf8proc_int32_t *cps, int *n)
 	e->cls = scr == SCR_INHERITED ? C_MARK : C_WORD;
 }
 
+/*
+ * Does a fold of several characters hold one of a script without spaces?
+ * Then each is a token of its own, as if the text had them apart.
+ */
+static int
+fold_splits(const utf8proc_int32_t *cps, int n)
+{
+	int i, bases = 0, nospace = 0, mark_first = cat_is_mark(cp_category(cps[0]));
+
+	for (i = 0; i < n; i++) {
+		if (cat_is_mark(cp_category(cps[i])))
+			continue;
+		bases++;
+		if (script_lookup((uint32_t)cps[i]) == SCRIPT_NOSPACE)
+			nospace = 1;
+	}
+	return nospace && (bases >= 2 || (mark_first && bases >= 1));
+}
+
 /* Class and flags of an entry from its folded code points. */
 static void
 entry_classify(uint32_t cp, int scr, struct nent *e, const utf8proc_int32_t *cps, int n)
@@ -419,6 +475,10 @@ entry_classify(uint32_t cp, int scr, struct nent *e, const utf8proc_int32_t *cps
 		e->cls = C_SEP; /* several dots or apostrophes (…) */
 		return;
 	}
+	if (fold_splits(cps, n)) {
+		e->cls = C_MIXED; /* ㌀ → ア|パ|ー|ト, ㋀ → 1|月 */
+		return;
+	}
 	e->cls = C_WORD;
 	cat0 = cp_category(cps[0]);
 	if (cat_is_letter(cat0))
@@ -436,6 +496,20 @@ entry_classify(uint32_t cp, int scr, struct nent *e, const utf8proc_int32_t *cps
 	/* Symbols that fold to letters (ⓐ, 𝐀, ＡＢ) take their letters' script. */
 	if (scr == SCRIPT_OTHER || scr == SCR_INHERITED)
 		e->script = (uint8_t)script_of((uint32_t)cps[0]);
+}
+
+/* Remove tatweels from a fold; returns 1 when there were some. */
+static int
+drop_tatweels(utf8proc_int32_t *cps, int *n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < *n; i++)
+		if (cps[i] != 0x0640)
+			cps[k++] = cps[i];
+	i = k != *n;
+	*n = k;
+	return i;
 }
 
 /*
@@ -478,6 +552,8 @@ entry_build(uint32_t cp, struct nent *e, char *buf, size_t cap)
 		n = fold_cps(cp, scr, 1, cps, FOLD_MAX_CPS);
 		if (n < 0)
 			return;
+		if (drop_tatweels(cps, &n)) /* ﹱ, ﳲ: tatweels with harakat */
+			e->flags |= F_TATWEEL;
 		if (n == 0) {
 			e->cls = C_DELETE;
 			return;
@@ -1315,18 +1391,31 @@ reading_add(struct readings *r, const char *s, size_t len)
 	r->n++;
 }
 
+static int
+ar_article(const char *s, size_t len)
+{
+	return len >= 4 && ar_is(s, len, AR_ALEF) && ar_is(s + 2, len - 2, AR_LAM);
+}
+
 /*
  * The readings of one remainder (the token less a proclitic prefix): itself,
  * and without its article ال; after no preposition, a fused لل reads as the
- * article too (للأسد = ل + الأسد), built in scratch.
+ * article too (للأسد = ل + الأسد), built in scratch. The stem after an
+ * article must keep two letters: a bare ال is no reading.
  */
 static void
 readings_of_rest(struct readings *r, const char *rest, size_t len, int prep, char **scratch)
 {
-	reading_add(r, rest, len);
-	if (len >= 4 && ar_is(rest, len, AR_ALEF) && ar_is(rest + 2, len - 2, AR_LAM)) {
+	if (ar_article(rest, len)) {
+		if (letters(rest + 4, len - 4) < 2)
+			return;
+		reading_add(r, rest, len);
 		reading_add(r, rest + 4, len - 4);
-	} else if (!prep && len >= 4 && ar_is(rest, len, AR_LAM) && ar_is(rest + 2, len - 2, AR_LAM)) {
+		return;
+	}
+	reading_add(r, rest, len);
+	if (!prep && len >= 4 && ar_is(rest, len, AR_LAM) && ar_is(rest + 2, len - 2, AR_LAM) &&
+	    letters(rest + 4, len - 4) >= 2) {
 		memcpy(*scratch, AR_ALEF AR_LAM, 4);
 		memcpy(*scratch + 4, rest + 4, len - 4);
 		(*scratch)[len] = '\0';

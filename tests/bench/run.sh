@@ -252,9 +252,10 @@ $(cat "$T/hark-100" "$T/hark-10000" "$T/hark-100000")
 - **ripgrep** is the outside reference for "find these names as words, any
   case": \`rg -F -i -w -f names-N.txt\`, wall clock, including its process
   start, directory walk and file reads (from the page cache), with one thread
-  (-j1) and with its default threads. Its hits are not hark's: it knows
-  nothing of proclitics (\`وName\` is one word to it), and hark also folds
-  accents and Arabic letter forms. \`--regex-size-limit\`/\`--dfa-size-limit\`
+  (-j1) and with its default threads. Its hits are not hark's: rg counts
+  every occurrence, hark one hit per rule and article; rg knows nothing of
+  proclitics (\`وName\` is one word to it), and hark also folds accents and
+  Arabic letter forms. \`--regex-size-limit\`/\`--dfa-size-limit\`
   are raised because rg refuses the 100,000-name pattern otherwise. The last
   column, \`rg -F\` (case-sensitive, no word boundaries: pure Aho-Corasick),
   is the floor of a literal multi-pattern scan.
@@ -263,7 +264,7 @@ EOF
 		echo
 		echo "## Micro-benchmarks"
 		echo
-		echo "Other bench_* programs in $BUILD, run without arguments; their own output."
+		echo "Other bench_* programs in $(echo "$BUILD" | sed "s|$ROOT/||"), run without arguments; their own output."
 		echo
 		cat "$T/micro"
 	fi

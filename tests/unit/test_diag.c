@@ -21,21 +21,22 @@ test_format_table(void **state)
 		enum diag_sev sev;
 		const char *want;
 	} cases[] = {
-		{"rules/syria.rules", 14, 29, DIAG_ERROR,
-		 "rules/syria.rules:14:29: error: unclosed phrase (opened here)"},
-		{"a.rules", 20, 9, DIAG_WARNING, "a.rules:20:9: warning: unclosed phrase (opened here)"},
-		{"a.rules", 3, 1, DIAG_NOTE, "a.rules:3:1: note: unclosed phrase (opened here)"},
-		{"a.rules", 7, 0, DIAG_ERROR, "a.rules:7: error: unclosed phrase (opened here)"},
-		{"a.rules", 0, 0, DIAG_ERROR, "a.rules: error: unclosed phrase (opened here)"},
-		{NULL, 2, 5, DIAG_ERROR, "2:5: error: unclosed phrase (opened here)"},
-		{NULL, 0, 0, DIAG_WARNING, "warning: unclosed phrase (opened here)"},
+	    {"rules/syria.rules", 14, 29, DIAG_ERROR,
+	     "rules/syria.rules:14:29: error: unclosed phrase (opened here)"},
+	    {"a.rules", 20, 9, DIAG_WARNING,
+	     "a.rules:20:9: warning: unclosed phrase (opened here)"},
+	    {"a.rules", 3, 1, DIAG_NOTE, "a.rules:3:1: note: unclosed phrase (opened here)"},
+	    {"a.rules", 7, 0, DIAG_ERROR, "a.rules:7: error: unclosed phrase (opened here)"},
+	    {"a.rules", 0, 0, DIAG_ERROR, "a.rules: error: unclosed phrase (opened here)"},
+	    {NULL, 2, 5, DIAG_ERROR, "2:5: error: unclosed phrase (opened here)"},
+	    {NULL, 0, 0, DIAG_WARNING, "warning: unclosed phrase (opened here)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct diags d;
 		char buf[256];
 		diags_init(&d);
 		diags_add(&d, cases[i].file, cases[i].line, cases[i].col, cases[i].sev, "%s %s",
-			  "unclosed phrase", "(opened here)");
+		          "unclosed phrase", "(opened here)");
 		assert_int_equal(d.n, 1);
 		diag_format(&d.v[0], buf, sizeof buf);
 		assert_string_equal(buf, cases[i].want);
@@ -50,7 +51,8 @@ test_counts(void **state)
 	struct diags d;
 	diags_init(&d);
 	for (int i = 0; i < 100; i++)
-		diags_add(&d, "f", (unsigned)i + 1, 1, i % 3 == 0 ? DIAG_WARNING : DIAG_ERROR, "m%d", i);
+		diags_add(&d, "f", (unsigned)i + 1, 1, i % 3 == 0 ? DIAG_WARNING : DIAG_ERROR,
+		          "m%d", i);
 	diags_add(&d, "f", 1, 1, DIAG_NOTE, "a note counts as neither");
 	assert_int_equal(d.n, 101);
 	assert_int_equal(d.nwarnings, 34);
@@ -128,9 +130,18 @@ test_col(void **state)
 	assert_int_equal(diag_col(ar, strlen("query = \"بشار\" ")), 16);
 	assert_int_equal(diag_col("\t\tx", 2), 3);
 	/* invalid bytes count one each; a sequence cut by off counts as started */
-	assert_int_equal(diag_col("a\xff\xfe" "b", 3), 4);
-	assert_int_equal(diag_col("\xe2\x82\xac" "x", 3), 2);
-	assert_int_equal(diag_col("\xf0\x9f\x98\x80" "x", 4), 2);
+	assert_int_equal(diag_col("a\xff\xfe"
+	                          "b",
+	                          3),
+	                 4);
+	assert_int_equal(diag_col("\xe2\x82\xac"
+	                          "x",
+	                          3),
+	                 2);
+	assert_int_equal(diag_col("\xf0\x9f\x98\x80"
+	                          "x",
+	                          4),
+	                 2);
 	assert_int_equal(diag_col("\xc0\xafx", 2), 3); /* overlong: two bad bytes */
 }
 
@@ -180,7 +191,8 @@ test_srcmap(void **state)
 	diags_init(&d);
 	diags_at(&d, &m, s3, DIAG_ERROR, "prefix needs at least %d characters before '*'", 3);
 	diag_format(&d.v[0], buf, sizeof buf);
-	assert_string_equal(buf, "x.rules:7:2: error: prefix needs at least 3 characters before '*'");
+	assert_string_equal(buf,
+	                    "x.rules:7:2: error: prefix needs at least 3 characters before '*'");
 	diags_free(&d);
 	srcmap_free(&m);
 	assert_int_equal(m.nsegs, 0);
@@ -231,11 +243,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_table), cmocka_unit_test(test_counts),
-		cmocka_unit_test(test_file_copied),  cmocka_unit_test(test_format_truncates),
-		cmocka_unit_test(test_print),	     cmocka_unit_test(test_col),
-		cmocka_unit_test(test_srcmap),	     cmocka_unit_test(test_srcmap_many),
-		cmocka_unit_test(test_no_map),
+	    cmocka_unit_test(test_format_table), cmocka_unit_test(test_counts),
+	    cmocka_unit_test(test_file_copied),  cmocka_unit_test(test_format_truncates),
+	    cmocka_unit_test(test_print),        cmocka_unit_test(test_col),
+	    cmocka_unit_test(test_srcmap),       cmocka_unit_test(test_srcmap_many),
+	    cmocka_unit_test(test_no_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,23 +66,23 @@ test_rules(void **state)
 {
 	(void)state;
 	static const char text[] = "# watchlist\n"
-				   "; another comment\n"
-				   "\n"
-				   "[rule haddad]\n"
-				   "name   = Karim Haddad\n"
-				   "query  = \"Karim Haddad\" OR \"كريم حداد\"\n"
-				   "         OR Haddad~\n"
-				   "lang   = en, FR ar\n"
-				   "notify = newsroom,desk\n"
-				   "tags   = people syria\n"
-				   "\n"
-				   "[rule rahal.2]\n"
-				   "query=Rahal\n"
-				   "enabled=no\n"
-				   "[rule  x_y-z ]\n"
-				   "Query = a\n"
-				   "ENABLED = On\n"
-				   "notify = none\n";
+	                           "; another comment\n"
+	                           "\n"
+	                           "[rule haddad]\n"
+	                           "name   = Karim Haddad\n"
+	                           "query  = \"Karim Haddad\" OR \"كريم حداد\"\n"
+	                           "         OR Haddad~\n"
+	                           "lang   = en, FR ar\n"
+	                           "notify = newsroom,desk\n"
+	                           "tags   = people syria\n"
+	                           "\n"
+	                           "[rule rahal.2]\n"
+	                           "query=Rahal\n"
+	                           "enabled=no\n"
+	                           "[rule  x_y-z ]\n"
+	                           "Query = a\n"
+	                           "ENABLED = On\n"
+	                           "notify = none\n";
 	struct rulefile rf;
 	int rc;
 	char *diags = parse(&rf, text, sizeof text - 1, &rc);
@@ -112,7 +112,7 @@ test_rules(void **state)
 	assert_int_equal(line, 7);
 	assert_int_equal(col, 13);
 	srcmap_locate(&r->qmap, (size_t)(strstr(r->query, "OR \"") - r->query) + 4, &line,
-		      &col); /* the Arabic phrase's first letter */
+	              &col); /* the Arabic phrase's first letter */
 	assert_int_equal(line, 6);
 	assert_int_equal(col, 29);
 
@@ -137,17 +137,17 @@ test_continuation(void **state)
 {
 	(void)state;
 	static const char text[] = "[rule a]\n"
-				   "query = one\n"
-				   "  # a comment, not part of the query\n"
-				   "\ttwo   \n"
-				   "  ; another\n"
-				   "    three\n"
-				   "name = A\n"
-				   "  continued\n"
-				   "\n"
-				   "  lang = en\n"
-				   "tags = x,\n"
-				   "       y , z\n";
+	                           "query = one\n"
+	                           "  # a comment, not part of the query\n"
+	                           "\ttwo   \n"
+	                           "  ; another\n"
+	                           "    three\n"
+	                           "name = A\n"
+	                           "  continued\n"
+	                           "\n"
+	                           "  lang = en\n"
+	                           "tags = x,\n"
+	                           "       y , z\n";
 	struct rulefile rf;
 	int rc;
 	char *diags = parse(&rf, text, sizeof text - 1, &rc);
@@ -191,8 +191,9 @@ static void
 test_bom_crlf(void **state)
 {
 	(void)state;
-	static const char text[] = "\xEF\xBB\xBF[rule a]\r\nquery = x \r\n  OR y\r\n\r\n[rule b]\r\n"
-				   "query = Ka*";
+	static const char text[] =
+	    "\xEF\xBB\xBF[rule a]\r\nquery = x \r\n  OR y\r\n\r\n[rule b]\r\n"
+	    "query = Ka*";
 	struct rulefile rf;
 	int rc;
 	char *diags = parse(&rf, text, sizeof text - 1, &rc);
@@ -236,55 +237,54 @@ test_errors(void **state)
 		const char *diags;
 		const char *kept; /* ids of the rules kept, space-separated */
 	} cases[] = {
-		{"query = x\n[rule a]\nquery = a\n",
-		 "f.rules:1:1: error: text outside a section (a rule starts with [rule ID])", "a"},
-		{"  junk\nmore junk\n[rule a]\nquery = a\n",
-		 "f.rules:1:3: error: text outside a section (a rule starts with [rule ID])", "a"},
-		{"[rule Bad]\nquery = a\n",
-		 "f.rules:1:7: error: bad rule id 'Bad' (use [a-z0-9][a-z0-9_.-]*)", ""},
-		{"[rule -a]\nquery = a\n",
-		 "f.rules:1:7: error: bad rule id '-a' (use [a-z0-9][a-z0-9_.-]*)", ""},
-		{"[rule a b]\nquery = a\n",
-		 "f.rules:1:7: error: bad rule id 'a b' (use [a-z0-9][a-z0-9_.-]*)", ""},
-		{"[rule]\nquery = a\n",
-		 "f.rules:1:6: error: missing rule id (a rule starts with [rule ID])", ""},
-		{"[]\nquery = a\n[rule b]\nquery = b\n",
-		 "f.rules:1:1: error: empty section header (a rule starts with [rule ID])", "b"},
-		{"[rule a\nquery = a\n", "f.rules:1:1: error: unclosed '[' (opened here)", ""},
-		{"[webhook x]\nurl = y\n  more\n[rule a]\nquery = a\n",
-		 "f.rules:1:2: error: unknown section 'webhook' (a rule starts with [rule ID])", "a"},
-		{"[rule a] # no inline comments\nquery = a\n",
-		 "f.rules:1:10: error: unexpected text after ']'", ""},
-		{"[rule a]\nquery = a\n[rule b]\nquery = b\n[rule a]\nquery = c\n",
-		 "f.rules:5:7: error: duplicate rule id 'a' (first on line 1)", "a b"},
-		{"[rule a]\nquery = a\nquery = b\n  OR c\n",
-		 "f.rules:3:1: error: duplicate key 'query' (first on line 2)", ""},
-		{"[rule a]\nqeury = a\n  OR b\nquery = a\n",
-		 "f.rules:2:1: error: unknown key 'qeury' (keys: query name lang notify tags enabled)",
-		 ""},
-		{"[rule a]\nname = A\n",
-		 "f.rules:1:1: error: missing query for rule 'a'", ""},
-		{"  [rule a]\n", "f.rules:1:3: error: missing query for rule 'a'", ""},
-		{"[rule a]\nquery =   \n", "f.rules:2:11: error: empty query", ""},
-		{"[rule a]\nquery = a\njunk\n", "f.rules:3:1: error: expected 'key = value'", ""},
-		{"[rule a]\nquery = a\n\n = b\n", "f.rules:4:2: error: missing key before '='", ""},
-		{"[rule a]\nquery = a\nenabled = maybe\n",
-		 "f.rules:3:11: error: bad value for enabled: 'maybe' (use yes or no)", ""},
-		{"[rule a]\nquery = a\nenabled =\n",
-		 "f.rules:3:10: error: bad value for enabled: '' (use yes or no)", ""},
-		{"[rule a]\nquery = a\nlang = en, fra\n  x1 de\n",
-		 "f.rules:3:12: error: bad language code 'fra' (use two-letter ISO 639-1 codes)\n"
-		 "f.rules:4:3: error: bad language code 'x1' (use two-letter ISO 639-1 codes)",
-		 ""},
-		{"[rule a]\nquery = a\nlang = ع\n",
-		 "f.rules:3:8: error: bad language code 'ع' (use two-letter ISO 639-1 codes)", ""},
-		{"[rule a]\nquery = a\nnotify = desk none\n",
-		 "f.rules:3:15: error: 'none' cannot be combined with webhook names", ""},
-		{"[rule a]\nname = K\xE9vin\nquery = a\n", "f.rules:2:9: error: invalid UTF-8", ""},
-		{"[rule a]\nquery = \"كريم\" \xD8\n", "f.rules:2:16: error: invalid UTF-8", ""},
-		{"[rule a]\nquery = a\xC0\xAF\n", "f.rules:2:10: error: invalid UTF-8", ""},
-		{"[rule a]\nquery = a\xED\xA0\x80\n", "f.rules:2:10: error: invalid UTF-8", ""},
-		{"[rule a]\nquery = a\n", "", "a"},
+	    {"query = x\n[rule a]\nquery = a\n",
+	     "f.rules:1:1: error: text outside a section (a rule starts with [rule ID])", "a"},
+	    {"  junk\nmore junk\n[rule a]\nquery = a\n",
+	     "f.rules:1:3: error: text outside a section (a rule starts with [rule ID])", "a"},
+	    {"[rule Bad]\nquery = a\n",
+	     "f.rules:1:7: error: bad rule id 'Bad' (use [a-z0-9][a-z0-9_.-]*)", ""},
+	    {"[rule -a]\nquery = a\n",
+	     "f.rules:1:7: error: bad rule id '-a' (use [a-z0-9][a-z0-9_.-]*)", ""},
+	    {"[rule a b]\nquery = a\n",
+	     "f.rules:1:7: error: bad rule id 'a b' (use [a-z0-9][a-z0-9_.-]*)", ""},
+	    {"[rule]\nquery = a\n",
+	     "f.rules:1:6: error: missing rule id (a rule starts with [rule ID])", ""},
+	    {"[]\nquery = a\n[rule b]\nquery = b\n",
+	     "f.rules:1:1: error: empty section header (a rule starts with [rule ID])", "b"},
+	    {"[rule a\nquery = a\n", "f.rules:1:1: error: unclosed '[' (opened here)", ""},
+	    {"[webhook x]\nurl = y\n  more\n[rule a]\nquery = a\n",
+	     "f.rules:1:2: error: unknown section 'webhook' (a rule starts with [rule ID])", "a"},
+	    {"[rule a] # no inline comments\nquery = a\n",
+	     "f.rules:1:10: error: unexpected text after ']'", ""},
+	    {"[rule a]\nquery = a\n[rule b]\nquery = b\n[rule a]\nquery = c\n",
+	     "f.rules:5:7: error: duplicate rule id 'a' (first on line 1)", "a b"},
+	    {"[rule a]\nquery = a\nquery = b\n  OR c\n",
+	     "f.rules:3:1: error: duplicate key 'query' (first on line 2)", ""},
+	    {"[rule a]\nqeury = a\n  OR b\nquery = a\n",
+	     "f.rules:2:1: error: unknown key 'qeury' (keys: query name lang notify tags enabled)",
+	     ""},
+	    {"[rule a]\nname = A\n", "f.rules:1:1: error: missing query for rule 'a'", ""},
+	    {"  [rule a]\n", "f.rules:1:3: error: missing query for rule 'a'", ""},
+	    {"[rule a]\nquery =   \n", "f.rules:2:11: error: empty query", ""},
+	    {"[rule a]\nquery = a\njunk\n", "f.rules:3:1: error: expected 'key = value'", ""},
+	    {"[rule a]\nquery = a\n\n = b\n", "f.rules:4:2: error: missing key before '='", ""},
+	    {"[rule a]\nquery = a\nenabled = maybe\n",
+	     "f.rules:3:11: error: bad value for enabled: 'maybe' (use yes or no)", ""},
+	    {"[rule a]\nquery = a\nenabled =\n",
+	     "f.rules:3:10: error: bad value for enabled: '' (use yes or no)", ""},
+	    {"[rule a]\nquery = a\nlang = en, fra\n  x1 de\n",
+	     "f.rules:3:12: error: bad language code 'fra' (use two-letter ISO 639-1 codes)\n"
+	     "f.rules:4:3: error: bad language code 'x1' (use two-letter ISO 639-1 codes)",
+	     ""},
+	    {"[rule a]\nquery = a\nlang = ع\n",
+	     "f.rules:3:8: error: bad language code 'ع' (use two-letter ISO 639-1 codes)", ""},
+	    {"[rule a]\nquery = a\nnotify = desk none\n",
+	     "f.rules:3:15: error: 'none' cannot be combined with webhook names", ""},
+	    {"[rule a]\nname = K\xE9vin\nquery = a\n", "f.rules:2:9: error: invalid UTF-8", ""},
+	    {"[rule a]\nquery = \"كريم\" \xD8\n", "f.rules:2:16: error: invalid UTF-8", ""},
+	    {"[rule a]\nquery = a\xC0\xAF\n", "f.rules:2:10: error: invalid UTF-8", ""},
+	    {"[rule a]\nquery = a\xED\xA0\x80\n", "f.rules:2:10: error: invalid UTF-8", ""},
+	    {"[rule a]\nquery = a\n", "", "a"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct rulefile rf;
@@ -292,7 +292,7 @@ test_errors(void **state)
 		char *diags = parse(&rf, cases[i].text, strlen(cases[i].text), &rc);
 		if (strcmp(diags, cases[i].diags) != 0)
 			fail_msg("case %zu:\n%s\ngot:  %s\nwant: %s", i, cases[i].text, diags,
-				 cases[i].diags);
+			         cases[i].diags);
 		char kept[128] = "";
 		for (size_t r = 0; r < rf.nrules; r++) {
 			if (r)
@@ -329,26 +329,26 @@ test_all_errors(void **state)
 {
 	(void)state;
 	static const char text[] = "stray\n"
-				   "[rule a]\n"
-				   "query = a\n"
-				   "lang = english\n"
-				   "colour = red\n"
-				   "[rule b]\n"
-				   "query = b\n"
-				   "[rule C]\n"
-				   "enabled = sometimes\n";
+	                           "[rule a]\n"
+	                           "query = a\n"
+	                           "lang = english\n"
+	                           "colour = red\n"
+	                           "[rule b]\n"
+	                           "query = b\n"
+	                           "[rule C]\n"
+	                           "enabled = sometimes\n";
 	struct rulefile rf;
 	int rc;
 	char *diags = parse(&rf, text, sizeof text - 1, &rc);
-	assert_string_equal(diags,
-			    "f.rules:1:1: error: text outside a section (a rule starts with [rule ID])\n"
-			    "f.rules:4:8: error: bad language code 'english' (use two-letter ISO 639-1 "
-			    "codes)\n"
-			    "f.rules:5:1: error: unknown key 'colour' (keys: query name lang notify tags "
-			    "enabled)\n"
-			    "f.rules:8:7: error: bad rule id 'C' (use [a-z0-9][a-z0-9_.-]*)\n"
-			    "f.rules:9:11: error: bad value for enabled: 'sometimes' (use yes or no)\n"
-			    "f.rules:8:1: error: missing query for rule 'C'");
+	assert_string_equal(
+	    diags, "f.rules:1:1: error: text outside a section (a rule starts with [rule ID])\n"
+	           "f.rules:4:8: error: bad language code 'english' (use two-letter ISO 639-1 "
+	           "codes)\n"
+	           "f.rules:5:1: error: unknown key 'colour' (keys: query name lang notify tags "
+	           "enabled)\n"
+	           "f.rules:8:7: error: bad rule id 'C' (use [a-z0-9][a-z0-9_.-]*)\n"
+	           "f.rules:9:11: error: bad value for enabled: 'sometimes' (use yes or no)\n"
+	           "f.rules:8:1: error: missing query for rule 'C'");
 	assert_int_equal(rf.nrules, 1);
 	assert_string_equal(rf.rules[0].id, "b");
 	free(diags);
@@ -381,13 +381,15 @@ test_many_rules(void **state)
 	assert_non_null(text);
 	for (int i = 0; i < 100000; i++)
 		len += (size_t)snprintf(text + len, cap - len,
-					"[rule r%d]\nquery = \"name %d\" OR x%d\ntags = t\n\n", i, i, i);
+		                        "[rule r%d]\nquery = \"name %d\" OR x%d\ntags = t\n\n", i,
+		                        i, i);
 	len += (size_t)snprintf(text + len, cap - len, "[rule r77]\nquery = dup\n");
 	struct rulefile rf;
 	int rc;
 	char *diags = parse(&rf, text, len, &rc);
-	assert_string_equal(diags, "f.rules:400001:7: error: duplicate rule id 'r77' (first on line "
-				   "309)");
+	assert_string_equal(diags,
+	                    "f.rules:400001:7: error: duplicate rule id 'r77' (first on line "
+	                    "309)");
 	assert_int_equal(rf.nrules, 100000);
 	assert_string_equal(rf.rules[99999].id, "r99999");
 	assert_string_equal(rf.rules[99999].query, "\"name 99999\" OR x99999");
@@ -400,12 +402,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rules),	   cmocka_unit_test(test_continuation),
-		cmocka_unit_test(test_query_on_next_line),
-		cmocka_unit_test(test_bom_crlf),   cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_errors),	   cmocka_unit_test(test_nul),
-		cmocka_unit_test(test_all_errors), cmocka_unit_test(test_copies_text),
-		cmocka_unit_test(test_many_rules),
+	    cmocka_unit_test(test_rules),
+	    cmocka_unit_test(test_continuation),
+	    cmocka_unit_test(test_query_on_next_line),
+	    cmocka_unit_test(test_bom_crlf),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_all_errors),
+	    cmocka_unit_test(test_copies_text),
+	    cmocka_unit_test(test_many_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
