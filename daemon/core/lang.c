@@ -21,7 +21,7 @@ struct lang_count {
 	size_t latin, arabic, hebrew, greek, cyrillic, han, kana, hangul;
 	size_t thai, lao, khmer, myanmar;
 	size_t persian, urdu, arabic_only; /* within the Arabic script */
-	size_t ukrainian, russian_only;     /* within Cyrillic */
+	size_t ukrainian, russian_only;    /* within Cyrillic */
 };
 
 static int
@@ -42,7 +42,7 @@ count_nospace(struct lang_count *c, uint32_t cp)
 	else if ((cp >= 0x1780 && cp <= 0x17FF) || (cp >= 0x19E0 && cp <= 0x19FF))
 		c->khmer++;
 	else if ((cp >= 0x1000 && cp <= 0x109F) || (cp >= 0xA9E0 && cp <= 0xA9FF) ||
-		 (cp >= 0xAA60 && cp <= 0xAA7F))
+	         (cp >= 0xAA60 && cp <= 0xAA7F))
 		c->myanmar++;
 	else if (is_kana(cp))
 		c->kana++;
@@ -165,9 +165,9 @@ guess_from(const struct lang_count *c)
 		size_t n;
 		const char *lang;
 	} s[] = {
-		{c->latin, ""},     {c->arabic, NULL},  {c->hebrew, "he"}, {c->greek, "el"},
-		{c->cyrillic, NULL}, {c->han + c->kana, NULL}, {c->hangul, "ko"},
-		{c->thai, "th"},    {c->lao, "lo"},     {c->khmer, "km"},  {c->myanmar, "my"},
+	    {c->latin, ""},      {c->arabic, NULL},        {c->hebrew, "he"},  {c->greek, "el"},
+	    {c->cyrillic, NULL}, {c->han + c->kana, NULL}, {c->hangul, "ko"},  {c->thai, "th"},
+	    {c->lao, "lo"},      {c->khmer, "km"},         {c->myanmar, "my"},
 	};
 	size_t i, best = 0;
 

@@ -37,55 +37,55 @@ struct srange {
  * Arabic". Sorted, non-overlapping.
  */
 static const struct srange script_ranges[] = {
-	{0x0041, 0x005A, SCRIPT_LATIN},     {0x0061, 0x007A, SCRIPT_LATIN},
-	{0x00AA, 0x00AA, SCRIPT_LATIN},     {0x00BA, 0x00BA, SCRIPT_LATIN},
-	{0x00C0, 0x00D6, SCRIPT_LATIN},     {0x00D8, 0x00F6, SCRIPT_LATIN},
-	{0x00F8, 0x02B8, SCRIPT_LATIN},     {0x02E0, 0x02E4, SCRIPT_LATIN},
-	{0x0300, 0x036F, SCR_INHERITED},    {0x0370, 0x03FF, SCRIPT_GREEK},
-	{0x0400, 0x052F, SCRIPT_CYRILLIC},  {0x0590, 0x05FF, SCRIPT_HEBREW},
-	{0x0600, 0x064A, SCRIPT_ARABIC},    {0x064B, 0x065F, SCR_INHERITED},
-	{0x0660, 0x066F, SCRIPT_ARABIC},    {0x0670, 0x0670, SCR_INHERITED},
-	{0x0671, 0x06FF, SCRIPT_ARABIC},    {0x0750, 0x077F, SCRIPT_ARABIC},
-	{0x0870, 0x08FF, SCRIPT_ARABIC},    {0x0E00, 0x0EFF, SCRIPT_NOSPACE},
-	{0x1000, 0x109F, SCRIPT_NOSPACE},   {0x1100, 0x11FF, SCRIPT_HANGUL},
-	{0x1780, 0x17FF, SCRIPT_NOSPACE},   {0x19E0, 0x19FF, SCRIPT_NOSPACE},
-	{0x1AB0, 0x1AFF, SCR_INHERITED},    {0x1C80, 0x1C8F, SCRIPT_CYRILLIC},
-	{0x1D00, 0x1D25, SCRIPT_LATIN},     {0x1D26, 0x1D2A, SCRIPT_GREEK},
-	{0x1D2B, 0x1D2B, SCRIPT_CYRILLIC},  {0x1D2C, 0x1D5C, SCRIPT_LATIN},
-	{0x1D5D, 0x1D61, SCRIPT_GREEK},     {0x1D62, 0x1D65, SCRIPT_LATIN},
-	{0x1D66, 0x1D6A, SCRIPT_GREEK},     {0x1D6B, 0x1D77, SCRIPT_LATIN},
-	{0x1D78, 0x1D78, SCRIPT_CYRILLIC},  {0x1D79, 0x1DBE, SCRIPT_LATIN},
-	{0x1DBF, 0x1DBF, SCRIPT_GREEK},     {0x1DC0, 0x1DFF, SCR_INHERITED},
-	{0x1E00, 0x1EFF, SCRIPT_LATIN},     {0x1F00, 0x1FFF, SCRIPT_GREEK},
-	{0x200C, 0x200D, SCR_INHERITED},    {0x2071, 0x2071, SCRIPT_LATIN},
-	{0x207F, 0x207F, SCRIPT_LATIN},     {0x2090, 0x209C, SCRIPT_LATIN},
-	{0x20D0, 0x20FF, SCR_INHERITED},    {0x2126, 0x2126, SCRIPT_GREEK},
-	{0x212A, 0x212B, SCRIPT_LATIN},     {0x2132, 0x2132, SCRIPT_LATIN},
-	{0x214E, 0x214E, SCRIPT_LATIN},     {0x2160, 0x2188, SCRIPT_LATIN},
-	{0x2C60, 0x2C7F, SCRIPT_LATIN},     {0x2DE0, 0x2DFF, SCRIPT_CYRILLIC},
-	{0x2E80, 0x2FDF, SCRIPT_NOSPACE},   {0x3005, 0x3007, SCRIPT_NOSPACE},
-	{0x3021, 0x3029, SCRIPT_NOSPACE},   {0x302A, 0x302D, SCR_INHERITED},
-	{0x3031, 0x3035, SCRIPT_NOSPACE},   {0x3038, 0x303C, SCRIPT_NOSPACE},
-	{0x3041, 0x3098, SCRIPT_NOSPACE},   {0x3099, 0x309A, SCR_INHERITED},
-	{0x309B, 0x30FF, SCRIPT_NOSPACE},   {0x3131, 0x318E, SCRIPT_HANGUL},
-	{0x31F0, 0x31FF, SCRIPT_NOSPACE},   {0x3400, 0x4DBF, SCRIPT_NOSPACE},
-	{0x4E00, 0x9FFF, SCRIPT_NOSPACE},   {0xA640, 0xA69F, SCRIPT_CYRILLIC},
-	{0xA722, 0xA7FF, SCRIPT_LATIN},     {0xA960, 0xA97F, SCRIPT_HANGUL},
-	{0xA9E0, 0xA9FF, SCRIPT_NOSPACE},   {0xAA60, 0xAA7F, SCRIPT_NOSPACE},
-	{0xAB30, 0xAB5A, SCRIPT_LATIN},     {0xAB5C, 0xAB64, SCRIPT_LATIN},
-	{0xAB65, 0xAB65, SCRIPT_GREEK},     {0xAB66, 0xAB69, SCRIPT_LATIN},
-	{0xAC00, 0xD7FF, SCRIPT_HANGUL},    {0xF900, 0xFAFF, SCRIPT_NOSPACE},
-	{0xFB00, 0xFB06, SCRIPT_LATIN},     {0xFB1D, 0xFB4F, SCRIPT_HEBREW},
-	{0xFB50, 0xFDFF, SCRIPT_ARABIC},    {0xFE00, 0xFE0F, SCR_INHERITED},
-	{0xFE20, 0xFE2F, SCR_INHERITED},    {0xFE70, 0xFEFF, SCRIPT_ARABIC},
-	{0xFF21, 0xFF3A, SCRIPT_LATIN},     {0xFF41, 0xFF5A, SCRIPT_LATIN},
-	{0xFF66, 0xFF9F, SCRIPT_NOSPACE},   {0xFFA0, 0xFFDC, SCRIPT_HANGUL},
-	{0x101FD, 0x101FD, SCR_INHERITED},  {0x10780, 0x107BF, SCRIPT_LATIN},
-	{0x1AFF0, 0x1B16F, SCRIPT_NOSPACE}, {0x1D167, 0x1D169, SCR_INHERITED},
-	{0x1D17B, 0x1D182, SCR_INHERITED},  {0x1D185, 0x1D18B, SCR_INHERITED},
-	{0x1D1AA, 0x1D1AD, SCR_INHERITED},  {0x1DF00, 0x1DFFF, SCRIPT_LATIN},
-	{0x1EE00, 0x1EEFF, SCRIPT_ARABIC},  {0x20000, 0x3FFFF, SCRIPT_NOSPACE},
-	{0xE0100, 0xE01EF, SCR_INHERITED},
+    {0x0041, 0x005A, SCRIPT_LATIN},     {0x0061, 0x007A, SCRIPT_LATIN},
+    {0x00AA, 0x00AA, SCRIPT_LATIN},     {0x00BA, 0x00BA, SCRIPT_LATIN},
+    {0x00C0, 0x00D6, SCRIPT_LATIN},     {0x00D8, 0x00F6, SCRIPT_LATIN},
+    {0x00F8, 0x02B8, SCRIPT_LATIN},     {0x02E0, 0x02E4, SCRIPT_LATIN},
+    {0x0300, 0x036F, SCR_INHERITED},    {0x0370, 0x03FF, SCRIPT_GREEK},
+    {0x0400, 0x052F, SCRIPT_CYRILLIC},  {0x0590, 0x05FF, SCRIPT_HEBREW},
+    {0x0600, 0x064A, SCRIPT_ARABIC},    {0x064B, 0x065F, SCR_INHERITED},
+    {0x0660, 0x066F, SCRIPT_ARABIC},    {0x0670, 0x0670, SCR_INHERITED},
+    {0x0671, 0x06FF, SCRIPT_ARABIC},    {0x0750, 0x077F, SCRIPT_ARABIC},
+    {0x0870, 0x08FF, SCRIPT_ARABIC},    {0x0E00, 0x0EFF, SCRIPT_NOSPACE},
+    {0x1000, 0x109F, SCRIPT_NOSPACE},   {0x1100, 0x11FF, SCRIPT_HANGUL},
+    {0x1780, 0x17FF, SCRIPT_NOSPACE},   {0x19E0, 0x19FF, SCRIPT_NOSPACE},
+    {0x1AB0, 0x1AFF, SCR_INHERITED},    {0x1C80, 0x1C8F, SCRIPT_CYRILLIC},
+    {0x1D00, 0x1D25, SCRIPT_LATIN},     {0x1D26, 0x1D2A, SCRIPT_GREEK},
+    {0x1D2B, 0x1D2B, SCRIPT_CYRILLIC},  {0x1D2C, 0x1D5C, SCRIPT_LATIN},
+    {0x1D5D, 0x1D61, SCRIPT_GREEK},     {0x1D62, 0x1D65, SCRIPT_LATIN},
+    {0x1D66, 0x1D6A, SCRIPT_GREEK},     {0x1D6B, 0x1D77, SCRIPT_LATIN},
+    {0x1D78, 0x1D78, SCRIPT_CYRILLIC},  {0x1D79, 0x1DBE, SCRIPT_LATIN},
+    {0x1DBF, 0x1DBF, SCRIPT_GREEK},     {0x1DC0, 0x1DFF, SCR_INHERITED},
+    {0x1E00, 0x1EFF, SCRIPT_LATIN},     {0x1F00, 0x1FFF, SCRIPT_GREEK},
+    {0x200C, 0x200D, SCR_INHERITED},    {0x2071, 0x2071, SCRIPT_LATIN},
+    {0x207F, 0x207F, SCRIPT_LATIN},     {0x2090, 0x209C, SCRIPT_LATIN},
+    {0x20D0, 0x20FF, SCR_INHERITED},    {0x2126, 0x2126, SCRIPT_GREEK},
+    {0x212A, 0x212B, SCRIPT_LATIN},     {0x2132, 0x2132, SCRIPT_LATIN},
+    {0x214E, 0x214E, SCRIPT_LATIN},     {0x2160, 0x2188, SCRIPT_LATIN},
+    {0x2C60, 0x2C7F, SCRIPT_LATIN},     {0x2DE0, 0x2DFF, SCRIPT_CYRILLIC},
+    {0x2E80, 0x2FDF, SCRIPT_NOSPACE},   {0x3005, 0x3007, SCRIPT_NOSPACE},
+    {0x3021, 0x3029, SCRIPT_NOSPACE},   {0x302A, 0x302D, SCR_INHERITED},
+    {0x3031, 0x3035, SCRIPT_NOSPACE},   {0x3038, 0x303C, SCRIPT_NOSPACE},
+    {0x3041, 0x3098, SCRIPT_NOSPACE},   {0x3099, 0x309A, SCR_INHERITED},
+    {0x309B, 0x30FF, SCRIPT_NOSPACE},   {0x3131, 0x318E, SCRIPT_HANGUL},
+    {0x31F0, 0x31FF, SCRIPT_NOSPACE},   {0x3400, 0x4DBF, SCRIPT_NOSPACE},
+    {0x4E00, 0x9FFF, SCRIPT_NOSPACE},   {0xA640, 0xA69F, SCRIPT_CYRILLIC},
+    {0xA722, 0xA7FF, SCRIPT_LATIN},     {0xA960, 0xA97F, SCRIPT_HANGUL},
+    {0xA9E0, 0xA9FF, SCRIPT_NOSPACE},   {0xAA60, 0xAA7F, SCRIPT_NOSPACE},
+    {0xAB30, 0xAB5A, SCRIPT_LATIN},     {0xAB5C, 0xAB64, SCRIPT_LATIN},
+    {0xAB65, 0xAB65, SCRIPT_GREEK},     {0xAB66, 0xAB69, SCRIPT_LATIN},
+    {0xAC00, 0xD7FF, SCRIPT_HANGUL},    {0xF900, 0xFAFF, SCRIPT_NOSPACE},
+    {0xFB00, 0xFB06, SCRIPT_LATIN},     {0xFB1D, 0xFB4F, SCRIPT_HEBREW},
+    {0xFB50, 0xFDFF, SCRIPT_ARABIC},    {0xFE00, 0xFE0F, SCR_INHERITED},
+    {0xFE20, 0xFE2F, SCR_INHERITED},    {0xFE70, 0xFEFF, SCRIPT_ARABIC},
+    {0xFF21, 0xFF3A, SCRIPT_LATIN},     {0xFF41, 0xFF5A, SCRIPT_LATIN},
+    {0xFF66, 0xFF9F, SCRIPT_NOSPACE},   {0xFFA0, 0xFFDC, SCRIPT_HANGUL},
+    {0x101FD, 0x101FD, SCR_INHERITED},  {0x10780, 0x107BF, SCRIPT_LATIN},
+    {0x1AFF0, 0x1B16F, SCRIPT_NOSPACE}, {0x1D167, 0x1D169, SCR_INHERITED},
+    {0x1D17B, 0x1D182, SCR_INHERITED},  {0x1D185, 0x1D18B, SCR_INHERITED},
+    {0x1D1AA, 0x1D1AD, SCR_INHERITED},  {0x1DF00, 0x1DFFF, SCRIPT_LATIN},
+    {0x1EE00, 0x1EEFF, SCRIPT_ARABIC},  {0x20000, 0x3FFFF, SCRIPT_NOSPACE},
+    {0xE0100, 0xE01EF, SCR_INHERITED},
 };
 
 /* The internal script of cp, SCR_INHERITED included. */
@@ -329,9 +329,9 @@ casefold_cps(const utf8proc_int32_t *cps, int n, utf8proc_int32_t *out, int cap)
 
 	for (i = 0; i < n; i++) {
 		m = utf8proc_decompose_char(cps[i], out + k, cap - k,
-					    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-						    UTF8PROC_CASEFOLD,
-					    &bc);
+		                            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+		                                UTF8PROC_CASEFOLD,
+		                            &bc);
 		if (m < 0 || m > cap - k)
 			return -1;
 		k += (int)m;
@@ -358,7 +358,7 @@ fold_cps(uint32_t cp, int scr, int strip, utf8proc_int32_t *out, int cap)
 	if (n > 0)
 		return (int)n;
 	n = utf8proc_decompose_char((utf8proc_int32_t)cp, nfkd, FOLD_MAX_CPS,
-				    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &bc);
+	                            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &bc);
 	if (n < 0 || n > FOLD_MAX_CPS)
 		return -1;
 	if (strip)
@@ -571,8 +571,8 @@ entry_build(uint32_t cp, struct nent *e, char *buf, size_t cap)
 		return;
 	}
 	e->len = (uint8_t)len;
-	if (e->cls == C_WORD && !(e->flags & (F_MARK | F_COMPOSES)) && e->script != SCRIPT_NOSPACE &&
-	    len <= 8)
+	if (e->cls == C_WORD && !(e->flags & (F_MARK | F_COMPOSES)) &&
+	    e->script != SCRIPT_NOSPACE && len <= 8)
 		e->flags |= F_SIMPLE;
 }
 
@@ -590,7 +590,7 @@ composes_build(void)
 			continue;
 		bc = 0;
 		n = utf8proc_decompose_char((utf8proc_int32_t)cp, d, FOLD_MAX_CPS,
-					    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &bc);
+		                            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &bc);
 		if (n < 2 || n > FOLD_MAX_CPS)
 			continue;
 		memcpy(c, d, (size_t)n * sizeof(d[0]));
@@ -848,16 +848,16 @@ tok_finish(struct split *sp)
 	if (sp->err)
 		return;
 	single = sp->nch == 1 && sp->has_letter && !sp->nospace && acronym_script(sp->script);
-	if (single && sp->prev_single && sp->gap == 1 && sp->gap_cls == C_DOT &&
-	    tl->n > sp->base) {
+	if (single && sp->prev_single && sp->gap == 1 && sp->gap_cls == C_DOT && tl->n > sp->base) {
 		tok_merge(sp, len);
 	} else {
 		t.start = sp->start;
 		t.end = sp->end;
 		t.norm = (uint32_t)sp->norm0;
 		t.normlen = (uint32_t)len;
-		t.script = (uint8_t)(sp->has_letter ? sp->script
-						    : (sp->all_digit ? SCRIPT_DIGIT : SCRIPT_OTHER));
+		t.script =
+		    (uint8_t)(sp->has_letter ? sp->script
+		                             : (sp->all_digit ? SCRIPT_DIGIT : SCRIPT_OTHER));
 		t.flags = 0;
 		if (tok_push(sp, &t) < 0)
 			return;
@@ -986,7 +986,7 @@ entry_get(uint32_t cp, struct nent *tmp, char *buf, size_t cap, const char **fol
 }
 
 static void split_entry(struct split *sp, const struct nent *e, const char *fold, uint32_t start,
-			uint32_t end, int nested);
+                        uint32_t end, int nested);
 
 /* A character folding to several classes: each folded code point in turn. */
 static void
@@ -1009,7 +1009,7 @@ split_mixed(struct split *sp, const char *fold, size_t n, uint32_t start, uint32
 
 static void
 split_entry(struct split *sp, const struct nent *e, const char *fold, uint32_t start, uint32_t end,
-	    int nested)
+            int nested)
 {
 	switch (e->cls) {
 	case C_WORD:
@@ -1168,7 +1168,8 @@ split_run(struct split *sp)
 	if (!sp->in_tok) {
 		a = atab[s[j]];
 		c = (a & A_WORD) ? 0 : split_decode(s + j, len - j, &n);
-		tok_begin(sp, (uint32_t)j, (a & A_WORD) ? (a & A_ALPHA) : (ntab[c].flags & F_LETTER));
+		tok_begin(sp, (uint32_t)j,
+		          (a & A_WORD) ? (a & A_ALPHA) : (ntab[c].flags & F_LETTER));
 	}
 	out = tl->norm + tl->normlen;
 	lim = (tl->normcap - tl->normlen > 64) ? tl->norm + tl->normcap - 9 : run_room(sp, out);
@@ -1190,7 +1191,8 @@ split_run(struct split *sp)
 			a = atab[s[j]];
 			if (a & A_WORD) {
 				j0 = j;
-				jlim = (size_t)(lim - out) < len - j ? j + (size_t)(lim - out) : len;
+				jlim =
+				    (size_t)(lim - out) < len - j ? j + (size_t)(lim - out) : len;
 				do {
 					*out++ = (char)(a & 0xFF);
 					amask |= a;

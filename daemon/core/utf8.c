@@ -174,7 +174,7 @@ nfc_mark_decomposition(uint32_t cp)
 	int bc = 0;
 
 	n = utf8proc_decompose_char((utf8proc_int32_t)cp, buf, 32,
-				    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &bc);
+	                            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &bc);
 	if (n <= 0 || n > 32)
 		return;
 	memcpy(nfc, buf, (size_t)n * sizeof(buf[0]));
@@ -296,7 +296,7 @@ clean_repair(const unsigned char *s, size_t len, struct buf *out)
 /* NFC of one segment s[0..len), appended to out; *u32 is reusable scratch. */
 static int
 clean_nfc_segment(const unsigned char *s, size_t len, struct buf *out, utf8proc_int32_t **u32,
-		  size_t *u32cap)
+                  size_t *u32cap)
 {
 	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
 	utf8proc_ssize_t n, bytes;
@@ -304,7 +304,7 @@ clean_nfc_segment(const unsigned char *s, size_t len, struct buf *out, utf8proc_
 
 	for (;;) {
 		n = utf8proc_decompose(s, (utf8proc_ssize_t)len, *u32, (utf8proc_ssize_t)*u32cap,
-				       opt);
+		                       opt);
 		if (n < 0)
 			return buf_add(out, s, len); /* cannot happen on repaired text */
 		/* utf8proc_reencode writes UTF-8 and a NUL in place: keep one more. */

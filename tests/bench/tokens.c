@@ -19,23 +19,23 @@
 #define BENCH_ROUNDS 5
 
 static const char *const latin_text[] = {
-	"Le conseil municipal s'est réuni jeudi soir pour examiner le budget de l'année "
-	"prochaine ; plusieurs élus ont demandé qu'on réduise les dépenses d'éclairage. ",
-	"The regional water authority said on Tuesday that reservoir levels were 12% lower "
-	"than last spring, and asked residents to limit garden watering until further notice. ",
-	"Selon le rapport publié par l'Institut, la production de blé a reculé de 4,5 % en "
-	"2023, une baisse attribuée à la sécheresse et au coût des engrais. ",
-	"Officials at the port confirmed that two cargo ships had been delayed by the storm; "
-	"no injuries were reported, and traffic resumed early Wednesday morning. ",
+    "Le conseil municipal s'est réuni jeudi soir pour examiner le budget de l'année "
+    "prochaine ; plusieurs élus ont demandé qu'on réduise les dépenses d'éclairage. ",
+    "The regional water authority said on Tuesday that reservoir levels were 12% lower "
+    "than last spring, and asked residents to limit garden watering until further notice. ",
+    "Selon le rapport publié par l'Institut, la production de blé a reculé de 4,5 % en "
+    "2023, une baisse attribuée à la sécheresse et au coût des engrais. ",
+    "Officials at the port confirmed that two cargo ships had been delayed by the storm; "
+    "no injuries were reported, and traffic resumed early Wednesday morning. ",
 };
 
 static const char *const arabic_text[] = {
-	"قال المتحدث باسم وزارة الزراعة إن إنتاج القمح تراجع هذا العام بسبب قلة الأمطار، "
-	"وأضاف أن الحكومة ستدعم المزارعين في المحافظات الشمالية. ",
-	"وأعلنت البلدية أن أعمال صيانة الطرق ستبدأ الأسبوع المقبل، وطلبت من السكان "
-	"استخدام المسارات البديلة خلال ساعات الذروة. ",
-	"وذكر التقرير السنوي للمرصد أن أسعار الخبز ارتفعت بنسبة ١٢ في المئة منذ بداية "
-	"السنة، وأن الأسر الفقيرة هي الأكثر تضرراً. ",
+    "قال المتحدث باسم وزارة الزراعة إن إنتاج القمح تراجع هذا العام بسبب قلة الأمطار، "
+    "وأضاف أن الحكومة ستدعم المزارعين في المحافظات الشمالية. ",
+    "وأعلنت البلدية أن أعمال صيانة الطرق ستبدأ الأسبوع المقبل، وطلبت من السكان "
+    "استخدام المسارات البديلة خلال ساعات الذروة. ",
+    "وذكر التقرير السنوي للمرصد أن أسعار الخبز ارتفعت بنسبة ١٢ في المئة منذ بداية "
+    "السنة، وأن الأسر الفقيرة هي الأكثر تضرراً. ",
 };
 
 /* Repeat paragraphs round-robin into a buffer of about BENCH_TARGET bytes. */

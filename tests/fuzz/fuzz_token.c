@@ -42,7 +42,8 @@ fuzz_check(const struct toklist *tl, size_t len)
 		if (n < 0 || n > TOKEN_MAX_READINGS)
 			abort();
 		for (k = 0; k < n; k++)
-			if (r[k].len == 0 || r[k].len > t->normlen || memchr(r[k].s, '\0', r[k].len))
+			if (r[k].len == 0 || r[k].len > t->normlen ||
+			    memchr(r[k].s, '\0', r[k].len))
 				abort();
 		free(scratch);
 	}

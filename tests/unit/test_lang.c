@@ -28,31 +28,33 @@ test_scripts(void **state)
 	static const struct {
 		const char *text, *want;
 	} c[] = {
-		{"أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المناطق الريفية.", "ar"},
-		{"دولت امروز برنامه‌ای تازه برای کمک به کشاورزان در روستاها اعلام کرد.", "fa"},
-		{"حکومت نے آج دیہی علاقوں کے کسانوں کی مدد کے لیے نیا منصوبہ پیش کیا ہے۔", "ur"},
-		{"הממשלה הודיעה היום על תוכנית חדשה לחקלאים.", "he"},
-		{"Η κυβέρνηση ανακοίνωσε σήμερα ένα νέο σχέδιο για τους αγρότες.", "el"},
-		{"Правительство сегодня объявило о новом плане помощи фермерам.", "ru"},
-		{"Уряд сьогодні оголосив про новий план допомоги фермерам у селах і містах, "
-		 "які потребують її.",
-		 "uk"},
-		{"政府今天宣布了一项支持农民的新计划。", "zh"},
-		{"政府は今日、農家を支援する新しい計画を発表した。", "ja"},
-		{"정부는 오늘 농민을 지원하는 새로운 계획을 발표했다.", "ko"},
-		{"รัฐบาลประกาศแผนใหม่เพื่อช่วยเหลือเกษตรกรในวันนี้", "th"},
-		/* Latin does not tell the language */
-		{"The government announced a new plan for farmers today.", ""},
-		{"Le gouvernement a annoncé un nouveau plan pour les agriculteurs.", ""},
-		/* the script of most letters wins */
-		{"Officials met سمير in Paris yesterday afternoon", ""},
-		{"قال المتحدث إن Reuters نقلت الخبر عن مصادر رسمية في العاصمة", "ar"},
-		/* Arabic with a Persian letter in a place name stays Arabic */
-		{"التقى الرئيس بوفد من مدينة گرگان في العاصمة اليوم لمناقشة التعاون", "ar"},
-		/* no letters */
-		{"", ""},
-		{"12345 ٣٤ !?", ""},
-		{"\xFF\xFE\x80", ""},
+	    {"أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المناطق الريفية.", "ar"},
+	    {"دولت امروز برنامه‌ای تازه برای کمک به کشاورزان در روستاها اعلام "
+	     "کرد.",
+	     "fa"},
+	    {"حکومت نے آج دیہی علاقوں کے کسانوں کی مدد کے لیے نیا منصوبہ پیش کیا ہے۔", "ur"},
+	    {"הממשלה הודיעה היום על תוכנית חדשה לחקלאים.", "he"},
+	    {"Η κυβέρνηση ανακοίνωσε σήμερα ένα νέο σχέδιο για τους αγρότες.", "el"},
+	    {"Правительство сегодня объявило о новом плане помощи фермерам.", "ru"},
+	    {"Уряд сьогодні оголосив про новий план допомоги фермерам у селах і містах, "
+	     "які потребують її.",
+	     "uk"},
+	    {"政府今天宣布了一项支持农民的新计划。", "zh"},
+	    {"政府は今日、農家を支援する新しい計画を発表した。", "ja"},
+	    {"정부는 오늘 농민을 지원하는 새로운 계획을 발표했다.", "ko"},
+	    {"รัฐบาลประกาศแผนใหม่เพื่อช่วยเหลือเกษตรกรในวันนี้", "th"},
+	    /* Latin does not tell the language */
+	    {"The government announced a new plan for farmers today.", ""},
+	    {"Le gouvernement a annoncé un nouveau plan pour les agriculteurs.", ""},
+	    /* the script of most letters wins */
+	    {"Officials met سمير in Paris yesterday afternoon", ""},
+	    {"قال المتحدث إن Reuters نقلت الخبر عن مصادر رسمية في العاصمة", "ar"},
+	    /* Arabic with a Persian letter in a place name stays Arabic */
+	    {"التقى الرئيس بوفد من مدينة گرگان في العاصمة اليوم لمناقشة التعاون", "ar"},
+	    /* no letters */
+	    {"", ""},
+	    {"12345 ٣٤ !?", ""},
+	    {"\xFF\xFE\x80", ""},
 	};
 	size_t i;
 
@@ -98,8 +100,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scripts),
-		cmocka_unit_test(test_scan_cap),
+	    cmocka_unit_test(test_scripts),
+	    cmocka_unit_test(test_scan_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

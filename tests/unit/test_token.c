@@ -80,12 +80,13 @@ run_cases(const struct split_case *c, size_t n)
 		toklist_clear(&tl);
 		render(c[i].text, strlen(c[i].text), &tl, norm, spans, sizeof(norm));
 		if (strcmp(norm, c[i].norm) != 0) {
-			print_error("%s\n  tokens: got \"%s\", want \"%s\"\n", c[i].text, norm, c[i].norm);
+			print_error("%s\n  tokens: got \"%s\", want \"%s\"\n", c[i].text, norm,
+			            c[i].norm);
 			bad++;
 		}
 		if (c[i].spans != NULL && strcmp(spans, c[i].spans) != 0) {
 			print_error("%s\n  spans: got \"%s\", want \"%s\"\n", c[i].text, spans,
-				    c[i].spans);
+			            c[i].spans);
 			bad++;
 		}
 	}
@@ -100,20 +101,22 @@ static void
 test_separators(void **state)
 {
 	static const struct split_case c[] = {
-		{"Hafez al-Khatib's office", "hafez|al|khatib|s|office",
-		 "Hafez|al|Khatib|s|office"},
-		{"Tice justice", "tice|justice", "Tice|justice"},
-		{"rock/pop, jazz; (folk) & soul!", "rock|pop|jazz|folk|soul", NULL},
-		{"snake_case*star+plus=eq", "snake|case|star|plus|eq", NULL},
-		{"tab\tnew\nline\r\nend", "tab|new|line|end", NULL},
-		{"smile\xF0\x9F\x98\x80here", "smile|here", "smile|here"},
-		{"\xE2\x80\x9Cquoted\xE2\x80\x9D \xC2\xABguillemets\xC2\xBB", "quoted|guillemets",
-		 NULL},
-		{"em\xE2\x80\x94" "dash en\xE2\x80\x93" "dash", "em|dash|en|dash", NULL},
-		{"", "", ""},
-		{"  ... ,;: ", "", ""},
-		{"x", "x", "x"},
-		{"2024-05-17", "2024|05|17", NULL},
+	    {"Hafez al-Khatib's office", "hafez|al|khatib|s|office", "Hafez|al|Khatib|s|office"},
+	    {"Tice justice", "tice|justice", "Tice|justice"},
+	    {"rock/pop, jazz; (folk) & soul!", "rock|pop|jazz|folk|soul", NULL},
+	    {"snake_case*star+plus=eq", "snake|case|star|plus|eq", NULL},
+	    {"tab\tnew\nline\r\nend", "tab|new|line|end", NULL},
+	    {"smile\xF0\x9F\x98\x80here", "smile|here", "smile|here"},
+	    {"\xE2\x80\x9Cquoted\xE2\x80\x9D \xC2\xABguillemets\xC2\xBB", "quoted|guillemets",
+	     NULL},
+	    {"em\xE2\x80\x94"
+	     "dash en\xE2\x80\x93"
+	     "dash",
+	     "em|dash|en|dash", NULL},
+	    {"", "", ""},
+	    {"  ... ,;: ", "", ""},
+	    {"x", "x", "x"},
+	    {"2024-05-17", "2024|05|17", NULL},
 	};
 
 	(void)state;
@@ -125,21 +128,21 @@ static void
 test_nfkc_casefold(void **state)
 {
 	static const struct split_case c[] = {
-		{"STRASSE Straße GROẞE", "strasse|strasse|grosse", "STRASSE|Straße|GROẞE"},
-		{"ＡＢＣ１２３ ｈｅｌｌｏ", "abc123|hello", "ＡＢＣ１２３|ｈｅｌｌｏ"},
-		{"ﬁnal ﬂow", "final|flow", "ﬁnal|ﬂow"},
-		{"x² H₂O", "x2|h2o", "x²|H₂O"},
-		{"Ⅻ ⓐⓑ", "xii|ab", "Ⅻ|ⓐⓑ"},
-		{"\xF0\x9D\x90\x81\xF0\x9D\x90\xA8\xF0\x9D\x90\xA5\xF0\x9D\x90\x9D", "bold", NULL},
-		{"ΣΟΦΊΑ σοφία", "σοφια|σοφια", NULL},
-		{"ǅemal", "dzemal", NULL},
-		{"ＡＢ．ＣＤ", "ab|cd", NULL},
-		{"ÅNGSTRÖM Å", "angstrom|a", NULL},
-		/* compatibility forms of scripts without spaces: one token each */
-		{"㌀ ㋀", "ア|パ|ー|ト|1|月", "㌀|㌀|㌀|㌀|㋀|㋀"},
-		/* iota subscript: a mark, precomposed (ᾳ) or not */
-		{"ᾳ α\xCD\x85 ᾼ", "α|α|α", NULL},
-		{"ŉ", "n", NULL},
+	    {"STRASSE Straße GROẞE", "strasse|strasse|grosse", "STRASSE|Straße|GROẞE"},
+	    {"ＡＢＣ１２３ ｈｅｌｌｏ", "abc123|hello", "ＡＢＣ１２３|ｈｅｌｌｏ"},
+	    {"ﬁnal ﬂow", "final|flow", "ﬁnal|ﬂow"},
+	    {"x² H₂O", "x2|h2o", "x²|H₂O"},
+	    {"Ⅻ ⓐⓑ", "xii|ab", "Ⅻ|ⓐⓑ"},
+	    {"\xF0\x9D\x90\x81\xF0\x9D\x90\xA8\xF0\x9D\x90\xA5\xF0\x9D\x90\x9D", "bold", NULL},
+	    {"ΣΟΦΊΑ σοφία", "σοφια|σοφια", NULL},
+	    {"ǅemal", "dzemal", NULL},
+	    {"ＡＢ．ＣＤ", "ab|cd", NULL},
+	    {"ÅNGSTRÖM Å", "angstrom|a", NULL},
+	    /* compatibility forms of scripts without spaces: one token each */
+	    {"㌀ ㋀", "ア|パ|ー|ト|1|月", "㌀|㌀|㌀|㌀|㋀|㋀"},
+	    /* iota subscript: a mark, precomposed (ᾳ) or not */
+	    {"ᾳ α\xCD\x85 ᾼ", "α|α|α", NULL},
+	    {"ŉ", "n", NULL},
 	};
 
 	(void)state;
@@ -151,23 +154,23 @@ static void
 test_marks(void **state)
 {
 	static const struct split_case c[] = {
-		{"Élodie Ørsted Dvořák Łukasz", "elodie|orsted|dvorak|lukasz",
-		 "Élodie|Ørsted|Dvořák|Łukasz"},
-		{"ёж Ёлка", "еж|елка", "ёж|Ёлка"},
-		{"Αθήνα Ελλάδα", "αθηνα|ελλαδα", NULL},
-		{"שָׁלוֹם", "שלום", "שָׁלוֹם"},
-		/* not composed by NFC: the stray mark goes, the span keeps it */
-		{"Cafe\xCC\x81 noir", "cafe|noir", "Cafe\xCC\x81|noir"},
-		{"q\xCC\x83u\xCC\xA3", "qu", NULL},
-		{"\xCC\x81start", "start", "start"},
-		/* Devanagari: vowel signs and virama stay in the token */
-		{"हिन्दी भाषा", "हिन्दी|भाषा", "हिन्दी|भाषा"},
-		/* kana voicing: が is not か, a combining mark composes */
-		{"がか", "が|か", "が|か"},
-		{"か\xE3\x82\x99", "が", "か\xE3\x82\x99"},
-		{"ｶﾞｲﾄﾞ", "ガ|イ|ド", "ｶﾞ|ｲ|ﾄﾞ"},
-		/* an Inherited mark after a letter of a script that keeps marks */
-		{"क\xCC\x81", "क\xCC\x81", NULL},
+	    {"Élodie Ørsted Dvořák Łukasz", "elodie|orsted|dvorak|lukasz",
+	     "Élodie|Ørsted|Dvořák|Łukasz"},
+	    {"ёж Ёлка", "еж|елка", "ёж|Ёлка"},
+	    {"Αθήνα Ελλάδα", "αθηνα|ελλαδα", NULL},
+	    {"שָׁלוֹם", "שלום", "שָׁלוֹם"},
+	    /* not composed by NFC: the stray mark goes, the span keeps it */
+	    {"Cafe\xCC\x81 noir", "cafe|noir", "Cafe\xCC\x81|noir"},
+	    {"q\xCC\x83u\xCC\xA3", "qu", NULL},
+	    {"\xCC\x81start", "start", "start"},
+	    /* Devanagari: vowel signs and virama stay in the token */
+	    {"हिन्दी भाषा", "हिन्दी|भाषा", "हिन्दी|भाषा"},
+	    /* kana voicing: が is not か, a combining mark composes */
+	    {"がか", "が|か", "が|か"},
+	    {"か\xE3\x82\x99", "が", "か\xE3\x82\x99"},
+	    {"ｶﾞｲﾄﾞ", "ガ|イ|ド", "ｶﾞ|ｲ|ﾄﾞ"},
+	    /* an Inherited mark after a letter of a script that keeps marks */
+	    {"क\xCC\x81", "क\xCC\x81", NULL},
 	};
 
 	(void)state;
@@ -179,16 +182,15 @@ static void
 test_arabic_folds(void **state)
 {
 	static const struct split_case c[] = {
-		{"أحمد إبراهيم آمال ٱلكتاب", "احمد|ابراهيم|امال|الكتاب",
-		 "أحمد|إبراهيم|آمال|ٱلكتاب"},
-		{"مستشفى مدرسة مؤتمر رئيس", "مستشفي|مدرسه|موتمر|رييس", NULL},
-		{"مُحَمَّدٌ وَصَلَ", "محمد|وصل", "مُحَمَّدٌ|وَصَلَ"},
-		{"هٰذا", "هذا", NULL},
-		{"کتاب یک خانۀ ہم", "كتاب|يك|خانه|هم", "کتاب|یک|خانۀ|ہم"},
-		{"ﻛﺘﺎﺏ ﻻ", "كتاب|لا", "ﻛﺘﺎﺏ|ﻻ"},
-		{"نعم،لا؟ قال: «بلى»", "نعم|لا|قال|بلي", NULL},
-		{"ﷺ", "صلي|الله|عليه|وسلم", "ﷺ|ﷺ|ﷺ|ﷺ"},
-		{"سَيِّدَة", "سيده", NULL},
+	    {"أحمد إبراهيم آمال ٱلكتاب", "احمد|ابراهيم|امال|الكتاب", "أحمد|إبراهيم|آمال|ٱلكتاب"},
+	    {"مستشفى مدرسة مؤتمر رئيس", "مستشفي|مدرسه|موتمر|رييس", NULL},
+	    {"مُحَمَّدٌ وَصَلَ", "محمد|وصل", "مُحَمَّدٌ|وَصَلَ"},
+	    {"هٰذا", "هذا", NULL},
+	    {"کتاب یک خانۀ ہم", "كتاب|يك|خانه|هم", "کتاب|یک|خانۀ|ہم"},
+	    {"ﻛﺘﺎﺏ ﻻ", "كتاب|لا", "ﻛﺘﺎﺏ|ﻻ"},
+	    {"نعم،لا؟ قال: «بلى»", "نعم|لا|قال|بلي", NULL},
+	    {"ﷺ", "صلي|الله|عليه|وسلم", "ﷺ|ﷺ|ﷺ|ﷺ"},
+	    {"سَيِّدَة", "سيده", NULL},
 	};
 
 	(void)state;
@@ -200,10 +202,10 @@ static void
 test_latin_folds(void **state)
 {
 	static const struct split_case c[] = {
-		{"Kırıkkale İzmir IŞIK", "kirikkale|izmir|isik", "Kırıkkale|İzmir|IŞIK"},
-		{"Þingvellir Ægir cœur Đorđe Garðar Øresund Łódź",
-		 "thingvellir|aegir|coeur|dorde|gardar|oresund|lodz", NULL},
-		{"ŒUVRE Æsir ǣ ǿ", "oeuvre|aesir|ae|o", NULL},
+	    {"Kırıkkale İzmir IŞIK", "kirikkale|izmir|isik", "Kırıkkale|İzmir|IŞIK"},
+	    {"Þingvellir Ægir cœur Đorđe Garðar Øresund Łódź",
+	     "thingvellir|aegir|coeur|dorde|gardar|oresund|lodz", NULL},
+	    {"ŒUVRE Æsir ǣ ǿ", "oeuvre|aesir|ae|o", NULL},
 	};
 
 	(void)state;
@@ -215,10 +217,10 @@ static void
 test_digits(void **state)
 {
 	static const struct split_case c[] = {
-		{"٢٠٢٤ ۱۴۰۳ ١٢٫٥", "2024|1403|12|5", "٢٠٢٤|۱۴۰۳|١٢|٥"},
-		{"２０２４年", "2024|年", NULL},
-		{"3arabi x1", "3arabi|x1", NULL},
-		{"½", "1|2", "½|½"},
+	    {"٢٠٢٤ ۱۴۰۳ ١٢٫٥", "2024|1403|12|5", "٢٠٢٤|۱۴۰۳|١٢|٥"},
+	    {"２０２４年", "2024|年", NULL},
+	    {"3arabi x1", "3arabi|x1", NULL},
+	    {"½", "1|2", "½|½"},
 	};
 	struct toklist tl;
 
@@ -241,18 +243,18 @@ static void
 test_invisible(void **state)
 {
 	static const struct split_case c[] = {
-		{"Kam\u00ADalmaz", "kamalmaz", "Kam\u00ADalmaz"},
-		{"zero\u200Bwidth\u200Cnon\u200Djoin", "zerowidthnonjoin", NULL},
-		{"\uFEFFhello\u200E world\u200F", "hello|world", "hello|world"},
-		{"\u202Bعربي\u202C", "عربي", "عربي"},
-		{"\u2066abc\u2069 \u2067d\u2068", "abc|d", "abc|d"},
-		{"x\u2060y\u2061z\u2064w", "xyzw", NULL},
-		{"س\u061Cلام", "سلام", "س\u061Cلام"},
-		{"بـــيـروت", "بيروت", "بـــيـروت"},
-		{"ـــ ـ", "", ""},
-		{"word\u034Fword", "wordword", NULL},
-		{"emoji\xEF\xB8\x8F", "emoji", "emoji"},
-		{"می\u200Cخواهم", "ميخواهم", "می\u200Cخواهم"},
+	    {"Kam\u00ADalmaz", "kamalmaz", "Kam\u00ADalmaz"},
+	    {"zero\u200Bwidth\u200Cnon\u200Djoin", "zerowidthnonjoin", NULL},
+	    {"\uFEFFhello\u200E world\u200F", "hello|world", "hello|world"},
+	    {"\u202Bعربي\u202C", "عربي", "عربي"},
+	    {"\u2066abc\u2069 \u2067d\u2068", "abc|d", "abc|d"},
+	    {"x\u2060y\u2061z\u2064w", "xyzw", NULL},
+	    {"س\u061Cلام", "سلام", "س\u061Cلام"},
+	    {"بـــيـروت", "بيروت", "بـــيـروت"},
+	    {"ـــ ـ", "", ""},
+	    {"word\u034Fword", "wordword", NULL},
+	    {"emoji\xEF\xB8\x8F", "emoji", "emoji"},
+	    {"می\u200Cخواهم", "ميخواهم", "می\u200Cخواهم"},
 	};
 
 	(void)state;
@@ -264,31 +266,31 @@ static void
 test_obfuscation(void **state)
 {
 	static const struct split_case c[] = {
-		{"قتـ.ـال", "قتال", "قتـ.ـال"},
-		{"سلـ-ـاح نفـ_ـط", "سلاح|نفط", "سلـ-ـاح|نفـ_ـط"},
-		{"مخد.رات", "مخدرات", "مخد.رات"},
-		{"مخد...رات", "مخدرات", NULL},
-		{"مخد....رات", "مخد|رات", "مخد|رات"},
-		{"مخـ.-.ـدرات", "مخدرات", NULL},
-		{"مخد . رات", "مخد|رات", NULL},
-		{"بـ.ـيت", "بيت", "بـ.ـيت"},
-		{"سم.ير", "سمير", NULL},
-		{"ا.ب", "ا|ب", "ا|ب"},
-		{"د.سمير", "د|سمير", "د|سمير"},
-		{"ح.ر.ب", "ح|ر|ب", NULL},
-		{"تفج·ير تفج•ير تفج‧ير تفج∙ير", "تفجير|تفجير|تفجير|تفجير", NULL},
-		{"تفج*ير تفج'ير تفج’ير تفج‘ير", "تفجير|تفجير|تفجير|تفجير", NULL},
-		{"تفج´ير تفج`ير", "تفجير|تفجير", NULL},
-		{"تفج:ير تفج/ير", "تفج|ير|تفج|ير", NULL},
-		{"تفج.ير.ات", "تفجيرات", "تفج.ير.ات"},
-		{"تفـ\u200B.ـجير", "تفجير", NULL},
-		{"نَفـ.ـطٌ", "نفط", "نَفـ.ـطٌ"},
-		{"قتـ.ـal", "قت|al", NULL},
-		{"ab.cd ab-cd", "ab|cd|ab|cd", NULL},
-		{"x.ـقتال", "x|قتال", "x|قتال"},
-		{"كلمة.", "كلمه", "كلمة"},
-		{"كلمةـ", "كلمه", "كلمة"},
-		{"رقم.١٢", "رقم|12", NULL},
+	    {"قتـ.ـال", "قتال", "قتـ.ـال"},
+	    {"سلـ-ـاح نفـ_ـط", "سلاح|نفط", "سلـ-ـاح|نفـ_ـط"},
+	    {"مخد.رات", "مخدرات", "مخد.رات"},
+	    {"مخد...رات", "مخدرات", NULL},
+	    {"مخد....رات", "مخد|رات", "مخد|رات"},
+	    {"مخـ.-.ـدرات", "مخدرات", NULL},
+	    {"مخد . رات", "مخد|رات", NULL},
+	    {"بـ.ـيت", "بيت", "بـ.ـيت"},
+	    {"سم.ير", "سمير", NULL},
+	    {"ا.ب", "ا|ب", "ا|ب"},
+	    {"د.سمير", "د|سمير", "د|سمير"},
+	    {"ح.ر.ب", "ح|ر|ب", NULL},
+	    {"تفج·ير تفج•ير تفج‧ير تفج∙ير", "تفجير|تفجير|تفجير|تفجير", NULL},
+	    {"تفج*ير تفج'ير تفج’ير تفج‘ير", "تفجير|تفجير|تفجير|تفجير", NULL},
+	    {"تفج´ير تفج`ير", "تفجير|تفجير", NULL},
+	    {"تفج:ير تفج/ير", "تفج|ير|تفج|ير", NULL},
+	    {"تفج.ير.ات", "تفجيرات", "تفج.ير.ات"},
+	    {"تفـ\u200B.ـجير", "تفجير", NULL},
+	    {"نَفـ.ـطٌ", "نفط", "نَفـ.ـطٌ"},
+	    {"قتـ.ـal", "قت|al", NULL},
+	    {"ab.cd ab-cd", "ab|cd|ab|cd", NULL},
+	    {"x.ـقتال", "x|قتال", "x|قتال"},
+	    {"كلمة.", "كلمه", "كلمة"},
+	    {"كلمةـ", "كلمه", "كلمة"},
+	    {"رقم.١٢", "رقم|12", NULL},
 	};
 
 	(void)state;
@@ -300,17 +302,17 @@ static void
 test_acronyms(void **state)
 {
 	static const struct split_case c[] = {
-		{"U.S. troops", "us|troops", "U.S|troops"},
-		{"the U.N.E.S.C.O. report", "the|unesco|report", "the|U.N.E.S.C.O|report"},
-		{"e.coli", "e|coli", NULL},
-		{"F.B.I agents", "fbi|agents", NULL},
-		{"3.14 a.3 4.b", "3|14|a|3|4|b", NULL},
-		{"С.Ш.А.", "сша", "С.Ш.А"},
-		{"A. B. Smith", "a|b|smith", NULL},
-		{"ab.c.d", "ab|cd", NULL},
-		{"É.U.", "eu", "É.U"},
-		{"ا.ب.ت", "ا|ب|ت", NULL},
-		{"x..y", "x|y", NULL},
+	    {"U.S. troops", "us|troops", "U.S|troops"},
+	    {"the U.N.E.S.C.O. report", "the|unesco|report", "the|U.N.E.S.C.O|report"},
+	    {"e.coli", "e|coli", NULL},
+	    {"F.B.I agents", "fbi|agents", NULL},
+	    {"3.14 a.3 4.b", "3|14|a|3|4|b", NULL},
+	    {"С.Ш.А.", "сша", "С.Ш.А"},
+	    {"A. B. Smith", "a|b|smith", NULL},
+	    {"ab.c.d", "ab|cd", NULL},
+	    {"É.U.", "eu", "É.U"},
+	    {"ا.ب.ت", "ا|ب|ت", NULL},
+	    {"x..y", "x|y", NULL},
 	};
 	struct toklist tl;
 
@@ -331,18 +333,18 @@ static void
 test_elision(void **state)
 {
 	static const struct split_case c[] = {
-		{"d’Orléans l'Élysée qu'il jusqu’à", "orleans|elysee|il|a", "Orléans|Élysée|il|à"},
-		{"lorsqu'elle puisqu'on quoiqu'il", "elle|on|il", NULL},
-		{"c'est n'a s'y t'aime m'en j'ai", "est|a|y|aime|en|ai", NULL},
-		{"L’ONU QU'IL", "onu|il", "ONU|IL"},
-		{"dʼAlep d‘Alep d´Alep d＇Alep d`Alep", "alep|alep|alep|alep|alep", NULL},
-		{"d'2 l' homme l'", "d|2|l|homme|l", NULL},
-		{"O'Brien Assad's", "o|brien|assad|s", NULL},
-		{"aujourd'hui", "aujourd|hui", NULL},
-		{"qu’", "qu", NULL},
-		{"l''avion", "l|avion", NULL},
-		{"д'Алеп", "д|алеп", NULL},
-		{"U.S'a", "us|a", NULL},
+	    {"d’Orléans l'Élysée qu'il jusqu’à", "orleans|elysee|il|a", "Orléans|Élysée|il|à"},
+	    {"lorsqu'elle puisqu'on quoiqu'il", "elle|on|il", NULL},
+	    {"c'est n'a s'y t'aime m'en j'ai", "est|a|y|aime|en|ai", NULL},
+	    {"L’ONU QU'IL", "onu|il", "ONU|IL"},
+	    {"dʼAlep d‘Alep d´Alep d＇Alep d`Alep", "alep|alep|alep|alep|alep", NULL},
+	    {"d'2 l' homme l'", "d|2|l|homme|l", NULL},
+	    {"O'Brien Assad's", "o|brien|assad|s", NULL},
+	    {"aujourd'hui", "aujourd|hui", NULL},
+	    {"qu’", "qu", NULL},
+	    {"l''avion", "l|avion", NULL},
+	    {"д'Алеп", "д|алеп", NULL},
+	    {"U.S'a", "us|a", NULL},
 	};
 
 	(void)state;
@@ -354,13 +356,13 @@ static void
 test_nospace(void **state)
 {
 	static const struct split_case c[] = {
-		{"北京大学", "北|京|大|学", "北|京|大|学"},
-		{"東京タワー", "東|京|タ|ワ|ー", NULL},
-		{"中文abc字", "中|文|abc|字", "中|文|abc|字"},
-		{"สวัสดี", "ส|วั|ส|ดี", "ส|วั|ส|ดี"},
-		{"한국어 뉴스", "한국어|뉴스", NULL},
-		{"\xF0\xA0\x80\x80\xF0\xA0\x80\x81", "\xF0\xA0\x80\x80|\xF0\xA0\x80\x81", NULL},
-		{"ສະບາຍ ສີ", "ສ|ະ|ບ|າ|ຍ|ສີ", NULL}, /* ະ is a letter, ີ a mark */
+	    {"北京大学", "北|京|大|学", "北|京|大|学"},
+	    {"東京タワー", "東|京|タ|ワ|ー", NULL},
+	    {"中文abc字", "中|文|abc|字", "中|文|abc|字"},
+	    {"สวัสดี", "ส|วั|ส|ดี", "ส|วั|ส|ดี"},
+	    {"한국어 뉴스", "한국어|뉴스", NULL},
+	    {"\xF0\xA0\x80\x80\xF0\xA0\x80\x81", "\xF0\xA0\x80\x80|\xF0\xA0\x80\x81", NULL},
+	    {"ສະບາຍ ສີ", "ສ|ະ|ບ|າ|ຍ|ສີ", NULL}, /* ະ is a letter, ີ a mark */
 	};
 	struct toklist tl;
 
@@ -379,17 +381,19 @@ static void
 test_invalid_utf8(void **state)
 {
 	static const struct split_case c[] = {
-		{"ab\xFF" "cd", "ab|cd", "ab|cd"},
-		{"\xC3", "", ""},
-		{"caf\xC3", "caf", "caf"},
-		{"x\xE2\x82y", "x|y", "x|y"},
-		{"\xC0\xAFz", "z", "z"},
-		{"\xED\xA0\x80w", "w", "w"},
-		{"\xF4\x90\x80\x80v", "v", "v"},
-		{"\xEF\xBF\xBDq", "q", "q"},
-		{"\x80\x80\x80", "", ""},
-		{"\xD8", "", ""},
-		{"بش\xD8ار", "بش|ار", NULL},
+	    {"ab\xFF"
+	     "cd",
+	     "ab|cd", "ab|cd"},
+	    {"\xC3", "", ""},
+	    {"caf\xC3", "caf", "caf"},
+	    {"x\xE2\x82y", "x|y", "x|y"},
+	    {"\xC0\xAFz", "z", "z"},
+	    {"\xED\xA0\x80w", "w", "w"},
+	    {"\xF4\x90\x80\x80v", "v", "v"},
+	    {"\xEF\xBF\xBDq", "q", "q"},
+	    {"\x80\x80\x80", "", ""},
+	    {"\xD8", "", ""},
+	    {"بش\xD8ار", "بش|ار", NULL},
 	};
 
 	(void)state;
@@ -559,26 +563,26 @@ test_readings(void **state)
 	static const struct {
 		const char *tok, *want;
 	} c[] = {
-		{"وبشار", "بشار|شار"},
-		{"لبشار", "بشار"},
-		{"والعقوبات", "العقوبات|عقوبات"},
-		{"للاسد", "لاسد|الاسد|اسد"},
-		{"وللاسد", "للاسد|لاسد|الاسد|اسد"},
-		{"بالاسد", "الاسد|اسد"},
-		{"وبالاسد", "بالاسد|الاسد|اسد"},
-		{"فالكتاب", "الكتاب|كتاب"},
-		{"الاسد", "اسد"},
-		{"اسد", ""},
-		{"كتاب", "تاب"},
-		{"ولد", "لد"},
-		{"وب", ""},
-		{"الله", "له"},
-		{"ال", ""},
-		{"لل", ""},
-		{"بال", ""},
-		{"للحق", "لحق|الحق|حق"},
-		{"hello", ""},
-		{"", ""},
+	    {"وبشار", "بشار|شار"},
+	    {"لبشار", "بشار"},
+	    {"والعقوبات", "العقوبات|عقوبات"},
+	    {"للاسد", "لاسد|الاسد|اسد"},
+	    {"وللاسد", "للاسد|لاسد|الاسد|اسد"},
+	    {"بالاسد", "الاسد|اسد"},
+	    {"وبالاسد", "بالاسد|الاسد|اسد"},
+	    {"فالكتاب", "الكتاب|كتاب"},
+	    {"الاسد", "اسد"},
+	    {"اسد", ""},
+	    {"كتاب", "تاب"},
+	    {"ولد", "لد"},
+	    {"وب", ""},
+	    {"الله", "له"},
+	    {"ال", ""},
+	    {"لل", ""},
+	    {"بال", ""},
+	    {"للحق", "لحق|الحق|حق"},
+	    {"hello", ""},
+	    {"", ""},
 	};
 	char got[512], want[512];
 	size_t i;
@@ -589,7 +593,8 @@ test_readings(void **state)
 		readings_of(c[i].tok, got, sizeof(got));
 		sorted(c[i].want, want, sizeof(want));
 		if (strcmp(got, want) != 0) {
-			print_error("readings of %s: got \"%s\", want \"%s\"\n", c[i].tok, got, want);
+			print_error("readings of %s: got \"%s\", want \"%s\"\n", c[i].tok, got,
+			            want);
 			bad++;
 		}
 	}
@@ -650,15 +655,15 @@ test_script_of(void **state)
 		uint32_t cp;
 		int script;
 	} c[] = {
-		{'a', SCRIPT_LATIN},       {0xE9, SCRIPT_LATIN},     {0x1E9E, SCRIPT_LATIN},
-		{0x0436, SCRIPT_CYRILLIC}, {0x03BB, SCRIPT_GREEK},   {0x0628, SCRIPT_ARABIC},
-		{0x06CC, SCRIPT_ARABIC},   {0x0750, SCRIPT_ARABIC},  {0x08A0, SCRIPT_ARABIC},
-		{0xFB50, SCRIPT_ARABIC},   {0xFE8F, SCRIPT_ARABIC},  {0x064E, SCRIPT_OTHER},
-		{0x0670, SCRIPT_OTHER},    {0x0301, SCRIPT_OTHER},   {0x05D0, SCRIPT_HEBREW},
-		{0x4E2D, SCRIPT_NOSPACE},  {0x20000, SCRIPT_NOSPACE}, {0x0E01, SCRIPT_NOSPACE},
-		{0x30A2, SCRIPT_NOSPACE},  {0x3042, SCRIPT_NOSPACE}, {0x1000, SCRIPT_NOSPACE},
-		{0x1780, SCRIPT_NOSPACE},  {0xD55C, SCRIPT_HANGUL},  {'1', SCRIPT_OTHER},
-		{' ', SCRIPT_OTHER},       {0x0915, SCRIPT_OTHER},   {0x10FFFF, SCRIPT_OTHER},
+	    {'a', SCRIPT_LATIN},       {0xE9, SCRIPT_LATIN},      {0x1E9E, SCRIPT_LATIN},
+	    {0x0436, SCRIPT_CYRILLIC}, {0x03BB, SCRIPT_GREEK},    {0x0628, SCRIPT_ARABIC},
+	    {0x06CC, SCRIPT_ARABIC},   {0x0750, SCRIPT_ARABIC},   {0x08A0, SCRIPT_ARABIC},
+	    {0xFB50, SCRIPT_ARABIC},   {0xFE8F, SCRIPT_ARABIC},   {0x064E, SCRIPT_OTHER},
+	    {0x0670, SCRIPT_OTHER},    {0x0301, SCRIPT_OTHER},    {0x05D0, SCRIPT_HEBREW},
+	    {0x4E2D, SCRIPT_NOSPACE},  {0x20000, SCRIPT_NOSPACE}, {0x0E01, SCRIPT_NOSPACE},
+	    {0x30A2, SCRIPT_NOSPACE},  {0x3042, SCRIPT_NOSPACE},  {0x1000, SCRIPT_NOSPACE},
+	    {0x1780, SCRIPT_NOSPACE},  {0xD55C, SCRIPT_HANGUL},   {'1', SCRIPT_OTHER},
+	    {' ', SCRIPT_OTHER},       {0x0915, SCRIPT_OTHER},    {0x10FFFF, SCRIPT_OTHER},
 	};
 	size_t i;
 
@@ -666,7 +671,7 @@ test_script_of(void **state)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		if (script_of(c[i].cp) != c[i].script)
 			print_error("script_of(U+%04X) = %d, want %d\n", (unsigned)c[i].cp,
-				    script_of(c[i].cp), c[i].script);
+			            script_of(c[i].cp), c[i].script);
 		assert_int_equal(script_of(c[i].cp), c[i].script);
 	}
 }
@@ -676,9 +681,9 @@ static void
 test_token_script(void **state)
 {
 	const char *text = "Paris Αθήνα Москва بيروت ירושלים 東 서울 2024 ٣";
-	static const int want[] = {SCRIPT_LATIN,   SCRIPT_GREEK,   SCRIPT_CYRILLIC,
-				   SCRIPT_ARABIC,  SCRIPT_HEBREW,  SCRIPT_NOSPACE,
-				   SCRIPT_HANGUL,  SCRIPT_DIGIT,   SCRIPT_DIGIT};
+	static const int want[] = {SCRIPT_LATIN,  SCRIPT_GREEK,  SCRIPT_CYRILLIC,
+	                           SCRIPT_ARABIC, SCRIPT_HEBREW, SCRIPT_NOSPACE,
+	                           SCRIPT_HANGUL, SCRIPT_DIGIT,  SCRIPT_DIGIT};
 	struct toklist tl;
 	size_t i;
 
@@ -730,8 +735,8 @@ test_every_bmp(void **state)
 
 			render_norm(t, tl.v[i].normlen, again, sizeof(again));
 			if (strcmp(t, again) != 0)
-				print_error("U+%04X: token \"%s\" splits to \"%s\"\n", (unsigned)cp, t,
-					    again);
+				print_error("U+%04X: token \"%s\" splits to \"%s\"\n", (unsigned)cp,
+				            t, again);
 			assert_string_equal(t, again);
 		}
 	}
@@ -752,7 +757,8 @@ test_nfd_equivalent(void **state)
 
 	(void)state;
 	for (cp = 0xA0; cp < 0x10000; cp++) {
-		if ((cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xAC00 && cp <= 0xD7A3) || cp == 0x06C0)
+		if ((cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+		    cp == 0x06C0)
 			continue;
 		n = utf8_encode(cp, text);
 		text[n] = '\0';
@@ -771,17 +777,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_separators),   cmocka_unit_test(test_nfkc_casefold),
-		cmocka_unit_test(test_marks),        cmocka_unit_test(test_arabic_folds),
-		cmocka_unit_test(test_latin_folds),  cmocka_unit_test(test_digits),
-		cmocka_unit_test(test_invisible),    cmocka_unit_test(test_obfuscation),
-		cmocka_unit_test(test_acronyms),     cmocka_unit_test(test_elision),
-		cmocka_unit_test(test_nospace),      cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_nul_bytes),    cmocka_unit_test(test_span_offsets),
-		cmocka_unit_test(test_toklist_reuse), cmocka_unit_test(test_large),
-		cmocka_unit_test(test_readings),     cmocka_unit_test(test_readings_match),
-		cmocka_unit_test(test_script_of),    cmocka_unit_test(test_token_script),
-		cmocka_unit_test(test_every_bmp),    cmocka_unit_test(test_nfd_equivalent),
+	    cmocka_unit_test(test_separators),    cmocka_unit_test(test_nfkc_casefold),
+	    cmocka_unit_test(test_marks),         cmocka_unit_test(test_arabic_folds),
+	    cmocka_unit_test(test_latin_folds),   cmocka_unit_test(test_digits),
+	    cmocka_unit_test(test_invisible),     cmocka_unit_test(test_obfuscation),
+	    cmocka_unit_test(test_acronyms),      cmocka_unit_test(test_elision),
+	    cmocka_unit_test(test_nospace),       cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_nul_bytes),     cmocka_unit_test(test_span_offsets),
+	    cmocka_unit_test(test_toklist_reuse), cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_readings),      cmocka_unit_test(test_readings_match),
+	    cmocka_unit_test(test_script_of),     cmocka_unit_test(test_token_script),
+	    cmocka_unit_test(test_every_bmp),     cmocka_unit_test(test_nfd_equivalent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

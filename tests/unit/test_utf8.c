@@ -23,31 +23,31 @@ static void
 test_decode(void **state)
 {
 	static const struct dec_case c[] = {
-		{"A", 1, 'A', 1},
-		{"\x7F", 1, 0x7F, 1},
-		{"\0", 1, 0, 1},
-		{"\xC3\xA9", 2, 0xE9, 2},
-		{"\xD8\xA8", 2, 0x0628, 2},
-		{"\xE2\x82\xAC", 3, 0x20AC, 3},
-		{"\xEF\xBF\xBD", 3, 0xFFFD, 3},
-		{"\xF0\x9F\x98\x80", 4, 0x1F600, 4},
-		{"\xF4\x8F\xBF\xBF", 4, 0x10FFFF, 4},
-		/* errors consume one byte and yield U+FFFD */
-		{"\x80", 1, 0xFFFD, 1},
-		{"\xBF\x80", 2, 0xFFFD, 1},
-		{"\xC0\x80", 2, 0xFFFD, 1},         /* overlong NUL */
-		{"\xC1\xBF", 2, 0xFFFD, 1},         /* overlong */
-		{"\xE0\x80\xAF", 3, 0xFFFD, 1},     /* overlong */
-		{"\xF0\x80\x80\xAF", 4, 0xFFFD, 1}, /* overlong */
-		{"\xED\xA0\x80", 3, 0xFFFD, 1},     /* surrogate */
-		{"\xED\xBF\xBF", 3, 0xFFFD, 1},     /* surrogate */
-		{"\xF4\x90\x80\x80", 4, 0xFFFD, 1}, /* past U+10FFFF */
-		{"\xF5\x80\x80\x80", 4, 0xFFFD, 1},
-		{"\xFF", 1, 0xFFFD, 1},
-		{"\xC3", 1, 0xFFFD, 1},             /* truncated */
-		{"\xE2\x82", 2, 0xFFFD, 1},         /* truncated */
-		{"\xC3\xA9", 1, 0xFFFD, 1},         /* length cuts it */
-		{"\xE2\x28\xA1", 3, 0xFFFD, 1},     /* bad continuation */
+	    {"A", 1, 'A', 1},
+	    {"\x7F", 1, 0x7F, 1},
+	    {"\0", 1, 0, 1},
+	    {"\xC3\xA9", 2, 0xE9, 2},
+	    {"\xD8\xA8", 2, 0x0628, 2},
+	    {"\xE2\x82\xAC", 3, 0x20AC, 3},
+	    {"\xEF\xBF\xBD", 3, 0xFFFD, 3},
+	    {"\xF0\x9F\x98\x80", 4, 0x1F600, 4},
+	    {"\xF4\x8F\xBF\xBF", 4, 0x10FFFF, 4},
+	    /* errors consume one byte and yield U+FFFD */
+	    {"\x80", 1, 0xFFFD, 1},
+	    {"\xBF\x80", 2, 0xFFFD, 1},
+	    {"\xC0\x80", 2, 0xFFFD, 1},         /* overlong NUL */
+	    {"\xC1\xBF", 2, 0xFFFD, 1},         /* overlong */
+	    {"\xE0\x80\xAF", 3, 0xFFFD, 1},     /* overlong */
+	    {"\xF0\x80\x80\xAF", 4, 0xFFFD, 1}, /* overlong */
+	    {"\xED\xA0\x80", 3, 0xFFFD, 1},     /* surrogate */
+	    {"\xED\xBF\xBF", 3, 0xFFFD, 1},     /* surrogate */
+	    {"\xF4\x90\x80\x80", 4, 0xFFFD, 1}, /* past U+10FFFF */
+	    {"\xF5\x80\x80\x80", 4, 0xFFFD, 1},
+	    {"\xFF", 1, 0xFFFD, 1},
+	    {"\xC3", 1, 0xFFFD, 1},         /* truncated */
+	    {"\xE2\x82", 2, 0xFFFD, 1},     /* truncated */
+	    {"\xC3\xA9", 1, 0xFFFD, 1},     /* length cuts it */
+	    {"\xE2\x28\xA1", 3, 0xFFFD, 1}, /* bad continuation */
 	};
 	uint32_t cp;
 	size_t i;
@@ -56,7 +56,7 @@ test_decode(void **state)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		cp = 0;
 		assert_int_equal(utf8_decode((const unsigned char *)c[i].bytes, c[i].len, &cp),
-				 c[i].used);
+		                 c[i].used);
 		assert_int_equal(cp, c[i].cp);
 	}
 	assert_int_equal(utf8_decode((const unsigned char *)"", 0, &cp), 0);
@@ -70,17 +70,17 @@ test_encode(void **state)
 		const char *want;
 		size_t len;
 	} c[] = {
-		{'z', "z", 1},
-		{0, "\0", 1},
-		{0xE9, "\xC3\xA9", 2},
-		{0x7FF, "\xDF\xBF", 2},
-		{0x800, "\xE0\xA0\x80", 3},
-		{0x0628, "\xD8\xA8", 2},
-		{0xFFFF, "\xEF\xBF\xBF", 3},
-		{0x10000, "\xF0\x90\x80\x80", 4},
-		{0x10FFFF, "\xF4\x8F\xBF\xBF", 4},
-		{0xD800, "\xEF\xBF\xBD", 3},   /* surrogates are not characters */
-		{0x110000, "\xEF\xBF\xBD", 3}, /* out of range */
+	    {'z', "z", 1},
+	    {0, "\0", 1},
+	    {0xE9, "\xC3\xA9", 2},
+	    {0x7FF, "\xDF\xBF", 2},
+	    {0x800, "\xE0\xA0\x80", 3},
+	    {0x0628, "\xD8\xA8", 2},
+	    {0xFFFF, "\xEF\xBF\xBF", 3},
+	    {0x10000, "\xF0\x90\x80\x80", 4},
+	    {0x10FFFF, "\xF4\x8F\xBF\xBF", 4},
+	    {0xD800, "\xEF\xBF\xBD", 3},   /* surrogates are not characters */
+	    {0x110000, "\xEF\xBF\xBD", 3}, /* out of range */
 	};
 	char out[4];
 	uint32_t back;
@@ -111,17 +111,17 @@ test_count_valid(void **state)
 		size_t len, count;
 		int valid;
 	} c[] = {
-		{"", 0, 0, 1},
-		{"abc", 3, 3, 1},
-		{"Élysée", 8, 6, 1},
-		{"قتال", 8, 4, 1},
-		{"a\0b", 3, 3, 1},
-		{"\xF0\x9F\x98\x80!", 5, 2, 1},
-		{"\xEF\xBF\xBD", 3, 1, 1}, /* a real U+FFFD is valid */
-		{"ab\xFF", 3, 3, 0},
-		{"\xE2\x82", 2, 2, 0},     /* each stray byte counts once */
-		{"\xC3\xA9\xC3", 3, 2, 0},
-		{"\xED\xA0\x80", 3, 3, 0},
+	    {"", 0, 0, 1},
+	    {"abc", 3, 3, 1},
+	    {"Élysée", 8, 6, 1},
+	    {"قتال", 8, 4, 1},
+	    {"a\0b", 3, 3, 1},
+	    {"\xF0\x9F\x98\x80!", 5, 2, 1},
+	    {"\xEF\xBF\xBD", 3, 1, 1}, /* a real U+FFFD is valid */
+	    {"ab\xFF", 3, 3, 0},
+	    {"\xE2\x82", 2, 2, 0}, /* each stray byte counts once */
+	    {"\xC3\xA9\xC3", 3, 2, 0},
+	    {"\xED\xA0\x80", 3, 3, 0},
 	};
 	size_t i;
 
@@ -139,17 +139,17 @@ test_floor(void **state)
 		const char *s;
 		size_t len, want;
 	} c[] = {
-		{"", 0, 0},
-		{"abc", 3, 3},
-		{"a\xC3\xA9", 3, 3},
-		{"a\xC3\xA9", 2, 1},                /* cuts é */
-		{"ab\xE2\x82\xAC", 4, 2},           /* cuts € after one byte */
-		{"ab\xE2\x82\xAC", 3, 2},
-		{"ab\xE2\x82\xAC", 5, 5},
-		{"\xF0\x9F\x98\x80", 3, 0},
-		{"\xF0\x9F\x98\x80", 4, 4},
-		{"x\x80\x80\x80\x80", 5, 5},       /* stray bytes are boundaries */
-		{"x\xFF", 2, 2},
+	    {"", 0, 0},
+	    {"abc", 3, 3},
+	    {"a\xC3\xA9", 3, 3},
+	    {"a\xC3\xA9", 2, 1},      /* cuts é */
+	    {"ab\xE2\x82\xAC", 4, 2}, /* cuts € after one byte */
+	    {"ab\xE2\x82\xAC", 3, 2},
+	    {"ab\xE2\x82\xAC", 5, 5},
+	    {"\xF0\x9F\x98\x80", 3, 0},
+	    {"\xF0\x9F\x98\x80", 4, 4},
+	    {"x\x80\x80\x80\x80", 5, 5}, /* stray bytes are boundaries */
+	    {"x\xFF", 2, 2},
 	};
 	size_t i;
 
@@ -181,12 +181,18 @@ test_clean_repair(void **state)
 	(void)state;
 	CLEAN("", "");
 	CLEAN("plain ascii", "plain ascii");
-	CLEAN("ab\xFF" "cd", "ab\xEF\xBF\xBD" "cd");
+	CLEAN("ab\xFF"
+	      "cd",
+	      "ab\xEF\xBF\xBD"
+	      "cd");
 	CLEAN("\xC3", "\xEF\xBF\xBD");
 	CLEAN("x\xE2\x82", "x\xEF\xBF\xBD\xEF\xBF\xBD");
 	CLEAN("\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 	CLEAN("a\0b", "a\0b"); /* NUL bytes stay, the length says where it ends */
-	CLEAN("Kam\xC2\xAD" "almaz", "Kam\xC2\xAD" "almaz"); /* NFC keeps invisibles */
+	CLEAN("Kam\xC2\xAD"
+	      "almaz",
+	      "Kam\xC2\xAD"
+	      "almaz"); /* NFC keeps invisibles */
 }
 
 static void
@@ -195,7 +201,10 @@ test_clean_nfc(void **state)
 	(void)state;
 	/* composition */
 	CLEAN("Cafe\xCC\x81", "Caf\xC3\xA9");
-	CLEAN("\xCC\x81" "a", "\xCC\x81" "a"); /* a mark at the start stays first */
+	CLEAN("\xCC\x81"
+	      "a",
+	      "\xCC\x81"
+	      "a"); /* a mark at the start stays first */
 	CLEAN("e\xCC\x81\xCC\x81", "\xC3\xA9\xCC\x81");
 	CLEAN("か\xE3\x82\x99", "が");
 	/* Hangul jamo compose into a syllable */
@@ -209,7 +218,9 @@ test_clean_nfc(void **state)
 	/* compatibility characters are not NFC's business */
 	CLEAN("ﬁ ½ ﺑ", "ﬁ ½ ﺑ");
 	/* repair, then composition */
-	CLEAN("\xFF" "e\xCC\x81", "\xEF\xBF\xBD\xC3\xA9");
+	CLEAN("\xFF"
+	      "e\xCC\x81",
+	      "\xEF\xBF\xBD\xC3\xA9");
 	/* a segment between two plain stretches */
 	CLEAN("abc o\xCC\x88 xyz", "abc \xC3\xB6 xyz");
 }
@@ -251,12 +262,11 @@ static void
 test_clean_random(void **state)
 {
 	static const uint32_t pool[] = {
-		'a', 'e', 'o', ' ', 0xE9, 0x0301, 0x0308, 0x0323, 0x0327, 0x0345,
-		0x03B1, 0x1F00, 0x0628, 0x064E, 0x0651, 0x0654, 0x0627, 0x0653,
-		0x1100, 0x1161, 0x11A8, 0xAC00, 0xD55C, 0x304B, 0x3099, 0x30AB,
-		0x0B47, 0x0B3E, 0x0B57, 0x0CC6, 0x0CC2, 0x0CD5, 0x09C7, 0x09BE,
-		0x2126, 0x212B, 0x0958, 0x0915, 0x093C, 0x0F73, 0x1E9B, 0xFB2C,
-		0x11099, 0x110BA, 0x1D15E, 0x2F800, 0x05D0, 0x05B0,
+	    'a',    'e',    'o',     ' ',     0xE9,    0x0301,  0x0308, 0x0323, 0x0327, 0x0345,
+	    0x03B1, 0x1F00, 0x0628,  0x064E,  0x0651,  0x0654,  0x0627, 0x0653, 0x1100, 0x1161,
+	    0x11A8, 0xAC00, 0xD55C,  0x304B,  0x3099,  0x30AB,  0x0B47, 0x0B3E, 0x0B57, 0x0CC6,
+	    0x0CC2, 0x0CD5, 0x09C7,  0x09BE,  0x2126,  0x212B,  0x0958, 0x0915, 0x093C, 0x0F73,
+	    0x1E9B, 0xFB2C, 0x11099, 0x110BA, 0x1D15E, 0x2F800, 0x05D0, 0x05B0,
 	};
 	char text[256], enc[4];
 	unsigned seed = 12345;
@@ -291,10 +301,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode),       cmocka_unit_test(test_encode),
-		cmocka_unit_test(test_count_valid),  cmocka_unit_test(test_floor),
-		cmocka_unit_test(test_clean_repair), cmocka_unit_test(test_clean_nfc),
-		cmocka_unit_test(test_clean_large),  cmocka_unit_test(test_clean_random),
+	    cmocka_unit_test(test_decode),       cmocka_unit_test(test_encode),
+	    cmocka_unit_test(test_count_valid),  cmocka_unit_test(test_floor),
+	    cmocka_unit_test(test_clean_repair), cmocka_unit_test(test_clean_nfc),
+	    cmocka_unit_test(test_clean_large),  cmocka_unit_test(test_clean_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
