@@ -21,6 +21,22 @@ doc_set_field(struct document *doc, enum field f, const char *text, size_t len)
 	return 0;
 }
 
+/* Set a field from text that is already clean (valid UTF-8, NFC). */
+static int
+doc_set_clean(struct document *doc, enum field f, const char *text, size_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (s == NULL)
+		return -1;
+	memcpy(s, text, len);
+	s[len] = '\0';
+	free(doc->field[f]);
+	doc->field[f] = s;
+	doc->field_len[f] = len;
+	return 0;
+}
+
 static int
 is_blank_line(const char *s, const char *e)
 {
@@ -47,14 +63,14 @@ doc_split_title(struct document *doc, const char *s, size_t len)
 				ts++;
 			while (te > ts && (te[-1] == ' ' || te[-1] == '\t' || te[-1] == '\r'))
 				te--;
-			if (doc_set_field(doc, F_TITLE, ts, (size_t)(te - ts)) < 0)
+			if (doc_set_clean(doc, F_TITLE, ts, (size_t)(te - ts)) < 0)
 				return -1;
 			p = nl ? nl + 1 : end;
-			return doc_set_field(doc, F_BODY, p, (size_t)(end - p));
+			return doc_set_clean(doc, F_BODY, p, (size_t)(end - p));
 		}
 		p = nl ? nl + 1 : end;
 	}
-	return doc_set_field(doc, F_BODY, "", 0);
+	return doc_set_clean(doc, F_BODY, "", 0);
 }
 
 int

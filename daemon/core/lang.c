@@ -14,7 +14,7 @@
 #include "token.h"
 #include "utf8.h"
 
-#define LANG_SCAN_MAX 65536 /* the first 64 KB tell the script well enough */
+#define LANG_SCAN_MAX 4096 /* the first 4 KB of letters tell the script well enough */
 
 /* Letter counts by script, and the letters that separate related languages. */
 struct lang_count {
@@ -195,22 +195,34 @@ lang_guess_script(const char *text, size_t len, char out[8])
 	struct lang_count c;
 	size_t i = 0;
 	uint32_t cp;
-	int cat;
 
 	memset(&c, 0, sizeof(c));
 	if (len > LANG_SCAN_MAX)
 		len = utf8_floor(text, LANG_SCAN_MAX);
 	while (i < len) {
 		if (s[i] < 0x80) {
+			/* ASCII decides nothing but the Latin count: take it a word at a time */
+			if (i + 8 <= len) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if ((w & 0x8080808080808080ull) == 0) {
+					/* bytes with bit 0x40 set are letters or @[\]^_`{|}~ */
+					c.latin += (size_t)__builtin_popcountll(w & 0x4040404040404040ull);
+					i += 8;
+					continue;
+				}
+			}
 			if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
 				c.latin++;
 			i++;
 			continue;
 		}
 		i += utf8_decode(s + i, len - i, &cp);
-		cat = utf8proc_category((utf8proc_int32_t)cp);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
-			count_letter(&c, cp);
+		/* marks and punctuation of a script count with its letters: for a
+		 * majority vote that is harmless, and it spares a category lookup */
+		if (!(cp >= 0x0660 && cp <= 0x0669) && !(cp >= 0x06F0 && cp <= 0x06F9))
+			count_letter(&c, cp); /* digits say nothing of the language */
 	}
 	strcpy(out, guess_from(&c));
 }

@@ -868,10 +868,18 @@ tok_finish(struct split *sp)
 }
 
 static inline void
-split_sep(struct split *sp, int cls)
+split_sep(struct split *sp, int cls, uint32_t start, uint32_t end)
 {
+	struct token *last;
+
 	if (sp->in_tok)
 		tok_finish(sp);
+	if (sp->gap == 0 && cls == C_DOT && sp->tl->n > sp->base) {
+		/* An acronym's span takes its final dot: hits quote "U.S." whole. */
+		last = &sp->tl->v[sp->tl->n - 1];
+		if ((last->flags & TOK_ACRONYM) && last->end == start)
+			last->end = end;
+	}
 	if (sp->gap == 0)
 		sp->gap_cls = cls;
 	if (sp->gap < 2)
@@ -1027,12 +1035,12 @@ split_entry(struct split *sp, const struct nent *e, const char *fold, uint32_t s
 	case C_MIXED:
 		/* A folded code point is never mixed again; if so it separates. */
 		if (nested)
-			split_sep(sp, C_SEP);
+			split_sep(sp, C_SEP, start, end);
 		else
 			split_mixed(sp, fold, e->len, start, end);
 		break;
 	default:
-		split_sep(sp, e->cls);
+		split_sep(sp, e->cls, start, end);
 		break;
 	}
 }
@@ -1307,7 +1315,7 @@ token_split(const char *text, size_t len, struct toklist *tl)
 		if (sp.s[sp.i] < 0x80 && !(atab[sp.s[sp.i]] & A_WORD)) {
 			e = &ntab[sp.s[sp.i]];
 			if (!(e->flags & F_OBF) || sp.ar_run == 0) {
-				split_sep(&sp, e->cls);
+				split_sep(&sp, e->cls, (uint32_t)sp.i, (uint32_t)sp.i + 1);
 				sp.i++;
 				continue;
 			}

@@ -370,23 +370,40 @@ clean_nfc(const unsigned char *s, size_t len, struct buf *out)
 	return rc;
 }
 
-/* Does any code point of s[0..len) call for NFC? */
+/*
+ * One pass over s[0..len): -1 when it holds an invalid sequence, else 1 when
+ * some code point calls for NFC, else 0. Runs of ASCII go eight bytes at a
+ * time: most text is mostly ASCII, and this is on every document's path.
+ */
 static int
-clean_needs_nfc(const unsigned char *s, size_t len)
+clean_scan(const unsigned char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, n;
 	uint32_t cp;
+	int need = 0;
 
 	while (i < len) {
+		if (i + 8 <= len) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ull) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		i += utf8_decode(s + i, len - i, &cp);
-		if (nfc_candidate(cp))
-			return 1;
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n == 1)
+			return -1; /* a valid non-ASCII character takes 2 bytes or more */
+		if (!need && nfc_candidate(cp))
+			need = 1;
+		i += n;
 	}
-	return 0;
+	return need;
 }
 
 char *
@@ -396,14 +413,18 @@ utf8_clean(const char *s, size_t len, size_t *outlen)
 	const unsigned char *src = (const unsigned char *)s;
 	size_t srclen = len;
 
+	int scan;
+
 	pthread_once(&nfc_once, nfc_build);
-	if (!utf8_valid(s, len)) {
+	scan = clean_scan(src, srclen);
+	if (scan < 0) {
 		if (clean_repair(src, len, &rep) < 0)
 			goto fail;
 		src = (const unsigned char *)rep.p;
 		srclen = rep.n;
+		scan = clean_scan(src, srclen);
 	}
-	if (clean_needs_nfc(src, srclen)) {
+	if (scan > 0) {
 		if (clean_nfc(src, srclen, &out) < 0)
 			goto fail;
 		free(rep.p);

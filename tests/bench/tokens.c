@@ -133,6 +133,7 @@ main(int argc, char **argv)
 	int i, rc = 0;
 
 	norm_init(); /* table build is a one-time cost, not throughput */
+	printf("token_split, single thread, best of %d rounds (MB = 10^6 bytes)\n", BENCH_ROUNDS);
 	if (argc > 1) {
 		for (i = 1; i < argc; i++) {
 			text = bench_read(argv[i], &len);

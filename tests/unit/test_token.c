@@ -302,17 +302,18 @@ static void
 test_acronyms(void **state)
 {
 	static const struct split_case c[] = {
-	    {"U.S. troops", "us|troops", "U.S|troops"},
-	    {"the U.N.E.S.C.O. report", "the|unesco|report", "the|U.N.E.S.C.O|report"},
+	    {"U.S. troops", "us|troops", "U.S.|troops"},
+	    {"the U.N.E.S.C.O. report", "the|unesco|report", "the|U.N.E.S.C.O.|report"},
 	    {"e.coli", "e|coli", NULL},
-	    {"F.B.I agents", "fbi|agents", NULL},
+	    {"F.B.I agents", "fbi|agents", "F.B.I|agents"},
 	    {"3.14 a.3 4.b", "3|14|a|3|4|b", NULL},
-	    {"С.Ш.А.", "сша", "С.Ш.А"},
-	    {"A. B. Smith", "a|b|smith", NULL},
+	    {"С.Ш.А.", "сша", "С.Ш.А."},
 	    {"ab.c.d", "ab|cd", NULL},
-	    {"É.U.", "eu", "É.U"},
+	    {"É.U.", "eu", "É.U."},
 	    {"ا.ب.ت", "ا|ب|ت", NULL},
 	    {"x..y", "x|y", NULL},
+	    {"A. B. Smith", "a|b|smith", "A|B|Smith"},
+	    {"U.S.-led", "us|led", "U.S.|led"},
 	};
 	struct toklist tl;
 
