@@ -396,9 +396,12 @@ clean_scan(const unsigned char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_decode(s + i, len - i, &cp);
-		if (n == 1)
+		if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+			n = 2;
+			cp = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
+		} else if ((n = utf8_decode(s + i, len - i, &cp)) == 1) {
 			return -1; /* a valid non-ASCII character takes 2 bytes or more */
+		}
 		if (!need && nfc_candidate(cp))
 			need = 1;
 		i += n;
