@@ -14,7 +14,7 @@
 #include "token.h"
 #include "utf8.h"
 
-#define LANG_SCAN_MAX 4096 /* the first 4 KB of letters tell the script well enough */
+#define LANG_SCAN_MAX 2048 /* the first 2 KB tell the script well enough */
 
 /* Letter counts by script, and the letters that separate related languages. */
 struct lang_count {

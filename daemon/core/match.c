@@ -189,8 +189,7 @@ keys_of_text(struct keyacc *ka, const char *s, size_t n)
 	const struct ruleset *rs = ka->m->rs;
 	int64_t id;
 
-	if (dict_count(rs->keys[K_EXACT]) > 0 &&
-	    (id = dict_find(rs->keys[K_EXACT], s, n)) >= 0)
+	if ((id = dict_find(rs->keys[K_EXACT], s, n)) >= 0)
 		key_add(ka, KEY_MAKE(K_EXACT, id));
 	for (size_t i = 0; i < rs->npfx_lens; i++) {
 		size_t l = rs->pfx_lens[i];

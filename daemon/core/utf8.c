@@ -397,9 +397,13 @@ clean_scan(const unsigned char *s, size_t len)
 			continue;
 		}
 		if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
-			n = 2;
+			/* two-byte characters inline: the BMP bitmap answers for them */
 			cp = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
-		} else if ((n = utf8_decode(s + i, len - i, &cp)) == 1) {
+			need |= (nfc_bits[cp >> 3] >> (cp & 7)) & 1;
+			i += 2;
+			continue;
+		}
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 1) {
 			return -1; /* a valid non-ASCII character takes 2 bytes or more */
 		}
 		if (!need && nfc_candidate(cp))
