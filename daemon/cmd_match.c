@@ -2,7 +2,6 @@
  * cmd_match.c: hark match: articles in, hits out, like grep: "FILE: RULE:
  * snippet" or one JSON hit object per line; exit 0 hit, 1 none, 2 error.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -96,52 +95,29 @@ match_file(struct match_run *mr, const char *path)
 	doc_free(&doc);
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A directory, recursively, in name order; links inside it are not followed. */
 static void
 match_dir(struct match_run *mr, const char *dir, int depth)
 {
-	DIR *dp;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	char **names;
+	size_t n;
 
-	if (depth > 64 || (dp = opendir(dir)) == NULL) {
+	if (depth > 64 || dir_list(dir, NULL, &names, &n) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", dir, depth > 64 ? "too deep" : strerror(errno));
 		mr->errors++;
 		return;
 	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*names));
-
-			if (nn == NULL)
-				break;
-			names = nn;
-		}
-		if (asprintf(&names[n], "%s/%s", dir, de->d_name) < 0)
-			break;
-		n++;
-	}
-	closedir(dp);
-	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 
-		if (lstat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
+		if (lstat(names[i], &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
 			match_dir(mr, names[i], depth + 1);
-		else if (lstat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+		else if (S_ISREG(st.st_mode))
 			match_file(mr, names[i]);
-		free(names[i]);
 	}
-	free(names);
+	dir_list_free(names, n);
 }
 
 static int

@@ -30,6 +30,12 @@ int hark_wants_help(int argc, char **argv, const char *name);
  * any error was found.
  */
 struct ruleset *rules_load(char *const *paths, size_t n, struct diags *d);
+/*
+ * The entries of dir as "dir/name", sorted, without . and ..; with suffix,
+ * only the visible names ending in it. Returns 0, -1 with errno set.
+ */
+int dir_list(const char *dir, const char *suffix, char ***paths, size_t *n);
+void dir_list_free(char **paths, size_t n);
 /* Read a whole file, at most max bytes. Returns 0, or -1 with errno set (EFBIG when too large). */
 int file_read(const char *path, size_t max, char **buf, size_t *len);
 

@@ -117,12 +117,6 @@ include_read(void *arg, const char *path, const char *from, char **text, size_t 
 }
 
 static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 load_file(struct ruleset *rs, const char *path, struct diags *d)
 {
 	struct query_opts o = {include_read, NULL};
@@ -140,44 +134,77 @@ load_file(struct ruleset *rs, const char *path, struct diags *d)
 	return rc;
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+dir_list(const char *dir, const char *suffix, char ***paths, size_t *n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0, sl = suffix ? strlen(suffix) : 0;
+
+	*paths = NULL;
+	*n = 0;
+	if (dp == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (suffix != NULL && (de->d_name[0] == '.' || l <= sl ||
+				       strcmp(de->d_name + l - sl, suffix) != 0))
+			continue;
+		if (*n == cap) {
+			char **np = realloc(*paths, (cap = cap ? cap * 2 : 16) * sizeof(**paths));
+
+			if (np == NULL)
+				goto nomem;
+			*paths = np;
+		}
+		if (asprintf(&(*paths)[*n], "%s/%s", dir, de->d_name) < 0)
+			goto nomem;
+		(*n)++;
+	}
+	closedir(dp);
+	if (*n > 1)
+		qsort(*paths, *n, sizeof(**paths), name_cmp);
+	return 0;
+nomem:
+	closedir(dp);
+	dir_list_free(*paths, *n);
+	errno = ENOMEM;
+	return -1;
+}
+
+void
+dir_list_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
 /* Every *.rules file of a directory, in name order. */
 static int
 load_dir(struct ruleset *rs, const char *dir, struct diags *d)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	char **names;
+	size_t n;
 	int rc = 0;
 
-	if (dp == NULL) {
+	if (dir_list(dir, ".rules", &names, &n) < 0) {
 		diags_add(d, dir, 0, 0, DIAG_ERROR, "cannot read rules: %s", strerror(errno));
 		return -1;
 	}
-	while ((de = readdir(dp)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l < 7 || strcmp(de->d_name + l - 6, ".rules") != 0)
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
-
-			if (nn == NULL)
-				break;
-			names = nn;
-		}
-		if (asprintf(&names[n], "%s/%s", dir, de->d_name) < 0)
-			break;
-		n++;
-	}
-	closedir(dp);
-	qsort(names, n, sizeof(*names), name_cmp);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (load_file(rs, names[i], d) < 0)
 			rc = -1;
-		free(names[i]);
-	}
-	free(names);
+	dir_list_free(names, n);
 	return rc;
 }
 

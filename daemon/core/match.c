@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "mem.h"
 #include "ruleset_int.h"
 #include "token.h"
 
@@ -75,25 +76,6 @@ struct matcher {
 	size_t nspans, capspans;
 	int oom;
 };
-
-static int
-grow(void *v, size_t *cap, size_t need, size_t sz)
-{
-	void *nv;
-	size_t nc;
-
-	if (need <= *cap)
-		return 0;
-	nc = *cap ? *cap : 64;
-	while (nc < need)
-		nc *= 2;
-	nv = realloc(*(void **)v, nc * sz);
-	if (nv == NULL)
-		return -1;
-	*(void **)v = nv;
-	*cap = nc;
-	return 0;
-}
 
 struct matcher *
 matcher_new(const struct ruleset *rs)
@@ -169,7 +151,7 @@ key_add(struct keyacc *ka, uint32_t key)
 	for (size_t i = ka->first; i < m->nkeys[f]; i++)
 		if (m->keys[f][i] == key)
 			return;
-	if (grow(&m->keys[f], &m->capkeys[f], m->nkeys[f] + 1, 4) < 0) {
+	if (mem_grow(&m->keys[f], &m->capkeys[f], m->nkeys[f] + 1, 4) < 0) {
 		m->oom = 1;
 		return;
 	}
@@ -211,7 +193,7 @@ keys_compute(struct matcher *m, int f)
 	struct toklist *tl = &m->tl[f];
 	struct keyacc ka = {m, f, 0};
 
-	if (grow(&m->kstart[f], &m->kcap[f], tl->n + 1, 4) < 0)
+	if (mem_grow(&m->kstart[f], &m->kcap[f], tl->n + 1, 4) < 0)
 		return -1;
 	m->nkeys[f] = 0;
 	for (size_t i = 0; i < tl->n; i++) {
@@ -225,7 +207,7 @@ keys_compute(struct matcher *m, int f)
 			struct reading rd[TOKEN_MAX_READINGS];
 			int nr;
 
-			if (grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0)
+			if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0)
 				return -1;
 			nr = token_readings(s, t->normlen, m->scratch, rd);
 			for (int r = 0; r < nr; r++)
@@ -254,7 +236,7 @@ occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
 			if (m->rule_gen[r] == m->gen)
 				continue;
 			m->rule_gen[r] = m->gen;
-			if (grow(&m->cand, &m->capcand, m->ncand + 1, 4) < 0) {
+			if (mem_grow(&m->cand, &m->capcand, m->ncand + 1, 4) < 0) {
 				m->oom = 1;
 				return;
 			}
@@ -263,7 +245,7 @@ occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
 	}
 	if (m->node_count[node] >= MAX_OCC_PER_ATOM)
 		return;
-	if (grow(&m->occ, &m->capocc, m->nocc + 1, sizeof(*m->occ)) < 0) {
+	if (mem_grow(&m->occ, &m->capocc, m->nocc + 1, sizeof(*m->occ)) < 0) {
 		m->oom = 1;
 		return;
 	}
@@ -326,7 +308,7 @@ static int
 place_push(struct matcher *m, struct placev *pv, uint32_t leaf, int f, int bytes, uint32_t first,
 	   uint32_t last)
 {
-	if (grow(&pv->v, &pv->cap, pv->n + 1, sizeof(*pv->v)) < 0) {
+	if (mem_grow(&pv->v, &pv->cap, pv->n + 1, sizeof(*pv->v)) < 0) {
 		m->oom = 1;
 		return -1;
 	}
@@ -600,7 +582,7 @@ span_add(struct matcher *m, const struct cnode *cn, const struct place *p)
 
 	if (m->nspans >= MATCH_MAX_SPANS)
 		return 0;
-	if (grow(&m->spans, &m->capspans, m->nspans + 1, sizeof(*m->spans)) < 0) {
+	if (mem_grow(&m->spans, &m->capspans, m->nspans + 1, sizeof(*m->spans)) < 0) {
 		m->oom = 1;
 		return -1;
 	}
@@ -726,7 +708,7 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_clear(&m->tl[f]);
 		m->nkeys[f] = 0;
-		if (grow(&m->kstart[f], &m->kcap[f], 1, 4) < 0)
+		if (mem_grow(&m->kstart[f], &m->kcap[f], 1, 4) < 0)
 			return -1;
 		m->kstart[f][0] = 0;
 		if (in_mask(rs->fields_used | FM_DEFAULT, f) && field_scan(m, f) < 0)
@@ -738,7 +720,7 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 		if (m->rule_gen[r] == m->gen)
 			continue;
 		m->rule_gen[r] = m->gen;
-		if (grow(&m->cand, &m->capcand, m->ncand + 1, 4) < 0)
+		if (mem_grow(&m->cand, &m->capcand, m->ncand + 1, 4) < 0)
 			return -1;
 		m->cand[m->ncand++] = r;
 	}

@@ -116,45 +116,40 @@ q_isdelim(uint32_t c)
 	return q_isspace(c) || c == '(' || c == ')' || c == '"' || c == '{' || c == '}';
 }
 
+/* From i, the first character for which pred is not want (or len). */
 static size_t
-q_skip_space(const char *s, size_t len, size_t i)
+q_scan(const char *s, size_t len, size_t i, bool (*pred)(uint32_t), bool want)
 {
 	uint32_t c;
+
 	while (i < len) {
 		size_t k = q_dec(s, len, i, &c);
-		if (!q_isspace(c))
+
+		if (pred(c) != want)
 			break;
 		i += k;
 	}
 	return i;
+}
+
+static size_t
+q_skip_space(const char *s, size_t len, size_t i)
+{
+	return q_scan(s, len, i, q_isspace, true);
 }
 
 /* End of the run of non-space characters from i (words of phrases, lists). */
 static size_t
 q_run_end(const char *s, size_t len, size_t i)
 {
-	uint32_t c;
-	while (i < len) {
-		size_t k = q_dec(s, len, i, &c);
-		if (q_isspace(c))
-			break;
-		i += k;
-	}
-	return i;
+	return q_scan(s, len, i, q_isspace, false);
 }
 
 /* End of a bare word from i: a maximal run of anything but space and ( ) " { }. */
 static size_t
 q_word_end(const char *s, size_t len, size_t i)
 {
-	uint32_t c;
-	while (i < len) {
-		size_t k = q_dec(s, len, i, &c);
-		if (q_isdelim(c))
-			break;
-		i += k;
-	}
-	return i;
+	return q_scan(s, len, i, q_isdelim, false);
 }
 
 static size_t

@@ -9,31 +9,12 @@
 
 #include "query.h"
 #include "rulefile.h"
+#include "mem.h"
 #include "ruleset_int.h"
 #include "token.h"
 #include "utf8.h"
 
 #define NONE UINT32_MAX
-
-/* Grow *v (elements of size sz) so that it holds at least need elements. */
-static int
-grow(void *v, size_t *cap, size_t need, size_t sz)
-{
-	void *nv;
-	size_t nc;
-
-	if (need <= *cap)
-		return 0;
-	nc = *cap ? *cap : 16;
-	while (nc < need)
-		nc *= 2;
-	nv = realloc(*(void **)v, nc * sz);
-	if (nv == NULL)
-		return -1;
-	*(void **)v = nv;
-	*cap = nc;
-	return 0;
-}
 
 struct ruleset *
 ruleset_new(void)
@@ -49,11 +30,11 @@ ruleset_new(void)
 	rs->edgemask = 1023;
 	rs->edges = calloc(rs->edgemask + 1, sizeof(*rs->edges));
 	rs->nnodes = 1; /* the root */
-	if (grow(&rs->node_flags, &rs->capnodes, 1024, 1) < 0)
+	if (mem_grow(&rs->node_flags, &rs->capnodes, 1024, 1) < 0)
 		goto fail;
 	rs->node_flags[0] = 0;
 	/* offset 0 of the string pool is the empty string */
-	if (grow(&rs->str, &rs->capstr, 4096, 1) < 0)
+	if (mem_grow(&rs->str, &rs->capstr, 4096, 1) < 0)
 		goto fail;
 	rs->str[0] = '\0';
 	rs->nstr = 1;
@@ -211,7 +192,7 @@ static uint32_t
 trie_new_node(struct ruleset *rs)
 {
 	if (rs->nnodes >= UINT32_MAX - 1 ||
-	    grow(&rs->node_flags, &rs->capnodes, rs->nnodes + 1, 1) < 0)
+	    mem_grow(&rs->node_flags, &rs->capnodes, rs->nnodes + 1, 1) < 0)
 		return 0;
 	rs->node_flags[rs->nnodes] = 0;
 	return (uint32_t)rs->nnodes++;
@@ -232,7 +213,7 @@ trie_step(struct ruleset *rs, uint32_t node, uint32_t key)
 		uint32_t kind = KEY_KIND(key), id = KEY_ID(key);
 		size_t old = rs->rootcap[kind];
 
-		if (grow(&rs->rootc[kind], &rs->rootcap[kind], id + 1, 4) < 0)
+		if (mem_grow(&rs->rootc[kind], &rs->rootcap[kind], id + 1, 4) < 0)
 			return 0;
 		memset(rs->rootc[kind] + old, 0, (rs->rootcap[kind] - old) * 4);
 		rs->rootc[kind][id] = child;
@@ -261,7 +242,7 @@ str_add(struct ruleset *rs, const char *s, size_t n)
 {
 	uint32_t off;
 
-	if (rs->nstr + n + 1 > UINT32_MAX || grow(&rs->str, &rs->capstr, rs->nstr + n + 1, 1) < 0)
+	if (rs->nstr + n + 1 > UINT32_MAX || mem_grow(&rs->str, &rs->capstr, rs->nstr + n + 1, 1) < 0)
 		return 0;
 	off = (uint32_t)rs->nstr;
 	memcpy(rs->str + off, s, n);
@@ -273,7 +254,7 @@ str_add(struct ruleset *rs, const char *s, size_t n)
 static uint32_t
 cnode_add(struct ruleset *rs, uint8_t type)
 {
-	if (grow(&rs->cn, &rs->capcn, rs->ncn + 1, sizeof(*rs->cn)) < 0)
+	if (mem_grow(&rs->cn, &rs->capcn, rs->ncn + 1, sizeof(*rs->cn)) < 0)
 		return NONE;
 	memset(&rs->cn[rs->ncn], 0, sizeof(*rs->cn));
 	rs->cn[rs->ncn].type = type;
@@ -300,7 +281,7 @@ compile_error(struct compiler *c, const struct qnode *q, size_t off, const char 
 static int
 key_push(struct compiler *c, uint32_t key)
 {
-	if (grow(&c->keys, &c->capkeys, c->nkeys + 1, 4) < 0)
+	if (mem_grow(&c->keys, &c->capkeys, c->nkeys + 1, 4) < 0)
 		return -1;
 	c->keys[c->nkeys++] = key;
 	return 0;
@@ -408,7 +389,7 @@ use_add(struct compiler *c, uint32_t node)
 {
 	struct ruleset *rs = c->rs;
 
-	if (grow(&rs->pairs, &rs->cappairs, rs->npairs + 1, 8) < 0)
+	if (mem_grow(&rs->pairs, &rs->cappairs, rs->npairs + 1, 8) < 0)
 		return -1;
 	rs->pairs[rs->npairs++] = ((uint64_t)node << 32) | c->rule;
 	return 0;
@@ -448,7 +429,7 @@ compile_terms(struct compiler *c, const struct qnode *q, int negated)
 		uint32_t *keys = c->keys;
 
 		i = leaf_new(c, q, C_SLOP);
-		if (i == NONE || grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + nk, 4) < 0)
+		if (i == NONE || mem_grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + nk, 4) < 0)
 			return NONE;
 		first = c->rs->nkids;
 		c->rs->nkids += nk;
@@ -533,7 +514,7 @@ compile_regex(struct compiler *c, const struct qnode *q)
 	}
 	/* JIT is an optimization: when it fails the interpreter runs the pattern */
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	if (grow(&c->rs->regex, &c->rs->capregex, c->rs->nregex + 1, sizeof(*c->rs->regex)) < 0) {
+	if (mem_grow(&c->rs->regex, &c->rs->capregex, c->rs->nregex + 1, sizeof(*c->rs->regex)) < 0) {
 		pcre2_code_free(re);
 		return NONE;
 	}
@@ -581,7 +562,7 @@ compile_group(struct compiler *c, const struct qnode *q, int negated)
 			     : q->type == Q_OR	  ? C_OR
 			     : q->type == Q_NOT ? C_NOT
 						: C_NEAR);
-	if (i == NONE || grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + q->nkids, 4) < 0) {
+	if (i == NONE || mem_grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + q->nkids, 4) < 0) {
 		free(tmp);
 		return NONE;
 	}
@@ -743,12 +724,12 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 			  rs->files[first->file], first->line);
 		return 1;
 	}
-	if (grow(&rs->idinfo, &rs->capidinfo, (size_t)id + 1, sizeof(*rs->idinfo)) < 0)
+	if (mem_grow(&rs->idinfo, &rs->capidinfo, (size_t)id + 1, sizeof(*rs->idinfo)) < 0)
 		return -1;
 	rs->idinfo[id].file = (uint32_t)(rs->nfiles - 1);
 	rs->idinfo[id].line = def->line;
-	if (grow(&rs->rules, &rs->caprules, rs->nrules + 1, sizeof(*rs->rules)) < 0 ||
-	    grow(&rs->rule_root, &rs->caproot, rs->nrules + 1, 4) < 0)
+	if (mem_grow(&rs->rules, &rs->caprules, rs->nrules + 1, sizeof(*rs->rules)) < 0 ||
+	    mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + 1, 4) < 0)
 		return -1;
 	q = query_parse(def->query, def->query_len, &def->qmap, o, c->d);
 	if (q == NULL) {
@@ -768,7 +749,7 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 	}
 	rs->rule_root[rs->nrules] = root;
 	if (!needs_token(rs, root)) {
-		if (grow(&rs->always, &rs->capalways, rs->nalways + 1, 4) < 0)
+		if (mem_grow(&rs->always, &rs->capalways, rs->nalways + 1, 4) < 0)
 			return -1;
 		rs->always[rs->nalways++] = (uint32_t)rs->nrules;
 	}
@@ -798,7 +779,7 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 
 	if (rs->finished)
 		return -1;
-	if (grow(&rs->files, &rs->capfiles, rs->nfiles + 1, sizeof(*rs->files)) < 0 ||
+	if (mem_grow(&rs->files, &rs->capfiles, rs->nfiles + 1, sizeof(*rs->files)) < 0 ||
 	    (rs->files[rs->nfiles] = strdup(path)) == NULL)
 		return -1;
 	rs->nfiles++;
