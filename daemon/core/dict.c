@@ -8,9 +8,15 @@
 
 #include "dict.h"
 
+/*
+ * A slot repeats where its key lies in the pool, so that a lookup that
+ * finds its key touches two cache lines (slot, key), not three.
+ */
 struct slot {
 	uint32_t id1; /* id + 1; 0 = empty */
 	uint32_t tag; /* high 32 bits of the hash */
+	uint32_t off; /* the key's offset in the pool */
+	uint32_t len; /* and its length */
 };
 
 struct keyref {
@@ -33,69 +39,6 @@ struct dict {
 	char *pool;
 	size_t poollen, poolcap;
 };
-
-static inline uint64_t
-hash_mix(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static inline uint64_t
-hash_load64(const unsigned char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
-}
-
-static inline uint64_t
-hash_load32(const unsigned char *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, 4);
-	return w;
-}
-
-/*
- * A multiply-mix hash in the manner of wyhash: whole words, and for the
- * tail overlapping loads of fixed size, never a byte loop. Most keys are
- * words of a few bytes, hashed once per token of every document.
- */
-uint64_t
-hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
-	uint64_t a, b;
-
-	if (n <= 16) {
-		if (n >= 8) {
-			a = hash_load64(s);
-			b = hash_load64(s + n - 8);
-		} else if (n >= 4) {
-			a = hash_load32(s);
-			b = hash_load32(s + n - 4);
-		} else if (n > 0) {
-			a = ((uint64_t)s[0] << 16) | ((uint64_t)s[n >> 1] << 8) | s[n - 1];
-			b = 0;
-		} else {
-			a = b = 0;
-		}
-	} else {
-		size_t i = 0;
-
-		for (; i + 16 < n; i += 16)
-			h = hash_mix(hash_load64(s + i) ^ 0xa0761d6478bd642full,
-				     hash_load64(s + i + 8) ^ h);
-		a = hash_load64(s + n - 16);
-		b = hash_load64(s + n - 8);
-	}
-	h = hash_mix(a ^ 0xbf58476d1ce4e5b9ull, b ^ h);
-	return hash_mix(h, 0x94d049bb133111ebull ^ n);
-}
 
 struct dict *
 dict_new(void)
@@ -144,11 +87,9 @@ dict_fset(struct dict *dc, uint64_t h)
 }
 
 static int
-dict_key_equal(const struct dict *dc, uint32_t id, const char *key, size_t n)
+dict_key_equal(const struct dict *dc, const struct slot *sl, const char *key, size_t n)
 {
-	const struct keyref *k = &dc->keys[id];
-
-	return k->len == n && memcmp(dc->pool + k->off, key, n) == 0;
+	return sl->len == n && memcmp(dc->pool + sl->off, key, n) == 0;
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -163,7 +104,7 @@ dict_probe(const struct dict *dc, const char *key, size_t n, uint64_t h)
 
 		if (sl->id1 == 0)
 			return sl;
-		if (sl->tag == tag && dict_key_equal(dc, sl->id1 - 1, key, n))
+		if (sl->tag == tag && dict_key_equal(dc, sl, key, n))
 			return sl;
 		i = (i + 1) & dc->mask;
 	}
@@ -247,7 +188,7 @@ dict_intern(struct dict *dc, const char *key, size_t n, int *added)
 
 	if (added != NULL)
 		*added = 0;
-	if (n > UINT32_MAX || dc->nkeys >= UINT32_MAX - 1)
+	if (n > UINT32_MAX || dc->nkeys >= UINT32_MAX - 1 || dc->poollen + n + 1 > UINT32_MAX)
 		return -1;
 	/* Keep the load factor under 1/2: probes stay short on misses. */
 	if ((dc->nkeys + 1) * 2 > dc->mask + 1 && dict_grow(dc) < 0)
@@ -259,6 +200,8 @@ dict_intern(struct dict *dc, const char *key, size_t n, int *added)
 		return -1;
 	sl->id1 = (uint32_t)dc->nkeys;
 	sl->tag = (uint32_t)(h >> 32);
+	sl->off = (uint32_t)dc->keys[dc->nkeys - 1].off;
+	sl->len = (uint32_t)n;
 	dict_fset(dc, h);
 	if (added != NULL)
 		*added = 1;

@@ -8,8 +8,72 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
-uint64_t hash_bytes(const void *p, size_t n);
+/* Inline: it runs once per token of every document. */
+static inline uint64_t
+hash_mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t
+hash_load64(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline uint64_t
+hash_load32(const unsigned char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return w;
+}
+
+/*
+ * A multiply-mix hash in the manner of wyhash: whole words, and for the
+ * tail overlapping loads of fixed size, never a byte loop. Most keys are
+ * words of a few bytes, hashed once per token of every document.
+ */
+static inline uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
+	uint64_t a, b;
+
+	if (n <= 16) {
+		if (n >= 8) {
+			a = hash_load64(s);
+			b = hash_load64(s + n - 8);
+		} else if (n >= 4) {
+			a = hash_load32(s);
+			b = hash_load32(s + n - 4);
+		} else if (n > 0) {
+			a = ((uint64_t)s[0] << 16) | ((uint64_t)s[n >> 1] << 8) | s[n - 1];
+			b = 0;
+		} else {
+			a = b = 0;
+		}
+	} else {
+		size_t i = 0;
+
+		for (; i + 16 < n; i += 16)
+			h = hash_mix(hash_load64(s + i) ^ 0xa0761d6478bd642full,
+				     hash_load64(s + i + 8) ^ h);
+		a = hash_load64(s + n - 16);
+		b = hash_load64(s + n - 8);
+	}
+	h = hash_mix(a ^ 0xbf58476d1ce4e5b9ull, b ^ h);
+	return hash_mix(h, 0x94d049bb133111ebull ^ n);
+}
+
 
 struct dict;
 

@@ -14,7 +14,7 @@
 #include "token.h"
 #include "utf8.h"
 
-#define LANG_SCAN_MAX 2048 /* the first 2 KB tell the script well enough */
+#define LANG_SCAN_MAX 1024 /* the first 1 KB tells the script well enough */
 
 /* Letter counts by script, and the letters that separate related languages. */
 struct lang_count {
@@ -208,7 +208,9 @@ lang_guess_script(const char *text, size_t len, char out[8])
 				memcpy(&w, s + i, 8);
 				if ((w & 0x8080808080808080ull) == 0) {
 					/* bytes with bit 0x40 set are letters or @[\]^_`{|}~ */
-					c.latin += (size_t)((((w & 0x4040404040404040ull) >> 6) * 0x0101010101010101ull) >> 56);
+					c.latin += (size_t)((((w & 0x4040404040404040ull) >> 6) *
+							     0x0101010101010101ull) >>
+							    56);
 					i += 8;
 					continue;
 				}
@@ -218,7 +220,21 @@ lang_guess_script(const char *text, size_t len, char out[8])
 			i++;
 			continue;
 		}
-		i += utf8_decode(s + i, len - i, &cp);
+		if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+			/* two-byte letters (Latin, Greek, Cyrillic, Hebrew, Arabic) inline */
+			cp = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
+			i += 2;
+		} else {
+			i += utf8_decode(s + i, len - i, &cp);
+		}
+		if (cp >= 0x00C0 && cp <= 0x024F) {
+			c.latin++; /* accented Latin letters, without a range search */
+			continue;
+		}
+		if (cp >= 0x0621 && cp <= 0x064A) {
+			count_arabic(&c, cp); /* the common Arabic letters, likewise */
+			continue;
+		}
 		/* marks and punctuation of a script count with its letters: for a
 		 * majority vote that is harmless, and it spares a category lookup */
 		if (!(cp >= 0x0660 && cp <= 0x0669) && !(cp >= 0x06F0 && cp <= 0x06F9))

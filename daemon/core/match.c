@@ -72,6 +72,7 @@ struct matcher {
 	pcre2_match_context *mctx;
 
 	struct placev pa, pb; /* NEAR operands */
+	int has_fuzzy; /* the ruleset has fuzzy terms */
 	struct match_span *spans;
 	size_t nspans, capspans;
 	int oom;
@@ -86,6 +87,7 @@ matcher_new(const struct ruleset *rs)
 	if (m == NULL)
 		return NULL;
 	m->rs = rs;
+	m->has_fuzzy = fuzzy_count(rs->fuzzy) > 0;
 	for (int f = 0; f < F_MAX; f++)
 		toklist_init(&m->tl[f]);
 	m->node_gen = calloc(nn, 4);
@@ -183,8 +185,24 @@ keys_of_text(struct keyacc *ka, const char *s, size_t n)
 		if ((id = dict_find(rs->keys[K_PREFIX], s, l)) >= 0)
 			key_add(ka, KEY_MAKE(K_PREFIX, id));
 	}
-	if (fuzzy_count(rs->fuzzy) > 0)
+	if (ka->m->has_fuzzy)
 		fuzzy_lookup(rs->fuzzy, s, n, key_fuzzy_cb, ka);
+}
+
+/*
+ * Only a token that starts with a proclitic (و ف ب ك ل) or the article (ال)
+ * has other readings: a two-byte test spares the rest the full analysis.
+ */
+static inline int
+may_have_readings(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n < 6)
+		return 0; /* a proclitic and a stem of two letters: 3 letters at least */
+	if (u[0] == 0xD9)
+		return u[1] == 0x88 || u[1] == 0x81 || u[1] == 0x83 || u[1] == 0x84;
+	return u[0] == 0xD8 && (u[1] == 0xA8 || u[1] == 0xA7);
 }
 
 static int
@@ -203,7 +221,7 @@ keys_compute(struct matcher *m, int f)
 		m->kstart[f][i] = (uint32_t)m->nkeys[f];
 		ka.first = m->nkeys[f];
 		keys_of_text(&ka, s, t->normlen);
-		if (t->script == SCRIPT_ARABIC) {
+		if (t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen)) {
 			struct reading rd[TOKEN_MAX_READINGS];
 			int nr;
 

@@ -1201,10 +1201,15 @@ split_run(struct split *sp)
 				j0 = j;
 				jlim =
 				    (size_t)(lim - out) < len - j ? j + (size_t)(lim - out) : len;
+				/* a local accumulator: amask lives on the stack, and a
+				 * store per byte in this loop halves the speed */
+				uint16_t acc = 0;
+
 				do {
 					*out++ = (char)(a & 0xFF);
-					amask |= a;
+					acc |= a;
 				} while (++j < jlim && ((a = atab[s[j]]) & A_WORD));
+				amask |= acc;
 				nch += j - j0;
 				ar = 0;
 				if (amask & A_ALPHA) {

@@ -387,20 +387,26 @@ clean_scan(const unsigned char *s, size_t len)
 			uint64_t w;
 
 			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ull) == 0) {
+			w &= 0x8080808080808080ull;
+			if (w == 0) {
 				i += 8;
 				continue;
 			}
-		}
-		if (s[i] < 0x80) {
+			/* jump to the first byte with the high bit (little endian) */
+			i += (size_t)__builtin_ctzll(w) >> 3;
+		} else if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
 		if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
 			/* two-byte characters inline: the BMP bitmap answers for them */
-			cp = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
-			need |= (nfc_bits[cp >> 3] >> (cp & 7)) & 1;
-			i += 2;
+			/* two-byte runs (Arabic, Cyrillic words) stay in this loop */
+			do {
+				cp = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
+				need |= (nfc_bits[cp >> 3] >> (cp & 7)) & 1;
+				i += 2;
+			} while (i + 1 < len && s[i] >= 0xC2 && s[i] <= 0xDF &&
+				 (s[i + 1] & 0xC0) == 0x80);
 			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) == 1) {
