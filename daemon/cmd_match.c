@@ -52,10 +52,10 @@ print_hit(const struct hit *h, void *arg)
 		return 0;
 	}
 	snip = mr->color ? hit_snippet(mr->doc, h, COLOR_MATCH, COLOR_OFF)
-			 : hit_snippet(mr->doc, h, "«", "»");
+	                 : hit_snippet(mr->doc, h, "«", "»");
 	if (mr->color)
-		printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE "%s" COLOR_OFF COLOR_SEP
-				  ":" COLOR_OFF " %s\n",
+		printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
+		                  "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",
 		       mr->name, h->rule->id, snip ? snip : "");
 	else
 		printf("%s: %s: %s\n", mr->name, h->rule->id, snip ? snip : "");
@@ -74,7 +74,7 @@ match_file(struct match_run *mr, const char *path)
 
 	if (file_read(path, ARTICLE_MAX, &buf, &len) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name,
-			errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		mr->errors++;
 		return;
 	}
@@ -138,12 +138,12 @@ int
 cmd_match(int argc, char **argv)
 {
 	static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"lang", required_argument, NULL, 'l'},
-					     {"color", optional_argument, NULL, 'C'},
-					     {"colour", optional_argument, NULL, 'C'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"lang", required_argument, NULL, 'l'},
+	                                     {"color", optional_argument, NULL, 'C'},
+	                                     {"colour", optional_argument, NULL, 'C'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct match_run mr = {0};
 	struct diags d;
 	struct ruleset *rs;
@@ -168,7 +168,7 @@ cmd_match(int argc, char **argv)
 			if (strlen(optarg) != 2 || optarg[0] < 'a' || optarg[0] > 'z' ||
 			    optarg[1] < 'a' || optarg[1] > 'z') {
 				fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n",
-					optarg);
+				        optarg);
 				free(rules);
 				return 2;
 			}
@@ -177,8 +177,8 @@ cmd_match(int argc, char **argv)
 		case 'C':
 			if (color_parse(optarg, &mr.color) < 0) {
 				fprintf(stderr,
-					"hark: --color: '%s' is not never, always or auto\n",
-					optarg);
+				        "hark: --color: '%s' is not never, always or auto\n",
+				        optarg);
 				free(rules);
 				return 2;
 			}

@@ -12,11 +12,11 @@
 
 #include "hark.h"
 
-static const char *const keys_hark[] = {"state_dir", "spool_dir", "rules", "keep_done",
-					"max_document_size", "log_level", NULL};
+static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules", "keep_done",
+                                        "max_document_size", "log_level", NULL};
 static const char *const keys_feed[] = {"url", "interval", "lang", "allow_private", NULL};
-static const char *const keys_webhook[] = {"url",    "format", "secret",	 "secret_file",
-					   "rules",  "topic",  "max_per_minute", NULL};
+static const char *const keys_webhook[] = {"url",   "format", "secret",         "secret_file",
+                                           "rules", "topic",  "max_per_minute", NULL};
 
 static int
 key_known(const char *const *keys, const char *k)
@@ -107,12 +107,12 @@ conf_rule_paths(char ***paths, size_t *n, struct diags *d)
 	*n = 0;
 	if (path == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR,
-			  "no rules: give -r RULES, or a configuration (hark.conf) with rules =");
+		          "no rules: give -r RULES, or a configuration (hark.conf) with rules =");
 		return -1;
 	}
 	if (file_read(path, 1u << 20, &text, &len) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read configuration: %s",
-			  strerror(errno));
+		          strerror(errno));
 		return -1;
 	}
 	/* strtok_r would skip empty lines and lose the count: split by hand */
@@ -137,13 +137,14 @@ conf_rule_paths(char ***paths, size_t *n, struct diags *d)
 			else if (end != NULL && strncmp(line, "[webhook ", 9) == 0)
 				keys = keys_webhook;
 			else
-				diags_add(d, path, lineno, 1, DIAG_ERROR, "unknown section %s", line);
+				diags_add(d, path, lineno, 1, DIAG_ERROR, "unknown section %s",
+				          line);
 			continue;
 		}
 		eq = strchr(line, '=');
 		if (eq == NULL || keys == NULL) {
 			diags_add(d, path, lineno, 1, DIAG_ERROR,
-				  eq ? "key outside a section" : "expected 'key = value'");
+			          eq ? "key outside a section" : "expected 'key = value'");
 			continue;
 		}
 		*eq = '\0';

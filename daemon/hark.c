@@ -12,19 +12,18 @@
 const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
-	{"check", cmd_check, "check [RULES...]",
-	 "load and compile rules, print diagnostics and a summary",
-	 "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
-	{"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
-	{"match", cmd_match,
-	 "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
-	 "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
-	 "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
-	 "                     (default: the rules of the configuration)\n"
-	 "  --json             one hit object per line (see hark(1))\n"
-	 "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
-	 "  --color=WHEN       mark matches in colour: never, always or auto (a terminal)\n"
-	 "  FILE               an article; a directory is read recursively; - is stdin\n"},
+    {"check", cmd_check, "check [RULES...]",
+     "load and compile rules, print diagnostics and a summary",
+     "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
+    {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
+    {"match", cmd_match, "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
+     "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
+     "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
+     "                     (default: the rules of the configuration)\n"
+     "  --json             one hit object per line (see hark(1))\n"
+     "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
+     "  --color=WHEN       mark matches in colour: never, always or auto (a terminal)\n"
+     "  FILE               an article; a directory is read recursively; - is stdin\n"},
 };
 
 static const struct hark_cmd *
@@ -66,12 +65,12 @@ static void
 usage_all(FILE *f)
 {
 	fprintf(f, "usage: hark [-c CONFIG] COMMAND [ARGS]\n\n"
-		   "hark watches articles for names and Boolean queries in many languages.\n\n"
-		   "commands:\n");
+	           "hark watches articles for names and Boolean queries in many languages.\n\n"
+	           "commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
-		   "The rule language is described in hark.rules(5).\n");
+	           "The rule language is described in hark.rules(5).\n");
 }
 
 int
@@ -95,9 +94,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {"version", no_argument, NULL, 'V'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {"version", no_argument, NULL, 'V'},
+	                                     {NULL, 0, NULL, 0}};
 	const struct hark_cmd *c;
 	int ch;
 
@@ -125,7 +124,7 @@ main(int argc, char **argv)
 	c = cmd_find(argv[optind]);
 	if (c == NULL) {
 		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n",
-			argv[optind]);
+		        argv[optind]);
 		return 2;
 	}
 	norm_init();

@@ -86,7 +86,7 @@ file_read(const char *path, size_t max, char **buf, size_t *len)
 /* @file lists: relative paths are relative to the file that names them. */
 static int
 include_read(void *arg, const char *path, const char *from, char **text, size_t *len,
-	     char **resolved, char **err)
+             char **resolved, char **err)
 {
 	char *full;
 	const char *slash = strrchr(from, '/');
@@ -126,7 +126,7 @@ load_file(struct ruleset *rs, const char *path, struct diags *d)
 
 	if (file_read(path, RULEFILE_MAX, &text, &len) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read rules: %s",
-			  errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		          errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return -1;
 	}
 	rc = ruleset_add_file(rs, path, text, len, &o, d);
@@ -156,8 +156,8 @@ dir_list(const char *dir, const char *suffix, char ***paths, size_t *n)
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (suffix != NULL && (de->d_name[0] == '.' || l <= sl ||
-				       strcmp(de->d_name + l - sl, suffix) != 0))
+		if (suffix != NULL &&
+		    (de->d_name[0] == '.' || l <= sl || strcmp(de->d_name + l - sl, suffix) != 0))
 			continue;
 		if (*n == cap) {
 			char **np = realloc(*paths, (cap = cap ? cap * 2 : 16) * sizeof(**paths));

@@ -11,7 +11,7 @@
 enum diag_sev { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 struct diag {
-	char *file; /* owned */
+	char *file;         /* owned */
 	unsigned line, col; /* 1-based; col counts characters; 0 = unknown */
 	enum diag_sev sev;
 	char *msg; /* owned, no trailing newline */
@@ -25,9 +25,8 @@ struct diags {
 
 void diags_init(struct diags *d);
 void diags_free(struct diags *d);
-void diags_add(struct diags *d, const char *file, unsigned line, unsigned col,
-	       enum diag_sev sev, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+void diags_add(struct diags *d, const char *file, unsigned line, unsigned col, enum diag_sev sev,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Format one diagnostic GCC-style: "file:line:col: error: msg". */
 void diag_format(const struct diag *g, char *buf, size_t size);
 /* Print every diagnostic of d with diag_format, one a line, in order. */
@@ -61,12 +60,11 @@ struct srcmap {
 
 void srcmap_init(struct srcmap *m, const char *file);
 void srcmap_free(struct srcmap *m);
-int srcmap_add(struct srcmap *m, size_t off, unsigned line, const char *line_text,
-	       size_t line_off);
+int srcmap_add(struct srcmap *m, size_t off, unsigned line, const char *line_text, size_t line_off);
 /* Find the line and the 1-based character column of joined offset off. */
 void srcmap_locate(const struct srcmap *m, size_t off, unsigned *line, unsigned *col);
 /* diags_add at the place of joined offset off. */
 void diags_at(struct diags *d, const struct srcmap *m, size_t off, enum diag_sev sev,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

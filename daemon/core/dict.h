@@ -66,14 +66,13 @@ hash_bytes(const void *p, size_t n)
 
 		for (; i + 16 < n; i += 16)
 			h = hash_mix(hash_load64(s + i) ^ 0xa0761d6478bd642full,
-				     hash_load64(s + i + 8) ^ h);
+			             hash_load64(s + i + 8) ^ h);
 		a = hash_load64(s + n - 16);
 		b = hash_load64(s + n - 8);
 	}
 	h = hash_mix(a ^ 0xbf58476d1ce4e5b9ull, b ^ h);
 	return hash_mix(h, 0x94d049bb133111ebull ^ n);
 }
-
 
 struct dict;
 

@@ -75,7 +75,7 @@ doc_split_title(struct document *doc, const char *s, size_t len)
 
 int
 doc_from_text(struct document *doc, const char *bytes, size_t len, const char *file,
-	      const char *source, const char *lang, const char **err)
+              const char *source, const char *lang, const char **err)
 {
 	char *clean;
 	size_t clen;

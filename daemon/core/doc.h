@@ -13,11 +13,11 @@
 struct document {
 	char *field[F_MAX]; /* owned, NUL-terminated, NFC; NULL when absent */
 	size_t field_len[F_MAX];
-	char lang[8];      /* ISO 639-1, or "" when unknown */
-	char id[24];       /* "a_" + 16 hex digits of the content hash */
-	char *file;        /* owned; the file it came from, or NULL */
-	char *url;         /* owned; canonical URL or NULL (same text as field[F_URL]) */
-	char *published;   /* owned; RFC 3339 or NULL */
+	char lang[8];    /* ISO 639-1, or "" when unknown */
+	char id[24];     /* "a_" + 16 hex digits of the content hash */
+	char *file;      /* owned; the file it came from, or NULL */
+	char *url;       /* owned; canonical URL or NULL (same text as field[F_URL]) */
+	char *published; /* owned; RFC 3339 or NULL */
 };
 
 /*
@@ -28,7 +28,7 @@ struct document {
  * guessed from the script (lang.h) unless lang is given. Returns 0.
  */
 int doc_from_text(struct document *doc, const char *bytes, size_t len, const char *file,
-		  const char *source, const char *lang, const char **err);
+                  const char *source, const char *lang, const char **err);
 void doc_free(struct document *doc);
 
 /* Set a field from clean UTF-8 it copies (cleaned again when not valid). */

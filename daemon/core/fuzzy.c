@@ -43,9 +43,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FZ_MAXCP 64     /* longest word matched fuzzily, in code points */
-#define FZ_MAXBUDGET 2  /* largest budget */
-#define FZ_CHUNK 64     /* variant hashes probed per batch (prefetched) */
+#define FZ_MAXCP 64      /* longest word matched fuzzily, in code points */
+#define FZ_MAXBUDGET 2   /* largest budget */
+#define FZ_CHUNK 64      /* variant hashes probed per batch (prefetched) */
 #define FZ_STACKCAND 256 /* candidates held on the stack before using the heap */
 
 #define FZ_K 0x9e3779b97f4a7c15ULL /* odd, so invertible modulo 2^64 */
@@ -58,7 +58,8 @@
  * invalid, truncated, overlong or surrogate sequence or a value above
  * U+10FFFF yields U+FFFD and consumes one byte.
  */
-static size_t dec1(const unsigned char *s, size_t len, uint32_t *cp)
+static size_t
+dec1(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	unsigned c = s[0];
 	uint32_t v;
@@ -101,7 +102,8 @@ bad:
  * Decode s[0..len) into out[0..cap). Returns the number of code points, or
  * cap + 1 as soon as there are more than cap.
  */
-static size_t decode_cap(const char *s, size_t len, uint32_t *out, size_t cap)
+static size_t
+decode_cap(const char *s, size_t len, uint32_t *out, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0, i = 0;
@@ -119,14 +121,16 @@ static size_t decode_cap(const char *s, size_t len, uint32_t *out, size_t cap)
 
 /* ---- distance -------------------------------------------------------------- */
 
-static inline int imin(int a, int b)
+static inline int
+imin(int a, int b)
 {
 	return a < b ? a : b;
 }
 
 static int osa_band(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k, int *mem);
 
-int fuzzy_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max)
+int
+fuzzy_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max)
 {
 	size_t diff, longest;
 	int k, r;
@@ -167,7 +171,8 @@ int fuzzy_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, i
  * is at least the minimum of the row above or the one before it plus one, and
  * the row above is at most that one plus one.
  */
-static int osa_band(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k, int *mem)
+static int
+osa_band(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int k, int *mem)
 {
 	const int w = 2 * k + 1, inf = k + 1;
 	int *pp = mem, *p = mem + w, *c = mem + 2 * w, *tmp;
@@ -214,7 +219,8 @@ static int osa_band(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, 
 	return p[(long)nb - (long)na + k];
 }
 
-int fuzzy_auto_budget(size_t nchars)
+int
+fuzzy_auto_budget(size_t nchars)
 {
 	if (nchars <= 2)
 		return 0;
@@ -231,7 +237,8 @@ int fuzzy_auto_budget(size_t nchars)
  * of s with position p (and q) deleted costs O(1): the code points after a
  * deleted position move one power of K down.
  */
-static uint64_t fz_kinv(void)
+static uint64_t
+fz_kinv(void)
 {
 	uint64_t x = FZ_K; /* Newton: each step doubles the correct low bits */
 	int i;
@@ -241,7 +248,8 @@ static uint64_t fz_kinv(void)
 	return x;
 }
 
-static inline uint64_t fz_final(uint64_t h, size_t n)
+static inline uint64_t
+fz_final(uint64_t h, size_t n)
 {
 	h ^= (uint64_t)n * FZ_LENMIX;
 	h ^= h >> 33;
@@ -253,7 +261,8 @@ static inline uint64_t fz_final(uint64_t h, size_t n)
 }
 
 /* pre[0..n]: prefix sums of s[i] * K^i. */
-static void fz_prefix(const uint32_t *s, size_t n, uint64_t *pre)
+static void
+fz_prefix(const uint32_t *s, size_t n, uint64_t *pre)
 {
 	uint64_t pw = 1;
 	size_t i;
@@ -270,7 +279,8 @@ static void fz_prefix(const uint32_t *s, size_t n, uint64_t *pre)
  * >= 1, written to out; returns how many. The caller sizes out for
  * C(n - 1, d) entries.
  */
-static size_t fz_variants(const uint64_t *pre, size_t n, int d, uint64_t kinv, uint64_t *out)
+static size_t
+fz_variants(const uint64_t *pre, size_t n, int d, uint64_t kinv, uint64_t *out)
 {
 	const uint64_t all = pre[n], kinv2 = kinv * kinv;
 	size_t p, q, m = 0;
@@ -286,15 +296,16 @@ static size_t fz_variants(const uint64_t *pre, size_t n, int d, uint64_t kinv, u
 
 			for (q = p + 1; q < n; q++)
 				out[m++] = fz_final(head + (pre[q] - pre[p + 1]) * kinv +
-							    (all - pre[q + 1]) * kinv2,
-						    n - 2);
+				                        (all - pre[q + 1]) * kinv2,
+				                    n - 2);
 		}
 	}
 	return m;
 }
 
 /* Hash of the whole string, for words too long for the prefix buffers. */
-static uint64_t fz_hash_whole(const uint32_t *s, size_t n)
+static uint64_t
+fz_hash_whole(const uint32_t *s, size_t n)
 {
 	uint64_t h = 0, pw = 1;
 	size_t i;
@@ -307,7 +318,8 @@ static uint64_t fz_hash_whole(const uint32_t *s, size_t n)
 }
 
 /* The same hash computed straight from UTF-8; *n gets the code point count. */
-static uint64_t fz_hash_utf8(const char *s, size_t len, size_t *n)
+static uint64_t
+fz_hash_utf8(const char *s, size_t len, size_t *n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	uint64_t h = 0, pw = 1;
@@ -327,13 +339,13 @@ static uint64_t fz_hash_utf8(const char *s, size_t len, size_t *n)
 
 /* ---- index ---------------------------------------------------------------- */
 
-struct fz_raw { /* one fuzzy_add */
+struct fz_raw {            /* one fuzzy_add */
 	uint32_t off, len; /* code points in fx->cps */
 	uint32_t id;
 	int budget;
 };
 
-struct fz_term { /* a distinct term */
+struct fz_term {            /* a distinct term */
 	uint32_t off, len;  /* code points in fx->cps */
 	uint32_t ent, nent; /* its entries in fx->ents */
 	int maxb;           /* largest budget among them (0 when len > FZ_MAXCP) */
@@ -361,7 +373,7 @@ struct fz_built {
 	struct fz_ent *ents; /* grouped by term */
 	uint32_t *byid;      /* indices into ents ordered by id */
 	size_t nents;
-	int shared_ids;      /* some id belongs to more than one term */
+	int shared_ids; /* some id belongs to more than one term */
 	uint64_t *vh;   /* variant hash per slot, 0: empty */
 	uint32_t *vref; /* what the slot's variant leads to */
 	size_t nslots;
@@ -382,7 +394,8 @@ struct fuzzy_index {
 	uint64_t kinv;
 };
 
-struct fuzzy_index *fuzzy_new(void)
+struct fuzzy_index *
+fuzzy_new(void)
 {
 	struct fuzzy_index *fx = calloc(1, sizeof *fx);
 
@@ -391,7 +404,8 @@ struct fuzzy_index *fuzzy_new(void)
 	return fx;
 }
 
-static void built_free(struct fz_built *b)
+static void
+built_free(struct fz_built *b)
 {
 	free(b->terms);
 	free(b->ents);
@@ -404,7 +418,8 @@ static void built_free(struct fz_built *b)
 	memset(b, 0, sizeof *b);
 }
 
-void fuzzy_free(struct fuzzy_index *fx)
+void
+fuzzy_free(struct fuzzy_index *fx)
 {
 	if (!fx)
 		return;
@@ -414,7 +429,8 @@ void fuzzy_free(struct fuzzy_index *fx)
 	free(fx);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+static int
+grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t nc;
 	void *np;
@@ -435,7 +451,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-int fuzzy_add(struct fuzzy_index *fx, const char *term, size_t len, int budget, uint32_t id)
+int
+fuzzy_add(struct fuzzy_index *fx, const char *term, size_t len, int budget, uint32_t id)
 {
 	const unsigned char *s = (const unsigned char *)term;
 	size_t i = 0, start;
@@ -464,24 +481,28 @@ int fuzzy_add(struct fuzzy_index *fx, const char *term, size_t len, int budget, 
 	return 0;
 }
 
-size_t fuzzy_count(const struct fuzzy_index *fx)
+size_t
+fuzzy_count(const struct fuzzy_index *fx)
 {
 	return fx ? fx->nraw : 0;
 }
 
 /* -- variant table -- */
 
-static inline size_t slot_home(const struct fz_built *b, uint64_t h)
+static inline size_t
+slot_home(const struct fz_built *b, uint64_t h)
 {
 	return (size_t)(((h >> 32) * (uint64_t)b->nslots) >> 32);
 }
 
-static inline uint64_t bloom_bits(uint64_t h)
+static inline uint64_t
+bloom_bits(uint64_t h)
 {
 	return 1ULL << (h >> 20 & 63) | 1ULL << (h >> 26 & 63);
 }
 
-static inline int bloom_has(const struct fz_built *b, uint64_t h)
+static inline int
+bloom_has(const struct fz_built *b, uint64_t h)
 {
 	uint64_t m = bloom_bits(h);
 
@@ -489,7 +510,8 @@ static inline int bloom_has(const struct fz_built *b, uint64_t h)
 }
 
 /* Slot of variant hash h, or SIZE_MAX. */
-static size_t slot_find(const struct fz_built *b, uint64_t h)
+static size_t
+slot_find(const struct fz_built *b, uint64_t h)
 {
 	size_t k;
 
@@ -500,7 +522,8 @@ static size_t slot_find(const struct fz_built *b, uint64_t h)
 }
 
 /* The terms slot k leads to: *list[0..return); one holds a single term. */
-static size_t slot_terms(const struct fz_built *b, size_t k, const uint32_t **list, uint32_t *one)
+static size_t
+slot_terms(const struct fz_built *b, size_t k, const uint32_t **list, uint32_t *one)
 {
 	uint32_t ref = b->vref[k];
 
@@ -517,7 +540,8 @@ static size_t slot_terms(const struct fz_built *b, size_t k, const uint32_t **li
 
 static const uint32_t *g_sort_cps; /* qsort has no context argument; build only */
 
-static int cps_cmp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+static int
+cps_cmp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	size_t i, n = na < nb ? na : nb;
 
@@ -527,7 +551,8 @@ static int cps_cmp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 	return na < nb ? -1 : na > nb;
 }
 
-static int raw_cmp(const void *x, const void *y)
+static int
+raw_cmp(const void *x, const void *y)
 {
 	const struct fz_raw *a = x, *b = y;
 	int c = cps_cmp(g_sort_cps + a->off, a->len, g_sort_cps + b->off, b->len);
@@ -539,7 +564,8 @@ static int raw_cmp(const void *x, const void *y)
 	return a->budget > b->budget ? -1 : a->budget < b->budget; /* largest first */
 }
 
-static int u64_cmp(const void *x, const void *y)
+static int
+u64_cmp(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 
@@ -551,7 +577,8 @@ struct fz_pair {
 	uint32_t term;
 };
 
-static int pair_cmp(const void *x, const void *y)
+static int
+pair_cmp(const void *x, const void *y)
 {
 	const struct fz_pair *a = x, *b = y;
 
@@ -562,7 +589,8 @@ static int pair_cmp(const void *x, const void *y)
 
 static const struct fz_ent *g_sort_ents;
 
-static int byid_cmp(const void *x, const void *y)
+static int
+byid_cmp(const void *x, const void *y)
 {
 	const struct fz_ent *a = &g_sort_ents[*(const uint32_t *)x];
 	const struct fz_ent *b = &g_sort_ents[*(const uint32_t *)y];
@@ -572,7 +600,8 @@ static int byid_cmp(const void *x, const void *y)
 	return a->term < b->term ? -1 : a->term > b->term;
 }
 
-static size_t choose(size_t n, int k)
+static size_t
+choose(size_t n, int k)
 {
 	if (k == 0)
 		return 1;
@@ -582,7 +611,8 @@ static size_t choose(size_t n, int k)
 }
 
 /* Number of deletion variants (positions >= 1) a term indexes. */
-static size_t term_nvariants(const struct fz_term *t)
+static size_t
+term_nvariants(const struct fz_term *t)
 {
 	size_t n = 0;
 	int d;
@@ -592,7 +622,8 @@ static size_t term_nvariants(const struct fz_term *t)
 	return n;
 }
 
-static struct fz_first *first_find(const struct fz_built *b, uint32_t cp)
+static struct fz_first *
+first_find(const struct fz_built *b, uint32_t cp)
 {
 	size_t i = (size_t)(((uint64_t)cp * FZ_K) >> 40) & b->firstmask;
 
@@ -604,7 +635,8 @@ static struct fz_first *first_find(const struct fz_built *b, uint32_t cp)
 	}
 }
 
-static struct fz_first *first_insert(struct fz_built *b, uint32_t cp)
+static struct fz_first *
+first_insert(struct fz_built *b, uint32_t cp)
 {
 	size_t i = (size_t)(((uint64_t)cp * FZ_K) >> 40) & b->firstmask;
 
@@ -624,7 +656,8 @@ static struct fz_first *first_insert(struct fz_built *b, uint32_t cp)
 	}
 }
 
-static size_t pow2_at_least(size_t n)
+static size_t
+pow2_at_least(size_t n)
 {
 	size_t p = 1;
 
@@ -634,7 +667,8 @@ static size_t pow2_at_least(size_t n)
 }
 
 /* Distinct terms and their entries, from the raw adds. */
-static int build_terms(struct fuzzy_index *fx, struct fz_built *b)
+static int
+build_terms(struct fuzzy_index *fx, struct fz_built *b)
 {
 	struct fz_raw *raw = NULL;
 	size_t i, nr = fx->nraw;
@@ -695,7 +729,8 @@ static int build_terms(struct fuzzy_index *fx, struct fz_built *b)
 }
 
 /* The first-character table. */
-static int build_firsts(struct fuzzy_index *fx, struct fz_built *b)
+static int
+build_firsts(struct fuzzy_index *fx, struct fz_built *b)
 {
 	size_t i, cap, nfirst = 0;
 
@@ -730,7 +765,8 @@ static int build_firsts(struct fuzzy_index *fx, struct fz_built *b)
 }
 
 /* The variant table and its postings. */
-static int build_table(struct fuzzy_index *fx, struct fz_built *b)
+static int
+build_table(struct fuzzy_index *fx, struct fz_built *b)
 {
 	struct fz_pair *pairs;
 	size_t i, np = 0, total = 0, ndist = 0, npost = 0, nslots, nwords;
@@ -822,7 +858,8 @@ static int build_table(struct fuzzy_index *fx, struct fz_built *b)
 	return 0;
 }
 
-int fuzzy_build(struct fuzzy_index *fx)
+int
+fuzzy_build(struct fuzzy_index *fx)
 {
 	struct fz_built b;
 
@@ -849,7 +886,8 @@ struct fz_cands {
 	uint32_t stack[FZ_STACKCAND];
 };
 
-static void cands_push(struct fz_cands *c, uint32_t term)
+static void
+cands_push(struct fz_cands *c, uint32_t term)
 {
 	if (c->oom)
 		return;
@@ -875,14 +913,16 @@ static void cands_push(struct fz_cands *c, uint32_t term)
 	c->v[c->n++] = term;
 }
 
-static int u32_cmp(const void *x, const void *y)
+static int
+u32_cmp(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 
 	return a < b ? -1 : a > b;
 }
 
-static void sort_u32(uint32_t *v, size_t n)
+static void
+sort_u32(uint32_t *v, size_t n)
 {
 	size_t i, j;
 
@@ -900,8 +940,8 @@ static void sort_u32(uint32_t *v, size_t n)
 }
 
 /* Distance of the token to term t within the term's budget, or -1. */
-static int term_dist(const struct fuzzy_index *fx, const struct fz_term *t, const uint32_t *tok,
-		     size_t n)
+static int
+term_dist(const struct fuzzy_index *fx, const struct fz_term *t, const uint32_t *tok, size_t n)
 {
 	size_t diff = n > t->len ? n - t->len : t->len - n;
 	int d;
@@ -916,8 +956,8 @@ static int term_dist(const struct fuzzy_index *fx, const struct fz_term *t, cons
  * Without memory: every term, ids in order, each reported once with its
  * smallest distance among its terms.
  */
-static void lookup_scan(const struct fuzzy_index *fx, const uint32_t *tok, size_t n, fuzzy_cb cb,
-			void *arg)
+static void
+lookup_scan(const struct fuzzy_index *fx, const uint32_t *tok, size_t n, fuzzy_cb cb, void *arg)
 {
 	const struct fz_built *b = &fx->b;
 	size_t i = 0;
@@ -939,8 +979,9 @@ static void lookup_scan(const struct fuzzy_index *fx, const uint32_t *tok, size_
 }
 
 /* Verify the (sorted, unique) candidate terms and report. */
-static int report(const struct fuzzy_index *fx, const uint32_t *cand, size_t nc,
-		  const uint32_t *tok, size_t n, fuzzy_cb cb, void *arg)
+static int
+report(const struct fuzzy_index *fx, const uint32_t *cand, size_t nc, const uint32_t *tok, size_t n,
+       fuzzy_cb cb, void *arg)
 {
 	const struct fz_built *b = &fx->b;
 	uint64_t stack[FZ_STACKCAND], *out = stack;
@@ -963,7 +1004,7 @@ static int report(const struct fuzzy_index *fx, const uint32_t *cand, size_t nc,
 			}
 			if (no == capo) {
 				uint64_t *nv = out == stack ? malloc(2 * capo * sizeof *nv)
-							    : realloc(out, 2 * capo * sizeof *nv);
+				                            : realloc(out, 2 * capo * sizeof *nv);
 
 				if (!nv) {
 					if (out != stack)
@@ -990,8 +1031,9 @@ static int report(const struct fuzzy_index *fx, const uint32_t *cand, size_t nc,
 }
 
 /* Tokens over FZ_MAXCP code points: only a term equal to them matches. */
-static void lookup_long(const struct fuzzy_index *fx, const struct fz_first *f, const char *tok,
-			size_t len, fuzzy_cb cb, void *arg)
+static void
+lookup_long(const struct fuzzy_index *fx, const struct fz_first *f, const char *tok, size_t len,
+            fuzzy_cb cb, void *arg)
 {
 	const struct fz_built *b = &fx->b;
 	const uint32_t *list;
@@ -1031,7 +1073,8 @@ static void lookup_long(const struct fuzzy_index *fx, const struct fz_first *f, 
  * The Bloom filter (small enough to stay in cache) drops most absent variants;
  * the slots of the rest are prefetched first so that their misses overlap.
  */
-static void probe(const struct fz_built *b, uint64_t *hs, size_t m, struct fz_cands *c)
+static void
+probe(const struct fz_built *b, uint64_t *hs, size_t m, struct fz_cands *c)
 {
 	size_t i, keep = 0;
 
@@ -1053,8 +1096,8 @@ static void probe(const struct fz_built *b, uint64_t *hs, size_t m, struct fz_ca
 	}
 }
 
-void fuzzy_lookup(const struct fuzzy_index *fx, const char *tok, size_t len, fuzzy_cb cb,
-		  void *arg)
+void
+fuzzy_lookup(const struct fuzzy_index *fx, const char *tok, size_t len, fuzzy_cb cb, void *arg)
 {
 	const struct fz_built *b;
 	const struct fz_first *f;
@@ -1111,8 +1154,8 @@ void fuzzy_lookup(const struct fuzzy_index *fx, const char *tok, size_t len, fuz
 
 				for (q = r + 1; q < n; q++)
 					hs[m++] = fz_final(pre[r] + (pre[q] - pre[r + 1]) * kinv +
-								   (all - pre[q + 1]) * kinv2,
-							   n - 2);
+					                       (all - pre[q + 1]) * kinv2,
+					                   n - 2);
 				if (m >= FZ_CHUNK) {
 					probe(b, hs, m, &c);
 					m = 0;

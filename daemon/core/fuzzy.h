@@ -45,6 +45,6 @@ typedef void (*fuzzy_cb)(uint32_t id, int dist, void *arg);
  * Cheap when no indexed term could match (first character, length filters).
  */
 void fuzzy_lookup(const struct fuzzy_index *fx, const char *tok, size_t len, fuzzy_cb cb,
-		  void *arg);
+                  void *arg);
 
 #endif

@@ -6,8 +6,8 @@
 #include "dict.h"
 #include "hit.h"
 
-#define SNIPPET_CHARS 200 /* about this many characters of text */
-#define SNIPPET_BEFORE 70 /* of which before the first match */
+#define SNIPPET_CHARS 200     /* about this many characters of text */
+#define SNIPPET_BEFORE 70     /* of which before the first match */
 #define SNIPPET_WORD_SLACK 20 /* how far an edge moves to fall between words */
 
 static const char *const field_names[F_MAX] = {"title", "body", "url", "source"};
@@ -202,13 +202,13 @@ hit_to_json(const struct document *doc, const struct hit *h, const char *detecte
 
 	json_object_set_new(art, "id", json_string(doc->id));
 	if (doc->field[F_TITLE] != NULL)
-		json_object_set_new(art, "title", json_stringn(doc->field[F_TITLE],
-							       doc->field_len[F_TITLE]));
+		json_object_set_new(art, "title",
+		                    json_stringn(doc->field[F_TITLE], doc->field_len[F_TITLE]));
 	if (doc->url != NULL)
 		json_object_set_new(art, "url", json_string(doc->url));
 	if (doc->field[F_SOURCE] != NULL)
-		json_object_set_new(art, "source", json_stringn(doc->field[F_SOURCE],
-								doc->field_len[F_SOURCE]));
+		json_object_set_new(art, "source",
+		                    json_stringn(doc->field[F_SOURCE], doc->field_len[F_SOURCE]));
 	if (doc->file != NULL)
 		json_object_set_new(art, "file", json_string(doc->file));
 	if (doc->lang[0] != '\0')
@@ -225,8 +225,9 @@ hit_to_json(const struct document *doc, const struct hit *h, const char *detecte
 		json_object_set_new(m, "field", json_string(field_names[sp->field]));
 		json_object_set_new(m, "start", json_integer(sp->start));
 		json_object_set_new(m, "end", json_integer(sp->end));
-		json_object_set_new(m, "text", json_stringn(doc->field[sp->field] + sp->start,
-							    sp->end - sp->start));
+		json_object_set_new(
+		    m, "text",
+		    json_stringn(doc->field[sp->field] + sp->start, sp->end - sp->start));
 		json_array_append_new(matches, m);
 	}
 	json_object_set_new(o, "matches", matches);

@@ -14,7 +14,7 @@
  * close (e.g. "«" "»", or colour escapes). Caller frees.
  */
 char *hit_snippet(const struct document *doc, const struct hit *h, const char *open,
-		  const char *close);
+                  const char *close);
 
 /* The hit object of CLI.md; detected_at is an RFC 3339 time. Caller decrefs. */
 json_t *hit_to_json(const struct document *doc, const struct hit *h, const char *detected_at);

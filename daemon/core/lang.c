@@ -209,8 +209,8 @@ lang_guess_script(const char *text, size_t len, char out[8])
 				if ((w & 0x8080808080808080ull) == 0) {
 					/* bytes with bit 0x40 set are letters or @[\]^_`{|}~ */
 					c.latin += (size_t)((((w & 0x4040404040404040ull) >> 6) *
-							     0x0101010101010101ull) >>
-							    56);
+					                     0x0101010101010101ull) >>
+					                    56);
 					i += 8;
 					continue;
 				}

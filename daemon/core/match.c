@@ -27,7 +27,7 @@
 #define RE_MAX_MATCHES 100  /* matches of one regex reported per field */
 
 struct occ {
-	uint32_t next; /* previous occurrence of the same node, or NONE */
+	uint32_t next;        /* previous occurrence of the same node, or NONE */
 	uint32_t first, last; /* token indexes */
 	uint8_t field;
 };
@@ -72,7 +72,7 @@ struct matcher {
 	pcre2_match_context *mctx;
 
 	struct placev pa, pb; /* NEAR operands */
-	int has_fuzzy; /* the ruleset has fuzzy terms */
+	int has_fuzzy;        /* the ruleset has fuzzy terms */
 	struct match_span *spans;
 	size_t nspans, capspans;
 	int oom;
@@ -225,7 +225,8 @@ keys_compute(struct matcher *m, int f)
 			struct reading rd[TOKEN_MAX_READINGS];
 			int nr;
 
-			if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0)
+			if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) <
+			    0)
 				return -1;
 			nr = token_readings(s, t->normlen, m->scratch, rd);
 			for (int r = 0; r < nr; r++)
@@ -324,7 +325,7 @@ in_mask(unsigned mask, int f)
 
 static int
 place_push(struct matcher *m, struct placev *pv, uint32_t leaf, int f, int bytes, uint32_t first,
-	   uint32_t last)
+           uint32_t last)
 {
 	if (mem_grow(&pv->v, &pv->cap, pv->n + 1, sizeof(*pv->v)) < 0) {
 		m->oom = 1;
@@ -418,7 +419,8 @@ slop_find(struct matcher *m, const struct cnode *cn, struct placev *out)
 		found = 1;
 		if (out == NULL)
 			return 1;
-		if (place_push(m, out, (uint32_t)(cn - m->rs->cn), o0->field, 0, o0->first, pos) < 0)
+		if (place_push(m, out, (uint32_t)(cn - m->rs->cn), o0->field, 0, o0->first, pos) <
+		    0)
 			return found;
 	}
 	return found;

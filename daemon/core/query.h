@@ -32,16 +32,16 @@ enum qtype {
 enum qword_mode { QW_PLAIN = 0, QW_PREFIX, QW_FUZZY };
 
 struct qword {
-	char *text;     /* owned; as written, without the trailing * or ~N */
-	size_t off;     /* joined offset of its first byte in the node's src */
-	uint8_t mode;   /* enum qword_mode */
-	int8_t budget;  /* QW_FUZZY: 0..2, or -1 for the automatic budget */
+	char *text;    /* owned; as written, without the trailing * or ~N */
+	size_t off;    /* joined offset of its first byte in the node's src */
+	uint8_t mode;  /* enum qword_mode */
+	int8_t budget; /* QW_FUZZY: 0..2, or -1 for the automatic budget */
 };
 
-#define QRE_CASELESS 0x01 /* i */
+#define QRE_CASELESS 0x01  /* i */
 #define QRE_MULTILINE 0x02 /* m */
-#define QRE_DOTALL 0x04 /* s */
-#define QRE_EXTENDED 0x08 /* x */
+#define QRE_DOTALL 0x04    /* s */
+#define QRE_EXTENDED 0x08  /* x */
 
 struct qnode {
 	enum qtype type;
@@ -72,7 +72,7 @@ struct qnode {
  * *err to a malloc'd one-line reason.
  */
 typedef int (*query_include_fn)(void *arg, const char *path, const char *from, char **text,
-				size_t *len, char **resolved, char **err);
+                                size_t *len, char **resolved, char **err);
 
 struct query_opts {
 	query_include_fn include; /* NULL: @file is an error */
@@ -87,7 +87,7 @@ struct query; /* the tree and every buffer and source map it points into */
  * when there was an error. src must outlive the query.
  */
 struct query *query_parse(const char *text, size_t len, const struct srcmap *src,
-			  const struct query_opts *o, struct diags *d);
+                          const struct query_opts *o, struct diags *d);
 const struct qnode *query_root(const struct query *q);
 void query_free(struct query *q);
 

@@ -12,9 +12,9 @@
 #include "diag.h"
 
 struct rule_def {
-	char *id;      /* owned; [a-z0-9][a-z0-9_.-]* */
-	char *name;    /* owned; defaults to a copy of id */
-	char *query;   /* owned; the joined query text (value and continuation lines) */
+	char *id;    /* owned; [a-z0-9][a-z0-9_.-]* */
+	char *name;  /* owned; defaults to a copy of id */
+	char *query; /* owned; the joined query text (value and continuation lines) */
 	size_t query_len;
 	struct srcmap qmap; /* places of query; points into rulefile.text */
 	char **langs;       /* owned, ISO 639-1 codes */
@@ -43,7 +43,7 @@ struct rulefile {
  * freed with rulefile_free). Duplicate ids across files are the caller's check.
  */
 int rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
-		   struct diags *d);
+                   struct diags *d);
 void rulefile_free(struct rulefile *rf);
 
 #endif

@@ -38,8 +38,8 @@ ruleset_new(void)
 		goto fail;
 	rs->str[0] = '\0';
 	rs->nstr = 1;
-	if (rs->keys[0] == NULL || rs->keys[1] == NULL || rs->keys[2] == NULL ||
-	    rs->ids == NULL || rs->fuzzy == NULL || rs->edges == NULL)
+	if (rs->keys[0] == NULL || rs->keys[1] == NULL || rs->keys[2] == NULL || rs->ids == NULL ||
+	    rs->fuzzy == NULL || rs->edges == NULL)
 		goto fail;
 	return rs;
 fail:
@@ -117,9 +117,8 @@ size_t
 ruleset_memory(const struct ruleset *rs)
 {
 	size_t m = sizeof(*rs) + rs->caprules * (sizeof(struct rule) + 4) +
-		   rs->capcn * sizeof(struct cnode) + rs->capkids * 4 + rs->capstr +
-		   rs->capnodes + (rs->edgemask + 1) * sizeof(struct edge) +
-		   rs->nnodes * 4 + rs->npairs * 4;
+	           rs->capcn * sizeof(struct cnode) + rs->capkids * 4 + rs->capstr + rs->capnodes +
+	           (rs->edgemask + 1) * sizeof(struct edge) + rs->nnodes * 4 + rs->npairs * 4;
 
 	for (int k = 0; k < K_NKINDS; k++)
 		m += dict_memory(rs->keys[k]) + rs->rootcap[k] * 4;
@@ -242,7 +241,8 @@ str_add(struct ruleset *rs, const char *s, size_t n)
 {
 	uint32_t off;
 
-	if (rs->nstr + n + 1 > UINT32_MAX || mem_grow(&rs->str, &rs->capstr, rs->nstr + n + 1, 1) < 0)
+	if (rs->nstr + n + 1 > UINT32_MAX ||
+	    mem_grow(&rs->str, &rs->capstr, rs->nstr + n + 1, 1) < 0)
 		return 0;
 	off = (uint32_t)rs->nstr;
 	memcpy(rs->str + off, s, n);
@@ -261,9 +261,8 @@ cnode_add(struct ruleset *rs, uint8_t type)
 	return (uint32_t)rs->ncn++;
 }
 
-static void
-compile_error(struct compiler *c, const struct qnode *q, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void compile_error(struct compiler *c, const struct qnode *q, size_t off, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
 
 static void
 compile_error(struct compiler *c, const struct qnode *q, size_t off, const char *fmt, ...)
@@ -340,7 +339,7 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w)
 	}
 	if (w->mode == QW_FUZZY && c->tl.n > 1 && c->tl.v[0].script != SCRIPT_NOSPACE) {
 		compile_error(c, q, w->off, "fuzzy '~' applies to one word; '%s' is %zu words",
-			      w->text, c->tl.n);
+		              w->text, c->tl.n);
 		return 1;
 	}
 	first = c->nkeys;
@@ -358,7 +357,7 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w)
 			}
 		} else if (w->mode == QW_FUZZY && c->tl.n == 1) {
 			budget = w->budget >= 0 ? w->budget
-						: fuzzy_auto_budget(utf8_count(s, t->normlen));
+			                        : fuzzy_auto_budget(utf8_count(s, t->normlen));
 			if (budget > 0)
 				kind = K_FUZZY;
 		}
@@ -503,8 +502,8 @@ compile_regex(struct compiler *c, const struct qnode *q)
 		opts |= PCRE2_DOTALL;
 	if (q->reflags & QRE_EXTENDED)
 		opts |= PCRE2_EXTENDED;
-	re = pcre2_compile((PCRE2_SPTR)q->pattern, PCRE2_ZERO_TERMINATED, opts, &err, &erroff,
-			   NULL);
+	re =
+	    pcre2_compile((PCRE2_SPTR)q->pattern, PCRE2_ZERO_TERMINATED, opts, &err, &erroff, NULL);
 	if (re == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -514,7 +513,8 @@ compile_regex(struct compiler *c, const struct qnode *q)
 	}
 	/* JIT is an optimization: when it fails the interpreter runs the pattern */
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	if (mem_grow(&c->rs->regex, &c->rs->capregex, c->rs->nregex + 1, sizeof(*c->rs->regex)) < 0) {
+	if (mem_grow(&c->rs->regex, &c->rs->capregex, c->rs->nregex + 1, sizeof(*c->rs->regex)) <
+	    0) {
 		pcre2_code_free(re);
 		return NONE;
 	}
@@ -558,10 +558,10 @@ compile_group(struct compiler *c, const struct qnode *q, int negated)
 			return r;
 		}
 	}
-	i = cnode_add(c->rs, q->type == Q_AND	  ? C_AND
-			     : q->type == Q_OR	  ? C_OR
-			     : q->type == Q_NOT ? C_NOT
-						: C_NEAR);
+	i = cnode_add(c->rs, q->type == Q_AND   ? C_AND
+	                     : q->type == Q_OR  ? C_OR
+	                     : q->type == Q_NOT ? C_NOT
+	                                        : C_NEAR);
 	if (i == NONE || mem_grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + q->nkids, 4) < 0) {
 		free(tmp);
 		return NONE;
@@ -581,9 +581,10 @@ compile_group(struct compiler *c, const struct qnode *q, int negated)
 		c->rs->cn[i].ordered = q->ordered;
 		for (int k = 0; k < 2; k++)
 			if (!near_operand_ok(c->rs, c->rs->kids[first + k])) {
-				compile_error(c, q->kids[k], q->kids[k]->off,
-					      "NEAR takes words, phrases, prefixes, fuzzy words and "
-					      "OR-groups of them");
+				compile_error(
+				    c, q->kids[k], q->kids[k]->off,
+				    "NEAR takes words, phrases, prefixes, fuzzy words and "
+				    "OR-groups of them");
 				return NONE - 1;
 			}
 		break;
@@ -704,7 +705,7 @@ rule_clear(struct rule *r)
 /* Compile one parsed rule; 0 added, 1 refused with diagnostics, -1 ENOMEM. */
 static int
 ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
-		 const struct rule_def *def, const struct query_opts *o)
+                 const struct rule_def *def, const struct query_opts *o)
 {
 	struct query *q;
 	uint32_t root;
@@ -720,8 +721,8 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 		const struct idinfo *first = &rs->idinfo[id];
 
 		diags_add(c->d, path, def->line, 0, DIAG_ERROR,
-			  "duplicate rule id '%s' (first defined at %s:%u)", def->id,
-			  rs->files[first->file], first->line);
+		          "duplicate rule id '%s' (first defined at %s:%u)", def->id,
+		          rs->files[first->file], first->line);
 		return 1;
 	}
 	if (mem_grow(&rs->idinfo, &rs->capidinfo, (size_t)id + 1, sizeof(*rs->idinfo)) < 0)
@@ -770,7 +771,7 @@ refuse:
 
 int
 ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
-		 const struct query_opts *o, struct diags *d)
+                 const struct query_opts *o, struct diags *d)
 {
 	struct rulefile rf;
 	struct compiler c;
@@ -792,7 +793,7 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 		if (!rf.rules[i].enabled) {
 			/* not compiled, but its mistakes are still worth telling */
 			query_free(query_parse(rf.rules[i].query, rf.rules[i].query_len,
-					       &rf.rules[i].qmap, o, d));
+			                       &rf.rules[i].qmap, o, d));
 			continue;
 		}
 		r = ruleset_add_rule(rs, &c, path, &rf.rules[i], o);

@@ -36,7 +36,7 @@ void ruleset_free(struct ruleset *rs);
  * 0 when the file had no error; -1 otherwise (its good rules are still added).
  */
 int ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
-		     const struct query_opts *o, struct diags *d);
+                     const struct query_opts *o, struct diags *d);
 
 /* Build the indexes after the last file. Returns 0, -1 on ENOMEM. */
 int ruleset_finish(struct ruleset *rs, struct diags *d);

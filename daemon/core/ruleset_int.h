@@ -22,7 +22,7 @@
 enum key_kind { K_EXACT = 0, K_PREFIX = 1, K_FUZZY = 2, K_NKINDS };
 #define KEY_MAKE(kind, id) (((uint32_t)(kind) << 30) | (uint32_t)(id))
 #define KEY_KIND(k) ((k) >> 30)
-#define KEY_ID(k) ((k) & 0x3fffffffu)
+#define KEY_ID(k) ((k)&0x3fffffffu)
 
 enum ctype {
 	C_ATOM,  /* a: trie node (a word or a phrase without slop) */
@@ -58,12 +58,12 @@ struct ruleset {
 	uint32_t *rule_root; /* cnode index of each rule's query */
 	size_t nrules, caprules;
 	size_t caproot;
-	size_t natoms; /* leaves written in the queries, for the summary */
+	size_t natoms;    /* leaves written in the queries, for the summary */
 	struct dict *ids; /* every rule id seen, refused rules too, for duplicates */
 	struct idinfo {
 		uint32_t file; /* index in files[] */
 		uint32_t line;
-	} *idinfo;
+	} * idinfo;
 	size_t capidinfo;
 	char **files; /* owned; every file added, for messages */
 	size_t nfiles, capfiles;
@@ -77,7 +77,7 @@ struct ruleset {
 
 	struct dict *keys[K_NKINDS]; /* term text -> key id, per kind */
 	struct fuzzy_index *fuzzy;
-	uint8_t pfx_len[256]; /* 1 when some prefix is that many bytes long */
+	uint8_t pfx_len[256];  /* 1 when some prefix is that many bytes long */
 	uint8_t pfx_lens[256]; /* the distinct lengths, ascending */
 	size_t npfx_lens;
 

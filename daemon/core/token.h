@@ -76,7 +76,7 @@ struct reading {
 	size_t len;
 };
 int token_readings(const char *norm, size_t len, char *scratch,
-		   struct reading out[TOKEN_MAX_READINGS]);
+                   struct reading out[TOKEN_MAX_READINGS]);
 
 /* The script class of a code point (enum script, never SCRIPT_DIGIT). */
 int script_of(uint32_t cp);

@@ -406,7 +406,7 @@ clean_scan(const unsigned char *s, size_t len)
 				need |= (nfc_bits[cp >> 3] >> (cp & 7)) & 1;
 				i += 2;
 			} while (i + 1 < len && s[i] >= 0xC2 && s[i] <= 0xDF &&
-				 (s[i + 1] & 0xC0) == 0x80);
+			         (s[i + 1] & 0xC0) == 0x80);
 			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) == 1) {

@@ -21,7 +21,8 @@
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 
-static uint32_t rnd(uint32_t n)
+static uint32_t
+rnd(uint32_t n)
 {
 	rng ^= rng << 13;
 	rng ^= rng >> 7;
@@ -29,7 +30,8 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)((rng >> 11) % n);
 }
 
-static double now(void)
+static double
+now(void)
 {
 	struct timespec ts;
 
@@ -37,7 +39,8 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void random_word(char *w, size_t n)
+static void
+random_word(char *w, size_t n)
 {
 	size_t i;
 
@@ -47,7 +50,8 @@ static void random_word(char *w, size_t n)
 }
 
 /* 0-3 random edits after the first letter. */
-static void perturb(char *w, size_t cap)
+static void
+perturb(char *w, size_t cap)
 {
 	int e, ne = (int)rnd(4);
 	size_t n = strlen(w), p;
@@ -88,9 +92,10 @@ static void perturb(char *w, size_t cap)
 }
 
 /* English running-text word lengths 1..14, roughly (per mille). */
-static size_t text_len(void)
+static size_t
+text_len(void)
 {
-	static const int pm[] = { 30, 170, 210, 160, 110, 85, 75, 55, 40, 28, 15, 9, 5, 3 };
+	static const int pm[] = {30, 170, 210, 160, 110, 85, 75, 55, 40, 28, 15, 9, 5, 3};
 	int r = (int)rnd(1000), i;
 
 	for (i = 0; i < 13; i++) {
@@ -109,7 +114,8 @@ struct toks {
 
 #define TOKCAP 24
 
-static void gen_tokens(struct toks *t, size_t n, char (*terms)[TOKCAP], size_t nterms, int worst)
+static void
+gen_tokens(struct toks *t, size_t n, char (*terms)[TOKCAP], size_t nterms, int worst)
 {
 	size_t i;
 
@@ -134,7 +140,8 @@ static void gen_tokens(struct toks *t, size_t n, char (*terms)[TOKCAP], size_t n
 }
 
 /* Heap in use: small blocks plus the mmap-served large ones. */
-static size_t heap_used(void)
+static size_t
+heap_used(void)
 {
 	struct mallinfo2 mi = mallinfo2();
 
@@ -143,7 +150,8 @@ static size_t heap_used(void)
 
 static unsigned long g_hits;
 
-static void on_hit(uint32_t id, int dist, void *arg)
+static void
+on_hit(uint32_t id, int dist, void *arg)
 {
 	(void)id;
 	(void)dist;
@@ -151,7 +159,8 @@ static void on_hit(uint32_t id, int dist, void *arg)
 	g_hits++;
 }
 
-static void run(const char *name, const struct fuzzy_index *fx, const struct toks *t)
+static void
+run(const char *name, const struct fuzzy_index *fx, const struct toks *t)
 {
 	double t0, dt;
 	size_t i;
@@ -168,11 +177,12 @@ static void run(const char *name, const struct fuzzy_index *fx, const struct tok
 	       t->n, dt, (double)t->n / dt / 1e6, dt * 1e9 / (double)t->n, g_hits);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	size_t nterms = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
 	size_t ntok = argc > 2 ? strtoul(argv[2], NULL, 10) : 2000000;
-	char (*terms)[TOKCAP];
+	char(*terms)[TOKCAP];
 	struct fuzzy_index *fx;
 	struct toks text, worst;
 	size_t i, variants = 0, heap0, heap1;

@@ -52,7 +52,8 @@ static const size_t tiers[] = {100, 10000, NNAMES};
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-static void die(const char *fmt, ...)
+static void
+die(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("bench_gen: ", stderr);
@@ -63,7 +64,8 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void *xrealloc(void *p, size_t n)
+static void *
+xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
@@ -76,7 +78,8 @@ struct buf {
 	size_t len, cap;
 };
 
-static void buf_grow(struct buf *b, size_t more)
+static void
+buf_grow(struct buf *b, size_t more)
 {
 	if (b->len + more + 1 <= b->cap)
 		return;
@@ -87,7 +90,8 @@ static void buf_grow(struct buf *b, size_t more)
 	b->cap = cap;
 }
 
-static void buf_add(struct buf *b, const char *s, size_t n)
+static void
+buf_add(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
 	memcpy(b->s + b->len, s, n);
@@ -95,12 +99,14 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-static void buf_adds(struct buf *b, const char *s)
+static void
+buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
 }
 
-static void buf_addc(struct buf *b, char c)
+static void
+buf_addc(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
 }
@@ -109,7 +115,8 @@ static void buf_addc(struct buf *b, char c)
 
 static uint64_t rng_s[4];
 
-static uint64_t splitmix64(uint64_t *x)
+static uint64_t
+splitmix64(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -117,18 +124,21 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-static void rng_seed(uint64_t seed)
+static void
+rng_seed(uint64_t seed)
 {
 	for (int i = 0; i < 4; i++)
 		rng_s[i] = splitmix64(&seed);
 }
 
-static inline uint64_t rotl(uint64_t x, int k)
+static inline uint64_t
+rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
 }
 
-static uint64_t rng_next(void)
+static uint64_t
+rng_next(void)
 {
 	uint64_t r = rotl(rng_s[1] * 5, 7) * 9, t = rng_s[1] << 17;
 	rng_s[2] ^= rng_s[0];
@@ -141,17 +151,20 @@ static uint64_t rng_next(void)
 }
 
 /* Uniform in [0, n): multiply-shift (the bias is far below what matters here). */
-static uint32_t rng_below(uint32_t n)
+static uint32_t
+rng_below(uint32_t n)
 {
 	return (uint32_t)(((rng_next() >> 32) * (uint64_t)n) >> 32);
 }
 
-static double rng_unit(void)
+static double
+rng_unit(void)
 {
 	return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static bool chance(double p)
+static bool
+chance(double p)
 {
 	return rng_unit() < p;
 }
@@ -168,7 +181,8 @@ struct wordlist {
 	size_t n, cap;
 };
 
-static void wl_add(struct wordlist *wl, const char *s, size_t len)
+static void
+wl_add(struct wordlist *wl, const char *s, size_t len)
 {
 	if (wl->n == wl->cap) {
 		wl->cap = wl->cap ? wl->cap * 2 : 1024;
@@ -177,7 +191,8 @@ static void wl_add(struct wordlist *wl, const char *s, size_t len)
 	wl->v[wl->n++] = (struct word){s, (uint32_t)len};
 }
 
-static char *slurp(const char *path, size_t *len)
+static char *
+slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -198,7 +213,8 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Number of characters of valid-looking UTF-8 (counts non-continuation bytes). */
-static size_t u8_chars(const char *s, size_t len)
+static size_t
+u8_chars(const char *s, size_t len)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++)
@@ -207,7 +223,8 @@ static size_t u8_chars(const char *s, size_t len)
 }
 
 /* Letters (ASCII or any non-ASCII byte) and inner hyphens only. */
-static bool latin_wordish(const char *s, size_t len)
+static bool
+latin_wordish(const char *s, size_t len)
 {
 	if (!len || s[0] == '-' || s[len - 1] == '-')
 		return false;
@@ -219,7 +236,8 @@ static bool latin_wordish(const char *s, size_t len)
 	return true;
 }
 
-static bool ascii_lower_word(const char *s, size_t len)
+static bool
+ascii_lower_word(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (!islower((unsigned char)s[i]))
@@ -228,20 +246,24 @@ static bool ascii_lower_word(const char *s, size_t len)
 }
 
 /* Only letters U+0621..U+064A (no harakat, no digits, no punctuation). */
-static bool arabic_letters(const char *s, size_t len)
+static bool
+arabic_letters(const char *s, size_t len)
 {
 	if (!len || len % 2)
 		return false;
 	for (size_t i = 0; i < len; i += 2) {
-		unsigned cp = (((unsigned char)s[i] & 0x1Fu) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
-		if (((unsigned char)s[i] & 0xE0) != 0xC0 || ((unsigned char)s[i + 1] & 0xC0) != 0x80 ||
-		    cp < 0x621 || cp > 0x64A || cp == 0x640)
+		unsigned cp =
+		    (((unsigned char)s[i] & 0x1Fu) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
+		if (((unsigned char)s[i] & 0xE0) != 0xC0 ||
+		    ((unsigned char)s[i + 1] & 0xC0) != 0x80 || cp < 0x621 || cp > 0x64A ||
+		    cp == 0x640)
 			return false;
 	}
 	return true;
 }
 
-static bool has_upper(const char *s, size_t len)
+static bool
+has_upper(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (isupper((unsigned char)s[i]))
@@ -253,7 +275,8 @@ static bool has_upper(const char *s, size_t len)
  * Latin lists: lower-case entries are prose vocabulary; capitalized ASCII
  * entries (American list: mostly given names, surnames and places) feed names.
  */
-static void load_latin(const char *path, struct wordlist *vocab, struct wordlist *caps)
+static void
+load_latin(const char *path, struct wordlist *vocab, struct wordlist *caps)
 {
 	size_t len;
 	char *text = slurp(path, &len);
@@ -268,7 +291,8 @@ static void load_latin(const char *path, struct wordlist *vocab, struct wordlist
 				if (caps && n >= 3 && n <= 10 && ascii_lower_word(p + 1, n - 1))
 					wl_add(caps, p, n);
 			} else if (u8_chars(p, n) >= 3 && !has_upper(p, n)) {
-				wl_add(vocab, p, n); /* short words come from the function-word list */
+				wl_add(vocab, p,
+				       n); /* short words come from the function-word list */
 			}
 		}
 		p = nl ? nl + 1 : end;
@@ -276,7 +300,8 @@ static void load_latin(const char *path, struct wordlist *vocab, struct wordlist
 }
 
 /* hunspell .dic: a count line, then `word[/FLAGS][<TAB>morphology]` lines. */
-static void load_arabic(const char *path, struct wordlist *vocab)
+static void
+load_arabic(const char *path, struct wordlist *vocab)
 {
 	size_t len;
 	char *text = slurp(path, &len);
@@ -287,7 +312,8 @@ static void load_arabic(const char *path, struct wordlist *vocab)
 		char *le = nl ? nl : end;
 		if (!first) {
 			size_t n = 0;
-			while (p + n < le && p[n] != '/' && p[n] != '\t' && p[n] != ' ' && p[n] != '\r')
+			while (p + n < le && p[n] != '/' && p[n] != '\t' && p[n] != ' ' &&
+			       p[n] != '\r')
 				n++;
 			if (arabic_letters(p, n) && n >= 6)
 				wl_add(vocab, p, n);
@@ -310,7 +336,8 @@ struct rankent {
 	uint32_t key, tie, idx;
 };
 
-static int rankent_cmp(const void *a, const void *b)
+static int
+rankent_cmp(const void *a, const void *b)
 {
 	const struct rankent *x = a, *y = b;
 	if (x->key != y->key)
@@ -325,7 +352,8 @@ static int rankent_cmp(const void *a, const void *b)
  * random spread so that ranks are not alphabetical), then build the alias
  * table for P(rank r) ∝ 1/(r + q) (Zipf-Mandelbrot with exponent 1).
  */
-static void zipf_init(struct zipf *z, const struct wordlist *wl, double q, unsigned spread)
+static void
+zipf_init(struct zipf *z, const struct wordlist *wl, double q, unsigned spread)
 {
 	uint32_t n = (uint32_t)wl->n;
 	if (!n)
@@ -333,8 +361,8 @@ static void zipf_init(struct zipf *z, const struct wordlist *wl, double q, unsig
 	struct rankent *re = xrealloc(NULL, n * sizeof *re);
 	for (uint32_t i = 0; i < n; i++)
 		re[i] = (struct rankent){(uint32_t)u8_chars(wl->v[i].s, wl->v[i].len) +
-						 rng_below(spread + 1),
-					 (uint32_t)rng_next(), i};
+		                             rng_below(spread + 1),
+		                         (uint32_t)rng_next(), i};
 	qsort(re, n, sizeof *re, rankent_cmp);
 	z->n = n;
 	z->w = xrealloc(NULL, n * sizeof *z->w);
@@ -349,7 +377,8 @@ static void zipf_init(struct zipf *z, const struct wordlist *wl, double q, unsig
 		p[i] = p[i] * n / sum;
 	z->prob = xrealloc(NULL, n * sizeof *z->prob);
 	z->alias = xrealloc(NULL, n * sizeof *z->alias);
-	uint32_t *small = xrealloc(NULL, n * sizeof *small), *large = xrealloc(NULL, n * sizeof *large);
+	uint32_t *small = xrealloc(NULL, n * sizeof *small),
+	         *large = xrealloc(NULL, n * sizeof *large);
 	uint32_t ns = 0, nl = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (p[i] < 1.0)
@@ -382,7 +411,8 @@ static void zipf_init(struct zipf *z, const struct wordlist *wl, double q, unsig
 	free(p);
 }
 
-static const struct word *zipf_pick(const struct zipf *z)
+static const struct word *
+zipf_pick(const struct zipf *z)
 {
 	uint32_t i = rng_below(z->n);
 	return &z->w[rng_unit() < z->prob[i] ? i : z->alias[i]];
@@ -391,31 +421,37 @@ static const struct word *zipf_pick(const struct zipf *z)
 /* ---- function words (hand-written; they make up a good part of prose) ---- */
 
 static const char *const stop_en[] = {
-	"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "it", "with", "as",
-	"was", "by", "he", "at", "from", "his", "this", "be", "have", "are", "not", "but",
-	"had", "they", "an", "which", "or", "their", "has", "were", "one", "its", "after",
-	"been", "who", "will", "would", "more", "she", "her", "there", "said", "also", "than",
-	"all", "we", "can", "when", "into", "about", "two", "over", "last", "new", "some",
-	"could", "them", "other", "up", "out", "year", "if", "no", "only", "what", "while",
-	"government", "minister", "police", "officials", "people", "city", "country", NULL};
+    "the",       "of",     "and",  "to",      "in",    "a",     "is",         "that",     "for",
+    "on",        "it",     "with", "as",      "was",   "by",    "he",         "at",       "from",
+    "his",       "this",   "be",   "have",    "are",   "not",   "but",        "had",      "they",
+    "an",        "which",  "or",   "their",   "has",   "were",  "one",        "its",      "after",
+    "been",      "who",    "will", "would",   "more",  "she",   "her",        "there",    "said",
+    "also",      "than",   "all",  "we",      "can",   "when",  "into",       "about",    "two",
+    "over",      "last",   "new",  "some",    "could", "them",  "other",      "up",       "out",
+    "year",      "if",     "no",   "only",    "what",  "while", "government", "minister", "police",
+    "officials", "people", "city", "country", NULL};
 
 static const char *const stop_fr[] = {
-	"de", "la", "le", "et", "les", "des", "à", "en", "un", "une", "du", "est", "que",
-	"pour", "dans", "qui", "sur", "par", "pas", "au", "il", "a", "ne", "plus", "se",
-	"avec", "ce", "son", "sa", "aux", "ont", "elle", "mais", "ses", "été", "sont", "cette",
-	"comme", "ou", "on", "leur", "deux", "après", "selon", "depuis", "lors", "entre",
-	"contre", "très", "aussi", "même", "fait", "dont", "nous", "était", "ans", "tout",
-	"avait", "sans", "gouvernement", "ministre", "président", "pays", "ville", "police",
-	"année", "mardi", "jeudi", NULL};
+    "de",     "la",    "le",    "et",           "les",      "des",       "à",     "en",
+    "un",     "une",   "du",    "est",          "que",      "pour",      "dans",  "qui",
+    "sur",    "par",   "pas",   "au",           "il",       "a",         "ne",    "plus",
+    "se",     "avec",  "ce",    "son",          "sa",       "aux",       "ont",   "elle",
+    "mais",   "ses",   "été",   "sont",         "cette",    "comme",     "ou",    "on",
+    "leur",   "deux",  "après", "selon",        "depuis",   "lors",      "entre", "contre",
+    "très",   "aussi", "même",  "fait",         "dont",     "nous",      "était", "ans",
+    "tout",   "avait", "sans",  "gouvernement", "ministre", "président", "pays",  "ville",
+    "police", "année", "mardi", "jeudi",        NULL};
 
 static const char *const stop_ar[] = {
-	"في", "من", "على", "إلى", "عن", "أن", "التي", "الذي", "هذا", "هذه", "مع", "كان",
-	"قد", "لا", "ما", "بعد", "قبل", "كما", "بين", "أو", "ثم", "حيث", "عام", "وقال", "قال",
-	"إن", "لم", "كل", "عند", "حتى", "منذ", "خلال", "وزير", "الحكومة", "الرئيس", "رئيس",
-	"اليوم", "أمس", "الذين", "وكان", "هو", "هي", "لكن", "أي", "غير", "تم", "ذلك", "الأمن",
-	"المدينة", "البلاد", "الشرطة", NULL};
+    "في",    "من",  "على",   "إلى",     "عن",     "أن",     "التي",    "الذي",   "هذا",
+    "هذه",   "مع",  "كان",   "قد",      "لا",     "ما",     "بعد",     "قبل",    "كما",
+    "بين",   "أو",  "ثم",    "حيث",     "عام",    "وقال",   "قال",     "إن",     "لم",
+    "كل",    "عند", "حتى",   "منذ",     "خلال",   "وزير",   "الحكومة", "الرئيس", "رئيس",
+    "اليوم", "أمس", "الذين", "وكان",    "هو",     "هي",     "لكن",     "أي",     "غير",
+    "تم",    "ذلك", "الأمن", "المدينة", "البلاد", "الشرطة", NULL};
 
-static void stop_list(struct wordlist *wl, const char *const *v)
+static void
+stop_list(struct wordlist *wl, const char *const *v)
 {
 	for (; *v; v++)
 		wl_add(wl, *v, strlen(*v));
@@ -430,26 +466,25 @@ struct name {
 	bool arabic;
 };
 
-static const char *const lat_onset[] = {"b", "c", "d", "f", "g", "h", "j", "k", "l", "m",
-					"n", "p", "r", "s", "t", "v", "z", "ch", "br", "tr",
-					"gr", "st", "fr", "cl", "pr", "dr", "sh", "v", "l", "m",
-					"n", "r", "s", "t"};
-static const char *const lat_vowel[] = {"a", "e", "i", "o", "u", "ou", "ai", "ie", "é",
-					"a", "e", "i", "o", "a", "e", "è", "an", "on", "y"};
+static const char *const lat_onset[] = {
+    "b",  "c",  "d",  "f",  "g",  "h",  "j",  "k",  "l",  "m",  "n", "p", "r", "s", "t", "v", "z",
+    "ch", "br", "tr", "gr", "st", "fr", "cl", "pr", "dr", "sh", "v", "l", "m", "n", "r", "s", "t"};
+static const char *const lat_vowel[] = {"a", "e", "i", "o", "u", "ou", "ai", "ie", "é", "a",
+                                        "e", "i", "o", "a", "e", "è",  "an", "on", "y"};
 static const char *const lat_coda[] = {"", "", "", "", "n", "r", "l", "s", "m", "t"};
 
 /* Arabic names follow the common noun patterns, filled with random root letters. */
-static const char *const ar_root[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ر", "ز", "س",
-				      "ش", "ص", "ض", "ط", "ظ", "ع", "غ", "ف", "ق", "ك", "ل",
-				      "م", "ن", "ه", "و", "ي", "ر", "س", "ح", "ع", "ك", "ل",
-				      "م", "ن", "د", "ج"};
+static const char *const ar_root[] = {
+    "ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ر", "ز", "س", "ش", "ص", "ض", "ط", "ظ", "ع", "غ", "ف",
+    "ق", "ك", "ل", "م", "ن", "ه", "و", "ي", "ر", "س", "ح", "ع", "ك", "ل", "م", "ن", "د", "ج"};
 /* 1 2 3: the root letters */
-static const char *const ar_pattern[] = {"1ا23", "12ي3", "م12و3", "123ان", "12ا3", "1ا2ي3",
-					 "م12ّ3", "12و3", "ي123", "123ي", "1ا23ة", "12ي3ة",
-					 "أ123", "م1ا23"};
+static const char *const ar_pattern[] = {"1ا23",  "12ي3",  "م12و3", "123ان", "12ا3",
+                                         "1ا2ي3", "م12ّ3",  "12و3",  "ي123",  "123ي",
+                                         "1ا23ة", "12ي3ة", "أ123",  "م1ا23"};
 #define PICK(a) (a[rng_below(sizeof a / sizeof a[0])])
 
-static char *syll_latin(unsigned nsyl)
+static char *
+syll_latin(unsigned nsyl)
 {
 	struct buf b = {0};
 	for (unsigned i = 0; i < nsyl; i++) {
@@ -462,7 +497,8 @@ static char *syll_latin(unsigned nsyl)
 	return b.s;
 }
 
-static char *pattern_arabic(bool article, bool nisba)
+static char *
+pattern_arabic(bool article, bool nisba)
 {
 	struct buf b = {0};
 	const char *r[3] = {PICK(ar_root), PICK(ar_root), PICK(ar_root)};
@@ -479,7 +515,8 @@ static char *pattern_arabic(bool article, bool nisba)
 	return b.s;
 }
 
-static char *dupn(const char *s, size_t n)
+static char *
+dupn(const char *s, size_t n)
 {
 	char *p = xrealloc(NULL, n + 1);
 	memcpy(p, s, n);
@@ -488,7 +525,8 @@ static char *dupn(const char *s, size_t n)
 }
 
 /* A random entry of wl whose length in characters is within [lo, hi]. */
-static const struct word *pick_len(const struct wordlist *wl, size_t lo, size_t hi)
+static const struct word *
+pick_len(const struct wordlist *wl, size_t lo, size_t hi)
 {
 	for (;;) {
 		const struct word *w = &wl->v[rng_below((uint32_t)wl->n)];
@@ -499,7 +537,8 @@ static const struct word *pick_len(const struct wordlist *wl, size_t lo, size_t 
 }
 
 /* A French word with an ASCII first letter, capitalized. */
-static char *cap_french(const struct wordlist *fr)
+static char *
+cap_french(const struct wordlist *fr)
 {
 	for (;;) {
 		const struct word *w = pick_len(fr, 5, 10);
@@ -516,7 +555,8 @@ static char *cap_french(const struct wordlist *fr)
  * case, the few Latin accents the syllables use stripped, Arabic hamza and
  * final-letter forms folded. Two names with the same key are one name.
  */
-static void name_key(struct buf *k, const char *s)
+static void
+name_key(struct buf *k, const char *s)
 {
 	k->len = 0;
 	const unsigned char *p = (const unsigned char *)s;
@@ -561,7 +601,8 @@ struct strset {
 	size_t cap, n;
 };
 
-static uint64_t fnv1a(const char *s, size_t n)
+static uint64_t
+fnv1a(const char *s, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < n; i++)
@@ -570,7 +611,8 @@ static uint64_t fnv1a(const char *s, size_t n)
 }
 
 /* Returns true when s was added, false when it was there already. */
-static bool strset_add(struct strset *ss, const char *s, size_t n)
+static bool
+strset_add(struct strset *ss, const char *s, size_t n)
 {
 	if (2 * (ss->n + 1) > ss->cap) {
 		size_t ncap = ss->cap ? ss->cap * 2 : 1024;
@@ -597,7 +639,8 @@ static bool strset_add(struct strset *ss, const char *s, size_t n)
 	return true;
 }
 
-static void strset_free(struct strset *ss)
+static void
+strset_free(struct strset *ss)
 {
 	for (size_t i = 0; i < ss->cap; i++)
 		free(ss->v[i]);
@@ -616,8 +659,9 @@ struct names {
  * Given names come from small pools (many people share one, as on real
  * watchlists); surnames are drawn afresh. Latin names are 70%, Arabic 30%.
  */
-static void make_names(struct names *nm, const struct wordlist *en_caps, const struct wordlist *fr,
-		       const struct wordlist *ar)
+static void
+make_names(struct names *nm, const struct wordlist *en_caps, const struct wordlist *fr,
+           const struct wordlist *ar)
 {
 	struct strset seen = {0};
 	struct buf key = {0};
@@ -737,7 +781,8 @@ struct stats {
  * script. The watchlists are prefixes of one list, so the tier (the smallest
  * list holding the name) is where its index falls; *tier receives it.
  */
-static const struct name *pick_name(const struct names *nm, enum lang lg, size_t *tier)
+static const struct name *
+pick_name(const struct names *nm, enum lang lg, size_t *tier)
 {
 	double r = rng_unit();
 	size_t t = r < 0.35 ? 0 : r < 0.65 ? 1 : 2;
@@ -758,13 +803,15 @@ static const struct name *pick_name(const struct names *nm, enum lang lg, size_t
 	return n;
 }
 
-static void add_word(struct buf *b, const struct langmodel *lm)
+static void
+add_word(struct buf *b, const struct langmodel *lm)
 {
 	const struct word *w = chance(lm->pstop) ? zipf_pick(&lm->stop) : zipf_pick(&lm->vocab);
 	buf_add(b, w->s, w->len);
 }
 
-static void add_name(struct buf *b, const struct names *nm, enum lang lg, struct stats *st)
+static void
+add_name(struct buf *b, const struct names *nm, enum lang lg, struct stats *st)
 {
 	size_t tier;
 	const struct name *n = pick_name(nm, lg, &tier);
@@ -787,7 +834,8 @@ static void add_name(struct buf *b, const struct names *nm, enum lang lg, struct
 }
 
 /* A near miss: a watched given name or surname alone. */
-static void add_partial(struct buf *b, const struct names *nm, enum lang lg, struct stats *st)
+static void
+add_partial(struct buf *b, const struct names *nm, enum lang lg, struct stats *st)
 {
 	size_t tier;
 	const struct name *n = pick_name(nm, lg, &tier);
@@ -795,14 +843,16 @@ static void add_partial(struct buf *b, const struct names *nm, enum lang lg, str
 	buf_adds(b, chance(0.5) ? n->first : n->last);
 }
 
-static void capitalize_at(struct buf *b, size_t at)
+static void
+capitalize_at(struct buf *b, size_t at)
 {
 	if (at < b->len && islower((unsigned char)b->s[at]))
 		b->s[at] = (char)toupper((unsigned char)b->s[at]);
 }
 
-static void add_sentence(struct buf *b, const struct langmodel *lm, const struct names *nm,
-			 enum lang lg, struct stats *st, bool headline)
+static void
+add_sentence(struct buf *b, const struct langmodel *lm, const struct names *nm, enum lang lg,
+             struct stats *st, bool headline)
 {
 	unsigned nw = headline ? 5 + rng_below(7) : 6 + rng_below(18);
 	unsigned name_at = ~0u, partial_at = ~0u;
@@ -821,7 +871,8 @@ static void add_sentence(struct buf *b, const struct langmodel *lm, const struct
 			add_partial(b, nm, lg, st);
 		else if (chance(0.012)) {
 			char num[16];
-			snprintf(num, sizeof num, "%u", chance(0.5) ? 1950 + rng_below(76) : rng_below(1000));
+			snprintf(num, sizeof num, "%u",
+			         chance(0.5) ? 1950 + rng_below(76) : rng_below(1000));
 			buf_adds(b, num);
 		} else
 			add_word(b, lm);
@@ -834,8 +885,9 @@ static void add_sentence(struct buf *b, const struct langmodel *lm, const struct
 		buf_adds(b, chance(0.04) ? (lg == L_AR ? "؟" : "?") : ".");
 }
 
-static void make_article(struct buf *b, const struct langmodel *lm, const struct names *nm,
-			 enum lang lg, struct stats *st)
+static void
+make_article(struct buf *b, const struct langmodel *lm, const struct names *nm, enum lang lg,
+             struct stats *st)
 {
 	b->len = 0;
 	size_t target = 3500 + rng_below(1200);
@@ -855,13 +907,15 @@ static void make_article(struct buf *b, const struct langmodel *lm, const struct
 
 /* ---- files ---- */
 
-static void mkdir_p(const char *path)
+static void
+mkdir_p(const char *path)
 {
 	if (mkdir(path, 0777) && errno != EEXIST)
 		die("%s: %s", path, strerror(errno));
 }
 
-static void write_file(const char *path, const char *s, size_t n)
+static void
+write_file(const char *path, const char *s, size_t n)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f)
@@ -872,7 +926,8 @@ static void write_file(const char *path, const char *s, size_t n)
 		die("%s: %s", path, strerror(errno));
 }
 
-static char *path_join(const char *dir, const char *name)
+static char *
+path_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
 	char *p = xrealloc(NULL, n);
@@ -880,7 +935,8 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
-static bool is_corpus_name(const char *s)
+static bool
+is_corpus_name(const char *s)
 {
 	for (int i = 0; i < 5; i++)
 		if (!isdigit((unsigned char)s[i]))
@@ -889,7 +945,8 @@ static bool is_corpus_name(const char *s)
 }
 
 /* The stamp names the version and the article count; any missing file means regenerate. */
-static bool complete(const char *outdir)
+static bool
+complete(const char *outdir)
 {
 	char *stamp = path_join(outdir, ".bench-gen-stamp");
 	FILE *f = fopen(stamp, "r");
@@ -899,15 +956,20 @@ static bool complete(const char *outdir)
 	char line[256] = "";
 	unsigned long narticles = 0;
 	bool ok = fgets(line, sizeof line, f) && !strcmp(line, GEN_VERSION "\n") &&
-		  fscanf(f, "articles=%lu", &narticles) == 1 && narticles > 0;
+	          fscanf(f, "articles=%lu", &narticles) == 1 && narticles > 0;
 	fclose(f);
 	if (!ok)
 		return false;
 	char rel[64];
 	struct stat sb;
 	snprintf(rel, sizeof rel, "corpus/%05lu.txt", narticles - 1);
-	const char *need[] = {rel, "rules-100.rules", "rules-10000.rules", "rules-100000.rules",
-			      "names-100.txt", "names-10000.txt", "names-100000.txt"};
+	const char *need[] = {rel,
+	                      "rules-100.rules",
+	                      "rules-10000.rules",
+	                      "rules-100000.rules",
+	                      "names-100.txt",
+	                      "names-10000.txt",
+	                      "names-100000.txt"};
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
 		char *p = path_join(outdir, need[i]);
 		ok = ok && !stat(p, &sb);
@@ -916,7 +978,8 @@ static bool complete(const char *outdir)
 	return ok;
 }
 
-static void clear_corpus(const char *dir)
+static void
+clear_corpus(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -933,7 +996,8 @@ static void clear_corpus(const char *dir)
 	closedir(d);
 }
 
-static void write_lists(const char *outdir, const struct names *nm)
+static void
+write_lists(const char *outdir, const struct names *nm)
 {
 	struct buf rules = {0}, names = {0};
 	size_t done = 0;
@@ -941,7 +1005,8 @@ static void write_lists(const char *outdir, const struct names *nm)
 		for (; done < tiers[t]; done++) {
 			const struct name *n = &nm->v[done];
 			char hdr[40];
-			snprintf(hdr, sizeof hdr, "%s[rule n%06zu]\nquery = \"", done ? "\n" : "", done);
+			snprintf(hdr, sizeof hdr, "%s[rule n%06zu]\nquery = \"", done ? "\n" : "",
+			         done);
 			buf_adds(&rules, hdr);
 			buf_adds(&rules, n->first);
 			buf_addc(&rules, ' ');
@@ -966,14 +1031,16 @@ static void write_lists(const char *outdir, const struct names *nm)
 	free(names.s);
 }
 
-static double now(void)
+static double
+now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(stderr, "usage: bench_gen OUTDIR\n");
@@ -1046,8 +1113,8 @@ int main(int argc, char **argv)
 	       "%zu with proclitic, %zu with elision), %zu lone name parts, %.2f s\n",
 	       st.articles, total / 1048576.0, 100.0 * st.bytes[L_FR] / total,
 	       100.0 * st.bytes[L_EN] / total, 100.0 * st.bytes[L_AR] / total, st.names,
-	       (double)st.names / st.articles, st.names_tier[0], st.names_tier[1],
-	       st.names_tier[2], st.proclitic, st.elision, st.partial, now() - t0);
+	       (double)st.names / st.articles, st.names_tier[0], st.names_tier[1], st.names_tier[2],
+	       st.proclitic, st.elision, st.partial, now() - t0);
 	free(art.s);
 	free(stamp);
 	free(cdir);

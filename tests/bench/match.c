@@ -43,7 +43,8 @@ struct article {
 	size_t len;
 };
 
-static double now(void)
+static double
+now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -51,7 +52,8 @@ static double now(void)
 }
 
 /* Reads a whole file into an exact-size buffer; returns NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len)
+static char *
+read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -87,7 +89,8 @@ static char *read_file(const char *path, size_t *len)
 }
 
 /* "VmRSS:" or "VmHWM:" of /proc/self/status, in kB; 0 when unknown. */
-static long proc_status_kb(const char *key)
+static long
+proc_status_kb(const char *key)
 {
 	FILE *f = fopen("/proc/self/status", "r");
 	if (!f)
@@ -104,24 +107,28 @@ static long proc_status_kb(const char *key)
 	return kb;
 }
 
-static double kb_to_mb(long kb)
+static double
+kb_to_mb(long kb)
 {
 	return (double)kb * 1024.0 / MB;
 }
 
-static int name_cmp(const void *a, const void *b)
+static int
+name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int has_txt_suffix(const char *s)
+static int
+has_txt_suffix(const char *s)
 {
 	size_t n = strlen(s);
 	return n > 4 && !strcmp(s + n - 4, ".txt");
 }
 
 /* Every *.txt of dir, in name order. Returns the count, or -1. */
-static long read_corpus(const char *dir, struct article **out, size_t *bytes)
+static long
+read_corpus(const char *dir, struct article **out, size_t *bytes)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -184,7 +191,8 @@ out:
 	return ret;
 }
 
-static int count_hit(const struct hit *h, void *arg)
+static int
+count_hit(const struct hit *h, void *arg)
 {
 	(void)h;
 	++*(unsigned long *)arg;
@@ -195,8 +203,9 @@ static int count_hit(const struct hit *h, void *arg)
  * One pass over the corpus: doc_from_text() for each article, then
  * matcher_run() when m is not NULL (hits counted in *hits). *secs: its time.
  */
-static int run_round(const struct article *arts, long narts, struct matcher *m,
-		     unsigned long *hits, double *secs)
+static int
+run_round(const struct article *arts, long narts, struct matcher *m, unsigned long *hits,
+          double *secs)
 {
 	double t = now();
 	for (long i = 0; i < narts; i++) {
@@ -217,7 +226,8 @@ static int run_round(const struct article *arts, long narts, struct matcher *m,
 	return 0;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	if (argc < 3 || argc > 4) {
 		fprintf(stderr, "usage: bench_match RULES CORPUSDIR [ROUNDS]\n");
@@ -291,8 +301,8 @@ int main(int argc, char **argv)
 		if (best < 0 || t < best)
 			best = t;
 		if (r && hits != prev_hits)
-			fprintf(stderr, "bench_match: round %d found %lu hits, round %d %lu\n", r + 1,
-				hits, r, prev_hits);
+			fprintf(stderr, "bench_match: round %d found %lu hits, round %d %lu\n",
+			        r + 1, hits, r, prev_hits);
 		prev_hits = hits;
 	}
 
@@ -308,9 +318,8 @@ int main(int argc, char **argv)
 	       "peak_rss_nocorpus_mb=%.1f\n",
 	       ruleset_nrules(rs), compile_s, ruleset_natoms(rs), (double)ruleset_memory(rs) / MB,
 	       narts, corpus_mb, corpus_mb, best, corpus_mb / best, (double)narts / best, best_doc,
-	       corpus_mb / best_doc, hits,
-	       kb_to_mb(rss_compile), kb_to_mb(hwm_compile), kb_to_mb(hwm),
-	       kb_to_mb(hwm) - corpus_mb);
+	       corpus_mb / best_doc, hits, kb_to_mb(rss_compile), kb_to_mb(hwm_compile),
+	       kb_to_mb(hwm), kb_to_mb(hwm) - corpus_mb);
 
 	for (long i = 0; i < narts; i++)
 		free(arts[i].text);

@@ -74,9 +74,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_intern_find),
-		cmocka_unit_test(test_many_keys),
-		cmocka_unit_test(test_binary_and_empty),
+	    cmocka_unit_test(test_intern_find),
+	    cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_binary_and_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,10 +94,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_title_and_body),
-		cmocka_unit_test(test_identity_and_lang),
-		cmocka_unit_test(test_bad_bytes),
-		cmocka_unit_test(test_nfc),
+	    cmocka_unit_test(test_title_and_body),
+	    cmocka_unit_test(test_identity_and_lang),
+	    cmocka_unit_test(test_bad_bytes),
+	    cmocka_unit_test(test_nfc),
 	};
 
 	norm_init();

@@ -18,7 +18,8 @@
 /* ---- helpers -------------------------------------------------------------- */
 
 /* Decode well-formed UTF-8 (test data only). */
-static size_t u8dec(const char *s, uint32_t *out, size_t cap)
+static size_t
+u8dec(const char *s, uint32_t *out, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
@@ -37,7 +38,8 @@ static size_t u8dec(const char *s, uint32_t *out, size_t cap)
 	return n;
 }
 
-static size_t u8enc(uint32_t c, char *o)
+static size_t
+u8enc(uint32_t c, char *o)
 {
 	if (c < 0x80) {
 		o[0] = (char)c;
@@ -61,7 +63,8 @@ static size_t u8enc(uint32_t c, char *o)
 	return 4;
 }
 
-static size_t cps_to_u8(const uint32_t *c, size_t n, char *out)
+static size_t
+cps_to_u8(const uint32_t *c, size_t n, char *out)
 {
 	size_t i, len = 0;
 
@@ -71,7 +74,8 @@ static size_t cps_to_u8(const uint32_t *c, size_t n, char *out)
 	return len;
 }
 
-static int dist_s(const char *a, const char *b, int max)
+static int
+dist_s(const char *a, const char *b, int max)
 {
 	uint32_t x[MAXCP], y[MAXCP];
 	size_t nx = u8dec(a, x, MAXCP), ny = u8dec(b, y, MAXCP);
@@ -80,7 +84,8 @@ static int dist_s(const char *a, const char *b, int max)
 }
 
 /* Plain full-matrix OSA with the first-character rule: the reference. */
-static int ref_osa(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+static int
+ref_osa(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	static int d[MAXCP + 1][MAXCP + 1];
 	size_t i, j;
@@ -111,7 +116,8 @@ static int ref_osa(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 
 static uint64_t rng_state;
 
-static uint32_t rnd(uint32_t n)
+static uint32_t
+rnd(uint32_t n)
 {
 	uint64_t x = rng_state;
 
@@ -131,7 +137,8 @@ struct hits {
 	int dist[MAXHITS];
 };
 
-static void collect(uint32_t id, int dist, void *arg)
+static void
+collect(uint32_t id, int dist, void *arg)
 {
 	struct hits *h = arg;
 	size_t i;
@@ -144,7 +151,8 @@ static void collect(uint32_t id, int dist, void *arg)
 	h->dist[h->n++] = dist;
 }
 
-static void look(const struct fuzzy_index *fx, const char *tok, struct hits *h)
+static void
+look(const struct fuzzy_index *fx, const char *tok, struct hits *h)
 {
 	memset(h, 0, sizeof *h);
 	fuzzy_lookup(fx, tok, strlen(tok), collect, h);
@@ -152,7 +160,8 @@ static void look(const struct fuzzy_index *fx, const char *tok, struct hits *h)
 }
 
 /* Distance reported for id, or -1. */
-static int hit_dist(const struct hits *h, uint32_t id)
+static int
+hit_dist(const struct hits *h, uint32_t id)
 {
 	size_t i;
 
@@ -162,13 +171,15 @@ static int hit_dist(const struct hits *h, uint32_t id)
 	return -1;
 }
 
-static void add(struct fuzzy_index *fx, const char *term, int budget, uint32_t id)
+static void
+add(struct fuzzy_index *fx, const char *term, int budget, uint32_t id)
 {
 	assert_int_equal(fuzzy_add(fx, term, strlen(term), budget, id), 0);
 }
 
 /* Budget of `term~`. */
-static int autob(const char *term)
+static int
+autob(const char *term)
 {
 	uint32_t c[MAXCP];
 
@@ -183,76 +194,77 @@ struct dcase {
 };
 
 static const struct dcase dcases[] = {
-	/* identical, one edit of each kind */
-	{ "kamalmaz", "kamalmaz", 2, 0 },
-	{ "kamalmaz", "kamalmas", 2, 1 },  /* substitution */
-	{ "kamalmaz", "kamaalmaz", 2, 1 }, /* insertion */
-	{ "kamalmaz", "kamalmazz", 2, 1 }, /* insertion at the end */
-	{ "kamalmaz", "kamalaz", 2, 1 },   /* deletion */
-	{ "kamalmaz", "kamalmza", 2, 1 },  /* transposition at the end */
-	{ "kamalmaz", "kmaalmaz", 2, 1 },  /* transposition after the first letter */
-	{ "kamalmaz", "akmalmaz", 2, 3 },  /* transposition of the first letter: rejected */
-	/* `Kalmamaz` for `Kamalmaz~`: "lma" against "mal", 2 edits, within budget 2 */
-	{ "kalmamaz", "kamalmaz", 2, 2 },
-	{ "kalmamaz", "kamalmaz", 1, 2 },
-	{ "kalmamaz", "kamalmaz", 5, 2 },
-	/* two transpositions */
-	{ "kamalmaz", "kmaalmza", 2, 2 },
-	/* first letter changed: always max + 1 */
-	{ "hamalmaz", "kamalmaz", 2, 3 },
-	{ "hamalmaz", "kamalmaz", 0, 1 },
-	{ "k", "h", 2, 3 },
-	/* just outside the budget */
-	{ "kamalmaz", "kxmxlmxz", 2, 3 }, /* 3 substitutions, 8 letters */
-	{ "kamalmaz", "kxmxlmxz", 3, 3 },
-	{ "kamalmaz", "kamalmazxyz", 2, 3 }, /* 3 insertions */
-	{ "kamalmaz", "kamal", 2, 3 },       /* 3 deletions */
-	{ "assad", "asxxd", 1, 2 },          /* 2 edits on a 5-letter word */
-	{ "assad", "asxxd", 2, 2 },
-	{ "assad", "asad", 1, 1 },
-	{ "assad", "assda", 1, 1 },
-	/* early exit: max + 1 however far */
-	{ "kamalmaz", "kxxxxxxx", 0, 1 },
-	{ "kamalmaz", "kxxxxxxx", 1, 2 },
-	{ "kamalmaz", "kxxxxxxx", 2, 3 },
-	{ "kamalmaz", "kxxxxxxx", 10, 7 },
-	{ "abc", "abcdefgh", 2, 3 }, /* length difference alone */
-	{ "abc", "abcdefgh", 5, 5 },
-	{ "kamalmaz", "kamalmaz", 0, 0 },
-	{ "kamalmaz", "kamalmas", 0, 1 },
-	/* short words */
-	{ "a", "a", 0, 0 },
-	{ "a", "ab", 1, 1 },
-	{ "ab", "ba", 2, 3 }, /* first letter differs */
-	{ "aab", "aba", 1, 1 },
-	{ "", "", 2, 0 },
-	{ "", "a", 2, 3 },
-	{ "a", "", 1, 2 },
-	/* Arabic: code points, not bytes (each letter is 2 bytes) */
-	{ "بشار", "بشار", 1, 0 },
-	{ "بشار", "بشر", 1, 1 },      /* deletion */
-	{ "الاسد", "الاصد", 1, 1 },   /* substitution س → ص */
-	{ "كمالماز", "كمالمز", 2, 1 }, /* deletion */
-	{ "كمالماز", "كماملاز", 2, 1 }, /* transposition */
-	{ "بشار", "يشار", 2, 3 },     /* first letter */
-	{ "بشار", "بششاار", 1, 2 },   /* two insertions on a budget of one */
-	/* Cyrillic */
-	{ "путин", "путни", 1, 1 },
-	{ "москва", "масква", 2, 1 },
-	{ "москва", "маскве", 2, 2 },
-	{ "москва", "мсокав", 2, 2 },
-	{ "москва", "мсокек", 2, 3 },
-	/* Latin letters that survive normalization, mixed widths */
-	{ "həsənov", "həsenov", 1, 1 }, /* ə (2 bytes) → e (1 byte): one edit */
-	{ "əliyev", "aliyev", 2, 3 },   /* first letter ə ≠ a */
-	{ "ŋuyen", "ŋuyne", 1, 1 },
-	{ "ħasan", "ħassan", 1, 1 },
-	/* scripts mixed with a 4-byte code point */
-	{ "a😀b", "a😀c", 1, 1 },
-	{ "a😀b", "ab😀", 1, 1 },
+    /* identical, one edit of each kind */
+    {"kamalmaz", "kamalmaz", 2, 0},
+    {"kamalmaz", "kamalmas", 2, 1},  /* substitution */
+    {"kamalmaz", "kamaalmaz", 2, 1}, /* insertion */
+    {"kamalmaz", "kamalmazz", 2, 1}, /* insertion at the end */
+    {"kamalmaz", "kamalaz", 2, 1},   /* deletion */
+    {"kamalmaz", "kamalmza", 2, 1},  /* transposition at the end */
+    {"kamalmaz", "kmaalmaz", 2, 1},  /* transposition after the first letter */
+    {"kamalmaz", "akmalmaz", 2, 3},  /* transposition of the first letter: rejected */
+    /* `Kalmamaz` for `Kamalmaz~`: "lma" against "mal", 2 edits, within budget 2 */
+    {"kalmamaz", "kamalmaz", 2, 2},
+    {"kalmamaz", "kamalmaz", 1, 2},
+    {"kalmamaz", "kamalmaz", 5, 2},
+    /* two transpositions */
+    {"kamalmaz", "kmaalmza", 2, 2},
+    /* first letter changed: always max + 1 */
+    {"hamalmaz", "kamalmaz", 2, 3},
+    {"hamalmaz", "kamalmaz", 0, 1},
+    {"k", "h", 2, 3},
+    /* just outside the budget */
+    {"kamalmaz", "kxmxlmxz", 2, 3}, /* 3 substitutions, 8 letters */
+    {"kamalmaz", "kxmxlmxz", 3, 3},
+    {"kamalmaz", "kamalmazxyz", 2, 3}, /* 3 insertions */
+    {"kamalmaz", "kamal", 2, 3},       /* 3 deletions */
+    {"assad", "asxxd", 1, 2},          /* 2 edits on a 5-letter word */
+    {"assad", "asxxd", 2, 2},
+    {"assad", "asad", 1, 1},
+    {"assad", "assda", 1, 1},
+    /* early exit: max + 1 however far */
+    {"kamalmaz", "kxxxxxxx", 0, 1},
+    {"kamalmaz", "kxxxxxxx", 1, 2},
+    {"kamalmaz", "kxxxxxxx", 2, 3},
+    {"kamalmaz", "kxxxxxxx", 10, 7},
+    {"abc", "abcdefgh", 2, 3}, /* length difference alone */
+    {"abc", "abcdefgh", 5, 5},
+    {"kamalmaz", "kamalmaz", 0, 0},
+    {"kamalmaz", "kamalmas", 0, 1},
+    /* short words */
+    {"a", "a", 0, 0},
+    {"a", "ab", 1, 1},
+    {"ab", "ba", 2, 3}, /* first letter differs */
+    {"aab", "aba", 1, 1},
+    {"", "", 2, 0},
+    {"", "a", 2, 3},
+    {"a", "", 1, 2},
+    /* Arabic: code points, not bytes (each letter is 2 bytes) */
+    {"بشار", "بشار", 1, 0},
+    {"بشار", "بشر", 1, 1},        /* deletion */
+    {"الاسد", "الاصد", 1, 1},     /* substitution س → ص */
+    {"كمالماز", "كمالمز", 2, 1},  /* deletion */
+    {"كمالماز", "كماملاز", 2, 1}, /* transposition */
+    {"بشار", "يشار", 2, 3},       /* first letter */
+    {"بشار", "بششاار", 1, 2},     /* two insertions on a budget of one */
+    /* Cyrillic */
+    {"путин", "путни", 1, 1},
+    {"москва", "масква", 2, 1},
+    {"москва", "маскве", 2, 2},
+    {"москва", "мсокав", 2, 2},
+    {"москва", "мсокек", 2, 3},
+    /* Latin letters that survive normalization, mixed widths */
+    {"həsənov", "həsenov", 1, 1}, /* ə (2 bytes) → e (1 byte): one edit */
+    {"əliyev", "aliyev", 2, 3},   /* first letter ə ≠ a */
+    {"ŋuyen", "ŋuyne", 1, 1},
+    {"ħasan", "ħassan", 1, 1},
+    /* scripts mixed with a 4-byte code point */
+    {"a😀b", "a😀c", 1, 1},
+    {"a😀b", "ab😀", 1, 1},
 };
 
-static void test_distance_table(void **state)
+static void
+test_distance_table(void **state)
 {
 	size_t i;
 
@@ -263,14 +275,15 @@ static void test_distance_table(void **state)
 
 		if (got != c->want || rev != c->want)
 			print_error("case %zu: %s / %s max %d: want %d, got %d (reverse %d)\n", i,
-				    c->a, c->b, c->max, c->want, got, rev);
+			            c->a, c->b, c->max, c->want, got, rev);
 		assert_int_equal(got, c->want);
 		assert_int_equal(rev, c->want);
 	}
 }
 
 /* `Kalmamaz` lies within the automatic budget of `Kamalmaz~`. */
-static void test_distance_kalmamaz_auto(void **state)
+static void
+test_distance_kalmamaz_auto(void **state)
 {
 	(void)state;
 	assert_int_equal(autob("kamalmaz"), 2);
@@ -281,9 +294,10 @@ static void test_distance_kalmamaz_auto(void **state)
 }
 
 /* Banded early-exit distance equals min(full OSA, max + 1) on random pairs. */
-static void test_distance_vs_reference(void **state)
+static void
+test_distance_vs_reference(void **state)
 {
-	static const uint32_t alpha[] = { 'a', 'b', 'c', 0x0628, 0x0436 };
+	static const uint32_t alpha[] = {'a', 'b', 'c', 0x0628, 0x0436};
 	int iter;
 
 	(void)state;
@@ -308,7 +322,8 @@ static void test_distance_vs_reference(void **state)
 }
 
 /* Long words and large budgets take the same path as short ones. */
-static void test_distance_long(void **state)
+static void
+test_distance_long(void **state)
 {
 	uint32_t a[MAXCP], b[MAXCP];
 	size_t i;
@@ -329,13 +344,14 @@ static void test_distance_long(void **state)
 
 /* ---- automatic budget ----------------------------------------------------- */
 
-static void test_auto_budget(void **state)
+static void
+test_auto_budget(void **state)
 {
 	static const struct {
 		size_t n;
 		int want;
-	} t[] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 3, 1 }, { 4, 1 }, { 5, 1 },
-		  { 6, 2 }, { 7, 2 }, { 8, 2 }, { 64, 2 }, { 1000, 2 } };
+	} t[] = {{0, 0}, {1, 0}, {2, 0}, {3, 1},  {4, 1},   {5, 1},
+	         {6, 2}, {7, 2}, {8, 2}, {64, 2}, {1000, 2}};
 	size_t i;
 
 	(void)state;
@@ -355,38 +371,39 @@ struct lcase {
 };
 
 /* Automatic budgets per term, ids 1..8. */
-static void test_index_auto_budgets(void **state)
+static void
+test_index_auto_budgets(void **state)
 {
-	static const char *terms[8] = { "kamalmaz", "assad", "al", "bashar",
-					"بشار", "путин", "kamal", "x" };
+	static const char *terms[8] = {"kamalmaz", "assad", "al",    "bashar",
+	                               "بشار",     "путин", "kamal", "x"};
 	static const struct lcase cases[] = {
-		{ "kamalmaz", { 0, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "kalmamaz", { 2, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "kamalmas", { 1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "kamalm", { 2, -1, -1, -1, -1, -1, 1, -1 } },
-		{ "hamalmaz", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "kxmxlmxz", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "assad", { -1, 0, -1, -1, -1, -1, -1, -1 } },
-		{ "asad", { -1, 1, -1, -1, -1, -1, -1, -1 } },
-		{ "assda", { -1, 1, -1, -1, -1, -1, -1, -1 } },
-		{ "asxxd", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "al", { -1, -1, 0, -1, -1, -1, -1, -1 } },
-		{ "a", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "ab", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "all", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "bsahar", { -1, -1, -1, 1, -1, -1, -1, -1 } },
-		{ "bsahr", { -1, -1, -1, 2, -1, -1, -1, -1 } },
-		{ "bsxhr", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "بشر", { -1, -1, -1, -1, 1, -1, -1, -1 } },
-		{ "بشاار", { -1, -1, -1, -1, 1, -1, -1, -1 } },
-		{ "بششاار", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "وبشار", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "путни", { -1, -1, -1, -1, -1, 1, -1, -1 } },
-		{ "пудни", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "x", { -1, -1, -1, -1, -1, -1, -1, 0 } },
-		{ "xy", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "zzz", { -1, -1, -1, -1, -1, -1, -1, -1 } },
-		{ "", { -1, -1, -1, -1, -1, -1, -1, -1 } },
+	    {"kamalmaz", {0, -1, -1, -1, -1, -1, -1, -1}},
+	    {"kalmamaz", {2, -1, -1, -1, -1, -1, -1, -1}},
+	    {"kamalmas", {1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"kamalm", {2, -1, -1, -1, -1, -1, 1, -1}},
+	    {"hamalmaz", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"kxmxlmxz", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"assad", {-1, 0, -1, -1, -1, -1, -1, -1}},
+	    {"asad", {-1, 1, -1, -1, -1, -1, -1, -1}},
+	    {"assda", {-1, 1, -1, -1, -1, -1, -1, -1}},
+	    {"asxxd", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"al", {-1, -1, 0, -1, -1, -1, -1, -1}},
+	    {"a", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"ab", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"all", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"bsahar", {-1, -1, -1, 1, -1, -1, -1, -1}},
+	    {"bsahr", {-1, -1, -1, 2, -1, -1, -1, -1}},
+	    {"bsxhr", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"بشر", {-1, -1, -1, -1, 1, -1, -1, -1}},
+	    {"بشاار", {-1, -1, -1, -1, 1, -1, -1, -1}},
+	    {"بششاار", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"وبشار", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"путни", {-1, -1, -1, -1, -1, 1, -1, -1}},
+	    {"пудни", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"x", {-1, -1, -1, -1, -1, -1, -1, 0}},
+	    {"xy", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"zzz", {-1, -1, -1, -1, -1, -1, -1, -1}},
+	    {"", {-1, -1, -1, -1, -1, -1, -1, -1}},
 	};
 	struct fuzzy_index *fx = fuzzy_new();
 	static struct hits h;
@@ -407,7 +424,7 @@ static void test_index_auto_budgets(void **state)
 
 			if (got != cases[i].want[j])
 				print_error("token %s, term %s: want %d, got %d\n", cases[i].tok,
-					    terms[j], cases[i].want[j], got);
+				            terms[j], cases[i].want[j], got);
 			assert_int_equal(got, cases[i].want[j]);
 			want += cases[i].want[j] >= 0;
 		}
@@ -417,18 +434,13 @@ static void test_index_auto_budgets(void **state)
 }
 
 /* Explicit budgets 0, 1, 2 on one term under three ids. */
-static void test_index_explicit_budgets(void **state)
+static void
+test_index_explicit_budgets(void **state)
 {
 	static const struct lcase cases[] = {
-		{ "bashar", { 0, 0, 0 } },
-		{ "bashr", { -1, 1, 1 } },
-		{ "bsahar", { -1, 1, 1 } },
-		{ "bahsr", { -1, -1, 2 } },
-		{ "bxshxr", { -1, -1, 2 } },
-		{ "bxxhxr", { -1, -1, -1 } },
-		{ "bas", { -1, -1, -1 } },
-		{ "ba", { -1, -1, -1 } },
-		{ "b", { -1, -1, -1 } },
+	    {"bashar", {0, 0, 0}},  {"bashr", {-1, 1, 1}},   {"bsahar", {-1, 1, 1}},
+	    {"bahsr", {-1, -1, 2}}, {"bxshxr", {-1, -1, 2}}, {"bxxhxr", {-1, -1, -1}},
+	    {"bas", {-1, -1, -1}},  {"ba", {-1, -1, -1}},    {"b", {-1, -1, -1}},
 	};
 	struct fuzzy_index *fx = fuzzy_new();
 	static struct hits h;
@@ -454,7 +466,8 @@ static void test_index_explicit_budgets(void **state)
 }
 
 /* Each id once per lookup, whatever the number of variants or terms leading to it. */
-static void test_index_ids_once(void **state)
+static void
+test_index_ids_once(void **state)
 {
 	struct fuzzy_index *fx = fuzzy_new();
 	static struct hits h;
@@ -504,7 +517,8 @@ static void test_index_ids_once(void **state)
 }
 
 /* Empty index, lookups before build, rebuild after more terms, odd input. */
-static void test_index_lifecycle(void **state)
+static void
+test_index_lifecycle(void **state)
 {
 	struct fuzzy_index *fx = fuzzy_new();
 	static struct hits h;
@@ -519,10 +533,10 @@ static void test_index_lifecycle(void **state)
 	assert_int_equal(h.n, 0);
 
 	add(fx, "kamalmaz", 2, 1);
-	add(fx, "", 2, 9); /* matches nothing, still counted */
-	add(fx, "kamalmaz", 7, 10); /* budget clamped to 2 */
+	add(fx, "", 2, 9);           /* matches nothing, still counted */
+	add(fx, "kamalmaz", 7, 10);  /* budget clamped to 2 */
 	add(fx, "kamalmaz", -3, 11); /* budget clamped to 0 */
-	look(fx, "kamalmaz", &h); /* not rebuilt yet */
+	look(fx, "kamalmaz", &h);    /* not rebuilt yet */
 	assert_int_equal(h.n, 0);
 	assert_int_equal(fuzzy_build(fx), 0);
 	look(fx, "kalmamaz", &h);
@@ -557,33 +571,43 @@ static void test_index_lifecycle(void **state)
 }
 
 /* 4-byte code points, and invalid UTF-8 decoded as U+FFFD one byte at a time. */
-static void test_index_utf8(void **state)
+static void
+test_index_utf8(void **state)
 {
 	static const struct {
 		const char *tok;
 		int want[4];
 	} cases[] = {
-		{ "a\xf0\x9f\x98\x80" "b", { 0, -1, -1, -1 } },        /* a😀b */
-		{ "a\xf0\x9f\x98\x80", { 1, -1, -1, -1 } },            /* a😀 */
-		{ "ab\xf0\x9f\x98\x80", { 1, -1, -1, -1 } },           /* ab😀: swap */
-		{ "a\xf0\x9f\x98\x81" "b", { 1, -1, -1, -1 } },        /* a😁b */
-		{ "a\xf0\x9f\x98" "b", { -1, -1, -1, -1 } },           /* truncated: 3 x U+FFFD */
-		{ "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy", { -1, 0, -1, -1 } }, /* x + 3 U+FFFD + y */
-		{ "x\xed\xa0\x80y", { -1, 0, -1, -1 } },               /* surrogate: 3 bytes, 3 U+FFFD */
-		{ "x\xe0\x80\x80y", { -1, 0, -1, -1 } },               /* overlong 3-byte */
-		{ "x\xc0\x80y", { -1, 1, -1, -1 } },                   /* overlong 2-byte: 2 U+FFFD */
-		{ "x\xf4\x90\x80\x80y", { -1, 1, -1, -1 } },           /* above U+10FFFF: 4 U+FFFD */
-		{ "x\xf5\x80\x80y", { -1, 0, -1, -1 } },               /* F5 is never a lead byte */
-		{ "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", { -1, -1, 0, -1 } }, /* москва */
-		{ "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb0", { -1, -1, 1, -1 } },         /* моска */
-		{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x81", { -1, -1, -1, 1 } }, /* 😀😀😁 */
+	    {"a\xf0\x9f\x98\x80"
+	     "b",
+	     {0, -1, -1, -1}},                       /* a😀b */
+	    {"a\xf0\x9f\x98\x80", {1, -1, -1, -1}},  /* a😀 */
+	    {"ab\xf0\x9f\x98\x80", {1, -1, -1, -1}}, /* ab😀: swap */
+	    {"a\xf0\x9f\x98\x81"
+	     "b",
+	     {1, -1, -1, -1}}, /* a😁b */
+	    {"a\xf0\x9f\x98"
+	     "b",
+	     {-1, -1, -1, -1}},                                          /* truncated: 3 x U+FFFD */
+	    {"x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy", {-1, 0, -1, -1}}, /* x + 3 U+FFFD + y */
+	    {"x\xed\xa0\x80y", {-1, 0, -1, -1}},     /* surrogate: 3 bytes, 3 U+FFFD */
+	    {"x\xe0\x80\x80y", {-1, 0, -1, -1}},     /* overlong 3-byte */
+	    {"x\xc0\x80y", {-1, 1, -1, -1}},         /* overlong 2-byte: 2 U+FFFD */
+	    {"x\xf4\x90\x80\x80y", {-1, 1, -1, -1}}, /* above U+10FFFF: 4 U+FFFD */
+	    {"x\xf5\x80\x80y", {-1, 0, -1, -1}},     /* F5 is never a lead byte */
+	    {"\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", {-1, -1, 0, -1}}, /* москва */
+	    {"\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb0", {-1, -1, 1, -1}},         /* моска */
+	    {"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x81", {-1, -1, -1, 1}}, /* 😀😀😁 */
 	};
 	struct fuzzy_index *fx = fuzzy_new();
 	static struct hits h;
 	size_t i, j;
 
 	(void)state;
-	add(fx, "a\xf0\x9f\x98\x80" "b", 1, 1);
+	add(fx,
+	    "a\xf0\x9f\x98\x80"
+	    "b",
+	    1, 1);
 	add(fx, "x\xff\xfe\xfdy", 1, 2); /* x + 3 U+FFFD + y */
 	add(fx, "москва", 2, 3);
 	add(fx, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 1, 4);
@@ -597,7 +621,7 @@ static void test_index_utf8(void **state)
 
 			if (got != cases[i].want[j])
 				print_error("case %zu id %zu: want %d, got %d\n", i, j + 1,
-					    cases[i].want[j], got);
+				            cases[i].want[j], got);
 			assert_int_equal(got, cases[i].want[j]);
 			want += cases[i].want[j] >= 0;
 		}
@@ -607,7 +631,8 @@ static void test_index_utf8(void **state)
 }
 
 /* Words over 64 code points only match exactly. */
-static void test_index_long_words(void **state)
+static void
+test_index_long_words(void **state)
 {
 	struct fuzzy_index *fx = fuzzy_new();
 	static struct hits h;
@@ -658,7 +683,7 @@ static void test_index_long_words(void **state)
  * budgets, duplicated terms and shared ids; every token's hits must equal
  * brute force over all terms, with each id once at its smallest distance.
  */
-static const uint32_t ralpha[] = { 'a', 'b', 'c', 'd', 'e', 0x0436 /* ж */, 0x0628 /* ب */ };
+static const uint32_t ralpha[] = {'a', 'b', 'c', 'd', 'e', 0x0436 /* ж */, 0x0628 /* ب */};
 #define NRALPHA (sizeof ralpha / sizeof ralpha[0])
 #define NTERMS 5000
 
@@ -669,7 +694,8 @@ struct rterm {
 	uint32_t id;
 };
 
-static void random_word(uint32_t *c, size_t *n, size_t minlen, size_t maxlen)
+static void
+random_word(uint32_t *c, size_t *n, size_t minlen, size_t maxlen)
 {
 	size_t i;
 
@@ -679,7 +705,8 @@ static void random_word(uint32_t *c, size_t *n, size_t minlen, size_t maxlen)
 }
 
 /* Up to nedit random edits, keeping the first letter. */
-static void mutate(uint32_t *c, size_t *n, int nedit, size_t cap)
+static void
+mutate(uint32_t *c, size_t *n, int nedit, size_t cap)
 {
 	int e;
 
@@ -719,8 +746,8 @@ static void mutate(uint32_t *c, size_t *n, int nedit, size_t cap)
 	}
 }
 
-static void brute(const struct rterm *terms, size_t nt, const uint32_t *tok, size_t n,
-		  int *best, size_t nid)
+static void
+brute(const struct rterm *terms, size_t nt, const uint32_t *tok, size_t n, int *best, size_t nid)
 {
 	size_t i;
 
@@ -738,7 +765,8 @@ static void brute(const struct rterm *terms, size_t nt, const uint32_t *tok, siz
 	}
 }
 
-static void cross_check(uint64_t seed, int shared_ids)
+static void
+cross_check(uint64_t seed, int shared_ids)
 {
 	static struct rterm terms[NTERMS];
 	static struct hits h;
@@ -788,8 +816,8 @@ static void cross_check(uint64_t seed, int shared_ids)
 			int d = hit_dist(&h, (uint32_t)k);
 
 			if (d != best[k])
-				print_error("token %s id %zu: index %d, brute force %d\n", buf, k, d,
-					    best[k]);
+				print_error("token %s id %zu: index %d, brute force %d\n", buf, k,
+				            d, best[k]);
 			assert_int_equal(d, best[k]);
 			got += best[k] >= 0;
 		}
@@ -801,14 +829,16 @@ static void cross_check(uint64_t seed, int shared_ids)
 	fuzzy_free(fx);
 }
 
-static void test_index_random_cross_check(void **state)
+static void
+test_index_random_cross_check(void **state)
 {
 	(void)state;
 	cross_check(0x9e3779b97f4a7c15ULL, 0);
 	cross_check(0x243f6a8885a308d3ULL, 0);
 }
 
-static void test_index_random_cross_check_shared_ids(void **state)
+static void
+test_index_random_cross_check_shared_ids(void **state)
 {
 	(void)state;
 	cross_check(0xb7e151628aed2a6bULL, 1);
@@ -824,14 +854,16 @@ struct tjob {
 	unsigned long sum[NTOK];
 };
 
-static void sum_cb(uint32_t id, int dist, void *arg)
+static void
+sum_cb(uint32_t id, int dist, void *arg)
 {
 	unsigned long *s = arg;
 
 	*s += (unsigned long)id * 3 + (unsigned long)dist + 1;
 }
 
-static void *tmain(void *p)
+static void *
+tmain(void *p)
 {
 	struct tjob *j = p;
 	int rep, k;
@@ -849,7 +881,8 @@ static void *tmain(void *p)
 	return NULL;
 }
 
-static void test_index_threads(void **state)
+static void
+test_index_threads(void **state)
 {
 	static char toks[NTOK][32];
 	static struct tjob jobs[NTHREADS];
@@ -892,23 +925,24 @@ static void test_index_threads(void **state)
 	fuzzy_free(fx);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_distance_table),
-		cmocka_unit_test(test_distance_kalmamaz_auto),
-		cmocka_unit_test(test_distance_vs_reference),
-		cmocka_unit_test(test_distance_long),
-		cmocka_unit_test(test_auto_budget),
-		cmocka_unit_test(test_index_auto_budgets),
-		cmocka_unit_test(test_index_explicit_budgets),
-		cmocka_unit_test(test_index_ids_once),
-		cmocka_unit_test(test_index_lifecycle),
-		cmocka_unit_test(test_index_long_words),
-		cmocka_unit_test(test_index_utf8),
-		cmocka_unit_test(test_index_random_cross_check),
-		cmocka_unit_test(test_index_random_cross_check_shared_ids),
-		cmocka_unit_test(test_index_threads),
+	    cmocka_unit_test(test_distance_table),
+	    cmocka_unit_test(test_distance_kalmamaz_auto),
+	    cmocka_unit_test(test_distance_vs_reference),
+	    cmocka_unit_test(test_distance_long),
+	    cmocka_unit_test(test_auto_budget),
+	    cmocka_unit_test(test_index_auto_budgets),
+	    cmocka_unit_test(test_index_explicit_budgets),
+	    cmocka_unit_test(test_index_ids_once),
+	    cmocka_unit_test(test_index_lifecycle),
+	    cmocka_unit_test(test_index_long_words),
+	    cmocka_unit_test(test_index_utf8),
+	    cmocka_unit_test(test_index_random_cross_check),
+	    cmocka_unit_test(test_index_random_cross_check_shared_ids),
+	    cmocka_unit_test(test_index_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

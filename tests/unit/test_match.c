@@ -18,8 +18,8 @@
 #include "token.h"
 
 struct result {
-	char ids[512];   /* hit rule ids, space-separated */
-	char spans[1024]; /* "rule:text|text;" per hit */
+	char ids[512];      /* hit rule ids, space-separated */
+	char spans[1024];   /* "rule:text|text;" per hit */
 	char snippet[1024]; /* of the first hit */
 };
 
@@ -42,8 +42,8 @@ collect_hit(const struct hit *h, void *arg)
 	for (size_t i = 0; i < h->nspans; i++) {
 		l = strlen(r->spans);
 		snprintf(r->spans + l, sizeof(r->spans) - l, "%s%.*s", i ? "|" : "",
-			 (int)(h->spans[i].end - h->spans[i].start),
-			 doc->field[h->spans[i].field] + h->spans[i].start);
+		         (int)(h->spans[i].end - h->spans[i].start),
+		         doc->field[h->spans[i].field] + h->spans[i].start);
 	}
 	l = strlen(r->spans);
 	snprintf(r->spans + l, sizeof(r->spans) - l, ";");
@@ -121,11 +121,11 @@ check_cases(const struct mcase *c, size_t n, const char *lang)
 		got = run_match(rules, c[i].text, lang, &r);
 		if (got != c[i].hit) {
 			fail_msg("query %s on \"%s\": expected %s, got %d hits", c[i].query,
-				 c[i].text, c[i].hit ? "a hit" : "no hit", got);
+			         c[i].text, c[i].hit ? "a hit" : "no hit", got);
 		}
 		if (c[i].spans != NULL && strcmp(c[i].spans, r.r.spans) != 0)
 			fail_msg("query %s on \"%s\": spans \"%s\", expected \"%s\"", c[i].query,
-				 c[i].text, r.r.spans, c[i].spans);
+			         c[i].text, r.r.spans, c[i].spans);
 	}
 }
 
@@ -133,28 +133,27 @@ static void
 test_words_and_phrases(void **state)
 {
 	static const struct mcase c[] = {
-		{"Assad", "Title\nThe regime of Assad said", 1, "q:Assad;"},
-		{"Assad", "Title\nMr Assadi said", 0, NULL},
-		{"Tice", "Title\nno justice was done", 0, NULL},
-		{"\"Bashar al-Assad\"", "T\nPresident Bashar al-Assad spoke", 1,
-		 "q:Bashar al-Assad;"},
-		{"\"Bashar al-Assad\"", "T\nBashar the al-Assad", 0, NULL},
-		{"\"Bashar Assad\"~2", "T\nBashar Hafez al-Assad", 1, "q:Bashar Hafez al-Assad;"},
-		{"\"Bashar Assad\"~1", "T\nBashar Hafez al-Assad", 0, NULL},
-		{"\"Bashar Assad\"~5", "T\nAssad Bashar", 0, NULL},
-		{"Kamal*", "T\nDr Kamalmaz returned", 1, "q:Kamalmaz;"},
-		{"Kamal*", "T\nKama returned", 0, NULL},
-		{"Kamalmaz~", "T\nthe therapist Kalmamaz", 1, "q:Kalmamaz;"},
-		{"Kamalmaz~", "T\nthe therapist Halmamaz", 0, NULL},
-		{"Kamalmaz~1", "T\nthe therapist Kalmamaz", 0, NULL},
-		{"\"Majd Kamalmaz~1\"", "T\nMajd Kamalmas came", 1, NULL},
-		{"{US}", "T\nthe US said", 1, NULL},
-		{"{US}", "T\nlet us say", 0, NULL},
-		{"/Ka\\w+maz/i", "T\nKALAMAZ is not it, kamalmaz is", 1, "q:KALAMAZ|kamalmaz;"},
-		{"/^T$/", "T\nbody", 1, NULL},
-		{"\"d'Assad\"", "T\nle régime d’Assad", 1, NULL},
-		{"élysée", "T\nà l'Elysee hier", 1, NULL},
-		{"strasse", "T\nKönigsstraße oder Straße", 1, "q:Straße;"},
+	    {"Assad", "Title\nThe regime of Assad said", 1, "q:Assad;"},
+	    {"Assad", "Title\nMr Assadi said", 0, NULL},
+	    {"Tice", "Title\nno justice was done", 0, NULL},
+	    {"\"Bashar al-Assad\"", "T\nPresident Bashar al-Assad spoke", 1, "q:Bashar al-Assad;"},
+	    {"\"Bashar al-Assad\"", "T\nBashar the al-Assad", 0, NULL},
+	    {"\"Bashar Assad\"~2", "T\nBashar Hafez al-Assad", 1, "q:Bashar Hafez al-Assad;"},
+	    {"\"Bashar Assad\"~1", "T\nBashar Hafez al-Assad", 0, NULL},
+	    {"\"Bashar Assad\"~5", "T\nAssad Bashar", 0, NULL},
+	    {"Kamal*", "T\nDr Kamalmaz returned", 1, "q:Kamalmaz;"},
+	    {"Kamal*", "T\nKama returned", 0, NULL},
+	    {"Kamalmaz~", "T\nthe therapist Kalmamaz", 1, "q:Kalmamaz;"},
+	    {"Kamalmaz~", "T\nthe therapist Halmamaz", 0, NULL},
+	    {"Kamalmaz~1", "T\nthe therapist Kalmamaz", 0, NULL},
+	    {"\"Majd Kamalmaz~1\"", "T\nMajd Kamalmas came", 1, NULL},
+	    {"{US}", "T\nthe US said", 1, NULL},
+	    {"{US}", "T\nlet us say", 0, NULL},
+	    {"/Ka\\w+maz/i", "T\nKALAMAZ is not it, kamalmaz is", 1, "q:KALAMAZ|kamalmaz;"},
+	    {"/^T$/", "T\nbody", 1, NULL},
+	    {"\"d'Assad\"", "T\nle régime d’Assad", 1, NULL},
+	    {"élysée", "T\nà l'Elysee hier", 1, NULL},
+	    {"strasse", "T\nKönigsstraße oder Straße", 1, "q:Straße;"},
 	};
 
 	(void)state;
@@ -165,26 +164,25 @@ static void
 test_boolean(void **state)
 {
 	static const struct mcase c[] = {
-		{"Assad AND Tice", "T\nAssad and Tice", 1, "q:Assad|Tice;"},
-		{"Assad Tice", "T\nAssad only", 0, NULL},
-		{"Assad OR Tice", "T\nonly Tice", 1, "q:Tice;"},
-		{"Assad NOT Tice", "T\nAssad and Tice", 0, NULL},
-		{"Assad -Tice", "T\nAssad alone", 1, NULL},
-		{"(Assad OR Bashar) AND (Tice OR Kamalmaz)", "T\nBashar met Kamalmaz", 1, NULL},
-		{"Assad OR Tice AND Patel", "T\nAssad", 1, NULL},
-		{"Assad OR Tice AND Patel", "T\nTice", 0, NULL},
-		{"Tice NEAR/3 journalist", "T\nTice, the American journalist", 1,
-		 "q:Tice|journalist;"},
-		{"Tice NEAR/1 journalist", "T\nTice, the American journalist", 0, NULL},
-		{"Tice NEAR/3 journalist", "T\nthe journalist Austin Tice", 1, NULL},
-		{"Tice ONEAR/3 journalist", "T\nthe journalist Austin Tice", 0, NULL},
-		{"Tice NEAR/10 (journalist OR hostage)", "T\nhostage Tice", 1, NULL},
-		{"\"Austin Tice\" NEAR/2 journalist*", "T\nAustin Tice, journalists", 1, NULL},
-		{"title:hostage", "Hostage talks\nnothing here", 1, "q:Hostage;"},
-		{"title:hostage", "Talks\nthe hostage", 0, NULL},
-		{"body:hostage", "Hostage talks\nnothing here", 0, NULL},
-		{"source:drop", "T\nbody", 1, NULL},
-		{"lang:ar", "T\nbody", 0, NULL},
+	    {"Assad AND Tice", "T\nAssad and Tice", 1, "q:Assad|Tice;"},
+	    {"Assad Tice", "T\nAssad only", 0, NULL},
+	    {"Assad OR Tice", "T\nonly Tice", 1, "q:Tice;"},
+	    {"Assad NOT Tice", "T\nAssad and Tice", 0, NULL},
+	    {"Assad -Tice", "T\nAssad alone", 1, NULL},
+	    {"(Assad OR Bashar) AND (Tice OR Kamalmaz)", "T\nBashar met Kamalmaz", 1, NULL},
+	    {"Assad OR Tice AND Patel", "T\nAssad", 1, NULL},
+	    {"Assad OR Tice AND Patel", "T\nTice", 0, NULL},
+	    {"Tice NEAR/3 journalist", "T\nTice, the American journalist", 1, "q:Tice|journalist;"},
+	    {"Tice NEAR/1 journalist", "T\nTice, the American journalist", 0, NULL},
+	    {"Tice NEAR/3 journalist", "T\nthe journalist Austin Tice", 1, NULL},
+	    {"Tice ONEAR/3 journalist", "T\nthe journalist Austin Tice", 0, NULL},
+	    {"Tice NEAR/10 (journalist OR hostage)", "T\nhostage Tice", 1, NULL},
+	    {"\"Austin Tice\" NEAR/2 journalist*", "T\nAustin Tice, journalists", 1, NULL},
+	    {"title:hostage", "Hostage talks\nnothing here", 1, "q:Hostage;"},
+	    {"title:hostage", "Talks\nthe hostage", 0, NULL},
+	    {"body:hostage", "Hostage talks\nnothing here", 0, NULL},
+	    {"source:drop", "T\nbody", 1, NULL},
+	    {"lang:ar", "T\nbody", 0, NULL},
 	};
 
 	(void)state;
@@ -195,18 +193,18 @@ static void
 test_arabic(void **state)
 {
 	static const struct mcase c[] = {
-		/* proclitics and the article */
-		{"\"بشار الأسد\"", "عنوان\nمحاولات لـ”بشار الأسد” الأخيرة", 1, NULL},
-		{"بشار", "عنوان\nقال وبشار إن", 1, "q:وبشار;"},
-		{"عقوبات", "عنوان\nفرض والعقوبات الجديدة", 1, NULL},
-		{"الأسد", "عنوان\nقال للأسد إن", 1, NULL},
-		{"الأسد", "عنوان\nرأى أسد في الغابة", 0, NULL},
-		/* obfuscation and harakat */
-		{"رفضت", "عنوان\nالإدارة رفـ.ـضت العرض", 1, "q:رفـ.ـضت;"},
-		{"\"السلاح الكيماوي\"", "عنوان\nاستخدام السـ.ـلاح الكيمـ.ـاوي", 1, NULL},
-		{"محمد", "عنوان\nقال مُحَمَّد", 1, NULL},
-		/* the language filter from the script */
-		{"lang:ar", "عنوان\nنص عربي طويل", 1, NULL},
+	    /* proclitics and the article */
+	    {"\"بشار الأسد\"", "عنوان\nمحاولات لـ”بشار الأسد” الأخيرة", 1, NULL},
+	    {"بشار", "عنوان\nقال وبشار إن", 1, "q:وبشار;"},
+	    {"عقوبات", "عنوان\nفرض والعقوبات الجديدة", 1, NULL},
+	    {"الأسد", "عنوان\nقال للأسد إن", 1, NULL},
+	    {"الأسد", "عنوان\nرأى أسد في الغابة", 0, NULL},
+	    /* obfuscation and harakat */
+	    {"رفضت", "عنوان\nالإدارة رفـ.ـضت العرض", 1, "q:رفـ.ـضت;"},
+	    {"\"السلاح الكيماوي\"", "عنوان\nاستخدام السـ.ـلاح الكيمـ.ـاوي", 1, NULL},
+	    {"محمد", "عنوان\nقال مُحَمَّد", 1, NULL},
+	    /* the language filter from the script */
+	    {"lang:ar", "عنوان\nنص عربي طويل", 1, NULL},
 	};
 
 	(void)state;
@@ -218,7 +216,7 @@ test_rule_lang_filter(void **state)
 {
 	struct run r;
 	const char *rules = "[rule a]\nquery = sanctions\nlang = fr ar\n"
-			    "[rule b]\nquery = sanctions\n";
+	                    "[rule b]\nquery = sanctions\n";
 
 	(void)state;
 	assert_int_equal(run_match(rules, "T\nnew sanctions", "en", &r), 1);
@@ -238,10 +236,9 @@ test_many_rules_share_terms(void **state)
 	(void)state;
 	for (int i = 0; i < 2000; i++)
 		len += (size_t)snprintf(rules + len, cap - len,
-					"[rule r%d]\nquery = \"john smith%d\"\n", i, i);
-	assert_int_equal(run_match(rules, "T\nJohn Smith1234 met John Smith7 and John", NULL,
-				   &r),
-			 2);
+		                        "[rule r%d]\nquery = \"john smith%d\"\n", i, i);
+	assert_int_equal(run_match(rules, "T\nJohn Smith1234 met John Smith7 and John", NULL, &r),
+	                 2);
 	assert_string_equal(r.r.ids, "r7 r1234");
 	free(rules);
 }
@@ -269,12 +266,12 @@ test_snippet(void **state)
 	char text[2000];
 
 	(void)state;
-	snprintf(text, sizeof(text), "Title\n%s Kamalmaz and  Tice\n\nthere. %s", 
-		 "A long preamble about many things that happened over the years in several "
-		 "places and also a few more words here to push it far enough to be cut off",
-		 "Then more text follows after the names, and it goes on for a while so that "
-		 "the snippet has to be cut at the end as well, somewhere around here or later "
-		 "on in this sentence which keeps going.");
+	snprintf(text, sizeof(text), "Title\n%s Kamalmaz and  Tice\n\nthere. %s",
+	         "A long preamble about many things that happened over the years in several "
+	         "places and also a few more words here to push it far enough to be cut off",
+	         "Then more text follows after the names, and it goes on for a while so that "
+	         "the snippet has to be cut at the end as well, somewhere around here or later "
+	         "on in this sentence which keeps going.");
 	assert_int_equal(run_match("[rule q]\nquery = Kamalmaz Tice\n", text, NULL, &r), 1);
 	assert_non_null(strstr(r.r.snippet, "«Kamalmaz» and «Tice» there."));
 	assert_true(strncmp(r.r.snippet, "…", strlen("…")) == 0);
@@ -286,13 +283,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_words_and_phrases),
-		cmocka_unit_test(test_boolean),
-		cmocka_unit_test(test_arabic),
-		cmocka_unit_test(test_rule_lang_filter),
-		cmocka_unit_test(test_many_rules_share_terms),
-		cmocka_unit_test(test_regex_bounded),
-		cmocka_unit_test(test_snippet),
+	    cmocka_unit_test(test_words_and_phrases),
+	    cmocka_unit_test(test_boolean),
+	    cmocka_unit_test(test_arabic),
+	    cmocka_unit_test(test_rule_lang_filter),
+	    cmocka_unit_test(test_many_rules_share_terms),
+	    cmocka_unit_test(test_regex_bounded),
+	    cmocka_unit_test(test_snippet),
 	};
 
 	norm_init();
