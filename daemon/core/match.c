@@ -54,6 +54,8 @@ struct matcher {
 	uint32_t *kstart[F_MAX]; /* token i's keys: keys[f][kstart[f][i] .. kstart[f][i+1]) */
 	size_t kcap[F_MAX];
 	uint32_t *keys[F_MAX];
+	uint32_t *keyed[F_MAX]; /* the indexes of the tokens that have keys */
+	size_t nkeyed[F_MAX], capkeyed[F_MAX];
 	size_t nkeys[F_MAX], capkeys[F_MAX];
 	char *scratch; /* for token_readings */
 	size_t capscratch;
@@ -118,6 +120,7 @@ matcher_free(struct matcher *m)
 		toklist_free(&m->tl[f]);
 		free(m->kstart[f]);
 		free(m->keys[f]);
+		free(m->keyed[f]);
 	}
 	free(m->scratch);
 	free(m->node_gen);
@@ -173,7 +176,8 @@ keys_of_text(struct keyacc *ka, const char *s, size_t n)
 	const struct ruleset *rs = ka->m->rs;
 	int64_t id;
 
-	if ((id = dict_find(rs->keys[K_EXACT], s, n)) >= 0)
+	/* no term has this length: no need to hash (short words are common) */
+	if (rs->exact_len[n < 255 ? n : 255] && (id = dict_find(rs->keys[K_EXACT], s, n)) >= 0)
 		key_add(ka, KEY_MAKE(K_EXACT, id));
 	for (size_t i = 0; i < rs->npfx_lens; i++) {
 		size_t l = rs->pfx_lens[i];
@@ -214,6 +218,7 @@ keys_compute(struct matcher *m, int f)
 	if (mem_grow(&m->kstart[f], &m->kcap[f], tl->n + 1, 4) < 0)
 		return -1;
 	m->nkeys[f] = 0;
+	m->nkeyed[f] = 0;
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct token *t = &tl->v[i];
 		const char *s = token_text(tl, t);
@@ -231,6 +236,11 @@ keys_compute(struct matcher *m, int f)
 			nr = token_readings(s, t->normlen, m->scratch, rd);
 			for (int r = 0; r < nr; r++)
 				keys_of_text(&ka, rd[r].s, rd[r].len);
+		}
+		if (m->nkeys[f] > ka.first) {
+			if (mem_grow(&m->keyed[f], &m->capkeyed[f], m->nkeyed[f] + 1, 4) < 0)
+				return -1;
+			m->keyed[f][m->nkeyed[f]++] = (uint32_t)i;
 		}
 	}
 	m->kstart[f][tl->n] = (uint32_t)m->nkeys[f];
@@ -305,13 +315,16 @@ field_scan(struct matcher *m, int f)
 		return 0; /* no tokens: kstart[f][0] is 0 already */
 	if (token_split(doc->field[f], doc->field_len[f], tl) < 0 || keys_compute(m, f) < 0)
 		return -1;
-	for (uint32_t i = 0; i < tl->n; i++)
+	for (size_t x = 0; x < m->nkeyed[f]; x++) {
+		uint32_t i = m->keyed[f][x];
+
 		for (uint32_t k = m->kstart[f][i]; k < m->kstart[f][i + 1]; k++) {
 			uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);
 
 			if (node != 0)
 				trie_walk(m, f, node, i, i);
 		}
+	}
 	return m->oom ? -1 : 0;
 }
 

@@ -306,6 +306,8 @@ key_intern(struct compiler *c, int kind, const char *t, size_t n, int budget, ui
 			return -1;
 	} else {
 		id = dict_intern(rs->keys[kind], t, n, &added);
+		if (id >= 0 && kind == K_EXACT)
+			rs->exact_len[n < 255 ? n : 255] = 1;
 		if (id >= 0 && kind == K_PREFIX && !rs->pfx_len[n]) {
 			size_t i = rs->npfx_lens;
 

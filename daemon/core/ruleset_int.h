@@ -77,8 +77,9 @@ struct ruleset {
 
 	struct dict *keys[K_NKINDS]; /* term text -> key id, per kind */
 	struct fuzzy_index *fuzzy;
-	uint8_t pfx_len[256];  /* 1 when some prefix is that many bytes long */
-	uint8_t pfx_lens[256]; /* the distinct lengths, ascending */
+	uint8_t exact_len[256]; /* 1 when some exact term is that long (255: or longer) */
+	uint8_t pfx_len[256];   /* 1 when some prefix is that many bytes long */
+	uint8_t pfx_lens[256];  /* the distinct lengths, ascending */
 	size_t npfx_lens;
 
 	/* the trie; node 0 is the root */
