@@ -6,6 +6,8 @@ BUILD_FUZZ ?= build-fuzz
 PREFIX     ?= /usr/local
 WERROR     ?= 0
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+# clang's UBSan also catches arithmetic on null pointers, which gcc's does not
+SAN_CC     ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 CMAKE_FLAGS = -DHARK_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
 .PHONY: all deps build test test-fast run bench fuzz install clean format
@@ -24,7 +26,7 @@ build: deps
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure
-	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DHARK_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@CC=$(SAN_CC) cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DHARK_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure
@@ -39,9 +41,11 @@ bench: build
 	tests/bench/run.sh $(BUILD)
 
 fuzz: deps
-	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARK_FUZZ=ON >/dev/null
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARK_FUZZ=ON \
+		-DHARK_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
-	@echo "fuzzers in $(BUILD_FUZZ)/: run e.g. $(BUILD_FUZZ)/fuzz_query tests/fuzz/corpus/query"
+	@echo "fuzzers in $(BUILD_FUZZ)/ (see tests/fuzz/README.md); copy a seed corpus first:"
+	@echo "  cp -r tests/fuzz/corpus/query /tmp/fq && $(BUILD_FUZZ)/fuzz_query -max_total_time=240 /tmp/fq"
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -1,5 +1,6 @@
 /* cmd_check.c: hark check [RULES...]: diagnostics and a one-line summary. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "hark.h"
 
@@ -15,6 +16,15 @@ cmd_check(int argc, char **argv)
 
 	if (hark_wants_help(argc, argv, "check"))
 		return 0;
+	/* no options of its own: "--" ends them, anything else with "-" is a mistake */
+	if (n > 0 && strcmp(paths[0], "--") == 0) {
+		paths++;
+		n--;
+	} else if (n > 0 && paths[0][0] == '-' && paths[0][1] != '\0') {
+		fprintf(stderr, "hark: check: unknown option '%s'\n", paths[0]);
+		hark_usage("check", stderr);
+		return 2;
+	}
 	diags_init(&d);
 	if (n == 0 && conf_rule_paths(&conf, &n, &d) == 0)
 		paths = conf;

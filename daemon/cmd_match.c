@@ -165,6 +165,10 @@ cmd_match(int argc, char **argv)
 			mr.json = 1;
 			break;
 		case 'l':
+			/* codes are lower case; FR is fr, as in rule files */
+			for (char *p = optarg; *p != '\0'; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p - 'A' + 'a');
 			if (strlen(optarg) != 2 || optarg[0] < 'a' || optarg[0] > 'z' ||
 			    optarg[1] < 'a' || optarg[1] > 'z') {
 				fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n",

@@ -22,7 +22,8 @@ static const struct hark_cmd cmds[] = {
      "                     (default: the rules of the configuration)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
-     "  --color=WHEN       mark matches in colour: never, always or auto (a terminal)\n"
+     "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
+     "                     --color means) or auto (on a terminal; the default)\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
 };
 
@@ -83,7 +84,7 @@ cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if (cmd_find(argv[1]) == NULL) {
-		fprintf(stderr, "hark: no such command: %s\n", argv[1]);
+		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n", argv[1]);
 		return 2;
 	}
 	hark_usage(argv[1], stdout);
@@ -130,6 +131,11 @@ main(int argc, char **argv)
 	norm_init();
 	argc -= optind;
 	argv += optind;
-	optind = 1; /* each command parses its own options */
+	/*
+	 * Each command parses its own options. 0, not 1: glibc then forgets the
+	 * "+" (stop at the first operand) of the parse above, so options may
+	 * follow file names as in grep.
+	 */
+	optind = 0;
 	return c->fn(argc, argv);
 }

@@ -116,20 +116,57 @@ include_read(void *arg, const char *path, const char *from, char **text, size_t 
 	return 0;
 }
 
+/* What one rules_load() has read: each file once, however it was named. */
+struct loader {
+	struct ruleset *rs;
+	struct diags *d;
+	struct fileid {
+		dev_t dev;
+		ino_t ino;
+	} * seen;
+	size_t nseen, capseen;
+};
+
+/* 1 when the file was loaded already (a directory and a file in it, say). */
 static int
-load_file(struct ruleset *rs, const char *path, struct diags *d)
+loader_seen(struct loader *l, const char *path)
+{
+	struct stat st;
+	struct fileid *ns;
+
+	if (stat(path, &st) < 0)
+		return 0; /* file_read will say why */
+	for (size_t i = 0; i < l->nseen; i++)
+		if (l->seen[i].dev == st.st_dev && l->seen[i].ino == st.st_ino)
+			return 1;
+	if (l->nseen == l->capseen) {
+		ns = realloc(l->seen,
+		             (l->capseen = l->capseen ? l->capseen * 2 : 16) * sizeof(*l->seen));
+		if (ns == NULL)
+			return 0;
+		l->seen = ns;
+	}
+	l->seen[l->nseen].dev = st.st_dev;
+	l->seen[l->nseen++].ino = st.st_ino;
+	return 0;
+}
+
+static int
+load_file(struct loader *l, const char *path)
 {
 	struct query_opts o = {include_read, NULL};
 	char *text;
 	size_t len;
 	int rc;
 
+	if (loader_seen(l, path))
+		return 0;
 	if (file_read(path, RULEFILE_MAX, &text, &len) < 0) {
-		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read rules: %s",
+		diags_add(l->d, path, 0, 0, DIAG_ERROR, "cannot read rules: %s",
 		          errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return -1;
 	}
-	rc = ruleset_add_file(rs, path, text, len, &o, d);
+	rc = ruleset_add_file(l->rs, path, text, len, &o, l->d);
 	free(text);
 	return rc;
 }
@@ -191,18 +228,21 @@ dir_list_free(char **paths, size_t n)
 
 /* Every *.rules file of a directory, in name order. */
 static int
-load_dir(struct ruleset *rs, const char *dir, struct diags *d)
+load_dir(struct loader *l, const char *dir)
 {
 	char **names;
 	size_t n;
 	int rc = 0;
 
 	if (dir_list(dir, ".rules", &names, &n) < 0) {
-		diags_add(d, dir, 0, 0, DIAG_ERROR, "cannot read rules: %s", strerror(errno));
+		diags_add(l->d, dir, 0, 0, DIAG_ERROR, "cannot read rules: %s", strerror(errno));
 		return -1;
 	}
+	/* an empty watchlist directory watches nothing: say so */
+	if (n == 0)
+		diags_add(l->d, dir, 0, 0, DIAG_WARNING, "no *.rules file in this directory");
 	for (size_t i = 0; i < n; i++)
-		if (load_file(rs, names[i], d) < 0)
+		if (load_file(l, names[i]) < 0)
 			rc = -1;
 	dir_list_free(names, n);
 	return rc;
@@ -211,10 +251,10 @@ load_dir(struct ruleset *rs, const char *dir, struct diags *d)
 struct ruleset *
 rules_load(char *const *paths, size_t n, struct diags *d)
 {
-	struct ruleset *rs = ruleset_new();
+	struct loader l = {ruleset_new(), d, NULL, 0, 0};
 	size_t errs = d->nerrors;
 
-	if (rs == NULL) {
+	if (l.rs == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR, "out of memory");
 		return NULL;
 	}
@@ -222,13 +262,14 @@ rules_load(char *const *paths, size_t n, struct diags *d)
 		struct stat st;
 
 		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			load_dir(rs, paths[i], d);
+			load_dir(&l, paths[i]);
 		else
-			load_file(rs, paths[i], d);
+			load_file(&l, paths[i]);
 	}
-	if (d->nerrors > errs || ruleset_finish(rs, d) < 0) {
-		ruleset_free(rs);
+	free(l.seen);
+	if (d->nerrors > errs || ruleset_finish(l.rs, d) < 0) {
+		ruleset_free(l.rs);
 		return NULL;
 	}
-	return rs;
+	return l.rs;
 }

@@ -128,12 +128,21 @@ hit_snippet(const struct document *doc, const struct hit *h, const char *open, c
 	size_t len, ws, we, k = 0, prev_end = 0, mark_end = 0;
 	int f, in_mark = 0, space = 0;
 
-	if (h->nspans == 0 || doc->field[h->spans[0].field] == NULL)
+	if (h->nspans == 0) {
+		/* a hit without words (lang:ar alone): the opening of the article */
+		f = doc->field[F_BODY] != NULL && doc->field_len[F_BODY] > 0 ? F_BODY : F_TITLE;
+		if (doc->field[f] == NULL)
+			return strdup("");
+		snippet_window(doc->field[f], doc->field_len[f], 0, 0, &ws, &we);
+	} else if (doc->field[h->spans[0].field] == NULL) {
 		return strdup("");
-	f = h->spans[0].field;
+	} else {
+		f = h->spans[0].field;
+		snippet_window(doc->field[f], doc->field_len[f], h->spans[0].start, h->spans[0].end,
+		               &ws, &we);
+	}
 	s = doc->field[f];
 	len = doc->field_len[f];
-	snippet_window(s, len, h->spans[0].start, h->spans[0].end, &ws, &we);
 	if (ws > 0)
 		sb_put(&b, "…", strlen("…"));
 	/* spans are sorted by field and start: walk them alongside the text */

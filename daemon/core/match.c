@@ -368,13 +368,8 @@ is_space_byte(unsigned char c)
 
 /* {Exact}: the original text of the occurrence equals the written text. */
 static int
-exact_ok(const struct matcher *m, const struct cnode *cn, const struct occ *o)
+exact_from(const char *t, const char *te, const char *x)
 {
-	const struct toklist *tl = &m->tl[o->field];
-	const char *t = m->doc->field[o->field] + tl->v[o->first].start;
-	const char *te = m->doc->field[o->field] + tl->v[o->last].end;
-	const char *x = m->rs->str + cn->b;
-
 	while (*x != '\0' && t < te) {
 		if (*x == ' ') {
 			if (!is_space_byte((unsigned char)*t))
@@ -388,6 +383,33 @@ exact_ok(const struct matcher *m, const struct cnode *cn, const struct occ *o)
 			return 0;
 	}
 	return *x == '\0' && t == te;
+}
+
+/*
+ * {Exact}: the original text of the occurrence equals the written text. An
+ * elided article is no token ({N'Diaye} finds the token diaye), so the text
+ * may also begin that many bytes before the occurrence.
+ */
+static int
+exact_ok(const struct matcher *m, const struct cnode *cn, const struct occ *o)
+{
+	const struct toklist *tl = &m->tl[o->field];
+	const char *f = m->doc->field[o->field];
+	const char *t = f + tl->v[o->first].start;
+	const char *te = f + tl->v[o->last].end;
+	const char *x = m->rs->str + cn->b;
+	size_t xl = strlen(x);
+
+	if (exact_from(t, te, x))
+		return 1;
+	if ((size_t)(te - f) < xl || (size_t)(te - t) >= xl)
+		return 0;
+	t = te - xl;
+	/* the text must start a word: no letter or digit of the same word before it */
+	if (t > f && ((unsigned char)t[-1] >= 0x80 || (t[-1] >= 'a' && t[-1] <= 'z') ||
+	              (t[-1] >= 'A' && t[-1] <= 'Z') || (t[-1] >= '0' && t[-1] <= '9')))
+		return 0;
+	return exact_from(t, te, x);
 }
 
 /*
@@ -628,6 +650,13 @@ span_add(struct matcher *m, const struct cnode *cn, const struct place *p)
 	} else {
 		sp->start = tl->v[p->first].start;
 		sp->end = tl->v[p->last].end;
+		/* {N'Diaye} begins with the elided article that no token holds */
+		if (cn->type == C_EXACT) {
+			size_t xl = strlen(m->rs->str + cn->b);
+
+			if (sp->end - sp->start < xl && sp->end >= xl)
+				sp->start = sp->end - (uint32_t)xl;
+		}
 	}
 	return 0;
 }

@@ -1179,10 +1179,9 @@ split_run(struct split *sp)
 		tok_begin(sp, (uint32_t)j,
 		          (a & A_WORD) ? (a & A_ALPHA) : (ntab[c].flags & F_LETTER));
 	}
-	out = tl->norm + tl->normlen;
-	lim = (tl->normcap - tl->normlen > 64) ? tl->norm + tl->normcap - 9 : run_room(sp, out);
-	if (lim == NULL)
+	if (tl->normcap - tl->normlen <= 64 && norm_reserve(sp, 64) < 0)
 		return;
+	lim = tl->norm + tl->normcap - 9;
 	out = tl->norm + tl->normlen;
 	start = sp->start, norm0 = sp->norm0, nch = sp->nch, ar = sp->ar_run;
 	has = sp->has_letter, script = sp->script, last = sp->last_script, alld = sp->all_digit;

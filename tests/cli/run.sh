@@ -87,6 +87,28 @@ printf '[rule a]\nquery = "..."\n' >"$T/empty.rules"
 expect 2 "term without letters" -- "$HARK" check "$T/empty.rules"
 has err "empty.rules:2:10: error:" "term without letters placed"
 
+# options after operands, as grep takes them
+expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never
+has out "$T/a.txt: tice: " "options after the file are read"
+expect 0 "--lang upper case" -- "$HARK" match --lang FR --json -r "$T/w.rules" "$T/a.txt"
+has out '"lang":"fr"' "--lang FR is fr"
+expect 0 "check --" -- "$HARK" check -- "$T/w.rules"
+expect 2 "check unknown option" -- "$HARK" check -x "$T/w.rules"
+has err "unknown option '-x'" "unknown option named"
+# a directory without rules warns; a file named twice loads once
+mkdir "$T/norules"
+expect 0 "empty rules directory" -- "$HARK" check "$T/norules"
+has err "norules: warning: no *.rules file in this directory" "empty directory warned"
+ln -s w.rules "$T/link.rules"
+expect 0 "same file twice" -- "$HARK" check "$T/w.rules" "$T/link.rules" "$T/w.rules"
+has out "2 rules, 4 atoms, ok" "the same rules counted once"
+# a rule with no words still has a snippet; {N'Diaye} marks the article too
+printf '[rule fr]\nquery = lang:fr\n[rule nd]\nquery = {N'"'"'Diaye}\n' >"$T/x.rules"
+printf 'Titre\nMme N'"'"'Diaye a parlé.\n' >"$T/x.txt"
+expect 0 "lang-only rule" -- "$HARK" match --lang fr --color=never -r "$T/x.rules" "$T/x.txt"
+has out "$T/x.txt: fr: Mme N'Diaye a parlé." "snippet of a hit without words"
+has out "$T/x.txt: nd: Mme «N'Diaye» a parlé." "exact term with an elided article"
+
 # help everywhere
 for c in match check help; do
 	expect 0 "hark $c --help" -- "$HARK" "$c" --help
