@@ -180,22 +180,11 @@ q_number(const char *s, size_t n, long cap)
 	return v;
 }
 
-static char *
-q_strndup(const char *s, size_t n)
-{
-	char *a = malloc(n + 1);
-	if (a) {
-		memcpy(a, s, n);
-		a[n] = 0;
-	}
-	return a;
-}
-
 /* A copy of s[0..n) for an atom: a phrase spanning lines reads as one line. */
 static char *
 q_atom(const char *s, size_t n)
 {
-	char *a = q_strndup(s, n);
+	char *a = strndup(s, n);
 	for (size_t i = 0; a && i < n; i++)
 		if (a[i] == '\n')
 			a[i] = ' ';
@@ -399,7 +388,7 @@ qword_read(struct qparser *p, const struct srcmap *m, const char *s, size_t off,
 			        "fuzzy budget 2 on a %zu-letter word matches widely",
 			        q_nchars(t, core));
 	}
-	w->text = q_strndup(t, core);
+	w->text = strndup(t, core);
 	return w->text ? 0 : -1;
 }
 
@@ -428,7 +417,7 @@ qnode_read_words(struct qparser *p, struct qnode *n, const char *s, size_t a, si
 				break;
 			}
 		w->off = i;
-		if (!(w->text = q_strndup(s + i, e - i)))
+		if (!(w->text = strndup(s + i, e - i)))
 			return -1;
 		i = e;
 	}
@@ -598,7 +587,7 @@ leaf_regex(struct qparser *p, size_t a)
 	p->pos = end;
 	/* the pattern keeps its newlines: they matter under x */
 	if (!(n->atom = q_atom(p->s + a, end - a)) ||
-	    !(n->pattern = q_strndup(p->s + a + 1, close - a - 1))) {
+	    !(n->pattern = strndup(p->s + a + 1, close - a - 1))) {
 		qnode_free(n);
 		qp_nomem(p);
 		return NULL;

@@ -117,17 +117,6 @@ rf_eq(const char *s, size_t n, const char *word)
 	return i == n && !word[i];
 }
 
-static char *
-rf_strndup(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = 0;
-	}
-	return p;
-}
-
 /*
  * Offset of the first NUL byte or invalid UTF-8 sequence in s[0..n), or n.
  * *why names the problem.
@@ -242,7 +231,7 @@ strv_push(struct strv *sv, const char *s, size_t n)
 		sv->v = v;
 		sv->cap = cap;
 	}
-	char *w = rf_strndup(s, n);
+	char *w = strndup(s, n);
 	if (!w)
 		return -1;
 	sv->v[sv->n++] = w;
@@ -562,7 +551,7 @@ rp_header(struct rparse *p, size_t i)
 	p->cur.line = p->lineno;
 	p->cur.col = diag_col(s, i);
 	p->cur.enabled = true;
-	p->cur.id = rf_strndup(s + ia, ib - ia);
+	p->cur.id = strndup(s + ia, ib - ia);
 	if (!p->cur.id) {
 		rp_nomem(p);
 		p->sect = SECT_SKIP;
