@@ -131,6 +131,13 @@ main(int argc, char **argv)
 	norm_init();
 	argc -= optind;
 	argv += optind;
+	/* getopt names argv[0] in its messages: "hark match: unrecognized option" */
+	{
+		static char name[64];
+
+		snprintf(name, sizeof(name), "hark %s", c->name);
+		argv[0] = name;
+	}
 	/*
 	 * Each command parses its own options. 0, not 1: glibc then forgets the
 	 * "+" (stop at the first operand) of the parse above, so options may
