@@ -475,7 +475,13 @@ rp_end_section(struct rparse *p)
 			diags_add(p->d, p->rf->path, r->line, r->col, DIAG_ERROR, "missing query");
 		r->bad = true;
 	}
-	if (r->bad || rp_commit(p) < 0) {
+	if (r->bad && r->v[K_QUERY].set && !r->unreadable && r->id != NULL) {
+		/* kept, marked broken: its query deserves a check in the same run */
+		if (rp_commit(p) == 0)
+			p->rf->rules[p->rf->nrules - 1].broken = true;
+		else
+			rp_nomem(p), rpend_free(r);
+	} else if (r->bad || rp_commit(p) < 0) {
 		if (!r->bad)
 			rp_nomem(p);
 		rpend_free(r);

@@ -24,6 +24,7 @@ struct rule_def {
 	char **tags; /* owned */
 	size_t ntags;
 	bool enabled;
+	bool broken;   /* had an error: kept only so that its query is checked too */
 	unsigned line; /* line of the [rule ...] header */
 };
 
@@ -38,7 +39,9 @@ struct rulefile {
 /*
  * Parse a rule file. Copies text. Every problem goes to d with file:line:col
  * (unknown key, missing query, bad id, bad lang code, bad enabled value, text
- * outside a section, invalid UTF-8...). Rules with errors are left out. Returns
+ * outside a section, invalid UTF-8...). A rule with an error is kept, marked
+ * broken, when its query was read, so that its query's mistakes are told in
+ * the same run; callers must not use broken rules otherwise. Returns
  * 0 when no error was found, -1 otherwise (rf is usable either way and must be
  * freed with rulefile_free). Duplicate ids across files are the caller's check.
  */

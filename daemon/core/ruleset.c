@@ -792,8 +792,8 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	toklist_init(&c.tl);
 	r = rulefile_parse(&rf, path, text, len, d);
 	for (size_t i = 0; i < rf.nrules; i++) {
-		if (!rf.rules[i].enabled) {
-			/* not compiled, but its mistakes are still worth telling */
+		if (!rf.rules[i].enabled || rf.rules[i].broken) {
+			/* not compiled, but its query's mistakes are still worth telling */
 			query_free(query_parse(rf.rules[i].query, rf.rules[i].query_len,
 			                       &rf.rules[i].qmap, o, d));
 			continue;
