@@ -982,13 +982,21 @@ tok_text(const struct qparser *p, const struct tok *t, int *n)
 	return p->s + t->off;
 }
 
-static void
+/* Restrict the leaves under n to mask; returns how many had a field already. */
+static size_t
 fields_set(struct qnode *n, unsigned mask)
 {
+	size_t shadowed = 0;
+
 	for (size_t i = 0; i < n->nkids; i++)
-		fields_set(n->kids[i], mask);
-	if (!n->nkids && n->type != Q_LANG && !n->fields)
-		n->fields = mask;
+		shadowed += fields_set(n->kids[i], mask);
+	if (!n->nkids && n->type != Q_LANG) {
+		if (!n->fields)
+			n->fields = mask;
+		else if (n->fields != mask)
+			shadowed++;
+	}
+	return shadowed;
 }
 
 /* '(' or ... ')', or a leaf; NULL without taking anything when no term is here. */
@@ -1042,7 +1050,15 @@ parse_unary(struct qparser *p)
 		return NULL;
 	}
 	if (op.kind == T_FIELD) {
-		fields_set(kid, op.fields);
+		/* title:body:x means body:x; say so rather than drop title: silently */
+		if (fields_set(kid, op.fields) > 0) {
+			int len;
+			const char *w = tok_text(p, &op, &len);
+
+			qp_diag(p, p->src, op.off, DIAG_WARNING,
+			        "'%.*s' does not apply to terms restricted to another field", len,
+			        w);
+		}
 		return kid;
 	}
 	n = qnode_new(p, Q_NOT, p->src, op.off, op.len);

@@ -221,11 +221,9 @@ static const struct {
     {"source:drop", "source:drop"},
     {"title:{US}", "title:(exact US)"},
     {"title:(a OR \"b c\")", "(OR title:a title:(phrase b c))"},
-    {"title:(a body:b)", "(AND title:a body:b)"},
     {"title:-a b", "(AND (NOT title:a) b)"},
     {"-title:a b", "(AND (NOT title:a) b)"},
     {"title:(a NEAR/2 b)", "(NEAR/2 title:a title:b)"},
-    {"title:url:x", "url:x"},
     {"title:(ceasefire OR truce OR trêve OR trêves)",
      "(OR title:ceasefire title:truce title:trêve title:trêves)"},
     {"lang:ar", "(lang ar)"},
@@ -263,6 +261,10 @@ static const struct {
 	const char *query, *sexpr, *diags;
 } warn_cases[] = {
     {"Kama~2", "Kama~2", "q:1:1: warning: fuzzy budget 2 on a 4-letter word matches widely"},
+    {"title:(a body:b)", "(AND title:a body:b)",
+     "q:1:1: warning: 'title:' does not apply to terms restricted to another field"},
+    {"title:body:Assad", "body:Assad",
+     "q:1:1: warning: 'title:' does not apply to terms restricted to another field"},
     {"x Abc~2", "(AND x Abc~2)",
      "q:1:3: warning: fuzzy budget 2 on a 3-letter word matches widely"},
     {"\"big بشار~2\"", "(phrase big بشار~2)",
