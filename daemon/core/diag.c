@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "diag.h"
+#include "mem.h"
+#include "utf8.h"
 
 void
 diags_init(struct diags *d)
@@ -33,15 +35,7 @@ diags_free(struct diags *d)
 static int
 diags_grow(struct diags *d)
 {
-	if (d->n < d->cap)
-		return 0;
-	size_t cap = d->cap ? d->cap * 2 : 16;
-	struct diag *v = realloc(d->v, cap * sizeof *v);
-	if (!v)
-		return -1;
-	d->v = v;
-	d->cap = cap;
-	return 0;
+	return mem_grow(&d->v, &d->cap, d->n + 1, sizeof(*d->v));
 }
 
 /* vsnprintf into a fresh buffer; NULL on failure. */
@@ -145,48 +139,10 @@ diags_print(const struct diags *d, FILE *fp)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s[0..len), or 0 when it is invalid. */
-static size_t
-diag_seqlen(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, min = 0x10000;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	unsigned cp = c & (0x3F >> (n - 1));
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 unsigned
 diag_col(const char *line, size_t off)
 {
-	const unsigned char *s = (const unsigned char *)line;
-	unsigned col = 1;
-	size_t i = 0;
-	while (i < off) {
-		size_t n = diag_seqlen(s + i, off - i);
-		i += n ? n : 1;
-		col++;
-	}
-	return col;
+	return 1 + (unsigned)utf8_count(line, off);
 }
 
 void
@@ -208,14 +164,8 @@ srcmap_free(struct srcmap *m)
 int
 srcmap_add(struct srcmap *m, size_t off, unsigned line, const char *line_text, size_t line_off)
 {
-	if (m->nsegs == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 4;
-		struct srcseg *v = realloc(m->segs, cap * sizeof *v);
-		if (!v)
-			return -1;
-		m->segs = v;
-		m->cap = cap;
-	}
+	if (mem_grow(&m->segs, &m->cap, m->nsegs + 1, sizeof(*m->segs)) < 0)
+		return -1;
 	m->segs[m->nsegs++] = (struct srcseg){off, line, line_text, line_off};
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <pcre2.h>
 
 #include "query.h"
+#include "utf8.h"
 
 /* Owned pointers of a query: list texts, resolved paths, source maps. */
 struct ptrv {
@@ -71,34 +72,7 @@ static const char *const field_names[F_MAX] = {"title", "body", "url", "source"}
 static size_t
 q_dec(const char *str, size_t len, size_t i, uint32_t *cp)
 {
-	const unsigned char *s = (const unsigned char *)str + i;
-	size_t n = len - i, k;
-	uint32_t c = s[0], min;
-	*cp = 0xFFFD;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4, min = 0x10000;
-	else
-		return 1;
-	if (n < k)
-		return 1;
-	c &= 0x3Fu >> (k - 1);
-	for (size_t j = 1; j < k; j++) {
-		if ((s[j] & 0xC0) != 0x80)
-			return 1;
-		c = (c << 6) | (s[j] & 0x3Fu);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 1;
-	*cp = c;
-	return k;
+	return utf8_decode((const unsigned char *)str + i, len - i, cp);
 }
 
 /* Unicode White_Space: pasted no-break and ideographic spaces separate too. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rulefile.h"
+#include "utf8.h"
 
 enum rkey { K_QUERY, K_NAME, K_LANG, K_NOTIFY, K_TAGS, K_ENABLED, K_MAX };
 
@@ -126,33 +127,21 @@ rf_badbyte(const char *str, size_t n, const char **why)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
+	uint32_t cp;
+
 	while (i < n) {
-		unsigned char c = s[i];
 		size_t k;
-		uint32_t cp, min;
-		if (c == 0) {
+
+		if (s[i] == 0) {
 			*why = "NUL byte";
 			return i;
 		}
-		if (c < 0x80) {
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xC2 && c <= 0xDF)
-			k = 2, min = 0x80;
-		else if (c >= 0xE0 && c <= 0xEF)
-			k = 3, min = 0x800;
-		else if (c >= 0xF0 && c <= 0xF4)
-			k = 4, min = 0x10000;
-		else
-			break;
-		if (n - i < k)
-			break;
-		cp = c & (0x3Fu >> (k - 1));
-		size_t j;
-		for (j = 1; j < k && (s[i + j] & 0xC0) == 0x80; j++)
-			cp = (cp << 6) | (s[i + j] & 0x3Fu);
-		if (j < k || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		k = utf8_decode(s + i, n - i, &cp);
+		if (k == 1) /* a valid non-ASCII character takes 2 bytes or more */
 			break;
 		i += k;
 	}
