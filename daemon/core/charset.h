@@ -1,0 +1,31 @@
+/*
+ * charset.h: which encoding a document's bytes are in, and the conversion
+ * to UTF-8 (iconv from glibc).
+ */
+#ifndef HARK_CHARSET_H
+#define HARK_CHARSET_H
+
+#include <stddef.h>
+
+/*
+ * Decide the encoding of bytes, in this order: a byte order mark (UTF-8,
+ * UTF-16LE/BE, and UTF-32 when iconv has it); hint, the transport's charset
+ * (HTTP Content-Type, may be NULL); <meta charset> or <meta http-equiv
+ * content="...charset=..."> in the first 1024 bytes; the XML declaration's
+ * encoding; valid UTF-8 as is; otherwise windows-1252 (the WHATWG default).
+ * Labels map to WHATWG names as browsers do ("latin1", "iso-8859-1" and
+ * "ascii" are windows-1252; "utf-16" in a meta is utf-8...). Writes the
+ * lower-case name (e.g. "utf-8", "windows-1256", "gb18030") into name and
+ * returns the length of the BOM to skip (0 when none).
+ */
+size_t charset_sniff(const char *bytes, size_t len, const char *hint, char name[32]);
+
+/*
+ * Convert bytes in charset to UTF-8 with iconv; every invalid or
+ * incomplete sequence becomes U+FFFD and conversion goes on. Returns a
+ * malloc'd NUL-terminated buffer owned by the caller, its length in *outlen;
+ * NULL with errno EINVAL when iconv does not know the charset, ENOMEM.
+ */
+char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * html.h: the text a reader sees in an HTML page, with libxml2's HTML
+ * parser. Input is UTF-8 (charset.h converted it; a <meta charset> inside is
+ * ignored). No network, no external entities.
+ */
+#ifndef HARK_HTML_H
+#define HARK_HTML_H
+
+#include <stddef.h>
+
+#include "article.h"
+
+/*
+ * Fill a from a whole page: title (<title>, else og:title, else the first
+ * <h1>), body (the visible text; <article> or <main> preferred when present,
+ * nav/header/footer/aside then dropped), summary (og:description or meta
+ * description), url (<link rel=canonical>, else og:url), published
+ * (article:published_time, as found), lang (<html lang>). Dropped: script,
+ * style, noscript, template, svg, comments, head, attribute values (alt
+ * too). Inline elements join text without a break; block elements, <br>
+ * and table cells break. Returns 0, or -1 with a one-line reason in err.
+ */
+int html_extract(const char *utf8, size_t len, struct article *a, char *err, size_t errsz);
+
+/*
+ * The visible text of an HTML fragment (a feed item's content, a front
+ * matter body), same rules, no <head> handling. Returns a malloc'd string
+ * owned by the caller and its length, or NULL when out of memory.
+ */
+char *html_to_text(const char *utf8, size_t len, size_t *outlen);
+
+/* Does text look like markup (a known tag or an entity) rather than plain text? */
+int html_sniff(const char *s, size_t len);
+
+#endif

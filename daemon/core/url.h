@@ -1,0 +1,19 @@
+/* url.h: article identity by address. */
+#ifndef HARK_URL_H
+#define HARK_URL_H
+
+/*
+ * The canonical form of an absolute http(s) URL: scheme and host in lower
+ * case, default port, fragment and empty query dropped, tracking parameters
+ * (utm_*, fbclid, gclid, dclid, msclkid, mc_cid, mc_eid, igshid, _ga, ref_src...)
+ * removed, percent-escapes of unreserved characters decoded, AMP forms
+ * mapped where obvious (/amp/ path segment, ?amp=1, .amp.html, amp. host
+ * prefix). Returns a malloc'd string, or NULL when url is not an absolute
+ * http(s) URL.
+ */
+char *url_canonical(const char *url);
+
+/* ref resolved against base (RFC 3986); a malloc'd string, or NULL. base may be NULL. */
+char *url_resolve(const char *base, const char *ref);
+
+#endif
