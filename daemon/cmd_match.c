@@ -10,11 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "extract.h"
 #include "hark.h"
 #include "hit.h"
 #include "match.h"
-
-#define ARTICLE_MAX (256u << 20)
 
 #define COLOR_FILE "\033[35m"
 #define COLOR_SEP "\033[36m"
@@ -67,32 +66,39 @@ static void
 match_file(struct match_run *mr, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
-	struct document doc;
-	const char *err;
+	struct extract_opts o = {.file = name, .source = "drop", .lang = mr->lang};
+	struct extraction x;
+	char err[256];
 	char *buf;
 	size_t len;
 
-	if (file_read(path, ARTICLE_MAX, &buf, &len) < 0) {
+	if (file_read(path, HARK_FILE_MAX, &buf, &len) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name,
 		        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		mr->errors++;
 		return;
 	}
-	if (doc_from_text(&doc, buf, len, name, "drop", mr->lang, &err) < 0) {
+	if (extract_bytes(buf, len, &o, &x, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name, err);
 		free(buf);
 		mr->errors++;
 		return;
 	}
 	free(buf);
-	mr->doc = &doc;
+	if (x.warning[0] != '\0')
+		fprintf(stderr, "hark: %s: warning: %s\n", name, x.warning);
 	mr->name = name;
-	if (matcher_run(mr->m, &doc, print_hit, mr) < 0) {
-		fprintf(stderr, "hark: %s: out of memory while matching\n", name);
-		mr->errors++;
+	/* a feed file gives one article per entry */
+	for (size_t i = 0; i < x.ndocs; i++) {
+		mr->doc = &x.docs[i];
+		if (matcher_run(mr->m, &x.docs[i], print_hit, mr) < 0) {
+			fprintf(stderr, "hark: %s: out of memory while matching\n", name);
+			mr->errors++;
+			break;
+		}
 	}
 	fflush(stdout);
-	doc_free(&doc);
+	extraction_free(&x);
 }
 
 /* A directory, recursively, in name order; links inside it are not followed. */
@@ -165,14 +171,7 @@ cmd_match(int argc, char **argv)
 			mr.json = 1;
 			break;
 		case 'l':
-			/* codes are lower case; FR is fr, as in rule files */
-			for (char *p = optarg; *p != '\0'; p++)
-				if (*p >= 'A' && *p <= 'Z')
-					*p = (char)(*p - 'A' + 'a');
-			if (strlen(optarg) != 2 || optarg[0] < 'a' || optarg[0] > 'z' ||
-			    optarg[1] < 'a' || optarg[1] > 'z') {
-				fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n",
-				        optarg);
+			if (hark_lang_arg(optarg) < 0) {
 				free(rules);
 				return 2;
 			}

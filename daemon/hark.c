@@ -15,6 +15,15 @@ static const struct hark_cmd cmds[] = {
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
+    {"extract", cmd_extract, "extract [--json] [--lang LL] FILE|-...",
+     "print what hark sees in articles: fields, language, address, fingerprint, text",
+     "  --json             one object per article and line\n"
+     "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
+     "  FILE               an article in any accepted format; - is stdin\n"},
+    {"feed", cmd_feed, "feed [--json] FILE|-",
+     "parse one feed (RSS, Atom, JSON Feed) and print its entries as hark sees them",
+     "  --json             the feed object of hark(1) on one line\n"
+     "  FILE               a feed file; - is stdin\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
     {"match", cmd_match, "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
@@ -58,6 +67,19 @@ hark_wants_help(int argc, char **argv, const char *name)
 			hark_usage(name, stdout);
 			return 1;
 		}
+	}
+	return 0;
+}
+
+int
+hark_lang_arg(char *arg)
+{
+	for (char *p = arg; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (strlen(arg) != 2 || arg[0] < 'a' || arg[0] > 'z' || arg[1] < 'a' || arg[1] > 'z') {
+		fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
+		return -1;
 	}
 	return 0;
 }

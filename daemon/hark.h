@@ -16,12 +16,21 @@ struct hark_cmd {
 	const char *help;    /* the options, one per line */
 };
 
+/* The largest article file the commands read (harkd has max_document_size). */
+#define HARK_FILE_MAX (256u << 20)
+
 extern const char *hark_config; /* -c CONFIG, or NULL */
 
 /* Print a command's usage and options to f. */
 void hark_usage(const char *name, FILE *f);
 /* Handle -h/--help for a command: prints usage and returns 1 when asked. */
 int hark_wants_help(int argc, char **argv, const char *name);
+
+/*
+ * Check a --lang argument: an ISO 639-1 code, lower-cased in place (FR is
+ * fr, as in rule files). Returns 0, or -1 after saying why on stderr.
+ */
+int hark_lang_arg(char *arg);
 
 /* rules_load.c */
 /*
@@ -49,6 +58,8 @@ int file_read(const char *path, size_t max, char **buf, size_t *len);
 int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 
 int cmd_check(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_feed(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 

@@ -3,9 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "dict.h"
 #include "doc.h"
 #include "lang.h"
+#include "simhash.h"
+#include "url.h"
 #include "utf8.h"
 
 int
@@ -128,6 +131,109 @@ doc_free(struct document *doc)
 		free(doc->field[f]);
 	free(doc->file);
 	free(doc->url);
+	free(doc->canonical);
 	free(doc->published);
+	article_free(&doc->meta);
 	memset(doc, 0, sizeof(*doc));
+}
+
+/* Trim blanks (and line breaks) from both ends of a clean field. */
+static void
+doc_trim(struct document *doc, enum field f)
+{
+	char *s = doc->field[f];
+	size_t b = 0, e;
+
+	if (s == NULL)
+		return;
+	e = doc->field_len[f];
+	while (b < e && strchr(" \t\r\n\f\v", s[b]) != NULL)
+		b++;
+	while (e > b && strchr(" \t\r\n\f\v", s[e - 1]) != NULL)
+		e--;
+	memmove(s, s + b, e - b);
+	s[e - b] = '\0';
+	doc->field_len[f] = e - b;
+}
+
+/* "fr-CA", "FR_fr" → "fr"; anything that does not start with two letters → "". */
+static void
+lang_code(const char *s, char out[16])
+{
+	out[0] = '\0';
+	if (s == NULL)
+		return;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	snprintf(out, 16, "%s", s);
+	for (char *p = out; *p != '\0'; p++)
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			*p = '\0';
+			break;
+		}
+}
+
+int
+doc_from_article(struct document *doc, struct article *a, const char *file, const char *source,
+                 const char *lang, const char *hint, const char **err)
+{
+	uint64_t h;
+
+	memset(doc, 0, sizeof(*doc));
+	*err = "out of memory";
+	if (a->title != NULL && doc_set_field(doc, F_TITLE, a->title, strlen(a->title)) < 0)
+		goto fail;
+	if (doc_set_field(doc, F_BODY, a->body ? a->body : "", a->body ? strlen(a->body) : 0) < 0)
+		goto fail;
+	doc_trim(doc, F_TITLE);
+	doc_trim(doc, F_BODY);
+	if (source != NULL && doc_set_field(doc, F_SOURCE, source, strlen(source)) < 0)
+		goto fail;
+	if (file != NULL && (doc->file = strdup(file)) == NULL)
+		goto fail;
+	if (a->url != NULL) {
+		size_t ul;
+		char *u = utf8_clean(a->url, strlen(a->url), &ul);
+
+		if (u == NULL)
+			goto fail;
+		doc->url = u;
+		doc->canonical = url_canonical(u);
+		if (doc_set_field(doc, F_URL, u, ul) < 0)
+			goto fail;
+		doc_trim(doc, F_URL);
+	}
+	if (a->published != NULL) {
+		char d[21];
+
+		if (date_normalize(a->published, d) == 0 && (doc->published = strdup(d)) == NULL)
+			goto fail;
+	}
+	lang_code(a->lang, doc->lang_declared);
+	if (lang != NULL && *lang != '\0')
+		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
+	else
+		lang_identify(doc->field[F_TITLE], doc->field_len[F_TITLE], doc->field[F_BODY],
+		              doc->field_len[F_BODY],
+		              doc->lang_declared[0] != '\0' ? doc->lang_declared : hint, doc->lang);
+	doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
+	/* the same address is the same article, whatever changed in its text */
+	if (doc->canonical != NULL) {
+		h = hash_bytes(doc->canonical, strlen(doc->canonical));
+	} else {
+		h = hash_bytes(doc->field[F_BODY], doc->field_len[F_BODY]);
+		if (doc->field[F_TITLE] != NULL)
+			h ^= hash_bytes(doc->field[F_TITLE], doc->field_len[F_TITLE]) * 0x9E3779B97F4A7C15ull;
+	}
+	snprintf(doc->id, sizeof(doc->id), "a_%016llx", (unsigned long long)h);
+	/* the rest of what was found moves into meta; title and body live in field[] */
+	free(a->title);
+	free(a->body);
+	a->title = a->body = NULL;
+	doc->meta = *a;
+	memset(a, 0, sizeof(*a));
+	return 0;
+fail:
+	doc_free(doc);
+	return -1;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "article.h"
 #include "query.h"
 
 struct document {
@@ -16,8 +17,17 @@ struct document {
 	char lang[8];    /* ISO 639-1, or "" when unknown */
 	char id[24];     /* "a_" + 16 hex digits of the content hash */
 	char *file;      /* owned; the file it came from, or NULL */
-	char *url;       /* owned; canonical URL or NULL (same text as field[F_URL]) */
+	char *url;       /* owned; the article's address as found (links resolved), or NULL */
+	char *canonical; /* owned; url_canonical() of url, or NULL */
 	char *published; /* owned; RFC 3339 or NULL */
+	uint64_t simhash;     /* of title and body (simhash.h); 0 when not computed */
+	char lang_declared[16]; /* what the article said it was in, or "" */
+	/*
+	 * Owned: what the extractor found besides the fields: summary,
+	 * keywords, authors, entry id, raw dates. meta.title and meta.body are
+	 * always NULL (they live in field[]).
+	 */
+	struct article meta;
 };
 
 /*
@@ -30,6 +40,18 @@ struct document {
 int doc_from_text(struct document *doc, const char *bytes, size_t len, const char *file,
                   const char *source, const char *lang, const char **err);
 void doc_free(struct document *doc);
+
+/*
+ * Build a document from what an extractor found: a's title and body become
+ * the fields (cleaned, NFC), the rest moves into doc->meta (a is left
+ * empty). The language: lang when given, else lang_identify() with a's
+ * declared language or hint. The address: a->url, canonical form by
+ * url_canonical(); published normalized by date_normalize(). The id: "a_" +
+ * 16 hex digits of a hash of the canonical URL, or of title and body when
+ * there is none. Returns 0, -1 with *err a static string.
+ */
+int doc_from_article(struct document *doc, struct article *a, const char *file, const char *source,
+                     const char *lang, const char *hint, const char **err);
 
 /* Set a field from clean UTF-8 it copies (cleaned again when not valid). */
 int doc_set_field(struct document *doc, enum field f, const char *text, size_t len);

@@ -52,9 +52,53 @@ has err "nul.rules:2:" "NUL in rules placed"
 printf '[rule a]\nquery = \377x\n' >"$T/inv.rules"
 run 2 "invalid UTF-8 in rules" "$HARK" check "$T/inv.rules"
 has err "inv.rules:2:" "invalid UTF-8 in rules placed"
-# an empty article, an empty rule file
+# an empty article is not an article (the daemon moves it to failed/)
 : >"$T/empty.txt"
-run 1 "empty article" "$HARK" match -r "$T/a.rules" "$T/empty.txt"
+run 2 "empty article" "$HARK" match -r "$T/a.rules" "$T/empty.txt"
+has err "empty.txt: empty document" "empty article explained"
+# a file of NULs
+head -c 4096 /dev/zero >"$T/zeros.bin"
+run 2 "file of NULs" "$HARK" extract "$T/zeros.bin"
+has err "zeros.bin: not a text document" "NUL file explained"
+# billion laughs: entity amplification is bounded
+cat >"$T/laughs.xml" <<'XML'
+<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY a "Assad Assad Assad Assad Assad Assad Assad Assad Assad Assad">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+<!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
+]>
+<rss version="2.0"><channel><title>t</title>
+<item><title>laughs</title><description>&i;</description></item></channel></rss>
+XML
+timeout 60 "$HARK" extract --json "$T/laughs.xml" >"$T/out" 2>"$T/err"; st=$?
+if [ $st -le 2 ] && [ "$(wc -c <"$T/out")" -lt 10000000 ]; then ok; else bad "billion laughs: exit $st, $(wc -c <"$T/out") bytes"; fi
+# an external entity is never read
+cat >"$T/xxe.xml" <<'XML'
+<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>t</title>
+<item><title>xxe</title><description>before &xxe; after</description></item></channel></rss>
+XML
+timeout 60 "$HARK" extract --json "$T/xxe.xml" >"$T/out" 2>"$T/err"; st=$?
+if [ $st -le 2 ] && ! grep -q "root:" "$T/out"; then ok; else bad "XXE: exit $st, file content leaked"; fi
+# 100,000-deep nesting, in HTML and in a feed
+awk 'BEGIN { printf "<html><body><p>Assad</p>"; for (i = 0; i < 100000; i++) printf "<div>"; print "deep" }' >"$T/deep.html"
+run 0 "100,000-deep HTML" "$HARK" match --color=never -r "$T/a.rules" "$T/deep.html"
+has out "«Assad»" "text before deep nesting kept"
+awk 'BEGIN { printf "<rss version=\"2.0\"><channel><item><title>x</title><description>"; for (i = 0; i < 100000; i++) printf "<b>"; print "</description></item></channel></rss>" }' >"$T/deep.xml"
+timeout 60 "$HARK" extract "$T/deep.xml" >"$T/out" 2>"$T/err"; st=$?
+if [ $st -le 2 ] && [ "$(wc -l <"$T/err")" -le 1 ]; then ok; else bad "100,000-deep feed: exit $st"; cat "$T/err" | head -3; fi
+# a truncated UTF-16 file: the odd byte becomes U+FFFD
+printf '\377\376A\000s\000s\000a\000d\000\n\000A\000s\000s\000a\000d\000x' >"$T/trunc16.txt"
+run 0 "truncated UTF-16" "$HARK" extract --json "$T/trunc16.txt"
+has out "$(printf '"body":"Assad\357\277\275"')" "truncated UTF-16 ends in U+FFFD"
 : >"$T/empty.rules"
 run 0 "empty rule file" "$HARK" check "$T/empty.rules"
 has out "0 rules, 0 atoms, ok" "empty rule file summary"

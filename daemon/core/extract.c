@@ -1,0 +1,394 @@
+/*
+ * extract.c: bytes of any accepted format into documents. The one place
+ * that decides what a file is; the parsers it calls each own one format.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "charset.h"
+#include "date.h"
+#include "extract.h"
+#include "frontmatter.h"
+#include "html.h"
+#include "jsonart.h"
+#include "mem.h"
+
+static const char *const format_names[] = {"text", "html", "frontmatter", "json", "feed"};
+
+const char *
+extract_format_name(enum extract_format f)
+{
+	return format_names[f];
+}
+
+static void
+seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* Does the file name end in one of the suffixes (case-insensitive)? */
+static int
+name_ends(const char *file, const char *const *sfx)
+{
+	size_t n = file ? strlen(file) : 0;
+
+	for (; *sfx != NULL; sfx++) {
+		size_t k = strlen(*sfx);
+
+		if (n > k && strcasecmp(file + n - k, *sfx) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* What the text is, by content first and then by name. */
+static enum extract_format
+extract_sniff(const char *s, size_t len, const char *file)
+{
+	static const char *const html_names[] = {".html", ".htm", ".xhtml", ".shtml", NULL};
+	static const char *const json_names[] = {".json", NULL};
+	static const char *const feed_names[] = {".rss", ".atom", ".rdf", NULL};
+	size_t i = 0;
+
+	if (frontmatter_sniff(s, len))
+		return FMT_FRONTMATTER;
+	while (i < len && strchr(" \t\r\n\f\v", s[i]) != NULL)
+		i++;
+	if (i < len && s[i] == '{')
+		return feed_sniff(s, len) ? FMT_FEED : FMT_JSON;
+	if (i < len && s[i] == '<')
+		return feed_sniff(s, len) ? FMT_FEED : FMT_HTML;
+	if (name_ends(file, html_names))
+		return FMT_HTML;
+	if (name_ends(file, json_names))
+		return FMT_JSON;
+	if (name_ends(file, feed_names))
+		return FMT_FEED;
+	return FMT_TEXT;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Plain text: the first non-empty line is the title, the rest the body. */
+static int
+text_split(const char *s, size_t len, struct article *a)
+{
+	const char *p = s, *end = s + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *ts = p, *te = le;
+
+		while (ts < te && is_blank(*ts))
+			ts++;
+		while (te > ts && is_blank(te[-1]))
+			te--;
+		p = nl ? nl + 1 : end;
+		if (ts < te) {
+			if (article_set(&a->title, ts, (size_t)(te - ts)) < 0)
+				return -1;
+			break;
+		}
+	}
+	return article_set(&a->body, p, (size_t)(end - p));
+}
+
+/* Replace *slot (markup) with its text. */
+static int
+textify(char **slot)
+{
+	size_t n;
+	char *t;
+
+	if (*slot == NULL)
+		return 0;
+	if ((t = html_to_text(*slot, strlen(*slot), &n)) == NULL)
+		return -1;
+	free(*slot);
+	*slot = t;
+	return 0;
+}
+
+/* A body that is markup or Markdown-ish text: through the HTML path only when it holds markup. */
+static int
+body_from(struct article *a, const char *s, size_t len)
+{
+	if (html_sniff(s, len)) {
+		size_t n;
+		char *t = html_to_text(s, len, &n);
+
+		if (t == NULL)
+			return -1;
+		free(a->body);
+		a->body = t;
+		return 0;
+	}
+	return article_set(&a->body, s, len);
+}
+
+static int
+is_empty(const char *s)
+{
+	if (s == NULL)
+		return 1;
+	for (; *s != '\0'; s++)
+		if (!is_blank(*s) && *s != '\n')
+			return 0;
+	return 1;
+}
+
+/* A page whose only text is its description still has something to match. */
+static int
+body_or_summary(struct article *a)
+{
+	if (is_empty(a->body) && !is_empty(a->summary))
+		return article_set(&a->body, a->summary, strlen(a->summary));
+	return 0;
+}
+
+static int
+push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extract_opts *o,
+         char *err, size_t errsz)
+{
+	const char *e;
+
+	if (mem_grow(&x->docs, cap, x->ndocs + 1, sizeof(*x->docs)) < 0) {
+		seterr(err, errsz, "out of memory");
+		return -1;
+	}
+	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop", o->lang,
+	                     o->lang_hint, &e) < 0) {
+		seterr(err, errsz, "%s", e);
+		return -1;
+	}
+	x->ndocs++;
+	return 0;
+}
+
+/* Dates as RFC 3339; a date nobody can read is dropped rather than passed on as is. */
+static void
+date_fix(char **slot)
+{
+	char d[21];
+
+	if (*slot == NULL)
+		return;
+	if (date_normalize(*slot, d) == 0)
+		article_set(slot, d, strlen(d));
+	else {
+		free(*slot);
+		*slot = NULL;
+	}
+}
+
+static int
+feed_textify(struct feed *f)
+{
+	for (size_t i = 0; i < f->nentries; i++) {
+		struct feed_entry *e = &f->entries[i];
+
+		if ((e->title_html && textify(&e->a.title) < 0) ||
+		    (e->summary_html && textify(&e->a.summary) < 0) ||
+		    (e->body_html && textify(&e->a.body) < 0))
+			return -1;
+		e->title_html = e->summary_html = e->body_html = 0;
+		date_fix(&e->a.published);
+		date_fix(&e->a.updated);
+	}
+	return 0;
+}
+
+/* Bytes to clean UTF-8 text: the BOM skipped, the charset found and converted. */
+static char *
+to_utf8(const char *bytes, size_t len, const char *hint, char charset[32], size_t *tlen, char *err,
+        size_t errsz)
+{
+	size_t bom = charset_sniff(bytes, len, hint, charset);
+	char *t = charset_to_utf8(bytes + bom, len - bom, charset, tlen);
+
+	if (t == NULL) {
+		if (errno == EINVAL)
+			seterr(err, errsz, "unknown charset \"%s\"", charset);
+		else
+			seterr(err, errsz, "out of memory");
+		return NULL;
+	}
+	if (memchr(t, '\0', *tlen) != NULL) {
+		seterr(err, errsz, "not a text document (it holds NUL bytes)");
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+extract_feed(const char *bytes, size_t len, const char *charset, const char *base_url,
+             struct feed *f, char *err, size_t errsz)
+{
+	char cs[32];
+	size_t tlen;
+	char *t = to_utf8(bytes, len, charset, cs, &tlen, err, errsz);
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (t == NULL)
+		return -1;
+	rc = feed_parse(t, tlen, base_url, f, err, errsz);
+	free(t);
+	if (rc == 0 && feed_textify(f) < 0) {
+		seterr(err, errsz, "out of memory");
+		rc = -1;
+	}
+	if (rc < 0)
+		feed_free(f);
+	return rc;
+}
+
+static int
+extract_entries(struct extraction *x, struct feed *f, const struct extract_opts *o, char *err,
+                size_t errsz)
+{
+	size_t cap = 0;
+
+	x->feed_format = f->format;
+	if (f->recovered)
+		seterr(x->warning, sizeof(x->warning), "ill-formed feed read in recovery mode: %s",
+		       f->warning);
+	for (size_t i = 0; i < f->nentries; i++) {
+		struct article *a = &f->entries[i].a;
+
+		/* the full content is the article; a summary that only teases it is not repeated */
+		if (is_empty(a->body)) {
+			free(a->body);
+			a->body = a->summary ? strdup(a->summary) : NULL;
+		} else if (!is_empty(a->summary) && strstr(a->body, a->summary) == NULL) {
+			size_t sl = strlen(a->summary), bl = strlen(a->body);
+			char *b = malloc(sl + 2 + bl + 1);
+
+			if (b == NULL)
+				goto nomem;
+			memcpy(b, a->summary, sl);
+			memcpy(b + sl, "\n\n", 2);
+			memcpy(b + sl + 2, a->body, bl + 1);
+			free(a->body);
+			a->body = b;
+		}
+		if (a->lang == NULL && f->lang != NULL && (a->lang = strdup(f->lang)) == NULL)
+			goto nomem;
+		if (push_doc(x, &cap, a, o, err, errsz) < 0)
+			return -1;
+	}
+	return 0;
+nomem:
+	seterr(err, errsz, "out of memory");
+	return -1;
+}
+
+int
+extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struct extraction *x,
+              char *err, size_t errsz)
+{
+	struct article a = {0};
+	struct feed f = {0};
+	size_t tlen, cap = 0, off;
+	char *t = NULL;
+	int body_html = 0, rc = -1;
+
+	memset(x, 0, sizeof(*x));
+	if (o->max_size > 0 && len > o->max_size) {
+		seterr(err, errsz, "larger than max_document_size (%zu bytes)", o->max_size);
+		return -1;
+	}
+	if (len == 0) {
+		seterr(err, errsz, "empty document (0 bytes)");
+		return -1;
+	}
+	if ((t = to_utf8(bytes, len, o->charset, x->charset, &tlen, err, errsz)) == NULL)
+		return -1;
+	x->format = extract_sniff(t, tlen, o->file);
+	switch (x->format) {
+	case FMT_TEXT:
+		if (text_split(t, tlen, &a) < 0)
+			goto nomem;
+		break;
+	case FMT_HTML:
+		if (html_extract(t, tlen, &a, err, errsz) < 0 || body_or_summary(&a) < 0)
+			goto out;
+		break;
+	case FMT_FRONTMATTER:
+		if (frontmatter_parse(t, tlen, &a, &off, err, errsz) < 0)
+			goto out;
+		if (a.title == NULL) {
+			struct article b = {0};
+
+			if (text_split(t + off, tlen - off, &b) < 0)
+				goto nomem;
+			a.title = b.title;
+			b.title = NULL;
+			article_free(&b);
+		}
+		if (body_from(&a, t + off, tlen - off) < 0 || body_or_summary(&a) < 0)
+			goto nomem;
+		break;
+	case FMT_JSON:
+		if (jsonart_parse(t, tlen, &a, &body_html, err, errsz) < 0) {
+			/* text that merely opens with a brace is still text, unless named .json */
+			static const char *const json_names[] = {".json", NULL};
+
+			if (name_ends(o->file, json_names))
+				goto out;
+			article_free(&a);
+			x->format = FMT_TEXT;
+			if (text_split(t, tlen, &a) < 0)
+				goto nomem;
+			break;
+		}
+		if (body_html && a.body != NULL && body_from(&a, a.body, strlen(a.body)) < 0)
+			goto nomem;
+		if (body_or_summary(&a) < 0)
+			goto nomem;
+		break;
+	case FMT_FEED:
+		if (feed_parse(t, tlen, o->base_url, &f, err, errsz) < 0)
+			goto out;
+		if (feed_textify(&f) < 0)
+			goto nomem;
+		rc = extract_entries(x, &f, o, err, errsz);
+		goto out;
+	}
+	rc = push_doc(x, &cap, &a, o, err, errsz);
+	goto out;
+nomem:
+	seterr(err, errsz, "out of memory");
+out:
+	article_free(&a);
+	feed_free(&f);
+	free(t);
+	if (rc < 0)
+		extraction_free(x);
+	return rc;
+}
+
+void
+extraction_free(struct extraction *x)
+{
+	for (size_t i = 0; i < x->ndocs; i++)
+		doc_free(&x->docs[i]);
+	free(x->docs);
+	x->docs = NULL;
+	x->ndocs = 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * extract.h: any article file into documents. Recognises the format by
+ * content (then by name), finds the charset and converts to UTF-8, runs the
+ * format's extractor (html.h, frontmatter.h, jsonart.h, feed.h) and builds
+ * each document (doc.h: clean fields, language, canonical URL, SimHash).
+ */
+#ifndef HARK_EXTRACT_H
+#define HARK_EXTRACT_H
+
+#include <stddef.h>
+
+#include "doc.h"
+#include "feed.h"
+
+enum extract_format { FMT_TEXT, FMT_HTML, FMT_FRONTMATTER, FMT_JSON, FMT_FEED };
+
+struct extract_opts {
+	const char *file;     /* the file name shown in hits (NULL: none); its extension is a hint */
+	const char *source;   /* "drop" or the feed's name */
+	const char *lang;     /* the language, decided by the user (hark match --lang); NULL: identify */
+	const char *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
+	const char *charset;  /* the transport's charset (HTTP Content-Type), or NULL */
+	const char *base_url; /* where the bytes came from, for relative links, or NULL */
+	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
+};
+
+struct extraction {
+	enum extract_format format;
+	const char *feed_format; /* feeds: "rss2.0", "atom1.0"... (static) */
+	char charset[32];        /* the charset the bytes were read in */
+	struct document *docs;   /* owned: ndocs documents (a feed gives one per entry) */
+	size_t ndocs;
+	char warning[200]; /* non-empty when the input was damaged and read anyway */
+};
+
+/*
+ * Extract bytes into x (owned by the caller: extraction_free()). Returns 0,
+ * or -1 with a one-line reason in err ("not a text document (it holds NUL
+ * bytes)", "JSON line 3 column 2: ...", "larger than max_document_size").
+ */
+int extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struct extraction *x,
+                  char *err, size_t errsz);
+void extraction_free(struct extraction *x);
+const char *extract_format_name(enum extract_format f);
+
+/*
+ * A feed as a reader sees it: charset found and converted, then feed_parse(),
+ * then every text value made plain (markup removed, entities decoded) and
+ * dates made RFC 3339. f is owned by the caller: feed_free(). Returns 0, or
+ * -1 with a one-line reason in err.
+ */
+int extract_feed(const char *bytes, size_t len, const char *charset, const char *base_url,
+                 struct feed *f, char *err, size_t errsz);
+
+#endif
