@@ -1,0 +1,922 @@
+/*
+ * charset.c: which encoding a document's bytes are in (a simplified form of
+ * the WHATWG Encoding Standard's sniffing and its label table), and their
+ * conversion to UTF-8 with glibc iconv.
+ *
+ * iconv is told the converter that decodes like browsers (CP1252 for
+ * "iso-8859-1", CP932 for Shift_JIS, CP949 for EUC-KR...). Where glibc
+ * refuses a byte that WHATWG maps (the C1 holes of the windows-* code pages,
+ * 0x80 in GBK), the byte is decoded here; every other error becomes U+FFFD
+ * and conversion goes on after it.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "charset.h"
+#include "mem.h"
+#include "utf8.h"
+
+/* How far the <meta> prescan and the XML declaration are looked for. */
+#define PRESCAN_MAX 1024
+
+/* How a converter's errors are repaired. */
+enum cs_kind {
+	CS_UTF8,    /* utf8_clean(), no iconv */
+	CS_BYTE,    /* single byte: an undefined byte is U+FFFD */
+	CS_WINDOWS, /* single byte, WHATWG maps the C1 holes to C1 controls */
+	CS_MULTI,   /* multi-byte: skip the first byte of a bad sequence */
+	CS_SJIS,    /* Shift_JIS: WHATWG decodes 0x80 as U+0080 */
+	CS_GB,      /* GBK and gb18030: WHATWG decodes a lone 0x80 as U+20AC */
+	CS_UTF16,   /* a bad code unit is two bytes */
+	CS_UTF32    /* a bad code unit is four bytes */
+};
+
+struct cs_encoding {
+	const char *name;  /* WHATWG name, lower case */
+	const char *iconv; /* glibc converter that decodes like browsers */
+	enum cs_kind kind;
+};
+
+static const struct cs_encoding cs_encodings[] = {
+    {"utf-8", NULL, CS_UTF8},
+    {"ibm866", "IBM866", CS_BYTE},
+    {"iso-8859-2", "ISO-8859-2", CS_BYTE},
+    {"iso-8859-3", "ISO-8859-3", CS_BYTE},
+    {"iso-8859-4", "ISO-8859-4", CS_BYTE},
+    {"iso-8859-5", "ISO-8859-5", CS_BYTE},
+    {"iso-8859-6", "ISO-8859-6", CS_BYTE},
+    {"iso-8859-7", "ISO-8859-7", CS_BYTE},
+    {"iso-8859-8", "ISO-8859-8", CS_BYTE},
+    {"iso-8859-8-i", "ISO-8859-8", CS_BYTE},
+    {"iso-8859-10", "ISO-8859-10", CS_BYTE},
+    {"iso-8859-13", "ISO-8859-13", CS_BYTE},
+    {"iso-8859-14", "ISO-8859-14", CS_BYTE},
+    {"iso-8859-15", "ISO-8859-15", CS_BYTE},
+    {"iso-8859-16", "ISO-8859-16", CS_BYTE},
+    {"koi8-r", "KOI8-R", CS_BYTE},
+    {"koi8-u", "KOI8-U", CS_BYTE},
+    {"macintosh", "MACINTOSH", CS_BYTE},
+    {"x-mac-cyrillic", "MAC-CYRILLIC", CS_BYTE},
+    {"windows-874", "CP874", CS_WINDOWS},
+    {"windows-1250", "CP1250", CS_WINDOWS},
+    {"windows-1251", "CP1251", CS_WINDOWS},
+    {"windows-1252", "CP1252", CS_WINDOWS},
+    {"windows-1253", "CP1253", CS_WINDOWS},
+    {"windows-1254", "CP1254", CS_WINDOWS},
+    {"windows-1255", "CP1255", CS_WINDOWS},
+    {"windows-1256", "CP1256", CS_WINDOWS},
+    {"windows-1257", "CP1257", CS_WINDOWS},
+    {"windows-1258", "CP1258", CS_WINDOWS},
+    {"gbk", "GB18030", CS_GB},
+    {"gb18030", "GB18030", CS_GB},
+    {"big5", "BIG5-HKSCS", CS_MULTI},
+    /* EUC-JP-MS has the NEC and IBM rows, as CP932 has for Shift_JIS */
+    {"euc-jp", "EUC-JP-MS", CS_MULTI},
+    {"iso-2022-jp", "ISO-2022-JP", CS_MULTI},
+    {"shift_jis", "CP932", CS_SJIS},
+    {"euc-kr", "CP949", CS_MULTI},
+    {"utf-16be", "UTF-16BE", CS_UTF16},
+    {"utf-16le", "UTF-16LE", CS_UTF16},
+    /* not WHATWG encodings: only a byte order mark names them */
+    {"utf-32be", "UTF-32BE", CS_UTF32},
+    {"utf-32le", "UTF-32LE", CS_UTF32},
+};
+
+struct cs_label {
+	const char *label;
+	const char *name; /* a cs_encodings name */
+};
+
+/* The WHATWG labels of the encodings above, and cp949 (IE's name for euc-kr). */
+static const struct cs_label cs_labels[] = {
+    {"unicode-1-1-utf-8", "utf-8"},
+    {"unicode11utf8", "utf-8"},
+    {"unicode20utf8", "utf-8"},
+    {"utf-8", "utf-8"},
+    {"utf8", "utf-8"},
+    {"x-unicode20utf8", "utf-8"},
+    {"866", "ibm866"},
+    {"cp866", "ibm866"},
+    {"csibm866", "ibm866"},
+    {"ibm866", "ibm866"},
+    {"csisolatin2", "iso-8859-2"},
+    {"iso-8859-2", "iso-8859-2"},
+    {"iso-ir-101", "iso-8859-2"},
+    {"iso8859-2", "iso-8859-2"},
+    {"iso88592", "iso-8859-2"},
+    {"iso_8859-2", "iso-8859-2"},
+    {"iso_8859-2:1987", "iso-8859-2"},
+    {"l2", "iso-8859-2"},
+    {"latin2", "iso-8859-2"},
+    {"csisolatin3", "iso-8859-3"},
+    {"iso-8859-3", "iso-8859-3"},
+    {"iso-ir-109", "iso-8859-3"},
+    {"iso8859-3", "iso-8859-3"},
+    {"iso88593", "iso-8859-3"},
+    {"iso_8859-3", "iso-8859-3"},
+    {"iso_8859-3:1988", "iso-8859-3"},
+    {"l3", "iso-8859-3"},
+    {"latin3", "iso-8859-3"},
+    {"csisolatin4", "iso-8859-4"},
+    {"iso-8859-4", "iso-8859-4"},
+    {"iso-ir-110", "iso-8859-4"},
+    {"iso8859-4", "iso-8859-4"},
+    {"iso88594", "iso-8859-4"},
+    {"iso_8859-4", "iso-8859-4"},
+    {"iso_8859-4:1988", "iso-8859-4"},
+    {"l4", "iso-8859-4"},
+    {"latin4", "iso-8859-4"},
+    {"csisolatincyrillic", "iso-8859-5"},
+    {"cyrillic", "iso-8859-5"},
+    {"iso-8859-5", "iso-8859-5"},
+    {"iso-ir-144", "iso-8859-5"},
+    {"iso8859-5", "iso-8859-5"},
+    {"iso88595", "iso-8859-5"},
+    {"iso_8859-5", "iso-8859-5"},
+    {"iso_8859-5:1988", "iso-8859-5"},
+    {"arabic", "iso-8859-6"},
+    {"asmo-708", "iso-8859-6"},
+    {"csiso88596e", "iso-8859-6"},
+    {"csiso88596i", "iso-8859-6"},
+    {"csisolatinarabic", "iso-8859-6"},
+    {"ecma-114", "iso-8859-6"},
+    {"iso-8859-6", "iso-8859-6"},
+    {"iso-8859-6-e", "iso-8859-6"},
+    {"iso-8859-6-i", "iso-8859-6"},
+    {"iso-ir-127", "iso-8859-6"},
+    {"iso8859-6", "iso-8859-6"},
+    {"iso88596", "iso-8859-6"},
+    {"iso_8859-6", "iso-8859-6"},
+    {"iso_8859-6:1987", "iso-8859-6"},
+    {"csisolatingreek", "iso-8859-7"},
+    {"ecma-118", "iso-8859-7"},
+    {"elot_928", "iso-8859-7"},
+    {"greek", "iso-8859-7"},
+    {"greek8", "iso-8859-7"},
+    {"iso-8859-7", "iso-8859-7"},
+    {"iso-ir-126", "iso-8859-7"},
+    {"iso8859-7", "iso-8859-7"},
+    {"iso88597", "iso-8859-7"},
+    {"iso_8859-7", "iso-8859-7"},
+    {"iso_8859-7:1987", "iso-8859-7"},
+    {"sun_eu_greek", "iso-8859-7"},
+    {"csiso88598e", "iso-8859-8"},
+    {"csisolatinhebrew", "iso-8859-8"},
+    {"hebrew", "iso-8859-8"},
+    {"iso-8859-8", "iso-8859-8"},
+    {"iso-8859-8-e", "iso-8859-8"},
+    {"iso-ir-138", "iso-8859-8"},
+    {"iso8859-8", "iso-8859-8"},
+    {"iso88598", "iso-8859-8"},
+    {"iso_8859-8", "iso-8859-8"},
+    {"iso_8859-8:1988", "iso-8859-8"},
+    {"visual", "iso-8859-8"},
+    {"csiso88598i", "iso-8859-8-i"},
+    {"iso-8859-8-i", "iso-8859-8-i"},
+    {"logical", "iso-8859-8-i"},
+    {"csisolatin6", "iso-8859-10"},
+    {"iso-8859-10", "iso-8859-10"},
+    {"iso-ir-157", "iso-8859-10"},
+    {"iso8859-10", "iso-8859-10"},
+    {"iso885910", "iso-8859-10"},
+    {"l6", "iso-8859-10"},
+    {"latin6", "iso-8859-10"},
+    {"iso-8859-13", "iso-8859-13"},
+    {"iso8859-13", "iso-8859-13"},
+    {"iso885913", "iso-8859-13"},
+    {"iso-8859-14", "iso-8859-14"},
+    {"iso8859-14", "iso-8859-14"},
+    {"iso885914", "iso-8859-14"},
+    {"csisolatin9", "iso-8859-15"},
+    {"iso-8859-15", "iso-8859-15"},
+    {"iso8859-15", "iso-8859-15"},
+    {"iso885915", "iso-8859-15"},
+    {"iso_8859-15", "iso-8859-15"},
+    {"l9", "iso-8859-15"},
+    {"iso-8859-16", "iso-8859-16"},
+    {"cskoi8r", "koi8-r"},
+    {"koi", "koi8-r"},
+    {"koi8", "koi8-r"},
+    {"koi8-r", "koi8-r"},
+    {"koi8_r", "koi8-r"},
+    {"koi8-ru", "koi8-u"},
+    {"koi8-u", "koi8-u"},
+    {"csmacintosh", "macintosh"},
+    {"mac", "macintosh"},
+    {"macintosh", "macintosh"},
+    {"x-mac-roman", "macintosh"},
+    {"dos-874", "windows-874"},
+    {"iso-8859-11", "windows-874"},
+    {"iso8859-11", "windows-874"},
+    {"iso885911", "windows-874"},
+    {"tis-620", "windows-874"},
+    {"windows-874", "windows-874"},
+    {"cp1250", "windows-1250"},
+    {"windows-1250", "windows-1250"},
+    {"x-cp1250", "windows-1250"},
+    {"cp1251", "windows-1251"},
+    {"windows-1251", "windows-1251"},
+    {"x-cp1251", "windows-1251"},
+    {"ansi_x3.4-1968", "windows-1252"},
+    {"ascii", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"cp819", "windows-1252"},
+    {"csisolatin1", "windows-1252"},
+    {"ibm819", "windows-1252"},
+    {"iso-8859-1", "windows-1252"},
+    {"iso-ir-100", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
+    {"iso88591", "windows-1252"},
+    {"iso_8859-1", "windows-1252"},
+    {"iso_8859-1:1987", "windows-1252"},
+    {"l1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"windows-1252", "windows-1252"},
+    {"x-cp1252", "windows-1252"},
+    {"cp1253", "windows-1253"},
+    {"windows-1253", "windows-1253"},
+    {"x-cp1253", "windows-1253"},
+    {"cp1254", "windows-1254"},
+    {"csisolatin5", "windows-1254"},
+    {"iso-8859-9", "windows-1254"},
+    {"iso-ir-148", "windows-1254"},
+    {"iso8859-9", "windows-1254"},
+    {"iso88599", "windows-1254"},
+    {"iso_8859-9", "windows-1254"},
+    {"iso_8859-9:1989", "windows-1254"},
+    {"l5", "windows-1254"},
+    {"latin5", "windows-1254"},
+    {"windows-1254", "windows-1254"},
+    {"x-cp1254", "windows-1254"},
+    {"cp1255", "windows-1255"},
+    {"windows-1255", "windows-1255"},
+    {"x-cp1255", "windows-1255"},
+    {"cp1256", "windows-1256"},
+    {"windows-1256", "windows-1256"},
+    {"x-cp1256", "windows-1256"},
+    {"cp1257", "windows-1257"},
+    {"windows-1257", "windows-1257"},
+    {"x-cp1257", "windows-1257"},
+    {"cp1258", "windows-1258"},
+    {"windows-1258", "windows-1258"},
+    {"x-cp1258", "windows-1258"},
+    {"x-mac-cyrillic", "x-mac-cyrillic"},
+    {"x-mac-ukrainian", "x-mac-cyrillic"},
+    {"chinese", "gbk"},
+    {"csgb2312", "gbk"},
+    {"csiso58gb231280", "gbk"},
+    {"gb2312", "gbk"},
+    {"gb_2312", "gbk"},
+    {"gb_2312-80", "gbk"},
+    {"gbk", "gbk"},
+    {"iso-ir-58", "gbk"},
+    {"x-gbk", "gbk"},
+    {"gb18030", "gb18030"},
+    {"big5", "big5"},
+    {"big5-hkscs", "big5"},
+    {"cn-big5", "big5"},
+    {"csbig5", "big5"},
+    {"x-x-big5", "big5"},
+    {"cseucpkdfmtjapanese", "euc-jp"},
+    {"euc-jp", "euc-jp"},
+    {"x-euc-jp", "euc-jp"},
+    {"csiso2022jp", "iso-2022-jp"},
+    {"iso-2022-jp", "iso-2022-jp"},
+    {"csshiftjis", "shift_jis"},
+    {"ms932", "shift_jis"},
+    {"ms_kanji", "shift_jis"},
+    {"shift-jis", "shift_jis"},
+    {"shift_jis", "shift_jis"},
+    {"sjis", "shift_jis"},
+    {"windows-31j", "shift_jis"},
+    {"x-sjis", "shift_jis"},
+    {"cp949", "euc-kr"},
+    {"cseuckr", "euc-kr"},
+    {"csksc56011987", "euc-kr"},
+    {"euc-kr", "euc-kr"},
+    {"iso-ir-149", "euc-kr"},
+    {"korean", "euc-kr"},
+    {"ks_c_5601-1987", "euc-kr"},
+    {"ks_c_5601-1989", "euc-kr"},
+    {"ksc5601", "euc-kr"},
+    {"ksc_5601", "euc-kr"},
+    {"windows-949", "euc-kr"},
+    {"unicodefffe", "utf-16be"},
+    {"utf-16be", "utf-16be"},
+    {"csunicode", "utf-16le"},
+    {"iso-10646-ucs-2", "utf-16le"},
+    {"ucs-2", "utf-16le"},
+    {"unicode", "utf-16le"},
+    {"unicodefeff", "utf-16le"},
+    {"utf-16", "utf-16le"},
+    {"utf-16le", "utf-16le"},
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int
+cs_isspace(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static unsigned char
+cs_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 'a' - 'A') : c;
+}
+
+static int
+cs_isalpha(unsigned char c)
+{
+	c = cs_lower(c);
+	return c >= 'a' && c <= 'z';
+}
+
+static const struct cs_encoding *
+cs_byname(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(cs_encodings); i++)
+		if (strcmp(cs_encodings[i].name, name) == 0)
+			return &cs_encodings[i];
+	return NULL;
+}
+
+/*
+ * The encoding a label names: surrounding ASCII white space is dropped and
+ * case ignored, as WHATWG "get an encoding" does. NULL when unknown.
+ */
+static const struct cs_encoding *
+cs_label(const char *s, size_t len)
+{
+	char key[32];
+	size_t i, n = 0;
+
+	while (len > 0 && cs_isspace((unsigned char)*s))
+		s++, len--;
+	while (len > 0 && cs_isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof(key))
+		return NULL;
+	for (i = 0; i < len; i++)
+		key[n++] = (char)cs_lower((unsigned char)s[i]);
+	key[n] = '\0';
+	for (i = 0; i < NELEM(cs_labels); i++)
+		if (strcmp(cs_labels[i].label, key) == 0)
+			return cs_byname(cs_labels[i].name);
+	return NULL;
+}
+
+/* Case-insensitive search for the lower-case word w in s[0..len); offset or len. */
+static size_t
+cs_find(const char *s, size_t len, const char *w)
+{
+	size_t wl = strlen(w), i, k;
+
+	for (i = 0; i + wl <= len; i++) {
+		for (k = 0; k < wl; k++)
+			if (cs_lower((unsigned char)s[i + k]) != (unsigned char)w[k])
+				break;
+		if (k == wl)
+			return i;
+	}
+	return len;
+}
+
+/*
+ * WHATWG "extracting a character encoding from a meta element": the label
+ * after "charset=" in a content attribute or a Content-Type value. Sets
+ * *lab and *lablen and returns 1, or returns 0 when there is none.
+ */
+static int
+cs_content_charset(const char *s, size_t len, const char **lab, size_t *lablen)
+{
+	size_t pos = 0, at, end;
+	char q;
+
+	for (;;) {
+		at = cs_find(s + pos, len - pos, "charset");
+		if (at == len - pos)
+			return 0;
+		pos += at + 7;
+		while (pos < len && cs_isspace((unsigned char)s[pos]))
+			pos++;
+		if (pos < len && s[pos] == '=')
+			break;
+	}
+	pos++;
+	while (pos < len && cs_isspace((unsigned char)s[pos]))
+		pos++;
+	if (pos == len)
+		return 0;
+	if (s[pos] == '"' || s[pos] == '\'') {
+		q = s[pos++];
+		for (end = pos; end < len && s[end] != q; end++)
+			;
+		if (end == len)
+			return 0; /* an unmatched quote */
+	} else {
+		for (end = pos; end < len && !cs_isspace((unsigned char)s[end]) && s[end] != ';';
+		     end++)
+			;
+	}
+	*lab = s + pos;
+	*lablen = end - pos;
+	return 1;
+}
+
+/* ---- the <meta> prescan ------------------------------------------------ */
+
+/* One attribute of a tag; long names and values are only marked too long. */
+struct cs_attr {
+	char name[16];
+	char value[256];
+	size_t nlen, vlen; /* may exceed the buffers: then not usable */
+};
+
+static void
+cs_attr_add(char *buf, size_t cap, size_t *n, unsigned char c)
+{
+	if (*n + 1 < cap)
+		buf[*n] = (char)cs_lower(c);
+	(*n)++;
+	buf[*n < cap ? *n : cap - 1] = '\0';
+}
+
+/*
+ * WHATWG "get an attribute" on s[0..len) from *pos. Returns 1 with an
+ * attribute in *a, 0 at the '>' that ends the tag, -1 at the end of the
+ * bytes (the prescan stops: the tag is not complete in the first 1024).
+ */
+static int
+cs_get_attr(const unsigned char *s, size_t len, size_t *pos, struct cs_attr *a)
+{
+	size_t p = *pos;
+	unsigned char q;
+	int rc = 1;
+
+	a->nlen = a->vlen = 0;
+	a->name[0] = a->value[0] = '\0';
+	while (p < len && (cs_isspace(s[p]) || s[p] == '/'))
+		p++;
+	if (p == len)
+		return -1;
+	if (s[p] == '>') {
+		*pos = p;
+		return 0;
+	}
+	/* the name */
+	for (;; p++) {
+		if (p == len) {
+			rc = -1;
+			goto done;
+		}
+		if (s[p] == '=' && a->nlen > 0) {
+			p++;
+			break;
+		}
+		if (cs_isspace(s[p])) {
+			while (p < len && cs_isspace(s[p]))
+				p++;
+			if (p == len) {
+				rc = -1;
+				goto done;
+			}
+			if (s[p] != '=')
+				goto done; /* a name without a value */
+			p++;
+			break;
+		}
+		if (s[p] == '/' || s[p] == '>')
+			goto done;
+		cs_attr_add(a->name, sizeof(a->name), &a->nlen, s[p]);
+	}
+	/* the value */
+	while (p < len && cs_isspace(s[p]))
+		p++;
+	if (p == len) {
+		rc = -1;
+		goto done;
+	}
+	if (s[p] == '"' || s[p] == '\'') {
+		q = s[p++];
+		while (p < len && s[p] != q)
+			cs_attr_add(a->value, sizeof(a->value), &a->vlen, s[p++]);
+		if (p == len)
+			rc = -1;
+		else
+			p++;
+		goto done;
+	}
+	if (s[p] == '>')
+		goto done;
+	while (p < len && !cs_isspace(s[p]) && s[p] != '>')
+		cs_attr_add(a->value, sizeof(a->value), &a->vlen, s[p++]);
+	if (p == len)
+		rc = -1;
+done:
+	*pos = p;
+	return rc;
+}
+
+/*
+ * The attributes of a <meta> tag from *pos: the encoding it declares, or
+ * NULL. *end is set when the bytes ran out.
+ */
+static const struct cs_encoding *
+cs_meta(const unsigned char *s, size_t len, size_t *pos, int *end)
+{
+	const struct cs_encoding *enc = NULL;
+	struct cs_attr a;
+	const char *lab;
+	size_t lablen;
+	int rc, got_pragma = 0, need_pragma = -1, failed = 0;
+	int seen_he = 0, seen_content = 0, seen_charset = 0;
+
+	while ((rc = cs_get_attr(s, len, pos, &a)) == 1) {
+		/* the first of duplicate attributes counts */
+		if (strcmp(a.name, "http-equiv") == 0 && a.nlen == 10) {
+			if (seen_he++)
+				continue;
+			if (a.vlen == 12 && strcmp(a.value, "content-type") == 0)
+				got_pragma = 1;
+		} else if (strcmp(a.name, "content") == 0 && a.nlen == 7) {
+			if (seen_content++ || enc != NULL || failed || a.vlen >= sizeof(a.value))
+				continue;
+			if (cs_content_charset(a.value, a.vlen, &lab, &lablen) &&
+			    (enc = cs_label(lab, lablen)) != NULL)
+				need_pragma = 1;
+		} else if (strcmp(a.name, "charset") == 0 && a.nlen == 7) {
+			if (seen_charset++)
+				continue;
+			enc = a.vlen < sizeof(a.value) ? cs_label(a.value, a.vlen) : NULL;
+			failed = enc == NULL;
+			need_pragma = 0;
+		}
+	}
+	if (rc < 0) {
+		*end = 1;
+		return NULL;
+	}
+	if (need_pragma < 0 || (need_pragma == 1 && !got_pragma) || enc == NULL)
+		return NULL;
+	/* bytes decoded far enough to read their <meta> are not UTF-16 */
+	if (enc->kind == CS_UTF16)
+		enc = cs_byname("utf-8");
+	return enc;
+}
+
+/* Does s[pos..len) start with the lower-case w, case ignored? */
+static int
+cs_at(const unsigned char *s, size_t len, size_t pos, const char *w)
+{
+	size_t n = strlen(w);
+
+	return len - pos >= n && cs_find((const char *)s + pos, n, w) == 0;
+}
+
+/* A simplified WHATWG prescan of s[0..len) for a <meta> that names the encoding. */
+static const struct cs_encoding *
+cs_prescan(const unsigned char *s, size_t len)
+{
+	const struct cs_encoding *enc;
+	const unsigned char *e;
+	struct cs_attr a;
+	size_t pos = 0;
+	int end = 0, rc;
+
+	while (pos < len) {
+		if (cs_at(s, len, pos, "<!--")) {
+			/* "<!-->" ends where it starts, as in browsers */
+			e = memmem(s + pos + 2, len - pos - 2, "-->", 3);
+			if (e == NULL)
+				return NULL;
+			pos = (size_t)(e - s) + 3;
+			continue;
+		}
+		if (cs_at(s, len, pos, "<meta") && len - pos > 5 &&
+		    (cs_isspace(s[pos + 5]) || s[pos + 5] == '/')) {
+			pos += 5;
+			if ((enc = cs_meta(s, len, &pos, &end)) != NULL)
+				return enc;
+			if (end)
+				return NULL;
+		} else if (s[pos] == '<' && len - pos > 2 &&
+		           (cs_isalpha(s[pos + 1]) ||
+		            (s[pos + 1] == '/' && cs_isalpha(s[pos + 2])))) {
+			/* another tag: its attributes are skipped, quotes and all */
+			while (pos < len && !cs_isspace(s[pos]) && s[pos] != '>')
+				pos++;
+			while ((rc = cs_get_attr(s, len, &pos, &a)) == 1)
+				;
+			if (rc < 0)
+				return NULL;
+		} else if (s[pos] == '<' && len - pos > 1 &&
+		           (s[pos + 1] == '!' || s[pos + 1] == '/' || s[pos + 1] == '?')) {
+			e = memchr(s + pos, '>', len - pos);
+			if (e == NULL)
+				return NULL;
+			pos = (size_t)(e - s);
+		}
+		pos++;
+	}
+	return NULL;
+}
+
+/* The encoding of an XML declaration at the start of s[0..len), or NULL. */
+static const struct cs_encoding *
+cs_xmldecl(const unsigned char *s, size_t len)
+{
+	const struct cs_encoding *enc;
+	const unsigned char *e;
+	size_t pos, end;
+	unsigned char q;
+
+	if (len < 6 || memcmp(s, "<?xml", 5) != 0 || !cs_isspace(s[5]))
+		return NULL;
+	if ((e = memmem(s, len, "?>", 2)) == NULL)
+		return NULL;
+	end = (size_t)(e - s);
+	pos = cs_find((const char *)s, end, "encoding");
+	if (pos == end)
+		return NULL;
+	pos += 8;
+	while (pos < end && cs_isspace(s[pos]))
+		pos++;
+	if (pos == end || s[pos] != '=')
+		return NULL;
+	pos++;
+	while (pos < end && cs_isspace(s[pos]))
+		pos++;
+	if (pos == end || (s[pos] != '"' && s[pos] != '\''))
+		return NULL;
+	q = s[pos++];
+	e = memchr(s + pos, q, end - pos);
+	if (e == NULL)
+		return NULL;
+	enc = cs_label((const char *)s + pos, (size_t)(e - s) - pos);
+	if (enc != NULL && enc->kind == CS_UTF16)
+		enc = cs_byname("utf-8"); /* read as ASCII: not UTF-16 */
+	return enc;
+}
+
+/* The transport's charset: a bare label, or a Content-Type with charset=. */
+static const struct cs_encoding *
+cs_hint(const char *hint)
+{
+	const char *lab;
+	size_t len, lablen;
+
+	if (hint == NULL)
+		return NULL;
+	len = strlen(hint);
+	if (cs_find(hint, len, "charset") < len)
+		return cs_content_charset(hint, len, &lab, &lablen) ? cs_label(lab, lablen) : NULL;
+	return cs_label(hint, len);
+}
+
+static size_t
+cs_result(char name[32], const char *s, size_t skip)
+{
+	size_t n = strlen(s);
+
+	memcpy(name, s, n + 1);
+	return skip;
+}
+
+size_t
+charset_sniff(const char *bytes, size_t len, const char *hint, char name[32])
+{
+	const unsigned char *s = (const unsigned char *)bytes;
+	const struct cs_encoding *enc;
+	size_t n = len < PRESCAN_MAX ? len : PRESCAN_MAX;
+
+	/* UTF-32LE's mark starts like UTF-16LE's: look at it first */
+	if (len >= 4 && memcmp(s, "\xFF\xFE\0\0", 4) == 0)
+		return cs_result(name, "utf-32le", 4);
+	if (len >= 4 && memcmp(s, "\0\0\xFE\xFF", 4) == 0)
+		return cs_result(name, "utf-32be", 4);
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		return cs_result(name, "utf-8", 3);
+	if (len >= 2 && memcmp(s, "\xFF\xFE", 2) == 0)
+		return cs_result(name, "utf-16le", 2);
+	if (len >= 2 && memcmp(s, "\xFE\xFF", 2) == 0)
+		return cs_result(name, "utf-16be", 2);
+	if ((enc = cs_hint(hint)) != NULL)
+		return cs_result(name, enc->name, 0);
+	/* XML or HTML in UTF-16 without a mark: "<" then another ASCII character */
+	if (len >= 4 && s[0] == '<' && s[1] == 0 && s[2] != 0 && s[3] == 0)
+		return cs_result(name, "utf-16le", 0);
+	if (len >= 4 && s[0] == 0 && s[1] == '<' && s[2] == 0 && s[3] != 0)
+		return cs_result(name, "utf-16be", 0);
+	if ((enc = cs_prescan(s, n)) != NULL)
+		return cs_result(name, enc->name, 0);
+	if ((enc = cs_xmldecl(s, n)) != NULL)
+		return cs_result(name, enc->name, 0);
+	if (utf8_valid(bytes, len))
+		return cs_result(name, "utf-8", 0);
+	return cs_result(name, "windows-1252", 0);
+}
+
+/* ---- conversion -------------------------------------------------------- */
+
+/* The iconv output: at most max bytes, which no valid input exceeds. */
+struct cs_out {
+	char *p;
+	size_t n, cap, max;
+};
+
+static int
+cs_out_grow(struct cs_out *o, size_t need)
+{
+	size_t want;
+
+	if (o->cap - o->n >= need)
+		return 0;
+	if (o->n + need > o->max)
+		return -1;
+	want = o->cap * 2 > o->n + need ? o->cap * 2 : o->n + need;
+	if (want > o->max)
+		want = o->max;
+	return mem_grow(&o->p, &o->cap, want, 1);
+}
+
+static int
+cs_out_cp(struct cs_out *o, uint32_t cp)
+{
+	char u[4];
+	size_t n = utf8_encode(cp, u);
+
+	if (cs_out_grow(o, n) < 0)
+		return -1;
+	memcpy(o->p + o->n, u, n);
+	o->n += n;
+	return 0;
+}
+
+/*
+ * The bad bytes at in[0..left) that iconv refused: the code point WHATWG
+ * gives them (U+FFFD unless the encoding maps them) into o. Returns how many
+ * bytes to skip, or 0 when out of memory.
+ */
+static size_t
+cs_repair(const struct cs_encoding *e, const unsigned char *in, size_t left, struct cs_out *o)
+{
+	uint32_t cp = UTF8_REPLACEMENT;
+	size_t skip = 1;
+
+	switch (e->kind) {
+	case CS_WINDOWS:
+		/* the holes of Microsoft's tables decode as C1 controls */
+		if (in[0] >= 0x80 && in[0] <= 0x9F)
+			cp = in[0];
+		else if (in[0] == 0xCA && strcmp(e->name, "windows-1255") == 0)
+			cp = 0x05BA; /* HEBREW POINT HOLAM HASER FOR VAV */
+		break;
+	case CS_GB:
+		if (in[0] == 0x80)
+			cp = 0x20AC;
+		break;
+	case CS_SJIS:
+		if (in[0] == 0x80)
+			cp = 0x80;
+		break;
+	case CS_UTF16:
+		skip = 2;
+		break;
+	case CS_UTF32:
+		skip = 4;
+		break;
+	default:
+		break;
+	}
+	if (skip > left)
+		skip = left;
+	return cs_out_cp(o, cp) < 0 ? 0 : skip;
+}
+
+/* Write what the converter holds back and return it to its initial state. */
+static int
+cs_flush(iconv_t cd, struct cs_out *o)
+{
+	char *out;
+	size_t outleft;
+
+	for (;;) {
+		out = o->p + o->n;
+		outleft = o->cap - o->n;
+		if (iconv(cd, NULL, NULL, &out, &outleft) != (size_t)-1) {
+			o->n = (size_t)(out - o->p);
+			return 0;
+		}
+		o->n = (size_t)(out - o->p);
+		if (errno != E2BIG)
+			return 0;
+		if (cs_out_grow(o, o->cap - o->n + 16) < 0)
+			return -1;
+	}
+}
+
+/* Run iconv over in[0..len) into o; -1 when out of memory (or past o->max). */
+static int
+cs_iconv(iconv_t cd, const struct cs_encoding *e, const char *bytes, size_t len, struct cs_out *o)
+{
+	char *in = (char *)(uintptr_t)bytes; /* iconv's prototype; it only reads */
+	char *out;
+	size_t inleft = len, outleft, skip;
+
+	while (inleft > 0) {
+		out = o->p + o->n;
+		outleft = o->cap - o->n;
+		if (iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1) {
+			o->n = (size_t)(out - o->p);
+			break;
+		}
+		o->n = (size_t)(out - o->p);
+		if (errno == E2BIG) {
+			if (cs_out_grow(o, o->cap - o->n + 16) < 0)
+				return -1;
+		} else if (errno == EILSEQ) {
+			/*
+			 * CP1255 and CP1258 hold back a base letter for the marks
+			 * that may follow: let it out before the repair.
+			 */
+			if (e->kind == CS_WINDOWS && cs_flush(cd, o) < 0)
+				return -1;
+			if ((skip = cs_repair(e, (unsigned char *)in, inleft, o)) == 0)
+				return -1;
+			in += skip;
+			inleft -= skip;
+		} else {
+			/* EINVAL: the bytes end inside a character */
+			if (cs_flush(cd, o) < 0 || cs_out_cp(o, UTF8_REPLACEMENT) < 0)
+				return -1;
+			inleft = 0;
+		}
+	}
+	return cs_flush(cd, o);
+}
+
+char *
+charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen)
+{
+	const struct cs_encoding *e = NULL;
+	struct cs_out o = {0};
+	iconv_t cd;
+	char *clean;
+	size_t n;
+	int rc;
+
+	if (charset != NULL && (e = cs_byname(charset)) == NULL)
+		e = cs_label(charset, strlen(charset));
+	if (e == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (e->kind == CS_UTF8) {
+		if ((clean = utf8_clean(bytes, len, outlen)) == NULL)
+			errno = ENOMEM;
+		return clean;
+	}
+	/* no character takes more than 4 bytes of UTF-8 per byte of input */
+	if (len > (SIZE_MAX - 64) / 4) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	o.max = 4 * len + 64;
+	if (mem_grow(&o.p, &o.cap, len + len / 2 + 16, 1) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((cd = iconv_open("UTF-8", e->iconv)) == (iconv_t)-1) {
+		free(o.p);
+		errno = errno == ENOMEM ? ENOMEM : EINVAL;
+		return NULL;
+	}
+	rc = cs_iconv(cd, e, bytes, len, &o);
+	iconv_close(cd);
+	if (rc < 0) {
+		free(o.p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	/*
+	 * Some converters compose (CP1255, CP1258 give presentation forms):
+	 * NFC here makes the text what the same words in UTF-8 would give.
+	 */
+	clean = utf8_clean(o.p, o.n, &n);
+	free(o.p);
+	if (clean == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (outlen != NULL)
+		*outlen = n;
+	return clean;
+}

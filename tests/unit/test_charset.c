@@ -1,0 +1,525 @@
+/*
+ * Unit tests for charset.c: the order of the sniffing sources, the label
+ * table, the <meta> prescan, and the conversion of every fixture under
+ * tests/extract/charset/ to its UTF-8 reference, errors included.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "charset.h"
+#include "utf8.h"
+
+#define REPL "\xEF\xBF\xBD"
+
+/* The whole of tests/<rel> (HARK_TESTDATA); the test fails when it is missing. */
+static char *
+slurp(const char *rel, size_t *len)
+{
+	const char *dir = getenv("HARK_TESTDATA");
+	char path[1024];
+	char *buf;
+	long n;
+	FILE *f;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Sniff s (NUL-terminated) with hint; returns the name, checks the BOM length. */
+static const char *
+sniff(const char *s, size_t len, const char *hint, size_t skip)
+{
+	static char name[32];
+
+	memset(name, 'x', sizeof(name));
+	assert_int_equal(charset_sniff(s, len, hint, name), skip);
+	return name;
+}
+
+static const char *
+sniffs(const char *s, const char *hint)
+{
+	return sniff(s, strlen(s), hint, 0);
+}
+
+/* Convert and compare with the expected bytes exactly. */
+static void
+convert_eq(const char *in, size_t len, const char *cs, const char *want, size_t wantlen)
+{
+	size_t outlen = 12345;
+	char *out = charset_to_utf8(in, len, cs, &outlen);
+
+	assert_non_null(out);
+	assert_int_equal(outlen, wantlen);
+	assert_memory_equal(out, want, wantlen);
+	assert_int_equal(out[outlen], '\0');
+	assert_true(utf8_valid(out, outlen));
+	free(out);
+}
+
+#define CONVERT_EQ(in, cs, want) convert_eq(in, sizeof(in) - 1, cs, want, sizeof(want) - 1)
+
+static void
+test_fixtures(void **state)
+{
+	static const struct {
+		const char *file, *hint, *sniffed;
+		size_t skip;
+		const char *convert; /* when not the sniffed name */
+	} fx[] = {
+	    {"ar-1256.html", NULL, "windows-1256", 0, NULL},
+	    {"ar-8859-6.xml", NULL, "iso-8859-6", 0, NULL},
+	    {"fr-8859-1.html", NULL, "windows-1252", 0, NULL},
+	    {"fr-1252.txt", NULL, "windows-1252", 0, NULL},
+	    {"ru-koi8r.html", NULL, "koi8-r", 0, NULL},
+	    {"zh-gb18030.html", NULL, "gb18030", 0, NULL},
+	    {"zh-big5.xml", NULL, "big5", 0, NULL},
+	    {"ja-sjis.html", NULL, "shift_jis", 0, NULL},
+	    {"ko-euckr.txt", NULL, "windows-1252", 0, "euc-kr"},
+	    {"ko-euckr.txt", "text/plain; charset=ks_c_5601-1987", "euc-kr", 0, NULL},
+	    {"mixed-utf16le.txt", NULL, "utf-16le", 2, NULL},
+	    {"mixed-utf16be.xml", NULL, "utf-16be", 2, NULL},
+	    {"el-utf8.txt", NULL, "utf-8", 0, NULL},
+	};
+	char rel[256], name[32];
+	size_t i, len, wantlen, outlen, skip;
+	char *in, *want, *out;
+	const char *dot;
+
+	(void)state;
+	for (i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+		snprintf(rel, sizeof(rel), "extract/charset/%s", fx[i].file);
+		in = slurp(rel, &len);
+		dot = strrchr(fx[i].file, '.');
+		snprintf(rel, sizeof(rel), "extract/charset/%.*s.expected.txt",
+		         (int)(dot - fx[i].file), fx[i].file);
+		want = slurp(rel, &wantlen);
+		skip = charset_sniff(in, len, fx[i].hint, name);
+		assert_int_equal(skip, fx[i].skip);
+		assert_string_equal(name, fx[i].sniffed);
+		out = charset_to_utf8(in + skip, len - skip, fx[i].convert ? fx[i].convert : name,
+		                      &outlen);
+		assert_non_null(out);
+		if (outlen != wantlen || memcmp(out, want, wantlen) != 0)
+			fail_msg("%s: converted text differs from the reference", fx[i].file);
+		assert_null(strstr(out, REPL));
+		free(out);
+		free(in);
+		free(want);
+	}
+}
+
+static void
+test_bom(void **state)
+{
+	static const char meta[] = "<meta charset=koi8-r>";
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(sniff("\xEF\xBB\xBFok", 5, NULL, 3), "utf-8");
+	assert_string_equal(sniff("\xFF\xFEo\0", 4, NULL, 2), "utf-16le");
+	assert_string_equal(sniff("\xFE\xFF\0o", 4, NULL, 2), "utf-16be");
+	assert_string_equal(sniff("\xFF\xFE\0\0o\0\0\0", 8, NULL, 4), "utf-32le");
+	assert_string_equal(sniff("\0\0\xFE\xFF\0\0\0o", 8, NULL, 4), "utf-32be");
+	/* a lone mark, and a UTF-16LE mark followed by one zero byte only */
+	assert_string_equal(sniff("\xFF\xFE", 2, NULL, 2), "utf-16le");
+	assert_string_equal(sniff("\xFF\xFE\0", 3, NULL, 2), "utf-16le");
+	/* the mark wins over the transport and over <meta> */
+	memcpy(buf, "\xEF\xBB\xBF", 3);
+	memcpy(buf + 3, meta, sizeof(meta));
+	assert_string_equal(sniff(buf, strlen(buf), "windows-1256", 3), "utf-8");
+	assert_string_equal(sniff("\xFE\xFF\0<", 4, "text/html; charset=koi8-r", 2), "utf-16be");
+	/* the mark is only looked for at the start */
+	assert_string_equal(sniffs("a\xEF\xBB\xBF", NULL), "utf-8");
+	/* after the mark, conversion of the rest */
+	CONVERT_EQ("\xD8\x3D\xDE\x00\0!\0", "utf-16be", "\xF0\x9F\x98\x80!" REPL);
+	CONVERT_EQ("\x00\xF6\x01\x00"
+	           "a\0\0\0",
+	           "utf-32le",
+	           "\xF0\x9F\x98\x80"
+	           "a");
+}
+
+static void
+test_utf16_pattern(void **state)
+{
+	static const char le[] = "<\0?\0x\0m\0l\0";
+	static const char be[] = "\0<\0h\0t\0m\0l";
+
+	(void)state;
+	assert_string_equal(sniff(le, sizeof(le) - 1, NULL, 0), "utf-16le");
+	assert_string_equal(sniff(be, sizeof(be) - 1, NULL, 0), "utf-16be");
+	CONVERT_EQ("<\0?\0x\0m\0l\0", "utf-16le", "<?xml");
+	/* the transport still wins over the pattern */
+	assert_string_equal(sniff(le, sizeof(le) - 1, "utf-8", 0), "utf-8");
+	/* "<" and one zero byte are not enough */
+	assert_string_equal(sniff("<\0", 2, NULL, 0), "utf-8");
+	assert_string_equal(sniff("<\0\0\0", 4, NULL, 0), "utf-8");
+}
+
+static void
+test_meta_limit(void **state)
+{
+	static const char meta[] = "<meta charset=\"koi8-r\">";
+	char buf[2048];
+	size_t at;
+
+	(void)state;
+	/* ends at byte 1024: seen */
+	at = 1024 - (sizeof(meta) - 1);
+	memset(buf, ' ', at);
+	memcpy(buf + at, meta, sizeof(meta));
+	assert_string_equal(sniffs(buf, NULL), "koi8-r");
+	/* one byte later its '>' is at 1024: not complete in the first 1024 bytes */
+	memset(buf, ' ', at + 1);
+	memcpy(buf + at + 1, meta, sizeof(meta));
+	assert_string_equal(sniffs(buf, NULL), "utf-8");
+	/* well past 1024: not used, and the text is decided by the fallback */
+	memset(buf, 'a', 1500);
+	memcpy(buf + 1500, meta, sizeof(meta));
+	assert_string_equal(sniffs(buf, NULL), "utf-8");
+	buf[10] = (char)0xE9;
+	assert_string_equal(sniffs(buf, NULL), "windows-1252");
+}
+
+static void
+test_hint(void **state)
+{
+	static const char page[] = "<html><head><meta charset=windows-1256></head>";
+
+	(void)state;
+	assert_string_equal(sniffs(page, NULL), "windows-1256");
+	assert_string_equal(sniffs(page, "koi8-r"), "koi8-r");
+	assert_string_equal(sniffs(page, "text/html; charset=\"ISO-8859-6\""), "iso-8859-6");
+	assert_string_equal(sniffs(page, "text/html;CHARSET = 'gb2312' ; q=1"), "gbk");
+	assert_string_equal(sniffs(page, " UTF-8 "), "utf-8");
+	/* the transport may say UTF-16: it is believed */
+	assert_string_equal(sniffs(page, "utf-16"), "utf-16le");
+	/* no label, or an unknown one: the next source decides */
+	assert_string_equal(sniffs(page, "text/html"), "windows-1256");
+	assert_string_equal(sniffs(page, "x-klingon"), "windows-1256");
+	assert_string_equal(sniffs(page, "text/html; charset=x-klingon"), "windows-1256");
+	assert_string_equal(sniffs(page, "text/html; charset="), "windows-1256");
+	assert_string_equal(sniffs(page, ""), "windows-1256");
+}
+
+static void
+test_labels(void **state)
+{
+	static const struct {
+		const char *label, *name;
+	} t[] = {
+	    {"utf8", "utf-8"},
+	    {"unicode-1-1-utf-8", "utf-8"},
+	    {"latin1", "windows-1252"},
+	    {"ISO-8859-1", "windows-1252"},
+	    {"iso8859-1", "windows-1252"},
+	    {"l1", "windows-1252"},
+	    {"us-ascii", "windows-1252"},
+	    {"ascii", "windows-1252"},
+	    {"cp1252", "windows-1252"},
+	    {"x-cp1252", "windows-1252"},
+	    {"arabic", "iso-8859-6"},
+	    {"iso-8859-6-i", "iso-8859-6"},
+	    {"iso-8859-6-e", "iso-8859-6"},
+	    {"csisolatinarabic", "iso-8859-6"},
+	    {"cp1256", "windows-1256"},
+	    {"koi8", "koi8-r"},
+	    {"cskoi8r", "koi8-r"},
+	    {"koi8-u", "koi8-u"},
+	    {"gb2312", "gbk"},
+	    {"x-gbk", "gbk"},
+	    {"chinese", "gbk"},
+	    {"csgb2312", "gbk"},
+	    {"GB18030", "gb18030"},
+	    {"big5-hkscs", "big5"},
+	    {"x-x-big5", "big5"},
+	    {"cn-big5", "big5"},
+	    {"sjis", "shift_jis"},
+	    {"ms932", "shift_jis"},
+	    {"windows-31j", "shift_jis"},
+	    {"x-sjis", "shift_jis"},
+	    {"csshiftjis", "shift_jis"},
+	    {"EUC-JP", "euc-jp"},
+	    {"iso-2022-jp", "iso-2022-jp"},
+	    {"ks_c_5601-1987", "euc-kr"},
+	    {"windows-949", "euc-kr"},
+	    {"cp949", "euc-kr"},
+	    {"utf-16le", "utf-16le"},
+	    {"utf-16be", "utf-16be"},
+	    {"iso-8859-2", "iso-8859-2"},
+	    {"latin2", "iso-8859-2"},
+	    {"iso-8859-9", "windows-1254"},
+	    {"iso-8859-11", "windows-874"},
+	    {"iso-8859-15", "iso-8859-15"},
+	    {"iso-8859-16", "iso-8859-16"},
+	    {"windows-1250", "windows-1250"},
+	    {"windows-1258", "windows-1258"},
+	    {"ibm866", "ibm866"},
+	    {"x-mac-cyrillic", "x-mac-cyrillic"},
+	    {"macintosh", "macintosh"},
+	};
+	size_t i, outlen;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (strcmp(sniffs("abc", t[i].label), t[i].name) != 0)
+			fail_msg("label %s: %s, not %s", t[i].label, sniffs("abc", t[i].label),
+			         t[i].name);
+		/* every name the sniffer gives is one the converter takes */
+		out = charset_to_utf8("ab", 2, t[i].name, &outlen);
+		assert_non_null(out);
+		if (strncmp(t[i].name, "utf-16", 6) != 0) {
+			assert_string_equal(out, "ab");
+			assert_int_equal(outlen, 2);
+		}
+		free(out);
+	}
+	/* labels are also taken by the converter */
+	CONVERT_EQ("caf\xE9", "ISO-8859-1", "caf\xC3\xA9");
+	CONVERT_EQ("\xC7\xE1", "cp1256", "\xD8\xA7\xD9\x84");
+}
+
+static void
+test_meta_forms(void **state)
+{
+	(void)state;
+	/* http-equiv before or after content, any case, quotes optional */
+	assert_string_equal(
+	    sniffs("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">",
+	           NULL),
+	    "koi8-r");
+	assert_string_equal(
+	    sniffs("<META CONTENT='text/html;charset=windows-1256' HTTP-EQUIV='content-type'>",
+	           NULL),
+	    "windows-1256");
+	assert_string_equal(sniffs("<meta charset='Shift_JIS'/>", NULL), "shift_jis");
+	assert_string_equal(sniffs("<meta\ncharset = euc-kr >", NULL), "euc-kr");
+	/* content without the pragma is not a declaration */
+	assert_string_equal(sniffs("<meta name=x content=\"charset=koi8-r\">", NULL), "utf-8");
+	/* charset wins over content in the same tag */
+	assert_string_equal(
+	    sniffs("<meta http-equiv=content-type content=\"text/html; charset=koi8-r\" "
+	           "charset=big5>",
+	           NULL),
+	    "big5");
+	/* comments, and quoted attributes of other tags, are skipped */
+	assert_string_equal(sniffs("<!-- <meta charset=koi8-r> --><meta charset=big5>", NULL),
+	                    "big5");
+	assert_string_equal(sniffs("<!--><meta charset=big5>", NULL), "big5");
+	assert_string_equal(sniffs("<a title=\"<meta charset=koi8-r>\"><meta charset=gbk>", NULL),
+	                    "gbk");
+	assert_string_equal(sniffs("<!-- <meta charset=koi8-r>", NULL), "utf-8");
+	/* an unknown label is ignored: the next <meta> decides */
+	assert_string_equal(sniffs("<meta charset=x-klingon><meta charset=koi8-u>", NULL),
+	                    "koi8-u");
+	/* a <meta> that says UTF-16 was read as ASCII: it is UTF-8 */
+	assert_string_equal(sniffs("<meta charset=utf-16>", NULL), "utf-8");
+	assert_string_equal(sniffs("<meta charset=\"UTF-16BE\">", NULL), "utf-8");
+	/* not a meta tag */
+	assert_string_equal(sniffs("<metal charset=koi8-r>", NULL), "utf-8");
+	assert_string_equal(sniffs("<p>charset=koi8-r</p>", NULL), "utf-8");
+}
+
+static void
+test_xml_decl(void **state)
+{
+	(void)state;
+	assert_string_equal(sniffs("<?xml version=\"1.0\" encoding=\"KOI8-R\"?><a/>", NULL),
+	                    "koi8-r");
+	assert_string_equal(sniffs("<?xml version='1.0' encoding = 'windows-1256' ?>", NULL),
+	                    "windows-1256");
+	assert_string_equal(sniffs("<?xml version=\"1.0\" encoding=\"UTF-16\"?>", NULL), "utf-8");
+	assert_string_equal(sniffs("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", NULL),
+	                    "utf-8");
+	/* a <meta> comes first; the declaration counts only at the start */
+	assert_string_equal(
+	    sniffs("<?xml version=\"1.0\" encoding=\"koi8-r\"?><meta charset=big5>", NULL), "big5");
+	assert_string_equal(sniffs(" <?xml version=\"1.0\" encoding=\"koi8-r\"?>", NULL), "utf-8");
+	assert_string_equal(sniffs("<?xml version=\"1.0\"?><a encoding=\"koi8-r\"/>", NULL),
+	                    "utf-8");
+}
+
+static void
+test_fallback(void **state)
+{
+	(void)state;
+	assert_string_equal(sniffs("plain ASCII", NULL), "utf-8");
+	assert_string_equal(sniffs("d\xC3\xA9j\xC3\xA0", NULL), "utf-8");
+	assert_string_equal(sniffs("d\xE9j\xE0", NULL), "windows-1252");
+	/* a truncated sequence at the end is not valid UTF-8 either */
+	assert_string_equal(sniffs("abc\xD8", NULL), "windows-1252");
+	assert_string_equal(sniff("", 0, NULL, 0), "utf-8");
+}
+
+static void
+test_invalid_bytes(void **state)
+{
+	char all[128];
+	size_t i, outlen;
+	char *out;
+
+	(void)state;
+	/* windows-1256 has no hole: every byte is a character */
+	for (i = 0; i < 128; i++)
+		all[i] = (char)(0x80 + i);
+	out = charset_to_utf8(all, sizeof(all), "windows-1256", &outlen);
+	assert_non_null(out);
+	assert_null(strstr(out, REPL));
+	assert_int_equal(utf8_count(out, outlen), 128);
+	free(out);
+	CONVERT_EQ("\x81\xC7", "windows-1256", "\xD9\xBE\xD8\xA7"); /* pe, alef */
+	/* iso-8859-6 has holes: U+FFFD, and the next letter survives */
+	CONVERT_EQ("\xC7\xA1\xE4", "iso-8859-6", "\xD8\xA7" REPL "\xD9\x84");
+	/* Shift_JIS: a lead byte before a space, bytes no table has, a cut end */
+	CONVERT_EQ("\x82\xA0\x82 abc", "shift_jis", "\xE3\x81\x82" REPL " abc");
+	CONVERT_EQ("\xA0x\xFDy\xFFz", "shift_jis", REPL "x" REPL "y" REPL "z");
+	CONVERT_EQ("ok\x82", "shift_jis", "ok" REPL);
+	CONVERT_EQ("\x80", "shift_jis", "\xC2\x80");
+	/* gb18030: a bad trail, 0xFF, a cut four-byte sequence; 0x80 is the euro */
+	CONVERT_EQ("\xC4\xE3\x81 z\xFF\xBA\xC3", "gb18030",
+	           "\xE4\xBD\xA0" REPL " z" REPL "\xE5\xA5\xBD");
+	CONVERT_EQ("\x80\x81\x30", "gbk", "\xE2\x82\xAC" REPL);
+	/* euc-kr and big5 */
+	CONVERT_EQ("\xC7\xD1\xFF\xB1\xB9", "euc-kr", "\xED\x95\x9C" REPL "\xEA\xB5\xAD");
+	CONVERT_EQ("\xA4\x40\xFFz", "big5", "\xE4\xB8\x80" REPL "z");
+	/* utf-8 input is cleaned the same way */
+	CONVERT_EQ("a\xFF"
+	           "b\xC3",
+	           "utf-8", "a" REPL "b" REPL);
+}
+
+static void
+test_utf16_errors(void **state)
+{
+	(void)state;
+	/* an odd byte count: the last half unit is U+FFFD */
+	CONVERT_EQ("h\0i\0!", "utf-16le", "hi" REPL);
+	CONVERT_EQ("\0h\0i\0", "utf-16be", "hi" REPL);
+	/* a lone surrogate is one U+FFFD of two bytes, then decoding goes on */
+	CONVERT_EQ("\x00\xD8"
+	           "a\0b\0",
+	           "utf-16le", REPL "ab");
+	CONVERT_EQ("\xDC\x00\0a", "utf-16be", REPL "a");
+	/* a high surrogate cut by the end */
+	CONVERT_EQ("a\0\x3D\xD8", "utf-16le", "a" REPL);
+	/* utf-32: a value past U+10FFFF, then a cut unit */
+	CONVERT_EQ("\xFF\xFF\xFF\xFF"
+	           "b\0\0\0c\0",
+	           "utf-32le", REPL "b" REPL);
+}
+
+static void
+test_empty(void **state)
+{
+	static const char *const cs[] = {"utf-8", "windows-1252", "utf-16le", "shift_jis",
+	                                 "iso-2022-jp"};
+	size_t i, outlen;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+		outlen = 99;
+		out = charset_to_utf8("", 0, cs[i], &outlen);
+		assert_non_null(out);
+		assert_string_equal(out, "");
+		assert_int_equal(outlen, 0);
+		free(out);
+	}
+}
+
+static void
+test_1252_undefined(void **state)
+{
+	(void)state;
+	/* glibc's CP1252 refuses them; WHATWG maps them to the C1 controls */
+	CONVERT_EQ("\x81\x8D\x8F\x90\x9D", "windows-1252",
+	           "\xC2\x81\xC2\x8D\xC2\x8F\xC2\x90\xC2\x9D");
+	CONVERT_EQ("\x80 \x81x\x9C\x9D\x9F", "windows-1252",
+	           "\xE2\x82\xAC \xC2\x81x\xC5\x93\xC2\x9D\xC5\xB8");
+	CONVERT_EQ("\x93\x9D\x94", "iso-8859-1", "\xE2\x80\x9C\xC2\x9D\xE2\x80\x9D");
+	/* the same holes in other Windows pages; other holes are U+FFFD */
+	CONVERT_EQ("\x81\xAA\xC1", "windows-1253", "\xC2\x81" REPL "\xCE\x91");
+	CONVERT_EQ("\x81\xDB\xA1", "windows-874", "\xC2\x81" REPL "\xE0\xB8\x81");
+}
+
+static void
+test_stateful(void **state)
+{
+	(void)state;
+	/* ISO-2022-JP: the shift state survives an error */
+	CONVERT_EQ("\x1B$B$3$s$K$A$O\x1B(B!", "iso-2022-jp",
+	           "\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF!");
+	CONVERT_EQ("\x1B$B$3\xFF$s\x1B(B!", "iso-2022-jp", "\xE3\x81\x93" REPL "\xE3\x82\x93!");
+	/* CP1255 holds a letter back: the repair must not overtake it */
+	CONVERT_EQ("\xE0\x81\xE1", "windows-1255", "\xD7\x90\xC2\x81\xD7\x91");
+	CONVERT_EQ("\xE0\xFF", "windows-1255", "\xD7\x90" REPL);
+	CONVERT_EQ("\xCA", "windows-1255", "\xD6\xBA");
+	/* bet + dagesh: glibc composes U+FB31, NFC gives the letter and the point back */
+	CONVERT_EQ("\xE1\xCC", "windows-1255", "\xD7\x91\xD6\xBC");
+	/* CP1258: a + combining acute, in NFC */
+	CONVERT_EQ("a\xEC\x81", "windows-1258", "\xC3\xA1\xC2\x81");
+	/* Big5-HKSCS pairs: one code gives two code points */
+	CONVERT_EQ("\x88\x62x", "big5", "\xC3\x8A\xCC\x84x");
+}
+
+static void
+test_unknown(void **state)
+{
+	size_t outlen = 7;
+
+	(void)state;
+	errno = 0;
+	assert_null(charset_to_utf8("abc", 3, "x-klingon", &outlen));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(charset_to_utf8("abc", 3, "", &outlen));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(charset_to_utf8("abc", 3, NULL, &outlen));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(charset_to_utf8("", 0, "utf-7", &outlen));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(outlen, 7);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fixtures),       cmocka_unit_test(test_bom),
+	    cmocka_unit_test(test_utf16_pattern),  cmocka_unit_test(test_meta_limit),
+	    cmocka_unit_test(test_hint),           cmocka_unit_test(test_labels),
+	    cmocka_unit_test(test_meta_forms),     cmocka_unit_test(test_xml_decl),
+	    cmocka_unit_test(test_fallback),       cmocka_unit_test(test_invalid_bytes),
+	    cmocka_unit_test(test_utf16_errors),   cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_1252_undefined), cmocka_unit_test(test_stateful),
+	    cmocka_unit_test(test_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
