@@ -3,8 +3,10 @@
  *
  * The caller guarantees valid UTF-8 (hark's fields are clean NFC text):
  * CLD2's plain detection calls do not check, and the checking ones stop at
- * the first bad byte. Nothing thrown inside CLD2 or the standard library
- * may reach C: every exception is caught and reads as "unknown".
+ * the first bad byte. CLD2 also reads a few bytes past the end of its
+ * input: it is given a padded copy. Nothing thrown inside CLD2 or the
+ * standard library may reach C: every exception is caught and reads as
+ * "unknown".
  *
  * When CLD2 will not name a language (short text: a title, a few words), it
  * is asked again for its best effort, and that answer is never reliable: the
@@ -15,9 +17,12 @@
 #include <climits>
 #include <cstdio> /* compact_lang_det.h uses FILE without including it */
 #include <cstring>
+#include <string>
 
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
+
+#define CLD2_SLACK 16 /* NUL bytes after the text CLD2 reads (see cld2_detect) */
 
 /* CLD2's codes that are not the ISO 639-1 code of their language. */
 static const struct {
@@ -73,21 +78,29 @@ cld2_detect(const char *utf8, size_t len, const char *hint, char out[8], int *re
 	if (utf8 == NULL || len == 0)
 		return 0;
 	/* CLD2 takes an int length: cut longer text on a character boundary */
-	if (len > INT_MAX)
-		len = cld2_floor(utf8, INT_MAX);
+	if (len > INT_MAX - CLD2_SLACK)
+		len = cld2_floor(utf8, INT_MAX - CLD2_SLACK);
 	try {
 		CLD2::CLDHints hints = {NULL, NULL, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
 		CLD2::Language lang;
+		/*
+		 * CLD2's script scanner peeks at the character after each letter,
+		 * past the end of the text at its last one, and indexes its tables
+		 * with what it finds there: give it a copy followed by NUL bytes.
+		 */
+		std::string text(utf8, len);
+		int n = static_cast<int>(len);
 
+		text.append(CLD2_SLACK, '\0');
 		if (hint != NULL && hint[0] != '\0')
 			hints.language_hint = CLD2::GetLanguageFromName(hint);
-		lang = CLD2::ExtDetectLanguageSummary(utf8, static_cast<int>(len), true, &hints, 0,
-		                                      lang3, percent3, score3, NULL, &text_bytes,
-		                                      &is_reliable);
+		lang =
+		    CLD2::ExtDetectLanguageSummary(text.data(), n, true, &hints, 0, lang3, percent3,
+		                                   score3, NULL, &text_bytes, &is_reliable);
 		if (lang == CLD2::UNKNOWN_LANGUAGE) {
 			lang = CLD2::ExtDetectLanguageSummary(
-			    utf8, static_cast<int>(len), true, &hints, CLD2::kCLDFlagBestEffort,
-			    lang3, percent3, score3, NULL, &text_bytes, &is_reliable);
+			    text.data(), n, true, &hints, CLD2::kCLDFlagBestEffort, lang3, percent3,
+			    score3, NULL, &text_bytes, &is_reliable);
 			is_reliable = false; /* a guess, whatever CLD2 says of it */
 		}
 		if (lang == CLD2::UNKNOWN_LANGUAGE)

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "cld2_shim.h"
 #include "lang.h"
 
 static const char *
@@ -377,6 +378,67 @@ test_identify_long(void **state)
 	free(title);
 }
 
+/*
+ * CLD2 peeks at the character after a change of script, past the end of the
+ * text when the change is at its last letter, and crashed on some bytes
+ * there (found by fuzz_lang): whatever follows the text is not read now.
+ */
+static void
+test_cld2_past_end(void **state)
+{
+	const char *text = "Merz in Paris\xD0\x86"; /* ends with a Cyrillic letter */
+	size_t len = strlen(text);
+	char *buf = malloc(len + 8), out[8];
+	int b, reliable, percent;
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, text, len);
+	for (b = 0x80; b <= 0xFF; b++) {
+		memset(buf + len, b, 8);
+		memset(out, 'x', sizeof(out));
+		percent = cld2_detect(buf, len, NULL, out, &reliable);
+		assert_string_equal(out, "en");
+		assert_int_equal(reliable, 0);
+		assert_true(percent > 0 && percent <= 100);
+		memset(out, 'x', sizeof(out));
+		lang_identify(NULL, 0, buf, len, NULL, out);
+		assert_string_equal(out, "en");
+	}
+	free(buf);
+}
+
+/* CLD2's codes are turned into ISO 639-1 ones; "" for unknown. */
+static void
+test_cld2_codes(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} c[] = {
+	    {"הממשלה אישרה הלילה את התקציב החדש לאחר דיון ארוך בכנסת.", "he"}, /* CLD2: iw */
+	    {"立法院今天三讀通過新的預算案，在野黨表示將繼續抗議。", "zh"},    /* CLD2: zh-Hant */
+	    {"政府今天宣布了新的预算方案，反对党表示将继续抗议。", "zh"},
+	    {"", ""},
+	    {"12345 67890 !?", ""},
+	};
+	char out[8];
+	size_t i;
+	int reliable;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		cld2_detect(c[i].text, strlen(c[i].text), NULL, out, &reliable);
+		if (strcmp(out, c[i].want) != 0)
+			print_error("%s: got \"%s\", want \"%s\"\n", c[i].text, out, c[i].want);
+		assert_string_equal(out, c[i].want);
+	}
+	/* a NULL text and a hint CLD2 does not know */
+	assert_int_equal(cld2_detect(NULL, 5, "xx", out, &reliable), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(reliable, 0);
+}
+
 int
 main(void)
 {
@@ -390,6 +452,8 @@ main(void)
 	    cmocka_unit_test(test_identify_title_body),
 	    cmocka_unit_test(test_identify_empty),
 	    cmocka_unit_test(test_identify_long),
+	    cmocka_unit_test(test_cld2_past_end),
+	    cmocka_unit_test(test_cld2_codes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
