@@ -350,10 +350,14 @@ void
 lang_guess_script(const char *text, size_t len, char out[8])
 {
 	struct lang_count c;
+	struct lang_pick p;
 
 	memset(&c, 0, sizeof(c));
 	lang_count(&c, text, len);
-	strcpy(out, guess_from(&c).lang);
+	p = guess_from(&c);
+	/* Cyrillic is named ru or uk, as it always was; the other scripts of
+	 * several languages (Devanagari...) are left to lang_identify() */
+	strcpy(out, p.among == NULL || p.among == lang_cyrillic ? p.lang : "");
 }
 
 /* 1 when the 2-letter code is in the space-separated list. */
