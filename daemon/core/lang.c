@@ -1,9 +1,12 @@
 /*
- * lang.c: language guess from the script of the letters.
+ * lang.c: language identification, by script first and then by CLD2.
  *
- * Only scripts that name their language (or nearly) are decided here; Latin
- * text, and anything else the script does not tell, yields "" and is left to
- * statistical identification.
+ * Scripts that name their language (Hebrew, Greek, Hangul, kana, Thai...)
+ * decide alone, and the Arabic script by the letters that tell Arabic,
+ * Persian and Urdu apart. Latin, Cyrillic and a few other scripts are shared
+ * by many languages: CLD2 (cld2_shim.cc) tells those. A declared language is
+ * only a hint: it helps CLD2 and decides only text too short or too mixed
+ * for CLD2 to be sure of.
  */
 #include "lang.h"
 
@@ -11,10 +14,51 @@
 
 #include <utf8proc.h>
 
+#include "cld2_shim.h"
 #include "token.h"
 #include "utf8.h"
 
-#define LANG_SCAN_MAX 1024 /* the first 1 KB tells the script well enough */
+#define LANG_SCAN_MAX 1024  /* the first 1 KB tells the script well enough */
+#define LANG_BODY_MIN 20    /* fewer letters in the body: count the title too */
+#define LANG_SHORT 80       /* fewer letters: an unsure CLD2 yields to the hint */
+#define LANG_MIXED 50       /* CLD2's language covers less (percent): likewise */
+#define LANG_CLD2_MAX 16384 /* bytes of title and body CLD2 reads */
+
+/*
+ * Other scripts of one language, or of a few that CLD2 tells apart: among
+ * lists those, space-separated (NULL when lang is the only one).
+ */
+static const struct lang_block {
+	uint32_t lo, hi;
+	const char *lang, *among;
+} lang_blocks[] = {
+    {0x0530, 0x058F, "hy", NULL},             /* Armenian */
+    {0x0780, 0x07BF, "dv", NULL},             /* Thaana */
+    {0x0900, 0x097F, "hi", "hi mr ne sa bh"}, /* Devanagari */
+    {0x0980, 0x09FF, "bn", "bn as"},          /* Bengali */
+    {0x0A00, 0x0A7F, "pa", NULL},             /* Gurmukhi */
+    {0x0A80, 0x0AFF, "gu", NULL},             /* Gujarati */
+    {0x0B00, 0x0B7F, "or", NULL},             /* Oriya */
+    {0x0B80, 0x0BFF, "ta", NULL},             /* Tamil */
+    {0x0C00, 0x0C7F, "te", NULL},             /* Telugu */
+    {0x0C80, 0x0CFF, "kn", NULL},             /* Kannada */
+    {0x0D00, 0x0D7F, "ml", NULL},             /* Malayalam */
+    {0x0D80, 0x0DFF, "si", NULL},             /* Sinhala */
+    {0x0F00, 0x0FFF, "bo", "bo dz"},          /* Tibetan */
+    {0x10A0, 0x10FF, "ka", NULL},             /* Georgian */
+    {0x1200, 0x139F, "am", "am ti"},          /* Ethiopic */
+    {0x1C90, 0x1CBF, "ka", NULL},             /* Georgian capitals (Mtavruli) */
+    {0x2D00, 0x2D2F, "ka", NULL},             /* Georgian Nuskhuri */
+};
+
+#define LANG_NBLOCKS (sizeof(lang_blocks) / sizeof(lang_blocks[0]))
+
+/* Languages never written in Latin letters: a hint for Latin text is wrong. */
+static const char lang_nonlatin[] = "am ar as be bg bh bn bo dv dz el fa gu he hi hy ja ka km kn "
+                                    "ko ky lo mk ml mn mr my ne or pa ps ru sa si ta te tg th ti "
+                                    "uk ur yi zh";
+/* Languages written in Cyrillic, which CLD2 tells apart. */
+static const char lang_cyrillic[] = "ru uk bg sr mk be kk ky tg mn tt ba cv os uz az tk";
 
 /* Letter counts by script, and the letters that separate related languages. */
 struct lang_count {
@@ -22,6 +66,18 @@ struct lang_count {
 	size_t thai, lao, khmer, myanmar;
 	size_t persian, urdu, arabic_only; /* within the Arabic script */
 	size_t ukrainian, russian_only;    /* within Cyrillic */
+	size_t block[LANG_NBLOCKS];        /* the scripts of lang_blocks */
+};
+
+/*
+ * What the script of most letters says. lang is its language, "" when it
+ * tells none; among is NULL when the script decides, else CLD2 decides among
+ * these languages (lang then is the answer when CLD2 cannot tell), or among
+ * all the Latin ones when among is lang_nonlatin.
+ */
+struct lang_pick {
+	const char *lang;
+	const char *among;
 };
 
 static int
@@ -107,6 +163,21 @@ count_cyrillic(struct lang_count *c, uint32_t cp)
 	}
 }
 
+/* Letters of the scripts of lang_blocks; other characters count nowhere. */
+static void
+count_other(struct lang_count *c, uint32_t cp)
+{
+	size_t i;
+
+	if (cp < lang_blocks[0].lo || cp > lang_blocks[LANG_NBLOCKS - 1].hi)
+		return; /* most of these are punctuation: spare them the search */
+	for (i = 0; i < LANG_NBLOCKS; i++)
+		if (cp >= lang_blocks[i].lo && cp <= lang_blocks[i].hi) {
+			c->block[i]++;
+			return;
+		}
+}
+
 static void
 count_letter(struct lang_count *c, uint32_t cp)
 {
@@ -131,6 +202,9 @@ count_letter(struct lang_count *c, uint32_t cp)
 		break;
 	case SCRIPT_HANGUL:
 		c->hangul++;
+		break;
+	case SCRIPT_OTHER:
+		count_other(c, cp);
 		break;
 	}
 }
@@ -157,8 +231,8 @@ guess_cyrillic(const struct lang_count *c)
 	return "ru";
 }
 
-/* The language of the script most letters are in, "" when it says none. */
-static const char *
+/* What the script most letters are in says (struct lang_pick). */
+static struct lang_pick
 guess_from(const struct lang_count *c)
 {
 	struct {
@@ -169,34 +243,52 @@ guess_from(const struct lang_count *c)
 	    {c->cyrillic, NULL}, {c->han + c->kana, NULL}, {c->hangul, "ko"},  {c->thai, "th"},
 	    {c->lao, "lo"},      {c->khmer, "km"},         {c->myanmar, "my"},
 	};
-	size_t i, best = 0;
+	struct lang_pick p = {"", NULL};
+	size_t i, best = 0, bestblock = LANG_NBLOCKS;
 
 	for (i = 1; i < sizeof(s) / sizeof(s[0]); i++)
 		if (s[i].n > s[best].n)
 			best = i;
+	for (i = 0; i < LANG_NBLOCKS; i++)
+		if (c->block[i] > s[best].n &&
+		    (bestblock == LANG_NBLOCKS || c->block[i] > c->block[bestblock]))
+			bestblock = i;
+	if (bestblock < LANG_NBLOCKS) {
+		p.lang = lang_blocks[bestblock].lang;
+		p.among = lang_blocks[bestblock].among;
+		return p;
+	}
 	if (s[best].n == 0)
-		return "";
+		return p;
 	switch (best) {
+	case 0:
+		p.among = lang_nonlatin;
+		break;
 	case 1:
-		return guess_arabic(c);
+		p.lang = guess_arabic(c);
+		break;
 	case 4:
-		return guess_cyrillic(c);
+		p.lang = guess_cyrillic(c);
+		p.among = lang_cyrillic;
+		break;
 	case 5:
 		/* Japanese mixes kana into its kanji; Chinese has none. */
-		return c->kana * 20 >= c->han + c->kana ? "ja" : "zh";
+		p.lang = c->kana * 20 >= c->han + c->kana ? "ja" : "zh";
+		break;
+	default:
+		p.lang = s[best].lang;
 	}
-	return s[best].lang;
+	return p;
 }
 
-void
-lang_guess_script(const char *text, size_t len, char out[8])
+/* Add the letters of the first LANG_SCAN_MAX bytes of text to c. */
+static void
+lang_count(struct lang_count *c, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	struct lang_count c;
 	size_t i = 0;
 	uint32_t cp;
 
-	memset(&c, 0, sizeof(c));
 	if (len > LANG_SCAN_MAX)
 		len = utf8_floor(text, LANG_SCAN_MAX);
 	while (i < len) {
@@ -208,15 +300,15 @@ lang_guess_script(const char *text, size_t len, char out[8])
 				memcpy(&w, s + i, 8);
 				if ((w & 0x8080808080808080ull) == 0) {
 					/* bytes with bit 0x40 set are letters or @[\]^_`{|}~ */
-					c.latin += (size_t)((((w & 0x4040404040404040ull) >> 6) *
-					                     0x0101010101010101ull) >>
-					                    56);
+					c->latin += (size_t)((((w & 0x4040404040404040ull) >> 6) *
+					                      0x0101010101010101ull) >>
+					                     56);
 					i += 8;
 					continue;
 				}
 			}
 			if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
-				c.latin++;
+				c->latin++;
 			i++;
 			continue;
 		}
@@ -228,17 +320,229 @@ lang_guess_script(const char *text, size_t len, char out[8])
 			i += utf8_decode(s + i, len - i, &cp);
 		}
 		if (cp >= 0x00C0 && cp <= 0x024F) {
-			c.latin++; /* accented Latin letters, without a range search */
+			c->latin++; /* accented Latin letters, without a range search */
 			continue;
 		}
 		if (cp >= 0x0621 && cp <= 0x064A) {
-			count_arabic(&c, cp); /* the common Arabic letters, likewise */
+			count_arabic(c, cp); /* the common Arabic letters, likewise */
 			continue;
 		}
 		/* marks and punctuation of a script count with its letters: for a
 		 * majority vote that is harmless, and it spares a category lookup */
 		if (!(cp >= 0x0660 && cp <= 0x0669) && !(cp >= 0x06F0 && cp <= 0x06F9))
-			count_letter(&c, cp); /* digits say nothing of the language */
+			count_letter(c, cp); /* digits say nothing of the language */
 	}
-	strcpy(out, guess_from(&c));
+}
+
+/* The letters counted in c, all scripts. */
+static size_t
+lang_letters(const struct lang_count *c)
+{
+	size_t i, n = c->latin + c->arabic + c->hebrew + c->greek + c->cyrillic + c->han + c->kana +
+	              c->hangul + c->thai + c->lao + c->khmer + c->myanmar;
+
+	for (i = 0; i < LANG_NBLOCKS; i++)
+		n += c->block[i];
+	return n;
+}
+
+void
+lang_guess_script(const char *text, size_t len, char out[8])
+{
+	struct lang_count c;
+	struct lang_pick p;
+
+	memset(&c, 0, sizeof(c));
+	lang_count(&c, text, len);
+	p = guess_from(&c);
+	/* Cyrillic is named ru or uk, as it always was; the other scripts of
+	 * several languages (Devanagari...) are left to lang_identify() */
+	strcpy(out, p.among == NULL || p.among == lang_cyrillic ? p.lang : "");
+}
+
+/* 1 when the 2-letter code is in the space-separated list. */
+static int
+lang_in(const char *list, const char *code)
+{
+	for (; *list != '\0'; list += list[2] == ' ' ? 3 : 2)
+		if (list[0] == code[0] && list[1] == code[1] && code[2] == '\0')
+			return 1;
+	return 0;
+}
+
+/* ---- the declared language ---------------------------------------------- */
+
+/* ISO 639-1 codes by ISO 639-2 code (T, then B when it differs) and English name. */
+static const struct lang_name {
+	const char *code, *iso3, *iso3b, *name;
+} lang_names[] = {
+    {"af", "afr", NULL, "afrikaans"},   {"am", "amh", NULL, "amharic"},
+    {"ar", "ara", NULL, "arabic"},      {"az", "aze", NULL, "azerbaijani"},
+    {"be", "bel", NULL, "belarusian"},  {"bg", "bul", NULL, "bulgarian"},
+    {"bn", "ben", NULL, "bengali"},     {"bs", "bos", NULL, "bosnian"},
+    {"ca", "cat", NULL, "catalan"},     {"cs", "ces", "cze", "czech"},
+    {"cy", "cym", "wel", "welsh"},      {"da", "dan", NULL, "danish"},
+    {"de", "deu", "ger", "german"},     {"el", "ell", "gre", "greek"},
+    {"en", "eng", NULL, "english"},     {"es", "spa", NULL, "spanish"},
+    {"et", "est", NULL, "estonian"},    {"eu", "eus", "baq", "basque"},
+    {"fa", "fas", "per", "persian"},    {"fa", NULL, NULL, "farsi"},
+    {"fi", "fin", NULL, "finnish"},     {"fr", "fra", "fre", "french"},
+    {"ga", "gle", NULL, "irish"},       {"he", "heb", NULL, "hebrew"},
+    {"hi", "hin", NULL, "hindi"},       {"hr", "hrv", NULL, "croatian"},
+    {"hu", "hun", NULL, "hungarian"},   {"hy", "hye", "arm", "armenian"},
+    {"id", "ind", NULL, "indonesian"},  {"is", "isl", "ice", "icelandic"},
+    {"it", "ita", NULL, "italian"},     {"ja", "jpn", NULL, "japanese"},
+    {"ka", "kat", "geo", "georgian"},   {"kk", "kaz", NULL, "kazakh"},
+    {"ko", "kor", NULL, "korean"},      {"ku", "kur", NULL, "kurdish"},
+    {"lt", "lit", NULL, "lithuanian"},  {"lv", "lav", NULL, "latvian"},
+    {"mk", "mkd", "mac", "macedonian"}, {"ms", "msa", "may", "malay"},
+    {"mt", "mlt", NULL, "maltese"},     {"nl", "nld", "dut", "dutch"},
+    {"no", "nor", NULL, "norwegian"},   {"pl", "pol", NULL, "polish"},
+    {"ps", "pus", NULL, "pashto"},      {"pt", "por", NULL, "portuguese"},
+    {"ro", "ron", "rum", "romanian"},   {"ru", "rus", NULL, "russian"},
+    {"sk", "slk", "slo", "slovak"},     {"sl", "slv", NULL, "slovenian"},
+    {"sq", "sqi", "alb", "albanian"},   {"sr", "srp", NULL, "serbian"},
+    {"sv", "swe", NULL, "swedish"},     {"sw", "swa", NULL, "swahili"},
+    {"ta", "tam", NULL, "tamil"},       {"th", "tha", NULL, "thai"},
+    {"tr", "tur", NULL, "turkish"},     {"uk", "ukr", NULL, "ukrainian"},
+    {"ur", "urd", NULL, "urdu"},        {"uz", "uzb", NULL, "uzbek"},
+    {"vi", "vie", NULL, "vietnamese"},  {"zh", "zho", "chi", "chinese"},
+};
+
+/* The ISO 639-1 codes: a declared "zz" or "xx" is no language. */
+static const char lang_iso639_1[] =
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv "
+    "cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr "
+    "ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw "
+    "ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv "
+    "ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr "
+    "ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi "
+    "yo za zh zu";
+
+/* Withdrawn codes some sites still declare, and Bokmal, which CLD2 calls "no". */
+static const char *const lang_aliases[][2] = {
+    {"iw", "he"}, {"in", "id"}, {"ji", "yi"}, {"jw", "jv"}, {"mo", "ro"}, {"nb", "no"},
+};
+
+/*
+ * The ISO 639-1 code of a declared language into out, "" when there is
+ * none: its first subtag ("fr-CA", "fr_FR", "FR", "fr, en"), a 3-letter
+ * ISO 639-2 code ("fra") or an English name ("French").
+ */
+static void
+lang_hint(const char *hint, char out[8])
+{
+	char w[16];
+	size_t n = 0, i;
+
+	out[0] = '\0';
+	if (hint == NULL)
+		return;
+	while (*hint == ' ' || *hint == '\t')
+		hint++;
+	for (; (*hint | 0x20) >= 'a' && (*hint | 0x20) <= 'z'; hint++) {
+		if (n + 1 >= sizeof(w))
+			return; /* no language name is that long */
+		w[n++] = (char)(*hint | 0x20);
+	}
+	w[n] = '\0';
+	if (n == 2) {
+		for (i = 0; i < sizeof(lang_aliases) / sizeof(lang_aliases[0]); i++)
+			if (strcmp(w, lang_aliases[i][0]) == 0) {
+				strcpy(out, lang_aliases[i][1]);
+				return;
+			}
+		if (lang_in(lang_iso639_1, w))
+			strcpy(out, w);
+		return;
+	}
+	if (n < 3)
+		return;
+	for (i = 0; i < sizeof(lang_names) / sizeof(lang_names[0]); i++) {
+		const struct lang_name *l = &lang_names[i];
+
+		if ((n == 3 && ((l->iso3 != NULL && strcmp(w, l->iso3) == 0) ||
+		                (l->iso3b != NULL && strcmp(w, l->iso3b) == 0))) ||
+		    strcmp(w, l->name) == 0) {
+			strcpy(out, l->code);
+			return;
+		}
+	}
+}
+
+/* 1 when a language can be written in the script the pick says. */
+static int
+lang_fits(const struct lang_pick *p, const char *code)
+{
+	if (code[0] == '\0')
+		return 0;
+	if (p->among == lang_nonlatin)
+		return !lang_in(lang_nonlatin, code);
+	if (p->among == NULL)
+		return strcmp(code, p->lang) == 0;
+	return lang_in(p->among, code);
+}
+
+/* ---- identification ------------------------------------------------------ */
+
+void
+lang_identify(const char *title, size_t tlen, const char *body, size_t blen, const char *hint,
+              char out[8])
+{
+	char buf[LANG_CLD2_MAX], want[8], got[8];
+	struct lang_count c, t;
+	struct lang_pick p;
+	size_t n = 0, letters;
+	int reliable, percent;
+
+	if (title == NULL)
+		tlen = 0;
+	if (body == NULL)
+		blen = 0;
+	lang_hint(hint, want);
+
+	/* the script of the body decides, or of the title when the body is nearly empty */
+	memset(&c, 0, sizeof(c));
+	memset(&t, 0, sizeof(t));
+	lang_count(&c, body, blen);
+	lang_count(&t, title, tlen);
+	letters = lang_letters(&c) + lang_letters(&t); /* in the first 1 KB of each */
+	if (lang_letters(&c) < LANG_BODY_MIN)
+		lang_count(&c, title, tlen);
+	p = guess_from(&c);
+	if (letters == 0) {
+		strcpy(out, want); /* no letters: the declared language is all there is */
+		return;
+	}
+	if (p.among == NULL) {
+		strcpy(out, p.lang);
+		return;
+	}
+
+	/* CLD2 reads "title\nbody", its first LANG_CLD2_MAX bytes */
+	if (tlen > 0) {
+		n = tlen < sizeof(buf) ? tlen : utf8_floor(title, sizeof(buf));
+		memcpy(buf, title, n);
+		if (n < sizeof(buf) && blen > 0)
+			buf[n++] = '\n';
+	}
+	if (n < sizeof(buf) && blen > 0) {
+		size_t k = blen <= sizeof(buf) - n ? blen : utf8_floor(body, sizeof(buf) - n);
+
+		memcpy(buf + n, body, k);
+		n += k;
+	}
+	if (!lang_fits(&p, want))
+		want[0] = '\0'; /* a hint the script contradicts is no hint */
+	percent = cld2_detect(buf, n, want[0] != '\0' ? want : NULL, got, &reliable);
+	if (!lang_fits(&p, got))
+		got[0] = '\0'; /* CLD2 went by another script's bytes: not this text's language */
+
+	if (want[0] != '\0' &&
+	    (got[0] == '\0' || (!reliable && (letters < LANG_SHORT || percent < LANG_MIXED))))
+		strcpy(out, want);
+	else if (got[0] != '\0')
+		strcpy(out, got);
+	else
+		strcpy(out, p.lang); /* what the script says, "" for Latin */
 }

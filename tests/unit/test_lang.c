@@ -1,4 +1,4 @@
-/* Unit tests for lang.c: the language guess from the script of the letters. */
+/* Unit tests for lang.c: the guess from the script of the letters, and lang_identify(). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "cld2_shim.h"
 #include "lang.h"
 
 static const char *
@@ -47,6 +48,10 @@ test_scripts(void **state)
 	    {"政府は今日、農家を支援する新しい計画を発表した。", "ja"},
 	    {"정부는 오늘 농민을 지원하는 새로운 계획을 발표했다.", "ko"},
 	    {"รัฐบาลประกาศแผนใหม่เพื่อช่วยเหลือเกษตรกรในวันนี้", "th"},
+	    {"Կառավարությունն այսօր նոր ծրագիր ներկայացրեց ֆերմերների համար։", "hy"},
+	    {"მთავრობამ დღეს ფერმერების დახმარების ახალი გეგმა წარადგინა.", "ka"},
+	    /* Devanagari writes Hindi, Marathi, Nepali: lang_identify asks CLD2 */
+	    {"सरकार ने आज किसानों के लिए नई योजना पेश की।", ""},
 	    /* Latin does not tell the language */
 	    {"The government announced a new plan for farmers today.", ""},
 	    {"Le gouvernement a annoncé un nouveau plan pour les agriculteurs.", ""},
@@ -100,12 +105,355 @@ test_scan_cap(void **state)
 	free(text);
 }
 
+/* ---- lang_identify() ----------------------------------------------------- */
+
+static const char *
+identify(const char *title, const char *body, const char *hint)
+{
+	static char out[8];
+
+	memset(out, 'x', sizeof(out));
+	lang_identify(title, title != NULL ? strlen(title) : 0, body,
+	              body != NULL ? strlen(body) : 0, hint, out);
+	assert_true(memchr(out, '\0', sizeof(out)) != NULL);
+	return out;
+}
+
+struct idcase {
+	const char *title, *body, *hint, *want;
+};
+
+static void
+check_cases(const struct idcase *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *got = identify(c[i].title, c[i].body, c[i].hint);
+
+		if (strcmp(got, c[i].want) != 0)
+			print_error("[%s] [%s] hint %s: got \"%s\", want \"%s\"\n",
+			            c[i].title ? c[i].title : "(null)",
+			            c[i].body ? c[i].body : "(null)",
+			            c[i].hint ? c[i].hint : "(null)", got, c[i].want);
+		assert_string_equal(got, c[i].want);
+	}
+}
+
+#define FR_BODY                                                                                    \
+	"Le tribunal administratif de Nantes a annulé jeudi le permis de construire du "          \
+	"nouveau centre commercial, estimant que l'étude d'impact sur les zones humides "         \
+	"était insuffisante."
+#define EN_BODY                                                                                    \
+	"The council said on Friday that the new bridge over the river would open in "             \
+	"September, three months later than planned, because of a shortage of steel."
+
+/* Text that tells its language wins over the declared one. */
+static void
+test_identify_hint_loses(void **state)
+{
+	static const struct idcase c[] = {
+	    {NULL, FR_BODY, "en", "fr"},
+	    {NULL, FR_BODY, "English", "fr"},
+	    {"Annulation du permis", FR_BODY, "en-US", "fr"},
+	    {NULL, EN_BODY, "fr-FR", "en"},
+	    {NULL, EN_BODY, "de", "en"},
+	    {NULL,
+	     "Die Landesregierung will die Zahl der Lehrer an Grundschulen bis zum Jahr 2030 "
+	     "um zweitausend erhöhen, teilte das Ministerium am Montag in Stuttgart mit.",
+	     "nl", "de"},
+	    /* a script that names its language is not argued with */
+	    {NULL, "قررت الحكومة رفع الحد الأدنى للأجور اعتباراً من الشهر المقبل.", "en", "ar"},
+	    {"Elections", "הבחירות לכנסת ייערכו בחודש הבא, כך הודיעה ועדת הבחירות.", "fr", "he"},
+	};
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+/* Three words CLD2 cannot tell: the declared language decides. */
+static void
+test_identify_hint_decides(void **state)
+{
+	static const struct idcase c[] = {
+	    {"Merz in Paris", NULL, "de", "de"},
+	    {"Merz in Paris", NULL, "nl", "nl"},
+	    {"Merz in Paris", NULL, "en", "en"},
+	    {"Merz in Paris", "", "it", "it"},
+	    /* without a hint, CLD2's best guess */
+	    {"Merz in Paris", NULL, NULL, "en"},
+	    /* a Cyrillic language for Cyrillic words */
+	    {"Уряд ухвалив бюджет", NULL, "bg", "bg"},
+	    {"Уряд ухвалив бюджет", NULL, NULL, "uk"},
+	    /* a hint the script contradicts is ignored */
+	    {"Уряд ухвалив бюджет", NULL, "de", "uk"},
+	    {"Merz in Paris", NULL, "ru", "en"},
+	    {"Merz in Paris", NULL, "zh-Hans", "en"},
+	};
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+/* The forms a declared language comes in. */
+static void
+test_identify_hint_forms(void **state)
+{
+	static const char *const fr[] = {
+	    "fr",           "fr-CA",  "FR",     "fr_FR", "  fr-ca", "Fr-BE",
+	    "fr, en;q=0.8", "French", "FRENCH", "fra",   "fre",     "FRA",
+	};
+	static const struct idcase c[] = {
+	    /* withdrawn codes and Bokmal */
+	    {"Merz in Paris", NULL, "in", "id"},
+	    {"Merz in Paris", NULL, "nb-NO", "no"},
+	    {"Merz in Paris", NULL, "Norwegian", "no"},
+	    {"Merz in Paris", NULL, "ger", "de"},
+	    {"Merz in Paris", NULL, "Dutch", "nl"},
+	    /* not a language: no hint at all */
+	    {"Merz in Paris", NULL, "", "en"},
+	    {"Merz in Paris", NULL, "f", "en"},
+	    {"Merz in Paris", NULL, "zz", "en"},
+	    {"Merz in Paris", NULL, "xx-Latn", "en"},
+	    {"Merz in Paris", NULL, "français", "en"},
+	    {"Merz in Paris", NULL, "-fr", "en"},
+	    {"Merz in Paris", NULL, "Frenchified", "en"},
+	    {"Merz in Paris", NULL, "abcdefghijklmnopqrstuvwxyz", "en"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fr) / sizeof(fr[0]); i++) {
+		if (strcmp(identify("Merz in Paris", NULL, fr[i]), "fr") != 0)
+			print_error("hint \"%s\"\n", fr[i]);
+		assert_string_equal(identify("Merz in Paris", NULL, fr[i]), "fr");
+	}
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+static void
+test_identify_scripts(void **state)
+{
+	static const struct idcase c[] = {
+	    /* the script alone */
+	    {NULL, "أعلن البنك المركزي تثبيت سعر الفائدة للمرة الثالثة على التوالي هذا العام.",
+	     NULL, "ar"},
+	    {NULL, "بانک مرکزی نرخ سود را برای سومین بار پیاپی ثابت نگه داشت.", NULL, "fa"},
+	    {NULL, "مرکزی بینک نے مسلسل تیسری بار شرح سود میں کوئی تبدیلی نہیں کی۔", NULL, "ur"},
+	    {NULL, "בנק ישראל הותיר את הריבית ללא שינוי בפעם השלישית ברציפות.", NULL, "he"},
+	    {NULL, "Η κεντρική τράπεζα διατήρησε αμετάβλητα τα επιτόκια για τρίτη φορά.", NULL,
+	     "el"},
+	    {NULL, "中央银行连续第三次维持利率不变。", NULL, "zh"},
+	    {NULL, "中央銀行は三会合連続で金利を据え置いた。", NULL, "ja"},
+	    {NULL, "중앙은행은 세 번 연속으로 기준금리를 동결했다.", NULL, "ko"},
+	    {NULL, "ธนาคารกลางคงอัตราดอกเบี้ยเป็นครั้งที่สามติดต่อกัน", NULL, "th"},
+	    {NULL, "Կենտրոնական բանկը երրորդ անգամ անփոփոխ թողեց տոկոսադրույքը։", NULL, "hy"},
+	    {NULL, "ცენტრალურმა ბანკმა საპროცენტო განაკვეთი მესამედ უცვლელი დატოვა.", NULL, "ka"},
+	    /* Arabic with a few English names is Arabic */
+	    {NULL,
+	     "قال Tim Cook خلال زيارته إلى الرياض إن شركة Apple ستفتتح مكتباً إقليمياً جديداً في "
+	     "المدينة العام المقبل، بحضور ممثلين عن Google و Microsoft.",
+	     NULL, "ar"},
+	    /* Cyrillic and Devanagari: CLD2 tells the language */
+	    {NULL,
+	     "Центральный банк в третий раз подряд сохранил ключевую ставку без изменений, "
+	     "сославшись на высокую инфляцию.",
+	     NULL, "ru"},
+	    {NULL,
+	     "Національний банк утретє поспіль залишив облікову ставку без змін, пояснивши це "
+	     "високою інфляцією.",
+	     NULL, "uk"},
+	    {NULL,
+	     "Народното събрание прие на първо четене промените в закона за енергетиката, след "
+	     "като опозицията напусна залата.",
+	     NULL, "bg"},
+	    {NULL,
+	     "Народна скупштина је усвојила закон о буџету за следећу годину, а посланици "
+	     "опозиције су најавили нове протесте.",
+	     NULL, "sr"},
+	    {NULL,
+	     "Собранието ги усвои измените на законот за јавни набавки, а опозицијата најави "
+	     "дека ќе побара оценка од Уставниот суд.",
+	     NULL, "mk"},
+	    {NULL,
+	     "सरकार ने आज किसानों के लिए एक नई योजना की घोषणा की, जिसके तहत छोटे किसानों को हर "
+	     "साल सहायता मिलेगी।",
+	     NULL, "hi"},
+	    {NULL,
+	     "राज्य सरकारने आज शेतकऱ्यांसाठी नवीन योजना जाहीर केली असून त्याअंतर्गत लहान "
+	     "शेतकऱ्यांना दरवर्षी मदत मिळणार आहे.",
+	     NULL, "mr"},
+	    /* Latin: CLD2 */
+	    {NULL, FR_BODY, NULL, "fr"},
+	    {NULL, EN_BODY, NULL, "en"},
+	    {NULL,
+	     "Rząd przyjął we wtorek projekt ustawy o podatku od nieruchomości, który ma wejść w "
+	     "życie od początku przyszłego roku.",
+	     NULL, "pl"},
+	};
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+/* The body's script decides; the title only when the body has few letters. */
+static void
+test_identify_title_body(void **state)
+{
+	static const struct idcase c[] = {
+	    {"הכנסת אישרה את התקציב", NULL, NULL, "he"},
+	    {"הכנסת אישרה את התקציב", "", NULL, "he"},
+	    {"국회, 새해 예산안 통과", "2025 — 15:30 (AFP)", NULL, "ko"},
+	    /* a short Latin body under an Arabic title */
+	    {"البرلمان يقر الموازنة الجديدة بعد نقاش طويل", "Photo: AFP", NULL, "ar"},
+	    /* a Hebrew title over a long English body */
+	    {"התקציב אושר", EN_BODY, NULL, "en"},
+	    /* title and body read together by CLD2 */
+	    {"Le permis du centre commercial annulé", FR_BODY, NULL, "fr"},
+	    {"Nouveau pont", "Ouverture en septembre", NULL, "fr"},
+	};
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+/* No letters: the declared language if any, else unknown. */
+static void
+test_identify_empty(void **state)
+{
+	static const struct idcase c[] = {
+	    {NULL, NULL, NULL, ""},      {"", "", NULL, ""},
+	    {NULL, "", "", ""},          {"2025", "12:30 — 45 % ٣٤ ۵۶ !?", NULL, ""},
+	    {NULL, "", "fr-CA", "fr"},   {"", "1914-1918", "German", "de"},
+	    {NULL, "   \n\t", "zz", ""},
+	};
+	char out[8];
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+	/* lengths rule, not NUL bytes: a NULL title with a length is no title */
+	memset(out, 'x', sizeof(out));
+	lang_identify(NULL, 99, EN_BODY, 0, NULL, out);
+	assert_string_equal(out, "");
+}
+
+/* Only the first 16 KB go to CLD2, cut on a character boundary. */
+static void
+test_identify_long(void **state)
+{
+	const char *es = "El Gobierno aprobó ayer la reforma de las pensiones con el apoyo de los "
+	                 "sindicatos y la oposición de la patronal. ";
+	const char *ru = "Правительство утвердило новую программу поддержки малого бизнеса. ";
+	const char *it = "Il governo ha approvato ieri la riforma delle pensioni con il sostegno "
+	                 "dei sindacati. ";
+	size_t n = 40000, i, k;
+	char *body = malloc(n + 1), *title = malloc(n + 1), out[8];
+
+	(void)state;
+	assert_non_null(body);
+	assert_non_null(title);
+	for (i = 0, k = strlen(es); i + k <= n; i += k)
+		memcpy(body + i, es, k);
+	body[i] = '\0';
+	assert_string_equal(identify(NULL, body, "en"), "es");
+	/* a 2-byte letter straddles the 16 KB cut, title or no title */
+	body[0] = 'x';
+	for (i = 1, k = strlen(ru); i + k <= n; i += k)
+		memcpy(body + i, ru, k);
+	body[i] = '\0';
+	assert_string_equal(identify(NULL, body, NULL), "ru");
+	assert_string_equal(identify("Бизнес", body, NULL), "ru");
+	/* a title of over 16 KB: CLD2 reads only the title */
+	for (i = 0, k = strlen(it); i + k <= n; i += k)
+		memcpy(title + i, it, k);
+	title[i] = '\0';
+	assert_string_equal(identify(title, FR_BODY, NULL), "it");
+	/* a body of exactly 16 KB after the title and its newline */
+	memset(out, 'x', sizeof(out));
+	memset(body, 'a', n);
+	memcpy(body, es, strlen(es));
+	lang_identify("Pensiones", 9, body, 16384 - 10, NULL, out);
+	assert_string_equal(out, "es");
+	free(body);
+	free(title);
+}
+
+/*
+ * CLD2 peeks at the character after a change of script, past the end of the
+ * text when the change is at its last letter, and crashed on some bytes
+ * there (found by fuzz_lang): whatever follows the text is not read now.
+ */
+static void
+test_cld2_past_end(void **state)
+{
+	const char *text = "Merz in Paris\xD0\x86"; /* ends with a Cyrillic letter */
+	size_t len = strlen(text);
+	char *buf = malloc(len + 8), out[8];
+	int b, reliable, percent;
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, text, len);
+	for (b = 0x80; b <= 0xFF; b++) {
+		memset(buf + len, b, 8);
+		memset(out, 'x', sizeof(out));
+		percent = cld2_detect(buf, len, NULL, out, &reliable);
+		assert_string_equal(out, "en");
+		assert_int_equal(reliable, 0);
+		assert_true(percent > 0 && percent <= 100);
+		memset(out, 'x', sizeof(out));
+		lang_identify(NULL, 0, buf, len, NULL, out);
+		assert_string_equal(out, "en");
+	}
+	free(buf);
+}
+
+/* CLD2's codes are turned into ISO 639-1 ones; "" for unknown. */
+static void
+test_cld2_codes(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} c[] = {
+	    {"הממשלה אישרה הלילה את התקציב החדש לאחר דיון ארוך בכנסת.", "he"}, /* CLD2: iw */
+	    {"立法院今天三讀通過新的預算案，在野黨表示將繼續抗議。", "zh"},    /* CLD2: zh-Hant */
+	    {"政府今天宣布了新的预算方案，反对党表示将继续抗议。", "zh"},
+	    {"", ""},
+	    {"12345 67890 !?", ""},
+	};
+	char out[8];
+	size_t i;
+	int reliable;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		cld2_detect(c[i].text, strlen(c[i].text), NULL, out, &reliable);
+		if (strcmp(out, c[i].want) != 0)
+			print_error("%s: got \"%s\", want \"%s\"\n", c[i].text, out, c[i].want);
+		assert_string_equal(out, c[i].want);
+	}
+	/* a NULL text and a hint CLD2 does not know */
+	assert_int_equal(cld2_detect(NULL, 5, "xx", out, &reliable), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(reliable, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scripts),
 	    cmocka_unit_test(test_scan_cap),
+	    cmocka_unit_test(test_identify_hint_loses),
+	    cmocka_unit_test(test_identify_hint_decides),
+	    cmocka_unit_test(test_identify_hint_forms),
+	    cmocka_unit_test(test_identify_scripts),
+	    cmocka_unit_test(test_identify_title_body),
+	    cmocka_unit_test(test_identify_empty),
+	    cmocka_unit_test(test_identify_long),
+	    cmocka_unit_test(test_cld2_past_end),
+	    cmocka_unit_test(test_cld2_codes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
