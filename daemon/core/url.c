@@ -36,92 +36,25 @@
 /*
  * Query parameters that say how a reader arrived, not what they read:
  * analytics campaigns, ad click ids, newsletter and social share tags, AMP
- * viewer state. Compared without case; any "utm_" name is dropped as well.
+ * viewer state. Lower case, each between spaces; any "utm_" name is dropped
+ * as well.
  */
-static const char *const url_tracking[] = {
-    "__hsfp",
-    "__hssc",
-    "__hstc",
-    "__tn__",
-    "__twitter_impression",
-    "_ga",
-    "_gl",
-    "_hsenc",
-    "_hsmi",
-    "_openstat",
-    "action_object_map",
-    "action_ref_map",
-    "action_type_map",
-    "amp_ct",
-    "amp_gsa",
-    "amp_js_v",
-    "amp_tf",
-    "ampshare",
-    "aoh",
-    "at_campaign",
-    "at_creation",
-    "at_emplacement",
-    "at_format",
-    "at_link",
-    "at_medium",
-    "at_platform",
-    "at_recipient_id",
-    "at_recipient_list",
-    "at_send_date",
-    "at_type",
-    "at_variant",
-    "cmp",
-    "cmpid",
-    "dclid",
-    "epik",
-    "fb_action_ids",
-    "fb_action_types",
-    "fb_ref",
-    "fb_source",
-    "fbclid",
-    "gad_source",
-    "gbraid",
-    "gclid",
-    "gclsrc",
-    "guccounter",
-    "guce_referrer",
-    "guce_referrer_sig",
-    "icid",
-    "igshid",
-    "irclickid",
-    "li_fat_id",
-    "mc_cid",
-    "mc_eid",
-    "mkt_tok",
-    "msclkid",
-    "ncid",
-    "ns_campaign",
-    "ns_fee",
-    "ns_linkname",
-    "ns_mchannel",
-    "ns_source",
-    "ocid",
-    "oly_anon_id",
-    "oly_enc_id",
-    "rb_clickid",
-    "ref_src",
-    "ref_url",
-    "s_cid",
-    "s_kwcid",
-    "smid",
-    "spm",
-    "sr_share",
-    "srsltid",
-    "ttclid",
-    "twclid",
-    "usqp",
-    "vero_conv",
-    "vero_id",
-    "wbraid",
-    "wt.mc_id",
-    "xtor",
-    "yclid",
-};
+static const char url_tracking[] =
+    " __hsfp __hssc __hstc __tn__ __twitter_impression _ga _gl _hsenc "
+    " _hsmi _openstat action_object_map action_ref_map action_type_map "
+    " amp_ct amp_gsa amp_js_v amp_tf ampshare aoh at_campaign at_creation "
+    " at_emplacement at_format at_link at_medium at_platform at_recipient_id "
+    " at_recipient_list at_send_date at_type at_variant cmp cmpid dclid epik "
+    " fb_action_ids fb_action_types fb_ref fb_source fbclid gad_source "
+    " gbraid gclid gclsrc guccounter guce_referrer guce_referrer_sig icid "
+    " igshid irclickid li_fat_id mc_cid mc_eid mkt_tok msclkid ncid "
+    " ns_campaign ns_fee ns_linkname ns_mchannel ns_source ocid oly_anon_id "
+    " oly_enc_id rb_clickid ref_src ref_url s_cid s_kwcid smid spm sr_share "
+    " srsltid ttclid twclid usqp vero_conv vero_id wbraid wt.mc_id xtor "
+    " yclid ";
+
+/* The longest name in url_tracking, with room to spare. */
+#define URL_TRACKING_NAME_MAX 32
 
 /* The parts of a URL that its canonical form keeps; each malloc'd or NULL. */
 struct uparts {
@@ -351,13 +284,20 @@ param_drop(const char *p, size_t n)
 	const char *eq = memchr(p, '=', n);
 	size_t nlen = eq != NULL ? (size_t)(eq - p) : n, vlen = eq != NULL ? n - nlen - 1 : 0;
 	const char *v = eq != NULL ? eq + 1 : "";
+	char key[URL_TRACKING_NAME_MAX + 3];
 	size_t i;
 
 	if (nlen >= 4 && strncasecmp(p, "utm_", 4) == 0)
 		return 1;
-	for (i = 0; i < sizeof(url_tracking) / sizeof(url_tracking[0]); i++)
-		if (strlen(url_tracking[i]) == nlen && strncasecmp(p, url_tracking[i], nlen) == 0)
+	if (nlen > 0 && nlen <= URL_TRACKING_NAME_MAX) {
+		key[0] = ' ';
+		for (i = 0; i < nlen; i++)
+			key[i + 1] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] - 'A' + 'a') : p[i];
+		key[nlen + 1] = ' ';
+		key[nlen + 2] = '\0';
+		if (strstr(url_tracking, key) != NULL)
 			return 1;
+	}
 	if (nlen == 3 && strncasecmp(p, "amp", 3) == 0)
 		return vlen == 0 || (vlen == 1 && v[0] == '1') ||
 		       (vlen == 4 && strncasecmp(v, "true", 4) == 0);
@@ -388,9 +328,10 @@ query_filter(char *q)
 /*
  * The host in lower case without its trailing dots, malloc'd; NULL when
  * nothing is left or it is not text. curl has decoded its escapes once: a
- * '%' left (from %2541) would decode again on the next parse. A non-ASCII (IDN) host stays in
- * Unicode as curl gives it, in NFC. Lower case is the simple mapping, not
- * case folding: IDNA 2008 tells straße from strasse.
+ * '%' left (from %2541) would be decoded again by the next parse. A
+ * non-ASCII (IDN) host stays in Unicode as curl gives it, in NFC; lower case
+ * is the simple mapping, not case folding: IDNA 2008 tells straße from
+ * strasse.
  */
 static char *
 host_normalize(const char *h)

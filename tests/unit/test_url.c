@@ -145,7 +145,11 @@ test_tracking(void **state)
 	    {"http://example.com/a?b=&c", "http://example.com/a?b=&c"},
 	    /* an escaped name is the same name */
 	    {"http://example.com/a?utm%5Fsource=x&k=v", "http://example.com/a?k=v"},
-	    /* a tracking name as a value is kept */
+	    {"https://example.com/a?CMP=share_btn&WT.mc_id=x&smid=tw&p=1&utm_source",
+	     "https://example.com/a?p=1"},
+	    /* a tracking name as a value, or as part of a name, is kept */
+	    {"http://example.com/a?gclid2=1&my_fbclid=2",
+	     "http://example.com/a?gclid2=1&my_fbclid=2"},
 	    {"http://example.com/a?tag=fbclid", "http://example.com/a?tag=fbclid"},
 	};
 
