@@ -57,6 +57,7 @@
 #define FEED_DECLARED_MAX 32  /* internal subset entity names remembered by the repair */
 #define FEED_EXPAND_MIN 65536 /* bytes entity references may add, plus the input's size */
 #define FEED_ENTNAME_MAX 32   /* longest HTML entity name looked up */
+#define FEED_MAX_AUTHORS 100  /* per entry: more are dropped (and deduplication stays cheap) */
 
 /* A growable string, always NUL-terminated once anything was added. */
 struct tbuf {
@@ -259,8 +260,8 @@ struct fixer {
 	struct tbuf out;
 	int changed, oom;
 	char first[sizeof(((struct feed *)0)->warning)];
-	const char *declared[FEED_DECLARED_MAX]; /* names, in s, ending at a space */
-	size_t declen[FEED_DECLARED_MAX];
+	const char *declared[FEED_DECLARED_MAX]; /* names declared, pointing into s */
+	size_t declen[FEED_DECLARED_MAX];        /* and their lengths */
 	size_t ndeclared;
 	int overflow; /* more declarations than remembered: leave unknown names alone */
 };
@@ -534,7 +535,8 @@ el_is(const xmlNode *n, const char *ns, const char *name)
 
 /*
  * Append the text of the node list n (text, CDATA, descendants' text, and
- * internal entities, whose expansion counts against c->budget) to b.
+ * internal entities, whose expansion counts against c->budget: a byte per
+ * node and per byte of text) to b.
  */
 static void
 text_collect(struct fctx *c, const xmlNode *n, struct tbuf *b, int depth, int inent)
@@ -545,6 +547,14 @@ text_collect(struct fctx *c, const xmlNode *n, struct tbuf *b, int depth, int in
 	if (depth > FEED_WALK_DEPTH)
 		return;
 	for (; n != NULL && !c->oom; n = n->next) {
+		/* inside an entity every node costs, text or not: empty elements amplify too */
+		if (inent) {
+			if (c->budget == 0) {
+				c->cut = 1;
+				return;
+			}
+			c->budget--;
+		}
 		switch (n->type) {
 		case XML_TEXT_NODE:
 		case XML_CDATA_SECTION_NODE:
@@ -828,7 +838,7 @@ add_author(struct fctx *c, char ***v, size_t *n, const char *s)
 	char **nv;
 
 	s = trim(s, &len);
-	if (len == 0)
+	if (len == 0 || *n >= FEED_MAX_AUTHORS)
 		return;
 	for (size_t k = 0; k < *n; k++)
 		if (strlen((*v)[k]) == len && memcmp((*v)[k], s, len) == 0)
@@ -1040,15 +1050,17 @@ atom_text(struct fctx *c, const xmlNode *n, int *html)
 	free(mode);
 	if (xhtml) {
 		const xmlNode *div = NULL;
+		int elements = 0;
 
 		/* the content is one XHTML div, which is not part of it */
 		for (const xmlNode *k = n->children; k != NULL; k = k->next)
 			if (k->type == XML_ELEMENT_NODE) {
-				div = div == NULL && el_is(k, NS_XHTML, "div") ? k : n;
-				if (div == n)
-					break;
+				elements++;
+				div = k;
 			}
-		return el_markup(c, div != NULL ? div : n);
+		if (elements != 1 || !el_is(div, NS_XHTML, "div"))
+			div = n;
+		return el_markup(c, div);
 	}
 	return *html ? el_html(c, n) : el_text(c, n);
 }

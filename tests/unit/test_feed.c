@@ -398,6 +398,52 @@ test_atom10(void **state)
 }
 
 static void
+test_markup_fields(void **state)
+{
+	const char *atom =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:h=\"http://www.w3.org/1999/xhtml\">"
+	    "<entry><title>a</title><content type=\"xhtml\"><h:p>un</h:p> <h:p>deux</h:p></content>"
+	    "<summary type=\"html\"><b>gras</b> &amp; fin</summary></entry>"
+	    "<entry><title>b</title><content type=\"text\">x <b>y</b> z</content></entry>"
+	    "</feed>";
+	const char *atom03 = "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>"
+	                     "<title>c</title><content type=\"text/plain\" mode=\"base64\">"
+	                     "QUJD</content><summary type=\"text/plain\">&lt;i&gt;</summary>"
+	                     "</entry></feed>";
+	const char *rss = "<rss><channel><item><title>t <i>i</i></title>"
+	                  "<description>Un <b>vrai</b> paragraphe &amp; la suite</description>"
+	                  "</item></channel></rss>";
+	struct feed f;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(feed_parse(atom, strlen(atom), NULL, &f, err, sizeof(err)), 0);
+	/* no div around it: all of the content is the markup */
+	assert_string_equal(f.entries[0].a.body, "<h:p>un</h:p> <h:p>deux</h:p>");
+	assert_int_equal(f.entries[0].body_html, 1);
+	/* markup written unescaped into an html construct is kept as markup */
+	assert_string_equal(f.entries[0].a.summary, "<b>gras</b> &amp; fin");
+	assert_int_equal(f.entries[0].summary_html, 1);
+	assert_string_equal(f.entries[1].a.body, "x y z");
+	assert_int_equal(f.entries[1].body_html, 0);
+	feed_free(&f);
+
+	assert_int_equal(feed_parse(atom03, strlen(atom03), NULL, &f, err, sizeof(err)), 0);
+	assert_null(f.entries[0].a.body); /* base64 is not read */
+	assert_int_equal(f.entries[0].body_html, 0);
+	assert_string_equal(f.entries[0].a.summary, "<i>");
+	assert_int_equal(f.entries[0].summary_html, 0);
+	feed_free(&f);
+
+	assert_int_equal(feed_parse(rss, strlen(rss), NULL, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.entries[0].a.title, "t i");
+	assert_int_equal(f.entries[0].title_html, 0);
+	assert_string_equal(f.entries[0].a.summary, "Un <b>vrai</b> paragraphe &amp; la suite");
+	assert_int_equal(f.entries[0].summary_html, 1);
+	feed_free(&f);
+}
+
+static void
 test_json10(void **state)
 {
 	struct feed f;
@@ -631,8 +677,8 @@ test_billion_laughs(void **state)
 static void
 test_entity_budget(void **state)
 {
-	/* one 2000-byte entity 400 times: more than libxml2 lets pass? no; more than the budget */
-	size_t cap = 8192 + 400 * 8, n;
+	/* one 2000-byte entity 400 times: libxml2 lets it pass, the budget does not */
+	size_t cap = 8192 + 400 * 8, n, budget;
 	char *s = malloc(cap), err[160];
 	struct feed f;
 
@@ -648,7 +694,38 @@ test_entity_budget(void **state)
 	assert_int_equal(feed_parse(s, n, NULL, &f, err, sizeof(err)), 0);
 	assert_int_equal(f.recovered, 1);
 	assert_string_equal(f.warning, "entity references expand too much: their text was cut");
-	assert_int_equal(strlen(f.title), 65536 + n);
+	/* the budget, 64 KiB plus the input's size, pays a byte per node and per byte of text */
+	budget = 65536 + n;
+	assert_int_equal(strlen(f.title), budget - (budget / 2001 + 1));
+	feed_free(&f);
+	free(s);
+}
+
+static void
+test_entity_empty_elements(void **state)
+{
+	/* an entity of 100 empty elements, 20,000 times: no text, but the walk is bounded */
+	size_t cap = 1024 + 20000 * 5, n;
+	char *s = malloc(cap), err[160];
+	struct feed f;
+	clock_t t0 = clock();
+
+	(void)state;
+	assert_non_null(s);
+	n = (size_t)snprintf(s, cap, "<!DOCTYPE rss [<!ENTITY a \"<a/>\"><!ENTITY b \"");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(s + n, cap - n, "&a;");
+	n += (size_t)snprintf(s + n, cap - n, "\">]><rss><channel><title>");
+	for (int i = 0; i < 20000; i++)
+		n += (size_t)snprintf(s + n, cap - n, "&b;");
+	n += (size_t)snprintf(s + n, cap - n,
+	                      "</title><item><title>t</title></item></channel></rss>");
+	assert_int_equal(feed_parse(s, n, NULL, &f, err, sizeof(err)), 0);
+	assert_null(f.title);
+	assert_int_equal(f.recovered, 1);
+	assert_string_equal(f.warning, "entity references expand too much: their text was cut");
+	assert_int_equal(f.nentries, 1);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
 	feed_free(&f);
 	free(s);
 }
@@ -817,6 +894,29 @@ test_entry_limit(void **state)
 	assert_int_equal(f.recovered, 0);
 	assert_string_equal(f.warning, "more entries than the limit: the rest were not read");
 	feed_free(&f);
+
+	/* the same name twice is one author */
+	n = (size_t)snprintf(s, cap,
+	                     "<rss><channel><item xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+	                     "<dc:creator>Zo\u00e9</dc:creator><author> Zo\u00e9\n</author>"
+	                     "<dc:creator>Zo\u00e9 L.</dc:creator></item></channel></rss>");
+	assert_int_equal(feed_parse(s, n, NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.entries[0].a.nauthors, 2);
+	assert_string_equal(f.entries[0].a.authors[0], "Zo\u00e9");
+	assert_string_equal(f.entries[0].a.authors[1], "Zo\u00e9 L.");
+	feed_free(&f);
+
+	/* authors per entry are bounded */
+	n = (size_t)snprintf(s, cap, "<rss><channel><item xmlns:dc=\"%s\">",
+	                     "http://purl.org/dc/elements/1.1/");
+	for (size_t i = 0; i < 150; i++)
+		n += (size_t)snprintf(s + n, cap - n, "<dc:creator>A%zu</dc:creator>", i % 120);
+	n += (size_t)snprintf(s + n, cap - n, "</item></channel></rss>");
+	assert_int_equal(feed_parse(s, n, NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_int_equal(f.entries[0].a.nauthors, 100);
+	assert_string_equal(f.entries[0].a.authors[99], "A99");
+	feed_free(&f);
 	free(s);
 }
 
@@ -858,6 +958,7 @@ main(void)
 	    cmocka_unit_test(test_rss090_and_versions),
 	    cmocka_unit_test(test_atom03),
 	    cmocka_unit_test(test_atom10),
+	    cmocka_unit_test(test_markup_fields),
 	    cmocka_unit_test(test_json10),
 	    cmocka_unit_test(test_json11),
 	    cmocka_unit_test(test_json_errors),
@@ -868,6 +969,7 @@ main(void)
 	    cmocka_unit_test(test_undeclared_prefix),
 	    cmocka_unit_test(test_billion_laughs),
 	    cmocka_unit_test(test_entity_budget),
+	    cmocka_unit_test(test_entity_empty_elements),
 	    cmocka_unit_test(test_xxe),
 	    cmocka_unit_test(test_loader_refuses),
 	    cmocka_unit_test(test_deep_nesting),
