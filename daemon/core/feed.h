@@ -12,6 +12,9 @@
 
 #include "article.h"
 
+/* Entries past this many are not read (f->warning says so). */
+#define FEED_MAX_ENTRIES 10000
+
 struct feed_entry {
 	struct article a; /* id, title, url (link resolved), summary, body (content), published, updated, authors, lang */
 	int title_html, summary_html, body_html;
@@ -19,11 +22,11 @@ struct feed_entry {
 
 struct feed {
 	char *title, *link, *lang; /* owned; NULL when absent */
-	const char *format;        /* static: "rss0.91", "rss0.92", "rss1.0", "rss2.0", "atom0.3", "atom1.0", "json1.0", "json1.1" */
+	const char *format;        /* static: "rss0.90", "rss0.91", "rss0.92", "rss1.0", "rss2.0", "atom0.3", "atom1.0", "json1.0", "json1.1" */
 	struct feed_entry *entries;
 	size_t nentries;
 	int recovered;         /* the XML was ill-formed and read in recovery mode */
-	char warning[160];     /* why, when recovered: the parser's first error, with its line */
+	char warning[160];     /* why, when recovered: the parser's first error, with its line; or that entries past FEED_MAX_ENTRIES were dropped */
 };
 
 /*

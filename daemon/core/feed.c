@@ -1,0 +1,1588 @@
+/*
+ * feed.c: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1 into entries.
+ *
+ * XML is read with libxml2 in two steps. First the bytes are repaired the
+ * way feed readers forgive them: named HTML references that XML does not
+ * know (&nbsp; &eacute;) become numeric references, a bare & or an unknown
+ * reference becomes &amp; so that its characters stay in the text. Then the
+ * strict parser runs; on a well-formedness error it runs again in recovery
+ * mode. Either repair marks the feed as recovered, with the first cause and
+ * its line in f->warning.
+ *
+ * Safety: no network, no DTD loading, no entity substitution by the parser
+ * (never XML_PARSE_NOENT, DTDLOAD, DTDATTR or HUGE), and an external entity
+ * loader that refuses everything, installed once. libxml2 refuses documents
+ * deeper than 256 elements and entity reference loops; both end the parse
+ * with an error here. Internal entities declared in the document are
+ * expanded by this file's own tree walk, which counts every byte they add
+ * against a budget proportional to the input (libxml2's own getters, such as
+ * xmlGetProp and xmlNodeGetContent, would expand them without a bound, so
+ * they are not used).
+ */
+#include "feed.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+
+#include "mem.h"
+#include "utf8.h"
+
+#define NS_ATOM10 "http://www.w3.org/2005/Atom"
+#define NS_ATOM03 "http://purl.org/atom/ns#"
+#define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define NS_RSS10 "http://purl.org/rss/1.0/"
+#define NS_RSS090 "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_DCTERMS "http://purl.org/dc/terms/"
+#define NS_XHTML "http://www.w3.org/1999/xhtml"
+#define NS_XML "http://www.w3.org/XML/1998/namespace"
+
+#define JSONFEED_VERSION "https://jsonfeed.org/version/"
+
+/* Never NOENT, DTDLOAD, DTDATTR or HUGE: see the top of the file. */
+#define FEED_XML_OPTS                                                                              \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
+
+#define FEED_WALK_DEPTH 300   /* tree walk and entity nesting; libxml2 stops at 256 */
+#define FEED_DECLARED_MAX 32  /* internal subset entity names remembered by the repair */
+#define FEED_EXPAND_MIN 65536 /* bytes entity references may add, plus the input's size */
+#define FEED_ENTNAME_MAX 32   /* longest HTML entity name looked up */
+#define FEED_MAX_AUTHORS 100  /* per entry: more are dropped (and deduplication stays cheap) */
+
+/* A growable string, always NUL-terminated once anything was added. */
+struct tbuf {
+	char *p;
+	size_t n, cap;
+};
+
+/* The first error libxml2 reported, and whether it ends the parse. */
+struct xerr {
+	char msg[sizeof(((struct feed *)0)->warning)];
+	int set;
+	int fatal; /* 1: nesting too deep, 2: entity loop or amplification */
+	int line;
+};
+
+struct fctx {
+	struct feed *f;
+	xmlDocPtr doc;
+	const char *base_url; /* not owned */
+	const char *ns;       /* RSS or Atom elements' namespace; NULL when they have none */
+	size_t budget;        /* bytes entity references may still add */
+	size_t cap;           /* of f->entries */
+	char **fauthors;      /* owned: feed-level authors, inherited by entries without any */
+	size_t nfauthors;
+	int oom, cut, dropped;
+};
+
+static pthread_once_t feed_once = PTHREAD_ONCE_INIT;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int
+tb_add(struct tbuf *b, const char *s, size_t n)
+{
+	if (n > SIZE_MAX - b->n - 1)
+		return -1;
+	if (mem_grow(&b->p, &b->cap, b->n + n + 1, 1) < 0)
+		return -1;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+static int
+is_space(int ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* s[0..*len) without the white space around it: returns the start, sets *len. */
+static const char *
+trim(const char *s, size_t *len)
+{
+	size_t n = *len;
+
+	while (n > 0 && is_space((unsigned char)*s))
+		s++, n--;
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	*len = n;
+	return s;
+}
+
+/* Set *slot to s trimmed (NULL s or nothing left: NULL). */
+static void
+set_trimmed(struct fctx *c, char **slot, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		free(*slot);
+		*slot = NULL;
+		return;
+	}
+	n = strlen(s);
+	s = trim(s, &n);
+	if (article_set(slot, n > 0 ? s : NULL, n) < 0)
+		c->oom = 1;
+}
+
+/* Like set_trimmed, and takes ownership of s (malloc'd). */
+static void
+set_owned(struct fctx *c, char **slot, char *s)
+{
+	set_trimmed(c, slot, s);
+	free(s);
+}
+
+/* A malloc'd copy of a libxml2 string, which is freed. */
+static char *
+xml_take(struct fctx *c, xmlChar *x)
+{
+	char *s;
+
+	if (x == NULL)
+		return NULL;
+	if ((s = strdup((const char *)x)) == NULL)
+		c->oom = 1;
+	xmlFree(x);
+	return s;
+}
+
+static int
+has_prefix_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Does ref start with a URI scheme (RFC 3986: ALPHA *(ALPHA / DIGIT / "+" / "-" / ".") ":")? */
+static int
+has_scheme(const char *ref)
+{
+	const char *p = ref;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	for (p++; *p != '\0' && *p != ':'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))
+			return 0;
+	return *p == ':';
+}
+
+/* The one-line text of a libxml2 error: "line 12: EntityRef: expecting ';'". */
+static void
+format_error(char *out, size_t outsz, int line, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	while (n > 0 && is_space((unsigned char)msg[n - 1]))
+		n--;
+	snprintf(out, outsz, "line %d: %.*s", line, (int)(n > 400 ? 400 : n), msg);
+	n = strlen(out);
+	out[utf8_floor(out, n)] = '\0';
+	for (char *p = out; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+}
+
+static void
+set_warning(struct feed *f, const char *w)
+{
+	size_t n;
+
+	if (f->warning[0] != '\0')
+		return;
+	snprintf(f->warning, sizeof(f->warning), "%s", w);
+	n = strlen(f->warning);
+	f->warning[utf8_floor(f->warning, n)] = '\0';
+}
+
+/* ---- libxml2 set-up ----------------------------------------------------- */
+
+/* Every external entity, DTD or XInclude is refused: a feed is one document. */
+static xmlParserInputPtr
+feed_no_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+static void
+feed_init(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(feed_no_entity);
+}
+
+/* Structured error handler of one parser context: keeps the first error. */
+static void
+feed_xml_error(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct xerr *xe;
+
+	if (ctxt == NULL || e == NULL || (xe = ctxt->_private) == NULL)
+		return;
+	if (e->level < XML_ERR_ERROR)
+		return;
+	if (e->message != NULL && strncmp(e->message, "Excessive depth", 15) == 0)
+		xe->fatal = 1;
+	else if (e->code == XML_ERR_ENTITY_LOOP ||
+	         (e->message != NULL && strstr(e->message, "amplification") != NULL))
+		xe->fatal = xe->fatal ? xe->fatal : 2;
+	if (xe->set)
+		return;
+	xe->set = 1;
+	xe->line = e->line;
+	format_error(xe->msg, sizeof(xe->msg), e->line, e->message ? e->message : "error");
+}
+
+/* ---- repairing references before the parse ----------------------------- */
+
+struct fixer {
+	const char *s;
+	size_t len, i, run; /* s[run..i) is still to copy */
+	struct tbuf out;
+	int changed, oom;
+	char first[sizeof(((struct feed *)0)->warning)];
+	const char *declared[FEED_DECLARED_MAX]; /* names declared, pointing into s */
+	size_t declen[FEED_DECLARED_MAX];        /* and their lengths */
+	size_t ndeclared;
+	int overflow; /* more declarations than remembered: leave unknown names alone */
+};
+
+static const char *
+find(const char *s, size_t from, size_t len, const char *what)
+{
+	if (from >= len)
+		return NULL;
+	return memmem(s + from, len - from, what, strlen(what));
+}
+
+static int
+name_start(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == ':' ||
+	       ch >= 0x80;
+}
+
+static int
+name_char(unsigned char ch)
+{
+	return name_start(ch) || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+}
+
+/* Replace s[i..i+oldlen) by rep; the first replacement says why, with its line. */
+static void
+fix_replace(struct fixer *x, size_t oldlen, const char *rep, const char *why)
+{
+	if (!x->changed) {
+		int line = 1;
+
+		for (size_t k = 0; k < x->i; k++)
+			line += x->s[k] == '\n';
+		snprintf(x->first, sizeof(x->first), "line %d: %s", line, why);
+		x->first[utf8_floor(x->first, strlen(x->first))] = '\0';
+		x->changed = 1;
+	}
+	if (tb_add(&x->out, x->s + x->run, x->i - x->run) < 0 ||
+	    tb_add(&x->out, rep, strlen(rep)) < 0)
+		x->oom = 1;
+	x->i += oldlen;
+	x->run = x->i;
+}
+
+/* Skip a DOCTYPE at x->i ("<!DOCTYPE"), remembering the general entities it declares. */
+static void
+fix_doctype(struct fixer *x)
+{
+	const char *s = x->s, *q;
+	size_t i = x->i + 9, n;
+	int subset = 0;
+
+	while (i < x->len) {
+		if (s[i] == '"' || s[i] == '\'') {
+			q = memchr(s + i + 1, s[i], x->len - i - 1);
+			i = q ? (size_t)(q - s) + 1 : x->len;
+		} else if (x->len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			q = find(s, i + 4, x->len, "-->");
+			i = q ? (size_t)(q - s) + 3 : x->len;
+		} else if (subset && x->len - i >= 8 && memcmp(s + i, "<!ENTITY", 8) == 0) {
+			i += 8;
+			while (i < x->len && is_space((unsigned char)s[i]))
+				i++;
+			for (n = 0; i + n < x->len && name_char((unsigned char)s[i + n]); n++)
+				;
+			if (n > 0 && x->ndeclared < FEED_DECLARED_MAX) {
+				x->declared[x->ndeclared] = s + i;
+				x->declen[x->ndeclared++] = n;
+			} else if (n > 0) {
+				x->overflow = 1;
+			}
+			i += n;
+		} else if (s[i] == '[') {
+			subset = 1;
+			i++;
+		} else if (s[i] == ']') {
+			subset = 0;
+			i++;
+		} else if (s[i] == '>' && !subset) {
+			i++;
+			break;
+		} else {
+			i++;
+		}
+	}
+	x->i = i;
+}
+
+static int
+fix_declared(const struct fixer *x, const char *name, size_t n)
+{
+	if (x->overflow)
+		return 1;
+	for (size_t k = 0; k < x->ndeclared; k++)
+		if (x->declen[k] == n && memcmp(x->declared[k], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A character reference at x->i ("&#"): kept when it names an XML character. */
+static void
+fix_charref(struct fixer *x)
+{
+	const char *s = x->s;
+	size_t i = x->i + 2, digits = 0;
+	unsigned long v = 0;
+	int hex = 0;
+
+	if (i < x->len && s[i] == 'x') {
+		hex = 1;
+		i++;
+	}
+	for (; i < x->len && digits <= 8; i++, digits++) {
+		char ch = s[i];
+
+		if (ch >= '0' && ch <= '9')
+			v = v * (hex ? 16 : 10) + (unsigned long)(ch - '0');
+		else if (hex && ch >= 'a' && ch <= 'f')
+			v = v * 16 + (unsigned long)(ch - 'a' + 10);
+		else if (hex && ch >= 'A' && ch <= 'F')
+			v = v * 16 + (unsigned long)(ch - 'A' + 10);
+		else
+			break;
+	}
+	if (digits == 0 || digits > 8 || i >= x->len || s[i] != ';') {
+		fix_replace(x, 1, "&amp;", "unescaped & read as text");
+		return;
+	}
+	if (v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) ||
+	    (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF)) {
+		x->i = i + 1;
+		return;
+	}
+	fix_replace(x, i + 1 - x->i, "&#65533;", "character reference to a non-XML character");
+}
+
+/* An entity reference at x->i ("&"). */
+static void
+fix_entref(struct fixer *x)
+{
+	static const char *const xml5[] = {"amp", "lt", "gt", "quot", "apos"};
+	const htmlEntityDesc *he;
+	const char *s = x->s, *name = s + x->i + 1;
+	char buf[FEED_ENTNAME_MAX + 1], rep[16], why[96];
+	size_t n = 0, k;
+
+	if (x->i + 1 < x->len && s[x->i + 1] == '#') {
+		fix_charref(x);
+		return;
+	}
+	if (x->i + 1 < x->len && name_start((unsigned char)name[0]))
+		for (n = 1; x->i + 1 + n < x->len && name_char((unsigned char)name[n]); n++)
+			;
+	if (n == 0 || x->i + 1 + n >= x->len || name[n] != ';') {
+		fix_replace(x, 1, "&amp;", "unescaped & read as text");
+		return;
+	}
+	for (k = 0; k < 5; k++)
+		if (strlen(xml5[k]) == n && memcmp(xml5[k], name, n) == 0)
+			break;
+	if (k < 5 || fix_declared(x, name, n)) {
+		x->i += n + 2;
+		return;
+	}
+	he = NULL;
+	if (n <= FEED_ENTNAME_MAX) {
+		memcpy(buf, name, n);
+		buf[n] = '\0';
+		he = htmlEntityLookup((const xmlChar *)buf);
+	}
+	if (he != NULL) {
+		snprintf(rep, sizeof(rep), "&#%u;", he->value);
+		snprintf(why, sizeof(why), "undeclared entity &%s; read as its HTML character",
+		         buf);
+		fix_replace(x, n + 2, rep, why);
+	} else {
+		snprintf(why, sizeof(why), "unknown entity &%.*s; read as text",
+		         (int)(n > 40 ? 40 : n), name);
+		fix_replace(x, 1, "&amp;", why);
+	}
+}
+
+/*
+ * Repair the references of s[0..len) (see the top of the file). Returns 1
+ * and the repaired text in x->out when something changed, 0 when s is fine
+ * as it is, -1 when out of memory. CDATA sections, comments, processing
+ * instructions and the DOCTYPE are copied as they are.
+ */
+static int
+fix_refs(struct fixer *x, const char *s, size_t len)
+{
+	const char *q;
+
+	memset(x, 0, sizeof(*x));
+	x->s = s;
+	x->len = len;
+	while (x->i < len && !x->oom) {
+		if (s[x->i] == '&') {
+			fix_entref(x);
+		} else if (s[x->i] != '<') {
+			/* jump to the next markup or reference */
+			size_t j = x->i + 1;
+
+			while (j < len && s[j] != '<' && s[j] != '&')
+				j++;
+			x->i = j;
+		} else if (len - x->i >= 9 && memcmp(s + x->i, "<![CDATA[", 9) == 0) {
+			q = find(s, x->i + 9, len, "]]>");
+			x->i = q ? (size_t)(q - s) + 3 : len;
+		} else if (len - x->i >= 4 && memcmp(s + x->i, "<!--", 4) == 0) {
+			q = find(s, x->i + 4, len, "-->");
+			x->i = q ? (size_t)(q - s) + 3 : len;
+		} else if (len - x->i >= 2 && s[x->i + 1] == '?') {
+			q = find(s, x->i + 2, len, "?>");
+			x->i = q ? (size_t)(q - s) + 2 : len;
+		} else if (len - x->i >= 9 && memcmp(s + x->i, "<!DOCTYPE", 9) == 0) {
+			fix_doctype(x);
+		} else {
+			x->i++;
+		}
+	}
+	if (x->oom)
+		return -1;
+	if (!x->changed)
+		return 0;
+	if (tb_add(&x->out, s + x->run, len - x->run) < 0)
+		return -1;
+	return 1;
+}
+
+/* ---- reading the tree --------------------------------------------------- */
+
+static int
+ns_is(const xmlNode *n, const char *ns)
+{
+	if (ns == NULL)
+		return n->ns == NULL;
+	return n->ns != NULL && n->ns->href != NULL && strcmp((const char *)n->ns->href, ns) == 0;
+}
+
+/* Is n the element ns:name (ns NULL: in no namespace)? */
+static int
+el_is(const xmlNode *n, const char *ns, const char *name)
+{
+	/* Prefixes feeds use without declaring them ("dc:creator" alone). */
+	static const struct {
+		const char *ns, *prefix;
+	} conv[] = {{NS_DC, "dc:"},
+	            {NS_CONTENT, "content:"},
+	            {NS_DCTERMS, "dcterms:"},
+	            {NS_ATOM10, "atom:"},
+	            {NS_RDF, "rdf:"}};
+	size_t k, plen;
+
+	if (n->type != XML_ELEMENT_NODE || n->name == NULL)
+		return 0;
+	if (strcmp((const char *)n->name, name) == 0)
+		return ns_is(n, ns);
+	if (n->ns != NULL || ns == NULL)
+		return 0;
+	/* libxml2 keeps an undeclared prefix in the name, in no namespace */
+	for (k = 0; k < sizeof(conv) / sizeof(conv[0]); k++)
+		if (strcmp(conv[k].ns, ns) == 0) {
+			plen = strlen(conv[k].prefix);
+			return strncmp((const char *)n->name, conv[k].prefix, plen) == 0 &&
+			       strcmp((const char *)n->name + plen, name) == 0;
+		}
+	return 0;
+}
+
+/*
+ * Append the text of the node list n (text, CDATA, descendants' text, and
+ * internal entities, whose expansion counts against c->budget: a byte per
+ * node and per byte of text) to b.
+ */
+static void
+text_collect(struct fctx *c, const xmlNode *n, struct tbuf *b, int depth, int inent)
+{
+	const xmlEntity *ent;
+	size_t len;
+
+	if (depth > FEED_WALK_DEPTH)
+		return;
+	for (; n != NULL && !c->oom; n = n->next) {
+		/* inside an entity every node costs, text or not: empty elements amplify too */
+		if (inent) {
+			if (c->budget == 0) {
+				c->cut = 1;
+				return;
+			}
+			c->budget--;
+		}
+		switch (n->type) {
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			if (n->content == NULL)
+				break;
+			len = strlen((const char *)n->content);
+			if (inent) {
+				if (len > c->budget) {
+					len = utf8_floor((const char *)n->content, c->budget);
+					c->cut = 1;
+				}
+				c->budget -= len;
+			}
+			if (tb_add(b, (const char *)n->content, len) < 0)
+				c->oom = 1;
+			break;
+		case XML_ELEMENT_NODE:
+			text_collect(c, n->children, b, depth + 1, inent);
+			break;
+		case XML_ENTITY_REF_NODE:
+			ent = xmlGetDocEntity(c->doc, n->name);
+			/* external entities are never loaded: they read as nothing */
+			if (ent != NULL && ent->etype == XML_INTERNAL_GENERAL_ENTITY)
+				text_collect(c, ent->children, b, depth + 1, 1);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The text of an element (owned by the caller), or NULL when out of memory. */
+static char *
+el_text(struct fctx *c, const xmlNode *n)
+{
+	struct tbuf b = {0};
+
+	text_collect(c, n->children, &b, 0, 0);
+	if (b.p == NULL && !c->oom && tb_add(&b, "", 0) < 0)
+		c->oom = 1;
+	return b.p;
+}
+
+/* An attribute's value (owned by the caller), or NULL when absent. */
+static char *
+attr_get(struct fctx *c, const xmlNode *n, const char *ns, const char *name)
+{
+	struct tbuf b = {0};
+
+	if (n->type != XML_ELEMENT_NODE)
+		return NULL;
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		if (a->name == NULL || strcmp((const char *)a->name, name) != 0)
+			continue;
+		if (ns == NULL ? a->ns != NULL
+		               : (a->ns == NULL || strcmp((const char *)a->ns->href, ns) != 0))
+			continue;
+		text_collect(c, a->children, &b, 0, 0);
+		if (b.p == NULL && tb_add(&b, "", 0) < 0)
+			c->oom = 1;
+		return b.p;
+	}
+	return NULL;
+}
+
+/* An attribute's value, trimmed, compared with s, case-insensitively. */
+static int
+attr_is(struct fctx *c, const xmlNode *n, const char *name, const char *s)
+{
+	char *v = attr_get(c, n, NULL, name);
+	size_t len;
+	const char *t;
+	int eq = 0;
+
+	if (v != NULL) {
+		len = strlen(v);
+		t = trim(v, &len);
+		eq = len == strlen(s) && strncasecmp(t, s, len) == 0;
+	}
+	free(v);
+	return eq;
+}
+
+/*
+ * Serialize the children of n as markup (an XHTML div's inside, or HTML
+ * written unescaped into a description). Entity references stay references.
+ */
+static char *
+el_markup(struct fctx *c, const xmlNode *n)
+{
+	xmlBufferPtr xb = xmlBufferCreate();
+	char *s = NULL;
+
+	if (xb == NULL) {
+		c->oom = 1;
+		return NULL;
+	}
+	for (xmlNode *k = n->children; k != NULL; k = k->next)
+		if (xmlNodeDump(xb, c->doc, k, 0, 0) < 0)
+			break;
+	if ((s = strdup(xmlBufferContent(xb) ? (const char *)xmlBufferContent(xb) : "")) == NULL)
+		c->oom = 1;
+	xmlBufferFree(xb);
+	return s;
+}
+
+static int
+has_element_child(const xmlNode *n)
+{
+	for (const xmlNode *k = n->children; k != NULL; k = k->next)
+		if (k->type == XML_ELEMENT_NODE)
+			return 1;
+	return 0;
+}
+
+/* Markup of an HTML field: the text, or the children serialized when they are elements. */
+static char *
+el_html(struct fctx *c, const xmlNode *n)
+{
+	return has_element_child(n) ? el_markup(c, n) : el_text(c, n);
+}
+
+/*
+ * The xml:base in scope at n, relative ones resolved against the outer ones
+ * (owned by the caller; NULL when none). Not xmlNodeGetBase: it would fall
+ * back on the document's URL and expand entities without a bound.
+ */
+static char *
+xml_base(struct fctx *c, const xmlNode *n, int depth)
+{
+	char *up, *b;
+	xmlChar *r;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE || depth > FEED_WALK_DEPTH)
+		return NULL;
+	up = xml_base(c, n->parent, depth + 1);
+	b = attr_get(c, n, NS_XML, "base");
+	if (b != NULL) {
+		size_t len = strlen(b);
+		const char *t = trim(b, &len);
+
+		memmove(b, t, len);
+		b[len] = '\0';
+	}
+	if (b == NULL || *b == '\0') {
+		free(b);
+		return up;
+	}
+	if (up == NULL || has_scheme(b)) {
+		free(up);
+		return b;
+	}
+	r = xmlBuildURI((const xmlChar *)b, (const xmlChar *)up);
+	free(up);
+	if (r == NULL)
+		return b;
+	free(b);
+	return xml_take(c, r);
+}
+
+/* The xml:lang in scope at n (owned by the caller; NULL when none or empty). */
+static char *
+xml_lang(struct fctx *c, const xmlNode *n)
+{
+	char *v;
+	size_t len;
+	const char *t;
+
+	for (int depth = 0; n != NULL && n->type == XML_ELEMENT_NODE && depth < FEED_WALK_DEPTH;
+	     n = n->parent, depth++) {
+		if ((v = attr_get(c, n, NS_XML, "lang")) == NULL)
+			continue;
+		len = strlen(v);
+		t = trim(v, &len);
+		memmove(v, t, len);
+		v[len] = '\0';
+		if (len == 0) {
+			free(v);
+			return NULL;
+		}
+		return v;
+	}
+	return NULL;
+}
+
+/*
+ * ref with the characters a URI cannot hold (spaces, controls, non-ASCII
+ * bytes, "<>\^`{|}) percent-encoded, so that xmlBuildURI accepts it.
+ */
+static char *
+uri_escape(const char *ref)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(ref);
+	char *out, *o;
+
+	if (n > (SIZE_MAX - 1) / 3 || (out = malloc(3 * n + 1)) == NULL)
+		return NULL;
+	for (o = out; *ref != '\0'; ref++) {
+		unsigned char ch = (unsigned char)*ref;
+
+		if (ch <= 0x20 || ch >= 0x7F || strchr("\"<>\\^`{|}", ch) != NULL) {
+			*o++ = '%';
+			*o++ = hex[ch >> 4];
+			*o++ = hex[ch & 15];
+		} else {
+			*o++ = (char)ch;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* cur resolved against base; cur itself when it cannot be. Takes cur. */
+static char *
+resolve_one(struct fctx *c, char *cur, const char *base)
+{
+	xmlChar *r = xmlBuildURI((const xmlChar *)cur, (const xmlChar *)base);
+	char *esc;
+
+	if (r == NULL) {
+		if ((esc = uri_escape(cur)) == NULL) {
+			c->oom = 1;
+			return cur;
+		}
+		r = xmlBuildURI((const xmlChar *)esc, (const xmlChar *)base);
+		free(esc);
+	}
+	if (r == NULL)
+		return cur;
+	free(cur);
+	return xml_take(c, r);
+}
+
+/*
+ * A link found at element at (NULL in JSON), resolved against the xml:base
+ * in scope, then the feed's link, then base_url; absolute links and links
+ * that nothing resolves are kept as found. Owned by the caller.
+ */
+static char *
+resolve_link(struct fctx *c, const xmlNode *at, const char *ref, const char *feedlink)
+{
+	const char *bases[3];
+	char *cur, *xb = NULL;
+	size_t len = strlen(ref);
+
+	ref = trim(ref, &len);
+	if (len == 0)
+		return NULL;
+	if ((cur = strndup(ref, len)) == NULL) {
+		c->oom = 1;
+		return NULL;
+	}
+	if (has_scheme(cur))
+		return cur;
+	if (at != NULL)
+		xb = xml_base(c, at, 0);
+	bases[0] = xb;
+	bases[1] = feedlink;
+	bases[2] = c->base_url;
+	for (int k = 0; k < 3 && cur != NULL && !has_scheme(cur); k++)
+		if (bases[k] != NULL && *bases[k] != '\0')
+			cur = resolve_one(c, cur, bases[k]);
+	free(xb);
+	return cur;
+}
+
+static int
+looks_like_url(const char *s)
+{
+	size_t len = strlen(s);
+
+	s = trim(s, &len);
+	return has_prefix_ci(s, "http://") || has_prefix_ci(s, "https://");
+}
+
+static void
+add_author(struct fctx *c, char ***v, size_t *n, const char *s)
+{
+	size_t len = strlen(s);
+	char **nv;
+
+	s = trim(s, &len);
+	if (len == 0 || *n >= FEED_MAX_AUTHORS)
+		return;
+	for (size_t k = 0; k < *n; k++)
+		if (strlen((*v)[k]) == len && memcmp((*v)[k], s, len) == 0)
+			return;
+	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	*v = nv;
+	if ((nv[*n] = strndup(s, len)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	(*n)++;
+}
+
+static void
+entry_author(struct fctx *c, struct feed_entry *e, const char *s)
+{
+	if (s != NULL)
+		add_author(c, &e->a.authors, &e->a.nauthors, s);
+}
+
+static int
+entry_empty(const struct feed_entry *e)
+{
+	const struct article *a = &e->a;
+
+	return a->id == NULL && a->title == NULL && a->url == NULL && a->summary == NULL &&
+	       a->body == NULL && a->published == NULL && a->updated == NULL && a->nauthors == 0;
+}
+
+/*
+ * Give e to the feed, with the feed's authors and language when it has
+ * none; an entry with nothing at all is dropped. e is emptied either way.
+ */
+static void
+entry_commit(struct fctx *c, struct feed_entry *e)
+{
+	struct feed *f = c->f;
+
+	if (c->oom || entry_empty(e)) {
+		article_free(&e->a);
+		return;
+	}
+	if (f->nentries >= FEED_MAX_ENTRIES) {
+		c->dropped = 1;
+		article_free(&e->a);
+		return;
+	}
+	if (e->a.nauthors == 0)
+		for (size_t k = 0; k < c->nfauthors; k++)
+			entry_author(c, e, c->fauthors[k]);
+	if (e->a.lang == NULL && f->lang != NULL)
+		set_trimmed(c, &e->a.lang, f->lang);
+	if (c->oom || mem_grow(&f->entries, &c->cap, f->nentries + 1, sizeof(*f->entries)) < 0) {
+		c->oom = 1;
+		article_free(&e->a);
+		return;
+	}
+	f->entries[f->nentries++] = *e;
+	memset(e, 0, sizeof(*e));
+}
+
+/* ---- RSS and RDF -------------------------------------------------------- */
+
+static void
+rss_channel(struct fctx *c, const xmlNode *ch)
+{
+	struct feed *f = c->f;
+	char *dclang = NULL, *link = NULL;
+
+	for (const xmlNode *n = ch->children; n != NULL && !c->oom; n = n->next) {
+		if (el_is(n, c->ns, "title") && f->title == NULL)
+			set_owned(c, &f->title, el_text(c, n));
+		else if (el_is(n, c->ns, "link") && link == NULL)
+			link = el_text(c, n);
+		else if (el_is(n, c->ns, "language") && f->lang == NULL)
+			set_owned(c, &f->lang, el_text(c, n));
+		else if (el_is(n, NS_DC, "language") && dclang == NULL)
+			dclang = el_text(c, n);
+	}
+	if (f->lang == NULL)
+		set_owned(c, &f->lang, dclang);
+	else
+		free(dclang);
+	if (f->lang == NULL)
+		set_owned(c, &f->lang, xml_lang(c, ch));
+	if (link != NULL)
+		set_owned(c, &f->link, resolve_link(c, ch, link, NULL));
+	free(link);
+}
+
+static void
+rss_item(struct fctx *c, const xmlNode *it)
+{
+	struct feed_entry e = {0};
+	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL;
+	int permalink = 1;
+
+	for (const xmlNode *n = it->children; n != NULL && !c->oom; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (el_is(n, c->ns, "title") && e.a.title == NULL) {
+			set_owned(c, &e.a.title, el_text(c, n));
+		} else if (el_is(n, c->ns, "link") && link == NULL) {
+			link = el_text(c, n);
+		} else if (el_is(n, c->ns, "guid") && guid == NULL) {
+			guid = el_text(c, n);
+			permalink = !attr_is(c, n, "isPermaLink", "false");
+		} else if (el_is(n, c->ns, "description") && e.a.summary == NULL) {
+			set_owned(c, &e.a.summary, el_html(c, n));
+		} else if (el_is(n, NS_CONTENT, "encoded") && e.a.body == NULL) {
+			set_owned(c, &e.a.body, el_html(c, n));
+		} else if (el_is(n, c->ns, "pubDate") && e.a.published == NULL) {
+			set_owned(c, &e.a.published, el_text(c, n));
+		} else if (el_is(n, NS_DC, "date") && dcdate == NULL) {
+			dcdate = el_text(c, n);
+		} else if ((el_is(n, NS_DCTERMS, "modified") || el_is(n, NS_ATOM10, "updated")) &&
+		           e.a.updated == NULL) {
+			set_owned(c, &e.a.updated, el_text(c, n));
+		} else if (el_is(n, c->ns, "author") || el_is(n, NS_DC, "creator")) {
+			char *s = el_text(c, n);
+
+			entry_author(c, &e, s);
+			free(s);
+		} else if (el_is(n, NS_DC, "language") && dclang == NULL) {
+			dclang = el_text(c, n);
+		}
+	}
+	if (e.a.published == NULL)
+		set_trimmed(c, &e.a.published, dcdate);
+	set_trimmed(c, &e.a.id, guid);
+	if (e.a.id == NULL)
+		set_owned(c, &e.a.id, attr_get(c, it, NS_RDF, "about"));
+	if (link != NULL)
+		set_owned(c, &e.a.url, resolve_link(c, it, link, c->f->link));
+	if (e.a.url == NULL && guid != NULL && permalink && looks_like_url(guid))
+		set_owned(c, &e.a.url, resolve_link(c, it, guid, c->f->link));
+	set_owned(c, &e.a.lang, xml_lang(c, it));
+	if (e.a.lang == NULL)
+		set_trimmed(c, &e.a.lang, dclang);
+	e.summary_html = e.a.summary != NULL;
+	e.body_html = e.a.body != NULL;
+	free(link);
+	free(guid);
+	free(dcdate);
+	free(dclang);
+	entry_commit(c, &e);
+}
+
+/* RSS 0.9x/2.0 (<rss>) and RDF (<rdf:RDF>): items in the channel, or beside it. */
+static void
+rss_parse(struct fctx *c, const xmlNode *root)
+{
+	const xmlNode *n, *k;
+
+	for (n = root->children; n != NULL; n = n->next)
+		if (el_is(n, c->ns, "channel")) {
+			rss_channel(c, n);
+			break;
+		}
+	if (c->f->lang == NULL)
+		set_owned(c, &c->f->lang, xml_lang(c, root));
+	for (n = root->children; n != NULL && !c->oom; n = n->next) {
+		if (el_is(n, c->ns, "item"))
+			rss_item(c, n);
+		else if (el_is(n, c->ns, "channel"))
+			for (k = n->children; k != NULL && !c->oom; k = k->next)
+				if (el_is(k, c->ns, "item"))
+					rss_item(c, k);
+	}
+}
+
+/* ---- Atom --------------------------------------------------------------- */
+
+/*
+ * An Atom text construct: its value and whether it is markup. Atom 1.0 says
+ * type="text|html|xhtml"; Atom 0.3 gives a MIME type and a mode
+ * (xml|escaped|base64). Out-of-line content (src=) and base64 read as
+ * nothing.
+ */
+static char *
+atom_text(struct fctx *c, const xmlNode *n, int *html)
+{
+	char *type = attr_get(c, n, NULL, "type"), *mode = attr_get(c, n, NULL, "mode"), *src;
+	const char *t = "text";
+	size_t len;
+	int xhtml = 0;
+
+	*html = 0;
+	if (type != NULL) {
+		len = strlen(type);
+		t = trim(type, &len);
+		type[(size_t)(t - type) + len] = '\0';
+	}
+	if (strcasecmp(t, "html") == 0 || strcasecmp(t, "text/html") == 0)
+		*html = 1;
+	else if (strcasecmp(t, "xhtml") == 0 || strcasecmp(t, "application/xhtml+xml") == 0)
+		*html = xhtml = 1;
+	free(type);
+	src = attr_get(c, n, NULL, "src");
+	if (src != NULL || (mode != NULL && strstr(mode, "base64") != NULL)) {
+		free(src);
+		free(mode);
+		*html = 0;
+		return NULL;
+	}
+	free(mode);
+	if (xhtml) {
+		const xmlNode *div = NULL;
+		int elements = 0;
+
+		/* the content is one XHTML div, which is not part of it */
+		for (const xmlNode *k = n->children; k != NULL; k = k->next)
+			if (k->type == XML_ELEMENT_NODE) {
+				elements++;
+				div = k;
+			}
+		if (elements != 1 || !el_is(div, NS_XHTML, "div"))
+			div = n;
+		return el_markup(c, div);
+	}
+	return *html ? el_html(c, n) : el_text(c, n);
+}
+
+/* The href of the first link with no rel or rel="alternate" among n's children. */
+static char *
+atom_link(struct fctx *c, const xmlNode *parent, const char *feedlink)
+{
+	char *rel, *href, *r;
+	size_t len;
+	const char *t;
+	int alt;
+
+	for (const xmlNode *n = parent->children; n != NULL && !c->oom; n = n->next) {
+		if (!el_is(n, c->ns, "link"))
+			continue;
+		rel = attr_get(c, n, NULL, "rel");
+		alt = 1;
+		if (rel != NULL) {
+			len = strlen(rel);
+			t = trim(rel, &len);
+			alt = (len == 9 && strncasecmp(t, "alternate", 9) == 0) ||
+			      (len == 45 &&
+			       strncmp(t, "http://www.iana.org/assignments/relation/alternate",
+			               45) == 0);
+		}
+		free(rel);
+		if (!alt || (href = attr_get(c, n, NULL, "href")) == NULL)
+			continue;
+		r = resolve_link(c, n, href, feedlink);
+		free(href);
+		if (r != NULL)
+			return r;
+	}
+	return NULL;
+}
+
+static void
+atom_authors(struct fctx *c, const xmlNode *parent, char ***v, size_t *nv)
+{
+	for (const xmlNode *n = parent->children; n != NULL && !c->oom; n = n->next) {
+		if (!el_is(n, c->ns, "author"))
+			continue;
+		for (const xmlNode *k = n->children; k != NULL; k = k->next)
+			if (el_is(k, c->ns, "name")) {
+				char *s = el_text(c, k);
+
+				if (s != NULL)
+					add_author(c, v, nv, s);
+				free(s);
+				break;
+			}
+	}
+}
+
+static void
+atom_entry(struct fctx *c, const xmlNode *en)
+{
+	struct feed_entry e = {0};
+	int h;
+
+	for (const xmlNode *n = en->children; n != NULL && !c->oom; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || !ns_is(n, c->ns))
+			continue;
+		if (el_is(n, c->ns, "id") && e.a.id == NULL) {
+			set_owned(c, &e.a.id, el_text(c, n));
+		} else if (el_is(n, c->ns, "title") && e.a.title == NULL) {
+			set_owned(c, &e.a.title, atom_text(c, n, &h));
+			e.title_html = e.a.title != NULL && h;
+		} else if (el_is(n, c->ns, "summary") && e.a.summary == NULL) {
+			set_owned(c, &e.a.summary, atom_text(c, n, &h));
+			e.summary_html = e.a.summary != NULL && h;
+		} else if (el_is(n, c->ns, "content") && e.a.body == NULL) {
+			set_owned(c, &e.a.body, atom_text(c, n, &h));
+			e.body_html = e.a.body != NULL && h;
+		} else if ((el_is(n, c->ns, "published") || el_is(n, c->ns, "issued")) &&
+		           e.a.published == NULL) {
+			set_owned(c, &e.a.published, el_text(c, n));
+		} else if ((el_is(n, c->ns, "updated") || el_is(n, c->ns, "modified")) &&
+		           e.a.updated == NULL) {
+			set_owned(c, &e.a.updated, el_text(c, n));
+		}
+	}
+	atom_authors(c, en, &e.a.authors, &e.a.nauthors);
+	set_owned(c, &e.a.url, atom_link(c, en, c->f->link));
+	set_owned(c, &e.a.lang, xml_lang(c, en));
+	entry_commit(c, &e);
+}
+
+static void
+atom_parse(struct fctx *c, const xmlNode *root)
+{
+	struct feed *f = c->f;
+	int h;
+
+	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
+		if (el_is(n, c->ns, "title")) {
+			set_owned(c, &f->title, atom_text(c, n, &h));
+			break;
+		}
+	set_owned(c, &f->link, atom_link(c, root, NULL));
+	set_owned(c, &f->lang, xml_lang(c, root));
+	atom_authors(c, root, &c->fauthors, &c->nfauthors);
+	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
+		if (el_is(n, c->ns, "entry"))
+			atom_entry(c, n);
+}
+
+/* ---- XML ---------------------------------------------------------------- */
+
+/* Which feed the root element makes this; -1 with the reason in err. */
+static int
+xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
+{
+	struct feed *f = c->f;
+	char *v;
+	const char *t;
+	size_t len;
+
+	/* <rss> has no namespace, but some declare a default one: not a prefix */
+	if (el_is(root, root->ns ? (const char *)root->ns->href : NULL, "rss") &&
+	    (root->ns == NULL || root->ns->prefix == NULL)) {
+		c->ns = root->ns ? (const char *)root->ns->href : NULL;
+		f->format = "rss2.0"; /* 2.0, 2.0.1, none, and versions that never were */
+		if ((v = attr_get(c, root, NULL, "version")) != NULL) {
+			len = strlen(v);
+			t = trim(v, &len);
+			if (len == 4 && memcmp(t, "0.91", 4) == 0)
+				f->format = "rss0.91";
+			else if (len == 4 && memcmp(t, "0.92", 4) == 0)
+				f->format = "rss0.92";
+			else if (len == 4 && memcmp(t, "0.90", 4) == 0)
+				f->format = "rss0.90";
+			free(v);
+		}
+		return 0;
+	}
+	if (el_is(root, NS_RDF, "RDF")) {
+		for (const xmlNode *n = root->children; n != NULL; n = n->next) {
+			if (n->type != XML_ELEMENT_NODE || n->name == NULL ||
+			    (strcmp((const char *)n->name, "channel") != 0 &&
+			     strcmp((const char *)n->name, "item") != 0))
+				continue;
+			if (ns_is(n, NS_RSS10)) {
+				c->ns = NS_RSS10;
+				f->format = "rss1.0";
+				return 0;
+			}
+			if (ns_is(n, NS_RSS090)) {
+				c->ns = NS_RSS090;
+				f->format = "rss0.90";
+				return 0;
+			}
+		}
+		snprintf(err, errsz, "not a feed: <rdf:RDF> without an RSS 1.0 or 0.90 channel");
+		return -1;
+	}
+	if (root->name != NULL && strcmp((const char *)root->name, "feed") == 0) {
+		if (ns_is(root, NS_ATOM10)) {
+			c->ns = NS_ATOM10;
+			f->format = "atom1.0";
+			return 0;
+		}
+		if (ns_is(root, NS_ATOM03) ||
+		    (root->ns == NULL && attr_is(c, root, "version", "0.3"))) {
+			c->ns = root->ns ? NS_ATOM03 : NULL;
+			f->format = "atom0.3";
+			return 0;
+		}
+		if (root->ns == NULL) { /* no namespace at all: read as Atom 1.0 */
+			c->ns = NULL;
+			f->format = "atom1.0";
+			return 0;
+		}
+		snprintf(err, errsz, "not a feed: root element <feed> in namespace %.80s",
+		         root->ns->href ? (const char *)root->ns->href : "");
+		return -1;
+	}
+	snprintf(err, errsz, "not a feed: root element <%s%s%.60s>",
+	         root->ns && root->ns->prefix ? (const char *)root->ns->prefix : "",
+	         root->ns && root->ns->prefix ? ":" : "",
+	         root->name ? (const char *)root->name : "");
+	return -1;
+}
+
+static int
+xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char *err, size_t errsz)
+{
+	struct fctx c = {0};
+	struct fixer fx;
+	struct xerr xe = {0};
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr doc = NULL;
+	const xmlNode *root;
+	int rc = -1, fixed;
+
+	pthread_once(&feed_once, feed_init);
+	if ((fixed = fix_refs(&fx, s, len)) < 0)
+		goto nomem;
+	if (fixed) {
+		f->recovered = 1;
+		set_warning(f, fx.first);
+		s = fx.out.p;
+		len = fx.out.n;
+	}
+	if (len > INT_MAX) {
+		snprintf(err, errsz, "feed larger than 2 GiB");
+		goto out;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		goto nomem;
+	/* errors go to this context's handler only, never to stderr or a global */
+	ctxt->sax->serror = feed_xml_error;
+	ctxt->_private = &xe;
+	doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", FEED_XML_OPTS);
+	if (!xe.fatal && (doc == NULL || !ctxt->wellFormed)) {
+		xmlFreeDoc(doc);
+		f->recovered = 1;
+		set_warning(f, xe.set ? xe.msg : "ill-formed XML");
+		ctxt->_private = &xe;
+		doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8",
+		                        FEED_XML_OPTS | XML_PARSE_RECOVER);
+	} else if (doc != NULL && !ctxt->nsWellFormed) {
+		/* an undeclared prefix: the tree is whole, but say so */
+		f->recovered = 1;
+		set_warning(f, xe.set ? xe.msg : "namespace error");
+	}
+	if (xe.fatal == 1) {
+		snprintf(err, errsz, "line %d: XML nested deeper than 256 elements", xe.line);
+		goto out;
+	}
+	if (xe.fatal == 2) {
+		snprintf(err, errsz, "line %d: entity references loop or expand too much", xe.line);
+		goto out;
+	}
+	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
+		snprintf(err, errsz, "not a feed: no root element%s%s%s", xe.set ? " (" : "",
+		         xe.set ? xe.msg : "", xe.set ? ")" : "");
+		goto out;
+	}
+	c.f = f;
+	c.doc = doc;
+	c.base_url = base_url;
+	c.budget = FEED_EXPAND_MIN + len;
+	if (xml_format(&c, root, err, errsz) < 0)
+		goto out;
+	if (strncmp(f->format, "rss", 3) == 0)
+		rss_parse(&c, root);
+	else
+		atom_parse(&c, root);
+	if (c.oom)
+		goto nomem;
+	if (c.cut) {
+		f->recovered = 1;
+		set_warning(f, "entity references expand too much: their text was cut");
+	}
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errsz, "out of memory");
+out:
+	if (c.dropped)
+		set_warning(f, "more entries than the limit: the rest were not read");
+	for (size_t k = 0; k < c.nfauthors; k++)
+		free(c.fauthors[k]);
+	free(c.fauthors);
+	xmlFreeDoc(doc);
+	if (ctxt != NULL)
+		xmlFreeParserCtxt(ctxt);
+	free(fx.out.p);
+	return rc;
+}
+
+/* ---- JSON Feed ---------------------------------------------------------- */
+
+/* A string member of o, or NULL. */
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+json_authors(struct fctx *c, const json_t *o, char ***v, size_t *nv)
+{
+	const json_t *arr = json_object_get(o, "authors"), *a;
+	const char *name;
+	size_t k;
+
+	for (k = 0; k < json_array_size(arr); k++)
+		if ((name = jstr(json_array_get(arr, k), "name")) != NULL)
+			add_author(c, v, nv, name);
+	a = json_object_get(o, "author");
+	if (json_is_object(a) && (name = jstr(a, "name")) != NULL)
+		add_author(c, v, nv, name);
+}
+
+static void
+json_item(struct fctx *c, const json_t *it)
+{
+	struct feed_entry e = {0};
+	const json_t *id = json_object_get(it, "id");
+	const char *s;
+	char num[40];
+
+	if (json_is_string(id)) {
+		set_trimmed(c, &e.a.id, json_string_value(id));
+	} else if (json_is_integer(id)) {
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+		set_trimmed(c, &e.a.id, num);
+	} else if (json_is_real(id)) {
+		snprintf(num, sizeof(num), "%.17g", json_real_value(id));
+		set_trimmed(c, &e.a.id, num);
+	}
+	set_trimmed(c, &e.a.title, jstr(it, "title"));
+	set_trimmed(c, &e.a.summary, jstr(it, "summary"));
+	if ((s = jstr(it, "content_html")) != NULL) {
+		set_trimmed(c, &e.a.body, s);
+		e.body_html = e.a.body != NULL;
+	}
+	if (e.a.body == NULL)
+		set_trimmed(c, &e.a.body, jstr(it, "content_text"));
+	if ((s = jstr(it, "url")) == NULL || *s == '\0')
+		s = jstr(it, "external_url");
+	if (s != NULL)
+		set_owned(c, &e.a.url, resolve_link(c, NULL, s, c->f->link));
+	set_trimmed(c, &e.a.published, jstr(it, "date_published"));
+	set_trimmed(c, &e.a.updated, jstr(it, "date_modified"));
+	set_trimmed(c, &e.a.lang, jstr(it, "language"));
+	json_authors(c, it, &e.a.authors, &e.a.nauthors);
+	entry_commit(c, &e);
+}
+
+static int
+json_parse(const char *s, size_t len, const char *base_url, struct feed *f, char *err, size_t errsz)
+{
+	struct fctx c = {0};
+	json_error_t je;
+	json_t *root, *items, *it;
+	const char *v, *home;
+	size_t k;
+	int rc = -1;
+
+	if ((root = json_loadb(s, len, 0, &je)) == NULL) {
+		snprintf(err, errsz, "JSON Feed: line %d: %.100s", je.line, je.text);
+		return -1;
+	}
+	v = jstr(root, "version");
+	if (!json_is_object(root) || v == NULL ||
+	    strncmp(v, JSONFEED_VERSION, strlen(JSONFEED_VERSION)) != 0) {
+		snprintf(err, errsz, "not a feed: JSON without a jsonfeed.org version");
+		goto out;
+	}
+	f->format = strncmp(v + strlen(JSONFEED_VERSION), "1.1", 3) == 0 ? "json1.1" : "json1.0";
+	items = json_object_get(root, "items");
+	if (!json_is_array(items)) {
+		snprintf(err, errsz, "JSON Feed: items is not an array");
+		goto out;
+	}
+	c.f = f;
+	c.base_url = base_url;
+	set_trimmed(&c, &f->title, jstr(root, "title"));
+	set_trimmed(&c, &f->lang, jstr(root, "language"));
+	if ((home = jstr(root, "home_page_url")) != NULL)
+		set_owned(&c, &f->link, resolve_link(&c, NULL, home, NULL));
+	json_authors(&c, root, &c.fauthors, &c.nfauthors);
+	for (k = 0; k < json_array_size(items) && !c.oom; k++)
+		if (json_is_object(it = json_array_get(items, k)))
+			json_item(&c, it);
+	if (c.oom) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (c.dropped)
+		set_warning(f, "more entries than the limit: the rest were not read");
+	rc = 0;
+out:
+	for (k = 0; k < c.nfauthors; k++)
+		free(c.fauthors[k]);
+	free(c.fauthors);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+/* Skip a UTF-8 byte order mark and white space. */
+static size_t
+skip_lead(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && is_space((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/* The offset of the root element's '<' after the prolog, or len. */
+static size_t
+xml_root_at(const char *s, size_t len)
+{
+	size_t i = skip_lead(s, len);
+	const char *q;
+	int subset;
+
+	while (i < len && s[i] == '<') {
+		if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			q = find(s, i + 4, len, "-->");
+			i = q ? (size_t)(q - s) + 3 : len;
+		} else if (len - i >= 2 && s[i + 1] == '?') {
+			q = find(s, i + 2, len, "?>");
+			i = q ? (size_t)(q - s) + 2 : len;
+		} else if (len - i >= 2 && s[i + 1] == '!') {
+			/* DOCTYPE: to its '>', past an internal subset and quoted strings */
+			for (i += 2, subset = 0; i < len; i++) {
+				if (s[i] == '"' || s[i] == '\'') {
+					q = memchr(s + i + 1, s[i], len - i - 1);
+					if (q == NULL)
+						return len;
+					i = (size_t)(q - s);
+				} else if (s[i] == '[') {
+					subset = 1;
+				} else if (s[i] == ']') {
+					subset = 0;
+				} else if (s[i] == '>' && !subset) {
+					break;
+				}
+			}
+			i++;
+		} else {
+			return i;
+		}
+		while (i < len && is_space((unsigned char)s[i]))
+			i++;
+	}
+	return len;
+}
+
+int
+feed_sniff(const char *utf8, size_t len)
+{
+	size_t i = skip_lead(utf8, len), n, colon;
+	json_t *root;
+	const char *v, *name;
+	int yes;
+
+	if (i >= len)
+		return 0;
+	if (utf8[i] == '{') {
+		/* parse only what names jsonfeed.org somewhere */
+		if (memmem(utf8, len, "jsonfeed.org", 12) == NULL)
+			return 0;
+		if ((root = json_loadb(utf8 + i, len - i, 0, NULL)) == NULL)
+			return 0;
+		v = jstr(root, "version");
+		yes = json_is_object(root) && v != NULL &&
+		      strncmp(v, JSONFEED_VERSION, strlen(JSONFEED_VERSION)) == 0;
+		json_decref(root);
+		return yes;
+	}
+	if ((i = xml_root_at(utf8, len)) >= len)
+		return 0;
+	name = utf8 + i + 1;
+	for (n = 0, colon = 0; i + 1 + n < len && name_char((unsigned char)name[n]); n++)
+		if (name[n] == ':')
+			colon = n + 1;
+	if (i + 1 + n < len && !is_space((unsigned char)name[n]) && name[n] != '>' &&
+	    name[n] != '/')
+		return 0;
+	if (n == 3 && memcmp(name, "rss", 3) == 0)
+		return 1;
+	name += colon;
+	n -= colon;
+	return (n == 3 && memcmp(name, "RDF", 3) == 0) || (n == 4 && memcmp(name, "feed", 4) == 0);
+}
+
+int
+feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *f, char *err,
+           size_t errsz)
+{
+	char dummy[1];
+	size_t i;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (err == NULL || errsz == 0) {
+		err = dummy;
+		errsz = sizeof(dummy);
+	}
+	err[0] = '\0';
+	i = skip_lead(utf8, len);
+	if (i >= len) {
+		snprintf(err, errsz, "not a feed: empty input");
+		return -1;
+	}
+	if (utf8[i] == '{')
+		rc = json_parse(utf8 + i, len - i, base_url, f, err, errsz);
+	else if (utf8[i] == '<')
+		rc = xml_parse(utf8, len, base_url, f, err, errsz);
+	else {
+		snprintf(err, errsz, "not a feed: neither XML nor JSON");
+		rc = -1;
+	}
+	if (rc < 0)
+		feed_free(f);
+	return rc;
+}
+
+void
+feed_free(struct feed *f)
+{
+	if (f == NULL)
+		return;
+	free(f->title);
+	free(f->link);
+	free(f->lang);
+	for (size_t k = 0; k < f->nentries; k++)
+		article_free(&f->entries[k].a);
+	free(f->entries);
+	memset(f, 0, sizeof(*f));
+}
