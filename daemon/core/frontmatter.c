@@ -105,15 +105,22 @@ frontmatter_sniff(const char *utf8, size_t len)
 	return fm_find(utf8, len, &ys, &ye, &bo);
 }
 
+/* Around a value: blanks, newlines, and NULs (a "\0" escape) that would read as spaces. */
+static int
+fm_isspace(char c)
+{
+	return fm_isblank(c) || c == '\n' || c == '\0';
+}
+
 /* s[0..*n) without the blanks and newlines around it. */
 static const char *
 fm_trim(const char *s, size_t *n)
 {
 	size_t len = *n;
 
-	while (len > 0 && (fm_isblank(*s) || *s == '\n'))
+	while (len > 0 && fm_isspace(*s))
 		s++, len--;
-	while (len > 0 && (fm_isblank(s[len - 1]) || s[len - 1] == '\n'))
+	while (len > 0 && fm_isspace(s[len - 1]))
 		len--;
 	*n = len;
 	return s;
@@ -136,11 +143,17 @@ fm_is_null(const yaml_event_t *ev)
 static int
 fm_set(struct fm_walk *w, int field, int rank, const char *s, size_t n)
 {
+	size_t i;
+
 	s = fm_trim(s, &n);
 	if (n == 0 || rank < w->rank[field])
 		return 0;
 	if (article_set(&w->val[field], s, n) < 0)
 		return -1;
+	/* the article's strings end at a NUL: one inside reads as a space */
+	for (i = 0; i < n; i++)
+		if (w->val[field][i] == '\0')
+			w->val[field][i] = ' ';
 	w->rank[field] = rank;
 	return 0;
 }

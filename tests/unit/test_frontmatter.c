@@ -238,6 +238,15 @@ test_scalar_text(void **state)
 	assert_string_equal(a.summary, "l'été");
 	assert_string_equal(a.published, "2024-03-05T14:07:09Z");
 	article_free(&a);
+	/* NULs from escapes: trimmed at the ends, spaces inside */
+	assert_int_equal(
+	    parse("---\ntitle: \"\\0 Tunis\\x00 Sfax\\0\"\nkeywords: [\"\\0\", \"a\\0b\"]\n"
+	          "---\n",
+	          &a, &off, err),
+	    0);
+	assert_string_equal(a.title, "Tunis  Sfax");
+	assert_string_equal(a.keywords, "a b");
+	article_free(&a);
 }
 
 static void
