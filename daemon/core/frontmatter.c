@@ -211,8 +211,8 @@ fm_not_mapping(char *err, size_t errsz)
 static int
 fm_event(struct fm_walk *w, const yaml_event_t *ev, char *err, size_t errsz)
 {
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t n = ev->data.scalar.length;
+	const char *v;
+	size_t n;
 
 	switch (ev->type) {
 	case YAML_STREAM_END_EVENT:
@@ -256,6 +256,8 @@ fm_event(struct fm_walk *w, const yaml_event_t *ev, char *err, size_t errsz)
 		}
 		return 0;
 	case YAML_SCALAR_EVENT:
+		v = (const char *)ev->data.scalar.value;
+		n = ev->data.scalar.length;
 		if (w->depth == 0)
 			return fm_not_mapping(err, errsz);
 		if (w->depth == 1 && w->want_key) {
