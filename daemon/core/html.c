@@ -162,7 +162,7 @@ elem_cmp(const void *key, const void *e)
 
 /* The entry for an element name as libxml2 gives it (lower case). */
 static const struct elem *
-elem_find(const xmlChar *name)
+elem_lookup(const xmlChar *name)
 {
 	const struct elem *e;
 
@@ -170,6 +170,24 @@ elem_find(const xmlChar *name)
 		return &elem_unknown;
 	e = bsearch(name, elems, NELEMS, sizeof(elems[0]), elem_cmp);
 	return e != NULL ? e : &elem_unknown;
+}
+
+/*
+ * The entry of an element. Each element is looked at several times (the
+ * scan, the text, leaving it): the first lookup is kept in the node's
+ * _private pointer, which libxml2 leaves to the application; the tree is
+ * ours and freed before we return.
+ */
+static const struct elem *
+elem_find(xmlNode *n)
+{
+	const struct elem *e = n->_private;
+
+	if (e == NULL) {
+		e = elem_lookup(n->name);
+		n->_private = (void *)(uintptr_t)e;
+	}
+	return e;
 }
 
 /* ---- ASCII helpers ----------------------------------------------------- */
@@ -477,9 +495,9 @@ elem_attrs(const xmlNode *n, int *role)
 
 /* The entry and the role of an element; NULL when it is hidden. */
 static const struct elem *
-elem_of(const xmlNode *n, int *role)
+elem_of(xmlNode *n, int *role)
 {
-	const struct elem *e = elem_find(n->name);
+	const struct elem *e = elem_find(n);
 
 	*role = e->role;
 	if (n->properties != NULL && elem_attrs(n, role))
@@ -539,7 +557,7 @@ emit_leave(void *arg, xmlNode *n)
 {
 	struct emit *e = arg;
 
-	switch (elem_find(n->name)->disp) {
+	switch (elem_find(n)->disp) {
 	case D_BLOCK:
 		out_break(&e->o, 1);
 		break;
@@ -936,7 +954,7 @@ html_parse(const char *s, size_t len, xmlDoc **doc)
 		s = bounded, len = blen;
 	*doc = htmlReadMemory(s, (int)len, NULL, "UTF-8",
 	                      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                          HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC);
+	                          HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
 	free(bounded);
 	return 0;
 }
