@@ -331,11 +331,15 @@ out_newline(struct out *o)
 		o->brk++;
 }
 
-/* Is s[0..e) at p a white space that collapses? (U+00A0 does too.) */
+/*
+ * Is s[0..e) at p a white space that collapses? U+00A0 does too, and so
+ * does a NUL byte (libxml2 reads it as a space; text without tags skips
+ * the parser), which our NUL-terminated strings cannot hold.
+ */
 static size_t
 out_space(const unsigned char *p, const unsigned char *e)
 {
-	if (is_space(*p))
+	if (is_space(*p) || *p == '\0')
 		return 1;
 	if (p[0] == 0xC2 && e - p > 1 && p[1] == 0xA0)
 		return 2;

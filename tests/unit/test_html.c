@@ -443,6 +443,20 @@ test_to_text(void **state)
 	            "Kamalmaz");
 	assert_text("<title>Pas du texte</title><p>Texte</p>", "Texte");
 	assert_text("نص <b>عربي</b> &#x627;", "نص عربي ا");
+	/* NUL bytes read as spaces, as libxml2 reads them */
+	{
+		size_t n;
+		char *t = html_to_text("un\0deux\0", 8, &n);
+
+		assert_non_null(t);
+		assert_string_equal(t, "un deux");
+		assert_int_equal(n, 7);
+		free(t);
+		t = html_to_text("<p>un\0deux</p>", 14, &n);
+		assert_non_null(t);
+		assert_string_equal(t, "un deux");
+		free(t);
+	}
 }
 
 /* ---- hostile input ----------------------------------------------------- */
