@@ -32,7 +32,8 @@ doc_json(const struct extraction *x, const struct document *d)
 	json_object_set_new(o, "id", json_string(d->id));
 	set_str(o, "entry_id", d->meta.id);
 	if (d->field[F_TITLE] != NULL)
-		json_object_set_new(o, "title", json_stringn(d->field[F_TITLE], d->field_len[F_TITLE]));
+		json_object_set_new(o, "title",
+		                    json_stringn(d->field[F_TITLE], d->field_len[F_TITLE]));
 	set_str(o, "url", d->url);
 	set_str(o, "canonical_url", d->canonical);
 	set_str(o, "published", d->published);

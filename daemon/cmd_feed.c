@@ -101,9 +101,8 @@ feed_print(const struct feed *f)
 int
 cmd_feed(int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct feed f;
 	const char *name;
 	char err[256];
@@ -133,8 +132,10 @@ cmd_feed(int argc, char **argv)
 	}
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];
 	if (strncmp(name, "http://", 7) == 0 || strncmp(name, "https://", 8) == 0) {
-		fprintf(stderr, "hark: %s: hark feed reads files; fetch the feed first "
-		                "(curl -o feed.xml URL)\n", name);
+		fprintf(stderr,
+		        "hark: %s: hark feed reads files; fetch the feed first "
+		        "(curl -o feed.xml URL)\n",
+		        name);
 		return 2;
 	}
 	if (file_read(argv[optind], HARK_FILE_MAX, &buf, &len) < 0) {
@@ -149,8 +150,8 @@ cmd_feed(int argc, char **argv)
 	}
 	free(buf);
 	if (f.recovered)
-		fprintf(stderr, "hark: %s: warning: ill-formed feed read in recovery mode: %s\n", name,
-		        f.warning);
+		fprintf(stderr, "hark: %s: warning: ill-formed feed read in recovery mode: %s\n",
+		        name, f.warning);
 	if (json) {
 		json_t *o = feed_json(&f);
 		char *s = json_dumps(o, JSON_COMPACT);

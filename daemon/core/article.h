@@ -12,15 +12,15 @@
 
 struct article {
 	char *title;
-	char *body;        /* the text a reader sees: blocks end in "\n", paragraphs in "\n\n" */
-	char *summary;     /* og:description, meta description, front matter description */
-	char *url;         /* <link rel=canonical>, og:url, front matter url/link, item link */
-	char *published;   /* article:published_time, front matter date, pubDate... */
-	char *updated;     /* feed entries: updated / dc:modified */
-	char *lang;        /* the declared language (a hint): <html lang>, front matter lang */
-	char *id;          /* feed entry id or guid */
-	char *keywords;    /* comma-separated */
-	char **authors;    /* nauthors names */
+	char *body;      /* the text a reader sees: blocks end in "\n", paragraphs in "\n\n" */
+	char *summary;   /* og:description, meta description, front matter description */
+	char *url;       /* <link rel=canonical>, og:url, front matter url/link, item link */
+	char *published; /* article:published_time, front matter date, pubDate... */
+	char *updated;   /* feed entries: updated / dc:modified */
+	char *lang;      /* the declared language (a hint): <html lang>, front matter lang */
+	char *id;        /* feed entry id or guid */
+	char *keywords;  /* comma-separated */
+	char **authors;  /* nauthors names */
 	size_t nauthors;
 };
 

@@ -690,6 +690,40 @@ cs_result(char name[32], const char *s, size_t skip)
 	return skip;
 }
 
+/*
+ * UTF-8 with a few damaged bytes (a scraper's truncation, a stray Latin-1
+ * byte pasted in) is still UTF-8: read as windows-1252 every accented letter
+ * of it would turn into two wrong ones and stop matching. It is taken as
+ * UTF-8 when its valid multi-byte sequences outnumber the invalid bytes
+ * (windows-1252 text almost never forms a valid sequence: an accented
+ * letter is followed by ASCII); text without any falls through to
+ * windows-1252 as the WHATWG default says.
+ */
+static int
+cs_mostly_utf8(const unsigned char *s, size_t len)
+{
+	size_t good = 0, bad = 0, i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t k;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8_decode(s + i, len - i, &cp);
+		if (k > 1) {
+			good++;
+			i += k;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return good > bad;
+}
+
 size_t
 charset_sniff(const char *bytes, size_t len, const char *hint, char name[32])
 {
@@ -719,7 +753,7 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32])
 		return cs_result(name, enc->name, 0);
 	if ((enc = cs_xmldecl(s, n)) != NULL)
 		return cs_result(name, enc->name, 0);
-	if (utf8_valid(bytes, len))
+	if (utf8_valid(bytes, len) || cs_mostly_utf8(s, len))
 		return cs_result(name, "utf-8", 0);
 	return cs_result(name, "windows-1252", 0);
 }

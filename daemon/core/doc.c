@@ -156,7 +156,31 @@ doc_trim(struct document *doc, enum field f)
 	doc->field_len[f] = e - b;
 }
 
-/* "fr-CA", "FR_fr" → "fr"; anything that does not start with two letters → "". */
+/* A title is one line: line breaks and runs of blanks (folded YAML, markup) become one space. */
+static void
+doc_collapse(struct document *doc, enum field f)
+{
+	char *s = doc->field[f], *w;
+	int blank = 0;
+
+	if (s == NULL)
+		return;
+	w = s;
+	for (const char *r = s; *r != '\0'; r++) {
+		if (strchr(" \t\r\n\f\v", *r) != NULL) {
+			blank = 1;
+			continue;
+		}
+		if (blank && w > s)
+			*w++ = ' ';
+		blank = 0;
+		*w++ = *r;
+	}
+	*w = '\0';
+	doc->field_len[f] = (size_t)(w - s);
+}
+
+/* The declared language as found, trimmed to its first word. */
 static void
 lang_code(const char *s, char out[16])
 {
@@ -185,7 +209,7 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 		goto fail;
 	if (doc_set_field(doc, F_BODY, a->body ? a->body : "", a->body ? strlen(a->body) : 0) < 0)
 		goto fail;
-	doc_trim(doc, F_TITLE);
+	doc_collapse(doc, F_TITLE);
 	doc_trim(doc, F_BODY);
 	if (source != NULL && doc_set_field(doc, F_SOURCE, source, strlen(source)) < 0)
 		goto fail;
@@ -223,7 +247,8 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 	} else {
 		h = hash_bytes(doc->field[F_BODY], doc->field_len[F_BODY]);
 		if (doc->field[F_TITLE] != NULL)
-			h ^= hash_bytes(doc->field[F_TITLE], doc->field_len[F_TITLE]) * 0x9E3779B97F4A7C15ull;
+			h ^= hash_bytes(doc->field[F_TITLE], doc->field_len[F_TITLE]) *
+			     0x9E3779B97F4A7C15ull;
 	}
 	snprintf(doc->id, sizeof(doc->id), "a_%016llx", (unsigned long long)h);
 	/* the rest of what was found moves into meta; title and body live in field[] */

@@ -14,13 +14,13 @@
 struct document {
 	char *field[F_MAX]; /* owned, NUL-terminated, NFC; NULL when absent */
 	size_t field_len[F_MAX];
-	char lang[8];    /* ISO 639-1, or "" when unknown */
-	char id[24];     /* "a_" + 16 hex digits of the content hash */
-	char *file;      /* owned; the file it came from, or NULL */
-	char *url;       /* owned; the article's address as found (links resolved), or NULL */
-	char *canonical; /* owned; url_canonical() of url, or NULL */
-	char *published; /* owned; RFC 3339 or NULL */
-	uint64_t simhash;     /* of title and body (simhash.h); 0 when not computed */
+	char lang[8];     /* ISO 639-1, or "" when unknown */
+	char id[24];      /* "a_" + 16 hex digits of the content hash */
+	char *file;       /* owned; the file it came from, or NULL */
+	char *url;        /* owned; the article's address as found (links resolved), or NULL */
+	char *canonical;  /* owned; url_canonical() of url, or NULL */
+	char *published;  /* owned; RFC 3339 or NULL */
+	uint64_t simhash; /* of title and body (simhash.h); 0 when not computed */
 	char lang_declared[16]; /* what the article said it was in, or "" */
 	/*
 	 * Owned: what the extractor found besides the fields: summary,

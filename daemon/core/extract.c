@@ -2,6 +2,7 @@
  * extract.c: bytes of any accepted format into documents. The one place
  * that decides what a file is; the parsers it calls each own one format.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -170,8 +171,8 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 		seterr(err, errsz, "out of memory");
 		return -1;
 	}
-	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop", o->lang,
-	                     o->lang_hint, &e) < 0) {
+	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
+	                     o->lang, o->lang_hint, &e) < 0) {
 		seterr(err, errsz, "%s", e);
 		return -1;
 	}
@@ -195,9 +196,30 @@ date_fix(char **slot)
 	}
 }
 
+/*
+ * A declared language as ISO 639-1 when it starts with one ("fr-FR", "FR_fr",
+ * "en-us" → fr, fr, en); other values are left as found.
+ */
+static void
+lang_fix(char *lang)
+{
+	size_t n = 0;
+
+	if (lang == NULL)
+		return;
+	while (lang[n] != '\0' && strchr("-_ ", lang[n]) == NULL)
+		n++;
+	if (n != 2 || !isalpha((unsigned char)lang[0]) || !isalpha((unsigned char)lang[1]))
+		return;
+	lang[0] = (char)tolower((unsigned char)lang[0]);
+	lang[1] = (char)tolower((unsigned char)lang[1]);
+	lang[2] = '\0';
+}
+
 static int
 feed_textify(struct feed *f)
 {
+	lang_fix(f->lang);
 	for (size_t i = 0; i < f->nentries; i++) {
 		struct feed_entry *e = &f->entries[i];
 
@@ -208,6 +230,7 @@ feed_textify(struct feed *f)
 		e->title_html = e->summary_html = e->body_html = 0;
 		date_fix(&e->a.published);
 		date_fix(&e->a.updated);
+		lang_fix(e->a.lang);
 	}
 	return 0;
 }
@@ -288,6 +311,10 @@ extract_entries(struct extraction *x, struct feed *f, const struct extract_opts 
 			a->body = b;
 		}
 		if (a->lang == NULL && f->lang != NULL && (a->lang = strdup(f->lang)) == NULL)
+			goto nomem;
+		/* an entry only updated was published then, as far as anyone can tell */
+		if (a->published == NULL && a->updated != NULL &&
+		    (a->published = strdup(a->updated)) == NULL)
 			goto nomem;
 		if (push_doc(x, &cap, a, o, err, errsz) < 0)
 			return -1;

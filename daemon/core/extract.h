@@ -15,10 +15,12 @@
 enum extract_format { FMT_TEXT, FMT_HTML, FMT_FRONTMATTER, FMT_JSON, FMT_FEED };
 
 struct extract_opts {
-	const char *file;     /* the file name shown in hits (NULL: none); its extension is a hint */
-	const char *source;   /* "drop" or the feed's name */
-	const char *lang;     /* the language, decided by the user (hark match --lang); NULL: identify */
-	const char *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
+	const char *file;   /* the file name shown in hits (NULL: none); its extension is a hint */
+	const char *source; /* "drop" or the feed's name */
+	const char
+	    *lang; /* the language, decided by the user (hark match --lang); NULL: identify */
+	const char
+	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
 	const char *charset;  /* the transport's charset (HTTP Content-Type), or NULL */
 	const char *base_url; /* where the bytes came from, for relative links, or NULL */
 	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */

@@ -38,7 +38,7 @@
 
 #define MB 1e6
 
-struct article {
+struct bench_article {
 	char *text;
 	size_t len;
 };
@@ -128,7 +128,7 @@ has_txt_suffix(const char *s)
 
 /* Every *.txt of dir, in name order. Returns the count, or -1. */
 static long
-read_corpus(const char *dir, struct article **out, size_t *bytes)
+read_corpus(const char *dir, struct bench_article **out, size_t *bytes)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -136,7 +136,7 @@ read_corpus(const char *dir, struct article **out, size_t *bytes)
 		return -1;
 	}
 	char **names = NULL;
-	struct article *a = NULL;
+	struct bench_article *a = NULL;
 	size_t n = 0, cap = 0, nread = 0;
 	long ret = -1;
 	struct dirent *e;
@@ -204,7 +204,7 @@ count_hit(const struct hit *h, void *arg)
  * matcher_run() when m is not NULL (hits counted in *hits). *secs: its time.
  */
 static int
-run_round(const struct article *arts, long narts, struct matcher *m, unsigned long *hits,
+run_round(const struct bench_article *arts, long narts, struct matcher *m, unsigned long *hits,
           double *secs)
 {
 	double t = now();
@@ -277,7 +277,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	struct article *arts = NULL;
+	struct bench_article *arts = NULL;
 	size_t corpus_bytes = 0;
 	long narts = read_corpus(argv[2], &arts, &corpus_bytes);
 	if (narts < 0)

@@ -6,7 +6,7 @@
 #        run.sh --update HARK   rewrite the .extract.jsonl files (review the diff!)
 update=0
 [ "$1" = "--update" ] && { update=1; shift; }
-HARK=$1
+HARK=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [ -x "$HARK" ] || { echo "usage: $0 [--update] HARK" >&2; exit 2; }
 D=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)

@@ -81,7 +81,7 @@ test_accuracy(void **state)
 	struct langstat st[LANGID_MAX_LANGS];
 	const char *dir = getenv("HARK_TESTDATA");
 	char path[4096], out[8], *text, *line, *end, *tab, *nl;
-	size_t len, nst = 0, total = 0, ok = 0, lineno = 0, big = 0, i;
+	size_t len = 0, nst = 0, total = 0, ok = 0, lineno = 0, big = 0, i;
 	double acc;
 
 	(void)state;
