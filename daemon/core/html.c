@@ -853,8 +853,7 @@ attrs_tag(const char *s, size_t len, size_t i, size_t *cut, const char **raw)
 				j = attrs_value(s, len, k);
 			}
 		} else {
-			/* libxml2 drops a bogus attribute up to the next blank or the end of the
-			 * tag */
+			/* libxml2 skips a bogus one to a blank or the end of the tag */
 			while (j < len && s[j] != '\0' && !is_blank((unsigned char)s[j]) &&
 			       s[j] != '>' && !(s[j] == '/' && j + 1 < len && s[j + 1] == '>'))
 				j++;
@@ -1028,6 +1027,10 @@ plain_text(const char *s, size_t len)
 	size_t i = 0, j, nl, k;
 	uint32_t cp;
 	char enc[4];
+
+	/* a byte order mark is not text (libxml2 skips it too) */
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
 
 	while (i < len && !o.nomem) {
 		if (is_space((unsigned char)s[i])) {

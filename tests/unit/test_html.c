@@ -435,6 +435,8 @@ test_to_text(void **state)
 	assert_text("  Premier   paragraphe,\nsuite.\r\n \r\n\n  Second &amp; dernier&nbsp;!  ",
 	            "Premier paragraphe, suite.\n\nSecond & dernier !");
 	assert_text("", "");
+	assert_text("\xEF\xBB\xBFsans marque", "sans marque");
+	assert_text("\xEF\xBB\xBF<p>sans marque</p>", "sans marque");
 	assert_text("   \n\n  ", "");
 	assert_text("a < b et c > d", "a < b et c > d");
 	assert_text("Un<br>deux<p>trois</p>", "Un\ndeux\n\ntrois");
