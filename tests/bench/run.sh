@@ -123,8 +123,12 @@ for exe in "$BUILD"/bench_*; do
 	case $name in bench_gen | bench_match) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
-	timeout 600 "$exe" >"$T/micro.one" 2>&1 || echo "($name exited with status $?)" >>"$T/micro.one"
+	args=
+	case $name in bench_langid) args=$ROOT/tests/lang/paragraphs.tsv ;; esac
+	# shellcheck disable=SC2086
+	timeout 600 "$exe" $args >"$T/micro.one" 2>&1 || echo "($name exited with status $?)" >>"$T/micro.one"
 	cat "$T/micro.one"
+	cp "$T/micro.one" "$T/out-$name"
 	{
 		echo "### $name"
 		echo
@@ -183,6 +187,10 @@ targets() {
 	echo "| 100,000-rule throughput ≥ 2/3 of 100-rule | $mbps100k / $mbps100 = $ratio | $t_ratio |"
 	echo "| 100,000 rules compile in ≤ 3 s | $comp100k s | $t_comp |"
 	echo "| peak RSS ≤ 400 MB with 100,000 rules | $rss100k MB ($rssnc100k MB without the corpus) | $t_rss |"
+	acc=$(sed -n 's/.*accuracy \([0-9.]*\)%.*/\1/p' "$T/out-bench_langid" 2>/dev/null | head -1)
+	echo "| language identification ≥ 97 % on tests/lang/ | ${acc:-?} % | $(yesno "${acc:-0} >= 97") |"
+	html=$(sed -n 's/.* \([0-9.]*\) MB\/s.*/\1/p' "$T/out-bench_html" 2>/dev/null | head -1)
+	echo "| HTML extraction (no target) | ${html:-?} MB/s | - |"
 }
 
 {
