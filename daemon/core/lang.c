@@ -18,11 +18,16 @@
 #include "token.h"
 #include "utf8.h"
 
-#define LANG_SCAN_MAX 1024  /* the first 1 KB tells the script well enough */
-#define LANG_BODY_MIN 20    /* fewer letters in the body: count the title too */
-#define LANG_SHORT 80       /* fewer letters: an unsure CLD2 yields to the hint */
-#define LANG_MIXED 50       /* CLD2's language covers less (percent): likewise */
-#define LANG_CLD2_MAX 16384 /* bytes of title and body CLD2 reads */
+#define LANG_SCAN_MAX 1024 /* the first 1 KB tells the script well enough */
+#define LANG_BODY_MIN 20   /* fewer letters in the body: count the title too */
+#define LANG_SHORT 80      /* fewer letters: an unsure CLD2 yields to the hint */
+#define LANG_MIXED 50      /* CLD2's language covers less (percent): likewise */
+/*
+ * Bytes of title and body CLD2 reads: a few hundred words tell the
+ * language as well as a whole article, and CLD2 costs about as much per
+ * byte as all of matching.
+ */
+#define LANG_CLD2_MAX 4096
 
 /*
  * Other scripts of one language, or of a few that CLD2 tells apart: among

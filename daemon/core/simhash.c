@@ -7,10 +7,12 @@
  * or -1 on every bit; a bit of the result is set when its votes are
  * positive.
  *
- * Hashes are kept across runs and compared between machines, so the feature
- * hash is FNV-1a over the token bytes, which depends neither on a seed nor
- * on byte order, followed by a 64-bit finalizer for its high bits.
+ * Hashes are kept across runs and compared between machines, so a token's
+ * hash is FNV-1a over its bytes, which depends neither on a seed nor on
+ * byte order, followed by a 64-bit finalizer for its high bits.
  */
+#include <stdlib.h>
+
 #include "simhash.h"
 
 #include "token.h"
@@ -44,41 +46,67 @@ fmix64(uint64_t h)
 	return h;
 }
 
-/*
- * The hash of tokens v[0..n), each followed by a 0xFF byte, which UTF-8
- * never holds: "ab c" and "a bc" differ.
- */
+/* A token's hash: FNV-1a over its normalized bytes, finalized. */
 static uint64_t
-feature_hash(const struct toklist *tl, const struct token *v, size_t n)
+token_hash(const struct toklist *tl, const struct token *t)
 {
-	static const char sep = (char)0xFF;
-	uint64_t h = FNV_OFFSET;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h = fnv_add(h, token_text(tl, &v[i]), v[i].normlen);
-		h = fnv_add(h, &sep, 1);
-	}
-	return fmix64(h);
+	return fmix64(fnv_add(FNV_OFFSET, token_text(tl, t), t->normlen));
 }
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/*
+ * The votes: a feature's hash is counted byte by byte in a histogram of
+ * byte values per byte position (8 increments instead of 64), and the
+ * counts of set bits are read off the histogram once per text.
+ */
+struct votes {
+	uint32_t hist[8][256];
+	size_t n;
+};
 
 static void
-vote(int64_t w[64], uint64_t h)
+votes_add(struct votes *v, uint64_t h)
 {
-	int b;
-
-	for (b = 0; b < 64; b++)
-		w[b] += ((h >> b) & 1) ? 1 : -1;
+	for (int k = 0; k < 8; k++)
+		v->hist[k][(h >> (8 * k)) & 0xFF]++;
+	v->n++;
 }
 
+/* A bit is set when it is set in more than half the features. */
+static uint64_t
+votes_result(const struct votes *v)
+{
+	uint64_t out = 0;
+
+	for (int b = 0; b < 64; b++) {
+		uint64_t cnt = 0;
+
+		for (int x = 0; x < 256; x++)
+			if (x & (1 << (b & 7)))
+				cnt += v->hist[b >> 3][x];
+		if (2 * cnt > v->n)
+			out |= 1ull << b;
+	}
+	return out;
+}
+
+/*
+ * Each token is hashed once and a shingle's hash combines its three
+ * tokens' hashes, rotated by position so that order counts ("a b c" is not
+ * "c b a").
+ */
 uint64_t
 simhash_text(const char *text, size_t len)
 {
 	struct toklist tl;
-	int64_t w[64] = {0};
-	uint64_t out = 0;
+	struct votes *v;
+	uint64_t out, h0, h1, h2;
 	size_t i;
-	int b;
 
 	if (text == NULL)
 		return 0;
@@ -86,22 +114,27 @@ simhash_text(const char *text, size_t len)
 	if (len >= UINT32_MAX)
 		len = utf8_floor(text, UINT32_MAX - 1);
 	toklist_init(&tl);
-	if (token_split(text, len, &tl) < 0 || tl.n == 0) {
+	if (token_split(text, len, &tl) < 0 || tl.n == 0 || (v = calloc(1, sizeof(*v))) == NULL) {
 		toklist_free(&tl);
 		return 0;
 	}
 	if (tl.n < 3) {
 		/* too short for a shingle: the tokens themselves are the features */
 		for (i = 0; i < tl.n; i++)
-			vote(w, feature_hash(&tl, &tl.v[i], 1));
+			votes_add(v, token_hash(&tl, &tl.v[i]));
 	} else {
-		for (i = 0; i + 3 <= tl.n; i++)
-			vote(w, feature_hash(&tl, &tl.v[i], 3));
+		h0 = token_hash(&tl, &tl.v[0]);
+		h1 = token_hash(&tl, &tl.v[1]);
+		for (i = 2; i < tl.n; i++) {
+			h2 = token_hash(&tl, &tl.v[i]);
+			votes_add(v, fmix64(rotl64(h0, 42) ^ rotl64(h1, 21) ^ h2));
+			h0 = h1;
+			h1 = h2;
+		}
 	}
 	toklist_free(&tl);
-	for (b = 0; b < 64; b++)
-		if (w[b] > 0)
-			out |= 1ull << b;
+	out = votes_result(v);
+	free(v);
 	return out;
 }
 

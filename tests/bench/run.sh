@@ -116,6 +116,22 @@ for n in $SIZES; do
 	echo "   -j1: $(cat "$T/rg1-$n"); default: $(cat "$T/rgN-$n"); -F -j1: $(cat "$T/rgF-$n")"
 done
 
+# ---- the whole path of hark match: read, extract, identify, fingerprint, match ----
+e2e=-
+if [ -x "$BUILD/hark" ]; then
+	echo "== hark match, end to end, rules-100"
+	best=
+	for r in 1 2 3; do
+		t0=$(date +%s.%N)
+		"$BUILD/hark" match -r "$DATA/rules-100.rules" "$CORPUS" >/dev/null 2>&1
+		t1=$(date +%s.%N)
+		t=$(calc "$t1 - $t0")
+		if [ -z "$best" ] || [ "$(calc "$t < $best ? 1 : 0")" = 1 ]; then best=$t; fi
+	done
+	e2e=$(calc "$corpus_mb / $best" | awk '{ printf "%.1f", $1 }')
+	echo "   $e2e MB/s"
+fi
+
 # ---- micro-benchmarks of other modules (their own figures) ----
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
@@ -191,6 +207,7 @@ targets() {
 	echo "| language identification ≥ 97 % on tests/lang/ | ${acc:-?} % | $(yesno "${acc:-0} >= 97") |"
 	html=$(sed -n 's/.* \([0-9.]*\) MB\/s.*/\1/p' "$T/out-bench_html" 2>/dev/null | head -1)
 	echo "| HTML extraction (no target) | ${html:-?} MB/s | - |"
+	echo "| \`hark match\` end to end on the corpus, 100 rules (no target) | $e2e MB/s | - |"
 }
 
 {

@@ -191,15 +191,15 @@ test_one_word(void **state)
 	int d, max = 0;
 
 	(void)state;
-	/* "mardi" becomes "jeudi": measured 3 bits */
+	/* "mardi" becomes "jeudi": measured 2 bits */
 	assert_non_null(p);
 	s = replace_word((size_t)(p - article_fr), (size_t)(p - article_fr) + 5, "jeudi");
-	assert_int_equal(simhash_distance(a, hash_str(s)), 3);
+	assert_int_equal(simhash_distance(a, hash_str(s)), 2);
 	free(s);
 	/*
 	 * Every word in turn replaced by a new one: three shingles of about
 	 * 310 change, which flips the bits whose votes were within 6 of zero.
-	 * Measured: at most 10 bits, 4.1 on average.
+	 * Measured: at most 8 bits, 2.4 on average.
 	 */
 	for (i = 0; i < n; i = j) {
 		while (i < n && (article_fr[i] == ' ' || article_fr[i] == '\n'))
@@ -262,10 +262,10 @@ static void
 test_stable(void **state)
 {
 	(void)state;
-	assert_true(hash_str("Le pont de pierre sera rénové.") == 0x3016b7cb0c406f57ull);
-	assert_true(hash_str("The seals swam six hundred miles.") == 0xc28ec0283516a168ull);
-	assert_true(hash_str("Bonjour") == 0x48a5c2169dab79a3ull);
-	assert_true(hash_str(article_ar) == 0xa315f20678f2c898ull);
+	assert_true(hash_str("Le pont de pierre sera rénové.") == 0x36005039f0c40403ull);
+	assert_true(hash_str("The seals swam six hundred miles.") == 0x0ea8a980d852c200ull);
+	assert_true(hash_str("Bonjour") == 0xe2eabc0d32cc550cull);
+	assert_true(hash_str(article_ar) == 0xad854cac1efff235ull);
 }
 
 int
