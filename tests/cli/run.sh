@@ -109,8 +109,36 @@ expect 0 "lang-only rule" -- "$HARK" match --lang fr --color=never -r "$T/x.rule
 has out "$T/x.txt: fr: Mme N'Diaye a parlé." "snippet of a hit without words"
 has out "$T/x.txt: nd: Mme «N'Diaye» a parlé." "exact term with an elided article"
 
+# hark extract and hark feed
+printf 'Titre\n\nLe juge a entendu le témoin mardi à Lyon, au palais de justice.\n' >"$T/fr.txt"
+expect 0 "extract text" -- "$HARK" extract "$T/fr.txt"
+has out "lang:      fr" "language identified"
+has out "format:    text, utf-8" "format and charset named"
+expect 0 "extract --json" -- "$HARK" extract --json "$T/fr.txt"
+has out '"title":"Titre"' "JSON title"
+expect 0 "extract --lang" -- "$HARK" extract --json --lang EN "$T/fr.txt"
+has out '"lang":"en"' "language set by hand"
+expect 2 "extract --lang bad" -- "$HARK" extract --lang french "$T/fr.txt"
+has err "'french' is not an ISO 639-1 code" "bad language named"
+expect 2 "extract nothing" -- "$HARK" extract
+has err "no file given" "missing file named"
+expect 2 "extract missing file" -- "$HARK" extract "$T/nope.txt"
+has err "nope.txt: No such file or directory" "missing file explained"
+printf '<rss version="2.0"><channel><title>T</title><item><title>A &amp; B</title><link>https://e.org/a</link></item></channel></rss>' >"$T/f.xml"
+expect 0 "feed" -- "$HARK" feed "$T/f.xml"
+has out "format:    rss2.0" "feed format"
+expect 0 "feed --json" -- "$HARK" feed --json "$T/f.xml"
+has out '"entries":[{"title":"A & B","link":"https://e.org/a"}]' "feed object"
+expect 0 "feed from stdin" -- sh -c "\"$HARK\" feed - <\"$T/f.xml\""
+expect 2 "feed of two files" -- "$HARK" feed "$T/f.xml" "$T/f.xml"
+has err "one feed at a time" "one feed at a time"
+expect 2 "feed of a URL" -- "$HARK" feed https://example.org/rss
+has err "hark feed reads files" "URL refused with the way out"
+expect 2 "feed of an article" -- "$HARK" feed "$T/fr.txt"
+has err "fr.txt: not a feed" "not a feed"
+
 # help everywhere
-for c in match check help; do
+for c in match check extract feed help; do
 	expect 0 "hark $c --help" -- "$HARK" "$c" --help
 	has out "usage: hark" "$c --help prints usage"
 	expect 0 "hark help $c" -- "$HARK" help "$c"
