@@ -90,6 +90,20 @@ struct ruleset {
 	struct edge *edges;
 	size_t nedges, edgemask;
 
+	/*
+	 * A filter over the texts of the exact and prefix keys that start a
+	 * path (root children), built by ruleset_finish. A document token none
+	 * of whose texts passes it starts no walk, so the matcher reads the
+	 * large dictionaries only for the few tokens that pass and for the
+	 * tokens a walk reaches. On watchlists of names the starts are the
+	 * first names, far fewer than the words: the filter stays in L1 where
+	 * the dictionaries do not fit in L2.
+	 */
+	uint64_t *root_filter;
+	size_t root_fmask;           /* its 64-bit words - 1 (a power of two - 1) */
+	uint8_t root_exact_len[256]; /* 1 when an exact key that starts a path is that long */
+	int root_fuzzy;              /* a fuzzy key starts a path: every token may */
+
 	/* node -> rules using it (CSR, built by ruleset_finish) */
 	uint32_t *use_off;
 	uint32_t *use_rule;
@@ -107,5 +121,31 @@ struct ruleset {
 
 /* The child of node along key, or 0. */
 uint32_t ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key);
+
+/*
+ * The root filter is a blocked Bloom filter: three bits of one 64-bit word
+ * per key, about 16 bits per key, so that a test is one load and under 1 %
+ * of the tokens that start nothing pass.
+ */
+static inline uint64_t
+root_bits(uint64_t h)
+{
+	return (1ull << (h & 63)) | (1ull << ((h >> 6) & 63)) | (1ull << ((h >> 12) & 63));
+}
+
+static inline size_t
+root_word(const struct ruleset *rs, uint64_t h)
+{
+	return (size_t)(h >> 32) & rs->root_fmask;
+}
+
+/* May a key whose text hashes to h (hash_bytes) start a path? */
+static inline int
+ruleset_root_maybe(const struct ruleset *rs, uint64_t h)
+{
+	uint64_t b = root_bits(h);
+
+	return (rs->root_filter[root_word(rs, h)] & b) == b;
+}
 
 #endif
