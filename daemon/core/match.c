@@ -264,7 +264,7 @@ root_maybe_prefix(const struct ruleset *rs, const char *s, size_t n)
 			break;
 		if (l < n && ((unsigned char)s[l] & 0xC0) == 0x80)
 			continue;
-		if (ruleset_root_maybe(rs, hash_bytes(s, l)))
+		if (ruleset_root_maybe(rs, root_hash(s, l)))
 			return 1;
 	}
 	return 0;
@@ -279,7 +279,7 @@ root_maybe_prefix(const struct ruleset *rs, const char *s, size_t n)
 static inline int
 root_maybe_text(const struct ruleset *rs, const char *s, size_t n)
 {
-	if (rs->root_exact_len[n < 255 ? n : 255] && ruleset_root_maybe(rs, hash_bytes(s, n)))
+	if (rs->root_exact_len[n < 255 ? n : 255] && ruleset_root_maybe(rs, root_hash(s, n)))
 		return 1;
 	return rs->npfx_lens > 0 && root_maybe_prefix(rs, s, n);
 }

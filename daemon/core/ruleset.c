@@ -851,7 +851,7 @@ root_filter_build(struct ruleset *rs)
 			if (rs->rootc[k][id] == 0)
 				continue;
 			key = dict_key(rs->keys[k], (uint32_t)id, &n);
-			h = hash_bytes(key, n);
+			h = root_hash(key, n);
 			rs->root_filter[root_word(rs, h)] |= root_bits(h);
 			if (k == K_EXACT)
 				rs->root_exact_len[n < 255 ? n : 255] = 1;

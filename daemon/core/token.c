@@ -165,6 +165,42 @@ static pthread_once_t norm_once = PTHREAD_ONCE_INIT;
 #define A_ALPHA 0x200
 static uint16_t atab[256];
 
+/*
+ * Runs of ASCII letters and digits 16 bytes at a time (split_run): SSE2 is
+ * part of every x86-64. HARK_NO_SIMD builds the byte loop alone, to test it.
+ */
+#if defined(__SSE2__) && !defined(HARK_NO_SIMD)
+#include <emmintrin.h>
+#define HAVE_ASCII16 1
+
+static int ascii16_ok; /* atab folds [0-9A-Za-z] as ascii16() does: ascii_build() checked */
+
+/*
+ * The ASCII letters and digits that start s[0..16), lowercased into
+ * out[0..16) (the bytes after them are written too, for later writes to
+ * cover): returns their count, and in *alpha non-zero when one is a letter.
+ */
+static inline size_t
+ascii16(const unsigned char *s, char *out, unsigned *alpha)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	/* signed compares: x + (0x80 - lo) < 0x80 + count - 256 tests lo <= x < lo + count */
+	const __m128i al =
+	    _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+	                                _mm_set1_epi8((char)(0x80 - 'a'))),
+	                   _mm_set1_epi8((char)(0x80 + 26 - 256)));
+	const __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+	                                  _mm_set1_epi8((char)(0x80 + 10 - 256)));
+	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(al, dg));
+	size_t n = (size_t)__builtin_ctz(~word); /* 16 when all are */
+
+	_mm_storeu_si128((__m128i *)(void *)out,
+	                 _mm_or_si128(v, _mm_and_si128(al, _mm_set1_epi8(0x20))));
+	*alpha = (unsigned)_mm_movemask_epi8(al) & ((1u << n) - 1);
+	return n;
+}
+#endif
+
 static int
 cat_is_letter(int cat)
 {
@@ -617,6 +653,17 @@ ascii_build(void)
 		if (e->flags & F_LETTER)
 			atab[c] |= A_ALPHA;
 	}
+#ifdef HAVE_ASCII16
+	ascii16_ok = 1;
+	for (c = 0; c < 128; c++) {
+		int alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z', digit = c >= '0' && c <= '9';
+		uint16_t want = alpha ? (uint16_t)(A_WORD | A_ALPHA | (c | 0x20))
+		                      : digit ? (uint16_t)(A_WORD | c) : 0;
+
+		if (atab[c] != want)
+			ascii16_ok = 0;
+	}
+#endif
 }
 
 static void
@@ -1136,6 +1183,12 @@ split_obfuscation(struct split *sp)
 	return 1;
 }
 
+/*
+ * Bytes kept free at the end of tl->norm while a run writes: a 16-byte
+ * store (ascii16) and the NUL that ends the token fit.
+ */
+#define RUN_SLACK 17
+
 /* Make room in tl->norm for a run: returns the write limit, or NULL. */
 static char *
 run_room(struct split *sp, char *out)
@@ -1145,16 +1198,18 @@ run_room(struct split *sp, char *out)
 	tl->normlen = (size_t)(out - tl->norm);
 	if (norm_reserve(sp, 64) < 0)
 		return NULL;
-	return tl->norm + tl->normcap - 9; /* an 8-byte copy and the NUL fit */
+	return tl->norm + tl->normcap - RUN_SLACK;
 }
 
 /*
  * The hot loop of the tokenizer: runs of simple word characters (F_SIMPLE:
  * ASCII letters and digits, the letters of scripts with spaces) separated by
- * ASCII separators, one table look-up a character, the token state in
- * locals. Anything unusual (marks, other separators, a possible acronym,
- * elision or obfuscation, a full token array) goes back to the general
- * path in token_split(), with the state written back.
+ * ASCII separators, the token state in locals. ASCII letters and digits go
+ * 16 at a time where SSE2 is there (most words fit in one step), else one
+ * table look-up a byte; other simple characters one table look-up each.
+ * Anything unusual (marks, other separators, a possible acronym, elision or
+ * obfuscation, a full token array) goes back to the general path in
+ * token_split(), with the state written back.
  */
 static void
 split_run(struct split *sp)
@@ -1170,6 +1225,7 @@ split_run(struct split *sp)
 	struct token *t;
 	char *out, *lim;
 	uint16_t a;
+	unsigned char b;
 
 	if (sp->in_tok && sp->nospace)
 		tok_finish(sp);
@@ -1181,7 +1237,7 @@ split_run(struct split *sp)
 	}
 	if (tl->normcap - tl->normlen <= 64 && norm_reserve(sp, 64) < 0)
 		return;
-	lim = tl->norm + tl->normcap - 9;
+	lim = tl->norm + tl->normcap - RUN_SLACK;
 	out = tl->norm + tl->normlen;
 	start = sp->start, norm0 = sp->norm0, nch = sp->nch, ar = sp->ar_run;
 	has = sp->has_letter, script = sp->script, last = sp->last_script, alld = sp->all_digit;
@@ -1195,35 +1251,53 @@ split_run(struct split *sp)
 					return;
 				out = tl->norm + tl->normlen;
 			}
-			a = atab[s[j]];
-			if (a & A_WORD) {
-				j0 = j;
-				jlim =
-				    (size_t)(lim - out) < len - j ? j + (size_t)(lim - out) : len;
-				/* a local accumulator: amask lives on the stack, and a
-				 * store per byte in this loop halves the speed */
-				uint16_t acc = 0;
+			b = s[j];
+			if (b < 0x80) {
+				if (!(atab[b] & A_WORD))
+					break;
+#ifdef HAVE_ASCII16
+				if (ascii16_ok && len - j >= 16) {
+					n = ascii16(s + j, out, &amask);
+					out += n;
+					j += n;
+					nch += n;
+				} else
+#endif
+				{
+					j0 = j;
+					jlim = (size_t)(lim - out) < len - j ? j + (size_t)(lim - out)
+					                                     : len;
+					/* a local accumulator: amask lives on the stack,
+					 * and a store per byte in this loop halves the speed */
+					uint16_t acc = 0;
 
-				do {
-					*out++ = (char)(a & 0xFF);
-					acc |= a;
-				} while (++j < jlim && ((a = atab[s[j]]) & A_WORD));
-				amask |= acc;
-				nch += j - j0;
+					a = atab[b];
+					do {
+						*out++ = (char)(a & 0xFF);
+						acc |= a;
+					} while (++j < jlim && ((a = atab[s[j]]) & A_WORD));
+					amask = acc & A_ALPHA;
+					nch += j - j0;
+				}
 				ar = 0;
-				if (amask & A_ALPHA) {
+				if (amask) {
 					if (!has)
 						has = 1, script = SCRIPT_LATIN;
 					last = SCRIPT_LATIN;
 					alld = 0;
-					amask = 0;
 				}
 				continue;
 			}
-			if (s[j] < 0xC2 || s[j] > 0xEF)
-				break; /* not a word byte, or a 4-byte form */
-			c = split_decode(s + j, len - j, &n); /* BMP: the lead is below 0xF0 */
-			e = &ntab[c & 0xFFFF];
+			/* two-byte forms inline: Arabic, Cyrillic, Greek, accented Latin */
+			if (b >= 0xC2 && b <= 0xDF && j + 1 < len && (s[j + 1] & 0xC0) == 0x80) {
+				c = ((uint32_t)(b & 0x1F) << 6) | (s[j + 1] & 0x3F);
+				n = 2;
+			} else if (b >= 0xE0 && b <= 0xEF) {
+				c = split_decode(s + j, len - j, &n) & 0xFFFF; /* BMP */
+			} else {
+				break; /* not a word byte, a 4-byte form, or invalid */
+			}
+			e = &ntab[c];
 			if (!(e->flags & F_SIMPLE))
 				break;
 			memcpy(out, npool + e->off, 8); /* npool has 8 bytes of slack */
