@@ -253,6 +253,16 @@ keys_get(struct matcher *m, int f, uint32_t i)
 	return m->tk[f][i];
 }
 
+/*
+ * root_hash() of s[0..n), where 16 bytes from s are readable: token texts,
+ * their suffixes and the scratch of the readings are.
+ */
+static inline uint64_t
+text_root_hash(const char *s, size_t n)
+{
+	return n <= 16 ? root_hash16(s, n) : hash_bytes(s, n);
+}
+
 /* The prefix part of root_maybe_text(): rulesets without prefixes skip it. */
 static int
 root_maybe_prefix(const struct ruleset *rs, const char *s, size_t n)
@@ -264,7 +274,7 @@ root_maybe_prefix(const struct ruleset *rs, const char *s, size_t n)
 			break;
 		if (l < n && ((unsigned char)s[l] & 0xC0) == 0x80)
 			continue;
-		if (ruleset_root_maybe(rs, root_hash(s, l)))
+		if (ruleset_root_maybe(rs, text_root_hash(s, l)))
 			return 1;
 	}
 	return 0;
@@ -273,13 +283,12 @@ root_maybe_prefix(const struct ruleset *rs, const char *s, size_t n)
 /*
  * May a key of text s[0..n) start a path? The same texts as keys_of_text()
  * looks up, tested against the filter of path starts instead of the
- * dictionaries: it says no only when no such key exists. Inline: it runs
- * for every token.
+ * dictionaries: it says no only when no such key exists.
  */
-static inline int
+static int
 root_maybe_text(const struct ruleset *rs, const char *s, size_t n)
 {
-	if (rs->root_exact_len[n < 255 ? n : 255] && ruleset_root_maybe(rs, root_hash(s, n)))
+	if (ruleset_root_maybe(rs, text_root_hash(s, n)))
 		return 1;
 	return rs->npfx_lens > 0 && root_maybe_prefix(rs, s, n);
 }
@@ -291,7 +300,8 @@ root_maybe_readings(struct matcher *m, const char *s, size_t n)
 	struct reading rd[TOKEN_MAX_READINGS];
 	int nr;
 
-	if (mem_grow(&m->scratch, &m->capscratch, 2 * n + 8, 1) < 0)
+	/* room for the readings, and for text_root_hash() to read past them */
+	if (mem_grow(&m->scratch, &m->capscratch, 2 * n + 8 + 16, 1) < 0)
 		return 1; /* keys_get() reports it */
 	nr = token_readings(s, n, m->scratch, rd);
 	for (int r = 0; r < nr; r++)
@@ -300,13 +310,19 @@ root_maybe_readings(struct matcher *m, const char *s, size_t n)
 	return 0;
 }
 
-/* May a key of token t (or of one of its readings) start a path? */
+/*
+ * May a key of token t (or of one of its readings) start a path? The test
+ * of the token's own text is written out here, not through
+ * root_maybe_text(), so that it is inlined in the loop over the tokens.
+ */
 static inline int
 root_maybe(struct matcher *m, const struct toklist *tl, const struct token *t)
 {
+	const struct ruleset *rs = m->rs;
 	const char *s = token_text(tl, t);
 
-	if (m->rs->root_fuzzy || root_maybe_text(m->rs, s, t->normlen))
+	if (rs->root_fuzzy || ruleset_root_maybe(rs, text_root_hash(s, t->normlen)) ||
+	    (rs->npfx_lens > 0 && root_maybe_prefix(rs, s, t->normlen)))
 		return 1;
 	return t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen) &&
 	       root_maybe_readings(m, s, t->normlen);

@@ -821,6 +821,26 @@ pair_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+const uint64_t root_masks[17][2] = {
+    {0, 0},
+    {0xff, 0},
+    {0xffff, 0},
+    {0xffffff, 0},
+    {0xffffffff, 0},
+    {0xffffffffff, 0},
+    {0xffffffffffff, 0},
+    {0xffffffffffffff, 0},
+    {~0ull, 0},
+    {~0ull, 0xff},
+    {~0ull, 0xffff},
+    {~0ull, 0xffffff},
+    {~0ull, 0xffffffff},
+    {~0ull, 0xffffffffff},
+    {~0ull, 0xffffffffffff},
+    {~0ull, 0xffffffffffffff},
+    {~0ull, ~0ull},
+};
+
 /* The filter over the texts of the keys that start a path (ruleset_int.h). */
 static int
 root_filter_build(struct ruleset *rs)
@@ -853,8 +873,6 @@ root_filter_build(struct ruleset *rs)
 			key = dict_key(rs->keys[k], (uint32_t)id, &n);
 			h = root_hash(key, n);
 			rs->root_filter[root_word(rs, h)] |= root_bits(h);
-			if (k == K_EXACT)
-				rs->root_exact_len[n < 255 ? n : 255] = 1;
 		}
 	return 0;
 }

@@ -100,9 +100,8 @@ struct ruleset {
 	 * the dictionaries do not fit in L2.
 	 */
 	uint64_t *root_filter;
-	size_t root_fmask;           /* its 64-bit words - 1 (a power of two - 1) */
-	uint8_t root_exact_len[256]; /* 1 when an exact key that starts a path is that long */
-	int root_fuzzy;              /* a fuzzy key starts a path: every token may */
+	size_t root_fmask; /* its 64-bit words - 1 (a power of two - 1) */
+	int root_fuzzy;    /* a fuzzy key starts a path: every token may */
 
 	/* node -> rules using it (CSR, built by ruleset_finish) */
 	uint32_t *use_off;
@@ -140,30 +139,35 @@ root_word(const struct ruleset *rs, uint64_t h)
 }
 
 /*
- * The hash of the root filter, run on every token of every document: one
- * multiplication for texts up to 16 bytes (hash_bytes takes three), the
- * same overlapping loads. Its bits only place filter bits: a collision
- * costs a dictionary lookup, never a wrong answer.
+ * The hash of the root filter, run on every token of every document: texts
+ * up to 16 bytes are read as two words with the bytes past the text masked
+ * off (a table: the compiler makes branches of computed masks), one
+ * multiplication and no branch on the length, which follows no pattern a
+ * branch predictor could learn. Its bits only place filter
+ * bits: a collision costs a dictionary lookup, never a wrong answer.
+ * p[0..16) must be readable: token texts are (TOKEN_NORM_SLACK).
  */
+extern const uint64_t root_masks[17][2]; /* the first n bytes of two words */
+
+static inline uint64_t
+root_hash16(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return hash_mix((hash_load64(u) & root_masks[n][0]) ^ 0xa0761d6478bd642full ^ n,
+	                (hash_load64(u + 8) & root_masks[n][1]) ^ 0xe7037ed1a0b428dbull);
+}
+
+/* The same hash of any text, s[0..n) alone readable. */
 static inline uint64_t
 root_hash(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	uint64_t a, b;
+	char buf[16] = {0};
 
-	if (n >= 8 && n <= 16) {
-		a = hash_load64(p);
-		b = hash_load64(p + n - 8);
-	} else if (n >= 4 && n < 8) {
-		a = hash_load32(p);
-		b = hash_load32(p + n - 4);
-	} else if (n > 0 && n < 4) {
-		a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
-		b = 0;
-	} else {
+	if (n > 16)
 		return hash_bytes(s, n);
-	}
-	return hash_mix(a ^ 0xa0761d6478bd642full ^ n, b ^ 0xe7037ed1a0b428dbull);
+	memcpy(buf, s, n);
+	return root_hash16(buf, n);
 }
 
 /* May a key whose text hashes to h (root_hash) start a path? */
