@@ -1,12 +1,16 @@
 /*
  * match.c: run a compiled ruleset over a document.
  *
- * 1. Each field is tokenized once; each token's keys (exact term, prefixes,
+ * 1. Each field is tokenized once. A token's keys (exact term, prefixes,
  *    fuzzy terms, and the same for its Arabic proclitic readings) are found
- *    with a few hash lookups, whatever the number of rules.
- * 2. The trie is walked from every token that has keys; each atom reached
- *    records an occurrence, and the first occurrence of an atom makes its
- *    rules candidates.
+ *    with a few hash lookups, whatever the number of rules, but only when
+ *    needed: when the ruleset's small filter of path starts says the token
+ *    may start a path, or when a walk reaches it. Most tokens start nothing
+ *    and are reached by no walk: they cost one hash and one filter test,
+ *    and the large dictionaries stay out of the cache.
+ * 2. The trie is walked from every token whose keys start paths; each atom
+ *    reached records an occurrence, and the first occurrence of an atom
+ *    makes its rules candidates.
  * 3. Only candidates (and the few rules that need no token, like a bare
  *    regex) are evaluated; regexes run only when evaluation reaches them.
  */
@@ -45,17 +49,21 @@ struct placev {
 	size_t n, cap;
 };
 
+/* A token's keys: keys[f][off .. off + n); n is NONE until they are computed. */
+struct tkeys {
+	uint32_t off, n;
+};
+
 struct matcher {
 	const struct ruleset *rs;
 	const struct document *doc;
 	uint32_t gen;
 
 	struct toklist tl[F_MAX];
-	uint32_t *kstart[F_MAX]; /* token i's keys: keys[f][kstart[f][i] .. kstart[f][i+1]) */
-	size_t kcap[F_MAX];
+	struct tkeys *tk[F_MAX]; /* per token of the field */
+	size_t tkcap[F_MAX];
+	size_t tkset[F_MAX]; /* tk[f][0 .. tkset[f]) are set: most tokens are never asked */
 	uint32_t *keys[F_MAX];
-	uint32_t *keyed[F_MAX]; /* the indexes of the tokens that have keys */
-	size_t nkeyed[F_MAX], capkeyed[F_MAX];
 	size_t nkeys[F_MAX], capkeys[F_MAX];
 	char *scratch; /* for token_readings */
 	size_t capscratch;
@@ -118,9 +126,8 @@ matcher_free(struct matcher *m)
 		return;
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_free(&m->tl[f]);
-		free(m->kstart[f]);
+		free(m->tk[f]);
 		free(m->keys[f]);
-		free(m->keyed[f]);
 	}
 	free(m->scratch);
 	free(m->node_gen);
@@ -209,42 +216,116 @@ may_have_readings(const char *s, size_t n)
 	return u[0] == 0xD8 && (u[1] == 0xA8 || u[1] == 0xA7);
 }
 
-static int
-keys_compute(struct matcher *m, int f)
+/*
+ * The keys of token i of field f, computed on first use: by the walk that
+ * reaches the token, or because the token may start a path. The result
+ * stays valid while keys[f] grows: callers index it afresh.
+ */
+static struct tkeys
+keys_get(struct matcher *m, int f, uint32_t i)
 {
 	struct toklist *tl = &m->tl[f];
-	struct keyacc ka = {m, f, 0};
+	const struct token *t = &tl->v[i];
+	const char *s = token_text(tl, t);
+	struct keyacc ka = {m, f, m->nkeys[f]};
 
-	if (mem_grow(&m->kstart[f], &m->kcap[f], tl->n + 1, 4) < 0)
-		return -1;
-	m->nkeys[f] = 0;
-	m->nkeyed[f] = 0;
-	for (size_t i = 0; i < tl->n; i++) {
-		const struct token *t = &tl->v[i];
-		const char *s = token_text(tl, t);
+	if (i >= m->tkset[f]) {
+		memset(m->tk[f] + m->tkset[f], 0xFF, (i + 1 - m->tkset[f]) * sizeof(*m->tk[f]));
+		m->tkset[f] = i + 1;
+	} else if (m->tk[f][i].n != NONE) {
+		return m->tk[f][i];
+	}
+	keys_of_text(&ka, s, t->normlen);
+	if (t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen)) {
+		struct reading rd[TOKEN_MAX_READINGS];
+		int nr;
 
-		m->kstart[f][i] = (uint32_t)m->nkeys[f];
-		ka.first = m->nkeys[f];
-		keys_of_text(&ka, s, t->normlen);
-		if (t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen)) {
-			struct reading rd[TOKEN_MAX_READINGS];
-			int nr;
-
-			if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) <
-			    0)
-				return -1;
+		if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0) {
+			m->oom = 1;
+		} else {
 			nr = token_readings(s, t->normlen, m->scratch, rd);
 			for (int r = 0; r < nr; r++)
 				keys_of_text(&ka, rd[r].s, rd[r].len);
 		}
-		if (m->nkeys[f] > ka.first) {
-			if (mem_grow(&m->keyed[f], &m->capkeyed[f], m->nkeyed[f] + 1, 4) < 0)
-				return -1;
-			m->keyed[f][m->nkeyed[f]++] = (uint32_t)i;
-		}
 	}
-	m->kstart[f][tl->n] = (uint32_t)m->nkeys[f];
-	return m->oom ? -1 : 0;
+	m->tk[f][i].off = (uint32_t)ka.first;
+	m->tk[f][i].n = (uint32_t)(m->nkeys[f] - ka.first);
+	return m->tk[f][i];
+}
+
+/*
+ * root_hash() of s[0..n), where 16 bytes from s are readable: token texts,
+ * their suffixes and the scratch of the readings are.
+ */
+static inline uint64_t
+text_root_hash(const char *s, size_t n)
+{
+	return n <= 16 ? root_hash16(s, n) : hash_bytes(s, n);
+}
+
+/* The prefix part of root_maybe_text(): rulesets without prefixes skip it. */
+static int
+root_maybe_prefix(const struct ruleset *rs, const char *s, size_t n)
+{
+	for (size_t i = 0; i < rs->npfx_lens; i++) {
+		size_t l = rs->pfx_lens[i];
+
+		if (l > n)
+			break;
+		if (l < n && ((unsigned char)s[l] & 0xC0) == 0x80)
+			continue;
+		if (ruleset_root_maybe(rs, text_root_hash(s, l)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * May a key of text s[0..n) start a path? The same texts as keys_of_text()
+ * looks up, tested against the filter of path starts instead of the
+ * dictionaries: it says no only when no such key exists.
+ */
+static int
+root_maybe_text(const struct ruleset *rs, const char *s, size_t n)
+{
+	if (ruleset_root_maybe(rs, text_root_hash(s, n)))
+		return 1;
+	return rs->npfx_lens > 0 && root_maybe_prefix(rs, s, n);
+}
+
+/* The readings part of root_maybe(): only for Arabic tokens with a proclitic. */
+static int
+root_maybe_readings(struct matcher *m, const char *s, size_t n)
+{
+	struct reading rd[TOKEN_MAX_READINGS];
+	int nr;
+
+	/* room for the readings, and for text_root_hash() to read past them */
+	if (mem_grow(&m->scratch, &m->capscratch, 2 * n + 8 + 16, 1) < 0)
+		return 1; /* keys_get() reports it */
+	nr = token_readings(s, n, m->scratch, rd);
+	for (int r = 0; r < nr; r++)
+		if (root_maybe_text(m->rs, rd[r].s, rd[r].len))
+			return 1;
+	return 0;
+}
+
+/*
+ * May a key of token t (or of one of its readings) start a path? The test
+ * of the token's own text is written out here, not through
+ * root_maybe_text(), so that it is inlined in the loop over the tokens.
+ */
+static inline int
+root_maybe(struct matcher *m, const struct toklist *tl, const struct token *t)
+{
+	const struct ruleset *rs = m->rs;
+	const char *s = token_text(tl, t);
+
+	if (rs->root_fuzzy || ruleset_root_maybe(rs, text_root_hash(s, t->normlen)) ||
+	    (rs->npfx_lens > 0 && root_maybe_prefix(rs, s, t->normlen)))
+		return 1;
+	return t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen) &&
+	       root_maybe_readings(m, s, t->normlen);
 }
 
 /* ---- step 2: the trie walk ---- */
@@ -291,13 +372,15 @@ static void
 trie_walk(struct matcher *m, int f, uint32_t node, uint32_t first, uint32_t pos)
 {
 	const struct ruleset *rs = m->rs;
+	struct tkeys next;
 
 	if (rs->node_flags[node] & NODE_TERMINAL)
 		occ_add(m, node, f, first, pos);
 	if (!(rs->node_flags[node] & NODE_HAS_KIDS) || pos + 1 >= m->tl[f].n ||
 	    pos - first >= MAX_PHRASE_WALK)
 		return;
-	for (uint32_t k = m->kstart[f][pos + 1]; k < m->kstart[f][pos + 2]; k++) {
+	next = keys_get(m, f, pos + 1);
+	for (uint32_t k = next.off; k < next.off + next.n; k++) {
 		uint32_t child = ruleset_child(rs, node, m->keys[f][k]);
 
 		if (child != 0)
@@ -312,13 +395,21 @@ field_scan(struct matcher *m, int f)
 	struct toklist *tl = &m->tl[f];
 
 	if (doc->field[f] == NULL || doc->field_len[f] == 0)
-		return 0; /* no tokens: kstart[f][0] is 0 already */
-	if (token_split(doc->field[f], doc->field_len[f], tl) < 0 || keys_compute(m, f) < 0)
+		return 0;
+	if (token_split(doc->field[f], doc->field_len[f], tl) < 0)
 		return -1;
-	for (size_t x = 0; x < m->nkeyed[f]; x++) {
-		uint32_t i = m->keyed[f][x];
+	if (tl->n == 0)
+		return 0;
+	if (mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
+		return -1;
+	m->tkset[f] = 0;
+	for (uint32_t i = 0; i < tl->n && !m->oom; i++) {
+		struct tkeys tk;
 
-		for (uint32_t k = m->kstart[f][i]; k < m->kstart[f][i + 1]; k++) {
+		if (!root_maybe(m, tl, &tl->v[i]))
+			continue;
+		tk = keys_get(m, f, i);
+		for (uint32_t k = tk.off; k < tk.off + tk.n; k++) {
 			uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);
 
 			if (node != 0)
@@ -770,9 +861,6 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_clear(&m->tl[f]);
 		m->nkeys[f] = 0;
-		if (mem_grow(&m->kstart[f], &m->kcap[f], 1, 4) < 0)
-			return -1;
-		m->kstart[f][0] = 0;
 		if (in_mask(rs->fields_used | FM_DEFAULT, f) && field_scan(m, f) < 0)
 			return -1;
 	}

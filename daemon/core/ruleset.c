@@ -85,6 +85,7 @@ ruleset_free(struct ruleset *rs)
 	fuzzy_free(rs->fuzzy);
 	free(rs->node_flags);
 	free(rs->edges);
+	free(rs->root_filter);
 	free(rs->use_off);
 	free(rs->use_rule);
 	free(rs->pairs);
@@ -118,7 +119,8 @@ ruleset_memory(const struct ruleset *rs)
 {
 	size_t m = sizeof(*rs) + rs->caprules * (sizeof(struct rule) + 4) +
 	           rs->capcn * sizeof(struct cnode) + rs->capkids * 4 + rs->capstr + rs->capnodes +
-	           (rs->edgemask + 1) * sizeof(struct edge) + rs->nnodes * 4 + rs->npairs * 4;
+	           (rs->edgemask + 1) * sizeof(struct edge) + rs->nnodes * 4 + rs->npairs * 4 +
+	           (rs->root_filter ? (rs->root_fmask + 1) * 8 : 0);
 
 	for (int k = 0; k < K_NKINDS; k++)
 		m += dict_memory(rs->keys[k]) + rs->rootcap[k] * 4;
@@ -819,6 +821,62 @@ pair_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+const uint64_t root_masks[17][2] = {
+    {0, 0},
+    {0xff, 0},
+    {0xffff, 0},
+    {0xffffff, 0},
+    {0xffffffff, 0},
+    {0xffffffffff, 0},
+    {0xffffffffffff, 0},
+    {0xffffffffffffff, 0},
+    {~0ull, 0},
+    {~0ull, 0xff},
+    {~0ull, 0xffff},
+    {~0ull, 0xffffff},
+    {~0ull, 0xffffffff},
+    {~0ull, 0xffffffffff},
+    {~0ull, 0xffffffffffff},
+    {~0ull, 0xffffffffffffff},
+    {~0ull, ~0ull},
+};
+
+/* The filter over the texts of the keys that start a path (ruleset_int.h). */
+static int
+root_filter_build(struct ruleset *rs)
+{
+	size_t nroot = 0, words = 1;
+
+	for (int k = 0; k < K_NKINDS; k++)
+		for (size_t id = 0; id < rs->rootcap[k]; id++) {
+			if (rs->rootc[k][id] == 0)
+				continue;
+			if (k == K_FUZZY)
+				rs->root_fuzzy = 1; /* its text is no token's: no filter */
+			else
+				nroot++;
+		}
+	while (words * 4 < nroot) /* 16 bits a key at least */
+		words *= 2;
+	rs->root_filter = calloc(words, sizeof(*rs->root_filter));
+	if (rs->root_filter == NULL)
+		return -1;
+	rs->root_fmask = words - 1;
+	for (int k = K_EXACT; k <= K_PREFIX; k++)
+		for (size_t id = 0; id < rs->rootcap[k]; id++) {
+			const char *key;
+			uint64_t h;
+			size_t n;
+
+			if (rs->rootc[k][id] == 0)
+				continue;
+			key = dict_key(rs->keys[k], (uint32_t)id, &n);
+			h = root_hash(key, n);
+			rs->root_filter[root_word(rs, h)] |= root_bits(h);
+		}
+	return 0;
+}
+
 int
 ruleset_finish(struct ruleset *rs, struct diags *d)
 {
@@ -826,7 +884,7 @@ ruleset_finish(struct ruleset *rs, struct diags *d)
 
 	if (rs->finished)
 		return 0;
-	if (fuzzy_build(rs->fuzzy) < 0)
+	if (fuzzy_build(rs->fuzzy) < 0 || root_filter_build(rs) < 0)
 		goto nomem;
 	if (rs->npairs > 1)
 		qsort(rs->pairs, rs->npairs, sizeof(*rs->pairs), pair_cmp);

@@ -90,6 +90,19 @@ struct ruleset {
 	struct edge *edges;
 	size_t nedges, edgemask;
 
+	/*
+	 * A filter over the texts of the exact and prefix keys that start a
+	 * path (root children), built by ruleset_finish. A document token none
+	 * of whose texts passes it starts no walk, so the matcher reads the
+	 * large dictionaries only for the few tokens that pass and for the
+	 * tokens a walk reaches. On watchlists of names the starts are the
+	 * first names, far fewer than the words: the filter stays in L1 where
+	 * the dictionaries do not fit in L2.
+	 */
+	uint64_t *root_filter;
+	size_t root_fmask; /* its 64-bit words - 1 (a power of two - 1) */
+	int root_fuzzy;    /* a fuzzy key starts a path: every token may */
+
 	/* node -> rules using it (CSR, built by ruleset_finish) */
 	uint32_t *use_off;
 	uint32_t *use_rule;
@@ -107,5 +120,63 @@ struct ruleset {
 
 /* The child of node along key, or 0. */
 uint32_t ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key);
+
+/*
+ * The root filter is a blocked Bloom filter: three bits of one 64-bit word
+ * per key, about 16 bits per key, so that a test is one load and under 1 %
+ * of the tokens that start nothing pass.
+ */
+static inline uint64_t
+root_bits(uint64_t h)
+{
+	return (1ull << (h & 63)) | (1ull << ((h >> 6) & 63)) | (1ull << ((h >> 12) & 63));
+}
+
+static inline size_t
+root_word(const struct ruleset *rs, uint64_t h)
+{
+	return (size_t)(h >> 32) & rs->root_fmask;
+}
+
+/*
+ * The hash of the root filter, run on every token of every document: texts
+ * up to 16 bytes are read as two words with the bytes past the text masked
+ * off (a table: the compiler makes branches of computed masks), one
+ * multiplication and no branch on the length, which follows no pattern a
+ * branch predictor could learn. Its bits only place filter
+ * bits: a collision costs a dictionary lookup, never a wrong answer.
+ * p[0..16) must be readable: token texts are (TOKEN_NORM_SLACK).
+ */
+extern const uint64_t root_masks[17][2]; /* the first n bytes of two words */
+
+static inline uint64_t
+root_hash16(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return hash_mix((hash_load64(u) & root_masks[n][0]) ^ 0xa0761d6478bd642full ^ n,
+	                (hash_load64(u + 8) & root_masks[n][1]) ^ 0xe7037ed1a0b428dbull);
+}
+
+/* The same hash of any text, s[0..n) alone readable. */
+static inline uint64_t
+root_hash(const char *s, size_t n)
+{
+	char buf[16] = {0};
+
+	if (n > 16)
+		return hash_bytes(s, n);
+	memcpy(buf, s, n);
+	return root_hash16(buf, n);
+}
+
+/* May a key whose text hashes to h (root_hash) start a path? */
+static inline int
+ruleset_root_maybe(const struct ruleset *rs, uint64_t h)
+{
+	uint64_t b = root_bits(h);
+
+	return (rs->root_filter[root_word(rs, h)] & b) == b;
+}
 
 #endif

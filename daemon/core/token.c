@@ -165,6 +165,41 @@ static pthread_once_t norm_once = PTHREAD_ONCE_INIT;
 #define A_ALPHA 0x200
 static uint16_t atab[256];
 
+/*
+ * Runs of ASCII letters and digits 16 bytes at a time (split_run): SSE2 is
+ * part of every x86-64. HARK_NO_SIMD builds the byte loops alone, to test
+ * them.
+ */
+#if defined(__SSE2__) && !defined(HARK_NO_SIMD)
+#include <emmintrin.h>
+#define HAVE_ASCII16 1
+
+static int ascii16_ok; /* atab folds [0-9A-Za-z] as ascii16() does: ascii_build() checked */
+
+/*
+ * Classify s[0..16) and write it lowercased to out[0..16). Bit i of *word is
+ * set when s[i] is an ASCII letter or digit, of *alpha when it is a letter;
+ * returns the mask of the bytes of 0x80 and above.
+ */
+static inline unsigned
+ascii16(const unsigned char *s, char *out, unsigned *word, unsigned *alpha)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	/* signed compares: x + (0x80 - lo) < 0x80 + count - 256 tests lo <= x < lo + count */
+	const __m128i al = _mm_cmplt_epi8(
+	    _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a'))),
+	    _mm_set1_epi8((char)(0x80 + 26 - 256)));
+	const __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+	                                  _mm_set1_epi8((char)(0x80 + 10 - 256)));
+
+	_mm_storeu_si128((__m128i *)(void *)out,
+	                 _mm_or_si128(v, _mm_and_si128(al, _mm_set1_epi8(0x20))));
+	*word = (unsigned)_mm_movemask_epi8(_mm_or_si128(al, dg));
+	*alpha = (unsigned)_mm_movemask_epi8(al);
+	return (unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
 static int
 cat_is_letter(int cat)
 {
@@ -617,6 +652,18 @@ ascii_build(void)
 		if (e->flags & F_LETTER)
 			atab[c] |= A_ALPHA;
 	}
+#ifdef HAVE_ASCII16
+	ascii16_ok = 1;
+	for (c = 0; c < 128; c++) {
+		int alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z', digit = c >= '0' && c <= '9';
+		uint16_t want = alpha   ? (uint16_t)(A_WORD | A_ALPHA | (c | 0x20))
+		                : digit ? (uint16_t)(A_WORD | c)
+		                        : 0;
+
+		if (atab[c] != want)
+			ascii16_ok = 0;
+	}
+#endif
 }
 
 static void
@@ -1136,6 +1183,12 @@ split_obfuscation(struct split *sp)
 	return 1;
 }
 
+/*
+ * Bytes kept free at the end of tl->norm while a run writes: a 16-byte
+ * store (ascii16) and the NUL that ends the token fit.
+ */
+#define RUN_SLACK 17
+
 /* Make room in tl->norm for a run: returns the write limit, or NULL. */
 static char *
 run_room(struct split *sp, char *out)
@@ -1145,16 +1198,18 @@ run_room(struct split *sp, char *out)
 	tl->normlen = (size_t)(out - tl->norm);
 	if (norm_reserve(sp, 64) < 0)
 		return NULL;
-	return tl->norm + tl->normcap - 9; /* an 8-byte copy and the NUL fit */
+	return tl->norm + tl->normcap - RUN_SLACK;
 }
 
 /*
  * The hot loop of the tokenizer: runs of simple word characters (F_SIMPLE:
  * ASCII letters and digits, the letters of scripts with spaces) separated by
- * ASCII separators, one table look-up a character, the token state in
- * locals. Anything unusual (marks, other separators, a possible acronym,
- * elision or obfuscation, a full token array) goes back to the general
- * path in token_split(), with the state written back.
+ * ASCII separators, the token state in locals. Where SSE2 is there, a
+ * 16-byte step takes a whole ASCII word with the separators after it;
+ * otherwise ASCII goes one table look-up a byte, other simple characters
+ * one look-up each. Anything unusual (marks, other separators, a possible
+ * acronym, elision or obfuscation, a full token array) goes back to the
+ * general path in token_split(), with the state written back.
  */
 static void
 split_run(struct split *sp)
@@ -1165,11 +1220,15 @@ split_run(struct split *sp)
 	size_t j = sp->i, j0, jlim, nch, ar, n, norm0;
 	int in_tok = 1, has, script, last, alld, gap, gap_cls, prev_single, single, letter;
 	uint32_t start, c;
-	unsigned amask = 0;
+	unsigned amask;
 	const struct nent *e;
 	struct token *t;
 	char *out, *lim;
 	uint16_t a;
+	unsigned char b;
+#ifdef HAVE_ASCII16
+	unsigned w, al, hi, nw, m;
+#endif
 
 	if (sp->in_tok && sp->nospace)
 		tok_finish(sp);
@@ -1181,12 +1240,56 @@ split_run(struct split *sp)
 	}
 	if (tl->normcap - tl->normlen <= 64 && norm_reserve(sp, 64) < 0)
 		return;
-	lim = tl->norm + tl->normcap - 9;
+	lim = tl->norm + tl->normcap - RUN_SLACK;
 	out = tl->norm + tl->normlen;
 	start = sp->start, norm0 = sp->norm0, nch = sp->nch, ar = sp->ar_run;
 	has = sp->has_letter, script = sp->script, last = sp->last_script, alld = sp->all_digit;
 	gap = sp->gap, gap_cls = sp->gap_cls, prev_single = sp->prev_single;
 	for (;;) {
+#ifdef HAVE_ASCII16
+		/*
+		 * The fast path, at the start of a token: a step takes a whole
+		 * ASCII word of under 16 bytes, ends its token and passes the
+		 * ASCII separators after it, all from one 16-byte load (most of
+		 * English and French text). It leaves to the code below a word
+		 * it cannot finish in one step or an acronym to join (the token
+		 * still to begin at j), and, at seps, a separator run that goes
+		 * on or leads to something else than a plain ASCII word.
+		 */
+		while (nch == 0 && ascii16_ok && len - j > 16 && out < lim && tl->n < tl->cap) {
+			hi = ascii16(s + j, out, &w, &al);
+			nw = (unsigned)__builtin_ctz(~w);
+			if (nw == 0 || nw == 16 || ((hi >> nw) & 1))
+				break; /* not an ASCII word that ends at an ASCII byte here */
+			single = nw == 1 && (al & 1);
+			if (single && prev_single && gap == 1 && gap_cls == C_DOT)
+				break;
+			t = &tl->v[tl->n++];
+			t->start = start;
+			t->end = (uint32_t)(j + nw);
+			t->norm = (uint32_t)norm0;
+			t->normlen = (uint32_t)((size_t)(out + nw - tl->norm) - norm0);
+			t->script =
+			    (uint8_t)((al & ((1u << nw) - 1)) ? SCRIPT_LATIN : SCRIPT_DIGIT);
+			t->flags = 0;
+			out += nw;
+			*out++ = '\0';
+			in_tok = 0;
+			prev_single = single;
+			/* the separators: the bytes from nw in neither mask, one at least */
+			m = (unsigned)__builtin_ctz(((w | hi) >> nw) | (1u << (16 - nw)));
+			gap = m > 1 ? 2 : 1;
+			gap_cls = ntab[s[j + nw]].cls;
+			ar = 0;
+			j += nw + m;
+			nw += m;
+			if (nw == 16 || !((w >> nw) & 1) ||
+			    (((al >> nw) & 1) && gap == 1 && gap_cls == C_APOS))
+				goto seps; /* more separators, another character, or elision */
+			in_tok = 1;
+			start = (uint32_t)j, norm0 = (size_t)(out - tl->norm);
+		}
+#endif
 		/* One word: letters and digits into out. */
 		while (j < len) {
 			if (out >= lim) {
@@ -1195,35 +1298,55 @@ split_run(struct split *sp)
 					return;
 				out = tl->norm + tl->normlen;
 			}
-			a = atab[s[j]];
-			if (a & A_WORD) {
-				j0 = j;
-				jlim =
-				    (size_t)(lim - out) < len - j ? j + (size_t)(lim - out) : len;
-				/* a local accumulator: amask lives on the stack, and a
-				 * store per byte in this loop halves the speed */
-				uint16_t acc = 0;
+			b = s[j];
+			if (b < 0x80) {
+				if (!(atab[b] & A_WORD))
+					break;
+#ifdef HAVE_ASCII16
+				if (ascii16_ok && len - j >= 16) {
+					(void)ascii16(s + j, out, &w, &al);
+					n = (size_t)__builtin_ctz(~w); /* 1 at least: s[j] is one */
+					amask = al & ((1u << n) - 1);
+					out += n;
+					j += n;
+					nch += n;
+				} else
+#endif
+				{
+					j0 = j;
+					jlim = (size_t)(lim - out) < len - j
+					           ? j + (size_t)(lim - out)
+					           : len;
+					/* a local accumulator: a store per byte halves the speed */
+					uint16_t acc = 0;
 
-				do {
-					*out++ = (char)(a & 0xFF);
-					acc |= a;
-				} while (++j < jlim && ((a = atab[s[j]]) & A_WORD));
-				amask |= acc;
-				nch += j - j0;
+					a = atab[b];
+					do {
+						*out++ = (char)(a & 0xFF);
+						acc |= a;
+					} while (++j < jlim && ((a = atab[s[j]]) & A_WORD));
+					amask = acc & A_ALPHA;
+					nch += j - j0;
+				}
 				ar = 0;
-				if (amask & A_ALPHA) {
+				if (amask) {
 					if (!has)
 						has = 1, script = SCRIPT_LATIN;
 					last = SCRIPT_LATIN;
 					alld = 0;
-					amask = 0;
 				}
 				continue;
 			}
-			if (s[j] < 0xC2 || s[j] > 0xEF)
-				break; /* not a word byte, or a 4-byte form */
-			c = split_decode(s + j, len - j, &n); /* BMP: the lead is below 0xF0 */
-			e = &ntab[c & 0xFFFF];
+			/* two-byte forms inline: Arabic, Cyrillic, Greek, accented Latin */
+			if (b >= 0xC2 && b <= 0xDF && j + 1 < len && (s[j + 1] & 0xC0) == 0x80) {
+				c = ((uint32_t)(b & 0x1F) << 6) | (s[j + 1] & 0x3F);
+				n = 2;
+			} else if (b >= 0xE0 && b <= 0xEF) {
+				c = split_decode(s + j, len - j, &n) & 0xFFFF; /* BMP */
+			} else {
+				break; /* not a word byte, a 4-byte form, or invalid */
+			}
+			e = &ntab[c];
 			if (!(e->flags & F_SIMPLE))
 				break;
 			memcpy(out, npool + e->off, 8); /* npool has 8 bytes of slack */
@@ -1260,8 +1383,12 @@ split_run(struct split *sp)
 		prev_single = single;
 		/* The separators. */
 		gap = 1, gap_cls = e->cls, ar = 0;
-		while (++j < len && s[j] < 0x80 && !(atab[s[j]] & A_WORD))
-			gap = 2;
+		j++;
+#ifdef HAVE_ASCII16
+	seps:
+#endif
+		while (j < len && s[j] < 0x80 && !(atab[s[j]] & A_WORD))
+			j++, gap = 2;
 		if (j >= len)
 			break;
 		/* The next word, if simple and not after an elided article. */
@@ -1343,6 +1470,8 @@ token_split(const char *text, size_t len, struct toklist *tl)
 	}
 	if (sp.in_tok && !sp.err)
 		tok_finish(&sp);
+	if (!sp.err)
+		norm_reserve(&sp, TOKEN_NORM_SLACK);
 	return sp.err ? -1 : 0;
 }
 

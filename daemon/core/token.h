@@ -38,6 +38,13 @@ struct toklist {
 	size_t normlen, normcap;
 };
 
+/*
+ * After token_split(), norm holds at least this many allocated bytes past
+ * normlen (of no given value), so that a reader may load 16 bytes from the
+ * start of any token text, or of any suffix of one, without a bounds check.
+ */
+#define TOKEN_NORM_SLACK 16
+
 /* Build the fold tables once. Thread-safe; the other functions call it. */
 void norm_init(void);
 
@@ -51,7 +58,7 @@ void toklist_free(struct toklist *tl);
  * by script, letter folds, separators, dotted acronyms, French elision, one
  * token per character in scripts without spaces). Invalid UTF-8 is read as
  * U+FFFD. Offsets are relative to text. Returns 0, or -1 when out of memory
- * or when text is 4 GiB or more.
+ * or when text is 4 GiB or more. Keeps TOKEN_NORM_SLACK bytes of room.
  */
 int token_split(const char *text, size_t len, struct toklist *tl);
 
