@@ -32,7 +32,8 @@ trap 'rm -rf "$T"' EXIT
 # field KEY LINE: the value of KEY=... in a bench_match line
 field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # calc EXPR: floating-point arithmetic
-calc() { awk "BEGIN { printf \"%s\", $1 }"; }
+# the expression in parentheses: a bare ">" after printf would redirect its output to a file
+calc() { awk "BEGIN { printf \"%s\", ($1) }"; }
 now_ns() { date +%s%N; }
 
 # Other processes on the machine skew every figure: say so in the report.
