@@ -1284,7 +1284,7 @@ split_run(struct split *sp)
 			j += nw + m;
 			nw += m;
 			if (nw == 16 || !((w >> nw) & 1) ||
-			    (((al >> nw) & 1) && gap == 1 && gap_cls == C_APOS))
+			    (gap_cls == C_APOS && gap == 1 && ((al >> nw) & 1)))
 				goto seps; /* more separators, another character, or elision */
 			in_tok = 1;
 			start = (uint32_t)j, norm0 = (size_t)(out - tl->norm);
@@ -1330,10 +1330,10 @@ split_run(struct split *sp)
 				}
 				ar = 0;
 				if (amask) {
-					if (!has)
-						has = 1, script = SCRIPT_LATIN;
-					last = SCRIPT_LATIN;
-					alld = 0;
+					/* no branch on has: words of mixed scripts are rare,
+					 * the first letter of a word is not */
+					script = has ? script : SCRIPT_LATIN;
+					has = 1, last = SCRIPT_LATIN, alld = 0;
 				}
 				continue;
 			}
@@ -1357,9 +1357,8 @@ split_run(struct split *sp)
 				alld = 0;
 			ar = (e->flags & F_ARLETTER) ? ar + 1 : 0;
 			if (e->flags & F_LETTER) {
-				if (!has)
-					has = 1, script = e->script;
-				last = e->script;
+				script = has ? script : e->script;
+				has = 1, last = e->script;
 			}
 		}
 		/* Ends at an ASCII separator that needs no second look? */
@@ -1404,7 +1403,7 @@ split_run(struct split *sp)
 				break;
 			letter = e->flags & F_LETTER;
 		}
-		if (letter && gap == 1 && gap_cls == C_APOS)
+		if (gap_cls == C_APOS && gap == 1 && letter)
 			break;
 		in_tok = 1;
 		start = (uint32_t)j, norm0 = (size_t)(out - tl->norm), nch = 0;

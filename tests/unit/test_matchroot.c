@@ -1,0 +1,246 @@
+/*
+ * Unit tests for the filter of path starts (ruleset_int.h) and the lazy
+ * keys of match.c: a token's keys are looked up only when the filter says
+ * it may start a path, or when a walk from the token before reaches it.
+ * Each case is a path the filter must let through: phrases whose later
+ * words start nothing, prefixes, exact terms, fuzzy terms, Arabic
+ * proclitic readings, keys on both sides of the 8- and 16-byte limits of
+ * the filter's hash, and a long watchlist of names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "match.h"
+#include "ruleset.h"
+#include "token.h"
+
+struct result {
+	char ids[1024];   /* hit rule ids, space-separated */
+	char spans[2048]; /* "rule:text|text;" per hit */
+	const struct document *doc;
+};
+
+static int
+collect_hit(const struct hit *h, void *arg)
+{
+	struct result *r = arg;
+	size_t l = strlen(r->ids);
+
+	snprintf(r->ids + l, sizeof(r->ids) - l, "%s%s", l ? " " : "", h->rule->id);
+	l = strlen(r->spans);
+	snprintf(r->spans + l, sizeof(r->spans) - l, "%s:", h->rule->id);
+	for (size_t i = 0; i < h->nspans; i++) {
+		l = strlen(r->spans);
+		snprintf(r->spans + l, sizeof(r->spans) - l, "%s%.*s", i ? "|" : "",
+		         (int)(h->spans[i].end - h->spans[i].start),
+		         r->doc->field[h->spans[i].field] + h->spans[i].start);
+	}
+	l = strlen(r->spans);
+	snprintf(r->spans + l, sizeof(r->spans) - l, ";");
+	return 0;
+}
+
+/* Compile rules, match text (a title line, then the body); returns the hits. */
+static int
+run_match(const char *rules, const char *text, struct result *out)
+{
+	struct ruleset *rs = ruleset_new();
+	struct document doc;
+	struct matcher *m;
+	struct diags d;
+	const char *err;
+	int n;
+
+	assert_non_null(rs);
+	memset(out, 0, sizeof(*out));
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", rules, strlen(rules), NULL, &d), 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(doc_from_text(&doc, text, strlen(text), NULL, "drop", NULL, &err), 0);
+	m = matcher_new(rs);
+	assert_non_null(m);
+	out->doc = &doc;
+	n = matcher_run(m, &doc, collect_hit, out);
+	/* again on the same scratch: the same answer */
+	{
+		struct result again;
+
+		memset(&again, 0, sizeof(again));
+		again.doc = &doc;
+		assert_int_equal(matcher_run(m, &doc, collect_hit, &again), n);
+		assert_string_equal(again.spans, out->spans);
+	}
+	out->doc = NULL;
+	matcher_free(m);
+	doc_free(&doc);
+	ruleset_free(rs);
+	diags_free(&d);
+	return n;
+}
+
+struct rcase {
+	const char *rules;
+	const char *text;
+	int hits;
+	const char *spans;
+};
+
+static void
+run_cases(const struct rcase *c, size_t n)
+{
+	struct result r;
+	int got;
+
+	for (size_t i = 0; i < n; i++) {
+		got = run_match(c[i].rules, c[i].text, &r);
+		if (got != c[i].hits || strcmp(r.spans, c[i].spans) != 0)
+			fail_msg("rules %s\non \"%s\": %d hits \"%s\", expected %d \"%s\"",
+			         c[i].rules, c[i].text, got, r.spans, c[i].hits, c[i].spans);
+	}
+}
+
+#define RUN(cases) run_cases(cases, sizeof(cases) / sizeof(cases[0]))
+
+/* Later words of a phrase start nothing: only the walk looks them up. */
+static void
+test_phrase_words(void **state)
+{
+	static const struct rcase c[] = {
+	    {"[rule hm]\nquery = \"Hélène Moreau\"\n",
+	     "Conseil\nLa conseillère Hélène Moreau a quitté la séance, Moreau seule ensuite.", 1,
+	     "hm:Hélène Moreau;"},
+	    {"[rule hm]\nquery = \"Hélène Moreau\"\n",
+	     "Conseil\nMadame Moreau a parlé longtemps après Hélène.", 0, ""},
+	    /* "paul" starts a path and continues another */
+	    {"[rule s]\nquery = \"Jean Paul Sartre\"\n[rule e]\nquery = \"Paul Eluard\"\n",
+	     "Lettres\nOn cite Jean Paul Eluard, puis Jean Paul Sartre dans la même page.", 2,
+	     "s:Jean Paul Sartre;e:Paul Eluard;"},
+	    /* the same word first and second */
+	    {"[rule bg]\nquery = \"Boutros Boutros-Ghali\"\n",
+	     "ONU\nLe secrétaire général Boutros Boutros-Ghali est arrivé hier soir.", 1,
+	     "bg:Boutros Boutros-Ghali;"},
+	    /* a phrase that crosses into a token the walk alone computes */
+	    {"[rule t]\nquery = \"harbour pilots voted\"\n",
+	     "Ports\nThe harbour pilots of the estuary voted; the harbour pilots voted again.", 1,
+	     "t:harbour pilots voted;"},
+	};
+
+	(void)state;
+	RUN(c);
+}
+
+/* Prefixes, exact terms and fuzzy terms as starts and as later words. */
+static void
+test_term_modes(void **state)
+{
+	static const struct rcase c[] = {
+	    {"[rule k]\nquery = Kamal*\n", "T\nLe docteur Kamalmaz est rentré.", 1, "k:Kamalmaz;"},
+	    {"[rule k]\nquery = \"Majd Kamal*\"\n", "T\nOn a revu Majd Kamalmaz hier.", 1,
+	     "k:Majd Kamalmaz;"},
+	    /* a prefix of more than 16 bytes */
+	    {"[rule d]\nquery = Donaudampfschifffahrt*\n",
+	     "T\nDie Donaudampfschifffahrtsgesellschaft fuhr los.", 1,
+	     "d:Donaudampfschifffahrtsgesellschaft;"},
+	    /* a prefix ending in a folded letter */
+	    {"[rule z]\nquery = Zür*\n", "T\nDer Zug nach Zürich fuhr pünktlich ab.", 1,
+	     "z:Zürich;"},
+	    {"[rule u]\nquery = {ONU}\n", "T\nl'onu et l'ONU ne sont pas écrites pareil.", 1,
+	     "u:ONU;"},
+	    {"[rule f]\nquery = \"Majd Kamalmaz~\"\n", "T\nOn a revu Majd Kamalmas hier.", 1,
+	     "f:Majd Kamalmas;"},
+	    {"[rule f]\nquery = Kamalmaz~\n", "T\nLe thérapeute Kalmamaz est là.", 1,
+	     "f:Kalmamaz;"},
+	};
+
+	(void)state;
+	RUN(c);
+}
+
+/* Proclitics and the article: the readings of a token may start a path. */
+static void
+test_arabic_readings(void **state)
+{
+	static const struct rcase c[] = {
+	    {"[rule a]\nquery = الأسد\n", "عنوان\nقال وللأسد أنصار كثيرون في المدينة", 1,
+	     "a:وللأسد;"},
+	    {"[rule a]\nquery = الأسد\n", "عنوان\nمر بالأسد في الطريق إلى السوق", 1, "a:بالأسد;"},
+	    {"[rule b]\nquery = \"بشار الأسد\"\n", "عنوان\nالتقى وبشار الأسد الوفد القادم", 1,
+	     "b:وبشار الأسد;"},
+	    {"[rule c]\nquery = \"مجلس الأمن\"\n", "عنوان\nاجتمع بمجلس الأمن الدولي أمس", 1,
+	     "c:بمجلس الأمن;"},
+	    {"[rule c]\nquery = \"مجلس الأمن\"\n", "عنوان\nاجتمع المجلس الأعلى للأمن أمس", 0, ""},
+	};
+
+	(void)state;
+	RUN(c);
+}
+
+/* The filter's hash masks the bytes past a key: keys of 8, 9, 16, 17 bytes. */
+static void
+test_key_lengths(void **state)
+{
+	static const char *rules = "[rule k8]\nquery = abcdefgh\n"
+	                           "[rule k9]\nquery = abcdefghi\n"
+	                           "[rule k16]\nquery = abcdefghijklmnop\n"
+	                           "[rule k17]\nquery = abcdefghijklmnopq\n";
+	static const struct rcase c[] = {
+	    {NULL, "T\nabcdefgx abcdefghx abcdefghijklmnox abcdefghijklmnopx", 0, ""},
+	    {NULL, "T\nabcdefgh, abcdefghi et abcdefghijklmnop, puis abcdefghijklmnopq.", 4,
+	     "k8:abcdefgh;k9:abcdefghi;k16:abcdefghijklmnop;k17:abcdefghijklmnopq;"},
+	    {NULL, "T\nABCDEFGHIJKLMNOPQ abcdefghijklmnopqr", 1, "k17:ABCDEFGHIJKLMNOPQ;"},
+	};
+	struct rcase w[sizeof(c) / sizeof(c[0])];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		w[i] = c[i];
+		w[i].rules = rules;
+	}
+	run_cases(w, sizeof(w) / sizeof(w[0]));
+}
+
+/* 5,000 names over 50 first names: only the full names hit. */
+static void
+test_watchlist(void **state)
+{
+	static const char *first[] = {"Ahmed",  "Nadia",   "Pierre", "Olga",  "Samir",
+	                              "Claire", "Youssef", "Ines",   "Tomas", "Leila"};
+	size_t cap = 5000 * 80, len = 0;
+	char *rules = malloc(cap), text[1024];
+	struct result r;
+
+	(void)state;
+	assert_non_null(rules);
+	for (int i = 0; i < 5000; i++)
+		len += (size_t)snprintf(rules + len, cap - len,
+		                        "[rule n%04d]\nquery = \"%s%d Vasquez%d\"\n", i,
+		                        first[i % 10], i % 50, i);
+	snprintf(text, sizeof(text), "%s",
+	         "Brief\nAhmed0 Vasquez0 met Nadia1 Vasquez2 and Olga3 Vasquez3 at the port; "
+	         "Vasquez4999 came alone, Leila49 Vasquez4999 later, and Pierre2 stayed home.");
+	assert_int_equal(run_match(rules, text, &r), 3);
+	assert_string_equal(r.ids, "n0000 n0003 n4999");
+	assert_string_equal(r.spans, "n0000:Ahmed0 Vasquez0;n0003:Olga3 Vasquez3;"
+	                             "n4999:Leila49 Vasquez4999;");
+	free(rules);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_phrase_words),    cmocka_unit_test(test_term_modes),
+	    cmocka_unit_test(test_arabic_readings), cmocka_unit_test(test_key_lengths),
+	    cmocka_unit_test(test_watchlist),
+	};
+
+	norm_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
