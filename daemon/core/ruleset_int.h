@@ -123,8 +123,8 @@ uint32_t ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key);
 
 /*
  * The root filter is a blocked Bloom filter: three bits of one 64-bit word
- * per key, about 16 bits per key, so that a test is one load and under 1 %
- * of the tokens that start nothing pass.
+ * per key, 16 to 32 bits per key, so that a test is one load and well under
+ * 1 % of the tokens that start nothing pass.
  */
 static inline uint64_t
 root_bits(uint64_t h)
@@ -143,9 +143,9 @@ root_word(const struct ruleset *rs, uint64_t h)
  * up to 16 bytes are read as two words with the bytes past the text masked
  * off (a table: the compiler makes branches of computed masks), one
  * multiplication and no branch on the length, which follows no pattern a
- * branch predictor could learn. Its bits only place filter
- * bits: a collision costs a dictionary lookup, never a wrong answer.
- * p[0..16) must be readable: token texts are (TOKEN_NORM_SLACK).
+ * branch predictor could learn. Its bits only place filter bits: a
+ * collision costs a dictionary lookup, never a wrong answer. p[0..16) must
+ * be readable: token texts are (TOKEN_NORM_SLACK).
  */
 extern const uint64_t root_masks[17][2]; /* the first n bytes of two words */
 
