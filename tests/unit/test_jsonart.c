@@ -9,33 +9,18 @@
 
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include "jsonart.h"
 
 /* A fixture under $HARK_TESTDATA/extract/json/, NUL-terminated; free() it. */
 static char *
 load(const char *name, size_t *len)
 {
-	const char *dir = getenv("HARK_TESTDATA");
-	char path[1024];
-	char *buf;
-	FILE *f;
-	long n;
+	char rel[256];
 
-	assert_non_null(dir);
-	snprintf(path, sizeof(path), "%s/extract/json/%s", dir, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	snprintf(rel, sizeof(rel), "extract/json/%s", name);
+	return testdata_read(rel, len);
 }
 
 static int
