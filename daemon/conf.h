@@ -1,0 +1,73 @@
+/*
+ * conf.h: the configuration file of CLI.md and hark.conf(5). INI-style;
+ * every key of every section is known, so a typo is an error naming
+ * file:line rather than a silent default. Relative paths are made absolute
+ * against the directory of the file that names them.
+ */
+#ifndef HARK_CONF_H
+#define HARK_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+struct conf_feed {
+	char *name; /* owned; from "[feed NAME]" */
+	char *url;  /* owned; required */
+	unsigned interval; /* seconds; default 900, at least 60 */
+	char lang[8];      /* ISO 639-1 hint, or "" */
+	bool allow_private;
+	unsigned line; /* where the section starts */
+};
+
+struct conf_webhook {
+	char *name;   /* owned; from "[webhook NAME]" */
+	char *url;    /* owned; required, http or https */
+	char *format; /* owned; standard slack discord ntfy (default standard) */
+	char *secret; /* owned; "whsec_..." from secret or read from secret_file, or NULL */
+	char *secret_file; /* owned, absolute, or NULL */
+	char **rules;      /* owned; globs of rule ids (default "*") */
+	size_t nrules;
+	char *topic;             /* owned; ntfy topic, or NULL */
+	unsigned max_per_minute; /* 0: no limit */
+	unsigned line;
+};
+
+struct conf {
+	char *path;      /* owned; the file read */
+	char *state_dir; /* owned, absolute; default /var/lib/hark */
+	char *spool_dir; /* owned, absolute; default /var/spool/hark */
+	char **rules;    /* owned; the rule files and directories, globs expanded, sorted */
+	size_t nrules;
+	bool keep_done;           /* default yes */
+	size_t max_document_size; /* bytes; default 16M; "16M", "512K", "1G", "100000" */
+	int log_level;            /* log.h priority; default LOG_INFO */
+	struct conf_feed *feeds;  /* owned, in file order */
+	size_t nfeeds;
+	struct conf_webhook *webhooks; /* owned, in file order */
+	size_t nwebhooks;
+};
+
+/*
+ * The configuration file to read: given (-c), else $HARK_CONFIG, else
+ * ./hark.conf when it exists, else /etc/hark/hark.conf when it exists, else
+ * NULL. The string is given, the environment's or static.
+ */
+const char *conf_find(const char *given);
+
+/*
+ * Read and check the file at path. Every problem is a diagnostic naming
+ * path:line (unknown section or key, bad value, duplicate section, missing
+ * required key). Returns 0 with *out (conf_free), or -1 with no *out when
+ * any error was found.
+ */
+int conf_load(const char *path, struct conf **out, struct diags *d);
+void conf_free(struct conf *c);
+
+/* "16M" → 16777216 etc.; returns 0, -1 when not a size. */
+int conf_parse_size(const char *s, size_t *out);
+/* "90s" "15m" "2h" "1d" or plain seconds → seconds; returns 0, -1 when bad. */
+int conf_parse_duration(const char *s, unsigned long *out);
+
+#endif

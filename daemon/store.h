@@ -1,0 +1,121 @@
+/*
+ * store.h: the SQLite database (state_dir/hark.db). store.c is the only code
+ * that touches sqlite3*. WAL, so `hark hits` and `hark status` read while
+ * harkd writes; every statement prepared once; the schema versioned by
+ * PRAGMA user_version with forward migrations.
+ *
+ * Errors: functions return -1 with a one-line reason in err (the SQLite
+ * message and what was being done), or STORE_BUSY when the database stayed
+ * locked by another writer past the busy timeout: the caller keeps its work
+ * and tries again later.
+ */
+#ifndef HARK_STORE_H
+#define HARK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_BUSY (-2)
+
+struct store;
+
+enum store_mode {
+	STORE_READ,  /* the commands: read only; the database must exist */
+	STORE_WRITE, /* harkd: creates the file, migrates the schema */
+};
+
+/*
+ * Open path. busy_ms is how long a statement waits for another writer's
+ * lock before STORE_BUSY. Returns 0 with *out (store_close), or -1.
+ */
+int store_open(const char *path, enum store_mode mode, int busy_ms, struct store **out, char *err,
+               size_t errsz);
+void store_close(struct store *st);
+
+/* One write transaction (BEGIN IMMEDIATE ... COMMIT), durable at commit. */
+int store_begin(struct store *st, char *err, size_t errsz);
+int store_commit(struct store *st, char *err, size_t errsz);
+void store_rollback(struct store *st);
+
+/* An article as it is stored. Strings are borrowed; NULL when absent. */
+struct store_article {
+	const char *id;           /* "a_" + 16 hex (doc.h) */
+	const char *content_hash; /* hex SHA-256 of title "\n" body: the same content is one article */
+	const char *canonical;    /* canonical URL: the same address is one article */
+	const char *url, *title, *body, *lang, *published, *source, *file;
+	const char *index_text; /* what the FTS5 index holds (presearch.h), NULL: title and body */
+	uint64_t simhash;
+	const char *near_of; /* the first article of its near-duplicate group, or NULL */
+	int64_t seen_at;     /* Unix seconds */
+};
+
+/*
+ * An exact duplicate already stored: same content hash, or same canonical
+ * URL when canonical is not NULL. Returns 1 with its id in id (idsz >= 24),
+ * 0 when none, -1 or STORE_BUSY.
+ */
+int store_article_find(struct store *st, const char *content_hash, const char *canonical, char *id,
+                       size_t idsz, char *err, size_t errsz);
+/*
+ * A near duplicate: an article seen at or after since whose SimHash differs
+ * in at most maxdist (<= 7) bits. Returns 1 with the id of its group's first
+ * article (its near_of, or itself), 0 when none, -1 or STORE_BUSY.
+ */
+int store_article_near(struct store *st, uint64_t simhash, int64_t since, int maxdist, char *id,
+                       size_t idsz, char *err, size_t errsz);
+/* Insert an article (inside store_begin). Returns 0, -1 or STORE_BUSY. */
+int store_article_add(struct store *st, const struct store_article *a, char *err, size_t errsz);
+
+struct store_hit {
+	const char *id;         /* "h_" + 16 hex, from hit_to_json(): the same for the same article and rule */
+	const char *article_id; /* borrowed */
+	const char *rule_id;
+	const char *json;    /* the hit object of CLI.md, one line */
+	int64_t detected_at; /* Unix milliseconds */
+	bool alert;          /* false for a near duplicate whose group already alerted this rule */
+};
+/* Insert a hit. Returns 1 when stored, 0 when (article, rule) was already there, -1, STORE_BUSY. */
+int store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t errsz);
+/*
+ * Whether rule already has an alerted hit in the near-duplicate group whose
+ * first article is root. Returns 1, 0, -1 or STORE_BUSY.
+ */
+int store_hit_alerted(struct store *st, const char *root, const char *rule_id, char *err,
+                      size_t errsz);
+
+/* Reading. Rows are valid during the callback only; return non-zero to stop. */
+struct store_hit_row {
+	const char *id, *article_id, *rule_id, *json;
+	int64_t detected_at; /* ms */
+	bool alert;
+};
+typedef int (*store_hit_fn)(const struct store_hit_row *r, void *arg);
+/* Hits detected at or after since (ms; 0: all), of rule_id (NULL: all), newest first. */
+int store_hits_each(struct store *st, int64_t since_ms, const char *rule_id, store_hit_fn fn,
+                    void *arg, char *err, size_t errsz);
+
+struct store_article_row {
+	const char *id, *url, *canonical, *title, *body, *lang, *published, *source, *file,
+	    *near_of;
+	uint64_t simhash;
+	int64_t seen_at;
+};
+typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
+/*
+ * Articles seen at or after since (seconds; 0: all), oldest first; with
+ * fts, only those whose index text matches that FTS5 query.
+ */
+int store_articles_each(struct store *st, int64_t since, const char *fts, store_article_fn fn,
+                        void *arg, char *err, size_t errsz);
+
+struct store_status {
+	int64_t articles, near_duplicates, hits, alerts;
+	int64_t deliveries_pending, deliveries_failed;
+	int64_t last_article_at; /* seconds, 0 when none */
+	int64_t last_hit_at;     /* ms, 0 when none */
+	int schema_version;
+};
+int store_status_get(struct store *st, struct store_status *s, char *err, size_t errsz);
+
+#endif
