@@ -354,7 +354,7 @@ run_latency(const char *state, size_t n, double rate)
 static void
 run_stall(const char *state, size_t n, const char *workers)
 {
-	char spool[512], big[512], name[64];
+	char spool[512], big[600], name[64];
 	struct proc p;
 	size_t seen = 0, total = 0;
 	double t0, t1, stall;
