@@ -1,88 +1,1053 @@
 /*
- * conf.c: the configuration file of CLI.md, as far as the command-line tool
- * needs it: where the rules are. Every key of every section is known, so
- * that a typo is an error naming file:line rather than a silent default.
+ * conf.c: the configuration file of CLI.md and hark.conf(5). Every key of
+ * every section is known, so that a typo is an error naming file:line:col
+ * rather than a silent default; every problem of the file is reported in one
+ * pass, and any error means no configuration at all.
+ *
+ * This file depends on the core's diagnostics and on libcurl's URL parser
+ * only (no hark.h), so that the fuzz build can compile it on its own.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
-#include "hark.h"
+#include <curl/curl.h>
 
+#include "conf.h"
+
+#define CONF_FILE_MAX (1u << 20)  /* a configuration is a few lines */
+#define SECRET_FILE_MAX 4096      /* a secret file holds one secret */
+#define SECRET_MIN_BYTES 16       /* the decoded key of a whsec_ secret */
+#define MAX_PER_MINUTE_MAX 100000 /* more is no limit at all */
+
+enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK };
+
+/* The keys of each section, in the order hark.conf(5) lists them. */
+enum { H_STATE_DIR, H_SPOOL_DIR, H_RULES, H_KEEP_DONE, H_MAX_DOC, H_LOG_LEVEL, H_NKEYS };
 static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules", "keep_done",
                                         "max_document_size", "log_level", NULL};
+enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_NKEYS };
 static const char *const keys_feed[] = {"url", "interval", "lang", "allow_private", NULL};
+enum { W_URL, W_FORMAT, W_SECRET, W_SECRET_FILE, W_RULES, W_TOPIC, W_MAX_PER_MINUTE, W_NKEYS };
 static const char *const keys_webhook[] = {"url",   "format", "secret",         "secret_file",
                                            "rules", "topic",  "max_per_minute", NULL};
+#define MAX_NKEYS 8
 
-static int
-key_known(const char *const *keys, const char *k)
+static const char *const webhook_formats[] = {"standard", "slack", "discord", "ntfy", NULL};
+
+/* The state of one conf_load(). */
+struct cparse {
+	const char *path; /* as given: diagnostics name it so */
+	char *dir;        /* owned: the absolute directory of path */
+	struct diags *d;
+	struct conf *c; /* owned until returned */
+	enum sect sect;
+	char label[96];                /* "[feed world]", for messages */
+	const char *const *keys;       /* of the current section */
+	unsigned sect_line;            /* where the current section starts */
+	unsigned seen[MAX_NKEYS];      /* line of each key of the section, 0: unset */
+	unsigned hark_line;            /* line of [hark], 0: none yet */
+	unsigned hark_seen[MAX_NKEYS]; /* the seen[] of [hark], for the end */
+	int oom;
+};
+
+/* A value and where it starts, for diagnostics. */
+struct cval {
+	char *s; /* points into the line, NUL-terminated, trimmed */
+	unsigned line, col;
+};
+
+static void conf_err(struct cparse *p, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+conf_err(struct cparse *p, unsigned line, unsigned col, const char *fmt, ...)
 {
-	for (; *keys != NULL; keys++)
-		if (strcmp(*keys, k) == 0)
-			return 1;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	diags_add(p->d, p->path, line, col, DIAG_ERROR, "%s", msg);
+}
+
+/* ---- values ---- */
+
+int
+conf_parse_size(const char *s, size_t *out)
+{
+	unsigned long long v = 0, mult = 1;
+	const char *q = s;
+
+	if (*q < '0' || *q > '9')
+		return -1;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*q - '0');
+	}
+	switch (*q) {
+	case '\0':
+		break;
+	case 'K':
+	case 'k':
+		mult = 1ull << 10;
+		q++;
+		break;
+	case 'M':
+	case 'm':
+		mult = 1ull << 20;
+		q++;
+		break;
+	case 'G':
+	case 'g':
+		mult = 1ull << 30;
+		q++;
+		break;
+	default:
+		return -1;
+	}
+	if (*q != '\0' || (v != 0 && v > SIZE_MAX / mult))
+		return -1;
+	*out = (size_t)(v * mult);
 	return 0;
 }
 
-static char *
-trim(char *s)
+int
+conf_parse_duration(const char *s, unsigned long *out)
 {
-	char *e;
+	unsigned long v = 0, mult = 1;
+	const char *q = s;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
+	if (*q < '0' || *q > '9')
+		return -1;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (v > (ULONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(*q - '0');
+	}
+	switch (*q) {
+	case '\0':
+		break;
+	case 's':
+		q++;
+		break;
+	case 'm':
+		mult = 60;
+		q++;
+		break;
+	case 'h':
+		mult = 3600;
+		q++;
+		break;
+	case 'd':
+		mult = 86400;
+		q++;
+		break;
+	default:
+		return -1;
+	}
+	if (*q != '\0' || (v != 0 && v > ULONG_MAX / mult))
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1", NULL};
+	static const char *const no[] = {"no", "false", "off", "0", NULL};
+
+	for (size_t i = 0; yes[i] != NULL; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The priorities of log.h, parsed here so that conf.c needs no log.c. */
+static int
+parse_log_level(const char *s)
+{
+	if (strcmp(s, "error") == 0)
+		return LOG_ERR;
+	if (strcmp(s, "warning") == 0)
+		return LOG_WARNING;
+	if (strcmp(s, "info") == 0)
+		return LOG_INFO;
+	if (strcmp(s, "debug") == 0)
+		return LOG_DEBUG;
+	return -1;
+}
+
+static int
+b64_value(int ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Check a Standard Webhooks secret: "whsec_" and standard base64 (padding
+ * optional) of at least SECRET_MIN_BYTES bytes. The message never quotes
+ * the secret: diagnostics end up in logs.
+ */
+static const char *
+secret_check(const char *s, char *msg, size_t size)
+{
+	size_t n = 0, pad = 0, bytes;
+
+	if (strncmp(s, "whsec_", 6) != 0)
+		return "does not start with 'whsec_'";
+	for (s += 6; *s != '\0' && *s != '='; s++, n++)
+		if (b64_value((unsigned char)*s) < 0)
+			return "is not 'whsec_' followed by base64";
+	for (; *s == '='; s++)
+		pad++;
+	if (*s != '\0' || pad > 2 || n % 4 == 1 || (pad > 0 && (n + pad) % 4 != 0))
+		return "is not 'whsec_' followed by base64";
+	bytes = n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
+	if (bytes < SECRET_MIN_BYTES) {
+		snprintf(msg, size, "decodes to %zu bytes; at least %d are needed", bytes,
+		         SECRET_MIN_BYTES);
+		return msg;
+	}
+	return NULL;
+}
+
+/* An http:// or https:// URL with a host, by libcurl's parser. */
+static const char *
+url_check(const char *s, char *msg, size_t size)
+{
+	CURLU *u = curl_url();
+	CURLUcode rc;
+	char *scheme = NULL, *host = NULL;
+	const char *why = NULL;
+
+	if (u == NULL)
+		return "out of memory";
+	rc = curl_url_set(u, CURLUPART_URL, s, 0);
+	if (rc != CURLUE_OK) {
+		snprintf(msg, size, "is not a URL (%s)", curl_url_strerror(rc));
+		why = msg;
+	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	           (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+		why = "is not an http:// or https:// URL";
+	} else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || *host == '\0') {
+		why = "has no host";
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return why;
+}
+
+/* ---- paths ---- */
+
+/*
+ * Lexically clean an absolute path: no "." or ".." components, no doubled
+ * or trailing slashes. In place; the result is never longer.
+ */
+static void
+path_clean(char *s)
+{
+	char *w = s, *r = s;
+
+	while (*r != '\0') {
+		char *e;
+		size_t len;
+
+		while (*r == '/')
+			r++;
+		if (*r == '\0')
+			break;
+		e = strchr(r, '/');
+		len = e ? (size_t)(e - r) : strlen(r);
+		if (len == 1 && r[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && r[0] == '.' && r[1] == '.') {
+			while (w > s && *--w != '/')
+				;
+		} else {
+			*w++ = '/';
+			memmove(w, r, len);
+			w += len;
+		}
+		r += len;
+	}
+	if (w == s)
+		*w++ = '/';
+	*w = '\0';
+}
+
+/* v made absolute against the configuration's directory. Returns owned. */
+static char *
+conf_abspath(struct cparse *p, const char *v)
+{
+	char *s;
+
+	if (v[0] == '/')
+		s = strdup(v);
+	else if (asprintf(&s, "%s/%s", p->dir, v) < 0)
+		s = NULL;
+	if (s == NULL)
+		p->oom = 1;
+	else
+		path_clean(s);
 	return s;
 }
 
-/* Expand each glob of value, relative to the configuration's directory. */
-static int
-conf_add_globs(const char *conf, char *value, char ***paths, size_t *n)
+/* The absolute directory of the file path (resolved: ".." after it is then right). */
+static char *
+conf_dir(const char *path)
 {
-	const char *slash = strrchr(conf, '/');
-	char *save = NULL;
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *cwd, *s;
 
-	for (char *w = strtok_r(value, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
-		char *pat;
-		glob_t g;
+	if (slash == NULL)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (dir == NULL)
+		return NULL;
+	real = realpath(dir, NULL);
+	if (real != NULL) {
+		free(dir);
+		return real;
+	}
+	if (dir[0] == '/')
+		return dir;
+	cwd = getcwd(NULL, 0);
+	if (cwd == NULL || asprintf(&s, "%s/%s", cwd, dir) < 0)
+		s = NULL;
+	free(cwd);
+	free(dir);
+	if (s != NULL)
+		path_clean(s);
+	return s;
+}
 
-		if (w[0] == '/' || slash == NULL) {
-			pat = strdup(w);
-		} else if (asprintf(&pat, "%.*s/%s", (int)(slash - conf), conf, w) < 0) {
-			pat = NULL;
-		}
-		if (pat == NULL)
-			return -1;
-		if (glob(pat, GLOB_NOCHECK, NULL, &g) == 0) {
-			char **np = realloc(*paths, (*n + g.gl_pathc) * sizeof(**paths));
+/* Read at most max bytes of a file, NUL-terminated. Returns 0, -1 with errno. */
+static int
+read_all(int fd, size_t max, char **buf, size_t *len)
+{
+	size_t n = 0, cap = 4096;
+	char *b = malloc(cap);
 
-			if (np == NULL) {
-				globfree(&g);
-				free(pat);
+	if (b == NULL)
+		return -1;
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			char *nb;
+
+			if (cap > max) {
+				free(b);
+				errno = EFBIG;
 				return -1;
 			}
-			*paths = np;
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				(*paths)[(*n)++] = strdup(g.gl_pathv[i]);
-			globfree(&g);
+			nb = realloc(b, cap * 2);
+			if (nb == NULL) {
+				free(b);
+				return -1;
+			}
+			b = nb;
+			cap *= 2;
 		}
-		free(pat);
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(b);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			free(b);
+			errno = EFBIG;
+			return -1;
+		}
 	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
 	return 0;
 }
 
-static const char *
-conf_find(void)
+static int
+strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- keys of [hark] ---- */
+
+/* rules = globs, space or comma separated: every one must match a file. */
+static void
+hark_rules(struct cparse *p, struct cval *v)
+{
+	struct conf *c = p->c;
+	char *save = NULL;
+
+	for (char *w = strtok_r(v->s, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		char *pat = conf_abspath(p, w);
+		glob_t g;
+		int rc;
+
+		if (pat == NULL)
+			return;
+		rc = glob(pat, 0, NULL, &g);
+		free(pat);
+		if (rc == GLOB_NOMATCH) {
+			diags_add(p->d, p->path, v->line, v->col, DIAG_ERROR,
+			          "rules: '%s' matches no file", w);
+			continue;
+		}
+		if (rc != 0) {
+			diags_add(p->d, p->path, v->line, v->col, DIAG_ERROR, "rules: '%s': %s", w,
+			          rc == GLOB_NOSPACE ? "out of memory" : "cannot read a directory");
+			continue;
+		}
+		char **np = realloc(c->rules, (c->nrules + g.gl_pathc) * sizeof(*np));
+		if (np == NULL) {
+			globfree(&g);
+			p->oom = 1;
+			return;
+		}
+		c->rules = np;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char *s = strdup(g.gl_pathv[i]);
+
+			if (s == NULL) {
+				p->oom = 1;
+				break;
+			}
+			c->rules[c->nrules++] = s;
+		}
+		globfree(&g);
+	}
+	/* sorted, each once: two globs may name the same file */
+	if (c->nrules > 1) {
+		size_t o = 1;
+
+		qsort(c->rules, c->nrules, sizeof(*c->rules), strcmp_ptr);
+		for (size_t i = 1; i < c->nrules; i++) {
+			if (strcmp(c->rules[i], c->rules[o - 1]) == 0)
+				free(c->rules[i]);
+			else
+				c->rules[o++] = c->rules[i];
+		}
+		c->nrules = o;
+	}
+}
+
+static void
+hark_key(struct cparse *p, int k, struct cval *v)
+{
+	struct conf *c = p->c;
+	size_t size;
+	bool b;
+	int lvl;
+
+	switch (k) {
+	case H_STATE_DIR:
+	case H_SPOOL_DIR: {
+		char **dst = k == H_STATE_DIR ? &c->state_dir : &c->spool_dir;
+		char *s = conf_abspath(p, v->s);
+
+		if (s != NULL) {
+			free(*dst);
+			*dst = s;
+		}
+		break;
+	}
+	case H_RULES:
+		hark_rules(p, v);
+		break;
+	case H_KEEP_DONE:
+		if (parse_bool(v->s, &b) < 0)
+			goto badbool;
+		c->keep_done = b;
+		break;
+	case H_MAX_DOC:
+		if (conf_parse_size(v->s, &size) < 0) {
+			conf_err(p, v->line, v->col,
+			         "max_document_size: '%.40s' is not a size (16M 512K 1G or bytes)",
+			         v->s);
+		} else if (size < (1u << 10) || size > (1u << 30)) {
+			conf_err(p, v->line, v->col,
+			         "max_document_size: '%.40s' is not between 1K and 1G", v->s);
+		} else {
+			c->max_document_size = size;
+		}
+		break;
+	case H_LOG_LEVEL:
+		lvl = parse_log_level(v->s);
+		if (lvl < 0) {
+			conf_err(p, v->line, v->col,
+			         "log_level: '%.40s' is not one of error warning info debug", v->s);
+		} else {
+			c->log_level = lvl;
+		}
+		break;
+	}
+	return;
+badbool:
+	conf_err(p, v->line, v->col, "%s: '%.40s' is not a boolean (yes no true false on off 1 0)",
+	         keys_hark[k], v->s);
+}
+
+/* ---- keys of [feed NAME] ---- */
+
+static void
+feed_key(struct cparse *p, int k, struct cval *v)
+{
+	struct conf_feed *f = &p->c->feeds[p->c->nfeeds - 1];
+	char why[160];
+	const char *bad;
+	unsigned long secs;
+
+	switch (k) {
+	case F_URL:
+		if ((bad = url_check(v->s, why, sizeof why)) != NULL) {
+			conf_err(p, v->line, v->col, "url: '%.200s' %s", v->s, bad);
+		} else if ((f->url = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case F_INTERVAL:
+		if (conf_parse_duration(v->s, &secs) < 0 || secs > UINT_MAX) {
+			conf_err(p, v->line, v->col,
+			         "interval: '%.40s' is not a duration (90s 15m 2h 1d)", v->s);
+		} else if (secs < 60) {
+			conf_err(p, v->line, v->col, "interval: '%.40s' is less than 1m", v->s);
+		} else {
+			f->interval = (unsigned)secs;
+		}
+		break;
+	case F_LANG:
+		if (strlen(v->s) != 2 || !isalpha((unsigned char)v->s[0]) ||
+		    !isalpha((unsigned char)v->s[1]) || !isascii((unsigned char)v->s[0]) ||
+		    !isascii((unsigned char)v->s[1])) {
+			conf_err(p, v->line, v->col,
+			         "lang: '%.40s' is not an ISO 639-1 code (two letters)", v->s);
+		} else {
+			f->lang[0] = (char)tolower((unsigned char)v->s[0]);
+			f->lang[1] = (char)tolower((unsigned char)v->s[1]);
+			f->lang[2] = '\0';
+		}
+		break;
+	case F_ALLOW_PRIVATE: {
+		bool b;
+
+		if (parse_bool(v->s, &b) < 0) {
+			conf_err(p, v->line, v->col,
+			         "allow_private: '%.40s' is not a boolean (yes no true false on "
+			         "off 1 0)",
+			         v->s);
+		} else {
+			f->allow_private = b;
+		}
+		break;
+	}
+	}
+}
+
+/* ---- keys of [webhook NAME] ---- */
+
+/* Read secret_file: a regular file (never block on a FIFO), trimmed. */
+static void
+webhook_secret_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
+{
+	char why[96], *buf = NULL, *s, *e;
+	const char *bad;
+	size_t len;
+	struct stat st;
+	int fd;
+
+	if ((w->secret_file = conf_abspath(p, v->s)) == NULL)
+		return;
+	fd = open(w->secret_file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		conf_err(p, v->line, v->col, "secret_file: '%.200s': %s", v->s, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_err(p, v->line, v->col, "secret_file: '%.200s' is not a regular file", v->s);
+		goto out;
+	}
+	if (read_all(fd, SECRET_FILE_MAX, &buf, &len) < 0) {
+		conf_err(p, v->line, v->col, "secret_file: '%.200s': %s", v->s,
+		         errno == EFBIG ? "too large for a secret" : strerror(errno));
+		goto out;
+	}
+	if ((st.st_mode & 007) != 0)
+		diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
+		          "secret_file: '%.200s' is accessible to others (mode %04o); chmod o= it",
+		          v->s, (unsigned)(st.st_mode & 07777));
+	for (s = buf; isspace((unsigned char)*s); s++)
+		;
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	*e = '\0';
+	if (memchr(buf, '\0', len) != NULL)
+		bad = "is not 'whsec_' followed by base64";
+	else
+		bad = secret_check(s, why, sizeof why);
+	if (bad != NULL) {
+		conf_err(p, v->line, v->col, "secret_file: the secret in '%.200s' %s", v->s, bad);
+	} else if ((w->secret = strdup(s)) == NULL) {
+		p->oom = 1;
+	}
+out:
+	if (buf != NULL)
+		explicit_bzero(buf, len);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Rule-id globs: the characters of rule ids and of fnmatch(3). */
+static int
+rule_glob_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      strchr("_.-*?[]!", *s) != NULL))
+			return 0;
+	return 1;
+}
+
+static void
+webhook_rules(struct cparse *p, struct conf_webhook *w, struct cval *v)
+{
+	char *save = NULL;
+
+	for (size_t i = 0; i < w->nrules; i++)
+		free(w->rules[i]);
+	w->nrules = 0;
+	for (char *g = strtok_r(v->s, " \t,", &save); g; g = strtok_r(NULL, " \t,", &save)) {
+		char **np, *s;
+
+		if (!rule_glob_ok(g)) {
+			conf_err(p, v->line, v->col,
+			         "rules: '%.40s' is not a glob of rule ids (a-z 0-9 _ . - * ? [ ])",
+			         g);
+			continue;
+		}
+		np = realloc(w->rules, (w->nrules + 1) * sizeof(*np));
+		s = strdup(g);
+		if (np == NULL || s == NULL) {
+			if (np != NULL)
+				w->rules = np;
+			free(s);
+			p->oom = 1;
+			return;
+		}
+		w->rules = np;
+		w->rules[w->nrules++] = s;
+	}
+}
+
+static void
+webhook_key(struct cparse *p, int k, struct cval *v)
+{
+	struct conf_webhook *w = &p->c->webhooks[p->c->nwebhooks - 1];
+	char why[160];
+	const char *bad;
+	size_t i;
+
+	switch (k) {
+	case W_URL:
+		if ((bad = url_check(v->s, why, sizeof why)) != NULL) {
+			conf_err(p, v->line, v->col, "url: '%.200s' %s", v->s, bad);
+		} else if ((w->url = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case W_FORMAT:
+		for (i = 0; webhook_formats[i] != NULL; i++)
+			if (strcmp(v->s, webhook_formats[i]) == 0)
+				break;
+		if (webhook_formats[i] == NULL) {
+			conf_err(p, v->line, v->col,
+			         "format: '%.40s' is not one of standard slack discord ntfy", v->s);
+		} else {
+			free(w->format);
+			if ((w->format = strdup(v->s)) == NULL)
+				p->oom = 1;
+		}
+		break;
+	case W_SECRET:
+		if ((bad = secret_check(v->s, why, sizeof why)) != NULL) {
+			conf_err(p, v->line, v->col, "secret: %s", bad);
+		} else if ((w->secret = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case W_SECRET_FILE:
+		webhook_secret_file(p, w, v);
+		break;
+	case W_RULES:
+		webhook_rules(p, w, v);
+		break;
+	case W_TOPIC:
+		for (i = 0; v->s[i] != '\0'; i++)
+			if (!isascii((unsigned char)v->s[i]) ||
+			    !(isalnum((unsigned char)v->s[i]) || v->s[i] == '-' || v->s[i] == '_'))
+				break;
+		if (v->s[i] != '\0' || i > 64) {
+			conf_err(p, v->line, v->col,
+			         "topic: '%.40s' is not an ntfy topic (letters, digits, - _; at "
+			         "most 64)",
+			         v->s);
+		} else if ((w->topic = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case W_MAX_PER_MINUTE: {
+		unsigned long n = 0;
+
+		for (i = 0; v->s[i] >= '0' && v->s[i] <= '9' && n <= MAX_PER_MINUTE_MAX; i++)
+			n = n * 10 + (unsigned long)(v->s[i] - '0');
+		if (v->s[i] != '\0' || n == 0 || n > MAX_PER_MINUTE_MAX) {
+			conf_err(p, v->line, v->col,
+			         "max_per_minute: '%.40s' is not a positive integer (at most %d)",
+			         v->s, MAX_PER_MINUTE_MAX);
+		} else {
+			w->max_per_minute = (unsigned)n;
+		}
+		break;
+	}
+	}
+}
+
+/* ---- sections ---- */
+
+/* The checks that need the whole section: required keys, combinations. */
+static void
+sect_end(struct cparse *p)
+{
+
+	switch (p->sect) {
+	case S_HARK:
+		memcpy(p->hark_seen, p->seen, sizeof p->seen);
+		break;
+	case S_FEED:
+		if (!p->seen[F_URL]) {
+			conf_err(p, p->sect_line, 1, "%s has no 'url'", p->label);
+		}
+		break;
+	case S_WEBHOOK: {
+		struct conf_webhook *w = &p->c->webhooks[p->c->nwebhooks - 1];
+
+		if (!p->seen[W_URL]) {
+			conf_err(p, p->sect_line, 1, "%s has no 'url'", p->label);
+		}
+		if (w->format != NULL && strcmp(w->format, "ntfy") == 0 && !p->seen[W_TOPIC]) {
+			conf_err(p, p->sect_line, 1, "%s has format = ntfy but no 'topic'",
+			         p->label);
+		}
+		if (p->seen[W_TOPIC] && p->seen[W_FORMAT] && w->format != NULL &&
+		    strcmp(w->format, "ntfy") != 0)
+			diags_add(p->d, p->path, p->seen[W_TOPIC], 1, DIAG_WARNING,
+			          "topic is only used with format = ntfy");
+		break;
+	}
+	case S_NONE:
+	case S_SKIP:
+		break;
+	}
+	memset(p->seen, 0, sizeof p->seen);
+}
+
+static int
+name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isascii((unsigned char)*s) ||
+		    !(isalnum((unsigned char)*s) || *s == '-' || *s == '_' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+/*
+ * A section header; h is the line from '[' (trimmed), col the column of
+ * its '['. An unusable header turns the section into S_SKIP, whose keys are
+ * not reported one by one.
+ */
+static void
+sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
+{
+	struct conf *c = p->c;
+	char *end = strchr(h, ']'), *in, *name, *rest;
+
+	sect_end(p);
+	p->sect = S_SKIP;
+	p->sect_line = line;
+	if (end == NULL) {
+		conf_err(p, line, col, "section header without ']'");
+		return;
+	}
+	*end = '\0';
+	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
+		;
+	if (*rest != '\0' && *rest != ';' && *rest != '#') {
+		conf_err(p, line, col + (unsigned)(rest - h), "unexpected '%.40s' after ']'", rest);
+		return;
+	}
+	for (in = h + 1; isspace((unsigned char)*in); in++)
+		;
+	for (char *e = end; e > in && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+	name = in + strcspn(in, " \t");
+	if (*name != '\0')
+		*name++ = '\0';
+	while (isspace((unsigned char)*name))
+		name++;
+
+	if (strcmp(in, "hark") == 0 && *name == '\0') {
+		if (p->hark_line != 0) {
+			conf_err(p, line, col, "duplicate section [hark] (first at line %u)",
+			         p->hark_line);
+			return;
+		}
+		p->hark_line = line;
+		p->sect = S_HARK;
+		p->keys = keys_hark;
+		snprintf(p->label, sizeof p->label, "[hark]");
+		return;
+	}
+	if (strcmp(in, "feed") != 0 && strcmp(in, "webhook") != 0) {
+		conf_err(
+		    p, line, col,
+		    "unknown section [%.40s%s%.40s] (known: [hark] [feed NAME] [webhook NAME])", in,
+		    *name ? " " : "", name);
+		return;
+	}
+	if (*name == '\0' || !name_ok(name)) {
+		if (*name == '\0')
+			conf_err(p, line, col, "[%s] needs a name, as in [%s NAME]", in, in);
+		else
+			conf_err(p, line, col, "bad %s name '%.40s' (letters, digits, - _ .)", in,
+			         name);
+		return;
+	}
+	if (in[0] == 'f') {
+		struct conf_feed *f;
+
+		for (size_t i = 0; i < c->nfeeds; i++)
+			if (strcmp(c->feeds[i].name, name) == 0) {
+				conf_err(p, line, col,
+				         "duplicate section [feed %.64s] (first at line %u)", name,
+				         c->feeds[i].line);
+				return;
+			}
+		f = realloc(c->feeds, (c->nfeeds + 1) * sizeof(*f));
+		if (f == NULL) {
+			p->oom = 1;
+			return;
+		}
+		c->feeds = f;
+		f = &c->feeds[c->nfeeds];
+		memset(f, 0, sizeof *f);
+		f->interval = 900;
+		f->line = line;
+		if ((f->name = strdup(name)) == NULL) {
+			p->oom = 1;
+			return;
+		}
+		c->nfeeds++;
+		p->sect = S_FEED;
+		p->keys = keys_feed;
+	} else {
+		struct conf_webhook *w;
+
+		for (size_t i = 0; i < c->nwebhooks; i++)
+			if (strcmp(c->webhooks[i].name, name) == 0) {
+				conf_err(p, line, col,
+				         "duplicate section [webhook %.64s] (first at line %u)",
+				         name, c->webhooks[i].line);
+				return;
+			}
+		w = realloc(c->webhooks, (c->nwebhooks + 1) * sizeof(*w));
+		if (w == NULL) {
+			p->oom = 1;
+			return;
+		}
+		c->webhooks = w;
+		w = &c->webhooks[c->nwebhooks];
+		memset(w, 0, sizeof *w);
+		w->line = line;
+		w->name = strdup(name);
+		w->format = strdup("standard");
+		w->rules = malloc(sizeof(*w->rules));
+		if (w->rules != NULL && (w->rules[0] = strdup("*")) != NULL)
+			w->nrules = 1;
+		c->nwebhooks++;
+		if (w->name == NULL || w->format == NULL || w->nrules == 0) {
+			p->oom = 1;
+			return;
+		}
+		p->sect = S_WEBHOOK;
+		p->keys = keys_webhook;
+	}
+	snprintf(p->label, sizeof p->label, "[%s %.64s]", in, name);
+}
+
+/* One "key = value" line; raw is the whole line, for columns. */
+static void
+conf_keyline(struct cparse *p, const char *raw, char *line, unsigned lineno)
+{
+	char *eq = strchr(line, '='), *k, *v, *e;
+	unsigned kcol = diag_col(raw, (size_t)(line - raw));
+	struct cval val;
+	int ki = -1;
+
+	if (eq == NULL || eq == line) {
+		conf_err(p, lineno, kcol, "expected 'key = value'");
+		return;
+	}
+	for (e = eq; e > line && isspace((unsigned char)e[-1]); e--)
+		;
+	*e = '\0';
+	k = line;
+	if (p->sect == S_NONE) {
+		conf_err(p, lineno, kcol, "key '%.40s' outside a section (start with [hark])", k);
+		return;
+	}
+	if (p->sect == S_SKIP)
+		return;
+	for (int i = 0; p->keys[i] != NULL; i++)
+		if (strcmp(p->keys[i], k) == 0)
+			ki = i;
+	if (ki < 0) {
+		char known[128] = "";
+
+		/* every key list fits: the longest is [webhook]'s, 60 bytes */
+		for (int i = 0; p->keys[i] != NULL; i++) {
+			strcat(known, " ");
+			strcat(known, p->keys[i]);
+		}
+		conf_err(p, lineno, kcol, "unknown key '%.40s' in %s (known:%s)", k, p->label,
+		         known);
+		return;
+	}
+	if (p->seen[ki]) {
+		conf_err(p, lineno, kcol, "duplicate key '%s' in %s (first at line %u)", k,
+		         p->label, p->seen[ki]);
+		return;
+	}
+	p->seen[ki] = lineno;
+
+	/* the value: blanks around it and a " ; comment" after it are not part of it */
+	for (v = eq + 1; isspace((unsigned char)*v); v++)
+		;
+	for (e = v; *e != '\0'; e++)
+		if (*e == ';' && (e == v || isspace((unsigned char)e[-1]))) {
+			*e = '\0';
+			break;
+		}
+	for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+	val.s = v;
+	val.line = lineno;
+	val.col = diag_col(raw, (size_t)(v - raw));
+	if (*v == '\0') {
+		conf_err(p, lineno, val.col, "%s: no value", k);
+		return;
+	}
+	if (p->sect == S_HARK) {
+		hark_key(p, ki, &val);
+	} else if (p->sect == S_FEED) {
+		feed_key(p, ki, &val);
+	} else {
+		if ((ki == W_SECRET && p->seen[W_SECRET_FILE]) ||
+		    (ki == W_SECRET_FILE && p->seen[W_SECRET])) {
+			conf_err(p, lineno, kcol,
+			         "secret and secret_file together in %s (the other at line %u); "
+			         "keep one",
+			         p->label, p->seen[ki == W_SECRET ? W_SECRET_FILE : W_SECRET]);
+			return;
+		}
+		webhook_key(p, ki, &val);
+	}
+}
+
+static void
+conf_parse(struct cparse *p, char *text, size_t len)
+{
+	char *line, *next;
+	unsigned lineno = 0;
+
+	/* a byte-order mark is not part of the first line */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
+	/* split by hand: strtok_r would skip empty lines and lose the count */
+	for (line = text; line != NULL && !p->oom; line = next) {
+		char *nl = strchr(line, '\n'), *s, *e;
+
+		next = nl ? nl + 1 : NULL;
+		if (nl != NULL)
+			*nl = '\0';
+		lineno++;
+		for (s = line; isspace((unsigned char)*s); s++)
+			;
+		for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
+			*--e = '\0';
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[')
+			sect_begin(p, s, lineno, diag_col(line, (size_t)(s - line)));
+		else
+			conf_keyline(p, line, s, lineno);
+	}
+	sect_end(p);
+}
+
+/* ---- the interface ---- */
+
+const char *
+conf_find(const char *given)
 {
 	const char *env = getenv("HARK_CONFIG");
 
-	if (hark_config != NULL)
-		return hark_config;
+	if (given != NULL)
+		return given;
 	if (env != NULL && *env != '\0')
 		return env;
 	if (access("hark.conf", F_OK) == 0)
@@ -92,83 +1057,103 @@ conf_find(void)
 	return NULL;
 }
 
-int
-conf_rule_paths(char ***paths, size_t *n, struct diags *d)
+void
+conf_free(struct conf *c)
 {
-	const char *path = conf_find();
-	const char *const *keys = NULL;
-	char *text, *line, *save = NULL;
-	size_t len;
-	unsigned lineno = 0;
-	int have_rules = 0;
-	size_t errs = d->nerrors;
-
-	*paths = NULL;
-	*n = 0;
-	if (path == NULL) {
-		diags_add(d, "hark", 0, 0, DIAG_ERROR,
-		          "no rules: give -r RULES, or a configuration (hark.conf) with rules =");
-		return -1;
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->state_dir);
+	free(c->spool_dir);
+	for (size_t i = 0; i < c->nrules; i++)
+		free(c->rules[i]);
+	free(c->rules);
+	for (size_t i = 0; i < c->nfeeds; i++) {
+		free(c->feeds[i].name);
+		free(c->feeds[i].url);
 	}
-	if (file_read(path, 1u << 20, &text, &len) < 0) {
+	free(c->feeds);
+	for (size_t i = 0; i < c->nwebhooks; i++) {
+		struct conf_webhook *w = &c->webhooks[i];
+
+		free(w->name);
+		free(w->url);
+		free(w->format);
+		if (w->secret != NULL)
+			explicit_bzero(w->secret, strlen(w->secret));
+		free(w->secret);
+		free(w->secret_file);
+		for (size_t j = 0; j < w->nrules; j++)
+			free(w->rules[j]);
+		free(w->rules);
+		free(w->topic);
+	}
+	free(c->webhooks);
+	free(c);
+}
+
+int
+conf_load(const char *path, struct conf **out, struct diags *d)
+{
+	struct cparse p;
+	size_t errs = d->nerrors, len;
+	char *text = NULL;
+	int fd;
+
+	*out = NULL;
+	memset(&p, 0, sizeof p);
+	p.path = path;
+	p.d = d;
+	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || read_all(fd, CONF_FILE_MAX, &text, &len) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read configuration: %s",
-		          strerror(errno));
+		          errno == EFBIG ? "larger than 1M" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	/* strtok_r would skip empty lines and lose the count: split by hand */
-	for (line = text; line != NULL; line = save) {
-		char *nl = strchr(line, '\n'), *eq, *k, *v, *semi;
+	close(fd);
+	if (memchr(text, '\0', len) != NULL) {
+		unsigned line = 1;
 
-		save = nl ? nl + 1 : NULL;
-		if (nl)
-			*nl = '\0';
-		lineno++;
-		line = trim(line);
-		if (*line == '\0' || *line == '#' || *line == ';')
-			continue;
-		if (*line == '[') {
-			char *end = strchr(line, ']');
-
-			keys = NULL;
-			if (end != NULL && strcmp(line, "[hark]") == 0)
-				keys = keys_hark;
-			else if (end != NULL && strncmp(line, "[feed ", 6) == 0)
-				keys = keys_feed;
-			else if (end != NULL && strncmp(line, "[webhook ", 9) == 0)
-				keys = keys_webhook;
-			else
-				diags_add(d, path, lineno, 1, DIAG_ERROR, "unknown section %s",
-				          line);
-			continue;
-		}
-		eq = strchr(line, '=');
-		if (eq == NULL || keys == NULL) {
-			diags_add(d, path, lineno, 1, DIAG_ERROR,
-			          eq ? "key outside a section" : "expected 'key = value'");
-			continue;
-		}
-		*eq = '\0';
-		k = trim(line);
-		v = eq + 1;
-		/* "; comment" after a value, as in the shipped examples */
-		for (semi = v; (semi = strchr(semi, ';')) != NULL; semi++)
-			if (semi > v && isspace((unsigned char)semi[-1])) {
-				*semi = '\0';
-				break;
-			}
-		v = trim(v);
-		if (!key_known(keys, k)) {
-			diags_add(d, path, lineno, 1, DIAG_ERROR, "unknown key '%s'", k);
-			continue;
-		}
-		if (keys == keys_hark && strcmp(k, "rules") == 0) {
-			have_rules = 1;
-			if (conf_add_globs(path, v, paths, n) < 0)
-				diags_add(d, path, lineno, 1, DIAG_ERROR, "out of memory");
-		}
+		for (const char *q = text; *q != '\0'; q++)
+			line += *q == '\n';
+		diags_add(d, path, line, 0, DIAG_ERROR, "NUL byte in the configuration");
+		free(text);
+		return -1;
 	}
+	p.c = calloc(1, sizeof *p.c);
+	p.dir = conf_dir(path);
+	if (p.c == NULL || p.dir == NULL)
+		goto oom;
+	p.c->path = strdup(path);
+	p.c->state_dir = strdup("/var/lib/hark");
+	p.c->spool_dir = strdup("/var/spool/hark");
+	if (p.c->path == NULL || p.c->state_dir == NULL || p.c->spool_dir == NULL)
+		goto oom;
+	p.c->keep_done = true;
+	p.c->max_document_size = 16u << 20;
+	p.c->log_level = LOG_INFO;
+
+	conf_parse(&p, text, len);
+	if (p.oom)
+		goto oom;
+	if (p.hark_line == 0)
+		diags_add(d, path, 0, 0, DIAG_ERROR, "no [hark] section");
+	else if (!p.hark_seen[H_RULES])
+		diags_add(d, path, p.hark_line, 1, DIAG_ERROR, "[hark] has no 'rules'");
 	free(text);
-	if (d->nerrors == errs && !have_rules)
-		diags_add(d, path, 0, 0, DIAG_ERROR, "no 'rules =' in [hark]");
-	return d->nerrors > errs ? -1 : 0;
+	free(p.dir);
+	if (d->nerrors > errs) {
+		conf_free(p.c);
+		return -1;
+	}
+	*out = p.c;
+	return 0;
+oom:
+	diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+	free(text);
+	free(p.dir);
+	conf_free(p.c);
+	return -1;
 }

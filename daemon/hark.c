@@ -33,6 +33,11 @@ static const struct hark_cmd cmds[] = {
      "  --json             the feed object of hark(1) on one line\n"
      "  FILE               a feed file; - is stdin\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
+    {"ingest", cmd_ingest, "ingest [--spool DIR] [-q] FILE...",
+     "copy files atomically into the drop directory for harkd",
+     "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
+     "  -q, --quiet        print nothing for the files ingested\n"
+     "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"},
     {"match", cmd_match, "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"

@@ -62,6 +62,7 @@ int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 
 #endif

@@ -1,0 +1,34 @@
+/*
+ * cmd_conf.c: the configuration as the command-line tool needs it: the rule
+ * files of hark match and hark check. It lives with the tool's files (not in
+ * conf.c, which harkd and the tests link too) because it reads hark_config,
+ * the -c of hark.c.
+ */
+#include <stdlib.h>
+
+#include "conf.h"
+#include "hark.h"
+
+int
+conf_rule_paths(char ***paths, size_t *n, struct diags *d)
+{
+	const char *path = conf_find(hark_config);
+	struct conf *c;
+
+	*paths = NULL;
+	*n = 0;
+	if (path == NULL) {
+		diags_add(d, "hark", 0, 0, DIAG_ERROR,
+		          "no rules: give -r RULES, or a configuration (hark.conf) with rules =");
+		return -1;
+	}
+	if (conf_load(path, &c, d) < 0)
+		return -1;
+	/* the rule paths change hands; the rest of the configuration is not needed */
+	*paths = c->rules;
+	*n = c->nrules;
+	c->rules = NULL;
+	c->nrules = 0;
+	conf_free(c);
+	return 0;
+}
