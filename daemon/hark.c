@@ -13,8 +13,7 @@ const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
     {"backtest", cmd_backtest, "backtest [-r RULES]... [--since DURATION] [--json] [-q]",
-     "run rules over the stored articles and print the hits they would raise (exit 0 hit, 1 "
-     "none, 2 error)",
+     "run rules over the stored articles and print the hits they would raise",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
      "                     (default: the rules of the configuration)\n"
      "  --since DURATION   only articles stored in the last DURATION (90s, 15m, 2h, 1d)\n"
