@@ -15,6 +15,13 @@
 const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
+    {"backtest", cmd_backtest, "backtest [-r RULES]... [--since DURATION] [--json] [-q]",
+     "run rules over the stored articles and print the hits they would raise",
+     "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
+     "                     (default: the rules of the configuration)\n"
+     "  --since DURATION   only articles stored in the last DURATION (90s, 15m, 2h, 1d)\n"
+     "  --json             one hit object per line (see hark(1))\n"
+     "  -q, --quiet        no summary line on standard error\n"},
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},

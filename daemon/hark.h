@@ -67,6 +67,7 @@ int file_read(const char *path, size_t max, char **buf, size_t *len);
  */
 int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 
+int cmd_backtest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
