@@ -254,7 +254,10 @@ url_check(const char *s, char *msg, size_t size)
 	if (u == NULL)
 		return "out of memory";
 	rc = curl_url_set(u, CURLUPART_URL, s, 0);
-	if (rc != CURLUE_OK) {
+	if (strstr(s, "://") == NULL) {
+		/* curl would say "Bad scheme" of "example.org/rss" */
+		why = "is not an http:// or https:// URL";
+	} else if (rc != CURLUE_OK) {
 		snprintf(msg, size, "is not a URL (%s)", curl_url_strerror(rc));
 		why = msg;
 	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||

@@ -318,7 +318,7 @@ test_errors(void **state)
 	    {HARK "[feed f]\nurl = ftp://e.org/x\n", 4, 7,
 	     "url: 'ftp://e.org/x' is not an http:// or https:// URL"},
 	    {HARK "[feed f]\nurl = e.org/rss\n", 4, 7,
-	     "url: 'e.org/rss' is not a URL (Bad scheme)"},
+	     "url: 'e.org/rss' is not an http:// or https:// URL"},
 	    {HARK "[feed f]\ninterval = 1h\n", 3, 1, "[feed f] has no 'url'"},
 	    {HARK "[webhook w]\nformat = slack\n", 3, 1, "[webhook w] has no 'url'"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nformat = teams\n", 5, 10,
