@@ -118,4 +118,16 @@ struct store_status {
 };
 int store_status_get(struct store *st, struct store_status *s, char *err, size_t errsz);
 
+/* The feeds table harkd's poller keeps, for `hark status`. */
+struct store_feed_row {
+	const char *name, *url;
+	const char *last_error; /* NULL when the last poll went well */
+	int64_t last_ok;        /* seconds of the last good poll, 0 never */
+	int64_t next_poll;      /* seconds, 0 when not scheduled */
+	bool gone;              /* 410 Gone: no longer polled */
+};
+typedef int (*store_feed_fn)(const struct store_feed_row *r, void *arg);
+/* Every feed, by name. Rows are valid during the callback only; non-zero stops. */
+int store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_t errsz);
+
 #endif

@@ -133,11 +133,27 @@ if [ -x "$BUILD/hark" ]; then
 	echo "   $e2e MB/s"
 fi
 
+# ---- harkd: from the drop directory to stored hits, 10,000 rules ----
+: >"$T/daemon"
+if [ -x "$BUILD/harkd" ] && [ -x "$BUILD/bench_daemon" ]; then
+	echo "== bench_daemon, rules-10000"
+	"$BUILD/bench_daemon" "$BUILD/harkd" "$DATA/rules-10000.rules" "$CORPUS" 5000 >"$T/daemon" ||
+		echo "run.sh: bench_daemon failed" >&2
+	cat "$T/daemon"
+fi
+dline() { grep "^$1" "$T/daemon" | head -1; }
+d_rate=$(field articles_per_s "$(dline "throughput workers=default")")
+d_rate0=$(field articles_per_s "$(dline "throughput workers=0")")
+d_p50=$(field p50_ms "$(dline latency)")
+d_p99=$(field p99_ms "$(dline latency)")
+d_stall=$(field longest_stall_ms "$(dline "stall workers=default")")
+d_stall0=$(field longest_stall_ms "$(dline "stall workers=0")")
+
 # ---- micro-benchmarks of other modules (their own figures) ----
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -209,6 +225,9 @@ targets() {
 	html=$(sed -n 's/.* \([0-9.]*\) MB\/s.*/\1/p' "$T/out-bench_html" 2>/dev/null | head -1)
 	echo "| HTML extraction (no target) | ${html:-?} MB/s | - |"
 	echo "| \`hark match\` end to end on the corpus, 100 rules (no target) | $e2e MB/s | - |"
+	echo "| harkd: ≥ 1,000 articles/s from drop to stored hits, 10,000 rules | ${d_rate:-?} articles/s | $(yesno "${d_rate:-0} >= 1000") |"
+	echo "| harkd: drop-to-hit latency at 50 articles/s (no target) | p50 ${d_p50:-?} ms, p99 ${d_p99:-?} ms | - |"
+	echo "| harkd: longest loop stall, 8 MiB article, worker threads vs on the loop (no target) | ${d_stall:-?} ms vs ${d_stall0:-?} ms (loop-only throughput ${d_rate0:-?} articles/s) | - |"
 }
 
 {
@@ -252,6 +271,19 @@ EOF
 		echo "rg -F --no-ignore --count-matches -j1 -f $DATA/names-$n.txt $CORPUS"
 	done | sed "s|$ROOT/||g"
 	cat <<EOF
+\`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_daemon $BUILD/harkd $DATA/rules-10000.rules $CORPUS 5000" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_daemon output (harkd: throughput from the first rename into
+incoming/ to the last article logged after its commit; latency from each
+rename to its article's log line; the stall is the longest a 20 ms timer of
+harkd's loop was late):
+
+\`\`\`
+$(cat "$T/daemon")
 \`\`\`
 
 Raw bench_match output:

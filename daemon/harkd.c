@@ -1,0 +1,395 @@
+/*
+ * harkd.c: the daemon. Start-up order, signals, systemd, reload. One
+ * libevent loop owns every descriptor and timer; the modules own their
+ * resources: store.c the database, dropdir.c the spool and inotify,
+ * intake.c the queue and the workers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "dropdir.h"
+#include "hark.h"
+#include "intake.h"
+#include "log.h"
+#include "store.h"
+#include "token.h"
+#include "work.h"
+
+struct harkd {
+	struct event_base *base;
+	struct conf *conf;   /* owned */
+	struct rules *rules; /* a reference */
+	struct store *st;
+	struct dropdir *dd;
+	struct intake *in;
+	struct event *ev_sig[4];
+	struct event *ev_watchdog;
+	struct event *ev_stall;
+	struct timeval watchdog_tv;
+	int64_t stall_last_ns, stall_max_ns;
+	int stopping;
+	int verbose;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: harkd [-c CONFIG] [-n] [-v]\n"
+	           "The hark daemon: matches every article dropped into the spool and stores\n"
+	           "articles and hits (see harkd(8)).\n\n"
+	           "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
+	           "             /etc/hark/hark.conf)\n"
+	           "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
+	           "  -v         log debug lines too\n"
+	           "  -h         this help; -V the version\n");
+}
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Log every diagnostic, one line each. */
+static void
+log_diags(const struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char line[1024];
+
+		diag_format(&d->v[i], line, sizeof(line));
+		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", line);
+	}
+}
+
+/*
+ * Load the configuration and its rules beside whatever runs now. Returns 0
+ * with both, -1 after logging every diagnostic.
+ */
+static int
+harkd_load(const char *path, int plain, struct conf **confp, struct rules **rulesp)
+{
+	struct diags d = {0};
+	struct conf *c = NULL;
+	struct ruleset *rs = NULL;
+	int ret = -1;
+
+	if (conf_load(path, &c, &d) == 0)
+		rs = rules_load(c->rules, c->nrules, &d);
+	if (plain)
+		diags_print(&d, stderr); /* harkd -n: as hark check prints them */
+	else
+		log_diags(&d);
+	if (rs != NULL) {
+		*rulesp = rules_new(rs);
+		if (*rulesp != NULL) {
+			*confp = c;
+			c = NULL;
+			ret = 0;
+		}
+	}
+	conf_free(c);
+	diags_free(&d);
+	return ret;
+}
+
+static void
+harkd_apply(struct harkd *h)
+{
+	struct intake_opts o = {.keep_done = h->conf->keep_done,
+	                        .max_size = h->conf->max_document_size,
+	                        .near_days = 7,
+	                        .near_bits = 3};
+
+	if (!h->verbose)
+		log_set_level(h->conf->log_level);
+	intake_set_opts(h->in, &o);
+	intake_set_rules(h->in, h->rules);
+}
+
+static void
+harkd_reload(struct harkd *h)
+{
+	struct conf *c = NULL;
+	struct rules *r = NULL;
+	char mono[64];
+
+	snprintf(mono, sizeof(mono), "RELOADING=1\nMONOTONIC_USEC=%lld",
+	         (long long)(mono_ns() / 1000));
+	sd_notify(0, mono);
+	log_info("reloading %s", h->conf->path);
+	if (harkd_load(h->conf->path, 0, &c, &r) < 0) {
+		log_err("reload failed: keeping the previous configuration and rules");
+		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+		return;
+	}
+	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
+	    strcmp(c->spool_dir, h->conf->spool_dir) != 0)
+		log_warnx("state_dir and spool_dir changes take effect when harkd restarts");
+	conf_free(h->conf);
+	h->conf = c;
+	rules_unref(h->rules);
+	h->rules = r;
+	harkd_apply(h);
+	log_info("reloaded: %zu rules", ruleset_nrules(h->rules->rs));
+	sd_notify(0, "READY=1\nSTATUS=running");
+}
+
+static void
+harkd_idle_cb(void *arg)
+{
+	struct harkd *h = arg;
+
+	event_base_loopexit(h->base, NULL);
+}
+
+static void
+harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct harkd *h = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGHUP:
+		if (!h->stopping)
+			harkd_reload(h);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		if (h->stopping)
+			break;
+		h->stopping = 1;
+		sd_notify(0, "STOPPING=1");
+		log_info("%s: finishing the documents in hand, then exiting",
+		         sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		intake_stop(h->in, harkd_idle_cb, h);
+		break;
+	case SIGUSR1:
+		/* feeds and deliveries arrive with later versions: nothing to poll or retry yet */
+		log_info("SIGUSR1: no feeds to poll, no deliveries to retry");
+		break;
+	}
+}
+
+static void
+harkd_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/* How late the loop turns: the measure of work done on the loop thread. */
+#define STALL_PERIOD_MS 20
+
+static void
+harkd_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct harkd *h = arg;
+	int64_t now = mono_ns(), late;
+
+	(void)fd;
+	(void)what;
+	late = now - h->stall_last_ns - (int64_t)STALL_PERIOD_MS * 1000000;
+	if (late > h->stall_max_ns)
+		h->stall_max_ns = late;
+	h->stall_last_ns = now;
+}
+
+static int
+harkd_threads(void)
+{
+	const char *e = getenv("HARK_WORKERS");
+	long n;
+
+	/* HARK_WORKERS=0 runs extraction and matching on the loop (for measuring) */
+	if (e != NULL && *e != '\0') {
+		n = strtol(e, NULL, 10);
+		return n < 0 ? 0 : n > WORK_MAX_THREADS ? WORK_MAX_THREADS : (int)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+static int
+harkd_mkdir(const char *dir)
+{
+	if (mkdir(dir, 0750) == 0 || errno == EEXIST)
+		return 0;
+	log_err("cannot create state_dir %s: %s", dir, strerror(errno));
+	return -1;
+}
+
+static int
+harkd_start(struct harkd *h)
+{
+	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1};
+	char err[512], *dbpath;
+	uint64_t wd_usec;
+	int threads = harkd_threads();
+
+	if (harkd_mkdir(h->conf->state_dir) < 0)
+		return -1;
+	if (asprintf(&dbpath, "%s/hark.db", h->conf->state_dir) < 0)
+		return -1;
+	/*
+	 * A short busy timeout: the loop must not sleep long on another
+	 * writer's lock; intake retries on a timer instead.
+	 */
+	if (store_open(dbpath, STORE_WRITE, 200, &h->st, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		free(dbpath);
+		return -1;
+	}
+	free(dbpath);
+	if (dropdir_open(h->conf->spool_dir, &h->dd, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	h->in = intake_new(h->base, h->dd, h->st, threads, err, sizeof(err));
+	if (h->in == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	harkd_apply(h);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		h->ev_sig[i] = evsignal_new(h->base, sigs[i], harkd_signal_cb, h);
+		if (h->ev_sig[i] == NULL || event_add(h->ev_sig[i], NULL) < 0) {
+			log_err("cannot handle signal %d", sigs[i]);
+			return -1;
+		}
+	}
+	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
+		/* twice in each period, as sd_watchdog_enabled(3) advises */
+		h->watchdog_tv.tv_sec = (time_t)(wd_usec / 2 / 1000000);
+		h->watchdog_tv.tv_usec = (suseconds_t)(wd_usec / 2 % 1000000);
+		h->ev_watchdog = event_new(h->base, -1, EV_PERSIST, harkd_watchdog_cb, h);
+		if (h->ev_watchdog == NULL || event_add(h->ev_watchdog, &h->watchdog_tv) < 0)
+			return -1;
+	}
+	{
+		struct timeval tv = {0, STALL_PERIOD_MS * 1000};
+
+		h->stall_last_ns = mono_ns();
+		h->ev_stall = event_new(h->base, -1, EV_PERSIST, harkd_stall_cb, h);
+		if (h->ev_stall == NULL || event_add(h->ev_stall, &tv) < 0)
+			return -1;
+	}
+	if (intake_start(h->in, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	log_info("started: %zu rules, spool %s, database %s/hark.db, %d worker thread%s",
+	         ruleset_nrules(h->rules->rs), h->conf->spool_dir, h->conf->state_dir, threads,
+	         threads == 1 ? "" : "s");
+	sd_notify(0, "READY=1\nSTATUS=running");
+	return 0;
+}
+
+static void
+harkd_free(struct harkd *h)
+{
+	intake_free(h->in);
+	dropdir_close(h->dd);
+	store_close(h->st);
+	for (size_t i = 0; i < sizeof(h->ev_sig) / sizeof(h->ev_sig[0]); i++)
+		if (h->ev_sig[i])
+			event_free(h->ev_sig[i]);
+	if (h->ev_watchdog)
+		event_free(h->ev_watchdog);
+	if (h->ev_stall)
+		event_free(h->ev_stall);
+	rules_unref(h->rules);
+	conf_free(h->conf);
+	if (h->base)
+		event_base_free(h->base);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct harkd h = {0};
+	const char *config = NULL, *path;
+	int ch, check = 0, ret = 2;
+
+	while ((ch = getopt(argc, argv, "c:hnvV")) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			h.verbose = 1;
+			break;
+		case 'V':
+			printf("harkd %s\n", HARK_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "harkd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	log_init("harkd", h.verbose ? LOG_DEBUG : LOG_INFO);
+	norm_init();
+	path = conf_find(config);
+	if (path == NULL) {
+		log_err("no configuration: give -c CONFIG, set HARK_CONFIG, or create "
+		        "/etc/hark/hark.conf");
+		return 2;
+	}
+	if (harkd_load(path, check, &h.conf, &h.rules) < 0) {
+		if (check)
+			fprintf(stderr, "harkd: %s: configuration or rules have errors\n", path);
+		else
+			log_err("%s: not started", path);
+		return 2;
+	}
+	if (check) {
+		printf("%s: configuration and %zu rules OK\n", h.conf->path,
+		       ruleset_nrules(h.rules->rs));
+		harkd_free(&h);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	h.base = event_base_new();
+	if (h.base == NULL) {
+		log_err("cannot create the event loop");
+	} else if (harkd_start(&h) == 0) {
+		event_base_dispatch(h.base);
+		ret = 0;
+	}
+	if (h.in != NULL) {
+		struct intake_stats s;
+
+		intake_stats(h.in, &s);
+		log_info("stopped: %lu articles, %lu duplicates, %lu hits, %lu failed; longest "
+		         "stall of the loop %.1f ms",
+		         s.articles, s.duplicates, s.hits, s.failed, (double)h.stall_max_ns / 1e6);
+	}
+	harkd_free(&h);
+	return ret;
+}

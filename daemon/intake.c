@@ -1,0 +1,545 @@
+/*
+ * intake.c: from a name in incoming/ to a committed article and a file in
+ * done/. The loop thread reads each file (small and bounded by
+ * max_document_size), a worker extracts and matches it, and the loop thread
+ * commits finished jobs in batches: one transaction, one fsync, then the
+ * moves. Nothing is moved or deleted before its commit, so a crash at any
+ * point leaves the file in incoming/, and the content hash makes the second
+ * pass store nothing twice.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "intake.h"
+#include "log.h"
+
+/* Names waiting or in flight: a set, so inotify and a rescan add a file once. */
+struct name {
+	char *s;
+	struct name *next_hash;
+	struct name *next_queue;
+	int in_flight;
+};
+
+#define NAME_BUCKETS 4096
+
+struct intake {
+	struct event_base *base;
+	struct dropdir *dd; /* borrowed */
+	struct store *st;   /* borrowed */
+	struct work *work;  /* owned */
+	struct rules *rules; /* a reference */
+	struct intake_opts o;
+	struct event *ev_inotify;
+	struct event *ev_retry;  /* commit or read again after a busy database or EMFILE */
+	struct event *ev_kick;   /* dispatch more, on the next turn */
+	struct name *buckets[NAME_BUCKETS];
+	struct name *head, *tail; /* the queue of names not yet dispatched */
+	size_t queued;
+	struct job *commit, **commit_tail; /* finished, waiting for their commit */
+	size_t ncommit;
+	int retry_ms;
+	int stopping;
+	void (*idle)(void *);
+	void *idle_arg;
+	struct intake_stats stats;
+};
+
+/* At most this many jobs read and not yet committed: bounds memory. */
+#define INTAKE_MAX_IN_FLIGHT 64
+/* Jobs committed in one transaction. */
+#define INTAKE_BATCH 32
+
+static unsigned
+name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % NAME_BUCKETS;
+}
+
+static struct name *
+name_find(struct intake *in, const char *s)
+{
+	for (struct name *n = in->buckets[name_hash(s)]; n; n = n->next_hash)
+		if (strcmp(n->s, s) == 0)
+			return n;
+	return NULL;
+}
+
+static void
+name_forget(struct intake *in, const char *s)
+{
+	struct name **pp = &in->buckets[name_hash(s)];
+
+	for (; *pp; pp = &(*pp)->next_hash)
+		if (strcmp((*pp)->s, s) == 0) {
+			struct name *n = *pp;
+
+			*pp = n->next_hash;
+			free(n->s);
+			free(n);
+			return;
+		}
+}
+
+static void intake_kick(struct intake *in);
+
+static void
+intake_add_cb(const char *s, void *arg)
+{
+	struct intake *in = arg;
+	struct name *n;
+	unsigned h;
+
+	if (in->stopping || name_find(in, s) != NULL)
+		return;
+	n = calloc(1, sizeof(*n));
+	if (n == NULL || (n->s = strdup(s)) == NULL) {
+		free(n);
+		log_err("out of memory queueing %s; it stays in incoming/", log_quote(s));
+		return;
+	}
+	h = name_hash(s);
+	n->next_hash = in->buckets[h];
+	in->buckets[h] = n;
+	if (in->tail)
+		in->tail->next_queue = n;
+	else
+		in->head = n;
+	in->tail = n;
+	in->queued++;
+	intake_kick(in);
+}
+
+static size_t
+intake_in_flight(const struct intake *in)
+{
+	return work_busy(in->work) + in->ncommit;
+}
+
+static void
+intake_check_idle(struct intake *in)
+{
+	if (in->stopping && in->idle != NULL && intake_in_flight(in) == 0) {
+		void (*idle)(void *) = in->idle;
+
+		in->idle = NULL;
+		idle(in->idle_arg);
+	}
+}
+
+static void
+intake_retry_later(struct intake *in)
+{
+	struct timeval tv;
+
+	in->retry_ms = in->retry_ms ? in->retry_ms * 2 : 100;
+	if (in->retry_ms > 5000)
+		in->retry_ms = 5000;
+	tv.tv_sec = in->retry_ms / 1000;
+	tv.tv_usec = (in->retry_ms % 1000) * 1000;
+	if (!evtimer_pending(in->ev_retry, NULL))
+		evtimer_add(in->ev_retry, &tv);
+}
+
+/* Fail a file: move it to failed/ with its reason. */
+static void
+intake_fail(struct intake *in, const char *name, const char *why)
+{
+	char err[256];
+
+	if (dropdir_fail(in->dd, name, why, err, sizeof(err)) < 0)
+		log_err("cannot move %s to failed/: %s", log_quote(name), err);
+	else
+		log_warnx("failed %s: %s", log_quote(name), why);
+	in->stats.failed++;
+}
+
+/* Read queued files into jobs while there is room. */
+static void
+intake_dispatch(struct intake *in)
+{
+	while (!in->stopping && in->head != NULL && in->rules != NULL &&
+	       intake_in_flight(in) < INTAKE_MAX_IN_FLIGHT) {
+		struct name *n = in->head;
+		char *buf = NULL, *name, why[256];
+		size_t len = 0;
+		struct job *j;
+
+		switch (dropdir_read(in->dd, n->s, in->o.max_size, &buf, &len, why, sizeof(why))) {
+		case DROPDIR_OK:
+			break;
+		case DROPDIR_GONE:
+			goto forget;
+		case DROPDIR_BAD:
+			intake_fail(in, n->s, why);
+			goto forget;
+		case DROPDIR_ERROR:
+			log_warnx("cannot read %s now: %s; will try again", log_quote(n->s), why);
+			intake_retry_later(in);
+			return;
+		}
+		name = strdup(n->s);
+		j = name ? job_new(name, buf, len, in->rules, in->o.max_size) : NULL;
+		if (j == NULL) {
+			free(name);
+			free(buf);
+			log_err("out of memory reading %s; will try again", log_quote(n->s));
+			intake_retry_later(in);
+			return;
+		}
+		n->in_flight = 1;
+		in->head = n->next_queue;
+		if (in->head == NULL)
+			in->tail = NULL;
+		in->queued--;
+		work_push(in->work, j);
+		continue;
+	forget:
+		in->head = n->next_queue;
+		if (in->head == NULL)
+			in->tail = NULL;
+		in->queued--;
+		name_forget(in, n->s);
+	}
+}
+
+static void
+intake_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	intake_dispatch(arg);
+}
+
+static void
+intake_kick(struct intake *in)
+{
+	event_active(in->ev_kick, EV_TIMEOUT, 0);
+}
+
+/*
+ * Store one document of a job: skipped when its content or address is
+ * already stored; linked to its group when a near duplicate. Hits are
+ * collected into *alerts (the ones to announce). Returns 0 or a store error.
+ */
+static int
+intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t now, char *err,
+                 size_t errsz)
+{
+	const struct document *d = wd->doc;
+	struct store_article a = {0};
+	char dup[32], root[32];
+	int r, near = 0;
+
+	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err, errsz);
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		log_info("duplicate file=%s of=%s", log_quote(j->name), dup);
+		in->stats.duplicates++;
+		return 0; /* nothing stored, nothing alerted */
+	}
+	/* SimHash over a few words says little: only longer texts are near duplicates */
+	if (d->simhash != 0 && d->field_len[F_BODY] >= 300) {
+		near = store_article_near(in->st, d->simhash, now - (int64_t)in->o.near_days * 86400,
+		                          in->o.near_bits, root, sizeof(root), err, errsz);
+		if (near < 0)
+			return near;
+	}
+	a.id = d->id;
+	a.content_hash = wd->content_hash;
+	a.canonical = d->canonical;
+	a.url = d->url;
+	a.title = d->field[F_TITLE];
+	a.body = d->field[F_BODY];
+	a.lang = d->lang[0] ? d->lang : NULL;
+	a.published = d->published;
+	a.source = d->field[F_SOURCE] ? d->field[F_SOURCE] : "drop";
+	a.file = j->name;
+	a.index_text = wd->index_text;
+	a.simhash = d->simhash;
+	a.near_of = near == 1 ? root : NULL;
+	a.seen_at = now;
+	if ((r = store_article_add(in->st, &a, err, errsz)) < 0)
+		return r;
+	wd->stored = 1;
+	for (size_t i = 0; i < wd->nhits; i++) {
+		struct work_hit *h = &wd->hits[i];
+		struct store_hit sh = {.id = h->id,
+		                       .article_id = d->id,
+		                       .rule_id = h->rule_id,
+		                       .json = h->json,
+		                       .detected_at = h->detected_at,
+		                       .alert = true};
+
+		if (near == 1) {
+			r = store_hit_alerted(in->st, root, h->rule_id, err, errsz);
+			if (r < 0)
+				return r;
+			sh.alert = r == 0;
+		}
+		if ((r = store_hit_add(in->st, &sh, err, errsz)) < 0)
+			return r;
+		h->alert = sh.alert;
+	}
+	return 0;
+}
+
+static void
+intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
+{
+	const struct document *d = wd->doc;
+	unsigned alerts = 0;
+
+	if (!wd->stored)
+		return;
+	for (size_t i = 0; i < wd->nhits; i++) {
+		if (!wd->hits[i].alert)
+			continue;
+		log_info("hit rule=%s article=%s \"%s\"", wd->hits[i].rule_id, d->id,
+		         log_quote(wd->hits[i].snippet));
+		alerts++;
+	}
+	log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
+	         d->lang[0] ? d->lang : "-", wd->nhits,
+	         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+	in->stats.articles++;
+	in->stats.hits += wd->nhits;
+	in->stats.alerts += alerts;
+	if (alerts < wd->nhits)
+		in->stats.near_duplicates++;
+}
+
+/* Commit every finished job in batches, then move their files. */
+static void
+intake_commit(struct intake *in)
+{
+	char err[512];
+	int64_t now = (int64_t)time(NULL);
+
+	while (in->commit != NULL) {
+		struct job *batch = in->commit, *j, *next;
+		size_t n = 0;
+		int r;
+
+		r = store_begin(in->st, err, sizeof(err));
+		for (j = batch; r == 0 && j != NULL && n < INTAKE_BATCH; j = j->next, n++)
+			for (size_t i = 0; r == 0 && i < j->ndocs; i++)
+				r = intake_store_doc(in, j, &j->docs[i], now, err, sizeof(err));
+		if (r == 0)
+			r = store_commit(in->st, err, sizeof(err));
+		if (r != 0) {
+			for (j = batch; j != NULL; j = j->next)
+				for (size_t i = 0; i < j->ndocs; i++)
+					j->docs[i].stored = 0;
+			store_rollback(in->st);
+			if (r == STORE_BUSY)
+				log_warnx("database busy (%s); the files stay in incoming/ and "
+				          "will be stored shortly", err);
+			else
+				log_err("cannot store: %s; the files stay in incoming/", err);
+			intake_retry_later(in);
+			return;
+		}
+		in->retry_ms = 0;
+		/* committed: now the files may move */
+		j = batch;
+		for (size_t k = 0; k < n; k++, j = next) {
+			int64_t lat;
+
+			next = j->next;
+			for (size_t i = 0; i < j->ndocs; i++)
+				intake_log_doc(in, j, &j->docs[i]);
+			if (j->ndocs == 0)
+				log_info("done file=%s: no article in it", log_quote(j->name));
+			if (dropdir_done(in->dd, j->name, in->o.keep_done, err, sizeof(err)) < 0)
+				log_err("cannot move %s to done/: %s (stored; it will be seen as "
+				        "a duplicate)",
+				        log_quote(j->name), err);
+			lat = j->done_ns - j->queued_ns;
+			if (lat > in->stats.latency_max_ns)
+				in->stats.latency_max_ns = lat;
+			name_forget(in, j->name);
+			job_free(j);
+			in->ncommit--;
+		}
+		if (n > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
+			log_err("%s", err);
+		in->commit = j;
+		if (in->commit == NULL)
+			in->commit_tail = &in->commit;
+	}
+}
+
+static void
+intake_done_cb(struct job **jobs, size_t n, void *arg)
+{
+	struct intake *in = arg;
+
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = jobs[i];
+
+		if (j->failed) {
+			if (j->failed > 0)
+				intake_fail(in, j->name, j->why);
+			else
+				log_err("%s: %s; it stays in incoming/", log_quote(j->name), j->why);
+			name_forget(in, j->name);
+			job_free(j);
+			continue;
+		}
+		if (j->x.warning[0] != '\0')
+			log_warnx("%s: %s", log_quote(j->name), j->x.warning);
+		*in->commit_tail = j;
+		in->commit_tail = &j->next;
+		j->next = NULL;
+		in->ncommit++;
+	}
+	if (!evtimer_pending(in->ev_retry, NULL))
+		intake_commit(in);
+	intake_dispatch(in);
+	intake_check_idle(in);
+}
+
+static void
+intake_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct intake *in = arg;
+
+	(void)fd;
+	(void)what;
+	intake_commit(in);
+	intake_dispatch(in);
+	intake_check_idle(in);
+}
+
+static void
+intake_inotify_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct intake *in = arg;
+	char err[256];
+	int r;
+
+	(void)fd;
+	(void)what;
+	r = dropdir_drain(in->dd, intake_add_cb, in, err, sizeof(err));
+	if (r < 0) {
+		log_err("inotify: %s", err);
+	} else if (r == 1) {
+		log_warnx("inotify queue overflowed: rescanning incoming/");
+		if (dropdir_scan(in->dd, intake_add_cb, in, err, sizeof(err)) < 0)
+			log_err("rescan: %s", err);
+	}
+}
+
+struct intake *
+intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nthreads,
+           char *err, size_t errsz)
+{
+	struct intake *in = calloc(1, sizeof(*in));
+
+	if (in == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	in->base = base;
+	in->dd = dd;
+	in->st = st;
+	in->commit_tail = &in->commit;
+	in->o.keep_done = true;
+	in->o.max_size = 16u << 20;
+	in->o.near_days = 7;
+	in->o.near_bits = 3;
+	in->work = work_new(base, nthreads, intake_done_cb, in, err, errsz);
+	in->ev_retry = evtimer_new(base, intake_retry_cb, in);
+	in->ev_kick = event_new(base, -1, 0, intake_kick_cb, in);
+	in->ev_inotify =
+	    event_new(base, dropdir_fd(dd), EV_READ | EV_PERSIST, intake_inotify_cb, in);
+	if (in->work == NULL || in->ev_retry == NULL || in->ev_kick == NULL ||
+	    in->ev_inotify == NULL) {
+		if (in->work != NULL)
+			snprintf(err, errsz, "cannot create events");
+		intake_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+void
+intake_free(struct intake *in)
+{
+	struct job *j;
+
+	if (in == NULL)
+		return;
+	work_free(in->work);
+	while ((j = in->commit) != NULL) {
+		in->commit = j->next;
+		job_free(j);
+	}
+	for (size_t b = 0; b < NAME_BUCKETS; b++)
+		while (in->buckets[b] != NULL) {
+			struct name *n = in->buckets[b];
+
+			in->buckets[b] = n->next_hash;
+			free(n->s);
+			free(n);
+		}
+	if (in->ev_inotify)
+		event_free(in->ev_inotify);
+	if (in->ev_retry)
+		event_free(in->ev_retry);
+	if (in->ev_kick)
+		event_free(in->ev_kick);
+	rules_unref(in->rules);
+	free(in);
+}
+
+void
+intake_set_rules(struct intake *in, struct rules *r)
+{
+	rules_unref(in->rules);
+	in->rules = rules_ref(r);
+	intake_kick(in);
+}
+
+void
+intake_set_opts(struct intake *in, const struct intake_opts *o)
+{
+	in->o = *o;
+}
+
+int
+intake_start(struct intake *in, char *err, size_t errsz)
+{
+	/* the watch exists since dropdir_open(): a file arriving during the scan is not missed */
+	if (event_add(in->ev_inotify, NULL) < 0) {
+		snprintf(err, errsz, "cannot watch the inotify descriptor");
+		return -1;
+	}
+	return dropdir_scan(in->dd, intake_add_cb, in, err, errsz);
+}
+
+void
+intake_stop(struct intake *in, void (*idle)(void *), void *arg)
+{
+	in->stopping = 1;
+	in->idle = idle;
+	in->idle_arg = arg;
+	event_del(in->ev_inotify);
+	intake_check_idle(in);
+}
+
+void
+intake_stats(const struct intake *in, struct intake_stats *s)
+{
+	*s = in->stats;
+	s->queued = in->queued;
+	s->in_flight = intake_in_flight(in);
+}

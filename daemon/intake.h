@@ -1,0 +1,53 @@
+/*
+ * intake.h: the drop directory's files on their way to the store. Owns the
+ * queue of names, the inotify event, the workers (work.h) and the commit
+ * of finished jobs: article, hits and (later) deliveries in one transaction,
+ * and only then the file moved to done/ or deleted. A database that stays
+ * locked keeps the files in incoming/ and is tried again.
+ */
+#ifndef HARK_INTAKE_H
+#define HARK_INTAKE_H
+
+#include <event2/event.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dropdir.h"
+#include "store.h"
+#include "work.h"
+
+struct intake_opts {
+	bool keep_done;
+	size_t max_size;    /* max_document_size */
+	int near_days;      /* near duplicates are looked for among this many days */
+	int near_bits;      /* at most this many SimHash bits apart */
+};
+
+struct intake;
+
+/*
+ * dd and st stay owned by the caller and must outlive the intake. Returns
+ * NULL with err.
+ */
+struct intake *intake_new(struct event_base *base, struct dropdir *dd, struct store *st,
+                          int nthreads, char *err, size_t errsz);
+void intake_free(struct intake *in);
+/* The rules for jobs dispatched from now on (takes a reference). */
+void intake_set_rules(struct intake *in, struct rules *r);
+void intake_set_opts(struct intake *in, const struct intake_opts *o);
+/* Start watching incoming/ and queue everything already there. */
+int intake_start(struct intake *in, char *err, size_t errsz);
+/*
+ * Stop taking new files; once nothing is in flight or waiting for its
+ * commit, call idle(arg) (at once when nothing is).
+ */
+void intake_stop(struct intake *in, void (*idle)(void *), void *arg);
+
+struct intake_stats {
+	size_t queued, in_flight; /* names waiting, jobs being worked or committed */
+	unsigned long articles, duplicates, near_duplicates, hits, alerts, failed;
+	int64_t latency_max_ns; /* drop-to-commit of the slowest job */
+};
+void intake_stats(const struct intake *in, struct intake_stats *s);
+
+#endif

@@ -1,0 +1,752 @@
+/*
+ * store.c: the SQLite database, state_dir/hark.db. The only code that
+ * touches sqlite3*.
+ *
+ * WAL, so that `hark hits` and `hark status` read a consistent snapshot
+ * while harkd writes. Every statement is prepared once at open into an
+ * enum-indexed table and reset after use. The schema is versioned with
+ * PRAGMA user_version: migration i brings version i to i + 1, each in its
+ * own transaction; only the writer (harkd) migrates.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "simhash.h"
+#include "store.h"
+
+/*
+ * The schema, one script a version. Never edit a shipped script: add one.
+ *
+ * articles.seq is the rowid, declared INTEGER PRIMARY KEY so that VACUUM
+ * keeps it: the contentless FTS5 index knows articles by it. b0..b3 are the
+ * four 16-bit bands of the SimHash (b0 the low bits), indexed with seen_at
+ * for store_article_near. Times: articles.seen_at, deliveries and feeds in
+ * Unix seconds; hits.detected_at in milliseconds.
+ */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE articles ("
+    " seq INTEGER PRIMARY KEY,"
+    " id TEXT NOT NULL UNIQUE,"
+    " content_hash TEXT NOT NULL UNIQUE,"
+    " canonical TEXT UNIQUE,"
+    " url TEXT, title TEXT, body TEXT, lang TEXT, published TEXT, source TEXT, file TEXT,"
+    " simhash INTEGER NOT NULL,"
+    " b0 INTEGER NOT NULL, b1 INTEGER NOT NULL, b2 INTEGER NOT NULL, b3 INTEGER NOT NULL,"
+    " near_of TEXT REFERENCES articles(id),"
+    " seen_at INTEGER NOT NULL);"
+    "CREATE INDEX articles_b0 ON articles(b0, seen_at);"
+    "CREATE INDEX articles_b1 ON articles(b1, seen_at);"
+    "CREATE INDEX articles_b2 ON articles(b2, seen_at);"
+    "CREATE INDEX articles_b3 ON articles(b3, seen_at);"
+    "CREATE INDEX articles_near_of ON articles(near_of);"
+    "CREATE INDEX articles_seen_at ON articles(seen_at);"
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(keys, content='',"
+    " tokenize='unicode61 remove_diacritics 0');"
+    "CREATE TABLE hits ("
+    " seq INTEGER PRIMARY KEY,"
+    " id TEXT NOT NULL UNIQUE,"
+    " article_id TEXT NOT NULL REFERENCES articles(id),"
+    " rule_id TEXT NOT NULL,"
+    " detected_at INTEGER NOT NULL,"
+    " alert INTEGER NOT NULL,"
+    " json TEXT NOT NULL,"
+    " UNIQUE(article_id, rule_id));"
+    "CREATE INDEX hits_detected_at ON hits(detected_at);"
+    "CREATE INDEX hits_rule_id ON hits(rule_id, detected_at);"
+    "CREATE TABLE deliveries ("
+    " id INTEGER PRIMARY KEY,"
+    " hit_id TEXT NOT NULL REFERENCES hits(id),"
+    " webhook TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL DEFAULT 0,"
+    " last_status INTEGER,"
+    " last_error TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " UNIQUE(hit_id, webhook));"
+    "CREATE INDEX deliveries_state ON deliveries(state, next_at);"
+    "CREATE TABLE feeds ("
+    " name TEXT PRIMARY KEY,"
+    " url TEXT NOT NULL,"
+    " etag TEXT,"
+    " last_modified TEXT,"
+    " last_ok INTEGER,"
+    " last_error TEXT,"
+    " next_poll INTEGER,"
+    " gone INTEGER NOT NULL DEFAULT 0,"
+    " failures INTEGER NOT NULL DEFAULT 0);",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_FIND_HASH,
+	ST_FIND_CANONICAL,
+	ST_NEAR_B0, /* ST_NEAR_B0 + i for band i */
+	ST_NEAR_B1,
+	ST_NEAR_B2,
+	ST_NEAR_B3,
+	ST_ARTICLE_ADD,
+	ST_FTS_ADD,
+	ST_HIT_ADD,
+	ST_HIT_ALERTED,
+	ST_HITS,
+	ST_HITS_RULE,
+	ST_ARTICLES,
+	ST_ARTICLES_FTS,
+	ST_STATUS,
+	ST_FEEDS,
+	ST_COUNT
+};
+
+#define ARTICLE_COLS                                                                               \
+	"a.id, a.url, a.canonical, a.title, a.body, a.lang, a.published, a.source, a.file, "       \
+	"a.near_of, a.simhash, a.seen_at"
+#define NEAR_SQL(b)                                                                                \
+	"SELECT id, near_of, simhash, seq FROM articles WHERE " b " = ?1 AND seen_at >= ?2"
+#define HIT_COLS "id, article_id, rule_id, json, detected_at, alert"
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_FIND_HASH] = "SELECT id FROM articles WHERE content_hash = ?1",
+    [ST_FIND_CANONICAL] = "SELECT id FROM articles WHERE canonical = ?1",
+    [ST_NEAR_B0] = NEAR_SQL("b0"),
+    [ST_NEAR_B1] = NEAR_SQL("b1"),
+    [ST_NEAR_B2] = NEAR_SQL("b2"),
+    [ST_NEAR_B3] = NEAR_SQL("b3"),
+    [ST_ARTICLE_ADD] =
+        "INSERT INTO articles (id, content_hash, canonical, url, title, body, lang, "
+        "published, source, file, simhash, b0, b1, b2, b3, near_of, seen_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    [ST_FTS_ADD] = "INSERT INTO articles_fts (rowid, keys) VALUES (?1, ?2)",
+    /* ON CONFLICT, not OR IGNORE: only the uniqueness of (article, rule) is expected */
+    [ST_HIT_ADD] = "INSERT INTO hits (id, article_id, rule_id, detected_at, alert, json) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+    /*
+     * CROSS JOIN keeps the group's few articles outside: a rule may have
+     * thousands of hits, a group a handful of articles
+     */
+    [ST_HIT_ALERTED] = "SELECT 1 FROM articles a CROSS JOIN hits h "
+                       "ON h.article_id = a.id AND h.rule_id = ?2 "
+                       "WHERE (a.id = ?1 OR a.near_of = ?1) AND h.alert = 1 LIMIT 1",
+    [ST_HITS] = "SELECT " HIT_COLS " FROM hits WHERE detected_at >= ?1 "
+                "ORDER BY detected_at DESC, seq DESC",
+    [ST_HITS_RULE] = "SELECT " HIT_COLS " FROM hits WHERE detected_at >= ?1 AND rule_id = ?2 "
+                     "ORDER BY detected_at DESC, seq DESC",
+    [ST_ARTICLES] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.seen_at >= ?1 "
+                    "ORDER BY a.seen_at, a.seq",
+    [ST_ARTICLES_FTS] = "SELECT " ARTICLE_COLS " FROM articles_fts f "
+                        "JOIN articles a ON a.seq = f.rowid "
+                        "WHERE articles_fts MATCH ?2 AND a.seen_at >= ?1 "
+                        "ORDER BY a.seen_at, a.seq",
+    /* one statement: the counts come from one snapshot */
+    [ST_STATUS] = "SELECT (SELECT count(*) FROM articles),"
+                  " (SELECT count(*) FROM articles WHERE near_of IS NOT NULL),"
+                  " (SELECT count(*) FROM hits),"
+                  " (SELECT count(*) FROM hits WHERE alert = 1),"
+                  " (SELECT count(*) FROM deliveries WHERE state = 'pending'),"
+                  " (SELECT count(*) FROM deliveries WHERE state = 'dead'),"
+                  " (SELECT coalesce(max(seen_at), 0) FROM articles),"
+                  " (SELECT coalesce(max(detected_at), 0) FROM hits)",
+    [ST_FEEDS] = "SELECT name, url, last_ok, last_error, next_poll, gone FROM feeds "
+                 "ORDER BY name",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[ST_COUNT]; /* owned; all prepared at open */
+	int version;                  /* user_version once open */
+};
+
+/*
+ * Report a failed SQLite call: "what: message". SQLITE_BUSY (the lock was
+ * held past busy_timeout) is STORE_BUSY, so that the caller keeps its work.
+ */
+static int
+store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
+{
+	snprintf(err, errsz, "%s: %s", what, sqlite3_errmsg(st->db));
+	return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : -1;
+}
+
+/* Step a statement that returns no row, then reset it. */
+static int
+store_exec(struct store *st, enum stmt s, const char *what, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[s];
+	int rc = sqlite3_step(q), ret = 0;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_fail(st, rc, what, err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+/*
+ * Bind a text, or NULL when s is NULL. SQLITE_STATIC: not copied, so s must
+ * live until the statement is reset; every function binds all its
+ * parameters again before it steps.
+ */
+static void
+bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+}
+
+static const char *
+col_text(sqlite3_stmt *q, int i)
+{
+	return (const char *)sqlite3_column_text(q, i);
+}
+
+/* SimHashes are unsigned; SQLite integers signed: the same 64 bits. */
+static sqlite3_int64
+u64_to_i64(uint64_t u)
+{
+	sqlite3_int64 i;
+
+	memcpy(&i, &u, sizeof(i));
+	return i;
+}
+
+static uint64_t
+i64_to_u64(sqlite3_int64 i)
+{
+	uint64_t u;
+
+	memcpy(&u, &i, sizeof(u));
+	return u;
+}
+
+/* Run a one-off SQL text (pragmas, migrations) outside the statement table. */
+static int
+store_run(struct store *st, const char *sql, const char *what, char *err, size_t errsz)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	snprintf(err, errsz, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : -1;
+}
+
+/* A pragma that answers one value (user_version, journal_mode) into out. */
+static int
+store_pragma(struct store *st, const char *sql, char *out, size_t outsz, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, sql, err, errsz);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		int ret = store_fail(st, rc, sql, err, errsz);
+
+		sqlite3_finalize(q);
+		return ret;
+	}
+	snprintf(out, outsz, "%s", col_text(q, 0) ? col_text(q, 0) : "");
+	sqlite3_finalize(q);
+	return 0;
+}
+
+static int
+store_version(struct store *st, int *v, char *err, size_t errsz)
+{
+	char buf[32];
+	int rc = store_pragma(st, "PRAGMA user_version", buf, sizeof(buf), err, errsz);
+
+	if (rc == 0)
+		*v = atoi(buf);
+	return rc;
+}
+
+/*
+ * Bring the schema up to SCHEMA_VERSION, one migration a transaction. The
+ * version is read again inside each transaction: another harkd starting at
+ * the same moment may have migrated already.
+ */
+static int
+store_migrate(struct store *st, const char *path, char *err, size_t errsz)
+{
+	for (;;) {
+		char sql[64], what[64];
+		int v, rc;
+
+		if ((rc = store_run(st, "BEGIN IMMEDIATE", "migrating", err, errsz)) != 0)
+			return rc;
+		if ((rc = store_version(st, &v, err, errsz)) != 0)
+			goto fail;
+		if (v > SCHEMA_VERSION) {
+			snprintf(err, errsz,
+			         "%s: schema version %d is newer than this program's %d", path, v,
+			         SCHEMA_VERSION);
+			rc = -1;
+			goto fail;
+		}
+		if (v == SCHEMA_VERSION)
+			return store_run(st, "COMMIT", "migrating", err, errsz);
+		snprintf(what, sizeof(what), "migrating schema %d to %d", v, v + 1);
+		if ((rc = store_run(st, migrations[v], what, err, errsz)) != 0)
+			goto fail;
+		/* user_version is in the database header: it commits with the rest */
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if ((rc = store_run(st, sql, what, err, errsz)) != 0)
+			goto fail;
+		if ((rc = store_run(st, "COMMIT", what, err, errsz)) != 0)
+			goto fail;
+		continue;
+	fail:
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+}
+
+/* The settings of the writer. */
+static int
+store_setup_write(struct store *st, char *err, size_t errsz)
+{
+	char mode[16];
+	int rc;
+
+	rc = store_pragma(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode), err, errsz);
+	if (rc != 0)
+		return rc;
+	if (strcmp(mode, "wal") != 0) {
+		snprintf(err, errsz, "cannot use WAL: journal mode stays '%s'", mode);
+		return -1;
+	}
+	/*
+	 * FULL, not the NORMAL usual with WAL: harkd moves the article's file
+	 * out of incoming/ right after store_commit(). With NORMAL a power loss
+	 * may roll back a commit whose file is already gone from incoming/, and
+	 * the article would be lost; FULL syncs the WAL at every commit.
+	 */
+	return store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
+}
+
+int
+store_open(const char *path, enum store_mode mode, int busy_ms, struct store **out, char *err,
+           size_t errsz)
+{
+	struct store *st;
+	struct stat sb;
+	int flags, rc;
+
+	*out = NULL;
+	if (mode == STORE_READ && stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			snprintf(err, errsz, "no database at %s (has harkd run?)", path);
+		else
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errsz, "%s: out of memory", path);
+		return -1;
+	}
+	flags =
+	    mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (st->db == NULL)
+			snprintf(err, errsz, "%s: %s", path, sqlite3_errstr(rc));
+		else
+			store_fail(st, rc, path, err, errsz);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, busy_ms);
+	if ((rc = store_run(st, "PRAGMA foreign_keys = ON", path, err, errsz)) != 0)
+		goto fail;
+	if (mode == STORE_WRITE) {
+		if ((rc = store_setup_write(st, err, errsz)) != 0)
+			goto fail;
+		if ((rc = store_migrate(st, path, err, errsz)) != 0)
+			goto fail;
+	}
+	if ((rc = store_version(st, &st->version, err, errsz)) != 0)
+		goto fail;
+	/* a reader never migrates: it reads only the schema it was written for */
+	if (st->version > SCHEMA_VERSION) {
+		snprintf(err, errsz, "%s: schema version %d is newer than this program's %d", path,
+		         st->version, SCHEMA_VERSION);
+		rc = -1;
+		goto fail;
+	}
+	if (st->version < SCHEMA_VERSION) {
+		snprintf(err, errsz,
+		         "%s: schema version %d is older than this program's %d: run harkd once to "
+		         "upgrade",
+		         path, st->version, SCHEMA_VERSION);
+		rc = -1;
+		goto fail;
+	}
+	for (int i = 0; i < ST_COUNT; i++) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                        &st->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			rc = store_fail(st, rc, stmt_sql[i], err, errsz);
+			goto fail;
+		}
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc == STORE_BUSY ? STORE_BUSY : -1;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+store_begin(struct store *st, char *err, size_t errsz)
+{
+	return store_exec(st, ST_BEGIN, "BEGIN IMMEDIATE", err, errsz);
+}
+
+int
+store_commit(struct store *st, char *err, size_t errsz)
+{
+	/* a busy COMMIT leaves the transaction open: the caller may try again or roll back */
+	return store_exec(st, ST_COMMIT, "COMMIT", err, errsz);
+}
+
+void
+store_rollback(struct store *st)
+{
+	char err[256]; /* unused: rolling back is the caller's way out of an error already */
+
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, ST_ROLLBACK, "ROLLBACK", err, sizeof(err));
+}
+
+/* Step a statement that answers one id (or none) into id. */
+static int
+store_one_id(struct store *st, enum stmt s, const char *what, char *id, size_t idsz, char *err,
+             size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[s];
+	int rc = sqlite3_step(q), ret;
+
+	if (rc == SQLITE_ROW) {
+		snprintf(id, idsz, "%s", col_text(q, 0));
+		ret = 1;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+	} else {
+		ret = store_fail(st, rc, what, err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_article_find(struct store *st, const char *content_hash, const char *canonical, char *id,
+                   size_t idsz, char *err, size_t errsz)
+{
+	int rc;
+
+	sqlite3_bind_text(st->stmt[ST_FIND_HASH], 1, content_hash, -1, SQLITE_STATIC);
+	rc = store_one_id(st, ST_FIND_HASH, "finding an article by hash", id, idsz, err, errsz);
+	if (rc != 0 || canonical == NULL)
+		return rc;
+	sqlite3_bind_text(st->stmt[ST_FIND_CANONICAL], 1, canonical, -1, SQLITE_STATIC);
+	return store_one_id(st, ST_FIND_CANONICAL, "finding an article by address", id, idsz, err,
+	                    errsz);
+}
+
+static unsigned
+simhash_band(uint64_t h, int i)
+{
+	return (unsigned)(h >> (16 * i)) & 0xffff;
+}
+
+/*
+ * The bands make this an index look-up, not a scan. Pigeonhole: when two
+ * hashes differ in at most 3 bits, one of the four bands is equal; when they
+ * differ in at most 7, one band differs in at most one bit (else 4 x 2 = 8
+ * bits). So for maxdist <= 3 each band is probed with its value (4 probes),
+ * for maxdist <= 7 with its value and the 16 values one bit away (68
+ * probes), and the candidates' distance checked. Beyond 7 the bands cannot
+ * guarantee to find every match, and maxdist is refused.
+ *
+ * Of the matches, the closest (then the first stored) gives the group.
+ */
+int
+store_article_near(struct store *st, uint64_t simhash, int64_t since, int maxdist, char *id,
+                   size_t idsz, char *err, size_t errsz)
+{
+	int best = maxdist + 1, nflips = maxdist <= 3 ? 0 : 16;
+	sqlite3_int64 best_seq = 0;
+
+	if (maxdist < 0 || maxdist > 7) {
+		snprintf(err, errsz, "finding a near duplicate: distance %d is not within 0-7",
+		         maxdist);
+		return -1;
+	}
+	for (int b = 0; b < 4; b++) {
+		sqlite3_stmt *q = st->stmt[ST_NEAR_B0 + b];
+		unsigned band = simhash_band(simhash, b);
+
+		for (int f = -1; f < nflips; f++) {
+			int rc, ret = 0;
+
+			sqlite3_bind_int(q, 1, (int)(f < 0 ? band : band ^ (1u << f)));
+			sqlite3_bind_int64(q, 2, since);
+			while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+				uint64_t h = i64_to_u64(sqlite3_column_int64(q, 2));
+				sqlite3_int64 seq = sqlite3_column_int64(q, 3);
+				int d = simhash_distance(simhash, h);
+
+				if (d < best || (d == best && seq < best_seq)) {
+					const char *root = col_text(q, 1);
+
+					best = d;
+					best_seq = seq;
+					snprintf(id, idsz, "%s", root ? root : col_text(q, 0));
+				}
+			}
+			if (rc != SQLITE_DONE)
+				ret = store_fail(st, rc, "finding a near duplicate", err, errsz);
+			sqlite3_reset(q);
+			if (ret != 0)
+				return ret;
+		}
+	}
+	return best <= maxdist;
+}
+
+int
+store_article_add(struct store *st, const struct store_article *a, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_ARTICLE_ADD];
+	char what[80], *keys = NULL;
+	int rc;
+
+	snprintf(what, sizeof(what), "adding article %s", a->id);
+	/* the row and its index entry go together, or neither */
+	if (sqlite3_get_autocommit(st->db)) {
+		snprintf(err, errsz, "%s: not inside a transaction", what);
+		return -1;
+	}
+	bind_text(q, 1, a->id);
+	bind_text(q, 2, a->content_hash);
+	bind_text(q, 3, a->canonical);
+	bind_text(q, 4, a->url);
+	bind_text(q, 5, a->title);
+	bind_text(q, 6, a->body);
+	bind_text(q, 7, a->lang);
+	bind_text(q, 8, a->published);
+	bind_text(q, 9, a->source);
+	bind_text(q, 10, a->file);
+	sqlite3_bind_int64(q, 11, u64_to_i64(a->simhash));
+	for (int i = 0; i < 4; i++)
+		sqlite3_bind_int(q, 12 + i, (int)simhash_band(a->simhash, i));
+	bind_text(q, 16, a->near_of);
+	sqlite3_bind_int64(q, 17, a->seen_at);
+	if ((rc = store_exec(st, ST_ARTICLE_ADD, what, err, errsz)) != 0)
+		return rc;
+
+	q = st->stmt[ST_FTS_ADD];
+	sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(st->db));
+	if (a->index_text != NULL) {
+		bind_text(q, 2, a->index_text);
+	} else {
+		const char *t = a->title ? a->title : "", *b = a->body ? a->body : "";
+		size_t tn = strlen(t), bn = strlen(b);
+
+		/* owned here until the statement has run */
+		if ((keys = malloc(tn + bn + 2)) == NULL) {
+			snprintf(err, errsz, "%s: out of memory", what);
+			return -1;
+		}
+		memcpy(keys, t, tn);
+		keys[tn] = '\n';
+		memcpy(keys + tn + 1, b, bn + 1);
+		bind_text(q, 2, keys);
+	}
+	rc = store_exec(st, ST_FTS_ADD, what, err, errsz);
+	sqlite3_bind_null(q, 2); /* keys is freed: no dangling binding */
+	free(keys);
+	return rc;
+}
+
+int
+store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_HIT_ADD];
+	char what[80];
+	int rc;
+
+	snprintf(what, sizeof(what), "adding hit %s", h->id);
+	bind_text(q, 1, h->id);
+	bind_text(q, 2, h->article_id);
+	bind_text(q, 3, h->rule_id);
+	sqlite3_bind_int64(q, 4, h->detected_at);
+	sqlite3_bind_int(q, 5, h->alert);
+	bind_text(q, 6, h->json);
+	if ((rc = store_exec(st, ST_HIT_ADD, what, err, errsz)) != 0)
+		return rc;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_hit_alerted(struct store *st, const char *root, const char *rule_id, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_HIT_ALERTED];
+	int rc, ret;
+
+	bind_text(q, 1, root);
+	bind_text(q, 2, rule_id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		ret = 1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		ret = store_fail(st, rc, "looking for an alerted hit", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_hits_each(struct store *st, int64_t since_ms, const char *rule_id, store_hit_fn fn, void *arg,
+                char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[rule_id != NULL ? ST_HITS_RULE : ST_HITS];
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(q, 1, since_ms);
+	if (rule_id != NULL)
+		bind_text(q, 2, rule_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_hit_row r = {
+		    .id = col_text(q, 0),
+		    .article_id = col_text(q, 1),
+		    .rule_id = col_text(q, 2),
+		    .json = col_text(q, 3),
+		    .detected_at = sqlite3_column_int64(q, 4),
+		    .alert = sqlite3_column_int(q, 5) != 0,
+		};
+
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "reading hits", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_articles_each(struct store *st, int64_t since, const char *fts, store_article_fn fn,
+                    void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[fts != NULL ? ST_ARTICLES_FTS : ST_ARTICLES];
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(q, 1, since);
+	if (fts != NULL)
+		bind_text(q, 2, fts);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_article_row r = {
+		    .id = col_text(q, 0),
+		    .url = col_text(q, 1),
+		    .canonical = col_text(q, 2),
+		    .title = col_text(q, 3),
+		    .body = col_text(q, 4),
+		    .lang = col_text(q, 5),
+		    .published = col_text(q, 6),
+		    .source = col_text(q, 7),
+		    .file = col_text(q, 8),
+		    .near_of = col_text(q, 9),
+		    .simhash = i64_to_u64(sqlite3_column_int64(q, 10)),
+		    .seen_at = sqlite3_column_int64(q, 11),
+		};
+
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "reading articles", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_status_get(struct store *st, struct store_status *s, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_STATUS];
+	int rc, ret = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->schema_version = st->version;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		s->articles = sqlite3_column_int64(q, 0);
+		s->near_duplicates = sqlite3_column_int64(q, 1);
+		s->hits = sqlite3_column_int64(q, 2);
+		s->alerts = sqlite3_column_int64(q, 3);
+		s->deliveries_pending = sqlite3_column_int64(q, 4);
+		s->deliveries_failed = sqlite3_column_int64(q, 5);
+		s->last_article_at = sqlite3_column_int64(q, 6);
+		s->last_hit_at = sqlite3_column_int64(q, 7);
+	} else {
+		ret = store_fail(st, rc, "reading the status", err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEEDS];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_feed_row r = {
+		    .name = col_text(q, 0),
+		    .url = col_text(q, 1),
+		    .last_ok = sqlite3_column_int64(q, 2),
+		    .last_error = col_text(q, 3),
+		    .next_poll = sqlite3_column_int64(q, 4),
+		    .gone = sqlite3_column_int(q, 5) != 0,
+		};
+
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "reading feeds", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}

@@ -1,0 +1,449 @@
+/*
+ * work.c: the worker threads and what each does to a job. The loop thread
+ * owns the queues' contents before push and after done; in between a job
+ * belongs to exactly one worker. The hand-back is an eventfd the loop
+ * watches, as memcached hands connections between threads.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hit.h"
+#include "presearch.h"
+#include "sha256.h"
+#include "work.h"
+
+struct work {
+	struct event_base *base;
+	int nthreads;
+	pthread_t threads[WORK_MAX_THREADS];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *todo, **todo_tail; /* pushed, not yet taken */
+	struct job *done, **done_tail; /* finished, not yet handed back */
+	int stopping;
+	size_t busy;    /* pushed and not yet handed back: loop thread only */
+	int efd;        /* eventfd: a worker finished a job */
+	struct event *ev_done;
+	struct event *ev_inline; /* inline mode: run one job */
+	work_done_fn fn;
+	void *arg;
+};
+
+struct rules *
+rules_new(struct ruleset *rs)
+{
+	struct rules *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
+		ruleset_free(rs);
+		return NULL;
+	}
+	r->rs = rs;
+	r->refs = 1;
+	return r;
+}
+
+struct rules *
+rules_ref(struct rules *r)
+{
+	r->refs++;
+	return r;
+}
+
+void
+rules_unref(struct rules *r)
+{
+	if (r == NULL || --r->refs > 0)
+		return;
+	for (size_t i = 0; i <= WORK_MAX_THREADS; i++)
+		matcher_free(r->m[i]);
+	ruleset_free(r->rs);
+	free(r);
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct job *
+job_new(char *name, char *bytes, size_t len, struct rules *rules, size_t max_size)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		return NULL;
+	j->name = name;
+	j->bytes = bytes;
+	j->len = len;
+	j->rules = rules_ref(rules);
+	j->max_size = max_size;
+	j->queued_ns = now_ns();
+	return j;
+}
+
+static void
+work_doc_clear(struct work_doc *wd)
+{
+	for (size_t i = 0; i < wd->nhits; i++) {
+		free(wd->hits[i].json);
+		free(wd->hits[i].snippet);
+	}
+	free(wd->hits);
+	free(wd->index_text);
+}
+
+void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	for (size_t i = 0; i < j->ndocs; i++)
+		work_doc_clear(&j->docs[i]);
+	free(j->docs);
+	extraction_free(&j->x);
+	rules_unref(j->rules);
+	free(j->bytes);
+	free(j->name);
+	free(j);
+}
+
+struct hit_ctx {
+	struct work_doc *wd;
+	const char *detected_at;
+	int64_t detected_ms;
+	int oom;
+};
+
+static int
+job_hit_cb(const struct hit *h, void *arg)
+{
+	struct hit_ctx *c = arg;
+	struct work_doc *wd = c->wd;
+	struct work_hit *wh, *nh;
+	json_t *o;
+	const char *id;
+
+	nh = realloc(wd->hits, (wd->nhits + 1) * sizeof(*nh));
+	if (nh == NULL) {
+		c->oom = 1;
+		return 1;
+	}
+	wd->hits = nh;
+	wh = &wd->hits[wd->nhits];
+	memset(wh, 0, sizeof(*wh));
+	o = hit_to_json(wd->doc, h, c->detected_at);
+	id = json_string_value(json_object_get(o, "id"));
+	snprintf(wh->id, sizeof(wh->id), "%s", id ? id : "");
+	wh->json = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	wh->snippet = hit_snippet(wd->doc, h, "«", "»");
+	wh->rule_id = h->rule->id;
+	wh->detected_at = c->detected_ms;
+	if (wh->json == NULL || wh->snippet == NULL) {
+		free(wh->json);
+		free(wh->snippet);
+		c->oom = 1;
+		return 1;
+	}
+	wd->nhits++;
+	return 0;
+}
+
+/* Title "\n" body: what makes two articles the same content. */
+static void
+job_content_hash(const struct document *d, char hex[65])
+{
+	struct sha256 s;
+	unsigned char dig[SHA256_LEN];
+	static const char digits[] = "0123456789abcdef";
+
+	sha256_init(&s);
+	if (d->field[F_TITLE] != NULL)
+		sha256_update(&s, d->field[F_TITLE], d->field_len[F_TITLE]);
+	sha256_update(&s, "\n", 1);
+	if (d->field[F_BODY] != NULL)
+		sha256_update(&s, d->field[F_BODY], d->field_len[F_BODY]);
+	sha256_final(&s, dig);
+	for (size_t i = 0; i < SHA256_LEN; i++) {
+		hex[2 * i] = digits[dig[i] >> 4];
+		hex[2 * i + 1] = digits[dig[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+void
+job_run(struct job *j, int slot)
+{
+	struct extract_opts o = {.file = j->name, .source = "drop", .max_size = j->max_size};
+	struct matcher *m;
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	int64_t ms;
+
+	if (extract_bytes(j->bytes, j->len, &o, &j->x, j->why, sizeof(j->why)) < 0) {
+		j->failed = 1;
+		goto out;
+	}
+	free(j->bytes); /* the documents hold their own copies */
+	j->bytes = NULL;
+	if (j->rules->m[slot] == NULL)
+		j->rules->m[slot] = matcher_new(j->rules->rs);
+	m = j->rules->m[slot];
+	j->docs = calloc(j->x.ndocs ? j->x.ndocs : 1, sizeof(*j->docs));
+	if (m == NULL || j->docs == NULL) {
+		j->failed = -1;
+		snprintf(j->why, sizeof(j->why), "out of memory");
+		goto out;
+	}
+	j->ndocs = j->x.ndocs;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (size_t i = 0; i < j->ndocs; i++) {
+		struct work_doc *wd = &j->docs[i];
+		struct hit_ctx c = {.wd = wd, .detected_at = when, .detected_ms = ms};
+
+		wd->doc = &j->x.docs[i];
+		job_content_hash(wd->doc, wd->content_hash);
+		wd->index_text = presearch_index_text(wd->doc);
+		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom || wd->index_text == NULL) {
+			j->failed = -1;
+			snprintf(j->why, sizeof(j->why), "out of memory");
+			goto out;
+		}
+	}
+out:
+	j->done_ns = now_ns();
+}
+
+static void *
+work_main(void *arg)
+{
+	struct work *w = arg;
+	int slot;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&w->mu);
+	/* slots 1..n: worker i is the only user of matcher slot i */
+	for (slot = 0; slot < w->nthreads; slot++)
+		if (pthread_equal(w->threads[slot], pthread_self()))
+			break;
+	slot++;
+	for (;;) {
+		struct job *j;
+
+		while (w->todo == NULL && !w->stopping)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stopping)
+			break;
+		j = w->todo;
+		w->todo = j->next;
+		if (w->todo == NULL)
+			w->todo_tail = &w->todo;
+		pthread_mutex_unlock(&w->mu);
+
+		job_run(j, slot);
+
+		pthread_mutex_lock(&w->mu);
+		j->next = NULL;
+		*w->done_tail = j;
+		w->done_tail = &j->next;
+		if (write(w->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			break; /* cannot happen with an eventfd counter */
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Hand every finished job back to the loop, in one batch. */
+static void
+work_give_back(struct work *w, struct job *list)
+{
+	struct job *batch[64];
+	size_t n = 0;
+
+	while (list != NULL) {
+		struct job *next = list->next;
+
+		list->next = NULL;
+		batch[n++] = list;
+		w->busy--;
+		if (n == sizeof(batch) / sizeof(batch[0])) {
+			w->fn(batch, n, w->arg);
+			n = 0;
+		}
+		list = next;
+	}
+	if (n > 0)
+		w->fn(batch, n, w->arg);
+}
+
+static void
+work_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct work *w = arg;
+	struct job *list;
+	uint64_t n;
+
+	(void)what;
+	if (read(fd, &n, sizeof(n)) < 0)
+		return; /* EAGAIN: another turn took them */
+	pthread_mutex_lock(&w->mu);
+	list = w->done;
+	w->done = NULL;
+	w->done_tail = &w->done;
+	pthread_mutex_unlock(&w->mu);
+	work_give_back(w, list);
+}
+
+static void
+work_inline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct work *w = arg;
+	struct job *j = w->todo;
+
+	(void)fd;
+	(void)what;
+	if (j == NULL)
+		return;
+	w->todo = j->next;
+	if (w->todo == NULL)
+		w->todo_tail = &w->todo;
+	j->next = NULL;
+	job_run(j, 0);
+	/*
+	 * One document a turn: signals and inotify get their turn in between.
+	 * A zero timeout, not event_active(): libevent runs events made active
+	 * during a turn in that same turn, without polling in between.
+	 */
+	if (w->todo != NULL)
+		event_add(w->ev_inline, &(struct timeval){0, 0});
+	work_give_back(w, j);
+}
+
+struct work *
+work_new(struct event_base *base, int nthreads, work_done_fn fn, void *arg, char *err,
+         size_t errsz)
+{
+	struct work *w = calloc(1, sizeof(*w));
+
+	if (w == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	if (nthreads > WORK_MAX_THREADS)
+		nthreads = WORK_MAX_THREADS;
+	w->base = base;
+	w->fn = fn;
+	w->arg = arg;
+	w->todo_tail = &w->todo;
+	w->done_tail = &w->done;
+	w->efd = -1;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (nthreads == 0) {
+		w->ev_inline = evtimer_new(base, work_inline_cb, w);
+		if (w->ev_inline == NULL) {
+			snprintf(err, errsz, "cannot create an event");
+			work_free(w);
+			return NULL;
+		}
+		return w;
+	}
+	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->efd < 0) {
+		snprintf(err, errsz, "eventfd: %s", strerror(errno));
+		work_free(w);
+		return NULL;
+	}
+	w->ev_done = event_new(base, w->efd, EV_READ | EV_PERSIST, work_done_cb, w);
+	if (w->ev_done == NULL || event_add(w->ev_done, NULL) < 0) {
+		snprintf(err, errsz, "cannot watch the eventfd");
+		work_free(w);
+		return NULL;
+	}
+	pthread_mutex_lock(&w->mu); /* threads look up their slot under the lock */
+	for (int i = 0; i < nthreads; i++) {
+		int e = pthread_create(&w->threads[i], NULL, work_main, w);
+
+		if (e != 0) {
+			pthread_mutex_unlock(&w->mu);
+			snprintf(err, errsz, "pthread_create: %s", strerror(e));
+			work_free(w);
+			return NULL;
+		}
+		w->nthreads = i + 1;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return w;
+}
+
+void
+work_push(struct work *w, struct job *j)
+{
+	j->next = NULL;
+	w->busy++;
+	pthread_mutex_lock(&w->mu);
+	*w->todo_tail = j;
+	w->todo_tail = &j->next;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (w->nthreads == 0 && !evtimer_pending(w->ev_inline, NULL))
+		event_add(w->ev_inline, &(struct timeval){0, 0});
+}
+
+size_t
+work_busy(const struct work *w)
+{
+	return w->busy;
+}
+
+int
+work_threads(const struct work *w)
+{
+	return w->nthreads;
+}
+
+void
+work_free(struct work *w)
+{
+	struct job *j;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	for (int i = 0; i < w->nthreads; i++)
+		pthread_join(w->threads[i], NULL);
+	while ((j = w->todo) != NULL) {
+		w->todo = j->next;
+		job_free(j);
+	}
+	while ((j = w->done) != NULL) {
+		w->done = j->next;
+		job_free(j);
+	}
+	if (w->ev_done != NULL)
+		event_free(w->ev_done);
+	if (w->ev_inline != NULL)
+		event_free(w->ev_inline);
+	if (w->efd >= 0)
+		close(w->efd);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}

@@ -1,0 +1,97 @@
+/*
+ * work.h: extraction and matching, off the event loop. The loop thread
+ * reads a file into a job and pushes it; a worker thread extracts the
+ * articles, matches them, renders the hits, and hands the job back; the
+ * loop thread stores it. With no worker thread the loop runs one job per
+ * turn itself (the bounded-work design, kept to measure against).
+ */
+#ifndef HARK_WORK_H
+#define HARK_WORK_H
+
+#include <event2/event.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "extract.h"
+#include "match.h"
+
+#define WORK_MAX_THREADS 16
+
+/*
+ * A compiled rule set and the matchers built for it. Jobs hold a reference
+ * so a reload can swap rule sets while older jobs finish with theirs. Only
+ * the loop thread takes and drops references; matcher slot i is touched
+ * only by worker i (slot 0: the loop thread in inline mode), and freed by
+ * the last unref, when no job uses the set.
+ */
+struct rules {
+	struct ruleset *rs; /* owned */
+	unsigned refs;
+	struct matcher *m[WORK_MAX_THREADS + 1];
+};
+/* Take ownership of rs; one reference. NULL when out of memory (rs is freed). */
+struct rules *rules_new(struct ruleset *rs);
+struct rules *rules_ref(struct rules *r);
+void rules_unref(struct rules *r);
+
+struct work_hit {
+	char id[24];          /* "h_..." from the hit object */
+	const char *rule_id;  /* borrowed from the rule set of the job */
+	char *json;           /* owned: the hit object, one line */
+	char *snippet;        /* owned: for the log line */
+	int64_t detected_at;  /* Unix ms */
+	int alert;            /* the loop thread's: announced (not a near duplicate's repeat) */
+};
+
+struct work_doc {
+	struct document *doc; /* borrowed from the job's extraction */
+	char content_hash[65];
+	char *index_text; /* owned; the FTS5 keys (presearch.h), or NULL */
+	struct work_hit *hits; /* owned */
+	size_t nhits;
+	int stored; /* the loop thread's: 1 once committed as a new article */
+};
+
+struct job {
+	/* set by the loop thread before work_push() */
+	char *name;   /* owned; the name in incoming/ */
+	char *bytes;  /* owned; freed by the worker once extracted */
+	size_t len;
+	struct rules *rules; /* a reference, dropped by job_free() */
+	size_t max_size;
+	/* set by the worker */
+	int failed;        /* the file is not an article: why says it */
+	char why[256];
+	struct extraction x;    /* owns the documents */
+	struct work_doc *docs;  /* owned; x.ndocs of them */
+	size_t ndocs;
+	int64_t queued_ns, done_ns; /* CLOCK_MONOTONIC, for latency figures */
+	struct job *next;           /* the loop's lists */
+};
+
+struct job *job_new(char *name, char *bytes, size_t len, struct rules *rules, size_t max_size);
+void job_free(struct job *j);
+
+/* Called on the loop thread with the jobs finished since the last call. */
+typedef void (*work_done_fn)(struct job **jobs, size_t n, void *arg);
+
+struct work;
+/*
+ * nthreads worker threads (0: inline, one job a turn of the loop). Returns
+ * NULL with err on failure.
+ */
+struct work *work_new(struct event_base *base, int nthreads, work_done_fn done, void *arg,
+                      char *err, size_t errsz);
+/* Hand j to the workers; owned by them until given back to done. */
+void work_push(struct work *w, struct job *j);
+/* Jobs pushed and not yet given back. */
+size_t work_busy(const struct work *w);
+int work_threads(const struct work *w);
+/* Stop the threads (after finishing the job each is in) and free. Unfinished jobs are freed. */
+void work_free(struct work *w);
+
+/* Extract and match one job (what a worker does); slot names the matcher. */
+void job_run(struct job *j, int slot);
+
+#endif

@@ -1,0 +1,547 @@
+/*
+ * Unit tests for store.c on a real database in a temporary directory:
+ * exact and near duplicates, hit uniqueness and the alerted test across a
+ * near-duplicate group, the reading functions' order and filters, FTS5,
+ * status counts, WAL snapshots, STORE_BUSY, and the schema's versioning.
+ * The test reaches into the file with sqlite3 only to set up what harkd's
+ * later modules (outbox, poller) or an older or newer hark would write.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *st; /* a writer, open */
+	char err[512];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/hark-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/hark.db", f->dir);
+	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* Run SQL on the file behind the store's back. */
+static void
+raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static void
+add_article(struct fixture *f, const char *id, const char *hash, const char *canonical,
+            uint64_t simhash, int64_t seen_at, const char *near_of, const char *body,
+            const char *index_text)
+{
+	struct store_article a = {
+	    .id = id,
+	    .content_hash = hash,
+	    .canonical = canonical,
+	    .title = id,
+	    .body = body,
+	    .lang = "en",
+	    .source = "drop",
+	    .file = "x.txt",
+	    .index_text = index_text,
+	    .simhash = simhash,
+	    .near_of = near_of,
+	    .seen_at = seen_at,
+	};
+
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
+		fail_msg("%s", f->err);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+}
+
+static int
+add_hit(struct fixture *f, const char *id, const char *article, const char *rule, int64_t at,
+        bool alert)
+{
+	char json[128];
+	struct store_hit h = {
+	    .id = id,
+	    .article_id = article,
+	    .rule_id = rule,
+	    .json = json,
+	    .detected_at = at,
+	    .alert = alert,
+	};
+
+	snprintf(json, sizeof(json), "{\"id\":\"%s\"}", id);
+	return store_hit_add(f->st, &h, f->err, sizeof(f->err));
+}
+
+static void
+test_exact_duplicates(void **state)
+{
+	struct fixture *f = *state;
+	struct store_article a = {.id = "a_2", .content_hash = "h1", .simhash = 1, .seen_at = 5};
+	char id[24];
+
+	add_article(f, "a_1", "h1", "https://example.org/1", 7, 100, NULL, "body", NULL);
+	assert_int_equal(
+	    store_article_find(f->st, "h1", NULL, id, sizeof(id), f->err, sizeof(f->err)), 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(store_article_find(f->st, "other", "https://example.org/1", id, sizeof(id),
+	                                    f->err, sizeof(f->err)),
+	                 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(store_article_find(f->st, "other", "https://example.org/2", id, sizeof(id),
+	                                    f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(
+	    store_article_find(f->st, "other", NULL, id, sizeof(id), f->err, sizeof(f->err)), 0);
+
+	/* the same content twice is refused by the schema, with the cause */
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_article_add(f->st, &a, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "adding article a_2: UNIQUE"));
+	store_rollback(f->st);
+	/* and an insert outside a transaction is a mistake */
+	a.content_hash = "h2";
+	assert_int_equal(store_article_add(f->st, &a, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "not inside a transaction"));
+}
+
+static void
+test_near_duplicates(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t h = 0x0123456789abcdefULL;
+	char id[24];
+
+	add_article(f, "a_1", "h1", NULL, h, 1000, NULL, "one", NULL);
+	add_article(f, "a_2", "h2", NULL, h ^ 0x8000000000000000ULL, 1100, "a_1", "two", NULL);
+	add_article(f, "a_3", "h3", NULL, ~h, 1200, NULL, "three", NULL);
+
+	/* distance 2: found */
+	assert_int_equal(
+	    store_article_near(f->st, h ^ 0x3, 0, 3, id, sizeof(id), f->err, sizeof(f->err)), 1);
+	assert_string_equal(id, "a_1");
+	/* a member of a group answers with its group's first article */
+	assert_int_equal(store_article_near(f->st, h ^ 0x8000000000000000ULL, 1050, 0, id,
+	                                    sizeof(id), f->err, sizeof(f->err)),
+	                 1);
+	assert_string_equal(id, "a_1");
+	/* distance 5 with maxdist 3: not found */
+	assert_int_equal(
+	    store_article_near(f->st, h ^ 0x1f, 0, 3, id, sizeof(id), f->err, sizeof(f->err)), 0);
+	/* distance 2, but seen before since: not found */
+	assert_int_equal(
+	    store_article_near(f->st, h ^ 0x3, 1300, 3, id, sizeof(id), f->err, sizeof(f->err)), 0);
+	/* distance 6 spread so that no band is equal: found with maxdist 7 */
+	assert_int_equal(store_article_near(f->st, h ^ 0x0001000100030003ULL, 0, 7, id, sizeof(id),
+	                                    f->err, sizeof(f->err)),
+	                 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(store_article_near(f->st, h ^ 0x0001000100030003ULL, 0, 5, id, sizeof(id),
+	                                    f->err, sizeof(f->err)),
+	                 0);
+	/* beyond what the bands can promise */
+	assert_int_equal(store_article_near(f->st, h, 0, 8, id, sizeof(id), f->err, sizeof(f->err)),
+	                 -1);
+}
+
+struct hits_seen {
+	char ids[8][24];
+	int n;
+	int stop_after;
+};
+
+static int
+hits_cb(const struct store_hit_row *r, void *arg)
+{
+	struct hits_seen *s = arg;
+
+	assert_true(s->n < 8);
+	assert_non_null(strstr(r->json, r->id));
+	snprintf(s->ids[s->n++], sizeof(s->ids[0]), "%s", r->id);
+	return s->stop_after != 0 && s->n >= s->stop_after;
+}
+
+static void
+test_hits(void **state)
+{
+	struct fixture *f = *state;
+	struct hits_seen s;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	add_article(f, "a_2", "h2", NULL, 3, 110, "a_1", "two", NULL);
+	add_article(f, "a_3", "h3", NULL, 0xff00, 120, NULL, "three", NULL);
+
+	assert_int_equal(add_hit(f, "h_1", "a_1", "r1", 1000, true), 1);
+	assert_int_equal(add_hit(f, "h_1", "a_1", "r1", 1500, true), 0);
+	assert_int_equal(add_hit(f, "h_2", "a_2", "r2", 2000, true), 1);
+	assert_int_equal(add_hit(f, "h_3", "a_2", "r1", 3000, false), 1);
+	assert_int_equal(add_hit(f, "h_4", "a_3", "r3", 4000, false), 1);
+	/* a hit of an article never stored breaks the foreign key */
+	assert_int_equal(add_hit(f, "h_5", "a_9", "r1", 5000, true), -1);
+
+	/* in the group of a_1: r1 and r2 alerted; r3 only outside it, not alerted */
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r1", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r2", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r3", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_hit_alerted(f->st, "a_3", "r3", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_hit_alerted(f->st, "a_3", "r1", f->err, sizeof(f->err)), 0);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_hits_each(f->st, 0, NULL, hits_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.ids[0], "h_4");
+	assert_string_equal(s.ids[3], "h_1");
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_hits_each(f->st, 2000, NULL, hits_cb, &s, f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.ids[2], "h_2");
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_hits_each(f->st, 0, "r1", hits_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.ids[0], "h_3");
+	assert_string_equal(s.ids[1], "h_1");
+
+	/* the callback stops the walk, and the statement is ready for the next */
+	memset(&s, 0, sizeof(s));
+	s.stop_after = 1;
+	assert_int_equal(store_hits_each(f->st, 0, NULL, hits_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_hits_each(f->st, 0, NULL, hits_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 4);
+}
+
+struct arts_seen {
+	char ids[8][24];
+	int n;
+};
+
+static int
+arts_cb(const struct store_article_row *r, void *arg)
+{
+	struct arts_seen *s = arg;
+
+	assert_true(s->n < 8);
+	snprintf(s->ids[s->n++], sizeof(s->ids[0]), "%s", r->id);
+	return 0;
+}
+
+static void
+test_articles_fts(void **state)
+{
+	struct fixture *f = *state;
+	struct arts_seen s;
+
+	add_article(f, "a_1", "h1", NULL, 1, 300, NULL, "the old bridge is closed", NULL);
+	add_article(f, "a_2", "h2", NULL, 2, 100, NULL, "a new bridge opens", NULL);
+	add_article(f, "a_3", "h3", NULL, 3, 200, NULL, "nothing here", "kamalmaz syria");
+	add_article(f, "a_4", "h4", NULL, 4, 400, NULL, "Élysée palace", NULL);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_articles_each(f->st, 0, NULL, arts_cb, &s, f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.ids[0], "a_2"); /* oldest first */
+	assert_string_equal(s.ids[3], "a_4");
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "bridge", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.ids[0], "a_2");
+	assert_string_equal(s.ids[1], "a_1");
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 200, "bridge", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.ids[0], "a_1");
+
+	/* the index holds index_text when given, not the body */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "kamalmaz", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.ids[0], "a_3");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "nothing", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 0);
+
+	/* diacritics are kept: the index text is already folded as the matcher wants */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "elysee", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "élysée", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+
+	/* the title is indexed too */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "\"a_4\"", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "AND AND (", arts_cb, &s, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "reading articles: "));
+}
+
+struct feeds_seen {
+	char names[4][16];
+	int n;
+	bool gone[4];
+};
+
+static int
+feeds_cb(const struct store_feed_row *r, void *arg)
+{
+	struct feeds_seen *s = arg;
+
+	assert_true(s->n < 4);
+	s->gone[s->n] = r->gone;
+	snprintf(s->names[s->n++], sizeof(s->names[0]), "%s", r->name);
+	return 0;
+}
+
+static void
+test_status(void **state)
+{
+	struct fixture *f = *state;
+	struct store_status s;
+	struct feeds_seen fs;
+
+	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.articles, 0);
+	assert_int_equal(s.last_article_at, 0);
+	assert_int_equal(s.last_hit_at, 0);
+	assert_int_equal(s.schema_version, 1);
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
+	add_article(f, "a_3", "h3", NULL, 1, 200, "a_1", "three", NULL);
+	assert_int_equal(add_hit(f, "h_1", "a_1", "r1", 7000, true), 1);
+	assert_int_equal(add_hit(f, "h_2", "a_2", "r1", 9000, false), 1);
+	assert_int_equal(add_hit(f, "h_3", "a_3", "r2", 8000, true), 1);
+	raw_sql(
+	    f->path,
+	    "INSERT INTO deliveries (hit_id, webhook, state, created_at) VALUES"
+	    " ('h_1', 'w1', 'pending', 1), ('h_1', 'w2', 'dead', 1),"
+	    " ('h_3', 'w1', 'dead', 1), ('h_3', 'w2', 'sent', 1);"
+	    "INSERT INTO feeds (name, url, last_ok, gone) VALUES"
+	    " ('zeta', 'https://z.example/rss', 10, 0), ('alpha', 'https://a.example/', 0, 1);");
+
+	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.articles, 3);
+	assert_int_equal(s.near_duplicates, 2);
+	assert_int_equal(s.hits, 3);
+	assert_int_equal(s.alerts, 2);
+	assert_int_equal(s.deliveries_pending, 1);
+	assert_int_equal(s.deliveries_failed, 2);
+	assert_int_equal(s.last_article_at, 250);
+	assert_int_equal(s.last_hit_at, 9000);
+
+	memset(&fs, 0, sizeof(fs));
+	assert_int_equal(store_feeds_each(f->st, feeds_cb, &fs, f->err, sizeof(f->err)), 0);
+	assert_int_equal(fs.n, 2);
+	assert_string_equal(fs.names[0], "alpha");
+	assert_true(fs.gone[0]);
+	assert_string_equal(fs.names[1], "zeta");
+	assert_false(fs.gone[1]);
+}
+
+static void
+test_reader_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct store_article a = {.id = "a_2", .content_hash = "h2", .title = "t", .seen_at = 9};
+	struct store *rd;
+	struct store_status s;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	assert_int_equal(store_open(f->path, STORE_READ, 5000, &rd, f->err, sizeof(f->err)), 0);
+
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_article_add(f->st, &a, f->err, sizeof(f->err)), 0);
+	/* the writer holds its transaction: the reader sees the committed state */
+	assert_int_equal(store_status_get(rd, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.articles, 1);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_status_get(rd, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.articles, 2);
+
+	/* and the reader cannot write */
+	assert_int_equal(store_begin(rd, f->err, sizeof(f->err)), 0);
+	a.id = "a_3";
+	a.content_hash = "h3";
+	assert_int_equal(store_article_add(rd, &a, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "readonly"));
+	store_rollback(rd);
+	store_close(rd);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+test_busy(void **state)
+{
+	struct fixture *f = *state;
+	struct store *w2;
+	int64_t t0, dt;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	assert_int_equal(store_open(f->path, STORE_WRITE, 200, &w2, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+
+	t0 = now_ms();
+	assert_int_equal(store_begin(w2, f->err, sizeof(f->err)), STORE_BUSY);
+	dt = now_ms() - t0;
+	assert_true(dt >= 150);
+	assert_true(dt < 3000);
+	assert_non_null(strstr(f->err, "locked"));
+	/* a write outside a transaction waits on the same lock */
+	assert_int_equal(add_hit(&(struct fixture){.st = w2}, "h_1", "a_1", "r1", 1, true),
+	                 STORE_BUSY);
+
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_begin(w2, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(w2, f->err, sizeof(f->err)), 0);
+	store_close(w2);
+}
+
+static void
+test_versions(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st;
+	struct store_status s;
+	char path[128];
+	FILE *fp;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	store_close(f->st);
+	f->st = NULL;
+
+	/* reopening migrates nothing again: the article is there, the version 1 */
+	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.articles, 1);
+	assert_int_equal(s.schema_version, 1);
+	store_close(f->st);
+	f->st = NULL;
+
+	/* a database from a newer hark is refused by both, naming both versions */
+	raw_sql(f->path, "PRAGMA user_version = 99");
+	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
+	assert_null(st);
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 1"));
+	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "99"));
+
+	/* a reader does not create, and does not upgrade */
+	snprintf(path, sizeof(path), "%s/none.db", f->dir);
+	assert_int_equal(store_open(path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "no database at"));
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/old.db", f->dir);
+	raw_sql(path, "CREATE TABLE t (x)");
+	assert_int_equal(store_open(path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "run harkd once to upgrade"));
+
+	/* a file that is not a database */
+	snprintf(path, sizeof(path), "%s/junk.db", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("this is not an SQLite database, not even close, and long enough to check\n", fp);
+	fclose(fp);
+	assert_int_equal(store_open(path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "not a database"));
+}
+
+static void
+test_user_version(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *q;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_exact_duplicates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_near_duplicates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_articles_fts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_snapshot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
