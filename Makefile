@@ -35,7 +35,7 @@ test-fast: build
 	cd $(BUILD) && ctest --output-on-failure
 
 run: build
-	@contrib/demo/run.sh $(BUILD)/hark
+	@contrib/demo/run.sh $(BUILD)
 
 bench: build
 	tests/bench/run.sh $(BUILD)

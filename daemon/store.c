@@ -385,6 +385,15 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	if ((rc = store_run(st, "PRAGMA foreign_keys = ON", path, err, errsz)) != 0)
 		goto fail;
 	if (mode == STORE_WRITE) {
+		int one = 1;
+
+		/*
+		 * Keep hark.db-wal and hark.db-shm when harkd closes: a reader
+		 * that may not create files in state_dir (a member of the
+		 * group hark) can open a WAL database read-only only when they
+		 * exist.
+		 */
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 		if ((rc = store_setup_write(st, err, errsz)) != 0)
 			goto fail;
 		if ((rc = store_migrate(st, path, err, errsz)) != 0)
