@@ -5,10 +5,12 @@
  * intake.c the queue and the workers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
@@ -37,6 +39,7 @@ struct harkd {
 	struct event *ev_stall;
 	struct timeval watchdog_tv;
 	int64_t stall_last_ns, stall_max_ns;
+	int lock_fd; /* state_dir/harkd.lock, flocked while harkd runs */
 	int stopping;
 	int verbose;
 };
@@ -51,7 +54,7 @@ usage(FILE *f)
 	           "             /etc/hark/hark.conf)\n"
 	           "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
 	           "  -v         log debug lines too\n"
-	           "  -h         this help; -V the version\n");
+	           "  -h, --help this help; -V, --version the version\n");
 }
 
 static int64_t
@@ -67,11 +70,17 @@ mono_ns(void)
 static void
 log_diags(const struct diags *d)
 {
+	/* the log line says the priority: no "error:" inside it again */
 	for (size_t i = 0; i < d->n; i++) {
-		char line[1024];
+		const struct diag *g = &d->v[i];
+		int prio = g->sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING;
 
-		diag_format(&d->v[i], line, sizeof(line));
-		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", line);
+		if (g->line > 0 && g->col > 0)
+			log_msg(prio, "%s:%u:%u: %s", g->file, g->line, g->col, g->msg);
+		else if (g->line > 0)
+			log_msg(prio, "%s:%u: %s", g->file, g->line, g->msg);
+		else
+			log_msg(prio, "%s: %s", g->file, g->msg);
 	}
 }
 
@@ -120,6 +129,18 @@ harkd_apply(struct harkd *h)
 	intake_set_rules(h->in, h->rules);
 }
 
+/* Sections of the configuration this version reads but does not act on. */
+static void
+harkd_warn_unused(const struct conf *c)
+{
+	for (size_t i = 0; i < c->nfeeds; i++)
+		log_warnx("%s:%u: [feed %s]: this version of harkd does not fetch feeds yet",
+		          c->path, c->feeds[i].line, c->feeds[i].name);
+	for (size_t i = 0; i < c->nwebhooks; i++)
+		log_warnx("%s:%u: [webhook %s]: this version of harkd does not send webhooks yet",
+		          c->path, c->webhooks[i].line, c->webhooks[i].name);
+}
+
 static void
 harkd_reload(struct harkd *h)
 {
@@ -144,6 +165,7 @@ harkd_reload(struct harkd *h)
 	rules_unref(h->rules);
 	h->rules = r;
 	harkd_apply(h);
+	harkd_warn_unused(h->conf);
 	log_info("reloaded: %zu rules", ruleset_nrules(h->rules->rs));
 	sd_notify(0, "READY=1\nSTATUS=running");
 }
@@ -234,6 +256,40 @@ harkd_mkdir(const char *dir)
 	return -1;
 }
 
+/*
+ * One harkd per state_dir: two would share a spool and a database and
+ * process every file twice. The lock goes with the process, even on kill -9.
+ */
+static int
+harkd_lock(struct harkd *h)
+{
+	char *path, pid[32];
+	int n;
+
+	if (asprintf(&path, "%s/harkd.lock", h->conf->state_dir) < 0)
+		return -1;
+	h->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (h->lock_fd < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(h->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		n = (int)pread(h->lock_fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		log_err("another harkd (pid %s) runs on %s: not started", pid[0] ? pid : "?",
+		        h->conf->state_dir);
+		free(path);
+		return -1;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(h->lock_fd, 0) < 0 || pwrite(h->lock_fd, pid, (size_t)n, 0) != n)
+		log_warnx("%s: cannot write the pid: %s", path, strerror(errno));
+	free(path);
+	return 0;
+}
+
 static int
 harkd_start(struct harkd *h)
 {
@@ -242,8 +298,9 @@ harkd_start(struct harkd *h)
 	uint64_t wd_usec;
 	int threads = harkd_threads();
 
-	if (harkd_mkdir(h->conf->state_dir) < 0)
+	if (harkd_mkdir(h->conf->state_dir) < 0 || harkd_lock(h) < 0)
 		return -1;
+	harkd_warn_unused(h->conf);
 	if (asprintf(&dbpath, "%s/hark.db", h->conf->state_dir) < 0)
 		return -1;
 	/*
@@ -317,16 +374,23 @@ harkd_free(struct harkd *h)
 	conf_free(h->conf);
 	if (h->base)
 		event_base_free(h->base);
+	if (h->lock_fd >= 0)
+		close(h->lock_fd); /* releases the lock */
 }
 
 int
 main(int argc, char **argv)
 {
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {"version", no_argument, NULL, 'V'},
+	                                     {NULL, 0, NULL, 0}};
 	struct harkd h = {0};
 	const char *config = NULL, *path;
 	int ch, check = 0, ret = 2;
 
-	while ((ch = getopt(argc, argv, "c:hnvV")) != -1) {
+	h.lock_fd = -1;
+	while ((ch = getopt_long(argc, argv, "c:hnvV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config = optarg;
@@ -357,8 +421,8 @@ main(int argc, char **argv)
 	norm_init();
 	path = conf_find(config);
 	if (path == NULL) {
-		log_err("no configuration: give -c CONFIG, set HARK_CONFIG, or create "
-		        "/etc/hark/hark.conf");
+		fprintf(stderr, "harkd: no configuration: give -c CONFIG, set HARK_CONFIG, or "
+		                "create ./hark.conf or /etc/hark/hark.conf\n");
 		return 2;
 	}
 	if (harkd_load(path, check, &h.conf, &h.rules) < 0) {
@@ -386,7 +450,7 @@ main(int argc, char **argv)
 		struct intake_stats s;
 
 		intake_stats(h.in, &s);
-		log_info("stopped: %lu articles, %lu duplicates, %lu hits, %lu failed; longest "
+		log_info("stopped: articles %lu, duplicates %lu, hits %lu, failed %lu; longest "
 		         "stall of the loop %.1f ms",
 		         s.articles, s.duplicates, s.hits, s.failed, (double)h.stall_max_ns / 1e6);
 	}
