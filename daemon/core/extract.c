@@ -235,12 +235,49 @@ feed_textify(struct feed *f)
 	return 0;
 }
 
+/*
+ * Whether clean UTF-8 text looks like binary data read as text: control
+ * characters (but tab, newline, carriage return, form feed and vertical
+ * tab) and U+FFFD replacements over 1% of the first 64 KiB, at least 8 of
+ * them. A PDF or an image without a NUL byte would otherwise be stored as
+ * an article of mojibake. Returns their count when binary, else 0.
+ */
+static size_t
+looks_binary(const char *t, size_t len)
+{
+	size_t n = len < (64u << 10) ? len : (64u << 10), bad = 0, chars = 0;
+	const unsigned char *p = (const unsigned char *)t;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			chars++;
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&
+		     p[i] != '\v') ||
+		    p[i] == 0x7f)
+			bad++;
+		else if (p[i] == 0xef && i + 2 < n && p[i + 1] == 0xbf && p[i + 2] == 0xbd)
+			bad++; /* U+FFFD */
+	}
+	return bad >= 8 && bad * 100 > chars ? bad : 0;
+}
+
+static int
+blank(const char *s)
+{
+	if (s == NULL)
+		return 1;
+	for (; *s != '\0'; s++)
+		if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v'))
+			return 0;
+	return 1;
+}
+
 /* Bytes to clean UTF-8 text: the BOM skipped, the charset found and converted. */
 static char *
 to_utf8(const char *bytes, size_t len, const char *hint, char charset[32], size_t *tlen, char *err,
         size_t errsz)
 {
-	size_t bom = charset_sniff(bytes, len, hint, charset);
+	size_t bom = charset_sniff(bytes, len, hint, charset), bad;
 	char *t = charset_to_utf8(bytes + bom, len - bom, charset, tlen);
 
 	if (t == NULL) {
@@ -252,6 +289,14 @@ to_utf8(const char *bytes, size_t len, const char *hint, char charset[32], size_
 	}
 	if (memchr(t, '\0', *tlen) != NULL) {
 		seterr(err, errsz, "not a text document (it holds NUL bytes)");
+		free(t);
+		return NULL;
+	}
+	if ((bad = looks_binary(t, *tlen)) > 0) {
+		seterr(err, errsz,
+		       "not a text document (binary data: %zu control or undecodable characters "
+		       "at the start)",
+		       bad);
 		free(t);
 		return NULL;
 	}
@@ -395,6 +440,10 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		if (feed_textify(&f) < 0)
 			goto nomem;
 		rc = extract_entries(x, &f, o, err, errsz);
+		goto out;
+	}
+	if (blank(a.title) && blank(a.body)) {
+		seterr(err, errsz, "empty document (no text in it)");
 		goto out;
 	}
 	rc = push_doc(x, &cap, &a, o, err, errsz);

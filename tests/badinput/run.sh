@@ -56,6 +56,14 @@ has err "inv.rules:2:" "invalid UTF-8 in rules placed"
 : >"$T/empty.txt"
 run 2 "empty article" "$HARK" match -r "$T/a.rules" "$T/empty.txt"
 has err "empty.txt: empty document" "empty article explained"
+# blanks only: no text either
+printf '  \n\n \t\n' >"$T/blank.txt"
+run 2 "blank article" "$HARK" match -r "$T/a.rules" "$T/blank.txt"
+has err "blank.txt: empty document (no text in it)" "blank article explained"
+# binary data without a NUL byte (a PDF stream) is not read as mojibake
+printf '%%PDF-1.4\n%%\342\343\317\323\nstream\n\001\002\003\004\005\006\007\010\016\017\020\021Assad\nendstream\n' >"$T/doc.pdf"
+run 2 "binary without NUL" "$HARK" match -r "$T/a.rules" "$T/doc.pdf"
+has err "doc.pdf: not a text document (binary data" "binary refusal explained"
 # a file of NULs
 head -c 4096 /dev/zero >"$T/zeros.bin"
 run 2 "file of NULs" "$HARK" extract "$T/zeros.bin"
