@@ -173,7 +173,6 @@ cmd_backtest(int argc, char **argv)
 	struct diags d;
 	char **rules, **conf = NULL, *fts = NULL, err[512];
 	size_t nrules = 0, nconf = 0;
-	unsigned long secs;
 	int64_t since = 0, narticles = 0;
 	int ch, rc = 2, quiet = 0, all = 0;
 	time_t now = time(NULL);
@@ -187,12 +186,10 @@ cmd_backtest(int argc, char **argv)
 			rules[nrules++] = optarg;
 			break;
 		case 's':
-			if (conf_parse_duration(optarg, &secs) < 0) {
-				fprintf(stderr, "hark: backtest: --since: '%s' is not a duration\n",
-				        optarg);
+			if (since_parse(optarg, (int64_t)now, &since) < 0) {
+				fprintf(stderr, "hark: backtest: --since: %s\n", since_error(optarg));
 				goto out;
 			}
-			since = (int64_t)now - (int64_t)secs;
 			break;
 		case 'j':
 			bt.json = 1;
@@ -237,7 +234,7 @@ cmd_backtest(int argc, char **argv)
 	}
 	fflush(stdout);
 	if (!quiet)
-		fprintf(stderr, "backtest: %lld articles, %ld candidates, %ld hits\n",
+		fprintf(stderr, "backtest: articles %lld, candidates %ld, hits %ld\n",
 		        (long long)narticles, bt.candidates, bt.hits);
 	rc = bt.errors ? 2 : bt.hits ? 0 : 1;
 out:

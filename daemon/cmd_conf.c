@@ -19,7 +19,8 @@ conf_rule_paths(char ***paths, size_t *n, struct diags *d)
 	*n = 0;
 	if (path == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR,
-		          "no rules: give -r RULES, or a configuration (hark.conf) with rules =");
+		          "no rules given and no configuration found (give -c CONFIG, set HARK_CONFIG, or "
+		          "create ./hark.conf or /etc/hark/hark.conf)");
 		return -1;
 	}
 	if (conf_load(path, &c, d) < 0)

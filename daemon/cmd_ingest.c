@@ -38,6 +38,33 @@ spool_configured(void)
 	return spool;
 }
 
+/* One line a file, whatever its name holds: control characters as \n, \xHH. */
+static void
+ingest_put(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\\')
+			fputs("\\\\", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
+static void
+ingest_print(const char *src, const char *final)
+{
+	ingest_put(src);
+	fputs(" -> incoming/", stdout);
+	ingest_put(final);
+	putchar('\n');
+}
+
 int
 cmd_ingest(int argc, char **argv)
 {
@@ -84,7 +111,7 @@ cmd_ingest(int argc, char **argv)
 			fprintf(stderr, "hark: ingest: %s\n", err);
 			rc = 2;
 		} else if (!quiet) {
-			printf("%s -> incoming/%s\n", argv[i], final);
+			ingest_print(argv[i], final);
 		}
 	}
 	free(spool);

@@ -58,6 +58,15 @@ void dir_list_free(char **paths, size_t n);
 /* Read a whole file, at most max bytes. Returns 0, or -1 with errno set (EFBIG when too large). */
 int file_read(const char *path, size_t max, char **buf, size_t *len);
 
+/* since.c */
+/*
+ * --since: a duration before now ("90s" "15m" "2h" "7d" "1w"), a day
+ * (YYYY-MM-DD, its local midnight) or an RFC 3339 time. Returns 0 with Unix
+ * seconds in *secs, -1 when s is none of them (since_error() says so).
+ */
+int since_parse(const char *s, int64_t now, int64_t *secs);
+const char *since_error(const char *s);
+
 /* conf.c */
 /*
  * The rule paths of the configuration (-c, $HARK_CONFIG, ./hark.conf,
