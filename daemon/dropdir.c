@@ -522,6 +522,37 @@ fsync_dir(const struct dropdir *dd, int which, char *err, size_t errsz)
  * a candidate whose "CANDIDATE.error" exists in to/ is passed over too
  * (failed/ keeps both side by side). Returns 0, or -1 with errno.
  */
+/*
+ * dest = base, or base ".N" when n > 0, cut short (on a character boundary)
+ * so that it and then extra more bytes (".error") fit in NAME_MAX: a file
+ * of a 255-byte name must still find a place in done/ and failed/.
+ * Returns the length, -1 when nothing of base would be left.
+ */
+static int
+name_fit(char *dest, size_t destsz, const char *base, unsigned n, size_t extra)
+{
+	char suffix[16] = "";
+	size_t keep = strlen(base), sl, room;
+
+	if (n > 0)
+		snprintf(suffix, sizeof(suffix), ".%u", n);
+	sl = strlen(suffix);
+	room = NAME_MAX - extra - sl;
+	if (destsz < NAME_MAX + 1 || room < 1)
+		return -1;
+	if (keep > room) {
+		keep = room;
+		/* not inside a UTF-8 sequence: back to the byte that starts it */
+		while (keep > 0 && ((unsigned char)base[keep] & 0xc0) == 0x80)
+			keep--;
+		if (keep == 0)
+			return -1;
+	}
+	memcpy(dest, base, keep);
+	memcpy(dest + keep, suffix, sl + 1);
+	return (int)(keep + sl);
+}
+
 static int
 move_noreplace(int from, const char *name, int to, const char *base, bool skip_error, char *dest,
                size_t destsz)
@@ -533,9 +564,8 @@ move_noreplace(int from, const char *name, int to, const char *base, bool skip_e
 		struct stat st;
 		int n;
 
-		n = i == 0 ? snprintf(dest, destsz, "%s", base)
-		           : snprintf(dest, destsz, "%s.%u", base, i);
-		if (n < 0 || (size_t)n >= destsz || n > NAME_MAX) {
+		n = name_fit(dest, destsz, base, i, skip_error ? sizeof(".error") - 1 : 0);
+		if (n < 0) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
