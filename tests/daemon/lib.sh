@@ -99,7 +99,7 @@ start_harkd() {
 # stop_harkd: SIGTERM, then its exit status in $HSTATUS (124 if it took
 # longer than 20 s, and then it is killed).
 stop_harkd() {
-	kill -TERM "$HPID"
+	kill -TERM "$HPID" 2>/dev/null
 	if wait_until "! kill -0 $HPID" 20; then
 		wait "$HPID"
 		HSTATUS=$?
