@@ -643,13 +643,19 @@ dropdir_done(struct dropdir *dd, const char *name, bool keep, char *err, size_t 
 			         name, strerror(errno));
 			return -1;
 		}
-		if (fsync_dir(dd, D_DONE, err, errsz) < 0)
-			return -1;
 	} else if (unlinkat(dd->fd[D_INCOMING], name, 0) < 0) {
 		snprintf(err, errsz, "%s/incoming/%s: cannot remove: %s", dd->spool, name,
 		         strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int
+dropdir_sync(struct dropdir *dd, char *err, size_t errsz)
+{
+	if (fsync_dir(dd, D_DONE, err, errsz) < 0)
+		return -1;
 	return fsync_dir(dd, D_INCOMING, err, errsz);
 }
 

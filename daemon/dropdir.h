@@ -52,11 +52,15 @@ enum dropdir_read_result dropdir_read(struct dropdir *dd, const char *name, size
                                       size_t *len, char *why, size_t whysz);
 
 /*
- * After the commit: move incoming/name to done/ (keep) or unlink it, then
- * fsync the directories touched. A name already in done/ gets a suffix
- * (".1", ".2"...) rather than replacing it. Returns 0, -1 with err.
+ * After the commit: move incoming/name to done/ (keep) or unlink it. A name
+ * already in done/ gets a suffix (".1", ".2"...) rather than replacing it.
+ * Returns 0, -1 with err. The moves of a batch are made durable by one
+ * dropdir_sync() after them: a move lost in a crash only brings the file
+ * back to incoming/, where its content hash shows it is already stored.
  */
 int dropdir_done(struct dropdir *dd, const char *name, bool keep, char *err, size_t errsz);
+/* fsync done/ and incoming/. Returns 0, -1 with err. */
+int dropdir_sync(struct dropdir *dd, char *err, size_t errsz);
 /*
  * Move incoming/name (whatever it is; a symlink is moved, not followed) to
  * failed/, and write failed/NAME.error with why and a newline (the final

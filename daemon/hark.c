@@ -5,13 +5,23 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "conf.h"
 #include "hark.h"
+#include "store.h"
 #include "token.h"
 
 const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
+    {"backtest", cmd_backtest, "backtest [-r RULES]... [--since DURATION] [--json] [-q]",
+     "run rules over the stored articles and print the hits they would raise",
+     "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
+     "                     (default: the rules of the configuration)\n"
+     "  --since DURATION   only articles stored in the last DURATION (90s, 15m, 2h, 1d)\n"
+     "  --json             one hit object per line (see hark(1))\n"
+     "  -q, --quiet        no summary line on standard error\n"},
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
@@ -25,6 +35,17 @@ static const struct hark_cmd cmds[] = {
      "  --json             the feed object of hark(1) on one line\n"
      "  FILE               a feed file; - is stdin\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
+    {"hits", cmd_hits, "hits [--since DURATION|TIME] [--rule ID] [--json]",
+     "list the hits harkd stored, newest first",
+     "  --since WHEN       only hits detected since WHEN: a duration ago (90s, 15m,\n"
+     "                     2h, 7d, 1w), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
+     "  --rule ID          only the hits of rule ID\n"
+     "  --json             the stored hit objects of hark(1), one a line\n"},
+    {"ingest", cmd_ingest, "ingest [--spool DIR] [-q] FILE...",
+     "copy files atomically into the drop directory for harkd",
+     "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
+     "  -q, --quiet        print nothing for the files ingested\n"
+     "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"},
     {"match", cmd_match, "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
@@ -34,6 +55,9 @@ static const struct hark_cmd cmds[] = {
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default)\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
+    {"status", cmd_status, "status [--json]",
+     "show what harkd stored: articles, hits, deliveries, and every feed's state",
+     "  --json             one object\n"},
 };
 
 static const struct hark_cmd *
@@ -82,6 +106,54 @@ hark_lang_arg(char *arg)
 		return -1;
 	}
 	return 0;
+}
+
+int
+hark_store_open(const char *cmd, struct store **st)
+{
+	struct conf *c = NULL;
+	struct diags d;
+	const char *path = conf_find(hark_config);
+	char *db = NULL, err[512];
+	int rc = -1;
+
+	*st = NULL;
+	if (path == NULL) {
+		fprintf(stderr, "hark: %s: no configuration (give -c CONFIG or set HARK_CONFIG)\n",
+		        cmd);
+		return -1;
+	}
+	diags_init(&d);
+	if (conf_load(path, &c, &d) < 0) {
+		diags_print(&d, stderr);
+		goto out;
+	}
+	if (asprintf(&db, "%s/hark.db", c->state_dir) < 0) {
+		db = NULL;
+		fprintf(stderr, "hark: %s: out of memory\n", cmd);
+		goto out;
+	}
+	/* 5 s: harkd's transactions are short; a reader waits only on a WAL checkpoint */
+	if (store_open(db, STORE_READ, 5000, st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "hark: %s: %s\n", cmd, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(db);
+	conf_free(c);
+	diags_free(&d);
+	return rc;
+}
+
+void
+hark_time_local(int64_t secs, char *buf, size_t size)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)secs);
 }
 
 static void

@@ -3,6 +3,7 @@
 #define HARK_HARK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -32,6 +33,15 @@ int hark_wants_help(int argc, char **argv, const char *name);
  */
 int hark_lang_arg(char *arg);
 
+struct store;
+/*
+ * Open the configuration's state_dir/hark.db to read, for command cmd.
+ * Returns 0 with *st (store_close), or -1 after saying why on stderr.
+ */
+int hark_store_open(const char *cmd, struct store **st);
+/* Unix seconds as a short local time, "2026-11-21 10:00". */
+void hark_time_local(int64_t secs, char *buf, size_t size);
+
 /* rules_load.c */
 /*
  * Load and compile rule files; each path is a file or a directory of *.rules
@@ -57,10 +67,14 @@ int file_read(const char *path, size_t max, char **buf, size_t *len);
  */
 int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 
+int cmd_backtest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_hits(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

@@ -205,7 +205,7 @@ harkd_stall_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	late = now - h->stall_last_ns - (int64_t)STALL_PERIOD_MS * 1000000;
-	if (h->stall_last_ns != 0 && late > h->stall_max_ns)
+	if (late > h->stall_max_ns)
 		h->stall_max_ns = late;
 	h->stall_last_ns = now;
 }
@@ -284,6 +284,7 @@ harkd_start(struct harkd *h)
 	{
 		struct timeval tv = {0, STALL_PERIOD_MS * 1000};
 
+		h->stall_last_ns = mono_ns();
 		h->ev_stall = event_new(h->base, -1, EV_PERSIST, harkd_stall_cb, h);
 		if (h->ev_stall == NULL || event_add(h->ev_stall, &tv) < 0)
 			return -1;

@@ -50,7 +50,7 @@ struct intake {
 /* At most this many jobs read and not yet committed: bounds memory. */
 #define INTAKE_MAX_IN_FLIGHT 64
 /* Jobs committed in one transaction. */
-#define INTAKE_BATCH 128
+#define INTAKE_BATCH 32
 
 static unsigned
 name_hash(const char *s)
@@ -369,6 +369,8 @@ intake_commit(struct intake *in)
 			job_free(j);
 			in->ncommit--;
 		}
+		if (n > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
+			log_err("%s", err);
 		in->commit = j;
 		if (in->commit == NULL)
 			in->commit_tail = &in->commit;

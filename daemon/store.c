@@ -193,7 +193,11 @@ store_exec(struct store *st, enum stmt s, const char *what, char *err, size_t er
 	return ret;
 }
 
-/* Bind a text, or NULL when s is NULL; the text is copied by SQLite only when asked. */
+/*
+ * Bind a text, or NULL when s is NULL. SQLITE_STATIC: not copied, so s must
+ * live until the statement is reset; every function binds all its
+ * parameters again before it steps.
+ */
 static void
 bind_text(sqlite3_stmt *q, int i, const char *s)
 {

@@ -323,9 +323,13 @@ work_inline_cb(evutil_socket_t fd, short what, void *arg)
 		w->todo_tail = &w->todo;
 	j->next = NULL;
 	job_run(j, 0);
-	/* one document a turn: signals and inotify get their turn in between */
+	/*
+	 * One document a turn: signals and inotify get their turn in between.
+	 * A zero timeout, not event_active(): libevent runs events made active
+	 * during a turn in that same turn, without polling in between.
+	 */
 	if (w->todo != NULL)
-		event_active(w->ev_inline, EV_TIMEOUT, 0);
+		event_add(w->ev_inline, &(struct timeval){0, 0});
 	work_give_back(w, j);
 }
 
@@ -350,7 +354,7 @@ work_new(struct event_base *base, int nthreads, work_done_fn fn, void *arg, char
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (nthreads == 0) {
-		w->ev_inline = event_new(base, -1, 0, work_inline_cb, w);
+		w->ev_inline = evtimer_new(base, work_inline_cb, w);
 		if (w->ev_inline == NULL) {
 			snprintf(err, errsz, "cannot create an event");
 			work_free(w);
@@ -396,8 +400,8 @@ work_push(struct work *w, struct job *j)
 	w->todo_tail = &j->next;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
-	if (w->nthreads == 0)
-		event_active(w->ev_inline, EV_TIMEOUT, 0);
+	if (w->nthreads == 0 && !evtimer_pending(w->ev_inline, NULL))
+		event_add(w->ev_inline, &(struct timeval){0, 0});
 }
 
 size_t

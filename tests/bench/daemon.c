@@ -141,9 +141,11 @@ proc_wait_started(struct proc *p)
 {
 	char *l;
 
-	while ((l = proc_line(p, 30000)) != NULL)
+	while ((l = proc_line(p, 30000)) != NULL) {
 		if (strstr(l, " started: ") != NULL)
 			return;
+		fprintf(stderr, "%s\n", l);
+	}
 	fprintf(stderr, "bench_daemon: harkd did not start\n");
 	exit(1);
 }
@@ -411,8 +413,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_daemon HARKD RULES CORPUS_DIR [N]\n");
 		return 2;
 	}
-	harkd = argv[1];
-	rules = argv[2];
+	/* the configuration lives elsewhere: its paths must be absolute */
+	harkd = realpath(argv[1], NULL);
+	rules = realpath(argv[2], NULL);
+	if (harkd == NULL || rules == NULL)
+		die(harkd == NULL ? argv[1] : argv[2]);
 	n = argc > 4 ? strtoul(argv[4], NULL, 10) : 5000;
 	corpus_list(argv[3]);
 	if (ncorpus == 0) {

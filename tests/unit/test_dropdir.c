@@ -604,6 +604,26 @@ test_ingest_errors(void **state)
 	assert_non_null(strstr(err, "does not exist"));
 }
 
+static void
+test_ingest_cleanup(void **state)
+{
+	struct fixture *f = *state;
+	char src[512], err[1024] = "";
+	size_t n;
+
+	/* a name of NAME_MAX bytes has no room for a suffix: the second copy fails */
+	n = (size_t)snprintf(src, sizeof(src), "%s/", f->root);
+	memset(src + n, 'x', 255);
+	src[n + 255] = '\0';
+	write_file(src, "long\n");
+	assert_int_equal(dropdir_ingest(f->spool, src, NULL, 0, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_ingest(f->spool, src, NULL, 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "File name too long"));
+	/* the temporary copy is gone */
+	assert_int_equal(entries(path(f, "tmp", NULL)), 0);
+	assert_int_equal(entries(path(f, "incoming", NULL)), 1);
+}
+
 int
 main(void)
 {
@@ -625,6 +645,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_fail_twice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_cleanup, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

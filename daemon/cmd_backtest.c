@@ -1,0 +1,253 @@
+/*
+ * cmd_backtest.c: hark backtest: run rules over the articles harkd stored
+ * and print the hits they would have raised, storing nothing. The FTS5
+ * index narrows the archive to the candidates (presearch.h); the matcher
+ * decides on each. Exit 0 hit, 1 none, 2 error, like hark match.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "hark.h"
+#include "hit.h"
+#include "match.h"
+#include "presearch.h"
+#include "store.h"
+
+struct backtest {
+	struct matcher *m;
+	int json;
+	char now[32];
+	long candidates, hits;
+	int errors;
+	const struct document *doc;
+	const char *name; /* how a text line names the article */
+};
+
+static int
+print_hit(const struct hit *h, void *arg)
+{
+	struct backtest *bt = arg;
+	char *s;
+
+	bt->hits++;
+	if (bt->json) {
+		json_t *o = hit_to_json(bt->doc, h, bt->now);
+
+		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+	} else {
+		s = hit_snippet(bt->doc, h, "«", "»");
+	}
+	if (s == NULL) {
+		bt->errors++;
+		return 1;
+	}
+	if (bt->json)
+		printf("%s\n", s);
+	else
+		printf("%s: %s: %s\n", bt->name, h->rule->id, s);
+	free(s);
+	return 0;
+}
+
+static int
+doc_dup(char **dst, const char *s)
+{
+	if (s == NULL)
+		return 0;
+	*dst = strdup(s);
+	return *dst == NULL ? -1 : 0;
+}
+
+static int
+doc_field(struct document *doc, enum field f, const char *s)
+{
+	return s == NULL ? 0 : doc_set_field(doc, f, s, strlen(s));
+}
+
+/*
+ * The document of a stored article, as harkd matched it: the stored fields,
+ * the stored language (not identified again) and identity.
+ */
+static int
+doc_from_row(struct document *doc, const struct store_article_row *r)
+{
+	memset(doc, 0, sizeof(*doc));
+	if (doc_field(doc, F_TITLE, r->title) < 0 || doc_field(doc, F_BODY, r->body) < 0 ||
+	    doc_field(doc, F_URL, r->url) < 0 || doc_field(doc, F_SOURCE, r->source) < 0 ||
+	    doc_dup(&doc->file, r->file) < 0 || doc_dup(&doc->url, r->url) < 0 ||
+	    doc_dup(&doc->canonical, r->canonical) < 0 ||
+	    doc_dup(&doc->published, r->published) < 0)
+		return -1;
+	if (r->lang != NULL)
+		snprintf(doc->lang, sizeof(doc->lang), "%s", r->lang);
+	if (r->id != NULL)
+		snprintf(doc->id, sizeof(doc->id), "%s", r->id);
+	doc->simhash = r->simhash;
+	return 0;
+}
+
+static int
+article_cb(const struct store_article_row *r, void *arg)
+{
+	struct backtest *bt = arg;
+	struct document doc;
+	int rc = 0;
+
+	bt->candidates++;
+	if (doc_from_row(&doc, r) < 0) {
+		fprintf(stderr, "hark: backtest: %s: out of memory\n", r->id);
+		bt->errors++;
+		rc = 1;
+		goto out;
+	}
+	bt->doc = &doc;
+	bt->name = r->file ? r->file : r->url ? r->url : r->id;
+	if (matcher_run(bt->m, &doc, print_hit, bt) < 0) {
+		fprintf(stderr, "hark: backtest: %s: out of memory while matching\n", r->id);
+		bt->errors++;
+		rc = 1;
+	}
+out:
+	doc_free(&doc);
+	return rc;
+}
+
+/* The configuration's database, read only. Returns 0, -1 after saying why. */
+static int
+backtest_open(struct store **st, int64_t *narticles)
+{
+	const char *path = conf_find(hark_config);
+	struct store_status ss;
+	struct conf *c = NULL;
+	struct diags d;
+	char *db = NULL, err[512];
+	int rc = -1;
+
+	*st = NULL;
+	if (path == NULL) {
+		fprintf(stderr, "hark: backtest: no configuration (give -c CONFIG or set "
+		                "HARK_CONFIG)\n");
+		return -1;
+	}
+	diags_init(&d);
+	if (conf_load(path, &c, &d) < 0) {
+		diags_print(&d, stderr);
+		goto out;
+	}
+	if (asprintf(&db, "%s/hark.db", c->state_dir) < 0) {
+		db = NULL;
+		fprintf(stderr, "hark: backtest: out of memory\n");
+		goto out;
+	}
+	/* 5 s: harkd's transactions are short */
+	if (store_open(db, STORE_READ, 5000, st, err, sizeof(err)) != 0 ||
+	    store_status_get(*st, &ss, err, sizeof(err)) != 0) {
+		fprintf(stderr, "hark: backtest: %s\n", err);
+		store_close(*st);
+		*st = NULL;
+		goto out;
+	}
+	*narticles = ss.articles;
+	rc = 0;
+out:
+	free(db);
+	conf_free(c);
+	diags_free(&d);
+	return rc;
+}
+
+int
+cmd_backtest(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"rules", required_argument, NULL, 'r'}, {"since", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},        {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+	struct backtest bt = {0};
+	struct store *st = NULL;
+	struct ruleset *rs = NULL;
+	struct diags d;
+	char **rules, **conf = NULL, *fts = NULL, err[512];
+	size_t nrules = 0, nconf = 0;
+	unsigned long secs;
+	int64_t since = 0, narticles = 0;
+	int ch, rc = 2, quiet = 0, all = 0;
+	time_t now = time(NULL);
+
+	rules = calloc((size_t)argc, sizeof(*rules));
+	if (rules == NULL)
+		return 2;
+	while ((ch = getopt_long(argc, argv, "r:qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			rules[nrules++] = optarg;
+			break;
+		case 's':
+			if (conf_parse_duration(optarg, &secs) < 0) {
+				fprintf(stderr, "hark: backtest: --since: '%s' is not a duration\n",
+				        optarg);
+				goto out;
+			}
+			since = (int64_t)now - (int64_t)secs;
+			break;
+		case 'j':
+			bt.json = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			hark_usage("backtest", stdout);
+			rc = 0;
+			goto out;
+		default:
+			hark_usage("backtest", stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hark: backtest: '%s': unexpected argument\n", argv[optind]);
+		hark_usage("backtest", stderr);
+		goto out;
+	}
+	diags_init(&d);
+	if (nrules > 0 || conf_rule_paths(&conf, &nconf, &d) == 0)
+		rs = rules_load(nrules ? rules : conf, nrules ? nrules : nconf, &d);
+	diags_print(&d, stderr);
+	diags_free(&d);
+	if (rs == NULL)
+		goto out;
+	bt.m = matcher_new(rs);
+	fts = presearch_query(rs, &all);
+	if (bt.m == NULL || (fts == NULL && !all)) {
+		fprintf(stderr, "hark: backtest: out of memory\n");
+		goto out;
+	}
+	if (backtest_open(&st, &narticles) < 0)
+		goto out;
+	strftime(bt.now, sizeof(bt.now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	if (store_articles_each(st, since, all ? NULL : fts, article_cb, &bt, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "hark: backtest: %s\n", err);
+		bt.errors++;
+	}
+	fflush(stdout);
+	if (!quiet)
+		fprintf(stderr, "backtest: %lld articles, %ld candidates, %ld hits\n",
+		        (long long)narticles, bt.candidates, bt.hits);
+	rc = bt.errors ? 2 : bt.hits ? 0 : 1;
+out:
+	store_close(st);
+	free(fts);
+	matcher_free(bt.m);
+	ruleset_free(rs);
+	for (size_t i = 0; i < nconf; i++)
+		free(conf[i]);
+	free(conf);
+	free(rules);
+	return rc;
+}

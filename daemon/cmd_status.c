@@ -1,0 +1,235 @@
+/*
+ * cmd_status.c: hark status [--json]: what harkd stored (articles, hits,
+ * the webhook outbox) and every feed's state, from one snapshot.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "hark.h"
+#include "store.h"
+
+/* The feeds as read, copied: the rows live only during the callback. */
+struct feeds {
+	struct store_feed_row *v; /* owned, and each string in it */
+	size_t n, cap;
+	int oom;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int
+feeds_add(const struct store_feed_row *r, void *arg)
+{
+	struct feeds *f = arg;
+	struct store_feed_row *c;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 8;
+		struct store_feed_row *v = realloc(f->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			f->oom = 1;
+			return -1;
+		}
+		f->v = v;
+		f->cap = cap;
+	}
+	c = &f->v[f->n++];
+	*c = *r;
+	c->name = dup_or_null(r->name);
+	c->url = dup_or_null(r->url);
+	c->last_error = dup_or_null(r->last_error);
+	return 0;
+}
+
+static void
+feeds_free(struct feeds *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free((char *)f->v[i].name);
+		free((char *)f->v[i].url);
+		free((char *)f->v[i].last_error);
+	}
+	free(f->v);
+}
+
+/* RFC 3339 UTC of Unix seconds, or JSON null for 0 (never). */
+static json_t *
+json_time(int64_t secs)
+{
+	char buf[32];
+	time_t t = (time_t)secs;
+	struct tm tm;
+
+	if (secs == 0 || gmtime_r(&t, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *
+json_str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static int
+status_json(const struct store_status *s, const struct feeds *f)
+{
+	json_t *o = json_object(), *fa = json_array();
+	char *text;
+
+	json_object_set_new(o, "articles", json_integer(s->articles));
+	json_object_set_new(o, "near_duplicates", json_integer(s->near_duplicates));
+	json_object_set_new(o, "hits", json_integer(s->hits));
+	json_object_set_new(o, "alerts", json_integer(s->alerts));
+	json_object_set_new(o, "last_article", json_time(s->last_article_at));
+	json_object_set_new(o, "last_hit", json_time(s->last_hit_at / 1000));
+	json_object_set_new(o, "deliveries",
+	                    json_pack("{sIsI}", "pending", (json_int_t)s->deliveries_pending,
+	                              "failed", (json_int_t)s->deliveries_failed));
+	json_object_set_new(o, "schema_version", json_integer(s->schema_version));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct store_feed_row *r = &f->v[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", json_string(r->name));
+		json_object_set_new(e, "url", json_str_or_null(r->url));
+		json_object_set_new(e, "last_ok", json_time(r->last_ok));
+		json_object_set_new(e, "last_error", json_str_or_null(r->last_error));
+		json_object_set_new(e, "next_poll", json_time(r->next_poll));
+		json_object_set_new(e, "gone", json_boolean(r->gone));
+		json_array_append_new(fa, e);
+	}
+	json_object_set_new(o, "feeds", fa);
+	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+	if (text == NULL)
+		return -1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* "2026-11-21 10:00", or what to say for 0. */
+static const char *
+when(int64_t secs, const char *never, char *buf, size_t size)
+{
+	if (secs == 0)
+		return never;
+	hark_time_local(secs, buf, size);
+	return buf;
+}
+
+/* One aligned "key: value" line; width is the longest key's. */
+static void line(int width, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+line(int width, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s:%*s ", key, width - (int)strlen(key), "");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void
+status_text(const struct store_status *s, const struct feeds *f)
+{
+	char b1[32], b2[32], key[256];
+	int width = (int)strlen("deliveries pending");
+
+	for (size_t i = 0; i < f->n; i++) {
+		int w = (int)strlen("feed ") + (int)strlen(f->v[i].name);
+
+		if (w > width && w < (int)sizeof(key))
+			width = w;
+	}
+	line(width, "articles", "%lld", (long long)s->articles);
+	line(width, "near duplicates", "%lld", (long long)s->near_duplicates);
+	line(width, "hits", "%lld", (long long)s->hits);
+	line(width, "alerts", "%lld", (long long)s->alerts);
+	line(width, "last article", "%s", when(s->last_article_at, "none", b1, sizeof(b1)));
+	line(width, "last hit", "%s", when(s->last_hit_at / 1000, "none", b1, sizeof(b1)));
+	line(width, "deliveries pending", "%lld", (long long)s->deliveries_pending);
+	line(width, "deliveries failed", "%lld", (long long)s->deliveries_failed);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct store_feed_row *r = &f->v[i];
+		const char *ok = when(r->last_ok, "never", b1, sizeof(b1));
+
+		snprintf(key, sizeof(key), "feed %s", r->name);
+		if (r->gone)
+			line(width, key, "gone (410), last ok %s", ok);
+		else if (r->last_error != NULL)
+			line(width, key, "failing: %s; last ok %s; next poll %s", r->last_error, ok,
+			     when(r->next_poll, "not planned", b2, sizeof(b2)));
+		else
+			line(width, key, "ok %s; next poll %s", ok,
+			     when(r->next_poll, "not planned", b2, sizeof(b2)));
+	}
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct store_status s;
+	struct feeds f = {0};
+	struct store *st;
+	char err[512];
+	int ch, json = 0, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			hark_usage("status", stdout);
+			return 0;
+		default:
+			hark_usage("status", stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hark: status: unexpected argument '%s'\n", argv[optind]);
+		hark_usage("status", stderr);
+		return 2;
+	}
+	if (hark_store_open("status", &st) < 0)
+		return 2;
+	if (store_status_get(st, &s, err, sizeof(err)) != 0 ||
+	    store_feeds_each(st, feeds_add, &f, err, sizeof(err)) != 0)
+		rc = -1;
+	else if (f.oom)
+		rc = -1, snprintf(err, sizeof(err), "reading feeds: out of memory");
+	store_close(st);
+	if (rc == 0 && json)
+		rc = status_json(&s, &f);
+	else if (rc == 0)
+		status_text(&s, &f);
+	else
+		fprintf(stderr, "hark: status: %s\n", err);
+	feeds_free(&f);
+	if (rc == 0 && fflush(stdout) != 0) {
+		fprintf(stderr, "hark: status: standard output: %s\n", strerror(errno));
+		rc = -1;
+	}
+	return rc == 0 ? 0 : 2;
+}

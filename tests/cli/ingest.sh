@@ -1,0 +1,77 @@
+#!/bin/sh
+# hark ingest as a producer drives it, with --spool: files arrive in
+# incoming/ under their names, a suffix on a clash, errors per file with
+# exit 2, nothing left in tmp/. Usage: ingest.sh HARK
+HARK=$1
+[ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- CMD...
+expect() {
+	want=$1 what=$2; shift 3
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat "$T/err"; fi
+}
+has() { if grep -qF -- "$2" "$T/$1"; then ok; else bad "$3: no '$2' in $1"; cat "$T/$1"; fi; }
+same() { if cmp -s "$1" "$2"; then ok; else bad "$3: $2 differs from $1"; fi; }
+lines() {
+	n=$(wc -l <"$T/$1")
+	if [ "$n" -eq "$2" ]; then ok; else bad "$3: $n lines in $1, want $2"; cat "$T/$1"; fi
+}
+empty_dir() {
+	if [ -z "$(ls -A "$1")" ]; then ok; else bad "$2: $1 not empty:"; ls -A "$1"; fi
+}
+
+S=$T/spool
+mkdir "$T/in"
+printf 'Title one\nBody.\n' >"$T/in/a.txt"
+printf '<title>Two</title>\n' >"$T/in/b article.html"
+
+expect 0 "two files" -- "$HARK" ingest --spool "$S" "$T/in/a.txt" "$T/in/b article.html"
+same "$T/in/a.txt" "$S/incoming/a.txt" "name kept"
+same "$T/in/b article.html" "$S/incoming/b article.html" "name with a space kept"
+has out "$T/in/a.txt -> incoming/a.txt" "reported"
+lines out 2 "one line a file"
+for d in tmp incoming done failed; do
+	[ -d "$S/$d" ] && ok || bad "spool/$d created"
+done
+
+expect 0 "clash" -- "$HARK" ingest --spool "$S" "$T/in/a.txt"
+same "$T/in/a.txt" "$S/incoming/a.txt.1" "suffix on a clash"
+has out "-> incoming/a.txt.1" "suffix reported"
+
+expect 0 "quiet" -- "$HARK" ingest -q --spool "$S" "$T/in/a.txt"
+[ -s "$T/out" ] && bad "-q prints nothing" || ok
+[ -f "$S/incoming/a.txt.2" ] && ok || bad "-q still ingests"
+
+expect 2 "missing file" -- "$HARK" ingest --spool "$S" "$T/in/nope.txt" "$T/in/a.txt"
+has err "hark: ingest: $T/in/nope.txt: No such file or directory" "missing file named"
+lines err 1 "one-line message"
+[ -f "$S/incoming/a.txt.3" ] && ok || bad "the other file still ingested"
+
+expect 2 "directory" -- "$HARK" ingest --spool "$S" "$T/in"
+has err "$T/in: is a directory" "directory refused"
+
+expect 2 "no file" -- "$HARK" ingest --spool "$S"
+has err "no file given" "no file named"
+
+expect 2 "stdin" -- "$HARK" ingest --spool "$S" -
+has err "standard input" "- refused"
+
+expect 2 "missing parent" -- "$HARK" ingest --spool "$T/no/spool" "$T/in/a.txt"
+has err "$T/no" "missing parent named"
+
+# the spool from the configuration
+printf '[rule r]\nquery = word\n' >"$T/w.rules"
+printf '[hark]\nspool_dir = %s\nrules = w.rules\n' "$T/spool2" >"$T/hark.conf"
+expect 0 "configured spool" -- "$HARK" -c "$T/hark.conf" ingest "$T/in/a.txt"
+same "$T/in/a.txt" "$T/spool2/incoming/a.txt" "configured spool used"
+
+empty_dir "$S/tmp" "nothing left in tmp/"
+empty_dir "$T/spool2/tmp" "nothing left in tmp/ (configured)"
+
+echo "ingest: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
