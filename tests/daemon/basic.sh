@@ -178,6 +178,29 @@ wait_until "[ ! -e '$T/spool/incoming/del.txt' ]" 5 || bad "del.txt left incomin
 [ ! -e "$T/spool/done/del.txt" ] && ok || bad "keep_done = no leaves the file in done/"
 expect_eq "$(files "$T/spool/failed")" 0 "nothing failed"
 expect_eq "$(status_of articles)" 9 "articles kept across a restart"
+
+# --- a feed file is one article an item; a JSON article with the canonical
+# address of a stored one is a duplicate, whatever its text
+cat >"$T/feed.xml" <<'X'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Wire</title><link>https://wire.example.org/</link>
+<item><title>First</title><link>https://wire.example.org/1</link><description>Nothing about anyone.</description></item>
+<item><title>Second</title><link>https://wire.example.org/2</link><description>Austin Tice was named again in Damascus.</description></item>
+<item><title>Third</title><link>https://wire.example.org/3</link><description>Nothing to see, again.</description></item>
+</channel></rss>
+X
+ingest "$T/feed.xml"
+wait_for "$LOG" "file=feed.xml" 10 3 || bad "three articles from feed.xml"
+expect_eq "$(count "$LOG" 'file=feed.xml lang=en hits=1')" 1 "one item of feed.xml hits"
+printf '{"title":"Un otage","url":"https://news.example.org/a/1?utm_source=x","body":"Austin Tice est toujours porté disparu en Syrie selon sa famille.","lang":"fr"}\n' >"$T/j1.json"
+printf '{"title":"Un otage (mis à jour)","url":"https://news.example.org/a/1","body":"Austin Tice est toujours porté disparu, a répété sa famille lundi.","lang":"fr"}\n' >"$T/j2.json"
+ingest "$T/j1.json"
+wait_for "$LOG" "file=j1.json lang=fr hits=1" 10 && ok || bad "JSON article stored"
+ingest "$T/j2.json"
+wait_for "$LOG" "duplicate file=j2.json of=a_" 10 && ok || bad "same canonical URL: a duplicate"
+expect_eq "$(status_of articles)" 13 "articles after the feed and the JSON articles"
+hk hits --json
+grep -qF '"url":"https://wire.example.org/2"' "$T/out" && ok || bad "feed item's url in its stored hit"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after the second SIGTERM"
 finish

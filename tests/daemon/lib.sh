@@ -89,7 +89,14 @@ start_harkd() {
 	_before=$(grep -cF 'started: ' "$LOG" 2>/dev/null)
 	"$HARKD" -c "$T/hark.conf" 2>>"$LOG" &
 	HPID=$!
-	if ! wait_for "$LOG" "started: " 20 $((${_before:-0} + 1)); then
+	_n=$(steps 20)
+	# until the started line, or harkd's death (a refused configuration)
+	while [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ] && kill -0 "$HPID" 2>/dev/null &&
+		[ "$_n" -gt 0 ]; do
+		_n=$((_n - 1))
+		sleep "$STEP"
+	done
+	if [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ]; then
 		bad "harkd did not start"
 		cat "$LOG"
 		finish

@@ -11,7 +11,7 @@ if [ ! -f "$SEEDS/expected.tsv" ]; then
 	exit 77
 fi
 daemon_init "$@"
-SEEDS=$(cd "$SEEDS" && pwd)
+SEEDS=$(cd -P "$SEEDS" && pwd)
 LC_COLLATE=C
 export LC_COLLATE # sort and comm agree
 
