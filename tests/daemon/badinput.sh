@@ -6,8 +6,8 @@
 # done/, and nothing else is disturbed. Usage: badinput.sh HARK HARKD DBLOCK
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-DBLOCK=$3
-[ -x "$DBLOCK" ] || { echo "usage: $0 HARK HARKD DBLOCK" >&2; exit 2; }
+DBLOCK=${3:+$(abspath "$3")}
+[ -f "$DBLOCK" ] && [ -x "$DBLOCK" ] || { echo "usage: $0 HARK HARKD DBLOCK" >&2; exit 2; }
 
 cat >"$T/w.rules" <<'R'
 [rule tice]
@@ -88,6 +88,13 @@ grep -qx 'Xylophonique Austin Tice, the secret text.' "$T/secret.txt" && ok || b
 hk hits --rule secret
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 0 "no hit on the secret"
 if cat "$T"/state/hark.db* | grep -aq Xylophonique; then bad "the secret text is in the database"; else ok; fi
+if has_backtest; then
+	printf '[rule secret]\nquery = Xylophonique\n' >"$T/secret.rules"
+	"$HARK" -c "$T/hark.conf" backtest -q -r "$T/secret.rules" >"$T/out" 2>"$T/backtest.err"
+	expect_eq "$?" 1 "hark backtest finds the secret in no stored article"
+else
+	note "SKIP hark backtest: 'hark backtest --help' fails in this build"
+fi
 [ -f "$S/failed/dir.txt/inner.txt" ] && ok || bad "the directory moved whole"
 # the good ones
 [ -f "$S/done/a b${NL}c.txt" ] && ok || bad "the name with a newline in done/ as it was: $(ls "$S/done")"

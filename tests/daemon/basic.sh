@@ -73,6 +73,14 @@ expect_eq "$(status_of alerts)" 4 "status alerts"
 hk status --json
 grep -qF '"articles":3,' "$T/out" && ok || bad "status --json: $(cat "$T/out")"
 
+# hark backtest over the stored archive finds what harkd stored
+if has_backtest; then
+	backtest_pairs >"$T/bt"
+	cmp -s "$T/bt" "$T/want" && ok || { bad "backtest pairs"; diff "$T/want" "$T/bt"; }
+else
+	note "SKIP hark backtest: 'hark backtest --help' fails in this build"
+fi
+
 # --- filters
 hk hits --rule moscou
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 1 "hits --rule moscou"

@@ -115,4 +115,11 @@ if sort -u "$T/got" | cmp -s - "$T/want"; then ok; else
 	sort -u "$T/got" | diff "$T/want" - | head -20
 fi
 expect_eq "$(status_of hits)" "$nwant" "status hits"
+if has_backtest; then
+	backtest_pairs >"$T/bt.pairs"
+	join "$T/map.sorted" "$T/bt.pairs" | awk '{ print $2, $3 }' | sort -u >"$T/bt"
+	cmp -s "$T/bt" "$T/want" && ok || { bad "hark backtest differs from hark match"; diff "$T/want" "$T/bt" | head; }
+else
+	note "SKIP hark backtest: 'hark backtest --help' fails in this build"
+fi
 finish

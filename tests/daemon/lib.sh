@@ -16,8 +16,16 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 note() { echo "# $*"; }
 
+# abspath PATH: PATH from /, so that a test may cd.
+abspath() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$(pwd)" "$1" ;;
+	esac
+}
+
 daemon_init() {
-	HARK=$1 HARKD=$2
+	HARK=$(abspath "$1") HARKD=$(abspath "$2")
 	[ -x "$HARK" ] && [ -x "$HARKD" ] || {
 		echo "usage: $0 HARK HARKD" >&2
 		exit 2
@@ -144,6 +152,16 @@ status_of() {
 # hit_pairs: the stored hits as "FILE RULE" lines, sorted (hark hits --json).
 hit_pairs() {
 	"$HARK" -c "$T/hark.conf" hits --json |
+		sed -n 's/.*"rule":{"id":"\([^"]*\)".*"file":"\([^"]*\)".*/\2 \1/p' | sort
+}
+
+# has_backtest: whether this hark has `hark backtest` (it may land later).
+has_backtest() { "$HARK" backtest --help >/dev/null 2>&1; }
+
+# backtest_pairs [ARGS...]: what hark backtest --json finds in the stored
+# archive, as "FILE RULE" lines, sorted.
+backtest_pairs() {
+	"$HARK" -c "$T/hark.conf" backtest --json -q "$@" 2>>"$T/backtest.err" |
 		sed -n 's/.*"rule":{"id":"\([^"]*\)".*"file":"\([^"]*\)".*/\2 \1/p' | sort
 }
 
