@@ -138,6 +138,19 @@ done
 expect_eq "$(status_of articles)" 9 "articles after the lock"
 expect_eq "$(count "$LOG" 'duplicate file=lock')" 0 "no duplicate after the lock"
 
+
+# --- SIGTERM while the database is locked: harkd waits for the lock, stores
+# what it holds, then exits 0
+"$DBLOCK" "$T/state/hark.db" 2 >"$T/lock.out" 2>"$T/lock.err" &
+LPID=$!
+wait_for "$T/lock.out" locked 10 || bad "dblock did not lock: $(cat "$T/lock.err")"
+printf 'Last\n\nAustin Tice, stored on the way out.\n' >"$T/last.txt"
+busy=$(count "$LOG" "database busy")
+ingest "$T/last.txt"
+wait_for "$LOG" "database busy" 5 $((busy + 1)) || bad "a 'database busy' line for last.txt"
 stop_harkd
-expect_eq "$HSTATUS" 0 "exit status after SIGTERM"
+expect_eq "$HSTATUS" 0 "exit status after SIGTERM with the database locked"
+wait "$LPID"
+grep -qF 'file=last.txt lang=en hits=1' "$LOG" && ok || bad "last.txt stored before the exit"
+[ -f "$S/done/last.txt" ] && ok || bad "last.txt in done/"
 finish
