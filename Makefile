@@ -47,8 +47,11 @@ fuzz: deps
 	@echo "fuzzers in $(BUILD_FUZZ)/ (see tests/fuzz/README.md); copy a seed corpus first:"
 	@echo "  cp -r tests/fuzz/corpus/query /tmp/fq && $(BUILD_FUZZ)/fuzz_query -max_total_time=240 /tmp/fq"
 
+# DESTDIR=/tmp/stage stages the installation; the prefix is configured, not
+# only given to --install, because harkd.service names the installed paths
 install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
 format:
 	clang-format -i daemon/*.c daemon/*.h daemon/core/*.c daemon/core/*.h tests/*/*.c

@@ -254,7 +254,10 @@ url_check(const char *s, char *msg, size_t size)
 	if (u == NULL)
 		return "out of memory";
 	rc = curl_url_set(u, CURLUPART_URL, s, 0);
-	if (rc != CURLUE_OK) {
+	if (strstr(s, "://") == NULL) {
+		/* curl would say "Bad scheme" of "example.org/rss" */
+		why = "is not an http:// or https:// URL";
+	} else if (rc != CURLUE_OK) {
 		snprintf(msg, size, "is not a URL (%s)", curl_url_strerror(rc));
 		why = msg;
 	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
@@ -617,14 +620,14 @@ webhook_secret_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
 		diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
 		          "secret_file: '%.200s' is accessible to others (mode %04o); chmod o= it",
 		          v->s, (unsigned)(st.st_mode & 07777));
+	/* a NUL byte would cut the secret short unseen: checked before trimming */
+	bad = memchr(buf, '\0', len) != NULL ? "is not 'whsec_' followed by base64" : NULL;
 	for (s = buf; isspace((unsigned char)*s); s++)
 		;
 	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
 		;
 	*e = '\0';
-	if (memchr(buf, '\0', len) != NULL)
-		bad = "is not 'whsec_' followed by base64";
-	else
+	if (bad == NULL)
 		bad = secret_check(s, why, sizeof why);
 	if (bad != NULL) {
 		conf_err(p, v->line, v->col, "secret_file: the secret in '%.200s' %s", v->s, bad);

@@ -46,8 +46,8 @@ static const char *const migrations[] = {
     "CREATE INDEX articles_b3 ON articles(b3, seen_at);"
     "CREATE INDEX articles_near_of ON articles(near_of);"
     "CREATE INDEX articles_seen_at ON articles(seen_at);"
-    "CREATE VIRTUAL TABLE articles_fts USING fts5(keys, content='',"
-    " tokenize='unicode61 remove_diacritics 0');"
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(keys, content='', columnsize=0,"
+    " detail=none, tokenize='ascii');"
     "CREATE TABLE hits ("
     " seq INTEGER PRIMARY KEY,"
     " id TEXT NOT NULL UNIQUE,"
@@ -340,7 +340,14 @@ store_setup_write(struct store *st, char *err, size_t errsz)
 	 * may roll back a commit whose file is already gone from incoming/, and
 	 * the article would be lost; FULL syncs the WAL at every commit.
 	 */
-	return store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
+	rc = store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
+	if (rc != 0)
+		return rc;
+	/*
+	 * 64 MiB of page cache (the default is 2): each article touches a
+	 * dozen index pages and the FTS5 segments; the writer lives long.
+	 */
+	return store_run(st, "PRAGMA cache_size = -65536", "PRAGMA cache_size", err, errsz);
 }
 
 int

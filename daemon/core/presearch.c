@@ -13,11 +13,13 @@
  * keys): an exact key is a term, a prefix key a prefix term, a fuzzy key
  * no condition at all.
  *
- * FTS5's unicode61 tokenizer splits on marks and punctuation and folds
- * case, so neither side gives it a text as is: every key is written over
- * [0-9a-z] alone (key_encode()), one index token per key. The code is byte
- * by byte, so the code of a prefix is a prefix of the code of the text and
- * FTS5 prefix queries find what the matcher's prefix keys find.
+ * The store's FTS5 table uses the ascii tokenizer (token characters: ASCII
+ * letters and digits, and every non-ASCII byte), without positions
+ * (detail=none: terms and prefixes are all a query asks). Keys may hold
+ * ASCII punctuation, so each is written in a code that tokenizer keeps as
+ * one token (key_encode()). The code is byte by byte, so the code of a
+ * prefix is a prefix of the code of the text and FTS5 prefix queries find
+ * what the matcher's prefix keys find.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,11 @@
 #define MAX_QUERY (2u << 20)
 /* A term no index text holds ("x" is followed by "x" or a hex digit). */
 #define NOTHING "\"xq\""
+/*
+ * The key of an article too long to index key by key: every query matches
+ * it. No key codes to it ("x" is followed by "x" or a hex digit).
+ */
+#define ALWAYS "xz"
 
 #define R_ALL 1  /* no condition: every article */
 #define R_SOME 0 /* a condition was written */
@@ -68,9 +75,13 @@ sb_str(struct sbuf *b, const char *s)
 }
 
 /*
- * Write s[0..n) over [0-9a-z]: letters but x and digits stay, x is "xx",
- * any other byte "x" and two hex digits. The code is one-to-one and byte by
- * byte (a prefix codes to a prefix).
+ * Write s[0..n) so that FTS5's ascii tokenizer keeps it as one token: ASCII
+ * letters but x and digits stay, x is "xx", bytes of non-ASCII characters
+ * stay (that tokenizer takes them all as token characters), any other byte
+ * is "x" and two hex digits. The code is one-to-one and byte by byte (a
+ * prefix codes to a prefix). Keeping UTF-8 as it is keeps an Arabic or
+ * Cyrillic key as short as the word: the index text of a long article is
+ * what the store feeds FTS5 on the loop thread.
  */
 static void
 key_encode(struct sbuf *b, const char *s, size_t n)
@@ -86,7 +97,7 @@ key_encode(struct sbuf *b, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) && c != 'x') {
+		if ((((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) && c != 'x') || c >= 0x80) {
 			*o++ = (char)c;
 		} else if (c == 'x') {
 			*o++ = 'x';
@@ -171,6 +182,10 @@ presearch_index_text(const struct document *doc)
 	if (it.out.oom) {
 		free(it.out.s);
 		return NULL;
+	}
+	if (it.out.n > PRESEARCH_INDEX_MAX) {
+		free(it.out.s);
+		return strdup(ALWAYS);
 	}
 	return it.out.s != NULL ? it.out.s : strdup("");
 }
@@ -564,6 +579,15 @@ presearch_query(const struct ruleset *rs, int *all)
 	res = dj.out.s;
 	dj.out.s = NULL;
 out:
+	if (res != NULL) {
+		char *w = NULL;
+
+		/* the articles indexed as ALWAYS are candidates for every query */
+		if (asprintf(&w, "(%s) OR \"" ALWAYS "\"", res) < 0)
+			w = NULL;
+		free(res);
+		res = w;
+	}
 	free(dj.out.s);
 	free(dj.tmp.s);
 	dict_free(dj.seen);

@@ -14,10 +14,19 @@
 #include "ruleset.h"
 
 /*
+ * Above this many bytes of keys, an article is indexed by one key that
+ * every query matches: feeding FTS5 megabytes of keys takes the store's
+ * thread (harkd's loop) hundreds of milliseconds, and the full matcher
+ * still decides.
+ */
+#define PRESEARCH_INDEX_MAX (256u << 10)
+
+/*
  * The text the FTS5 index keeps for doc: each key the matcher would look up
- * for each token of the title and body (folded forms, clitic-stripped
- * variants...), separated by spaces. Returns a string the caller frees, or
- * NULL when out of memory.
+ * for each token of every field (folded forms, clitic-stripped
+ * variants...), separated by spaces, or the one key every query matches
+ * when that is longer than PRESEARCH_INDEX_MAX. Returns a string the caller
+ * frees, or NULL when out of memory.
  */
 char *presearch_index_text(const struct document *doc);
 

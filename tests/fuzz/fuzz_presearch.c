@@ -3,7 +3,8 @@
  * first NUL byte is a rule file, compiled (its good rules kept); the rest is
  * a plain text document. presearch_index_text() and presearch_query() must
  * not crash, and what they give must be what FTS5 is promised: index texts
- * of [0-9a-z] words separated by single spaces, queries of quoted [0-9a-z]
+ * of words of [0-9a-z] and non-ASCII bytes (which FTS5's ascii tokenizer
+ * keeps in tokens) separated by single spaces, queries of such quoted
  * terms, '*', parentheses, AND and OR. Violations abort().
  */
 #include <stddef.h>
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int
 is_key_byte(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
 }
 
 static void

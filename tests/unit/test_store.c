@@ -277,7 +277,7 @@ test_articles_fts(void **state)
 	add_article(f, "a_1", "h1", NULL, 1, 300, NULL, "the old bridge is closed", NULL);
 	add_article(f, "a_2", "h2", NULL, 2, 100, NULL, "a new bridge opens", NULL);
 	add_article(f, "a_3", "h3", NULL, 3, 200, NULL, "nothing here", "kamalmaz syria");
-	add_article(f, "a_4", "h4", NULL, 4, 400, NULL, "Élysée palace", NULL);
+	add_article(f, "a_4", "h4", NULL, 4, 400, NULL, "élysée palace", NULL);
 
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_articles_each(f->st, 0, NULL, arts_cb, &s, f->err, sizeof(f->err)),
@@ -310,7 +310,7 @@ test_articles_fts(void **state)
 	    store_articles_each(f->st, 0, "nothing", arts_cb, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.n, 0);
 
-	/* diacritics are kept: the index text is already folded as the matcher wants */
+	/* non-ASCII is kept as it is (ascii tokenizer): the index text is already folded as the matcher wants */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(
 	    store_articles_each(f->st, 0, "elysee", arts_cb, &s, f->err, sizeof(f->err)), 0);
@@ -323,7 +323,7 @@ test_articles_fts(void **state)
 	/* the title is indexed too */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(
-	    store_articles_each(f->st, 0, "\"a_4\"", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	    store_articles_each(f->st, 0, "a AND 4", arts_cb, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.n, 1);
 
 	assert_int_equal(
