@@ -105,7 +105,13 @@ start_harkd() {
 		sleep "$STEP"
 	done
 	if [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ]; then
-		bad "harkd did not start"
+		if kill -0 "$HPID" 2>/dev/null; then
+			bad "harkd did not start in 20 s"
+		else
+			wait "$HPID"
+			bad "harkd did not start: exit status $?$([ -d "$T" ] || echo ", and $T is gone")"
+		fi
+		HPID=
 		cat "$LOG"
 		finish
 	fi
