@@ -104,7 +104,9 @@ hk hits --rule assad --json
 grep -qF "$(printf 'fermé \357\277\275 quand «Assad»')" "$T/out" && ok || bad "invalid byte stored as U+FFFD: $(cat "$T/out")"
 [ -f "$S/done/twice.txt" ] && [ -f "$S/done/twice.txt.1" ] && ok || bad "both copies of twice.txt in done/"
 expect_eq "$(status_of articles)" 3 "articles: the three good ones"
-expect_eq "$(hit_pairs | tr '\n' ,)" "a b\\nc.txt tice,invalid.txt assad,twice.txt tice," "stored hits"
+# which copy of twice.txt is stored depends on which worker finishes first
+expect_eq "$(hit_pairs | sed 's/^twice\.txt\.1 /twice.txt /' | tr '\n' ,)" \
+	"a b\\nc.txt tice,invalid.txt assad,twice.txt tice," "stored hits"
 kill -0 "$HPID" 2>/dev/null && ok || bad "harkd survived the bad input"
 
 # a good article after all that is stored and hits
