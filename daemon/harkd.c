@@ -70,17 +70,12 @@ mono_ns(void)
 static void
 log_diags(const struct diags *d)
 {
-	/* the log line says the priority: no "error:" inside it again */
+	/* as hark check prints them: "file:line:col: error: ...", one a line */
 	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *g = &d->v[i];
-		int prio = g->sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING;
+		char line[1024];
 
-		if (g->line > 0 && g->col > 0)
-			log_msg(prio, "%s:%u:%u: %s", g->file, g->line, g->col, g->msg);
-		else if (g->line > 0)
-			log_msg(prio, "%s:%u: %s", g->file, g->line, g->msg);
-		else
-			log_msg(prio, "%s: %s", g->file, g->msg);
+		diag_format(&d->v[i], line, sizeof(line));
+		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", line);
 	}
 }
 

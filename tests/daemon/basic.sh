@@ -173,7 +173,7 @@ grep -qE 'file=inplace.txt lang=en hits=1$' "$LOG" && ok || bad "file taken whol
 # --- SIGTERM
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after SIGTERM"
-grep -qF 'stopped: 8 articles, 1 duplicates' "$LOG" && ok || bad "stopped line: $(grep stopped "$LOG")"
+grep -qF 'stopped: articles 8, duplicates 1' "$LOG" && ok || bad "stopped line: $(grep stopped "$LOG")"
 
 # --- keep_done = no, after a restart that keeps everything stored
 cp "$T/w.rules.orig" "$T/w.rules"

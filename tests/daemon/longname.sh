@@ -1,9 +1,7 @@
 #!/bin/sh
-# Names of 255 bytes (NAME_MAX) in the spool. KNOWN BUG, registered with
-# WILL_FAIL in CMakeLists.txt: done/NAME.1 and failed/NAME.error do not fit in
-# NAME_MAX, so a second file of that name stays in incoming/ for ever (seen as
-# a duplicate again at every start) and a bad one loses its reason. When
-# dropdir.c shortens such names, this test passes: drop WILL_FAIL then.
+# Names of 255 bytes (NAME_MAX) in the spool: done/NAME.1 and failed/NAME.error
+# do not fit in NAME_MAX, so dropdir.c cuts such names short. A second file of
+# that name must still leave incoming/, and a bad one keep its reason.
 # Usage: longname.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"

@@ -76,7 +76,7 @@ art=$(grep -n 'file=big.txt ' "$LOG" | head -1 | cut -d: -f1)
 [ -n "$sig" ] && [ -n "$art" ] && [ "$sig" -lt "$art" ] && ok ||
 	bad "SIGTERM did not arrive while big.txt was matched (line $sig, article line $art)"
 [ -f "$T/spool/done/big.txt" ] && ok || bad "big.txt in done/"
-grep -qF 'stopped: 2 articles' "$LOG" && ok || bad "stopped line: $(grep stopped "$LOG")"
+grep -qF 'stopped: articles 2,' "$LOG" && ok || bad "stopped line: $(grep stopped "$LOG")"
 [ -f "$T/spool/incoming/later.txt" ] && ok || bad "a file dropped after SIGTERM stays in incoming/"
 expect_eq "$(count "$LOG" 'file=later.txt')" 0 "nothing taken after SIGTERM"
 expect_eq "$(status_of articles)" 2 "articles after SIGTERM"
