@@ -302,7 +302,7 @@ harkd_start(struct harkd *h)
 	 * A short busy timeout: the loop must not sleep long on another
 	 * writer's lock; intake retries on a timer instead.
 	 */
-	if (store_open(dbpath, STORE_WRITE, 200, &h->st, err, sizeof(err)) < 0) {
+	if (store_open(dbpath, STORE_WRITE, 100, &h->st, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		free(dbpath);
 		return -1;

@@ -138,9 +138,10 @@ intake_retry_later(struct intake *in)
 {
 	struct timeval tv;
 
+	/* soon: a lock is usually brief, and each try blocks the loop only busy_ms */
 	in->retry_ms = in->retry_ms ? in->retry_ms * 2 : 100;
-	if (in->retry_ms > 5000)
-		in->retry_ms = 5000;
+	if (in->retry_ms > 1000)
+		in->retry_ms = 1000;
 	tv.tv_sec = in->retry_ms / 1000;
 	tv.tv_usec = (in->retry_ms % 1000) * 1000;
 	if (!evtimer_pending(in->ev_retry, NULL))
