@@ -13,8 +13,8 @@
 #include "diag.h"
 
 struct conf_feed {
-	char *name; /* owned; from "[feed NAME]" */
-	char *url;  /* owned; required */
+	char *name;        /* owned; from "[feed NAME]" */
+	char *url;         /* owned; required */
 	unsigned interval; /* seconds; default 900, at least 60 */
 	char lang[8];      /* ISO 639-1 hint, or "" */
 	bool allow_private;
@@ -22,10 +22,10 @@ struct conf_feed {
 };
 
 struct conf_webhook {
-	char *name;   /* owned; from "[webhook NAME]" */
-	char *url;    /* owned; required, http or https */
-	char *format; /* owned; standard slack discord ntfy (default standard) */
-	char *secret; /* owned; "whsec_..." from secret or read from secret_file, or NULL */
+	char *name;        /* owned; from "[webhook NAME]" */
+	char *url;         /* owned; required, http or https */
+	char *format;      /* owned; standard slack discord ntfy (default standard) */
+	char *secret;      /* owned; "whsec_..." from secret or read from secret_file, or NULL */
 	char *secret_file; /* owned, absolute, or NULL */
 	char **rules;      /* owned; globs of rule ids (default "*") */
 	size_t nrules;

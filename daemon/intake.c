@@ -27,14 +27,14 @@ struct name {
 
 struct intake {
 	struct event_base *base;
-	struct dropdir *dd; /* borrowed */
-	struct store *st;   /* borrowed */
-	struct work *work;  /* owned */
+	struct dropdir *dd;  /* borrowed */
+	struct store *st;    /* borrowed */
+	struct work *work;   /* owned */
 	struct rules *rules; /* a reference */
 	struct intake_opts o;
 	struct event *ev_inotify;
-	struct event *ev_retry;  /* commit or read again after a busy database or EMFILE */
-	struct event *ev_kick;   /* dispatch more, on the next turn */
+	struct event *ev_retry; /* commit or read again after a busy database or EMFILE */
+	struct event *ev_kick;  /* dispatch more, on the next turn */
 	struct name *buckets[NAME_BUCKETS];
 	struct name *head, *tail; /* the queue of names not yet dispatched */
 	size_t queued;
@@ -238,7 +238,8 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	char dup[32], root[32];
 	int r, near = 0;
 
-	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err, errsz);
+	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err,
+	                       errsz);
 	if (r < 0)
 		return r;
 	if (r == 1) {
@@ -248,8 +249,9 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	}
 	/* SimHash over a few words says little: only longer texts are near duplicates */
 	if (d->simhash != 0 && d->field_len[F_BODY] >= 300) {
-		near = store_article_near(in->st, d->simhash, now - (int64_t)in->o.near_days * 86400,
-		                          in->o.near_bits, root, sizeof(root), err, errsz);
+		near =
+		    store_article_near(in->st, d->simhash, now - (int64_t)in->o.near_days * 86400,
+		                       in->o.near_bits, root, sizeof(root), err, errsz);
 		if (near < 0)
 			return near;
 	}
@@ -342,7 +344,8 @@ intake_commit(struct intake *in)
 			store_rollback(in->st);
 			if (r == STORE_BUSY)
 				log_warnx("database busy (%s); the files stay in incoming/ and "
-				          "will be stored shortly", err);
+				          "will be stored shortly",
+				          err);
 			else
 				log_err("cannot store: %s; the files stay in incoming/", err);
 			intake_retry_later(in);
@@ -390,7 +393,8 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			if (j->failed > 0)
 				intake_fail(in, j->name, j->why);
 			else
-				log_err("%s: %s; it stays in incoming/", log_quote(j->name), j->why);
+				log_err("%s: %s; it stays in incoming/", log_quote(j->name),
+				        j->why);
 			name_forget(in, j->name);
 			job_free(j);
 			continue;
@@ -440,8 +444,8 @@ intake_inotify_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct intake *
-intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nthreads,
-           char *err, size_t errsz)
+intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nthreads, char *err,
+           size_t errsz)
 {
 	struct intake *in = calloc(1, sizeof(*in));
 

@@ -18,9 +18,9 @@
 
 struct intake_opts {
 	bool keep_done;
-	size_t max_size;    /* max_document_size */
-	int near_days;      /* near duplicates are looked for among this many days */
-	int near_bits;      /* at most this many SimHash bits apart */
+	size_t max_size; /* max_document_size */
+	int near_days;   /* near duplicates are looked for among this many days */
+	int near_bits;   /* at most this many SimHash bits apart */
 };
 
 struct intake;

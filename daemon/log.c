@@ -58,10 +58,8 @@ log_level_parse(const char *s)
 	static const struct {
 		const char *name;
 		int prio;
-	} levels[] = {{"error", LOG_ERR},
-	              {"warning", LOG_WARNING},
-	              {"info", LOG_INFO},
-	              {"debug", LOG_DEBUG}};
+	} levels[] = {
+	    {"error", LOG_ERR}, {"warning", LOG_WARNING}, {"info", LOG_INFO}, {"debug", LOG_DEBUG}};
 
 	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
 		if (strcmp(s, levels[i].name) == 0)
@@ -81,7 +79,7 @@ log_msg(int prio, const char *fmt, ...)
 	if (log_journal) {
 		n = snprintf(line, sizeof(line), "<%d>", prio);
 	} else {
-		static const char *const names[] = {"emerg", "alert", "crit", "error",
+		static const char *const names[] = {"emerg",   "alert",  "crit", "error",
 		                                    "warning", "notice", "info", "debug"};
 		struct timespec ts;
 		struct tm tm;

@@ -40,9 +40,10 @@ void store_rollback(struct store *st);
 
 /* An article as it is stored. Strings are borrowed; NULL when absent. */
 struct store_article {
-	const char *id;           /* "a_" + 16 hex (doc.h) */
-	const char *content_hash; /* hex SHA-256 of title "\n" body: the same content is one article */
-	const char *canonical;    /* canonical URL: the same address is one article */
+	const char *id; /* "a_" + 16 hex (doc.h) */
+	const char
+	    *content_hash;     /* hex SHA-256 of title "\n" body: the same content is one article */
+	const char *canonical; /* canonical URL: the same address is one article */
 	const char *url, *title, *body, *lang, *published, *source, *file;
 	const char *index_text; /* what the FTS5 index holds (presearch.h), NULL: title and body */
 	uint64_t simhash;
@@ -68,7 +69,8 @@ int store_article_near(struct store *st, uint64_t simhash, int64_t since, int ma
 int store_article_add(struct store *st, const struct store_article *a, char *err, size_t errsz);
 
 struct store_hit {
-	const char *id;         /* "h_" + 16 hex, from hit_to_json(): the same for the same article and rule */
+	const char
+	    *id; /* "h_" + 16 hex, from hit_to_json(): the same for the same article and rule */
 	const char *article_id; /* borrowed */
 	const char *rule_id;
 	const char *json;    /* the hit object of CLI.md, one line */

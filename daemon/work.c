@@ -26,8 +26,8 @@ struct work {
 	struct job *todo, **todo_tail; /* pushed, not yet taken */
 	struct job *done, **done_tail; /* finished, not yet handed back */
 	int stopping;
-	size_t busy;    /* pushed and not yet handed back: loop thread only */
-	int efd;        /* eventfd: a worker finished a job */
+	size_t busy; /* pushed and not yet handed back: loop thread only */
+	int efd;     /* eventfd: a worker finished a job */
 	struct event *ev_done;
 	struct event *ev_inline; /* inline mode: run one job */
 	work_done_fn fn;
@@ -218,7 +218,8 @@ job_run(struct job *j, int slot)
 		wd->doc = &j->x.docs[i];
 		job_content_hash(wd->doc, wd->content_hash);
 		wd->index_text = presearch_index_text(wd->doc);
-		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom || wd->index_text == NULL) {
+		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
+		    wd->index_text == NULL) {
 			j->failed = -1;
 			snprintf(j->why, sizeof(j->why), "out of memory");
 			goto out;
@@ -334,8 +335,7 @@ work_inline_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct work *
-work_new(struct event_base *base, int nthreads, work_done_fn fn, void *arg, char *err,
-         size_t errsz)
+work_new(struct event_base *base, int nthreads, work_done_fn fn, void *arg, char *err, size_t errsz)
 {
 	struct work *w = calloc(1, sizeof(*w));
 

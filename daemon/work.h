@@ -36,18 +36,18 @@ struct rules *rules_ref(struct rules *r);
 void rules_unref(struct rules *r);
 
 struct work_hit {
-	char id[24];          /* "h_..." from the hit object */
-	const char *rule_id;  /* borrowed from the rule set of the job */
-	char *json;           /* owned: the hit object, one line */
-	char *snippet;        /* owned: for the log line */
-	int64_t detected_at;  /* Unix ms */
-	int alert;            /* the loop thread's: announced (not a near duplicate's repeat) */
+	char id[24];         /* "h_..." from the hit object */
+	const char *rule_id; /* borrowed from the rule set of the job */
+	char *json;          /* owned: the hit object, one line */
+	char *snippet;       /* owned: for the log line */
+	int64_t detected_at; /* Unix ms */
+	int alert;           /* the loop thread's: announced (not a near duplicate's repeat) */
 };
 
 struct work_doc {
 	struct document *doc; /* borrowed from the job's extraction */
 	char content_hash[65];
-	char *index_text; /* owned; the FTS5 keys (presearch.h), or NULL */
+	char *index_text;      /* owned; the FTS5 keys (presearch.h), or NULL */
 	struct work_hit *hits; /* owned */
 	size_t nhits;
 	int stored; /* the loop thread's: 1 once committed as a new article */
@@ -55,16 +55,16 @@ struct work_doc {
 
 struct job {
 	/* set by the loop thread before work_push() */
-	char *name;   /* owned; the name in incoming/ */
-	char *bytes;  /* owned; freed by the worker once extracted */
+	char *name;  /* owned; the name in incoming/ */
+	char *bytes; /* owned; freed by the worker once extracted */
 	size_t len;
 	struct rules *rules; /* a reference, dropped by job_free() */
 	size_t max_size;
 	/* set by the worker */
-	int failed;        /* the file is not an article: why says it */
+	int failed; /* the file is not an article: why says it */
 	char why[256];
-	struct extraction x;    /* owns the documents */
-	struct work_doc *docs;  /* owned; x.ndocs of them */
+	struct extraction x;   /* owns the documents */
+	struct work_doc *docs; /* owned; x.ndocs of them */
 	size_t ndocs;
 	int64_t queued_ns, done_ns; /* CLOCK_MONOTONIC, for latency figures */
 	struct job *next;           /* the loop's lists */

@@ -67,8 +67,9 @@ write_conf(const char *state)
 	snprintf(path, sizeof(path), "%s/hark.conf", dir);
 	if ((f = fopen(path, "w")) == NULL)
 		die(path);
-	fprintf(f, "[hark]\nstate_dir = %s/%s\nspool_dir = %s/%s-spool\nrules = %s\n"
-	           "keep_done = yes\nmax_document_size = 64M\nlog_level = info\n",
+	fprintf(f,
+	        "[hark]\nstate_dir = %s/%s\nspool_dir = %s/%s-spool\nrules = %s\n"
+	        "keep_done = yes\nmax_document_size = 64M\nlog_level = info\n",
 	        dir, state, dir, state, rules);
 	fclose(f);
 }
@@ -430,8 +431,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	rate = run_throughput("t1", n, NULL, &stall);
-	printf("throughput workers=default articles=%zu articles_per_s=%.0f longest_stall_ms=%.1f\n",
-	       n, rate, stall);
+	printf(
+	    "throughput workers=default articles=%zu articles_per_s=%.0f longest_stall_ms=%.1f\n",
+	    n, rate, stall);
 	rate = run_throughput("t0", n, "0", &stall);
 	printf("throughput workers=0 articles=%zu articles_per_s=%.0f longest_stall_ms=%.1f\n", n,
 	       rate, stall);
