@@ -30,26 +30,12 @@ static int
 print_hit(const struct hit *h, void *arg)
 {
 	struct backtest *bt = arg;
-	char *s;
 
 	bt->hits++;
-	if (bt->json) {
-		json_t *o = hit_to_json(bt->doc, h, bt->now);
-
-		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		json_decref(o);
-	} else {
-		s = hit_snippet(bt->doc, h, "«", "»");
-	}
-	if (s == NULL) {
+	if (hark_print_hit(bt->doc, h, bt->name, bt->now, bt->json, 0) < 0) {
 		bt->errors++;
 		return 1;
 	}
-	if (bt->json)
-		printf("%s\n", s);
-	else
-		printf("%s: %s: %s\n", bt->name, h->rule->id, s);
-	free(s);
 	return 0;
 }
 
@@ -117,47 +103,23 @@ out:
 }
 
 /* The configuration's database, read only. Returns 0, -1 after saying why. */
+/* The database of the configuration, and how many articles it holds. */
 static int
 backtest_open(struct store **st, int64_t *narticles)
 {
-	const char *path = conf_find(hark_config);
 	struct store_status ss;
-	struct conf *c = NULL;
-	struct diags d;
-	char *db = NULL, err[512];
-	int rc = -1;
+	char err[512];
 
-	*st = NULL;
-	if (path == NULL) {
-		fprintf(stderr, "hark: backtest: no configuration (give -c CONFIG or set "
-		                "HARK_CONFIG)\n");
+	if (hark_store_open("backtest", st) < 0)
 		return -1;
-	}
-	diags_init(&d);
-	if (conf_load(path, &c, &d) < 0) {
-		diags_print(&d, stderr);
-		goto out;
-	}
-	if (asprintf(&db, "%s/hark.db", c->state_dir) < 0) {
-		db = NULL;
-		fprintf(stderr, "hark: backtest: out of memory\n");
-		goto out;
-	}
-	/* 5 s: harkd's transactions are short */
-	if (store_open(db, STORE_READ, 5000, st, err, sizeof(err)) != 0 ||
-	    store_status_get(*st, &ss, err, sizeof(err)) != 0) {
+	if (store_status_get(*st, &ss, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hark: backtest: %s\n", err);
 		store_close(*st);
 		*st = NULL;
-		goto out;
+		return -1;
 	}
 	*narticles = ss.articles;
-	rc = 0;
-out:
-	free(db);
-	conf_free(c);
-	diags_free(&d);
-	return rc;
+	return 0;
 }
 
 int

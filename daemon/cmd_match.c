@@ -15,11 +15,6 @@
 #include "hit.h"
 #include "match.h"
 
-#define COLOR_FILE "\033[35m"
-#define COLOR_SEP "\033[36m"
-#define COLOR_RULE "\033[1m"
-#define COLOR_MATCH "\033[01;31m"
-#define COLOR_OFF "\033[m"
 
 struct match_run {
 	struct matcher *m;
@@ -37,28 +32,10 @@ static int
 print_hit(const struct hit *h, void *arg)
 {
 	struct match_run *mr = arg;
-	char *snip;
 
 	mr->hits++;
-	if (mr->json) {
-		json_t *o = hit_to_json(mr->doc, h, mr->now);
-		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-
-		if (s != NULL)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
-		return 0;
-	}
-	snip = mr->color ? hit_snippet(mr->doc, h, COLOR_MATCH, COLOR_OFF)
-	                 : hit_snippet(mr->doc, h, "«", "»");
-	if (mr->color)
-		printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
-		                  "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",
-		       mr->name, h->rule->id, snip ? snip : "");
-	else
-		printf("%s: %s: %s\n", mr->name, h->rule->id, snip ? snip : "");
-	free(snip);
+	if (hark_print_hit(mr->doc, h, mr->name, mr->now, mr->json, mr->color) < 0)
+		mr->errors++;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "hit.h"
 #include "store.h"
 #include "token.h"
 
@@ -143,6 +144,41 @@ out:
 	free(db);
 	conf_free(c);
 	diags_free(&d);
+	return rc;
+}
+
+#define COLOR_FILE "\033[35m"
+#define COLOR_SEP "\033[36m"
+#define COLOR_RULE "\033[1m"
+#define COLOR_MATCH "\033[01;31m"
+#define COLOR_OFF "\033[m"
+
+int
+hark_print_hit(const struct document *doc, const struct hit *h, const char *name,
+               const char *now, int json, int color)
+{
+	char *s;
+	int rc;
+
+	if (json) {
+		json_t *o = hit_to_json(doc, h, now);
+
+		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (s != NULL)
+			printf("%s\n", s);
+	} else {
+		s = color ? hit_snippet(doc, h, COLOR_MATCH, COLOR_OFF)
+		          : hit_snippet(doc, h, "«", "»");
+		if (s != NULL && color)
+			printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
+			                  "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",
+			       name, h->rule->id, s);
+		else if (s != NULL)
+			printf("%s: %s: %s\n", name, h->rule->id, s);
+	}
+	rc = s == NULL ? -1 : 0;
+	free(s);
 	return rc;
 }
 

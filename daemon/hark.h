@@ -58,6 +58,16 @@ void dir_list_free(char **paths, size_t n);
 /* Read a whole file, at most max bytes. Returns 0, or -1 with errno set (EFBIG when too large). */
 int file_read(const char *path, size_t max, char **buf, size_t *len);
 
+/*
+ * Print a hit as hark match does: "NAME: RULE: snippet" (matches between
+ * « », or in colour), or with json the hit object detected at now. Returns
+ * 0, -1 when out of memory.
+ */
+struct document;
+struct hit;
+int hark_print_hit(const struct document *doc, const struct hit *h, const char *name,
+                   const char *now, int json, int color);
+
 /* since.c */
 /*
  * --since: a duration before now ("90s" "15m" "2h" "7d" "1w"), a day
