@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 
 #include "conf.h"
+#include "fileio.h"
 
 #define CONF_FILE_MAX (1u << 20)  /* a configuration is a few lines */
 #define SECRET_FILE_MAX 4096      /* a secret file holds one secret */
@@ -359,55 +360,6 @@ conf_dir(const char *path)
 	return s;
 }
 
-/* Read at most max bytes of a file, NUL-terminated. Returns 0, -1 with errno. */
-static int
-read_all(int fd, size_t max, char **buf, size_t *len)
-{
-	size_t n = 0, cap = 4096;
-	char *b = malloc(cap);
-
-	if (b == NULL)
-		return -1;
-	for (;;) {
-		ssize_t r;
-
-		if (n + 1 >= cap) {
-			char *nb;
-
-			if (cap > max) {
-				free(b);
-				errno = EFBIG;
-				return -1;
-			}
-			nb = realloc(b, cap * 2);
-			if (nb == NULL) {
-				free(b);
-				return -1;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) {
-			free(b);
-			errno = EFBIG;
-			return -1;
-		}
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
 
 static int
 strcmp_ptr(const void *a, const void *b)
@@ -611,7 +563,7 @@ webhook_secret_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
 		conf_err(p, v->line, v->col, "secret_file: '%.200s' is not a regular file", v->s);
 		goto out;
 	}
-	if (read_all(fd, SECRET_FILE_MAX, &buf, &len) < 0) {
+	if (fd_read_all(fd, SECRET_FILE_MAX, &buf, &len) < 0) {
 		conf_err(p, v->line, v->col, "secret_file: '%.200s': %s", v->s,
 		         errno == EFBIG ? "too large for a secret" : strerror(errno));
 		goto out;
@@ -1108,7 +1060,7 @@ conf_load(const char *path, struct conf **out, struct diags *d)
 	p.path = path;
 	p.d = d;
 	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || read_all(fd, CONF_FILE_MAX, &text, &len) < 0) {
+	if (fd < 0 || fd_read_all(fd, CONF_FILE_MAX, &text, &len) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read configuration: %s",
 		          errno == EFBIG ? "larger than 1M" : strerror(errno));
 		if (fd >= 0)

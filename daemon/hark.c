@@ -154,8 +154,8 @@ out:
 #define COLOR_OFF "\033[m"
 
 int
-hark_print_hit(const struct document *doc, const struct hit *h, const char *name,
-               const char *now, int json, int color)
+hark_print_hit(const struct document *doc, const struct hit *h, const char *name, const char *now,
+               int json, int color)
 {
 	char *s;
 	int rc;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "hark.h"
 
 #define RULEFILE_MAX (256u << 20) /* a rule file or an @file list */
@@ -15,9 +16,8 @@ int
 file_read(const char *path, size_t max, char **buf, size_t *len)
 {
 	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0, cap = 1 << 16;
-	char *b;
 	struct stat st;
+	int rc, e;
 
 	if (fd < 0)
 		return -1;
@@ -26,61 +26,11 @@ file_read(const char *path, size_t max, char **buf, size_t *len)
 		errno = EISDIR;
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size + 1 > cap)
-		cap = (size_t)st.st_size + 1;
-	if (cap > max + 1)
-		cap = max + 1;
-	b = malloc(cap);
-	if (b == NULL) {
-		close(fd);
-		return -1;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n + 1 >= cap) {
-			char *nb;
-
-			if (cap > max) {
-				free(b);
-				close(fd);
-				errno = EFBIG;
-				return -1;
-			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			nb = realloc(b, cap);
-			if (nb == NULL) {
-				free(b);
-				close(fd);
-				return -1;
-			}
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(b);
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+	rc = fd_read_all(fd, max, buf, len);
+	e = errno;
 	close(fd);
-	if (n > max) {
-		free(b);
-		errno = EFBIG;
-		return -1;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
+	errno = e;
+	return rc;
 }
 
 /* @file lists: relative paths are relative to the file that names them. */
