@@ -111,6 +111,79 @@ typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
 int store_articles_each(struct store *st, int64_t since, const char *fts, store_article_fn fn,
                         void *arg, char *err, size_t errsz);
 
+/* ---- the webhook outbox ---- */
+
+/*
+ * A delivery of hit_id to webhook, due at next_at (Unix seconds), inside
+ * the transaction that adds the hit. Returns 1 added, 0 when that pair is
+ * already there, -1 or STORE_BUSY.
+ */
+int store_delivery_add(struct store *st, const char *hit_id, const char *webhook, int64_t next_at,
+                       char *err, size_t errsz);
+
+struct store_delivery_row {
+	int64_t id;
+	const char *hit_id, *webhook;
+	const char *hit_json; /* the hit object */
+	const char *state;    /* "pending" "sent" "dead" */
+	int attempts;
+	long last_status; /* 0 when none */
+	const char *last_error;
+	int64_t next_at, created_at, sent_at; /* seconds; sent_at 0 when not sent */
+};
+typedef int (*store_delivery_fn)(const struct store_delivery_row *r, void *arg);
+
+/*
+ * Pending deliveries of webhook due at or before now, ordered by (next_at,
+ * id), at most limit of them, starting strictly after (after_due,
+ * after_id): the caller pages through them without holding them all.
+ */
+int store_deliveries_due(struct store *st, const char *webhook, int64_t now, int64_t after_due,
+                         int64_t after_id, int limit, store_delivery_fn fn, void *arg, char *err,
+                         size_t errsz);
+/* The earliest next_at of webhook's pending deliveries: 1 with *at, 0 when none. */
+int store_delivery_next(struct store *st, const char *webhook, int64_t *at, char *err,
+                        size_t errsz);
+/* Pending deliveries of webhook. */
+int store_delivery_count(struct store *st, const char *webhook, int64_t *n, char *err,
+                         size_t errsz);
+/*
+ * After an attempt: state "sent", "pending" (again at next_at) or "dead";
+ * attempts so far; the response status (0: none) and error (NULL: none).
+ * Its own transaction when none is open. Returns 0, -1 or STORE_BUSY.
+ */
+int store_delivery_update(struct store *st, int64_t id, const char *state, int attempts,
+                          int64_t next_at, long status, const char *error, int64_t now, char *err,
+                          size_t errsz);
+/* hark deliveries: newest first; with failed_only, the dead ones. */
+int store_deliveries_each(struct store *st, int failed_only, store_delivery_fn fn, void *arg,
+                          char *err, size_t errsz);
+/*
+ * hark redeliver: delivery id made pending, due now, attempts 0. Returns 1,
+ * 0 when there is no such delivery, -1 or STORE_BUSY.
+ */
+int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, char *err, size_t errsz);
+
+/*
+ * A webhook that answered 410 Gone stays disabled until its configuration
+ * changes: fingerprint names the configuration (url, format, secret...).
+ * store_webhook_disabled returns 1 (with the time and the reason in
+ * *since and why, whysz) when name is disabled for this fingerprint, 0 when
+ * not (a different fingerprint clears the old state), -1.
+ */
+int store_webhook_disable(struct store *st, const char *name, const char *fingerprint, int64_t now,
+                          const char *reason, char *err, size_t errsz);
+int store_webhook_disabled(struct store *st, const char *name, const char *fingerprint,
+                           int64_t *since, char *why, size_t whysz, char *err, size_t errsz);
+
+struct store_webhook_row {
+	const char *name, *reason;
+	int64_t disabled_at;
+};
+typedef int (*store_webhook_fn)(const struct store_webhook_row *r, void *arg);
+/* Every disabled webhook, for hark status. */
+int store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err, size_t errsz);
+
 struct store_status {
 	int64_t articles, near_duplicates, hits, alerts;
 	int64_t deliveries_pending, deliveries_failed;

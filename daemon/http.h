@@ -1,0 +1,65 @@
+/*
+ * http.h: HTTP requests on harkd's event loop. http.c is the only owner of
+ * the curl multi handle; libevent drives it as curl's hiperfifo example
+ * shows (CURLMOPT_SOCKETFUNCTION, CURLMOPT_TIMERFUNCTION,
+ * curl_multi_socket_action, curl_multi_info_read): no call ever blocks the
+ * loop. The webhooks use it now, the feed poller later.
+ */
+#ifndef HARK_HTTP_H
+#define HARK_HTTP_H
+
+#include <event2/event.h>
+#include <stddef.h>
+
+struct http;
+
+struct http_request {
+	const char *method;          /* "GET" or "POST" */
+	const char *url;             /* http:// or https:// only; others fail at once */
+	const char *const *headers;  /* "Name: value", NULL-terminated; may be NULL */
+	const char *body;            /* POST body (copied), or NULL */
+	size_t body_len;
+	long connect_timeout_ms;     /* 0: 10 s */
+	long timeout_ms;             /* the whole transfer; 0: 30 s */
+	size_t max_response;         /* larger response bodies fail the request; 0: 1 MiB */
+	int max_redirects;           /* 0: a redirect is returned as it is, not followed */
+};
+
+struct http_response {
+	long status;          /* the HTTP status, 0 when no response came */
+	const char *error;    /* NULL on a response; else curl's error text (CURLOPT_ERRORBUFFER) */
+	const char *body;     /* the response body, NUL-terminated (valid during the callback) */
+	size_t body_len;
+	const char *retry_after;   /* the Retry-After header's value, or NULL */
+	const char *location;      /* Location, or NULL */
+	const char *content_type;  /* Content-Type, or NULL */
+	const char *etag, *last_modified;
+	const char *final_url;     /* after redirects */
+	double seconds;            /* how long it took */
+};
+
+/* Called on the loop thread once per request, with the response or the failure. */
+typedef void (*http_done_fn)(const struct http_response *r, void *arg);
+
+/* Returns NULL with err. user_agent: e.g. "hark/0.1.0". */
+struct http *http_new(struct event_base *base, const char *user_agent, char *err, size_t errsz);
+/* Abort every transfer (their callbacks are not called) and free. */
+void http_free(struct http *h);
+
+/*
+ * Start a request; fn(arg) is called when it ends, never from inside this
+ * call. Returns 0, -1 with err (a URL curl refuses, out of memory).
+ */
+int http_start(struct http *h, const struct http_request *rq, http_done_fn fn, void *arg,
+               char *err, size_t errsz);
+/* Transfers under way. */
+size_t http_active(const struct http *h);
+
+/*
+ * Seconds to wait from a Retry-After value (delta-seconds or an HTTP date,
+ * RFC 9110), relative to now (Unix seconds). Returns 0 with *secs, -1 when
+ * the value is neither.
+ */
+int http_retry_after(const char *value, long long now, long long *secs);
+
+#endif
