@@ -124,6 +124,7 @@ enum stmt {
 	ST_WEBHOOK_GET,
 	ST_WEBHOOK_CLEAR,
 	ST_WEBHOOKS,
+	ST_DELIVERIES_NOW,
 	ST_COUNT
 };
 
@@ -212,6 +213,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_WEBHOOK_GET] = "SELECT fingerprint, disabled_at, reason FROM webhooks WHERE name = ?1",
     [ST_WEBHOOK_CLEAR] = "DELETE FROM webhooks WHERE name = ?1",
     [ST_WEBHOOKS] = "SELECT name, reason, disabled_at FROM webhooks ORDER BY name",
+    [ST_DELIVERIES_NOW] = "UPDATE deliveries SET next_at = ?1 "
+                          "WHERE state = 'pending' AND next_at > ?1",
 };
 
 struct store {
@@ -1023,4 +1026,11 @@ store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err,
 		ret = store_fail(st, rc, "reading webhooks", err, errsz);
 	sqlite3_reset(q);
 	return ret;
+}
+
+int
+store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz)
+{
+	sqlite3_bind_int64(st->stmt[ST_DELIVERIES_NOW], 1, now);
+	return store_exec(st, ST_DELIVERIES_NOW, "making deliveries due", err, errsz);
 }
