@@ -13,6 +13,8 @@
  * Callbacks run from finish_done() only, never from inside a curl callback
  * nor from http_start(), so that a done callback may start new requests:
  * finish_done() holds nothing across the call but the multi handle itself.
+ * A done callback must not call http_free(): finish_done() goes on using
+ * the handle after the callback returns.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -57,6 +59,7 @@ struct xfer {
 	char *body; /* owned; always NUL-terminated once allocated */
 	size_t len, cap, max;
 	bool too_big;
+	bool nomem;    /* the body could not grow */
 	char *hv[H_N]; /* owned header values of the last response seen */
 	struct xfer *prev, *next;
 };
@@ -202,8 +205,10 @@ write_cb(char *data, size_t size, size_t nmemb, void *userp)
 			cap *= 2;
 		if (cap > x->max + 1)
 			cap = x->max + 1;
-		if ((p = realloc(x->body, cap)) == NULL)
+		if ((p = realloc(x->body, cap)) == NULL) {
+			x->nomem = true;
 			return 0;
+		}
 		x->body = p;
 		x->cap = cap;
 	}
@@ -303,7 +308,9 @@ xfer_report(struct xfer *x, CURLcode rc)
 	if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(why, sizeof(why), "response larger than %zu bytes", x->max);
 		r.error = why;
-	} else if (rc != CURLE_OK)
+	} else if (x->nomem)
+		r.error = "out of memory for the response body";
+	else if (rc != CURLE_OK)
 		r.error = x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc);
 	r.body = x->body != NULL ? x->body : "";
 	r.body_len = x->len;
