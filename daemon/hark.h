@@ -94,6 +94,7 @@ int cmd_help(int argc, char **argv);
 int cmd_hits(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 #endif
