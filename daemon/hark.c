@@ -64,6 +64,13 @@ static const struct hark_cmd cmds[] = {
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
      "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"},
+    {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
+     "receive webhooks on loopback, check their signatures, print the alerts",
+     "  --port N           listen on 127.0.0.1 port N (default 8975)\n"
+     "  --secret whsec_... the webhook's secret: check every request's signature\n"
+     "                     and age, answer 401 to a bad one (default: no check)\n"
+     "  --max-age SECONDS  the oldest webhook-timestamp taken, either way of\n"
+     "                     this clock (default 300)\n"},
     {"status", cmd_status, "status [--json]",
      "show what harkd stored: articles, hits, deliveries, and every feed's state",
      "  --json             one object\n"},

@@ -96,6 +96,7 @@ int cmd_hits(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_redeliver(int argc, char **argv);
+int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 #endif

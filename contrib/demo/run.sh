@@ -1,7 +1,9 @@
 #!/bin/sh
-# The demo of `make run`: start harkd in the foreground on etc/demo.conf (state in
-# ./var/, rules from rules/), drop the demo articles into its spool with
-# `hark ingest`, and let the hits scroll by. Ctrl-C stops harkd cleanly.
+# The demo of `make run`: start `hark sink` (a webhook receiver on 127.0.0.1:8975
+# that checks signatures and prints alerts) and harkd in the foreground on
+# etc/demo.conf (state in ./var/, rules from rules/), drop the demo articles into
+# its spool with `hark ingest`, and let the hits and alerts scroll by. Ctrl-C
+# stops both cleanly.
 #   usage: contrib/demo/run.sh BUILD_DIR
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 BUILD=$1
@@ -16,6 +18,22 @@ HARK="$BUILD/hark -c etc/demo.conf"
 rm -rf var
 mkdir -p var
 
+# the receiver of [webhook demo]: its secret is the one etc/demo.conf signs with
+stop_sink() {
+	[ -n "$sink" ] && kill -TERM $sink 2>/dev/null && wait $sink
+	sink=
+}
+trap 'stop_sink; exit 130' INT TERM
+secret=$(sed -n 's/^secret *= *\(whsec_[A-Za-z0-9+\/=]*\).*/\1/p' etc/demo.conf)
+echo "\$ hark sink --port 8975 --secret $secret &"
+"$BUILD/hark" sink --port 8975 --secret "$secret" &
+sink=$!
+sleep 0.3
+if ! kill -0 $sink 2>/dev/null; then
+	echo "(no hark sink: harkd keeps the alerts in its outbox and retries them)"
+	sink=
+fi
+
 echo "\$ harkd -c etc/demo.conf      (state in ./var/, rules from rules/; Ctrl-C stops it)"
 "$BUILD/harkd" -c etc/demo.conf &
 pid=$!
@@ -23,12 +41,12 @@ trap 'kill -INT $pid 2>/dev/null' INT TERM
 # harkd creates the spool before it scans it: then it is ready for files
 for _ in $(seq 50); do
 	[ -d var/spool/incoming ] && break
-	kill -0 $pid 2>/dev/null || { wait $pid; exit 2; }
+	kill -0 $pid 2>/dev/null || { wait $pid; stop_sink; exit 2; }
 	sleep 0.1
 done
 sleep 0.3
 echo "\$ hark -c etc/demo.conf ingest contrib/demo/articles/*"
-$HARK ingest -q contrib/demo/articles/* || { kill -TERM $pid; wait $pid; exit 2; }
+$HARK ingest -q contrib/demo/articles/* || { kill -TERM $pid; wait $pid; stop_sink; exit 2; }
 sleep 2
 echo
 echo "\$ hark -c etc/demo.conf hits"
@@ -37,9 +55,11 @@ echo
 echo "harkd keeps running: drop more files with"
 echo "  $BUILD/hark -c etc/demo.conf ingest FILE..."
 echo "and look at 'hark -c etc/demo.conf hits' and 'hark -c etc/demo.conf status'."
-echo "Press Ctrl-C to stop harkd."
+echo "hark sink prints each alert harkd sends to [webhook demo]."
+echo "Press Ctrl-C to stop harkd and hark sink."
 wait $pid
 # wait returns early when the trap runs: wait for harkd itself
 while kill -0 $pid 2>/dev/null; do
 	wait $pid
 done
+stop_sink
