@@ -20,9 +20,8 @@
 #include "whsig.h"
 
 /* The retry schedule of CLI.md, after attempt 1, 2...: seconds. */
-static const int64_t schedule[OUTBOX_RETRIES] = {5,         5 * 60,    30 * 60,
-                                                 2 * 3600,  5 * 3600,  10 * 3600,
-                                                 14 * 3600, 20 * 3600, 24 * 3600};
+static const int64_t schedule[OUTBOX_RETRIES] = {
+    5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600};
 
 static const struct timeval tv_zero = {0, 0}, tv_one = {1, 0};
 
@@ -39,6 +38,11 @@ struct send {
 	int64_t id;
 	char hit_id[32];
 	int attempts; /* before this one */
+	/*
+	 * Ended, its outcome not yet written: it stays listed, so that a page
+	 * read before the write does not send it again.
+	 */
+	int ended;
 	struct send *next;
 };
 
@@ -57,15 +61,15 @@ struct hook {
 	char *name, *url, *topic; /* owned */
 	enum payload_format format;
 	unsigned char key[WHSIG_KEY_MAX];
-	int keylen; /* 0: unsigned */
+	int keylen;   /* 0: unsigned */
 	char **rules; /* owned globs */
 	size_t nrules;
 	unsigned max_per_minute;
 	int64_t *sent_at; /* ring of the last max_per_minute send times */
 	unsigned sent_head, sent_n;
 	char fingerprint[65];
-	int disabled;        /* 410 Gone, until the configuration changes */
-	int64_t paused_until; /* 429/503 Retry-After */
+	int disabled;            /* 410 Gone, until the configuration changes */
+	int64_t paused_until;    /* 429/503 Retry-After */
 	int64_t cur_due, cur_id; /* the page cursor of the sweep under way */
 	unsigned in_flight;
 	struct send *sends;
@@ -130,6 +134,8 @@ outbox_kick(struct outbox *ob)
 	outbox_pump_at(ob, 0);
 }
 
+static void outbox_forget_ended(struct outbox *ob);
+
 static void
 outbox_flush_later(struct outbox *ob)
 {
@@ -189,6 +195,7 @@ outbox_flush_cb(evutil_socket_t fd, short what, void *arg)
 		free(u);
 	}
 	ob->updates_tail = &ob->updates;
+	outbox_forget_ended(ob);
 	/* what was in flight is settled: the next page may hold more */
 	outbox_kick(ob);
 }
@@ -198,7 +205,8 @@ static unsigned
 hook_recent(struct hook *h, int64_t now)
 {
 	while (h->sent_n > 0) {
-		unsigned oldest = (h->sent_head + h->max_per_minute - h->sent_n) % h->max_per_minute;
+		unsigned oldest =
+		    (h->sent_head + h->max_per_minute - h->sent_n) % h->max_per_minute;
 
 		if (h->sent_at[oldest] > now - 60)
 			break;
@@ -221,17 +229,37 @@ hook_note_send(struct hook *h, int64_t now)
 static void send_done_cb(const struct http_response *r, void *arg);
 
 static void
-send_unlink(struct send *s)
+send_end(struct send *s)
 {
-	struct hook *h = s->hook;
-
-	for (struct send **pp = &h->sends; *pp; pp = &(*pp)->next)
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	h->in_flight--;
+	s->ended = 1;
+	s->hook->in_flight--;
 	s->ob->in_flight--;
+}
+
+/* After the outcomes are written: forget the ended requests, and the hooks removed meanwhile. */
+static void
+outbox_forget_ended(struct outbox *ob)
+{
+	for (struct hook **hp = &ob->hooks; *hp;) {
+		struct hook *h = *hp;
+
+		for (struct send **pp = &h->sends; *pp;) {
+			struct send *s = *pp;
+
+			if (s->ended) {
+				*pp = s->next;
+				free(s);
+			} else {
+				pp = &s->next;
+			}
+		}
+		if (h->removed && h->sends == NULL) {
+			*hp = h->next;
+			hook_free(h);
+		} else {
+			hp = &h->next;
+		}
+	}
 }
 
 /* Jitter: the delay a tenth longer or shorter, so that retries spread. */
@@ -246,6 +274,7 @@ jitter(int64_t secs)
 static int
 hook_is_sending(const struct hook *h, int64_t id)
 {
+	/* at most OUTBOX_PER_WEBHOOK, and the ended ones of one turn */
 	for (const struct send *s = h->sends; s; s = s->next)
 		if (s->id == id)
 			return 1;
@@ -386,7 +415,8 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now)
 		h->cur_due = h->cur_id = 0;
 		if (p.rows > 0 && p.started == 0)
 			return; /* only what is in flight is due */
-		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 && next > now)
+		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 &&
+		    next > now)
 			outbox_pump_at(ob, next - now);
 		return;
 	}
@@ -421,12 +451,12 @@ send_done_cb(const struct http_response *r, void *arg)
 	char why[300];
 	long long ra;
 
-	send_unlink(s);
+	send_end(s);
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
 		log_info("delivered hit=%s webhook=%s status=%ld in %.2fs", s->hit_id, h->name,
 		         r->status, r->seconds);
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
-		goto out;
+		return;
 	}
 	if (r->error != NULL)
 		snprintf(why, sizeof(why), "%s", r->error);
@@ -443,7 +473,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		log_warnx("webhook %s answered 410 Gone: disabled until its configuration changes",
 		          h->name);
 		outbox_record(ob, s->id, "pending", s->attempts, now, r->status, "410 Gone");
-		goto out;
+		return;
 	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
 	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
@@ -451,33 +481,23 @@ send_done_cb(const struct http_response *r, void *arg)
 		wait = ra > 24 * 3600 ? 24 * 3600 : ra;
 		if (now + wait > h->paused_until)
 			h->paused_until = now + wait;
-		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name, why,
-		          (long long)wait);
+		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name,
+		          why, (long long)wait);
 		outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-		goto out;
+		return;
 	}
 	if (attempts > OUTBOX_RETRIES) {
-		log_warnx("delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
-		          s->hit_id, h->name, attempts, why, (long long)s->id);
+		log_warnx(
+		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
+		    s->hit_id, h->name, attempts, why, (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
-		goto out;
+		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
 	          h->name, why, attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-out:
-	free(s);
-	if (h->removed && h->in_flight == 0) {
-		/* it left the configuration while this was under way */
-		for (struct hook **pp = &ob->hooks; *pp; pp = &(*pp)->next)
-			if (*pp == h) {
-				*pp = h->next;
-				break;
-			}
-		hook_free(h);
-	}
-	/* the pump runs after the outcome is written (outbox_flush_cb) */
+	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
 }
 
 struct outbox *
@@ -573,8 +593,7 @@ hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errs
 	h->url = strdup(w->url);
 	h->topic = w->topic ? strdup(w->topic) : NULL;
 	h->rules = calloc(w->nrules ? w->nrules : 1, sizeof(*h->rules));
-	if (h->name == NULL || h->url == NULL || (w->topic && h->topic == NULL) ||
-	    h->rules == NULL)
+	if (h->name == NULL || h->url == NULL || (w->topic && h->topic == NULL) || h->rules == NULL)
 		goto nomem;
 	for (size_t i = 0; i < w->nrules; i++) {
 		if ((h->rules[i] = strdup(w->rules[i])) == NULL)
@@ -643,7 +662,7 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 		struct hook *h = ob->hooks;
 
 		ob->hooks = h->next;
-		if (h->in_flight > 0) {
+		if (h->sends != NULL) {
 			h->removed = 1;
 			h->next = NULL;
 			*tail = h;
@@ -673,8 +692,8 @@ hook_takes(const struct hook *h, const struct rule *rule)
 }
 
 int
-outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int64_t now,
-             char *err, size_t errsz)
+outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int64_t now, char *err,
+             size_t errsz)
 {
 	int n = 0, rc;
 
