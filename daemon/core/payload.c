@@ -144,6 +144,10 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 	h->root = json_loads(hit_json, JSON_ALLOW_NUL, &je);
 	if (h->root == NULL) {
 		snprintf(err, errsz, "hit object: %s", je.text);
+		/* jansson quotes the input near the error, newlines and all */
+		for (char *e = err; *e != '\0'; e++)
+			if ((unsigned char)*e < 0x20 || *e == 0x7f)
+				*e = ' ';
 		return -1;
 	}
 	if (!json_is_object(h->root)) {
