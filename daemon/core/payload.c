@@ -264,8 +264,12 @@ pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
 		if (n <= max)
 			return;
 	}
-	/* an escaping backslash cut from what it escaped would escape the "…" */
-	for (i = cut; i > from && b->s[i - 1] == '\\'; i--)
+	/*
+	 * In Discord's content an escaping backslash cut from what it escaped
+	 * would escape the "…": every literal backslash there is doubled, so
+	 * an odd run before the cut ends in such a one.
+	 */
+	for (i = cut; !bytes && i > from && b->s[i - 1] == '\\'; i--)
 		bs++;
 	b->len = cut - bs % 2;
 	b->s[b->len] = '\0';
