@@ -144,6 +144,10 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 	h->root = json_loads(hit_json, JSON_ALLOW_NUL, &je);
 	if (h->root == NULL) {
 		snprintf(err, errsz, "hit object: %s", je.text);
+		/* jansson quotes the input near the error, newlines and all */
+		for (char *e = err; *e != '\0'; e++)
+			if ((unsigned char)*e < 0x20 || *e == 0x7f)
+				*e = ' ';
 		return -1;
 	}
 	if (!json_is_object(h->root)) {
@@ -260,8 +264,12 @@ pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
 		if (n <= max)
 			return;
 	}
-	/* an escaping backslash cut from what it escaped would escape the "…" */
-	for (i = cut; i > from && b->s[i - 1] == '\\'; i--)
+	/*
+	 * In Discord's content an escaping backslash cut from what it escaped
+	 * would escape the "…": every literal backslash there is doubled, so
+	 * an odd run before the cut ends in such a one.
+	 */
+	for (i = cut; !bytes && i > from && b->s[i - 1] == '\\'; i--)
 		bs++;
 	b->len = cut - bs % 2;
 	b->s[b->len] = '\0';

@@ -237,6 +237,7 @@ test_refused(void **state)
 	    {"{\"rule\":{\"id\":\"\"}}", "hit object: the rule has no \"id\""},
 	    {"{\"rule\":{\"id\":7}}", "hit object: the rule has no \"id\""},
 	    {"{\"rule\":{\"id\":\"\xff\"}}", "hit object: "},
+	    {"{\"rule\":{\"id\":\"a\nb\"}}", "hit object: "}, /* quoted back on one line */
 	};
 	char err[256], *out;
 	size_t i, j;
