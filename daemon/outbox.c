@@ -637,6 +637,34 @@ nomem:
 	return NULL;
 }
 
+/*
+ * A reload keeps what the webhook of the same name was doing: its requests
+ * in flight (else the next page sends them a second time while the first
+ * is still waiting for an answer), its Retry-After pause and the sends of
+ * its last minute (else every SIGHUP would reopen max_per_minute).
+ */
+static void
+hook_carry(struct hook *old, struct hook *h)
+{
+	struct send **tail = &h->sends;
+
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	*tail = old->sends;
+	for (struct send *s = old->sends; s != NULL; s = s->next)
+		s->hook = h;
+	old->sends = NULL;
+	h->in_flight += old->in_flight;
+	old->in_flight = 0;
+	if (old->paused_until > h->paused_until)
+		h->paused_until = old->paused_until;
+	/* oldest first, so that the newest stay when the new ring is smaller */
+	for (unsigned k = 0; old->sent_at != NULL && k < old->sent_n; k++)
+		hook_note_send(
+		    h, old->sent_at[(old->sent_head + old->max_per_minute - old->sent_n + k) %
+		                    old->max_per_minute]);
+}
+
 int
 outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errsz)
 {
@@ -659,9 +687,13 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 	}
 	/* the old hooks: freed now, or when their last request ends */
 	while (ob->hooks != NULL) {
-		struct hook *h = ob->hooks;
+		struct hook *h = ob->hooks, *f;
 
 		ob->hooks = h->next;
+		for (f = fresh; f != NULL && strcmp(f->name, h->name) != 0; f = f->next)
+			;
+		if (f != NULL)
+			hook_carry(h, f);
 		if (h->sends != NULL) {
 			h->removed = 1;
 			h->next = NULL;

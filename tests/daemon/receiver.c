@@ -3,9 +3,10 @@
  *
  *   receiver PORTFILE MODE [SECRET]
  *
- * Listens on 127.0.0.1, port chosen by the kernel, and writes that port to
- * PORTFILE (a temporary file renamed into place: a test never reads half
- * of it). Each request is answered as MODE says:
+ * Listens on 127.0.0.1, port chosen by the kernel (or the port in the
+ * environment variable RECEIVER_PORT: a test that needs the same port
+ * again after a stop), and writes that port to PORTFILE (a temporary file
+ * renamed into place: a test never reads half of it). Each request is answered as MODE says:
  *
  *   ok          200
  *   fail-first  500 to the first attempt of each webhook-id, 200 after
@@ -354,6 +355,7 @@ main(int argc, char **argv)
 	struct event *sigterm = NULL, *sigint = NULL;
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
+	const char *want = getenv("RECEIVER_PORT");
 	int i, rc = 2;
 
 	if (argc < 3 || argc > 4) {
@@ -384,7 +386,8 @@ main(int argc, char **argv)
 	/* hang keeps its connections: no idle timeout of ours closes them */
 	evhttp_set_timeout(http, 3600);
 	evhttp_set_gencb(http, on_request, &r);
-	bound = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
+	bound = evhttp_bind_socket_with_handle(
+	    http, "127.0.0.1", want != NULL ? (ev_uint16_t)strtoul(want, NULL, 10) : 0);
 	if (bound == NULL ||
 	    getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&sa, &salen) != 0) {
 		fprintf(stderr, "receiver: cannot listen on 127.0.0.1: %s\n", strerror(errno));
