@@ -33,6 +33,12 @@
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_RESPONSE ((size_t)1 << 20)
+/*
+ * Idle connections kept for reuse. curl's default, four times the transfers
+ * added at the moment, shrinks whenever the outbox drains between two pages
+ * and closes the connections the next page needs again.
+ */
+#define HTTP_MAXCONNECTS 256L
 
 /* One socket curl asked us to watch; curl_multi_assign() ties it to the fd. */
 struct sock {
@@ -376,7 +382,8 @@ http_new(struct event_base *base, const char *user_agent, char *err, size_t errs
 	if (curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb) != CURLM_OK ||
 	    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h) != CURLM_OK ||
 	    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb) != CURLM_OK ||
-	    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h) != CURLM_OK) {
+	    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h) != CURLM_OK ||
+	    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, HTTP_MAXCONNECTS) != CURLM_OK) {
 		snprintf(err, errsz, "cannot set up the curl multi handle");
 		http_free(h);
 		return NULL;

@@ -149,11 +149,24 @@ d_p99=$(field p99_ms "$(dline latency)")
 d_stall=$(field longest_stall_ms "$(dline "stall workers=default")")
 d_stall0=$(field longest_stall_ms "$(dline "stall workers=0")")
 
+# ---- harkd: webhooks to a local receiver, 100,000 pending deliveries ----
+: >"$T/webhooks"
+if [ -x "$BUILD/harkd" ] && [ -x "$BUILD/bench_webhooks" ]; then
+	echo "== bench_webhooks, 100,000 pending deliveries"
+	"$BUILD/bench_webhooks" "$BUILD/harkd" 100000 >"$T/webhooks" ||
+		echo "run.sh: bench_webhooks failed" >&2
+	cat "$T/webhooks"
+fi
+w_rate=$(field deliveries_per_s "$(cat "$T/webhooks")")
+w_conn=$(field connections "$(cat "$T/webhooks")")
+w_rss=$(field peak_rss_mb "$(cat "$T/webhooks")")
+w_rss0=$(field pending_rss_mb "$(cat "$T/webhooks")")
+
 # ---- micro-benchmarks of other modules (their own figures) ----
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -228,6 +241,8 @@ targets() {
 	echo "| harkd: ≥ 1,000 articles/s from drop to stored hits, 10,000 rules | ${d_rate:-?} articles/s | $(yesno "${d_rate:-0} >= 1000") |"
 	echo "| harkd: drop-to-hit latency at 50 articles/s (no target) | p50 ${d_p50:-?} ms, p99 ${d_p99:-?} ms | - |"
 	echo "| harkd: longest loop stall, 8 MiB article, worker threads vs on the loop (no target) | ${d_stall:-?} ms vs ${d_stall0:-?} ms (loop-only throughput ${d_rate0:-?} articles/s) | - |"
+	echo "| harkd webhooks: ≥ 1,000 deliveries/s (50 connections) | ${w_rate:-?} deliveries/s over ${w_conn:-?} connections | $(yesno "${w_rate:-0} >= 1000") |"
+	echo "| harkd RSS with 100,000 pending deliveries (no target) | peak ${w_rss:-?} MB (${w_rss0:-?} MB at the first request) | - |"
 }
 
 {
@@ -284,6 +299,20 @@ harkd's loop was late):
 
 \`\`\`
 $(cat "$T/daemon")
+\`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_webhooks $BUILD/harkd 100000" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_webhooks output (harkd started on a database holding 100,000
+pending deliveries of one signed standard webhook; deliveries a second from
+its start to the receiver's last request; the receiver, on evhttp in the
+benchmark's process, answers 200 and counts the TCP connections; peak RSS is
+harkd's VmHWM, which includes SQLite's page cache of at most 64 MiB):
+
+\`\`\`
+$(cat "$T/webhooks")
 \`\`\`
 
 Raw bench_match output:
