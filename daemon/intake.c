@@ -265,7 +265,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.lang = d->lang[0] ? d->lang : NULL;
 	a.published = d->published;
 	a.source = d->field[F_SOURCE] ? d->field[F_SOURCE] : "drop";
-	a.file = j->name;
+	a.file = j->feed != NULL ? NULL : j->name;
 	a.index_text = wd->index_text;
 	a.simhash = d->simhash;
 	a.near_of = near == 1 ? root : NULL;
@@ -314,9 +314,14 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         log_quote(wd->hits[i].snippet));
 		alerts++;
 	}
-	log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
-	         d->lang[0] ? d->lang : "-", wd->nhits,
-	         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+	if (j->feed != NULL)
+		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s", d->id, j->feed->name,
+		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,
+		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+	else
+		log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
+		         d->lang[0] ? d->lang : "-", wd->nhits,
+		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	in->stats.articles++;
 	in->stats.hits += wd->nhits;
 	in->stats.alerts += alerts;
@@ -333,7 +338,7 @@ intake_commit(struct intake *in)
 
 	while (in->commit != NULL) {
 		struct job *batch = in->commit, *j, *next;
-		size_t n = 0;
+		size_t n = 0, moved = 0;
 		int r;
 
 		r = store_begin(in->st, err, sizeof(err));
@@ -345,7 +350,7 @@ intake_commit(struct intake *in)
 		if (r != 0) {
 			for (j = batch; j != NULL; j = j->next)
 				for (size_t i = 0; i < j->ndocs; i++)
-					j->docs[i].stored = 0;
+					j->docs[i].stored = j->docs[i].fresh = 0;
 			store_rollback(in->st);
 			if (r == STORE_BUSY)
 				log_warnx("database busy (%s); the files stay in incoming/ and "
@@ -365,20 +370,31 @@ intake_commit(struct intake *in)
 			next = j->next;
 			for (size_t i = 0; i < j->ndocs; i++)
 				intake_log_doc(in, j, &j->docs[i]);
-			if (j->ndocs == 0)
-				log_info("done file=%s: no article in it", log_quote(j->name));
-			if (dropdir_done(in->dd, j->name, in->o.keep_done, err, sizeof(err)) < 0)
-				log_err("cannot move %s to done/: %s (stored; it will be seen as "
-				        "a duplicate)",
-				        log_quote(j->name), err);
+			if (j->feed != NULL) {
+				unsigned fresh = 0;
+
+				for (size_t i = 0; i < j->ndocs; i++)
+					fresh += j->docs[i].fresh;
+				j->feed->done(j->feed->arg, 0, NULL, fresh);
+			} else {
+				if (j->ndocs == 0)
+					log_info("done file=%s: no article in it", log_quote(j->name));
+				if (dropdir_done(in->dd, j->name, in->o.keep_done, err, sizeof(err)) <
+				    0)
+					log_err("cannot move %s to done/: %s (stored; it will be seen "
+					        "as a duplicate)",
+					        log_quote(j->name), err);
+				moved++;
+			}
 			lat = j->done_ns - j->queued_ns;
 			if (lat > in->stats.latency_max_ns)
 				in->stats.latency_max_ns = lat;
-			name_forget(in, j->name);
+			if (j->feed == NULL)
+				name_forget(in, j->name);
 			job_free(j);
 			in->ncommit--;
 		}
-		if (n > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
+		if (moved > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
 			log_err("%s", err);
 		if (in->ob != NULL)
 			outbox_kick(in->ob);
@@ -519,6 +535,26 @@ intake_set_rules(struct intake *in, struct rules *r)
 	rules_unref(in->rules);
 	in->rules = rules_ref(r);
 	intake_kick(in);
+}
+
+int
+intake_feed(struct intake *in, char *bytes, size_t len, struct job_feed *f)
+{
+	char *name = strdup(f->name);
+	struct job *j;
+
+	if (in->stopping || in->rules == NULL || name == NULL) {
+		free(name);
+		return -1;
+	}
+	j = job_new(name, bytes, len, in->rules, in->o.max_size);
+	if (j == NULL) {
+		free(name);
+		return -1;
+	}
+	j->feed = f;
+	work_push(in->work, j);
+	return 0;
 }
 
 void

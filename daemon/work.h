@@ -52,6 +52,22 @@ struct work_doc {
 	struct work_hit *hits; /* owned */
 	size_t nhits;
 	int stored; /* the loop thread's: 1 once committed as a new article */
+	int fresh;  /* the loop thread's: a feed item not seen before */
+	char item[64]; /* feed jobs: the entry's key among the feed's items (see job_run) */
+};
+
+/*
+ * A feed job (a poll's body) instead of a drop file: the feed's name is the
+ * articles' source, and the poller hears of the outcome after the commit.
+ */
+struct job_feed {
+	char *name;      /* owned; the feed's name: the source of its articles */
+	char *lang_hint; /* owned; the feed's configured lang, or NULL */
+	char *charset;   /* owned; from the Content-Type, or NULL */
+	char *base_url;  /* owned; the URL the body came from, for relative links */
+	/* called on the loop thread once the job is committed (rc 0) or failed (-1, why) */
+	void (*done)(void *arg, int rc, const char *why, unsigned new_items);
+	void *arg;
 };
 
 struct job {
@@ -61,6 +77,7 @@ struct job {
 	size_t len;
 	struct rules *rules; /* a reference, dropped by job_free() */
 	size_t max_size;
+	struct job_feed *feed; /* owned; NULL for a drop file */
 	/* set by the worker */
 	int failed; /* the file is not an article: why says it */
 	char why[256];
