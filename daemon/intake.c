@@ -239,12 +239,25 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	char dup[32], root[32];
 	int r, near = 0;
 
+	if (j->feed != NULL) {
+		/* an item seen before is not read again, even when its article changed */
+		r = store_feed_item_seen(in->st, j->feed->name, wd->item, err, errsz);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		if ((r = store_feed_item_add(in->st, j->feed->name, wd->item, now, err, errsz)) < 0)
+			return r;
+		wd->fresh = 1;
+	}
 	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err,
 	                       errsz);
 	if (r < 0)
 		return r;
 	if (r == 1) {
-		log_info("duplicate file=%s of=%s", log_quote(j->name), dup);
+		if (j->feed != NULL)
+			log_info("duplicate feed=%s item=%s of=%s", j->feed->name,
+			         log_quote(d->url ? d->url : wd->item), dup);
+		else
+			log_info("duplicate file=%s of=%s", log_quote(j->name), dup);
 		in->stats.duplicates++;
 		return 0; /* nothing stored, nothing alerted */
 	}
@@ -412,6 +425,11 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = jobs[i];
 
+		if (j->failed && j->feed != NULL) {
+			j->feed->done(j->feed->arg, -1, j->why, 0);
+			job_free(j);
+			continue;
+		}
 		if (j->failed) {
 			if (j->failed > 0)
 				intake_fail(in, j->name, j->why);
@@ -423,7 +441,7 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->x.warning[0] != '\0')
-			log_warnx("%s: %s", log_quote(j->name), j->x.warning);
+			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name), j->x.warning);
 		*in->commit_tail = j;
 		in->commit_tail = &j->next;
 		j->next = NULL;
