@@ -41,7 +41,7 @@ bench: build
 	tests/bench/run.sh $(BUILD)
 
 fuzz: deps
-	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARK_FUZZ=ON \
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARK_FUZZ=ON \
 		-DHARK_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 	@echo "fuzzers in $(BUILD_FUZZ)/ (see tests/fuzz/README.md); copy a seed corpus first:"

@@ -83,8 +83,20 @@ json_str_or_null(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
+/* Webhooks disabled by 410 Gone: an array of {"name", "reason", "since"}. */
 static int
-status_json(const struct store_status *s, const struct feeds *f)
+webhooks_add(const struct store_webhook_row *r, void *arg)
+{
+	json_t *a = arg, *e = json_object();
+
+	json_object_set_new(e, "name", json_string(r->name));
+	json_object_set_new(e, "reason", json_str_or_null(r->reason));
+	json_object_set_new(e, "since", json_time(r->disabled_at));
+	return json_array_append_new(a, e);
+}
+
+static int
+status_json(const struct store_status *s, const struct feeds *f, json_t *disabled)
 {
 	json_t *o = json_object(), *fa = json_array();
 	char *text;
@@ -112,6 +124,7 @@ status_json(const struct store_status *s, const struct feeds *f)
 		json_array_append_new(fa, e);
 	}
 	json_object_set_new(o, "feeds", fa);
+	json_object_set(o, "webhooks_disabled", disabled);
 	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
 	if (text == NULL)
@@ -148,7 +161,7 @@ line(int width, const char *key, const char *fmt, ...)
 }
 
 static void
-status_text(const struct store_status *s, const struct feeds *f)
+status_text(const struct store_status *s, const struct feeds *f, json_t *disabled)
 {
 	char b1[32], b2[32], key[256];
 	int width = (int)strlen("deliveries pending");
@@ -167,6 +180,19 @@ status_text(const struct store_status *s, const struct feeds *f)
 	line(width, "last hit", "%s", when(s->last_hit_at / 1000, "none", b1, sizeof(b1)));
 	line(width, "deliveries pending", "%lld", (long long)s->deliveries_pending);
 	line(width, "deliveries failed", "%lld", (long long)s->deliveries_failed);
+	for (size_t i = 0; i < json_array_size(disabled); i++) {
+		json_t *e = json_array_get(disabled, i);
+
+		snprintf(key, sizeof(key), "webhook %s",
+		         json_string_value(json_object_get(e, "name")));
+		line(width, key, "disabled (%s) since %s; change its configuration to enable it",
+		     json_string_value(json_object_get(e, "reason"))
+		         ? json_string_value(json_object_get(e, "reason"))
+		         : "?",
+		     json_string_value(json_object_get(e, "since"))
+		         ? json_string_value(json_object_get(e, "since"))
+		         : "?");
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct store_feed_row *r = &f->v[i];
 		const char *ok = when(r->last_ok, "never", b1, sizeof(b1));
@@ -191,6 +217,7 @@ cmd_status(int argc, char **argv)
 	struct store_status s;
 	struct feeds f = {0};
 	struct store *st;
+	json_t *disabled = json_array();
 	char err[512];
 	int ch, json = 0, rc = 0;
 
@@ -212,21 +239,25 @@ cmd_status(int argc, char **argv)
 		hark_usage("status", stderr);
 		return 2;
 	}
-	if (hark_store_open("status", &st) < 0)
+	if (hark_store_open("status", &st) < 0) {
+		json_decref(disabled);
 		return 2;
+	}
 	if (store_status_get(st, &s, err, sizeof(err)) != 0 ||
-	    store_feeds_each(st, feeds_add, &f, err, sizeof(err)) != 0)
+	    store_feeds_each(st, feeds_add, &f, err, sizeof(err)) != 0 ||
+	    store_webhooks_each(st, webhooks_add, disabled, err, sizeof(err)) != 0)
 		rc = -1;
 	else if (f.oom)
 		rc = -1, snprintf(err, sizeof(err), "reading feeds: out of memory");
 	store_close(st);
 	if (rc == 0 && json)
-		rc = status_json(&s, &f);
+		rc = status_json(&s, &f, disabled);
 	else if (rc == 0)
-		status_text(&s, &f);
+		status_text(&s, &f, disabled);
 	else
 		fprintf(stderr, "hark: status: %s\n", err);
 	feeds_free(&f);
+	json_decref(disabled);
 	if (rc == 0 && fflush(stdout) != 0) {
 		fprintf(stderr, "hark: status: standard output: %s\n", strerror(errno));
 		rc = -1;

@@ -26,6 +26,10 @@ static const struct hark_cmd cmds[] = {
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
+    {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
+     "list the webhook deliveries harkd keeps (its outbox), newest first",
+     "  --failed           only the dead ones, given up after their retries\n"
+     "  --json             one object a line\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] FILE|-...",
      "print what hark sees in articles: fields, language, address, fingerprint, text",
      "  --json             one object per article and line\n"
@@ -56,6 +60,10 @@ static const struct hark_cmd cmds[] = {
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default)\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
+    {"redeliver", cmd_redeliver, "redeliver ID...",
+     "send dead webhook deliveries again (ids from hark deliveries --failed)",
+     "  ID                 a delivery id; it becomes pending, due now, and a running\n"
+     "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"

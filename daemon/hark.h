@@ -88,12 +88,14 @@ int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 
 int cmd_backtest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_deliveries(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_hits(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_redeliver(int argc, char **argv);
 int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 

@@ -21,8 +21,10 @@
 #include "conf.h"
 #include "dropdir.h"
 #include "hark.h"
+#include "http.h"
 #include "intake.h"
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
 #include "token.h"
 #include "work.h"
@@ -34,6 +36,8 @@ struct harkd {
 	struct store *st;
 	struct dropdir *dd;
 	struct intake *in;
+	struct http *http;
+	struct outbox *ob;
 	struct event *ev_sig[4];
 	struct event *ev_watchdog;
 	struct event *ev_stall;
@@ -131,9 +135,6 @@ harkd_warn_unused(const struct conf *c)
 	for (size_t i = 0; i < c->nfeeds; i++)
 		log_warnx("%s:%u: [feed %s]: this version of harkd does not fetch feeds yet",
 		          c->path, c->feeds[i].line, c->feeds[i].name);
-	for (size_t i = 0; i < c->nwebhooks; i++)
-		log_warnx("%s:%u: [webhook %s]: this version of harkd does not send webhooks yet",
-		          c->path, c->webhooks[i].line, c->webhooks[i].name);
 }
 
 static void
@@ -151,6 +152,17 @@ harkd_reload(struct harkd *h)
 		log_err("reload failed: keeping the previous configuration and rules");
 		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
 		return;
+	}
+	{
+		char err[512];
+
+		if (outbox_configure(h->ob, c, err, sizeof(err)) < 0) {
+			log_err("reload failed: %s; keeping the previous configuration and rules", err);
+			conf_free(c);
+			rules_unref(r);
+			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+			return;
+		}
 	}
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
 	    strcmp(c->spool_dir, h->conf->spool_dir) != 0)
@@ -195,8 +207,8 @@ harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
 		intake_stop(h->in, harkd_idle_cb, h);
 		break;
 	case SIGUSR1:
-		/* feeds and deliveries arrive with later versions: nothing to poll or retry yet */
-		log_info("SIGUSR1: no feeds to poll, no deliveries to retry");
+		log_info("SIGUSR1: retrying every pending delivery now");
+		outbox_retry_all(h->ob);
 		break;
 	}
 }
@@ -317,6 +329,13 @@ harkd_start(struct harkd *h)
 		log_err("%s", err);
 		return -1;
 	}
+	h->http = http_new(h->base, "hark/" HARK_VERSION, err, sizeof(err));
+	if (h->http == NULL || (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
+	    outbox_configure(h->ob, h->conf, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	intake_set_outbox(h->in, h->ob);
 	harkd_apply(h);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		h->ev_sig[i] = evsignal_new(h->base, sigs[i], harkd_signal_cb, h);
@@ -356,6 +375,8 @@ static void
 harkd_free(struct harkd *h)
 {
 	intake_free(h->in);
+	outbox_free(h->ob); /* before http: it abandons its requests */
+	http_free(h->http);
 	dropdir_close(h->dd);
 	store_close(h->st);
 	for (size_t i = 0; i < sizeof(h->ev_sig) / sizeof(h->ev_sig[0]); i++)

@@ -31,6 +31,7 @@ struct intake {
 	struct store *st;    /* borrowed */
 	struct work *work;   /* owned */
 	struct rules *rules; /* a reference */
+	struct outbox *ob;   /* borrowed, or NULL */
 	struct intake_opts o;
 	struct event *ev_inotify;
 	struct event *ev_retry; /* commit or read again after a busy database or EMFILE */
@@ -290,6 +291,10 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		if ((r = store_hit_add(in->st, &sh, err, errsz)) < 0)
 			return r;
 		h->alert = sh.alert;
+		/* its deliveries in the same transaction: a crash loses none of them */
+		if (r == 1 && sh.alert && in->ob != NULL &&
+		    (r = outbox_route(in->ob, h->rule, h->id, now, err, errsz)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -375,6 +380,8 @@ intake_commit(struct intake *in)
 		}
 		if (n > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
 			log_err("%s", err);
+		if (in->ob != NULL)
+			outbox_kick(in->ob);
 		in->commit = j;
 		if (in->commit == NULL)
 			in->commit_tail = &in->commit;
@@ -512,6 +519,12 @@ intake_set_rules(struct intake *in, struct rules *r)
 	rules_unref(in->rules);
 	in->rules = rules_ref(r);
 	intake_kick(in);
+}
+
+void
+intake_set_outbox(struct intake *in, struct outbox *ob)
+{
+	in->ob = ob;
 }
 
 void

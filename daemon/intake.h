@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "dropdir.h"
+#include "outbox.h"
 #include "store.h"
 #include "work.h"
 
@@ -32,6 +33,11 @@ struct intake;
 struct intake *intake_new(struct event_base *base, struct dropdir *dd, struct store *st,
                           int nthreads, char *err, size_t errsz);
 void intake_free(struct intake *in);
+/*
+ * The outbox that routes alerted hits to webhooks, in their transaction
+ * (borrowed; NULL: none).
+ */
+void intake_set_outbox(struct intake *in, struct outbox *ob);
 /* The rules for jobs dispatched from now on (takes a reference). */
 void intake_set_rules(struct intake *in, struct rules *r);
 void intake_set_opts(struct intake *in, const struct intake_opts *o);

@@ -82,6 +82,13 @@ static const char *const migrations[] = {
     " next_poll INTEGER,"
     " gone INTEGER NOT NULL DEFAULT 0,"
     " failures INTEGER NOT NULL DEFAULT 0);",
+    /* 1 -> 2: webhooks disabled by 410 Gone; the outbox read per webhook */
+    "CREATE TABLE webhooks ("
+    " name TEXT PRIMARY KEY,"
+    " fingerprint TEXT NOT NULL,"
+    " disabled_at INTEGER NOT NULL,"
+    " reason TEXT);"
+    "CREATE INDEX deliveries_webhook ON deliveries(webhook, state, next_at, id);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -105,6 +112,19 @@ enum stmt {
 	ST_ARTICLES_FTS,
 	ST_STATUS,
 	ST_FEEDS,
+	ST_DELIVERY_ADD,
+	ST_DELIVERIES_DUE,
+	ST_DELIVERY_NEXT,
+	ST_DELIVERY_COUNT,
+	ST_DELIVERY_UPDATE,
+	ST_DELIVERIES,
+	ST_DELIVERIES_DEAD,
+	ST_DELIVERY_REDELIVER,
+	ST_WEBHOOK_DISABLE,
+	ST_WEBHOOK_GET,
+	ST_WEBHOOK_CLEAR,
+	ST_WEBHOOKS,
+	ST_DELIVERIES_NOW,
 	ST_COUNT
 };
 
@@ -114,6 +134,9 @@ enum stmt {
 #define NEAR_SQL(b)                                                                                \
 	"SELECT id, near_of, simhash, seq FROM articles WHERE " b " = ?1 AND seen_at >= ?2"
 #define HIT_COLS "id, article_id, rule_id, json, detected_at, alert"
+#define DELIVERY_COLS                                                                              \
+	"d.id, d.hit_id, d.webhook, h.json, d.state, d.attempts, d.last_status, d.last_error, "    \
+	"d.next_at, d.created_at, d.sent_at"
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -161,6 +184,37 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " (SELECT coalesce(max(detected_at), 0) FROM hits)",
     [ST_FEEDS] = "SELECT name, url, last_ok, last_error, next_poll, gone FROM feeds "
                  "ORDER BY name",
+    [ST_DELIVERY_ADD] = "INSERT INTO deliveries (hit_id, webhook, next_at, created_at) "
+                        "VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
+    /* a page at a time: 100,000 pending deliveries are never all in memory */
+    [ST_DELIVERIES_DUE] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+                          "JOIN hits h ON h.id = d.hit_id "
+                          "WHERE d.webhook = ?1 AND d.state = 'pending' AND d.next_at <= ?2 "
+                          "AND (d.next_at, d.id) > (?3, ?4) ORDER BY d.next_at, d.id LIMIT ?5",
+    [ST_DELIVERY_NEXT] = "SELECT min(next_at) FROM deliveries "
+                         "WHERE webhook = ?1 AND state = 'pending'",
+    [ST_DELIVERY_COUNT] = "SELECT count(*) FROM deliveries "
+                          "WHERE webhook = ?1 AND state = 'pending'",
+    [ST_DELIVERY_UPDATE] = "UPDATE deliveries SET state = ?2, attempts = ?3, next_at = ?4, "
+                           "last_status = ?5, last_error = ?6, "
+                           "sent_at = CASE WHEN ?2 = 'sent' THEN ?7 ELSE sent_at END "
+                           "WHERE id = ?1",
+    [ST_DELIVERIES] = "SELECT " DELIVERY_COLS " FROM deliveries d JOIN hits h ON h.id = d.hit_id "
+                      "ORDER BY d.created_at DESC, d.id DESC",
+    [ST_DELIVERIES_DEAD] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+                           "JOIN hits h ON h.id = d.hit_id WHERE d.state = 'dead' "
+                           "ORDER BY d.created_at DESC, d.id DESC",
+    [ST_DELIVERY_REDELIVER] = "UPDATE deliveries SET state = 'pending', attempts = 0, "
+                              "next_at = ?2, last_error = NULL WHERE id = ?1",
+    [ST_WEBHOOK_DISABLE] = "INSERT INTO webhooks (name, fingerprint, disabled_at, reason) "
+                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
+                           "fingerprint = excluded.fingerprint, "
+                           "disabled_at = excluded.disabled_at, reason = excluded.reason",
+    [ST_WEBHOOK_GET] = "SELECT fingerprint, disabled_at, reason FROM webhooks WHERE name = ?1",
+    [ST_WEBHOOK_CLEAR] = "DELETE FROM webhooks WHERE name = ?1",
+    [ST_WEBHOOKS] = "SELECT name, reason, disabled_at FROM webhooks ORDER BY name",
+    [ST_DELIVERIES_NOW] = "UPDATE deliveries SET next_at = ?1 "
+                          "WHERE state = 'pending' AND next_at > ?1",
 };
 
 struct store {
@@ -765,4 +819,218 @@ store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_
 		ret = store_fail(st, rc, "reading feeds", err, errsz);
 	sqlite3_reset(q);
 	return ret;
+}
+
+/* ---- the webhook outbox ---- */
+
+int
+store_delivery_add(struct store *st, const char *hit_id, const char *webhook, int64_t next_at,
+                   char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_ADD];
+	int rc;
+
+	bind_text(q, 1, hit_id);
+	bind_text(q, 2, webhook);
+	sqlite3_bind_int64(q, 3, next_at);
+	if ((rc = store_exec(st, ST_DELIVERY_ADD, "adding a delivery", err, errsz)) != 0)
+		return rc;
+	return sqlite3_changes(st->db) > 0;
+}
+
+/* Call fn for each row of a delivery query. */
+static int
+store_delivery_rows(struct store *st, sqlite3_stmt *q, store_delivery_fn fn, void *arg,
+                    const char *what, char *err, size_t errsz)
+{
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_delivery_row r = {
+		    .id = sqlite3_column_int64(q, 0),
+		    .hit_id = col_text(q, 1),
+		    .webhook = col_text(q, 2),
+		    .hit_json = col_text(q, 3),
+		    .state = col_text(q, 4),
+		    .attempts = sqlite3_column_int(q, 5),
+		    .last_status = (long)sqlite3_column_int64(q, 6),
+		    .last_error = col_text(q, 7),
+		    .next_at = sqlite3_column_int64(q, 8),
+		    .created_at = sqlite3_column_int64(q, 9),
+		    .sent_at = sqlite3_column_int64(q, 10),
+		};
+
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, what, err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_deliveries_due(struct store *st, const char *webhook, int64_t now, int64_t after_due,
+                     int64_t after_id, int limit, store_delivery_fn fn, void *arg, char *err,
+                     size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERIES_DUE];
+
+	bind_text(q, 1, webhook);
+	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int64(q, 3, after_due);
+	sqlite3_bind_int64(q, 4, after_id);
+	sqlite3_bind_int(q, 5, limit);
+	return store_delivery_rows(st, q, fn, arg, "reading due deliveries", err, errsz);
+}
+
+/* Step a statement that answers one integer, or NULL (then 0 is returned). */
+static int
+store_one_int(struct store *st, enum stmt s, const char *what, int64_t *out, char *err,
+              size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[s];
+	int rc = sqlite3_step(q), ret;
+
+	if (rc == SQLITE_ROW) {
+		ret = sqlite3_column_type(q, 0) != SQLITE_NULL;
+		*out = sqlite3_column_int64(q, 0);
+	} else {
+		ret = store_fail(st, rc, what, err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_delivery_next(struct store *st, const char *webhook, int64_t *at, char *err, size_t errsz)
+{
+	bind_text(st->stmt[ST_DELIVERY_NEXT], 1, webhook);
+	return store_one_int(st, ST_DELIVERY_NEXT, "finding the next delivery", at, err, errsz);
+}
+
+int
+store_delivery_count(struct store *st, const char *webhook, int64_t *n, char *err, size_t errsz)
+{
+	int rc;
+
+	bind_text(st->stmt[ST_DELIVERY_COUNT], 1, webhook);
+	rc = store_one_int(st, ST_DELIVERY_COUNT, "counting deliveries", n, err, errsz);
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_delivery_update(struct store *st, int64_t id, const char *state, int attempts,
+                      int64_t next_at, long status, const char *error, int64_t now, char *err,
+                      size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_UPDATE];
+
+	sqlite3_bind_int64(q, 1, id);
+	bind_text(q, 2, state);
+	sqlite3_bind_int(q, 3, attempts);
+	sqlite3_bind_int64(q, 4, next_at);
+	if (status > 0)
+		sqlite3_bind_int64(q, 5, status);
+	else
+		sqlite3_bind_null(q, 5);
+	bind_text(q, 6, error);
+	sqlite3_bind_int64(q, 7, now);
+	return store_exec(st, ST_DELIVERY_UPDATE, "recording a delivery", err, errsz);
+}
+
+int
+store_deliveries_each(struct store *st, int failed_only, store_delivery_fn fn, void *arg, char *err,
+                      size_t errsz)
+{
+	return store_delivery_rows(st, st->stmt[failed_only ? ST_DELIVERIES_DEAD : ST_DELIVERIES],
+	                           fn, arg, "reading deliveries", err, errsz);
+}
+
+int
+store_delivery_redeliver(struct store *st, int64_t id, int64_t now, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_REDELIVER];
+	int rc;
+
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, now);
+	if ((rc = store_exec(st, ST_DELIVERY_REDELIVER, "redelivering", err, errsz)) != 0)
+		return rc;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_webhook_disable(struct store *st, const char *name, const char *fingerprint, int64_t now,
+                      const char *reason, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_WEBHOOK_DISABLE];
+
+	bind_text(q, 1, name);
+	bind_text(q, 2, fingerprint);
+	sqlite3_bind_int64(q, 3, now);
+	bind_text(q, 4, reason);
+	return store_exec(st, ST_WEBHOOK_DISABLE, "disabling a webhook", err, errsz);
+}
+
+int
+store_webhook_disabled(struct store *st, const char *name, const char *fingerprint, int64_t *since,
+                       char *why, size_t whysz, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_WEBHOOK_GET];
+	int rc, ret = 0, changed = 0;
+
+	bind_text(q, 1, name);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *fp = col_text(q, 0), *r = col_text(q, 2);
+
+		if (fp != NULL && strcmp(fp, fingerprint) == 0) {
+			ret = 1;
+			if (since != NULL)
+				*since = sqlite3_column_int64(q, 1);
+			if (why != NULL && whysz > 0)
+				snprintf(why, whysz, "%s", r ? r : "");
+		} else {
+			changed = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "reading a webhook's state", err, errsz);
+	}
+	sqlite3_reset(q);
+	/* its configuration changed since the 410: it is enabled again */
+	if (changed) {
+		bind_text(st->stmt[ST_WEBHOOK_CLEAR], 1, name);
+		ret = store_exec(st, ST_WEBHOOK_CLEAR, "enabling a webhook", err, errsz);
+	}
+	return ret;
+}
+
+int
+store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_WEBHOOKS];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_webhook_row r = {
+		    .name = col_text(q, 0),
+		    .reason = col_text(q, 1),
+		    .disabled_at = sqlite3_column_int64(q, 2),
+		};
+
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "reading webhooks", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz)
+{
+	sqlite3_bind_int64(st->stmt[ST_DELIVERIES_NOW], 1, now);
+	return store_exec(st, ST_DELIVERIES_NOW, "making deliveries due", err, errsz);
 }

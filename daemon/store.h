@@ -158,6 +158,8 @@ int store_delivery_update(struct store *st, int64_t id, const char *state, int a
 /* hark deliveries: newest first; with failed_only, the dead ones. */
 int store_deliveries_each(struct store *st, int failed_only, store_delivery_fn fn, void *arg,
                           char *err, size_t errsz);
+/* SIGUSR1: every pending delivery due now. Returns 0, -1 or STORE_BUSY. */
+int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz);
 /*
  * hark redeliver: delivery id made pending, due now, attempts 0. Returns 1,
  * 0 when there is no such delivery, -1 or STORE_BUSY.

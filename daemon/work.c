@@ -148,6 +148,7 @@ job_hit_cb(const struct hit *h, void *arg)
 	json_decref(o);
 	wh->snippet = hit_snippet(wd->doc, h, "«", "»");
 	wh->rule_id = h->rule->id;
+	wh->rule = h->rule;
 	wh->detected_at = c->detected_ms;
 	if (wh->json == NULL || wh->snippet == NULL) {
 		free(wh->json);

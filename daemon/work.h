@@ -38,6 +38,7 @@ void rules_unref(struct rules *r);
 struct work_hit {
 	char id[24];         /* "h_..." from the hit object */
 	const char *rule_id; /* borrowed from the rule set of the job */
+	const struct rule *rule; /* likewise: its notify list routes the hit */
 	char *json;          /* owned: the hit object, one line */
 	char *snippet;       /* owned: for the log line */
 	int64_t detected_at; /* Unix ms */

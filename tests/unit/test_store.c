@@ -310,7 +310,8 @@ test_articles_fts(void **state)
 	    store_articles_each(f->st, 0, "nothing", arts_cb, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.n, 0);
 
-	/* non-ASCII is kept as it is (ascii tokenizer): the index text is already folded as the matcher wants */
+	/* non-ASCII is kept as it is (ascii tokenizer): the index text is already folded as the
+	 * matcher wants */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(
 	    store_articles_each(f->st, 0, "elysee", arts_cb, &s, f->err, sizeof(f->err)), 0);
@@ -359,7 +360,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 1);
+	assert_int_equal(s.schema_version, 2);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -473,11 +474,11 @@ test_versions(void **state)
 	store_close(f->st);
 	f->st = NULL;
 
-	/* reopening migrates nothing again: the article is there, the version 1 */
+	/* reopening migrates nothing again: the article is there, the version 2 */
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 1);
+	assert_int_equal(s.schema_version, 2);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -485,7 +486,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 1"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 2"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -519,13 +520,146 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 1);
+	assert_int_equal(sqlite3_column_int(q, 0), 2);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
 	sqlite3_finalize(q);
 	sqlite3_close(db);
+}
+
+struct dl_seen {
+	int n;
+	int64_t ids[16];
+	int64_t last_due, last_id;
+	char json[16][64];
+};
+
+static int
+dl_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct dl_seen *s = arg;
+
+	if (s->n < 16) {
+		s->ids[s->n] = r->id;
+		snprintf(s->json[s->n], sizeof(s->json[0]), "%s", r->hit_json);
+	}
+	s->n++;
+	s->last_due = r->next_at;
+	s->last_id = r->id;
+	return 0;
+}
+
+static void
+test_outbox(void **state)
+{
+	struct fixture *f = *state;
+	struct dl_seen s;
+	struct store_status ss;
+	int64_t at, n, since;
+	char why[64];
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	for (int i = 0; i < 5; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "h_%d", i);
+		assert_int_equal(add_hit(f, id, "a_1", id + 2, 1000, true), 1);
+		assert_int_equal(
+		    store_delivery_add(f->st, id, "news", 100 + i, f->err, sizeof(f->err)), 1);
+	}
+	/* the same pair twice is one delivery */
+	assert_int_equal(store_delivery_add(f->st, "h_0", "news", 100, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_delivery_add(f->st, "h_0", "other", 500, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+
+	/* due at 102: three, by due time; paged two at a time */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_deliveries_due(f->st, "news", 102, 0, 0, 2, dl_cb, &s, f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.json[0], "{\"id\":\"h_0\"}");
+	assert_int_equal(store_deliveries_due(f->st, "news", 102, s.last_due, s.last_id, 2, dl_cb,
+	                                      &s, f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.json[2], "{\"id\":\"h_2\"}");
+	assert_int_equal(store_delivery_next(f->st, "news", &at, f->err, sizeof(f->err)), 1);
+	assert_int_equal(at, 100);
+	assert_int_equal(store_delivery_next(f->st, "none", &at, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_delivery_count(f->st, "news", &n, f->err, sizeof(f->err)), 0);
+	assert_int_equal(n, 5);
+
+	/* sent, retried later, dead */
+	assert_int_equal(store_delivery_update(f->st, s.ids[0], "sent", 1, 100, 200, NULL, 101,
+	                                       f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(store_delivery_update(f->st, s.ids[1], "pending", 1, 400, 500, "HTTP 500",
+	                                       101, f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(store_delivery_update(f->st, s.ids[2], "dead", 10, 102, 0, "timeout", 101,
+	                                       f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
+	assert_int_equal(ss.deliveries_pending, 4); /* 2 of news due later, 1 retried, other */
+	assert_int_equal(ss.deliveries_failed, 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_deliveries_each(f->st, 1, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_deliveries_each(f->st, 0, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 6);
+
+	/* redeliver the dead one: pending, due now */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_deliveries_each(f->st, 1, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 150, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
+	assert_int_equal(ss.deliveries_failed, 0);
+
+	/* 410: disabled until the configuration changes */
+	assert_int_equal(store_webhook_disabled(f->st, "news", "fp1", &since, why, sizeof(why),
+	                                        f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(
+	    store_webhook_disable(f->st, "news", "fp1", 120, "410 Gone", f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(store_webhook_disabled(f->st, "news", "fp1", &since, why, sizeof(why),
+	                                        f->err, sizeof(f->err)),
+	                 1);
+	assert_int_equal(since, 120);
+	assert_string_equal(why, "410 Gone");
+	assert_int_equal(store_webhook_disabled(f->st, "news", "fp2", &since, why, sizeof(why),
+	                                        f->err, sizeof(f->err)),
+	                 0);
+	/* and the old state is gone with the old configuration */
+	assert_int_equal(store_webhook_disabled(f->st, "news", "fp1", &since, why, sizeof(why),
+	                                        f->err, sizeof(f->err)),
+	                 0);
+}
+
+static void
+test_migrate_1_to_2(void **state)
+{
+	struct fixture *f = *state;
+	struct store_status s;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	store_close(f->st);
+	f->st = NULL;
+	/* back to version 1 as the first release wrote it */
+	raw_sql(f->path, "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
+	                 "PRAGMA user_version = 1");
+	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.schema_version, 2);
+	assert_int_equal(s.articles, 1);
+	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
+	                 0);
 }
 
 int
@@ -541,6 +675,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

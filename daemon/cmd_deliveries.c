@@ -1,0 +1,251 @@
+/*
+ * cmd_deliveries.c: hark deliveries [--failed] [--json], the webhook
+ * outbox as harkd keeps it, and hark redeliver ID..., which sends dead
+ * deliveries again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "hark.h"
+#include "store.h"
+
+struct dl_print {
+	int json;
+	long n;
+	int oom;
+};
+
+/* The rule of a stored hit object, for the text listing. */
+static const char *
+hit_rule(json_t *hit)
+{
+	const char *id = json_string_value(json_object_get(json_object_get(hit, "rule"), "id"));
+
+	return id ? id : "?";
+}
+
+static json_t *
+json_when(int64_t secs)
+{
+	char buf[32];
+	time_t t = (time_t)secs;
+	struct tm tm;
+
+	if (secs == 0 || gmtime_r(&t, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static int
+dl_print_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct dl_print *p = arg;
+	json_t *hit = r->hit_json ? json_loads(r->hit_json, 0, NULL) : NULL;
+	char when[32];
+
+	p->n++;
+	if (p->json) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "id", json_integer(r->id));
+		json_object_set_new(o, "hit", json_string(r->hit_id));
+		json_object_set_new(o, "rule", json_string(hit_rule(hit)));
+		json_object_set_new(o, "webhook", json_string(r->webhook));
+		json_object_set_new(o, "state", json_string(r->state));
+		json_object_set_new(o, "attempts", json_integer(r->attempts));
+		json_object_set_new(o, "last_status",
+		                    r->last_status ? json_integer(r->last_status) : json_null());
+		json_object_set_new(o, "last_error",
+		                    r->last_error ? json_string(r->last_error) : json_null());
+		json_object_set_new(o, "created", json_when(r->created_at));
+		json_object_set_new(o, "next_attempt",
+		                    strcmp(r->state, "pending") == 0 ? json_when(r->next_at)
+		                                                     : json_null());
+		json_object_set_new(o, "sent", json_when(r->sent_at));
+		s = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		if (s == NULL) {
+			p->oom = 1;
+			json_decref(hit);
+			return 1;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else {
+		hark_time_local(r->created_at, when, sizeof(when));
+		printf("%-6lld %s %-7s %-12s %s %s attempts=%d", (long long)r->id, when, r->state,
+		       r->webhook, r->hit_id, hit_rule(hit), r->attempts);
+		if (strcmp(r->state, "pending") == 0 && r->attempts > 0) {
+			hark_time_local(r->next_at, when, sizeof(when));
+			printf(" next=%s", when);
+		}
+		if (r->last_error != NULL)
+			printf(" last=\"%s\"", r->last_error);
+		putchar('\n');
+	}
+	json_decref(hit);
+	return 0;
+}
+
+int
+cmd_deliveries(int argc, char **argv)
+{
+	static const struct option opts[] = {{"failed", no_argument, NULL, 'f'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	struct dl_print p = {0};
+	struct store *st;
+	char err[512];
+	int ch, failed = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			failed = 1;
+			break;
+		case 'j':
+			p.json = 1;
+			break;
+		case 'h':
+			hark_usage("deliveries", stdout);
+			return 0;
+		default:
+			hark_usage("deliveries", stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hark: deliveries: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (hark_store_open("deliveries", &st) < 0)
+		return 2;
+	rc = store_deliveries_each(st, failed, dl_print_cb, &p, err, sizeof(err));
+	store_close(st);
+	if (rc != 0 || p.oom) {
+		fprintf(stderr, "hark: deliveries: %s\n", p.oom ? "out of memory" : err);
+		return 2;
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "hark: deliveries: standard output: %s\n", strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+/* Tell a running harkd (its pid is in state_dir/harkd.lock) to look now. */
+static void
+redeliver_wake(const char *state_dir)
+{
+	char path[4096], buf[32];
+	int fd;
+	ssize_t n;
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/harkd.lock", state_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return; /* harkd has not run: it sends them when it starts */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
+		return;
+	fprintf(stderr, "hark: redeliver: harkd sends them at its next start, or on SIGUSR1\n");
+}
+
+int
+cmd_redeliver(int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct diags d;
+	struct conf *c = NULL;
+	struct store *st = NULL;
+	const char *path;
+	char *db = NULL, err[512];
+	int ch, rc = 2, bad = 0, done = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			hark_usage("redeliver", stdout);
+			return 0;
+		default:
+			hark_usage("redeliver", stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		hark_usage("redeliver", stderr);
+		return 2;
+	}
+	diags_init(&d);
+	if ((path = conf_find(hark_config)) == NULL) {
+		fprintf(stderr, "hark: redeliver: no configuration (give -c CONFIG or set "
+		                "HARK_CONFIG)\n");
+		goto out;
+	}
+	if (conf_load(path, &c, &d) < 0) {
+		diags_print(&d, stderr);
+		goto out;
+	}
+	if (asprintf(&db, "%s/hark.db", c->state_dir) < 0) {
+		db = NULL;
+		goto out;
+	}
+	/* a writer: the outbox changes (the user must be allowed to write hark.db) */
+	if (access(db, F_OK) < 0) {
+		fprintf(stderr, "hark: redeliver: no database at %s (has harkd run?)\n", db);
+		goto out;
+	}
+	if (store_open(db, STORE_WRITE, 5000, &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "hark: redeliver: %s\n", err);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		char *end;
+		long long id;
+		int r;
+
+		errno = 0;
+		id = strtoll(argv[i], &end, 10);
+		if (errno != 0 || *end != '\0' || id <= 0) {
+			fprintf(stderr, "hark: redeliver: '%s' is not a delivery id\n", argv[i]);
+			bad++;
+			continue;
+		}
+		r = store_delivery_redeliver(st, id, (int64_t)time(NULL), err, sizeof(err));
+		if (r < 0) {
+			fprintf(stderr, "hark: redeliver: %lld: %s\n", id, err);
+			bad++;
+		} else if (r == 0) {
+			fprintf(stderr, "hark: redeliver: no delivery %lld\n", id);
+			bad++;
+		} else {
+			printf("delivery %lld: pending again\n", id);
+			done++;
+		}
+	}
+	if (done > 0)
+		redeliver_wake(c->state_dir);
+	rc = bad ? 2 : 0;
+out:
+	store_close(st);
+	free(db);
+	conf_free(c);
+	diags_free(&d);
+	return rc;
+}

@@ -1,0 +1,421 @@
+/*
+ * payload.c: the webhook body of a hit in each format (see payload.h).
+ *
+ * The hit object is read back with jansson; its text fields are untrusted
+ * (article titles and snippets come from the web), so every one of them
+ * is put on one line (control characters become spaces) and escaped for
+ * the markup of the format that shows it: Slack's three entities, Discord
+ * markdown's backslash. The texts are built in a growing buffer and only
+ * then handed to jansson, which writes the JSON escapes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mem.h"
+#include "payload.h"
+
+/*
+ * ntfy's default message-size-limit, in bytes: a longer message would be
+ * turned into an attachment, or refused where attachments are off.
+ */
+#define NTFY_MESSAGE_MAX 4096
+
+static const char *const payload_names[] = {"standard", "slack", "discord", "ntfy"};
+
+/* A growing string; oom stays set after the first failed allocation. */
+struct pbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+/* How a text is escaped for the markup it goes into. */
+enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_DISCORD };
+
+/* The texts of the hit object that the bodies show; NULL when absent or "". */
+struct pl_hit {
+	json_t *root;
+	const char *id, *name, *title, *url, *file, *snippet;
+	size_t id_len, name_len, title_len, url_len, file_len, snippet_len;
+	json_t *tags; /* rule.tags, borrowed from root; NULL when absent */
+};
+
+int
+payload_format_parse(const char *name, enum payload_format *f)
+{
+	for (size_t i = 0; i < sizeof(payload_names) / sizeof(payload_names[0]); i++)
+		if (strcmp(name, payload_names[i]) == 0) {
+			*f = (enum payload_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+payload_format_name(enum payload_format f)
+{
+	if ((size_t)f < sizeof(payload_names) / sizeof(payload_names[0]))
+		return payload_names[f];
+	return "?";
+}
+
+static void
+pb_add(struct pbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (mem_grow(&b->s, &b->cap, b->len + n + 1, 1) == -1) {
+		b->oom = 1;
+		return;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+pb_str(struct pbuf *b, const char *s)
+{
+	pb_add(b, s, strlen(s));
+}
+
+/*
+ * Append s[0..n) on one line, escaped as esc says. Discord's escapes
+ * cover what its markdown reads inline (emphasis, strike-through, code,
+ * spoilers, masked links, quotes and headings, <@...> mentions) so that
+ * a title cannot restyle the message or dress a link as another.
+ */
+static void
+pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
+{
+	char hex[4];
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (esc == ESC_SLACK_URL &&
+		    (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '|')) {
+			/* inside <url|label> these would end the URL */
+			snprintf(hex, sizeof(hex), "%%%02X", c);
+			pb_str(b, hex);
+		} else if (c < 0x20 || c == 0x7f) {
+			pb_add(b, " ", 1);
+		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_URL) && c == '&') {
+			pb_str(b, "&amp;");
+		} else if (esc == ESC_SLACK && c == '<') {
+			pb_str(b, "&lt;");
+		} else if (esc == ESC_SLACK && c == '>') {
+			pb_str(b, "&gt;");
+		} else if (esc == ESC_DISCORD && strchr("\\*_~`|[]<>#", c) != NULL) {
+			pb_add(b, "\\", 1);
+			pb_add(b, s + i, 1);
+		} else {
+			pb_add(b, s + i, 1);
+		}
+	}
+}
+
+/* The non-empty string at key of o (an object or NULL), or NULL; *len its length. */
+static const char *
+pl_string(json_t *o, const char *key, size_t *len)
+{
+	json_t *v = o != NULL ? json_object_get(o, key) : NULL;
+
+	if (!json_is_string(v) || json_string_length(v) == 0) {
+		*len = 0;
+		return NULL;
+	}
+	*len = json_string_length(v);
+	return json_string_value(v);
+}
+
+/* Read the hit object; 0, or -1 with the reason in err. */
+static int
+pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
+{
+	json_error_t je;
+	json_t *rule, *art;
+
+	memset(h, 0, sizeof(*h));
+	/* \u0000 is accepted (pb_text makes it a space): a stored hit must never fail */
+	h->root = json_loads(hit_json, JSON_ALLOW_NUL, &je);
+	if (h->root == NULL) {
+		snprintf(err, errsz, "hit object: %s", je.text);
+		/* jansson quotes the input near the error, newlines and all */
+		for (char *e = err; *e != '\0'; e++)
+			if ((unsigned char)*e < 0x20 || *e == 0x7f)
+				*e = ' ';
+		return -1;
+	}
+	if (!json_is_object(h->root)) {
+		snprintf(err, errsz, "hit object: not a JSON object");
+		goto fail;
+	}
+	rule = json_object_get(h->root, "rule");
+	if (!json_is_object(rule)) {
+		snprintf(err, errsz, "hit object: no \"rule\" object");
+		goto fail;
+	}
+	h->id = pl_string(rule, "id", &h->id_len);
+	if (h->id == NULL) {
+		snprintf(err, errsz, "hit object: the rule has no \"id\"");
+		goto fail;
+	}
+	/* RULES.md: a rule's name defaults to its id */
+	h->name = pl_string(rule, "name", &h->name_len);
+	if (h->name == NULL) {
+		h->name = h->id;
+		h->name_len = h->id_len;
+	}
+	h->tags = json_object_get(rule, "tags");
+	art = json_object_get(h->root, "article");
+	if (!json_is_object(art))
+		art = NULL;
+	h->title = pl_string(art, "title", &h->title_len);
+	h->url = pl_string(art, "url", &h->url_len);
+	h->file = pl_string(art, "file", &h->file_len);
+	h->snippet = pl_string(h->root, "snippet", &h->snippet_len);
+	return 0;
+fail:
+	json_decref(h->root);
+	h->root = NULL;
+	return -1;
+}
+
+/* The name differs from the id: worth showing both. */
+static int
+pl_named(const struct pl_hit *h)
+{
+	return h->name_len != h->id_len || memcmp(h->name, h->id, h->id_len) != 0;
+}
+
+/*
+ * *name* (id)
+ * <url|title>         or title (file) without a url
+ * > snippet
+ */
+static json_t *
+pl_slack(const struct pl_hit *h, struct pbuf *b)
+{
+	pb_add(b, "*", 1);
+	pb_text(b, h->name, h->name_len, ESC_SLACK);
+	pb_add(b, "*", 1);
+	if (pl_named(h)) {
+		pb_add(b, " (", 2);
+		pb_text(b, h->id, h->id_len, ESC_SLACK);
+		pb_add(b, ")", 1);
+	}
+	if (h->url != NULL) {
+		pb_add(b, "\n<", 2);
+		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
+		if (h->title != NULL) {
+			pb_add(b, "|", 1);
+			pb_text(b, h->title, h->title_len, ESC_SLACK);
+		}
+		pb_add(b, ">", 1);
+	} else if (h->title != NULL || h->file != NULL) {
+		pb_add(b, "\n", 1);
+		if (h->title != NULL)
+			pb_text(b, h->title, h->title_len, ESC_SLACK);
+		if (h->title != NULL && h->file != NULL)
+			pb_add(b, " (", 2);
+		if (h->file != NULL)
+			pb_text(b, h->file, h->file_len, ESC_SLACK);
+		if (h->title != NULL && h->file != NULL)
+			pb_add(b, ")", 1);
+	}
+	if (h->snippet != NULL) {
+		pb_add(b, "\n> ", 3);
+		pb_text(b, h->snippet, h->snippet_len, ESC_SLACK);
+	}
+	if (b->oom)
+		return NULL;
+	return json_pack("{s:s%}", "text", b->s, b->len);
+}
+
+/*
+ * Cut b after from to at most max code points (or bytes, when bytes),
+ * the last one "…", when it is longer; never inside a UTF-8 sequence. The
+ * text is valid UTF-8 (jansson checked the hit object), so counting the
+ * bytes that do not continue a sequence counts characters.
+ */
+static void
+pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
+{
+	size_t i, n = 0, cut = from, bs = 0;
+
+	if (bytes) {
+		if (b->len - from <= max)
+			return;
+		/* the last character start that leaves room for the 3 bytes of "…" */
+		for (i = from; i <= from + max - 3; i++)
+			if (((unsigned char)b->s[i] & 0xc0) != 0x80)
+				cut = i;
+	} else {
+		for (i = from; i < b->len; i++)
+			if (((unsigned char)b->s[i] & 0xc0) != 0x80) {
+				if (n == max - 1)
+					cut = i;
+				n++;
+			}
+		if (n <= max)
+			return;
+	}
+	/*
+	 * In Discord's content an escaping backslash cut from what it escaped
+	 * would escape the "…": every literal backslash there is doubled, so
+	 * an odd run before the cut ends in such a one.
+	 */
+	for (i = cut; !bytes && i > from && b->s[i - 1] == '\\'; i--)
+		bs++;
+	b->len = cut - bs % 2;
+	b->s[b->len] = '\0';
+	pb_str(b, "\xe2\x80\xa6");
+}
+
+/*
+ * **name**: title
+ * url                 or the file without a url
+ * snippet
+ */
+static json_t *
+pl_discord(const struct pl_hit *h, struct pbuf *b)
+{
+	pb_add(b, "**", 2);
+	pb_text(b, h->name, h->name_len, ESC_DISCORD);
+	pb_add(b, "**", 2);
+	if (h->title != NULL) {
+		pb_add(b, ": ", 2);
+		pb_text(b, h->title, h->title_len, ESC_DISCORD);
+	}
+	if (h->url != NULL) {
+		/* left as it is so that Discord links it */
+		pb_add(b, "\n", 1);
+		pb_text(b, h->url, h->url_len, ESC_NONE);
+	} else if (h->file != NULL) {
+		pb_add(b, "\n", 1);
+		pb_text(b, h->file, h->file_len, ESC_DISCORD);
+	}
+	if (h->snippet != NULL) {
+		pb_add(b, "\n", 1);
+		pb_text(b, h->snippet, h->snippet_len, ESC_DISCORD);
+	}
+	if (b->oom)
+		return NULL;
+	pl_cut(b, 0, PAYLOAD_DISCORD_MAX, 0);
+	if (b->oom)
+		return NULL;
+	/* an article's "@everyone" must not ping anybody */
+	return json_pack("{s:s%,s:{s:[]}}", "content", b->s, b->len, "allowed_mentions", "parse");
+}
+
+/*
+ * ntfy's JSON publish: the title is "name: title", the message the
+ * snippet (with the file below it when there is no url to click), within
+ * NTFY_MESSAGE_MAX bytes, never empty since ntfy would show a placeholder.
+ */
+static json_t *
+pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b)
+{
+	json_t *o, *tags, *v;
+	size_t i, split, msg;
+
+	pb_text(b, h->name, h->name_len, ESC_NONE);
+	if (h->title != NULL) {
+		pb_add(b, ": ", 2);
+		pb_text(b, h->title, h->title_len, ESC_NONE);
+	}
+	split = b->len;
+	if (h->snippet != NULL)
+		pb_text(b, h->snippet, h->snippet_len, ESC_NONE);
+	if (h->url == NULL && h->file != NULL) {
+		if (h->snippet != NULL)
+			pb_add(b, "\n", 1);
+		pb_text(b, h->file, h->file_len, ESC_NONE);
+	}
+	if (!b->oom)
+		pl_cut(b, split, NTFY_MESSAGE_MAX, 1);
+	msg = b->len > split ? split : 0; /* nothing to say: the title again */
+	if (b->oom)
+		return NULL;
+	o = json_pack("{s:s,s:s%,s:s%}", "topic", topic, "title", b->s, split, "message",
+	              b->s + msg, b->len - msg);
+	if (o == NULL)
+		return NULL;
+	if (h->url != NULL &&
+	    json_object_set_new(o, "click", json_stringn(h->url, h->url_len)) == -1)
+		goto fail;
+	if (json_is_array(h->tags)) {
+		if ((tags = json_array()) == NULL)
+			goto fail;
+		json_array_foreach(h->tags, i, v)
+		{
+			if (json_is_string(v) && json_string_length(v) > 0 &&
+			    json_array_append(tags, v) == -1) {
+				json_decref(tags);
+				goto fail;
+			}
+		}
+		if (json_array_size(tags) == 0)
+			json_decref(tags);
+		else if (json_object_set_new(o, "tags", tags) == -1)
+			goto fail;
+	}
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+char *
+payload_render(enum payload_format f, const char *hit_json, const char *topic, char *err,
+               size_t errsz)
+{
+	struct pl_hit h;
+	struct pbuf b = {NULL, 0, 0, 0};
+	json_t *body = NULL;
+	char *out = NULL;
+
+	if (f == PAYLOAD_NTFY && (topic == NULL || *topic == '\0')) {
+		snprintf(err, errsz, "ntfy: no topic");
+		return NULL;
+	}
+	if (f == PAYLOAD_NTFY && (body = json_string(topic)) == NULL) {
+		snprintf(err, errsz, "ntfy: the topic is not UTF-8");
+		return NULL;
+	}
+	json_decref(body);
+	body = NULL;
+	if (pl_read(&h, hit_json, err, errsz) == -1)
+		return NULL;
+	switch (f) {
+	case PAYLOAD_STANDARD:
+		/* the hit object as stored, in one compact line */
+		body = json_incref(h.root);
+		break;
+	case PAYLOAD_SLACK:
+		body = pl_slack(&h, &b);
+		break;
+	case PAYLOAD_DISCORD:
+		body = pl_discord(&h, &b);
+		break;
+	case PAYLOAD_NTFY:
+		body = pl_ntfy(&h, topic, &b);
+		break;
+	default:
+		snprintf(err, errsz, "unknown webhook format %d", (int)f);
+		goto done;
+	}
+	if (body != NULL)
+		out = json_dumps(body, JSON_COMPACT);
+	if (out == NULL)
+		snprintf(err, errsz, "%s body: out of memory", payload_format_name(f));
+done:
+	json_decref(body);
+	json_decref(h.root);
+	free(b.s);
+	return out;
+}

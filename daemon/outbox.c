@@ -1,0 +1,723 @@
+/*
+ * outbox.c: sending the deliveries of the database's outbox. Owns the
+ * per-webhook state (keys, rate windows, pauses, the requests in flight);
+ * the rows stay in the database and are read a page at a time in (due,
+ * id) order, so 100,000 pending deliveries cost no memory. Outcomes are
+ * written in batches, one transaction a turn of the loop: a lost "sent"
+ * only means a second attempt with the same webhook-id, which receivers
+ * are told to deduplicate.
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "outbox.h"
+#include "payload.h"
+#include "sha256.h"
+#include "whsig.h"
+
+/* The retry schedule of CLI.md, after attempt 1, 2...: seconds. */
+static const int64_t schedule[OUTBOX_RETRIES] = {
+    5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600};
+
+static const struct timeval tv_zero = {0, 0}, tv_one = {1, 0};
+
+#define OUTBOX_PAGE 64
+#define OUTBOX_TIMEOUT_MS 15000
+#define OUTBOX_CONNECT_MS 5000
+
+struct hook;
+
+/* One request in flight: owned by its hook's list until it ends. */
+struct send {
+	struct hook *hook;
+	struct outbox *ob;
+	int64_t id;
+	char hit_id[32];
+	int attempts; /* before this one */
+	/*
+	 * Ended, its outcome not yet written: it stays listed, so that a page
+	 * read before the write does not send it again.
+	 */
+	int ended;
+	struct send *next;
+};
+
+/* An outcome waiting for the batch write. */
+struct update {
+	int64_t id;
+	char state[8];
+	int attempts;
+	int64_t next_at;
+	long status;
+	char *error; /* owned */
+	struct update *next;
+};
+
+struct hook {
+	char *name, *url, *topic; /* owned */
+	enum payload_format format;
+	unsigned char key[WHSIG_KEY_MAX];
+	int keylen;   /* 0: unsigned */
+	char **rules; /* owned globs */
+	size_t nrules;
+	unsigned max_per_minute;
+	int64_t *sent_at; /* ring of the last max_per_minute send times */
+	unsigned sent_head, sent_n;
+	char fingerprint[65];
+	int disabled;            /* 410 Gone, until the configuration changes */
+	int64_t paused_until;    /* 429/503 Retry-After */
+	int64_t cur_due, cur_id; /* the page cursor of the sweep under way */
+	unsigned in_flight;
+	struct send *sends;
+	int removed; /* gone from the configuration: freed when its last request ends */
+	struct hook *next;
+};
+
+struct outbox {
+	struct event_base *base;
+	struct store *st;  /* borrowed */
+	struct http *http; /* borrowed */
+	struct hook *hooks;
+	unsigned in_flight;
+	struct event *ev_pump;  /* look at every webhook: kick, timers */
+	struct event *ev_flush; /* write the outcomes */
+	struct update *updates, **updates_tail;
+	int retry_all;
+};
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void
+hook_free(struct hook *h)
+{
+	if (h == NULL)
+		return;
+	free(h->name);
+	free(h->url);
+	free(h->topic);
+	for (size_t i = 0; i < h->nrules; i++)
+		free(h->rules[i]);
+	free(h->rules);
+	free(h->sent_at);
+	free(h);
+}
+
+/* The pump runs on the next turn of the loop, or at when (seconds from now). */
+static void
+outbox_pump_at(struct outbox *ob, int64_t delay)
+{
+	struct timeval tv = {delay > 0 ? (time_t)delay : 0, 0};
+	struct timeval cur;
+
+	/* keep an earlier wake-up that is already set */
+	if (evtimer_pending(ob->ev_pump, &cur)) {
+		struct timeval now;
+
+		event_base_gettimeofday_cached(ob->base, &now);
+		if (cur.tv_sec - now.tv_sec <= tv.tv_sec)
+			return;
+	}
+	evtimer_add(ob->ev_pump, &tv);
+}
+
+void
+outbox_kick(struct outbox *ob)
+{
+	outbox_pump_at(ob, 0);
+}
+
+static void outbox_forget_ended(struct outbox *ob);
+
+static void
+outbox_flush_later(struct outbox *ob)
+{
+	if (!evtimer_pending(ob->ev_flush, NULL))
+		event_add(ob->ev_flush, &tv_zero);
+}
+
+static void
+outbox_record(struct outbox *ob, int64_t id, const char *state, int attempts, int64_t next_at,
+              long status, const char *error)
+{
+	struct update *u = calloc(1, sizeof(*u));
+
+	if (u == NULL) {
+		log_err("out of memory recording delivery %lld", (long long)id);
+		return;
+	}
+	u->id = id;
+	snprintf(u->state, sizeof(u->state), "%s", state);
+	u->attempts = attempts;
+	u->next_at = next_at;
+	u->status = status;
+	u->error = error ? strdup(error) : NULL;
+	*ob->updates_tail = u;
+	ob->updates_tail = &u->next;
+	outbox_flush_later(ob);
+}
+
+static void
+outbox_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox *ob = arg;
+	char err[512];
+	int rc;
+
+	(void)fd;
+	(void)what;
+	if (ob->updates == NULL)
+		return;
+	rc = store_begin(ob->st, err, sizeof(err));
+	for (struct update *u = ob->updates; rc == 0 && u != NULL; u = u->next)
+		rc = store_delivery_update(ob->st, u->id, u->state, u->attempts, u->next_at,
+		                           u->status, u->error, now_s(), err, sizeof(err));
+	if (rc == 0)
+		rc = store_commit(ob->st, err, sizeof(err));
+	if (rc != 0) {
+		store_rollback(ob->st);
+		log_warnx("cannot record deliveries now (%s); trying again", err);
+		event_add(ob->ev_flush, &tv_one);
+		return;
+	}
+	while (ob->updates != NULL) {
+		struct update *u = ob->updates;
+
+		ob->updates = u->next;
+		free(u->error);
+		free(u);
+	}
+	ob->updates_tail = &ob->updates;
+	outbox_forget_ended(ob);
+	/* what was in flight is settled: the next page may hold more */
+	outbox_kick(ob);
+}
+
+/* Sends of the last minute; 0 when no limit. */
+static unsigned
+hook_recent(struct hook *h, int64_t now)
+{
+	while (h->sent_n > 0) {
+		unsigned oldest =
+		    (h->sent_head + h->max_per_minute - h->sent_n) % h->max_per_minute;
+
+		if (h->sent_at[oldest] > now - 60)
+			break;
+		h->sent_n--;
+	}
+	return h->sent_n;
+}
+
+static void
+hook_note_send(struct hook *h, int64_t now)
+{
+	if (h->max_per_minute == 0 || h->sent_at == NULL)
+		return;
+	h->sent_at[h->sent_head] = now;
+	h->sent_head = (h->sent_head + 1) % h->max_per_minute;
+	if (h->sent_n < h->max_per_minute)
+		h->sent_n++;
+}
+
+static void send_done_cb(const struct http_response *r, void *arg);
+
+static void
+send_end(struct send *s)
+{
+	s->ended = 1;
+	s->hook->in_flight--;
+	s->ob->in_flight--;
+}
+
+/* After the outcomes are written: forget the ended requests, and the hooks removed meanwhile. */
+static void
+outbox_forget_ended(struct outbox *ob)
+{
+	for (struct hook **hp = &ob->hooks; *hp;) {
+		struct hook *h = *hp;
+
+		for (struct send **pp = &h->sends; *pp;) {
+			struct send *s = *pp;
+
+			if (s->ended) {
+				*pp = s->next;
+				free(s);
+			} else {
+				pp = &s->next;
+			}
+		}
+		if (h->removed && h->sends == NULL) {
+			*hp = h->next;
+			hook_free(h);
+		} else {
+			hp = &h->next;
+		}
+	}
+}
+
+/* Jitter: the delay a tenth longer or shorter, so that retries spread. */
+static int64_t
+jitter(int64_t secs)
+{
+	int64_t spread = secs / 10;
+
+	return spread > 0 ? secs - spread + (int64_t)(random() % (2 * spread + 1)) : secs;
+}
+
+static int
+hook_is_sending(const struct hook *h, int64_t id)
+{
+	/* at most OUTBOX_PER_WEBHOOK, and the ended ones of one turn */
+	for (const struct send *s = h->sends; s; s = s->next)
+		if (s->id == id)
+			return 1;
+	return 0;
+}
+
+/* Start one attempt of a delivery row. Returns 0, -1 when it could not start. */
+static int
+hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
+{
+	char err[256], sig[WHSIG_SIG_LEN], hid[128], hts[64], hsig[WHSIG_SIG_LEN + 32];
+	const char *headers[6];
+	struct http_request rq = {0};
+	struct send *s;
+	char *body;
+	long long ts = (long long)now_s();
+	size_t n = 0;
+
+	body = payload_render(h->format, r->hit_json, h->topic, err, sizeof(err));
+	if (body == NULL) {
+		/* nothing a retry can fix */
+		log_err("delivery %lld to %s: %s: dead", (long long)r->id, h->name, err);
+		outbox_record(ob, r->id, "dead", r->attempts + 1, r->next_at, 0, err);
+		return -1;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		free(body);
+		return -1;
+	}
+	s->hook = h;
+	s->ob = ob;
+	s->id = r->id;
+	s->attempts = r->attempts;
+	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
+	/* the same webhook-id on every attempt; a fresh timestamp and signature */
+	snprintf(hid, sizeof(hid), "webhook-id: %s", r->hit_id);
+	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", ts);
+	headers[n++] = "Content-Type: application/json";
+	headers[n++] = hid;
+	headers[n++] = hts;
+	if (h->keylen > 0) {
+		whsig_sign(h->key, (size_t)h->keylen, r->hit_id, ts, body, strlen(body), sig);
+		snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
+		headers[n++] = hsig;
+	}
+	headers[n] = NULL;
+	rq.method = "POST";
+	rq.url = h->url;
+	rq.headers = headers;
+	rq.body = body;
+	rq.body_len = strlen(body);
+	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
+	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
+	rq.max_response = 64u << 10;
+	rq.max_redirects = 0; /* a redirect is a failure, never followed */
+	if (http_start(ob->http, &rq, send_done_cb, s, err, sizeof(err)) < 0) {
+		free(body);
+		free(s);
+		log_warnx("delivery %lld to %s: %s", (long long)r->id, h->name, err);
+		return -1;
+	}
+	free(body); /* copied by the request */
+	s->next = h->sends;
+	h->sends = s;
+	h->in_flight++;
+	ob->in_flight++;
+	hook_note_send(h, (int64_t)ts);
+	return 0;
+}
+
+struct page {
+	struct outbox *ob;
+	struct hook *h;
+	int rows, started;
+};
+
+static int
+page_row_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct page *p = arg;
+
+	p->rows++;
+	p->h->cur_due = r->next_at;
+	p->h->cur_id = r->id;
+	if (hook_is_sending(p->h, r->id))
+		return 0;
+	if (hook_send(p->ob, p->h, r) == 0)
+		p->started++;
+	return 0;
+}
+
+/* Send what is due for h, within its limits. */
+static void
+hook_pump(struct outbox *ob, struct hook *h, int64_t now)
+{
+	char err[512];
+
+	if (h->disabled || h->removed)
+		return;
+	if (h->paused_until > now) {
+		outbox_pump_at(ob, h->paused_until - now);
+		return;
+	}
+	for (;;) {
+		unsigned room = OUTBOX_PER_WEBHOOK - h->in_flight;
+		struct page p = {ob, h, 0, 0};
+		int64_t next;
+		int rc;
+
+		if (OUTBOX_TOTAL - ob->in_flight < room)
+			room = OUTBOX_TOTAL - ob->in_flight;
+		if (h->max_per_minute > 0) {
+			unsigned used = hook_recent(h, now);
+
+			if (used >= h->max_per_minute) {
+				/* over the rate: wait until the oldest send is a minute old */
+				outbox_pump_at(ob, 1);
+				return;
+			}
+			if (h->max_per_minute - used < room)
+				room = h->max_per_minute - used;
+		}
+		if (room == 0)
+			return; /* a request ending pumps again */
+		if (room > OUTBOX_PAGE)
+			room = OUTBOX_PAGE;
+		rc = store_deliveries_due(ob->st, h->name, now, h->cur_due, h->cur_id, (int)room,
+		                          page_row_cb, &p, err, sizeof(err));
+		if (rc != 0) {
+			log_warnx("reading the outbox of %s: %s; trying again", h->name, err);
+			outbox_pump_at(ob, 1);
+			return;
+		}
+		if (p.rows == (int)room)
+			continue; /* maybe more after this page */
+		/* the sweep reached the end: start over from the first due next time */
+		h->cur_due = h->cur_id = 0;
+		if (p.rows > 0 && p.started == 0)
+			return; /* only what is in flight is due */
+		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 &&
+		    next > now)
+			outbox_pump_at(ob, next - now);
+		return;
+	}
+}
+
+static void
+outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox *ob = arg;
+	int64_t now = now_s();
+	char err[512];
+
+	(void)fd;
+	(void)what;
+	if (ob->retry_all) {
+		ob->retry_all = 0;
+		if (store_deliveries_now(ob->st, now, err, sizeof(err)) != 0)
+			log_warnx("SIGUSR1: %s", err);
+	}
+	for (struct hook *h = ob->hooks; h; h = h->next)
+		hook_pump(ob, h, now);
+}
+
+static void
+send_done_cb(const struct http_response *r, void *arg)
+{
+	struct send *s = arg;
+	struct outbox *ob = s->ob;
+	struct hook *h = s->hook;
+	int64_t now = now_s(), wait;
+	int attempts = s->attempts + 1;
+	char why[300];
+	long long ra;
+
+	send_end(s);
+	if (r->error == NULL && r->status >= 200 && r->status < 300) {
+		log_info("delivered hit=%s webhook=%s status=%ld in %.2fs", s->hit_id, h->name,
+		         r->status, r->seconds);
+		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
+		return;
+	}
+	if (r->error != NULL)
+		snprintf(why, sizeof(why), "%s", r->error);
+	else
+		snprintf(why, sizeof(why), "HTTP %ld", r->status);
+	if (r->error == NULL && r->status == 410) {
+		char err[512];
+
+		/* gone: no more attempts until someone changes its configuration */
+		h->disabled = 1;
+		if (store_webhook_disable(ob->st, h->name, h->fingerprint, now, "410 Gone", err,
+		                          sizeof(err)) != 0)
+			log_err("webhook %s: cannot record that it is disabled: %s", h->name, err);
+		log_warnx("webhook %s answered 410 Gone: disabled until its configuration changes",
+		          h->name);
+		outbox_record(ob, s->id, "pending", s->attempts, now, r->status, "410 Gone");
+		return;
+	}
+	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
+	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
+		/* the receiver says when: the whole webhook waits, this delivery too */
+		wait = ra > 24 * 3600 ? 24 * 3600 : ra;
+		if (now + wait > h->paused_until)
+			h->paused_until = now + wait;
+		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name,
+		          why, (long long)wait);
+		outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
+		return;
+	}
+	if (attempts > OUTBOX_RETRIES) {
+		log_warnx(
+		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
+		    s->hit_id, h->name, attempts, why, (long long)s->id);
+		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
+		return;
+	}
+	wait = jitter(schedule[attempts - 1]);
+	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
+	          h->name, why, attempts, (long long)wait);
+	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
+	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
+}
+
+struct outbox *
+outbox_new(struct event_base *base, struct store *st, struct http *http, char *err, size_t errsz)
+{
+	struct outbox *ob = calloc(1, sizeof(*ob));
+
+	if (ob == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	ob->base = base;
+	ob->st = st;
+	ob->http = http;
+	ob->updates_tail = &ob->updates;
+	ob->ev_pump = evtimer_new(base, outbox_pump_cb, ob);
+	ob->ev_flush = evtimer_new(base, outbox_flush_cb, ob);
+	if (ob->ev_pump == NULL || ob->ev_flush == NULL) {
+		snprintf(err, errsz, "cannot create events");
+		outbox_free(ob);
+		return NULL;
+	}
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	return ob;
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	/* write what is known; in-flight requests stay pending and are sent again */
+	if (ob->ev_flush != NULL)
+		outbox_flush_cb(-1, 0, ob);
+	while (ob->hooks != NULL) {
+		struct hook *h = ob->hooks;
+
+		ob->hooks = h->next;
+		while (h->sends != NULL) {
+			struct send *s = h->sends;
+
+			h->sends = s->next;
+			free(s);
+		}
+		hook_free(h);
+	}
+	while (ob->updates != NULL) {
+		struct update *u = ob->updates;
+
+		ob->updates = u->next;
+		free(u->error);
+		free(u);
+	}
+	if (ob->ev_pump)
+		event_free(ob->ev_pump);
+	if (ob->ev_flush)
+		event_free(ob->ev_flush);
+	free(ob);
+}
+
+/* What names a webhook's configuration: a change re-enables it after a 410. */
+static void
+hook_fingerprint(const struct conf_webhook *w, char out[65])
+{
+	struct sha256 s;
+	unsigned char d[SHA256_LEN];
+	static const char hex[] = "0123456789abcdef";
+	const char *parts[] = {w->url, w->format, w->secret ? w->secret : "",
+	                       w->topic ? w->topic : ""};
+
+	sha256_init(&s);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		sha256_update(&s, parts[i], strlen(parts[i]) + 1);
+	sha256_final(&s, d);
+	for (size_t i = 0; i < SHA256_LEN; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static struct hook *
+hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errsz)
+{
+	struct hook *h = calloc(1, sizeof(*h));
+	char why[128];
+	int64_t since;
+	int rc;
+
+	if (h == NULL)
+		goto nomem;
+	h->name = strdup(w->name);
+	h->url = strdup(w->url);
+	h->topic = w->topic ? strdup(w->topic) : NULL;
+	h->rules = calloc(w->nrules ? w->nrules : 1, sizeof(*h->rules));
+	if (h->name == NULL || h->url == NULL || (w->topic && h->topic == NULL) || h->rules == NULL)
+		goto nomem;
+	for (size_t i = 0; i < w->nrules; i++) {
+		if ((h->rules[i] = strdup(w->rules[i])) == NULL)
+			goto nomem;
+		h->nrules++;
+	}
+	if (payload_format_parse(w->format, &h->format) < 0) {
+		snprintf(err, errsz, "webhook %s: unknown format '%s'", w->name, w->format);
+		hook_free(h);
+		return NULL;
+	}
+	if (w->secret != NULL &&
+	    (h->keylen = whsig_secret_decode(w->secret, h->key, sizeof(h->key))) < 0) {
+		/* never the secret itself in a message */
+		snprintf(err, errsz, "webhook %s: the secret is not whsec_ and base64", w->name);
+		hook_free(h);
+		return NULL;
+	}
+	if (h->keylen < 0)
+		h->keylen = 0;
+	h->max_per_minute = w->max_per_minute;
+	if (h->max_per_minute > 0 &&
+	    (h->sent_at = calloc(h->max_per_minute, sizeof(*h->sent_at))) == NULL)
+		goto nomem;
+	hook_fingerprint(w, h->fingerprint);
+	rc = store_webhook_disabled(ob->st, h->name, h->fingerprint, &since, why, sizeof(why), err,
+	                            errsz);
+	if (rc < 0) {
+		hook_free(h);
+		return NULL;
+	}
+	if (rc == 1) {
+		h->disabled = 1;
+		log_warnx("webhook %s stays disabled (%s): change its configuration to enable it",
+		          h->name, why);
+	}
+	return h;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	hook_free(h);
+	return NULL;
+}
+
+int
+outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errsz)
+{
+	struct hook *fresh = NULL, **tail = &fresh;
+
+	for (size_t i = 0; i < c->nwebhooks; i++) {
+		struct hook *h = hook_new(ob, &c->webhooks[i], err, errsz);
+
+		if (h == NULL) {
+			while (fresh) {
+				struct hook *n = fresh->next;
+
+				hook_free(fresh);
+				fresh = n;
+			}
+			return -1;
+		}
+		*tail = h;
+		tail = &h->next;
+	}
+	/* the old hooks: freed now, or when their last request ends */
+	while (ob->hooks != NULL) {
+		struct hook *h = ob->hooks;
+
+		ob->hooks = h->next;
+		if (h->sends != NULL) {
+			h->removed = 1;
+			h->next = NULL;
+			*tail = h;
+			tail = &h->next;
+		} else {
+			hook_free(h);
+		}
+	}
+	ob->hooks = fresh;
+	outbox_kick(ob);
+	return 0;
+}
+
+static int
+hook_takes(const struct hook *h, const struct rule *rule)
+{
+	if (rule->nnotify > 0) {
+		for (size_t i = 0; i < rule->nnotify; i++)
+			if (strcmp(rule->notify[i], h->name) == 0)
+				return 1;
+		return 0; /* "none", or other webhooks */
+	}
+	for (size_t i = 0; i < h->nrules; i++)
+		if (fnmatch(h->rules[i], rule->id, 0) == 0)
+			return 1;
+	return 0;
+}
+
+int
+outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int64_t now, char *err,
+             size_t errsz)
+{
+	int n = 0, rc;
+
+	for (struct hook *h = ob->hooks; h; h = h->next) {
+		if (h->removed || !hook_takes(h, rule))
+			continue;
+		if ((rc = store_delivery_add(ob->st, hit_id, h->name, now, err, errsz)) < 0)
+			return rc;
+		n += rc;
+	}
+	return n;
+}
+
+void
+outbox_retry_all(struct outbox *ob)
+{
+	for (struct hook *h = ob->hooks; h; h = h->next)
+		h->paused_until = 0;
+	ob->retry_all = 1;
+	outbox_kick(ob);
+}
+
+unsigned
+outbox_in_flight(const struct outbox *ob)
+{
+	return ob->in_flight;
+}

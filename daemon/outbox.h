@@ -1,0 +1,56 @@
+/*
+ * outbox.h: webhook deliveries. Every alerted hit gets a delivery row per
+ * webhook that takes its rule, in the transaction that stores the hit
+ * (outbox_route); the outbox then sends due deliveries a page at a time
+ * from the database (never all in memory), with bounded concurrency per
+ * webhook and overall, signs each attempt afresh, and records the outcome:
+ * sent, retried on the schedule of CLI.md, or dead.
+ */
+#ifndef HARK_OUTBOX_H
+#define HARK_OUTBOX_H
+
+#include <event2/event.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "http.h"
+#include "ruleset.h"
+#include "store.h"
+
+/* At most this many requests at once to one webhook, and over all of them. */
+#define OUTBOX_PER_WEBHOOK 50
+#define OUTBOX_TOTAL 200
+/* Retries after the first attempt, then the delivery is dead. */
+#define OUTBOX_RETRIES 9
+
+struct outbox;
+
+/* st and http stay the caller's and must outlive the outbox. NULL with err. */
+struct outbox *outbox_new(struct event_base *base, struct store *st, struct http *http, char *err,
+                          size_t errsz);
+/* Stop: in-flight requests are abandoned (they stay pending in the database). */
+void outbox_free(struct outbox *ob);
+
+/*
+ * Take the webhooks of c (at start and after each reload). A webhook whose
+ * configuration changed since it answered 410 is enabled again. Returns 0,
+ * -1 with err (a secret that does not decode: conf.c checks it first).
+ */
+int outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errsz);
+
+/*
+ * Inside the transaction that stores hit_id: a delivery for each webhook
+ * that takes rule (its notify names, else the webhooks whose rules globs
+ * match its id), due at now. Returns how many, -1 or STORE_BUSY.
+ */
+int outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int64_t now,
+                 char *err, size_t errsz);
+
+/* Deliveries were just committed, or became due: look at the outbox now. */
+void outbox_kick(struct outbox *ob);
+/* SIGUSR1: every pending delivery of an enabled webhook is due now. */
+void outbox_retry_all(struct outbox *ob);
+/* Requests under way. */
+unsigned outbox_in_flight(const struct outbox *ob);
+
+#endif

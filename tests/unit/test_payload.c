@@ -1,0 +1,292 @@
+/*
+ * Unit tests for payload.c: golden bodies of every format for the hit
+ * objects of tests/payload/ (NAME.json → NAME.FORMAT.json, compared byte
+ * for byte), then the edges the fixtures do not show: the Discord cut
+ * beside an escape, control characters and \u0000, the ntfy message
+ * without a snippet, tags that are not strings, and refused hit objects.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "testdata.h"
+
+#include "payload.h"
+
+#define TOPIC "hark-alerts"
+
+static const char *const fixtures[] = {"url", "nourl", "arabic", "long", "specials"};
+
+static const enum payload_format formats[] = {PAYLOAD_STANDARD, PAYLOAD_SLACK, PAYLOAD_DISCORD,
+                                              PAYLOAD_NTFY};
+
+/* Render f, asserting success; the body, caller frees. */
+static char *
+render(enum payload_format f, const char *hit)
+{
+	char err[256];
+	char *out;
+
+	err[0] = '\0';
+	out = payload_render(f, hit, TOPIC, err, sizeof(err));
+	if (out == NULL)
+		fail_msg("%s: %s", payload_format_name(f), err);
+	assert_null(strchr(out, '\n'));
+	return out;
+}
+
+/* The string at key of the JSON object body; the caller decrefs *root. */
+static const char *
+field(const char *body, const char *key, json_t **root)
+{
+	json_error_t je;
+
+	*root = json_loads(body, 0, &je);
+	assert_non_null(*root);
+	return json_string_value(json_object_get(*root, key));
+}
+
+static void
+test_golden(void **state)
+{
+	char rel[256], *hit, *want, *got;
+	size_t i, j, len, wlen;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		snprintf(rel, sizeof(rel), "payload/%s.json", fixtures[i]);
+		hit = testdata_read(rel, &len);
+		for (j = 0; j < sizeof(formats) / sizeof(formats[0]); j++) {
+			snprintf(rel, sizeof(rel), "payload/%s.%s.json", fixtures[i],
+			         payload_format_name(formats[j]));
+			want = testdata_read(rel, &wlen);
+			/* the file ends with a newline, the body does not */
+			assert_true(wlen > 0 && want[wlen - 1] == '\n');
+			want[wlen - 1] = '\0';
+			got = render(formats[j], hit);
+			if (strcmp(got, want) != 0)
+				fail_msg("%s: got\n%s\nwant\n%s", rel, got, want);
+			free(got);
+			free(want);
+		}
+		free(hit);
+	}
+}
+
+/* The standard body is the hit object as it was, whatever its spacing. */
+static void
+test_standard(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = render(PAYLOAD_STANDARD,
+	             " {\"id\" : \"h_1\",\n \"rule\": {\"id\": \"r\", \"x\": [1, 2.5, "
+	             "null, true]}, \"z\": \"\\u00e9\\/\"}\n");
+	assert_string_equal(out, "{\"id\":\"h_1\",\"rule\":{\"id\":\"r\",\"x\":[1,2.5,null,true]},"
+	                         "\"z\":\"\xc3\xa9/\"}");
+	free(out);
+}
+
+/* A content of escaped characters cut at the limit never ends in a lone backslash. */
+static void
+test_discord_cut(void **state)
+{
+	static const char *const fills[] = {"*", "a*", "\xc3\xa9", "\xf0\x9f\x98\x80"};
+	json_t *root, *hit;
+	char *fill, *json, *out;
+	const char *c;
+	size_t i, k, n;
+
+	(void)state;
+	for (k = 0; k < sizeof(fills) / sizeof(fills[0]); k++) {
+		fill = malloc(3000 * strlen(fills[k]) + 1);
+		assert_non_null(fill);
+		fill[0] = '\0';
+		for (i = 0; i < 3000; i++)
+			strcat(fill, fills[k]);
+		hit = json_pack("{s:{s:s},s:s}", "rule", "id", "r", "snippet", fill);
+		json = json_dumps(hit, JSON_COMPACT);
+		out = render(PAYLOAD_DISCORD, json);
+		c = field(out, "content", &root);
+		assert_non_null(c);
+		n = 0;
+		for (i = 0; c[i] != '\0'; i++)
+			n += ((unsigned char)c[i] & 0xc0) != 0x80;
+		/* one less when a backslash had to go with what it escaped */
+		assert_true(n == PAYLOAD_DISCORD_MAX || (n == PAYLOAD_DISCORD_MAX - 1 && k < 2));
+		assert_string_equal(c + strlen(c) - 3, "\xe2\x80\xa6");
+		assert_true(c[strlen(c) - 4] != '\\' || c[strlen(c) - 5] == '\\');
+		json_decref(root);
+		free(out);
+		free(json);
+		json_decref(hit);
+		free(fill);
+	}
+	/* "**r**\n" and a snippet: 2000 characters are kept whole, 2001 are cut */
+	for (k = 1994; k <= 1995; k++) {
+		fill = malloc(k + 1);
+		assert_non_null(fill);
+		memset(fill, 'x', k);
+		fill[k] = '\0';
+		hit = json_pack("{s:{s:s},s:s}", "rule", "id", "r", "snippet", fill);
+		json = json_dumps(hit, JSON_COMPACT);
+		out = render(PAYLOAD_DISCORD, json);
+		c = field(out, "content", &root);
+		if (k == 1994) {
+			assert_int_equal(strlen(c), 2000);
+			assert_string_equal(c + 1999, "x");
+		} else {
+			assert_int_equal(strlen(c), 1999 + 3);
+			assert_string_equal(c + 1998, "x\xe2\x80\xa6");
+		}
+		json_decref(root);
+		free(out);
+		free(json);
+		json_decref(hit);
+		free(fill);
+	}
+}
+
+/* Texts stay on one line: control characters and NUL become spaces. */
+static void
+test_one_line(void **state)
+{
+	static const char hit[] =
+	    "{\"rule\":{\"id\":\"r\",\"name\":\"a\\nb\"},\"article\":{\"title\":"
+	    "\"t\\u0000i\\tt\\r\"},\"snippet\":\"s\\u001bn\"}";
+	json_t *root;
+	char *out;
+
+	(void)state;
+	out = render(PAYLOAD_SLACK, hit);
+	assert_string_equal(field(out, "text", &root), "*a b* (r)\nt i t \n> s n");
+	json_decref(root);
+	free(out);
+	out = render(PAYLOAD_DISCORD, hit);
+	assert_string_equal(field(out, "content", &root), "**a b**: t i t \ns n");
+	json_decref(root);
+	free(out);
+	out = render(PAYLOAD_NTFY, hit);
+	assert_string_equal(field(out, "title", &root), "a b: t i t ");
+	assert_string_equal(json_string_value(json_object_get(root, "message")), "s n");
+	json_decref(root);
+	free(out);
+	/* the standard body keeps the content, \u0000 included */
+	out = render(PAYLOAD_STANDARD, hit);
+	assert_non_null(strstr(out, "t\\u0000i\\tt\\r"));
+	free(out);
+}
+
+static void
+test_ntfy(void **state)
+{
+	json_t *root;
+	char *out, err[128];
+
+	(void)state;
+	/* no snippet, url, file or title: the message is the rule's name */
+	out = render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\",\"tags\":[1,\"\",\"x\",null]}}");
+	assert_string_equal(out, "{\"topic\":\"hark-alerts\",\"title\":\"r\",\"message\":\"r\","
+	                         "\"tags\":[\"x\"]}");
+	free(out);
+	/* no snippet but a file */
+	out = render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\",\"tags\":[]},\"article\":{\"file\":\"f."
+	                           "txt\"},\"snippet\":\"\"}");
+	assert_string_equal(field(out, "message", &root), "f.txt");
+	assert_null(json_object_get(root, "tags"));
+	assert_null(json_object_get(root, "click"));
+	json_decref(root);
+	free(out);
+	/* a topic is required, and must be text */
+	assert_null(
+	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", NULL, err, sizeof(err)));
+	assert_string_equal(err, "ntfy: no topic");
+	assert_null(
+	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", "", err, sizeof(err)));
+	assert_null(
+	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", "\xff", err, sizeof(err)));
+	assert_string_equal(err, "ntfy: the topic is not UTF-8");
+	/* and the others ignore it */
+	out = payload_render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r\"}}", NULL, err, sizeof(err));
+	assert_string_equal(out, "{\"text\":\"*r*\"}");
+	free(out);
+}
+
+static void
+test_refused(void **state)
+{
+	static const struct {
+		const char *hit, *err;
+	} rows[] = {
+	    {"", "hit object: "},
+	    {"not json", "hit object: "},
+	    {"{\"rule\":", "hit object: "},
+	    {"{\"rule\":{\"id\":\"r\"}} x", "hit object: "},
+	    {"[1]", "hit object: not a JSON object"},
+	    {"{}", "hit object: no \"rule\" object"},
+	    {"{\"rule\":\"r\"}", "hit object: no \"rule\" object"},
+	    {"{\"rule\":{}}", "hit object: the rule has no \"id\""},
+	    {"{\"rule\":{\"id\":\"\"}}", "hit object: the rule has no \"id\""},
+	    {"{\"rule\":{\"id\":7}}", "hit object: the rule has no \"id\""},
+	    {"{\"rule\":{\"id\":\"\xff\"}}", "hit object: "},
+	    {"{\"rule\":{\"id\":\"a\nb\"}}", "hit object: "}, /* quoted back on one line */
+	};
+	char err[256], *out;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (j = 0; j < sizeof(formats) / sizeof(formats[0]); j++) {
+			memset(err, 0, sizeof(err));
+			out = payload_render(formats[j], rows[i].hit, TOPIC, err, sizeof(err));
+			if (out != NULL)
+				fail_msg("'%s' rendered as %s", rows[i].hit, out);
+			assert_memory_equal(err, rows[i].err, strlen(rows[i].err));
+			if (rows[i].err[strlen(rows[i].err) - 1] != ' ')
+				assert_string_equal(err, rows[i].err);
+			assert_null(strchr(err, '\n'));
+		}
+	/* a short err is cut, never overrun */
+	memset(err, 'x', sizeof(err));
+	assert_null(payload_render(PAYLOAD_SLACK, "{}", TOPIC, err, 8));
+	assert_string_equal(err, "hit obj");
+	assert_int_equal(err[8], 'x');
+}
+
+static void
+test_format_names(void **state)
+{
+	enum payload_format f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		assert_int_equal(payload_format_parse(payload_format_name(formats[i]), &f), 0);
+		assert_int_equal(f, formats[i]);
+	}
+	assert_string_equal(payload_format_name(PAYLOAD_DISCORD), "discord");
+	assert_int_equal(payload_format_parse("Slack", &f), -1);
+	assert_int_equal(payload_format_parse("", &f), -1);
+	assert_int_equal(payload_format_parse("ntfy ", &f), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_golden),       cmocka_unit_test(test_standard),
+	    cmocka_unit_test(test_discord_cut),  cmocka_unit_test(test_one_line),
+	    cmocka_unit_test(test_ntfy),         cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_format_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
