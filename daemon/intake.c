@@ -226,6 +226,43 @@ intake_kick(struct intake *in)
 }
 
 /*
+ * A new item of a fetch_article feed: not stored now (nor marked seen)
+ * but handed to the poller, which fetches its page; the page job stores
+ * it. Its own text goes along, for when the page cannot be had.
+ */
+static int
+intake_new_item(struct job *j, struct work_doc *wd, char *err, size_t errsz)
+{
+	const struct document *d = wd->doc;
+	struct feed_new_item *v = realloc(j->newitems, (j->nnew + 1) * sizeof(*v)), *it;
+	struct {
+		char **slot;
+		const char *value;
+	} f[5];
+
+	if (v == NULL)
+		goto nomem;
+	j->newitems = v;
+	it = &v[j->nnew];
+	memset(it, 0, sizeof(*it));
+	j->nnew++;
+	snprintf(it->key, sizeof(it->key), "%s", wd->item);
+	f[0].slot = &it->a.url, f[0].value = d->url;
+	f[1].slot = &it->a.title, f[1].value = d->field[F_TITLE];
+	f[2].slot = &it->a.published, f[2].value = d->published;
+	f[3].slot = &it->a.id, f[3].value = d->meta.id;
+	f[4].slot = &it->a.body, f[4].value = d->field[F_BODY];
+	for (size_t i = 0; i < 5; i++)
+		if (f[i].value != NULL && article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
+			goto nomem;
+	wd->fresh = 1;
+	return 0;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	return -1;
+}
+
+/*
  * Store one document of a job: skipped when its content or address is
  * already stored; linked to its group when a near duplicate. Hits are
  * collected into *alerts (the ones to announce). Returns 0 or a store error.
@@ -244,6 +281,8 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		r = store_feed_item_seen(in->st, j->feed->name, wd->item, err, errsz);
 		if (r != 0)
 			return r < 0 ? r : 0;
+		if (j->feed->fetch_article)
+			return intake_new_item(j, wd, err, errsz);
 		if ((r = store_feed_item_add(in->st, j->feed->name, wd->item, now, err, errsz)) < 0)
 			return r;
 		wd->fresh = 1;
@@ -361,9 +400,13 @@ intake_commit(struct intake *in)
 		if (r == 0)
 			r = store_commit(in->st, err, sizeof(err));
 		if (r != 0) {
-			for (j = batch; j != NULL; j = j->next)
+			for (j = batch; j != NULL; j = j->next) {
 				for (size_t i = 0; i < j->ndocs; i++)
 					j->docs[i].stored = j->docs[i].fresh = 0;
+				feed_new_items_free(j->newitems, j->nnew);
+				j->newitems = NULL;
+				j->nnew = 0;
+			}
 			store_rollback(in->st);
 			if (r == STORE_BUSY)
 				log_warnx("database busy (%s); the files stay in incoming/ and "
@@ -388,7 +431,9 @@ intake_commit(struct intake *in)
 
 				for (size_t i = 0; i < j->ndocs; i++)
 					fresh += j->docs[i].fresh;
-				j->feed->done(j->feed->arg, 0, NULL, fresh);
+				j->feed->done(j->feed->arg, 0, NULL, fresh, j->newitems, j->nnew);
+				j->newitems = NULL; /* the poller's now */
+				j->nnew = 0;
 			} else {
 				if (j->ndocs == 0)
 					log_info("done file=%s: no article in it", log_quote(j->name));
@@ -426,7 +471,7 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 		struct job *j = jobs[i];
 
 		if (j->failed && j->feed != NULL) {
-			j->feed->done(j->feed->arg, -1, j->why, 0);
+			j->feed->done(j->feed->arg, -1, j->why, 0, NULL, 0);
 			job_free(j);
 			continue;
 		}

@@ -18,6 +18,8 @@ struct pfeed {
 	char *name, *conf_url, *lang; /* owned, from the configuration */
 	unsigned interval;
 	int allow_private;
+	int fetch_article;
+	unsigned pages; /* fetch_article: pages of this poll not yet stored */
 	struct store_feed st; /* owned: the state as last written */
 	struct event *timer;
 	int busy;      /* a poll (or its job) under way */
@@ -29,6 +31,18 @@ struct pfeed {
 	struct pfeed *next, *next_due;
 };
 
+/* fetch_article: one new item's page, fetched then stored as that item. */
+struct page {
+	struct pfeed *f;
+	struct feed_new_item item; /* owned */
+	char host[256];            /* scheme://host:port: at most 2 fetches each */
+	int fallback;              /* the item's own text was handed over */
+	struct page *next;
+};
+
+#define POLLER_PAGES_PER_HOST 2
+#define POLLER_PAGES_ACTIVE 16
+
 struct poller {
 	struct event_base *base;
 	struct store *st;
@@ -37,6 +51,9 @@ struct poller {
 	struct pfeed *feeds;
 	struct pfeed *due, **due_tail; /* waiting for a slot */
 	unsigned active;
+	struct page *pages, **pages_tail; /* waiting for a fetch */
+	struct page *fetching;            /* under way */
+	unsigned pages_active;
 };
 
 static int64_t
@@ -155,22 +172,6 @@ feed_ok(struct pfeed *f, const char *what)
 	feed_end(f);
 }
 
-/* The intake committed the body's items, or could not read it. */
-static void
-feed_job_done(void *arg, int rc, const char *why, unsigned fresh)
-{
-	struct pfeed *f = arg;
-
-	if (rc < 0) {
-		feed_failed(f, why, -1);
-		return;
-	}
-	log_info("feed %s: %u new item%s", f->name, fresh, fresh == 1 ? "" : "s");
-	feed_ok(f, "polled");
-}
-
-static void feed_request(struct pfeed *f);
-
 /* The charset parameter of a Content-Type, into out (lower-cased), or "". */
 static void
 content_charset(const char *ct, char *out, size_t outsz)
@@ -190,6 +191,245 @@ content_charset(const char *ct, char *out, size_t outsz)
 	}
 	out[n] = '\0';
 }
+
+static void pages_next(struct poller *p);
+
+/* The intake committed the body's items, or could not read it. */
+static void
+feed_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_new_item *items,
+              size_t nitems)
+{
+	struct pfeed *f = arg;
+
+	if (rc < 0) {
+		feed_new_items_free(items, nitems);
+		feed_failed(f, why, -1);
+		return;
+	}
+	log_info("feed %s: %u new item%s", f->name, fresh, fresh == 1 ? "" : "s");
+	/* fetch_article: the poll ends when every new item's page is stored */
+	for (size_t i = 0; i < nitems; i++) {
+		struct page *pg = calloc(1, sizeof(*pg));
+		const char *u = items[i].a.url, *end;
+
+		if (pg == NULL) {
+			log_err("feed %s: out of memory for an item's page", f->name);
+			article_free(&items[i].a);
+			continue;
+		}
+		pg->f = f;
+		pg->item = items[i]; /* moved */
+		if (u != NULL && (end = strstr(u, "://")) != NULL) {
+			size_t n = strcspn(end + 3, "/?#") + (size_t)(end + 3 - u);
+
+			snprintf(pg->host, sizeof(pg->host), "%.*s", (int)n, u);
+		}
+		*f->p->pages_tail = pg;
+		f->p->pages_tail = &pg->next;
+		f->pages++;
+	}
+	free(items); /* the articles moved into the pages */
+	if (f->pages == 0) {
+		feed_ok(f, "polled");
+		return;
+	}
+	pages_next(f->p);
+}
+
+/* A page is stored (or given up): the poll ends with its last page. */
+static void
+page_end(struct page *pg)
+{
+	struct pfeed *f = pg->f;
+
+	article_free(&pg->item.a);
+	free(pg);
+	if (--f->pages == 0)
+		feed_ok(f, "polled, with its items' pages");
+}
+
+static void page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset,
+                           const char *base);
+
+static void
+page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_new_item *items,
+              size_t nitems)
+{
+	struct page *pg = arg;
+
+	(void)fresh;
+	feed_new_items_free(items, nitems);
+	if (rc < 0 && !pg->fallback) {
+		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
+		          pg->item.a.url ? pg->item.a.url : pg->item.key, why);
+		page_hand_over(pg, NULL, 0, NULL, NULL);
+		return;
+	}
+	if (rc < 0)
+		log_warnx("feed %s: item %s: %s", pg->f->name, pg->item.key, why);
+	page_end(pg);
+}
+
+/*
+ * Hand a page to the intake as its item: bytes (owned) of the page, or
+ * with bytes NULL, the item's own title and text.
+ */
+static void
+page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset, const char *base)
+{
+	struct job_feed *jf = calloc(1, sizeof(*jf));
+	struct article *a = calloc(1, sizeof(*a));
+	const struct article *it = &pg->item.a;
+
+	if (bytes == NULL) {
+		/* the item as plain text: the title line, then its text */
+		pg->fallback = 1;
+		if (asprintf(&bytes, "%s\n\n%s", it->title ? it->title : "",
+		             it->body ? it->body : "") < 0)
+			bytes = NULL;
+		len = bytes ? strlen(bytes) : 0;
+		charset = NULL;
+		base = it->url;
+	}
+	if (jf == NULL || a == NULL || bytes == NULL ||
+	    (it->url && article_set(&a->url, it->url, strlen(it->url)) < 0) ||
+	    (it->title && article_set(&a->title, it->title, strlen(it->title)) < 0) ||
+	    (it->published && article_set(&a->published, it->published, strlen(it->published)) < 0) ||
+	    (it->id && article_set(&a->id, it->id, strlen(it->id)) < 0))
+		goto fail;
+	jf->name = strdup(pg->f->name);
+	jf->lang_hint = pg->f->lang ? strdup(pg->f->lang) : NULL;
+	jf->charset = charset ? strdup(charset) : NULL;
+	jf->base_url = base ? strdup(base) : NULL;
+	jf->page_item = a;
+	a = NULL;
+	snprintf(jf->page_key, sizeof(jf->page_key), "%s", pg->item.key);
+	jf->done = page_job_done;
+	jf->arg = pg;
+	if (jf->name == NULL || intake_feed(pg->f->p->in, bytes, len, jf) < 0) {
+		article_free(jf->page_item);
+		free(jf->page_item);
+		goto fail;
+	}
+	return;
+fail:
+	if (jf != NULL) {
+		free(jf->name);
+		free(jf->lang_hint);
+		free(jf->charset);
+		free(jf->base_url);
+	}
+	free(jf);
+	if (a != NULL) {
+		article_free(a);
+		free(a);
+	}
+	free(bytes);
+	log_warnx("feed %s: item %s not stored (stopping, or out of memory); it is read again "
+	          "at the next poll",
+	          pg->f->name, pg->item.key);
+	page_end(pg);
+}
+
+static unsigned
+pages_on_host(const struct poller *p, const char *host)
+{
+	unsigned n = 0;
+
+	for (const struct page *pg = p->fetching; pg; pg = pg->next)
+		n += strcmp(pg->host, host) == 0;
+	return n;
+}
+
+static void
+page_fetched_cb(const struct http_response *r, void *arg)
+{
+	struct page *pg = arg;
+	struct poller *p = pg->f->p;
+	char cs[64];
+
+	for (struct page **pp = &p->fetching; *pp; pp = &(*pp)->next)
+		if (*pp == pg) {
+			*pp = pg->next;
+			break;
+		}
+	pg->next = NULL;
+	p->pages_active--;
+	if (r->error == NULL && r->status == 200 && r->body_len > 0) {
+		char *bytes = malloc(r->body_len + 1);
+
+		content_charset(r->content_type, cs, sizeof(cs));
+		if (bytes != NULL) {
+			memcpy(bytes, r->body, r->body_len);
+			bytes[r->body_len] = '\0';
+		}
+		page_hand_over(pg, bytes, r->body_len, cs[0] ? cs : NULL,
+		               r->final_url ? r->final_url : pg->item.a.url);
+	} else {
+		char why[300];
+
+		if (r->error != NULL)
+			snprintf(why, sizeof(why), "%s", r->error);
+		else
+			snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
+		          pg->item.a.url, why);
+		page_hand_over(pg, NULL, 0, NULL, NULL);
+	}
+	pages_next(p);
+}
+
+/* Start page fetches within the limits, per host and overall. */
+static void
+pages_next(struct poller *p)
+{
+	static const char *const headers[] = {
+	    "Accept: text/html, application/xhtml+xml;q=0.9, */*;q=0.5", NULL};
+
+	for (struct page **pp = &p->pages; *pp && p->pages_active < POLLER_PAGES_ACTIVE;) {
+		struct page *pg = *pp;
+		struct http_request rq = {0};
+		char err[512];
+
+		if (pg->item.a.url == NULL || pg->host[0] == '\0') {
+			/* nothing to fetch: the item's text it is */
+			*pp = pg->next;
+			if (*pp == NULL)
+				p->pages_tail = pp;
+			pg->next = NULL;
+			page_hand_over(pg, NULL, 0, NULL, NULL);
+			continue;
+		}
+		if (pages_on_host(p, pg->host) >= POLLER_PAGES_PER_HOST) {
+			pp = &pg->next;
+			continue;
+		}
+		*pp = pg->next;
+		if (*pp == NULL)
+			p->pages_tail = pp;
+		rq.method = "GET";
+		rq.url = pg->item.a.url;
+		rq.headers = headers;
+		rq.connect_timeout_ms = 10000;
+		rq.timeout_ms = 30000;
+		rq.max_response = 16u << 20;
+		rq.max_redirects = POLLER_MAX_REDIRECTS; /* each hop still meets the guard */
+		rq.block_private = !pg->f->allow_private;
+		rq.accept_encoding = "";
+		if (http_start(p->http, &rq, page_fetched_cb, pg, err, sizeof(err)) < 0) {
+			pg->next = NULL;
+			log_warnx("feed %s: the page of %s: %s; the item's own text is used",
+			          pg->f->name, pg->item.a.url, err);
+			page_hand_over(pg, NULL, 0, NULL, NULL);
+			continue;
+		}
+		pg->next = p->fetching;
+		p->fetching = pg;
+		p->pages_active++;
+	}
+}
+
+static void feed_request(struct pfeed *f);
 
 static void
 feed_response_cb(const struct http_response *r, void *arg)
@@ -279,6 +519,7 @@ feed_response_cb(const struct http_response *r, void *arg)
 			jf->lang_hint = dup_or_null(f->lang);
 			jf->charset = cs[0] ? strdup(cs) : NULL;
 			jf->base_url = strdup(f->cur);
+			jf->fetch_article = f->fetch_article;
 			jf->done = feed_job_done;
 			jf->arg = f;
 		}
@@ -403,6 +644,7 @@ poller_new(struct event_base *base, struct store *st, struct http *http, struct 
 	p->http = http;
 	p->in = in;
 	p->due_tail = &p->due;
+	p->pages_tail = &p->pages;
 	return p;
 }
 
@@ -442,6 +684,7 @@ pfeed_new(struct poller *p, const struct conf_feed *cf, char *err, size_t errsz)
 	f->lang = cf->lang[0] ? strdup(cf->lang) : NULL;
 	f->interval = cf->interval;
 	f->allow_private = cf->allow_private;
+	f->fetch_article = cf->fetch_article;
 	f->timer = evtimer_new(p->base, feed_timer_cb, f);
 	if (f->name == NULL || f->conf_url == NULL || (cf->lang[0] && f->lang == NULL) ||
 	    f->timer == NULL)
@@ -503,6 +746,7 @@ poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz
 			old->lang = lang;
 			old->interval = cf->interval;
 			old->allow_private = cf->allow_private;
+			old->fetch_article = cf->fetch_article;
 			old->next = NULL;
 			*tail = old;
 			tail = &old->next;

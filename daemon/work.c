@@ -108,6 +108,10 @@ job_free(struct job *j)
 	if (j == NULL)
 		return;
 	if (j->feed != NULL) {
+		if (j->feed->page_item != NULL) {
+			article_free(j->feed->page_item);
+			free(j->feed->page_item);
+		}
 		free(j->feed->name);
 		free(j->feed->lang_hint);
 		free(j->feed->charset);
@@ -117,6 +121,7 @@ job_free(struct job *j)
 	for (size_t i = 0; i < j->ndocs; i++)
 		work_doc_clear(&j->docs[i]);
 	free(j->docs);
+	feed_new_items_free(j->newitems, j->nnew);
 	extraction_free(&j->x);
 	rules_unref(j->rules);
 	free(j->bytes);
@@ -213,7 +218,8 @@ job_run(struct job *j, int slot)
 	                         .lang_hint = j->feed ? j->feed->lang_hint : NULL,
 	                         .charset = j->feed ? j->feed->charset : NULL,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
-	                         .max_size = j->max_size};
+	                         .max_size = j->max_size,
+	                         .defaults = j->feed ? j->feed->page_item : NULL};
 	struct matcher *m;
 	struct timespec ts;
 	struct tm tm;
@@ -226,7 +232,7 @@ job_run(struct job *j, int slot)
 	}
 	free(j->bytes); /* the documents hold their own copies */
 	j->bytes = NULL;
-	if (j->feed != NULL && j->x.format != FMT_FEED) {
+	if (j->feed != NULL && j->feed->page_item == NULL && j->x.format != FMT_FEED) {
 		/* an HTML page served where a feed was expected is not a feed's items */
 		snprintf(j->why, sizeof(j->why), "not a feed (it reads as %s)",
 		         extract_format_name(j->x.format));
@@ -253,8 +259,13 @@ job_run(struct job *j, int slot)
 
 		wd->doc = &j->x.docs[i];
 		job_content_hash(wd->doc, wd->content_hash);
-		if (j->feed != NULL)
+		if (j->feed != NULL && j->feed->page_item != NULL)
+			snprintf(wd->item, sizeof(wd->item), "%s", j->feed->page_key);
+		else if (j->feed != NULL)
 			job_item_key(wd, wd->item);
+		/* a fetch_article feed's items are matched as their pages, later */
+		if (j->feed != NULL && j->feed->fetch_article)
+			continue;
 		wd->index_text = presearch_index_text(wd->doc);
 		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
 		    wd->index_text == NULL) {
@@ -265,6 +276,14 @@ job_run(struct job *j, int slot)
 	}
 out:
 	j->done_ns = now_ns();
+}
+
+void
+feed_new_items_free(struct feed_new_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		article_free(&v[i].a);
+	free(v);
 }
 
 static void *

@@ -171,6 +171,23 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 		seterr(err, errsz, "out of memory");
 		return -1;
 	}
+	if (o->defaults != NULL) {
+		const struct article *d = o->defaults;
+		struct {
+			char **slot;
+			const char *value;
+		} f[] = {{&a->url, d->url},
+		         {&a->title, d->title},
+		         {&a->published, d->published},
+		         {&a->id, d->id}};
+
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (*f[i].slot == NULL && f[i].value != NULL &&
+			    article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0) {
+				seterr(err, errsz, "out of memory");
+				return -1;
+			}
+	}
 	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
 	                     o->lang, o->lang_hint, &e) < 0) {
 		seterr(err, errsz, "%s", e);
