@@ -535,7 +535,7 @@ slug_of(const char *s, char out[OPML_NAME_MAX + 1])
 {
 	utf8proc_uint8_t *folded = NULL;
 	const char *p;
-	size_t n = 0;
+	size_t n = 0, lastdash = 0;
 	int dash = 0;
 
 	out[0] = '\0';
@@ -547,21 +547,27 @@ slug_of(const char *s, char out[OPML_NAME_MAX + 1])
 	                     UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD) < 0)
 		folded = NULL;
 	p = folded ? (const char *)folded : s;
-	for (; *p != '\0' && n < OPML_NAME_MAX; p++) {
+	for (; *p != '\0'; p++) {
 		char ch = *p;
 
 		if (ch >= 'A' && ch <= 'Z')
 			ch = (char)(ch - 'A' + 'a');
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
-			if (dash && n > 0 && n + 1 < OPML_NAME_MAX)
-				out[n++] = '-';
-			else if (dash && n > 0)
-				break; /* no room for the dash and what follows it */
-			dash = 0;
-			out[n++] = ch;
-		} else {
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) {
 			dash = 1;
+			continue;
 		}
+		if (n + (dash && n > 0) >= OPML_NAME_MAX) {
+			/* too long: end on a word when one ends far enough in ("...-on-and-on") */
+			if (!dash && lastdash >= OPML_NAME_MAX / 2)
+				n = lastdash;
+			break;
+		}
+		if (dash && n > 0) {
+			lastdash = n;
+			out[n++] = '-';
+		}
+		dash = 0;
+		out[n++] = ch;
 	}
 	out[n] = '\0';
 	free(folded);

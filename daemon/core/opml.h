@@ -23,7 +23,7 @@ struct opml_outline {
 	char *html_url; /* trimmed; NULL when absent or empty */
 	char *language; /* trimmed, as found ("en-us"); NULL when absent or empty */
 	char *category; /* the titles of the enclosing outlines joined by " / "; NULL at the top */
-	unsigned line;  /* of the <outline> start tag */
+	unsigned line;  /* of the <outline> start tag (its last line when it spans several) */
 };
 
 struct opml {
@@ -57,7 +57,8 @@ int opml_lang(const char *tag, char out[3]);
  * URL; a leading "www." is dropped), else "feed": accents and compatibility
  * forms folded to ASCII where utf8proc can (é→e, ﬁ→fi), lower-case ASCII
  * letters and digits kept, every other run made one '-', none at either
- * end, at most OPML_NAME_MAX bytes. Either argument may be NULL.
+ * end, at most OPML_NAME_MAX bytes (a longer one ends with the last word
+ * that fits when that word ends past the middle). Either argument may be NULL.
  */
 void opml_slug(const char *title, const char *fallback, char out[OPML_NAME_MAX + 1]);
 
