@@ -19,25 +19,31 @@
 /*
  * Is url an http:// or https:// URL with a host, by libcurl's parser, as
  * conf.c's url_check() decides? Returns NULL with the host in *host (curl_free),
- * or why not.
+ * or why not (static, or in msg).
  */
 static const char *
-opml_url_check(const char *url, char **host)
+opml_url_check(const char *url, char **host, char *msg, size_t msgsz)
 {
 	CURLU *u = curl_url();
+	CURLUcode rc;
 	char *scheme = NULL;
 	const char *why = NULL;
 
 	*host = NULL;
 	if (u == NULL)
 		return "out of memory";
-	if (strstr(url, "://") == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
-		why = "is not a URL";
-	else if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
+	rc = curl_url_set(u, CURLUPART_URL, url, 0);
+	if (strstr(url, "://") == NULL) {
 		why = "is not an http:// or https:// URL";
-	else if (curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK || **host == '\0')
+	} else if (rc != CURLUE_OK) {
+		snprintf(msg, msgsz, "is not a URL (%s)", curl_url_strerror(rc));
+		why = msg;
+	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	           (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+		why = "is not an http:// or https:// URL";
+	} else if (curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK || **host == '\0') {
 		why = "has no host";
+	}
 	if (why != NULL) {
 		curl_free(*host);
 		*host = NULL;
@@ -80,7 +86,7 @@ opml_print(const struct opml *o, const char *name, const char *interval)
 	struct opml_names *ns = opml_names_new();
 	char base[OPML_NAME_MAX + 1], sect[OPML_NAME_MAX + 1], lang[3];
 	const char *why;
-	char *host;
+	char *host, msg[160];
 	long printed = 0;
 
 	if (ns == NULL)
@@ -88,7 +94,7 @@ opml_print(const struct opml *o, const char *name, const char *interval)
 	for (size_t i = 0; i < o->n; i++) {
 		const struct opml_outline *ol = &o->outlines[i];
 
-		if ((why = opml_url_check(ol->xml_url, &host)) != NULL) {
+		if ((why = opml_url_check(ol->xml_url, &host, msg, sizeof(msg))) != NULL) {
 			fprintf(stderr, "hark: import-opml: %s:%u: xmlUrl '%.200s' %s; skipped\n",
 			        name, ol->line, ol->xml_url, why);
 			continue;

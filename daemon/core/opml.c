@@ -701,8 +701,18 @@ opml_names_add(struct opml_names *ns, const char *base, char out[OPML_NAME_MAX +
 	for (k = s->next;; k++) {
 		snprintf(suffix, sizeof(suffix), "-%lu", k);
 		keep = strlen(base);
-		if (keep + strlen(suffix) > OPML_NAME_MAX)
+		if (keep + strlen(suffix) > OPML_NAME_MAX) {
 			keep = OPML_NAME_MAX - strlen(suffix);
+			/* cut in a word: end on the one before when that ends past the middle */
+			if (base[keep] != '-') {
+				size_t d = keep;
+
+				while (d > 0 && base[d - 1] != '-')
+					d--;
+				if (d > OPML_NAME_MAX / 2)
+					keep = d - 1;
+			}
+		}
 		while (keep > 0 && base[keep - 1] == '-')
 			keep--;
 		snprintf(out, OPML_NAME_MAX + 1, "%.*s%s", (int)keep, base, suffix);

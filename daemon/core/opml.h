@@ -70,7 +70,8 @@ void opml_names_free(struct opml_names *ns);
 /*
  * Give base (a name of at most OPML_NAME_MAX bytes, as opml_slug() makes)
  * unchanged when no name given so far is equal to it, else base-2, base-3...
- * (base cut so that the whole stays within OPML_NAME_MAX), the first not
+ * (base cut so that the whole stays within OPML_NAME_MAX, on a word end
+ * past the middle when there is one), the first not
  * given yet; the result is written to out and remembered. Returns 0, -1
  * when out of memory.
  */
