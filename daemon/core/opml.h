@@ -17,8 +17,7 @@
 
 /* An <outline> with an xmlUrl attribute. Strings are UTF-8, owned by the struct opml. */
 struct opml_outline {
-	char *title;    /* text attribute, else title; white space runs made one space; NULL when
-	                   neither */
+	char *title;    /* text, else title attribute, blanks squeezed; NULL when neither */
 	char *xml_url;  /* trimmed, never NULL nor empty; not checked to be a URL */
 	char *html_url; /* trimmed; NULL when absent or empty */
 	char *language; /* trimmed, as found ("en-us"); NULL when absent or empty */
