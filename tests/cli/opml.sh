@@ -73,6 +73,7 @@ expect 2 "no file" -- "$HARK" import-opml
 has err "no file given" "no file"
 expect 2 "two files" -- "$HARK" import-opml "$D/nested.opml" "$D/opml1.opml"
 expect 2 "not OPML" -- "$HARK" import-opml "$D/../extract/feed/rss20.xml"
+has err "root element <rss>, not <opml>" "a feed is not OPML"
 expect 0 "help" -- "$HARK" help import-opml
 has out "usage: hark [-c CONFIG] import-opml [--interval DURATION] FILE|-" "usage"
 
