@@ -48,6 +48,10 @@ static const struct hark_cmd cmds[] = {
      "                     2h, 7d, 1w), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --rule ID          only the hits of rule ID\n"
      "  --json             the stored hit objects of hark(1), one a line\n"},
+    {"import-opml", cmd_import_opml, "import-opml [--interval DURATION] FILE|-",
+     "print a [feed NAME] section for every feed of an OPML subscription list",
+     "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
+     "  FILE                 an OPML 1.0 or 2.0 file; - is stdin\n"},
     {"ingest", cmd_ingest, "ingest [--spool DIR] [-q] FILE...",
      "copy files atomically into the drop directory for harkd",
      "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
