@@ -69,7 +69,7 @@
 #include <zlib.h>
 
 #define FILE_MAX (256 << 20)
-#define BIG_MAX 10000000L
+#define BIG_MAX 1000000L
 #define FEEDS_MAX 1000000L
 #define BOMB_SPACES (1024L * 1024 * 1024)
 #define SLOW_DEFAULT 30
@@ -79,7 +79,6 @@ struct pending {
 	struct pending *next, *prev;
 	struct evhttp_request *req; /* NULL once answered */
 	struct event *timer;
-	struct server *s;
 };
 
 struct server {
@@ -360,7 +359,7 @@ accepts_gzip(struct evhttp_request *req)
 	if (ae == NULL)
 		return 0;
 	while (*p != '\0') {
-		const char *name, *q;
+		const char *name;
 		size_t n;
 		int allowed = 1;
 
@@ -373,8 +372,7 @@ accepts_gzip(struct evhttp_request *req)
 		/* parameters: only q matters, and only whether it is zero */
 		while (*p != '\0' && *p != ',') {
 			if ((*p == 'q' || *p == 'Q') && p[1] == '=') {
-				q = p + 2;
-				allowed = strtod(q, NULL) > 0;
+				allowed = strtod(p + 2, NULL) > 0;
 			}
 			p++;
 		}
@@ -920,7 +918,6 @@ serve_slow(struct server *s, struct evhttp_request *req, long secs)
 		return;
 	}
 	p->req = req;
-	p->s = s;
 	p->next = s->pending;
 	if (s->pending != NULL)
 		s->pending->prev = p;
