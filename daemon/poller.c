@@ -27,6 +27,7 @@ struct pfeed {
 	int queued;    /* due, waiting for a free slot */
 	/* the poll under way */
 	char *cur;     /* owned; the URL of this hop */
+	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
 	int hops, permanent;
 	struct pfeed *next, *next_due;
 };
@@ -74,6 +75,8 @@ pfeed_free(struct pfeed *f)
 	free(f->conf_url);
 	free(f->lang);
 	free(f->cur);
+	free(f->new_etag);
+	free(f->new_lm);
 	free(f);
 }
 
@@ -127,6 +130,9 @@ feed_end(struct pfeed *f)
 	f->busy = 0;
 	free(f->cur);
 	f->cur = NULL;
+	free(f->new_etag);
+	free(f->new_lm);
+	f->new_etag = f->new_lm = NULL;
 	p->active--;
 	if (f->removed)
 		pfeed_free(f);
@@ -162,6 +168,14 @@ feed_failed(struct pfeed *f, const char *why, int64_t retry_after)
 static void
 feed_ok(struct pfeed *f, const char *what)
 {
+	/* the body's items are stored: its validators may now spare the next poll */
+	if (f->new_etag != NULL || f->new_lm != NULL) {
+		free(f->st.etag);
+		free(f->st.last_modified);
+		f->st.etag = f->new_etag;
+		f->st.last_modified = f->new_lm;
+		f->new_etag = f->new_lm = NULL;
+	}
 	f->st.failures = 0;
 	free(f->st.last_error);
 	f->st.last_error = NULL;
@@ -499,10 +513,10 @@ feed_response_cb(const struct http_response *r, void *arg)
 		feed_ok(f, "not modified");
 		return;
 	}
-	free(f->st.etag);
-	free(f->st.last_modified);
-	f->st.etag = dup_or_null(r->etag);
-	f->st.last_modified = dup_or_null(r->last_modified);
+	free(f->new_etag);
+	free(f->new_lm);
+	f->new_etag = dup_or_null(r->etag);
+	f->new_lm = dup_or_null(r->last_modified);
 	if (r->body_len == 0) {
 		feed_failed(f, "an empty response", -1);
 		return;
