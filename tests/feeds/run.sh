@@ -27,12 +27,15 @@ for f in [0-9]*.xml [0-9]*.rdf [0-9]*.atom [0-9]*.json; do
 	if [ $update -eq 1 ]; then
 		cp "$T/out" "$exp"
 		pass=$((pass + 1))
+	elif [ ! -f "$exp" ]; then
+		fail=$((fail + 1))
+		echo "FAIL: $f has no $exp (write it with --update, then read it)"
 	elif cmp -s "$T/out" "$exp"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
 		echo "FAIL: $f differs from $exp"
-		if command -v jq >/dev/null 2>&1 && [ -f "$exp" ]; then
+		if command -v jq >/dev/null 2>&1; then
 			jq . "$exp" >"$T/want" 2>/dev/null
 			jq . "$T/out" >"$T/got" 2>/dev/null
 			diff -u "$T/want" "$T/got" | head -40
