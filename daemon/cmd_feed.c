@@ -9,8 +9,160 @@
 
 #include <jansson.h>
 
+#include <event2/event.h>
+
 #include "extract.h"
 #include "hark.h"
+#include "http.h"
+#include "url.h"
+
+/* How a feed was fetched: for the reader, and for --json. */
+struct fetch {
+	long status;
+	char *url;         /* owned: where the body came from */
+	char *content_type; /* owned, or NULL */
+	char charset[64];
+	json_t *redirects; /* [{"status":301,"to":"..."}] */
+	char *body;        /* owned */
+	size_t len;
+	char error[512];
+	int done;
+	struct event_base *base;
+};
+
+static void
+fetch_cb(const struct http_response *r, void *arg)
+{
+	struct fetch *f = arg;
+
+	f->done = 1;
+	f->status = r->status;
+	if (r->error != NULL) {
+		snprintf(f->error, sizeof(f->error), "%s", r->error);
+		return;
+	}
+	free(f->content_type);
+	f->content_type = r->content_type ? strdup(r->content_type) : NULL;
+	if (r->status >= 300 && r->status < 400 && r->location != NULL) {
+		char *next = url_resolve(f->url, r->location);
+
+		if (next == NULL) {
+			snprintf(f->error, sizeof(f->error), "HTTP %ld to an unusable Location",
+			         r->status);
+			return;
+		}
+		json_array_append_new(f->redirects,
+		                      json_pack("{sIss}", "status", (json_int_t)r->status, "to", next));
+		free(f->url);
+		f->url = next;
+		return;
+	}
+	if ((f->body = malloc(r->body_len + 1)) == NULL) {
+		snprintf(f->error, sizeof(f->error), "out of memory");
+		return;
+	}
+	memcpy(f->body, r->body, r->body_len);
+	f->body[r->body_len] = '\0';
+	f->len = r->body_len;
+}
+
+/*
+ * GET url as harkd's poller does (the feed types in Accept, compression,
+ * redirects followed one by one, at most 5), on a loop of its own. This
+ * command is the operator's: private addresses are allowed.
+ */
+static int
+fetch_url(struct fetch *f, const char *url)
+{
+	static const char *const headers[] = {
+	    "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+	    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, "
+	    "application/json;q=0.7, */*;q=0.5",
+	    NULL};
+	struct http *h;
+	int rc = -1;
+
+	f->base = event_base_new();
+	f->url = strdup(url);
+	f->redirects = json_array();
+	if (f->base == NULL || f->url == NULL) {
+		snprintf(f->error, sizeof(f->error), "out of memory");
+		return -1;
+	}
+	h = http_new(f->base, "hark/" HARK_VERSION, f->error, sizeof(f->error));
+	if (h == NULL)
+		return -1;
+	for (int hop = 0; hop <= 5; hop++) {
+		struct http_request rq = {.method = "GET",
+		                          .url = f->url,
+		                          .headers = headers,
+		                          .connect_timeout_ms = 10000,
+		                          .timeout_ms = 30000,
+		                          .max_response = HARK_FILE_MAX,
+		                          .accept_encoding = ""};
+
+		f->done = 0;
+		if (http_start(h, &rq, fetch_cb, f, f->error, sizeof(f->error)) < 0)
+			break;
+		while (!f->done)
+			event_base_loop(f->base, EVLOOP_ONCE);
+		if (f->error[0] != '\0')
+			break;
+		if (f->body != NULL) {
+			rc = 0;
+			break;
+		}
+		if (hop == 5)
+			snprintf(f->error, sizeof(f->error), "more than 5 redirects");
+	}
+	http_free(h);
+	if (rc == 0 && f->status != 200) {
+		snprintf(f->error, sizeof(f->error), "HTTP %ld", f->status);
+		rc = -1;
+	}
+	if (rc == 0 && f->content_type != NULL) {
+		const char *c = strcasestr(f->content_type, "charset=");
+		size_t n = 0;
+
+		if (c != NULL) {
+			c += 8;
+			c += *c == '"';
+			while (c[n] && c[n] != '"' && c[n] != ';' && c[n] != ' ' &&
+			       n + 1 < sizeof(f->charset)) {
+				f->charset[n] = c[n];
+				n++;
+			}
+			f->charset[n] = '\0';
+		}
+	}
+	return rc;
+}
+
+static void
+fetch_free(struct fetch *f)
+{
+	free(f->url);
+	free(f->content_type);
+	free(f->body);
+	json_decref(f->redirects);
+	if (f->base != NULL)
+		event_base_free(f->base);
+}
+
+static json_t *
+fetch_json(const struct fetch *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "status", json_integer(f->status));
+	json_object_set_new(o, "url", json_string(f->url));
+	json_object_set(o, "redirects", f->redirects);
+	if (f->content_type != NULL)
+		json_object_set_new(o, "content_type", json_string(f->content_type));
+	if (f->charset[0] != '\0')
+		json_object_set_new(o, "charset", json_string(f->charset));
+	return o;
+}
 
 static void
 set_str(json_t *o, const char *key, const char *s)
@@ -104,11 +256,12 @@ cmd_feed(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct feed f;
-	const char *name;
+	struct fetch ft = {0};
+	const char *name, *charset = NULL, *base = NULL;
 	char err[256];
 	char *buf;
 	size_t len;
-	int ch, json = 0;
+	int ch, json = 0, fetched = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -132,20 +285,37 @@ cmd_feed(int argc, char **argv)
 	}
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];
 	if (strncmp(name, "http://", 7) == 0 || strncmp(name, "https://", 8) == 0) {
-		fprintf(stderr,
-		        "hark: %s: hark feed reads files; fetch the feed first "
-		        "(curl -o feed.xml URL)\n",
-		        name);
-		return 2;
-	}
-	if (file_read(argv[optind], HARK_FILE_MAX, &buf, &len) < 0) {
+		if (fetch_url(&ft, name) < 0) {
+			fprintf(stderr, "hark: %s: %s\n", ft.url ? ft.url : name, ft.error);
+			fetch_free(&ft);
+			return 2;
+		}
+		fetched = 1;
+		buf = ft.body;
+		ft.body = NULL;
+		len = ft.len;
+		charset = ft.charset[0] ? ft.charset : NULL;
+		base = ft.url;
+		if (!json) {
+			printf("fetched:   HTTP %ld from %s", ft.status, ft.url);
+			for (size_t i = 0; i < json_array_size(ft.redirects); i++) {
+				json_t *r = json_array_get(ft.redirects, i);
+
+				printf("%s%lld to %s", i == 0 ? " after " : ", ",
+				       (long long)json_integer_value(json_object_get(r, "status")),
+				       json_string_value(json_object_get(r, "to")));
+			}
+			printf("\ncharset:   %s\n", charset ? charset : "(none declared)");
+		}
+	} else if (file_read(argv[optind], HARK_FILE_MAX, &buf, &len) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name,
 		        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return 2;
 	}
-	if (extract_feed(buf, len, NULL, NULL, &f, err, sizeof(err)) < 0) {
+	if (extract_feed(buf, len, charset, base, &f, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name, err);
 		free(buf);
+		fetch_free(&ft);
 		return 2;
 	}
 	free(buf);
@@ -154,7 +324,11 @@ cmd_feed(int argc, char **argv)
 		        name, f.warning);
 	if (json) {
 		json_t *o = feed_json(&f);
-		char *s = json_dumps(o, JSON_COMPACT);
+		char *s;
+
+		if (fetched)
+			json_object_set_new(o, "fetch", fetch_json(&ft));
+		s = json_dumps(o, JSON_COMPACT);
 
 		if (s != NULL)
 			printf("%s\n", s);
@@ -164,5 +338,6 @@ cmd_feed(int argc, char **argv)
 		feed_print(&f);
 	}
 	feed_free(&f);
+	fetch_free(&ft);
 	return 0;
 }

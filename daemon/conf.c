@@ -37,8 +37,9 @@ enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK };
 enum { H_STATE_DIR, H_SPOOL_DIR, H_RULES, H_KEEP_DONE, H_MAX_DOC, H_LOG_LEVEL, H_NKEYS };
 static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules", "keep_done",
                                         "max_document_size", "log_level", NULL};
-enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_NKEYS };
-static const char *const keys_feed[] = {"url", "interval", "lang", "allow_private", NULL};
+enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_FETCH_ARTICLE, F_NKEYS };
+static const char *const keys_feed[] = {"url",           "interval",      "lang",
+                                        "allow_private", "fetch_article", NULL};
 enum { W_URL, W_FORMAT, W_SECRET, W_SECRET_FILE, W_RULES, W_TOPIC, W_MAX_PER_MINUTE, W_NKEYS };
 static const char *const keys_webhook[] = {"url",   "format", "secret",         "secret_file",
                                            "rules", "topic",  "max_per_minute", NULL};
@@ -534,6 +535,19 @@ feed_key(struct cparse *p, int k, struct cval *v)
 			         v->s);
 		} else {
 			f->allow_private = b;
+		}
+		break;
+	}
+	case F_FETCH_ARTICLE: {
+		bool b;
+
+		if (parse_bool(v->s, &b) < 0) {
+			conf_err(p, v->line, v->col,
+			         "fetch_article: '%.40s' is not a boolean (yes no true false on "
+			         "off 1 0)",
+			         v->s);
+		} else {
+			f->fetch_article = b;
 		}
 		break;
 	}

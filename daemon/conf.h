@@ -18,6 +18,7 @@ struct conf_feed {
 	unsigned interval; /* seconds; default 900, at least 60 */
 	char lang[8];      /* ISO 639-1 hint, or "" */
 	bool allow_private;
+	bool fetch_article; /* fetch each new item's page and match its text */
 	unsigned line; /* where the section starts */
 };
 

@@ -35,10 +35,12 @@ static const struct hark_cmd cmds[] = {
      "  --json             one object per article and line\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
      "  FILE               an article in any accepted format; - is stdin\n"},
-    {"feed", cmd_feed, "feed [--json] FILE|-",
+    {"feed", cmd_feed, "feed [--json] FILE|URL|-",
      "parse one feed (RSS, Atom, JSON Feed) and print its entries as hark sees them",
-     "  --json             the feed object of hark(1) on one line\n"
-     "  FILE               a feed file; - is stdin\n"},
+     "  --json             the feed object of hark(1) on one line (with \"fetch\" for a URL)\n"
+     "  FILE               a feed file; - is stdin\n"
+     "  URL                an http(s) feed, fetched as harkd polls it; how it was\n"
+     "                     fetched (status, final address, redirects, charset) is shown\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
     {"hits", cmd_hits, "hits [--since DURATION|TIME] [--rule ID] [--json]",
      "list the hits harkd stored, newest first",
@@ -46,6 +48,10 @@ static const struct hark_cmd cmds[] = {
      "                     2h, 7d, 1w), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --rule ID          only the hits of rule ID\n"
      "  --json             the stored hit objects of hark(1), one a line\n"},
+    {"import-opml", cmd_import_opml, "import-opml [--interval DURATION] FILE|-",
+     "print a [feed NAME] section for every feed of an OPML subscription list",
+     "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
+     "  FILE                 an OPML 1.0 or 2.0 file; - is stdin\n"},
     {"ingest", cmd_ingest, "ingest [--spool DIR] [-q] FILE...",
      "copy files atomically into the drop directory for harkd",
      "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"

@@ -93,6 +93,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_hits(int argc, char **argv);
+int cmd_import_opml(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_redeliver(int argc, char **argv);

@@ -25,6 +25,7 @@
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
+#include "poller.h"
 #include "store.h"
 #include "token.h"
 #include "work.h"
@@ -38,6 +39,7 @@ struct harkd {
 	struct intake *in;
 	struct http *http;
 	struct outbox *ob;
+	struct poller *poller;
 	struct event *ev_sig[4];
 	struct event *ev_watchdog;
 	struct event *ev_stall;
@@ -128,15 +130,6 @@ harkd_apply(struct harkd *h)
 	intake_set_rules(h->in, h->rules);
 }
 
-/* Sections of the configuration this version reads but does not act on. */
-static void
-harkd_warn_unused(const struct conf *c)
-{
-	for (size_t i = 0; i < c->nfeeds; i++)
-		log_warnx("%s:%u: [feed %s]: this version of harkd does not fetch feeds yet",
-		          c->path, c->feeds[i].line, c->feeds[i].name);
-}
-
 static void
 harkd_reload(struct harkd *h)
 {
@@ -156,7 +149,8 @@ harkd_reload(struct harkd *h)
 	{
 		char err[512];
 
-		if (outbox_configure(h->ob, c, err, sizeof(err)) < 0) {
+		if (outbox_configure(h->ob, c, err, sizeof(err)) < 0 ||
+		    poller_configure(h->poller, c, err, sizeof(err)) < 0) {
 			log_err("reload failed: %s; keeping the previous configuration and rules", err);
 			conf_free(c);
 			rules_unref(r);
@@ -172,8 +166,8 @@ harkd_reload(struct harkd *h)
 	rules_unref(h->rules);
 	h->rules = r;
 	harkd_apply(h);
-	harkd_warn_unused(h->conf);
-	log_info("reloaded: %zu rules", ruleset_nrules(h->rules->rs));
+	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu", ruleset_nrules(h->rules->rs),
+	         h->conf->nfeeds, h->conf->nwebhooks);
 	sd_notify(0, "READY=1\nSTATUS=running");
 }
 
@@ -207,8 +201,9 @@ harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
 		intake_stop(h->in, harkd_idle_cb, h);
 		break;
 	case SIGUSR1:
-		log_info("SIGUSR1: retrying every pending delivery now");
+		log_info("SIGUSR1: polling every feed and retrying every pending delivery now");
 		outbox_retry_all(h->ob);
+		poller_poll_all(h->poller);
 		break;
 	}
 }
@@ -307,7 +302,6 @@ harkd_start(struct harkd *h)
 
 	if (harkd_mkdir(h->conf->state_dir) < 0 || harkd_lock(h) < 0)
 		return -1;
-	harkd_warn_unused(h->conf);
 	if (asprintf(&dbpath, "%s/hark.db", h->conf->state_dir) < 0)
 		return -1;
 	/*
@@ -336,6 +330,11 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	intake_set_outbox(h->in, h->ob);
+	h->poller = poller_new(h->base, h->st, h->http, h->in, err, sizeof(err));
+	if (h->poller == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
 	harkd_apply(h);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		h->ev_sig[i] = evsignal_new(h->base, sigs[i], harkd_signal_cb, h);
@@ -360,13 +359,15 @@ harkd_start(struct harkd *h)
 		if (h->ev_stall == NULL || event_add(h->ev_stall, &tv) < 0)
 			return -1;
 	}
-	if (intake_start(h->in, err, sizeof(err)) < 0) {
+	if (intake_start(h->in, err, sizeof(err)) < 0 ||
+	    poller_configure(h->poller, h->conf, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return -1;
 	}
-	log_info("started: %zu rules, spool %s, database %s/hark.db, %d worker thread%s",
-	         ruleset_nrules(h->rules->rs), h->conf->spool_dir, h->conf->state_dir, threads,
-	         threads == 1 ? "" : "s");
+	log_info("started: rules %zu, feeds %zu, webhooks %zu, worker threads %d; spool %s, "
+	         "database %s/hark.db",
+	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks, threads,
+	         h->conf->spool_dir, h->conf->state_dir);
 	sd_notify(0, "READY=1\nSTATUS=running");
 	return 0;
 }
@@ -375,7 +376,8 @@ static void
 harkd_free(struct harkd *h)
 {
 	intake_free(h->in);
-	outbox_free(h->ob); /* before http: it abandons its requests */
+	poller_free(h->poller); /* before http: they abandon their requests */
+	outbox_free(h->ob);
 	http_free(h->http);
 	dropdir_close(h->dd);
 	store_close(h->st);

@@ -29,6 +29,7 @@
 #include <event2/event.h>
 
 #include "http.h"
+#include "netaddr.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 30000L
@@ -66,6 +67,8 @@ struct xfer {
 	size_t len, cap, max;
 	bool too_big;
 	bool nomem;    /* the body could not grow */
+	bool block_private;
+	char refused[192]; /* why the guard refused an address, or "" */
 	char *hv[H_N]; /* owned header values of the last response seen */
 	struct xfer *prev, *next;
 };
@@ -311,7 +314,10 @@ xfer_report(struct xfer *x, CURLcode rc)
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &secs);
 	r.status = status;
-	if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (x->refused[0] != '\0') {
+		r.error = x->refused;
+		r.status = 0;
+	} else if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(why, sizeof(why), "response larger than %zu bytes", x->max);
 		r.error = why;
 	} else if (x->nomem)
@@ -488,6 +494,26 @@ nomem:
 }
 
 /* Set every option of one request; returns 0, or -1 with err. */
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: the SSRF guard sees every address curl is
+ * about to connect to, after DNS and after each redirect.
+ */
+static curl_socket_t
+opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct xfer *x = clientp;
+	char text[64];
+
+	(void)purpose;
+	if (x->block_private && netaddr_private(&a->addr, text, sizeof(text))) {
+		snprintf(x->refused, sizeof(x->refused),
+		         "refused: %s is a private or local address (allow_private = yes permits it)",
+		         text);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
 static int
 xfer_setup(struct xfer *x, const struct http_request *rq, char *err, size_t errsz)
 {
@@ -530,6 +556,13 @@ xfer_setup(struct xfer *x, const struct http_request *rq, char *err, size_t errs
 	bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK;
 	/* a declared Content-Length over the cap fails before the body comes */
 	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max) != CURLE_OK;
+	if (rq->accept_encoding != NULL)
+		bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, rq->accept_encoding) != CURLE_OK;
+	x->block_private = rq->block_private != 0;
+	if (x->block_private) {
+		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK;
+	}
 	if (post) {
 		/* the size first: COPYPOSTFIELDS then copies that many bytes */
 		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len) !=

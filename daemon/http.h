@@ -23,6 +23,10 @@ struct http_request {
 	long timeout_ms;             /* the whole transfer; 0: 30 s */
 	size_t max_response;         /* larger response bodies fail the request; 0: 1 MiB */
 	int max_redirects;           /* 0: a redirect is returned as it is, not followed */
+	int block_private; /* refuse to connect to a private, loopback, link-local... address
+	                      (netaddr.h), checked on each address curl connects to */
+	const char *accept_encoding; /* "" asks for every encoding curl decodes (gzip, deflate,
+	                                br); NULL: none. max_response counts decoded bytes */
 };
 
 struct http_response {

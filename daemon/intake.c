@@ -226,6 +226,43 @@ intake_kick(struct intake *in)
 }
 
 /*
+ * A new item of a fetch_article feed: not stored now (nor marked seen)
+ * but handed to the poller, which fetches its page; the page job stores
+ * it. Its own text goes along, for when the page cannot be had.
+ */
+static int
+intake_new_item(struct job *j, struct work_doc *wd, char *err, size_t errsz)
+{
+	const struct document *d = wd->doc;
+	struct feed_new_item *v = realloc(j->newitems, (j->nnew + 1) * sizeof(*v)), *it;
+	struct {
+		char **slot;
+		const char *value;
+	} f[5];
+
+	if (v == NULL)
+		goto nomem;
+	j->newitems = v;
+	it = &v[j->nnew];
+	memset(it, 0, sizeof(*it));
+	j->nnew++;
+	snprintf(it->key, sizeof(it->key), "%s", wd->item);
+	f[0].slot = &it->a.url, f[0].value = d->url;
+	f[1].slot = &it->a.title, f[1].value = d->field[F_TITLE];
+	f[2].slot = &it->a.published, f[2].value = d->published;
+	f[3].slot = &it->a.id, f[3].value = d->meta.id;
+	f[4].slot = &it->a.body, f[4].value = d->field[F_BODY];
+	for (size_t i = 0; i < 5; i++)
+		if (f[i].value != NULL && article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
+			goto nomem;
+	wd->fresh = 1;
+	return 0;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	return -1;
+}
+
+/*
  * Store one document of a job: skipped when its content or address is
  * already stored; linked to its group when a near duplicate. Hits are
  * collected into *alerts (the ones to announce). Returns 0 or a store error.
@@ -239,12 +276,27 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	char dup[32], root[32];
 	int r, near = 0;
 
+	if (j->feed != NULL) {
+		/* an item seen before is not read again, even when its article changed */
+		r = store_feed_item_seen(in->st, j->feed->name, wd->item, err, errsz);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		if (j->feed->fetch_article)
+			return intake_new_item(j, wd, err, errsz);
+		if ((r = store_feed_item_add(in->st, j->feed->name, wd->item, now, err, errsz)) < 0)
+			return r;
+		wd->fresh = 1;
+	}
 	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err,
 	                       errsz);
 	if (r < 0)
 		return r;
 	if (r == 1) {
-		log_info("duplicate file=%s of=%s", log_quote(j->name), dup);
+		if (j->feed != NULL)
+			log_info("duplicate feed=%s item=%s of=%s", j->feed->name,
+			         log_quote(d->url ? d->url : wd->item), dup);
+		else
+			log_info("duplicate file=%s of=%s", log_quote(j->name), dup);
 		in->stats.duplicates++;
 		return 0; /* nothing stored, nothing alerted */
 	}
@@ -265,7 +317,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.lang = d->lang[0] ? d->lang : NULL;
 	a.published = d->published;
 	a.source = d->field[F_SOURCE] ? d->field[F_SOURCE] : "drop";
-	a.file = j->name;
+	a.file = j->feed != NULL ? NULL : j->name;
 	a.index_text = wd->index_text;
 	a.simhash = d->simhash;
 	a.near_of = near == 1 ? root : NULL;
@@ -314,9 +366,14 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         log_quote(wd->hits[i].snippet));
 		alerts++;
 	}
-	log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
-	         d->lang[0] ? d->lang : "-", wd->nhits,
-	         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+	if (j->feed != NULL)
+		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s", d->id, j->feed->name,
+		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,
+		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+	else
+		log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
+		         d->lang[0] ? d->lang : "-", wd->nhits,
+		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	in->stats.articles++;
 	in->stats.hits += wd->nhits;
 	in->stats.alerts += alerts;
@@ -333,7 +390,7 @@ intake_commit(struct intake *in)
 
 	while (in->commit != NULL) {
 		struct job *batch = in->commit, *j, *next;
-		size_t n = 0;
+		size_t n = 0, moved = 0;
 		int r;
 
 		r = store_begin(in->st, err, sizeof(err));
@@ -343,9 +400,13 @@ intake_commit(struct intake *in)
 		if (r == 0)
 			r = store_commit(in->st, err, sizeof(err));
 		if (r != 0) {
-			for (j = batch; j != NULL; j = j->next)
+			for (j = batch; j != NULL; j = j->next) {
 				for (size_t i = 0; i < j->ndocs; i++)
-					j->docs[i].stored = 0;
+					j->docs[i].stored = j->docs[i].fresh = 0;
+				feed_new_items_free(j->newitems, j->nnew);
+				j->newitems = NULL;
+				j->nnew = 0;
+			}
 			store_rollback(in->st);
 			if (r == STORE_BUSY)
 				log_warnx("database busy (%s); the files stay in incoming/ and "
@@ -365,20 +426,33 @@ intake_commit(struct intake *in)
 			next = j->next;
 			for (size_t i = 0; i < j->ndocs; i++)
 				intake_log_doc(in, j, &j->docs[i]);
-			if (j->ndocs == 0)
-				log_info("done file=%s: no article in it", log_quote(j->name));
-			if (dropdir_done(in->dd, j->name, in->o.keep_done, err, sizeof(err)) < 0)
-				log_err("cannot move %s to done/: %s (stored; it will be seen as "
-				        "a duplicate)",
-				        log_quote(j->name), err);
+			if (j->feed != NULL) {
+				unsigned fresh = 0;
+
+				for (size_t i = 0; i < j->ndocs; i++)
+					fresh += j->docs[i].fresh;
+				j->feed->done(j->feed->arg, 0, NULL, fresh, j->newitems, j->nnew);
+				j->newitems = NULL; /* the poller's now */
+				j->nnew = 0;
+			} else {
+				if (j->ndocs == 0)
+					log_info("done file=%s: no article in it", log_quote(j->name));
+				if (dropdir_done(in->dd, j->name, in->o.keep_done, err, sizeof(err)) <
+				    0)
+					log_err("cannot move %s to done/: %s (stored; it will be seen "
+					        "as a duplicate)",
+					        log_quote(j->name), err);
+				moved++;
+			}
 			lat = j->done_ns - j->queued_ns;
 			if (lat > in->stats.latency_max_ns)
 				in->stats.latency_max_ns = lat;
-			name_forget(in, j->name);
+			if (j->feed == NULL)
+				name_forget(in, j->name);
 			job_free(j);
 			in->ncommit--;
 		}
-		if (n > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
+		if (moved > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
 			log_err("%s", err);
 		if (in->ob != NULL)
 			outbox_kick(in->ob);
@@ -396,6 +470,11 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = jobs[i];
 
+		if (j->failed && j->feed != NULL) {
+			j->feed->done(j->feed->arg, -1, j->why, 0, NULL, 0);
+			job_free(j);
+			continue;
+		}
 		if (j->failed) {
 			if (j->failed > 0)
 				intake_fail(in, j->name, j->why);
@@ -407,7 +486,7 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->x.warning[0] != '\0')
-			log_warnx("%s: %s", log_quote(j->name), j->x.warning);
+			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name), j->x.warning);
 		*in->commit_tail = j;
 		in->commit_tail = &j->next;
 		j->next = NULL;
@@ -519,6 +598,26 @@ intake_set_rules(struct intake *in, struct rules *r)
 	rules_unref(in->rules);
 	in->rules = rules_ref(r);
 	intake_kick(in);
+}
+
+int
+intake_feed(struct intake *in, char *bytes, size_t len, struct job_feed *f)
+{
+	char *name = strdup(f->name);
+	struct job *j;
+
+	if (in->stopping || in->rules == NULL || name == NULL) {
+		free(name);
+		return -1;
+	}
+	j = job_new(name, bytes, len, in->rules, in->o.max_size);
+	if (j == NULL) {
+		free(name);
+		return -1;
+	}
+	j->feed = f;
+	work_push(in->work, j);
+	return 0;
 }
 
 void

@@ -34,6 +34,15 @@ struct intake *intake_new(struct event_base *base, struct dropdir *dd, struct st
                           int nthreads, char *err, size_t errsz);
 void intake_free(struct intake *in);
 /*
+ * A feed poll's body: extracted and matched like a file, each entry an
+ * article with the feed's name as its source; items seen before are
+ * skipped. bytes become the intake's; f too (freed with the job), and
+ * f->done is called after the commit or the failure. Returns 0, -1 when
+ * stopping or out of memory (bytes and f stay the caller's).
+ */
+int intake_feed(struct intake *in, char *bytes, size_t len, struct job_feed *f);
+
+/*
  * The outbox that routes alerted hits to webhooks, in their transaction
  * (borrowed; NULL: none).
  */

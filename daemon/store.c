@@ -89,6 +89,13 @@ static const char *const migrations[] = {
     " disabled_at INTEGER NOT NULL,"
     " reason TEXT);"
     "CREATE INDEX deliveries_webhook ON deliveries(webhook, state, next_at, id);",
+    /* 2 -> 3: the poller's memory of each feed and of the items it has seen */
+    "ALTER TABLE feeds ADD COLUMN conf_url TEXT;"
+    "CREATE TABLE feed_items ("
+    " feed TEXT NOT NULL,"
+    " item TEXT NOT NULL,"
+    " seen_at INTEGER NOT NULL,"
+    " PRIMARY KEY (feed, item)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -125,6 +132,10 @@ enum stmt {
 	ST_WEBHOOK_CLEAR,
 	ST_WEBHOOKS,
 	ST_DELIVERIES_NOW,
+	ST_FEED_GET,
+	ST_FEED_PUT,
+	ST_FEED_ITEM_SEEN,
+	ST_FEED_ITEM_ADD,
 	ST_COUNT
 };
 
@@ -215,6 +226,18 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_WEBHOOKS] = "SELECT name, reason, disabled_at FROM webhooks ORDER BY name",
     [ST_DELIVERIES_NOW] = "UPDATE deliveries SET next_at = ?1 "
                           "WHERE state = 'pending' AND next_at > ?1",
+    [ST_FEED_GET] = "SELECT conf_url, url, etag, last_modified, last_ok, last_error, next_poll, "
+                    "gone, failures FROM feeds WHERE name = ?1",
+    [ST_FEED_PUT] = "INSERT INTO feeds (name, conf_url, url, etag, last_modified, last_ok, "
+                    "last_error, next_poll, gone, failures) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (name) DO UPDATE "
+                    "SET conf_url = excluded.conf_url, url = excluded.url, etag = excluded.etag, "
+                    "last_modified = excluded.last_modified, last_ok = excluded.last_ok, "
+                    "last_error = excluded.last_error, next_poll = excluded.next_poll, "
+                    "gone = excluded.gone, failures = excluded.failures",
+    [ST_FEED_ITEM_SEEN] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item = ?2",
+    [ST_FEED_ITEM_ADD] = "INSERT INTO feed_items (feed, item, seen_at) VALUES (?1, ?2, ?3) "
+                         "ON CONFLICT DO NOTHING",
 };
 
 struct store {
@@ -1033,4 +1056,113 @@ store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz)
 {
 	sqlite3_bind_int64(st->stmt[ST_DELIVERIES_NOW], 1, now);
 	return store_exec(st, ST_DELIVERIES_NOW, "making deliveries due", err, errsz);
+}
+
+/* ---- the feed poller's state ---- */
+
+static char *
+dup_col(sqlite3_stmt *q, int i, int *oom)
+{
+	const char *t = col_text(q, i);
+	char *d;
+
+	if (t == NULL)
+		return NULL;
+	if ((d = strdup(t)) == NULL)
+		*oom = 1;
+	return d;
+}
+
+void
+store_feed_clear(struct store_feed *f)
+{
+	free(f->conf_url);
+	free(f->url);
+	free(f->etag);
+	free(f->last_modified);
+	free(f->last_error);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+store_feed_get(struct store *st, const char *name, struct store_feed *f, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_GET];
+	int rc, ret = 0, oom = 0;
+
+	memset(f, 0, sizeof(*f));
+	bind_text(q, 1, name);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		f->conf_url = dup_col(q, 0, &oom);
+		f->url = dup_col(q, 1, &oom);
+		f->etag = dup_col(q, 2, &oom);
+		f->last_modified = dup_col(q, 3, &oom);
+		f->last_ok = sqlite3_column_int64(q, 4);
+		f->last_error = dup_col(q, 5, &oom);
+		f->next_poll = sqlite3_column_int64(q, 6);
+		f->gone = sqlite3_column_int(q, 7) != 0;
+		f->failures = sqlite3_column_int(q, 8);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "reading a feed's state", err, errsz);
+	}
+	sqlite3_reset(q);
+	if (oom) {
+		store_feed_clear(f);
+		snprintf(err, errsz, "reading a feed's state: out of memory");
+		return -1;
+	}
+	return ret;
+}
+
+int
+store_feed_put(struct store *st, const char *name, const struct store_feed *f, char *err,
+               size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_PUT];
+
+	bind_text(q, 1, name);
+	bind_text(q, 2, f->conf_url);
+	bind_text(q, 3, f->url);
+	bind_text(q, 4, f->etag);
+	bind_text(q, 5, f->last_modified);
+	sqlite3_bind_int64(q, 6, f->last_ok);
+	bind_text(q, 7, f->last_error);
+	sqlite3_bind_int64(q, 8, f->next_poll);
+	sqlite3_bind_int(q, 9, f->gone);
+	sqlite3_bind_int(q, 10, f->failures);
+	return store_exec(st, ST_FEED_PUT, "recording a feed's state", err, errsz);
+}
+
+int
+store_feed_item_seen(struct store *st, const char *feed, const char *item, char *err,
+                     size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_SEEN];
+	int rc, ret;
+
+	bind_text(q, 1, feed);
+	bind_text(q, 2, item);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		ret = 1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		ret = store_fail(st, rc, "looking up a feed item", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_feed_item_add(struct store *st, const char *feed, const char *item, int64_t now, char *err,
+                    size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_ADD];
+
+	bind_text(q, 1, feed);
+	bind_text(q, 2, item);
+	sqlite3_bind_int64(q, 3, now);
+	return store_exec(st, ST_FEED_ITEM_ADD, "recording a feed item", err, errsz);
 }

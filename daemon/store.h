@@ -186,6 +186,32 @@ typedef int (*store_webhook_fn)(const struct store_webhook_row *r, void *arg);
 /* Every disabled webhook, for hark status. */
 int store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err, size_t errsz);
 
+/* ---- the feed poller ---- */
+
+/* A feed's state; strings owned (store_feed_clear), NULL when absent. */
+struct store_feed {
+	char *conf_url;    /* the url of the configuration when this state was written */
+	char *url;         /* where it is fetched now: conf_url, or where a 301/308 led */
+	char *etag, *last_modified;
+	int64_t last_ok;   /* seconds; 0: never */
+	char *last_error;  /* of the last poll, NULL when it went well */
+	int64_t next_poll; /* seconds */
+	int gone;          /* answered 410: not polled until its url changes */
+	int failures;      /* in a row, for the back-off */
+};
+void store_feed_clear(struct store_feed *f);
+/* Returns 1 with *f, 0 when the feed has no state yet, -1 or STORE_BUSY. */
+int store_feed_get(struct store *st, const char *name, struct store_feed *f, char *err,
+                   size_t errsz);
+/* Write the feed's state (insert or replace). Returns 0, -1 or STORE_BUSY. */
+int store_feed_put(struct store *st, const char *name, const struct store_feed *f, char *err,
+                   size_t errsz);
+/* Whether item (a key of the feed's entry) was seen before: 1, 0, -1 or STORE_BUSY. */
+int store_feed_item_seen(struct store *st, const char *feed, const char *item, char *err,
+                         size_t errsz);
+int store_feed_item_add(struct store *st, const char *feed, const char *item, int64_t now,
+                        char *err, size_t errsz);
+
 struct store_status {
 	int64_t articles, near_duplicates, hits, alerts;
 	int64_t deliveries_pending, deliveries_failed;

@@ -107,9 +107,21 @@ job_free(struct job *j)
 {
 	if (j == NULL)
 		return;
+	if (j->feed != NULL) {
+		if (j->feed->page_item != NULL) {
+			article_free(j->feed->page_item);
+			free(j->feed->page_item);
+		}
+		free(j->feed->name);
+		free(j->feed->lang_hint);
+		free(j->feed->charset);
+		free(j->feed->base_url);
+		free(j->feed);
+	}
 	for (size_t i = 0; i < j->ndocs; i++)
 		work_doc_clear(&j->docs[i]);
 	free(j->docs);
+	feed_new_items_free(j->newitems, j->nnew);
 	extraction_free(&j->x);
 	rules_unref(j->rules);
 	free(j->bytes);
@@ -182,10 +194,32 @@ job_content_hash(const struct document *d, char hex[65])
 	hex[64] = '\0';
 }
 
+/*
+ * A feed entry's key among the feed's items: its id (guid), else its link,
+ * else nothing, and the hash of its content; so that a feed which gives
+ * one guid to different items still has each of them read once.
+ */
+static void
+job_item_key(const struct work_doc *wd, char key[64])
+{
+	const struct document *d = wd->doc;
+	const char *id = d->meta.id != NULL ? d->meta.id : d->url != NULL ? d->url : "";
+	char hex[65];
+
+	sha256_hex(id, strlen(id), hex);
+	snprintf(key, 64, "%.32s:%.16s", hex, wd->content_hash);
+}
+
 void
 job_run(struct job *j, int slot)
 {
-	struct extract_opts o = {.file = j->name, .source = "drop", .max_size = j->max_size};
+	struct extract_opts o = {.file = j->feed ? NULL : j->name,
+	                         .source = j->feed ? j->feed->name : "drop",
+	                         .lang_hint = j->feed ? j->feed->lang_hint : NULL,
+	                         .charset = j->feed ? j->feed->charset : NULL,
+	                         .base_url = j->feed ? j->feed->base_url : NULL,
+	                         .max_size = j->max_size,
+	                         .defaults = j->feed ? j->feed->page_item : NULL};
 	struct matcher *m;
 	struct timespec ts;
 	struct tm tm;
@@ -198,6 +232,13 @@ job_run(struct job *j, int slot)
 	}
 	free(j->bytes); /* the documents hold their own copies */
 	j->bytes = NULL;
+	if (j->feed != NULL && j->feed->page_item == NULL && j->x.format != FMT_FEED) {
+		/* an HTML page served where a feed was expected is not a feed's items */
+		snprintf(j->why, sizeof(j->why), "not a feed (it reads as %s)",
+		         extract_format_name(j->x.format));
+		j->failed = 1;
+		goto out;
+	}
 	if (j->rules->m[slot] == NULL)
 		j->rules->m[slot] = matcher_new(j->rules->rs);
 	m = j->rules->m[slot];
@@ -218,6 +259,13 @@ job_run(struct job *j, int slot)
 
 		wd->doc = &j->x.docs[i];
 		job_content_hash(wd->doc, wd->content_hash);
+		if (j->feed != NULL && j->feed->page_item != NULL)
+			snprintf(wd->item, sizeof(wd->item), "%s", j->feed->page_key);
+		else if (j->feed != NULL)
+			job_item_key(wd, wd->item);
+		/* a fetch_article feed's items are matched as their pages, later */
+		if (j->feed != NULL && j->feed->fetch_article)
+			continue;
 		wd->index_text = presearch_index_text(wd->doc);
 		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
 		    wd->index_text == NULL) {
@@ -228,6 +276,14 @@ job_run(struct job *j, int slot)
 	}
 out:
 	j->done_ns = now_ns();
+}
+
+void
+feed_new_items_free(struct feed_new_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		article_free(&v[i].a);
+	free(v);
 }
 
 static void *

@@ -52,6 +52,40 @@ struct work_doc {
 	struct work_hit *hits; /* owned */
 	size_t nhits;
 	int stored; /* the loop thread's: 1 once committed as a new article */
+	int fresh;  /* the loop thread's: a feed item not seen before */
+	char item[64]; /* feed jobs: the entry's key among the feed's items (see job_run) */
+};
+
+/* A new item of a fetch_article feed, handed back to fetch its page. */
+struct feed_new_item {
+	char key[64];     /* its key among the feed's items */
+	struct article a; /* owned: url, title, published, id, and its own text as body */
+};
+void feed_new_items_free(struct feed_new_item *v, size_t n);
+
+/*
+ * A feed job (a poll's body) instead of a drop file: the feed's name is the
+ * articles' source, and the poller hears of the outcome after the commit.
+ * With fetch_article, new items are not stored but handed back; each comes
+ * again as a page job (page_item set): the linked page, or the item's own
+ * text when the page could not be fetched, stored as that item.
+ */
+struct job_feed {
+	char *name;      /* owned; the feed's name: the source of its articles */
+	char *lang_hint; /* owned; the feed's configured lang, or NULL */
+	char *charset;   /* owned; from the Content-Type, or NULL */
+	char *base_url;  /* owned; the URL the body came from, for relative links */
+	int fetch_article;
+	struct article *page_item; /* owned; a page job's item: defaults of the page */
+	char page_key[64];         /* a page job's item key */
+	/*
+	 * Called on the loop thread once the job is committed (rc 0) or failed
+	 * (-1, why). items (fetch_article feed jobs: the new ones, to fetch)
+	 * become the callee's: feed_new_items_free().
+	 */
+	void (*done)(void *arg, int rc, const char *why, unsigned new_items,
+	             struct feed_new_item *items, size_t nitems);
+	void *arg;
 };
 
 struct job {
@@ -61,6 +95,7 @@ struct job {
 	size_t len;
 	struct rules *rules; /* a reference, dropped by job_free() */
 	size_t max_size;
+	struct job_feed *feed; /* owned; NULL for a drop file */
 	/* set by the worker */
 	int failed; /* the file is not an article: why says it */
 	char why[256];
@@ -68,6 +103,9 @@ struct job {
 	struct work_doc *docs; /* owned; x.ndocs of them */
 	size_t ndocs;
 	int64_t queued_ns, done_ns; /* CLOCK_MONOTONIC, for latency figures */
+	/* the loop thread's: a fetch_article feed's new items, for the poller */
+	struct feed_new_item *newitems;
+	size_t nnew;
 	struct job *next;           /* the loop's lists */
 };
 

@@ -387,6 +387,26 @@ date_name(const char *w, size_t n, const char *const *shortv, const char *const 
 	return -1;
 }
 
+/*
+ * Abbreviated day names of feeds written in French, German, Spanish,
+ * Italian, Portuguese and Dutch, in lower case (UTF-8).
+ */
+static const char *const date_wdays_other[] = {
+    "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "mo",  "di",  "mi",  "do",  "fr",
+    "sa",  "so",  "mié", "mie", "jue", "vie", "sáb", "sab", "dom", "gio", "seg", "ter",
+    "qua", "qui", "sex", "ma",  "wo",  "vr",  "za",  "zo",  "lu",  "je",  "ve",
+};
+
+/* Is w[0..n) a day name of another language (date_wdays_other)? */
+static int
+date_wday_other(const char *w, size_t n)
+{
+	for (size_t i = 0; i < sizeof(date_wdays_other) / sizeof(date_wdays_other[0]); i++)
+		if (date_word_is(w, n, date_wdays_other[i]))
+			return 1;
+	return 0;
+}
+
 /* Blanks, or one '-' (RFC 850: 05-Mar-24) between the day, month and year. */
 static int
 date_rfc_sep(struct dcur *c)
@@ -415,9 +435,18 @@ date_rfc(struct dcur *c, char out[21])
 	long d, y;
 	int m, nd;
 
-	if (c->p < c->e && date_isalpha(*c->p)) {
-		n = date_word(c, &w);
-		if (date_name(w, n, date_wdays, date_wdays_long, 7) < 0)
+	if (c->p < c->e && (date_isalpha(*c->p) || (unsigned char)*c->p >= 0x80)) {
+		/*
+		 * The day of the week says nothing the date does not: a name in
+		 * another language ("Lun,", "Mié,") is skipped too when a comma
+		 * closes it.
+		 */
+		w = c->p;
+		while (c->p < c->e && (date_isalpha(*c->p) || (unsigned char)*c->p >= 0x80))
+			c->p++;
+		n = (size_t)(c->p - w);
+		if (date_name(w, n, date_wdays, date_wdays_long, 7) < 0 &&
+		    !(date_at(c, ',') && date_wday_other(w, n)))
 			return -1;
 		if (date_at(c, ','))
 			c->p++;

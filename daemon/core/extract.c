@@ -171,6 +171,23 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 		seterr(err, errsz, "out of memory");
 		return -1;
 	}
+	if (o->defaults != NULL) {
+		const struct article *d = o->defaults;
+		struct {
+			char **slot;
+			const char *value;
+		} f[] = {{&a->url, d->url},
+		         {&a->title, d->title},
+		         {&a->published, d->published},
+		         {&a->id, d->id}};
+
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (*f[i].slot == NULL && f[i].value != NULL &&
+			    article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0) {
+				seterr(err, errsz, "out of memory");
+				return -1;
+			}
+	}
 	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
 	                     o->lang, o->lang_hint, &e) < 0) {
 		seterr(err, errsz, "%s", e);
@@ -216,17 +233,64 @@ lang_fix(char *lang)
 	lang[2] = '\0';
 }
 
+/*
+ * Markup escaped twice ("&amp;lt;p&amp;gt;"): a value with no tag of its
+ * own whose text still opens with one. Read once more, so that the tags do
+ * not end up in the text. A value that only mentions a tag in its middle is
+ * left alone.
+ */
+static int
+textify_html(char **slot)
+{
+	int twice = *slot != NULL && strchr(*slot, '<') == NULL;
+	const char *t;
+
+	if (textify(slot) < 0)
+		return -1;
+	if (!twice || *slot == NULL)
+		return 0;
+	for (t = *slot; *t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'; t++)
+		;
+	if (*t == '<' && html_sniff(t, strlen(t)))
+		return textify(slot);
+	return 0;
+}
+
+/* A title is one line: runs of white space become one space, none at the ends. */
+static void
+one_line(char *s)
+{
+	char *o = s;
+
+	if (s == NULL)
+		return;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (!is_blank(*p) && *p != '\n')
+			*o++ = *p;
+		else if (o > s && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	if (o > s && o[-1] == ' ')
+		o--;
+	*o = '\0';
+}
+
 static int
 feed_textify(struct feed *f)
 {
 	lang_fix(f->lang);
+	if (f->title_html && textify(&f->title) < 0)
+		return -1;
+	f->title_html = 0;
+	one_line(f->title);
 	for (size_t i = 0; i < f->nentries; i++) {
 		struct feed_entry *e = &f->entries[i];
 
-		if ((e->title_html && textify(&e->a.title) < 0) ||
-		    (e->summary_html && textify(&e->a.summary) < 0) ||
-		    (e->body_html && textify(&e->a.body) < 0))
+		if ((e->title_html && textify_html(&e->a.title) < 0) ||
+		    (e->summary_html && textify_html(&e->a.summary) < 0) ||
+		    (e->body_html && textify_html(&e->a.body) < 0))
 			return -1;
+		one_line(e->a.title);
 		e->title_html = e->summary_html = e->body_html = 0;
 		date_fix(&e->a.published);
 		date_fix(&e->a.updated);

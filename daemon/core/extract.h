@@ -24,6 +24,12 @@ struct extract_opts {
 	const char *charset;  /* the transport's charset (HTTP Content-Type), or NULL */
 	const char *base_url; /* where the bytes came from, for relative links, or NULL */
 	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
+	/*
+	 * What a feed entry said of the page being read (fetch_article): its
+	 * url, title, published and id stand in for those the page lacks.
+	 * NULL: none.
+	 */
+	const struct article *defaults;
 };
 
 struct extraction {

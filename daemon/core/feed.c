@@ -33,8 +33,11 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
+#include "date.h"
+#include "html.h"
 #include "mem.h"
 #include "utf8.h"
+#include "whsig.h"
 
 #define NS_ATOM10 "http://www.w3.org/2005/Atom"
 #define NS_ATOM03 "http://purl.org/atom/ns#"
@@ -46,6 +49,10 @@
 #define NS_DCTERMS "http://purl.org/dc/terms/"
 #define NS_XHTML "http://www.w3.org/1999/xhtml"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
+#define NS_MEDIA "http://search.yahoo.com/mrss/"
+
+/* RFC 4287 4.2.7.2: the full form of rel="alternate" */
+#define REL_IANA_ALTERNATE "http://www.iana.org/assignments/relation/alternate"
 
 #define JSONFEED_VERSION "https://jsonfeed.org/version/"
 
@@ -831,28 +838,90 @@ looks_like_url(const char *s)
 	return has_prefix_ci(s, "http://") || has_prefix_ci(s, "https://");
 }
 
+/*
+ * s[0..len) with every run of white space made one space (owned by the
+ * caller; NULL when out of memory): a name or a title is one line.
+ */
+static char *
+squeeze(const char *s, size_t len)
+{
+	char *out = malloc(len + 1), *o;
+
+	if (out == NULL)
+		return NULL;
+	for (o = out; len > 0; s++, len--) {
+		if (!is_space((unsigned char)*s))
+			*o++ = *s;
+		else if (o > out && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	if (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The name in an RSS author: "jo@example.com (Jo Doe)" and "Jo Doe
+ * <jo@example.com>" name Jo Doe; anything else is the name as found.
+ * Returns the start and sets *len.
+ */
+static const char *
+author_name(const char *s, size_t *len)
+{
+	size_t n = *len, k;
+	const char *open;
+
+	if (n > 2 && s[n - 1] == ')' && (open = memchr(s, '(', n)) != NULL &&
+	    memchr(s, '@', (size_t)(open - s)) != NULL) {
+		const char *in = open + 1;
+
+		k = (size_t)(s + n - 1 - in);
+		in = trim(in, &k);
+		if (k > 0) {
+			*len = k;
+			return in;
+		}
+	}
+	if (n > 2 && s[n - 1] == '>' && (open = memrchr(s, '<', n)) != NULL && open > s &&
+	    memchr(open, '@', (size_t)(s + n - open)) != NULL) {
+		k = (size_t)(open - s);
+		trim(s, &k);
+		if (k > 0) {
+			*len = (size_t)(open - s);
+			return s;
+		}
+	}
+	return s;
+}
+
 static void
 add_author(struct fctx *c, char ***v, size_t *n, const char *s)
 {
 	size_t len = strlen(s);
-	char **nv;
+	char **nv, *name;
 
+	s = trim(s, &len);
+	s = author_name(s, &len);
 	s = trim(s, &len);
 	if (len == 0 || *n >= FEED_MAX_AUTHORS)
 		return;
+	if ((name = squeeze(s, len)) == NULL) {
+		c->oom = 1;
+		return;
+	}
 	for (size_t k = 0; k < *n; k++)
-		if (strlen((*v)[k]) == len && memcmp((*v)[k], s, len) == 0)
+		if (strcmp((*v)[k], name) == 0) {
+			free(name);
 			return;
+		}
 	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL) {
+		free(name);
 		c->oom = 1;
 		return;
 	}
 	*v = nv;
-	if ((nv[*n] = strndup(s, len)) == NULL) {
-		c->oom = 1;
-		return;
-	}
-	(*n)++;
+	nv[(*n)++] = name;
 }
 
 static void
@@ -872,11 +941,12 @@ entry_empty(const struct feed_entry *e)
 }
 
 /*
- * Give e to the feed, with the feed's authors and language when it has
- * none; an entry with nothing at all is dropped. e is emptied either way.
+ * Give e to the feed, with the feed's language when it has none and the
+ * feed's authors when inherit says so; an entry with nothing at all is
+ * dropped. e is emptied either way.
  */
 static void
-entry_commit(struct fctx *c, struct feed_entry *e)
+entry_commit(struct fctx *c, struct feed_entry *e, int inherit)
 {
 	struct feed *f = c->f;
 
@@ -889,7 +959,7 @@ entry_commit(struct fctx *c, struct feed_entry *e)
 		article_free(&e->a);
 		return;
 	}
-	if (e->a.nauthors == 0)
+	if (e->a.nauthors == 0 && inherit)
 		for (size_t k = 0; k < c->nfauthors; k++)
 			entry_author(c, e, c->fauthors[k]);
 	if (e->a.lang == NULL && f->lang != NULL)
@@ -904,6 +974,46 @@ entry_commit(struct fctx *c, struct feed_entry *e)
 }
 
 /* ---- RSS and RDF -------------------------------------------------------- */
+
+/*
+ * An RSS title is text by the letter of the specifications, but many hold
+ * escaped markup or escaped references ("&lt;b&gt;", "Tom &amp;amp; Jerry"):
+ * such a title is read as HTML. A "<" that opens no tag stays as it is.
+ */
+static int
+title_markup(const char *t)
+{
+	return t != NULL && html_sniff(t, strlen(t));
+}
+
+/* Media RSS elements, under the namespace with or without its final slash. */
+static int
+media_is(const xmlNode *n, const char *name)
+{
+	return el_is(n, NS_MEDIA, name) || el_is(n, "http://search.yahoo.com/mrss", name);
+}
+
+/* A media:title or media:description, as text or markup (type="html"). */
+static char *
+media_text(struct fctx *c, const xmlNode *n, int *html)
+{
+	*html = attr_is(c, n, "type", "html");
+	return *html ? el_html(c, n) : el_text(c, n);
+}
+
+/* The first media:description and media:title of an item, inside a media:group too. */
+static void
+media_find(const xmlNode *it, const xmlNode **desc, const xmlNode **title, int depth)
+{
+	for (const xmlNode *n = it->children; n != NULL; n = n->next) {
+		if (media_is(n, "description") && *desc == NULL)
+			*desc = n;
+		else if (media_is(n, "title") && *title == NULL)
+			*title = n;
+		else if (depth == 0 && (media_is(n, "group") || media_is(n, "content")))
+			media_find(n, desc, title, depth + 1);
+	}
+}
 
 static void
 rss_channel(struct fctx *c, const xmlNode *ch)
@@ -930,14 +1040,15 @@ rss_channel(struct fctx *c, const xmlNode *ch)
 	if (link != NULL)
 		set_owned(c, &f->link, resolve_link(c, ch, link, NULL));
 	free(link);
+	f->title_html = title_markup(f->title);
 }
 
 static void
 rss_item(struct fctx *c, const xmlNode *it)
 {
 	struct feed_entry e = {0};
-	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL;
-	int permalink = 1;
+	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL, d[21];
+	int permalink = 1, msum_html = 1;
 
 	for (const xmlNode *n = it->children; n != NULL && !c->oom; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
@@ -969,8 +1080,24 @@ rss_item(struct fctx *c, const xmlNode *it)
 			dclang = el_text(c, n);
 		}
 	}
-	if (e.a.published == NULL)
+	/* a pubDate nobody can read gives way to a dc:date that can be */
+	if (e.a.published == NULL || (dcdate != NULL && date_normalize(e.a.published, d) < 0 &&
+	                              date_normalize(dcdate, d) == 0))
 		set_trimmed(c, &e.a.published, dcdate);
+	if (e.a.title == NULL || e.a.summary == NULL) {
+		const xmlNode *mdesc = NULL, *mtitle = NULL;
+		int h;
+
+		media_find(it, &mdesc, &mtitle, 0);
+		if (e.a.summary == NULL && mdesc != NULL) {
+			set_owned(c, &e.a.summary, media_text(c, mdesc, &h));
+			msum_html = h;
+		}
+		if (e.a.title == NULL && mtitle != NULL) {
+			set_owned(c, &e.a.title, media_text(c, mtitle, &h));
+			e.title_html = e.a.title != NULL && h;
+		}
+	}
 	set_trimmed(c, &e.a.id, guid);
 	if (e.a.id == NULL)
 		set_owned(c, &e.a.id, attr_get(c, it, NS_RDF, "about"));
@@ -981,13 +1108,14 @@ rss_item(struct fctx *c, const xmlNode *it)
 	set_owned(c, &e.a.lang, xml_lang(c, it));
 	if (e.a.lang == NULL)
 		set_trimmed(c, &e.a.lang, dclang);
-	e.summary_html = e.a.summary != NULL;
+	e.summary_html = e.a.summary != NULL && msum_html;
 	e.body_html = e.a.body != NULL;
+	e.title_html = e.title_html || title_markup(e.a.title);
 	free(link);
 	free(guid);
 	free(dcdate);
 	free(dclang);
-	entry_commit(c, &e);
+	entry_commit(c, &e, 1);
 }
 
 /* RSS 0.9x/2.0 (<rss>) and RDF (<rdf:RDF>): items in the channel, or beside it. */
@@ -1016,10 +1144,41 @@ rss_parse(struct fctx *c, const xmlNode *root)
 /* ---- Atom --------------------------------------------------------------- */
 
 /*
+ * Atom 0.3 content in mode="base64": the decoded bytes when they are text
+ * (UTF-8, made clean), else nothing. *html stays as the type said.
+ */
+static char *
+atom_base64(struct fctx *c, const xmlNode *n, int *html)
+{
+	char *t = el_text(c, n), *out = NULL;
+	unsigned char *bin;
+	size_t k, j;
+	long dl;
+
+	if (t == NULL)
+		return NULL;
+	for (k = j = 0; t[k] != '\0'; k++) /* line breaks and spaces are allowed */
+		if (!is_space((unsigned char)t[k]))
+			t[j++] = t[k];
+	t[j] = '\0';
+	if ((bin = malloc(j / 4 * 3 + 1)) == NULL) {
+		c->oom = 1;
+	} else if ((dl = base64_decode(t, j, bin, j / 4 * 3)) > 0 &&
+	           memchr(bin, '\0', (size_t)dl) == NULL) {
+		if ((out = utf8_clean((const char *)bin, (size_t)dl, &k)) == NULL)
+			c->oom = 1;
+	}
+	free(bin);
+	free(t);
+	if (out == NULL)
+		*html = 0;
+	return out;
+}
+
+/*
  * An Atom text construct: its value and whether it is markup. Atom 1.0 says
  * type="text|html|xhtml"; Atom 0.3 gives a MIME type and a mode
- * (xml|escaped|base64). Out-of-line content (src=) and base64 read as
- * nothing.
+ * (xml|escaped|base64). Out-of-line content (src=) reads as nothing.
  */
 static char *
 atom_text(struct fctx *c, const xmlNode *n, int *html)
@@ -1041,11 +1200,15 @@ atom_text(struct fctx *c, const xmlNode *n, int *html)
 		*html = xhtml = 1;
 	free(type);
 	src = attr_get(c, n, NULL, "src");
-	if (src != NULL || (mode != NULL && strstr(mode, "base64") != NULL)) {
+	if (src != NULL) {
 		free(src);
 		free(mode);
 		*html = 0;
 		return NULL;
+	}
+	if (mode != NULL && strstr(mode, "base64") != NULL) {
+		free(mode);
+		return atom_base64(c, n, html);
 	}
 	free(mode);
 	if (xhtml) {
@@ -1083,9 +1246,8 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *feedlink)
 			len = strlen(rel);
 			t = trim(rel, &len);
 			alt = (len == 9 && strncasecmp(t, "alternate", 9) == 0) ||
-			      (len == 45 &&
-			       strncmp(t, "http://www.iana.org/assignments/relation/alternate",
-			               45) == 0);
+			      (len == strlen(REL_IANA_ALTERNATE) &&
+			       strncmp(t, REL_IANA_ALTERNATE, len) == 0);
 		}
 		free(rel);
 		if (!alt || (href = attr_get(c, n, NULL, "href")) == NULL)
@@ -1120,7 +1282,9 @@ static void
 atom_entry(struct fctx *c, const xmlNode *en)
 {
 	struct feed_entry e = {0};
-	int h;
+	const xmlNode *source = NULL;
+	char *created = NULL;
+	int h, has_author = 0;
 
 	for (const xmlNode *n = en->children; n != NULL && !c->oom; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE || !ns_is(n, c->ns))
@@ -1142,12 +1306,29 @@ atom_entry(struct fctx *c, const xmlNode *en)
 		} else if ((el_is(n, c->ns, "updated") || el_is(n, c->ns, "modified")) &&
 		           e.a.updated == NULL) {
 			set_owned(c, &e.a.updated, el_text(c, n));
+		} else if (el_is(n, c->ns, "created") && created == NULL) {
+			created = el_text(c, n); /* Atom 0.3 */
+		} else if (el_is(n, c->ns, "author")) {
+			has_author = 1;
+		} else if (el_is(n, c->ns, "source") && source == NULL) {
+			source = n;
 		}
 	}
+	if (e.a.published == NULL)
+		set_trimmed(c, &e.a.published, created);
+	free(created);
+	/*
+	 * RFC 4287 4.2.1: the entry's authors, else those of its atom:source,
+	 * else the feed's (entry_commit). An author without a name still
+	 * counts as the entry's own.
+	 */
 	atom_authors(c, en, &e.a.authors, &e.a.nauthors);
+	if (!has_author && source != NULL)
+		atom_authors(c, source, &e.a.authors, &e.a.nauthors);
+
 	set_owned(c, &e.a.url, atom_link(c, en, c->f->link));
 	set_owned(c, &e.a.lang, xml_lang(c, en));
-	entry_commit(c, &e);
+	entry_commit(c, &e, !has_author);
 }
 
 static void
@@ -1159,6 +1340,7 @@ atom_parse(struct fctx *c, const xmlNode *root)
 	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
 		if (el_is(n, c->ns, "title")) {
 			set_owned(c, &f->title, atom_text(c, n, &h));
+			f->title_html = f->title != NULL && h;
 			break;
 		}
 	set_owned(c, &f->link, atom_link(c, root, NULL));
@@ -1393,7 +1575,10 @@ json_item(struct fctx *c, const json_t *it)
 	set_trimmed(c, &e.a.updated, jstr(it, "date_modified"));
 	set_trimmed(c, &e.a.lang, jstr(it, "language"));
 	json_authors(c, it, &e.a.authors, &e.a.nauthors);
-	entry_commit(c, &e);
+	/* JSON Feed 1.1: the feed's authors are an item's when it names none itself */
+	entry_commit(c, &e,
+	             json_array_size(json_object_get(it, "authors")) == 0 &&
+	                 !json_is_object(json_object_get(it, "author")));
 }
 
 static int

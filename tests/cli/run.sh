@@ -132,8 +132,10 @@ has out '"entries":[{"title":"A & B","link":"https://e.org/a"}]' "feed object"
 expect 0 "feed from stdin" -- sh -c "\"$HARK\" feed - <\"$T/f.xml\""
 expect 2 "feed of two files" -- "$HARK" feed "$T/f.xml" "$T/f.xml"
 has err "one feed at a time" "one feed at a time"
-expect 2 "feed of a URL" -- "$HARK" feed https://example.org/rss
-has err "hark feed reads files" "URL refused with the way out"
+expect 2 "feed of a URL nobody serves" -- "$HARK" feed http://127.0.0.1:1/rss
+has err "http://127.0.0.1:1/rss: " "the failed fetch names the URL"
+expect 2 "feed of a URL of another scheme" -- "$HARK" feed ftp://127.0.0.1/rss
+has err "ftp://127.0.0.1/rss" "a file name that is not there"
 expect 2 "feed of an article" -- "$HARK" feed "$T/fr.txt"
 has err "fr.txt: not a feed" "not a feed"
 

@@ -44,7 +44,7 @@ grep -qF "broken.rules:2:9: error:" "$T/n.err" && ok || bad "rule error names fi
 
 # --- three languages through the spool
 start_harkd
-grep -qF "started: 4 rules" "$LOG" && ok || bad "started line counts 4 rules"
+grep -qF "started: rules 4," "$LOG" && ok || bad "started line counts 4 rules"
 ingest "$T/fr.txt" "$T/ar.txt" "$T/en.txt"
 wait_for "$LOG" "article a_" 10 3 || bad "three article lines"
 grep -qE "article a_[0-9a-f]+ file=fr.txt lang=fr hits=2$" "$LOG" && ok || bad "French article line"
@@ -143,7 +143,7 @@ expect_eq "$(grep -c '"file":"long2.txt"' "$T/out")" 1 "hits lists the near dupl
 cp "$T/w.rules" "$T/w.rules.orig"
 printf '[rule kamal]\nquery = Kamalmaz~\n' >>"$T/w.rules"
 kill -HUP "$HPID"
-wait_for "$LOG" "reloaded: 5 rules" 10 && ok || bad "reloaded line"
+wait_for "$LOG" "reloaded: rules 5," 10 && ok || bad "reloaded line"
 printf 'Therapist\n\nThe therapist Majd Kalmamaz disappeared at a checkpoint in 2017.\n' >"$T/k.txt"
 ingest "$T/k.txt"
 wait_for "$LOG" "file=k.txt" 10 || bad "k.txt stored"

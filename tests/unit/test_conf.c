@@ -274,7 +274,7 @@ test_errors(void **state)
 	    {HARK "[feeds x]\n", 3, 1,
 	     "unknown section [feeds x] (known: [hark] [feed NAME] [webhook NAME])"},
 	    {HARK "[feed world]\nurl = https://e.org/\n  intervall = 15m\n", 5, 3,
-	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private)"},
+	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private fetch_article)"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecrets = x\n", 5, 1,
 	     "unknown key 'secrets' in [webhook w] (known: url format secret secret_file rules "
 	     "topic max_per_minute)"},

@@ -40,6 +40,9 @@ static const struct {
     {"  2024-03-05T14:07:09Z \t\r\n", "2024-03-05T14:07:09Z"},
     /* RFC 822 / 1123 / 2822 / 850 */
     {"Tue, 05 Mar 2024 14:07:09 GMT", "2024-03-05T14:07:09Z"},
+    {"Lun, 11 Mar 2024 07:30:00 +0100", "2024-03-11T06:30:00Z"},    /* French day name */
+    {"Mi\u00e9, 13 Mar 2024 10:00:00 GMT", "2024-03-13T10:00:00Z"}, /* Spanish */
+    {"Do, 14 Mar 2024 10:00:00 GMT", "2024-03-14T10:00:00Z"},       /* German */
     {"Tue, 05 Mar 2024 14:07:09 +0100", "2024-03-05T13:07:09Z"},
     {"Tue, 05 Mar 2024 14:07:09 -0000", "2024-03-05T14:07:09Z"},
     {"Tue, 05 Mar 2024 14:07:09 EST", "2024-03-05T19:07:09Z"},
@@ -109,6 +112,7 @@ static const struct {
     {"Tue, 05 Mar 2024 25:07:09 GMT", NULL},
     {"Tue, 05 Mar 2024 14:07:09 GMT (UTC", NULL},
     {"Blue, 05 Mar 2024 14:07:09 GMT", NULL},
+    {"Lun 11 Mar 2024 07:30:00 +0100", NULL}, /* another language's day name needs its comma */
     {"le 5 mars 2024", NULL},
     {"٢٠٢٤-٠٣-٠٥", NULL}, /* Arabic-Indic digits */
     {"", NULL},

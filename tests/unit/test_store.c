@@ -360,7 +360,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 2);
+	assert_int_equal(s.schema_version, 3);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -478,7 +478,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 2);
+	assert_int_equal(s.schema_version, 3);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -486,7 +486,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 2"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 3"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -520,7 +520,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 2);
+	assert_int_equal(sqlite3_column_int(q, 0), 3);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -652,14 +652,49 @@ test_migrate_1_to_2(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* back to version 1 as the first release wrote it */
-	raw_sql(f->path, "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
+	raw_sql(f->path, "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
+	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
 	                 "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 2);
+	assert_int_equal(s.schema_version, 3);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
+}
+
+static void
+test_feed_state(void **state)
+{
+	struct fixture *f = *state;
+	struct store_feed in = {.conf_url = "http://a/rss",
+	                        .url = "http://b/rss",
+	                        .etag = "\"x\"",
+	                        .last_ok = 100,
+	                        .next_poll = 200,
+	                        .failures = 2},
+	                  out;
+
+	assert_int_equal(store_feed_get(f->st, "world", &out, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_put(f->st, "world", &in, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_get(f->st, "world", &out, f->err, sizeof(f->err)), 1);
+	assert_string_equal(out.url, "http://b/rss");
+	assert_string_equal(out.etag, "\"x\"");
+	assert_null(out.last_modified);
+	assert_int_equal(out.next_poll, 200);
+	assert_int_equal(out.failures, 2);
+	store_feed_clear(&out);
+	in.gone = 1;
+	assert_int_equal(store_feed_put(f->st, "world", &in, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_get(f->st, "world", &out, f->err, sizeof(f->err)), 1);
+	assert_int_equal(out.gone, 1);
+	store_feed_clear(&out);
+
+	assert_int_equal(store_feed_item_seen(f->st, "world", "k1", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "world", "k1", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "world", "k1", 6, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_seen(f->st, "world", "k1", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_feed_item_seen(f->st, "other", "k1", f->err, sizeof(f->err)), 0);
 }
 
 int
@@ -677,6 +712,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

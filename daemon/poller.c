@@ -1,0 +1,809 @@
+/*
+ * poller.c: the feed schedule. Owns each feed's timer and the poll under
+ * way; the state that must survive a restart (where the feed is now, its
+ * validators, failures, 410) is in the database, written after each poll.
+ * Redirects are followed here, not by curl, so that a chain of only
+ * 301/308 can be remembered and each hop goes through the SSRF guard.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "poller.h"
+#include "url.h"
+
+struct pfeed {
+	struct poller *p;
+	char *name, *conf_url, *lang; /* owned, from the configuration */
+	unsigned interval;
+	int allow_private;
+	int fetch_article;
+	unsigned pages; /* fetch_article: pages of this poll not yet stored */
+	struct store_feed st; /* owned: the state as last written */
+	struct event *timer;
+	int busy;      /* a poll (or its job) under way */
+	int removed;   /* gone from the configuration: freed when the poll ends */
+	int queued;    /* due, waiting for a free slot */
+	/* the poll under way */
+	char *cur;     /* owned; the URL of this hop */
+	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
+	int hops, permanent;
+	struct pfeed *next, *next_due;
+};
+
+/* fetch_article: one new item's page, fetched then stored as that item. */
+struct page {
+	struct pfeed *f;
+	struct feed_new_item item; /* owned */
+	char host[256];            /* scheme://host:port: at most 2 fetches each */
+	int fallback;              /* the item's own text was handed over */
+	struct page *next;
+};
+
+#define POLLER_PAGES_PER_HOST 2
+#define POLLER_PAGES_ACTIVE 16
+
+struct poller {
+	struct event_base *base;
+	struct store *st;
+	struct http *http;
+	struct intake *in;
+	struct pfeed *feeds;
+	struct pfeed *due, **due_tail; /* waiting for a slot */
+	unsigned active;
+	struct page *pages, **pages_tail; /* waiting for a fetch */
+	struct page *fetching;            /* under way */
+	unsigned pages_active;
+};
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void
+pfeed_free(struct pfeed *f)
+{
+	if (f == NULL)
+		return;
+	if (f->timer)
+		event_free(f->timer);
+	store_feed_clear(&f->st);
+	free(f->name);
+	free(f->conf_url);
+	free(f->lang);
+	free(f->cur);
+	free(f->new_etag);
+	free(f->new_lm);
+	free(f);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* Write the feed's state; a failure is logged and the poll goes on. */
+static void
+feed_save(struct pfeed *f)
+{
+	char err[512];
+
+	if (store_feed_put(f->p->st, f->name, &f->st, err, sizeof(err)) != 0)
+		log_warnx("feed %s: cannot record its state: %s", f->name, err);
+}
+
+/* The next poll in delay seconds. */
+static void
+feed_schedule(struct pfeed *f, int64_t delay)
+{
+	struct timeval tv;
+
+	if (delay < 0)
+		delay = 0;
+	f->st.next_poll = now_s() + delay;
+	tv.tv_sec = (time_t)delay;
+	tv.tv_usec = delay == 0 ? 0 : (suseconds_t)(random() % 1000000);
+	evtimer_add(f->timer, &tv);
+}
+
+/* The interval, a tenth longer or shorter: polls spread over time. */
+static int64_t
+feed_jittered(const struct pfeed *f)
+{
+	int64_t i = f->interval, spread = i / 10;
+
+	return spread > 0 ? i - spread + (int64_t)(random() % (2 * spread + 1)) : i;
+}
+
+static void poller_next(struct poller *p);
+
+/* The poll ended: free the slot, forget a removed feed, start the next. */
+static void
+feed_end(struct pfeed *f)
+{
+	struct poller *p = f->p;
+
+	f->busy = 0;
+	free(f->cur);
+	f->cur = NULL;
+	free(f->new_etag);
+	free(f->new_lm);
+	f->new_etag = f->new_lm = NULL;
+	p->active--;
+	if (f->removed)
+		pfeed_free(f);
+	poller_next(p);
+}
+
+static void
+feed_failed(struct pfeed *f, const char *why, int64_t retry_after)
+{
+	int64_t delay;
+
+	f->st.failures++;
+	free(f->st.last_error);
+	f->st.last_error = strdup(why);
+	if (retry_after >= 0) {
+		delay = retry_after;
+	} else {
+		/* interval x 2^failures, at most POLLER_BACKOFF_MAX (or the interval if longer) */
+		int64_t cap = f->interval > POLLER_BACKOFF_MAX ? f->interval : POLLER_BACKOFF_MAX;
+
+		delay = f->interval;
+		for (int i = 1; i < f->st.failures && delay < cap; i++)
+			delay *= 2;
+		if (delay > cap)
+			delay = cap;
+	}
+	log_warnx("feed %s: %s; next poll in %llds", f->name, why, (long long)delay);
+	feed_schedule(f, delay);
+	feed_save(f);
+	feed_end(f);
+}
+
+static void
+feed_ok(struct pfeed *f, const char *what)
+{
+	/* the body's items are stored: its validators may now spare the next poll */
+	if (f->new_etag != NULL || f->new_lm != NULL) {
+		free(f->st.etag);
+		free(f->st.last_modified);
+		f->st.etag = f->new_etag;
+		f->st.last_modified = f->new_lm;
+		f->new_etag = f->new_lm = NULL;
+	}
+	f->st.failures = 0;
+	free(f->st.last_error);
+	f->st.last_error = NULL;
+	f->st.last_ok = now_s();
+	log_debug("feed %s: %s", f->name, what);
+	feed_schedule(f, feed_jittered(f));
+	feed_save(f);
+	feed_end(f);
+}
+
+/* The charset parameter of a Content-Type, into out (lower-cased), or "". */
+static void
+content_charset(const char *ct, char *out, size_t outsz)
+{
+	const char *c = ct ? strcasestr(ct, "charset=") : NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (c == NULL)
+		return;
+	c += 8;
+	if (*c == '"')
+		c++;
+	while (c[n] != '\0' && c[n] != '"' && c[n] != ';' && c[n] != ' ' && n + 1 < outsz) {
+		out[n] = c[n];
+		n++;
+	}
+	out[n] = '\0';
+}
+
+static void pages_next(struct poller *p);
+
+/* The intake committed the body's items, or could not read it. */
+static void
+feed_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_new_item *items,
+              size_t nitems)
+{
+	struct pfeed *f = arg;
+
+	if (rc < 0) {
+		feed_new_items_free(items, nitems);
+		feed_failed(f, why, -1);
+		return;
+	}
+	log_info("feed %s: %u new item%s", f->name, fresh, fresh == 1 ? "" : "s");
+	/* fetch_article: the poll ends when every new item's page is stored */
+	for (size_t i = 0; i < nitems; i++) {
+		struct page *pg = calloc(1, sizeof(*pg));
+		const char *u = items[i].a.url, *end;
+
+		if (pg == NULL) {
+			log_err("feed %s: out of memory for an item's page", f->name);
+			article_free(&items[i].a);
+			continue;
+		}
+		pg->f = f;
+		pg->item = items[i]; /* moved */
+		if (u != NULL && (end = strstr(u, "://")) != NULL) {
+			size_t n = strcspn(end + 3, "/?#") + (size_t)(end + 3 - u);
+
+			snprintf(pg->host, sizeof(pg->host), "%.*s", (int)n, u);
+		}
+		*f->p->pages_tail = pg;
+		f->p->pages_tail = &pg->next;
+		f->pages++;
+	}
+	free(items); /* the articles moved into the pages */
+	if (f->pages == 0) {
+		feed_ok(f, "polled");
+		return;
+	}
+	pages_next(f->p);
+}
+
+/* A page is stored (or given up): the poll ends with its last page. */
+static void
+page_end(struct page *pg)
+{
+	struct pfeed *f = pg->f;
+
+	article_free(&pg->item.a);
+	free(pg);
+	if (--f->pages == 0)
+		feed_ok(f, "polled, with its items' pages");
+}
+
+static void page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset,
+                           const char *base);
+
+static void
+page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_new_item *items,
+              size_t nitems)
+{
+	struct page *pg = arg;
+
+	(void)fresh;
+	feed_new_items_free(items, nitems);
+	if (rc < 0 && !pg->fallback) {
+		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
+		          pg->item.a.url ? pg->item.a.url : pg->item.key, why);
+		page_hand_over(pg, NULL, 0, NULL, NULL);
+		return;
+	}
+	if (rc < 0)
+		log_warnx("feed %s: item %s: %s", pg->f->name, pg->item.key, why);
+	page_end(pg);
+}
+
+/*
+ * Hand a page to the intake as its item: bytes (owned) of the page, or
+ * with bytes NULL, the item's own title and text.
+ */
+static void
+page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset, const char *base)
+{
+	struct job_feed *jf = calloc(1, sizeof(*jf));
+	struct article *a = calloc(1, sizeof(*a));
+	const struct article *it = &pg->item.a;
+
+	if (bytes == NULL) {
+		/* the item as plain text: the title line, then its text */
+		pg->fallback = 1;
+		if (asprintf(&bytes, "%s\n\n%s", it->title ? it->title : "",
+		             it->body ? it->body : "") < 0)
+			bytes = NULL;
+		len = bytes ? strlen(bytes) : 0;
+		charset = NULL;
+		base = it->url;
+	}
+	if (jf == NULL || a == NULL || bytes == NULL ||
+	    (it->url && article_set(&a->url, it->url, strlen(it->url)) < 0) ||
+	    (it->title && article_set(&a->title, it->title, strlen(it->title)) < 0) ||
+	    (it->published && article_set(&a->published, it->published, strlen(it->published)) < 0) ||
+	    (it->id && article_set(&a->id, it->id, strlen(it->id)) < 0))
+		goto fail;
+	jf->name = strdup(pg->f->name);
+	jf->lang_hint = pg->f->lang ? strdup(pg->f->lang) : NULL;
+	jf->charset = charset ? strdup(charset) : NULL;
+	jf->base_url = base ? strdup(base) : NULL;
+	jf->page_item = a;
+	a = NULL;
+	snprintf(jf->page_key, sizeof(jf->page_key), "%s", pg->item.key);
+	jf->done = page_job_done;
+	jf->arg = pg;
+	if (jf->name == NULL || intake_feed(pg->f->p->in, bytes, len, jf) < 0) {
+		article_free(jf->page_item);
+		free(jf->page_item);
+		goto fail;
+	}
+	return;
+fail:
+	if (jf != NULL) {
+		free(jf->name);
+		free(jf->lang_hint);
+		free(jf->charset);
+		free(jf->base_url);
+	}
+	free(jf);
+	if (a != NULL) {
+		article_free(a);
+		free(a);
+	}
+	free(bytes);
+	log_warnx("feed %s: item %s not stored (stopping, or out of memory); it is read again "
+	          "at the next poll",
+	          pg->f->name, pg->item.key);
+	page_end(pg);
+}
+
+static unsigned
+pages_on_host(const struct poller *p, const char *host)
+{
+	unsigned n = 0;
+
+	for (const struct page *pg = p->fetching; pg; pg = pg->next)
+		n += strcmp(pg->host, host) == 0;
+	return n;
+}
+
+static void
+page_fetched_cb(const struct http_response *r, void *arg)
+{
+	struct page *pg = arg;
+	struct poller *p = pg->f->p;
+	char cs[64];
+
+	for (struct page **pp = &p->fetching; *pp; pp = &(*pp)->next)
+		if (*pp == pg) {
+			*pp = pg->next;
+			break;
+		}
+	pg->next = NULL;
+	p->pages_active--;
+	if (r->error == NULL && r->status == 200 && r->body_len > 0) {
+		char *bytes = malloc(r->body_len + 1);
+
+		content_charset(r->content_type, cs, sizeof(cs));
+		if (bytes != NULL) {
+			memcpy(bytes, r->body, r->body_len);
+			bytes[r->body_len] = '\0';
+		}
+		page_hand_over(pg, bytes, r->body_len, cs[0] ? cs : NULL,
+		               r->final_url ? r->final_url : pg->item.a.url);
+	} else {
+		char why[300];
+
+		if (r->error != NULL)
+			snprintf(why, sizeof(why), "%s", r->error);
+		else
+			snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
+		          pg->item.a.url, why);
+		page_hand_over(pg, NULL, 0, NULL, NULL);
+	}
+	pages_next(p);
+}
+
+/* Start page fetches within the limits, per host and overall. */
+static void
+pages_next(struct poller *p)
+{
+	static const char *const headers[] = {
+	    "Accept: text/html, application/xhtml+xml;q=0.9, */*;q=0.5", NULL};
+
+	for (struct page **pp = &p->pages; *pp && p->pages_active < POLLER_PAGES_ACTIVE;) {
+		struct page *pg = *pp;
+		struct http_request rq = {0};
+		char err[512];
+
+		if (pg->item.a.url == NULL || pg->host[0] == '\0') {
+			/* nothing to fetch: the item's text it is */
+			*pp = pg->next;
+			if (*pp == NULL)
+				p->pages_tail = pp;
+			pg->next = NULL;
+			page_hand_over(pg, NULL, 0, NULL, NULL);
+			continue;
+		}
+		if (pages_on_host(p, pg->host) >= POLLER_PAGES_PER_HOST) {
+			pp = &pg->next;
+			continue;
+		}
+		*pp = pg->next;
+		if (*pp == NULL)
+			p->pages_tail = pp;
+		rq.method = "GET";
+		rq.url = pg->item.a.url;
+		rq.headers = headers;
+		rq.connect_timeout_ms = 10000;
+		rq.timeout_ms = 30000;
+		rq.max_response = 16u << 20;
+		rq.max_redirects = POLLER_MAX_REDIRECTS; /* each hop still meets the guard */
+		rq.block_private = !pg->f->allow_private;
+		rq.accept_encoding = "";
+		if (http_start(p->http, &rq, page_fetched_cb, pg, err, sizeof(err)) < 0) {
+			pg->next = NULL;
+			log_warnx("feed %s: the page of %s: %s; the item's own text is used",
+			          pg->f->name, pg->item.a.url, err);
+			page_hand_over(pg, NULL, 0, NULL, NULL);
+			continue;
+		}
+		pg->next = p->fetching;
+		p->fetching = pg;
+		p->pages_active++;
+	}
+}
+
+static void feed_request(struct pfeed *f);
+
+static void
+feed_response_cb(const struct http_response *r, void *arg)
+{
+	struct pfeed *f = arg;
+	char why[512], cs[64];
+	long long ra;
+
+	if (f->removed) {
+		feed_end(f);
+		return;
+	}
+	if (r->error != NULL) {
+		feed_failed(f, r->error, -1);
+		return;
+	}
+	if (r->status == 301 || r->status == 302 || r->status == 303 || r->status == 307 ||
+	    r->status == 308) {
+		char *next = r->location ? url_resolve(f->cur, r->location) : NULL;
+
+		if (next == NULL) {
+			snprintf(why, sizeof(why), "HTTP %ld without a usable Location", r->status);
+			feed_failed(f, why, -1);
+			return;
+		}
+		if (++f->hops > POLLER_MAX_REDIRECTS) {
+			free(next);
+			snprintf(why, sizeof(why), "more than %d redirects", POLLER_MAX_REDIRECTS);
+			feed_failed(f, why, -1);
+			return;
+		}
+		if (r->status != 301 && r->status != 308)
+			f->permanent = 0;
+		free(f->cur);
+		f->cur = next;
+		feed_request(f);
+		return;
+	}
+	if (r->status == 410) {
+		f->st.gone = 1;
+		free(f->st.last_error);
+		f->st.last_error = strdup("410 Gone");
+		log_warnx("feed %s answered 410 Gone: no longer polled until its url changes",
+		          f->name);
+		feed_save(f);
+		feed_end(f);
+		return;
+	}
+	if ((r->status == 429 || r->status == 503) && r->retry_after != NULL &&
+	    http_retry_after(r->retry_after, (long long)now_s(), &ra) == 0) {
+		snprintf(why, sizeof(why), "HTTP %ld, Retry-After %lld", r->status, ra);
+		feed_failed(f, why, ra > 24 * 3600 ? 24 * 3600 : ra);
+		return;
+	}
+	if (r->status != 200 && r->status != 304) {
+		snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		feed_failed(f, why, -1);
+		return;
+	}
+	/* a chain of only 301/308 moved the feed for good */
+	if (f->hops > 0 && f->permanent && strcmp(f->cur, f->st.url) != 0) {
+		log_info("feed %s moved permanently to %s", f->name, f->cur);
+		free(f->st.url);
+		f->st.url = strdup(f->cur);
+	}
+	if (r->status == 304) {
+		feed_ok(f, "not modified");
+		return;
+	}
+	free(f->new_etag);
+	free(f->new_lm);
+	f->new_etag = dup_or_null(r->etag);
+	f->new_lm = dup_or_null(r->last_modified);
+	if (r->body_len == 0) {
+		feed_failed(f, "an empty response", -1);
+		return;
+	}
+	{
+		struct job_feed *jf = calloc(1, sizeof(*jf));
+		char *bytes = malloc(r->body_len + 1);
+
+		content_charset(r->content_type, cs, sizeof(cs));
+		if (jf != NULL && bytes != NULL) {
+			memcpy(bytes, r->body, r->body_len);
+			bytes[r->body_len] = '\0';
+			jf->name = strdup(f->name);
+			jf->lang_hint = dup_or_null(f->lang);
+			jf->charset = cs[0] ? strdup(cs) : NULL;
+			jf->base_url = strdup(f->cur);
+			jf->fetch_article = f->fetch_article;
+			jf->done = feed_job_done;
+			jf->arg = f;
+		}
+		if (jf == NULL || bytes == NULL || jf->name == NULL || jf->base_url == NULL ||
+		    intake_feed(f->p->in, bytes, r->body_len, jf) < 0) {
+			if (jf != NULL) {
+				free(jf->name);
+				free(jf->lang_hint);
+				free(jf->charset);
+				free(jf->base_url);
+			}
+			free(jf);
+			free(bytes);
+			feed_failed(f, "cannot hand the body over (stopping, or out of memory)", 60);
+		}
+	}
+}
+
+static void
+feed_request(struct pfeed *f)
+{
+	static const char accept[] =
+	    "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
+	    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, "
+	    "application/json;q=0.7, */*;q=0.5";
+	char inm[600], ims[200], err[512];
+	const char *headers[4];
+	size_t n = 0;
+	struct http_request rq = {0};
+
+	headers[n++] = accept;
+	/* validators only for the feed's own address, not for a hop elsewhere */
+	if (f->hops == 0 && f->st.etag != NULL &&
+	    (size_t)snprintf(inm, sizeof(inm), "If-None-Match: %s", f->st.etag) < sizeof(inm))
+		headers[n++] = inm;
+	if (f->hops == 0 && f->st.last_modified != NULL &&
+	    (size_t)snprintf(ims, sizeof(ims), "If-Modified-Since: %s", f->st.last_modified) <
+	        sizeof(ims))
+		headers[n++] = ims;
+	headers[n] = NULL;
+	rq.method = "GET";
+	rq.url = f->cur;
+	rq.headers = headers;
+	rq.connect_timeout_ms = 10000;
+	rq.timeout_ms = 30000;
+	rq.max_response = 16u << 20;
+	rq.max_redirects = 0;
+	rq.block_private = !f->allow_private;
+	rq.accept_encoding = "";
+	if (http_start(f->p->http, &rq, feed_response_cb, f, err, sizeof(err)) < 0)
+		feed_failed(f, err, -1);
+}
+
+static void
+feed_start(struct pfeed *f)
+{
+	f->busy = 1;
+	f->p->active++;
+	f->hops = 0;
+	f->permanent = 1;
+	free(f->cur);
+	f->cur = strdup(f->st.url ? f->st.url : f->conf_url);
+	if (f->cur == NULL) {
+		feed_failed(f, "out of memory", 60);
+		return;
+	}
+	feed_request(f);
+}
+
+/* Start due feeds while there are free slots. */
+static void
+poller_next(struct poller *p)
+{
+	while (p->due != NULL && p->active < POLLER_MAX_ACTIVE) {
+		struct pfeed *f = p->due;
+
+		p->due = f->next_due;
+		if (p->due == NULL)
+			p->due_tail = &p->due;
+		f->queued = 0;
+		if (f->removed)
+			pfeed_free(f); /* removed while it waited */
+		else if (!f->busy && !f->st.gone)
+			feed_start(f);
+	}
+}
+
+static void
+feed_due(struct pfeed *f)
+{
+	struct poller *p = f->p;
+
+	if (f->queued || f->busy || f->st.gone || f->removed)
+		return;
+	f->queued = 1;
+	f->next_due = NULL;
+	*p->due_tail = f;
+	p->due_tail = &f->next_due;
+	poller_next(p);
+}
+
+static void
+feed_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	feed_due(arg);
+}
+
+struct poller *
+poller_new(struct event_base *base, struct store *st, struct http *http, struct intake *in,
+           char *err, size_t errsz)
+{
+	struct poller *p = calloc(1, sizeof(*p));
+
+	if (p == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	p->base = base;
+	p->st = st;
+	p->http = http;
+	p->in = in;
+	p->due_tail = &p->due;
+	p->pages_tail = &p->pages;
+	return p;
+}
+
+void
+poller_free(struct poller *p)
+{
+	if (p == NULL)
+		return;
+	/* polls under way are abandoned with the http engine (no callback comes) */
+	while (p->due != NULL) {
+		struct pfeed *f = p->due;
+
+		p->due = f->next_due;
+		if (f->removed)
+			pfeed_free(f);
+	}
+	while (p->feeds != NULL) {
+		struct pfeed *f = p->feeds;
+
+		p->feeds = f->next;
+		pfeed_free(f);
+	}
+	free(p);
+}
+
+static struct pfeed *
+pfeed_new(struct poller *p, const struct conf_feed *cf, char *err, size_t errsz)
+{
+	struct pfeed *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (f == NULL)
+		goto nomem;
+	f->p = p;
+	f->name = strdup(cf->name);
+	f->conf_url = strdup(cf->url);
+	f->lang = cf->lang[0] ? strdup(cf->lang) : NULL;
+	f->interval = cf->interval;
+	f->allow_private = cf->allow_private;
+	f->fetch_article = cf->fetch_article;
+	f->timer = evtimer_new(p->base, feed_timer_cb, f);
+	if (f->name == NULL || f->conf_url == NULL || (cf->lang[0] && f->lang == NULL) ||
+	    f->timer == NULL)
+		goto nomem;
+	rc = store_feed_get(p->st, f->name, &f->st, err, errsz);
+	if (rc < 0) {
+		pfeed_free(f);
+		return NULL;
+	}
+	/* a new feed, or its url changed: start over (a 410 or a 301 is forgotten) */
+	if (rc == 0 || f->st.conf_url == NULL || strcmp(f->st.conf_url, f->conf_url) != 0) {
+		if (rc == 1 && f->st.gone)
+			log_info("feed %s: its url changed; polled again", f->name);
+		store_feed_clear(&f->st);
+		f->st.conf_url = strdup(f->conf_url);
+		f->st.url = strdup(f->conf_url);
+		if (f->st.conf_url == NULL || f->st.url == NULL)
+			goto nomem;
+	} else if (f->st.gone) {
+		log_warnx("feed %s stays unpolled: it answered 410 Gone (change its url to poll it "
+		          "again)",
+		          f->name);
+	}
+	return f;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	pfeed_free(f);
+	return NULL;
+}
+
+static struct pfeed *
+poller_find(struct poller *p, const char *name)
+{
+	for (struct pfeed *f = p->feeds; f; f = f->next)
+		if (!f->removed && strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+int
+poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz)
+{
+	struct pfeed *fresh = NULL, **tail = &fresh;
+
+	for (size_t i = 0; i < c->nfeeds; i++) {
+		const struct conf_feed *cf = &c->feeds[i];
+		struct pfeed *old = poller_find(p, cf->name), *f;
+
+		if (old != NULL && strcmp(old->conf_url, cf->url) == 0) {
+			/* the same feed: keep its state and schedule, take the new settings */
+			char *lang = cf->lang[0] ? strdup(cf->lang) : NULL;
+
+			for (struct pfeed **pp = &p->feeds; *pp; pp = &(*pp)->next)
+				if (*pp == old) {
+					*pp = old->next;
+					break;
+				}
+			free(old->lang);
+			old->lang = lang;
+			old->interval = cf->interval;
+			old->allow_private = cf->allow_private;
+			old->fetch_article = cf->fetch_article;
+			old->next = NULL;
+			*tail = old;
+			tail = &old->next;
+			continue;
+		}
+		if ((f = pfeed_new(p, cf, err, errsz)) == NULL) {
+			while (fresh != NULL) {
+				struct pfeed *n = fresh->next;
+
+				/* kept feeds go back; new ones go */
+				fresh->next = p->feeds;
+				p->feeds = fresh;
+				fresh = n;
+			}
+			return -1;
+		}
+		*tail = f;
+		tail = &f->next;
+		feed_due(f);
+	}
+	/* what is left was removed: freed now, or when its poll ends */
+	while (p->feeds != NULL) {
+		struct pfeed *f = p->feeds;
+
+		p->feeds = f->next;
+		f->next = NULL;
+		if (f->busy || f->queued) {
+			f->removed = 1;
+			evtimer_del(f->timer);
+			/* still reachable from the due list or its poll: not in feeds */
+		} else {
+			pfeed_free(f);
+		}
+	}
+	p->feeds = fresh;
+	return 0;
+}
+
+void
+poller_poll_all(struct poller *p)
+{
+	for (struct pfeed *f = p->feeds; f; f = f->next) {
+		evtimer_del(f->timer);
+		feed_due(f);
+	}
+}
