@@ -266,7 +266,7 @@ outbox_forget_ended(struct outbox *ob)
 static int64_t
 jitter(int64_t secs)
 {
-	int64_t spread = secs / 10;
+	int64_t spread = secs >= 10 ? secs / 10 : 1; /* the 5 s retry spreads too */
 
 	return spread > 0 ? secs - spread + (int64_t)(random() % (2 * spread + 1)) : secs;
 }
