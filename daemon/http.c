@@ -555,6 +555,14 @@ xfer_setup(struct xfer *x, const struct http_request *rq, char *err, size_t errs
 	if (x->block_private) {
 		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK;
+	} else {
+		/*
+		 * The guard runs only when a socket is opened: a guarded request
+		 * reusing a kept-alive connection that an unguarded one (an
+		 * allow_private feed, a webhook) opened to 127.0.0.1 would pass
+		 * it. So only guarded connections are kept for reuse.
+		 */
+		bad |= curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK;
 	}
 	if (post) {
 		/* the size first: COPYPOSTFIELDS then copies that many bytes */
