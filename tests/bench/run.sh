@@ -149,11 +149,24 @@ d_p99=$(field p99_ms "$(dline latency)")
 d_stall=$(field longest_stall_ms "$(dline "stall workers=default")")
 d_stall0=$(field longest_stall_ms "$(dline "stall workers=0")")
 
+# ---- harkd polling 2,000 feeds of the test feed server ----
+: >"$T/feeds"
+if [ -x "$BUILD/harkd" ] && [ -x "$BUILD/bench_feeds" ] && [ -x "$BUILD/feedserver" ]; then
+	echo "== bench_feeds, 2,000 feeds"
+	"$BUILD/bench_feeds" "$BUILD/harkd" "$BUILD/feedserver" 2000 >"$T/feeds" ||
+		echo "run.sh: bench_feeds failed" >&2
+	cat "$T/feeds"
+fi
+fline() { grep "^$1 " "$T/feeds" | head -1; }
+f_first=$(field cycle_s "$(fline first)")
+f_cycle=$(field cycle_s "$(fline unchanged)")
+f_cpu=$(field cpu_ms_per_1000_polls "$(fline unchanged)")
+
 # ---- micro-benchmarks of other modules (their own figures) ----
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_feeds) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -228,6 +241,8 @@ targets() {
 	echo "| harkd: ≥ 1,000 articles/s from drop to stored hits, 10,000 rules | ${d_rate:-?} articles/s | $(yesno "${d_rate:-0} >= 1000") |"
 	echo "| harkd: drop-to-hit latency at 50 articles/s (no target) | p50 ${d_p50:-?} ms, p99 ${d_p99:-?} ms | - |"
 	echo "| harkd: longest loop stall, 8 MiB article, worker threads vs on the loop (no target) | ${d_stall:-?} ms vs ${d_stall0:-?} ms (loop-only throughput ${d_rate0:-?} articles/s) | - |"
+	echo "| feeds: 2,000 polled in one cycle (no target) | first cycle ${f_first:-?} s, unchanged (304) cycle ${f_cycle:-?} s | - |"
+	echo "| CPU per 1,000 unchanged polls (no target) | ${f_cpu:-?} ms | - |"
 }
 
 {
@@ -284,6 +299,18 @@ harkd's loop was late):
 
 \`\`\`
 $(cat "$T/daemon")
+\`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_feeds $BUILD/harkd $BUILD/feedserver 2000" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_feeds output (harkd polling 2,000 feeds of tests/daemon/feedserver.c
+on loopback: the first cycle at start-up, one of 2,000 304s on SIGUSR1, one
+with a new item in every feed; CPU is harkd's utime + stime):
+
+\`\`\`
+$(cat "$T/feeds")
 \`\`\`
 
 Raw bench_match output:
