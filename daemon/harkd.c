@@ -375,15 +375,26 @@ harkd_start(struct harkd *h)
 static void
 harkd_free(struct harkd *h)
 {
+	/*
+	 * Stopping already: a second SIGTERM (systemd, an impatient user)
+	 * must not kill the process mid-way with status 143. Freeing the
+	 * signal events restores the default actions, so ignore them after.
+	 */
+	for (size_t i = 0; i < sizeof(h->ev_sig) / sizeof(h->ev_sig[0]); i++)
+		if (h->ev_sig[i]) {
+			event_free(h->ev_sig[i]);
+			h->ev_sig[i] = NULL;
+		}
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
 	intake_free(h->in);
 	poller_free(h->poller); /* before http: they abandon their requests */
 	outbox_free(h->ob);
 	http_free(h->http);
 	dropdir_close(h->dd);
 	store_close(h->st);
-	for (size_t i = 0; i < sizeof(h->ev_sig) / sizeof(h->ev_sig[0]); i++)
-		if (h->ev_sig[i])
-			event_free(h->ev_sig[i]);
 	if (h->ev_watchdog)
 		event_free(h->ev_watchdog);
 	if (h->ev_stall)

@@ -562,6 +562,16 @@ xfer_setup(struct xfer *x, const struct http_request *rq, char *err, size_t errs
 	if (x->block_private) {
 		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK;
+		/*
+		 * The guard runs only when a socket is opened: a guarded request
+		 * reusing a kept-alive connection that an unguarded one (an
+		 * allow_private feed, a webhook) opened to 127.0.0.1 would pass
+		 * it. So a guarded request always opens its own connection, and
+		 * does not keep it; the unguarded ones (webhooks: many requests to
+		 * one receiver) keep theirs alive.
+		 */
+		bad |= curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK;
 	}
 	if (post) {
 		/* the size first: COPYPOSTFIELDS then copies that many bytes */

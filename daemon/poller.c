@@ -25,11 +25,12 @@ struct pfeed {
 	int busy;      /* a poll (or its job) under way */
 	int removed;   /* gone from the configuration: freed when the poll ends */
 	int queued;    /* due, waiting for a free slot */
+	int dirty;     /* st changed, not yet written: on the poller's dirty list */
 	/* the poll under way */
 	char *cur;     /* owned; the URL of this hop */
 	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
 	int hops, permanent;
-	struct pfeed *next, *next_due;
+	struct pfeed *next, *next_due, *next_dirty;
 };
 
 /* fetch_article: one new item's page, fetched then stored as that item. */
@@ -55,6 +56,13 @@ struct poller {
 	struct page *pages, **pages_tail; /* waiting for a fetch */
 	struct page *fetching;            /* under way */
 	unsigned pages_active;
+	/*
+	 * Feeds whose state is to be written, all in one transaction on the
+	 * next turn of the loop: a commit is an fsync, and 64 polls ending
+	 * together otherwise held the loop for 64 of them.
+	 */
+	struct pfeed *dirty;
+	struct event *flush;
 };
 
 static int64_t
@@ -66,8 +74,20 @@ now_s(void)
 static void
 pfeed_free(struct pfeed *f)
 {
+	char err[512];
+
 	if (f == NULL)
 		return;
+	if (f->dirty) {
+		/* a removed feed: its last state written now, on its own */
+		for (struct pfeed **pp = &f->p->dirty; *pp; pp = &(*pp)->next_dirty)
+			if (*pp == f) {
+				*pp = f->next_dirty;
+				break;
+			}
+		if (store_feed_put(f->p->st, f->name, &f->st, err, sizeof(err)) != 0)
+			log_warnx("feed %s: cannot record its state: %s", f->name, err);
+	}
 	if (f->timer)
 		event_free(f->timer);
 	store_feed_clear(&f->st);
@@ -86,14 +106,61 @@ dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* Write the feed's state; a failure is logged and the poll goes on. */
+/*
+ * Write every changed feed state in one transaction. A failure is logged,
+ * the states stay on the list and are tried again a second later.
+ */
+static void
+poller_flush(struct poller *p)
+{
+	struct timeval later = {1, 0};
+	char err[512];
+	int r;
+
+	if (p->dirty == NULL)
+		return;
+	r = store_begin(p->st, err, sizeof(err));
+	for (struct pfeed *f = p->dirty; r == 0 && f; f = f->next_dirty)
+		r = store_feed_put(p->st, f->name, &f->st, err, sizeof(err));
+	if (r == 0)
+		r = store_commit(p->st, err, sizeof(err));
+	if (r != 0) {
+		store_rollback(p->st);
+		log_warnx("feeds: cannot record their state: %s; trying again in 1 s", err);
+		evtimer_add(p->flush, &later);
+		return;
+	}
+	while (p->dirty != NULL) {
+		struct pfeed *f = p->dirty;
+
+		p->dirty = f->next_dirty;
+		f->next_dirty = NULL;
+		f->dirty = 0;
+	}
+}
+
+static void
+poller_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	poller_flush(arg);
+}
+
+/* The feed's state is to be written, with the others, on the next turn of the loop. */
 static void
 feed_save(struct pfeed *f)
 {
-	char err[512];
+	struct poller *p = f->p;
+	struct timeval now = {0, 0};
 
-	if (store_feed_put(f->p->st, f->name, &f->st, err, sizeof(err)) != 0)
-		log_warnx("feed %s: cannot record its state: %s", f->name, err);
+	if (!f->dirty) {
+		f->dirty = 1;
+		f->next_dirty = p->dirty;
+		p->dirty = f;
+	}
+	if (!evtimer_pending(p->flush, NULL))
+		evtimer_add(p->flush, &now);
 }
 
 /* The next poll in delay seconds. */
@@ -659,6 +726,11 @@ poller_new(struct event_base *base, struct store *st, struct http *http, struct 
 	p->in = in;
 	p->due_tail = &p->due;
 	p->pages_tail = &p->pages;
+	if ((p->flush = evtimer_new(base, poller_flush_cb, p)) == NULL) {
+		snprintf(err, errsz, "cannot create an event");
+		free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -667,6 +739,7 @@ poller_free(struct poller *p)
 {
 	if (p == NULL)
 		return;
+	poller_flush(p); /* what is not written now is lost: logged */
 	/* polls under way are abandoned with the http engine (no callback comes) */
 	while (p->due != NULL) {
 		struct pfeed *f = p->due;
@@ -681,6 +754,7 @@ poller_free(struct poller *p)
 		p->feeds = f->next;
 		pfeed_free(f);
 	}
+	event_free(p->flush);
 	free(p);
 }
 

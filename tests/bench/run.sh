@@ -161,12 +161,24 @@ w_rate=$(field deliveries_per_s "$(cat "$T/webhooks")")
 w_conn=$(field connections "$(cat "$T/webhooks")")
 w_rss=$(field peak_rss_mb "$(cat "$T/webhooks")")
 w_rss0=$(field pending_rss_mb "$(cat "$T/webhooks")")
+# ---- harkd polling 2,000 feeds of the test feed server ----
+: >"$T/feeds"
+if [ -x "$BUILD/harkd" ] && [ -x "$BUILD/bench_feeds" ] && [ -x "$BUILD/feedserver" ]; then
+	echo "== bench_feeds, 2,000 feeds"
+	"$BUILD/bench_feeds" "$BUILD/harkd" "$BUILD/feedserver" 2000 >"$T/feeds" ||
+		echo "run.sh: bench_feeds failed" >&2
+	cat "$T/feeds"
+fi
+fline() { grep "^$1 " "$T/feeds" | head -1; }
+f_first=$(field cycle_s "$(fline first)")
+f_cycle=$(field cycle_s "$(fline unchanged)")
+f_cpu=$(field cpu_ms_per_1000_polls "$(fline unchanged)")
 
 # ---- micro-benchmarks of other modules (their own figures) ----
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -243,6 +255,8 @@ targets() {
 	echo "| harkd: longest loop stall, 8 MiB article, worker threads vs on the loop (no target) | ${d_stall:-?} ms vs ${d_stall0:-?} ms (loop-only throughput ${d_rate0:-?} articles/s) | - |"
 	echo "| harkd webhooks: ≥ 1,000 deliveries/s (50 connections) | ${w_rate:-?} deliveries/s over ${w_conn:-?} connections | $(yesno "${w_rate:-0} >= 1000") |"
 	echo "| harkd RSS with 100,000 pending deliveries (no target) | peak ${w_rss:-?} MB (${w_rss0:-?} MB at the first request) | - |"
+	echo "| feeds: 2,000 polled in one cycle (no target) | first cycle ${f_first:-?} s, unchanged (304) cycle ${f_cycle:-?} s | - |"
+	echo "| CPU per 1,000 unchanged polls (no target) | ${f_cpu:-?} ms | - |"
 }
 
 {
@@ -313,6 +327,18 @@ harkd's VmHWM, which includes SQLite's page cache of at most 64 MiB):
 
 \`\`\`
 $(cat "$T/webhooks")
+\`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_feeds $BUILD/harkd $BUILD/feedserver 2000" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_feeds output (harkd polling 2,000 feeds of tests/daemon/feedserver.c
+on loopback: the first cycle at start-up, one of 2,000 304s on SIGUSR1, one
+with a new item in every feed; CPU is harkd's utime + stime):
+
+\`\`\`
+$(cat "$T/feeds")
 \`\`\`
 
 Raw bench_match output:
