@@ -20,9 +20,9 @@
  * they are not used).
  */
 #include "feed.h"
+#include "xmlsafe.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +91,6 @@ struct fctx {
 	size_t nfauthors;
 	int oom, cut, dropped;
 };
-
-static pthread_once_t feed_once = PTHREAD_ONCE_INIT;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -189,22 +187,6 @@ has_scheme(const char *ref)
 	return *p == ':';
 }
 
-/* The one-line text of a libxml2 error: "line 12: EntityRef: expecting ';'". */
-static void
-format_error(char *out, size_t outsz, int line, const char *msg)
-{
-	size_t n = strlen(msg);
-
-	while (n > 0 && is_space((unsigned char)msg[n - 1]))
-		n--;
-	snprintf(out, outsz, "line %d: %.*s", line, (int)(n > 400 ? 400 : n), msg);
-	n = strlen(out);
-	out[utf8_floor(out, n)] = '\0';
-	for (char *p = out; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-}
-
 static void
 set_warning(struct feed *f, const char *w)
 {
@@ -217,24 +199,7 @@ set_warning(struct feed *f, const char *w)
 	f->warning[utf8_floor(f->warning, n)] = '\0';
 }
 
-/* ---- libxml2 set-up ----------------------------------------------------- */
-
-/* Every external entity, DTD or XInclude is refused: a feed is one document. */
-static xmlParserInputPtr
-feed_no_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
-}
-
-static void
-feed_init(void)
-{
-	xmlInitParser();
-	xmlSetExternalEntityLoader(feed_no_entity);
-}
+/* ---- libxml2 errors ---------------------------------------------------- */
 
 /* Structured error handler of one parser context: keeps the first error. */
 static void
@@ -256,7 +221,7 @@ feed_xml_error(void *data, xmlErrorPtr e)
 		return;
 	xe->set = 1;
 	xe->line = e->line;
-	format_error(xe->msg, sizeof(xe->msg), e->line, e->message ? e->message : "error");
+	xmlsafe_error(xe->msg, sizeof(xe->msg), "line", e->line, e->message ? e->message : "error");
 }
 
 /* ---- repairing references before the parse ----------------------------- */
@@ -1439,7 +1404,7 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 	const xmlNode *root;
 	int rc = -1, fixed;
 
-	pthread_once(&feed_once, feed_init);
+	xmlsafe_init();
 	if ((fixed = fix_refs(&fx, s, len)) < 0)
 		goto nomem;
 	if (fixed) {

@@ -17,7 +17,6 @@
  * than "\n\n". <pre> keeps its lines (blank lines shrink to one).
  */
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <libxml/tree.h>
 
 #include "html.h"
+#include "xmlsafe.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -776,14 +776,6 @@ body_text(xmlDoc *doc, const struct scan *s, xmlNode **art)
 
 /* ---- parsing ----------------------------------------------------------- */
 
-static pthread_once_t html_once = PTHREAD_ONCE_INIT;
-
-static void
-html_init(void)
-{
-	xmlInitParser();
-}
-
 /* Skip a quoted attribute value or an unquoted one, as libxml2 reads them. */
 static size_t
 attrs_value(const char *s, size_t len, size_t j)
@@ -946,7 +938,7 @@ html_parse(const char *s, size_t len, xmlDoc **doc)
 	size_t blen = 0;
 	int nomem;
 
-	pthread_once(&html_once, html_init);
+	xmlsafe_init();
 	*doc = NULL;
 	if (len == 0)
 		return 0;

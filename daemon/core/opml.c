@@ -15,10 +15,10 @@
  * rather than guessed at in recovery mode.
  */
 #include "opml.h"
+#include "xmlsafe.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +60,6 @@ struct octx {
 	int oom, cut, toomany;
 	long cutline; /* where the budget ran out, or the limit of outlines was passed */
 };
-
-static pthread_once_t opml_once = PTHREAD_ONCE_INIT;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -133,39 +131,7 @@ squeeze_owned(char *s)
 	return s;
 }
 
-/* The one-line text of a libxml2 error: "OPML line 12: ...". */
-static void
-set_error(char *err, size_t errsz, long line, const char *msg)
-{
-	size_t n = strlen(msg);
-
-	while (n > 0 && is_space((unsigned char)msg[n - 1]))
-		n--;
-	snprintf(err, errsz, "OPML line %ld: %.*s", line, (int)(n > 400 ? 400 : n), msg);
-	err[utf8_floor(err, strlen(err))] = '\0';
-	for (char *p = err; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-}
-
-/* ---- libxml2 set-up ----------------------------------------------------- */
-
-/* Every external entity, DTD or XInclude is refused: an OPML file is one document. */
-static xmlParserInputPtr
-opml_no_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
-}
-
-static void
-opml_init(void)
-{
-	xmlInitParser();
-	xmlSetExternalEntityLoader(opml_no_entity);
-}
+/* ---- libxml2 errors ---------------------------------------------------- */
 
 /* Structured error handler of one parser context: keeps the first error. */
 static void
@@ -180,7 +146,8 @@ opml_xml_error(void *data, xmlErrorPtr e)
 	if (e->level < XML_ERR_ERROR || e->domain == XML_FROM_NAMESPACE || xe->set)
 		return;
 	xe->set = 1;
-	set_error(xe->msg, sizeof(xe->msg), e->line, e->message ? e->message : "error");
+	xmlsafe_error(xe->msg, sizeof(xe->msg), "OPML line", e->line,
+	              e->message ? e->message : "error");
 }
 
 /* ---- reading the tree --------------------------------------------------- */
@@ -441,7 +408,7 @@ opml_parse(const char *bytes, size_t len, struct opml *o, char *err, size_t errs
 	memset(o, 0, sizeof(*o));
 	if (errsz > 0)
 		err[0] = '\0';
-	pthread_once(&opml_once, opml_init);
+	xmlsafe_init();
 	bom = charset_sniff(bytes, len, NULL, cs);
 	if ((t = charset_to_utf8(bytes + bom, len - bom, cs, &tlen)) == NULL) {
 		if (errno == EINVAL)
