@@ -66,12 +66,6 @@
 #define FEED_ENTNAME_MAX 32   /* longest HTML entity name looked up */
 #define FEED_MAX_AUTHORS 100  /* per entry: more are dropped (and deduplication stays cheap) */
 
-/* A growable string, always NUL-terminated once anything was added. */
-struct tbuf {
-	char *p;
-	size_t n, cap;
-};
-
 /* The first error libxml2 reported, and whether it ends the parse. */
 struct xerr {
 	char msg[sizeof(((struct feed *)0)->warning)];
@@ -93,19 +87,6 @@ struct fctx {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static int
-tb_add(struct tbuf *b, const char *s, size_t n)
-{
-	if (n > SIZE_MAX - b->n - 1)
-		return -1;
-	if (mem_grow(&b->p, &b->cap, b->n + n + 1, 1) < 0)
-		return -1;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return 0;
-}
 
 static int
 is_space(int ch)
@@ -229,7 +210,7 @@ feed_xml_error(void *data, xmlErrorPtr e)
 struct fixer {
 	const char *s;
 	size_t len, i, run; /* s[run..i) is still to copy */
-	struct tbuf out;
+	struct xmlsafe_buf out;
 	int changed, oom;
 	char first[sizeof(((struct feed *)0)->warning)];
 	const char *declared[FEED_DECLARED_MAX]; /* names declared, pointing into s */
@@ -272,8 +253,8 @@ fix_replace(struct fixer *x, size_t oldlen, const char *rep, const char *why)
 		x->first[utf8_floor(x->first, strlen(x->first))] = '\0';
 		x->changed = 1;
 	}
-	if (tb_add(&x->out, x->s + x->run, x->i - x->run) < 0 ||
-	    tb_add(&x->out, rep, strlen(rep)) < 0)
+	if (xmlsafe_buf_add(&x->out, x->s + x->run, x->i - x->run) < 0 ||
+	    xmlsafe_buf_add(&x->out, rep, strlen(rep)) < 0)
 		x->oom = 1;
 	x->i += oldlen;
 	x->run = x->i;
@@ -460,7 +441,7 @@ fix_refs(struct fixer *x, const char *s, size_t len)
 		return -1;
 	if (!x->changed)
 		return 0;
-	if (tb_add(&x->out, s + x->run, len - x->run) < 0)
+	if (xmlsafe_buf_add(&x->out, s + x->run, len - x->run) < 0)
 		return -1;
 	return 1;
 }
@@ -505,67 +486,14 @@ el_is(const xmlNode *n, const char *ns, const char *name)
 	return 0;
 }
 
-/*
- * Append the text of the node list n (text, CDATA, descendants' text, and
- * internal entities, whose expansion counts against c->budget: a byte per
- * node and per byte of text) to b.
- */
-static void
-text_collect(struct fctx *c, const xmlNode *n, struct tbuf *b, int depth, int inent)
-{
-	const xmlEntity *ent;
-	size_t len;
-
-	if (depth > FEED_WALK_DEPTH)
-		return;
-	for (; n != NULL && !c->oom; n = n->next) {
-		/* inside an entity every node costs, text or not: empty elements amplify too */
-		if (inent) {
-			if (c->budget == 0) {
-				c->cut = 1;
-				return;
-			}
-			c->budget--;
-		}
-		switch (n->type) {
-		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE:
-			if (n->content == NULL)
-				break;
-			len = strlen((const char *)n->content);
-			if (inent) {
-				if (len > c->budget) {
-					len = utf8_floor((const char *)n->content, c->budget);
-					c->cut = 1;
-				}
-				c->budget -= len;
-			}
-			if (tb_add(b, (const char *)n->content, len) < 0)
-				c->oom = 1;
-			break;
-		case XML_ELEMENT_NODE:
-			text_collect(c, n->children, b, depth + 1, inent);
-			break;
-		case XML_ENTITY_REF_NODE:
-			ent = xmlGetDocEntity(c->doc, n->name);
-			/* external entities are never loaded: they read as nothing */
-			if (ent != NULL && ent->etype == XML_INTERNAL_GENERAL_ENTITY)
-				text_collect(c, ent->children, b, depth + 1, 1);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
 /* The text of an element (owned by the caller), or NULL when out of memory. */
 static char *
 el_text(struct fctx *c, const xmlNode *n)
 {
-	struct tbuf b = {0};
+	struct xmlsafe_buf b = {0};
 
-	text_collect(c, n->children, &b, 0, 0);
-	if (b.p == NULL && !c->oom && tb_add(&b, "", 0) < 0)
+	xmlsafe_text(c->doc, n->children, FEED_WALK_DEPTH, &c->budget, &c->cut, &b, &c->oom);
+	if (b.p == NULL && !c->oom && xmlsafe_buf_add(&b, "", 0) < 0)
 		c->oom = 1;
 	return b.p;
 }
@@ -574,7 +502,7 @@ el_text(struct fctx *c, const xmlNode *n)
 static char *
 attr_get(struct fctx *c, const xmlNode *n, const char *ns, const char *name)
 {
-	struct tbuf b = {0};
+	struct xmlsafe_buf b = {0};
 
 	if (n->type != XML_ELEMENT_NODE)
 		return NULL;
@@ -584,8 +512,9 @@ attr_get(struct fctx *c, const xmlNode *n, const char *ns, const char *name)
 		if (ns == NULL ? a->ns != NULL
 		               : (a->ns == NULL || strcmp((const char *)a->ns->href, ns) != 0))
 			continue;
-		text_collect(c, a->children, &b, 0, 0);
-		if (b.p == NULL && tb_add(&b, "", 0) < 0)
+		xmlsafe_text(c->doc, a->children, FEED_WALK_DEPTH, &c->budget, &c->cut, &b,
+		             &c->oom);
+		if (b.p == NULL && xmlsafe_buf_add(&b, "", 0) < 0)
 			c->oom = 1;
 		return b.p;
 	}

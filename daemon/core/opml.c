@@ -40,12 +40,6 @@
 #define OPML_WALK_DEPTH 300   /* tree walk and entity nesting; libxml2 stops at 256 */
 #define OPML_EXPAND_MIN 65536 /* bytes entity references may add, plus the input's size */
 
-/* A growable string, always NUL-terminated once anything was added. */
-struct tbuf {
-	char *p;
-	size_t n, cap;
-};
-
 /* The first well-formedness error libxml2 reported. */
 struct xerr {
 	char msg[200];
@@ -62,19 +56,6 @@ struct octx {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static int
-tb_add(struct tbuf *b, const char *s, size_t n)
-{
-	if (n > SIZE_MAX - b->n - 1)
-		return -1;
-	if (mem_grow(&b->p, &b->cap, b->n + n + 1, 1) < 0)
-		return -1;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return 0;
-}
 
 static int
 is_space(int ch)
@@ -169,75 +150,23 @@ line_of(const xmlNode *n)
 }
 
 /*
- * Append the text of the node list n (text, CDATA, descendants' text, and
- * internal entities, whose expansion counts against c->budget: a byte per
- * node and per byte of text) to b.
- */
-static void
-text_collect(struct octx *c, const xmlNode *n, struct tbuf *b, int depth, int inent)
-{
-	const xmlEntity *ent;
-	size_t len;
-
-	if (depth > OPML_WALK_DEPTH)
-		return;
-	for (; n != NULL && !c->oom && !c->cut; n = n->next) {
-		/* inside an entity every node costs, text or not: empty elements amplify too */
-		if (inent) {
-			if (c->budget == 0) {
-				c->cut = 1;
-				return;
-			}
-			c->budget--;
-		}
-		switch (n->type) {
-		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE:
-			if (n->content == NULL)
-				break;
-			len = strlen((const char *)n->content);
-			if (inent) {
-				if (len > c->budget) {
-					c->cut = 1;
-					return;
-				}
-				c->budget -= len;
-			}
-			if (tb_add(b, (const char *)n->content, len) < 0)
-				c->oom = 1;
-			break;
-		case XML_ELEMENT_NODE:
-			text_collect(c, n->children, b, depth + 1, inent);
-			break;
-		case XML_ENTITY_REF_NODE:
-			ent = xmlGetDocEntity(c->doc, n->name);
-			/* external entities are never loaded: they read as nothing */
-			if (ent != NULL && ent->etype == XML_INTERNAL_GENERAL_ENTITY)
-				text_collect(c, ent->children, b, depth + 1, 1);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/*
  * The value of n's attribute name, compared without case ("xmlURL" is seen
  * in the wild) and in no namespace; owned by the caller, NULL when absent.
  */
 static char *
 attr_get(struct octx *c, const xmlNode *n, const char *name)
 {
-	struct tbuf b = {0};
+	struct xmlsafe_buf b = {0};
 
 	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
 		if (a->name == NULL || a->ns != NULL ||
 		    strcasecmp((const char *)a->name, name) != 0)
 			continue;
-		text_collect(c, a->children, &b, 0, 0);
+		xmlsafe_text(c->doc, a->children, OPML_WALK_DEPTH, &c->budget, &c->cut, &b,
+		             &c->oom);
 		if (c->cut && c->cutline == 0)
 			c->cutline = line_of(n);
-		if (b.p == NULL && !c->oom && tb_add(&b, "", 0) < 0)
+		if (b.p == NULL && !c->oom && xmlsafe_buf_add(&b, "", 0) < 0)
 			c->oom = 1;
 		return b.p;
 	}
@@ -257,11 +186,12 @@ has_element_child(const xmlNode *n)
 static char *
 path_join(struct octx *c, const char *path, const char *title)
 {
-	struct tbuf b = {0};
+	struct xmlsafe_buf b = {0};
 
-	if (path != NULL && (tb_add(&b, path, strlen(path)) < 0 || tb_add(&b, " / ", 3) < 0))
+	if (path != NULL &&
+	    (xmlsafe_buf_add(&b, path, strlen(path)) < 0 || xmlsafe_buf_add(&b, " / ", 3) < 0))
 		c->oom = 1;
-	if (!c->oom && tb_add(&b, title, strlen(title)) < 0)
+	if (!c->oom && xmlsafe_buf_add(&b, title, strlen(title)) < 0)
 		c->oom = 1;
 	if (c->oom) {
 		free(b.p);
@@ -336,14 +266,15 @@ walk(struct octx *c, const xmlNode *n, const char *path, int depth)
 static void
 head_title(struct octx *c, const xmlNode *root)
 {
-	struct tbuf b = {0};
+	struct xmlsafe_buf b = {0};
 
 	for (const xmlNode *h = root->children; h != NULL; h = h->next) {
 		if (!el_is(h, "head"))
 			continue;
 		for (const xmlNode *t = h->children; t != NULL; t = t->next)
 			if (el_is(t, "title")) {
-				text_collect(c, t->children, &b, 0, 0);
+				xmlsafe_text(c->doc, t->children, OPML_WALK_DEPTH, &c->budget,
+				             &c->cut, &b, &c->oom);
 				if (c->cut && c->cutline == 0)
 					c->cutline = line_of(t);
 				c->o->title = squeeze_owned(b.p);
