@@ -103,13 +103,52 @@ log_msg(int prio, const char *fmt, ...)
 		return; /* nowhere left to say it */
 }
 
+/*
+ * The length of the valid UTF-8 sequence at s (1 to 4), 0 when s does not
+ * start one: a stray continuation byte, an overlong form, a surrogate, a
+ * code point past U+10FFFF, or a sequence cut short (by the NUL too).
+ */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (c == 0xed)
+		hi = 0x9f; /* surrogates */
+	else if (c == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f; /* past U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
 static const char *
 log_quote_into(char *buf, size_t size, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t o = 0;
 
-	for (; *s != '\0' && o + 5 < size; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*p != '\0' && o + 5 < size) {
+		unsigned char c = *p;
+		size_t n = utf8_len(p);
 
 		if (c == '\n') {
 			buf[o++] = '\\';
@@ -120,11 +159,21 @@ log_quote_into(char *buf, size_t size, const char *s)
 		} else if (c == '\\') {
 			buf[o++] = '\\';
 			buf[o++] = '\\';
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (c < 0x20 || c == 0x7f || n == 0) {
+			/* control characters, and bytes that are not UTF-8 (a file name
+			 * in Latin-1): the log stays valid UTF-8 */
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		} else if (n > 1) {
+			if (o + n + 1 > size)
+				break; /* never half a character */
+			memcpy(buf + o, p, n);
+			o += n;
+			p += n;
+			continue;
 		} else {
 			buf[o++] = (char)c;
 		}
+		p++;
 	}
 	buf[o] = '\0';
 	return buf;
