@@ -36,8 +36,24 @@
 
 #include "dropdir.h"
 
-/* Suffixes tried before giving up on a name (".1" ... ".9999"). */
-#define SUFFIX_MAX 10000
+/*
+ * Simple suffixes tried for a name taken in done/ or failed/ (".1" ...
+ * ".999"); then ".iINODE", then ".iINODE.RANDOM" (see dropdir.h): a
+ * scheme that cannot run out, and a bounded cost a move.
+ */
+#define SUFFIX_MAX 1000
+/* Random suffixes tried after ".iINODE", each a 48-bit draw. */
+#define RANDOM_TRIES 64
+
+/* What the watch on incoming/ asks for: files arriving, and the directory renamed. */
+#define WATCH_MASK (IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR | IN_DELETE_SELF | IN_MOVE_SELF)
+/*
+ * And the watch on the spool: the name incoming removed, renamed or taken
+ * by another directory. IN_DELETE_SELF on incoming/ itself comes only once
+ * its last descriptor is closed, and ours stays open: its removal shows
+ * here, in its parent.
+ */
+#define SPOOL_MASK (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR)
 
 enum { D_SPOOL, D_TMP, D_INCOMING, D_DONE, D_FAILED, D_N };
 
@@ -47,7 +63,8 @@ struct dropdir {
 	char *spool; /* owned; the path given, for messages */
 	int fd[D_N]; /* owned directory descriptors (O_RDONLY: fsync needs them readable) */
 	int ino;     /* owned inotify descriptor */
-	int wd;      /* the watch on incoming/ */
+	int wd;      /* the watch on incoming/ (events of older watches are dropped) */
+	int swd;     /* the watch on the spool, for what happens to the name incoming */
 };
 
 static bool
@@ -171,12 +188,34 @@ spool_open(const char *spool, int *fd, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * Watch the directory we opened (fd), not whatever the path names now:
+ * through /proc/self/fd when /proc is there, else by the path (sub:
+ * "/incoming" or "", where a link is refused). Returns the watch, -1 with
+ * err.
+ */
+static int
+watch_dir(int ino, int fd, const char *spool, const char *sub, uint32_t mask, char *err,
+          size_t errsz)
+{
+	char proc[64], path[PATH_MAX];
+	int wd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	wd = inotify_add_watch(ino, proc, mask);
+	if (wd >= 0)
+		return wd;
+	snprintf(path, sizeof(path), "%s%s", spool, sub);
+	wd = inotify_add_watch(ino, path, mask | IN_DONT_FOLLOW);
+	if (wd < 0)
+		snprintf(err, errsz, "%s: inotify: %s", path, strerror(errno));
+	return wd;
+}
+
 int
 dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errsz)
 {
 	struct dropdir *dd;
-	char proc[64];
-	uint32_t mask = IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR;
 
 	*out = NULL;
 	dd = calloc(1, sizeof(*dd));
@@ -196,23 +235,12 @@ dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errsz)
 		snprintf(err, errsz, "inotify: %s", strerror(errno));
 		goto fail;
 	}
-	/*
-	 * Watch the directory we opened, not whatever the path names now:
-	 * through /proc/self/fd when /proc is there, else by the path (where a
-	 * link is refused).
-	 */
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dd->fd[D_INCOMING]);
-	dd->wd = inotify_add_watch(dd->ino, proc, mask);
-	if (dd->wd < 0) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof(path), "%s/incoming", spool);
-		dd->wd = inotify_add_watch(dd->ino, path, mask | IN_DONT_FOLLOW);
-		if (dd->wd < 0) {
-			snprintf(err, errsz, "%s: inotify: %s", path, strerror(errno));
-			goto fail;
-		}
-	}
+	dd->wd = watch_dir(dd->ino, dd->fd[D_INCOMING], spool, "/incoming", WATCH_MASK, err, errsz);
+	if (dd->wd < 0)
+		goto fail;
+	dd->swd = watch_dir(dd->ino, dd->fd[D_SPOOL], spool, "", SPOOL_MASK, err, errsz);
+	if (dd->swd < 0)
+		goto fail;
 	*out = dd;
 	return 0;
 fail:
@@ -238,13 +266,36 @@ dropdir_fd(const struct dropdir *dd)
 	return dd->ino;
 }
 
+/*
+ * Whether spool/incoming is no longer the directory we watch (said in
+ * err): removed, renamed away, or another directory in its place.
+ */
+static bool
+incoming_gone(const struct dropdir *dd, char *err, size_t errsz)
+{
+	char path[PATH_MAX];
+	struct stat now, ours;
+
+	if (fstat(dd->fd[D_INCOMING], &ours) < 0)
+		memset(&ours, 0, sizeof(ours));
+	snprintf(path, sizeof(path), "%s/incoming", dd->spool);
+	if (lstat(path, &now) == 0 && now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
+		return false;
+	snprintf(err, errsz, "%s/ was %s", path,
+	         ours.st_nlink == 0 ? "removed"
+	         : lstat(path, &now) == 0 ? "replaced by another directory"
+	                                  : "renamed away");
+	return true;
+}
+
 int
 dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz)
 {
 	/* aligned for struct inotify_event; room for many events a read */
 	char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)]
 	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	int overflow = 0;
+	bool check = false;
+	int rc = 0;
 
 	for (;;) {
 		ssize_t n = read(dd->ino, buf, sizeof(buf));
@@ -265,22 +316,101 @@ dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t er
 
 			p += sizeof(*ev) + ev->len;
 			if (ev->mask & IN_Q_OVERFLOW) {
-				overflow = 1;
+				if (rc == 0)
+					rc = 1;
 				continue;
 			}
-			if (ev->mask & IN_IGNORED) {
-				/* the watch is gone: incoming/ was removed or its file system
-				 * unmounted */
-				snprintf(err, errsz, "%s/incoming: no longer watched (removed?)",
-				         dd->spool);
-				return -1;
+			if (ev->wd == dd->swd && ev->len > 0 && strcmp(ev->name, "incoming") == 0) {
+				check = true;
+				continue;
+			}
+			if (ev->wd != dd->wd)
+				continue; /* the spool's other names, or an older watch */
+			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+				check = true;
+				continue;
 			}
 			/* a directory moved in is passed on too: dropdir_read() says BAD */
 			if (ev->len > 0 && name_ok(ev->name))
 				fn(ev->name, arg);
 		}
 	}
-	return overflow;
+	if (check && incoming_gone(dd, err, errsz))
+		return 2;
+	return rc;
+}
+
+/* The files (names of ours) directory fd holds, -1 when it cannot be read. */
+static long
+count_files(int dir)
+{
+	struct dirent *de;
+	long n = 0;
+	DIR *d;
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (name_ok(de->d_name))
+			n++;
+	closedir(d);
+	return n;
+}
+
+int
+dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t errsz)
+{
+	int fd[D_N], wd, swd;
+	struct stat st;
+
+	/* what became of the old incoming/, while its descriptor still says */
+	if (fstat(dd->fd[D_INCOMING], &st) == 0 && st.st_nlink == 0) {
+		snprintf(what, whatsz, "removed");
+	} else {
+		char proc[64], path[PATH_MAX];
+		ssize_t n;
+		long files = count_files(dd->fd[D_INCOMING]);
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dd->fd[D_INCOMING]);
+		n = readlink(proc, path, sizeof(path) - 1);
+		if (n < 0)
+			snprintf(path, sizeof(path), "(a place unknown)");
+		else
+			path[n] = '\0';
+		if (files < 0)
+			snprintf(what, whatsz, "renamed to %s", path);
+		else
+			snprintf(what, whatsz, "renamed to %s with %ld file%s in it", path, files,
+			         files == 1 ? "" : "s");
+	}
+	if (spool_open(dd->spool, fd, err, errsz) < 0)
+		return -1;
+	wd = watch_dir(dd->ino, fd[D_INCOMING], dd->spool, "/incoming", WATCH_MASK, err, errsz);
+	if (wd < 0) {
+		close_fds(fd, D_N);
+		return -1;
+	}
+	swd = watch_dir(dd->ino, fd[D_SPOOL], dd->spool, "", SPOOL_MASK, err, errsz);
+	if (swd < 0) {
+		if (wd != dd->wd)
+			(void)inotify_rm_watch(dd->ino, wd);
+		close_fds(fd, D_N);
+		return -1;
+	}
+	/* a renamed directory keeps its watch: drop it (its IN_IGNORED is skipped) */
+	if (wd != dd->wd)
+		(void)inotify_rm_watch(dd->ino, dd->wd);
+	if (swd != dd->swd)
+		(void)inotify_rm_watch(dd->ino, dd->swd);
+	dd->wd = wd;
+	dd->swd = swd;
+	close_fds(dd->fd, D_N);
+	memcpy(dd->fd, fd, sizeof(fd));
+	return 0;
 }
 
 struct entry {
@@ -365,6 +495,63 @@ out:
 	return rc;
 }
 
+void
+dropdir_id_init(struct dropdir_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->fd = -1;
+}
+
+void
+dropdir_id_close(struct dropdir_id *id)
+{
+	if (id->fd >= 0)
+		close(id->fd);
+	dropdir_id_init(id);
+}
+
+void
+dropdir_id_unpin(struct dropdir_id *id)
+{
+	if (id->fd >= 0)
+		close(id->fd);
+	id->fd = -1;
+}
+
+static void
+id_set(struct dropdir_id *id, const struct stat *st)
+{
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtime = st->st_mtim;
+	id->ctime = st->st_ctim;
+}
+
+static bool
+ts_eq(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/*
+ * Whether st is the file id (NULL: any). Before a move (strict) the size
+ * and times must match too: a file rewritten in place since it was read is
+ * read again rather than moved, and without a descriptor pinning the inode
+ * its number may be another file's by now. After our own rename (which
+ * changes the ctime) only the inode is compared.
+ */
+static bool
+same_file(const struct stat *st, const struct dropdir_id *id, bool strict)
+{
+	if (id == NULL)
+		return true;
+	if (st->st_dev != id->dev || st->st_ino != id->ino)
+		return false;
+	return !strict || (st->st_size == id->size && ts_eq(st->st_mtim, id->mtime) &&
+	                   ts_eq(st->st_ctim, id->ctime));
+}
+
 static enum dropdir_read_result
 open_error(int e, char *why, size_t whysz)
 {
@@ -396,8 +583,8 @@ open_error(int e, char *why, size_t whysz)
 }
 
 enum dropdir_read_result
-dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf, size_t *len, char *why,
-             size_t whysz)
+dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf, size_t *len,
+             struct dropdir_id *id, char *why, size_t whysz)
 {
 	enum dropdir_read_result rc;
 	struct stat st;
@@ -407,6 +594,7 @@ dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf, size_
 
 	*buf = NULL;
 	*len = 0;
+	dropdir_id_close(id);
 	if (max > SIZE_MAX / 2)
 		max = SIZE_MAX / 2; /* max + 1 below must not wrap */
 	if (!name_ok(name))
@@ -418,6 +606,7 @@ dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf, size_
 	 */
 	if (fstatat(dd->fd[D_INCOMING], name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return open_error(errno, why, whysz);
+	id_set(id, &st);
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(why, whysz, "%s", kind_name(st.st_mode));
 		return DROPDIR_BAD;
@@ -433,6 +622,8 @@ dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf, size_
 		close(fd);
 		return DROPDIR_ERROR;
 	}
+	/* the file read, whatever the name holds by now */
+	id_set(id, &st);
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(why, whysz, "%s", kind_name(st.st_mode));
 		close(fd);
@@ -494,7 +685,7 @@ dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf, size_
 		rc = DROPDIR_BAD;
 		goto fail;
 	}
-	close(fd);
+	id->fd = fd; /* pins the inode until the caller moved the file */
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
@@ -516,30 +707,36 @@ fsync_dir(const struct dropdir *dd, int which, char *err, size_t errsz)
 	return 0;
 }
 
+/* 48 random bits (for names; not secrets). */
+static uint64_t
+random48(void)
+{
+	static unsigned counter;
+	uint64_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ ++counter;
+	}
+	return r & 0xffffffffffffULL;
+}
+
 /*
- * Rename from/name to to/ under base, or base.1, base.2... when taken,
- * never replacing anything. The name chosen goes to dest. With skip_error,
- * a candidate whose "CANDIDATE.error" exists in to/ is passed over too
- * (failed/ keeps both side by side). Returns 0, or -1 with errno.
- */
-/*
- * dest = base, or base ".N" when n > 0, cut short (on a character boundary)
- * so that it and then extra more bytes (".error") fit in NAME_MAX: a file
- * of a 255-byte name must still find a place in done/ and failed/.
- * Returns the length, -1 when nothing of base would be left.
+ * dest = base then suffix, base cut short (on a character boundary) so that
+ * it and then extra more bytes (".error") fit in NAME_MAX: a file of a
+ * 255-byte name must still find a place in done/ and failed/. Returns the
+ * length, -1 when nothing of base would be left.
  */
 static int
-name_fit(char *dest, size_t destsz, const char *base, unsigned n, size_t extra)
+name_fit(char *dest, size_t destsz, const char *base, const char *suffix, size_t extra)
 {
-	char suffix[16] = "";
-	size_t keep = strlen(base), sl, room;
+	size_t keep = strlen(base), sl = strlen(suffix), room;
 
-	if (n > 0)
-		snprintf(suffix, sizeof(suffix), ".%u", n);
-	sl = strlen(suffix);
-	room = NAME_MAX - extra - sl;
-	if (destsz < NAME_MAX + 1 || room < 1)
+	if (destsz < NAME_MAX + 1 || NAME_MAX < extra + sl + 1)
 		return -1;
+	room = NAME_MAX - extra - sl;
 	if (keep > room) {
 		keep = room;
 		/* not inside a UTF-8 sequence: back to the byte that starts it */
@@ -553,18 +750,47 @@ name_fit(char *dest, size_t destsz, const char *base, unsigned n, size_t extra)
 	return (int)(keep + sl);
 }
 
+/*
+ * The suffix of the i-th name tried for a file of inode ino: none, ".1" to
+ * ".999", ".iINODE" (unique among the files present at once on one file
+ * system, so taken only by a file someone named so), then random.
+ */
+static void
+suffix_nth(char *suffix, size_t size, unsigned i, ino_t ino)
+{
+	if (i == 0)
+		suffix[0] = '\0';
+	else if (i < SUFFIX_MAX)
+		snprintf(suffix, size, ".%u", i);
+	else if (i == SUFFIX_MAX)
+		snprintf(suffix, size, ".i%ju", (uintmax_t)ino);
+	else
+		snprintf(suffix, size, ".i%ju.%012jx", (uintmax_t)ino, (uintmax_t)random48());
+}
+
+/*
+ * Rename from/name to to/ under base, or base with a suffix (suffix_nth)
+ * when taken, never replacing anything. The name chosen goes to dest.
+ * With skip_error, a candidate whose "CANDIDATE.error" exists in to/ is
+ * passed over too (failed/ keeps both side by side). Returns 0, or -1 with
+ * errno.
+ */
 static int
 move_noreplace(int from, const char *name, int to, const char *base, bool skip_error, char *dest,
                size_t destsz)
 {
 	bool fallback = false;
+	struct stat self;
 
-	for (unsigned i = 0; i < SUFFIX_MAX; i++) {
-		char errname[NAME_MAX + 16];
+	if (fstatat(from, name, &self, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	for (unsigned i = 0; i < SUFFIX_MAX + 1 + RANDOM_TRIES; i++) {
+		char errname[NAME_MAX + 16], suffix[64];
 		struct stat st;
 		int n;
 
-		n = name_fit(dest, destsz, base, i, skip_error ? sizeof(".error") - 1 : 0);
+		suffix_nth(suffix, sizeof(suffix), i, self.st_ino);
+		n = name_fit(dest, destsz, base, suffix, skip_error ? sizeof(".error") - 1 : 0);
 		if (n < 0) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -610,26 +836,80 @@ move_noreplace(int from, const char *name, int to, const char *base, bool skip_e
 }
 
 /*
+ * Take incoming/name, when it is still the file id, into directory to
+ * (D_DONE, D_FAILED; its final name in dest) or remove it (D_TMP: it goes
+ * to a dot name of tmp/ first, then is removed). The name is checked
+ * before the rename and the file after it: a file renamed over the name in
+ * the instant between is moved back to incoming/ (under a suffix when the
+ * name was taken again meanwhile), where inotify hands it to us anew.
+ */
+static enum dropdir_move_result
+take(struct dropdir *dd, const char *name, const struct dropdir_id *id, int to, bool skip_error,
+     char *dest, size_t destsz, char *err, size_t errsz)
+{
+	int in = dd->fd[D_INCOMING], tofd = dd->fd[to];
+	const char *base = name;
+	char tmpname[32], back[NAME_MAX + 1];
+	struct stat st;
+
+	if (fstatat(in, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return DROPDIR_MISSING;
+		snprintf(err, errsz, "%s/incoming/%s: %s", dd->spool, name, strerror(errno));
+		return DROPDIR_MOVE_ERROR;
+	}
+	if (!same_file(&st, id, true))
+		return DROPDIR_REPLACED;
+	if (to == D_TMP) {
+		snprintf(tmpname, sizeof(tmpname), ".done.%012jx", (uintmax_t)random48());
+		base = tmpname;
+	}
+	if (move_noreplace(in, name, tofd, base, skip_error, dest, destsz) < 0) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return DROPDIR_MISSING;
+		if (to == D_TMP && e == EXDEV) {
+			/* tmp/ on another file system: remove by name, checked just before */
+			if (unlinkat(in, name, 0) == 0)
+				return DROPDIR_MOVED;
+			e = errno;
+		}
+		snprintf(err, errsz, "%s/incoming/%s: cannot %s: %s", dd->spool, name,
+		         to == D_TMP    ? "remove"
+		         : to == D_DONE ? "move to done/"
+		                        : "move to failed/",
+		         strerror(e));
+		return DROPDIR_MOVE_ERROR;
+	}
+	if (fstatat(tofd, dest, &st, AT_SYMLINK_NOFOLLOW) == 0 && !same_file(&st, id, false)) {
+		/* lost the race: put the newcomer back, unread */
+		if (move_noreplace(tofd, dest, in, name, false, back, sizeof(back)) < 0)
+			snprintf(err, errsz,
+			         "%s/incoming/%s: replaced while moved; the new file is in %s/%s "
+			         "and could not be moved back: %s",
+			         dd->spool, name, dir_names[to], dest, strerror(errno));
+		return DROPDIR_REPLACED;
+	}
+	if (to == D_TMP && unlinkat(tofd, dest, 0) < 0) {
+		snprintf(err, errsz, "%s/tmp/%s: cannot remove: %s", dd->spool, dest,
+		         strerror(errno));
+		return DROPDIR_MOVE_ERROR;
+	}
+	return DROPDIR_MOVED;
+}
+
+/*
  * Create a dot file in dir with a random suffix after prefix, O_EXCL, mode
  * 0660 less the umask. Its name goes to name. Returns the descriptor, -1.
  */
 static int
 temp_create(int dir, const char *prefix, char *name, size_t namesz)
 {
-	static unsigned counter;
-
 	for (int tries = 0; tries < 100; tries++) {
-		uint64_t r;
 		int fd;
 
-		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_REALTIME, &ts);
-			r = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ ++counter;
-		}
-		snprintf(name, namesz, "%s%012llx", prefix,
-		         (unsigned long long)(r & 0xffffffffffffULL));
+		snprintf(name, namesz, "%s%012jx", prefix, (uintmax_t)random48());
 		fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
 		if (fd >= 0)
 			return fd;
@@ -657,28 +937,17 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int
-dropdir_done(struct dropdir *dd, const char *name, bool keep, char *err, size_t errsz)
+enum dropdir_move_result
+dropdir_done(struct dropdir *dd, const char *name, const struct dropdir_id *id, bool keep,
+             char *err, size_t errsz)
 {
 	char dest[NAME_MAX + 1];
 
 	if (!name_ok(name)) {
 		snprintf(err, errsz, "%s/incoming: '%s' is not a drop file name", dd->spool, name);
-		return -1;
+		return DROPDIR_MOVE_ERROR;
 	}
-	if (keep) {
-		if (move_noreplace(dd->fd[D_INCOMING], name, dd->fd[D_DONE], name, false, dest,
-		                   sizeof(dest)) < 0) {
-			snprintf(err, errsz, "%s/incoming/%s: cannot move to done/: %s", dd->spool,
-			         name, strerror(errno));
-			return -1;
-		}
-	} else if (unlinkat(dd->fd[D_INCOMING], name, 0) < 0) {
-		snprintf(err, errsz, "%s/incoming/%s: cannot remove: %s", dd->spool, name,
-		         strerror(errno));
-		return -1;
-	}
-	return 0;
+	return take(dd, name, id, keep ? D_DONE : D_TMP, false, dest, sizeof(dest), err, errsz);
 }
 
 int
@@ -689,10 +958,12 @@ dropdir_sync(struct dropdir *dd, char *err, size_t errsz)
 	return fsync_dir(dd, D_INCOMING, err, errsz);
 }
 
-int
-dropdir_fail(struct dropdir *dd, const char *name, const char *why, char *err, size_t errsz)
+enum dropdir_move_result
+dropdir_fail(struct dropdir *dd, const char *name, const struct dropdir_id *id, const char *why,
+             char *err, size_t errsz)
 {
 	char dest[NAME_MAX + 1], tmp[32], errname[NAME_MAX + 16];
+	enum dropdir_move_result r;
 	char *line;
 	size_t n;
 	int fd;
@@ -700,20 +971,18 @@ dropdir_fail(struct dropdir *dd, const char *name, const char *why, char *err, s
 	tmp[0] = '\0';
 	if (!name_ok(name)) {
 		snprintf(err, errsz, "%s/incoming: '%s' is not a drop file name", dd->spool, name);
-		return -1;
+		return DROPDIR_MOVE_ERROR;
 	}
-	if (move_noreplace(dd->fd[D_INCOMING], name, dd->fd[D_FAILED], name, true, dest,
-	                   sizeof(dest)) < 0) {
-		snprintf(err, errsz, "%s/incoming/%s: cannot move to failed/: %s", dd->spool, name,
-		         strerror(errno));
-		return -1;
-	}
-	/* one line: a newline inside why would make two */
+	r = take(dd, name, id, D_FAILED, true, dest, sizeof(dest), err, errsz);
+	if (r != DROPDIR_MOVED)
+		return r;
+	/* from here on the file is in failed/: a failure says so (err names dest) */
 	n = strlen(why);
 	if ((line = malloc(n + 2)) == NULL) {
 		snprintf(err, errsz, "%s/failed/%s.error: %s", dd->spool, dest, strerror(ENOMEM));
-		return -1;
+		return DROPDIR_MOVED_NO_ERROR;
 	}
+	/* one line: a newline inside why would make two */
 	for (size_t i = 0; i < n; i++)
 		line[i] = why[i] == '\n' || why[i] == '\r' ? ' ' : why[i];
 	line[n] = '\n';
@@ -734,16 +1003,18 @@ dropdir_fail(struct dropdir *dd, const char *name, const char *why, char *err, s
 		goto fail;
 	}
 	free(line);
-	if (fsync_dir(dd, D_FAILED, err, errsz) < 0)
-		return -1;
-	return fsync_dir(dd, D_INCOMING, err, errsz);
+	/* moved and described: an fsync failing now risks only the move (a crash
+	 * would bring the file back to incoming/, to be failed again) */
+	(void)fsync_dir(dd, D_FAILED, err, errsz);
+	(void)fsync_dir(dd, D_INCOMING, err, errsz);
+	return DROPDIR_MOVED;
 fail:
 	if (fd >= 0)
 		close(fd);
 	if (tmp[0] != '\0')
 		(void)unlinkat(dd->fd[D_FAILED], tmp, 0);
 	free(line);
-	return -1;
+	return DROPDIR_MOVED_NO_ERROR;
 }
 
 /*
@@ -767,6 +1038,31 @@ ingest_name(const char *src, char *name, size_t namesz)
 		snprintf(name, namesz, "file");
 	else
 		snprintf(name, namesz, "%.*s", (int)(end - start), src + start);
+}
+
+/*
+ * Whether spool exists without its incoming/ (said in err). A spool never
+ * made is created by the caller; but an incoming/ removed or renamed under
+ * a running harkd is harkd's to recreate: harkd watches the one it makes,
+ * whereas one made here before harkd noticed would hold the file unwatched
+ * if harkd were gone. Refusing is the safe side.
+ */
+static bool
+incoming_missing(const char *spool, char *err, size_t errsz)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (stat(spool, &st) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	snprintf(path, sizeof(path), "%s/incoming", spool);
+	if (lstat(path, &st) == 0 || errno != ENOENT)
+		return false;
+	snprintf(err, errsz,
+	         "%s: missing (removed or renamed?); harkd recreates it when it notices, or at "
+	         "its next start: try again then",
+	         path);
+	return true;
 }
 
 int
@@ -804,6 +1100,10 @@ dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, 
 		return -1;
 	}
 	ingest_name(src, name, sizeof(name));
+	if (incoming_missing(spool, err, errsz)) {
+		close(in);
+		return -1;
+	}
 	if (spool_open(spool, fd, err, errsz) < 0) {
 		close(in);
 		return -1;

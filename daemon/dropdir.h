@@ -10,14 +10,41 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
+#include <sys/types.h>
 
 struct dropdir;
 
 /*
+ * Which file a name held when it was read: a producer may rename a new
+ * version over a name whose old version is still being processed, so the
+ * file, not the name, is what gets moved or removed afterwards. fd, the
+ * descriptor read from (or -1), is kept open until then: it pins the inode,
+ * whose number the file system would otherwise give to the next file
+ * created (the producer's next version). Without it the size and times
+ * must match too. dropdir_id_close() closes it.
+ */
+struct dropdir_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	int fd; /* owned, or -1 */
+};
+
+/* An id that names no file (fd -1). */
+void dropdir_id_init(struct dropdir_id *id);
+/* Close id's descriptor; id then names no file. */
+void dropdir_id_close(struct dropdir_id *id);
+/* Close id's descriptor but keep naming the file (size and times then count). */
+void dropdir_id_unpin(struct dropdir_id *id);
+
+/*
  * Open spool: create spool/ and its four directories when missing (mode
  * 02775: producers of the group can drop files), open them, and add the
- * inotify watch on incoming/ (IN_MOVED_TO | IN_CLOSE_WRITE) before anything
- * is scanned. Returns 0 with *out, -1 with the reason in err.
+ * inotify watch on incoming/ (IN_MOVED_TO | IN_CLOSE_WRITE, and
+ * IN_DELETE_SELF | IN_MOVE_SELF to notice the directory going) before
+ * anything is scanned. Returns 0 with *out, -1 with the reason in err.
  */
 int dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errsz);
 void dropdir_close(struct dropdir *dd);
@@ -30,9 +57,20 @@ typedef void (*dropdir_fn)(const char *name, void *arg);
 
 /*
  * Read every pending inotify event and call fn for each named file. Returns
- * 0, 1 when the kernel queue overflowed (the caller rescans), -1 with err.
+ * 0, 1 when the kernel queue overflowed (the caller rescans), 2 when
+ * incoming/ itself was removed or renamed away (err says which; the caller
+ * calls dropdir_rewatch()), -1 with err.
  */
 int dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz);
+/*
+ * After drain said 2: open the spool again by its path, creating incoming/
+ * (or any of the four) when missing, and watch the new incoming/. what
+ * gets what became of the old one: "removed", or "renamed to PATH with N
+ * files in it", those files being out of the spool until someone moves them
+ * back. Returns 0 (the caller rescans), -1 with err (the old descriptors
+ * stay; the caller tries again later).
+ */
+int dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t errsz);
 /* Call fn for every entry of incoming/ but dot files, oldest first. Returns 0, -1. */
 int dropdir_scan(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz);
 
@@ -46,33 +84,64 @@ enum dropdir_read_result {
 /*
  * Read incoming/name: openat(O_NOFOLLOW|O_NONBLOCK|O_NOCTTY), fstat must
  * say a regular file of at most max bytes. *buf (caller frees) gets a NUL
- * after the *len bytes.
+ * after the *len bytes. *id (closed first when it holds a descriptor) gets
+ * the file read, with the descriptor read from (DROPDIR_OK: the caller
+ * closes it with dropdir_id_close() once the file is moved), or with
+ * DROPDIR_BAD the file refused (no descriptor), for dropdir_done() and
+ * dropdir_fail().
  */
 enum dropdir_read_result dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf,
-                                      size_t *len, char *why, size_t whysz);
+                                      size_t *len, struct dropdir_id *id, char *why,
+                                      size_t whysz);
+
+/* What dropdir_done() and dropdir_fail() did. */
+enum dropdir_move_result {
+	DROPDIR_MOVE_ERROR = -1, /* the system failed (ENOSPC, EPERM...): the file stays in
+	                            incoming/, err says why; try again later */
+	DROPDIR_MOVED = 0,       /* moved (or removed) */
+	DROPDIR_REPLACED,        /* incoming/name is now another file than id: left in
+	                            place, to be read again */
+	DROPDIR_MISSING,         /* incoming/name is gone: nothing done */
+	DROPDIR_MOVED_NO_ERROR   /* dropdir_fail(): moved to failed/ (err names where) but
+	                            its .error could not be written (err says why) */
+};
 
 /*
- * After the commit: move incoming/name to done/ (keep) or unlink it. A name
- * already in done/ gets a suffix (".1", ".2"...) rather than replacing it.
- * Returns 0, -1 with err. The moves of a batch are made durable by one
- * dropdir_sync() after them: a move lost in a crash only brings the file
- * back to incoming/, where its content hash shows it is already stored.
+ * After the commit: move incoming/name to done/ (keep) or remove it, when
+ * it is still the file id (NULL: whatever it is). A name already in done/
+ * gets a suffix rather than replacing anything: ".1" to ".999", then
+ * ".iINODE" (no two files present at once share an inode), then
+ * ".iINODE.RANDOM"; the names never run out. The name is checked before
+ * and the moved file after the rename: a file renamed over the name in
+ * between is moved back to incoming/ and DROPDIR_REPLACED returned, so
+ * nothing unread reaches done/ or is removed. The moves of a batch are
+ * made durable by one dropdir_sync() after them: a move lost in a crash
+ * only brings the file back to incoming/, where its content hash shows it
+ * is already stored.
  */
-int dropdir_done(struct dropdir *dd, const char *name, bool keep, char *err, size_t errsz);
+enum dropdir_move_result dropdir_done(struct dropdir *dd, const char *name,
+                                      const struct dropdir_id *id, bool keep, char *err,
+                                      size_t errsz);
 /* fsync done/ and incoming/. Returns 0, -1 with err. */
 int dropdir_sync(struct dropdir *dd, char *err, size_t errsz);
 /*
- * Move incoming/name (whatever it is; a symlink is moved, not followed) to
- * failed/, and write failed/NAME.error with why and a newline (the final
- * name's, when a suffix was needed). fsyncs. Returns 0, -1 with err.
+ * Move incoming/name (a symlink is moved, not followed), when it is still
+ * the file id (NULL: whatever it is), to failed/, and write
+ * failed/NAME.error with why and a newline (the final name's, when a suffix
+ * was needed, as in dropdir_done()). fsyncs.
  */
-int dropdir_fail(struct dropdir *dd, const char *name, const char *why, char *err, size_t errsz);
+enum dropdir_move_result dropdir_fail(struct dropdir *dd, const char *name,
+                                      const struct dropdir_id *id, const char *why, char *err,
+                                      size_t errsz);
 
 /*
  * hark ingest: copy the file at src into spool/tmp/ and rename it into
  * incoming/ under its base name (with a suffix when taken), fsynced. The
  * name given is written to final (may be NULL). Needs no dropdir_open (the
- * daemon may not run). Returns 0, -1 with err.
+ * daemon may not run). A missing spool is created; but an existing spool
+ * without incoming/ is refused: that incoming/ was removed or renamed, and
+ * a running harkd recreates and watches it itself (a copy made here could
+ * land in a directory nobody watches). Returns 0, -1 with err.
  */
 int dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
                    size_t errsz);

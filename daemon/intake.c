@@ -8,6 +8,7 @@
  * pass store nothing twice.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,12 +16,21 @@
 #include "intake.h"
 #include "log.h"
 
-/* Names waiting or in flight: a set, so inotify and a rescan add a file once. */
+/*
+ * Names waiting or in flight: a set, so inotify and a rescan add a file
+ * once. A name seen again while in flight (a producer renamed a new version
+ * over it) is marked again and read anew once its job is over; the job moves
+ * only the file it read (id), never what the name holds by then.
+ */
 struct name {
 	char *s;
 	struct name *next_hash;
-	struct name *next_queue;
-	int in_flight;
+	struct name *next_queue; /* the dispatch queue, or the list of moves to retry */
+	int in_flight;           /* read: a job holds it, or its move waits for a retry */
+	int again;               /* seen again while in flight: read it again after */
+	struct dropdir_id id;    /* the file read, its descriptor (pinning it) owned */
+	char *why;               /* owned; a move to failed/ to retry: the reason */
+	unsigned tries;          /* moves tried and failed */
 };
 
 #define NAME_BUCKETS 4096
@@ -36,6 +46,11 @@ struct intake {
 	struct event *ev_inotify;
 	struct event *ev_retry; /* commit or read again after a busy database or EMFILE */
 	struct event *ev_kick;  /* dispatch more, on the next turn */
+	struct event *ev_move;  /* moves out of incoming/ that failed (a full disk): again */
+	struct event *ev_rewatch; /* incoming/ went and could not be recreated: again */
+	struct name *moves;       /* names whose move is retried by ev_move */
+	size_t nmoves;
+	int move_ms;
 	struct name *buckets[NAME_BUCKETS];
 	struct name *head, *tail; /* the queue of names not yet dispatched */
 	size_t queued;
@@ -82,7 +97,9 @@ name_forget(struct intake *in, const char *s)
 			struct name *n = *pp;
 
 			*pp = n->next_hash;
+			dropdir_id_close(&n->id);
 			free(n->s);
+			free(n->why);
 			free(n);
 			return;
 		}
@@ -91,23 +108,9 @@ name_forget(struct intake *in, const char *s)
 static void intake_kick(struct intake *in);
 
 static void
-intake_add_cb(const char *s, void *arg)
+name_enqueue(struct intake *in, struct name *n)
 {
-	struct intake *in = arg;
-	struct name *n;
-	unsigned h;
-
-	if (in->stopping || name_find(in, s) != NULL)
-		return;
-	n = calloc(1, sizeof(*n));
-	if (n == NULL || (n->s = strdup(s)) == NULL) {
-		free(n);
-		log_err("out of memory queueing %s; it stays in incoming/", log_quote(s));
-		return;
-	}
-	h = name_hash(s);
-	n->next_hash = in->buckets[h];
-	in->buckets[h] = n;
+	n->next_queue = NULL;
 	if (in->tail)
 		in->tail->next_queue = n;
 	else
@@ -115,6 +118,50 @@ intake_add_cb(const char *s, void *arg)
 	in->tail = n;
 	in->queued++;
 	intake_kick(in);
+}
+
+/* The job of n is over: read the name again when it was seen again, else forget it. */
+static void
+name_release(struct intake *in, struct name *n)
+{
+	if (n->again && !in->stopping) {
+		n->again = 0;
+		n->in_flight = 0;
+		n->tries = 0;
+		free(n->why);
+		n->why = NULL;
+		dropdir_id_close(&n->id);
+		name_enqueue(in, n);
+		return;
+	}
+	name_forget(in, n->s);
+}
+
+static void
+intake_add_cb(const char *s, void *arg)
+{
+	struct intake *in = arg;
+	struct name *n;
+	unsigned h;
+
+	if (in->stopping)
+		return;
+	if ((n = name_find(in, s)) != NULL) {
+		if (n->in_flight)
+			n->again = 1; /* perhaps another file by now: look once its job is over */
+		return;
+	}
+	n = calloc(1, sizeof(*n));
+	if (n == NULL || (n->s = strdup(s)) == NULL) {
+		free(n);
+		log_err("out of memory queueing %s; it stays in incoming/", log_quote(s));
+		return;
+	}
+	dropdir_id_init(&n->id);
+	h = name_hash(s);
+	n->next_hash = in->buckets[h];
+	in->buckets[h] = n;
+	name_enqueue(in, n);
 }
 
 static size_t
@@ -149,17 +196,114 @@ intake_retry_later(struct intake *in)
 		evtimer_add(in->ev_retry, &tv);
 }
 
-/* Fail a file: move it to failed/ with its reason. */
 static void
-intake_fail(struct intake *in, const char *name, const char *why)
+intake_move_later(struct intake *in)
 {
-	char err[256];
+	struct timeval tv;
 
-	if (dropdir_fail(in->dd, name, why, err, sizeof(err)) < 0)
-		log_err("cannot move %s to failed/: %s", log_quote(name), err);
+	if (evtimer_pending(in->ev_move, NULL))
+		return;
+	/* a full disk or a read-only done/ is not over in a moment: back off to 30 s */
+	in->move_ms = in->move_ms ? in->move_ms * 2 : 500;
+	if (in->move_ms > 30000)
+		in->move_ms = 30000;
+	tv.tv_sec = in->move_ms / 1000;
+	tv.tv_usec = (in->move_ms % 1000) * 1000;
+	evtimer_add(in->ev_move, &tv);
+}
+
+/*
+ * The job of n is over: move the file read to done/ (why NULL: its article
+ * is committed) or to failed/ with why. A name holding another file by now
+ * is read again; a move the system refuses is tried again later, the file
+ * staying in incoming/ meanwhile. Returns whether something was moved.
+ */
+static bool
+intake_finish(struct intake *in, struct name *n, const char *why)
+{
+	enum dropdir_move_result r;
+	char err[PATH_MAX + 256];
+	const char *to = why != NULL ? "failed/" : "done/";
+
+	err[0] = '\0';
+	if (why != NULL)
+		r = dropdir_fail(in->dd, n->s, &n->id, why, err, sizeof(err));
 	else
-		log_warnx("failed %s: %s", log_quote(name), why);
-	in->stats.failed++;
+		r = dropdir_done(in->dd, n->s, &n->id, in->o.keep_done, err, sizeof(err));
+	switch (r) {
+	case DROPDIR_MOVED:
+		if (why != NULL)
+			log_warnx("failed %s: %s", log_quote(n->s), why);
+		if (n->tries > 0)
+			log_info("moved %s to %s after %u failed tries", log_quote(n->s),
+			         why != NULL           ? "failed/"
+			         : in->o.keep_done ? "done/"
+			                           : "nowhere (removed)",
+			         n->tries);
+		break;
+	case DROPDIR_MOVED_NO_ERROR:
+		log_err("failed %s: %s; moved to failed/, but its .error could not be written: %s",
+		        log_quote(n->s), why, log_quote2(err));
+		break;
+	case DROPDIR_MISSING:
+		if (n->tries > 0 || why != NULL)
+			log_info("%s left incoming/ before harkd moved it to %s", log_quote(n->s),
+			         to);
+		break;
+	case DROPDIR_REPLACED:
+		/* a new version renamed over the name: it was never read */
+		if (err[0] != '\0' && strstr(err, "could not be moved back") != NULL)
+			log_err("%s", log_quote(err));
+		log_info("%s was replaced by another file: reading it again", log_quote(n->s));
+		n->again = 1;
+		break;
+	case DROPDIR_MOVE_ERROR:
+		if (n->tries++ == 0)
+			log_err("cannot move %s to %s: %s; it stays in incoming/%s and the move will "
+			        "be tried again",
+			        log_quote(n->s), to, log_quote2(err),
+			        why != NULL ? "" : " (its article is stored)");
+		if (why != NULL && n->why == NULL && (n->why = strdup(why)) == NULL) {
+			log_err("out of memory: %s stays in incoming/", log_quote(n->s));
+			name_forget(in, n->s);
+			return false;
+		}
+		/* descriptors for the first ones only: a done/ that stays unwritable must
+		 * not use them all up (the others are known by inode, size and times) */
+		if (++in->nmoves > INTAKE_MAX_IN_FLIGHT)
+			dropdir_id_unpin(&n->id);
+		n->next_queue = in->moves;
+		in->moves = n;
+		intake_move_later(in);
+		return false;
+	}
+	if (why != NULL && r != DROPDIR_REPLACED && r != DROPDIR_MISSING)
+		in->stats.failed++;
+	name_release(in, n);
+	return r == DROPDIR_MOVED || r == DROPDIR_MOVED_NO_ERROR;
+}
+
+static void
+intake_move_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct intake *in = arg;
+	struct name *n = in->moves, *next;
+	char err[256];
+	bool moved = false;
+
+	(void)fd;
+	(void)what;
+	in->moves = NULL;
+	in->nmoves = 0;
+	for (; n != NULL; n = next) {
+		next = n->next_queue;
+		/* n->why stays n's: kept when the move fails again, freed with n */
+		moved |= intake_finish(in, n, n->why);
+	}
+	if (moved && dropdir_sync(in->dd, err, sizeof(err)) < 0)
+		log_err("%s", log_quote(err));
+	if (in->moves == NULL)
+		in->move_ms = 0;
 }
 
 /* Read queued files into jobs while there is room. */
@@ -173,41 +317,38 @@ intake_dispatch(struct intake *in)
 		size_t len = 0;
 		struct job *j;
 
-		switch (dropdir_read(in->dd, n->s, in->o.max_size, &buf, &len, why, sizeof(why))) {
-		case DROPDIR_OK:
-			break;
-		case DROPDIR_GONE:
-			goto forget;
-		case DROPDIR_BAD:
-			intake_fail(in, n->s, why);
-			goto forget;
-		case DROPDIR_ERROR:
+		enum dropdir_read_result r;
+
+		r = dropdir_read(in->dd, n->s, in->o.max_size, &buf, &len, &n->id, why, sizeof(why));
+		if (r == DROPDIR_ERROR) {
 			log_warnx("cannot read %s now: %s; will try again", log_quote(n->s), why);
 			intake_retry_later(in);
 			return;
 		}
-		name = strdup(n->s);
-		j = name ? job_new(name, buf, len, in->rules, in->o.max_size) : NULL;
-		if (j == NULL) {
-			free(name);
-			free(buf);
-			log_err("out of memory reading %s; will try again", log_quote(n->s));
-			intake_retry_later(in);
-			return;
+		j = NULL;
+		if (r == DROPDIR_OK) {
+			name = strdup(n->s);
+			j = name ? job_new(name, buf, len, in->rules, in->o.max_size) : NULL;
+			if (j == NULL) {
+				free(name);
+				free(buf);
+				log_err("out of memory reading %s; will try again", log_quote(n->s));
+				intake_retry_later(in);
+				return;
+			}
 		}
+		in->head = n->next_queue;
+		if (in->head == NULL)
+			in->tail = NULL;
+		in->queued--;
 		n->in_flight = 1;
-		in->head = n->next_queue;
-		if (in->head == NULL)
-			in->tail = NULL;
-		in->queued--;
-		work_push(in->work, j);
-		continue;
-	forget:
-		in->head = n->next_queue;
-		if (in->head == NULL)
-			in->tail = NULL;
-		in->queued--;
-		name_forget(in, n->s);
+		n->again = 0; /* events from now on may be of another file */
+		if (r == DROPDIR_OK)
+			work_push(in->work, j);
+		else if (r == DROPDIR_BAD)
+			intake_finish(in, n, why);
+		else
+			name_forget(in, n->s);
 	}
 }
 
@@ -435,20 +576,17 @@ intake_commit(struct intake *in)
 				j->newitems = NULL; /* the poller's now */
 				j->nnew = 0;
 			} else {
+				struct name *nm = name_find(in, j->name);
+
 				if (j->ndocs == 0)
 					log_info("done file=%s: no article in it", log_quote(j->name));
-				if (dropdir_done(in->dd, j->name, in->o.keep_done, err, sizeof(err)) <
-				    0)
-					log_err("cannot move %s to done/: %s (stored; it will be seen "
-					        "as a duplicate)",
-					        log_quote(j->name), err);
-				moved++;
+				/* only the file read moves; its name is read again when replaced */
+				if (nm != NULL && intake_finish(in, nm, NULL))
+					moved++;
 			}
 			lat = j->done_ns - j->queued_ns;
 			if (lat > in->stats.latency_max_ns)
 				in->stats.latency_max_ns = lat;
-			if (j->feed == NULL)
-				name_forget(in, j->name);
 			job_free(j);
 			in->ncommit--;
 		}
@@ -476,12 +614,15 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->failed) {
-			if (j->failed > 0)
-				intake_fail(in, j->name, j->why);
-			else
+			struct name *nm = name_find(in, j->name);
+
+			if (j->failed < 0)
 				log_err("%s: %s; it stays in incoming/", log_quote(j->name),
 				        j->why);
-			name_forget(in, j->name);
+			if (nm != NULL && j->failed > 0)
+				intake_finish(in, nm, j->why);
+			else if (nm != NULL)
+				name_release(in, nm);
 			job_free(j);
 			continue;
 		}
@@ -510,6 +651,41 @@ intake_retry_cb(evutil_socket_t fd, short what, void *arg)
 	intake_check_idle(in);
 }
 
+/*
+ * incoming/ was removed or renamed away: recreate it, watch it, and scan it
+ * (a producer may have made it again already, and dropped files in). Until
+ * that works, try again every 5 s.
+ */
+static void
+intake_rewatch(struct intake *in)
+{
+	char what[PATH_MAX + 64], err[PATH_MAX + 128];
+
+	if (dropdir_rewatch(in->dd, what, sizeof(what), err, sizeof(err)) < 0) {
+		struct timeval tv = {5, 0};
+
+		log_err("cannot recreate and watch incoming/: %s; trying again in 5 s",
+		        log_quote(err));
+		evtimer_add(in->ev_rewatch, &tv);
+		return;
+	}
+	if (strncmp(what, "renamed", 7) == 0)
+		log_err("the old incoming/ was %s: those files are out of the spool and will not "
+		        "be read unless moved back into incoming/",
+		        log_quote(what));
+	log_warnx("incoming/ recreated and watched again");
+	if (dropdir_scan(in->dd, intake_add_cb, in, err, sizeof(err)) < 0)
+		log_err("rescan: %s", log_quote(err));
+}
+
+static void
+intake_rewatch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	intake_rewatch(arg);
+}
+
 static void
 intake_inotify_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -522,6 +698,9 @@ intake_inotify_cb(evutil_socket_t fd, short what, void *arg)
 	r = dropdir_drain(in->dd, intake_add_cb, in, err, sizeof(err));
 	if (r < 0) {
 		log_err("inotify: %s", err);
+	} else if (r == 2) {
+		log_err("%s", log_quote(err));
+		intake_rewatch(in);
 	} else if (r == 1) {
 		log_warnx("inotify queue overflowed: rescanning incoming/");
 		if (dropdir_scan(in->dd, intake_add_cb, in, err, sizeof(err)) < 0)
@@ -550,10 +729,12 @@ intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nt
 	in->work = work_new(base, nthreads, intake_done_cb, in, err, errsz);
 	in->ev_retry = evtimer_new(base, intake_retry_cb, in);
 	in->ev_kick = event_new(base, -1, 0, intake_kick_cb, in);
+	in->ev_move = evtimer_new(base, intake_move_cb, in);
+	in->ev_rewatch = evtimer_new(base, intake_rewatch_cb, in);
 	in->ev_inotify =
 	    event_new(base, dropdir_fd(dd), EV_READ | EV_PERSIST, intake_inotify_cb, in);
 	if (in->work == NULL || in->ev_retry == NULL || in->ev_kick == NULL ||
-	    in->ev_inotify == NULL) {
+	    in->ev_move == NULL || in->ev_rewatch == NULL || in->ev_inotify == NULL) {
 		if (in->work != NULL)
 			snprintf(err, errsz, "cannot create events");
 		intake_free(in);
@@ -579,7 +760,9 @@ intake_free(struct intake *in)
 			struct name *n = in->buckets[b];
 
 			in->buckets[b] = n->next_hash;
+			dropdir_id_close(&n->id);
 			free(n->s);
+			free(n->why);
 			free(n);
 		}
 	if (in->ev_inotify)
@@ -588,6 +771,10 @@ intake_free(struct intake *in)
 		event_free(in->ev_retry);
 	if (in->ev_kick)
 		event_free(in->ev_kick);
+	if (in->ev_move)
+		event_free(in->ev_move);
+	if (in->ev_rewatch)
+		event_free(in->ev_rewatch);
 	rules_unref(in->rules);
 	free(in);
 }
@@ -646,10 +833,20 @@ intake_start(struct intake *in, char *err, size_t errsz)
 void
 intake_stop(struct intake *in, void (*idle)(void *), void *arg)
 {
+	size_t stuck = 0;
+
 	in->stopping = 1;
 	in->idle = idle;
 	in->idle_arg = arg;
 	event_del(in->ev_inotify);
+	event_del(in->ev_rewatch);
+	/* stored files whose move still fails: the next start sees them as duplicates */
+	for (struct name *n = in->moves; n != NULL; n = n->next_queue)
+		stuck++;
+	if (stuck > 0)
+		log_warnx("%zu file%s could not be moved out of incoming/; the next start "
+		          "takes %s again",
+		          stuck, stuck == 1 ? "" : "s", stuck == 1 ? "it" : "them");
 	intake_check_idle(in);
 }
 

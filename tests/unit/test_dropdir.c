@@ -23,6 +23,9 @@
 
 #include "dropdir.h"
 
+/* The file a read found (the tests that look at it say so). */
+static struct dropdir_id rid = {.fd = -1};
+
 struct fixture {
 	char root[64];   /* the mkdtemp directory */
 	char spool[128]; /* root/spool, not yet created */
@@ -143,6 +146,22 @@ exists(const char *p)
 	struct stat st;
 
 	return lstat(p, &st) == 0;
+}
+
+/* The entries of directory p, but . and .. */
+static int
+dir_count(const char *p)
+{
+	DIR *d = opendir(p);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
 }
 
 static struct dropdir *
@@ -316,25 +335,25 @@ test_read_regular(void **state)
 	size_t len = 0;
 
 	write_file(path(f, "incoming", "a.txt"), "Title\nbody\n");
-	assert_int_equal(dropdir_read(dd, "a.txt", 100, &buf, &len, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, "a.txt", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
 	assert_int_equal(len, 11);
 	assert_memory_equal(buf, "Title\nbody\n", 12); /* NUL included */
 	free(buf);
 	/* exactly max bytes is fine */
-	assert_int_equal(dropdir_read(dd, "a.txt", 11, &buf, &len, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, "a.txt", 11, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
 	free(buf);
 	/* empty: read, the caller decides */
 	write_file(path(f, "incoming", "empty"), "");
-	assert_int_equal(dropdir_read(dd, "empty", 100, &buf, &len, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, "empty", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
 	assert_int_equal(len, 0);
 	assert_int_equal(buf[0], '\0');
 	free(buf);
 	/* gone, and names that are not ours */
-	assert_int_equal(dropdir_read(dd, "nope", 100, &buf, &len, why, sizeof(why)), DROPDIR_GONE);
+	assert_int_equal(dropdir_read(dd, "nope", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_GONE);
 	assert_null(buf);
-	assert_int_equal(dropdir_read(dd, "../spool", 100, &buf, &len, why, sizeof(why)),
+	assert_int_equal(dropdir_read(dd, "../spool", 100, &buf, &len, &rid, why, sizeof(why)),
 	                 DROPDIR_GONE);
-	assert_int_equal(dropdir_read(dd, "..", 100, &buf, &len, why, sizeof(why)), DROPDIR_GONE);
+	assert_int_equal(dropdir_read(dd, "..", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_GONE);
 	dropdir_close(dd);
 }
 
@@ -350,11 +369,11 @@ test_symlink(void **state)
 	snprintf(outside, sizeof(outside), "%s/secret", f->root);
 	write_file(outside, "secret\n");
 	assert_int_equal(symlink(outside, path(f, "incoming", "link.txt")), 0);
-	assert_int_equal(dropdir_read(dd, "link.txt", 100, &buf, &len, why, sizeof(why)),
+	assert_int_equal(dropdir_read(dd, "link.txt", 100, &buf, &len, &rid, why, sizeof(why)),
 	                 DROPDIR_BAD);
 	assert_null(buf);
 	assert_string_equal(why, "a symbolic link (not followed)");
-	assert_int_equal(dropdir_fail(dd, "link.txt", why, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "link.txt", NULL, why, err, sizeof(err)), 0);
 	/* the link moved, not its target */
 	assert_false(exists(path(f, "incoming", "link.txt")));
 	assert_int_equal(lstat(path(f, "failed", "link.txt"), &st), 0);
@@ -376,9 +395,9 @@ test_fifo(void **state)
 
 	/* no writer: opening it without O_NONBLOCK would block for ever */
 	assert_int_equal(mkfifo(path(f, "incoming", "pipe"), 0600), 0);
-	assert_int_equal(dropdir_read(dd, "pipe", 100, &buf, &len, why, sizeof(why)), DROPDIR_BAD);
+	assert_int_equal(dropdir_read(dd, "pipe", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_BAD);
 	assert_string_equal(why, "a FIFO");
-	assert_int_equal(dropdir_fail(dd, "pipe", why, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "pipe", NULL, why, err, sizeof(err)), 0);
 	assert_int_equal(lstat(path(f, "failed", "pipe"), &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
 	assert_string_equal(read_text(path(f, "failed", "pipe.error")), "a FIFO\n");
@@ -404,9 +423,9 @@ test_directory(void **state)
 	assert_int_equal(dropdir_drain(dd, collect, &ns, err, sizeof(err)), 0);
 	assert_true(names_has(&ns, "dir"));
 	names_free(&ns);
-	assert_int_equal(dropdir_read(dd, "dir", 100, &buf, &len, why, sizeof(why)), DROPDIR_BAD);
+	assert_int_equal(dropdir_read(dd, "dir", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_BAD);
 	assert_string_equal(why, "a directory");
-	assert_int_equal(dropdir_fail(dd, "dir", why, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "dir", NULL, why, err, sizeof(err)), 0);
 	assert_int_equal(lstat(path(f, "failed", "dir"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_string_equal(read_text(path(f, "failed", "dir/inner.txt")), "inner\n");
@@ -423,7 +442,7 @@ test_oversize(void **state)
 	size_t len;
 
 	write_file(path(f, "incoming", "big"), "0123456789A");
-	assert_int_equal(dropdir_read(dd, "big", 10, &buf, &len, why, sizeof(why)), DROPDIR_BAD);
+	assert_int_equal(dropdir_read(dd, "big", 10, &buf, &len, &rid, why, sizeof(why)), DROPDIR_BAD);
 	assert_null(buf);
 	assert_string_equal(why, "larger than max_document_size (11 bytes > 10)");
 	dropdir_close(dd);
@@ -444,7 +463,7 @@ test_unreadable(void **state)
 	dd = open_dd(f);
 	write_file(path(f, "incoming", "locked"), "x\n");
 	assert_int_equal(chmod(f->path, 0), 0);
-	assert_int_equal(dropdir_read(dd, "locked", 100, &buf, &len, why, sizeof(why)),
+	assert_int_equal(dropdir_read(dd, "locked", 100, &buf, &len, &rid, why, sizeof(why)),
 	                 DROPDIR_BAD);
 	assert_string_equal(why, "cannot read: Permission denied");
 	dropdir_close(dd);
@@ -471,10 +490,10 @@ test_odd_name(void **state)
 	assert_int_equal(ns.n, 1);
 	assert_string_equal(ns.v[0], name);
 	names_free(&ns);
-	assert_int_equal(dropdir_read(dd, name, 100, &buf, &len, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, name, 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
 	assert_string_equal(buf, "odd\n");
 	free(buf);
-	assert_int_equal(dropdir_done(dd, name, true, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_done(dd, name, NULL, true, err, sizeof(err)), 0);
 	assert_string_equal(read_text(path(f, "done", name)), "odd\n");
 	assert_false(exists(path(f, "incoming", name)));
 	dropdir_close(dd);
@@ -488,24 +507,106 @@ test_done(void **state)
 	char err[256] = "";
 
 	write_file(path(f, "incoming", "x.txt"), "first\n");
-	assert_int_equal(dropdir_done(dd, "x.txt", true, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_done(dd, "x.txt", NULL, true, err, sizeof(err)), 0);
 	write_file(path(f, "incoming", "x.txt"), "second\n");
-	assert_int_equal(dropdir_done(dd, "x.txt", true, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_done(dd, "x.txt", NULL, true, err, sizeof(err)), 0);
 	write_file(path(f, "incoming", "x.txt"), "third\n");
-	assert_int_equal(dropdir_done(dd, "x.txt", true, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_done(dd, "x.txt", NULL, true, err, sizeof(err)), 0);
 	assert_string_equal(read_text(path(f, "done", "x.txt")), "first\n");
 	assert_string_equal(read_text(path(f, "done", "x.txt.1")), "second\n");
 	assert_string_equal(read_text(path(f, "done", "x.txt.2")), "third\n");
 	assert_false(exists(path(f, "incoming", "x.txt")));
 	/* without keep: gone from everywhere */
 	write_file(path(f, "incoming", "y.txt"), "y\n");
-	assert_int_equal(dropdir_done(dd, "y.txt", false, err, sizeof(err)), 0);
+	assert_int_equal(dropdir_done(dd, "y.txt", NULL, false, err, sizeof(err)), 0);
 	assert_false(exists(path(f, "incoming", "y.txt")));
 	assert_false(exists(path(f, "done", "y.txt")));
-	/* a name already gone is an error that names it */
-	assert_int_equal(dropdir_done(dd, "y.txt", false, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "incoming/y.txt"));
-	assert_int_equal(dropdir_done(dd, "../x", true, err, sizeof(err)), -1);
+	/* a name already gone is said so, nothing done */
+	assert_int_equal(dropdir_done(dd, "y.txt", NULL, false, err, sizeof(err)),
+	                 DROPDIR_MISSING);
+	assert_int_equal(dropdir_done(dd, "../x", NULL, true, err, sizeof(err)), -1);
+	dropdir_close(dd);
+}
+
+/* Only the file read moves or goes: a new version renamed over the name stays. */
+static void
+test_done_identity(void **state)
+{
+	struct fixture *f = *state;
+	struct dropdir *dd = open_dd(f);
+	char why[256] = "", err[256] = "", *buf = NULL, from[512];
+	struct dropdir_id a = {.fd = -1}, b = {.fd = -1};
+	size_t len;
+
+	for (int keep = 0; keep < 2; keep++) {
+		write_file(path(f, "incoming", "same.txt"), "A\n");
+		assert_int_equal(dropdir_read(dd, "same.txt", 100, &buf, &len, &a, why, sizeof(why)),
+		                 DROPDIR_OK);
+		free(buf);
+		/* B renamed over A after A was read */
+		write_file(path(f, "tmp", "b"), "B\n");
+		snprintf(from, sizeof(from), "%s", path(f, "tmp", "b"));
+		assert_int_equal(rename(from, path(f, "incoming", "same.txt")), 0);
+		assert_int_equal(dropdir_done(dd, "same.txt", &a, keep, err, sizeof(err)),
+		                 DROPDIR_REPLACED);
+		assert_int_equal(dropdir_fail(dd, "same.txt", &a, "x", err, sizeof(err)),
+		                 DROPDIR_REPLACED);
+		assert_string_equal(read_text(path(f, "incoming", "same.txt")), "B\n");
+		assert_false(exists(path(f, "done", "same.txt")));
+		assert_false(exists(path(f, "failed", "same.txt")));
+		/* B read: B goes */
+		assert_int_equal(dropdir_read(dd, "same.txt", 100, &buf, &len, &b, why, sizeof(why)),
+		                 DROPDIR_OK);
+		free(buf);
+		assert_false(a.ino == b.ino && a.dev == b.dev);
+		assert_int_equal(dropdir_done(dd, "same.txt", &b, keep, err, sizeof(err)),
+		                 DROPDIR_MOVED);
+		assert_false(exists(path(f, "incoming", "same.txt")));
+		assert_int_equal(exists(path(f, "done", "same.txt")), keep);
+		if (keep)
+			assert_string_equal(read_text(path(f, "done", "same.txt")), "B\n");
+	}
+	/* the removal left nothing behind in tmp/ */
+	assert_int_equal(dir_count(path(f, "tmp", NULL)), 0);
+	/* rewritten in place after it was read (same inode, new size): read again */
+	write_file(path(f, "incoming", "w.txt"), "one\n");
+	assert_int_equal(dropdir_read(dd, "w.txt", 100, &buf, &len, &a, why, sizeof(why)),
+	                 DROPDIR_OK);
+	free(buf);
+	write_file(path(f, "incoming", "w.txt"), "one and two\n");
+	assert_int_equal(dropdir_done(dd, "w.txt", &a, true, err, sizeof(err)), DROPDIR_REPLACED);
+	assert_true(exists(path(f, "incoming", "w.txt")));
+	dropdir_id_close(&a);
+	dropdir_id_close(&b);
+	assert_int_equal(a.fd, -1);
+	dropdir_close(dd);
+}
+
+/* A name taken 10,000 times over in done/ and failed/ still finds a place. */
+static void
+test_suffix_exhausted(void **state)
+{
+	struct fixture *f = *state;
+	struct dropdir *dd = open_dd(f);
+	char err[256] = "", name[64];
+	const char *dirs[] = {"done", "failed"};
+
+	for (size_t d = 0; d < 2; d++) {
+		write_file(path(f, dirs[d], "x.txt"), "old\n");
+		for (int i = 1; i < 10000; i++) {
+			snprintf(name, sizeof(name), "x.txt.%d", i);
+			write_file(path(f, dirs[d], name), "old\n");
+		}
+	}
+	for (int round = 0; round < 2; round++) {
+		write_file(path(f, "incoming", "x.txt"), "new\n");
+		assert_int_equal(dropdir_done(dd, "x.txt", NULL, true, err, sizeof(err)), 0);
+		write_file(path(f, "incoming", "x.txt"), "bad\n");
+		assert_int_equal(dropdir_fail(dd, "x.txt", NULL, "why", err, sizeof(err)), 0);
+	}
+	assert_int_equal(dir_count(path(f, "done", NULL)), 10002);
+	assert_int_equal(dir_count(path(f, "failed", NULL)), 10004); /* two with their .error */
+	assert_int_equal(dir_count(path(f, "incoming", NULL)), 0);
 	dropdir_close(dd);
 }
 
@@ -517,9 +618,9 @@ test_fail_twice(void **state)
 	char err[256] = "";
 
 	write_file(path(f, "incoming", "bad"), "1\n");
-	assert_int_equal(dropdir_fail(dd, "bad", "no article\nin it", err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "bad", NULL, "no article\nin it", err, sizeof(err)), 0);
 	write_file(path(f, "incoming", "bad"), "2\n");
-	assert_int_equal(dropdir_fail(dd, "bad", "again", err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "bad", NULL, "again", err, sizeof(err)), 0);
 	assert_string_equal(read_text(path(f, "failed", "bad")), "1\n");
 	assert_string_equal(read_text(path(f, "failed", "bad.error")), "no article in it\n");
 	assert_string_equal(read_text(path(f, "failed", "bad.1")), "2\n");
@@ -529,9 +630,9 @@ test_fail_twice(void **state)
 	 * of a later "c": that one becomes c.1 with c.1.error.
 	 */
 	write_file(path(f, "incoming", "c.error"), "doc\n");
-	assert_int_equal(dropdir_fail(dd, "c.error", "why1", err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "c.error", NULL, "why1", err, sizeof(err)), 0);
 	write_file(path(f, "incoming", "c"), "doc2\n");
-	assert_int_equal(dropdir_fail(dd, "c", "why2", err, sizeof(err)), 0);
+	assert_int_equal(dropdir_fail(dd, "c", NULL, "why2", err, sizeof(err)), 0);
 	assert_string_equal(read_text(path(f, "failed", "c.error")), "doc\n");
 	assert_string_equal(read_text(path(f, "failed", "c.1")), "doc2\n");
 	assert_string_equal(read_text(path(f, "failed", "c.1.error")), "why2\n");
@@ -642,6 +743,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_done_identity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_suffix_exhausted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_done, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fail_twice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest, setup, teardown),
