@@ -53,7 +53,9 @@
  * its last descriptor is closed, and ours stays open: its removal shows
  * here, in its parent.
  */
-#define SPOOL_MASK (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR)
+#define SPOOL_MASK                                                                                \
+	(IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR | IN_MOVE_SELF |          \
+	 IN_DELETE_SELF)
 
 enum { D_SPOOL, D_TMP, D_INCOMING, D_DONE, D_FAILED, D_N };
 
@@ -320,8 +322,11 @@ dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t er
 					rc = 1;
 				continue;
 			}
-			if (ev->wd == dd->swd && ev->len > 0 && strcmp(ev->name, "incoming") == 0) {
-				check = true;
+			if (ev->wd == dd->swd) {
+				/* the name incoming, or the spool itself renamed */
+				if ((ev->len > 0 && strcmp(ev->name, "incoming") == 0) ||
+				    (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF)))
+					check = true;
 				continue;
 			}
 			if (ev->wd != dd->wd)
@@ -381,8 +386,8 @@ dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t
 			snprintf(path, sizeof(path), "(a place unknown)");
 		else
 			path[n] = '\0';
-		if (files < 0)
-			snprintf(what, whatsz, "renamed to %s", path);
+		if (files <= 0)
+			snprintf(what, whatsz, "renamed to %s%s", path, files == 0 ? " (empty)" : "");
 		else
 			snprintf(what, whatsz, "renamed to %s with %ld file%s in it", path, files,
 			         files == 1 ? "" : "s");

@@ -669,7 +669,9 @@ intake_rewatch(struct intake *in)
 		evtimer_add(in->ev_rewatch, &tv);
 		return;
 	}
-	if (strncmp(what, "renamed", 7) == 0)
+	if (strncmp(what, "renamed", 7) == 0 && strstr(what, " in it") == NULL)
+		log_warnx("the old incoming/ was %s", log_quote(what));
+	else if (strncmp(what, "renamed", 7) == 0)
 		log_err("the old incoming/ was %s: those files are out of the spool and will not "
 		        "be read unless moved back into incoming/",
 		        log_quote(what));

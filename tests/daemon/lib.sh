@@ -94,6 +94,8 @@ write_conf() {
 # $T/log, appended), and wait for its "started" line.
 start_harkd() {
 	LOG=${1:-$T/log}
+	# made here: harkd's 2>> below opens it in the child, maybe after the first grep
+	: >>"$LOG"
 	_before=$(grep -cF 'started: ' "$LOG" 2>/dev/null)
 	"$HARKD" -c "$T/hark.conf" 2>>"$LOG" &
 	HPID=$!

@@ -23,24 +23,37 @@ drop() {
 	printf '%s\n\nAustin Tice, %s.\n' "$2" "$2" >"$S/tmp/.drop" && mv -f "$S/tmp/.drop" "$S/incoming/$1"
 }
 
+# lock SECONDS: dblock holds hark.db for SECONDS, in the background ($LPID),
+# from when it says so ($T/lock.out is made afresh: an old "locked" must not count)
+lock() {
+	rm -f "$T/lock.out"
+	"$DBLOCK" "$T/state/hark.db" "$1" >"$T/lock.out.new" 2>"$T/lock.err" &
+	LPID=$!
+	wait_for "$T/lock.out.new" locked 10 || bad "dblock did not lock: $(cat "$T/lock.err")"
+	mv "$T/lock.out.new" "$T/lock.out"
+}
+
 # stored TITLE: how many stored hits have the title TITLE
 stored() { "$HARK" -c "$T/hark.conf" hits --json | grep -cF "\"title\":\"$1\""; }
 
 # --- item 1: B renamed over A while A waits for its commit: both stored
-"$DBLOCK" "$T/state/hark.db" 3 >"$T/lock.out" 2>"$T/lock.err" &
-LPID=$!
-wait_for "$T/lock.out" locked 10 || bad "dblock did not lock: $(cat "$T/lock.err")"
+lock 5
 drop same.txt "Version A"
 wait_for "$LOG" "database busy" 10 || bad "A waits for the locked database"
 drop same.txt "Version B"
+grep -q released "$T/lock.out" && slow=1 || slow=0
 wait "$LPID"
 wait_for "$LOG" "file=same.txt lang=en hits=1" 20 2 || bad "two articles from same.txt"
 wait_until "[ \$(files '$S/incoming') -eq 0 ]" 10 || bad "incoming/ empty after same.txt"
 expect_eq "$(stored 'Version A')" 1 "version A stored"
 expect_eq "$(stored 'Version B')" 1 "version B stored (renamed over A while A was in flight)"
 expect_eq "$(cat "$S/done/same.txt" 2>/dev/null | head -1)" "Version B" "done/same.txt is B"
-grep -qF 'same.txt was replaced by another file: reading it again' "$LOG" && ok ||
-	bad "a line says same.txt is read again"
+if [ "$slow" = 1 ]; then
+	note "the lock was released before B came: slow machine"
+else
+	grep -qF 'same.txt was replaced by another file: reading it again' "$LOG" && ok ||
+		bad "a line says same.txt is read again"
+fi
 
 # --- item 1: a producer renaming new versions over one name, fast; nothing
 # that reaches done/ was left unread, and the last version is stored
@@ -97,24 +110,29 @@ ingest "$T/rm.txt"
 wait_for "$LOG" "file=rm.txt lang=en hits=1" 10 && ok || bad "a file ingested after the removal is stored"
 
 # --- item 11: incoming/ renamed away with a file in it: said where, recreated
-"$DBLOCK" "$T/state/hark.db" 2 >"$T/lock.out" 2>"$T/lock.err" &
-LPID=$!
-wait_for "$T/lock.out" locked 10 || bad "dblock did not lock: $(cat "$T/lock.err")"
+lock 5
 busy=$(count "$LOG" "database busy")
 drop away.txt "Renamed away"
 wait_for "$LOG" "database busy" 10 $((busy + 1)) || bad "away.txt waits for the lock"
 mv "$S/incoming" "$S/old-incoming"
+grep -q released "$T/lock.out" && slow=1 || slow=0
 wait_for "$LOG" "incoming/ recreated and watched again" 10 2 || bad "incoming/ recreated after the rename"
-grep -qF "the old incoming/ was renamed to $S/old-incoming with 1 file in it" "$LOG" && ok ||
-	bad "a line says where incoming/ went, with its file"
+if [ "$slow" = 1 ]; then
+	note "the lock was released before the rename: slow machine"
+else
+	grep -qF "the old incoming/ was renamed to $S/old-incoming with 1 file in it" "$LOG" && ok ||
+		bad "a line says where incoming/ went, with its file"
+fi
 wait "$LPID"
 wait_for "$LOG" "file=away.txt lang=en hits=1" 20 || bad "away.txt stored once the lock is gone"
 printf 'After rename\n\nAustin Tice, after incoming/ was renamed.\n' >"$T/mv.txt"
 ingest "$T/mv.txt"
 wait_for "$LOG" "file=mv.txt lang=en hits=1" 10 && ok || bad "a file ingested after the rename is stored"
 # moved back by hand: read, and known already
-mv "$S/old-incoming/away.txt" "$S/incoming/"
-wait_for "$LOG" "duplicate file=away.txt" 10 && ok || bad "away.txt moved back is a duplicate"
+if [ -f "$S/old-incoming/away.txt" ]; then
+	mv "$S/old-incoming/away.txt" "$S/incoming/"
+	wait_for "$LOG" "duplicate file=away.txt" 10 && ok || bad "away.txt moved back is a duplicate"
+fi
 
 # --- item 15a: a file name that is not UTF-8 is escaped in the log, an Arabic one kept
 drop "$(printf 'caf\351.txt')" "Latin one"
