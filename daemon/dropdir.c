@@ -42,6 +42,8 @@
  * scheme that cannot run out, and a bounded cost a move.
  */
 #define SUFFIX_MAX 1000
+/* tmp/ names of files on their way out with keep_done = no (see take()). */
+#define DONE_PREFIX ".done."
 /* Random suffixes tried after ".iINODE", each a 48-bit draw. */
 #define RANDOM_TRIES 64
 
@@ -167,6 +169,9 @@ open_subdir(int spool, const char *spath, const char *name, char *err, size_t er
 	return fd;
 }
 
+static int move_noreplace(int from, const char *name, int to, const char *base, bool skip_error,
+                          char *dest, size_t destsz);
+
 /* Open (creating when missing) the spool and its four directories into fd[D_N]. */
 static int
 spool_open(const char *spool, int *fd, char *err, size_t errsz)
@@ -214,6 +219,35 @@ watch_dir(int ino, int fd, const char *spool, const char *sub, uint32_t mask, ch
 	return wd;
 }
 
+/*
+ * With keep_done = no a file goes to tmp/.done.RANDOM before it is removed
+ * (see take()): a crash in between leaves it there, stored already (but in
+ * a race lost at that very moment). Such names are ours alone: they go back
+ * to incoming/ as done.RANDOM, where the scan finds them and their content
+ * hash shows them stored, and they are removed.
+ */
+static void
+remove_leftovers(struct dropdir *dd)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd = openat(dd->fd[D_TMP], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, DONE_PREFIX, sizeof(DONE_PREFIX) - 1) == 0) {
+			char dest[NAME_MAX + 1];
+
+			(void)move_noreplace(dd->fd[D_TMP], de->d_name, dd->fd[D_INCOMING],
+			                     de->d_name + 1, false, dest, sizeof(dest));
+		}
+	closedir(d);
+}
+
 int
 dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errsz)
 {
@@ -243,6 +277,7 @@ dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errsz)
 	dd->swd = watch_dir(dd->ino, dd->fd[D_SPOOL], spool, "", SPOOL_MASK, err, errsz);
 	if (dd->swd < 0)
 		goto fail;
+	remove_leftovers(dd);
 	*out = dd;
 	return 0;
 fail:
@@ -866,7 +901,7 @@ take(struct dropdir *dd, const char *name, const struct dropdir_id *id, int to, 
 	if (!same_file(&st, id, true))
 		return DROPDIR_REPLACED;
 	if (to == D_TMP) {
-		snprintf(tmpname, sizeof(tmpname), ".done.%012jx", (uintmax_t)random48());
+		snprintf(tmpname, sizeof(tmpname), DONE_PREFIX "%012jx", (uintmax_t)random48());
 		base = tmpname;
 	}
 	if (move_noreplace(in, name, tofd, base, skip_error, dest, destsz) < 0) {

@@ -155,4 +155,21 @@ start_harkd
 ingest "$T/none.txt"
 wait_for "$LOG" "file=none.txt lang=en hits=1" 10 && ok || bad "stored once harkd made incoming/"
 stop_harkd
+
+# --- item 1 with keep_done = no: B renamed over A in flight is read, not deleted unread
+write_conf "keep_done = no"
+start_harkd
+lock 5
+drop gone.txt "Deleted A"
+wait_for "$LOG" "database busy" 10 $(($(count "$LOG" "database busy") + 1)) ||
+	bad "gone.txt A waits for the locked database"
+drop gone.txt "Deleted B"
+wait "$LPID"
+wait_for "$LOG" "file=gone.txt lang=en hits=1" 20 2 || bad "two articles from gone.txt"
+expect_eq "$(stored 'Deleted A')" 1 "keep_done = no: version A stored"
+expect_eq "$(stored 'Deleted B')" 1 "keep_done = no: version B stored, not deleted unread"
+wait_until "[ \$(files '$S/incoming') -eq 0 ]" 10 || bad "incoming/ empty after gone.txt"
+[ ! -e "$S/done/gone.txt" ] && ok || bad "keep_done = no: nothing in done/"
+expect_eq "$(ls -A "$S/tmp")" "" "keep_done = no: nothing left in tmp/"
+stop_harkd
 finish

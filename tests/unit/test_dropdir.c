@@ -582,6 +582,23 @@ test_done_identity(void **state)
 	dropdir_close(dd);
 }
 
+/* A file left in tmp/ on its way out (keep_done = no) by a crash goes back to incoming/. */
+static void
+test_leftover(void **state)
+{
+	struct fixture *f = *state;
+	struct dropdir *dd = open_dd(f);
+
+	dropdir_close(dd);
+	write_file(path(f, "tmp", ".done.0123456789ab"), "stored\n");
+	write_file(path(f, "tmp", ".ingest.0123456789ab"), "a producer's\n");
+	dd = open_dd(f);
+	assert_false(exists(path(f, "tmp", ".done.0123456789ab")));
+	assert_string_equal(read_text(path(f, "incoming", "done.0123456789ab")), "stored\n");
+	assert_true(exists(path(f, "tmp", ".ingest.0123456789ab")));
+	dropdir_close(dd);
+}
+
 /* A name taken 10,000 times over in done/ and failed/ still finds a place. */
 static void
 test_suffix_exhausted(void **state)
@@ -745,6 +762,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_odd_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_done_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_suffix_exhausted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_leftover, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_done, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fail_twice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest, setup, teardown),
