@@ -303,26 +303,44 @@ dropdir_fd(const struct dropdir *dd)
 	return dd->ino;
 }
 
-/*
- * Whether spool/incoming is no longer the directory we watch (said in
- * err): removed, renamed away, or another directory in its place.
- */
+/* Whether spool/NAME (dir_names[which]) is still the directory we hold. */
 static bool
-incoming_gone(const struct dropdir *dd, char *err, size_t errsz)
+dir_same(const struct dropdir *dd, int which, struct stat *ours)
 {
 	char path[PATH_MAX];
-	struct stat now, ours;
+	struct stat now;
 
-	if (fstat(dd->fd[D_INCOMING], &ours) < 0)
-		memset(&ours, 0, sizeof(ours));
-	snprintf(path, sizeof(path), "%s/incoming", dd->spool);
-	if (lstat(path, &now) == 0 && now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
-		return false;
-	snprintf(err, errsz, "%s/ was %s", path,
-	         ours.st_nlink == 0 ? "removed"
-	         : lstat(path, &now) == 0 ? "replaced by another directory"
-	                                  : "renamed away");
-	return true;
+	if (fstat(dd->fd[which], ours) < 0)
+		memset(ours, 0, sizeof(*ours));
+	snprintf(path, sizeof(path), "%s/%s", dd->spool, dir_names[which]);
+	return lstat(path, &now) == 0 && now.st_dev == ours->st_dev && now.st_ino == ours->st_ino;
+}
+
+/*
+ * Whether one of the spool's four directories is no longer the one we hold
+ * (said in err): removed, renamed away, or another in its place. Moves into
+ * a removed done/ would fail for ever; files dropped into a new incoming/
+ * would never be seen.
+ */
+static bool
+spool_changed(const struct dropdir *dd, char *err, size_t errsz)
+{
+	static const int order[] = {D_INCOMING, D_DONE, D_FAILED, D_TMP};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		char path[PATH_MAX];
+		struct stat ours, now;
+
+		if (dir_same(dd, order[i], &ours))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dd->spool, dir_names[order[i]]);
+		snprintf(err, errsz, "%s/ was %s", path,
+		         ours.st_nlink == 0         ? "removed"
+		         : lstat(path, &now) == 0 ? "replaced by another directory"
+		                                  : "renamed away");
+		return true;
+	}
+	return false;
 }
 
 int
@@ -358,10 +376,12 @@ dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t er
 				continue;
 			}
 			if (ev->wd == dd->swd) {
-				/* the name incoming, or the spool itself renamed */
-				if ((ev->len > 0 && strcmp(ev->name, "incoming") == 0) ||
-				    (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF)))
+				/* one of the four names, or the spool itself renamed */
+				if (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF))
 					check = true;
+				for (int i = D_TMP; ev->len > 0 && i < D_N; i++)
+					if (strcmp(ev->name, dir_names[i]) == 0)
+						check = true;
 				continue;
 			}
 			if (ev->wd != dd->wd)
@@ -375,7 +395,7 @@ dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t er
 				fn(ev->name, arg);
 		}
 	}
-	if (check && incoming_gone(dd, err, errsz))
+	if (check && spool_changed(dd, err, errsz))
 		return 2;
 	return rc;
 }
@@ -408,7 +428,9 @@ dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t
 	struct stat st;
 
 	/* what became of the old incoming/, while its descriptor still says */
-	if (fstat(dd->fd[D_INCOMING], &st) == 0 && st.st_nlink == 0) {
+	if (dir_same(dd, D_INCOMING, &st)) {
+		what[0] = '\0'; /* another of the four went */
+	} else if (st.st_nlink == 0) {
 		snprintf(what, whatsz, "removed");
 	} else {
 		char proc[64], path[PATH_MAX];
@@ -907,8 +929,10 @@ take(struct dropdir *dd, const char *name, const struct dropdir_id *id, int to, 
 	if (move_noreplace(in, name, tofd, base, skip_error, dest, destsz) < 0) {
 		int e = errno;
 
-		if (e == ENOENT)
+		if (e == ENOENT && fstatat(in, name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    errno == ENOENT)
 			return DROPDIR_MISSING;
+		/* else the destination went (a removed done/): an error, tried again */
 		if (to == D_TMP && e == EXDEV) {
 			/* tmp/ on another file system: remove by name, checked just before */
 			if (unlinkat(in, name, 0) == 0)

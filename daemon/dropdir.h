@@ -58,8 +58,9 @@ typedef void (*dropdir_fn)(const char *name, void *arg);
 /*
  * Read every pending inotify event and call fn for each named file. Returns
  * 0, 1 when the kernel queue overflowed (the caller rescans), 2 when
- * incoming/ itself was removed or renamed away (err says which; the caller
- * calls dropdir_rewatch()), -1 with err.
+ * incoming/ itself (or done/, failed/, tmp/, or the spool) was removed or
+ * renamed away (err says which; the caller calls dropdir_rewatch()), -1
+ * with err.
  */
 int dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz);
 /*
@@ -67,7 +68,7 @@ int dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_
  * (or any of the four) when missing, and watch the new incoming/. what
  * gets what became of the old one: "removed", or "renamed to PATH with N
  * files in it", those files being out of the spool until someone moves them
- * back. Returns 0 (the caller rescans), -1 with err (the old descriptors
+ * back, or "" when incoming/ is still the same (another directory went). Returns 0 (the caller rescans), -1 with err (the old descriptors
  * stay; the caller tries again later).
  */
 int dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t errsz);

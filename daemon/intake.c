@@ -675,6 +675,10 @@ intake_rewatch(struct intake *in)
 		log_err("the old incoming/ was %s: those files are out of the spool and will not "
 		        "be read unless moved back into incoming/",
 		        log_quote(what));
+	if (what[0] == '\0') {
+		log_warnx("the spool's directories opened again");
+		return;
+	}
 	log_warnx("incoming/ recreated and watched again");
 	if (dropdir_scan(in->dd, intake_add_cb, in, err, sizeof(err)) < 0)
 		log_err("rescan: %s", log_quote(err));

@@ -134,6 +134,14 @@ if [ -f "$S/old-incoming/away.txt" ]; then
 	wait_for "$LOG" "duplicate file=away.txt" 10 && ok || bad "away.txt moved back is a duplicate"
 fi
 
+# --- done/ removed while harkd runs: made again, and files still reach it
+rm -rf "$S/done"
+wait_for "$LOG" "spool/done/ was removed" 10 && ok || bad "a line says done/ was removed"
+wait_for "$LOG" "the spool's directories opened again" 10 || bad "the spool opened again"
+drop redone.txt "Done again"
+wait_for "$LOG" "file=redone.txt lang=en hits=1" 10 && ok || bad "redone.txt stored"
+wait_until "[ -f '$S/done/redone.txt' ]" 10 && ok || bad "redone.txt in the new done/"
+
 # --- item 15a: a file name that is not UTF-8 is escaped in the log, an Arabic one kept
 drop "$(printf 'caf\351.txt')" "Latin one"
 drop "الأسد.txt" "Arabic name"
