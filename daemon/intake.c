@@ -5,7 +5,8 @@
  * commits finished jobs in batches: one transaction, one fsync, then the
  * moves. Nothing is moved or deleted before its commit, so a crash at any
  * point leaves the file in incoming/, and the content hash makes the second
- * pass store nothing twice.
+ * pass store nothing twice. Only the file read moves (dropdir_id): a new
+ * version renamed over its name meanwhile is read in turn.
  */
 #include <errno.h>
 #include <limits.h>

@@ -2,8 +2,11 @@
  * intake.h: the drop directory's files on their way to the store. Owns the
  * queue of names, the inotify event, the workers (work.h) and the commit
  * of finished jobs: article, hits and (later) deliveries in one transaction,
- * and only then the file moved to done/ or deleted. A database that stays
- * locked keeps the files in incoming/ and is tried again.
+ * and only then the file moved to done/ or deleted: the file read, not
+ * whatever its name holds by then (a name replaced is read again). A
+ * database that stays locked keeps the files in incoming/ and is tried
+ * again; so is a move the system refuses (a full disk), on a back-off
+ * timer. incoming/ removed or renamed away is made again and watched.
  */
 #ifndef HARK_INTAKE_H
 #define HARK_INTAKE_H
