@@ -55,8 +55,8 @@
  * its last descriptor is closed, and ours stays open: its removal shows
  * here, in its parent.
  */
-#define SPOOL_MASK                                                                                \
-	(IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR | IN_MOVE_SELF |          \
+#define SPOOL_MASK                                                                                 \
+	(IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR | IN_MOVE_SELF |         \
 	 IN_DELETE_SELF)
 
 enum { D_SPOOL, D_TMP, D_INCOMING, D_DONE, D_FAILED, D_N };
@@ -335,7 +335,7 @@ spool_changed(const struct dropdir *dd, char *err, size_t errsz)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dd->spool, dir_names[order[i]]);
 		snprintf(err, errsz, "%s/ was %s", path,
-		         ours.st_nlink == 0         ? "removed"
+		         ours.st_nlink == 0       ? "removed"
 		         : lstat(path, &now) == 0 ? "replaced by another directory"
 		                                  : "renamed away");
 		return true;
@@ -444,7 +444,8 @@ dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t
 		else
 			path[n] = '\0';
 		if (files <= 0)
-			snprintf(what, whatsz, "renamed to %s%s", path, files == 0 ? " (empty)" : "");
+			snprintf(what, whatsz, "renamed to %s%s", path,
+			         files == 0 ? " (empty)" : "");
 		else
 			snprintf(what, whatsz, "renamed to %s with %ld file%s in it", path, files,
 			         files == 1 ? "" : "s");

@@ -68,8 +68,8 @@ int dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_
  * (or any of the four) when missing, and watch the new incoming/. what
  * gets what became of the old one: "removed", or "renamed to PATH with N
  * files in it", those files being out of the spool until someone moves them
- * back, or "" when incoming/ is still the same (another directory went). Returns 0 (the caller rescans), -1 with err (the old descriptors
- * stay; the caller tries again later).
+ * back, or "" when incoming/ is still the same (another directory went). Returns 0 (the caller
+ * rescans), -1 with err (the old descriptors stay; the caller tries again later).
  */
 int dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t errsz);
 /* Call fn for every entry of incoming/ but dot files, oldest first. Returns 0, -1. */
@@ -92,8 +92,7 @@ enum dropdir_read_result {
  * dropdir_fail().
  */
 enum dropdir_read_result dropdir_read(struct dropdir *dd, const char *name, size_t max, char **buf,
-                                      size_t *len, struct dropdir_id *id, char *why,
-                                      size_t whysz);
+                                      size_t *len, struct dropdir_id *id, char *why, size_t whysz);
 
 /* What dropdir_done() and dropdir_fail() did. */
 enum dropdir_move_result {

@@ -47,11 +47,6 @@ struct intake {
 	struct event *ev_inotify;
 	struct event *ev_retry; /* commit or read again after a busy database or EMFILE */
 	struct event *ev_kick;  /* dispatch more, on the next turn */
-	struct event *ev_move;  /* moves out of incoming/ that failed (a full disk): again */
-	struct event *ev_rewatch; /* incoming/ went and could not be recreated: again */
-	struct name *moves;       /* names whose move is retried by ev_move */
-	size_t nmoves;
-	int move_ms;
 	struct name *buckets[NAME_BUCKETS];
 	struct name *head, *tail; /* the queue of names not yet dispatched */
 	size_t queued;
@@ -59,6 +54,13 @@ struct intake {
 	size_t ncommit;
 	int retry_ms;
 	int stopping;
+	/* moves out of incoming/ that failed (a full disk), tried again by ev_move */
+	struct event *ev_move;
+	struct name *moves; /* their names, by next_queue */
+	size_t nmoves;
+	int move_ms;
+	/* incoming/ went and could not be made again: ev_rewatch tries again */
+	struct event *ev_rewatch;
 	void (*idle)(void *);
 	void *idle_arg;
 	struct intake_stats stats;
@@ -237,7 +239,7 @@ intake_finish(struct intake *in, struct name *n, const char *why)
 			log_warnx("failed %s: %s", log_quote(n->s), why);
 		if (n->tries > 0)
 			log_info("moved %s to %s after %u failed tries", log_quote(n->s),
-			         why != NULL           ? "failed/"
+			         why != NULL       ? "failed/"
 			         : in->o.keep_done ? "done/"
 			                           : "nowhere (removed)",
 			         n->tries);
@@ -260,10 +262,11 @@ intake_finish(struct intake *in, struct name *n, const char *why)
 		break;
 	case DROPDIR_MOVE_ERROR:
 		if (n->tries++ == 0)
-			log_err("cannot move %s to %s: %s; it stays in incoming/%s and the move will "
-			        "be tried again",
-			        log_quote(n->s), to, log_quote2(err),
-			        why != NULL ? "" : " (its article is stored)");
+			log_err(
+			    "cannot move %s to %s: %s; it stays in incoming/%s and the move will "
+			    "be tried again",
+			    log_quote(n->s), to, log_quote2(err),
+			    why != NULL ? "" : " (its article is stored)");
 		if (why != NULL && n->why == NULL && (n->why = strdup(why)) == NULL) {
 			log_err("out of memory: %s stays in incoming/", log_quote(n->s));
 			name_forget(in, n->s);
@@ -320,7 +323,8 @@ intake_dispatch(struct intake *in)
 
 		enum dropdir_read_result r;
 
-		r = dropdir_read(in->dd, n->s, in->o.max_size, &buf, &len, &n->id, why, sizeof(why));
+		r = dropdir_read(in->dd, n->s, in->o.max_size, &buf, &len, &n->id, why,
+		                 sizeof(why));
 		if (r == DROPDIR_ERROR) {
 			log_warnx("cannot read %s now: %s; will try again", log_quote(n->s), why);
 			intake_retry_later(in);
@@ -333,7 +337,8 @@ intake_dispatch(struct intake *in)
 			if (j == NULL) {
 				free(name);
 				free(buf);
-				log_err("out of memory reading %s; will try again", log_quote(n->s));
+				log_err("out of memory reading %s; will try again",
+				        log_quote(n->s));
 				intake_retry_later(in);
 				return;
 			}
@@ -580,7 +585,8 @@ intake_commit(struct intake *in)
 				struct name *nm = name_find(in, j->name);
 
 				if (j->ndocs == 0)
-					log_info("done file=%s: no article in it", log_quote(j->name));
+					log_info("done file=%s: no article in it",
+					         log_quote(j->name));
 				/* only the file read moves; its name is read again when replaced */
 				if (nm != NULL && intake_finish(in, nm, NULL))
 					moved++;

@@ -335,25 +335,30 @@ test_read_regular(void **state)
 	size_t len = 0;
 
 	write_file(path(f, "incoming", "a.txt"), "Title\nbody\n");
-	assert_int_equal(dropdir_read(dd, "a.txt", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, "a.txt", 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
 	assert_int_equal(len, 11);
 	assert_memory_equal(buf, "Title\nbody\n", 12); /* NUL included */
 	free(buf);
 	/* exactly max bytes is fine */
-	assert_int_equal(dropdir_read(dd, "a.txt", 11, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, "a.txt", 11, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
 	free(buf);
 	/* empty: read, the caller decides */
 	write_file(path(f, "incoming", "empty"), "");
-	assert_int_equal(dropdir_read(dd, "empty", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, "empty", 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
 	assert_int_equal(len, 0);
 	assert_int_equal(buf[0], '\0');
 	free(buf);
 	/* gone, and names that are not ours */
-	assert_int_equal(dropdir_read(dd, "nope", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_GONE);
+	assert_int_equal(dropdir_read(dd, "nope", 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_GONE);
 	assert_null(buf);
 	assert_int_equal(dropdir_read(dd, "../spool", 100, &buf, &len, &rid, why, sizeof(why)),
 	                 DROPDIR_GONE);
-	assert_int_equal(dropdir_read(dd, "..", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_GONE);
+	assert_int_equal(dropdir_read(dd, "..", 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_GONE);
 	dropdir_close(dd);
 }
 
@@ -395,7 +400,8 @@ test_fifo(void **state)
 
 	/* no writer: opening it without O_NONBLOCK would block for ever */
 	assert_int_equal(mkfifo(path(f, "incoming", "pipe"), 0600), 0);
-	assert_int_equal(dropdir_read(dd, "pipe", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_BAD);
+	assert_int_equal(dropdir_read(dd, "pipe", 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_BAD);
 	assert_string_equal(why, "a FIFO");
 	assert_int_equal(dropdir_fail(dd, "pipe", NULL, why, err, sizeof(err)), 0);
 	assert_int_equal(lstat(path(f, "failed", "pipe"), &st), 0);
@@ -423,7 +429,8 @@ test_directory(void **state)
 	assert_int_equal(dropdir_drain(dd, collect, &ns, err, sizeof(err)), 0);
 	assert_true(names_has(&ns, "dir"));
 	names_free(&ns);
-	assert_int_equal(dropdir_read(dd, "dir", 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_BAD);
+	assert_int_equal(dropdir_read(dd, "dir", 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_BAD);
 	assert_string_equal(why, "a directory");
 	assert_int_equal(dropdir_fail(dd, "dir", NULL, why, err, sizeof(err)), 0);
 	assert_int_equal(lstat(path(f, "failed", "dir"), &st), 0);
@@ -442,7 +449,8 @@ test_oversize(void **state)
 	size_t len;
 
 	write_file(path(f, "incoming", "big"), "0123456789A");
-	assert_int_equal(dropdir_read(dd, "big", 10, &buf, &len, &rid, why, sizeof(why)), DROPDIR_BAD);
+	assert_int_equal(dropdir_read(dd, "big", 10, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_BAD);
 	assert_null(buf);
 	assert_string_equal(why, "larger than max_document_size (11 bytes > 10)");
 	dropdir_close(dd);
@@ -490,7 +498,8 @@ test_odd_name(void **state)
 	assert_int_equal(ns.n, 1);
 	assert_string_equal(ns.v[0], name);
 	names_free(&ns);
-	assert_int_equal(dropdir_read(dd, name, 100, &buf, &len, &rid, why, sizeof(why)), DROPDIR_OK);
+	assert_int_equal(dropdir_read(dd, name, 100, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
 	assert_string_equal(buf, "odd\n");
 	free(buf);
 	assert_int_equal(dropdir_done(dd, name, NULL, true, err, sizeof(err)), 0);
@@ -522,8 +531,7 @@ test_done(void **state)
 	assert_false(exists(path(f, "incoming", "y.txt")));
 	assert_false(exists(path(f, "done", "y.txt")));
 	/* a name already gone is said so, nothing done */
-	assert_int_equal(dropdir_done(dd, "y.txt", NULL, false, err, sizeof(err)),
-	                 DROPDIR_MISSING);
+	assert_int_equal(dropdir_done(dd, "y.txt", NULL, false, err, sizeof(err)), DROPDIR_MISSING);
 	assert_int_equal(dropdir_done(dd, "../x", NULL, true, err, sizeof(err)), -1);
 	dropdir_close(dd);
 }
@@ -540,8 +548,9 @@ test_done_identity(void **state)
 
 	for (int keep = 0; keep < 2; keep++) {
 		write_file(path(f, "incoming", "same.txt"), "A\n");
-		assert_int_equal(dropdir_read(dd, "same.txt", 100, &buf, &len, &a, why, sizeof(why)),
-		                 DROPDIR_OK);
+		assert_int_equal(
+		    dropdir_read(dd, "same.txt", 100, &buf, &len, &a, why, sizeof(why)),
+		    DROPDIR_OK);
 		free(buf);
 		/* B renamed over A after A was read */
 		write_file(path(f, "tmp", "b"), "B\n");
@@ -555,8 +564,9 @@ test_done_identity(void **state)
 		assert_false(exists(path(f, "done", "same.txt")));
 		assert_false(exists(path(f, "failed", "same.txt")));
 		/* B read: B goes */
-		assert_int_equal(dropdir_read(dd, "same.txt", 100, &buf, &len, &b, why, sizeof(why)),
-		                 DROPDIR_OK);
+		assert_int_equal(
+		    dropdir_read(dd, "same.txt", 100, &buf, &len, &b, why, sizeof(why)),
+		    DROPDIR_OK);
 		free(buf);
 		assert_false(a.ino == b.ino && a.dev == b.dev);
 		assert_int_equal(dropdir_done(dd, "same.txt", &b, keep, err, sizeof(err)),
