@@ -23,12 +23,14 @@
 #include "token.h"
 
 #define NONE UINT32_MAX
+#define RE_LIMITED 2 /* re_val: the regex hit a limit on this document */
 #define MAX_OCC_PER_ATOM 1024 /* occurrences kept per atom and document */
 #define MAX_PHRASE_WALK 512   /* longest phrase followed through the trie */
 #define RE_MATCH_LIMIT 200000
 #define RE_DEPTH_LIMIT 2000
 #define RE_HEAP_LIMIT 20000 /* KiB */
 #define RE_MAX_MATCHES 100  /* matches of one regex reported per field */
+#define RE_MAX_LIMIT_HITS 8 /* limits hit by one regex per field before it gives up */
 
 struct occ {
 	uint32_t next;        /* previous occurrence of the same node, or NONE */
@@ -77,7 +79,10 @@ struct matcher {
 	size_t ncand, capcand;
 
 	uint32_t *re_gen; /* per regex: result cached for this document */
-	uint8_t *re_val;
+	uint8_t *re_val;  /* 1: it matches; RE_LIMITED: it hit a limit */
+	int re_limited;   /* a regex of the rule being evaluated hit a limit */
+	uint32_t *limited; /* the rules that did, in this document (indexes) */
+	size_t nlimited, caplimited;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 
@@ -138,6 +143,7 @@ matcher_free(struct matcher *m)
 	free(m->cand);
 	free(m->re_gen);
 	free(m->re_val);
+	free(m->limited);
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	free(m->pa.v);
@@ -623,7 +629,20 @@ near_eval(struct matcher *m, const struct cnode *cn, int collect)
 	return found;
 }
 
-/* Run regex leaf cn on each of its fields; collect adds up to RE_MAX_MATCHES spans each. */
+/*
+ * Run regex leaf cn on each of its fields; collect adds up to RE_MAX_MATCHES
+ * spans each.
+ *
+ * A pattern that backtracks without end (/(a+)+b/ on a run of a's) stops at
+ * PCRE2's match, depth or heap limit, and pcre2_match() then says nothing
+ * of the rest of the field. Rather than miss a real match further on, the
+ * search goes on from where it was, one line at a time, until the line that
+ * hits the limit is passed; then on over the rest as usual. A match across
+ * a line that hit the limit is not found, nor, within that stretch, one
+ * that spans lines. At most RE_MAX_LIMIT_HITS limits are hit per field,
+ * which bounds the time. Every limit hit marks the regex (m->re_limited):
+ * its rule's answer on this document may be wrong, and the shell says so.
+ */
 static int
 regex_run(struct matcher *m, const struct cnode *cn, int collect)
 {
@@ -633,19 +652,50 @@ regex_run(struct matcher *m, const struct cnode *cn, int collect)
 	for (int f = 0; f < F_MAX; f++) {
 		const char *s = m->doc->field[f];
 		size_t len = m->doc->field_len[f], off = 0;
+		int n = 0, lined = 0, limits = 0;
 
 		if (!in_mask(cn->fields, f) || s == NULL)
 			continue;
-		for (int n = 0; n < RE_MAX_MATCHES && off <= len; n++) {
-			int rc = pcre2_match(re, (PCRE2_SPTR)s, len, off, 0, m->md, m->mctx);
+		while (n < RE_MAX_MATCHES && off <= len) {
+			size_t end = len;
+			uint32_t opts = 0;
 			PCRE2_SIZE *ov;
 			struct place p;
+			int rc;
 
-			if (rc < 0)
-				break; /* no match, or a limit hit: a bounded "no" */
+			if (lined) {
+				const char *nl = off < len ? memchr(s + off, '\n', len - off) : NULL;
+
+				end = nl != NULL ? (size_t)(nl - s) + 1 : len;
+				if (end < len)
+					opts = PCRE2_NOTEOL; /* the line's end is not the field's */
+			}
+			rc = pcre2_match(re, (PCRE2_SPTR)s, end, off, opts, m->md, m->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH) {
+				if (!lined || end >= len)
+					break;
+				off = end; /* nothing in this line: the next */
+				continue;
+			}
+			if (rc < 0) {
+				/* a limit (or a bad offset, which cannot happen): no answer */
+				m->re_limited = 1;
+				if (++limits > RE_MAX_LIMIT_HITS)
+					break;
+				if (!lined) {
+					lined = 1; /* again from off, a line at a time */
+					continue;
+				}
+				if (end >= len)
+					break;
+				off = end; /* past the line that hit it, then as usual */
+				lined = 0;
+				continue;
+			}
 			found = 1;
 			if (!collect)
 				return 1;
+			n++;
 			ov = pcre2_get_ovector_pointer(m->md);
 			p.field = (uint8_t)f;
 			p.bytes = 1;
@@ -680,10 +730,17 @@ eval(struct matcher *m, uint32_t ci)
 		return slop_find(m, cn, NULL);
 	case C_REGEX:
 		if (m->re_gen[cn->a] != m->gen) {
+			int limited = m->re_limited, v;
+
+			m->re_limited = 0;
+			v = regex_run(m, cn, 0);
 			m->re_gen[cn->a] = m->gen;
-			m->re_val[cn->a] = (uint8_t)regex_run(m, cn, 0);
+			m->re_val[cn->a] = (uint8_t)(v | (m->re_limited ? RE_LIMITED : 0));
+			m->re_limited |= limited;
 		}
-		return m->re_val[cn->a];
+		if (m->re_val[cn->a] & RE_LIMITED)
+			m->re_limited = 1;
+		return m->re_val[cn->a] & 1;
 	case C_LANG:
 		return strcmp(m->doc->lang, rs->str + cn->b) == 0;
 	case C_AND: {
@@ -851,6 +908,7 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 	m->oom = 0;
 	m->nocc = 0;
 	m->ncand = 0;
+	m->nlimited = 0;
 	if (++m->gen == 0) {
 		/* the stamps wrapped: forget them all once */
 		memset(m->node_gen, 0, rs->nnodes * 4);
@@ -879,11 +937,23 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 	for (size_t i = 0; i < m->ncand; i++) {
 		const struct rule *r = &rs->rules[m->cand[i]];
 		struct hit h;
+		int yes;
 
-		if (!rule_lang_ok(r, doc->lang) || !eval(m, rs->rule_root[m->cand[i]]))
+		if (!rule_lang_ok(r, doc->lang))
 			continue;
-		m->nspans = 0;
-		collect(m, rs->rule_root[m->cand[i]]);
+		m->re_limited = 0;
+		yes = eval(m, rs->rule_root[m->cand[i]]);
+		if (yes) {
+			m->nspans = 0;
+			collect(m, rs->rule_root[m->cand[i]]);
+		}
+		if (m->re_limited) {
+			if (mem_grow(&m->limited, &m->caplimited, m->nlimited + 1, 4) < 0)
+				return -1;
+			m->limited[m->nlimited++] = m->cand[i];
+		}
+		if (!yes)
+			continue;
 		if (m->oom)
 			return -1;
 		spans_tidy(m);
@@ -895,4 +965,12 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 			break;
 	}
 	return m->oom ? -1 : hits;
+}
+
+size_t
+matcher_limited(const struct matcher *m, size_t i, const struct rule **rule)
+{
+	if (i < m->nlimited)
+		*rule = &m->rs->rules[m->limited[i]];
+	return m->nlimited;
 }
