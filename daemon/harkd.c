@@ -134,7 +134,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	if (c == NULL) {
 		log_err("reload failed: keeping the previous configuration and rules");
 		if (!more)
-			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+			sd_notify(0,
+			          "READY=1\nSTATUS=reload failed; running with the previous rules");
 		return;
 	}
 	if (outbox_configure(h->ob, c, err, sizeof(err)) < 0 ||

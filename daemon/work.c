@@ -238,7 +238,8 @@ job_run(struct job *j, int slot)
 	                         .charset = j->feed ? j->feed->charset : NULL,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,
-	                         .defaults = j->feed ? j->feed->page_item : NULL};
+	                         .defaults = j->feed ? j->feed->page_item : NULL,
+	                         .own_bytes = &j->bytes};
 	struct matcher *m;
 	struct timespec ts;
 	struct tm tm;

@@ -587,7 +587,7 @@ pair_cmp(const void *x, const void *y)
 	return a->term < b->term ? -1 : a->term > b->term;
 }
 
-/* qsort has no argument: the entries being sorted, one set a thread (a reload compiles on its own) */
+/* qsort takes no argument: the entries being sorted, one set a thread (reloads compile on one) */
 static _Thread_local const struct fz_ent *g_sort_ents;
 
 static int

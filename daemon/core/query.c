@@ -658,8 +658,8 @@ rs_escape(struct rescan *r, bool *lit)
 		r->i = r->i + 1 < r->n ? r->i + 2 : r->n;
 		return;
 	}
-	if (r->i < r->n && (r->s[r->i] == '{' || ((c == 'k' || c == 'g') && (r->s[r->i] == '<' ||
-	                                                                      r->s[r->i] == '\'')))) {
+	if (r->i < r->n && (r->s[r->i] == '{' || ((c == 'k' || c == 'g') &&
+	                                          (r->s[r->i] == '<' || r->s[r->i] == '\'')))) {
 		char close = r->s[r->i] == '{' ? '}' : r->s[r->i] == '<' ? '>' : '\'';
 		while (r->i < r->n && r->s[r->i] != close)
 			r->i++;
@@ -710,7 +710,7 @@ rs_prefix(const struct rescan *r, size_t a, size_t al, size_t b, size_t bl)
 
 static int rs_group(struct rescan *r, bool *dangerous, bool *alts);
 
-/* One item at r->i (not '|' or ')'); *lit: a plain character. Returns its kind before a quantifier. */
+/* One item at r->i (not '|' or ')'), *lit if a plain character: its kind before a quantifier. */
 static int
 rs_atom(struct rescan *r, bool *lit, bool *group_danger, bool *group_alts, bool *nobacktrack)
 {
@@ -740,7 +740,8 @@ rs_atom(struct rescan *r, bool *lit, bool *group_danger, bool *group_alts, bool 
 			while (k < r->n && r->s[k] != ')' && r->s[k] != ':')
 				k++;
 			if (k < r->n && r->s[k] == ':') {
-				*nobacktrack = k - r->i == 7 && memcmp(r->s + r->i, "*atomic", 7) == 0;
+				*nobacktrack =
+				    k - r->i == 7 && memcmp(r->s + r->i, "*atomic", 7) == 0;
 				look = !*nobacktrack;
 				r->i = k + 1;
 			} else {
@@ -748,8 +749,9 @@ rs_atom(struct rescan *r, bool *lit, bool *group_danger, bool *group_alts, bool 
 			}
 		} else if (r->i < r->n && r->s[r->i] == '?') {
 			char d = r->i + 1 < r->n ? r->s[r->i + 1] : '\0';
-			if (d == '#' || d == 'R' || d == '&' || d == 'C' || (d >= '0' && d <= '9') ||
-			    d == '+' || d == '-' || (d == 'P' && r->i + 2 < r->n && r->s[r->i + 2] != '<')) {
+			if (d == '#' || d == 'R' || d == '&' || d == 'C' ||
+			    (d >= '0' && d <= '9') || d == '+' || d == '-' ||
+			    (d == 'P' && r->i + 2 < r->n && r->s[r->i + 2] != '<')) {
 				/* a comment, a recursion, a callout or options alone: no body */
 				size_t k = r->i;
 				while (k < r->n && r->s[k] != ')' && r->s[k] != ':')
@@ -904,8 +906,11 @@ rs_group(struct rescan *r, bool *dangerous, bool *alts)
 static size_t
 regex_nested_quantifier(const char *pattern, size_t n, unsigned flags, bool *alts)
 {
-	struct rescan r = {pattern, n, 0, (flags & QRE_EXTENDED) != 0, (flags & QRE_CASELESS) != 0,
-	                   SIZE_MAX, false, 0};
+	struct rescan r = {.s = pattern,
+	                   .n = n,
+	                   .x = (flags & QRE_EXTENDED) != 0,
+	                   .caseless = (flags & QRE_CASELESS) != 0,
+	                   .warn_at = SIZE_MAX};
 	bool d, ga;
 
 	while (r.i < r.n) {
@@ -940,11 +945,12 @@ regex_check(struct qparser *p, const struct qnode *n, size_t pat_off)
 
 		pcre2_code_free(re);
 		if (at != SIZE_MAX)
-			qp_diag(p, p->src, pat_off + at, DIAG_WARNING,
-			        "%s can backtrack without end on text that almost matches (PCRE2 "
-			        "gives up at its limit); make it possessive (a++) or atomic (?>...)",
-			        alts ? "a repeated group of overlapping alternatives"
-			             : "a nested quantifier");
+			qp_diag(
+			    p, p->src, pat_off + at, DIAG_WARNING,
+			    "%s can backtrack without end on text that almost matches (PCRE2 "
+			    "gives up at its limit); make it possessive (a++) or atomic (?>...)",
+			    alts ? "a repeated group of overlapping alternatives"
+			         : "a nested quantifier");
 		return;
 	}
 	PCRE2_UCHAR msg[256];

@@ -93,8 +93,8 @@ run_match(const char *rules, const char *text, const char *lang, struct run *out
 			size_t l = strlen(out->r.limited);
 
 			matcher_limited(m, i, &lr);
-			snprintf(out->r.limited + l, sizeof(out->r.limited) - l, "%s%s", l ? " " : "",
-			         lr->id);
+			snprintf(out->r.limited + l, sizeof(out->r.limited) - l, "%s%s",
+			         l ? " " : "", lr->id);
 		}
 	}
 	/* a second run over the same document gives the same answer (scratch reuse) */
@@ -284,11 +284,12 @@ test_regex_limit_goes_on(void **state)
 	struct run r;
 
 	(void)state;
-	snprintf(text, sizeof(text), "T\nstart %.*s!\nmore text\nthen aab here\n", 60,
-	         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	assert_int_equal(run_match("[rule q]\nquery = /(a+)+b/\n[rule other]\nquery = text\n", text,
-	                           NULL, &r),
-	                 2);
+	snprintf(
+	    text, sizeof(text), "T\nstart %.*s!\nmore text\nthen aab here\n", 60,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(
+	    run_match("[rule q]\nquery = /(a+)+b/\n[rule other]\nquery = text\n", text, NULL, &r),
+	    2);
 	assert_string_equal(r.r.ids, "q other");
 	assert_string_equal(r.r.spans, "q:aab;other:text;");
 	assert_string_equal(r.r.limited, "q");
