@@ -128,6 +128,7 @@ static void
 harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more, void *arg)
 {
 	struct harkd *h = arg;
+	struct rules *old;
 	char err[512];
 
 	log_diags(d);
@@ -152,9 +153,10 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 		log_warnx("state_dir and spool_dir changes take effect when harkd restarts");
 	conf_free(h->conf);
 	h->conf = c;
-	rules_unref(h->rules);
+	old = h->rules;
 	h->rules = r;
-	harkd_apply(h);
+	harkd_apply(h); /* intake drops its reference to the old set */
+	reload_dispose(h->reload, old);
 	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu%s", ruleset_nrules(h->rules->rs),
 	         h->conf->nfeeds, h->conf->nwebhooks, more ? "; reloading again" : "");
 	if (!more)

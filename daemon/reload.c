@@ -6,6 +6,7 @@
  * pthread_join, which orders the two.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@ struct reload {
 	int running;       /* a thread runs: join it */
 	int again;         /* a request came while it ran */
 	pthread_t thread;
+	pthread_t reaper; /* frees a previous rule set (reload_dispose) */
+	int reaping;      /* the reaper runs or has run: join it */
 	/* the job: path is the loop's (set before the thread starts), the rest the thread's */
 	char *path;
 	char *next_path; /* the request noted while running */
@@ -177,6 +180,39 @@ reload_start(struct reload *rl, const char *path, char *err, size_t errsz)
 	return reload_spawn(rl, err, errsz);
 }
 
+/* The reaper: the set's last reference, then the freed pages back to the system. */
+static void *
+reload_reap_main(void *arg)
+{
+	rules_unref(arg);
+	malloc_trim(0);
+	return NULL;
+}
+
+void
+reload_dispose(struct reload *rl, struct rules *old)
+{
+	sigset_t all, prev;
+
+	if (old == NULL)
+		return;
+	if (rl == NULL || old->refs > 1) {
+		rules_unref(old); /* jobs still use it: the last of them frees it */
+		return;
+	}
+	if (rl->reaping) {
+		pthread_join(rl->reaper, NULL);
+		rl->reaping = 0;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &prev);
+	if (pthread_create(&rl->reaper, NULL, reload_reap_main, old) == 0)
+		rl->reaping = 1;
+	else
+		rules_unref(old);
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+}
+
 int
 reload_busy(const struct reload *rl)
 {
@@ -188,6 +224,8 @@ reload_free(struct reload *rl)
 {
 	if (rl == NULL)
 		return;
+	if (rl->reaping)
+		pthread_join(rl->reaper, NULL);
 	if (rl->running) {
 		atomic_store(&rl->cancel, 1);
 		pthread_join(rl->thread, NULL);

@@ -39,6 +39,14 @@ struct reload *reload_new(struct event_base *base, reload_done_fn fn, void *arg,
  * then, 0 when a load started, -1 with err when no thread could start.
  */
 int reload_start(struct reload *rl, const char *path, char *err, size_t errsz);
+/*
+ * Drop the loop's last reference to a rule set that was swapped out. When
+ * no job holds it any more, it is freed on a thread (a million rules take
+ * a tenth of a second) and the pages go back to the system (malloc_trim:
+ * glibc would keep them, and a reload would leave harkd twice its size).
+ * Otherwise the last job frees it. rl may be NULL: freed here then.
+ */
+void reload_dispose(struct reload *rl, struct rules *old);
 /* 1 while a load is on its thread. */
 int reload_busy(const struct reload *rl);
 /* Stop a load in progress (it ends at its next rule), wait for its thread, and free all. */
