@@ -135,6 +135,12 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	struct rules *old;
 	char err[512];
 
+	if (h->stopping) {
+		/* SIGTERM came while it compiled: nothing new starts now */
+		conf_free(c);
+		rules_unref(r);
+		return;
+	}
 	log_diags(d);
 	if (c == NULL) {
 		log_err("reload failed: keeping the previous configuration and rules");
