@@ -308,6 +308,43 @@ test_regex_limit_goes_on(void **state)
 }
 
 static void
+test_long_field_chunks(void **state)
+{
+	/*
+	 * A field of megabytes is tokenized a megabyte at a time: a phrase, a
+	 * NEAR pair and an exact word across the cut are found, with their
+	 * spans, wherever the cut falls among them.
+	 */
+	const char *rules = "[rule phrase]\nquery = \"Austin Tice\"\n"
+	                    "[rule near]\nquery = council NEAR/1 border\n"
+	                    "[rule exact]\nquery = {Tice}\n";
+	size_t mb = 1u << 20, cap = 3 * mb;
+	char *text = malloc(cap);
+	struct run r;
+
+	(void)state;
+	for (size_t shift = 0; shift < 48; shift += 5) {
+		size_t n = 0, fill = mb - 24 + shift;
+
+		memcpy(text, "T\n", 2);
+		n = 2;
+		while (n < fill) {
+			memcpy(text + n, "aa ", 3);
+			n += 3;
+		}
+		n += (size_t)snprintf(text + n, cap - n, "Austin Tice council x border ");
+		while (n < 2 * mb + 100) {
+			memcpy(text + n, "bb ", 3);
+			n += 3;
+		}
+		text[n] = '\0';
+		assert_int_equal(run_match(rules, text, "en", &r), 3);
+		assert_string_equal(r.r.spans, "phrase:Austin Tice;near:council|border;exact:Tice;");
+	}
+	free(text);
+}
+
+static void
 test_snippet(void **state)
 {
 	struct run r;
@@ -338,6 +375,7 @@ main(void)
 	    cmocka_unit_test(test_many_rules_share_terms),
 	    cmocka_unit_test(test_regex_bounded),
 	    cmocka_unit_test(test_regex_limit_goes_on),
+	    cmocka_unit_test(test_long_field_chunks),
 	    cmocka_unit_test(test_snippet),
 	};
 
