@@ -339,7 +339,8 @@ test_long_field_chunks(void **state)
 		}
 		text[n] = '\0';
 		assert_int_equal(run_match(rules, text, "en", &r), 3);
-		assert_string_equal(r.r.spans, "phrase:Austin Tice;near:council|border;exact:Tice;");
+		assert_string_equal(r.r.spans,
+		                    "phrase:Austin Tice;near:council|border;exact:Tice;");
 	}
 	free(text);
 }
