@@ -68,11 +68,19 @@ match_file(struct match_run *mr, const char *path)
 	/* a feed file gives one article per entry */
 	for (size_t i = 0; i < x.ndocs; i++) {
 		mr->doc = &x.docs[i];
+		const struct rule *r;
+
 		if (matcher_run(mr->m, &x.docs[i], print_hit, mr) < 0) {
 			fprintf(stderr, "hark: %s: out of memory while matching\n", name);
 			mr->errors++;
 			break;
 		}
+		/* as harkd logs it: the rule's answer here may be wrong */
+		for (size_t k = 0; k < matcher_limited(mr->m, k, &r); k++)
+			fprintf(stderr,
+			        "hark: %s: warning: rule %s: its regular expression hit PCRE2's "
+			        "match limit; a match there may be missed\n",
+			        name, r->id);
 	}
 	fflush(stdout);
 	extraction_free(&x);

@@ -49,6 +49,9 @@ void hark_time_local(int64_t secs, char *buf, size_t size);
  * any error was found.
  */
 struct ruleset *rules_load(char *const *paths, size_t n, struct diags *d);
+/* The same, stopped early (NULL, an error "cancelled") once *cancel is set by another thread. */
+struct ruleset *rules_load_cancel(char *const *paths, size_t n, struct diags *d,
+                                  const atomic_int *cancel);
 /*
  * The entries of dir as "dir/name", sorted, without . and ..; with suffix,
  * only the visible names ending in it. Returns 0, -1 with errno set.

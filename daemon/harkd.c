@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "poller.h"
+#include "reload.h"
 #include "store.h"
 #include "token.h"
 #include "work.h"
@@ -40,6 +42,7 @@ struct harkd {
 	struct http *http;
 	struct outbox *ob;
 	struct poller *poller;
+	struct reload *reload; /* owned; NULL until the first SIGHUP */
 	struct event *ev_sig[4];
 	struct event *ev_watchdog;
 	struct event *ev_stall;
@@ -93,25 +96,15 @@ static int
 harkd_load(const char *path, int plain, struct conf **confp, struct rules **rulesp)
 {
 	struct diags d = {0};
-	struct conf *c = NULL;
-	struct ruleset *rs = NULL;
-	int ret = -1;
+	int ret = reload_compile(path, confp, rulesp, &d, NULL);
 
-	if (conf_load(path, &c, &d) == 0)
-		rs = rules_load(c->rules, c->nrules, &d);
+	/* the compile's scratch is freed: give its pages back (a million rules leave 0.5 GB) */
+	malloc_trim(0);
+
 	if (plain)
 		diags_print(&d, stderr); /* harkd -n: as hark check prints them */
 	else
 		log_diags(&d);
-	if (rs != NULL) {
-		*rulesp = rules_new(rs);
-		if (*rulesp != NULL) {
-			*confp = c;
-			c = NULL;
-			ret = 0;
-		}
-	}
-	conf_free(c);
 	diags_free(&d);
 	return ret;
 }
@@ -130,45 +123,89 @@ harkd_apply(struct harkd *h)
 	intake_set_rules(h->in, h->rules);
 }
 
+/*
+ * A reload's outcome, on the loop thread: c and r are ours (NULL when the
+ * load failed, its diagnostics in d). The new set was compiled on a
+ * thread; here it is only swapped in.
+ */
 static void
-harkd_reload(struct harkd *h)
+harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more, void *arg)
 {
-	struct conf *c = NULL;
-	struct rules *r = NULL;
-	char mono[64];
+	struct harkd *h = arg;
+	struct rules *old;
+	char err[512];
 
-	snprintf(mono, sizeof(mono), "RELOADING=1\nMONOTONIC_USEC=%lld",
-	         (long long)(mono_ns() / 1000));
-	sd_notify(0, mono);
-	log_info("reloading %s", h->conf->path);
-	if (harkd_load(h->conf->path, 0, &c, &r) < 0) {
-		log_err("reload failed: keeping the previous configuration and rules");
-		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+	if (h->stopping) {
+		/* SIGTERM came while it compiled: nothing new starts now */
+		conf_free(c);
+		rules_unref(r);
 		return;
 	}
-	{
-		char err[512];
-
-		if (outbox_configure(h->ob, c, err, sizeof(err)) < 0 ||
-		    poller_configure(h->poller, c, err, sizeof(err)) < 0) {
-			log_err("reload failed: %s; keeping the previous configuration and rules", err);
-			conf_free(c);
-			rules_unref(r);
+	log_diags(d);
+	if (c == NULL) {
+		log_err("reload failed: keeping the previous configuration and rules");
+		if (!more)
+			sd_notify(0,
+			          "READY=1\nSTATUS=reload failed; running with the previous rules");
+		return;
+	}
+	if (outbox_configure(h->ob, c, err, sizeof(err)) < 0 ||
+	    poller_configure(h->poller, c, err, sizeof(err)) < 0) {
+		log_err("reload failed: %s; keeping the previous configuration and rules", err);
+		conf_free(c);
+		rules_unref(r);
+		if (!more)
 			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
-			return;
-		}
+		return;
 	}
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
 	    strcmp(c->spool_dir, h->conf->spool_dir) != 0)
 		log_warnx("state_dir and spool_dir changes take effect when harkd restarts");
 	conf_free(h->conf);
 	h->conf = c;
-	rules_unref(h->rules);
+	old = h->rules;
 	h->rules = r;
-	harkd_apply(h);
-	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu", ruleset_nrules(h->rules->rs),
-	         h->conf->nfeeds, h->conf->nwebhooks);
-	sd_notify(0, "READY=1\nSTATUS=running");
+	harkd_apply(h); /* intake drops its reference to the old set */
+	reload_dispose(h->reload, old);
+	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu%s", ruleset_nrules(h->rules->rs),
+	         h->conf->nfeeds, h->conf->nwebhooks, more ? "; reloading again" : "");
+	if (!more)
+		sd_notify(0, "READY=1\nSTATUS=running");
+}
+
+/*
+ * SIGHUP: load the configuration and compile its rules on a thread (a
+ * million rules take seconds); the loop goes on meanwhile, with the
+ * previous rules, and swaps when harkd_reloaded() hears the outcome. A
+ * SIGHUP while one compiles makes one more reload after it.
+ */
+static void
+harkd_reload(struct harkd *h)
+{
+	char mono[64], err[512];
+	int rc;
+
+	if (h->reload == NULL &&
+	    (h->reload = reload_new(h->base, harkd_reloaded, h, err, sizeof(err))) == NULL) {
+		log_err("reload failed: %s; keeping the previous configuration and rules", err);
+		return;
+	}
+	if (!reload_busy(h->reload)) {
+		snprintf(mono, sizeof(mono), "RELOADING=1\nMONOTONIC_USEC=%lld",
+		         (long long)(mono_ns() / 1000));
+		sd_notify(0, mono);
+	}
+	rc = reload_start(h->reload, h->conf->path, err, sizeof(err));
+	if (rc < 0) {
+		log_err("reload failed: %s; keeping the previous configuration and rules", err);
+		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+	} else if (rc == 1) {
+		log_info("reloading %s: a reload is in progress; one more follows it",
+		         h->conf->path);
+	} else {
+		log_info("reloading %s (compiling the rules beside the running ones)",
+		         h->conf->path);
+	}
 }
 
 static void
@@ -389,6 +426,7 @@ harkd_free(struct harkd *h)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
+	reload_free(h->reload); /* stops a compile in progress and waits for its thread */
 	intake_free(h->in);
 	poller_free(h->poller); /* before http: they abandon their requests */
 	outbox_free(h->ob);

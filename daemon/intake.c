@@ -521,6 +521,12 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
 		         d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+	/* a pattern that backtracks without end: its answer here may be wrong */
+	for (size_t i = 0; i < wd->nlimited; i++)
+		log_warnx("rule=%s: its regular expression hit PCRE2's match limit on article %s "
+		          "%s=%s; a match there may be missed",
+		          wd->limited[i]->id, d->id, j->feed != NULL ? "url" : "file",
+		          log_quote(j->feed != NULL ? (d->url ? d->url : "-") : j->name));
 	in->stats.articles++;
 	in->stats.hits += wd->nhits;
 	in->stats.alerts += alerts;

@@ -201,6 +201,12 @@ load_dir(struct loader *l, const char *dir)
 struct ruleset *
 rules_load(char *const *paths, size_t n, struct diags *d)
 {
+	return rules_load_cancel(paths, n, d, NULL);
+}
+
+struct ruleset *
+rules_load_cancel(char *const *paths, size_t n, struct diags *d, const atomic_int *cancel)
+{
 	struct loader l = {ruleset_new(), d, NULL, 0, 0};
 	size_t errs = d->nerrors;
 
@@ -208,8 +214,14 @@ rules_load(char *const *paths, size_t n, struct diags *d)
 		diags_add(d, "hark", 0, 0, DIAG_ERROR, "out of memory");
 		return NULL;
 	}
+	ruleset_set_cancel(l.rs, cancel);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
+
+		if (cancel != NULL && atomic_load(cancel)) {
+			diags_add(d, paths[i], 0, 0, DIAG_ERROR, "cancelled");
+			break;
+		}
 
 		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
 			load_dir(&l, paths[i]);

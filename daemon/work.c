@@ -99,6 +99,7 @@ work_doc_clear(struct work_doc *wd)
 		free(wd->hits[i].snippet);
 	}
 	free(wd->hits);
+	free(wd->limited);
 	free(wd->index_text);
 }
 
@@ -210,6 +211,24 @@ job_item_key(const struct work_doc *wd, char key[64])
 	snprintf(key, 64, "%.32s:%.16s", hex, wd->content_hash);
 }
 
+/* Keep the rules whose regex hit a limit on this document: the loop warns of them. */
+static int
+job_limited(const struct matcher *m, struct work_doc *wd)
+{
+	const struct rule *r;
+	size_t n = matcher_limited(m, 0, &r);
+
+	if (n == 0)
+		return 0;
+	wd->limited = malloc(n * sizeof(*wd->limited));
+	if (wd->limited == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		matcher_limited(m, i, &wd->limited[i]);
+	wd->nlimited = n;
+	return 0;
+}
+
 void
 job_run(struct job *j, int slot)
 {
@@ -219,7 +238,8 @@ job_run(struct job *j, int slot)
 	                         .charset = j->feed ? j->feed->charset : NULL,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,
-	                         .defaults = j->feed ? j->feed->page_item : NULL};
+	                         .defaults = j->feed ? j->feed->page_item : NULL,
+	                         .own_bytes = &j->bytes};
 	struct matcher *m;
 	struct timespec ts;
 	struct tm tm;
@@ -268,7 +288,7 @@ job_run(struct job *j, int slot)
 			continue;
 		wd->index_text = presearch_index_text(wd->doc);
 		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
-		    wd->index_text == NULL) {
+		    wd->index_text == NULL || job_limited(m, wd) < 0) {
 			j->failed = -1;
 			snprintf(j->why, sizeof(j->why), "out of memory");
 			goto out;

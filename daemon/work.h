@@ -51,6 +51,9 @@ struct work_doc {
 	char *index_text;      /* owned; the FTS5 keys (presearch.h), or NULL */
 	struct work_hit *hits; /* owned */
 	size_t nhits;
+	/* the rules whose regex hit a PCRE2 limit on it (matcher_limited), to warn of */
+	const struct rule **limited; /* owned array; the rules are the job's rule set's */
+	size_t nlimited;
 	int stored; /* the loop thread's: 1 once committed as a new article */
 	int fresh;  /* the loop thread's: a feed item not seen before */
 	char item[64]; /* feed jobs: the entry's key among the feed's items (see job_run) */

@@ -164,8 +164,19 @@ srcmap_free(struct srcmap *m)
 int
 srcmap_add(struct srcmap *m, size_t off, unsigned line, const char *line_text, size_t line_off)
 {
-	if (mem_grow(&m->segs, &m->cap, m->nsegs + 1, sizeof(*m->segs)) < 0)
-		return -1;
+	/*
+	 * From one segment, not mem_grow's 16: a query is mostly one line, and
+	 * a file of a million rules holds a map for each while it compiles.
+	 */
+	if (m->nsegs == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 1;
+		struct srcseg *ns = realloc(m->segs, cap * sizeof(*ns));
+
+		if (ns == NULL)
+			return -1;
+		m->segs = ns;
+		m->cap = cap;
+	}
 	m->segs[m->nsegs++] = (struct srcseg){off, line, line_text, line_off};
 	return 0;
 }

@@ -455,6 +455,12 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 	}
 	if ((t = to_utf8(bytes, len, o->charset, x->charset, &tlen, err, errsz)) == NULL)
 		return -1;
+	if (o->own_bytes != NULL) {
+		/* converted: the input is not needed again (one copy less of a large file) */
+		free(*o->own_bytes);
+		*o->own_bytes = NULL;
+		bytes = NULL;
+	}
 	x->format = extract_sniff(t, tlen, o->file);
 	switch (x->format) {
 	case FMT_TEXT:
@@ -510,6 +516,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		seterr(err, errsz, "empty document (no text in it)");
 		goto out;
 	}
+	free(t); /* the article holds its own copies: one copy less while the document is made */
+	t = NULL;
 	rc = push_doc(x, &cap, &a, o, err, errsz);
 	goto out;
 nomem:

@@ -30,6 +30,12 @@ struct extract_opts {
 	 * NULL: none.
 	 */
 	const struct article *defaults;
+	/*
+	 * When set, *own_bytes is the input (bytes), the caller's malloc'd
+	 * buffer: extract_bytes() frees it and sets it to NULL once the text
+	 * is converted, so that a large file is not held twice.
+	 */
+	char **own_bytes;
 };
 
 struct extraction {

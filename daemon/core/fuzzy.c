@@ -587,7 +587,8 @@ pair_cmp(const void *x, const void *y)
 	return a->term < b->term ? -1 : a->term > b->term;
 }
 
-static const struct fz_ent *g_sort_ents;
+/* qsort takes no argument: the entries being sorted, one set a thread (reloads compile on one) */
+static _Thread_local const struct fz_ent *g_sort_ents;
 
 static int
 byid_cmp(const void *x, const void *y)

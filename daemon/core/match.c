@@ -23,16 +23,26 @@
 #include "token.h"
 
 #define NONE UINT32_MAX
+#define RE_LIMITED 2          /* re_val: the regex hit a limit on this document */
 #define MAX_OCC_PER_ATOM 1024 /* occurrences kept per atom and document */
 #define MAX_PHRASE_WALK 512   /* longest phrase followed through the trie */
+#ifndef MATCH_CHUNK
+#define MATCH_CHUNK (1u << 20) /* bytes of a field tokenized at a time */
+#endif
+#ifndef MATCH_AHEAD
+#define MATCH_AHEAD (16u << 10) /* bytes tokenized past it at first, for the walks */
+#endif
+#define MATCH_KEEP_TOKENS 65536 /* tokens' room kept between documents */
 #define RE_MATCH_LIMIT 200000
 #define RE_DEPTH_LIMIT 2000
 #define RE_HEAP_LIMIT 20000 /* KiB */
 #define RE_MAX_MATCHES 100  /* matches of one regex reported per field */
+#define RE_MAX_LIMIT_HITS 8 /* limits hit by one regex per field before it gives up */
 
 struct occ {
-	uint32_t next;        /* previous occurrence of the same node, or NONE */
-	uint32_t first, last; /* token indexes */
+	uint32_t next;         /* previous occurrence of the same node, or NONE */
+	uint32_t first, last;  /* token indexes in the field */
+	uint32_t bstart, bend; /* its bytes in the field: first's start, last's end */
 	uint8_t field;
 };
 
@@ -41,7 +51,8 @@ struct place {
 	uint8_t field;
 	uint8_t bytes; /* 1: first/last are byte offsets (regex) */
 	uint32_t first, last;
-	uint32_t leaf; /* the cnode that matched here (its atom names the span) */
+	uint32_t bstart, bend; /* the bytes (token places too) */
+	uint32_t leaf;         /* the cnode that matched here (its atom names the span) */
 };
 
 struct placev {
@@ -59,8 +70,15 @@ struct matcher {
 	const struct document *doc;
 	uint32_t gen;
 
+	/*
+	 * The tokens of the chunk of field f being scanned (field_scan): the
+	 * text from coff[f], local indexes; tbase[f] is the field's index of
+	 * local token 0. Occurrences keep field indexes and bytes, so nothing
+	 * after the scan needs the tokens.
+	 */
 	struct toklist tl[F_MAX];
-	struct tkeys *tk[F_MAX]; /* per token of the field */
+	uint32_t coff[F_MAX], tbase[F_MAX];
+	struct tkeys *tk[F_MAX]; /* per token of the chunk */
 	size_t tkcap[F_MAX];
 	size_t tkset[F_MAX]; /* tk[f][0 .. tkset[f]) are set: most tokens are never asked */
 	uint32_t *keys[F_MAX];
@@ -77,7 +95,10 @@ struct matcher {
 	size_t ncand, capcand;
 
 	uint32_t *re_gen; /* per regex: result cached for this document */
-	uint8_t *re_val;
+	uint8_t *re_val;  /* 1: it matches; RE_LIMITED: it hit a limit */
+	int re_limited;   /* a regex of the rule being evaluated hit a limit */
+	uint32_t *limited; /* the rules that did, in this document (indexes) */
+	size_t nlimited, caplimited;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 
@@ -138,6 +159,7 @@ matcher_free(struct matcher *m)
 	free(m->cand);
 	free(m->re_gen);
 	free(m->re_val);
+	free(m->limited);
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	free(m->pa.v);
@@ -361,8 +383,10 @@ occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
 	}
 	o = &m->occ[m->nocc];
 	o->next = m->node_head[node];
-	o->first = first;
-	o->last = last;
+	o->first = m->tbase[f] + first;
+	o->last = m->tbase[f] + last;
+	o->bstart = m->coff[f] + m->tl[f].v[first].start;
+	o->bend = m->coff[f] + m->tl[f].v[last].end;
 	o->field = (uint8_t)f;
 	m->node_head[node] = (uint32_t)m->nocc++;
 	m->node_count[node]++;
@@ -388,33 +412,69 @@ trie_walk(struct matcher *m, int f, uint32_t node, uint32_t first, uint32_t pos)
 	}
 }
 
+/*
+ * Walk the trie from every token of field f. A large field is tokenized a
+ * chunk at a time (its tokens would take four times its size): the walks
+ * start from the chunk's own tokens and may run on into the next
+ * MAX_PHRASE_WALK, which are tokenized with it; the next chunk starts
+ * where this one's own tokens end, so each token starts walks once.
+ */
 static int
 field_scan(struct matcher *m, int f)
 {
 	const struct document *doc = m->doc;
 	struct toklist *tl = &m->tl[f];
+	const char *s = doc->field[f];
+	size_t len = doc->field_len[f], off = 0;
 
-	if (doc->field[f] == NULL || doc->field_len[f] == 0)
+	m->tbase[f] = 0;
+	if (s == NULL || len == 0)
 		return 0;
-	if (token_split(doc->field[f], doc->field_len[f], tl) < 0)
-		return -1;
-	if (tl->n == 0)
-		return 0;
-	if (mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
-		return -1;
-	m->tkset[f] = 0;
-	for (uint32_t i = 0; i < tl->n && !m->oom; i++) {
-		struct tkeys tk;
+	while (off < len && !m->oom) {
+		size_t cend = token_chunk_end(s, len, off, MATCH_CHUNK), tend = cend,
+		       ahead = MATCH_AHEAD;
+		uint32_t nown;
 
-		if (!root_maybe(m, tl, &tl->v[i]))
-			continue;
-		tk = keys_get(m, f, i);
-		for (uint32_t k = tk.off; k < tk.off + tk.n; k++) {
-			uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);
-
-			if (node != 0)
-				trie_walk(m, f, node, i, i);
+		/* the chunk and, after it, room for the longest walk */
+		for (;;) {
+			toklist_clear(tl);
+			tend = token_chunk_end(s, len, cend, ahead);
+			if (token_split(s + off, tend - off, tl) < 0)
+				return -1;
+			for (nown = tl->n; nown > 0 && tl->v[nown - 1].start >= cend - off; nown--)
+				;
+			if (tend >= len || tl->n - nown > MAX_PHRASE_WALK)
+				break;
+			ahead *= 2;
 		}
+		m->coff[f] = (uint32_t)off;
+		m->nkeys[f] = 0;
+		m->tkset[f] = 0;
+		if (tl->n > 0 && mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
+			return -1;
+		for (uint32_t i = 0; i < nown && !m->oom; i++) {
+			struct tkeys tk;
+
+			if (!root_maybe(m, tl, &tl->v[i]))
+				continue;
+			tk = keys_get(m, f, i);
+			for (uint32_t k = tk.off; k < tk.off + tk.n; k++) {
+				uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);
+
+				if (node != 0)
+					trie_walk(m, f, node, i, i);
+			}
+		}
+		m->tbase[f] += nown;
+		off = cend;
+	}
+	/* the tokens are not needed after the scan: a large field's go now */
+	if (tl->cap > MATCH_KEEP_TOKENS) {
+		toklist_free(tl);
+		toklist_init(tl);
+		free(m->tk[f]);
+		m->tk[f] = NULL;
+		m->tkcap[f] = 0;
 	}
 	return m->oom ? -1 : 0;
 }
@@ -429,7 +489,7 @@ in_mask(unsigned mask, int f)
 
 static int
 place_push(struct matcher *m, struct placev *pv, uint32_t leaf, int f, int bytes, uint32_t first,
-           uint32_t last)
+           uint32_t last, uint32_t bstart, uint32_t bend)
 {
 	if (mem_grow(&pv->v, &pv->cap, pv->n + 1, sizeof(*pv->v)) < 0) {
 		m->oom = 1;
@@ -439,6 +499,8 @@ place_push(struct matcher *m, struct placev *pv, uint32_t leaf, int f, int bytes
 	pv->v[pv->n].bytes = (uint8_t)bytes;
 	pv->v[pv->n].first = first;
 	pv->v[pv->n].last = last;
+	pv->v[pv->n].bstart = bstart;
+	pv->v[pv->n].bend = bend;
 	pv->v[pv->n].leaf = leaf;
 	pv->n++;
 	return 0;
@@ -484,10 +546,9 @@ exact_from(const char *t, const char *te, const char *x)
 static int
 exact_ok(const struct matcher *m, const struct cnode *cn, const struct occ *o)
 {
-	const struct toklist *tl = &m->tl[o->field];
 	const char *f = m->doc->field[o->field];
-	const char *t = f + tl->v[o->first].start;
-	const char *te = f + tl->v[o->last].end;
+	const char *t = f + o->bstart;
+	const char *te = f + o->bend;
 	const char *x = m->rs->str + cn->b;
 	size_t xl = strlen(x);
 
@@ -516,13 +577,13 @@ slop_find(struct matcher *m, const struct cnode *cn, struct placev *out)
 
 	for (uint32_t o = occ_head(m, terms[0]); o != NONE; o = m->occ[o].next) {
 		const struct occ *o0 = &m->occ[o];
-		uint32_t pos = o0->last, gaps = 0;
+		uint32_t pos = o0->last, gaps = 0, bend = o0->bend;
 		uint32_t k;
 
 		if (!in_mask(cn->fields, o0->field))
 			continue;
 		for (k = 1; k < cn->b; k++) {
-			uint32_t best = NONE, bestlast = 0;
+			uint32_t best = NONE, bestlast = 0, bestend = 0;
 
 			for (uint32_t p = occ_head(m, terms[k]); p != NONE; p = m->occ[p].next) {
 				const struct occ *op = &m->occ[p];
@@ -531,12 +592,14 @@ slop_find(struct matcher *m, const struct cnode *cn, struct placev *out)
 				    (best == NONE || op->first < best)) {
 					best = op->first;
 					bestlast = op->last;
+					bestend = op->bend;
 				}
 			}
 			if (best == NONE)
 				break;
 			gaps += best - pos - 1;
 			pos = bestlast;
+			bend = bestend;
 			if (gaps > (uint32_t)cn->n)
 				break;
 		}
@@ -545,8 +608,8 @@ slop_find(struct matcher *m, const struct cnode *cn, struct placev *out)
 		found = 1;
 		if (out == NULL)
 			return 1;
-		if (place_push(m, out, (uint32_t)(cn - m->rs->cn), o0->field, 0, o0->first, pos) <
-		    0)
+		if (place_push(m, out, (uint32_t)(cn - m->rs->cn), o0->field, 0, o0->first, pos,
+		               o0->bstart, bend) < 0)
 			return found;
 	}
 	return found;
@@ -569,7 +632,8 @@ gather(struct matcher *m, uint32_t ci, struct placev *pv)
 				continue;
 			if (cn->type == C_EXACT && !exact_ok(m, cn, oc))
 				continue;
-			if (place_push(m, pv, ci, oc->field, 0, oc->first, oc->last) < 0)
+			if (place_push(m, pv, ci, oc->field, 0, oc->first, oc->last, oc->bstart,
+			               oc->bend) < 0)
 				return;
 		}
 		break;
@@ -623,7 +687,20 @@ near_eval(struct matcher *m, const struct cnode *cn, int collect)
 	return found;
 }
 
-/* Run regex leaf cn on each of its fields; collect adds up to RE_MAX_MATCHES spans each. */
+/*
+ * Run regex leaf cn on each of its fields; collect adds up to RE_MAX_MATCHES
+ * spans each.
+ *
+ * A pattern that backtracks without end (/(a+)+b/ on a run of a's) stops at
+ * PCRE2's match, depth or heap limit, and pcre2_match() then says nothing
+ * of the rest of the field. Rather than miss a real match further on, the
+ * search goes on from where it was, one line at a time, until the line that
+ * hits the limit is passed; then on over the rest as usual. A match across
+ * a line that hit the limit is not found, nor, within that stretch, one
+ * that spans lines. At most RE_MAX_LIMIT_HITS limits are hit per field,
+ * which bounds the time. Every limit hit marks the regex (m->re_limited):
+ * its rule's answer on this document may be wrong, and the shell says so.
+ */
 static int
 regex_run(struct matcher *m, const struct cnode *cn, int collect)
 {
@@ -633,24 +710,58 @@ regex_run(struct matcher *m, const struct cnode *cn, int collect)
 	for (int f = 0; f < F_MAX; f++) {
 		const char *s = m->doc->field[f];
 		size_t len = m->doc->field_len[f], off = 0;
+		int n = 0, lined = 0, limits = 0;
 
 		if (!in_mask(cn->fields, f) || s == NULL)
 			continue;
-		for (int n = 0; n < RE_MAX_MATCHES && off <= len; n++) {
-			int rc = pcre2_match(re, (PCRE2_SPTR)s, len, off, 0, m->md, m->mctx);
+		while (n < RE_MAX_MATCHES && off <= len) {
+			size_t end = len;
+			uint32_t opts = 0;
 			PCRE2_SIZE *ov;
 			struct place p;
+			int rc;
 
-			if (rc < 0)
-				break; /* no match, or a limit hit: a bounded "no" */
+			if (lined) {
+				const char *nl =
+				    off < len ? memchr(s + off, '\n', len - off) : NULL;
+
+				end = nl != NULL ? (size_t)(nl - s) + 1 : len;
+				if (end < len)
+					opts = PCRE2_NOTEOL; /* the line's end is not the field's */
+			}
+			rc = pcre2_match(re, (PCRE2_SPTR)s, end, off, opts, m->md, m->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH) {
+				if (!lined || end >= len)
+					break;
+				off = end; /* nothing in this line: the next */
+				continue;
+			}
+			if (rc < 0) {
+				/* a limit (or a bad offset, which cannot happen): no answer */
+				m->re_limited = 1;
+				if (++limits > RE_MAX_LIMIT_HITS)
+					break;
+				if (!lined) {
+					lined = 1; /* again from off, a line at a time */
+					continue;
+				}
+				if (end >= len)
+					break;
+				off = end; /* past the line that hit it, then as usual */
+				lined = 0;
+				continue;
+			}
 			found = 1;
 			if (!collect)
 				return 1;
+			n++;
 			ov = pcre2_get_ovector_pointer(m->md);
 			p.field = (uint8_t)f;
 			p.bytes = 1;
 			p.first = (uint32_t)ov[0];
 			p.last = (uint32_t)ov[1];
+			p.bstart = p.first;
+			p.bend = p.last;
 			p.leaf = (uint32_t)(cn - m->rs->cn);
 			if (ov[1] > ov[0])
 				span_add(m, cn, &p);
@@ -680,10 +791,17 @@ eval(struct matcher *m, uint32_t ci)
 		return slop_find(m, cn, NULL);
 	case C_REGEX:
 		if (m->re_gen[cn->a] != m->gen) {
+			int limited = m->re_limited, v;
+
+			m->re_limited = 0;
+			v = regex_run(m, cn, 0);
 			m->re_gen[cn->a] = m->gen;
-			m->re_val[cn->a] = (uint8_t)regex_run(m, cn, 0);
+			m->re_val[cn->a] = (uint8_t)(v | (m->re_limited ? RE_LIMITED : 0));
+			m->re_limited |= limited;
 		}
-		return m->re_val[cn->a];
+		if (m->re_val[cn->a] & RE_LIMITED)
+			m->re_limited = 1;
+		return m->re_val[cn->a] & 1;
 	case C_LANG:
 		return strcmp(m->doc->lang, rs->str + cn->b) == 0;
 	case C_AND: {
@@ -723,7 +841,6 @@ eval(struct matcher *m, uint32_t ci)
 static int
 span_add(struct matcher *m, const struct cnode *cn, const struct place *p)
 {
-	const struct toklist *tl = &m->tl[p->field];
 	struct match_span *sp;
 
 	if (m->nspans >= MATCH_MAX_SPANS)
@@ -739,8 +856,8 @@ span_add(struct matcher *m, const struct cnode *cn, const struct place *p)
 		sp->start = p->first;
 		sp->end = p->last;
 	} else {
-		sp->start = tl->v[p->first].start;
-		sp->end = tl->v[p->last].end;
+		sp->start = p->bstart;
+		sp->end = p->bend;
 		/* {N'Diaye} begins with the elided article that no token holds */
 		if (cn->type == C_EXACT) {
 			size_t xl = strlen(m->rs->str + cn->b);
@@ -851,6 +968,7 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 	m->oom = 0;
 	m->nocc = 0;
 	m->ncand = 0;
+	m->nlimited = 0;
 	if (++m->gen == 0) {
 		/* the stamps wrapped: forget them all once */
 		memset(m->node_gen, 0, rs->nnodes * 4);
@@ -879,11 +997,23 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 	for (size_t i = 0; i < m->ncand; i++) {
 		const struct rule *r = &rs->rules[m->cand[i]];
 		struct hit h;
+		int yes;
 
-		if (!rule_lang_ok(r, doc->lang) || !eval(m, rs->rule_root[m->cand[i]]))
+		if (!rule_lang_ok(r, doc->lang))
 			continue;
-		m->nspans = 0;
-		collect(m, rs->rule_root[m->cand[i]]);
+		m->re_limited = 0;
+		yes = eval(m, rs->rule_root[m->cand[i]]);
+		if (yes) {
+			m->nspans = 0;
+			collect(m, rs->rule_root[m->cand[i]]);
+		}
+		if (m->re_limited) {
+			if (mem_grow(&m->limited, &m->caplimited, m->nlimited + 1, 4) < 0)
+				return -1;
+			m->limited[m->nlimited++] = m->cand[i];
+		}
+		if (!yes)
+			continue;
 		if (m->oom)
 			return -1;
 		spans_tidy(m);
@@ -895,4 +1025,12 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 			break;
 	}
 	return m->oom ? -1 : hits;
+}
+
+size_t
+matcher_limited(const struct matcher *m, size_t i, const struct rule **rule)
+{
+	if (i < m->nlimited)
+		*rule = &m->rs->rules[m->limited[i]];
+	return m->nlimited;
 }

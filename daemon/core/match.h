@@ -39,6 +39,14 @@ typedef int (*hit_fn)(const struct hit *h, void *arg);
  */
 int matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg);
 
+/*
+ * The rules whose regex hit PCRE2's match, depth or heap limit on the last
+ * document matcher_run() saw: their answer there may be wrong (a match in
+ * a stretch that hit the limit is missed). Returns how many; with i below
+ * that, *rule is the i-th (in rule order; the ruleset's, valid while it is).
+ */
+size_t matcher_limited(const struct matcher *m, size_t i, const struct rule **rule);
+
 #define MATCH_MAX_SPANS 64
 
 #endif

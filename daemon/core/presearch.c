@@ -114,6 +114,10 @@ key_encode(struct sbuf *b, const char *s, size_t n)
 
 /* ---- the index text ---- */
 
+#ifndef PRESEARCH_CHUNK
+#define PRESEARCH_CHUNK (1u << 20) /* bytes of a field tokenized at a time */
+#endif
+
 struct itext {
 	struct sbuf out, enc;
 	struct dict *seen; /* the codes already in out */
@@ -152,27 +156,33 @@ presearch_index_text(const struct document *doc)
 	for (int f = 0; f < F_MAX && !it.out.oom; f++) {
 		if (doc->field[f] == NULL || doc->field_len[f] == 0)
 			continue;
-		toklist_clear(&tl);
-		if (token_split(doc->field[f], doc->field_len[f], &tl) < 0) {
-			it.out.oom = 1;
-			break;
-		}
-		for (size_t i = 0; i < tl.n && !it.out.oom; i++) {
-			const struct token *t = &tl.v[i];
-			const char *s = token_text(&tl, t);
-			struct reading rd[TOKEN_MAX_READINGS];
-			int nr;
-
-			index_key(&it, s, t->normlen);
-			if (t->script != SCRIPT_ARABIC)
-				continue;
-			if (mem_grow(&scratch, &capscratch, 2 * (size_t)t->normlen + 8, 1) < 0) {
+		/* a chunk at a time: a large field's tokens would take four times its size */
+		for (size_t off = 0, end; off < doc->field_len[f] && !it.out.oom; off = end) {
+			end =
+			    token_chunk_end(doc->field[f], doc->field_len[f], off, PRESEARCH_CHUNK);
+			toklist_clear(&tl);
+			if (token_split(doc->field[f] + off, end - off, &tl) < 0) {
 				it.out.oom = 1;
 				break;
 			}
-			nr = token_readings(s, t->normlen, scratch, rd);
-			for (int r = 0; r < nr; r++)
-				index_key(&it, rd[r].s, rd[r].len);
+			for (size_t i = 0; i < tl.n && !it.out.oom; i++) {
+				const struct token *t = &tl.v[i];
+				const char *s = token_text(&tl, t);
+				struct reading rd[TOKEN_MAX_READINGS];
+				int nr;
+
+				index_key(&it, s, t->normlen);
+				if (t->script != SCRIPT_ARABIC)
+					continue;
+				if (mem_grow(&scratch, &capscratch, 2 * (size_t)t->normlen + 8, 1) <
+				    0) {
+					it.out.oom = 1;
+					break;
+				}
+				nr = token_readings(s, t->normlen, scratch, rd);
+				for (int r = 0; r < nr; r++)
+					index_key(&it, rd[r].s, rd[r].len);
+			}
 		}
 	}
 	toklist_free(&tl);

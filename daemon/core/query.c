@@ -522,6 +522,406 @@ regex_flags(struct qparser *p, size_t a, size_t b, unsigned *flags)
 	return true;
 }
 
+/*
+ * ---- nested quantifiers ----
+ *
+ * A group repeated without bound whose body can match a run in more than one
+ * way, as /(a+)+b/, /(\w*)*x/ or /(a|aa)+b/ do, tries exponentially many
+ * splits of a run that almost matches: PCRE2 gives up at its match limit
+ * and the rule may miss there. Warned of when the repeated group's body has
+ * a repeat and nothing it must match once (the '.' of /(\d+\.)+/ splits a
+ * run in one way only), or literal alternatives one of which begins
+ * another. A possessive repeat (a++, (...)++) or an atomic group (?>...)
+ * does not backtrack and is not warned of. A heuristic over the pattern
+ * text: it reads what PCRE2 accepted, and errs toward silence.
+ */
+
+enum { RI_OPT, RI_ONE, RI_REP }; /* may match nothing; must match once; repeats */
+
+#define RS_MAX_ALTS 16
+
+struct rescan {
+	const char *s;
+	size_t n, i;
+	bool x, caseless;
+	size_t warn_at; /* the '(' of the first group to warn of, or SIZE_MAX */
+	bool warn_alts; /* ... for overlapping alternatives */
+	unsigned depth;
+};
+
+static void
+rs_space(struct rescan *r)
+{
+	while (r->x && r->i < r->n) {
+		char c = r->s[r->i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			r->i++;
+		} else if (c == '#') {
+			while (r->i < r->n && r->s[r->i] != '\n')
+				r->i++;
+		} else {
+			break;
+		}
+	}
+}
+
+static bool
+rs_digits(struct rescan *r, size_t *i, unsigned *v)
+{
+	size_t a = *i;
+	*v = 0;
+	while (*i < r->n && r->s[*i] >= '0' && r->s[*i] <= '9') {
+		if (*v < 100000)
+			*v = *v * 10 + (unsigned)(r->s[*i] - '0');
+		(*i)++;
+	}
+	return *i > a;
+}
+
+/* A quantifier at r->i, if any: its bounds (max UINT32_MAX: none) and whether possessive. */
+static bool
+rs_quant(struct rescan *r, unsigned *min, unsigned *max, bool *poss)
+{
+	size_t i;
+
+	rs_space(r);
+	if (r->i >= r->n)
+		return false;
+	i = r->i;
+	switch (r->s[i]) {
+	case '*':
+		*min = 0, *max = UINT32_MAX, i++;
+		break;
+	case '+':
+		*min = 1, *max = UINT32_MAX, i++;
+		break;
+	case '?':
+		*min = 0, *max = 1, i++;
+		break;
+	case '{': {
+		bool lo = false, comma = false, hi = false;
+		i++;
+		lo = rs_digits(r, &i, min);
+		if (i < r->n && r->s[i] == ',') {
+			comma = true;
+			i++;
+			hi = rs_digits(r, &i, max);
+		}
+		if (i >= r->n || r->s[i] != '}' || (!lo && !hi))
+			return false; /* a literal '{' */
+		i++;
+		if (!lo)
+			*min = 0;
+		if (!comma)
+			*max = *min;
+		else if (!hi)
+			*max = UINT32_MAX;
+		break;
+	}
+	default:
+		return false;
+	}
+	*poss = i < r->n && r->s[i] == '+';
+	if (i < r->n && (r->s[i] == '+' || r->s[i] == '?'))
+		i++;
+	r->i = i;
+	return true;
+}
+
+/* An item of kind k under a quantifier. */
+static int
+rs_quantified(int k, unsigned min, unsigned max, bool poss)
+{
+	if (max == 0)
+		return RI_OPT;
+	if (poss)
+		return min == 0 ? RI_OPT : RI_ONE; /* no backtracking into it */
+	if (k == RI_REP || max > min)
+		return max > 1 || k == RI_REP ? RI_REP : RI_OPT;
+	return k;
+}
+
+/* Skip an escape at r->i (the backslash); *lit: it stands for one literal character. */
+static void
+rs_escape(struct rescan *r, bool *lit)
+{
+	char c;
+
+	r->i++;
+	if (r->i >= r->n)
+		return;
+	c = r->s[r->i++];
+	*lit = !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+	if (c == 'Q') { /* \Q...\E: literal text */
+		while (r->i + 1 < r->n && !(r->s[r->i] == '\\' && r->s[r->i + 1] == 'E'))
+			r->i++;
+		r->i = r->i + 1 < r->n ? r->i + 2 : r->n;
+		return;
+	}
+	if (r->i < r->n && (r->s[r->i] == '{' || ((c == 'k' || c == 'g') &&
+	                                          (r->s[r->i] == '<' || r->s[r->i] == '\'')))) {
+		char close = r->s[r->i] == '{' ? '}' : r->s[r->i] == '<' ? '>' : '\'';
+		while (r->i < r->n && r->s[r->i] != close)
+			r->i++;
+		if (r->i < r->n)
+			r->i++;
+	}
+}
+
+static void
+rs_class(struct rescan *r)
+{
+	r->i++; /* '[' */
+	if (r->i < r->n && r->s[r->i] == '^')
+		r->i++;
+	if (r->i < r->n && r->s[r->i] == ']')
+		r->i++;
+	while (r->i < r->n && r->s[r->i] != ']') {
+		if (r->s[r->i] == '\\') {
+			bool lit;
+			rs_escape(r, &lit);
+		} else if (r->s[r->i] == '[' && r->i + 1 < r->n && r->s[r->i + 1] == ':') {
+			const char *e = memchr(r->s + r->i + 2, ']', r->n - r->i - 2);
+			r->i = e ? (size_t)(e - r->s) + 1 : r->n;
+		} else {
+			r->i++;
+		}
+	}
+	if (r->i < r->n)
+		r->i++;
+}
+
+static bool
+rs_prefix(const struct rescan *r, size_t a, size_t al, size_t b, size_t bl)
+{
+	if (al > bl)
+		return false;
+	for (size_t k = 0; k < al; k++) {
+		unsigned char x = (unsigned char)r->s[a + k], y = (unsigned char)r->s[b + k];
+		if (r->caseless && x < 0x80 && y < 0x80) {
+			x = (unsigned char)(x | ((x >= 'A' && x <= 'Z') ? 0x20 : 0));
+			y = (unsigned char)(y | ((y >= 'A' && y <= 'Z') ? 0x20 : 0));
+		}
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+static int rs_group(struct rescan *r, bool *dangerous, bool *alts);
+
+/* One item at r->i (not '|' or ')'), *lit if a plain character: its kind before a quantifier. */
+static int
+rs_atom(struct rescan *r, bool *lit, bool *group_danger, bool *group_alts, bool *nobacktrack)
+{
+	char c = r->s[r->i];
+
+	*lit = false;
+	*group_danger = *group_alts = *nobacktrack = false;
+	switch (c) {
+	case '\\':
+		rs_escape(r, lit);
+		return RI_ONE;
+	case '[':
+		rs_class(r);
+		return RI_ONE;
+	case '^':
+	case '$':
+		r->i++;
+		return RI_OPT;
+	case '(': {
+		size_t a = r->i;
+		bool look = false, verb = false;
+
+		r->i++;
+		if (r->i < r->n && r->s[r->i] == '*') {
+			/* (*VERB) or (*name:...): treat the latter as a group */
+			size_t k = r->i;
+			while (k < r->n && r->s[k] != ')' && r->s[k] != ':')
+				k++;
+			if (k < r->n && r->s[k] == ':') {
+				*nobacktrack =
+				    k - r->i == 7 && memcmp(r->s + r->i, "*atomic", 7) == 0;
+				look = !*nobacktrack;
+				r->i = k + 1;
+			} else {
+				verb = true;
+			}
+		} else if (r->i < r->n && r->s[r->i] == '?') {
+			char d = r->i + 1 < r->n ? r->s[r->i + 1] : '\0';
+			if (d == '#' || d == 'R' || d == '&' || d == 'C' ||
+			    (d >= '0' && d <= '9') || d == '+' || d == '-' ||
+			    (d == 'P' && r->i + 2 < r->n && r->s[r->i + 2] != '<')) {
+				/* a comment, a recursion, a callout or options alone: no body */
+				size_t k = r->i;
+				while (k < r->n && r->s[k] != ')' && r->s[k] != ':')
+					k++;
+				if (d == '#' || k >= r->n || r->s[k] == ')') {
+					verb = true;
+				} else {
+					r->i = k + 1; /* (?-i:...) */
+				}
+			} else if (d == ':' || d == '|') {
+				r->i += 2;
+			} else if (d == '>') {
+				*nobacktrack = true;
+				r->i += 2;
+			} else if (d == '=' || d == '!') {
+				look = true;
+				r->i += 2;
+			} else if (d == '<' && r->i + 2 < r->n &&
+			           (r->s[r->i + 2] == '=' || r->s[r->i + 2] == '!')) {
+				look = true;
+				r->i += 3;
+			} else if (d == '<' || d == '\'' || d == 'P') {
+				/* a named group: (?<n>, (?'n', (?P<n> */
+				char close = d == '\'' ? '\'' : '>';
+				while (r->i < r->n && r->s[r->i] != close)
+					r->i++;
+				if (r->i < r->n)
+					r->i++;
+			} else {
+				/* (?i:...) or (?i) */
+				size_t k = r->i + 1;
+				while (k < r->n && r->s[k] != ')' && r->s[k] != ':')
+					k++;
+				if (k >= r->n || r->s[k] == ')')
+					verb = true;
+				else
+					r->i = k + 1;
+			}
+		}
+		if (verb) {
+			while (r->i < r->n && r->s[r->i] != ')')
+				r->i++;
+			if (r->i < r->n)
+				r->i++;
+			return RI_OPT;
+		}
+		(void)a;
+		int k = rs_group(r, group_danger, group_alts);
+		if (r->i < r->n && r->s[r->i] == ')')
+			r->i++;
+		if (look) {
+			*group_danger = *group_alts = false;
+			return RI_OPT;
+		}
+		if (*nobacktrack)
+			return k == RI_REP ? RI_ONE : k;
+		return k;
+	}
+	default:
+		if (c == '.' || (unsigned char)c >= 0x80) {
+			/* a character, whole (UTF-8) */
+			r->i++;
+			while (r->i < r->n && ((unsigned char)r->s[r->i] & 0xC0) == 0x80)
+				r->i++;
+			*lit = c != '.';
+			return RI_ONE;
+		}
+		r->i++;
+		*lit = true;
+		return RI_ONE;
+	}
+}
+
+/*
+ * A group's body from r->i to its ')' (or the end): the kind of the whole
+ * as an item, whether it can match a run in many ways (*dangerous), and
+ * whether because of its alternatives (*alts).
+ */
+static int
+rs_group(struct rescan *r, bool *dangerous, bool *alts)
+{
+	struct {
+		size_t a, len;
+		bool literal;
+	} alt[RS_MAX_ALTS];
+	size_t nalt = 0;
+	bool has_rep = false, has_one = false, all_one = true, literal = true;
+	size_t a = r->i;
+
+	*dangerous = *alts = false;
+	if (++r->depth > 200) { /* PCRE2 accepted it; a guard all the same */
+		r->i = r->n;
+		return RI_ONE;
+	}
+	for (;;) {
+		rs_space(r);
+		if (r->i >= r->n || r->s[r->i] == '|' || r->s[r->i] == ')') {
+			/* the end of an alternative */
+			if (has_rep && !has_one)
+				*dangerous = true;
+			if (!has_one)
+				all_one = false;
+			if (nalt < RS_MAX_ALTS) {
+				alt[nalt].a = a;
+				alt[nalt].len = r->i - a;
+				alt[nalt].literal = literal && r->i > a;
+				nalt++;
+			}
+			if (r->i >= r->n || r->s[r->i] == ')')
+				break;
+			r->i++;
+			a = r->i;
+			has_rep = has_one = false;
+			literal = true;
+			continue;
+		}
+		size_t at = r->i;
+		bool lit, gd, ga, nb, poss;
+		unsigned min = 0, max = 0;
+		int k = rs_atom(r, &lit, &gd, &ga, &nb);
+
+		if (rs_quant(r, &min, &max, &poss)) {
+			literal = false;
+			if (gd && !nb && !poss && max > 1 && r->warn_at == SIZE_MAX) {
+				r->warn_at = at;
+				r->warn_alts = ga;
+			}
+			k = rs_quantified(k, min, max, poss);
+		} else if (!lit) {
+			literal = false;
+		}
+		if (k == RI_REP)
+			has_rep = true;
+		else if (k == RI_ONE)
+			has_one = true;
+	}
+	r->depth--;
+	/* literal alternatives one of which begins another: (a|aa), (ab|abab) */
+	for (size_t p = 0; p < nalt && !*dangerous; p++)
+		for (size_t q = 0; q < nalt && !*dangerous; q++)
+			if (p != q && alt[p].literal && alt[q].literal &&
+			    rs_prefix(r, alt[p].a, alt[p].len, alt[q].a, alt[q].len)) {
+				*dangerous = true;
+				*alts = true;
+			}
+	if (*dangerous)
+		return RI_REP;
+	return all_one ? RI_ONE : RI_OPT;
+}
+
+/* The offset in pattern of a group to warn of, or SIZE_MAX; *alts: for its alternatives. */
+static size_t
+regex_nested_quantifier(const char *pattern, size_t n, unsigned flags, bool *alts)
+{
+	struct rescan r = {.s = pattern,
+	                   .n = n,
+	                   .x = (flags & QRE_EXTENDED) != 0,
+	                   .caseless = (flags & QRE_CASELESS) != 0,
+	                   .warn_at = SIZE_MAX};
+	bool d, ga;
+
+	while (r.i < r.n) {
+		rs_group(&r, &d, &ga);
+		if (r.i < r.n)
+			r.i++; /* an unbalanced ')', which PCRE2 refused already */
+	}
+	*alts = r.warn_alts;
+	return r.warn_at;
+}
+
 /* Compile the pattern once to report PCRE2's own message at its own place. */
 static void
 regex_check(struct qparser *p, const struct qnode *n, size_t pat_off)
@@ -540,7 +940,17 @@ regex_check(struct qparser *p, const struct qnode *n, size_t pat_off)
 	size_t plen = strlen(n->pattern);
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)n->pattern, plen, opts, &code, &eoff, NULL);
 	if (re) {
+		bool alts;
+		size_t at = regex_nested_quantifier(n->pattern, plen, n->reflags, &alts);
+
 		pcre2_code_free(re);
+		if (at != SIZE_MAX)
+			qp_diag(
+			    p, p->src, pat_off + at, DIAG_WARNING,
+			    "%s can backtrack without end on text that almost matches (PCRE2 "
+			    "gives up at its limit); make it possessive (a++) or atomic (?>...)",
+			    alts ? "a repeated group of overlapping alternatives"
+			         : "a nested quantifier");
 		return;
 	}
 	PCRE2_UCHAR msg[256];

@@ -773,6 +773,12 @@ refuse:
 	return 1;
 }
 
+void
+ruleset_set_cancel(struct ruleset *rs, const atomic_int *flag)
+{
+	rs->cancel = flag;
+}
+
 int
 ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
                  const struct query_opts *o, struct diags *d)
@@ -794,6 +800,11 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	toklist_init(&c.tl);
 	r = rulefile_parse(&rf, path, text, len, d);
 	for (size_t i = 0; i < rf.nrules; i++) {
+		if (rs->cancel != NULL && atomic_load_explicit(rs->cancel, memory_order_relaxed)) {
+			diags_add(d, path, 0, 0, DIAG_ERROR, "cancelled");
+			rc = -1;
+			break;
+		}
 		if (!rf.rules[i].enabled || rf.rules[i].broken) {
 			/* not compiled, but its query's mistakes are still worth telling */
 			query_free(query_parse(rf.rules[i].query, rf.rules[i].query_len,

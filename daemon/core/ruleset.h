@@ -6,6 +6,7 @@
 #ifndef HARK_RULESET_H
 #define HARK_RULESET_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,13 @@ void ruleset_free(struct ruleset *rs);
  */
 int ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
                      const struct query_opts *o, struct diags *d);
+
+/*
+ * A compile on a thread can be stopped: once *flag is non-zero,
+ * ruleset_add_file() stops before its next rule and returns -1 with an
+ * error "cancelled". flag is the caller's and must outlive the compile.
+ */
+void ruleset_set_cancel(struct ruleset *rs, const atomic_int *flag);
 
 /* Build the indexes after the last file. Returns 0, -1 on ENOMEM. */
 int ruleset_finish(struct ruleset *rs, struct diags *d);

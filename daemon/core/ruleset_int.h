@@ -112,6 +112,9 @@ struct ruleset {
 	pcre2_code **regex;
 	size_t nregex, capregex;
 
+	/* set by another thread to stop a compile (ruleset_set_cancel); not owned */
+	const atomic_int *cancel;
+
 	uint32_t *always; /* rules that must be tried on every document */
 	size_t nalways, capalways;
 	unsigned fields_used; /* FM_* of every field some rule reads */

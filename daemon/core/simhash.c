@@ -95,44 +95,60 @@ votes_result(const struct votes *v)
 	return out;
 }
 
+/* Tokenize this much text at a time: the tokens of a large article would take 4 times its size. */
+#ifndef SIMHASH_CHUNK
+#define SIMHASH_CHUNK (1u << 20)
+#endif
+
 /*
  * Each token is hashed once and a shingle's hash combines its three
  * tokens' hashes, rotated by position so that order counts ("a b c" is not
- * "c b a").
+ * "c b a"). The text is tokenized a chunk at a time, the last two hashes
+ * carried over, which gives the same shingles as one pass.
  */
 uint64_t
 simhash_text(const char *text, size_t len)
 {
 	struct toklist tl;
 	struct votes *v;
-	uint64_t out, h0, h1, h2;
-	size_t i;
+	uint64_t out, h[2] = {0, 0}, h2;
+	size_t off, end, ntok = 0;
 
 	if (text == NULL)
 		return 0;
 	/* token_split() stops at 4 GiB; the first 4 GiB of an article say enough */
 	if (len >= UINT32_MAX)
 		len = utf8_floor(text, UINT32_MAX - 1);
-	toklist_init(&tl);
-	if (token_split(text, len, &tl) < 0 || tl.n == 0 || (v = calloc(1, sizeof(*v))) == NULL) {
-		toklist_free(&tl);
+	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return 0;
-	}
-	if (tl.n < 3) {
-		/* too short for a shingle: the tokens themselves are the features */
-		for (i = 0; i < tl.n; i++)
-			votes_add(v, token_hash(&tl, &tl.v[i]));
-	} else {
-		h0 = token_hash(&tl, &tl.v[0]);
-		h1 = token_hash(&tl, &tl.v[1]);
-		for (i = 2; i < tl.n; i++) {
+	toklist_init(&tl);
+	for (off = 0; off < len; off = end) {
+		end = token_chunk_end(text, len, off, SIMHASH_CHUNK);
+		toklist_clear(&tl);
+		if (token_split(text + off, end - off, &tl) < 0) {
+			toklist_free(&tl);
+			free(v);
+			return 0;
+		}
+		for (size_t i = 0; i < tl.n; i++, ntok++) {
 			h2 = token_hash(&tl, &tl.v[i]);
-			votes_add(v, fmix64(rotl64(h0, 42) ^ rotl64(h1, 21) ^ h2));
-			h0 = h1;
-			h1 = h2;
+			if (ntok >= 2)
+				votes_add(v, fmix64(rotl64(h[0], 42) ^ rotl64(h[1], 21) ^ h2));
+			h[0] = h[1];
+			h[1] = h2;
 		}
 	}
 	toklist_free(&tl);
+	if (ntok == 0) {
+		free(v);
+		return 0;
+	}
+	if (ntok < 3) {
+		/* too short for a shingle: the tokens themselves are the features */
+		if (ntok == 2)
+			votes_add(v, h[0]);
+		votes_add(v, h[1]);
+	}
 	out = votes_result(v);
 	free(v);
 	return out;

@@ -1582,3 +1582,14 @@ token_readings(const char *norm, size_t len, char *scratch, struct reading out[T
 	}
 	return r.n;
 }
+
+size_t
+token_chunk_end(const char *s, size_t len, size_t off, size_t size)
+{
+	if (len - off <= size)
+		return len;
+	for (size_t e = off + size; e > off; e--)
+		if (s[e - 1] == ' ' || s[e - 1] == '\n')
+			return e;
+	return len;
+}

@@ -53,6 +53,14 @@ void toklist_clear(struct toklist *tl); /* keeps the memory */
 void toklist_free(struct toklist *tl);
 
 /*
+ * Where a chunk of s[0..len) that starts at off ends when a large text is
+ * tokenized a piece at a time: about size bytes on, just after a space or
+ * a newline (no token spans one, so the pieces give the tokens of the
+ * whole), or len when the rest is shorter or holds no such byte.
+ */
+size_t token_chunk_end(const char *s, size_t len, size_t off, size_t size);
+
+/*
  * Normalize and split text[0..len) into tokens appended to tl (RULES.md §3-4:
  * invisible characters, Arabic obfuscation, NFKC + case fold, mark stripping
  * by script, letter folds, separators, dotted acronyms, French elision, one

@@ -514,6 +514,13 @@ utf8_clean(const char *s, size_t len, size_t *outlen)
 	}
 	if (outlen != NULL)
 		*outlen = out.n - 1;
+	/* a large text keeps no doubling slack: it lives as long as its document */
+	if (out.cap - out.n > 65536) {
+		char *np = realloc(out.p, out.n);
+
+		if (np != NULL)
+			out.p = np;
+	}
 	return out.p;
 fail:
 	free(rep.p);

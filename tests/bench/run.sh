@@ -174,6 +174,14 @@ f_first=$(field cycle_s "$(fline first)")
 f_cycle=$(field cycle_s "$(fline unchanged)")
 f_cpu=$(field cpu_ms_per_1000_polls "$(fline unchanged)")
 
+# ---- harkd's memory: rule counts, a reload, a large article ----
+: >"$T/memory"
+if [ -x "$BUILD/harkd" ]; then
+	echo "== memory.sh: rule counts and a large article"
+	"$ROOT/tests/bench/memory.sh" "$BUILD" >"$T/memory" || echo "run.sh: memory.sh failed" >&2
+	cat "$T/memory"
+fi
+
 # ---- micro-benchmarks of other modules (their own figures) ----
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
@@ -382,6 +390,10 @@ $(cat "$T/hark-100" "$T/hark-10000" "$T/hark-100000")
   column, \`rg -F\` (case-sensitive, no word boundaries: pure Aho-Corasick),
   is the floor of a literal multi-pattern scan.
 EOF
+	if [ -s "$T/memory" ]; then
+		echo
+		cat "$T/memory"
+	fi
 	if [ -s "$T/micro" ]; then
 		echo
 		echo "## Micro-benchmarks"

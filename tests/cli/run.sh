@@ -139,6 +139,15 @@ has err "ftp://127.0.0.1/rss" "a file name that is not there"
 expect 2 "feed of an article" -- "$HARK" feed "$T/fr.txt"
 has err "fr.txt: not a feed" "not a feed"
 
+# a regex stopped by PCRE2's match limit: a warning naming the rule, and a later match found
+printf '[rule redos]\nquery = /(a+)+b/\n' >"$T/redos.rules"
+printf 'Backtracking\n\n%s!\nthen aab.\n' aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa >"$T/redos.txt"
+expect 0 "match after a limit" -- "$HARK" match --color=never -r "$T/redos.rules" "$T/redos.txt"
+has out "«aab»" "the match after the limit"
+has err "redos.rules:2:10: warning: a nested quantifier" "hark match warns of the pattern"
+has err "redos.txt: warning: rule redos: its regular expression hit PCRE2's match limit" \
+	"hark match warns of the limit"
+
 # help everywhere
 for c in match check extract feed help; do
 	expect 0 "hark $c --help" -- "$HARK" "$c" --help

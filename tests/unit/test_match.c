@@ -21,6 +21,7 @@ struct result {
 	char ids[512];      /* hit rule ids, space-separated */
 	char spans[1024];   /* "rule:text|text;" per hit */
 	char snippet[1024]; /* of the first hit */
+	char limited[256];  /* rule ids whose regex hit a limit, space-separated */
 };
 
 struct run {
@@ -84,6 +85,18 @@ run_match(const char *rules, const char *text, const char *lang, struct run *out
 	assert_non_null(m);
 	out->doc = &doc;
 	n = matcher_run(m, &doc, collect_hit, out);
+	{
+		const struct rule *lr;
+		size_t nl = matcher_limited(m, 0, &lr);
+
+		for (size_t i = 0; i < nl; i++) {
+			size_t l = strlen(out->r.limited);
+
+			matcher_limited(m, i, &lr);
+			snprintf(out->r.limited + l, sizeof(out->r.limited) - l, "%s%s",
+			         l ? " " : "", lr->id);
+		}
+	}
 	/* a second run over the same document gives the same answer (scratch reuse) */
 	{
 		struct run again;
@@ -260,6 +273,79 @@ test_regex_bounded(void **state)
 }
 
 static void
+test_regex_limit_goes_on(void **state)
+{
+	/*
+	 * A line on which the pattern backtracks without end, then a real match
+	 * on a later line: the search goes on past the limit and finds it, and
+	 * the rule is named as having hit the limit.
+	 */
+	char text[4096];
+	struct run r;
+
+	(void)state;
+	snprintf(
+	    text, sizeof(text), "T\nstart %.*s!\nmore text\nthen aab here\n", 60,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(
+	    run_match("[rule q]\nquery = /(a+)+b/\n[rule other]\nquery = text\n", text, NULL, &r),
+	    2);
+	assert_string_equal(r.r.ids, "q other");
+	assert_string_equal(r.r.spans, "q:aab;other:text;");
+	assert_string_equal(r.r.limited, "q");
+	/* the same pattern, possessive: no limit, the same hit */
+	assert_int_equal(run_match("[rule q]\nquery = /(a++)+b/\n", text, NULL, &r), 1);
+	assert_string_equal(r.r.spans, "q:aab;");
+	assert_string_equal(r.r.limited, "");
+	/* several bad lines, each passed, before the match */
+	snprintf(text, sizeof(text), "T\n%.*s!\n%.*s!\nx\n%.*s!\nthen aab\n", 50,
+	         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 50,
+	         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 50,
+	         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(run_match("[rule q]\nquery = /(a+)+b/\n", text, NULL, &r), 1);
+	assert_string_equal(r.r.spans, "q:aab;");
+	assert_string_equal(r.r.limited, "q");
+}
+
+static void
+test_long_field_chunks(void **state)
+{
+	/*
+	 * A field of megabytes is tokenized a megabyte at a time: a phrase, a
+	 * NEAR pair and an exact word across the cut are found, with their
+	 * spans, wherever the cut falls among them.
+	 */
+	const char *rules = "[rule phrase]\nquery = \"Austin Tice\"\n"
+	                    "[rule near]\nquery = council NEAR/1 border\n"
+	                    "[rule exact]\nquery = {Tice}\n";
+	size_t mb = 1u << 20, cap = 3 * mb;
+	char *text = malloc(cap);
+	struct run r;
+
+	(void)state;
+	for (size_t shift = 0; shift < 48; shift += 5) {
+		size_t n = 0, fill = mb - 24 + shift;
+
+		memcpy(text, "T\n", 2);
+		n = 2;
+		while (n < fill) {
+			memcpy(text + n, "aa ", 3);
+			n += 3;
+		}
+		n += (size_t)snprintf(text + n, cap - n, "Austin Tice council x border ");
+		while (n < 2 * mb + 100) {
+			memcpy(text + n, "bb ", 3);
+			n += 3;
+		}
+		text[n] = '\0';
+		assert_int_equal(run_match(rules, text, "en", &r), 3);
+		assert_string_equal(r.r.spans,
+		                    "phrase:Austin Tice;near:council|border;exact:Tice;");
+	}
+	free(text);
+}
+
+static void
 test_snippet(void **state)
 {
 	struct run r;
@@ -289,6 +375,8 @@ main(void)
 	    cmocka_unit_test(test_rule_lang_filter),
 	    cmocka_unit_test(test_many_rules_share_terms),
 	    cmocka_unit_test(test_regex_bounded),
+	    cmocka_unit_test(test_regex_limit_goes_on),
+	    cmocka_unit_test(test_long_field_chunks),
 	    cmocka_unit_test(test_snippet),
 	};
 
