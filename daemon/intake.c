@@ -408,6 +408,12 @@ intake_commit(struct intake *in)
 				j->nnew = 0;
 			}
 			store_rollback(in->st);
+			/*
+			 * Permanent: the store told harkd, which stops; trying
+			 * again would only fail again. The files stay in incoming/.
+			 */
+			if (r == STORE_FATAL)
+				return;
 			if (r == STORE_BUSY)
 				log_warnx("database busy (%s); the files stay in incoming/ and "
 				          "will be stored shortly",

@@ -94,6 +94,8 @@ write_conf() {
 # $T/log, appended), and wait for its "started" line.
 start_harkd() {
 	LOG=${1:-$T/log}
+	# made now: harkd's shell may not have opened it when it is first read below
+	: >>"$LOG"
 	_before=$(grep -cF 'started: ' "$LOG" 2>/dev/null)
 	"$HARKD" -c "$T/hark.conf" 2>>"$LOG" &
 	HPID=$!
