@@ -38,7 +38,7 @@ enum store_mode {
  * lock before STORE_BUSY. Returns 0 with *out (store_close), or -1.
  *
  * STORE_DAEMON first checks that the database passes PRAGMA quick_check
- * (it reads every page: about a second a GiB from the page cache). Both
+ * (it reads every page: 0.2 s for 100 MB from the page cache, 1.2 s cold). Both
  * writers check after migrating that a write reaches the disk (the file,
  * its -wal and -shm may be written): a corrupt or read-only database is an
  * error at start-up, not a retry loop later. They remember the file's

@@ -121,7 +121,8 @@ wait_for "$LOG" "database busy" 15 $((busy + 1)) || bad "a 'database busy' line"
 kill -TERM "$HPID"
 harkd_exits 20
 expect_eq "$HSTATUS" 0 "exit status at the stop's deadline"
-grep -qF "the stop's deadline (2 s) passed; documents not stored: 3" "$LOG" && ok ||
+# (3 unless harkd had not seen them all when SIGTERM came: a loaded machine)
+grep -qE "the stop's deadline \(2 s\) passed; documents not stored: [123]:" "$LOG" && ok ||
 	bad "the deadline's line: $(grep -F deadline "$LOG")"
 expect_eq "$(files "$S/incoming")" 3 "the files stay in incoming/ at the deadline"
 kill -TERM "$LPID"
