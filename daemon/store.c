@@ -242,15 +242,23 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "ON CONFLICT DO NOTHING",
 };
 
+/* The writer's three files, whose identity and attributes store_begin() checks. */
+enum { SF_DB, SF_WAL, SF_SHM, SF_N };
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT]; /* owned; all prepared at open */
 	int version;                  /* user_version once open */
 	/* the writer's: what store_begin() checks */
-	char *path, *shm;             /* owned: hark.db and hark.db-shm */
-	dev_t dev;                    /* the file opened, as stat() said after the open */
-	ino_t ino;
+	char *path;                   /* owned: hark.db, the same as file[SF_DB] */
+	char *file[SF_N];             /* owned: hark.db, hark.db-wal, hark.db-shm */
+	struct file_id {
+		unsigned maj, min;    /* st_dev */
+		uint64_t ino;
+		int known;            /* taken once SQLite had made the file */
+	} id[SF_N];
 	int fatal;                    /* a permanent error happened: no more writes */
+	int no_ckpt;                  /* nor a checkpoint at the close (corrupt, -shm) */
 	char why[512];                /* its message */
 	void (*on_fatal)(void *, const char *);
 	void *fatal_arg;
@@ -306,6 +314,9 @@ store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
 	snprintf(err, errsz, "%s: %s", what, sqlite3_errmsg(st->db));
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
+	/* no checkpoint into a damaged file */
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		st->no_ckpt = 1;
 	return store_permanent(rc) ? store_fatal(st, err) : -1;
 }
 
@@ -516,58 +527,81 @@ store_quick_check(struct store *st, char *err, size_t errsz)
 }
 
 /*
- * Whether path (hark.db-shm, which SQLite maps into memory) has the
- * immutable or append-only attribute: a write through the mapping would
- * kill harkd with SIGBUS rather than fail. 0 when not (or when it is
- * missing), STORE_FATAL.
+ * Check one of the writer's files: it has not the immutable or append-only
+ * attribute (the -shm is mapped into memory, where a write to such a file
+ * is SIGBUS, not an error: no checkpoint then at the close), and once its
+ * identity is known, the path still names it. A state_dir deleted or moved
+ * (another made in its place), or a hark.db-wal deleted, would take commits
+ * into a file nobody will read again while the drop directory's files move
+ * to done/. Returns 0 (also when a file not known yet is missing: SQLite
+ * makes it), -1 when statx fails otherwise, STORE_FATAL.
  */
 static int
-store_check_attrs(struct store *st, const char *path, char *err, size_t errsz)
+store_check_one(struct store *st, int i, char *err, size_t errsz)
 {
+	const struct file_id *id = &st->id[i];
 	struct statx sx;
 
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) < 0)
-		return 0; /* missing: SQLite creates it; other errors show when SQLite opens it */
+	if (statx(AT_FDCWD, st->file[i], AT_SYMLINK_NOFOLLOW, STATX_INO, &sx) < 0) {
+		if ((errno != ENOENT && errno != ENOTDIR) || !id->known) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return 0;
+			snprintf(err, errsz, "%s: %s", st->file[i], strerror(errno));
+			return -1;
+		}
+		snprintf(err, errsz,
+		         "%s is gone: deleted or moved (with its state_dir?) since harkd opened it",
+		         st->file[i]);
+		return store_fatal(st, err);
+	}
 	if (sx.stx_attributes & sx.stx_attributes_mask &
 	    (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND)) {
 		snprintf(err, errsz,
 		         "%s is immutable or append-only (lsattr shows it; chattr -i -a clears "
 		         "it): harkd must write it",
-		         path);
+		         st->file[i]);
+		if (i == SF_SHM)
+			st->no_ckpt = 1;
+		return store_fatal(st, err);
+	}
+	if (id->known &&
+	    (sx.stx_dev_major != id->maj || sx.stx_dev_minor != id->min || sx.stx_ino != id->ino)) {
+		snprintf(err, errsz,
+		         "%s is no longer the file harkd opened: it was replaced (state_dir moved "
+		         "or made anew?)",
+		         st->file[i]);
 		return store_fatal(st, err);
 	}
 	return 0;
 }
 
-/*
- * The writer's file must still be the one it opened: a state_dir deleted
- * or moved (and another made in its place) would take commits into a file
- * nobody will read again, while the drop directory's files move to done/.
- */
 static int
-store_check_file(struct store *st, char *err, size_t errsz)
+store_check_files(struct store *st, char *err, size_t errsz)
 {
-	struct stat sb;
+	for (int i = 0; i < SF_N; i++) {
+		int rc = store_check_one(st, i, err, errsz);
 
-	if (stat(st->path, &sb) < 0) {
-		if (errno != ENOENT && errno != ENOTDIR) {
-			snprintf(err, errsz, "%s: %s", st->path, strerror(errno));
-			return -1;
-		}
-		snprintf(err, errsz,
-		         "%s is gone: the database was deleted or moved (with its state_dir?) "
-		         "since harkd opened it",
-		         st->path);
-		return store_fatal(st, err);
+		if (rc != 0)
+			return rc;
 	}
-	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
-		snprintf(err, errsz,
-		         "%s is no longer the database harkd opened: it was replaced (state_dir "
-		         "moved or made anew?)",
-		         st->path);
-		return store_fatal(st, err);
+	return 0;
+}
+
+/* Take the identity of file i as it is now. */
+static int
+store_remember(struct store *st, int i, char *err, size_t errsz)
+{
+	struct statx sx;
+
+	if (statx(AT_FDCWD, st->file[i], AT_SYMLINK_NOFOLLOW, STATX_INO, &sx) < 0) {
+		snprintf(err, errsz, "%s: %s", st->file[i], strerror(errno));
+		return -1;
 	}
-	return store_check_attrs(st, st->shm, err, errsz);
+	st->id[i].maj = sx.stx_dev_major;
+	st->id[i].min = sx.stx_dev_minor;
+	st->id[i].ino = sx.stx_ino;
+	st->id[i].known = 1;
+	return 0;
 }
 
 /* The settings of the writer. */
@@ -637,9 +671,10 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	if (mode != STORE_READ) {
 		int one = 1;
 
-		if ((st->path = strdup(path)) == NULL ||
-		    asprintf(&st->shm, "%s-shm", path) < 0) {
-			st->shm = NULL;
+		if ((st->path = st->file[SF_DB] = strdup(path)) == NULL ||
+		    asprintf(&st->file[SF_WAL], "%s-wal", path) < 0 ||
+		    asprintf(&st->file[SF_SHM], "%s-shm", path) < 0) {
+			st->file[SF_WAL] = st->file[SF_SHM] = NULL;
 			snprintf(err, errsz, "%s: out of memory", path);
 			rc = -1;
 			goto fail;
@@ -653,15 +688,13 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 			rc = -1;
 			goto fail;
 		}
-		/* the identity is taken now: a file replaced later is not this one */
-		if (stat(path, &sb) < 0) {
-			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-			rc = -1;
-			goto fail;
-		}
-		st->dev = sb.st_dev;
-		st->ino = sb.st_ino;
-		if (store_check_attrs(st, st->shm, err, errsz) != 0) {
+		/*
+		 * The identity is taken now, just after SQLite opened the
+		 * file: a file replaced later is not this one. No file may be
+		 * immutable (SQLite would fail later, or SIGBUS on the -shm).
+		 */
+		if (store_remember(st, SF_DB, err, errsz) < 0 ||
+		    store_check_files(st, err, errsz) != 0) {
 			rc = -1;
 			goto fail;
 		}
@@ -680,6 +713,12 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 			goto fail;
 		if ((rc = store_migrate(st, path, err, errsz)) != 0)
 			goto fail;
+		/* the test write made them */
+		if (store_remember(st, SF_WAL, err, errsz) < 0 ||
+		    store_remember(st, SF_SHM, err, errsz) < 0) {
+			rc = -1;
+			goto fail;
+		}
 	}
 	if ((rc = store_version(st, &st->version, err, errsz)) != 0)
 		goto fail;
@@ -721,20 +760,22 @@ store_close(struct store *st)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	/*
-	 * After a permanent error, no checkpoint on the way out: it would copy
-	 * pages into a damaged file, or write an -shm that cannot be written
-	 * (SIGBUS). The WAL keeps every commit; the next start checkpoints it.
+	 * After some permanent errors, no checkpoint on the way out: it would
+	 * copy pages into a damaged file, or write an -shm that cannot be
+	 * written (SIGBUS). The WAL keeps every commit; the next start
+	 * checkpoints it. Otherwise the checkpoint is kept: when hark.db-wal
+	 * was deleted, it copies the commits made before into hark.db.
 	 */
-	if (st->shm != NULL && !st->fatal) {
+	if (st->file[SF_SHM] != NULL && !st->fatal) {
 		char err[512];
 
-		store_check_attrs(st, st->shm, err, sizeof(err)); /* tells on_fatal */
+		store_check_one(st, SF_SHM, err, sizeof(err)); /* tells on_fatal */
 	}
-	if (st->fatal)
+	if (st->no_ckpt)
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_close(st->db);
-	free(st->path);
-	free(st->shm);
+	for (int i = 0; i < SF_N; i++)
+		free(st->file[i]);
 	free(st);
 }
 
@@ -762,7 +803,7 @@ store_begin(struct store *st, char *err, size_t errsz)
 		return STORE_FATAL;
 	}
 	/* two stat() calls a transaction: nothing beside a commit's fsync */
-	if (st->path != NULL && (rc = store_check_file(st, err, errsz)) != 0)
+	if (st->path != NULL && (rc = store_check_files(st, err, errsz)) != 0)
 		return rc;
 	if (st->guard != NULL && st->guard(st->guard_arg, err, errsz) != 0)
 		return store_fatal(st, err);

@@ -87,6 +87,23 @@ start_harkd
 wait_for "$LOG" "file=gone" 15 3 || bad "the three stored after a restart"
 wait_until "[ \$(files '$S/incoming') -eq 0 ]" 10 || bad "incoming/ empty after the restart"
 
+# --- 1b. hark.db-wal deleted under a running harkd: the commits it held are
+# kept (checkpointed into hark.db at the exit), the next file waits
+article inwal.txt
+ingest "$T/inwal.txt"
+wait_for "$LOG" "file=inwal.txt lang=en hits=1" 15 || bad "inwal.txt stored"
+rm -f "$T/state/hark.db-wal"
+article nowal.txt
+ingest "$T/nowal.txt"
+harkd_exits 20
+expect_eq "$HSTATUS" 2 "exit status after hark.db-wal was deleted"
+grep -qF 'hark.db-wal is gone' "$LOG" && ok || bad "a line saying hark.db-wal is gone"
+[ -f "$S/incoming/nowal.txt" ] && ok || bad "nowal.txt stays in incoming/"
+start_harkd
+wait_for "$LOG" "file=nowal.txt lang=en hits=1" 15 || bad "nowal.txt stored at the next start"
+hk hits --json
+grep -qF '"file":"inwal.txt"' "$T/out" && ok || bad "inwal.txt, committed before the WAL was deleted, is kept"
+
 # --- 2. state_dir moved away and made anew by another harkd (on another spool)
 mv "$T/state" "$T/state.old"
 sed 's/^spool_dir = spool$/spool_dir = spool2/' "$T/hark.conf" >"$T/other.conf"
@@ -97,7 +114,7 @@ article moved.txt
 ingest "$T/moved.txt"
 harkd_exits 20
 expect_eq "$HSTATUS" 2 "exit status after state_dir was replaced"
-grep -qF 'is no longer the database harkd opened' "$LOG" && ok ||
+grep -qF 'hark.db is no longer the file harkd opened' "$LOG" && ok ||
 	bad "a line saying the database was replaced"
 [ -f "$S/incoming/moved.txt" ] && ok || bad "moved.txt stays in incoming/"
 kill -TERM "$H2PID"

@@ -488,7 +488,7 @@ test_fatal_replaced(void **state)
 	assert_int_equal(rename(f->path, moved), 0);
 	raw_sql(f->path, "CREATE TABLE t(x)");
 	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), STORE_FATAL);
-	assert_non_null(strstr(f->err, "no longer the database"));
+	assert_non_null(strstr(f->err, "no longer the file"));
 	assert_int_equal(fs.n, 1);
 	assert_string_equal(fs.why, f->err);
 }
