@@ -290,6 +290,29 @@ store_permanent(int rc)
 	}
 }
 
+/*
+ * An I/O error whose cause passes: a full disk or quota (SQLite says
+ * SQLITE_FULL for most writes, an I/O error for some, growing the -shm),
+ * an interrupted or would-block call.
+ */
+static int
+store_transient_errno(struct store *st, int rc)
+{
+	/* SQLite records the system's errno with these two only */
+	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CANTOPEN)
+		return 0;
+	switch (sqlite3_system_errno(st->db)) {
+	case ENOSPC:
+	case EDQUOT:
+	case EINTR:
+	case EAGAIN:
+	case ENOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* A permanent error, with err already written: remembered, told once. */
 static int
 store_fatal(struct store *st, const char *err)
@@ -317,7 +340,9 @@ store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
 	/* no checkpoint into a damaged file */
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		st->no_ckpt = 1;
-	return store_permanent(rc) ? store_fatal(st, err) : -1;
+	if (!store_permanent(rc) || store_transient_errno(st, rc))
+		return -1;
+	return store_fatal(st, err);
 }
 
 /* Step a statement that returns no row, then reset it. */
@@ -392,7 +417,9 @@ store_run(struct store *st, const char *sql, const char *what, char *err, size_t
 	sqlite3_free(msg);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
-	return store_permanent(rc) ? store_fatal(st, err) : -1;
+	if (!store_permanent(rc) || store_transient_errno(st, rc))
+		return -1;
+	return store_fatal(st, err);
 }
 
 /* A pragma that answers one value (user_version, journal_mode) into out. */

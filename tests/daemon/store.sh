@@ -13,9 +13,10 @@ DBLOCK=$(abspath "$3")
 	exit 2
 }
 S=$T/spool
-H2PID= LPID=
+H2PID= LPID= FULLFS=
 # immutable files would keep rm -rf from cleaning up
 store_cleanup() {
+	[ -n "$FULLFS" ] && umount "$FULLFS" 2>/dev/null
 	chattr -R -i -a "$T" 2>/dev/null
 	for _p in $H2PID $LPID; do
 		kill -KILL "$_p" 2>/dev/null && wait "$_p" 2>/dev/null
@@ -264,6 +265,30 @@ kill -BUS "$HPID"
 harkd_exits 20
 expect_eq "$HSTATUS" 2 "exit status on SIGBUS"
 grep -qF 'bus error (SIGBUS)' "$LOG" && ok || bad "a line on SIGBUS"
+
+# --- 9. a full disk is not permanent: waited out, then stored
+mkdir "$T/fullstate"
+if mount -t tmpfs -o size=4m tmpfs "$T/fullstate" 2>/dev/null; then
+	FULLFS=$T/fullstate
+	sed 's/^state_dir = state$/state_dir = fullstate/' "$T/hark.conf" >"$T/full.conf"
+	"$HARKD" -c "$T/full.conf" 2>>"$LOG" &
+	HPID=$!
+	wait_for "$LOG" "database $T/fullstate/hark.db" 20 || bad "harkd on the small file system"
+	dd if=/dev/zero of="$T/fullstate/filler" bs=4096 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8; do article "full$i.txt" 40; done
+	ingest "$T"/full?.txt
+	wait_for "$LOG" "database or disk is full" 20 || bad "a 'disk is full' line"
+	kill -0 "$HPID" 2>/dev/null && ok || bad "harkd alive on a full disk"
+	rm -f "$T/fullstate/filler"
+	wait_for "$LOG" "file=full" 20 8 || bad "the eight stored once there is room"
+	stop_harkd
+	expect_eq "$HSTATUS" 0 "exit status after the disk was full"
+	umount "$FULLFS"
+	FULLFS=
+else
+	note "cannot mount a tmpfs here: the full disk is skipped"
+fi
+
 start_harkd
 stop_harkd
 expect_eq "$HSTATUS" 0 "a clean stop at the end"
