@@ -444,12 +444,15 @@ harkd_lock_spool(struct harkd *h)
 		return -1;
 	}
 	if (flock(h->spool_fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
+		if (errno == EWOULDBLOCK) {
 			log_err("another harkd runs on the spool %s: not started",
 			        h->conf->spool_dir);
-		else
-			log_err("%s: cannot lock: %s", h->conf->spool_dir, strerror(errno));
-		return -1;
+			return -1;
+		}
+		/* NFS turns flock into a write lock, which a directory cannot take */
+		log_warnx("%s: cannot lock the spool (%s): only the lock in state_dir keeps a "
+		          "second harkd away",
+		          h->conf->spool_dir, strerror(errno));
 	}
 	return 0;
 }
