@@ -143,6 +143,8 @@ expect_eq "$HSTATUS" 0 "exit status at the stop's deadline"
 grep -qE "the stop's deadline \(2 s\) passed; documents not stored: [123]:" "$LOG" && ok ||
 	bad "the deadline's line: $(grep -F deadline "$LOG")"
 expect_eq "$(files "$S/incoming")" 3 "the files stay in incoming/ at the deadline"
+# tried again and again, said once (then once a minute)
+expect_eq "$(($(count "$LOG" "database busy") - busy))" 1 "'database busy' lines for one lock"
 kill -TERM "$LPID"
 wait "$LPID" 2>/dev/null
 LPID=
@@ -281,6 +283,8 @@ if mount -t tmpfs -o size=4m tmpfs "$T/fullstate" 2>/dev/null; then
 	kill -0 "$HPID" 2>/dev/null && ok || bad "harkd alive on a full disk"
 	rm -f "$T/fullstate/filler"
 	wait_for "$LOG" "file=full" 20 8 || bad "the eight stored once there is room"
+	expect_eq "$(count "$LOG" "disk is full")" 1 "'disk is full' lines"
+	grep -qF 'database writable again after' "$LOG" && ok || bad "a line when the disk has room again"
 	stop_harkd
 	expect_eq "$HSTATUS" 0 "exit status after the disk was full"
 	umount "$FULLFS"
