@@ -47,9 +47,9 @@ struct harkd {
 	struct event *ev_deadline; /* the stop's deadline, from the first SIGTERM */
 	struct timeval watchdog_tv;
 	int64_t stall_last_ns, stall_max_ns;
-	int lock_fd;  /* state_dir/harkd.lock, flocked while harkd runs */
+	int lock_fd; /* state_dir/harkd.lock, flocked while harkd runs */
 	char *lock_path;
-	int spool_fd; /* spool_dir itself, flocked too: it cannot be deleted from under harkd */
+	int spool_fd;     /* spool_dir itself, flocked too: it cannot be deleted from under harkd */
 	int stop_timeout; /* seconds the stop waits for the files in hand */
 	int stopping;
 	int fatal;    /* the database failed for good: exit 2 */
@@ -63,16 +63,17 @@ struct harkd {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: harkd [-c CONFIG] [-n] [-v]\n"
-	           "The hark daemon: matches every article dropped into the spool and stores\n"
-	           "articles and hits (see harkd(8)).\n\n"
-	           "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
-	           "             /etc/hark/hark.conf)\n"
-	           "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
-	           "  -v         log debug lines too\n"
-	           "  -h, --help this help; -V, --version the version\n\n"
-	           "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
-	           "(seconds SIGTERM waits for the files in hand; default %d).\n",
+	fprintf(f,
+	        "usage: harkd [-c CONFIG] [-n] [-v]\n"
+	        "The hark daemon: matches every article dropped into the spool and stores\n"
+	        "articles and hits (see harkd(8)).\n\n"
+	        "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
+	        "             /etc/hark/hark.conf)\n"
+	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
+	        "  -v         log debug lines too\n"
+	        "  -h, --help this help; -V, --version the version\n\n"
+	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
+	        "(seconds SIGTERM waits for the files in hand; default %d).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
 
@@ -246,7 +247,9 @@ harkd_sigbus_setup(const char *state_dir)
 	             "failed, most likely %s/hark.db-shm (immutable? its file system full or "
 	             "gone?); stopping (exit 2): the files not stored stay in incoming/\n",
 	             getenv("JOURNAL_STREAM") != NULL ? "<3>" : "", state_dir);
-	sigbus_len = n < 0 ? 0 : (size_t)n < sizeof(sigbus_msg) ? (size_t)n : sizeof(sigbus_msg) - 1;
+	if (n < 0)
+		n = 0;
+	sigbus_len = (size_t)n < sizeof(sigbus_msg) ? (size_t)n : sizeof(sigbus_msg) - 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = harkd_sigbus;
 	sigemptyset(&sa.sa_mask);
@@ -266,7 +269,7 @@ harkd_guard(void *arg, char *err, size_t errsz)
 
 	if (fstat(h->lock_fd, &a) < 0 || stat(h->lock_path, &b) < 0 || a.st_dev != b.st_dev ||
 	    a.st_ino != b.st_ino) {
-		snprintf(err, errsz, "%s is gone or replaced: harkd's lock on its state_dir is lost",
+		snprintf(err, errsz, "%s is gone or replaced: the lock on state_dir is lost",
 		         h->lock_path);
 		return -1;
 	}

@@ -42,7 +42,8 @@ struct intake {
 	struct job *commit, **commit_tail; /* finished, waiting for their commit */
 	size_t ncommit;
 	int retry_ms;
-	int64_t failing_since, failing_said; /* the commits' failure under way: when it began, last logged */
+	/* commits failing again and again: since when, and when it was last said */
+	int64_t failing_since, failing_said;
 	int stopping;
 	void (*idle)(void *);
 	void *idle_arg;
@@ -429,14 +430,16 @@ intake_commit(struct intake *in)
 					          "and will be stored shortly",
 					          err);
 				else
-					log_err("cannot store: %s; the files stay in incoming/", err);
+					log_err("cannot store: %s; the files stay in incoming/",
+					        err);
 			}
 			intake_retry_later(in);
 			return;
 		}
 		in->retry_ms = 0;
 		if (in->failing_since != 0) {
-			log_info("database writable again after %lld s", (long long)(now - in->failing_since));
+			log_info("database writable again after %lld s",
+			         (long long)(now - in->failing_since));
 			in->failing_since = 0;
 		}
 		/* committed: now the files may move */

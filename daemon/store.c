@@ -250,16 +250,16 @@ struct store {
 	sqlite3_stmt *stmt[ST_COUNT]; /* owned; all prepared at open */
 	int version;                  /* user_version once open */
 	/* the writer's: what store_begin() checks */
-	char *path;                   /* owned: hark.db, the same as file[SF_DB] */
-	char *file[SF_N];             /* owned: hark.db, hark.db-wal, hark.db-shm */
+	char *path;       /* owned: hark.db, the same as file[SF_DB] */
+	char *file[SF_N]; /* owned: hark.db, hark.db-wal, hark.db-shm */
 	struct file_id {
-		unsigned maj, min;    /* st_dev */
+		unsigned maj, min; /* st_dev */
 		uint64_t ino;
-		int known;            /* taken once SQLite had made the file */
+		int known; /* taken once SQLite had made the file */
 	} id[SF_N];
-	int fatal;                    /* a permanent error happened: no more writes */
-	int no_ckpt;                  /* nor a checkpoint at the close (corrupt, -shm) */
-	char why[512];                /* its message */
+	int fatal;     /* a permanent error happened: no more writes */
+	int no_ckpt;   /* nor a checkpoint at the close (corrupt, -shm) */
+	char why[512]; /* its message */
 	void (*on_fatal)(void *, const char *);
 	void *fatal_arg;
 	int (*guard)(void *, char *, size_t);

@@ -57,8 +57,7 @@ void store_close(struct store *st);
  * the one it holds).
  */
 void store_on_fatal(struct store *st, void (*fatal)(void *arg, const char *why), void *arg);
-void store_set_guard(struct store *st, int (*guard)(void *arg, char *err, size_t errsz),
-                     void *arg);
+void store_set_guard(struct store *st, int (*guard)(void *arg, char *err, size_t errsz), void *arg);
 
 /*
  * One write transaction (BEGIN IMMEDIATE ... COMMIT), durable at commit.
