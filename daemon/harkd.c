@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -46,24 +47,37 @@ struct harkd {
 	struct event *ev_sig[4];
 	struct event *ev_watchdog;
 	struct event *ev_stall;
+	struct event *ev_deadline; /* the stop's deadline, from the first SIGTERM */
 	struct timeval watchdog_tv;
 	int64_t stall_last_ns, stall_max_ns;
 	int lock_fd; /* state_dir/harkd.lock, flocked while harkd runs */
+	char *lock_path;
+	int spool_fd;     /* spool_dir itself, flocked too: it cannot be deleted from under harkd */
+	int stop_timeout; /* seconds the stop waits for the files in hand */
 	int stopping;
+	int fatal;    /* the database failed for good: exit 2 */
+	int deadline; /* the stop's deadline passed */
 	int verbose;
 };
+
+/* How long a stop waits for the files in hand, unless HARK_STOP_TIMEOUT says. */
+#define STOP_TIMEOUT_DEFAULT 30
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: harkd [-c CONFIG] [-n] [-v]\n"
-	           "The hark daemon: matches every article dropped into the spool and stores\n"
-	           "articles and hits (see harkd(8)).\n\n"
-	           "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
-	           "             /etc/hark/hark.conf)\n"
-	           "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
-	           "  -v         log debug lines too\n"
-	           "  -h, --help this help; -V, --version the version\n");
+	fprintf(f,
+	        "usage: harkd [-c CONFIG] [-n] [-v]\n"
+	        "The hark daemon: matches every article dropped into the spool and stores\n"
+	        "articles and hits (see harkd(8)).\n\n"
+	        "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
+	        "             /etc/hark/hark.conf)\n"
+	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
+	        "  -v         log debug lines too\n"
+	        "  -h, --help this help; -V, --version the version\n\n"
+	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
+	        "(seconds SIGTERM waits for the files in hand; default %d).\n",
+	        STOP_TIMEOUT_DEFAULT);
 }
 
 static int64_t
@@ -216,6 +230,100 @@ harkd_idle_cb(void *arg)
 	event_base_loopexit(h->base, NULL);
 }
 
+/*
+ * The one way out after a permanent database error (store.h), whoever
+ * met it (intake, outbox, poller): called by the store from inside the
+ * failing call, so it only logs and leaves the loop; nothing more is
+ * written (the store refuses), and what was not committed stays in
+ * incoming/ for the next start.
+ */
+static void
+harkd_fatal_cb(void *arg, const char *why)
+{
+	struct harkd *h = arg;
+
+	h->fatal = 1;
+	log_err("database error: %s; stopping (exit 2)", why);
+	sd_notifyf(0, "STOPPING=1\nSTATUS=stopped: database error: %s", why);
+	if (h->base != NULL)
+		event_base_loopexit(h->base, NULL);
+}
+
+/*
+ * SQLite maps hark.db-shm into memory: when a write to it cannot be done
+ * (the file made immutable while harkd runs, its file system full or gone)
+ * the kernel sends SIGBUS, which no error code can replace. store_begin()
+ * checks the file's attributes before each transaction, so this is the
+ * rare case in between: say what happened, then exit 2 at once (only
+ * async-signal-safe calls; the process cannot go on). Nothing is lost:
+ * what was not committed stays in incoming/.
+ */
+static char sigbus_msg[PATH_MAX + 512];
+static size_t sigbus_len;
+
+static void
+harkd_sigbus(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, sigbus_msg, sigbus_len);
+	(void)n;
+	_exit(2);
+}
+
+static void
+harkd_sigbus_setup(const char *state_dir)
+{
+	struct sigaction sa;
+	int n;
+
+	/* journald takes "<3>" as the error priority (log.c does the same) */
+	n = snprintf(sigbus_msg, sizeof(sigbus_msg),
+	             "%sharkd error: bus error (SIGBUS): a write to a file mapped into memory "
+	             "failed, most likely %s/hark.db-shm (immutable? its file system full or "
+	             "gone?); stopping (exit 2): the files not stored stay in incoming/\n",
+	             getenv("JOURNAL_STREAM") != NULL ? "<3>" : "", state_dir);
+	if (n < 0)
+		n = 0;
+	sigbus_len = (size_t)n < sizeof(sigbus_msg) ? (size_t)n : sizeof(sigbus_msg) - 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = harkd_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/*
+ * Before each write transaction: the lock file is still the one harkd holds.
+ * Deleted or replaced (state_dir removed), another harkd could take the
+ * state_dir; the spool's lock still keeps one from taking the spool.
+ */
+static int
+harkd_guard(void *arg, char *err, size_t errsz)
+{
+	struct harkd *h = arg;
+	struct stat a, b;
+
+	if (fstat(h->lock_fd, &a) < 0 || stat(h->lock_path, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino) {
+		snprintf(err, errsz, "%s is gone or replaced: the lock on state_dir is lost",
+		         h->lock_path);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+harkd_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct harkd *h = arg;
+
+	(void)fd;
+	(void)what;
+	h->deadline = 1;
+	event_base_loopexit(h->base, NULL);
+}
+
 static void
 harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -233,8 +341,21 @@ harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
 			break;
 		h->stopping = 1;
 		sd_notify(0, "STOPPING=1");
-		log_info("%s: finishing the documents in hand, then exiting",
-		         sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		log_info("%s: finishing the documents in hand (at most %d s), then exiting",
+		         sig == SIGTERM ? "SIGTERM" : "SIGINT", h->stop_timeout);
+		/*
+		 * A database that cannot be written (locked, full) would hold
+		 * the stop for ever: past the deadline harkd exits, and what
+		 * it held stays in incoming/, never committed, for the next start.
+		 */
+		{
+			struct timeval tv = {h->stop_timeout, 0};
+
+			h->ev_deadline = evtimer_new(h->base, harkd_deadline_cb, h);
+			if (h->ev_deadline == NULL || evtimer_add(h->ev_deadline, &tv) < 0)
+				log_warnx("cannot set the stop's deadline: waiting as long "
+				          "as it takes");
+		}
 		intake_stop(h->in, harkd_idle_cb, h);
 		break;
 	case SIGUSR1:
@@ -286,6 +407,26 @@ harkd_threads(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* HARK_STOP_TIMEOUT: seconds, 1 to a day; anything else keeps the default. */
+static int
+harkd_stop_timeout(void)
+{
+	const char *e = getenv("HARK_STOP_TIMEOUT");
+	char *end;
+	long n;
+
+	if (e == NULL || *e == '\0')
+		return STOP_TIMEOUT_DEFAULT;
+	errno = 0;
+	n = strtol(e, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 86400) {
+		log_warnx("HARK_STOP_TIMEOUT=%s is not a number of seconds (1-86400): using %d",
+		          log_quote(e), STOP_TIMEOUT_DEFAULT);
+		return STOP_TIMEOUT_DEFAULT;
+	}
+	return (int)n;
+}
+
 static int
 harkd_mkdir(const char *dir)
 {
@@ -307,10 +448,10 @@ harkd_lock(struct harkd *h)
 
 	if (asprintf(&path, "%s/harkd.lock", h->conf->state_dir) < 0)
 		return -1;
+	h->lock_path = path; /* owned, for harkd_guard */
 	h->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (h->lock_fd < 0) {
 		log_err("%s: %s", path, strerror(errno));
-		free(path);
 		return -1;
 	}
 	if (flock(h->lock_fd, LOCK_EX | LOCK_NB) < 0) {
@@ -319,13 +460,40 @@ harkd_lock(struct harkd *h)
 		pid[strcspn(pid, "\n")] = '\0';
 		log_err("another harkd (pid %s) runs on %s: not started", pid[0] ? pid : "?",
 		        h->conf->state_dir);
-		free(path);
 		return -1;
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(h->lock_fd, 0) < 0 || pwrite(h->lock_fd, pid, (size_t)n, 0) != n)
 		log_warnx("%s: cannot write the pid: %s", path, strerror(errno));
-	free(path);
+	return 0;
+}
+
+/*
+ * One harkd per spool too: the lock file above goes with its state_dir,
+ * which can be deleted from under a running harkd; then a second one would
+ * start on the same spool and store and alert every file twice. The spool
+ * directory itself is locked (flock on a directory descriptor), which no
+ * path can take away. After dropdir_open(), which creates the spool.
+ */
+static int
+harkd_lock_spool(struct harkd *h)
+{
+	h->spool_fd = open(h->conf->spool_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (h->spool_fd < 0) {
+		log_err("%s: %s", h->conf->spool_dir, strerror(errno));
+		return -1;
+	}
+	if (flock(h->spool_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			log_err("another harkd runs on the spool %s: not started",
+			        h->conf->spool_dir);
+			return -1;
+		}
+		/* NFS turns flock into a write lock, which a directory cannot take */
+		log_warnx("%s: cannot lock the spool (%s): only the lock in state_dir keeps a "
+		          "second harkd away",
+		          h->conf->spool_dir, strerror(errno));
+	}
 	return 0;
 }
 
@@ -337,24 +505,48 @@ harkd_start(struct harkd *h)
 	uint64_t wd_usec;
 	int threads = harkd_threads();
 
+	h->stop_timeout = harkd_stop_timeout();
+	harkd_sigbus_setup(h->conf->state_dir);
 	if (harkd_mkdir(h->conf->state_dir) < 0 || harkd_lock(h) < 0)
+		return -1;
+	/* the spool before the database: a second harkd refused touches nothing */
+	if (dropdir_open(h->conf->spool_dir, &h->dd, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	if (harkd_lock_spool(h) < 0)
 		return -1;
 	if (asprintf(&dbpath, "%s/hark.db", h->conf->state_dir) < 0)
 		return -1;
 	/*
+	 * store_open() reads every page (PRAGMA quick_check): 0.2 s for 100
+	 * MB from the page cache, 1.2 s from a cold disk, here. A large
+	 * database gets systemd to wait longer than its start timeout (90 s
+	 * by default): a minute a GiB, and a minute more.
+	 */
+	{
+		struct stat sb;
+
+		if (stat(dbpath, &sb) == 0 && sb.st_size > (off_t)256 << 20) {
+			unsigned long long mib = (unsigned long long)sb.st_size >> 20;
+
+			log_info("checking the database (%llu MiB) before starting", mib);
+			sd_notifyf(0, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=checking the database",
+			           (60 + mib * 60 / 1024) * 1000000ULL);
+		}
+	}
+	/*
 	 * A short busy timeout: the loop must not sleep long on another
 	 * writer's lock; intake retries on a timer instead.
 	 */
-	if (store_open(dbpath, STORE_WRITE, 100, &h->st, err, sizeof(err)) < 0) {
+	if (store_open(dbpath, STORE_DAEMON, 100, &h->st, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		free(dbpath);
 		return -1;
 	}
 	free(dbpath);
-	if (dropdir_open(h->conf->spool_dir, &h->dd, err, sizeof(err)) < 0) {
-		log_err("%s", err);
-		return -1;
-	}
+	store_on_fatal(h->st, harkd_fatal_cb, h);
+	store_set_guard(h->st, harkd_guard, h);
 	h->in = intake_new(h->base, h->dd, h->st, threads, err, sizeof(err));
 	if (h->in == NULL) {
 		log_err("%s", err);
@@ -437,12 +629,17 @@ harkd_free(struct harkd *h)
 		event_free(h->ev_watchdog);
 	if (h->ev_stall)
 		event_free(h->ev_stall);
+	if (h->ev_deadline)
+		event_free(h->ev_deadline);
 	rules_unref(h->rules);
 	conf_free(h->conf);
 	if (h->base)
 		event_base_free(h->base);
+	if (h->spool_fd >= 0)
+		close(h->spool_fd); /* releases the spool's lock */
 	if (h->lock_fd >= 0)
 		close(h->lock_fd); /* releases the lock */
+	free(h->lock_path);
 }
 
 int
@@ -457,6 +654,7 @@ main(int argc, char **argv)
 	int ch, check = 0, ret = 2;
 
 	h.lock_fd = -1;
+	h.spool_fd = -1;
 	while ((ch = getopt_long(argc, argv, "c:hnvV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -511,16 +709,26 @@ main(int argc, char **argv)
 		log_err("cannot create the event loop");
 	} else if (harkd_start(&h) == 0) {
 		event_base_dispatch(h.base);
-		ret = 0;
+		ret = h.fatal ? 2 : 0;
 	}
 	if (h.in != NULL) {
 		struct intake_stats s;
 
 		intake_stats(h.in, &s);
+		/* never committed, so never moved: nothing is lost */
+		if (h.deadline)
+			log_warnx("the stop's deadline (%d s) passed; documents not stored: %zu: "
+			          "their files stay in incoming/ for the next start",
+			          h.stop_timeout, s.queued + s.in_flight);
+		else if (h.fatal)
+			log_err("documents not stored: %zu: their files stay in incoming/ for the "
+			        "next start",
+			        s.queued + s.in_flight);
 		log_info("stopped: articles %lu, duplicates %lu, hits %lu, failed %lu; longest "
 		         "stall of the loop %.1f ms",
 		         s.articles, s.duplicates, s.hits, s.failed, (double)h.stall_max_ns / 1e6);
 	}
 	harkd_free(&h);
-	return ret;
+	/* the store's last check, at its close, may find the database unusable */
+	return h.fatal ? 2 : ret;
 }

@@ -53,6 +53,8 @@ struct intake {
 	struct job *commit, **commit_tail; /* finished, waiting for their commit */
 	size_t ncommit;
 	int retry_ms;
+	/* commits failing again and again: since when, and when it was last said */
+	int64_t failing_since, failing_said;
 	int stopping;
 	/* moves out of incoming/ that failed (a full disk), tried again by ev_move */
 	struct event *ev_move;
@@ -561,16 +563,38 @@ intake_commit(struct intake *in)
 				j->nnew = 0;
 			}
 			store_rollback(in->st);
-			if (r == STORE_BUSY)
-				log_warnx("database busy (%s); the files stay in incoming/ and "
-				          "will be stored shortly",
-				          err);
-			else
-				log_err("cannot store: %s; the files stay in incoming/", err);
+			/*
+			 * Permanent: the store told harkd, which stops; trying
+			 * again would only fail again. The files stay in incoming/.
+			 */
+			if (r == STORE_FATAL)
+				return;
+			/*
+			 * Tried again every second: said when it begins, then
+			 * once a minute, not at every try (a full disk for an
+			 * hour would be 3,600 lines).
+			 */
+			if (in->failing_since == 0 || now - in->failing_said >= 60) {
+				if (in->failing_since == 0)
+					in->failing_since = now;
+				in->failing_said = now;
+				if (r == STORE_BUSY)
+					log_warnx("database busy (%s); the files stay in incoming/ "
+					          "and will be stored shortly",
+					          err);
+				else
+					log_err("cannot store: %s; the files stay in incoming/",
+					        err);
+			}
 			intake_retry_later(in);
 			return;
 		}
 		in->retry_ms = 0;
+		if (in->failing_since != 0) {
+			log_info("database writable again after %lld s",
+			         (long long)(now - in->failing_since));
+			in->failing_since = 0;
+		}
 		/* committed: now the files may move */
 		j = batch;
 		for (size_t k = 0; k < n; k++, j = next) {

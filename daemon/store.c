@@ -9,10 +9,12 @@
  * own transaction; only the writer (harkd) migrates.
  */
 #include <errno.h>
+#include <fcntl.h> /* AT_FDCWD */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -240,21 +242,107 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "ON CONFLICT DO NOTHING",
 };
 
+/* The writer's three files, whose identity and attributes store_begin() checks. */
+enum { SF_DB, SF_WAL, SF_SHM, SF_N };
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT]; /* owned; all prepared at open */
 	int version;                  /* user_version once open */
+	/* the writer's: what store_begin() checks */
+	char *path;       /* owned: hark.db, the same as file[SF_DB] */
+	char *file[SF_N]; /* owned: hark.db, hark.db-wal, hark.db-shm */
+	struct file_id {
+		unsigned maj, min; /* st_dev */
+		uint64_t ino;
+		int known; /* taken once SQLite had made the file */
+	} id[SF_N];
+	int fatal;     /* a permanent error happened: no more writes */
+	int no_ckpt;   /* nor a checkpoint at the close (corrupt, -shm) */
+	char why[512]; /* its message */
+	void (*on_fatal)(void *, const char *);
+	void *fatal_arg;
+	int (*guard)(void *, char *, size_t);
+	void *guard_arg;
 };
 
 /*
+ * Whether an SQLite result code is permanent: waiting and trying again does
+ * not cure a corrupt file, one that is not a database, one that may not be
+ * written (read-only, immutable) or cannot be opened (its directory gone),
+ * nor an I/O error of the disk. Busy and full (SQLITE_FULL: space may come
+ * back) are not, nor out of memory.
+ */
+static int
+store_permanent(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		return 1;
+	case SQLITE_IOERR:
+		return rc != SQLITE_IOERR_NOMEM;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * An I/O error whose cause passes: a full disk or quota (SQLite says
+ * SQLITE_FULL for most writes, an I/O error for some, growing the -shm),
+ * an interrupted or would-block call.
+ */
+static int
+store_transient_errno(struct store *st, int rc)
+{
+	/* SQLite records the system's errno with these two only */
+	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CANTOPEN)
+		return 0;
+	switch (sqlite3_system_errno(st->db)) {
+	case ENOSPC:
+	case EDQUOT:
+	case EINTR:
+	case EAGAIN:
+	case ENOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A permanent error, with err already written: remembered, told once. */
+static int
+store_fatal(struct store *st, const char *err)
+{
+	if (!st->fatal) {
+		st->fatal = 1;
+		snprintf(st->why, sizeof(st->why), "%s", err);
+		if (st->on_fatal != NULL)
+			st->on_fatal(st->fatal_arg, st->why);
+	}
+	return STORE_FATAL;
+}
+
+/*
  * Report a failed SQLite call: "what: message". SQLITE_BUSY (the lock was
- * held past busy_timeout) is STORE_BUSY, so that the caller keeps its work.
+ * held past busy_timeout) is STORE_BUSY, so that the caller keeps its work;
+ * a permanent error STORE_FATAL.
  */
 static int
 store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
 {
 	snprintf(err, errsz, "%s: %s", what, sqlite3_errmsg(st->db));
-	return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : -1;
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return STORE_BUSY;
+	/* no checkpoint into a damaged file */
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		st->no_ckpt = 1;
+	if (!store_permanent(rc) || store_transient_errno(st, rc))
+		return -1;
+	return store_fatal(st, err);
 }
 
 /* Step a statement that returns no row, then reset it. */
@@ -262,7 +350,14 @@ static int
 store_exec(struct store *st, enum stmt s, const char *what, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[s];
-	int rc = sqlite3_step(q), ret = 0;
+	int rc, ret = 0;
+
+	/* after a permanent error nothing is written; a rollback still may end a transaction */
+	if (st->fatal && s != ST_ROLLBACK) {
+		snprintf(err, errsz, "%s: %s", what, st->why);
+		return STORE_FATAL;
+	}
+	rc = sqlite3_step(q);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = store_fail(st, rc, what, err, errsz);
@@ -320,7 +415,11 @@ store_run(struct store *st, const char *sql, const char *what, char *err, size_t
 		return 0;
 	snprintf(err, errsz, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
 	sqlite3_free(msg);
-	return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : -1;
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return STORE_BUSY;
+	if (!store_permanent(rc) || store_transient_errno(st, rc))
+		return -1;
+	return store_fatal(st, err);
 }
 
 /* A pragma that answers one value (user_version, journal_mode) into out. */
@@ -379,8 +478,19 @@ store_migrate(struct store *st, const char *path, char *err, size_t errsz)
 			rc = -1;
 			goto fail;
 		}
-		if (v == SCHEMA_VERSION)
-			return store_run(st, "COMMIT", "migrating", err, errsz);
+		if (v == SCHEMA_VERSION) {
+			/*
+			 * A write that must reach the disk, so that a database
+			 * that cannot be written (its -wal or -shm immutable, a
+			 * read-only mount) is found now: user_version is
+			 * written even when unchanged.
+			 */
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+			if ((rc = store_run(st, sql, "a test write", err, errsz)) != 0 ||
+			    (rc = store_run(st, "COMMIT", "a test write", err, errsz)) != 0)
+				goto fail;
+			return 0;
+		}
 		snprintf(what, sizeof(what), "migrating schema %d to %d", v, v + 1);
 		if ((rc = store_run(st, migrations[v], what, err, errsz)) != 0)
 			goto fail;
@@ -395,6 +505,130 @@ store_migrate(struct store *st, const char *path, char *err, size_t errsz)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
+}
+
+/*
+ * PRAGMA quick_check: every page read and its structure checked (not the
+ * index contents: that is integrity_check, much slower). Returns 0 when
+ * "ok", STORE_FATAL with the first problem and how many were found.
+ */
+static int
+store_quick_check(struct store *st, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	char first[256] = "";
+	int rc, n = 0;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(10)", -1, &q, NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_fail(st, rc, "PRAGMA quick_check", err, errsz);
+		return rc == STORE_BUSY ? rc : store_fatal(st, err);
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *r = col_text(q, 0);
+
+		/* the first problem comes as "*** in database main ***\nPage 2: ..." */
+		if (r != NULL && strncmp(r, "*** ", 4) == 0)
+			r = strchr(r, '\n') ? strchr(r, '\n') + 1 : "";
+		if (r == NULL || *r == '\0' || strcmp(r, "ok") == 0)
+			continue;
+		if (n++ == 0)
+			snprintf(first, sizeof(first), "%.*s", (int)strcspn(r, "\n"), r);
+	}
+	if (rc != SQLITE_DONE && !store_permanent(rc)) {
+		rc = store_fail(st, rc, "PRAGMA quick_check", err, errsz);
+		sqlite3_finalize(q);
+		return rc;
+	}
+	/* a page too damaged to walk stops the check itself: the same verdict */
+	if (rc != SQLITE_DONE && n++ == 0)
+		snprintf(first, sizeof(first), "%s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(q);
+	if (n == 0)
+		return 0;
+	snprintf(err, errsz,
+	         "%s fails PRAGMA quick_check: %s%s: the database is damaged; move it aside and "
+	         "recover it (sqlite3 hark.db .recover | sqlite3 new.db) or restore a backup",
+	         st->path, first, n > 1 ? " (and more)" : "");
+	return store_fatal(st, err);
+}
+
+/*
+ * Check one of the writer's files: it has not the immutable or append-only
+ * attribute (the -shm is mapped into memory, where a write to such a file
+ * is SIGBUS, not an error: no checkpoint then at the close), and once its
+ * identity is known, the path still names it. A state_dir deleted or moved
+ * (another made in its place), or a hark.db-wal deleted, would take commits
+ * into a file nobody will read again while the drop directory's files move
+ * to done/. Returns 0 (also when a file not known yet is missing: SQLite
+ * makes it), -1 when statx fails otherwise, STORE_FATAL.
+ */
+static int
+store_check_one(struct store *st, int i, char *err, size_t errsz)
+{
+	const struct file_id *id = &st->id[i];
+	struct statx sx;
+
+	if (statx(AT_FDCWD, st->file[i], AT_SYMLINK_NOFOLLOW, STATX_INO, &sx) < 0) {
+		if ((errno != ENOENT && errno != ENOTDIR) || !id->known) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return 0;
+			snprintf(err, errsz, "%s: %s", st->file[i], strerror(errno));
+			return -1;
+		}
+		snprintf(err, errsz,
+		         "%s is gone: deleted or moved (with its state_dir?) since harkd opened it",
+		         st->file[i]);
+		return store_fatal(st, err);
+	}
+	if (sx.stx_attributes & sx.stx_attributes_mask &
+	    (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND)) {
+		snprintf(err, errsz,
+		         "%s is immutable or append-only (lsattr shows it; chattr -i -a clears "
+		         "it): harkd must write it",
+		         st->file[i]);
+		if (i == SF_SHM)
+			st->no_ckpt = 1;
+		return store_fatal(st, err);
+	}
+	if (id->known &&
+	    (sx.stx_dev_major != id->maj || sx.stx_dev_minor != id->min || sx.stx_ino != id->ino)) {
+		snprintf(err, errsz,
+		         "%s is no longer the file harkd opened: it was replaced (state_dir moved "
+		         "or made anew?)",
+		         st->file[i]);
+		return store_fatal(st, err);
+	}
+	return 0;
+}
+
+static int
+store_check_files(struct store *st, char *err, size_t errsz)
+{
+	for (int i = 0; i < SF_N; i++) {
+		int rc = store_check_one(st, i, err, errsz);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Take the identity of file i as it is now. */
+static int
+store_remember(struct store *st, int i, char *err, size_t errsz)
+{
+	struct statx sx;
+
+	if (statx(AT_FDCWD, st->file[i], AT_SYMLINK_NOFOLLOW, STATX_INO, &sx) < 0) {
+		snprintf(err, errsz, "%s: %s", st->file[i], strerror(errno));
+		return -1;
+	}
+	st->id[i].maj = sx.stx_dev_major;
+	st->id[i].min = sx.stx_dev_minor;
+	st->id[i].ino = sx.stx_ino;
+	st->id[i].known = 1;
+	return 0;
 }
 
 /* The settings of the writer. */
@@ -461,8 +695,36 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	sqlite3_busy_timeout(st->db, busy_ms);
 	if ((rc = store_run(st, "PRAGMA foreign_keys = ON", path, err, errsz)) != 0)
 		goto fail;
-	if (mode == STORE_WRITE) {
+	if (mode != STORE_READ) {
 		int one = 1;
+
+		if ((st->path = st->file[SF_DB] = strdup(path)) == NULL ||
+		    asprintf(&st->file[SF_WAL], "%s-wal", path) < 0 ||
+		    asprintf(&st->file[SF_SHM], "%s-shm", path) < 0) {
+			st->file[SF_WAL] = st->file[SF_SHM] = NULL;
+			snprintf(err, errsz, "%s: out of memory", path);
+			rc = -1;
+			goto fail;
+		}
+		/* SQLite opens a file it may not write read-only, without a word */
+		if (sqlite3_db_readonly(st->db, "main") == 1) {
+			snprintf(err, errsz,
+			         "%s cannot be written (its permissions, a read-only file system, "
+			         "or chattr +i): harkd must write its database",
+			         path);
+			rc = -1;
+			goto fail;
+		}
+		/*
+		 * The identity is taken now, just after SQLite opened the
+		 * file: a file replaced later is not this one. No file may be
+		 * immutable (SQLite would fail later, or SIGBUS on the -shm).
+		 */
+		if (store_remember(st, SF_DB, err, errsz) < 0 ||
+		    store_check_files(st, err, errsz) != 0) {
+			rc = -1;
+			goto fail;
+		}
 
 		/*
 		 * Keep hark.db-wal and hark.db-shm when harkd closes: a reader
@@ -473,8 +735,17 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 		if ((rc = store_setup_write(st, err, errsz)) != 0)
 			goto fail;
+		/* a damaged database fails now, not at some commit later */
+		if (mode == STORE_DAEMON && (rc = store_quick_check(st, err, errsz)) != 0)
+			goto fail;
 		if ((rc = store_migrate(st, path, err, errsz)) != 0)
 			goto fail;
+		/* the test write made them */
+		if (store_remember(st, SF_WAL, err, errsz) < 0 ||
+		    store_remember(st, SF_SHM, err, errsz) < 0) {
+			rc = -1;
+			goto fail;
+		}
 	}
 	if ((rc = store_version(st, &st->version, err, errsz)) != 0)
 		goto fail;
@@ -515,13 +786,54 @@ store_close(struct store *st)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	/*
+	 * After some permanent errors, no checkpoint on the way out: it would
+	 * copy pages into a damaged file, or write an -shm that cannot be
+	 * written (SIGBUS). The WAL keeps every commit; the next start
+	 * checkpoints it. Otherwise the checkpoint is kept: when hark.db-wal
+	 * was deleted, it copies the commits made before into hark.db.
+	 */
+	if (st->file[SF_SHM] != NULL && !st->fatal) {
+		char err[512];
+
+		store_check_one(st, SF_SHM, err, sizeof(err)); /* tells on_fatal */
+	}
+	if (st->no_ckpt)
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_close(st->db);
+	for (int i = 0; i < SF_N; i++)
+		free(st->file[i]);
 	free(st);
+}
+
+void
+store_on_fatal(struct store *st, void (*fatal)(void *arg, const char *why), void *arg)
+{
+	st->on_fatal = fatal;
+	st->fatal_arg = arg;
+}
+
+void
+store_set_guard(struct store *st, int (*guard)(void *arg, char *err, size_t errsz), void *arg)
+{
+	st->guard = guard;
+	st->guard_arg = arg;
 }
 
 int
 store_begin(struct store *st, char *err, size_t errsz)
 {
+	int rc;
+
+	if (st->fatal) {
+		snprintf(err, errsz, "%s", st->why);
+		return STORE_FATAL;
+	}
+	/* two stat() calls a transaction: nothing beside a commit's fsync */
+	if (st->path != NULL && (rc = store_check_files(st, err, errsz)) != 0)
+		return rc;
+	if (st->guard != NULL && st->guard(st->guard_arg, err, errsz) != 0)
+		return store_fatal(st, err);
 	return store_exec(st, ST_BEGIN, "BEGIN IMMEDIATE", err, errsz);
 }
 

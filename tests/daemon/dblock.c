@@ -1,11 +1,14 @@
 /*
  * dblock.c: hold a write lock on a hark database, as another writer would,
- * for the daemon tests. Usage: dblock DB SECONDS. Prints "locked" once
- * BEGIN EXCLUSIVE holds (the test waits for that line), sleeps, commits, and
- * prints "released".
+ * for the daemon tests. Usage: dblock DB SECONDS [write]. Prints "locked"
+ * once BEGIN EXCLUSIVE holds (the test waits for that line), sleeps, commits,
+ * and prints "released". With "write" the transaction also writes (the
+ * header's user_version, unchanged): its commit makes every other connection
+ * drop its page cache and read the file again.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -17,8 +20,9 @@ main(int argc, char **argv)
 	char *err = NULL;
 	int secs;
 
-	if (argc != 3 || (secs = atoi(argv[2])) <= 0) {
-		fprintf(stderr, "usage: dblock DB SECONDS\n");
+	if (argc < 3 || argc > 4 || (secs = atoi(argv[2])) <= 0 ||
+	    (argc == 4 && strcmp(argv[3], "write") != 0)) {
+		fprintf(stderr, "usage: dblock DB SECONDS [write]\n");
 		return 2;
 	}
 	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -33,6 +37,23 @@ main(int argc, char **argv)
 		sqlite3_free(err);
 		sqlite3_close(db);
 		return 2;
+	}
+	if (argc == 4) {
+		sqlite3_stmt *q;
+		char sql[64];
+		int v = -1;
+
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			v = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+		if (v < 0 || sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+			fprintf(stderr, "dblock: writing: %s\n", err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			sqlite3_close(db);
+			return 2;
+		}
 	}
 	printf("locked\n");
 	fflush(stdout);

@@ -415,14 +415,134 @@ test_reader_snapshot(void **state)
 	assert_int_equal(store_status_get(rd, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 2);
 
-	/* and the reader cannot write */
+	/* and the reader cannot write: a permanent error */
 	assert_int_equal(store_begin(rd, f->err, sizeof(f->err)), 0);
 	a.id = "a_3";
 	a.content_hash = "h3";
-	assert_int_equal(store_article_add(rd, &a, f->err, sizeof(f->err)), -1);
+	assert_int_equal(store_article_add(rd, &a, f->err, sizeof(f->err)), STORE_FATAL);
 	assert_non_null(strstr(f->err, "readonly"));
 	store_rollback(rd);
 	store_close(rd);
+}
+
+struct fatal_seen {
+	int n;
+	char why[512];
+};
+
+static void
+on_fatal(void *arg, const char *why)
+{
+	struct fatal_seen *fs = arg;
+
+	fs->n++;
+	snprintf(fs->why, sizeof(fs->why), "%s", why);
+}
+
+static int guard_fails;
+
+static int
+guard(void *arg, char *err, size_t errsz)
+{
+	(void)arg;
+	if (!guard_fails)
+		return 0;
+	snprintf(err, errsz, "the guard says no");
+	return -1;
+}
+
+/* The writer's file moved away: STORE_FATAL at the next begin, told once, sticky. */
+static void
+test_fatal_moved(void **state)
+{
+	struct fixture *f = *state;
+	struct fatal_seen fs = {0};
+	char moved[128];
+
+	store_on_fatal(f->st, on_fatal, &fs);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	snprintf(moved, sizeof(moved), "%s.moved", f->path);
+	assert_int_equal(rename(f->path, moved), 0);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), STORE_FATAL);
+	assert_non_null(strstr(f->err, "is gone"));
+	assert_int_equal(fs.n, 1);
+	/* put back: still refused, not told again */
+	assert_int_equal(rename(moved, f->path), 0);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), STORE_FATAL);
+	assert_int_equal(store_feed_item_add(f->st, "f", "i", 1, f->err, sizeof(f->err)),
+	                 STORE_FATAL);
+	assert_int_equal(fs.n, 1);
+}
+
+/* Another file in its place (state_dir made anew): STORE_FATAL. */
+static void
+test_fatal_replaced(void **state)
+{
+	struct fixture *f = *state;
+	struct fatal_seen fs = {0};
+	char moved[128];
+
+	store_on_fatal(f->st, on_fatal, &fs);
+	snprintf(moved, sizeof(moved), "%s.old", f->path);
+	assert_int_equal(rename(f->path, moved), 0);
+	raw_sql(f->path, "CREATE TABLE t(x)");
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), STORE_FATAL);
+	assert_non_null(strstr(f->err, "no longer the file"));
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.why, f->err);
+}
+
+/* The guard's refusal is permanent too. */
+static void
+test_fatal_guard(void **state)
+{
+	struct fixture *f = *state;
+	struct fatal_seen fs = {0};
+
+	store_on_fatal(f->st, on_fatal, &fs);
+	store_set_guard(f->st, guard, NULL);
+	guard_fails = 0;
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	store_rollback(f->st);
+	guard_fails = 1;
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), STORE_FATAL);
+	assert_string_equal(f->err, "the guard says no");
+	assert_int_equal(fs.n, 1);
+	guard_fails = 0;
+}
+
+/* STORE_DAEMON refuses a damaged file at open, naming quick_check. */
+static void
+test_quick_check(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st;
+	char garbage[4096], wal[128];
+	FILE *fp;
+
+	for (int i = 0; i < 20; i++) {
+		char id[16], hash[16];
+
+		snprintf(id, sizeof(id), "a_%d", i);
+		snprintf(hash, sizeof(hash), "h%d", i);
+		add_article(f, id, hash, NULL, (uint64_t)i, 100, NULL, "body", NULL);
+	}
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(store_open(f->path, STORE_DAEMON, 1000, &st, f->err, sizeof(f->err)), 0);
+	store_close(st);
+	/* checkpointed at the close: the kept WAL's frames would hide the damage */
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	assert_int_equal(unlink(wal), 0);
+	/* page 2, the articles table's root */
+	memset(garbage, 0x5a, sizeof(garbage));
+	assert_non_null(fp = fopen(f->path, "r+b"));
+	assert_int_equal(fseek(fp, 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(garbage, 1, sizeof(garbage), fp), sizeof(garbage));
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(store_open(f->path, STORE_DAEMON, 1000, &st, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "fails PRAGMA quick_check"));
 }
 
 static int64_t
@@ -713,6 +833,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fatal_replaced, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fatal_guard, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_quick_check, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
