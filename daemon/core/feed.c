@@ -83,7 +83,9 @@ struct fctx {
 	size_t cap;           /* of f->entries */
 	char **fauthors;      /* owned: feed-level authors, inherited by entries without any */
 	size_t nfauthors;
-	int oom, cut, dropped;
+	size_t first, max; /* the page: items at positions first.. first+max-1 (max 0: all) */
+	size_t pos;        /* items met so far, in document order */
+	int oom, cut, more;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -835,6 +837,26 @@ entry_empty(const struct feed_entry *e)
 }
 
 /*
+ * Is the next item (entry, JSON item) in the page? Items before the page
+ * are skipped unread; the first one past it ends the walk (c->more). An
+ * item counts by its position whatever it holds, so that the pages of one
+ * document never overlap nor leave a gap.
+ */
+static int
+page_take(struct fctx *c)
+{
+	size_t pos = c->pos++;
+
+	if (pos < c->first)
+		return 0;
+	if (c->max > 0 && pos - c->first >= c->max) {
+		c->more = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Give e to the feed, with the feed's language when it has none and the
  * feed's authors when inherit says so; an entry with nothing at all is
  * dropped. e is emptied either way.
@@ -845,11 +867,6 @@ entry_commit(struct fctx *c, struct feed_entry *e, int inherit)
 	struct feed *f = c->f;
 
 	if (c->oom || entry_empty(e)) {
-		article_free(&e->a);
-		return;
-	}
-	if (f->nentries >= FEED_MAX_ENTRIES) {
-		c->dropped = 1;
 		article_free(&e->a);
 		return;
 	}
@@ -1025,13 +1042,15 @@ rss_parse(struct fctx *c, const xmlNode *root)
 		}
 	if (c->f->lang == NULL)
 		set_owned(c, &c->f->lang, xml_lang(c, root));
-	for (n = root->children; n != NULL && !c->oom; n = n->next) {
-		if (el_is(n, c->ns, "item"))
-			rss_item(c, n);
-		else if (el_is(n, c->ns, "channel"))
-			for (k = n->children; k != NULL && !c->oom; k = k->next)
-				if (el_is(k, c->ns, "item"))
+	for (n = root->children; n != NULL && !c->oom && !c->more; n = n->next) {
+		if (el_is(n, c->ns, "item")) {
+			if (page_take(c))
+				rss_item(c, n);
+		} else if (el_is(n, c->ns, "channel")) {
+			for (k = n->children; k != NULL && !c->oom && !c->more; k = k->next)
+				if (el_is(k, c->ns, "item") && page_take(c))
 					rss_item(c, k);
+		}
 	}
 }
 
@@ -1240,8 +1259,8 @@ atom_parse(struct fctx *c, const xmlNode *root)
 	set_owned(c, &f->link, atom_link(c, root, NULL));
 	set_owned(c, &f->lang, xml_lang(c, root));
 	atom_authors(c, root, &c->fauthors, &c->nfauthors);
-	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
-		if (el_is(n, c->ns, "entry"))
+	for (const xmlNode *n = root->children; n != NULL && !c->oom && !c->more; n = n->next)
+		if (el_is(n, c->ns, "entry") && page_take(c))
 			atom_entry(c, n);
 }
 
@@ -1323,7 +1342,8 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 }
 
 static int
-xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char *err, size_t errsz)
+xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t max, struct feed *f,
+          char *err, size_t errsz)
 {
 	struct fctx c = {0};
 	struct fixer fx;
@@ -1380,6 +1400,8 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 	c.f = f;
 	c.doc = doc;
 	c.base_url = base_url;
+	c.first = first;
+	c.max = max;
 	c.budget = FEED_EXPAND_MIN + len;
 	if (xml_format(&c, root, err, errsz) < 0)
 		goto out;
@@ -1393,13 +1415,12 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 		f->recovered = 1;
 		set_warning(f, "entity references expand too much: their text was cut");
 	}
+	f->more = c.more;
 	rc = 0;
 	goto out;
 nomem:
 	snprintf(err, errsz, "out of memory");
 out:
-	if (c.dropped)
-		set_warning(f, "more entries than the limit: the rest were not read");
 	for (size_t k = 0; k < c.nfauthors; k++)
 		free(c.fauthors[k]);
 	free(c.fauthors);
@@ -1476,7 +1497,8 @@ json_item(struct fctx *c, const json_t *it)
 }
 
 static int
-json_parse(const char *s, size_t len, const char *base_url, struct feed *f, char *err, size_t errsz)
+json_parse(const char *s, size_t len, const char *base_url, size_t first, size_t max,
+           struct feed *f, char *err, size_t errsz)
 {
 	struct fctx c = {0};
 	json_error_t je;
@@ -1503,20 +1525,21 @@ json_parse(const char *s, size_t len, const char *base_url, struct feed *f, char
 	}
 	c.f = f;
 	c.base_url = base_url;
+	c.first = first;
+	c.max = max;
 	set_trimmed(&c, &f->title, jstr(root, "title"));
 	set_trimmed(&c, &f->lang, jstr(root, "language"));
 	if ((home = jstr(root, "home_page_url")) != NULL)
 		set_owned(&c, &f->link, resolve_link(&c, NULL, home, NULL));
 	json_authors(&c, root, &c.fauthors, &c.nfauthors);
-	for (k = 0; k < json_array_size(items) && !c.oom; k++)
-		if (json_is_object(it = json_array_get(items, k)))
+	for (k = 0; k < json_array_size(items) && !c.oom && !c.more; k++)
+		if (json_is_object(it = json_array_get(items, k)) && page_take(&c))
 			json_item(&c, it);
 	if (c.oom) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
-	if (c.dropped)
-		set_warning(f, "more entries than the limit: the rest were not read");
+	f->more = c.more;
 	rc = 0;
 out:
 	for (k = 0; k < c.nfauthors; k++)
@@ -1624,6 +1647,13 @@ int
 feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *f, char *err,
            size_t errsz)
 {
+	return feed_parse_page(utf8, len, base_url, 0, 0, f, err, errsz);
+}
+
+int
+feed_parse_page(const char *utf8, size_t len, const char *base_url, size_t first, size_t max,
+                struct feed *f, char *err, size_t errsz)
+{
 	char dummy[1];
 	size_t i;
 	int rc;
@@ -1640,9 +1670,9 @@ feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *f, c
 		return -1;
 	}
 	if (utf8[i] == '{')
-		rc = json_parse(utf8 + i, len - i, base_url, f, err, errsz);
+		rc = json_parse(utf8 + i, len - i, base_url, first, max, f, err, errsz);
 	else if (utf8[i] == '<')
-		rc = xml_parse(utf8, len, base_url, f, err, errsz);
+		rc = xml_parse(utf8, len, base_url, first, max, f, err, errsz);
 	else {
 		snprintf(err, errsz, "not a feed: neither XML nor JSON");
 		rc = -1;
