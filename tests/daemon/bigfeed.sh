@@ -3,8 +3,9 @@
 # whole: harkd reads it 10,000 entries at a time and stores every item as an
 # article, each once, with no line about a cut; its peak RSS is shown and
 # bounded; a second poll stores nothing again. hark feed URL and hark extract
-# read every entry of it too. (It used to stop at 10,000 items, silently,
-# and for good.)
+# read every entry of it too. A kill -9 between two pages loses nothing and
+# stores nothing twice; the validators are kept only after the last page.
+# (It used to stop at 10,000 items, silently, and for good.)
 # Usage: bigfeed.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -42,6 +43,8 @@ write_conf
 printf '[feed big]\nurl = %s/big/%d\ninterval = 1h\nallow_private = yes\n' "$U" "$N" >>"$T/hark.conf"
 
 t0=$(date +%s)
+# the log exists before harkd does: start_harkd counts its lines from the first
+: >"$T/log"
 start_harkd
 wait_for "$LOG" "feed big: " $((150 * slow)) || bad "feed big: no line after $((150 * slow)) s"
 note "$N items polled and stored in $(($(date +%s) - t0)) s"
@@ -85,5 +88,39 @@ expect_eq "$?" 0 "hark extract big.xml"
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" "$N" "documents shown by hark extract"
 grep -qF '"url":"http://big.invalid/99999"' "$T/out" && ok || bad "hark extract shows the last item"
 expect_eq "$(cat "$T/err")" "" "hark extract's standard error"
+
+# --- kill -9 between two pages: the validators are not kept, and after the
+# restart the whole feed is read again, what was stored skipped as seen;
+# once every page is stored they are kept (the next poll is a 304)
+M=25000
+awk -v n="$M" 'BEGIN {
+	print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	print "<rss version=\"2.0\"><channel><title>File feed</title><link>http://file.invalid/</link>"
+	for (i = 0; i < n; i++)
+		printf "<item><title>Entry %d</title><link>http://file.invalid/%d</link><guid>f-%d</guid></item>\n", i, i, i
+	print "</channel></rss>"
+}' >"$T/root/file.xml"
+write_conf
+printf '[feed file]\nurl = %s/f/file.xml\ninterval = 1h\nallow_private = yes\n' "$U" >>"$T/hark.conf"
+start_harkd
+wait_for "$LOG" " feed=file " $((60 * slow)) 10000 || bad "the first page of the file feed"
+kill_harkd
+stored=$(grep -c 'article a_[0-9a-f]* feed=file ' "$LOG")
+note "killed with $stored of $M items stored"
+[ "$stored" -lt "$M" ] || note "the poll ended before the kill: the crash between pages not shown"
+start_harkd
+wait_for "$LOG" "feed file: " $((60 * slow)) || bad "feed file: no line after the restart"
+grep -qF "feed file: $((M - stored)) new items (read in 3 pages of 10000 entries)" "$LOG" && ok ||
+	bad "the rest after the restart: $(grep -F 'feed file' "$LOG")"
+expect_eq "$(status_of articles)" $((N + M)) "articles after the crash"
+expect_eq "$(grep -c 'article a_[0-9a-f]* feed=file ' "$LOG")" "$M" "each item of the file feed once"
+# the request after the restart asked without validators: none were kept
+expect_eq "$(awk '$3 == "/f/file.xml" { print $4, $5 }' "$T/srv" | sed -n 2p)" "200 -" \
+	"the request after the crash"
+kill -USR1 "$HPID"
+wait_until "[ \$(awk '\$3 == \"/f/file.xml\" && \$4 == 304' '$T/srv' | wc -l) -ge 1 ]" $((30 * slow)) &&
+	ok || bad "a 304 once every page is stored: $(tail -2 "$T/srv")"
+stop_harkd
+expect_eq "$HSTATUS" 0 "harkd stops"
 note "$(($(date +%s) - t0)) s in all"
 finish
