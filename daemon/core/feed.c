@@ -66,12 +66,19 @@
 #define FEED_ENTNAME_MAX 32   /* longest HTML entity name looked up */
 #define FEED_MAX_AUTHORS 100  /* per entry: more are dropped (and deduplication stays cheap) */
 
-/* The first error libxml2 reported, and whether it ends the parse. */
-struct xerr {
+/*
+ * What one parse keeps (its context's _private): the first error libxml2
+ * reported and whether it ends the parse; and, when a page is read, which
+ * items are in it (feed_xml_end).
+ */
+struct xparse {
 	char msg[sizeof(((struct feed *)0)->warning)];
 	int set;
 	int fatal; /* 1: nesting too deep, 2: entity loop or amplification */
 	int line;
+	size_t first, max; /* the page: items first.. first+max-1 (max 0: all from first) */
+	size_t pos;        /* items closed so far */
+	int more;          /* an item past the page was met */
 };
 
 struct fctx {
@@ -83,8 +90,8 @@ struct fctx {
 	size_t cap;           /* of f->entries */
 	char **fauthors;      /* owned: feed-level authors, inherited by entries without any */
 	size_t nfauthors;
-	size_t first, max; /* the page: items at positions first.. first+max-1 (max 0: all) */
-	size_t pos;        /* items met so far, in document order */
+	size_t first, max; /* JSON: the page, items first.. first+max-1 (max 0: all from first) */
+	size_t pos;        /* JSON: items met so far, in document order */
 	int oom, cut, more;
 };
 
@@ -189,7 +196,7 @@ static void
 feed_xml_error(void *data, xmlErrorPtr e)
 {
 	xmlParserCtxtPtr ctxt = data;
-	struct xerr *xe;
+	struct xparse *xe;
 
 	if (ctxt == NULL || e == NULL || (xe = ctxt->_private) == NULL)
 		return;
@@ -205,6 +212,77 @@ feed_xml_error(void *data, xmlErrorPtr e)
 	xe->set = 1;
 	xe->line = e->line;
 	xmlsafe_error(xe->msg, sizeof(xe->msg), "line", e->line, e->message ? e->message : "error");
+}
+
+/* Is n an element among the root's children or grandchildren? */
+static int
+item_level(const xmlNode *n)
+{
+	const xmlNode *p = n->parent;
+
+	if (n->type != XML_ELEMENT_NODE || p == NULL || p->type != XML_ELEMENT_NODE ||
+	    p->parent == NULL)
+		return 0;
+	if (p->parent->type == XML_DOCUMENT_NODE)
+		return 1;
+	return p->parent->type == XML_ELEMENT_NODE && p->parent->parent != NULL &&
+	       p->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
+/* "item" or "entry", with or without a prefix kept in the name (see el_is). */
+static int
+item_name(const xmlChar *name)
+{
+	const char *s = (const char *)name, *colon;
+
+	if (s == NULL)
+		return 0;
+	if ((colon = strrchr(s, ':')) != NULL)
+		s = colon + 1;
+	return strcmp(s, "item") == 0 || strcmp(s, "entry") == 0;
+}
+
+/*
+ * The tree builder's end of an element, when a page is read: an item (RSS,
+ * RDF) or entry (Atom) among the root's children or grandchildren, where
+ * the tree walk looks for them, is counted as it closes, and taken out of
+ * the tree at once when outside the page. The tree then holds the page's
+ * items only, however long the feed: its memory is that of a page. The walk
+ * takes what is left; an element counted here that the walk would not read
+ * (another name space) only makes its page shorter, so that the pages of
+ * the same bytes never overlap nor leave a gap.
+ */
+static void
+feed_xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xparse *xp = ctxt->_private;
+	xmlNodePtr cur = ctxt->node;
+	size_t pos;
+
+	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	if (xp == NULL || cur == NULL || !item_level(cur) || !item_name(cur->name))
+		return;
+	pos = xp->pos++;
+	if (pos >= xp->first && (xp->max == 0 || pos - xp->first < xp->max))
+		return;
+	if (pos >= xp->first)
+		xp->more = 1;
+	/*
+	 * The white space (or any text, comment...) before it goes too: the
+	 * walk reads none of it, and SAX2 would append the next text to it
+	 * with a length cached for another node (nodelen, nodemem), or, told
+	 * to forget the cache, copy the whole of it again for each item.
+	 */
+	while (cur->prev != NULL && cur->prev->type != XML_ELEMENT_NODE) {
+		xmlNodePtr t = cur->prev;
+
+		xmlUnlinkNode(t);
+		xmlFreeNode(t);
+	}
+	ctxt->nodemem = 0;
+	xmlUnlinkNode(cur);
+	xmlFreeNode(cur);
 }
 
 /* ---- repairing references before the parse ----------------------------- */
@@ -837,7 +915,8 @@ entry_empty(const struct feed_entry *e)
 }
 
 /*
- * Is the next item (entry, JSON item) in the page? Items before the page
+ * Is the next JSON item in the page? (XML items are counted and dropped as
+ * the tree is built: feed_xml_end.) Items before the page
  * are skipped unread; the first one past it ends the walk (c->more). An
  * item counts by its position whatever it holds, so that the pages of one
  * document never overlap nor leave a gap.
@@ -1042,15 +1121,14 @@ rss_parse(struct fctx *c, const xmlNode *root)
 		}
 	if (c->f->lang == NULL)
 		set_owned(c, &c->f->lang, xml_lang(c, root));
-	for (n = root->children; n != NULL && !c->oom && !c->more; n = n->next) {
-		if (el_is(n, c->ns, "item")) {
-			if (page_take(c))
-				rss_item(c, n);
-		} else if (el_is(n, c->ns, "channel")) {
-			for (k = n->children; k != NULL && !c->oom && !c->more; k = k->next)
-				if (el_is(k, c->ns, "item") && page_take(c))
+	/* when a page is read, the tree holds its items only (feed_xml_end) */
+	for (n = root->children; n != NULL && !c->oom; n = n->next) {
+		if (el_is(n, c->ns, "item"))
+			rss_item(c, n);
+		else if (el_is(n, c->ns, "channel"))
+			for (k = n->children; k != NULL && !c->oom; k = k->next)
+				if (el_is(k, c->ns, "item"))
 					rss_item(c, k);
-		}
 	}
 }
 
@@ -1259,8 +1337,9 @@ atom_parse(struct fctx *c, const xmlNode *root)
 	set_owned(c, &f->link, atom_link(c, root, NULL));
 	set_owned(c, &f->lang, xml_lang(c, root));
 	atom_authors(c, root, &c->fauthors, &c->nfauthors);
-	for (const xmlNode *n = root->children; n != NULL && !c->oom && !c->more; n = n->next)
-		if (el_is(n, c->ns, "entry") && page_take(c))
+	/* when a page is read, the tree holds its entries only (feed_xml_end) */
+	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
+		if (el_is(n, c->ns, "entry"))
 			atom_entry(c, n);
 }
 
@@ -1347,7 +1426,7 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 {
 	struct fctx c = {0};
 	struct fixer fx;
-	struct xerr xe = {0};
+	struct xparse xe = {.first = first, .max = max};
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	const xmlNode *root;
@@ -1370,12 +1449,16 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 		goto nomem;
 	/* errors go to this context's handler only, never to stderr or a global */
 	ctxt->sax->serror = feed_xml_error;
+	if (first > 0 || max > 0)
+		ctxt->sax->endElementNs = feed_xml_end;
 	ctxt->_private = &xe;
 	doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", FEED_XML_OPTS);
 	if (!xe.fatal && (doc == NULL || !ctxt->wellFormed)) {
 		xmlFreeDoc(doc);
 		f->recovered = 1;
 		set_warning(f, xe.set ? xe.msg : "ill-formed XML");
+		xe.pos = 0;
+		xe.more = 0;
 		ctxt->_private = &xe;
 		doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8",
 		                        FEED_XML_OPTS | XML_PARSE_RECOVER);
@@ -1400,8 +1483,6 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 	c.f = f;
 	c.doc = doc;
 	c.base_url = base_url;
-	c.first = first;
-	c.max = max;
 	c.budget = FEED_EXPAND_MIN + len;
 	if (xml_format(&c, root, err, errsz) < 0)
 		goto out;
@@ -1415,7 +1496,7 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 		f->recovered = 1;
 		set_warning(f, "entity references expand too much: their text was cut");
 	}
-	f->more = c.more;
+	f->more = xe.more;
 	rc = 0;
 	goto out;
 nomem:

@@ -14,7 +14,8 @@
 
 /*
  * harkd reads a feed this many entries at a time (feed_parse_page): the
- * documents of one page, not of the whole feed, are in memory at once.
+ * parse tree, entries and documents of one page, not of the whole feed,
+ * are in memory at once.
  */
 #define FEED_PAGE_ENTRIES 10000
 
@@ -54,7 +55,9 @@ int feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *
  * in document order (max 0: all from first on); f->more says whether
  * entries follow. Every entry counts, read or not, so pages of the same
  * bytes neither overlap nor leave a gap. The feed's own fields (title,
- * link, lang) are read whatever the page.
+ * link, lang) are read whatever the page. XML entries outside the page
+ * are dropped while the tree is built: memory is that of the page (and of
+ * the whole JSON, which jansson reads at once).
  */
 int feed_parse_page(const char *utf8, size_t len, const char *base_url, size_t first, size_t max,
                     struct feed *f, char *err, size_t errsz);

@@ -888,6 +888,10 @@ test_entry_limit(void **state)
 	static const char atom[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>"
 	                           "<entry><id>1</id></entry><entry><id>2</id></entry>"
 	                           "<entry><id>3</id></entry></feed>";
+	static const char ill[] =
+	    "<rss><channel><title>T</title>\n<item><guid>a</guid></item> x <!-- c -->"
+	    "<item><guid>b</guid></item>&#65;<item><guid>c</guid><br></item>\n"
+	    "<item><guid>d</guid></item></channel></rss>";
 	static const char json[] = "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":"
 	                           "[{\"id\":\"1\"},{\"id\":\"2\"},{\"id\":\"3\"}]}";
 
@@ -905,32 +909,57 @@ test_entry_limit(void **state)
 	assert_string_equal(f.warning, "");
 	feed_free(&f);
 	/* or in pages that follow each other */
-	assert_int_equal(feed_parse_page(s, n, NULL, 0, FEED_PAGE_ENTRIES, &f, err, sizeof(err)), 0);
+	assert_int_equal(feed_parse_page(s, n, NULL, 0, FEED_PAGE_ENTRIES, &f, err, sizeof(err)),
+	                 0);
 	assert_int_equal(f.nentries, FEED_PAGE_ENTRIES);
 	assert_string_equal(f.entries[FEED_PAGE_ENTRIES - 1].a.id, "9999");
 	assert_int_equal(f.more, 1);
 	assert_string_equal(f.warning, "");
 	feed_free(&f);
-	assert_int_equal(feed_parse_page(s, n, NULL, FEED_PAGE_ENTRIES, FEED_PAGE_ENTRIES, &f, err,
-	                                 sizeof(err)),
-	                 0);
+	assert_int_equal(
+	    feed_parse_page(s, n, NULL, FEED_PAGE_ENTRIES, FEED_PAGE_ENTRIES, &f, err, sizeof(err)),
+	    0);
 	assert_int_equal(f.nentries, 5);
 	assert_string_equal(f.entries[0].a.id, "10000");
 	assert_int_equal(f.more, 0);
 	feed_free(&f);
 	/* an empty item still takes its place: pages neither overlap nor leave a gap */
-	assert_int_equal(feed_parse_page(pages, strlen(pages), NULL, 0, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(feed_parse_page(pages, strlen(pages), NULL, 0, 2, &f, err, sizeof(err)),
+	                 0);
 	assert_int_equal(f.nentries, 1);
 	assert_string_equal(f.entries[0].a.id, "a");
 	assert_string_equal(f.title, "P");
 	assert_int_equal(f.more, 1);
 	feed_free(&f);
-	assert_int_equal(feed_parse_page(pages, strlen(pages), NULL, 2, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(feed_parse_page(pages, strlen(pages), NULL, 2, 2, &f, err, sizeof(err)),
+	                 0);
 	assert_int_equal(f.nentries, 2);
 	assert_string_equal(f.entries[0].a.id, "b");
 	assert_string_equal(f.entries[1].a.id, "c");
 	assert_string_equal(f.title, "P");
 	assert_int_equal(f.more, 0);
+	feed_free(&f);
+	/* text, comments and ill-formed XML between items: the same pages as a whole read */
+	assert_int_equal(feed_parse(ill, strlen(ill), NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 3);
+	assert_int_equal(f.recovered, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 0, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 2);
+	assert_string_equal(f.entries[0].a.id, "a");
+	assert_string_equal(f.entries[1].a.id, "b");
+	assert_int_equal(f.more, 1);
+	assert_int_equal(f.recovered, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 2, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "c");
+	assert_int_equal(f.more, 0);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 1, 1, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "b");
+	assert_int_equal(f.more, 1);
 	feed_free(&f);
 	assert_int_equal(feed_parse_page(atom, strlen(atom), NULL, 1, 1, &f, err, sizeof(err)), 0);
 	assert_int_equal(f.nentries, 1);
