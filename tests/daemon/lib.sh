@@ -94,6 +94,8 @@ write_conf() {
 # $T/log, appended), and wait for its "started" line.
 start_harkd() {
 	LOG=${1:-$T/log}
+	# the log exists before harkd opens it: a grep of a missing log ended the wait at once
+	: >>"$LOG"
 	_before=$(grep -cF 'started: ' "$LOG" 2>/dev/null)
 	"$HARKD" -c "$T/hark.conf" 2>>"$LOG" &
 	HPID=$!
