@@ -76,9 +76,11 @@ struct xparse {
 	int set;
 	int fatal; /* 1: nesting too deep, 2: entity loop or amplification */
 	int line;
-	size_t first, max; /* the page: items first.. first+max-1 (max 0: all from first) */
-	size_t pos;        /* items closed so far */
-	int more;          /* an item past the page was met */
+	size_t first, max;     /* the page: items first.. first+max-1 (max 0: all from first) */
+	size_t pos;            /* items closed so far */
+	int more;              /* an item past the page was met */
+	xmlParserCtxtPtr ctxt; /* the document's own context */
+	const char *rdf_ns; /* static: the first RSS 1.0 or 0.90 <channel> or <item> (xml_format) */
 };
 
 struct fctx {
@@ -90,8 +92,9 @@ struct fctx {
 	size_t cap;           /* of f->entries */
 	char **fauthors;      /* owned: feed-level authors, inherited by entries without any */
 	size_t nfauthors;
-	size_t first, max; /* JSON: the page, items first.. first+max-1 (max 0: all from first) */
-	size_t pos;        /* JSON: items met so far, in document order */
+	size_t first, max;  /* JSON: the page, items first.. first+max-1 (max 0: all from first) */
+	size_t pos;         /* JSON: items met so far, in document order */
+	const char *rdf_ns; /* static: of a page, what makes an <rdf:RDF> RSS 1.0 or 0.90 */
 	int oom, cut, more;
 };
 
@@ -214,21 +217,6 @@ feed_xml_error(void *data, xmlErrorPtr e)
 	xmlsafe_error(xe->msg, sizeof(xe->msg), "line", e->line, e->message ? e->message : "error");
 }
 
-/* Is n an element among the root's children or grandchildren? */
-static int
-item_level(const xmlNode *n)
-{
-	const xmlNode *p = n->parent;
-
-	if (n->type != XML_ELEMENT_NODE || p == NULL || p->type != XML_ELEMENT_NODE ||
-	    p->parent == NULL)
-		return 0;
-	if (p->parent->type == XML_DOCUMENT_NODE)
-		return 1;
-	return p->parent->type == XML_ELEMENT_NODE && p->parent->parent != NULL &&
-	       p->parent->parent->type == XML_DOCUMENT_NODE;
-}
-
 /* "item" or "entry", with or without a prefix kept in the name (see el_is). */
 static int
 item_name(const xmlChar *name)
@@ -240,6 +228,50 @@ item_name(const xmlChar *name)
 	if ((colon = strrchr(s, ':')) != NULL)
 		s = colon + 1;
 	return strcmp(s, "item") == 0 || strcmp(s, "entry") == 0;
+}
+
+/*
+ * Remember the namespace of the first root child <channel> or <item> in
+ * that of RSS 1.0 or 0.90, whether it stays in the tree or not: what makes
+ * an <rdf:RDF> one or the other (xml_format) must not depend on the page.
+ * Root children close in document order.
+ */
+static void
+page_rdf_ns(const xmlNode *n, struct xparse *xp)
+{
+	const char *href;
+
+	if (xp->rdf_ns != NULL || n->type != XML_ELEMENT_NODE || n->parent == NULL ||
+	    n->parent->parent == NULL || n->parent->parent->type != XML_DOCUMENT_NODE ||
+	    n->name == NULL || n->ns == NULL || n->ns->href == NULL ||
+	    (strcmp((const char *)n->name, "channel") != 0 &&
+	     strcmp((const char *)n->name, "item") != 0))
+		return;
+	href = (const char *)n->ns->href;
+	if (strcmp(href, NS_RSS10) == 0)
+		xp->rdf_ns = NS_RSS10;
+	else if (strcmp(href, NS_RSS090) == 0)
+		xp->rdf_ns = NS_RSS090;
+}
+
+/*
+ * Is n where the walk looks for items: a child of the root, or a child of
+ * one of the root's children that is not an item itself (<channel>)? Its
+ * parent is never dropped, so which elements count does not depend on the
+ * page.
+ */
+static int
+item_level(const xmlNode *n)
+{
+	const xmlNode *p = n->parent;
+
+	if (n->type != XML_ELEMENT_NODE || p == NULL || p->type != XML_ELEMENT_NODE ||
+	    p->parent == NULL)
+		return 0;
+	if (p->parent->type == XML_DOCUMENT_NODE)
+		return 1;
+	return !item_name(p->name) && p->parent->type == XML_ELEMENT_NODE &&
+	       p->parent->parent != NULL && p->parent->parent->type == XML_DOCUMENT_NODE;
 }
 
 /*
@@ -261,11 +293,17 @@ feed_xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const x
 	size_t pos;
 
 	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
-	if (xp == NULL || cur == NULL || !item_level(cur) || !item_name(cur->name))
+	/* not the tree of an entity's text, which libxml2 parses with a context of its own */
+	if (xp == NULL || ctxt != xp->ctxt || cur == NULL)
+		return;
+	page_rdf_ns(cur, xp);
+	if (!item_level(cur) || !item_name(cur->name))
 		return;
 	pos = xp->pos++;
-	if (pos >= xp->first && (xp->max == 0 || pos - xp->first < xp->max))
+	if (pos >= xp->first && (xp->max == 0 || pos - xp->first < xp->max)) {
+		cur->_private = xp; /* counted: see page_unclosed */
 		return;
+	}
 	if (pos >= xp->first)
 		xp->more = 1;
 	/*
@@ -283,6 +321,54 @@ feed_xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const x
 	ctxt->nodemem = 0;
 	xmlUnlinkNode(cur);
 	xmlFreeNode(cur);
+}
+
+/* An item of page_unclosed: counted if it was not, and dropped when outside the page. */
+static void
+page_unclosed_one(xmlNodePtr n, struct xparse *xp)
+{
+	size_t pos;
+
+	if (n->type != XML_ELEMENT_NODE || n->_private != NULL || !item_name(n->name))
+		return;
+	pos = xp->pos++;
+	if (pos >= xp->first && (xp->max == 0 || pos - xp->first < xp->max)) {
+		n->_private = xp;
+		return;
+	}
+	if (pos >= xp->first)
+		xp->more = 1;
+	page_rdf_ns(n, xp);
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+/*
+ * After a parse that read a page: items the parser never closed (an
+ * ill-formed feed read in recovery mode ends inside them) were not
+ * counted; they come after every counted one, and are counted now, so
+ * that each is in one page only, as when the feed is read whole.
+ */
+static void
+page_unclosed(xmlDocPtr doc, struct xparse *xp)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, next, k, knext;
+
+	if (root == NULL)
+		return;
+	for (n = root->children; n != NULL; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (item_name(n->name)) {
+			page_unclosed_one(n, xp);
+			continue;
+		}
+		for (k = n->children; k != NULL; k = knext) {
+			knext = k->next;
+			page_unclosed_one(k, xp);
+		}
+	}
 }
 
 /* ---- repairing references before the parse ----------------------------- */
@@ -1373,6 +1459,12 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 		return 0;
 	}
 	if (el_is(root, NS_RDF, "RDF")) {
+		/* a page's tree lacks the items outside it: the parse saw them (page_rdf_ns) */
+		if (c->rdf_ns != NULL) {
+			c->ns = c->rdf_ns;
+			f->format = strcmp(c->rdf_ns, NS_RSS10) == 0 ? "rss1.0" : "rss0.90";
+			return 0;
+		}
 		for (const xmlNode *n = root->children; n != NULL; n = n->next) {
 			if (n->type != XML_ELEMENT_NODE || n->name == NULL ||
 			    (strcmp((const char *)n->name, "channel") != 0 &&
@@ -1451,6 +1543,7 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 	ctxt->sax->serror = feed_xml_error;
 	if (first > 0 || max > 0)
 		ctxt->sax->endElementNs = feed_xml_end;
+	xe.ctxt = ctxt;
 	ctxt->_private = &xe;
 	doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", FEED_XML_OPTS);
 	if (!xe.fatal && (doc == NULL || !ctxt->wellFormed)) {
@@ -1459,6 +1552,7 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 		set_warning(f, xe.set ? xe.msg : "ill-formed XML");
 		xe.pos = 0;
 		xe.more = 0;
+		xe.rdf_ns = NULL;
 		ctxt->_private = &xe;
 		doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8",
 		                        FEED_XML_OPTS | XML_PARSE_RECOVER);
@@ -1475,6 +1569,8 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 		snprintf(err, errsz, "line %d: entity references loop or expand too much", xe.line);
 		goto out;
 	}
+	if (doc != NULL && (first > 0 || max > 0))
+		page_unclosed(doc, &xe);
 	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
 		snprintf(err, errsz, "not a feed: no root element%s%s%s", xe.set ? " (" : "",
 		         xe.set ? xe.msg : "", xe.set ? ")" : "");
@@ -1483,6 +1579,7 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 	c.f = f;
 	c.doc = doc;
 	c.base_url = base_url;
+	c.rdf_ns = xe.rdf_ns;
 	c.budget = FEED_EXPAND_MIN + len;
 	if (xml_format(&c, root, err, errsz) < 0)
 		goto out;

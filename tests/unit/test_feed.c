@@ -892,6 +892,10 @@ test_entry_limit(void **state)
 	    "<rss><channel><title>T</title>\n<item><guid>a</guid></item> x <!-- c -->"
 	    "<item><guid>b</guid></item>&#65;<item><guid>c</guid><br></item>\n"
 	    "<item><guid>d</guid></item></channel></rss>";
+	static const char rdf[] =
+	    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+	    "<item xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><title>a</title></item>"
+	    "<item xmlns=\"http://purl.org/rss/1.0/\"><title>b</title></item></rdf:RDF>";
 	static const char json[] = "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":"
 	                           "[{\"id\":\"1\"},{\"id\":\"2\"},{\"id\":\"3\"}]}";
 
@@ -959,6 +963,17 @@ test_entry_limit(void **state)
 	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 1, 1, &f, err, sizeof(err)), 0);
 	assert_int_equal(f.nentries, 1);
 	assert_string_equal(f.entries[0].a.id, "b");
+	assert_int_equal(f.more, 1);
+	feed_free(&f);
+	/* an <rdf:RDF> is RSS 1.0 or 0.90 by its first item, in the page or not */
+	assert_int_equal(feed_parse_page(rdf, strlen(rdf), NULL, 1, 0, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.format, "rss0.90");
+	assert_int_equal(f.nentries, 0);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(rdf, strlen(rdf), NULL, 0, 1, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.format, "rss0.90");
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.title, "a");
 	assert_int_equal(f.more, 1);
 	feed_free(&f);
 	assert_int_equal(feed_parse_page(atom, strlen(atom), NULL, 1, 1, &f, err, sizeof(err)), 0);
