@@ -68,11 +68,14 @@ fetch_cb(const struct http_response *r, void *arg)
 
 /*
  * GET url as harkd's poller does (the feed types in Accept, compression,
- * redirects followed one by one, at most 5), on a loop of its own. This
- * command is the operator's: private addresses are allowed.
+ * redirects followed one by one, at most 5), on a loop of its own. Unless
+ * allow_private, the SSRF guard of harkd's feeds refuses a loopback,
+ * private or link-local address, on every hop: each is a request of its
+ * own, guarded when its connection opens (after DNS), so a public address
+ * redirecting to an internal one is refused.
  */
 static int
-fetch_url(struct fetch *f, const char *url)
+fetch_url(struct fetch *f, const char *url, int allow_private)
 {
 	static const char *const headers[] = {
 	    "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
@@ -99,6 +102,8 @@ fetch_url(struct fetch *f, const char *url)
 		                          .connect_timeout_ms = 10000,
 		                          .timeout_ms = 30000,
 		                          .max_response = HARK_FILE_MAX,
+		                          .block_private = !allow_private,
+		                          .allow_hint = "--allow-private",
 		                          .accept_encoding = ""};
 
 		f->done = 0;
@@ -253,20 +258,25 @@ feed_print(const struct feed *f)
 int
 cmd_feed(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+	                                     {"allow-private", no_argument, NULL, 'p'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct feed f;
 	struct fetch ft = {0};
 	const char *name, *charset = NULL, *base = NULL;
 	char err[256];
 	char *buf;
 	size_t len;
-	int ch, json = 0, fetched = 0;
+	int ch, json = 0, fetched = 0, allow_private = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
+			break;
+		case 'p':
+			allow_private = 1;
 			break;
 		case 'h':
 			hark_usage("feed", stdout);
@@ -285,7 +295,7 @@ cmd_feed(int argc, char **argv)
 	}
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];
 	if (strncmp(name, "http://", 7) == 0 || strncmp(name, "https://", 8) == 0) {
-		if (fetch_url(&ft, name) < 0) {
+		if (fetch_url(&ft, name, allow_private) < 0) {
 			fprintf(stderr, "hark: %s: %s\n", ft.url ? ft.url : name, ft.error);
 			fetch_free(&ft);
 			return 2;

@@ -35,9 +35,11 @@ static const struct hark_cmd cmds[] = {
      "  --json             one object per article and line\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
      "  FILE               an article in any accepted format; - is stdin\n"},
-    {"feed", cmd_feed, "feed [--json] FILE|URL|-",
+    {"feed", cmd_feed, "feed [--json] [--allow-private] FILE|URL|-",
      "parse one feed (RSS, Atom, JSON Feed) and print its entries as hark sees them",
      "  --json             the feed object of hark(1) on one line (with \"fetch\" for a URL)\n"
+     "  --allow-private    let a URL (or a redirect) reach a loopback, private or\n"
+     "                     link-local address, refused by default as harkd refuses it\n"
      "  FILE               a feed file; - is stdin\n"
      "  URL                an http(s) feed, fetched as harkd polls it; how it was\n"
      "                     fetched (status, final address, redirects, charset) is shown\n"},

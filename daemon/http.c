@@ -68,6 +68,7 @@ struct xfer {
 	bool too_big;
 	bool nomem;    /* the body could not grow */
 	bool block_private;
+	const char *allow_hint; /* static: what lifts the guard, for the refusal */
 	char refused[192]; /* why the guard refused an address, or "" */
 	char *hv[H_N]; /* owned header values of the last response seen */
 	struct xfer *prev, *next;
@@ -507,8 +508,8 @@ opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	(void)purpose;
 	if (x->block_private && netaddr_private(&a->addr, text, sizeof(text))) {
 		snprintf(x->refused, sizeof(x->refused),
-		         "refused: %s is a private or local address (allow_private = yes permits it)",
-		         text);
+		         "refused: %s is a private or local address (%s permits it)", text,
+		         x->allow_hint);
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype, a->protocol);
@@ -559,6 +560,7 @@ xfer_setup(struct xfer *x, const struct http_request *rq, char *err, size_t errs
 	if (rq->accept_encoding != NULL)
 		bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, rq->accept_encoding) != CURLE_OK;
 	x->block_private = rq->block_private != 0;
+	x->allow_hint = rq->allow_hint != NULL ? rq->allow_hint : "allow_private = yes";
 	if (x->block_private) {
 		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK;

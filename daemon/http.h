@@ -25,6 +25,8 @@ struct http_request {
 	int max_redirects;           /* 0: a redirect is returned as it is, not followed */
 	int block_private; /* refuse to connect to a private, loopback, link-local... address
 	                      (netaddr.h), checked on each address curl connects to */
+	const char *allow_hint; /* what lifts the guard, named in the refusal (static);
+	                           NULL: "allow_private = yes" */
 	const char *accept_encoding; /* "" asks for every encoding curl decodes (gzip, deflate,
 	                                br); NULL: none. max_response counts decoded bytes */
 };

@@ -4,6 +4,10 @@
  * validators, failures, 410) is in the database, written after each poll.
  * Redirects are followed here, not by curl, so that a chain of only
  * 301/308 can be remembered and each hop goes through the SSRF guard.
+ * A body is read FEED_PAGE_ENTRIES entries at a time, one intake job a
+ * page, the next handed over once the last is committed: a feed of any
+ * length is read whole, with the documents of one page in memory at once;
+ * its validators are kept only once every page is stored.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +34,16 @@ struct pfeed {
 	char *cur;     /* owned; the URL of this hop */
 	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
 	int hops, permanent;
+	char *body;          /* owned; the poll's body, kept until its last page is read */
+	size_t body_len;
+	char *body_cs;       /* owned; its charset, or NULL */
+	size_t next_first;   /* the first entry of the page to read next */
+	struct job_feed *jf; /* borrowed: the page with the intake, until its done callback */
+	int reading;         /* a page of the body is with the intake */
+	int pages_done;      /* fetch_article: items' pages were fetched this poll */
+	unsigned npages, fresh; /* pages read and new items, this poll */
+	char fail[300];      /* why the body was not read whole, or "": the poll fails */
+	int64_t fail_retry;
 	struct pfeed *next, *next_due, *next_dirty;
 };
 
@@ -97,6 +111,8 @@ pfeed_free(struct pfeed *f)
 	free(f->cur);
 	free(f->new_etag);
 	free(f->new_lm);
+	free(f->body);
+	free(f->body_cs);
 	free(f);
 }
 
@@ -200,6 +216,11 @@ feed_end(struct pfeed *f)
 	free(f->new_etag);
 	free(f->new_lm);
 	f->new_etag = f->new_lm = NULL;
+	free(f->body);
+	free(f->body_cs);
+	f->body = f->body_cs = NULL;
+	f->jf = NULL;
+	f->reading = 0;
 	p->active--;
 	if (f->removed)
 		pfeed_free(f);
@@ -274,20 +295,69 @@ content_charset(const char *ct, char *out, size_t outsz)
 }
 
 static void pages_next(struct poller *p);
+static int feed_hand_page(struct pfeed *f);
 
-/* The intake committed the body's items, or could not read it. */
+/* The body and its items' pages are all stored, or the body could not be read whole. */
+static void
+feed_poll_end(struct pfeed *f)
+{
+	char why[sizeof(f->fail)];
+
+	if (f->fail[0] != '\0') {
+		snprintf(why, sizeof(why), "%s", f->fail);
+		feed_failed(f, why, f->fail_retry); /* its validators are not kept */
+	} else {
+		feed_ok(f, f->pages_done ? "polled, with its items' pages" : "polled");
+	}
+}
+
+/*
+ * The body is read to its end (why NULL), or not (why: the poll fails and
+ * is tried again as a whole; what was stored is skipped then as seen). The
+ * poll ends now, or with its items' last page.
+ */
+static void
+feed_body_end(struct pfeed *f, const char *why, int64_t retry)
+{
+	char more[64] = "";
+
+	if (why != NULL && f->fail[0] == '\0') {
+		snprintf(f->fail, sizeof(f->fail), "%s", why);
+		f->fail_retry = retry;
+	}
+	if (f->npages > 1)
+		snprintf(more, sizeof(more), " (read in %u pages of %d entries)", f->npages,
+		         FEED_PAGE_ENTRIES);
+	if (f->npages > 0)
+		log_info("feed %s: %u new item%s%s", f->name, f->fresh, f->fresh == 1 ? "" : "s",
+		         more);
+	free(f->body);
+	free(f->body_cs);
+	f->body = f->body_cs = NULL;
+	f->reading = 0;
+	if (f->pages == 0) {
+		feed_poll_end(f);
+		return;
+	}
+	pages_next(f->p); /* may end the poll: f is not touched after */
+}
+
+/* The intake committed a page of the body's items, or could not read it. */
 static void
 feed_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_new_item *items,
               size_t nitems)
 {
 	struct pfeed *f = arg;
+	int more = f->jf != NULL && f->jf->more; /* the job is freed after this call */
 
+	f->jf = NULL;
 	if (rc < 0) {
 		feed_new_items_free(items, nitems);
-		feed_failed(f, why, -1);
+		feed_body_end(f, why, -1);
 		return;
 	}
-	log_info("feed %s: %u new item%s", f->name, fresh, fresh == 1 ? "" : "s");
+	f->npages++;
+	f->fresh += fresh;
 	/* fetch_article: the poll ends when every new item's page is stored */
 	for (size_t i = 0; i < nitems; i++) {
 		struct page *pg = calloc(1, sizeof(*pg));
@@ -308,10 +378,20 @@ feed_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_ne
 		*f->p->pages_tail = pg;
 		f->p->pages_tail = &pg->next;
 		f->pages++;
+		f->pages_done = 1;
 	}
 	free(items); /* the articles moved into the pages */
-	if (f->pages == 0) {
-		feed_ok(f, "polled");
+	if (!more) {
+		feed_body_end(f, NULL, 0);
+		return;
+	}
+	if (f->removed) {
+		feed_body_end(f, "removed from the configuration while its entries were read", -1);
+		return;
+	}
+	f->next_first += FEED_PAGE_ENTRIES;
+	if (feed_hand_page(f) < 0) {
+		feed_body_end(f, "cannot hand the body over (stopping, or out of memory)", 60);
 		return;
 	}
 	pages_next(f->p);
@@ -325,8 +405,9 @@ page_end(struct page *pg)
 
 	article_free(&pg->item.a);
 	free(pg);
-	if (--f->pages == 0)
-		feed_ok(f, "polled, with its items' pages");
+	/* while a page of the body is read, more items may come: the poll goes on */
+	if (--f->pages == 0 && !f->reading && f->body == NULL)
+		feed_poll_end(f);
 }
 
 static void page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset,
@@ -588,35 +669,60 @@ feed_response_cb(const struct http_response *r, void *arg)
 		feed_failed(f, "an empty response", -1);
 		return;
 	}
-	{
-		struct job_feed *jf = calloc(1, sizeof(*jf));
-		char *bytes = malloc(r->body_len + 1);
+	content_charset(r->content_type, cs, sizeof(cs));
+	f->body = malloc(r->body_len + 1);
+	f->body_cs = cs[0] ? strdup(cs) : NULL;
+	f->body_len = r->body_len;
+	f->next_first = 0;
+	f->npages = f->fresh = 0;
+	f->pages_done = 0;
+	f->fail[0] = '\0';
+	if (f->body != NULL)
+		memcpy(f->body, r->body, r->body_len);
+	if (f->body == NULL || (cs[0] && f->body_cs == NULL) || feed_hand_page(f) < 0)
+		feed_failed(f, "cannot hand the body over (stopping, or out of memory)", 60);
+}
 
-		content_charset(r->content_type, cs, sizeof(cs));
-		if (jf != NULL && bytes != NULL) {
-			memcpy(bytes, r->body, r->body_len);
-			bytes[r->body_len] = '\0';
-			jf->name = strdup(f->name);
-			jf->lang_hint = dup_or_null(f->lang);
-			jf->charset = cs[0] ? strdup(cs) : NULL;
-			jf->base_url = strdup(f->cur);
-			jf->fetch_article = f->fetch_article;
-			jf->done = feed_job_done;
-			jf->arg = f;
-		}
-		if (jf == NULL || bytes == NULL || jf->name == NULL || jf->base_url == NULL ||
-		    intake_feed(f->p->in, bytes, r->body_len, jf) < 0) {
-			if (jf != NULL) {
-				free(jf->name);
-				free(jf->lang_hint);
-				free(jf->charset);
-				free(jf->base_url);
-			}
-			free(jf);
-			free(bytes);
-			feed_failed(f, "cannot hand the body over (stopping, or out of memory)", 60);
-		}
+/*
+ * Hand the page of the body that starts at f->next_first to the intake, a
+ * copy of the body with it (the job's own, freed once read). Returns 0, or
+ * -1 (stopping, or out of memory).
+ */
+static int
+feed_hand_page(struct pfeed *f)
+{
+	struct job_feed *jf = calloc(1, sizeof(*jf));
+	char *bytes = malloc(f->body_len + 1);
+
+	if (jf != NULL && bytes != NULL) {
+		memcpy(bytes, f->body, f->body_len);
+		bytes[f->body_len] = '\0';
+		jf->name = strdup(f->name);
+		jf->lang_hint = dup_or_null(f->lang);
+		jf->charset = dup_or_null(f->body_cs);
+		jf->base_url = strdup(f->cur);
+		jf->fetch_article = f->fetch_article;
+		jf->first = f->next_first;
+		jf->done = feed_job_done;
+		jf->arg = f;
 	}
+	if (jf == NULL || bytes == NULL || jf->name == NULL || jf->base_url == NULL ||
+	    (f->lang != NULL && jf->lang_hint == NULL) ||
+	    (f->body_cs != NULL && jf->charset == NULL) ||
+	    intake_feed(f->p->in, bytes, f->body_len, jf) < 0) {
+		if (jf != NULL) {
+			free(jf->name);
+			free(jf->lang_hint);
+			free(jf->charset);
+			free(jf->base_url);
+		}
+		free(jf);
+		free(bytes);
+		return -1;
+	}
+	f->jf = jf; /* the intake's now; read in feed_job_done, before it frees it */
+	f->reading = 1;
+	return 0;
 }
 
 static void

@@ -82,6 +82,13 @@ struct job_feed {
 	struct article *page_item; /* owned; a page job's item: defaults of the page */
 	char page_key[64];         /* a page job's item key */
 	/*
+	 * A poll's body is read FEED_PAGE_ENTRIES entries at a time, one job
+	 * each: this job's entries start at first; the worker sets more when
+	 * entries follow, for the poller to hand over the next page.
+	 */
+	size_t first;
+	int more;
+	/*
 	 * Called on the loop thread once the job is committed (rc 0) or failed
 	 * (-1, why). items (fetch_article feed jobs: the new ones, to fetch)
 	 * become the callee's: feed_new_items_free().

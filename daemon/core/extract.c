@@ -505,8 +505,10 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 			goto nomem;
 		break;
 	case FMT_FEED:
-		if (feed_parse(t, tlen, o->base_url, &f, err, errsz) < 0)
+		if (feed_parse_page(t, tlen, o->base_url, o->feed_first, o->feed_page, &f, err,
+		                    errsz) < 0)
 			goto out;
+		x->feed_more = f.more;
 		if (feed_textify(&f) < 0)
 			goto nomem;
 		rc = extract_entries(x, &f, o, err, errsz);

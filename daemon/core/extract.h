@@ -36,6 +36,11 @@ struct extract_opts {
 	 * is converted, so that a large file is not held twice.
 	 */
 	char **own_bytes;
+	/*
+	 * A feed's page (feed_parse_page): its entries from position
+	 * feed_first, at most feed_page of them (0: all).
+	 */
+	size_t feed_first, feed_page;
 };
 
 struct extraction {
@@ -45,6 +50,7 @@ struct extraction {
 	struct document *docs;   /* owned: ndocs documents (a feed gives one per entry) */
 	size_t ndocs;
 	char warning[200]; /* non-empty when the input was damaged and read anyway */
+	int feed_more;     /* a feed's entries follow the page read (extract_opts.feed_page) */
 };
 
 /*

@@ -66,12 +66,21 @@
 #define FEED_ENTNAME_MAX 32   /* longest HTML entity name looked up */
 #define FEED_MAX_AUTHORS 100  /* per entry: more are dropped (and deduplication stays cheap) */
 
-/* The first error libxml2 reported, and whether it ends the parse. */
-struct xerr {
+/*
+ * What one parse keeps (its context's _private): the first error libxml2
+ * reported and whether it ends the parse; and, when a page is read, which
+ * items are in it (feed_xml_end).
+ */
+struct xparse {
 	char msg[sizeof(((struct feed *)0)->warning)];
 	int set;
 	int fatal; /* 1: nesting too deep, 2: entity loop or amplification */
 	int line;
+	size_t first, max;     /* the page: items first.. first+max-1 (max 0: all from first) */
+	size_t pos;            /* items closed so far */
+	int more;              /* an item past the page was met */
+	xmlParserCtxtPtr ctxt; /* the document's own context */
+	const char *rdf_ns; /* static: the first RSS 1.0 or 0.90 <channel> or <item> (xml_format) */
 };
 
 struct fctx {
@@ -83,7 +92,10 @@ struct fctx {
 	size_t cap;           /* of f->entries */
 	char **fauthors;      /* owned: feed-level authors, inherited by entries without any */
 	size_t nfauthors;
-	int oom, cut, dropped;
+	size_t first, max;  /* JSON: the page, items first.. first+max-1 (max 0: all from first) */
+	size_t pos;         /* JSON: items met so far, in document order */
+	const char *rdf_ns; /* static: of a page, what makes an <rdf:RDF> RSS 1.0 or 0.90 */
+	int oom, cut, more;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -187,7 +199,7 @@ static void
 feed_xml_error(void *data, xmlErrorPtr e)
 {
 	xmlParserCtxtPtr ctxt = data;
-	struct xerr *xe;
+	struct xparse *xe;
 
 	if (ctxt == NULL || e == NULL || (xe = ctxt->_private) == NULL)
 		return;
@@ -203,6 +215,160 @@ feed_xml_error(void *data, xmlErrorPtr e)
 	xe->set = 1;
 	xe->line = e->line;
 	xmlsafe_error(xe->msg, sizeof(xe->msg), "line", e->line, e->message ? e->message : "error");
+}
+
+/* "item" or "entry", with or without a prefix kept in the name (see el_is). */
+static int
+item_name(const xmlChar *name)
+{
+	const char *s = (const char *)name, *colon;
+
+	if (s == NULL)
+		return 0;
+	if ((colon = strrchr(s, ':')) != NULL)
+		s = colon + 1;
+	return strcmp(s, "item") == 0 || strcmp(s, "entry") == 0;
+}
+
+/*
+ * Remember the namespace of the first root child <channel> or <item> in
+ * that of RSS 1.0 or 0.90, whether it stays in the tree or not: what makes
+ * an <rdf:RDF> one or the other (xml_format) must not depend on the page.
+ * Root children close in document order.
+ */
+static void
+page_rdf_ns(const xmlNode *n, struct xparse *xp)
+{
+	const char *href;
+
+	if (xp->rdf_ns != NULL || n->type != XML_ELEMENT_NODE || n->parent == NULL ||
+	    n->parent->parent == NULL || n->parent->parent->type != XML_DOCUMENT_NODE ||
+	    n->name == NULL || n->ns == NULL || n->ns->href == NULL ||
+	    (strcmp((const char *)n->name, "channel") != 0 &&
+	     strcmp((const char *)n->name, "item") != 0))
+		return;
+	href = (const char *)n->ns->href;
+	if (strcmp(href, NS_RSS10) == 0)
+		xp->rdf_ns = NS_RSS10;
+	else if (strcmp(href, NS_RSS090) == 0)
+		xp->rdf_ns = NS_RSS090;
+}
+
+/*
+ * Is n where the walk looks for items: a child of the root, or a child of
+ * one of the root's children that is not an item itself (<channel>)? Its
+ * parent is never dropped, so which elements count does not depend on the
+ * page.
+ */
+static int
+item_level(const xmlNode *n)
+{
+	const xmlNode *p = n->parent;
+
+	if (n->type != XML_ELEMENT_NODE || p == NULL || p->type != XML_ELEMENT_NODE ||
+	    p->parent == NULL)
+		return 0;
+	if (p->parent->type == XML_DOCUMENT_NODE)
+		return 1;
+	return !item_name(p->name) && p->parent->type == XML_ELEMENT_NODE &&
+	       p->parent->parent != NULL && p->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
+/*
+ * The tree builder's end of an element, when a page is read: an item (RSS,
+ * RDF) or entry (Atom) among the root's children or grandchildren, where
+ * the tree walk looks for them, is counted as it closes, and taken out of
+ * the tree at once when outside the page. The tree then holds the page's
+ * items only, however long the feed: its memory is that of a page. The walk
+ * takes what is left; an element counted here that the walk would not read
+ * (another name space) only makes its page shorter, so that the pages of
+ * the same bytes never overlap nor leave a gap.
+ */
+static void
+feed_xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xparse *xp = ctxt->_private;
+	xmlNodePtr cur = ctxt->node;
+	size_t pos;
+
+	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	/* not the tree of an entity's text, which libxml2 parses with a context of its own */
+	if (xp == NULL || ctxt != xp->ctxt || cur == NULL)
+		return;
+	page_rdf_ns(cur, xp);
+	if (!item_level(cur) || !item_name(cur->name))
+		return;
+	pos = xp->pos++;
+	if (pos >= xp->first && (xp->max == 0 || pos - xp->first < xp->max)) {
+		cur->_private = xp; /* counted: see page_unclosed */
+		return;
+	}
+	if (pos >= xp->first)
+		xp->more = 1;
+	/*
+	 * The white space (or any text, comment...) before it goes too: the
+	 * walk reads none of it, and SAX2 would append the next text to it
+	 * with a length cached for another node (nodelen, nodemem), or, told
+	 * to forget the cache, copy the whole of it again for each item.
+	 */
+	while (cur->prev != NULL && cur->prev->type != XML_ELEMENT_NODE) {
+		xmlNodePtr t = cur->prev;
+
+		xmlUnlinkNode(t);
+		xmlFreeNode(t);
+	}
+	ctxt->nodemem = 0;
+	xmlUnlinkNode(cur);
+	xmlFreeNode(cur);
+}
+
+/* An item of page_unclosed: counted if it was not, and dropped when outside the page. */
+static void
+page_unclosed_one(xmlNodePtr n, struct xparse *xp)
+{
+	size_t pos;
+
+	if (n->type != XML_ELEMENT_NODE || n->_private != NULL || !item_name(n->name))
+		return;
+	pos = xp->pos++;
+	if (pos >= xp->first && (xp->max == 0 || pos - xp->first < xp->max)) {
+		n->_private = xp;
+		return;
+	}
+	if (pos >= xp->first)
+		xp->more = 1;
+	page_rdf_ns(n, xp);
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+/*
+ * After a parse that read a page: items the parser never closed (an
+ * ill-formed feed read in recovery mode ends inside them) were not
+ * counted; they come after every counted one, and are counted now, so
+ * that each is in one page only, as when the feed is read whole.
+ */
+static void
+page_unclosed(xmlDocPtr doc, struct xparse *xp)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, next, k, knext;
+
+	if (root == NULL)
+		return;
+	for (n = root->children; n != NULL; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (item_name(n->name)) {
+			page_unclosed_one(n, xp);
+			continue;
+		}
+		for (k = n->children; k != NULL; k = knext) {
+			knext = k->next;
+			page_unclosed_one(k, xp);
+		}
+	}
 }
 
 /* ---- repairing references before the parse ----------------------------- */
@@ -835,6 +1001,27 @@ entry_empty(const struct feed_entry *e)
 }
 
 /*
+ * Is the next JSON item in the page? (XML items are counted and dropped as
+ * the tree is built: feed_xml_end.) Items before the page
+ * are skipped unread; the first one past it ends the walk (c->more). An
+ * item counts by its position whatever it holds, so that the pages of one
+ * document never overlap nor leave a gap.
+ */
+static int
+page_take(struct fctx *c)
+{
+	size_t pos = c->pos++;
+
+	if (pos < c->first)
+		return 0;
+	if (c->max > 0 && pos - c->first >= c->max) {
+		c->more = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Give e to the feed, with the feed's language when it has none and the
  * feed's authors when inherit says so; an entry with nothing at all is
  * dropped. e is emptied either way.
@@ -845,11 +1032,6 @@ entry_commit(struct fctx *c, struct feed_entry *e, int inherit)
 	struct feed *f = c->f;
 
 	if (c->oom || entry_empty(e)) {
-		article_free(&e->a);
-		return;
-	}
-	if (f->nentries >= FEED_MAX_ENTRIES) {
-		c->dropped = 1;
 		article_free(&e->a);
 		return;
 	}
@@ -1025,6 +1207,7 @@ rss_parse(struct fctx *c, const xmlNode *root)
 		}
 	if (c->f->lang == NULL)
 		set_owned(c, &c->f->lang, xml_lang(c, root));
+	/* when a page is read, the tree holds its items only (feed_xml_end) */
 	for (n = root->children; n != NULL && !c->oom; n = n->next) {
 		if (el_is(n, c->ns, "item"))
 			rss_item(c, n);
@@ -1240,6 +1423,7 @@ atom_parse(struct fctx *c, const xmlNode *root)
 	set_owned(c, &f->link, atom_link(c, root, NULL));
 	set_owned(c, &f->lang, xml_lang(c, root));
 	atom_authors(c, root, &c->fauthors, &c->nfauthors);
+	/* when a page is read, the tree holds its entries only (feed_xml_end) */
 	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
 		if (el_is(n, c->ns, "entry"))
 			atom_entry(c, n);
@@ -1275,6 +1459,12 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 		return 0;
 	}
 	if (el_is(root, NS_RDF, "RDF")) {
+		/* a page's tree lacks the items outside it: the parse saw them (page_rdf_ns) */
+		if (c->rdf_ns != NULL) {
+			c->ns = c->rdf_ns;
+			f->format = strcmp(c->rdf_ns, NS_RSS10) == 0 ? "rss1.0" : "rss0.90";
+			return 0;
+		}
 		for (const xmlNode *n = root->children; n != NULL; n = n->next) {
 			if (n->type != XML_ELEMENT_NODE || n->name == NULL ||
 			    (strcmp((const char *)n->name, "channel") != 0 &&
@@ -1323,11 +1513,12 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 }
 
 static int
-xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char *err, size_t errsz)
+xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t max, struct feed *f,
+          char *err, size_t errsz)
 {
 	struct fctx c = {0};
 	struct fixer fx;
-	struct xerr xe = {0};
+	struct xparse xe = {.first = first, .max = max};
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	const xmlNode *root;
@@ -1350,12 +1541,18 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 		goto nomem;
 	/* errors go to this context's handler only, never to stderr or a global */
 	ctxt->sax->serror = feed_xml_error;
+	if (first > 0 || max > 0)
+		ctxt->sax->endElementNs = feed_xml_end;
+	xe.ctxt = ctxt;
 	ctxt->_private = &xe;
 	doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", FEED_XML_OPTS);
 	if (!xe.fatal && (doc == NULL || !ctxt->wellFormed)) {
 		xmlFreeDoc(doc);
 		f->recovered = 1;
 		set_warning(f, xe.set ? xe.msg : "ill-formed XML");
+		xe.pos = 0;
+		xe.more = 0;
+		xe.rdf_ns = NULL;
 		ctxt->_private = &xe;
 		doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8",
 		                        FEED_XML_OPTS | XML_PARSE_RECOVER);
@@ -1372,6 +1569,8 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 		snprintf(err, errsz, "line %d: entity references loop or expand too much", xe.line);
 		goto out;
 	}
+	if (doc != NULL && (first > 0 || max > 0))
+		page_unclosed(doc, &xe);
 	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
 		snprintf(err, errsz, "not a feed: no root element%s%s%s", xe.set ? " (" : "",
 		         xe.set ? xe.msg : "", xe.set ? ")" : "");
@@ -1380,6 +1579,7 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 	c.f = f;
 	c.doc = doc;
 	c.base_url = base_url;
+	c.rdf_ns = xe.rdf_ns;
 	c.budget = FEED_EXPAND_MIN + len;
 	if (xml_format(&c, root, err, errsz) < 0)
 		goto out;
@@ -1393,13 +1593,12 @@ xml_parse(const char *s, size_t len, const char *base_url, struct feed *f, char 
 		f->recovered = 1;
 		set_warning(f, "entity references expand too much: their text was cut");
 	}
+	f->more = xe.more;
 	rc = 0;
 	goto out;
 nomem:
 	snprintf(err, errsz, "out of memory");
 out:
-	if (c.dropped)
-		set_warning(f, "more entries than the limit: the rest were not read");
 	for (size_t k = 0; k < c.nfauthors; k++)
 		free(c.fauthors[k]);
 	free(c.fauthors);
@@ -1476,7 +1675,8 @@ json_item(struct fctx *c, const json_t *it)
 }
 
 static int
-json_parse(const char *s, size_t len, const char *base_url, struct feed *f, char *err, size_t errsz)
+json_parse(const char *s, size_t len, const char *base_url, size_t first, size_t max,
+           struct feed *f, char *err, size_t errsz)
 {
 	struct fctx c = {0};
 	json_error_t je;
@@ -1503,20 +1703,21 @@ json_parse(const char *s, size_t len, const char *base_url, struct feed *f, char
 	}
 	c.f = f;
 	c.base_url = base_url;
+	c.first = first;
+	c.max = max;
 	set_trimmed(&c, &f->title, jstr(root, "title"));
 	set_trimmed(&c, &f->lang, jstr(root, "language"));
 	if ((home = jstr(root, "home_page_url")) != NULL)
 		set_owned(&c, &f->link, resolve_link(&c, NULL, home, NULL));
 	json_authors(&c, root, &c.fauthors, &c.nfauthors);
-	for (k = 0; k < json_array_size(items) && !c.oom; k++)
-		if (json_is_object(it = json_array_get(items, k)))
+	for (k = 0; k < json_array_size(items) && !c.oom && !c.more; k++)
+		if (json_is_object(it = json_array_get(items, k)) && page_take(&c))
 			json_item(&c, it);
 	if (c.oom) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
-	if (c.dropped)
-		set_warning(f, "more entries than the limit: the rest were not read");
+	f->more = c.more;
 	rc = 0;
 out:
 	for (k = 0; k < c.nfauthors; k++)
@@ -1624,6 +1825,13 @@ int
 feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *f, char *err,
            size_t errsz)
 {
+	return feed_parse_page(utf8, len, base_url, 0, 0, f, err, errsz);
+}
+
+int
+feed_parse_page(const char *utf8, size_t len, const char *base_url, size_t first, size_t max,
+                struct feed *f, char *err, size_t errsz)
+{
 	char dummy[1];
 	size_t i;
 	int rc;
@@ -1640,9 +1848,9 @@ feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *f, c
 		return -1;
 	}
 	if (utf8[i] == '{')
-		rc = json_parse(utf8 + i, len - i, base_url, f, err, errsz);
+		rc = json_parse(utf8 + i, len - i, base_url, first, max, f, err, errsz);
 	else if (utf8[i] == '<')
-		rc = xml_parse(utf8, len, base_url, f, err, errsz);
+		rc = xml_parse(utf8, len, base_url, first, max, f, err, errsz);
 	else {
 		snprintf(err, errsz, "not a feed: neither XML nor JSON");
 		rc = -1;

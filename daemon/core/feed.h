@@ -12,8 +12,12 @@
 
 #include "article.h"
 
-/* Entries past this many are not read (f->warning says so). */
-#define FEED_MAX_ENTRIES 10000
+/*
+ * harkd reads a feed this many entries at a time (feed_parse_page): the
+ * parse tree, entries and documents of one page, not of the whole feed,
+ * are in memory at once.
+ */
+#define FEED_PAGE_ENTRIES 10000
 
 struct feed_entry {
 	struct article a; /* id, title, url (link resolved), summary, body (content), published, updated, authors, lang */
@@ -27,7 +31,8 @@ struct feed {
 	struct feed_entry *entries;
 	size_t nentries;
 	int recovered;         /* the XML was ill-formed and read in recovery mode */
-	char warning[160];     /* why, when recovered: the parser's first error, with its line; or that entries past FEED_MAX_ENTRIES were dropped */
+	char warning[160];     /* why, when recovered: the parser's first error, with its line */
+	int more;              /* feed_parse_page: entries follow this page */
 };
 
 /*
@@ -45,6 +50,17 @@ int feed_sniff(const char *utf8, size_t len);
  */
 int feed_parse(const char *utf8, size_t len, const char *base_url, struct feed *f, char *err,
                size_t errsz);
+/*
+ * Like feed_parse, with only the entries at positions first..first+max-1
+ * in document order (max 0: all from first on); f->more says whether
+ * entries follow. Every entry counts, read or not, so pages of the same
+ * bytes neither overlap nor leave a gap. The feed's own fields (title,
+ * link, lang) are read whatever the page. XML entries outside the page
+ * are dropped while the tree is built: memory is that of the page (and of
+ * the whole JSON, which jansson reads at once).
+ */
+int feed_parse_page(const char *utf8, size_t len, const char *base_url, size_t first, size_t max,
+                    struct feed *f, char *err, size_t errsz);
 void feed_free(struct feed *f);
 
 #endif

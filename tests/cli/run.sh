@@ -132,7 +132,7 @@ has out '"entries":[{"title":"A & B","link":"https://e.org/a"}]' "feed object"
 expect 0 "feed from stdin" -- sh -c "\"$HARK\" feed - <\"$T/f.xml\""
 expect 2 "feed of two files" -- "$HARK" feed "$T/f.xml" "$T/f.xml"
 has err "one feed at a time" "one feed at a time"
-expect 2 "feed of a URL nobody serves" -- "$HARK" feed http://127.0.0.1:1/rss
+expect 2 "feed of a URL nobody serves" -- "$HARK" feed --allow-private http://127.0.0.1:1/rss
 has err "http://127.0.0.1:1/rss: " "the failed fetch names the URL"
 expect 2 "feed of a URL of another scheme" -- "$HARK" feed ftp://127.0.0.1/rss
 has err "ftp://127.0.0.1/rss" "a file name that is not there"

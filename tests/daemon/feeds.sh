@@ -5,7 +5,8 @@
 # across a restart, 302 not; 410 asked once; 429 and Retry-After; a slow feed
 # beside fast ones; a gzip bomb, billion laughs, XXE, HTML, an empty 200 and
 # 10,000 items; the SSRF guard; a feed item and a drop file of the same
-# article; fetch_article; SIGHUP adding and removing feeds; hark feed URL.
+# article; fetch_article; SIGHUP adding and removing feeds; hark feed URL, and
+# its SSRF guard (--allow-private).
 # Usage: feeds.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -58,6 +59,7 @@ X
 item m-1 http://news.invalid/m-1 'Moved' 'A feed that moved to another address for good.' | rss M >"$R/m.xml"
 item t-1 http://news.invalid/t-1 'Temporary' 'A feed that is elsewhere for a while only.' | rss T >"$R/t.xml"
 item p-1 http://news.invalid/p-1 'Private' "$TICE" | rss P >"$R/p.xml"
+item s-1 http://news.invalid/s-1 'Internal' 'A feed only the inside may read.' | rss S >"$R/ssrf.xml"
 item late-1 http://news.invalid/late-1 'Late' 'A feed added by a reload, about Moscou.' | rss L >"$R/late.xml"
 # billion laughs: ten levels of ten, 10^9 "lol" if the entities were expanded
 {
@@ -300,8 +302,35 @@ wait_until "[ \$(srv /f/rss.xml) -ge 4 ]" 10 || bad "rss polled on the third SIG
 sleep 0.3
 expect_eq "$(srv /f/feed.json)" "$njson" "the removed feed is not polled"
 
+# --- hark feed URL: harkd's SSRF guard, on every hop; --allow-private lifts it
+for p in /f/ssrf.xml /private-redirect/ssrf.xml; do
+	"$HARK" -c "$T/hark.conf" feed "$U$p" >"$T/out" 2>"$T/err"
+	expect_eq "$?" 2 "hark feed $p without --allow-private"
+	expect_eq "$(cat "$T/err")" \
+		"hark: $U$p: refused: 127.0.0.1 is a private or local address (--allow-private permits it)" \
+		"the refusal of $p"
+	expect_eq "$(wc -c <"$T/out" | tr -d ' ')" 0 "nothing shown of $p"
+	"$HARK" -c "$T/hark.conf" feed --json "$U$p" >"$T/out" 2>"$T/err"
+	expect_eq "$?" 2 "hark feed --json $p without --allow-private"
+	grep -qF "refused: 127.0.0.1 is a private or local address" "$T/err" && ok ||
+		bad "the refusal of $p with --json: $(cat "$T/err")"
+done
+expect_eq "$(srv /f/ssrf.xml)$(srv /private-redirect/ssrf.xml)" 00 "requests of the refused hark feed"
+"$HARK" -c "$T/hark.conf" feed --allow-private "$U/f/ssrf.xml" >"$T/out" 2>"$T/err"
+expect_eq "$?" 0 "hark feed --allow-private"
+grep -qF "Internal" "$T/out" && ok || bad "hark feed --allow-private shows the item: $(cat "$T/err")"
+# the redirect's next hop, to another address (127.0.0.2), goes through the same request
+if grep -qF "cannot listen on 127.0.0.2" "$T/fs.err"; then
+	note "127.0.0.2 not reachable here: the redirect hop not checked"
+else
+	"$HARK" -c "$T/hark.conf" feed --allow-private "$U/private-redirect/ssrf.xml" >"$T/out" 2>"$T/err"
+	expect_eq "$?" 0 "hark feed --allow-private of a redirect to 127.0.0.2"
+	grep -qF "fetched:   HTTP 200 from http://127.0.0.2:$P/f/ssrf.xml after 301 to http://127.0.0.2:$P/f/ssrf.xml" \
+		"$T/out" && ok || bad "the redirect to 127.0.0.2: $(cat "$T/out" "$T/err" | head -3)"
+fi
+
 # --- hark feed URL says the redirect
-"$HARK" -c "$T/hark.conf" feed "$U/301/m.xml" >"$T/out" 2>"$T/err"
+"$HARK" -c "$T/hark.conf" feed --allow-private "$U/301/m.xml" >"$T/out" 2>"$T/err"
 expect_eq "$?" 0 "hark feed URL"
 grep -qF "fetched:   HTTP 200 from $U/f/m.xml after 301 to $U/f/m.xml" "$T/out" && ok ||
 	bad "hark feed says the redirect: $(cat "$T/out" "$T/err" | head -5)"

@@ -878,10 +878,26 @@ test_sniff(void **state)
 static void
 test_entry_limit(void **state)
 {
-	const size_t items = FEED_MAX_ENTRIES + 5;
+	const size_t items = FEED_PAGE_ENTRIES + 5;
 	size_t cap = 64 + items * 32, n = 0;
 	char *s = malloc(cap), err[160];
 	struct feed f;
+	static const char pages[] =
+	    "<rss><channel><title>P</title><item><guid>a</guid></item><item/>"
+	    "<item><guid>b</guid></item><item><guid>c</guid></item></channel></rss>";
+	static const char atom[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>"
+	                           "<entry><id>1</id></entry><entry><id>2</id></entry>"
+	                           "<entry><id>3</id></entry></feed>";
+	static const char ill[] =
+	    "<rss><channel><title>T</title>\n<item><guid>a</guid></item> x <!-- c -->"
+	    "<item><guid>b</guid></item>&#65;<item><guid>c</guid><br></item>\n"
+	    "<item><guid>d</guid></item></channel></rss>";
+	static const char rdf[] =
+	    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+	    "<item xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><title>a</title></item>"
+	    "<item xmlns=\"http://purl.org/rss/1.0/\"><title>b</title></item></rdf:RDF>";
+	static const char json[] = "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":"
+	                           "[{\"id\":\"1\"},{\"id\":\"2\"},{\"id\":\"3\"}]}";
 
 	(void)state;
 	assert_non_null(s);
@@ -889,11 +905,86 @@ test_entry_limit(void **state)
 	for (size_t i = 0; i < items; i++)
 		n += (size_t)snprintf(s + n, cap - n, "<item><guid>%zu</guid></item>", i);
 	n += (size_t)snprintf(s + n, cap - n, "</channel></rss>");
+	/* a whole feed is read whole, however long */
 	assert_int_equal(feed_parse(s, n, NULL, &f, err, sizeof(err)), 0);
-	assert_int_equal(f.nentries, FEED_MAX_ENTRIES);
-	assert_string_equal(f.entries[FEED_MAX_ENTRIES - 1].a.id, "9999");
-	assert_int_equal(f.recovered, 0);
-	assert_string_equal(f.warning, "more entries than the limit: the rest were not read");
+	assert_int_equal(f.nentries, items);
+	assert_string_equal(f.entries[items - 1].a.id, "10004");
+	assert_int_equal(f.more, 0);
+	assert_string_equal(f.warning, "");
+	feed_free(&f);
+	/* or in pages that follow each other */
+	assert_int_equal(feed_parse_page(s, n, NULL, 0, FEED_PAGE_ENTRIES, &f, err, sizeof(err)),
+	                 0);
+	assert_int_equal(f.nentries, FEED_PAGE_ENTRIES);
+	assert_string_equal(f.entries[FEED_PAGE_ENTRIES - 1].a.id, "9999");
+	assert_int_equal(f.more, 1);
+	assert_string_equal(f.warning, "");
+	feed_free(&f);
+	assert_int_equal(
+	    feed_parse_page(s, n, NULL, FEED_PAGE_ENTRIES, FEED_PAGE_ENTRIES, &f, err, sizeof(err)),
+	    0);
+	assert_int_equal(f.nentries, 5);
+	assert_string_equal(f.entries[0].a.id, "10000");
+	assert_int_equal(f.more, 0);
+	feed_free(&f);
+	/* an empty item still takes its place: pages neither overlap nor leave a gap */
+	assert_int_equal(feed_parse_page(pages, strlen(pages), NULL, 0, 2, &f, err, sizeof(err)),
+	                 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "a");
+	assert_string_equal(f.title, "P");
+	assert_int_equal(f.more, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(pages, strlen(pages), NULL, 2, 2, &f, err, sizeof(err)),
+	                 0);
+	assert_int_equal(f.nentries, 2);
+	assert_string_equal(f.entries[0].a.id, "b");
+	assert_string_equal(f.entries[1].a.id, "c");
+	assert_string_equal(f.title, "P");
+	assert_int_equal(f.more, 0);
+	feed_free(&f);
+	/* text, comments and ill-formed XML between items: the same pages as a whole read */
+	assert_int_equal(feed_parse(ill, strlen(ill), NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 3);
+	assert_int_equal(f.recovered, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 0, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 2);
+	assert_string_equal(f.entries[0].a.id, "a");
+	assert_string_equal(f.entries[1].a.id, "b");
+	assert_int_equal(f.more, 1);
+	assert_int_equal(f.recovered, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 2, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "c");
+	assert_int_equal(f.more, 0);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(ill, strlen(ill), NULL, 1, 1, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "b");
+	assert_int_equal(f.more, 1);
+	feed_free(&f);
+	/* an <rdf:RDF> is RSS 1.0 or 0.90 by its first item, in the page or not */
+	assert_int_equal(feed_parse_page(rdf, strlen(rdf), NULL, 1, 0, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.format, "rss0.90");
+	assert_int_equal(f.nentries, 0);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(rdf, strlen(rdf), NULL, 0, 1, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.format, "rss0.90");
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.title, "a");
+	assert_int_equal(f.more, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(atom, strlen(atom), NULL, 1, 1, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "2");
+	assert_int_equal(f.more, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(json, strlen(json), NULL, 2, 5, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "3");
+	assert_int_equal(f.more, 0);
 	feed_free(&f);
 
 	/* the same name twice is one author */
