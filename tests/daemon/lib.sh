@@ -94,7 +94,9 @@ write_conf() {
 # $T/log, appended), and wait for its "started" line.
 start_harkd() {
 	LOG=${1:-$T/log}
-	_before=$(grep -cF 'started: ' "$LOG" 2>/dev/null)
+	# the log exists before harkd opens it: a grep of a missing file counts nothing
+	: >>"$LOG"
+	_before=$(grep -cF 'started: ' "$LOG")
 	"$HARKD" -c "$T/hark.conf" 2>>"$LOG" &
 	HPID=$!
 	_n=$(steps 20)
@@ -107,6 +109,8 @@ start_harkd() {
 	if [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ]; then
 		if kill -0 "$HPID" 2>/dev/null; then
 			bad "harkd did not start in 20 s"
+			kill -KILL "$HPID"
+			wait "$HPID"
 		else
 			wait "$HPID"
 			bad "harkd did not start: exit status $?$([ -d "$T" ] || echo ", and $T is gone")"
