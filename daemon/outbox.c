@@ -72,6 +72,12 @@ struct hook {
 	int64_t paused_until;    /* 429/503 Retry-After */
 	int64_t cur_due, cur_id; /* the page cursor of the sweep under way */
 	unsigned in_flight;
+	/*
+	 * 0: up to its share at once. Else at most this many: a request timed
+	 * out, so each would hold its slot for the whole timeout. 1 after a
+	 * time-out, doubled by each 2xx until back to the share.
+	 */
+	unsigned window;
 	struct send *sends;
 	int removed; /* gone from the configuration: freed when its last request ends */
 	struct hook *next;
@@ -83,6 +89,7 @@ struct outbox {
 	struct http *http; /* borrowed */
 	struct hook *hooks;
 	unsigned in_flight;
+	unsigned rr;            /* round robin: the pump starts with the rr-th hook */
 	struct event *ev_pump;  /* look at every webhook: kick, timers */
 	struct event *ev_flush; /* write the outcomes */
 	struct update *updates, **updates_tail;
@@ -329,7 +336,9 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	rq.body_len = strlen(body);
 	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
 	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
+	/* the status line is the answer: a longer body is cut, the 2xx stands */
 	rq.max_response = 64u << 10;
+	rq.status_only = 1;
 	rq.max_redirects = 0; /* a redirect is a failure, never followed */
 	if (http_start(ob->http, &rq, send_done_cb, s, err, sizeof(err)) < 0) {
 		free(body);
@@ -367,9 +376,29 @@ page_row_cb(const struct store_delivery_row *r, void *arg)
 	return 0;
 }
 
-/* Send what is due for h, within its limits. */
+/*
+ * Each webhook's share of OUTBOX_TOTAL: an equal part for each that may
+ * send, so that webhooks that hang (accept and never answer) cannot hold
+ * the slots of one that answers. Reserved rather than lent: a slot a
+ * hanging webhook took would come back only at the timeout.
+ */
+static unsigned
+outbox_share(const struct outbox *ob)
+{
+	unsigned n = 0, share;
+
+	for (const struct hook *h = ob->hooks; h; h = h->next)
+		if (!h->disabled && !h->removed)
+			n++;
+	share = n > 0 ? OUTBOX_TOTAL / n : OUTBOX_TOTAL;
+	if (share > OUTBOX_PER_WEBHOOK)
+		share = OUTBOX_PER_WEBHOOK;
+	return share > 0 ? share : 1; /* more webhooks than slots: round robin */
+}
+
+/* Send what is due for h, within its limits: its share, its window, the total. */
 static void
-hook_pump(struct outbox *ob, struct hook *h, int64_t now)
+hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 {
 	char err[512];
 
@@ -379,14 +408,17 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now)
 		outbox_pump_at(ob, h->paused_until - now);
 		return;
 	}
+	if (h->window > 0 && h->window < share)
+		share = h->window;
 	for (;;) {
-		unsigned room = OUTBOX_PER_WEBHOOK - h->in_flight;
+		unsigned room = share > h->in_flight ? share - h->in_flight : 0;
+		unsigned total = OUTBOX_TOTAL > ob->in_flight ? OUTBOX_TOTAL - ob->in_flight : 0;
 		struct page p = {ob, h, 0, 0};
 		int64_t next;
 		int rc;
 
-		if (OUTBOX_TOTAL - ob->in_flight < room)
-			room = OUTBOX_TOTAL - ob->in_flight;
+		if (total < room)
+			room = total;
 		if (h->max_per_minute > 0) {
 			unsigned used = hook_recent(h, now);
 
@@ -428,6 +460,8 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 	struct outbox *ob = arg;
 	int64_t now = now_s();
 	char err[512];
+	struct hook *h;
+	unsigned share, n = 0, start, i;
 
 	(void)fd;
 	(void)what;
@@ -436,8 +470,19 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 		if (store_deliveries_now(ob->st, now, err, sizeof(err)) != 0)
 			log_warnx("SIGUSR1: %s", err);
 	}
-	for (struct hook *h = ob->hooks; h; h = h->next)
-		hook_pump(ob, h, now);
+	share = outbox_share(ob);
+	/* each turn starts one hook further: with more webhooks than slots, each gets its turn */
+	for (h = ob->hooks; h; h = h->next)
+		n++;
+	if (n == 0)
+		return;
+	start = ob->rr++ % n;
+	for (h = ob->hooks, i = 0; i < start; i++)
+		h = h->next;
+	for (i = 0; i < n; i++) {
+		hook_pump(ob, h, now, share);
+		h = h->next != NULL ? h->next : ob->hooks;
+	}
 }
 
 static void
@@ -452,9 +497,22 @@ send_done_cb(const struct http_response *r, void *arg)
 	long long ra;
 
 	send_end(s);
+	if (r->timed_out && h->window != 1) {
+		/* every further request would hold a slot for the whole timeout too */
+		if (h->window == 0)
+			log_warnx("webhook %s did not answer within %d s: one request at a time "
+			          "until it answers",
+			          h->name, OUTBOX_TIMEOUT_MS / 1000);
+		h->window = 1;
+	}
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
-		log_info("delivered hit=%s webhook=%s status=%ld in %.2fs", s->hit_id, h->name,
-		         r->status, r->seconds);
+		log_info("delivered hit=%s webhook=%s status=%ld in %.2fs%s", s->hit_id, h->name,
+		         r->status, r->seconds, r->body_cut ? " (a long answer, not read)" : "");
+		if (h->window > 0 && (h->window *= 2) >= OUTBOX_PER_WEBHOOK) {
+			h->window = 0;
+			log_info("webhook %s answers again: its full share of requests at once",
+			         h->name);
+		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		return;
 	}
@@ -658,6 +716,7 @@ hook_carry(struct hook *old, struct hook *h)
 	old->in_flight = 0;
 	if (old->paused_until > h->paused_until)
 		h->paused_until = old->paused_until;
+	h->window = old->window;
 	/* oldest first, so that the newest stay when the new ring is smaller */
 	for (unsigned k = 0; old->sent_at != NULL && k < old->sent_n; k++)
 		hook_note_send(
