@@ -3,9 +3,11 @@
  * per-webhook state (keys, rate windows, pauses, the requests in flight);
  * the rows stay in the database and are read a page at a time in (due,
  * id) order, so 100,000 pending deliveries cost no memory. Outcomes are
- * written in batches, one transaction a turn of the loop: a lost "sent"
- * only means a second attempt with the same webhook-id, which receivers
- * are told to deduplicate.
+ * written in batches, one transaction in the turn of the loop that read
+ * them, without an fsync (store_outcomes_begin); a request keeps its slot
+ * until then. A lost "sent" only means a second attempt with the same
+ * webhook-id, which receivers are told to deduplicate; what a crash can
+ * send again is bounded by the slots.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 static const int64_t schedule[OUTBOX_RETRIES] = {
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600};
 
-static const struct timeval tv_zero = {0, 0}, tv_one = {1, 0};
+static const struct timeval tv_one = {1, 0};
 
 #define OUTBOX_PAGE 64
 #define OUTBOX_TIMEOUT_MS 15000
@@ -143,11 +145,19 @@ outbox_kick(struct outbox *ob)
 
 static void outbox_forget_ended(struct outbox *ob);
 
+/*
+ * Write the outcomes in this turn of the loop, not the next: libevent runs
+ * an event made active during a turn in that turn, after the events
+ * already active (the other answers read in this turn among them, so that
+ * one commit takes them all). Until its commit, a request the receiver
+ * has answered is sent again after a crash. Not while a failed write
+ * waits its second.
+ */
 static void
 outbox_flush_later(struct outbox *ob)
 {
 	if (!evtimer_pending(ob->ev_flush, NULL))
-		event_add(ob->ev_flush, &tv_zero);
+		event_active(ob->ev_flush, EV_TIMEOUT, 0);
 }
 
 static void
@@ -182,14 +192,18 @@ outbox_flush_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (ob->updates == NULL)
 		return;
-	rc = store_begin(ob->st, err, sizeof(err));
-	for (struct update *u = ob->updates; rc == 0 && u != NULL; u = u->next)
-		rc = store_delivery_update(ob->st, u->id, u->state, u->attempts, u->next_at,
-		                           u->status, u->error, now_s(), err, sizeof(err));
-	if (rc == 0)
-		rc = store_commit(ob->st, err, sizeof(err));
+	if ((rc = store_outcomes_begin(ob->st, err, sizeof(err))) == 0) {
+		char ignored[64]; /* the first error is the one told */
+
+		for (struct update *u = ob->updates; rc == 0 && u != NULL; u = u->next)
+			rc = store_delivery_update(ob->st, u->id, u->state, u->attempts, u->next_at,
+			                           u->status, u->error, now_s(), err, sizeof(err));
+		if (rc == 0)
+			rc = store_outcomes_end(ob->st, 1, err, sizeof(err));
+		else
+			store_outcomes_end(ob->st, 0, ignored, sizeof(ignored));
+	}
 	if (rc != 0) {
-		store_rollback(ob->st);
 		log_warnx("cannot record deliveries now (%s); trying again", err);
 		event_add(ob->ev_flush, &tv_one);
 		return;
@@ -235,12 +249,15 @@ hook_note_send(struct hook *h, int64_t now)
 
 static void send_done_cb(const struct http_response *r, void *arg);
 
+/*
+ * Ended: the request keeps its slot until its outcome is written
+ * (outbox_forget_ended), so that what a crash would send again (answered,
+ * not yet committed) never exceeds the webhook's share.
+ */
 static void
 send_end(struct send *s)
 {
 	s->ended = 1;
-	s->hook->in_flight--;
-	s->ob->in_flight--;
 }
 
 /* After the outcomes are written: forget the ended requests, and the hooks removed meanwhile. */
@@ -255,6 +272,8 @@ outbox_forget_ended(struct outbox *ob)
 
 			if (s->ended) {
 				*pp = s->next;
+				h->in_flight--;
+				ob->in_flight--;
 				free(s);
 			} else {
 				pp = &s->next;

@@ -54,7 +54,7 @@ int outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id,
 void outbox_kick(struct outbox *ob);
 /* SIGUSR1: every pending delivery of an enabled webhook is due now. */
 void outbox_retry_all(struct outbox *ob);
-/* Requests under way. */
+/* Requests under way, and those ended whose outcome is not written yet. */
 unsigned outbox_in_flight(const struct outbox *ob);
 
 #endif

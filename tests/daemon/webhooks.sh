@@ -14,7 +14,10 @@
 #   mpm    max_per_minute = 3: 3 at once, the others wait
 # then hark deliveries and hark redeliver; then a second database whose
 # receiver is down, harkd killed -9 with deliveries pending, restarted: the
-# same webhook-ids arrive; and configurations harkd -n refuses.
+# same webhook-ids arrive; a 200 with a 1 MiB body: a success, sent once;
+# four webhooks that never answer listed before one that does: it gets
+# all its deliveries at once, and no hanging one holds more than its share;
+# and configurations harkd -n refuses.
 # Usage: webhooks.sh HARK HARKD RECEIVER
 . "$(dirname "$0")/lib.sh"
 RECV=$(abspath "${3:-}")
