@@ -18,7 +18,8 @@
  *   redirect    302 with Location: /elsewhere (a request to /elsewhere,
  *               which a client must not follow, is answered 200)
  *   slow-ok     200 after one second
- *   bigbody     200 with a body of 1 MiB
+ *   bigbody     200 with a body of 1 MiB (Content-Length)
+ *   bigchunked  200 with a body of 1 MiB, chunked (no length told first)
  *
  * and printed on stdout as it arrives, one line, flushed:
  *
@@ -57,12 +58,13 @@ enum mode {
 	M_HANG,
 	M_REDIRECT,
 	M_SLOW_OK,
-	M_BIGBODY
+	M_BIGBODY,
+	M_BIGCHUNKED
 };
 
 static const char *const mode_names[] = {"ok",       "fail-first", "always500", "gone",
                                          "ratelimit", "hang",      "redirect",  "slow-ok",
-                                         "bigbody",   NULL};
+                                         "bigbody",   "bigchunked", NULL};
 
 #define SEEN_BUCKETS 4096
 #define BODY_MAX (16 << 20)
@@ -171,9 +173,12 @@ reply(struct evhttp_request *req, int code, const char *reason)
 		evbuffer_free(out);
 }
 
-/* 200 with a body of BIG_BODY bytes: more than any client should keep. */
+/*
+ * 200 with a body of BIG_BODY bytes: more than any client should keep;
+ * chunked, the client learns the size only by reading it.
+ */
 static void
-reply_big(struct evhttp_request *req)
+reply_big(struct evhttp_request *req, int chunked)
 {
 	struct evbuffer *out = evbuffer_new();
 	char line[1024];
@@ -182,7 +187,13 @@ reply_big(struct evhttp_request *req)
 	line[sizeof(line) - 1] = '\n';
 	for (size_t n = 0; out != NULL && n < BIG_BODY; n += sizeof(line))
 		evbuffer_add(out, line, sizeof(line));
-	evhttp_send_reply(req, 200, "OK", out);
+	if (!chunked || out == NULL) {
+		evhttp_send_reply(req, 200, "OK", out);
+	} else {
+		evhttp_send_reply_start(req, 200, "OK");
+		evhttp_send_reply_chunk(req, out);
+		evhttp_send_reply_end(req);
+	}
 	if (out != NULL)
 		evbuffer_free(out);
 }
@@ -290,6 +301,7 @@ on_request(struct evhttp_request *req, void *arg)
 	case M_OK:
 	case M_SLOW_OK:
 	case M_BIGBODY:
+	case M_BIGCHUNKED:
 		status = 200;
 		break;
 	case M_FAIL_FIRST:
@@ -328,8 +340,8 @@ on_request(struct evhttp_request *req, void *arg)
 	case 200:
 		if (r->mode == M_SLOW_OK && pending_add(r, req, 1000) == 0)
 			break;
-		if (r->mode == M_BIGBODY) {
-			reply_big(req);
+		if (r->mode == M_BIGBODY || r->mode == M_BIGCHUNKED) {
+			reply_big(req, r->mode == M_BIGCHUNKED);
 			break;
 		}
 		reply(req, 200, "OK");
@@ -402,7 +414,7 @@ main(int argc, char **argv)
 	if (mode_names[i] == NULL) {
 		fprintf(stderr,
 		        "receiver: '%s' is not a mode (ok fail-first always500 gone "
-		        "ratelimit hang redirect slow-ok bigbody)\n",
+		        "ratelimit hang redirect slow-ok bigbody bigchunked)\n",
 		        argv[2]);
 		return 2;
 	}

@@ -340,20 +340,26 @@ expect_eq "$HSTATUS" 0 "exit status after SIGTERM"
 recv_stop_all
 
 # ---- a 200 with a body of 1 MiB: a success, sent once ----
+# big tells the length first, bigc (chunked) does not
 recv_start big bigbody "$SECRET"
+recv_start bigc bigchunked "$SECRET"
 write_conf
 sed -i 's/^state_dir = state$/state_dir = state-c/; s/^spool_dir = spool$/spool_dir = spool-c/' "$T/hark.conf"
-printf '[webhook big]\nurl = http://127.0.0.1:%s/hook\nsecret = %s\n' "$(port big)" "$SECRET" >>"$T/hark.conf"
+for w in big bigc; do
+	printf '[webhook %s]\nurl = http://127.0.0.1:%s/hook\nsecret = %s\n' "$w" "$(port "$w")" "$SECRET"
+done >>"$T/hark.conf"
 start_harkd "$T/log-c"
 ingest "$T/a1.txt" "$T/a2.txt" "$T/a3.txt"
 # sent() : how many deliveries hark deliveries shows sent
 sent() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -c '"state":"sent"'; }
-wait_until '[ "$(sent)" -ge 6 ]' 15 && ok ||
-	bad "big: 6 deliveries sent, got $(sent): $("$HARK" -c "$T/hark.conf" deliveries --json | head -2)"
-expect_eq "$(reqs big)" 6 "big: each hit requested once"
-expect_eq "$(awk '$2 != 200' "$T/big.out" | wc -l | tr -d ' ')" 0 "big: every answer a 200"
-grep -qE "delivered hit=h_[0-9a-f]+ webhook=big status=200 in [0-9.]+s \(a long answer, not read\)$" "$LOG" &&
-	ok || bad "big: the delivered line: $(grep -m1 'big' "$LOG")"
+wait_until '[ "$(sent)" -ge 12 ]' 15 && ok ||
+	bad "big: 12 deliveries sent, got $(sent): $("$HARK" -c "$T/hark.conf" deliveries --json | grep -v '"state":"sent"' | head -2)"
+for w in big bigc; do
+	expect_eq "$(reqs $w)" 6 "$w: each hit requested once"
+	expect_eq "$(awk '$2 != 200' "$T/$w.out" | wc -l | tr -d ' ')" 0 "$w: every answer a 200"
+	grep -qE "delivered hit=h_[0-9a-f]+ webhook=$w status=200 in [0-9.]+s \(a long answer, not read\)$" "$LOG" &&
+		ok || bad "$w: the delivered line: $(grep -m1 "to $w\|=$w " "$LOG")"
+done
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after SIGTERM (big)"
 recv_stop_all
