@@ -65,8 +65,8 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 	char *body; /* owned; always NUL-terminated once allocated */
 	size_t len, cap, max;
+	bool status_only; /* http_request.status_only: a body over max is cut, not a failure */
 	bool too_big;
-	bool status_only; /* http_request.status_only */
 	bool nomem;    /* the body could not grow */
 	bool block_private;
 	char refused[192]; /* why the guard refused an address, or "" */
@@ -318,7 +318,8 @@ xfer_report(struct xfer *x, CURLcode rc)
 	if (x->refused[0] != '\0') {
 		r.error = x->refused;
 		r.status = 0;
-	} else if ((x->too_big || rc == CURLE_FILESIZE_EXCEEDED) && x->status_only && status >= 200) {
+	} else if ((x->too_big || rc == CURLE_FILESIZE_EXCEEDED) && x->status_only &&
+	           status >= 200) {
 		/*
 		 * The cap stopped the transfer after the status line: for a
 		 * caller that asked only for the status, that is the answer (a

@@ -861,7 +861,8 @@ store_outcomes_begin(struct store *st, char *err, size_t errsz)
 	char ignored[64];
 	int rc;
 
-	if ((rc = store_run(st, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous", err, errsz)) != 0)
+	rc = store_run(st, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous", err, errsz);
+	if (rc != 0)
 		return rc;
 	if ((rc = store_begin(st, err, errsz)) != 0)
 		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
@@ -880,9 +881,11 @@ store_outcomes_end(struct store *st, int commit, char *err, size_t errsz)
 	if (!commit)
 		store_rollback(st);
 	/* FULL again whatever came of it: the articles' commits need it (store_setup_write) */
-	if (store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous",
-	              rc == 0 ? err : ignored, rc == 0 ? errsz : sizeof(ignored)) != 0 && rc == 0)
-		rc = -1;
+	if (rc == 0)
+		rc = store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
+	else
+		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
+		          sizeof(ignored));
 	return rc;
 }
 

@@ -62,8 +62,8 @@ enum mode {
 	M_BIGCHUNKED
 };
 
-static const char *const mode_names[] = {"ok",       "fail-first", "always500", "gone",
-                                         "ratelimit", "hang",      "redirect",  "slow-ok",
+static const char *const mode_names[] = {"ok",        "fail-first", "always500", "gone",
+                                         "ratelimit", "hang",       "redirect",  "slow-ok",
                                          "bigbody",   "bigchunked", NULL};
 
 #define SEEN_BUCKETS 4096
