@@ -65,6 +65,7 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 	char *body; /* owned; always NUL-terminated once allocated */
 	size_t len, cap, max;
+	bool status_only; /* http_request.status_only: a body over max is cut, not a failure */
 	bool too_big;
 	bool nomem;    /* the body could not grow */
 	bool block_private;
@@ -318,13 +319,23 @@ xfer_report(struct xfer *x, CURLcode rc)
 	if (x->refused[0] != '\0') {
 		r.error = x->refused;
 		r.status = 0;
+	} else if ((x->too_big || rc == CURLE_FILESIZE_EXCEEDED) && x->status_only &&
+	           status >= 200) {
+		/*
+		 * The cap stopped the transfer after the status line: for a
+		 * caller that asked only for the status, that is the answer (a
+		 * receiver's 2xx with a big body is still a 2xx).
+		 */
+		r.body_cut = 1;
 	} else if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(why, sizeof(why), "response larger than %zu bytes", x->max);
 		r.error = why;
 	} else if (x->nomem)
 		r.error = "out of memory for the response body";
-	else if (rc != CURLE_OK)
+	else if (rc != CURLE_OK) {
 		r.error = x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(rc);
+		r.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+	}
 	r.body = x->body != NULL ? x->body : "";
 	r.body_len = x->len;
 	r.retry_after = x->hv[H_RETRY_AFTER];
@@ -610,6 +621,7 @@ http_start(struct http *h, const struct http_request *rq, http_done_fn fn, void 
 	x->fn = fn;
 	x->arg = arg;
 	x->max = rq->max_response > 0 ? rq->max_response : DEFAULT_MAX_RESPONSE;
+	x->status_only = rq->status_only != 0;
 	if ((x->easy = curl_easy_init()) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		xfer_free(x);

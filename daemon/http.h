@@ -22,6 +22,9 @@ struct http_request {
 	long connect_timeout_ms;     /* 0: 10 s */
 	long timeout_ms;             /* the whole transfer; 0: 30 s */
 	size_t max_response;         /* larger response bodies fail the request; 0: 1 MiB */
+	int status_only;             /* the status is the answer (webhooks): a body over
+	                                max_response is not read further and does not fail
+	                                the request (r->body_cut) */
 	int max_redirects;           /* 0: a redirect is returned as it is, not followed */
 	int block_private; /* refuse to connect to a private, loopback, link-local... address
 	                      (netaddr.h), checked on each address curl connects to */
@@ -42,6 +45,8 @@ struct http_response {
 	const char *etag, *last_modified;
 	const char *final_url;     /* after redirects */
 	double seconds;            /* how long it took */
+	int body_cut;              /* status_only: the body was over max_response, cut */
+	int timed_out;             /* the failure was the request's timeout */
 };
 
 /* Called on the loop thread once per request, with the response or the failure. */

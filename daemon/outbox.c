@@ -3,9 +3,11 @@
  * per-webhook state (keys, rate windows, pauses, the requests in flight);
  * the rows stay in the database and are read a page at a time in (due,
  * id) order, so 100,000 pending deliveries cost no memory. Outcomes are
- * written in batches, one transaction a turn of the loop: a lost "sent"
- * only means a second attempt with the same webhook-id, which receivers
- * are told to deduplicate.
+ * written in batches, one transaction in the turn of the loop that read
+ * them, without an fsync (store_outcomes_begin); a request keeps its slot
+ * until then. A lost "sent" only means a second attempt with the same
+ * webhook-id, which receivers are told to deduplicate; what a crash can
+ * send again is bounded by the slots.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 static const int64_t schedule[OUTBOX_RETRIES] = {
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600};
 
-static const struct timeval tv_zero = {0, 0}, tv_one = {1, 0};
+static const struct timeval tv_one = {1, 0};
 
 #define OUTBOX_PAGE 64
 #define OUTBOX_TIMEOUT_MS 15000
@@ -72,6 +74,12 @@ struct hook {
 	int64_t paused_until;    /* 429/503 Retry-After */
 	int64_t cur_due, cur_id; /* the page cursor of the sweep under way */
 	unsigned in_flight;
+	/*
+	 * 0: up to its share at once. Else at most this many: a request timed
+	 * out, so each would hold its slot for the whole timeout. 1 after a
+	 * time-out, doubled by each 2xx until back to the share.
+	 */
+	unsigned window;
 	struct send *sends;
 	int removed; /* gone from the configuration: freed when its last request ends */
 	struct hook *next;
@@ -83,6 +91,7 @@ struct outbox {
 	struct http *http; /* borrowed */
 	struct hook *hooks;
 	unsigned in_flight;
+	unsigned rr;            /* round robin: the pump starts with the rr-th hook */
 	struct event *ev_pump;  /* look at every webhook: kick, timers */
 	struct event *ev_flush; /* write the outcomes */
 	struct update *updates, **updates_tail;
@@ -136,11 +145,19 @@ outbox_kick(struct outbox *ob)
 
 static void outbox_forget_ended(struct outbox *ob);
 
+/*
+ * Write the outcomes in this turn of the loop, not the next: libevent runs
+ * an event made active during a turn in that turn, after the events
+ * already active (the other answers read in this turn among them, so that
+ * one commit takes them all). Until its commit, a request the receiver
+ * has answered is sent again after a crash. Not while a failed write
+ * waits its second.
+ */
 static void
 outbox_flush_later(struct outbox *ob)
 {
 	if (!evtimer_pending(ob->ev_flush, NULL))
-		event_add(ob->ev_flush, &tv_zero);
+		event_active(ob->ev_flush, EV_TIMEOUT, 0);
 }
 
 static void
@@ -175,14 +192,18 @@ outbox_flush_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (ob->updates == NULL)
 		return;
-	rc = store_begin(ob->st, err, sizeof(err));
-	for (struct update *u = ob->updates; rc == 0 && u != NULL; u = u->next)
-		rc = store_delivery_update(ob->st, u->id, u->state, u->attempts, u->next_at,
-		                           u->status, u->error, now_s(), err, sizeof(err));
-	if (rc == 0)
-		rc = store_commit(ob->st, err, sizeof(err));
+	if ((rc = store_outcomes_begin(ob->st, err, sizeof(err))) == 0) {
+		char ignored[64]; /* the first error is the one told */
+
+		for (struct update *u = ob->updates; rc == 0 && u != NULL; u = u->next)
+			rc = store_delivery_update(ob->st, u->id, u->state, u->attempts, u->next_at,
+			                           u->status, u->error, now_s(), err, sizeof(err));
+		if (rc == 0)
+			rc = store_outcomes_end(ob->st, 1, err, sizeof(err));
+		else
+			store_outcomes_end(ob->st, 0, ignored, sizeof(ignored));
+	}
 	if (rc != 0) {
-		store_rollback(ob->st);
 		log_warnx("cannot record deliveries now (%s); trying again", err);
 		event_add(ob->ev_flush, &tv_one);
 		return;
@@ -228,12 +249,15 @@ hook_note_send(struct hook *h, int64_t now)
 
 static void send_done_cb(const struct http_response *r, void *arg);
 
+/*
+ * Ended: the request keeps its slot until its outcome is written
+ * (outbox_forget_ended), so that what a crash would send again (answered,
+ * not yet committed) never exceeds the webhook's share.
+ */
 static void
 send_end(struct send *s)
 {
 	s->ended = 1;
-	s->hook->in_flight--;
-	s->ob->in_flight--;
 }
 
 /* After the outcomes are written: forget the ended requests, and the hooks removed meanwhile. */
@@ -248,6 +272,8 @@ outbox_forget_ended(struct outbox *ob)
 
 			if (s->ended) {
 				*pp = s->next;
+				h->in_flight--;
+				ob->in_flight--;
 				free(s);
 			} else {
 				pp = &s->next;
@@ -329,7 +355,9 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	rq.body_len = strlen(body);
 	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
 	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
+	/* the status line is the answer: a longer body is cut, the 2xx stands */
 	rq.max_response = 64u << 10;
+	rq.status_only = 1;
 	rq.max_redirects = 0; /* a redirect is a failure, never followed */
 	if (http_start(ob->http, &rq, send_done_cb, s, err, sizeof(err)) < 0) {
 		free(body);
@@ -367,9 +395,29 @@ page_row_cb(const struct store_delivery_row *r, void *arg)
 	return 0;
 }
 
-/* Send what is due for h, within its limits. */
+/*
+ * Each webhook's share of OUTBOX_TOTAL: an equal part for each that may
+ * send, so that webhooks that hang (accept and never answer) cannot hold
+ * the slots of one that answers. Reserved rather than lent: a slot a
+ * hanging webhook took would come back only at the timeout.
+ */
+static unsigned
+outbox_share(const struct outbox *ob)
+{
+	unsigned n = 0, share;
+
+	for (const struct hook *h = ob->hooks; h; h = h->next)
+		if (!h->disabled && !h->removed)
+			n++;
+	share = n > 0 ? OUTBOX_TOTAL / n : OUTBOX_TOTAL;
+	if (share > OUTBOX_PER_WEBHOOK)
+		share = OUTBOX_PER_WEBHOOK;
+	return share > 0 ? share : 1; /* more webhooks than slots: round robin */
+}
+
+/* Send what is due for h, within its limits: its share, its window, the total. */
 static void
-hook_pump(struct outbox *ob, struct hook *h, int64_t now)
+hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 {
 	char err[512];
 
@@ -379,14 +427,17 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now)
 		outbox_pump_at(ob, h->paused_until - now);
 		return;
 	}
+	if (h->window > 0 && h->window < share)
+		share = h->window;
 	for (;;) {
-		unsigned room = OUTBOX_PER_WEBHOOK - h->in_flight;
+		unsigned room = share > h->in_flight ? share - h->in_flight : 0;
+		unsigned total = OUTBOX_TOTAL > ob->in_flight ? OUTBOX_TOTAL - ob->in_flight : 0;
 		struct page p = {ob, h, 0, 0};
 		int64_t next;
 		int rc;
 
-		if (OUTBOX_TOTAL - ob->in_flight < room)
-			room = OUTBOX_TOTAL - ob->in_flight;
+		if (total < room)
+			room = total;
 		if (h->max_per_minute > 0) {
 			unsigned used = hook_recent(h, now);
 
@@ -428,6 +479,8 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 	struct outbox *ob = arg;
 	int64_t now = now_s();
 	char err[512];
+	struct hook *h;
+	unsigned share, n = 0, start, i;
 
 	(void)fd;
 	(void)what;
@@ -436,8 +489,19 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 		if (store_deliveries_now(ob->st, now, err, sizeof(err)) != 0)
 			log_warnx("SIGUSR1: %s", err);
 	}
-	for (struct hook *h = ob->hooks; h; h = h->next)
-		hook_pump(ob, h, now);
+	share = outbox_share(ob);
+	/* each turn starts one hook further: with more webhooks than slots, each gets its turn */
+	for (h = ob->hooks; h; h = h->next)
+		n++;
+	if (n == 0)
+		return;
+	start = ob->rr++ % n;
+	for (h = ob->hooks, i = 0; i < start; i++)
+		h = h->next;
+	for (i = 0; i < n; i++) {
+		hook_pump(ob, h, now, share);
+		h = h->next != NULL ? h->next : ob->hooks;
+	}
 }
 
 static void
@@ -452,9 +516,22 @@ send_done_cb(const struct http_response *r, void *arg)
 	long long ra;
 
 	send_end(s);
+	if (r->timed_out && h->window != 1) {
+		/* every further request would hold a slot for the whole timeout too */
+		if (h->window == 0)
+			log_warnx("webhook %s did not answer within %d s: one request at a time "
+			          "until it answers",
+			          h->name, OUTBOX_TIMEOUT_MS / 1000);
+		h->window = 1;
+	}
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
-		log_info("delivered hit=%s webhook=%s status=%ld in %.2fs", s->hit_id, h->name,
-		         r->status, r->seconds);
+		log_info("delivered hit=%s webhook=%s status=%ld in %.2fs%s", s->hit_id, h->name,
+		         r->status, r->seconds, r->body_cut ? " (a long answer, not read)" : "");
+		if (h->window > 0 && (h->window *= 2) >= OUTBOX_PER_WEBHOOK) {
+			h->window = 0;
+			log_info("webhook %s answers again: its full share of requests at once",
+			         h->name);
+		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		return;
 	}
@@ -658,6 +735,7 @@ hook_carry(struct hook *old, struct hook *h)
 	old->in_flight = 0;
 	if (old->paused_until > h->paused_until)
 		h->paused_until = old->paused_until;
+	h->window = old->window;
 	/* oldest first, so that the newest stay when the new ring is smaller */
 	for (unsigned k = 0; old->sent_at != NULL && k < old->sent_n; k++)
 		hook_note_send(

@@ -3,7 +3,7 @@
  * webhook that takes its rule, in the transaction that stores the hit
  * (outbox_route); the outbox then sends due deliveries a page at a time
  * from the database (never all in memory), with bounded concurrency per
- * webhook and overall, signs each attempt afresh, and records the outcome:
+ * webhook (an equal share each) and overall, signs each attempt afresh, and records the outcome:
  * sent, retried on the schedule of CLI.md, or dead.
  */
 #ifndef HARK_OUTBOX_H
@@ -17,7 +17,11 @@
 #include "ruleset.h"
 #include "store.h"
 
-/* At most this many requests at once to one webhook, and over all of them. */
+/*
+ * At most this many requests at once to one webhook, and over all of them;
+ * each webhook's share is OUTBOX_TOTAL divided by the number of webhooks
+ * (outbox_share), and 1 while its requests time out.
+ */
 #define OUTBOX_PER_WEBHOOK 50
 #define OUTBOX_TOTAL 200
 /* Retries after the first attempt, then the delivery is dead. */
@@ -50,7 +54,7 @@ int outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id,
 void outbox_kick(struct outbox *ob);
 /* SIGUSR1: every pending delivery of an enabled webhook is due now. */
 void outbox_retry_all(struct outbox *ob);
-/* Requests under way. */
+/* Requests under way, and those ended whose outcome is not written yet. */
 unsigned outbox_in_flight(const struct outbox *ob);
 
 #endif

@@ -1158,6 +1158,49 @@ store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_
 
 /* ---- the webhook outbox ---- */
 
+/*
+ * The transaction of delivery outcomes: its commit writes the WAL without
+ * syncing it (synchronous = NORMAL, which SQLite changes only between
+ * transactions; FULL again at the end). It survives harkd's death, kill -9
+ * included; only a power loss may undo it, and an outcome undone means a
+ * second attempt with the same webhook-id, which at-least-once allows. The
+ * fsync saved is time in which answered requests are not yet committed,
+ * and would be sent again after a crash.
+ */
+int
+store_outcomes_begin(struct store *st, char *err, size_t errsz)
+{
+	char ignored[64];
+	int rc;
+
+	rc = store_run(st, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous", err, errsz);
+	if (rc != 0)
+		return rc;
+	if ((rc = store_begin(st, err, errsz)) != 0)
+		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
+		          sizeof(ignored));
+	return rc;
+}
+
+int
+store_outcomes_end(struct store *st, int commit, char *err, size_t errsz)
+{
+	char ignored[64];
+	int rc = 0;
+
+	if (commit && (rc = store_commit(st, err, errsz)) != 0)
+		commit = 0;
+	if (!commit)
+		store_rollback(st);
+	/* FULL again whatever came of it: the articles' commits need it (store_setup_write) */
+	if (rc == 0)
+		rc = store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
+	else
+		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
+		          sizeof(ignored));
+	return rc;
+}
+
 int
 store_delivery_add(struct store *st, const char *hit_id, const char *webhook, int64_t next_at,
                    char *err, size_t errsz)

@@ -144,6 +144,15 @@ int store_articles_each(struct store *st, int64_t since, const char *fts, store_
 /* ---- the webhook outbox ---- */
 
 /*
+ * A transaction of delivery outcomes, committed without an fsync: durable
+ * when harkd dies, not through a power loss. store_outcomes_end commits
+ * (commit != 0) or rolls back; a failed commit is rolled back. Both return
+ * 0, -1 or STORE_BUSY.
+ */
+int store_outcomes_begin(struct store *st, char *err, size_t errsz);
+int store_outcomes_end(struct store *st, int commit, char *err, size_t errsz);
+
+/*
  * A delivery of hit_id to webhook, due at next_at (Unix seconds), inside
  * the transaction that adds the hit. Returns 1 added, 0 when that pair is
  * already there, -1 or STORE_BUSY.

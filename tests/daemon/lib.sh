@@ -109,6 +109,8 @@ start_harkd() {
 	if [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ]; then
 		if kill -0 "$HPID" 2>/dev/null; then
 			bad "harkd did not start in 20 s"
+			kill -KILL "$HPID"
+			wait "$HPID"
 		else
 			wait "$HPID"
 			bad "harkd did not start: exit status $?$([ -d "$T" ] || echo ", and $T is gone")"

@@ -18,6 +18,8 @@
  *   redirect    302 with Location: /elsewhere (a request to /elsewhere,
  *               which a client must not follow, is answered 200)
  *   slow-ok     200 after one second
+ *   bigbody     200 with a body of 1 MiB (Content-Length)
+ *   bigchunked  200 with a body of 1 MiB, chunked (no length told first)
  *
  * and printed on stdout as it arrives, one line, flushed:
  *
@@ -47,13 +49,26 @@
 
 #include "whsig.h"
 
-enum mode { M_OK, M_FAIL_FIRST, M_ALWAYS500, M_GONE, M_RATELIMIT, M_HANG, M_REDIRECT, M_SLOW_OK };
+enum mode {
+	M_OK,
+	M_FAIL_FIRST,
+	M_ALWAYS500,
+	M_GONE,
+	M_RATELIMIT,
+	M_HANG,
+	M_REDIRECT,
+	M_SLOW_OK,
+	M_BIGBODY,
+	M_BIGCHUNKED
+};
 
-static const char *const mode_names[] = {"ok",   "fail-first", "always500", "gone", "ratelimit",
-                                         "hang", "redirect",   "slow-ok",   NULL};
+static const char *const mode_names[] = {"ok",        "fail-first", "always500", "gone",
+                                         "ratelimit", "hang",       "redirect",  "slow-ok",
+                                         "bigbody",   "bigchunked", NULL};
 
 #define SEEN_BUCKETS 4096
 #define BODY_MAX (16 << 20)
+#define BIG_BODY (1 << 20)
 
 /* The webhook-ids seen once: fail-first and ratelimit answer them 200 after. */
 struct seen {
@@ -154,6 +169,31 @@ reply(struct evhttp_request *req, int code, const char *reason)
 	if (out != NULL)
 		evbuffer_add_printf(out, "%d %s\n", code, reason);
 	evhttp_send_reply(req, code, reason, out);
+	if (out != NULL)
+		evbuffer_free(out);
+}
+
+/*
+ * 200 with a body of BIG_BODY bytes: more than any client should keep;
+ * chunked, the client learns the size only by reading it.
+ */
+static void
+reply_big(struct evhttp_request *req, int chunked)
+{
+	struct evbuffer *out = evbuffer_new();
+	char line[1024];
+
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (size_t n = 0; out != NULL && n < BIG_BODY; n += sizeof(line))
+		evbuffer_add(out, line, sizeof(line));
+	if (!chunked || out == NULL) {
+		evhttp_send_reply(req, 200, "OK", out);
+	} else {
+		evhttp_send_reply_start(req, 200, "OK");
+		evhttp_send_reply_chunk(req, out);
+		evhttp_send_reply_end(req);
+	}
 	if (out != NULL)
 		evbuffer_free(out);
 }
@@ -260,6 +300,8 @@ on_request(struct evhttp_request *req, void *arg)
 	switch (r->mode) {
 	case M_OK:
 	case M_SLOW_OK:
+	case M_BIGBODY:
+	case M_BIGCHUNKED:
 		status = 200;
 		break;
 	case M_FAIL_FIRST:
@@ -298,6 +340,10 @@ on_request(struct evhttp_request *req, void *arg)
 	case 200:
 		if (r->mode == M_SLOW_OK && pending_add(r, req, 1000) == 0)
 			break;
+		if (r->mode == M_BIGBODY || r->mode == M_BIGCHUNKED) {
+			reply_big(req, r->mode == M_BIGCHUNKED);
+			break;
+		}
 		reply(req, 200, "OK");
 		break;
 	case 302:
@@ -368,7 +414,7 @@ main(int argc, char **argv)
 	if (mode_names[i] == NULL) {
 		fprintf(stderr,
 		        "receiver: '%s' is not a mode (ok fail-first always500 gone "
-		        "ratelimit hang redirect slow-ok)\n",
+		        "ratelimit hang redirect slow-ok bigbody bigchunked)\n",
 		        argv[2]);
 		return 2;
 	}

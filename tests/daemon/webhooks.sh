@@ -14,7 +14,10 @@
 #   mpm    max_per_minute = 3: 3 at once, the others wait
 # then hark deliveries and hark redeliver; then a second database whose
 # receiver is down, harkd killed -9 with deliveries pending, restarted: the
-# same webhook-ids arrive; and configurations harkd -n refuses.
+# same webhook-ids arrive; a 200 with a 1 MiB body: a success, sent once;
+# four webhooks that never answer listed before one that does: it gets
+# all its deliveries at once, and no hanging one holds more than its share;
+# and configurations harkd -n refuses.
 # Usage: webhooks.sh HARK HARKD RECEIVER
 . "$(dirname "$0")/lib.sh"
 RECV=$(abspath "${3:-}")
@@ -334,5 +337,70 @@ expect_eq "$(awk '$5 != "sig=ok"' "$T/down.out" | wc -l | tr -d ' ')" 0 "down: s
 wait_until '[ "$(status_of "deliveries pending")" = 0 ]' 5 && ok || bad "down: nothing pending at the end"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after SIGTERM"
+recv_stop_all
+
+# ---- a 200 with a body of 1 MiB: a success, sent once ----
+# big tells the length first, bigc (chunked) does not
+recv_start big bigbody "$SECRET"
+recv_start bigc bigchunked "$SECRET"
+write_conf
+sed -i 's/^state_dir = state$/state_dir = state-c/; s/^spool_dir = spool$/spool_dir = spool-c/' "$T/hark.conf"
+for w in big bigc; do
+	printf '[webhook %s]\nurl = http://127.0.0.1:%s/hook\nsecret = %s\n' "$w" "$(port "$w")" "$SECRET"
+done >>"$T/hark.conf"
+start_harkd "$T/log-c"
+ingest "$T/a1.txt" "$T/a2.txt" "$T/a3.txt"
+# sent() : how many deliveries hark deliveries shows sent
+sent() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -c '"state":"sent"'; }
+wait_until '[ "$(sent)" -ge 12 ]' 15 && ok ||
+	bad "big: 12 deliveries sent, got $(sent): $("$HARK" -c "$T/hark.conf" deliveries --json | grep -v '"state":"sent"' | head -2)"
+for w in big bigc; do
+	expect_eq "$(reqs $w)" 6 "$w: each hit requested once"
+	expect_eq "$(awk '$2 != 200' "$T/$w.out" | wc -l | tr -d ' ')" 0 "$w: every answer a 200"
+	grep -qE "delivered hit=h_[0-9a-f]+ webhook=$w status=200 in [0-9.]+s \(a long answer, not read\)$" "$LOG" &&
+		ok || bad "$w: the delivered line: $(grep -m1 "to $w\|=$w " "$LOG")"
+done
+stop_harkd
+expect_eq "$HSTATUS" 0 "exit status after SIGTERM (big)"
+recv_stop_all
+
+# ---- four webhooks that never answer, listed first, and one that does ----
+# Each takes every hit. The one that answers gets all its deliveries while
+# the others' first requests are still waiting for their 15 s timeout; no
+# hanging webhook holds more than its share (200 / 5 webhooks) of requests.
+NFAIR=150
+for w in h1 h2 h3 h4; do recv_start "$w" hang; done
+recv_start fair ok
+write_conf
+sed -i 's/^state_dir = state$/state_dir = state-d/; s/^spool_dir = spool$/spool_dir = spool-d/' "$T/hark.conf"
+for w in h1 h2 h3 h4 fair; do
+	printf '[webhook %s]\nurl = http://127.0.0.1:%s/hook\n' "$w" "$(port "$w")"
+done >>"$T/hark.conf"
+mkdir "$T/fair"
+i=0
+while [ $i -lt $NFAIR ]; do
+	printf 'Report %d\n\nThe convoy number %d reached Aleppo.\n' $i $i >"$T/fair/f$i.txt"
+	i=$((i + 1))
+done
+start_harkd "$T/log-d"
+ingest "$T"/fair/*.txt
+wait_until "[ \$(reqs fair) -ge $NFAIR ]" 60 || bad "fair: $NFAIR requests, got $(reqs fair)"
+t_h=$(cat "$T"/h[1-4].out | awk 'NR == 1 || $1 < t { t = $1 } END { print t }')
+t_fair=$(awk -v n=$NFAIR 'NR == n { print $1 }' "$T/fair.out")
+if [ -n "$t_fair" ] && [ -n "$t_h" ]; then
+	note "fair: $NFAIR deliveries in $((t_fair - t_h)) ms from the first request to a hanging webhook"
+	# the hanging webhooks' first timeout frees their slots 15 s after their first request
+	between -2000 10000 $((t_fair - t_h)) && ok ||
+		bad "fair: the $NFAIR-th delivery $((t_fair - t_h)) ms after the first hanging request"
+fi
+expect_eq "$(ids fair 200 | wc -l | tr -d ' ')" "$NFAIR" "fair: every hit"
+for w in h1 h2 h3 h4; do
+	n=$(awk -v t=$((t_h + 14000)) '$1 < t' "$T/$w.out" | wc -l | tr -d ' ')
+	[ "$n" -le 40 ] && ok || bad "$w: $n requests at once, over its share of 40"
+done
+wait_for "$LOG" "did not answer within 15 s: one request at a time until it answers" 30 4 ||
+	bad "the four hanging webhooks: one request at a time"
+stop_harkd
+expect_eq "$HSTATUS" 0 "exit status after SIGTERM, hanging requests in flight"
 note "$(($(now_ms) - t0)) ms from the first ingest"
 finish
