@@ -106,6 +106,24 @@ struct page_hit {
 	size_t nmarks;
 };
 
+/*
+ * A page_hit read from a hit object (CLI.md), as the store keeps it: the
+ * strings are borrowed from the JSON object, which must outlive it. The
+ * snippet is {"text": T, "marks": [[start, end]…]} with character offsets,
+ * converted here to byte offsets; a snippet that is a plain string is shown
+ * without marks. Tags and marks past the room here are dropped.
+ */
+#define PAGE_JSON_TAGS 32
+#define PAGE_JSON_MARKS 64
+struct page_hit_json {
+	struct page_hit hit;
+	const char *tags[PAGE_JSON_TAGS];
+	struct page_span marks[PAGE_JSON_MARKS];
+};
+struct json_t;
+/* Returns 0, or -1 when o is not a hit object (no string id, rule.id or article.id). */
+int page_hit_from_json(const struct json_t *o, struct page_hit_json *out);
+
 /* The filters of "/" as the request gave them; NULL or "" when absent. */
 struct page_filters {
 	const char *rule, *tag, *source, *lang, *since, *until, *q;
@@ -178,6 +196,7 @@ struct page_feed {
  * hit id as urn:uuid:U where U is a UUID (version 8, RFC 9562) made of the first 16 bytes of
  * SHA-256("hark hit " HIT_ID): stable for a hit whatever base_url, so a reader sees each hit once.
  * Entry link: the article's address when page_url_ok() and absolute, else base_url + "articles/ID".
+ * Entries in the order given (the store's: newest first); the feed's <updated> the newest hit's.
  * Dates through date_normalize() (now when not a date). Content type="html": the snippet with its
  * marks, escaped. Returns 0, or -1 when base_url is not an absolute http(s) URL (nothing written).
  */

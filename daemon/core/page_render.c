@@ -317,7 +317,16 @@ page_atom(struct page *pg, const struct page_feed *f, const struct page_hit *hit
 	page_raw(pg, "</title>\n<id>");
 	put_self(pg, f, slash);
 	page_raw(pg, "</id>\n<updated>");
-	put_date(pg, n > 0 ? hits[0].detected_at : NULL, f->now);
+	{
+		/* the newest hit's date, whatever the order; else now */
+		char best[21] = "", d[21];
+
+		for (size_t i = 0; i < n; i++)
+			if (hits[i].detected_at != NULL &&
+			    date_normalize(hits[i].detected_at, d) == 0 && strcmp(d, best) > 0)
+				memcpy(best, d, sizeof(d));
+		put_date(pg, best[0] ? best : NULL, f->now);
+	}
 	page_raw(pg, "</updated>\n<author><name>hark</name></author>\n"
 	             "<generator>hark</generator>\n<link rel=\"self\" "
 	             "type=\"application/atom+xml\" href=\"");

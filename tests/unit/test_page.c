@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -800,6 +801,17 @@ test_atom(void **state)
 		free(s);
 		free(t);
 	}
+	/* the feed's updated is the newest hit's, whatever the order */
+	{
+		struct page_hit r[2] = {h[1], h[0]};
+
+		assert_int_equal(page_atom(&pg, &f, r, 2), 0);
+		s = page_take(&pg, NULL);
+		assert_non_null(
+		    strstr(s, "</title>\n<id>https://hark.example.org/hits.atom?rule=assad&amp;"
+		              "tag=a%20b</id>\n<updated>2026-12-06T10:00:00Z</updated>"));
+		free(s);
+	}
 	/* no hits: a valid empty feed, updated now; a bad base_url refused */
 	assert_int_equal(page_atom(&pg, &f, NULL, 0), 0);
 	s = page_take(&pg, &len);
@@ -840,6 +852,65 @@ test_atom_hostile(void **state)
 		assert_null(strstr(s, "href=\"data:"));
 		free(s);
 	}
+}
+
+static void
+test_from_json(void **state)
+{
+	/* the snippet's marks are character offsets: الأمن is characters 5..10 */
+	const char *js =
+	    "{\"id\": \"h_0123\", \"rule\": {\"id\": \"sanctions-ar\", \"name\": \"Sanctions\","
+	    " \"tags\": [\"ar\", 7, \"un\"]}, \"article\": {\"id\": \"a_1\", \"title\": \"T\","
+	    " \"url\": \"https://x.example/\", \"source\": \"drop\", \"lang\": \"ar\"},"
+	    " \"matches\": [], \"snippet\": {\"text\": \"\\u0645\\u062c\\u0644\\u0633 "
+	    "\\u0627\\u0644\\u0623\\u0645\\u0646!\", \"marks\": [[5, 10], [3, 2], [-1, 4], [0], "
+	    "[10, 99]]}, \"detected_at\": \"2026-12-06T10:00:00Z\"}";
+	json_error_t err;
+	json_t *o = json_loads(js, 0, &err);
+	struct page_hit_json hj;
+	struct page pg = {0};
+	char *s;
+
+	(void)state;
+	assert_non_null(o);
+	assert_int_equal(page_hit_from_json(o, &hj), 0);
+	assert_string_equal(hj.hit.id, "h_0123");
+	assert_string_equal(hj.hit.rule_id, "sanctions-ar");
+	assert_string_equal(hj.hit.rule_name, "Sanctions");
+	assert_int_equal(hj.hit.ntags, 2);
+	assert_string_equal(hj.hit.tags[1], "un");
+	assert_string_equal(hj.hit.article_id, "a_1");
+	assert_string_equal(hj.hit.url, "https://x.example/");
+	assert_string_equal(hj.hit.detected_at, "2026-12-06T10:00:00Z");
+	assert_int_equal(hj.hit.snippet_len, 20);
+	assert_int_equal(hj.hit.nmarks, 2);
+	assert_int_equal(hj.hit.marks[0].start, 9);
+	assert_int_equal(hj.hit.marks[0].end, 19);
+	page_marked(&pg, hj.hit.snippet, hj.hit.snippet_len, hj.hit.marks, hj.hit.nmarks);
+	s = page_take(&pg, NULL);
+	assert_string_equal(s, "\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 <mark>\xd8\xa7\xd9\x84\xd8\xa3"
+	                       "\xd9\x85\xd9\x86</mark><mark>!</mark>");
+	free(s);
+	json_decref(o);
+	/* the snippet as hark writes it today: a string, shown without marks */
+	o = json_loads("{\"id\": \"h_1\", \"rule\": {\"id\": \"r\"}, \"article\": {\"id\": \"a\"},"
+	               " \"snippet\": \"\\u00abAssad\\u00bb\"}",
+	               0, &err);
+	assert_non_null(o);
+	assert_int_equal(page_hit_from_json(o, &hj), 0);
+	assert_string_equal(hj.hit.snippet, "\u00abAssad\u00bb");
+	assert_int_equal(hj.hit.nmarks, 0);
+	assert_null(hj.hit.title);
+	json_decref(o);
+	/* not a hit object */
+	o = json_loads("{\"id\": \"h_1\", \"rule\": {\"id\": 3}, \"article\": {\"id\": \"a\"}}", 0,
+	               &err);
+	assert_non_null(o);
+	assert_int_equal(page_hit_from_json(o, &hj), -1);
+	json_decref(o);
+	o = json_loads("[1]", 0, &err);
+	assert_int_equal(page_hit_from_json(o, &hj), -1);
+	json_decref(o);
 }
 
 static void
@@ -930,8 +1001,8 @@ main(void)
 	    cmocka_unit_test(test_marks),        cmocka_unit_test(test_hostile_pages),
 	    cmocka_unit_test(test_layout),       cmocka_unit_test(test_hits_page),
 	    cmocka_unit_test(test_article_page), cmocka_unit_test(test_atom),
-	    cmocka_unit_test(test_atom_hostile), cmocka_unit_test(test_chart),
-	    cmocka_unit_test(test_long_title),
+	    cmocka_unit_test(test_atom_hostile), cmocka_unit_test(test_from_json),
+	    cmocka_unit_test(test_chart),        cmocka_unit_test(test_long_title),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
