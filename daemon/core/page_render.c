@@ -67,6 +67,26 @@ put_field(struct page *pg, const char *tag, const char *cls, const char *s)
 	page_raw(pg, ">");
 }
 
+/*
+ * lang="LL" for text in the article's language (screen readers, fonts), when
+ * lang is a 2- or 3-letter code; nothing otherwise.
+ */
+static void
+put_lang(struct page *pg, const char *lang)
+{
+	size_t n = 0;
+
+	if (lang == NULL)
+		return;
+	while (lang[n] >= 'a' && lang[n] <= 'z')
+		n++;
+	if (lang[n] != '\0' || n < 2 || n > 3)
+		return;
+	page_raw(pg, " lang=\"");
+	page_raw(pg, lang);
+	page_raw(pg, "\"");
+}
+
 /* href of /articles/ID, the id percent-encoded */
 static void
 put_article_href(struct page *pg, const char *id)
@@ -117,7 +137,14 @@ put_hit(struct page *pg, const struct page_hit *h, int with_article)
 	page_raw(pg, "</a>");
 	for (size_t i = 0; i < h->ntags; i++) {
 		page_raw(pg, " ");
-		put_field(pg, "span", "tag", h->tags[i]);
+		int first = 1;
+
+		/* a tag filters the hits by it */
+		page_raw(pg, "<a class=\"tag\" href=\"/");
+		page_query(pg, &first, "tag", h->tags[i]);
+		page_raw(pg, "\" dir=\"auto\">");
+		page_str(pg, h->tags[i]);
+		page_raw(pg, "</a>");
 	}
 	page_raw(pg, " ");
 	put_field(pg, "span", "source", h->source);
@@ -127,13 +154,17 @@ put_hit(struct page *pg, const struct page_hit *h, int with_article)
 	if (with_article) {
 		const char *t = h->title != NULL && *h->title ? h->title : "(no title)";
 
-		page_raw(pg, "<h2>");
+		page_raw(pg, "<h2");
+		put_lang(pg, h->lang);
+		page_raw(pg, ">");
 		page_link(pg, h->url, t, strlen(t));
 		page_raw(pg, " <a class=\"stored\" href=\"");
 		put_article_href(pg, h->article_id);
 		page_raw(pg, "\">stored</a></h2>\n");
 	}
-	page_raw(pg, "<p class=\"snippet\" dir=\"auto\">");
+	page_raw(pg, "<p class=\"snippet\"");
+	put_lang(pg, h->lang);
+	page_raw(pg, " dir=\"auto\">");
 	page_marked(pg, h->snippet, h->snippet ? h->snippet_len : 0, h->marks, h->nmarks);
 	page_raw(pg, "</p>\n</li>\n");
 }
@@ -211,7 +242,9 @@ page_article(struct page *pg, const struct page_article *a)
 
 		page_raw(pg, "<section class=\"field\">\n<h2>");
 		page_str(pg, fl->name);
-		page_raw(pg, "</h2>\n<div class=\"text\" dir=\"auto\">");
+		page_raw(pg, "</h2>\n<div class=\"text\"");
+		put_lang(pg, a->lang);
+		page_raw(pg, " dir=\"auto\">");
 		page_marked(pg, fl->text, fl->text ? fl->len : 0, fl->marks, fl->nmarks);
 		page_raw(pg, "</div>\n</section>\n");
 	}

@@ -437,6 +437,8 @@ test_hostile_pages(void **state)
 		out = page_take(&pg, &len);
 		assert_non_null(out);
 		check_inert(out, len);
+		/* a language that is not a code gives no lang attribute: only <html>'s */
+		assert_null(strstr(strstr(out, " lang=\"") + 1, " lang=\""));
 		free(out);
 
 		page_begin(&pg, s, PAGE_NAV_TRY);
@@ -525,15 +527,18 @@ test_hits_page(void **state)
 	    s, "<a class=\"rule\" href=\"/rules/sanctions-ar\" dir=\"auto\">Sanctions (ar)</a>"));
 	assert_non_null(
 	    strstr(s, "<a class=\"rule\" href=\"/rules/assad\" dir=\"auto\">assad</a>"));
-	assert_non_null(strstr(s, "<span class=\"tag\" dir=\"auto\">syria</span>"));
+	assert_non_null(strstr(s, "<a class=\"tag\" href=\"/?tag=syria\" dir=\"auto\">syria</a>"));
+	/* the article's language on its text, when it is a language code */
+	assert_non_null(strstr(s, "<h2 lang=\"ar\"><a href="));
+	assert_non_null(
+	    strstr(s, "<p class=\"snippet\" lang=\"en\" dir=\"auto\"><mark>Assad</mark>"));
 	assert_non_null(strstr(s, "<span class=\"source\" dir=\"auto\">feed: ar</span>"));
 	/* snippets with their marks */
 	snprintf(want, sizeof(want),
-	         "<p class=\"snippet\" dir=\"auto\">\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 "
+	         "<p class=\"snippet\" lang=\"ar\" dir=\"auto\">\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 "
 	         "<mark>\xd8\xa7\xd9\x84\xd8\xa3\xd9\x85\xd9\x86</mark></p>");
 	assert_non_null(strstr(s, want));
-	assert_non_null(
-	    strstr(s, "<p class=\"snippet\" dir=\"auto\"><mark>Assad</mark> spoke</p>"));
+	assert_non_null(strstr(s, "<mark>Assad</mark> spoke</p>"));
 	/* older: the filters kept, URL-encoded, and the cursor */
 	assert_non_null(
 	    strstr(s, "<a rel=\"next\" href=\"/?rule=assad&amp;lang=a%26b&amp;"
@@ -594,11 +599,12 @@ test_article_page(void **state)
 	    strstr(s, "<th scope=\"row\">Format</th><td><span dir=\"auto\">text</span>"));
 	assert_non_null(
 	    strstr(s, "<th scope=\"row\">Charset</th><td><span dir=\"auto\">utf-8</span>"));
-	assert_non_null(strstr(
-	    s, "<h2>title</h2>\n<div class=\"text\" dir=\"auto\"><mark>Assad</mark> parle</div>"));
-	assert_non_null(strstr(s, "<div class=\"text\" dir=\"auto\">Le <mark>Conseil</mark> de "
-	                          "s\xc3\xa9"
-	                          "curit\xc3\xa9 et <mark>Assad</mark>.</div>"));
+	assert_non_null(strstr(s, "<h2>title</h2>\n<div class=\"text\" lang=\"fr\" "
+	                          "dir=\"auto\"><mark>Assad</mark> parle</div>"));
+	assert_non_null(
+	    strstr(s, "<div class=\"text\" lang=\"fr\" dir=\"auto\">Le <mark>Conseil</mark> de "
+	              "s\xc3\xa9"
+	              "curit\xc3\xa9 et <mark>Assad</mark>.</div>"));
 	assert_non_null(
 	    strstr(s, "<a class=\"rule\" href=\"/rules/assad\" dir=\"auto\">Bashar al-Assad</a>"));
 	assert_non_null(strstr(
