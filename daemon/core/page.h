@@ -1,0 +1,216 @@
+/*
+ * page.h: the HTML pages and the Atom feed harkd serves (HTTP.md), rendered
+ * from plain values: data in, bytes out, no I/O. Everything that comes from
+ * articles, feeds, rules or the query string is stranger text and goes out
+ * only through page_text() (escaped, cleaned) or page_url() (an allowlist of
+ * schemes): page_raw() is for the renderer's own literal markup, never for
+ * data, so escaping holds by construction.
+ *
+ * Stranger text fields are each wrapped in an element with dir="auto" (their
+ * direction from their own first strong character, and bidi-isolated by the
+ * browser's default style), and the explicit bidi controls in them
+ * (U+202A-U+202E, U+2066-U+2069) are balanced: unmatched closers dropped,
+ * openers closed at the end of the field, so a title with a right-to-left
+ * override cannot reorder the page around it.
+ */
+#ifndef HARK_PAGE_H
+#define HARK_PAGE_H
+
+#include <stddef.h>
+
+/* A growable output buffer. Zero-initialise it (or page_init); page_free. */
+struct page {
+	char *p; /* owned; NUL-terminated once anything was added */
+	size_t n, cap;
+	int oom; /* set when the buffer could not grow: the output is then unusable */
+};
+
+void page_init(struct page *pg);
+void page_free(struct page *pg);
+/* The output (caller frees), its length in *len; NULL when out of memory. pg is reset. */
+char *page_take(struct page *pg, size_t *len);
+
+/* The renderer's own literal markup. Never stranger text. */
+void page_raw(struct page *pg, const char *s);
+void page_rawn(struct page *pg, const char *s, size_t n);
+
+/*
+ * Stranger text s[0..n), for HTML and XML text and attribute values alike:
+ * & < > " ' escaped; invalid UTF-8 made U+FFFD; NUL, the other C0 controls
+ * but tab, LF and CR, DEL, the C1 controls and U+FFFE/U+FFFF removed (XML 1.0
+ * forbids them); the bidi controls balanced (above). s may be NULL (n 0).
+ */
+void page_text(struct page *pg, const char *s, size_t n);
+/* The same for a NUL-terminated string (NULL writes nothing). */
+void page_str(struct page *pg, const char *s);
+
+/*
+ * Whether url may be an href: an absolute http: or https: URL (scheme in any
+ * case) with a host, or a path of our own beginning with one "/" (not "//",
+ * not "/\"). Any byte below 0x21 or 0x7F anywhere refuses it: browsers drop
+ * tabs and newlines inside schemes ("java\tscript:"), so nothing is trimmed.
+ */
+int page_url_ok(const char *url);
+/*
+ * Append url as an attribute value (non-ASCII bytes percent-encoded, the
+ * rest escaped). Returns 1, or 0 with nothing written when !page_url_ok(url).
+ */
+int page_url(struct page *pg, const char *url);
+/*
+ * Append one query parameter to an href being written: "?" before the first
+ * (*first set, then cleared), "&amp;" before the others; key and value
+ * percent-encoded (all but A-Z a-z 0-9 - . _ ~). NULL or empty values are
+ * skipped.
+ */
+void page_query(struct page *pg, int *first, const char *key, const char *value);
+/* One path segment, percent-encoded as page_query's values (NULL: nothing). */
+void page_path(struct page *pg, const char *segment);
+/*
+ * <a href="URL" dir="auto" rel="noreferrer">TEXT</a>, or when url is refused
+ * (or NULL) the text alone in <span dir="auto">: a hostile address is shown
+ * only as text, never as a link.
+ */
+void page_link(struct page *pg, const char *url, const char *text, size_t n);
+
+/* A match span: byte offsets [start, end) into a text. */
+struct page_span {
+	size_t start, end;
+};
+
+/*
+ * text[0..len) escaped, every span in <mark>. Spans may come in any order;
+ * overlapping ones are merged into one mark, adjacent ones stay two; empty
+ * or inverted ones are dropped, ends past len cut to len, and an offset inside
+ * a UTF-8 sequence is widened to the whole character.
+ */
+void page_marked(struct page *pg, const char *text, size_t len, const struct page_span *spans,
+                 size_t nspans);
+
+/*
+ * The byte offset of character ch in s[0..len) (len when past the end):
+ * converts the character offsets of a hit object's snippet marks (CLI.md).
+ */
+size_t page_char_offset(const char *s, size_t len, size_t ch);
+
+/* What a hit shows: the hit object of CLI.md, flattened. Pointers are borrowed. */
+struct page_hit {
+	const char *id;          /* "h_…" */
+	const char *detected_at; /* RFC 3339 */
+	const char *rule_id, *rule_name;
+	const char *const *tags;
+	size_t ntags;
+	const char *article_id, *title, *url, *source, *lang; /* title..lang may be NULL */
+	const char *snippet;                                  /* text without marks (NULL: none) */
+	size_t snippet_len;
+	const struct page_span *marks; /* byte offsets into snippet */
+	size_t nmarks;
+};
+
+/*
+ * A page_hit read from a hit object (CLI.md), as the store keeps it: the
+ * strings are borrowed from the JSON object, which must outlive it. The
+ * snippet is {"text": T, "marks": [[start, end]…]} with character offsets,
+ * converted here to byte offsets; a snippet that is a plain string is shown
+ * without marks. Tags and marks past the room here are dropped.
+ */
+#define PAGE_JSON_TAGS 32
+#define PAGE_JSON_MARKS 64
+struct page_hit_json {
+	struct page_hit hit;
+	const char *tags[PAGE_JSON_TAGS];
+	struct page_span marks[PAGE_JSON_MARKS];
+};
+struct json_t;
+/* Returns 0, or -1 when o is not a hit object (no string id, rule.id or article.id). */
+int page_hit_from_json(const struct json_t *o, struct page_hit_json *out);
+
+/* The filters of "/" as the request gave them; NULL or "" when absent. */
+struct page_filters {
+	const char *rule, *tag, *source, *lang, *since, *until, *q;
+};
+
+/* The navigation entries page_begin() can mark current. */
+enum page_nav {
+	PAGE_NAV_NONE,
+	PAGE_NAV_HITS,
+	PAGE_NAV_RULES,
+	PAGE_NAV_FEEDS,
+	PAGE_NAV_DELIVERIES,
+	PAGE_NAV_TRY
+};
+
+/*
+ * The layout: doctype, <html lang="en">, viewport, the one stylesheet
+ * /static/hark.css, the title "TITLE - hark", the navigation (/, /rules,
+ * /feeds, /deliveries, /try), and <main>. page_end() closes them.
+ */
+void page_begin(struct page *pg, const char *title, enum page_nav current);
+void page_end(struct page *pg);
+
+/*
+ * The hits page "/": the filter form (GET, keeping the current values), the
+ * hits in the order given (the store's: newest first), and when next is not
+ * NULL an "Older" link "/?FILTERS&before=NEXT". A whole document.
+ */
+void page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct page_filters *f,
+               const char *next);
+
+/* One field of an article and the matches of every hit rule in it. */
+struct page_field {
+	const char *name; /* "title", "body"… */
+	const char *text;
+	size_t len;
+	const struct page_span *marks; /* byte offsets into text */
+	size_t nmarks;
+};
+
+/* A duplicate of an article. */
+struct page_dup {
+	const char *article_id, *title;
+	int near; /* 0: the same content, 1: a near duplicate */
+};
+
+struct page_article {
+	const char *id, *title, *url, *source, *lang, *format, *charset, *published;
+	const struct page_field *fields;
+	size_t nfields;
+	const struct page_hit *hits;
+	size_t nhits;
+	const struct page_dup *dups;
+	size_t ndups;
+};
+
+/* The article page "/articles/ID". A whole document. */
+void page_article(struct page *pg, const struct page_article *a);
+
+/* The Atom feed of hits. */
+struct page_feed {
+	const char *base_url;   /* absolute, http(s), ending in "/" (one is added if not) */
+	const char *rule, *tag; /* the feed's filters (NULL: none): in its id and self link */
+	const char *title;      /* "hark: hits" when NULL */
+	const char *now;        /* RFC 3339: <updated> when there is no hit */
+};
+
+/*
+ * Atom 1.0 (RFC 4287). Feed id and self link: base_url + "hits.atom?rule=R&tag=T". Entry id: the
+ * hit id as urn:uuid:U where U is a UUID (version 8, RFC 9562) made of the first 16 bytes of
+ * SHA-256("hark hit " HIT_ID): stable for a hit whatever base_url, so a reader sees each hit once.
+ * Entry link: the article's address when page_url_ok() and absolute, else base_url + "articles/ID".
+ * Entries in the order given (the store's: newest first); the feed's <updated> the newest hit's.
+ * Dates through date_normalize() (now when not a date). Content type="html": the snippet with its
+ * marks, escaped. Returns 0, or -1 when base_url is not an absolute http(s) URL (nothing written).
+ */
+int page_atom(struct page *pg, const struct page_feed *f, const struct page_hit *hits, size_t n);
+
+/*
+ * A bar chart of hits per day, counts[0] the oldest of n days, the last one
+ * today: an inline <svg role="img"> with an aria-label and a <title> saying
+ * the total and the busiest day's count.
+ */
+void page_chart(struct page *pg, const unsigned *counts, size_t n);
+
+/* The stylesheet served as /static/hark.css (daemon/core/static/hark.css, built in). */
+extern const unsigned char page_css[]; /* NUL-terminated */
+extern const size_t page_css_len;
+
+#endif
