@@ -172,7 +172,7 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 	"SELECT id, near_of, simhash, seq FROM articles WHERE " b " = ?1 AND seen_at >= ?2"
 #define HIT_COLS "id, article_id, rule_id, json, detected_at, alert"
 #define PAGE_SQL(filter)                                                                           \
-	"SELECT " HIT_COLS ", seq FROM hits WHERE detected_at >= :since AND detected_at < :until " \
+	"SELECT " HIT_COLS ", seq FROM hits WHERE detected_at >= :since "                          \
 	"AND (detected_at, seq) < (:at, :seq)" filter                                              \
 	" ORDER BY detected_at DESC, seq DESC LIMIT :limit"
 #define DELIVERY_COLS                                                                              \
@@ -275,16 +275,26 @@ static const char *const stmt_sql[ST_COUNT] = {
      * bounds are always bound (the widest when not given), so that every
      * shape is a range of one index: hits_detected_at without a filter,
      * else hits_rule_id, hits_source or hits_lang, in the order asked.
+     * until is folded into the cursor, not a term of its own: with two
+     * upper bounds SQLite starts the range at one (until) and filters by
+     * the other, reading every hit between them (a page deep in the
+     * archive read from its newest hit).
+     */
+    /*
+     * Filters combined: one index, the likeliest to be narrow, the others
+     * checked row by row ("+" keeps SQLite from using their index): a
+     * rule's (most rules hit rarely), else a source's (many feeds), else a
+     * language's (a few languages share the archive).
      */
     [ST_PAGE] = PAGE_SQL(""),
     [ST_PAGE + PAGE_RULE] = PAGE_SQL(" AND rule_id = :rule"),
     [ST_PAGE + PAGE_SOURCE] = PAGE_SQL(" AND source = :source"),
-    [ST_PAGE + PAGE_RULE + PAGE_SOURCE] = PAGE_SQL(" AND rule_id = :rule AND source = :source"),
+    [ST_PAGE + PAGE_RULE + PAGE_SOURCE] = PAGE_SQL(" AND rule_id = :rule AND +source = :source"),
     [ST_PAGE + PAGE_LANG] = PAGE_SQL(" AND lang = :lang"),
-    [ST_PAGE + PAGE_RULE + PAGE_LANG] = PAGE_SQL(" AND rule_id = :rule AND lang = :lang"),
-    [ST_PAGE + PAGE_SOURCE + PAGE_LANG] = PAGE_SQL(" AND source = :source AND lang = :lang"),
+    [ST_PAGE + PAGE_RULE + PAGE_LANG] = PAGE_SQL(" AND rule_id = :rule AND +lang = :lang"),
+    [ST_PAGE + PAGE_SOURCE + PAGE_LANG] = PAGE_SQL(" AND source = :source AND +lang = :lang"),
     [ST_PAGE + PAGE_RULE + PAGE_SOURCE + PAGE_LANG] =
-        PAGE_SQL(" AND rule_id = :rule AND source = :source AND lang = :lang"),
+        PAGE_SQL(" AND rule_id = :rule AND +source = :source AND +lang = :lang"),
     [ST_ARTICLE_GET] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.id = ?1",
     [ST_ARTICLE_HITS] = "SELECT " HIT_COLS " FROM hits WHERE article_id = ?1 "
                         "ORDER BY detected_at DESC, seq DESC",
@@ -327,9 +337,10 @@ struct store {
 		uint64_t ino;
 		int known; /* taken once SQLite had made the file */
 	} id[SF_N];
-	int fatal;     /* a permanent error happened: no more writes */
-	int no_ckpt;   /* nor a checkpoint at the close (corrupt, -shm) */
-	char why[512]; /* its message */
+	int fatal;          /* a permanent error happened: no more writes */
+	int no_ckpt;        /* nor a checkpoint at the close (corrupt, -shm) */
+	char why[512];      /* its message */
+	int64_t page_steps; /* SQLite VM steps of the last store_hits_page (tests) */
 	void (*on_fatal)(void *, const char *);
 	void *fatal_arg;
 	int (*guard)(void *, char *, size_t);
@@ -1518,8 +1529,7 @@ store_feed_put(struct store *st, const char *name, const struct store_feed *f, c
 }
 
 int
-store_feed_item_seen(struct store *st, const char *feed, const char *item, char *err,
-                     size_t errsz)
+store_feed_item_seen(struct store *st, const char *feed, const char *item, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_SEEN];
 	int rc, ret;
@@ -1650,6 +1660,11 @@ page_check(const struct store_hit_filter *f, struct page_args *pa, char *err, si
 		snprintf(err, errsz, "a negative time bound");
 		return STORE_INVALID;
 	}
+	/* before until: before (until, 0), seq being at least 1; the nearer of it and the cursor */
+	if (f->until_ms > 0 && f->until_ms <= pa->at) {
+		pa->at = f->until_ms;
+		pa->seq = 0;
+	}
 	return 0;
 }
 
@@ -1663,7 +1678,6 @@ page_prepare(struct store *st, const struct store_hit_filter *f, const struct pa
 	sqlite3_stmt *q = st->stmt[ST_PAGE + shape];
 
 	bind_named_int(q, ":since", f->since_ms);
-	bind_named_int(q, ":until", f->until_ms > 0 ? f->until_ms : INT64_MAX);
 	bind_named_int(q, ":at", pa->at);
 	bind_named_int(q, ":seq", pa->seq);
 	bind_named_int(q, ":limit", pa->limit + 1); /* one more: whether there is a next page */
@@ -1689,6 +1703,8 @@ page_one(struct store *st, const struct store_hit_filter *f, const struct page_a
 	int64_t last_at = 0, last_seq = 0;
 	int limit = pa->limit, n = 0, rc, ret = 0;
 
+	sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
+
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_hit_row r = {
 		    .id = col_text(q, 0),
@@ -1712,6 +1728,7 @@ page_one(struct store *st, const struct store_hit_filter *f, const struct page_a
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ret = store_fail(st, rc, "reading hits", err, errsz);
+	st->page_steps += sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
 	sqlite3_reset(q);
 	return ret;
 }
@@ -1733,6 +1750,7 @@ page_merge(struct store *st, const struct store_hit_filter *f, const struct page
 	for (size_t i = 0; i < f->nrules && ret == 0; i++) {
 		sqlite3_stmt *q = page_prepare(st, f, pa, f->rules[i]);
 
+		sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 			struct page_row *r;
 
@@ -1763,6 +1781,7 @@ page_merge(struct store *st, const struct store_hit_filter *f, const struct page
 		} else if (rc != SQLITE_DONE) {
 			ret = store_fail(st, rc, "reading hits", err, errsz);
 		}
+		st->page_steps += sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
 		sqlite3_reset(q);
 		/* keep the newest limit + 1; a rule named twice gives the same rows twice */
 		qsort(rows, n, sizeof(*rows), page_row_cmp);
@@ -1807,6 +1826,7 @@ store_hits_page(struct store *st, const struct store_hit_filter *f, store_hit_fn
 	/* checked first: f->before may be the caller's next, which is cleared here */
 	if ((ret = page_check(f, &pa, err, errsz)) != 0)
 		return ret;
+	st->page_steps = 0;
 	if (nextsz > 0)
 		next[0] = '\0';
 	if (f->rules == NULL)
@@ -1856,6 +1876,12 @@ store_explain_hits(struct store *st, const struct store_hit_filter *f, char *pla
 	            (f->lang != NULL ? PAGE_LANG : 0);
 
 	return store_explain(st, stmt_sql[ST_PAGE + shape], plan, plansz, err, errsz);
+}
+
+int64_t
+store_page_steps(const struct store *st)
+{
+	return st->page_steps;
 }
 
 int

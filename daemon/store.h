@@ -187,6 +187,12 @@ int store_hits_page(struct store *st, const struct store_hit_filter *f, store_hi
 int store_explain_hits(struct store *st, const struct store_hit_filter *f, char *plan,
                        size_t plansz, char *err, size_t errsz);
 int store_explain_reads(struct store *st, char *plan, size_t plansz, char *err, size_t errsz);
+/*
+ * For the tests: the SQLite VM steps the last store_hits_page took, which
+ * grow with the index entries and rows it read: a page must cost about the
+ * same wherever it is in the archive.
+ */
+int64_t store_page_steps(const struct store *st);
 
 /*
  * Article id, with all that its page shows: article(row) once, then
