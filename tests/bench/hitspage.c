@@ -264,7 +264,11 @@ main(int argc, char **argv)
 	    {"lang", {.lang = "fa"}},
 	    {"since_24h", {.since_ms = now_ms - DAY_MS}},
 	    {"until_20d_ago", {.until_ms = now_ms - 20 * DAY_MS}},
-	    {"source_lang_rule", {.source = "drop", .lang = "en", .rules = r0, .nrules = 1}},
+	    /* combined: a page reads the rule's index and checks the rest row by row */
+	    {"rule_middle_source_lang",
+	     {.source = "drop", .lang = "en", .rules = rmid, .nrules = 1}},
+	    {"rule_frequent_source_lang",
+	     {.source = "drop", .lang = "en", .rules = r0, .nrules = 1}},
 	};
 	/* warm the page cache: one pass over each filter */
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
