@@ -2,7 +2,8 @@
 # hark hits with the filters and paging of the HTTP API, on what a real harkd
 # stored: --rule (repeated), --tag (from the configured rules), --source,
 # --lang, --since, --until, --limit and --before, page after page; malformed
-# cursors and limits refused; a version-3 database upgraded by harkd.
+# cursors and limits refused; hark article with its hits and near
+# duplicates; a version-3 database upgraded by harkd.
 # Usage: hitsquery.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -110,6 +111,58 @@ grep -qF "hark: hits: --until: 'yesterday' is not a duration" "$T/err" && ok || 
 hk hits --lang english
 expect_eq "$?" 2 "--lang english"
 
+# hark article: one article, its hits, its near duplicates (the object of
+# GET /api/v1/articles/ID). ~800 words, the word 400 changed: a near duplicate.
+long() {
+	awk -v change="$1" 'BEGIN {
+		n = split("council sanctions officials reports families detentions property " \
+		    "ministers security chiefs businessmen militias diplomats lawyers victims " \
+		    "money decision spring evening border refugees camps winter aid convoys " \
+		    "trucks roads villages prisoners courts judges witnesses documents archives " \
+		    "photographs soldiers checkpoints", w, " ")
+		printf "Sanctions renewed\n\nThe council renewed its sanctions against officials close to Assad. "
+		for (i = 1; i <= 800; i++) {
+			x = w[(i * 7 + int(i / 13) * 3) % n + 1]
+			if (i == 400 && change != "")
+				x = change
+			printf "%s%s", x, (i % 12 == 0 ? ". " : " ")
+		}
+		printf "\n"
+	}'
+}
+long "" >"$T/long1.txt"
+long harbour >"$T/long2.txt"
+ingest "$T/long1.txt"
+wait_for "$LOG" "file=long1.txt" 20 || bad "long1 stored"
+ingest "$T/long2.txt"
+wait_for "$LOG" "file=long2.txt" 20 || bad "long2 stored"
+grep -qF "file=long2.txt lang=en hits=1 (near duplicate" "$LOG" && ok || bad "long2 a near duplicate: $(grep long2 "$LOG")"
+aid() { sed -n "s/.* article \(a_[0-9a-f]*\) file=$1 .*/\1/p" "$LOG" | head -1; }
+a1=$(aid long1.txt) a2=$(aid long2.txt) a3=$(aid en2.txt)
+hk article --json "$a2"
+expect_eq "$?" 0 "hark article --json"
+expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 1 "one object on one line"
+grep -qF "{\"id\":\"$a2\",\"title\":\"Sanctions renewed\",\"source\":\"drop\",\"file\":\"long2.txt\",\"lang\":\"en\"," "$T/out" &&
+	ok || bad "article object: $(head -c 300 "$T/out")"
+grep -qF "\"near_of\":\"$a1\",\"fields\":{\"title\":\"Sanctions renewed\",\"body\":\"The council renewed" "$T/out" &&
+	ok || bad "near_of and fields: $(head -c 400 "$T/out")"
+grep -qF "\"hits\":[{\"id\":\"h_" "$T/out" && grep -qF '"rule":{"id":"assad","name":"assad","tags":["syria","people"]}' "$T/out" &&
+	ok || bad "its hit, the stored object"
+grep -qF "\"duplicates\":[{\"id\":\"$a1\",\"title\":\"Sanctions renewed\"" "$T/out" && ok || bad "its group's first article"
+hk article --json "$a1"
+grep -qF "\"duplicates\":[{\"id\":\"$a2\"," "$T/out" && ok || bad "the first article lists its near duplicate"
+hk article "$a3"
+expect_eq "$?" 0 "hark article"
+grep -qF "title      Assad in Moscow" "$T/out" && ok || bad "text: title: $(cat "$T/out")"
+grep -qF "hits       2" "$T/out" && ok || bad "text: two hits"
+grep -qF "duplicates 0" "$T/out" && ok || bad "text: no duplicate"
+grep -qF "Assad was seen in Moscow" "$T/out" && ok || bad "text: the body"
+hk article a_0000000000000000
+expect_eq "$?" 2 "hark article of no article"
+grep -qF "hark: article: no article 'a_0000000000000000' is stored" "$T/err" && ok || bad "no article said: $(cat "$T/err")"
+hk article
+expect_eq "$?" 2 "hark article without an id"
+
 # A database of schema 3 (the release before): harkd upgrades it, its hits
 # get their article's language, and the filters read them.
 stop_harkd
@@ -124,7 +177,8 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		bad "schema 3 said: $(cat "$T/err")"
 	start_harkd
 	expect_eq "$(pairs --lang ar)" "ar.txt asad-ar " "--lang after the upgrade"
-	expect_eq "$(pairs --source drop --tag people)" "en.txt tice en2.txt assad en2.txt tice fr.txt assad " \
+	expect_eq "$(pairs --source drop --tag people)" \
+		"en.txt tice en2.txt assad en2.txt tice fr.txt assad long1.txt assad long2.txt assad " \
 		"--source after the upgrade"
 	hk status --json
 	grep -qF '"schema_version":4' "$T/out" && ok || bad "schema 4 after the upgrade: $(cat "$T/out")"
