@@ -1782,7 +1782,8 @@ page_merge(struct store *st, const struct store_hit_filter *f, const struct page
 		st->page_steps += sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
 		sqlite3_reset(q);
 		/* keep the newest limit + 1; a rule named twice gives the same rows twice */
-		qsort(rows, n, sizeof(*rows), page_row_cmp);
+		if (n > 1)
+			qsort(rows, n, sizeof(*rows), page_row_cmp);
 		size_t k = 0;
 		for (size_t j = 0; j < n; j++) {
 			if ((k > 0 && rows[k - 1].seq == rows[j].seq) || k > (size_t)limit) {
@@ -2035,7 +2036,7 @@ store_rule_stats(struct store *st, int64_t now_ms, store_rule_stats_fn fn, void 
 
 		/* the index holds a rule's hits of one time together: often the same as before */
 		if (hit == NULL || strcmp(hit->id, id) != 0)
-			hit = bsearch(id, acc, n, sizeof(*acc), stats_find);
+			hit = n > 0 ? bsearch(id, acc, n, sizeof(*acc), stats_find) : NULL;
 		/* a rule whose first hit came between the two statements: next time */
 		if (hit == NULL || ago < 0 || ago >= STORE_STATS_DAYS)
 			continue;
