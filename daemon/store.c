@@ -156,6 +156,10 @@ enum stmt {
 	/* a page of hits: ST_PAGE + PAGE_RULE | PAGE_SOURCE | PAGE_LANG, the filters used */
 	ST_PAGE,
 	ST_PAGE_LAST = ST_PAGE + 7,
+	/* a set of rules: each rule's keys, ST_PAGE_KEYS + (PAGE_SOURCE | PAGE_LANG) / 2 */
+	ST_PAGE_KEYS,
+	ST_PAGE_KEYS_LAST = ST_PAGE_KEYS + 3,
+	ST_HIT_SEQ,
 	ST_ARTICLE_GET,
 	ST_ARTICLE_HITS,
 	ST_ARTICLE_GROUP,
@@ -174,6 +178,10 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 #define PAGE_SQL(filter)                                                                           \
 	"SELECT " HIT_COLS ", seq FROM hits WHERE detected_at >= :since "                          \
 	"AND (detected_at, seq) < (:at, :seq)" filter                                              \
+	" ORDER BY detected_at DESC, seq DESC LIMIT :limit"
+#define PAGE_KEYS_SQL(filter)                                                                      \
+	"SELECT detected_at, seq FROM hits WHERE detected_at >= :since "                           \
+	"AND (detected_at, seq) < (:at, :seq) AND rule_id = :rule" filter                          \
 	" ORDER BY detected_at DESC, seq DESC LIMIT :limit"
 #define DELIVERY_COLS                                                                              \
 	"d.id, d.hit_id, d.webhook, h.json, d.state, d.attempts, d.last_status, d.last_error, "    \
@@ -295,6 +303,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PAGE + PAGE_SOURCE + PAGE_LANG] = PAGE_SQL(" AND source = :source AND +lang = :lang"),
     [ST_PAGE + PAGE_RULE + PAGE_SOURCE + PAGE_LANG] =
         PAGE_SQL(" AND rule_id = :rule AND +source = :source AND +lang = :lang"),
+    /* the keys alone: hits_rule_id covers them, no row is read for a rule's page */
+    [ST_PAGE_KEYS] = PAGE_KEYS_SQL(""),
+    [ST_PAGE_KEYS + PAGE_SOURCE / 2] = PAGE_KEYS_SQL(" AND +source = :source"),
+    [ST_PAGE_KEYS + PAGE_LANG / 2] = PAGE_KEYS_SQL(" AND +lang = :lang"),
+    [ST_PAGE_KEYS + (PAGE_SOURCE + PAGE_LANG) / 2] =
+        PAGE_KEYS_SQL(" AND +source = :source AND +lang = :lang"),
+    [ST_HIT_SEQ] = "SELECT " HIT_COLS " FROM hits WHERE seq = ?1",
     [ST_ARTICLE_GET] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.id = ?1",
     [ST_ARTICLE_HITS] = "SELECT " HIT_COLS " FROM hits WHERE article_id = ?1 "
                         "ORDER BY detected_at DESC, seq DESC",
@@ -1605,30 +1620,19 @@ bind_named_int(sqlite3_stmt *q, const char *name, int64_t v)
 		sqlite3_bind_int64(q, i, v);
 }
 
-/* A hit of a merged page: owned copies, since the statement moves on. */
-struct page_row {
-	char *id, *article_id, *rule_id, *json;
-	int64_t detected_at, seq;
-	bool alert;
+/* A hit's place in the order of pages: detected_at, then seq. */
+struct page_key {
+	int64_t at, seq;
 };
-
-static void
-page_row_free(struct page_row *r)
-{
-	free(r->id);
-	free(r->article_id);
-	free(r->rule_id);
-	free(r->json);
-}
 
 /* Newest first: detected_at, then seq, descending. */
 static int
-page_row_cmp(const void *a, const void *b)
+page_key_cmp(const void *a, const void *b)
 {
-	const struct page_row *x = a, *y = b;
+	const struct page_key *x = a, *y = b;
 
-	if (x->detected_at != y->detected_at)
-		return x->detected_at < y->detected_at ? 1 : -1;
+	if (x->at != y->at)
+		return x->at < y->at ? 1 : -1;
 	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
 }
 
@@ -1732,86 +1736,91 @@ page_one(struct store *st, const struct store_hit_filter *f, const struct page_a
 }
 
 /*
- * Several rules (a tag): each rule's page read on its own index range, then
- * merged. Each read stops after limit + 1 rows and the merge keeps the
- * first limit + 1, so the work is bounded by the number of rules times the
- * page, never by their hits.
+ * Several rules (a tag): each rule's newest limit + 1 keys read from its
+ * range of hits_rule_id (covering: no row read), merged, then the rows of
+ * the page read by seq. The work is bounded by the number of rules times
+ * the page, never by their hits; a rule stops as soon as its keys are
+ * older than the page so far.
  */
 static int
 page_merge(struct store *st, const struct store_hit_filter *f, const struct page_args *pa,
            store_hit_fn fn, void *arg, char *next, size_t nextsz, char *err, size_t errsz)
 {
-	struct page_row *rows = NULL; /* owned, with their strings */
-	size_t n = 0, cap = 0;
-	int limit = pa->limit, ret = 0, rc;
+	size_t keep = (size_t)pa->limit + 1, n = 0;
+	int shape = (f->source != NULL ? PAGE_SOURCE : 0) | (f->lang != NULL ? PAGE_LANG : 0);
+	sqlite3_stmt *q = st->stmt[ST_PAGE_KEYS + shape / 2];
+	struct page_key *keys = malloc(2 * keep * sizeof(*keys)); /* owned */
+	int ret = 0, rc;
 
+	if (keys == NULL) {
+		snprintf(err, errsz, "reading hits: out of memory");
+		return -1;
+	}
+	bind_named_int(q, ":since", f->since_ms);
+	bind_named_int(q, ":at", pa->at);
+	bind_named_int(q, ":seq", pa->seq);
+	bind_named_int(q, ":limit", (int64_t)keep);
+	bind_named_text(q, ":source", f->source);
+	bind_named_text(q, ":lang", f->lang);
 	for (size_t i = 0; i < f->nrules && ret == 0; i++) {
-		sqlite3_stmt *q = page_prepare(st, f, pa, f->rules[i]);
+		/* the keys so far are sorted; when there are keep of them, the last bounds the page
+		 */
+		const struct page_key *worst = n == keep ? &keys[keep - 1] : NULL;
+		size_t k = 0;
 
+		bind_named_text(q, ":rule", f->rules[i]);
 		sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			struct page_row *r;
+			struct page_key key = {sqlite3_column_int64(q, 0),
+			                       sqlite3_column_int64(q, 1)};
 
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 2 * ((size_t)limit + 1);
-				struct page_row *nr = realloc(rows, ncap * sizeof(*rows));
-
-				if (nr == NULL)
-					break;
-				rows = nr;
-				cap = ncap;
-			}
-			r = &rows[n];
-			r->id = strdup(col_text(q, 0));
-			r->article_id = strdup(col_text(q, 1));
-			r->rule_id = strdup(col_text(q, 2));
-			r->json = strdup(col_text(q, 3));
-			r->detected_at = sqlite3_column_int64(q, 4);
-			r->alert = sqlite3_column_int(q, 5) != 0;
-			r->seq = sqlite3_column_int64(q, 6);
-			n++;
-			if (!r->id || !r->article_id || !r->rule_id || !r->json)
+			if (worst != NULL && page_key_cmp(&key, worst) > 0)
 				break;
+			keys[n++] = key; /* at most keep a rule beside keep: 2 * keep */
 		}
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			ret = store_fail(st, rc, "reading hits", err, errsz);
+		st->page_steps += sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
+		sqlite3_reset(q);
+		/* keep the newest; a rule named twice gives the same keys twice */
+		if (n > 1)
+			qsort(keys, n, sizeof(*keys), page_key_cmp);
+		for (size_t j = 0; j < n; j++)
+			if ((k == 0 || keys[k - 1].seq != keys[j].seq) && k < keep)
+				keys[k++] = keys[j];
+		n = k;
+	}
+	sqlite3_bind_null(q, sqlite3_bind_parameter_index(q, ":rule"));
+
+	q = st->stmt[ST_HIT_SEQ];
+	for (size_t j = 0; ret == 0 && j < n && j < keep - 1; j++) {
+		int stop = 0;
+
+		sqlite3_bind_int64(q, 1, keys[j].seq);
+		sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
+		rc = sqlite3_step(q);
 		if (rc == SQLITE_ROW) {
-			snprintf(err, errsz, "reading hits: out of memory");
-			ret = -1;
+			struct store_hit_row r = {
+			    .id = col_text(q, 0),
+			    .article_id = col_text(q, 1),
+			    .rule_id = col_text(q, 2),
+			    .json = col_text(q, 3),
+			    .detected_at = sqlite3_column_int64(q, 4),
+			    .alert = sqlite3_column_int(q, 5) != 0,
+			};
+
+			if (j + 2 == keep && n == keep)
+				cursor_make(next, nextsz, keys[j].at, keys[j].seq);
+			stop = fn(&r, arg) != 0;
 		} else if (rc != SQLITE_DONE) {
 			ret = store_fail(st, rc, "reading hits", err, errsz);
 		}
 		st->page_steps += sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 1);
 		sqlite3_reset(q);
-		/* keep the newest limit + 1; a rule named twice gives the same rows twice */
-		if (n > 1)
-			qsort(rows, n, sizeof(*rows), page_row_cmp);
-		size_t k = 0;
-		for (size_t j = 0; j < n; j++) {
-			if ((k > 0 && rows[k - 1].seq == rows[j].seq) || k > (size_t)limit) {
-				page_row_free(&rows[j]);
-				continue;
-			}
-			rows[k++] = rows[j];
-		}
-		n = k;
-	}
-	for (size_t j = 0; ret == 0 && j < n && j < (size_t)limit; j++) {
-		struct store_hit_row r = {
-		    .id = rows[j].id,
-		    .article_id = rows[j].article_id,
-		    .rule_id = rows[j].rule_id,
-		    .json = rows[j].json,
-		    .detected_at = rows[j].detected_at,
-		    .alert = rows[j].alert,
-		};
-
-		if (j + 1 == (size_t)limit && n > (size_t)limit)
-			cursor_make(next, nextsz, rows[j].detected_at, rows[j].seq);
-		if (fn(&r, arg) != 0)
+		if (stop)
 			break;
 	}
-	for (size_t j = 0; j < n; j++)
-		page_row_free(&rows[j]);
-	free(rows);
+	free(keys);
 	return ret;
 }
 
@@ -1874,6 +1883,9 @@ store_explain_hits(struct store *st, const struct store_hit_filter *f, char *pla
 	int shape = (f->rules != NULL ? PAGE_RULE : 0) | (f->source != NULL ? PAGE_SOURCE : 0) |
 	            (f->lang != NULL ? PAGE_LANG : 0);
 
+	if (f->rules != NULL && f->nrules > 1)
+		return store_explain(st, stmt_sql[ST_PAGE_KEYS + (shape & ~PAGE_RULE) / 2], plan,
+		                     plansz, err, errsz);
 	return store_explain(st, stmt_sql[ST_PAGE + shape], plan, plansz, err, errsz);
 }
 

@@ -222,8 +222,8 @@ main(int argc, char **argv)
 	/* the data's now: fixed, so that a reused database has the same spread */
 	const int64_t now_ms = 1795312274000LL;
 	const char *r0[] = {"r0000"}, *rmid[] = {"r0040"}, *rrare[] = {"r1900"};
-	const char *tag[10];
-	char tagbuf[10][16];
+	const char *tag[10], *bigtag[200];
+	char tagbuf[10][16], bigbuf[200][16];
 
 	if (nhits < 1 || narticles < 1)
 		die("usage", "bench_hitspage [DIR [HITS [ARTICLES]]]");
@@ -251,6 +251,10 @@ main(int argc, char **argv)
 		snprintf(tagbuf[i], sizeof(tagbuf[i]), "r%04d", 20 * i + 3);
 		tag[i] = tagbuf[i];
 	}
+	for (int i = 0; i < 200; i++) {
+		snprintf(bigbuf[i], sizeof(bigbuf[i]), "r%04d", 10 * i + 5);
+		bigtag[i] = bigbuf[i];
+	}
 	struct {
 		const char *name;
 		struct store_hit_filter f;
@@ -260,6 +264,7 @@ main(int argc, char **argv)
 	    {"rule_middle", {.rules = rmid, .nrules = 1}},
 	    {"rule_rare", {.rules = rrare, .nrules = 1}},
 	    {"tag_10_rules", {.rules = tag, .nrules = 10}},
+	    {"tag_200_rules", {.rules = bigtag, .nrules = 200}},
 	    {"source", {.source = "feed-17"}},
 	    {"lang", {.lang = "fa"}},
 	    {"since_24h", {.since_ms = now_ms - DAY_MS}},

@@ -1165,6 +1165,25 @@ test_hits_plans(void **state)
 		else
 			assert_non_null(strstr(plan, "hits_lang"));
 	}
+	/* a set of rules: each rule's keys, from hits_rule_id alone when nothing else filters */
+	for (int shape = 0; shape < 4; shape++) {
+		const char *tag[] = {"r1", "r2"};
+		struct store_hit_filter flt = {
+		    .rules = tag,
+		    .nrules = 2,
+		    .source = shape & 1 ? "wire" : NULL,
+		    .lang = shape & 2 ? "en" : NULL,
+		};
+
+		assert_int_equal(
+		    store_explain_hits(f->st, &flt, plan, sizeof(plan), f->err, sizeof(f->err)), 0);
+		print_message("tag, filter %d: %s", shape, plan);
+		assert_non_null(strstr(plan, shape == 0
+		                                 ? "SEARCH hits USING COVERING INDEX hits_rule_id"
+		                                 : "SEARCH hits USING INDEX hits_rule_id"));
+		assert_null(strstr(plan, "SCAN"));
+		assert_null(strstr(plan, "TEMP B-TREE"));
+	}
 	/* the article page and the rules' counts */
 	assert_int_equal(store_explain_reads(f->st, plan, sizeof(plan), f->err, sizeof(f->err)), 0);
 	print_message("reads: %s", plan);
