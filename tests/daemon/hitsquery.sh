@@ -61,7 +61,7 @@ expect_eq "$(pairs --since 2000-01-01 --until 2200-01-01 --rule assad)" \
 	"en2.txt assad fr.txt assad " "--since and --until"
 
 # page after page: the same hits in the same order, each once
-paged= cursor= pages=0
+paged='' cursor='' pages=0
 while :; do
 	if [ -n "$cursor" ]; then hk hits --json --limit 4 --before "$cursor"; else hk hits --json --limit 4; fi ||
 		{ bad "hits --limit: $(cat "$T/err")"; break; }
@@ -73,7 +73,7 @@ while :; do
 done
 expect_eq "$pages" 2 "6 hits in pages of 4"
 expect_eq "$paged" "$all" "pages of 4 in order"
-paged= cursor= pages=0
+paged='' cursor='' pages=0
 while :; do
 	if [ -n "$cursor" ]; then hk hits --limit 1 --tag people --before "$cursor"; else hk hits --limit 1 --tag people; fi ||
 		{ bad "hits --tag --limit: $(cat "$T/err")"; break; }
@@ -89,7 +89,7 @@ hk hits --json --limit 2
 cursor=$(sed -n 's/^hark: hits: more: --before //p' "$T/err")
 hk hits --json --before "$cursor"
 expect_eq "$(grep -c '^{"id":"h_' "$T/out")" 4 "--before without --limit: the rest"
-[ -s "$T/err" ] && bad "no 'more' without --limit: $(cat "$T/err")" || ok
+if [ -s "$T/err" ]; then bad "no 'more' without --limit: $(cat "$T/err")"; else ok; fi
 
 # bad input: one line naming the cause, exit 2
 for c in x 12 12- -5 1-2-3 "1-2 " 99999999999999999999-1; do
