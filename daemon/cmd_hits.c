@@ -1,7 +1,7 @@
 /*
- * cmd_hits.c: hark hits [--since DURATION|TIME] [--rule ID] [--json]: the
- * hits harkd stored, newest first, read from a snapshot of the database
- * while harkd goes on writing.
+ * cmd_hits.c: hark hits [filters] [--limit N] [--before CURSOR] [--json]:
+ * the hits harkd stored, newest first, read a page at a time (the queries
+ * of the HTTP API, store_hits_page) while harkd goes on writing.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,9 +13,10 @@
 #include <jansson.h>
 
 #include "date.h"
+#include "diag.h"
 #include "hark.h"
+#include "ruleset.h"
 #include "store.h"
-
 
 /* Print s on the current line, with every control character a space. */
 static void
@@ -65,60 +66,232 @@ hits_print(const struct store_hit_row *r, void *arg)
 	return 0;
 }
 
+/* A string list the options build; the strings are argv's or the rule set's (borrowed). */
+struct strv {
+	const char **v;
+	size_t n;
+};
+
+static int
+strv_add(struct strv *l, const char *s)
+{
+	const char **nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+
+	if (nv == NULL)
+		return -1;
+	nv[l->n++] = s;
+	l->v = nv;
+	return 0;
+}
+
+static int
+strv_has(const struct strv *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * --tag: the configured rules that have tag, and of the --rule ids when
+ * there are some (every filter holds). Tags live in the rule files, not in
+ * the database. Returns 0 with *rs (ruleset_free after the rule ids are
+ * used), -1 after saying why.
+ */
+static int
+hits_tag(const char *tag, const struct strv *only, struct strv *ids, struct ruleset **rs)
+{
+	char **paths = NULL;
+	size_t npaths = 0;
+	struct diags d;
+
+	diags_init(&d);
+	*rs = NULL;
+	if (conf_rule_paths(&paths, &npaths, &d) == 0)
+		*rs = rules_load(paths, npaths, &d);
+	diags_print(&d, stderr);
+	diags_free(&d);
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	if (*rs == NULL) {
+		fprintf(stderr,
+		        "hark: hits: --tag needs the configured rules, which do not load\n");
+		return -1;
+	}
+	for (size_t i = 0; i < ruleset_nrules(*rs); i++) {
+		const struct rule *r = ruleset_rule(*rs, i);
+
+		for (size_t j = 0; j < r->ntags; j++) {
+			if (strcmp(r->tags[j], tag) != 0)
+				continue;
+			if ((only->n == 0 || strv_has(only, r->id)) && strv_add(ids, r->id) < 0) {
+				fprintf(stderr, "hark: hits: out of memory\n");
+				return -1;
+			}
+			break;
+		}
+	}
+	if (ids->n == 0 && only->n == 0) {
+		fprintf(stderr, "hark: hits: --tag '%.100s': no configured rule has this tag\n",
+		        tag);
+		return -1;
+	}
+	return 0;
+}
+
+/* --since and --until: Unix ms, or -1 after saying why. */
+static int64_t
+hits_when(const char *opt, const char *arg)
+{
+	int64_t secs;
+
+	if (since_parse(arg, time(NULL), &secs) < 0) {
+		fprintf(stderr, "hark: hits: --%s: %s\n", opt, since_error(arg));
+		return -1;
+	}
+	return secs > 0 ? secs * 1000 : 0;
+}
+
 int
 cmd_hits(int argc, char **argv)
 {
 	static const struct option opts[] = {{"since", required_argument, NULL, 's'},
+	                                     {"until", required_argument, NULL, 'u'},
 	                                     {"rule", required_argument, NULL, 'r'},
+	                                     {"tag", required_argument, NULL, 't'},
+	                                     {"source", required_argument, NULL, 'S'},
+	                                     {"lang", required_argument, NULL, 'l'},
+	                                     {"limit", required_argument, NULL, 'n'},
+	                                     {"before", required_argument, NULL, 'b'},
 	                                     {"json", no_argument, NULL, 'j'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct hits_out o = {0};
-	struct store *st;
-	const char *rule = NULL;
-	int64_t since_ms = 0, secs;
-	char err[512];
-	int ch, rc;
+	struct store_hit_filter f = {0};
+	struct strv rules = {0}, tagged = {0};
+	struct ruleset *rs = NULL;
+	struct store *st = NULL;
+	const char *tag = NULL;
+	char err[512], next[STORE_CURSOR_MAX], cursor[STORE_CURSOR_MAX], *end;
+	int ch, rc, ret = 2, paged = 0;
+	long n;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (since_parse(optarg, time(NULL), &secs) < 0) {
-				fprintf(stderr, "hark: hits: --since: %s\n", since_error(optarg));
-				return 2;
-			}
-			since_ms = secs > 0 ? secs * 1000 : 0;
+			if ((f.since_ms = hits_when("since", optarg)) < 0)
+				goto out;
+			break;
+		case 'u':
+			if ((f.until_ms = hits_when("until", optarg)) < 0)
+				goto out;
+			/* 0 is no bound to the store: before the epoch, nothing */
+			if (f.until_ms == 0)
+				f.until_ms = 1;
 			break;
 		case 'r':
-			rule = optarg;
+			if (strv_add(&rules, optarg) < 0) {
+				fprintf(stderr, "hark: hits: out of memory\n");
+				goto out;
+			}
+			break;
+		case 't':
+			if (tag != NULL) {
+				fprintf(stderr, "hark: hits: --tag given twice\n");
+				goto out;
+			}
+			tag = optarg;
+			break;
+		case 'S':
+			f.source = optarg;
+			break;
+		case 'l':
+			if (hark_lang_arg(optarg) < 0)
+				goto out;
+			f.lang = optarg;
+			break;
+		case 'n':
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || n < 1 ||
+			    n > STORE_PAGE_MAX) {
+				fprintf(
+				    stderr,
+				    "hark: hits: --limit: '%.40s' is not a number from 1 to %d\n",
+				    optarg, STORE_PAGE_MAX);
+				goto out;
+			}
+			f.limit = (int)n;
+			paged = 1;
+			break;
+		case 'b':
+			f.before = optarg;
 			break;
 		case 'j':
 			o.json = 1;
 			break;
 		case 'h':
 			hark_usage("hits", stdout);
-			return 0;
+			ret = 0;
+			goto out;
 		default:
 			hark_usage("hits", stderr);
-			return 2;
+			goto out;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "hark: hits: unexpected argument '%s'\n", argv[optind]);
 		hark_usage("hits", stderr);
-		return 2;
+		goto out;
+	}
+	if (tag != NULL) {
+		if (hits_tag(tag, &rules, &tagged, &rs) < 0)
+			goto out;
+		static const char *const none[] = {""}; /* no rule: no hit, not every hit */
+
+		f.rules = tagged.v != NULL ? tagged.v : none;
+		f.nrules = tagged.n;
+	} else if (rules.n > 0) {
+		f.rules = rules.v;
+		f.nrules = rules.n;
 	}
 	if (hark_store_open("hits", &st) < 0)
-		return 2;
-	rc = store_hits_each(st, since_ms, rule, hits_print, &o, err, sizeof(err));
-	store_close(st);
-	if (rc != 0) {
-		fprintf(stderr, "hark: hits: %s\n", err);
-		return 2;
+		goto out;
+	/* without --limit, every page of the largest size */
+	if (!paged)
+		f.limit = STORE_PAGE_MAX;
+	for (;;) {
+		rc = store_hits_page(st, &f, hits_print, &o, next, sizeof(next), err, sizeof(err));
+		if (rc == STORE_INVALID && f.before != NULL) {
+			fprintf(stderr, "hark: hits: --before: %s\n", err);
+			goto out;
+		}
+		if (rc != 0) {
+			fprintf(stderr, "hark: hits: %s\n", err);
+			goto out;
+		}
+		if (next[0] == '\0')
+			break;
+		if (paged) {
+			/* after the page on stdout, where the next one begins */
+			fflush(stdout);
+			fprintf(stderr, "hark: hits: more: --before %s\n", next);
+			break;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", next);
+		f.before = cursor;
 	}
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "hark: hits: standard output: %s\n", strerror(errno));
-		return 2;
+		goto out;
 	}
-	return 0;
+	ret = 0;
+out:
+	store_close(st);
+	ruleset_free(rs);
+	free(rules.v);
+	free(tagged.v);
+	return ret;
 }

@@ -16,6 +16,10 @@
 const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
+    {"article", cmd_article, "article [--json] ID",
+     "show one stored article: its fields, text, hits and near duplicates",
+     "  ID                 an article id (a_ and 16 hex digits), as hark hits --json shows\n"
+     "  --json             the article object of the HTTP API (GET /api/v1/articles/ID)\n"},
     {"backtest", cmd_backtest, "backtest [-r RULES]... [--since DURATION] [--json] [-q]",
      "run rules over the stored articles and print the hits they would raise",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
@@ -44,11 +48,20 @@ static const struct hark_cmd cmds[] = {
      "  URL                an http(s) feed, fetched as harkd polls it; how it was\n"
      "                     fetched (status, final address, redirects, charset) is shown\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
-    {"hits", cmd_hits, "hits [--since DURATION|TIME] [--rule ID] [--json]",
+    {"hits", cmd_hits,
+     "hits [--since WHEN] [--until WHEN] [--rule ID]... [--tag TAG] [--source NAME]\n"
+     "                             [--lang LL] [--limit N] [--before CURSOR] [--json]",
      "list the hits harkd stored, newest first",
      "  --since WHEN       only hits detected since WHEN: a duration ago (90s, 15m,\n"
      "                     2h, 7d, 1w), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
-     "  --rule ID          only the hits of rule ID\n"
+     "  --until WHEN       only hits detected before WHEN (the same forms)\n"
+     "  --rule ID          only the hits of rule ID (repeated: of any of them)\n"
+     "  --tag TAG          only the hits of the configured rules tagged TAG\n"
+     "  --source NAME      only the hits of articles from feed NAME (drop: the spool)\n"
+     "  --lang LL          only the hits of articles in language LL\n"
+     "  --limit N          one page of at most N hits (1 to 500); when there are more,\n"
+     "                     stderr says 'more: --before CURSOR' to read the next page\n"
+     "  --before CURSOR    the hits after the page that gave CURSOR\n"
      "  --json             the stored hit objects of hark(1), one a line\n"},
     {"import-opml", cmd_import_opml, "import-opml [--interval DURATION] FILE|-",
      "print a [feed NAME] section for every feed of an OPML subscription list",

@@ -89,6 +89,7 @@ const char *since_error(const char *s);
  */
 int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 
+int cmd_article(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_deliveries(int argc, char **argv);

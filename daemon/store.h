@@ -24,6 +24,7 @@
 
 #define STORE_BUSY (-2)
 #define STORE_FATAL (-3)
+#define STORE_INVALID (-4) /* the caller's request is invalid (a malformed cursor): its fault */
 
 struct store;
 
@@ -141,6 +142,88 @@ typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
 int store_articles_each(struct store *st, int64_t since, const char *fts, store_article_fn fn,
                         void *arg, char *err, size_t errsz);
 
+/* ---- the reads of the pages and the API (HTTP.md), and of hark hits ---- */
+
+#define STORE_PAGE_DEFAULT 50
+#define STORE_PAGE_MAX 500
+#define STORE_CURSOR_MAX 48 /* a cursor's size, its NUL included */
+
+/* Which hits: every field that is set must hold. Strings are borrowed. */
+struct store_hit_filter {
+	/*
+	 * Rule ids, any of them: a rule, or a tag the caller resolved with its
+	 * rule set (tags live in the rule files, not the database). NULL:
+	 * every rule; not NULL with nrules 0 (a tag no rule has): no hit.
+	 */
+	const char *const *rules;
+	size_t nrules;
+	const char *source; /* the article's source: a feed's name, or "drop"; NULL: any */
+	const char *lang;   /* the article's language; NULL: any */
+	int64_t since_ms;   /* detected at or after (Unix ms); 0: no bound */
+	int64_t until_ms;   /* detected before (Unix ms); 0: no bound */
+	const char *before; /* the next of the page before, to read on; NULL: from the newest */
+	int limit;          /* 1 to STORE_PAGE_MAX; 0: STORE_PAGE_DEFAULT */
+};
+
+/*
+ * One page of the hits that pass f, newest first (detected_at, then the
+ * order of storing), given to fn (rows valid during the call only;
+ * non-zero stops). next (nextsz >= STORE_CURSOR_MAX) gets the cursor of
+ * the page after it, an opaque string to give back as before, or "" when
+ * this page is the last. Every filter reads one range of one index and
+ * stops after the page; a set of rules reads each rule's keys for a page
+ * from its index alone, merges them, then reads the page's rows (200
+ * rules: 1 ms for 1,000,000 hits). Returns 0, STORE_INVALID with the cause in err (a
+ * malformed cursor, a limit out of range: a client's error, HTTP 400), -1
+ * or STORE_BUSY.
+ */
+int store_hits_page(struct store *st, const struct store_hit_filter *f, store_hit_fn fn, void *arg,
+                    char *next, size_t nextsz, char *err, size_t errsz);
+
+/*
+ * For the tests: EXPLAIN QUERY PLAN of the statement store_hits_page runs
+ * for f (of each rule's statement when f has rules), one step a line; and
+ * of the statements of store_article_get and store_rule_stats.
+ */
+int store_explain_hits(struct store *st, const struct store_hit_filter *f, char *plan,
+                       size_t plansz, char *err, size_t errsz);
+int store_explain_reads(struct store *st, char *plan, size_t plansz, char *err, size_t errsz);
+/*
+ * For the tests: the SQLite VM steps the last store_hits_page took, which
+ * grow with the index entries and rows it read: a page must cost about the
+ * same wherever it is in the archive.
+ */
+int64_t store_page_steps(const struct store *st);
+
+/*
+ * Article id, with all that its page shows: article(row) once, then
+ * hit(row) for each of its hits, newest first, then dup(row) for each other
+ * article of its near-duplicate group (the group's first article and those
+ * whose near_of names it), oldest first. An exact duplicate is never
+ * stored twice: it is this article. Rows valid during the call only;
+ * non-zero stops. Returns 1, 0 when there is no such article, -1 or
+ * STORE_BUSY.
+ */
+int store_article_get(struct store *st, const char *id, store_article_fn article, store_hit_fn hit,
+                      store_article_fn dup, void *arg, char *err, size_t errsz);
+
+#define STORE_STATS_DAYS 30
+struct store_rule_stats_row {
+	const char *rule_id;
+	int64_t hits_24h, hits_7d, hits_30d; /* in the 24 h, 7 and 30 days before now */
+	int64_t last_hit;                    /* ms of its newest hit */
+	int64_t per_day[STORE_STATS_DAYS];   /* [i]: hits in the 24 h ending i days before now */
+};
+typedef int (*store_rule_stats_fn)(const struct store_rule_stats_row *r, void *arg);
+/*
+ * The hit counts of every rule id that has hits (a rule without any is not
+ * given: zero), by rule id, at now_ms. Two indexed statements: the last
+ * hits probe hits_rule_id once a rule id, the counts read the 30 days'
+ * range of hits_time_rule. Returns 0, -1 or STORE_BUSY.
+ */
+int store_rule_stats(struct store *st, int64_t now_ms, store_rule_stats_fn fn, void *arg, char *err,
+                     size_t errsz);
+
 /* ---- the webhook outbox ---- */
 
 /*
@@ -229,8 +312,8 @@ int store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *
 
 /* A feed's state; strings owned (store_feed_clear), NULL when absent. */
 struct store_feed {
-	char *conf_url;    /* the url of the configuration when this state was written */
-	char *url;         /* where it is fetched now: conf_url, or where a 301/308 led */
+	char *conf_url; /* the url of the configuration when this state was written */
+	char *url;      /* where it is fetched now: conf_url, or where a 301/308 led */
 	char *etag, *last_modified;
 	int64_t last_ok;   /* seconds; 0: never */
 	char *last_error;  /* of the last poll, NULL when it went well */

@@ -1,0 +1,181 @@
+/*
+ * cmd_article.c: hark article [--json] ID: one stored article with its
+ * hits and its near duplicates, the object of GET /api/v1/articles/ID
+ * (apijson.h), read from a snapshot while harkd goes on writing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "apijson.h"
+#include "hark.h"
+#include "store.h"
+
+struct article_out {
+	json_t *o;   /* owned: the article page object, once found */
+	int damaged; /* stored hits that are not JSON objects */
+};
+
+static struct apijson_article
+article_values(const struct store_article_row *r)
+{
+	struct apijson_article a = {
+	    .id = r->id,
+	    .title = r->title,
+	    .body = r->body,
+	    .url = r->url,
+	    .source = r->source,
+	    .file = r->file,
+	    .lang = r->lang,
+	    .published = r->published,
+	    .near_of = r->near_of,
+	    .seen_at = r->seen_at,
+	};
+
+	return a;
+}
+
+static int
+article_cb(const struct store_article_row *r, void *arg)
+{
+	struct article_out *out = arg;
+	struct apijson_article a = article_values(r);
+
+	/* the row's strings die with the callback: the object copies them now */
+	out->o = apijson_article_page(&a, json_array(), json_array());
+	return out->o == NULL;
+}
+
+static int
+hit_cb(const struct store_hit_row *r, void *arg)
+{
+	struct article_out *out = arg;
+
+	if (apijson_hit_append(json_object_get(out->o, "hits"), r->json) < 0)
+		out->damaged++;
+	return 0;
+}
+
+static int
+dup_cb(const struct store_article_row *r, void *arg)
+{
+	struct article_out *out = arg;
+	struct apijson_article a = article_values(r);
+
+	json_array_append_new(json_object_get(out->o, "duplicates"), apijson_article(&a));
+	return 0;
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* Print s on the current line, with every control character a space. */
+static void
+put_line_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
+static void
+print_text(json_t *o)
+{
+	static const char *const keys[] = {"id",   "title",     "url",     "source", "file",
+	                                   "lang", "published", "seen_at", "near_of"};
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (json_object_get(o, keys[i]) == NULL)
+			continue;
+		printf("%-10s ", keys[i]);
+		put_line_text(str(o, keys[i]));
+		putchar('\n');
+	}
+	printf("hits       %zu\n", json_array_size(json_object_get(o, "hits")));
+	json_array_foreach(json_object_get(o, "hits"), i, v)
+	{
+		printf("  %s %s: ", str(v, "detected_at"), str(json_object_get(v, "rule"), "id"));
+		put_line_text(str(v, "snippet"));
+		putchar('\n');
+	}
+	printf("duplicates %zu\n", json_array_size(json_object_get(o, "duplicates")));
+	json_array_foreach(json_object_get(o, "duplicates"), i, v)
+	{
+		printf("  %s %s ", str(v, "id"), str(v, "seen_at"));
+		put_line_text(str(v, "title"));
+		putchar('\n');
+	}
+	/* the text as stored, as it was matched */
+	printf("\n%s\n", str(json_object_get(o, "fields"), "body"));
+}
+
+int
+cmd_article(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct article_out out = {0};
+	struct store *st;
+	char err[512];
+	int ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			hark_usage("article", stdout);
+			return 0;
+		default:
+			hark_usage("article", stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "hark: article: %s\n",
+		        optind < argc ? "one article id only" : "no article id given");
+		hark_usage("article", stderr);
+		return 2;
+	}
+	if (hark_store_open("article", &st) < 0)
+		return 2;
+	rc =
+	    store_article_get(st, argv[optind], article_cb, hit_cb, dup_cb, &out, err, sizeof(err));
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "hark: article: %s\n", err);
+		json_decref(out.o);
+		return 2;
+	}
+	if (rc == 0 || out.o == NULL) {
+		fprintf(stderr, "hark: article: no article '%.100s' is stored\n", argv[optind]);
+		json_decref(out.o);
+		return 2;
+	}
+	if (out.damaged > 0)
+		fprintf(stderr, "hark: article: %d stored hits are not JSON objects, left out\n",
+		        out.damaged);
+	if (json) {
+		if (json_dumpf(out.o, stdout, JSON_COMPACT) != 0)
+			rc = -1;
+		putchar('\n');
+	} else {
+		print_text(out.o);
+	}
+	json_decref(out.o);
+	if (rc < 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "hark: article: standard output: %s\n", strerror(errno));
+		return 2;
+	}
+	return 0;
+}
