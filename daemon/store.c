@@ -138,6 +138,10 @@ enum stmt {
 	ST_FEED_PUT,
 	ST_FEED_ITEM_SEEN,
 	ST_FEED_ITEM_ADD,
+	ST_PING,
+	ST_DB_SIZE,
+	ST_DELIVERY_STATES,
+	ST_FEED_STATES,
 	ST_COUNT
 };
 
@@ -240,6 +244,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FEED_ITEM_SEEN] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item = ?2",
     [ST_FEED_ITEM_ADD] = "INSERT INTO feed_items (feed, item, seen_at) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT DO NOTHING",
+    /* GET /healthz: a read of the schema page, through the WAL index */
+    [ST_PING] = "SELECT count(*) FROM sqlite_schema",
+    [ST_DB_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    /* the states that stay few (sent ones grow for ever): the range of deliveries_state */
+    [ST_DELIVERY_STATES] = "SELECT webhook, state, count(*) FROM deliveries "
+                           "WHERE state IN ('pending', 'dead') GROUP BY webhook, state",
+    [ST_FEED_STATES] = "SELECT gone, last_error IS NOT NULL, count(*) FROM feeds GROUP BY 1, 2",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -1477,4 +1488,58 @@ store_feed_item_add(struct store *st, const char *feed, const char *item, int64_
 	bind_text(q, 2, item);
 	sqlite3_bind_int64(q, 3, now);
 	return store_exec(st, ST_FEED_ITEM_ADD, "recording a feed item", err, errsz);
+}
+
+/* ---- operators (GET /healthz, GET /metrics) ---- */
+
+int
+store_ping(struct store *st, char *err, size_t errsz)
+{
+	int64_t n;
+	int rc = store_one_int(st, ST_PING, "reading the database", &n, err, errsz);
+
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_db_size(struct store *st, int64_t *bytes, char *err, size_t errsz)
+{
+	int rc = store_one_int(st, ST_DB_SIZE, "reading the database's size", bytes, err, errsz);
+
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_delivery_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_STATES];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (fn(col_text(q, 0), col_text(q, 1), sqlite3_column_int64(q, 2), arg) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "counting deliveries", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_STATES];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *state = sqlite3_column_int(q, 0)   ? "gone"
+		                    : sqlite3_column_int(q, 1) ? "failing"
+		                                               : "ok";
+
+		if (fn(NULL, state, sqlite3_column_int64(q, 2), arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "counting feeds", err, errsz);
+	sqlite3_reset(q);
+	return ret;
 }
