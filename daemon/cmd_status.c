@@ -72,7 +72,8 @@ daemon_probe(const char *state_dir, struct daemon *dm)
 			char kind[16];
 
 			if (sscanf(line, "%*s %15s %*s %*s %ld", kind, &pid) == 2 &&
-			    strcmp(kind, "FLOCK") == 0 && pid == dm->pid && strstr(line, want) != NULL)
+			    strcmp(kind, "FLOCK") == 0 && pid == dm->pid &&
+			    strstr(line, want) != NULL)
 				dm->running = 1;
 		}
 		fclose(f);
@@ -199,7 +200,8 @@ status_json(const struct daemon *dm, const struct store_status *s, const struct 
 	json_t *o = json_object(), *fa = json_array(), *urls = json_array();
 	char *text, u[sizeof(dm->urls)], *save = NULL;
 
-	json_object_set_new(o, "running", dm->running < 0 ? json_null() : json_boolean(dm->running));
+	json_object_set_new(o, "running",
+	                    dm->running < 0 ? json_null() : json_boolean(dm->running));
 	json_object_set_new(o, "pid", dm->running == 1 ? json_integer(dm->pid) : json_null());
 	snprintf(u, sizeof(u), "%s", dm->urls);
 	for (char *w = strtok_r(u, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))

@@ -570,8 +570,7 @@ feed_key(struct cparse *p, int k, struct cval *v)
  * naming key; *path gets the absolute path (owned) either way, or NULL.
  */
 static char *
-secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_error,
-                 char **path)
+secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_error, char **path)
 {
 	char *buf = NULL, *s, *e, *ret = NULL;
 	size_t len;
@@ -811,8 +810,7 @@ conf_parse_listen(const char *s, struct conf_listen *out, char *why, size_t whys
 		static const unsigned char lo[16] = {[15] = 1};
 		static const unsigned char v4[12] = {[10] = 0xff, [11] = 0xff};
 
-		out->loopback =
-		    memcmp(a, lo, 16) == 0 || (memcmp(a, v4, 12) == 0 && a[12] == 127);
+		out->loopback = memcmp(a, lo, 16) == 0 || (memcmp(a, v4, 12) == 0 && a[12] == 127);
 	} else {
 		/* a name would be resolved at each start: what is bound must be plain */
 		snprintf(why, whysz,
@@ -931,11 +929,12 @@ sect_end(struct cparse *p)
 		/* HTTP.md: open to the network only behind a token */
 		for (size_t i = 0; i < h->nlisten && !p->seen[P_TOKEN_FILE]; i++)
 			if (!h->listen[i].loopback) {
-				conf_err(p, p->seen[P_LISTEN], 1,
-				         "listen: %s%s%s:%u is not a loopback address: it needs "
-				         "token_file",
-				         strchr(h->listen[i].host, ':') ? "[" : "", h->listen[i].host,
-				         strchr(h->listen[i].host, ':') ? "]" : "", h->listen[i].port);
+				conf_err(
+				    p, p->seen[P_LISTEN], 1,
+				    "listen: %s%s%s:%u is not a loopback address: it needs "
+				    "token_file",
+				    strchr(h->listen[i].host, ':') ? "[" : "", h->listen[i].host,
+				    strchr(h->listen[i].host, ':') ? "]" : "", h->listen[i].port);
 				break;
 			}
 		break;
@@ -1019,10 +1018,11 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 		return;
 	}
 	if (strcmp(in, "feed") != 0 && strcmp(in, "webhook") != 0) {
-		conf_err(p, line, col,
-		         "unknown section [%.40s%s%.40s] (known: [hark] [http] [feed NAME] [webhook "
-		         "NAME])",
-		         in, *name ? " " : "", name);
+		conf_err(
+		    p, line, col,
+		    "unknown section [%.40s%s%.40s] (known: [hark] [http] [feed NAME] [webhook "
+		    "NAME])",
+		    in, *name ? " " : "", name);
 		return;
 	}
 	if (*name == '\0' || !name_ok(name)) {

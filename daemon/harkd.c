@@ -41,8 +41,8 @@ struct harkd {
 	struct store *st;
 	struct dropdir *dd;
 	struct intake *in;
-	struct http *http; /* the libcurl client of feeds and webhooks */
-	struct httpd *httpd; /* the server of [http]; NULL without one */
+	struct http *http;      /* the libcurl client of feeds and webhooks */
+	struct httpd *httpd;    /* the server of [http]; NULL without one */
 	struct httpd_info info; /* what the server shows, kept up to date here */
 	char *http_path;        /* owned: state_dir/harkd.http, the bound URLs, while running */
 	struct outbox *ob;

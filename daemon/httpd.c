@@ -49,8 +49,8 @@ struct httpd {
 	struct bufferevent *conn[HTTPD_MAX_CONN]; /* a reference to each connection's */
 	unsigned nconn;
 	struct event *ev_sweep; /* owned */
-	struct store *st; /* owned: read-only */
-	char *token;      /* owned, secret; NULL: open */
+	struct store *st;       /* owned: read-only */
+	char *token;            /* owned, secret; NULL: open */
 	size_t token_len;
 	const struct httpd_info *info; /* harkd's */
 	char urls[HTTPD_MAX_LISTEN * 64];
@@ -346,8 +346,8 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	prom_head(b, "deliveries", "gauge", "Webhook deliveries in the database, by state.");
 	for (size_t i = 0; i < dc->n; i++) {
 		prom_label(dc->v[i].webhook, l1, sizeof(l1));
-		evbuffer_add_printf(b, "hark_deliveries{webhook=\"%s\",state=\"pending\"} %lld\n", l1,
-		                    (long long)dc->v[i].pending);
+		evbuffer_add_printf(b, "hark_deliveries{webhook=\"%s\",state=\"pending\"} %lld\n",
+		                    l1, (long long)dc->v[i].pending);
 		evbuffer_add_printf(b, "hark_deliveries{webhook=\"%s\",state=\"dead\"} %lld\n", l1,
 		                    (long long)dc->v[i].dead);
 	}
@@ -361,8 +361,8 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	                    os.sent, os.failed, os.dead, os.gone);
 	prom_head(b, "deliveries_in_flight", "gauge", "Webhook requests under way.");
 	evbuffer_add_printf(b, "hark_deliveries_in_flight %u\n", outbox_in_flight(in->ob));
-	prom_hist(b, "delivery_seconds",
-	          "Seconds from a hit's commit to its webhook's 2xx answer.", &os.delivery_seconds);
+	prom_hist(b, "delivery_seconds", "Seconds from a hit's commit to its webhook's 2xx answer.",
+	          &os.delivery_seconds);
 
 	prom_head(b, "feed_polls_total", "counter", "Feed polls since harkd started, by outcome.");
 	evbuffer_add_printf(b,
@@ -436,7 +436,10 @@ httpd_request_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	r->fn(h, req, path);
-	log_debug("http %s %s", m == EVHTTP_REQ_HEAD ? "HEAD" : m == EVHTTP_REQ_GET ? "GET" : "-",
+	log_debug("http %s %s",
+	          m == EVHTTP_REQ_HEAD  ? "HEAD"
+	          : m == EVHTTP_REQ_GET ? "GET"
+	                                : "-",
 	          log_quote(path));
 }
 
@@ -548,8 +551,7 @@ httpd_listen(struct httpd *h, const struct conf_listen *l, char *err, size_t err
 	int fd = -1, one = 1, rc;
 	bool v6 = strchr(l->host, ':') != NULL;
 
-	snprintf(shown, sizeof(shown), "%s%s%s:%u", v6 ? "[" : "", l->host, v6 ? "]" : "",
-	         l->port);
+	snprintf(shown, sizeof(shown), "%s%s%s:%u", v6 ? "[" : "", l->host, v6 ? "]" : "", l->port);
 	snprintf(port, sizeof(port), "%u", l->port);
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
 	hints.ai_socktype = SOCK_STREAM;

@@ -58,8 +58,7 @@ struct httpd;
  * outlive the server. Returns NULL with err ("cannot listen on ADDR: why").
  */
 struct httpd *httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body,
-                        const char *dbpath, const struct httpd_info *info, char *err,
-                        size_t errsz);
+                        const char *dbpath, const struct httpd_info *info, char *err, size_t errsz);
 void httpd_free(struct httpd *h);
 /* The bound addresses as URLs, blank-separated ("http://127.0.0.1:8976/"): the server's. */
 const char *httpd_urls(const struct httpd *h);

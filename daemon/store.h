@@ -272,8 +272,7 @@ int store_db_size(struct store *st, int64_t *bytes, char *err, size_t errsz);
 /* A count of rows; name is NULL where there is none. Non-zero stops. */
 typedef int (*store_count_fn)(const char *name, const char *state, int64_t n, void *arg);
 /* Pending and dead deliveries by webhook and state (sent ones are never few). */
-int store_delivery_states(struct store *st, store_count_fn fn, void *arg, char *err,
-                          size_t errsz);
+int store_delivery_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz);
 /* Feeds by state: "ok", "failing" (its last poll failed), "gone" (410). */
 int store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz);
 

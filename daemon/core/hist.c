@@ -7,8 +7,7 @@ const double hist_bounds_commit[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                      1,     2.5,  5,     10,   30,  60};
 const size_t hist_nbounds_commit = sizeof(hist_bounds_commit) / sizeof(hist_bounds_commit[0]);
 const double hist_bounds_delivery[] = {1, 2, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400};
-const size_t hist_nbounds_delivery =
-    sizeof(hist_bounds_delivery) / sizeof(hist_bounds_delivery[0]);
+const size_t hist_nbounds_delivery = sizeof(hist_bounds_delivery) / sizeof(hist_bounds_delivery[0]);
 
 void
 hist_init(struct hist *h, const double *bounds, size_t nbounds)

@@ -12,8 +12,8 @@
 #define HIST_MAX_BUCKETS 16
 
 struct hist {
-	const double *bounds; /* borrowed, static: ascending upper bounds (seconds) */
-	size_t nbounds;       /* at most HIST_MAX_BUCKETS */
+	const double *bounds;         /* borrowed, static: ascending upper bounds (seconds) */
+	size_t nbounds;               /* at most HIST_MAX_BUCKETS */
 	uint64_t n[HIST_MAX_BUCKETS]; /* observations <= bounds[i] and > bounds[i-1] */
 	uint64_t count;               /* all of them, +Inf included */
 	double sum;                   /* seconds */

@@ -274,7 +274,8 @@ test_errors(void **state)
 	    {HARK "[feeds x]\n", 3, 1,
 	     "unknown section [feeds x] (known: [hark] [http] [feed NAME] [webhook NAME])"},
 	    {HARK "[feed world]\nurl = https://e.org/\n  intervall = 15m\n", 5, 3,
-	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private fetch_article)"},
+	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private "
+	     "fetch_article)"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecrets = x\n", 5, 1,
 	     "unknown key 'secrets' in [webhook w] (known: url format secret secret_file rules "
 	     "topic max_per_minute)"},
@@ -448,7 +449,8 @@ test_http(void **state)
 	assert_int_equal(d.v[0].sev, DIAG_ERROR);
 	assert_int_equal(d.v[0].line, 5);
 	assert_string_equal(
-	    d.v[0].msg, "token_file: 'open.token' is accessible to others (mode 0644); chmod o= it");
+	    d.v[0].msg,
+	    "token_file: 'open.token' is accessible to others (mode 0644); chmod o= it");
 	diags_free(&d);
 
 	/* short, two lines */
@@ -473,13 +475,14 @@ test_http(void **state)
 	diags_free(&d);
 
 	/* not loopback, no token: refused, naming the listen line */
-	assert_int_equal(load(t, "h.conf", HARK "[http]\nlisten = 127.0.0.1:1 [::ffff:10.0.0.1]:80\n",
-	                      &c, &d),
-	                 -1);
+	assert_int_equal(
+	    load(t, "h.conf", HARK "[http]\nlisten = 127.0.0.1:1 [::ffff:10.0.0.1]:80\n", &c, &d),
+	    -1);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].line, 4);
-	assert_string_equal(d.v[0].msg,
-	                    "listen: [::ffff:10.0.0.1]:80 is not a loopback address: it needs token_file");
+	assert_string_equal(
+	    d.v[0].msg,
+	    "listen: [::ffff:10.0.0.1]:80 is not a loopback address: it needs token_file");
 	diags_free(&d);
 
 	/* the address parser */
