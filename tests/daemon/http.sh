@@ -5,9 +5,10 @@
 # security headers on every answer; 404, 405, 401 and the bearer token;
 # oversized headers and bodies; an idle connection closed; 300 idle
 # connections do not stop ingest; a port taken stops the start; hark status.
-# Usage: http.sh HARK HARKD
+# Usage: http.sh HARK HARKD DBLOCK
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
+DBLOCK=$(abspath "$3")
 command -v curl >/dev/null 2>&1 || { echo "skip: no curl"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "skip: no python3"; exit 77; }
 
@@ -48,8 +49,9 @@ grep -qF "hark.conf:7:1: error: listen: 0.0.0.0:0 is not a loopback address" "$T
 	ok || bad "harkd names file:line: $(cat "$T/refused.err")"
 [ ! -e "$T/state/hark.db" ] && ok || bad "a refused configuration created a database"
 
-# --- open on loopback, port 0
+# --- open on loopback, port 0; a webhook nobody answers (port 9, discard, closed)
 http_conf "listen = 127.0.0.1:0"
+printf '[webhook w]\nurl = http://127.0.0.1:9/\n' >>"$T/hark.conf"
 HARK_HTTP_IDLE_TIMEOUT=2
 export HARK_HTTP_IDLE_TIMEOUT
 start_harkd
@@ -79,6 +81,12 @@ grep -qxF 'hark_commit_seconds_count 3' "$T/metrics" && ok || bad "3 commits in 
 grep -qxF 'hark_commit_seconds_bucket{le="+Inf"} 3' "$T/metrics" && ok || bad "+Inf bucket of 3"
 grep -qE '^hark_database_size_bytes [1-9][0-9]*$' "$T/metrics" && ok || bad "database size"
 grep -qxF 'hark_last_reload_success 1' "$T/metrics" && ok || bad "last reload success"
+grep -qxF 'hark_deliveries{webhook="w",state="pending"} 3' "$T/metrics" && ok || bad "3 deliveries pending"
+grep -qxF 'hark_deliveries{webhook="w",state="dead"} 0' "$T/metrics" && ok || bad "0 deliveries dead"
+grep -qxF 'hark_feeds{state="ok"} 0' "$T/metrics" && ok || bad "no feed"
+# the first attempts fail at once (connection refused)
+wait_until "curl -s '${URL}metrics' | awk '/^hark_delivery_attempts_total\{outcome=\"failed\"\} / { exit !(\$2 >= 3) } END { if (!NR) exit 1 }'" 20 &&
+	ok || bad "3 failed delivery attempts counted"
 for m in hark_near_duplicates_total hark_files_failed_total hark_queue_depth \
 	hark_documents_in_flight hark_delivery_attempts_total hark_feed_polls_total hark_feeds \
 	hark_last_reload_timestamp_seconds hark_delivery_seconds_count; do
@@ -132,6 +140,17 @@ req --data-binary @"$T/big.body" "${URL}nope"
 expect_eq "$CODE" 413 "a body over max_document_size"
 req "${URL}healthz"
 expect_eq "$CODE" 200 "GET /healthz after the refusals"
+
+# reads have their own connection: another writer's lock (and commit) does not hold them up
+"$DBLOCK" "$T/state/hark.db" 5 write >"$T/dblock.out" 2>&1 &
+dpid=$!
+wait_for "$T/dblock.out" locked 20 || bad "dblock took the lock"
+req --max-time 3 "${URL}healthz"
+expect_eq "$CODE" 200 "GET /healthz while another writer holds the database"
+req --max-time 3 "${URL}metrics"
+expect_eq "$CODE" 200 "GET /metrics while another writer holds the database"
+grep -qF released "$T/dblock.out" && bad "the reads waited for the writer's commit" || ok
+wait "$dpid"
 
 # an idle connection is closed by the server after HARK_HTTP_IDLE_TIMEOUT (2 s)
 python3 - "$URL" >"$T/idle" 2>&1 <<'PY'
