@@ -490,6 +490,28 @@ httpd_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	httpd_sweep(arg);
 }
 
+/*
+ * Data read into a connection's input: once evhttp has let the connection
+ * go (its callbacks cleared) and until the sweep, nobody reads it: reading
+ * stops at once rather than filling memory for a sweep's period.
+ */
+static void
+httpd_input_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct bufferevent *b = arg;
+	bufferevent_data_cb rd, wr;
+	bufferevent_event_cb ev;
+	void *cbarg;
+
+	if (info->n_added == 0)
+		return;
+	bufferevent_getcb(b, &rd, &wr, &ev, &cbarg);
+	if (rd == NULL && wr == NULL && ev == NULL) {
+		bufferevent_disable(b, EV_READ | EV_WRITE);
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+	}
+}
+
 static struct bufferevent *
 httpd_bev_cb(struct event_base *base, void *arg)
 {
@@ -502,6 +524,7 @@ httpd_bev_cb(struct event_base *base, void *arg)
 	if ((b = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		return NULL;
 	bufferevent_incref(b);
+	evbuffer_add_cb(bufferevent_get_input(b), httpd_input_cb, b);
 	h->conn[h->nconn++] = b;
 	if (h->nconn >= HTTPD_MAX_CONN && !h->paused) {
 		log_warnx("http: %d connections open: not accepting more until one closes",
