@@ -248,6 +248,8 @@ harkd_reload(struct harkd *h)
 	}
 	rc = reload_start(h->reload, h->conf->path, err, sizeof(err));
 	if (rc < 0) {
+		h->info.reload_at = (int64_t)time(NULL);
+		h->info.reload_ok = false;
 		log_err("reload failed: %s; keeping the previous configuration and rules", err);
 		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
 	} else if (rc == 1) {

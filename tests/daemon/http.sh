@@ -115,6 +115,21 @@ awk '
 END { if (n < 20) { print "only " n " samples"; bad = 1 } exit bad }
 ' "$T/metrics" >"$T/grammar" && ok || { bad "metrics grammar"; cat "$T/grammar"; }
 
+# a reload that fails, then one that is taken: the metrics say which
+cp "$T/w.rules" "$T/w.rules.good"
+printf '[rule broken]\nquery = "open\n' >"$T/w.rules"
+kill -HUP "$HPID"
+wait_for "$LOG" "reload failed" 20 || bad "the broken reload is logged"
+curl -s "${URL}metrics" >"$T/metrics2"
+grep -qxF 'hark_last_reload_success 0' "$T/metrics2" && ok || bad "a failed reload: success 0"
+printf '[rule assad]\nquery = Assad\n[rule moscow]\nquery = Moscow\n' >"$T/w.rules"
+kill -HUP "$HPID"
+wait_for "$LOG" "reloaded: rules 2" 20 || bad "the good reload is logged"
+curl -s "${URL}metrics" >"$T/metrics2"
+grep -qxF 'hark_last_reload_success 1' "$T/metrics2" && ok || bad "a reload taken: success 1"
+grep -qxF 'hark_rules 2' "$T/metrics2" && ok || bad "2 rules after the reload"
+cp "$T/w.rules.good" "$T/w.rules"
+
 req -I "${URL}metrics"
 expect_eq "$CODE" 200 "HEAD /metrics"
 # curl -I writes the headers where the body would go: no sample may follow them
