@@ -4,7 +4,8 @@
 # /healthz and /metrics (Prometheus text, counters after 3 files); the
 # security headers on every answer; 404, 405, 401 and the bearer token;
 # oversized headers and bodies; an idle connection closed; 300 idle
-# connections do not stop ingest; a port taken stops the start; hark status.
+# connections do not stop ingest; a port taken stops the start; hark status;
+# reads beside another writer's lock; the reload metrics; 503 while stopping.
 # Usage: http.sh HARK HARKD DBLOCK
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -272,7 +273,23 @@ expect_eq "$CODE" 401 "the API without a token"
 grep -qF '{"error":' "$T/b" && ok || bad "the API's 401 is JSON: $(cat "$T/b")"
 req "${URL}nope"
 expect_eq "$CODE" 401 "an unknown page without a token is 401, not 404"
+# /healthz says 503 while harkd stops: a file in hand, held up by another writer's lock
+"$DBLOCK" "$T/state/hark.db" 10 >"$T/dblock2.out" 2>&1 &
+dpid=$!
+wait_for "$T/dblock2.out" locked 20 || bad "dblock took the lock"
+printf 'At the stop\n\nAssad, at the stop.\n' >"$T/stop.txt"
+ingest "$T/stop.txt"
+wait_for "$LOG" "database busy" 20 || bad "the file in hand waits for the lock"
+kill -TERM "$HPID"
+wait_for "$LOG" "SIGTERM: finishing" 20 || bad "SIGTERM heard"
+req "${URL}healthz"
+expect_eq "$CODE" 503 "GET /healthz while stopping"
+expect_eq "$(cat "$T/b")" stopping "GET /healthz while stopping: the cause"
+headers_ok "503"
+wait "$dpid"
 stop_harkd
+expect_eq "$HSTATUS" 0 "the stop, once the lock is released"
+grep -qF "file=stop.txt" "$LOG" && ok || bad "the file in hand stored before the exit"
 grep -qF "$tok" "$T/log2" "$T/log" && bad "the token is in the log" || ok
 grep -qF "(token required)" "$T/log2" && ok || bad "the log says a token is required"
 
