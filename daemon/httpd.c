@@ -45,7 +45,8 @@ struct httpd {
 	struct evhttp *http; /* owned; owns the bound sockets and the connections */
 	struct evconnlistener *lev[HTTPD_MAX_LISTEN]; /* the evhttp's */
 	size_t nlev;
-	int paused; /* at HTTPD_MAX_CONN: the listeners do not accept */
+	int paused;         /* at HTTPD_MAX_CONN: the listeners do not accept */
+	time_t paused_said; /* the last time that was logged: once a minute at most */
 	struct bufferevent *conn[HTTPD_MAX_CONN]; /* a reference to each connection's */
 	unsigned nconn;
 	struct event *ev_sweep; /* owned */
@@ -527,8 +528,14 @@ httpd_bev_cb(struct event_base *base, void *arg)
 	evbuffer_add_cb(bufferevent_get_input(b), httpd_input_cb, b);
 	h->conn[h->nconn++] = b;
 	if (h->nconn >= HTTPD_MAX_CONN && !h->paused) {
-		log_warnx("http: %d connections open: not accepting more until one closes",
-		          HTTPD_MAX_CONN);
+		time_t now = time(NULL);
+
+		/* a client that fills the slots again and again gets one line a minute */
+		if (h->paused_said == 0 || now - h->paused_said >= 60) {
+			log_warnx("http: %d connections open: not accepting more until one closes",
+			          HTTPD_MAX_CONN);
+			h->paused_said = now;
+		}
 		httpd_listeners(h, 0);
 	}
 	/* not a sweep: evhttp sets its callbacks only once this returns */
