@@ -6,12 +6,11 @@
 # oversized headers and bodies; an idle connection closed; 300 idle
 # connections do not stop ingest; a port taken stops the start; hark status;
 # reads beside another writer's lock; the reload metrics; 503 while stopping.
-# Usage: http.sh HARK HARKD DBLOCK
+# Usage: http.sh HARK HARKD DBLOCK CONNS
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-DBLOCK=$(abspath "$3")
-command -v curl >/dev/null 2>&1 || { echo "skip: no curl"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "skip: no python3"; exit 77; }
+DBLOCK=$(abspath "$3") CONNS=$(abspath "$4")
+command -v curl >/dev/null 2>&1 || { echo "skip: no curl (contrib/install-deps)"; exit 77; }
 
 printf '[rule assad]\nquery = Assad\n' >"$T/w.rules"
 for i in 1 2 3; do
@@ -169,14 +168,8 @@ grep -qF released "$T/dblock.out" && bad "the reads waited for the writer's comm
 wait "$dpid"
 
 # an idle connection is closed by the server after HARK_HTTP_IDLE_TIMEOUT (2 s)
-python3 - "$URL" >"$T/idle" 2>&1 <<'PY'
-import socket, sys, time
-host, port = sys.argv[1].split("//")[1].rstrip("/").rsplit(":", 1)
-s = socket.create_connection((host, int(port)), timeout=30)
-t = time.monotonic()
-data = s.recv(100)
-print("closed after %.1f s, %d bytes" % (time.monotonic() - t, len(data)))
-PY
+port=${URL##*:}
+"$CONNS" idle 127.0.0.1 "${port%/}" >"$T/idle" 2>&1
 awk '/^closed after/ { exit !($3 >= 1.5 && $3 < 20 && $5 == 0) } END { if (NR == 0) exit 1 }' "$T/idle" &&
 	ok || bad "idle connection closed after the timeout: $(cat "$T/idle")"
 
@@ -216,24 +209,8 @@ grep -qF '"running":false,"pid":null,"http":[]' "$T/out" && ok || bad "status --
 HARK_HTTP_IDLE_TIMEOUT=120
 start_harkd
 URL=$(cut -d' ' -f1 "$T/state/harkd.http")
-python3 - "$URL" "$T/conns" >"$T/conns.out" 2>&1 <<'PY' &
-import os, socket, sys, time
-host, port = sys.argv[1].split("//")[1].rstrip("/").rsplit(":", 1)
-socks = []
-for i in range(300):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setblocking(False)
-    s.connect_ex((host, int(port)))
-    socks.append(s)
-open(sys.argv[2] + ".open", "w").close()
-# held open until the test says, for at most 120 s
-deadline = time.monotonic() + 120
-while not os.path.exists(sys.argv[2] + ".close") and time.monotonic() < deadline:
-    time.sleep(0.05)
-for s in socks:
-    s.close()
-print("closed", len(socks))
-PY
+port=${URL##*:}
+"$CONNS" hold 127.0.0.1 "${port%/}" 300 "$T/conns" >"$T/conns.out" 2>&1 &
 ppid=$!
 wait_until "[ -e '$T/conns.open' ]" 30 || bad "300 connections opened"
 wait_for "$LOG" "256 connections open: not accepting more" 30 ||
@@ -242,7 +219,7 @@ ingest "$T/late.txt"
 wait_for "$LOG" "file=late.txt" 20 || bad "a file dropped during 300 idle connections is stored"
 curl -s --max-time 1 "${URL}healthz" >/dev/null 2>&1 && bad "a 301st connection was served" || ok
 : >"$T/conns.close"
-wait "$ppid"
+wait "$ppid" && ok || bad "300 connections made: $(cat "$T/conns.out")"
 wait_until "curl -sf --max-time 2 '${URL}healthz'" 30 && ok || bad "/healthz answers once they are closed"
 req "${URL}metrics"
 grep -qE '^hark_http_connections [0-9]+$' "$T/b" && ok || bad "connections gauge"
