@@ -57,8 +57,6 @@ struct httpd {
 	char urls[HTTPD_MAX_LISTEN * 64];
 };
 
-typedef void (*route_fn)(struct httpd *h, struct evhttp_request *req, const char *path);
-
 static void route_healthz(struct httpd *h, struct evhttp_request *req, const char *path);
 static void route_metrics(struct httpd *h, struct evhttp_request *req, const char *path);
 
@@ -69,7 +67,7 @@ static void route_metrics(struct httpd *h, struct evhttp_request *req, const cha
 static const struct route {
 	const char *path;
 	bool prefix, read, open;
-	route_fn fn;
+	httpd_route_fn fn;
 } routes[] = {
     {"/healthz", false, true, true, route_healthz},
     {"/metrics", false, true, false, route_metrics},
@@ -702,4 +700,16 @@ unsigned
 httpd_connections(const struct httpd *h)
 {
 	return h->nconn;
+}
+
+struct store *
+httpd_store(struct httpd *h)
+{
+	return h->st;
+}
+
+const struct httpd_info *
+httpd_info(const struct httpd *h)
+{
+	return h->info;
 }

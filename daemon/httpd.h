@@ -67,6 +67,16 @@ unsigned httpd_connections(const struct httpd *h);
 
 /* ---- for the routes ---- */
 
+/*
+ * A route's handler (the table in httpd.c): the token and the method are
+ * checked before it is called; it answers with httpd_send or httpd_error.
+ */
+typedef void (*httpd_route_fn)(struct httpd *h, struct evhttp_request *req, const char *path);
+/* The server's read-only connection (its own, WAL: reads never block the writer). */
+struct store *httpd_store(struct httpd *h);
+/* What harkd shows (counters, the configuration in force). */
+const struct httpd_info *httpd_info(const struct httpd *h);
+
 /* The answer: the headers of HTTP.md, content type, body (taken; NULL: empty). */
 void httpd_send(struct evhttp_request *req, int code, const char *ctype, struct evbuffer *body);
 /*
