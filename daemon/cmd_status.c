@@ -1,18 +1,116 @@
 /*
- * cmd_status.c: hark status [--json]: what harkd stored (articles, hits,
- * the webhook outbox) and every feed's state, from one snapshot.
+ * cmd_status.c: hark status [--json]: whether harkd runs and where it
+ * serves HTTP, what it stored (articles, hits, the webhook outbox) and
+ * every feed's state, from one snapshot.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "conf.h"
 #include "hark.h"
 #include "store.h"
+
+/* Whether harkd runs on the state_dir, and the addresses it serves. */
+struct daemon {
+	int running; /* 1, 0, or -1 when it cannot be told (why in err) */
+	long pid;
+	char urls[512]; /* state_dir/harkd.http: blank-separated URLs, or "" */
+	char err[256];
+};
+
+/*
+ * harkd holds an flock on state_dir/harkd.lock, which holds its pid. The
+ * lock is not tried here (a shared lock held even an instant would make a
+ * harkd starting then refuse to start): /proc/locks says whether that pid
+ * holds a lock on that very file; without /proc, whether the pid lives.
+ */
+static void
+daemon_probe(const char *state_dir, struct daemon *dm)
+{
+	char *path = NULL, buf[64], line[256], want[64];
+	struct stat sb;
+	FILE *f;
+	ssize_t n;
+	int fd;
+
+	memset(dm, 0, sizeof(*dm));
+	if (asprintf(&path, "%s/harkd.lock", state_dir) < 0)
+		path = NULL;
+	fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	if (fd < 0) {
+		if (path != NULL && errno != ENOENT) {
+			dm->running = -1;
+			snprintf(dm->err, sizeof(dm->err), "%s: %s", path, strerror(errno));
+		}
+		free(path);
+		return;
+	}
+	free(path);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	dm->pid = strtol(buf, NULL, 10);
+	if (dm->pid <= 0 || fstat(fd, &sb) < 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	if ((f = fopen("/proc/locks", "re")) != NULL) {
+		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" */
+		snprintf(want, sizeof(want), ":%llu ", (unsigned long long)sb.st_ino);
+		while (fgets(line, sizeof(line), f) != NULL) {
+			long pid = 0;
+			char kind[16];
+
+			if (sscanf(line, "%*s %15s %*s %*s %ld", kind, &pid) == 2 &&
+			    strcmp(kind, "FLOCK") == 0 && pid == dm->pid &&
+			    strstr(line, want) != NULL)
+				dm->running = 1;
+		}
+		fclose(f);
+	} else {
+		dm->running = kill((pid_t)dm->pid, 0) == 0 || errno == EPERM;
+	}
+	if (dm->running != 1)
+		return;
+	if (asprintf(&path, "%s/harkd.http", state_dir) >= 0) {
+		if ((f = fopen(path, "re")) != NULL) {
+			if (fgets(dm->urls, sizeof(dm->urls), f) == NULL)
+				dm->urls[0] = '\0';
+			dm->urls[strcspn(dm->urls, "\n")] = '\0';
+			fclose(f);
+		}
+		free(path);
+	}
+}
+
+/* The state_dir of the configuration hark_store_open() read too. */
+static int
+status_state_dir(char *out, size_t outsz)
+{
+	const char *path = conf_find(hark_config);
+	struct conf *c = NULL;
+	struct diags d;
+	int rc = -1;
+
+	diags_init(&d);
+	if (path != NULL && conf_load(path, &c, &d) == 0) {
+		snprintf(out, outsz, "%s", c->state_dir);
+		rc = 0;
+	}
+	conf_free(c);
+	diags_free(&d);
+	return rc;
+}
 
 /* The feeds as read, copied: the rows live only during the callback. */
 struct feeds {
@@ -96,10 +194,19 @@ webhooks_add(const struct store_webhook_row *r, void *arg)
 }
 
 static int
-status_json(const struct store_status *s, const struct feeds *f, json_t *disabled)
+status_json(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
+            json_t *disabled)
 {
-	json_t *o = json_object(), *fa = json_array();
-	char *text;
+	json_t *o = json_object(), *fa = json_array(), *urls = json_array();
+	char *text, u[sizeof(dm->urls)], *save = NULL;
+
+	json_object_set_new(o, "running",
+	                    dm->running < 0 ? json_null() : json_boolean(dm->running));
+	json_object_set_new(o, "pid", dm->running == 1 ? json_integer(dm->pid) : json_null());
+	snprintf(u, sizeof(u), "%s", dm->urls);
+	for (char *w = strtok_r(u, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+		json_array_append_new(urls, json_string(w));
+	json_object_set_new(o, "http", urls);
 
 	json_object_set_new(o, "articles", json_integer(s->articles));
 	json_object_set_new(o, "near_duplicates", json_integer(s->near_duplicates));
@@ -161,7 +268,8 @@ line(int width, const char *key, const char *fmt, ...)
 }
 
 static void
-status_text(const struct store_status *s, const struct feeds *f, json_t *disabled)
+status_text(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
+            json_t *disabled)
 {
 	char b1[32], b2[32], key[256];
 	int width = (int)strlen("deliveries pending");
@@ -172,6 +280,14 @@ status_text(const struct store_status *s, const struct feeds *f, json_t *disable
 		if (w > width && w < (int)sizeof(key))
 			width = w;
 	}
+	if (dm->running < 0)
+		line(width, "harkd", "unknown (%s)", dm->err);
+	else if (dm->running)
+		line(width, "harkd", "running (pid %ld)", dm->pid);
+	else
+		line(width, "harkd", "not running");
+	if (dm->running == 1)
+		line(width, "http", "%s", dm->urls[0] ? dm->urls : "none");
 	line(width, "articles", "%lld", (long long)s->articles);
 	line(width, "near duplicates", "%lld", (long long)s->near_duplicates);
 	line(width, "hits", "%lld", (long long)s->hits);
@@ -216,9 +332,10 @@ cmd_status(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct store_status s;
 	struct feeds f = {0};
+	struct daemon dm = {0};
 	struct store *st;
 	json_t *disabled = json_array();
-	char err[512];
+	char err[512], state_dir[4096];
 	int ch, json = 0, rc = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -250,10 +367,13 @@ cmd_status(int argc, char **argv)
 	else if (f.oom)
 		rc = -1, snprintf(err, sizeof(err), "reading feeds: out of memory");
 	store_close(st);
+	/* the configuration read fine a moment ago, in hark_store_open() */
+	if (status_state_dir(state_dir, sizeof(state_dir)) == 0)
+		daemon_probe(state_dir, &dm);
 	if (rc == 0 && json)
-		rc = status_json(&s, &f, disabled);
+		rc = status_json(&dm, &s, &f, disabled);
 	else if (rc == 0)
-		status_text(&s, &f, disabled);
+		status_text(&dm, &s, &f, disabled);
 	else
 		fprintf(stderr, "hark: status: %s\n", err);
 	feeds_free(&f);

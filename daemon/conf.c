@@ -7,6 +7,7 @@
  * This file depends on the core's diagnostics and on libcurl's URL parser
  * only (no hark.h), so that the fuzz build can compile it on its own.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,7 @@
 #define SECRET_MIN_BYTES 16       /* the decoded key of a whsec_ secret */
 #define MAX_PER_MINUTE_MAX 100000 /* more is no limit at all */
 
-enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK };
+enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK, S_HTTP };
 
 /* The keys of each section, in the order hark.conf(5) lists them. */
 enum { H_STATE_DIR, H_SPOOL_DIR, H_RULES, H_KEEP_DONE, H_MAX_DOC, H_LOG_LEVEL, H_NKEYS };
@@ -43,7 +44,11 @@ static const char *const keys_feed[] = {"url",           "interval",      "lang"
 enum { W_URL, W_FORMAT, W_SECRET, W_SECRET_FILE, W_RULES, W_TOPIC, W_MAX_PER_MINUTE, W_NKEYS };
 static const char *const keys_webhook[] = {"url",   "format", "secret",         "secret_file",
                                            "rules", "topic",  "max_per_minute", NULL};
+enum { P_LISTEN, P_TOKEN_FILE, P_BASE_URL, P_NKEYS };
+static const char *const keys_http[] = {"listen", "token_file", "base_url", NULL};
 #define MAX_NKEYS 8
+#define HTTP_LISTEN_MAX 8 /* addresses of one listen */
+#define TOKEN_MIN 32      /* characters of the [http] token */
 
 static const char *const webhook_formats[] = {"standard", "slack", "discord", "ntfy", NULL};
 
@@ -556,56 +561,81 @@ feed_key(struct cparse *p, int k, struct cval *v)
 
 /* ---- keys of [webhook NAME] ---- */
 
-/* Read secret_file: a regular file (never block on a FIFO), trimmed. */
-static void
-webhook_secret_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
+/*
+ * Read a file holding a secret (a webhook's secret_file, [http]
+ * token_file): a regular file (never block on a FIFO), at most
+ * SECRET_FILE_MAX bytes, without NUL bytes, trimmed. Accessible to others
+ * (any o bit) is a warning, or an error when others_error. Returns the
+ * text (owned by the caller, explicit_bzero it) or NULL after a diagnostic
+ * naming key; *path gets the absolute path (owned) either way, or NULL.
+ */
+static char *
+secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_error, char **path)
 {
-	char why[96], *buf = NULL, *s, *e;
-	const char *bad;
+	char *buf = NULL, *s, *e, *ret = NULL;
 	size_t len;
 	struct stat st;
 	int fd;
 
-	if ((w->secret_file = conf_abspath(p, v->s)) == NULL)
-		return;
-	fd = open(w->secret_file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if ((*path = conf_abspath(p, v->s)) == NULL)
+		return NULL;
+	fd = open(*path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		conf_err(p, v->line, v->col, "secret_file: '%.200s': %s", v->s, strerror(errno));
+		conf_err(p, v->line, v->col, "%s: '%.200s': %s", key, v->s, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		conf_err(p, v->line, v->col, "secret_file: '%.200s' is not a regular file", v->s);
+		conf_err(p, v->line, v->col, "%s: '%.200s' is not a regular file", key, v->s);
 		goto out;
 	}
 	if (fd_read_all(fd, SECRET_FILE_MAX, &buf, &len) < 0) {
-		conf_err(p, v->line, v->col, "secret_file: '%.200s': %s", v->s,
+		conf_err(p, v->line, v->col, "%s: '%.200s': %s", key, v->s,
 		         errno == EFBIG ? "too large for a secret" : strerror(errno));
 		goto out;
 	}
-	if ((st.st_mode & 007) != 0)
-		diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
-		          "secret_file: '%.200s' is accessible to others (mode %04o); chmod o= it",
+	if ((st.st_mode & 007) != 0) {
+		diags_add(p->d, p->path, v->line, v->col, others_error ? DIAG_ERROR : DIAG_WARNING,
+		          "%s: '%.200s' is accessible to others (mode %04o); chmod o= it", key,
 		          v->s, (unsigned)(st.st_mode & 07777));
-	/* a NUL byte would cut the secret short unseen: checked before trimming */
-	bad = memchr(buf, '\0', len) != NULL ? "is not 'whsec_' followed by base64" : NULL;
+		if (others_error)
+			goto out;
+	}
+	/* a NUL byte would cut the secret short unseen */
+	if (memchr(buf, '\0', len) != NULL) {
+		conf_err(p, v->line, v->col, "%s: '%.200s' holds a NUL byte", key, v->s);
+		goto out;
+	}
 	for (s = buf; isspace((unsigned char)*s); s++)
 		;
 	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
 		;
 	*e = '\0';
-	if (bad == NULL)
-		bad = secret_check(s, why, sizeof why);
-	if (bad != NULL) {
-		conf_err(p, v->line, v->col, "secret_file: the secret in '%.200s' %s", v->s, bad);
-	} else if ((w->secret = strdup(s)) == NULL) {
+	if ((ret = strdup(s)) == NULL)
 		p->oom = 1;
-	}
 out:
 	if (buf != NULL)
 		explicit_bzero(buf, len);
 	free(buf);
 	if (fd >= 0)
 		close(fd);
+	return ret;
+}
+
+static void
+webhook_secret_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
+{
+	char why[96], *s = secret_file_read(p, "secret_file", v, 0, &w->secret_file);
+	const char *bad;
+
+	if (s == NULL)
+		return;
+	if ((bad = secret_check(s, why, sizeof why)) != NULL) {
+		conf_err(p, v->line, v->col, "secret_file: the secret in '%.200s' %s", v->s, bad);
+		explicit_bzero(s, strlen(s));
+		free(s);
+		return;
+	}
+	w->secret = s;
 }
 
 /* Rule-id globs: the characters of rule ids and of fnmatch(3). */
@@ -723,6 +753,140 @@ webhook_key(struct cparse *p, int k, struct cval *v)
 	}
 }
 
+/* ---- keys of [http] ---- */
+
+int
+conf_parse_listen(const char *s, struct conf_listen *out, char *why, size_t whysz)
+{
+	const char *hs, *he, *colon;
+	unsigned long port = 0;
+	unsigned char a[16];
+	size_t hl;
+
+	memset(out, 0, sizeof(*out));
+	if (*s == '[') {
+		hs = s + 1;
+		if ((he = strchr(hs, ']')) == NULL || he[1] != ':') {
+			snprintf(why, whysz, "is not [IPv6]:port");
+			return -1;
+		}
+		colon = he + 1;
+	} else {
+		hs = s;
+		if ((colon = strrchr(s, ':')) == NULL || memchr(s, ':', (size_t)(colon - s))) {
+			snprintf(why, whysz, "is not host:port or [IPv6]:port");
+			return -1;
+		}
+		he = colon;
+	}
+	hl = (size_t)(he - hs);
+	if (hl == 0 || hl >= sizeof(out->host)) {
+		snprintf(why, whysz, "has no host");
+		return -1;
+	}
+	if (colon[1] == '\0') {
+		snprintf(why, whysz, "has no port");
+		return -1;
+	}
+	for (const char *q = colon + 1; *q != '\0'; q++) {
+		if (*q < '0' || *q > '9' || port > 65535) {
+			port = 65536;
+			break;
+		}
+		port = port * 10 + (unsigned long)(*q - '0');
+	}
+	if (port > 65535) {
+		snprintf(why, whysz, "has a bad port (0 to 65535)");
+		return -1;
+	}
+	out->port = (unsigned)port;
+	memcpy(out->host, hs, hl);
+	out->host[hl] = '\0';
+	if (strcmp(out->host, "localhost") == 0)
+		snprintf(out->host, sizeof(out->host), "127.0.0.1");
+	if (*s != '[' && inet_pton(AF_INET, out->host, a) == 1) {
+		out->loopback = a[0] == 127;
+	} else if (*s == '[' && inet_pton(AF_INET6, out->host, a) == 1) {
+		static const unsigned char lo[16] = {[15] = 1};
+		static const unsigned char v4[12] = {[10] = 0xff, [11] = 0xff};
+
+		out->loopback = memcmp(a, lo, 16) == 0 || (memcmp(a, v4, 12) == 0 && a[12] == 127);
+	} else {
+		/* a name would be resolved at each start: what is bound must be plain */
+		snprintf(why, whysz,
+		         "is not a numeric address (an IPv4 address, [IPv6] or localhost)");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+http_listen(struct cparse *p, struct cval *v)
+{
+	struct conf_http *h = &p->c->http;
+	char *save = NULL, why[128];
+
+	for (char *a = strtok_r(v->s, " \t", &save); a; a = strtok_r(NULL, " \t", &save)) {
+		struct conf_listen l;
+
+		if (conf_parse_listen(a, &l, why, sizeof why) < 0) {
+			conf_err(p, v->line, v->col, "listen: '%.80s' %s", a, why);
+			continue;
+		}
+		if (h->nlisten >= HTTP_LISTEN_MAX) {
+			conf_err(p, v->line, v->col, "listen: more than %d addresses",
+			         HTTP_LISTEN_MAX);
+			return;
+		}
+		if (h->listen == NULL &&
+		    (h->listen = calloc(HTTP_LISTEN_MAX, sizeof(*h->listen))) == NULL) {
+			p->oom = 1;
+			return;
+		}
+		h->listen[h->nlisten++] = l;
+	}
+}
+
+static void
+http_key(struct cparse *p, int k, struct cval *v)
+{
+	struct conf_http *h = &p->c->http;
+	char why[160], *s;
+	const char *bad;
+
+	switch (k) {
+	case P_LISTEN:
+		http_listen(p, v);
+		break;
+	case P_TOKEN_FILE:
+		/* the token opens everything: readable by others is an error, not a warning */
+		if ((s = secret_file_read(p, "token_file", v, 1, &h->token_file)) == NULL)
+			break;
+		bad = NULL;
+		if (strlen(s) < TOKEN_MIN)
+			bad = "is shorter than 32 characters";
+		for (const char *q = s; bad == NULL && *q != '\0'; q++)
+			if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f)
+				bad = "is not one line of printable ASCII without blanks";
+		if (bad != NULL) {
+			conf_err(p, v->line, v->col, "token_file: the token in '%.200s' %s", v->s,
+			         bad);
+			explicit_bzero(s, strlen(s));
+			free(s);
+		} else {
+			h->token = s;
+		}
+		break;
+	case P_BASE_URL:
+		if ((bad = url_check(v->s, why, sizeof why)) != NULL) {
+			conf_err(p, v->line, v->col, "base_url: '%.200s' %s", v->s, bad);
+		} else if ((h->base_url = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	}
+}
+
 /* ---- sections ---- */
 
 /* The checks that need the whole section: required keys, combinations. */
@@ -753,6 +917,26 @@ sect_end(struct cparse *p)
 		    strcmp(w->format, "ntfy") != 0)
 			diags_add(p->d, p->path, p->seen[W_TOPIC], 1, DIAG_WARNING,
 			          "topic is only used with format = ntfy");
+		break;
+	}
+	case S_HTTP: {
+		struct conf_http *h = &p->c->http;
+
+		if (!p->seen[P_LISTEN]) {
+			conf_err(p, p->sect_line, 1, "[http] has no 'listen'");
+			break;
+		}
+		/* HTTP.md: open to the network only behind a token */
+		for (size_t i = 0; i < h->nlisten && !p->seen[P_TOKEN_FILE]; i++)
+			if (!h->listen[i].loopback) {
+				conf_err(
+				    p, p->seen[P_LISTEN], 1,
+				    "listen: %s%s%s:%u is not a loopback address: it needs "
+				    "token_file",
+				    strchr(h->listen[i].host, ':') ? "[" : "", h->listen[i].host,
+				    strchr(h->listen[i].host, ':') ? "]" : "", h->listen[i].port);
+				break;
+			}
 		break;
 	}
 	case S_NONE:
@@ -821,11 +1005,24 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 		snprintf(p->label, sizeof p->label, "[hark]");
 		return;
 	}
+	if (strcmp(in, "http") == 0 && *name == '\0') {
+		if (c->http.line != 0) {
+			conf_err(p, line, col, "duplicate section [http] (first at line %u)",
+			         c->http.line);
+			return;
+		}
+		c->http.line = line;
+		p->sect = S_HTTP;
+		p->keys = keys_http;
+		snprintf(p->label, sizeof p->label, "[http]");
+		return;
+	}
 	if (strcmp(in, "feed") != 0 && strcmp(in, "webhook") != 0) {
 		conf_err(
 		    p, line, col,
-		    "unknown section [%.40s%s%.40s] (known: [hark] [feed NAME] [webhook NAME])", in,
-		    *name ? " " : "", name);
+		    "unknown section [%.40s%s%.40s] (known: [hark] [http] [feed NAME] [webhook "
+		    "NAME])",
+		    in, *name ? " " : "", name);
 		return;
 	}
 	if (*name == '\0' || !name_ok(name)) {
@@ -964,6 +1161,8 @@ conf_keyline(struct cparse *p, const char *raw, char *line, unsigned lineno)
 		hark_key(p, ki, &val);
 	} else if (p->sect == S_FEED) {
 		feed_key(p, ki, &val);
+	} else if (p->sect == S_HTTP) {
+		http_key(p, ki, &val);
 	} else {
 		if ((ki == W_SECRET && p->seen[W_SECRET_FILE]) ||
 		    (ki == W_SECRET_FILE && p->seen[W_SECRET])) {
@@ -1058,6 +1257,12 @@ conf_free(struct conf *c)
 		free(w->topic);
 	}
 	free(c->webhooks);
+	free(c->http.listen);
+	if (c->http.token != NULL)
+		explicit_bzero(c->http.token, strlen(c->http.token));
+	free(c->http.token);
+	free(c->http.token_file);
+	free(c->http.base_url);
 	free(c);
 }
 

@@ -35,6 +35,23 @@ struct conf_webhook {
 	unsigned line;
 };
 
+/* One address of [http] listen: numeric, as given ("localhost" is 127.0.0.1). */
+struct conf_listen {
+	char host[64]; /* "127.0.0.1", "::1", "0.0.0.0", "::" (no brackets) */
+	unsigned port; /* 0: any free port (tests) */
+	bool loopback; /* 127.0.0.0/8, ::1, ::ffff:127.x */
+};
+
+/* [http] (HTTP.md): no section, no listening socket. */
+struct conf_http {
+	unsigned line;              /* of [http]; 0: no section */
+	struct conf_listen *listen; /* owned; at least one when the section is there */
+	size_t nlisten;
+	char *token;      /* owned, secret: the first line of token_file; NULL: none */
+	char *token_file; /* owned, absolute, or NULL */
+	char *base_url;   /* owned, http(s) URL, or NULL */
+};
+
 struct conf {
 	char *path;      /* owned; the file read */
 	char *state_dir; /* owned, absolute; default /var/lib/hark */
@@ -48,6 +65,7 @@ struct conf {
 	size_t nfeeds;
 	struct conf_webhook *webhooks; /* owned, in file order */
 	size_t nwebhooks;
+	struct conf_http http;
 };
 
 /*
@@ -65,6 +83,12 @@ const char *conf_find(const char *given);
  */
 int conf_load(const char *path, struct conf **out, struct diags *d);
 void conf_free(struct conf *c);
+
+/*
+ * One [http] listen address: "host:port" or "[v6]:port", host numeric or
+ * localhost. Returns 0 with *out, -1 with why.
+ */
+int conf_parse_listen(const char *s, struct conf_listen *out, char *why, size_t whysz);
 
 /* "16M" → 16777216 etc.; returns 0, -1 when not a size. */
 int conf_parse_size(const char *s, size_t *out);

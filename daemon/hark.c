@@ -93,7 +93,8 @@ static const struct hark_cmd cmds[] = {
      "  --max-age SECONDS  the oldest webhook-timestamp taken, either way of\n"
      "                     this clock (default 300)\n"},
     {"status", cmd_status, "status [--json]",
-     "show what harkd stored: articles, hits, deliveries, and every feed's state",
+     "show whether harkd runs and where it serves HTTP, what it stored (articles, "
+     "hits, deliveries) and every feed's state",
      "  --json             one object\n"},
 };
 

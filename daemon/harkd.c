@@ -24,6 +24,7 @@
 #include "dropdir.h"
 #include "hark.h"
 #include "http.h"
+#include "httpd.h"
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
@@ -40,7 +41,10 @@ struct harkd {
 	struct store *st;
 	struct dropdir *dd;
 	struct intake *in;
-	struct http *http;
+	struct http *http;      /* the libcurl client of feeds and webhooks */
+	struct httpd *httpd;    /* the server of [http]; NULL without one */
+	struct httpd_info info; /* what the server shows, kept up to date here */
+	char *http_path;        /* owned: state_dir/harkd.http, the bound URLs, while running */
 	struct outbox *ob;
 	struct poller *poller;
 	struct reload *reload; /* owned; NULL until the first SIGHUP */
@@ -76,7 +80,8 @@ usage(FILE *f)
 	        "  -v         log debug lines too\n"
 	        "  -h, --help this help; -V, --version the version\n\n"
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
-	        "(seconds SIGTERM waits for the files in hand; default %d).\n",
+	        "(seconds SIGTERM waits for the files in hand; default %d),\n"
+	        "HARK_HTTP_IDLE_TIMEOUT (seconds an idle HTTP connection is kept; default 30).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
 
@@ -138,6 +143,28 @@ harkd_apply(struct harkd *h)
 }
 
 /*
+ * Whether two [http] sections are the same (a reload that changes one
+ * says it takes effect at the restart: the sockets and the token stay).
+ */
+static int
+conf_http_same(const struct conf_http *a, const struct conf_http *b)
+{
+	if ((a->line != 0) != (b->line != 0) || a->nlisten != b->nlisten)
+		return 0;
+	for (size_t i = 0; i < a->nlisten; i++)
+		if (strcmp(a->listen[i].host, b->listen[i].host) != 0 ||
+		    a->listen[i].port != b->listen[i].port)
+			return 0;
+	if ((a->token == NULL) != (b->token == NULL) ||
+	    (a->token != NULL && strcmp(a->token, b->token) != 0))
+		return 0;
+	if ((a->base_url == NULL) != (b->base_url == NULL) ||
+	    (a->base_url != NULL && strcmp(a->base_url, b->base_url) != 0))
+		return 0;
+	return 1;
+}
+
+/*
  * A reload's outcome, on the loop thread: c and r are ours (NULL when the
  * load failed, its diagnostics in d). The new set was compiled on a
  * thread; here it is only swapped in.
@@ -157,6 +184,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	}
 	log_diags(d);
 	if (c == NULL) {
+		h->info.reload_at = (int64_t)time(NULL);
+		h->info.reload_ok = false;
 		log_err("reload failed: keeping the previous configuration and rules");
 		if (!more)
 			sd_notify(0,
@@ -165,6 +194,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	}
 	if (outbox_configure(h->ob, c, err, sizeof(err)) < 0 ||
 	    poller_configure(h->poller, c, err, sizeof(err)) < 0) {
+		h->info.reload_at = (int64_t)time(NULL);
+		h->info.reload_ok = false;
 		log_err("reload failed: %s; keeping the previous configuration and rules", err);
 		conf_free(c);
 		rules_unref(r);
@@ -175,12 +206,18 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
 	    strcmp(c->spool_dir, h->conf->spool_dir) != 0)
 		log_warnx("state_dir and spool_dir changes take effect when harkd restarts");
+	if (!conf_http_same(&c->http, &h->conf->http))
+		log_warnx("[http] changes take effect when harkd restarts");
 	conf_free(h->conf);
 	h->conf = c;
 	old = h->rules;
 	h->rules = r;
 	harkd_apply(h); /* intake drops its reference to the old set */
 	reload_dispose(h->reload, old);
+	h->info.conf = h->conf;
+	h->info.nrules = ruleset_nrules(h->rules->rs);
+	h->info.reload_at = (int64_t)time(NULL);
+	h->info.reload_ok = true;
 	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu%s", ruleset_nrules(h->rules->rs),
 	         h->conf->nfeeds, h->conf->nwebhooks, more ? "; reloading again" : "");
 	if (!more)
@@ -211,6 +248,8 @@ harkd_reload(struct harkd *h)
 	}
 	rc = reload_start(h->reload, h->conf->path, err, sizeof(err));
 	if (rc < 0) {
+		h->info.reload_at = (int64_t)time(NULL);
+		h->info.reload_ok = false;
 		log_err("reload failed: %s; keeping the previous configuration and rules", err);
 		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
 	} else if (rc == 1) {
@@ -340,6 +379,7 @@ harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
 		if (h->stopping)
 			break;
 		h->stopping = 1;
+		h->info.stopping = true;
 		sd_notify(0, "STOPPING=1");
 		log_info("%s: finishing the documents in hand (at most %d s), then exiting",
 		         sig == SIGTERM ? "SIGTERM" : "SIGINT", h->stop_timeout);
@@ -497,6 +537,41 @@ harkd_lock_spool(struct harkd *h)
 	return 0;
 }
 
+/*
+ * The server of [http]: after the store, whose database it reads. The
+ * addresses it is bound to go to state_dir/harkd.http (one line of URLs,
+ * replaced whole), which `hark status` reads while harkd holds its lock:
+ * with port 0 only the bound address tells where it is.
+ */
+static int
+harkd_httpd(struct harkd *h)
+{
+	char err[512], *dbpath, *tmp;
+	FILE *f;
+
+	if (asprintf(&dbpath, "%s/hark.db", h->conf->state_dir) < 0)
+		return -1;
+	h->httpd = httpd_new(h->base, &h->conf->http, h->conf->max_document_size, dbpath, &h->info,
+	                     err, sizeof(err));
+	free(dbpath);
+	if (h->httpd == NULL) {
+		log_err("%s; not started", err);
+		return -1;
+	}
+	log_info("listening on %s%s", httpd_urls(h->httpd),
+	         h->conf->http.token != NULL ? " (token required)" : "");
+	if (asprintf(&h->http_path, "%s/harkd.http", h->conf->state_dir) < 0 ||
+	    asprintf(&tmp, "%s/harkd.http.tmp", h->conf->state_dir) < 0)
+		return -1;
+	f = fopen(tmp, "we");
+	if (f == NULL || fprintf(f, "%s\n", httpd_urls(h->httpd)) < 0 || fclose(f) != 0 ||
+	    rename(tmp, h->http_path) < 0)
+		log_warnx("%s: %s: hark status will not show the address", h->http_path,
+		          strerror(errno));
+	free(tmp);
+	return 0;
+}
+
 static int
 harkd_start(struct harkd *h)
 {
@@ -565,6 +640,16 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	harkd_apply(h);
+	h->info = (struct httpd_info){.conf = h->conf,
+	                              .nrules = ruleset_nrules(h->rules->rs),
+	                              .started_at = (int64_t)time(NULL),
+	                              .reload_at = (int64_t)time(NULL),
+	                              .reload_ok = true,
+	                              .in = h->in,
+	                              .ob = h->ob,
+	                              .poller = h->poller};
+	if (h->conf->http.line != 0 && harkd_httpd(h) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		h->ev_sig[i] = evsignal_new(h->base, sigs[i], harkd_signal_cb, h);
 		if (h->ev_sig[i] == NULL || event_add(h->ev_sig[i], NULL) < 0) {
@@ -619,6 +704,11 @@ harkd_free(struct harkd *h)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
 	reload_free(h->reload); /* stops a compile in progress and waits for its thread */
+	/* the server first: its routes read the intake, the outbox and the poller */
+	httpd_free(h->httpd);
+	if (h->http_path != NULL)
+		unlink(h->http_path);
+	free(h->http_path);
 	intake_free(h->in);
 	poller_free(h->poller); /* before http: they abandon their requests */
 	outbox_free(h->ob);

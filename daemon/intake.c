@@ -530,6 +530,8 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		          wd->limited[i]->id, d->id, j->feed != NULL ? "url" : "file",
 		          log_quote(j->feed != NULL ? (d->url ? d->url : "-") : j->name));
 	in->stats.articles++;
+	if (j->feed != NULL)
+		in->stats.articles_feed++;
 	in->stats.hits += wd->nhits;
 	in->stats.alerts += alerts;
 	if (alerts < wd->nhits)
@@ -624,6 +626,7 @@ intake_commit(struct intake *in)
 			lat = j->done_ns - j->queued_ns;
 			if (lat > in->stats.latency_max_ns)
 				in->stats.latency_max_ns = lat;
+			hist_observe(&in->stats.commit_seconds, (double)lat / 1e9);
 			job_free(j);
 			in->ncommit--;
 		}
@@ -769,6 +772,7 @@ intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nt
 	in->o.max_size = 16u << 20;
 	in->o.near_days = 7;
 	in->o.near_bits = 3;
+	hist_init(&in->stats.commit_seconds, hist_bounds_commit, hist_nbounds_commit);
 	in->work = work_new(base, nthreads, intake_done_cb, in, err, errsz);
 	in->ev_retry = evtimer_new(base, intake_retry_cb, in);
 	in->ev_kick = event_new(base, -1, 0, intake_kick_cb, in);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "dropdir.h"
+#include "hist.h"
 #include "outbox.h"
 #include "store.h"
 #include "work.h"
@@ -65,6 +66,8 @@ struct intake_stats {
 	size_t queued, in_flight; /* names waiting, jobs being worked or committed */
 	unsigned long articles, duplicates, near_duplicates, hits, alerts, failed;
 	int64_t latency_max_ns; /* drop-to-commit of the slowest job */
+	unsigned long articles_feed; /* of articles, those of feeds (the rest were dropped) */
+	struct hist commit_seconds;  /* drop-to-commit of every job committed (GET /metrics) */
 };
 void intake_stats(const struct intake *in, struct intake_stats *s);
 

@@ -40,6 +40,7 @@ struct send {
 	int64_t id;
 	char hit_id[32];
 	int attempts; /* before this one */
+	int64_t created_at; /* when its hit was committed: the delivery's latency */
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
 	 * read before the write does not send it again.
@@ -96,6 +97,7 @@ struct outbox {
 	struct event *ev_flush; /* write the outcomes */
 	struct update *updates, **updates_tail;
 	int retry_all;
+	struct outbox_stats stats;
 };
 
 static int64_t
@@ -335,6 +337,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
+	s->created_at = r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	/* the same webhook-id on every attempt; a fresh timestamp and signature */
 	snprintf(hid, sizeof(hid), "webhook-id: %s", r->hit_id);
@@ -533,6 +536,8 @@ send_done_cb(const struct http_response *r, void *arg)
 			         h->name);
 		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
+		ob->stats.sent++;
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
 		return;
 	}
 	if (r->error != NULL)
@@ -550,6 +555,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		log_warnx("webhook %s answered 410 Gone: disabled until its configuration changes",
 		          h->name);
 		outbox_record(ob, s->id, "pending", s->attempts, now, r->status, "410 Gone");
+		ob->stats.gone++;
 		return;
 	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
@@ -561,6 +567,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name,
 		          why, (long long)wait);
 		outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
+		ob->stats.failed++;
 		return;
 	}
 	if (attempts > OUTBOX_RETRIES) {
@@ -568,12 +575,14 @@ send_done_cb(const struct http_response *r, void *arg)
 		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
 		    s->hit_id, h->name, attempts, why, (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
+		ob->stats.dead++;
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
 	          h->name, why, attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
+	ob->stats.failed++;
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
 }
 
@@ -590,6 +599,7 @@ outbox_new(struct event_base *base, struct store *st, struct http *http, char *e
 	ob->st = st;
 	ob->http = http;
 	ob->updates_tail = &ob->updates;
+	hist_init(&ob->stats.delivery_seconds, hist_bounds_delivery, hist_nbounds_delivery);
 	ob->ev_pump = evtimer_new(base, outbox_pump_cb, ob);
 	ob->ev_flush = evtimer_new(base, outbox_flush_cb, ob);
 	if (ob->ev_pump == NULL || ob->ev_flush == NULL) {
@@ -830,4 +840,10 @@ unsigned
 outbox_in_flight(const struct outbox *ob)
 {
 	return ob->in_flight;
+}
+
+void
+outbox_stats(const struct outbox *ob, struct outbox_stats *s)
+{
+	*s = ob->stats;
 }

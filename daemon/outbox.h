@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "hist.h"
 #include "http.h"
 #include "ruleset.h"
 #include "store.h"
@@ -56,5 +57,12 @@ void outbox_kick(struct outbox *ob);
 void outbox_retry_all(struct outbox *ob);
 /* Requests under way, and those ended whose outcome is not written yet. */
 unsigned outbox_in_flight(const struct outbox *ob);
+
+/* Since start, for GET /metrics: attempts by outcome, and commit-to-2xx. */
+struct outbox_stats {
+	unsigned long sent, failed, gone, dead; /* failed: to be tried again */
+	struct hist delivery_seconds;
+};
+void outbox_stats(const struct outbox *ob, struct outbox_stats *s);
 
 #endif

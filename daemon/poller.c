@@ -77,6 +77,7 @@ struct poller {
 	 */
 	struct pfeed *dirty;
 	struct event *flush;
+	struct poller_stats stats;
 };
 
 static int64_t
@@ -232,6 +233,7 @@ feed_failed(struct pfeed *f, const char *why, int64_t retry_after)
 {
 	int64_t delay;
 
+	f->p->stats.failed++;
 	f->st.failures++;
 	free(f->st.last_error);
 	f->st.last_error = strdup(why);
@@ -264,6 +266,7 @@ feed_ok(struct pfeed *f, const char *what)
 		f->st.last_modified = f->new_lm;
 		f->new_etag = f->new_lm = NULL;
 	}
+	f->p->stats.ok++;
 	f->st.failures = 0;
 	free(f->st.last_error);
 	f->st.last_error = NULL;
@@ -631,6 +634,7 @@ feed_response_cb(const struct http_response *r, void *arg)
 		return;
 	}
 	if (r->status == 410) {
+		f->p->stats.gone++;
 		f->st.gone = 1;
 		free(f->st.last_error);
 		f->st.last_error = strdup("410 Gone");
@@ -986,4 +990,10 @@ poller_poll_all(struct poller *p)
 		evtimer_del(f->timer);
 		feed_due(f);
 	}
+}
+
+void
+poller_stats(const struct poller *p, struct poller_stats *s)
+{
+	*s = p->stats;
 }

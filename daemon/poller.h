@@ -37,4 +37,10 @@ int poller_configure(struct poller *p, const struct conf *c, char *err, size_t e
 /* SIGUSR1: every feed not gone, now. */
 void poller_poll_all(struct poller *p);
 
+/* Polls since start by outcome, for GET /metrics (ok: stored or not modified). */
+struct poller_stats {
+	unsigned long ok, failed, gone;
+};
+void poller_stats(const struct poller *p, struct poller_stats *s);
+
 #endif

@@ -165,6 +165,10 @@ enum stmt {
 	ST_ARTICLE_GROUP,
 	ST_STATS_LAST,
 	ST_STATS_DAYS,
+	ST_PING,
+	ST_DB_SIZE,
+	ST_DELIVERY_STATES,
+	ST_FEED_STATES,
 	ST_COUNT
 };
 enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
@@ -333,6 +337,13 @@ static const char *const stmt_sql[ST_COUNT] = {
      */
     [ST_STATS_DAYS] = "SELECT rule_id, detected_at FROM hits INDEXED BY hits_time_rule "
                       "WHERE detected_at > :now - 30 * 86400000 AND detected_at <= :now",
+    /* GET /healthz: a read of the schema page, through the WAL index */
+    [ST_PING] = "SELECT count(*) FROM sqlite_schema",
+    [ST_DB_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    /* the states that stay few (sent ones grow for ever): the range of deliveries_state */
+    [ST_DELIVERY_STATES] = "SELECT webhook, state, count(*) FROM deliveries "
+                           "WHERE state IN ('pending', 'dead') GROUP BY webhook, state",
+    [ST_FEED_STATES] = "SELECT gone, last_error IS NOT NULL, count(*) FROM feeds GROUP BY 1, 2",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -2129,5 +2140,59 @@ store_rule_stats(struct store *st, int64_t now_ms, store_rule_stats_fn fn, void 
 		free(acc[i].per_day);
 	}
 	free(acc);
+	return ret;
+}
+
+/* ---- operators (GET /healthz, GET /metrics) ---- */
+
+int
+store_ping(struct store *st, char *err, size_t errsz)
+{
+	int64_t n;
+	int rc = store_one_int(st, ST_PING, "reading the database", &n, err, errsz);
+
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_db_size(struct store *st, int64_t *bytes, char *err, size_t errsz)
+{
+	int rc = store_one_int(st, ST_DB_SIZE, "reading the database's size", bytes, err, errsz);
+
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_delivery_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_STATES];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (fn(col_text(q, 0), col_text(q, 1), sqlite3_column_int64(q, 2), arg) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "counting deliveries", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_STATES];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *state = sqlite3_column_int(q, 0)   ? "gone"
+		                    : sqlite3_column_int(q, 1) ? "failing"
+		                                               : "ok";
+
+		if (fn(NULL, state, sqlite3_column_int64(q, 2), arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "counting feeds", err, errsz);
+	sqlite3_reset(q);
 	return ret;
 }

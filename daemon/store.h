@@ -355,4 +355,17 @@ typedef int (*store_feed_fn)(const struct store_feed_row *r, void *arg);
 /* Every feed, by name. Rows are valid during the callback only; non-zero stops. */
 int store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_t errsz);
 
+/* ---- operators (GET /healthz, GET /metrics) ---- */
+
+/* A cheap read that needs the database to answer. Returns 0, -1 or STORE_BUSY. */
+int store_ping(struct store *st, char *err, size_t errsz);
+/* The database file's size in bytes (pages x page size). */
+int store_db_size(struct store *st, int64_t *bytes, char *err, size_t errsz);
+/* A count of rows; name is NULL where there is none. Non-zero stops. */
+typedef int (*store_count_fn)(const char *name, const char *state, int64_t n, void *arg);
+/* Pending and dead deliveries by webhook and state (sent ones are never few). */
+int store_delivery_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz);
+/* Feeds by state: "ok", "failing" (its last poll failed), "gone" (410). */
+int store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz);
+
 #endif

@@ -272,9 +272,10 @@ test_errors(void **state)
 	    {"[hark]\nrules = a.rules\n[hark]\n", 3, 1,
 	     "duplicate section [hark] (first at line 1)"},
 	    {HARK "[feeds x]\n", 3, 1,
-	     "unknown section [feeds x] (known: [hark] [feed NAME] [webhook NAME])"},
+	     "unknown section [feeds x] (known: [hark] [http] [feed NAME] [webhook NAME])"},
 	    {HARK "[feed world]\nurl = https://e.org/\n  intervall = 15m\n", 5, 3,
-	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private fetch_article)"},
+	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private "
+	     "fetch_article)"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecrets = x\n", 5, 1,
 	     "unknown key 'secrets' in [webhook w] (known: url format secret secret_file rules "
 	     "topic max_per_minute)"},
@@ -408,6 +409,102 @@ test_several_errors(void **state)
 	diags_free(&d);
 }
 
+/* [http]: the token file's rules, listen addresses, loopback or not */
+static void
+test_http(void **state)
+{
+	struct tdir *t = *state;
+	struct conf *c;
+	struct diags d;
+	struct conf_listen l;
+	char why[128];
+	const char *tok = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+
+	write_file(t->path, "http.token", "\n  0123456789abcdefghijklmnopqrstuvwxyzABCD \n", 0640);
+	assert_int_equal(load(t, "h.conf",
+	                      HARK "[http]\nlisten = 0.0.0.0:8976 [::]:0\ntoken_file = http.token\n"
+	                           "base_url = https://hark.example.org/\n",
+	                      &c, &d),
+	                 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(c->http.line, 3);
+	assert_int_equal(c->http.nlisten, 2);
+	assert_string_equal(c->http.listen[0].host, "0.0.0.0");
+	assert_int_equal(c->http.listen[0].port, 8976);
+	assert_false(c->http.listen[0].loopback);
+	assert_string_equal(c->http.listen[1].host, "::");
+	assert_int_equal(c->http.listen[1].port, 0);
+	assert_string_equal(c->http.token, tok);
+	assert_string_equal(c->http.base_url, "https://hark.example.org/");
+	conf_free(c);
+	diags_free(&d);
+
+	/* readable by others: an error (a warning for a webhook's secret) */
+	write_file(t->path, "open.token", "0123456789abcdefghijklmnopqrstuvwxyzABCD\n", 0644);
+	assert_int_equal(load(t, "h.conf",
+	                      HARK "[http]\nlisten = 127.0.0.1:1\ntoken_file = open.token\n", &c,
+	                      &d),
+	                 -1);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].sev, DIAG_ERROR);
+	assert_int_equal(d.v[0].line, 5);
+	assert_string_equal(
+	    d.v[0].msg,
+	    "token_file: 'open.token' is accessible to others (mode 0644); chmod o= it");
+	diags_free(&d);
+
+	/* short, two lines */
+	write_file(t->path, "short.token", "0123456789abcdefghijklmnopqrstu\n", 0600);
+	assert_int_equal(load(t, "h.conf",
+	                      HARK "[http]\nlisten = 127.0.0.1:1\ntoken_file = short.token\n", &c,
+	                      &d),
+	                 -1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg,
+	                    "token_file: the token in 'short.token' is shorter than 32 characters");
+	diags_free(&d);
+	write_file(t->path, "two.token",
+	           "0123456789abcdefghijklmnopqrstuvwxyz\n0123456789abcdefghijklmnopqrstuvwxyz\n",
+	           0600);
+	assert_int_equal(load(t, "h.conf",
+	                      HARK "[http]\nlisten = 127.0.0.1:1\ntoken_file = two.token\n", &c,
+	                      &d),
+	                 -1);
+	assert_string_equal(d.v[0].msg, "token_file: the token in 'two.token' is not one line of "
+	                                "printable ASCII without blanks");
+	diags_free(&d);
+
+	/* not loopback, no token: refused, naming the listen line */
+	assert_int_equal(
+	    load(t, "h.conf", HARK "[http]\nlisten = 127.0.0.1:1 [::ffff:10.0.0.1]:80\n", &c, &d),
+	    -1);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 4);
+	assert_string_equal(
+	    d.v[0].msg,
+	    "listen: [::ffff:10.0.0.1]:80 is not a loopback address: it needs token_file");
+	diags_free(&d);
+
+	/* the address parser */
+	assert_int_equal(conf_parse_listen("127.1.2.3:80", &l, why, sizeof why), 0);
+	assert_true(l.loopback);
+	assert_int_equal(conf_parse_listen("[::1]:65535", &l, why, sizeof why), 0);
+	assert_true(l.loopback);
+	assert_int_equal(l.port, 65535);
+	assert_int_equal(conf_parse_listen("[::ffff:127.0.0.1]:1", &l, why, sizeof why), 0);
+	assert_true(l.loopback);
+	assert_int_equal(conf_parse_listen("localhost:8976", &l, why, sizeof why), 0);
+	assert_string_equal(l.host, "127.0.0.1");
+	assert_true(l.loopback);
+	assert_int_equal(conf_parse_listen("192.0.2.1:80", &l, why, sizeof why), 0);
+	assert_false(l.loopback);
+	assert_int_equal(conf_parse_listen("::1:80", &l, why, sizeof why), -1);
+	assert_int_equal(conf_parse_listen("[127.0.0.1]:80", &l, why, sizeof why), -1);
+	assert_int_equal(conf_parse_listen("127.0.0.1:", &l, why, sizeof why), -1);
+	assert_int_equal(conf_parse_listen("127.0.0.1:-1", &l, why, sizeof why), -1);
+	assert_int_equal(conf_parse_listen(":80", &l, why, sizeof why), -1);
+}
+
 static void
 test_secret_file_mode(void **state)
 {
@@ -528,6 +625,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_secret_file_mode, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_http, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 	};

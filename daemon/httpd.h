@@ -1,0 +1,89 @@
+/*
+ * httpd.h: harkd's HTTP server (HTTP.md), on harkd's libevent loop (evhttp).
+ * Not to be confused with http.h, the libcurl client of the feeds and the
+ * webhooks. httpd.c owns the evhttp, its listening sockets, its connection
+ * count and a read-only database connection of its own (WAL: reads never
+ * block the writer); harkd creates it after the store and frees it before.
+ *
+ * Bounds: headers <= 16 KiB, a body <= max_document_size, idle connections
+ * closed after 30 s (HARK_HTTP_IDLE_TIMEOUT, for the tests), at most
+ * HTTPD_MAX_CONN connections (past that the listeners stop accepting until
+ * one closes: the kernel's backlog holds the rest). Every answer carries
+ * the security headers of HTTP.md. With a token, every route but /healthz
+ * needs "Authorization: Bearer TOKEN" (compared in constant time, never
+ * logged). Routes are a table in httpd.c: a new page or API call is one
+ * line there and one handler.
+ */
+#ifndef HARK_HTTPD_H
+#define HARK_HTTPD_H
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "intake.h"
+#include "outbox.h"
+#include "poller.h"
+#include "store.h"
+
+#define HTTPD_MAX_CONN 256
+#define HTTPD_MAX_HEADERS (16 * 1024)
+#define HTTPD_IDLE_TIMEOUT 30 /* seconds */
+
+/*
+ * What harkd knows and httpd shows (GET /metrics, /healthz): harkd's,
+ * updated by harkd (at start and each reload), read by httpd at each
+ * request. Every pointer borrowed.
+ */
+struct httpd_info {
+	const struct conf *conf; /* the configuration in force */
+	size_t nrules;
+	int64_t started_at; /* Unix seconds */
+	int64_t reload_at;  /* of the last reload (the start until one), seconds */
+	bool reload_ok;     /* whether it was taken */
+	bool stopping;      /* SIGTERM: /healthz says 503 */
+	struct intake *in;
+	struct outbox *ob;
+	struct poller *poller;
+};
+
+struct httpd;
+
+/*
+ * Listen on every address of c->listen (c->line != 0), serve from the
+ * database at dbpath (opened read-only here). info stays harkd's and must
+ * outlive the server. Returns NULL with err ("cannot listen on ADDR: why").
+ */
+struct httpd *httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body,
+                        const char *dbpath, const struct httpd_info *info, char *err, size_t errsz);
+void httpd_free(struct httpd *h);
+/* The bound addresses as URLs, blank-separated ("http://127.0.0.1:8976/"): the server's. */
+const char *httpd_urls(const struct httpd *h);
+/* Connections open now. */
+unsigned httpd_connections(const struct httpd *h);
+
+/* ---- for the routes ---- */
+
+/*
+ * A route's handler (the table in httpd.c): the token and the method are
+ * checked before it is called; it answers with httpd_send or httpd_error.
+ */
+typedef void (*httpd_route_fn)(struct httpd *h, struct evhttp_request *req, const char *path);
+/* The server's read-only connection (its own, WAL: reads never block the writer). */
+struct store *httpd_store(struct httpd *h);
+/* What harkd shows (counters, the configuration in force). */
+const struct httpd_info *httpd_info(const struct httpd *h);
+
+/* The answer: the headers of HTTP.md, content type, body (taken; NULL: empty). */
+void httpd_send(struct evhttp_request *req, int code, const char *ctype, struct evbuffer *body);
+/*
+ * An error: under /api/ {"error": "..."} as application/json, else the
+ * cause as text/plain; one line, the cause of the status.
+ */
+void httpd_error(struct evhttp_request *req, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
