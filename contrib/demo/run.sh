@@ -14,6 +14,14 @@ esac
 cd "$(dirname "$0")/../.." || exit 2
 HARK="$BUILD/hark -c etc/demo.conf"
 
+# a demo already running (another terminal) keeps its state: removing var/
+# from under it would stop that harkd and leave this one refused
+if [ -f var/harkd.lock ] && command -v flock >/dev/null 2>&1 &&
+	! flock -n var/harkd.lock true 2>/dev/null; then
+	echo "$0: a harkd of the demo already runs on ./var/ (pid $(head -n 1 var/harkd.lock));" \
+		"stop it with Ctrl-C first, or drop more files with: $BUILD/hark -c etc/demo.conf ingest FILE" >&2
+	exit 2
+fi
 # a fresh state each time, so the demo articles are new and raise their hits
 rm -rf var
 mkdir -p var
@@ -45,6 +53,8 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 sleep 0.3
+# harkd refused to start (a port or spool taken, a broken configuration): say so
+kill -0 $pid 2>/dev/null || { wait $pid; rc=$?; stop_sink; echo "$0: harkd exited ($rc)" >&2; exit 2; }
 echo "\$ hark -c etc/demo.conf ingest contrib/demo/articles/*"
 $HARK ingest -q contrib/demo/articles/* || { kill -TERM $pid; wait $pid; stop_sink; exit 2; }
 sleep 2
