@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "hark.h"
 
 int
@@ -11,7 +12,7 @@ cmd_check(int argc, char **argv)
 	struct ruleset *rs;
 	char **paths = argv + 1;
 	size_t n = (size_t)argc - 1;
-	char **conf = NULL;
+	struct conf *c = NULL;
 	int rc;
 
 	if (hark_wants_help(argc, argv, "check"))
@@ -26,9 +27,14 @@ cmd_check(int argc, char **argv)
 		return 2;
 	}
 	diags_init(&d);
-	if (n == 0 && conf_rule_paths(&conf, &n, &d) == 0)
-		paths = conf;
+	/* the configuration's rules: and whether their alerts reach a webhook */
+	if (n == 0 && conf_load_tool(&c, &d) == 0) {
+		paths = c->rules;
+		n = c->nrules;
+	}
 	rs = d.nerrors ? NULL : rules_load(paths, n, &d);
+	if (rs != NULL && c != NULL)
+		conf_check_routes(c, rs, &d);
 	diags_print(&d, stderr);
 	if (rs != NULL) {
 		printf("%zu rules, %zu atoms, ok\n", ruleset_nrules(rs), ruleset_natoms(rs));
@@ -37,9 +43,7 @@ cmd_check(int argc, char **argv)
 		rc = 2;
 	}
 	ruleset_free(rs);
-	for (size_t i = 0; conf != NULL && i < n; i++)
-		free(conf[i]);
-	free(conf);
+	conf_free(c);
 	diags_free(&d);
 	return rc;
 }

@@ -10,20 +10,28 @@
 #include "hark.h"
 
 int
-conf_rule_paths(char ***paths, size_t *n, struct diags *d)
+conf_load_tool(struct conf **out, struct diags *d)
 {
 	const char *path = conf_find(hark_config);
-	struct conf *c;
 
-	*paths = NULL;
-	*n = 0;
+	*out = NULL;
 	if (path == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR,
 		          "no rules given and no configuration found (give -c CONFIG, set HARK_CONFIG, or "
 		          "create ./hark.conf or /etc/hark/hark.conf)");
 		return -1;
 	}
-	if (conf_load(path, &c, d) < 0)
+	return conf_load(path, out, d);
+}
+
+int
+conf_rule_paths(char ***paths, size_t *n, struct diags *d)
+{
+	struct conf *c;
+
+	*paths = NULL;
+	*n = 0;
+	if (conf_load_tool(&c, d) < 0)
 		return -1;
 	/* the rule paths change hands; the rest of the configuration is not needed */
 	*paths = c->rules;

@@ -84,6 +84,15 @@ const char *conf_find(const char *given);
 int conf_load(const char *path, struct conf **out, struct diags *d);
 void conf_free(struct conf *c);
 
+struct ruleset;
+/*
+ * Where alerts go, checked against the rules: a warning (at the rule's
+ * line) for a notify name that is no [webhook NAME], and one (at the
+ * section) for a webhook whose rules globs select no rule. Either way
+ * alerts would be dropped without a word, so say it at every load.
+ */
+void conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *d);
+
 /*
  * One [http] listen address: "host:port" or "[v6]:port", host numeric or
  * localhost. Returns 0 with *out, -1 with why.

@@ -88,6 +88,9 @@ const char *since_error(const char *s);
  * diagnostic when no configuration is found or it is invalid.
  */
 int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
+/* The configuration hark's -c, $HARK_CONFIG or the defaults name (conf_free). */
+struct conf;
+int conf_load_tool(struct conf **out, struct diags *d);
 
 int cmd_article(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);

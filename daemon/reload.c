@@ -55,6 +55,7 @@ reload_compile(const char *path, struct conf **confp, struct rules **rulesp, str
 		conf_free(c);
 		return -1;
 	}
+	conf_check_routes(c, rs, d);
 	*confp = c;
 	return 0;
 }

@@ -2,11 +2,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "fileio.h"
 #include "hark.h"
 
@@ -234,4 +237,52 @@ rules_load_cancel(char *const *paths, size_t n, struct diags *d, const atomic_in
 		return NULL;
 	}
 	return l.rs;
+}
+
+void
+conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *d)
+{
+	size_t nrules = ruleset_nrules(rs);
+
+	for (size_t i = 0; i < nrules; i++) {
+		const struct rule *r = ruleset_rule(rs, i);
+
+		for (size_t k = 0; k < r->nnotify; k++) {
+			size_t w = 0;
+
+			if (strcmp(r->notify[k], "none") == 0)
+				continue;
+			while (w < c->nwebhooks && strcmp(c->webhooks[w].name, r->notify[k]) != 0)
+				w++;
+			if (w == c->nwebhooks)
+				diags_add(d, r->file, r->line, 0, DIAG_WARNING,
+				          "rule '%s': notify names '%s', which is no [webhook] of %s: "
+				          "its alerts go nowhere",
+				          r->id, r->notify[k], c->path);
+		}
+	}
+	for (size_t w = 0; w < c->nwebhooks; w++) {
+		const struct conf_webhook *h = &c->webhooks[w];
+		bool any = false;
+
+		for (size_t i = 0; i < nrules && !any; i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+
+			if (r->nnotify > 0)
+				continue; /* a rule naming its webhooks is not chosen by globs */
+			for (size_t g = 0; g < h->nrules && !any; g++)
+				any = fnmatch(h->rules[g], r->id, 0) == 0;
+		}
+		for (size_t i = 0; i < nrules && !any; i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+
+			for (size_t k = 0; k < r->nnotify && !any; k++)
+				any = strcmp(r->notify[k], h->name) == 0;
+		}
+		if (!any && nrules > 0)
+			diags_add(d, c->path, h->line, 0, DIAG_WARNING,
+			          "[webhook %s]: no rule is sent to it (its rules select none, and "
+			          "no rule's notify names it)",
+			          h->name);
+	}
 }

@@ -12,7 +12,7 @@ case $1 in
 esac
 cd "$(dirname "$0")" || exit 2
 tmp=$(mktemp) || exit 2
-trap 'rm -f "$tmp"' EXIT INT TERM
+trap 'rm -f "$tmp" "$tmp.raw"' EXIT INT TERM
 unset HARK_CONFIG
 
 pass=0
@@ -24,8 +24,10 @@ for conf in [0-9]*.conf; do
 		fail=$((fail + 1))
 		continue
 	fi
-	"$hark" -c "$conf" check >/dev/null 2>"$tmp"
+	"$hark" -c "$conf" check >/dev/null 2>"$tmp.raw"
 	rc=$?
+	# rule files are named by their absolute path: make it this directory's
+	sed "s|$(pwd)/||g" "$tmp.raw" >"$tmp"
 	want=0
 	grep -q ': error: ' "$name.expected" && want=2
 	if ! cmp -s "$tmp" "$name.expected"; then
