@@ -22,7 +22,8 @@
 
 #define TOPIC "hark-alerts"
 
-static const char *const fixtures[] = {"url", "nourl", "arabic", "long", "specials"};
+/* legacy: a snippet stored as a string by an older hark, shown as it is */
+static const char *const fixtures[] = {"url", "nourl", "arabic", "long", "specials", "legacy"};
 
 static const enum payload_format formats[] = {PAYLOAD_STANDARD, PAYLOAD_SLACK, PAYLOAD_DISCORD,
                                               PAYLOAD_NTFY};
