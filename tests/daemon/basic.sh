@@ -211,4 +211,19 @@ hk hits --json
 grep -qF '"url":"https://wire.example.org/2"' "$T/out" && ok || bad "feed item's url in its stored hit"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after the second SIGTERM"
+
+# --- snippets: the stored hit object gives the marks as character offsets
+# (the « » of the text are no marks); a hit stored by an earlier hark, its
+# snippet a string, is shown as it is
+hk hits --rule tice --json
+grep -qF '"snippet":{"text":"The family of Austin Tice ' "$T/out" &&
+	grep -qF '"marks":[[14,25]]}' "$T/out" && ok || bad "snippet object: $(cat "$T/out")"
+if command -v sqlite3 >/dev/null 2>&1; then
+	sqlite3 "$T/state/hark.db" "UPDATE hits SET json = json_set(json, '$.snippet', 'an «old» snippet') WHERE rule_id = 'assad'" &&
+		ok || bad "sqlite3: the hit rewritten in the old form"
+	hk hits --rule assad
+	grep -qF ': an «old» snippet' "$T/out" && ok || bad "old string snippet as it is: $(cat "$T/out")"
+else
+	note "sqlite3 not installed: the old string snippet not checked"
+fi
 finish
