@@ -372,7 +372,7 @@ int
 snippet_from_json(const json_t *v, struct snippet *sn)
 {
 	const json_t *t, *marks, *m;
-	size_t i, cap = 0, prev = 0;
+	size_t i, cap = 0, prev = 0, nchars;
 
 	memset(sn, 0, sizeof(*sn));
 	if (json_is_string(v)) {
@@ -389,6 +389,7 @@ snippet_from_json(const json_t *v, struct snippet *sn)
 		return -1;
 	memcpy(sn->text, json_string_value(t), sn->len);
 	sn->text[sn->len] = '\0';
+	nchars = utf8_chars(sn->text, sn->len);
 	marks = json_is_object(v) ? json_object_get(v, "marks") : NULL;
 	json_array_foreach(marks, i, m)
 	{
@@ -398,7 +399,7 @@ snippet_from_json(const json_t *v, struct snippet *sn)
 
 		/* marks from outside: ignore the ones that are not ascending and inside */
 		if (!json_is_array(m) || !json_is_integer(json_array_get(m, 0)) ||
-		    !json_is_integer(json_array_get(m, 1)) || a < 0 || b <= a)
+		    !json_is_integer(json_array_get(m, 1)) || a < 0 || b <= a || (size_t)b > nchars)
 			continue;
 		ba = utf8_byte(sn->text, sn->len, (size_t)a);
 		bb = utf8_byte(sn->text, sn->len, (size_t)b);
