@@ -9,21 +9,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "date.h"
 #include "diag.h"
 #include "hark.h"
+#include "hit.h"
 #include "ruleset.h"
 #include "store.h"
+
+/* Print s[0..n) on the current line, with every control character a space. */
+static void
+put_line_textn(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
+}
 
 /* Print s on the current line, with every control character a space. */
 static void
 put_line_text(const char *s)
 {
-	for (; *s != '\0'; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+	put_line_textn(s, strlen(s));
+}
+
+/*
+ * Print the hit object's snippet with its marks in colour, or between [ ]
+ * (a snippet stored as a plain string by an older hark: as it is).
+ */
+static void
+put_snippet(json_t *v, int color)
+{
+	struct snippet sn;
+	size_t at = 0;
+
+	if (snippet_from_json(v, &sn) < 0)
+		return;
+	for (size_t m = 0; m < sn.nmarks; m++) {
+		put_line_textn(sn.text + at, sn.marks[m].start - at);
+		fputs(color ? "\033[01;31m" : "[", stdout);
+		put_line_textn(sn.text + sn.marks[m].start, sn.marks[m].end - sn.marks[m].start);
+		fputs(color ? "\033[m" : "]", stdout);
+		at = sn.marks[m].end;
+	}
+	put_line_textn(sn.text + at, sn.len - at);
+	snippet_free(&sn);
 }
 
 static const char *
@@ -36,6 +68,7 @@ json_str(json_t *o, const char *key)
 
 struct hits_out {
 	int json;
+	int color; /* mark matches in colour: standard output is a terminal */
 };
 
 static int
@@ -43,7 +76,7 @@ hits_print(const struct store_hit_row *r, void *arg)
 {
 	struct hits_out *o = arg;
 	json_t *hit, *art;
-	const char *what = NULL, *snippet = NULL;
+	const char *what = NULL;
 	char when[32];
 
 	if (o->json) {
@@ -55,12 +88,11 @@ hits_print(const struct store_hit_row *r, void *arg)
 	art = json_object_get(hit, "article");
 	if ((what = json_str(art, "title")) == NULL && (what = json_str(art, "file")) == NULL)
 		what = json_str(art, "url");
-	snippet = json_str(hit, "snippet");
 	hark_time_local(r->detected_at / 1000, when, sizeof(when));
 	printf("%s %s ", when, r->rule_id);
 	put_line_text(what != NULL ? what : r->article_id);
 	fputs(": ", stdout);
-	put_line_text(snippet != NULL ? snippet : "");
+	put_snippet(json_object_get(hit, "snippet"), o->color);
 	putchar('\n');
 	json_decref(hit);
 	return 0;
@@ -257,6 +289,7 @@ cmd_hits(int argc, char **argv)
 		f.rules = rules.v;
 		f.nrules = rules.n;
 	}
+	o.color = isatty(1) && getenv("NO_COLOR") == NULL;
 	if (hark_store_open("hits", &st) < 0)
 		goto out;
 	/* without --limit, every page of the largest size */

@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "date.h"
 #include "hark.h"
+#include "hit.h"
 #include "whsig.h"
 
 #define SINK_PORT 8975
@@ -102,6 +103,8 @@ sink_print_hit(const char *body, size_t len, const char *verdict)
 {
 	json_t *hit = json_loadb(body, len, 0, NULL), *rule, *art;
 	const char *s, *title, *where;
+	struct snippet sn;
+	size_t at = 0;
 	char when[32];
 
 	rule = json_object_get(hit, "rule");
@@ -131,9 +134,21 @@ sink_print_hit(const char *body, size_t len, const char *verdict)
 		put_clean(stdout, where, strlen(where), 0);
 	if (title == NULL && where == NULL)
 		fputs("(untitled article)", stdout);
-	if ((s = json_str(hit, "snippet")) != NULL) {
-		fputs("\n  ", stdout);
-		put_clean(stdout, s, strlen(s), 0);
+	if (snippet_from_json(json_object_get(hit, "snippet"), &sn) == 0) {
+		/* the marks between [ ]; a snippet stored as a string is shown as it is */
+		if (sn.len > 0) {
+			fputs("\n  ", stdout);
+			for (size_t m = 0; m < sn.nmarks; m++) {
+				put_clean(stdout, sn.text + at, sn.marks[m].start - at, 0);
+				fputs("[", stdout);
+				put_clean(stdout, sn.text + sn.marks[m].start,
+				          sn.marks[m].end - sn.marks[m].start, 0);
+				fputs("]", stdout);
+				at = sn.marks[m].end;
+			}
+			put_clean(stdout, sn.text + at, sn.len - at, 0);
+		}
+		snippet_free(&sn);
 	}
 	printf("\n  %s\n", verdict);
 	json_decref(hit);

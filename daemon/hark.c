@@ -62,7 +62,8 @@ static const struct hark_cmd cmds[] = {
      "  --limit N          one page of at most N hits (1 to 500); when there are more,\n"
      "                     stderr says 'more: --before CURSOR' to read the next page\n"
      "  --before CURSOR    the hits after the page that gave CURSOR\n"
-     "  --json             the stored hit objects of hark(1), one a line\n"},
+     "  --json             the stored hit objects of hark(1), one a line; without\n"
+     "                     it, matches in colour on a terminal, else [like this]\n"},
     {"import-opml", cmd_import_opml, "import-opml [--interval DURATION] FILE|-",
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
@@ -79,7 +80,8 @@ static const struct hark_cmd cmds[] = {
      "  --json             one hit object per line (see hark(1))\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
-     "                     --color means) or auto (on a terminal; the default)\n"
+     "                     --color means) or auto (on a terminal; the default);\n"
+     "                     without colour they are marked [like this]\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
     {"redeliver", cmd_redeliver, "redeliver ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
@@ -206,7 +208,7 @@ hark_print_hit(const struct document *doc, const struct hit *h, const char *name
 			printf("%s\n", s);
 	} else {
 		s = color ? hit_snippet(doc, h, COLOR_MATCH, COLOR_OFF)
-		          : hit_snippet(doc, h, "«", "»");
+		          : hit_snippet(doc, h, "[", "]");
 		if (s != NULL && color)
 			printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
 			                  "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",

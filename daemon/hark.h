@@ -63,7 +63,7 @@ int file_read(const char *path, size_t max, char **buf, size_t *len);
 
 /*
  * Print a hit as hark match does: "NAME: RULE: snippet" (matches between
- * « », or in colour), or with json the hit object detected at now. Returns
+ * [ ], or in colour), or with json the hit object detected at now. Returns
  * 0, -1 when out of memory.
  */
 struct document;

@@ -162,7 +162,7 @@ job_hit_cb(const struct hit *h, void *arg)
 	snprintf(wh->id, sizeof(wh->id), "%s", id ? id : "");
 	wh->json = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
-	wh->snippet = hit_snippet(wd->doc, h, "«", "»");
+	wh->snippet = hit_snippet(wd->doc, h, "[", "]"); /* for the log line, plain text */
 	wh->rule_id = h->rule->id;
 	wh->rule = h->rule;
 	wh->detected_at = c->detected_ms;

@@ -5,6 +5,7 @@
 
 #include "dict.h"
 #include "hit.h"
+#include "mem.h"
 
 #define SNIPPET_CHARS 200     /* about this many characters of text */
 #define SNIPPET_BEFORE 70     /* of which before the first match */
@@ -120,39 +121,146 @@ span_marked(const struct hit *h, size_t k, int f, size_t ws, size_t we, size_t *
 	return 1;
 }
 
-char *
-hit_snippet(const struct document *doc, const struct hit *h, const char *open, const char *close)
+/*
+ * A candidate window: around span anchor of field f, holding distinct
+ * distinct atoms, the first-named of them first (its atom text, whose
+ * address orders the atoms of a rule as the query names them: the
+ * compiler appends each leaf's text to the ruleset's string pool in query
+ * order, and one hit's atoms all belong to one rule).
+ */
+struct window {
+	int f;
+	size_t ws, we, distinct;
+	const char *first;
+};
+
+/* Field ranks: the body first; the title alone would repeat the headline. */
+static int
+field_rank(int f)
 {
-	struct sbuf b = {0};
-	const char *s;
-	size_t len, ws, we, k = 0, prev_end = 0, mark_end = 0;
-	int f, in_mark = 0, space = 0;
+	switch (f) {
+	case F_BODY:
+		return 0;
+	case F_TITLE:
+		return 1;
+	default:
+		return 2 + f;
+	}
+}
+
+/* Whether window a is better than b (RULES.md §5). */
+static int
+window_better(const struct window *a, const struct window *b)
+{
+	if (field_rank(a->f) != field_rank(b->f))
+		return field_rank(a->f) < field_rank(b->f);
+	if (a->distinct != b->distinct)
+		return a->distinct > b->distinct;
+	if (a->first != b->first)
+		return a->first < b->first;
+	return a->ws < b->ws;
+}
+
+/* The window of the snippet of h; 0, or -1 when the field has no text. */
+static int
+snippet_choose(const struct document *doc, const struct hit *h, struct window *best)
+{
+	int have = 0;
 
 	if (h->nspans == 0) {
 		/* a hit without words (lang:ar alone): the opening of the article */
-		f = doc->field[F_BODY] != NULL && doc->field_len[F_BODY] > 0 ? F_BODY : F_TITLE;
-		if (doc->field[f] == NULL)
-			return strdup("");
-		snippet_window(doc->field[f], doc->field_len[f], 0, 0, &ws, &we);
-	} else if (doc->field[h->spans[0].field] == NULL) {
-		return strdup("");
-	} else {
-		f = h->spans[0].field;
-		snippet_window(doc->field[f], doc->field_len[f], h->spans[0].start, h->spans[0].end,
-		               &ws, &we);
+		best->f =
+		    doc->field[F_BODY] != NULL && doc->field_len[F_BODY] > 0 ? F_BODY : F_TITLE;
+		if (doc->field[best->f] == NULL)
+			return -1;
+		snippet_window(doc->field[best->f], doc->field_len[best->f], 0, 0, &best->ws,
+		               &best->we);
+		return 0;
 	}
-	s = doc->field[f];
-	len = doc->field_len[f];
-	if (ws > 0)
+	for (size_t i = 0; i < h->nspans; i++) {
+		const struct match_span *sp = &h->spans[i];
+		struct window w = {sp->field, 0, 0, 0, NULL};
+
+		if (doc->field[sp->field] == NULL || sp->end <= sp->start ||
+		    sp->end > doc->field_len[sp->field])
+			continue;
+		snippet_window(doc->field[sp->field], doc->field_len[sp->field], sp->start, sp->end,
+		               &w.ws, &w.we);
+		/* the distinct atoms inside: MATCH_MAX_SPANS at most, quadratic is fine */
+		for (size_t j = 0; j < h->nspans; j++) {
+			const struct match_span *q = &h->spans[j];
+			size_t k;
+
+			if (q->field != sp->field || q->start < w.ws || q->end > w.we)
+				continue;
+			for (k = 0; k < j; k++) {
+				const struct match_span *r = &h->spans[k];
+
+				if (r->atom == q->atom && r->field == q->field &&
+				    r->start >= w.ws && r->end <= w.we)
+					break;
+			}
+			if (k < j)
+				continue;
+			w.distinct++;
+			if (w.first == NULL || q->atom < w.first)
+				w.first = q->atom;
+		}
+		if (!have || window_better(&w, best)) {
+			*best = w;
+			have = 1;
+		}
+	}
+	return have ? 0 : -1;
+}
+
+void
+snippet_free(struct snippet *sn)
+{
+	free(sn->text);
+	free(sn->marks);
+	memset(sn, 0, sizeof(*sn));
+}
+
+/* Append the mark [a, b) to sn; -1 when out of memory. */
+static int
+snippet_mark(struct snippet *sn, size_t *cap, size_t a, size_t b)
+{
+	if (mem_grow(&sn->marks, cap, sn->nmarks + 1, sizeof(*sn->marks)) < 0)
+		return -1;
+	sn->marks[sn->nmarks].start = a;
+	sn->marks[sn->nmarks].end = b;
+	sn->nmarks++;
+	return 0;
+}
+
+int
+hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet *sn)
+{
+	struct sbuf b = {0};
+	struct window w;
+	const char *s;
+	size_t len, k = 0, prev_end = 0, mark_end = 0, mark_start = 0, cap = 0;
+	int in_mark = 0, space = 0, oom = 0;
+
+	memset(sn, 0, sizeof(*sn));
+	if (snippet_choose(doc, h, &w) < 0) {
+		sn->text = strdup("");
+		return sn->text != NULL ? 0 : -1;
+	}
+	s = doc->field[w.f];
+	len = doc->field_len[w.f];
+	if (w.ws > 0)
 		sb_put(&b, "…", strlen("…"));
 	/* spans are sorted by field and start: walk them alongside the text */
-	while (k < h->nspans && !span_marked(h, k, f, ws, we, &prev_end))
+	while (k < h->nspans && !span_marked(h, k, w.f, w.ws, w.we, &prev_end))
 		k++;
-	for (size_t i = ws; i < we; i++) {
+	for (size_t i = w.ws; i < w.we; i++) {
 		if (in_mark && i == mark_end) {
-			sb_put(&b, close, strlen(close));
+			oom |= snippet_mark(sn, &cap, mark_start, b.n);
 			in_mark = 0;
-			for (k++; k < h->nspans && !span_marked(h, k, f, ws, we, &prev_end); k++)
+			for (k++; k < h->nspans && !span_marked(h, k, w.f, w.ws, w.we, &prev_end);
+			     k++)
 				;
 		}
 		if (is_ws((unsigned char)s[i])) {
@@ -163,21 +271,147 @@ hit_snippet(const struct document *doc, const struct hit *h, const char *open, c
 			sb_put(&b, " ", 1);
 		space = 0;
 		if (!in_mark && k < h->nspans && h->spans[k].start == i) {
-			sb_put(&b, open, strlen(open));
+			mark_start = b.n;
 			in_mark = 1;
 			mark_end = h->spans[k].end;
 		}
 		sb_put(&b, s + i, 1);
 	}
 	if (in_mark)
-		sb_put(&b, close, strlen(close));
-	if (we < len)
+		oom |= snippet_mark(sn, &cap, mark_start, b.n);
+	if (w.we < len)
 		sb_put(&b, "…", strlen("…"));
+	if (b.oom || oom || (b.s == NULL && (b.s = strdup("")) == NULL)) {
+		free(b.s);
+		snippet_free(sn);
+		return -1;
+	}
+	sn->text = b.s;
+	sn->len = b.n;
+	return 0;
+}
+
+char *
+snippet_marked(const struct snippet *sn, const char *open, const char *close)
+{
+	struct sbuf b = {0};
+	size_t at = 0;
+
+	for (size_t m = 0; m < sn->nmarks; m++) {
+		sb_put(&b, sn->text + at, sn->marks[m].start - at);
+		sb_put(&b, open, strlen(open));
+		sb_put(&b, sn->text + sn->marks[m].start, sn->marks[m].end - sn->marks[m].start);
+		sb_put(&b, close, strlen(close));
+		at = sn->marks[m].end;
+	}
+	sb_put(&b, sn->text + at, sn->len - at);
 	if (b.oom) {
 		free(b.s);
 		return NULL;
 	}
 	return b.s ? b.s : strdup("");
+}
+
+char *
+hit_snippet(const struct document *doc, const struct hit *h, const char *open, const char *close)
+{
+	struct snippet sn;
+	char *out;
+
+	if (hit_snippet_make(doc, h, &sn) < 0)
+		return NULL;
+	out = snippet_marked(&sn, open, close);
+	snippet_free(&sn);
+	return out;
+}
+
+/* Characters (code points) of valid UTF-8 s[0..n). */
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += !is_cont((unsigned char)s[i]);
+	return c;
+}
+
+/* The byte offset of character c of s[0..n), n past the end. */
+static size_t
+utf8_byte(const char *s, size_t n, size_t c)
+{
+	size_t i = 0;
+
+	for (; i < n; i++)
+		if (!is_cont((unsigned char)s[i]) && c-- == 0)
+			return i;
+	return n;
+}
+
+json_t *
+snippet_to_json(const struct snippet *sn)
+{
+	json_t *marks = json_array();
+	size_t at = 0, chars = 0;
+
+	for (size_t m = 0; m < sn->nmarks; m++) {
+		size_t a, b;
+
+		chars += utf8_chars(sn->text + at, sn->marks[m].start - at);
+		a = chars;
+		chars += utf8_chars(sn->text + sn->marks[m].start,
+		                    sn->marks[m].end - sn->marks[m].start);
+		b = chars;
+		at = sn->marks[m].end;
+		json_array_append_new(marks, json_pack("[II]", (json_int_t)a, (json_int_t)b));
+	}
+	return json_pack("{s:s%,s:o}", "text", sn->text, sn->len, "marks", marks);
+}
+
+int
+snippet_from_json(const json_t *v, struct snippet *sn)
+{
+	const json_t *t, *marks, *m;
+	size_t i, cap = 0, prev = 0, nchars;
+
+	memset(sn, 0, sizeof(*sn));
+	if (json_is_string(v)) {
+		/* a hit stored by hark before marks: its text as it is */
+		t = v;
+	} else if (json_is_object(v) && json_is_string(json_object_get(v, "text"))) {
+		t = json_object_get(v, "text");
+	} else {
+		sn->text = strdup("");
+		return sn->text != NULL ? 0 : -1;
+	}
+	sn->len = json_string_length(t);
+	if ((sn->text = malloc(sn->len + 1)) == NULL)
+		return -1;
+	memcpy(sn->text, json_string_value(t), sn->len);
+	sn->text[sn->len] = '\0';
+	nchars = utf8_chars(sn->text, sn->len);
+	marks = json_is_object(v) ? json_object_get(v, "marks") : NULL;
+	json_array_foreach(marks, i, m)
+	{
+		json_int_t a = json_integer_value(json_array_get(m, 0));
+		json_int_t b = json_integer_value(json_array_get(m, 1));
+		size_t ba, bb;
+
+		/* marks from outside: ignore the ones that are not ascending and inside */
+		if (!json_is_array(m) || !json_is_integer(json_array_get(m, 0)) ||
+		    !json_is_integer(json_array_get(m, 1)) || a < 0 || b <= a || (size_t)b > nchars)
+			continue;
+		ba = utf8_byte(sn->text, sn->len, (size_t)a);
+		bb = utf8_byte(sn->text, sn->len, (size_t)b);
+		if (ba < prev || bb <= ba)
+			continue;
+		if (snippet_mark(sn, &cap, ba, bb) < 0) {
+			snippet_free(sn);
+			return -1;
+		}
+		prev = bb;
+	}
+	return 0;
 }
 
 static json_t *
@@ -195,7 +429,8 @@ hit_to_json(const struct document *doc, const struct hit *h, const char *detecte
 {
 	json_t *o = json_object(), *rule = json_object(), *art = json_object();
 	json_t *matches = json_array();
-	char id[24], key[256], *snip;
+	struct snippet sn;
+	char id[24], key[256];
 	size_t kl;
 
 	kl = (size_t)snprintf(key, sizeof(key), "%s/%s", doc->id, h->rule->id);
@@ -240,9 +475,10 @@ hit_to_json(const struct document *doc, const struct hit *h, const char *detecte
 		json_array_append_new(matches, m);
 	}
 	json_object_set_new(o, "matches", matches);
-	snip = hit_snippet(doc, h, "«", "»");
-	json_object_set_new(o, "snippet", json_string(snip ? snip : ""));
-	free(snip);
+	if (hit_snippet_make(doc, h, &sn) == 0) {
+		json_object_set_new(o, "snippet", snippet_to_json(&sn));
+		snippet_free(&sn);
+	}
 	json_object_set_new(o, "detected_at", json_string(detected_at));
 	return o;
 }

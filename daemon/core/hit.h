@@ -9,12 +9,47 @@
 #include "match.h"
 
 /*
- * The snippet of about 200 characters around the first match, on one line,
- * cut on character boundaries, with every match inside it between open and
- * close (e.g. "«" "»", or colour escapes). Caller frees.
+ * A snippet: about 200 characters of one field on one line, cut on
+ * character boundaries, and the matches inside it (RULES.md §5).
  */
+struct snippet_mark {
+	size_t start, end; /* byte offsets into text */
+};
+
+struct snippet {
+	char *text; /* owned, NUL-terminated, valid UTF-8 when the document is */
+	size_t len;
+	struct snippet_mark *marks; /* owned; ascending, disjoint, inside text */
+	size_t nmarks;
+};
+
+/*
+ * The snippet of h: the window with the most distinct matched atoms, the
+ * body's before the title's (which would repeat the headline), then the
+ * one with the atom the query names first; every match inside it marked.
+ * 0, or -1 when out of memory. snippet_free() it.
+ */
+int hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet *sn);
+
+void snippet_free(struct snippet *sn);
+
+/* The snippet's text with each mark between open and close. Caller frees; NULL: no memory. */
+char *snippet_marked(const struct snippet *sn, const char *open, const char *close);
+
+/* hit_snippet_make() then snippet_marked(). Caller frees; NULL: no memory. */
 char *hit_snippet(const struct document *doc, const struct hit *h, const char *open,
                   const char *close);
+
+/* {"text": …, "marks": [[start, end]…]} with character offsets (CLI.md). Caller decrefs. */
+json_t *snippet_to_json(const struct snippet *sn);
+
+/*
+ * Read a hit object's snippet v: the {"text", "marks"} object, or a plain
+ * string (hits stored before marks, shown as they are, unmarked); anything
+ * else is an empty snippet. Marks that are out of range or out of order are
+ * dropped. 0, or -1 when out of memory. snippet_free() it.
+ */
+int snippet_from_json(const json_t *v, struct snippet *sn);
 
 /* The hit object of CLI.md; detected_at is an RFC 3339 time. Caller decrefs. */
 json_t *hit_to_json(const struct document *doc, const struct hit *h, const char *detected_at);

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "hit.h"
 #include "mem.h"
 #include "payload.h"
 
@@ -32,15 +33,22 @@ struct pbuf {
 	int oom;
 };
 
-/* How a text is escaped for the markup it goes into. */
-enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_DISCORD };
+/*
+ * How a text is escaped for the markup it goes into. ESC_SLACK_MD: Slack
+ * has no escape for its emphasis characters, so a zero-width space after
+ * each one keeps the text's own * _ ~ ` from pairing with the marks' *.
+ * ESC_MD: Markdown (Discord, ntfy), a backslash before what it reads inline.
+ */
+enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_SLACK_MD, ESC_MD };
+#define ESC_DISCORD ESC_MD
 
 /* The texts of the hit object that the bodies show; NULL when absent or "". */
 struct pl_hit {
 	json_t *root;
-	const char *id, *name, *title, *url, *file, *snippet;
-	size_t id_len, name_len, title_len, url_len, file_len, snippet_len;
-	json_t *tags; /* rule.tags, borrowed from root; NULL when absent */
+	const char *id, *name, *title, *url, *file;
+	size_t id_len, name_len, title_len, url_len, file_len;
+	struct snippet sn; /* owned: the text and its marks (byte offsets) */
+	json_t *tags;      /* rule.tags, borrowed from root; NULL when absent */
 };
 
 int
@@ -103,12 +111,15 @@ pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
 			pb_str(b, hex);
 		} else if (c < 0x20 || c == 0x7f) {
 			pb_add(b, " ", 1);
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_URL) && c == '&') {
+		} else if (esc != ESC_NONE && esc != ESC_MD && c == '&') {
 			pb_str(b, "&amp;");
-		} else if (esc == ESC_SLACK && c == '<') {
+		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '<') {
 			pb_str(b, "&lt;");
-		} else if (esc == ESC_SLACK && c == '>') {
+		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '>') {
 			pb_str(b, "&gt;");
+		} else if (esc == ESC_SLACK_MD && strchr("*_~`", c) != NULL) {
+			pb_add(b, s + i, 1);
+			pb_str(b, "\xe2\x80\x8b");
 		} else if (esc == ESC_DISCORD && strchr("\\*_~`|[]<>#", c) != NULL) {
 			pb_add(b, "\\", 1);
 			pb_add(b, s + i, 1);
@@ -177,7 +188,10 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 	h->title = pl_string(art, "title", &h->title_len);
 	h->url = pl_string(art, "url", &h->url_len);
 	h->file = pl_string(art, "file", &h->file_len);
-	h->snippet = pl_string(h->root, "snippet", &h->snippet_len);
+	if (snippet_from_json(json_object_get(h->root, "snippet"), &h->sn) < 0) {
+		snprintf(err, errsz, "hit object: out of memory");
+		goto fail;
+	}
 	return 0;
 fail:
 	json_decref(h->root);
@@ -190,6 +204,24 @@ static int
 pl_named(const struct pl_hit *h)
 {
 	return h->name_len != h->id_len || memcmp(h->name, h->id, h->id_len) != 0;
+}
+
+/* The snippet escaped as esc says, each mark between open and close. */
+static void
+pl_snippet(struct pbuf *b, const struct snippet *sn, enum pl_esc esc, const char *open,
+           const char *close)
+{
+	size_t at = 0;
+
+	for (size_t m = 0; m < sn->nmarks; m++) {
+		pb_text(b, sn->text + at, sn->marks[m].start - at, esc);
+		pb_str(b, open);
+		pb_text(b, sn->text + sn->marks[m].start, sn->marks[m].end - sn->marks[m].start,
+		        esc);
+		pb_str(b, close);
+		at = sn->marks[m].end;
+	}
+	pb_text(b, sn->text + at, sn->len - at, esc);
 }
 
 /*
@@ -227,9 +259,9 @@ pl_slack(const struct pl_hit *h, struct pbuf *b)
 		if (h->title != NULL && h->file != NULL)
 			pb_add(b, ")", 1);
 	}
-	if (h->snippet != NULL) {
+	if (h->sn.len > 0) {
 		pb_add(b, "\n> ", 3);
-		pb_text(b, h->snippet, h->snippet_len, ESC_SLACK);
+		pl_snippet(b, &h->sn, ESC_SLACK_MD, "*", "*");
 	}
 	if (b->oom)
 		return NULL;
@@ -265,11 +297,12 @@ pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
 			return;
 	}
 	/*
-	 * In Discord's content an escaping backslash cut from what it escaped
-	 * would escape the "…": every literal backslash there is doubled, so
-	 * an odd run before the cut ends in such a one.
+	 * In Markdown (Discord's content, ntfy's message) an escaping backslash
+	 * cut from what it escaped would escape the "…": every literal
+	 * backslash there is doubled, so an odd run before the cut ends in such
+	 * a one.
 	 */
-	for (i = cut; !bytes && i > from && b->s[i - 1] == '\\'; i--)
+	for (i = cut; i > from && b->s[i - 1] == '\\'; i--)
 		bs++;
 	b->len = cut - bs % 2;
 	b->s[b->len] = '\0';
@@ -299,9 +332,9 @@ pl_discord(const struct pl_hit *h, struct pbuf *b)
 		pb_add(b, "\n", 1);
 		pb_text(b, h->file, h->file_len, ESC_DISCORD);
 	}
-	if (h->snippet != NULL) {
+	if (h->sn.len > 0) {
 		pb_add(b, "\n", 1);
-		pb_text(b, h->snippet, h->snippet_len, ESC_DISCORD);
+		pl_snippet(b, &h->sn, ESC_MD, "**", "**");
 	}
 	if (b->oom)
 		return NULL;
@@ -329,12 +362,13 @@ pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b)
 		pb_text(b, h->title, h->title_len, ESC_NONE);
 	}
 	split = b->len;
-	if (h->snippet != NULL)
-		pb_text(b, h->snippet, h->snippet_len, ESC_NONE);
+	/* the message is Markdown ("markdown": true): the marks in bold */
+	if (h->sn.len > 0)
+		pl_snippet(b, &h->sn, ESC_MD, "**", "**");
 	if (h->url == NULL && h->file != NULL) {
-		if (h->snippet != NULL)
+		if (h->sn.len > 0)
 			pb_add(b, "\n", 1);
-		pb_text(b, h->file, h->file_len, ESC_NONE);
+		pb_text(b, h->file, h->file_len, ESC_MD);
 	}
 	if (!b->oom)
 		pl_cut(b, split, NTFY_MESSAGE_MAX, 1);
@@ -345,6 +379,8 @@ pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b)
 	              b->s + msg, b->len - msg);
 	if (o == NULL)
 		return NULL;
+	if (msg != 0 && json_object_set_new(o, "markdown", json_true()) == -1)
+		goto fail;
 	if (h->url != NULL &&
 	    json_object_set_new(o, "click", json_stringn(h->url, h->url_len)) == -1)
 		goto fail;
@@ -416,6 +452,7 @@ payload_render(enum payload_format f, const char *hit_json, const char *topic, c
 done:
 	json_decref(body);
 	json_decref(h.root);
+	snippet_free(&h.sn);
 	free(b.s);
 	return out;
 }

@@ -29,13 +29,13 @@ has err "nul.txt: not a text document" "NUL refusal explained"
 # a 50 MB single line, the name at its end
 awk 'BEGIN { s = "word "; for (i = 0; i < 23; i++) s = s s; printf "Title\n%s", s; for (i = 0; i < 1000000; i++) printf "xyzzy "; print "Assad" }' >"$T/long.txt"
 run 0 "50 MB single line" "$HARK" match --color=never -r "$T/a.rules" "$T/long.txt"
-has out "«Assad»" "match at the end of a huge line"
+has out "[Assad]" "match at the end of a huge line"
 # a 100,000-term @file list
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "Name%d Surname%d\n", i, i }' >"$T/names.txt"
 printf '[rule list]\nquery = @names.txt\n' >"$T/list.rules"
 printf 'T\nwe met Name99999 Surname99999 today\n' >"$T/list.txt"
 run 0 "100,000-term list" "$HARK" match --color=never -r "$T/list.rules" "$T/list.txt"
-has out "«Name99999 Surname99999»" "last name of the list matches"
+has out "[Name99999 Surname99999]" "last name of the list matches"
 # 10,000 nested parentheses: a clear error
 awk 'BEGIN { printf "[rule deep]\nquery = "; for (i = 0; i < 10000; i++) printf "("; printf "x"; for (i = 0; i < 10000; i++) printf ")"; print "" }' >"$T/deep.rules"
 run 2 "10,000 nested parentheses" "$HARK" check "$T/deep.rules"
@@ -99,7 +99,7 @@ if [ $st -le 2 ] && ! grep -q "root:" "$T/out"; then ok; else bad "XXE: exit $st
 # 100,000-deep nesting, in HTML and in a feed
 awk 'BEGIN { printf "<html><body><p>Assad</p>"; for (i = 0; i < 100000; i++) printf "<div>"; print "deep" }' >"$T/deep.html"
 run 0 "100,000-deep HTML" "$HARK" match --color=never -r "$T/a.rules" "$T/deep.html"
-has out "«Assad»" "text before deep nesting kept"
+has out "[Assad]" "text before deep nesting kept"
 awk 'BEGIN { printf "<rss version=\"2.0\"><channel><item><title>x</title><description>"; for (i = 0; i < 100000; i++) printf "<b>"; print "</description></item></channel></rss>" }' >"$T/deep.xml"
 timeout 60 "$HARK" extract "$T/deep.xml" >"$T/out" 2>"$T/err"; st=$?
 if [ $st -le 2 ] && [ "$(wc -l <"$T/err")" -le 1 ]; then ok; else bad "100,000-deep feed: exit $st"; cat "$T/err" | head -3; fi

@@ -11,7 +11,8 @@
 #
 # 1: `hark match --color=never -r case.rules doc` prints a line `doc: rule: …`;
 # 0: it does not. The optional fourth column lists original texts that must
-# appear, in this order, marked «text» in that line's snippet. Lines starting
+# appear, in this order, marked [text] in that line's snippet (hark match marks
+# between [ ] without colour). Lines starting
 # with # and empty lines are ignored. When expected.jsonl exists, the output
 # of `hark match --json -r case.rules *.txt` (run inside the case directory,
 # documents in sorted order, "detected_at" removed) must equal it byte for byte.
@@ -131,10 +132,10 @@ for dir in "$here"/[0-9]*; do
 		if (want == "1" && texts != "") {
 			k = split(texts, t, "|"); rest = line; ok = 1
 			for (j = 1; j <= k; j++) {
-				m = "\302\253" t[j] "\302\273"
+				m = "[" t[j] "]"
 				p = index(rest, m)
 				if (p == 0) {
-					print "FAIL " where ": «" t[j] "» not marked (in order) in: " line
+					print "FAIL " where ": [" t[j] "] not marked (in order) in: " line
 					ok = 0; break
 				}
 				rest = substr(rest, p + length(m))

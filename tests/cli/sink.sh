@@ -117,12 +117,17 @@ has err "(signatures not checked: no --secret)" "banner without --secret"
 post -H "webhook-id: h_0123" -H 'Content-Type: application/json' --data-binary \
 	'{"id":"h_0123","rule":{"id":"assad","name":"Bashar al-Assad","tags":[]},"article":{"id":"a_1","title":"Bruxelles prolonge","url":"https://example.org/a","source":"feed","lang":"fr"},"matches":[],"snippet":"…le régime d’«Assad».","detected_at":"2026-11-21T10:00:03Z"}'
 is 200 "a hit"
+# the hit object of today: the snippet's marks (character offsets) between [ ]
+post -H "webhook-id: h_0124" -H 'Content-Type: application/json' --data-binary \
+	'{"id":"h_0124","rule":{"id":"tice","tags":[]},"article":{"id":"a_2","title":"« Tice »","source":"feed"},"matches":[],"snippet":{"text":"…d’après « Austin Tice », dit-il.","marks":[[11,22]]},"detected_at":"2026-11-21T10:00:04Z"}'
+is 200 "a hit with marks"
 post --data-binary '{"text": "slack\u0007 message"}'
 is 200 "a slack body"
 stop_sink "no secret"
 has out "[2026-11-21 10:00:03] assad  «Bashar al-Assad»" "hit: time, rule, name"
 has out "  Bruxelles prolonge   https://example.org/a" "hit: title and address"
-has out "  …le régime d’«Assad»." "hit: snippet"
+has out "  …le régime d’«Assad»." "hit: a snippet of an earlier hark, a string, as it is"
+has out "  …d’après « [Austin Tice] », dit-il." "hit: the snippet's marks between [ ]"
 has out "  webhook-id h_0123  signature not checked" "hit: verdict"
 has out '{"text": "slack\u0007 message"}' "other bodies as they came"
 

@@ -51,13 +51,13 @@ grep -qE "article a_[0-9a-f]+ file=fr.txt lang=fr hits=2$" "$LOG" && ok || bad "
 grep -qE "article a_[0-9a-f]+ file=ar.txt lang=ar hits=1$" "$LOG" && ok || bad "Arabic article line"
 grep -qE "article a_[0-9a-f]+ file=en.txt lang=en hits=1$" "$LOG" && ok || bad "English article line"
 grep -qF 'hit rule=asad-ar article=a_' "$LOG" && ok || bad "hit line of the Arabic clitic"
-grep -qF '"Le retour d'"'"'«Assad»"' "$LOG" && ok || bad "hit line with its snippet"
+grep -qF '"Le retour d'"'"'[Assad]"' "$LOG" && ok || bad "hit line with its snippet"
 hit_pairs >"$T/pairs"
 printf '%s\n' "ar.txt asad-ar" "en.txt tice" "fr.txt assad" "fr.txt moscou" >"$T/want"
 cmp -s "$T/pairs" "$T/want" && ok || { bad "hits --json pairs"; diff "$T/want" "$T/pairs"; }
 hk hits
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 4 "hark hits: one line a hit"
-grep -qF ' tice Journalist still missing: The family of «Austin Tice»' "$T/out" && ok ||
+grep -qF ' tice Journalist still missing: The family of [Austin Tice]' "$T/out" && ok ||
 	bad "hark hits text line: $(cat "$T/out")"
 hk hits --json
 grep -c '^{"id":"h_' "$T/out" | grep -qx 4 && ok || bad "hits --json: 4 objects"
@@ -211,4 +211,19 @@ hk hits --json
 grep -qF '"url":"https://wire.example.org/2"' "$T/out" && ok || bad "feed item's url in its stored hit"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after the second SIGTERM"
+
+# --- snippets: the stored hit object gives the marks as character offsets
+# (the « » of the text are no marks); a hit stored by an earlier hark, its
+# snippet a string, is shown as it is
+hk hits --rule tice --json
+grep -qF '"snippet":{"text":"The family of Austin Tice ' "$T/out" &&
+	grep -qF '"marks":[[14,25]]}' "$T/out" && ok || bad "snippet object: $(cat "$T/out")"
+if command -v sqlite3 >/dev/null 2>&1; then
+	sqlite3 "$T/state/hark.db" "UPDATE hits SET json = json_set(json, '$.snippet', 'an «old» snippet') WHERE rule_id = 'assad'" &&
+		ok || bad "sqlite3: the hit rewritten in the old form"
+	hk hits --rule assad
+	grep -qF ': an «old» snippet' "$T/out" && ok || bad "old string snippet as it is: $(cat "$T/out")"
+else
+	note "sqlite3 not installed: the old string snippet not checked"
+fi
 finish

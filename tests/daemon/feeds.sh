@@ -204,7 +204,7 @@ grep -qE 'feed laughs: (1 new item|.*(entit|not a feed|cannot))' "$LOG" && ok ||
 grep -qE 'feed xxe: (1 new item|.*(entit|not a feed|cannot))' "$LOG" && ok ||
 	bad "xxe line: $(grep 'feed xxe' "$LOG")"
 hk hits --json
-grep -F '"source":"xxe"' "$T/out" | grep -qF '"snippet":"«Austin Tice» [] end of the item."' &&
+grep -F '"source":"xxe"' "$T/out" | grep -qF '"snippet":{"text":"Austin Tice [] end of the item.","marks":[[0,11]]}' &&
 	ok || bad "the XXE item stored without its entity: $(grep xxe "$T/out")"
 sleep 0.2
 if grep -qa 'root:x:0:0' "$T"/state/hark.db* || grep -qF 'root:x:0:0' "$LOG"; then

@@ -23,7 +23,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "hit.h"
 #include "page.h"
+#include "ruleset.h"
 
 /* page_text() of s, as a string the caller frees */
 static char *
@@ -860,6 +862,62 @@ test_atom_hostile(void **state)
 	}
 }
 
+/* A stored hit as hark writes it (hit_to_json()) read back: its marks land on the matches. */
+static void
+test_from_hit_to_json(void **state)
+{
+	/* the title's « » are the text's own quotation marks, not marks */
+	static char title[] = "\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 \xc2\xab\xd8\xa7\xd9\x84\xd8\xb9"
+	                      "\xd9\x82\xd9\x88\xd8\xa8\xd8\xa7\xd8\xaa\xc2\xbb";
+	static char body[] =
+	    "Devant le juge, le procureur a cit\xc3\xa9 \xc2\xab \xc3\x89lodie Moreau "
+	    "\xc2\xbb, qui a dit : \xc2\xab Je n\xe2\x80\x99"
+	    "ai rien vu \xc2\xbb.";
+	struct rule r = {.id = "fr", .name = "fr"};
+	struct match_span sp[2] = {
+	    {"\"\xc3\x89lodie Moreau\"", F_BODY, 40, 54},
+	    {"\xd8\xb9\xd9\x82\xd9\x88\xd8\xa8\xd8\xa7\xd8\xaa", F_TITLE, 11, 27}};
+	struct hit h = {&r, sp, 1};
+	struct document doc;
+	struct page_hit_json hj;
+	struct page pg = {0};
+	json_t *o;
+	char *s;
+
+	(void)state;
+	memset(&doc, 0, sizeof(doc));
+	doc.field[F_TITLE] = title;
+	doc.field_len[F_TITLE] = strlen(title);
+	doc.field[F_BODY] = body;
+	doc.field_len[F_BODY] = strlen(body);
+	snprintf(doc.id, sizeof(doc.id), "a_1");
+	assert_memory_equal(body + 40, "\xc3\x89lodie Moreau", 14);
+	o = hit_to_json(&doc, &h, "2026-12-06T10:00:00Z");
+	assert_non_null(o);
+	assert_int_equal(page_hit_from_json(o, &hj), 0);
+	page_marked(&pg, hj.hit.snippet, hj.hit.snippet_len, hj.hit.marks, hj.hit.nmarks);
+	s = page_take(&pg, NULL);
+	assert_string_equal(
+	    s, "Devant le juge, le procureur a cit\xc3\xa9 \xc2\xab <mark>\xc3\x89lodie "
+	       "Moreau</mark> \xc2\xbb, qui a dit : \xc2\xab Je n\xe2\x80\x99"
+	       "ai rien vu "
+	       "\xc2\xbb.");
+	free(s);
+	json_decref(o);
+	/* a match in the title alone: the title's window, marked inside its « » */
+	h.spans = sp + 1;
+	o = hit_to_json(&doc, &h, "2026-12-06T10:00:00Z");
+	assert_non_null(o);
+	assert_int_equal(page_hit_from_json(o, &hj), 0);
+	page_marked(&pg, hj.hit.snippet, hj.hit.snippet_len, hj.hit.marks, hj.hit.nmarks);
+	s = page_take(&pg, NULL);
+	assert_string_equal(
+	    s, "\xd9\x85\xd8\xac\xd9\x84\xd8\xb3 \xc2\xab<mark>\xd8\xa7\xd9\x84\xd8\xb9"
+	       "\xd9\x82\xd9\x88\xd8\xa8\xd8\xa7\xd8\xaa</mark>\xc2\xbb");
+	free(s);
+	json_decref(o);
+}
+
 static void
 test_from_json(void **state)
 {
@@ -1002,13 +1060,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),       cmocka_unit_test(test_bidi),
-	    cmocka_unit_test(test_url),          cmocka_unit_test(test_query),
-	    cmocka_unit_test(test_marks),        cmocka_unit_test(test_hostile_pages),
-	    cmocka_unit_test(test_layout),       cmocka_unit_test(test_hits_page),
-	    cmocka_unit_test(test_article_page), cmocka_unit_test(test_atom),
-	    cmocka_unit_test(test_atom_hostile), cmocka_unit_test(test_from_json),
-	    cmocka_unit_test(test_chart),        cmocka_unit_test(test_long_title),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_bidi),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_hostile_pages),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_hits_page),
+	    cmocka_unit_test(test_article_page),
+	    cmocka_unit_test(test_atom),
+	    cmocka_unit_test(test_atom_hostile),
+	    cmocka_unit_test(test_from_json),
+	    cmocka_unit_test(test_from_hit_to_json),
+	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_long_title),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

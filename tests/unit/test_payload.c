@@ -22,7 +22,8 @@
 
 #define TOPIC "hark-alerts"
 
-static const char *const fixtures[] = {"url", "nourl", "arabic", "long", "specials"};
+/* legacy: a snippet stored as a string by an older hark, shown as it is */
+static const char *const fixtures[] = {"url", "nourl", "arabic", "long", "specials", "legacy"};
 
 static const enum payload_format formats[] = {PAYLOAD_STANDARD, PAYLOAD_SLACK, PAYLOAD_DISCORD,
                                               PAYLOAD_NTFY};
@@ -92,6 +93,28 @@ test_standard(void **state)
 	             "null, true]}, \"z\": \"\\u00e9\\/\"}\n");
 	assert_string_equal(out, "{\"id\":\"h_1\",\"rule\":{\"id\":\"r\",\"x\":[1,2.5,null,true]},"
 	                         "\"z\":\"\xc3\xa9/\"}");
+	free(out);
+}
+
+/* Marks from a stranger's hit object: only those ascending and inside the text are kept. */
+static void
+test_bad_marks(void **state)
+{
+	json_t *root;
+	char *out;
+
+	(void)state;
+	out =
+	    render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r\"},\"snippet\":{\"text\":\"a\\u00e9b-c\","
+	                          "\"marks\":[[1,3],[0,2],[3,99],[-1,1],[2],\"x\",[4,5],[5,6]]}}");
+	assert_string_equal(field(out, "text", &root), "*r*\n> a*\xc3\xa9"
+	                                               "b*-*c*");
+	json_decref(root);
+	free(out);
+	/* a snippet that is neither a string nor {text}: none */
+	out = render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r\"},\"snippet\":{\"marks\":[[0,1]]}}");
+	assert_string_equal(field(out, "text", &root), "*r*");
+	json_decref(root);
 	free(out);
 }
 
@@ -282,10 +305,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden),       cmocka_unit_test(test_standard),
-	    cmocka_unit_test(test_discord_cut),  cmocka_unit_test(test_one_line),
-	    cmocka_unit_test(test_ntfy),         cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_golden),   cmocka_unit_test(test_bad_marks),
+	    cmocka_unit_test(test_standard), cmocka_unit_test(test_discord_cut),
+	    cmocka_unit_test(test_one_line), cmocka_unit_test(test_ntfy),
+	    cmocka_unit_test(test_refused),  cmocka_unit_test(test_format_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
