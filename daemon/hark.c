@@ -20,11 +20,12 @@ static const struct hark_cmd cmds[] = {
      "show one stored article: its fields, text, hits and near duplicates",
      "  ID                 an article id (a_ and 16 hex digits), as hark hits --json shows\n"
      "  --json             the article object of the HTTP API (GET /api/v1/articles/ID)\n"},
-    {"backtest", cmd_backtest, "backtest [-r RULES]... [--since DURATION] [--json] [-q]",
+    {"backtest", cmd_backtest, "backtest [-r RULES]... [--since WHEN] [--json] [-q]",
      "run rules over the stored articles and print the hits they would raise",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
      "                     (default: the rules of the configuration)\n"
-     "  --since DURATION   only articles stored in the last DURATION (90s, 15m, 2h, 1d)\n"
+     "  --since WHEN       only articles stored since WHEN: a duration ago (90s, 15m,\n"
+     "                     2h, 1d), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  -q, --quiet        no summary line on standard error\n"},
     {"check", cmd_check, "check [RULES...]",
@@ -238,7 +239,7 @@ usage_all(FILE *f)
 	           "hark watches articles for names and Boolean queries in many languages.\n\n"
 	           "commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
 	           "The rule language is described in hark.rules(5).\n");
 }
