@@ -71,6 +71,9 @@ static const struct route {
 } routes[] = {
     {"/healthz", false, true, true, route_healthz},
     {"/metrics", false, true, false, route_metrics},
+    {"/api/v1/hits", false, true, false, route_api_hits},
+    {"/api/v1/articles/", true, true, false, route_api_article},
+    {"/api/v1/status", false, true, false, route_api_status},
 };
 
 /* ---- answers ---- */

@@ -1,0 +1,376 @@
+/*
+ * httpd_hits.c: the routes of the hits (HTTP.md): GET /api/v1/hits,
+ * /api/v1/articles/ID, /api/v1/status, the pages /, /articles/ID, the Atom
+ * feed /hits.atom and /static/hark.css. Each handler reads the server's
+ * read-only store (httpd_store) and answers at once: every read here is one
+ * page of an index (store_hits_page), never a scan of the archive.
+ *
+ * The query string: every parameter a route does not know is a 400 naming
+ * it; an empty value is no filter (the filter form sends every field).
+ * q= (a query over the stored articles, which needs a worker) is 501 until
+ * it is built.
+ */
+#include <sys/queue.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "apijson.h"
+#include "hark.h"
+#include "httpd.h"
+#include "log.h"
+#include "page.h"
+#include "readjson.h"
+#include "ruleset.h"
+
+#define PAGE_HITS 50  /* a page of "/" */
+#define ATOM_HITS 100 /* the entries of /hits.atom */
+
+/* A request's hit filters. Strings are kv's (or the rule set's, in tagged). */
+struct hits_q {
+	struct evkeyvalq kv; /* owned: the query's pairs, decoded */
+	struct store_hit_filter f;
+	const char **rules; /* owned array: the rule= values */
+	size_t nrules;
+	const char **tagged; /* owned array: the rule ids tag= resolved to */
+	size_t ntagged;
+	struct page_filters pf; /* as given, for the form and the links of "/" */
+};
+
+static void
+hits_q_free(struct hits_q *q)
+{
+	evhttp_clear_headers(&q->kv);
+	free(q->rules);
+	free(q->tagged);
+}
+
+static bool
+key_in(const char *key, const char *const *keys)
+{
+	for (; *keys != NULL; keys++)
+		if (strcmp(key, *keys) == 0)
+			return true;
+	return false;
+}
+
+/* since= and until=: Unix ms, or -1 with err. */
+static int64_t
+hits_q_when(const char *key, const char *v, char *err, size_t errsz)
+{
+	int64_t secs;
+
+	if (since_parse(v, time(NULL), &secs) < 0) {
+		snprintf(err, errsz, "%s: %s", key, since_error(v));
+		return -1;
+	}
+	return secs > 0 ? secs * 1000 : 0;
+}
+
+/*
+ * The query string of req into q (hits_q_free after, whatever it returns),
+ * only the parameters of keys allowed. Returns 0, or the HTTP status with
+ * the cause in err.
+ */
+static int
+hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, const char *const *keys,
+             char *err, size_t errsz)
+{
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
+	const struct httpd_info *in = httpd_info(h);
+	struct evkeyval *kv;
+	char *end;
+	long n;
+
+	memset(q, 0, sizeof(*q));
+	TAILQ_INIT(&q->kv);
+	if (query != NULL && evhttp_parse_query_str(query, &q->kv) < 0) {
+		snprintf(err, errsz, "the query string is malformed");
+		return 400;
+	}
+	TAILQ_FOREACH(kv, &q->kv, next)
+	{
+		const char *k = kv->key;
+		char *v = kv->value;
+
+		if (!key_in(k, keys)) {
+			snprintf(err, errsz, "unknown parameter '%.60s'", k);
+			return 400;
+		}
+		if (*v == '\0')
+			continue; /* an empty field of the form: no filter */
+		if (strcmp(k, "rule") == 0) {
+			const char **nv = realloc(q->rules, (q->nrules + 1) * sizeof(*nv));
+
+			if (nv == NULL) {
+				snprintf(err, errsz, "out of memory");
+				return 500;
+			}
+			q->rules = nv;
+			q->rules[q->nrules++] = v;
+			if (q->pf.rule == NULL)
+				q->pf.rule = v;
+			continue;
+		}
+		/* the others once */
+		if (evhttp_find_header(&q->kv, k) != v) {
+			snprintf(err, errsz, "%s given twice", k);
+			return 400;
+		}
+		if (strcmp(k, "tag") == 0) {
+			q->pf.tag = v;
+		} else if (strcmp(k, "source") == 0) {
+			q->pf.source = q->f.source = v;
+		} else if (strcmp(k, "lang") == 0) {
+			for (char *p = v; *p != '\0'; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (strlen(v) != 2 || !islower((unsigned char)v[0]) ||
+			    !islower((unsigned char)v[1])) {
+				snprintf(err, errsz, "lang: '%.40s' is not an ISO 639-1 code", v);
+				return 400;
+			}
+			q->pf.lang = q->f.lang = v;
+		} else if (strcmp(k, "since") == 0) {
+			q->pf.since = v;
+			if ((q->f.since_ms = hits_q_when(k, v, err, errsz)) < 0)
+				return 400;
+		} else if (strcmp(k, "until") == 0) {
+			q->pf.until = v;
+			if ((q->f.until_ms = hits_q_when(k, v, err, errsz)) < 0)
+				return 400;
+			/* 0 is no bound to the store: before the epoch, nothing */
+			if (q->f.until_ms == 0)
+				q->f.until_ms = 1;
+		} else if (strcmp(k, "q") == 0) {
+			q->pf.q = v;
+		} else if (strcmp(k, "before") == 0) {
+			q->f.before = v; /* checked by the store: STORE_INVALID */
+		} else if (strcmp(k, "limit") == 0) {
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' || n < 1 || n > STORE_PAGE_MAX) {
+				snprintf(err, errsz, "limit: '%.40s' is not a number from 1 to %d",
+				         v, STORE_PAGE_MAX);
+				return 400;
+			}
+			q->f.limit = (int)n;
+		}
+	}
+	if (q->pf.q != NULL) {
+		snprintf(err, errsz, "q= (a query over the stored articles) is not served yet");
+		return 501;
+	}
+	if (q->pf.tag != NULL) {
+		static const char *const none[] = {""}; /* no rule: no hit, not every hit */
+
+		/* tags live in the rule files: harkd's rules in force */
+		if (in->rs == NULL || ruleset_tagged(in->rs, q->pf.tag, q->rules, q->nrules,
+		                                     &q->tagged, &q->ntagged) < 0) {
+			snprintf(err, errsz, "out of memory");
+			return 500;
+		}
+		q->f.rules = q->ntagged > 0 ? q->tagged : none;
+		q->f.nrules = q->ntagged;
+	} else if (q->nrules > 0) {
+		q->f.rules = q->rules;
+		q->f.nrules = q->nrules;
+	}
+	return 0;
+}
+
+static int
+hits_collect(const struct store_hit_row *r, void *arg)
+{
+	if (apijson_hit_append(arg, r->json) < 0)
+		log_warnx("http: hit %s: the stored hit is not a JSON object: left out",
+		          log_quote(r->id));
+	return 0;
+}
+
+/*
+ * One page of the hits of q into *hits (a new array of hit objects) and
+ * next (the cursor, "" at the end). Returns 0, or the HTTP status with err.
+ */
+static int
+hits_read(struct httpd *h, struct hits_q *q, json_t **hits, char *next, char *err, size_t errsz)
+{
+	char why[400];
+	int rc;
+
+	if ((*hits = json_array()) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return 500;
+	}
+	rc = store_hits_page(httpd_store(h), &q->f, hits_collect, *hits, next, STORE_CURSOR_MAX,
+	                     why, sizeof(why));
+	if (rc == 0)
+		return 0;
+	json_decref(*hits);
+	*hits = NULL;
+	if (rc == STORE_INVALID) {
+		/* a cursor not ours, or a limit out of range: the client's */
+		snprintf(err, errsz, "%s: %s", q->f.before != NULL ? "before" : "limit", why);
+		return 400;
+	}
+	snprintf(err, errsz, "database: %s", why);
+	return 503;
+}
+
+/* Answer o as JSON (o taken). */
+static void
+send_json(struct evhttp_request *req, int code, json_t *o)
+{
+	char *s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	struct evbuffer *b = evbuffer_new();
+
+	json_decref(o);
+	if (s == NULL || b == NULL) {
+		free(s);
+		if (b != NULL)
+			evbuffer_free(b);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	evbuffer_add(b, s, strlen(s));
+	evbuffer_add(b, "\n", 1);
+	free(s);
+	httpd_send(req, code, "application/json", b);
+}
+
+/* ---- the API ---- */
+
+static const char *const api_hits_keys[] = {"rule",  "tag", "source", "lang",  "since",
+                                            "until", "q",   "before", "limit", NULL};
+
+void
+route_api_hits(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct hits_q q;
+	json_t *hits = NULL;
+	char err[512], next[STORE_CURSOR_MAX];
+	int code;
+
+	(void)path;
+	if ((code = hits_q_parse(h, req, &q, api_hits_keys, err, sizeof(err))) == 0)
+		code = hits_read(h, &q, &hits, next, err, sizeof(err));
+	hits_q_free(&q);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	send_json(req, 200, apijson_hits_page(hits, next[0] != '\0' ? next : NULL));
+}
+
+/* The ID of PREFIX/ID: a stored id is "a_" and hex; anything else is no article. */
+static const char *
+path_id(const char *path, const char *prefix)
+{
+	const char *id = path + strlen(prefix);
+
+	if (*id == '\0' || strlen(id) > 64)
+		return NULL;
+	for (const char *p = id; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return NULL;
+	return id;
+}
+
+/* No parameter at all: a 400 naming the first. Returns 0 or 400 with err. */
+static int
+no_query(struct evhttp_request *req, char *err, size_t errsz)
+{
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
+
+	if (query == NULL || *query == '\0')
+		return 0;
+	snprintf(err, errsz, "unknown parameter '%.*s'", (int)strcspn(query, "=&"), query);
+	return 400;
+}
+
+/* The article of path: 1 with *o, or the HTTP status with err. */
+static int
+article_read(struct httpd *h, struct evhttp_request *req, const char *path, const char *prefix,
+             json_t **o, char *err, size_t errsz)
+{
+	const char *id = path_id(path, prefix);
+	int rc, damaged = 0;
+
+	*o = NULL;
+	if ((rc = no_query(req, err, errsz)) != 0)
+		return rc;
+	if (id == NULL ||
+	    (rc = readjson_article(httpd_store(h), id, o, &damaged, err, errsz)) == 0) {
+		snprintf(err, errsz, "no article '%.100s' is stored", id != NULL ? id : "");
+		return 404;
+	}
+	if (rc < 0)
+		return 503;
+	if (damaged > 0)
+		log_warnx("http: article %s: %d stored hits are not JSON objects, left out",
+		          log_quote(id), damaged);
+	return 1;
+}
+
+void
+route_api_article(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	json_t *o;
+	char err[512];
+	int code = article_read(h, req, path, "/api/v1/articles/", &o, err, sizeof(err));
+
+	if (code != 1) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	send_json(req, 200, o);
+}
+
+void
+route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const struct httpd_info *in = httpd_info(h);
+	json_t *o = json_object(), *urls = json_array();
+	char err[512], u[1024], *save = NULL;
+	int code;
+
+	(void)path;
+	if (o == NULL || urls == NULL) {
+		json_decref(o);
+		json_decref(urls);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	if ((code = no_query(req, err, sizeof(err))) != 0) {
+		json_decref(o);
+		json_decref(urls);
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	/* hark status --json, from harkd itself: it runs */
+	snprintf(u, sizeof(u), "%s", httpd_urls(h));
+	for (char *w = strtok_r(u, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+		json_array_append_new(urls, json_string(w));
+	json_object_set_new(o, "running", json_true());
+	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
+	json_object_set_new(o, "http", urls);
+	json_object_set_new(o, "version", json_string(HARK_VERSION));
+	json_object_set_new(o, "started", readjson_time(in->started_at));
+	json_object_set_new(o, "uptime", json_integer((json_int_t)(time(NULL) - in->started_at)));
+	if (readjson_status(httpd_store(h), o, err, sizeof(err)) != 0) {
+		json_decref(o);
+		httpd_error(req, 503, "database: %s", err);
+		return;
+	}
+	send_json(req, 200, o);
+}
