@@ -74,6 +74,10 @@ static const struct route {
     {"/api/v1/hits", false, true, false, route_api_hits},
     {"/api/v1/articles/", true, true, false, route_api_article},
     {"/api/v1/status", false, true, false, route_api_status},
+    {"/", false, true, false, route_page_hits},
+    {"/articles/", true, true, false, route_page_article},
+    {"/hits.atom", false, true, false, route_atom},
+    {"/static/hark.css", false, true, false, route_css},
 };
 
 /* ---- answers ---- */

@@ -90,10 +90,15 @@ void httpd_error(struct evhttp_request *req, int code, const char *fmt, ...)
 
 /*
  * The routes of the hits (httpd_hits.c): GET /api/v1/hits,
- * /api/v1/articles/ID, /api/v1/status.
+ * /api/v1/articles/ID, /api/v1/status, the pages / and /articles/ID, the
+ * Atom feed /hits.atom and the stylesheet /static/hark.css.
  */
 void route_api_hits(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_api_article(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_api_status(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_article(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_atom(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
 
 #endif

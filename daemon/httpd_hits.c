@@ -247,6 +247,30 @@ send_json(struct evhttp_request *req, int code, json_t *o)
 	httpd_send(req, code, "application/json", b);
 }
 
+/* Answer a rendered page or feed (pg reset). */
+static void
+send_page(struct evhttp_request *req, struct page *pg, const char *ctype)
+{
+	struct evbuffer *b;
+	size_t len;
+	char *s = pg->oom ? NULL : page_take(pg, &len);
+
+	page_free(pg);
+	if (s == NULL || (b = evbuffer_new()) == NULL) {
+		free(s);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	if (evbuffer_add(b, s, len) < 0) {
+		free(s);
+		evbuffer_free(b);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	free(s);
+	httpd_send(req, 200, ctype, b);
+}
+
 /* ---- the API ---- */
 
 static const char *const api_hits_keys[] = {"rule",  "tag", "source", "lang",  "since",
@@ -373,4 +397,239 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 		return;
 	}
 	send_json(req, 200, o);
+}
+
+/* ---- the pages and the feed ---- */
+
+void
+route_css(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	(void)h;
+	(void)path;
+	/* built in: a reference, never copied nor freed */
+	if (b == NULL || evbuffer_add_reference(b, page_css, page_css_len, NULL, NULL) < 0) {
+		if (b != NULL)
+			evbuffer_free(b);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	httpd_send(req, 200, "text/css; charset=utf-8", b);
+}
+
+/* The hits of a page or feed, flattened for the renderers (page.h); hits must outlive them. */
+struct flat_hits {
+	struct page_hit_json *pj; /* owned: each hit's room (tags, marks) */
+	struct page_hit *v;       /* owned: borrowing from pj and hits */
+	size_t n;
+};
+
+static int
+flat_hits(json_t *hits, struct flat_hits *fh)
+{
+	size_t n = json_array_size(hits);
+
+	memset(fh, 0, sizeof(*fh));
+	if (n == 0)
+		return 0;
+	fh->pj = calloc(n, sizeof(*fh->pj));
+	fh->v = calloc(n, sizeof(*fh->v));
+	if (fh->pj == NULL || fh->v == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (page_hit_from_json(json_array_get(hits, i), &fh->pj[fh->n]) == 0) {
+			fh->v[fh->n] = fh->pj[fh->n].hit;
+			fh->n++;
+		}
+	return 0;
+}
+
+static void
+flat_hits_free(struct flat_hits *fh)
+{
+	free(fh->pj);
+	free(fh->v);
+}
+
+static const char *const page_hits_keys[] = {"rule",  "tag", "source", "lang", "since",
+                                             "until", "q",   "before", NULL};
+
+void
+route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct hits_q q;
+	struct flat_hits fh = {0};
+	struct page pg = {0};
+	json_t *hits = NULL;
+	char err[512], next[STORE_CURSOR_MAX];
+	int code;
+
+	(void)path;
+	if ((code = hits_q_parse(h, req, &q, page_hits_keys, err, sizeof(err))) == 0) {
+		q.f.limit = PAGE_HITS;
+		code = hits_read(h, &q, &hits, next, err, sizeof(err));
+	}
+	if (code == 0 && flat_hits(hits, &fh) < 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0)
+		page_hits(&pg, fh.v, fh.n, &q.pf, next[0] != '\0' ? next : NULL);
+	flat_hits_free(&fh);
+	json_decref(hits);
+	hits_q_free(&q);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	send_page(req, &pg, "text/html; charset=utf-8");
+}
+
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+void
+route_page_article(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct page_article a = {0};
+	struct page_field *fields = NULL;
+	struct page_dup *dups = NULL;
+	struct flat_hits fh = {0};
+	struct page pg = {0};
+	json_t *o, *fo, *v, *dv;
+	const char *key;
+	char err[512];
+	size_t i;
+	int code = article_read(h, req, path, "/articles/", &o, err, sizeof(err));
+
+	if (code != 1) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	/* every string borrowed from o, freed last */
+	a.id = jstr(o, "id");
+	a.title = jstr(o, "title");
+	a.url = jstr(o, "url");
+	a.source = jstr(o, "source");
+	a.lang = jstr(o, "lang");
+	a.published = jstr(o, "published");
+	fo = json_object_get(o, "fields");
+	dv = json_object_get(o, "duplicates");
+	fields = calloc(json_object_size(fo) + 1, sizeof(*fields));
+	dups = calloc(json_array_size(dv) + 1, sizeof(*dups));
+	if (fields == NULL || dups == NULL || flat_hits(json_object_get(o, "hits"), &fh) < 0) {
+		code = 500;
+		goto out;
+	}
+	json_object_foreach(fo, key, v)
+	{
+		if (!json_is_string(v))
+			continue;
+		/* the matches of each field are not stored: the text, unmarked */
+		fields[a.nfields++] = (struct page_field){
+		    .name = key, .text = json_string_value(v), .len = json_string_length(v)};
+	}
+	a.fields = fields;
+	json_array_foreach(dv, i, v)
+	{
+		/* an exact duplicate is never stored: the others are near ones */
+		if (jstr(v, "id") != NULL)
+			dups[a.ndups++] = (struct page_dup){
+			    .article_id = jstr(v, "id"), .title = jstr(v, "title"), .near = 1};
+	}
+	a.dups = dups;
+	a.hits = fh.v;
+	a.nhits = fh.n;
+	page_article(&pg, &a);
+out:
+	flat_hits_free(&fh);
+	free(fields);
+	free(dups);
+	if (code != 1) {
+		json_decref(o);
+		page_free(&pg);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	send_page(req, &pg, "text/html; charset=utf-8");
+	json_decref(o);
+}
+
+/*
+ * The feed's base: [http] base_url; else http://HOST/ of the request's
+ * Host header when it is a plain host[:port] (the name its reader used:
+ * Atom's ids and links must be absolute); else the first address bound.
+ */
+static void
+atom_base(struct httpd *h, struct evhttp_request *req, char *out, size_t outsz)
+{
+	const struct httpd_info *in = httpd_info(h);
+	const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+	size_t n;
+
+	if (in->conf != NULL && in->conf->http.base_url != NULL) {
+		snprintf(out, outsz, "%s", in->conf->http.base_url);
+		return;
+	}
+	if (host != NULL && (n = strlen(host)) > 0 && n < 256 &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	        n) {
+		snprintf(out, outsz, "http://%s/", host);
+		return;
+	}
+	snprintf(out, outsz, "%.*s", (int)strcspn(httpd_urls(h), " "), httpd_urls(h));
+}
+
+static const char *const atom_keys[] = {"rule", "tag", NULL};
+
+void
+route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct hits_q q;
+	struct flat_hits fh = {0};
+	struct page pg = {0};
+	struct page_feed feed = {0};
+	json_t *hits = NULL;
+	char err[512], next[STORE_CURSOR_MAX], base[512], now[32];
+	int code;
+
+	(void)path;
+	if ((code = hits_q_parse(h, req, &q, atom_keys, err, sizeof(err))) == 0 && q.nrules > 1) {
+		snprintf(err, sizeof(err), "rule given twice (a feed is of one rule or one tag)");
+		code = 400;
+	}
+	if (code == 0) {
+		q.f.limit = ATOM_HITS; /* the latest: never a cursor */
+		code = hits_read(h, &q, &hits, next, err, sizeof(err));
+	}
+	if (code == 0 && flat_hits(hits, &fh) < 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		atom_base(h, req, base, sizeof(base));
+		apijson_time((int64_t)time(NULL) * 1000, now);
+		feed.base_url = base;
+		feed.rule = q.pf.rule;
+		feed.tag = q.pf.tag;
+		feed.now = now;
+		if (page_atom(&pg, &feed, fh.v, fh.n) < 0) {
+			snprintf(err, sizeof(err), "the feed's base '%.200s' is not an http(s) URL",
+			         base);
+			code = 400;
+		}
+	}
+	flat_hits_free(&fh);
+	json_decref(hits);
+	hits_q_free(&q);
+	if (code != 0) {
+		page_free(&pg);
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	send_page(req, &pg, "application/atom+xml; charset=utf-8");
 }

@@ -4,7 +4,10 @@
 # /api/v1/hits newest first, paged by its cursors, filtered by rule, tag
 # and lang; unknown parameters, bad cursors, limits and times refused (400),
 # q= not served yet (501); /api/v1/articles/ID and its 404; /api/v1/status;
-# HEAD; the bearer token.
+# the pages / and /articles/ID with the hostile text escaped and no
+# javascript: link, 50 hits a page and the link to the older ones;
+# /hits.atom well-formed, one entry a hit, absolute links (from Host, or
+# base_url); /static/hark.css; HEAD; the bearer token.
 # Usage: httpapi.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -163,6 +166,115 @@ grep -qE '"uptime":[0-9]+,' "$T/b" && ok || bad "status: uptime: $(cat "$T/b")"
 grep -qF '"articles":4,' "$T/b" && ok || bad "status: articles: $(cat "$T/b")"
 grep -qF '"hits":5,' "$T/b" && ok || bad "status: hits: $(cat "$T/b")"
 grep -qF '"feeds":[],"webhooks_disabled":[]}' "$T/b" && ok || bad "status: feeds: $(cat "$T/b")"
+# --- the stylesheet
+req "${URL}static/hark.css"
+expect_eq "$CODE" 200 "GET /static/hark.css"
+grep -qi '^Content-Type: text/css' "$T/h" && ok || bad "css content type: $(cat "$T/h")"
+[ -s "$T/b" ] && ok || bad "the stylesheet is empty"
+
+# nothing_hostile WHAT: $T/b shows the hostile title escaped, no script, no javascript: link
+nothing_hostile() {
+	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/b" && ok || bad "$1: the hostile title escaped"
+	grep -qiF '<script' "$T/b" && bad "$1: a raw <script" || ok
+	grep -qiE 'href="[[:space:]]*javascript:' "$T/b" && bad "$1: a javascript: link" || ok
+}
+
+# --- the hits page
+req "$URL"
+expect_eq "$CODE" 200 "GET /"
+grep -qi '^Content-Type: text/html; charset=utf-8' "$T/h" && ok || bad "/: content type: $(cat "$T/h")"
+grep -qiF "Content-Security-Policy: default-src 'none'" "$T/h" && ok || bad "/: security headers"
+nothing_hostile "/"
+for t in 'عودة الرئيس' 'Assad in Moscow'; do
+	grep -qF "$t" "$T/b" && ok || bad "/ shows '$t'"
+done
+expect_eq "$(grep -c '<li class="hit"' "$T/b")" 5 "/: one item a hit"
+grep -qF 'rel="next"' "$T/b" && bad "/: an older link with every hit shown" || ok
+req "${URL}?lang=ar&rule="
+expect_eq "$CODE" 200 "GET /?lang=ar"
+grep -qF 'عودة الرئيس' "$T/b" && ok || bad "/?lang=ar shows the Arabic article"
+grep -qF 'Assad in Moscow' "$T/b" && bad "/?lang=ar shows an English one" || ok
+grep -qF 'value="ar"' "$T/b" && ok || bad "/?lang=ar: the form keeps the filter"
+req "${URL}?rulez=x"
+expect_eq "$CODE" 400 "/: an unknown parameter"
+grep -qi '^Content-Type: text/plain' "$T/h" && ok || bad "/: the error as text: $(cat "$T/h")"
+grep -qxF "unknown parameter 'rulez'" "$T/b" && ok || bad "/: the error: $(cat "$T/b")"
+req "${URL}?limit=5"
+expect_eq "$CODE" 400 "/: limit= is the API's"
+req "${URL}?q=Assad"
+expect_eq "$CODE" 501 "/?q= not served yet"
+req -I "$URL"
+expect_eq "$CODE" 200 "HEAD /"
+
+# --- an article's page: the hostile one
+req "$api/hits?rule=assad&lang=en"
+hid=$(grep -o '"article":{"id":"a_[0-9a-f]*","title":"<script>' "$T/b" | sed 's/.*"\(a_[0-9a-f]*\)".*/\1/')
+[ -n "$hid" ] && ok || bad "the hostile article's id: $(cat "$T/b")"
+req "${URL}articles/$hid"
+expect_eq "$CODE" 200 "GET /articles/ID"
+grep -qi '^Content-Type: text/html; charset=utf-8' "$T/h" && ok || bad "/articles: content type"
+nothing_hostile "/articles/ID"
+grep -qF 'Assad was seen' "$T/b" && ok || bad "/articles/ID shows the body"
+grep -qF 'javascript:alert(2)' "$T/b" && ok || bad "/articles/ID shows the hostile address as text"
+req "${URL}articles/a_0000000000000000"
+expect_eq "$CODE" 404 "/articles/ID not stored"
+
+# --- the Atom feed
+# entries FILE: how many <entry> the feed in FILE holds, once it parses as XML
+entries() {
+	if command -v xmllint >/dev/null 2>&1; then
+		xmllint --noout "$1" 2>"$T/xml.err" || { echo "invalid: $(cat "$T/xml.err")"; return; }
+	elif command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$1" 2>"$T/xml.err" ||
+			{ echo "invalid: $(cat "$T/xml.err")"; return; }
+	else
+		note "neither xmllint nor python3: the feed not parsed"
+	fi
+	grep -c '<entry>' "$1"
+}
+req "${URL}hits.atom"
+expect_eq "$CODE" 200 "GET /hits.atom"
+grep -qi '^Content-Type: application/atom+xml' "$T/h" && ok || bad "atom content type: $(cat "$T/h")"
+expect_eq "$(entries "$T/b")" 5 "/hits.atom: an entry a hit"
+nothing_hostile "/hits.atom"
+grep -qF "<id>${URL}hits.atom</id>" "$T/b" && ok || bad "the feed's id from the Host: $(head -c 600 "$T/b")"
+grep -qF "<link rel=\"alternate\" type=\"text/html\" href=\"${URL}articles/$hid\"/>" "$T/b" && ok ||
+	bad "a javascript: address linked to the article page instead"
+expect_eq "$(grep -c '<id>urn:uuid:' "$T/b")" 5 "/hits.atom: entry ids"
+req "${URL}hits.atom?rule=moscou"
+expect_eq "$(entries "$T/b")" 1 "/hits.atom?rule=moscou"
+grep -qF "<id>${URL}hits.atom?rule=moscou</id>" "$T/b" && ok || bad "the feed's id names its rule"
+req "${URL}hits.atom?tag=syria"
+expect_eq "$(entries "$T/b")" 4 "/hits.atom?tag=syria"
+req -H 'Host: evil.example"><x' "${URL}hits.atom"
+expect_eq "$CODE" 200 "/hits.atom, a Host that is no host"
+grep -qF "<id>${URL}hits.atom</id>" "$T/b" && ok || bad "a strange Host is not used: $(head -c 600 "$T/b")"
+req "${URL}hits.atom?lang=en"
+expect_eq "$CODE" 400 "/hits.atom?lang= is not a feed's"
+
+# --- 50 hits a page: the older ones one link away
+i=0
+while [ "$i" -lt 50 ]; do
+	i=$((i + 1))
+	printf 'Dépêche %s\n\nÀ Moscou, dépêche numéro %s.\n' "$i" "$i" >"$T/m$i.txt"
+done
+ingest "$T"/m*.txt
+wait_for "$LOG" "article a_" 60 54 || bad "50 more articles stored"
+req "$URL?rule=moscou"
+expect_eq "$(grep -c '<li class="hit"' "$T/b")" 50 "/: 50 hits a page"
+older=$(sed -n 's/.*<a rel="next" href="\([^"]*\)".*/\1/p' "$T/b" | sed 's/&amp;/\&/g')
+case $older in
+/\?rule=moscou\&before=?*) ok ;;
+*) bad "the older link keeps the filter: '$older'" ;;
+esac
+req "${URL}${older#/}"
+expect_eq "$CODE" 200 "the older page"
+expect_eq "$(grep -c '<li class="hit"' "$T/b")" 1 "the older page: the 51st hit"
+grep -qF "Le retour d" "$T/b" && ok || bad "the older page: the oldest hit"
+grep -qF 'rel="next"' "$T/b" && bad "the last page has an older link" || ok
+req "${URL}hits.atom?rule=moscou"
+expect_eq "$(entries "$T/b")" 51 "/hits.atom?rule=moscou after 50 more"
+
 stop_harkd
 expect_eq "$HSTATUS" 0 "SIGTERM"
 
@@ -170,14 +282,24 @@ expect_eq "$HSTATUS" 0 "SIGTERM"
 tok=$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$tok" >"$T/http.token"
 chmod 600 "$T/http.token"
-printf 'token_file = http.token\n' >>"$T/hark.conf"
+printf 'token_file = http.token\nbase_url = https://hark.example.org/news/\n' >>"$T/hark.conf"
 start_harkd
 URL=$(cut -d' ' -f1 "$T/state/harkd.http")
 api=${URL}api/v1
 req "$api/hits"
 expect_eq "$CODE" 401 "/api/v1/hits without the token"
-req -H "Authorization: Bearer $tok" "$api/hits"
+req -H "Authorization: Bearer $tok" "$api/hits?limit=500"
 expect_eq "$CODE" 200 "/api/v1/hits with the token"
-expect_eq "$(hit_ids "$T/b")" "$all" "/api/v1/hits with the token: every hit"
+expect_eq "$(hit_ids "$T/b" | wc -w | tr -d ' ')" 55 "/api/v1/hits with the token: every hit"
+req "${URL}"
+expect_eq "$CODE" 401 "/ without the token"
+req "${URL}hits.atom"
+expect_eq "$CODE" 401 "/hits.atom without the token"
+req -H "Authorization: Bearer $tok" "${URL}hits.atom?rule=asad-ar"
+expect_eq "$(entries "$T/b")" 1 "/hits.atom with the token"
+grep -qF '<id>https://hark.example.org/news/hits.atom?rule=asad-ar</id>' "$T/b" && ok ||
+	bad "the feed's id under base_url: $(head -c 600 "$T/b")"
+grep -qF 'href="https://hark.example.org/news/articles/a_' "$T/b" && ok ||
+	bad "an entry without an address links under base_url: $(cat "$T/b")"
 stop_harkd
 finish
