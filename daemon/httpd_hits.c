@@ -579,7 +579,8 @@ atom_base(struct httpd *h, struct evhttp_request *req, char *out, size_t outsz)
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
 	        n) {
 		snprintf(out, outsz, "http://%s/", host);
-		return;
+		if (page_url_ok(out)) /* "a:b:c" passes the bytes, not the URL */
+			return;
 	}
 	snprintf(out, outsz, "%.*s", (int)strcspn(httpd_urls(h), " "), httpd_urls(h));
 }

@@ -249,6 +249,8 @@ expect_eq "$(entries "$T/b")" 4 "/hits.atom?tag=syria"
 req -H 'Host: evil.example"><x' "${URL}hits.atom"
 expect_eq "$CODE" 200 "/hits.atom, a Host that is no host"
 grep -qF "<id>${URL}hits.atom</id>" "$T/b" && ok || bad "a strange Host is not used: $(head -c 600 "$T/b")"
+req -H 'Host: a:b:c' "${URL}hits.atom"
+expect_eq "$CODE" 200 "/hits.atom, a Host of the right bytes that is no host"
 req "${URL}hits.atom?lang=en"
 expect_eq "$CODE" 400 "/hits.atom?lang= is not a feed's"
 
