@@ -28,6 +28,7 @@
 #include "hark.h"
 #include "httpd.h"
 #include "log.h"
+#include "match.h"
 #include "page.h"
 #include "readjson.h"
 #include "ruleset.h"
@@ -492,16 +493,82 @@ jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/*
+ * The marks of an article's page: every match of the rules that hit it
+ * (those of its stored hits) in its title and body, found again by the
+ * rules in force (matches are not stored). One document, bounded as an
+ * ingested one is (match.h): milliseconds on the loop.
+ */
+#define ARTICLE_MARKS 256
+struct article_marks {
+	const struct flat_hits *hits;
+	struct page_span v[2][ARTICLE_MARKS]; /* F_TITLE, F_BODY */
+	size_t n[2];
+};
+
+static int
+article_mark(const struct hit *ht, void *arg)
+{
+	struct article_marks *am = arg;
+	size_t i;
+
+	for (i = 0; i < am->hits->n && strcmp(am->hits->v[i].rule_id, ht->rule->id) != 0; i++)
+		;
+	if (i == am->hits->n)
+		return 0; /* a rule added since: not a hit of this article */
+	for (i = 0; i < ht->nspans; i++) {
+		const struct match_span *sp = &ht->spans[i];
+
+		if ((sp->field == F_TITLE || sp->field == F_BODY) &&
+		    am->n[sp->field] < ARTICLE_MARKS)
+			am->v[sp->field][am->n[sp->field]++] =
+			    (struct page_span){.start = sp->start, .end = sp->end};
+	}
+	return 0;
+}
+
+/*
+ * doc's title and body from o's fields, marked: 0, -1 when out of memory
+ * (no rules, or a failed match, leaves the text unmarked).
+ */
+static int
+article_match(const struct ruleset *rs, json_t *o, const struct flat_hits *fh, struct document *doc,
+              struct article_marks *am)
+{
+	json_t *fo = json_object_get(o, "fields");
+	const char *lang = jstr(o, "lang");
+	struct matcher *m;
+
+	memset(doc, 0, sizeof(*doc));
+	am->hits = fh;
+	for (int f = F_TITLE; f <= F_BODY; f++) {
+		json_t *v = json_object_get(fo, f == F_TITLE ? "title" : "body");
+
+		if (json_is_string(v) && doc_set_field(doc, (enum field)f, json_string_value(v),
+		                                       json_string_length(v)) < 0)
+			return -1;
+	}
+	if (lang != NULL)
+		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
+	if (rs == NULL || fh->n == 0 || (m = matcher_new(rs)) == NULL)
+		return 0;
+	if (matcher_run(m, doc, article_mark, am) < 0)
+		am->n[0] = am->n[1] = 0;
+	matcher_free(m);
+	return 0;
+}
+
 void
 route_page_article(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct page_article a = {0};
-	struct page_field *fields = NULL;
+	struct page_field fields[2];
 	struct page_dup *dups = NULL;
 	struct flat_hits fh = {0};
+	struct article_marks *am = NULL;
+	struct document doc = {0};
 	struct page pg = {0};
-	json_t *o, *fo, *v, *dv;
-	const char *key;
+	json_t *o, *v, *dv;
 	char err[512];
 	size_t i;
 	int code = article_read(h, req, path, "/articles/", &o, err, sizeof(err));
@@ -517,22 +584,23 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.source = jstr(o, "source");
 	a.lang = jstr(o, "lang");
 	a.published = jstr(o, "published");
-	fo = json_object_get(o, "fields");
 	dv = json_object_get(o, "duplicates");
-	fields = calloc(json_object_size(fo) + 1, sizeof(*fields));
 	dups = calloc(json_array_size(dv) + 1, sizeof(*dups));
-	if (fields == NULL || dups == NULL || flat_hits(json_object_get(o, "hits"), &fh) < 0) {
+	am = calloc(1, sizeof(*am));
+	if (dups == NULL || am == NULL || flat_hits(json_object_get(o, "hits"), &fh) < 0 ||
+	    article_match(httpd_info(h)->rs, o, &fh, &doc, am) < 0) {
 		code = 500;
 		goto out;
 	}
-	json_object_foreach(fo, key, v)
-	{
-		if (!json_is_string(v))
-			continue;
-		/* the matches of each field are not stored: the text, unmarked */
-		fields[a.nfields++] = (struct page_field){
-		    .name = key, .text = json_string_value(v), .len = json_string_length(v)};
-	}
+	/* the text as the matcher saw it (the stored one, cleaned): the marks' offsets are in it */
+	for (int f = F_TITLE; f <= F_BODY; f++)
+		if (doc.field[f] != NULL)
+			fields[a.nfields++] =
+			    (struct page_field){.name = f == F_TITLE ? "title" : "body",
+			                        .text = doc.field[f],
+			                        .len = doc.field_len[f],
+			                        .marks = am->v[f],
+			                        .nmarks = am->n[f]};
 	a.fields = fields;
 	json_array_foreach(dv, i, v)
 	{
@@ -547,7 +615,8 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	page_article(&pg, &a);
 out:
 	flat_hits_free(&fh);
-	free(fields);
+	doc_free(&doc);
+	free(am);
 	free(dups);
 	if (code != 1) {
 		json_decref(o);

@@ -214,10 +214,17 @@ req "${URL}articles/$hid"
 expect_eq "$CODE" 200 "GET /articles/ID"
 grep -qi '^Content-Type: text/html; charset=utf-8' "$T/h" && ok || bad "/articles: content type"
 nothing_hostile "/articles/ID"
-grep -qF 'Assad was seen' "$T/b" && ok || bad "/articles/ID shows the body"
+grep -qF '</mark> was seen' "$T/b" && ok || bad "/articles/ID shows the body"
 grep -qF 'javascript:alert(2)' "$T/b" && ok || bad "/articles/ID shows the hostile address as text"
 req "${URL}articles/a_0000000000000000"
 expect_eq "$CODE" 404 "/articles/ID not stored"
+# every match of the article's hit rules marked in its fields (found again by the rules)
+req "$api/hits?lang=fr"
+fid=$(grep -o '"article":{"id":"a_[0-9a-f]*"' "$T/b" | sed -n '1s/.*"\(a_[0-9a-f]*\)"/\1/p')
+req "${URL}articles/$fid"
+sed -n '/<section class="field">/,/<\/section>/p' "$T/b" >"$T/fields"
+grep -A3 '<h2>title</h2>' "$T/fields" | grep -qF '<mark>Assad</mark>' && ok || bad "the title's match marked: $(cat "$T/fields")"
+grep -A3 '<h2>body</h2>' "$T/fields" | grep -qF '<mark>Moscou</mark>' && ok || bad "the body's match marked: $(cat "$T/fields")"
 
 # --- the Atom feed
 # entries FILE: how many <entry> the feed in FILE holds, once it parses as XML
