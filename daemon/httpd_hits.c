@@ -467,7 +467,13 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	int code;
 
 	(void)path;
-	if ((code = hits_q_parse(h, req, &q, page_hits_keys, err, sizeof(err))) == 0) {
+	if ((code = hits_q_parse(h, req, &q, page_hits_keys, err, sizeof(err))) == 0 &&
+	    q.nrules > 1) {
+		/* the form and its Older link carry one rule */
+		snprintf(err, sizeof(err), "rule given twice (the page shows one rule or one tag)");
+		code = 400;
+	}
+	if (code == 0) {
 		q.f.limit = PAGE_HITS;
 		code = hits_read(h, &q, &hits, next, err, sizeof(err));
 	}
