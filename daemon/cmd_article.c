@@ -10,64 +10,9 @@
 
 #include <jansson.h>
 
-#include "apijson.h"
 #include "hark.h"
+#include "readjson.h"
 #include "store.h"
-
-struct article_out {
-	json_t *o;   /* owned: the article page object, once found */
-	int damaged; /* stored hits that are not JSON objects */
-};
-
-static struct apijson_article
-article_values(const struct store_article_row *r)
-{
-	struct apijson_article a = {
-	    .id = r->id,
-	    .title = r->title,
-	    .body = r->body,
-	    .url = r->url,
-	    .source = r->source,
-	    .file = r->file,
-	    .lang = r->lang,
-	    .published = r->published,
-	    .near_of = r->near_of,
-	    .seen_at = r->seen_at,
-	};
-
-	return a;
-}
-
-static int
-article_cb(const struct store_article_row *r, void *arg)
-{
-	struct article_out *out = arg;
-	struct apijson_article a = article_values(r);
-
-	/* the row's strings die with the callback: the object copies them now */
-	out->o = apijson_article_page(&a, json_array(), json_array());
-	return out->o == NULL;
-}
-
-static int
-hit_cb(const struct store_hit_row *r, void *arg)
-{
-	struct article_out *out = arg;
-
-	if (apijson_hit_append(json_object_get(out->o, "hits"), r->json) < 0)
-		out->damaged++;
-	return 0;
-}
-
-static int
-dup_cb(const struct store_article_row *r, void *arg)
-{
-	struct article_out *out = arg;
-	struct apijson_article a = article_values(r);
-
-	json_array_append_new(json_object_get(out->o, "duplicates"), apijson_article(&a));
-	return 0;
-}
 
 static const char *
 str(json_t *o, const char *key)
@@ -123,10 +68,10 @@ cmd_article(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct article_out out = {0};
 	struct store *st;
+	json_t *o = NULL;
 	char err[512];
-	int ch, rc, json = 0;
+	int ch, rc, json = 0, damaged = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -149,30 +94,27 @@ cmd_article(int argc, char **argv)
 	}
 	if (hark_store_open("article", &st) < 0)
 		return 2;
-	rc =
-	    store_article_get(st, argv[optind], article_cb, hit_cb, dup_cb, &out, err, sizeof(err));
+	rc = readjson_article(st, argv[optind], &o, &damaged, err, sizeof(err));
 	store_close(st);
 	if (rc < 0) {
 		fprintf(stderr, "hark: article: %s\n", err);
-		json_decref(out.o);
 		return 2;
 	}
-	if (rc == 0 || out.o == NULL) {
+	if (rc == 0) {
 		fprintf(stderr, "hark: article: no article '%.100s' is stored\n", argv[optind]);
-		json_decref(out.o);
 		return 2;
 	}
-	if (out.damaged > 0)
+	if (damaged > 0)
 		fprintf(stderr, "hark: article: %d stored hits are not JSON objects, left out\n",
-		        out.damaged);
+		        damaged);
 	if (json) {
-		if (json_dumpf(out.o, stdout, JSON_COMPACT) != 0)
+		if (json_dumpf(o, stdout, JSON_COMPACT) != 0)
 			rc = -1;
 		putchar('\n');
 	} else {
-		print_text(out.o);
+		print_text(o);
 	}
-	json_decref(out.o);
+	json_decref(o);
 	if (rc < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "hark: article: standard output: %s\n", strerror(errno));
 		return 2;

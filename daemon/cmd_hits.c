@@ -116,15 +116,6 @@ strv_add(struct strv *l, const char *s)
 	return 0;
 }
 
-static int
-strv_has(const struct strv *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * --tag: the configured rules that have tag, and of the --rule ids when
  * there are some (every filter holds). Tags live in the rule files, not in
@@ -152,18 +143,9 @@ hits_tag(const char *tag, const struct strv *only, struct strv *ids, struct rule
 		        "hark: hits: --tag needs the configured rules, which do not load\n");
 		return -1;
 	}
-	for (size_t i = 0; i < ruleset_nrules(*rs); i++) {
-		const struct rule *r = ruleset_rule(*rs, i);
-
-		for (size_t j = 0; j < r->ntags; j++) {
-			if (strcmp(r->tags[j], tag) != 0)
-				continue;
-			if ((only->n == 0 || strv_has(only, r->id)) && strv_add(ids, r->id) < 0) {
-				fprintf(stderr, "hark: hits: out of memory\n");
-				return -1;
-			}
-			break;
-		}
+	if (ruleset_tagged(*rs, tag, only->v, only->n, &ids->v, &ids->n) < 0) {
+		fprintf(stderr, "hark: hits: out of memory\n");
+		return -1;
 	}
 	if (ids->n == 0 && only->n == 0) {
 		fprintf(stderr, "hark: hits: --tag '%.100s': no configured rule has this tag\n",

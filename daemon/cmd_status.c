@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "readjson.h"
 #include "store.h"
 
 /* Whether harkd runs on the state_dir, and the addresses it serves. */
@@ -161,36 +162,11 @@ feeds_free(struct feeds *f)
 	free(f->v);
 }
 
-/* RFC 3339 UTC of Unix seconds, or JSON null for 0 (never). */
-static json_t *
-json_time(int64_t secs)
-{
-	char buf[32];
-	time_t t = (time_t)secs;
-	struct tm tm;
-
-	if (secs == 0 || gmtime_r(&t, &tm) == NULL)
-		return json_null();
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-static json_t *
-json_str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
 /* Webhooks disabled by 410 Gone: an array of {"name", "reason", "since"}. */
 static int
 webhooks_add(const struct store_webhook_row *r, void *arg)
 {
-	json_t *a = arg, *e = json_object();
-
-	json_object_set_new(e, "name", json_string(r->name));
-	json_object_set_new(e, "reason", json_str_or_null(r->reason));
-	json_object_set_new(e, "since", json_time(r->disabled_at));
-	return json_array_append_new(a, e);
+	return json_array_append_new(arg, readjson_webhook(r));
 }
 
 static int
@@ -208,28 +184,9 @@ status_json(const struct daemon *dm, const struct store_status *s, const struct 
 		json_array_append_new(urls, json_string(w));
 	json_object_set_new(o, "http", urls);
 
-	json_object_set_new(o, "articles", json_integer(s->articles));
-	json_object_set_new(o, "near_duplicates", json_integer(s->near_duplicates));
-	json_object_set_new(o, "hits", json_integer(s->hits));
-	json_object_set_new(o, "alerts", json_integer(s->alerts));
-	json_object_set_new(o, "last_article", json_time(s->last_article_at));
-	json_object_set_new(o, "last_hit", json_time(s->last_hit_at / 1000));
-	json_object_set_new(o, "deliveries",
-	                    json_pack("{sIsI}", "pending", (json_int_t)s->deliveries_pending,
-	                              "failed", (json_int_t)s->deliveries_failed));
-	json_object_set_new(o, "schema_version", json_integer(s->schema_version));
-	for (size_t i = 0; i < f->n; i++) {
-		const struct store_feed_row *r = &f->v[i];
-		json_t *e = json_object();
-
-		json_object_set_new(e, "name", json_string(r->name));
-		json_object_set_new(e, "url", json_str_or_null(r->url));
-		json_object_set_new(e, "last_ok", json_time(r->last_ok));
-		json_object_set_new(e, "last_error", json_str_or_null(r->last_error));
-		json_object_set_new(e, "next_poll", json_time(r->next_poll));
-		json_object_set_new(e, "gone", json_boolean(r->gone));
-		json_array_append_new(fa, e);
-	}
+	readjson_status_counts(o, s);
+	for (size_t i = 0; i < f->n; i++)
+		json_array_append_new(fa, readjson_feed(&f->v[i]));
 	json_object_set_new(o, "feeds", fa);
 	json_object_set(o, "webhooks_disabled", disabled);
 	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);

@@ -216,6 +216,7 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	reload_dispose(h->reload, old);
 	h->info.conf = h->conf;
 	h->info.nrules = ruleset_nrules(h->rules->rs);
+	h->info.rs = h->rules->rs;
 	h->info.reload_at = (int64_t)time(NULL);
 	h->info.reload_ok = true;
 	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu%s", ruleset_nrules(h->rules->rs),
@@ -642,6 +643,7 @@ harkd_start(struct harkd *h)
 	harkd_apply(h);
 	h->info = (struct httpd_info){.conf = h->conf,
 	                              .nrules = ruleset_nrules(h->rules->rs),
+	                              .rs = h->rules->rs,
 	                              .started_at = (int64_t)time(NULL),
 	                              .reload_at = (int64_t)time(NULL),
 	                              .reload_ok = true,

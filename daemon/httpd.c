@@ -71,6 +71,13 @@ static const struct route {
 } routes[] = {
     {"/healthz", false, true, true, route_healthz},
     {"/metrics", false, true, false, route_metrics},
+    {"/api/v1/hits", false, true, false, route_api_hits},
+    {"/api/v1/articles/", true, true, false, route_api_article},
+    {"/api/v1/status", false, true, false, route_api_status},
+    {"/", false, true, false, route_page_hits},
+    {"/articles/", true, true, false, route_page_article},
+    {"/hits.atom", false, true, false, route_atom},
+    {"/static/hark.css", false, true, false, route_css},
 };
 
 /* ---- answers ---- */

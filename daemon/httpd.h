@@ -27,6 +27,7 @@
 #include "intake.h"
 #include "outbox.h"
 #include "poller.h"
+#include "ruleset.h"
 #include "store.h"
 
 #define HTTPD_MAX_CONN 256
@@ -41,6 +42,7 @@
 struct httpd_info {
 	const struct conf *conf; /* the configuration in force */
 	size_t nrules;
+	const struct ruleset *rs; /* the rules in force (tag= resolves to their ids) */
 	int64_t started_at; /* Unix seconds */
 	int64_t reload_at;  /* of the last reload (the start until one), seconds */
 	bool reload_ok;     /* whether it was taken */
@@ -85,5 +87,18 @@ void httpd_send(struct evhttp_request *req, int code, const char *ctype, struct 
  */
 void httpd_error(struct evhttp_request *req, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * The routes of the hits (httpd_hits.c): GET /api/v1/hits,
+ * /api/v1/articles/ID, /api/v1/status, the pages / and /articles/ID, the
+ * Atom feed /hits.atom and the stylesheet /static/hark.css.
+ */
+void route_api_hits(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_api_article(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_api_status(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_article(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_atom(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
 
 #endif

@@ -102,6 +102,37 @@ ruleset_nrules(const struct ruleset *rs)
 	return rs->nrules;
 }
 
+int
+ruleset_tagged(const struct ruleset *rs, const char *tag, const char *const *only, size_t nonly,
+               const char ***ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	for (size_t i = 0; i < ruleset_nrules(rs); i++) {
+		const struct rule *r = ruleset_rule(rs, i);
+		const char **v;
+		size_t j, k;
+
+		for (j = 0; j < r->ntags && strcmp(r->tags[j], tag) != 0; j++)
+			;
+		if (j == r->ntags)
+			continue;
+		for (k = 0; k < nonly && strcmp(only[k], r->id) != 0; k++)
+			;
+		if (nonly > 0 && k == nonly)
+			continue;
+		if ((v = realloc(*ids, (*n + 1) * sizeof(*v))) == NULL) {
+			free(*ids);
+			*ids = NULL;
+			*n = 0;
+			return -1;
+		}
+		v[(*n)++] = r->id;
+		*ids = v;
+	}
+	return 0;
+}
+
 size_t
 ruleset_natoms(const struct ruleset *rs)
 {

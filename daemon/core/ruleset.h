@@ -53,5 +53,14 @@ size_t ruleset_nrules(const struct ruleset *rs);
 size_t ruleset_natoms(const struct ruleset *rs);
 const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
 size_t ruleset_memory(const struct ruleset *rs);
+/*
+ * The ids of the rules that have tag, in the set's order; when nonly > 0,
+ * only those among only[0..nonly) (every filter holds). Tags live in the
+ * rule files, not the database: hark hits --tag and the API's tag= ask
+ * here. Returns 0 with *ids (the array the caller frees; the ids are the
+ * set's, borrowed) and *n (0: *ids NULL), -1 when out of memory.
+ */
+int ruleset_tagged(const struct ruleset *rs, const char *tag, const char *const *only,
+                   size_t nonly, const char ***ids, size_t *n);
 
 #endif

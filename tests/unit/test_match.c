@@ -365,6 +365,41 @@ test_snippet(void **state)
 	assert_null(strchr(r.r.snippet, '\n'));
 }
 
+/* ruleset_tagged: the ids of the rules with a tag, and among given ids (hark hits --tag, tag=). */
+static void
+test_tagged(void **state)
+{
+	static const char rules[] = "[rule a]\nquery = x\ntags = syria people\n"
+	                            "[rule b]\nquery = y\ntags = syria\n"
+	                            "[rule c]\nquery = z\n";
+	static const char *const only_b[] = {"b", "c"}, *const only_c[] = {"c"};
+	struct ruleset *rs = ruleset_new();
+	const char **ids;
+	struct diags d;
+	size_t n;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", rules, strlen(rules), NULL, &d), 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(ruleset_tagged(rs, "syria", NULL, 0, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[0], "a");
+	assert_string_equal(ids[1], "b");
+	free(ids);
+	assert_int_equal(ruleset_tagged(rs, "syria", only_b, 2, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "b");
+	free(ids);
+	assert_int_equal(ruleset_tagged(rs, "syria", only_c, 1, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	assert_int_equal(ruleset_tagged(rs, "Syria", NULL, 0, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	diags_free(&d);
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -378,6 +413,7 @@ main(void)
 	    cmocka_unit_test(test_regex_limit_goes_on),
 	    cmocka_unit_test(test_long_field_chunks),
 	    cmocka_unit_test(test_snippet),
+	    cmocka_unit_test(test_tagged),
 	};
 
 	norm_init();

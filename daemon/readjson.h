@@ -1,0 +1,41 @@
+/*
+ * readjson.h: the JSON objects read from the store that hark prints with
+ * --json and harkd's API serves (HTTP.md): one builder for both, so the
+ * CLI and the API keep one schema. Objects are jansson's (the caller
+ * decrefs).
+ */
+#ifndef HARK_READJSON_H
+#define HARK_READJSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* RFC 3339 UTC of Unix seconds, or JSON null for 0 (never). */
+json_t *readjson_time(int64_t secs);
+
+/*
+ * hark article --json ID, GET /api/v1/articles/ID: the article page object
+ * of apijson_article_page() in *out. *damaged counts the stored hits that
+ * are not JSON objects (left out). Returns 1, 0 when there is no such
+ * article (*out NULL), -1 or STORE_BUSY with err.
+ */
+int readjson_article(struct store *st, const char *id, json_t **out, int *damaged, char *err,
+                     size_t errsz);
+
+/* One feed of hark status --json ("feeds"). */
+json_t *readjson_feed(const struct store_feed_row *r);
+/* A webhook disabled by 410 Gone ("webhooks_disabled"). */
+json_t *readjson_webhook(const struct store_webhook_row *r);
+/* The counts of hark status --json set on o: articles ... schema_version. */
+void readjson_status_counts(json_t *o, const struct store_status *s);
+
+/*
+ * What hark status --json says of the store, set on o in its order:
+ * the counts, "feeds", "webhooks_disabled". Returns 0, -1 or STORE_BUSY.
+ */
+int readjson_status(struct store *st, json_t *o, char *err, size_t errsz);
+
+#endif
