@@ -271,18 +271,35 @@ is_obfuscator(uint32_t cp)
 }
 
 /*
+ * The value of a decimal digit (general category Nd) of any script, or -1.
+ * Unicode encodes the Nd characters in contiguous runs of ten, 0 to 9 in
+ * order (a stability policy), and runs that touch each other each start at
+ * a zero (the mathematical digits U+1D7CE-U+1D7FF are five runs): so the
+ * value is the distance from the first Nd of the block, modulo ten.
+ */
+static int
+digit_value(uint32_t cp)
+{
+	uint32_t first = cp;
+
+	if (utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_ND)
+		return -1;
+	while (first > 0 && utf8proc_category((utf8proc_int32_t)(first - 1)) == UTF8PROC_CATEGORY_ND)
+		first--;
+	return (int)((cp - first) % 10);
+}
+
+/*
  * The letter folds of §3.6 that NFKC and case folding leave apart. Writes the
  * replacement of cp to out and returns its length, or 0 when cp stays.
  */
 static int
 letter_fold(uint32_t cp, utf8proc_int32_t *out)
 {
-	if (cp >= 0x0660 && cp <= 0x0669) {
-		out[0] = (utf8proc_int32_t)('0' + cp - 0x0660);
-		return 1;
-	}
-	if (cp >= 0x06F0 && cp <= 0x06F9) {
-		out[0] = (utf8proc_int32_t)('0' + cp - 0x06F0);
+	int d;
+
+	if (cp >= 0x80 && (d = digit_value(cp)) >= 0) {
+		out[0] = (utf8proc_int32_t)('0' + d);
 		return 1;
 	}
 	switch (cp) {
@@ -596,6 +613,9 @@ entry_build(uint32_t cp, struct nent *e, char *buf, size_t cap)
 		entry_classify(cp, scr, e, cps, n);
 		if (e->cls == C_SEP || e->cls == C_DOT || e->cls == C_APOS)
 			return;
+		/* Digits belong to no script: Thai ๒๐๒๔ is one token, as 2024. */
+		if (e->flags & F_DIGIT)
+			e->script = SCRIPT_OTHER;
 	}
 	if ((e->flags & F_MARK) && (uint32_t)cps[0] < 0x10000 &&
 	    (composes_bits[cps[0] >> 3] >> (cps[0] & 7) & 1))

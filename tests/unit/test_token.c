@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <utf8proc.h>
 
+#include "testdata.h"
 #include "token.h"
 #include "utf8.h"
 
@@ -236,6 +237,61 @@ test_digits(void **state)
 	assert_int_equal(tl.v[4].script, SCRIPT_ARABIC);
 	assert_string_equal(token_text(&tl, &tl.v[4]), "12ب");
 	toklist_free(&tl);
+}
+
+static void render_norm(const char *text, size_t len, char *out, size_t cap);
+
+/* §3.6: the decimal digits of every script, and what is not one. */
+static void
+test_digits_all_scripts(void **state)
+{
+	static const struct split_case c[] = {
+	    {"২০২৪ २०२४ ๒๕๖๗ ၂၀၂၄", "2024|2024|2567|2024", "২০২৪|२०२४|๒๕๖๗|၂၀၂၄"},
+	    /* Thai and Myanmar digits are not letters of a script without spaces */
+	    {"ปี๒๕๖๗", "ปี|2567", NULL},
+	    {"\U0001D7CE\U0001D7FF", "09", NULL}, /* mathematical bold 0, monospace 9 */
+	    /* numbers that are no decimal digits (No) stay: Ethiopic, Tai Lue */
+	    {"፪ ᧚", "፪|᧚", NULL},
+	};
+
+	(void)state;
+	RUN(c);
+}
+
+/*
+ * Every Nd code point of Unicode (tests/unicode/nd-digits.tsv, made from
+ * UnicodeData.txt) folds alone to its ASCII digit, and utf8proc knows no
+ * other Nd: the fold follows Unicode's numbers, not a list in token.c.
+ */
+static void
+test_digits_unicode(void **state)
+{
+	char *data, *line, *save = NULL, text[8], norm[64], want[2] = "0";
+	unsigned long cp;
+	size_t len, listed = 0, nd = 0;
+	int value, bad = 0;
+	uint32_t c;
+
+	(void)state;
+	data = testdata_read("unicode/nd-digits.tsv", &len);
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(sscanf(line, "%lx\t%d", &cp, &value), 2);
+		listed++;
+		len = utf8_encode((uint32_t)cp, text);
+		render_norm(text, len, norm, sizeof(norm));
+		want[0] = (char)('0' + value);
+		if (strcmp(norm, want) != 0) {
+			print_error("U+%04lX: \"%s\", want \"%s\"\n", cp, norm, want);
+			bad++;
+		}
+	}
+	free(data);
+	for (c = 0; c <= 0x10FFFF; c++)
+		nd += utf8proc_category((utf8proc_int32_t)c) == UTF8PROC_CATEGORY_ND;
+	assert_int_equal(bad, 0);
+	assert_int_equal(listed, nd);
 }
 
 /* §3.2: invisible characters and tatweel are deleted and do not split. */
@@ -789,6 +845,7 @@ main(void)
 	    cmocka_unit_test(test_readings),      cmocka_unit_test(test_readings_match),
 	    cmocka_unit_test(test_script_of),     cmocka_unit_test(test_token_script),
 	    cmocka_unit_test(test_every_bmp),     cmocka_unit_test(test_nfd_equivalent),
+	    cmocka_unit_test(test_digits_all_scripts), cmocka_unit_test(test_digits_unicode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
