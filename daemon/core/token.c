@@ -312,6 +312,7 @@ letter_fold(uint32_t cp, utf8proc_int32_t *out)
 	case 0x0649: /* ى */
 	case 0x06CC: /* ی */
 	case 0x0626: /* ئ */
+	case 0x06D2: /* ے (ۓ and its presentation forms reach it by NFKC) */
 		out[0] = 0x064A;
 		return 1;
 	case 0x06A9: /* ک */
@@ -320,6 +321,8 @@ letter_fold(uint32_t cp, utf8proc_int32_t *out)
 	case 0x0629: /* ة */
 	case 0x06C0: /* ۀ */
 	case 0x06C1: /* ہ */
+	case 0xFBA4: /* ﮤ, ﮥ: NFKD would give ە + hamza, and the hamza goes */
+	case 0xFBA5:
 		out[0] = 0x0647;
 		return 1;
 	case 0x0624: /* ؤ */

@@ -192,6 +192,9 @@ test_arabic_folds(void **state)
 	    {"نعم،لا؟ قال: «بلى»", "نعم|لا|قال|بلي", NULL},
 	    {"ﷺ", "صلي|الله|عليه|وسلم", "ﷺ|ﷺ|ﷺ|ﷺ"},
 	    {"سَيِّدَة", "سيده", NULL},
+	    /* yeh barree, with hamza, presentation forms; heh with yeh in every form */
+	    {"کے ۓ ﮮ ﮯ ﮰ", "كي|ي|ي|ي|ي", NULL},
+	    {"خانۀ ﮤ ﺧﺎﻧﮥ", "خانه|ه|خانه", "خانۀ|ﮤ|ﺧﺎﻧﮥ"},
 	};
 
 	(void)state;
