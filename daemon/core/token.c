@@ -848,6 +848,27 @@ elidable(const char *s, size_t n)
 }
 
 /*
+ * Does an apostrophe end right before s[off]? An article starts a word: the
+ * n of rock'n'roll is none.
+ */
+static int
+after_apostrophe(const struct split *sp, size_t off)
+{
+	size_t b = off;
+	uint32_t c;
+
+	if (off == 0)
+		return 0;
+	while (b > 0 && off - b < 4 && (sp->s[b - 1] & 0xC0) == 0x80)
+		b--;
+	if (b > 0)
+		b--;
+	if (utf8_decode(sp->s + b, off - b, &c) != off - b)
+		return 0;
+	return is_apostrophe(c);
+}
+
+/*
  * A letter follows "l'" or "qu'": drop the article token just made. Only
  * the token right before the apostrophe, in this text, in Latin script.
  */
@@ -861,7 +882,7 @@ tok_elide(struct split *sp)
 		return;
 	p = &tl->v[tl->n - 1];
 	if (p->script != SCRIPT_LATIN || (p->flags & TOK_ACRONYM) ||
-	    !elidable(tl->norm + p->norm, p->normlen))
+	    !elidable(tl->norm + p->norm, p->normlen) || after_apostrophe(sp, p->start))
 		return;
 	tl->normlen = p->norm;
 	tl->n--;
@@ -1444,6 +1465,46 @@ split_run(struct split *sp)
 	}
 }
 
+/*
+ * At an "s" right after an apostrophe that follows a token: is it the
+ * English possessive (§4), "s" ending the word after a Latin-script token
+ * (Assad's, Assad’s)? On yes, skip it as a separator would be and return 1:
+ * the possessive yields no token, so "Assad regime" matches Assad's regime.
+ * O'Brian and rock'n'roll have no lone "s" and stay.
+ */
+static int
+split_possessive(struct split *sp, size_t n)
+{
+	const struct token *p;
+	const struct nent *e;
+	size_t j = sp->i + n, k;
+
+	if (sp->tl->n <= sp->base)
+		return 0;
+	p = &sp->tl->v[sp->tl->n - 1];
+	if (p->script != SCRIPT_LATIN)
+		return 0;
+	if (j < sp->len) {
+		/* the word must end here: a mark (ś), a letter or a digit goes on */
+		e = peek_entry(sp, j, &k);
+		if (e != NULL && e->cls != C_SEP && e->cls != C_DOT && e->cls != C_APOS)
+			return 0;
+		if (e == NULL) {
+			uint32_t c;
+
+			(void)utf8_decode(sp->s + j, sp->len - j, &c);
+			if (cat_is_word(cp_category((utf8proc_int32_t)c)))
+				return 0;
+		}
+	}
+	sp->i = j;
+	sp->gap = 2; /* no elision or acronym across the possessive */
+	sp->gap_cls = C_SEP;
+	sp->prev_single = 0;
+	sp->ar_run = 0;
+	return 1;
+}
+
 int
 token_split(const char *text, size_t len, struct toklist *tl)
 {
@@ -1480,6 +1541,9 @@ token_split(const char *text, size_t len, struct toklist *tl)
 			cp = split_decode(sp.s + sp.i, len - sp.i, &n);
 		}
 		e = entry_get(cp, &tmp, buf, sizeof(buf), &fold);
+		if (!sp.in_tok && sp.gap == 1 && sp.gap_cls == C_APOS && e->cls == C_WORD &&
+		    e->len == 1 && fold[0] == 's' && split_possessive(&sp, n))
+			continue;
 		if ((e->flags & F_SIMPLE) && cp < 0x10000) {
 			split_run(&sp);
 			continue;
