@@ -284,7 +284,8 @@ digit_value(uint32_t cp)
 
 	if (utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_ND)
 		return -1;
-	while (first > 0 && utf8proc_category((utf8proc_int32_t)(first - 1)) == UTF8PROC_CATEGORY_ND)
+	while (first > 0 &&
+	       utf8proc_category((utf8proc_int32_t)(first - 1)) == UTF8PROC_CATEGORY_ND)
 		first--;
 	return (int)((cp - first) % 10);
 }

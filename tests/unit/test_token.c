@@ -246,7 +246,7 @@ static void render_norm(const char *text, size_t len, char *out, size_t cap);
 
 /* §3.6: the decimal digits of every script, and what is not one. */
 static void
-test_digits_all_scripts(void **state)
+test_digits_nd(void **state)
 {
 	static const struct split_case c[] = {
 	    {"২০২৪ २०२४ ๒๕๖๗ ၂၀၂၄", "2024|2024|2567|2024", "২০২৪|२०२४|๒๕๖๗|၂၀၂၄"},
@@ -267,7 +267,7 @@ test_digits_all_scripts(void **state)
  * other Nd: the fold follows Unicode's numbers, not a list in token.c.
  */
 static void
-test_digits_unicode(void **state)
+test_digits_ucd(void **state)
 {
 	char *data, *line, *save = NULL, text[8], norm[64], want[2] = "0";
 	unsigned long cp;
@@ -422,7 +422,8 @@ test_possessive(void **state)
 	    {"Kim’s ’s", "kim|s", NULL},
 	    {"Assad's.", "assad", NULL},
 	    /* not a possessive: the word goes on, or no Latin word before it */
-	    {"Assad'sche Assads Assad'st Assad's\xCC\x81", "assad|sche|assads|assad|st|assad|s", NULL},
+	    {"Assad'sche Assads Assad'st Assad's\xCC\x81", "assad|sche|assads|assad|st|assad|s",
+	     NULL},
 	    {"'s s's 2024's", "s|s|2024|s", NULL},
 	    {"Асад's بشار's", "асад|s|بشار|s", NULL},
 	    /* French elision still works after it */
@@ -870,7 +871,7 @@ main(void)
 	    cmocka_unit_test(test_readings),      cmocka_unit_test(test_readings_match),
 	    cmocka_unit_test(test_script_of),     cmocka_unit_test(test_token_script),
 	    cmocka_unit_test(test_every_bmp),     cmocka_unit_test(test_nfd_equivalent),
-	    cmocka_unit_test(test_digits_all_scripts), cmocka_unit_test(test_digits_unicode),
+	    cmocka_unit_test(test_digits_nd),     cmocka_unit_test(test_digits_ucd),
 	    cmocka_unit_test(test_possessive),
 	};
 
