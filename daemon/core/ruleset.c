@@ -361,12 +361,12 @@ key_intern(struct compiler *c, int kind, const char *t, size_t n, int budget, ui
 
 /* Append the keys of one written word (RULES.md §2 modes) to c->keys. */
 static int
-compile_word(struct compiler *c, const struct qnode *q, const struct qword *w)
+compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
 {
 	size_t first;
 
 	toklist_clear(&c->tl);
-	if (token_split(w->text, strlen(w->text), &c->tl) < 0)
+	if (token_split(text, strlen(text), &c->tl) < 0)
 		return -1;
 	if (c->tl.n == 0) {
 		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
@@ -445,18 +445,15 @@ leaf_new(struct compiler *c, const struct qnode *q, uint8_t type)
 	return i;
 }
 
+/*
+ * The leaf of the key path c->keys[0..nkeys): a slop phrase of two keys or
+ * more is one atom per key, anything else one atom. Returns the cnode.
+ */
 static uint32_t
-compile_terms(struct compiler *c, const struct qnode *q, int negated)
+compile_leaf(struct compiler *c, const struct qnode *q, int negated)
 {
 	uint32_t i, node;
-	int r;
 
-	c->nkeys = 0;
-	for (size_t w = 0; w < q->nwords; w++) {
-		r = compile_word(c, q, &q->words[w]);
-		if (r != 0)
-			return r < 0 ? NONE : NONE - 1;
-	}
 	if (q->type == Q_PHRASE && q->slop > 0 && c->nkeys > 1) {
 		/* each term its own atom; the evaluator checks order and gaps */
 		size_t nk = c->nkeys, first;
@@ -481,6 +478,294 @@ compile_terms(struct compiler *c, const struct qnode *q, int negated)
 		c->rs->cn[i].b = (uint32_t)nk;
 		c->rs->cn[i].n = q->slop;
 		return i;
+	}
+	node = compile_path(c);
+	if (node == NONE)
+		return NONE;
+	i = leaf_new(c, q, C_ATOM);
+	if (i == NONE)
+		return NONE;
+	c->rs->cn[i].a = node;
+	if (!negated && use_add(c, node) < 0)
+		return NONE;
+	return i;
+}
+
+/*
+ * German umlauts (RULES.md §4): text with ä ö ü (precomposed, or a o u and
+ * U+0308) spelt ae oe ue, in a new string the caller frees; NULL when the
+ * text has none (or out of memory: the variant is then not made).
+ */
+static char *
+umlaut_spelling(const char *text)
+{
+	size_t n = strlen(text), k = 0;
+	char *out;
+	int any = 0;
+
+	out = malloc(n + 1); /* ä (2 bytes) -> ae, a + U+0308 (3) -> ae: never longer */
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)text[i], b2 = (unsigned char)text[i + 1];
+
+		if (b == 0xC3 && (b2 == 0xA4 || b2 == 0xB6 || b2 == 0xBC || b2 == 0x84 ||
+		                  b2 == 0x96 || b2 == 0x9C)) {
+			/* ä ö ü Ä Ö Ü: C3 A4 B6 BC 84 96 9C */
+			char base = b2 == 0xA4   ? 'a'
+			            : b2 == 0xB6 ? 'o'
+			            : b2 == 0xBC ? 'u'
+			            : b2 == 0x84 ? 'A'
+			            : b2 == 0x96 ? 'O'
+			                         : 'U';
+
+			out[k++] = base;
+			out[k++] = (base >= 'a') ? 'e' : 'E';
+			i++;
+			any = 1;
+		} else if (b == 0xCC && b2 == 0x88 && k > 0 &&
+		           strchr("aouAOU", out[k - 1]) != NULL) {
+			out[k] = (out[k - 1] >= 'a') ? 'e' : 'E';
+			k++;
+			i++;
+			any = 1;
+		} else {
+			out[k++] = (char)b;
+		}
+	}
+	out[k] = '\0';
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Normalized forms of the parts of Arabic compound names (RULES.md §4). */
+static const char *const ar_compound_first[] = {"عبد", "ابو", "ابن", "بن"};
+static const char *const ar_compound_second[] = {"الله", "الدين", "الرحمن"};
+
+static int
+in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
+#define NLIST(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The text of an exact key in Arabic script, or NULL. */
+static const char *
+arabic_key(const struct compiler *c, uint32_t key, size_t *len)
+{
+	const char *s;
+	uint32_t cp;
+
+	if (KEY_KIND(key) != K_EXACT)
+		return NULL;
+	s = dict_key(c->rs->keys[K_EXACT], KEY_ID(key), len);
+	if (s == NULL || *len == 0)
+		return NULL;
+	(void)utf8_decode((const unsigned char *)s, *len, &cp);
+	return script_of(cp) == SCRIPT_ARABIC ? s : NULL;
+}
+
+#define MAX_VARIANTS 8
+
+struct variants {
+	uint32_t *keys[MAX_VARIANTS]; /* owned key paths */
+	size_t nkeys[MAX_VARIANTS];
+	int n;
+};
+
+/* Add a copy of keys[0..n) as a variant; silently none when full. */
+static int
+variant_add(struct variants *v, const uint32_t *keys, size_t n)
+{
+	if (v->n >= MAX_VARIANTS)
+		return 0;
+	v->keys[v->n] = malloc((n ? n : 1) * sizeof(*keys));
+	if (v->keys[v->n] == NULL)
+		return -1;
+	memcpy(v->keys[v->n], keys, n * sizeof(*keys));
+	v->nkeys[v->n++] = n;
+	return 0;
+}
+
+/*
+ * Arabic compound names (RULES.md §4): written apart, the pair of exact
+ * keys at k and k + 1 also matches joined (نصر الله, عبد الله); a key that
+ * splits into such a pair also matches the pair (ابوبكر). Each variant
+ * changes one place of the primary path keys[0..n).
+ */
+static int
+arabic_variants(struct compiler *c, const uint32_t *keys, size_t n, struct variants *v)
+{
+	uint32_t tmp[256], key;
+	char buf[512];
+	const char *a, *b;
+	size_t la, lb;
+
+	if (n + 1 > sizeof(tmp) / sizeof(tmp[0]))
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		if ((a = arabic_key(c, keys[k], &la)) == NULL)
+			continue;
+		/* joined: this key and the next */
+		if (k + 1 < n && (b = arabic_key(c, keys[k + 1], &lb)) != NULL &&
+		    la + lb < sizeof(buf) &&
+		    (in_list(ar_compound_first, NLIST(ar_compound_first), a, la) ||
+		     in_list(ar_compound_second, NLIST(ar_compound_second), b, lb))) {
+			memcpy(buf, a, la);
+			memcpy(buf + la, b, lb);
+			if (key_intern(c, K_EXACT, buf, la + lb, 0, &key) < 0)
+				return -1;
+			memcpy(tmp, keys, k * sizeof(*keys));
+			tmp[k] = key;
+			memcpy(tmp + k + 1, keys + k + 2, (n - k - 2) * sizeof(*keys));
+			if (variant_add(v, tmp, n - 1) < 0)
+				return -1;
+			a = arabic_key(c, keys[k], &la); /* the dict may have grown */
+		}
+		/* apart: this key split after a first part, or before a second */
+		for (size_t at = 1; at < la; at++) {
+			int split = 0;
+			uint32_t k1, k2;
+
+			if (((unsigned char)a[at] & 0xC0) == 0x80)
+				continue;
+			if (in_list(ar_compound_first, NLIST(ar_compound_first), a, at) &&
+			    utf8_count(a + at, la - at) >= 2)
+				split = 1;
+			if (in_list(ar_compound_second, NLIST(ar_compound_second), a + at,
+			            la - at) &&
+			    utf8_count(a, at) >= 2)
+				split = 1;
+			if (!split || la >= sizeof(buf))
+				continue;
+			memcpy(buf, a, la); /* a may move when the dict grows */
+			if (key_intern(c, K_EXACT, buf, at, 0, &k1) < 0 ||
+			    key_intern(c, K_EXACT, buf + at, la - at, 0, &k2) < 0)
+				return -1;
+			memcpy(tmp, keys, k * sizeof(*keys));
+			tmp[k] = k1;
+			tmp[k + 1] = k2;
+			memcpy(tmp + k + 2, keys + k + 1, (n - k - 1) * sizeof(*keys));
+			if (variant_add(v, tmp, n + 1) < 0)
+				return -1;
+			a = arabic_key(c, keys[k], &la);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The keys of every word of q, from its written text or, with umlauts, from
+ * the ae oe ue spelling. Returns 0, 1 after an error was reported, -1 when
+ * out of memory.
+ */
+static int
+compile_words(struct compiler *c, const struct qnode *q, int umlauts)
+{
+	int r = 0;
+
+	c->nkeys = 0;
+	for (size_t w = 0; w < q->nwords && r == 0; w++) {
+		char *alt = umlauts ? umlaut_spelling(q->words[w].text) : NULL;
+
+		r = compile_word(c, q, &q->words[w], alt != NULL ? alt : q->words[w].text);
+		free(alt);
+	}
+	return r;
+}
+
+static int
+has_umlaut(const struct qnode *q)
+{
+	for (size_t w = 0; w < q->nwords; w++) {
+		char *alt = umlaut_spelling(q->words[w].text);
+
+		if (alt != NULL) {
+			free(alt);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A word or phrase with its variants (German umlauts spelt out, Arabic
+ * compound names joined or apart): the leaf of each, under an OR when
+ * there are several. The variants are the same atom as written.
+ */
+static uint32_t
+compile_variants(struct compiler *c, const struct qnode *q, int negated)
+{
+	struct variants v = {0};
+	uint32_t kids[MAX_VARIANTS + 1], i = NONE;
+	size_t nk = 0, first;
+	int r;
+
+	if ((r = compile_words(c, q, 0)) != 0)
+		return r < 0 ? NONE : NONE - 1;
+	if (variant_add(&v, c->keys, c->nkeys) < 0 ||
+	    arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0)
+		goto out;
+	if (has_umlaut(q)) {
+		if ((r = compile_words(c, q, 1)) != 0) {
+			i = r < 0 ? NONE : NONE - 1;
+			goto out;
+		}
+		if (variant_add(&v, c->keys, c->nkeys) < 0)
+			goto out;
+	}
+	for (int k = 0; k < v.n; k++) {
+		c->nkeys = 0;
+		for (size_t j = 0; j < v.nkeys[k]; j++)
+			if (key_push(c, v.keys[k][j]) < 0)
+				goto out;
+		kids[nk] = compile_leaf(c, q, negated);
+		if (kids[nk] >= NONE - 1)
+			goto out;
+		if (k > 0)
+			c->rs->natoms--; /* one atom as written, whatever its spellings */
+		nk++;
+	}
+	if (nk == 1) {
+		i = kids[0];
+		goto out;
+	}
+	i = cnode_add(c->rs, C_OR);
+	if (i == NONE || mem_grow(&c->rs->kids, &c->rs->capkids, c->rs->nkids + nk, 4) < 0) {
+		i = NONE;
+		goto out;
+	}
+	first = c->rs->nkids;
+	memcpy(c->rs->kids + first, kids, nk * sizeof(*kids));
+	c->rs->nkids += nk;
+	c->rs->cn[i].a = (uint32_t)first;
+	c->rs->cn[i].b = (uint32_t)nk;
+out:
+	for (int k = 0; k < v.n; k++)
+		free(v.keys[k]);
+	return i;
+}
+
+static uint32_t
+compile_terms(struct compiler *c, const struct qnode *q, int negated)
+{
+	uint32_t i, node;
+	int r;
+
+	if (q->type != Q_EXACT)
+		return compile_variants(c, q, negated);
+	c->nkeys = 0;
+	for (size_t w = 0; w < q->nwords; w++) {
+		r = compile_word(c, q, &q->words[w], q->words[w].text);
+		if (r != 0)
+			return r < 0 ? NONE : NONE - 1;
 	}
 	node = compile_path(c);
 	if (node == NONE)

@@ -271,18 +271,36 @@ is_obfuscator(uint32_t cp)
 }
 
 /*
+ * The value of a decimal digit (general category Nd) of any script, or -1.
+ * Unicode encodes the Nd characters in contiguous runs of ten, 0 to 9 in
+ * order (a stability policy), and runs that touch each other each start at
+ * a zero (the mathematical digits U+1D7CE-U+1D7FF are five runs): so the
+ * value is the distance from the first Nd of the block, modulo ten.
+ */
+static int
+digit_value(uint32_t cp)
+{
+	uint32_t first = cp;
+
+	if (utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_ND)
+		return -1;
+	while (first > 0 &&
+	       utf8proc_category((utf8proc_int32_t)(first - 1)) == UTF8PROC_CATEGORY_ND)
+		first--;
+	return (int)((cp - first) % 10);
+}
+
+/*
  * The letter folds of §3.6 that NFKC and case folding leave apart. Writes the
  * replacement of cp to out and returns its length, or 0 when cp stays.
  */
 static int
 letter_fold(uint32_t cp, utf8proc_int32_t *out)
 {
-	if (cp >= 0x0660 && cp <= 0x0669) {
-		out[0] = (utf8proc_int32_t)('0' + cp - 0x0660);
-		return 1;
-	}
-	if (cp >= 0x06F0 && cp <= 0x06F9) {
-		out[0] = (utf8proc_int32_t)('0' + cp - 0x06F0);
+	int d;
+
+	if (cp >= 0x80 && (d = digit_value(cp)) >= 0) {
+		out[0] = (utf8proc_int32_t)('0' + d);
 		return 1;
 	}
 	switch (cp) {
@@ -295,6 +313,7 @@ letter_fold(uint32_t cp, utf8proc_int32_t *out)
 	case 0x0649: /* ى */
 	case 0x06CC: /* ی */
 	case 0x0626: /* ئ */
+	case 0x06D2: /* ے (ۓ and its presentation forms reach it by NFKC) */
 		out[0] = 0x064A;
 		return 1;
 	case 0x06A9: /* ک */
@@ -303,6 +322,8 @@ letter_fold(uint32_t cp, utf8proc_int32_t *out)
 	case 0x0629: /* ة */
 	case 0x06C0: /* ۀ */
 	case 0x06C1: /* ہ */
+	case 0xFBA4: /* ﮤ, ﮥ: NFKD would give ە + hamza, and the hamza goes */
+	case 0xFBA5:
 		out[0] = 0x0647;
 		return 1;
 	case 0x0624: /* ؤ */
@@ -596,6 +617,9 @@ entry_build(uint32_t cp, struct nent *e, char *buf, size_t cap)
 		entry_classify(cp, scr, e, cps, n);
 		if (e->cls == C_SEP || e->cls == C_DOT || e->cls == C_APOS)
 			return;
+		/* Digits belong to no script: Thai ๒๐๒๔ is one token, as 2024. */
+		if (e->flags & F_DIGIT)
+			e->script = SCRIPT_OTHER;
 	}
 	if ((e->flags & F_MARK) && (uint32_t)cps[0] < 0x10000 &&
 	    (composes_bits[cps[0] >> 3] >> (cps[0] & 7) & 1))
@@ -825,6 +849,27 @@ elidable(const char *s, size_t n)
 }
 
 /*
+ * Does an apostrophe end right before s[off]? An article starts a word: the
+ * n of rock'n'roll is none.
+ */
+static int
+after_apostrophe(const struct split *sp, size_t off)
+{
+	size_t b = off;
+	uint32_t c;
+
+	if (off == 0)
+		return 0;
+	while (b > 0 && off - b < 4 && (sp->s[b - 1] & 0xC0) == 0x80)
+		b--;
+	if (b > 0)
+		b--;
+	if (utf8_decode(sp->s + b, off - b, &c) != off - b)
+		return 0;
+	return is_apostrophe(c);
+}
+
+/*
  * A letter follows "l'" or "qu'": drop the article token just made. Only
  * the token right before the apostrophe, in this text, in Latin script.
  */
@@ -838,7 +883,7 @@ tok_elide(struct split *sp)
 		return;
 	p = &tl->v[tl->n - 1];
 	if (p->script != SCRIPT_LATIN || (p->flags & TOK_ACRONYM) ||
-	    !elidable(tl->norm + p->norm, p->normlen))
+	    !elidable(tl->norm + p->norm, p->normlen) || after_apostrophe(sp, p->start))
 		return;
 	tl->normlen = p->norm;
 	tl->n--;
@@ -1421,6 +1466,46 @@ split_run(struct split *sp)
 	}
 }
 
+/*
+ * At an "s" right after an apostrophe that follows a token: is it the
+ * English possessive (§4), "s" ending the word after a Latin-script token
+ * (Assad's, Assad’s)? On yes, skip it as a separator would be and return 1:
+ * the possessive yields no token, so "Assad regime" matches Assad's regime.
+ * O'Brian and rock'n'roll have no lone "s" and stay.
+ */
+static int
+split_possessive(struct split *sp, size_t n)
+{
+	const struct token *p;
+	const struct nent *e;
+	size_t j = sp->i + n, k;
+
+	if (sp->tl->n <= sp->base)
+		return 0;
+	p = &sp->tl->v[sp->tl->n - 1];
+	if (p->script != SCRIPT_LATIN)
+		return 0;
+	if (j < sp->len) {
+		/* the word must end here: a mark (ś), a letter or a digit goes on */
+		e = peek_entry(sp, j, &k);
+		if (e != NULL && e->cls != C_SEP && e->cls != C_DOT && e->cls != C_APOS)
+			return 0;
+		if (e == NULL) {
+			uint32_t c;
+
+			(void)utf8_decode(sp->s + j, sp->len - j, &c);
+			if (cat_is_word(cp_category((utf8proc_int32_t)c)))
+				return 0;
+		}
+	}
+	sp->i = j;
+	sp->gap = 2; /* no elision or acronym across the possessive */
+	sp->gap_cls = C_SEP;
+	sp->prev_single = 0;
+	sp->ar_run = 0;
+	return 1;
+}
+
 int
 token_split(const char *text, size_t len, struct toklist *tl)
 {
@@ -1457,6 +1542,9 @@ token_split(const char *text, size_t len, struct toklist *tl)
 			cp = split_decode(sp.s + sp.i, len - sp.i, &n);
 		}
 		e = entry_get(cp, &tmp, buf, sizeof(buf), &fold);
+		if (!sp.in_tok && sp.gap == 1 && sp.gap_cls == C_APOS && e->cls == C_WORD &&
+		    e->len == 1 && fold[0] == 's' && split_possessive(&sp, n))
+			continue;
 		if ((e->flags & F_SIMPLE) && cp < 0x10000) {
 			split_run(&sp);
 			continue;

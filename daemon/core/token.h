@@ -63,7 +63,8 @@ size_t token_chunk_end(const char *s, size_t len, size_t off, size_t size);
 /*
  * Normalize and split text[0..len) into tokens appended to tl (RULES.md §3-4:
  * invisible characters, Arabic obfuscation, NFKC + case fold, mark stripping
- * by script, letter folds, separators, dotted acronyms, French elision, one
+ * by script, letter folds, separators, dotted acronyms, French elision, the
+ * English possessive, one
  * token per character in scripts without spaces). Invalid UTF-8 is read as
  * U+FFFD. Offsets are relative to text. Returns 0, or -1 when out of memory
  * or when text is 4 GiB or more. Keeps TOKEN_NORM_SLACK bytes of room.

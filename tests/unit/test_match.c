@@ -224,6 +224,40 @@ test_arabic(void **state)
 	check_cases(c, sizeof(c) / sizeof(c[0]), NULL);
 }
 
+/* RULES.md §4: German umlauts spelt out, Arabic compound names joined or apart. */
+static void
+test_spelling_variants(void **state)
+{
+	static const struct mcase c[] = {
+	    {"Müller", "T\nMinister Mueller said", 1, "q:Mueller;"},
+	    {"Müller", "T\nMINISTER MUELLER SAID", 1, NULL},
+	    {"Müller", "T\nMinister Muller said", 1, NULL},
+	    {"Mu\xCC\x88ller", "T\nMinister Mueller said", 1, NULL}, /* u + U+0308 */
+	    {"Mueller", "T\nMinister Müller said", 0, NULL},
+	    {"Mueller", "T\nMinister Muller said", 0, NULL},
+	    {"{Müller}", "T\nMinister Mueller said", 0, NULL},
+	    {"\"Jürgen Müller\"~1", "T\nJuergen K. Mueller", 1, NULL},
+	    {"Müller NEAR/2 Berlin", "T\nMueller in Berlin", 1, "q:Mueller|Berlin;"},
+	    {"Berlin -Müller", "T\nMueller in Berlin", 0, NULL},
+	    {"Österr*", "T\nOesterreichs Regierung", 1, NULL},
+	    {"\"نصر الله\"", "عنوان\nقال نصرالله", 1, "q:نصرالله;"},
+	    {"نصرالله", "عنوان\nقال حسن نصر الله", 1, "q:نصر الله;"},
+	    {"\"حسن نصر الله\"", "عنوان\nقال حسن نصرالله", 1, NULL},
+	    {"\"عبد الرحمن\"", "عنوان\nوعبدالرحمن قال", 1, NULL},
+	    {"عبدالله", "عنوان\nقال عبد الله", 1, NULL},
+	    {"ابوبكر", "عنوان\nقال أبو بكر", 1, NULL},
+	    {"\"أبو بكر\"", "عنوان\nقال ابوبكر", 1, NULL},
+	    {"\"بن سلمان\"", "عنوان\nمحمد بنسلمان", 1, NULL},
+	    /* not a compound: other pairs stay apart, a part alone is no name */
+	    {"\"نصر الجيش\"", "عنوان\nقال نصرالجيش", 0, NULL},
+	    {"نصرالله", "عنوان\nقال نصر", 0, NULL},
+	    {"الله", "عنوان\nقال نصرالله", 0, NULL},
+	};
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]), NULL);
+}
+
 static void
 test_rule_lang_filter(void **state)
 {
@@ -407,6 +441,7 @@ main(void)
 	    cmocka_unit_test(test_words_and_phrases),
 	    cmocka_unit_test(test_boolean),
 	    cmocka_unit_test(test_arabic),
+	    cmocka_unit_test(test_spelling_variants),
 	    cmocka_unit_test(test_rule_lang_filter),
 	    cmocka_unit_test(test_many_rules_share_terms),
 	    cmocka_unit_test(test_regex_bounded),

@@ -226,6 +226,29 @@ test_arabic_obfuscation(void **state)
 	check("[rule a]\nquery = رفضت\n[rule b]\nquery = عقوبات\n", hits, misses, "ar");
 }
 
+/*
+ * Issue 14 folds and variants narrow as they match: digits of every script,
+ * Urdu yeh barree, the possessive, umlauts spelt out, Arabic compound names.
+ */
+static void
+test_folds_and_variants(void **state)
+{
+	static const char *const hits[] = {
+	    "শিরোনাম\n২০২৪ সালের নির্বাচন",   "หัวข้อ\nปี ๒๐๒๔",
+	    "عنوان\nلاہور کے مدرسے",         "Title\nAssad’s regime fell",
+	    "Titel\nMinister MUELLER sagte", "عنوان\nقال حسن نصرالله",
+	    "عنوان\nقال عبد الله",           NULL,
+	};
+	static const char *const misses[] = {"Title\n20245 votes", "Titel\nMinister Moeller",
+	                                     "عنوان\nقال نصر", NULL};
+
+	(void)state;
+	check("[rule d]\nquery = 2024\n[rule u]\nquery = مدرسي\n"
+	      "[rule p]\nquery = \"Assad regime\"\n[rule m]\nquery = Müller\n"
+	      "[rule n]\nquery = \"نصر الله\"\n[rule a]\nquery = عبدالله\n",
+	      hits, misses, NULL);
+}
+
 static void
 test_prefix(void **state)
 {
@@ -503,6 +526,7 @@ main(void)
 	    cmocka_unit_test(test_french_elision),
 	    cmocka_unit_test(test_arabic_clitics_harakat),
 	    cmocka_unit_test(test_arabic_obfuscation),
+	    cmocka_unit_test(test_folds_and_variants),
 	    cmocka_unit_test(test_prefix),
 	    cmocka_unit_test(test_phrase_not_near),
 	    cmocka_unit_test(test_fields_and_exact),
