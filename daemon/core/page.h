@@ -148,6 +148,14 @@ void page_begin(struct page *pg, const char *title, enum page_nav current);
 void page_end(struct page *pg);
 
 /*
+ * A list of hits, in the order given: <ol class="hits">, or "No hits." when
+ * n is 0. with_article: each hit's article title, linked to its address,
+ * and a link to its stored copy (a page of one article leaves them out).
+ * The hits part of page_hits, page_article and page_rule.
+ */
+void page_hit_list(struct page *pg, const struct page_hit *hits, size_t n, int with_article);
+
+/*
  * The hits page "/": the filter form (GET, keeping the current values), the
  * hits in the order given (the store's: newest first), and when next is not
  * NULL an "Older" link "/?FILTERS&before=NEXT". A whole document.
