@@ -65,6 +65,7 @@ ruleset_free(struct ruleset *rs)
 
 		free(r->id);
 		free(r->name);
+		free(r->query);
 		free(r->file);
 		strv_free(r->tags, r->ntags);
 		strv_free(r->notify, r->nnotify);
@@ -713,6 +714,7 @@ rule_fill(struct rule *r, const struct rule_def *def, const char *path)
 	memset(r, 0, sizeof(*r));
 	r->id = strdup(def->id);
 	r->name = strdup(def->name ? def->name : def->id);
+	r->query = strndup(def->query, def->query_len);
 	r->file = strdup(path);
 	r->line = def->line;
 	r->tags = strv_dup(def->tags, def->ntags);
@@ -721,7 +723,7 @@ rule_fill(struct rule *r, const struct rule_def *def, const char *path)
 	r->nnotify = def->nnotify;
 	r->langs = strv_dup(def->langs, def->nlangs);
 	r->nlangs = def->nlangs;
-	if (!r->id || !r->name || !r->file || !r->tags || !r->notify || !r->langs)
+	if (!r->id || !r->name || !r->query || !r->file || !r->tags || !r->notify || !r->langs)
 		return -1;
 	return 0;
 }
@@ -731,6 +733,7 @@ rule_clear(struct rule *r)
 {
 	free(r->id);
 	free(r->name);
+	free(r->query);
 	free(r->file);
 	strv_free(r->tags, r->ntags);
 	strv_free(r->notify, r->nnotify);

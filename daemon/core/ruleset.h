@@ -22,7 +22,8 @@ struct rule {
 	size_t nnotify;
 	char **langs; /* owned */
 	size_t nlangs;
-	char *file; /* owned; where it was defined */
+	char *query; /* owned; the query as written (continuation lines joined): shown by /rules */
+	char *file;  /* owned; where it was defined */
 	unsigned line;
 };
 

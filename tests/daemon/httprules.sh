@@ -1,0 +1,90 @@
+#!/bin/sh
+# The routes of the rules over loopback, with curl, on what a real harkd
+# stored: GET /api/v1/rules (every rule in force with its query as written,
+# its counts from the store, zeros and last_hit null for a rule without a
+# hit); 400 for any parameter, 405 for POST.
+# Usage: httprules.sh HARK HARKD
+. "$(dirname "$0")/lib.sh"
+daemon_init "$@"
+command -v curl >/dev/null 2>&1 || { echo "skip: no curl (contrib/install-deps)"; exit 77; }
+
+cat >"$T/w.rules" <<'R'
+[rule hit2]
+name = Two hits
+query = Volcano
+tags = geo nature
+lang = en
+notify = none
+
+[rule nohit]
+query = Zanzibar
+
+[rule evil]
+name = <script>alert(1)</script> "evil"
+query = "lava flow"
+  OR "<script>x</script>"
+R
+printf 'Volcano erupts\n\nThe lava flow reached the village on Monday.\n' >"$T/a.txt"
+printf 'Volcano calm\n\nNothing new on the island today.\n' >"$T/b.txt"
+
+# req ARGS...: curl, the status code in $CODE, headers in $T/h, body in $T/b.
+req() {
+	CODE=$(curl -s --max-time 10 -o "$T/b" -D "$T/h" -w '%{http_code}' "$@")
+}
+# rule_obj ID: the object of rule ID in $T/b (the API's compact JSON), on one line.
+rule_obj() { sed 's/{"id":/\n{"id":/g' "$T/b" | grep -F "{\"id\":\"$1\","; }
+has() { grep -qF -- "$2" "$T/b" && ok || bad "$1: no '$2' in: $(head -c 3000 "$T/b")"; }
+# in_obj WHAT OBJ STRING: OBJ holds STRING, as it is (no pattern: JSON has backslashes).
+in_obj() { printf '%s\n' "$2" | grep -qF -- "$3" && ok || bad "$1: no $3 in $2"; }
+
+write_conf
+printf '[http]\nlisten = 127.0.0.1:0\n' >>"$T/hark.conf"
+start_harkd
+URL=$(cut -d' ' -f1 "$T/state/harkd.http")
+api=${URL}api/v1
+n=0
+for f in a.txt b.txt; do
+	n=$((n + 1))
+	ingest "$T/$f"
+	wait_for "$LOG" "article a_" 20 "$n" || bad "$f stored"
+done
+# 3 hits: hit2 twice, evil once
+req "$api/hits"
+expect_eq "$(grep -o '"rule":{"id":"[^"]*"' "$T/b" | sort | tr '\n' ' ')" \
+	'"rule":{"id":"evil" "rule":{"id":"hit2" "rule":{"id":"hit2" ' "the hits stored"
+
+# --- GET /api/v1/rules
+req "$api/rules"
+expect_eq "$CODE" 200 "GET /api/v1/rules"
+grep -qi '^Content-Type: application/json' "$T/h" && ok || bad "JSON content type: $(cat "$T/h")"
+grep -qiF 'X-Content-Type-Options: nosniff' "$T/h" && ok || bad "security headers"
+has "the list" '{"rules":[{"id":"hit2",'
+expect_eq "$(grep -o '{"id":"[^"]*"' "$T/b" | tr '\n' ' ')" \
+	'{"id":"hit2" {"id":"nohit" {"id":"evil" ' "every rule, in the rule file's order"
+o=$(rule_obj hit2)
+for f in '"name":"Two hits"' '"tags":["geo","nature"]' '"query":"Volcano"' '"lang":["en"]' \
+	'"enabled":true' '"notify":["none"]' '"hits_24h":2' '"hits_7d":2' '"hits_30d":2' \
+	'"last_hit":"20'; do
+	in_obj "hit2" "$o" "$f"
+done
+case $o in *'"hits_per_day":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2]'*) ok ;;
+*) bad "hit2: hits_per_day, the oldest first: $o" ;; esac
+o=$(rule_obj nohit)
+for f in '"name":"nohit"' '"tags":[]' '"query":"Zanzibar"' '"lang":[]' '"notify":[]' \
+	'"hits_24h":0' '"hits_7d":0' '"hits_30d":0' '"last_hit":null'; do
+	in_obj "nohit" "$o" "$f"
+done
+o=$(rule_obj evil)
+for f in '"name":"<script>alert(1)</script> \"evil\""' \
+	'"query":"\"lava flow\"\nOR \"<script>x</script>\""' '"hits_24h":1' '"hits_7d":1'; do
+	in_obj "evil" "$o" "$f"
+done
+req "$api/rules?id=hit2"
+expect_eq "$CODE" 400 "/api/v1/rules with a parameter"
+has "the error names it" '{"error":"unknown parameter '"'"'id'"'"'"}'
+req -X POST "$api/rules"
+expect_eq "$CODE" 405 "POST /api/v1/rules"
+
+stop_harkd
+expect_eq "$HSTATUS" 0 "SIGTERM"
+finish
