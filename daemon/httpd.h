@@ -123,7 +123,9 @@ void route_page_article(struct httpd *h, struct evhttp_request *req, const char 
 void route_atom(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
 
-/* The routes of the rules (httpd_rules.c): GET /api/v1/rules. */
+/* The routes of the rules (httpd_rules.c): GET /api/v1/rules, the pages /rules and /rules/ID. */
 void route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path);
 
 #endif

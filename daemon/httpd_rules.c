@@ -1,5 +1,6 @@
 /*
- * httpd_rules.c: the routes of the rules (HTTP.md): GET /api/v1/rules. The rules are harkd's in force
+ * httpd_rules.c: the routes of the rules (HTTP.md): GET /api/v1/rules and
+ * the pages /rules and /rules/ID. The rules are harkd's in force
  * (httpd_info's rs, borrowed for the request: a reload swaps it between
  * requests, never during one); their hit counts come from the server's
  * read-only store (store_rule_stats: two indexed statements, whatever the
@@ -16,7 +17,10 @@
 #include "apijson.h"
 #include "httpd.h"
 #include "log.h"
+#include "page.h"
 #include "ruleset.h"
+
+#define RULE_HITS 50 /* the recent hits of /rules/ID */
 
 /*
  * Now in Unix ms, to the millisecond: the counts take the hits detected
@@ -194,4 +198,153 @@ route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	else
 		json_decref(rules);
 	httpd_send_json(req, 200, o);
+}
+
+/* ---- the pages ---- */
+
+/* A rule flattened for page_rules/page_rule (page.h), with the room its counts need. */
+struct flat_rule {
+	struct page_rule pr;                /* borrowing from the rule set and from here */
+	unsigned per_day[STORE_STATS_DAYS]; /* the oldest first */
+	char last_hit[32];
+};
+
+static void
+flat_rule(const struct rule *r, const struct store_rule_stats_row *st, struct flat_rule *fr)
+{
+	struct page_rule *p = &fr->pr;
+
+	memset(fr, 0, sizeof(*fr));
+	p->id = r->id;
+	p->name = r->name;
+	p->query = r->query;
+	p->tags = (const char *const *)r->tags;
+	p->ntags = r->ntags;
+	p->langs = (const char *const *)r->langs;
+	p->nlangs = r->nlangs;
+	p->notify = (const char *const *)r->notify;
+	p->nnotify = r->nnotify;
+	p->file = r->file;
+	p->line = r->line;
+	p->enabled = 1; /* the rule set compiles the enabled rules only */
+	p->hits_24h = st->hits_24h;
+	p->hits_7d = st->hits_7d;
+	p->hits_30d = st->hits_30d;
+	if (st->last_hit > 0) {
+		apijson_time(st->last_hit, fr->last_hit);
+		p->last_hit = fr->last_hit;
+	}
+	/* the store's [0] is the last 24 h: the chart's is the oldest day */
+	for (size_t d = 0; d < STORE_STATS_DAYS; d++)
+		fr->per_day[STORE_STATS_DAYS - 1 - d] =
+		    st->per_day[d] > 0 ? (unsigned)st->per_day[d] : 0;
+	p->per_day = fr->per_day;
+	p->ndays = STORE_STATS_DAYS;
+}
+
+void
+route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const struct ruleset *rs = httpd_info(h)->rs;
+	size_t n = rs != NULL ? ruleset_nrules(rs) : 0;
+	struct rule_stats s = {0};
+	struct flat_rule *fr = NULL;
+	struct page_rule *pr = NULL;
+	struct page pg = {0};
+	char err[512];
+	int code;
+
+	(void)path;
+	if ((code = httpd_no_query(req, err, sizeof(err))) == 0)
+		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0 && n > 0 &&
+	    ((fr = malloc(n * sizeof(*fr))) == NULL || (pr = malloc(n * sizeof(*pr))) == NULL)) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		for (size_t i = 0; i < n; i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+
+			flat_rule(r, rule_stats_of(&s, r->id), &fr[i]);
+			pr[i] = fr[i].pr;
+		}
+		page_rules(&pg, pr, n);
+	}
+	free(pr);
+	free(fr);
+	rule_stats_free(&s);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
+
+static int
+rule_hits_collect(const struct store_hit_row *r, void *arg)
+{
+	if (apijson_hit_append(arg, r->json) < 0)
+		log_warnx("http: hit %s: the stored hit is not a JSON object: left out",
+		          log_quote(r->id));
+	return 0;
+}
+
+void
+route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const struct ruleset *rs = httpd_info(h)->rs;
+	const char *id = path + strlen("/rules/");
+	const struct rule *r = NULL;
+	struct store_hit_filter f = {0};
+	struct httpd_flat_hits fh = {0};
+	struct rule_stats s = {0};
+	struct flat_rule *fr = NULL;
+	struct page pg = {0};
+	json_t *hits = NULL;
+	char err[512], why[400], next[STORE_CURSOR_MAX];
+	int code, rc;
+
+	for (size_t i = 0; rs != NULL && i < ruleset_nrules(rs) && r == NULL; i++)
+		if (strcmp(ruleset_rule(rs, i)->id, id) == 0)
+			r = ruleset_rule(rs, i);
+	if ((code = httpd_no_query(req, err, sizeof(err))) == 0 && r == NULL) {
+		snprintf(err, sizeof(err), "no rule '%.100s' is in force", id);
+		code = 404;
+	}
+	if (code == 0)
+		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0 && ((fr = malloc(sizeof(*fr))) == NULL || (hits = json_array()) == NULL)) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		/* its newest hits: one page of the index, as "/?rule=ID" reads */
+		f.rules = (const char *const *)&r->id;
+		f.nrules = 1;
+		f.limit = RULE_HITS;
+		rc = store_hits_page(httpd_store(h), &f, rule_hits_collect, hits, next,
+		                     sizeof(next), why, sizeof(why));
+		if (rc != 0) {
+			snprintf(err, sizeof(err), "database: %s", why);
+			code = 503;
+		}
+	}
+	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		flat_rule(r, rule_stats_of(&s, r->id), fr);
+		page_rule(&pg, &fr->pr, fh.v, fh.n);
+	}
+	httpd_flat_hits_free(&fh);
+	json_decref(hits);
+	free(fr);
+	rule_stats_free(&s);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
 }
