@@ -1,8 +1,8 @@
 /*
  * httpd_rules.c: the routes of the rules (HTTP.md): GET /api/v1/rules and
- * the pages /rules and /rules/ID. The rules are harkd's in force
- * (httpd_info's rs, borrowed for the request: a reload swaps it between
- * requests, never during one); their hit counts come from the server's
+ * the pages /rules and /rules/ID. The rules are those of harkd's rule set
+ * in force, its disabled ones too (httpd_info's rs, borrowed for the
+ * request: a reload swaps it between requests, never during one); their hit counts come from the server's
  * read-only store (store_rule_stats: two indexed statements, whatever the
  * archive's size). None of these routes takes a parameter: any is a 400.
  */
@@ -124,6 +124,24 @@ rule_stats_of(const struct rule_stats *s, const char *id)
 	return f != NULL ? &f->row : &zero;
 }
 
+/*
+ * Every rule of the rule set: those in force (in the files' order), then
+ * the disabled ones (ruleset_disabled), which hit no more but are listed.
+ */
+static size_t
+rules_count(const struct ruleset *rs)
+{
+	return rs != NULL ? ruleset_nrules(rs) + ruleset_ndisabled(rs) : 0;
+}
+
+static const struct rule *
+rules_at(const struct ruleset *rs, size_t i)
+{
+	size_t n = ruleset_nrules(rs);
+
+	return i < n ? ruleset_rule(rs, i) : ruleset_disabled(rs, i - n);
+}
+
 static json_t *
 strv_json(char *const *v, size_t n)
 {
@@ -152,8 +170,7 @@ rule_json(const struct rule *r, const struct store_rule_stats_row *st)
 	json_object_set_new(o, "tags", strv_json(r->tags, r->ntags));
 	json_object_set_new(o, "query", json_string(r->query));
 	json_object_set_new(o, "lang", strv_json(r->langs, r->nlangs));
-	/* the rule set compiles the enabled rules only */
-	json_object_set_new(o, "enabled", json_true());
+	json_object_set_new(o, "enabled", json_boolean(r->enabled));
 	json_object_set_new(o, "notify", strv_json(r->notify, r->nnotify));
 	json_object_set_new(o, "file", json_string(r->file));
 	json_object_set_new(o, "line", json_integer(r->line));
@@ -178,8 +195,8 @@ route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
 	}
-	for (size_t i = 0; code == 0 && rs != NULL && i < ruleset_nrules(rs); i++) {
-		const struct rule *r = ruleset_rule(rs, i);
+	for (size_t i = 0; code == 0 && i < rules_count(rs); i++) {
+		const struct rule *r = rules_at(rs, i);
 
 		if (json_array_append_new(rules, rule_json(r, rule_stats_of(&s, r->id))) < 0) {
 			snprintf(err, sizeof(err), "out of memory");
@@ -226,7 +243,7 @@ flat_rule(const struct rule *r, const struct store_rule_stats_row *st, struct fl
 	p->nnotify = r->nnotify;
 	p->file = r->file;
 	p->line = r->line;
-	p->enabled = 1; /* the rule set compiles the enabled rules only */
+	p->enabled = r->enabled;
 	p->hits_24h = st->hits_24h;
 	p->hits_7d = st->hits_7d;
 	p->hits_30d = st->hits_30d;
@@ -246,7 +263,7 @@ void
 route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	const struct ruleset *rs = httpd_info(h)->rs;
-	size_t n = rs != NULL ? ruleset_nrules(rs) : 0;
+	size_t n = rules_count(rs);
 	struct rule_stats s = {0};
 	struct flat_rule *fr = NULL;
 	struct page_rule *pr = NULL;
@@ -264,7 +281,7 @@ route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if (code == 0) {
 		for (size_t i = 0; i < n; i++) {
-			const struct rule *r = ruleset_rule(rs, i);
+			const struct rule *r = rules_at(rs, i);
 
 			flat_rule(r, rule_stats_of(&s, r->id), &fr[i]);
 			pr[i] = fr[i].pr;
@@ -305,11 +322,12 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	char err[512], why[400], next[STORE_CURSOR_MAX];
 	int code, rc;
 
-	for (size_t i = 0; rs != NULL && i < ruleset_nrules(rs) && r == NULL; i++)
-		if (strcmp(ruleset_rule(rs, i)->id, id) == 0)
-			r = ruleset_rule(rs, i);
+	/* the one in force first: a disabled rule's id is not checked for duplicates */
+	for (size_t i = 0; i < rules_count(rs) && r == NULL; i++)
+		if (strcmp(rules_at(rs, i)->id, id) == 0)
+			r = rules_at(rs, i);
 	if ((code = httpd_no_query(req, err, sizeof(err))) == 0 && r == NULL) {
-		snprintf(err, sizeof(err), "no rule '%.100s' is in force", id);
+		snprintf(err, sizeof(err), "no rule '%.100s' is defined", id);
 		code = 404;
 	}
 	if (code == 0)

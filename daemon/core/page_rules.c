@@ -138,7 +138,7 @@ page_rules(struct page *pg, const struct page_rule *rules, size_t n)
 	page_begin(pg, "Rules", PAGE_NAV_RULES);
 	page_raw(pg, "<h1>Rules</h1>\n");
 	if (n == 0)
-		page_raw(pg, "<p class=\"empty\">No rules in force.</p>\n");
+		page_raw(pg, "<p class=\"empty\">No rules.</p>\n");
 	for (size_t i = 0; i < n; i++) {
 		page_raw(pg, "<section class=\"rule\">\n<h2><a href=\"");
 		put_rule_href(pg, rules[i].id);

@@ -2,8 +2,9 @@
 # The routes of the rules over loopback, with curl, on what a real harkd
 # stored: GET /api/v1/rules (every rule in force with its query as written,
 # its counts from the store, zeros and last_hit null for a rule without a
-# hit); the page /rules (every rule, its counts, its chart, links to its
-# page and its hits; a hostile name and query escaped); /rules/ID with the
+# hit, a disabled rule listed too); the page /rules (every rule, its
+# counts, its chart, links to its page and its hits; a hostile name and
+# query escaped); /rules/ID with the
 # rule's hits; 404 for an unknown rule, 400 for any parameter, 405 for POST.
 # Usage: httprules.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +21,10 @@ notify = none
 
 [rule nohit]
 query = Zanzibar
+
+[rule off]
+query = Volcano
+enabled = no
 
 [rule evil]
 name = <script>alert(1)</script> "evil"
@@ -63,7 +68,8 @@ grep -qi '^Content-Type: application/json' "$T/h" && ok || bad "JSON content typ
 grep -qiF 'X-Content-Type-Options: nosniff' "$T/h" && ok || bad "security headers"
 has "the list" '{"rules":[{"id":"hit2",'
 expect_eq "$(grep -o '{"id":"[^"]*"' "$T/b" | tr '\n' ' ')" \
-	'{"id":"hit2" {"id":"nohit" {"id":"evil" ' "every rule, in the rule file's order"
+	'{"id":"hit2" {"id":"nohit" {"id":"evil" {"id":"off" ' \
+	"every rule, in the rule file's order, then the disabled ones"
 o=$(rule_obj hit2)
 for f in '"name":"Two hits"' '"tags":["geo","nature"]' '"query":"Volcano"' '"lang":["en"]' \
 	'"enabled":true' '"notify":["none"]' '"hits_24h":2' '"hits_7d":2' '"hits_30d":2' \
@@ -76,6 +82,11 @@ o=$(rule_obj nohit)
 for f in '"name":"nohit"' '"tags":[]' '"query":"Zanzibar"' '"lang":[]' '"notify":[]' \
 	'"hits_24h":0' '"hits_7d":0' '"hits_30d":0' '"last_hit":null'; do
 	in_obj "nohit" "$o" "$f"
+done
+in_obj "hit2" "$(rule_obj hit2)" '"enabled":true'
+o=$(rule_obj off)
+for f in '"query":"Volcano"' '"enabled":false' '"hits_24h":0' '"last_hit":null'; do
+	in_obj "off" "$o" "$f"
 done
 o=$(rule_obj evil)
 for f in '"name":"<script>alert(1)</script> \"evil\""' \
@@ -93,16 +104,17 @@ req "${URL}rules"
 expect_eq "$CODE" 200 "GET /rules"
 grep -qi '^Content-Type: text/html' "$T/h" && ok || bad "HTML content type: $(cat "$T/h")"
 grep -qiF "Content-Security-Policy: default-src 'none'" "$T/h" && ok || bad "CSP: $(cat "$T/h")"
-expect_eq "$(grep -o '<section class="rule">' "$T/b" | wc -l | tr -d ' ')" 3 "/rules: every rule"
-expect_eq "$(grep -o '<svg class="chart" role="img"' "$T/b" | wc -l | tr -d ' ')" 3 \
+expect_eq "$(grep -o '<section class="rule">' "$T/b" | wc -l | tr -d ' ')" 4 "/rules: every rule"
+expect_eq "$(grep -o '<svg class="chart" role="img"' "$T/b" | wc -l | tr -d ' ')" 4 \
 	"/rules: a chart each"
-for id in hit2 nohit evil; do
+for id in hit2 nohit evil off; do
 	has "/rules: $id's page" "<a href=\"/rules/$id\" dir=\"auto\">"
 	has "/rules: $id's hits" "<a href=\"/?rule=$id\">"
 done
 has "/rules: a count" '<tr><th scope="row">Hits, 24 h</th><td>2</td></tr>'
 has "/rules: a count" '<tr><th scope="row">Hits, 7 days</th><td>1</td></tr>'
 has "/rules: no hit" '<tr><th scope="row">Last hit</th><td>never</td></tr>'
+has "/rules: a disabled rule" '<tr><th scope="row">Enabled</th><td>no</td></tr>'
 has "/rules: the query" '<code class="query" dir="auto">Volcano</code>'
 has "/rules: the tags" '<a class="tag" href="/?tag=geo" dir="auto">geo</a>'
 has "/rules: the chart's total" 'aria-label="Hits per day over the last 30 days: 2 in all'
@@ -130,7 +142,9 @@ expect_eq "$CODE" 200 "GET /rules/nohit"
 has "/rules/nohit: no hits" '<p class="empty">No hits.</p>'
 req "${URL}rules/nosuch"
 expect_eq "$CODE" 404 "/rules/nosuch"
-has "/rules/nosuch: the cause" "no rule 'nosuch' is in force"
+has "/rules/nosuch: the cause" "no rule 'nosuch' is defined"
+req "${URL}rules/off"
+expect_eq "$CODE" 200 "GET /rules/off, a disabled rule"
 req "${URL}rules/"
 expect_eq "$CODE" 404 "/rules/ with no id"
 req "${URL}rules/hit2?before=x"
