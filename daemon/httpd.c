@@ -78,6 +78,9 @@ static const struct route {
     {"/articles/", true, true, false, route_page_article},
     {"/hits.atom", false, true, false, route_atom},
     {"/static/hark.css", false, true, false, route_css},
+    {"/api/v1/rules", false, true, false, route_api_rules},
+    {"/rules", false, true, false, route_page_rules},
+    {"/rules/", true, true, false, route_page_rule},
 };
 
 /* ---- answers ---- */

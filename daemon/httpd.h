@@ -23,9 +23,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "conf.h"
 #include "intake.h"
 #include "outbox.h"
+#include "page.h"
 #include "poller.h"
 #include "ruleset.h"
 #include "store.h"
@@ -88,6 +91,25 @@ void httpd_send(struct evhttp_request *req, int code, const char *ctype, struct 
 void httpd_error(struct evhttp_request *req, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- shared by the routes' files (httpd_hits.c) ---- */
+
+/* Answer o as JSON (o taken), or 500 when it cannot be written. */
+void httpd_send_json(struct evhttp_request *req, int code, json_t *o);
+/* Answer a rendered page or feed with 200 (pg reset), or 500 when out of memory. */
+void httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype);
+/* For a route that takes no parameter: 0, or 400 with err naming the first one given. */
+int httpd_no_query(struct evhttp_request *req, char *err, size_t errsz);
+
+/* The hits of a page or feed, flattened for the renderers (page.h); hits must outlive them. */
+struct httpd_flat_hits {
+	struct page_hit_json *pj; /* owned: each hit's room (tags, marks) */
+	struct page_hit *v;       /* owned: borrowing from pj and hits */
+	size_t n;
+};
+/* hits (an array of hit objects) into fh (httpd_flat_hits_free after): 0, -1 when out of memory. */
+int httpd_flat_hits(json_t *hits, struct httpd_flat_hits *fh);
+void httpd_flat_hits_free(struct httpd_flat_hits *fh);
+
 /*
  * The routes of the hits (httpd_hits.c): GET /api/v1/hits,
  * /api/v1/articles/ID, /api/v1/status, the pages / and /articles/ID, the
@@ -100,5 +122,10 @@ void route_page_hits(struct httpd *h, struct evhttp_request *req, const char *pa
 void route_page_article(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_atom(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
+
+/* The routes of the rules (httpd_rules.c): GET /api/v1/rules, the pages /rules and /rules/ID. */
+void route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path);
 
 #endif

@@ -228,8 +228,8 @@ hits_read(struct httpd *h, struct hits_q *q, json_t **hits, char *next, char *er
 }
 
 /* Answer o as JSON (o taken). */
-static void
-send_json(struct evhttp_request *req, int code, json_t *o)
+void
+httpd_send_json(struct evhttp_request *req, int code, json_t *o)
 {
 	char *s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 	struct evbuffer *b = evbuffer_new();
@@ -249,8 +249,8 @@ send_json(struct evhttp_request *req, int code, json_t *o)
 }
 
 /* Answer a rendered page or feed (pg reset). */
-static void
-send_page(struct evhttp_request *req, struct page *pg, const char *ctype)
+void
+httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype)
 {
 	struct evbuffer *b;
 	size_t len;
@@ -293,7 +293,7 @@ route_api_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, code, "%s", err);
 		return;
 	}
-	send_json(req, 200, apijson_hits_page(hits, next[0] != '\0' ? next : NULL));
+	httpd_send_json(req, 200, apijson_hits_page(hits, next[0] != '\0' ? next : NULL));
 }
 
 /* The ID of PREFIX/ID: a stored id is "a_" and hex; anything else is no article. */
@@ -311,8 +311,8 @@ path_id(const char *path, const char *prefix)
 }
 
 /* No parameter at all: a 400 naming the first. Returns 0 or 400 with err. */
-static int
-no_query(struct evhttp_request *req, char *err, size_t errsz)
+int
+httpd_no_query(struct evhttp_request *req, char *err, size_t errsz)
 {
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
 	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
@@ -332,7 +332,7 @@ article_read(struct httpd *h, struct evhttp_request *req, const char *path, cons
 	int rc, damaged = 0;
 
 	*o = NULL;
-	if ((rc = no_query(req, err, errsz)) != 0)
+	if ((rc = httpd_no_query(req, err, errsz)) != 0)
 		return rc;
 	if (id == NULL ||
 	    (rc = readjson_article(httpd_store(h), id, o, &damaged, err, errsz)) == 0) {
@@ -358,7 +358,7 @@ route_api_article(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, code, "%s", err);
 		return;
 	}
-	send_json(req, 200, o);
+	httpd_send_json(req, 200, o);
 }
 
 void
@@ -376,7 +376,7 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, 500, "out of memory");
 		return;
 	}
-	if ((code = no_query(req, err, sizeof(err))) != 0) {
+	if ((code = httpd_no_query(req, err, sizeof(err))) != 0) {
 		json_decref(o);
 		json_decref(urls);
 		httpd_error(req, code, "%s", err);
@@ -397,7 +397,7 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, 503, "database: %s", err);
 		return;
 	}
-	send_json(req, 200, o);
+	httpd_send_json(req, 200, o);
 }
 
 /* ---- the pages and the feed ---- */
@@ -419,15 +419,8 @@ route_css(struct httpd *h, struct evhttp_request *req, const char *path)
 	httpd_send(req, 200, "text/css; charset=utf-8", b);
 }
 
-/* The hits of a page or feed, flattened for the renderers (page.h); hits must outlive them. */
-struct flat_hits {
-	struct page_hit_json *pj; /* owned: each hit's room (tags, marks) */
-	struct page_hit *v;       /* owned: borrowing from pj and hits */
-	size_t n;
-};
-
-static int
-flat_hits(json_t *hits, struct flat_hits *fh)
+int
+httpd_flat_hits(json_t *hits, struct httpd_flat_hits *fh)
 {
 	size_t n = json_array_size(hits);
 
@@ -446,8 +439,8 @@ flat_hits(json_t *hits, struct flat_hits *fh)
 	return 0;
 }
 
-static void
-flat_hits_free(struct flat_hits *fh)
+void
+httpd_flat_hits_free(struct httpd_flat_hits *fh)
 {
 	free(fh->pj);
 	free(fh->v);
@@ -460,7 +453,7 @@ void
 route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct hits_q q;
-	struct flat_hits fh = {0};
+	struct httpd_flat_hits fh = {0};
 	struct page pg = {0};
 	json_t *hits = NULL;
 	char err[512], next[STORE_CURSOR_MAX];
@@ -477,20 +470,20 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 		q.f.limit = PAGE_HITS;
 		code = hits_read(h, &q, &hits, next, err, sizeof(err));
 	}
-	if (code == 0 && flat_hits(hits, &fh) < 0) {
+	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
 	}
 	if (code == 0)
 		page_hits(&pg, fh.v, fh.n, &q.pf, next[0] != '\0' ? next : NULL);
-	flat_hits_free(&fh);
+	httpd_flat_hits_free(&fh);
 	json_decref(hits);
 	hits_q_free(&q);
 	if (code != 0) {
 		httpd_error(req, code, "%s", err);
 		return;
 	}
-	send_page(req, &pg, "text/html; charset=utf-8");
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
 }
 
 static const char *
@@ -507,7 +500,7 @@ jstr(const json_t *o, const char *key)
  */
 #define ARTICLE_MARKS 256
 struct article_marks {
-	const struct flat_hits *hits;
+	const struct httpd_flat_hits *hits;
 	struct page_span v[2][ARTICLE_MARKS]; /* F_TITLE, F_BODY */
 	size_t n[2];
 };
@@ -538,8 +531,8 @@ article_mark(const struct hit *ht, void *arg)
  * (no rules, or a failed match, leaves the text unmarked).
  */
 static int
-article_match(const struct ruleset *rs, json_t *o, const struct flat_hits *fh, struct document *doc,
-              struct article_marks *am)
+article_match(const struct ruleset *rs, json_t *o, const struct httpd_flat_hits *fh,
+              struct document *doc, struct article_marks *am)
 {
 	json_t *fo = json_object_get(o, "fields");
 	const char *lang = jstr(o, "lang");
@@ -570,7 +563,7 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	struct page_article a = {0};
 	struct page_field fields[2];
 	struct page_dup *dups = NULL;
-	struct flat_hits fh = {0};
+	struct httpd_flat_hits fh = {0};
 	struct article_marks *am = NULL;
 	struct document doc = {0};
 	struct page pg = {0};
@@ -593,7 +586,7 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	dv = json_object_get(o, "duplicates");
 	dups = calloc(json_array_size(dv) + 1, sizeof(*dups));
 	am = calloc(1, sizeof(*am));
-	if (dups == NULL || am == NULL || flat_hits(json_object_get(o, "hits"), &fh) < 0 ||
+	if (dups == NULL || am == NULL || httpd_flat_hits(json_object_get(o, "hits"), &fh) < 0 ||
 	    article_match(httpd_info(h)->rs, o, &fh, &doc, am) < 0) {
 		code = 500;
 		goto out;
@@ -620,7 +613,7 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.nhits = fh.n;
 	page_article(&pg, &a);
 out:
-	flat_hits_free(&fh);
+	httpd_flat_hits_free(&fh);
 	doc_free(&doc);
 	free(am);
 	free(dups);
@@ -630,7 +623,7 @@ out:
 		httpd_error(req, 500, "out of memory");
 		return;
 	}
-	send_page(req, &pg, "text/html; charset=utf-8");
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
 	json_decref(o);
 }
 
@@ -666,7 +659,7 @@ void
 route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct hits_q q;
-	struct flat_hits fh = {0};
+	struct httpd_flat_hits fh = {0};
 	struct page pg = {0};
 	struct page_feed feed = {0};
 	json_t *hits = NULL;
@@ -682,7 +675,7 @@ route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
 		q.f.limit = ATOM_HITS; /* the latest: never a cursor */
 		code = hits_read(h, &q, &hits, next, err, sizeof(err));
 	}
-	if (code == 0 && flat_hits(hits, &fh) < 0) {
+	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
 	}
@@ -699,7 +692,7 @@ route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
 			code = 400;
 		}
 	}
-	flat_hits_free(&fh);
+	httpd_flat_hits_free(&fh);
 	json_decref(hits);
 	hits_q_free(&q);
 	if (code != 0) {
@@ -707,5 +700,5 @@ route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, code, "%s", err);
 		return;
 	}
-	send_page(req, &pg, "application/atom+xml; charset=utf-8");
+	httpd_send_page(req, &pg, "application/atom+xml; charset=utf-8");
 }

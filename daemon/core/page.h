@@ -148,6 +148,14 @@ void page_begin(struct page *pg, const char *title, enum page_nav current);
 void page_end(struct page *pg);
 
 /*
+ * A list of hits, in the order given: <ol class="hits">, or "No hits." when
+ * n is 0. with_article: each hit's article title, linked to its address,
+ * and a link to its stored copy (a page of one article leaves them out).
+ * The hits part of page_hits, page_article and page_rule.
+ */
+void page_hit_list(struct page *pg, const struct page_hit *hits, size_t n, int with_article);
+
+/*
  * The hits page "/": the filter form (GET, keeping the current values), the
  * hits in the order given (the store's: newest first), and when next is not
  * NULL an "Older" link "/?FILTERS&before=NEXT". A whole document.
@@ -182,6 +190,35 @@ struct page_article {
 
 /* The article page "/articles/ID". A whole document. */
 void page_article(struct page *pg, const struct page_article *a);
+
+/* A rule as its pages show it (page_rules.c). Pointers borrowed; NULL or 0 when absent. */
+struct page_rule {
+	const char *id, *name, *query; /* query: as written in the rule file */
+	const char *const *tags;
+	size_t ntags;
+	const char *const *langs; /* none: every language */
+	size_t nlangs;
+	const char *const *notify; /* as written: none, "none", or webhook names */
+	size_t nnotify;
+	const char *file; /* where it is defined, and its line */
+	unsigned line;
+	int enabled;
+	long long hits_24h, hits_7d, hits_30d;
+	const char *last_hit;    /* RFC 3339; NULL: never */
+	const unsigned *per_day; /* ndays counts, the oldest first, the last today */
+	size_t ndays;
+};
+
+/*
+ * The rules page "/rules": each rule in the order given, its facts (id,
+ * tags, the query in <code>, languages, enabled, where it notifies, hits in
+ * 24 h / 7 d / 30 d, last hit), its chart of hits per day (page_chart), a
+ * link to its page /rules/ID and to its hits /?rule=ID. A whole document.
+ */
+void page_rules(struct page *pg, const struct page_rule *rules, size_t n);
+/* One rule's page "/rules/ID": its facts and chart, then hits (newest first). A whole document. */
+void page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits,
+               size_t nhits);
 
 /* The Atom feed of hits. */
 struct page_feed {

@@ -170,6 +170,19 @@ put_hit(struct page *pg, const struct page_hit *h, int with_article)
 }
 
 void
+page_hit_list(struct page *pg, const struct page_hit *hits, size_t n, int with_article)
+{
+	if (n == 0) {
+		page_raw(pg, "<p class=\"empty\">No hits.</p>\n");
+		return;
+	}
+	page_raw(pg, "<ol class=\"hits\">\n");
+	for (size_t i = 0; i < n; i++)
+		put_hit(pg, &hits[i], with_article);
+	page_raw(pg, "</ol>\n");
+}
+
+void
 page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct page_filters *f,
           const char *next)
 {
@@ -187,14 +200,7 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 	put_filter(pg, "until", "Until", "text", f->until);
 	put_filter(pg, "q", "Query", "search", f->q);
 	page_raw(pg, "<button type=\"submit\">Filter</button>\n</form>\n");
-	if (n == 0) {
-		page_raw(pg, "<p class=\"empty\">No hits.</p>\n");
-	} else {
-		page_raw(pg, "<ol class=\"hits\">\n");
-		for (size_t i = 0; i < n; i++)
-			put_hit(pg, &hits[i], 1);
-		page_raw(pg, "</ol>\n");
-	}
+	page_hit_list(pg, hits, n, 1);
 	if (next != NULL && *next != '\0') {
 		int first = 1;
 
@@ -249,14 +255,7 @@ page_article(struct page *pg, const struct page_article *a)
 		page_raw(pg, "</div>\n</section>\n");
 	}
 	page_raw(pg, "<section>\n<h2>Hits</h2>\n");
-	if (a->nhits == 0) {
-		page_raw(pg, "<p class=\"empty\">No hits.</p>\n");
-	} else {
-		page_raw(pg, "<ol class=\"hits\">\n");
-		for (size_t i = 0; i < a->nhits; i++)
-			put_hit(pg, &a->hits[i], 0);
-		page_raw(pg, "</ol>\n");
-	}
+	page_hit_list(pg, a->hits, a->nhits, 0);
 	page_raw(pg, "</section>\n<section>\n<h2>Duplicates</h2>\n");
 	if (a->ndups == 0) {
 		page_raw(pg, "<p class=\"empty\">None.</p>\n");

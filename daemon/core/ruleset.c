@@ -55,22 +55,19 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
+static void rule_clear(struct rule *r);
+
 void
 ruleset_free(struct ruleset *rs)
 {
 	if (rs == NULL)
 		return;
-	for (size_t i = 0; i < rs->nrules; i++) {
-		struct rule *r = &rs->rules[i];
-
-		free(r->id);
-		free(r->name);
-		free(r->file);
-		strv_free(r->tags, r->ntags);
-		strv_free(r->notify, r->nnotify);
-		strv_free(r->langs, r->nlangs);
-	}
+	for (size_t i = 0; i < rs->nrules; i++)
+		rule_clear(&rs->rules[i]);
 	free(rs->rules);
+	for (size_t i = 0; i < rs->noff; i++)
+		rule_clear(&rs->off[i]);
+	free(rs->off);
 	free(rs->rule_root);
 	dict_free(rs->ids);
 	free(rs->idinfo);
@@ -143,6 +140,18 @@ const struct rule *
 ruleset_rule(const struct ruleset *rs, size_t i)
 {
 	return &rs->rules[i];
+}
+
+size_t
+ruleset_ndisabled(const struct ruleset *rs)
+{
+	return rs->noff;
+}
+
+const struct rule *
+ruleset_disabled(const struct ruleset *rs, size_t i)
+{
+	return &rs->off[i];
 }
 
 size_t
@@ -998,6 +1007,7 @@ rule_fill(struct rule *r, const struct rule_def *def, const char *path)
 	memset(r, 0, sizeof(*r));
 	r->id = strdup(def->id);
 	r->name = strdup(def->name ? def->name : def->id);
+	r->query = strndup(def->query, def->query_len);
 	r->file = strdup(path);
 	r->line = def->line;
 	r->tags = strv_dup(def->tags, def->ntags);
@@ -1006,7 +1016,8 @@ rule_fill(struct rule *r, const struct rule_def *def, const char *path)
 	r->nnotify = def->nnotify;
 	r->langs = strv_dup(def->langs, def->nlangs);
 	r->nlangs = def->nlangs;
-	if (!r->id || !r->name || !r->file || !r->tags || !r->notify || !r->langs)
+	r->enabled = def->enabled;
+	if (!r->id || !r->name || !r->query || !r->file || !r->tags || !r->notify || !r->langs)
 		return -1;
 	return 0;
 }
@@ -1016,6 +1027,7 @@ rule_clear(struct rule *r)
 {
 	free(r->id);
 	free(r->name);
+	free(r->query);
 	free(r->file);
 	strv_free(r->tags, r->ntags);
 	strv_free(r->notify, r->nnotify);
@@ -1125,6 +1137,18 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			/* not compiled, but its query's mistakes are still worth telling */
 			query_free(query_parse(rf.rules[i].query, rf.rules[i].query_len,
 			                       &rf.rules[i].qmap, o, d));
+			/* a disabled rule is kept for the record (ruleset_disabled) */
+			if (!rf.rules[i].broken &&
+			    (mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0 ||
+			     rule_fill(&rs->off[rs->noff], &rf.rules[i], path) < 0)) {
+				if (rs->capoff > rs->noff)
+					rule_clear(&rs->off[rs->noff]);
+				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR, "out of memory");
+				rc = -1;
+				break;
+			}
+			if (!rf.rules[i].broken)
+				rs->noff++;
 			continue;
 		}
 		r = ruleset_add_rule(rs, &c, path, &rf.rules[i], o);

@@ -22,8 +22,10 @@ struct rule {
 	size_t nnotify;
 	char **langs; /* owned */
 	size_t nlangs;
-	char *file; /* owned; where it was defined */
+	char *query; /* owned; the query as written (continuation lines joined): shown by /rules */
+	char *file;  /* owned; where it was defined */
 	unsigned line;
+	bool enabled; /* false: kept for the record (ruleset_disabled), never compiled */
 };
 
 struct ruleset;
@@ -53,6 +55,13 @@ size_t ruleset_nrules(const struct ruleset *rs);
 size_t ruleset_natoms(const struct ruleset *rs);
 const struct rule *ruleset_rule(const struct ruleset *rs, size_t i);
 size_t ruleset_memory(const struct ruleset *rs);
+/*
+ * The rules of the files that say enabled = no, in the files' order: not
+ * compiled nor matched, kept so that the rules pages list them. Their ids
+ * are not checked for duplicates (as hark check never did).
+ */
+size_t ruleset_ndisabled(const struct ruleset *rs);
+const struct rule *ruleset_disabled(const struct ruleset *rs, size_t i);
 /*
  * The ids of the rules that have tag, in the set's order; when nonly > 0,
  * only those among only[0..nonly) (every filter holds). Tags live in the

@@ -57,6 +57,8 @@ struct ruleset {
 	struct rule *rules;
 	uint32_t *rule_root; /* cnode index of each rule's query */
 	size_t nrules, caprules;
+	struct rule *off; /* the disabled rules: never compiled (ruleset_disabled) */
+	size_t noff, capoff;
 	size_t caproot;
 	size_t natoms;    /* leaves written in the queries, for the summary */
 	struct dict *ids; /* every rule id seen, refused rules too, for duplicates */

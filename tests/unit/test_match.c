@@ -434,6 +434,39 @@ test_tagged(void **state)
 	ruleset_free(rs);
 }
 
+/* Each rule keeps its query as written; a disabled rule is kept apart, not compiled (/rules). */
+static void
+test_rule_record(void **state)
+{
+	static const char rules[] = "[rule a]\nquery = \"lava flow\"\n  OR Volcano\n"
+	                            "[rule off]\nquery = Volcano\nenabled = no\ntags = geo\n"
+	                            "[rule b]\nquery = y\nenabled = yes\n";
+	struct ruleset *rs = ruleset_new();
+	const char **ids;
+	struct diags d;
+	size_t n;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", rules, strlen(rules), NULL, &d), 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(ruleset_nrules(rs), 2);
+	assert_string_equal(ruleset_rule(rs, 0)->query, "\"lava flow\"\nOR Volcano");
+	assert_true(ruleset_rule(rs, 0)->enabled);
+	assert_string_equal(ruleset_rule(rs, 1)->id, "b");
+	assert_int_equal(ruleset_ndisabled(rs), 1);
+	assert_string_equal(ruleset_disabled(rs, 0)->id, "off");
+	assert_string_equal(ruleset_disabled(rs, 0)->query, "Volcano");
+	assert_string_equal(ruleset_disabled(rs, 0)->file, "t.rules");
+	assert_int_equal(ruleset_disabled(rs, 0)->line, 4);
+	assert_false(ruleset_disabled(rs, 0)->enabled);
+	/* a disabled rule filters nothing: its tag names no rule in force */
+	assert_int_equal(ruleset_tagged(rs, "geo", NULL, 0, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	diags_free(&d);
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -449,6 +482,7 @@ main(void)
 	    cmocka_unit_test(test_long_field_chunks),
 	    cmocka_unit_test(test_snippet),
 	    cmocka_unit_test(test_tagged),
+	    cmocka_unit_test(test_rule_record),
 	};
 
 	norm_init();

@@ -319,12 +319,17 @@ static void
 check_inert_nodes(xmlNode *n)
 {
 	static const char *const elements[] = {
-	    "html", "head",  "meta",  "link", "title", "body",  "nav",     "a",      "ul",   "ol",
-	    "li",   "main",  "h1",    "h2",   "form",  "label", "input",   "button", "p",    "time",
-	    "span", "table", "tbody", "tr",   "th",    "td",    "section", "div",    "mark", NULL};
+	    "html", "head", "meta", "link", "title", "body", "nav", "a", "ul", "ol", "li", "main",
+	    "h1", "h2", "form", "label", "input", "button", "p", "time", "span", "table", "tbody",
+	    "tr", "th", "td", "section", "div", "mark",
+	    /* the rules pages: the query, and the chart of page_chart */
+	    "code", "figure", "figcaption", "svg", "rect", NULL};
 	static const char *const attributes[] = {
-	    "lang",   "charset", "name", "content", "rel",   "href",     "class", "aria-current",
-	    "method", "action",  "type", "dir",     "value", "datetime", "scope", NULL};
+	    "lang", "charset", "name", "content", "rel", "href", "class", "aria-current", "method",
+	    "action", "type", "dir", "value", "datetime", "scope",
+	    /* page_chart's svg */
+	    "role", "aria-label", "viewBox", "preserveAspectRatio", "xmlns", "x", "y", "width",
+	    "height", NULL};
 
 	for (; n != NULL; n = n->next) {
 		if (n->type == XML_ELEMENT_NODE) {
@@ -1020,6 +1025,82 @@ test_chart(void **state)
 	free(s);
 }
 
+/* The rules pages: every field of a rule hostile, and the facts of a plain one. */
+static void
+test_rules_pages(void **state)
+{
+	unsigned days[30] = {0};
+	struct page pg = {0};
+	char *s;
+	size_t len;
+
+	(void)state;
+	days[29] = 2;
+	for (size_t i = 0; i < NHOSTILE; i++) {
+		const char *v[1] = {hostile[i]};
+		struct page_rule r[2] = {{0}};
+		struct page_hit h = hit_of(hostile[i], NULL, 0);
+
+		r[0].id = r[0].name = r[0].query = r[0].file = r[0].last_hit = hostile[i];
+		r[0].tags = r[0].langs = r[0].notify = v;
+		r[0].ntags = r[0].nlangs = r[0].nnotify = 1;
+		r[0].per_day = days;
+		r[0].ndays = 30;
+		r[1].id = "plain";
+		page_rules(&pg, r, 2);
+		s = page_take(&pg, &len);
+		assert_non_null(s);
+		check_inert(s, len);
+		free(s);
+		page_rule(&pg, &r[0], &h, 1);
+		s = page_take(&pg, &len);
+		assert_non_null(s);
+		check_inert(s, len);
+		free(s);
+	}
+	{
+		const char *tags[] = {"geo", "n\u00e4ture"}, *notify[] = {"none"};
+		struct page_rule r = {.id = "hit2",
+		                      .name = "Two hits",
+		                      .query = "\"lava flow\"\nOR Volcano",
+		                      .tags = tags,
+		                      .ntags = 2,
+		                      .notify = notify,
+		                      .nnotify = 1,
+		                      .file = "/etc/hark/w.rules",
+		                      .line = 7,
+		                      .enabled = 1,
+		                      .hits_24h = 2,
+		                      .hits_7d = 3,
+		                      .hits_30d = 4,
+		                      .per_day = days,
+		                      .ndays = 30};
+
+		page_rules(&pg, &r, 1);
+		s = page_take(&pg, &len);
+		assert_non_null(strstr(s, "<a href=\"/rules/hit2\" dir=\"auto\">Two hits</a>"));
+		assert_non_null(strstr(s, "<a href=\"/?rule=hit2\">"));
+		assert_non_null(strstr(s, "<a class=\"tag\" href=\"/?tag=n%C3%A4ture\""));
+		assert_non_null(strstr(
+		    s,
+		    "<code class=\"query\" dir=\"auto\">&quot;lava flow&quot;\nOR Volcano</code>"));
+		assert_non_null(strstr(s, "<th scope=\"row\">Hits, 24 h</th><td>2</td>"));
+		assert_non_null(strstr(s, "<th scope=\"row\">Hits, 7 days</th><td>3</td>"));
+		assert_non_null(strstr(s, "<th scope=\"row\">Hits, 30 days</th><td>4</td>"));
+		assert_non_null(strstr(s, "<th scope=\"row\">Last hit</th><td>never</td>"));
+		assert_non_null(strstr(s, "<th scope=\"row\">Language</th><td>any</td>"));
+		assert_non_null(strstr(s, "/etc/hark/w.rules</span>:7"));
+		assert_non_null(strstr(s, "<svg class=\"chart\" role=\"img\""));
+		assert_non_null(strstr(s, "aria-current=\"page\">Rules</a>"));
+		free(s);
+		page_rule(&pg, &r, NULL, 0);
+		s = page_take(&pg, &len);
+		assert_non_null(strstr(s, "<title>Two hits - hark</title>"));
+		assert_non_null(strstr(s, "<p class=\"empty\">No hits.</p>"));
+		free(s);
+	}
+}
+
 static void
 test_long_title(void **state)
 {
@@ -1074,6 +1155,7 @@ main(void)
 	    cmocka_unit_test(test_from_json),
 	    cmocka_unit_test(test_from_hit_to_json),
 	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),
 	};
 

@@ -1,0 +1,368 @@
+/*
+ * httpd_rules.c: the routes of the rules (HTTP.md): GET /api/v1/rules and
+ * the pages /rules and /rules/ID. The rules are those of harkd's rule set
+ * in force, its disabled ones too (httpd_info's rs, borrowed for the
+ * request: a reload swaps it between requests, never during one); their hit counts come from the server's
+ * read-only store (store_rule_stats: two indexed statements, whatever the
+ * archive's size). None of these routes takes a parameter: any is a 400.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "apijson.h"
+#include "httpd.h"
+#include "log.h"
+#include "page.h"
+#include "ruleset.h"
+
+#define RULE_HITS 50 /* the recent hits of /rules/ID */
+
+/*
+ * Now in Unix ms, to the millisecond: the counts take the hits detected
+ * up to now, and one of the current second is past a now in whole seconds.
+ */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A rule's counts from the store, kept past store_rule_stats's call. */
+struct rule_stat {
+	char *id;                        /* owned */
+	struct store_rule_stats_row row; /* row.rule_id: id */
+};
+
+struct rule_stats {
+	struct rule_stat *v; /* owned, sorted by id (strcmp) */
+	size_t n, cap;
+	int oom;
+};
+
+static int
+rule_stats_cb(const struct store_rule_stats_row *r, void *arg)
+{
+	struct rule_stats *s = arg;
+
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		struct rule_stat *nv = realloc(s->v, ncap * sizeof(*nv));
+
+		if (nv == NULL) {
+			s->oom = 1;
+			return 1;
+		}
+		s->v = nv;
+		s->cap = ncap;
+	}
+	if ((s->v[s->n].id = strdup(r->rule_id)) == NULL) {
+		s->oom = 1;
+		return 1;
+	}
+	s->v[s->n].row = *r;
+	s->v[s->n].row.rule_id = s->v[s->n].id;
+	s->n++;
+	return 0;
+}
+
+static int
+rule_stat_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rule_stat *)a)->id, ((const struct rule_stat *)b)->id);
+}
+
+static int
+rule_stat_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct rule_stat *)elem)->id);
+}
+
+static void
+rule_stats_free(struct rule_stats *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].id);
+	free(s->v);
+}
+
+/* The counts of every rule with hits into s (rule_stats_free after): 0, or the status with err. */
+static int
+rule_stats_read(struct httpd *h, int64_t now_ms, struct rule_stats *s, char *err, size_t errsz)
+{
+	char why[400];
+
+	memset(s, 0, sizeof(*s));
+	if (store_rule_stats(httpd_store(h), now_ms, rule_stats_cb, s, why, sizeof(why)) != 0) {
+		snprintf(err, errsz, "database: %s", why);
+		return 503;
+	}
+	if (s->oom) {
+		snprintf(err, errsz, "out of memory");
+		return 500;
+	}
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), rule_stat_cmp);
+	return 0;
+}
+
+/* The counts of rule id; a rule without a hit in the store has all zeros. */
+static const struct store_rule_stats_row *
+rule_stats_of(const struct rule_stats *s, const char *id)
+{
+	static const struct store_rule_stats_row zero;
+	const struct rule_stat *f =
+	    s->n > 0 ? bsearch(id, s->v, s->n, sizeof(*s->v), rule_stat_key) : NULL;
+
+	return f != NULL ? &f->row : &zero;
+}
+
+/*
+ * Every rule of the rule set: those in force (in the files' order), then
+ * the disabled ones (ruleset_disabled), which hit no more but are listed.
+ */
+static size_t
+rules_count(const struct ruleset *rs)
+{
+	return rs != NULL ? ruleset_nrules(rs) + ruleset_ndisabled(rs) : 0;
+}
+
+static const struct rule *
+rules_at(const struct ruleset *rs, size_t i)
+{
+	size_t n = ruleset_nrules(rs);
+
+	return i < n ? ruleset_rule(rs, i) : ruleset_disabled(rs, i - n);
+}
+
+static json_t *
+strv_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/*
+ * The rule object of /api/v1/rules: id, name, tags, query (as written),
+ * lang (its codes, [] for any), enabled, notify (as written: [] when the
+ * rule names none, every webhook that selects it then), file, line, and
+ * the counts of apijson_rule_stats.
+ */
+static json_t *
+rule_json(const struct rule *r, const struct store_rule_stats_row *st)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_string(r->id));
+	json_object_set_new(o, "name", json_string(r->name));
+	json_object_set_new(o, "tags", strv_json(r->tags, r->ntags));
+	json_object_set_new(o, "query", json_string(r->query));
+	json_object_set_new(o, "lang", strv_json(r->langs, r->nlangs));
+	json_object_set_new(o, "enabled", json_boolean(r->enabled));
+	json_object_set_new(o, "notify", strv_json(r->notify, r->nnotify));
+	json_object_set_new(o, "file", json_string(r->file));
+	json_object_set_new(o, "line", json_integer(r->line));
+	apijson_rule_stats(o, st->hits_24h, st->hits_7d, st->hits_30d, st->last_hit, st->per_day,
+	                   STORE_STATS_DAYS);
+	return o;
+}
+
+void
+route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const struct ruleset *rs = httpd_info(h)->rs;
+	struct rule_stats s = {0};
+	json_t *rules = NULL, *o;
+	char err[512];
+	int code;
+
+	(void)path;
+	if ((code = httpd_no_query(req, err, sizeof(err))) == 0)
+		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0 && (rules = json_array()) == NULL) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	for (size_t i = 0; code == 0 && i < rules_count(rs); i++) {
+		const struct rule *r = rules_at(rs, i);
+
+		if (json_array_append_new(rules, rule_json(r, rule_stats_of(&s, r->id))) < 0) {
+			snprintf(err, sizeof(err), "out of memory");
+			code = 500;
+		}
+	}
+	rule_stats_free(&s);
+	if (code != 0) {
+		json_decref(rules);
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	o = json_object();
+	if (o != NULL)
+		json_object_set_new(o, "rules", rules);
+	else
+		json_decref(rules);
+	httpd_send_json(req, 200, o);
+}
+
+/* ---- the pages ---- */
+
+/* A rule flattened for page_rules/page_rule (page.h), with the room its counts need. */
+struct flat_rule {
+	struct page_rule pr;                /* borrowing from the rule set and from here */
+	unsigned per_day[STORE_STATS_DAYS]; /* the oldest first */
+	char last_hit[32];
+};
+
+static void
+flat_rule(const struct rule *r, const struct store_rule_stats_row *st, struct flat_rule *fr)
+{
+	struct page_rule *p = &fr->pr;
+
+	memset(fr, 0, sizeof(*fr));
+	p->id = r->id;
+	p->name = r->name;
+	p->query = r->query;
+	p->tags = (const char *const *)r->tags;
+	p->ntags = r->ntags;
+	p->langs = (const char *const *)r->langs;
+	p->nlangs = r->nlangs;
+	p->notify = (const char *const *)r->notify;
+	p->nnotify = r->nnotify;
+	p->file = r->file;
+	p->line = r->line;
+	p->enabled = r->enabled;
+	p->hits_24h = st->hits_24h;
+	p->hits_7d = st->hits_7d;
+	p->hits_30d = st->hits_30d;
+	if (st->last_hit > 0) {
+		apijson_time(st->last_hit, fr->last_hit);
+		p->last_hit = fr->last_hit;
+	}
+	/* the store's [0] is the last 24 h: the chart's is the oldest day */
+	for (size_t d = 0; d < STORE_STATS_DAYS; d++)
+		fr->per_day[STORE_STATS_DAYS - 1 - d] =
+		    st->per_day[d] > 0 ? (unsigned)st->per_day[d] : 0;
+	p->per_day = fr->per_day;
+	p->ndays = STORE_STATS_DAYS;
+}
+
+void
+route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const struct ruleset *rs = httpd_info(h)->rs;
+	size_t n = rules_count(rs);
+	struct rule_stats s = {0};
+	struct flat_rule *fr = NULL;
+	struct page_rule *pr = NULL;
+	struct page pg = {0};
+	char err[512];
+	int code;
+
+	(void)path;
+	if ((code = httpd_no_query(req, err, sizeof(err))) == 0)
+		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0 && n > 0 &&
+	    ((fr = malloc(n * sizeof(*fr))) == NULL || (pr = malloc(n * sizeof(*pr))) == NULL)) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		for (size_t i = 0; i < n; i++) {
+			const struct rule *r = rules_at(rs, i);
+
+			flat_rule(r, rule_stats_of(&s, r->id), &fr[i]);
+			pr[i] = fr[i].pr;
+		}
+		page_rules(&pg, pr, n);
+	}
+	free(pr);
+	free(fr);
+	rule_stats_free(&s);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
+
+static int
+rule_hits_collect(const struct store_hit_row *r, void *arg)
+{
+	if (apijson_hit_append(arg, r->json) < 0)
+		log_warnx("http: hit %s: the stored hit is not a JSON object: left out",
+		          log_quote(r->id));
+	return 0;
+}
+
+void
+route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const struct ruleset *rs = httpd_info(h)->rs;
+	const char *id = path + strlen("/rules/");
+	const struct rule *r = NULL;
+	struct store_hit_filter f = {0};
+	struct httpd_flat_hits fh = {0};
+	struct rule_stats s = {0};
+	struct flat_rule *fr = NULL;
+	struct page pg = {0};
+	json_t *hits = NULL;
+	char err[512], why[400], next[STORE_CURSOR_MAX];
+	int code, rc;
+
+	/* the one in force first: a disabled rule's id is not checked for duplicates */
+	for (size_t i = 0; i < rules_count(rs) && r == NULL; i++)
+		if (strcmp(rules_at(rs, i)->id, id) == 0)
+			r = rules_at(rs, i);
+	if ((code = httpd_no_query(req, err, sizeof(err))) == 0 && r == NULL) {
+		snprintf(err, sizeof(err), "no rule '%.100s' is defined", id);
+		code = 404;
+	}
+	if (code == 0)
+		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0 && ((fr = malloc(sizeof(*fr))) == NULL || (hits = json_array()) == NULL)) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		/* its newest hits: one page of the index, as "/?rule=ID" reads */
+		f.rules = (const char *const *)&r->id;
+		f.nrules = 1;
+		f.limit = RULE_HITS;
+		rc = store_hits_page(httpd_store(h), &f, rule_hits_collect, hits, next,
+		                     sizeof(next), why, sizeof(why));
+		if (rc != 0) {
+			snprintf(err, sizeof(err), "database: %s", why);
+			code = 503;
+		}
+	}
+	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		flat_rule(r, rule_stats_of(&s, r->id), fr);
+		page_rule(&pg, &fr->pr, fh.v, fh.n);
+	}
+	httpd_flat_hits_free(&fh);
+	json_decref(hits);
+	free(fr);
+	rule_stats_free(&s);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
