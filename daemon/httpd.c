@@ -78,6 +78,12 @@ static const struct route {
     {"/articles/", true, true, false, route_page_article},
     {"/hits.atom", false, true, false, route_atom},
     {"/static/hark.css", false, true, false, route_css},
+    {"/api/v1/feeds", false, true, false, route_api_feeds},
+    {"/api/v1/deliveries", false, true, false, route_api_deliveries},
+    {"/api/v1/deliveries/", true, false, false, route_api_retry}, /* POST: checks its method */
+    {"/feeds", false, true, false, route_page_feeds},
+    {"/deliveries", false, true, false, route_page_deliveries},
+    {"/deliveries/", true, false, false, route_page_retry}, /* POST: checks its method */
 };
 
 /* ---- answers ---- */
