@@ -37,10 +37,10 @@ page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
 		page_end(pg);
 		return;
 	}
-	page_raw(pg, "<table class=\"list\">\n<thead><tr><th scope=\"col\">Feed</th>"
+	page_raw(pg, "<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Feed</th>"
 	             "<th scope=\"col\">State</th><th scope=\"col\">Last success</th>"
 	             "<th scope=\"col\">Last error</th><th scope=\"col\">Next poll</th>"
-	             "<th scope=\"col\">Address</th></tr></thead>\n<tbody>\n");
+	             "<th scope=\"col\">Address</th></tr>\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct page_feed_row *f = &feeds[i];
 		const char *state = f->gone ? "gone" : f->last_error != NULL ? "failing" : "ok";
@@ -120,12 +120,11 @@ page_deliveries(struct page *pg, const struct page_delivery *d, size_t n)
 		page_raw(pg, "<section class=\"webhook\">\n<h2 dir=\"auto\">");
 		page_str(pg, d[i].webhook);
 		page_raw(pg,
-		         "</h2>\n<table class=\"list\">\n<thead><tr><th scope=\"col\">Id</th>"
+		         "</h2>\n<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Id</th>"
 		         "<th scope=\"col\">State</th><th scope=\"col\">Rule, hit</th>"
 		         "<th scope=\"col\">Created</th><th scope=\"col\">Attempts</th>"
 		         "<th scope=\"col\">Last status</th><th scope=\"col\">Last error</th>"
-		         "<th scope=\"col\">Next attempt</th><th scope=\"col\"></th></tr></thead>\n"
-		         "<tbody>\n");
+		         "<th scope=\"col\">Next attempt</th><th scope=\"col\">Retry</th></tr>\n");
 		for (j = i; j < n; j++)
 			if (strcmp(d[j].webhook, d[i].webhook) == 0)
 				put_delivery(pg, &d[j]);
