@@ -550,7 +550,7 @@ harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), err, errsz);
 
 	if (rc == 1) {
-		log_info("delivery %lld: sent again (HTTP request)", (long long)id);
+		log_info("delivery %lld: due now again (asked over HTTP)", (long long)id);
 		outbox_kick(h->ob);
 	}
 	return rc;

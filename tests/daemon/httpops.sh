@@ -127,6 +127,7 @@ expect_eq "$CODE" 303 "POST /deliveries/ID/retry"
 grep -qi '^Location: /deliveries' "$T/h" && ok || bad "Location: $(cat "$T/h")"
 wait_until '[ "$(reqs)" -ge 11 ]' 30 && ok || bad "the receiver got it again: $(reqs)"
 wait_until "attempts_are 1" 30 && ok || bad "a new attempt: $(cat "$T/dl")"
+grep -qF "delivery $ID: due now again (asked over HTTP)" "$LOG" && ok || bad "the log says why"
 grep -qF '"state":"pending"' "$T/dl" && ok || bad "pending again: $(cat "$T/dl")"
 
 # --- the API: the delivery, due now
