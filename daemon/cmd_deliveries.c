@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "readjson.h"
 #include "store.h"
 
 struct dl_print {
@@ -33,19 +34,6 @@ hit_rule(json_t *hit)
 	return id ? id : "?";
 }
 
-static json_t *
-json_when(int64_t secs)
-{
-	char buf[32];
-	time_t t = (time_t)secs;
-	struct tm tm;
-
-	if (secs == 0 || gmtime_r(&t, &tm) == NULL)
-		return json_null();
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
 static int
 dl_print_cb(const struct store_delivery_row *r, void *arg)
 {
@@ -55,24 +43,10 @@ dl_print_cb(const struct store_delivery_row *r, void *arg)
 
 	p->n++;
 	if (p->json) {
-		json_t *o = json_object();
+		/* the object of GET /api/v1/deliveries too: one schema */
+		json_t *o = readjson_delivery(r);
 		char *s;
 
-		json_object_set_new(o, "id", json_integer(r->id));
-		json_object_set_new(o, "hit", json_string(r->hit_id));
-		json_object_set_new(o, "rule", json_string(hit_rule(hit)));
-		json_object_set_new(o, "webhook", json_string(r->webhook));
-		json_object_set_new(o, "state", json_string(r->state));
-		json_object_set_new(o, "attempts", json_integer(r->attempts));
-		json_object_set_new(o, "last_status",
-		                    r->last_status ? json_integer(r->last_status) : json_null());
-		json_object_set_new(o, "last_error",
-		                    r->last_error ? json_string(r->last_error) : json_null());
-		json_object_set_new(o, "created", json_when(r->created_at));
-		json_object_set_new(o, "next_attempt",
-		                    strcmp(r->state, "pending") == 0 ? json_when(r->next_at)
-		                                                     : json_null());
-		json_object_set_new(o, "sent", json_when(r->sent_at));
 		s = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		if (s == NULL) {

@@ -539,6 +539,24 @@ harkd_lock_spool(struct harkd *h)
 }
 
 /*
+ * POST /deliveries/ID/retry (httpd_info): on the loop, through the writer
+ * connection the outbox uses, then the outbox looks at once (a webhook's
+ * Retry-After still holds).
+ */
+static int
+harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
+{
+	struct harkd *h = arg;
+	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), err, errsz);
+
+	if (rc == 1) {
+		log_info("delivery %lld: due now again (asked over HTTP)", (long long)id);
+		outbox_kick(h->ob);
+	}
+	return rc;
+}
+
+/*
  * The server of [http]: after the store, whose database it reads. The
  * addresses it is bound to go to state_dir/harkd.http (one line of URLs,
  * replaced whole), which `hark status` reads while harkd holds its lock:
@@ -649,7 +667,9 @@ harkd_start(struct harkd *h)
 	                              .reload_ok = true,
 	                              .in = h->in,
 	                              .ob = h->ob,
-	                              .poller = h->poller};
+	                              .poller = h->poller,
+	                              .redeliver = harkd_redeliver,
+	                              .redeliver_arg = h};
 	if (h->conf->http.line != 0 && harkd_httpd(h) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {

@@ -53,6 +53,13 @@ struct httpd_info {
 	struct intake *in;
 	struct outbox *ob;
 	struct poller *poller;
+	/*
+	 * POST /deliveries/ID/retry: delivery id made due now through harkd's
+	 * writer connection (not the server's read-only one), the outbox kicked.
+	 * Returns 1, 0 when there is no such delivery, -1 or STORE_BUSY with err.
+	 */
+	int (*redeliver)(void *arg, int64_t id, char *err, size_t errsz);
+	void *redeliver_arg; /* harkd's */
 };
 
 struct httpd;
@@ -127,5 +134,18 @@ void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path);
+
+/*
+ * The operators' routes (httpd_ops.c): GET /api/v1/feeds,
+ * /api/v1/deliveries, the pages /feeds and /deliveries, and POST
+ * /api/v1/deliveries/ID/retry and /deliveries/ID/retry (POST only: those
+ * answer 405 to any other method, 403 to a cross-site Origin).
+ */
+void route_api_feeds(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_api_deliveries(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_api_retry(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_page_retry(struct httpd *h, struct evhttp_request *req, const char *path);
 
 #endif

@@ -154,6 +154,12 @@ feed_cb(const struct store_feed_row *r, void *arg)
 	return json_array_append_new(arg, readjson_feed(r));
 }
 
+int
+readjson_feeds(struct store *st, json_t *feeds, char *err, size_t errsz)
+{
+	return store_feeds_each(st, feed_cb, feeds, err, errsz);
+}
+
 static int
 webhook_cb(const struct store_webhook_row *r, void *arg)
 {
@@ -168,7 +174,7 @@ readjson_status(struct store *st, json_t *o, char *err, size_t errsz)
 	int rc;
 
 	if ((rc = store_status_get(st, &s, err, errsz)) == 0 &&
-	    (rc = store_feeds_each(st, feed_cb, feeds, err, errsz)) == 0)
+	    (rc = readjson_feeds(st, feeds, err, errsz)) == 0)
 		rc = store_webhooks_each(st, webhook_cb, disabled, err, errsz);
 	if (rc == 0) {
 		readjson_status_counts(o, &s);
@@ -177,5 +183,63 @@ readjson_status(struct store *st, json_t *o, char *err, size_t errsz)
 	}
 	json_decref(feeds);
 	json_decref(disabled);
+	return rc;
+}
+
+/* ---- deliveries ---- */
+
+json_t *
+readjson_delivery(const struct store_delivery_row *r)
+{
+	json_t *hit = r->hit_json != NULL ? json_loads(r->hit_json, 0, NULL) : NULL;
+	const char *rule = json_string_value(json_object_get(json_object_get(hit, "rule"), "id"));
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "hit", json_string(r->hit_id));
+	json_object_set_new(o, "rule", json_string(rule != NULL ? rule : "?"));
+	json_object_set_new(o, "webhook", json_string(r->webhook));
+	json_object_set_new(o, "state", json_string(r->state));
+	json_object_set_new(o, "attempts", json_integer(r->attempts));
+	json_object_set_new(o, "last_status",
+	                    r->last_status ? json_integer(r->last_status) : json_null());
+	json_object_set_new(o, "last_error", str_or_null(r->last_error));
+	json_object_set_new(o, "created", readjson_time(r->created_at));
+	json_object_set_new(o, "next_attempt",
+	                    strcmp(r->state, "pending") == 0 ? readjson_time(r->next_at)
+	                                                     : json_null());
+	json_object_set_new(o, "sent", readjson_time(r->sent_at));
+	json_decref(hit);
+	return o;
+}
+
+static int
+delivery_cb(const struct store_delivery_row *r, void *arg)
+{
+	return json_array_append_new(arg, readjson_delivery(r));
+}
+
+int
+readjson_deliveries(struct store *st, const char *state, int limit, json_t *out, char *err,
+                    size_t errsz)
+{
+	return store_deliveries_state(st, state, limit, delivery_cb, out, err, errsz);
+}
+
+int
+readjson_delivery_get(struct store *st, int64_t id, json_t **out, char *err, size_t errsz)
+{
+	json_t *a = json_array();
+	int rc;
+
+	*out = NULL;
+	if (a == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = store_delivery_get(st, id, delivery_cb, a, err, errsz);
+	if (rc == 1)
+		*out = json_incref(json_array_get(a, 0));
+	json_decref(a);
 	return rc;
 }

@@ -32,6 +32,21 @@ json_t *readjson_webhook(const struct store_webhook_row *r);
 /* The counts of hark status --json set on o: articles ... schema_version. */
 void readjson_status_counts(json_t *o, const struct store_status *s);
 
+/* The feeds of hark status --json appended to feeds, by name. Returns 0, -1 or STORE_BUSY. */
+int readjson_feeds(struct store *st, json_t *feeds, char *err, size_t errsz);
+
+/*
+ * One delivery of hark deliveries --json, GET /api/v1/deliveries: id, hit,
+ * rule, webhook, state, attempts, last_status, last_error, created,
+ * next_attempt (pending only), sent.
+ */
+json_t *readjson_delivery(const struct store_delivery_row *r);
+/* The newest limit deliveries in state (NULL: any) appended to out. 0, -1 or STORE_BUSY. */
+int readjson_deliveries(struct store *st, const char *state, int limit, json_t *out, char *err,
+                        size_t errsz);
+/* Delivery id in *out: 1, 0 when there is none, -1 or STORE_BUSY. */
+int readjson_delivery_get(struct store *st, int64_t id, json_t **out, char *err, size_t errsz);
+
 /*
  * What hark status --json says of the store, set on o in its order:
  * the counts, "feeds", "webhooks_disabled". Returns 0, -1 or STORE_BUSY.

@@ -169,6 +169,8 @@ enum stmt {
 	ST_DB_SIZE,
 	ST_DELIVERY_STATES,
 	ST_FEED_STATES,
+	ST_DELIVERIES_STATE,
+	ST_DELIVERY_GET,
 	ST_COUNT
 };
 enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
@@ -344,6 +346,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELIVERY_STATES] = "SELECT webhook, state, count(*) FROM deliveries "
                            "WHERE state IN ('pending', 'dead') GROUP BY webhook, state",
     [ST_FEED_STATES] = "SELECT gone, last_error IS NOT NULL, count(*) FROM feeds GROUP BY 1, 2",
+    [ST_DELIVERIES_STATE] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+                            "JOIN hits h ON h.id = d.hit_id WHERE ?1 IS NULL OR d.state = ?1 "
+                            "ORDER BY d.created_at DESC, d.id DESC LIMIT ?2",
+    [ST_DELIVERY_GET] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+                        "JOIN hits h ON h.id = d.hit_id WHERE d.id = ?1",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -1428,6 +1435,47 @@ store_deliveries_each(struct store *st, int failed_only, store_delivery_fn fn, v
 {
 	return store_delivery_rows(st, st->stmt[failed_only ? ST_DELIVERIES_DEAD : ST_DELIVERIES],
 	                           fn, arg, "reading deliveries", err, errsz);
+}
+
+int
+store_deliveries_state(struct store *st, const char *state, int limit, store_delivery_fn fn,
+                       void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERIES_STATE];
+
+	bind_text(q, 1, state);
+	sqlite3_bind_int(q, 2, limit);
+	return store_delivery_rows(st, q, fn, arg, "reading deliveries", err, errsz);
+}
+
+struct delivery_one {
+	store_delivery_fn fn;
+	void *arg;
+	int found;
+};
+
+static int
+delivery_one_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct delivery_one *d = arg;
+
+	d->found = 1;
+	return d->fn(r, d->arg);
+}
+
+int
+store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void *arg, char *err,
+                   size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_GET];
+	struct delivery_one d = {fn, arg, 0};
+	int rc;
+
+	sqlite3_bind_int64(q, 1, id);
+	if ((rc = store_delivery_rows(st, q, delivery_one_cb, &d, "reading a delivery", err,
+	                              errsz)) != 0)
+		return rc;
+	return d.found;
 }
 
 int

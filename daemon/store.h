@@ -280,6 +280,15 @@ int store_delivery_update(struct store *st, int64_t id, const char *state, int a
 /* hark deliveries: newest first; with failed_only, the dead ones. */
 int store_deliveries_each(struct store *st, int failed_only, store_delivery_fn fn, void *arg,
                           char *err, size_t errsz);
+/*
+ * GET /api/v1/deliveries, /deliveries: the newest limit deliveries in state
+ * ("pending" "sent" "dead"; NULL: any), newest first.
+ */
+int store_deliveries_state(struct store *st, const char *state, int limit, store_delivery_fn fn,
+                           void *arg, char *err, size_t errsz);
+/* Delivery id through fn: 1, 0 when there is none, -1 or STORE_BUSY. */
+int store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void *arg, char *err,
+                       size_t errsz);
 /* SIGUSR1: every pending delivery due now. Returns 0, -1 or STORE_BUSY. */
 int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz);
 /*

@@ -25,6 +25,7 @@
 
 #include "hit.h"
 #include "page.h"
+#include "page_ops.h"
 #include "ruleset.h"
 
 /* page_text() of s, as a string the caller frees */
@@ -458,6 +459,24 @@ test_hostile_pages(void **state)
 		out = page_take(&pg, &len);
 		check_inert(out, len);
 		free(out);
+
+		/* the operators' pages (page_ops.c): a feed's error is the network's text */
+		{
+			struct page_feed_row fr[] = {{s, s, s, s, s, 0}, {s, s, NULL, NULL, s, 1}};
+			struct page_delivery dl[] = {{1, s, "dead", s, s, 3, 500, s, s, s},
+			                             {2, s, "pending", s, s, 1, 0, s, s, s}};
+
+			page_feeds(&pg, fr, 2);
+			out = page_take(&pg, &len);
+			check_inert(out, len);
+			free(out);
+			page_deliveries(&pg, dl, 2);
+			out = page_take(&pg, &len);
+			check_inert(out, len);
+			assert_non_null(strstr(out, "<form method=\"post\" action=\"/deliveries/1/retry\">"));
+			assert_null(strstr(out, "/deliveries/2/retry"));
+			free(out);
+		}
 	}
 }
 

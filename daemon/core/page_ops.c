@@ -1,0 +1,134 @@
+/*
+ * page_ops.c: the pages /feeds and /deliveries (page_ops.h). Every value
+ * goes out through page.h's escaping helpers; page_raw only for the
+ * markup written here.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "page_ops.h"
+
+/* <td dir="auto">s</td>, s stranger text (NULL or empty: "-"). */
+static void
+put_td(struct page *pg, const char *s)
+{
+	page_raw(pg, "<td dir=\"auto\">");
+	page_str(pg, s != NULL && *s != '\0' ? s : "-");
+	page_raw(pg, "</td>");
+}
+
+static void
+put_int(struct page *pg, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	page_raw(pg, buf);
+}
+
+void
+page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
+{
+	page_begin(pg, "Feeds", PAGE_NAV_FEEDS);
+	page_raw(pg, "<h1>Feeds</h1>\n");
+	if (n == 0) {
+		page_raw(pg, "<p class=\"empty\">No feed has been polled.</p>\n");
+		page_end(pg);
+		return;
+	}
+	page_raw(pg, "<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Feed</th>"
+	             "<th scope=\"col\">State</th><th scope=\"col\">Last success</th>"
+	             "<th scope=\"col\">Last error</th><th scope=\"col\">Next poll</th>"
+	             "<th scope=\"col\">Address</th></tr>\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct page_feed_row *f = &feeds[i];
+		const char *state = f->gone ? "gone" : f->last_error != NULL ? "failing" : "ok";
+
+		page_raw(pg, "<tr class=\"feed\">");
+		put_td(pg, f->name);
+		page_raw(pg, "<td class=\"state-");
+		page_raw(pg, state);
+		page_raw(pg, "\">");
+		page_raw(pg, state);
+		page_raw(pg, "</td>");
+		put_td(pg, f->last_ok != NULL ? f->last_ok : "never");
+		put_td(pg, f->last_error);
+		put_td(pg, f->gone ? "never (gone)" : f->next_poll);
+		page_raw(pg, "<td>");
+		/* an address refused as a link is shown as text only */
+		page_link(pg, f->url, f->url, f->url != NULL ? strlen(f->url) : 0);
+		page_raw(pg, "</td></tr>\n");
+	}
+	page_raw(pg, "</tbody>\n</table>\n");
+	page_end(pg);
+}
+
+static void
+put_delivery(struct page *pg, const struct page_delivery *d)
+{
+	char id[32];
+
+	snprintf(id, sizeof(id), "%" PRId64, d->id);
+	page_raw(pg, "<tr class=\"delivery\"><td>");
+	page_raw(pg, id);
+	page_raw(pg, "</td>");
+	put_td(pg, d->state);
+	page_raw(pg, "<td dir=\"auto\">");
+	page_str(pg, d->rule != NULL ? d->rule : "-");
+	page_raw(pg, " <span class=\"meta\">");
+	page_str(pg, d->hit);
+	page_raw(pg, "</span></td>");
+	put_td(pg, d->created);
+	page_raw(pg, "<td>");
+	put_int(pg, d->attempts);
+	page_raw(pg, "</td><td>");
+	if (d->last_status > 0)
+		put_int(pg, d->last_status);
+	else
+		page_raw(pg, "-");
+	page_raw(pg, "</td>");
+	put_td(pg, d->last_error);
+	put_td(pg, d->state != NULL && strcmp(d->state, "pending") == 0 ? d->next_attempt : NULL);
+	page_raw(pg, "<td>");
+	if (d->state != NULL && strcmp(d->state, "dead") == 0) {
+		page_raw(pg, "<form method=\"post\" action=\"/deliveries/");
+		page_raw(pg, id);
+		page_raw(pg, "/retry\"><button type=\"submit\">Send again</button></form>");
+	}
+	page_raw(pg, "</td></tr>\n");
+}
+
+void
+page_deliveries(struct page *pg, const struct page_delivery *d, size_t n)
+{
+	page_begin(pg, "Deliveries", PAGE_NAV_DELIVERIES);
+	page_raw(pg, "<h1>Deliveries</h1>\n");
+	if (n == 0) {
+		page_raw(pg, "<p class=\"empty\">No delivery is pending or dead.</p>\n");
+		page_end(pg);
+		return;
+	}
+	/* a section per webhook, in the order they first appear; quadratic in few webhooks */
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < i && strcmp(d[j].webhook, d[i].webhook) != 0; j++)
+			;
+		if (j < i)
+			continue; /* shown with its webhook's first */
+		page_raw(pg, "<section class=\"webhook\">\n<h2 dir=\"auto\">");
+		page_str(pg, d[i].webhook);
+		page_raw(pg,
+		         "</h2>\n<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Id</th>"
+		         "<th scope=\"col\">State</th><th scope=\"col\">Rule, hit</th>"
+		         "<th scope=\"col\">Created</th><th scope=\"col\">Attempts</th>"
+		         "<th scope=\"col\">Last status</th><th scope=\"col\">Last error</th>"
+		         "<th scope=\"col\">Next attempt</th><th scope=\"col\">Retry</th></tr>\n");
+		for (j = i; j < n; j++)
+			if (strcmp(d[j].webhook, d[i].webhook) == 0)
+				put_delivery(pg, &d[j]);
+		page_raw(pg, "</tbody>\n</table>\n</section>\n");
+	}
+	page_end(pg);
+}

@@ -1,0 +1,46 @@
+/*
+ * page_ops.h: the operators' pages harkd serves (HTTP.md): /feeds and
+ * /deliveries, rendered from plain values as page.h's are (data in, bytes
+ * out, no I/O; every value is stranger text and goes out through
+ * page_text or page_url).
+ */
+#ifndef HARK_PAGE_OPS_H
+#define HARK_PAGE_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "page.h"
+
+/* One feed of hark status --json, flattened. Strings borrowed; NULL: none. */
+struct page_feed_row {
+	const char *name, *url;
+	const char *last_ok;    /* RFC 3339; NULL: never */
+	const char *last_error; /* text from the network; NULL: the last poll went well */
+	const char *next_poll;  /* RFC 3339; NULL: not scheduled */
+	int gone;               /* 410 Gone: no longer polled */
+};
+
+/*
+ * The page /feeds: one row a feed, in the order given, with its state: gone,
+ * failing (its last poll failed: the error shown), or ok. A whole document.
+ */
+void page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n);
+
+/* One delivery of hark deliveries --json, flattened. Strings borrowed; NULL: none. */
+struct page_delivery {
+	int64_t id;
+	const char *webhook, *state, *hit, *rule;
+	int attempts;
+	long last_status; /* 0: none */
+	const char *last_error, *created, *next_attempt;
+};
+
+/*
+ * The page /deliveries: the deliveries given (pending and dead ones), a
+ * section per webhook in the order the webhooks first appear; each dead one
+ * with a form that POSTs to /deliveries/ID/retry. A whole document.
+ */
+void page_deliveries(struct page *pg, const struct page_delivery *d, size_t n);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * httpd_ops.c: the operators' routes (HTTP.md): GET /api/v1/feeds,
+ * /api/v1/deliveries?state=, the pages /feeds and /deliveries, and the one
+ * that changes something, POST /api/v1/deliveries/ID/retry and its form
+ * twin POST /deliveries/ID/retry. The reads go through the server's
+ * read-only store and readjson.c (the objects of hark status --json and
+ * hark deliveries --json); the retry goes through harkd's writer
+ * (httpd_info's redeliver), never the read-only connection.
+ *
+ * A state-changing request is a POST from this server's own pages: any
+ * other method is 405, and an Origin that is not this server's (its Host,
+ * or base_url's origin), or a Sec-Fetch-Site saying another site, is 403,
+ * so a form on another site cannot make a browser send one (the token, or
+ * the SameSite=Strict cookie, guards a tokened listener besides).
+ */
+#include <sys/queue.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "httpd.h"
+#include "log.h"
+#include "page_ops.h"
+#include "readjson.h"
+
+/* The deliveries one answer lists: the newest of each state asked for. */
+#define OPS_DELIVERIES_MAX 500
+
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* ---- feeds ---- */
+
+/* The feeds of hark status --json into *feeds: 0, or the HTTP status with err. */
+static int
+feeds_read(struct httpd *h, struct evhttp_request *req, json_t **feeds, char *err, size_t errsz)
+{
+	char why[400];
+	int code;
+
+	*feeds = NULL;
+	if ((code = httpd_no_query(req, err, errsz)) != 0)
+		return code;
+	if ((*feeds = json_array()) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return 500;
+	}
+	if (readjson_feeds(httpd_store(h), *feeds, why, sizeof(why)) != 0) {
+		json_decref(*feeds);
+		*feeds = NULL;
+		snprintf(err, errsz, "database: %s", why);
+		return 503;
+	}
+	return 0;
+}
+
+void
+route_api_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	json_t *feeds;
+	char err[512];
+	int code;
+
+	(void)path;
+	if ((code = feeds_read(h, req, &feeds, err, sizeof(err))) != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	httpd_send_json(req, 200, json_pack("{s:o}", "feeds", feeds));
+}
+
+void
+route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct page_feed_row *v;
+	struct page pg = {0};
+	json_t *feeds, *f;
+	char err[512];
+	size_t i, n = 0;
+	int code;
+
+	(void)path;
+	if ((code = feeds_read(h, req, &feeds, err, sizeof(err))) != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	if ((v = calloc(json_array_size(feeds) + 1, sizeof(*v))) == NULL) {
+		json_decref(feeds);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	/* every string borrowed from feeds, freed after the render */
+	json_array_foreach(feeds, i, f)
+	{
+		v[n++] = (struct page_feed_row){.name = jstr(f, "name"),
+		                                .url = jstr(f, "url"),
+		                                .last_ok = jstr(f, "last_ok"),
+		                                .last_error = jstr(f, "last_error"),
+		                                .next_poll = jstr(f, "next_poll"),
+		                                .gone = json_is_true(json_object_get(f, "gone"))};
+	}
+	page_feeds(&pg, v, n);
+	free(v);
+	json_decref(feeds);
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
+
+/* ---- deliveries ---- */
+
+/*
+ * The state= of GET /api/v1/deliveries in *state (NULL: any), the only
+ * parameter: 0, or 400 with err.
+ */
+static int
+deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz,
+                 char *err, size_t errsz)
+{
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
+	struct evkeyvalq kv;
+	struct evkeyval *p;
+	int code = 0, seen = 0;
+
+	*state = NULL;
+	TAILQ_INIT(&kv);
+	if (query != NULL && evhttp_parse_query_str(query, &kv) < 0) {
+		snprintf(err, errsz, "the query string is malformed");
+		return 400;
+	}
+	TAILQ_FOREACH(p, &kv, next)
+	{
+		if (strcmp(p->key, "state") != 0) {
+			snprintf(err, errsz, "unknown parameter '%.60s'", p->key);
+			code = 400;
+			break;
+		}
+		if (seen++) {
+			snprintf(err, errsz, "state given twice");
+			code = 400;
+			break;
+		}
+		if (*p->value == '\0')
+			continue; /* an empty field: any state */
+		if (strcmp(p->value, "pending") != 0 && strcmp(p->value, "sent") != 0 &&
+		    strcmp(p->value, "dead") != 0) {
+			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead", p->value);
+			code = 400;
+			break;
+		}
+		snprintf(buf, bufsz, "%s", p->value);
+		*state = buf;
+	}
+	evhttp_clear_headers(&kv);
+	return code;
+}
+
+void
+route_api_deliveries(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	const char *state;
+	json_t *a;
+	char err[512], why[400], sbuf[16];
+	int code;
+
+	(void)path;
+	if ((code = deliveries_state(req, &state, sbuf, sizeof(sbuf), err, sizeof(err))) != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	if ((a = json_array()) == NULL) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	if (readjson_deliveries(httpd_store(h), state, OPS_DELIVERIES_MAX, a, why, sizeof(why)) !=
+	    0) {
+		json_decref(a);
+		httpd_error(req, 503, "database: %s", why);
+		return;
+	}
+	httpd_send_json(req, 200, json_pack("{s:o}", "deliveries", a));
+}
+
+void
+route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	struct page_delivery *v;
+	struct page pg = {0};
+	json_t *a, *d;
+	char err[512], why[400];
+	size_t i, n = 0;
+	int code;
+
+	(void)path;
+	if ((code = httpd_no_query(req, err, sizeof(err))) != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	if ((a = json_array()) == NULL) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	/* the ones that need a look: not yet sent, or given up */
+	if (readjson_deliveries(httpd_store(h), "dead", OPS_DELIVERIES_MAX, a, why, sizeof(why)) !=
+	        0 ||
+	    readjson_deliveries(httpd_store(h), "pending", OPS_DELIVERIES_MAX, a, why,
+	                        sizeof(why)) != 0) {
+		json_decref(a);
+		httpd_error(req, 503, "database: %s", why);
+		return;
+	}
+	if ((v = calloc(json_array_size(a) + 1, sizeof(*v))) == NULL) {
+		json_decref(a);
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	/* every string borrowed from a, freed after the render */
+	json_array_foreach(a, i, d)
+	{
+		const char *wh = jstr(d, "webhook");
+
+		v[n++] = (struct page_delivery){
+		    .id = (int64_t)json_integer_value(json_object_get(d, "id")),
+		    .webhook = wh != NULL ? wh : "",
+		    .state = jstr(d, "state"),
+		    .hit = jstr(d, "hit"),
+		    .rule = jstr(d, "rule"),
+		    .attempts = (int)json_integer_value(json_object_get(d, "attempts")),
+		    .last_status = (long)json_integer_value(json_object_get(d, "last_status")),
+		    .last_error = jstr(d, "last_error"),
+		    .created = jstr(d, "created"),
+		    .next_attempt = jstr(d, "next_attempt")};
+	}
+	page_deliveries(&pg, v, n);
+	free(v);
+	json_decref(a);
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
+
+/* ---- POST .../deliveries/ID/retry ---- */
+
+/* The scheme://host[:port] of url: its length, 0 when url has none. */
+static size_t
+origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+/*
+ * Whether a state-changing request may come from where it says: no
+ * Origin (not a browser's cross-site form), or this server's own: its Host
+ * over http or https, or base_url's origin. Sec-Fetch-Site, when sent,
+ * must say same-origin (or none: typed by the user).
+ */
+static bool
+origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz)
+{
+	const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	const char *o = evhttp_find_header(in, "Origin");
+	const char *host = evhttp_find_header(in, "Host");
+	const char *site = evhttp_find_header(in, "Sec-Fetch-Site");
+	const char *base = httpd_info(h)->conf != NULL ? httpd_info(h)->conf->http.base_url : NULL;
+	const char *hp = NULL;
+
+	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+		snprintf(err, errsz, "a request from another site (Sec-Fetch-Site: %.40s) is refused",
+		         site);
+		return false;
+	}
+	if (o == NULL)
+		return true;
+	if (strncasecmp(o, "http://", 7) == 0)
+		hp = o + 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		hp = o + 8;
+	if (hp != NULL && host != NULL && *host != '\0' && strcasecmp(hp, host) == 0)
+		return true;
+	if (base != NULL && origin_len(base) > 0 && origin_len(base) == strlen(o) &&
+	    strncasecmp(base, o, strlen(o)) == 0)
+		return true;
+	snprintf(err, errsz, "a request from another origin (%.100s) is refused", o);
+	return false;
+}
+
+/*
+ * POST PREFIX/ID/retry: the delivery made due now. Returns 1 with *id, or
+ * the HTTP status with err.
+ */
+static int
+retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, const char *prefix,
+              int64_t *id, char *err, size_t errsz)
+{
+	const char *p = path + strlen(prefix), *slash = strchr(p, '/');
+	char *end;
+	long long n;
+	int code;
+	int rc;
+
+	if (slash == NULL || strcmp(slash, "/retry") != 0 || slash == p ||
+	    !isdigit((unsigned char)*p)) {
+		snprintf(err, errsz, "no such page: %.200s", path);
+		return 404;
+	}
+	errno = 0;
+	n = strtoll(p, &end, 10);
+	if (errno != 0 || end != slash || n <= 0) {
+		snprintf(err, errsz, "no delivery '%.*s'", (int)(slash - p) > 40 ? 40 : (int)(slash - p),
+		         p);
+		return 404;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
+		snprintf(err, errsz, "%.100s changes a delivery: POST only", path);
+		return 405;
+	}
+	if (!origin_ok(h, req, err, errsz))
+		return 403;
+	if ((code = httpd_no_query(req, err, errsz)) != 0)
+		return code;
+	if (httpd_info(h)->redeliver == NULL) {
+		snprintf(err, errsz, "deliveries cannot be changed now");
+		return 503;
+	}
+	rc = httpd_info(h)->redeliver(httpd_info(h)->redeliver_arg, (int64_t)n, err, errsz);
+	if (rc == 0) {
+		snprintf(err, errsz, "no delivery %lld", n);
+		return 404;
+	}
+	if (rc < 0)
+		return 503;
+	*id = (int64_t)n;
+	return 1;
+}
+
+void
+route_api_retry(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	json_t *d = NULL;
+	char err[512];
+	int64_t id;
+	int code = retry_prepare(h, req, path, "/api/v1/deliveries/", &id, err, sizeof(err));
+
+	if (code != 1) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	/* the writer has committed: the read-only connection sees it */
+	code = readjson_delivery_get(httpd_store(h), id, &d, err, sizeof(err));
+	if (code != 1) {
+		if (code == 0)
+			snprintf(err, sizeof(err), "no delivery %lld", (long long)id);
+		httpd_error(req, code == 0 ? 404 : 503, "%s", err);
+		return;
+	}
+	httpd_send_json(req, 200, json_pack("{s:o}", "delivery", d));
+}
+
+void
+route_page_retry(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	char err[512];
+	int64_t id;
+	int code = retry_prepare(h, req, path, "/deliveries/", &id, err, sizeof(err));
+
+	if (code != 1) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	/* POST, redirect, GET: a reload of the page does not send it again */
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", "/deliveries");
+	httpd_send(req, 303, NULL, NULL);
+}
