@@ -249,7 +249,7 @@ feed_failed(struct pfeed *f, const char *why, int64_t retry_after)
 		if (delay > cap)
 			delay = cap;
 	}
-	log_warnx("feed %s: %s; next poll in %llds", f->name, why, (long long)delay);
+	log_warnx("feed %s: %s; next poll in %llds", f->name, log_quote(why), (long long)delay);
 	feed_schedule(f, delay);
 	feed_save(f);
 	feed_end(f);
@@ -426,12 +426,12 @@ page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_ne
 	feed_new_items_free(items, nitems);
 	if (rc < 0 && !pg->fallback) {
 		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
-		          pg->item.a.url ? pg->item.a.url : pg->item.key, why);
+		          log_quote(pg->item.a.url ? pg->item.a.url : pg->item.key), log_quote2(why));
 		page_hand_over(pg, NULL, 0, NULL, NULL);
 		return;
 	}
 	if (rc < 0)
-		log_warnx("feed %s: item %s: %s", pg->f->name, pg->item.key, why);
+		log_warnx("feed %s: item %s: %s", pg->f->name, pg->item.key, log_quote(why));
 	page_end(pg);
 }
 
@@ -538,7 +538,7 @@ page_fetched_cb(const struct http_response *r, void *arg)
 		else
 			snprintf(why, sizeof(why), "HTTP %ld", r->status);
 		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
-		          pg->item.a.url, why);
+		          log_quote(pg->item.a.url), log_quote2(why));
 		page_hand_over(pg, NULL, 0, NULL, NULL);
 	}
 	pages_next(p);
@@ -584,7 +584,7 @@ pages_next(struct poller *p)
 		if (http_start(p->http, &rq, page_fetched_cb, pg, err, sizeof(err)) < 0) {
 			pg->next = NULL;
 			log_warnx("feed %s: the page of %s: %s; the item's own text is used",
-			          pg->f->name, pg->item.a.url, err);
+			          pg->f->name, log_quote(pg->item.a.url), log_quote2(err));
 			page_hand_over(pg, NULL, 0, NULL, NULL);
 			continue;
 		}
@@ -657,7 +657,7 @@ feed_response_cb(const struct http_response *r, void *arg)
 	}
 	/* a chain of only 301/308 moved the feed for good */
 	if (f->hops > 0 && f->permanent && strcmp(f->cur, f->st.url) != 0) {
-		log_info("feed %s moved permanently to %s", f->name, f->cur);
+		log_info("feed %s moved permanently to %s", f->name, log_quote(f->cur));
 		free(f->st.url);
 		f->st.url = strdup(f->cur);
 	}
