@@ -165,8 +165,13 @@ while [ "$i" -lt 12 ]; do
 	got="$got $CODE"
 	[ "$CODE" = 429 ] && break
 done
-# two wrong ones above, so the ninth here is the last 403
-expect_eq "$got" " 403 403 403 403 403 403 403 403 429" "wrong tokens until the limit"
+# two wrong ones above, so the ninth here is 429 (the tenth or later only if
+# a loaded machine took over a minute since those two)
+case $got in
+" 403 403 403 403 403 403 403 403 429" | " 403 403 403 403 403 403 403 403 403 429" | \
+	" 403 403 403 403 403 403 403 403 403 403 429") ok ;;
+*) bad "wrong tokens until the limit (10 a minute): got$got" ;;
+esac
 grep -qi '^Retry-After: [1-9]' "$T/h" && ok || bad "429 says Retry-After: $(cat "$T/h")"
 login
 expect_eq "$CODE" 429 "the right token too, while the limit holds"
