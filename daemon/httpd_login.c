@@ -425,8 +425,8 @@ route_login(struct httpd *h, struct evhttp_request *req, const char *path)
 		TAILQ_FOREACH(e, &kv, next)
 		{
 			if (strcmp(e->key, "next") != 0) {
-				evhttp_clear_headers(&kv);
 				httpd_error(req, 400, "unknown parameter '%.60s'", e->key);
+				evhttp_clear_headers(&kv); /* e->key was the list's */
 				return;
 			}
 			next = e->value;

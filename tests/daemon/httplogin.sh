@@ -139,7 +139,7 @@ second=$COOKIE
 login "//evil.example"
 expect_eq "$(header Location)" "/" "next=//evil.example not followed"
 login "/\\evil.example"
-expect_eq "$(header Location)" "/" "next=/\\evil.example not followed"
+expect_eq "$(header Location)" "/" "next=/(backslash)evil.example not followed"
 login "https://evil.example/"
 expect_eq "$(header Location)" "/" "next=https://evil.example/ not followed"
 
