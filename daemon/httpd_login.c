@@ -6,7 +6,7 @@
  *
  * A session is a random id (32 bytes from getrandom, sent as 64 hex
  * digits), never the token; the server keeps the ids in memory only, with
- * an expiry (LOGIN_TTL) and a bound (LOGIN_MAX: past it the one nearest its
+ * an expiry (LOGIN_TTL, or HARK_HTTP_SESSION_TTL for the tests) and a bound (LOGIN_MAX: past it the one nearest its
  * end is dropped). A restart logs everyone out. Wrong tokens are counted
  * for all clients together: past LOGIN_FAILS in LOGIN_WINDOW seconds, every
  * POST /login is 429 until the oldest failure is that old (the Bearer
@@ -15,6 +15,7 @@
 #include <sys/queue.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ struct login {
 	int64_t fails[LOGIN_FAILS]; /* monotonic seconds of the last wrong tokens, a ring */
 	unsigned nfail;             /* the next slot of the ring */
 	int64_t limit_said;         /* when the limit was last logged */
+	int ttl;                    /* seconds a session lasts: LOGIN_TTL, or the tests' */
 };
 
 static int64_t
@@ -59,10 +61,34 @@ now_mono(void)
 	return (int64_t)ts.tv_sec;
 }
 
+/* HARK_HTTP_SESSION_TTL: seconds, 1 to LOGIN_TTL, for the tests; else LOGIN_TTL. */
+static int
+login_ttl(void)
+{
+	const char *e = getenv("HARK_HTTP_SESSION_TTL");
+	char *end;
+	long n;
+
+	if (e == NULL || *e == '\0')
+		return LOGIN_TTL;
+	errno = 0;
+	n = strtol(e, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > LOGIN_TTL) {
+		log_warnx("HARK_HTTP_SESSION_TTL=%s is not a number of seconds (1-%d): using %d",
+		          log_quote(e), LOGIN_TTL, LOGIN_TTL);
+		return LOGIN_TTL;
+	}
+	return (int)n;
+}
+
 struct login *
 login_new(void)
 {
-	return calloc(1, sizeof(struct login));
+	struct login *l = calloc(1, sizeof(struct login));
+
+	if (l != NULL)
+		l->ttl = login_ttl();
+	return l;
 }
 
 void
@@ -148,7 +174,7 @@ login_session_ok(struct login *l, struct evhttp_request *req)
 
 /* The Set-Cookie of a session (id NULL: the one that clears it). */
 static void
-set_cookie(struct httpd *h, struct evhttp_request *req, const unsigned char *id)
+set_cookie(struct httpd *h, struct evhttp_request *req, const unsigned char *id, int ttl)
 {
 	const struct conf *c = httpd_info(h)->conf;
 	const char *base = c != NULL ? c->http.base_url : NULL;
@@ -159,7 +185,7 @@ set_cookie(struct httpd *h, struct evhttp_request *req, const unsigned char *id)
 			snprintf(hex + 2 * i, 3, "%02x", id[i]);
 	/* Secure only when the browser reaches us by https (base_url): else it would drop it */
 	snprintf(v, sizeof(v), "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-	         LOGIN_COOKIE, hex, id != NULL ? LOGIN_TTL : 0,
+	         LOGIN_COOKIE, hex, id != NULL ? ttl : 0,
 	         base != NULL && strncasecmp(base, "https:", 6) == 0 ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", v);
 	explicit_bzero(hex, sizeof(hex));
@@ -329,7 +355,7 @@ session_new(struct login *l, unsigned char id[LOGIN_ID])
 			slot = i;
 	}
 	memcpy(l->s[slot].id, id, LOGIN_ID);
-	l->s[slot].expires = now + LOGIN_TTL;
+	l->s[slot].expires = now + l->ttl;
 	return 0;
 }
 
@@ -389,7 +415,7 @@ login_post(struct httpd *h, struct login *l, struct evhttp_request *req)
 	} else if (session_new(l, id) < 0) {
 		httpd_error(req, 500, "no random bytes for a session");
 	} else {
-		set_cookie(h, req, id);
+		set_cookie(h, req, id, l->ttl);
 		explicit_bzero(id, sizeof(id));
 		log_info("http: login from %s", peer(req));
 		/* only a path of ours: never another host ("//evil.example") */
@@ -462,6 +488,6 @@ route_logout(struct httpd *h, struct evhttp_request *req, const char *path)
 		explicit_bzero(&l->s[i], sizeof(l->s[i]));
 		log_info("http: logout from %s", peer(req));
 	}
-	set_cookie(h, req, NULL);
+	set_cookie(h, req, NULL, 0);
 	see_other(req, "/login");
 }

@@ -4,7 +4,8 @@
 # /login's form; a wrong token 403 with the form; the right one a 303 and a
 # session cookie (HttpOnly, SameSite=Strict, Path=/, Secure only with an
 # https base_url, never the token) that opens the pages and the API; next=
-# followed only to a path of ours; POST /logout ends the session; the
+# followed only to a path of ours; POST /logout ends the session; it ends
+# at its expiry too (HARK_HTTP_SESSION_TTL) and at a restart; the
 # stylesheet open; /login 404 without a token; the token never in the log;
 # wrong tokens past the limit 429.
 # Usage: httplogin.sh HARK HARKD
@@ -195,10 +196,19 @@ req -b "hark_session=$COOKIE" "${URL}"
 expect_eq "$CODE" 200 "the cookie opens /, https base_url"
 stop_harkd
 # after a restart the sessions are gone
+HARK_HTTP_SESSION_TTL=2
+export HARK_HTTP_SESSION_TTL
 start_harkd
 URL=$(cut -d' ' -f1 "$T/state/harkd.http")
 req -b "hark_session=$COOKIE" "${URL}"
 expect_eq "$CODE" 303 "a session does not outlive a restart"
+# a session ends at its expiry (HARK_HTTP_SESSION_TTL=2 s here, 30 days else)
+login
+header Set-Cookie | grep -qF 'Max-Age=2;' && ok || bad "the cookie's Max-Age is the TTL: $(header Set-Cookie)"
+req -b "hark_session=$COOKIE" "${URL}"
+expect_eq "$CODE" 200 "a new session opens /"
+wait_until "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b 'hark_session=$COOKIE' '${URL}')\" = 303 ]" 30 &&
+	ok || bad "the session expires"
 stop_harkd
 
 grep -qF "$tok" "$LOG" && bad "the token is in the log" || ok
