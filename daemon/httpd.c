@@ -53,7 +53,7 @@ struct httpd {
 	struct store *st;       /* owned: read-only */
 	char *token;            /* owned, secret; NULL: open */
 	size_t token_len;
-	struct login *login;    /* owned: the browsers' sessions; NULL without a token */
+	struct login *login;           /* owned: the browsers' sessions; NULL without a token */
 	const struct httpd_info *info; /* harkd's */
 	char urls[HTTPD_MAX_LISTEN * 64];
 };

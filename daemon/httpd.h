@@ -12,8 +12,9 @@
  * the security headers of HTTP.md. With a token, every route but /healthz,
  * /login, /logout and /static/hark.css needs "Authorization: Bearer TOKEN"
  * (compared in constant time, never logged) or a session cookie from
- * /login; a GET of a page without either is sent to /login. Routes are a table in httpd.c: a new page or API call is one
- * line there and one handler.
+ * /login; a GET of a page without either is sent to /login. Routes are a
+ * table in httpd.c: a new page or API call is one line there and one
+ * handler.
  */
 #ifndef HARK_HTTPD_H
 #define HARK_HTTPD_H

@@ -6,11 +6,12 @@
  *
  * A session is a random id (32 bytes from getrandom, sent as 64 hex
  * digits), never the token; the server keeps the ids in memory only, with
- * an expiry (LOGIN_TTL, or HARK_HTTP_SESSION_TTL for the tests) and a bound (LOGIN_MAX: past it the one nearest its
- * end is dropped). A restart logs everyone out. Wrong tokens are counted
- * for all clients together: past LOGIN_FAILS in LOGIN_WINDOW seconds, every
- * POST /login is 429 until the oldest failure is that old (the Bearer
- * header and the sessions already open keep working).
+ * an expiry (LOGIN_TTL, or HARK_HTTP_SESSION_TTL for the tests) and a
+ * bound (LOGIN_MAX: past it the one nearest its end is dropped). A restart
+ * logs everyone out. Wrong tokens are counted for all clients together:
+ * past LOGIN_FAILS in LOGIN_WINDOW seconds, every POST /login is 429 until
+ * the oldest failure is that old (the Bearer header and the sessions
+ * already open keep working).
  */
 #include <sys/queue.h>
 
@@ -31,12 +32,12 @@
 #include "log.h"
 #include "page_login.h"
 
-#define LOGIN_ID 32                       /* bytes of a session id */
-#define LOGIN_TTL (30 * 24 * 3600)        /* seconds a session lasts */
-#define LOGIN_MAX 256                     /* sessions kept at once */
-#define LOGIN_FAILS 10                    /* wrong tokens allowed ... */
-#define LOGIN_WINDOW 60                   /* ... in this many seconds, from all clients */
-#define LOGIN_BODY_MAX 4096               /* bytes of a POST /login body */
+#define LOGIN_ID 32                /* bytes of a session id */
+#define LOGIN_TTL (30 * 24 * 3600) /* seconds a session lasts */
+#define LOGIN_MAX 256              /* sessions kept at once */
+#define LOGIN_FAILS 10             /* wrong tokens allowed ... */
+#define LOGIN_WINDOW 60            /* ... in this many seconds, from all clients */
+#define LOGIN_BODY_MAX 4096        /* bytes of a POST /login body */
 #define LOGIN_COOKIE "hark_session"
 
 struct login_session {
@@ -363,8 +364,7 @@ static void
 login_post(struct httpd *h, struct login *l, struct evhttp_request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	const char *ct =
-	    evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
 	size_t n = evbuffer_get_length(in);
 	struct login_form f;
 	unsigned char id[LOGIN_ID];
@@ -384,13 +384,15 @@ login_post(struct httpd *h, struct login *l, struct evhttp_request *req)
 		char ra[24];
 
 		if (now - l->limit_said >= LOGIN_WINDOW) {
-			log_warnx("http: %d wrong tokens at /login in %d s: refusing logins for %lld s",
-			          LOGIN_FAILS, LOGIN_WINDOW, (long long)wait);
+			log_warnx(
+			    "http: %d wrong tokens at /login in %d s: refusing logins for %lld s",
+			    LOGIN_FAILS, LOGIN_WINDOW, (long long)wait);
 			l->limit_said = now;
 		}
 		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", ra);
-		httpd_error(req, 429, "too many wrong tokens: try again in %lld s", (long long)wait);
+		httpd_error(req, 429, "too many wrong tokens: try again in %lld s",
+		            (long long)wait);
 		return;
 	}
 	if ((buf = malloc(n + 1)) == NULL) {
@@ -433,7 +435,8 @@ route_login(struct httpd *h, struct evhttp_request *req, const char *path)
 
 	(void)path;
 	if (l == NULL) {
-		httpd_error(req, 404, "no login here: the server has no token_file, its pages are open");
+		httpd_error(req, 404,
+		            "no login here: the server has no token_file, its pages are open");
 		return;
 	}
 	if (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD) {
@@ -462,7 +465,8 @@ route_login(struct httpd *h, struct evhttp_request *req, const char *path)
 	} else if (m == EVHTTP_REQ_POST) {
 		login_post(h, l, req);
 	} else {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD, POST");
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+		                  "GET, HEAD, POST");
 		httpd_error(req, 405, "/login answers GET, HEAD and POST only");
 	}
 }
@@ -476,7 +480,8 @@ route_logout(struct httpd *h, struct evhttp_request *req, const char *path)
 
 	(void)path;
 	if (l == NULL) {
-		httpd_error(req, 404, "no login here: the server has no token_file, its pages are open");
+		httpd_error(req, 404,
+		            "no login here: the server has no token_file, its pages are open");
 		return;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
