@@ -53,6 +53,7 @@ struct httpd {
 	struct store *st;       /* owned: read-only */
 	char *token;            /* owned, secret; NULL: open */
 	size_t token_len;
+	struct login *login;           /* owned: the browsers' sessions; NULL without a token */
 	const struct httpd_info *info; /* harkd's */
 	char urls[HTTPD_MAX_LISTEN * 64];
 };
@@ -77,7 +78,9 @@ static const struct route {
     {"/", false, true, false, route_page_hits},
     {"/articles/", true, true, false, route_page_article},
     {"/hits.atom", false, true, false, route_atom},
-    {"/static/hark.css", false, true, false, route_css},
+    {"/static/hark.css", false, true, true, route_css}, /* open: it styles /login */
+    {"/login", false, false, true, route_login},
+    {"/logout", false, false, true, route_logout},
     {"/api/v1/rules", false, true, false, route_api_rules},
     {"/rules", false, true, false, route_page_rules},
     {"/rules/", true, true, false, route_page_rule},
@@ -147,28 +150,51 @@ httpd_error(struct evhttp_request *req, int code, const char *fmt, ...)
 
 /* ---- the token ---- */
 
-/* Whether the request carries "Authorization: Bearer TOKEN": constant time in the token. */
-static bool
-httpd_authorized(const struct httpd *h, struct evhttp_request *req)
+bool
+httpd_token_ok(const struct httpd *h, const char *guess, size_t glen)
 {
-	const char *a = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-	const unsigned char *t = (const unsigned char *)h->token, *g;
-	size_t glen;
+	const unsigned char *t = (const unsigned char *)h->token, *g = (const unsigned char *)guess;
 	unsigned diff;
 
-	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0)
+	if (h->token == NULL)
 		return false;
-	for (a += 7; *a == ' '; a++)
-		;
-	g = (const unsigned char *)a;
-	glen = strlen(a);
-	while (glen > 0 && (g[glen - 1] == ' ' || g[glen - 1] == '\t'))
-		glen--;
 	/* every byte of the token is looked at, whatever the guess */
 	diff = glen != h->token_len;
 	for (size_t i = 0; i < h->token_len; i++)
 		diff |= (unsigned)(t[i] ^ (i < glen ? g[i] : 0));
 	return diff == 0;
+}
+
+/*
+ * Whether the request carries "Authorization: Bearer TOKEN" (constant time
+ * in the token) or the cookie of a session opened at /login.
+ */
+static bool
+httpd_authorized(struct httpd *h, struct evhttp_request *req)
+{
+	const char *a = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+	size_t glen;
+
+	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0)
+		return login_session_ok(h->login, req);
+	for (a += 7; *a == ' '; a++)
+		;
+	glen = strlen(a);
+	while (glen > 0 && (a[glen - 1] == ' ' || a[glen - 1] == '\t'))
+		glen--;
+	return httpd_token_ok(h, a, glen);
+}
+
+/*
+ * Whether a refused request is a browser's page, sent to /login rather than
+ * given a 401: a GET or HEAD of anything but the API, the metrics and the
+ * feed of hits (their clients are programs, which want the status).
+ */
+static bool
+path_is_page(const char *path, enum evhttp_cmd_type m)
+{
+	return (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD) && !path_is_api(path) &&
+	       strcmp(path, "/metrics") != 0 && strcmp(path, "/hits.atom") != 0;
 }
 
 /* ---- routes ---- */
@@ -436,6 +462,10 @@ httpd_request_cb(struct evhttp_request *req, void *arg)
 			r = &routes[i];
 	/* the token before anything else: a stranger learns nothing of the routes */
 	if (h->token != NULL && (r == NULL || !r->open) && !httpd_authorized(h, req)) {
+		if (path_is_page(path, m)) {
+			login_redirect(req);
+			return;
+		}
 		evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
 		                  "Bearer realm=\"hark\"");
 		httpd_error(req, 401, "a valid 'Authorization: Bearer TOKEN' is needed");
@@ -659,6 +689,10 @@ httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body, c
 			goto fail;
 		}
 		h->token_len = strlen(h->token);
+		if ((h->login = login_new()) == NULL) {
+			snprintf(err, errsz, "http: out of memory");
+			goto fail;
+		}
 	}
 	/* its own connection: the pages' reads never wait for the writer (WAL) */
 	if (store_open(dbpath, STORE_READ, 100, &h->st, err, errsz) < 0)
@@ -703,6 +737,7 @@ httpd_free(struct httpd *h)
 	if (h->token != NULL)
 		explicit_bzero(h->token, h->token_len);
 	free(h->token);
+	login_free(h->login);
 	free(h);
 }
 
@@ -728,4 +763,10 @@ const struct httpd_info *
 httpd_info(const struct httpd *h)
 {
 	return h->info;
+}
+
+struct login *
+httpd_login(struct httpd *h)
+{
+	return h->login;
 }

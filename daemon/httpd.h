@@ -9,10 +9,12 @@
  * closed after 30 s (HARK_HTTP_IDLE_TIMEOUT, for the tests), at most
  * HTTPD_MAX_CONN connections (past that the listeners stop accepting until
  * one closes: the kernel's backlog holds the rest). Every answer carries
- * the security headers of HTTP.md. With a token, every route but /healthz
- * needs "Authorization: Bearer TOKEN" (compared in constant time, never
- * logged). Routes are a table in httpd.c: a new page or API call is one
- * line there and one handler.
+ * the security headers of HTTP.md. With a token, every route but /healthz,
+ * /login, /logout and /static/hark.css needs "Authorization: Bearer TOKEN"
+ * (compared in constant time, never logged) or a session cookie from
+ * /login; a GET of a page without either is sent to /login. Routes are a
+ * table in httpd.c: a new page or API call is one line there and one
+ * handler.
  */
 #ifndef HARK_HTTPD_H
 #define HARK_HTTPD_H
@@ -88,6 +90,24 @@ typedef void (*httpd_route_fn)(struct httpd *h, struct evhttp_request *req, cons
 struct store *httpd_store(struct httpd *h);
 /* What harkd shows (counters, the configuration in force). */
 const struct httpd_info *httpd_info(const struct httpd *h);
+
+/*
+ * The login of browsers (httpd_login.c): sessions in memory, owned by the
+ * httpd (httpd_login: NULL when there is no token, nothing to log in to).
+ */
+struct login;
+struct login *login_new(void);
+void login_free(struct login *l);
+/* Whether the request's Cookie names a live session. */
+bool login_session_ok(struct login *l, struct evhttp_request *req);
+/* 303 to /login?next=THIS_TARGET (a page asked for without the token). */
+void login_redirect(struct evhttp_request *req);
+/* GET (the form) and POST (the token) /login; POST /logout. */
+void route_login(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_logout(struct httpd *h, struct evhttp_request *req, const char *path);
+struct login *httpd_login(struct httpd *h);
+/* Whether guess[0..len) is the token, in constant time in the token; false without one. */
+bool httpd_token_ok(const struct httpd *h, const char *guess, size_t len);
 
 /* The answer: the headers of HTTP.md, content type, body (taken; NULL: empty). */
 void httpd_send(struct evhttp_request *req, int code, const char *ctype, struct evbuffer *body);

@@ -249,7 +249,10 @@ req "${URL}api/v1/hits"
 expect_eq "$CODE" 401 "the API without a token"
 grep -qF '{"error":' "$T/b" && ok || bad "the API's 401 is JSON: $(cat "$T/b")"
 req "${URL}nope"
-expect_eq "$CODE" 401 "an unknown page without a token is 401, not 404"
+# a page's GET goes to /login whether the page is there or not: nothing learnt of the routes
+expect_eq "$CODE" 303 "an unknown page without a token is sent to /login, not 404"
+req -X POST "${URL}nope"
+expect_eq "$CODE" 401 "a POST to an unknown page without a token is 401, not 404"
 # /healthz says 503 while harkd stops: a file in hand, held up by another writer's lock
 "$DBLOCK" "$T/state/hark.db" 10 >"$T/dblock2.out" 2>&1 &
 dpid=$!
