@@ -1183,6 +1183,28 @@ store_hits_each(struct store *st, int64_t since_ms, const char *rule_id, store_h
 	return ret;
 }
 
+/* A row of ARTICLE_COLS; its strings are valid until q steps again. */
+static struct store_article_row
+article_row(sqlite3_stmt *q)
+{
+	struct store_article_row r = {
+	    .id = col_text(q, 0),
+	    .url = col_text(q, 1),
+	    .canonical = col_text(q, 2),
+	    .title = col_text(q, 3),
+	    .body = col_text(q, 4),
+	    .lang = col_text(q, 5),
+	    .published = col_text(q, 6),
+	    .source = col_text(q, 7),
+	    .file = col_text(q, 8),
+	    .near_of = col_text(q, 9),
+	    .simhash = i64_to_u64(sqlite3_column_int64(q, 10)),
+	    .seen_at = sqlite3_column_int64(q, 11),
+	};
+
+	return r;
+}
+
 int
 store_articles_each(struct store *st, int64_t since, const char *fts, store_article_fn fn,
                     void *arg, char *err, size_t errsz)
@@ -1194,20 +1216,7 @@ store_articles_each(struct store *st, int64_t since, const char *fts, store_arti
 	if (fts != NULL)
 		bind_text(q, 2, fts);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_article_row r = {
-		    .id = col_text(q, 0),
-		    .url = col_text(q, 1),
-		    .canonical = col_text(q, 2),
-		    .title = col_text(q, 3),
-		    .body = col_text(q, 4),
-		    .lang = col_text(q, 5),
-		    .published = col_text(q, 6),
-		    .source = col_text(q, 7),
-		    .file = col_text(q, 8),
-		    .near_of = col_text(q, 9),
-		    .simhash = i64_to_u64(sqlite3_column_int64(q, 10)),
-		    .seen_at = sqlite3_column_int64(q, 11),
-		};
+		struct store_article_row r = article_row(q);
 
 		if (fn(&r, arg) != 0)
 			break;
@@ -2013,27 +2022,6 @@ store_explain_reads(struct store *st, char *plan, size_t plansz, char *err, size
 		len += strlen(plan + len);
 	}
 	return 0;
-}
-
-static struct store_article_row
-article_row(sqlite3_stmt *q)
-{
-	struct store_article_row r = {
-	    .id = col_text(q, 0),
-	    .url = col_text(q, 1),
-	    .canonical = col_text(q, 2),
-	    .title = col_text(q, 3),
-	    .body = col_text(q, 4),
-	    .lang = col_text(q, 5),
-	    .published = col_text(q, 6),
-	    .source = col_text(q, 7),
-	    .file = col_text(q, 8),
-	    .near_of = col_text(q, 9),
-	    .simhash = i64_to_u64(sqlite3_column_int64(q, 10)),
-	    .seen_at = sqlite3_column_int64(q, 11),
-	};
-
-	return r;
 }
 
 int
