@@ -73,7 +73,8 @@ static const struct hark_cmd cmds[] = {
      "copy files atomically into the drop directory for harkd",
      "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
      "  -q, --quiet        print nothing for the files ingested\n"
-     "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"},
+     "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"
+     "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},
     {"match", cmd_match, "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"

@@ -30,6 +30,7 @@
 
 #include "httpd.h"
 #include "log.h"
+#include "url.h"
 #include "page_login.h"
 
 #define LOGIN_ID 32                /* bytes of a session id */
@@ -101,18 +102,6 @@ login_free(struct login *l)
 	free(l);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The session id of the request's Cookie header into id. Returns 0, or -1 when none. */
 static int
 cookie_id(struct evhttp_request *req, unsigned char id[LOGIN_ID])
@@ -127,9 +116,9 @@ cookie_id(struct evhttp_request *req, unsigned char id[LOGIN_ID])
 			const char *v = c + nl + 1;
 
 			for (size_t i = 0; i < LOGIN_ID; i++) {
-				int hi = hexval((unsigned char)v[2 * i]), lo;
+				int hi = url_hexval((unsigned char)v[2 * i]), lo;
 
-				if (hi < 0 || (lo = hexval((unsigned char)v[2 * i + 1])) < 0)
+				if (hi < 0 || (lo = url_hexval((unsigned char)v[2 * i + 1])) < 0)
 					return -1;
 				id[i] = (unsigned char)(hi << 4 | lo);
 			}
@@ -261,8 +250,8 @@ form_decode(char *s, size_t n)
 		} else if (s[i] == '%') {
 			int hi, lo;
 
-			if (i + 2 >= n || (hi = hexval((unsigned char)s[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)s[i + 2])) < 0)
+			if (i + 2 >= n || (hi = url_hexval((unsigned char)s[i + 1])) < 0 ||
+			    (lo = url_hexval((unsigned char)s[i + 2])) < 0)
 				return -1;
 			s[o++] = (char)(hi << 4 | lo);
 			i += 2;

@@ -117,8 +117,8 @@ url_take(char *curl_str)
 	return s;
 }
 
-static int
-hexval(unsigned char c)
+int
+url_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -168,7 +168,7 @@ url_escapes(const char *s, int query)
 		return NULL;
 	for (i = 0; i < len; i++) {
 		c = p[i];
-		if (c == '%' && (hi = hexval(p[i + 1])) >= 0 && (lo = hexval(p[i + 2])) >= 0) {
+		if (c == '%' && (hi = url_hexval(p[i + 1])) >= 0 && (lo = url_hexval(p[i + 2])) >= 0) {
 			c = (unsigned)(hi << 4 | lo);
 			i += 2;
 			if (is_unreserved((unsigned char)c)) {

@@ -11,6 +11,8 @@
  * prefix). Returns a malloc'd string, or NULL when url is not an absolute
  * http(s) URL.
  */
+/* The value of the hex digit c, or -1. */
+int url_hexval(unsigned char c);
 char *url_canonical(const char *url);
 
 /* ref resolved against base (RFC 3986); a malloc'd string, or NULL. base may be NULL. */
