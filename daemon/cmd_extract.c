@@ -29,6 +29,7 @@ doc_json(const struct extraction *x, const struct document *d)
 	json_object_set_new(o, "format", json_string(extract_format_name(x->format)));
 	set_str(o, "feed_format", x->feed_format);
 	json_object_set_new(o, "charset", json_string(x->charset));
+	json_object_set_new(o, "charset_by", json_string(charset_by_name(x->charset_by)));
 	json_object_set_new(o, "id", json_string(d->id));
 	set_str(o, "entry_id", d->meta.id);
 	if (d->field[F_TITLE] != NULL)
@@ -72,9 +73,11 @@ doc_print(const struct extraction *x, const struct document *d)
 
 	print_field("file:", d->file);
 	if (x->feed_format != NULL)
-		snprintf(buf, sizeof(buf), "feed (%s), %s", x->feed_format, x->charset);
+		snprintf(buf, sizeof(buf), "feed (%s), %s (%s)", x->feed_format, x->charset,
+		         charset_by_name(x->charset_by));
 	else
-		snprintf(buf, sizeof(buf), "%s, %s", extract_format_name(x->format), x->charset);
+		snprintf(buf, sizeof(buf), "%s, %s (%s)", extract_format_name(x->format),
+		         x->charset, charset_by_name(x->charset_by));
 	print_field("format:", buf);
 	print_field("title:", d->field[F_TITLE]);
 	print_field("url:", d->url);
@@ -102,9 +105,10 @@ cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
 	                                     {"lang", required_argument, NULL, 'l'},
+	                                     {"charset", required_argument, NULL, 'c'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	const char *lang = NULL;
+	const char *lang = NULL, *charset = NULL;
 	int ch, json = 0, errors = 0, printed = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -116,6 +120,11 @@ cmd_extract(int argc, char **argv)
 			if (hark_lang_arg(optarg) < 0)
 				return 2;
 			lang = optarg;
+			break;
+		case 'c':
+			if (hark_charset_arg(optarg) < 0)
+				return 2;
+			charset = optarg;
 			break;
 		case 'h':
 			hark_usage("extract", stdout);
@@ -132,7 +141,8 @@ cmd_extract(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		const char *name = strcmp(argv[i], "-") == 0 ? "(standard input)" : argv[i];
-		struct extract_opts o = {.file = name, .source = "drop", .lang = lang};
+		struct extract_opts o = {
+		    .file = name, .source = "drop", .lang = lang, .charset_force = charset};
 		struct extraction x;
 		char err[256];
 		char *buf;

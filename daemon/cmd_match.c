@@ -15,12 +15,12 @@
 #include "hit.h"
 #include "match.h"
 
-
 struct match_run {
 	struct matcher *m;
 	int json;
 	int color;
 	const char *lang;
+	const char *charset; /* --charset, or NULL */
 	char now[32];
 	long hits;
 	int errors;
@@ -43,7 +43,8 @@ static void
 match_file(struct match_run *mr, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
-	struct extract_opts o = {.file = name, .source = "drop", .lang = mr->lang};
+	struct extract_opts o = {
+	    .file = name, .source = "drop", .lang = mr->lang, .charset_force = mr->charset};
 	struct extraction x;
 	char err[256];
 	char *buf;
@@ -128,13 +129,11 @@ color_parse(const char *when, int *color)
 int
 cmd_match(int argc, char **argv)
 {
-	static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"lang", required_argument, NULL, 'l'},
-	                                     {"color", optional_argument, NULL, 'C'},
-	                                     {"colour", optional_argument, NULL, 'C'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"rules", required_argument, NULL, 'r'}, {"json", no_argument, NULL, 'j'},
+	    {"lang", required_argument, NULL, 'l'},  {"charset", required_argument, NULL, 'c'},
+	    {"color", optional_argument, NULL, 'C'}, {"colour", optional_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	struct match_run mr = {0};
 	struct diags d;
 	struct ruleset *rs;
@@ -161,6 +160,13 @@ cmd_match(int argc, char **argv)
 				return 2;
 			}
 			mr.lang = optarg;
+			break;
+		case 'c':
+			if (hark_charset_arg(optarg) < 0) {
+				free(rules);
+				return 2;
+			}
+			mr.charset = optarg;
 			break;
 		case 'C':
 			if (color_parse(optarg, &mr.color) < 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "charset.h"
 #include "conf.h"
 #include "hark.h"
 #include "hit.h"
@@ -35,10 +36,12 @@ static const struct hark_cmd cmds[] = {
      "list the webhook deliveries harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
      "  --json             one object a line\n"},
-    {"extract", cmd_extract, "extract [--json] [--lang LL] FILE|-...",
+    {"extract", cmd_extract, "extract [--json] [--lang LL] [--charset CS] FILE|-...",
      "print what hark sees in articles: fields, language, address, fingerprint, text",
      "  --json             one object per article and line\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
+     "  --charset CS       the files' charset (koi8-r, windows-1256, gb18030...), over\n"
+     "                     any byte order mark, declaration or detection\n"
      "  FILE               an article in any accepted format; - is stdin\n"},
     {"feed", cmd_feed, "feed [--json] [--allow-private] FILE|URL|-",
      "parse one feed (RSS, Atom, JSON Feed) and print its entries as hark sees them",
@@ -75,12 +78,14 @@ static const struct hark_cmd cmds[] = {
      "  -q, --quiet        print nothing for the files ingested\n"
      "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"
      "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},
-    {"match", cmd_match, "match [-r RULES]... [--json] [--lang LL] [--color=WHEN] FILE|DIR|-...",
+    {"match", cmd_match,
+     "match [-r RULES]... [--json] [--lang LL] [--charset CS] [--color=WHEN] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
      "                     (default: the rules of the configuration)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
+     "  --charset CS       the articles' charset, over any declaration or detection\n"
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
@@ -145,6 +150,18 @@ hark_lang_arg(char *arg)
 			*p = (char)(*p - 'A' + 'a');
 	if (strlen(arg) != 2 || arg[0] < 'a' || arg[0] > 'z' || arg[1] < 'a' || arg[1] > 'z') {
 		fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hark_charset_arg(const char *arg)
+{
+	char name[32];
+
+	if (charset_lookup(arg, name) < 0) {
+		fprintf(stderr, "hark: --charset: '%s' is not a charset hark knows\n", arg);
 		return -1;
 	}
 	return 0;

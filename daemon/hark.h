@@ -32,6 +32,8 @@ int hark_wants_help(int argc, char **argv, const char *name);
  * fr, as in rule files). Returns 0, or -1 after saying why on stderr.
  */
 int hark_lang_arg(char *arg);
+/* 0 when arg names a charset (charset_lookup()), else -1 with a message on stderr. */
+int hark_charset_arg(const char *arg);
 
 struct store;
 /*

@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <uchardet/uchardet.h>
 
 #include "charset.h"
 #include "mem.h"
@@ -724,13 +727,95 @@ cs_mostly_utf8(const unsigned char *s, size_t len)
 	return good > bad;
 }
 
+/* How much of a document uchardet reads, and how many non-ASCII bytes it needs. */
+#define DETECT_MAX (256 * 1024)
+#define DETECT_MIN_HIGH 4
+
+/*
+ * uchardet's guess for bytes that are neither UTF-8 nor declared, or NULL.
+ * A guess from a handful of accented letters is noise ("Café" alone comes
+ * out as ISO-8859-2): below DETECT_MIN_HIGH non-ASCII bytes the WHATWG
+ * default stands. uchardet names what WHATWG does not: "UHC" is the
+ * euc-kr of browsers (CP949), "MAC-CYRILLIC" x-mac-cyrillic; anything
+ * Unicode without a mark, or unknown here, is no guess.
+ */
+static const struct cs_encoding *
+cs_detect(const unsigned char *s, size_t len)
+{
+	static const struct cs_label extra[] = {
+	    {"uhc", "euc-kr"}, {"mac-cyrillic", "x-mac-cyrillic"}, {"cp949", "euc-kr"}};
+	const struct cs_encoding *enc = NULL;
+	const char *guess;
+	size_t i, high = 0;
+	uchardet_t ud;
+
+	if (len > DETECT_MAX)
+		len = DETECT_MAX;
+	for (i = 0; i < len && high < DETECT_MIN_HIGH; i++)
+		high += s[i] >= 0x80;
+	if (high < DETECT_MIN_HIGH || (ud = uchardet_new()) == NULL)
+		return NULL;
+	if (uchardet_handle_data(ud, (const char *)s, len) == 0) {
+		uchardet_data_end(ud);
+		guess = uchardet_get_charset(ud);
+		if (guess != NULL && *guess != '\0') {
+			enc = cs_label(guess, strlen(guess));
+			for (i = 0; enc == NULL && i < NELEM(extra); i++)
+				if (strcasecmp(guess, extra[i].label) == 0)
+					enc = cs_byname(extra[i].name);
+		}
+	}
+	uchardet_delete(ud);
+	if (enc != NULL && (enc->kind == CS_UTF8 || enc->kind == CS_UTF16 || enc->kind == CS_UTF32))
+		return NULL;
+	return enc;
+}
+
+/*
+ * A declared encoding, unless it is single-byte and the bytes say UTF-8:
+ * a feed declared ISO-8859-1 by its server but written in UTF-8 would turn
+ * every accented letter into two.
+ */
+static size_t
+cs_declared(char name[32], const struct cs_encoding *enc, const unsigned char *s, size_t len,
+            enum charset_by *by)
+{
+	if ((enc->kind == CS_BYTE || enc->kind == CS_WINDOWS) && cs_mostly_utf8(s, len)) {
+		*by = CHARSET_BY_UTF8;
+		return cs_result(name, "utf-8", 0);
+	}
+	*by = CHARSET_BY_DECLARED;
+	return cs_result(name, enc->name, 0);
+}
+
+const char *
+charset_by_name(enum charset_by by)
+{
+	static const char *const names[] = {"bom", "declared", "utf8", "detected", "fallback"};
+
+	return (unsigned)by < NELEM(names) ? names[by] : "fallback";
+}
+
+int
+charset_lookup(const char *label, char name[32])
+{
+	const struct cs_encoding *enc = cs_label(label, strlen(label));
+
+	if (enc == NULL)
+		return -1;
+	cs_result(name, enc->name, 0);
+	return 0;
+}
+
 size_t
-charset_sniff(const char *bytes, size_t len, const char *hint, char name[32])
+charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], enum charset_by *byp)
 {
 	const unsigned char *s = (const unsigned char *)bytes;
 	const struct cs_encoding *enc;
 	size_t n = len < PRESCAN_MAX ? len : PRESCAN_MAX;
+	enum charset_by dummy, *by = byp != NULL ? byp : &dummy;
 
+	*by = CHARSET_BY_BOM;
 	/* UTF-32LE's mark starts like UTF-16LE's: look at it first */
 	if (len >= 4 && memcmp(s, "\xFF\xFE\0\0", 4) == 0)
 		return cs_result(name, "utf-32le", 4);
@@ -743,18 +828,24 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32])
 	if (len >= 2 && memcmp(s, "\xFE\xFF", 2) == 0)
 		return cs_result(name, "utf-16be", 2);
 	if ((enc = cs_hint(hint)) != NULL)
-		return cs_result(name, enc->name, 0);
+		return cs_declared(name, enc, s, len, by);
 	/* XML or HTML in UTF-16 without a mark: "<" then another ASCII character */
+	*by = CHARSET_BY_DETECTED;
 	if (len >= 4 && s[0] == '<' && s[1] == 0 && s[2] != 0 && s[3] == 0)
 		return cs_result(name, "utf-16le", 0);
 	if (len >= 4 && s[0] == 0 && s[1] == '<' && s[2] == 0 && s[3] != 0)
 		return cs_result(name, "utf-16be", 0);
 	if ((enc = cs_prescan(s, n)) != NULL)
-		return cs_result(name, enc->name, 0);
+		return cs_declared(name, enc, s, len, by);
 	if ((enc = cs_xmldecl(s, n)) != NULL)
-		return cs_result(name, enc->name, 0);
+		return cs_declared(name, enc, s, len, by);
+	*by = CHARSET_BY_UTF8;
 	if (utf8_valid(bytes, len) || cs_mostly_utf8(s, len))
 		return cs_result(name, "utf-8", 0);
+	*by = CHARSET_BY_DETECTED;
+	if ((enc = cs_detect(s, len)) != NULL)
+		return cs_result(name, enc->name, 0);
+	*by = CHARSET_BY_FALLBACK;
 	return cs_result(name, "windows-1252", 0);
 }
 

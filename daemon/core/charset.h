@@ -7,18 +7,40 @@
 
 #include <stddef.h>
 
+/* Why charset_sniff() chose an encoding ("charset_by" in hark extract --json). */
+enum charset_by {
+	CHARSET_BY_BOM,      /* a byte order mark */
+	CHARSET_BY_DECLARED, /* the transport, a <meta>, the XML declaration, the user */
+	CHARSET_BY_UTF8,     /* the bytes are UTF-8 (whatever a declaration said) */
+	CHARSET_BY_DETECTED, /* uchardet's statistical guess */
+	CHARSET_BY_FALLBACK  /* windows-1252, the WHATWG default */
+};
+/* "bom", "declared", "utf8", "detected", "fallback". */
+const char *charset_by_name(enum charset_by by);
+
 /*
  * Decide the encoding of bytes, in this order: a byte order mark (UTF-8,
  * UTF-16LE/BE, and UTF-32 when iconv has it); hint, the transport's charset
  * (HTTP Content-Type, may be NULL); <meta charset> or <meta http-equiv
  * content="...charset=..."> in the first 1024 bytes; the XML declaration's
- * encoding; valid UTF-8 as is; otherwise windows-1252 (the WHATWG default).
- * Labels map to WHATWG names as browsers do ("latin1", "iso-8859-1" and
- * "ascii" are windows-1252; "utf-16" in a meta is utf-8...). Writes the
- * lower-case name (e.g. "utf-8", "windows-1256", "gb18030") into name and
- * returns the length of the BOM to skip (0 when none).
+ * encoding; valid UTF-8 as is; uchardet's guess when the text has enough
+ * non-ASCII bytes to go on; otherwise windows-1252 (the WHATWG default).
+ * A declared single-byte encoding whose bytes are UTF-8 with multi-byte
+ * sequences is UTF-8 (as feedparser and Miniflux read it: "CafÃ©" must
+ * never reach the matcher); an unknown label is ignored. Labels map to
+ * WHATWG names as browsers do ("latin1", "iso-8859-1" and "ascii" are
+ * windows-1252; "utf-16" in a meta is utf-8...). Writes the lower-case name
+ * (e.g. "utf-8", "windows-1256", "gb18030") into name, why into *by (may
+ * be NULL), and returns the length of the BOM to skip (0 when none).
  */
-size_t charset_sniff(const char *bytes, size_t len, const char *hint, char name[32]);
+size_t charset_sniff(const char *bytes, size_t len, const char *hint, char name[32],
+                     enum charset_by *by);
+
+/*
+ * The WHATWG name of label ("Latin1" → "windows-1252") into name: 0, or -1
+ * when no encoding has that label. For a user's --charset.
+ */
+int charset_lookup(const char *label, char name[32]);
 
 /*
  * Convert bytes in charset to UTF-8 with iconv; every invalid or

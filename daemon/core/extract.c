@@ -331,19 +331,34 @@ blank(const char *s)
 	if (s == NULL)
 		return 1;
 	for (; *s != '\0'; s++)
-		if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v'))
+		if (!(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' ||
+		      *s == '\v'))
 			return 0;
 	return 1;
 }
 
 /* Bytes to clean UTF-8 text: the BOM skipped, the charset found and converted. */
 static char *
-to_utf8(const char *bytes, size_t len, const char *hint, char charset[32], size_t *tlen, char *err,
-        size_t errsz)
+to_utf8(const char *bytes, size_t len, const char *hint, const char *force, char charset[32],
+        enum charset_by *by, size_t *tlen, char *err, size_t errsz)
 {
-	size_t bom = charset_sniff(bytes, len, hint, charset), bad;
-	char *t = charset_to_utf8(bytes + bom, len - bom, charset, tlen);
+	size_t bom = charset_sniff(bytes, len, hint, charset, by), bad;
+	char *t;
 
+	if (force != NULL) {
+		char forced[32];
+
+		if (charset_lookup(force, forced) < 0) {
+			seterr(err, errsz, "unknown charset \"%s\"", force);
+			return NULL;
+		}
+		/* the mark of the encoding the user named is still not text */
+		if (*by != CHARSET_BY_BOM || strcmp(charset, forced) != 0)
+			bom = 0;
+		memcpy(charset, forced, sizeof(forced));
+		*by = CHARSET_BY_DECLARED;
+	}
+	t = charset_to_utf8(bytes + bom, len - bom, charset, tlen);
 	if (t == NULL) {
 		if (errno == EINVAL)
 			seterr(err, errsz, "unknown charset \"%s\"", charset);
@@ -372,8 +387,9 @@ extract_feed(const char *bytes, size_t len, const char *charset, const char *bas
              struct feed *f, char *err, size_t errsz)
 {
 	char cs[32];
+	enum charset_by by;
 	size_t tlen;
-	char *t = to_utf8(bytes, len, charset, cs, &tlen, err, errsz);
+	char *t = to_utf8(bytes, len, charset, NULL, cs, &by, &tlen, err, errsz);
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -453,7 +469,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		seterr(err, errsz, "empty document (0 bytes)");
 		return -1;
 	}
-	if ((t = to_utf8(bytes, len, o->charset, x->charset, &tlen, err, errsz)) == NULL)
+	if ((t = to_utf8(bytes, len, o->charset, o->charset_force, x->charset, &x->charset_by,
+	                 &tlen, err, errsz)) == NULL)
 		return -1;
 	if (o->own_bytes != NULL) {
 		/* converted: the input is not needed again (one copy less of a large file) */

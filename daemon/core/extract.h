@@ -7,6 +7,7 @@
 #ifndef HARK_EXTRACT_H
 #define HARK_EXTRACT_H
 
+#include "charset.h"
 #include <stddef.h>
 
 #include "doc.h"
@@ -21,7 +22,12 @@ struct extract_opts {
 	    *lang; /* the language, decided by the user (hark match --lang); NULL: identify */
 	const char
 	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
-	const char *charset;  /* the transport's charset (HTTP Content-Type), or NULL */
+	const char *charset; /* the transport's charset (HTTP Content-Type), or NULL */
+	/*
+	 * The user's --charset, a WHATWG label (charset_lookup()): it overrides
+	 * a byte order mark, every declaration and detection. NULL: none.
+	 */
+	const char *charset_force;
 	const char *base_url; /* where the bytes came from, for relative links, or NULL */
 	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
 	/*
@@ -45,9 +51,10 @@ struct extract_opts {
 
 struct extraction {
 	enum extract_format format;
-	const char *feed_format; /* feeds: "rss2.0", "atom1.0"... (static) */
-	char charset[32];        /* the charset the bytes were read in */
-	struct document *docs;   /* owned: ndocs documents (a feed gives one per entry) */
+	const char *feed_format;    /* feeds: "rss2.0", "atom1.0"... (static) */
+	char charset[32];           /* the charset the bytes were read in */
+	enum charset_by charset_by; /* and why ("charset_by" in hark extract --json) */
+	struct document *docs;      /* owned: ndocs documents (a feed gives one per entry) */
 	size_t ndocs;
 	char warning[200]; /* non-empty when the input was damaged and read anyway */
 	int feed_more;     /* a feed's entries follow the page read (extract_opts.feed_page) */

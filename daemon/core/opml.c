@@ -340,7 +340,7 @@ opml_parse(const char *bytes, size_t len, struct opml *o, char *err, size_t errs
 	if (errsz > 0)
 		err[0] = '\0';
 	xmlsafe_init();
-	bom = charset_sniff(bytes, len, NULL, cs);
+	bom = charset_sniff(bytes, len, NULL, cs, NULL);
 	if ((t = charset_to_utf8(bytes + bom, len - bom, cs, &tlen)) == NULL) {
 		if (errno == EINVAL)
 			snprintf(err, errsz, "OPML: unknown charset \"%s\"", cs);

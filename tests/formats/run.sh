@@ -45,6 +45,15 @@ for f in *.md *.html *.json *.xml *.txt; do
 	fi
 done
 
+# --charset overrides what the bytes say (even uchardet's good guess)
+"$HARK" extract --json --charset windows-1251 plain-koi8r.txt >"$T/x" 2>"$T/err"
+grep -q '"charset":"windows-1251","charset_by":"declared"' "$T/x" && ok ||
+	ko "extract --charset windows-1251: $(cat "$T/x" "$T/err")"
+"$HARK" match --json --charset windows-1251 -r formats.rules plain-koi8r.txt >"$T/x" 2>"$T/err"
+[ $? -eq 1 ] && ok || ko "match --charset windows-1251 still hit: $(cat "$T/x" "$T/err")"
+"$HARK" match --json --charset KOI8-R -r formats.rules plain-koi8r.txt >"$T/x" 2>"$T/err"
+grep -q '"petrov"' "$T/x" && ok || ko "match --charset KOI8-R: $(cat "$T/x" "$T/err")"
+
 # refusals: one line naming the cause, exit 2
 while IFS="$(printf '\t')" read -r f cmd want; do
 	case $f in "#"* | "") continue ;; esac

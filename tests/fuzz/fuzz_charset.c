@@ -52,7 +52,7 @@ fuzz_sniff(const char *s, size_t len, const char *hint)
 	size_t skip;
 
 	memset(name, 0x55, sizeof(name));
-	skip = charset_sniff(s, len, hint, name);
+	skip = charset_sniff(s, len, hint, name, NULL);
 	if (skip > len || name[0] == '\0' || memchr(name, '\0', sizeof(name)) == NULL)
 		abort();
 	fuzz_convert(s + skip, len - skip, name);

@@ -54,7 +54,7 @@ sniff(const char *s, size_t len, const char *hint, size_t skip)
 	static char name[32];
 
 	memset(name, 'x', sizeof(name));
-	assert_int_equal(charset_sniff(s, len, hint, name), skip);
+	assert_int_equal(charset_sniff(s, len, hint, name, NULL), skip);
 	return name;
 }
 
@@ -97,7 +97,7 @@ test_fixtures(void **state)
 	    {"zh-gb18030.html", NULL, "gb18030", 0, NULL},
 	    {"zh-big5.xml", NULL, "big5", 0, NULL},
 	    {"ja-sjis.html", NULL, "shift_jis", 0, NULL},
-	    {"ko-euckr.txt", NULL, "windows-1252", 0, "euc-kr"},
+	    {"ko-euckr.txt", NULL, "euc-kr", 0, NULL},
 	    {"ko-euckr.txt", "text/plain; charset=ks_c_5601-1987", "euc-kr", 0, NULL},
 	    {"mixed-utf16le.txt", NULL, "utf-16le", 2, NULL},
 	    {"mixed-utf16be.xml", NULL, "utf-16be", 2, NULL},
@@ -116,7 +116,7 @@ test_fixtures(void **state)
 		snprintf(rel, sizeof(rel), "extract/charset/%.*s.expected.txt",
 		         (int)(dot - fx[i].file), fx[i].file);
 		want = slurp(rel, &wantlen);
-		skip = charset_sniff(in, len, fx[i].hint, name);
+		skip = charset_sniff(in, len, fx[i].hint, name, NULL);
 		assert_int_equal(skip, fx[i].skip);
 		assert_string_equal(name, fx[i].sniffed);
 		out = charset_to_utf8(in + skip, len - skip, fx[i].convert ? fx[i].convert : name,
@@ -486,6 +486,108 @@ test_stateful(void **state)
 	CONVERT_EQ("\x88\x62x", "big5", "\xC3\x8A\xCC\x84x");
 }
 
+/* Why an encoding was chosen. */
+static enum charset_by
+sniff_by(const char *s, size_t len, const char *hint, char name[32])
+{
+	enum charset_by by = (enum charset_by) - 1;
+
+	charset_sniff(s, len, hint, name, &by);
+	return by;
+}
+
+/*
+ * The same article in each legacy charset, without any declaration:
+ * uchardet names it, and it converts back to the UTF-8 original exactly.
+ */
+static void
+test_undeclared(void **state)
+{
+	static const struct {
+		const char *file, *orig, *want;
+	} fx[] = {
+	    {"ru-koi8r.txt", "ru.txt", "koi8-r"},      {"ru-1251.txt", "ru.txt", "windows-1251"},
+	    {"ar-1256.txt", "ar.txt", "windows-1256"}, {"el-8859-7.txt", "el.txt", "iso-8859-7"},
+	    {"zh-gb18030.txt", "zh.txt", "gb18030"},   {"ja-sjis.txt", "ja.txt", "shift_jis"},
+	    {"ko-euckr.txt", "ko.txt", "euc-kr"},      {"tw-big5.txt", "tw.txt", "big5"},
+	};
+	char rel[256], name[32], decl[512];
+	size_t i, len, wantlen, outlen;
+	char *in, *want, *out, *xml;
+
+	(void)state;
+	for (i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+		snprintf(rel, sizeof(rel), "extract/charset/undeclared/%s", fx[i].file);
+		in = slurp(rel, &len);
+		snprintf(rel, sizeof(rel), "extract/charset/undeclared/%s", fx[i].orig);
+		want = slurp(rel, &wantlen);
+		if (sniff_by(in, len, NULL, name) != CHARSET_BY_DETECTED ||
+		    strcmp(name, fx[i].want) != 0)
+			fail_msg("%s: sniffed %s, want %s detected", fx[i].file, name, fx[i].want);
+		out = charset_to_utf8(in, len, name, &outlen);
+		assert_non_null(out);
+		if (outlen != wantlen || memcmp(out, want, wantlen) != 0)
+			fail_msg("%s: converted text differs from %s", fx[i].file, fx[i].orig);
+		free(out);
+		/* an unknown label is no declaration: detection still decides */
+		snprintf(decl, sizeof(decl), "<?xml version=\"1.0\" encoding=\"invalid\"?>\n");
+		xml = malloc(strlen(decl) + len);
+		assert_non_null(xml);
+		memcpy(xml, decl, strlen(decl));
+		memcpy(xml + strlen(decl), in, len);
+		assert_int_equal(sniff_by(xml, strlen(decl) + len, "x-unknown", name),
+		                 CHARSET_BY_DETECTED);
+		assert_string_equal(name, fx[i].want);
+		/* a declaration, right or wrong, is believed: the bytes are not UTF-8 */
+		assert_int_equal(sniff_by(in, len, fx[i].want, name), CHARSET_BY_DECLARED);
+		assert_string_equal(name, fx[i].want);
+		assert_int_equal(sniff_by(in, len, "text/plain; charset=windows-1252", name),
+		                 CHARSET_BY_DECLARED);
+		assert_string_equal(name, "windows-1252");
+		/* the UTF-8 original declared in a single-byte charset is UTF-8 */
+		assert_int_equal(sniff_by(want, wantlen, fx[i].want, name),
+		                 strchr("rae", fx[i].file[0]) != NULL ? CHARSET_BY_UTF8
+		                                                      : CHARSET_BY_DECLARED);
+		free(xml);
+		free(in);
+		free(want);
+	}
+}
+
+/* Declared single-byte, written in UTF-8: "CafÃ©" must not happen. */
+static void
+test_declared_but_utf8(void **state)
+{
+	static const char page[] = "<meta charset=iso-8859-1><p>Caf\xC3\xA9 \xC3\xA0 Gen\xC3\xA8ve";
+	static const char latin[] = "<meta charset=iso-8859-1><p>Caf\xE9 \xE0 Gen\xE8ve";
+	const char *body = strchr(page, '>') + 1;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(sniff_by(page, sizeof(page) - 1, NULL, name), CHARSET_BY_UTF8);
+	assert_string_equal(name, "utf-8");
+	assert_int_equal(sniff_by(body, strlen(body), "windows-1252", name), CHARSET_BY_UTF8);
+	assert_string_equal(name, "utf-8");
+	assert_int_equal(sniff_by(latin, sizeof(latin) - 1, NULL, name), CHARSET_BY_DECLARED);
+	assert_string_equal(name, "windows-1252");
+	/* ASCII declared Latin-1 stays what it says */
+	assert_int_equal(sniff_by("plain", 5, "iso-8859-1", name), CHARSET_BY_DECLARED);
+	assert_string_equal(name, "windows-1252");
+	/* a multi-byte declaration is believed */
+	assert_int_equal(sniff_by(body, strlen(body), "shift_jis", name), CHARSET_BY_DECLARED);
+	/* the other reasons */
+	assert_int_equal(sniff_by("\xEF\xBB\xBF" "abc", 6, NULL, name), CHARSET_BY_BOM);
+	assert_int_equal(sniff_by("abc \xC3\xA9", 6, NULL, name), CHARSET_BY_UTF8);
+	/* a few accented letters are too little to go on: the WHATWG default */
+	assert_int_equal(sniff_by("Caf\xE9", 4, NULL, name), CHARSET_BY_FALLBACK);
+	assert_string_equal(name, "windows-1252");
+	assert_string_equal(charset_by_name(CHARSET_BY_DETECTED), "detected");
+	assert_string_equal(charset_by_name(CHARSET_BY_FALLBACK), "fallback");
+	assert_int_equal(charset_lookup("Latin1", name), 0);
+	assert_string_equal(name, "windows-1252");
+	assert_int_equal(charset_lookup("x-klingon", name), -1);
+}
+
 static void
 test_unknown(void **state)
 {
@@ -511,14 +613,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fixtures),       cmocka_unit_test(test_bom),
-	    cmocka_unit_test(test_utf16_pattern),  cmocka_unit_test(test_meta_limit),
-	    cmocka_unit_test(test_hint),           cmocka_unit_test(test_labels),
-	    cmocka_unit_test(test_meta_forms),     cmocka_unit_test(test_xml_decl),
-	    cmocka_unit_test(test_fallback),       cmocka_unit_test(test_invalid_bytes),
-	    cmocka_unit_test(test_utf16_errors),   cmocka_unit_test(test_empty),
-	    cmocka_unit_test(test_1252_undefined), cmocka_unit_test(test_stateful),
+	    cmocka_unit_test(test_fixtures),
+	    cmocka_unit_test(test_bom),
+	    cmocka_unit_test(test_utf16_pattern),
+	    cmocka_unit_test(test_meta_limit),
+	    cmocka_unit_test(test_hint),
+	    cmocka_unit_test(test_labels),
+	    cmocka_unit_test(test_meta_forms),
+	    cmocka_unit_test(test_xml_decl),
+	    cmocka_unit_test(test_fallback),
+	    cmocka_unit_test(test_invalid_bytes),
+	    cmocka_unit_test(test_utf16_errors),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_1252_undefined),
+	    cmocka_unit_test(test_stateful),
 	    cmocka_unit_test(test_unknown),
+	    cmocka_unit_test(test_undeclared),
+	    cmocka_unit_test(test_declared_but_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
