@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static const char *log_prog = "hark";
 static int log_max = LOG_INFO;
@@ -164,6 +165,18 @@ log_quote_into(char *buf, size_t size, const char *s)
 			 * in Latin-1): the log stays valid UTF-8 */
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
 		} else if (n > 1) {
+			uint32_t cp;
+
+			utf8_decode(p, n, &cp);
+			if (utf8_disguise(cp) != 0) {
+				/* a reversed or hidden stretch of a feed's text, shown as what it
+				 * is */
+				if (o + 7 > size)
+					break;
+				o += (size_t)snprintf(buf + o, size - o, "\\u%04x", (unsigned)cp);
+				p += n;
+				continue;
+			}
 			if (o + n + 1 > size)
 				break; /* never half a character */
 			memcpy(buf + o, p, n);

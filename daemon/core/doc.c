@@ -215,7 +215,8 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 		goto fail;
 	if (file != NULL && (doc->file = strdup(file)) == NULL)
 		goto fail;
-	if (a->url != NULL) {
+	/* only a web address is kept: a "javascript:" link would be clicked */
+	if (a->url != NULL && url_is_web(a->url)) {
 		size_t ul;
 		char *u = utf8_clean(a->url, strlen(a->url), &ul);
 

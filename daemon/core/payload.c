@@ -17,12 +17,27 @@
 #include "hit.h"
 #include "mem.h"
 #include "payload.h"
+#include "url.h"
+#include "utf8.h"
 
 /*
  * ntfy's default message-size-limit, in bytes: a longer message would be
- * turned into an attachment, or refused where attachments are off.
+ * turned into an attachment, or refused where attachments are off; and
+ * its limit on a JSON publish's whole body.
  */
 #define NTFY_MESSAGE_MAX 4096
+#define NTFY_BODY_MAX 8192
+/* Slack's limit on a message's text (a section block's), in characters. */
+#define SLACK_TEXT_MAX 3000
+/*
+ * What an alert shows of a title, a rule name and a file name, in
+ * characters: a 60,000-character title must leave room for the snippet.
+ * An address longer than URL_MAX bytes is not shown at all (no service
+ * links a cut one).
+ */
+#define TITLE_MAX 200
+#define NAME_MAX_CHARS 100
+#define URL_MAX 2048
 
 static const char *const payload_names[] = {"standard", "slack", "discord", "ntfy"};
 
@@ -38,8 +53,10 @@ struct pbuf {
  * has no escape for its emphasis characters, so a zero-width space after
  * each one keeps the text's own * _ ~ ` from pairing with the marks' *.
  * ESC_MD: Markdown (Discord, ntfy), a backslash before what it reads inline.
+ * ESC_SLACK_URL, ESC_URL: an address inside <...> (Slack's, Discord's), what
+ * would end it percent-encoded, and for Slack its entities.
  */
-enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_SLACK_MD, ESC_MD };
+enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_URL, ESC_SLACK_MD, ESC_MD };
 #define ESC_DISCORD ESC_MD
 
 /* The texts of the hit object that the bodies show; NULL when absent or "". */
@@ -104,14 +121,26 @@ pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (esc == ESC_SLACK_URL &&
-		    (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '|')) {
-			/* inside <url|label> these would end the URL */
+		if (c >= 0x80) {
+			/* bidi overrides and zero-width characters out, odd line breaks a space */
+			uint32_t cp;
+			size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+			int d = utf8_disguise(cp);
+
+			if (d == UTF8_LINEBREAK)
+				pb_add(b, " ", 1);
+			else if (d == 0)
+				pb_add(b, s + i, k);
+			i += k - 1;
+		} else if ((esc == ESC_SLACK_URL || esc == ESC_URL) &&
+		           (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '|')) {
+			/* inside <url|label> or <url> these would end the URL */
 			snprintf(hex, sizeof(hex), "%%%02X", c);
 			pb_str(b, hex);
 		} else if (c < 0x20 || c == 0x7f) {
 			pb_add(b, " ", 1);
-		} else if (esc != ESC_NONE && esc != ESC_MD && c == '&') {
+		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_URL || esc == ESC_SLACK_MD) &&
+		           c == '&') {
 			pb_str(b, "&amp;");
 		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '<') {
 			pb_str(b, "&lt;");
@@ -127,6 +156,26 @@ pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
 			pb_add(b, s + i, 1);
 		}
 	}
+}
+
+/*
+ * pb_text() of at most max characters of s[0..n): a longer text ends in
+ * "…" after max - 1 of them, cut between two characters.
+ */
+static void
+pb_text_max(struct pbuf *b, const char *s, size_t n, enum pl_esc esc, size_t max)
+{
+	size_t i, chars = 0, cut = n;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max - 1)
+			cut = i;
+	if (chars <= max) {
+		pb_text(b, s, n, esc);
+		return;
+	}
+	pb_text(b, s, cut, esc);
+	pb_str(b, "\xe2\x80\xa6");
 }
 
 /* The non-empty string at key of o (an object or NULL), or NULL; *len its length. */
@@ -187,6 +236,11 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 		art = NULL;
 	h->title = pl_string(art, "title", &h->title_len);
 	h->url = pl_string(art, "url", &h->url_len);
+	/* a stored hit may predate the rule that keeps only web addresses */
+	if (h->url != NULL && (h->url_len > URL_MAX || !url_is_web(h->url))) {
+		h->url = NULL;
+		h->url_len = 0;
+	}
 	h->file = pl_string(art, "file", &h->file_len);
 	if (snippet_from_json(json_object_get(h->root, "snippet"), &h->sn) < 0) {
 		snprintf(err, errsz, "hit object: out of memory");
@@ -225,50 +279,6 @@ pl_snippet(struct pbuf *b, const struct snippet *sn, enum pl_esc esc, const char
 }
 
 /*
- * *name* (id)
- * <url|title>         or title (file) without a url
- * > snippet
- */
-static json_t *
-pl_slack(const struct pl_hit *h, struct pbuf *b)
-{
-	pb_add(b, "*", 1);
-	pb_text(b, h->name, h->name_len, ESC_SLACK);
-	pb_add(b, "*", 1);
-	if (pl_named(h)) {
-		pb_add(b, " (", 2);
-		pb_text(b, h->id, h->id_len, ESC_SLACK);
-		pb_add(b, ")", 1);
-	}
-	if (h->url != NULL) {
-		pb_add(b, "\n<", 2);
-		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
-		if (h->title != NULL) {
-			pb_add(b, "|", 1);
-			pb_text(b, h->title, h->title_len, ESC_SLACK);
-		}
-		pb_add(b, ">", 1);
-	} else if (h->title != NULL || h->file != NULL) {
-		pb_add(b, "\n", 1);
-		if (h->title != NULL)
-			pb_text(b, h->title, h->title_len, ESC_SLACK);
-		if (h->title != NULL && h->file != NULL)
-			pb_add(b, " (", 2);
-		if (h->file != NULL)
-			pb_text(b, h->file, h->file_len, ESC_SLACK);
-		if (h->title != NULL && h->file != NULL)
-			pb_add(b, ")", 1);
-	}
-	if (h->sn.len > 0) {
-		pb_add(b, "\n> ", 3);
-		pl_snippet(b, &h->sn, ESC_SLACK_MD, "*", "*");
-	}
-	if (b->oom)
-		return NULL;
-	return json_pack("{s:s%}", "text", b->s, b->len);
-}
-
-/*
  * Cut b after from to at most max code points (or bytes, when bytes),
  * the last one "…", when it is longer; never inside a UTF-8 sequence. The
  * text is valid UTF-8 (jansson checked the hit object), so counting the
@@ -302,11 +312,64 @@ pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
 	 * backslash there is doubled, so an odd run before the cut ends in such
 	 * a one.
 	 */
+	/* nor may Slack's "&amp;" "&lt;" "&gt;" be cut into text ("&am…") */
+	for (i = cut; i > from && cut - i < 5 && b->s[i - 1] != ';'; i--)
+		if (b->s[i - 1] == '&') {
+			cut = i - 1;
+			break;
+		}
 	for (i = cut; i > from && b->s[i - 1] == '\\'; i--)
 		bs++;
 	b->len = cut - bs % 2;
 	b->s[b->len] = '\0';
 	pb_str(b, "\xe2\x80\xa6");
+}
+
+/*
+ * *name* (id)
+ * <url|title>         or title (file) without a url
+ * > snippet
+ */
+static json_t *
+pl_slack(const struct pl_hit *h, struct pbuf *b)
+{
+	pb_add(b, "*", 1);
+	pb_text_max(b, h->name, h->name_len, ESC_SLACK, NAME_MAX_CHARS);
+	pb_add(b, "*", 1);
+	if (pl_named(h)) {
+		pb_add(b, " (", 2);
+		pb_text_max(b, h->id, h->id_len, ESC_SLACK, NAME_MAX_CHARS);
+		pb_add(b, ")", 1);
+	}
+	if (h->url != NULL) {
+		pb_add(b, "\n<", 2);
+		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
+		if (h->title != NULL) {
+			pb_add(b, "|", 1);
+			pb_text_max(b, h->title, h->title_len, ESC_SLACK, TITLE_MAX);
+		}
+		pb_add(b, ">", 1);
+	} else if (h->title != NULL || h->file != NULL) {
+		pb_add(b, "\n", 1);
+		if (h->title != NULL)
+			pb_text_max(b, h->title, h->title_len, ESC_SLACK, TITLE_MAX);
+		if (h->title != NULL && h->file != NULL)
+			pb_add(b, " (", 2);
+		if (h->file != NULL)
+			pb_text_max(b, h->file, h->file_len, ESC_SLACK, TITLE_MAX);
+		if (h->title != NULL && h->file != NULL)
+			pb_add(b, ")", 1);
+	}
+	if (h->sn.len > 0) {
+		pb_add(b, "\n> ", 3);
+		pl_snippet(b, &h->sn, ESC_SLACK_MD, "*", "*");
+	}
+	if (b->oom)
+		return NULL;
+	pl_cut(b, 0, SLACK_TEXT_MAX, 0);
+	if (b->oom)
+		return NULL;
+	return json_pack("{s:s%}", "text", b->s, b->len);
 }
 
 /*
@@ -318,19 +381,23 @@ static json_t *
 pl_discord(const struct pl_hit *h, struct pbuf *b)
 {
 	pb_add(b, "**", 2);
-	pb_text(b, h->name, h->name_len, ESC_DISCORD);
+	pb_text_max(b, h->name, h->name_len, ESC_DISCORD, NAME_MAX_CHARS);
 	pb_add(b, "**", 2);
 	if (h->title != NULL) {
 		pb_add(b, ": ", 2);
-		pb_text(b, h->title, h->title_len, ESC_DISCORD);
+		pb_text_max(b, h->title, h->title_len, ESC_DISCORD, TITLE_MAX);
 	}
 	if (h->url != NULL) {
-		/* left as it is so that Discord links it */
-		pb_add(b, "\n", 1);
-		pb_text(b, h->url, h->url_len, ESC_NONE);
+		/*
+		 * <url>: Discord links it, reads no Markdown inside and shows no
+		 * preview, so no masked link or emphasis can be built from it
+		 */
+		pb_add(b, "\n<", 2);
+		pb_text(b, h->url, h->url_len, ESC_URL);
+		pb_add(b, ">", 1);
 	} else if (h->file != NULL) {
 		pb_add(b, "\n", 1);
-		pb_text(b, h->file, h->file_len, ESC_DISCORD);
+		pb_text_max(b, h->file, h->file_len, ESC_DISCORD, TITLE_MAX);
 	}
 	if (h->sn.len > 0) {
 		pb_add(b, "\n", 1);
@@ -351,15 +418,15 @@ pl_discord(const struct pl_hit *h, struct pbuf *b)
  * NTFY_MESSAGE_MAX bytes, never empty since ntfy would show a placeholder.
  */
 static json_t *
-pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b)
+pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b, size_t max)
 {
 	json_t *o, *tags, *v;
 	size_t i, split, msg;
 
-	pb_text(b, h->name, h->name_len, ESC_NONE);
+	pb_text_max(b, h->name, h->name_len, ESC_NONE, NAME_MAX_CHARS);
 	if (h->title != NULL) {
 		pb_add(b, ": ", 2);
-		pb_text(b, h->title, h->title_len, ESC_NONE);
+		pb_text_max(b, h->title, h->title_len, ESC_NONE, TITLE_MAX);
 	}
 	split = b->len;
 	/* the message is Markdown ("markdown": true): the marks in bold */
@@ -368,10 +435,10 @@ pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b)
 	if (h->url == NULL && h->file != NULL) {
 		if (h->sn.len > 0)
 			pb_add(b, "\n", 1);
-		pb_text(b, h->file, h->file_len, ESC_MD);
+		pb_text_max(b, h->file, h->file_len, ESC_MD, TITLE_MAX);
 	}
 	if (!b->oom)
-		pl_cut(b, split, NTFY_MESSAGE_MAX, 1);
+		pl_cut(b, split, max, 1);
 	msg = b->len > split ? split : 0; /* nothing to say: the title again */
 	if (b->oom)
 		return NULL;
@@ -439,13 +506,35 @@ payload_render(enum payload_format f, const char *hit_json, const char *topic, c
 		body = pl_discord(&h, &b);
 		break;
 	case PAYLOAD_NTFY:
-		body = pl_ntfy(&h, topic, &b);
+		/*
+		 * The message within its limit may still make a body over ntfy's
+		 * (JSON escapes, the topic, a long address): cut it shorter by
+		 * the excess until the body fits.
+		 */
+		for (size_t max = NTFY_MESSAGE_MAX;;) {
+			size_t n;
+
+			body = pl_ntfy(&h, topic, &b, max);
+			if (body == NULL || (out = json_dumps(body, JSON_COMPACT)) == NULL)
+				break;
+			n = strlen(out);
+			if (n < NTFY_BODY_MAX || max <= 64)
+				break;
+			max =
+			    n - NTFY_BODY_MAX + 16 < max - 64 ? max - (n - NTFY_BODY_MAX + 16) : 64;
+			free(out);
+			out = NULL;
+			json_decref(body);
+			body = NULL;
+			b.len = 0;
+			b.oom = 0;
+		}
 		break;
 	default:
 		snprintf(err, errsz, "unknown webhook format %d", (int)f);
 		goto done;
 	}
-	if (body != NULL)
+	if (body != NULL && out == NULL)
 		out = json_dumps(body, JSON_COMPACT);
 	if (out == NULL)
 		snprintf(err, errsz, "%s body: out of memory", payload_format_name(f));

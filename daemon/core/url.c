@@ -168,7 +168,8 @@ url_escapes(const char *s, int query)
 		return NULL;
 	for (i = 0; i < len; i++) {
 		c = p[i];
-		if (c == '%' && (hi = url_hexval(p[i + 1])) >= 0 && (lo = url_hexval(p[i + 2])) >= 0) {
+		if (c == '%' && (hi = url_hexval(p[i + 1])) >= 0 &&
+		    (lo = url_hexval(p[i + 2])) >= 0) {
 			c = (unsigned)(hi << 4 | lo);
 			i += 2;
 			if (is_unreserved((unsigned char)c)) {
@@ -618,4 +619,17 @@ out:
 	free(b);
 	free(r);
 	return out;
+}
+
+int
+url_is_web(const char *u)
+{
+	while (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r')
+		u++;
+	if (strncasecmp(u, "http", 4) != 0)
+		return 0;
+	u += 4;
+	if (*u == 's' || *u == 'S')
+		u++;
+	return strncmp(u, "://", 3) == 0 && u[3] != '\0';
 }

@@ -15,6 +15,14 @@
 int url_hexval(unsigned char c);
 char *url_canonical(const char *url);
 
+/*
+ * Whether u is an http or https address ("HTTPS://x" too, blanks before it
+ * allowed): the only kind an article keeps as its address, since a
+ * "javascript:" or "data:" link from a feed would be clicked in a chat
+ * message, an email or a page.
+ */
+int url_is_web(const char *u);
+
 /* ref resolved against base (RFC 3986); a malloc'd string, or NULL. base may be NULL. */
 char *url_resolve(const char *base, const char *ref);
 

@@ -527,3 +527,15 @@ fail:
 	free(out.p);
 	return NULL;
 }
+
+int
+utf8_disguise(uint32_t cp)
+{
+	if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+		return UTF8_LINEBREAK;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+	    cp == 0x200f || cp == 0x061c || cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) ||
+	    cp == 0xfeff || cp == 0x180e)
+		return UTF8_HIDDEN;
+	return 0;
+}

@@ -15,6 +15,19 @@
  */
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
+/*
+ * What a stranger's text uses to look like something else: the bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), the
+ * bidi marks (U+200E, U+200F, U+061C) and the zero-width characters
+ * (U+200B, U+2060-U+2064, U+FEFF, U+180E) return UTF8_HIDDEN: alerts drop
+ * them, logs quote them. The line breaks no chat or header may hold
+ * (U+0085, U+2028, U+2029) return UTF8_LINEBREAK: a space in an alert.
+ * ZWNJ and ZWJ (U+200C, U+200D) are 0 like every other character: Persian
+ * words and emoji sequences need them.
+ */
+enum { UTF8_HIDDEN = 1, UTF8_LINEBREAK = 2 };
+int utf8_disguise(uint32_t cp);
+
 /* Encode cp into out (4 bytes); returns the length. Invalid cp encodes U+FFFD. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 

@@ -41,6 +41,11 @@ test_invalid_escaped(void **state)
 	assert_string_equal(log_quote("caf\xe9.txt"), "caf\\xe9.txt");
 	/* a stray continuation byte, a lead byte cut short by the end, by ASCII */
 	assert_string_equal(log_quote("\x80x"), "\\x80x");
+	/* a title reversed or hidden by bidi and zero-width characters shows them */
+	assert_string_equal(log_quote("a\xe2\x80\xae" "b\xe2\x80\x8b\xe2\x80\xa8"),
+	                    "a\\u202eb\\u200b\\u2028");
+	assert_string_equal(log_quote("\xd9\x85\xe2\x80\x8c\xd8\xa7"),
+	                    "\xd9\x85\xe2\x80\x8c\xd8\xa7");
 	assert_string_equal(log_quote("x\xc3"), "x\\xc3");
 	assert_string_equal(log_quote("\xe2\x82z"), "\\xe2\\x82z");
 	/* overlong forms, a surrogate, past U+10FFFF, bytes never in UTF-8 */

@@ -72,6 +72,18 @@ test_golden(void **state)
 			assert_true(wlen > 0 && want[wlen - 1] == '\n');
 			want[wlen - 1] = '\0';
 			got = render(formats[j], hit);
+			if (getenv("HARK_UPDATE") != NULL && strcmp(got, want) != 0) {
+				/* HARK_UPDATE=1 build/test_payload: rewrite, then review the diff
+				 */
+				char path[1024];
+				FILE *f;
+
+				snprintf(path, sizeof(path), "%s/%s", getenv("HARK_TESTDATA"), rel);
+				assert_non_null(f = fopen(path, "w"));
+				fprintf(f, "%s\n", got);
+				fclose(f);
+				strcpy(want, ""); /* reported below as a reminder */
+			}
 			if (strcmp(got, want) != 0)
 				fail_msg("%s: got\n%s\nwant\n%s", rel, got, want);
 			free(got);
@@ -301,6 +313,141 @@ test_format_names(void **state)
 	assert_int_equal(payload_format_parse("ntfy ", &f), -1);
 }
 
+/* Characters (code points) of UTF-8 s. */
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A hit whose title is n copies of unit, with a snippet and an address. */
+static char *
+long_title_hit(const char *unit, size_t n)
+{
+	size_t ul = strlen(unit), i;
+	char *title = malloc(ul * n + 1), *hit;
+	json_t *o;
+
+	assert_non_null(title);
+	for (i = 0; i < n; i++)
+		memcpy(title + i * ul, unit, ul);
+	title[ul * n] = '\0';
+	o = json_pack("{s:s,s:{s:s,s:s,s:[]},s:{s:s,s:s,s:s},s:{s:s,s:[[ii]]}}", "id", "h_1",
+	              "rule", "id", "r", "name", "Rule", "tags", "article", "id", "a_1", "title",
+	              title, "url", "https://example.org/a", "snippet", "text",
+	              "about Kamalmaz today", "marks", 6, 14);
+	assert_non_null(o);
+	hit = json_dumps(o, JSON_COMPACT);
+	assert_non_null(hit);
+	json_decref(o);
+	free(title);
+	return hit;
+}
+
+/*
+ * Every chat format fits its service's published limits whatever the
+ * article: 60,000-character titles in ASCII, Arabic, CJK, emoji and astral
+ * letters; the title cut between characters with "…", the snippet kept.
+ */
+static void
+test_limits(void **state)
+{
+	static const char *const units[] = {
+	    "a",  "\xd8\xb3", "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "\xf0\x9d\x90\x80", "&",
+	    "\"", "*"};
+	json_t *root;
+	const char *t;
+	char *hit, *out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		hit = long_title_hit(units[i], 60000);
+		out = render(PAYLOAD_SLACK, hit);
+		t = field(out, "text", &root);
+		assert_true(chars(t) <= 3000);
+		assert_non_null(strstr(t, "\xe2\x80\xa6>")); /* the title cut, the link closed */
+		assert_non_null(strstr(t, "*Kamalmaz*"));
+		json_decref(root);
+		free(out);
+		out = render(PAYLOAD_DISCORD, hit);
+		t = field(out, "content", &root);
+		assert_true(chars(t) <= 2000);
+		assert_non_null(strstr(t, "**Kamalmaz**"));
+		json_decref(root);
+		free(out);
+		out = render(PAYLOAD_NTFY, hit);
+		assert_true(strlen(out) < 8192);
+		t = field(out, "title", &root);
+		assert_true(chars(t) <= 6 + 200);
+		assert_true(strlen(t) >= 3 && strcmp(t + strlen(t) - 3, "\xe2\x80\xa6") == 0);
+		assert_true(strlen(field(out, "message", &root)) <= 4096);
+		json_decref(root);
+		free(out);
+		free(hit);
+	}
+}
+
+/* Only web addresses are links; Discord's is in <...>, where no Markdown is read. */
+static void
+test_links(void **state)
+{
+	json_t *root;
+	char *out;
+	const char *t;
+
+	(void)state;
+	static const char js[] = "{\"rule\":{\"id\":\"r\"},\"article\":{\"title\":\"T\",\"url\":"
+	                         "\"javascript:alert(1)\"},\"snippet\":\"s\"}";
+	for (int f = PAYLOAD_SLACK; f <= PAYLOAD_NTFY; f++) {
+		out = render((enum payload_format)f, js);
+		assert_null(strstr(out, "javascript"));
+		free(out);
+	}
+	out = render(
+	    PAYLOAD_DISCORD,
+	    "{\"rule\":{\"id\":\"r\"},\"article\":{\"title\":\"T\",\"url\":\"https://a.example/"
+	    "x> [Bank login](https://evil.example/)\"},\"snippet\":\"s\"}");
+	t = field(out, "content", &root);
+	assert_non_null(
+	    strstr(t, "\n<https://a.example/x%3E%20[Bank%20login](https://evil.example/)>\n"));
+	json_decref(root);
+	free(out);
+}
+
+/*
+ * Bidi overrides and isolates, zero-width characters and odd line breaks
+ * never reach a chat message; ZWNJ (Persian) stays.
+ */
+static void
+test_disguise(void **state)
+{
+	static const char hit[] =
+	    "{\"rule\":{\"id\":\"r\",\"name\":\"N\\u202e\"},\"article\":{\"title\":"
+	    "\"a\\u202eb\\u2066c"
+	    "\\u200bd\\u2028e\\u0085f\\ufeffg\\u200ch\"},\"snippet\":{\"text\":\"x\\u202ey\","
+	    "\"marks\":[]}}";
+	static const char *const bad[] = {"\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x80\x8b\x64",
+	                                  "\xe2\x80\xa8", "\xc2\x85",     "\xef\xbb\xbf"};
+	char *out;
+
+	(void)state;
+	for (int f = PAYLOAD_SLACK; f <= PAYLOAD_NTFY; f++) {
+		out = render((enum payload_format)f, hit);
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (strstr(out, bad[i]) != NULL)
+				fail_msg("%s: holds %s",
+				         payload_format_name((enum payload_format)f), out);
+		assert_non_null(strstr(out, "abc"));
+		assert_non_null(strstr(out, "d e f"));
+		assert_non_null(strstr(out, "g\xe2\x80\x8ch"));
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -309,6 +456,8 @@ main(void)
 	    cmocka_unit_test(test_standard), cmocka_unit_test(test_discord_cut),
 	    cmocka_unit_test(test_one_line), cmocka_unit_test(test_ntfy),
 	    cmocka_unit_test(test_refused),  cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_limits),   cmocka_unit_test(test_links),
+	    cmocka_unit_test(test_disguise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
