@@ -19,7 +19,7 @@
 /* How a feed was fetched: for the reader, and for --json. */
 struct fetch {
 	long status;
-	char *url;         /* owned: where the body came from */
+	char *url;          /* owned: where the body came from */
 	char *content_type; /* owned, or NULL */
 	char charset[64];
 	json_t *redirects; /* [{"status":301,"to":"..."}] */
@@ -51,8 +51,8 @@ fetch_cb(const struct http_response *r, void *arg)
 			         r->status);
 			return;
 		}
-		json_array_append_new(f->redirects,
-		                      json_pack("{sIss}", "status", (json_int_t)r->status, "to", next));
+		json_array_append_new(
+		    f->redirects, json_pack("{sIss}", "status", (json_int_t)r->status, "to", next));
 		free(f->url);
 		f->url = next;
 		return;
@@ -182,8 +182,11 @@ feed_json(const struct feed *f)
 	json_t *o = json_object(), *entries = json_array();
 
 	set_str(o, "title", f->title);
+	set_str(o, "id", f->id);
 	set_str(o, "link", f->link);
 	set_str(o, "lang", f->lang);
+	set_str(o, "updated", f->updated);
+	set_str(o, "published", f->published);
 	set_str(o, "format", f->format);
 	for (size_t i = 0; i < f->nentries; i++) {
 		const struct article *a = &f->entries[i].a;

@@ -283,6 +283,8 @@ feed_textify(struct feed *f)
 		return -1;
 	f->title_html = 0;
 	one_line(f->title);
+	date_fix(&f->published);
+	date_fix(&f->updated);
 	for (size_t i = 0; i < f->nentries; i++) {
 		struct feed_entry *e = &f->entries[i];
 

@@ -50,6 +50,7 @@
 #define NS_XHTML "http://www.w3.org/1999/xhtml"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
 #define NS_MEDIA "http://search.yahoo.com/mrss/"
+#define NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 /* RFC 4287 4.2.7.2: the full form of rel="alternate" */
 #define REL_IANA_ALTERNATE "http://www.iana.org/assignments/relation/alternate"
@@ -629,17 +630,18 @@ el_is(const xmlNode *n, const char *ns, const char *name)
 	/* Prefixes feeds use without declaring them ("dc:creator" alone). */
 	static const struct {
 		const char *ns, *prefix;
-	} conv[] = {{NS_DC, "dc:"},
-	            {NS_CONTENT, "content:"},
-	            {NS_DCTERMS, "dcterms:"},
-	            {NS_ATOM10, "atom:"},
-	            {NS_RDF, "rdf:"}};
+	} conv[] = {{NS_DC, "dc:"},       {NS_CONTENT, "content:"}, {NS_DCTERMS, "dcterms:"},
+	            {NS_ATOM10, "atom:"}, {NS_ITUNES, "itunes:"},   {NS_RDF, "rdf:"}};
 	size_t k, plen;
 
 	if (n->type != XML_ELEMENT_NODE || n->name == NULL)
 		return 0;
 	if (strcmp((const char *)n->name, name) == 0)
 		return ns_is(n, ns);
+	/* iTunes elements are found written in any case (<itunes:Summary>) */
+	if (ns != NULL && strcmp(ns, NS_ITUNES) == 0 &&
+	    strcasecmp((const char *)n->name, name) == 0 && ns_is(n, ns))
+		return 1;
 	if (n->ns != NULL || ns == NULL)
 		return 0;
 	/* libxml2 keeps an undeclared prefix in the name, in no namespace */
@@ -1091,22 +1093,49 @@ media_find(const xmlNode *it, const xmlNode **desc, const xmlNode **title, int d
 	}
 }
 
+static char *atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink);
+
 static void
 rss_channel(struct fctx *c, const xmlNode *ch)
 {
 	struct feed *f = c->f;
-	char *dclang = NULL, *link = NULL;
+	char *dclang = NULL, *link = NULL, *dctitle = NULL, *dcdate = NULL;
 
 	for (const xmlNode *n = ch->children; n != NULL && !c->oom; n = n->next) {
 		if (el_is(n, c->ns, "title") && f->title == NULL)
 			set_owned(c, &f->title, el_text(c, n));
+		else if (el_is(n, NS_DC, "title") && dctitle == NULL)
+			dctitle = el_text(c, n);
 		else if (el_is(n, c->ns, "link") && link == NULL)
 			link = el_text(c, n);
 		else if (el_is(n, c->ns, "language") && f->lang == NULL)
 			set_owned(c, &f->lang, el_text(c, n));
 		else if (el_is(n, NS_DC, "language") && dclang == NULL)
 			dclang = el_text(c, n);
+		else if (el_is(n, NS_ATOM10, "id") && f->id == NULL)
+			set_owned(c, &f->id, el_text(c, n));
+		else if ((el_is(n, c->ns, "lastBuildDate") || el_is(n, NS_DCTERMS, "modified") ||
+		          el_is(n, NS_ATOM10, "updated")) &&
+		         f->updated == NULL)
+			set_owned(c, &f->updated, el_text(c, n));
+		else if (el_is(n, NS_DC, "date") && dcdate == NULL)
+			dcdate = el_text(c, n);
+		else if ((el_is(n, c->ns, "pubDate") || el_is(n, NS_DCTERMS, "issued") ||
+		          el_is(n, NS_DCTERMS, "created") || el_is(n, NS_ATOM10, "published")) &&
+		         f->published == NULL)
+			set_owned(c, &f->published, el_text(c, n));
 	}
+	if (f->title == NULL)
+		set_owned(c, &f->title, dctitle);
+	else
+		free(dctitle);
+	/* dc:date is the channel's date of publication, else its last change */
+	if (f->published == NULL)
+		set_owned(c, &f->published, dcdate);
+	else if (f->updated == NULL)
+		set_owned(c, &f->updated, dcdate);
+	else
+		free(dcdate);
 	if (f->lang == NULL)
 		set_owned(c, &f->lang, dclang);
 	else
@@ -1115,6 +1144,8 @@ rss_channel(struct fctx *c, const xmlNode *ch)
 		set_owned(c, &f->lang, xml_lang(c, ch));
 	if (link != NULL)
 		set_owned(c, &f->link, resolve_link(c, ch, link, NULL));
+	if (f->link == NULL)
+		set_owned(c, &f->link, atom_link(c, ch, NS_ATOM10, NULL));
 	free(link);
 	f->title_html = title_markup(f->title);
 }
@@ -1123,7 +1154,8 @@ static void
 rss_item(struct fctx *c, const xmlNode *it)
 {
 	struct feed_entry e = {0};
-	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL, d[21];
+	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL, *dctitle = NULL, d[21];
+	char *dcdesc = NULL, *issued = NULL, *itsum = NULL;
 	int permalink = 1, msum_html = 1;
 
 	for (const xmlNode *n = it->children; n != NULL && !c->oom; n = n->next) {
@@ -1138,6 +1170,17 @@ rss_item(struct fctx *c, const xmlNode *it)
 			permalink = !attr_is(c, n, "isPermaLink", "false");
 		} else if (el_is(n, c->ns, "description") && e.a.summary == NULL) {
 			set_owned(c, &e.a.summary, el_html(c, n));
+		} else if (el_is(n, NS_DC, "title") && dctitle == NULL) {
+			dctitle = el_text(c, n);
+		} else if (el_is(n, NS_DC, "description") && dcdesc == NULL) {
+			dcdesc = el_html(c, n);
+		} else if ((el_is(n, NS_ITUNES, "summary") || el_is(n, NS_ITUNES, "subtitle")) &&
+		           itsum == NULL) {
+			itsum = el_text(c, n);
+		} else if ((el_is(n, NS_DCTERMS, "issued") || el_is(n, NS_DCTERMS, "created") ||
+		            el_is(n, NS_ATOM10, "published")) &&
+		           issued == NULL) {
+			issued = el_text(c, n);
 		} else if (el_is(n, NS_CONTENT, "encoded") && e.a.body == NULL) {
 			set_owned(c, &e.a.body, el_html(c, n));
 		} else if (el_is(n, c->ns, "pubDate") && e.a.published == NULL) {
@@ -1156,10 +1199,33 @@ rss_item(struct fctx *c, const xmlNode *it)
 			dclang = el_text(c, n);
 		}
 	}
+	/*
+	 * Dublin Core, Atom and iTunes elements stand in for the RSS ones an
+	 * item lacks (feedparser and Miniflux read them too): an item with only
+	 * a dc:title is an article with that title.
+	 */
+	if (dcdate == NULL) {
+		dcdate = issued;
+		issued = NULL;
+	}
 	/* a pubDate nobody can read gives way to a dc:date that can be */
 	if (e.a.published == NULL || (dcdate != NULL && date_normalize(e.a.published, d) < 0 &&
 	                              date_normalize(dcdate, d) == 0))
 		set_trimmed(c, &e.a.published, dcdate);
+	if (e.a.published == NULL)
+		set_trimmed(c, &e.a.published, issued);
+	if (e.a.title == NULL)
+		set_trimmed(c, &e.a.title, dctitle);
+	if (e.a.summary == NULL && dcdesc != NULL)
+		set_trimmed(c, &e.a.summary, dcdesc);
+	if (e.a.summary == NULL && e.a.body == NULL && itsum != NULL) {
+		set_trimmed(c, &e.a.summary, itsum);
+		msum_html = 0;
+	}
+	free(dctitle);
+	free(dcdesc);
+	free(issued);
+	free(itsum);
 	if (e.a.title == NULL || e.a.summary == NULL) {
 		const xmlNode *mdesc = NULL, *mtitle = NULL;
 		int h;
@@ -1179,6 +1245,8 @@ rss_item(struct fctx *c, const xmlNode *it)
 		set_owned(c, &e.a.id, attr_get(c, it, NS_RDF, "about"));
 	if (link != NULL)
 		set_owned(c, &e.a.url, resolve_link(c, it, link, c->f->link));
+	if (e.a.url == NULL)
+		set_owned(c, &e.a.url, atom_link(c, it, NS_ATOM10, c->f->link));
 	if (e.a.url == NULL && guid != NULL && permalink && looks_like_url(guid))
 		set_owned(c, &e.a.url, resolve_link(c, it, guid, c->f->link));
 	set_owned(c, &e.a.lang, xml_lang(c, it));
@@ -1305,9 +1373,13 @@ atom_text(struct fctx *c, const xmlNode *n, int *html)
 	return *html ? el_html(c, n) : el_text(c, n);
 }
 
-/* The href of the first link with no rel or rel="alternate" among n's children. */
+/*
+ * The href of the first link in namespace ns with no rel or rel="alternate"
+ * among n's children; a link that gives its address as its text (no href)
+ * counts too, as feedparser reads it.
+ */
 static char *
-atom_link(struct fctx *c, const xmlNode *parent, const char *feedlink)
+atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink)
 {
 	char *rel, *href, *r;
 	size_t len;
@@ -1315,7 +1387,7 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *feedlink)
 	int alt;
 
 	for (const xmlNode *n = parent->children; n != NULL && !c->oom; n = n->next) {
-		if (!el_is(n, c->ns, "link"))
+		if (!el_is(n, ns, "link"))
 			continue;
 		rel = attr_get(c, n, NULL, "rel");
 		alt = 1;
@@ -1327,7 +1399,16 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *feedlink)
 			       strncmp(t, REL_IANA_ALTERNATE, len) == 0);
 		}
 		free(rel);
-		if (!alt || (href = attr_get(c, n, NULL, "href")) == NULL)
+		if (!alt)
+			continue;
+		if ((href = attr_get(c, n, NULL, "href")) == NULL) {
+			href = el_text(c, n);
+			if (href != NULL && !looks_like_url(href)) {
+				free(href);
+				continue;
+			}
+		}
+		if (href == NULL)
 			continue;
 		r = resolve_link(c, n, href, feedlink);
 		free(href);
@@ -1403,7 +1484,7 @@ atom_entry(struct fctx *c, const xmlNode *en)
 	if (!has_author && source != NULL)
 		atom_authors(c, source, &e.a.authors, &e.a.nauthors);
 
-	set_owned(c, &e.a.url, atom_link(c, en, c->f->link));
+	set_owned(c, &e.a.url, atom_link(c, en, c->ns, c->f->link));
 	set_owned(c, &e.a.lang, xml_lang(c, en));
 	entry_commit(c, &e, !has_author);
 }
@@ -1420,8 +1501,20 @@ atom_parse(struct fctx *c, const xmlNode *root)
 			f->title_html = f->title != NULL && h;
 			break;
 		}
-	set_owned(c, &f->link, atom_link(c, root, NULL));
+	set_owned(c, &f->link, atom_link(c, root, c->ns, NULL));
 	set_owned(c, &f->lang, xml_lang(c, root));
+	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next) {
+		if (el_is(n, c->ns, "id") && f->id == NULL)
+			set_owned(c, &f->id, el_text(c, n));
+		else if ((el_is(n, c->ns, "updated") || el_is(n, c->ns, "modified")) &&
+		         f->updated == NULL)
+			set_owned(c, &f->updated, el_text(c, n));
+		else if ((el_is(n, c->ns, "published") || el_is(n, c->ns, "issued")) &&
+		         f->published == NULL)
+			set_owned(c, &f->published, el_text(c, n));
+		else if (el_is(n, NS_DC, "title") && f->title == NULL)
+			set_owned(c, &f->title, el_text(c, n));
+	}
 	atom_authors(c, root, &c->fauthors, &c->nfauthors);
 	/* when a page is read, the tree holds its entries only (feed_xml_end) */
 	for (const xmlNode *n = root->children; n != NULL && !c->oom; n = n->next)
@@ -1440,10 +1533,19 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 	const char *t;
 	size_t len;
 
-	/* <rss> has no namespace, but some declare a default one: not a prefix */
-	if (el_is(root, root->ns ? (const char *)root->ns->href : NULL, "rss") &&
-	    (root->ns == NULL || root->ns->prefix == NULL)) {
+	/*
+	 * <rss> has no namespace, but some declare one, default or prefixed
+	 * (<r:rss xmlns:r="...">): the channel is read in the namespace it is
+	 * written in, the root's or none.
+	 */
+	if (el_is(root, root->ns ? (const char *)root->ns->href : NULL, "rss")) {
 		c->ns = root->ns ? (const char *)root->ns->href : NULL;
+		for (const xmlNode *n = root->children; n != NULL; n = n->next)
+			if (n->type == XML_ELEMENT_NODE && n->name != NULL &&
+			    strcmp((const char *)n->name, "channel") == 0) {
+				c->ns = n->ns ? (const char *)n->ns->href : NULL;
+				break;
+			}
 		f->format = "rss2.0"; /* 2.0, 2.0.1, none, and versions that never were */
 		if ((v = attr_get(c, root, NULL, "version")) != NULL) {
 			len = strlen(v);
@@ -1496,14 +1598,13 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 			f->format = "atom0.3";
 			return 0;
 		}
-		if (root->ns == NULL) { /* no namespace at all: read as Atom 1.0 */
-			c->ns = NULL;
-			f->format = "atom1.0";
-			return 0;
-		}
-		snprintf(err, errsz, "not a feed: root element <feed> in namespace %.80s",
-		         root->ns->href ? (const char *)root->ns->href : "");
-		return -1;
+		/*
+		 * No namespace at all, or another one (a draft's, a typo's): read
+		 * as Atom 1.0 in the root's namespace, as feedparser does.
+		 */
+		c->ns = root->ns != NULL ? (const char *)root->ns->href : NULL;
+		f->format = "atom1.0";
+		return 0;
 	}
 	snprintf(err, errsz, "not a feed: root element <%s%s%.60s>",
 	         root->ns && root->ns->prefix ? (const char *)root->ns->prefix : "",
@@ -1705,6 +1806,7 @@ json_parse(const char *s, size_t len, const char *base_url, size_t first, size_t
 	c.base_url = base_url;
 	c.first = first;
 	c.max = max;
+	set_trimmed(&c, &f->id, jstr(root, "feed_url"));
 	set_trimmed(&c, &f->title, jstr(root, "title"));
 	set_trimmed(&c, &f->lang, jstr(root, "language"));
 	if ((home = jstr(root, "home_page_url")) != NULL)
@@ -1868,6 +1970,9 @@ feed_free(struct feed *f)
 	free(f->title);
 	free(f->link);
 	free(f->lang);
+	free(f->id);
+	free(f->updated);
+	free(f->published);
 	for (size_t k = 0; k < f->nentries; k++)
 		article_free(&f->entries[k].a);
 	free(f->entries);

@@ -26,6 +26,8 @@ struct feed_entry {
 
 struct feed {
 	char *title, *link, *lang; /* owned; NULL when absent */
+	/* owned, as written (dates not normalized); NULL when absent */
+	char *id, *updated, *published;
 	const char *format;        /* static: "rss0.90", "rss0.91", "rss0.92", "rss1.0", "rss2.0", "atom0.3", "atom1.0", "json1.0", "json1.1" */
 	int title_html;            /* title is markup (Atom html/xhtml, escaped HTML in RSS) */
 	struct feed_entry *entries;

@@ -80,7 +80,10 @@ struct elem {
  * Every element named here is known; any other one (custom elements, SVG
  * and MathML children, typos) is inline. Sorted by strcmp() for bsearch().
  * html_sniff() ignores the names that read as placeholders in plain text
- * ("<source>", "<time>", "<data>").
+ * ("<source>", "<time>", "<data>"). The void elements (embed, input, param,
+ * source, track, wbr...) are inline, never dropped: nothing inside them is
+ * theirs, but libxml2's HTML 4 parser nests the text after an <embed> or a
+ * <wbr> inside it ("safe<embed src=x> description").
  */
 static const struct elem elems[] = {
     {"a", D_INLINE, R_NONE, 1},         {"abbr", D_INLINE, R_NONE, 1},
@@ -101,7 +104,7 @@ static const struct elem elems[] = {
     {"dialog", D_BLOCK, R_NONE, 0},     {"dir", D_PARA, R_NONE, 0},
     {"div", D_BLOCK, R_NONE, 1},        {"dl", D_PARA, R_NONE, 1},
     {"dt", D_BLOCK, R_NONE, 1},         {"em", D_INLINE, R_NONE, 1},
-    {"embed", D_DROP, R_NONE, 1},       {"fieldset", D_BLOCK, R_NONE, 1},
+    {"embed", D_INLINE, R_NONE, 1},     {"fieldset", D_BLOCK, R_NONE, 1},
     {"figcaption", D_BLOCK, R_NONE, 1}, {"figure", D_PARA, R_NONE, 1},
     {"font", D_INLINE, R_NONE, 1},      {"footer", D_BLOCK, R_BOILER, 1},
     {"form", D_BLOCK, R_NONE, 1},       {"frame", D_DROP, R_NONE, 1},
@@ -112,7 +115,7 @@ static const struct elem elems[] = {
     {"header", D_BLOCK, R_HEADER, 1},   {"hgroup", D_BLOCK, R_NONE, 1},
     {"hr", D_PARA, R_NONE, 1},          {"html", D_BLOCK, R_HTML, 1},
     {"i", D_INLINE, R_NONE, 1},         {"iframe", D_DROP, R_NONE, 1},
-    {"img", D_INLINE, R_NONE, 1},       {"input", D_DROP, R_NONE, 1},
+    {"img", D_INLINE, R_NONE, 1},       {"input", D_INLINE, R_NONE, 1},
     {"ins", D_INLINE, R_NONE, 1},       {"kbd", D_INLINE, R_NONE, 1},
     {"label", D_INLINE, R_NONE, 0},     {"legend", D_BLOCK, R_NONE, 0},
     {"li", D_BLOCK, R_NONE, 1},         {"link", D_INLINE, R_LINK, 1},
@@ -125,7 +128,7 @@ static const struct elem elems[] = {
     {"object", D_DROP, R_NONE, 1},      {"ol", D_PARA, R_NONE, 1},
     {"optgroup", D_DROP, R_NONE, 1},    {"option", D_DROP, R_NONE, 0},
     {"output", D_INLINE, R_NONE, 0},    {"p", D_PARA, R_NONE, 1},
-    {"param", D_DROP, R_NONE, 0},       {"picture", D_INLINE, R_NONE, 1},
+    {"param", D_INLINE, R_NONE, 0},     {"picture", D_INLINE, R_NONE, 1},
     {"plaintext", D_PRE, R_NONE, 1},    {"pre", D_PRE, R_NONE, 1},
     {"progress", D_DROP, R_NONE, 0},    {"q", D_INLINE, R_NONE, 1},
     {"rp", D_DROP, R_NONE, 1}, /* ruby annotations would split the words they gloss */
