@@ -833,10 +833,19 @@ test_not_feeds(void **state)
 	parse_fails("<", 1, err, sizeof(err));
 	assert_string_equal(err,
 	                    "not a feed: no root element (line 1: StartTag: invalid element name)");
-	parse_fails("<x:rss xmlns:x=\"urn:x\"/>", 24, err, sizeof(err));
-	assert_string_equal(err, "not a feed: root element <x:rss>");
-	parse_fails("<feed xmlns=\"urn:other\"/>", 25, err, sizeof(err));
-	assert_string_equal(err, "not a feed: root element <feed> in namespace urn:other");
+	/* a prefixed <rss> and a <feed> in another namespace are feeds, as in feedparser */
+	{
+		struct feed f;
+
+		assert_int_equal(
+		    feed_parse("<x:rss xmlns:x=\"urn:x\"/>", 24, NULL, &f, err, sizeof(err)), 0);
+		assert_string_equal(f.format, "rss2.0");
+		feed_free(&f);
+		assert_int_equal(
+		    feed_parse("<feed xmlns=\"urn:other\"/>", 25, NULL, &f, err, sizeof(err)), 0);
+		assert_string_equal(f.format, "atom1.0");
+		feed_free(&f);
+	}
 	parse_fails("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"/>", 66, err,
 	            sizeof(err));
 	assert_string_equal(err, "not a feed: <rdf:RDF> without an RSS 1.0 or 0.90 channel");
