@@ -384,6 +384,7 @@ test_limits(void **state)
 		t = field(out, "title", &root);
 		assert_true(chars(t) <= 6 + 200);
 		assert_true(strlen(t) >= 3 && strcmp(t + strlen(t) - 3, "\xe2\x80\xa6") == 0);
+		json_decref(root);
 		assert_true(strlen(field(out, "message", &root)) <= 4096);
 		json_decref(root);
 		free(out);
