@@ -375,7 +375,13 @@ strcmp_ptr(const void *a, const void *b)
 
 /* ---- keys of [hark] ---- */
 
-/* rules = globs, space or comma separated: every one must match a file. */
+/*
+ * rules = globs, space or comma separated. A file named without a wildcard
+ * must exist (a typo is an error); a wildcard that matches nothing is only
+ * a warning, as an empty rules.d/ is on a fresh install: hark status, hits
+ * and ingest still work, and harkd matches nothing until rules appear and
+ * it is reloaded.
+ */
 static void
 hark_rules(struct cparse *p, struct cval *v)
 {
@@ -391,9 +397,14 @@ hark_rules(struct cparse *p, struct cval *v)
 			return;
 		rc = glob(pat, 0, NULL, &g);
 		free(pat);
+		if (rc == GLOB_NOMATCH && strpbrk(w, "*?[") != NULL) {
+			diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
+			          "rules: '%s' matches no file: no rules from it", w);
+			continue;
+		}
 		if (rc == GLOB_NOMATCH) {
 			diags_add(p->d, p->path, v->line, v->col, DIAG_ERROR,
-			          "rules: '%s' matches no file", w);
+			          "rules: '%s': no such file", w);
 			continue;
 		}
 		if (rc != 0) {
