@@ -34,8 +34,15 @@ struct hwork {
 	struct hwork_job *done, **done_tail; /* finished, not yet handed back */
 	int stopping;
 	atomic_int stop; /* the worker's job ends at once */
-	size_t queued;   /* pushed and not yet handed back: loop thread only */
-	int efd;         /* eventfd: a job is done */
+	/*
+	 * The loop thread's alone: the jobs pushed and not yet handed back,
+	 * with their connections, so that a connection's close forgets every
+	 * request of it.
+	 */
+	struct hwork_job *out[HWORK_QUEUE + 1];
+	struct evhttp_connection *conn[HWORK_QUEUE + 1];
+	size_t queued;
+	int efd; /* eventfd: a job is done */
 	struct event *ev_done;
 	struct store *st;      /* owned: read-only, the worker thread's alone */
 	struct store_scan *sc; /* owned: on st */
@@ -507,21 +514,41 @@ hwork_main(void *arg)
 
 /* ---- the loop's side ---- */
 
-/* The client has gone: its request is freed by evhttp; the job forgets it. */
+/*
+ * A connection has closed: evhttp frees its requests; the jobs forget
+ * them. Every pushed job of that connection, should evhttp ever hold two.
+ */
 static void
 hwork_conn_closed(struct evhttp_connection *evcon, void *arg)
 {
-	struct hwork_job *j = arg;
+	struct hwork *w = arg;
 
-	(void)evcon;
-	j->req = NULL;
+	for (size_t i = 0; i < w->queued; i++)
+		if (w->conn[i] == evcon) {
+			w->out[i]->req = NULL;
+			w->conn[i] = NULL;
+		}
 }
 
+/* j is handed back (or dropped): out of the loop's table, its connection's callback off. */
 static void
-hwork_forget_conn(struct hwork_job *j)
+hwork_forget(struct hwork *w, struct hwork_job *j)
 {
-	struct evhttp_connection *c = j->req != NULL ? evhttp_request_get_connection(j->req) : NULL;
+	struct evhttp_connection *c = NULL;
+	size_t i;
 
+	for (i = 0; i < w->queued && w->out[i] != j; i++)
+		;
+	if (i == w->queued)
+		return;
+	c = w->conn[i];
+	w->queued--;
+	w->out[i] = w->out[w->queued];
+	w->conn[i] = w->conn[w->queued];
+	/* the connection's other jobs, if any, still need to hear of its close */
+	for (i = 0; c != NULL && i < w->queued; i++)
+		if (w->conn[i] == c)
+			return;
 	if (c != NULL)
 		evhttp_connection_set_closecb(c, NULL, NULL);
 }
@@ -543,9 +570,8 @@ hwork_done_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&w->mu);
 	while ((j = list) != NULL) {
 		list = j->link;
-		w->queued--;
+		hwork_forget(w, j);
 		if (j->req != NULL) {
-			hwork_forget_conn(j);
 			j->answer(j);
 		} else {
 			log_debug("http: a %s's client left before its answer",
@@ -603,10 +629,11 @@ hwork_push(struct hwork *w, struct hwork_job *j)
 
 	if (w->queued >= HWORK_QUEUE + 1)
 		return -1;
+	w->out[w->queued] = j;
+	w->conn[w->queued] = c;
 	w->queued++;
-	/* one request at a time on a connection (evhttp): its close callback is this job's */
 	if (c != NULL)
-		evhttp_connection_set_closecb(c, hwork_conn_closed, j);
+		evhttp_connection_set_closecb(c, hwork_conn_closed, w);
 	j->link = NULL;
 	pthread_mutex_lock(&w->mu);
 	*w->todo_tail = j;
@@ -635,12 +662,12 @@ hwork_free(struct hwork *w)
 	/* the evhttp frees the requests: their connections must not call back into freed jobs */
 	while ((j = w->todo) != NULL) {
 		w->todo = j->link;
-		hwork_forget_conn(j);
+		hwork_forget(w, j);
 		hwork_job_free(j);
 	}
 	while ((j = w->done) != NULL) {
 		w->done = j->link;
-		hwork_forget_conn(j);
+		hwork_forget(w, j);
 		hwork_job_free(j);
 	}
 	if (w->ev_done != NULL)
