@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,6 +196,8 @@ struct batch {
 	struct brow *v;
 	size_t n;
 	int oom;
+	const char *ids[HWORK_BATCH];    /* the rows' article ids, for the index */
+	unsigned char cand[HWORK_BATCH]; /* whether the index lets row i's article through */
 };
 
 static int
@@ -267,106 +271,144 @@ store_failed(struct run *r, int rc, const char *why)
 	}
 }
 
+/* How the look at a batch ended. */
+enum look { LOOK_ALL, LOOK_FULL, LOOK_CUT, LOOK_FAILED };
+
+/*
+ * Look at the hits of b in order, keeping those whose article matches,
+ * until the page has limit of them. The index is asked once for the
+ * batch (the articles it lets through are then loaded and matched, each
+ * once in a row of hits of one article). *at: row *at stopped it (the
+ * one that filled the page, or the first not looked at when cut).
+ */
+static enum look
+batch_look(struct run *r, struct batch *b, int limit, int *kept, int64_t *last_at, size_t *at,
+           char *why, size_t whysz)
+{
+	struct hwork_job *j = r->j;
+	char last_id[64] = "";
+	int last_match = 0, rc;
+	size_t i;
+
+	*at = 0;
+	for (i = 0; i < b->n; i++) {
+		b->ids[i] = b->v[i].article_id;
+		b->cand[i] = 1;
+	}
+	if (r->fts != NULL && b->n > 0 &&
+	    (rc = store_scan_fts_filter(r->w->sc, r->fts, b->ids, b->n, b->cand, why, whysz)) !=
+	        0) {
+		if (store_scan_cut(r->w->sc))
+			return LOOK_CUT;
+		store_failed(r, rc, why);
+		return LOOK_FAILED;
+	}
+	for (i = 0; i < b->n; i++) {
+		struct brow *row = &b->v[i];
+
+		*at = i;
+		if (run_cut(r))
+			return LOOK_CUT;
+		if (b->cand[i] && strcmp(row->article_id, last_id) != 0) {
+			r->matched = 0;
+			rc = store_scan_article(r->w->sc, row->article_id, NULL, match_article, r,
+			                        why, whysz);
+			if (r->failed)
+				return LOOK_FAILED;
+			if (rc < 0) {
+				if (store_scan_cut(r->w->sc))
+					return LOOK_CUT;
+				store_failed(r, rc, why);
+				return LOOK_FAILED;
+			}
+			snprintf(last_id, sizeof(last_id), "%s", row->article_id);
+			last_match = r->matched;
+		}
+		*last_at = row->detected_at;
+		if (b->cand[i] && last_match) {
+			if (apijson_hit_append(j->hits, row->json) < 0)
+				log_warnx("http: a stored hit of %s is not a JSON object: left out",
+				          log_quote(row->article_id));
+			else if (++*kept == limit)
+				return LOOK_FULL;
+		}
+	}
+	return LOOK_ALL;
+}
+
 /*
  * q=: the hits that pass the filters and whose article matches, a page of
- * them. Reads batches of hits from the cursor on; each distinct article
- * is first asked of the FTS5 index, then matched. The cursor given back
- * is the place after the last hit looked at, whether the page filled,
- * the hits ran out or the time did.
+ * them. Reads batches of hits from the cursor on and looks at each
+ * (batch_look). The cursor given back is the place after the last hit
+ * looked at, whether the page filled, the hits ran out or the time did.
  */
 static void
 run_hits(struct run *r)
 {
 	struct hwork_job *j = r->j;
-	struct batch b = {calloc(HWORK_BATCH, sizeof(struct brow)), 0, 0};
-	int limit = j->f.limit == 0 ? STORE_PAGE_DEFAULT : j->f.limit;
-	char before[STORE_CURSOR_MAX] = "", pnext[STORE_CURSOR_MAX], why[400], last_id[64] = "";
-	int last_match = 0, have_before = j->f.before != NULL, kept = 0, rc;
+	struct batch *b = calloc(1, sizeof(*b)); /* owned */
+	int limit = j->f.limit == 0 ? STORE_PAGE_DEFAULT : j->f.limit, kept = 0, rc;
+	char before[STORE_CURSOR_MAX] = "", pnext[STORE_CURSOR_MAX], why[400];
+	const char *from = NULL; /* before, once there is one */
 	int64_t last_at = -1;
+	size_t at;
 
-	if (b.v == NULL) {
+	if (b == NULL || (b->v = calloc(HWORK_BATCH, sizeof(*b->v))) == NULL) {
+		free(b);
 		r->failed = 1;
 		return;
 	}
-	if (have_before)
+	if (j->f.before != NULL) {
 		snprintf(before, sizeof(before), "%s", j->f.before);
+		from = before;
+	}
 	j->next[0] = '\0';
 	for (;;) {
 		struct store_hit_filter f = j->f;
-		size_t i;
+		enum look lk;
 
-		f.before = have_before ? before : NULL;
+		f.before = from;
 		f.limit = HWORK_BATCH;
-		batch_clear(&b);
-		rc = store_hits_page(r->w->st, &f, batch_add, &b, pnext, sizeof(pnext), why,
+		batch_clear(b);
+		rc = store_hits_page(r->w->st, &f, batch_add, b, pnext, sizeof(pnext), why,
 		                     sizeof(why));
-		if (b.oom) {
+		if (b->oom) {
 			r->failed = 1;
 			break;
 		}
 		if (rc != 0) {
-			if (store_scan_cut(r->w->sc) || run_cut(r))
-				j->cut = 1;
-			else
+			if (store_scan_cut(r->w->sc) || run_cut(r)) {
+				j->cut = 1; /* nothing of this batch looked at: the cursor stays */
+				snprintf(j->next, sizeof(j->next), "%s", from != NULL ? from : "");
+			} else {
 				store_failed(r, rc, why);
-			/* cut: nothing of this batch looked at, the cursor stays */
-			if (j->cut)
-				snprintf(j->next, sizeof(j->next), "%s", have_before ? before : "");
+			}
 			break;
 		}
-		for (i = 0; i < b.n; i++) {
-			struct brow *row = &b.v[i];
-
-			if (run_cut(r))
-				break;
-			if (strcmp(row->article_id, last_id) != 0) {
-				r->matched = 0;
-				rc = store_scan_article(r->w->sc, row->article_id, r->fts,
-				                        match_article, r, why, sizeof(why));
-				if (rc < 0 || r->failed)
-					break;
-				snprintf(last_id, sizeof(last_id), "%s", row->article_id);
-				last_match = r->matched;
-			}
-			last_at = row->detected_at;
-			if (last_match) {
-				if (apijson_hit_append(j->hits, row->json) < 0)
-					log_warnx("http: a stored hit of %s is not a JSON object: "
-					          "left out",
-					          log_quote(row->article_id));
-				else
-					kept++;
-			}
-			if (kept == limit)
-				break;
-		}
-		if (r->failed)
+		lk = batch_look(r, b, limit, &kept, &last_at, &at, why, sizeof(why));
+		if (lk == LOOK_FAILED)
 			break;
-		if (i < b.n && (rc < 0 || j->cut)) {
-			if (rc < 0 && !store_scan_cut(r->w->sc)) {
-				store_failed(r, rc, why);
-				break;
-			}
+		if (lk == LOOK_CUT) {
+			/* rows 0..at-1 looked at */
 			j->cut = 1;
-			/* rows 0..i-1 looked at */
-			if (i == 0)
-				snprintf(j->next, sizeof(j->next), "%s", have_before ? before : "");
-			else if (cursor_after(r, have_before ? before : NULL, i, j->next) != 0)
+			if (at == 0)
+				snprintf(j->next, sizeof(j->next), "%s", from != NULL ? from : "");
+			else if (cursor_after(r, from, at, j->next) != 0)
 				j->next[0] = '\0';
 			break;
 		}
-		if (kept == limit) {
-			/* the page is full at row i: on from after it */
-			if (i + 1 == b.n)
+		if (lk == LOOK_FULL) {
+			/* the page is full at row at: on from after it */
+			if (at + 1 == b->n)
 				snprintf(j->next, sizeof(j->next), "%s", pnext);
-			else if (cursor_after(r, have_before ? before : NULL, i + 1, j->next) != 0)
+			else if (cursor_after(r, from, at + 1, j->next) != 0)
 				j->next[0] = '\0';
 			break;
 		}
 		if (pnext[0] == '\0')
 			break; /* every hit looked at */
 		snprintf(before, sizeof(before), "%s", pnext);
-		have_before = 1;
+		from = before;
 	}
 	if (j->cut) {
 		if (last_at >= 0)
@@ -376,8 +418,9 @@ run_hits(struct run *r)
 			snprintf(j->next, sizeof(j->next), "%lld-%lld", (long long)INT64_MAX,
 			         (long long)INT64_MAX);
 	}
-	batch_clear(&b);
-	free(b.v);
+	batch_clear(b);
+	free(b->v);
+	free(b);
 }
 
 static int
@@ -486,6 +529,14 @@ static void *
 hwork_main(void *arg)
 {
 	struct hwork *w = arg;
+
+	/*
+	 * Nice 10, this thread alone (Linux): on a busy machine a search
+	 * yields the CPU to the loop and the ingest workers; it may only get
+	 * slower, and its time limit still holds.
+	 */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) < 0)
+		log_debug("http: the worker's priority: %s", strerror(errno));
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {

@@ -2238,12 +2238,12 @@ store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, siz
 
 struct store_scan {
 	struct store *st;      /* the caller's */
-	sqlite3_stmt *stmt[4]; /* owned: the SCAN_* statements */
+	sqlite3_stmt *stmt[6]; /* owned: the SCAN_* statements */
 	int64_t deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
 	int cut;               /* the deadline has passed */
 };
 
-enum { SCAN_ARTICLE, SCAN_ARTICLE_FTS, SCAN_NEWEST, SCAN_NEWEST_FTS };
+enum { SCAN_ARTICLE, SCAN_ARTICLE_FTS, SCAN_NEWEST, SCAN_NEWEST_FTS, SCAN_SEQ, SCAN_FTS_RANGE };
 
 static const char *const scan_sql[] = {
     [SCAN_ARTICLE] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.id = ?1",
@@ -2256,6 +2256,10 @@ static const char *const scan_sql[] = {
     [SCAN_NEWEST_FTS] = "SELECT " ARTICLE_COLS " FROM articles_fts f "
                         "CROSS JOIN articles a ON a.seq = f.rowid "
                         "WHERE articles_fts MATCH ?1 ORDER BY f.rowid DESC",
+    [SCAN_SEQ] = "SELECT seq FROM articles WHERE id = ?1",
+    /* FTS5 reads its lists from ?2 to ?3 only */
+    [SCAN_FTS_RANGE] = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 "
+                       "AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid",
 };
 
 /* SQLite asks every SCAN_PROGRESS_OPS steps: a non-zero answer interrupts the statement. */
@@ -2372,5 +2376,69 @@ store_scan_newest(struct store_scan *sc, const char *fts, store_article_fn fn, v
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ret = store_fail(sc->st, rc, "reading articles", err, errsz);
 	sqlite3_reset(q);
+	return ret;
+}
+
+/* An article of store_scan_fts_filter: its rowid, its place in the caller's ids. */
+struct scan_seq {
+	int64_t seq;
+	size_t i;
+};
+
+static int
+scan_seq_cmp(const void *a, const void *b)
+{
+	const struct scan_seq *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int
+store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *const *ids, size_t n,
+                      unsigned char *match, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = sc->stmt[SCAN_SEQ];
+	struct scan_seq *v = malloc((n > 0 ? n : 1) * sizeof(*v)); /* owned */
+	size_t nv = 0, k = 0;
+	int rc, ret = 0;
+
+	if (v == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	memset(match, 0, n);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		bind_text(q, 1, ids[i]);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			v[nv++] = (struct scan_seq){sqlite3_column_int64(q, 0), i};
+		else if (rc != SQLITE_DONE)
+			ret = store_fail(sc->st, rc, "reading an article", err, errsz);
+		sqlite3_reset(q);
+	}
+	if (ret != 0 || nv == 0) {
+		free(v);
+		return ret;
+	}
+	qsort(v, nv, sizeof(*v), scan_seq_cmp);
+	q = sc->stmt[SCAN_FTS_RANGE];
+	bind_text(q, 1, fts);
+	sqlite3_bind_int64(q, 2, v[0].seq);
+	sqlite3_bind_int64(q, 3, v[nv - 1].seq);
+	/* both ascending: a merge */
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t row = sqlite3_column_int64(q, 0);
+
+		for (; k < nv && v[k].seq < row; k++)
+			;
+		for (; k < nv && v[k].seq == row; k++)
+			match[v[k].i] = 1;
+		if (k == nv)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(sc->st, rc, "reading the articles' index", err, errsz);
+	sqlite3_reset(q);
+	free(v);
 	return ret;
 }
