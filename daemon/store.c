@@ -2258,8 +2258,8 @@ static const char *const scan_sql[] = {
                         "WHERE articles_fts MATCH ?1 ORDER BY f.rowid DESC",
     [SCAN_SEQ] = "SELECT seq FROM articles WHERE id = ?1",
     /* FTS5 reads its lists from ?2 to ?3 only */
-    [SCAN_FTS_RANGE] = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 "
-                       "AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid",
+    [SCAN_FTS_RANGE] = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 "
+                        "AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid"),
 };
 
 /* SQLite asks every SCAN_PROGRESS_OPS steps: a non-zero answer interrupts the statement. */
