@@ -9,7 +9,7 @@
 # a tiny time limit: the answer says it was cut and where, /healthz
 # answers at once while a search runs, a full queue is 503 with
 # Retry-After, a client that leaves mid-search harms nothing, and harkd
-# stops at once with a search running.
+# stops at once with a search running; with a token, a try needs it.
 # Usage: httptry.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -282,4 +282,25 @@ t1=$(date +%s.%N)
 wait $slow
 expect_eq "$HSTATUS" 0 "exit status with a search running"
 awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 2) }' && ok || bad "stopping took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s"
+
+# --- with a token: a try needs it as every other route does
+tok=$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$tok" >"$T/http.token"
+chmod 600 "$T/http.token"
+printf 'token_file = http.token\n' >>"$T/hark.conf"
+start
+post_json '{"query": "Moscou"}'
+expect_eq "$CODE" 401 "POST /api/v1/try without the token"
+req -X POST --data-urlencode 'query=Moscou' "${URL}try"
+expect_eq "$CODE" 401 "POST /try without the token or a session"
+req "${URL}try?query=Moscou"
+expect_eq "$CODE" 303 "GET /try without the token: to the login"
+req -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+	--data-binary '{"query": "Moscou"}' "$api/try"
+expect_eq "$CODE" 200 "POST /api/v1/try with the token"
+expect_eq "$(files_of "$T/b")" "fr.txt " "its hit"
+req -H "Authorization: Bearer $tok" "$api/hits?q=Moscou&rule=moscou"
+expect_eq "$(rules_of "$T/b")" "moscou " "q= with the token"
+stop_harkd
+expect_eq "$HSTATUS" 0 "exit status"
 finish
