@@ -14,7 +14,9 @@
  * (compared in constant time, never logged) or a session cookie from
  * /login; a GET of a page without either is sent to /login. Routes are a
  * table in httpd.c: a new page or API call is one line there and one
- * handler.
+ * handler. q= and /try, which may read much of the archive, run on a
+ * worker thread the httpd owns, with a read-only connection of its own
+ * (httpd_work.h): the loop never waits on them.
  */
 #ifndef HARK_HTTPD_H
 #define HARK_HTTPD_H

@@ -59,7 +59,7 @@ struct hwork_job {
 	hwork_answer_fn answer;     /* called on the loop with the result, req still there */
 	void *ctx;                  /* the route's, freed by ctx_free */
 	void (*ctx_free)(void *ctx);
-	void *arg; /* the route's (its struct httpd) */
+	void *arg;              /* the route's (its struct httpd) */
 	struct hwork_job *link; /* the worker's lists */
 };
 
