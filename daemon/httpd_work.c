@@ -490,7 +490,8 @@ job_run(struct hwork *w, struct hwork_job *j)
 		r.failed = 1;
 		goto out;
 	}
-	rs = try_compile(j->text, j->len, j->kind == HWORK_TRY && j->as_rules, &j->d);
+	/* harkd stopping cancels a long compile too */
+	rs = try_compile(j->text, j->len, j->kind == HWORK_TRY && j->as_rules, &w->stop, &j->d);
 	if (rs == NULL) {
 		/* q=: the first error; /try answers with every diagnostic */
 		if (j->kind == HWORK_HITS) {

@@ -70,7 +70,7 @@ wrap_query(const char *text, size_t len, size_t *outlen)
 }
 
 struct ruleset *
-try_compile(const char *text, size_t len, int as_rules, struct diags *d)
+try_compile(const char *text, size_t len, int as_rules, const atomic_int *cancel, struct diags *d)
 {
 	struct query_opts o = {NULL, NULL}; /* @file: an error */
 	struct ruleset *rs = ruleset_new();
@@ -82,6 +82,7 @@ try_compile(const char *text, size_t len, int as_rules, struct diags *d)
 		diags_add(d, NULL, 0, 0, DIAG_ERROR, "out of memory");
 		return NULL;
 	}
+	ruleset_set_cancel(rs, cancel);
 	if (!as_rules && all_blank(text, len)) {
 		diags_add(d, TRY_QUERY_FILE, 1, 1, DIAG_ERROR, "the query is empty");
 		ruleset_free(rs);

@@ -23,10 +23,12 @@
  * `query =`: a blank line or one starting with # or ; is no part of it),
  * its diagnostics placed in the query's own lines and columns; with
  * as_rules 1 a rule file. @file lists are refused (a form names no file of
- * the server's). Diagnostics, in order, go to d. Returns the rule set
- * (ruleset_free), or NULL when d holds an error.
+ * the server's). cancel (NULL: none) stops a long compile as
+ * ruleset_set_cancel() does. Diagnostics, in order, go to d. Returns the
+ * rule set (ruleset_free), or NULL when d holds an error.
  */
-struct ruleset *try_compile(const char *text, size_t len, int as_rules, struct diags *d);
+struct ruleset *try_compile(const char *text, size_t len, int as_rules, const atomic_int *cancel,
+                            struct diags *d);
 
 /*
  * Whether text[0..len), typed into one box, is a rule file rather than a

@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < len; i++)
 		nlines += text[i] == '\n';
 	diags_init(&d);
-	rs = try_compile(text, len, data[0] & 1, &d);
+	rs = try_compile(text, len, data[0] & 1, NULL, &d);
 	ruleset_free(rs);
 	pd = calloc(d.n + 1, sizeof(*pd));
 	if (pd == NULL)

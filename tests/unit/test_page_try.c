@@ -198,7 +198,7 @@ compile(const char *text, int as_rules, int *ok)
 
 	assert_non_null(out);
 	diags_init(&d);
-	rs = try_compile(text, strlen(text), as_rules, &d);
+	rs = try_compile(text, strlen(text), as_rules, NULL, &d);
 	*ok = rs != NULL;
 	for (size_t i = 0; i < d.n; i++) {
 		diag_format(&d.v[i], buf, sizeof(buf));
