@@ -34,6 +34,7 @@
 #include <event2/listener.h>
 
 #include "httpd.h"
+#include "httpd_work.h"
 #include "log.h"
 
 #define HTTPD_MAX_LISTEN 8
@@ -54,6 +55,7 @@ struct httpd {
 	char *token;            /* owned, secret; NULL: open */
 	size_t token_len;
 	struct login *login;           /* owned: the browsers' sessions; NULL without a token */
+	struct hwork *work;            /* owned: the long reads (q=, /try), off the loop */
 	const struct httpd_info *info; /* harkd's */
 	char urls[HTTPD_MAX_LISTEN * 64];
 };
@@ -90,6 +92,8 @@ static const struct route {
     {"/feeds", false, true, false, route_page_feeds},
     {"/deliveries", false, true, false, route_page_deliveries},
     {"/deliveries/", true, false, false, route_page_retry}, /* POST: checks its method */
+    {"/try", false, false, false, route_page_try},          /* GET and POST: checks its method */
+    {"/api/v1/try", false, false, false, route_api_try},    /* POST: checks its method */
 };
 
 /* ---- answers ---- */
@@ -697,6 +701,8 @@ httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body, c
 	/* its own connection: the pages' reads never wait for the writer (WAL) */
 	if (store_open(dbpath, STORE_READ, 100, &h->st, err, errsz) < 0)
 		goto fail;
+	if ((h->work = hwork_new(base, dbpath, err, errsz)) == NULL)
+		goto fail;
 	if ((h->ev_sweep = evtimer_new(base, httpd_sweep_cb, h)) == NULL ||
 	    (h->http = evhttp_new(base)) == NULL) {
 		snprintf(err, errsz, "http: cannot create the server");
@@ -726,6 +732,8 @@ httpd_free(struct httpd *h)
 {
 	if (h == NULL)
 		return;
+	/* first: its jobs' requests go with the connections below */
+	hwork_free(h->work);
 	if (h->http != NULL)
 		evhttp_free(h->http); /* frees the listeners and the connections */
 	/* what is left of them is ours alone now */
@@ -769,4 +777,18 @@ struct login *
 httpd_login(struct httpd *h)
 {
 	return h->login;
+}
+
+int
+httpd_work(struct httpd *h, struct hwork_job *j)
+{
+	struct evhttp_request *req = j->req;
+
+	if (hwork_push(h->work, j) == 0)
+		return 0;
+	hwork_job_free(j);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", HWORK_RETRY_AFTER);
+	httpd_error(req, 503, "the archive is busy: %d searches are running or waiting",
+	            HWORK_QUEUE + 1);
+	return -1;
 }

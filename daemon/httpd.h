@@ -14,7 +14,9 @@
  * (compared in constant time, never logged) or a session cookie from
  * /login; a GET of a page without either is sent to /login. Routes are a
  * table in httpd.c: a new page or API call is one line there and one
- * handler.
+ * handler. q= and /try, which may read much of the archive, run on a
+ * worker thread the httpd owns, with a read-only connection of its own
+ * (httpd_work.h): the loop never waits on them.
  */
 #ifndef HARK_HTTPD_H
 #define HARK_HTTPD_H
@@ -120,6 +122,20 @@ void httpd_error(struct evhttp_request *req, int code, const char *fmt, ...)
 
 /* ---- shared by the routes' files (httpd_hits.c) ---- */
 
+/*
+ * The worker of the long reads (httpd_work.h): hand it j, whose answer
+ * comes later; when its queue is full, answer 503 with Retry-After and free
+ * j. Returns 0 when queued, -1 when answered here.
+ */
+struct hwork_job;
+int httpd_work(struct httpd *h, struct hwork_job *j);
+/*
+ * Whether a state-changing or costly POST may come from where it says
+ * (httpd_ops.c): no Origin, or this server's own; Sec-Fetch-Site, when
+ * sent, same-origin or none. False with err (the caller answers 403).
+ */
+bool httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz);
+
 /* Answer o as JSON (o taken), or 500 when it cannot be written. */
 void httpd_send_json(struct evhttp_request *req, int code, json_t *o);
 /* Answer a rendered page or feed with 200 (pg reset), or 500 when out of memory. */
@@ -149,6 +165,13 @@ void route_page_hits(struct httpd *h, struct evhttp_request *req, const char *pa
 void route_page_article(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_atom(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
+
+/*
+ * The routes of /try (httpd_try.c): the page /try (GET, HEAD, and POST
+ * from its form) and POST /api/v1/try, both run on the worker.
+ */
+void route_page_try(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_api_try(struct httpd *h, struct evhttp_request *req, const char *path);
 
 /* The routes of the rules (httpd_rules.c): GET /api/v1/rules, the pages /rules and /rules/ID. */
 void route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path);

@@ -7,8 +7,14 @@
  *
  * The query string: every parameter a route does not know is a 400 naming
  * it; an empty value is no filter (the filter form sends every field).
- * q= (a query over the stored articles, which needs a worker) is 501 until
- * it is built.
+ * q= (a query in the rule language over the hits' stored articles) may read
+ * much of the archive: / and /api/v1/hits with q= are run on the worker
+ * (httpd_work.h), which compiles q as hark check does (a broken q is a 400
+ * with its first diagnostic), reads the hits that pass the other filters
+ * from the cursor on, and keeps those whose article the query matches
+ * (the FTS5 index first, then the matcher), until a page is full, the hits
+ * end or the time limit: then the answer says it was cut ("cut" in the
+ * JSON, a note on the page) and its cursor reads on from there.
  */
 #include <sys/queue.h>
 
@@ -27,6 +33,7 @@
 #include "apijson.h"
 #include "hark.h"
 #include "httpd.h"
+#include "httpd_work.h"
 #include "log.h"
 #include "match.h"
 #include "page.h"
@@ -44,6 +51,7 @@ struct hits_q {
 	size_t nrules;
 	const char **tagged; /* owned array: the rule ids tag= resolved to */
 	size_t ntagged;
+	char **owned; /* owned copies of tagged's ids, for a job that outlives the rule set */
 	struct page_filters pf; /* as given, for the form and the links of "/" */
 };
 
@@ -53,6 +61,9 @@ hits_q_free(struct hits_q *q)
 	evhttp_clear_headers(&q->kv);
 	free(q->rules);
 	free(q->tagged);
+	for (size_t i = 0; q->owned != NULL && i < q->ntagged; i++)
+		free(q->owned[i]);
+	free(q->owned);
 }
 
 static bool
@@ -167,10 +178,6 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 			q->f.limit = (int)n;
 		}
 	}
-	if (q->pf.q != NULL) {
-		snprintf(err, errsz, "q= (a query over the stored articles) is not served yet");
-		return 501;
-	}
 	if (q->pf.tag != NULL) {
 		static const char *const none[] = {""}; /* no rule: no hit, not every hit */
 
@@ -277,18 +284,92 @@ httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype)
 static const char *const api_hits_keys[] = {"rule",  "tag", "source", "lang",  "since",
                                             "until", "q",   "before", "limit", NULL};
 
+/* ---- q=: on the worker ---- */
+
+static void
+hits_q_ctx_free(void *ctx)
+{
+	if (ctx != NULL) {
+		hits_q_free(ctx);
+		free(ctx);
+	}
+}
+
+/*
+ * The job of a request with q= (q taken: freed with the job). The rule
+ * ids of a tag are copied: a reload may free the rule set before the job
+ * ends. Returns the job, NULL when out of memory (q freed).
+ */
+static struct hwork_job *
+hits_q_job(struct httpd *h, struct evhttp_request *req, struct hits_q *q, hwork_answer_fn answer)
+{
+	struct hwork_job *j = hwork_job_new(HWORK_HITS, req, q->pf.q, strlen(q->pf.q), answer, h);
+
+	if (j == NULL)
+		goto oom;
+	j->ctx = q;
+	j->ctx_free = hits_q_ctx_free;
+	if (q->tagged != NULL) {
+		if ((q->owned = calloc(q->ntagged, sizeof(*q->owned))) == NULL)
+			goto oom_job;
+		for (size_t i = 0; i < q->ntagged; i++)
+			if ((q->owned[i] = strdup(q->tagged[i])) == NULL)
+				goto oom_job;
+		for (size_t i = 0; i < q->ntagged; i++)
+			q->tagged[i] = q->owned[i];
+	}
+	j->f = q->f;
+	return j;
+oom_job:
+	hwork_job_free(j); /* frees q */
+	return NULL;
+oom:
+	hits_q_ctx_free(q);
+	return NULL;
+}
+
+static void
+api_hits_answer(struct hwork_job *j)
+{
+	json_t *o;
+
+	if (j->status != 0) {
+		httpd_error(j->req, j->status, "%s", j->err);
+		return;
+	}
+	o = apijson_hits_page(j->hits, j->next[0] != '\0' ? j->next : NULL);
+	j->hits = NULL; /* stolen */
+	if (o != NULL && j->cut)
+		json_object_set_new(o, "cut", hwork_cut_json(j));
+	httpd_send_json(j->req, 200, o);
+}
+
 void
 route_api_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 {
-	struct hits_q q;
+	struct hits_q *qj;
 	json_t *hits = NULL;
 	char err[512], next[STORE_CURSOR_MAX];
 	int code;
 
 	(void)path;
-	if ((code = hits_q_parse(h, req, &q, api_hits_keys, err, sizeof(err))) == 0)
-		code = hits_read(h, &q, &hits, next, err, sizeof(err));
-	hits_q_free(&q);
+	if ((qj = calloc(1, sizeof(*qj))) == NULL) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	if ((code = hits_q_parse(h, req, qj, api_hits_keys, err, sizeof(err))) == 0 &&
+	    qj->pf.q != NULL) {
+		struct hwork_job *j = hits_q_job(h, req, qj, api_hits_answer);
+
+		if (j == NULL)
+			httpd_error(req, 500, "out of memory");
+		else
+			httpd_work(h, j);
+		return;
+	}
+	if (code == 0)
+		code = hits_read(h, qj, &hits, next, err, sizeof(err));
+	hits_q_ctx_free(qj);
 	if (code != 0) {
 		httpd_error(req, code, "%s", err);
 		return;
@@ -449,10 +530,36 @@ httpd_flat_hits_free(struct httpd_flat_hits *fh)
 static const char *const page_hits_keys[] = {"rule",  "tag", "source", "lang", "since",
                                              "until", "q",   "before", NULL};
 
+static void
+page_hits_answer(struct hwork_job *j)
+{
+	struct hits_q *q = j->ctx;
+	struct httpd_flat_hits fh = {0};
+	struct page pg = {0};
+	char note[512];
+
+	if (j->status != 0) {
+		httpd_error(j->req, j->status, "%s", j->err);
+		return;
+	}
+	if (httpd_flat_hits(j->hits, &fh) < 0) {
+		httpd_flat_hits_free(&fh);
+		httpd_error(j->req, 500, "out of memory");
+		return;
+	}
+	if (j->cut) {
+		hwork_cut_note(j, "hits", note, sizeof(note));
+		q->pf.cut = note;
+	}
+	page_hits(&pg, fh.v, fh.n, &q->pf, j->next[0] != '\0' ? j->next : NULL);
+	httpd_flat_hits_free(&fh);
+	httpd_send_page(j->req, &pg, "text/html; charset=utf-8");
+}
+
 void
 route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 {
-	struct hits_q q;
+	struct hits_q *q;
 	struct httpd_flat_hits fh = {0};
 	struct page pg = {0};
 	json_t *hits = NULL;
@@ -460,25 +567,38 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	int code;
 
 	(void)path;
-	if ((code = hits_q_parse(h, req, &q, page_hits_keys, err, sizeof(err))) == 0 &&
-	    q.nrules > 1) {
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	if ((code = hits_q_parse(h, req, q, page_hits_keys, err, sizeof(err))) == 0 &&
+	    q->nrules > 1) {
 		/* the form and its Older link carry one rule */
 		snprintf(err, sizeof(err), "rule given twice (the page shows one rule or one tag)");
 		code = 400;
 	}
 	if (code == 0) {
-		q.f.limit = PAGE_HITS;
-		code = hits_read(h, &q, &hits, next, err, sizeof(err));
+		q->f.limit = PAGE_HITS;
+		if (q->pf.q != NULL) {
+			struct hwork_job *j = hits_q_job(h, req, q, page_hits_answer);
+
+			if (j == NULL)
+				httpd_error(req, 500, "out of memory");
+			else
+				httpd_work(h, j);
+			return;
+		}
+		code = hits_read(h, q, &hits, next, err, sizeof(err));
 	}
 	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
 	}
 	if (code == 0)
-		page_hits(&pg, fh.v, fh.n, &q.pf, next[0] != '\0' ? next : NULL);
+		page_hits(&pg, fh.v, fh.n, &q->pf, next[0] != '\0' ? next : NULL);
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
-	hits_q_free(&q);
+	hits_q_ctx_free(q);
 	if (code != 0) {
 		httpd_error(req, code, "%s", err);
 		return;

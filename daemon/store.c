@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -2230,5 +2231,214 @@ store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, siz
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ret = store_fail(st, rc, "counting feeds", err, errsz);
 	sqlite3_reset(q);
+	return ret;
+}
+
+/* ---- the archive reads of harkd's HTTP worker ---- */
+
+struct store_scan {
+	struct store *st;      /* the caller's */
+	sqlite3_stmt *stmt[6]; /* owned: the SCAN_* statements */
+	int64_t deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
+	int cut;               /* the deadline has passed */
+};
+
+enum { SCAN_ARTICLE, SCAN_ARTICLE_FTS, SCAN_NEWEST, SCAN_NEWEST_FTS, SCAN_SEQ, SCAN_FTS_RANGE };
+
+static const char *const scan_sql[] = {
+    [SCAN_ARTICLE] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.id = ?1",
+    /* the article first (its unique id), then its keys: one probe of the index */
+    [SCAN_ARTICLE_FTS] = "SELECT " ARTICLE_COLS " FROM articles a "
+                         "CROSS JOIN articles_fts f ON f.rowid = a.seq "
+                         "WHERE a.id = ?1 AND articles_fts MATCH ?2",
+    [SCAN_NEWEST] = "SELECT " ARTICLE_COLS " FROM articles a ORDER BY a.seq DESC",
+    /* the index first, newest rowid first (FTS5 reads its lists backwards) */
+    [SCAN_NEWEST_FTS] = "SELECT " ARTICLE_COLS " FROM articles_fts f "
+                        "CROSS JOIN articles a ON a.seq = f.rowid "
+                        "WHERE articles_fts MATCH ?1 ORDER BY f.rowid DESC",
+    [SCAN_SEQ] = "SELECT seq FROM articles WHERE id = ?1",
+    /* FTS5 reads its lists from ?2 to ?3 only */
+    [SCAN_FTS_RANGE] = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 "
+                        "AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid"),
+};
+
+/* SQLite asks every SCAN_PROGRESS_OPS steps: a non-zero answer interrupts the statement. */
+#define SCAN_PROGRESS_OPS 1000
+
+static int
+scan_progress(void *arg)
+{
+	struct store_scan *sc = arg;
+	struct timespec ts;
+
+	if (sc->deadline_ns == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= sc->deadline_ns)
+		sc->cut = 1;
+	return sc->cut;
+}
+
+int
+store_scan_new(struct store *st, struct store_scan **out, char *err, size_t errsz)
+{
+	struct store_scan *sc = calloc(1, sizeof(*sc));
+
+	*out = NULL;
+	if (sc == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	sc->st = st;
+	for (size_t i = 0; i < sizeof(scan_sql) / sizeof(scan_sql[0]); i++) {
+		int rc = sqlite3_prepare_v3(st->db, scan_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                            &sc->stmt[i], NULL);
+
+		if (rc != SQLITE_OK) {
+			rc = store_fail(st, rc, scan_sql[i], err, errsz);
+			store_scan_free(sc);
+			return rc;
+		}
+	}
+	sqlite3_progress_handler(st->db, SCAN_PROGRESS_OPS, scan_progress, sc);
+	*out = sc;
+	return 0;
+}
+
+void
+store_scan_free(struct store_scan *sc)
+{
+	if (sc == NULL)
+		return;
+	sqlite3_progress_handler(sc->st->db, 0, NULL, NULL);
+	for (size_t i = 0; i < sizeof(sc->stmt) / sizeof(sc->stmt[0]); i++)
+		sqlite3_finalize(sc->stmt[i]);
+	free(sc);
+}
+
+void
+store_scan_deadline(struct store_scan *sc, int64_t deadline_ns)
+{
+	sc->deadline_ns = deadline_ns;
+	sc->cut = 0;
+}
+
+void
+store_scan_interrupt(struct store_scan *sc)
+{
+	sqlite3_interrupt(sc->st->db);
+}
+
+bool
+store_scan_cut(struct store_scan *sc)
+{
+	return scan_progress(sc) != 0;
+}
+
+int
+store_scan_article(struct store_scan *sc, const char *id, const char *fts, store_article_fn fn,
+                   void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = sc->stmt[fts != NULL ? SCAN_ARTICLE_FTS : SCAN_ARTICLE];
+	int rc, ret = 0;
+
+	bind_text(q, 1, id);
+	if (fts != NULL)
+		bind_text(q, 2, fts);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		struct store_article_row r = article_row(q);
+
+		fn(&r, arg);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(sc->st, rc, "reading an article", err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_scan_newest(struct store_scan *sc, const char *fts, store_article_fn fn, void *arg, char *err,
+                  size_t errsz)
+{
+	sqlite3_stmt *q = sc->stmt[fts != NULL ? SCAN_NEWEST_FTS : SCAN_NEWEST];
+	int rc, ret = 0;
+
+	if (fts != NULL)
+		bind_text(q, 1, fts);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_article_row r = article_row(q);
+
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(sc->st, rc, "reading articles", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
+
+/* An article of store_scan_fts_filter: its rowid, its place in the caller's ids. */
+struct scan_seq {
+	int64_t seq;
+	size_t i;
+};
+
+static int
+scan_seq_cmp(const void *a, const void *b)
+{
+	const struct scan_seq *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int
+store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *const *ids, size_t n,
+                      unsigned char *match, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = sc->stmt[SCAN_SEQ];
+	struct scan_seq *v = malloc((n > 0 ? n : 1) * sizeof(*v)); /* owned */
+	size_t nv = 0, k = 0;
+	int rc, ret = 0;
+
+	if (v == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	memset(match, 0, n);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		bind_text(q, 1, ids[i]);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			v[nv++] = (struct scan_seq){sqlite3_column_int64(q, 0), i};
+		else if (rc != SQLITE_DONE)
+			ret = store_fail(sc->st, rc, "reading an article", err, errsz);
+		sqlite3_reset(q);
+	}
+	if (ret != 0 || nv == 0) {
+		free(v);
+		return ret;
+	}
+	qsort(v, nv, sizeof(*v), scan_seq_cmp);
+	q = sc->stmt[SCAN_FTS_RANGE];
+	bind_text(q, 1, fts);
+	sqlite3_bind_int64(q, 2, v[0].seq);
+	sqlite3_bind_int64(q, 3, v[nv - 1].seq);
+	/* both ascending: a merge */
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t row = sqlite3_column_int64(q, 0);
+
+		for (; k < nv && v[k].seq < row; k++)
+			;
+		for (; k < nv && v[k].seq == row; k++)
+			match[v[k].i] = 1;
+		if (k == nv)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(sc->st, rc, "reading the articles' index", err, errsz);
+	sqlite3_reset(q);
+	free(v);
 	return ret;
 }

@@ -377,4 +377,47 @@ int store_delivery_states(struct store *st, store_count_fn fn, void *arg, char *
 /* Feeds by state: "ok", "failing" (its last poll failed), "gone" (410). */
 int store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, size_t errsz);
 
+/* ---- the archive reads of harkd's HTTP worker (q=, /try): long, cut by a deadline ---- */
+
+/*
+ * A scan: statements of its own on st (a connection that only the scanning
+ * thread uses), and a deadline on every statement of st. Free it before
+ * store_close(st). Returns 0 with *out, -1 with err.
+ */
+struct store_scan;
+int store_scan_new(struct store *st, struct store_scan **out, char *err, size_t errsz);
+void store_scan_free(struct store_scan *sc);
+/*
+ * From now on every statement of the scan's store fails (-1, "interrupted")
+ * once CLOCK_MONOTONIC passes deadline_ns (sqlite3_progress_handler); 0:
+ * no deadline. Clears the cut.
+ */
+void store_scan_deadline(struct store_scan *sc, int64_t deadline_ns);
+/* Stop the statement running now (from any thread: harkd stopping). */
+void store_scan_interrupt(struct store_scan *sc);
+/* Whether the deadline has passed (a failure since is the deadline's). */
+bool store_scan_cut(struct store_scan *sc);
+/*
+ * Article id through fn when its FTS5 keys (presearch.h) match fts (NULL:
+ * any article). Returns 1 (fn called), 0 when there is no such article or
+ * it does not match, -1 or STORE_BUSY.
+ */
+int store_scan_article(struct store_scan *sc, const char *id, const char *fts, store_article_fn fn,
+                       void *arg, char *err, size_t errsz);
+/*
+ * Which of the articles ids[0..n) have FTS5 keys matching fts: match[i]
+ * set to 1 or 0 (0 for an id not stored). One read of the index over the
+ * range of their rowids, however many they are: a probe an article costs
+ * FTS5 a cursor each (0.2 ms). Returns 0, -1 or STORE_BUSY.
+ */
+int store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *const *ids, size_t n,
+                          unsigned char *match, char *err, size_t errsz);
+/*
+ * Articles newest first (by the order of storing), those whose FTS5 keys
+ * match fts (NULL: all), to fn until it returns non-zero. Returns 0, -1 or
+ * STORE_BUSY.
+ */
+int store_scan_newest(struct store_scan *sc, const char *fts, store_article_fn fn, void *arg,
+                      char *err, size_t errsz);
+
 #endif

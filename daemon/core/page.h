@@ -127,6 +127,11 @@ int page_hit_from_json(const struct json_t *o, struct page_hit_json *out);
 /* The filters of "/" as the request gave them; NULL or "" when absent. */
 struct page_filters {
 	const char *rule, *tag, *source, *lang, *since, *until, *q;
+	/*
+	 * Not a filter: q= stopped at the time limit, this says where (a note
+	 * above the hits; the Older link reads on from there). NULL: not cut.
+	 */
+	const char *cut;
 };
 
 /* The navigation entries page_begin() can mark current. */
@@ -154,6 +159,8 @@ void page_end(struct page *pg);
  * The hits part of page_hits, page_article and page_rule.
  */
 void page_hit_list(struct page *pg, const struct page_hit *hits, size_t n, int with_article);
+/* One hit of page_hit_list, its <li class="hit">: for a list of one's own (page_try). */
+void page_hit_item(struct page *pg, const struct page_hit *h, int with_article);
 
 /*
  * The hits page "/": the filter form (GET, keeping the current values), the

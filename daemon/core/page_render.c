@@ -170,6 +170,12 @@ put_hit(struct page *pg, const struct page_hit *h, int with_article)
 }
 
 void
+page_hit_item(struct page *pg, const struct page_hit *h, int with_article)
+{
+	put_hit(pg, h, with_article);
+}
+
+void
 page_hit_list(struct page *pg, const struct page_hit *hits, size_t n, int with_article)
 {
 	if (n == 0) {
@@ -200,6 +206,11 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 	put_filter(pg, "until", "Until", "text", f->until);
 	put_filter(pg, "q", "Query", "search", f->q);
 	page_raw(pg, "<button type=\"submit\">Filter</button>\n</form>\n");
+	if (f->cut != NULL) {
+		page_raw(pg, "<p class=\"cut\" role=\"status\">");
+		page_str(pg, f->cut);
+		page_raw(pg, "</p>\n");
+	}
 	page_hit_list(pg, hits, n, 1);
 	if (next != NULL && *next != '\0') {
 		int first = 1;

@@ -1,0 +1,80 @@
+/*
+ * fuzz_try.c: libFuzzer harness for try.c and page_try.c: what a person
+ * types into /try or q=. The first byte picks a query or a rule file; the
+ * rest is compiled with try_compile(), then the page /try is rendered with
+ * the text, its diagnostics and their carets. Checked, abort() when not so:
+ * every diagnostic's line and column lie inside the text (a query's places
+ * are moved back into its own lines); the page holds one textarea, closed
+ * once, and no element the text could have opened (script, img, svg); the
+ * page is valid UTF-8.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_try.h"
+#include "try.h"
+#include "utf8.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data + 1;
+	size_t len = size > 0 ? size - 1 : 0, nlines = 1;
+	struct diags d;
+	struct ruleset *rs;
+	struct page_try_diag *pd;
+	struct page pg = {0};
+	char *out, buf[1024];
+	const char *ta;
+	size_t olen;
+
+	if (size == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		nlines += text[i] == '\n';
+	diags_init(&d);
+	rs = try_compile(text, len, data[0] & 1, NULL, &d);
+	ruleset_free(rs);
+	pd = calloc(d.n + 1, sizeof(*pd));
+	if (pd == NULL)
+		abort();
+	for (size_t i = 0; i < d.n; i++) {
+		size_t start, n;
+
+		if (d.v[i].line > nlines + 1)
+			abort();
+		diag_format(&d.v[i], buf, sizeof(buf));
+		pd[i].text = strdup(buf);
+		pd[i].warning = d.v[i].sev != DIAG_ERROR;
+		if (d.v[i].col > 0 && try_line(text, len, d.v[i].line, &start, &n) == 0) {
+			if (start + n > len)
+				abort();
+			pd[i].line = text + start;
+			pd[i].line_len = n;
+			pd[i].col = d.v[i].col;
+		}
+	}
+	page_try(
+	    &pg,
+	    &(struct page_try){
+	        .text = text, .text_len = len, .diags = pd, .ndiags = d.n, .ran = d.nerrors == 0});
+	out = page_take(&pg, &olen);
+	if (out != NULL) {
+		if (!utf8_valid(out, olen) || strstr(out, "<script") != NULL ||
+		    strstr(out, "<img") != NULL || strstr(out, "<svg") != NULL)
+			abort();
+		if ((ta = strstr(out, "</textarea>")) == NULL ||
+		    strstr(ta + 1, "</textarea>") != NULL)
+			abort();
+	}
+	free(out);
+	for (size_t i = 0; i < d.n; i++)
+		free((char *)pd[i].text);
+	free(pd);
+	diags_free(&d);
+	return 0;
+}
