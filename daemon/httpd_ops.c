@@ -267,8 +267,8 @@ origin_len(const char *url)
  * over http or https, or base_url's origin. Sec-Fetch-Site, when sent,
  * must say same-origin (or none: typed by the user).
  */
-static bool
-origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz)
+bool
+httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz)
 {
 	const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	const char *o = evhttp_find_header(in, "Origin");
@@ -328,7 +328,7 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 		snprintf(err, errsz, "%.100s changes a delivery: POST only", path);
 		return 405;
 	}
-	if (!origin_ok(h, req, err, errsz))
+	if (!httpd_origin_ok(h, req, err, errsz))
 		return 403;
 	if ((code = httpd_no_query(req, err, errsz)) != 0)
 		return code;
