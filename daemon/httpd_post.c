@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <jansson.h>
 
@@ -130,16 +133,32 @@ post_answer(struct post_req *pr, const struct job *j)
 	httpd_send_json(req, fresh > 0 ? 201 : 200, o);
 }
 
+/*
+ * Whether the client has closed its side: evhttp does not read a connection
+ * while its request waits for the answer, so it has not seen the end yet.
+ */
+static int
+post_client_left(struct evhttp_connection *evcon)
+{
+	struct bufferevent *bev = evcon != NULL ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	int fd = bev != NULL ? bufferevent_getfd(bev) : -1;
+	char c;
+
+	return fd >= 0 && recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 static void
 post_done(void *arg, int rc, const char *why, const struct job *j)
 {
 	struct post_req *pr = arg;
 	struct evhttp_request *req = pr->req;
+	/* no connection left, or one whose client closed it */
+	int left = req == NULL || pr->evcon == NULL || post_client_left(pr->evcon);
 
 	if (pr->evcon != NULL)
 		evhttp_connection_set_closecb(pr->evcon, NULL, NULL);
-	pr->evcon = NULL;
-	if (req == NULL) {
+	/* still answered when it left: evhttp frees the request (and the connection) then */
+	if (left) {
 		/* the client is gone; what was committed stays committed */
 		if (rc == 0)
 			log_info("api=%s: the client left before the answer; stored all the same",
@@ -147,9 +166,13 @@ post_done(void *arg, int rc, const char *why, const struct job *j)
 		else
 			log_info("api=%s: the client left; not stored: %s", log_quote(pr->from),
 			         why);
-		post_req_free(pr);
-		return;
+		pr->evcon = NULL;
+		if (req == NULL) {
+			post_req_free(pr);
+			return;
+		}
 	}
+	pr->evcon = NULL;
 	if (rc > 0)
 		/* not an article: the extractor's reason, as a dropped file's in failed/ */
 		httpd_error(req, strncmp(why, "larger than max_document_size", 29) == 0 ? 413 : 400,
