@@ -212,4 +212,35 @@ grep -qF 'hark_articles_stored_total{source="drop"} 0' "$T/b" && ok || bad "none
 
 stop_harkd
 expect_eq "$HSTATUS" 0 "SIGTERM"
+
+# --- stopping: a post waiting for a locked database when the stop's deadline
+# passes is not answered 201 (nothing was stored; evhttp frees its request
+# with the server, the job after: no use after free, no leak), and a post
+# while harkd stops is 503 with Retry-After
+HARK_STOP_TIMEOUT=1
+export HARK_STOP_TIMEOUT
+start_harkd "$T/log2"
+URL=$(cut -d' ' -f1 "$T/state/harkd.http")
+api=${URL}api/v1
+"$DBLOCK" "$T/state/hark.db" 6 >"$T/dblock2.out" 2>&1 &
+dpid=$!
+wait_for "$T/dblock2.out" locked 20 || bad "dblock took the lock again"
+printf '{"title": "Acme at the stop", "body": "Acme, posted as harkd stops."}' >"$T/s.json"
+CODE=$(curl -s --max-time 20 -o "$T/b.stop" -w '%{http_code}' -H "Authorization: Bearer $tok" \
+	-H 'Content-Type: application/json' --data-binary "@$T/s.json" "$api/articles") &
+cpid=$!
+wait_for "$T/log2" "database busy" 20 || bad "the post waits for the lock"
+kill -TERM "$HPID"
+wait_for "$T/log2" "SIGTERM" 10 || bad "harkd stopping"
+post application/json --data-binary "@$T/de.json"
+expect_eq "$CODE" 503 "a post while harkd stops"
+grep -qi '^Retry-After: [0-9]' "$T/h" && ok || bad "503 with Retry-After: $(cat "$T/h")"
+error_has "stopping" "harkd is stopping"
+wait "$cpid"
+grep -qF '"article"' "$T/b.stop" 2>/dev/null && bad "the post cut by the stop was answered: $(cat "$T/b.stop")" || ok
+wait_until "! kill -0 $HPID" 20 && ok || bad "harkd exits past its deadline"
+wait "$HPID"
+HPID=
+wait "$dpid"
+LOG=$T/log2
 finish
