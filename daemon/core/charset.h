@@ -28,4 +28,10 @@ size_t charset_sniff(const char *bytes, size_t len, const char *hint, char name[
  */
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
 
+/*
+ * Whether label names an encoding charset_sniff() takes as a hint (a
+ * WHATWG label, any case, blanks around ignored): "latin1", "koi8-r"...
+ */
+int charset_known(const char *label);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charset.h"
 #include "mediatype.h"
 
 static const struct {
@@ -161,6 +162,12 @@ mediatype_parse(const char *value, struct mediatype *m, char *err, size_t errsz)
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(m->type, known[i].type) == 0) {
 			m->as = known[i].as;
+			/* a declaration hark cannot follow is refused, not guessed past */
+			if (m->charset[0] != '\0' && !charset_known(m->charset)) {
+				snprintf(err, errsz, "unsupported charset '%s' in the Content-Type",
+				         shown(m->charset, strlen(m->charset), buf));
+				return -2;
+			}
 			return 0;
 		}
 	snprintf(err, errsz,

@@ -26,7 +26,8 @@ struct mediatype {
  * application/rdf+xml, application/feed+json, application/xml, text/xml (a
  * feed); application/octet-stream (sniffed). Returns 0; -1 when value is
  * not a media type (err names what is wrong: a 400); -2 when the type is
- * not one of those (err names it: a 415).
+ * not one of those, or its charset one charset.h does not know (err names
+ * it: a 415).
  */
 int mediatype_parse(const char *value, struct mediatype *m, char *err, size_t errsz);
 

@@ -160,6 +160,9 @@ error_has "415" "unsupported Content-Type 'image/png'"
 CODE=$(curl -s -o "$T/b" -w '%{http_code}' -H "Authorization: Bearer $tok" -d 'title=Acme' "$api/articles")
 expect_eq "$CODE" 415 "a form body"
 error_has "form" "application/x-www-form-urlencoded"
+post 'text/plain; charset=klingon-8' --data-binary "@$T/p.txt"
+expect_eq "$CODE" 415 "an unknown charset"
+error_has "charset" "unsupported charset 'klingon-8'"
 post 'text/' --data-binary "@$T/a.json"
 expect_eq "$CODE" 400 "a Content-Type that is no media type"
 post application/json --data-binary ''
