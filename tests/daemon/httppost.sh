@@ -213,6 +213,31 @@ n=$(sed -n 's/^hark_articles_stored_total{source="api"} \([0-9]*\)$/\1/p' "$T/b"
 expect_eq "$n" 10 "articles stored by source api"
 grep -qF 'hark_articles_stored_total{source="drop"} 0' "$T/b" && ok || bad "none counted as dropped"
 
+# --- the intake full: 64 posts wait for a locked database, the 65th is 503
+# with Retry-After; once the lock goes, the 64 are stored, each answered 201
+"$DBLOCK" "$T/state/hark.db" 6 >"$T/dblock3.out" 2>&1 &
+dpid=$!
+wait_for "$T/dblock3.out" locked 20 || bad "dblock took the lock (3)"
+i=0 pids=''
+while [ "$i" -lt 64 ]; do
+	printf '{"title": "Acme %d", "body": "Acme number %d of many."}' "$i" "$i" >"$T/m$i.json"
+	curl -s --max-time 60 -o "$T/m$i.out" -w '%{http_code}' -H "Authorization: Bearer $tok" \
+		-H 'Content-Type: application/json' --data-binary "@$T/m$i.json" "$api/articles" \
+		>"$T/m$i.code" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+wait_until "curl -s -H 'Authorization: Bearer $tok' '${URL}metrics' | grep -qx 'hark_documents_in_flight 64'" 20 ||
+	bad "64 posts in flight"
+post application/json --data-binary "@$T/de.json"
+expect_eq "$CODE" 503 "a post past 64 in flight"
+grep -qi '^Retry-After: 1' "$T/h" && ok || bad "503 with Retry-After: 1: $(cat "$T/h")"
+error_has "full" "the intake is full"
+# shellcheck disable=SC2086
+wait $pids
+expect_eq "$(cat "$T"/m*.code | tr -s ' ' | grep -o 201 | wc -l | tr -d ' ')" 64 "the 64 answered 201 once stored"
+wait "$dpid"
+
 stop_harkd
 expect_eq "$HSTATUS" 0 "SIGTERM"
 
