@@ -79,9 +79,14 @@ post_read(struct httpd *h, const char *id, json_t **out, char *err, size_t errsz
 	return r == 0 ? 500 : 503;
 }
 
+/* A feed's answer lists this many of its articles (each read back whole), and counts the rest. */
+#define POST_MAX_ARTICLES 100
+
 /*
  * The answer of a committed job: one article, {"article", "hits"}; a feed's
- * several, {"articles", "hits"}. 201 when one is new, else 200.
+ * several, {"articles", "hits", "stored", "duplicates"}, the first
+ * POST_MAX_ARTICLES of them listed (the reads are on the loop thread). 201
+ * when one is new, else 200.
  */
 static void
 post_answer(struct post_req *pr, const struct job *j)
@@ -90,7 +95,7 @@ post_answer(struct post_req *pr, const struct job *j)
 	json_t *arts = json_array(), *hits = json_array(), *o = NULL;
 	char err[512];
 	const char *first_new = NULL;
-	int code = 0, fresh = 0;
+	int code = 0, fresh = 0, dups = 0;
 
 	if (arts == NULL || hits == NULL) {
 		snprintf(err, sizeof(err), "out of memory");
@@ -104,10 +109,13 @@ post_answer(struct post_req *pr, const struct job *j)
 
 		if (id[0] == '\0')
 			continue;
-		if ((code = post_read(pr->h, id, &a, err, sizeof(err))) != 0)
-			break;
 		if (wd->stored && !fresh++)
 			first_new = wd->doc->id;
+		dups += !wd->stored;
+		if (json_array_size(arts) >= POST_MAX_ARTICLES)
+			continue;
+		if ((code = post_read(pr->h, id, &a, err, sizeof(err))) != 0)
+			break;
 		json_array_foreach(json_object_get(a, "hits"), k, ah) json_array_append(hits, ah);
 		json_array_append_new(arts, a);
 	}
@@ -116,7 +124,8 @@ post_answer(struct post_req *pr, const struct job *j)
 			o = json_pack("{s:O,s:O}", "article", json_array_get(arts, 0), "hits",
 			              hits);
 		else
-			o = json_pack("{s:O,s:O}", "articles", arts, "hits", hits);
+			o = json_pack("{s:O,s:O,s:i,s:i}", "articles", arts, "hits", hits, "stored",
+			              fresh, "duplicates", dups);
 		if (first_new != NULL) {
 			char loc[64];
 

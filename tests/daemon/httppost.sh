@@ -139,6 +139,7 @@ post application/rss+xml --data-binary "@$T/f.rss"
 expect_eq "$CODE" 201 "POST an RSS feed"
 expect_eq "$(grep -o '"url":"https://news.example/[12]"' "$T/b" | sort -u | wc -l | tr -d ' ')" 2 "a feed's two articles: $(cat "$T/b")"
 grep -qF '{"articles":[' "$T/b" && ok || bad "a feed answers articles: $(cat "$T/b")"
+grep -qF '"stored":2,"duplicates":0}' "$T/b" && ok || bad "a feed's counts: $(cat "$T/b")"
 
 # --- refused: each with a status and one line naming the cause
 arts=$(status_of articles)
