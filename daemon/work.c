@@ -249,8 +249,12 @@ job_run(struct job *j, int slot)
 	struct job_post *post = j->post;
 	struct extract_opts o = {.file = j->feed || post ? NULL : j->name,
 	                         .source = j->feed ? j->feed->name : post ? "api" : "drop",
-	                         .lang_hint = j->feed ? j->feed->lang_hint : post ? post->lang_hint : NULL,
-	                         .charset = j->feed ? j->feed->charset : post ? post->charset : NULL,
+	                         .lang_hint = j->feed ? j->feed->lang_hint
+	                                      : post  ? post->lang_hint
+	                                              : NULL,
+	                         .charset = j->feed ? j->feed->charset
+	                                    : post  ? post->charset
+	                                            : NULL,
 	                         .declared = post ? post->declared : EXTRACT_SNIFF,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,
