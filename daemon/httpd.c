@@ -76,6 +76,7 @@ static const struct route {
     {"/metrics", false, true, false, route_metrics},
     {"/api/v1/hits", false, true, false, route_api_hits},
     {"/api/v1/articles/", true, true, false, route_api_article},
+    {"/api/v1/articles", false, false, false, route_api_post}, /* POST: checks its method */
     {"/api/v1/status", false, true, false, route_api_status},
     {"/", false, true, false, route_page_hits},
     {"/articles/", true, true, false, route_page_article},
@@ -363,9 +364,10 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	prom_head(b, "articles_stored_total", "counter",
 	          "Articles stored since harkd started, by source kind.");
 	evbuffer_add_printf(b, "hark_articles_stored_total{source=\"drop\"} %lu\n",
-	                    is.articles - is.articles_feed);
+	                    is.articles - is.articles_feed - is.articles_api);
 	evbuffer_add_printf(b, "hark_articles_stored_total{source=\"feed\"} %lu\n",
 	                    is.articles_feed);
+	evbuffer_add_printf(b, "hark_articles_stored_total{source=\"api\"} %lu\n", is.articles_api);
 	prom_head(b, "duplicates_total", "counter",
 	          "Documents not stored again: an exact duplicate of a stored article.");
 	evbuffer_add_printf(b, "hark_duplicates_total %lu\n", is.duplicates);

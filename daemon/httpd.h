@@ -190,5 +190,18 @@ void route_api_retry(struct httpd *h, struct evhttp_request *req, const char *pa
 void route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_retry(struct httpd *h, struct evhttp_request *req, const char *path);
+/*
+ * Whether a state-changing request may come from where it says (httpd_ops.c):
+ * no Origin, or this server's own; Sec-Fetch-Site same-origin or none. false
+ * with err naming the other origin (a 403).
+ */
+bool httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz);
+
+/*
+ * POST /api/v1/articles (httpd_post.c): the body stored and matched as a
+ * dropped file is (intake_post), answered once committed: 201 with the
+ * article and its hits, 200 with the stored one for an exact duplicate.
+ */
+void route_api_post(struct httpd *h, struct evhttp_request *req, const char *path);
 
 #endif

@@ -65,11 +65,14 @@ struct intake {
 	struct event *ev_rewatch;
 	void (*idle)(void *);
 	void *idle_arg;
+	size_t nposts; /* POST /api/v1/articles bodies taken and not yet answered */
 	struct intake_stats stats;
 };
 
 /* At most this many jobs read and not yet committed: bounds memory. */
 #define INTAKE_MAX_IN_FLIGHT 64
+/* At most this many posted bodies in flight: past that, 503 (memory stays bounded). */
+#define INTAKE_MAX_POSTS 64
 /* Jobs committed in one transaction. */
 #define INTAKE_BATCH 32
 
@@ -441,9 +444,12 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	if (r < 0)
 		return r;
 	if (r == 1) {
+		snprintf(wd->dup_of, sizeof(wd->dup_of), "%s", dup);
 		if (j->feed != NULL)
 			log_info("duplicate feed=%s item=%s of=%s", j->feed->name,
 			         log_quote(d->url ? d->url : wd->item), dup);
+		else if (j->post != NULL)
+			log_info("duplicate api=%s of=%s", log_quote(j->name), dup);
 		else
 			log_info("duplicate file=%s of=%s", log_quote(j->name), dup);
 		in->stats.duplicates++;
@@ -466,7 +472,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.lang = d->lang[0] ? d->lang : NULL;
 	a.published = d->published;
 	a.source = d->field[F_SOURCE] ? d->field[F_SOURCE] : "drop";
-	a.file = j->feed != NULL ? NULL : j->name;
+	a.file = j->feed != NULL || j->post != NULL ? NULL : j->name;
 	a.index_text = wd->index_text;
 	a.simhash = d->simhash;
 	a.near_of = near == 1 ? root : NULL;
@@ -520,7 +526,8 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	else
-		log_info("article %s file=%s lang=%s hits=%zu%s", d->id, log_quote(j->name),
+		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
+		         log_quote(j->name),
 		         d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	/* a pattern that backtracks without end: its answer here may be wrong */
@@ -532,6 +539,8 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 	in->stats.articles++;
 	if (j->feed != NULL)
 		in->stats.articles_feed++;
+	else if (j->post != NULL)
+		in->stats.articles_api++;
 	in->stats.hits += wd->nhits;
 	in->stats.alerts += alerts;
 	if (alerts < wd->nhits)
@@ -613,6 +622,11 @@ intake_commit(struct intake *in)
 				j->feed->done(j->feed->arg, 0, NULL, fresh, j->newitems, j->nnew);
 				j->newitems = NULL; /* the poller's now */
 				j->nnew = 0;
+			} else if (j->post != NULL) {
+				/* committed: now, and only now, the client hears of it */
+				j->post->called = 1;
+				j->post->done(j->post->arg, 0, NULL, j);
+				in->nposts--;
 			} else {
 				struct name *nm = name_find(in, j->name);
 
@@ -650,6 +664,14 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 
 		if (j->failed && j->feed != NULL) {
 			j->feed->done(j->feed->arg, -1, j->why, 0, NULL, 0);
+			job_free(j);
+			continue;
+		}
+		if (j->failed && j->post != NULL) {
+			/* not an article (a 4xx), or none could be made of it (out of memory) */
+			j->post->called = 1;
+			j->post->done(j->post->arg, j->failed > 0 ? 1 : -1, j->why, j);
+			in->nposts--;
 			job_free(j);
 			continue;
 		}
@@ -850,6 +872,29 @@ intake_feed(struct intake *in, char *bytes, size_t len, struct job_feed *f)
 		return -1;
 	}
 	j->feed = f;
+	work_push(in->work, j);
+	return 0;
+}
+
+int
+intake_post(struct intake *in, char *bytes, size_t len, const char *from, struct job_post *p)
+{
+	char *name;
+	struct job *j;
+
+	if (in->stopping || in->rules == NULL)
+		return -1;
+	if (in->nposts >= INTAKE_MAX_POSTS)
+		return -2;
+	if ((name = strdup(from)) == NULL)
+		return -1;
+	j = job_new(name, bytes, len, in->rules, in->o.max_size);
+	if (j == NULL) {
+		free(name);
+		return -1;
+	}
+	j->post = p;
+	in->nposts++;
 	work_push(in->work, j);
 	return 0;
 }

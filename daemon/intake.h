@@ -47,6 +47,17 @@ void intake_free(struct intake *in);
 int intake_feed(struct intake *in, char *bytes, size_t len, struct job_feed *f);
 
 /*
+ * A POST /api/v1/articles body: extracted, matched and committed as a
+ * dropped file is (the same queue, workers, transaction and duplicate
+ * checks), its articles' source "api"; from (the client's address) names
+ * it in the log. bytes become the intake's, p too (freed with the job);
+ * p->done is called once, after the commit or the failure (see work.h).
+ * Returns 0; -1 when stopping or out of memory, -2 when INTAKE_MAX_POSTS
+ * bodies are in flight already (bytes and p stay the caller's).
+ */
+int intake_post(struct intake *in, char *bytes, size_t len, const char *from, struct job_post *p);
+
+/*
  * The outbox that routes alerted hits to webhooks, in their transaction
  * (borrowed; NULL: none).
  */
@@ -66,7 +77,8 @@ struct intake_stats {
 	size_t queued, in_flight; /* names waiting, jobs being worked or committed */
 	unsigned long articles, duplicates, near_duplicates, hits, alerts, failed;
 	int64_t latency_max_ns; /* drop-to-commit of the slowest job */
-	unsigned long articles_feed; /* of articles, those of feeds (the rest were dropped) */
+	unsigned long articles_feed; /* of articles, those of feeds */
+	unsigned long articles_api;  /* of articles, those posted (the rest were dropped) */
 	struct hist commit_seconds;  /* drop-to-commit of every job committed (GET /metrics) */
 };
 void intake_stats(const struct intake *in, struct intake_stats *s);

@@ -122,6 +122,14 @@ job_free(struct job *j)
 		free(j->feed->base_url);
 		free(j->feed);
 	}
+	if (j->post != NULL) {
+		/* never committed (harkd exits past its deadline): the answer says so */
+		if (!j->post->called && j->post->done != NULL)
+			j->post->done(j->post->arg, -1, "harkd stopped before storing it", NULL);
+		free(j->post->charset);
+		free(j->post->lang_hint);
+		free(j->post);
+	}
 	for (size_t i = 0; i < j->ndocs; i++)
 		work_doc_clear(&j->docs[i]);
 	free(j->docs);
@@ -238,10 +246,16 @@ job_limited(const struct matcher *m, struct work_doc *wd)
 void
 job_run(struct job *j, int slot)
 {
-	struct extract_opts o = {.file = j->feed ? NULL : j->name,
-	                         .source = j->feed ? j->feed->name : "drop",
-	                         .lang_hint = j->feed ? j->feed->lang_hint : NULL,
-	                         .charset = j->feed ? j->feed->charset : NULL,
+	struct job_post *post = j->post;
+	struct extract_opts o = {.file = j->feed || post ? NULL : j->name,
+	                         .source = j->feed ? j->feed->name : post ? "api" : "drop",
+	                         .lang_hint = j->feed ? j->feed->lang_hint
+	                                      : post  ? post->lang_hint
+	                                              : NULL,
+	                         .charset = j->feed ? j->feed->charset
+	                                    : post  ? post->charset
+	                                            : NULL,
+	                         .declared = post ? post->declared : EXTRACT_SNIFF,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,
 	                         .defaults = j->feed ? j->feed->page_item : NULL,

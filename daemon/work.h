@@ -57,6 +57,7 @@ struct work_doc {
 	int stored; /* the loop thread's: 1 once committed as a new article */
 	int fresh;  /* the loop thread's: a feed item not seen before */
 	char item[64]; /* feed jobs: the entry's key among the feed's items (see job_run) */
+	char dup_of[32]; /* the loop thread's: an exact duplicate's stored article, else "" */
 };
 
 /* A new item of a fetch_article feed, handed back to fetch its page. */
@@ -98,6 +99,28 @@ struct job_feed {
 	void *arg;
 };
 
+struct job;
+
+/*
+ * A POST /api/v1/articles body instead of a drop file: the same extraction,
+ * matching and commit, with "api" as the articles' source, the format and
+ * charset the Content-Type declared, and the answer sent from done.
+ */
+struct job_post {
+	enum extract_declared declared; /* the Content-Type's format */
+	char *charset;   /* owned; the Content-Type's charset parameter, or NULL */
+	char *lang_hint; /* owned; Content-Language, or NULL */
+	/*
+	 * Called once on the loop thread: after the commit (rc 0: each of
+	 * j->docs stored, or dup_of set), or when the body is not an article
+	 * (rc 1, why) or cannot be read (rc -1, why: out of memory; or harkd
+	 * exiting with it uncommitted: j NULL). The job stays the intake's.
+	 */
+	void (*done)(void *arg, int rc, const char *why, const struct job *j);
+	void *arg;
+	int called; /* done was called */
+};
+
 struct job {
 	/* set by the loop thread before work_push() */
 	char *name;  /* owned; the name in incoming/ */
@@ -106,6 +129,7 @@ struct job {
 	struct rules *rules; /* a reference, dropped by job_free() */
 	size_t max_size;
 	struct job_feed *feed; /* owned; NULL for a drop file */
+	struct job_post *post; /* owned; NULL but for POST /api/v1/articles */
 	/* set by the worker */
 	int failed; /* the file is not an article: why says it */
 	char why[256];

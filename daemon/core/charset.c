@@ -1045,3 +1045,9 @@ charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outl
 		*outlen = n;
 	return clean;
 }
+
+int
+charset_known(const char *label)
+{
+	return label != NULL && cs_label(label, strlen(label)) != NULL;
+}

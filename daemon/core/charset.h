@@ -50,4 +50,10 @@ int charset_lookup(const char *label, char name[32]);
  */
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
 
+/*
+ * Whether label names an encoding charset_sniff() takes as a hint (a
+ * WHATWG label, any case, blanks around ignored): "latin1", "koi8-r"...
+ */
+int charset_known(const char *label);
+
 #endif

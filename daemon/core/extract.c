@@ -77,6 +77,25 @@ extract_sniff(const char *s, size_t len, const char *file)
 	return FMT_TEXT;
 }
 
+/* What the text is: as declared (an HTTP Content-Type), else as sniffed. */
+static enum extract_format
+extract_format_of(const char *s, size_t len, const struct extract_opts *o)
+{
+	switch (o->declared) {
+	case EXTRACT_AS_TEXT:
+		return frontmatter_sniff(s, len) ? FMT_FRONTMATTER : FMT_TEXT;
+	case EXTRACT_AS_HTML:
+		return FMT_HTML;
+	case EXTRACT_AS_JSON:
+		return feed_sniff(s, len) ? FMT_FEED : FMT_JSON;
+	case EXTRACT_AS_FEED:
+		return FMT_FEED;
+	case EXTRACT_SNIFF:
+		break;
+	}
+	return extract_sniff(s, len, o->file);
+}
+
 static int
 is_blank(char c)
 {
@@ -480,7 +499,7 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		*o->own_bytes = NULL;
 		bytes = NULL;
 	}
-	x->format = extract_sniff(t, tlen, o->file);
+	x->format = extract_format_of(t, tlen, o);
 	switch (x->format) {
 	case FMT_TEXT:
 		if (text_split(t, tlen, &a) < 0)
@@ -507,10 +526,10 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		break;
 	case FMT_JSON:
 		if (jsonart_parse(t, tlen, &a, &body_html, err, errsz) < 0) {
-			/* text that merely opens with a brace is still text, unless named .json */
+			/* text that merely opens with a brace is still text, unless said JSON */
 			static const char *const json_names[] = {".json", NULL};
 
-			if (name_ends(o->file, json_names))
+			if (name_ends(o->file, json_names) || o->declared == EXTRACT_AS_JSON)
 				goto out;
 			article_free(&a);
 			x->format = FMT_TEXT;

@@ -15,6 +15,21 @@
 
 enum extract_format { FMT_TEXT, FMT_HTML, FMT_FRONTMATTER, FMT_JSON, FMT_FEED };
 
+/*
+ * What the transport declared the bytes to be (an HTTP Content-Type:
+ * mediatype.h), in place of sniffing them. EXTRACT_AS_TEXT is plain text
+ * or Markdown (front matter when the text opens with it); EXTRACT_AS_JSON
+ * a JSON article, or a JSON Feed when it says it is one, and broken JSON is
+ * an error, not text; EXTRACT_AS_FEED RSS, Atom, RDF or a JSON Feed.
+ */
+enum extract_declared {
+	EXTRACT_SNIFF, /* nothing declared: by content, then by name (a dropped file) */
+	EXTRACT_AS_TEXT,
+	EXTRACT_AS_HTML,
+	EXTRACT_AS_JSON,
+	EXTRACT_AS_FEED
+};
+
 struct extract_opts {
 	const char *file;   /* the file name shown in hits (NULL: none); its extension is a hint */
 	const char *source; /* "drop" or the feed's name */
@@ -30,6 +45,7 @@ struct extract_opts {
 	const char *charset_force;
 	const char *base_url; /* where the bytes came from, for relative links, or NULL */
 	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
+	enum extract_declared declared; /* the format the transport said (0: sniff it) */
 	/*
 	 * What a feed entry said of the page being read (fetch_article): its
 	 * url, title, published and id stand in for those the page lacks.
