@@ -38,9 +38,8 @@ attempts_are() {
 "$RECV" "$T/recv.port" always500 >"$T/recv.out" 2>"$T/recv.err" &
 RPID=$!
 mkdir "$T/root"
-# no feed: its error names its root element and namespace, markup if shown raw
-printf '<?xml version="1.0"?>\n<feed xmlns="urn:x:&lt;script&gt;alert(1)&lt;/script&gt;&amp;"/>\n' \
-	>"$T/root/ns.xml"
+# no feed: its error names its root element, markup if shown raw
+printf '<?xml version="1.0"?>\n<script:RDF xmlns:script="urn:x"/>\n' >"$T/root/ns.xml"
 "$FS" "$T/fs.port" "$T/root" >"$T/fs.out" 2>"$T/fs.err" &
 FPID=$!
 wait_until "[ -s '$T/recv.port' ] && [ -s '$T/fs.port' ]" 10 ||
@@ -154,9 +153,9 @@ grep -qF '<td class="state-failing">failing</td>' "$T/b" && ok || bad "failing: 
 err=$(sed -n 's/.*"last_error":"\([^"]*\)".*/\1/p' "$T/st")
 note "the feed's last error: $err"
 esc=$(printf '%s' "$err" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/'"'"'/\&#39;/g')
-case $err in *'<script>'*) ok ;; *) bad "the error holds the feed's text: $err" ;; esac
+case $err in *'<script:RDF>'*) ok ;; *) bad "the error holds the feed's text: $err" ;; esac
 grep -qF "<td dir=\"auto\">$esc</td>" "$T/b" && ok || bad "the error shown escaped: $(cat "$T/b")"
-grep -qF '<script>' "$T/b" && bad "a raw <script> on /feeds" || ok
+grep -qF '<script' "$T/b" && bad "a raw <script on /feeds" || ok
 grep -qF "href=\"http://127.0.0.1:$(cat "$T/fs.port")/f/ns.xml\"" "$T/b" && ok ||
 	bad "the feed's address"
 req "${URL}feeds?x=1"

@@ -240,7 +240,7 @@ stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 
 # --- a longer limit: the loop stays free, the queue is bounded
-HARK_HTTP_WORK_TIMEOUT=1.5
+HARK_HTTP_WORK_TIMEOUT=0.8
 start
 curl -s --max-time 20 -o "$T/slow.b" -X POST -H 'Content-Type: application/json' \
 	--data-binary '{"query": "/(a+)+b/"}' "$api/try" &
