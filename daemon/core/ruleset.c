@@ -372,10 +372,21 @@ key_intern(struct compiler *c, int kind, const char *t, size_t n, int budget, ui
 static int
 compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
 {
-	size_t first;
+	size_t first, nfclen;
+	char *nfc;
+	int r;
 
+	/*
+	 * Documents are put in NFC when they are built (doc.c): the rule word
+	 * too, so that one typed decomposed (Hangul jamo, e + U+0301, ە + hamza
+	 * above) gives the tokens of the composed text (RULES.md §3).
+	 */
 	toklist_clear(&c->tl);
-	if (token_split(text, strlen(text), &c->tl) < 0)
+	if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
+		return -1;
+	r = token_split(nfc, nfclen, &c->tl);
+	free(nfc);
+	if (r < 0)
 		return -1;
 	if (c->tl.n == 0) {
 		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
