@@ -14,6 +14,7 @@
 #include "hit.h"
 #include "match.h"
 #include "presearch.h"
+#include "rowdoc.h"
 #include "store.h"
 
 struct backtest {
@@ -40,43 +41,6 @@ print_hit(const struct hit *h, void *arg)
 }
 
 static int
-doc_dup(char **dst, const char *s)
-{
-	if (s == NULL)
-		return 0;
-	*dst = strdup(s);
-	return *dst == NULL ? -1 : 0;
-}
-
-static int
-doc_field(struct document *doc, enum field f, const char *s)
-{
-	return s == NULL ? 0 : doc_set_field(doc, f, s, strlen(s));
-}
-
-/*
- * The document of a stored article, as harkd matched it: the stored fields,
- * the stored language (not identified again) and identity.
- */
-static int
-doc_from_row(struct document *doc, const struct store_article_row *r)
-{
-	memset(doc, 0, sizeof(*doc));
-	if (doc_field(doc, F_TITLE, r->title) < 0 || doc_field(doc, F_BODY, r->body) < 0 ||
-	    doc_field(doc, F_URL, r->url) < 0 || doc_field(doc, F_SOURCE, r->source) < 0 ||
-	    doc_dup(&doc->file, r->file) < 0 || doc_dup(&doc->url, r->url) < 0 ||
-	    doc_dup(&doc->canonical, r->canonical) < 0 ||
-	    doc_dup(&doc->published, r->published) < 0)
-		return -1;
-	if (r->lang != NULL)
-		snprintf(doc->lang, sizeof(doc->lang), "%s", r->lang);
-	if (r->id != NULL)
-		snprintf(doc->id, sizeof(doc->id), "%s", r->id);
-	doc->simhash = r->simhash;
-	return 0;
-}
-
-static int
 article_cb(const struct store_article_row *r, void *arg)
 {
 	struct backtest *bt = arg;
@@ -84,7 +48,7 @@ article_cb(const struct store_article_row *r, void *arg)
 	int rc = 0;
 
 	bt->candidates++;
-	if (doc_from_row(&doc, r) < 0) {
+	if (rowdoc_build(&doc, r) < 0) {
 		fprintf(stderr, "hark: backtest: %s: out of memory\n", r->id);
 		bt->errors++;
 		rc = 1;
@@ -149,7 +113,8 @@ cmd_backtest(int argc, char **argv)
 			break;
 		case 's':
 			if (since_parse(optarg, (int64_t)now, &since) < 0) {
-				fprintf(stderr, "hark: backtest: --since: %s\n", since_error(optarg));
+				fprintf(stderr, "hark: backtest: --since: %s\n",
+				        since_error(optarg));
 				goto out;
 			}
 			break;

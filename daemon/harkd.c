@@ -29,6 +29,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "poller.h"
+#include "reindex.h"
 #include "reload.h"
 #include "store.h"
 #include "token.h"
@@ -39,6 +40,7 @@ struct harkd {
 	struct conf *conf;   /* owned */
 	struct rules *rules; /* a reference */
 	struct store *st;
+	struct reindex *reindex; /* the full-text index rebuilt for new folds, or NULL */
 	struct dropdir *dd;
 	struct intake *in;
 	struct http *http;      /* the libcurl client of feeds and webhooks */
@@ -201,7 +203,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 		conf_free(c);
 		rules_unref(r);
 		if (!more)
-			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+			sd_notify(0,
+			          "READY=1\nSTATUS=reload failed; running with the previous rules");
 		return;
 	}
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
@@ -648,7 +651,8 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	h->http = http_new(h->base, "hark/" HARK_VERSION, err, sizeof(err));
-	if (h->http == NULL || (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
+	if (h->http == NULL ||
+	    (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
 	    outbox_configure(h->ob, h->conf, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return -1;
@@ -701,6 +705,11 @@ harkd_start(struct harkd *h)
 		log_err("%s", err);
 		return -1;
 	}
+	/* after the rest: the first step runs once the loop does */
+	if (reindex_start(h->base, h->st, &h->reindex, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return -1;
+	}
 	log_info("started: rules %zu, feeds %zu, webhooks %zu, worker threads %d; spool %s, "
 	         "database %s/hark.db",
 	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks, threads,
@@ -737,6 +746,7 @@ harkd_free(struct harkd *h)
 	outbox_free(h->ob);
 	http_free(h->http);
 	dropdir_close(h->dd);
+	reindex_free(h->reindex);
 	store_close(h->st);
 	if (h->ev_watchdog)
 		event_free(h->ev_watchdog);

@@ -114,6 +114,13 @@ static const char *const migrations[] = {
     "CREATE INDEX hits_source ON hits(source, detected_at);"
     "CREATE INDEX hits_lang ON hits(lang, detected_at);"
     "CREATE INDEX hits_time_rule ON hits(detected_at, rule_id);",
+    /*
+     * 4 -> 5: values the store keeps about itself. norm_version: the
+     * normalization (token.h NORM_VERSION) the full-text index was made
+     * with; none yet (an archive of an older hark) reads as 0.
+     * fts_rebuild_seq: the last article a rebuild in progress has indexed.
+     */
+    "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1226,6 +1233,157 @@ store_articles_each(struct store *st, int64_t since, const char *fts, store_arti
 		ret = store_fail(st, rc, "reading articles", err, errsz);
 	sqlite3_reset(q);
 	return ret;
+}
+
+/* ---- the full-text index rebuilt for new folds ---- */
+
+/* The FTS5 table as migration 0 made it: store_fts_rebuild_step() makes its successor. */
+#define FTS_NEXT_SQL                                                                               \
+	"DROP TABLE IF EXISTS articles_fts_next;"                                                  \
+	"CREATE VIRTUAL TABLE articles_fts_next USING fts5(keys, content='', columnsize=0,"        \
+	" detail=none, tokenize='ascii');"
+
+/* store_meta's value of key into *v; *found 0 (and *v 0) when there is none. */
+static int
+meta_get(struct store *st, const char *key, int64_t *v, int *found, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*v = 0, *found = 0;
+	rc =
+	    sqlite3_prepare_v2(st->db, "SELECT value FROM store_meta WHERE key = ?1", -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "reading store_meta", err, errsz);
+	bind_text(q, 1, key);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(q, 0);
+		*found = 1;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, rc, "reading store_meta", err, errsz);
+	return 0;
+}
+
+/* Set store_meta's key to v, or remove it when del. */
+static int
+meta_put(struct store *st, const char *key, int64_t v, int del, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	rc = sqlite3_prepare_v2(
+	    st->db,
+	    del ? "DELETE FROM store_meta WHERE key = ?1"
+	        : "INSERT OR REPLACE INTO store_meta (key, value) VALUES (?1, ?2)",
+	    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "writing store_meta", err, errsz);
+	bind_text(q, 1, key);
+	if (!del)
+		sqlite3_bind_int64(q, 2, v);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, "writing store_meta", err, errsz);
+	return 0;
+}
+
+int
+store_norm_version(struct store *st, int64_t *version, char *err, size_t errsz)
+{
+	int found;
+
+	return meta_get(st, "norm_version", version, &found, err, errsz);
+}
+
+int
+store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_index_fn fn,
+                       void *arg, size_t *nrows, int *finished, char *err, size_t errsz)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	int64_t cursor;
+	int found, rc;
+
+	*nrows = 0, *finished = 0;
+	if ((rc = store_begin(st, err, errsz)) != 0)
+		return rc;
+	if ((rc = meta_get(st, "fts_rebuild_seq", &cursor, &found, err, errsz)) != 0)
+		goto fail;
+	/* the first step: a new, empty index beside the one in use */
+	if (!found && (rc = store_run(st, FTS_NEXT_SQL, "making the new index", err, errsz)) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(st->db,
+	                        "SELECT " ARTICLE_COLS ", a.seq FROM articles a WHERE a.seq > ?1 "
+	                        "ORDER BY a.seq LIMIT ?2",
+	                        -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+		    st->db, "INSERT INTO articles_fts_next (rowid, keys) VALUES (?1, ?2)", -1, &ins,
+		    NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_fail(st, rc, "re-indexing", err, errsz);
+		goto fail;
+	}
+	sqlite3_bind_int64(sel, 1, cursor);
+	sqlite3_bind_int64(sel, 2, (sqlite3_int64)batch);
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		struct store_article_row r = article_row(sel);
+		int64_t seq = sqlite3_column_int64(sel, 12);
+		char *keys = fn(&r, arg);
+
+		if (keys == NULL) {
+			snprintf(err, errsz, "re-indexing: out of memory");
+			rc = -1;
+			goto fail;
+		}
+		sqlite3_bind_int64(ins, 1, seq);
+		bind_text(ins, 2, keys);
+		rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		sqlite3_bind_null(ins, 2); /* keys is freed: no dangling binding */
+		free(keys);
+		if (rc != SQLITE_DONE) {
+			rc = store_fail(st, rc, "re-indexing", err, errsz);
+			goto fail;
+		}
+		cursor = seq;
+		(*nrows)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(st, rc, "re-indexing", err, errsz);
+		goto fail;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	sel = ins = NULL;
+	if (*nrows < batch) {
+		/*
+		 * The last articles, those stored during the rebuild included:
+		 * the new index takes the old one's place in this transaction.
+		 */
+		if ((rc = store_run(st,
+		                    "DROP TABLE articles_fts;"
+		                    "ALTER TABLE articles_fts_next RENAME TO articles_fts;",
+		                    "replacing the index", err, errsz)) != 0 ||
+		    (rc = meta_put(st, "norm_version", version, 0, err, errsz)) != 0 ||
+		    (rc = meta_put(st, "fts_rebuild_seq", 0, 1, err, errsz)) != 0)
+			goto fail;
+		*finished = 1;
+	} else if ((rc = meta_put(st, "fts_rebuild_seq", cursor, 0, err, errsz)) != 0) {
+		goto fail;
+	}
+	if ((rc = store_commit(st, err, errsz)) != 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	store_rollback(st);
+	*finished = 0;
+	return rc;
 }
 
 int

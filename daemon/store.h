@@ -142,6 +142,28 @@ typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
 int store_articles_each(struct store *st, int64_t since, const char *fts, store_article_fn fn,
                         void *arg, char *err, size_t errsz);
 
+/*
+ * The normalization version (token.h NORM_VERSION) the full-text index was
+ * made with, 0 when the database does not say (made by an older hark).
+ */
+int store_norm_version(struct store *st, int64_t *version, char *err, size_t errsz);
+/*
+ * The index text of a stored article (presearch_index_text() of its
+ * document), which the caller frees; NULL when out of memory.
+ */
+typedef char *(*store_index_fn)(const struct store_article_row *r, void *arg);
+/*
+ * One step of rebuilding the full-text index with the current folds, in
+ * one transaction: the next batch articles (by storage order) go into a new
+ * index made beside the one in use, which keeps answering meanwhile; the
+ * step that finds fewer than batch articles left puts the new index in the
+ * old one's place and records version as store_norm_version(). A rebuild
+ * stopped half-way goes on where it was at the next call. *nrows: the
+ * articles indexed; *finished: 1 on the last step. Writers only.
+ */
+int store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_index_fn fn,
+                           void *arg, size_t *nrows, int *finished, char *err, size_t errsz);
+
 /* ---- the reads of the pages and the API (HTTP.md), and of hark hits ---- */
 
 #define STORE_PAGE_DEFAULT 50

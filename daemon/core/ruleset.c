@@ -368,14 +368,45 @@ key_intern(struct compiler *c, int kind, const char *t, size_t n, int budget, ui
 	return 0;
 }
 
+/*
+ * Can NFC change text? Not when it holds no byte of 0xCC or above: every
+ * code point below U+0300 is a starter NFC keeps, and only a mark from
+ * U+0300 on (lead byte 0xCC and above) composes with one. Invalid bytes
+ * read as U+FFFD either way. Most rule words are such text: compiling
+ * 100,000 names then makes no copy.
+ */
+static int
+nfc_may_change(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++)
+		if (*p >= 0xCC)
+			return 1;
+	return 0;
+}
+
 /* Append the keys of one written word (RULES.md §2 modes) to c->keys. */
 static int
 compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
 {
-	size_t first;
+	size_t first, nfclen;
+	char *nfc;
+	int r;
 
+	/*
+	 * Documents are put in NFC when they are built (doc.c): the rule word
+	 * too, so that one typed decomposed (Hangul jamo, e + U+0301, ە + hamza
+	 * above) gives the tokens of the composed text (RULES.md §3).
+	 */
 	toklist_clear(&c->tl);
-	if (token_split(text, strlen(text), &c->tl) < 0)
+	if (!nfc_may_change(text)) {
+		r = token_split(text, strlen(text), &c->tl);
+	} else {
+		if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
+			return -1;
+		r = token_split(nfc, nfclen, &c->tl);
+		free(nfc);
+	}
+	if (r < 0)
 		return -1;
 	if (c->tl.n == 0) {
 		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
@@ -1143,7 +1174,8 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			     rule_fill(&rs->off[rs->noff], &rf.rules[i], path) < 0)) {
 				if (rs->capoff > rs->noff)
 					rule_clear(&rs->off[rs->noff]);
-				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR, "out of memory");
+				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR,
+				          "out of memory");
 				rc = -1;
 				break;
 			}

@@ -17,6 +17,7 @@
 
 #include <utf8proc.h>
 
+#include "latinfold.h"
 #include "utf8.h"
 
 /* ---- scripts ------------------------------------------------------------ */
@@ -291,6 +292,34 @@ digit_value(uint32_t cp)
 }
 
 /*
+ * The Latin letters without a decomposition (latinfold.c, generated from
+ * UnicodeData.txt): writes the ASCII fold of cp to out and returns its
+ * length, or 0 when cp is not one.
+ */
+static int
+latin_fold(uint32_t cp, utf8proc_int32_t *out)
+{
+	size_t lo = 0, hi = latinfold_count, mid;
+	int n;
+
+	if (cp < latinfold_table[0].cp)
+		return 0;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cp < latinfold_table[mid].cp) {
+			hi = mid;
+		} else if (cp > latinfold_table[mid].cp) {
+			lo = mid + 1;
+		} else {
+			for (n = 0; latinfold_table[mid].to[n] != '\0'; n++)
+				out[n] = (unsigned char)latinfold_table[mid].to[n];
+			return n;
+		}
+	}
+	return 0;
+}
+
+/*
  * The letter folds of §3.6 that NFKC and case folding leave apart. Writes the
  * replacement of cp to out and returns its length, or 0 when cp stays.
  */
@@ -329,30 +358,8 @@ letter_fold(uint32_t cp, utf8proc_int32_t *out)
 	case 0x0624: /* ؤ */
 		out[0] = 0x0648;
 		return 1;
-	case 0x0131: /* ı */
-		out[0] = 'i';
-		return 1;
-	case 0x0142: /* ł */
-		out[0] = 'l';
-		return 1;
-	case 0x00F8: /* ø */
-		out[0] = 'o';
-		return 1;
-	case 0x0111: /* đ */
-	case 0x00F0: /* ð */
-		out[0] = 'd';
-		return 1;
-	case 0x00FE: /* þ */
-		out[0] = 't', out[1] = 'h';
-		return 2;
-	case 0x00E6: /* æ */
-		out[0] = 'a', out[1] = 'e';
-		return 2;
-	case 0x0153: /* œ */
-		out[0] = 'o', out[1] = 'e';
-		return 2;
 	}
-	return 0;
+	return latin_fold(cp, out);
 }
 
 /*

@@ -45,6 +45,15 @@ struct toklist {
  */
 #define TOKEN_NORM_SLACK 16
 
+/*
+ * The version of the normalization: raise it whenever a change makes
+ * token_split() give other texts for some input (a fold, a table, a rule of
+ * §3 or §4). The store records the version its full-text index was made
+ * with, and harkd rebuilds the index when they differ (reindex.c). 2: NFC
+ * rule words, the Latin letters of latinfold.c.
+ */
+#define NORM_VERSION 2
+
 /* Build the fold tables once. Thread-safe; the other functions call it. */
 void norm_init(void);
 

@@ -268,6 +268,82 @@ arts_cb(const struct store_article_row *r, void *arg)
 	return 0;
 }
 
+/* The index text of the rebuild test: the body, as new folds would make it. */
+static char *
+body_keys(const struct store_article_row *r, void *arg)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	return strdup(r->body);
+}
+
+/* How many articles the FTS5 query q finds. */
+static int
+fts_count(struct fixture *f, const char *q)
+{
+	struct arts_seen s;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_articles_each(f->st, 0, q, arts_cb, &s, f->err, sizeof(f->err)), 0);
+	return s.n;
+}
+
+/*
+ * store_fts_rebuild_step: batch by batch into a new index while the old one
+ * answers, articles stored meanwhile included, then the swap and the
+ * version; a rebuild stopped half-way goes on at the next call.
+ */
+static void
+test_fts_rebuild(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v;
+	size_t n;
+	int finished, calls = 0;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "aliyev", "stale1");
+	add_article(f, "a_2", "h2", NULL, 2, 100, NULL, "aliyev", "stale2");
+	add_article(f, "a_3", "h3", NULL, 3, 100, NULL, "aliyev", "stale3");
+	assert_int_equal(store_norm_version(f->st, &v, f->err, sizeof(f->err)), 0);
+	assert_int_equal(v, 0); /* never recorded */
+	assert_int_equal(fts_count(f, "aliyev"), 0);
+
+	assert_int_equal(store_fts_rebuild_step(f->st, 7, 2, body_keys, &calls, &n, &finished,
+	                                        f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(n, 2);
+	assert_false(finished);
+	/* half-way: the old index answers, the version is not recorded yet */
+	assert_int_equal(fts_count(f, "stale1"), 1);
+	assert_int_equal(fts_count(f, "aliyev"), 0);
+	assert_int_equal(store_norm_version(f->st, &v, f->err, sizeof(f->err)), 0);
+	assert_int_equal(v, 0);
+
+	/* stored during the rebuild (with the new folds), and the store reopened */
+	add_article(f, "a_4", "h4", NULL, 4, 100, NULL, "aliyev", "aliyev");
+	store_close(f->st);
+	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_fts_rebuild_step(f->st, 7, 2, body_keys, &calls, &n, &finished,
+	                                        f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(n, 2); /* a_3 and a_4: not a_1 and a_2 again */
+	assert_false(finished);
+	assert_int_equal(store_fts_rebuild_step(f->st, 7, 2, body_keys, &calls, &n, &finished,
+	                                        f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_true(finished);
+	assert_int_equal(calls, 4);
+	assert_int_equal(fts_count(f, "aliyev"), 4);
+	assert_int_equal(fts_count(f, "stale1"), 0);
+	assert_int_equal(store_norm_version(f->st, &v, f->err, sizeof(f->err)), 0);
+	assert_int_equal(v, 7);
+	/* the index in place takes new articles as before */
+	add_article(f, "a_5", "h5", NULL, 5, 100, NULL, "x", "aliyev");
+	assert_int_equal(fts_count(f, "aliyev"), 5);
+}
+
 static void
 test_articles_fts(void **state)
 {
@@ -360,7 +436,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -598,7 +674,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -606,7 +682,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 4"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -640,7 +716,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 4);
+	assert_int_equal(sqlite3_column_int(q, 0), 5);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -776,10 +852,10 @@ test_migrate_1_to_2(void **state)
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
 	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
-	                 "PRAGMA user_version = 1");
+	                 "DROP TABLE store_meta; PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1208,13 +1284,13 @@ test_migrate_3_to_4(void **state)
 	/* back to version 3 as the release before wrote it */
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "PRAGMA user_version = 3");
+	                 "DROP TABLE store_meta; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 4"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 4);
+	assert_int_equal(ss.schema_version, 5);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1392,6 +1468,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_hits_plans, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_3_to_4, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_article_get, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fts_rebuild, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rule_stats, setup, teardown),
 	};
 
