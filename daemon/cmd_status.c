@@ -3,6 +3,7 @@
  * serves HTTP, what it stored (articles, hits, the webhook outbox) and
  * every feed's state, from one snapshot.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -25,6 +26,7 @@
 struct daemon {
 	int running; /* 1, 0, or -1 when it cannot be told (why in err) */
 	long pid;
+	int64_t since;  /* when it started: harkd writes its pid into the lock then */
 	char urls[512]; /* state_dir/harkd.http: blank-separated URLs, or "" */
 	char err[256];
 };
@@ -64,6 +66,7 @@ daemon_probe(const char *state_dir, struct daemon *dm)
 		close(fd);
 		return;
 	}
+	dm->since = (int64_t)sb.st_mtime;
 	close(fd);
 	if ((f = fopen("/proc/locks", "re")) != NULL) {
 		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" */
@@ -94,9 +97,9 @@ daemon_probe(const char *state_dir, struct daemon *dm)
 	}
 }
 
-/* The state_dir of the configuration hark_store_open() read too. */
+/* The state_dir and spool_dir of the configuration hark_store_open() read too. */
 static int
-status_state_dir(char *out, size_t outsz)
+status_dirs(char *state, size_t statesz, char *spool, size_t spoolsz)
 {
 	const char *path = conf_find(hark_config);
 	struct conf *c = NULL;
@@ -105,12 +108,43 @@ status_state_dir(char *out, size_t outsz)
 
 	diags_init(&d);
 	if (path != NULL && conf_load(path, &c, &d) == 0) {
-		snprintf(out, outsz, "%s", c->state_dir);
+		snprintf(state, statesz, "%s", c->state_dir);
+		snprintf(spool, spoolsz, "%s", c->spool_dir);
 		rc = 0;
 	}
 	conf_free(c);
 	diags_free(&d);
 	return rc;
+}
+
+/*
+ * The files harkd could not read, waiting in spool/failed/ for someone to
+ * look (each with NAME.error beside it, not counted). -1 when failed/
+ * cannot be read (no spool yet: 0).
+ */
+static long
+failed_count(const char *spool)
+{
+	char *path = NULL;
+	struct dirent *e;
+	long n = 0;
+	DIR *d;
+
+	if (asprintf(&path, "%s/failed", spool) < 0)
+		return -1;
+	d = opendir(path);
+	free(path);
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || (len > 6 && strcmp(e->d_name + len - 6, ".error") == 0))
+			continue;
+		n++;
+	}
+	closedir(d);
+	return n;
 }
 
 /* The feeds as read, copied: the rows live only during the callback. */
@@ -171,7 +205,7 @@ webhooks_add(const struct store_webhook_row *r, void *arg)
 
 static int
 status_json(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
-            json_t *disabled)
+            json_t *disabled, long failed)
 {
 	json_t *o = json_object(), *fa = json_array(), *urls = json_array();
 	char *text, u[sizeof(dm->urls)], *save = NULL;
@@ -179,12 +213,14 @@ status_json(const struct daemon *dm, const struct store_status *s, const struct 
 	json_object_set_new(o, "running",
 	                    dm->running < 0 ? json_null() : json_boolean(dm->running));
 	json_object_set_new(o, "pid", dm->running == 1 ? json_integer(dm->pid) : json_null());
+	json_object_set_new(o, "since", dm->running == 1 ? readjson_time(dm->since) : json_null());
 	snprintf(u, sizeof(u), "%s", dm->urls);
 	for (char *w = strtok_r(u, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
 		json_array_append_new(urls, json_string(w));
 	json_object_set_new(o, "http", urls);
 
 	readjson_status_counts(o, s);
+	json_object_set_new(o, "files_failed", failed >= 0 ? json_integer(failed) : json_null());
 	for (size_t i = 0; i < f->n; i++)
 		json_array_append_new(fa, readjson_feed(&f->v[i]));
 	json_object_set_new(o, "feeds", fa);
@@ -226,7 +262,7 @@ line(int width, const char *key, const char *fmt, ...)
 
 static void
 status_text(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
-            json_t *disabled)
+            json_t *disabled, long failed, const char *spool)
 {
 	char b1[32], b2[32], key[256];
 	int width = (int)strlen("deliveries pending");
@@ -240,7 +276,8 @@ status_text(const struct daemon *dm, const struct store_status *s, const struct 
 	if (dm->running < 0)
 		line(width, "harkd", "unknown (%s)", dm->err);
 	else if (dm->running)
-		line(width, "harkd", "running (pid %ld)", dm->pid);
+		line(width, "harkd", "running (pid %ld) since %s", dm->pid,
+		     when(dm->since, "?", b1, sizeof(b1)));
 	else
 		line(width, "harkd", "not running");
 	if (dm->running == 1)
@@ -253,6 +290,13 @@ status_text(const struct daemon *dm, const struct store_status *s, const struct 
 	line(width, "last hit", "%s", when(s->last_hit_at / 1000, "none", b1, sizeof(b1)));
 	line(width, "deliveries pending", "%lld", (long long)s->deliveries_pending);
 	line(width, "deliveries failed", "%lld", (long long)s->deliveries_failed);
+	if (failed > 0)
+		line(width, "files failed", "%ld in %s/failed (each with NAME.error saying why)",
+		     failed, spool);
+	else if (failed < 0)
+		line(width, "files failed", "unknown (%s/failed cannot be read)", spool);
+	else
+		line(width, "files failed", "0");
 	for (size_t i = 0; i < json_array_size(disabled); i++) {
 		json_t *e = json_array_get(disabled, i);
 
@@ -292,7 +336,8 @@ cmd_status(int argc, char **argv)
 	struct daemon dm = {0};
 	struct store *st;
 	json_t *disabled = json_array();
-	char err[512], state_dir[4096];
+	char err[512], state_dir[4096], spool[4096] = "";
+	long failed = -1;
 	int ch, json = 0, rc = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -325,12 +370,14 @@ cmd_status(int argc, char **argv)
 		rc = -1, snprintf(err, sizeof(err), "reading feeds: out of memory");
 	store_close(st);
 	/* the configuration read fine a moment ago, in hark_store_open() */
-	if (status_state_dir(state_dir, sizeof(state_dir)) == 0)
+	if (status_dirs(state_dir, sizeof(state_dir), spool, sizeof(spool)) == 0) {
 		daemon_probe(state_dir, &dm);
+		failed = failed_count(spool);
+	}
 	if (rc == 0 && json)
-		rc = status_json(&dm, &s, &f, disabled);
+		rc = status_json(&dm, &s, &f, disabled, failed);
 	else if (rc == 0)
-		status_text(&dm, &s, &f, disabled);
+		status_text(&dm, &s, &f, disabled, failed, spool);
 	else
 		fprintf(stderr, "hark: status: %s\n", err);
 	feeds_free(&f);

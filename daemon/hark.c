@@ -103,8 +103,8 @@ static const struct hark_cmd cmds[] = {
      "  --max-age SECONDS  the oldest webhook-timestamp taken, either way of\n"
      "                     this clock (default 300)\n"},
     {"status", cmd_status, "status [--json]",
-     "show whether harkd runs and where it serves HTTP, what it stored (articles, "
-     "hits, deliveries) and every feed's state",
+     "show whether harkd runs, since when and where it serves HTTP, what it stored "
+     "(articles, hits, deliveries), the files in failed/ and every feed's state",
      "  --json             one object\n"},
 };
 

@@ -104,6 +104,10 @@ hk hits --rule assad --json
 grep -qF "$(printf 'fermé \357\277\275 quand Assad est')" "$T/out" && ok || bad "invalid byte stored as U+FFFD: $(cat "$T/out")"
 [ -f "$S/done/twice.txt" ] && [ -f "$S/done/twice.txt.1" ] && ok || bad "both copies of twice.txt in done/"
 expect_eq "$(status_of articles)" 3 "articles: the three good ones"
+# hark status counts them, the .error files aside, and says where
+expect_eq "$(status_of 'files failed' | cut -d' ' -f1-3)" "$nbad in $S/failed" "hark status: files failed"
+hk status --json
+grep -qF "\"files_failed\":$nbad," "$T/out" && ok || bad "status --json: files_failed: $(cat "$T/out")"
 # which copy of twice.txt is stored depends on which worker finishes first
 expect_eq "$(hit_pairs | sed 's/^twice\.txt\.1 /twice.txt /' | tr '\n' ,)" \
 	"a b\\nc.txt tice,invalid.txt assad,twice.txt tice," "stored hits"

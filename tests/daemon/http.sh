@@ -175,10 +175,12 @@ awk '/^closed after/ { exit !($3 >= 1.5 && $3 < 20 && $5 == 0) } END { if (NR ==
 
 # hark status: running, and where
 hk status
-grep -qE "^harkd: +running \(pid $HPID\)$" "$T/out" && ok || bad "hark status says running: $(cat "$T/out")"
+grep -qE "^harkd: +running \(pid $HPID\) since $(date +%Y-%m-%d) [0-9]{2}:[0-9]{2}$" "$T/out" && ok ||
+	bad "hark status says running, since when: $(cat "$T/out")"
 grep -qE "^http: +$URL$" "$T/out" && ok || bad "hark status says the address: $(cat "$T/out")"
 hk status --json
-grep -qF "\"running\":true,\"pid\":$HPID,\"http\":[\"$URL\"]" "$T/out" && ok || bad "status --json: $(cat "$T/out")"
+grep -qE "\"running\":true,\"pid\":$HPID,\"since\":\"$(date -u +%Y-%m-%d)T[0-9:]{8}Z\",\"http\":\[\"$URL\"\]" "$T/out" &&
+	ok || bad "status --json: $(cat "$T/out")"
 
 # --- a port taken stops another harkd's start: exit 2, one clear line
 port=${URL##*:}
@@ -203,7 +205,7 @@ expect_eq "$HSTATUS" 0 "SIGTERM"
 hk status
 grep -qE '^harkd: +not running$' "$T/out" && ok || bad "hark status says not running: $(cat "$T/out")"
 hk status --json
-grep -qF '"running":false,"pid":null,"http":[]' "$T/out" && ok || bad "status --json, stopped: $(cat "$T/out")"
+grep -qF '"running":false,"pid":null,"since":null,"http":[]' "$T/out" && ok || bad "status --json, stopped: $(cat "$T/out")"
 
 # --- 300 idle connections: 256 taken, the rest wait; ingest goes on
 HARK_HTTP_IDLE_TIMEOUT=120
