@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include "conf.h"
+#include "whsig.h"
 #include "fileio.h"
 
 #define CONF_FILE_MAX (1u << 20)  /* a configuration is a few lines */
@@ -229,6 +230,8 @@ b64_value(int ch)
 static const char *
 secret_check(const char *s, char *msg, size_t size)
 {
+	const char *s0 = s;
+	unsigned char key[WHSIG_KEY_MAX];
 	size_t n = 0, pad = 0, bytes;
 
 	if (strncmp(s, "whsec_", 6) != 0)
@@ -246,6 +249,14 @@ secret_check(const char *s, char *msg, size_t size)
 		         SECRET_MIN_BYTES);
 		return msg;
 	}
+	if (bytes > WHSIG_KEY_MAX) {
+		snprintf(msg, size, "decodes to %zu bytes; at most %d are allowed", bytes,
+		         WHSIG_KEY_MAX);
+		return msg;
+	}
+	/* the very decoder the outbox signs with: harkd -n and harkd agree */
+	if (whsig_secret_decode(s0, key, sizeof(key)) < 0)
+		return "is not 'whsec_' followed by base64";
 	return NULL;
 }
 
@@ -365,7 +376,6 @@ conf_dir(const char *path)
 		path_clean(s);
 	return s;
 }
-
 
 static int
 strcmp_ptr(const void *a, const void *b)

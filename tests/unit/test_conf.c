@@ -335,6 +335,9 @@ test_errors(void **state)
 	     "secret: is not 'whsec_' followed by base64"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = whsec_QUJDREVGR0g=\n", 5, 10,
 	     "secret: decodes to 8 bytes; at least 16 are needed"},
+	    /* harkd's decoder takes at most 256 bytes: -n says so, not harkd at start */
+	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = whsec_a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=\n", 5, 10,
+	     "secret: decodes to 257 bytes; at most 256 are allowed"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = " SECRET "\nsecret_file = s\n", 6, 1,
 	     "secret and secret_file together in [webhook w] (the other at line 5); keep one"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecret_file = missing.secret\n", 5, 15,
