@@ -10,17 +10,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "extract.h"
 #include "hark.h"
 #include "hit.h"
 #include "match.h"
-
 
 struct match_run {
 	struct matcher *m;
 	int json;
 	int color;
 	const char *lang;
+	char *prior; /* owned: the configured languages, or NULL */
 	char now[32];
 	long hits;
 	int errors;
@@ -43,7 +44,8 @@ static void
 match_file(struct match_run *mr, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
-	struct extract_opts o = {.file = name, .source = "drop", .lang = mr->lang};
+	struct extract_opts o = {
+	    .file = name, .source = "drop", .lang = mr->lang, .lang_prior = mr->prior};
 	struct extraction x;
 	char err[256];
 	char *buf;
@@ -138,6 +140,7 @@ cmd_match(int argc, char **argv)
 	struct match_run mr = {0};
 	struct diags d;
 	struct ruleset *rs;
+	struct conf *c;
 	char **rules = NULL, **conf = NULL;
 	size_t nrules = 0, nconf = 0;
 	int ch, rc;
@@ -188,10 +191,22 @@ cmd_match(int argc, char **argv)
 		return 2;
 	}
 	diags_init(&d);
-	if (nrules == 0 && conf_rule_paths(&conf, &nconf, &d) < 0)
+	/* the configured languages count even when the rules come from -r */
+	if (nrules > 0) {
+		rs = conf_languages_tool(&mr.prior, &d) < 0 ? NULL : rules_load(rules, nrules, &d);
+	} else if (conf_load_tool(&c, &d) < 0) {
 		rs = NULL;
-	else
-		rs = rules_load(nrules ? rules : conf, nrules ? nrules : nconf, &d);
+	} else {
+		/* the rule paths and languages change hands; the rest is not needed */
+		conf = c->rules;
+		nconf = c->nrules;
+		mr.prior = c->languages;
+		c->rules = NULL;
+		c->nrules = 0;
+		c->languages = NULL;
+		conf_free(c);
+		rs = rules_load(conf, nconf, &d);
+	}
 	diags_print(&d, stderr);
 	diags_free(&d);
 	if (rs == NULL) {
@@ -221,5 +236,6 @@ out:
 		free(conf[i]);
 	free(conf);
 	free(rules);
+	free(mr.prior);
 	return rc;
 }

@@ -37,9 +37,12 @@ static const struct hark_cmd cmds[] = {
      "  --json             one object a line\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] FILE|-...",
      "print what hark sees in articles: fields, language, address, fingerprint, text",
-     "  --json             one object per article and line\n"
+     "  --json             one object per article and line; \"lang_by\" says how the\n"
+     "                     language was decided: declared, cld2, script or prior\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
-     "  FILE               an article in any accepted format; - is stdin\n"},
+     "  FILE               an article in any accepted format; - is stdin\n"
+     "The languages of the configuration (-c, $HARK_CONFIG, ./hark.conf) are the\n"
+     "prior of identification: where CLD2 is unsure, the language is one of them.\n"},
     {"feed", cmd_feed, "feed [--json] [--allow-private] FILE|URL|-",
      "parse one feed (RSS, Atom, JSON Feed) and print its entries as hark sees them",
      "  --json             the feed object of hark(1) on one line (with \"fetch\" for a URL)\n"
@@ -84,7 +87,9 @@ static const struct hark_cmd cmds[] = {
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
-     "  FILE               an article; a directory is read recursively; - is stdin\n"},
+     "  FILE               an article; a directory is read recursively; - is stdin\n"
+     "The languages of the configuration are the prior of language identification,\n"
+     "with -r too.\n"},
     {"redeliver", cmd_redeliver, "redeliver ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"

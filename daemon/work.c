@@ -241,6 +241,7 @@ job_run(struct job *j, int slot)
 	struct extract_opts o = {.file = j->feed ? NULL : j->name,
 	                         .source = j->feed ? j->feed->name : "drop",
 	                         .lang_hint = j->feed ? j->feed->lang_hint : NULL,
+	                         .lang_prior = j->lang_prior,
 	                         .charset = j->feed ? j->feed->charset : NULL,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,

@@ -189,7 +189,7 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 			}
 	}
 	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
-	                     o->lang, o->lang_hint, &e) < 0) {
+	                     o->lang, o->lang_hint, o->lang_prior, &e) < 0) {
 		seterr(err, errsz, "%s", e);
 		return -1;
 	}

@@ -21,9 +21,10 @@ struct extract_opts {
 	    *lang; /* the language, decided by the user (hark match --lang); NULL: identify */
 	const char
 	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
-	const char *charset;  /* the transport's charset (HTTP Content-Type), or NULL */
-	const char *base_url; /* where the bytes came from, for relative links, or NULL */
-	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
+	const char *lang_prior; /* the configured languages ([hark] languages), or NULL */
+	const char *charset;    /* the transport's charset (HTTP Content-Type), or NULL */
+	const char *base_url;   /* where the bytes came from, for relative links, or NULL */
+	size_t max_size;        /* larger documents are refused before parsing; 0: no limit */
 	/*
 	 * What a feed entry said of the page being read (fetch_article): its
 	 * url, title, published and id stand in for those the page lacks.
