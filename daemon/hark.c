@@ -72,9 +72,12 @@ static const struct hark_cmd cmds[] = {
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
      "  FILE                 an OPML 1.0 or 2.0 file; - is stdin\n"},
-    {"ingest", cmd_ingest, "ingest [--spool DIR] [-q] FILE...",
+    {"ingest", cmd_ingest, "ingest [--spool DIR] [--lang LL] [-q] FILE...",
      "copy files atomically into the drop directory for harkd",
      "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
+     "  --lang LL          declare the language (ISO 639-1) in the copy, as the format\n"
+     "                     does: a front matter lang: for text and Markdown, \"lang\"\n"
+     "                     for a JSON article (HTML and feeds declare their own)\n"
      "  -q, --quiet        print nothing for the files ingested\n"
      "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"
      "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},

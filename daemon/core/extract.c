@@ -77,6 +77,12 @@ extract_sniff(const char *s, size_t len, const char *file)
 	return FMT_TEXT;
 }
 
+enum extract_format
+extract_format_of(const char *utf8, size_t len, const char *file)
+{
+	return extract_sniff(utf8, len, file);
+}
+
 static int
 is_blank(char c)
 {

@@ -63,6 +63,8 @@ int extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, s
                   char *err, size_t errsz);
 void extraction_free(struct extraction *x);
 const char *extract_format_name(enum extract_format f);
+/* The format extract_bytes() would read UTF-8 text in (by content, then by file's name). */
+enum extract_format extract_format_of(const char *utf8, size_t len, const char *file);
 
 /*
  * A feed as a reader sees it: charset found and converted, then feed_parse(),
