@@ -11,8 +11,8 @@
 
 #include "conf.h"
 #include "dropdir.h"
-#include "extract.h"
 #include "hark.h"
+#include "langdecl.h"
 
 /* The configured spool_dir (caller frees), or NULL after saying why. */
 static char *
@@ -67,47 +67,18 @@ ingest_print(const char *src, const char *final)
 	putchar('\n');
 }
 
-/* A YAML double-quoted scalar of s[0..n) into *out (malloc'd), for a title line. */
-static char *
-yaml_quote(const char *s, size_t n)
-{
-	char *q = malloc(n * 4 + 3), *w = q;
-
-	if (q == NULL)
-		return NULL;
-	*w++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			*w++ = '\\';
-			*w++ = (char)c;
-		} else if (c < 0x20 || c == 0x7f) {
-			w += sprintf(w, "\\x%02x", c);
-		} else {
-			*w++ = (char)c;
-		}
-	}
-	*w++ = '"';
-	*w = '\0';
-	return q;
-}
-
 /*
- * --lang LL: the file declares its language the way its format does. Plain
- * text becomes a YAML front matter with its title line and lang, then the
- * rest (the same title and body, now declared); an existing front matter
- * gets a lang: line at its end (the last key wins), a JSON article a "lang"
- * member at its end (likewise). HTML and feeds carry their own declarations
- * (<html lang>, the feed's language): refused. Returns 0 with *ins (its
- * bytes malloc'd: the caller frees ins->bytes), -1 with err.
+ * --lang LL: the edit of langdecl.h for the file at path (read whole: its
+ * format is known by its content). Returns 0 with *ins (ins->bytes malloc'd:
+ * the caller frees it), -1 with err.
  */
 static int
 ingest_lang(const char *path, const char *lang, struct dropdir_insert *ins, char *err, size_t errsz)
 {
-	char *buf, *text = NULL, *title;
-	size_t len, bom = 0, i, s, e;
-	int rc = -1;
+	struct langdecl d;
+	const char *why;
+	char *buf;
+	size_t len;
 
 	memset(ins, 0, sizeof(*ins));
 	if (file_read(path, HARK_FILE_MAX, &buf, &len) < 0) {
@@ -115,102 +86,18 @@ ingest_lang(const char *path, const char *lang, struct dropdir_insert *ins, char
 		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return -1;
 	}
-	ins->size = (off_t)len;
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		bom = 3;
-	if (memchr(buf, '\0', len) != NULL ||
-	    (len >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE))) {
-		snprintf(err, errsz, "%s: --lang: not a text file in UTF-8 or an ASCII charset",
-		         path);
-		goto out;
+	if (langdecl_find(buf, len, path, lang, &d, &why) < 0) {
+		snprintf(err, errsz, "%s: --lang: %s", path, why);
+		free(buf);
+		return -1;
 	}
-	switch (extract_format_of(buf + bom, len - bom, path)) {
-	case FMT_TEXT:
-		/* the first non-blank line is the title (as hark reads text); blank ones go too */
-		for (s = i = bom; i < len; s = ++i) {
-			while (i < len && buf[i] != '\n')
-				i++;
-			for (e = i; e > s && strchr(" \t\r\f\v", buf[e - 1]) != NULL; e--)
-				;
-			while (s < e && strchr(" \t\r\f\v", buf[s]) != NULL)
-				s++;
-			if (s < e)
-				break;
-		}
-		if (i >= len && s >= len) {
-			snprintf(err, errsz, "%s: --lang: no text in it", path);
-			goto out;
-		}
-		if ((title = yaml_quote(buf + s, e - s)) == NULL ||
-		    asprintf(&text, "---\ntitle: %s\nlang: %s\n---\n", title, lang) < 0) {
-			free(title);
-			text = NULL;
-			snprintf(err, errsz, "out of memory");
-			goto out;
-		}
-		free(title);
-		ins->at = bom;
-		ins->skip = (i < len ? i + 1 : len) - bom;
-		rc = 0;
-		break;
-	case FMT_FRONTMATTER:
-		/* before the line that closes it: "---" or "...", blanks after */
-		for (i = bom; i < len && buf[i] != '\n'; i++)
-			;
-		while (i < len && rc < 0) {
-			s = ++i;
-			while (i < len && buf[i] != '\n')
-				i++;
-			for (e = i; e > s && strchr(" \t\r", buf[e - 1]) != NULL; e--)
-				;
-			if (e - s == 3 &&
-			    (memcmp(buf + s, "---", 3) == 0 || memcmp(buf + s, "...", 3) == 0)) {
-				ins->at = s;
-				rc = asprintf(&text, "lang: %s\n", lang) < 0 ? -1 : 0;
-			}
-		}
-		if (rc < 0)
-			snprintf(err, errsz, "%s: --lang: its front matter has no closing line",
-			         path);
-		break;
-	case FMT_JSON:
-		for (i = len; i > bom && strchr(" \t\r\n", buf[i - 1]) != NULL; i--)
-			;
-		if (i == bom || buf[i - 1] != '}') {
-			snprintf(err, errsz, "%s: --lang: not a JSON object", path);
-			break;
-		}
-		ins->at = i - 1;
-		/* after the last member, or alone in an empty object */
-		for (e = i - 1; e > bom && strchr(" \t\r\n", buf[e - 1]) != NULL; e--)
-			;
-		rc = asprintf(&text, "%s\"lang\":\"%s\"", e > bom && buf[e - 1] == '{' ? "" : ",",
-		              lang) < 0
-		         ? -1
-		         : 0;
-		break;
-	case FMT_HTML:
-	case FMT_FEED:
-		snprintf(err, errsz,
-		         "%s: --lang: an HTML page or a feed declares its own language (<html "
-		         "lang>, the feed's language); --lang takes text, Markdown and JSON "
-		         "articles",
-		         path);
-		break;
-	}
-	if (rc == 0 && text == NULL) {
-		snprintf(err, errsz, "out of memory");
-		rc = -1;
-	}
-	if (rc == 0) {
-		ins->bytes = text;
-		ins->len = strlen(text);
-	} else {
-		free(text);
-	}
-out:
 	free(buf);
-	return rc;
+	ins->at = d.at;
+	ins->skip = d.skip;
+	ins->bytes = d.text;
+	ins->len = d.len;
+	ins->size = (off_t)len;
+	return 0;
 }
 
 int
