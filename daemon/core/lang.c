@@ -680,9 +680,9 @@ lang_decide(const char *title, size_t tlen, const char *body, size_t blen, const
 		want[0] = '\0'; /* a hint the script contradicts is no hint */
 	nprior = prior_of_script(prior, &p, sp, cm);
 	cld2_detect_ex(buf, n, want[0] != '\0' ? want : NULL, nprior > 0 ? cm : NULL, &r);
+	/* CLD2 went by another script's bytes: not this text's language */
 	if (!lang_fits(&p, r.lang))
-		r.lang[0] =
-		    '\0'; /* CLD2 went by another script's bytes: not this text's language */
+		r.lang[0] = '\0';
 
 	/*
 	 * CLD2 is sure when it says so, and for short text (a headline) with a

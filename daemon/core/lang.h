@@ -5,20 +5,23 @@
 #include <stddef.h>
 
 /*
- * Guess the ISO 639-1 language of text from its letters' scripts: Arabic
- * script (Persian letters for fa, Urdu for ur), Hebrew, Greek, Cyrillic
- * (ru), Han (zh), Kana (ja), Hangul (ko), Thai... Writes "" when the script
- * does not tell (Latin): statistical identification decides those.
+ * Guess the ISO 639-1 language of text from its letters' scripts alone (no
+ * CLD2: cheap, for plain text files): Arabic script (Persian letters for fa,
+ * Urdu for ur, else ar), Hebrew, Greek, Cyrillic (Ukrainian letters for uk,
+ * else ru), Han (zh), Kana (ja), Hangul (ko), Thai... Writes "" when the
+ * script does not tell (Latin): statistical identification decides those.
  */
 void lang_guess_script(const char *text, size_t len, char out[8]);
 
 /*
  * The language of an article, ISO 639-1 in out ("" when unknown): by script
- * first (lang_guess_script() on the body, then the title), then CLD2 on
- * title and body for scripts many languages share. hint is the declared
- * language (<html lang>, front matter, feed; "fr", "fr-CA", "French"...), a
- * hint to CLD2 and not the answer; it is used only when the text is too
- * short or too mixed to tell. title and hint may be NULL.
+ * first (of the body, or of the title when the body has few letters), then
+ * CLD2 on title and body for the scripts several languages share (Latin,
+ * Arabic, Cyrillic, Hebrew...), and where CLD2 is not sure, the letters only
+ * one language of the script uses. hint is the declared language (<html
+ * lang>, front matter, feed; "fr", "fr-CA", "French"...), a hint to CLD2 and
+ * not the answer; it is used only when the text is too short or too mixed
+ * to tell. title and hint may be NULL. lang_decide() without a prior.
  */
 void lang_identify(const char *title, size_t tlen, const char *body, size_t blen, const char *hint,
                    char out[8]);
