@@ -34,6 +34,12 @@
  * byte as all of matching.
  */
 #define LANG_CLD2_MAX 4096
+/*
+ * CLD2 ignores a Content-Language hint of more than four languages (a
+ * multilingual site): a prior with more of one script is not given as
+ * hints, only chosen among where CLD2 is unsure (prior_choose()).
+ */
+#define LANG_CLD2_HINTS 4
 
 /*
  * Other scripts of one language, or of a few that CLD2 tells apart: among
@@ -679,7 +685,8 @@ lang_decide(const char *title, size_t tlen, const char *body, size_t blen, const
 	if (!lang_fits(&p, want))
 		want[0] = '\0'; /* a hint the script contradicts is no hint */
 	nprior = prior_of_script(prior, &p, sp, cm);
-	cld2_detect_ex(buf, n, want[0] != '\0' ? want : NULL, nprior > 0 ? cm : NULL, &r);
+	cld2_detect_ex(buf, n, want[0] != '\0' ? want : NULL,
+	               nprior > 0 && nprior <= LANG_CLD2_HINTS ? cm : NULL, &r);
 	/* CLD2 went by another script's bytes: not this text's language */
 	if (!lang_fits(&p, r.lang))
 		r.lang[0] = '\0';
