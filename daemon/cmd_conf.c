@@ -41,3 +41,20 @@ conf_rule_paths(char ***paths, size_t *n, struct diags *d)
 	conf_free(c);
 	return 0;
 }
+
+int
+conf_languages_tool(char **languages, struct diags *d)
+{
+	const char *path = conf_find(hark_config);
+	struct conf *c;
+
+	*languages = NULL;
+	if (path == NULL)
+		return 0; /* no configuration: no prior, as before there was one */
+	if (conf_load(path, &c, d) < 0)
+		return -1;
+	*languages = c->languages;
+	c->languages = NULL;
+	conf_free(c);
+	return 0;
+}

@@ -11,6 +11,7 @@
 
 #include "extract.h"
 #include "hark.h"
+#include "lang.h"
 
 static void
 set_str(json_t *o, const char *key, const char *s)
@@ -40,6 +41,7 @@ doc_json(const struct extraction *x, const struct document *d)
 	set_str(o, "published", d->published);
 	if (d->lang[0] != '\0')
 		json_object_set_new(o, "lang", json_string(d->lang));
+	set_str(o, "lang_by", d->lang[0] != '\0' ? lang_by_name(d->lang_by) : NULL);
 	if (d->lang_declared[0] != '\0')
 		json_object_set_new(o, "lang_declared", json_string(d->lang_declared));
 	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)d->simhash);
@@ -109,6 +111,8 @@ cmd_extract(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *lang = NULL, *charset = NULL;
+	char *prior = NULL;
+	struct diags dg;
 	int ch, json = 0, errors = 0, printed = 0;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -139,10 +143,21 @@ cmd_extract(int argc, char **argv)
 		hark_usage("extract", stderr);
 		return 2;
 	}
+	/* the configured languages, the prior of identification (no configuration: none) */
+	diags_init(&dg);
+	ch = conf_languages_tool(&prior, &dg);
+	diags_print(&dg, stderr);
+	diags_free(&dg);
+	if (ch < 0)
+		return 2;
 	for (int i = optind; i < argc; i++) {
 		const char *name = strcmp(argv[i], "-") == 0 ? "(standard input)" : argv[i];
 		struct extract_opts o = {
-		    .file = name, .source = "drop", .lang = lang, .charset_force = charset};
+		    .file = name,
+		    .source = "drop",
+		    .lang = lang,
+		    .lang_prior = prior,
+		    .charset_force = charset};
 		struct extraction x;
 		char err[256];
 		char *buf;
@@ -180,5 +195,6 @@ cmd_extract(int argc, char **argv)
 		}
 		extraction_free(&x);
 	}
+	free(prior);
 	return errors ? 2 : 0;
 }

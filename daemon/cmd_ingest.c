@@ -3,6 +3,7 @@
  * directory, the way CLI.md asks producers to: a copy in spool/tmp/, then a
  * rename into incoming/, so that harkd never sees half a file.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "conf.h"
 #include "dropdir.h"
 #include "hark.h"
+#include "langdecl.h"
 
 /* The configured spool_dir (caller frees), or NULL after saying why. */
 static char *
@@ -65,14 +67,49 @@ ingest_print(const char *src, const char *final)
 	putchar('\n');
 }
 
+/*
+ * --lang LL: the edit of langdecl.h for the file at path (read whole: its
+ * format is known by its content). Returns 0 with *ins (ins->bytes malloc'd:
+ * the caller frees it), -1 with err.
+ */
+static int
+ingest_lang(const char *path, const char *lang, struct dropdir_insert *ins, char *err, size_t errsz)
+{
+	struct langdecl d;
+	const char *why;
+	char *buf;
+	size_t len;
+
+	memset(ins, 0, sizeof(*ins));
+	if (file_read(path, HARK_FILE_MAX, &buf, &len) < 0) {
+		snprintf(err, errsz, "%s: %s", path,
+		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		return -1;
+	}
+	if (langdecl_find(buf, len, path, lang, &d, &why) < 0) {
+		snprintf(err, errsz, "%s: --lang: %s", path, why);
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	ins->at = d.at;
+	ins->skip = d.skip;
+	ins->bytes = d.text;
+	ins->len = d.len;
+	ins->size = (off_t)len;
+	return 0;
+}
+
 int
 cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {{"spool", required_argument, NULL, 's'},
+	                                     {"lang", required_argument, NULL, 'l'},
 	                                     {"quiet", no_argument, NULL, 'q'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	char *spool = NULL, final[NAME_MAX + 1], err[PATH_MAX + 128];
+	char *spool = NULL, final[NAME_MAX + 1], err[PATH_MAX + 256];
+	const char *lang = NULL;
 	int ch, quiet = 0, rc = 0;
 
 	while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -83,6 +120,13 @@ cmd_ingest(int argc, char **argv)
 				fprintf(stderr, "hark: ingest: out of memory\n");
 				return 2;
 			}
+			break;
+		case 'l':
+			if (hark_lang_arg(optarg) < 0) {
+				free(spool);
+				return 2;
+			}
+			lang = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -107,12 +151,20 @@ cmd_ingest(int argc, char **argv)
 		return 2;
 	/* one file failing does not stop the others: exit 2 says some did */
 	for (int i = optind; i < argc; i++) {
-		if (dropdir_ingest(spool, argv[i], final, sizeof(final), err, sizeof(err)) < 0) {
+		struct dropdir_insert ins;
+		/* standard input is refused by dropdir_ingest_insert(), --lang or not */
+		int with = lang != NULL && strcmp(argv[i], "-") != 0;
+
+		memset(&ins, 0, sizeof(ins));
+		if ((with && ingest_lang(argv[i], lang, &ins, err, sizeof(err)) < 0) ||
+		    dropdir_ingest_insert(spool, argv[i], with ? &ins : NULL, final, sizeof(final),
+		                          err, sizeof(err)) < 0) {
 			fprintf(stderr, "hark: ingest: %s\n", err);
 			rc = 2;
 		} else if (!quiet) {
 			ingest_print(argv[i], final);
 		}
+		free((char *)ins.bytes);
 	}
 	free(spool);
 	if (fflush(stdout) == EOF) {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "extract.h"
 #include "hark.h"
 #include "hit.h"
@@ -21,6 +22,7 @@ struct match_run {
 	int color;
 	const char *lang;
 	const char *charset; /* --charset, or NULL */
+	char *prior;         /* owned: the configured languages, or NULL */
 	char now[32];
 	long hits;
 	int errors;
@@ -44,7 +46,11 @@ match_file(struct match_run *mr, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
 	struct extract_opts o = {
-	    .file = name, .source = "drop", .lang = mr->lang, .charset_force = mr->charset};
+	    .file = name,
+	    .source = "drop",
+	    .lang = mr->lang,
+	    .lang_prior = mr->prior,
+	    .charset_force = mr->charset};
 	struct extraction x;
 	char err[256];
 	char *buf;
@@ -137,6 +143,7 @@ cmd_match(int argc, char **argv)
 	struct match_run mr = {0};
 	struct diags d;
 	struct ruleset *rs;
+	struct conf *c;
 	char **rules = NULL, **conf = NULL;
 	size_t nrules = 0, nconf = 0;
 	int ch, rc;
@@ -194,10 +201,22 @@ cmd_match(int argc, char **argv)
 		return 2;
 	}
 	diags_init(&d);
-	if (nrules == 0 && conf_rule_paths(&conf, &nconf, &d) < 0)
+	/* the configured languages count even when the rules come from -r */
+	if (nrules > 0) {
+		rs = conf_languages_tool(&mr.prior, &d) < 0 ? NULL : rules_load(rules, nrules, &d);
+	} else if (conf_load_tool(&c, &d) < 0) {
 		rs = NULL;
-	else
-		rs = rules_load(nrules ? rules : conf, nrules ? nrules : nconf, &d);
+	} else {
+		/* the rule paths and languages change hands; the rest is not needed */
+		conf = c->rules;
+		nconf = c->nrules;
+		mr.prior = c->languages;
+		c->rules = NULL;
+		c->nrules = 0;
+		c->languages = NULL;
+		conf_free(c);
+		rs = rules_load(conf, nconf, &d);
+	}
 	diags_print(&d, stderr);
 	diags_free(&d);
 	if (rs == NULL) {
@@ -227,5 +246,6 @@ out:
 		free(conf[i]);
 	free(conf);
 	free(rules);
+	free(mr.prior);
 	return rc;
 }

@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "whsig.h"
 #include "fileio.h"
+#include "lang.h"
 
 #define CONF_FILE_MAX (1u << 20)  /* a configuration is a few lines */
 #define SECRET_FILE_MAX 4096      /* a secret file holds one secret */
@@ -36,9 +37,18 @@
 enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK, S_HTTP };
 
 /* The keys of each section, in the order hark.conf(5) lists them. */
-enum { H_STATE_DIR, H_SPOOL_DIR, H_RULES, H_KEEP_DONE, H_MAX_DOC, H_LOG_LEVEL, H_NKEYS };
-static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules", "keep_done",
-                                        "max_document_size", "log_level", NULL};
+enum {
+	H_STATE_DIR,
+	H_SPOOL_DIR,
+	H_RULES,
+	H_KEEP_DONE,
+	H_MAX_DOC,
+	H_LOG_LEVEL,
+	H_LANGUAGES,
+	H_NKEYS
+};
+static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules",     "keep_done",
+                                        "max_document_size", "log_level", "languages", NULL};
 enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_FETCH_ARTICLE, F_NKEYS };
 static const char *const keys_feed[] = {"url",           "interval",      "lang",
                                         "allow_private", "fetch_article", NULL};
@@ -455,6 +465,59 @@ hark_rules(struct cparse *p, struct cval *v)
 	}
 }
 
+/*
+ * languages = en fr ar: the prior of language identification (lang.h),
+ * space or comma separated, each an ISO 639-1 code CLD2 can name. Kept
+ * lower-case, space-separated, each once.
+ */
+static void
+hark_languages(struct cparse *p, struct cval *v)
+{
+	struct conf *c = p->c;
+	char buf[LANG_PRIOR_MAX], *save = NULL;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (char *w = strtok_r(v->s, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		char code[3];
+
+		if (strlen(w) != 2 || !isascii((unsigned char)w[0]) ||
+		    !isascii((unsigned char)w[1])) {
+			conf_err(p, v->line, v->col,
+			         "languages: '%.40s' is not an ISO 639-1 code (two letters: en fr "
+			         "ar...)",
+			         w);
+			continue;
+		}
+		code[0] = (char)tolower((unsigned char)w[0]);
+		code[1] = (char)tolower((unsigned char)w[1]);
+		code[2] = '\0';
+		if (!lang_prior_ok(code)) {
+			conf_err(p, v->line, v->col,
+			         "languages: '%.40s' is not the ISO 639-1 code of a language hark "
+			         "can identify",
+			         w);
+			continue;
+		}
+		for (size_t i = 0; i + 1 < k; i += 3)
+			if (buf[i] == code[0] && buf[i + 1] == code[1])
+				goto next; /* named twice: once is enough */
+		if (k + 4 > sizeof(buf)) {
+			conf_err(p, v->line, v->col, "languages: too many languages");
+			return;
+		}
+		if (k > 0)
+			buf[k++] = ' ';
+		memcpy(buf + k, code, 3);
+		k += 2;
+	next:;
+	}
+	free(c->languages);
+	c->languages = NULL;
+	if (k > 0 && (c->languages = strdup(buf)) == NULL)
+		p->oom = 1;
+}
+
 static void
 hark_key(struct cparse *p, int k, struct cval *v)
 {
@@ -503,6 +566,9 @@ hark_key(struct cparse *p, int k, struct cval *v)
 		} else {
 			c->log_level = lvl;
 		}
+		break;
+	case H_LANGUAGES:
+		hark_languages(p, v);
 		break;
 	}
 	return;
@@ -1252,6 +1318,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	free(c->path);
+	free(c->languages);
 	free(c->state_dir);
 	free(c->spool_dir);
 	for (size_t i = 0; i < c->nrules; i++)

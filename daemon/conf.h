@@ -19,7 +19,7 @@ struct conf_feed {
 	char lang[8];      /* ISO 639-1 hint, or "" */
 	bool allow_private;
 	bool fetch_article; /* fetch each new item's page and match its text */
-	unsigned line; /* where the section starts */
+	unsigned line;      /* where the section starts */
 };
 
 struct conf_webhook {
@@ -61,6 +61,7 @@ struct conf {
 	bool keep_done;           /* default yes */
 	size_t max_document_size; /* bytes; default 16M; "16M", "512K", "1G", "100000" */
 	int log_level;            /* log.h priority; default LOG_INFO */
+	char *languages;          /* owned; the prior (lang.h): "en fr ar", lower-case, or NULL */
 	struct conf_feed *feeds;  /* owned, in file order */
 	size_t nfeeds;
 	struct conf_webhook *webhooks; /* owned, in file order */

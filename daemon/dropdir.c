@@ -1134,9 +1134,17 @@ int
 dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
                size_t errsz)
 {
+	return dropdir_ingest_insert(spool, src, NULL, final, finalsz, err, errsz);
+}
+
+int
+dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
+                      char *final, size_t finalsz, char *err, size_t errsz)
+{
 	char name[NAME_MAX + 1], dest[NAME_MAX + 1], tmp[32], buf[65536];
 	int fd[D_N], in = -1, out = -1;
 	struct stat st;
+	off_t done = 0; /* bytes of src copied */
 
 	if (final != NULL && finalsz > 0)
 		final[0] = '\0';
@@ -1164,6 +1172,12 @@ dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, 
 		close(in);
 		return -1;
 	}
+	/* the insertion was placed in the file as it was read before */
+	if (ins != NULL && (st.st_size != ins->size || ins->at + ins->skip > (size_t)st.st_size)) {
+		snprintf(err, errsz, "%s: changed while being read", src);
+		close(in);
+		return -1;
+	}
 	ingest_name(src, name, sizeof(name));
 	if (incoming_missing(spool, err, errsz)) {
 		close(in);
@@ -1182,16 +1196,40 @@ dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, 
 	if (fstat(out, &st) == 0 && !(st.st_mode & S_IRGRP))
 		(void)fchmod(out, (st.st_mode & 07777) | S_IRGRP);
 	for (;;) {
-		ssize_t r = read(in, buf, sizeof(buf));
+		size_t want = sizeof(buf);
+		ssize_t r;
 
+		/* up to the insertion point, then the inserted bytes, then the rest */
+		if (ins != NULL && done <= (off_t)ins->at && (off_t)ins->at - done < (off_t)want)
+			want = (size_t)((off_t)ins->at - done);
+		if (ins != NULL && done == (off_t)ins->at) {
+			if (write_all(out, ins->bytes, ins->len) < 0) {
+				snprintf(err, errsz, "%s/tmp/%s: %s", spool, tmp, strerror(errno));
+				goto fail;
+			}
+			if (ins->skip > 0 && lseek(in, (off_t)ins->skip, SEEK_CUR) < 0) {
+				snprintf(err, errsz, "%s: %s", src, strerror(errno));
+				goto fail;
+			}
+			done += (off_t)ins->skip;
+			ins = NULL;
+			continue;
+		}
+		r = read(in, buf, want);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			snprintf(err, errsz, "%s: %s", src, strerror(errno));
 			goto fail;
 		}
-		if (r == 0)
+		if (r == 0) {
+			if (ins != NULL) {
+				snprintf(err, errsz, "%s: changed while being read", src);
+				goto fail;
+			}
 			break;
+		}
+		done += r;
 		if (write_all(out, buf, (size_t)r) < 0) {
 			snprintf(err, errsz, "%s/tmp/%s: %s", spool, tmp, strerror(errno));
 			goto fail;

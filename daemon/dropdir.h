@@ -146,4 +146,22 @@ enum dropdir_move_result dropdir_fail(struct dropdir *dd, const char *name,
 int dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
                    size_t errsz);
 
+/*
+ * Bytes to put into a file ingested: at offset at of the file (of size bytes),
+ * len bytes instead of the skip bytes there.
+ */
+struct dropdir_insert {
+	size_t at, skip;
+	const char *bytes;
+	size_t len;
+	off_t size; /* the file's size when at was found: another size is an error */
+};
+/*
+ * dropdir_ingest() with ins->bytes in place of ins->skip bytes at ins->at
+ * (hark ingest --lang: a declared language put into the file's own front
+ * matter). NULL: as dropdir_ingest().
+ */
+int dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
+                          char *final, size_t finalsz, char *err, size_t errsz);
+
 #endif

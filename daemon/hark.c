@@ -38,11 +38,14 @@ static const struct hark_cmd cmds[] = {
      "  --json             one object a line\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] [--charset CS] FILE|-...",
      "print what hark sees in articles: fields, language, address, fingerprint, text",
-     "  --json             one object per article and line\n"
+     "  --json             one object per article and line; \"lang_by\" says how the\n"
+     "                     language was decided: declared, cld2, script or prior\n"
      "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
      "  --charset CS       the files' charset (koi8-r, windows-1256, gb18030...), over\n"
      "                     any byte order mark, declaration or detection\n"
-     "  FILE               an article in any accepted format; - is stdin\n"},
+     "  FILE               an article in any accepted format; - is stdin\n"
+     "The languages of the configuration (-c, $HARK_CONFIG, ./hark.conf) are the\n"
+     "prior of identification: where CLD2 is unsure, the language is one of them.\n"},
     {"feed", cmd_feed, "feed [--json] [--allow-private] FILE|URL|-",
      "parse one feed (RSS, Atom, JSON Feed) and print its entries as hark sees them",
      "  --json             the feed object of hark(1) on one line (with \"fetch\" for a URL)\n"
@@ -73,9 +76,12 @@ static const struct hark_cmd cmds[] = {
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
      "  FILE                 an OPML 1.0 or 2.0 file; - is stdin\n"},
-    {"ingest", cmd_ingest, "ingest [--spool DIR] [-q] FILE...",
+    {"ingest", cmd_ingest, "ingest [--spool DIR] [--lang LL] [-q] FILE...",
      "copy files atomically into the drop directory for harkd",
      "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
+     "  --lang LL          declare the language (ISO 639-1) in the copy, as the format\n"
+     "                     does: a front matter lang: for text and Markdown, \"lang\"\n"
+     "                     for a JSON article (HTML and feeds declare their own)\n"
      "  -q, --quiet        print nothing for the files ingested\n"
      "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"
      "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},
@@ -90,7 +96,9 @@ static const struct hark_cmd cmds[] = {
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
-     "  FILE               an article; a directory is read recursively; - is stdin\n"},
+     "  FILE               an article; a directory is read recursively; - is stdin\n"
+     "The languages of the configuration are the prior of language identification,\n"
+     "with -r too.\n"},
     {"redeliver", cmd_redeliver, "redeliver ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"

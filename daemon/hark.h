@@ -93,6 +93,13 @@ int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 /* The configuration hark's -c, $HARK_CONFIG or the defaults name (conf_free). */
 struct conf;
 int conf_load_tool(struct conf **out, struct diags *d);
+/*
+ * The configured languages ([hark] languages, the prior of language
+ * identification) of the configuration conf_load_tool() reads: 0 with
+ * *languages (caller frees; NULL when none is configured, or no
+ * configuration is found), -1 with diagnostics when it is invalid.
+ */
+int conf_languages_tool(char **languages, struct diags *d);
 
 int cmd_article(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);

@@ -139,6 +139,8 @@ harkd_apply(struct harkd *h)
 	                        .near_days = 7,
 	                        .near_bits = 3};
 
+	if (h->conf->languages != NULL)
+		snprintf(o.lang_prior, sizeof(o.lang_prior), "%s", h->conf->languages);
 	if (!h->verbose)
 		log_set_level(h->conf->log_level);
 	intake_set_opts(h->in, &o);

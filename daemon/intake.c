@@ -339,6 +339,9 @@ intake_dispatch(struct intake *in)
 		if (r == DROPDIR_OK) {
 			name = strdup(n->s);
 			j = name ? job_new(name, buf, len, in->rules, in->o.max_size) : NULL;
+			if (j != NULL)
+				snprintf(j->lang_prior, sizeof(j->lang_prior), "%s",
+				         in->o.lang_prior);
 			if (j == NULL) {
 				free(name);
 				free(buf);
@@ -871,6 +874,7 @@ intake_feed(struct intake *in, char *bytes, size_t len, struct job_feed *f)
 		free(name);
 		return -1;
 	}
+	snprintf(j->lang_prior, sizeof(j->lang_prior), "%s", in->o.lang_prior);
 	j->feed = f;
 	work_push(in->work, j);
 	return 0;
@@ -893,6 +897,7 @@ intake_post(struct intake *in, char *bytes, size_t len, const char *from, struct
 		free(name);
 		return -1;
 	}
+	snprintf(j->lang_prior, sizeof(j->lang_prior), "%s", in->o.lang_prior);
 	j->post = p;
 	in->nposts++;
 	work_push(in->work, j);

@@ -26,6 +26,7 @@ struct intake_opts {
 	size_t max_size; /* max_document_size */
 	int near_days;   /* near duplicates are looked for among this many days */
 	int near_bits;   /* at most this many SimHash bits apart */
+	char lang_prior[LANG_PRIOR_MAX]; /* [hark] languages, "" for none */
 };
 
 struct intake;

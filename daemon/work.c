@@ -256,6 +256,7 @@ job_run(struct job *j, int slot)
 	                                    : post  ? post->charset
 	                                            : NULL,
 	                         .declared = post ? post->declared : EXTRACT_SNIFF,
+	                         .lang_prior = j->lang_prior,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,
 	                         .defaults = j->feed ? j->feed->page_item : NULL,

@@ -14,6 +14,7 @@
 
 #include "doc.h"
 #include "extract.h"
+#include "lang.h"
 #include "match.h"
 
 #define WORK_MAX_THREADS 16
@@ -128,6 +129,7 @@ struct job {
 	size_t len;
 	struct rules *rules; /* a reference, dropped by job_free() */
 	size_t max_size;
+	char lang_prior[LANG_PRIOR_MAX]; /* the configured languages (lang.h), "" for none */
 	struct job_feed *feed; /* owned; NULL for a drop file */
 	struct job_post *post; /* owned; NULL but for POST /api/v1/articles */
 	/* set by the worker */

@@ -65,18 +65,62 @@ cld2_floor(const char *s, size_t len)
 	return len;
 }
 
+/* CLD2's Language for an ISO 639-1 code (the reverse of cld2_iso), UNKNOWN_LANGUAGE if none. */
+static CLD2::Language
+cld2_lang(const char *iso)
+{
+	size_t i;
+
+	/* "zh" is CLD2's own code too: only the withdrawn codes are renamed back */
+	for (i = 0; i < sizeof(cld2_renames) / sizeof(cld2_renames[0]); i++)
+		if (std::strcmp(iso, cld2_renames[i].iso) == 0 &&
+		    std::strchr(cld2_renames[i].cld2, '-') == NULL) {
+			iso = cld2_renames[i].cld2;
+			break;
+		}
+	return CLD2::GetLanguageFromName(iso);
+}
+
+extern "C" int
+cld2_knows(const char *iso)
+{
+	char back[8];
+
+	try {
+		CLD2::Language lang = cld2_lang(iso);
+
+		if (lang == CLD2::UNKNOWN_LANGUAGE)
+			return 0;
+		cld2_iso(CLD2::LanguageCode(lang), back);
+		return std::strcmp(back, iso) == 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
 extern "C" int
 cld2_detect(const char *utf8, size_t len, const char *hint, char out[8], int *reliable)
+{
+	struct cld2_result r;
+
+	cld2_detect_ex(utf8, len, hint, NULL, &r);
+	std::memcpy(out, r.lang, sizeof(r.lang));
+	*reliable = r.reliable;
+	return r.percent;
+}
+
+extern "C" void
+cld2_detect_ex(const char *utf8, size_t len, const char *hint, const char *langs,
+               struct cld2_result *r)
 {
 	CLD2::Language lang3[3];
 	int percent3[3], text_bytes = 0, i;
 	double score3[3];
 	bool is_reliable = false;
 
-	out[0] = '\0';
-	*reliable = 0;
+	std::memset(r, 0, sizeof(*r));
 	if (utf8 == NULL || len == 0)
-		return 0;
+		return;
 	/* CLD2 takes an int length: cut longer text on a character boundary */
 	if (len > INT_MAX - CLD2_SLACK)
 		len = cld2_floor(utf8, INT_MAX - CLD2_SLACK);
@@ -93,7 +137,10 @@ cld2_detect(const char *utf8, size_t len, const char *hint, char out[8], int *re
 
 		text.append(CLD2_SLACK, '\0');
 		if (hint != NULL && hint[0] != '\0')
-			hints.language_hint = CLD2::GetLanguageFromName(hint);
+			hints.language_hint = cld2_lang(hint);
+		/* CLD2 reads a Content-Language list ("fr,en"): each one is boosted */
+		if (langs != NULL && langs[0] != '\0')
+			hints.content_language_hint = langs;
 		lang =
 		    CLD2::ExtDetectLanguageSummary(text.data(), n, true, &hints, 0, lang3, percent3,
 		                                   score3, NULL, &text_bytes, &is_reliable);
@@ -104,18 +151,18 @@ cld2_detect(const char *utf8, size_t len, const char *hint, char out[8], int *re
 			is_reliable = false; /* a guess, whatever CLD2 says of it */
 		}
 		if (lang == CLD2::UNKNOWN_LANGUAGE)
-			return 0;
-		cld2_iso(CLD2::LanguageCode(lang), out);
-		if (out[0] == '\0')
-			return 0;
-		*reliable = is_reliable ? 1 : 0;
+			return;
+		cld2_iso(CLD2::LanguageCode(lang), r->lang);
+		if (r->lang[0] == '\0')
+			return;
+		r->reliable = is_reliable ? 1 : 0;
 		for (i = 0; i < 3; i++)
-			if (lang3[i] == lang)
-				return percent3[i];
-		return 0;
+			if (lang3[i] == lang) {
+				r->percent = percent3[i];
+				r->score = score3[i];
+				break;
+			}
 	} catch (...) {
-		out[0] = '\0';
-		*reliable = 0;
-		return 0;
+		std::memset(r, 0, sizeof(*r));
 	}
 }

@@ -111,10 +111,12 @@ doc_from_text(struct document *doc, const char *bytes, size_t len, const char *f
 	snprintf(doc->id, sizeof(doc->id), "a_%016llx", (unsigned long long)hash_bytes(bytes, len));
 	if (lang != NULL && *lang != '\0') {
 		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
+		doc->lang_by = LANG_BY_DECLARED;
 	} else {
 		lang_guess_script(doc->field[F_BODY], doc->field_len[F_BODY], doc->lang);
 		if (doc->lang[0] == '\0' && doc->field[F_TITLE] != NULL)
 			lang_guess_script(doc->field[F_TITLE], doc->field_len[F_TITLE], doc->lang);
+		doc->lang_by = doc->lang[0] != '\0' ? LANG_BY_SCRIPT : LANG_BY_NONE;
 	}
 	return 0;
 nomem:
@@ -199,7 +201,7 @@ lang_code(const char *s, char out[16])
 
 int
 doc_from_article(struct document *doc, struct article *a, const char *file, const char *source,
-                 const char *lang, const char *hint, const char **err)
+                 const char *lang, const char *hint, const char *prior, const char **err)
 {
 	uint64_t h;
 
@@ -235,12 +237,15 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 			goto fail;
 	}
 	lang_code(a->lang, doc->lang_declared);
-	if (lang != NULL && *lang != '\0')
+	if (lang != NULL && *lang != '\0') {
 		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
-	else
-		lang_identify(doc->field[F_TITLE], doc->field_len[F_TITLE], doc->field[F_BODY],
-		              doc->field_len[F_BODY],
-		              doc->lang_declared[0] != '\0' ? doc->lang_declared : hint, doc->lang);
+		doc->lang_by = LANG_BY_DECLARED; /* the user's word (hark match --lang) */
+	} else {
+		doc->lang_by = (unsigned char)lang_decide(
+		    doc->field[F_TITLE], doc->field_len[F_TITLE], doc->field[F_BODY],
+		    doc->field_len[F_BODY],
+		    doc->lang_declared[0] != '\0' ? doc->lang_declared : hint, prior, doc->lang);
+	}
 	doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
 	/* the same address is the same article, whatever changed in its text */
 	if (doc->canonical != NULL) {

@@ -22,6 +22,7 @@ struct document {
 	char *published;  /* owned; RFC 3339 or NULL */
 	uint64_t simhash; /* of title and body (simhash.h); 0 when not computed */
 	char lang_declared[16]; /* what the article said it was in, or "" */
+	unsigned char lang_by;  /* enum lang_by (lang.h): how lang was decided */
 	/*
 	 * Owned: what the extractor found besides the fields: summary,
 	 * keywords, authors, entry id, raw dates. meta.title and meta.body are
@@ -44,14 +45,15 @@ void doc_free(struct document *doc);
 /*
  * Build a document from what an extractor found: a's title and body become
  * the fields (cleaned, NFC), the rest moves into doc->meta (a is left
- * empty). The language: lang when given, else lang_identify() with a's
- * declared language or hint. The address: a->url, canonical form by
+ * empty). The language: lang when given, else lang_decide() with a's
+ * declared language or hint, and prior (the configured languages, or
+ * NULL). The address: a->url, canonical form by
  * url_canonical(); published normalized by date_normalize(). The id: "a_" +
  * 16 hex digits of a hash of the canonical URL, or of title and body when
  * there is none. Returns 0, -1 with *err a static string.
  */
 int doc_from_article(struct document *doc, struct article *a, const char *file, const char *source,
-                     const char *lang, const char *hint, const char **err);
+                     const char *lang, const char *hint, const char *prior, const char **err);
 
 /* Set a field from clean UTF-8 it copies (cleaned again when not valid). */
 int doc_set_field(struct document *doc, enum field f, const char *text, size_t len);

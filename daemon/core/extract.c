@@ -77,9 +77,15 @@ extract_sniff(const char *s, size_t len, const char *file)
 	return FMT_TEXT;
 }
 
+enum extract_format
+extract_format_of(const char *utf8, size_t len, const char *file)
+{
+	return extract_sniff(utf8, len, file);
+}
+
 /* What the text is: as declared (an HTTP Content-Type), else as sniffed. */
 static enum extract_format
-extract_format_of(const char *s, size_t len, const struct extract_opts *o)
+extract_format_declared(const char *s, size_t len, const struct extract_opts *o)
 {
 	switch (o->declared) {
 	case EXTRACT_AS_TEXT:
@@ -208,7 +214,7 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 			}
 	}
 	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
-	                     o->lang, o->lang_hint, &e) < 0) {
+	                     o->lang, o->lang_hint, o->lang_prior, &e) < 0) {
 		seterr(err, errsz, "%s", e);
 		return -1;
 	}
@@ -499,7 +505,7 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		*o->own_bytes = NULL;
 		bytes = NULL;
 	}
-	x->format = extract_format_of(t, tlen, o);
+	x->format = extract_format_declared(t, tlen, o);
 	switch (x->format) {
 	case FMT_TEXT:
 		if (text_split(t, tlen, &a) < 0)

@@ -37,6 +37,7 @@ struct extract_opts {
 	    *lang; /* the language, decided by the user (hark match --lang); NULL: identify */
 	const char
 	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
+	const char *lang_prior; /* the configured languages ([hark] languages), or NULL */
 	const char *charset; /* the transport's charset (HTTP Content-Type), or NULL */
 	/*
 	 * The user's --charset, a WHATWG label (charset_lookup()): it overrides
@@ -85,6 +86,8 @@ int extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, s
                   char *err, size_t errsz);
 void extraction_free(struct extraction *x);
 const char *extract_format_name(enum extract_format f);
+/* The format extract_bytes() would read UTF-8 text in (by content, then by file's name). */
+enum extract_format extract_format_of(const char *utf8, size_t len, const char *file);
 
 /*
  * A feed as a reader sees it: charset found and converted, then feed_parse(),

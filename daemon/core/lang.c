@@ -1,12 +1,18 @@
 /*
  * lang.c: language identification, by script first and then by CLD2.
  *
- * Scripts that name their language (Hebrew, Greek, Hangul, kana, Thai...)
- * decide alone, and the Arabic script by the letters that tell Arabic,
- * Persian and Urdu apart. Latin, Cyrillic and a few other scripts are shared
- * by many languages: CLD2 (cld2_shim.cc) tells those. A declared language is
- * only a hint: it helps CLD2 and decides only text too short or too mixed
- * for CLD2 to be sure of.
+ * Scripts that name their language (Greek, Hangul, kana, Thai...) decide
+ * alone. Latin, Arabic, Cyrillic, Hebrew and a few other scripts are shared
+ * by several languages: CLD2 (cld2_shim.cc) tells those, and when CLD2 is
+ * not sure, the letters that only one language of the script uses (Persian
+ * and Urdu letters in the Arabic script, Ukrainian ones in Cyrillic).
+ *
+ * Two kinds of hint reach CLD2 as its own hints: the declared language
+ * (of the article, or its feed), and the prior, the languages the
+ * configuration expects. Neither is the answer where CLD2 is sure. Where it
+ * is not, the declared language decides; else, with a prior, one of the
+ * configured languages of the text's script, or none rather than a guess
+ * outside them (lang_decide()).
  */
 #include "lang.h"
 
@@ -28,6 +34,12 @@
  * byte as all of matching.
  */
 #define LANG_CLD2_MAX 4096
+/*
+ * CLD2 ignores a Content-Language hint of more than four languages (a
+ * multilingual site): a prior with more of one script is not given as
+ * hints, only chosen among where CLD2 is unsure (prior_choose()).
+ */
+#define LANG_CLD2_HINTS 4
 
 /*
  * Other scripts of one language, or of a few that CLD2 tells apart: among
@@ -62,8 +74,12 @@ static const struct lang_block {
 static const char lang_nonlatin[] = "am ar as be bg bh bn bo dv dz el fa gu he hi hy ja ka km kn "
                                     "ko ky lo mk ml mn mr my ne or pa ps ru sa si ta te tg th ti "
                                     "uk ur yi zh";
-/* Languages written in Cyrillic, which CLD2 tells apart. */
-static const char lang_cyrillic[] = "ru uk bg sr mk be kk ky tg mn tt ba cv os uz az tk";
+/* Languages written in Cyrillic, which CLD2 tells apart (ro: Moldovan). */
+static const char lang_cyrillic[] = "ru uk bg sr mk be kk ky tg mn tt ba cv os uz az tk ro";
+/* Languages written in the Arabic script, likewise. */
+static const char lang_arabic[] = "ar fa ur ps ku sd ug ks";
+/* Languages written in the Hebrew script. */
+static const char lang_hebrew[] = "he yi";
 
 /* Letter counts by script, and the letters that separate related languages. */
 struct lang_count {
@@ -78,11 +94,14 @@ struct lang_count {
  * What the script of most letters says. lang is its language, "" when it
  * tells none; among is NULL when the script decides, else CLD2 decides among
  * these languages (lang then is the answer when CLD2 cannot tell), or among
- * all the Latin ones when among is lang_nonlatin.
+ * all the Latin ones when among is lang_nonlatin. named: lang is what the
+ * script's letters say (lang_guess_script() gives it); sure: letters only
+ * lang uses among those of its script were seen (Persian گ, Ukrainian ї).
  */
 struct lang_pick {
 	const char *lang;
 	const char *among;
+	int named, sure;
 };
 
 static int
@@ -214,25 +233,35 @@ count_letter(struct lang_count *c, uint32_t cp)
 	}
 }
 
-/* The Arabic-script language: Urdu and Persian letters, else Arabic. */
+/*
+ * The Arabic-script language: Urdu and Persian letters, else Arabic; *sure
+ * when letters of that language alone were seen. Persian typed on an Arabic
+ * keyboard (ي ك for ی ک) has few of its own: CLD2 tells it, not this.
+ */
 static const char *
-guess_arabic(const struct lang_count *c)
+guess_arabic(const struct lang_count *c, int *sure)
 {
+	*sure = 1;
 	/* ے ں ٹ ڈ ڑ ہ are everyday Urdu letters and absent from Persian and Arabic. */
 	if (c->urdu >= 2 && c->urdu * 100 >= c->arabic)
 		return "ur";
 	/* Persian writes ی ک and has پ چ ژ گ; Arabic writes ي ة ى instead. */
 	if (c->persian >= 2 && c->persian * 50 >= c->arabic && c->arabic_only * 10 <= c->persian)
 		return "fa";
+	/* ة and ى are Arabic's alone; ي is also Persian on an Arabic keyboard */
+	*sure = c->arabic_only > 0 && c->persian == 0 && c->urdu == 0;
 	return "ar";
 }
 
 static const char *
-guess_cyrillic(const struct lang_count *c)
+guess_cyrillic(const struct lang_count *c, int *sure)
 {
+	*sure = 1;
 	if (c->ukrainian >= 1 && c->ukrainian * 200 >= c->cyrillic &&
 	    c->russian_only * 4 < c->ukrainian)
 		return "uk";
+	/* ы э ё ъ are Russian's, not Ukrainian's (Belarusian has ы э ё: CLD2 tells it) */
+	*sure = c->russian_only > 0 && c->ukrainian == 0;
 	return "ru";
 }
 
@@ -248,7 +277,7 @@ guess_from(const struct lang_count *c)
 	    {c->cyrillic, NULL}, {c->han + c->kana, NULL}, {c->hangul, "ko"},  {c->thai, "th"},
 	    {c->lao, "lo"},      {c->khmer, "km"},         {c->myanmar, "my"},
 	};
-	struct lang_pick p = {"", NULL};
+	struct lang_pick p = {"", NULL, 0, 0};
 	size_t i, best = 0, bestblock = LANG_NBLOCKS;
 
 	for (i = 1; i < sizeof(s) / sizeof(s[0]); i++)
@@ -261,19 +290,28 @@ guess_from(const struct lang_count *c)
 	if (bestblock < LANG_NBLOCKS) {
 		p.lang = lang_blocks[bestblock].lang;
 		p.among = lang_blocks[bestblock].among;
+		p.named = p.sure = p.among == NULL;
 		return p;
 	}
 	if (s[best].n == 0)
 		return p;
+	p.named = p.sure = 1;
 	switch (best) {
 	case 0:
 		p.among = lang_nonlatin;
+		p.named = p.sure = 0;
 		break;
 	case 1:
-		p.lang = guess_arabic(c);
+		p.lang = guess_arabic(c, &p.sure);
+		p.among = lang_arabic;
+		break;
+	case 2:
+		p.lang = "he";
+		p.among = lang_hebrew;
+		p.sure = 0; /* Yiddish writes the same letters */
 		break;
 	case 4:
-		p.lang = guess_cyrillic(c);
+		p.lang = guess_cyrillic(c, &p.sure);
 		p.among = lang_cyrillic;
 		break;
 	case 5:
@@ -360,9 +398,10 @@ lang_guess_script(const char *text, size_t len, char out[8])
 	memset(&c, 0, sizeof(c));
 	lang_count(&c, text, len);
 	p = guess_from(&c);
-	/* Cyrillic is named ru or uk, as it always was; the other scripts of
-	 * several languages (Devanagari...) are left to lang_identify() */
-	strcpy(out, p.among == NULL || p.among == lang_cyrillic ? p.lang : "");
+	/* Arabic, Hebrew and Cyrillic are named by their letters, as they always
+	 * were; Latin and the other scripts of several languages (Devanagari...)
+	 * are left to lang_identify() */
+	strcpy(out, p.named ? p.lang : "");
 }
 
 /* 1 when the 2-letter code is in the space-separated list. */
@@ -488,22 +527,132 @@ lang_fits(const struct lang_pick *p, const char *code)
 	return lang_in(p->among, code);
 }
 
+/* ---- the prior ----------------------------------------------------------- */
+
+int
+lang_prior_ok(const char *code)
+{
+	return strlen(code) == 2 && lang_in(lang_iso639_1, code) && cld2_knows(code);
+}
+
+/*
+ * The languages of prior (space-separated codes) that the script of p can
+ * write: space-separated into sp, comma-separated into cm (CLD2's
+ * Content-Language form). Returns how many.
+ */
+static size_t
+prior_of_script(const char *prior, const struct lang_pick *p, char sp[LANG_PRIOR_MAX],
+                char cm[LANG_PRIOR_MAX])
+{
+	size_t n = 0, k = 0;
+	char code[3];
+
+	sp[0] = cm[0] = '\0';
+	while (prior != NULL && *prior != '\0') {
+		size_t len;
+
+		while (*prior == ' ')
+			prior++;
+		for (len = 0; prior[len] != '\0' && prior[len] != ' '; len++)
+			;
+		if (len == 2 && k + 4 <= LANG_PRIOR_MAX) {
+			memcpy(code, prior, 2);
+			code[2] = '\0';
+			if (lang_fits(p, code) && !lang_in(sp, code)) {
+				if (k > 0) {
+					sp[k] = ' ';
+					cm[k] = ',';
+					k++;
+				}
+				memcpy(sp + k, code, 3);
+				memcpy(cm + k, code, 3);
+				k += 2;
+				n++;
+			}
+		}
+		prior += len;
+	}
+	return n;
+}
+
+/*
+ * Among the configured languages of the script (sp, n of them), the one
+ * that explains the text best: CLD2 is asked again with each as its hint,
+ * and the one it then names with the highest score (its evidence per byte
+ * of text, every candidate favoured alike) wins. "" when CLD2 names none of
+ * them even so; the only one when there is one.
+ */
+static void
+prior_choose(const char *buf, size_t n, const char *sp, size_t count, char out[8])
+{
+	struct cld2_result r;
+	double best = -1;
+	char code[3];
+
+	out[0] = '\0';
+	if (count == 1) {
+		memcpy(out, sp, 2);
+		out[2] = '\0';
+		return;
+	}
+	for (; *sp != '\0'; sp += sp[2] == ' ' ? 3 : 2) {
+		memcpy(code, sp, 2);
+		code[2] = '\0';
+		cld2_detect_ex(buf, n, code, code, &r);
+		if (strcmp(r.lang, code) == 0 && r.score > best) {
+			best = r.score;
+			strcpy(out, code);
+		}
+		if (sp[2] == '\0')
+			break;
+	}
+}
+
 /* ---- identification ------------------------------------------------------ */
 
-void
-lang_identify(const char *title, size_t tlen, const char *body, size_t blen, const char *hint,
-              char out[8])
+const char *
+lang_by_name(enum lang_by by)
 {
-	char buf[LANG_CLD2_MAX], want[8], got[8];
+	switch (by) {
+	case LANG_BY_DECLARED:
+		return "declared";
+	case LANG_BY_CLD2:
+		return "cld2";
+	case LANG_BY_SCRIPT:
+		return "script";
+	case LANG_BY_PRIOR:
+		return "prior";
+	case LANG_BY_NONE:
+		break;
+	}
+	return NULL;
+}
+
+/* out = code; returns by (the lang_decide() idiom). */
+static enum lang_by
+lang_set(char out[8], const char *code, enum lang_by by)
+{
+	strcpy(out, code);
+	return code[0] != '\0' ? by : LANG_BY_NONE;
+}
+
+enum lang_by
+lang_decide(const char *title, size_t tlen, const char *body, size_t blen, const char *hint,
+            const char *prior, char out[8])
+{
+	char buf[LANG_CLD2_MAX], want[8], sp[LANG_PRIOR_MAX], cm[LANG_PRIOR_MAX];
 	struct lang_count c, t;
 	struct lang_pick p;
-	size_t n = 0, letters;
-	int reliable, percent;
+	struct cld2_result r;
+	size_t n = 0, letters, nprior;
+	int shortish, trusted;
 
 	if (title == NULL)
 		tlen = 0;
 	if (body == NULL)
 		blen = 0;
+	if (prior != NULL && *prior == '\0')
+		prior = NULL;
 	lang_hint(hint, want);
 
 	/* the script of the body decides, or of the title when the body is nearly empty */
@@ -515,14 +664,10 @@ lang_identify(const char *title, size_t tlen, const char *body, size_t blen, con
 	if (lang_letters(&c) < LANG_BODY_MIN)
 		lang_count(&c, title, tlen);
 	p = guess_from(&c);
-	if (letters == 0) {
-		strcpy(out, want); /* no letters: the declared language is all there is */
-		return;
-	}
-	if (p.among == NULL) {
-		strcpy(out, p.lang);
-		return;
-	}
+	if (letters == 0) /* no letters: the declared language is all there is */
+		return lang_set(out, want, LANG_BY_DECLARED);
+	if (p.among == NULL)
+		return lang_set(out, p.lang, LANG_BY_SCRIPT);
 
 	/* CLD2 reads "title\nbody", its first LANG_CLD2_MAX bytes */
 	if (tlen > 0) {
@@ -539,15 +684,42 @@ lang_identify(const char *title, size_t tlen, const char *body, size_t blen, con
 	}
 	if (!lang_fits(&p, want))
 		want[0] = '\0'; /* a hint the script contradicts is no hint */
-	percent = cld2_detect(buf, n, want[0] != '\0' ? want : NULL, got, &reliable);
-	if (!lang_fits(&p, got))
-		got[0] = '\0'; /* CLD2 went by another script's bytes: not this text's language */
+	nprior = prior_of_script(prior, &p, sp, cm);
+	cld2_detect_ex(buf, n, want[0] != '\0' ? want : NULL,
+	               nprior > 0 && nprior <= LANG_CLD2_HINTS ? cm : NULL, &r);
+	/* CLD2 went by another script's bytes: not this text's language */
+	if (!lang_fits(&p, r.lang))
+		r.lang[0] = '\0';
 
-	if (want[0] != '\0' &&
-	    (got[0] == '\0' || (!reliable && (letters < LANG_SHORT || percent < LANG_MIXED))))
-		strcpy(out, want);
-	else if (got[0] != '\0')
-		strcpy(out, got);
-	else
-		strcpy(out, p.lang); /* what the script says, "" for Latin */
+	/*
+	 * CLD2 is sure when it says so, and for short text (a headline) with a
+	 * prior, only of a configured language: on a few words its "reliable"
+	 * often names a neighbour (Serbian for Russian, Galician for Spanish).
+	 */
+	shortish = letters < LANG_SHORT;
+	trusted =
+	    r.lang[0] != '\0' && r.reliable && (prior == NULL || !shortish || lang_in(sp, r.lang));
+	if (want[0] != '\0' && (r.lang[0] == '\0' || (prior != NULL && !trusted) ||
+	                        (!r.reliable && (shortish || r.percent < LANG_MIXED))))
+		return lang_set(out, want, LANG_BY_DECLARED);
+	if (trusted)
+		return lang_set(out, r.lang, LANG_BY_CLD2);
+	if (prior == NULL) {
+		/* as ever: letters of one language, else CLD2's guess, else the script's */
+		if (p.sure || r.lang[0] == '\0')
+			return lang_set(out, p.lang, LANG_BY_SCRIPT);
+		return lang_set(out, r.lang, LANG_BY_CLD2);
+	}
+	/* a prior: one of its languages of this script, or none */
+	if (p.sure)
+		return lang_set(out, lang_in(sp, p.lang) ? p.lang : "", LANG_BY_SCRIPT);
+	prior_choose(buf, n, sp, nprior, out);
+	return out[0] != '\0' ? LANG_BY_PRIOR : LANG_BY_NONE;
+}
+
+void
+lang_identify(const char *title, size_t tlen, const char *body, size_t blen, const char *hint,
+              char out[8])
+{
+	lang_decide(title, tlen, body, blen, hint, NULL, out);
 }

@@ -1,15 +1,21 @@
 /*
- * bench_langid: accuracy and speed of lang_identify() on the labelled set.
+ * bench_langid: accuracy and speed of lang_identify() on the labelled sets.
  *
- *   bench_langid [paragraphs.tsv]
+ *   bench_langid [paragraphs.tsv [headlines.tsv]]
  *
- * Without an argument the set is $HARK_TESTDATA/lang/paragraphs.tsv, else
- * tests/lang/paragraphs.tsv under the current directory (tests/bench/run.sh
- * runs the bench_* programs from the repository root, without arguments).
- * Each paragraph is a body with no title and no declared language. Speed is
- * over BENCH_ROUNDS passes of the whole set, single thread. Prints one line:
+ * Without arguments the sets are $HARK_TESTDATA/lang/paragraphs.tsv and
+ * headlines.tsv, else tests/lang/ under the current directory. Each text is
+ * a body with no title and no declared language. Speed is over BENCH_ROUNDS
+ * passes of the whole set, single thread. Prints one line for the
+ * paragraphs:
  *
  *   langid: N paragraphs, L languages, accuracy X.X%, Y paragraphs/s
+ *
+ * then, for the headlines, the accuracy per language without a prior and
+ * with the prior of BENCH_PRIOR (lang_decide()), per part of the set (the
+ * last, C, held out), and a line
+ *
+ *   headlines: N, accuracy X.X% without prior, Y.Y% with prior (lowest L Z.Z%), R headlines/s
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +26,14 @@
 
 #define BENCH_ROUNDS 20
 #define BENCH_MAX_LANGS 256
+#define BENCH_PRIOR "en fr ar ru fa uk tr de es zh" /* the ten of headlines.tsv */
+#define BENCH_PARTS 3
 
 struct para {
 	char code[8];
 	const char *text;
 	size_t len;
+	int part; /* 0 1 2 for the "#@ part A|B|C" it follows */
 };
 
 static char *
@@ -64,12 +73,18 @@ bench_parse(const char *path, const char *text, size_t len, size_t *np)
 	const char *line, *nl, *tab, *end = text + len;
 	struct para *v = NULL, *p;
 	size_t n = 0, cap = 0, lineno = 0, clen;
+	int part = 0;
 
 	for (line = text; line < end; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		if (nl == NULL)
 			nl = end;
 		lineno++;
+		if (nl - line >= 9 && memcmp(line, "#@ part ", 8) == 0 && line[8] >= 'A' &&
+		    line[8] < 'A' + BENCH_PARTS) {
+			part = line[8] - 'A';
+			continue;
+		}
 		if (nl == line || line[0] == '#')
 			continue;
 		tab = memchr(line, '\t', (size_t)(nl - line));
@@ -93,6 +108,7 @@ bench_parse(const char *path, const char *text, size_t len, size_t *np)
 		v[n].code[clen] = '\0';
 		v[n].text = tab + 1;
 		v[n].len = (size_t)(nl - tab - 1);
+		v[n].part = part;
 		n++;
 	}
 	*np = n;
@@ -108,10 +124,98 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The headlines: accuracy per language and part, without and with the prior. */
+static int
+bench_headlines(const char *path)
+{
+	struct {
+		char code[8];
+		size_t n, plain, prior;
+	} st[BENCH_MAX_LANGS];
+	size_t len, n, i, k, nst = 0, plain = 0, prior = 0;
+	size_t pn[BENCH_PARTS] = {0}, pplain[BENCH_PARTS] = {0}, pprior[BENCH_PARTS] = {0};
+	double t0, dt, low = 101;
+	const char *lowc = "-";
+	char out[8], *text;
+	struct para *v;
+	int r;
+
+	text = bench_read(path, &len);
+	if (text == NULL) {
+		perror(path);
+		return 1;
+	}
+	v = bench_parse(path, text, len, &n);
+	if (v == NULL || n == 0) {
+		fprintf(stderr, "bench_langid: %s: no headlines\n", path);
+		free(v);
+		free(text);
+		return 1;
+	}
+	memset(st, 0, sizeof(st));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nst && strcmp(st[k].code, v[i].code) != 0; k++)
+			;
+		if (k == nst) {
+			if (nst == BENCH_MAX_LANGS)
+				continue;
+			strcpy(st[nst++].code, v[i].code);
+		}
+		st[k].n++;
+		pn[v[i].part]++;
+		lang_decide(NULL, 0, v[i].text, v[i].len, NULL, NULL, out);
+		if (strcmp(out, v[i].code) == 0) {
+			st[k].plain++;
+			pplain[v[i].part]++;
+			plain++;
+		}
+		lang_decide(NULL, 0, v[i].text, v[i].len, NULL, BENCH_PRIOR, out);
+		if (strcmp(out, v[i].code) == 0) {
+			st[k].prior++;
+			pprior[v[i].part]++;
+			prior++;
+		}
+	}
+	printf("\nheadlines (%s): accuracy without a prior, with the prior %s\n", path,
+	       BENCH_PRIOR);
+	printf("| language | headlines | without prior | with prior |\n");
+	printf("|---|---:|---:|---:|\n");
+	for (k = 0; k < nst; k++) {
+		double a = 100.0 * (double)st[k].prior / (double)st[k].n;
+
+		printf("| %s | %zu | %.1f%% | %.1f%% |\n", st[k].code, st[k].n,
+		       100.0 * (double)st[k].plain / (double)st[k].n, a);
+		if (a < low) {
+			low = a;
+			lowc = st[k].code;
+		}
+	}
+	printf("| all | %zu | %.1f%% | %.1f%% |\n", n, 100.0 * (double)plain / (double)n,
+	       100.0 * (double)prior / (double)n);
+	for (k = 0; k < BENCH_PARTS; k++)
+		if (pn[k] > 0)
+			printf("| part %c%s | %zu | %.1f%% | %.1f%% |\n", (int)('A' + k),
+			       k == BENCH_PARTS - 1 ? " (held out)" : "", pn[k],
+			       100.0 * (double)pplain[k] / (double)pn[k],
+			       100.0 * (double)pprior[k] / (double)pn[k]);
+	t0 = bench_now();
+	for (r = 0; r < BENCH_ROUNDS; r++)
+		for (i = 0; i < n; i++)
+			lang_decide(NULL, 0, v[i].text, v[i].len, NULL, BENCH_PRIOR, out);
+	dt = bench_now() - t0;
+	printf("headlines: %zu, accuracy %.1f%% without prior, %.1f%% with prior (lowest %s "
+	       "%.1f%%), %.0f headlines/s\n",
+	       n, 100.0 * (double)plain / (double)n, 100.0 * (double)prior / (double)n, lowc, low,
+	       dt > 0 ? (double)n * BENCH_ROUNDS / dt : 0.0);
+	free(v);
+	free(text);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	char path[4096], out[8], langs[BENCH_MAX_LANGS][8];
+	char path[4096], hpath[4096], out[8], langs[BENCH_MAX_LANGS][8];
 	const char *dir = getenv("HARK_TESTDATA");
 	size_t len, n, i, k, nlang = 0, ok = 0;
 	struct para *v;
@@ -125,6 +229,12 @@ main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/lang/paragraphs.tsv", dir);
 	else
 		snprintf(path, sizeof(path), "tests/lang/paragraphs.tsv");
+	if (argc > 2)
+		snprintf(hpath, sizeof(hpath), "%s", argv[2]);
+	else if (dir != NULL && *dir != '\0')
+		snprintf(hpath, sizeof(hpath), "%s/lang/headlines.tsv", dir);
+	else
+		snprintf(hpath, sizeof(hpath), "tests/lang/headlines.tsv");
 	text = bench_read(path, &len);
 	if (text == NULL) {
 		perror(path);
@@ -155,5 +265,5 @@ main(int argc, char **argv)
 	       nlang, 100.0 * (double)ok / (double)n, dt > 0 ? (double)n * BENCH_ROUNDS / dt : 0.0);
 	free(v);
 	free(text);
-	return 0;
+	return bench_headlines(hpath);
 }

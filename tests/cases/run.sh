@@ -13,7 +13,9 @@
 # 0: it does not. The optional fourth column lists original texts that must
 # appear, in this order, marked [text] in that line's snippet (hark match marks
 # between [ ] without colour). Lines starting
-# with # and empty lines are ignored. When expected.jsonl exists, the output
+# with # and empty lines are ignored. hark runs inside the case directory, so
+# a hark.conf there is its configuration (its [hark] languages, the prior of
+# language identification, count with -r too). When expected.jsonl exists, the output
 # of `hark match --json -r case.rules *.txt` (run inside the case directory,
 # documents in sorted order, "detected_at" removed) must equal it byte for byte.
 #

@@ -70,8 +70,39 @@ printf '[hark]\nspool_dir = %s\nrules = w.rules\n' "$T/spool2" >"$T/hark.conf"
 expect 0 "configured spool" -- "$HARK" -c "$T/hark.conf" ingest "$T/in/a.txt"
 same "$T/in/a.txt" "$T/spool2/incoming/a.txt" "configured spool used"
 
+# --lang LL: the language declared as the format declares it (front matter,
+# JSON "lang"); the title and body hark reads stay the same
+L=$T/lang
+mkdir "$T/lin"
+printf '\n  Путин в Минске: "визит"  \nТекст.\n' >"$T/lin/ru.txt"
+printf -- '---\ntitle: Macron à Berlin\nlang: de\n---\nLe président est arrivé.\n' >"$T/lin/fr.md"
+printf '{"title": "Macron à Berlin", "body": "Visite.", "lang": "de"}\n' >"$T/lin/fr.json"
+printf '<html><title>x</title></html>\n' >"$T/lin/p.html"
+expect 0 "--lang on text" -- "$HARK" ingest --spool "$L" --lang RU "$T/lin/ru.txt"
+printf -- '---\ntitle: "Путин в Минске: \\"визит\\""\nlang: ru\n---\nТекст.\n' >"$T/want"
+same "$T/want" "$L/incoming/ru.txt" "text: a front matter with its title and lang"
+"$HARK" extract --json "$T/lin/ru.txt" >"$T/plain.json"
+"$HARK" extract --json "$L/incoming/ru.txt" >"$T/out"
+has out '"title":"Путин в Минске: \"визит\"",' "title kept"
+has out '"lang":"ru","lang_by":"declared","lang_declared":"ru"' "declared language"
+has out '"body":"Текст."}' "body kept"
+has plain.json '"body":"Текст."}' "the same body as the file alone"
+expect 0 "--lang on front matter and JSON" -- "$HARK" ingest --spool "$L" --lang fr "$T/lin/fr.md" "$T/lin/fr.json"
+printf -- '---\ntitle: Macron à Berlin\nlang: de\nlang: fr\n---\nLe président est arrivé.\n' >"$T/want"
+same "$T/want" "$L/incoming/fr.md" "front matter: lang: at its end"
+"$HARK" extract --json "$L/incoming/fr.md" "$L/incoming/fr.json" >"$T/out"
+has out '"lang_declared":"fr"' "the last lang: wins"
+if grep -q '"lang_declared":"de"' "$T/out"; then bad "a lang: de survived"; else ok; fi
+lines out 2 "two articles"
+expect 2 "--lang on HTML" -- "$HARK" ingest --spool "$L" --lang fr "$T/lin/p.html"
+has err "p.html: --lang: an HTML page or a feed declares its own language" "HTML refused"
+[ ! -e "$L/incoming/p.html" ] && ok || bad "refused HTML not ingested"
+expect 2 "bad --lang" -- "$HARK" ingest --spool "$L" --lang french "$T/lin/ru.txt"
+has err "--lang: 'french' is not an ISO 639-1 code" "bad code named"
+
 empty_dir "$S/tmp" "nothing left in tmp/"
 empty_dir "$T/spool2/tmp" "nothing left in tmp/ (configured)"
+empty_dir "$L/tmp" "nothing left in tmp/ (--lang)"
 
 echo "ingest: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,8 +3,11 @@
  * bytes are the declared language; the rest, when it is valid UTF-8 (as
  * hark's fields always are, and as CLD2 requires), is split at its first
  * newline into title and body for lang_identify(), and also given whole to
- * lang_guess_script() and to CLD2 through cld2_detect(). Every answer must
- * be "" or a 2-letter lowercase code, checked with abort().
+ * lang_guess_script() and to CLD2 through cld2_detect(). lang_decide() gets
+ * it with the prior of ten languages, and with its first line as the prior
+ * (any bytes: the prior's parser must survive them). Every answer must be ""
+ * or a 2-letter lowercase code, and lang_by must say "none" exactly when it
+ * is "", checked with abort().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +62,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(out, 'x', sizeof(out));
 	lang_identify(text, len, NULL, 0, NULL, out);
 	fuzz_check_code(out);
+
+	/* with a prior: the ten of tests/lang/headlines.tsv, then the first line */
+	{
+		char prior[64];
+		size_t pl = nl != NULL ? (size_t)(nl - text) : len;
+		enum lang_by by;
+
+		memset(out, 'x', sizeof(out));
+		by = lang_decide(NULL, 0, text, len, hint, "en fr ar ru fa uk tr de es zh", out);
+		fuzz_check_code(out);
+		if ((out[0] == '\0') != (by == LANG_BY_NONE) ||
+		    (by != LANG_BY_NONE && !lang_by_name(by)))
+			abort();
+		if (pl >= sizeof(prior))
+			pl = sizeof(prior) - 1;
+		memcpy(prior, text, pl);
+		prior[pl] = '\0';
+		memset(out, 'x', sizeof(out));
+		by = lang_decide(text, len, NULL, 0, NULL, prior, out);
+		fuzz_check_code(out);
+		if ((out[0] == '\0') != (by == LANG_BY_NONE))
+			abort();
+	}
 
 	memset(out, 'x', sizeof(out));
 	lang_guess_script(text, len, out);

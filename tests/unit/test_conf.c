@@ -201,6 +201,15 @@ test_defaults(void **state)
 	assert_int_equal(c->log_level, LOG_INFO);
 	assert_int_equal(c->nfeeds, 0);
 	assert_int_equal(c->nwebhooks, 0);
+	assert_null(c->languages); /* no prior */
+	conf_free(c);
+	diags_free(&d);
+	/* languages: lower case, space-separated, each once */
+	assert_int_equal(
+	    load(t, "lang.conf", "[hark]\nrules = a.rules\nlanguages = EN, fr\tar fr he\n", &c, &d),
+	    0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(c->languages, "en fr ar he");
 	conf_free(c);
 	diags_free(&d);
 }
@@ -281,7 +290,11 @@ test_errors(void **state)
 	     "topic max_per_minute)"},
 	    {"[hark]\nrule = a.rules\nrules = a.rules\n", 2, 1,
 	     "unknown key 'rule' in [hark] (known: state_dir spool_dir rules keep_done "
-	     "max_document_size log_level)"},
+	     "max_document_size log_level languages)"},
+	    {HARK "languages = en xx\n", 3, 13,
+	     "languages: 'xx' is not the ISO 639-1 code of a language hark can identify"},
+	    {HARK "languages = en, french\n", 3, 13,
+	     "languages: 'french' is not an ISO 639-1 code (two letters: en fr ar...)"},
 	    {"keep_done = yes\n" HARK, 1, 1,
 	     "key 'keep_done' outside a section (start with [hark])"},
 	    {HARK "rules = b.rules\n", 3, 1, "duplicate key 'rules' in [hark] (first at line 2)"},

@@ -439,6 +439,120 @@ test_cld2_codes(void **state)
 	assert_int_equal(reliable, 0);
 }
 
+/* ---- lang_decide(): the prior, and how the language was decided ----------- */
+
+#define PRIOR_TEN "en fr ar ru fa uk tr de es zh"
+
+struct prcase {
+	const char *text, *hint, *prior, *want, *by;
+};
+
+static void
+check_prior(const struct prcase *c, size_t n)
+{
+	char out[8];
+	enum lang_by by;
+	const char *name;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(out, 'x', sizeof(out));
+		by = lang_decide(NULL, 0, c[i].text, strlen(c[i].text), c[i].hint, c[i].prior, out);
+		name = lang_by_name(by);
+		if (strcmp(out, c[i].want) != 0 || strcmp(name ? name : "-", c[i].by) != 0)
+			print_error("%s (hint %s, prior %s): got \"%s\" by %s, want \"%s\" by %s\n",
+			            c[i].text, c[i].hint ? c[i].hint : "-",
+			            c[i].prior ? c[i].prior : "-", out, name ? name : "-",
+			            c[i].want, c[i].by);
+		assert_string_equal(out, c[i].want);
+		assert_string_equal(name ? name : "-", c[i].by);
+	}
+}
+
+/* Persian typed with Arabic ي and ك is Persian: CLD2 is sure, the letters are not. */
+static void
+test_decide_persian_arabic_letters(void **state)
+{
+	static const struct prcase c[] = {
+	    {"من ديروز به کتابخانه رفتم", NULL, NULL, "fa", "cld2"},
+	    {"من ديروز به کتابخانه رفتم", NULL, PRIOR_TEN, "fa", "cld2"},
+	    {"دولت برنامه تازه‌اي براي مسكن اعلام كرد", NULL,
+	     NULL, "fa", "cld2"},
+	    /* and Arabic stays Arabic */
+	    {"الحكومة تعلن خطة جديدة لدعم الفلاحين في المناطق الريفية", NULL, NULL, "ar", "cld2"},
+	    /* the script alone, where CLD2 is not asked: Greek */
+	    {"Η κυβέρνηση ανακοίνωσε νέα μέτρα", NULL, NULL, "el", "script"},
+	};
+
+	(void)state;
+	check_prior(c, sizeof(c) / sizeof(c[0]));
+	/* lang_identify() is lang_decide() without a prior */
+	assert_string_equal(identify(NULL, "من ديروز به کتابخانه رفتم", NULL), "fa");
+}
+
+/* Short Russian and French headlines: neighbours without the prior, right with it. */
+static void
+test_decide_prior_headlines(void **state)
+{
+	static const struct prcase c[] = {
+	    {"Путин в Минске.", NULL, NULL, "sr", "cld2"},
+	    {"Путин в Минске.", NULL, PRIOR_TEN, "ru", "cld2"},
+	    {"Macron à Berlin", NULL, NULL, "id", "cld2"},
+	    /* the languages: CLD2, favouring each alike, prefers French */
+	    {"Macron à Berlin", NULL, "en fr ar ru fa", "fr", "prior"},
+	    {"Macron à Berlin", NULL, "fr", "fr", "prior"},
+	    /* ы: Russian's letter decides where CLD2 is unsure */
+	    {"Лавров прибыл в Анкару", NULL, PRIOR_TEN, "ru", "script"},
+	    /* a declared language first, prior or not */
+	    {"Macron à Berlin", "fr", NULL, "fr", "declared"},
+	    {"Macron à Berlin", "fr", "en de", "fr", "declared"},
+	};
+
+	(void)state;
+	check_prior(c, sizeof(c) / sizeof(c[0]));
+}
+
+/* With a prior, no configured language of the script: unknown, not a guess. */
+static void
+test_decide_prior_unknown(void **state)
+{
+	static const struct prcase c[] = {
+	    {"Путин в Минске.", NULL, "en fr", "", "-"},
+	    {"Il Consiglio dei ministri ha approvato ieri sera il decreto", NULL, "en fr ar", "",
+	     "-"},
+	    /* Persian letters (پ گ), and no Persian configured */
+	    {"گزارش پلیس", NULL, "en ar", "", "-"},
+	    /* a long text CLD2 is sure of keeps its language, listed or not */
+	    {"Il Consiglio dei ministri ha approvato ieri sera il decreto sulle pensioni, che "
+	     "entrerà in vigore a gennaio dopo un lungo confronto con i sindacati e le regioni.",
+	     NULL, "en fr", "it", "cld2"},
+	    /* no letters: the declared language or nothing */
+	    {"2026 — 14:30", NULL, PRIOR_TEN, "", "-"},
+	    {"2026 — 14:30", "de", PRIOR_TEN, "de", "declared"},
+	    /* a prior none of whose codes Cyrillic writes (malformed ones skipped) */
+	    {"Путин в Минске.", NULL, "zh  xyz e", "", "-"},
+	    {"Путин в Минске.", NULL, "xyz ru", "ru", "cld2"},
+	};
+
+	(void)state;
+	check_prior(c, sizeof(c) / sizeof(c[0]));
+}
+
+static void
+test_prior_ok(void **state)
+{
+	(void)state;
+	assert_true(lang_prior_ok("en"));
+	assert_true(lang_prior_ok("fa"));
+	assert_true(lang_prior_ok("he")); /* CLD2 calls it iw */
+	assert_true(lang_prior_ok("zh"));
+	assert_false(lang_prior_ok("xx"));
+	assert_false(lang_prior_ok("iw")); /* withdrawn: he */
+	assert_false(lang_prior_ok("eng"));
+	assert_false(lang_prior_ok(""));
+	assert_null(lang_by_name(LANG_BY_NONE));
+	assert_string_equal(lang_by_name(LANG_BY_PRIOR), "prior");
+}
+
 int
 main(void)
 {
@@ -454,6 +568,10 @@ main(void)
 	    cmocka_unit_test(test_identify_long),
 	    cmocka_unit_test(test_cld2_past_end),
 	    cmocka_unit_test(test_cld2_codes),
+	    cmocka_unit_test(test_decide_persian_arabic_letters),
+	    cmocka_unit_test(test_decide_prior_headlines),
+	    cmocka_unit_test(test_decide_prior_unknown),
+	    cmocka_unit_test(test_prior_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,185 @@
+/*
+ * langdecl.c: the edit that declares a file's language the way its format
+ * does (langdecl.h). The file is only read: the caller (hark ingest) writes
+ * the edited copy.
+ */
+#include "langdecl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "article.h"
+#include "extract.h"
+#include "jsonart.h"
+
+#define LANGDECL_BLANKS " \t\r\f\v"
+
+/* A YAML double-quoted scalar of s[0..n): malloc'd, NULL when out of memory. */
+static char *
+langdecl_quote(const char *s, size_t n)
+{
+	char *q = malloc(n * 4 + 3), *w = q;
+
+	if (q == NULL)
+		return NULL;
+	*w++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			*w++ = '\\';
+			*w++ = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			w += snprintf(w, 5, "\\x%02x", c);
+		} else {
+			*w++ = (char)c;
+		}
+	}
+	*w++ = '"';
+	*w = '\0';
+	return q;
+}
+
+/* Plain text: a front matter with the first non-blank line as title, and lang. */
+static const char *
+langdecl_text(const char *b, size_t len, size_t bom, const char *lang, struct langdecl *d)
+{
+	size_t i = bom, s = bom, e = bom;
+	char *title;
+	int n;
+
+	while (i < len) {
+		for (s = i; i < len && b[i] != '\n'; i++)
+			;
+		for (e = i; e > s && strchr(LANGDECL_BLANKS, b[e - 1]) != NULL; e--)
+			;
+		while (s < e && strchr(LANGDECL_BLANKS, b[s]) != NULL)
+			s++;
+		if (s < e)
+			break;
+		i++; /* past the newline of a blank line */
+	}
+	if (s >= e)
+		return "no text in it";
+	if ((title = langdecl_quote(b + s, e - s)) == NULL)
+		return "out of memory";
+	n = asprintf(&d->text, "---\ntitle: %s\nlang: %s\n---\n", title, lang);
+	free(title);
+	if (n < 0) {
+		d->text = NULL;
+		return "out of memory";
+	}
+	d->len = (size_t)n;
+	d->at = bom;
+	d->skip = (i < len ? i + 1 : len) - bom; /* the title line and the blank ones before */
+	return NULL;
+}
+
+/* A front matter: "lang: LL" before the line that closes it ("---" or "...", blanks after). */
+static const char *
+langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, struct langdecl *d)
+{
+	size_t i = bom, s, e;
+	int n;
+
+	while (i < len && b[i] != '\n')
+		i++;
+	while (i < len) {
+		s = ++i;
+		while (i < len && b[i] != '\n')
+			i++;
+		for (e = i; e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r'); e--)
+			;
+		if (e - s == 3 && (memcmp(b + s, "---", 3) == 0 || memcmp(b + s, "...", 3) == 0)) {
+			if ((n = asprintf(&d->text, "lang: %s\n", lang)) < 0) {
+				d->text = NULL;
+				return "out of memory";
+			}
+			d->len = (size_t)n;
+			d->at = s;
+			return NULL;
+		}
+	}
+	return "its front matter has no closing line";
+}
+
+/* A JSON object: ',"lang":"LL"' (no comma in an empty one) before its closing brace. */
+static const char *
+langdecl_json(const char *b, size_t len, size_t bom, const char *lang, struct langdecl *d)
+{
+	size_t i = len, e;
+	int n;
+
+	while (i > bom && strchr(" \t\r\n", b[i - 1]) != NULL)
+		i--;
+	if (i == bom || b[i - 1] != '}')
+		return "not a JSON object";
+	for (e = i - 1; e > bom && strchr(" \t\r\n", b[e - 1]) != NULL; e--)
+		;
+	n = asprintf(&d->text, "%s\"lang\":\"%s\"", e > bom && b[e - 1] == '{' ? "" : ",", lang);
+	if (n < 0) {
+		d->text = NULL;
+		return "out of memory";
+	}
+	d->len = (size_t)n;
+	d->at = i - 1;
+	return NULL;
+}
+
+int
+langdecl_find(const char *bytes, size_t len, const char *file, const char *lang, struct langdecl *d,
+              const char **why)
+{
+	size_t bom = 0, n;
+
+	memset(d, 0, sizeof(*d));
+	*why = NULL;
+	/* the code goes into YAML and JSON as it is: a-z only */
+	for (n = 0; lang[n] != '\0'; n++)
+		if (lang[n] < 'a' || lang[n] > 'z' || n >= 8)
+			break;
+	if (n < 2 || lang[n] != '\0') {
+		*why = "not a language code";
+		return -1;
+	}
+	if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0)
+		bom = 3;
+	if (memchr(bytes, '\0', len) != NULL ||
+	    (len >= 2 && ((unsigned char)bytes[0] == 0xFF || (unsigned char)bytes[0] == 0xFE))) {
+		*why = "not a text file in UTF-8 or an ASCII charset";
+		return -1;
+	}
+	switch (extract_format_of(bytes + bom, len - bom, file)) {
+	case FMT_TEXT:
+		*why = langdecl_text(bytes, len, bom, lang, d);
+		break;
+	case FMT_FRONTMATTER:
+		*why = langdecl_frontmatter(bytes, len, bom, lang, d);
+		break;
+	case FMT_JSON: {
+		/* as extract_bytes() reads it: not a JSON article, it is text, unless named .json
+		 */
+		struct article a = {0};
+		char err[8];
+		int html;
+		size_t fl = file != NULL ? strlen(file) : 0;
+
+		if (jsonart_parse(bytes + bom, len - bom, &a, &html, err, sizeof(err)) == 0)
+			*why = langdecl_json(bytes, len, bom, lang, d);
+		else if (fl > 5 && strcasecmp(file + fl - 5, ".json") == 0)
+			*why = "not a JSON article";
+		else
+			*why = langdecl_text(bytes, len, bom, lang, d);
+		article_free(&a);
+		break;
+	}
+	case FMT_HTML:
+	case FMT_FEED:
+		*why = "an HTML page or a feed declares its own language (<html lang>, the "
+		       "feed's language); --lang takes text, Markdown and JSON articles";
+		break;
+	}
+	return *why == NULL ? 0 : -1;
+}
