@@ -58,6 +58,7 @@ export function launch() {
 // dialogs[] and dismiss it: no test page may ever open one.
 export async function newContext(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
+  context.setDefaultTimeout(10000); // a page of harkd's answers in milliseconds
   const dialogs = [];
   context.on('page', (page) => {
     page.on('dialog', async (d) => {
@@ -93,11 +94,12 @@ export const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'u
 // serious or critical impact fails, named with its rule and its elements.
 // The page's context needs bypassCSP: the policy of harkd's pages forbids
 // the injected script.
-// spoil(page): an optional step before axe runs (the self-check of pages.mjs).
-export async function axeCheck(page, path, label = path, spoil = null) {
+// prepare(page): an optional step before axe runs (a form filled, a page spoilt);
+// then the serious and critical violations are returned for the caller to check.
+export async function axeCheck(page, path, label = path, prepare = null) {
   const resp = await page.goto(u(path));
   check(resp && resp.status() === 200, `axe: GET ${path} answers 200`, resp && resp.status());
-  if (spoil) await spoil(page);
+  if (prepare) await prepare(page);
   await page.addScriptTag({ content: axeSource });
   const r = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
@@ -111,7 +113,7 @@ export async function axeCheck(page, path, label = path, spoil = null) {
   });
   for (const v of r) console.log(`# axe on ${label}: ${v.impact} ${v.id} (${v.help})`);
   const bad = r.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (spoil) return bad; // the caller checks
+  if (prepare) return bad;
   check(bad.length === 0, `axe: no serious or critical violation on ${label}`,
     bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`).join('\n  '));
   return r;
