@@ -114,6 +114,37 @@ async function main() {
   await page.goto(u(`/articles/${A['04-en-no-hit.txt']}`));
   check(await page.locator('mark').count() === 0, 'an article without hits has no mark');
 
+  const hostilePages = ['/', '/?rule=hostile', '/?tag=%3C%2Ftextarea%3E%3Cb%3Etag%3C%2Fb%3E',
+    '/rules', '/rules/hostile', '/feeds', '/deliveries',
+    ...HOSTILE.map((f) => `/articles/${A[f]}`)];
+
+  // ---- on a phone: every page fits the width (HTTP.md: readable on a phone)
+  const phone = await newContext(browser, { viewport: { width: 360, height: 740 }, isMobile: true });
+  const pp = await login(phone);
+  for (const p of [...hostilePages, ...Object.values(A).map((id) => `/articles/${id}`), '/login']) {
+    await pp.goto(u(p));
+    const over = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(over <= 0, `${p} on a phone: nothing wider than the screen`, `${over} px too wide`);
+    // and no word of a heading, a column's head or a button cut across lines
+    const cut = await pp.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('th, button, h1, h2:not(:has(span))')) {
+        const t = el.firstChild;
+        if (!t || t.nodeType !== Node.TEXT_NODE) continue;
+        for (const m of t.data.matchAll(/\S+/g)) {
+          const r = document.createRange();
+          r.setStart(t, m.index);
+          r.setEnd(t, m.index + m[0].length);
+          const lines = new Set([...r.getClientRects()].map((q) => Math.round(q.top)));
+          if (lines.size > 1 && m[0].length <= 20) out.push(m[0]); // a longer one must break
+        }
+      }
+      return out;
+    });
+    check(cut.length === 0, `${p} on a phone: no word cut across lines`, JSON.stringify(cut));
+  }
+  await phone.close();
+
   // ---- /deliveries: send the dead one again
   await page.goto(u('/deliveries'));
   const row = page.locator('tr.delivery', { has: page.locator('td', { hasText: /^dead$/ }) });
@@ -141,9 +172,6 @@ async function main() {
     'the delivery is no longer dead');
 
   // ---- hostile articles, the CSP on
-  const hostilePages = ['/', '/?rule=hostile', '/?tag=%3C%2Ftextarea%3E%3Cb%3Etag%3C%2Fb%3E',
-    '/rules', '/rules/hostile', '/feeds', '/deliveries',
-    ...HOSTILE.map((f) => `/articles/${A[f]}`)];
   for (const p of hostilePages) {
     const resp = await page.goto(u(p));
     check(resp.status() === 200, `GET ${p}`, resp.status());
@@ -206,6 +234,7 @@ async function main() {
   }
   check(ctx.dialogs.length === 0, 'no dialog fired with the CSP on', ctx.dialogs.join('\n'));
   await ctx.close();
+
 
   // ---- axe-core, light and dark; the CSP bypassed so that axe can be injected
   // (and so that an injected script would run: dialogs still fail the test)
