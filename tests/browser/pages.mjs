@@ -4,9 +4,12 @@
 //  - each article page marks every match the API reports, and the ones
 //    written by hand below (accents, elision, Arabic clitics);
 //  - /deliveries: "Send again" on the dead delivery, and the receiver gets it;
-//  - hostile articles (and a hostile rule): no dialog ever, no element or
+//  - hostile articles (and a hostile rule name and tag; feed and webhook
+//    names cannot be: hark.conf takes only [A-Za-z0-9._-]): no dialog ever, no element or
 //    attribute of theirs in the DOM, their text shown as text, the 100 KB
 //    title wrapped inside the window; all with the pages' CSP on;
+//  - on a phone (360 px): no page wider than the screen, no word of a
+//    heading, a column's head or a button cut across lines;
 //  - axe-core on every page, light and dark: no serious or critical violation
 //    (in a context that bypasses the CSP, to inject axe; dialogs still fail).
 import { readFileSync } from 'node:fs';
