@@ -55,6 +55,20 @@ async function main() {
   check(ar && ar.marks.includes('وبشار الأسد') && ar.marks.includes('للأسد'),
     'the Arabic hit: the name marked with its clitics و and لل', JSON.stringify(ar));
 
+  // the keyboard: Tab reaches the navigation, then the form, each with a visible focus ring
+  const focus = [];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    focus.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      const st = getComputedStyle(e);
+      return { tag: e.tagName, name: e.getAttribute('name') || e.textContent, ring: st.outlineStyle !== 'none' && st.outlineWidth !== '0px' };
+    }));
+  }
+  check(focus[0].tag === 'A' && focus.some((f) => f.tag === 'INPUT' && f.name === 'rule'),
+    'Tab goes through the navigation to the filter form', JSON.stringify(focus));
+  check(focus.every((f) => f.ring), 'every focused element shows its focus ring', JSON.stringify(focus));
+
   // ---- the filter form: by rule, then by language
   await page.getByLabel('Rule').fill('assad');
   await page.getByRole('button', { name: 'Filter' }).click();

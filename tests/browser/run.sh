@@ -36,7 +36,6 @@ command -v node >/dev/null 2>&1 || {
 	echo "skip: the npm packages of tests/browser are not installed (make test runs npm ci there)"
 	exit 77
 }
-command -v curl >/dev/null 2>&1 || { echo "skip: no curl (contrib/install-deps --test)"; exit 77; }
 
 RPID=
 trap '[ -n "$RPID" ] && kill "$RPID" 2>/dev/null; daemon_cleanup' EXIT
