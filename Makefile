@@ -10,12 +10,26 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SAN_CC     ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 CMAKE_FLAGS = -DHARK_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
-.PHONY: all deps build test test-fast run bench fuzz install clean format
+.PHONY: all deps test-deps build test test-fast run bench fuzz install screenshots clean format
 
 all: build
 
+# what building and running need (make, make install, make run)
 deps:
 	@contrib/install-deps --check || contrib/install-deps
+
+# and what the tests need: the Debian packages (Chromium among them), then the
+# browser tests' npm packages at the versions of tests/browser/package-lock.json
+# (npm ls fails while one is missing or another version); a failure here leaves
+# the browser tests to skip, saying why
+test-deps: deps
+	@contrib/install-deps --test --check || contrib/install-deps --test
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "hark: no npm: the browser tests will be skipped" >&2; \
+	elif ! (cd tests/browser && npm ls --silent >/dev/null 2>&1); then \
+		(cd tests/browser && npm ci --no-audit --no-fund) || \
+			echo "hark: npm ci in tests/browser failed: the browser tests will be skipped" >&2; \
+	fi
 
 $(BUILD)/Makefile: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
@@ -24,23 +38,29 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure
 	@CC=$(SAN_CC) cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DHARK_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure
 
-test-fast: build
+test-fast: test-deps build
 	cd $(BUILD) && ctest --output-on-failure
 
 run: build
 	@contrib/demo/run.sh $(BUILD)
 
-bench: build
+bench: test-deps build
 	tests/bench/run.sh $(BUILD)
 
+# docs/hits.png and docs/article.png: the demo articles through a real harkd,
+# photographed by Chromium (a fixed viewport, the light scheme)
+screenshots: test-deps build
+	tests/browser/screenshots.sh $(BUILD) docs
+
 fuzz: deps
+	@contrib/install-deps --test --check || contrib/install-deps --test
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARK_FUZZ=ON \
 		-DHARK_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)

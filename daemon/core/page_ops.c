@@ -37,7 +37,10 @@ page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
 		page_end(pg);
 		return;
 	}
-	page_raw(pg, "<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Feed</th>"
+	/* a region of its own that scrolls sideways on a phone (hark.css), and
+	 * may take the focus to be scrolled with the keys */
+	page_raw(pg, "<div class=\"scroll\" role=\"region\" aria-label=\"Feeds\" tabindex=\"0\">\n"
+	             "<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Feed</th>"
 	             "<th scope=\"col\">State</th><th scope=\"col\">Last success</th>"
 	             "<th scope=\"col\">Last error</th><th scope=\"col\">Next poll</th>"
 	             "<th scope=\"col\">Address</th></tr>\n");
@@ -60,7 +63,7 @@ page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
 		page_link(pg, f->url, f->url, f->url != NULL ? strlen(f->url) : 0);
 		page_raw(pg, "</td></tr>\n");
 	}
-	page_raw(pg, "</tbody>\n</table>\n");
+	page_raw(pg, "</tbody>\n</table>\n</div>\n");
 	page_end(pg);
 }
 
@@ -119,8 +122,12 @@ page_deliveries(struct page *pg, const struct page_delivery *d, size_t n)
 			continue; /* shown with its webhook's first */
 		page_raw(pg, "<section class=\"webhook\">\n<h2 dir=\"auto\">");
 		page_str(pg, d[i].webhook);
+		page_raw(
+		    pg, "</h2>\n<div class=\"scroll\" role=\"region\" aria-label=\"Deliveries to ");
+		page_str(pg, d[i].webhook);
 		page_raw(pg,
-		         "</h2>\n<table class=\"list\">\n<tbody>\n<tr><th scope=\"col\">Id</th>"
+		         "\" tabindex=\"0\">\n<table class=\"list\">\n<tbody>\n<tr><th "
+		         "scope=\"col\">Id</th>"
 		         "<th scope=\"col\">State</th><th scope=\"col\">Rule, hit</th>"
 		         "<th scope=\"col\">Created</th><th scope=\"col\">Attempts</th>"
 		         "<th scope=\"col\">Last status</th><th scope=\"col\">Last error</th>"
@@ -128,7 +135,7 @@ page_deliveries(struct page *pg, const struct page_delivery *d, size_t n)
 		for (j = i; j < n; j++)
 			if (strcmp(d[j].webhook, d[i].webhook) == 0)
 				put_delivery(pg, &d[j]);
-		page_raw(pg, "</tbody>\n</table>\n</section>\n");
+		page_raw(pg, "</tbody>\n</table>\n</div>\n</section>\n");
 	}
 	page_end(pg);
 }

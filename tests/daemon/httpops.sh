@@ -114,14 +114,21 @@ req -X POST -H 'Origin: http://evil.example' "$api/deliveries/$ID/retry"
 expect_eq "$CODE" 403 "an API post from another origin"
 req -X POST -H 'Sec-Fetch-Site: cross-site' "${URL}deliveries/$ID/retry"
 expect_eq "$CODE" 403 "Sec-Fetch-Site: cross-site"
+# Origin: null is a sandboxed frame's (cross-site) or, with Sec-Fetch-Site:
+# same-origin, Chromium's own form under Referrer-Policy: no-referrer (below)
+req -X POST -H 'Origin: null' "${URL}deliveries/$ID/retry"
+expect_eq "$CODE" 403 "Origin: null without Sec-Fetch-Site"
+req -X POST -H 'Origin: null' -H 'Sec-Fetch-Site: cross-site' "${URL}deliveries/$ID/retry"
+expect_eq "$CODE" 403 "Origin: null from another site"
 req -X POST "${URL}deliveries/99999/retry"
 expect_eq "$CODE" 404 "an unknown delivery"
 req -X POST "${URL}deliveries/$ID/resend"
 expect_eq "$CODE" 404 "not a retry"
 expect_eq "$(reqs)" 10 "nothing sent by the refused requests"
 
-# --- the form: 303 to /deliveries, sent again at once
-req -X POST -H "Origin: http://$HOSTPORT" -d '' "${URL}deliveries/$ID/retry"
+# --- the form: 303 to /deliveries, sent again at once; as Chromium posts
+# it from /deliveries, whose Referrer-Policy (no-referrer) makes its Origin null
+req -X POST -H "Origin: null" -H 'Sec-Fetch-Site: same-origin' -d '' "${URL}deliveries/$ID/retry"
 expect_eq "$CODE" 303 "POST /deliveries/ID/retry"
 grep -qi '^Location: /deliveries' "$T/h" && ok || bad "Location: $(cat "$T/h")"
 wait_until '[ "$(reqs)" -ge 11 ]' 30 && ok || bad "the receiver got it again: $(reqs)"
@@ -130,7 +137,7 @@ grep -qF "delivery $ID: due now again (asked over HTTP)" "$LOG" && ok || bad "th
 grep -qF '"state":"pending"' "$T/dl" && ok || bad "pending again: $(cat "$T/dl")"
 
 # --- the API: the delivery, due now
-req -X POST "$api/deliveries/$ID/retry"
+req -X POST -H "Origin: http://$HOSTPORT" "$api/deliveries/$ID/retry"
 expect_eq "$CODE" 200 "POST /api/v1/deliveries/ID/retry"
 grep -qF "{\"delivery\":{\"id\":$ID," "$T/b" && ok || bad "the answer: $(cat "$T/b")"
 grep -qF '"state":"pending","attempts":0,' "$T/b" && ok || bad "due now: $(cat "$T/b")"
