@@ -23,7 +23,9 @@
  * to the last byte of its answer; every answer must be a 200. One line a
  * case:
  *
- *   get NAME requests=N p50_ms=.. p99_ms=.. max_ms=.. bytes=.. (of the last answer)
+ *   get NAME kind=K requests=N p50_ms=.. p99_ms=.. max_ms=.. bytes=.. (of the last answer)
+ *
+ * (K: single, no filter or one; combined; page, / and /metrics; mixed).
  *
  * The cases: GET /api/v1/hits without a filter, with each filter alone
  * (a frequent and a rare rule, a tag of 100 rules, a source, a language,
@@ -33,7 +35,7 @@
  * its latency from its sending), from until= 15 days ago; the page / and
  * GET /metrics.
  *
- * Then ingest: N articles of the corpus (default 3000) renamed into the
+ * Then ingest: N articles of the corpus (default 2000, or HARK_BENCH_API_INGEST) renamed into the
  * spool's incoming/ at once, articles a second from the first rename to
  * the last "article" line of harkd's log (written after the commit): alone,
  * then with the client sending RATE API requests a second beside it (the
@@ -157,7 +159,7 @@ line_count(struct proc *p, char *l)
 	if (strstr(l, " article a_") != NULL) {
 		p->articles++;
 		p->last_article = now_s();
-	} else if (strstr(l, "error") != NULL) {
+	} else if (strstr(l, " harkd error: ") != NULL) {
 		fprintf(stderr, "harkd: %s\n", l);
 	}
 }
@@ -170,7 +172,7 @@ line_started(struct proc *p, char *l)
 	(void)p;
 	if (strstr(l, " started: ") != NULL)
 		started = 1;
-	else if (strstr(l, "warning") != NULL || strstr(l, "error") != NULL)
+	else if (strstr(l, " harkd warning: ") != NULL || strstr(l, " harkd error: ") != NULL)
 		fprintf(stderr, "harkd: %s\n", l);
 }
 
@@ -211,6 +213,7 @@ struct conn {
 
 struct load {
 	const char *name;
+	const char *kind;         /* single (no filter or one), combined, page, mixed: for run.sh */
 	const char *const *paths; /* sent in turn */
 	size_t npaths;
 	int chain;            /* each request from the next cursor of the answer before */
@@ -443,12 +446,12 @@ load_print(const char *tag, struct load *L)
 {
 	qsort(L->lat, L->nlat, sizeof(double), cmp_dbl);
 	if (L->nlat == 0) {
-		printf("%s %s requests=0\n", tag, L->name);
+		printf("%s %s kind=%s requests=0\n", tag, L->name, L->kind);
 		return;
 	}
-	printf("%s %s requests=%zu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f bytes=%zu", tag, L->name,
-	       L->nlat, L->lat[L->nlat / 2] * 1000, L->lat[L->nlat * 99 / 100] * 1000,
-	       L->lat[L->nlat - 1] * 1000, L->bytes);
+	printf("%s %s kind=%s requests=%zu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f bytes=%zu", tag,
+	       L->name, L->kind, L->nlat, L->lat[L->nlat / 2] * 1000,
+	       L->lat[L->nlat * 99 / 100] * 1000, L->lat[L->nlat - 1] * 1000, L->bytes);
 	if (L->errors > 0)
 		printf(" errors=%d first_error=\"%s\"", L->errors, L->first_error);
 	printf("\n");
@@ -577,7 +580,7 @@ main(int argc, char **argv)
 	struct proc p;
 	struct stat sb;
 	double rate, t0;
-	size_t ningest = 3000;
+	size_t ningest = 2000;
 	FILE *f;
 
 	if (argc < 3) {
@@ -658,24 +661,26 @@ main(int argc, char **argv)
 	snprintf(q_tagsince, sizeof(q_tagsince), "/api/v1/hits?tag=t3&since=%s", since24h);
 	struct {
 		const char *name, *path;
-		int chain, single; /* single: one filter (or none), the target's */
+		int chain;
+		const char *kind; /* single: no filter or one, the target's */
 	} cases[] = {
-	    {"api_none", "/api/v1/hits", 0, 1},
-	    {"api_rule_frequent", "/api/v1/hits?rule=r0000", 0, 1},
-	    {"api_rule_rare", "/api/v1/hits?rule=r1900", 0, 1},
-	    {"api_tag_100_rules", "/api/v1/hits?tag=t3", 0, 1},
-	    {"api_source", "/api/v1/hits?source=feed-17", 0, 1},
-	    {"api_lang", "/api/v1/hits?lang=fa", 0, 1},
-	    {"api_since_24h", q_since, 0, 1},
-	    {"api_until_20d_ago", q_until, 0, 1},
-	    {"api_deep_200_pages", q_deep, 1, 1},
-	    {"api_rule_rare_deep_200_pages", "/api/v1/hits?rule=r0040", 1, 1},
-	    {"api_rule_frequent_lang", "/api/v1/hits?rule=r0000&lang=en", 0, 0},
-	    {"api_rule_frequent_source_lang", "/api/v1/hits?rule=r0000&source=drop&lang=en", 0, 0},
-	    {"api_source_lang", "/api/v1/hits?source=feed-17&lang=fa", 0, 0},
-	    {"api_tag_since_24h", q_tagsince, 0, 0},
-	    {"page_hits", "/", 0, 0},
-	    {"metrics", "/metrics", 0, 0},
+	    {"api_none", "/api/v1/hits", 0, "single"},
+	    {"api_rule_frequent", "/api/v1/hits?rule=r0000", 0, "single"},
+	    {"api_rule_rare", "/api/v1/hits?rule=r1900", 0, "single"},
+	    {"api_tag_100_rules", "/api/v1/hits?tag=t3", 0, "single"},
+	    {"api_source", "/api/v1/hits?source=feed-17", 0, "single"},
+	    {"api_lang", "/api/v1/hits?lang=fa", 0, "single"},
+	    {"api_since_24h", q_since, 0, "single"},
+	    {"api_until_20d_ago", q_until, 0, "single"},
+	    {"api_until_15d_deep_200_pages", q_deep, 1, "single"},
+	    {"api_rule_middle_deep_pages", "/api/v1/hits?rule=r0040", 1, "single"},
+	    {"api_rule_frequent_lang", "/api/v1/hits?rule=r0000&lang=en", 0, "combined"},
+	    {"api_rule_frequent_source_lang", "/api/v1/hits?rule=r0000&source=drop&lang=en", 0,
+	     "combined"},
+	    {"api_source_lang", "/api/v1/hits?source=feed-17&lang=fa", 0, "combined"},
+	    {"api_tag_since_24h", q_tagsince, 0, "combined"},
+	    {"page_hits", "/", 0, "page"},
+	    {"metrics", "/metrics", 0, "page"},
 	};
 	size_t ncases = sizeof(cases) / sizeof(cases[0]);
 	const char *mixed[sizeof(cases) / sizeof(cases[0])];
@@ -693,7 +698,7 @@ main(int argc, char **argv)
 		if (L.errors > 0)
 			die(cases[c].name, L.first_error);
 		free(L.lat);
-		if (cases[c].single && !cases[c].chain)
+		if (strcmp(cases[c].kind, "single") == 0 && !cases[c].chain)
 			mixed[nmixed++] = cases[c].path;
 	}
 	for (size_t c = 0; c < ncases; c++) {
