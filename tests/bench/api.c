@@ -87,10 +87,24 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static pid_t harkd_pid; /* the harkd started here, 0 when none */
+
+/* A failure: harkd stopped and the temporary directory removed, then exit 1. */
 static void
 die(const char *what, const char *why)
 {
 	fprintf(stderr, "bench_api: %s: %s\n", what, why);
+	if (harkd_pid > 0) {
+		kill(harkd_pid, SIGKILL);
+		waitpid(harkd_pid, NULL, 0);
+	}
+	if (dir[0] != '\0') {
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "bench_api: could not remove %s\n", dir);
+	}
 	exit(1);
 }
 
@@ -128,6 +142,7 @@ proc_start(struct proc *p)
 	}
 	close(fds[1]);
 	p->fd = fds[0];
+	harkd_pid = p->pid;
 }
 
 /* Read what harkd logged (waiting at most timeout_ms); each line to fn. Returns -1 at EOF. */
@@ -203,6 +218,7 @@ proc_stop(struct proc *p)
 	while (proc_read(p, 30000, line_count) == 0)
 		;
 	waitpid(p->pid, &st, 0);
+	harkd_pid = 0;
 	close(p->fd);
 }
 
@@ -621,8 +637,10 @@ main(int argc, char **argv)
 	printf("setup migrate_s=%.1f", now_s() - t0);
 
 	snprintf(dir, sizeof(dir), "%s", "/tmp/hark-bench-api.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (mkdtemp(dir) == NULL) {
+		dir[0] = '\0'; /* nothing made: nothing to remove */
 		die("mkdtemp", strerror(errno));
+	}
 	for (const char *const *d =
 	         (const char *const[]){"state", "spool", "spool/tmp", "spool/incoming", NULL};
 	     *d != NULL; d++) {

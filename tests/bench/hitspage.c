@@ -274,7 +274,7 @@ main(int argc, char **argv)
 	    {"lang", {.lang = "fa"}},
 	    {"since_24h", {.since_ms = now_ms - DAY_MS}},
 	    {"until_20d_ago", {.until_ms = now_ms - 20 * DAY_MS}},
-	    /* combined: a page reads the rule's index and checks the rest row by row */
+	    /* combined: a page reads the rule's index and checks the rest in it (schema 5) */
 	    {"rule_middle_source_lang",
 	     {.source = "drop", .lang = "en", .rules = rmid, .nrules = 1}},
 	    {"rule_frequent_source_lang",

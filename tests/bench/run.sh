@@ -421,8 +421,9 @@ written through store.h: 1,000,000 hits of 2,000 rules, skewed, over
 50 a filter, half the first page, half from a cursor at a random time;
 wall-clock, one thread, the database in the page cache; rows counts the
 hits returned. The combined filters read the rule's index and check the
-source and language row by row: a frequent rule with a rare pair costs
-most. rule_stats is store_rule_stats over the whole archive):
+source and language in it (schema 5), reading a row only for the page: a
+frequent rule with a rare pair still reads the most index entries.
+rule_stats is store_rule_stats over the whole archive):
 
 \`\`\`
 $(cat "$T/hitspage")
