@@ -490,6 +490,14 @@ $(cat "$T/hark-100" "$T/hark-10000" "$T/hark-100000")
   are raised because rg refuses the 100,000-name pattern otherwise. The last
   column, \`rg -F\` (case-sensitive, no word boundaries: pure Aho-Corasick),
   is the floor of a literal multi-pattern scan.
+- **harkd over HTTP.** \`bench_api\` measures what a user of the API meets:
+  the real harkd, a real archive of 1,000,000 hits (bench_hitspage's,
+  written through store.h in big transactions and cached in the build
+  directory, copied for each run), HTTP/1.1 over loopback on kept-alive
+  connections, 100 requests a second sent on schedule whatever the answers
+  (so a slow answer cannot hide the queue behind it). On a machine shared
+  with other work the p99s are the scheduler's as much as harkd's: read
+  them with the load average of the run.
 EOF
 	if [ -s "$T/memory" ]; then
 		echo
