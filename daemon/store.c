@@ -121,6 +121,18 @@ static const char *const migrations[] = {
      * fts_rebuild_seq: the last article a rebuild in progress has indexed.
      */
     "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+    /*
+     * 5 -> 6: filters combined, a rule's or a source's index carries the
+     * other filters' columns, so that a page checks them in the index and
+     * reads only the rows it gives: a frequent rule with a rare source and
+     * language read 20,000 rows (40 ms) for a page of 50 of 1,000,000
+     * hits. seq is named so that the order stays (detected_at, seq), the
+     * page's, before the columns that are only checked.
+     */
+    "DROP INDEX hits_rule_id;"
+    "CREATE INDEX hits_rule_id ON hits(rule_id, detected_at, seq, source, lang);"
+    "DROP INDEX hits_source;"
+    "CREATE INDEX hits_source ON hits(source, detected_at, seq, lang);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -304,9 +316,10 @@ static const char *const stmt_sql[ST_COUNT] = {
      */
     /*
      * Filters combined: one index, the likeliest to be narrow, the others
-     * checked row by row ("+" keeps SQLite from using their index): a
-     * rule's (most rules hit rarely), else a source's (many feeds), else a
-     * language's (a few languages share the archive).
+     * checked in it ("+" keeps SQLite from using their index; their
+     * columns are in it since schema 5, so a row is read only when it is
+     * on the page): a rule's (most rules hit rarely), else a source's
+     * (many feeds), else a language's (a few languages share the archive).
      */
     [ST_PAGE] = PAGE_SQL(""),
     [ST_PAGE + PAGE_RULE] = PAGE_SQL(" AND rule_id = :rule"),
@@ -317,7 +330,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PAGE + PAGE_SOURCE + PAGE_LANG] = PAGE_SQL(" AND source = :source AND +lang = :lang"),
     [ST_PAGE + PAGE_RULE + PAGE_SOURCE + PAGE_LANG] =
         PAGE_SQL(" AND rule_id = :rule AND +source = :source AND +lang = :lang"),
-    /* the keys alone: hits_rule_id covers them, no row is read for a rule's page */
+    /*
+     * the keys alone: hits_rule_id covers them, and the source and the
+     * language since schema 5: no row is read for a rule's keys
+     */
     [ST_PAGE_KEYS] = PAGE_KEYS_SQL(""),
     [ST_PAGE_KEYS + PAGE_SOURCE / 2] = PAGE_KEYS_SQL(" AND +source = :source"),
     [ST_PAGE_KEYS + PAGE_LANG / 2] = PAGE_KEYS_SQL(" AND +lang = :lang"),

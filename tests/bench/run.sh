@@ -12,6 +12,9 @@
 #                          60; 0 = no limit). rg -w with 100,000 names runs for
 #                          minutes: with the default it is reported as "> 60 s".
 #   HARK_BENCH_NO_RG=1     skip ripgrep
+#   HARK_BENCH_ONLY=api    only the 1,000,000-hit archive: bench_hitspage and
+#                          bench_api (harkd over HTTP, ingest beside it); prints
+#                          their figures and target rows, BENCHMARKS.md untouched
 BUILD=${1:?usage: tests/bench/run.sh BUILD}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "$BUILD" && pwd) || exit 1
@@ -35,6 +38,7 @@ field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # the expression in parentheses: a bare ">" after printf would redirect its output to a file
 calc() { awk "BEGIN { printf \"%s\", ($1) }"; }
 now_ns() { date +%s%N; }
+yesno() { if [ "$(calc "($1) ? 1 : 0")" = 1 ]; then echo "yes"; else echo "**NO**"; fi; }
 
 # Other processes on the machine skew every figure: say so in the report.
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
@@ -44,6 +48,9 @@ fi
 
 echo "== corpus and watchlists ($DATA)"
 "$BUILD/bench_gen" "$DATA" || exit 1
+
+ONLY=${HARK_BENCH_ONLY:-}
+if [ "$ONLY" != api ]; then # the sections of the whole run, to the archive's
 
 # ---- hark ----
 for n in $SIZES; do
@@ -174,6 +181,8 @@ f_first=$(field cycle_s "$(fline first)")
 f_cycle=$(field cycle_s "$(fline unchanged)")
 f_cpu=$(field cpu_ms_per_1000_polls "$(fline unchanged)")
 
+fi # the whole run's sections
+
 # ---- the paged hit queries of the pages and the API: 1,000,000 hits ----
 : >"$T/hitspage"
 if [ -x "$BUILD/bench_hitspage" ]; then
@@ -187,6 +196,46 @@ hp_p99=$(grep '^filter=' "$T/hitspage" | grep -v '_source_lang ' |
 hp_none=$(field p99_ms "$(grep '^filter=none ' "$T/hitspage")")
 hp_stats=$(field ms "$(grep '^rule_stats ' "$T/hitspage")")
 
+# ---- harkd's HTTP interface on that archive, and ingest beside it ----
+: >"$T/api"
+if [ -x "$BUILD/bench_api" ] && [ -x "$BUILD/harkd" ] && [ -s "$T/hitspage" ]; then
+	echo "== bench_api: harkd over loopback on 1,000,000 hits, 100 requests a second"
+	"$BUILD/bench_api" "$BUILD/harkd" "$DATA" 100 >"$T/api" || echo "run.sh: bench_api failed" >&2
+	cat "$T/api"
+fi
+# api_worst KIND: "P99 NAME" of the slowest p99 of that kind of request
+api_worst() {
+	grep "^get .* kind=$1 " "$T/api" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^p99_ms=/) \
+		{ sub(/^p99_ms=/, "", $i); print $i, $2 } }' | sort -g | tail -1
+}
+api_of() { field "$2" "$(grep "^get $1 " "$T/api" | head -1)"; }
+api_single=$(api_worst single)
+api_single_p99=${api_single%% *}
+api_single_name=${api_single#* }
+api_combined=$(api_worst combined)
+api_combined_p99=${api_combined%% *}
+api_combined_name=${api_combined#* }
+api_alone=$(field alone_per_s "$(grep '^ingest_summary ' "$T/api")")
+api_busy=$(field busy_per_s "$(grep '^ingest_summary ' "$T/api")")
+api_loss=$(field loss_pct "$(grep '^ingest_summary ' "$T/api")")
+
+# the target rows of the archive of 1,000,000 hits
+archive_rows() {
+	echo "| a page of 50 hits of 1,000,000, p99 with any single filter ≤ 20 ms (store_hits_page) | worst ${hp_p99:-?} ms (no filter ${hp_none:-?} ms) | $(yesno "${hp_p99:-100} <= 20") |"
+	echo "| the rules' hit counts over 30 days, 1,000,000 hits (no target) | ${hp_stats:-?} ms | - |"
+	echo "| harkd over HTTP, 100 requests/s: GET /api/v1/hits, a page of 50 of 1,000,000 hits, p99 with any single filter ≤ 20 ms | worst ${api_single_p99:-?} ms (${api_single_name:-?}; no filter p50 $(api_of api_none p50_ms) ms, p99 $(api_of api_none p99_ms) ms) | $(yesno "${api_single_p99:-100} <= 20") |"
+	echo "| harkd over HTTP: filters combined (no target) | worst p99 ${api_combined_p99:-?} ms (${api_combined_name:-?}) | - |"
+	echo "| harkd over HTTP: the page / and /metrics (no target) | / p50 $(api_of page_hits p50_ms) ms, p99 $(api_of page_hits p99_ms) ms; /metrics p50 $(api_of metrics p50_ms) ms, p99 $(api_of metrics p99_ms) ms | - |"
+	echo "| harkd on 1,000,000 hits: ingest beside 100 API requests/s loses ≤ 10 % | ${api_alone:-?} articles/s alone, ${api_busy:-?} beside the API: ${api_loss:-?} % lost | $(yesno "${api_loss:-100} <= 10") |"
+}
+if [ "$ONLY" = api ]; then
+	echo
+	echo "== results (BENCHMARKS.md not written)"
+	echo "load average when the run began: $load; nproc $(nproc); $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)"
+	archive_rows
+	exit 0
+fi
+
 # ---- harkd's memory: rule counts, a reload, a large article ----
 : >"$T/memory"
 if [ -x "$BUILD/harkd" ]; then
@@ -199,7 +248,7 @@ fi
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage | bench_api) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -227,7 +276,6 @@ comp100k=$(field compile_s "$h100k")
 rss100k=$(field peak_rss_mb "$h100k")
 rssnc100k=$(field peak_rss_nocorpus_mb "$h100k")
 ratio=$(calc "$mbps100k / $mbps100" | awk '{ printf "%.2f", $1 }')
-yesno() { if [ "$(calc "($1) ? 1 : 0")" = 1 ]; then echo "yes"; else echo "**NO**"; fi; }
 t_speed=$(yesno "$mbps100k >= 100")
 t_ratio=$(yesno "$ratio >= 0.67")
 t_comp=$(yesno "$comp100k <= 3")
@@ -283,8 +331,7 @@ targets() {
 	echo "| harkd RSS with 100,000 pending deliveries (no target) | peak ${w_rss:-?} MB (${w_rss0:-?} MB at the first request) | - |"
 	echo "| feeds: 2,000 polled in one cycle (no target) | first cycle ${f_first:-?} s, unchanged (304) cycle ${f_cycle:-?} s | - |"
 	echo "| CPU per 1,000 unchanged polls (no target) | ${f_cpu:-?} ms | - |"
-	echo "| a page of 50 hits of 1,000,000, p99 with any single filter ≤ 20 ms (store_hits_page) | worst ${hp_p99:-?} ms (no filter ${hp_none:-?} ms) | $(yesno "${hp_p99:-100} <= 20") |"
-	echo "| the rules' hit counts over 30 days, 1,000,000 hits (no target) | ${hp_stats:-?} ms | - |"
+	archive_rows
 }
 
 {
@@ -295,7 +342,7 @@ Generated by \`make bench\` (tests/bench/run.sh); do not edit by hand.
 
 - Date: $(date '+%Y-%m-%d %H:%M %Z')
 - Revision: $rev
-- Machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $ncpu CPUs ($(lscpu 2>/dev/null | sed -n 's/^Core(s) per socket: *//p' | head -1) cores per socket), $(free -g | awk '/^Mem:/ { print $2 }') GiB memory
+- Machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1) (/proc/cpuinfo: $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -1)), nproc $ncpu, $ncpu CPUs ($(lscpu 2>/dev/null | sed -n 's/^Core(s) per socket: *//p' | head -1) cores per socket), $(free -g | awk '/^Mem:/ { print $2 }') GiB memory
 - Kernel: $(uname -sr); load average (1 min) when the run began: $load
   (anything well above 0 means other processes shared the CPUs)
 - Compiler: $("${cc:-cc}" --version 2>/dev/null | head -1), build type $btype ($cflags)
@@ -379,11 +426,33 @@ written through store.h: 1,000,000 hits of 2,000 rules, skewed, over
 50 a filter, half the first page, half from a cursor at a random time;
 wall-clock, one thread, the database in the page cache; rows counts the
 hits returned. The combined filters read the rule's index and check the
-source and language row by row: a frequent rule with a rare pair costs
-most. rule_stats is store_rule_stats over the whole archive):
+source and language in it (schema 5), reading a row only for the page: a
+frequent rule with a rare pair still reads the most index entries.
+rule_stats is store_rule_stats over the whole archive):
 
 \`\`\`
 $(cat "$T/hitspage")
+\`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_api $BUILD/harkd $DATA 100" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_api output (the real harkd on a copy of bench_hitspage's
+database, migrated to the current schema, its rules the archive's 2,000
+(tags t0..t19, 100 rules each) and rules-10000.rules; requests over
+loopback from one client process on kept-alive connections, sent at 100 a
+second whatever the answers (an open loop), each latency from the moment
+it was due to the answer's last byte: a server slower than 10 ms a request
+queues them, and the queue counts. The deep cases follow the next cursor
+200 pages down, each request sent when the answer before it came (from its
+sending). Ingest: 2,000 corpus articles renamed into incoming/ at once,
+articles a second to the last "article" log line, alone and with the
+single-filter requests at 100 a second beside it, alternating, two rounds
+each; the machine is shared, so the rounds differ):
+
+\`\`\`
+$(cat "$T/api")
 \`\`\`
 
 Raw bench_match output:
@@ -426,6 +495,14 @@ $(cat "$T/hark-100" "$T/hark-10000" "$T/hark-100000")
   are raised because rg refuses the 100,000-name pattern otherwise. The last
   column, \`rg -F\` (case-sensitive, no word boundaries: pure Aho-Corasick),
   is the floor of a literal multi-pattern scan.
+- **harkd over HTTP.** \`bench_api\` measures what a user of the API meets:
+  the real harkd, a real archive of 1,000,000 hits (bench_hitspage's,
+  written through store.h in big transactions and cached in the build
+  directory, copied for each run), HTTP/1.1 over loopback on kept-alive
+  connections, 100 requests a second sent on schedule whatever the answers
+  (so a slow answer cannot hide the queue behind it). On a machine shared
+  with other work the p99s are the scheduler's as much as harkd's: read
+  them with the load average of the run.
 EOF
 	if [ -s "$T/memory" ]; then
 		echo

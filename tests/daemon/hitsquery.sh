@@ -169,6 +169,7 @@ stop_harkd
 expect_eq "$HSTATUS" 0 "harkd stops"
 if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/hark.db" "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule;
+		DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, detected_at);
 		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP TABLE store_meta; PRAGMA user_version = 3;" ||
 		bad "downgrade to schema 3"
 	hk hits --lang ar
@@ -181,7 +182,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		"en.txt tice en2.txt assad en2.txt tice fr.txt assad long1.txt assad long2.txt assad " \
 		"--source after the upgrade"
 	hk status --json
-	grep -qF '"schema_version":5' "$T/out" && ok || bad "schema 5 after the upgrade: $(cat "$T/out")"
+	grep -qF '"schema_version":6' "$T/out" && ok || bad "schema 6 after the upgrade: $(cat "$T/out")"
 	stop_harkd
 else
 	note "no sqlite3 command: the upgrade from schema 3 is left to unit.test_store"

@@ -436,7 +436,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 5);
+	assert_int_equal(s.schema_version, 6);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -674,7 +674,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 5);
+	assert_int_equal(s.schema_version, 6);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -849,13 +849,15 @@ test_migrate_1_to_2(void **state)
 	f->st = NULL;
 	/* back to version 1 as the first release wrote it */
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
+	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
+	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
 	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
 	                 "DROP TABLE store_meta; PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 5);
+	assert_int_equal(s.schema_version, 6);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1241,7 +1243,7 @@ test_hits_plans(void **state)
 		else
 			assert_non_null(strstr(plan, "hits_lang"));
 	}
-	/* a set of rules: each rule's keys, from hits_rule_id alone when nothing else filters */
+	/* a set of rules: each rule's keys, from hits_rule_id alone, whatever else filters */
 	for (int shape = 0; shape < 4; shape++) {
 		const char *tag[] = {"r1", "r2"};
 		struct store_hit_filter flt = {
@@ -1254,9 +1256,8 @@ test_hits_plans(void **state)
 		assert_int_equal(
 		    store_explain_hits(f->st, &flt, plan, sizeof(plan), f->err, sizeof(f->err)), 0);
 		print_message("tag, filter %d: %s", shape, plan);
-		assert_non_null(strstr(plan, shape == 0
-		                                 ? "SEARCH hits USING COVERING INDEX hits_rule_id"
-		                                 : "SEARCH hits USING INDEX hits_rule_id"));
+		/* the source and the language are in it: checked without reading the row */
+		assert_non_null(strstr(plan, "SEARCH hits USING COVERING INDEX hits_rule_id"));
 		assert_null(strstr(plan, "SCAN"));
 		assert_null(strstr(plan, "TEMP B-TREE"));
 	}
@@ -1283,6 +1284,8 @@ test_migrate_3_to_4(void **state)
 	f->st = NULL;
 	/* back to version 3 as the release before wrote it */
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
+	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
+	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE store_meta; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
@@ -1290,7 +1293,7 @@ test_migrate_3_to_4(void **state)
 	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 5);
+	assert_int_equal(ss.schema_version, 6);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1300,6 +1303,52 @@ test_migrate_3_to_4(void **state)
 	                                    sizeof(plan), f->err, sizeof(f->err)),
 	                 0);
 	assert_non_null(strstr(plan, "hits_lang"));
+}
+
+/*
+ * A version-5 database: hits_rule_id and hits_source get the columns of the
+ * other filters, the hits stay, and the filters combined read them.
+ */
+static void
+test_migrate_5_to_6(void **state)
+{
+	struct fixture *f = *state;
+	struct store_status ss;
+	struct page_seen s;
+	const char *r1[] = {"r1"}, *tag[] = {"r1", "r2"};
+	char plan[4096];
+
+	page_fixture(f);
+	store_close(f->st);
+	f->st = NULL;
+	/* back to version 5 as the release before wrote it */
+	raw_sql(f->path, "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
+	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
+	                 "hits(source, detected_at); PRAGMA user_version = 5");
+	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 6"));
+	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
+	assert_int_equal(ss.schema_version, 6);
+	assert_int_equal(ss.hits, 12);
+	assert_int_equal(
+	    store_explain_hits(f->st,
+	                       &(struct store_hit_filter){
+	                           .rules = tag, .nrules = 2, .source = "wire", .lang = "en"},
+	                       plan, sizeof(plan), f->err, sizeof(f->err)),
+	    0);
+	assert_non_null(strstr(plan, "COVERING INDEX hits_rule_id"));
+	read_pages(
+	    f, (struct store_hit_filter){.rules = r1, .nrules = 1, .source = "wire", .lang = "en"},
+	    1, &s);
+	assert_ids(&s, (const char *[]){"h_5"}, 1);
+	read_pages(f, (struct store_hit_filter){.rules = r1, .nrules = 1, .source = "drop"}, 1, &s);
+	assert_ids(&s, (const char *[]){"h_8", "h_1"}, 2);
+	read_pages(f, (struct store_hit_filter){.rules = tag, .nrules = 2, .source = "wire"}, 3,
+	           &s);
+	assert_ids(&s, (const char *[]){"h_11", "h_6", "h_5", "h_3"}, 4);
+	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "fr"}, 1, &s);
+	assert_ids(&s, (const char *[]){"h_11", "h_4", "h_3"}, 3);
 }
 
 struct article_seen {
@@ -1467,6 +1516,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_hits_page_cost, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hits_plans, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_3_to_4, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_5_to_6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_article_get, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fts_rebuild, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rule_stats, setup, teardown),
