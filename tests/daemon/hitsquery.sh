@@ -174,7 +174,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		bad "downgrade to schema 3"
 	hk hits --lang ar
 	expect_eq "$?" 2 "hark hits on schema 3 before harkd"
-	grep -qF "schema version 3 is older than this program's 5: run harkd once to upgrade" "$T/err" && ok ||
+	grep -qF "schema version 3 is older than this program's 6: run harkd once to upgrade" "$T/err" && ok ||
 		bad "schema 3 said: $(cat "$T/err")"
 	start_harkd
 	expect_eq "$(pairs --lang ar)" "ar.txt asad-ar " "--lang after the upgrade"
