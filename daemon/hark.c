@@ -85,6 +85,16 @@ static const struct hark_cmd cmds[] = {
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
+    {"mute", cmd_mute, "mute RULE DURATION | mute RULE until WHEN",
+     "alert nothing for a rule's hits for a while; they are still stored",
+     "  RULE               a rule id of the configured rules\n"
+     "  DURATION           how long: a number and a unit, s m h d w (30m, 12h, 2d,\n"
+     "                     1d12h), at most 366 days\n"
+     "  until WHEN         until a day's start (YYYY-MM-DD, local), a local time\n"
+     "                     (YYYY-MM-DD HH:MM), or a time with a zone (...T08:00Z)\n"
+     "Stored in hark.db (needs write access): a running harkd takes it at once.\n"
+     "Hits of a muted rule are never alerted, not even after the mute ends; a new\n"
+     "mute replaces the old one; hark status lists the mutes; hark unmute ends one.\n"},
     {"redeliver", cmd_redeliver, "redeliver ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
@@ -100,6 +110,8 @@ static const struct hark_cmd cmds[] = {
      "show whether harkd runs and where it serves HTTP, what it stored (articles, "
      "hits, deliveries) and every feed's state",
      "  --json             one object\n"},
+    {"unmute", cmd_unmute, "unmute RULE", "end a rule's mute: its next hit is alerted",
+     "  RULE               a muted rule (a rule not muted is no error, an unknown one is)\n"},
 };
 
 static const struct hark_cmd *

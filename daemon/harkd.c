@@ -200,7 +200,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 		conf_free(c);
 		rules_unref(r);
 		if (!more)
-			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+			sd_notify(0,
+			          "READY=1\nSTATUS=reload failed; running with the previous rules");
 		return;
 	}
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
@@ -557,6 +558,31 @@ harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 }
 
 /*
+ * POST /api/v1/rules/ID/mute and /unmute (httpd_info): through the writer
+ * connection, as hark mute writes it. The outbox reads the mutes at each
+ * hit: nothing else to tell.
+ */
+static int
+harkd_mute(void *arg, const char *rule_id, int64_t until, char *err, size_t errsz)
+{
+	struct harkd *h = arg;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	if (until == 0) {
+		rc = store_mute_clear(h->st, rule_id, now, err, errsz);
+		if (rc == 1)
+			log_info("rule %s unmuted (asked over HTTP)", log_quote(rule_id));
+		return rc;
+	}
+	if ((rc = store_mute_set(h->st, rule_id, until, now, err, errsz)) != 0)
+		return rc;
+	log_info("rule %s muted for %llds (asked over HTTP)", log_quote(rule_id),
+	         (long long)(until - now));
+	return 1;
+}
+
+/*
  * The server of [http]: after the store, whose database it reads. The
  * addresses it is bound to go to state_dir/harkd.http (one line of URLs,
  * replaced whole), which `hark status` reads while harkd holds its lock:
@@ -647,7 +673,8 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	h->http = http_new(h->base, "hark/" HARK_VERSION, err, sizeof(err));
-	if (h->http == NULL || (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
+	if (h->http == NULL ||
+	    (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
 	    outbox_configure(h->ob, h->conf, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return -1;
@@ -669,7 +696,9 @@ harkd_start(struct harkd *h)
 	                              .ob = h->ob,
 	                              .poller = h->poller,
 	                              .redeliver = harkd_redeliver,
-	                              .redeliver_arg = h};
+	                              .redeliver_arg = h,
+	                              .mute = harkd_mute,
+	                              .mute_arg = h};
 	if (h->conf->http.line != 0 && harkd_httpd(h) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {

@@ -123,8 +123,8 @@ route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
  * parameter: 0, or 400 with err.
  */
 static int
-deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz,
-                 char *err, size_t errsz)
+deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz, char *err,
+                 size_t errsz)
 {
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
 	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
@@ -154,7 +154,8 @@ deliveries_state(struct evhttp_request *req, const char **state, char *buf, size
 			continue; /* an empty field: any state */
 		if (strcmp(p->value, "pending") != 0 && strcmp(p->value, "sent") != 0 &&
 		    strcmp(p->value, "dead") != 0) {
-			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead", p->value);
+			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead",
+			         p->value);
 			code = 400;
 			break;
 		}
@@ -267,8 +268,8 @@ origin_len(const char *url)
  * over http or https, or base_url's origin. Sec-Fetch-Site, when sent,
  * must say same-origin (or none: typed by the user).
  */
-static bool
-origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz)
+bool
+httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz)
 {
 	const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	const char *o = evhttp_find_header(in, "Origin");
@@ -278,8 +279,8 @@ origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz)
 	const char *hp = NULL;
 
 	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
-		snprintf(err, errsz, "a request from another site (Sec-Fetch-Site: %.40s) is refused",
-		         site);
+		snprintf(err, errsz,
+		         "a request from another site (Sec-Fetch-Site: %.40s) is refused", site);
 		return false;
 	}
 	if (o == NULL)
@@ -319,8 +320,8 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 	errno = 0;
 	n = strtoll(p, &end, 10);
 	if (errno != 0 || end != slash || n <= 0) {
-		snprintf(err, errsz, "no delivery '%.*s'", (int)(slash - p) > 40 ? 40 : (int)(slash - p),
-		         p);
+		snprintf(err, errsz, "no delivery '%.*s'",
+		         (int)(slash - p) > 40 ? 40 : (int)(slash - p), p);
 		return 404;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
@@ -328,7 +329,7 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 		snprintf(err, errsz, "%.100s changes a delivery: POST only", path);
 		return 405;
 	}
-	if (!origin_ok(h, req, err, errsz))
+	if (!httpd_origin_ok(h, req, err, errsz))
 		return 403;
 	if ((code = httpd_no_query(req, err, errsz)) != 0)
 		return code;

@@ -39,7 +39,7 @@ struct send {
 	struct outbox *ob;
 	int64_t id;
 	char hit_id[32];
-	int attempts; /* before this one */
+	int attempts;       /* before this one */
 	int64_t created_at; /* when its hit was committed: the delivery's latency */
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
@@ -817,6 +817,14 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 {
 	int n = 0, rc;
 
+	/*
+	 * A muted rule's hit makes no delivery of any kind, here where every
+	 * delivery is made: it is stored, and never sent, not even after the
+	 * mute ends (hark mute; the mutes table, read through the writer in
+	 * the hit's transaction, so that a mute needs no reload).
+	 */
+	if ((rc = store_mute_get(ob->st, rule->id, now, NULL, err, errsz)) != 0)
+		return rc < 0 ? rc : 0;
 	for (struct hook *h = ob->hooks; h; h = h->next) {
 		if (h->removed || !hook_takes(h, rule))
 			continue;

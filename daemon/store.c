@@ -113,6 +113,16 @@ static const char *const migrations[] = {
     "CREATE INDEX hits_source ON hits(source, detected_at);"
     "CREATE INDEX hits_lang ON hits(lang, detected_at);"
     "CREATE INDEX hits_time_rule ON hits(detected_at, rule_id);",
+    /*
+     * 4 -> 5: rules muted until a time (hark mute, POST
+     * /api/v1/rules/ID/mute), read by harkd as it routes each hit's alerts:
+     * no reload. A row whose until is past is no mute (it is deleted at the
+     * next mute).
+     */
+    "CREATE TABLE mutes ("
+    " rule_id TEXT PRIMARY KEY,"
+    " until INTEGER NOT NULL,"
+    " muted_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -171,6 +181,11 @@ enum stmt {
 	ST_FEED_STATES,
 	ST_DELIVERIES_STATE,
 	ST_DELIVERY_GET,
+	ST_MUTE_SET,
+	ST_MUTE_CLEAR,
+	ST_MUTES_EXPIRED,
+	ST_MUTE_GET,
+	ST_MUTES,
 	ST_COUNT
 };
 enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
@@ -351,6 +366,13 @@ static const char *const stmt_sql[ST_COUNT] = {
                             "ORDER BY d.created_at DESC, d.id DESC LIMIT ?2",
     [ST_DELIVERY_GET] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                         "JOIN hits h ON h.id = d.hit_id WHERE d.id = ?1",
+    [ST_MUTE_SET] = "INSERT INTO mutes (rule_id, until, muted_at) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT (rule_id) DO UPDATE SET until = excluded.until, "
+                    "muted_at = excluded.muted_at",
+    [ST_MUTE_CLEAR] = "DELETE FROM mutes WHERE rule_id = ?1 AND until > ?2",
+    [ST_MUTES_EXPIRED] = "DELETE FROM mutes WHERE until <= ?1",
+    [ST_MUTE_GET] = "SELECT until FROM mutes WHERE rule_id = ?1 AND until > ?2",
+    [ST_MUTES] = "SELECT rule_id, until, muted_at FROM mutes WHERE until > ?1 ORDER BY rule_id",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -2231,4 +2253,81 @@ store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, siz
 		ret = store_fail(st, rc, "counting feeds", err, errsz);
 	sqlite3_reset(q);
 	return ret;
+}
+
+/* ---- mutes ---- */
+
+int
+store_mute_set(struct store *st, const char *rule_id, int64_t until, int64_t now, char *err,
+               size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTES_EXPIRED];
+	int rc;
+
+	/* the mutes that ended by themselves go now: the table stays as small as the mutes */
+	sqlite3_bind_int64(q, 1, now);
+	if ((rc = store_exec(st, ST_MUTES_EXPIRED, "forgetting ended mutes", err, errsz)) != 0)
+		return rc;
+	q = st->stmt[ST_MUTE_SET];
+	bind_text(q, 1, rule_id);
+	sqlite3_bind_int64(q, 2, until);
+	sqlite3_bind_int64(q, 3, now);
+	return store_exec(st, ST_MUTE_SET, "muting a rule", err, errsz);
+}
+
+int
+store_mute_clear(struct store *st, const char *rule_id, int64_t now, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTE_CLEAR];
+	int rc;
+
+	bind_text(q, 1, rule_id);
+	sqlite3_bind_int64(q, 2, now);
+	if ((rc = store_exec(st, ST_MUTE_CLEAR, "unmuting a rule", err, errsz)) != 0)
+		return rc;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_mute_get(struct store *st, const char *rule_id, int64_t now, int64_t *until, char *err,
+               size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTE_GET];
+	int rc, ret = 0;
+
+	bind_text(q, 1, rule_id);
+	sqlite3_bind_int64(q, 2, now);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (until != NULL)
+			*until = sqlite3_column_int64(q, 0);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "reading a mute", err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_mutes_each(struct store *st, int64_t now, store_mute_fn fn, void *arg, char *err,
+                 size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTES];
+	int rc;
+
+	sqlite3_bind_int64(q, 1, now);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_mute_row r = {.rule_id = col_text(q, 0),
+		                           .until = sqlite3_column_int64(q, 1),
+		                           .muted_at = sqlite3_column_int64(q, 2)};
+
+		if (r.rule_id != NULL && fn(&r, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the mutes", err, errsz);
+	sqlite3_reset(q);
+	return rc;
 }

@@ -317,6 +317,33 @@ typedef int (*store_webhook_fn)(const struct store_webhook_row *r, void *arg);
 /* Every disabled webhook, for hark status. */
 int store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err, size_t errsz);
 
+/* ---- mutes (hark mute, POST /api/v1/rules/ID/mute) ---- */
+
+/*
+ * Rule rule_id muted until until (Unix seconds), set at now: a new mute of
+ * a muted rule replaces its end. Mutes ended by now are deleted. Its own
+ * statements (autocommit). Returns 0, -1 or STORE_BUSY.
+ */
+int store_mute_set(struct store *st, const char *rule_id, int64_t until, int64_t now, char *err,
+                   size_t errsz);
+/* The mute of rule_id ended now: 1, 0 when it was not muted, -1 or STORE_BUSY. */
+int store_mute_clear(struct store *st, const char *rule_id, int64_t now, char *err, size_t errsz);
+/*
+ * Whether rule_id is muted at now: 1 with *until (when not NULL), 0, -1 or
+ * STORE_BUSY. One probe of the primary key: harkd asks for each hit it
+ * routes (outbox_route), inside the hit's transaction.
+ */
+int store_mute_get(struct store *st, const char *rule_id, int64_t now, int64_t *until, char *err,
+                   size_t errsz);
+struct store_mute_row {
+	const char *rule_id;
+	int64_t until, muted_at; /* Unix seconds */
+};
+typedef int (*store_mute_fn)(const struct store_mute_row *r, void *arg);
+/* The mutes in force at now, by rule id. Non-zero from fn stops. Returns 0, -1 or STORE_BUSY. */
+int store_mutes_each(struct store *st, int64_t now, store_mute_fn fn, void *arg, char *err,
+                     size_t errsz);
+
 /* ---- the feed poller ---- */
 
 /* A feed's state; strings owned (store_feed_clear), NULL when absent. */

@@ -205,6 +205,7 @@ struct page_rule {
 	int enabled;
 	long long hits_24h, hits_7d, hits_30d;
 	const char *last_hit;    /* RFC 3339; NULL: never */
+	const char *muted_until; /* RFC 3339; NULL: not muted */
 	const unsigned *per_day; /* ndays counts, the oldest first, the last today */
 	size_t ndays;
 };
@@ -212,7 +213,7 @@ struct page_rule {
 /*
  * The rules page "/rules": each rule in the order given, its facts (id,
  * tags, the query in <code>, languages, enabled, where it notifies, hits in
- * 24 h / 7 d / 30 d, last hit), its chart of hits per day (page_chart), a
+ * 24 h / 7 d / 30 d, last hit, muted until), its chart of hits per day (page_chart), a
  * link to its page /rules/ID and to its hits /?rule=ID. A whole document.
  */
 void page_rules(struct page *pg, const struct page_rule *rules, size_t n);

@@ -93,6 +93,18 @@ put_rule_facts(struct page *pg, const struct page_rule *r)
 	row_open(pg, "Enabled");
 	page_raw(pg, r->enabled ? "yes" : "no");
 	row_close(pg);
+	/* a muted rule's hits are stored, not alerted (hark mute) */
+	row_open(pg, "Muted");
+	if (r->muted_until != NULL) {
+		page_raw(pg, "<span class=\"muted\">muted until <time datetime=\"");
+		page_str(pg, r->muted_until);
+		page_raw(pg, "\">");
+		page_str(pg, r->muted_until);
+		page_raw(pg, "</time></span>");
+	} else {
+		page_raw(pg, "no");
+	}
+	row_close(pg);
 	/* no notify key: every webhook that selects the rule (RULES.md) */
 	row_words(pg, "Notifies", r->notify, r->nnotify, "every webhook that selects it");
 	row_count(pg, "Hits, 24 h", r->hits_24h);

@@ -360,7 +360,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -598,7 +598,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -606,7 +606,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 4"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -640,7 +640,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 4);
+	assert_int_equal(sqlite3_column_int(q, 0), 5);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -775,11 +775,11 @@ test_migrate_1_to_2(void **state)
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
-	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
+	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; DROP TABLE mutes; "
 	                 "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1208,13 +1208,13 @@ test_migrate_3_to_4(void **state)
 	/* back to version 3 as the release before wrote it */
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "PRAGMA user_version = 3");
+	                 "DROP TABLE mutes; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 4"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 4);
+	assert_int_equal(ss.schema_version, 5);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1366,6 +1366,66 @@ test_rule_stats(void **state)
 	assert_int_equal(s.rows[2].hits_30d, 0);
 }
 
+struct mute_seen {
+	int n;
+	char ids[8][16];
+	int64_t until[8];
+};
+
+static int
+mute_cb(const struct store_mute_row *r, void *arg)
+{
+	struct mute_seen *s = arg;
+
+	assert_true(s->n < 8);
+	snprintf(s->ids[s->n], sizeof(s->ids[0]), "%s", r->rule_id);
+	s->until[s->n++] = r->until;
+	return 0;
+}
+
+/* Mutes: set, replaced, read at a time, ended by hand or by their time; a reader sees them. */
+static void
+test_mutes(void **state)
+{
+	struct fixture *f = *state;
+	struct store *rd;
+	struct mute_seen s = {0};
+	int64_t until = 0;
+
+	assert_int_equal(store_mute_get(f->st, "r1", 100, &until, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_set(f->st, "r1", 200, 100, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_set(f->st, "r2", 150, 100, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_get(f->st, "r1", 100, &until, f->err, sizeof(f->err)), 1);
+	assert_int_equal(until, 200);
+	/* a mute ends at its time: muted at 199, not at 200 */
+	assert_int_equal(store_mute_get(f->st, "r1", 199, NULL, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_mute_get(f->st, "r1", 200, NULL, f->err, sizeof(f->err)), 0);
+	/* a new mute replaces the end */
+	assert_int_equal(store_mute_set(f->st, "r1", 300, 120, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_get(f->st, "r1", 250, &until, f->err, sizeof(f->err)), 1);
+	assert_int_equal(until, 300);
+	assert_int_equal(store_mutes_each(f->st, 120, mute_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.ids[0], "r1");
+	assert_string_equal(s.ids[1], "r2");
+	/* at 160 r2's has ended: not listed */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_mutes_each(f->st, 160, mute_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.ids[0], "r1");
+	/* an ended mute cannot be cleared: it is none */
+	assert_int_equal(store_mute_clear(f->st, "r2", 160, f->err, sizeof(f->err)), 0);
+	/* the reader of hark status sees what the writer set */
+	assert_int_equal(store_open(f->path, STORE_READ, 1000, &rd, f->err, sizeof(f->err)), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_mutes_each(rd, 120, mute_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 2);
+	store_close(rd);
+	assert_int_equal(store_mute_clear(f->st, "r1", 160, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_mute_clear(f->st, "r1", 160, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_get(f->st, "r1", 160, NULL, f->err, sizeof(f->err)), 0);
+}
+
 int
 main(void)
 {
@@ -1379,6 +1439,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mutes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
