@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "log.h"
 #include "outbox.h"
 #include "payload.h"
@@ -556,6 +557,21 @@ send_done_cb(const struct http_response *r, void *arg)
 		          h->name);
 		outbox_record(ob, s->id, "pending", s->attempts, now, r->status, "410 Gone");
 		ob->stats.gone++;
+		return;
+	}
+	if (r->error == NULL && answer_permanent(r->status)) {
+		char line[200];
+
+		/* the same request will never be taken: dead now, with what the receiver said */
+		answer_line(r->body != NULL ? r->body : "", r->body != NULL ? r->body_len : 0, line,
+		            sizeof(line));
+		if (line[0] != '\0')
+			snprintf(why, sizeof(why), "HTTP %ld: %s", r->status, line);
+		log_warnx("delivery of hit=%s to %s: %s: dead, a permanent refusal (hark redeliver "
+		          "%lld)",
+		          s->hit_id, h->name, log_quote(why), (long long)s->id);
+		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
+		ob->stats.dead++;
 		return;
 	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
