@@ -95,10 +95,12 @@ static const struct hark_cmd cmds[] = {
      "Stored in hark.db (needs write access): a running harkd takes it at once.\n"
      "Hits of a muted rule are never alerted, not even after the mute ends; a new\n"
      "mute replaces the old one; hark status lists the mutes; hark unmute ends one.\n"},
-    {"redeliver", cmd_redeliver, "redeliver ID...",
+    {"redeliver", cmd_redeliver, "redeliver [--force] ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
-     "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"},
+     "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"
+     "  -f, --force        send again a delivery that was sent already (without it,\n"
+     "                     such an id is an error and stays as it is)\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"

@@ -548,7 +548,8 @@ static int
 harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 {
 	struct harkd *h = arg;
-	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), err, errsz);
+	/* the form is offered for dead ones; the API sends a sent one again as asked */
+	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), true, err, errsz);
 
 	if (rc == 1) {
 		log_info("delivery %lld: due now again (asked over HTTP)", (long long)id);

@@ -276,8 +276,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELIVERIES_DEAD] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                            "JOIN hits h ON h.id = d.hit_id WHERE d.state = 'dead' "
                            "ORDER BY d.created_at DESC, d.id DESC",
+    /* ?3: a sent one too (hark redeliver --force) */
     [ST_DELIVERY_REDELIVER] = "UPDATE deliveries SET state = 'pending', attempts = 0, "
-                              "next_at = ?2, last_error = NULL WHERE id = ?1",
+                              "next_at = ?2, last_error = NULL "
+                              "WHERE id = ?1 AND (?3 OR state <> 'sent')",
     [ST_WEBHOOK_DISABLE] = "INSERT INTO webhooks (name, fingerprint, disabled_at, reason) "
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
                            "fingerprint = excluded.fingerprint, "
@@ -1509,17 +1511,31 @@ store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void *arg
 	return d.found;
 }
 
+static int
+delivery_sent_cb(const struct store_delivery_row *r, void *arg)
+{
+	*(int *)arg = strcmp(r->state, "sent") == 0;
+	return 0;
+}
+
 int
-store_delivery_redeliver(struct store *st, int64_t id, int64_t now, char *err, size_t errsz)
+store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, char *err,
+                         size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_DELIVERY_REDELIVER];
-	int rc;
+	int rc, sent = 0;
 
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int(q, 3, sent_too);
 	if ((rc = store_exec(st, ST_DELIVERY_REDELIVER, "redelivering", err, errsz)) != 0)
 		return rc;
-	return sqlite3_changes(st->db) > 0;
+	if (sqlite3_changes(st->db) > 0)
+		return 1;
+	/* none changed: there is none, or it was sent (the update's own condition, no race) */
+	if ((rc = store_delivery_get(st, id, delivery_sent_cb, &sent, err, errsz)) < 0)
+		return rc;
+	return rc == 1 && sent ? 2 : 0;
 }
 
 int

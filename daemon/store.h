@@ -292,10 +292,13 @@ int store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void 
 /* SIGUSR1: every pending delivery due now. Returns 0, -1 or STORE_BUSY. */
 int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz);
 /*
- * hark redeliver: delivery id made pending, due now, attempts 0. Returns 1,
- * 0 when there is no such delivery, -1 or STORE_BUSY.
+ * hark redeliver: delivery id made pending, due now, attempts 0; one
+ * already sent only with sent_too (hark redeliver --force). Returns 1, 0
+ * when there is no such delivery, 2 when it was sent and sent_too is
+ * false (left as it is), -1 or STORE_BUSY.
  */
-int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, char *err, size_t errsz);
+int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, char *err,
+                             size_t errsz);
 
 /*
  * A webhook that answered 410 Gone stays disabled until its configuration

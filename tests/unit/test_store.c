@@ -677,7 +677,7 @@ test_outbox(void **state)
 	struct fixture *f = *state;
 	struct dl_seen s;
 	struct store_status ss;
-	int64_t at, n, since;
+	int64_t at, n, since, sent_id;
 	char why[64];
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
@@ -714,6 +714,7 @@ test_outbox(void **state)
 	assert_int_equal(n, 5);
 
 	/* sent, retried later, dead */
+	sent_id = s.ids[0];
 	assert_int_equal(store_delivery_update(f->st, s.ids[0], "sent", 1, 100, 200, NULL, 101,
 	                                       f->err, sizeof(f->err)),
 	                 0);
@@ -736,8 +737,20 @@ test_outbox(void **state)
 	/* redeliver the dead one: pending, due now */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_deliveries_each(f->st, 1, dl_cb, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 150, f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, s.ids[0], 150, false, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, false, f->err, sizeof(f->err)),
+	                 0);
+	/* a sent one stays sent, but for --force */
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, sent_id, 150, false, f->err, sizeof(f->err)), 2);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, true, f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, sent_id, 150, true, f->err, sizeof(f->err)), 1);
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, sent_id, 150, false, f->err, sizeof(f->err)),
+	    1); /* pending now: no longer sent */
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
 	assert_int_equal(ss.deliveries_failed, 0);
 
