@@ -56,7 +56,8 @@ static const struct hark_cmd cmds[] = {
      "  --since WHEN       only hits detected since WHEN: a duration ago (90s, 15m,\n"
      "                     2h, 7d, 1w), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --until WHEN       only hits detected before WHEN (the same forms)\n"
-     "  --rule ID          only the hits of rule ID (repeated: of any of them)\n"
+     "  --rule ID          only the hits of rule ID (repeated: of any of them); an\n"
+     "                     ID neither configured nor in a stored hit is an error\n"
      "  --tag TAG          only the hits of the configured rules tagged TAG\n"
      "  --source NAME      only the hits of articles from feed NAME (drop: the spool)\n"
      "  --lang LL          only the hits of articles in language LL\n"
@@ -64,7 +65,9 @@ static const struct hark_cmd cmds[] = {
      "                     stderr says 'more: --before CURSOR' to read the next page\n"
      "  --before CURSOR    the hits after the page that gave CURSOR\n"
      "  --json             the stored hit objects of hark(1), one a line; without\n"
-     "                     it, matches in colour on a terminal, else [like this]\n"},
+     "                     it, matches in colour on a terminal, else [like this],\n"
+     "                     and each hit's link: <its article's address>, else\n"
+     "                     <base_url/articles/ID> when [http] has a base_url\n"},
     {"import-opml", cmd_import_opml, "import-opml [--interval DURATION] FILE|-",
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"

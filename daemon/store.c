@@ -186,6 +186,7 @@ enum stmt {
 	ST_MUTES_EXPIRED,
 	ST_MUTE_GET,
 	ST_MUTES,
+	ST_RULE_HAS_HITS,
 	ST_COUNT
 };
 enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
@@ -375,6 +376,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_MUTES_EXPIRED] = "DELETE FROM mutes WHERE until <= ?1",
     [ST_MUTE_GET] = "SELECT until FROM mutes WHERE rule_id = ?1 AND until > ?2",
     [ST_MUTES] = "SELECT rule_id, until, muted_at FROM mutes WHERE until > ?1 ORDER BY rule_id",
+    /* one probe of hits_rule_id */
+    [ST_RULE_HAS_HITS] = "SELECT 1 FROM hits WHERE rule_id = ?1 LIMIT 1",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -2346,4 +2349,22 @@ store_mutes_each(struct store *st, int64_t now, store_mute_fn fn, void *arg, cha
 	rc = rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the mutes", err, errsz);
 	sqlite3_reset(q);
 	return rc;
+}
+
+int
+store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_RULE_HAS_HITS];
+	int rc, ret;
+
+	bind_text(q, 1, rule_id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		ret = 1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		ret = store_fail(st, rc, "looking for a rule's hits", err, errsz);
+	sqlite3_reset(q);
+	return ret;
 }

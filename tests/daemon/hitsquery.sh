@@ -110,6 +110,17 @@ expect_eq "$?" 2 "--until yesterday"
 grep -qF "hark: hits: --until: 'yesterday' is not a duration" "$T/err" && ok || bad "until said: $(cat "$T/err")"
 hk hits --lang english
 expect_eq "$?" 2 "--lang english"
+# --rule of no rule: an error; of a rule defined without a hit: nothing
+hk hits --rule nosuchrule
+expect_eq "$?" 2 "--rule of no rule"
+grep -qF "hark: hits: --rule 'nosuchrule': no such rule" "$T/err" && ok || bad "unknown rule said: $(cat "$T/err")"
+hk hits --rule tice --rule nosuchrule
+expect_eq "$?" 2 "--rule of a rule and of no rule"
+printf '[rule quiet]\nquery = Xylophonique\n' >>"$T/w.rules"
+hk hits --rule quiet
+expect_eq "$?" 0 "--rule of a rule without hits: $(cat "$T/err")"
+expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 0 "--rule of a rule without hits: none"
+
 
 # hark article: one article, its hits, its near duplicates (the object of
 # GET /api/v1/articles/ID). ~800 words, the word 400 changed: a near duplicate.
@@ -186,4 +197,23 @@ if command -v sqlite3 >/dev/null 2>&1; then
 else
 	note "no sqlite3 command: the upgrade from schema 3 is left to unit.test_store"
 fi
+
+# the text output: each hit's link, the article's address (a JSON article
+# with a url), else its page under base_url, else none
+[ -n "$HPID" ] || start_harkd
+printf '{"title": "Tice report", "url": "https://news.example.org/tice?id=1", "body": "Austin Tice was seen."}\n' >"$T/url.json"
+ingest "$T/url.json"
+wait_for "$LOG" "file=url.json" 20 || bad "url.json stored"
+hk hits --rule tice --limit 1
+grep -qE '^[0-9-]+ [0-9:]+ tice Tice report: \[Austin Tice\] was seen\. <https://news\.example\.org/tice\?id=1>$' "$T/out" &&
+	ok || bad "the link of a hit: $(cat "$T/out")"
+hk hits --rule moscou
+grep -q '<' "$T/out" && bad "a link without an address or base_url: $(cat "$T/out")" || ok
+sed 's/^\[hark\]$/[hark]/' "$T/hark.conf" >"$T/base.conf"
+printf '[http]\nlisten = 127.0.0.1:0\nbase_url = https://hark.example.org/\n' >>"$T/base.conf"
+"$HARK" -c "$T/base.conf" hits --rule moscou >"$T/out" 2>"$T/err"
+grep -qE ' moscou .* <https://hark\.example\.org/articles/a_[0-9a-f]{16}>$' "$T/out" && ok ||
+	bad "the page link under base_url: $(cat "$T/out" "$T/err")"
+"$HARK" -c "$T/base.conf" hits --rule tice --limit 1 >"$T/out" 2>"$T/err"
+grep -qF '<https://news.example.org/tice?id=1>' "$T/out" && ok || bad "the address before the page: $(cat "$T/out")"
 finish
