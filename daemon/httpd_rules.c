@@ -570,14 +570,14 @@ route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *pat
 	}
 	if (!httpd_origin_ok(h, req, err, sizeof(err)))
 		code = 403;
-	else if ((code = httpd_no_query(req, err, sizeof(err))) != 0)
-		;
-	else if (mute && rules_find(info->rs, id) == NULL) {
+	if (code == 0)
+		code = httpd_no_query(req, err, sizeof(err));
+	if (code == 0 && mute && rules_find(info->rs, id) == NULL) {
 		snprintf(err, sizeof(err), "no rule '%.100s' is defined", id);
 		code = 404;
-	} else if (mute) {
-		code = mute_body(req, now, &until, err, sizeof(err));
 	}
+	if (code == 0 && mute)
+		code = mute_body(req, now, &until, err, sizeof(err));
 	if (code == 0 && info->mute == NULL) {
 		snprintf(err, sizeof(err), "mutes cannot be changed now");
 		code = 503;
