@@ -200,8 +200,7 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 		conf_free(c);
 		rules_unref(r);
 		if (!more)
-			sd_notify(0,
-			          "READY=1\nSTATUS=reload failed; running with the previous rules");
+			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
 		return;
 	}
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
@@ -674,8 +673,7 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	h->http = http_new(h->base, "hark/" HARK_VERSION, err, sizeof(err));
-	if (h->http == NULL ||
-	    (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
+	if (h->http == NULL || (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
 	    outbox_configure(h->ob, h->conf, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return -1;

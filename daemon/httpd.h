@@ -48,10 +48,10 @@ struct httpd_info {
 	const struct conf *conf; /* the configuration in force */
 	size_t nrules;
 	const struct ruleset *rs; /* the rules in force (tag= resolves to their ids) */
-	int64_t started_at;       /* Unix seconds */
-	int64_t reload_at;        /* of the last reload (the start until one), seconds */
-	bool reload_ok;           /* whether it was taken */
-	bool stopping;            /* SIGTERM: /healthz says 503 */
+	int64_t started_at; /* Unix seconds */
+	int64_t reload_at;  /* of the last reload (the start until one), seconds */
+	bool reload_ok;     /* whether it was taken */
+	bool stopping;      /* SIGTERM: /healthz says 503 */
 	struct intake *in;
 	struct outbox *ob;
 	struct poller *poller;

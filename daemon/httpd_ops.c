@@ -123,8 +123,8 @@ route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
  * parameter: 0, or 400 with err.
  */
 static int
-deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz, char *err,
-                 size_t errsz)
+deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz,
+                 char *err, size_t errsz)
 {
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
 	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
@@ -154,8 +154,7 @@ deliveries_state(struct evhttp_request *req, const char **state, char *buf, size
 			continue; /* an empty field: any state */
 		if (strcmp(p->value, "pending") != 0 && strcmp(p->value, "sent") != 0 &&
 		    strcmp(p->value, "dead") != 0) {
-			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead",
-			         p->value);
+			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead", p->value);
 			code = 400;
 			break;
 		}
@@ -279,8 +278,8 @@ httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t e
 	const char *hp = NULL;
 
 	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
-		snprintf(err, errsz,
-		         "a request from another site (Sec-Fetch-Site: %.40s) is refused", site);
+		snprintf(err, errsz, "a request from another site (Sec-Fetch-Site: %.40s) is refused",
+		         site);
 		return false;
 	}
 	if (o == NULL)
@@ -320,8 +319,8 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 	errno = 0;
 	n = strtoll(p, &end, 10);
 	if (errno != 0 || end != slash || n <= 0) {
-		snprintf(err, errsz, "no delivery '%.*s'",
-		         (int)(slash - p) > 40 ? 40 : (int)(slash - p), p);
+		snprintf(err, errsz, "no delivery '%.*s'", (int)(slash - p) > 40 ? 40 : (int)(slash - p),
+		         p);
 		return 404;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {

@@ -40,7 +40,7 @@ struct send {
 	struct outbox *ob;
 	int64_t id;
 	char hit_id[32];
-	int attempts;       /* before this one */
+	int attempts; /* before this one */
 	int64_t created_at; /* when its hit was committed: the delivery's latency */
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page

@@ -100,6 +100,8 @@ wait_until '[ "$(received)" -ge 1 ]' 30 || bad "r2's hit did not arrive"
 expect_eq "$(deliveries)" 1 "deliveries of a muted and an unmuted hit"
 "$HARK" -c "$T/hark.conf" deliveries --json | grep -qF '"rule":"r2"' && ok || bad "the delivery is r2's"
 MUTED_HIT=$(hit_id r1)
+grep -qE 'hit rule=r1 article=a_[0-9a-f]+ ".*" \(muted: not alerted\)$' "$LOG" && ok || bad "the log says muted"
+grep -qE 'hit rule=r2 article=a_[0-9a-f]+ ".*"$' "$LOG" && ok || bad "the log of r2's hit"
 grep -qF "$MUTED_HIT" "$T/recv.out" && bad "the muted hit $MUTED_HIT was sent" || ok
 expect_eq "$(received)" 1 "requests after the muted hit"
 # the hits page shows it: stored and visible

@@ -473,8 +473,7 @@ test_hostile_pages(void **state)
 			page_deliveries(&pg, dl, 2);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
-			assert_non_null(
-			    strstr(out, "<form method=\"post\" action=\"/deliveries/1/retry\">"));
+			assert_non_null(strstr(out, "<form method=\"post\" action=\"/deliveries/1/retry\">"));
 			assert_null(strstr(out, "/deliveries/2/retry"));
 			free(out);
 		}
