@@ -166,9 +166,10 @@ void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
 
 /*
  * The routes of the rules (httpd_rules.c): GET /api/v1/rules, the pages
- * /rules and /rules/ID, and POST /api/v1/rules/ID/mute and /unmute (POST
- * only, checked as the retry of a delivery: 405, 403 for a cross-site
- * Origin).
+ * /rules and /rules/ID, and POST /api/v1/rules/ID/mute and /unmute (a
+ * JSON body) and /rules/ID/mute and /unmute (the page's forms, then 303 to
+ * /rules/ID): POST only, checked as the retry of a delivery (405, 403 for
+ * a cross-site Origin).
  */
 void route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path);

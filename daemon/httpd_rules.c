@@ -407,6 +407,8 @@ rule_hits_collect(const struct store_hit_row *r, void *arg)
 	return 0;
 }
 
+static void route_page_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path);
+
 void
 route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 {
@@ -423,6 +425,20 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	char err[512], why[400], next[STORE_CURSOR_MAX];
 	int code, rc;
 
+	/* its forms post to /rules/ID/mute and /unmute; the page is read */
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		size_t n = strlen(path);
+
+		if ((n > 5 && strcmp(path + n - 5, "/mute") == 0) ||
+		    (n > 7 && strcmp(path + n - 7, "/unmute") == 0)) {
+			route_page_rule_mute(h, req, path);
+			return;
+		}
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+		httpd_error(req, 405, "/rules/ answers GET and HEAD only");
+		return;
+	}
 	/* the one in force first: a disabled rule's id is not checked for duplicates */
 	for (size_t i = 0; i < rules_count(rs) && r == NULL; i++)
 		if (strcmp(rules_at(rs, i)->id, id) == 0)
@@ -544,56 +560,113 @@ mute_body(struct evhttp_request *req, int64_t now, int64_t *until, char *err, si
 	return 0;
 }
 
-void
-route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path)
+/*
+ * The body of the page's form: for=LENGTH, our own buttons' values (a
+ * number and a unit: nothing to decode), into *until. 0, or the status
+ * with err.
+ */
+static int
+mute_form(struct evhttp_request *req, int64_t now, int64_t *until, char *err, size_t errsz)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t n = evbuffer_get_length(in);
+	const char *b;
+	struct mute_len m;
+
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (ct[33] != '\0' && ct[33] != ';')) {
+		snprintf(err, errsz, "the form takes application/x-www-form-urlencoded");
+		return 415;
+	}
+	if (n > 64) {
+		snprintf(err, errsz, "the form is over 64 bytes");
+		return 413;
+	}
+	b = (const char *)evbuffer_pullup(in, -1);
+	if (b == NULL || n < 5 || strncmp(b, "for=", 4) != 0) {
+		snprintf(err, errsz, "the form gives for=LENGTH (1h, 12h, 2d, 1w)");
+		return 400;
+	}
+	if (mute_parse_for(b + 4, n - 4, &m, err, errsz) < 0 ||
+	    muting_until(&m, now, until, err, errsz) < 0)
+		return 400;
+	return 0;
+}
+
+/*
+ * POST PREFIX/ID/mute or /unmute, the body a JSON object (the API) or the
+ * page's form: the rule's mute set or ended through harkd's writer.
+ * Returns 0 with id, *mute and *until (0 when unmuted), or the status
+ * with err.
+ */
+static int
+mute_request(struct httpd *h, struct evhttp_request *req, const char *path, const char *prefix,
+             bool form, char id[256], int *mute, int64_t *until, char *err, size_t errsz)
 {
 	const struct httpd_info *info = httpd_info(h);
-	const char *p = path + strlen("/api/v1/rules/"), *slash = strrchr(p, '/');
-	int64_t now = (int64_t)time(NULL), until = 0;
-	char err[512], id[256], when[32];
-	int code = 0, mute, rc;
+	const char *p = path + strlen(prefix), *slash = strrchr(p, '/');
+	int64_t now = (int64_t)time(NULL);
+	int code = 0, rc;
 
+	*until = 0;
 	/* ID/mute or ID/unmute; a rule id has no slash (RULES.md) */
-	if (slash == NULL || slash == p || (size_t)(slash - p) >= sizeof(id) ||
+	if (slash == NULL || slash == p || (size_t)(slash - p) >= 256 ||
 	    memchr(p, '/', (size_t)(slash - p)) != NULL ||
 	    (strcmp(slash, "/mute") != 0 && strcmp(slash, "/unmute") != 0)) {
-		httpd_error(req, 404, "no such page: %.200s", path);
-		return;
+		snprintf(err, errsz, "no such page: %.200s", path);
+		return 404;
 	}
 	memcpy(id, p, (size_t)(slash - p));
 	id[slash - p] = '\0';
-	mute = strcmp(slash, "/mute") == 0;
+	*mute = strcmp(slash, "/mute") == 0;
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
-		httpd_error(req, 405, "%.100s changes a rule's mute: POST only", path);
-		return;
+		snprintf(err, errsz, "%.100s changes a rule's mute: POST only", path);
+		return 405;
 	}
-	if (!httpd_origin_ok(h, req, err, sizeof(err)))
-		code = 403;
-	if (code == 0)
-		code = httpd_no_query(req, err, sizeof(err));
-	if (code == 0 && mute && rules_find(info->rs, id) == NULL) {
-		snprintf(err, sizeof(err), "no rule '%.100s' is defined", id);
-		code = 404;
+	if (!httpd_origin_ok(h, req, err, errsz))
+		return 403;
+	if ((code = httpd_no_query(req, err, errsz)) != 0)
+		return code;
+	if (*mute && rules_find(info->rs, id) == NULL) {
+		snprintf(err, errsz, "no rule '%.100s' is defined", id);
+		return 404;
 	}
-	if (code == 0 && mute)
-		code = mute_body(req, now, &until, err, sizeof(err));
-	if (code == 0 && info->mute == NULL) {
-		snprintf(err, sizeof(err), "mutes cannot be changed now");
-		code = 503;
+	if (*mute && (code = form ? mute_form(req, now, until, err, errsz)
+	                          : mute_body(req, now, until, err, errsz)) != 0)
+		return code;
+	if (info->mute == NULL) {
+		snprintf(err, errsz, "mutes cannot be changed now");
+		return 503;
 	}
-	if (code != 0) {
-		httpd_error(req, code, "%s", err);
-		return;
-	}
-	rc = info->mute(info->mute_arg, id, mute ? until : 0, err, sizeof(err));
+	rc = info->mute(info->mute_arg, id, *until, err, errsz);
 	if (rc < 0) {
-		httpd_error(req, 503, "database: %s", err);
-		return;
+		char why[400];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errsz, "database: %s", why);
+		return 503;
 	}
 	/* unmuting a rule neither muted nor defined: a typo, as for hark unmute */
 	if (rc == 0 && rules_find(info->rs, id) == NULL) {
-		httpd_error(req, 404, "no rule '%.100s' is defined", id);
+		snprintf(err, errsz, "no rule '%.100s' is defined", id);
+		return 404;
+	}
+	return 0;
+}
+
+void
+route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	char err[512], id[256], when[32];
+	int64_t until;
+	int mute, code;
+
+	code = mute_request(h, req, path, "/api/v1/rules/", false, id, &mute, &until, err,
+	                    sizeof(err));
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
 		return;
 	}
 	if (mute)
@@ -601,4 +674,27 @@ route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *pat
 	httpd_send_json(req, 200,
 	                json_pack("{s:{s:s,s:o}}", "rule", "id", id, "muted_until",
 	                          mute ? json_string(when) : json_null()));
+}
+
+/* POST /rules/ID/mute and /unmute, the forms of the rule's page: then back to it. */
+static void
+route_page_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	char err[512], id[256], *loc;
+	int64_t until;
+	int mute, code;
+
+	code = mute_request(h, req, path, "/rules/", true, id, &mute, &until, err, sizeof(err));
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	/* POST, redirect, GET: a reload of the page does not post it again */
+	if (asprintf(&loc, "/rules/%s", id) < 0) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", loc);
+	free(loc);
+	httpd_send(req, 303, NULL, NULL);
 }

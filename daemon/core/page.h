@@ -217,7 +217,11 @@ struct page_rule {
  * link to its page /rules/ID and to its hits /?rule=ID. A whole document.
  */
 void page_rules(struct page *pg, const struct page_rule *rules, size_t n);
-/* One rule's page "/rules/ID": its facts and chart, then hits (newest first). A whole document. */
+/*
+ * One rule's page "/rules/ID": its facts and chart, the forms that mute it
+ * (POST /rules/ID/mute, for=1h|12h|2d|1w) and, when muted, unmute it (POST
+ * /rules/ID/unmute), then hits (newest first). A whole document.
+ */
 void page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits,
                size_t nhits);
 

@@ -163,6 +163,35 @@ page_rules(struct page *pg, const struct page_rule *rules, size_t n)
 	page_end(pg);
 }
 
+/*
+ * The forms that mute the rule for a while or end its mute (POST
+ * /rules/ID/mute with for=LENGTH, /rules/ID/unmute): the same as hark mute.
+ */
+static void
+put_mute_forms(struct page *pg, const struct page_rule *r)
+{
+	static const struct {
+		const char *len, *label;
+	} lens[] = {{"1h", "1 hour"}, {"12h", "12 hours"}, {"2d", "2 days"}, {"1w", "1 week"}};
+
+	page_raw(pg, "<form class=\"mute\" method=\"post\" action=\"");
+	put_rule_href(pg, r->id);
+	page_raw(pg, "/mute\"><span>Mute its alerts for</span>");
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		page_raw(pg, " <button type=\"submit\" name=\"for\" value=\"");
+		page_raw(pg, lens[i].len);
+		page_raw(pg, "\">");
+		page_raw(pg, lens[i].label);
+		page_raw(pg, "</button>");
+	}
+	page_raw(pg, "</form>\n");
+	if (r->muted_until != NULL) {
+		page_raw(pg, "<form class=\"mute\" method=\"post\" action=\"");
+		put_rule_href(pg, r->id);
+		page_raw(pg, "/unmute\"><button type=\"submit\">Unmute</button></form>\n");
+	}
+}
+
 void
 page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits, size_t nhits)
 {
@@ -171,6 +200,7 @@ page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hit
 	page_str(pg, rule_title(r));
 	page_raw(pg, "</h1>\n");
 	put_rule_facts(pg, r);
+	put_mute_forms(pg, r);
 	page_raw(pg, "<section>\n<h2>Recent hits</h2>\n");
 	page_hit_list(pg, hits, nhits, 1);
 	page_raw(pg, "</section>\n");

@@ -10,7 +10,8 @@
 #   errors: an unknown rule, a malformed duration, a time past
 #   POST /api/v1/rules/r1/mute {"for": "1h"}: GET /api/v1/rules, /rules and
 #   /rules/r1 say muted until; a hit then sends nothing; POST .../unmute:
-#   the next alerts; 405, 403 (another Origin), 404, 400, 415
+#   the next alerts; 405, 403 (another Origin), 404, 400, 415; the forms of
+#   /rules/ID (POST /rules/ID/mute for=2d, /unmute: 303 back to the page)
 # Usage: mute.sh HARK HARKD RECEIVER
 . "$(dirname "$0")/lib.sh"
 RECV=$(abspath "${3:-}")
@@ -208,6 +209,33 @@ req -X POST -H "$JSON" -d '{"for": "1h"}' "$api/rules/r1/x/mute"
 expect_eq "$CODE" 404 "a path with a slash in the id"
 hk status
 grep -qF "muted r1" "$T/out" && bad "the refused requests muted r1: $(cat "$T/out")" || ok
+
+# the page's forms: POST /rules/ID/mute (for=...), then 303 back to the page
+FORM="Content-Type: application/x-www-form-urlencoded"
+req "${URL}rules/r1"
+grep -qF '<form class="mute" method="post" action="/rules/r1/mute">' "$T/b" && ok || bad "/rules/r1 has the mute form"
+grep -qF 'action="/rules/r1/unmute"' "$T/b" && bad "/rules/r1 not muted offers unmute" || ok
+CODE=$(curl -s --max-time 10 -o "$T/b" -D "$T/h" -w '%{http_code}' -X POST -H "$FORM" -d 'for=2d' "${URL}rules/r1/mute")
+expect_eq "$CODE" 303 "the form mutes: $(cat "$T/b")"
+grep -qi '^Location: /rules/r1' "$T/h" && ok || bad "back to /rules/r1: $(cat "$T/h")"
+status_of "muted r1" | grep -qF until && ok || bad "the form's mute in hark status"
+req "${URL}rules/r1"
+grep -qF 'action="/rules/r1/unmute"' "$T/b" && ok || bad "/rules/r1 muted offers unmute"
+req -X POST -H "$FORM" -H "Origin: http://evil.example" "${URL}rules/r1/unmute"
+expect_eq "$CODE" 403 "the unmute form from another origin"
+req -X POST -H "$FORM" -d 'for=2x' "${URL}rules/r1/mute"
+expect_eq "$CODE" 400 "the form with a bad length"
+req -X POST -H "$FORM" -d 'when=2d' "${URL}rules/r1/mute"
+expect_eq "$CODE" 400 "the form without for="
+req -X POST -H "$JSON" -d '{"for": "2d"}' "${URL}rules/r1/mute"
+expect_eq "$CODE" 415 "the page's route takes the form"
+req -X POST "${URL}rules/r1"
+expect_eq "$CODE" 405 "POST /rules/r1"
+req -X POST -H "$FORM" -d 'for=1h' "${URL}rules/nope/mute"
+expect_eq "$CODE" 404 "the form for no rule"
+req -X POST "${URL}rules/r1/unmute"
+expect_eq "$CODE" 303 "the unmute form"
+status_of "muted r1" | grep -q . && bad "the unmute form left r1 muted" || ok
 
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"

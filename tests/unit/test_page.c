@@ -1119,10 +1119,22 @@ test_rules_pages(void **state)
 		assert_non_null(strstr(s, "<title>Two hits - hark</title>"));
 		assert_non_null(strstr(s, "<p class=\"empty\">No hits.</p>"));
 		free(s);
-		/* muted: until when, a machine-readable time */
+		/* not muted: the forms that mute it, none that unmutes it */
+		page_rule(&pg, &r, NULL, 0);
+		s = page_take(&pg, &len);
+		assert_non_null(
+		    strstr(s, "<form class=\"mute\" method=\"post\" action=\"/rules/hit2/mute\">"));
+		assert_non_null(
+		    strstr(s, "<button type=\"submit\" name=\"for\" value=\"2d\">2 days</button>"));
+		assert_null(strstr(s, "/unmute"));
+		free(s);
+		/* muted: until when, a machine-readable time, and the form that unmutes it */
 		r.muted_until = "2026-12-08T10:00:00Z";
 		page_rule(&pg, &r, NULL, 0);
 		s = page_take(&pg, &len);
+		assert_non_null(
+		    strstr(s, "<form class=\"mute\" method=\"post\" action=\"/rules/hit2/unmute\">"
+		              "<button type=\"submit\">Unmute</button></form>"));
 		assert_non_null(
 		    strstr(s, "<th scope=\"row\">Muted</th><td><span class=\"muted\">muted until "
 		              "<time datetime=\"2026-12-08T10:00:00Z\">2026-12-08T10:00:00Z</time>"
