@@ -1,7 +1,7 @@
 /*
  * cmd_deliveries.c: hark deliveries [--failed] [--json], the webhook
- * outbox as harkd keeps it, and hark redeliver ID..., which sends dead
- * deliveries again.
+ * outbox as harkd keeps it, and hark redeliver [--force] ID..., which
+ * sends dead deliveries again (sent ones only with --force).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,16 +144,21 @@ redeliver_wake(const char *state_dir)
 int
 cmd_redeliver(int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct diags d;
 	struct conf *c = NULL;
 	struct store *st = NULL;
 	const char *path;
 	char *db = NULL, err[512];
-	int ch, rc = 2, bad = 0, done = 0;
+	int ch, rc = 2, bad = 0, done = 0, force = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'f':
+			force = 1;
+			break;
 		case 'h':
 			hark_usage("redeliver", stdout);
 			return 0;
@@ -201,12 +206,20 @@ cmd_redeliver(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		r = store_delivery_redeliver(st, id, (int64_t)time(NULL), err, sizeof(err));
+		r = store_delivery_redeliver(st, id, (int64_t)time(NULL), force, err, sizeof(err));
 		if (r < 0) {
 			fprintf(stderr, "hark: redeliver: %lld: %s\n", id, err);
 			bad++;
 		} else if (r == 0) {
 			fprintf(stderr, "hark: redeliver: no delivery %lld\n", id);
+			bad++;
+		} else if (r == 2) {
+			/* the receiver has it: a second copy only when asked for */
+			fprintf(
+			    stderr,
+			    "hark: redeliver: delivery %lld was sent already: give --force to send "
+			    "it again\n",
+			    id);
 			bad++;
 		} else {
 			printf("delivery %lld: pending again\n", id);

@@ -8,11 +8,13 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "conf.h"
 #include "date.h"
 #include "diag.h"
 #include "hark.h"
@@ -68,8 +70,17 @@ json_str(json_t *o, const char *key)
 
 struct hits_out {
 	int json;
-	int color; /* mark matches in colour: standard output is a terminal */
+	int color;            /* mark matches in colour: standard output is a terminal */
+	const char *base_url; /* [http] base_url, or NULL: the link of an article without one */
 };
+
+/* Whether s is an address worth showing as a link: http or https. */
+static int
+is_web_url(const char *s)
+{
+	return s != NULL &&
+	       (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
+}
 
 static int
 hits_print(const struct store_hit_row *r, void *arg)
@@ -93,6 +104,20 @@ hits_print(const struct store_hit_row *r, void *arg)
 	put_line_text(what != NULL ? what : r->article_id);
 	fputs(": ", stdout);
 	put_snippet(json_object_get(hit, "snippet"), o->color);
+	/* its link: the article's address, else its page on harkd's server */
+	if (is_web_url(json_str(art, "url"))) {
+		fputs(" <", stdout);
+		put_line_text(json_str(art, "url"));
+		putchar('>');
+	} else if (o->base_url != NULL) {
+		size_t n = strlen(o->base_url);
+
+		fputs(" <", stdout);
+		put_line_text(o->base_url);
+		printf("%sarticles/", n > 0 && o->base_url[n - 1] == '/' ? "" : "/");
+		put_line_text(r->article_id);
+		putchar('>');
+	}
 	putchar('\n');
 	json_decref(hit);
 	return 0;
@@ -155,6 +180,69 @@ hits_tag(const char *tag, const struct strv *only, struct strv *ids, struct rule
 	return 0;
 }
 
+/*
+ * --rule: every id must be a rule's, stored or configured. Stored first
+ * (one probe each): the rules are loaded only for an id without a hit,
+ * which must then be defined. Returns 0, -1 after saying why.
+ */
+static int
+hits_rules_known(struct store *st, const struct strv *ids)
+{
+	struct ruleset *rs = NULL;
+	int loaded = 0, ret = 0;
+	char err[512];
+
+	for (size_t i = 0; i < ids->n && ret == 0; i++) {
+		int r = store_rule_has_hits(st, ids->v[i], err, sizeof(err)), found = 0;
+
+		if (r < 0) {
+			fprintf(stderr, "hark: hits: %s\n", err);
+			ret = -1;
+			break;
+		}
+		if (r == 1)
+			continue;
+		if (!loaded) {
+			char **paths = NULL;
+			size_t npaths = 0;
+			struct diags d;
+
+			diags_init(&d);
+			if (conf_rule_paths(&paths, &npaths, &d) == 0)
+				rs = rules_load(paths, npaths, &d);
+			if (rs == NULL)
+				diags_print(&d, stderr);
+			diags_free(&d);
+			for (size_t k = 0; k < npaths; k++)
+				free(paths[k]);
+			free(paths);
+			loaded = 1;
+		}
+		if (rs == NULL) {
+			fprintf(
+			    stderr,
+			    "hark: hits: --rule '%.100s': no hit has it, and the configured rules "
+			    "do not load to tell whether it is defined (hark check)\n",
+			    ids->v[i]);
+			ret = -1;
+			break;
+		}
+		for (size_t k = 0; k < ruleset_nrules(rs) && !found; k++)
+			found = strcmp(ruleset_rule(rs, k)->id, ids->v[i]) == 0;
+		for (size_t k = 0; k < ruleset_ndisabled(rs) && !found; k++)
+			found = strcmp(ruleset_disabled(rs, k)->id, ids->v[i]) == 0;
+		if (!found) {
+			fprintf(stderr,
+			        "hark: hits: --rule '%.100s': no such rule (not in the configured "
+			        "rules, and no hit stored has it)\n",
+			        ids->v[i]);
+			ret = -1;
+		}
+	}
+	ruleset_free(rs);
+	return ret;
+}
+
 /* --since and --until: Unix ms, or -1 after saying why. */
 static int64_t
 hits_when(const char *opt, const char *arg)
@@ -187,6 +275,7 @@ cmd_hits(int argc, char **argv)
 	struct strv rules = {0}, tagged = {0};
 	struct ruleset *rs = NULL;
 	struct store *st = NULL;
+	struct conf *c = NULL;
 	const char *tag = NULL;
 	char err[512], next[STORE_CURSOR_MAX], cursor[STORE_CURSOR_MAX], *end;
 	int ch, rc, ret = 2, paged = 0;
@@ -274,6 +363,18 @@ cmd_hits(int argc, char **argv)
 	o.color = isatty(1) && getenv("NO_COLOR") == NULL;
 	if (hark_store_open("hits", &st) < 0)
 		goto out;
+	if (hits_rules_known(st, &rules) < 0)
+		goto out;
+	if (!o.json) {
+		struct diags d;
+
+		/* it read fine in hark_store_open(): only base_url is wanted */
+		diags_init(&d);
+		if (conf_load_tool(&c, &d) == 0 && c->http.base_url != NULL &&
+		    *c->http.base_url != '\0')
+			o.base_url = c->http.base_url;
+		diags_free(&d);
+	}
 	/* without --limit, every page of the largest size */
 	if (!paged)
 		f.limit = STORE_PAGE_MAX;
@@ -306,6 +407,7 @@ cmd_hits(int argc, char **argv)
 out:
 	store_close(st);
 	ruleset_free(rs);
+	conf_free(c);
 	free(rules.v);
 	free(tagged.v);
 	return ret;

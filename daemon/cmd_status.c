@@ -1,7 +1,7 @@
 /*
  * cmd_status.c: hark status [--json]: whether harkd runs and where it
- * serves HTTP, what it stored (articles, hits, the webhook outbox) and
- * every feed's state, from one snapshot.
+ * serves HTTP, what it stored (articles, hits, the webhook outbox), the
+ * rules muted and every feed's state, from one snapshot.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -196,6 +196,57 @@ feeds_free(struct feeds *f)
 	free(f->v);
 }
 
+/* The mutes in force, copied as the feeds are. */
+struct mutes {
+	struct store_mute_row *v; /* owned, and each rule_id */
+	size_t n, cap;
+	int oom;
+};
+
+static int
+mutes_add(const struct store_mute_row *r, void *arg)
+{
+	struct mutes *m = arg;
+
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 8;
+		struct store_mute_row *v = realloc(m->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			m->oom = 1;
+			return -1;
+		}
+		m->v = v;
+		m->cap = cap;
+	}
+	m->v[m->n] = *r;
+	if ((m->v[m->n].rule_id = strdup(r->rule_id)) == NULL) {
+		m->oom = 1;
+		return -1;
+	}
+	m->n++;
+	return 0;
+}
+
+static void
+mutes_free(struct mutes *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free((char *)m->v[i].rule_id);
+	free(m->v);
+}
+
+/* "muted": readjson_mute's objects, from the copies. */
+static json_t *
+mutes_json(const struct mutes *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < m->n; i++)
+		json_array_append_new(a, readjson_mute(&m->v[i]));
+	return a;
+}
+
 /* Webhooks disabled by 410 Gone: an array of {"name", "reason", "since"}. */
 static int
 webhooks_add(const struct store_webhook_row *r, void *arg)
@@ -205,7 +256,7 @@ webhooks_add(const struct store_webhook_row *r, void *arg)
 
 static int
 status_json(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
-            json_t *disabled, long failed)
+            json_t *disabled, json_t *muted, long failed)
 {
 	json_t *o = json_object(), *fa = json_array(), *urls = json_array();
 	char *text, u[sizeof(dm->urls)], *save = NULL;
@@ -225,6 +276,7 @@ status_json(const struct daemon *dm, const struct store_status *s, const struct 
 		json_array_append_new(fa, readjson_feed(&f->v[i]));
 	json_object_set_new(o, "feeds", fa);
 	json_object_set(o, "webhooks_disabled", disabled);
+	json_object_set(o, "muted", muted);
 	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
 	if (text == NULL)
@@ -262,13 +314,19 @@ line(int width, const char *key, const char *fmt, ...)
 
 static void
 status_text(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
-            json_t *disabled, long failed, const char *spool)
+            json_t *disabled, const struct mutes *mu, long failed, const char *spool)
 {
 	char b1[32], b2[32], key[256];
 	int width = (int)strlen("deliveries pending");
 
 	for (size_t i = 0; i < f->n; i++) {
 		int w = (int)strlen("feed ") + (int)strlen(f->v[i].name);
+
+		if (w > width && w < (int)sizeof(key))
+			width = w;
+	}
+	for (size_t i = 0; i < mu->n; i++) {
+		int w = (int)strlen("muted ") + (int)strlen(mu->v[i].rule_id);
 
 		if (w > width && w < (int)sizeof(key))
 			width = w;
@@ -310,6 +368,11 @@ status_text(const struct daemon *dm, const struct store_status *s, const struct 
 		         ? json_string_value(json_object_get(e, "since"))
 		         : "?");
 	}
+	for (size_t i = 0; i < mu->n; i++) {
+		snprintf(key, sizeof(key), "muted %s", mu->v[i].rule_id);
+		line(width, key, "until %s (hark unmute %s)",
+		     when(mu->v[i].until, "?", b1, sizeof(b1)), mu->v[i].rule_id);
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct store_feed_row *r = &f->v[i];
 		const char *ok = when(r->last_ok, "never", b1, sizeof(b1));
@@ -333,6 +396,7 @@ cmd_status(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct store_status s;
 	struct feeds f = {0};
+	struct mutes mu = {0};
 	struct daemon dm = {0};
 	struct store *st;
 	json_t *disabled = json_array();
@@ -364,23 +428,29 @@ cmd_status(int argc, char **argv)
 	}
 	if (store_status_get(st, &s, err, sizeof(err)) != 0 ||
 	    store_feeds_each(st, feeds_add, &f, err, sizeof(err)) != 0 ||
-	    store_webhooks_each(st, webhooks_add, disabled, err, sizeof(err)) != 0)
+	    store_webhooks_each(st, webhooks_add, disabled, err, sizeof(err)) != 0 ||
+	    store_mutes_each(st, (int64_t)time(NULL), mutes_add, &mu, err, sizeof(err)) != 0)
 		rc = -1;
-	else if (f.oom)
-		rc = -1, snprintf(err, sizeof(err), "reading feeds: out of memory");
+	else if (f.oom || mu.oom)
+		rc = -1, snprintf(err, sizeof(err), "reading the store: out of memory");
 	store_close(st);
 	/* the configuration read fine a moment ago, in hark_store_open() */
 	if (status_dirs(state_dir, sizeof(state_dir), spool, sizeof(spool)) == 0) {
 		daemon_probe(state_dir, &dm);
 		failed = failed_count(spool);
 	}
-	if (rc == 0 && json)
-		rc = status_json(&dm, &s, &f, disabled, failed);
-	else if (rc == 0)
-		status_text(&dm, &s, &f, disabled, failed, spool);
-	else
+	if (rc == 0 && json) {
+		json_t *muted = mutes_json(&mu);
+
+		rc = status_json(&dm, &s, &f, disabled, muted, failed);
+		json_decref(muted);
+	} else if (rc == 0) {
+		status_text(&dm, &s, &f, disabled, &mu, failed, spool);
+	} else {
 		fprintf(stderr, "hark: status: %s\n", err);
+	}
 	feeds_free(&f);
+	mutes_free(&mu);
 	json_decref(disabled);
 	if (rc == 0 && fflush(stdout) != 0) {
 		fprintf(stderr, "hark: status: standard output: %s\n", strerror(errno));

@@ -62,7 +62,8 @@ static const struct hark_cmd cmds[] = {
      "  --since WHEN       only hits detected since WHEN: a duration ago (90s, 15m,\n"
      "                     2h, 7d, 1w), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --until WHEN       only hits detected before WHEN (the same forms)\n"
-     "  --rule ID          only the hits of rule ID (repeated: of any of them)\n"
+     "  --rule ID          only the hits of rule ID (repeated: of any of them); an\n"
+     "                     ID neither configured nor in a stored hit is an error\n"
      "  --tag TAG          only the hits of the configured rules tagged TAG\n"
      "  --source NAME      only the hits of articles from feed NAME (drop: the spool;\n"
      "                     api: POST /api/v1/articles)\n"
@@ -71,7 +72,9 @@ static const struct hark_cmd cmds[] = {
      "                     stderr says 'more: --before CURSOR' to read the next page\n"
      "  --before CURSOR    the hits after the page that gave CURSOR\n"
      "  --json             the stored hit objects of hark(1), one a line; without\n"
-     "                     it, matches in colour on a terminal, else [like this]\n"},
+     "                     it, matches in colour on a terminal, else [like this],\n"
+     "                     and each hit's link: <its article's address>, else\n"
+     "                     <base_url/articles/ID> when [http] has a base_url\n"},
     {"import-opml", cmd_import_opml, "import-opml [--interval DURATION] FILE|-",
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
@@ -99,10 +102,22 @@ static const struct hark_cmd cmds[] = {
      "  FILE               an article; a directory is read recursively; - is stdin\n"
      "The languages of the configuration are the prior of language identification,\n"
      "with -r too.\n"},
-    {"redeliver", cmd_redeliver, "redeliver ID...",
+    {"mute", cmd_mute, "mute RULE DURATION | mute RULE until WHEN",
+     "alert nothing for a rule's hits for a while; they are still stored",
+     "  RULE               a rule id of the configured rules\n"
+     "  DURATION           how long: a number and a unit, s m h d w (30m, 12h, 2d,\n"
+     "                     1d12h), at most 366 days\n"
+     "  until WHEN         until a day's start (YYYY-MM-DD, local), a local time\n"
+     "                     (YYYY-MM-DD HH:MM), or a time with a zone (...T08:00Z)\n"
+     "Stored in hark.db (needs write access): a running harkd takes it at once.\n"
+     "Hits of a muted rule are never alerted, not even after the mute ends; a new\n"
+     "mute replaces the old one; hark status lists the mutes; hark unmute ends one.\n"},
+    {"redeliver", cmd_redeliver, "redeliver [--force] ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
-     "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"},
+     "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"
+     "  -f, --force        send again a delivery that was sent already (without it,\n"
+     "                     such an id is an error and stays as it is)\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"
@@ -114,6 +129,8 @@ static const struct hark_cmd cmds[] = {
      "show whether harkd runs, since when and where it serves HTTP, what it stored "
      "(articles, hits, deliveries), the files in failed/ and every feed's state",
      "  --json             one object\n"},
+    {"unmute", cmd_unmute, "unmute RULE", "end a rule's mute: its next hit is alerted",
+     "  RULE               a muted rule (a rule not muted is no error, an unknown one is)\n"},
 };
 
 static const struct hark_cmd *

@@ -112,8 +112,10 @@ int cmd_hits(int argc, char **argv);
 int cmd_import_opml(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_mute(int argc, char **argv);
 int cmd_redeliver(int argc, char **argv);
 int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_unmute(int argc, char **argv);
 
 #endif

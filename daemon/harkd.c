@@ -553,13 +553,39 @@ static int
 harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 {
 	struct harkd *h = arg;
-	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), err, errsz);
+	/* the form is offered for dead ones; the API sends a sent one again as asked */
+	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), true, err, errsz);
 
 	if (rc == 1) {
 		log_info("delivery %lld: due now again (asked over HTTP)", (long long)id);
 		outbox_kick(h->ob);
 	}
 	return rc;
+}
+
+/*
+ * POST /api/v1/rules/ID/mute and /unmute (httpd_info): through the writer
+ * connection, as hark mute writes it. The outbox reads the mutes at each
+ * hit: nothing else to tell.
+ */
+static int
+harkd_mute(void *arg, const char *rule_id, int64_t until, char *err, size_t errsz)
+{
+	struct harkd *h = arg;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	if (until == 0) {
+		rc = store_mute_clear(h->st, rule_id, now, err, errsz);
+		if (rc == 1)
+			log_info("rule %s unmuted (asked over HTTP)", log_quote(rule_id));
+		return rc;
+	}
+	if ((rc = store_mute_set(h->st, rule_id, until, now, err, errsz)) != 0)
+		return rc;
+	log_info("rule %s muted for %llds (asked over HTTP)", log_quote(rule_id),
+	         (long long)(until - now));
+	return 1;
 }
 
 /*
@@ -676,7 +702,9 @@ harkd_start(struct harkd *h)
 	                              .ob = h->ob,
 	                              .poller = h->poller,
 	                              .redeliver = harkd_redeliver,
-	                              .redeliver_arg = h};
+	                              .redeliver_arg = h,
+	                              .mute = harkd_mute,
+	                              .mute_arg = h};
 	if (h->conf->http.line != 0 && harkd_httpd(h) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {

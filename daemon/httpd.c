@@ -87,7 +87,8 @@ static const struct route {
     {"/logout", false, false, true, route_logout},
     {"/api/v1/rules", false, true, false, route_api_rules},
     {"/rules", false, true, false, route_page_rules},
-    {"/rules/", true, true, false, route_page_rule},
+    {"/rules/", true, false, false, route_page_rule}, /* and POST: its mute forms */
+    {"/api/v1/rules/", true, false, false, route_api_rule_mute}, /* POST: checks its method */
     {"/api/v1/feeds", false, true, false, route_api_feeds},
     {"/api/v1/deliveries", false, true, false, route_api_deliveries},
     {"/api/v1/deliveries/", true, false, false, route_api_retry}, /* POST: checks its method */

@@ -64,6 +64,14 @@ struct httpd_info {
 	 */
 	int (*redeliver)(void *arg, int64_t id, char *err, size_t errsz);
 	void *redeliver_arg; /* harkd's */
+	/*
+	 * POST /api/v1/rules/ID/mute and /unmute: rule_id muted until until
+	 * (Unix seconds), or its mute ended when until is 0, through harkd's
+	 * writer connection. Returns 1, 0 (unmuting a rule not muted), -1 or
+	 * STORE_BUSY with err.
+	 */
+	int (*mute)(void *arg, const char *rule_id, int64_t until, char *err, size_t errsz);
+	void *mute_arg; /* harkd's */
 };
 
 struct httpd;
@@ -140,6 +148,12 @@ bool httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, siz
 void httpd_send_json(struct evhttp_request *req, int code, json_t *o);
 /* Answer a rendered page or feed with 200 (pg reset), or 500 when out of memory. */
 void httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype);
+/*
+ * Whether a state-changing request (POST) may come from where it says
+ * (httpd_ops.c): no Origin, or this server's own; Sec-Fetch-Site, when
+ * sent, same-origin or none. false with err (a 403).
+ */
+bool httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t errsz);
 /* For a route that takes no parameter: 0, or 400 with err naming the first one given. */
 int httpd_no_query(struct evhttp_request *req, char *err, size_t errsz);
 
@@ -173,8 +187,15 @@ void route_css(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_try(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_api_try(struct httpd *h, struct evhttp_request *req, const char *path);
 
-/* The routes of the rules (httpd_rules.c): GET /api/v1/rules, the pages /rules and /rules/ID. */
+/*
+ * The routes of the rules (httpd_rules.c): GET /api/v1/rules, the pages
+ * /rules and /rules/ID, and POST /api/v1/rules/ID/mute and /unmute (a
+ * JSON body) and /rules/ID/mute and /unmute (the page's forms, then 303 to
+ * /rules/ID): POST only, checked as the retry of a delivery (405, 403 for
+ * a cross-site Origin).
+ */
 void route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path);
+void route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path);
 void route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path);
 

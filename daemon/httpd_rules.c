@@ -2,12 +2,14 @@
  * httpd_rules.c: the routes of the rules (HTTP.md): GET /api/v1/rules and
  * the pages /rules and /rules/ID. The rules are those of harkd's rule set
  * in force, its disabled ones too (httpd_info's rs, borrowed for the
- * request: a reload swaps it between requests, never during one); their hit counts come from the server's
- * read-only store (store_rule_stats: two indexed statements, whatever the
- * archive's size). None of these routes takes a parameter: any is a 400.
+ * request: a reload swaps it between requests, never during one); their hit counts come from the
+ * server's read-only store (store_rule_stats: two indexed statements, whatever the archive's size),
+ * their mutes from the same store. None of these routes takes a parameter: any is a 400. POST
+ * /api/v1/rules/ID/mute and /unmute write through harkd's writer (httpd_info's mute).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -17,6 +19,7 @@
 #include "apijson.h"
 #include "httpd.h"
 #include "log.h"
+#include "muting.h"
 #include "page.h"
 #include "ruleset.h"
 
@@ -124,6 +127,83 @@ rule_stats_of(const struct rule_stats *s, const char *id)
 	return f != NULL ? &f->row : &zero;
 }
 
+/* The mutes in force, from the server's read-only store, kept past store_mutes_each's call. */
+struct rule_mutes {
+	struct rule_mute {
+		char *id; /* owned */
+		int64_t until;
+	} * v; /* owned, by id (the store's order: bytes, as strcmp) */
+	size_t n, cap;
+	int oom;
+};
+
+static int
+rule_mutes_cb(const struct store_mute_row *r, void *arg)
+{
+	struct rule_mutes *m = arg;
+
+	if (m->n == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 16;
+		struct rule_mute *nv = realloc(m->v, ncap * sizeof(*nv));
+
+		if (nv == NULL) {
+			m->oom = 1;
+			return 1;
+		}
+		m->v = nv;
+		m->cap = ncap;
+	}
+	if ((m->v[m->n].id = strdup(r->rule_id)) == NULL) {
+		m->oom = 1;
+		return 1;
+	}
+	m->v[m->n++].until = r->until;
+	return 0;
+}
+
+static void
+rule_mutes_free(struct rule_mutes *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].id);
+	free(m->v);
+}
+
+/* The mutes in force now into m (rule_mutes_free after): 0, or the status with err. */
+static int
+rule_mutes_read(struct httpd *h, struct rule_mutes *m, char *err, size_t errsz)
+{
+	char why[400];
+
+	memset(m, 0, sizeof(*m));
+	if (store_mutes_each(httpd_store(h), (int64_t)time(NULL), rule_mutes_cb, m, why,
+	                     sizeof(why)) != 0) {
+		snprintf(err, errsz, "database: %s", why);
+		return 503;
+	}
+	if (m->oom) {
+		snprintf(err, errsz, "out of memory");
+		return 500;
+	}
+	return 0;
+}
+
+static int
+rule_mute_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct rule_mute *)elem)->id);
+}
+
+/* Until when rule id is muted (Unix seconds), 0 when it is not. */
+static int64_t
+rule_muted_until(const struct rule_mutes *m, const char *id)
+{
+	const struct rule_mute *f =
+	    m->n > 0 ? bsearch(id, m->v, m->n, sizeof(*m->v), rule_mute_key) : NULL;
+
+	return f != NULL ? f->until : 0;
+}
+
 /*
  * Every rule of the rule set: those in force (in the files' order), then
  * the disabled ones (ruleset_disabled), which hit no more but are listed.
@@ -156,11 +236,14 @@ strv_json(char *const *v, size_t n)
  * The rule object of /api/v1/rules: id, name, tags, query (as written),
  * lang (its codes, [] for any), enabled, notify (as written: [] when the
  * rule names none, every webhook that selects it then), file, line, and
- * the counts of apijson_rule_stats.
+ * the counts of apijson_rule_stats, and muted_until (RFC 3339, null when
+ * the rule is not muted).
  */
 static json_t *
-rule_json(const struct rule *r, const struct store_rule_stats_row *st)
+rule_json(const struct rule *r, const struct store_rule_stats_row *st, int64_t muted_until)
 {
+	char when[32];
+
 	json_t *o = json_object();
 
 	if (o == NULL)
@@ -176,6 +259,9 @@ rule_json(const struct rule *r, const struct store_rule_stats_row *st)
 	json_object_set_new(o, "line", json_integer(r->line));
 	apijson_rule_stats(o, st->hits_24h, st->hits_7d, st->hits_30d, st->last_hit, st->per_day,
 	                   STORE_STATS_DAYS);
+	if (muted_until > 0)
+		apijson_time(muted_until * 1000, when);
+	json_object_set_new(o, "muted_until", muted_until > 0 ? json_string(when) : json_null());
 	return o;
 }
 
@@ -184,6 +270,7 @@ route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	const struct ruleset *rs = httpd_info(h)->rs;
 	struct rule_stats s = {0};
+	struct rule_mutes m = {0};
 	json_t *rules = NULL, *o;
 	char err[512];
 	int code;
@@ -191,6 +278,8 @@ route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	(void)path;
 	if ((code = httpd_no_query(req, err, sizeof(err))) == 0)
 		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0)
+		code = rule_mutes_read(h, &m, err, sizeof(err));
 	if (code == 0 && (rules = json_array()) == NULL) {
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
@@ -198,12 +287,14 @@ route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	for (size_t i = 0; code == 0 && i < rules_count(rs); i++) {
 		const struct rule *r = rules_at(rs, i);
 
-		if (json_array_append_new(rules, rule_json(r, rule_stats_of(&s, r->id))) < 0) {
+		if (json_array_append_new(rules, rule_json(r, rule_stats_of(&s, r->id),
+		                                           rule_muted_until(&m, r->id))) < 0) {
 			snprintf(err, sizeof(err), "out of memory");
 			code = 500;
 		}
 	}
 	rule_stats_free(&s);
+	rule_mutes_free(&m);
 	if (code != 0) {
 		json_decref(rules);
 		httpd_error(req, code, "%s", err);
@@ -223,11 +314,12 @@ route_api_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 struct flat_rule {
 	struct page_rule pr;                /* borrowing from the rule set and from here */
 	unsigned per_day[STORE_STATS_DAYS]; /* the oldest first */
-	char last_hit[32];
+	char last_hit[32], muted_until[32];
 };
 
 static void
-flat_rule(const struct rule *r, const struct store_rule_stats_row *st, struct flat_rule *fr)
+flat_rule(const struct rule *r, const struct store_rule_stats_row *st, int64_t muted_until,
+          struct flat_rule *fr)
 {
 	struct page_rule *p = &fr->pr;
 
@@ -251,6 +343,10 @@ flat_rule(const struct rule *r, const struct store_rule_stats_row *st, struct fl
 		apijson_time(st->last_hit, fr->last_hit);
 		p->last_hit = fr->last_hit;
 	}
+	if (muted_until > 0) {
+		apijson_time(muted_until * 1000, fr->muted_until);
+		p->muted_until = fr->muted_until;
+	}
 	/* the store's [0] is the last 24 h: the chart's is the oldest day */
 	for (size_t d = 0; d < STORE_STATS_DAYS; d++)
 		fr->per_day[STORE_STATS_DAYS - 1 - d] =
@@ -265,6 +361,7 @@ route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	const struct ruleset *rs = httpd_info(h)->rs;
 	size_t n = rules_count(rs);
 	struct rule_stats s = {0};
+	struct rule_mutes m = {0};
 	struct flat_rule *fr = NULL;
 	struct page_rule *pr = NULL;
 	struct page pg = {0};
@@ -274,6 +371,8 @@ route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	(void)path;
 	if ((code = httpd_no_query(req, err, sizeof(err))) == 0)
 		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0)
+		code = rule_mutes_read(h, &m, err, sizeof(err));
 	if (code == 0 && n > 0 &&
 	    ((fr = malloc(n * sizeof(*fr))) == NULL || (pr = malloc(n * sizeof(*pr))) == NULL)) {
 		snprintf(err, sizeof(err), "out of memory");
@@ -283,7 +382,7 @@ route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 		for (size_t i = 0; i < n; i++) {
 			const struct rule *r = rules_at(rs, i);
 
-			flat_rule(r, rule_stats_of(&s, r->id), &fr[i]);
+			flat_rule(r, rule_stats_of(&s, r->id), rule_muted_until(&m, r->id), &fr[i]);
 			pr[i] = fr[i].pr;
 		}
 		page_rules(&pg, pr, n);
@@ -291,6 +390,7 @@ route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	free(pr);
 	free(fr);
 	rule_stats_free(&s);
+	rule_mutes_free(&m);
 	if (code != 0) {
 		httpd_error(req, code, "%s", err);
 		return;
@@ -307,6 +407,8 @@ rule_hits_collect(const struct store_hit_row *r, void *arg)
 	return 0;
 }
 
+static void route_page_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path);
+
 void
 route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 {
@@ -316,12 +418,27 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	struct store_hit_filter f = {0};
 	struct httpd_flat_hits fh = {0};
 	struct rule_stats s = {0};
+	struct rule_mutes m = {0};
 	struct flat_rule *fr = NULL;
 	struct page pg = {0};
 	json_t *hits = NULL;
 	char err[512], why[400], next[STORE_CURSOR_MAX];
 	int code, rc;
 
+	/* its forms post to /rules/ID/mute and /unmute; the page is read */
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		size_t n = strlen(path);
+
+		if ((n > 5 && strcmp(path + n - 5, "/mute") == 0) ||
+		    (n > 7 && strcmp(path + n - 7, "/unmute") == 0)) {
+			route_page_rule_mute(h, req, path);
+			return;
+		}
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+		httpd_error(req, 405, "/rules/ answers GET and HEAD only");
+		return;
+	}
 	/* the one in force first: a disabled rule's id is not checked for duplicates */
 	for (size_t i = 0; i < rules_count(rs) && r == NULL; i++)
 		if (strcmp(rules_at(rs, i)->id, id) == 0)
@@ -332,6 +449,8 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if (code == 0)
 		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
+	if (code == 0)
+		code = rule_mutes_read(h, &m, err, sizeof(err));
 	if (code == 0 && ((fr = malloc(sizeof(*fr))) == NULL || (hits = json_array()) == NULL)) {
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
@@ -353,16 +472,229 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 		code = 500;
 	}
 	if (code == 0) {
-		flat_rule(r, rule_stats_of(&s, r->id), fr);
+		flat_rule(r, rule_stats_of(&s, r->id), rule_muted_until(&m, r->id), fr);
 		page_rule(&pg, &fr->pr, fh.v, fh.n);
 	}
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
 	free(fr);
 	rule_stats_free(&s);
+	rule_mutes_free(&m);
 	if (code != 0) {
 		httpd_error(req, code, "%s", err);
 		return;
 	}
 	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
+
+/* ---- POST /api/v1/rules/ID/mute and /unmute ---- */
+
+#define MUTE_BODY_MAX 4096
+
+/* The rule of the rule set with this id (in force or disabled), or NULL. */
+static const struct rule *
+rules_find(const struct ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rules_count(rs); i++)
+		if (strcmp(rules_at(rs, i)->id, id) == 0)
+			return rules_at(rs, i);
+	return NULL;
+}
+
+/*
+ * The body of a mute: {"for": DURATION} or {"until": WHEN} (mute.h), one
+ * of them, into *until. 0, or the status with err.
+ */
+static int
+mute_body(struct evhttp_request *req, int64_t now, int64_t *until, char *err, size_t errsz)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t n = evbuffer_get_length(in);
+	json_t *o, *f, *u;
+	json_error_t je;
+	struct mute_len m;
+	const char *s;
+	char why[300];
+	int rc;
+
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';')) {
+		snprintf(err, errsz,
+		         "a mute takes a JSON body (Content-Type: application/json): "
+		         "{\"for\": \"2d\"} or {\"until\": \"2026-12-24\"}");
+		return 415;
+	}
+	if (n > MUTE_BODY_MAX) {
+		snprintf(err, errsz, "the body is over %d bytes", MUTE_BODY_MAX);
+		return 413;
+	}
+	o = json_loadb((const char *)evbuffer_pullup(in, -1), n, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(o)) {
+		snprintf(err, errsz, "the body is not a JSON object: %.200s",
+		         o == NULL ? je.text : "another value");
+		json_decref(o);
+		return 400;
+	}
+	f = json_object_get(o, "for");
+	u = json_object_get(o, "until");
+	if (json_object_size(o) != 1 || (f == NULL && u == NULL)) {
+		snprintf(err, errsz, "the body must hold one key, \"for\" or \"until\"");
+		json_decref(o);
+		return 400;
+	}
+	if ((s = json_string_value(f != NULL ? f : u)) == NULL) {
+		snprintf(err, errsz, "\"%s\" must be a string", f != NULL ? "for" : "until");
+		json_decref(o);
+		return 400;
+	}
+	rc = f != NULL ? mute_parse_for(s, json_string_length(f), &m, why, sizeof(why))
+	               : mute_parse_until(s, json_string_length(u), &m, why, sizeof(why));
+	if (rc == 0)
+		rc = muting_until(&m, now, until, why, sizeof(why));
+	json_decref(o);
+	if (rc != 0) {
+		snprintf(err, errsz, "%s", why);
+		return 400;
+	}
+	return 0;
+}
+
+/*
+ * The body of the page's form: for=LENGTH, our own buttons' values (a
+ * number and a unit: nothing to decode), into *until. 0, or the status
+ * with err.
+ */
+static int
+mute_form(struct evhttp_request *req, int64_t now, int64_t *until, char *err, size_t errsz)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t n = evbuffer_get_length(in);
+	const char *b;
+	struct mute_len m;
+
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (ct[33] != '\0' && ct[33] != ';')) {
+		snprintf(err, errsz, "the form takes application/x-www-form-urlencoded");
+		return 415;
+	}
+	if (n > 64) {
+		snprintf(err, errsz, "the form is over 64 bytes");
+		return 413;
+	}
+	b = (const char *)evbuffer_pullup(in, -1);
+	if (b == NULL || n < 5 || strncmp(b, "for=", 4) != 0) {
+		snprintf(err, errsz, "the form gives for=LENGTH (1h, 12h, 2d, 1w)");
+		return 400;
+	}
+	if (mute_parse_for(b + 4, n - 4, &m, err, errsz) < 0 ||
+	    muting_until(&m, now, until, err, errsz) < 0)
+		return 400;
+	return 0;
+}
+
+/*
+ * POST PREFIX/ID/mute or /unmute, the body a JSON object (the API) or the
+ * page's form: the rule's mute set or ended through harkd's writer.
+ * Returns 0 with id, *mute and *until (0 when unmuted), or the status
+ * with err.
+ */
+static int
+mute_request(struct httpd *h, struct evhttp_request *req, const char *path, const char *prefix,
+             bool form, char id[256], int *mute, int64_t *until, char *err, size_t errsz)
+{
+	const struct httpd_info *info = httpd_info(h);
+	const char *p = path + strlen(prefix), *slash = strrchr(p, '/');
+	int64_t now = (int64_t)time(NULL);
+	int code = 0, rc;
+
+	*until = 0;
+	/* ID/mute or ID/unmute; a rule id has no slash (RULES.md) */
+	if (slash == NULL || slash == p || (size_t)(slash - p) >= 256 ||
+	    memchr(p, '/', (size_t)(slash - p)) != NULL ||
+	    (strcmp(slash, "/mute") != 0 && strcmp(slash, "/unmute") != 0)) {
+		snprintf(err, errsz, "no such page: %.200s", path);
+		return 404;
+	}
+	memcpy(id, p, (size_t)(slash - p));
+	id[slash - p] = '\0';
+	*mute = strcmp(slash, "/mute") == 0;
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
+		snprintf(err, errsz, "%.100s changes a rule's mute: POST only", path);
+		return 405;
+	}
+	if (!httpd_origin_ok(h, req, err, errsz))
+		return 403;
+	if ((code = httpd_no_query(req, err, errsz)) != 0)
+		return code;
+	if (*mute && rules_find(info->rs, id) == NULL) {
+		snprintf(err, errsz, "no rule '%.100s' is defined", id);
+		return 404;
+	}
+	if (*mute && (code = form ? mute_form(req, now, until, err, errsz)
+	                          : mute_body(req, now, until, err, errsz)) != 0)
+		return code;
+	if (info->mute == NULL) {
+		snprintf(err, errsz, "mutes cannot be changed now");
+		return 503;
+	}
+	rc = info->mute(info->mute_arg, id, *until, err, errsz);
+	if (rc < 0) {
+		char why[400];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errsz, "database: %s", why);
+		return 503;
+	}
+	/* unmuting a rule neither muted nor defined: a typo, as for hark unmute */
+	if (rc == 0 && rules_find(info->rs, id) == NULL) {
+		snprintf(err, errsz, "no rule '%.100s' is defined", id);
+		return 404;
+	}
+	return 0;
+}
+
+void
+route_api_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	char err[512], id[256], when[32];
+	int64_t until;
+	int mute, code;
+
+	code = mute_request(h, req, path, "/api/v1/rules/", false, id, &mute, &until, err,
+	                    sizeof(err));
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	if (mute)
+		apijson_time(until * 1000, when);
+	httpd_send_json(req, 200,
+	                json_pack("{s:{s:s,s:o}}", "rule", "id", id, "muted_until",
+	                          mute ? json_string(when) : json_null()));
+}
+
+/* POST /rules/ID/mute and /unmute, the forms of the rule's page: then back to it. */
+static void
+route_page_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path)
+{
+	char err[512], id[256], *loc;
+	int64_t until;
+	int mute, code;
+
+	code = mute_request(h, req, path, "/rules/", true, id, &mute, &until, err, sizeof(err));
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	/* POST, redirect, GET: a reload of the page does not post it again */
+	if (asprintf(&loc, "/rules/%s", id) < 0) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", loc);
+	free(loc);
+	httpd_send(req, 303, NULL, NULL);
 }

@@ -501,10 +501,16 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		if ((r = store_hit_add(in->st, &sh, err, errsz)) < 0)
 			return r;
 		h->alert = sh.alert;
+		h->muted = 0;
 		/* its deliveries in the same transaction: a crash loses none of them */
-		if (r == 1 && sh.alert && in->ob != NULL &&
-		    (r = outbox_route(in->ob, h->rule, h->id, now, err, errsz)) < 0)
-			return r;
+		if (r == 1 && sh.alert && in->ob != NULL) {
+			/* for the log line: outbox_route itself makes nothing for a muted rule */
+			if ((r = store_mute_get(in->st, h->rule_id, now, NULL, err, errsz)) < 0)
+				return r;
+			h->muted = r;
+			if ((r = outbox_route(in->ob, h->rule, h->id, now, err, errsz)) < 0)
+				return r;
+		}
 	}
 	return 0;
 }
@@ -520,8 +526,9 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 	for (size_t i = 0; i < wd->nhits; i++) {
 		if (!wd->hits[i].alert)
 			continue;
-		log_info("hit rule=%s article=%s \"%s\"", wd->hits[i].rule_id, d->id,
-		         log_quote(wd->hits[i].snippet));
+		log_info("hit rule=%s article=%s \"%s\"%s", wd->hits[i].rule_id, d->id,
+		         log_quote(wd->hits[i].snippet),
+		         wd->hits[i].muted ? " (muted: not alerted)" : "");
 		alerts++;
 	}
 	if (j->feed != NULL)

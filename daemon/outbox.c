@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "log.h"
 #include "outbox.h"
 #include "payload.h"
@@ -558,6 +559,21 @@ send_done_cb(const struct http_response *r, void *arg)
 		ob->stats.gone++;
 		return;
 	}
+	if (r->error == NULL && answer_permanent(r->status)) {
+		char line[200];
+
+		/* the same request will never be taken: dead now, with what the receiver said */
+		answer_line(r->body != NULL ? r->body : "", r->body != NULL ? r->body_len : 0, line,
+		            sizeof(line));
+		if (line[0] != '\0')
+			snprintf(why, sizeof(why), "HTTP %ld: %s", r->status, line);
+		log_warnx("delivery of hit=%s to %s: %s: dead, a permanent refusal (hark redeliver "
+		          "%lld)",
+		          s->hit_id, h->name, log_quote(why), (long long)s->id);
+		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
+		ob->stats.dead++;
+		return;
+	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
 	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
 		/* the receiver says when: the whole webhook waits, this delivery too */
@@ -817,6 +833,14 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 {
 	int n = 0, rc;
 
+	/*
+	 * A muted rule's hit makes no delivery of any kind, here where every
+	 * delivery is made: it is stored, and never sent, not even after the
+	 * mute ends (hark mute; the mutes table, read through the writer in
+	 * the hit's transaction, so that a mute needs no reload).
+	 */
+	if ((rc = store_mute_get(ob->st, rule->id, now, NULL, err, errsz)) != 0)
+		return rc < 0 ? rc : 0;
 	for (struct hook *h = ob->hooks; h; h = h->next) {
 		if (h->removed || !hook_takes(h, rule))
 			continue;

@@ -46,7 +46,8 @@ int outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t 
 /*
  * Inside the transaction that stores hit_id: a delivery for each webhook
  * that takes rule (its notify names, else the webhooks whose rules globs
- * match its id), due at now. Returns how many, -1 or STORE_BUSY.
+ * match its id), due at now; none while the rule is muted (store_mute_get).
+ * Returns how many, -1 or STORE_BUSY.
  */
 int outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int64_t now,
                  char *err, size_t errsz);

@@ -166,23 +166,45 @@ webhook_cb(const struct store_webhook_row *r, void *arg)
 	return json_array_append_new(arg, readjson_webhook(r));
 }
 
+json_t *
+readjson_mute(const struct store_mute_row *r)
+{
+	return json_pack("{s:s,s:o,s:o}", "rule", r->rule_id, "until", readjson_time(r->until),
+	                 "since", readjson_time(r->muted_at));
+}
+
+static int
+mute_cb(const struct store_mute_row *r, void *arg)
+{
+	return json_array_append_new(arg, readjson_mute(r));
+}
+
+int
+readjson_mutes(struct store *st, int64_t now, json_t *mutes, char *err, size_t errsz)
+{
+	return store_mutes_each(st, now, mute_cb, mutes, err, errsz);
+}
+
 int
 readjson_status(struct store *st, json_t *o, char *err, size_t errsz)
 {
 	struct store_status s;
-	json_t *feeds = json_array(), *disabled = json_array();
+	json_t *feeds = json_array(), *disabled = json_array(), *muted = json_array();
 	int rc;
 
 	if ((rc = store_status_get(st, &s, err, errsz)) == 0 &&
-	    (rc = readjson_feeds(st, feeds, err, errsz)) == 0)
-		rc = store_webhooks_each(st, webhook_cb, disabled, err, errsz);
+	    (rc = readjson_feeds(st, feeds, err, errsz)) == 0 &&
+	    (rc = store_webhooks_each(st, webhook_cb, disabled, err, errsz)) == 0)
+		rc = readjson_mutes(st, (int64_t)time(NULL), muted, err, errsz);
 	if (rc == 0) {
 		readjson_status_counts(o, &s);
 		json_object_set(o, "feeds", feeds);
 		json_object_set(o, "webhooks_disabled", disabled);
+		json_object_set(o, "muted", muted);
 	}
 	json_decref(feeds);
 	json_decref(disabled);
+	json_decref(muted);
 	return rc;
 }
 

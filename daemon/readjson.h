@@ -47,9 +47,19 @@ int readjson_deliveries(struct store *st, const char *state, int limit, json_t *
 /* Delivery id in *out: 1, 0 when there is none, -1 or STORE_BUSY. */
 int readjson_delivery_get(struct store *st, int64_t id, json_t **out, char *err, size_t errsz);
 
+/* A mute of "muted": {"rule": ID, "until": RFC 3339, "since": RFC 3339}. */
+json_t *readjson_mute(const struct store_mute_row *r);
+/*
+ * The mutes in force at now (Unix seconds), appended to mutes by rule id:
+ * {"rule": ID, "until": RFC 3339, "since": RFC 3339}. Returns 0, -1 or
+ * STORE_BUSY.
+ */
+int readjson_mutes(struct store *st, int64_t now, json_t *mutes, char *err, size_t errsz);
+
 /*
  * What hark status --json says of the store, set on o in its order:
- * the counts, "feeds", "webhooks_disabled". Returns 0, -1 or STORE_BUSY.
+ * the counts, "feeds", "webhooks_disabled", "muted" (readjson_mutes).
+ * Returns 0, -1 or STORE_BUSY.
  */
 int readjson_status(struct store *st, json_t *o, char *err, size_t errsz);
 

@@ -133,6 +133,16 @@ static const char *const migrations[] = {
     "CREATE INDEX hits_rule_id ON hits(rule_id, detected_at, seq, source, lang);"
     "DROP INDEX hits_source;"
     "CREATE INDEX hits_source ON hits(source, detected_at, seq, lang);",
+    /*
+     * 6 -> 7: rules muted until a time (hark mute, POST
+     * /api/v1/rules/ID/mute), read by harkd as it routes each hit's alerts:
+     * no reload. A row whose until is past is no mute (it is deleted at the
+     * next mute).
+     */
+    "CREATE TABLE mutes ("
+    " rule_id TEXT PRIMARY KEY,"
+    " until INTEGER NOT NULL,"
+    " muted_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -191,6 +201,12 @@ enum stmt {
 	ST_FEED_STATES,
 	ST_DELIVERIES_STATE,
 	ST_DELIVERY_GET,
+	ST_MUTE_SET,
+	ST_MUTE_CLEAR,
+	ST_MUTES_EXPIRED,
+	ST_MUTE_GET,
+	ST_MUTES,
+	ST_RULE_HAS_HITS,
 	ST_COUNT
 };
 enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
@@ -281,8 +297,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELIVERIES_DEAD] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                            "JOIN hits h ON h.id = d.hit_id WHERE d.state = 'dead' "
                            "ORDER BY d.created_at DESC, d.id DESC",
+    /* ?3: a sent one too (hark redeliver --force) */
     [ST_DELIVERY_REDELIVER] = "UPDATE deliveries SET state = 'pending', attempts = 0, "
-                              "next_at = ?2, last_error = NULL WHERE id = ?1",
+                              "next_at = ?2, last_error = NULL "
+                              "WHERE id = ?1 AND (?3 OR state <> 'sent')",
     [ST_WEBHOOK_DISABLE] = "INSERT INTO webhooks (name, fingerprint, disabled_at, reason) "
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
                            "fingerprint = excluded.fingerprint, "
@@ -375,6 +393,15 @@ static const char *const stmt_sql[ST_COUNT] = {
                             "ORDER BY d.created_at DESC, d.id DESC LIMIT ?2",
     [ST_DELIVERY_GET] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                         "JOIN hits h ON h.id = d.hit_id WHERE d.id = ?1",
+    [ST_MUTE_SET] = "INSERT INTO mutes (rule_id, until, muted_at) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT (rule_id) DO UPDATE SET until = excluded.until, "
+                    "muted_at = excluded.muted_at",
+    [ST_MUTE_CLEAR] = "DELETE FROM mutes WHERE rule_id = ?1 AND until > ?2",
+    [ST_MUTES_EXPIRED] = "DELETE FROM mutes WHERE until <= ?1",
+    [ST_MUTE_GET] = "SELECT until FROM mutes WHERE rule_id = ?1 AND until > ?2",
+    [ST_MUTES] = "SELECT rule_id, until, muted_at FROM mutes WHERE until > ?1 ORDER BY rule_id",
+    /* one probe of hits_rule_id */
+    [ST_RULE_HAS_HITS] = "SELECT 1 FROM hits WHERE rule_id = ?1 LIMIT 1",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -1662,17 +1689,31 @@ store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void *arg
 	return d.found;
 }
 
+static int
+delivery_sent_cb(const struct store_delivery_row *r, void *arg)
+{
+	*(int *)arg = strcmp(r->state, "sent") == 0;
+	return 0;
+}
+
 int
-store_delivery_redeliver(struct store *st, int64_t id, int64_t now, char *err, size_t errsz)
+store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, char *err,
+                         size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_DELIVERY_REDELIVER];
-	int rc;
+	int rc, sent = 0;
 
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int(q, 3, sent_too);
 	if ((rc = store_exec(st, ST_DELIVERY_REDELIVER, "redelivering", err, errsz)) != 0)
 		return rc;
-	return sqlite3_changes(st->db) > 0;
+	if (sqlite3_changes(st->db) > 0)
+		return 1;
+	/* none changed: there is none, or it was sent (the update's own condition, no race) */
+	if ((rc = store_delivery_get(st, id, delivery_sent_cb, &sent, err, errsz)) < 0)
+		return rc;
+	return rc == 1 && sent ? 2 : 0;
 }
 
 int
@@ -2614,5 +2655,100 @@ store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *const 
 		ret = store_fail(sc->st, rc, "reading the articles' index", err, errsz);
 	sqlite3_reset(q);
 	free(v);
+	return ret;
+}
+
+/* ---- mutes ---- */
+
+int
+store_mute_set(struct store *st, const char *rule_id, int64_t until, int64_t now, char *err,
+               size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTES_EXPIRED];
+	int rc;
+
+	/* the mutes that ended by themselves go now: the table stays as small as the mutes */
+	sqlite3_bind_int64(q, 1, now);
+	if ((rc = store_exec(st, ST_MUTES_EXPIRED, "forgetting ended mutes", err, errsz)) != 0)
+		return rc;
+	q = st->stmt[ST_MUTE_SET];
+	bind_text(q, 1, rule_id);
+	sqlite3_bind_int64(q, 2, until);
+	sqlite3_bind_int64(q, 3, now);
+	return store_exec(st, ST_MUTE_SET, "muting a rule", err, errsz);
+}
+
+int
+store_mute_clear(struct store *st, const char *rule_id, int64_t now, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTE_CLEAR];
+	int rc;
+
+	bind_text(q, 1, rule_id);
+	sqlite3_bind_int64(q, 2, now);
+	if ((rc = store_exec(st, ST_MUTE_CLEAR, "unmuting a rule", err, errsz)) != 0)
+		return rc;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_mute_get(struct store *st, const char *rule_id, int64_t now, int64_t *until, char *err,
+               size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTE_GET];
+	int rc, ret = 0;
+
+	bind_text(q, 1, rule_id);
+	sqlite3_bind_int64(q, 2, now);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (until != NULL)
+			*until = sqlite3_column_int64(q, 0);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "reading a mute", err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_mutes_each(struct store *st, int64_t now, store_mute_fn fn, void *arg, char *err,
+                 size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_MUTES];
+	int rc;
+
+	sqlite3_bind_int64(q, 1, now);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_mute_row r = {.rule_id = col_text(q, 0),
+		                           .until = sqlite3_column_int64(q, 1),
+		                           .muted_at = sqlite3_column_int64(q, 2)};
+
+		if (r.rule_id != NULL && fn(&r, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the mutes", err, errsz);
+	sqlite3_reset(q);
+	return rc;
+}
+
+int
+store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_RULE_HAS_HITS];
+	int rc, ret;
+
+	bind_text(q, 1, rule_id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		ret = 1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		ret = store_fail(st, rc, "looking for a rule's hits", err, errsz);
+	sqlite3_reset(q);
 	return ret;
 }

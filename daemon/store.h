@@ -124,6 +124,8 @@ struct store_hit_row {
 	bool alert;
 };
 typedef int (*store_hit_fn)(const struct store_hit_row *r, void *arg);
+/* Whether a hit of rule_id is stored (one probe of an index): 1, 0, -1 or STORE_BUSY. */
+int store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t errsz);
 /* Hits detected at or after since (ms; 0: all), of rule_id (NULL: all), newest first. */
 int store_hits_each(struct store *st, int64_t since_ms, const char *rule_id, store_hit_fn fn,
                     void *arg, char *err, size_t errsz);
@@ -314,10 +316,13 @@ int store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void 
 /* SIGUSR1: every pending delivery due now. Returns 0, -1 or STORE_BUSY. */
 int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz);
 /*
- * hark redeliver: delivery id made pending, due now, attempts 0. Returns 1,
- * 0 when there is no such delivery, -1 or STORE_BUSY.
+ * hark redeliver: delivery id made pending, due now, attempts 0; one
+ * already sent only with sent_too (hark redeliver --force). Returns 1, 0
+ * when there is no such delivery, 2 when it was sent and sent_too is
+ * false (left as it is), -1 or STORE_BUSY.
  */
-int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, char *err, size_t errsz);
+int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, char *err,
+                             size_t errsz);
 
 /*
  * A webhook that answered 410 Gone stays disabled until its configuration
@@ -338,6 +343,33 @@ struct store_webhook_row {
 typedef int (*store_webhook_fn)(const struct store_webhook_row *r, void *arg);
 /* Every disabled webhook, for hark status. */
 int store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err, size_t errsz);
+
+/* ---- mutes (hark mute, POST /api/v1/rules/ID/mute) ---- */
+
+/*
+ * Rule rule_id muted until until (Unix seconds), set at now: a new mute of
+ * a muted rule replaces its end. Mutes ended by now are deleted. Its own
+ * statements (autocommit). Returns 0, -1 or STORE_BUSY.
+ */
+int store_mute_set(struct store *st, const char *rule_id, int64_t until, int64_t now, char *err,
+                   size_t errsz);
+/* The mute of rule_id ended now: 1, 0 when it was not muted, -1 or STORE_BUSY. */
+int store_mute_clear(struct store *st, const char *rule_id, int64_t now, char *err, size_t errsz);
+/*
+ * Whether rule_id is muted at now: 1 with *until (when not NULL), 0, -1 or
+ * STORE_BUSY. One probe of the primary key: harkd asks for each hit it
+ * routes (outbox_route), inside the hit's transaction.
+ */
+int store_mute_get(struct store *st, const char *rule_id, int64_t now, int64_t *until, char *err,
+                   size_t errsz);
+struct store_mute_row {
+	const char *rule_id;
+	int64_t until, muted_at; /* Unix seconds */
+};
+typedef int (*store_mute_fn)(const struct store_mute_row *r, void *arg);
+/* The mutes in force at now, by rule id. Non-zero from fn stops. Returns 0, -1 or STORE_BUSY. */
+int store_mutes_each(struct store *st, int64_t now, store_mute_fn fn, void *arg, char *err,
+                     size_t errsz);
 
 /* ---- the feed poller ---- */
 

@@ -44,6 +44,7 @@ struct work_hit {
 	char *snippet;       /* owned: for the log line */
 	int64_t detected_at; /* Unix ms */
 	int alert;           /* the loop thread's: announced (not a near duplicate's repeat) */
+	int muted;           /* the loop thread's: its rule muted (hark mute): nothing sent */
 };
 
 struct work_doc {

@@ -212,6 +212,7 @@ struct page_rule {
 	int enabled;
 	long long hits_24h, hits_7d, hits_30d;
 	const char *last_hit;    /* RFC 3339; NULL: never */
+	const char *muted_until; /* RFC 3339; NULL: not muted */
 	const unsigned *per_day; /* ndays counts, the oldest first, the last today */
 	size_t ndays;
 };
@@ -219,11 +220,15 @@ struct page_rule {
 /*
  * The rules page "/rules": each rule in the order given, its facts (id,
  * tags, the query in <code>, languages, enabled, where it notifies, hits in
- * 24 h / 7 d / 30 d, last hit), its chart of hits per day (page_chart), a
+ * 24 h / 7 d / 30 d, last hit, muted until), its chart of hits per day (page_chart), a
  * link to its page /rules/ID and to its hits /?rule=ID. A whole document.
  */
 void page_rules(struct page *pg, const struct page_rule *rules, size_t n);
-/* One rule's page "/rules/ID": its facts and chart, then hits (newest first). A whole document. */
+/*
+ * One rule's page "/rules/ID": its facts and chart, the forms that mute it
+ * (POST /rules/ID/mute, for=1h|12h|2d|1w) and, when muted, unmute it (POST
+ * /rules/ID/unmute), then hits (newest first). A whole document.
+ */
 void page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits,
                size_t nhits);
 

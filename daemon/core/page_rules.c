@@ -93,6 +93,18 @@ put_rule_facts(struct page *pg, const struct page_rule *r)
 	row_open(pg, "Enabled");
 	page_raw(pg, r->enabled ? "yes" : "no");
 	row_close(pg);
+	/* a muted rule's hits are stored, not alerted (hark mute) */
+	row_open(pg, "Muted");
+	if (r->muted_until != NULL) {
+		page_raw(pg, "<span class=\"muted\">muted until <time datetime=\"");
+		page_str(pg, r->muted_until);
+		page_raw(pg, "\">");
+		page_str(pg, r->muted_until);
+		page_raw(pg, "</time></span>");
+	} else {
+		page_raw(pg, "no");
+	}
+	row_close(pg);
 	/* no notify key: every webhook that selects the rule (RULES.md) */
 	row_words(pg, "Notifies", r->notify, r->nnotify, "every webhook that selects it");
 	row_count(pg, "Hits, 24 h", r->hits_24h);
@@ -151,6 +163,35 @@ page_rules(struct page *pg, const struct page_rule *rules, size_t n)
 	page_end(pg);
 }
 
+/*
+ * The forms that mute the rule for a while or end its mute (POST
+ * /rules/ID/mute with for=LENGTH, /rules/ID/unmute): the same as hark mute.
+ */
+static void
+put_mute_forms(struct page *pg, const struct page_rule *r)
+{
+	static const struct {
+		const char *len, *label;
+	} lens[] = {{"1h", "1 hour"}, {"12h", "12 hours"}, {"2d", "2 days"}, {"1w", "1 week"}};
+
+	page_raw(pg, "<form class=\"mute\" method=\"post\" action=\"");
+	put_rule_href(pg, r->id);
+	page_raw(pg, "/mute\"><span>Mute its alerts for</span>");
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		page_raw(pg, " <button type=\"submit\" name=\"for\" value=\"");
+		page_raw(pg, lens[i].len);
+		page_raw(pg, "\">");
+		page_raw(pg, lens[i].label);
+		page_raw(pg, "</button>");
+	}
+	page_raw(pg, "</form>\n");
+	if (r->muted_until != NULL) {
+		page_raw(pg, "<form class=\"mute\" method=\"post\" action=\"");
+		put_rule_href(pg, r->id);
+		page_raw(pg, "/unmute\"><button type=\"submit\">Unmute</button></form>\n");
+	}
+}
+
 void
 page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits, size_t nhits)
 {
@@ -159,6 +200,7 @@ page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hit
 	page_str(pg, rule_title(r));
 	page_raw(pg, "</h1>\n");
 	put_rule_facts(pg, r);
+	put_mute_forms(pg, r);
 	page_raw(pg, "<section>\n<h2>Recent hits</h2>\n");
 	page_hit_list(pg, hits, nhits, 1);
 	page_raw(pg, "</section>\n");

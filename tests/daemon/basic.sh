@@ -86,6 +86,7 @@ hk hits --rule moscou
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 1 "hits --rule moscou"
 grep -qF ' moscou ' "$T/out" && ok || bad "hits --rule moscou shows moscou"
 hk hits --rule nosuchrule
+expect_eq "$?" 2 "hits --rule of an unknown rule: an error"
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 0 "hits --rule of an unknown rule"
 hk hits --since 1h --json
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 4 "hits --since 1h"

@@ -110,6 +110,17 @@ expect_eq "$?" 2 "--until yesterday"
 grep -qF "hark: hits: --until: 'yesterday' is not a duration" "$T/err" && ok || bad "until said: $(cat "$T/err")"
 hk hits --lang english
 expect_eq "$?" 2 "--lang english"
+# --rule of no rule: an error; of a rule defined without a hit: nothing
+hk hits --rule nosuchrule
+expect_eq "$?" 2 "--rule of no rule"
+grep -qF "hark: hits: --rule 'nosuchrule': no such rule" "$T/err" && ok || bad "unknown rule said: $(cat "$T/err")"
+hk hits --rule tice --rule nosuchrule
+expect_eq "$?" 2 "--rule of a rule and of no rule"
+printf '[rule quiet]\nquery = Xylophonique\n' >>"$T/w.rules"
+hk hits --rule quiet
+expect_eq "$?" 0 "--rule of a rule without hits: $(cat "$T/err")"
+expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 0 "--rule of a rule without hits: none"
+
 
 # hark article: one article, its hits, its near duplicates (the object of
 # GET /api/v1/articles/ID). ~800 words, the word 400 changed: a near duplicate.
@@ -170,11 +181,11 @@ expect_eq "$HSTATUS" 0 "harkd stops"
 if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/hark.db" "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule;
 		DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, detected_at);
-		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP TABLE store_meta; PRAGMA user_version = 3;" ||
+		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 3;" ||
 		bad "downgrade to schema 3"
 	hk hits --lang ar
 	expect_eq "$?" 2 "hark hits on schema 3 before harkd"
-	grep -qF "schema version 3 is older than this program's 6: run harkd once to upgrade" "$T/err" && ok ||
+	grep -qF "schema version 3 is older than this program's 7: run harkd once to upgrade" "$T/err" && ok ||
 		bad "schema 3 said: $(cat "$T/err")"
 	start_harkd
 	expect_eq "$(pairs --lang ar)" "ar.txt asad-ar " "--lang after the upgrade"
@@ -182,9 +193,28 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		"en.txt tice en2.txt assad en2.txt tice fr.txt assad long1.txt assad long2.txt assad " \
 		"--source after the upgrade"
 	hk status --json
-	grep -qF '"schema_version":6' "$T/out" && ok || bad "schema 6 after the upgrade: $(cat "$T/out")"
+	grep -qF '"schema_version":7' "$T/out" && ok || bad "schema 7 after the upgrade: $(cat "$T/out")"
 	stop_harkd
 else
 	note "no sqlite3 command: the upgrade from schema 3 is left to unit.test_store"
 fi
+
+# the text output: each hit's link, the article's address (a JSON article
+# with a url), else its page under base_url, else none
+[ -n "$HPID" ] || start_harkd
+printf '{"title": "Tice report", "url": "https://news.example.org/tice?id=1", "body": "Austin Tice was seen."}\n' >"$T/url.json"
+ingest "$T/url.json"
+wait_for "$LOG" "file=url.json" 20 || bad "url.json stored"
+hk hits --rule tice --limit 1
+grep -qE '^[0-9-]+ [0-9:]+ tice Tice report: \[Austin Tice\] was seen\. <https://news\.example\.org/tice\?id=1>$' "$T/out" &&
+	ok || bad "the link of a hit: $(cat "$T/out")"
+hk hits --rule moscou
+grep -q '<' "$T/out" && bad "a link without an address or base_url: $(cat "$T/out")" || ok
+sed 's/^\[hark\]$/[hark]/' "$T/hark.conf" >"$T/base.conf"
+printf '[http]\nlisten = 127.0.0.1:0\nbase_url = https://hark.example.org/\n' >>"$T/base.conf"
+"$HARK" -c "$T/base.conf" hits --rule moscou >"$T/out" 2>"$T/err"
+grep -qE ' moscou .* <https://hark\.example\.org/articles/a_[0-9a-f]{16}>$' "$T/out" && ok ||
+	bad "the page link under base_url: $(cat "$T/out" "$T/err")"
+"$HARK" -c "$T/base.conf" hits --rule tice --limit 1 >"$T/out" 2>"$T/err"
+grep -qF '<https://news.example.org/tice?id=1>' "$T/out" && ok || bad "the address before the page: $(cat "$T/out")"
 finish

@@ -164,7 +164,7 @@ grep -qF "{\"running\":true,\"pid\":$HPID,\"http\":[\"$URL\"],\"version\":\"" "$
 grep -qE '"uptime":[0-9]+,' "$T/b" && ok || bad "status: uptime: $(cat "$T/b")"
 grep -qF '"articles":4,' "$T/b" && ok || bad "status: articles: $(cat "$T/b")"
 grep -qF '"hits":5,' "$T/b" && ok || bad "status: hits: $(cat "$T/b")"
-grep -qF '"feeds":[],"webhooks_disabled":[]}' "$T/b" && ok || bad "status: feeds: $(cat "$T/b")"
+grep -qF '"feeds":[],"webhooks_disabled":[],"muted":[]}' "$T/b" && ok || bad "status: feeds: $(cat "$T/b")"
 # --- the stylesheet
 req "${URL}static/hark.css"
 expect_eq "$CODE" 200 "GET /static/hark.css"

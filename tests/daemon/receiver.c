@@ -20,6 +20,9 @@
  *   slow-ok     200 after one second
  *   bigbody     200 with a body of 1 MiB (Content-Length)
  *   bigchunked  200 with a body of 1 MiB, chunked (no length told first)
+ *   status=NNN  NNN (400 to 599) with a two-line body whose first line holds
+ *               an escape sequence and a bidi override: "NNN \033[31mrefused
+ *               \u202Eby the receiver\r\nsecond line\n"
  *
  * and printed on stdout as it arrives, one line, flushed:
  *
@@ -59,7 +62,8 @@ enum mode {
 	M_REDIRECT,
 	M_SLOW_OK,
 	M_BIGBODY,
-	M_BIGCHUNKED
+	M_BIGCHUNKED,
+	M_STATUS
 };
 
 static const char *const mode_names[] = {"ok",        "fail-first", "always500", "gone",
@@ -90,6 +94,7 @@ struct receiver {
 	struct event_base *base;
 	struct seen *seen[SEEN_BUCKETS];
 	struct pending *pending; /* a list, so that stopping answers and frees them */
+	int status;              /* status=NNN's */
 };
 
 static unsigned
@@ -322,6 +327,9 @@ on_request(struct evhttp_request *req, void *arg)
 	case M_REDIRECT:
 		status = path != NULL && strcmp(path, "/elsewhere") == 0 ? 200 : 302;
 		break;
+	case M_STATUS:
+		status = r->status;
+		break;
 	}
 	printf("%lld %d ", (long long)ms, status);
 	put_word(id);
@@ -332,6 +340,19 @@ on_request(struct evhttp_request *req, void *arg)
 	putchar('\n');
 	fflush(stdout);
 
+	if (r->mode == M_STATUS) {
+		struct evbuffer *out = evbuffer_new();
+
+		if (out != NULL)
+			evbuffer_add_printf(out,
+			                    "%d \033[31mrefused \xe2\x80\xae"
+			                    "by the receiver\r\nsecond line\n",
+			                    status);
+		evhttp_send_reply(req, status, "Status", out);
+		if (out != NULL)
+			evbuffer_free(out);
+		return;
+	}
 	switch (status) {
 	case 0:
 		if (pending_add(r, req, 0) < 0)
@@ -411,10 +432,13 @@ main(int argc, char **argv)
 	for (i = 0; mode_names[i] != NULL; i++)
 		if (strcmp(argv[2], mode_names[i]) == 0)
 			break;
-	if (mode_names[i] == NULL) {
+	if (mode_names[i] == NULL && strncmp(argv[2], "status=", 7) == 0 &&
+	    (r.status = atoi(argv[2] + 7)) >= 400 && r.status <= 599)
+		i = M_STATUS;
+	else if (mode_names[i] == NULL) {
 		fprintf(stderr,
 		        "receiver: '%s' is not a mode (ok fail-first always500 gone "
-		        "ratelimit hang redirect slow-ok bigbody bigchunked)\n",
+		        "ratelimit hang redirect slow-ok bigbody bigchunked status=NNN)\n",
 		        argv[2]);
 		return 2;
 	}

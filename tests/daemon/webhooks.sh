@@ -288,8 +288,10 @@ hk deliveries
 grep -qE "^$stdid +[0-9-]+ [0-9:]+ sent +std +$stdhit r[1-6] attempts=1$" "$T/out" && ok ||
 	bad "deliveries text row: $(grep "^$stdid " "$T/out")"
 hk redeliver "$stdid"
+expect_eq "$?" 2 "redeliver a sent delivery without --force"
+hk redeliver --force "$stdid"
 st=$?
-expect_eq "$st" 0 "redeliver a sent delivery: $(cat "$T/err")"
+expect_eq "$st" 0 "redeliver --force a sent delivery: $(cat "$T/err")"
 wait_until "[ \$(awk '\$3 == \"$stdhit\"' '$T/std.out' | wc -l) -ge 2 ]" 5 &&
 	ok || bad "redeliver: std got $stdhit again"
 awk -v id="$stdhit" '$3 == id { print $5 }' "$T/std.out" | sort -u >"$T/sigs"

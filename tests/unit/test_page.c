@@ -1063,7 +1063,8 @@ test_rules_pages(void **state)
 		struct page_rule r[2] = {{0}};
 		struct page_hit h = hit_of(hostile[i], NULL, 0);
 
-		r[0].id = r[0].name = r[0].query = r[0].file = r[0].last_hit = hostile[i];
+		r[0].id = r[0].name = r[0].query = r[0].file = r[0].last_hit = r[0].muted_until =
+		    hostile[i];
 		r[0].tags = r[0].langs = r[0].notify = v;
 		r[0].ntags = r[0].nlangs = r[0].nnotify = 1;
 		r[0].per_day = days;
@@ -1111,6 +1112,7 @@ test_rules_pages(void **state)
 		assert_non_null(strstr(s, "<th scope=\"row\">Hits, 30 days</th><td>4</td>"));
 		assert_non_null(strstr(s, "<th scope=\"row\">Last hit</th><td>never</td>"));
 		assert_non_null(strstr(s, "<th scope=\"row\">Language</th><td>any</td>"));
+		assert_non_null(strstr(s, "<th scope=\"row\">Muted</th><td>no</td>"));
 		assert_non_null(strstr(s, "/etc/hark/w.rules</span>:7"));
 		assert_non_null(strstr(s, "<svg class=\"chart\" role=\"img\""));
 		assert_non_null(strstr(s, "aria-current=\"page\">Rules</a>"));
@@ -1119,6 +1121,27 @@ test_rules_pages(void **state)
 		s = page_take(&pg, &len);
 		assert_non_null(strstr(s, "<title>Two hits - hark</title>"));
 		assert_non_null(strstr(s, "<p class=\"empty\">No hits.</p>"));
+		free(s);
+		/* not muted: the forms that mute it, none that unmutes it */
+		page_rule(&pg, &r, NULL, 0);
+		s = page_take(&pg, &len);
+		assert_non_null(
+		    strstr(s, "<form class=\"mute\" method=\"post\" action=\"/rules/hit2/mute\">"));
+		assert_non_null(
+		    strstr(s, "<button type=\"submit\" name=\"for\" value=\"2d\">2 days</button>"));
+		assert_null(strstr(s, "/unmute"));
+		free(s);
+		/* muted: until when, a machine-readable time, and the form that unmutes it */
+		r.muted_until = "2026-12-08T10:00:00Z";
+		page_rule(&pg, &r, NULL, 0);
+		s = page_take(&pg, &len);
+		assert_non_null(
+		    strstr(s, "<form class=\"mute\" method=\"post\" action=\"/rules/hit2/unmute\">"
+		              "<button type=\"submit\">Unmute</button></form>"));
+		assert_non_null(
+		    strstr(s, "<th scope=\"row\">Muted</th><td><span class=\"muted\">muted until "
+		              "<time datetime=\"2026-12-08T10:00:00Z\">2026-12-08T10:00:00Z</time>"
+		              "</span></td>"));
 		free(s);
 	}
 }

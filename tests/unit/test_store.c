@@ -436,7 +436,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 6);
+	assert_int_equal(s.schema_version, 7);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -674,7 +674,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 6);
+	assert_int_equal(s.schema_version, 7);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -682,7 +682,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 5"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 7"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -753,7 +753,7 @@ test_outbox(void **state)
 	struct fixture *f = *state;
 	struct dl_seen s;
 	struct store_status ss;
-	int64_t at, n, since;
+	int64_t at, n, since, sent_id;
 	char why[64];
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
@@ -790,6 +790,7 @@ test_outbox(void **state)
 	assert_int_equal(n, 5);
 
 	/* sent, retried later, dead */
+	sent_id = s.ids[0];
 	assert_int_equal(store_delivery_update(f->st, s.ids[0], "sent", 1, 100, 200, NULL, 101,
 	                                       f->err, sizeof(f->err)),
 	                 0);
@@ -812,8 +813,20 @@ test_outbox(void **state)
 	/* redeliver the dead one: pending, due now */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_deliveries_each(f->st, 1, dl_cb, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 150, f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, s.ids[0], 150, false, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, false, f->err, sizeof(f->err)),
+	                 0);
+	/* a sent one stays sent, but for --force */
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, sent_id, 150, false, f->err, sizeof(f->err)), 2);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, true, f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, sent_id, 150, true, f->err, sizeof(f->err)), 1);
+	assert_int_equal(
+	    store_delivery_redeliver(f->st, sent_id, 150, false, f->err, sizeof(f->err)),
+	    1); /* pending now: no longer sent */
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
 	assert_int_equal(ss.deliveries_failed, 0);
 
@@ -854,10 +867,10 @@ test_migrate_1_to_2(void **state)
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
 	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
-	                 "DROP TABLE store_meta; PRAGMA user_version = 1");
+	                 "DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 6);
+	assert_int_equal(s.schema_version, 7);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1287,13 +1300,13 @@ test_migrate_3_to_4(void **state)
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "DROP TABLE store_meta; PRAGMA user_version = 3");
+	                 "DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 5"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 7"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 6);
+	assert_int_equal(ss.schema_version, 7);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1324,12 +1337,12 @@ test_migrate_5_to_6(void **state)
 	/* back to version 5 as the release before wrote it */
 	raw_sql(f->path, "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
-	                 "hits(source, detected_at); PRAGMA user_version = 5");
+	                 "hits(source, detected_at); DROP TABLE mutes; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 6"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 7"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 6);
+	assert_int_equal(ss.schema_version, 7);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -1491,6 +1504,66 @@ test_rule_stats(void **state)
 	assert_int_equal(s.rows[2].hits_30d, 0);
 }
 
+struct mute_seen {
+	int n;
+	char ids[8][16];
+	int64_t until[8];
+};
+
+static int
+mute_cb(const struct store_mute_row *r, void *arg)
+{
+	struct mute_seen *s = arg;
+
+	assert_true(s->n < 8);
+	snprintf(s->ids[s->n], sizeof(s->ids[0]), "%s", r->rule_id);
+	s->until[s->n++] = r->until;
+	return 0;
+}
+
+/* Mutes: set, replaced, read at a time, ended by hand or by their time; a reader sees them. */
+static void
+test_mutes(void **state)
+{
+	struct fixture *f = *state;
+	struct store *rd;
+	struct mute_seen s = {0};
+	int64_t until = 0;
+
+	assert_int_equal(store_mute_get(f->st, "r1", 100, &until, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_set(f->st, "r1", 200, 100, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_set(f->st, "r2", 150, 100, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_get(f->st, "r1", 100, &until, f->err, sizeof(f->err)), 1);
+	assert_int_equal(until, 200);
+	/* a mute ends at its time: muted at 199, not at 200 */
+	assert_int_equal(store_mute_get(f->st, "r1", 199, NULL, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_mute_get(f->st, "r1", 200, NULL, f->err, sizeof(f->err)), 0);
+	/* a new mute replaces the end */
+	assert_int_equal(store_mute_set(f->st, "r1", 300, 120, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_get(f->st, "r1", 250, &until, f->err, sizeof(f->err)), 1);
+	assert_int_equal(until, 300);
+	assert_int_equal(store_mutes_each(f->st, 120, mute_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.ids[0], "r1");
+	assert_string_equal(s.ids[1], "r2");
+	/* at 160 r2's has ended: not listed */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_mutes_each(f->st, 160, mute_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.ids[0], "r1");
+	/* an ended mute cannot be cleared: it is none */
+	assert_int_equal(store_mute_clear(f->st, "r2", 160, f->err, sizeof(f->err)), 0);
+	/* the reader of hark status sees what the writer set */
+	assert_int_equal(store_open(f->path, STORE_READ, 1000, &rd, f->err, sizeof(f->err)), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_mutes_each(rd, 120, mute_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 2);
+	store_close(rd);
+	assert_int_equal(store_mute_clear(f->st, "r1", 160, f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_mute_clear(f->st, "r1", 160, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_mute_get(f->st, "r1", 160, NULL, f->err, sizeof(f->err)), 0);
+}
+
 int
 main(void)
 {
@@ -1504,6 +1577,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mutes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
