@@ -31,7 +31,8 @@ static const struct hark_cmd cmds[] = {
      "  -q, --quiet        no summary line on standard error\n"},
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
-     "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
+     "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
+     "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the webhook deliveries harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
