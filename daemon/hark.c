@@ -9,6 +9,7 @@
 
 #include "charset.h"
 #include "conf.h"
+#include "date.h"
 #include "hark.h"
 #include "hit.h"
 #include "store.h"
@@ -262,6 +263,25 @@ hark_time_local(int64_t secs, char *buf, size_t size)
 
 	if (localtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(buf, size, "%lld", (long long)secs);
+}
+
+void
+hark_time_text(const char *rfc3339, char *buf, size_t size)
+{
+	char norm[21];
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	/* date_normalize takes Unix seconds too: only what looks like a date is one */
+	if (strlen(rfc3339) >= 10 && rfc3339[4] == '-' && date_normalize(rfc3339, norm) == 0 &&
+	    sscanf(norm, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		hark_time_local((int64_t)timegm(&tm), buf, size);
+		return;
+	}
+	snprintf(buf, size, "%s", rfc3339);
 }
 
 static void
