@@ -123,7 +123,7 @@ wait_until "grep -q ' 200 ' '$T/recv.out'" 10 || bad "the hit reached the URL of
 grep -q " 200 .* sig=ok .* /from-url-file\$" "$T/recv.out" && ok ||
 	bad "signed with the secret of secret_file, to url_file's path: $(cat "$T/recv.out")"
 
-for cmd in "hits" "status" "match $T/a.txt" "extract $T/a.txt" "backtest"; do
+for cmd in "hits" "status" "deliveries" "match $T/a.txt" "extract $T/a.txt" "backtest"; do
 	# shellcheck disable=SC2086 # the command's words
 	as_member "$HARK" -c "$T/hark.conf" $cmd >"$T/out" 2>"$T/cmd.txt"
 	expect_eq "$?" 0 "hark $cmd as the member: $(cat "$T/cmd.txt")"
