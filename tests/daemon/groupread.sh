@@ -49,7 +49,9 @@ n=0
 as_member() {
 	n=$((n + 1))
 	if [ -n "$STRACE" ]; then
-		strace -f -qq -e trace=%file -o "$T/trace.$n" \
+		# LeakSanitizer stops the world with ptrace, which a traced process cannot
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			strace -f -qq -e trace=%file -o "$T/trace.$n" \
 			setpriv --reuid="$U" --regid=nogroup --init-groups -- "$@"
 	else
 		setpriv --reuid="$U" --regid=nogroup --init-groups -- "$@"
