@@ -28,6 +28,10 @@ for _c in useradd userdel groupadd groupdel setpriv; do
 		exit 77
 	}
 done
+getent group nogroup >/dev/null 2>&1 || {
+	echo "skip: no group nogroup (the member's primary group)"
+	exit 77
+}
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 # short: at most 32 characters; the pid keeps two runs apart
 U=hkt$$ G=hktg$$
