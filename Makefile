@@ -1,5 +1,6 @@
 # A thin wrapper around CMake. `make` builds, `make test` builds and tests twice
-# (normally and under ASan+UBSan), `make run` shows hark at work on demo articles.
+# (normally and under ASan+UBSan), `make run` shows hark at work on demo articles
+# (building only hark and harkd, silently when they are up to date).
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
@@ -48,7 +49,10 @@ test: test-deps build
 test-fast: test-deps build
 	cd $(BUILD) && ctest --output-on-failure
 
-run: build
+# only what the demo runs (hark, harkd), and quiet when nothing changed
+run: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@contrib/build-quiet $(BUILD) $(JOBS) hark harkd
 	@contrib/demo/run.sh $(BUILD)
 
 bench: test-deps build

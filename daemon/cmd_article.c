@@ -30,6 +30,14 @@ put_line_text(const char *s)
 		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 }
 
+/* A time of the JSON object, as every text output shows one: local, to the minute. */
+static const char *
+when(json_t *o, const char *key, char *buf, size_t size)
+{
+	hark_time_text(str(o, key), buf, size);
+	return buf;
+}
+
 static void
 print_text(json_t *o)
 {
@@ -37,25 +45,30 @@ print_text(json_t *o)
 	                                   "lang", "published", "seen_at", "near_of"};
 	json_t *v;
 	size_t i;
+	char t[64];
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (json_object_get(o, keys[i]) == NULL)
 			continue;
 		printf("%-10s ", keys[i]);
-		put_line_text(str(o, keys[i]));
+		if (strcmp(keys[i], "published") == 0 || strcmp(keys[i], "seen_at") == 0)
+			put_line_text(when(o, keys[i], t, sizeof(t)));
+		else
+			put_line_text(str(o, keys[i]));
 		putchar('\n');
 	}
 	printf("hits       %zu\n", json_array_size(json_object_get(o, "hits")));
 	json_array_foreach(json_object_get(o, "hits"), i, v)
 	{
-		printf("  %s %s: ", str(v, "detected_at"), str(json_object_get(v, "rule"), "id"));
+		printf("  %s %s: ", when(v, "detected_at", t, sizeof(t)),
+		       str(json_object_get(v, "rule"), "id"));
 		put_line_text(str(v, "snippet"));
 		putchar('\n');
 	}
 	printf("duplicates %zu\n", json_array_size(json_object_get(o, "duplicates")));
 	json_array_foreach(json_object_get(o, "duplicates"), i, v)
 	{
-		printf("  %s %s ", str(v, "id"), str(v, "seen_at"));
+		printf("  %s %s ", str(v, "id"), when(v, "seen_at", t, sizeof(t)));
 		put_line_text(str(v, "title"));
 		putchar('\n');
 	}

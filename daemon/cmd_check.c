@@ -31,6 +31,8 @@ cmd_check(int argc, char **argv)
 	if (n == 0 && conf_load_tool(&c, &d) == 0) {
 		paths = c->rules;
 		n = c->nrules;
+		/* the secrets are harkd's: a member of group hark cannot read them */
+		conf_note_secrets(c, &d);
 	}
 	rs = d.nerrors ? NULL : rules_load(paths, n, &d);
 	if (rs != NULL && c != NULL)

@@ -1,16 +1,19 @@
 /*
  * cmd_ingest.c: hark ingest FILE...: hand files to harkd through the drop
  * directory, the way CLI.md asks producers to: a copy in spool/tmp/, then a
- * rename into incoming/, so that harkd never sees half a file.
+ * rename into incoming/, so that harkd never sees half a file. "-" is
+ * standard input, read whole, under the name --name gives.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "dropdir.h"
+#include "fileio.h"
 #include "hark.h"
 #include "langdecl.h"
 
@@ -58,13 +61,62 @@ ingest_put(const char *s)
 	}
 }
 
+/* "SRC -> /full/spool/incoming/NAME": where the file is, whatever --spool said. */
 static void
-ingest_print(const char *src, const char *final)
+ingest_print(const char *src, const char *spool, const char *final)
 {
+	char *full = realpath(spool, NULL);
+
 	ingest_put(src);
-	fputs(" -> incoming/", stdout);
+	fputs(" -> ", stdout);
+	ingest_put(full != NULL ? full : spool);
+	fputs("/incoming/", stdout);
 	ingest_put(final);
 	putchar('\n');
+	free(full);
+}
+
+/*
+ * hark ingest --name NAME -: standard input read whole (it may be a pipe:
+ * no size to check a --lang edit against), then handed over as a file.
+ */
+static int
+ingest_stdin(const char *spool, const char *name, const char *lang, char *final, size_t finalsz,
+             char *err, size_t errsz)
+{
+	struct langdecl d;
+	const char *why;
+	char *buf = NULL, *edited = NULL;
+	size_t len, elen = 0;
+	int rc = -1;
+
+	memset(&d, 0, sizeof(d));
+	if (fd_read_all(STDIN_FILENO, HARK_FILE_MAX, &buf, &len) < 0) {
+		snprintf(err, errsz, "-: %s",
+		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		return -1;
+	}
+	if (lang != NULL) {
+		if (langdecl_find(buf, len, name, lang, &d, &why) < 0) {
+			snprintf(err, errsz, "-: --lang: %s", why);
+			goto out;
+		}
+		elen = len - d.skip + d.len;
+		if ((edited = malloc(elen + 1)) == NULL) {
+			snprintf(err, errsz, "-: out of memory");
+			goto out;
+		}
+		memcpy(edited, buf, d.at);
+		memcpy(edited + d.at, d.text, d.len);
+		memcpy(edited + d.at + d.len, buf + d.at + d.skip, len - d.at - d.skip);
+	}
+	rc = dropdir_ingest_mem(spool, name, edited ? edited : buf, edited ? elen : len, final,
+	                        finalsz, err, errsz);
+out:
+	free((char *)d.text);
+	free(edited);
+	free(buf);
+	return rc;
 }
 
 /*
@@ -103,14 +155,13 @@ ingest_lang(const char *path, const char *lang, struct dropdir_insert *ins, char
 int
 cmd_ingest(int argc, char **argv)
 {
-	static const struct option opts[] = {{"spool", required_argument, NULL, 's'},
-	                                     {"lang", required_argument, NULL, 'l'},
-	                                     {"quiet", no_argument, NULL, 'q'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"spool", required_argument, NULL, 's'}, {"lang", required_argument, NULL, 'l'},
+	    {"name", required_argument, NULL, 'n'},  {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	char *spool = NULL, final[NAME_MAX + 1], err[PATH_MAX + 256];
-	const char *lang = NULL;
-	int ch, quiet = 0, rc = 0;
+	const char *lang = NULL, *name = NULL;
+	int ch, quiet = 0, rc = 0, nstdin = 0;
 
 	while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (ch) {
@@ -127,6 +178,9 @@ cmd_ingest(int argc, char **argv)
 				return 2;
 			}
 			lang = optarg;
+			break;
+		case 'n':
+			name = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -147,22 +201,36 @@ cmd_ingest(int argc, char **argv)
 		free(spool);
 		return 2;
 	}
+	for (int i = optind; i < argc; i++)
+		nstdin += strcmp(argv[i], "-") == 0;
+	if (nstdin > 1 || (nstdin == 1 && name == NULL) || (nstdin == 0 && name != NULL)) {
+		fprintf(stderr, "hark: ingest: %s\n",
+		        nstdin > 1     ? "- given twice: standard input is read once"
+		        : name == NULL ? "-: standard input needs --name NAME, its name in the "
+		                         "spool (whose extension tells its format)"
+		                       : "--name names standard input: give - among the files");
+		free(spool);
+		return 2;
+	}
 	if (spool == NULL && (spool = spool_configured()) == NULL)
 		return 2;
 	/* one file failing does not stop the others: exit 2 says some did */
 	for (int i = optind; i < argc; i++) {
 		struct dropdir_insert ins;
-		/* standard input is refused by dropdir_ingest_insert(), --lang or not */
+		/* standard input: ingest_stdin(), --lang or not */
 		int with = lang != NULL && strcmp(argv[i], "-") != 0;
 
 		memset(&ins, 0, sizeof(ins));
-		if ((with && ingest_lang(argv[i], lang, &ins, err, sizeof(err)) < 0) ||
-		    dropdir_ingest_insert(spool, argv[i], with ? &ins : NULL, final, sizeof(final),
-		                          err, sizeof(err)) < 0) {
+		if (strcmp(argv[i], "-") == 0
+		        ? ingest_stdin(spool, name, lang, final, sizeof(final), err, sizeof(err)) <
+		              0
+		        : (with && ingest_lang(argv[i], lang, &ins, err, sizeof(err)) < 0) ||
+		              dropdir_ingest_insert(spool, argv[i], with ? &ins : NULL, final,
+		                                    sizeof(final), err, sizeof(err)) < 0) {
 			fprintf(stderr, "hark: ingest: %s\n", err);
 			rc = 2;
 		} else if (!quiet) {
-			ingest_print(argv[i], final);
+			ingest_print(argv[i], spool, final);
 		}
 		free((char *)ins.bytes);
 	}

@@ -75,7 +75,7 @@ json_str(json_t *o, const char *key)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-/* The hit's detected_at as local time "2026-11-22 10:00:03", else now. */
+/* The hit's detected_at as every text time: local "2026-11-22 10:00", else now. */
 static void
 sink_when(const char *rfc3339, char *buf, size_t size)
 {
@@ -90,7 +90,7 @@ sink_when(const char *rfc3339, char *buf, size_t size)
 		tm.tm_mon -= 1;
 		t = timegm(&tm);
 	}
-	if (localtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(buf, size, "%lld", (long long)t);
 }
 

@@ -357,16 +357,18 @@ status_text(const struct daemon *dm, const struct store_status *s, const struct 
 		line(width, "files failed", "0");
 	for (size_t i = 0; i < json_array_size(disabled); i++) {
 		json_t *e = json_array_get(disabled, i);
+		const char *since = json_string_value(json_object_get(e, "since"));
 
 		snprintf(key, sizeof(key), "webhook %s",
 		         json_string_value(json_object_get(e, "name")));
+		/* the JSON's RFC 3339, shown as every text time is: local, to the minute */
+		if (since != NULL)
+			hark_time_text(since, b1, sizeof(b1));
 		line(width, key, "disabled (%s) since %s; change its configuration to enable it",
 		     json_string_value(json_object_get(e, "reason"))
 		         ? json_string_value(json_object_get(e, "reason"))
 		         : "?",
-		     json_string_value(json_object_get(e, "since"))
-		         ? json_string_value(json_object_get(e, "since"))
-		         : "?");
+		     since != NULL ? b1 : "?");
 	}
 	for (size_t i = 0; i < mu->n; i++) {
 		snprintf(key, sizeof(key), "muted %s", mu->v[i].rule_id);

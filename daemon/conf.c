@@ -52,9 +52,19 @@ static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules
 enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_FETCH_ARTICLE, F_NKEYS };
 static const char *const keys_feed[] = {"url",           "interval",      "lang",
                                         "allow_private", "fetch_article", NULL};
-enum { W_URL, W_FORMAT, W_SECRET, W_SECRET_FILE, W_RULES, W_TOPIC, W_MAX_PER_MINUTE, W_NKEYS };
-static const char *const keys_webhook[] = {"url",   "format", "secret",         "secret_file",
-                                           "rules", "topic",  "max_per_minute", NULL};
+enum {
+	W_URL,
+	W_URL_FILE,
+	W_FORMAT,
+	W_SECRET,
+	W_SECRET_FILE,
+	W_RULES,
+	W_TOPIC,
+	W_MAX_PER_MINUTE,
+	W_NKEYS
+};
+static const char *const keys_webhook[] = {
+    "url", "url_file", "format", "secret", "secret_file", "rules", "topic", "max_per_minute", NULL};
 enum { P_LISTEN, P_TOKEN_FILE, P_BASE_URL, P_NKEYS };
 static const char *const keys_http[] = {"listen", "token_file", "base_url", NULL};
 #define MAX_NKEYS 8
@@ -68,6 +78,7 @@ struct cparse {
 	const char *path; /* as given: diagnostics name it so */
 	char *dir;        /* owned: the absolute directory of path */
 	struct diags *d;
+	unsigned flags; /* CONF_SECRETS: open the secret files */
 	struct conf *c; /* owned until returned */
 	enum sect sect;
 	char label[96];                /* "[feed world]", for messages */
@@ -649,12 +660,17 @@ feed_key(struct cparse *p, int k, struct cval *v)
 /* ---- keys of [webhook NAME] ---- */
 
 /*
- * Read a file holding a secret (a webhook's secret_file, [http]
- * token_file): a regular file (never block on a FIFO), at most
+ * Read a file holding a secret (a webhook's secret_file and url_file,
+ * [http] token_file): a regular file (never block on a FIFO), at most
  * SECRET_FILE_MAX bytes, without NUL bytes, trimmed. Accessible to others
  * (any o bit) is a warning, or an error when others_error. Returns the
  * text (owned by the caller, explicit_bzero it) or NULL after a diagnostic
  * naming key; *path gets the absolute path (owned) either way, or NULL.
+ *
+ * Without CONF_SECRETS the file is not opened at all (not even stat'd: a
+ * member of group hark may be unable to reach it) and NULL is returned
+ * with no diagnostic: every key that names a secret file goes through
+ * here, so that is the one place the rule is kept.
  */
 static char *
 secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_error, char **path)
@@ -665,6 +681,8 @@ secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_e
 	int fd;
 
 	if ((*path = conf_abspath(p, v->s)) == NULL)
+		return NULL;
+	if (!(p->flags & CONF_SECRETS))
 		return NULL;
 	fd = open(*path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -723,6 +741,28 @@ webhook_secret_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
 		return;
 	}
 	w->secret = s;
+}
+
+/*
+ * url_file: the webhook's address in a file, for chat webhooks whose URL
+ * is the credential (Slack, Discord). Diagnostics never quote the URL.
+ */
+static void
+webhook_url_file(struct cparse *p, struct conf_webhook *w, struct cval *v)
+{
+	char why[160], *s = secret_file_read(p, "url_file", v, 0, &w->url_file);
+	const char *bad;
+
+	if (s == NULL)
+		return;
+	if ((bad = url_check(s, why, sizeof why)) != NULL) {
+		/* url_check's "is not a URL (...)" names curl's reason, not the text */
+		conf_err(p, v->line, v->col, "url_file: the URL in '%.200s' %s", v->s, bad);
+		explicit_bzero(s, strlen(s));
+		free(s);
+		return;
+	}
+	w->url = s;
 }
 
 /* Rule-id globs: the characters of rule ids and of fnmatch(3). */
@@ -805,6 +845,9 @@ webhook_key(struct cparse *p, int k, struct cval *v)
 		break;
 	case W_SECRET_FILE:
 		webhook_secret_file(p, w, v);
+		break;
+	case W_URL_FILE:
+		webhook_url_file(p, w, v);
 		break;
 	case W_RULES:
 		webhook_rules(p, w, v);
@@ -993,8 +1036,8 @@ sect_end(struct cparse *p)
 	case S_WEBHOOK: {
 		struct conf_webhook *w = &p->c->webhooks[p->c->nwebhooks - 1];
 
-		if (!p->seen[W_URL]) {
-			conf_err(p, p->sect_line, 1, "%s has no 'url'", p->label);
+		if (!p->seen[W_URL] && !p->seen[W_URL_FILE]) {
+			conf_err(p, p->sect_line, 1, "%s has no 'url' or 'url_file'", p->label);
 		}
 		if (w->format != NULL && strcmp(w->format, "ntfy") == 0 && !p->seen[W_TOPIC]) {
 			conf_err(p, p->sect_line, 1, "%s has format = ntfy but no 'topic'",
@@ -1251,6 +1294,12 @@ conf_keyline(struct cparse *p, const char *raw, char *line, unsigned lineno)
 	} else if (p->sect == S_HTTP) {
 		http_key(p, ki, &val);
 	} else {
+		if ((ki == W_URL && p->seen[W_URL_FILE]) || (ki == W_URL_FILE && p->seen[W_URL])) {
+			conf_err(p, lineno, kcol,
+			         "url and url_file together in %s (the other at line %u); keep one",
+			         p->label, p->seen[ki == W_URL ? W_URL_FILE : W_URL]);
+			return;
+		}
 		if ((ki == W_SECRET && p->seen[W_SECRET_FILE]) ||
 		    (ki == W_SECRET_FILE && p->seen[W_SECRET])) {
 			conf_err(p, lineno, kcol,
@@ -1333,7 +1382,10 @@ conf_free(struct conf *c)
 		struct conf_webhook *w = &c->webhooks[i];
 
 		free(w->name);
+		if (w->url != NULL && w->url_file != NULL)
+			explicit_bzero(w->url, strlen(w->url));
 		free(w->url);
+		free(w->url_file);
 		free(w->format);
 		if (w->secret != NULL)
 			explicit_bzero(w->secret, strlen(w->secret));
@@ -1354,8 +1406,30 @@ conf_free(struct conf *c)
 	free(c);
 }
 
+void
+conf_note_secrets(const struct conf *c, struct diags *d)
+{
+	size_t n = c->http.token_file != NULL;
+
+	if (c->secrets)
+		return;
+	for (size_t i = 0; i < c->nwebhooks; i++)
+		n += (c->webhooks[i].secret_file != NULL) + (c->webhooks[i].url_file != NULL);
+	if (n > 0)
+		diags_add(d, c->path, 0, 0, DIAG_NOTE,
+		          "%zu secret file%s not read: they are harkd's (harkd -n reads and checks "
+		          "them)",
+		          n, n == 1 ? "" : "s");
+}
+
 int
 conf_load(const char *path, struct conf **out, struct diags *d)
+{
+	return conf_load_flags(path, 0, out, d);
+}
+
+int
+conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diags *d)
 {
 	struct cparse p;
 	size_t errs = d->nerrors, len;
@@ -1366,6 +1440,7 @@ conf_load(const char *path, struct conf **out, struct diags *d)
 	memset(&p, 0, sizeof p);
 	p.path = path;
 	p.d = d;
+	p.flags = flags;
 	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || fd_read_all(fd, CONF_FILE_MAX, &text, &len) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "cannot read configuration: %s",
@@ -1396,6 +1471,7 @@ conf_load(const char *path, struct conf **out, struct diags *d)
 	p.c->keep_done = true;
 	p.c->max_document_size = 16u << 20;
 	p.c->log_level = LOG_INFO;
+	p.c->secrets = (flags & CONF_SECRETS) != 0;
 
 	conf_parse(&p, text, len);
 	if (p.oom)

@@ -24,9 +24,12 @@ struct conf_feed {
 
 struct conf_webhook {
 	char *name;        /* owned; from "[webhook NAME]" */
-	char *url;         /* owned; required, http or https */
+	char *url;         /* owned; http or https, from url or read from url_file; NULL
+	                      when url_file was not read (conf_load without CONF_SECRETS) */
+	char *url_file;    /* owned, absolute, or NULL: the url is a secret of its own */
 	char *format;      /* owned; standard slack discord ntfy (default standard) */
-	char *secret;      /* owned; "whsec_..." from secret or read from secret_file, or NULL */
+	char *secret;      /* owned; "whsec_..." from secret or read from secret_file, or NULL
+	                      (also when secret_file was not read: no CONF_SECRETS) */
 	char *secret_file; /* owned, absolute, or NULL */
 	char **rules;      /* owned; globs of rule ids (default "*") */
 	size_t nrules;
@@ -47,7 +50,8 @@ struct conf_http {
 	unsigned line;              /* of [http]; 0: no section */
 	struct conf_listen *listen; /* owned; at least one when the section is there */
 	size_t nlisten;
-	char *token;      /* owned, secret: the first line of token_file; NULL: none */
+	char *token;      /* owned, secret: the first line of token_file; NULL: none, or
+	                     token_file not read (no CONF_SECRETS) */
 	char *token_file; /* owned, absolute, or NULL */
 	char *base_url;   /* owned, http(s) URL, or NULL */
 };
@@ -67,6 +71,7 @@ struct conf {
 	struct conf_webhook *webhooks; /* owned, in file order */
 	size_t nwebhooks;
 	struct conf_http http;
+	bool secrets; /* the secret files were read and checked (CONF_SECRETS) */
 };
 
 /*
@@ -81,9 +86,25 @@ const char *conf_find(const char *given);
  * path:line (unknown section or key, bad value, duplicate section, missing
  * required key). Returns 0 with *out (conf_free), or -1 with no *out when
  * any error was found.
+ *
+ * The files that hold secrets (a webhook's secret_file and url_file, [http]
+ * token_file; [email] password_file) are opened only with CONF_SECRETS:
+ * harkd and harkd -n read and check them; the hark tool never does, so
+ * that a member of group hark, who may read hark.conf but not the secrets,
+ * runs every command. Without it their paths are made absolute and kept,
+ * the values they hold are NULL.
  */
+#define CONF_SECRETS 1u
+int conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diags *d);
+/* conf_load_flags(path, 0, ...): the tool's load, no secret file opened */
 int conf_load(const char *path, struct conf **out, struct diags *d);
 void conf_free(struct conf *c);
+
+/*
+ * hark check's word on what it did not check: a note naming how many
+ * secret files the configuration has, when they were not read.
+ */
+void conf_note_secrets(const struct conf *c, struct diags *d);
 
 struct ruleset;
 /*

@@ -1106,87 +1106,74 @@ ingest_name(const char *src, char *name, size_t namesz)
 }
 
 /*
- * Whether spool exists without its incoming/ (said in err). A spool never
- * made is created by the caller; but an incoming/ removed or renamed under
- * a running harkd is harkd's to recreate: harkd watches the one it makes,
- * whereas one made here before harkd noticed would hold the file unwatched
- * if harkd were gone. Refusing is the safe side.
+ * Whether spool is refused (said in err). A spool never made, or an empty
+ * directory, is created by the caller (hark ingest before harkd's first
+ * start). But an existing directory with neither incoming/ nor tmp/ that
+ * holds anything is not a spool (--spool ~/articles, --spool /var/spool):
+ * files copied there would reach no harkd. And an incoming/ removed or
+ * renamed under a running harkd is harkd's to recreate: harkd watches the
+ * one it makes, whereas one made here before harkd noticed would hold the
+ * file unwatched if harkd were gone. Refusing is the safe side.
  */
 static bool
-incoming_missing(const char *spool, char *err, size_t errsz)
+spool_refused(const char *spool, char *err, size_t errsz)
 {
 	char path[PATH_MAX];
 	struct stat st;
+	bool incoming, tmp, empty = true;
+	DIR *d;
 
 	if (stat(spool, &st) < 0 || !S_ISDIR(st.st_mode))
-		return false;
+		return false; /* mkdir_spool says what is wrong, or makes it */
 	snprintf(path, sizeof(path), "%s/incoming", spool);
-	if (lstat(path, &st) == 0 || errno != ENOENT)
+	incoming = lstat(path, &st) == 0 || errno != ENOENT;
+	snprintf(path, sizeof(path), "%s/tmp", spool);
+	tmp = lstat(path, &st) == 0 || errno != ENOENT;
+	if (incoming)
+		return false;
+	if (tmp) {
+		snprintf(err, errsz,
+		         "%s/incoming: missing (removed or renamed?); harkd recreates it when it "
+		         "notices, or at its next start: try again then",
+		         spool);
+		return true;
+	}
+	if ((d = opendir(spool)) != NULL) {
+		struct dirent *de;
+
+		while (empty && (de = readdir(d)) != NULL)
+			empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+		closedir(d);
+	}
+	if (empty)
 		return false;
 	snprintf(err, errsz,
-	         "%s: missing (removed or renamed?); harkd recreates it when it notices, or at "
-	         "its next start: try again then",
-	         path);
+	         "%s: not a spool (no incoming/ or tmp/ in it): give harkd's spool_dir, as "
+	         "/var/spool/hark",
+	         spool);
 	return true;
 }
 
-int
-dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
-               size_t errsz)
+/*
+ * Copy into spool/tmp/ and rename into incoming/name: from the descriptor
+ * in (ins: bytes put in place of others), or mem's len bytes when mem is
+ * not NULL. label names the source in messages. in is the caller's.
+ */
+static int
+ingest_into(const char *spool, const char *label, const char *name, int in,
+            const struct dropdir_insert *ins, const char *mem, size_t memlen, char *final,
+            size_t finalsz, char *err, size_t errsz)
 {
-	return dropdir_ingest_insert(spool, src, NULL, final, finalsz, err, errsz);
-}
-
-int
-dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
-                      char *final, size_t finalsz, char *err, size_t errsz)
-{
-	char name[NAME_MAX + 1], dest[NAME_MAX + 1], tmp[32], buf[65536];
-	int fd[D_N], in = -1, out = -1;
+	char dest[NAME_MAX + 1], tmp[32], buf[65536];
+	int fd[D_N], out = -1;
 	struct stat st;
 	off_t done = 0; /* bytes of src copied */
 
-	if (final != NULL && finalsz > 0)
-		final[0] = '\0';
 	tmp[0] = '\0';
-	if (strcmp(src, "-") == 0) {
-		snprintf(err, errsz,
-		         "-: standard input is not supported (save it to a file first)");
+	if (spool_refused(spool, err, errsz))
 		return -1;
-	}
-	do
-		in = open(src, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	while (in < 0 && errno == EINTR);
-	if (in < 0) {
-		snprintf(err, errsz, "%s: %s", src, strerror(errno));
+	if (spool_open(spool, fd, err, errsz) < 0)
 		return -1;
-	}
-	if (fstat(in, &st) < 0) {
-		snprintf(err, errsz, "%s: %s", src, strerror(errno));
-		close(in);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s: %s", src,
-		         S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		close(in);
-		return -1;
-	}
-	/* the insertion was placed in the file as it was read before */
-	if (ins != NULL && (st.st_size != ins->size || ins->at + ins->skip > (size_t)st.st_size)) {
-		snprintf(err, errsz, "%s: changed while being read", src);
-		close(in);
-		return -1;
-	}
-	ingest_name(src, name, sizeof(name));
-	if (incoming_missing(spool, err, errsz)) {
-		close(in);
-		return -1;
-	}
-	if (spool_open(spool, fd, err, errsz) < 0) {
-		close(in);
-		return -1;
-	}
 	out = temp_create(fd[D_TMP], ".ingest.", tmp, sizeof(tmp));
 	if (out < 0) {
 		snprintf(err, errsz, "%s/tmp: %s", spool, strerror(errno));
@@ -1195,7 +1182,11 @@ dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_i
 	/* the daemon's group must read it, whatever the umask took */
 	if (fstat(out, &st) == 0 && !(st.st_mode & S_IRGRP))
 		(void)fchmod(out, (st.st_mode & 07777) | S_IRGRP);
-	for (;;) {
+	if (mem != NULL && write_all(out, mem, memlen) < 0) {
+		snprintf(err, errsz, "%s/tmp/%s: %s", spool, tmp, strerror(errno));
+		goto fail;
+	}
+	for (; mem == NULL;) {
 		size_t want = sizeof(buf);
 		ssize_t r;
 
@@ -1208,7 +1199,7 @@ dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_i
 				goto fail;
 			}
 			if (ins->skip > 0 && lseek(in, (off_t)ins->skip, SEEK_CUR) < 0) {
-				snprintf(err, errsz, "%s: %s", src, strerror(errno));
+				snprintf(err, errsz, "%s: %s", label, strerror(errno));
 				goto fail;
 			}
 			done += (off_t)ins->skip;
@@ -1219,12 +1210,12 @@ dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_i
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			snprintf(err, errsz, "%s: %s", src, strerror(errno));
+			snprintf(err, errsz, "%s: %s", label, strerror(errno));
 			goto fail;
 		}
 		if (r == 0) {
 			if (ins != NULL) {
-				snprintf(err, errsz, "%s: changed while being read", src);
+				snprintf(err, errsz, "%s: changed while being read", label);
 				goto fail;
 			}
 			break;
@@ -1252,7 +1243,6 @@ dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_i
 	}
 	if (final != NULL)
 		snprintf(final, finalsz, "%s", dest);
-	close(in);
 	close_fds(fd, D_N);
 	return 0;
 fail:
@@ -1260,7 +1250,74 @@ fail:
 		close(out);
 	if (tmp[0] != '\0')
 		(void)unlinkat(fd[D_TMP], tmp, 0);
-	close(in);
 	close_fds(fd, D_N);
 	return -1;
+}
+
+int
+dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
+               size_t errsz)
+{
+	return dropdir_ingest_insert(spool, src, NULL, final, finalsz, err, errsz);
+}
+
+int
+dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
+                      char *final, size_t finalsz, char *err, size_t errsz)
+{
+	char name[NAME_MAX + 1];
+	struct stat st;
+	int in, rc;
+
+	if (final != NULL && finalsz > 0)
+		final[0] = '\0';
+	if (strcmp(src, "-") == 0) {
+		snprintf(err, errsz, "-: standard input needs a name in the spool (--name NAME)");
+		return -1;
+	}
+	do
+		in = open(src, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	while (in < 0 && errno == EINTR);
+	if (in < 0) {
+		snprintf(err, errsz, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	if (fstat(in, &st) < 0) {
+		snprintf(err, errsz, "%s: %s", src, strerror(errno));
+		close(in);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: %s", src,
+		         S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		close(in);
+		return -1;
+	}
+	/* the insertion was placed in the file as it was read before */
+	if (ins != NULL && (st.st_size != ins->size || ins->at + ins->skip > (size_t)st.st_size)) {
+		snprintf(err, errsz, "%s: changed while being read", src);
+		close(in);
+		return -1;
+	}
+	ingest_name(src, name, sizeof(name));
+	rc = ingest_into(spool, src, name, in, ins, NULL, 0, final, finalsz, err, errsz);
+	close(in);
+	return rc;
+}
+
+int
+dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t len, char *final,
+                   size_t finalsz, char *err, size_t errsz)
+{
+	if (final != NULL && finalsz > 0)
+		final[0] = '\0';
+	if (*name == '\0' || *name == '.' || strchr(name, '/') != NULL || strlen(name) > NAME_MAX) {
+		snprintf(
+		    err, errsz,
+		    "--name: '%.80s' is not a file name (no '/', not starting with '.', at most "
+		    "%d bytes)",
+		    name, NAME_MAX);
+		return -1;
+	}
+	return ingest_into(spool, "-", name, -1, NULL, mem, len, final, finalsz, err, errsz);
 }

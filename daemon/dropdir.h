@@ -138,10 +138,13 @@ enum dropdir_move_result dropdir_fail(struct dropdir *dd, const char *name,
  * hark ingest: copy the file at src into spool/tmp/ and rename it into
  * incoming/ under its base name (with a suffix when taken), fsynced. The
  * name given is written to final (may be NULL). Needs no dropdir_open (the
- * daemon may not run). A missing spool is created; but an existing spool
- * without incoming/ is refused: that incoming/ was removed or renamed, and
- * a running harkd recreates and watches it itself (a copy made here could
- * land in a directory nobody watches). Returns 0, -1 with err.
+ * daemon may not run). A missing spool (or an empty directory) is made a
+ * spool; but a directory that holds anything and has neither incoming/ nor
+ * tmp/ is not a spool and is refused, and so is a spool without incoming/:
+ * that incoming/ was removed or renamed, and a running harkd recreates and
+ * watches it itself (a copy made here could land in a directory nobody
+ * watches). src "-" is refused: see dropdir_ingest_mem(). Returns 0, -1
+ * with err.
  */
 int dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
                    size_t errsz);
@@ -163,5 +166,12 @@ struct dropdir_insert {
  */
 int dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
                           char *final, size_t finalsz, char *err, size_t errsz);
+/*
+ * hark ingest --name NAME -: len bytes of mem (standard input, read whole)
+ * into incoming/NAME, as dropdir_ingest() copies a file. NAME is a plain
+ * file name (no '/', no leading '.'): an error otherwise.
+ */
+int dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t len,
+                       char *final, size_t finalsz, char *err, size_t errsz);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "charset.h"
 #include "conf.h"
+#include "date.h"
 #include "hark.h"
 #include "hit.h"
 #include "store.h"
@@ -31,7 +32,8 @@ static const struct hark_cmd cmds[] = {
      "  -q, --quiet        no summary line on standard error\n"},
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
-     "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
+     "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
+     "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the webhook deliveries harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
@@ -79,14 +81,18 @@ static const struct hark_cmd cmds[] = {
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
      "  FILE                 an OPML 1.0 or 2.0 file; - is stdin\n"},
-    {"ingest", cmd_ingest, "ingest [--spool DIR] [--lang LL] [-q] FILE...",
+    {"ingest", cmd_ingest, "ingest [--spool DIR] [--lang LL] [--name NAME] [-q] FILE|-...",
      "copy files atomically into the drop directory for harkd",
-     "  --spool DIR        the spool directory (default: spool_dir of the configuration)\n"
+     "  --spool DIR        the spool directory (default: spool_dir of the configuration);\n"
+     "                     a directory with files but no incoming/ or tmp/ is refused\n"
      "  --lang LL          declare the language (ISO 639-1) in the copy, as the format\n"
      "                     does: a front matter lang: for text and Markdown, \"lang\"\n"
      "                     for a JSON article (HTML and feeds declare their own)\n"
+     "  --name NAME        the name in the spool of standard input (-), whose\n"
+     "                     extension tells its format: --name report.html -\n"
      "  -q, --quiet        print nothing for the files ingested\n"
      "  FILE               a regular file; its name is kept, with .1, .2... when taken\n"
+     "Each file ingested is printed as FILE -> /full/path/of/spool/incoming/NAME.\n"
      "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},
     {"match", cmd_match,
      "match [-r RULES]... [--json] [--lang LL] [--charset CS] [--color=WHEN] FILE|DIR|-...",
@@ -274,6 +280,25 @@ hark_time_local(int64_t secs, char *buf, size_t size)
 
 	if (localtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(buf, size, "%lld", (long long)secs);
+}
+
+void
+hark_time_text(const char *rfc3339, char *buf, size_t size)
+{
+	char norm[21];
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	/* date_normalize takes Unix seconds too: only what looks like a date is one */
+	if (strlen(rfc3339) >= 10 && rfc3339[4] == '-' && date_normalize(rfc3339, norm) == 0 &&
+	    sscanf(norm, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		hark_time_local((int64_t)timegm(&tm), buf, size);
+		return;
+	}
+	snprintf(buf, size, "%s", rfc3339);
 }
 
 static void

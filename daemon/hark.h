@@ -43,6 +43,12 @@ struct store;
 int hark_store_open(const char *cmd, struct store **st);
 /* Unix seconds as a short local time, "2026-11-21 10:00". */
 void hark_time_local(int64_t secs, char *buf, size_t size);
+/*
+ * The same for a time as the JSON output gives it (RFC 3339, any zone or
+ * fraction): the text outputs show one format, local. A string that is no
+ * time is copied as it is; "" stays "".
+ */
+void hark_time_text(const char *rfc3339, char *buf, size_t size);
 
 /* rules_load.c */
 /*

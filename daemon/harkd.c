@@ -79,6 +79,7 @@ usage(FILE *f)
 	        "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
 	        "             /etc/hark/hark.conf)\n"
 	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
+	        "             (with the secret files, read as harkd reads them)\n"
 	        "  -v         log debug lines too\n"
 	        "  -h, --help this help; -V, --version the version\n\n"
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"

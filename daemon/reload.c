@@ -46,7 +46,8 @@ reload_compile(const char *path, struct conf **confp, struct rules **rulesp, str
 
 	*confp = NULL;
 	*rulesp = NULL;
-	if (conf_load(path, &c, d) < 0)
+	/* harkd's load: the secret files are read and checked here, never by hark */
+	if (conf_load_flags(path, CONF_SECRETS, &c, d) < 0)
 		return -1;
 	rs = rules_load_cancel(c->rules, c->nrules, d, cancel);
 	if (rs == NULL || (*rulesp = rules_new(rs)) == NULL) {

@@ -1,9 +1,9 @@
 #!/bin/sh
 # The demo of `make run`: start `hark sink` (a webhook receiver on 127.0.0.1:8975
 # that checks signatures and prints alerts) and harkd in the foreground on
-# etc/demo.conf (state in ./var/, rules from rules/), drop the demo articles into
-# its spool with `hark ingest`, and let the hits and alerts scroll by. Ctrl-C
-# stops both cleanly.
+# etc/demo.conf (state in ./var/, rules from rules/, its pages on a free port of
+# 127.0.0.1, printed), drop the demo articles into its spool with `hark ingest`,
+# and let the hits and alerts scroll by. Ctrl-C stops both cleanly.
 #   usage: contrib/demo/run.sh BUILD_DIR
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 BUILD=$1
@@ -55,6 +55,9 @@ done
 sleep 0.3
 # harkd refused to start (a port or spool taken, a broken configuration): say so
 kill -0 $pid 2>/dev/null || { wait $pid; rc=$?; stop_sink; echo "$0: harkd exited ($rc)" >&2; exit 2; }
+# the pages: [http] listens on a free port of 127.0.0.1, written to var/harkd.http
+url=$(cut -d' ' -f1 var/harkd.http 2>/dev/null)
+echo "harkd's pages: ${url:-(none: see the log above)}"
 echo "\$ hark -c etc/demo.conf ingest contrib/demo/articles/*"
 $HARK ingest -q contrib/demo/articles/* || { kill -TERM $pid; wait $pid; stop_sink; exit 2; }
 sleep 2
@@ -65,6 +68,7 @@ echo
 echo "harkd keeps running: drop more files with"
 echo "  $BUILD/hark -c etc/demo.conf ingest FILE..."
 echo "and look at 'hark -c etc/demo.conf hits' and 'hark -c etc/demo.conf status'."
+[ -n "$url" ] && echo "The hits are also at $url (open it in a browser)."
 echo "hark sink prints each alert harkd sends to [webhook demo]."
 echo "Press Ctrl-C to stop harkd and hark sink."
 wait $pid

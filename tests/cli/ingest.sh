@@ -1,7 +1,9 @@
 #!/bin/sh
 # hark ingest as a producer drives it, with --spool: files arrive in
-# incoming/ under their names, a suffix on a clash, errors per file with
-# exit 2, nothing left in tmp/. Usage: ingest.sh HARK
+# incoming/ under their names, a suffix on a clash, each printed with its
+# full path, errors per file with exit 2, nothing left in tmp/; standard
+# input with --name; a directory that is not a spool refused.
+# Usage: ingest.sh HARK
 HARK=$1
 [ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
 T=$(mktemp -d)
@@ -26,6 +28,8 @@ empty_dir() {
 }
 
 S=$T/spool
+# the full path printed: the spool's, links resolved
+TR=$(cd "$T" && pwd -P)
 mkdir "$T/in"
 printf 'Title one\nBody.\n' >"$T/in/a.txt"
 printf '<title>Two</title>\n' >"$T/in/b article.html"
@@ -33,7 +37,7 @@ printf '<title>Two</title>\n' >"$T/in/b article.html"
 expect 0 "two files" -- "$HARK" ingest --spool "$S" "$T/in/a.txt" "$T/in/b article.html"
 same "$T/in/a.txt" "$S/incoming/a.txt" "name kept"
 same "$T/in/b article.html" "$S/incoming/b article.html" "name with a space kept"
-has out "$T/in/a.txt -> incoming/a.txt" "reported"
+has out "$T/in/a.txt -> $TR/spool/incoming/a.txt" "reported with the full path"
 lines out 2 "one line a file"
 for d in tmp incoming done failed; do
 	[ -d "$S/$d" ] && ok || bad "spool/$d created"
@@ -41,7 +45,7 @@ done
 
 expect 0 "clash" -- "$HARK" ingest --spool "$S" "$T/in/a.txt"
 same "$T/in/a.txt" "$S/incoming/a.txt.1" "suffix on a clash"
-has out "-> incoming/a.txt.1" "suffix reported"
+has out "-> $TR/spool/incoming/a.txt.1" "suffix reported"
 
 expect 0 "quiet" -- "$HARK" ingest -q --spool "$S" "$T/in/a.txt"
 [ -s "$T/out" ] && bad "-q prints nothing" || ok
@@ -58,8 +62,46 @@ has err "$T/in: is a directory" "directory refused"
 expect 2 "no file" -- "$HARK" ingest --spool "$S"
 has err "no file given" "no file named"
 
-expect 2 "stdin" -- "$HARK" ingest --spool "$S" -
-has err "standard input" "- refused"
+expect 2 "stdin without --name" -- "$HARK" ingest --spool "$S" -
+has err "hark: ingest: -: standard input needs --name NAME" "- without --name refused"
+expect 2 "--name without -" -- "$HARK" ingest --spool "$S" --name x.txt "$T/in/a.txt"
+has err "--name names standard input: give - among the files" "--name without - refused"
+expect 2 "- twice" -- "$HARK" ingest --spool "$S" --name x.txt - -
+has err "- given twice" "- twice refused"
+printf 'Piped title\nPiped body.\n' >"$T/piped"
+"$HARK" ingest --spool "$S" --name piped.txt - <"$T/piped" >"$T/out" 2>"$T/err" && ok ||
+	bad "standard input with --name: $(cat "$T/err")"
+same "$T/piped" "$S/incoming/piped.txt" "standard input under --name"
+has out "- -> $TR/spool/incoming/piped.txt" "standard input reported"
+cat "$T/piped" | "$HARK" ingest --spool "$S" --name piped.txt - "$T/in/a.txt" >"$T/out" 2>"$T/err" && ok ||
+	bad "a pipe and a file: $(cat "$T/err")"
+same "$T/piped" "$S/incoming/piped.txt.1" "a pipe, a suffix on a clash"
+lines out 2 "a pipe and a file: two lines"
+for n in ../x.txt .hidden "a/b.txt"; do
+	"$HARK" ingest --spool "$S" --name "$n" - <"$T/piped" >"$T/out" 2>"$T/err" && bad "--name $n accepted" || ok
+	has err "--name: '$n' is not a file name" "--name $n named"
+done
+: | "$HARK" ingest --spool "$S" --name empty.txt - >"$T/out" 2>"$T/err" && ok || bad "empty standard input: $(cat "$T/err")"
+[ -f "$S/incoming/empty.txt" ] && [ ! -s "$S/incoming/empty.txt" ] && ok || bad "empty standard input ingested empty"
+
+# a directory that is not a spool: refused, nothing made in it
+mkdir "$T/articles"
+printf 'x\n' >"$T/articles/keep.txt"
+expect 2 "not a spool" -- "$HARK" ingest --spool "$T/articles" "$T/in/a.txt"
+has err "hark: ingest: $T/articles: not a spool (no incoming/ or tmp/ in it)" "not a spool named"
+[ ! -e "$T/articles/incoming" ] && [ ! -e "$T/articles/tmp" ] && ok || bad "not a spool: left alone"
+lines err 1 "not a spool: one line"
+# an empty directory is made a spool (tmpfiles or mkdir before harkd's first start)
+mkdir "$T/emptyspool"
+expect 0 "an empty directory" -- "$HARK" ingest --spool "$T/emptyspool" "$T/in/a.txt"
+[ -f "$T/emptyspool/incoming/a.txt" ] && ok || bad "an empty directory made a spool"
+# a spool whose incoming/ went: harkd's to make again
+mkdir -p "$T/halfspool/tmp" "$T/halfspool/done"
+expect 2 "incoming/ missing" -- "$HARK" ingest --spool "$T/halfspool" "$T/in/a.txt"
+has err "$T/halfspool/incoming: missing (removed or renamed?)" "incoming/ missing named"
+# a relative --spool: the full path printed all the same
+(cd "$T" && "$HARK" ingest --spool spool in/a.txt) >"$T/out" 2>"$T/err"
+has out "in/a.txt -> $TR/spool/incoming/a.txt." "relative --spool printed in full"
 
 expect 2 "missing parent" -- "$HARK" ingest --spool "$T/no/spool" "$T/in/a.txt"
 has err "$T/no" "missing parent named"
@@ -79,6 +121,9 @@ printf -- '---\ntitle: Macron à Berlin\nlang: de\n---\nLe président est arriv�
 printf '{"title": "Macron à Berlin", "body": "Visite.", "lang": "de"}\n' >"$T/lin/fr.json"
 printf '<html><title>x</title></html>\n' >"$T/lin/p.html"
 expect 0 "--lang on text" -- "$HARK" ingest --spool "$L" --lang RU "$T/lin/ru.txt"
+"$HARK" ingest --spool "$L" --lang ru --name piped-ru.txt - <"$T/lin/ru.txt" >"$T/out" 2>"$T/err" ||
+	bad "--lang on standard input: $(cat "$T/err")"
+same "$L/incoming/ru.txt" "$L/incoming/piped-ru.txt" "--lang on standard input: as on the file"
 printf -- '---\ntitle: "Путин в Минске: \\"визит\\""\nlang: ru\n---\nТекст.\n' >"$T/want"
 same "$T/want" "$L/incoming/ru.txt" "text: a front matter with its title and lang"
 "$HARK" extract --json "$T/lin/ru.txt" >"$T/plain.json"

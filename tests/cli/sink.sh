@@ -124,7 +124,7 @@ is 200 "a hit with marks"
 post --data-binary '{"text": "slack\u0007 message"}'
 is 200 "a slack body"
 stop_sink "no secret"
-has out "[2026-11-21 10:00:03] assad  «Bashar al-Assad»" "hit: time, rule, name"
+has out "[2026-11-21 10:00] assad  «Bashar al-Assad»" "hit: time, rule, name"
 has out "  Bruxelles prolonge   https://example.org/a" "hit: title and address"
 has out "  …le régime d’«Assad»." "hit: a snippet of an earlier hark, a string, as it is"
 has out "  …d’après « [Austin Tice] », dit-il." "hit: the snippet's marks between [ ]"

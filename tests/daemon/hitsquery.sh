@@ -168,6 +168,12 @@ grep -qF "title      Assad in Moscow" "$T/out" && ok || bad "text: title: $(cat 
 grep -qF "hits       2" "$T/out" && ok || bad "text: two hits"
 grep -qF "duplicates 0" "$T/out" && ok || bad "text: no duplicate"
 grep -qF "Assad was seen in Moscow" "$T/out" && ok || bad "text: the body"
+# one time format in text: local YYYY-MM-DD HH:MM, never the JSON's RFC 3339
+grep -qE '^seen_at    [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' "$T/out" && ok ||
+	bad "text: seen_at local: $(cat "$T/out")"
+[ "$(grep -cE '^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [a-z0-9_.-]+: ' "$T/out")" -eq 2 ] && ok ||
+	bad "text: each hit's time local: $(cat "$T/out")"
+grep -qE '[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}Z' "$T/out" && bad "text: an RFC 3339 time: $(cat "$T/out")" || ok
 hk article a_0000000000000000
 expect_eq "$?" 2 "hark article of no article"
 grep -qF "hark: article: no article 'a_0000000000000000' is stored" "$T/err" && ok || bad "no article said: $(cat "$T/err")"

@@ -82,7 +82,8 @@ load(struct tdir *t, const char *name, const char *text, struct conf **c, struct
 	write_file(t->path, name, text, 0644);
 	snprintf(path, sizeof path, "%s/%s", t->path, name);
 	diags_init(d);
-	return conf_load(path, c, d);
+	/* harkd's load: the secret files read and checked (test_tool_load: without) */
+	return conf_load_flags(path, CONF_SECRETS, c, d);
 }
 
 static void
@@ -286,7 +287,7 @@ test_errors(void **state)
 	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private "
 	     "fetch_article)"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecrets = x\n", 5, 1,
-	     "unknown key 'secrets' in [webhook w] (known: url format secret secret_file rules "
+	     "unknown key 'secrets' in [webhook w] (known: url url_file format secret secret_file rules "
 	     "topic max_per_minute)"},
 	    {"[hark]\nrule = a.rules\nrules = a.rules\n", 2, 1,
 	     "unknown key 'rule' in [hark] (known: state_dir spool_dir rules keep_done "
@@ -333,7 +334,7 @@ test_errors(void **state)
 	    {HARK "[feed f]\nurl = e.org/rss\n", 4, 7,
 	     "url: 'e.org/rss' is not an http:// or https:// URL"},
 	    {HARK "[feed f]\ninterval = 1h\n", 3, 1, "[feed f] has no 'url'"},
-	    {HARK "[webhook w]\nformat = slack\n", 3, 1, "[webhook w] has no 'url'"},
+	    {HARK "[webhook w]\nformat = slack\n", 3, 1, "[webhook w] has no 'url' or 'url_file'"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nformat = teams\n", 5, 10,
 	     "format: 'teams' is not one of standard slack discord ntfy"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nformat = ntfy\n", 3, 1,
@@ -349,8 +350,14 @@ test_errors(void **state)
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = whsec_QUJDREVGR0g=\n", 5, 10,
 	     "secret: decodes to 8 bytes; at least 16 are needed"},
 	    /* harkd's decoder takes at most 256 bytes: -n says so, not harkd at start */
-	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = whsec_a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=\n", 5, 10,
-	     "secret: decodes to 257 bytes; at most 256 are allowed"},
+	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = "
+	          "whsec_"
+	          "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tr"
+	          "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tr"
+	          "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tr"
+	          "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tr"
+	          "a2tra2tra2tra2tra2tra2s=\n",
+	     5, 10, "secret: decodes to 257 bytes; at most 256 are allowed"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecret = " SECRET "\nsecret_file = s\n", 6, 1,
 	     "secret and secret_file together in [webhook w] (the other at line 5); keep one"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecret_file = missing.secret\n", 5, 15,
@@ -415,12 +422,12 @@ test_several_errors(void **state)
 	assert_int_equal(d.v[3].line, 6);
 	/* the keys of an unknown section are not reported one by one */
 	assert_int_equal(d.v[4].line, 8);
-	assert_string_equal(d.v[4].msg, "[webhook w] has no 'url'");
+	assert_string_equal(d.v[4].msg, "[webhook w] has no 'url' or 'url_file'");
 	diags_free(&d);
 	assert_int_equal(load(t, "many.conf", "[oops]\nurl = x\n" HARK "[webhook w]\n", &c, &d),
 	                 -1);
 	assert_int_equal(d.n, 2);
-	assert_string_equal(d.v[1].msg, "[webhook w] has no 'url'");
+	assert_string_equal(d.v[1].msg, "[webhook w] has no 'url' or 'url_file'");
 	diags_free(&d);
 }
 
@@ -554,6 +561,75 @@ test_secret_file_mode(void **state)
 	diags_free(&d);
 }
 
+/*
+ * The tool's load (no CONF_SECRETS) opens no secret file: a member of
+ * group hark, who cannot read them, runs every command. Their paths are
+ * kept; the values are NULL. harkd's load reads url_file as a secret.
+ */
+static void
+test_tool_load(void **state)
+{
+	struct tdir *t = *state;
+	struct conf *c;
+	struct diags d;
+	char path[256], want[256];
+	const char *text = HARK "[webhook w]\nurl_file = w.url\nsecret_file = absent.secret\n"
+	                        "[http]\nlisten = 127.0.0.1:0\ntoken_file = absent.token\n";
+
+	write_file(t->path, "w.conf", text, 0640);
+	snprintf(path, sizeof path, "%s/w.conf", t->path);
+	diags_init(&d);
+	assert_int_equal(conf_load(path, &c, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_false(c->secrets);
+	assert_null(c->webhooks[0].url);
+	assert_null(c->webhooks[0].secret);
+	assert_null(c->http.token);
+	snprintf(want, sizeof want, "%s/absent.secret", t->path);
+	assert_string_equal(c->webhooks[0].secret_file, want);
+	snprintf(want, sizeof want, "%s/w.url", t->path);
+	assert_string_equal(c->webhooks[0].url_file, want);
+	snprintf(want, sizeof want, "%s/absent.token", t->path);
+	assert_string_equal(c->http.token_file, want);
+	conf_free(c);
+	diags_free(&d);
+
+	/* harkd's load of the same file: every missing secret is an error */
+	diags_init(&d);
+	assert_int_equal(conf_load_flags(path, CONF_SECRETS, &c, &d), -1);
+	assert_int_equal(d.nerrors, 3);
+	assert_string_equal(d.v[0].msg, "url_file: 'w.url': No such file or directory");
+	diags_free(&d);
+
+	/* url_file read by harkd: trimmed, checked, never quoted */
+	write_file(t->path, "w.url", "\n https://hooks.example/T0/B0/xyz \n", 0600);
+	write_file(t->path, "absent.secret", SECRET "\n", 0600);
+	write_file(t->path, "absent.token", "0123456789abcdefghijklmnopqrstuvwxyzABCD\n", 0600);
+	diags_init(&d);
+	assert_int_equal(conf_load_flags(path, CONF_SECRETS, &c, &d), 0);
+	assert_true(c->secrets);
+	assert_string_equal(c->webhooks[0].url, "https://hooks.example/T0/B0/xyz");
+	assert_string_equal(c->webhooks[0].secret, SECRET);
+	assert_non_null(c->http.token);
+	conf_free(c);
+	diags_free(&d);
+
+	write_file(t->path, "w.url", "ftp://hooks.example/secret-part\n", 0600);
+	diags_init(&d);
+	assert_int_equal(conf_load_flags(path, CONF_SECRETS, &c, &d), -1);
+	assert_string_equal(d.v[0].msg,
+	                    "url_file: the URL in 'w.url' is not an http:// or https:// URL");
+	diags_free(&d);
+
+	/* url and url_file: one of them */
+	assert_int_equal(
+	    load(t, "w.conf", HARK "[webhook w]\nurl = https://e.org/\nurl_file = w.url\n", &c, &d),
+	    -1);
+	assert_string_equal(
+	    d.v[0].msg, "url and url_file together in [webhook w] (the other at line 4); keep one");
+	diags_free(&d);
+}
+
 static void
 test_unreadable(void **state)
 {
@@ -641,6 +717,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_secret_file_mode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_http, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tool_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 	};
