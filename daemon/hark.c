@@ -29,6 +29,10 @@ static const struct hark_cmd cmds[] = {
      "                     2h, 1d), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  -q, --quiet        no summary line on standard error\n"},
+    {"backup", cmd_backup, "backup FILE",
+     "copy the database consistently while harkd runs, check the copy, say what it holds",
+     "  FILE               a new file (an existing one is refused); restore: stop\n"
+     "                     harkd, copy FILE over state_dir/hark.db, start it (harkd(8))\n"},
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
@@ -91,6 +95,13 @@ static const struct hark_cmd cmds[] = {
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
+    {"prune", cmd_prune, "prune [--dry-run] [--vacuum]",
+     "apply the retention of the configuration now (keep_articles, keep_hits, keep_done, "
+     "keep_failed)",
+     "  -n, --dry-run      say what would be removed, remove nothing\n"
+     "  --vacuum           then rewrite a database made before retention with\n"
+     "                     auto_vacuum = INCREMENTAL (holds its lock: stop harkd first)\n"
+     "harkd does the same after its start and hourly, in small batches.\n"},
     {"redeliver", cmd_redeliver, "redeliver ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"

@@ -96,6 +96,7 @@ int conf_load_tool(struct conf **out, struct diags *d);
 
 int cmd_article(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_deliveries(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -105,6 +106,7 @@ int cmd_hits(int argc, char **argv);
 int cmd_import_opml(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 int cmd_redeliver(int argc, char **argv);
 int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
