@@ -106,6 +106,11 @@ static const struct hark_cmd cmds[] = {
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
      "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"},
+    {"rules", cmd_rules, "rules [--json]",
+     "list every rule of the configuration: file:line, tags, languages, notify targets, "
+     "whether disabled, hits in 24 h",
+     "  --json             one object a line: id file line name tags lang notify enabled\n"
+     "                     muted hits_24h\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"

@@ -108,6 +108,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 int cmd_redeliver(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
