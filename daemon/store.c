@@ -2524,7 +2524,11 @@ store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn key
 	                      "INSERT INTO articles_fts (articles_fts, rowid, keys) "
 	                      "VALUES ('delete', ?1, ?2)",
 	                      &del, err, errsz)) != 0 ||
-	    (ret = store_prep(st, "UPDATE articles SET body = NULL WHERE seq = ?1", &upd, err,
+	    (ret = store_run(st,
+	                     "CREATE TEMP TABLE IF NOT EXISTS prune_seq (seq INTEGER PRIMARY KEY);"
+	                     "DELETE FROM temp.prune_seq;",
+	                     "pruning articles", err, errsz)) != 0 ||
+	    (ret = store_prep(st, "INSERT INTO temp.prune_seq (seq) VALUES (?1)", &upd, err,
 	                      errsz)) != 0)
 		goto out;
 	sqlite3_bind_int64(sel, 1, before);
@@ -2562,8 +2566,31 @@ store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn key
 		}
 		(*n)++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		ret = store_fail(st, rc, "reading the articles to prune", err, errsz);
+		goto out;
+	}
+	sqlite3_finalize(sel);
+	sel = NULL;
+	/*
+	 * The rows without their text, deleted and inserted again (the same
+	 * seq, the FTS5 rowid): an UPDATE that shrinks a row leaves its page
+	 * as empty as it made it, one article a page for ever, where a delete
+	 * merges the pages it empties and the rows go back dense. Their hits
+	 * and near duplicates refer to them: checked at the commit, when they
+	 * are back.
+	 */
+	ret = store_run(st,
+	                "PRAGMA defer_foreign_keys = ON;"
+	                "DROP TABLE IF EXISTS temp.prune_rows;"
+	                "CREATE TEMP TABLE prune_rows AS SELECT * FROM main.articles "
+	                "WHERE seq IN (SELECT seq FROM temp.prune_seq);"
+	                "UPDATE temp.prune_rows SET body = NULL;"
+	                "DELETE FROM main.articles WHERE seq IN (SELECT seq FROM temp.prune_seq);"
+	                "INSERT INTO main.articles SELECT * FROM temp.prune_rows;"
+	                "DROP TABLE temp.prune_rows;"
+	                "DELETE FROM temp.prune_seq;",
+	                "pruning the articles' texts", err, errsz);
 out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(del);
@@ -2735,6 +2762,28 @@ store_reach_get(struct store *st, struct store_reach *r, char *err, size_t errsz
 	if (rc == SQLITE_OK)
 		return 0;
 	return store_fail(st, rc, "reading the archive's reach", err, errsz);
+}
+
+int
+store_oldest_text(struct store *st, int64_t *secs, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	int rc, ret;
+
+	if ((ret = store_prep(st,
+	                      "SELECT min(seen_at) FROM articles INDEXED BY articles_text_seen "
+	                      "WHERE body IS NOT NULL",
+	                      &q, err, errsz)) != 0)
+		return ret;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		ret = sqlite3_column_type(q, 0) != SQLITE_NULL;
+		*secs = sqlite3_column_int64(q, 0);
+	} else {
+		ret = store_fail(st, rc, "reading the oldest article's time", err, errsz);
+	}
+	sqlite3_finalize(q);
+	return ret;
 }
 
 int

@@ -465,6 +465,12 @@ struct store_reach {
 };
 int store_reach_get(struct store *st, struct store_reach *r, char *err, size_t errsz);
 /*
+ * Only the oldest article that keeps its text: 1 with its seen_at in *secs,
+ * 0 when none, -1 or STORE_BUSY. One probe of an index (the searches of
+ * harkd's HTTP worker say it with each answer).
+ */
+int store_oldest_text(struct store *st, int64_t *secs, char *err, size_t errsz);
+/*
  * A consistent copy of the database into dest, a new file, while harkd
  * writes (SQLite's online backup, from one snapshot), then PRAGMA
  * integrity_check on the copy and *r read from it. Returns 0, -1 with err

@@ -48,6 +48,19 @@ grep -q 'hits              0 ' "$T/out" && ok || bad "dry run: hits kept: $(cat 
 expect_eq "$(files "$S/done")/$(files "$S/failed")" 3/2 "a dry run removes no file"
 expect_eq "$(candidates)" 3 "a dry run removes no text"
 
+# /try and q= say how far back the archive's text reaches
+has_curl() { command -v curl >/dev/null; }
+if has_curl; then
+	stop_harkd
+	printf '[http]\nlisten = 127.0.0.1:0\n' >>"$T/hark.conf"
+	start_harkd
+	URL=$(cut -d' ' -f1 "$T/state/harkd.http")
+	curl -s -H 'Content-Type: application/json' --data '{"query": "zorblax1"}' \
+		"${URL%/}/api/v1/try" >"$T/try.json"
+	grep -q '"archive_from": *"20[0-9-]*T[0-9:]*Z"' "$T/try.json" && ok ||
+		bad "/api/v1/try says archive_from: $(cat "$T/try.json")"
+fi
+
 # --- a day and a bit later: the texts and failed/ go, done/ (2d) stays
 HARK_TEST_CLOCK_SKEW=100000 "$HARK" -c "$T/hark.conf" prune >"$T/out" 2>"$T/err" ||
 	bad "hark prune: $(cat "$T/err")"
@@ -58,6 +71,13 @@ expect_eq "$(files "$S/done")" 3 "done/ kept within keep_done"
 expect_eq "$(candidates)" 0 "the pruned articles' FTS5 entries are gone"
 "$HARK" -c "$T/hark.conf" backtest 2>&1 >/dev/null | grep -q 'no article keeps its text' && ok ||
 	bad "backtest says the archive holds no text"
+if has_curl; then
+	curl -s -H 'Content-Type: application/json' --data '{"query": "zorblax1"}' \
+		"${URL%/}/api/v1/try" >"$T/try.json"
+	grep -q '"archive_from": *null' "$T/try.json" && ok ||
+		bad "/api/v1/try after pruning: archive_from null: $(cat "$T/try.json")"
+	grep -q '"hits": *\[\]' "$T/try.json" && ok || bad "/try finds no pruned text: $(cat "$T/try.json")"
+fi
 expect_eq "$(status_of articles)" 3 "the articles' rows stay"
 expect_eq "$("$HARK" -c "$T/hark.conf" hits | grep -c '\[Austin Tice\] was seen near zorblax')" 3 \
 	"the hits keep their snippets"
