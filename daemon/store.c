@@ -2709,6 +2709,30 @@ store_vacuum_step(struct store *st, int pages, int64_t *left, char *err, size_t 
 }
 
 int
+store_fts_merge(struct store *st, int pages, int *worked, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	sqlite3_int64 before = sqlite3_total_changes64(st->db);
+	int ret;
+
+	*worked = 0;
+	if (st->fatal) {
+		snprintf(err, errsz, "merging the index: %s", st->why);
+		return STORE_FATAL;
+	}
+	if ((ret = store_prep(st,
+	                      "INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', ?1)",
+	                      &q, err, errsz)) != 0)
+		return ret;
+	sqlite3_bind_int(q, 1, pages);
+	if ((ret = store_step_done(st, q, "merging the index", err, errsz)) != 0)
+		return ret;
+	/* FTS5's way to tell whether the merge found work (fts5.html, "merge") */
+	*worked = sqlite3_total_changes64(st->db) != before;
+	return 0;
+}
+
+int
 store_vacuum_full(struct store *st, char *err, size_t errsz)
 {
 	return store_run(st, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", "VACUUM", err, errsz);

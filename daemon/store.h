@@ -454,6 +454,13 @@ int store_prune_count(struct store *st, int64_t before, int64_t before_ms, int64
  * auto_vacuum = INCREMENTAL (VACUUM: the writer's lock held all along).
  */
 int store_vacuum_step(struct store *st, int pages, int64_t *left, char *err, size_t errsz);
+/*
+ * One bounded step of FTS5's merge of its index segments (at most pages
+ * pages written, its own transaction): the entries of pruned articles
+ * leave the index only when the segments holding them are merged.
+ * *worked: whether there was anything to merge.
+ */
+int store_fts_merge(struct store *st, int pages, int *worked, char *err, size_t errsz);
 int store_vacuum_full(struct store *st, char *err, size_t errsz);
 
 /* What the archive holds and how far back it reaches. */
