@@ -187,6 +187,20 @@ hp_p99=$(grep '^filter=' "$T/hitspage" | grep -v '_source_lang ' |
 hp_none=$(field p99_ms "$(grep '^filter=none ' "$T/hitspage")")
 hp_stats=$(field ms "$(grep '^rule_stats ' "$T/hitspage")")
 
+# ---- retention: the database's size, 100,000 articles with keep_articles = 1d ----
+: >"$T/retention"
+if [ -x "$BUILD/bench_retention" ]; then
+	for mode in incremental forever; do
+		echo "== bench_retention, 100,000 articles over 10 simulated days, $mode"
+		mkdir "$T/ret-$mode"
+		"$BUILD/bench_retention" "$T/ret-$mode" 100000 10 "$mode" >>"$T/retention" ||
+			echo "run.sh: bench_retention failed" >&2
+		echo >>"$T/retention"
+		rm -rf "$T/ret-$mode"
+	done
+	cat "$T/retention"
+fi
+
 # ---- harkd's memory: rule counts, a reload, a large article ----
 : >"$T/memory"
 if [ -x "$BUILD/harkd" ]; then
@@ -199,7 +213,7 @@ fi
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage | bench_retention) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -380,6 +394,19 @@ most. rule_stats is store_rule_stats over the whole archive):
 \`\`\`
 $(cat "$T/hitspage")
 \`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_retention DIR 100000 10 incremental|forever" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_retention output (the database's size under a steady load:
+100,000 articles of about 3 KB, 10,000 a simulated day for 10 days, one hit
+in ten, stored through store.h with their FTS5 keys as harkd computes them;
+harkd's retention pass (prune.c) every simulated hour with
+keep_articles = 1d, or forever for comparison; hark.db at the end of each
+day; the longest batch of retention is the longest a pass holds harkd's loop):
+
+$(cat "$T/retention")
 
 Raw bench_match output:
 
