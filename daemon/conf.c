@@ -528,6 +528,12 @@ hark_key(struct cparse *p, int k, struct cval *v)
 			c->keep_articles = keep;
 		} else if (k == H_KEEP_HITS) {
 			c->keep_hits = keep;
+			/* store_hit_alerted() looks for the group's hits of the last 7 days */
+			if (keep != 0 && keep < 7 * 86400)
+				diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
+				          "keep_hits: '%.40s' is under 7d: a near duplicate of an "
+				          "article whose hits are gone alerts again",
+				          v->s);
 		} else {
 			c->keep_failed = keep;
 		}
