@@ -1376,6 +1376,14 @@ keys_of(const struct store_article_row *r, void *arg)
 	return strdup(r->body); /* add_article indexed the body as its keys */
 }
 
+static char *
+keys_k(const struct store_article_row *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	return strdup("k");
+}
+
 static int64_t
 fts_count(struct fixture *f, const char *term)
 {
@@ -1405,7 +1413,8 @@ test_prune(void **state)
 	int64_t n, texts, hits, left;
 
 	add_article(f, "a_1", "h1", "https://e.org/1", 1, 100, NULL, "alpha one", "alpha one");
-	add_article(f, "a_2", "h2", NULL, 2, 200, NULL, "alpha two", "alpha two");
+	add_article(f, "a_2", "h2", NULL, 2, 200, "a_1", "alpha two",
+	            "alpha two"); /* a_1 is its group: a row pruned is referenced */
 	add_article(f, "a_3", "h3", NULL, 3, 300, NULL, "alpha three", "alpha three");
 	assert_int_equal(add_hit(f, "h_1", "a_1", "r", 100000, true), 1);
 	assert_int_equal(add_hit(f, "h_2", "a_2", "r", 200000, true), 1);
@@ -1463,6 +1472,40 @@ test_prune(void **state)
 	assert_int_equal(left, 0);
 }
 
+/*
+ * Pruned rows go back dense: an UPDATE that shrank each row left one
+ * article a page; the pages freed go back to the file system.
+ */
+static void
+test_prune_compacts(void **state)
+{
+	struct fixture *f = *state;
+	char id[32], hash[32], body[3200];
+	int64_t before, after, n, left;
+
+	memset(body, 'b', sizeof body - 1);
+	body[sizeof body - 1] = '\0';
+	for (int i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "a_%d", i);
+		snprintf(hash, sizeof hash, "h%d", i);
+		add_article(f, id, hash, NULL, (uint64_t)i, 100 + i, NULL, body, "k");
+	}
+	assert_int_equal(store_db_size(f->st, &before, f->err, sizeof f->err), 0);
+	do
+		assert_int_equal(
+		    store_prune_texts(f->st, 1000, 100, keys_k, NULL, &n, f->err, sizeof f->err),
+		    0);
+	while (n > 0);
+	do
+		assert_int_equal(store_vacuum_step(f->st, 1000, &left, f->err, sizeof f->err), 0);
+	while (left > 0);
+	assert_int_equal(store_db_size(f->st, &after, f->err, sizeof f->err), 0);
+	/* 300 pages of text before; after, the rows and indexes of a few pages */
+	if (after * 4 > before)
+		fail_msg("%lld bytes before pruning, %lld after", (long long)before,
+		         (long long)after);
+}
+
 /* A copy of the database, checked, saying what it holds; never over a file. */
 static void
 test_backup(void **state)
@@ -1511,6 +1554,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_article_get, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rule_stats, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prune_compacts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 	};
 
