@@ -201,6 +201,10 @@ if [ -x "$BUILD/bench_retention" ]; then
 	cat "$T/retention"
 fi
 
+# the size of the last day's line of each mode: "| 10 | 100000 | 9728 | 100.5 MB | ..."
+r_inc=$(awk -F'|' '/^mode incremental/ { print last; exit } /^\| [0-9]/ { last = $5 }' "$T/retention" | sed 's/^ *//; s/ *$//')
+r_for=$(awk -F'|' '/^mode forever/ { print last; exit } /^\| [0-9]/ { last = $5 }' "$T/retention" | sed 's/^ *//; s/ *$//')
+
 # ---- harkd's memory: rule counts, a reload, a large article ----
 : >"$T/memory"
 if [ -x "$BUILD/harkd" ]; then
@@ -294,6 +298,7 @@ targets() {
 	echo "| CPU per 1,000 unchanged polls (no target) | ${f_cpu:-?} ms | - |"
 	echo "| a page of 50 hits of 1,000,000, p99 with any single filter ≤ 20 ms (store_hits_page) | worst ${hp_p99:-?} ms (no filter ${hp_none:-?} ms) | $(yesno "${hp_p99:-100} <= 20") |"
 	echo "| the rules' hit counts over 30 days, 1,000,000 hits (no target) | ${hp_stats:-?} ms | - |"
+	echo "| hark.db after 100,000 articles, 10 simulated days, keep_articles = 1d (no target) | ${r_inc:-?} (forever: ${r_for:-?}) | - |"
 }
 
 {
