@@ -84,7 +84,8 @@ usage(FILE *f)
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
 	        "(seconds SIGTERM waits for the files in hand; default %d),\n"
 	        "HARK_HTTP_IDLE_TIMEOUT (seconds an idle HTTP connection is kept; default 30),\n"
-	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5).\n",
+	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5),\n"
+	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
 
