@@ -4,6 +4,7 @@
  * configuration's database while harkd runs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,7 +170,7 @@ cmd_backup(int argc, char **argv)
 	struct store_reach r;
 	const char *dest;
 	char err[512], t[4][32];
-	int ch, rc = 2;
+	int ch, fd, rc = 2;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -186,15 +187,19 @@ cmd_backup(int argc, char **argv)
 		return 2;
 	}
 	dest = argv[optind];
-	if (access(dest, F_OK) == 0 || errno != ENOENT) {
-		fprintf(stderr, "hark: backup: %s: %s\n", dest,
-		        errno == ENOENT || access(dest, F_OK) == 0
-		            ? "exists already: give a new file"
-		            : strerror(errno));
-		return 2;
-	}
 	if (ops_open("backup", STORE_READ, &c, &st) < 0)
 		return 2;
+	/*
+	 * Made here, new (never over a file) and readable by its owner and
+	 * group only, as hark.db: it holds the articles. SQLite takes an empty
+	 * file for a new database.
+	 */
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
+		fprintf(stderr, "hark: backup: %s: %s\n", dest,
+		        errno == EEXIST ? "exists already: give a new file" : strerror(errno));
+		goto out;
+	}
+	close(fd);
 	if (store_backup(st, dest, &r, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hark: backup: %s\n", err);
 		unlink(dest);

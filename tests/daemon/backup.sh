@@ -64,6 +64,10 @@ nbefore=$(wc -l <"$T/before.hits" | tr -d ' ')
 expect_eq "$?" 0 "hark backup during the burst: $(cat "$T/backup.err")"
 wait "$BPID"
 BPID=
+case $(stat -c %a "$T/copy.db") in
+*0) ok ;;
+*) bad "the copy is readable by others (it holds the articles): mode $(stat -c %a "$T/copy.db")" ;;
+esac
 grep -q 'a consistent copy, PRAGMA integrity_check ok' "$T/backup.out" && ok ||
 	bad "backup's check: $(cat "$T/backup.out")"
 grep -q '^  articles [0-9]* ([0-9]* with their text), hits [0-9]*$' "$T/backup.out" && ok ||
