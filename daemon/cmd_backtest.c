@@ -160,9 +160,26 @@ cmd_backtest(int argc, char **argv)
 		bt.errors++;
 	}
 	fflush(stdout);
-	if (!quiet)
+	if (!quiet) {
+		struct store_reach r;
+		char from[32];
+
 		fprintf(stderr, "backtest: articles %lld, candidates %ld, hits %ld\n",
 		        (long long)narticles, bt.candidates, bt.hits);
+		/* retention removes old texts (keep_articles): say how far back the search saw */
+		if (store_reach_get(st, &r, err, sizeof(err)) == 0 && r.texts > 0) {
+			hark_time_local(r.oldest_text, from, sizeof(from));
+			fprintf(
+			    stderr,
+			    "backtest: the archive reaches back to %s (%lld articles with their "
+			    "text%s)\n",
+			    from, (long long)r.texts,
+			    r.texts < r.articles ? "; older ones lost theirs to keep_articles"
+			                         : "");
+		} else if (r.articles > 0 && r.texts == 0) {
+			fprintf(stderr, "backtest: no article keeps its text (keep_articles)\n");
+		}
+	}
 	rc = bt.errors ? 2 : bt.hits ? 0 : 1;
 out:
 	store_close(st);

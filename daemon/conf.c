@@ -45,10 +45,14 @@ enum {
 	H_MAX_DOC,
 	H_LOG_LEVEL,
 	H_LANGUAGES,
+	H_KEEP_ARTICLES,
+	H_KEEP_HITS,
+	H_KEEP_FAILED,
 	H_NKEYS
 };
-static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules",     "keep_done",
-                                        "max_document_size", "log_level", "languages", NULL};
+static const char *const keys_hark[] = {
+    "state_dir",     "spool_dir", "rules",       "keep_done", "max_document_size", "log_level",
+    "languages",     "keep_articles", "keep_hits", "keep_failed", NULL};
 enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_FETCH_ARTICLE, F_NKEYS };
 static const char *const keys_feed[] = {"url",           "interval",      "lang",
                                         "allow_private", "fetch_article", NULL};
@@ -67,7 +71,7 @@ static const char *const keys_webhook[] = {
     "url", "url_file", "format", "secret", "secret_file", "rules", "topic", "max_per_minute", NULL};
 enum { P_LISTEN, P_TOKEN_FILE, P_BASE_URL, P_NKEYS };
 static const char *const keys_http[] = {"listen", "token_file", "base_url", NULL};
-#define MAX_NKEYS 8
+#define MAX_NKEYS 10
 #define HTTP_LISTEN_MAX 8 /* addresses of one listen */
 #define TOKEN_MIN 32      /* characters of the [http] token */
 
@@ -184,12 +188,32 @@ conf_parse_duration(const char *s, unsigned long *out)
 		mult = 86400;
 		q++;
 		break;
+	case 'w':
+		mult = 7 * 86400;
+		q++;
+		break;
 	default:
 		return -1;
 	}
 	if (*q != '\0' || (v != 0 && v > ULONG_MAX / mult))
 		return -1;
 	*out = v * mult;
+	return 0;
+}
+
+int
+conf_parse_keep(const char *s, int64_t *out)
+{
+	unsigned long secs;
+
+	if (strcmp(s, "forever") == 0) {
+		*out = 0;
+		return 0;
+	}
+	/* below a minute is a typo (keep_articles = 90 meant days?); 100 years is forever */
+	if (conf_parse_duration(s, &secs) < 0 || secs < 60 || secs > 100ul * 366 * 86400)
+		return -1;
+	*out = (int64_t)secs;
 	return 0;
 }
 
@@ -533,6 +557,7 @@ static void
 hark_key(struct cparse *p, int k, struct cval *v)
 {
 	struct conf *c = p->c;
+	int64_t keep;
 	size_t size;
 	bool b;
 	int lvl;
@@ -553,9 +578,42 @@ hark_key(struct cparse *p, int k, struct cval *v)
 		hark_rules(p, v);
 		break;
 	case H_KEEP_DONE:
-		if (parse_bool(v->s, &b) < 0)
-			goto badbool;
-		c->keep_done = b;
+		/* yes (for ever), no (deleted once stored), or how long */
+		if (parse_bool(v->s, &b) == 0) {
+			c->keep_done = b;
+			c->keep_done_for = 0;
+		} else if (conf_parse_keep(v->s, &keep) == 0) {
+			c->keep_done = true;
+			c->keep_done_for = keep;
+		} else {
+			conf_err(
+			    p, v->line, v->col,
+			    "keep_done: '%.40s' is not yes, no, forever or a duration of at least "
+			    "1m (12h 30d 8w)",
+			    v->s);
+		}
+		break;
+	case H_KEEP_ARTICLES:
+	case H_KEEP_HITS:
+	case H_KEEP_FAILED:
+		if (conf_parse_keep(v->s, &keep) < 0) {
+			conf_err(
+			    p, v->line, v->col,
+			    "%s: '%.40s' is not forever or a duration of at least 1m (12h 30d 8w)",
+			    keys_hark[k], v->s);
+		} else if (k == H_KEEP_ARTICLES) {
+			c->keep_articles = keep;
+		} else if (k == H_KEEP_HITS) {
+			c->keep_hits = keep;
+			/* store_hit_alerted() looks for the group's hits of the last 7 days */
+			if (keep != 0 && keep < 7 * 86400)
+				diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
+				          "keep_hits: '%.40s' is under 7d: a near duplicate of an "
+				          "article whose hits are gone alerts again",
+				          v->s);
+		} else {
+			c->keep_failed = keep;
+		}
 		break;
 	case H_MAX_DOC:
 		if (conf_parse_size(v->s, &size) < 0) {
@@ -582,10 +640,6 @@ hark_key(struct cparse *p, int k, struct cval *v)
 		hark_languages(p, v);
 		break;
 	}
-	return;
-badbool:
-	conf_err(p, v->line, v->col, "%s: '%.40s' is not a boolean (yes no true false on off 1 0)",
-	         keys_hark[k], v->s);
 }
 
 /* ---- keys of [feed NAME] ---- */
@@ -1469,6 +1523,7 @@ conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diag
 	if (p.c->path == NULL || p.c->state_dir == NULL || p.c->spool_dir == NULL)
 		goto oom;
 	p.c->keep_done = true;
+	p.c->keep_failed = 30 * 86400;
 	p.c->max_document_size = 16u << 20;
 	p.c->log_level = LOG_INFO;
 	p.c->secrets = (flags & CONF_SECRETS) != 0;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -62,7 +63,14 @@ struct conf {
 	char *spool_dir; /* owned, absolute; default /var/spool/hark */
 	char **rules;    /* owned; the rule files and directories, globs expanded, sorted */
 	size_t nrules;
-	bool keep_done;           /* default yes */
+	bool keep_done; /* default yes */
+	/*
+	 * Retention (README "Retention and backup"), in seconds; 0: for ever.
+	 * keep_done_for: how long a file stays in done/ (keep_done = 30d);
+	 * keep_articles: an article's text (its row, hits and fingerprints
+	 * stay); keep_hits: a hit; keep_failed: a file in failed/ (default 30d).
+	 */
+	int64_t keep_done_for, keep_articles, keep_hits, keep_failed;
 	size_t max_document_size; /* bytes; default 16M; "16M", "512K", "1G", "100000" */
 	int log_level;            /* log.h priority; default LOG_INFO */
 	char *languages;          /* owned; the prior (lang.h): "en fr ar", lower-case, or NULL */
@@ -123,7 +131,12 @@ int conf_parse_listen(const char *s, struct conf_listen *out, char *why, size_t 
 
 /* "16M" → 16777216 etc.; returns 0, -1 when not a size. */
 int conf_parse_size(const char *s, size_t *out);
-/* "90s" "15m" "2h" "1d" or plain seconds → seconds; returns 0, -1 when bad. */
+/* "90s" "15m" "2h" "1d" "2w" or plain seconds → seconds; returns 0, -1 when bad. */
 int conf_parse_duration(const char *s, unsigned long *out);
+/*
+ * A retention: "forever" → 0, else a duration of at least 1m and at most
+ * 100 years → seconds. Returns 0, -1 when bad.
+ */
+int conf_parse_keep(const char *s, int64_t *out);
 
 #endif

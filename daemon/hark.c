@@ -30,6 +30,10 @@ static const struct hark_cmd cmds[] = {
      "                     2h, 1d), an RFC 3339 time, or a day (YYYY-MM-DD, local)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  -q, --quiet        no summary line on standard error\n"},
+    {"backup", cmd_backup, "backup FILE",
+     "copy the database consistently while harkd runs, check the copy, say what it holds",
+     "  FILE               a new file (an existing one is refused); restore: stop\n"
+     "                     harkd, copy FILE over state_dir/hark.db, start it (harkd(8))\n"},
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
@@ -118,12 +122,24 @@ static const struct hark_cmd cmds[] = {
      "Stored in hark.db (needs write access): a running harkd takes it at once.\n"
      "Hits of a muted rule are never alerted, not even after the mute ends; a new\n"
      "mute replaces the old one; hark status lists the mutes; hark unmute ends one.\n"},
+    {"prune", cmd_prune, "prune [--dry-run] [--vacuum]",
+     "apply the retention of the configuration now (keep_articles, keep_hits, keep_done, "
+     "keep_failed)",
+     "  -n, --dry-run      say what would be removed, remove nothing\n"
+     "  --vacuum           then rewrite a database made before retention with\n"
+     "                     auto_vacuum = INCREMENTAL (holds its lock: stop harkd first)\n"
+     "harkd does the same after its start and hourly, in small batches.\n"},
     {"redeliver", cmd_redeliver, "redeliver [--force] ID...",
      "send dead webhook deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
      "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"
      "  -f, --force        send again a delivery that was sent already (without it,\n"
      "                     such an id is an error and stays as it is)\n"},
+    {"rules", cmd_rules, "rules [--json]",
+     "list every rule of the configuration: file:line, tags, languages, notify targets, "
+     "whether disabled, hits in 24 h",
+     "  --json             one object a line: id file line name tags lang notify enabled\n"
+     "                     muted hits_24h\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"

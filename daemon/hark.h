@@ -109,6 +109,7 @@ int conf_languages_tool(char **languages, struct diags *d);
 
 int cmd_article(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_deliveries(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -119,7 +120,9 @@ int cmd_import_opml(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_mute(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 int cmd_redeliver(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 int cmd_sink(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_unmute(int argc, char **argv);

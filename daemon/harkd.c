@@ -29,6 +29,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "poller.h"
+#include "prune.h"
 #include "reindex.h"
 #include "reload.h"
 #include "store.h"
@@ -49,6 +50,7 @@ struct harkd {
 	char *http_path;        /* owned: state_dir/harkd.http, the bound URLs, while running */
 	struct outbox *ob;
 	struct poller *poller;
+	struct pruner *pruner; /* retention: a pass after the start, then hourly */
 	struct reload *reload; /* owned; NULL until the first SIGHUP */
 	struct event *ev_sig[4];
 	struct event *ev_watchdog;
@@ -85,7 +87,8 @@ usage(FILE *f)
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
 	        "(seconds SIGTERM waits for the files in hand; default %d),\n"
 	        "HARK_HTTP_IDLE_TIMEOUT (seconds an idle HTTP connection is kept; default 30),\n"
-	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5).\n",
+	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5),\n"
+	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
 
@@ -146,6 +149,8 @@ harkd_apply(struct harkd *h)
 		log_set_level(h->conf->log_level);
 	intake_set_opts(h->in, &o);
 	intake_set_rules(h->in, h->rules);
+	if (h->pruner != NULL)
+		pruner_configure(h->pruner, h->conf);
 }
 
 /*
@@ -692,6 +697,10 @@ harkd_start(struct harkd *h)
 		log_err("%s", err);
 		return -1;
 	}
+	if ((h->pruner = pruner_new(h->base, h->st, h->conf)) == NULL) {
+		log_err("out of memory");
+		return -1;
+	}
 	harkd_apply(h);
 	h->info = (struct httpd_info){.conf = h->conf,
 	                              .nrules = ruleset_nrules(h->rules->rs),
@@ -772,6 +781,7 @@ harkd_free(struct harkd *h)
 	if (h->http_path != NULL)
 		unlink(h->http_path);
 	free(h->http_path);
+	pruner_free(h->pruner);
 	intake_free(h->in);
 	poller_free(h->poller); /* before http: they abandon their requests */
 	outbox_free(h->ob);

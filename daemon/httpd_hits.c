@@ -339,6 +339,10 @@ api_hits_answer(struct hwork_job *j)
 	}
 	o = apijson_hits_page(j->hits, j->next[0] != '\0' ? j->next : NULL);
 	j->hits = NULL; /* stolen */
+	if (o != NULL)
+		json_object_set_new(o, "archive_from",
+		                    j->archive_from[0] ? json_string(j->archive_from)
+		                                       : json_null());
 	if (o != NULL && j->cut)
 		json_object_set_new(o, "cut", hwork_cut_json(j));
 	httpd_send_json(j->req, 200, o);

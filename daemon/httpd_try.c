@@ -54,6 +54,10 @@ api_try_answer(struct hwork_job *j)
 		                                       sev_name(g->sev), "message", g->msg));
 	}
 	o = json_pack("{s:o,s:O}", "diagnostics", diags, "hits", j->hits);
+	if (o != NULL)
+		json_object_set_new(o, "archive_from",
+		                    j->archive_from[0] ? json_string(j->archive_from)
+		                                       : json_null());
 	if (o != NULL && j->cut)
 		json_object_set_new(o, "cut", hwork_cut_json(j));
 	httpd_send_json(j->req, 200, o);

@@ -486,6 +486,15 @@ job_run(struct hwork *w, struct hwork_job *j)
 	int all = 0;
 
 	r.deadline = now_ns() + w->timeout_ns;
+	{
+		/* retention (keep_articles) removes old texts: the search says how far back it saw
+		 */
+		int64_t from;
+		char why[256];
+
+		if (store_oldest_text(w->st, &from, why, sizeof(why)) == 1)
+			apijson_time(from * 1000, j->archive_from);
+	}
 	if ((j->hits = json_array()) == NULL) {
 		r.failed = 1;
 		goto out;

@@ -54,6 +54,7 @@ struct hwork_job {
 	char next[STORE_CURSOR_MAX]; /* HWORK_HITS: the cursor of the page after, "" at the end */
 	int cut;                     /* stopped at the time limit */
 	char searched_to[32];        /* then: RFC 3339 of the last hit or article looked at ("") */
+	char archive_from[32]; /* RFC 3339 of the oldest article keeping its text ("": none) */
 	/* the loop's */
 	struct evhttp_request *req; /* NULL once its client has gone */
 	hwork_answer_fn answer;     /* called on the loop with the result, req still there */

@@ -23,6 +23,14 @@
 #include "store.h"
 
 /*
+ * Retention (store_prune_texts): the articles that still hold their text,
+ * by time, so that the pruner and the archive's reach read only those, not
+ * the rows pruned before them (a year of them after a year).
+ */
+#define MIGRATION_RETENTION                                                                        \
+	"CREATE INDEX articles_text_seen ON articles(seen_at) WHERE body IS NOT NULL;"
+
+/*
  * The schema, one script a version. Never edit a shipped script: add one.
  *
  * articles.seq is the rowid, declared INTEGER PRIMARY KEY so that VACUUM
@@ -143,6 +151,8 @@ static const char *const migrations[] = {
     " rule_id TEXT PRIMARY KEY,"
     " until INTEGER NOT NULL,"
     " muted_at INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 7 -> 8: retention, see MIGRATION_RETENTION */
+    MIGRATION_RETENTION,
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -824,6 +834,24 @@ store_setup_write(struct store *st, char *err, size_t errsz)
 	return store_run(st, "PRAGMA cache_size = -65536", "PRAGMA cache_size", err, errsz);
 }
 
+/*
+ * A new database frees the pages that pruning empties (store_vacuum_step):
+ * auto_vacuum = INCREMENTAL can only be chosen before the first table is
+ * made. An older database keeps auto_vacuum off until store_vacuum_full():
+ * its free pages are reused by new articles, so it stops growing under
+ * steady load but does not shrink.
+ */
+static int
+store_setup_vacuum(struct store *st, char *err, size_t errsz)
+{
+	char n[32];
+	int rc = store_pragma(st, "PRAGMA page_count", n, sizeof(n), err, errsz);
+
+	if (rc != 0 || atoll(n) != 0)
+		return rc;
+	return store_run(st, "PRAGMA auto_vacuum = INCREMENTAL", "PRAGMA auto_vacuum", err, errsz);
+}
+
 int
 store_open(const char *path, enum store_mode mode, int busy_ms, struct store **out, char *err,
            size_t errsz)
@@ -896,7 +924,8 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 		 * exist.
 		 */
 		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-		if ((rc = store_setup_write(st, err, errsz)) != 0)
+		if ((rc = store_setup_vacuum(st, err, errsz)) != 0 ||
+		    (rc = store_setup_write(st, err, errsz)) != 0)
 			goto fail;
 		/* a damaged database fails now, not at some commit later */
 		if (mode == STORE_DAEMON && (rc = store_quick_check(st, err, errsz)) != 0)
@@ -2750,5 +2779,406 @@ store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t err
 	else
 		ret = store_fail(st, rc, "looking for a rule's hits", err, errsz);
 	sqlite3_reset(q);
+	return ret;
+}
+
+/* ---- retention and backup (README "Retention and backup") ---- */
+
+/*
+ * The statements of this section are prepared at each call: the pruner runs
+ * a few batches an hour, a backup once; the table of the hot statements
+ * stays as it is.
+ */
+static int
+store_prep(struct store *st, const char *sql, sqlite3_stmt **q, char *err, size_t errsz)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, q, NULL);
+
+	if (rc != SQLITE_OK) {
+		*q = NULL;
+		return store_fail(st, rc, sql, err, errsz);
+	}
+	return 0;
+}
+
+/* Step q to its end (a write); finalizes it. */
+static int
+store_step_done(struct store *st, sqlite3_stmt *q, const char *what, char *err, size_t errsz)
+{
+	int rc = sqlite3_step(q), ret = 0;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_fail(st, rc, what, err, errsz);
+	sqlite3_finalize(q);
+	return ret;
+}
+
+int
+store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn keys, void *arg,
+                  int64_t *n, char *err, size_t errsz)
+{
+	sqlite3_stmt *sel = NULL, *del = NULL, *upd = NULL;
+	int rc, ret;
+
+	*n = 0;
+	if ((ret = store_begin(st, err, errsz)) != 0)
+		return ret;
+	/* the oldest first: articles_text_seen holds only the articles with their text */
+	if ((ret = store_prep(
+	         st,
+	         "SELECT " ARTICLE_COLS ", a.seq FROM articles a "
+	         "INDEXED BY articles_text_seen "
+	         "WHERE a.body IS NOT NULL AND a.seen_at < ?1 ORDER BY a.seen_at LIMIT ?2",
+	         &sel, err, errsz)) != 0 ||
+	    (ret = store_prep(st,
+	                      "INSERT INTO articles_fts (articles_fts, rowid, keys) "
+	                      "VALUES ('delete', ?1, ?2)",
+	                      &del, err, errsz)) != 0 ||
+	    (ret = store_run(st,
+	                     "CREATE TEMP TABLE IF NOT EXISTS prune_seq (seq INTEGER PRIMARY KEY);"
+	                     "DELETE FROM temp.prune_seq;",
+	                     "pruning articles", err, errsz)) != 0 ||
+	    (ret = store_prep(st, "INSERT INTO temp.prune_seq (seq) VALUES (?1)", &upd, err,
+	                      errsz)) != 0)
+		goto out;
+	sqlite3_bind_int64(sel, 1, before);
+	sqlite3_bind_int(sel, 2, limit);
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		struct store_article_row r = article_row(sel);
+		sqlite3_int64 seq = sqlite3_column_int64(sel, 12);
+		/*
+		 * A contentless FTS5 index forgets a row only when told the
+		 * keys it was given (the same code computes them again from
+		 * the same stored text). NULL: out of memory.
+		 */
+		char *k = keys(&r, arg);
+
+		if (k == NULL) {
+			snprintf(err, errsz, "pruning article %s: out of memory", r.id);
+			ret = -1;
+			goto out;
+		}
+		sqlite3_bind_int64(del, 1, seq);
+		sqlite3_bind_text(del, 2, k, -1, SQLITE_TRANSIENT);
+		free(k);
+		rc = sqlite3_step(del);
+		sqlite3_reset(del);
+		if (rc != SQLITE_DONE) {
+			ret = store_fail(st, rc, "pruning an article's index entry", err, errsz);
+			goto out;
+		}
+		sqlite3_bind_int64(upd, 1, seq);
+		rc = sqlite3_step(upd);
+		sqlite3_reset(upd);
+		if (rc != SQLITE_DONE) {
+			ret = store_fail(st, rc, "pruning an article's text", err, errsz);
+			goto out;
+		}
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "reading the articles to prune", err, errsz);
+		goto out;
+	}
+	sqlite3_finalize(sel);
+	sel = NULL;
+	/*
+	 * The rows without their text, deleted and inserted again (the same
+	 * seq, the FTS5 rowid): an UPDATE that shrinks a row leaves its page
+	 * as empty as it made it, one article a page for ever, where a delete
+	 * merges the pages it empties and the rows go back dense. Their hits
+	 * and near duplicates refer to them: checked at the commit, when they
+	 * are back.
+	 */
+	ret = store_run(st,
+	                "PRAGMA defer_foreign_keys = ON;"
+	                "DROP TABLE IF EXISTS temp.prune_rows;"
+	                "CREATE TEMP TABLE prune_rows AS SELECT * FROM main.articles "
+	                "WHERE seq IN (SELECT seq FROM temp.prune_seq);"
+	                "UPDATE temp.prune_rows SET body = NULL;"
+	                "DELETE FROM main.articles WHERE seq IN (SELECT seq FROM temp.prune_seq);"
+	                "INSERT INTO main.articles SELECT * FROM temp.prune_rows;"
+	                "DROP TABLE temp.prune_rows;"
+	                "DELETE FROM temp.prune_seq;",
+	                "pruning the articles' texts", err, errsz);
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	sqlite3_finalize(upd);
+	if (ret == 0 && (ret = store_commit(st, err, errsz)) == 0)
+		return 0;
+	store_rollback(st);
+	*n = 0;
+	return ret;
+}
+
+int
+store_prune_hits(struct store *st, int64_t before_ms, int limit, int64_t *n, char *err,
+                 size_t errsz)
+{
+	sqlite3_stmt *q = NULL;
+	char sql[512];
+	int ret;
+
+	*n = 0;
+	if ((ret = store_begin(st, err, errsz)) != 0)
+		return ret;
+	/*
+	 * The batch: the oldest hits, but those with a delivery still pending
+	 * (a webhook down for longer than keep_hits gets them still). Their
+	 * sent and dead deliveries go first (deliveries.hit_id references
+	 * them).
+	 */
+	snprintf(sql, sizeof(sql),
+	         "CREATE TEMP TABLE IF NOT EXISTS prune_hits (id TEXT PRIMARY KEY);"
+	         "DELETE FROM prune_hits;"
+	         "INSERT INTO prune_hits SELECT h.id FROM hits h INDEXED BY hits_detected_at "
+	         "WHERE h.detected_at < %lld AND NOT EXISTS (SELECT 1 FROM deliveries d "
+	         "WHERE d.hit_id = h.id AND d.state = 'pending') ORDER BY h.detected_at LIMIT %d;"
+	         "DELETE FROM deliveries WHERE hit_id IN (SELECT id FROM prune_hits);",
+	         (long long)before_ms, limit);
+	if ((ret = store_run(st, sql, "choosing the hits to prune", err, errsz)) != 0)
+		goto fail;
+	if ((ret = store_prep(st, "DELETE FROM hits WHERE id IN (SELECT id FROM prune_hits)", &q,
+	                      err, errsz)) != 0 ||
+	    (ret = store_step_done(st, q, "pruning hits", err, errsz)) != 0)
+		goto fail;
+	*n = sqlite3_changes(st->db);
+	if ((ret = store_run(st, "DELETE FROM prune_hits", "pruning hits", err, errsz)) != 0 ||
+	    (ret = store_commit(st, err, errsz)) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	*n = 0;
+	return ret;
+}
+
+int
+store_prune_count(struct store *st, int64_t before, int64_t before_ms, int64_t *texts,
+                  int64_t *hits, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, ret;
+
+	*texts = *hits = 0;
+	if ((ret =
+	         store_prep(st,
+	                    "SELECT (SELECT count(*) FROM articles INDEXED BY articles_text_seen "
+	                    "WHERE body IS NOT NULL AND seen_at < ?1), "
+	                    "(SELECT count(*) FROM hits h WHERE h.detected_at < ?2 AND NOT EXISTS "
+	                    "(SELECT 1 FROM deliveries d WHERE d.hit_id = h.id AND "
+	                    "d.state = 'pending'))",
+	                    &q, err, errsz)) != 0)
+		return ret;
+	sqlite3_bind_int64(q, 1, before);
+	sqlite3_bind_int64(q, 2, before_ms);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*texts = before > 0 ? sqlite3_column_int64(q, 0) : 0;
+		*hits = before_ms > 0 ? sqlite3_column_int64(q, 1) : 0;
+	} else {
+		ret = store_fail(st, rc, "counting what to prune", err, errsz);
+	}
+	sqlite3_finalize(q);
+	return ret;
+}
+
+int
+store_vacuum_step(struct store *st, int pages, int64_t *left, char *err, size_t errsz)
+{
+	char buf[32], sql[64];
+	int ret;
+
+	*left = 0;
+	if ((ret = store_pragma(st, "PRAGMA auto_vacuum", buf, sizeof(buf), err, errsz)) != 0)
+		return ret;
+	if (atoi(buf) != 2) /* not INCREMENTAL: free pages stay for new rows */
+		return 0;
+	if (st->fatal) {
+		snprintf(err, errsz, "vacuum: %s", st->why);
+		return STORE_FATAL;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA incremental_vacuum(%d)", pages);
+	/* a pragma that returns rows: stepped to its end, each step a page (0 would free all) */
+	if (pages > 0) {
+		sqlite3_stmt *q;
+
+		if ((ret = store_prep(st, sql, &q, err, errsz)) != 0)
+			return ret;
+		while ((ret = sqlite3_step(q)) == SQLITE_ROW)
+			;
+		ret = ret == SQLITE_DONE ? 0 : store_fail(st, ret, "vacuum", err, errsz);
+		sqlite3_finalize(q);
+		if (ret != 0)
+			return ret;
+	}
+	if ((ret = store_pragma(st, "PRAGMA freelist_count", buf, sizeof(buf), err, errsz)) != 0)
+		return ret;
+	*left = atoll(buf);
+	return 0;
+}
+
+int
+store_fts_merge(struct store *st, int pages, int *worked, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	sqlite3_int64 before = sqlite3_total_changes64(st->db);
+	int ret;
+
+	*worked = 0;
+	if (st->fatal) {
+		snprintf(err, errsz, "merging the index: %s", st->why);
+		return STORE_FATAL;
+	}
+	if ((ret = store_prep(st,
+	                      "INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', ?1)",
+	                      &q, err, errsz)) != 0)
+		return ret;
+	sqlite3_bind_int(q, 1, pages);
+	if ((ret = store_step_done(st, q, "merging the index", err, errsz)) != 0)
+		return ret;
+	/* FTS5's way to tell whether the merge found work (fts5.html, "merge") */
+	*worked = sqlite3_total_changes64(st->db) != before;
+	return 0;
+}
+
+int
+store_vacuum_full(struct store *st, char *err, size_t errsz)
+{
+	return store_run(st, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", "VACUUM", err, errsz);
+}
+
+/* The counts and bounds of the archive, of db (st's or a backup's). */
+static int
+reach_read(sqlite3 *db, struct store_reach *r, const char **why)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM articles),"
+	    " (SELECT count(*) FROM articles INDEXED BY articles_text_seen WHERE body IS NOT NULL),"
+	    " (SELECT count(*) FROM hits),"
+	    " (SELECT coalesce(min(seen_at), 0) FROM articles),"
+	    " (SELECT coalesce(min(seen_at), 0) FROM articles INDEXED BY articles_text_seen"
+	    "  WHERE body IS NOT NULL),"
+	    " (SELECT coalesce(max(seen_at), 0) FROM articles),"
+	    " (SELECT coalesce(min(detected_at), 0) FROM hits),"
+	    " (SELECT coalesce(max(detected_at), 0) FROM hits)";
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL)) != SQLITE_OK) {
+		*why = sqlite3_errmsg(db);
+		return rc;
+	}
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		r->articles = sqlite3_column_int64(q, 0);
+		r->texts = sqlite3_column_int64(q, 1);
+		r->hits = sqlite3_column_int64(q, 2);
+		r->oldest_article = sqlite3_column_int64(q, 3);
+		r->oldest_text = sqlite3_column_int64(q, 4);
+		r->newest_article = sqlite3_column_int64(q, 5);
+		r->oldest_hit = sqlite3_column_int64(q, 6);
+		r->newest_hit = sqlite3_column_int64(q, 7);
+		rc = SQLITE_OK;
+	} else {
+		*why = sqlite3_errmsg(db);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
+store_reach_get(struct store *st, struct store_reach *r, char *err, size_t errsz)
+{
+	const char *why = "";
+	int rc = reach_read(st->db, r, &why);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	return store_fail(st, rc, "reading the archive's reach", err, errsz);
+}
+
+int
+store_oldest_text(struct store *st, int64_t *secs, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	int rc, ret;
+
+	if ((ret = store_prep(st,
+	                      "SELECT min(seen_at) FROM articles INDEXED BY articles_text_seen "
+	                      "WHERE body IS NOT NULL",
+	                      &q, err, errsz)) != 0)
+		return ret;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		ret = sqlite3_column_type(q, 0) != SQLITE_NULL;
+		*secs = sqlite3_column_int64(q, 0);
+	} else {
+		ret = store_fail(st, rc, "reading the oldest article's time", err, errsz);
+	}
+	sqlite3_finalize(q);
+	return ret;
+}
+
+int
+store_backup(struct store *st, const char *dest, struct store_reach *r, char *err, size_t errsz)
+{
+	sqlite3 *db = NULL;
+	sqlite3_backup *b;
+	sqlite3_stmt *q = NULL;
+	const char *why = "";
+	char first[256] = "";
+	int rc, nbad = 0, ret = -1;
+
+	/* never over a file: a backup is a new file, a failed one no file */
+	rc = sqlite3_open_v2(
+	    dest, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", dest, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return -1;
+	}
+	/*
+	 * One step of every page: the source is read in one read
+	 * transaction, one snapshot of the WAL, while harkd goes on writing
+	 * (a step at a time would start again at each of its commits).
+	 */
+	b = sqlite3_backup_init(db, "main", st->db, "main");
+	if (b == NULL) {
+		snprintf(err, errsz, "%s: %s", dest, sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errsz, "copying the database to %s: %s", dest, sqlite3_errstr(rc));
+		goto out;
+	}
+	rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(10)", -1, &q, NULL);
+	if (rc == SQLITE_OK) {
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(q, 0);
+
+			if (t != NULL && strcmp(t, "ok") != 0 && nbad++ == 0)
+				snprintf(first, sizeof(first), "%.*s", (int)strcspn(t, "\n"), t);
+		}
+		sqlite3_finalize(q);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errsz, "checking %s: %s", dest, sqlite3_errmsg(db));
+		goto out;
+	}
+	if (nbad > 0) {
+		snprintf(err, errsz, "%s fails PRAGMA integrity_check: %s%s", dest, first,
+		         nbad > 1 ? " (and more)" : "");
+		goto out;
+	}
+	if (reach_read(db, r, &why) != SQLITE_OK) {
+		snprintf(err, errsz, "reading %s: %s", dest, why);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_close(db);
 	return ret;
 }

@@ -474,4 +474,70 @@ int store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *co
 int store_scan_newest(struct store_scan *sc, const char *fts, store_article_fn fn, void *arg,
                       char *err, size_t errsz);
 
+/* ---- retention and backup (README "Retention and backup") ---- */
+
+/*
+ * The keys the FTS5 index was given for article r (presearch.h), again:
+ * malloc'd, NULL when out of memory.
+ */
+typedef char *(*store_keys_fn)(const struct store_article_row *r, void *arg);
+/*
+ * One batch of retention, one transaction: the text of at most limit
+ * articles seen before `before` (seconds), the oldest first, is removed
+ * (the body and the article's FTS5 entry; its row, URL, title,
+ * fingerprints and hits stay). *n: how many (0: none left). Returns 0, -1,
+ * STORE_BUSY or STORE_FATAL.
+ */
+int store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn keys, void *arg,
+                      int64_t *n, char *err, size_t errsz);
+/*
+ * One batch, one transaction: at most limit hits detected before before_ms,
+ * the oldest first, with their sent and dead deliveries; a hit with a
+ * delivery still pending stays. *n: how many.
+ */
+int store_prune_hits(struct store *st, int64_t before_ms, int limit, int64_t *n, char *err,
+                     size_t errsz);
+/* What the two would remove, all batches (0 for a bound of 0: kept for ever). */
+int store_prune_count(struct store *st, int64_t before, int64_t before_ms, int64_t *texts,
+                      int64_t *hits, char *err, size_t errsz);
+/*
+ * Give at most pages free pages back to the file system (PRAGMA
+ * incremental_vacuum), when the database has auto_vacuum = INCREMENTAL (a
+ * database made by this version); *left: the free pages left (0 without
+ * it). pages 0: only *left. store_vacuum_full rewrites a database made before with
+ * auto_vacuum = INCREMENTAL (VACUUM: the writer's lock held all along).
+ */
+int store_vacuum_step(struct store *st, int pages, int64_t *left, char *err, size_t errsz);
+/*
+ * One bounded step of FTS5's merge of its index segments (at most pages
+ * pages written, its own transaction): the entries of pruned articles
+ * leave the index only when the segments holding them are merged.
+ * *worked: whether there was anything to merge.
+ */
+int store_fts_merge(struct store *st, int pages, int *worked, char *err, size_t errsz);
+int store_vacuum_full(struct store *st, char *err, size_t errsz);
+
+/* What the archive holds and how far back it reaches. */
+struct store_reach {
+	int64_t articles, texts, hits;          /* texts: the articles that keep their text */
+	int64_t oldest_article, newest_article; /* seen_at, seconds; 0 when none */
+	int64_t oldest_text;                    /* of the oldest article with its text */
+	int64_t oldest_hit, newest_hit;         /* detected_at, ms */
+};
+int store_reach_get(struct store *st, struct store_reach *r, char *err, size_t errsz);
+/*
+ * Only the oldest article that keeps its text: 1 with its seen_at in *secs,
+ * 0 when none, -1 or STORE_BUSY. One probe of an index (the searches of
+ * harkd's HTTP worker say it with each answer).
+ */
+int store_oldest_text(struct store *st, int64_t *secs, char *err, size_t errsz);
+/*
+ * A consistent copy of the database into dest, a new file, while harkd
+ * writes (SQLite's online backup, from one snapshot), then PRAGMA
+ * integrity_check on the copy and *r read from it. Returns 0, -1 with err
+ * (the caller removes dest).
+ */
+int store_backup(struct store *st, const char *dest, struct store_reach *r, char *err,
+                 size_t errsz);
+
 #endif

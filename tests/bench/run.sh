@@ -236,6 +236,24 @@ if [ "$ONLY" = api ]; then
 	exit 0
 fi
 
+# ---- retention: the database's size, 100,000 articles with keep_articles = 1d ----
+: >"$T/retention"
+if [ -x "$BUILD/bench_retention" ]; then
+	for mode in incremental forever; do
+		echo "== bench_retention, 100,000 articles over 10 simulated days, $mode"
+		mkdir "$T/ret-$mode"
+		"$BUILD/bench_retention" "$T/ret-$mode" 100000 10 "$mode" >>"$T/retention" ||
+			echo "run.sh: bench_retention failed" >&2
+		echo >>"$T/retention"
+		rm -rf "$T/ret-$mode"
+	done
+	cat "$T/retention"
+fi
+
+# the size of the last day's line of each mode: "| 10 | 100000 | 9728 | 100.5 MB | ..."
+r_inc=$(awk -F'|' '/^mode incremental/ { print last; exit } /^\| [0-9]/ { last = $5 }' "$T/retention" | sed 's/^ *//; s/ *$//')
+r_for=$(awk -F'|' '/^mode forever/ { print last; exit } /^\| [0-9]/ { last = $5 }' "$T/retention" | sed 's/^ *//; s/ *$//')
+
 # ---- harkd's memory: rule counts, a reload, a large article ----
 : >"$T/memory"
 if [ -x "$BUILD/harkd" ]; then
@@ -248,7 +266,7 @@ fi
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage | bench_api) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage | bench_api | bench_retention) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
@@ -332,6 +350,7 @@ targets() {
 	echo "| feeds: 2,000 polled in one cycle (no target) | first cycle ${f_first:-?} s, unchanged (304) cycle ${f_cycle:-?} s | - |"
 	echo "| CPU per 1,000 unchanged polls (no target) | ${f_cpu:-?} ms | - |"
 	archive_rows
+	echo "| hark.db after 100,000 articles, 10 simulated days, keep_articles = 1d (no target) | ${r_inc:-?} (forever: ${r_for:-?}) | - |"
 }
 
 {
@@ -454,6 +473,19 @@ each; the machine is shared, so the rounds differ):
 \`\`\`
 $(cat "$T/api")
 \`\`\`
+
+\`\`\`
+$(echo "$BUILD/bench_retention DIR 100000 10 incremental|forever" | sed "s|$ROOT/||g")
+\`\`\`
+
+Raw bench_retention output (the database's size under a steady load:
+100,000 articles of about 3 KB, 10,000 a simulated day for 10 days, one hit
+in ten, stored through store.h with their FTS5 keys as harkd computes them;
+harkd's retention pass (prune.c) every simulated hour with
+keep_articles = 1d, or forever for comparison; hark.db at the end of each
+day; the longest batch of retention is the longest a pass holds harkd's loop):
+
+$(cat "$T/retention")
 
 Raw bench_match output:
 

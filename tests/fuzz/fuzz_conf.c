@@ -37,6 +37,17 @@ check(const struct conf *c)
 			abort();
 	if (c->max_document_size < 1024 || c->max_document_size > (1u << 30))
 		abort();
+	/* retention: 0 (for ever) or from a minute to 100 years */
+	{
+		const int64_t keep[] = {c->keep_articles, c->keep_hits, c->keep_done_for,
+		                        c->keep_failed};
+
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			if (keep[i] != 0 && (keep[i] < 60 || keep[i] > 100LL * 366 * 86400))
+				abort();
+		if (!c->keep_done && c->keep_done_for != 0)
+			abort();
+	}
 	for (size_t i = 0; i < c->nfeeds; i++)
 		if (c->feeds[i].url == NULL || c->feeds[i].interval < 60 ||
 		    strlen(c->feeds[i].lang) > 2)

@@ -103,6 +103,7 @@ test_values(void **state)
 	                      "spool_dir = /srv//spool\n"
 	                      "rules = b.rules, *.rules sub\n"
 	                      "keep_done = Off\n"
+	                      "keep_articles = 90d\nkeep_hits = forever\nkeep_failed = 12h\n"
 	                      "max_document_size = 512K\n"
 	                      "log_level = debug\n"
 	                      "\n"
@@ -145,6 +146,9 @@ test_values(void **state)
 	snprintf(want, sizeof want, "%s/sub", t->path);
 	assert_string_equal(c->rules[2], want);
 	assert_false(c->keep_done);
+	assert_int_equal(c->keep_articles, 90 * 86400);
+	assert_int_equal(c->keep_hits, 0);
+	assert_int_equal(c->keep_failed, 12 * 3600);
 	assert_int_equal(c->max_document_size, 512 * 1024);
 	assert_int_equal(c->log_level, LOG_DEBUG);
 
@@ -154,7 +158,7 @@ test_values(void **state)
 	assert_int_equal(c->feeds[0].interval, 7200);
 	assert_string_equal(c->feeds[0].lang, "fr");
 	assert_true(c->feeds[0].allow_private);
-	assert_int_equal(c->feeds[0].line, 11);
+	assert_int_equal(c->feeds[0].line, 14);
 	assert_string_equal(c->feeds[1].name, "other");
 	assert_int_equal(c->feeds[1].interval, 900);
 	assert_string_equal(c->feeds[1].lang, "");
@@ -171,7 +175,7 @@ test_values(void **state)
 	assert_string_equal(c->webhooks[0].rules[0], "sanctions-*");
 	assert_string_equal(c->webhooks[0].rules[1], "people.?");
 	assert_int_equal(c->webhooks[0].max_per_minute, 30);
-	assert_int_equal(c->webhooks[0].line, 18);
+	assert_int_equal(c->webhooks[0].line, 21);
 	assert_string_equal(c->webhooks[1].format, "standard");
 	assert_string_equal(c->webhooks[1].secret, SECRET);
 	assert_null(c->webhooks[1].secret_file);
@@ -198,6 +202,11 @@ test_defaults(void **state)
 	assert_string_equal(c->spool_dir, "/var/spool/hark");
 	assert_int_equal(c->nrules, 1);
 	assert_true(c->keep_done);
+	/* retention: everything for ever, but failed/ 30 days */
+	assert_int_equal(c->keep_done_for, 0);
+	assert_int_equal(c->keep_articles, 0);
+	assert_int_equal(c->keep_hits, 0);
+	assert_int_equal(c->keep_failed, 30 * 86400);
 	assert_int_equal(c->max_document_size, 16u << 20);
 	assert_int_equal(c->log_level, LOG_INFO);
 	assert_int_equal(c->nfeeds, 0);
@@ -243,13 +252,37 @@ test_sizes_durations(void **state)
 		int rc;
 		unsigned long v;
 	} durs[] = {
-	    {"90s", 0, 90},  {"15m", 0, 900},
-	    {"2h", 0, 7200}, {"1d", 0, 86400},
-	    {"45", 0, 45},   {"0", 0, 0},
-	    {"", -1, 0},     {"3x", -1, 0},
-	    {"m", -1, 0},    {"1h30m", -1, 0},
-	    {"-5m", -1, 0},  {"15 m", -1, 0},
-	    {"1D", -1, 0},   {"999999999999999999999d", -1, 0},
+	    {"90s", 0, 90},     {"15m", 0, 900},
+	    {"2h", 0, 7200},    {"1d", 0, 86400},
+	    {"45", 0, 45},      {"0", 0, 0},
+	    {"", -1, 0},        {"3x", -1, 0},
+	    {"m", -1, 0},       {"1h30m", -1, 0},
+	    {"-5m", -1, 0},     {"15 m", -1, 0},
+	    {"1D", -1, 0},      {"999999999999999999999d", -1, 0},
+	    {"2w", 0, 1209600},
+	};
+	static const struct {
+		const char *s;
+		int rc;
+		int64_t v;
+	} keeps[] = {
+	    {"forever", 0, 0},
+	    {"90d", 0, 90 * 86400},
+	    {"12h", 0, 43200},
+	    {"1m", 0, 60},
+	    {"8w", 0, 8 * 7 * 86400},
+	    {"3600", 0, 3600},
+	    {"59s", -1, 0},
+	    {"0", -1, 0},
+	    {"never", -1, 0},
+	    {"Forever", -1, 0},
+	    {"forever ", -1, 0},
+	    {"", -1, 0},
+	    {"-1d", -1, 0},
+	    {"36600d", 0, 36600LL * 86400},
+	    {"36601d", -1, 0},
+	    {"36700000d", -1, 0},
+	    {"1y", -1, 0},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -265,6 +298,12 @@ test_sizes_durations(void **state)
 		assert_int_equal(conf_parse_duration(durs[i].s, &v), durs[i].rc);
 		if (durs[i].rc == 0)
 			assert_int_equal(v, durs[i].v);
+	}
+	for (size_t i = 0; i < sizeof keeps / sizeof keeps[0]; i++) {
+		int64_t v = 7;
+
+		assert_int_equal(conf_parse_keep(keeps[i].s, &v), keeps[i].rc);
+		assert_int_equal(v, keeps[i].rc == 0 ? keeps[i].v : 7);
 	}
 }
 
@@ -291,7 +330,7 @@ test_errors(void **state)
 	     "topic max_per_minute)"},
 	    {"[hark]\nrule = a.rules\nrules = a.rules\n", 2, 1,
 	     "unknown key 'rule' in [hark] (known: state_dir spool_dir rules keep_done "
-	     "max_document_size log_level languages)"},
+	     "max_document_size log_level languages keep_articles keep_hits keep_failed)"},
 	    {HARK "languages = en xx\n", 3, 13,
 	     "languages: 'xx' is not the ISO 639-1 code of a language hark can identify"},
 	    {HARK "languages = en, french\n", 3, 13,
@@ -309,7 +348,14 @@ test_errors(void **state)
 	    {HARK "[feed a]\nurl = http://e.org/\n[feed a]\nurl = http://e.org/\n", 5, 1,
 	     "duplicate section [feed a] (first at line 3)"},
 	    {HARK "keep_done = maybe\n", 3, 13,
-	     "keep_done: 'maybe' is not a boolean (yes no true false on off 1 0)"},
+	     "keep_done: 'maybe' is not yes, no, forever or a duration of at least 1m (12h 30d "
+	     "8w)"},
+	    {HARK "keep_articles = 30\n", 3, 17,
+	     "keep_articles: '30' is not forever or a duration of at least 1m (12h 30d 8w)"},
+	    {HARK "keep_hits = 1y\n", 3, 13,
+	     "keep_hits: '1y' is not forever or a duration of at least 1m (12h 30d 8w)"},
+	    {HARK "keep_failed = never\n", 3, 15,
+	     "keep_failed: 'never' is not forever or a duration of at least 1m (12h 30d 8w)"},
 	    {HARK "max_document_size = 16Q\n", 3, 21,
 	     "max_document_size: '16Q' is not a size (16M 512K 1G or bytes)"},
 	    {HARK "max_document_size = 2G\n", 3, 21,

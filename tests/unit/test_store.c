@@ -436,7 +436,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 7);
+	assert_int_equal(s.schema_version, 8);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -674,7 +674,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 7);
+	assert_int_equal(s.schema_version, 8);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -682,7 +682,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 7"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 8"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -716,7 +716,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 7);
+	assert_int_equal(sqlite3_column_int(q, 0), 8);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -861,7 +861,8 @@ test_migrate_1_to_2(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* back to version 1 as the first release wrote it */
-	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
+	raw_sql(f->path, "DROP INDEX articles_text_seen; "
+	                 "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
@@ -870,7 +871,7 @@ test_migrate_1_to_2(void **state)
 	                 "DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 7);
+	assert_int_equal(s.schema_version, 8);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1296,17 +1297,18 @@ test_migrate_3_to_4(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* back to version 3 as the release before wrote it */
-	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
+	raw_sql(f->path, "DROP INDEX articles_text_seen; "
+	                 "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 7"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 8"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 7);
+	assert_int_equal(ss.schema_version, 8);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1335,14 +1337,15 @@ test_migrate_5_to_6(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* back to version 5 as the release before wrote it */
-	raw_sql(f->path, "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
+	raw_sql(f->path, "DROP INDEX articles_text_seen; "
+	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
 	                 "hits(source, detected_at); DROP TABLE mutes; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 7"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 8"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 7);
+	assert_int_equal(ss.schema_version, 8);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -1564,6 +1567,164 @@ test_mutes(void **state)
 	assert_int_equal(store_mute_get(f->st, "r1", 160, NULL, f->err, sizeof(f->err)), 0);
 }
 
+/* store_prune_texts: the keys given back to FTS5 are the article's, as stored */
+static char *
+keys_of(const struct store_article_row *r, void *arg)
+{
+	(void)arg;
+	return strdup(r->body); /* add_article indexed the body as its keys */
+}
+
+static char *
+keys_k(const struct store_article_row *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	return strdup("k");
+}
+
+static int64_t
+fts_rows(struct fixture *f, const char *term)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	char sql[128];
+	int64_t n;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '%s'",
+	         term);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Retention: texts and hits in batches, the oldest first; rows, hits and dedup stay. */
+static void
+test_prune(void **state)
+{
+	struct fixture *f = *state;
+	struct store_reach r;
+	char id[32];
+	int64_t n, texts, hits, left;
+
+	add_article(f, "a_1", "h1", "https://e.org/1", 1, 100, NULL, "alpha one", "alpha one");
+	add_article(f, "a_2", "h2", NULL, 2, 200, "a_1", "alpha two",
+	            "alpha two"); /* a_1 is its group: a row pruned is referenced */
+	add_article(f, "a_3", "h3", NULL, 3, 300, NULL, "alpha three", "alpha three");
+	assert_int_equal(add_hit(f, "h_1", "a_1", "r", 100000, true), 1);
+	assert_int_equal(add_hit(f, "h_2", "a_2", "r", 200000, true), 1);
+	assert_int_equal(add_hit(f, "h_3", "a_3", "r", 300000, true), 1);
+	/* h_2 has a pending delivery: it stays; h_1's sent one goes with it */
+	assert_int_equal(store_delivery_add(f->st, "h_1", "w", 0, f->err, sizeof f->err), 1);
+	assert_int_equal(
+	    store_delivery_update(f->st, 1, "sent", 1, 0, 200, NULL, 1, f->err, sizeof f->err), 0);
+	assert_int_equal(store_delivery_add(f->st, "h_2", "w", 0, f->err, sizeof f->err), 1);
+	assert_int_equal(fts_rows(f, "alpha"), 3);
+
+	assert_int_equal(
+	    store_prune_count(f->st, 250, 250000, &texts, &hits, f->err, sizeof f->err), 0);
+	assert_int_equal(texts, 2);
+	assert_int_equal(hits, 1);
+	assert_int_equal(store_prune_count(f->st, 0, 0, &texts, &hits, f->err, sizeof f->err), 0);
+	assert_int_equal(texts + hits, 0);
+
+	/* a batch of one: the oldest */
+	assert_int_equal(store_prune_texts(f->st, 250, 1, keys_of, NULL, &n, f->err, sizeof f->err),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(fts_rows(f, "one"), 0);
+	assert_int_equal(fts_rows(f, "two"), 1);
+	assert_int_equal(
+	    store_prune_texts(f->st, 250, 10, keys_of, NULL, &n, f->err, sizeof f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(
+	    store_prune_texts(f->st, 250, 10, keys_of, NULL, &n, f->err, sizeof f->err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(fts_rows(f, "alpha"), 1);
+	assert_int_equal(fts_rows(f, "three"), 1);
+	/* the rows stay: the same hash and the same address are duplicates still */
+	assert_int_equal(
+	    store_article_find(f->st, "h1", NULL, id, sizeof id, f->err, sizeof f->err), 1);
+	assert_int_equal(store_article_find(f->st, "hx", "https://e.org/1", id, sizeof id, f->err,
+	                                    sizeof f->err),
+	                 1);
+	assert_string_equal(id, "a_1");
+
+	assert_int_equal(store_prune_hits(f->st, 250000, 10, &n, f->err, sizeof f->err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_reach_get(f->st, &r, f->err, sizeof f->err), 0);
+	assert_int_equal(r.articles, 3);
+	assert_int_equal(r.texts, 1);
+	assert_int_equal(r.hits, 2);
+	assert_int_equal(r.oldest_article, 100);
+	assert_int_equal(r.oldest_text, 300);
+	assert_int_equal(r.newest_article, 300);
+	assert_int_equal(r.oldest_hit, 200000);
+
+	/* a new database frees its pages: auto_vacuum = INCREMENTAL */
+	assert_int_equal(store_vacuum_step(f->st, 0, &left, f->err, sizeof f->err), 0);
+	assert_int_equal(store_vacuum_step(f->st, 100, &left, f->err, sizeof f->err), 0);
+	assert_int_equal(left, 0);
+}
+
+/*
+ * Pruned rows go back dense: an UPDATE that shrank each row left one
+ * article a page; the pages freed go back to the file system.
+ */
+static void
+test_prune_compacts(void **state)
+{
+	struct fixture *f = *state;
+	char id[32], hash[32], body[3200];
+	int64_t before, after, n, left;
+
+	memset(body, 'b', sizeof body - 1);
+	body[sizeof body - 1] = '\0';
+	for (int i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "a_%d", i);
+		snprintf(hash, sizeof hash, "h%d", i);
+		add_article(f, id, hash, NULL, (uint64_t)i, 100 + i, NULL, body, "k");
+	}
+	assert_int_equal(store_db_size(f->st, &before, f->err, sizeof f->err), 0);
+	do
+		assert_int_equal(
+		    store_prune_texts(f->st, 1000, 100, keys_k, NULL, &n, f->err, sizeof f->err),
+		    0);
+	while (n > 0);
+	do
+		assert_int_equal(store_vacuum_step(f->st, 1000, &left, f->err, sizeof f->err), 0);
+	while (left > 0);
+	assert_int_equal(store_db_size(f->st, &after, f->err, sizeof f->err), 0);
+	/* 300 pages of text before; after, the rows and indexes of a few pages */
+	if (after * 4 > before)
+		fail_msg("%lld bytes before pruning, %lld after", (long long)before,
+		         (long long)after);
+}
+
+/* A copy of the database, checked, saying what it holds; never over a file. */
+static void
+test_backup(void **state)
+{
+	struct fixture *f = *state;
+	struct store_reach r;
+	char dest[600];
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "alpha one", NULL);
+	add_article(f, "a_2", "h2", NULL, 2, 200, NULL, "alpha two", NULL);
+	assert_int_equal(add_hit(f, "h_1", "a_1", "r", 100000, true), 1);
+	snprintf(dest, sizeof dest, "%s.copy", f->path);
+	assert_int_equal(store_backup(f->st, dest, &r, f->err, sizeof f->err), 0);
+	assert_int_equal(r.articles, 2);
+	assert_int_equal(r.texts, 2);
+	assert_int_equal(r.hits, 1);
+	assert_int_equal(r.newest_article, 200);
+	unlink(dest);
+}
+
 int
 main(void)
 {
@@ -1594,6 +1755,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_article_get, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fts_rebuild, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rule_stats, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prune_compacts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
