@@ -873,7 +873,12 @@ test_sniff(void **state)
 	    {"<!-- unterminated", 0},
 	    {"  {\"version\":\"https://jsonfeed.org/version/1\",\"items\":[]}", 1},
 	    {"{\"version\":\"https:\\/\\/jsonfeed.org\\/version\\/1.1\",\"items\":[]}", 1},
-	    {"{\"version\":\"1.0\",\"items\":[],\"x\":\"jsonfeed.org\"}", 0},
+	    /* a bare version beside an items array, as gofeed reads it */
+	    {"{\"version\":\"1.0\",\"items\":[],\"x\":\"jsonfeed.org\"}", 1},
+	    {"{\"version\":\"1.1\",\"items\":[]}", 1},
+	    {"{\"version\":\"1.1\",\"items\":{}}", 0},
+	    {"{\"version\":\"2\",\"items\":[]}", 0},
+	    {"{\"version\":\"1.1\",\"title\":\"no items\"}", 0},
 	    {"[\"https://jsonfeed.org/version/1\"]", 0},
 	    {"{\"version\":\"https://jsonfeed.org/version/1\"", 0},
 	};
