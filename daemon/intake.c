@@ -405,7 +405,8 @@ intake_new_item(struct job *j, struct work_doc *wd, char *err, size_t errsz)
 	f[3].slot = &it->a.id, f[3].value = d->meta.id;
 	f[4].slot = &it->a.body, f[4].value = d->field[F_BODY];
 	for (size_t i = 0; i < 5; i++)
-		if (f[i].value != NULL && article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
+		if (f[i].value != NULL &&
+		    article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
 			goto nomem;
 	wd->fresh = 1;
 	return 0;
@@ -437,6 +438,19 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 			return intake_new_item(j, wd, err, errsz);
 		if ((r = store_feed_item_add(in->st, j->feed->name, wd->item, now, err, errsz)) < 0)
 			return r;
+		/*
+		 * An item with no words (a link alone): nothing to match, and an
+		 * empty article would only take its address (and make every other
+		 * empty item its duplicate). With fetch_article its page is its
+		 * text; without, it is skipped, once: it is seen now.
+		 */
+		if (d->field_len[F_TITLE] == 0 && d->field_len[F_BODY] == 0) {
+			log_debug("feed %s: item %s has no text: skipped (%s)", j->feed->name,
+			          log_quote(d->url ? d->url : wd->item),
+			          j->feed->page_item != NULL ? "nor has its page"
+			                                     : "fetch_article = no");
+			return 0;
+		}
 		wd->fresh = 1;
 	}
 	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err,
@@ -527,8 +541,7 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	else
 		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
-		         log_quote(j->name),
-		         d->lang[0] ? d->lang : "-", wd->nhits,
+		         log_quote(j->name), d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	/* a pattern that backtracks without end: its answer here may be wrong */
 	for (size_t i = 0; i < wd->nlimited; i++)
@@ -689,7 +702,8 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->x.warning[0] != '\0')
-			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name), j->x.warning);
+			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name),
+			          j->x.warning);
 		*in->commit_tail = j;
 		in->commit_tail = &j->next;
 		j->next = NULL;
