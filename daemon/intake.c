@@ -702,8 +702,7 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->x.warning[0] != '\0')
-			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name),
-			          j->x.warning);
+			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name), j->x.warning);
 		*in->commit_tail = j;
 		in->commit_tail = &j->next;
 		j->next = NULL;
