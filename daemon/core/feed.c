@@ -1168,6 +1168,34 @@ media_find(const xmlNode *it, const xmlNode **desc, const xmlNode **title, int d
 }
 
 static char *atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink);
+static char *atom_text(struct fctx *c, const xmlNode *n, int *html);
+
+/*
+ * An RSS <author> is an address, often with a name: "Jo Doe (jo@example.com)"
+ * names Jo Doe (gofeed reads it so; author_name reads the other forms). s is
+ * cut in place. Not for dc:creator, which is free text ("Jane Doe (@jane)").
+ */
+static void
+rss_author_cut(char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0, k;
+	char *open;
+	const char *in;
+
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	if (n < 3 || s[n - 1] != ')' || (open = memrchr(s, '(', n)) == NULL || open == s)
+		return;
+	k = (size_t)(s + n - 1 - (open + 1));
+	in = trim(open + 1, &k);
+	if (k == 0 || memchr(in, '@', k) == NULL || memchr(in, ' ', k) != NULL ||
+	    memchr(s, '@', (size_t)(open - s)) != NULL)
+		return;
+	k = (size_t)(open - s);
+	trim(s, &k);
+	if (k > 0)
+		*open = '\0';
+}
 
 static void
 rss_channel(struct fctx *c, const xmlNode *ch)
@@ -1243,8 +1271,8 @@ rss_item(struct fctx *c, const xmlNode *it)
 	struct feed_entry e = {0};
 	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL, *dctitle = NULL, d[21];
 	char *dcdesc = NULL, *issued = NULL, *itsum = NULL, *gpdesc = NULL, *itsub = NULL;
-	char *podauthor = NULL, *origlink = NULL;
-	int permalink = 1, msum_html = 1;
+	char *podauthor = NULL, *origlink = NULL, *acontent = NULL;
+	int permalink = 1, msum_html = 1, body_html = 1, ahtml = 0;
 
 	for (const xmlNode *n = it->children; n != NULL && !c->oom; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
@@ -1285,8 +1313,12 @@ rss_item(struct fctx *c, const xmlNode *it)
 		           el_is(n, NS_ATOM10, "author")) {
 			char *s = author_of(c, n);
 
+			if (el_is(n, c->ns, "author"))
+				rss_author_cut(s);
 			entry_author(c, &e, s);
 			free(s);
+		} else if (el_is(n, NS_ATOM10, "content") && acontent == NULL) {
+			acontent = atom_text(c, n, &ahtml);
 		} else if ((el_is(n, NS_ITUNES, "author") || el_is(n, NS_GOOGLEPLAY, "author")) &&
 		           podauthor == NULL) {
 			podauthor = el_text(c, n);
@@ -1295,6 +1327,13 @@ rss_item(struct fctx *c, const xmlNode *it)
 		} else if (el_is(n, NS_DC, "language") && dclang == NULL) {
 			dclang = el_text(c, n);
 		}
+	}
+	/* an atom:content when there is no content:encoded (gofeed reads it) */
+	if (e.a.body == NULL && acontent != NULL) {
+		e.a.body = acontent;
+		body_html = ahtml;
+	} else {
+		free(acontent);
 	}
 	/* a podcast's author when the item names no other */
 	if (e.a.nauthors == 0)
@@ -1372,7 +1411,7 @@ rss_item(struct fctx *c, const xmlNode *it)
 	if (e.a.lang == NULL)
 		set_trimmed(c, &e.a.lang, dclang);
 	e.summary_html = e.a.summary != NULL && msum_html;
-	e.body_html = e.a.body != NULL;
+	e.body_html = e.a.body != NULL && body_html;
 	e.title_html = e.title_html || title_markup(e.a.title);
 	free(link);
 	free(guid);
