@@ -451,6 +451,12 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 			return 0;
 		}
 		wd->fresh = 1;
+	} else if (j->x.format == FMT_FEED && d->field_len[F_TITLE] == 0 &&
+	           d->field_len[F_BODY] == 0) {
+		/* the same for an entry of a feed file dropped or posted: nothing to fetch */
+		log_debug("%s %s: item %s has no text: skipped", j->post ? "api" : "file",
+		          log_quote(j->name), log_quote2(d->url ? d->url : "(no link)"));
+		return 0;
 	}
 	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err,
 	                       errsz);

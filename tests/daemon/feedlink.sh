@@ -3,7 +3,8 @@
 # with fetch_article = yes their page is their text, fetched, stored and
 # matched; without it they are skipped with a debug line and nothing is
 # stored for them (an article of no words matches nothing and would only
-# take the address). Items with text beside them are stored as always.
+# take the address). Items with text beside them are stored as always. A
+# feed file dropped in the spool: its text-less entries are skipped too.
 # Usage: feedlink.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -89,6 +90,23 @@ kill -USR1 "$HPID"
 wait_for "$LOG" "SIGUSR1: polling every feed" 5 || bad "SIGUSR1 line"
 wait_for "$LOG" "feed plain: 1 new item" 10 2 && ok || bad "the second poll of plain: 1 new item"
 expect_eq "$(grep -cF "item $U/f/plain.html has no text" "$LOG")" 1 "the skip is said once"
+# a feed file dropped in the spool: its text-less entries are skipped too
+{
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>D</title>\n'
+	printf '<item><link>https://drop.invalid/a</link></item>\n'
+	printf '<item><title>Dropped</title><link>https://drop.invalid/b</link>'
+	printf '<description>Kamalmaz in a dropped file.</description></item>\n'
+	printf '<item><guid>https://drop.invalid/c</guid></item>\n</channel></rss>\n'
+} >"$T/drop.xml"
+ingest "$T/drop.xml"
+wait_for "$LOG" "file=drop.xml" 10 || bad "the dropped feed's article: $(grep drop "$LOG")"
+for p in a c; do
+	grep -qF "file drop.xml: item https://drop.invalid/$p has no text: skipped" "$LOG" && ok ||
+		bad "the debug line of the dropped entry $p: $(grep 'drop' "$LOG")"
+done
+expect_eq "$(grep -c 'article a_.* file=drop.xml' "$LOG")" 1 "one article from the dropped feed"
+hk hits --json
+grep -qF '"url":"https://drop.invalid/b"' "$T/out" && ok || bad "the dropped entry with text is matched"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"
 finish
