@@ -1051,7 +1051,8 @@ author_of(struct fctx *c, const xmlNode *n)
 	if (name != NULL && (s = el_text(c, name)) != NULL) {
 		size_t len = strlen(s);
 
-		if (trim(s, &len), len > 0)
+		trim(s, &len);
+		if (len > 0)
 			return s;
 		free(s);
 	}
@@ -1346,7 +1347,7 @@ rss_item(struct fctx *c, const xmlNode *it)
 		origlink = NULL;
 	}
 	free(origlink);
-	/* the podcast descriptions, longest first */
+	/* the podcast descriptions, the fullest first */
 	if (itsum == NULL) {
 		itsum = gpdesc;
 		gpdesc = NULL;
