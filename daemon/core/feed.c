@@ -233,22 +233,32 @@ item_name(const xmlChar *name)
 	return strcmp(s, "item") == 0 || strcmp(s, "entry") == 0;
 }
 
+/* rdf_ns of an <rdf:RDF> whose channel or items are in no namespace */
+static const char RDF_NO_NS[] = "";
+
 /*
  * Remember the namespace of the first root child <channel> or <item> in
- * that of RSS 1.0 or 0.90, whether it stays in the tree or not: what makes
- * an <rdf:RDF> one or the other (xml_format) must not depend on the page.
- * Root children close in document order.
+ * that of RSS 1.0 or 0.90 (else RDF_NO_NS when one is in no namespace),
+ * whether it stays in the tree or not: what makes an <rdf:RDF> one or the
+ * other (xml_format) must not depend on the page. Root children close in
+ * document order.
  */
 static void
 page_rdf_ns(const xmlNode *n, struct xparse *xp)
 {
 	const char *href;
 
-	if (xp->rdf_ns != NULL || n->type != XML_ELEMENT_NODE || n->parent == NULL ||
-	    n->parent->parent == NULL || n->parent->parent->type != XML_DOCUMENT_NODE ||
-	    n->name == NULL || n->ns == NULL || n->ns->href == NULL ||
+	if ((xp->rdf_ns != NULL && xp->rdf_ns != RDF_NO_NS) || n->type != XML_ELEMENT_NODE ||
+	    n->parent == NULL || n->parent->parent == NULL ||
+	    n->parent->parent->type != XML_DOCUMENT_NODE || n->name == NULL ||
 	    (strcmp((const char *)n->name, "channel") != 0 &&
 	     strcmp((const char *)n->name, "item") != 0))
+		return;
+	if (n->ns == NULL) {
+		xp->rdf_ns = RDF_NO_NS;
+		return;
+	}
+	if (n->ns->href == NULL)
 		return;
 	href = (const char *)n->ns->href;
 	if (strcmp(href, NS_RSS10) == 0)
@@ -1722,8 +1732,8 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 	if (el_is(root, NS_RDF, "RDF")) {
 		/* a page's tree lacks the items outside it: the parse saw them (page_rdf_ns) */
 		if (c->rdf_ns != NULL) {
-			c->ns = c->rdf_ns;
-			f->format = strcmp(c->rdf_ns, NS_RSS10) == 0 ? "rss1.0" : "rss0.90";
+			c->ns = c->rdf_ns == RDF_NO_NS ? NULL : c->rdf_ns;
+			f->format = strcmp(c->rdf_ns, NS_RSS090) == 0 ? "rss0.90" : "rss1.0";
 			return 0;
 		}
 		for (const xmlNode *n = root->children; n != NULL; n = n->next) {
