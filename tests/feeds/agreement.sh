@@ -6,7 +6,8 @@
 #
 # cases.tsv, tab-separated: PROJECT FIXTURE PATH EXPECTED [NOTE]
 #   PATH      as tests/feeds/jpath.c reads it (entries[0].title, entries#...)
-#   EXPECTED  the value, or (absent) when the field must not be there
+#   EXPECTED  the value, (absent) when the field must not be there, or
+#             (present) when it must be there whatever its value
 #   NOTE      "differs: REASON" when hark deliberately reads it otherwise
 #
 # Usage: agreement.sh HARK JPATH            check: fails when a case not marked
@@ -37,7 +38,7 @@ while IFS="$tab" read -r proj fix path want note; do
 		fi
 	fi
 	got=$("$JPATH" "$out" "$path") || got="(absent)"
-	if [ "$got" = "$want" ]; then
+	if [ "$got" = "$want" ] || { [ "$want" = "(present)" ] && [ "$got" != "(absent)" ]; }; then
 		agree=1
 	else
 		agree=0
