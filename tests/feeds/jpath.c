@@ -88,11 +88,12 @@ main(int argc, char **argv)
 	} else if (json_is_integer(v)) {
 		printf("%lld\n", (long long)json_integer_value(v));
 	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			const json_t *x = json_array_get(v, i);
 
-		json_array_foreach(v, i, x) printf("%s%s", i ? ", " : "",
-		                                   json_is_string(x) ? json_string_value(x) : "?");
+			printf("%s%s", i ? ", " : "",
+			       json_is_string(x) ? json_string_value(x) : "?");
+		}
 		printf("\n");
 	} else if (v != NULL) {
 		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
