@@ -440,7 +440,26 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 			return intake_new_item(j, wd, err, errsz);
 		if ((r = store_feed_item_add(in->st, j->feed->name, wd->item, now, err, errsz)) < 0)
 			return r;
+		/*
+		 * An item with no words (a link alone): nothing to match, and an
+		 * empty article would only take its address (and make every other
+		 * empty item its duplicate). With fetch_article its page is its
+		 * text; without, it is skipped, once: it is seen now.
+		 */
+		if (d->field_len[F_TITLE] == 0 && d->field_len[F_BODY] == 0) {
+			log_debug("feed %s: item %s has no text: skipped (%s)", j->feed->name,
+			          log_quote(d->url ? d->url : wd->item),
+			          j->feed->page_item != NULL ? "nor has its page"
+			                                     : "fetch_article = no");
+			return 0;
+		}
 		wd->fresh = 1;
+	} else if (j->x.format == FMT_FEED && d->field_len[F_TITLE] == 0 &&
+	           d->field_len[F_BODY] == 0) {
+		/* the same for an entry of a feed file dropped or posted: nothing to fetch */
+		log_debug("%s %s: item %s has no text: skipped", j->post ? "api" : "file",
+		          log_quote(j->name), log_quote2(d->url ? d->url : "(no link)"));
+		return 0;
 	}
 	r = store_article_find(in->st, wd->content_hash, d->canonical, dup, sizeof(dup), err,
 	                       errsz);

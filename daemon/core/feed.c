@@ -51,6 +51,8 @@
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
 #define NS_MEDIA "http://search.yahoo.com/mrss/"
 #define NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_GOOGLEPLAY "http://www.google.com/schemas/play-podcasts/1.0"
+#define NS_FEEDBURNER "http://rssnamespace.org/feedburner/ext/1.0"
 
 /* RFC 4287 4.2.7.2: the full form of rel="alternate" */
 #define REL_IANA_ALTERNATE "http://www.iana.org/assignments/relation/alternate"
@@ -231,22 +233,32 @@ item_name(const xmlChar *name)
 	return strcmp(s, "item") == 0 || strcmp(s, "entry") == 0;
 }
 
+/* rdf_ns of an <rdf:RDF> whose channel or items are in no namespace */
+static const char RDF_NO_NS[] = "";
+
 /*
  * Remember the namespace of the first root child <channel> or <item> in
- * that of RSS 1.0 or 0.90, whether it stays in the tree or not: what makes
- * an <rdf:RDF> one or the other (xml_format) must not depend on the page.
- * Root children close in document order.
+ * that of RSS 1.0 or 0.90 (else RDF_NO_NS when one is in no namespace),
+ * whether it stays in the tree or not: what makes an <rdf:RDF> one or the
+ * other (xml_format) must not depend on the page. Root children close in
+ * document order.
  */
 static void
 page_rdf_ns(const xmlNode *n, struct xparse *xp)
 {
 	const char *href;
 
-	if (xp->rdf_ns != NULL || n->type != XML_ELEMENT_NODE || n->parent == NULL ||
-	    n->parent->parent == NULL || n->parent->parent->type != XML_DOCUMENT_NODE ||
-	    n->name == NULL || n->ns == NULL || n->ns->href == NULL ||
+	if ((xp->rdf_ns != NULL && xp->rdf_ns != RDF_NO_NS) || n->type != XML_ELEMENT_NODE ||
+	    n->parent == NULL || n->parent->parent == NULL ||
+	    n->parent->parent->type != XML_DOCUMENT_NODE || n->name == NULL ||
 	    (strcmp((const char *)n->name, "channel") != 0 &&
 	     strcmp((const char *)n->name, "item") != 0))
+		return;
+	if (n->ns == NULL) {
+		xp->rdf_ns = RDF_NO_NS;
+		return;
+	}
+	if (n->ns->href == NULL)
 		return;
 	href = (const char *)n->ns->href;
 	if (strcmp(href, NS_RSS10) == 0)
@@ -636,12 +648,17 @@ el_is(const xmlNode *n, const char *ns, const char *name)
 
 	if (n->type != XML_ELEMENT_NODE || n->name == NULL)
 		return 0;
+	/*
+	 * iTunes elements are found written in any case (<itunes:Summary>),
+	 * and so is their namespace (".../DTDs/PodCast-1.0.dtd", as gofeed's
+	 * test data has it)
+	 */
+	if (ns != NULL && strcmp(ns, NS_ITUNES) == 0 &&
+	    strcasecmp((const char *)n->name, name) == 0 && n->ns != NULL && n->ns->href != NULL &&
+	    strcasecmp((const char *)n->ns->href, ns) == 0)
+		return 1;
 	if (strcmp((const char *)n->name, name) == 0)
 		return ns_is(n, ns);
-	/* iTunes elements are found written in any case (<itunes:Summary>) */
-	if (ns != NULL && strcmp(ns, NS_ITUNES) == 0 &&
-	    strcasecmp((const char *)n->name, name) == 0 && ns_is(n, ns))
-		return 1;
 	if (n->ns != NULL || ns == NULL)
 		return 0;
 	/* libxml2 keeps an undeclared prefix in the name, in no namespace */
@@ -924,9 +941,11 @@ squeeze(const char *s, size_t len)
 }
 
 /*
- * The name in an RSS author: "jo@example.com (Jo Doe)" and "Jo Doe
- * <jo@example.com>" name Jo Doe; anything else is the name as found.
- * Returns the start and sets *len.
+ * The name in an RSS author: "jo@example.com (Jo Doe)", "Jo Doe
+ * <jo@example.com>" and "\"Jo Doe\" <jo@example.com>" name Jo Doe; a bare
+ * "<jo@example.com>" is the address; anything else is the name as found
+ * ("Jo Doe (jo@example.com)" too, as miniflux keeps it). Returns the
+ * start and sets *len.
  */
 static const char *
 author_name(const char *s, size_t *len)
@@ -951,8 +970,18 @@ author_name(const char *s, size_t *len)
 		trim(s, &k);
 		if (k > 0) {
 			*len = (size_t)(open - s);
+			s = trim(s, len);
+			if (*len >= 2 && s[0] == '"' && s[*len - 1] == '"') {
+				*len -= 2;
+				return s + 1;
+			}
 			return s;
 		}
+	}
+	if (n > 2 && s[0] == '<' && s[n - 1] == '>' && memchr(s, '@', n) != NULL &&
+	    memchr(s + 1, '<', n - 1) == NULL) {
+		*len = n - 2;
+		return s + 1;
 	}
 	return s;
 }
@@ -961,14 +990,26 @@ static void
 add_author(struct fctx *c, char ***v, size_t *n, const char *s)
 {
 	size_t len = strlen(s);
-	char **nv, *name;
+	char **nv, *name, *text = NULL;
 
 	s = trim(s, &len);
+	/* an author written as escaped markup ("&lt;a href=...&gt;Jo&lt;/a&gt;") is its text */
+	if (html_sniff(s, len)) {
+		if ((text = html_to_text(s, len, &len)) == NULL) {
+			c->oom = 1;
+			return;
+		}
+		s = trim(text, &len);
+	}
 	s = author_name(s, &len);
 	s = trim(s, &len);
-	if (len == 0 || *n >= FEED_MAX_AUTHORS)
+	if (len == 0 || *n >= FEED_MAX_AUTHORS) {
+		free(text);
 		return;
-	if ((name = squeeze(s, len)) == NULL) {
+	}
+	name = squeeze(s, len);
+	free(text);
+	if (name == NULL) {
 		c->oom = 1;
 		return;
 	}
@@ -984,6 +1025,50 @@ add_author(struct fctx *c, char ***v, size_t *n, const char *s)
 	}
 	*v = nv;
 	nv[(*n)++] = name;
+}
+
+/* n's name without a prefix libxml2 kept in it (an undeclared "atom:name"). */
+static const char *
+local_name(const xmlNode *n)
+{
+	const char *name = (const char *)n->name, *colon;
+
+	if (name != NULL && n->ns == NULL && (colon = strchr(name, ':')) != NULL)
+		return colon + 1;
+	return name;
+}
+
+/*
+ * The author an element gives: the text of its <name> child (Atom's
+ * <author>, and RSS <author>s written the same way, whatever the
+ * namespace), else of its <email> child, else its own text ("by <a
+ * ...>Jo</a>"). Owned by the caller; NULL when it names no one.
+ */
+static char *
+author_of(struct fctx *c, const xmlNode *n)
+{
+	const xmlNode *name = NULL, *email = NULL;
+	char *s;
+
+	for (const xmlNode *k = n->children; k != NULL; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE || k->name == NULL)
+			continue;
+		if (name == NULL && strcmp(local_name(k), "name") == 0)
+			name = k;
+		else if (email == NULL && strcmp(local_name(k), "email") == 0)
+			email = k;
+	}
+	if (name != NULL && (s = el_text(c, name)) != NULL) {
+		size_t len = strlen(s);
+
+		trim(s, &len);
+		if (len > 0)
+			return s;
+		free(s);
+	}
+	if (email != NULL)
+		return el_text(c, email);
+	return name != NULL ? NULL : el_text(c, n);
 }
 
 static void
@@ -1094,6 +1179,34 @@ media_find(const xmlNode *it, const xmlNode **desc, const xmlNode **title, int d
 }
 
 static char *atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink);
+static char *atom_text(struct fctx *c, const xmlNode *n, int *html);
+
+/*
+ * An RSS <author> is an address, often with a name: "Jo Doe (jo@example.com)"
+ * names Jo Doe (gofeed reads it so; author_name reads the other forms). s is
+ * cut in place. Not for dc:creator, which is free text ("Jane Doe (@jane)").
+ */
+static void
+rss_author_cut(char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0, k;
+	char *open;
+	const char *in;
+
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	if (n < 3 || s[n - 1] != ')' || (open = memrchr(s, '(', n)) == NULL || open == s)
+		return;
+	k = (size_t)(s + n - 1 - (open + 1));
+	in = trim(open + 1, &k);
+	if (k == 0 || memchr(in, '@', k) == NULL || memchr(in, ' ', k) != NULL ||
+	    memchr(s, '@', (size_t)(open - s)) != NULL)
+		return;
+	k = (size_t)(open - s);
+	trim(s, &k);
+	if (k > 0)
+		*open = '\0';
+}
 
 static void
 rss_channel(struct fctx *c, const xmlNode *ch)
@@ -1124,6 +1237,19 @@ rss_channel(struct fctx *c, const xmlNode *ch)
 		          el_is(n, NS_DCTERMS, "created") || el_is(n, NS_ATOM10, "published")) &&
 		         f->published == NULL)
 			set_owned(c, &f->published, el_text(c, n));
+		else if (el_is(n, NS_DC, "creator") || el_is(n, NS_ATOM10, "author") ||
+		         el_is(n, NS_ITUNES, "author") || el_is(n, NS_GOOGLEPLAY, "author")) {
+			/*
+			 * Who writes the channel writes the items that name no one
+			 * (entry_commit), as in Atom; its contacts (managingEditor,
+			 * webMaster, itunes:owner) are not its authors.
+			 */
+			char *s = author_of(c, n);
+
+			if (s != NULL)
+				add_author(c, &c->fauthors, &c->nfauthors, s);
+			free(s);
+		}
 	}
 	if (f->title == NULL)
 		set_owned(c, &f->title, dctitle);
@@ -1155,8 +1281,9 @@ rss_item(struct fctx *c, const xmlNode *it)
 {
 	struct feed_entry e = {0};
 	char *link = NULL, *guid = NULL, *dcdate = NULL, *dclang = NULL, *dctitle = NULL, d[21];
-	char *dcdesc = NULL, *issued = NULL, *itsum = NULL;
-	int permalink = 1, msum_html = 1;
+	char *dcdesc = NULL, *issued = NULL, *itsum = NULL, *gpdesc = NULL, *itsub = NULL;
+	char *podauthor = NULL, *origlink = NULL, *acontent = NULL;
+	int permalink = 1, msum_html = 1, body_html = 1, ahtml = 0;
 
 	for (const xmlNode *n = it->children; n != NULL && !c->oom; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
@@ -1174,9 +1301,12 @@ rss_item(struct fctx *c, const xmlNode *it)
 			dctitle = el_text(c, n);
 		} else if (el_is(n, NS_DC, "description") && dcdesc == NULL) {
 			dcdesc = el_html(c, n);
-		} else if ((el_is(n, NS_ITUNES, "summary") || el_is(n, NS_ITUNES, "subtitle")) &&
-		           itsum == NULL) {
+		} else if (el_is(n, NS_ITUNES, "summary") && itsum == NULL) {
 			itsum = el_text(c, n);
+		} else if (el_is(n, NS_GOOGLEPLAY, "description") && gpdesc == NULL) {
+			gpdesc = el_text(c, n);
+		} else if (el_is(n, NS_ITUNES, "subtitle") && itsub == NULL) {
+			itsub = el_text(c, n);
 		} else if ((el_is(n, NS_DCTERMS, "issued") || el_is(n, NS_DCTERMS, "created") ||
 		            el_is(n, NS_ATOM10, "published")) &&
 		           issued == NULL) {
@@ -1190,15 +1320,54 @@ rss_item(struct fctx *c, const xmlNode *it)
 		} else if ((el_is(n, NS_DCTERMS, "modified") || el_is(n, NS_ATOM10, "updated")) &&
 		           e.a.updated == NULL) {
 			set_owned(c, &e.a.updated, el_text(c, n));
-		} else if (el_is(n, c->ns, "author") || el_is(n, NS_DC, "creator")) {
-			char *s = el_text(c, n);
+		} else if (el_is(n, c->ns, "author") || el_is(n, NS_DC, "creator") ||
+		           el_is(n, NS_ATOM10, "author")) {
+			char *s = author_of(c, n);
 
+			if (el_is(n, c->ns, "author"))
+				rss_author_cut(s);
 			entry_author(c, &e, s);
 			free(s);
+		} else if (el_is(n, NS_ATOM10, "content") && acontent == NULL) {
+			acontent = atom_text(c, n, &ahtml);
+		} else if ((el_is(n, NS_ITUNES, "author") || el_is(n, NS_GOOGLEPLAY, "author")) &&
+		           podauthor == NULL) {
+			podauthor = el_text(c, n);
+		} else if (el_is(n, NS_FEEDBURNER, "origLink") && origlink == NULL) {
+			origlink = el_text(c, n);
 		} else if (el_is(n, NS_DC, "language") && dclang == NULL) {
 			dclang = el_text(c, n);
 		}
 	}
+	/* an atom:content when there is no content:encoded (gofeed reads it) */
+	if (e.a.body == NULL && acontent != NULL) {
+		e.a.body = acontent;
+		body_html = ahtml;
+	} else {
+		free(acontent);
+	}
+	/* a podcast's author when the item names no other */
+	if (e.a.nauthors == 0)
+		entry_author(c, &e, podauthor);
+	free(podauthor);
+	/* FeedBurner's origLink is the article's own address, not the proxy's */
+	if (origlink != NULL && looks_like_url(origlink)) {
+		free(link);
+		link = origlink;
+		origlink = NULL;
+	}
+	free(origlink);
+	/* the podcast descriptions, the fullest first */
+	if (itsum == NULL) {
+		itsum = gpdesc;
+		gpdesc = NULL;
+	}
+	if (itsum == NULL) {
+		itsum = itsub;
+		itsub = NULL;
+	}
+	free(gpdesc);
+	free(itsub);
 	/*
 	 * Dublin Core, Atom and iTunes elements stand in for the RSS ones an
 	 * item lacks (feedparser and Miniflux read them too): an item with only
@@ -1253,7 +1422,7 @@ rss_item(struct fctx *c, const xmlNode *it)
 	if (e.a.lang == NULL)
 		set_trimmed(c, &e.a.lang, dclang);
 	e.summary_html = e.a.summary != NULL && msum_html;
-	e.body_html = e.a.body != NULL;
+	e.body_html = e.a.body != NULL && body_html;
 	e.title_html = e.title_html || title_markup(e.a.title);
 	free(link);
 	free(guid);
@@ -1422,17 +1591,14 @@ static void
 atom_authors(struct fctx *c, const xmlNode *parent, char ***v, size_t *nv)
 {
 	for (const xmlNode *n = parent->children; n != NULL && !c->oom; n = n->next) {
-		if (!el_is(n, c->ns, "author"))
-			continue;
-		for (const xmlNode *k = n->children; k != NULL; k = k->next)
-			if (el_is(k, c->ns, "name")) {
-				char *s = el_text(c, k);
+		char *s;
 
-				if (s != NULL)
-					add_author(c, v, nv, s);
-				free(s);
-				break;
-			}
+		if (!el_is(n, c->ns, "author") || !has_element_child(n))
+			continue;
+		/* its name, else its email (miniflux, feedparser) */
+		if ((s = author_of(c, n)) != NULL)
+			add_author(c, v, nv, s);
+		free(s);
 	}
 }
 
@@ -1485,6 +1651,9 @@ atom_entry(struct fctx *c, const xmlNode *en)
 		atom_authors(c, source, &e.a.authors, &e.a.nauthors);
 
 	set_owned(c, &e.a.url, atom_link(c, en, c->ns, c->f->link));
+	/* no link, but an id that is a web address: it is the entry's (miniflux) */
+	if (e.a.url == NULL && e.a.id != NULL && looks_like_url(e.a.id))
+		set_owned(c, &e.a.url, resolve_link(c, en, e.a.id, c->f->link));
 	set_owned(c, &e.a.lang, xml_lang(c, en));
 	entry_commit(c, &e, !has_author);
 }
@@ -1563,8 +1732,8 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 	if (el_is(root, NS_RDF, "RDF")) {
 		/* a page's tree lacks the items outside it: the parse saw them (page_rdf_ns) */
 		if (c->rdf_ns != NULL) {
-			c->ns = c->rdf_ns;
-			f->format = strcmp(c->rdf_ns, NS_RSS10) == 0 ? "rss1.0" : "rss0.90";
+			c->ns = c->rdf_ns == RDF_NO_NS ? NULL : c->rdf_ns;
+			f->format = strcmp(c->rdf_ns, NS_RSS090) == 0 ? "rss0.90" : "rss1.0";
 			return 0;
 		}
 		for (const xmlNode *n = root->children; n != NULL; n = n->next) {
@@ -1583,6 +1752,15 @@ xml_format(struct fctx *c, const xmlNode *root, char *err, size_t errsz)
 				return 0;
 			}
 		}
+		/* a channel or items in no namespace: RSS 1.0 that forgot to say so */
+		for (const xmlNode *n = root->children; n != NULL; n = n->next)
+			if (n->type == XML_ELEMENT_NODE && n->ns == NULL && n->name != NULL &&
+			    (strcmp((const char *)n->name, "channel") == 0 ||
+			     strcmp((const char *)n->name, "item") == 0)) {
+				c->ns = NULL;
+				f->format = "rss1.0";
+				return 0;
+			}
 		snprintf(err, errsz, "not a feed: <rdf:RDF> without an RSS 1.0 or 0.90 channel");
 		return -1;
 	}
@@ -1721,6 +1899,26 @@ jstr(const json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/*
+ * The JSON Feed version root declares: its jsonfeed.org URL, or a bare "1",
+ * "1.0" or "1.1" beside an items array (written so by some publishers;
+ * gofeed reads them). NULL when root is not a JSON Feed.
+ */
+static const char *
+json_version(const json_t *root)
+{
+	const char *v = json_is_object(root) ? jstr(root, "version") : NULL;
+
+	if (v == NULL)
+		return NULL;
+	if (strncmp(v, JSONFEED_VERSION, strlen(JSONFEED_VERSION)) == 0)
+		return v + strlen(JSONFEED_VERSION);
+	if ((strcmp(v, "1") == 0 || strcmp(v, "1.0") == 0 || strcmp(v, "1.1") == 0) &&
+	    json_is_array(json_object_get(root, "items")))
+		return v;
+	return NULL;
+}
+
 static void
 json_authors(struct fctx *c, const json_t *o, char ***v, size_t *nv)
 {
@@ -1731,6 +1929,9 @@ json_authors(struct fctx *c, const json_t *o, char ***v, size_t *nv)
 	for (k = 0; k < json_array_size(arr); k++)
 		if ((name = jstr(json_array_get(arr, k), "name")) != NULL)
 			add_author(c, v, nv, name);
+	/* "authors": {...}, one author not in an array (miniflux reads it) */
+	if (json_is_object(arr) && (name = jstr(arr, "name")) != NULL)
+		add_author(c, v, nv, name);
 	a = json_object_get(o, "author");
 	if (json_is_object(a) && (name = jstr(a, "name")) != NULL)
 		add_author(c, v, nv, name);
@@ -1790,13 +1991,11 @@ json_parse(const char *s, size_t len, const char *base_url, size_t first, size_t
 		snprintf(err, errsz, "JSON Feed: line %d: %.100s", je.line, je.text);
 		return -1;
 	}
-	v = jstr(root, "version");
-	if (!json_is_object(root) || v == NULL ||
-	    strncmp(v, JSONFEED_VERSION, strlen(JSONFEED_VERSION)) != 0) {
+	if ((v = json_version(root)) == NULL) {
 		snprintf(err, errsz, "not a feed: JSON without a jsonfeed.org version");
 		goto out;
 	}
-	f->format = strncmp(v + strlen(JSONFEED_VERSION), "1.1", 3) == 0 ? "json1.1" : "json1.0";
+	f->format = strncmp(v, "1.1", 3) == 0 ? "json1.1" : "json1.0";
 	items = json_object_get(root, "items");
 	if (!json_is_array(items)) {
 		snprintf(err, errsz, "JSON Feed: items is not an array");
@@ -1890,20 +2089,20 @@ feed_sniff(const char *utf8, size_t len)
 {
 	size_t i = skip_lead(utf8, len), n, colon;
 	json_t *root;
-	const char *v, *name;
+	const char *name;
 	int yes;
 
 	if (i >= len)
 		return 0;
 	if (utf8[i] == '{') {
-		/* parse only what names jsonfeed.org somewhere */
-		if (memmem(utf8, len, "jsonfeed.org", 12) == NULL)
+		/* parse only what names jsonfeed.org, or has a version and items */
+		if (memmem(utf8, len, "jsonfeed.org", 12) == NULL &&
+		    (memmem(utf8, len, "\"version\"", 9) == NULL ||
+		     memmem(utf8, len, "\"items\"", 7) == NULL))
 			return 0;
 		if ((root = json_loadb(utf8 + i, len - i, 0, NULL)) == NULL)
 			return 0;
-		v = jstr(root, "version");
-		yes = json_is_object(root) && v != NULL &&
-		      strncmp(v, JSONFEED_VERSION, strlen(JSONFEED_VERSION)) == 0;
+		yes = json_version(root) != NULL;
 		json_decref(root);
 		return yes;
 	}

@@ -873,7 +873,12 @@ test_sniff(void **state)
 	    {"<!-- unterminated", 0},
 	    {"  {\"version\":\"https://jsonfeed.org/version/1\",\"items\":[]}", 1},
 	    {"{\"version\":\"https:\\/\\/jsonfeed.org\\/version\\/1.1\",\"items\":[]}", 1},
-	    {"{\"version\":\"1.0\",\"items\":[],\"x\":\"jsonfeed.org\"}", 0},
+	    /* a bare version beside an items array, as gofeed reads it */
+	    {"{\"version\":\"1.0\",\"items\":[],\"x\":\"jsonfeed.org\"}", 1},
+	    {"{\"version\":\"1.1\",\"items\":[]}", 1},
+	    {"{\"version\":\"1.1\",\"items\":{}}", 0},
+	    {"{\"version\":\"2\",\"items\":[]}", 0},
+	    {"{\"version\":\"1.1\",\"title\":\"no items\"}", 0},
 	    {"[\"https://jsonfeed.org/version/1\"]", 0},
 	    {"{\"version\":\"https://jsonfeed.org/version/1\"", 0},
 	};
@@ -1048,6 +1053,35 @@ test_links(void **state)
 	feed_free(&f);
 }
 
+/*
+ * An rdf:RDF whose items are in no namespace is RSS 1.0 whatever the page:
+ * a page past its items (their elements dropped from the tree) is an empty
+ * page of the same feed, not "not a feed" (found by fuzz_feed).
+ */
+static void
+test_rdf_no_namespace_pages(void **state)
+{
+	const char *xml = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+	                  "<item><title>un</title></item><item><title>deux</title></item>"
+	                  "</rdf:RDF>";
+	struct feed f;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(feed_parse(xml, strlen(xml), NULL, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.format, "rss1.0");
+	assert_int_equal(f.nentries, 2);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(xml, strlen(xml), NULL, 2, 0, &f, err, sizeof(err)), 0);
+	assert_string_equal(f.format, "rss1.0");
+	assert_int_equal(f.nentries, 0);
+	feed_free(&f);
+	assert_int_equal(feed_parse_page(xml, strlen(xml), NULL, 1, 1, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.title, "deux");
+	feed_free(&f);
+}
+
 int
 main(void)
 {
@@ -1078,6 +1112,7 @@ main(void)
 	    cmocka_unit_test(test_sniff),
 	    cmocka_unit_test(test_entry_limit),
 	    cmocka_unit_test(test_links),
+	    cmocka_unit_test(test_rdf_no_namespace_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
