@@ -118,7 +118,7 @@ fi
 snapshot() {
 	(cd "$R" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run \
 		-o -path ./tmp -o -path ./var/lib/dpkg -o -path ./var/lib/apt -o -path ./var/cache \
-		-o -path ./var/log \) -prune -o -printf '%p %y %m %u:%g\n' | LC_ALL=C sort)
+		-o -path ./var/log \) -prune -o -printf '%p %y %m %U:%G\n' | LC_ALL=C sort)
 }
 snapshot >"$work/before"
 
