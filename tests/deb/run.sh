@@ -161,6 +161,16 @@ grep -q 'configuration and [1-9][0-9]* rules OK' "$work/n1" && ok || bad "harkd 
 grep -q 'warning' "$work/n1" && bad "harkd -n warns: $(cat "$work/n1")" || ok
 in_root "systemd-analyze condition '$cond'" >"$work/cond2" 2>&1 &&
 	ok || bad "the unit's condition fails with rules: $(cat "$work/cond2")"
+# the unit as systemd reads it
+in_root "systemd-analyze verify --man=no harkd.service" >"$work/verify" 2>&1 && ok ||
+	bad "systemd-analyze verify harkd.service: $(cat "$work/verify")"
+# an upgrade (the same version again: postinst configure with the old one)
+# keeps the operator's hark.conf and does not start harkd where nothing runs
+echo "; the operator's line" >>"$R/etc/hark/hark.conf"
+if in_root "dpkg -i /tmp/hark.deb" >"$work/reinstall.log" 2>&1; then ok; else
+	bad "dpkg -i again: $(cat "$work/reinstall.log")"
+fi
+grep -q "^; the operator's line" "$R/etc/hark/hark.conf" && ok || bad "the upgrade replaced hark.conf"
 # what harkd would leave: a database in the state directory, a file in done/
 touch "$R/var/lib/hark/hark.db" "$R/var/spool/hark/done/a.txt"
 
