@@ -174,7 +174,7 @@ grep -q "^; the operator's line" "$R/etc/hark/hark.conf" && ok || bad "the upgra
 # what harkd would leave: a database in the state directory, a file in done/
 touch "$R/var/lib/hark/hark.db" "$R/var/spool/hark/done/a.txt"
 
-# 4. remove: the configuration (conffile, the operator's rules, the unit's
+# 4. remove: the configuration (conffile, the operator's rules, secrets/, the unit's
 # enablement) and the two data directories stay, nothing else
 if in_root "dpkg -r hark" >"$work/remove.log" 2>&1; then ok; else
 	cat "$work/remove.log"
@@ -184,6 +184,7 @@ snapshot >"$work/removed"
 LC_ALL=C comm -13 "$work/before" "$work/removed" | grep -v \
 	-e '^\./var/lib/hark[/ ]' -e '^\./var/spool/hark[/ ]' \
 	-e '^\./etc/hark ' -e '^\./etc/hark/hark\.conf ' -e '^\./etc/hark/rules\.d[/ ]' \
+	-e '^\./etc/hark/secrets[/ ]' \
 	-e '^\./etc/systemd/system/multi-user\.target\.wants[/ ]' \
 	-e '^\./var/lib/systemd/deb-systemd-helper-enabled[/ ]' \
 	-e '^\./etc/\(passwd\|group\|shadow\|gshadow\)- ' >"$work/left" || true
