@@ -4,6 +4,7 @@
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
+BUILD_DEB  ?= build-deb
 PREFIX     ?= /usr/local
 WERROR     ?= 0
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
@@ -11,7 +12,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SAN_CC     ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 CMAKE_FLAGS = -DHARK_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
-.PHONY: all deps test-deps build test test-fast run bench fuzz install screenshots clean format
+.PHONY: all deps test-deps build test test-fast run bench fuzz install deb screenshots clean format
 
 all: build
 
@@ -77,8 +78,14 @@ install: build
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
+# the Debian package: $(BUILD_DEB)/hark_VERSION_ARCH.deb (and its -dbgsym),
+# built from a copy of the tree by dpkg-buildpackage -us -uc -b, checked by
+# lintian; `sudo apt install ./$(BUILD_DEB)/hark_*_amd64.deb` installs it
+deb: deps
+	contrib/build-deb $(BUILD_DEB)
+
 format:
 	clang-format -i daemon/*.c daemon/*.h daemon/core/*.c daemon/core/*.h tests/*/*.c
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) $(BUILD_DEB)
