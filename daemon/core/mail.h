@@ -1,0 +1,58 @@
+/*
+ * mail.h: the messages an [email] destination receives, as the bytes given
+ * to SMTP DATA (RFC 5322, MIME): pure functions of the stored hit objects
+ * and the destination, golden-tested. Every line ends in CRLF, no line is
+ * longer than 78 characters (headers) or 76 (bodies), no byte of article
+ * text reaches a header unencoded: the subject is cleaned (line breaks,
+ * controls, bidi controls and zero-width characters removed) and written as
+ * RFC 2047 encoded words when it is not plain ASCII; the bodies are UTF-8 in
+ * quoted-printable or base64.
+ */
+#ifndef HARK_MAIL_H
+#define HARK_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mailaddr.h"
+
+/* Who sends to whom: borrowed from the caller. */
+struct mail_dest {
+	const char *name; /* the destination's name: List-Id, Message-ID */
+	const struct mailaddr *from;
+	const struct mailaddr *to;
+	size_t nto;
+	const char *base_url; /* [http] base_url: links to the stored copies; NULL: none */
+};
+
+/*
+ * The message of one hit (hit_json: the hit object as stored): Subject
+ * "[hark] RULE NAME: ARTICLE TITLE", multipart/alternative with text/plain
+ * (the snippet's matches between [ and ]) and text/html (in <mark>), the
+ * article's link, source, language and time. Message-ID
+ * <HIT.DEST@FROM-DOMAIN>: the same on every attempt. now: the Date header
+ * (Unix seconds, written in UTC). Returns the message (caller frees) or
+ * NULL with a one-line reason in err.
+ */
+char *mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, char *err,
+                      size_t errsz);
+
+/*
+ * One header field "Name: value" with its CRLF, folded at 78: value is
+ * UTF-8 text, cleaned as a subject is and written as is when it is plain
+ * printable ASCII without "=?", else as B encoded words. Caller frees;
+ * NULL when out of memory. For tests and for mail.c's own headers.
+ */
+char *mail_header_text(const char *name, const char *value);
+
+/*
+ * Text of an article for a header: every C0 and C1 control, DEL, line and
+ * paragraph separator made a space; bidi controls (U+200E U+200F U+061C
+ * U+202A-U+202E U+2066-U+2069), zero-width characters (U+200B-U+200D
+ * U+2060 U+FEFF) removed; invalid UTF-8 made U+FFFD; runs of spaces made
+ * one, none at either end; at most max bytes (cut on a character, "…"
+ * added). Caller frees; NULL when out of memory.
+ */
+char *mail_clean(const char *s, size_t len, size_t max);
+
+#endif
