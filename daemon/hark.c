@@ -32,7 +32,7 @@ static const struct hark_cmd cmds[] = {
      "load and compile rules, print diagnostics and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
-     "list the webhook deliveries harkd keeps (its outbox), newest first",
+     "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
      "  --json             one object a line\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] FILE|-...",
@@ -86,7 +86,7 @@ static const struct hark_cmd cmds[] = {
      "                     without colour they are marked [like this]\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"},
     {"redeliver", cmd_redeliver, "redeliver ID...",
-     "send dead webhook deliveries again (ids from hark deliveries --failed)",
+     "send dead deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
      "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",

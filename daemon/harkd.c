@@ -200,7 +200,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 		conf_free(c);
 		rules_unref(r);
 		if (!more)
-			sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
+			sd_notify(0,
+			          "READY=1\nSTATUS=reload failed; running with the previous rules");
 		return;
 	}
 	if (strcmp(c->state_dir, h->conf->state_dir) != 0 ||
@@ -219,8 +220,9 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	h->info.rs = h->rules->rs;
 	h->info.reload_at = (int64_t)time(NULL);
 	h->info.reload_ok = true;
-	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu%s", ruleset_nrules(h->rules->rs),
-	         h->conf->nfeeds, h->conf->nwebhooks, more ? "; reloading again" : "");
+	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu, emails %zu%s",
+	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks,
+	         h->conf->nemails, more ? "; reloading again" : "");
 	if (!more)
 		sd_notify(0, "READY=1\nSTATUS=running");
 }
@@ -647,7 +649,8 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	h->http = http_new(h->base, "hark/" HARK_VERSION, err, sizeof(err));
-	if (h->http == NULL || (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
+	if (h->http == NULL ||
+	    (h->ob = outbox_new(h->base, h->st, h->http, err, sizeof(err))) == NULL ||
 	    outbox_configure(h->ob, h->conf, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return -1;
@@ -700,10 +703,10 @@ harkd_start(struct harkd *h)
 		log_err("%s", err);
 		return -1;
 	}
-	log_info("started: rules %zu, feeds %zu, webhooks %zu, worker threads %d; spool %s, "
-	         "database %s/hark.db",
-	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks, threads,
-	         h->conf->spool_dir, h->conf->state_dir);
+	log_info("started: rules %zu, feeds %zu, webhooks %zu, emails %zu, worker threads %d; "
+	         "spool %s, database %s/hark.db",
+	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks,
+	         h->conf->nemails, threads, h->conf->spool_dir, h->conf->state_dir);
 	sd_notify(0, "READY=1\nSTATUS=running");
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "outbox.h"
+#include "outbox_mail.h"
 #include "payload.h"
 #include "sha256.h"
 #include "whsig.h"
@@ -39,7 +40,7 @@ struct send {
 	struct outbox *ob;
 	int64_t id;
 	char hit_id[32];
-	int attempts; /* before this one */
+	int attempts;       /* before this one */
 	int64_t created_at; /* when its hit was committed: the delivery's latency */
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
@@ -83,6 +84,7 @@ struct hook {
 	unsigned window;
 	struct send *sends;
 	int removed; /* gone from the configuration: freed when its last request ends */
+	struct outbox_mail *mail; /* owned; an [email] destination, else NULL (a webhook) */
 	struct hook *next;
 };
 
@@ -118,6 +120,7 @@ hook_free(struct hook *h)
 		free(h->rules[i]);
 	free(h->rules);
 	free(h->sent_at);
+	outbox_mail_free(h->mail);
 	free(h);
 }
 
@@ -309,6 +312,43 @@ hook_is_sending(const struct hook *h, int64_t id)
 	return 0;
 }
 
+static void mail_done_cb(const struct http_response *r, void *arg);
+
+/* hook_send for an [email]: the message of the hit by SMTP. */
+static int
+hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
+{
+	char err[256];
+	struct send *s = calloc(1, sizeof(*s));
+	int fatal;
+
+	if (s == NULL)
+		return -1;
+	s->hook = h;
+	s->ob = ob;
+	s->id = r->id;
+	s->attempts = r->attempts;
+	s->created_at = r->created_at;
+	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
+	if (outbox_mail_send(ob->http, h->mail, r->hit_json, now_s(), mail_done_cb, s, &fatal, err,
+	                     sizeof(err)) < 0) {
+		free(s);
+		if (fatal) {
+			log_err("delivery %lld to %s: %s: dead", (long long)r->id, h->name, err);
+			outbox_record(ob, r->id, "dead", r->attempts + 1, r->next_at, 0, err);
+		} else {
+			log_warnx("delivery %lld to %s: %s", (long long)r->id, h->name, err);
+		}
+		return -1;
+	}
+	s->next = h->sends;
+	h->sends = s;
+	h->in_flight++;
+	ob->in_flight++;
+	hook_note_send(h, now_s());
+	return 0;
+}
+
 /* Start one attempt of a delivery row. Returns 0, -1 when it could not start. */
 static int
 hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
@@ -321,6 +361,8 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	long long ts = (long long)now_s();
 	size_t n = 0;
 
+	if (h->mail != NULL)
+		return hook_send_mail(ob, h, r);
 	body = payload_render(h->format, r->hit_json, h->topic, err, sizeof(err));
 	if (body == NULL) {
 		/* nothing a retry can fix */
@@ -586,6 +628,44 @@ send_done_cb(const struct http_response *r, void *arg)
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
 }
 
+/*
+ * An [email] answered: 2xx sent; 5xx dead at once with the server's line;
+ * anything else (4xx, no connection, TLS refused) again on the schedule.
+ */
+static void
+mail_done_cb(const struct http_response *r, void *arg)
+{
+	struct send *s = arg;
+	struct outbox *ob = s->ob;
+	struct hook *h = s->hook;
+	int64_t now = now_s(), wait;
+	int attempts = s->attempts + 1;
+	char why[300];
+	enum outbox_mail_verdict v = outbox_mail_judge(r, why, sizeof(why));
+
+	send_end(s);
+	if (v == OUTBOX_MAIL_SENT) {
+		log_info("delivered hit=%s email=%s status=%ld in %.2fs", s->hit_id, h->name,
+		         r->status, r->seconds);
+		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
+		ob->stats.sent++;
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
+		return;
+	}
+	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
+		log_warnx("delivery of hit=%s to %s: %s: dead (hark redeliver %lld)", s->hit_id,
+		          h->name, why, (long long)s->id);
+		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
+		ob->stats.dead++;
+		return;
+	}
+	wait = jitter(schedule[attempts - 1]);
+	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
+	          h->name, why, attempts, (long long)wait);
+	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
+	ob->stats.failed++;
+}
+
 struct outbox *
 outbox_new(struct event_base *base, struct store *st, struct http *http, char *err, size_t errsz)
 {
@@ -724,6 +804,36 @@ nomem:
 	return NULL;
 }
 
+/* A hook for an [email] destination: no key, no rate limit, never disabled by a 410. */
+static struct hook *
+hook_new_mail(const struct conf_email *m, const char *base_url, char *err, size_t errsz)
+{
+	struct hook *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		goto nomem;
+	h->name = strdup(m->name);
+	h->url = strdup(m->smtp);
+	h->rules = calloc(m->nrules ? m->nrules : 1, sizeof(*h->rules));
+	if (h->name == NULL || h->url == NULL || h->rules == NULL)
+		goto nomem;
+	for (size_t i = 0; i < m->nrules; i++) {
+		if ((h->rules[i] = strdup(m->rules[i])) == NULL)
+			goto nomem;
+		h->nrules++;
+	}
+	if ((h->mail = outbox_mail_new(m, base_url, err, errsz)) == NULL) {
+		hook_free(h);
+		return NULL;
+	}
+	outbox_mail_fingerprint(h->mail, h->fingerprint);
+	return h;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	hook_free(h);
+	return NULL;
+}
+
 /*
  * A reload keeps what the webhook of the same name was doing: its requests
  * in flight (else the next page sends them a second time while the first
@@ -758,8 +868,10 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 {
 	struct hook *fresh = NULL, **tail = &fresh;
 
-	for (size_t i = 0; i < c->nwebhooks; i++) {
-		struct hook *h = hook_new(ob, &c->webhooks[i], err, errsz);
+	for (size_t i = 0; i < c->nwebhooks + c->nemails; i++) {
+		struct hook *h = i < c->nwebhooks ? hook_new(ob, &c->webhooks[i], err, errsz)
+		                                  : hook_new_mail(&c->emails[i - c->nwebhooks],
+		                                                  c->http.base_url, err, errsz);
 
 		if (h == NULL) {
 			while (fresh) {

@@ -19,6 +19,7 @@
 
 #include "mail.h"
 #include "page.h"
+#include "sha256.h"
 #include "utf8.h"
 
 #define MAIL_SUBJECT_MAX 300 /* bytes of the cleaned subject */
@@ -474,26 +475,42 @@ stored_url(const char *base_url, const char *article_id)
 	return u;
 }
 
-/* An id made of [A-Za-z0-9._-] only, for Message-ID and the boundary. */
-static void
-safe_id(char *out, size_t outsz, const char *s)
-{
-	size_t o = 0;
+#define SAFE_ID_MAX 40 /* a hit id is "h_" and 16 hex digits */
 
-	for (; s != NULL && *s != '\0' && o + 1 < outsz; s++)
+/*
+ * An id made of [A-Za-z0-9._-] only, for Message-ID and the boundary; one
+ * longer than SAFE_ID_MAX becomes "x" and 32 hex digits of its SHA-256, so
+ * that the header stays one line and distinct ids stay distinct.
+ */
+static void
+safe_id(char out[SAFE_ID_MAX + 1], const char *s)
+{
+	size_t o = 0, n = s != NULL ? strlen(s) : 0;
+
+	if (n > SAFE_ID_MAX) {
+		char hex[2 * SHA256_LEN + 1];
+
+		sha256_hex(s, n, hex);
+		snprintf(out, SAFE_ID_MAX + 1, "x%.32s", hex);
+		return;
+	}
+	for (; s != NULL && *s != '\0'; s++)
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-')
 			out[o++] = *s;
 	out[o] = '\0';
 }
 
-/* The domain of Message-ID and List-Id: from's, or hark.invalid for a literal. */
+/*
+ * The domain of Message-ID and List-Id: from's, or hark.invalid for a
+ * literal or a name too long for the header's one line.
+ */
 static const char *
 id_domain(const struct mail_dest *d)
 {
 	const char *dom = d->from->spec + d->from->domain;
 
-	return dom[0] == '[' ? "hark.invalid" : dom;
+	return dom[0] == '[' || strlen(dom) > 30 ? "hark.invalid" : dom;
 }
 
 /*
@@ -510,7 +527,7 @@ headers_common(struct page *pg, const struct mail_dest *d, const char *subject, 
 	struct hdr h;
 	struct tm tm;
 	time_t t = (time_t)now;
-	char line[256], name[80];
+	char line[256], name[SAFE_ID_MAX + 1];
 
 	hdr_begin(&h, pg, "From");
 	hdr_addr(&h, d->from, 0);
@@ -533,7 +550,7 @@ headers_common(struct page *pg, const struct mail_dest *d, const char *subject, 
 	hdr_token(&h, line, strlen(line));
 	hdr_end(&h);
 	page_raw(pg, "Auto-Submitted: auto-generated\r\n");
-	safe_id(name, sizeof(name), d->name);
+	safe_id(name, d->name);
 	hdr_begin(&h, pg, "List-Id");
 	snprintf(line, sizeof(line), "hark %s", name);
 	hdr_text(&h, line);
@@ -588,7 +605,7 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 	json_error_t je;
 	json_t *o = json_loads(hit_json, 0, &je);
 	char *subject = NULL, *stored = NULL, *out = NULL, *title = NULL, boundary[96], msgid[160],
-	     id[64], dn[64];
+	     id[SAFE_ID_MAX + 1], dn[SAFE_ID_MAX + 1];
 	const char *rname;
 	size_t n;
 
@@ -622,8 +639,8 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 		free(title);
 		title = strdup("(no title)");
 	}
-	safe_id(id, sizeof(id), h->id);
-	safe_id(dn, sizeof(dn), d->name);
+	safe_id(id, h->id);
+	safe_id(dn, d->name);
 	snprintf(msgid, sizeof(msgid), "%s.%s", id, dn);
 	snprintf(boundary, sizeof(boundary), "=_hark_%s", id);
 
@@ -683,9 +700,9 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 
 	if (subject != NULL) {
 		headers_common(&pg, d, subject, now, msgid, boundary);
-		char rid[80];
+		char rid[SAFE_ID_MAX + 1];
 
-		safe_id(rid, sizeof(rid), h->rule_id);
+		safe_id(rid, h->rule_id);
 		page_raw(&pg, "X-Hark-Rule: ");
 		page_raw(&pg, rid);
 		page_raw(&pg, "\r\nX-Hark-Hit: ");

@@ -110,11 +110,15 @@ quoted(struct cur *c, char *out, size_t outsz, size_t *outlen, int utf8)
 			if (!utf8 || (k = utf8_seq(c->s + c->i, c->n - c->i)) == 0)
 				return fail(c, utf8 ? "is not valid UTF-8"
 				                    : "has a non-ASCII address (not supported)");
-		} else if (ch < 0x20 && ch != '\t') {
+		} else if (ch < 0x20 && (ch != '\t' || !utf8)) {
+			/* a tab: in a display name, not in an address (RFC 5321 qtextSMTP) */
 			return fail(c, "has a control character");
 		} else if (ch == 0x7F) {
 			return fail(c, "has a control character");
 		}
+		/* an SMTP path is between < >: never inside one, escaped or not */
+		if (!utf8 && (ch == '<' || ch == '>'))
+			return fail(c, "has '<' or '>' in its local part");
 		if (o + k >= outsz)
 			return fail(c, "is too long");
 		memcpy(out + o, c->s + c->i, k);

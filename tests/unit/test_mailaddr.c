@@ -94,6 +94,9 @@ test_bad(void **state)
 	bad("Doe, Jane <jane@example.org>", "special");
 	bad("\"open <x@y>", "unterminated");
 	bad("undisclosed-recipients:;", "no '@'");
+	bad("\"a\tb\"@example.org", "control");
+	bad("\"a<b\"@example.org", "special");
+	bad("\"a\\>b\"@example.org", "'<' or '>'");
 	bad("x@[]", "domain literal");
 	bad("x@[1.2.3.4", "domain literal");
 	bad("01234567890123456789012345678901234567890123456789012345678901234@example.org",

@@ -1,0 +1,223 @@
+#!/bin/sh
+# harkd's [email] destinations end to end, against a real SMTP server
+# (tests/daemon/smtpserver.py on Debian's python3-aiosmtpd), the messages
+# read back with Python's email package:
+#   desk   STARTTLS required by the server, AUTH, a throwaway self-signed
+#          certificate trusted through ca_file; an Arabic rule and title:
+#          the decoded subject, From/To, Message-ID, Auto-Submitted,
+#          List-Id, both parts with the marks, the links
+#   flaky  plain loopback, the server answers 421 then 451 then 250: the
+#          delivery is retried (SIGUSR1 between), one message in the end
+#   refuse answers 550: dead at once, the server's line in hark deliveries
+# and configurations harkd -n refuses, naming file:line.
+# Skips (77) when python3-aiosmtpd or openssl is not installed.
+# Usage: email.sh HARK HARKD
+. "$(dirname "$0")/lib.sh"
+daemon_init "$@"
+SMTPSERVER=$(abspath "$(dirname "$0")/smtpserver.py")
+PY=
+for _p in /usr/bin/python3 python3; do
+	if "$_p" -c 'import aiosmtpd' 2>/dev/null; then
+		PY=$_p
+		break
+	fi
+done
+if [ -z "$PY" ]; then
+	echo "SKIP: python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)"
+	exit 77
+fi
+command -v openssl >/dev/null || {
+	echo "SKIP: openssl is not installed"
+	exit 77
+}
+
+SPIDS=
+smtp_stop_all() {
+	for _p in $SPIDS; do
+		kill -TERM "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	SPIDS=
+}
+trap 'smtp_stop_all; daemon_cleanup' EXIT
+
+# smtp_start NAME ARGS...: a server saving into $T/NAME/, its port in $T/NAME/port
+smtp_start() {
+	_n=$1
+	shift
+	mkdir -p "$T/$_n"
+	rm -f "$T/$_n/port"
+	"$PY" "$SMTPSERVER" "$T/$_n" "$@" >"$T/$_n.out" 2>"$T/$_n.err" &
+	eval "spid_$_n=$!"
+	SPIDS="$SPIDS $!"
+	wait_until "[ -s '$T/$_n/port' ]" 10 || bad "smtp server $_n did not start: $(cat "$T/$_n.err")"
+}
+sport() { cat "$T/$1/port"; }
+# msgs NAME: messages NAME saved
+msgs() { ls "$T/$1" | grep -c '\.eml$'; }
+
+# ---- configurations harkd -n refuses, naming file:line ----
+printf '[rule r1]\nquery = alpha\n' >"$T/w.rules"
+badconf() { # WHAT LINE KEY VALUE
+	write_conf
+	printf '[email x]\nsmtp = smtp://127.0.0.1:25\nfrom = a@example.org\nto = b@example.org\n%s = %s\n' \
+		"$3" "$4" >>"$T/hark.conf"
+	"$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
+	expect_eq "$?" 2 "harkd -n, $1"
+	grep -qF "hark.conf:$2:" "$T/n.err" && ok || bad "$1 names hark.conf:$2: $(cat "$T/n.err")"
+}
+badconf "an address without a domain" 9 cc "x" # unknown key
+write_conf
+printf '[email x]\nsmtp = smtp://127.0.0.1:25\nfrom = a@\nto = b@example.org\n' >>"$T/hark.conf"
+"$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
+expect_eq "$?" 2 "harkd -n, a from without a domain"
+grep -qF "hark.conf:7:" "$T/n.err" && grep -qF "has no domain" "$T/n.err" && ok ||
+	bad "from without a domain names hark.conf:7: $(cat "$T/n.err")"
+write_conf
+printf '[email x]\nsmtp = https://127.0.0.1:25\nfrom = a@example.org\nto = b@example.org, c\n' >>"$T/hark.conf"
+"$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
+expect_eq "$?" 2 "harkd -n, an https smtp and a bad recipient"
+grep -qF "hark.conf:6:" "$T/n.err" && grep -qF "hark.conf:8:" "$T/n.err" && ok ||
+	bad "smtp and to errors name their lines: $(cat "$T/n.err")"
+[ ! -e "$T/state/hark.db" ] && ok || bad "harkd -n created a database"
+
+# ---- the servers ----
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
+	-subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 ||
+	bad "openssl: no certificate"
+printf 'sesame\n' >"$T/smtp.password"
+chmod 600 "$T/smtp.password"
+smtp_start desk --tls "$T/cert.pem" "$T/key.pem" --auth hark@example.org:sesame
+smtp_start flaky --answers 421,451
+smtp_start refuse --answers '550*'
+
+cat >"$T/w.rules" <<'R'
+[rule assad]
+name  = بشار الأسد
+query = الأسد
+notify = desk
+
+[rule convoy]
+query = convoy
+R
+write_conf
+cat >>"$T/hark.conf" <<EOF
+[email desk]
+smtp          = smtp://127.0.0.1:$(sport desk)
+user          = hark@example.org
+password_file = smtp.password
+ca_file       = cert.pem
+from          = hark <hark@example.org>
+to            = desk@example.org, "Doe, Jane" <jane@example.org>
+rules         = none-by-glob
+
+[email flaky]
+smtp  = smtp://127.0.0.1:$(sport flaky)
+from  = hark@example.org
+to    = flaky@example.org
+rules = convoy
+
+[email refuse]
+smtp  = smtp://localhost:$(sport refuse)
+from  = hark@example.org
+to    = refuse@example.org
+rules = convoy
+
+[http]
+listen   = 127.0.0.1:0
+base_url = https://hark.example.org/
+EOF
+"$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
+expect_eq "$?" 0 "harkd -n on three email destinations: $(cat "$T/n.err")"
+start_harkd
+grep -qF "emails 3" "$LOG" && ok || bad "started line counts emails: $(grep started "$LOG")"
+
+printf 'الأسد يلتقي وفداً روسياً في دمشق\n\nالتقى الرئيس الأسد اليوم وفداً روسياً في دمشق.\n' >"$T/a1.txt"
+printf 'North <b>&amp;</b>\n\nThe convoy left Aleppo at dawn.\n.\nA line of one dot, and =?utf-8?q?x?=.\n' >"$T/a2.txt"
+ingest "$T/a1.txt" "$T/a2.txt"
+
+# ---- desk: STARTTLS, AUTH, the message read by Python's email package ----
+wait_until "[ \$(msgs desk) -ge 1 ]" 20 || bad "desk: no message in 20 s: $(tail -5 "$LOG")"
+expect_eq "$(msgs desk)" 1 "desk: one message (the assad hit only)"
+grep -qx 'tls yes' "$T/desk/1.env" && ok || bad "desk: not over TLS: $(cat "$T/desk/1.env")"
+grep -qx 'auth hark@example.org' "$T/desk/1.env" && ok || bad "desk: no AUTH: $(cat "$T/desk/1.env")"
+grep -qx 'from hark@example.org' "$T/desk/1.env" && ok || bad "desk: envelope sender: $(cat "$T/desk/1.env")"
+grep -qx 'to jane@example.org' "$T/desk/1.env" && grep -qx 'to desk@example.org' "$T/desk/1.env" &&
+	ok || bad "desk: envelope recipients: $(cat "$T/desk/1.env")"
+hit=$("$HARK" -c "$T/hark.conf" hits --json | grep '"assad"' | sed 's/^{"id":"\([^"]*\)".*/\1/')
+art=$("$HARK" -c "$T/hark.conf" hits --json | grep '"assad"' | sed 's/.*"article":{"id":"\([^"]*\)".*/\1/')
+"$PY" - "$T/desk/1.eml" "$hit" "$art" >"$T/check.out" 2>&1 <<'PYCHECK'
+import email, email.policy, re, sys
+path, hit, art = sys.argv[1], sys.argv[2], sys.argv[3]
+raw = open(path, "rb").read()
+bad = []
+def want(cond, what):
+    if not cond:
+        bad.append(what)
+# aiosmtpd keeps the CRLF of the wire: no bare LF, no long line
+want(b"\n" not in raw.replace(b"\r\n", b""), "a bare LF")
+want(b"\r" not in raw.replace(b"\r\n", b""), "a bare CR")
+want(all(len(l) <= 78 for l in raw.split(b"\r\n")), "a line over 78")
+m = email.message_from_bytes(raw, policy=email.policy.default)
+want(str(m["Subject"]) == "[hark] بشار الأسد: الأسد يلتقي وفداً روسياً في دمشق", "Subject %r" % str(m["Subject"]))
+want(re.search(rb"^Subject: =\?UTF-8\?[BQ]\?", raw, re.M) is not None, "Subject not RFC 2047")
+want(str(m["From"]) == "hark <hark@example.org>", "From %r" % str(m["From"]))
+want([a.addr_spec for a in m["To"].addresses] == ["desk@example.org", "jane@example.org"], "To %r" % str(m["To"]))
+want(m["To"].addresses[1].display_name == "Doe, Jane", "To display name")
+want(str(m["Message-ID"]) == "<%s.desk@example.org>" % hit, "Message-ID %r" % str(m["Message-ID"]))
+want(str(m["Auto-Submitted"]) == "auto-generated", "Auto-Submitted")
+want(str(m["List-Id"]) == "hark desk <desk.hark.example.org>", "List-Id %r" % str(m["List-Id"]))
+want(m["Date"] is not None and m["Date"].datetime is not None, "Date")
+want(m.get_content_type() == "multipart/alternative", "type %s" % m.get_content_type())
+parts = {p.get_content_type(): p for p in m.iter_parts()}
+want(set(parts) == {"text/plain", "text/html"}, "parts %r" % list(parts))
+text = parts["text/plain"].get_content()
+html = parts["text/html"].get_content()
+want(parts["text/plain"].get_content_charset() == "utf-8", "text charset")
+want("التقى الرئيس [الأسد] اليوم" in text, "text marks: %r" % text)
+want("https://hark.example.org/articles/%s" % art in text, "text link to the stored copy")
+want("<mark>الأسد</mark>" in html, "html marks")
+want('href="https://hark.example.org/articles/%s"' % art in html, "html link to the stored copy")
+want("Language: ar" in text, "text language")
+for b in bad:
+    print("FAIL:", b)
+print("checked")
+PYCHECK
+grep -q '^FAIL' "$T/check.out" && bad "desk message: $(cat "$T/check.out")" || ok
+grep -qx checked "$T/check.out" && ok || bad "the check did not run: $(cat "$T/check.out")"
+wait_for "$LOG" "email=desk status=250" 5 || bad "desk: the delivered line"
+
+# ---- flaky: 421, then 451, then 250 ----
+wait_for "$T/flaky/answers" "421" 10 || bad "flaky: no first attempt"
+wait_for "$LOG" "to flaky failed (421 4.3.2" 5 || bad "flaky: the 421 line: $(grep flaky "$LOG")"
+kill -USR1 "$HPID"
+wait_for "$T/flaky/answers" "451" 10 || bad "flaky: no second attempt after SIGUSR1"
+wait_for "$LOG" "to flaky failed (451 4.3.0" 5 || bad "flaky: the 451 line"
+kill -USR1 "$HPID"
+wait_until "[ \$(msgs flaky) -ge 1 ]" 10 || bad "flaky: no message after 421, 451"
+sleep 1
+expect_eq "$(msgs flaky)" 1 "flaky: one message in the end"
+expect_eq "$(tr '\n' ' ' <"$T/flaky/answers")" "421 451 250 " "flaky: the answers"
+grep -qx 'tls no' "$T/flaky/1.env" && ok || bad "flaky: plain loopback: $(cat "$T/flaky/1.env")"
+wait_for "$LOG" "email=flaky status=250" 5 || bad "flaky: the delivered line"
+hk deliveries
+grep -E "sent +flaky .* convoy attempts=3" "$T/out" >/dev/null && ok ||
+	bad "hark deliveries: flaky sent after 3 attempts: $(cat "$T/out")"
+
+# ---- refuse: 550 is dead at once ----
+wait_for "$LOG" "to refuse: 550 5.7.1 Message refused by policy (test): dead" 10 ||
+	bad "refuse: the dead line: $(grep refuse "$LOG")"
+hk deliveries --failed
+grep -E "dead +refuse .* attempts=1 last=\"550 5.7.1 Message refused by policy \(test\)\"" "$T/out" >/dev/null &&
+	ok || bad "hark deliveries --failed: refuse dead after one attempt: $(cat "$T/out")"
+expect_eq "$(wc -l <"$T/refuse/answers" | tr -d ' ')" 1 "refuse: one attempt only"
+# hark redeliver: one more attempt, dead again
+rid=$(awk '/ refuse / { print $1 }' "$T/out")
+hk redeliver "$rid"
+expect_eq "$?" 0 "hark redeliver $rid: $(cat "$T/err")"
+kill -USR1 "$HPID"
+wait_until "[ \$(wc -l <'$T/refuse/answers') -ge 2 ]" 10 || bad "refuse: redeliver made no attempt"
+
+stop_harkd
+expect_eq "$HSTATUS" 0 "harkd exit status"
+finish
