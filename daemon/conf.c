@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include "conf.h"
+#include "digest.h"
 #include "fileio.h"
 #include "mailaddr.h"
 
@@ -884,15 +885,18 @@ email_key(struct cparse *p, int k, struct cval *v)
 	case E_RULES:
 		dest_rules(p, &m->rules, &m->nrules, v);
 		break;
-	case E_DIGEST:
-		if (strcmp(v->s, "no") != 0) {
-			conf_err(p, v->line, v->col, "digest: '%.40s' is not 'no'", v->s);
+	case E_DIGEST: {
+		struct digest_period dp;
+
+		if (digest_parse(v->s, &dp, why, sizeof why) < 0) {
+			conf_err(p, v->line, v->col, "digest: '%.40s' %s", v->s, why);
 		} else {
 			free(m->digest);
 			if ((m->digest = strdup(v->s)) == NULL)
 				p->oom = 1;
 		}
 		break;
+	}
 	}
 }
 

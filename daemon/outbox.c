@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "log.h"
+#include "mail.h"
 #include "outbox.h"
 #include "outbox_mail.h"
 #include "payload.h"
@@ -47,6 +50,9 @@ struct send {
 	 * read before the write does not send it again.
 	 */
 	int ended;
+	/* a digest: every delivery of its period (owned), which share its outcome */
+	int64_t *group;
+	size_t ngroup;
 	struct send *next;
 };
 
@@ -279,6 +285,7 @@ outbox_forget_ended(struct outbox *ob)
 				*pp = s->next;
 				h->in_flight--;
 				ob->in_flight--;
+				free(s->group);
 				free(s);
 			} else {
 				pp = &s->next;
@@ -460,6 +467,8 @@ outbox_share(const struct outbox *ob)
 	return share > 0 ? share : 1; /* more webhooks than slots: round robin */
 }
 
+static void digest_pump(struct outbox *ob, struct hook *h, int64_t now);
+
 /* Send what is due for h, within its limits: its share, its window, the total. */
 static void
 hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
@@ -468,6 +477,10 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 
 	if (h->disabled || h->removed)
 		return;
+	if (h->mail != NULL && outbox_mail_period_end(h->mail, now, &(int64_t){0})) {
+		digest_pump(ob, h, now);
+		return;
+	}
 	if (h->paused_until > now) {
 		outbox_pump_at(ob, h->paused_until - now);
 		return;
@@ -628,6 +641,241 @@ send_done_cb(const struct http_response *r, void *arg)
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
 }
 
+/* ---- digests ---- */
+
+/* A digest's answer: the same outcome for every delivery of its period. */
+static void
+digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verdict v,
+            const char *why)
+{
+	struct outbox *ob = s->ob;
+	struct hook *h = s->hook;
+	int64_t now = now_s(), wait = 0;
+	int attempts = s->attempts + 1;
+	const char *state = "pending";
+
+	if (v == OUTBOX_MAIL_SENT) {
+		log_info("delivered digest=%s email=%s hits=%zu status=%ld in %.2fs", s->hit_id,
+		         h->name, s->ngroup, r->status, r->seconds);
+		state = "sent";
+		ob->stats.sent++;
+	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
+		log_warnx("digest %s of %zu hits to %s: %s: dead (hark redeliver %lld...)",
+		          s->hit_id, s->ngroup, h->name, why, (long long)s->id);
+		state = "dead";
+		ob->stats.dead++;
+	} else {
+		wait = jitter(schedule[attempts - 1]);
+		log_warnx("digest %s of %zu hits to %s failed (%s): attempt %d, next in %llds",
+		          s->hit_id, s->ngroup, h->name, why, attempts, (long long)wait);
+		ob->stats.failed++;
+	}
+	for (size_t i = 0; i < s->ngroup; i++)
+		outbox_record(ob, s->group[i], state, attempts, now + wait, r->status,
+		              v == OUTBOX_MAIL_SENT ? NULL : why);
+}
+
+/* The deliveries of one digest, read from the store: all ids, the first hits whole. */
+struct digest_read {
+	int64_t *ids;
+	size_t n, cap;
+	char **hits; /* owned, the first MAIL_DIGEST_MAX */
+	size_t nhits;
+	struct mail_digest_rule *rules; /* owned; id and name owned */
+	size_t nrules;
+	int attempts;
+	int oom;
+};
+
+static int
+digest_row_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct digest_read *d = arg;
+	json_t *o = json_loads(r->hit_json, 0, NULL);
+	const char *rid = json_string_value(json_object_get(json_object_get(o, "rule"), "id"));
+	const char *rname = json_string_value(json_object_get(json_object_get(o, "rule"), "name"));
+	size_t k;
+
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? 2 * d->cap : 64;
+		int64_t *ni = realloc(d->ids, nc * sizeof(*ni));
+
+		if (ni == NULL)
+			goto oom;
+		d->ids = ni;
+		d->cap = nc;
+	}
+	d->ids[d->n++] = r->id;
+	if (r->attempts > d->attempts)
+		d->attempts = r->attempts;
+	if (d->nhits < MAIL_DIGEST_MAX) {
+		if (d->hits == NULL &&
+		    (d->hits = calloc(MAIL_DIGEST_MAX, sizeof(*d->hits))) == NULL)
+			goto oom;
+		if ((d->hits[d->nhits] = strdup(r->hit_json)) == NULL)
+			goto oom;
+		d->nhits++;
+	}
+	if (rid == NULL)
+		rid = "?";
+	for (k = 0; k < d->nrules && strcmp(d->rules[k].id, rid) != 0; k++)
+		;
+	if (k == d->nrules) {
+		struct mail_digest_rule *nr = realloc(d->rules, (k + 1) * sizeof(*nr));
+
+		if (nr == NULL)
+			goto oom;
+		d->rules = nr;
+		nr[k].id = strdup(rid);
+		nr[k].name = rname != NULL ? strdup(rname) : NULL;
+		nr[k].count = 0;
+		d->nrules++;
+		if (nr[k].id == NULL)
+			goto oom;
+	}
+	d->rules[k].count++;
+	json_decref(o);
+	return 0;
+oom:
+	json_decref(o);
+	d->oom = 1;
+	return 1;
+}
+
+static void
+digest_read_free(struct digest_read *d)
+{
+	for (size_t i = 0; i < d->nhits; i++)
+		free(d->hits[i]);
+	free(d->hits);
+	for (size_t i = 0; i < d->nrules; i++) {
+		free((char *)d->rules[i].id);
+		free((char *)d->rules[i].name);
+	}
+	free(d->rules);
+	free(d->ids);
+}
+
+/* Most hits first; then by id, so that the subject is the same on every attempt. */
+static int
+rule_cmp(const void *a, const void *b)
+{
+	const struct mail_digest_rule *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+struct first_due {
+	struct outbox *ob;
+	struct hook *h;
+	int64_t period;
+	int found;
+};
+
+static int
+first_due_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct first_due *f = arg;
+
+	f->found = 1;
+	f->period = r->period;
+	/* queued before the digest was configured: no period, sent on its own */
+	if (r->period == 0)
+		hook_send(f->ob, f->h, r);
+	return 0;
+}
+
+/*
+ * A destination with a digest: when a period's deliveries are due (its
+ * end came, or SIGUSR1, or their retry), one message with all of them.
+ * One digest at a time; the pump comes back when its outcome is written.
+ */
+static void
+digest_pump(struct outbox *ob, struct hook *h, int64_t now)
+{
+	struct first_due f = {ob, h, 0, 0};
+	struct digest_read d = {0};
+	struct mail_digest g = {0};
+	char err[512], id[96];
+	struct send *s;
+	int64_t next, min_id;
+	int fatal;
+
+	if (h->in_flight > 0)
+		return;
+	if (store_deliveries_due(ob->st, h->name, now, 0, 0, 1, first_due_cb, &f, err,
+	                         sizeof(err)) != 0) {
+		log_warnx("reading the outbox of %s: %s; trying again", h->name, err);
+		outbox_pump_at(ob, 1);
+		return;
+	}
+	if (!f.found) {
+		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 &&
+		    next > now)
+			outbox_pump_at(ob, next - now);
+		return;
+	}
+	if (f.period == 0)
+		return; /* sent alone by first_due_cb; the pump comes back when it ends */
+	if (store_digest_rows(ob->st, h->name, f.period, now, digest_row_cb, &d, err,
+	                      sizeof(err)) != 0 ||
+	    d.oom || d.n == 0) {
+		log_warnx("reading the digest of %s: %s; trying again", h->name,
+		          d.oom      ? "out of memory"
+		          : d.n == 0 ? "no delivery"
+		                     : err);
+		digest_read_free(&d);
+		outbox_pump_at(ob, 1);
+		return;
+	}
+	qsort(d.rules, d.nrules, sizeof(*d.rules), rule_cmp);
+	min_id = d.ids[0];
+	for (size_t i = 1; i < d.n; i++)
+		if (d.ids[i] < min_id)
+			min_id = d.ids[i];
+	/* the period and its first delivery: the same mail on every attempt */
+	snprintf(id, sizeof(id), "digest.%lld.%lld", (long long)f.period, (long long)min_id);
+	g.end = f.period < now ? f.period : now;
+	g.start = outbox_mail_period_start(h->mail, f.period);
+	g.hits = (const char *const *)d.hits;
+	g.nhits = d.nhits;
+	g.rules = d.rules;
+	g.nrules = d.nrules;
+	g.total = d.n;
+	g.id = id;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		digest_read_free(&d);
+		outbox_pump_at(ob, 1);
+		return;
+	}
+	s->hook = h;
+	s->ob = ob;
+	s->id = min_id;
+	s->attempts = d.attempts;
+	s->created_at = now;
+	snprintf(s->hit_id, sizeof(s->hit_id), "%lld", (long long)f.period);
+	s->group = d.ids;
+	s->ngroup = d.n;
+	d.ids = NULL;
+	if (outbox_mail_send_digest(ob->http, h->mail, &g, now, mail_done_cb, s, &fatal, err,
+	                            sizeof(err)) < 0) {
+		log_warnx("digest of %s: %s; trying again", h->name, err);
+		free(s->group);
+		free(s);
+		digest_read_free(&d);
+		outbox_pump_at(ob, 5);
+		return;
+	}
+	log_info("digest %lld of %s: %zu hits", (long long)f.period, h->name, s->ngroup);
+	digest_read_free(&d);
+	s->next = h->sends;
+	h->sends = s;
+	h->in_flight++;
+	ob->in_flight++;
+}
+
 /*
  * An [email] answered: 2xx sent; 5xx dead at once with the server's line;
  * anything else (4xx, no connection, TLS refused) again on the schedule.
@@ -644,6 +892,10 @@ mail_done_cb(const struct http_response *r, void *arg)
 	enum outbox_mail_verdict v = outbox_mail_judge(r, why, sizeof(why));
 
 	send_end(s);
+	if (s->group != NULL) {
+		digest_done(s, r, v, why);
+		return;
+	}
 	if (v == OUTBOX_MAIL_SENT) {
 		log_info("delivered hit=%s email=%s status=%ld in %.2fs", s->hit_id, h->name,
 		         r->status, r->seconds);
@@ -707,6 +959,7 @@ outbox_free(struct outbox *ob)
 			struct send *s = h->sends;
 
 			h->sends = s->next;
+			free(s->group);
 			free(s);
 		}
 		hook_free(h);
@@ -932,7 +1185,15 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 	for (struct hook *h = ob->hooks; h; h = h->next) {
 		if (h->removed || !hook_takes(h, rule))
 			continue;
-		if ((rc = store_delivery_add(ob->st, hit_id, h->name, now, err, errsz)) < 0)
+		int64_t end;
+
+		/* a digest's deliveries wait for the end of their period */
+		if (h->mail != NULL && outbox_mail_period_end(h->mail, now, &end))
+			rc = store_delivery_add_digest(ob->st, hit_id, h->name, now, end, err,
+			                               errsz);
+		else
+			rc = store_delivery_add(ob->st, hit_id, h->name, now, err, errsz);
+		if (rc < 0)
 			return rc;
 		n += rc;
 	}

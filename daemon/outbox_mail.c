@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "mail.h"
 #include "mailaddr.h"
 #include "outbox_mail.h"
@@ -23,6 +24,7 @@ struct outbox_mail {
 	struct mailaddr *to; /* owned */
 	size_t nto;
 	const char **rcpt; /* owned array of pointers into to[].spec, NULL-terminated */
+	struct digest_period digest;
 	char fingerprint[65];
 };
 
@@ -65,7 +67,7 @@ outbox_mail_new(const struct conf_email *m, const char *base_url, char *err, siz
 	struct sha256 s;
 	unsigned char d[SHA256_LEN];
 	static const char hex[] = "0123456789abcdef";
-	const char *parts[6];
+	const char *parts[7];
 
 	if (om == NULL)
 		goto nomem;
@@ -86,6 +88,11 @@ outbox_mail_new(const struct conf_email *m, const char *base_url, char *err, siz
 		return NULL;
 	}
 	om->nto = (size_t)n;
+	if (digest_parse(m->digest != NULL ? m->digest : "no", &om->digest, why, sizeof(why)) < 0) {
+		snprintf(err, errsz, "email %s: digest %s", m->name, why);
+		outbox_mail_free(om);
+		return NULL;
+	}
 	if ((om->rcpt = calloc(om->nto + 1, sizeof(*om->rcpt))) == NULL)
 		goto nomem;
 	for (size_t i = 0; i < om->nto; i++)
@@ -97,8 +104,9 @@ outbox_mail_new(const struct conf_email *m, const char *base_url, char *err, siz
 	parts[3] = m->to;
 	parts[4] = m->ca_file ? m->ca_file : "";
 	parts[5] = m->password ? m->password : "";
+	parts[6] = m->digest ? m->digest : "no";
 	sha256_init(&s);
-	for (size_t i = 0; i < 6; i++)
+	for (size_t i = 0; i < 7; i++)
 		sha256_update(&s, parts[i], strlen(parts[i]) + 1);
 	sha256_final(&s, d);
 	for (size_t i = 0; i < SHA256_LEN; i++) {
@@ -120,19 +128,28 @@ outbox_mail_fingerprint(const struct outbox_mail *om, char out[65])
 }
 
 int
-outbox_mail_send(struct http *http, const struct outbox_mail *om, const char *hit_json, int64_t now,
-                 http_done_fn fn, void *arg, int *fatal, char *err, size_t errsz)
+outbox_mail_period_end(const struct outbox_mail *om, int64_t now, int64_t *end)
 {
-	struct mail_dest d = {om->name, &om->from, om->to, om->nto, om->base_url};
+	if (om->digest.kind == DIGEST_NO)
+		return 0;
+	*end = digest_next_end(&om->digest, now);
+	return 1;
+}
+
+int64_t
+outbox_mail_period_start(const struct outbox_mail *om, int64_t end)
+{
+	return digest_start(&om->digest, end);
+}
+
+/* Send the message msg (taken: freed here). */
+static int
+mail_send_msg(struct http *http, const struct outbox_mail *om, char *msg, http_done_fn fn,
+              void *arg, char *err, size_t errsz)
+{
 	struct http_mail rq = {0};
-	char *msg;
 	int rc;
 
-	*fatal = 0;
-	if ((msg = mail_render_hit(&d, hit_json, now, err, errsz)) == NULL) {
-		*fatal = strcmp(err, "out of memory") != 0;
-		return -1;
-	}
 	rq.url = om->smtp;
 	rq.tls_required = om->tls_required;
 	rq.user = om->user;
@@ -147,6 +164,35 @@ outbox_mail_send(struct http *http, const struct outbox_mail *om, const char *hi
 	rc = http_mail_start(http, &rq, fn, arg, err, errsz);
 	free(msg); /* copied by the transfer */
 	return rc;
+}
+
+int
+outbox_mail_send_digest(struct http *http, const struct outbox_mail *om,
+                        const struct mail_digest *g, int64_t now, http_done_fn fn, void *arg,
+                        int *fatal, char *err, size_t errsz)
+{
+	struct mail_dest d = {om->name, &om->from, om->to, om->nto, om->base_url};
+	char *msg;
+
+	*fatal = 0;
+	if ((msg = mail_render_digest(&d, g, now, err, errsz)) == NULL)
+		return -1;
+	return mail_send_msg(http, om, msg, fn, arg, err, errsz);
+}
+
+int
+outbox_mail_send(struct http *http, const struct outbox_mail *om, const char *hit_json, int64_t now,
+                 http_done_fn fn, void *arg, int *fatal, char *err, size_t errsz)
+{
+	struct mail_dest d = {om->name, &om->from, om->to, om->nto, om->base_url};
+	char *msg;
+
+	*fatal = 0;
+	if ((msg = mail_render_hit(&d, hit_json, now, err, errsz)) == NULL) {
+		*fatal = strcmp(err, "out of memory") != 0;
+		return -1;
+	}
+	return mail_send_msg(http, om, msg, fn, arg, err, errsz);
 }
 
 enum outbox_mail_verdict

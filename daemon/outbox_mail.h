@@ -31,6 +31,20 @@ void outbox_mail_fingerprint(const struct outbox_mail *om, char out[65]);
 int outbox_mail_send(struct http *http, const struct outbox_mail *om, const char *hit_json,
                      int64_t now, http_done_fn fn, void *arg, int *fatal, char *err, size_t errsz);
 
+/*
+ * A destination with a digest: 1 with *end, the end of the period that
+ * holds now (its hits wait until then); 0 when each hit is sent alone.
+ */
+int outbox_mail_period_end(const struct outbox_mail *om, int64_t now, int64_t *end);
+/* The start of the digest period that ends at end. */
+int64_t outbox_mail_period_start(const struct outbox_mail *om, int64_t end);
+
+struct mail_digest;
+/* As outbox_mail_send, for the digest g (mail.h). */
+int outbox_mail_send_digest(struct http *http, const struct outbox_mail *om,
+                            const struct mail_digest *g, int64_t now, http_done_fn fn, void *arg,
+                            int *fatal, char *err, size_t errsz);
+
 /* What an SMTP answer means. */
 enum outbox_mail_verdict {
 	OUTBOX_MAIL_SENT,  /* 2xx: taken */

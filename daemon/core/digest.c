@@ -54,10 +54,9 @@ digest_parse(const char *s, struct digest_period *out, char *why, size_t whysz)
 		v *= a[i] == 'h' ? 3600 : 60;
 		/* on the clock: 15m ends at :00 :15 :30 :45, so the period must divide a day */
 		if (v < 60 || v > 86400 || 86400 % v != 0) {
-			snprintf(why, whysz,
-			         "'%s' is not a period from 1m to 24h that divides a day (15m, 1h, "
-			         "6h...)",
-			         a);
+			snprintf(
+			    why, whysz,
+			    "is not a period from 1m to 24h that divides a day (15m, 1h, 6h...)");
 			return -1;
 		}
 		out->kind = DIGEST_EVERY;
@@ -66,7 +65,7 @@ digest_parse(const char *s, struct digest_period *out, char *why, size_t whysz)
 	}
 	if (n == 2 && strcmp(a, "daily") == 0) {
 		if (parse_hhmm(b, &out->hour, &out->minute) < 0) {
-			snprintf(why, whysz, "daily: '%s' is not a time HH:MM", b);
+			snprintf(why, whysz, "has a time that is not HH:MM (00:00 to 23:59)");
 			return -1;
 		}
 		out->kind = DIGEST_DAILY;
@@ -78,11 +77,11 @@ digest_parse(const char *s, struct digest_period *out, char *why, size_t whysz)
 			    strcasecmp(b, wdays_long[out->wday]) == 0)
 				break;
 		if (out->wday == 7) {
-			snprintf(why, whysz, "weekly: '%s' is not a day (mon tue ... sun)", b);
+			snprintf(why, whysz, "has no day (mon tue wed thu fri sat sun)");
 			return -1;
 		}
 		if (parse_hhmm(c, &out->hour, &out->minute) < 0) {
-			snprintf(why, whysz, "weekly: '%s' is not a time HH:MM", c);
+			snprintf(why, whysz, "has a time that is not HH:MM (00:00 to 23:59)");
 			return -1;
 		}
 		out->kind = DIGEST_WEEKLY;

@@ -721,3 +721,220 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 	json_decref(o);
 	return out;
 }
+
+/* ---- the digest of a period ---- */
+
+static void
+rfc3339(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "?");
+}
+
+/* One hit of a digest: title linked, snippet marked, source, language, time. */
+static void
+digest_hit(struct page *text, struct page *html, const struct page_hit *h)
+{
+	char *title = mail_clean(h->title, h->title != NULL ? strlen(h->title) : 0, MAIL_TEXT_MAX);
+
+	if (title == NULL) {
+		text->oom = 1;
+		return;
+	}
+	page_raw(text, "* ");
+	page_raw(text, *title ? title : "(no title)");
+	page_raw(text, "\n");
+	page_raw(html, "<li><strong>");
+	page_link(html, h->url, *title ? title : "(no title)", *title ? strlen(title) : 10);
+	page_raw(html, "</strong>");
+	if (h->url != NULL && page_url_ok(h->url)) {
+		page_raw(text, "  ");
+		text_str(text, h->url);
+		page_raw(text, "\n");
+	}
+	if (h->snippet != NULL) {
+		page_raw(text, "  ");
+		text_marked(text, h);
+		page_raw(text, "\n");
+		page_raw(html, "<br><span dir=\"auto\">");
+		page_marked(html, h->snippet, h->snippet_len, h->marks, h->nmarks);
+		page_raw(html, "</span>");
+	}
+	page_raw(text, "  ");
+	page_raw(html, "<br><small>");
+	if (h->source != NULL) {
+		text_str(text, h->source);
+		page_raw(text, ", ");
+		page_str(html, h->source);
+		page_raw(html, " &middot; ");
+	}
+	if (h->lang != NULL) {
+		text_str(text, h->lang);
+		page_raw(text, ", ");
+		page_str(html, h->lang);
+		page_raw(html, " &middot; ");
+	}
+	text_str(text, h->detected_at);
+	page_raw(text, "\n\n");
+	page_str(html, h->detected_at);
+	page_raw(html, "</small></li>\n");
+	free(title);
+}
+
+char *
+mail_render_digest(const struct mail_dest *d, const struct mail_digest *g, int64_t now, char *err,
+                   size_t errsz)
+{
+	struct page pg, text, html, subj;
+	struct page_hit_json *hj = NULL;
+	json_t **roots = NULL;
+	char start[32], end[32], boundary[96], msgid[128], dn[SAFE_ID_MAX + 1], num[64];
+	char *subject = NULL, *raw, *out = NULL, *more = NULL;
+	size_t n, listed = 0;
+
+	page_init(&pg);
+	page_init(&text);
+	page_init(&html);
+	page_init(&subj);
+	if (g->nhits > 0 && ((hj = calloc(g->nhits, sizeof(*hj))) == NULL ||
+	                     (roots = calloc(g->nhits, sizeof(*roots))) == NULL)) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < g->nhits; i++) {
+		roots[i] = json_loads(g->hits[i], 0, NULL);
+		if (roots[i] == NULL || page_hit_from_json(roots[i], &hj[i]) < 0) {
+			json_decref(roots[i]);
+			roots[i] = NULL; /* not a hit object: left out of the list, still counted */
+		}
+	}
+	rfc3339(g->start, start);
+	rfc3339(g->end, end);
+	safe_id(dn, d->name);
+	snprintf(msgid, sizeof(msgid), "%.60s.%s", g->id, dn);
+	snprintf(boundary, sizeof(boundary), "=_hark_%.60s", g->id);
+
+	/* the subject: the count, then the rules with the most hits */
+	snprintf(num, sizeof(num), "[hark] %zu hit%s: ", g->total, g->total == 1 ? "" : "s");
+	page_raw(&subj, num);
+	for (size_t i = 0; i < g->nrules; i++) {
+		if (subj.n > 120) {
+			page_raw(&subj, ", \xe2\x80\xa6");
+			break;
+		}
+		if (i > 0)
+			page_raw(&subj, ", ");
+		page_raw(&subj, g->rules[i].id);
+		snprintf(num, sizeof(num), " (%zu)", g->rules[i].count);
+		page_raw(&subj, num);
+	}
+	raw = page_take(&subj, &n);
+	subject = raw != NULL ? mail_clean(raw, n, MAIL_SUBJECT_MAX) : NULL;
+	free(raw);
+	if (subject == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+
+	snprintf(num, sizeof(num), "%zu hit%s from ", g->total, g->total == 1 ? "" : "s");
+	page_raw(&text, num);
+	page_raw(&text, start);
+	page_raw(&text, " to ");
+	page_raw(&text, end);
+	page_raw(&text, ", by rule, newest first.\n\n");
+	page_raw(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	                "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	page_str(&html, subject);
+	page_raw(&html, "</title></head>\n<body>\n<p>");
+	page_raw(&html, num);
+	page_raw(&html, "<time>");
+	page_raw(&html, start);
+	page_raw(&html, "</time> to <time>");
+	page_raw(&html, end);
+	page_raw(&html, "</time>, by rule, newest first.</p>\n");
+	for (size_t r = 0; r < g->nrules; r++) {
+		const struct mail_digest_rule *rule = &g->rules[r];
+		const char *name = rule->name != NULL && *rule->name ? rule->name : rule->id;
+
+		snprintf(num, sizeof(num), "%zu hit%s", rule->count, rule->count == 1 ? "" : "s");
+		page_raw(&text, "== ");
+		text_str(&text, name);
+		page_raw(&text, " (");
+		text_str(&text, rule->id);
+		page_raw(&text, "): ");
+		page_raw(&text, num);
+		page_raw(&text, " ==\n\n");
+		page_raw(&html, "<h2><span dir=\"auto\">");
+		page_str(&html, name);
+		page_raw(&html, "</span> (<code>");
+		page_str(&html, rule->id);
+		page_raw(&html, "</code>): ");
+		page_raw(&html, num);
+		page_raw(&html, "</h2>\n<ul>\n");
+		for (size_t i = 0; i < g->nhits; i++) {
+			if (roots[i] == NULL || hj[i].hit.rule_id == NULL ||
+			    strcmp(hj[i].hit.rule_id, rule->id) != 0)
+				continue;
+			digest_hit(&text, &html, &hj[i].hit);
+			listed++;
+		}
+		page_raw(&html, "</ul>\n");
+	}
+	if (g->total > listed) {
+		snprintf(num, sizeof(num), "and %zu more", g->total - listed);
+		page_raw(&text, num);
+		page_raw(&html, "<p>");
+		if (d->base_url != NULL) {
+			size_t bl = strlen(d->base_url);
+			struct page u;
+
+			while (bl > 0 && d->base_url[bl - 1] == '/')
+				bl--;
+			page_init(&u);
+			page_rawn(&u, d->base_url, bl);
+			page_raw(&u, "/?since=");
+			page_raw(&u, start);
+			page_raw(&u, "&until=");
+			page_raw(&u, end);
+			more = page_take(&u, &n);
+		}
+		if (more != NULL && page_url_ok(more)) {
+			page_raw(&text, ": ");
+			page_raw(&text, more);
+			page_raw(&html, "<a href=\"");
+			page_url(&html, more);
+			page_raw(&html, "\">");
+			page_raw(&html, num);
+			page_raw(&html, "</a>");
+		} else {
+			page_raw(&html, num);
+		}
+		page_raw(&text, "\n");
+		page_raw(&html, "</p>\n");
+	}
+	page_raw(&text, "\n-- \nSent by hark to [email ");
+	page_raw(&text, dn);
+	page_raw(&text, "].\n");
+	page_raw(&html, "<p><small>Sent by hark to [email ");
+	page_str(&html, dn);
+	page_raw(&html, "].</small></p>\n</body></html>\n");
+	headers_common(&pg, d, subject, now, msgid, boundary);
+	bodies(&pg, boundary, &text, &html);
+	if (pg.oom || (out = page_take(&pg, &n)) == NULL)
+		snprintf(err, errsz, "out of memory");
+out:
+	page_free(&pg);
+	page_free(&text);
+	page_free(&html);
+	page_free(&subj);
+	for (size_t i = 0; roots != NULL && i < g->nhits; i++)
+		json_decref(roots[i]);
+	free(roots);
+	free(hj);
+	free(subject);
+	free(more);
+	return out;
+}

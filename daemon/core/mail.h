@@ -37,6 +37,37 @@ struct mail_dest {
 char *mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, char *err,
                       size_t errsz);
 
+/* A rule of a digest: its hits in the period. Borrowed. */
+struct mail_digest_rule {
+	const char *id, *name; /* name: NULL or "" when none */
+	size_t count;
+};
+
+/* One digest: the hits of a destination's period. Borrowed. */
+struct mail_digest {
+	int64_t start, end; /* the period, Unix seconds (end: when it was cut by SIGUSR1) */
+	const char *const
+	    *hits; /* the hit objects listed, newest first (at most MAIL_DIGEST_MAX) */
+	size_t nhits;
+	const struct mail_digest_rule *rules; /* every rule of the period, most hits first */
+	size_t nrules;
+	size_t total;   /* hits of the period (more than nhits: "and N more") */
+	const char *id; /* the stable part of the Message-ID ([A-Za-z0-9.-]) */
+};
+
+#define MAIL_DIGEST_MAX 200
+
+/*
+ * The digest message: Subject "[hark] 37 hits: assad (12), sanctions-ar
+ * (9), ..." (rule ids, most hits first), the hits grouped by rule (name
+ * and count as headings) in the order of rules, newest first within each;
+ * "and N more" when total > nhits, linked to the hits page of the period
+ * when base_url is set. Message-ID <ID.DEST@FROM-DOMAIN>. Returns the
+ * message (caller frees) or NULL with err.
+ */
+char *mail_render_digest(const struct mail_dest *d, const struct mail_digest *g, int64_t now,
+                         char *err, size_t errsz);
+
 /*
  * One header field "Name: value" with its CRLF, folded at 78: value is
  * UTF-8 text, cleaned as a subject is and written as is when it is plain

@@ -220,4 +220,105 @@ wait_until "[ \$(wc -l <'$T/refuse/answers') -ge 2 ]" 10 || bad "refuse: redeliv
 
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"
+
+# ---- digests: a fresh database ----
+#   dig    digest = 1m: at the end of the minute, one message with the three
+#          hits of two rules; nothing more after
+#   down   digest = daily 08:00, its server down: SIGUSR1 sends the period so
+#          far, which fails; harkd killed -9; the server up, harkd again,
+#          SIGUSR1: the digest arrives once, with every hit
+rm -rf "$T/state" "$T/spool"
+smtp_start dig
+smtp_start down
+dport=$(sport down)
+kill -TERM "$spid_down" && wait "$spid_down"
+cat >"$T/w.rules" <<'R'
+[rule assad]
+name  = بشار الأسد
+query = الأسد
+
+[rule convoy]
+query = convoy
+R
+write_conf
+cat >>"$T/hark.conf" <<CONF
+[email dig]
+smtp   = smtp://127.0.0.1:$(sport dig)
+from   = hark <hark@example.org>
+to     = dig@example.org
+digest = 1m
+
+[email down]
+smtp   = smtp://127.0.0.1:$dport
+from   = hark@example.org
+to     = down@example.org
+digest = daily 08:00
+CONF
+"$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
+expect_eq "$?" 0 "harkd -n on digests: $(cat "$T/n.err")"
+start_harkd
+printf 'Convoy two\n\nA second convoy left Homs.\n' >"$T/a3.txt"
+ingest "$T/a1.txt"
+sleep 1.2 # the hits in this order, newest last: a3 newest
+ingest "$T/a2.txt"
+sleep 1.2
+ingest "$T/a3.txt"
+wait_for "$LOG" "article a_" 10 3 || bad "three article lines"
+# the end of the minute may be near: only when it is not, nothing yet
+[ "$(date +%S)" -lt 55 ] && expect_eq "$(msgs dig)" 0 "dig: nothing before the end of the minute"
+wait_until "[ \$(msgs dig) -ge 1 ]" 75 || bad "dig: no digest at the end of the minute"
+sleep 2
+expect_eq "$(msgs dig)" 1 "dig: one digest"
+"$PY" - "$T/dig/1.eml" >"$T/check.out" 2>&1 <<'PYCHECK'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+bad = []
+subj = str(m["Subject"])
+if subj != "[hark] 3 hits: convoy (2), assad (1)":
+    bad.append("Subject %r" % subj)
+if not str(m["Message-ID"]).startswith("<digest."):
+    bad.append("Message-ID %r" % str(m["Message-ID"]))
+text = m.get_body(("plain",)).get_content()
+html = m.get_body(("html",)).get_content()
+for want in ("== convoy (convoy): 2 hits ==", "== بشار الأسد (assad): 1 hit ==",
+             "* North <b>&amp;</b>", "* Convoy two", "[الأسد]"):
+    if want not in text:
+        bad.append("text lacks %r" % want)
+if "* Convoy two" in text and "* North" in text and text.index("* Convoy two") > text.index("* North"):
+    bad.append("not newest first")
+if "<mark>الأسد</mark>" not in html or "North &lt;b&gt;&amp;amp;" not in html:
+    bad.append("html marks or escaping")
+for b in bad:
+    print("FAIL:", b)
+print("checked")
+PYCHECK
+grep -q '^FAIL' "$T/check.out" && bad "dig digest: $(cat "$T/check.out")" || ok
+grep -qx checked "$T/check.out" && ok || bad "the digest check did not run: $(cat "$T/check.out")"
+wait_for "$LOG" "delivered digest=" 5 || bad "dig: the delivered line"
+hk deliveries
+expect_eq "$(grep -cE ' sent +dig ' "$T/out")" 3 "dig: three deliveries sent"
+
+# -- down: SIGUSR1 while the server is down, kill -9, restart
+expect_eq "$(grep -cE ' pending +down ' "$T/out")" 3 "down: three deliveries wait for 08:00"
+kill -USR1 "$HPID"
+wait_until "grep -q 'hits to down failed' '$LOG'" 10 || bad "down: no failed attempt after SIGUSR1"
+kill_harkd
+smtp_start down --port "$dport"
+start_harkd
+kill -USR1 "$HPID"
+wait_until "[ \$(msgs down) -ge 1 ]" 15 || bad "down: no digest after the restart"
+sleep 3
+kill -USR1 "$HPID"
+sleep 2
+expect_eq "$(msgs down)" 1 "down: the digest arrived once"
+expect_eq "$(msgs dig)" 1 "dig: still one digest"
+"$PY" - "$T/down/1.eml" >"$T/check.out" 2>&1 <<'PYCHECK'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+s = str(m["Subject"])
+print("ok" if s == "[hark] 3 hits: convoy (2), assad (1)" else "FAIL: Subject %r" % s)
+PYCHECK
+grep -qx ok "$T/check.out" && ok || bad "down digest: $(cat "$T/check.out")"
+stop_harkd
+expect_eq "$HSTATUS" 0 "harkd exit status after the digests"
 finish

@@ -169,11 +169,12 @@ stop_harkd
 expect_eq "$HSTATUS" 0 "harkd stops"
 if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/hark.db" "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule;
-		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; PRAGMA user_version = 3;" ||
+		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang;
+		ALTER TABLE deliveries DROP COLUMN period; PRAGMA user_version = 3;" ||
 		bad "downgrade to schema 3"
 	hk hits --lang ar
 	expect_eq "$?" 2 "hark hits on schema 3 before harkd"
-	grep -qF "schema version 3 is older than this program's 4: run harkd once to upgrade" "$T/err" && ok ||
+	grep -qF "schema version 3 is older than this program's 5: run harkd once to upgrade" "$T/err" && ok ||
 		bad "schema 3 said: $(cat "$T/err")"
 	start_harkd
 	expect_eq "$(pairs --lang ar)" "ar.txt asad-ar " "--lang after the upgrade"
@@ -181,7 +182,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		"en.txt tice en2.txt assad en2.txt tice fr.txt assad long1.txt assad long2.txt assad " \
 		"--source after the upgrade"
 	hk status --json
-	grep -qF '"schema_version":4' "$T/out" && ok || bad "schema 4 after the upgrade: $(cat "$T/out")"
+	grep -qF '"schema_version":5' "$T/out" && ok || bad "schema 5 after the upgrade: $(cat "$T/out")"
 	stop_harkd
 else
 	note "no sqlite3 command: the upgrade from schema 3 is left to unit.test_store"

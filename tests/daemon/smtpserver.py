@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A real SMTP server for harkd's email tests (Debian's python3-aiosmtpd).
 
-    smtpserver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD] [--answers CODES]
+    smtpserver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD] [--answers CODES] [--port N]
 
-Listens on a free loopback port and writes it to DIR/port once it accepts
+Listens on a free loopback port (or --port) and writes it to DIR/port once it accepts
 connections. Each message it takes is saved as DIR/N.eml (N from 1), its
 envelope and session in DIR/N.env ("from", "to" one a line, "tls yes|no",
 "auth USER|-"); every DATA it answered is a line of DIR/answers.
@@ -80,12 +80,15 @@ def main():
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth")
     p.add_argument("--answers", default="")
+    p.add_argument("--port", type=int, default=0)
     args = p.parse_args()
 
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = args.port
+    if port == 0:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
 
     kw = {}
     if args.tls:

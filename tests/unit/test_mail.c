@@ -270,6 +270,66 @@ test_header_text(void **state)
 	free(h);
 }
 
+#define HIT(id, rule, name, title, at)                                                             \
+	"{\"id\":\"" id "\",\"rule\":{\"id\":\"" rule "\",\"name\":\"" name                        \
+	"\"},\"article\":{\"id\":\"a_" id "\",\"title\":\"" title                                  \
+	"\",\"url\":\"https://example.org/" id "\",\"source\":\"wire\",\"lang\":\"en\"},"          \
+	"\"snippet\":{\"text\":\"about " title "\",\"marks\":[[6,9]]},\"detected_at\":\"" at "\"}"
+
+/* A digest: the subject, the rules as headings, newest first, "and N more" linked. */
+static void
+test_digest(void **state)
+{
+	const char *hits[] = {
+	    HIT("h_3", "assad", "بشار الأسد", "Third", "2026-12-06T09:00:00Z"),
+	    HIT("h_2", "convoy", "", "Second", "2026-12-06T08:30:00Z"),
+	    HIT("h_1", "assad", "بشار الأسد", "First", "2026-12-06T08:10:00Z"),
+	};
+	const struct mail_digest_rule rules[] = {{"assad", "بشار الأسد", 4}, {"convoy", NULL, 1}};
+	struct mail_digest g = {1796000400, 1796004000, hits, 3,
+	                        rules,      2,          5,    "digest.1796004000.7"};
+	char err[128], v[8192], *m, *a, *b, *c;
+
+	(void)state;
+	dest.base_url = "https://hark.example.org";
+	m = mail_render_digest(&dest, &g, 1796004001, err, sizeof(err));
+	dest.base_url = NULL;
+	assert_non_null(m);
+	lines_ok(m);
+	header(m, "Subject", v, sizeof(v));
+	assert_string_equal(v, "[hark] 5 hits: assad (4), convoy (1)");
+	header(m, "Message-ID", v, sizeof(v));
+	assert_string_equal(v, "<digest.1796004000.7.desk@example.org>");
+	part(m, "text/plain", v);
+	assert_non_null(strstr(v, "5 hits from 2026-11-30T01:00:00Z to 2026-11-30T02:00:00Z"));
+	a = strstr(v, "== بشار الأسد (assad): 4 hits ==");
+	b = strstr(v, "* Third");
+	c = strstr(v, "* First");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_true(a < b && b < c); /* newest first under its rule */
+	assert_true(c < strstr(v, "== convoy (convoy): 1 hit =="));
+	assert_non_null(strstr(v, "  about [Thi]rd"));
+	assert_non_null(strstr(v, "and 2 more: https://hark.example.org/?since=2026-11-30T01:00:00Z"
+	                          "&until=2026-11-30T02:00:00Z"));
+	part(m, "text/html", v);
+	assert_non_null(strstr(v, "<mark>Thi</mark>rd"));
+	assert_non_null(strstr(v,
+	                       "<a href=\"https://hark.example.org/?since=2026-11-30T01:00:00Z&amp;"
+	                       "until=2026-11-30T02:00:00Z\">and 2 more</a>"));
+	free(m);
+	/* one hit: singular; no base_url: no link */
+	g.nhits = 1;
+	g.total = 1;
+	g.nrules = 1;
+	m = mail_render_digest(&dest, &g, 1796004001, err, sizeof(err));
+	header(m, "Subject", v, sizeof(v));
+	assert_string_equal(v, "[hark] 1 hit: assad (4)");
+	assert_null(strstr(m, "more"));
+	free(m);
+}
+
 int
 main(void)
 {
@@ -277,6 +337,7 @@ main(void)
 	    cmocka_unit_test(test_arabic),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_header_text),
+	    cmocka_unit_test(test_digest),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -360,7 +360,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -598,7 +598,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -606,7 +606,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 4"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -640,7 +640,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 4);
+	assert_int_equal(sqlite3_column_int(q, 0), 5);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -669,6 +669,48 @@ dl_cb(const struct store_delivery_row *r, void *arg)
 	s->last_due = r->next_at;
 	s->last_id = r->id;
 	return 0;
+}
+
+/* A digest's deliveries: due at their period's end, read back newest hit first, period kept. */
+static void
+test_digest_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct dl_seen s;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "h_%d", i);
+		assert_int_equal(add_hit(f, id, "a_1", id + 2, 1000 + i, true), 1);
+		/* h_3 in the next period */
+		assert_int_equal(store_delivery_add_digest(f->st, id, "mail", 50 + i,
+		                                           i < 3 ? 3600 : 7200, f->err,
+		                                           sizeof(f->err)),
+		                 1);
+	}
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	/* nothing due before the end of the period */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_deliveries_due(f->st, "mail", 3599, 0, 0, 10, dl_cb, &s, f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_digest_rows(f->st, "mail", 3600, 3600, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.json[0], "{\"id\":\"h_2\"}");
+	assert_string_equal(s.json[2], "{\"id\":\"h_0\"}");
+	/* SIGUSR1: due now, the period stays */
+	assert_int_equal(store_deliveries_now(f->st, 100, f->err, sizeof(f->err)), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_digest_rows(f->st, "mail", 7200, 100, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.json[0], "{\"id\":\"h_3\"}");
 }
 
 static void
@@ -774,12 +816,13 @@ test_migrate_1_to_2(void **state)
 	/* back to version 1 as the first release wrote it */
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
+	                 "ALTER TABLE deliveries DROP COLUMN period; DROP TABLE feed_items; ALTER "
+	                 "TABLE feeds DROP COLUMN conf_url; "
 	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
 	                 "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 4);
+	assert_int_equal(s.schema_version, 5);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1208,13 +1251,13 @@ test_migrate_3_to_4(void **state)
 	/* back to version 3 as the release before wrote it */
 	raw_sql(f->path, "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "PRAGMA user_version = 3");
+	                 "ALTER TABLE deliveries DROP COLUMN period; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 4"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 5"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 4);
+	assert_int_equal(ss.schema_version, 5);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1380,6 +1423,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_digest_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
