@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A real SMTP server for harkd's email tests (Debian's python3-aiosmtpd).
 
-    smtpserver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD] [--answers CODES] [--port N]
+    smtpserver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD] [--answers CODES] [--port N] [--host ADDR]
 
 Listens on a free loopback port (or --port) and writes it to DIR/port once it accepts
 connections. Each message it takes is saved as DIR/N.eml (N from 1), its
@@ -81,12 +81,13 @@ def main():
     p.add_argument("--auth")
     p.add_argument("--answers", default="")
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--host", default="127.0.0.1")
     args = p.parse_args()
 
     port = args.port
     if port == 0:
         s = socket.socket()
-        s.bind(("127.0.0.1", 0))
+        s.bind((args.host, 0))
         port = s.getsockname()[1]
         s.close()
 
@@ -109,7 +110,7 @@ def main():
         kw["authenticator"] = authenticator
         kw["auth_required"] = True
         kw["auth_require_tls"] = bool(args.tls)
-    c = Controller(Handler(args), hostname="127.0.0.1", port=port, **kw)
+    c = Controller(Handler(args), hostname=args.host, port=port, **kw)
     c.start()
     with open(os.path.join(args.dir, "port.tmp"), "w") as f:
         f.write("%d\n" % port)
