@@ -43,9 +43,19 @@ static const char *const keys_hark[] = {"state_dir",         "spool_dir", "rules
 enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_FETCH_ARTICLE, F_NKEYS };
 static const char *const keys_feed[] = {"url",           "interval",      "lang",
                                         "allow_private", "fetch_article", NULL};
-enum { W_URL, W_FORMAT, W_SECRET, W_SECRET_FILE, W_RULES, W_TOPIC, W_MAX_PER_MINUTE, W_NKEYS };
-static const char *const keys_webhook[] = {"url",   "format", "secret",         "secret_file",
-                                           "rules", "topic",  "max_per_minute", NULL};
+enum {
+	W_URL,
+	W_FORMAT,
+	W_SECRET,
+	W_SECRET_FILE,
+	W_RULES,
+	W_TOPIC,
+	W_MAX_PER_MINUTE,
+	W_DIGEST,
+	W_NKEYS
+};
+static const char *const keys_webhook[] = {
+    "url", "format", "secret", "secret_file", "rules", "topic", "max_per_minute", "digest", NULL};
 enum { E_SMTP, E_USER, E_PASSWORD_FILE, E_CA_FILE, E_FROM, E_TO, E_RULES, E_DIGEST, E_NKEYS };
 static const char *const keys_email[] = {"smtp", "user",  "password_file", "ca_file", "from",
                                          "to",   "rules", "digest",        NULL};
@@ -741,6 +751,18 @@ webhook_key(struct cparse *p, int k, struct cval *v)
 			p->oom = 1;
 		}
 		break;
+	case W_DIGEST: {
+		struct digest_period dp;
+
+		if (digest_parse(v->s, &dp, why, sizeof why) < 0) {
+			conf_err(p, v->line, v->col, "digest: '%.40s' %s", v->s, why);
+		} else {
+			free(w->digest);
+			if ((w->digest = strdup(v->s)) == NULL)
+				p->oom = 1;
+		}
+		break;
+	}
 	case W_MAX_PER_MINUTE: {
 		unsigned long n = 0;
 
@@ -1453,6 +1475,7 @@ conf_free(struct conf *c)
 			free(w->rules[j]);
 		free(w->rules);
 		free(w->topic);
+		free(w->digest);
 	}
 	free(c->webhooks);
 	for (size_t i = 0; i < c->nemails; i++) {

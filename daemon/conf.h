@@ -32,6 +32,7 @@ struct conf_webhook {
 	size_t nrules;
 	char *topic;             /* owned; ntfy topic, or NULL */
 	unsigned max_per_minute; /* 0: no limit */
+	char *digest;            /* owned; "no" (default) or a period of digest.h */
 	unsigned line;
 };
 

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "digest.h"
 #include "log.h"
 #include "mail.h"
 #include "outbox.h"
@@ -53,8 +54,21 @@ struct send {
 	/* a digest: every delivery of its period (owned), which share its outcome */
 	int64_t *group;
 	size_t ngroup;
+	/* a webhook's digest: its bodies (owned), sent one after the other */
+	char **parts;
+	size_t nparts, part;
 	struct send *next;
 };
+
+static void
+send_free(struct send *s)
+{
+	for (size_t i = 0; i < s->nparts; i++)
+		free(s->parts[i]);
+	free(s->parts);
+	free(s->group);
+	free(s);
+}
 
 /* An outcome waiting for the batch write. */
 struct update {
@@ -90,7 +104,8 @@ struct hook {
 	unsigned window;
 	struct send *sends;
 	int removed; /* gone from the configuration: freed when its last request ends */
-	struct outbox_mail *mail; /* owned; an [email] destination, else NULL (a webhook) */
+	struct outbox_mail *mail;    /* owned; an [email] destination, else NULL (a webhook) */
+	struct digest_period digest; /* a webhook's digest (an email's is in mail) */
 	struct hook *next;
 };
 
@@ -128,6 +143,25 @@ hook_free(struct hook *h)
 	free(h->sent_at);
 	outbox_mail_free(h->mail);
 	free(h);
+}
+
+/* A destination with a digest: 1 with *end, the end of the period that holds now. */
+static int
+hook_period_end(const struct hook *h, int64_t now, int64_t *end)
+{
+	if (h->mail != NULL)
+		return outbox_mail_period_end(h->mail, now, end);
+	if (h->digest.kind == DIGEST_NO)
+		return 0;
+	*end = digest_next_end(&h->digest, now);
+	return 1;
+}
+
+static int64_t
+hook_period_start(const struct hook *h, int64_t end)
+{
+	return h->mail != NULL ? outbox_mail_period_start(h->mail, end)
+	                       : digest_start(&h->digest, end);
 }
 
 /* The pump runs on the next turn of the loop, or at when (seconds from now). */
@@ -285,8 +319,7 @@ outbox_forget_ended(struct outbox *ob)
 				*pp = s->next;
 				h->in_flight--;
 				ob->in_flight--;
-				free(s->group);
-				free(s);
+				send_free(s);
 			} else {
 				pp = &s->next;
 			}
@@ -477,7 +510,7 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 
 	if (h->disabled || h->removed)
 		return;
-	if (h->mail != NULL && outbox_mail_period_end(h->mail, now, &(int64_t){0})) {
+	if (hook_period_end(h, now, &(int64_t){0})) {
 		digest_pump(ob, h, now);
 		return;
 	}
@@ -655,8 +688,9 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 	const char *state = "pending";
 
 	if (v == OUTBOX_MAIL_SENT) {
-		log_info("delivered digest=%s email=%s hits=%zu status=%ld in %.2fs", s->hit_id,
-		         h->name, s->ngroup, r->status, r->seconds);
+		log_info("delivered digest=%s %s=%s hits=%zu status=%ld in %.2fs", s->hit_id,
+		         h->mail != NULL ? "email" : "webhook", h->name, s->ngroup, r->status,
+		         r->seconds);
 		state = "sent";
 		ob->stats.sent++;
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
@@ -767,6 +801,87 @@ rule_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+static void webhook_digest_cb(const struct http_response *r, void *arg);
+
+/* The next body of a webhook's digest s: a POST signed as any request. */
+static int
+webhook_digest_part(struct outbox *ob, struct send *s, char *err, size_t errsz)
+{
+	struct hook *h = s->hook;
+	char sig[WHSIG_SIG_LEN], hid[160], wid[128], hts[64], hsig[WHSIG_SIG_LEN + 32];
+	const char *headers[6], *body = s->parts[s->part];
+	struct http_request rq = {0};
+	long long ts = (long long)now_s();
+	size_t n = 0;
+
+	/* the same id on every attempt of this part of this digest */
+	snprintf(wid, sizeof(wid), "digest_%s_%lld_%zu", s->hit_id, (long long)s->id, s->part);
+	snprintf(hid, sizeof(hid), "webhook-id: %s", wid);
+	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", ts);
+	headers[n++] = "Content-Type: application/json";
+	headers[n++] = hid;
+	headers[n++] = hts;
+	if (h->keylen > 0) {
+		whsig_sign(h->key, (size_t)h->keylen, wid, ts, body, strlen(body), sig);
+		snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
+		headers[n++] = hsig;
+	}
+	headers[n] = NULL;
+	rq.method = "POST";
+	rq.url = h->url;
+	rq.headers = headers;
+	rq.body = body;
+	rq.body_len = strlen(body);
+	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
+	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
+	rq.max_response = 64u << 10;
+	rq.status_only = 1;
+	rq.max_redirects = 0;
+	return http_start(ob->http, &rq, webhook_digest_cb, s, err, errsz);
+}
+
+/* A webhook's digest g: its bodies rendered, the first one sent. */
+static int
+webhook_digest_start(struct outbox *ob, struct hook *h, struct send *s, const struct mail_digest *g,
+                     char *err, size_t errsz)
+{
+	struct payload_digest pd = {g->start, g->end, g->hits, g->nhits, g->total};
+	int n = payload_render_digest(h->format, &pd, h->topic, &s->parts, err, errsz);
+
+	if (n < 0)
+		return -1;
+	s->nparts = (size_t)n;
+	s->part = 0;
+	return webhook_digest_part(ob, s, err, errsz);
+}
+
+/* A webhook answered a part of a digest: the next part, or the digest's outcome. */
+static void
+webhook_digest_cb(const struct http_response *r, void *arg)
+{
+	struct send *s = arg;
+	char why[300], err[256];
+	enum outbox_mail_verdict v = OUTBOX_MAIL_RETRY;
+
+	if (r->error == NULL && r->status >= 200 && r->status < 300) {
+		if (++s->part < s->nparts) {
+			if (webhook_digest_part(s->ob, s, err, sizeof(err)) == 0)
+				return;
+			snprintf(why, sizeof(why), "%s", err);
+		} else {
+			v = OUTBOX_MAIL_SENT;
+			snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		}
+	} else if (r->error != NULL) {
+		snprintf(why, sizeof(why), "%s", r->error);
+	} else {
+		snprintf(why, sizeof(why), "HTTP %ld", r->status);
+	}
+	/* a failure sends every part again at the next attempt */
+	send_end(s);
+	digest_done(s, r, v, why);
+}
+
 struct first_due {
 	struct outbox *ob;
 	struct hook *h;
@@ -838,7 +953,7 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	/* the period and its first delivery: the same mail on every attempt */
 	snprintf(id, sizeof(id), "digest.%lld.%lld", (long long)f.period, (long long)min_id);
 	g.end = f.period < now ? f.period : now;
-	g.start = outbox_mail_period_start(h->mail, f.period);
+	g.start = hook_period_start(h, f.period);
 	g.hits = (const char *const *)d.hits;
 	g.nhits = d.nhits;
 	g.rules = d.rules;
@@ -859,11 +974,11 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	s->group = d.ids;
 	s->ngroup = d.n;
 	d.ids = NULL;
-	if (outbox_mail_send_digest(ob->http, h->mail, &g, now, mail_done_cb, s, &fatal, err,
-	                            sizeof(err)) < 0) {
+	if ((h->mail != NULL ? outbox_mail_send_digest(ob->http, h->mail, &g, now, mail_done_cb, s,
+	                                               &fatal, err, sizeof(err))
+	                     : webhook_digest_start(ob, h, s, &g, err, sizeof(err))) < 0) {
 		log_warnx("digest of %s: %s; trying again", h->name, err);
-		free(s->group);
-		free(s);
+		send_free(s);
 		digest_read_free(&d);
 		outbox_pump_at(ob, 5);
 		return;
@@ -959,8 +1074,7 @@ outbox_free(struct outbox *ob)
 			struct send *s = h->sends;
 
 			h->sends = s->next;
-			free(s->group);
-			free(s);
+			send_free(s);
 		}
 		hook_free(h);
 	}
@@ -1035,6 +1149,11 @@ hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errs
 	if (h->keylen < 0)
 		h->keylen = 0;
 	h->max_per_minute = w->max_per_minute;
+	if (digest_parse(w->digest != NULL ? w->digest : "no", &h->digest, why, sizeof(why)) < 0) {
+		snprintf(err, errsz, "webhook %s: digest %s", w->name, why);
+		hook_free(h);
+		return NULL;
+	}
 	if (h->max_per_minute > 0 &&
 	    (h->sent_at = calloc(h->max_per_minute, sizeof(*h->sent_at))) == NULL)
 		goto nomem;
@@ -1188,7 +1307,7 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 		int64_t end;
 
 		/* a digest's deliveries wait for the end of their period */
-		if (h->mail != NULL && outbox_mail_period_end(h->mail, now, &end))
+		if (hook_period_end(h, now, &end))
 			rc = store_delivery_add_digest(ob->st, hit_id, h->name, now, end, err,
 			                               errsz);
 		else

@@ -244,12 +244,47 @@ fi
 # ---- digests: a fresh database ----
 #   dig    digest = 1m: at the end of the minute, one message with the three
 #          hits of two rules; nothing more after
+#   wdig   a webhook with digest = 1m: one signed request, the standard
+#          {"type":"digest","period":{...},"total":3,"hits":[...]}
 #   down   digest = daily 08:00, its server down: SIGUSR1 sends the period so
 #          far, which fails; harkd killed -9; the server up, harkd again,
 #          SIGUSR1: the digest arrives once, with every hit
 rm -rf "$T/state" "$T/spool"
 smtp_start dig
 smtp_start down
+# a webhook receiver saving each request: its headers and body, as N.json
+SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+mkdir -p "$T/hook"
+cat >"$T/hooksrv.py" <<'HOOKSRV'
+import base64, hashlib, hmac, http.server, json, os, sys
+d, secret = sys.argv[1], sys.argv[2]
+key = base64.b64decode(secret[len("whsec_"):])
+n = 0
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        global n
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        wid, ts = self.headers["webhook-id"], self.headers["webhook-timestamp"]
+        want = base64.b64encode(hmac.new(key, ("%s.%s." % (wid, ts)).encode() + body,
+                                         hashlib.sha256).digest()).decode()
+        sig = "ok" if ("v1," + want) in self.headers.get("webhook-signature", "").split() else "bad"
+        n += 1
+        with open(os.path.join(d, "%d.json.tmp" % n), "w") as f:
+            json.dump({"id": wid, "sig": sig, "body": json.loads(body)}, f)
+        os.rename(os.path.join(d, "%d.json.tmp" % n), os.path.join(d, "%d.json" % n))
+        self.send_response(200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+with open(os.path.join(d, "port.tmp"), "w") as f:
+    f.write("%d\n" % s.server_address[1])
+os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
+s.serve_forever()
+HOOKSRV
+"$PY" "$T/hooksrv.py" "$T/hook" "$SECRET" 2>"$T/hook.err" &
+SPIDS="$SPIDS $!"
+wait_until "[ -s '$T/hook/port' ]" 10 || bad "the webhook receiver did not start: $(cat "$T/hook.err")"
 dport=$(sport down)
 kill -TERM "$spid_down" && wait "$spid_down"
 cat >"$T/w.rules" <<'R'
@@ -273,6 +308,11 @@ smtp   = smtp://127.0.0.1:$dport
 from   = hark@example.org
 to     = down@example.org
 digest = daily 08:00
+
+[webhook wdig]
+url    = http://127.0.0.1:$(cat "$T/hook/port")/hook
+secret = $SECRET
+digest = 1m
 CONF
 "$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
 expect_eq "$?" 0 "harkd -n on digests: $(cat "$T/n.err")"
@@ -316,8 +356,23 @@ PYCHECK
 grep -q '^FAIL' "$T/check.out" && bad "dig digest: $(cat "$T/check.out")" || ok
 grep -qx checked "$T/check.out" && ok || bad "the digest check did not run: $(cat "$T/check.out")"
 wait_for "$LOG" "delivered digest=" 5 || bad "dig: the delivered line"
+# the webhook's digest: one request, signed, the standard digest object
+wait_until "[ -s '$T/hook/1.json' ]" 10 || bad "wdig: no digest request"
+sleep 1
+expect_eq "$(ls "$T/hook" | grep -c '\.json$')" 1 "wdig: one request"
+"$PY" - "$T/hook/1.json" >"$T/check.out" 2>&1 <<'PYCHECK'
+import json, sys
+r = json.load(open(sys.argv[1]))
+b = r["body"]
+ok = (r["sig"] == "ok" and r["id"].startswith("digest_") and b["type"] == "digest" and
+      b["total"] == 3 and len(b["hits"]) == 3 and b["period"]["start"] < b["period"]["end"] and
+      [h["rule"]["id"] for h in b["hits"]] == ["convoy", "convoy", "assad"])
+print("ok" if ok else "FAIL: %r" % r)
+PYCHECK
+grep -qx ok "$T/check.out" && ok || bad "wdig digest: $(cat "$T/check.out")"
 hk deliveries
 expect_eq "$(grep -cE ' sent +dig ' "$T/out")" 3 "dig: three deliveries sent"
+expect_eq "$(grep -cE ' sent +wdig ' "$T/out")" 3 "wdig: three deliveries sent"
 
 # -- down: SIGUSR1 while the server is down, kill -9, restart
 expect_eq "$(grep -cE ' pending +down ' "$T/out")" 3 "down: three deliveries wait for 08:00"
@@ -333,6 +388,7 @@ kill -USR1 "$HPID"
 sleep 2
 expect_eq "$(msgs down)" 1 "down: the digest arrived once"
 expect_eq "$(msgs dig)" 1 "dig: still one digest"
+expect_eq "$(ls "$T/hook" | grep -c '\.json$')" 1 "wdig: still one request"
 "$PY" - "$T/down/1.eml" >"$T/check.out" 2>&1 <<'PYCHECK'
 import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)

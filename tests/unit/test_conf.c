@@ -279,7 +279,7 @@ test_errors(void **state)
 	     "fetch_article)"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecrets = x\n", 5, 1,
 	     "unknown key 'secrets' in [webhook w] (known: url format secret secret_file rules "
-	     "topic max_per_minute)"},
+	     "topic max_per_minute digest)"},
 	    {"[hark]\nrule = a.rules\nrules = a.rules\n", 2, 1,
 	     "unknown key 'rule' in [hark] (known: state_dir spool_dir rules keep_done "
 	     "max_document_size log_level)"},
