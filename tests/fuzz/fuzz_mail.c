@@ -1,7 +1,8 @@
 /*
  * fuzz_mail.c: libFuzzer harness for mail.c. The input is a hit object
  * (the seeds: corpus/mail/) rendered by mail_render_hit(), and the whole
- * input as a subject by mail_header_text(). Every line of the output must
+ * input as a subject by mail_header_text(), and as the hits of a digest by
+ * mail_render_digest(). Every line of the output must
  * end in CRLF, be at most 78 characters and not be "." alone; the header
  * block must hold only hark's own fields. Violations abort().
  */
@@ -62,6 +63,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if ((m = mail_render_hit(&d, s, 1796000000, err, sizeof(err))) != NULL) {
+		check_lines(m, 1);
+		free(m);
+	}
+	{
+		/* the input as the hits of a digest */
+		const char *hits[2] = {s, s};
+		const struct mail_digest_rule rules[] = {{"r", "R", 2}, {"x-y", NULL, 1}};
+		struct mail_digest g = {0, 3600, hits, 2, rules, 2, 3, "digest.3600.1"};
+
+		if ((m = mail_render_digest(&d, &g, 3600, err, sizeof(err))) == NULL)
+			abort();
 		check_lines(m, 1);
 		free(m);
 	}
