@@ -520,6 +520,9 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 	}
 	if (h->window > 0 && h->window < share)
 		share = h->window;
+	/* an SMTP server counts connections: a burst of hits must not open fifty */
+	if (h->mail != NULL && share > OUTBOX_PER_EMAIL)
+		share = OUTBOX_PER_EMAIL;
 	for (;;) {
 		unsigned room = share > h->in_flight ? share - h->in_flight : 0;
 		unsigned total = OUTBOX_TOTAL > ob->in_flight ? OUTBOX_TOTAL - ob->in_flight : 0;
