@@ -728,9 +728,8 @@ static int
 digest_row_cb(const struct store_delivery_row *r, void *arg)
 {
 	struct digest_read *d = arg;
-	json_t *o = json_loads(r->hit_json, 0, NULL);
-	const char *rid = json_string_value(json_object_get(json_object_get(o, "rule"), "id"));
-	const char *rname = json_string_value(json_object_get(json_object_get(o, "rule"), "name"));
+	const char *rid = r->rule_id != NULL ? r->rule_id : "?", *rname = NULL;
+	json_t *o = NULL;
 	size_t k;
 
 	if (d->n == d->cap) {
@@ -753,13 +752,15 @@ digest_row_cb(const struct store_delivery_row *r, void *arg)
 			goto oom;
 		d->nhits++;
 	}
-	if (rid == NULL)
-		rid = "?";
 	for (k = 0; k < d->nrules && strcmp(d->rules[k].id, rid) != 0; k++)
 		;
 	if (k == d->nrules) {
 		struct mail_digest_rule *nr = realloc(d->rules, (k + 1) * sizeof(*nr));
 
+		/* a rule's name from its first hit: the other hits are not parsed (100,000 of them)
+		 */
+		o = json_loads(r->hit_json, 0, NULL);
+		rname = json_string_value(json_object_get(json_object_get(o, "rule"), "name"));
 		if (nr == NULL)
 			goto oom;
 		d->rules = nr;

@@ -254,7 +254,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELIVERY_ADD_DIGEST] = "INSERT INTO deliveries (hit_id, webhook, next_at, created_at, "
                                "period) VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT DO NOTHING",
     /* a digest: the due deliveries of one period, newest hit first */
-    [ST_DIGEST_ROWS] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+    [ST_DIGEST_ROWS] = "SELECT " DELIVERY_COLS ", h.rule_id FROM deliveries d "
                        "JOIN hits h ON h.id = d.hit_id "
                        "WHERE d.webhook = ?1 AND d.state = 'pending' AND d.period = ?2 "
                        "AND d.next_at <= ?3 ORDER BY h.detected_at DESC, d.id DESC",
@@ -1389,6 +1389,8 @@ store_delivery_rows(struct store *st, sqlite3_stmt *q, store_delivery_fn fn, voi
 		    .created_at = sqlite3_column_int64(q, 9),
 		    .sent_at = sqlite3_column_int64(q, 10),
 		    .period = sqlite3_column_int64(q, 11),
+		    /* the digest's query only: each row's rule without parsing its hit */
+		    .rule_id = sqlite3_column_count(q) > 12 ? col_text(q, 12) : NULL,
 		};
 
 		if (fn(&r, arg) != 0)
