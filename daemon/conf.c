@@ -25,16 +25,18 @@
 #include <curl/curl.h>
 
 #include "conf.h"
-#include "whsig.h"
+#include "digest.h"
 #include "fileio.h"
 #include "lang.h"
+#include "mailaddr.h"
+#include "whsig.h"
 
 #define CONF_FILE_MAX (1u << 20)  /* a configuration is a few lines */
 #define SECRET_FILE_MAX 4096      /* a secret file holds one secret */
 #define SECRET_MIN_BYTES 16       /* the decoded key of a whsec_ secret */
 #define MAX_PER_MINUTE_MAX 100000 /* more is no limit at all */
 
-enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK, S_HTTP };
+enum sect { S_NONE, S_SKIP, S_HARK, S_FEED, S_WEBHOOK, S_HTTP, S_EMAIL };
 
 /* The keys of each section, in the order hark.conf(5) lists them. */
 enum {
@@ -65,10 +67,15 @@ enum {
 	W_RULES,
 	W_TOPIC,
 	W_MAX_PER_MINUTE,
+	W_DIGEST,
 	W_NKEYS
 };
-static const char *const keys_webhook[] = {
-    "url", "url_file", "format", "secret", "secret_file", "rules", "topic", "max_per_minute", NULL};
+static const char *const keys_webhook[] = {"url",   "url_file", "format",         "secret",
+                                           "secret_file", "rules",    "topic",
+                                           "max_per_minute", "digest", NULL};
+enum { E_SMTP, E_USER, E_PASSWORD_FILE, E_CA_FILE, E_FROM, E_TO, E_RULES, E_DIGEST, E_NKEYS };
+static const char *const keys_email[] = {"smtp", "user",  "password_file", "ca_file", "from",
+                                         "to",   "rules", "digest",        NULL};
 enum { P_LISTEN, P_TOKEN_FILE, P_BASE_URL, P_NKEYS };
 static const char *const keys_http[] = {"listen", "token_file", "base_url", NULL};
 #define MAX_NKEYS 10
@@ -830,14 +837,15 @@ rule_glob_ok(const char *s)
 	return 1;
 }
 
+/* rules = GLOB...: into *rules, *nrules (a webhook's or an email's) */
 static void
-webhook_rules(struct cparse *p, struct conf_webhook *w, struct cval *v)
+dest_rules(struct cparse *p, char ***rules, size_t *nrules, struct cval *v)
 {
 	char *save = NULL;
 
-	for (size_t i = 0; i < w->nrules; i++)
-		free(w->rules[i]);
-	w->nrules = 0;
+	for (size_t i = 0; i < *nrules; i++)
+		free((*rules)[i]);
+	*nrules = 0;
 	for (char *g = strtok_r(v->s, " \t,", &save); g; g = strtok_r(NULL, " \t,", &save)) {
 		char **np, *s;
 
@@ -847,17 +855,17 @@ webhook_rules(struct cparse *p, struct conf_webhook *w, struct cval *v)
 			         g);
 			continue;
 		}
-		np = realloc(w->rules, (w->nrules + 1) * sizeof(*np));
+		np = realloc(*rules, (*nrules + 1) * sizeof(*np));
 		s = strdup(g);
 		if (np == NULL || s == NULL) {
 			if (np != NULL)
-				w->rules = np;
+				*rules = np;
 			free(s);
 			p->oom = 1;
 			return;
 		}
-		w->rules = np;
-		w->rules[w->nrules++] = s;
+		*rules = np;
+		(*rules)[(*nrules)++] = s;
 	}
 }
 
@@ -904,7 +912,7 @@ webhook_key(struct cparse *p, int k, struct cval *v)
 		webhook_url_file(p, w, v);
 		break;
 	case W_RULES:
-		webhook_rules(p, w, v);
+		dest_rules(p, &w->rules, &w->nrules, v);
 		break;
 	case W_TOPIC:
 		for (i = 0; v->s[i] != '\0'; i++)
@@ -920,6 +928,18 @@ webhook_key(struct cparse *p, int k, struct cval *v)
 			p->oom = 1;
 		}
 		break;
+	case W_DIGEST: {
+		struct digest_period dp;
+
+		if (digest_parse(v->s, &dp, why, sizeof why) < 0) {
+			conf_err(p, v->line, v->col, "digest: '%.40s' %s", v->s, why);
+		} else {
+			free(w->digest);
+			if ((w->digest = strdup(v->s)) == NULL)
+				p->oom = 1;
+		}
+		break;
+	}
 	case W_MAX_PER_MINUTE: {
 		unsigned long n = 0;
 
@@ -931,6 +951,148 @@ webhook_key(struct cparse *p, int k, struct cval *v)
 			         v->s, MAX_PER_MINUTE_MAX);
 		} else {
 			w->max_per_minute = (unsigned)n;
+		}
+		break;
+	}
+	}
+}
+
+/* ---- keys of [email NAME] ---- */
+
+/*
+ * smtp = smtp://host[:port] or smtps://host[:port]: nothing else (no path,
+ * no user in the URL: user and password_file say it). Sets tls_required:
+ * smtps always, smtp unless the host is a loopback address (a local MTA).
+ */
+static const char *
+smtp_check(const char *s, bool *tls_required, char *msg, size_t size)
+{
+	CURLU *u = curl_url();
+	CURLUcode rc;
+	char *scheme = NULL, *host = NULL, *path = NULL, *user = NULL, *query = NULL;
+	const char *why = NULL;
+	unsigned char a[16];
+
+	if (u == NULL)
+		return "out of memory";
+	rc = curl_url_set(u, CURLUPART_URL, s, 0);
+	if (strstr(s, "://") == NULL) {
+		why = "is not an smtp:// or smtps:// URL";
+	} else if (rc != CURLUE_OK) {
+		snprintf(msg, size, "is not a URL (%s)", curl_url_strerror(rc));
+		why = msg;
+	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	           (strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0)) {
+		why = "is not an smtp:// or smtps:// URL";
+	} else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || *host == '\0') {
+		why = "has no host";
+	} else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		why = "has a user in it (use the keys user and password_file)";
+	} else if ((curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+	            strcmp(path, "/") != 0 && *path != '\0') ||
+	           curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
+		why = "has a path or query (only smtp://host:port)";
+	} else {
+		char h[64];
+		size_t hl = strlen(host);
+
+		/* curl gives an IPv6 host in brackets */
+		if (hl >= 2 && host[0] == '[' && hl - 2 < sizeof(h)) {
+			memcpy(h, host + 1, hl - 2);
+			h[hl - 2] = '\0';
+		} else {
+			snprintf(h, sizeof(h), "%s", host);
+		}
+		*tls_required = true;
+		if (strcmp(scheme, "smtp") == 0 &&
+		    (strcmp(h, "localhost") == 0 ||
+		     (inet_pton(AF_INET, h, a) == 1 && a[0] == 127) || strcmp(h, "::1") == 0))
+			*tls_required = false;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(path);
+	curl_free(user);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return why;
+}
+
+static void
+email_key(struct cparse *p, int k, struct cval *v)
+{
+	struct conf_email *m = &p->c->emails[p->c->nemails - 1];
+	char why[200], *s;
+	const char *bad;
+	struct mailaddr one, *list;
+	int n;
+
+	switch (k) {
+	case E_SMTP:
+		if ((bad = smtp_check(v->s, &m->tls_required, why, sizeof why)) != NULL) {
+			conf_err(p, v->line, v->col, "smtp: '%.200s' %s", v->s, bad);
+		} else if ((m->smtp = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case E_USER:
+		for (s = v->s; *s != '\0'; s++)
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				break;
+		if (*s != '\0' || strlen(v->s) > 256) {
+			conf_err(p, v->line, v->col,
+			         "user: has a control character or is too long");
+		} else if ((m->user = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case E_PASSWORD_FILE:
+		/* mode rules as a webhook's secret_file: others reading it is a warning */
+		if ((s = secret_file_read(p, "password_file", v, 0, &m->password_file)) == NULL)
+			break;
+		if (*s == '\0' || strpbrk(s, "\r\n") != NULL) {
+			conf_err(p, v->line, v->col,
+			         "password_file: '%.200s' does not hold one line of password",
+			         v->s);
+			explicit_bzero(s, strlen(s));
+			free(s);
+		} else {
+			m->password = s;
+		}
+		break;
+	case E_CA_FILE:
+		if ((m->ca_file = conf_abspath(p, v->s)) != NULL && access(m->ca_file, R_OK) != 0)
+			conf_err(p, v->line, v->col, "ca_file: '%.200s': %s", v->s,
+			         strerror(errno));
+		break;
+	case E_FROM:
+		if (mailaddr_parse(v->s, strlen(v->s), &one, why, sizeof why) < 0) {
+			conf_err(p, v->line, v->col, "from: '%.200s' %s", v->s, why);
+		} else if ((m->from = strdup(v->s)) == NULL) {
+			p->oom = 1;
+		}
+		break;
+	case E_TO:
+		if ((n = mailaddr_list_parse(v->s, &list, why, sizeof why)) < 0) {
+			conf_err(p, v->line, v->col, "to: %s", why);
+		} else {
+			free(list);
+			if ((m->to = strdup(v->s)) == NULL)
+				p->oom = 1;
+		}
+		break;
+	case E_RULES:
+		dest_rules(p, &m->rules, &m->nrules, v);
+		break;
+	case E_DIGEST: {
+		struct digest_period dp;
+
+		if (digest_parse(v->s, &dp, why, sizeof why) < 0) {
+			conf_err(p, v->line, v->col, "digest: '%.40s' %s", v->s, why);
+		} else {
+			free(m->digest);
+			if ((m->digest = strdup(v->s)) == NULL)
+				p->oom = 1;
 		}
 		break;
 	}
@@ -1103,6 +1265,20 @@ sect_end(struct cparse *p)
 			          "topic is only used with format = ntfy");
 		break;
 	}
+	case S_EMAIL:
+		if (!p->seen[E_SMTP])
+			conf_err(p, p->sect_line, 1, "%s has no 'smtp'", p->label);
+		if (!p->seen[E_FROM])
+			conf_err(p, p->sect_line, 1, "%s has no 'from'", p->label);
+		if (!p->seen[E_TO])
+			conf_err(p, p->sect_line, 1, "%s has no 'to'", p->label);
+		if (p->seen[E_USER] && !p->seen[E_PASSWORD_FILE])
+			conf_err(p, p->seen[E_USER], 1, "%s has a user but no 'password_file'",
+			         p->label);
+		if (p->seen[E_PASSWORD_FILE] && !p->seen[E_USER])
+			conf_err(p, p->seen[E_PASSWORD_FILE], 1,
+			         "%s has a password_file but no 'user'", p->label);
+		break;
 	case S_HTTP: {
 		struct conf_http *h = &p->c->http;
 
@@ -1201,12 +1377,11 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 		snprintf(p->label, sizeof p->label, "[http]");
 		return;
 	}
-	if (strcmp(in, "feed") != 0 && strcmp(in, "webhook") != 0) {
-		conf_err(
-		    p, line, col,
-		    "unknown section [%.40s%s%.40s] (known: [hark] [http] [feed NAME] [webhook "
-		    "NAME])",
-		    in, *name ? " " : "", name);
+	if (strcmp(in, "feed") != 0 && strcmp(in, "webhook") != 0 && strcmp(in, "email") != 0) {
+		conf_err(p, line, col,
+		         "unknown section [%.40s%s%.40s] (known: [hark] [http] [feed NAME] "
+		         "[webhook NAME] [email NAME])",
+		         in, *name ? " " : "", name);
 		return;
 	}
 	if (*name == '\0' || !name_ok(name)) {
@@ -1217,7 +1392,50 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 			         name);
 		return;
 	}
-	if (in[0] == 'f') {
+	/* a rule's notify names a webhook or an email: one namespace */
+	if (in[0] != 'f') {
+		for (size_t i = 0; i < c->nwebhooks; i++)
+			if (strcmp(c->webhooks[i].name, name) == 0) {
+				conf_err(p, line, col,
+				         "duplicate section [%s %.64s]: [webhook %.64s] at line %u "
+				         "has that name",
+				         in, name, name, c->webhooks[i].line);
+				return;
+			}
+		for (size_t i = 0; i < c->nemails; i++)
+			if (strcmp(c->emails[i].name, name) == 0) {
+				conf_err(
+				    p, line, col,
+				    "duplicate section [%s %.64s]: [email %.64s] at line %u has "
+				    "that name",
+				    in, name, name, c->emails[i].line);
+				return;
+			}
+	}
+	if (in[0] == 'e') {
+		struct conf_email *m = realloc(c->emails, (c->nemails + 1) * sizeof(*m));
+
+		if (m == NULL) {
+			p->oom = 1;
+			return;
+		}
+		c->emails = m;
+		m = &c->emails[c->nemails];
+		memset(m, 0, sizeof *m);
+		m->line = line;
+		m->name = strdup(name);
+		m->digest = strdup("no");
+		m->rules = malloc(sizeof(*m->rules));
+		if (m->rules != NULL && (m->rules[0] = strdup("*")) != NULL)
+			m->nrules = 1;
+		c->nemails++;
+		if (m->name == NULL || m->digest == NULL || m->nrules == 0) {
+			p->oom = 1;
+			return;
+		}
+		p->sect = S_EMAIL;
+		p->keys = keys_email;
+	} else if (in[0] == 'f') {
 		struct conf_feed *f;
 
 		for (size_t i = 0; i < c->nfeeds; i++)
@@ -1247,13 +1465,6 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 	} else {
 		struct conf_webhook *w;
 
-		for (size_t i = 0; i < c->nwebhooks; i++)
-			if (strcmp(c->webhooks[i].name, name) == 0) {
-				conf_err(p, line, col,
-				         "duplicate section [webhook %.64s] (first at line %u)",
-				         name, c->webhooks[i].line);
-				return;
-			}
 		w = realloc(c->webhooks, (c->nwebhooks + 1) * sizeof(*w));
 		if (w == NULL) {
 			p->oom = 1;
@@ -1347,6 +1558,8 @@ conf_keyline(struct cparse *p, const char *raw, char *line, unsigned lineno)
 		feed_key(p, ki, &val);
 	} else if (p->sect == S_HTTP) {
 		http_key(p, ki, &val);
+	} else if (p->sect == S_EMAIL) {
+		email_key(p, ki, &val);
 	} else {
 		if ((ki == W_URL && p->seen[W_URL_FILE]) || (ki == W_URL_FILE && p->seen[W_URL])) {
 			conf_err(p, lineno, kcol,
@@ -1449,8 +1662,28 @@ conf_free(struct conf *c)
 			free(w->rules[j]);
 		free(w->rules);
 		free(w->topic);
+		free(w->digest);
 	}
 	free(c->webhooks);
+	for (size_t i = 0; i < c->nemails; i++) {
+		struct conf_email *m = &c->emails[i];
+
+		free(m->name);
+		free(m->smtp);
+		free(m->user);
+		if (m->password != NULL)
+			explicit_bzero(m->password, strlen(m->password));
+		free(m->password);
+		free(m->password_file);
+		free(m->ca_file);
+		free(m->from);
+		free(m->to);
+		for (size_t j = 0; j < m->nrules; j++)
+			free(m->rules[j]);
+		free(m->rules);
+		free(m->digest);
+	}
+	free(c->emails);
 	free(c->http.listen);
 	if (c->http.token != NULL)
 		explicit_bzero(c->http.token, strlen(c->http.token));
@@ -1469,6 +1702,8 @@ conf_note_secrets(const struct conf *c, struct diags *d)
 		return;
 	for (size_t i = 0; i < c->nwebhooks; i++)
 		n += (c->webhooks[i].secret_file != NULL) + (c->webhooks[i].url_file != NULL);
+	for (size_t i = 0; i < c->nemails; i++)
+		n += c->emails[i].password_file != NULL;
 	if (n > 0)
 		diags_add(d, c->path, 0, 0, DIAG_NOTE,
 		          "%zu secret file%s not read: they are harkd's (harkd -n reads and checks "

@@ -36,6 +36,24 @@ struct conf_webhook {
 	size_t nrules;
 	char *topic;             /* owned; ntfy topic, or NULL */
 	unsigned max_per_minute; /* 0: no limit */
+	char *digest;            /* owned; "no" (default) or a period of digest.h */
+	unsigned line;
+};
+
+/* [email NAME]: alerts by mail through SMTP (hark.conf(5)). */
+struct conf_email {
+	char *name;          /* owned; from "[email NAME]" */
+	char *smtp;          /* owned; required: smtp://host[:port] or smtps://host[:port] */
+	bool tls_required;   /* smtps, or smtp to a host that is not loopback: STARTTLS */
+	char *user;          /* owned, or NULL: no AUTH */
+	char *password;      /* owned, secret: read from password_file, or NULL */
+	char *password_file; /* owned, absolute, or NULL */
+	char *ca_file;       /* owned, absolute, or NULL: the system's CAs */
+	char *from;          /* owned; required, as written (one address) */
+	char *to;            /* owned; required, as written (addresses separated by commas) */
+	char **rules;        /* owned; globs of rule ids (default "*") */
+	size_t nrules;
+	char *digest; /* owned; "no" (default) or a period of digest.h */
 	unsigned line;
 };
 
@@ -78,6 +96,8 @@ struct conf {
 	size_t nfeeds;
 	struct conf_webhook *webhooks; /* owned, in file order */
 	size_t nwebhooks;
+	struct conf_email *emails; /* owned, in file order */
+	size_t nemails;
 	struct conf_http http;
 	bool secrets; /* the secret files were read and checked (CONF_SECRETS) */
 };
@@ -117,8 +137,8 @@ void conf_note_secrets(const struct conf *c, struct diags *d);
 struct ruleset;
 /*
  * Where alerts go, checked against the rules: a warning (at the rule's
- * line) for a notify name that is no [webhook NAME], and one (at the
- * section) for a webhook whose rules globs select no rule. Either way
+ * line) for a notify name that is no [webhook NAME] nor [email NAME], and
+ * one (at the section) for a destination whose rules globs select no rule. Either way
  * alerts would be dropped without a word, so say it at every load.
  */
 void conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *d);

@@ -39,7 +39,7 @@ static const struct hark_cmd cmds[] = {
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
      "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
-     "list the webhook deliveries harkd keeps (its outbox), newest first",
+     "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
      "  --json             one object a line\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] [--charset CS] FILE|-...",
@@ -130,7 +130,7 @@ static const struct hark_cmd cmds[] = {
      "                     auto_vacuum = INCREMENTAL (holds its lock: stop harkd first)\n"
      "harkd does the same after its start and hourly, in small batches.\n"},
     {"redeliver", cmd_redeliver, "redeliver [--force] ID...",
-     "send dead webhook deliveries again (ids from hark deliveries --failed)",
+     "send dead deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
      "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"
      "  -f, --force        send again a delivery that was sent already (without it,\n"

@@ -67,11 +67,15 @@ struct xfer {
 	size_t len, cap, max;
 	bool status_only; /* http_request.status_only: a body over max is cut, not a failure */
 	bool too_big;
-	bool nomem;    /* the body could not grow */
+	bool nomem; /* the body could not grow */
 	bool block_private;
-	const char *allow_hint; /* static: what lifts the guard, for the refusal */
-	char refused[192]; /* why the guard refused an address, or "" */
-	char *hv[H_N]; /* owned header values of the last response seen */
+	const char *allow_hint;  /* static: what lifts the guard, for the refusal */
+	char refused[192];       /* why the guard refused an address, or "" */
+	char *hv[H_N];           /* owned header values of the last response seen */
+	struct curl_slist *rcpt; /* owned; SMTP recipients */
+	char *up;                /* owned; SMTP: the message being sent */
+	size_t up_len, up_pos;
+	char line[512]; /* SMTP: the server's last reply line, or "" */
 	struct xfer *prev, *next;
 };
 
@@ -296,6 +300,8 @@ xfer_free(struct xfer *x)
 	if (x->easy != NULL)
 		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->hdrs);
+	curl_slist_free_all(x->rcpt);
+	free(x->up);
 	headers_clear(x);
 	free(x->body);
 	free(x);
@@ -345,6 +351,7 @@ xfer_report(struct xfer *x, CURLcode rc)
 	r.last_modified = x->hv[H_LAST_MODIFIED];
 	r.final_url = url;
 	r.seconds = secs;
+	r.server_line = x->line[0] != '\0' ? x->line : NULL;
 	x->fn(&r, x->arg);
 }
 
@@ -569,7 +576,8 @@ xfer_setup(struct xfer *x, const struct http_request *rq, char *err, size_t errs
 	/* a declared Content-Length over the cap fails before the body comes */
 	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max) != CURLE_OK;
 	if (rq->accept_encoding != NULL)
-		bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, rq->accept_encoding) != CURLE_OK;
+		bad |=
+		    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, rq->accept_encoding) != CURLE_OK;
 	x->block_private = rq->block_private != 0;
 	x->allow_hint = rq->allow_hint != NULL ? rq->allow_hint : "allow_private = yes";
 	if (x->block_private) {
@@ -643,6 +651,132 @@ http_start(struct http *h, const struct http_request *rq, http_done_fn fn, void 
 	h->xfers = x;
 	h->active++;
 	return 0;
+}
+
+/* CURLOPT_HEADERFUNCTION of SMTP: each reply line of the server; the last is kept. */
+static size_t
+smtp_line_cb(char *line, size_t size, size_t nitems, void *userp)
+{
+	struct xfer *x = userp;
+	size_t n = size * nitems, k = 0;
+
+	for (size_t i = 0; i < n && k + 1 < sizeof(x->line); i++)
+		if (line[i] != '\r' && line[i] != '\n')
+			x->line[k++] = (unsigned char)line[i] < 0x20 ? ' ' : line[i];
+	if (k > 0)
+		x->line[k] = '\0';
+	return n;
+}
+
+/* CURLOPT_READFUNCTION of SMTP: the message. */
+static size_t
+smtp_read_cb(char *buf, size_t size, size_t nitems, void *userp)
+{
+	struct xfer *x = userp;
+	size_t n = size * nitems;
+
+	if (n > x->up_len - x->up_pos)
+		n = x->up_len - x->up_pos;
+	memcpy(buf, x->up + x->up_pos, n);
+	x->up_pos += n;
+	return n;
+}
+
+int
+http_mail_start(struct http *h, const struct http_mail *rq, http_done_fn fn, void *arg, char *err,
+                size_t errsz)
+{
+	struct xfer *x;
+	CURL *e;
+	char from[300];
+	int bad = 0;
+
+	if (rq->url == NULL ||
+	    (strncmp(rq->url, "smtp://", 7) != 0 && strncmp(rq->url, "smtps://", 8) != 0)) {
+		snprintf(err, errsz, "not an smtp:// or smtps:// URL");
+		return -1;
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL || (x->up = malloc(rq->data_len + 1)) == NULL ||
+	    (x->easy = curl_easy_init()) == NULL)
+		goto nomem;
+	x->h = h;
+	x->fn = fn;
+	x->arg = arg;
+	x->max = DEFAULT_MAX_RESPONSE;
+	memcpy(x->up, rq->data, rq->data_len);
+	x->up_len = rq->data_len;
+	for (size_t i = 0; rq->rcpt != NULL && rq->rcpt[i] != NULL; i++) {
+		char to[300];
+		struct curl_slist *l;
+
+		snprintf(to, sizeof(to), "<%s>", rq->rcpt[i]);
+		if ((l = curl_slist_append(x->rcpt, to)) == NULL)
+			goto nomem;
+		x->rcpt = l;
+	}
+	if (x->rcpt == NULL) {
+		snprintf(err, errsz, "no recipient");
+		xfer_free(x);
+		return -1;
+	}
+	snprintf(from, sizeof(from), "<%s>", rq->mail_from);
+	e = x->easy;
+	bad |= curl_easy_setopt(e, CURLOPT_URL, rq->url) != CURLE_OK;
+#if LIBCURL_VERSION_NUM >= 0x075500
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK;
+#else
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS)) !=
+	       CURLE_OK;
+#endif
+	bad |= curl_easy_setopt(e, CURLOPT_USE_SSL,
+	                        rq->tls_required ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY) !=
+	       CURLE_OK;
+	if (rq->ca_file != NULL)
+		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, rq->ca_file) != CURLE_OK;
+	if (rq->user != NULL) {
+		bad |= curl_easy_setopt(e, CURLOPT_USERNAME, rq->user) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_PASSWORD, rq->password ? rq->password : "") !=
+		       CURLE_OK;
+	}
+	bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM, from) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_READFUNCTION, smtp_read_cb) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->up_len) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, smtp_line_cb) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	                        rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms
+	                                                   : DEFAULT_CONNECT_MS) != CURLE_OK;
+	bad |=
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	                     rq->timeout_ms > 0 ? rq->timeout_ms : DEFAULT_TIMEOUT_MS) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK;
+	if (bad) {
+		snprintf(err, errsz, "%s: cannot set up the message (libcurl without SMTP?)",
+		         rq->url);
+		xfer_free(x);
+		return -1;
+	}
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+		snprintf(err, errsz, "%s: cannot add the transfer", rq->url);
+		xfer_free(x);
+		return -1;
+	}
+	x->next = h->xfers;
+	if (h->xfers != NULL)
+		h->xfers->prev = x;
+	h->xfers = x;
+	h->active++;
+	return 0;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	if (x != NULL)
+		xfer_free(x);
+	return -1;
 }
 
 size_t

@@ -15,9 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "answer.h"
+#include "digest.h"
 #include "log.h"
+#include "mail.h"
 #include "outbox.h"
+#include "outbox_mail.h"
 #include "payload.h"
 #include "sha256.h"
 #include "whsig.h"
@@ -40,15 +45,31 @@ struct send {
 	struct outbox *ob;
 	int64_t id;
 	char hit_id[32];
-	int attempts; /* before this one */
+	int attempts;       /* before this one */
 	int64_t created_at; /* when its hit was committed: the delivery's latency */
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
 	 * read before the write does not send it again.
 	 */
 	int ended;
+	/* a digest: every delivery of its period (owned), which share its outcome */
+	int64_t *group;
+	size_t ngroup;
+	/* a webhook's digest: its bodies (owned), sent one after the other */
+	char **parts;
+	size_t nparts, part;
 	struct send *next;
 };
+
+static void
+send_free(struct send *s)
+{
+	for (size_t i = 0; i < s->nparts; i++)
+		free(s->parts[i]);
+	free(s->parts);
+	free(s->group);
+	free(s);
+}
 
 /* An outcome waiting for the batch write. */
 struct update {
@@ -84,6 +105,8 @@ struct hook {
 	unsigned window;
 	struct send *sends;
 	int removed; /* gone from the configuration: freed when its last request ends */
+	struct outbox_mail *mail;    /* owned; an [email] destination, else NULL (a webhook) */
+	struct digest_period digest; /* a webhook's digest (an email's is in mail) */
 	struct hook *next;
 };
 
@@ -119,7 +142,27 @@ hook_free(struct hook *h)
 		free(h->rules[i]);
 	free(h->rules);
 	free(h->sent_at);
+	outbox_mail_free(h->mail);
 	free(h);
+}
+
+/* A destination with a digest: 1 with *end, the end of the period that holds now. */
+static int
+hook_period_end(const struct hook *h, int64_t now, int64_t *end)
+{
+	if (h->mail != NULL)
+		return outbox_mail_period_end(h->mail, now, end);
+	if (h->digest.kind == DIGEST_NO)
+		return 0;
+	*end = digest_next_end(&h->digest, now);
+	return 1;
+}
+
+static int64_t
+hook_period_start(const struct hook *h, int64_t end)
+{
+	return h->mail != NULL ? outbox_mail_period_start(h->mail, end)
+	                       : digest_start(&h->digest, end);
 }
 
 /* The pump runs on the next turn of the loop, or at when (seconds from now). */
@@ -277,7 +320,7 @@ outbox_forget_ended(struct outbox *ob)
 				*pp = s->next;
 				h->in_flight--;
 				ob->in_flight--;
-				free(s);
+				send_free(s);
 			} else {
 				pp = &s->next;
 			}
@@ -310,6 +353,43 @@ hook_is_sending(const struct hook *h, int64_t id)
 	return 0;
 }
 
+static void mail_done_cb(const struct http_response *r, void *arg);
+
+/* hook_send for an [email]: the message of the hit by SMTP. */
+static int
+hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
+{
+	char err[256];
+	struct send *s = calloc(1, sizeof(*s));
+	int fatal;
+
+	if (s == NULL)
+		return -1;
+	s->hook = h;
+	s->ob = ob;
+	s->id = r->id;
+	s->attempts = r->attempts;
+	s->created_at = r->created_at;
+	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
+	if (outbox_mail_send(ob->http, h->mail, r->hit_json, now_s(), mail_done_cb, s, &fatal, err,
+	                     sizeof(err)) < 0) {
+		free(s);
+		if (fatal) {
+			log_err("delivery %lld to %s: %s: dead", (long long)r->id, h->name, err);
+			outbox_record(ob, r->id, "dead", r->attempts + 1, r->next_at, 0, err);
+		} else {
+			log_warnx("delivery %lld to %s: %s", (long long)r->id, h->name, err);
+		}
+		return -1;
+	}
+	s->next = h->sends;
+	h->sends = s;
+	h->in_flight++;
+	ob->in_flight++;
+	hook_note_send(h, now_s());
+	return 0;
+}
+
 /* Start one attempt of a delivery row. Returns 0, -1 when it could not start. */
 static int
 hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
@@ -322,6 +402,8 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	long long ts = (long long)now_s();
 	size_t n = 0;
 
+	if (h->mail != NULL)
+		return hook_send_mail(ob, h, r);
 	body = payload_render(h->format, r->hit_json, h->topic, err, sizeof(err));
 	if (body == NULL) {
 		/* nothing a retry can fix */
@@ -419,6 +501,8 @@ outbox_share(const struct outbox *ob)
 	return share > 0 ? share : 1; /* more webhooks than slots: round robin */
 }
 
+static void digest_pump(struct outbox *ob, struct hook *h, int64_t now);
+
 /* Send what is due for h, within its limits: its share, its window, the total. */
 static void
 hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
@@ -427,12 +511,19 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 
 	if (h->disabled || h->removed)
 		return;
+	if (hook_period_end(h, now, &(int64_t){0})) {
+		digest_pump(ob, h, now);
+		return;
+	}
 	if (h->paused_until > now) {
 		outbox_pump_at(ob, h->paused_until - now);
 		return;
 	}
 	if (h->window > 0 && h->window < share)
 		share = h->window;
+	/* an SMTP server counts connections: a burst of hits must not open fifty */
+	if (h->mail != NULL && share > OUTBOX_PER_EMAIL)
+		share = OUTBOX_PER_EMAIL;
 	for (;;) {
 		unsigned room = share > h->in_flight ? share - h->in_flight : 0;
 		unsigned total = OUTBOX_TOTAL > ob->in_flight ? OUTBOX_TOTAL - ob->in_flight : 0;
@@ -602,6 +693,366 @@ send_done_cb(const struct http_response *r, void *arg)
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
 }
 
+/* ---- digests ---- */
+
+/* A digest's answer: the same outcome for every delivery of its period. */
+static void
+digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verdict v,
+            const char *why)
+{
+	struct outbox *ob = s->ob;
+	struct hook *h = s->hook;
+	int64_t now = now_s(), wait = 0;
+	int attempts = s->attempts + 1;
+	const char *state = "pending";
+
+	if (v == OUTBOX_MAIL_SENT) {
+		log_info("delivered digest=%s %s=%s hits=%zu status=%ld in %.2fs", s->hit_id,
+		         h->mail != NULL ? "email" : "webhook", h->name, s->ngroup, r->status,
+		         r->seconds);
+		state = "sent";
+		ob->stats.sent++;
+	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
+		log_warnx("digest %s of %zu hits to %s: %s: dead (hark redeliver %lld...)",
+		          s->hit_id, s->ngroup, h->name, why, (long long)s->id);
+		state = "dead";
+		ob->stats.dead++;
+	} else {
+		wait = jitter(schedule[attempts - 1]);
+		log_warnx("digest %s of %zu hits to %s failed (%s): attempt %d, next in %llds",
+		          s->hit_id, s->ngroup, h->name, why, attempts, (long long)wait);
+		ob->stats.failed++;
+	}
+	for (size_t i = 0; i < s->ngroup; i++)
+		outbox_record(ob, s->group[i], state, attempts, now + wait, r->status,
+		              v == OUTBOX_MAIL_SENT ? NULL : why);
+}
+
+/* The deliveries of one digest, read from the store: all ids, the first hits whole. */
+struct digest_read {
+	int64_t *ids;
+	size_t n, cap;
+	char **hits; /* owned, the first MAIL_DIGEST_MAX */
+	size_t nhits;
+	struct mail_digest_rule *rules; /* owned; id and name owned */
+	size_t nrules;
+	int attempts;
+	int oom;
+};
+
+static int
+digest_row_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct digest_read *d = arg;
+	const char *rid = r->rule_id != NULL ? r->rule_id : "?", *rname = NULL;
+	json_t *o = NULL;
+	size_t k;
+
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? 2 * d->cap : 64;
+		int64_t *ni = realloc(d->ids, nc * sizeof(*ni));
+
+		if (ni == NULL)
+			goto oom;
+		d->ids = ni;
+		d->cap = nc;
+	}
+	d->ids[d->n++] = r->id;
+	if (r->attempts > d->attempts)
+		d->attempts = r->attempts;
+	if (d->nhits < MAIL_DIGEST_MAX) {
+		if (d->hits == NULL &&
+		    (d->hits = calloc(MAIL_DIGEST_MAX, sizeof(*d->hits))) == NULL)
+			goto oom;
+		if ((d->hits[d->nhits] = strdup(r->hit_json)) == NULL)
+			goto oom;
+		d->nhits++;
+	}
+	for (k = 0; k < d->nrules && strcmp(d->rules[k].id, rid) != 0; k++)
+		;
+	if (k == d->nrules) {
+		struct mail_digest_rule *nr = realloc(d->rules, (k + 1) * sizeof(*nr));
+
+		/* a rule's name from its first hit: the other hits are not parsed (100,000 of them)
+		 */
+		o = json_loads(r->hit_json, 0, NULL);
+		rname = json_string_value(json_object_get(json_object_get(o, "rule"), "name"));
+		if (nr == NULL)
+			goto oom;
+		d->rules = nr;
+		nr[k].id = strdup(rid);
+		nr[k].name = rname != NULL ? strdup(rname) : NULL;
+		nr[k].count = 0;
+		d->nrules++;
+		if (nr[k].id == NULL)
+			goto oom;
+	}
+	d->rules[k].count++;
+	json_decref(o);
+	return 0;
+oom:
+	json_decref(o);
+	d->oom = 1;
+	return 1;
+}
+
+static void
+digest_read_free(struct digest_read *d)
+{
+	for (size_t i = 0; i < d->nhits; i++)
+		free(d->hits[i]);
+	free(d->hits);
+	for (size_t i = 0; i < d->nrules; i++) {
+		free((char *)d->rules[i].id);
+		free((char *)d->rules[i].name);
+	}
+	free(d->rules);
+	free(d->ids);
+}
+
+/* Most hits first; then by id, so that the subject is the same on every attempt. */
+static int
+rule_cmp(const void *a, const void *b)
+{
+	const struct mail_digest_rule *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static void webhook_digest_cb(const struct http_response *r, void *arg);
+
+/* The next body of a webhook's digest s: a POST signed as any request. */
+static int
+webhook_digest_part(struct outbox *ob, struct send *s, char *err, size_t errsz)
+{
+	struct hook *h = s->hook;
+	char sig[WHSIG_SIG_LEN], hid[160], wid[128], hts[64], hsig[WHSIG_SIG_LEN + 32];
+	const char *headers[6], *body = s->parts[s->part];
+	struct http_request rq = {0};
+	long long ts = (long long)now_s();
+	size_t n = 0;
+
+	/* the same id on every attempt of this part of this digest */
+	snprintf(wid, sizeof(wid), "digest_%s_%lld_%zu", s->hit_id, (long long)s->id, s->part);
+	snprintf(hid, sizeof(hid), "webhook-id: %s", wid);
+	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", ts);
+	headers[n++] = "Content-Type: application/json";
+	headers[n++] = hid;
+	headers[n++] = hts;
+	if (h->keylen > 0) {
+		whsig_sign(h->key, (size_t)h->keylen, wid, ts, body, strlen(body), sig);
+		snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
+		headers[n++] = hsig;
+	}
+	headers[n] = NULL;
+	rq.method = "POST";
+	rq.url = h->url;
+	rq.headers = headers;
+	rq.body = body;
+	rq.body_len = strlen(body);
+	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
+	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
+	rq.max_response = 64u << 10;
+	rq.status_only = 1;
+	rq.max_redirects = 0;
+	return http_start(ob->http, &rq, webhook_digest_cb, s, err, errsz);
+}
+
+/* A webhook's digest g: its bodies rendered, the first one sent. */
+static int
+webhook_digest_start(struct outbox *ob, struct hook *h, struct send *s, const struct mail_digest *g,
+                     char *err, size_t errsz)
+{
+	struct payload_digest pd = {g->start, g->end, g->hits, g->nhits, g->total};
+	int n = payload_render_digest(h->format, &pd, h->topic, &s->parts, err, errsz);
+
+	if (n < 0)
+		return -1;
+	s->nparts = (size_t)n;
+	s->part = 0;
+	return webhook_digest_part(ob, s, err, errsz);
+}
+
+/* A webhook answered a part of a digest: the next part, or the digest's outcome. */
+static void
+webhook_digest_cb(const struct http_response *r, void *arg)
+{
+	struct send *s = arg;
+	char why[300], err[256];
+	enum outbox_mail_verdict v = OUTBOX_MAIL_RETRY;
+
+	if (r->error == NULL && r->status >= 200 && r->status < 300) {
+		if (++s->part < s->nparts) {
+			if (webhook_digest_part(s->ob, s, err, sizeof(err)) == 0)
+				return;
+			snprintf(why, sizeof(why), "%s", err);
+		} else {
+			v = OUTBOX_MAIL_SENT;
+			snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		}
+	} else if (r->error != NULL) {
+		snprintf(why, sizeof(why), "%s", r->error);
+	} else {
+		snprintf(why, sizeof(why), "HTTP %ld", r->status);
+	}
+	/* a failure sends every part again at the next attempt */
+	send_end(s);
+	digest_done(s, r, v, why);
+}
+
+struct first_due {
+	struct outbox *ob;
+	struct hook *h;
+	int64_t period;
+	int found;
+};
+
+static int
+first_due_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct first_due *f = arg;
+
+	f->found = 1;
+	f->period = r->period;
+	/* queued before the digest was configured: no period, sent on its own */
+	if (r->period == 0)
+		hook_send(f->ob, f->h, r);
+	return 0;
+}
+
+/*
+ * A destination with a digest: when a period's deliveries are due (its
+ * end came, or SIGUSR1, or their retry), one message with all of them.
+ * One digest at a time; the pump comes back when its outcome is written.
+ */
+static void
+digest_pump(struct outbox *ob, struct hook *h, int64_t now)
+{
+	struct first_due f = {ob, h, 0, 0};
+	struct digest_read d = {0};
+	struct mail_digest g = {0};
+	char err[512], id[96];
+	struct send *s;
+	int64_t next, min_id;
+	int fatal;
+
+	if (h->in_flight > 0)
+		return;
+	if (store_deliveries_due(ob->st, h->name, now, 0, 0, 1, first_due_cb, &f, err,
+	                         sizeof(err)) != 0) {
+		log_warnx("reading the outbox of %s: %s; trying again", h->name, err);
+		outbox_pump_at(ob, 1);
+		return;
+	}
+	if (!f.found) {
+		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 &&
+		    next > now)
+			outbox_pump_at(ob, next - now);
+		return;
+	}
+	if (f.period == 0)
+		return; /* sent alone by first_due_cb; the pump comes back when it ends */
+	if (store_digest_rows(ob->st, h->name, f.period, now, digest_row_cb, &d, err,
+	                      sizeof(err)) != 0 ||
+	    d.oom || d.n == 0) {
+		log_warnx("reading the digest of %s: %s; trying again", h->name,
+		          d.oom      ? "out of memory"
+		          : d.n == 0 ? "no delivery"
+		                     : err);
+		digest_read_free(&d);
+		outbox_pump_at(ob, 1);
+		return;
+	}
+	qsort(d.rules, d.nrules, sizeof(*d.rules), rule_cmp);
+	min_id = d.ids[0];
+	for (size_t i = 1; i < d.n; i++)
+		if (d.ids[i] < min_id)
+			min_id = d.ids[i];
+	/* the period and its first delivery: the same mail on every attempt */
+	snprintf(id, sizeof(id), "digest.%lld.%lld", (long long)f.period, (long long)min_id);
+	g.end = f.period < now ? f.period : now;
+	g.start = hook_period_start(h, f.period);
+	g.hits = (const char *const *)d.hits;
+	g.nhits = d.nhits;
+	g.rules = d.rules;
+	g.nrules = d.nrules;
+	g.total = d.n;
+	g.id = id;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		digest_read_free(&d);
+		outbox_pump_at(ob, 1);
+		return;
+	}
+	s->hook = h;
+	s->ob = ob;
+	s->id = min_id;
+	s->attempts = d.attempts;
+	s->created_at = now;
+	snprintf(s->hit_id, sizeof(s->hit_id), "%lld", (long long)f.period);
+	s->group = d.ids;
+	s->ngroup = d.n;
+	d.ids = NULL;
+	if ((h->mail != NULL ? outbox_mail_send_digest(ob->http, h->mail, &g, now, mail_done_cb, s,
+	                                               &fatal, err, sizeof(err))
+	                     : webhook_digest_start(ob, h, s, &g, err, sizeof(err))) < 0) {
+		log_warnx("digest of %s: %s; trying again", h->name, err);
+		send_free(s);
+		digest_read_free(&d);
+		outbox_pump_at(ob, 5);
+		return;
+	}
+	log_info("digest %lld of %s: %zu hits", (long long)f.period, h->name, s->ngroup);
+	digest_read_free(&d);
+	s->next = h->sends;
+	h->sends = s;
+	h->in_flight++;
+	ob->in_flight++;
+}
+
+/*
+ * An [email] answered: 2xx sent; 5xx dead at once with the server's line;
+ * anything else (4xx, no connection, TLS refused) again on the schedule.
+ */
+static void
+mail_done_cb(const struct http_response *r, void *arg)
+{
+	struct send *s = arg;
+	struct outbox *ob = s->ob;
+	struct hook *h = s->hook;
+	int64_t now = now_s(), wait;
+	int attempts = s->attempts + 1;
+	char why[300];
+	enum outbox_mail_verdict v = outbox_mail_judge(r, why, sizeof(why));
+
+	send_end(s);
+	if (s->group != NULL) {
+		digest_done(s, r, v, why);
+		return;
+	}
+	if (v == OUTBOX_MAIL_SENT) {
+		log_info("delivered hit=%s email=%s status=%ld in %.2fs", s->hit_id, h->name,
+		         r->status, r->seconds);
+		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
+		ob->stats.sent++;
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
+		return;
+	}
+	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
+		log_warnx("delivery of hit=%s to %s: %s: dead (hark redeliver %lld)", s->hit_id,
+		          h->name, why, (long long)s->id);
+		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
+		ob->stats.dead++;
+		return;
+	}
+	wait = jitter(schedule[attempts - 1]);
+	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
+	          h->name, why, attempts, (long long)wait);
+	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
+	ob->stats.failed++;
+}
+
 struct outbox *
 outbox_new(struct event_base *base, struct store *st, struct http *http, char *err, size_t errsz)
 {
@@ -643,7 +1094,7 @@ outbox_free(struct outbox *ob)
 			struct send *s = h->sends;
 
 			h->sends = s->next;
-			free(s);
+			send_free(s);
 		}
 		hook_free(h);
 	}
@@ -718,6 +1169,11 @@ hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errs
 	if (h->keylen < 0)
 		h->keylen = 0;
 	h->max_per_minute = w->max_per_minute;
+	if (digest_parse(w->digest != NULL ? w->digest : "no", &h->digest, why, sizeof(why)) < 0) {
+		snprintf(err, errsz, "webhook %s: digest %s", w->name, why);
+		hook_free(h);
+		return NULL;
+	}
 	if (h->max_per_minute > 0 &&
 	    (h->sent_at = calloc(h->max_per_minute, sizeof(*h->sent_at))) == NULL)
 		goto nomem;
@@ -733,6 +1189,36 @@ hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errs
 		log_warnx("webhook %s stays disabled (%s): change its configuration to enable it",
 		          h->name, why);
 	}
+	return h;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	hook_free(h);
+	return NULL;
+}
+
+/* A hook for an [email] destination: no key, no rate limit, never disabled by a 410. */
+static struct hook *
+hook_new_mail(const struct conf_email *m, const char *base_url, char *err, size_t errsz)
+{
+	struct hook *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		goto nomem;
+	h->name = strdup(m->name);
+	h->url = strdup(m->smtp);
+	h->rules = calloc(m->nrules ? m->nrules : 1, sizeof(*h->rules));
+	if (h->name == NULL || h->url == NULL || h->rules == NULL)
+		goto nomem;
+	for (size_t i = 0; i < m->nrules; i++) {
+		if ((h->rules[i] = strdup(m->rules[i])) == NULL)
+			goto nomem;
+		h->nrules++;
+	}
+	if ((h->mail = outbox_mail_new(m, base_url, err, errsz)) == NULL) {
+		hook_free(h);
+		return NULL;
+	}
+	outbox_mail_fingerprint(h->mail, h->fingerprint);
 	return h;
 nomem:
 	snprintf(err, errsz, "out of memory");
@@ -774,8 +1260,10 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 {
 	struct hook *fresh = NULL, **tail = &fresh;
 
-	for (size_t i = 0; i < c->nwebhooks; i++) {
-		struct hook *h = hook_new(ob, &c->webhooks[i], err, errsz);
+	for (size_t i = 0; i < c->nwebhooks + c->nemails; i++) {
+		struct hook *h = i < c->nwebhooks ? hook_new(ob, &c->webhooks[i], err, errsz)
+		                                  : hook_new_mail(&c->emails[i - c->nwebhooks],
+		                                                  c->http.base_url, err, errsz);
 
 		if (h == NULL) {
 			while (fresh) {
@@ -844,7 +1332,15 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 	for (struct hook *h = ob->hooks; h; h = h->next) {
 		if (h->removed || !hook_takes(h, rule))
 			continue;
-		if ((rc = store_delivery_add(ob->st, hit_id, h->name, now, err, errsz)) < 0)
+		int64_t end;
+
+		/* a digest's deliveries wait for the end of their period */
+		if (hook_period_end(h, now, &end))
+			rc = store_delivery_add_digest(ob->st, hit_id, h->name, now, end, err,
+			                               errsz);
+		else
+			rc = store_delivery_add(ob->st, hit_id, h->name, now, err, errsz);
+		if (rc < 0)
 			return rc;
 		n += rc;
 	}

@@ -1,10 +1,13 @@
 /*
- * outbox.h: webhook deliveries. Every alerted hit gets a delivery row per
- * webhook that takes its rule, in the transaction that stores the hit
- * (outbox_route); the outbox then sends due deliveries a page at a time
- * from the database (never all in memory), with bounded concurrency per
- * webhook (an equal share each) and overall, signs each attempt afresh, and records the outcome:
- * sent, retried on the schedule of CLI.md, or dead.
+ * outbox.h: webhook and email deliveries. Every alerted hit gets a delivery
+ * row per destination ([webhook], or [email]: outbox_mail.h) that takes its
+ * rule, in the transaction that stores the hit (outbox_route); a
+ * destination with a digest gets it due at the end of the period. The
+ * outbox then sends due deliveries a page at a time from the database
+ * (never all in memory), with bounded concurrency per destination (an
+ * equal share each) and overall, signs each attempt afresh, and records
+ * the outcome: sent, retried on the schedule of CLI.md, or dead. A
+ * digest's deliveries go in one message and share its outcome.
  */
 #ifndef HARK_OUTBOX_H
 #define HARK_OUTBOX_H
@@ -25,6 +28,8 @@
  */
 #define OUTBOX_PER_WEBHOOK 50
 #define OUTBOX_TOTAL 200
+/* At most this many messages at once to one [email] destination. */
+#define OUTBOX_PER_EMAIL 4
 /* Retries after the first attempt, then the delivery is dead. */
 #define OUTBOX_RETRIES 9
 

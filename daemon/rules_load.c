@@ -252,17 +252,28 @@ conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *
 
 			if (strcmp(r->notify[k], "none") == 0)
 				continue;
+			size_t m = 0;
+
 			while (w < c->nwebhooks && strcmp(c->webhooks[w].name, r->notify[k]) != 0)
 				w++;
-			if (w == c->nwebhooks)
+			while (m < c->nemails && strcmp(c->emails[m].name, r->notify[k]) != 0)
+				m++;
+			if (w == c->nwebhooks && m == c->nemails)
 				diags_add(d, r->file, r->line, 0, DIAG_WARNING,
-				          "rule '%s': notify names '%s', which is no [webhook] of %s: "
-				          "its alerts go nowhere",
+				          "rule '%s': notify names '%s', which is no [webhook] nor "
+				          "[email] of %s: its alerts go nowhere",
 				          r->id, r->notify[k], c->path);
 		}
 	}
-	for (size_t w = 0; w < c->nwebhooks; w++) {
-		const struct conf_webhook *h = &c->webhooks[w];
+	for (size_t w = 0; w < c->nwebhooks + c->nemails; w++) {
+		const char *name =
+		    w < c->nwebhooks ? c->webhooks[w].name : c->emails[w - c->nwebhooks].name;
+		char *const *globs =
+		    w < c->nwebhooks ? c->webhooks[w].rules : c->emails[w - c->nwebhooks].rules;
+		size_t nglobs =
+		    w < c->nwebhooks ? c->webhooks[w].nrules : c->emails[w - c->nwebhooks].nrules;
+		unsigned line =
+		    w < c->nwebhooks ? c->webhooks[w].line : c->emails[w - c->nwebhooks].line;
 		bool any = false;
 
 		for (size_t i = 0; i < nrules && !any; i++) {
@@ -270,19 +281,19 @@ conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *
 
 			if (r->nnotify > 0)
 				continue; /* a rule naming its webhooks is not chosen by globs */
-			for (size_t g = 0; g < h->nrules && !any; g++)
-				any = fnmatch(h->rules[g], r->id, 0) == 0;
+			for (size_t g = 0; g < nglobs && !any; g++)
+				any = fnmatch(globs[g], r->id, 0) == 0;
 		}
 		for (size_t i = 0; i < nrules && !any; i++) {
 			const struct rule *r = ruleset_rule(rs, i);
 
 			for (size_t k = 0; k < r->nnotify && !any; k++)
-				any = strcmp(r->notify[k], h->name) == 0;
+				any = strcmp(r->notify[k], name) == 0;
 		}
 		if (!any && nrules > 0)
-			diags_add(d, c->path, h->line, 0, DIAG_WARNING,
-			          "[webhook %s]: no rule is sent to it (its rules select none, and "
+			diags_add(d, c->path, line, 0, DIAG_WARNING,
+			          "[%s %s]: no rule is sent to it (its rules select none, and "
 			          "no rule's notify names it)",
-			          h->name);
+			          w < c->nwebhooks ? "webhook" : "email", name);
 	}
 }

@@ -153,6 +153,12 @@ static const char *const migrations[] = {
     " muted_at INTEGER NOT NULL) WITHOUT ROWID;",
     /* 7 -> 8: retention, see MIGRATION_RETENTION */
     MIGRATION_RETENTION,
+    /*
+     * 8 -> 9: digests. A delivery to a destination with a digest waits for
+     * the end of its period, which stays its identity (the Message-ID of
+     * the digest) through retries and SIGUSR1; NULL for a delivery per hit.
+     */
+    "ALTER TABLE deliveries ADD COLUMN period INTEGER;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -178,6 +184,8 @@ enum stmt {
 	ST_FEEDS,
 	ST_DELIVERY_ADD,
 	ST_DELIVERIES_DUE,
+	ST_DELIVERY_ADD_DIGEST,
+	ST_DIGEST_ROWS,
 	ST_DELIVERY_NEXT,
 	ST_DELIVERY_COUNT,
 	ST_DELIVERY_UPDATE,
@@ -237,7 +245,7 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 	" ORDER BY detected_at DESC, seq DESC LIMIT :limit"
 #define DELIVERY_COLS                                                                              \
 	"d.id, d.hit_id, d.webhook, h.json, d.state, d.attempts, d.last_status, d.last_error, "    \
-	"d.next_at, d.created_at, d.sent_at"
+	"d.next_at, d.created_at, d.sent_at, d.period"
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -289,6 +297,13 @@ static const char *const stmt_sql[ST_COUNT] = {
                  "ORDER BY name",
     [ST_DELIVERY_ADD] = "INSERT INTO deliveries (hit_id, webhook, next_at, created_at) "
                         "VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
+    [ST_DELIVERY_ADD_DIGEST] = "INSERT INTO deliveries (hit_id, webhook, next_at, created_at, "
+                               "period) VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT DO NOTHING",
+    /* a digest: the due deliveries of one period, newest hit first */
+    [ST_DIGEST_ROWS] = "SELECT " DELIVERY_COLS ", h.rule_id FROM deliveries d "
+                       "JOIN hits h ON h.id = d.hit_id "
+                       "WHERE d.webhook = ?1 AND d.state = 'pending' AND d.period = ?2 "
+                       "AND d.next_at <= ?3 ORDER BY h.detected_at DESC, d.id DESC",
     /* a page at a time: 100,000 pending deliveries are never all in memory */
     [ST_DELIVERIES_DUE] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                           "JOIN hits h ON h.id = d.hit_id "
@@ -1568,6 +1583,22 @@ store_delivery_add(struct store *st, const char *hit_id, const char *webhook, in
 	return sqlite3_changes(st->db) > 0;
 }
 
+int
+store_delivery_add_digest(struct store *st, const char *hit_id, const char *dest, int64_t now,
+                          int64_t period_end, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DELIVERY_ADD_DIGEST];
+	int rc;
+
+	bind_text(q, 1, hit_id);
+	bind_text(q, 2, dest);
+	sqlite3_bind_int64(q, 3, period_end);
+	sqlite3_bind_int64(q, 4, now);
+	if ((rc = store_exec(st, ST_DELIVERY_ADD_DIGEST, "adding a delivery", err, errsz)) != 0)
+		return rc;
+	return sqlite3_changes(st->db) > 0;
+}
+
 /* Call fn for each row of a delivery query. */
 static int
 store_delivery_rows(struct store *st, sqlite3_stmt *q, store_delivery_fn fn, void *arg,
@@ -1588,6 +1619,9 @@ store_delivery_rows(struct store *st, sqlite3_stmt *q, store_delivery_fn fn, voi
 		    .next_at = sqlite3_column_int64(q, 8),
 		    .created_at = sqlite3_column_int64(q, 9),
 		    .sent_at = sqlite3_column_int64(q, 10),
+		    .period = sqlite3_column_int64(q, 11),
+		    /* the digest's query only: each row's rule without parsing its hit */
+		    .rule_id = sqlite3_column_count(q) > 12 ? col_text(q, 12) : NULL,
 		};
 
 		if (fn(&r, arg) != 0)
@@ -1612,6 +1646,18 @@ store_deliveries_due(struct store *st, const char *webhook, int64_t now, int64_t
 	sqlite3_bind_int64(q, 4, after_id);
 	sqlite3_bind_int(q, 5, limit);
 	return store_delivery_rows(st, q, fn, arg, "reading due deliveries", err, errsz);
+}
+
+int
+store_digest_rows(struct store *st, const char *dest, int64_t period, int64_t now,
+                  store_delivery_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DIGEST_ROWS];
+
+	bind_text(q, 1, dest);
+	sqlite3_bind_int64(q, 2, period);
+	sqlite3_bind_int64(q, 3, now);
+	return store_delivery_rows(st, q, fn, arg, "reading a digest", err, errsz);
 }
 
 /* Step a statement that answers one integer, or NULL (then 0 is returned). */

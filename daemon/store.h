@@ -267,6 +267,14 @@ int store_outcomes_end(struct store *st, int commit, char *err, size_t errsz);
 int store_delivery_add(struct store *st, const char *hit_id, const char *webhook, int64_t next_at,
                        char *err, size_t errsz);
 
+/*
+ * A delivery of hit_id to dest's digest of the period that ends at
+ * period_end: due then, its period kept through retries. Returns as
+ * store_delivery_add.
+ */
+int store_delivery_add_digest(struct store *st, const char *hit_id, const char *dest, int64_t now,
+                              int64_t period_end, char *err, size_t errsz);
+
 struct store_delivery_row {
 	int64_t id;
 	const char *hit_id, *webhook;
@@ -276,6 +284,8 @@ struct store_delivery_row {
 	long last_status; /* 0 when none */
 	const char *last_error;
 	int64_t next_at, created_at, sent_at; /* seconds; sent_at 0 when not sent */
+	int64_t period; /* a digest's: the end of its period (seconds); 0: a delivery per hit */
+	const char *rule_id; /* store_digest_rows only, else NULL */
 };
 typedef int (*store_delivery_fn)(const struct store_delivery_row *r, void *arg);
 
@@ -287,6 +297,12 @@ typedef int (*store_delivery_fn)(const struct store_delivery_row *r, void *arg);
 int store_deliveries_due(struct store *st, const char *webhook, int64_t now, int64_t after_due,
                          int64_t after_id, int limit, store_delivery_fn fn, void *arg, char *err,
                          size_t errsz);
+/*
+ * The pending deliveries of dest's digest of period, due at now: every one,
+ * newest hit first (the caller keeps what it lists).
+ */
+int store_digest_rows(struct store *st, const char *dest, int64_t period, int64_t now,
+                      store_delivery_fn fn, void *arg, char *err, size_t errsz);
 /* The earliest next_at of webhook's pending deliveries: 1 with *at, 0 when none. */
 int store_delivery_next(struct store *st, const char *webhook, int64_t *at, char *err,
                         size_t errsz);

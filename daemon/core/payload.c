@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -544,4 +545,238 @@ done:
 	snippet_free(&h.sn);
 	free(b.s);
 	return out;
+}
+
+/* ---- digests ---- */
+
+#define SLACK_DIGEST_MAX 3500 /* bytes of "text": Slack truncates long messages */
+
+static void
+pl_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "?");
+}
+
+/* The bodies being built: each finished message as a JSON text. */
+struct pl_bodies {
+	char **v;
+	size_t n;
+	int oom;
+};
+
+static void
+bodies_add(struct pl_bodies *o, json_t *body)
+{
+	char *s = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	char **nv;
+
+	json_decref(body);
+	if (s == NULL || (nv = realloc(o->v, (o->n + 1) * sizeof(*nv))) == NULL) {
+		free(s);
+		o->oom = 1;
+		return;
+	}
+	o->v = nv;
+	o->v[o->n++] = s;
+}
+
+/* The message of a chat format from the text b->s[0..b->len). */
+static json_t *
+pl_chat_body(enum payload_format f, const char *topic, const char *title, struct pbuf *b)
+{
+	switch (f) {
+	case PAYLOAD_SLACK:
+		return json_pack("{s:s%}", "text", b->s, b->len);
+	case PAYLOAD_DISCORD:
+		return json_pack("{s:s%,s:{s:[]}}", "content", b->s, b->len, "allowed_mentions",
+		                 "parse");
+	default:
+		return json_pack("{s:s,s:s,s:s%,s:b}", "topic", topic, "title", title, "message",
+		                 b->s, b->len, "markdown", 1);
+	}
+}
+
+/* One hit's line of a chat digest: title linked or not, in the format's markup. */
+static void
+pl_digest_line(enum payload_format f, const struct pl_hit *h, struct pbuf *b)
+{
+	enum pl_esc esc = f == PAYLOAD_SLACK ? ESC_SLACK : ESC_MD;
+	const char *title = h->title != NULL ? h->title : "(no title)";
+	size_t tl = h->title != NULL ? h->title_len : 10;
+
+	pb_str(b, f == PAYLOAD_SLACK ? "\xe2\x80\xa2 " : "- ");
+	if (f == PAYLOAD_SLACK && h->url != NULL) {
+		pb_add(b, "<", 1);
+		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
+		pb_add(b, "|", 1);
+		pb_text(b, title, tl, ESC_SLACK);
+		pb_add(b, ">", 1);
+	} else {
+		pb_text(b, title, tl, esc);
+		if (h->url != NULL) {
+			/* left as it is so that the service links it */
+			pb_add(b, " ", 1);
+			pb_text(b, h->url, h->url_len, ESC_NONE);
+		}
+	}
+	pb_add(b, "\n", 1);
+}
+
+/* A rule of the digest: its id, name and the indexes of its hits. */
+struct pl_rule {
+	const struct pl_hit *first;
+	size_t count;
+};
+
+static int
+pl_rule_cmp(const void *a, const void *b)
+{
+	const struct pl_rule *x = a, *y = b;
+	size_t n = x->first->id_len < y->first->id_len ? x->first->id_len : y->first->id_len;
+	int c;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if ((c = memcmp(x->first->id, y->first->id, n)) != 0)
+		return c;
+	return x->first->id_len < y->first->id_len ? -1 : x->first->id_len > y->first->id_len;
+}
+
+static int
+pl_same_rule(const struct pl_hit *a, const struct pl_hit *b)
+{
+	return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
+}
+
+int
+payload_render_digest(enum payload_format f, const struct payload_digest *g, const char *topic,
+                      char ***bodies, char *err, size_t errsz)
+{
+	struct pl_bodies out = {NULL, 0, 0};
+	struct pl_hit *hits = NULL;
+	struct pl_rule *rules = NULL;
+	size_t nhits = 0, nrules = 0, limit;
+	char start[32], end[32], head[160], title[64];
+	struct pbuf b = {NULL, 0, 0, 0};
+	int ret = -1;
+
+	*bodies = NULL;
+	if (f == PAYLOAD_NTFY && (topic == NULL || *topic == '\0')) {
+		snprintf(err, errsz, "ntfy: no topic");
+		return -1;
+	}
+	pl_time(g->start, start);
+	pl_time(g->end, end);
+	if (f == PAYLOAD_STANDARD) {
+		json_t *o =
+		    json_pack("{s:s,s:{s:s,s:s},s:I,s:[]}", "type", "digest", "period", "start",
+		              start, "end", end, "total", (json_int_t)g->total, "hits");
+		json_t *arr = o != NULL ? json_object_get(o, "hits") : NULL;
+
+		for (size_t i = 0; arr != NULL && i < g->nhits; i++) {
+			json_t *h = json_loads(g->hits[i], JSON_ALLOW_NUL, NULL);
+
+			if (h != NULL && json_array_append_new(arr, h) == -1)
+				out.oom = 1;
+		}
+		bodies_add(&out, o);
+		goto done;
+	}
+	if ((hits = calloc(g->nhits ? g->nhits : 1, sizeof(*hits))) == NULL ||
+	    (rules = calloc(g->nhits ? g->nhits : 1, sizeof(*rules))) == NULL) {
+		out.oom = 1;
+		goto done;
+	}
+	for (size_t i = 0; i < g->nhits; i++) {
+		size_t r;
+
+		if (pl_read(&hits[nhits], g->hits[i], err, errsz) == -1)
+			continue; /* not a hit object: left out */
+		for (r = 0; r < nrules && !pl_same_rule(rules[r].first, &hits[nhits]); r++)
+			;
+		if (r == nrules)
+			rules[nrules++].first = &hits[nhits];
+		rules[r].count++;
+		nhits++;
+	}
+	qsort(rules, nrules, sizeof(*rules), pl_rule_cmp);
+	limit = f == PAYLOAD_SLACK     ? SLACK_DIGEST_MAX
+	        : f == PAYLOAD_DISCORD ? PAYLOAD_DISCORD_MAX
+	                               : NTFY_MESSAGE_MAX;
+	snprintf(title, sizeof(title), "hark: %zu hit%s", g->total, g->total == 1 ? "" : "s");
+	snprintf(head, sizeof(head), "%s from %s to %s\n", title, start, end);
+	if (f != PAYLOAD_NTFY)
+		pb_str(&b, head);
+	for (size_t r = 0; r < nrules; r++) {
+		for (size_t i = 0, k = 0; i < nhits; i++) {
+			struct pbuf line = {NULL, 0, 0, 0};
+			char num[48];
+
+			if (!pl_same_rule(&hits[i], rules[r].first))
+				continue;
+			if (k++ == 0) {
+				/* the rule's heading */
+				pb_str(&line, f == PAYLOAD_SLACK ? "\n*" : "\n**");
+				pb_text(&line, hits[i].name, hits[i].name_len,
+				        f == PAYLOAD_SLACK ? ESC_SLACK : ESC_MD);
+				snprintf(num, sizeof(num), "%s (%zu)\n",
+				         f == PAYLOAD_SLACK ? "*" : "**", rules[r].count);
+				pb_str(&line, num);
+			}
+			pl_digest_line(f, &hits[i], &line);
+			if (line.oom) {
+				free(line.s);
+				out.oom = 1;
+				goto done;
+			}
+			/* the service's limit: this message ends, the next one goes on */
+			if (b.len > 0 && b.len + line.len > limit) {
+				bodies_add(&out, pl_chat_body(f, topic, title, &b));
+				b.len = 0;
+			}
+			if (line.len > limit - 1) /* one title longer than a message: cut */
+				pl_cut(&line, 0, limit - 1, 1);
+			pb_add(&b, line.s, line.len);
+			free(line.s);
+		}
+	}
+	if (g->total > nhits) {
+		char more[64];
+
+		snprintf(more, sizeof(more), "\nand %zu more\n", g->total - nhits);
+		if (b.len + strlen(more) > limit) {
+			bodies_add(&out, pl_chat_body(f, topic, title, &b));
+			b.len = 0;
+		}
+		pb_str(&b, more);
+	}
+	if (b.oom)
+		out.oom = 1;
+	else if (b.len > 0 || out.n == 0) {
+		if (b.s == NULL)
+			pb_str(&b, head);
+		bodies_add(&out, pl_chat_body(f, topic, title, &b));
+	}
+done:
+	if (out.oom || out.n == 0) {
+		snprintf(err, errsz, "%s digest: out of memory", payload_format_name(f));
+		for (size_t i = 0; i < out.n; i++)
+			free(out.v[i]);
+		free(out.v);
+	} else {
+		*bodies = out.v;
+		ret = (int)out.n;
+	}
+	for (size_t i = 0; i < nhits; i++) {
+		json_decref(hits[i].root);
+		snippet_free(&hits[i].sn);
+	}
+	free(hits);
+	free(rules);
+	free(b.s);
+	return ret;
 }

@@ -8,6 +8,7 @@
 #define HARK_PAYLOAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum payload_format { PAYLOAD_STANDARD, PAYLOAD_SLACK, PAYLOAD_DISCORD, PAYLOAD_NTFY };
 
@@ -26,5 +27,26 @@ const char *payload_format_name(enum payload_format f);
  */
 char *payload_render(enum payload_format f, const char *hit_json, const char *topic, char *err,
                      size_t errsz);
+
+/* The hits of one digest period, for payload_render_digest. Borrowed. */
+struct payload_digest {
+	int64_t start, end;      /* the period, Unix seconds */
+	const char *const *hits; /* hit objects, newest first */
+	size_t nhits;
+	size_t total; /* hits of the period: more than nhits when the list was cut */
+};
+
+/*
+ * The bodies of a digest for a webhook: standard, one body
+ * {"type":"digest","period":{"start":T,"end":T},"total":N,"hits":[hit...]};
+ * slack, discord, ntfy: one message listing the hits by rule (the rules
+ * with the most hits first, newest first within each), split into
+ * several only where the service's limit on one message forces it (Slack
+ * 3500 characters of text, Discord 2000, ntfy 4096 bytes). Returns how
+ * many bodies (at least 1) with *bodies (each and the array freed by the
+ * caller), or -1 with err.
+ */
+int payload_render_digest(enum payload_format f, const struct payload_digest *g, const char *topic,
+                          char ***bodies, char *err, size_t errsz);
 
 #endif

@@ -4,8 +4,10 @@
  * refuses it, with a one-line "hit object: " reason, or every one renders
  * a body that is one line of JSON holding an object; the standard body
  * is the input's value again, Discord's content is at most
- * PAYLOAD_DISCORD_MAX code points, ntfy's body has the topic. Checked
- * with abort().
+ * PAYLOAD_DISCORD_MAX code points, ntfy's body has the topic. The input
+ * as three hits of a digest: payload_render_digest() gives bodies of one
+ * line of JSON each, within Discord's and ntfy's limits. Checked with
+ * abort().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -104,6 +106,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		fuzz_check(fuzz_formats[i], out, in);
 		free(out);
+	}
+	/* the input as three hits of a digest: every body one line of JSON, within the limits */
+	for (i = 0; i < sizeof(fuzz_formats) / sizeof(fuzz_formats[0]); i++) {
+		const char *hits[3] = {s, s, s};
+		struct payload_digest g = {0, 3600, hits, 3, 4};
+		char **bodies;
+		int n =
+		    payload_render_digest(fuzz_formats[i], &g, "alerts", &bodies, err, sizeof(err));
+
+		if (n < 1)
+			abort();
+		for (int k = 0; k < n; k++) {
+			json_t *o = json_loads(bodies[k], JSON_ALLOW_NUL, &je), *v;
+
+			if (o == NULL || strchr(bodies[k], '\n') != NULL)
+				abort();
+			v = json_object_get(o, "content");
+			if (v != NULL && fuzz_chars(json_string_value(v)) > PAYLOAD_DISCORD_MAX)
+				abort();
+			v = json_object_get(o, "message");
+			if (v != NULL && json_string_length(v) > 4096)
+				abort();
+			json_decref(o);
+			free(bodies[k]);
+		}
+		free(bodies);
 	}
 	json_decref(in);
 	free(s);

@@ -321,13 +321,14 @@ test_errors(void **state)
 	    {"[hark]\nrules = a.rules\n[hark]\n", 3, 1,
 	     "duplicate section [hark] (first at line 1)"},
 	    {HARK "[feeds x]\n", 3, 1,
-	     "unknown section [feeds x] (known: [hark] [http] [feed NAME] [webhook NAME])"},
+	     "unknown section [feeds x] (known: [hark] [http] [feed NAME] [webhook NAME] [email "
+	     "NAME])"},
 	    {HARK "[feed world]\nurl = https://e.org/\n  intervall = 15m\n", 5, 3,
 	     "unknown key 'intervall' in [feed world] (known: url interval lang allow_private "
 	     "fetch_article)"},
 	    {HARK "[webhook w]\nurl = https://e.org/\nsecrets = x\n", 5, 1,
 	     "unknown key 'secrets' in [webhook w] (known: url url_file format secret secret_file rules "
-	     "topic max_per_minute)"},
+	     "topic max_per_minute digest)"},
 	    {"[hark]\nrule = a.rules\nrules = a.rules\n", 2, 1,
 	     "unknown key 'rule' in [hark] (known: state_dir spool_dir rules keep_done "
 	     "max_document_size log_level languages keep_articles keep_hits keep_failed)"},
@@ -676,6 +677,83 @@ test_tool_load(void **state)
 	diags_free(&d);
 }
 
+/* [email NAME]: values, TLS required but to loopback, the password file's mode */
+static void
+test_email(void **state)
+{
+	struct tdir *t = *state;
+	struct conf *c;
+	struct diags d;
+	static const struct {
+		const char *smtp;
+		int tls;
+	} tls[] = {
+	    {"smtp://mail.example.org:587", 1},
+	    {"smtps://mail.example.org", 1},
+	    {"smtp://127.0.0.1:25", 0},
+	    {"smtp://127.9.9.9:2525", 0},
+	    {"smtp://localhost", 0},
+	    {"smtp://[::1]:25", 0},
+	    {"smtps://127.0.0.1:465", 1},
+	    {"smtp://128.0.0.1", 1},
+	    {"smtp://[::2]:25", 1},
+	};
+
+	write_file(t->path, "pw", "s3cret pass\n", 0640);
+	assert_int_equal(load(t, "e.conf",
+	                      HARK "[email desk]\nsmtp = smtp://mail.example.org:587\n"
+	                           "user = hark@example.org\npassword_file = pw\n"
+	                           "from = hark <hark@example.org>\n"
+	                           "to = a@example.org, \"B, C\" <b@example.org>\nrules = x-*\n",
+	                      &c, &d),
+	                 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(c->nemails, 1);
+	assert_string_equal(c->emails[0].name, "desk");
+	assert_string_equal(c->emails[0].password, "s3cret pass");
+	assert_string_equal(c->emails[0].user, "hark@example.org");
+	assert_string_equal(c->emails[0].to, "a@example.org, \"B, C\" <b@example.org>");
+	assert_string_equal(c->emails[0].digest, "no");
+	assert_string_equal(c->emails[0].rules[0], "x-*");
+	assert_true(c->emails[0].tls_required);
+	conf_free(c);
+	diags_free(&d);
+	for (size_t i = 0; i < sizeof tls / sizeof tls[0]; i++) {
+		char text[512];
+
+		snprintf(text, sizeof text, HARK "[email e]\nsmtp = %s\nfrom = a@b.c\nto = d@e.f\n",
+		         tls[i].smtp);
+		assert_int_equal(load(t, "e.conf", text, &c, &d), 0);
+		if (c->emails[0].tls_required != tls[i].tls)
+			fail_msg("%s: tls_required %d", tls[i].smtp, c->emails[0].tls_required);
+		conf_free(c);
+		diags_free(&d);
+	}
+	/* the password readable by others: a warning, as a webhook's secret */
+	write_file(t->path, "pw", "s3cret\n", 0644);
+	assert_int_equal(load(t, "e.conf",
+	                      HARK "[email e]\nsmtp = smtps://m.example.org\nfrom = a@b.c\n"
+	                           "to = d@e.f\nuser = u\npassword_file = pw\n",
+	                      &c, &d),
+	                 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].sev, DIAG_WARNING);
+	assert_int_equal(d.v[0].line, 8);
+	conf_free(c);
+	diags_free(&d);
+	/* a header injection in an address: refused, naming the line */
+	c = (struct conf *)1;
+	assert_int_equal(load(t, "e.conf",
+	                      HARK "[email e]\nsmtp = smtps://m.example.org\nfrom = a@b.c\n"
+	                           "to = d@e.f\rBcc: x@y.z\n",
+	                      &c, &d),
+	                 -1);
+	assert_null(c);
+	assert_int_equal(d.v[0].line, 6);
+	assert_non_null(strstr(d.v[0].msg, "line break"));
+	diags_free(&d);
+}
+
 static void
 test_unreadable(void **state)
 {
@@ -763,6 +841,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_several_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_secret_file_mode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_http, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_email, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tool_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find, setup, teardown),

@@ -449,6 +449,103 @@ test_disguise(void **state)
 	}
 }
 
+/* A hit object of rule r (name n) with title t. Caller frees. */
+static char *
+digest_hit(int i, const char *r, const char *n, const char *t)
+{
+	json_t *o = json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s,s:s},s:s}", "id", "h_x", "rule", "id", r,
+	                      "name", n, "article", "id", "a_x", "title", t, "url",
+	                      "https://example.org/a", "detected_at", "2026-12-06T08:00:00Z");
+	char *s;
+
+	(void)i;
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+/* Digests: the standard object; chat messages by rule, split at the service's limit only. */
+static void
+test_digest(void **state)
+{
+	char *hits[40], **bodies, err[128];
+	struct payload_digest g = {1796000400, 1796004000, (const char *const *)hits, 3, 5};
+	json_t *o;
+	int n;
+
+	(void)state;
+	hits[0] = digest_hit(0, "convoy", "convoy", "Third *bold* <x>");
+	hits[1] = digest_hit(1, "assad", "Bashar al-Assad", "Second");
+	hits[2] = digest_hit(2, "convoy", "convoy", "First");
+	n = payload_render_digest(PAYLOAD_STANDARD, &g, NULL, &bodies, err, sizeof(err));
+	assert_int_equal(n, 1);
+	o = json_loads(bodies[0], 0, NULL);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "type")), "digest");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(o, "period"), "start")),
+	    "2026-11-30T01:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "period"), "end")),
+	                    "2026-11-30T02:00:00Z");
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 5);
+	assert_int_equal(json_array_size(json_object_get(o, "hits")), 3);
+	json_decref(o);
+	free(bodies[0]);
+	free(bodies);
+
+	/* slack: one message, the rule with most hits first, the title escaped */
+	n = payload_render_digest(PAYLOAD_SLACK, &g, NULL, &bodies, err, sizeof(err));
+	assert_int_equal(n, 1);
+	o = json_loads(bodies[0], 0, NULL);
+	{
+		const char *t = json_string_value(json_object_get(o, "text"));
+
+		assert_non_null(strstr(t, "hark: 5 hits from 2026-11-30T01:00:00Z"));
+		assert_non_null(strstr(t, "*convoy* (2)\n"));
+		assert_true(strstr(t, "*convoy* (2)") < strstr(t, "*Bashar al-Assad* (1)"));
+		assert_non_null(strstr(t, "<https://example.org/a|Third *bold* &lt;x&gt;>"));
+		assert_non_null(strstr(t, "and 2 more"));
+	}
+	json_decref(o);
+	free(bodies[0]);
+	free(bodies);
+
+	/* discord: 40 hits of long titles need several messages of at most 2000 characters */
+	for (int i = 3; i < 40; i++)
+		hits[i] = digest_hit(i, "convoy", "convoy",
+		                     "A long title of about one hundred characters, repeated for "
+		                     "every hit of this digest, all right");
+	g.nhits = 40;
+	g.total = 40;
+	n = payload_render_digest(PAYLOAD_DISCORD, &g, NULL, &bodies, err, sizeof(err));
+	assert_true(n >= 3);
+	for (int i = 0; i < n; i++) {
+		o = json_loads(bodies[i], 0, NULL);
+		assert_true(json_string_length(json_object_get(o, "content")) <= 2000);
+		/* split only when the next line would not fit: every message but the last is full
+		 */
+		if (i + 1 < n)
+			assert_true(json_string_length(json_object_get(o, "content")) > 1800);
+		json_decref(o);
+		free(bodies[i]);
+	}
+	free(bodies);
+	/* ntfy: the topic, markdown */
+	n = payload_render_digest(PAYLOAD_NTFY, &g, "alerts", &bodies, err, sizeof(err));
+	assert_int_equal(n, 2);
+	o = json_loads(bodies[0], 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(o, "topic")), "alerts");
+	assert_string_equal(json_string_value(json_object_get(o, "title")), "hark: 40 hits");
+	json_decref(o);
+	for (int i = 0; i < n; i++)
+		free(bodies[i]);
+	free(bodies);
+	assert_int_equal(payload_render_digest(PAYLOAD_NTFY, &g, NULL, &bodies, err, sizeof(err)),
+	                 -1);
+	for (int i = 0; i < 40; i++)
+		free(hits[i]);
+}
+
 int
 main(void)
 {
@@ -458,7 +555,7 @@ main(void)
 	    cmocka_unit_test(test_one_line), cmocka_unit_test(test_ntfy),
 	    cmocka_unit_test(test_refused),  cmocka_unit_test(test_format_names),
 	    cmocka_unit_test(test_limits),   cmocka_unit_test(test_links),
-	    cmocka_unit_test(test_disguise),
+	    cmocka_unit_test(test_disguise), cmocka_unit_test(test_digest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -436,7 +436,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 8);
+	assert_int_equal(s.schema_version, 9);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -674,7 +674,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 8);
+	assert_int_equal(s.schema_version, 9);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -682,7 +682,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 8"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 9"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -716,7 +716,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 8);
+	assert_int_equal(sqlite3_column_int(q, 0), 9);
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -745,6 +745,48 @@ dl_cb(const struct store_delivery_row *r, void *arg)
 	s->last_due = r->next_at;
 	s->last_id = r->id;
 	return 0;
+}
+
+/* A digest's deliveries: due at their period's end, read back newest hit first, period kept. */
+static void
+test_digest_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct dl_seen s;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "h_%d", i);
+		assert_int_equal(add_hit(f, id, "a_1", id + 2, 1000 + i, true), 1);
+		/* h_3 in the next period */
+		assert_int_equal(store_delivery_add_digest(f->st, id, "mail", 50 + i,
+		                                           i < 3 ? 3600 : 7200, f->err,
+		                                           sizeof(f->err)),
+		                 1);
+	}
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	/* nothing due before the end of the period */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_deliveries_due(f->st, "mail", 3599, 0, 0, 10, dl_cb, &s, f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_digest_rows(f->st, "mail", 3600, 3600, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.json[0], "{\"id\":\"h_2\"}");
+	assert_string_equal(s.json[2], "{\"id\":\"h_0\"}");
+	/* SIGUSR1: due now, the period stays */
+	assert_int_equal(store_deliveries_now(f->st, 100, f->err, sizeof(f->err)), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_digest_rows(f->st, "mail", 7200, 100, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.json[0], "{\"id\":\"h_3\"}");
 }
 
 static void
@@ -868,10 +910,10 @@ test_migrate_1_to_2(void **state)
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
 	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
-	                 "DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 1");
+	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 8);
+	assert_int_equal(s.schema_version, 9);
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1302,13 +1344,13 @@ test_migrate_3_to_4(void **state)
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "DROP TABLE store_meta; DROP TABLE mutes; PRAGMA user_version = 3");
+	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 8"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 9"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 8);
+	assert_int_equal(ss.schema_version, 9);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1340,12 +1382,12 @@ test_migrate_5_to_6(void **state)
 	raw_sql(f->path, "DROP INDEX articles_text_seen; "
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
-	                 "hits(source, detected_at); DROP TABLE mutes; PRAGMA user_version = 5");
+	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 8"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 9"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 8);
+	assert_int_equal(ss.schema_version, 9);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -1740,6 +1782,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_user_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mutes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_digest_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
