@@ -231,8 +231,9 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	h->info.rs = h->rules->rs;
 	h->info.reload_at = (int64_t)time(NULL);
 	h->info.reload_ok = true;
-	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu%s", ruleset_nrules(h->rules->rs),
-	         h->conf->nfeeds, h->conf->nwebhooks, more ? "; reloading again" : "");
+	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu, emails %zu%s",
+	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks,
+	         h->conf->nemails, more ? "; reloading again" : "");
 	if (!more)
 		sd_notify(0, "READY=1\nSTATUS=running");
 }
@@ -750,10 +751,10 @@ harkd_start(struct harkd *h)
 		log_err("%s", err);
 		return -1;
 	}
-	log_info("started: rules %zu, feeds %zu, webhooks %zu, worker threads %d; spool %s, "
-	         "database %s/hark.db",
-	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks, threads,
-	         h->conf->spool_dir, h->conf->state_dir);
+	log_info("started: rules %zu, feeds %zu, webhooks %zu, emails %zu, worker threads %d; "
+	         "spool %s, database %s/hark.db",
+	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks,
+	         h->conf->nemails, threads, h->conf->spool_dir, h->conf->state_dir);
 	sd_notify(0, "READY=1\nSTATUS=running");
 	return 0;
 }
