@@ -105,6 +105,7 @@ page_try_send(struct evhttp_request *req, const struct hwork_job *j, const char 
 		t.hits = fh.v;
 		t.nhits = fh.n;
 		t.ran = j != NULL && j->d.nerrors == 0;
+		t.archive_from = j != NULL ? j->archive_from : NULL;
 		if (j != NULL && j->cut) {
 			hwork_cut_note(j, "articles", note, sizeof(note));
 			t.cut = note;

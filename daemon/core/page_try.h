@@ -36,6 +36,11 @@ struct page_try {
 	size_t max_hits; /* where the list stops: said when reached */
 	int ran;         /* it compiled and the archive was searched */
 	const char *cut; /* the search stopped at the time limit: where (NULL: not cut) */
+	/*
+	 * How far back the archive's texts reach (retention removes older
+	 * ones): RFC 3339, "YYYY-MM-DD..." shown; NULL or "": not said.
+	 */
+	const char *archive_from;
 };
 
 /* The page /try. A whole document. */

@@ -58,6 +58,30 @@ test_form(void **state)
 	free(s);
 }
 
+/* A search that ran says how far back the archive's texts reach (retention). */
+static void
+test_archive_from(void **state)
+{
+	struct page_try t = {
+	    .text = "Assad", .text_len = 5, .ran = 1, .archive_from = "2026-09-01T00:00:00Z"};
+	char *s;
+
+	(void)state;
+	s = render(&t);
+	assert_non_null(strstr(s, "<p class=\"archive\">The archive's texts reach back to <time "
+	                          "datetime=\"2026-09-01T00:00:00Z\">2026-09-01</time>.</p>"));
+	free(s);
+	t.archive_from = "";
+	s = render(&t);
+	assert_null(strstr(s, "class=\"archive\""));
+	free(s);
+	t.archive_from = "2026-09-01T00:00:00Z";
+	t.ran = 0;
+	s = render(&t);
+	assert_null(strstr(s, "class=\"archive\""));
+	free(s);
+}
+
 static void
 test_diagnostics(void **state)
 {
@@ -289,10 +313,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_form),       cmocka_unit_test(test_diagnostics),
-	    cmocka_unit_test(test_caret_utf8), cmocka_unit_test(test_hits),
-	    cmocka_unit_test(test_hostile),    cmocka_unit_test(test_compile),
-	    cmocka_unit_test(test_is_rules),   cmocka_unit_test(test_line),
+	    cmocka_unit_test(test_form),         cmocka_unit_test(test_diagnostics),
+	    cmocka_unit_test(test_archive_from), cmocka_unit_test(test_caret_utf8),
+	    cmocka_unit_test(test_hits),         cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_compile),      cmocka_unit_test(test_is_rules),
+	    cmocka_unit_test(test_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
