@@ -932,6 +932,12 @@ intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nt
 	in->o.near_days = 7;
 	in->o.near_bits = 3;
 	hist_init(&in->stats.commit_seconds, hist_bounds_commit, hist_nbounds_commit);
+	/*
+	 * The loop commits; a checkpoint at a commit (SQLite's default) would
+	 * add hundreds of ms on a busy disk to that turn: a thread does them.
+	 */
+	if (store_checkpoint_thread(st, err, errsz) < 0)
+		log_warnx("checkpoints stay with the commits on the loop: %s", err);
 	in->work = work_new(base, nthreads, intake_done_cb, in, err, errsz);
 	in->ev_retry = evtimer_new(base, intake_retry_cb, in);
 	in->ev_kick = evtimer_new(base, intake_kick_cb, in);
