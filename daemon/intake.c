@@ -9,14 +9,16 @@
  * version renamed over its name meanwhile is read in turn.
  *
  * The loop also serves HTTP, feeds, deliveries and signals, so intake takes
- * a bounded share of each turn (intake_turn): at most one transaction of at
- * most INTAKE_BATCH jobs (fewer when storing them takes INTAKE_TURN_MS), or
- * the moves of the files of the last one for about INTAKE_TURN_MS, then a
- * zero timer gives the loop back; its other events run before the next
- * share. A share is then one fsync and a few milliseconds, however many
- * files wait (it was every ready batch, back to back: 0.5 to 2 s on a
- * loaded machine). The commit stays on the loop, with synchronous=FULL:
- * a writer thread would remove the fsync from the turn too, but every
+ * a bounded share of each turn (intake_turn): one transaction of at most
+ * INTAKE_BATCH jobs (fewer once storing them took as long as the last
+ * commit, 10 to 50 ms), or the moves of the files of the last one for
+ * about INTAKE_TURN_MS; then a zero timer gives the loop back, and its
+ * other events run before the next share. A share is then one job or a
+ * few, one fsync and a few moves, however many files wait (it was every
+ * job ready, up to 64, back to back: 0.5 to 6 s on a loaded machine).
+ * The checkpoints of the WAL run on the store's own thread
+ * (store_checkpoint_thread). The commit stays on the loop, synchronous=FULL:
+ * a writer thread would take its fsync off the loop too, but then every
  * other writer on the loop (outbox, mutes) would have to go through it.
  */
 #include <errno.h>
@@ -62,7 +64,8 @@ struct intake {
 	/* committed, their files not yet moved to done/ (by next_queue): intake_turn's */
 	struct name *done_head, **done_tail;
 	size_t ndone;
-	int unsynced; /* moved since the spool's directories were last synced */
+	int unsynced;      /* moved since the spool's directories were last synced */
+	int64_t commit_ns; /* how long the last COMMIT took, its fsync: the storing's budget */
 	struct name *buckets[NAME_BUCKETS];
 	struct name *head, *tail; /* the queue of names not yet dispatched */
 	size_t queued;
@@ -92,11 +95,15 @@ struct intake {
 /* At most this many jobs committed in one transaction. */
 #define INTAKE_BATCH 32
 /*
- * The loop's share of a turn for intake, in ms: no job more is stored in a
- * transaction, no file more is moved, no file more is read, once it is
- * spent (one of each is always done). The commit's fsync comes on top.
+ * The loop's share of a turn for intake, in ms: no file more is moved, no
+ * file more is read, once it is spent (one of each is always done). No job
+ * more is stored in a transaction once storing took as long as the last
+ * commit (its fsync), within INTAKE_TURN_MS and INTAKE_STORE_MAX_MS: on a
+ * slow disk a batch grows and pays fewer fsyncs, and a turn stays within
+ * about twice one fsync.
  */
 #define INTAKE_TURN_MS 10
+#define INTAKE_STORE_MAX_MS 50
 
 static unsigned
 name_hash(const char *s)
@@ -467,7 +474,8 @@ intake_new_item(struct job *j, struct work_doc *wd, char *err, size_t errsz)
 	f[3].slot = &it->a.id, f[3].value = d->meta.id;
 	f[4].slot = &it->a.body, f[4].value = d->field[F_BODY];
 	for (size_t i = 0; i < 5; i++)
-		if (f[i].value != NULL && article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
+		if (f[i].value != NULL &&
+		    article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
 			goto nomem;
 	wd->fresh = 1;
 	return 0;
@@ -589,8 +597,7 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	else
 		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
-		         log_quote(j->name),
-		         d->lang[0] ? d->lang : "-", wd->nhits,
+		         log_quote(j->name), d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	/* a pattern that backtracks without end: its answer here may be wrong */
 	for (size_t i = 0; i < wd->nlimited; i++)
@@ -619,8 +626,12 @@ static bool
 intake_commit(struct intake *in, int64_t start)
 {
 	char err[512];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), budget = in->commit_ns, t;
 
+	if (budget < (int64_t)INTAKE_TURN_MS * 1000000)
+		budget = (int64_t)INTAKE_TURN_MS * 1000000;
+	if (budget > (int64_t)INTAKE_STORE_MAX_MS * 1000000)
+		budget = (int64_t)INTAKE_STORE_MAX_MS * 1000000;
 	if (in->commit != NULL) {
 		struct job *batch = in->commit, *j, *next;
 		size_t n = 0;
@@ -629,13 +640,15 @@ intake_commit(struct intake *in, int64_t start)
 		r = store_begin(in->st, err, sizeof(err));
 		for (j = batch; r == 0 && j != NULL && n < INTAKE_BATCH; j = j->next, n++) {
 			/* a job's documents go together; at least one job a transaction */
-			if (n > 0 && intake_spent(start))
+			if (n > 0 && intake_now_ns() - start >= budget)
 				break;
 			for (size_t i = 0; r == 0 && i < j->ndocs; i++)
 				r = intake_store_doc(in, j, &j->docs[i], now, err, sizeof(err));
 		}
+		t = intake_now_ns();
 		if (r == 0)
 			r = store_commit(in->st, err, sizeof(err));
+		in->commit_ns = intake_now_ns() - t;
 		if (r != 0) {
 			for (j = batch; j != NULL; j = j->next) {
 				for (size_t i = 0; i < j->ndocs; i++)
@@ -813,7 +826,8 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->x.warning[0] != '\0')
-			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name), j->x.warning);
+			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name),
+			          j->x.warning);
 		*in->commit_tail = j;
 		in->commit_tail = &j->next;
 		j->next = NULL;
