@@ -474,8 +474,7 @@ intake_new_item(struct job *j, struct work_doc *wd, char *err, size_t errsz)
 	f[3].slot = &it->a.id, f[3].value = d->meta.id;
 	f[4].slot = &it->a.body, f[4].value = d->field[F_BODY];
 	for (size_t i = 0; i < 5; i++)
-		if (f[i].value != NULL &&
-		    article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
+		if (f[i].value != NULL && article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
 			goto nomem;
 	wd->fresh = 1;
 	return 0;
@@ -597,7 +596,8 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	else
 		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
-		         log_quote(j->name), d->lang[0] ? d->lang : "-", wd->nhits,
+		         log_quote(j->name),
+		         d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	/* a pattern that backtracks without end: its answer here may be wrong */
 	for (size_t i = 0; i < wd->nlimited; i++)
@@ -618,8 +618,9 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 
 /*
  * Commit the first finished jobs in one transaction: at most INTAKE_BATCH,
- * and no job more once storing them has taken the share of the turn begun
- * at start. Their files wait in done_head for intake_move_done. Returns
+ * and no job more once storing them (since start) took as long as the last
+ * commit, within INTAKE_TURN_MS and INTAKE_STORE_MAX_MS. Their files wait
+ * in done_head for intake_move_done. Returns
  * whether the commit failed (tried again by ev_retry, or never: fatal).
  */
 static bool
