@@ -7,6 +7,19 @@
  * point leaves the file in incoming/, and the content hash makes the second
  * pass store nothing twice. Only the file read moves (dropdir_id): a new
  * version renamed over its name meanwhile is read in turn.
+ *
+ * The loop also serves HTTP, feeds, deliveries and signals, so intake takes
+ * a bounded share of each turn (intake_turn): one transaction of at most
+ * INTAKE_BATCH jobs (fewer once storing them took as long as the last
+ * commit, 10 to 50 ms), or the moves of the files of the last one for
+ * about INTAKE_TURN_MS; then a zero timer gives the loop back, and its
+ * other events run before the next share. A share is then one job or a
+ * few, one fsync and a few moves, however many files wait (it was every
+ * job ready, up to 64, back to back: 0.5 to 6 s on a loaded machine).
+ * The checkpoints of the WAL run on the store's own thread
+ * (store_checkpoint_thread). The commit stays on the loop, synchronous=FULL:
+ * a writer thread would take its fsync off the loop too, but then every
+ * other writer on the loop (outbox, mutes) would have to go through it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -47,6 +60,12 @@ struct intake {
 	struct event *ev_inotify;
 	struct event *ev_retry; /* commit or read again after a busy database or EMFILE */
 	struct event *ev_kick;  /* dispatch more, on the next turn */
+	struct event *ev_turn;  /* a zero timer: the next share of committing and moving */
+	/* committed, their files not yet moved to done/ (by next_queue): intake_turn's */
+	struct name *done_head, **done_tail;
+	size_t ndone;
+	int unsynced;      /* moved since the spool's directories were last synced */
+	int64_t commit_ns; /* how long the last COMMIT took, its fsync: the storing's budget */
 	struct name *buckets[NAME_BUCKETS];
 	struct name *head, *tail; /* the queue of names not yet dispatched */
 	size_t queued;
@@ -73,8 +92,18 @@ struct intake {
 #define INTAKE_MAX_IN_FLIGHT 64
 /* At most this many posted bodies in flight: past that, 503 (memory stays bounded). */
 #define INTAKE_MAX_POSTS 64
-/* Jobs committed in one transaction. */
+/* At most this many jobs committed in one transaction. */
 #define INTAKE_BATCH 32
+/*
+ * The loop's share of a turn for intake, in ms: no file more is moved, no
+ * file more is read, once it is spent (one of each is always done). No job
+ * more is stored in a transaction once storing took as long as the last
+ * commit (its fsync), within INTAKE_TURN_MS and INTAKE_STORE_MAX_MS: on a
+ * slow disk a batch grows and pays fewer fsyncs, and a turn stays within
+ * about twice one fsync.
+ */
+#define INTAKE_TURN_MS 10
+#define INTAKE_STORE_MAX_MS 50
 
 static unsigned
 name_hash(const char *s)
@@ -114,6 +143,14 @@ name_forget(struct intake *in, const char *s)
 }
 
 static void intake_kick(struct intake *in);
+
+/* intake_turn on the next turn of the loop, after its other events */
+static void
+intake_turn_later(struct intake *in)
+{
+	if (!evtimer_pending(in->ev_turn, NULL))
+		event_add(in->ev_turn, &(struct timeval){0, 0});
+}
 
 static void
 name_enqueue(struct intake *in, struct name *n)
@@ -172,10 +209,27 @@ intake_add_cb(const char *s, void *arg)
 	name_enqueue(in, n);
 }
 
+static int64_t
+intake_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Whether the share of the turn begun at start (intake_now_ns) is spent. */
+static bool
+intake_spent(int64_t start)
+{
+	return intake_now_ns() - start >= (int64_t)INTAKE_TURN_MS * 1000000;
+}
+
+/* Jobs being worked or committed, and committed files not yet moved: each pins a file. */
 static size_t
 intake_in_flight(const struct intake *in)
 {
-	return work_busy(in->work) + in->ncommit;
+	return work_busy(in->work) + in->ncommit + in->ndone;
 }
 
 static void
@@ -319,6 +373,8 @@ intake_move_cb(evutil_socket_t fd, short what, void *arg)
 static void
 intake_dispatch(struct intake *in)
 {
+	int64_t start = intake_now_ns();
+
 	while (!in->stopping && in->head != NULL && in->rules != NULL &&
 	       intake_in_flight(in) < INTAKE_MAX_IN_FLIGHT) {
 		struct name *n = in->head;
@@ -363,6 +419,11 @@ intake_dispatch(struct intake *in)
 			intake_finish(in, n, why);
 		else
 			name_forget(in, n->s);
+		/* the rest on a later turn: thousands of files read at once would stall the loop */
+		if (in->head != NULL && intake_spent(start)) {
+			intake_kick(in);
+			return;
+		}
 	}
 }
 
@@ -377,7 +438,12 @@ intake_kick_cb(evutil_socket_t fd, short what, void *arg)
 static void
 intake_kick(struct intake *in)
 {
-	event_active(in->ev_kick, EV_TIMEOUT, 0);
+	/*
+	 * A zero timeout, not event_active(): libevent runs events made active
+	 * during a turn in that same turn, without polling in between.
+	 */
+	if (!evtimer_pending(in->ev_kick, NULL))
+		event_add(in->ev_kick, &(struct timeval){0, 0});
 }
 
 /*
@@ -576,24 +642,40 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		in->stats.near_duplicates++;
 }
 
-/* Commit every finished job in batches, then move their files. */
-static void
-intake_commit(struct intake *in)
+/*
+ * Commit the first finished jobs in one transaction: at most INTAKE_BATCH,
+ * and no job more once storing them (since start) took as long as the last
+ * commit, within INTAKE_TURN_MS and INTAKE_STORE_MAX_MS. Their files wait
+ * in done_head for intake_move_done. Returns
+ * whether the commit failed (tried again by ev_retry, or never: fatal).
+ */
+static bool
+intake_commit(struct intake *in, int64_t start)
 {
 	char err[512];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), budget = in->commit_ns, t;
 
-	while (in->commit != NULL) {
+	if (budget < (int64_t)INTAKE_TURN_MS * 1000000)
+		budget = (int64_t)INTAKE_TURN_MS * 1000000;
+	if (budget > (int64_t)INTAKE_STORE_MAX_MS * 1000000)
+		budget = (int64_t)INTAKE_STORE_MAX_MS * 1000000;
+	if (in->commit != NULL) {
 		struct job *batch = in->commit, *j, *next;
-		size_t n = 0, moved = 0;
+		size_t n = 0;
 		int r;
 
 		r = store_begin(in->st, err, sizeof(err));
-		for (j = batch; r == 0 && j != NULL && n < INTAKE_BATCH; j = j->next, n++)
+		for (j = batch; r == 0 && j != NULL && n < INTAKE_BATCH; j = j->next, n++) {
+			/* a job's documents go together; at least one job a transaction */
+			if (n > 0 && intake_now_ns() - start >= budget)
+				break;
 			for (size_t i = 0; r == 0 && i < j->ndocs; i++)
 				r = intake_store_doc(in, j, &j->docs[i], now, err, sizeof(err));
+		}
+		t = intake_now_ns();
 		if (r == 0)
 			r = store_commit(in->st, err, sizeof(err));
+		in->commit_ns = intake_now_ns() - t;
 		if (r != 0) {
 			for (j = batch; j != NULL; j = j->next) {
 				for (size_t i = 0; i < j->ndocs; i++)
@@ -608,7 +690,7 @@ intake_commit(struct intake *in)
 			 * again would only fail again. The files stay in incoming/.
 			 */
 			if (r == STORE_FATAL)
-				return;
+				return true;
 			/*
 			 * Tried again every second: said when it begins, then
 			 * once a minute, not at every try (a full disk for an
@@ -627,7 +709,7 @@ intake_commit(struct intake *in)
 					        err);
 			}
 			intake_retry_later(in);
-			return;
+			return true;
 		}
 		in->retry_ms = 0;
 		if (in->failing_since != 0) {
@@ -635,7 +717,7 @@ intake_commit(struct intake *in)
 			         (long long)(now - in->failing_since));
 			in->failing_since = 0;
 		}
-		/* committed: now the files may move */
+		/* committed: now the files may move, a share of the turn at a time */
 		j = batch;
 		for (size_t k = 0; k < n; k++, j = next) {
 			int64_t lat;
@@ -663,8 +745,12 @@ intake_commit(struct intake *in)
 					log_info("done file=%s: no article in it",
 					         log_quote(j->name));
 				/* only the file read moves; its name is read again when replaced */
-				if (nm != NULL && intake_finish(in, nm, NULL))
-					moved++;
+				if (nm != NULL) {
+					nm->next_queue = NULL;
+					*in->done_tail = nm;
+					in->done_tail = &nm->next_queue;
+					in->ndone++;
+				}
 			}
 			lat = j->done_ns - j->queued_ns;
 			if (lat > in->stats.latency_max_ns)
@@ -673,14 +759,63 @@ intake_commit(struct intake *in)
 			job_free(j);
 			in->ncommit--;
 		}
-		if (moved > 0 && dropdir_sync(in->dd, err, sizeof(err)) < 0)
-			log_err("%s", err);
 		if (in->ob != NULL)
 			outbox_kick(in->ob);
 		in->commit = j;
 		if (in->commit == NULL)
 			in->commit_tail = &in->commit;
 	}
+	return false;
+}
+
+/*
+ * Move the files of committed jobs to done/ until the share of the turn
+ * begun at start is spent (at least one); once none is left, sync the
+ * spool's directories (a move lost to a crash brings the file back, and
+ * the second pass finds it stored: a duplicate, nothing stored twice).
+ */
+static void
+intake_move_done(struct intake *in, int64_t start)
+{
+	char err[PATH_MAX + 256];
+
+	while (in->done_head != NULL) {
+		struct name *n = in->done_head;
+
+		in->done_head = n->next_queue;
+		if (in->done_head == NULL)
+			in->done_tail = &in->done_head;
+		in->ndone--;
+		if (intake_finish(in, n, NULL))
+			in->unsynced = 1;
+		if (intake_spent(start))
+			break;
+	}
+	if (in->done_head == NULL && in->unsynced) {
+		in->unsynced = 0;
+		if (dropdir_sync(in->dd, err, sizeof(err)) < 0)
+			log_err("%s", err);
+	}
+}
+
+/*
+ * intake's share of one turn of the loop: the moves of the last commit,
+ * or else the commit of the next batch; then the loop's other events
+ * before the next share (a zero timer, see intake_kick).
+ */
+static void
+intake_turn(struct intake *in)
+{
+	int64_t start = intake_now_ns();
+	bool failed = false;
+
+	if (in->done_head != NULL)
+		intake_move_done(in, start);
+	else if (!evtimer_pending(in->ev_retry, NULL))
+		failed = intake_commit(in, start);
+	if (in->done_head != NULL ||
+	    (in->commit != NULL && !failed && !evtimer_pending(in->ev_retry, NULL)))
+		intake_turn_later(in);
 }
 
 static void
@@ -718,14 +853,15 @@ intake_done_cb(struct job **jobs, size_t n, void *arg)
 			continue;
 		}
 		if (j->x.warning[0] != '\0')
-			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name), j->x.warning);
+			log_warnx("%s%s: %s", j->feed ? "feed " : "", log_quote(j->name),
+			          j->x.warning);
 		*in->commit_tail = j;
 		in->commit_tail = &j->next;
 		j->next = NULL;
 		in->ncommit++;
 	}
-	if (!evtimer_pending(in->ev_retry, NULL))
-		intake_commit(in);
+	if (in->commit != NULL)
+		intake_turn_later(in);
 	intake_dispatch(in);
 	intake_check_idle(in);
 }
@@ -737,7 +873,19 @@ intake_retry_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	intake_commit(in);
+	intake_turn(in);
+	intake_dispatch(in);
+	intake_check_idle(in);
+}
+
+static void
+intake_turn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct intake *in = arg;
+
+	(void)fd;
+	(void)what;
+	intake_turn(in);
 	intake_dispatch(in);
 	intake_check_idle(in);
 }
@@ -819,20 +967,29 @@ intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nt
 	in->dd = dd;
 	in->st = st;
 	in->commit_tail = &in->commit;
+	in->done_tail = &in->done_head;
 	in->o.keep_done = true;
 	in->o.max_size = 16u << 20;
 	in->o.near_days = 7;
 	in->o.near_bits = 3;
 	hist_init(&in->stats.commit_seconds, hist_bounds_commit, hist_nbounds_commit);
+	/*
+	 * The loop commits; a checkpoint at a commit (SQLite's default) would
+	 * add hundreds of ms on a busy disk to that turn: a thread does them.
+	 */
+	if (store_checkpoint_thread(st, err, errsz) < 0)
+		log_warnx("checkpoints stay with the commits on the loop: %s", err);
 	in->work = work_new(base, nthreads, intake_done_cb, in, err, errsz);
 	in->ev_retry = evtimer_new(base, intake_retry_cb, in);
-	in->ev_kick = event_new(base, -1, 0, intake_kick_cb, in);
+	in->ev_kick = evtimer_new(base, intake_kick_cb, in);
+	in->ev_turn = evtimer_new(base, intake_turn_cb, in);
 	in->ev_move = evtimer_new(base, intake_move_cb, in);
 	in->ev_rewatch = evtimer_new(base, intake_rewatch_cb, in);
 	in->ev_inotify =
 	    event_new(base, dropdir_fd(dd), EV_READ | EV_PERSIST, intake_inotify_cb, in);
 	if (in->work == NULL || in->ev_retry == NULL || in->ev_kick == NULL ||
-	    in->ev_move == NULL || in->ev_rewatch == NULL || in->ev_inotify == NULL) {
+	    in->ev_turn == NULL || in->ev_move == NULL || in->ev_rewatch == NULL ||
+	    in->ev_inotify == NULL) {
 		if (in->work != NULL)
 			snprintf(err, errsz, "cannot create events");
 		intake_free(in);
@@ -869,6 +1026,8 @@ intake_free(struct intake *in)
 		event_free(in->ev_retry);
 	if (in->ev_kick)
 		event_free(in->ev_kick);
+	if (in->ev_turn)
+		event_free(in->ev_turn);
 	if (in->ev_move)
 		event_free(in->ev_move);
 	if (in->ev_rewatch)

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h> /* AT_FDCWD */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,7 +453,25 @@ struct store {
 	void *fatal_arg;
 	int (*guard)(void *, char *, size_t);
 	void *guard_arg;
+	struct store_ckpt *ckpt; /* owned, or NULL: the writer checkpoints itself */
 };
+
+/*
+ * The checkpointer of store_checkpoint_thread(): a thread with a connection
+ * of its own, which it alone uses. The writer's WAL hook (on the writer's
+ * thread) only sets want under mu; the thread checkpoints and clears it.
+ */
+struct store_ckpt {
+	sqlite3 *db;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int want; /* the WAL has grown past STORE_CKPT_PAGES since the last checkpoint */
+	int stop; /* store_close, or a permanent error: no checkpoint more */
+};
+
+/* SQLite's own threshold (wal_autocheckpoint), kept. */
+#define STORE_CKPT_PAGES 1000
 
 /*
  * Whether an SQLite result code is permanent: waiting and trying again does
@@ -507,6 +526,12 @@ store_fatal(struct store *st, const char *err)
 {
 	if (!st->fatal) {
 		st->fatal = 1;
+		/* a damaged file or an -shm that cannot be written gets no checkpoint */
+		if (st->ckpt != NULL) {
+			pthread_mutex_lock(&st->ckpt->mu);
+			st->ckpt->stop = 1;
+			pthread_mutex_unlock(&st->ckpt->mu);
+		}
 		snprintf(st->why, sizeof(st->why), "%s", err);
 		if (st->on_fatal != NULL)
 			st->on_fatal(st->fatal_arg, st->why);
@@ -986,11 +1011,33 @@ fail:
 	return rc == STORE_BUSY ? STORE_BUSY : -1;
 }
 
+static void
+store_ckpt_stop(struct store *st)
+{
+	struct store_ckpt *c = st->ckpt;
+
+	if (c == NULL)
+		return;
+	sqlite3_wal_hook(st->db, NULL, NULL);
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	/* before the writer's: the last connection to close checkpoints */
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+	st->ckpt = NULL;
+}
+
 void
 store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_ckpt_stop(st);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	/*
@@ -1011,6 +1058,92 @@ store_close(struct store *st)
 	for (int i = 0; i < SF_N; i++)
 		free(st->file[i]);
 	free(st);
+}
+
+static void *
+store_ckpt_main(void *arg)
+{
+	struct store_ckpt *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->want && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->stop)
+			break;
+		c->want = 0;
+		pthread_mutex_unlock(&c->mu);
+		/*
+		 * PASSIVE: copies what no reader still needs, waits for no lock
+		 * and blocks neither the writer nor the readers. A failure (a
+		 * full disk) leaves the pages in the WAL, which keeps every
+		 * commit: the next try, or the writer's close, copies them.
+		 */
+		(void)sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL,
+		                                NULL);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* The writer's WAL hook, after each commit, on the writer's thread: only a signal. */
+static int
+store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store_ckpt *c = arg;
+
+	(void)db;
+	(void)name;
+	if (pages >= STORE_CKPT_PAGES) {
+		pthread_mutex_lock(&c->mu);
+		c->want = 1;
+		pthread_cond_signal(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+int
+store_checkpoint_thread(struct store *st, char *err, size_t errsz)
+{
+	struct store_ckpt *c;
+	int rc;
+
+	if (st->path == NULL || st->ckpt != NULL || st->fatal) {
+		snprintf(err, errsz, "not the writer, or a checkpointer already");
+		return -1;
+	}
+	if (!sqlite3_threadsafe()) {
+		snprintf(err, errsz, "SQLite was built without threads");
+		return -1;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", st->path,
+		         c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		free(c);
+		return -1;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if ((rc = pthread_create(&c->thread, NULL, store_ckpt_main, c)) != 0) {
+		snprintf(err, errsz, "cannot start a thread: %s", strerror(rc));
+		sqlite3_close(c->db);
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		free(c);
+		return -1;
+	}
+	st->ckpt = c;
+	/* replaces SQLite's own checkpoint at commit (wal_autocheckpoint is a WAL hook) */
+	sqlite3_wal_hook(st->db, store_ckpt_hook, c);
+	return 0;
 }
 
 void

@@ -50,6 +50,18 @@ int store_open(const char *path, enum store_mode mode, int busy_ms, struct store
 void store_close(struct store *st);
 
 /*
+ * The writer's checkpoints (copying the WAL's pages into hark.db once it
+ * has grown past 1,000 pages) move from its commits to a thread of their
+ * own with a connection of its own (PASSIVE: the writer and the readers
+ * wait for it never). harkd's loop commits, and a checkpoint there took
+ * up to several hundred ms of a turn. The durability of a commit is the
+ * WAL's and does not change. Stopped by store_close() and at the first
+ * permanent error. Returns 0, or -1 with err (the writer then checkpoints
+ * at its commits, as before).
+ */
+int store_checkpoint_thread(struct store *st, char *err, size_t errsz);
+
+/*
  * The writer's hooks (harkd). fatal(arg, why) is called once, at the first
  * permanent error, from inside the failing call: it must not call the store
  * (harkd logs and leaves its loop). guard(arg, err, errsz) is called at each
