@@ -1363,23 +1363,34 @@ store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t err
 	return sqlite3_changes(st->db) > 0;
 }
 
-int
-store_hit_alerted(struct store *st, const char *root, const char *rule_id, char *err, size_t errsz)
+/*
+ * Step the bound statement q once: 1 when it gives a row, 0 when none, or
+ * the failure (store_fail) naming what; q is reset either way. For the
+ * "is there one?" probes.
+ */
+static int
+store_probe(struct store *st, sqlite3_stmt *q, const char *what, char *err, size_t errsz)
 {
-	sqlite3_stmt *q = st->stmt[ST_HIT_ALERTED];
-	int rc, ret;
+	int rc = sqlite3_step(q), ret;
 
-	bind_text(q, 1, root);
-	bind_text(q, 2, rule_id);
-	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		ret = 1;
 	else if (rc == SQLITE_DONE)
 		ret = 0;
 	else
-		ret = store_fail(st, rc, "looking for an alerted hit", err, errsz);
+		ret = store_fail(st, rc, what, err, errsz);
 	sqlite3_reset(q);
 	return ret;
+}
+
+int
+store_hit_alerted(struct store *st, const char *root, const char *rule_id, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_HIT_ALERTED];
+
+	bind_text(q, 1, root);
+	bind_text(q, 2, rule_id);
+	return store_probe(st, q, "looking for an alerted hit", err, errsz);
 }
 
 int
@@ -2080,19 +2091,10 @@ int
 store_feed_item_seen(struct store *st, const char *feed, const char *item, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_SEEN];
-	int rc, ret;
 
 	bind_text(q, 1, feed);
 	bind_text(q, 2, item);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		ret = 1;
-	else if (rc == SQLITE_DONE)
-		ret = 0;
-	else
-		ret = store_fail(st, rc, "looking up a feed item", err, errsz);
-	sqlite3_reset(q);
-	return ret;
+	return store_probe(st, q, "looking up a feed item", err, errsz);
 }
 
 int
@@ -2947,18 +2949,9 @@ int
 store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_RULE_HAS_HITS];
-	int rc, ret;
 
 	bind_text(q, 1, rule_id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		ret = 1;
-	else if (rc == SQLITE_DONE)
-		ret = 0;
-	else
-		ret = store_fail(st, rc, "looking for a rule's hits", err, errsz);
-	sqlite3_reset(q);
-	return ret;
+	return store_probe(st, q, "looking for a rule's hits", err, errsz);
 }
 
 /* ---- retention and backup (README "Retention and backup") ---- */
