@@ -49,41 +49,6 @@ mute_rule_defined(const char *cmd, const struct conf *c, const char *id)
 	return found;
 }
 
-/* The configuration and a writer on its database: 0, or -1 after saying why. */
-static int
-mute_open(const char *cmd, struct conf **c, struct store **st)
-{
-	struct diags d;
-	char *db = NULL, err[512];
-	int rc = -1;
-
-	*st = NULL;
-	diags_init(&d);
-	if (conf_load_tool(c, &d) < 0) {
-		diags_print(&d, stderr);
-		goto out;
-	}
-	if (asprintf(&db, "%s/hark.db", (*c)->state_dir) < 0) {
-		db = NULL;
-		fprintf(stderr, "hark: %s: out of memory\n", cmd);
-		goto out;
-	}
-	/* a writer: the user must be allowed to write hark.db, as for hark redeliver */
-	if (access(db, F_OK) < 0) {
-		fprintf(stderr, "hark: %s: no database at %s (has harkd run?)\n", cmd, db);
-		goto out;
-	}
-	if (store_open(db, STORE_WRITE, 5000, st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: %s: %s\n", cmd, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(db);
-	diags_free(&d);
-	return rc;
-}
-
 /* argv[from..argc) joined by blanks ("until 2026-12-24 08:00" may come as three words). */
 static char *
 mute_words(int argc, char **argv, int from)
@@ -149,7 +114,7 @@ cmd_mute(int argc, char **argv)
 		fprintf(stderr, "hark: mute: %s\n", err);
 		goto out;
 	}
-	if (mute_open("mute", &c, &st) < 0)
+	if (hark_conf_store_open("mute", STORE_WRITE, &c, &st) < 0)
 		goto out;
 	if ((r = mute_rule_defined("mute", c, argv[optind])) <= 0) {
 		if (r == 0)
@@ -187,7 +152,7 @@ cmd_unmute(int argc, char **argv)
 		hark_usage("unmute", stderr);
 		return 2;
 	}
-	if (mute_open("unmute", &c, &st) < 0)
+	if (hark_conf_store_open("unmute", STORE_WRITE, &c, &st) < 0)
 		goto out;
 	r = store_mute_clear(st, argv[optind], (int64_t)time(NULL), err, sizeof(err));
 	if (r < 0) {

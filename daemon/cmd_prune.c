@@ -16,51 +16,6 @@
 #include "prune.h"
 #include "store.h"
 
-/* The configuration and its database. Returns 0, -1 after saying why. */
-static int
-ops_open(const char *cmd, enum store_mode mode, struct conf **c, struct store **st)
-{
-	struct diags d;
-	const char *path = conf_find(hark_config);
-	char *db = NULL, err[512];
-	int rc = -1;
-
-	*c = NULL;
-	*st = NULL;
-	diags_init(&d);
-	if (path == NULL) {
-		fprintf(stderr, "hark: %s: no configuration (give -c CONFIG or set HARK_CONFIG)\n",
-		        cmd);
-		goto out;
-	}
-	if (conf_load(path, c, &d) < 0) {
-		diags_print(&d, stderr);
-		goto out;
-	}
-	if (asprintf(&db, "%s/hark.db", (*c)->state_dir) < 0) {
-		db = NULL;
-		fprintf(stderr, "hark: %s: out of memory\n", cmd);
-		goto out;
-	}
-	if (access(db, F_OK) < 0) {
-		fprintf(stderr, "hark: %s: no database at %s (has harkd run?)\n", cmd, db);
-		goto out;
-	}
-	if (store_open(db, mode, 5000, st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: %s: %s\n", cmd, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (rc != 0) {
-		conf_free(*c);
-		*c = NULL;
-	}
-	free(db);
-	diags_free(&d);
-	return rc;
-}
-
 /* "for ever" or "older than 90d" */
 static const char *
 keep_str(int64_t secs, char *buf, size_t size)
@@ -110,7 +65,7 @@ cmd_prune(int argc, char **argv)
 		fprintf(stderr, "hark: prune: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (ops_open("prune", dry ? STORE_READ : STORE_WRITE, &c, &st) < 0)
+	if (hark_conf_store_open("prune", dry ? STORE_READ : STORE_WRITE, &c, &st) < 0)
 		return 2;
 	if ((p = prune_new(st, c, prune_clock(), dry)) == NULL) {
 		fprintf(stderr, "hark: prune: out of memory\n");
@@ -187,7 +142,7 @@ cmd_backup(int argc, char **argv)
 		return 2;
 	}
 	dest = argv[optind];
-	if (ops_open("backup", STORE_READ, &c, &st) < 0)
+	if (hark_conf_store_open("backup", STORE_READ, &c, &st) < 0)
 		return 2;
 	/*
 	 * Made here, new (never over a file) and readable by its owner and

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "charset.h"
 #include "conf.h"
@@ -216,7 +217,7 @@ hark_charset_arg(const char *arg)
 }
 
 int
-hark_store_open(const char *cmd, struct store **st)
+hark_conf_store_open(const char *cmd, enum store_mode mode, struct conf **cp, struct store **st)
 {
 	struct conf *c = NULL;
 	struct diags d;
@@ -225,6 +226,8 @@ hark_store_open(const char *cmd, struct store **st)
 	int rc = -1;
 
 	*st = NULL;
+	if (cp != NULL)
+		*cp = NULL;
 	if (path == NULL) {
 		fprintf(stderr, "hark: %s: no configuration (give -c CONFIG or set HARK_CONFIG)\n",
 		        cmd);
@@ -240,17 +243,31 @@ hark_store_open(const char *cmd, struct store **st)
 		fprintf(stderr, "hark: %s: out of memory\n", cmd);
 		goto out;
 	}
+	/* a writer must not make a database harkd never made (and needs write access) */
+	if (mode == STORE_WRITE && access(db, F_OK) < 0) {
+		fprintf(stderr, "hark: %s: no database at %s (has harkd run?)\n", cmd, db);
+		goto out;
+	}
 	/* 5 s: harkd's transactions are short; a reader waits only on a WAL checkpoint */
-	if (store_open(db, STORE_READ, 5000, st, err, sizeof(err)) != 0) {
+	if (store_open(db, mode, 5000, st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hark: %s: %s\n", cmd, err);
 		goto out;
 	}
 	rc = 0;
 out:
 	free(db);
-	conf_free(c);
+	if (rc == 0 && cp != NULL)
+		*cp = c;
+	else
+		conf_free(c);
 	diags_free(&d);
 	return rc;
+}
+
+int
+hark_store_open(const char *cmd, struct store **st)
+{
+	return hark_conf_store_open(cmd, STORE_READ, NULL, st);
 }
 
 #define COLOR_FILE "\033[35m"

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "ruleset.h"
+#include "store.h"
 
 struct hark_cmd {
 	const char *name;
@@ -41,6 +42,13 @@ struct store;
  * Returns 0 with *st (store_close), or -1 after saying why on stderr.
  */
 int hark_store_open(const char *cmd, struct store **st);
+/*
+ * The configuration (into *c when c is not NULL: conf_free) and its
+ * database opened in mode; a writer (hark mute, prune, redeliver...) only
+ * on a database harkd made. Returns 0, or -1 after saying why on stderr.
+ */
+struct conf;
+int hark_conf_store_open(const char *cmd, enum store_mode mode, struct conf **c, struct store **st);
 /* Unix seconds as a short local time, "2026-11-21 10:00". */
 void hark_time_local(int64_t secs, char *buf, size_t size);
 /*
