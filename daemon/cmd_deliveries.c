@@ -147,11 +147,9 @@ cmd_redeliver(int argc, char **argv)
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	struct diags d;
 	struct conf *c = NULL;
 	struct store *st = NULL;
-	const char *path;
-	char *db = NULL, err[512];
+	char err[512];
 	int ch, rc = 2, bad = 0, done = 0, force = 0;
 
 	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
@@ -171,29 +169,9 @@ cmd_redeliver(int argc, char **argv)
 		hark_usage("redeliver", stderr);
 		return 2;
 	}
-	diags_init(&d);
-	if ((path = conf_find(hark_config)) == NULL) {
-		fprintf(stderr, "hark: redeliver: no configuration (give -c CONFIG or set "
-		                "HARK_CONFIG)\n");
-		goto out;
-	}
-	if (conf_load(path, &c, &d) < 0) {
-		diags_print(&d, stderr);
-		goto out;
-	}
-	if (asprintf(&db, "%s/hark.db", c->state_dir) < 0) {
-		db = NULL;
-		goto out;
-	}
 	/* a writer: the outbox changes (the user must be allowed to write hark.db) */
-	if (access(db, F_OK) < 0) {
-		fprintf(stderr, "hark: redeliver: no database at %s (has harkd run?)\n", db);
+	if (hark_conf_store_open("redeliver", STORE_WRITE, &c, &st) < 0)
 		goto out;
-	}
-	if (store_open(db, STORE_WRITE, 5000, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: redeliver: %s\n", err);
-		goto out;
-	}
 	for (int i = optind; i < argc; i++) {
 		char *end;
 		long long id;
@@ -231,8 +209,6 @@ cmd_redeliver(int argc, char **argv)
 	rc = bad ? 2 : 0;
 out:
 	store_close(st);
-	free(db);
 	conf_free(c);
-	diags_free(&d);
 	return rc;
 }
