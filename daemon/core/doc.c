@@ -124,6 +124,28 @@ nomem:
 	return -1;
 }
 
+const char *
+doc_lang(struct document *doc)
+{
+	if (doc->pending & DOC_LANG) {
+		const char *body = doc->field[F_BODY];
+		size_t blen = doc->field_len[F_BODY];
+
+		if (body != NULL && blen > DOC_LANG_SAMPLE)
+			blen = utf8_floor(body, DOC_LANG_SAMPLE);
+		lang_identify(doc->field[F_TITLE], doc->field_len[F_TITLE], body, blen,
+		              doc->lang_hint[0] != '\0' ? doc->lang_hint : NULL, doc->lang);
+		doc->pending &= (unsigned char)~DOC_LANG;
+	}
+	return doc->lang;
+}
+
+void
+doc_complete(struct document *doc)
+{
+	doc_lang(doc);
+}
+
 void
 doc_free(struct document *doc)
 {
@@ -235,12 +257,16 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 			goto fail;
 	}
 	lang_code(a->lang, doc->lang_declared);
-	if (lang != NULL && *lang != '\0')
+	/* it costs more than matching: hark match needs it for few documents */
+	if (lang != NULL && *lang != '\0') {
 		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
-	else
-		lang_identify(doc->field[F_TITLE], doc->field_len[F_TITLE], doc->field[F_BODY],
-		              doc->field_len[F_BODY],
-		              doc->lang_declared[0] != '\0' ? doc->lang_declared : hint, doc->lang);
+	} else {
+		doc->pending = DOC_LANG;
+		snprintf(doc->lang_hint, sizeof(doc->lang_hint), "%s",
+		         doc->lang_declared[0] != '\0' ? doc->lang_declared
+		         : hint                        ? hint
+		                                       : "");
+	}
 	doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
 	/* the same address is the same article, whatever changed in its text */
 	if (doc->canonical != NULL) {

@@ -14,7 +14,8 @@
 struct document {
 	char *field[F_MAX]; /* owned, NUL-terminated, NFC; NULL when absent */
 	size_t field_len[F_MAX];
-	char lang[8];     /* ISO 639-1, or "" when unknown */
+	/* ISO 639-1, or "" when unknown; read it with doc_lang() (it may be pending) */
+	char lang[8];
 	char id[24];      /* "a_" + 16 hex digits of the content hash */
 	char *file;       /* owned; the file it came from, or NULL */
 	char *url;        /* owned; the article's address as found (links resolved), or NULL */
@@ -22,6 +23,13 @@ struct document {
 	char *published;  /* owned; RFC 3339 or NULL */
 	uint64_t simhash; /* of title and body (simhash.h); 0 when not computed */
 	char lang_declared[16]; /* what the article said it was in, or "" */
+	/*
+	 * Work left until someone needs its answer (DOC_LANG):
+	 * doc_from_article() leaves the language pending, doc_lang() does it
+	 * once. 0 for a document built any other way (its lang is what was set).
+	 */
+	unsigned char pending;
+	char lang_hint[16]; /* the hint doc_lang() gives lang_identify(), or "" */
 	/*
 	 * Owned: what the extractor found besides the fields: summary,
 	 * keywords, authors, entry id, raw dates. meta.title and meta.body are
@@ -44,14 +52,33 @@ void doc_free(struct document *doc);
 /*
  * Build a document from what an extractor found: a's title and body become
  * the fields (cleaned, NFC), the rest moves into doc->meta (a is left
- * empty). The language: lang when given, else lang_identify() with a's
- * declared language or hint. The address: a->url, canonical form by
- * url_canonical(); published normalized by date_normalize(). The id: "a_" +
- * 16 hex digits of a hash of the canonical URL, or of title and body when
- * there is none. Returns 0, -1 with *err a static string.
+ * empty). The language: lang when given, else left for doc_lang() with
+ * a's declared language or hint.
+ * The address: a->url, canonical form by url_canonical(); published
+ * normalized by date_normalize(). The id: "a_" + 16 hex digits of a hash of
+ * the canonical URL, or of title and body when there is none. Returns 0,
+ * -1 with *err a static string.
  */
 int doc_from_article(struct document *doc, struct article *a, const char *file, const char *source,
                      const char *lang, const char *hint, const char **err);
+
+enum { DOC_LANG = 1 };
+
+/*
+ * The bytes of the body language identification reads: CLD2 is as accurate
+ * on this much as on 4 KB (tests/bench/langsample.c measures it), at a
+ * fraction of the cost.
+ */
+#define DOC_LANG_SAMPLE 1024
+
+/*
+ * The document's language, identified on first need (lang_identify() on the
+ * title and the first DOC_LANG_SAMPLE bytes of the body) and kept. Not
+ * thread-safe: one thread works on a document at a time.
+ */
+const char *doc_lang(struct document *doc);
+/* Do all pending work: before a document is stored or shown whole. */
+void doc_complete(struct document *doc);
 
 /* Set a field from clean UTF-8 it copies (cleaned again when not valid). */
 int doc_set_field(struct document *doc, enum field f, const char *text, size_t len);

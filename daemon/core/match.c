@@ -67,7 +67,7 @@ struct tkeys {
 
 struct matcher {
 	const struct ruleset *rs;
-	const struct document *doc;
+	struct document *doc; /* its language is identified when a rule asks (doc_lang) */
 	uint32_t gen;
 
 	/*
@@ -94,9 +94,9 @@ struct matcher {
 	uint32_t *cand;
 	size_t ncand, capcand;
 
-	uint32_t *re_gen; /* per regex: result cached for this document */
-	uint8_t *re_val;  /* 1: it matches; RE_LIMITED: it hit a limit */
-	int re_limited;   /* a regex of the rule being evaluated hit a limit */
+	uint32_t *re_gen;  /* per regex: result cached for this document */
+	uint8_t *re_val;   /* 1: it matches; RE_LIMITED: it hit a limit */
+	int re_limited;    /* a regex of the rule being evaluated hit a limit */
 	uint32_t *limited; /* the rules that did, in this document (indexes) */
 	size_t nlimited, caplimited;
 	pcre2_match_data *md;
@@ -803,7 +803,7 @@ eval(struct matcher *m, uint32_t ci)
 			m->re_limited = 1;
 		return m->re_val[cn->a] & 1;
 	case C_LANG:
-		return strcmp(m->doc->lang, rs->str + cn->b) == 0;
+		return strcmp(doc_lang(m->doc), rs->str + cn->b) == 0;
 	case C_AND: {
 		/* regexes last: the cheap children often decide alone */
 		for (int pass = 0; pass < 2; pass++)
@@ -937,11 +937,15 @@ spans_tidy(struct matcher *m)
 	m->nspans = n;
 }
 
+/* The language is identified only for a rule that names languages. */
 static int
-rule_lang_ok(const struct rule *r, const char *lang)
+rule_lang_ok(const struct rule *r, struct document *doc)
 {
+	const char *lang;
+
 	if (r->nlangs == 0)
 		return 1;
+	lang = doc_lang(doc);
 	for (size_t i = 0; i < r->nlangs; i++)
 		if (strcmp(r->langs[i], lang) == 0)
 			return 1;
@@ -957,7 +961,7 @@ u32_cmp(const void *a, const void *b)
 }
 
 int
-matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
+matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 {
 	const struct ruleset *rs = m->rs;
 	int hits = 0;
@@ -999,7 +1003,7 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 		struct hit h;
 		int yes;
 
-		if (!rule_lang_ok(r, doc->lang))
+		if (!rule_lang_ok(r, doc))
 			continue;
 		m->re_limited = 0;
 		yes = eval(m, rs->rule_root[m->cand[i]]);
@@ -1021,8 +1025,11 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 		h.spans = m->spans;
 		h.nspans = m->nspans;
 		hits++;
-		if (fn != NULL && fn(&h, arg) != 0)
-			break;
+		if (fn != NULL) {
+			doc_lang(doc); /* a hit names the article's language */
+			if (fn(&h, arg) != 0)
+				break;
+		}
 	}
 	return m->oom ? -1 : hits;
 }

@@ -33,11 +33,13 @@ void matcher_free(struct matcher *m);
 typedef int (*hit_fn)(const struct hit *h, void *arg);
 
 /*
- * Match doc. Calls fn for each rule the document hits. Returns the number of
+ * Match doc. Calls fn for each rule the document hits. The document's
+ * language is identified (doc_lang()) only when a candidate rule depends on
+ * it or before its first hit is reported. Returns the number of
  * hits, or -1 when out of memory. Bounded: each regex runs with match and
  * depth limits, and a rule reports at most MATCH_MAX_SPANS spans.
  */
-int matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg);
+int matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg);
 
 /*
  * The rules whose regex hit PCRE2's match, depth or heap limit on the last
