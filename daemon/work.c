@@ -316,7 +316,7 @@ job_run(struct job *j, int slot)
 		struct hit_ctx c = {.wd = wd, .detected_at = when, .detected_ms = ms};
 
 		wd->doc = &j->x.docs[i];
-		/* stored: its language is needed, here rather than on the loop */
+		/* stored: its language and SimHash are needed, here rather than on the loop */
 		doc_complete(wd->doc);
 		job_content_hash(wd->doc, wd->content_hash);
 		if (j->feed != NULL && j->feed->page_item != NULL)

@@ -140,10 +140,21 @@ doc_lang(struct document *doc)
 	return doc->lang;
 }
 
+uint64_t
+doc_simhash(struct document *doc)
+{
+	if (doc->pending & DOC_SIMHASH) {
+		doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
+		doc->pending &= (unsigned char)~DOC_SIMHASH;
+	}
+	return doc->simhash;
+}
+
 void
 doc_complete(struct document *doc)
 {
 	doc_lang(doc);
+	doc_simhash(doc);
 }
 
 void
@@ -257,17 +268,17 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 			goto fail;
 	}
 	lang_code(a->lang, doc->lang_declared);
-	/* it costs more than matching: hark match needs it for few documents */
+	/* both cost more than matching: hark match needs them for few documents */
+	doc->pending = DOC_SIMHASH;
 	if (lang != NULL && *lang != '\0') {
 		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
 	} else {
-		doc->pending = DOC_LANG;
+		doc->pending |= DOC_LANG;
 		snprintf(doc->lang_hint, sizeof(doc->lang_hint), "%s",
 		         doc->lang_declared[0] != '\0' ? doc->lang_declared
 		         : hint                        ? hint
 		                                       : "");
 	}
-	doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
 	/* the same address is the same article, whatever changed in its text */
 	if (doc->canonical != NULL) {
 		h = hash_bytes(doc->canonical, strlen(doc->canonical));

@@ -21,12 +21,13 @@ struct document {
 	char *url;        /* owned; the article's address as found (links resolved), or NULL */
 	char *canonical;  /* owned; url_canonical() of url, or NULL */
 	char *published;  /* owned; RFC 3339 or NULL */
-	uint64_t simhash; /* of title and body (simhash.h); 0 when not computed */
+	uint64_t simhash; /* of the body (simhash.h); read it with doc_simhash() */
 	char lang_declared[16]; /* what the article said it was in, or "" */
 	/*
-	 * Work left until someone needs its answer (DOC_LANG):
-	 * doc_from_article() leaves the language pending, doc_lang() does it
-	 * once. 0 for a document built any other way (its lang is what was set).
+	 * Work left until someone needs its answer (DOC_LANG, DOC_SIMHASH):
+	 * doc_from_article() leaves the language and the fingerprint pending,
+	 * doc_lang() and doc_simhash() do them once. 0 for a document built
+	 * any other way (its lang and simhash are what was set).
 	 */
 	unsigned char pending;
 	char lang_hint[16]; /* the hint doc_lang() gives lang_identify(), or "" */
@@ -53,7 +54,7 @@ void doc_free(struct document *doc);
  * Build a document from what an extractor found: a's title and body become
  * the fields (cleaned, NFC), the rest moves into doc->meta (a is left
  * empty). The language: lang when given, else left for doc_lang() with
- * a's declared language or hint.
+ * a's declared language or hint; the SimHash is left for doc_simhash().
  * The address: a->url, canonical form by url_canonical(); published
  * normalized by date_normalize(). The id: "a_" + 16 hex digits of a hash of
  * the canonical URL, or of title and body when there is none. Returns 0,
@@ -62,7 +63,7 @@ void doc_free(struct document *doc);
 int doc_from_article(struct document *doc, struct article *a, const char *file, const char *source,
                      const char *lang, const char *hint, const char **err);
 
-enum { DOC_LANG = 1 };
+enum { DOC_LANG = 1, DOC_SIMHASH = 2 };
 
 /*
  * The bytes of the body language identification reads: CLD2 is as accurate
@@ -77,6 +78,8 @@ enum { DOC_LANG = 1 };
  * thread-safe: one thread works on a document at a time.
  */
 const char *doc_lang(struct document *doc);
+/* The document's SimHash (simhash_text() of the body), computed on first need and kept. */
+uint64_t doc_simhash(struct document *doc);
 /* Do all pending work: before a document is stored or shown whole. */
 void doc_complete(struct document *doc);
 

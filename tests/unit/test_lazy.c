@@ -1,8 +1,8 @@
 /*
  * Unit tests for the work a document leaves until it is needed (doc.h:
- * doc_lang): the matcher identifies the language only for a
+ * doc_lang, doc_simhash): the matcher identifies the language only for a
  * rule that names one or for a hit, on the first DOC_LANG_SAMPLE bytes of
- * the body.
+ * the body; the SimHash only when asked, and the same as simhash_text().
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include "extract.h"
 #include "match.h"
 #include "ruleset.h"
+#include "simhash.h"
 
 static const char en[] =
     "The council voted on Tuesday evening to raise the budget of the school canteens "
@@ -83,7 +84,7 @@ run(const char *rules, const char *text, unsigned *pending, char lang[8])
 
 	assert_non_null(m);
 	extract_text(text, &x);
-	assert_int_equal(x.docs[0].pending, DOC_LANG);
+	assert_int_equal(x.docs[0].pending, DOC_LANG | DOC_SIMHASH);
 	assert_true(matcher_run(m, &x.docs[0], count_hit, &n) >= 0);
 	*pending = x.docs[0].pending;
 	snprintf(lang, 8, "%s", x.docs[0].lang);
@@ -103,22 +104,22 @@ test_lang_only_when_needed(void **state)
 	(void)state;
 	/* no hit, no rule naming a language: nothing identified */
 	assert_int_equal(run("[rule a]\nquery = zebra\n", text, &pending, lang), 0);
-	assert_int_equal(pending, DOC_LANG);
+	assert_int_equal(pending, DOC_LANG | DOC_SIMHASH);
 	assert_string_equal(lang, "");
 	/* a hit: its article's language is part of it */
 	assert_int_equal(run("[rule a]\nquery = canteens\n", text, &pending, lang), 1);
-	assert_int_equal(pending, 0);
+	assert_int_equal(pending, DOC_SIMHASH);
 	assert_string_equal(lang, "en");
 	/* a candidate rule with lang = asks, even without a hit */
 	assert_int_equal(run("[rule a]\nquery = canteens\nlang = fr\n", text, &pending, lang), 0);
-	assert_int_equal(pending, 0);
+	assert_int_equal(pending, DOC_SIMHASH);
 	assert_string_equal(lang, "en");
 	/* a lang: term asks too */
 	assert_int_equal(run("[rule a]\nquery = canteens AND lang:en\n", text, &pending, lang), 1);
 	assert_string_equal(lang, "en");
 	/* a rule naming a language that is no candidate (its words are absent) does not */
 	assert_int_equal(run("[rule a]\nquery = zebra\nlang = fr\n", text, &pending, lang), 0);
-	assert_int_equal(pending, DOC_LANG);
+	assert_int_equal(pending, DOC_LANG | DOC_SIMHASH);
 	free(text);
 }
 
@@ -134,13 +135,34 @@ test_lang_sample(void **state)
 	extract_text(text, &x);
 	assert_string_equal(doc_lang(&x.docs[0]), "en");
 	assert_true(strlen(en) * (size_t)reps >= DOC_LANG_SAMPLE);
-	assert_int_equal(x.docs[0].pending, 0);
+	assert_int_equal(x.docs[0].pending, DOC_SIMHASH);
 	extraction_free(&x);
 	free(text);
 	/* short of the sample, the French counts */
 	text = text_of(en, 1, fr, 40);
 	extract_text(text, &x);
 	assert_string_equal(doc_lang(&x.docs[0]), "fr");
+	extraction_free(&x);
+	free(text);
+}
+
+static void
+test_simhash_when_asked(void **state)
+{
+	char *text = text_of(en, 3, fr, 3);
+	struct extraction x;
+	uint64_t h;
+
+	(void)state;
+	extract_text(text, &x);
+	assert_int_equal(x.docs[0].simhash, 0);
+	h = doc_simhash(&x.docs[0]);
+	assert_true(h != 0);
+	assert_true(h == simhash_text(x.docs[0].field[F_BODY], x.docs[0].field_len[F_BODY]));
+	assert_int_equal(x.docs[0].pending, DOC_LANG);
+	doc_complete(&x.docs[0]);
+	assert_int_equal(x.docs[0].pending, 0);
+	assert_true(x.docs[0].lang[0] != '\0');
 	extraction_free(&x);
 	free(text);
 }
@@ -155,7 +177,7 @@ test_given_lang_is_kept(void **state)
 
 	(void)state;
 	assert_int_equal(extract_bytes(text, strlen(text), &o, &x, err, sizeof(err)), 0);
-	assert_int_equal(x.docs[0].pending, 0);
+	assert_int_equal(x.docs[0].pending, DOC_SIMHASH);
 	assert_string_equal(doc_lang(&x.docs[0]), "de");
 	extraction_free(&x);
 	free(text);
@@ -167,6 +189,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lang_only_when_needed),
 	    cmocka_unit_test(test_lang_sample),
+	    cmocka_unit_test(test_simhash_when_asked),
 	    cmocka_unit_test(test_given_lang_is_kept),
 	};
 
