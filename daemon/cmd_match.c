@@ -321,6 +321,17 @@ items_dir(struct itemv *iv, const char *dir, int depth)
 	return rc;
 }
 
+/* A thread's matcher: the text lines show no language, the JSON hits do. */
+static struct matcher *
+match_new(const struct match_conf *c)
+{
+	struct matcher *m = matcher_new(c->rs);
+
+	if (m != NULL)
+		matcher_set_hit_lang(m, c->json);
+	return m;
+}
+
 /* ---- the threads ---- */
 
 struct pool {
@@ -339,7 +350,7 @@ static void *
 pool_thread(void *arg)
 {
 	struct pool *p = arg;
-	struct match_run mr = {.c = p->c, .m = matcher_new(p->c->rs)};
+	struct match_run mr = {.c = p->c, .m = match_new(p->c)};
 
 	for (;;) {
 		struct item *it;
@@ -391,7 +402,7 @@ match_items(const struct match_conf *c, struct itemv *iv, int jobs, long *hits, 
 	}
 	if (nth == 0) {
 		/* one thread (or none could start): this one, printing as it goes */
-		struct match_run mr = {.c = c, .m = matcher_new(c->rs)};
+		struct match_run mr = {.c = c, .m = match_new(c)};
 
 		for (size_t i = 0; i < iv->n; i++) {
 			struct item *it = &iv->v[i];

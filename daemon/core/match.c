@@ -104,6 +104,7 @@ struct matcher {
 
 	struct placev pa, pb; /* NEAR operands */
 	int has_fuzzy;        /* the ruleset has fuzzy terms */
+	int hit_lang;         /* identify the language before reporting a hit (default) */
 	struct match_span *spans;
 	size_t nspans, capspans;
 	int oom;
@@ -119,6 +120,7 @@ matcher_new(const struct ruleset *rs)
 		return NULL;
 	m->rs = rs;
 	m->has_fuzzy = fuzzy_count(rs->fuzzy) > 0;
+	m->hit_lang = 1;
 	for (int f = 0; f < F_MAX; f++)
 		toklist_init(&m->tl[f]);
 	m->node_gen = calloc(nn, 4);
@@ -1026,12 +1028,19 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 		h.nspans = m->nspans;
 		hits++;
 		if (fn != NULL) {
-			doc_lang(doc); /* a hit names the article's language */
+			if (m->hit_lang)
+				doc_lang(doc); /* a hit names the article's language */
 			if (fn(&h, arg) != 0)
 				break;
 		}
 	}
 	return m->oom ? -1 : hits;
+}
+
+void
+matcher_set_hit_lang(struct matcher *m, int on)
+{
+	m->hit_lang = on;
 }
 
 size_t

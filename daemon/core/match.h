@@ -42,6 +42,14 @@ typedef int (*hit_fn)(const struct hit *h, void *arg);
 int matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg);
 
 /*
+ * Whether matcher_run() identifies the language before it reports a hit
+ * (on: the default, for hit objects, which name it). Off for a caller
+ * whose hits do not show it (hark match's text lines): the language is
+ * then identified only for the rules that name languages.
+ */
+void matcher_set_hit_lang(struct matcher *m, int on);
+
+/*
  * The rules whose regex hit PCRE2's match, depth or heap limit on the last
  * document matcher_run() saw: their answer there may be wrong (a match in
  * a stretch that hit the limit is missed). Returns how many; with i below

@@ -124,6 +124,45 @@ test_lang_only_when_needed(void **state)
 }
 
 static void
+test_hit_lang_off(void **state)
+{
+	struct ruleset *rs = rules_of("[rule a]\nquery = canteens\n[rule b]\nquery = council\n"
+	                              "lang = en\n");
+	struct matcher *m = matcher_new(rs);
+	char *text = text_of(en, 3, "", 0);
+	struct extraction x;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(m);
+	matcher_set_hit_lang(m, 0);
+	/* hits whose lines show no language: none identified for rule a alone */
+	extract_text(text, &x);
+	assert_int_equal(matcher_run(m, &x.docs[0], count_hit, &n), 2);
+	assert_int_equal(n, 2);
+	/* rule b names a language: it was identified for it, and only once */
+	assert_int_equal(x.docs[0].pending, DOC_SIMHASH);
+	assert_string_equal(x.docs[0].lang, "en");
+	extraction_free(&x);
+	matcher_free(m);
+	ruleset_free(rs);
+	/* without the rule naming a language, nothing */
+	rs = rules_of("[rule a]\nquery = canteens\n");
+	m = matcher_new(rs);
+	assert_non_null(m);
+	matcher_set_hit_lang(m, 0);
+	extract_text(text, &x);
+	n = 0;
+	assert_int_equal(matcher_run(m, &x.docs[0], count_hit, &n), 1);
+	assert_int_equal(x.docs[0].pending, DOC_LANG | DOC_SIMHASH);
+	assert_string_equal(x.docs[0].lang, "");
+	extraction_free(&x);
+	matcher_free(m);
+	ruleset_free(rs);
+	free(text);
+}
+
+static void
 test_lang_sample(void **state)
 {
 	/* 1.2 KB of English, then 6 KB of French: the sample is the English */
@@ -187,9 +226,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_lang_only_when_needed),
-	    cmocka_unit_test(test_lang_sample),
-	    cmocka_unit_test(test_simhash_when_asked),
+	    cmocka_unit_test(test_lang_only_when_needed), cmocka_unit_test(test_hit_lang_off),
+	    cmocka_unit_test(test_lang_sample),           cmocka_unit_test(test_simhash_when_asked),
 	    cmocka_unit_test(test_given_lang_is_kept),
 	};
 
