@@ -20,6 +20,7 @@
 #include "match.h"
 #include "mem.h"
 #include "ruleset_int.h"
+#include "simhash.h"
 #include "token.h"
 
 #define NONE UINT32_MAX
@@ -102,9 +103,10 @@ struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 
-	struct placev pa, pb; /* NEAR operands */
-	int has_fuzzy;        /* the ruleset has fuzzy terms */
-	int hit_lang;         /* identify the language before reporting a hit (default) */
+	struct placev pa, pb;   /* NEAR operands */
+	int has_fuzzy;          /* the ruleset has fuzzy terms */
+	int hit_lang;           /* identify the language before reporting a hit (default) */
+	struct simhash_acc *fp; /* the body's SimHash from its tokens (matcher_set_fingerprint) */
 	struct match_span *spans;
 	size_t nspans, capspans;
 	int oom;
@@ -147,6 +149,7 @@ matcher_free(struct matcher *m)
 {
 	if (m == NULL)
 		return;
+	simhash_acc_free(m->fp);
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_free(&m->tl[f]);
 		free(m->tk[f]);
@@ -449,6 +452,11 @@ field_scan(struct matcher *m, int f)
 				break;
 			ahead *= 2;
 		}
+		/* the body's own tokens, in order: the SimHash a second pass would make */
+		if (m->fp != NULL && f == F_BODY)
+			for (uint32_t i = 0; i < nown; i++)
+				simhash_acc_token(m->fp, token_text(tl, &tl->v[i]),
+				                  tl->v[i].normlen);
 		m->coff[f] = (uint32_t)off;
 		m->nkeys[f] = 0;
 		m->tkset[f] = 0;
@@ -982,11 +990,18 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 		memset(m->re_gen, 0, rs->nregex * 4);
 		m->gen = 1;
 	}
+	if (m->fp != NULL)
+		simhash_acc_reset(m->fp);
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_clear(&m->tl[f]);
 		m->nkeys[f] = 0;
 		if (in_mask(rs->fields_used | FM_DEFAULT, f) && field_scan(m, f) < 0)
 			return -1;
+	}
+	/* FM_DEFAULT: the body was scanned, every token of it */
+	if (m->fp != NULL && (doc->pending & DOC_SIMHASH) && !m->oom) {
+		doc->simhash = simhash_acc_result(m->fp);
+		doc->pending &= (unsigned char)~DOC_SIMHASH;
 	}
 	for (size_t i = 0; i < rs->nalways; i++) {
 		uint32_t r = rs->always[i];
@@ -1035,6 +1050,18 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 		}
 	}
 	return m->oom ? -1 : hits;
+}
+
+int
+matcher_set_fingerprint(struct matcher *m, int on)
+{
+	if (on && m->fp == NULL && (m->fp = simhash_acc_new()) == NULL)
+		return -1;
+	if (!on) {
+		simhash_acc_free(m->fp);
+		m->fp = NULL;
+	}
+	return 0;
 }
 
 void

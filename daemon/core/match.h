@@ -50,6 +50,14 @@ int matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg);
 void matcher_set_hit_lang(struct matcher *m, int on);
 
 /*
+ * Whether matcher_run() makes a pending SimHash of the document (doc.h:
+ * doc_simhash) from the body's tokens it makes anyway, rather than a
+ * second tokenization later: for harkd, which stores it. Off by default.
+ * Returns 0, -1 when out of memory.
+ */
+int matcher_set_fingerprint(struct matcher *m, int on);
+
+/*
  * The rules whose regex hit PCRE2's match, depth or heap limit on the last
  * document matcher_run() saw: their answer there may be wrong (a match in
  * a stretch that hit the limit is missed). Returns how many; with i below

@@ -132,7 +132,7 @@ $(rg_row 2)
 Per stage, µs of CPU per article (about 4 KB; \`bench_stages corpus/
 rules-100.rules rules-100000.rules\`: the thread's CPU time, best of 3 passes,
 which other processes change little). *Before* is the same program built
-at c592096 (before issue 16; the better of two runs on 2026-12-06 20:10
+at c592096 (before issue 16; the better of two runs on 2026-12-06 20:03
 UTC, load 5.6, run in turn with this program at the issue's tree), where
 extraction identified every article's language on up to 4 KB and made its
 SimHash; *now* \`hark match\` identifies the language, on the first

@@ -206,6 +206,59 @@ test_simhash_when_asked(void **state)
 	free(text);
 }
 
+/* The matcher's SimHash from its own tokens is simhash_text()'s, small and chunked bodies alike. */
+static void
+test_simhash_from_matcher(void **state)
+{
+	static const char *const words[] = {"Le",       "l’État", "وبالعقوبات", "Ünïcödé", "x",
+	                                    "canteens", "42",     "كتائب",      "d'Alger", "\n"};
+	static const size_t sizes[] = {0, 1, 2, 3, 10, 4000, (1u << 20) + 5000, (3u << 20) + 17};
+	struct ruleset *rs = rules_of("[rule a]\nquery = canteens\n");
+	struct matcher *m = matcher_new(rs);
+	unsigned seed = 7;
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(matcher_set_fingerprint(m, 1), 0);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t cap = sizes[k] * 12 + 64, len;
+		char *text = malloc(cap);
+		struct extraction x;
+		uint64_t want;
+
+		assert_non_null(text);
+		len = (size_t)sprintf(text, "Title\n");
+		for (size_t w = 0; w < sizes[k]; w++) {
+			seed = seed * 1103515245u + 12345u;
+			len += (size_t)sprintf(text + len, "%s ", words[(seed >> 16) % 10]);
+		}
+		extract_text(text, &x);
+		want = simhash_text(x.docs[0].field[F_BODY], x.docs[0].field_len[F_BODY]);
+		assert_true(matcher_run(m, &x.docs[0], NULL, NULL) >= 0);
+		assert_int_equal(x.docs[0].pending & DOC_SIMHASH, 0);
+		assert_true(x.docs[0].simhash == want);
+		assert_true(doc_simhash(&x.docs[0]) == want);
+		if (sizes[k] >= 3)
+			assert_true(want != 0);
+		extraction_free(&x);
+		free(text);
+	}
+	/* off again: left pending */
+	assert_int_equal(matcher_set_fingerprint(m, 0), 0);
+	{
+		char *text = text_of(en, 2, fr, 2);
+		struct extraction x;
+
+		extract_text(text, &x);
+		assert_true(matcher_run(m, &x.docs[0], NULL, NULL) >= 0);
+		assert_int_equal(x.docs[0].pending & DOC_SIMHASH, DOC_SIMHASH);
+		extraction_free(&x);
+		free(text);
+	}
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
 static void
 test_given_lang_is_kept(void **state)
 {
@@ -228,7 +281,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lang_only_when_needed), cmocka_unit_test(test_hit_lang_off),
 	    cmocka_unit_test(test_lang_sample),           cmocka_unit_test(test_simhash_when_asked),
-	    cmocka_unit_test(test_given_lang_is_kept),
+	    cmocka_unit_test(test_simhash_from_matcher),  cmocka_unit_test(test_given_lang_is_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
