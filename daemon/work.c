@@ -300,7 +300,8 @@ job_run(struct job *j, int slot)
 	if (j->rules->m[slot] == NULL) {
 		j->rules->m[slot] = matcher_new(j->rules->rs);
 		/* the SimHash from the tokens matching makes: one tokenization, not two */
-		if (j->rules->m[slot] != NULL && matcher_set_fingerprint(j->rules->m[slot], 1) < 0) {
+		if (j->rules->m[slot] != NULL &&
+		    matcher_set_fingerprint(j->rules->m[slot], 1) < 0) {
 			matcher_free(j->rules->m[slot]);
 			j->rules->m[slot] = NULL;
 		}
