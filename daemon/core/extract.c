@@ -346,7 +346,8 @@ looks_binary(const char *t, size_t len)
 			     ((zef - ones) & ~zef)) &
 			    highs)
 				break;
-			chars += 8 - (size_t)__builtin_popcountll(w & ~(w << 1) & highs);
+			/* continuation bytes (10xxxxxx) are no characters; summed by a multiply */
+			chars += 8 - (size_t)((((w & ~(w << 1) & highs) >> 7) * ones) >> 56);
 			i += 8;
 		}
 		if (i >= n)

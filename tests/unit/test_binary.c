@@ -123,12 +123,41 @@ test_every_offset(void **state)
 	}
 }
 
+/* The 1 % is of characters, not bytes: Arabic letters take two bytes each. */
+static void
+test_threshold_in_characters(void **state)
+{
+	static char buf[8192];
+
+	(void)state;
+	for (size_t bad = 8; bad <= 25; bad++) {
+		size_t len = 0, placed = 0;
+
+		buf[len++] = 'T';
+		buf[len++] = '\n';
+		for (int k = 0; k < 1000; k++) {
+			memcpy(buf + len, "ب", 2);
+			len += 2;
+			if (k % 40 == 39 && placed < bad) {
+				buf[len++] = 0x7f;
+				placed++;
+			}
+		}
+		while (placed++ < bad)
+			buf[len++] = 0x7f;
+		/* about 1,000 characters: 11 and more is over 1 %; 2,000 bytes would need 21 */
+		assert_int_equal(binary_ref(buf, len), bad >= 11 ? bad : 0);
+		assert_int_equal(binary_got(buf, len), binary_ref(buf, len));
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_random_texts),
 	    cmocka_unit_test(test_every_offset),
+	    cmocka_unit_test(test_threshold_in_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
