@@ -179,6 +179,7 @@ cmd_extract(int argc, char **argv)
 		if (x.warning[0] != '\0')
 			fprintf(stderr, "hark: %s: warning: %s\n", name, x.warning);
 		for (size_t k = 0; k < x.ndocs; k++) {
+			doc_complete(&x.docs[k]); /* the language and SimHash are shown */
 			if (json) {
 				json_t *o2 = doc_json(&x, &x.docs[k]);
 				char *s = json_dumps(o2, JSON_COMPACT);

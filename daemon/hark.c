@@ -100,7 +100,8 @@ static const struct hark_cmd cmds[] = {
      "Each file ingested is printed as FILE -> /full/path/of/spool/incoming/NAME.\n"
      "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},
     {"match", cmd_match,
-     "match [-r RULES]... [--json] [--lang LL] [--charset CS] [--color=WHEN] FILE|DIR|-...",
+     "match [-r RULES]... [--json] [--lang LL] [--charset CS] [--color=WHEN] [-j N] "
+     "FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
      "                     (default: the rules of the configuration)\n"
@@ -110,6 +111,8 @@ static const struct hark_cmd cmds[] = {
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
+     "  -j, --jobs N       match N files at once (default: the number of CPUs);\n"
+     "                     the output is the same, in the same order, whatever N\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"
      "The languages of the configuration are the prior of language identification,\n"
      "with -r too.\n"},
@@ -276,33 +279,47 @@ hark_store_open(const char *cmd, struct store **st)
 #define COLOR_MATCH "\033[01;31m"
 #define COLOR_OFF "\033[m"
 
-int
-hark_print_hit(const struct document *doc, const struct hit *h, const char *name, const char *now,
-               int json, int color)
+char *
+hark_hit_line(const struct document *doc, const struct hit *h, const char *name, const char *now,
+              int json, int color)
 {
-	char *s;
-	int rc;
+	char *s, *line = NULL;
 
 	if (json) {
 		json_t *o = hit_to_json(doc, h, now);
 
 		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
-		if (s != NULL)
-			printf("%s\n", s);
+		if (s != NULL && asprintf(&line, "%s\n", s) < 0)
+			line = NULL;
 	} else {
 		s = color ? hit_snippet(doc, h, COLOR_MATCH, COLOR_OFF)
 		          : hit_snippet(doc, h, "[", "]");
-		if (s != NULL && color)
-			printf(COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
-			                  "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",
-			       name, h->rule->id, s);
-		else if (s != NULL)
-			printf("%s: %s: %s\n", name, h->rule->id, s);
+		if (s != NULL && color) {
+			if (asprintf(&line,
+			             COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
+			                        "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",
+			             name, h->rule->id, s) < 0)
+				line = NULL;
+		} else if (s != NULL && asprintf(&line, "%s: %s: %s\n", name, h->rule->id, s) < 0) {
+			line = NULL;
+		}
 	}
-	rc = s == NULL ? -1 : 0;
 	free(s);
-	return rc;
+	return line;
+}
+
+int
+hark_print_hit(const struct document *doc, const struct hit *h, const char *name, const char *now,
+               int json, int color)
+{
+	char *line = hark_hit_line(doc, h, name, now, json, color);
+
+	if (line == NULL)
+		return -1;
+	fputs(line, stdout);
+	free(line);
+	return 0;
 }
 
 void

@@ -86,6 +86,9 @@ struct document;
 struct hit;
 int hark_print_hit(const struct document *doc, const struct hit *h, const char *name,
                    const char *now, int json, int color);
+/* The same line, newline included, as a string the caller frees; NULL when out of memory. */
+char *hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
+                    const char *now, int json, int color);
 
 /* since.c */
 /*

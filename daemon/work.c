@@ -298,8 +298,15 @@ job_run(struct job *j, int slot)
 		j->failed = 1;
 		goto out;
 	}
-	if (j->rules->m[slot] == NULL)
+	if (j->rules->m[slot] == NULL) {
 		j->rules->m[slot] = matcher_new(j->rules->rs);
+		/* the SimHash from the tokens matching makes: one tokenization, not two */
+		if (j->rules->m[slot] != NULL &&
+		    matcher_set_fingerprint(j->rules->m[slot], 1) < 0) {
+			matcher_free(j->rules->m[slot]);
+			j->rules->m[slot] = NULL;
+		}
+	}
 	m = j->rules->m[slot];
 	j->docs = calloc(j->x.ndocs ? j->x.ndocs : 1, sizeof(*j->docs));
 	if (m == NULL || j->docs == NULL) {
@@ -317,14 +324,18 @@ job_run(struct job *j, int slot)
 		struct hit_ctx c = {.wd = wd, .detected_at = when, .detected_ms = ms};
 
 		wd->doc = &j->x.docs[i];
+		/* stored: its language is needed, here rather than on the loop */
+		doc_lang(wd->doc);
 		job_content_hash(wd->doc, wd->content_hash);
 		if (j->feed != NULL && j->feed->page_item != NULL)
 			snprintf(wd->item, sizeof(wd->item), "%s", j->feed->page_key);
 		else if (j->feed != NULL)
 			job_item_key(wd, wd->item);
 		/* a fetch_article feed's items are matched as their pages, later */
-		if (j->feed != NULL && j->feed->fetch_article)
+		if (j->feed != NULL && j->feed->fetch_article) {
+			doc_simhash(wd->doc);
 			continue;
+		}
 		wd->index_text = presearch_index_text(wd->doc);
 		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
 		    wd->index_text == NULL || job_limited(m, wd) < 0) {
@@ -332,6 +343,7 @@ job_run(struct job *j, int slot)
 			snprintf(j->why, sizeof(j->why), "out of memory");
 			goto out;
 		}
+		doc_simhash(wd->doc); /* made by matcher_run() from its tokens; else now */
 	}
 out:
 	j->done_ns = now_ns();

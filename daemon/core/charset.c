@@ -595,6 +595,13 @@ cs_prescan(const unsigned char *s, size_t len)
 	int end = 0, rc;
 
 	while (pos < len) {
+		/* only a '<' starts anything: plain text is skipped at memchr's speed */
+		if (s[pos] != '<') {
+			e = memchr(s + pos, '<', len - pos);
+			if (e == NULL)
+				return NULL;
+			pos = (size_t)(e - s);
+		}
 		if (cs_at(s, len, pos, "<!--")) {
 			/* "<!-->" ends where it starts, as in browsers */
 			e = memmem(s + pos + 2, len - pos - 2, "-->", 3);

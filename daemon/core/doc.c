@@ -126,6 +126,41 @@ nomem:
 	return -1;
 }
 
+const char *
+doc_lang(struct document *doc)
+{
+	if (doc->pending & DOC_LANG) {
+		const char *body = doc->field[F_BODY];
+		size_t blen = doc->field_len[F_BODY];
+
+		if (body != NULL && blen > DOC_LANG_SAMPLE)
+			blen = utf8_floor(body, DOC_LANG_SAMPLE);
+		doc->lang_by = (unsigned char)lang_decide(
+		    doc->field[F_TITLE], doc->field_len[F_TITLE], body, blen,
+		    doc->lang_hint[0] != '\0' ? doc->lang_hint : NULL,
+		    doc->lang_prior[0] != '\0' ? doc->lang_prior : NULL, doc->lang);
+		doc->pending &= (unsigned char)~DOC_LANG;
+	}
+	return doc->lang;
+}
+
+uint64_t
+doc_simhash(struct document *doc)
+{
+	if (doc->pending & DOC_SIMHASH) {
+		doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
+		doc->pending &= (unsigned char)~DOC_SIMHASH;
+	}
+	return doc->simhash;
+}
+
+void
+doc_complete(struct document *doc)
+{
+	doc_lang(doc);
+	doc_simhash(doc);
+}
+
 void
 doc_free(struct document *doc)
 {
@@ -237,16 +272,19 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 			goto fail;
 	}
 	lang_code(a->lang, doc->lang_declared);
+	/* both cost more than matching: hark match needs them for few documents */
+	doc->pending = DOC_SIMHASH;
 	if (lang != NULL && *lang != '\0') {
 		snprintf(doc->lang, sizeof(doc->lang), "%s", lang);
 		doc->lang_by = LANG_BY_DECLARED; /* the user's word (hark match --lang) */
 	} else {
-		doc->lang_by = (unsigned char)lang_decide(
-		    doc->field[F_TITLE], doc->field_len[F_TITLE], doc->field[F_BODY],
-		    doc->field_len[F_BODY],
-		    doc->lang_declared[0] != '\0' ? doc->lang_declared : hint, prior, doc->lang);
+		doc->pending |= DOC_LANG;
+		snprintf(doc->lang_hint, sizeof(doc->lang_hint), "%s",
+		         doc->lang_declared[0] != '\0' ? doc->lang_declared
+		         : hint                         ? hint
+		                                        : "");
+		snprintf(doc->lang_prior, sizeof(doc->lang_prior), "%s", prior != NULL ? prior : "");
 	}
-	doc->simhash = simhash_text(doc->field[F_BODY], doc->field_len[F_BODY]);
 	/* the same address is the same article, whatever changed in its text */
 	if (doc->canonical != NULL) {
 		h = hash_bytes(doc->canonical, strlen(doc->canonical));

@@ -340,6 +340,24 @@ looks_binary(const char *t, size_t len)
 	const unsigned char *p = (const unsigned char *)t;
 
 	for (size_t i = 0; i < n; i++) {
+		/* eight bytes at a time while none is a control, DEL or the start of U+FFFD */
+		while (i + 8 <= n) {
+			const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+			uint64_t w, z7f, zef;
+
+			memcpy(&w, p + i, 8);
+			z7f = w ^ (ones * 0x7f);
+			zef = w ^ (ones * 0xef);
+			if ((((w - ones * 0x20) & ~w) | ((z7f - ones) & ~z7f) |
+			     ((zef - ones) & ~zef)) &
+			    highs)
+				break;
+			/* continuation bytes (10xxxxxx) are no characters; summed by a multiply */
+			chars += 8 - (size_t)((((w & ~(w << 1) & highs) >> 7) * ones) >> 56);
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if ((p[i] & 0xc0) != 0x80)
 			chars++;
 		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&

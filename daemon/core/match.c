@@ -20,6 +20,7 @@
 #include "match.h"
 #include "mem.h"
 #include "ruleset_int.h"
+#include "simhash.h"
 #include "token.h"
 
 #define NONE UINT32_MAX
@@ -67,7 +68,7 @@ struct tkeys {
 
 struct matcher {
 	const struct ruleset *rs;
-	const struct document *doc;
+	struct document *doc; /* its language is identified when a rule asks (doc_lang) */
 	uint32_t gen;
 
 	/*
@@ -94,16 +95,18 @@ struct matcher {
 	uint32_t *cand;
 	size_t ncand, capcand;
 
-	uint32_t *re_gen; /* per regex: result cached for this document */
-	uint8_t *re_val;  /* 1: it matches; RE_LIMITED: it hit a limit */
-	int re_limited;   /* a regex of the rule being evaluated hit a limit */
+	uint32_t *re_gen;  /* per regex: result cached for this document */
+	uint8_t *re_val;   /* 1: it matches; RE_LIMITED: it hit a limit */
+	int re_limited;    /* a regex of the rule being evaluated hit a limit */
 	uint32_t *limited; /* the rules that did, in this document (indexes) */
 	size_t nlimited, caplimited;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 
-	struct placev pa, pb; /* NEAR operands */
-	int has_fuzzy;        /* the ruleset has fuzzy terms */
+	struct placev pa, pb;   /* NEAR operands */
+	int has_fuzzy;          /* the ruleset has fuzzy terms */
+	int hit_lang;           /* identify the language before reporting a hit (default) */
+	struct simhash_acc *fp; /* the body's SimHash from its tokens (matcher_set_fingerprint) */
 	struct match_span *spans;
 	size_t nspans, capspans;
 	int oom;
@@ -119,6 +122,7 @@ matcher_new(const struct ruleset *rs)
 		return NULL;
 	m->rs = rs;
 	m->has_fuzzy = fuzzy_count(rs->fuzzy) > 0;
+	m->hit_lang = 1;
 	for (int f = 0; f < F_MAX; f++)
 		toklist_init(&m->tl[f]);
 	m->node_gen = calloc(nn, 4);
@@ -145,6 +149,7 @@ matcher_free(struct matcher *m)
 {
 	if (m == NULL)
 		return;
+	simhash_acc_free(m->fp);
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_free(&m->tl[f]);
 		free(m->tk[f]);
@@ -447,6 +452,11 @@ field_scan(struct matcher *m, int f)
 				break;
 			ahead *= 2;
 		}
+		/* the body's own tokens, in order: the SimHash a second pass would make */
+		if (m->fp != NULL && f == F_BODY)
+			for (uint32_t i = 0; i < nown; i++)
+				simhash_acc_token(m->fp, token_text(tl, &tl->v[i]),
+				                  tl->v[i].normlen);
 		m->coff[f] = (uint32_t)off;
 		m->nkeys[f] = 0;
 		m->tkset[f] = 0;
@@ -803,7 +813,7 @@ eval(struct matcher *m, uint32_t ci)
 			m->re_limited = 1;
 		return m->re_val[cn->a] & 1;
 	case C_LANG:
-		return strcmp(m->doc->lang, rs->str + cn->b) == 0;
+		return strcmp(doc_lang(m->doc), rs->str + cn->b) == 0;
 	case C_AND: {
 		/* regexes last: the cheap children often decide alone */
 		for (int pass = 0; pass < 2; pass++)
@@ -937,11 +947,15 @@ spans_tidy(struct matcher *m)
 	m->nspans = n;
 }
 
+/* The language is identified only for a rule that names languages. */
 static int
-rule_lang_ok(const struct rule *r, const char *lang)
+rule_lang_ok(const struct rule *r, struct document *doc)
 {
+	const char *lang;
+
 	if (r->nlangs == 0)
 		return 1;
+	lang = doc_lang(doc);
 	for (size_t i = 0; i < r->nlangs; i++)
 		if (strcmp(r->langs[i], lang) == 0)
 			return 1;
@@ -957,7 +971,7 @@ u32_cmp(const void *a, const void *b)
 }
 
 int
-matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
+matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 {
 	const struct ruleset *rs = m->rs;
 	int hits = 0;
@@ -976,11 +990,18 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 		memset(m->re_gen, 0, rs->nregex * 4);
 		m->gen = 1;
 	}
+	if (m->fp != NULL)
+		simhash_acc_reset(m->fp);
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_clear(&m->tl[f]);
 		m->nkeys[f] = 0;
 		if (in_mask(rs->fields_used | FM_DEFAULT, f) && field_scan(m, f) < 0)
 			return -1;
+	}
+	/* FM_DEFAULT: the body was scanned, every token of it */
+	if (m->fp != NULL && (doc->pending & DOC_SIMHASH) && !m->oom) {
+		doc->simhash = simhash_acc_result(m->fp);
+		doc->pending &= (unsigned char)~DOC_SIMHASH;
 	}
 	for (size_t i = 0; i < rs->nalways; i++) {
 		uint32_t r = rs->always[i];
@@ -999,7 +1020,7 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 		struct hit h;
 		int yes;
 
-		if (!rule_lang_ok(r, doc->lang))
+		if (!rule_lang_ok(r, doc))
 			continue;
 		m->re_limited = 0;
 		yes = eval(m, rs->rule_root[m->cand[i]]);
@@ -1021,10 +1042,32 @@ matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg)
 		h.spans = m->spans;
 		h.nspans = m->nspans;
 		hits++;
-		if (fn != NULL && fn(&h, arg) != 0)
-			break;
+		if (fn != NULL) {
+			if (m->hit_lang)
+				doc_lang(doc); /* a hit names the article's language */
+			if (fn(&h, arg) != 0)
+				break;
+		}
 	}
 	return m->oom ? -1 : hits;
+}
+
+int
+matcher_set_fingerprint(struct matcher *m, int on)
+{
+	if (on && m->fp == NULL && (m->fp = simhash_acc_new()) == NULL)
+		return -1;
+	if (!on) {
+		simhash_acc_free(m->fp);
+		m->fp = NULL;
+	}
+	return 0;
+}
+
+void
+matcher_set_hit_lang(struct matcher *m, int on)
+{
+	m->hit_lang = on;
 }
 
 size_t

@@ -33,11 +33,29 @@ void matcher_free(struct matcher *m);
 typedef int (*hit_fn)(const struct hit *h, void *arg);
 
 /*
- * Match doc. Calls fn for each rule the document hits. Returns the number of
+ * Match doc. Calls fn for each rule the document hits. The document's
+ * language is identified (doc_lang()) only when a candidate rule depends on
+ * it or before its first hit is reported. Returns the number of
  * hits, or -1 when out of memory. Bounded: each regex runs with match and
  * depth limits, and a rule reports at most MATCH_MAX_SPANS spans.
  */
-int matcher_run(struct matcher *m, const struct document *doc, hit_fn fn, void *arg);
+int matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg);
+
+/*
+ * Whether matcher_run() identifies the language before it reports a hit
+ * (on: the default, for hit objects, which name it). Off for a caller
+ * whose hits do not show it (hark match's text lines): the language is
+ * then identified only for the rules that name languages.
+ */
+void matcher_set_hit_lang(struct matcher *m, int on);
+
+/*
+ * Whether matcher_run() makes a pending SimHash of the document (doc.h:
+ * doc_simhash) from the body's tokens it makes anyway, rather than a
+ * second tokenization later: for harkd, which stores it. Off by default.
+ * Returns 0, -1 when out of memory.
+ */
+int matcher_set_fingerprint(struct matcher *m, int on);
 
 /*
  * The rules whose regex hit PCRE2's match, depth or heap limit on the last

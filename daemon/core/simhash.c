@@ -12,6 +12,7 @@
  * byte order, followed by a 64-bit finalizer for its high bits.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "simhash.h"
 
@@ -44,13 +45,6 @@ fmix64(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
-}
-
-/* A token's hash: FNV-1a over its normalized bytes, finalized. */
-static uint64_t
-token_hash(const struct toklist *tl, const struct token *t)
-{
-	return fmix64(fnv_add(FNV_OFFSET, token_text(tl, t), t->normlen));
 }
 
 static uint64_t
@@ -103,23 +97,73 @@ votes_result(const struct votes *v)
 /*
  * Each token is hashed once and a shingle's hash combines its three
  * tokens' hashes, rotated by position so that order counts ("a b c" is not
- * "c b a"). The text is tokenized a chunk at a time, the last two hashes
- * carried over, which gives the same shingles as one pass.
+ * "c b a").
  */
+struct simhash_acc {
+	struct votes v;
+	uint64_t h[2];
+	size_t ntok;
+};
+
+struct simhash_acc *
+simhash_acc_new(void)
+{
+	return calloc(1, sizeof(struct simhash_acc));
+}
+
+void
+simhash_acc_free(struct simhash_acc *a)
+{
+	free(a);
+}
+
+void
+simhash_acc_reset(struct simhash_acc *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void
+simhash_acc_token(struct simhash_acc *a, const char *norm, size_t len)
+{
+	uint64_t h2 = fmix64(fnv_add(FNV_OFFSET, norm, len));
+
+	if (a->ntok >= 2)
+		votes_add(&a->v, fmix64(rotl64(a->h[0], 42) ^ rotl64(a->h[1], 21) ^ h2));
+	a->h[0] = a->h[1];
+	a->h[1] = h2;
+	a->ntok++;
+}
+
+uint64_t
+simhash_acc_result(struct simhash_acc *a)
+{
+	if (a->ntok == 0)
+		return 0;
+	if (a->ntok < 3) {
+		/* too short for a shingle: the tokens themselves are the features */
+		if (a->ntok == 2)
+			votes_add(&a->v, a->h[0]);
+		votes_add(&a->v, a->h[1]);
+	}
+	return votes_result(&a->v);
+}
+
+/* The text is tokenized a chunk at a time, which gives the tokens of one pass. */
 uint64_t
 simhash_text(const char *text, size_t len)
 {
 	struct toklist tl;
-	struct votes *v;
-	uint64_t out, h[2] = {0, 0}, h2;
-	size_t off, end, ntok = 0;
+	struct simhash_acc *a;
+	uint64_t out;
+	size_t off, end;
 
 	if (text == NULL)
 		return 0;
 	/* token_split() stops at 4 GiB; the first 4 GiB of an article say enough */
 	if (len >= UINT32_MAX)
 		len = utf8_floor(text, UINT32_MAX - 1);
-	if ((v = calloc(1, sizeof(*v))) == NULL)
+	if ((a = simhash_acc_new()) == NULL)
 		return 0;
 	toklist_init(&tl);
 	for (off = 0; off < len; off = end) {
@@ -127,30 +171,15 @@ simhash_text(const char *text, size_t len)
 		toklist_clear(&tl);
 		if (token_split(text + off, end - off, &tl) < 0) {
 			toklist_free(&tl);
-			free(v);
+			simhash_acc_free(a);
 			return 0;
 		}
-		for (size_t i = 0; i < tl.n; i++, ntok++) {
-			h2 = token_hash(&tl, &tl.v[i]);
-			if (ntok >= 2)
-				votes_add(v, fmix64(rotl64(h[0], 42) ^ rotl64(h[1], 21) ^ h2));
-			h[0] = h[1];
-			h[1] = h2;
-		}
+		for (size_t i = 0; i < tl.n; i++)
+			simhash_acc_token(a, token_text(&tl, &tl.v[i]), tl.v[i].normlen);
 	}
 	toklist_free(&tl);
-	if (ntok == 0) {
-		free(v);
-		return 0;
-	}
-	if (ntok < 3) {
-		/* too short for a shingle: the tokens themselves are the features */
-		if (ntok == 2)
-			votes_add(v, h[0]);
-		votes_add(v, h[1]);
-	}
-	out = votes_result(v);
-	free(v);
+	out = simhash_acc_result(a);
+	simhash_acc_free(a);
 	return out;
 }
 

@@ -12,6 +12,19 @@
  */
 uint64_t simhash_text(const char *text, size_t len);
 
+/*
+ * The same, a token at a time, from tokens someone already made (the
+ * matcher's): simhash_acc_token() with each token's normalized text in
+ * order, then simhash_acc_result() (once; reset to start again). Gives
+ * simhash_text()'s value for the text the tokens came from.
+ */
+struct simhash_acc;
+struct simhash_acc *simhash_acc_new(void);
+void simhash_acc_free(struct simhash_acc *a);
+void simhash_acc_reset(struct simhash_acc *a);
+void simhash_acc_token(struct simhash_acc *a, const char *norm, size_t len);
+uint64_t simhash_acc_result(struct simhash_acc *a);
+
 /* Number of differing bits. */
 int simhash_distance(uint64_t a, uint64_t b);
 

@@ -112,7 +112,22 @@ utf8_valid(const char *s, size_t len)
 
 	while (i < len) {
 		if (p[i] < 0x80) {
-			i++;
+			/* ASCII eight bytes at a time */
+			while (i + 8 <= len) {
+				uint64_t w;
+
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ull)
+					break;
+				i += 8;
+			}
+			while (i < len && p[i] < 0x80)
+				i++;
+			continue;
+		}
+		/* a lead byte C2..DF and a continuation byte are always valid (Latin, Arabic...) */
+		if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
 			continue;
 		}
 		n = utf8_decode(p + i, len - i, &cp);

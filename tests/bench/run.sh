@@ -124,20 +124,14 @@ for n in $SIZES; do
 	echo "   -j1: $(cat "$T/rg1-$n"); default: $(cat "$T/rgN-$n"); -F -j1: $(cat "$T/rgF-$n")"
 done
 
-# ---- the whole path of hark match: read, extract, identify, fingerprint, match ----
+# ---- the whole path of hark match, -j 1 and -j 2, beside ripgrep; its stages ----
 e2e=-
-if [ -x "$BUILD/hark" ]; then
-	echo "== hark match, end to end, rules-100"
-	best=
-	for r in 1 2 3; do
-		t0=$(date +%s.%N)
-		"$BUILD/hark" match -r "$DATA/rules-100.rules" "$CORPUS" >/dev/null 2>&1
-		t1=$(date +%s.%N)
-		t=$(calc "$t1 - $t0")
-		if [ -z "$best" ] || [ "$(calc "$t < $best ? 1 : 0")" = 1 ]; then best=$t; fi
-	done
-	e2e=$(calc "$corpus_mb / $best" | awk '{ printf "%.1f", $1 }')
-	echo "   $e2e MB/s"
+: >"$T/e2e"
+if [ -x "$BUILD/hark" ] && [ -x "$BUILD/bench_stages" ]; then
+	echo "== e2e.sh: hark match end to end, bench_stages"
+	"$ROOT/tests/bench/e2e.sh" "$BUILD" >"$T/e2e" || echo "run.sh: e2e.sh failed" >&2
+	cat "$T/e2e"
+	e2e=$(sed -n 's/^| `hark match -j 1 -r rules-100.rules corpus\/` | 100 | \([0-9.]*\) .*/\1/p' "$T/e2e")
 fi
 
 # ---- harkd: from the drop directory to stored hits, 10,000 rules ----
@@ -266,11 +260,14 @@ fi
 : >"$T/micro"
 for exe in "$BUILD"/bench_*; do
 	name=${exe##*/}
-	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage | bench_api | bench_retention) continue ;; esac
+	case $name in bench_gen | bench_match | bench_daemon | bench_webhooks | bench_feeds | bench_hitspage | bench_api | bench_retention | bench_stages) continue ;; esac
 	if ! [ -f "$exe" ] || ! [ -x "$exe" ]; then continue; fi
 	echo "== $name"
 	args=
-	case $name in bench_langid) args="$ROOT/tests/lang/paragraphs.tsv $ROOT/tests/lang/headlines.tsv" ;; esac
+	case $name in
+	bench_langid) args="$ROOT/tests/lang/paragraphs.tsv $ROOT/tests/lang/headlines.tsv" ;;
+	bench_langsample) args="$(ls "$ROOT"/tests/lang/*.tsv) -d $CORPUS" ;;
+	esac
 	# shellcheck disable=SC2086
 	timeout 600 "$exe" $args >"$T/micro.one" 2>&1 || echo "($name exited with status $?)" >>"$T/micro.one"
 	cat "$T/micro.one"
@@ -341,7 +338,7 @@ targets() {
 	echo "| headlines (tests/lang/headlines.tsv) with the prior of their ten languages: ≥ 97 %, every language ≥ 90 % | ${hl_prior:-?} % (lowest ${hl_low:-?} %; ${hl_plain:-?} % without the prior) | $(yesno "${hl_prior:-0} >= 97 && ${hl_low##* } >= 90") |"
 	html=$(sed -n 's/.* \([0-9.]*\) MB\/s.*/\1/p' "$T/out-bench_html" 2>/dev/null | head -1)
 	echo "| HTML extraction (no target) | ${html:-?} MB/s | - |"
-	echo "| \`hark match\` end to end on the corpus, 100 rules (no target) | $e2e MB/s | - |"
+	echo "| \`hark match -j 1\` end to end on the corpus, 100 rules (no target; see *End to end*) | ${e2e:--} MB/s | - |"
 	echo "| harkd: ≥ 1,000 articles/s from drop to stored hits, 10,000 rules | ${d_rate:-?} articles/s | $(yesno "${d_rate:-0} >= 1000") |"
 	echo "| harkd: drop-to-hit latency at 50 articles/s (no target) | p50 ${d_p50:-?} ms, p99 ${d_p99:-?} ms | - |"
 	echo "| harkd: longest loop stall, 8 MiB article, worker threads vs on the loop (no target) | ${d_stall:-?} ms vs ${d_stall0:-?} ms (loop-only throughput ${d_rate0:-?} articles/s) | - |"
@@ -379,6 +376,8 @@ hark: single thread, best of $ROUNDS rounds. ripgrep: best of up to 3 runs
 MB = 10^6 bytes.
 
 $(table)
+
+$(cat "$T/e2e")
 
 ## Commands
 

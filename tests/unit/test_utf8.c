@@ -297,6 +297,67 @@ test_clean_random(void **state)
 	}
 }
 
+/* utf8_valid()'s fast paths answer as a decode of every character does. */
+static int
+valid_ref(const unsigned char *p, size_t len)
+{
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (n == 1 && p[i] >= 0x80)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+static void
+test_valid_random(void **state)
+{
+	static const char *const pieces[] = {"a",
+	                                     "bcdefghi",
+	                                     " ",
+	                                     "é",
+	                                     "ب",
+	                                     "\xDF\xBF",
+	                                     "中",
+	                                     "\xF0\x9F\x98\x80",
+	                                     "\xC2",
+	                                     "\x80",
+	                                     "\xC1\xBF",
+	                                     "\xED\xA0\x80",
+	                                     "\xF4\x90\x80\x80",
+	                                     "\xE2\x82",
+	                                     "\xFF",
+	                                     "\xDF"};
+	unsigned char buf[256];
+	unsigned seed = 99;
+	int invalid = 0;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0, target;
+
+		seed = seed * 1103515245u + 12345u;
+		target = (seed >> 8) % 64;
+		while (len < target) {
+			const char *pc;
+
+			seed = seed * 1103515245u + 12345u;
+			/* mostly valid pieces, now and then a broken one */
+			pc =
+			    pieces[(seed >> 16) % 100 < 97 ? (seed >> 4) % 8 : 8 + (seed >> 4) % 8];
+			memcpy(buf + len, pc, strlen(pc));
+			len += strlen(pc);
+		}
+		assert_int_equal(utf8_valid((const char *)buf, len), valid_ref(buf, len));
+		invalid += !valid_ref(buf, len);
+	}
+	assert_true(invalid > 1000); /* both answers were tried */
+}
+
 int
 main(void)
 {
@@ -305,6 +366,7 @@ main(void)
 	    cmocka_unit_test(test_count_valid),  cmocka_unit_test(test_floor),
 	    cmocka_unit_test(test_clean_repair), cmocka_unit_test(test_clean_nfc),
 	    cmocka_unit_test(test_clean_large),  cmocka_unit_test(test_clean_random),
+	    cmocka_unit_test(test_valid_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

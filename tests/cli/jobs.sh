@@ -1,0 +1,89 @@
+#!/bin/sh
+# hark match -j N: the same output, byte for byte, as -j 1 (arguments in
+# order, directories sorted), on a directory of every fixture the tests
+# have (cases, formats, demo articles, errors) and a file large enough to be
+# mapped. Usage: jobs.sh HARK SRCDIR
+HARK=$1 SRC=$2
+[ -x "$HARK" ] && [ -d "$SRC/tests/cases" ] || { echo "usage: $0 HARK SRCDIR" >&2; exit 2; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# the fixtures: one directory per source, the big file first in sorted order
+F=$T/fx
+mkdir -p "$F/cases" "$F/formats" "$F/demo"
+for d in "$SRC"/tests/cases/*/; do
+	n=$(basename "$d")
+	mkdir -p "$F/cases/$n"
+	for f in "$d"*; do
+		case $f in *.rules | *.tsv | *.jsonl | *.conf) ;; *) [ -f "$f" ] && cp "$f" "$F/cases/$n/" ;; esac
+	done
+done
+cp "$SRC"/tests/formats/* "$F/formats/"
+cp "$SRC"/contrib/demo/articles/* "$F/demo/"
+# about 2 MiB of text (mapped, not read) with names from the demo rules at both ends
+{
+	echo "Un grand dossier"
+	cat "$SRC"/contrib/demo/articles/01-fr-sanctions.txt
+	awk '{ a = a $0 "\n" } END { for (i = 0; i < 6000; i++) printf "%s", a }' \
+		"$SRC"/contrib/demo/articles/07-fr-no-hit.txt
+	cat "$SRC"/contrib/demo/articles/02-en-detained.txt
+} >"$F/000-big.txt"
+[ "$(wc -c <"$F/000-big.txt")" -gt 1048576 ] && ok || bad "the big file is under 1 MiB"
+printf 'Austin Tice\nAustin Tice was seen.\n' >"$F/loose.txt"
+
+# run J OUT ARGS...: hark match -j J, stdout, stderr and status into OUT.*
+run() {
+	j=$1 out=$2
+	shift 2
+	"$HARK" match -j "$j" "$@" >"$out.out" 2>"$out.err"
+	echo $? >"$out.rc"
+}
+# same WHAT A B: the two runs printed the same bytes and exited alike
+same() {
+	for s in out err rc; do
+		if cmp -s "$2.$s" "$3.$s"; then ok; else bad "$1: -j 1 and -j 4 differ on std$s"; diff "$2.$s" "$3.$s" | head -5; fi
+	done
+}
+
+# every case's rules over all the fixtures, arguments out of sorted order
+n=0
+for r in "$SRC"/tests/cases/*/case.rules "$SRC"/rules/example.rules; do
+	n=$((n + 1))
+	run 1 "$T/a$n" --color=never -r "$r" "$F/formats" "$F/loose.txt" "$T/missing.txt" "$F"
+	run 4 "$T/b$n" --color=never -r "$r" "$F/formats" "$F/loose.txt" "$T/missing.txt" "$F"
+	same "$(basename "$(dirname "$r")")" "$T/a$n" "$T/b$n"
+done
+# the demo rules hit the big file and others: the order is not a trivial one
+grep -q "000-big.txt: " "$T/a$n.out" && ok || bad "no hit in the big file"
+test "$(grep -c ': ' "$T/a$n.out")" -ge 5 && ok || bad "fewer than 5 hits with the demo rules"
+grep -q "missing.txt: No such file or directory" "$T/a$n.err" && ok || bad "missing file not named"
+# the arguments' order holds: formats/ before loose.txt before the rest of fx/
+first_big=$(grep -n "000-big.txt" "$T/b$n.out" | head -1 | cut -d: -f1)
+first_demo=$(grep -n "/demo/" "$T/b$n.out" | head -1 | cut -d: -f1)
+[ -n "$first_big" ] && [ -n "$first_demo" ] && [ "$first_big" -lt "$first_demo" ] && ok ||
+	bad "sorted order: 000-big.txt after demo/"
+
+# --json, detected_at aside (it is the second the run started)
+run 1 "$T/j1" --json -r "$SRC/rules/example.rules" "$F"
+run 3 "$T/j3" --json -r "$SRC/rules/example.rules" "$F"
+for f in j1 j3; do sed 's/"detected_at":"[^"]*"//' "$T/$f.out" >"$T/$f.norm"; done
+cmp -s "$T/j1.norm" "$T/j3.norm" && ok || bad "--json: -j 1 and -j 3 differ"
+cmp -s "$T/j1.rc" "$T/j3.rc" && ok || bad "--json: exit statuses differ"
+# the default (every CPU) is the same too
+"$HARK" match --color=never -r "$SRC/rules/example.rules" "$F" >"$T/d.out" 2>"$T/d.err"
+run 1 "$T/d1" --color=never -r "$SRC/rules/example.rules" "$F"
+cmp -s "$T/d.out" "$T/d1.out" && ok || bad "the default -j differs from -j 1"
+
+# bad -j values are named
+for v in 0 -1 abc 1x 100000; do
+	"$HARK" match -j "$v" -r "$SRC/rules/example.rules" "$F/loose.txt" >/dev/null 2>"$T/e"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "'$v' is not a number of threads" "$T/e" && ok || bad "-j $v: exit $rc, $(cat "$T/e")"
+done
+"$HARK" match --jobs=2 --color=never -r "$SRC/rules/example.rules" "$F/demo" >"$T/l.out" 2>&1 && ok || bad "--jobs=2"
+
+echo "jobs: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
