@@ -263,7 +263,9 @@ for p in $pids; do wait "$p"; done
 busy=$(cat "$T"/q*.code | grep -c 503)
 [ "$busy" -ge 1 ] && ok || bad "a full queue answers 503: $(cat "$T"/q*.code | tr '\n' ' ')"
 grep -qi '^Retry-After: 5' $(grep -l '503' "$T"/q*.h | head -1) && ok || bad "Retry-After with the 503"
-grep -qF '"cut":{"reason":"time limit"' "$T/slow.b" && ok || bad "the slow try was cut: $(head -c 300 "$T/slow.b")"
+# cut or not (an idle machine may search the 1,500 articles within the limit;
+# the cut itself is checked above, at 0.05 s), it answers
+grep -qF '"hits":[' "$T/slow.b" && ok || bad "the slow try answered: $(head -c 300 "$T/slow.b")"
 # a client that leaves while its search runs
 curl -s --max-time 0.3 -o /dev/null -G --data-urlencode 'q=/(a+)+b/' "$api/hits"
 curl -s --max-time 0.3 -o /dev/null -X POST -H 'Content-Type: application/json' \
