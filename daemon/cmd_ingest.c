@@ -15,6 +15,7 @@
 #include "dropdir.h"
 #include "fileio.h"
 #include "hark.h"
+#include "charset.h"
 #include "langdecl.h"
 
 /* The configured spool_dir (caller frees), or NULL after saying why. */
@@ -77,33 +78,78 @@ ingest_print(const char *src, const char *spool, const char *final)
 }
 
 /*
+ * --charset CS: buf (len bytes, the caller's) converted from CS to UTF-8,
+ * behind a UTF-8 byte order mark, which harkd believes before any
+ * declaration the document makes (a <meta charset> or an XML encoding that
+ * no longer holds). Returns a malloc'd copy with its length, or NULL with err.
+ */
+static char *
+ingest_convert(const char *label, const char *buf, size_t len, const char *charset, size_t *outlen,
+               char *err, size_t errsz)
+{
+	char cs[32], *utf8, *out;
+	size_t n;
+
+	if (charset_lookup(charset, cs) < 0 || (utf8 = charset_to_utf8(buf, len, cs, &n)) == NULL) {
+		snprintf(err, errsz, "%s: --charset %s: %s", label, charset,
+		         errno == ENOMEM ? "out of memory" : "not a charset hark knows");
+		return NULL;
+	}
+	/* its own mark, when the file had one, is text now: not twice */
+	if (n >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0) {
+		*outlen = n;
+		return utf8;
+	}
+	if ((out = malloc(n + 4)) == NULL) {
+		free(utf8);
+		snprintf(err, errsz, "%s: out of memory", label);
+		return NULL;
+	}
+	memcpy(out, "\xEF\xBB\xBF", 3);
+	memcpy(out + 3, utf8, n + 1);
+	free(utf8);
+	*outlen = n + 3;
+	return out;
+}
+
+/*
  * hark ingest --name NAME -: standard input read whole (it may be a pipe:
- * no size to check a --lang edit against), then handed over as a file.
+ * no size to check a --lang edit against), then handed over as a file; a
+ * file with --charset too (path names it; name is its name in the spool).
  */
 static int
-ingest_stdin(const char *spool, const char *name, const char *lang, char *final, size_t finalsz,
-             char *err, size_t errsz)
+ingest_whole(const char *spool, const char *path, const char *name, const char *lang,
+             const char *charset, char *final, size_t finalsz, char *err, size_t errsz)
 {
 	struct langdecl d;
-	const char *why;
+	const char *why, *label = path != NULL ? path : "-";
 	char *buf = NULL, *edited = NULL;
 	size_t len, elen = 0;
 	int rc = -1;
 
 	memset(&d, 0, sizeof(d));
-	if (fd_read_all(STDIN_FILENO, HARK_FILE_MAX, &buf, &len) < 0) {
-		snprintf(err, errsz, "-: %s",
+	if ((path != NULL ? file_read(path, HARK_FILE_MAX, &buf, &len)
+	                  : fd_read_all(STDIN_FILENO, HARK_FILE_MAX, &buf, &len)) < 0) {
+		snprintf(err, errsz, "%s: %s", label,
 		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return -1;
 	}
+	if (charset != NULL) {
+		char *conv = ingest_convert(label, buf, len, charset, &len, err, errsz);
+
+		if (conv == NULL)
+			goto out;
+		free(buf);
+		buf = conv;
+	}
 	if (lang != NULL) {
 		if (langdecl_find(buf, len, name, lang, &d, &why) < 0) {
-			snprintf(err, errsz, "-: --lang: %s", why);
+			snprintf(err, errsz, "%s: --lang: %s", label, why);
 			goto out;
 		}
 		elen = len - d.skip + d.len;
 		if ((edited = malloc(elen + 1)) == NULL) {
-			snprintf(err, errsz, "-: out of memory");
+			snprintf(err, errsz, "%s: out of memory", label);
 			goto out;
 		}
 		memcpy(edited, buf, d.at);
@@ -155,12 +201,15 @@ ingest_lang(const char *path, const char *lang, struct dropdir_insert *ins, char
 int
 cmd_ingest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"spool", required_argument, NULL, 's'}, {"lang", required_argument, NULL, 'l'},
-	    {"name", required_argument, NULL, 'n'},  {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"spool", required_argument, NULL, 's'},
+	                                     {"lang", required_argument, NULL, 'l'},
+	                                     {"name", required_argument, NULL, 'n'},
+	                                     {"quiet", no_argument, NULL, 'q'},
+	                                     {"charset", required_argument, NULL, 'c'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	char *spool = NULL, final[NAME_MAX + 1], err[PATH_MAX + 256];
-	const char *lang = NULL, *name = NULL;
+	const char *lang = NULL, *name = NULL, *charset = NULL;
 	int ch, quiet = 0, rc = 0, nstdin = 0;
 
 	while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -181,6 +230,13 @@ cmd_ingest(int argc, char **argv)
 			break;
 		case 'n':
 			name = optarg;
+			break;
+		case 'c':
+			if (hark_charset_arg(optarg) < 0) {
+				free(spool);
+				return 2;
+			}
+			charset = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -217,13 +273,15 @@ cmd_ingest(int argc, char **argv)
 	/* one file failing does not stop the others: exit 2 says some did */
 	for (int i = optind; i < argc; i++) {
 		struct dropdir_insert ins;
-		/* standard input: ingest_stdin(), --lang or not */
-		int with = lang != NULL && strcmp(argv[i], "-") != 0;
+		int in = strcmp(argv[i], "-") == 0;
+		/* standard input, and a file to convert: read whole (ingest_whole) */
+		int with = lang != NULL && !in && charset == NULL;
+		const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
 
 		memset(&ins, 0, sizeof(ins));
-		if (strcmp(argv[i], "-") == 0
-		        ? ingest_stdin(spool, name, lang, final, sizeof(final), err, sizeof(err)) <
-		              0
+		if (in || charset != NULL
+		        ? ingest_whole(spool, in ? NULL : argv[i], in ? name : base, lang, charset,
+		                       final, sizeof(final), err, sizeof(err)) < 0
 		        : (with && ingest_lang(argv[i], lang, &ins, err, sizeof(err)) < 0) ||
 		              dropdir_ingest_insert(spool, argv[i], with ? &ins : NULL, final,
 		                                    sizeof(final), err, sizeof(err)) < 0) {

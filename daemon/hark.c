@@ -86,13 +86,16 @@ static const struct hark_cmd cmds[] = {
      "print a [feed NAME] section for every feed of an OPML subscription list",
      "  --interval DURATION  add interval = DURATION to every section (at least 1m)\n"
      "  FILE                 an OPML 1.0 or 2.0 file; - is stdin\n"},
-    {"ingest", cmd_ingest, "ingest [--spool DIR] [--lang LL] [--name NAME] [-q] FILE|-...",
+    {"ingest", cmd_ingest,
+     "ingest [--spool DIR] [--lang LL] [--charset CS] [--name NAME] [-q] FILE|-...",
      "copy files atomically into the drop directory for harkd",
      "  --spool DIR        the spool directory (default: spool_dir of the configuration);\n"
      "                     a directory with files but no incoming/ or tmp/ is refused\n"
      "  --lang LL          declare the language (ISO 639-1) in the copy, as the format\n"
      "                     does: a front matter lang: for text and Markdown, \"lang\"\n"
      "                     for a JSON article (HTML and feeds declare their own)\n"
+     "  --charset CS       the files are in charset CS (koi8-r, windows-1256...): the\n"
+     "                     copy is converted to UTF-8, behind a byte order mark\n"
      "  --name NAME        the name in the spool of standard input (-), whose\n"
      "                     extension tells its format: --name report.html -\n"
      "  -q, --quiet        print nothing for the files ingested\n"

@@ -145,6 +145,27 @@ has err "p.html: --lang: an HTML page or a feed declares its own language" "HTML
 expect 2 "bad --lang" -- "$HARK" ingest --spool "$L" --lang french "$T/lin/ru.txt"
 has err "--lang: 'french' is not an ISO 639-1 code" "bad code named"
 
+# --charset CS: the copy converted to UTF-8 behind a byte order mark, which
+# harkd believes over the page's own (here wrong) declaration
+C=$T/spool-cs
+mkdir "$T/cin"
+printf '<html><head><meta charset="shift_jis"><title>Новости</title></head><body><p>Иван Петров вернулся домой.</p></body></html>\n' |
+	iconv -t koi8-r >"$T/cin/ru.html"
+expect 0 "--charset koi8-r" -- "$HARK" ingest --spool "$C" --charset KOI8-R "$T/cin/ru.html"
+has out "$T/cin/ru.html -> $TR/spool-cs/incoming/ru.html" "--charset: reported"
+head -c 3 "$C/incoming/ru.html" | od -An -tx1 | tr -d ' \n' >"$T/bom"
+has bom "efbbbf" "--charset: a UTF-8 mark first"
+"$HARK" extract --json "$C/incoming/ru.html" >"$T/out" 2>"$T/err" || bad "extract the converted copy: $(cat "$T/err")"
+has out '"charset":"utf-8","charset_by":"bom"' "--charset: read as UTF-8 by its mark"
+has out 'Иван Петров вернулся домой.' "--charset: the text right"
+printf 'Заголовок\n\nИван Петров вернулся домой.\n' | iconv -t cp1251 >"$T/cin/ru.txt"
+expect 0 "--charset with --lang" -- "$HARK" ingest --spool "$C" --charset windows-1251 --lang ru "$T/cin/ru.txt"
+"$HARK" extract --json "$C/incoming/ru.txt" >"$T/out" 2>"$T/err" || bad "extract: $(cat "$T/err")"
+has out '"title":"Заголовок"' "--charset with --lang: the title"
+has out '"lang_declared":"ru"' "--charset with --lang: the language declared"
+expect 2 "bad --charset" -- "$HARK" ingest --spool "$C" --charset x-klingon "$T/cin/ru.txt"
+has err "--charset: 'x-klingon' is not a charset hark knows" "bad charset named"
+
 empty_dir "$S/tmp" "nothing left in tmp/"
 empty_dir "$T/spool2/tmp" "nothing left in tmp/ (configured)"
 empty_dir "$L/tmp" "nothing left in tmp/ (--lang)"
