@@ -19,6 +19,7 @@
 #include "apijson.h"
 #include "httpd.h"
 #include "log.h"
+#include "mem.h"
 #include "muting.h"
 #include "page.h"
 #include "ruleset.h"
@@ -55,16 +56,9 @@ rule_stats_cb(const struct store_rule_stats_row *r, void *arg)
 {
 	struct rule_stats *s = arg;
 
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		struct rule_stat *nv = realloc(s->v, ncap * sizeof(*nv));
-
-		if (nv == NULL) {
-			s->oom = 1;
-			return 1;
-		}
-		s->v = nv;
-		s->cap = ncap;
+	if (mem_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0) {
+		s->oom = 1;
+		return 1;
 	}
 	if ((s->v[s->n].id = strdup(r->rule_id)) == NULL) {
 		s->oom = 1;
@@ -142,16 +136,9 @@ rule_mutes_cb(const struct store_mute_row *r, void *arg)
 {
 	struct rule_mutes *m = arg;
 
-	if (m->n == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 16;
-		struct rule_mute *nv = realloc(m->v, ncap * sizeof(*nv));
-
-		if (nv == NULL) {
-			m->oom = 1;
-			return 1;
-		}
-		m->v = nv;
-		m->cap = ncap;
+	if (mem_grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) < 0) {
+		m->oom = 1;
+		return 1;
 	}
 	if ((m->v[m->n].id = strdup(r->rule_id)) == NULL) {
 		m->oom = 1;
