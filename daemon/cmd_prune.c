@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "harkdlock.h"
 #include "prune.h"
 #include "store.h"
 
@@ -67,6 +68,28 @@ cmd_prune(int argc, char **argv)
 	}
 	if (hark_conf_store_open("prune", dry ? STORE_READ : STORE_WRITE, &c, &st) < 0)
 		return 2;
+	/* the rewrite holds the write lock until done: harkd would stall, then fail its commits */
+	if (vacuum && !dry) {
+		struct harkd_probe hp;
+
+		harkdlock_probe(c->state_dir, &hp);
+		if (hp.running != 0) {
+			if (hp.running > 0)
+				fprintf(
+				    stderr,
+				    "hark: prune: --vacuum: harkd (pid %ld) runs on %s: stop it "
+				    "first (the rewrite holds the database until done)\n",
+				    hp.pid, c->state_dir);
+			else
+				fprintf(
+				    stderr,
+				    "hark: prune: --vacuum: cannot tell whether harkd runs (%s): "
+				    "stop it first\n",
+				    hp.err);
+			rc = -1;
+			goto out;
+		}
+	}
 	if ((p = prune_new(st, c, prune_clock(), dry)) == NULL) {
 		fprintf(stderr, "hark: prune: out of memory\n");
 		rc = -1;

@@ -19,83 +19,9 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "harkdlock.h"
 #include "readjson.h"
 #include "store.h"
-
-/* Whether harkd runs on the state_dir, and the addresses it serves. */
-struct daemon {
-	int running; /* 1, 0, or -1 when it cannot be told (why in err) */
-	long pid;
-	int64_t since;  /* when it started: harkd writes its pid into the lock then */
-	char urls[512]; /* state_dir/harkd.http: blank-separated URLs, or "" */
-	char err[256];
-};
-
-/*
- * harkd holds an flock on state_dir/harkd.lock, which holds its pid. The
- * lock is not tried here (a shared lock held even an instant would make a
- * harkd starting then refuse to start): /proc/locks says whether that pid
- * holds a lock on that very file; without /proc, whether the pid lives.
- */
-static void
-daemon_probe(const char *state_dir, struct daemon *dm)
-{
-	char *path = NULL, buf[64], line[256], want[64];
-	struct stat sb;
-	FILE *f;
-	ssize_t n;
-	int fd;
-
-	memset(dm, 0, sizeof(*dm));
-	if (asprintf(&path, "%s/harkd.lock", state_dir) < 0)
-		path = NULL;
-	fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
-	if (fd < 0) {
-		if (path != NULL && errno != ENOENT) {
-			dm->running = -1;
-			snprintf(dm->err, sizeof(dm->err), "%s: %s", path, strerror(errno));
-		}
-		free(path);
-		return;
-	}
-	free(path);
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-	dm->pid = strtol(buf, NULL, 10);
-	if (dm->pid <= 0 || fstat(fd, &sb) < 0) {
-		close(fd);
-		return;
-	}
-	dm->since = (int64_t)sb.st_mtime;
-	close(fd);
-	if ((f = fopen("/proc/locks", "re")) != NULL) {
-		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" */
-		snprintf(want, sizeof(want), ":%llu ", (unsigned long long)sb.st_ino);
-		while (fgets(line, sizeof(line), f) != NULL) {
-			long pid = 0;
-			char kind[16];
-
-			if (sscanf(line, "%*s %15s %*s %*s %ld", kind, &pid) == 2 &&
-			    strcmp(kind, "FLOCK") == 0 && pid == dm->pid &&
-			    strstr(line, want) != NULL)
-				dm->running = 1;
-		}
-		fclose(f);
-	} else {
-		dm->running = kill((pid_t)dm->pid, 0) == 0 || errno == EPERM;
-	}
-	if (dm->running != 1)
-		return;
-	if (asprintf(&path, "%s/harkd.http", state_dir) >= 0) {
-		if ((f = fopen(path, "re")) != NULL) {
-			if (fgets(dm->urls, sizeof(dm->urls), f) == NULL)
-				dm->urls[0] = '\0';
-			dm->urls[strcspn(dm->urls, "\n")] = '\0';
-			fclose(f);
-		}
-		free(path);
-	}
-}
 
 /* The state_dir and spool_dir of the configuration hark_store_open() read too. */
 static int
@@ -255,7 +181,7 @@ webhooks_add(const struct store_webhook_row *r, void *arg)
 }
 
 static int
-status_json(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
+status_json(const struct harkd_probe *dm, const struct store_status *s, const struct feeds *f,
             json_t *disabled, json_t *muted, long failed)
 {
 	json_t *o = json_object(), *fa = json_array(), *urls = json_array();
@@ -313,7 +239,7 @@ line(int width, const char *key, const char *fmt, ...)
 }
 
 static void
-status_text(const struct daemon *dm, const struct store_status *s, const struct feeds *f,
+status_text(const struct harkd_probe *dm, const struct store_status *s, const struct feeds *f,
             json_t *disabled, const struct mutes *mu, long failed, const char *spool)
 {
 	char b1[32], b2[32], key[256];
@@ -399,7 +325,7 @@ cmd_status(int argc, char **argv)
 	struct store_status s;
 	struct feeds f = {0};
 	struct mutes mu = {0};
-	struct daemon dm = {0};
+	struct harkd_probe dm = {0};
 	struct store *st;
 	json_t *disabled = json_array();
 	char err[512], state_dir[4096], spool[4096] = "";
@@ -438,7 +364,7 @@ cmd_status(int argc, char **argv)
 	store_close(st);
 	/* the configuration read fine a moment ago, in hark_store_open() */
 	if (status_dirs(state_dir, sizeof(state_dir), spool, sizeof(spool)) == 0) {
-		daemon_probe(state_dir, &dm);
+		harkdlock_probe(state_dir, &dm);
 		failed = failed_count(spool);
 	}
 	if (rc == 0 && json) {

@@ -134,7 +134,7 @@ static const struct hark_cmd cmds[] = {
      "keep_failed)",
      "  -n, --dry-run      say what would be removed, remove nothing\n"
      "  --vacuum           then rewrite a database made before retention with\n"
-     "                     auto_vacuum = INCREMENTAL (holds its lock: stop harkd first)\n"
+     "                     auto_vacuum = INCREMENTAL (refused while harkd runs)\n"
      "harkd does the same after its start and hourly, in small batches.\n"},
     {"redeliver", cmd_redeliver, "redeliver [--force] ID...",
      "send dead deliveries again (ids from hark deliveries --failed)",

@@ -93,6 +93,12 @@ expect_eq "$("$HARK" -c "$T/hark.conf" hits | wc -l | tr -d ' ')" 3 "no new hit 
 # pruning again finds nothing
 HARK_TEST_CLOCK_SKEW=100000 "$HARK" -c "$T/hark.conf" prune >"$T/out" 2>"$T/err"
 grep -q 'texts of articles 0 ' "$T/out" && ok || bad "a second prune: nothing: $(cat "$T/out")"
+# --vacuum rewrites the whole database: refused while harkd runs on it
+hk prune --vacuum
+expect_eq "$?" 2 "hark prune --vacuum with harkd running exits 2"
+grep -q 'prune: --vacuum: harkd (pid [0-9]*) runs on .*: stop it first' "$T/err" && ok ||
+	bad "--vacuum names the running harkd: $(cat "$T/out" "$T/err")"
+grep -q 'rewritten' "$T/out" && bad "--vacuum rewrote the database under harkd" || ok
 
 # --- harkd's own pass, 31 days on: the hits (30d) and done/ (2d) go
 stop_harkd

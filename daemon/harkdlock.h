@@ -1,0 +1,21 @@
+/*
+ * harkdlock.h: whether harkd runs on a state_dir, told from outside (hark
+ * status, hark prune --vacuum) by the lock harkd holds while it runs.
+ */
+#ifndef HARK_HARKDLOCK_H
+#define HARK_HARKDLOCK_H
+
+#include <stdint.h>
+
+struct harkd_probe {
+	int running; /* 1, 0, or -1 when it cannot be told (why in err) */
+	long pid;
+	int64_t since;  /* when it started: harkd writes its pid into the lock then */
+	char urls[512]; /* state_dir/harkd.http: blank-separated URLs, or "" */
+	char err[256];
+};
+
+/* Fills *p for the harkd of state_dir; never takes the lock itself. */
+void harkdlock_probe(const char *state_dir, struct harkd_probe *p);
+
+#endif
