@@ -87,7 +87,7 @@ static const struct route {
     {"/logout", false, false, true, route_logout},
     {"/api/v1/rules", false, true, false, route_api_rules},
     {"/rules", false, true, false, route_page_rules},
-    {"/rules/", true, false, false, route_page_rule}, /* and POST: its mute forms */
+    {"/rules/", true, false, false, route_page_rule},            /* and POST: its mute forms */
     {"/api/v1/rules/", true, false, false, route_api_rule_mute}, /* POST: checks its method */
     {"/api/v1/feeds", false, true, false, route_api_feeds},
     {"/api/v1/deliveries", false, true, false, route_api_deliveries},
@@ -378,8 +378,11 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	evbuffer_add_printf(b, "hark_near_duplicates_total %lu\n", is.near_duplicates);
 	prom_head(b, "hits_total", "counter", "Hits stored since harkd started.");
 	evbuffer_add_printf(b, "hark_hits_total %lu\n", is.hits);
-	prom_head(b, "alerts_total", "counter", "Hits that alerted (not near duplicates).");
+	prom_head(b, "alerts_total", "counter",
+	          "Hits that alerted (not near duplicates, not muted).");
 	evbuffer_add_printf(b, "hark_alerts_total %lu\n", is.alerts);
+	prom_head(b, "hits_muted_total", "counter", "Hits of muted rules: stored, not alerted.");
+	evbuffer_add_printf(b, "hark_hits_muted_total %lu\n", is.muted);
 	prom_head(b, "files_failed_total", "counter",
 	          "Dropped files moved to failed/ since harkd started.");
 	evbuffer_add_printf(b, "hark_files_failed_total %lu\n", is.failed);

@@ -474,7 +474,8 @@ intake_new_item(struct job *j, struct work_doc *wd, char *err, size_t errsz)
 	f[3].slot = &it->a.id, f[3].value = d->meta.id;
 	f[4].slot = &it->a.body, f[4].value = d->field[F_BODY];
 	for (size_t i = 0; i < 5; i++)
-		if (f[i].value != NULL && article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
+		if (f[i].value != NULL &&
+		    article_set(f[i].slot, f[i].value, strlen(f[i].value)) < 0)
 			goto nomem;
 	wd->fresh = 1;
 	return 0;
@@ -604,7 +605,7 @@ static void
 intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 {
 	const struct document *d = wd->doc;
-	unsigned alerts = 0;
+	unsigned alerts = 0, muted = 0;
 
 	if (!wd->stored)
 		return;
@@ -615,6 +616,7 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         log_quote(wd->hits[i].snippet),
 		         wd->hits[i].muted ? " (muted: not alerted)" : "");
 		alerts++;
+		muted += wd->hits[i].muted != 0;
 	}
 	if (j->feed != NULL)
 		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s", d->id, j->feed->name,
@@ -622,8 +624,7 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	else
 		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
-		         log_quote(j->name),
-		         d->lang[0] ? d->lang : "-", wd->nhits,
+		         log_quote(j->name), d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
 	/* a pattern that backtracks without end: its answer here may be wrong */
 	for (size_t i = 0; i < wd->nlimited; i++)
@@ -637,7 +638,9 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 	else if (j->post != NULL)
 		in->stats.articles_api++;
 	in->stats.hits += wd->nhits;
-	in->stats.alerts += alerts;
+	/* a muted rule's hit is stored and not alerted (outbox_route made nothing) */
+	in->stats.alerts += alerts - muted;
+	in->stats.muted += muted;
 	if (alerts < wd->nhits)
 		in->stats.near_duplicates++;
 }

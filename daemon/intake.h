@@ -23,9 +23,9 @@
 
 struct intake_opts {
 	bool keep_done;
-	size_t max_size; /* max_document_size */
-	int near_days;   /* near duplicates are looked for among this many days */
-	int near_bits;   /* at most this many SimHash bits apart */
+	size_t max_size;                 /* max_document_size */
+	int near_days;                   /* near duplicates are looked for among this many days */
+	int near_bits;                   /* at most this many SimHash bits apart */
 	char lang_prior[LANG_PRIOR_MAX]; /* [hark] languages, "" for none */
 };
 
@@ -77,7 +77,8 @@ void intake_stop(struct intake *in, void (*idle)(void *), void *arg);
 struct intake_stats {
 	size_t queued, in_flight; /* names waiting, jobs being worked or committed */
 	unsigned long articles, duplicates, near_duplicates, hits, alerts, failed;
-	int64_t latency_max_ns; /* drop-to-commit of the slowest job */
+	unsigned long muted;         /* hits of muted rules: stored, not alerted */
+	int64_t latency_max_ns;      /* drop-to-commit of the slowest job */
 	unsigned long articles_feed; /* of articles, those of feeds */
 	unsigned long articles_api;  /* of articles, those posted (the rest were dropped) */
 	struct hist commit_seconds;  /* drop-to-commit of every job committed (GET /metrics) */

@@ -107,6 +107,13 @@ grep -qF "$MUTED_HIT" "$T/recv.out" && bad "the muted hit $MUTED_HIT was sent" |
 expect_eq "$(received)" 1 "requests after the muted hit"
 # the hits page shows it: stored and visible
 "$HARK" -c "$T/hark.conf" hits --rule r1 | grep -qF "alpha" && ok || bad "hark hits shows the muted hit"
+# /metrics: two hits, one alert (r2's), one muted (r1's: no alert of any kind)
+if [ -n "$HAVE_CURL" ]; then
+	curl -s "${URL}metrics" >"$T/metrics"
+	grep -qxF 'hark_hits_total 2' "$T/metrics" && ok || bad "metrics: 2 hits: $(grep hits "$T/metrics")"
+	grep -qxF 'hark_alerts_total 1' "$T/metrics" && ok || bad "metrics: the muted hit is no alert: $(grep alerts "$T/metrics")"
+	grep -qxF 'hark_hits_muted_total 1' "$T/metrics" && ok || bad "metrics: 1 muted hit: $(grep muted "$T/metrics")"
+fi
 
 # ---- unmuted: the next hit alerts; the muted one never goes ----
 hk unmute r1
