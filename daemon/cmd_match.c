@@ -35,7 +35,7 @@
 /* Files read ahead of the one being printed, per thread: bounds the output held. */
 #define MATCH_AHEAD 64
 /* Text extracted ahead while the rules compile, at most (then the threads wait). */
-#define MATCH_EARLY_BYTES ((size_t)16 << 20)
+#define MATCH_EARLY_BYTES ((size_t)32 << 20)
 
 /*
  * What one file prints, in order: records of a stream byte ('o' stdout,
@@ -513,6 +513,7 @@ pool_work(struct pool *p, struct match_run *mr)
 		if (!p->ready) {
 			/* kept until the rules are ready; the extraction moves to the heap */
 			if ((it->x = malloc(sizeof(*it->x))) != NULL) {
+				extraction_trim(&x);
 				*it->x = x;
 				it->held = extraction_size(&x);
 				p->held += it->held;
