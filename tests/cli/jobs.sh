@@ -125,5 +125,20 @@ else
 	echo "jobs: no /usr/bin/time: context switches not counted"
 fi
 
+# 20,000 rules take a while to compile: the threads extract files meanwhile
+# and match them once the rules are ready; the same output as -j 1. With an
+# error in the last rule, what they extracted is dropped and nothing printed.
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "[rule r%d]\nquery = \"Name%d Surname%d\" OR word%dx\n\n", i, i, i, i
+	print "[rule tice]\nquery = Tice" }' >"$T/big.rules"
+run 1 "$T/g1" --color=never -r "$T/big.rules" "$F" "$T/many"
+run 3 "$T/g3" --color=never -r "$T/big.rules" "$F" "$T/many"
+same "20,000 rules" "$T/g1" "$T/g3"
+grep -q ": tice: " "$T/g3.out" && ok || bad "20,000 rules: no hit"
+printf '[rule last]\nquery = (Tice\n' >>"$T/big.rules"
+run 3 "$T/h3" --color=never -r "$T/big.rules" "$F" "$T/many"
+[ "$(cat "$T/h3.rc")" = 2 ] && [ ! -s "$T/h3.out" ] && ok ||
+	bad "20,000 rules and an error: exit $(cat "$T/h3.rc"), $(wc -l <"$T/h3.out") lines out"
+grep -q "big.rules:60004:" "$T/h3.err" && ok || bad "20,000 rules and an error: $(head -2 "$T/h3.err")"
+
 echo "jobs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
