@@ -556,7 +556,7 @@ struct pool_threads {
 	int n;
 };
 
-/* Set up the pool and start jobs - 1 threads, which extract until pool_ready(). */
+/* Set up the pool and start jobs - 1 threads, which extract until pool_end(). */
 static void
 pool_start(struct pool *p, struct pool_threads *pt, struct match_conf *c, struct itemv *iv,
            int jobs)
