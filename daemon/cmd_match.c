@@ -5,7 +5,9 @@
  * The files to read are listed first (the arguments in order, a directory
  * in sorted order, recursively); -j N threads then read and match them,
  * each file's output kept until every file before it is printed, so that
- * the output is the same, byte for byte, whatever N.
+ * the output is the same, byte for byte, whatever N. With N > 1, N - 1 of
+ * them read and extract files while the rules compile (reading needs no
+ * rules), up to MATCH_EARLY_BYTES of text.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +34,14 @@
 #define MATCH_MMAP_MIN (1u << 20)
 /* Files read ahead of the one being printed, per thread: bounds the output held. */
 #define MATCH_AHEAD 64
+/*
+ * Text extracted ahead while the rules compile, at most (then the threads
+ * wait). More would pay only once the compile stops taking a TLB shootdown
+ * (an IPI to the threads running) for each page of a calloc'd table it reads
+ * before it writes: measured, 64 MiB then takes -j 2 from 114 to 131 MB/s
+ * with 100,000 rules; today it costs CPU and gains nothing.
+ */
+#define MATCH_EARLY_BYTES ((size_t)8 << 20)
 
 /*
  * What one file prints, in order: records of a stream byte ('o' stdout,
@@ -43,15 +53,28 @@ struct outbuf {
 	int oom;
 };
 
-struct item {
-	char *path;        /* owned; NULL: an item with only a message */
-	struct outbuf out; /* what it prints */
-	long hits;
-	int errors;
-	int done; /* under pool.mu */
+/* Where an item is; under pool.mu. */
+enum item_state {
+	ITEM_NEW,   /* not taken yet */
+	ITEM_TAKEN, /* a thread reads, extracts or matches it */
+	ITEM_READ,  /* extracted before the rules were ready: x waits for a matcher */
+	ITEM_DONE   /* its output is complete */
 };
 
-/* What every thread reads and nothing writes once the threads run. */
+struct item {
+	char *path;           /* owned; NULL: an item with only a message */
+	struct outbuf out;    /* what it prints */
+	struct extraction *x; /* owned, ITEM_READ only: the documents to match */
+	size_t held;          /* the bytes x holds */
+	long hits;
+	int errors;
+	unsigned char state; /* enum item_state */
+};
+
+/*
+ * What every thread reads and nothing writes once the threads run, but rs:
+ * set under pool.mu when the rules are compiled, read by the threads after.
+ */
 struct match_conf {
 	const struct ruleset *rs;
 	int json;
@@ -206,53 +229,73 @@ match_read(const char *path, size_t max, char **buf, size_t *len, int *mapped)
 	return e;
 }
 
-static void
-match_file(struct match_run *mr, struct item *it)
+/* The name hits and messages show for an item's path. */
+static const char *
+item_name(const struct item *it)
 {
-	const struct match_conf *c = mr->c;
-	const char *path = it->path;
-	const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
-	struct extract_opts o = {
-	    .file = name,
-	    .source = "drop",
-	    .lang = c->lang,
-	    .lang_prior = c->prior,
-	    .charset_force = c->charset};
-	struct extraction x;
+	return strcmp(it->path, "-") == 0 ? "(standard input)" : it->path;
+}
+
+/*
+ * Read and extract an item's file into x (owned by the caller:
+ * extraction_free()): needs no rules, so it may run while they compile.
+ * Returns 0, or -1 with the reason in the item's output.
+ */
+static int
+item_extract(const struct match_conf *c, struct item *it, struct extraction *x)
+{
+	const char *name = item_name(it);
+	struct extract_opts o = {.file = name,
+	                         .source = "drop",
+	                         .lang = c->lang,
+	                         .lang_prior = c->prior,
+	                         .charset_force = c->charset};
 	char err[256];
 	char *buf;
 	size_t len;
-	int mapped;
+	int mapped, rc;
 
-	mr->it = it;
-	if (match_read(path, HARK_FILE_MAX, &buf, &len, &mapped) < 0) {
+	if (match_read(it->path, HARK_FILE_MAX, &buf, &len, &mapped) < 0) {
 		item_err(it, "hark: %s: %s\n", name,
 		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		it->errors++;
-		return;
+		return -1;
 	}
-	if (extract_bytes(buf, len, &o, &x, err, sizeof(err)) < 0) {
-		item_err(it, "hark: %s: %s\n", name, err);
-		if (mapped)
-			munmap(buf, len);
-		else
-			free(buf);
-		it->errors++;
-		return;
-	}
+	rc = extract_bytes(buf, len, &o, x, err, sizeof(err));
 	if (mapped)
 		munmap(buf, len);
 	else
 		free(buf);
-	if (x.warning[0] != '\0')
-		item_err(it, "hark: %s: warning: %s\n", name, x.warning);
+	if (rc < 0) {
+		item_err(it, "hark: %s: %s\n", name, err);
+		it->errors++;
+		return -1;
+	}
+	if (x->warning[0] != '\0')
+		item_err(it, "hark: %s: warning: %s\n", name, x->warning);
+	return 0;
+}
+
+/* Match what item_extract() gave and free it. */
+static void
+item_match(struct match_run *mr, struct item *it, struct extraction *x)
+{
+	const char *name = item_name(it);
+
+	mr->it = it;
 	mr->name = name;
+	if (mr->m == NULL) {
+		item_err(it, "hark: out of memory\n");
+		it->errors++;
+		extraction_free(x);
+		return;
+	}
 	/* a feed file gives one article per entry */
-	for (size_t i = 0; i < x.ndocs; i++) {
-		mr->doc = &x.docs[i];
+	for (size_t i = 0; i < x->ndocs; i++) {
+		mr->doc = &x->docs[i];
 		const struct rule *r;
 
-		if (matcher_run(mr->m, &x.docs[i], print_hit, mr) < 0) {
+		if (matcher_run(mr->m, &x->docs[i], print_hit, mr) < 0) {
 			item_err(it, "hark: %s: out of memory while matching\n", name);
 			it->errors++;
 			break;
@@ -264,7 +307,7 @@ match_file(struct match_run *mr, struct item *it)
 			         "match limit; a match there may be missed\n",
 			         name, r->id);
 	}
-	extraction_free(&x);
+	extraction_free(x);
 }
 
 /* The list of files, in the order -j 1 reads them. */
@@ -310,7 +353,7 @@ items_dir(struct itemv *iv, const char *dir, int depth)
 			return -1;
 		item_err(it, "hark: %s: %s\n", dir, depth > 64 ? "too deep" : strerror(errno));
 		it->errors++;
-		it->done = 1;
+		it->state = ITEM_DONE;
 		return 0;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -340,112 +383,241 @@ match_new(const struct match_conf *c)
 
 /* ---- the threads ---- */
 
+/*
+ * The threads take the files in order, within a window past the last one
+ * printed; whichever finishes the first file not yet printed prints it and
+ * every finished one after it, so no thread sleeps or wakes per file.
+ * Reading and extraction need no rules: the threads start before the rules
+ * compile and extract ahead (up to MATCH_EARLY_BYTES of text held), and
+ * match those files once the rules are ready. Nothing is printed before.
+ */
 struct pool {
-	const struct match_conf *c;
+	struct match_conf *c; /* c->rs: set by the main thread under mu, with ready */
 	struct itemv *iv;
 	pthread_mutex_t mu;
-	pthread_cond_t done; /* an item is done */
-	pthread_cond_t room; /* an item was printed: the window moved */
+	pthread_cond_t room; /* the window moved, the rules are ready, or quit */
 	size_t next;         /* the next item to take */
 	size_t printed;      /* items printed */
-	size_t ahead;        /* how far past printed a thread may take */
-	int oom;
+	size_t ahead;        /* how far past printed a thread may take, the rules ready */
+	size_t held;         /* bytes held by ITEM_READ items */
+	size_t read_next;    /* no ITEM_READ item before this one */
+	int ready;           /* the rules are compiled: c->rs is set */
+	int quit;            /* the rules failed: stop */
+	int printing;        /* a thread is printing: the others go on working */
+	int waiting;         /* threads waiting on room */
+	long hits;           /* of the items printed */
+	int errors;
 };
+
+/* The bytes an extraction holds: its documents' text. */
+static size_t
+extraction_size(const struct extraction *x)
+{
+	size_t n = sizeof(*x);
+
+	for (size_t i = 0; i < x->ndocs; i++) {
+		n += sizeof(x->docs[i]);
+		for (int f = 0; f < F_MAX; f++)
+			n += x->docs[i].field_len[f];
+	}
+	return n;
+}
+
+/*
+ * Mark it done; then, unless another thread is printing, print every done
+ * item from the first not printed. Called with p->mu held; unlocks it while
+ * printing.
+ */
+static void
+pool_done(struct pool *p, struct item *it)
+{
+	if (it != NULL)
+		it->state = ITEM_DONE;
+	if (!p->ready || p->printing)
+		return;
+	p->printing = 1;
+	while (p->printed < p->iv->n && p->iv->v[p->printed].state == ITEM_DONE) {
+		struct item *pr = &p->iv->v[p->printed];
+
+		pthread_mutex_unlock(&p->mu);
+		item_print(pr);
+		pthread_mutex_lock(&p->mu);
+		p->hits += pr->hits;
+		p->errors += pr->errors;
+		p->printed++;
+	}
+	p->printing = 0;
+	if (p->waiting > 0)
+		pthread_cond_broadcast(&p->room);
+}
+
+/*
+ * One thread's work until every item is taken (or quit). Called with p->mu
+ * held, returns with it held; mr->m is made once the rules are ready.
+ */
+static void
+pool_work(struct pool *p, struct match_run *mr)
+{
+	for (;;) {
+		struct item *it = NULL;
+		struct extraction x;
+
+		if (p->quit)
+			return;
+		/* first the files extracted while the rules compiled, in order */
+		if (p->ready) {
+			while (p->read_next < p->next && p->iv->v[p->read_next].state != ITEM_READ)
+				p->read_next++;
+			if (p->read_next < p->next) {
+				it = &p->iv->v[p->read_next++];
+				it->state = ITEM_TAKEN;
+				p->held -= it->held;
+			}
+		}
+		if (it != NULL) {
+			struct extraction *xp = it->x;
+
+			it->x = NULL;
+			pthread_mutex_unlock(&p->mu);
+			if (mr->m == NULL)
+				mr->m = match_new(p->c);
+			item_match(mr, it, xp);
+			free(xp);
+			pthread_mutex_lock(&p->mu);
+			pool_done(p, it);
+			continue;
+		}
+		if (p->next >= p->iv->n && p->ready)
+			return;
+		/*
+		 * Wait: for the window to move; before the rules are ready, when
+		 * enough is held, at the end of the list, or at standard input
+		 * (not read unless the rules compile).
+		 */
+		if (p->ready ? p->next >= p->printed + p->ahead
+		             : p->next >= p->iv->n || p->held >= MATCH_EARLY_BYTES ||
+		                   (p->iv->v[p->next].path != NULL &&
+		                    strcmp(p->iv->v[p->next].path, "-") == 0)) {
+			p->waiting++;
+			pthread_cond_wait(&p->room, &p->mu);
+			p->waiting--;
+			continue;
+		}
+		it = &p->iv->v[p->next++];
+		if (it->path == NULL || it->state == ITEM_DONE) {
+			pool_done(p, it); /* a message alone */
+			continue;
+		}
+		it->state = ITEM_TAKEN;
+		pthread_mutex_unlock(&p->mu);
+		if (item_extract(p->c, it, &x) < 0) {
+			pthread_mutex_lock(&p->mu);
+			pool_done(p, it);
+			continue;
+		}
+		pthread_mutex_lock(&p->mu);
+		if (!p->ready) {
+			/* kept until the rules are ready; the extraction moves to the heap */
+			if ((it->x = malloc(sizeof(*it->x))) != NULL) {
+				extraction_trim(&x);
+				*it->x = x;
+				it->held = extraction_size(&x);
+				p->held += it->held;
+				it->state = ITEM_READ;
+				continue;
+			}
+			/* out of memory: wait for the rules with it */
+			while (!p->ready && !p->quit)
+				pthread_cond_wait(&p->room, &p->mu);
+			if (p->quit) {
+				extraction_free(&x);
+				return;
+			}
+		}
+		pthread_mutex_unlock(&p->mu);
+		if (mr->m == NULL)
+			mr->m = match_new(p->c);
+		item_match(mr, it, &x);
+		pthread_mutex_lock(&p->mu);
+		pool_done(p, it);
+	}
+}
 
 static void *
 pool_thread(void *arg)
 {
 	struct pool *p = arg;
-	struct match_run mr = {.c = p->c, .m = match_new(p->c)};
+	struct match_run mr = {.c = p->c};
 
-	for (;;) {
-		struct item *it;
-
-		pthread_mutex_lock(&p->mu);
-		while (p->next < p->iv->n && p->next >= p->printed + p->ahead)
-			pthread_cond_wait(&p->room, &p->mu);
-		if (p->next >= p->iv->n) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		it = &p->iv->v[p->next++];
-		pthread_mutex_unlock(&p->mu);
-		if (it->path != NULL && !it->done) {
-			if (mr.m != NULL) {
-				match_file(&mr, it);
-			} else {
-				item_err(it, "hark: out of memory\n");
-				it->errors++;
-			}
-		}
-		pthread_mutex_lock(&p->mu);
-		it->done = 1;
-		pthread_cond_broadcast(&p->done);
-		pthread_mutex_unlock(&p->mu);
-	}
+	pthread_mutex_lock(&p->mu);
+	pool_work(p, &mr);
+	pthread_mutex_unlock(&p->mu);
 	matcher_free(mr.m);
 	return NULL;
 }
 
-/* Match every item with jobs threads, printing each in order as soon as it and those before are
- * done. */
-static void
-match_items(const struct match_conf *c, struct itemv *iv, int jobs, long *hits, int *errors)
-{
-	struct pool p = {.c = c, .iv = iv, .ahead = (size_t)jobs * MATCH_AHEAD};
+/* The threads besides the calling one: started early, then joined by pool_end(). */
+struct pool_threads {
 	pthread_t th[MATCH_JOBS_MAX];
-	int nth = 0;
+	int n;
+};
 
+/* Set up the pool and start jobs - 1 threads, which extract until pool_end(). */
+static void
+pool_start(struct pool *p, struct pool_threads *pt, struct match_conf *c, struct itemv *iv,
+           int jobs)
+{
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	p->iv = iv;
+	p->ahead = (size_t)jobs * MATCH_AHEAD;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->room, NULL);
+	pt->n = 0;
 	if ((size_t)jobs > iv->n)
 		jobs = iv->n > 0 ? (int)iv->n : 1;
-	if (jobs > 1) {
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.done, NULL);
-		pthread_cond_init(&p.room, NULL);
-		for (nth = 0; nth < jobs; nth++)
-			if (pthread_create(&th[nth], NULL, pool_thread, &p) != 0)
-				break;
+	while (pt->n < jobs - 1 && pthread_create(&pt->th[pt->n], NULL, pool_thread, p) == 0)
+		pt->n++;
+}
+
+/*
+ * The rules are compiled (rs) or failed (NULL): this thread prints what is
+ * done and matches with the others until every file is printed, or tells
+ * them to stop. Then joins them and frees the pool.
+ */
+static void
+pool_end(struct pool *p, struct pool_threads *pt, const struct ruleset *rs)
+{
+	struct match_run mr = {.c = p->c};
+
+	pthread_mutex_lock(&p->mu);
+	p->c->rs = rs;
+	if (rs != NULL)
+		p->ready = 1;
+	else
+		p->quit = 1;
+	pthread_cond_broadcast(&p->room);
+	if (rs != NULL) {
+		pool_done(p, NULL);
+		pool_work(p, &mr);
 	}
-	if (nth == 0) {
-		/* one thread (or none could start): this one, printing as it goes */
-		struct match_run mr = {.c = c, .m = match_new(c)};
-
-		for (size_t i = 0; i < iv->n; i++) {
-			struct item *it = &iv->v[i];
-
-			if (it->path != NULL && mr.m != NULL) {
-				match_file(&mr, it);
-			} else if (it->path != NULL) {
-				item_err(it, "hark: out of memory\n");
-				it->errors++;
-			}
-			item_print(it);
-			*hits += it->hits;
-			*errors += it->errors;
+	pthread_mutex_unlock(&p->mu);
+	for (int t = 0; t < pt->n; t++)
+		pthread_join(pt->th[t], NULL);
+	/* the last item may have been done by a thread after this one left */
+	pthread_mutex_lock(&p->mu);
+	if (rs != NULL)
+		pool_done(p, NULL);
+	pthread_mutex_unlock(&p->mu);
+	matcher_free(mr.m);
+	for (size_t i = 0; i < p->iv->n; i++)
+		if (p->iv->v[i].x != NULL) {
+			extraction_free(p->iv->v[i].x);
+			free(p->iv->v[i].x);
+			p->iv->v[i].x = NULL;
 		}
-		matcher_free(mr.m);
-		return;
-	}
-	for (size_t i = 0; i < iv->n; i++) {
-		struct item *it = &iv->v[i];
-
-		pthread_mutex_lock(&p.mu);
-		while (!it->done)
-			pthread_cond_wait(&p.done, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		item_print(it);
-		*hits += it->hits;
-		*errors += it->errors;
-		pthread_mutex_lock(&p.mu);
-		p.printed = i + 1;
-		pthread_cond_broadcast(&p.room);
-		pthread_mutex_unlock(&p.mu);
-	}
-	for (int t = 0; t < nth; t++)
-		pthread_join(th[t], NULL);
-	pthread_cond_destroy(&p.room);
-	pthread_cond_destroy(&p.done);
-	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p->room);
+	pthread_mutex_destroy(&p->mu);
 }
 
 /* The CPUs this process may run on. */
@@ -505,12 +677,13 @@ cmd_match(int argc, char **argv)
 	struct match_conf c = {0};
 	struct itemv iv = {0};
 	struct diags d;
-	struct ruleset *rs;
+	struct ruleset *rs = NULL;
+	struct pool p;
+	struct pool_threads pt;
 	struct conf *cf;
 	char **rules = NULL, **conf = NULL;
 	size_t nrules = 0, nconf = 0;
-	int ch, rc, jobs = cpu_count(), errors = 0;
-	long hits = 0;
+	int ch, rc, jobs = cpu_count();
 	time_t now = time(NULL);
 
 	c.color = isatty(1) && getenv("NO_COLOR") == NULL;
@@ -576,10 +749,8 @@ cmd_match(int argc, char **argv)
 	diags_init(&d);
 	/* the configured languages count even when the rules come from -r */
 	if (nrules > 0) {
-		rs = conf_languages_tool(&c.prior, &d) < 0 ? NULL : rules_load(rules, nrules, &d);
-	} else if (conf_load_tool(&cf, &d) < 0) {
-		rs = NULL;
-	} else {
+		rc = conf_languages_tool(&c.prior, &d);
+	} else if ((rc = conf_load_tool(&cf, &d)) == 0) {
 		/* the rule paths and languages change hands; the rest is not needed */
 		conf = cf->rules;
 		nconf = cf->nrules;
@@ -588,15 +759,13 @@ cmd_match(int argc, char **argv)
 		cf->nrules = 0;
 		cf->languages = NULL;
 		conf_free(cf);
-		rs = rules_load(conf, nconf, &d);
 	}
-	diags_print(&d, stderr);
-	diags_free(&d);
-	if (rs == NULL) {
+	if (rc < 0) {
+		diags_print(&d, stderr);
+		diags_free(&d);
 		rc = 2;
 		goto out;
 	}
-	c.rs = rs;
 	strftime(c.now, sizeof(c.now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
@@ -607,13 +776,20 @@ cmd_match(int argc, char **argv)
 		else
 			r = items_add(&iv, argv[i]) == NULL ? -1 : 0;
 		if (r < 0) {
+			diags_print(&d, stderr);
+			diags_free(&d);
 			fprintf(stderr, "hark: out of memory\n");
 			rc = 2;
 			goto out;
 		}
 	}
-	match_items(&c, &iv, jobs, &hits, &errors);
-	rc = errors ? 2 : hits ? 0 : 1;
+	/* the threads read and extract while this one compiles the rules */
+	pool_start(&p, &pt, &c, &iv, jobs);
+	rs = nrules > 0 ? rules_load(rules, nrules, &d) : rules_load(conf, nconf, &d);
+	diags_print(&d, stderr);
+	diags_free(&d);
+	pool_end(&p, &pt, rs);
+	rc = rs == NULL ? 2 : p.errors ? 2 : p.hits ? 0 : 1;
 out:
 	for (size_t i = 0; i < iv.n; i++) {
 		free(iv.v[i].path);

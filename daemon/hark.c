@@ -115,7 +115,9 @@ static const struct hark_cmd cmds[] = {
      "                     --color means) or auto (on a terminal; the default);\n"
      "                     without colour they are marked [like this]\n"
      "  -j, --jobs N       match N files at once (default: the number of CPUs);\n"
-     "                     the output is the same, in the same order, whatever N\n"
+     "                     the output is the same, in the same order, whatever N;\n"
+     "                     N - 1 of them read ahead while the rules compile\n"
+     "                     (up to 8 MiB of text)\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"
      "The languages of the configuration are the prior of language identification,\n"
      "with -r too.\n"},

@@ -596,6 +596,23 @@ out:
 }
 
 void
+extraction_trim(struct extraction *x)
+{
+	struct document *d;
+
+	if (x->ndocs > 0 && (d = realloc(x->docs, x->ndocs * sizeof(*d))) != NULL)
+		x->docs = d;
+	for (size_t i = 0; i < x->ndocs; i++)
+		for (int f = 0; f < F_MAX; f++) {
+			char *p;
+
+			if (x->docs[i].field[f] != NULL &&
+			    (p = realloc(x->docs[i].field[f], x->docs[i].field_len[f] + 1)) != NULL)
+				x->docs[i].field[f] = p;
+		}
+}
+
+void
 extraction_free(struct extraction *x)
 {
 	for (size_t i = 0; i < x->ndocs; i++)

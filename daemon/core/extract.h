@@ -38,7 +38,7 @@ struct extract_opts {
 	const char
 	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
 	const char *lang_prior; /* the configured languages ([hark] languages), or NULL */
-	const char *charset; /* the transport's charset (HTTP Content-Type), or NULL */
+	const char *charset;    /* the transport's charset (HTTP Content-Type), or NULL */
 	/*
 	 * The user's --charset, a WHATWG label (charset_lookup()): it overrides
 	 * a byte order mark, every declaration and detection. NULL: none.
@@ -85,6 +85,12 @@ struct extraction {
 int extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struct extraction *x,
                   char *err, size_t errsz);
 void extraction_free(struct extraction *x);
+/*
+ * Give back the room the documents were built in (their array, their
+ * fields' slack): for an extraction kept a while (hark match, while the
+ * rules compile). Nothing else changes.
+ */
+void extraction_trim(struct extraction *x);
 const char *extract_format_name(enum extract_format f);
 /* The format extract_bytes() would read UTF-8 text in (by content, then by file's name). */
 enum extract_format extract_format_of(const char *utf8, size_t len, const char *file);

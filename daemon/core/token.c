@@ -1,8 +1,9 @@
 /*
  * token.c: the normalization pipeline and tokenizer (RULES.md §3, §4).
  *
- * Calling utf8proc for every character runs at tens of MB/s, so norm_init()
- * folds the whole Basic Multilingual Plane once into a table: for each code
+ * Calling utf8proc for every character runs at tens of MB/s, so the whole
+ * Basic Multilingual Plane is folded once into a table (by the build:
+ * contrib/gen-normtab.c; by norm_init() when utf8proc is another): for each code
  * point its class (word character, separator, deleted...), its script and its
  * folded UTF-8 (NFKC, full case fold, marks stripped by script, letter folds)
  * in a string pool. token_split() is then one pass of table look-ups, with a
@@ -155,16 +156,27 @@ struct nent {
 #define FOLD_MAX_BYTES 200
 #define NPOOL_SIZE (384 * 1024)
 
+/*
+ * The tables: ntab, npool (slack: split_run copies 8 bytes), composes_bits
+ * and atab (the ASCII fast path: the low byte is the folded byte, the high
+ * bits say what it is). The build writes them (contrib/gen-normtab.c, which
+ * compiles this file without HARK_NORMTAB and prints what norm_build()
+ * made); norm_build() makes them again only when utf8proc is not the one
+ * they were made with.
+ */
+#ifdef HARK_NORMTAB
+#include "normtab.inc"
+#else
 static struct nent ntab[0x10000];
-static char npool[NPOOL_SIZE + 8]; /* slack: split_run copies 8 bytes */
+static char npool[NPOOL_SIZE + 8];
 static size_t npool_len;
 static uint8_t composes_bits[0x10000 / 8];
+static uint16_t atab[256];
+#endif
 static pthread_once_t norm_once = PTHREAD_ONCE_INIT;
 
-/* ASCII fast path: low byte is the folded byte, high bits say what it is. */
 #define A_WORD 0x100
 #define A_ALPHA 0x200
-static uint16_t atab[256];
 
 /*
  * Runs of ASCII letters and digits 16 bytes at a time (split_run): SSE2 is
@@ -683,7 +695,15 @@ ascii_build(void)
 		if (e->flags & F_LETTER)
 			atab[c] |= A_ALPHA;
 	}
+}
+
+/* Whether atab folds as ascii16() does (the tables may come from the build). */
+static void
+ascii16_check(void)
+{
 #ifdef HAVE_ASCII16
+	unsigned c;
+
 	ascii16_ok = 1;
 	for (c = 0; c < 128; c++) {
 		int alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z', digit = c >= '0' && c <= '9';
@@ -704,6 +724,16 @@ norm_build(void)
 	struct nent *e;
 	uint32_t cp;
 
+#ifdef HARK_NORMTAB
+	if (strcmp(utf8proc_version(), normtab_utf8proc) == 0) {
+		ascii16_check();
+		return;
+	}
+	/* another utf8proc than the build's: its folds, made again */
+	memset(composes_bits, 0, sizeof(composes_bits));
+	memset(atab, 0, sizeof(atab));
+	npool_len = 0;
+#endif
 	composes_build();
 	for (cp = 0; cp < 0x10000; cp++) {
 		e = &ntab[cp];
@@ -720,6 +750,7 @@ norm_build(void)
 		npool_len += e->len;
 	}
 	ascii_build();
+	ascii16_check();
 }
 
 void

@@ -54,7 +54,11 @@ struct toklist {
  */
 #define NORM_VERSION 2
 
-/* Build the fold tables once. Thread-safe; the other functions call it. */
+/*
+ * Ready the fold tables once: the build made them (normtab.inc); they are
+ * made again only with another utf8proc than the build's. Thread-safe; the
+ * other functions call it.
+ */
 void norm_init(void);
 
 void toklist_init(struct toklist *tl);

@@ -85,5 +85,60 @@ for v in 0 -1 abc 1x 100000; do
 done
 "$HARK" match --jobs=2 --color=never -r "$SRC/rules/example.rules" "$F/demo" >"$T/l.out" 2>&1 && ok || bad "--jobs=2"
 
+# the threads extract before the rules compile, but print nothing before
+# their diagnostics; when the rules fail, nothing of the files is printed
+printf '[rule tice]\nquery = Tice or Austin\n' >"$T/warn.rules"
+run 4 "$T/w4" --color=never -r "$T/warn.rules" "$T/missing.txt" "$F"
+run 1 "$T/w1" --color=never -r "$T/warn.rules" "$T/missing.txt" "$F"
+same "a warning" "$T/w1" "$T/w4"
+head -1 "$T/w4.err" | grep -q "warn.rules:2:14: warning: 'or' is a word" && ok ||
+	bad "the rules' warning is not the first line of stderr: $(head -1 "$T/w4.err")"
+grep -q "missing.txt: No such file" "$T/w4.err" && ok || bad "a warning: missing file not named"
+printf '[rule bad]\nquery = "Austin Tice\n' >"$T/bad.rules"
+run 4 "$T/f4" --color=never -r "$T/bad.rules" "$T/missing.txt" "$F"
+[ "$(cat "$T/f4.rc")" = 2 ] && ok || bad "bad rules: exit $(cat "$T/f4.rc"), not 2"
+[ ! -s "$T/f4.out" ] && ok || bad "bad rules: something printed on stdout"
+grep -q "bad.rules:2:" "$T/f4.err" && ok || bad "bad rules: no diagnostic"
+grep -q "missing.txt" "$T/f4.err" && bad "bad rules: a file's error printed" || ok
+# standard input among the files: read once the rules are ready, in its place
+for j in 1 4; do
+	"$HARK" match -j "$j" --color=never -r "$SRC/rules/example.rules" "$F/demo" - "$F/loose.txt" \
+		<"$SRC/contrib/demo/articles/02-en-detained.txt" >"$T/s$j.out" 2>"$T/s$j.err"
+	echo $? >"$T/s$j.rc"
+done
+same "standard input" "$T/s1" "$T/s4"
+grep -q "^(standard input): " "$T/s4.out" && ok || bad "standard input: no hit"
+
+# no thread sleeps or wakes per file: the one that finishes the first file
+# not printed prints it (before: the main thread waited for each, twice per
+# file in context switches)
+mkdir "$T/many"
+awk -v d="$T/many" 'BEGIN { for (i = 0; i < 2000; i++) { f = sprintf("%s/%04d.txt", d, i)
+	print "Report " i >f; for (k = 0; k < 40; k++) print "The talks go on, a report says. " k >f
+	close(f) } }'
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f "%w" -o "$T/cs" "$HARK" match -j 2 --color=never -r "$SRC/rules/example.rules" \
+		"$T/many" >/dev/null 2>&1
+	cs=$(tail -1 "$T/cs")
+	[ "$cs" -lt 200 ] && ok || bad "-j 2 over 2000 files: $cs voluntary context switches (200 or more)"
+else
+	echo "jobs: no /usr/bin/time: context switches not counted"
+fi
+
+# 20,000 rules take a while to compile: the threads extract files meanwhile
+# and match them once the rules are ready; the same output as -j 1. With an
+# error in the last rule, what they extracted is dropped and nothing printed.
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "[rule r%d]\nquery = \"Name%d Surname%d\" OR word%dx\n\n", i, i, i, i
+	print "[rule tice]\nquery = Tice" }' >"$T/big.rules"
+run 1 "$T/g1" --color=never -r "$T/big.rules" "$F" "$T/many"
+run 3 "$T/g3" --color=never -r "$T/big.rules" "$F" "$T/many"
+same "20,000 rules" "$T/g1" "$T/g3"
+grep -q ": tice: " "$T/g3.out" && ok || bad "20,000 rules: no hit"
+printf '[rule last]\nquery = (Tice\n' >>"$T/big.rules"
+run 3 "$T/h3" --color=never -r "$T/big.rules" "$F" "$T/many"
+[ "$(cat "$T/h3.rc")" = 2 ] && [ ! -s "$T/h3.out" ] && ok ||
+	bad "20,000 rules and an error: exit $(cat "$T/h3.rc"), $(wc -l <"$T/h3.out") lines out"
+grep -q "big.rules:60004:" "$T/h3.err" && ok || bad "20,000 rules and an error: $(head -2 "$T/h3.err")"
+
 echo "jobs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
