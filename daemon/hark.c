@@ -20,7 +20,7 @@ const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
     {"article", cmd_article, "article [--json] ID",
-     "show one stored article: its fields, text, hits and near duplicates",
+     "show one stored article: its fields, text, hits (snippets marked) and near duplicates",
      "  ID                 an article id (a_ and 16 hex digits), as hark hits --json shows\n"
      "  --json             the article object of the HTTP API (GET /api/v1/articles/ID)\n"},
     {"backtest", cmd_backtest, "backtest [-r RULES]... [--since WHEN] [--json] [-q]",
@@ -310,6 +310,39 @@ hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
 	}
 	free(s);
 	return line;
+}
+
+void
+hark_put_line_textn(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
+}
+
+void
+hark_put_line_text(const char *s)
+{
+	hark_put_line_textn(s, strlen(s));
+}
+
+void
+hark_put_snippet(const json_t *v, int color)
+{
+	struct snippet sn;
+	size_t at = 0;
+
+	if (snippet_from_json(v, &sn) < 0)
+		return;
+	for (size_t m = 0; m < sn.nmarks; m++) {
+		hark_put_line_textn(sn.text + at, sn.marks[m].start - at);
+		fputs(color ? COLOR_MATCH : "[", stdout);
+		hark_put_line_textn(sn.text + sn.marks[m].start,
+		                    sn.marks[m].end - sn.marks[m].start);
+		fputs(color ? COLOR_OFF : "]", stdout);
+		at = sn.marks[m].end;
+	}
+	hark_put_line_textn(sn.text + at, sn.len - at);
+	snippet_free(&sn);
 }
 
 int
