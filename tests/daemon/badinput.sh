@@ -1,7 +1,7 @@
 #!/bin/sh
 # harkd on hostile spool entries: empty, binary, oversize, a symbolic link to a
 # secret, a FIFO, a directory, an unreadable file, a name with a newline,
-# invalid UTF-8, the same file twice; then a database locked by another
+# invalid UTF-8, a JSON article with an unknown key, the same file twice; then a database locked by another
 # writer. Bad entries go to failed/ with a one-line NAME.error, good ones to
 # done/, and nothing else is disturbed. Usage: badinput.sh HARK HARKD DBLOCK
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +49,9 @@ else
 	put unreadable.txt
 	unreadable=1
 fi
+# a JSON article whose text is under a key hark does not read: refused, not stored empty
+printf '{"title": "Typo", "text": "Austin Tice under a key nobody reads."}\n' >"$S/tmp/typo.json"
+put typo.json
 # good ones, among the bad: after the FIFO, so a blocked open would stop them
 printf 'Spaced\n\nAustin Tice in a file with a space and a newline in its name.\n' >"$T/a b${NL}c.txt"
 ingest "$T/a b${NL}c.txt"
@@ -57,7 +60,7 @@ ingest "$T/invalid.txt"
 printf 'Twice\n\nThe family of Austin Tice asked for news, twice.\n' >"$T/twice.txt"
 ingest "$T/twice.txt" "$T/twice.txt"
 
-nbad=$((6 + unreadable))
+nbad=$((7 + unreadable))
 wait_for "$LOG" "failed " 15 "$nbad" || bad "$nbad failed lines"
 wait_for "$LOG" "article a_" 15 3 || bad "3 article lines"
 wait_for "$LOG" "duplicate file=twice.txt" 15 || bad "duplicate line of twice.txt"
@@ -80,6 +83,7 @@ failed big.txt "larger than max_document_size"
 failed link.txt "symbolic link"
 failed fifo.txt "FIFO"
 failed dir.txt "directory"
+failed typo.json 'unknown key "text" in a JSON article (known: title, url, body, html, lang, published,'
 [ "$unreadable" -eq 1 ] && failed unreadable.txt "Permission denied"
 expect_eq "$(files "$S/failed")" $((2 * nbad)) "failed/ holds the bad entries and their .error"
 # the link moved as a link; its target untouched and never stored
