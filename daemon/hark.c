@@ -36,7 +36,7 @@ static const struct hark_cmd cmds[] = {
      "  FILE               a new file (an existing one is refused); restore: stop\n"
      "                     harkd, copy FILE over state_dir/hark.db, start it (harkd(8))\n"},
     {"check", cmd_check, "check [RULES...]",
-     "load and compile rules, print diagnostics and a summary",
+     "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
      "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
