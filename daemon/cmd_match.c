@@ -217,7 +217,9 @@ match_file(struct match_run *mr, struct item *it)
 	    .source = "drop",
 	    .lang = c->lang,
 	    .lang_prior = c->prior,
-	    .charset_force = c->charset};
+	    .charset_force = c->charset,
+	    .charset_option = "--charset",
+	};
 	struct extraction x;
 	char err[256];
 	char *buf;

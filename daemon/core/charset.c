@@ -856,6 +856,23 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], en
 	return cs_result(name, "windows-1252", 0);
 }
 
+const char *
+charset_utf16_guess(const char *bytes, size_t len)
+{
+	size_t n = (len < 4096 ? len : 4096) & ~(size_t)1, nul[2] = {0, 0}, main, other;
+
+	if (n < 4)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		nul[i & 1] += bytes[i] == '\0';
+	/* odd NULs: the high bytes of little-endian units; even: big-endian */
+	main = nul[1] >= nul[0] ? nul[1] : nul[0];
+	other = nul[1] >= nul[0] ? nul[0] : nul[1];
+	if (main * 4 < n / 2 || other * 8 > main)
+		return NULL;
+	return nul[1] >= nul[0] ? "utf-16le" : "utf-16be";
+}
+
 /* ---- conversion -------------------------------------------------------- */
 
 /* The iconv output: at most max bytes, which no valid input exceeds. */

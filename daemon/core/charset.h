@@ -51,6 +51,15 @@ int charset_lookup(const char *label, char name[32]);
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
 
 /*
+ * "utf-16le" or "utf-16be" when the NULs of bytes fall in every other byte,
+ * as in UTF-16 without a byte order mark (a quarter of the characters at
+ * least ASCII or Latin-1, their other byte NUL; the other parity almost
+ * never NUL), else NULL: a hint for text refused for its NUL bytes. Reads
+ * the first 4 KiB.
+ */
+const char *charset_utf16_guess(const char *bytes, size_t len);
+
+/*
  * Whether label names an encoding charset_sniff() takes as a hint (a
  * WHATWG label, any case, blanks around ignored): "latin1", "koi8-r"...
  */

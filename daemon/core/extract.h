@@ -38,12 +38,18 @@ struct extract_opts {
 	const char
 	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
 	const char *lang_prior; /* the configured languages ([hark] languages), or NULL */
-	const char *charset; /* the transport's charset (HTTP Content-Type), or NULL */
+	const char *charset;    /* the transport's charset (HTTP Content-Type), or NULL */
 	/*
 	 * The user's --charset, a WHATWG label (charset_lookup()): it overrides
 	 * a byte order mark, every declaration and detection. NULL: none.
 	 */
 	const char *charset_force;
+	/*
+	 * The caller's option for a charset ("--charset" of the command-line
+	 * tool), named in the hint of a refusal it would mend; NULL: none
+	 * (harkd's drop directory and API).
+	 */
+	const char *charset_option;
 	const char *base_url; /* where the bytes came from, for relative links, or NULL */
 	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
 	enum extract_declared declared; /* the format the transport said (0: sniff it) */
