@@ -60,7 +60,9 @@ static const struct hark_cmd cmds[] = {
      "                     link-local address, refused by default as harkd refuses it\n"
      "  FILE               a feed file; - is stdin\n"
      "  URL                an http(s) feed, fetched as harkd polls it; how it was\n"
-     "                     fetched (status, final address, redirects, charset) is shown\n"},
+     "                     fetched (status, final address, redirects) is shown\n"
+     "  The charset read in is shown, and why (byte order mark, Content-Type, XML\n"
+     "  declaration, valid UTF-8, detected, default).\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
     {"hits", cmd_hits,
      "hits [--since WHEN] [--until WHEN] [--rule ID]... [--tag TAG] [--source NAME]\n"

@@ -814,6 +814,18 @@ charset_lookup(const char *label, char name[32])
 	return 0;
 }
 
+int
+charset_xml_declared(const char *bytes, size_t len, char name[32])
+{
+	size_t n = len < PRESCAN_MAX ? len : PRESCAN_MAX;
+	const struct cs_encoding *enc = cs_xmldecl((const unsigned char *)bytes, n);
+
+	if (enc == NULL)
+		return -1;
+	cs_result(name, enc->name, 0);
+	return 0;
+}
+
 size_t
 charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], enum charset_by *byp)
 {

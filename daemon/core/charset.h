@@ -37,6 +37,14 @@ size_t charset_sniff(const char *bytes, size_t len, const char *hint, char name[
                      enum charset_by *by);
 
 /*
+ * The encoding the XML declaration at the start of bytes names (its WHATWG
+ * name, as charset_sniff() reads it) into name: 0, or -1 when there is no
+ * declaration or it names no known encoding. For saying why a charset was
+ * chosen: charset_sniff()'s CHARSET_BY_DECLARED covers several sources.
+ */
+int charset_xml_declared(const char *bytes, size_t len, char name[32]);
+
+/*
  * The WHATWG name of label ("Latin1" → "windows-1252") into name: 0, or -1
  * when no encoding has that label. For a user's --charset.
  */

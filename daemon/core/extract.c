@@ -455,12 +455,10 @@ to_utf8(const char *bytes, size_t len, const char *hint, const char *force, cons
 
 int
 extract_feed(const char *bytes, size_t len, const char *charset, const char *base_url,
-             struct feed *f, char *err, size_t errsz)
+             struct feed *f, char cs[32], enum charset_by *by, char *err, size_t errsz)
 {
-	char cs[32];
-	enum charset_by by;
 	size_t tlen;
-	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, &by, &tlen, err, errsz);
+	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, by, &tlen, err, errsz);
 	int rc;
 
 	memset(f, 0, sizeof(*f));

@@ -98,10 +98,11 @@ enum extract_format extract_format_of(const char *utf8, size_t len, const char *
 /*
  * A feed as a reader sees it: charset found and converted, then feed_parse(),
  * then every text value made plain (markup removed, entities decoded) and
- * dates made RFC 3339. f is owned by the caller: feed_free(). Returns 0, or
- * -1 with a one-line reason in err.
+ * dates made RFC 3339. f is owned by the caller: feed_free(). The charset
+ * read with goes into cs, and why into *by. Returns 0, or -1 with a one-line
+ * reason in err.
  */
 int extract_feed(const char *bytes, size_t len, const char *charset, const char *base_url,
-                 struct feed *f, char *err, size_t errsz);
+                 struct feed *f, char cs[32], enum charset_by *by, char *err, size_t errsz);
 
 #endif

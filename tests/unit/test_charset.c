@@ -388,6 +388,28 @@ test_xml_decl(void **state)
 	                    "utf-8");
 }
 
+/* What the XML declaration alone says, as charset_sniff() reads it. */
+static void
+test_xml_declared(void **state)
+{
+	static const char koi[] = "<?xml version=\"1.0\" encoding=\"KOI8-R\"?><a/>";
+	static const char latin[] = "<?xml version='1.0' encoding='ISO-8859-1'?>";
+	static const char u16[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>";
+	char name[32] = "";
+
+	(void)state;
+	assert_int_equal(charset_xml_declared(koi, strlen(koi), name), 0);
+	assert_string_equal(name, "koi8-r");
+	assert_int_equal(charset_xml_declared(latin, strlen(latin), name), 0);
+	assert_string_equal(name, "windows-1252");
+	assert_int_equal(charset_xml_declared(u16, strlen(u16), name), 0);
+	assert_string_equal(name, "utf-8"); /* read as ASCII: not UTF-16 */
+	assert_int_equal(charset_xml_declared("<?xml version=\"1.0\"?>", 21, name), -1);
+	assert_int_equal(charset_xml_declared("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", 42, name), -1);
+	assert_int_equal(charset_xml_declared(" <?xml encoding=\"koi8-r\"?>", 26, name), -1);
+	assert_int_equal(charset_xml_declared("", 0, name), -1);
+}
+
 static void
 test_fallback(void **state)
 {
@@ -647,6 +669,7 @@ main(void)
 	    cmocka_unit_test(test_labels),
 	    cmocka_unit_test(test_meta_forms),
 	    cmocka_unit_test(test_xml_decl),
+	    cmocka_unit_test(test_xml_declared),
 	    cmocka_unit_test(test_fallback),
 	    cmocka_unit_test(test_invalid_bytes),
 	    cmocka_unit_test(test_utf16_errors),
