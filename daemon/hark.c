@@ -91,8 +91,9 @@ static const struct hark_cmd cmds[] = {
     {"ingest", cmd_ingest,
      "ingest [--spool DIR] [--lang LL] [--charset CS] [--name NAME] [-q] FILE|-...",
      "copy files atomically into the drop directory for harkd",
-     "  --spool DIR        the spool directory (default: spool_dir of the configuration);\n"
-     "                     a directory with files but no incoming/ or tmp/ is refused\n"
+     "  --spool DIR        the spool directory (default: spool_dir of the configuration,\n"
+     "                     made when missing); DIR must be a spool already, with the\n"
+     "                     incoming/ harkd makes when it starts\n"
      "  --lang LL          declare the language (ISO 639-1) in the copy, as the format\n"
      "                     does: a front matter lang: for text and Markdown, \"lang\"\n"
      "                     for a JSON article (HTML and feeds declare their own)\n"
