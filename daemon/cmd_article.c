@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,14 +24,6 @@ str(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-/* Print s on the current line, with every control character a space. */
-static void
-put_line_text(const char *s)
-{
-	for (; *s != '\0'; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
-}
-
 /* A time of the JSON object, as every text output shows one: local, to the minute. */
 static const char *
 when(json_t *o, const char *key, char *buf, size_t size)
@@ -38,8 +32,9 @@ when(json_t *o, const char *key, char *buf, size_t size)
 	return buf;
 }
 
+/* The article in text; color: the hits' matches in colour, else between [ ] (as hark hits). */
 static void
-print_text(json_t *o)
+print_text(json_t *o, int color)
 {
 	static const char *const keys[] = {"id",   "title",     "url",     "source", "file",
 	                                   "lang", "published", "seen_at", "near_of"};
@@ -52,9 +47,9 @@ print_text(json_t *o)
 			continue;
 		printf("%-10s ", keys[i]);
 		if (strcmp(keys[i], "published") == 0 || strcmp(keys[i], "seen_at") == 0)
-			put_line_text(when(o, keys[i], t, sizeof(t)));
+			hark_put_line_text(when(o, keys[i], t, sizeof(t)));
 		else
-			put_line_text(str(o, keys[i]));
+			hark_put_line_text(str(o, keys[i]));
 		putchar('\n');
 	}
 	printf("hits       %zu\n", json_array_size(json_object_get(o, "hits")));
@@ -62,14 +57,14 @@ print_text(json_t *o)
 	{
 		printf("  %s %s: ", when(v, "detected_at", t, sizeof(t)),
 		       str(json_object_get(v, "rule"), "id"));
-		put_line_text(str(v, "snippet"));
+		hark_put_snippet(json_object_get(v, "snippet"), color);
 		putchar('\n');
 	}
 	printf("duplicates %zu\n", json_array_size(json_object_get(o, "duplicates")));
 	json_array_foreach(json_object_get(o, "duplicates"), i, v)
 	{
 		printf("  %s %s ", str(v, "id"), when(v, "seen_at", t, sizeof(t)));
-		put_line_text(str(v, "title"));
+		hark_put_line_text(str(v, "title"));
 		putchar('\n');
 	}
 	/* the text as stored, as it was matched */
@@ -125,7 +120,7 @@ cmd_article(int argc, char **argv)
 			rc = -1;
 		putchar('\n');
 	} else {
-		print_text(o);
+		print_text(o, isatty(1) && getenv("NO_COLOR") == NULL);
 	}
 	json_decref(o);
 	if (rc < 0 || fflush(stdout) != 0) {

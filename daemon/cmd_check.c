@@ -37,6 +37,8 @@ cmd_check(int argc, char **argv)
 	rs = d.nerrors ? NULL : rules_load(paths, n, &d);
 	if (rs != NULL && c != NULL)
 		conf_check_routes(c, rs, &d);
+	/* in the order of the files, whichever pass found them (diags_sort) */
+	diags_sort(&d);
 	diags_print(&d, stderr);
 	if (rs != NULL) {
 		printf("%zu rules, %zu atoms, ok\n", ruleset_nrules(rs), ruleset_natoms(rs));

@@ -157,7 +157,9 @@ cmd_extract(int argc, char **argv)
 		    .source = "drop",
 		    .lang = lang,
 		    .lang_prior = prior,
-		    .charset_force = charset};
+		    .charset_force = charset,
+		    .charset_option = "--charset",
+		};
 		struct extraction x;
 		char err[256];
 		char *buf;

@@ -11,6 +11,7 @@
 
 #include <event2/event.h>
 
+#include "charset.h"
 #include "extract.h"
 #include "hark.h"
 #include "http.h"
@@ -258,6 +259,56 @@ feed_print(const struct feed *f)
 	}
 }
 
+/*
+ * "charset:   utf-8 (the XML declaration)": the charset the feed was read
+ * in and why (charset_sniff()'s order), and for a fetched one what its
+ * Content-Type said (http_cs, NULL: nothing) when that was not the reason.
+ */
+static void
+print_charset(const char *bytes, size_t len, const char *cs, enum charset_by by, int fetched,
+              const char *http_cs)
+{
+	char xml[32];
+	const char *why = "";
+	/* an unknown label is ignored when the charset is chosen */
+	int http_known = http_cs != NULL && charset_known(http_cs);
+
+	switch (by) {
+	case CHARSET_BY_BOM:
+		why = "a byte order mark";
+		break;
+	case CHARSET_BY_DECLARED:
+		/* a <meta> comes before the XML declaration, were a feed to hold one */
+		if (http_known)
+			why = "the Content-Type";
+		else if (charset_xml_declared(bytes, len, xml) == 0 && strcmp(xml, cs) == 0)
+			why = "the XML declaration";
+		else
+			why = "a <meta charset>";
+		break;
+	case CHARSET_BY_UTF8:
+		why = charset_xml_declared(bytes, len, xml) == 0 || http_cs != NULL
+		          ? "valid UTF-8, whatever was declared"
+		          : "valid UTF-8, nothing declared";
+		break;
+	case CHARSET_BY_DETECTED:
+		why = "detected: nothing declared";
+		break;
+	case CHARSET_BY_FALLBACK:
+		why = "the default: nothing declared or detected";
+		break;
+	}
+	printf("charset:   %s (%s", cs, why);
+	if (fetched && http_cs == NULL) {
+		fputs("; the Content-Type declares none", stdout);
+	} else if (fetched && (by != CHARSET_BY_DECLARED || !http_known)) {
+		fputs("; the Content-Type says ", stdout);
+		hark_put_line_text(http_cs); /* the server's bytes */
+		fputs(http_known ? "" : ", unknown", stdout);
+	}
+	fputs(")\n", stdout);
+}
+
 int
 cmd_feed(int argc, char **argv)
 {
@@ -268,7 +319,8 @@ cmd_feed(int argc, char **argv)
 	struct feed f;
 	struct fetch ft = {0};
 	const char *name, *charset = NULL, *base = NULL;
-	char err[256];
+	char err[256], cs[32];
+	enum charset_by by;
 	char *buf;
 	size_t len;
 	int ch, json = 0, fetched = 0, allow_private = 0;
@@ -318,19 +370,21 @@ cmd_feed(int argc, char **argv)
 				       (long long)json_integer_value(json_object_get(r, "status")),
 				       json_string_value(json_object_get(r, "to")));
 			}
-			printf("\ncharset:   %s\n", charset ? charset : "(none declared)");
+			putchar('\n');
 		}
 	} else if (file_read(argv[optind], HARK_FILE_MAX, &buf, &len) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name,
 		        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return 2;
 	}
-	if (extract_feed(buf, len, charset, base, &f, err, sizeof(err)) < 0) {
+	if (extract_feed(buf, len, charset, base, &f, cs, &by, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hark: %s: %s\n", name, err);
 		free(buf);
 		fetch_free(&ft);
 		return 2;
 	}
+	if (!json)
+		print_charset(buf, len, cs, by, fetched, charset);
 	free(buf);
 	if (f.recovered)
 		fprintf(stderr, "hark: %s: warning: ill-formed feed read in recovery mode: %s\n",

@@ -22,44 +22,6 @@
 #include "ruleset.h"
 #include "store.h"
 
-/* Print s[0..n) on the current line, with every control character a space. */
-static void
-put_line_textn(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
-}
-
-/* Print s on the current line, with every control character a space. */
-static void
-put_line_text(const char *s)
-{
-	put_line_textn(s, strlen(s));
-}
-
-/*
- * Print the hit object's snippet with its marks in colour, or between [ ]
- * (a snippet stored as a plain string by an older hark: as it is).
- */
-static void
-put_snippet(json_t *v, int color)
-{
-	struct snippet sn;
-	size_t at = 0;
-
-	if (snippet_from_json(v, &sn) < 0)
-		return;
-	for (size_t m = 0; m < sn.nmarks; m++) {
-		put_line_textn(sn.text + at, sn.marks[m].start - at);
-		fputs(color ? "\033[01;31m" : "[", stdout);
-		put_line_textn(sn.text + sn.marks[m].start, sn.marks[m].end - sn.marks[m].start);
-		fputs(color ? "\033[m" : "]", stdout);
-		at = sn.marks[m].end;
-	}
-	put_line_textn(sn.text + at, sn.len - at);
-	snippet_free(&sn);
-}
-
 static const char *
 json_str(json_t *o, const char *key)
 {
@@ -101,21 +63,21 @@ hits_print(const struct store_hit_row *r, void *arg)
 		what = json_str(art, "url");
 	hark_time_local(r->detected_at / 1000, when, sizeof(when));
 	printf("%s %s ", when, r->rule_id);
-	put_line_text(what != NULL ? what : r->article_id);
+	hark_put_line_text(what != NULL ? what : r->article_id);
 	fputs(": ", stdout);
-	put_snippet(json_object_get(hit, "snippet"), o->color);
+	hark_put_snippet(json_object_get(hit, "snippet"), o->color);
 	/* its link: the article's address, else its page on harkd's server */
 	if (is_web_url(json_str(art, "url"))) {
 		fputs(" <", stdout);
-		put_line_text(json_str(art, "url"));
+		hark_put_line_text(json_str(art, "url"));
 		putchar('>');
 	} else if (o->base_url != NULL) {
 		size_t n = strlen(o->base_url);
 
 		fputs(" <", stdout);
-		put_line_text(o->base_url);
+		hark_put_line_text(o->base_url);
 		printf("%sarticles/", n > 0 && o->base_url[n - 1] == '/' ? "" : "/");
-		put_line_text(r->article_id);
+		hark_put_line_text(r->article_id);
 		putchar('>');
 	}
 	putchar('\n');

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "conf.h"
 #include "dropdir.h"
 #include "fileio.h"
@@ -42,6 +44,34 @@ spool_configured(void)
 	diags_free(&d);
 	conf_free(c);
 	return spool;
+}
+
+/*
+ * --spool DIR must name a spool already: one that harkd made, incoming/ in
+ * it (or tmp/: one that lost its incoming/, which dropdir refuses, saying
+ * so). A
+ * typo in a script would otherwise make a spool no harkd reads, and the
+ * articles would wait there unseen. The configured spool_dir is made when
+ * missing: a fresh install may ingest before harkd's first start. Returns
+ * 0, or -1 after saying why.
+ */
+static int
+spool_explicit_ok(const char *spool)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/incoming", spool) < sizeof(path) &&
+	    lstat(path, &st) == 0)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/tmp", spool) < sizeof(path) &&
+	    lstat(path, &st) == 0)
+		return 0;
+	fprintf(stderr,
+	        "hark: ingest: --spool %s: not a spool (no incoming/ in it): harkd creates its "
+	        "spool when it starts; give its spool_dir, or start harkd first\n",
+	        spool);
+	return -1;
 }
 
 /* One line a file, whatever its name holds: control characters as \n, \xHH. */
@@ -265,6 +295,10 @@ cmd_ingest(int argc, char **argv)
 		        : name == NULL ? "-: standard input needs --name NAME, its name in the "
 		                         "spool (whose extension tells its format)"
 		                       : "--name names standard input: give - among the files");
+		free(spool);
+		return 2;
+	}
+	if (spool != NULL && spool_explicit_ok(spool) < 0) {
 		free(spool);
 		return 2;
 	}

@@ -249,7 +249,8 @@ item_extract(const struct match_conf *c, struct item *it, struct extraction *x)
 	                         .source = "drop",
 	                         .lang = c->lang,
 	                         .lang_prior = c->prior,
-	                         .charset_force = c->charset};
+	                         .charset_force = c->charset,
+	                         .charset_option = "--charset"};
 	char err[256];
 	char *buf;
 	size_t len;

@@ -327,7 +327,7 @@ cmd_status(int argc, char **argv)
 	struct mutes mu = {0};
 	struct harkd_probe dm = {0};
 	struct store *st;
-	json_t *disabled = json_array();
+	json_t *disabled;
 	char err[512], state_dir[4096], spool[4096] = "";
 	long failed = -1;
 	int ch, json = 0, rc = 0;
@@ -350,10 +350,10 @@ cmd_status(int argc, char **argv)
 		hark_usage("status", stderr);
 		return 2;
 	}
-	if (hark_store_open("status", &st) < 0) {
-		json_decref(disabled);
+	if (hark_store_open("status", &st) < 0)
 		return 2;
-	}
+	/* made after the options: --help and a usage error return before */
+	disabled = json_array();
 	if (store_status_get(st, &s, err, sizeof(err)) != 0 ||
 	    store_feeds_each(st, feeds_add, &f, err, sizeof(err)) != 0 ||
 	    store_webhooks_each(st, webhooks_add, disabled, err, sizeof(err)) != 0 ||

@@ -20,7 +20,7 @@ const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
     {"article", cmd_article, "article [--json] ID",
-     "show one stored article: its fields, text, hits and near duplicates",
+     "show one stored article: its fields, text, hits (snippets marked) and near duplicates",
      "  ID                 an article id (a_ and 16 hex digits), as hark hits --json shows\n"
      "  --json             the article object of the HTTP API (GET /api/v1/articles/ID)\n"},
     {"backtest", cmd_backtest, "backtest [-r RULES]... [--since WHEN] [--json] [-q]",
@@ -36,7 +36,7 @@ static const struct hark_cmd cmds[] = {
      "  FILE               a new file (an existing one is refused); restore: stop\n"
      "                     harkd, copy FILE over state_dir/hark.db, start it (harkd(8))\n"},
     {"check", cmd_check, "check [RULES...]",
-     "load and compile rules, print diagnostics and a summary",
+     "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
      "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
@@ -60,7 +60,9 @@ static const struct hark_cmd cmds[] = {
      "                     link-local address, refused by default as harkd refuses it\n"
      "  FILE               a feed file; - is stdin\n"
      "  URL                an http(s) feed, fetched as harkd polls it; how it was\n"
-     "                     fetched (status, final address, redirects, charset) is shown\n"},
+     "                     fetched (status, final address, redirects) is shown\n"
+     "  The charset read in is shown, and why (byte order mark, Content-Type, XML\n"
+     "  declaration, valid UTF-8, detected, default).\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
     {"hits", cmd_hits,
      "hits [--since WHEN] [--until WHEN] [--rule ID]... [--tag TAG] [--source NAME]\n"
@@ -89,8 +91,9 @@ static const struct hark_cmd cmds[] = {
     {"ingest", cmd_ingest,
      "ingest [--spool DIR] [--lang LL] [--charset CS] [--name NAME] [-q] FILE|-...",
      "copy files atomically into the drop directory for harkd",
-     "  --spool DIR        the spool directory (default: spool_dir of the configuration);\n"
-     "                     a directory with files but no incoming/ or tmp/ is refused\n"
+     "  --spool DIR        the spool directory (default: spool_dir of the configuration,\n"
+     "                     made when missing); DIR must be a spool already, with the\n"
+     "                     incoming/ harkd makes when it starts\n"
      "  --lang LL          declare the language (ISO 639-1) in the copy, as the format\n"
      "                     does: a front matter lang: for text and Markdown, \"lang\"\n"
      "                     for a JSON article (HTML and feeds declare their own)\n"
@@ -312,6 +315,39 @@ hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
 	}
 	free(s);
 	return line;
+}
+
+void
+hark_put_line_textn(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
+}
+
+void
+hark_put_line_text(const char *s)
+{
+	hark_put_line_textn(s, strlen(s));
+}
+
+void
+hark_put_snippet(const json_t *v, int color)
+{
+	struct snippet sn;
+	size_t at = 0;
+
+	if (snippet_from_json(v, &sn) < 0)
+		return;
+	for (size_t m = 0; m < sn.nmarks; m++) {
+		hark_put_line_textn(sn.text + at, sn.marks[m].start - at);
+		fputs(color ? COLOR_MATCH : "[", stdout);
+		hark_put_line_textn(sn.text + sn.marks[m].start,
+		                    sn.marks[m].end - sn.marks[m].start);
+		fputs(color ? COLOR_OFF : "]", stdout);
+		at = sn.marks[m].end;
+	}
+	hark_put_line_textn(sn.text + at, sn.len - at);
+	snippet_free(&sn);
 }
 
 int

@@ -90,6 +90,18 @@ int hark_print_hit(const struct document *doc, const struct hit *h, const char *
 char *hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
                     const char *now, int json, int color);
 
+/* Print s[0..n) on the current line of standard output, every control character a space. */
+void hark_put_line_textn(const char *s, size_t n);
+void hark_put_line_text(const char *s);
+/*
+ * Print a stored hit object's snippet (hit.h, snippet_from_json) on the
+ * current line of standard output, its marks in colour or between [ ]: the
+ * text outputs of hark hits and hark article. A snippet stored as a plain
+ * string by an older hark is printed as it is.
+ */
+struct json_t;
+void hark_put_snippet(const struct json_t *snippet, int color);
+
 /* since.c */
 /*
  * --since: a duration before now ("90s" "15m" "2h" "7d" "1w"), a day

@@ -814,6 +814,18 @@ charset_lookup(const char *label, char name[32])
 	return 0;
 }
 
+int
+charset_xml_declared(const char *bytes, size_t len, char name[32])
+{
+	size_t n = len < PRESCAN_MAX ? len : PRESCAN_MAX;
+	const struct cs_encoding *enc = cs_xmldecl((const unsigned char *)bytes, n);
+
+	if (enc == NULL)
+		return -1;
+	cs_result(name, enc->name, 0);
+	return 0;
+}
+
 size_t
 charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], enum charset_by *byp)
 {
@@ -854,6 +866,23 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], en
 		return cs_result(name, enc->name, 0);
 	*by = CHARSET_BY_FALLBACK;
 	return cs_result(name, "windows-1252", 0);
+}
+
+const char *
+charset_utf16_guess(const char *bytes, size_t len)
+{
+	size_t n = (len < 4096 ? len : 4096) & ~(size_t)1, nul[2] = {0, 0}, main, other;
+
+	if (n < 4)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		nul[i & 1] += bytes[i] == '\0';
+	/* odd NULs: the high bytes of little-endian units; even: big-endian */
+	main = nul[1] >= nul[0] ? nul[1] : nul[0];
+	other = nul[1] >= nul[0] ? nul[0] : nul[1];
+	if (main * 4 < n / 2 || other * 8 > main)
+		return NULL;
+	return nul[1] >= nul[0] ? "utf-16le" : "utf-16be";
 }
 
 /* ---- conversion -------------------------------------------------------- */

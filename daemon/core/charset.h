@@ -37,6 +37,14 @@ size_t charset_sniff(const char *bytes, size_t len, const char *hint, char name[
                      enum charset_by *by);
 
 /*
+ * The encoding the XML declaration at the start of bytes names (its WHATWG
+ * name, as charset_sniff() reads it) into name: 0, or -1 when there is no
+ * declaration or it names no known encoding. For saying why a charset was
+ * chosen: charset_sniff()'s CHARSET_BY_DECLARED covers several sources.
+ */
+int charset_xml_declared(const char *bytes, size_t len, char name[32]);
+
+/*
  * The WHATWG name of label ("Latin1" → "windows-1252") into name: 0, or -1
  * when no encoding has that label. For a user's --charset.
  */
@@ -49,6 +57,15 @@ int charset_lookup(const char *label, char name[32]);
  * NULL with errno EINVAL when iconv does not know the charset, ENOMEM.
  */
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
+
+/*
+ * "utf-16le" or "utf-16be" when the NULs of bytes fall in every other byte,
+ * as in UTF-16 without a byte order mark (a quarter of the characters at
+ * least ASCII or Latin-1, their other byte NUL; the other parity almost
+ * never NUL), else NULL: a hint for text refused for its NUL bytes. Reads
+ * the first 4 KiB.
+ */
+const char *charset_utf16_guess(const char *bytes, size_t len);
 
 /*
  * Whether label names an encoding charset_sniff() takes as a hint (a

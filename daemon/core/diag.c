@@ -6,6 +6,7 @@
  * invalid byte counts as one character, as utf8_count() does.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,72 @@ diag_format(const struct diag *g, char *buf, size_t size)
 	char where[PATH_MAX + 64];
 	diag_where(g, where, sizeof where);
 	snprintf(buf, size, "%s%s: %s", where, diag_sevname(g->sev), g->msg);
+}
+
+/* A diagnostic with its sort key: its file's rank and its place in d. */
+struct diag_key {
+	size_t file, at;
+	const struct diag *g;
+};
+
+static int
+diag_key_cmp(const void *a, const void *b)
+{
+	const struct diag_key *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->g->line != y->g->line)
+		return x->g->line < y->g->line ? -1 : 1;
+	if (x->g->col != y->g->col)
+		return x->g->col < y->g->col ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static bool
+diag_same_file(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+void
+diags_sort(struct diags *d)
+{
+	struct diag_key *k;
+	struct diag *v;
+
+	if (d->n < 2)
+		return;
+	k = calloc(d->n, sizeof(*k));
+	v = malloc(d->n * sizeof(*v));
+	if (k == NULL || v == NULL) {
+		free(k);
+		free(v);
+		return;
+	}
+	/* a file's rank: the index of its first diagnostic (few files, many diagnostics each) */
+	for (size_t i = 0, last = 0; i < d->n; i++) {
+		k[i].at = i;
+		k[i].g = &d->v[i];
+		k[i].file = i;
+		if (i > 0 && diag_same_file(d->v[i].file, d->v[last].file)) {
+			k[i].file = k[last].file;
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (k[j].file == j && diag_same_file(d->v[i].file, d->v[j].file)) {
+				k[i].file = j;
+				break;
+			}
+		}
+		last = i;
+	}
+	qsort(k, d->n, sizeof(*k), diag_key_cmp);
+	for (size_t i = 0; i < d->n; i++)
+		v[i] = *k[i].g;
+	memcpy(d->v, v, d->n * sizeof(*v));
+	free(v);
+	free(k);
 }
 
 /* Not through diag_format's fixed buffer: a long message is printed whole. */

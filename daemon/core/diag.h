@@ -29,6 +29,13 @@ void diags_add(struct diags *d, const char *file, unsigned line, unsigned col, e
                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Format one diagnostic GCC-style: "file:line:col: error: msg". */
 void diag_format(const struct diag *g, char *buf, size_t size);
+/*
+ * Order d's diagnostics by file (files, and the diagnostics without one, in
+ * the order they first appear), line, then column, keeping the order of
+ * ties: a file's errors are found in one pass and its queries' in another,
+ * but are read as an editor goes through the file. Out of memory: unsorted.
+ */
+void diags_sort(struct diags *d);
 /* Print every diagnostic of d with diag_format, one a line, in order. */
 void diags_print(const struct diags *d, FILE *fp);
 /*

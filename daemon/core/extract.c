@@ -382,10 +382,36 @@ blank(const char *s)
 	return 1;
 }
 
+/*
+ * Text refused for its NUL bytes: when they fall as in UTF-16 without a byte
+ * order mark (and it was not read as UTF-16), say so, and name the option
+ * that reads it when the caller has one.
+ */
+static void
+nul_error(const char *bytes, size_t len, const char *charset, const char *option, char *err,
+          size_t errsz)
+{
+	const char *u16 =
+	    strncmp(charset, "utf-16", 6) != 0 ? charset_utf16_guess(bytes, len) : NULL;
+
+	if (u16 == NULL)
+		seterr(err, errsz, "not a text document (it holds NUL bytes)");
+	else if (option != NULL)
+		seterr(err, errsz,
+		       "not a text document (it holds NUL bytes; UTF-16 without a byte order mark? "
+		       "try %s %s)",
+		       option, u16);
+	else
+		seterr(err, errsz,
+		       "not a text document (it holds NUL bytes; UTF-16%s without a byte order "
+		       "mark?)",
+		       u16[6] == 'l' ? "LE" : "BE");
+}
+
 /* Bytes to clean UTF-8 text: the BOM skipped, the charset found and converted. */
 static char *
-to_utf8(const char *bytes, size_t len, const char *hint, const char *force, char charset[32],
-        enum charset_by *by, size_t *tlen, char *err, size_t errsz)
+to_utf8(const char *bytes, size_t len, const char *hint, const char *force, const char *option,
+        char charset[32], enum charset_by *by, size_t *tlen, char *err, size_t errsz)
 {
 	size_t bom = charset_sniff(bytes, len, hint, charset, by), bad;
 	char *t;
@@ -412,7 +438,7 @@ to_utf8(const char *bytes, size_t len, const char *hint, const char *force, char
 		return NULL;
 	}
 	if (memchr(t, '\0', *tlen) != NULL) {
-		seterr(err, errsz, "not a text document (it holds NUL bytes)");
+		nul_error(bytes + bom, len - bom, charset, option, err, errsz);
 		free(t);
 		return NULL;
 	}
@@ -429,12 +455,10 @@ to_utf8(const char *bytes, size_t len, const char *hint, const char *force, char
 
 int
 extract_feed(const char *bytes, size_t len, const char *charset, const char *base_url,
-             struct feed *f, char *err, size_t errsz)
+             struct feed *f, char cs[32], enum charset_by *by, char *err, size_t errsz)
 {
-	char cs[32];
-	enum charset_by by;
 	size_t tlen;
-	char *t = to_utf8(bytes, len, charset, NULL, cs, &by, &tlen, err, errsz);
+	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, by, &tlen, err, errsz);
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -514,8 +538,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		seterr(err, errsz, "empty document (0 bytes)");
 		return -1;
 	}
-	if ((t = to_utf8(bytes, len, o->charset, o->charset_force, x->charset, &x->charset_by,
-	                 &tlen, err, errsz)) == NULL)
+	if ((t = to_utf8(bytes, len, o->charset, o->charset_force, o->charset_option, x->charset,
+	                 &x->charset_by, &tlen, err, errsz)) == NULL)
 		return -1;
 	if (o->own_bytes != NULL) {
 		/* converted: the input is not needed again (one copy less of a large file) */

@@ -44,6 +44,12 @@ struct extract_opts {
 	 * a byte order mark, every declaration and detection. NULL: none.
 	 */
 	const char *charset_force;
+	/*
+	 * The caller's option for a charset ("--charset" of the command-line
+	 * tool), named in the hint of a refusal it would mend; NULL: none
+	 * (harkd's drop directory and API).
+	 */
+	const char *charset_option;
 	const char *base_url; /* where the bytes came from, for relative links, or NULL */
 	size_t max_size;      /* larger documents are refused before parsing; 0: no limit */
 	enum extract_declared declared; /* the format the transport said (0: sniff it) */
@@ -98,10 +104,11 @@ enum extract_format extract_format_of(const char *utf8, size_t len, const char *
 /*
  * A feed as a reader sees it: charset found and converted, then feed_parse(),
  * then every text value made plain (markup removed, entities decoded) and
- * dates made RFC 3339. f is owned by the caller: feed_free(). Returns 0, or
- * -1 with a one-line reason in err.
+ * dates made RFC 3339. f is owned by the caller: feed_free(). The charset
+ * read with goes into cs, and why into *by. Returns 0, or -1 with a one-line
+ * reason in err.
  */
 int extract_feed(const char *bytes, size_t len, const char *charset, const char *base_url,
-                 struct feed *f, char *err, size_t errsz);
+                 struct feed *f, char cs[32], enum charset_by *by, char *err, size_t errsz);
 
 #endif

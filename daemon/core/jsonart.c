@@ -322,6 +322,51 @@ ja_store(struct article *t, struct article *a)
 	}
 }
 
+/* The keys read (jsonart.h), each before its aliases, as the error lists them. */
+static const char *const ja_keys[] = {
+    "title",    "url",     "body", "html", "lang",        "published", "updated", "summary", "id",
+    "keywords", "authors", "link", "date", "description", "language",  "tags",    "author",  NULL};
+#define JA_KNOWN                                                                                   \
+	"(known: title, url, body, html, lang, published, updated, summary, id, keywords, "        \
+	"authors; aliases: link, date, description, language, tags, author)"
+/* The longest part of an unknown key the error quotes, in bytes. */
+#define JA_KEY_QUOTED 60
+
+/*
+ * Every top-level key must be one read: an unknown one ("text", "bodyy")
+ * would be dropped with its text, and the article stored without it. The
+ * error quotes the key on one line (control characters as spaces, cut on a
+ * character boundary). Returns 0, or -1 with err set.
+ */
+static int
+ja_known_keys(json_t *o, char *err, size_t errsz)
+{
+	const char *key;
+	json_t *v;
+	size_t i, n;
+	char q[JA_KEY_QUOTED + 1];
+
+	json_object_foreach(o, key, v)
+	{
+		for (i = 0; ja_keys[i] != NULL && strcmp(ja_keys[i], key) != 0; i++)
+			;
+		if (ja_keys[i] != NULL)
+			continue;
+		n = strlen(key);
+		if (n > JA_KEY_QUOTED)
+			for (n = JA_KEY_QUOTED; n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80;
+			     n--)
+				;
+		for (i = 0; i < n; i++)
+			q[i] = (unsigned char)key[i] < 0x20 || key[i] == 0x7F ? ' ' : key[i];
+		q[n] = '\0';
+		snprintf(err, errsz, "unknown key \"%s%s\" in a JSON article " JA_KNOWN, q,
+		         key[n] != '\0' ? "…" : "");
+		return -1;
+	}
+	return 0;
+}
+
 /* jansson's reason in one line: a control character quoted from the input becomes a space. */
 static void
 ja_syntax_error(const json_error_t *je, char *err, size_t errsz)
@@ -355,6 +400,8 @@ jsonart_parse(const char *utf8, size_t len, struct article *a, int *body_html, c
 		snprintf(err, errsz, "JSON article: not an object");
 		goto out;
 	}
+	if (ja_known_keys(root, err, errsz) < 0)
+		goto out;
 	if (ja_field(root, "title", NULL, &t.title, err, errsz) < 0 ||
 	    ja_field(root, "body", NULL, &t.body, err, errsz) < 0 ||
 	    ja_field(root, "html", NULL, &html, err, errsz) < 0 ||

@@ -22,6 +22,8 @@ int jsonart_sniff(const char *utf8, size_t len);
  * "updated", "id" (a string or a number), "authors", else "author" (a
  * string, an object with a "name", or an array of them). A key outranks its
  * alias; among duplicate keys the last wins. null and "" count as absent.
+ * Any other top-level key is an error ("unknown key \"text\" in a JSON
+ * article (known: ...)"): its text would be lost unseen.
  * Fields found replace those a holds; on error a and *body_html are left
  * as they were. Returns 0, or -1 with a one-line reason in err ("JSON line
  * 3 column 12: unexpected token near ','", "JSON article: \"title\" is not a

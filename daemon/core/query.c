@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pcre2.h>
 
@@ -1199,6 +1200,38 @@ lex_warn_lower(struct qparser *p, size_t a, size_t n)
 }
 
 /*
+ * A NEAR whose distance is not after a slash (NEAR5, NEAR:5, near-5f,
+ * ONEAR_3) or another tool's proximity operator (W/5, w/5) is a word: say
+ * which operator was likely meant, since the query silently becomes an AND.
+ */
+static void
+lex_warn_near(struct qparser *p, size_t a, size_t n)
+{
+	const char *w = p->s + a;
+	size_t k = n >= 5 && strncasecmp(w, "onear", 5) == 0               ? 5
+	           : n >= 4 && strncasecmp(w, "near", 4) == 0              ? 4
+	           : n >= 2 && (w[0] == 'W' || w[0] == 'w') && w[1] == '/' ? 2
+	                                                                   : 0;
+	size_t d = k, e = n;
+	if (!k)
+		return;
+	if (k > 2 && d < n && strchr(":-_=.#", w[d]) != NULL)
+		d++;
+	if (k > 2 && e > d + 1 && w[e - 1] == 'f')
+		e--; /* NEAR/nf: ordered */
+	if (d == e || e - d > 4 || q_number(w + d, e - d, NEAR_MAX) < 0)
+		return;
+	if (k == 2)
+		qp_diag(p, p->src, a, DIAG_WARNING,
+		        "'%.*s' is a word here; the proximity operator is NEAR/n (NEAR/%.*s)",
+		        (int)n, w, (int)(e - d), w + d);
+	else
+		qp_diag(p, p->src, a, DIAG_WARNING,
+		        "'%.*s' is a word here; a distance follows a slash (%s/%.*s)", (int)n, w,
+		        k == 5 ? "ONEAR" : "NEAR", (int)(n - d), w + d);
+}
+
+/*
  * field:X and lang:xx. Returns true when the word at s[a..a+n) was one;
  * an unknown lower-case name is read as a word, with a warning.
  */
@@ -1248,6 +1281,7 @@ lex_word(struct qparser *p, struct tok *t, size_t a)
 		t->kind = T_NOT;
 	else if (!lex_near(p, t, a, n) && !lex_field(p, t, a, n)) {
 		lex_warn_lower(p, a, n);
+		lex_warn_near(p, a, n);
 		t->kind = T_LEAF;
 		t->leaf = leaf_word(p, a, b);
 	}

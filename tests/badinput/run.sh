@@ -25,7 +25,17 @@ has out '"text":"Assad"' "name found among invalid bytes"
 # NUL bytes: refused with a reason
 printf 'Title\nAssad\000\000 binary\n' >"$T/nul.txt"
 run 2 "NUL bytes" "$HARK" match -r "$T/a.rules" "$T/nul.txt"
-has err "nul.txt: not a text document" "NUL refusal explained"
+has err "nul.txt: not a text document (it holds NUL bytes)" "NUL refusal explained"
+grep -q "UTF-16" "$T/err" && bad "a NUL or two are no UTF-16: $(cat "$T/err")" || ok
+# UTF-16LE without a byte order mark: its NULs named as what they likely are,
+# with the option that reads it; which then does
+printf 'Title\nAssad was seen.\n' | iconv -f utf-8 -t utf-16le >"$T/u16.txt"
+run 2 "UTF-16LE without a BOM" "$HARK" extract "$T/u16.txt"
+has err "u16.txt: not a text document (it holds NUL bytes; UTF-16 without a byte order mark? try --charset utf-16le)" "UTF-16 hinted"
+run 2 "UTF-16LE without a BOM, matched" "$HARK" match -r "$T/a.rules" "$T/u16.txt"
+has err "try --charset utf-16le)" "UTF-16 hinted by hark match"
+run 0 "UTF-16LE read with --charset" "$HARK" match --charset utf-16le --color=never -r "$T/a.rules" "$T/u16.txt"
+has out "[Assad] was seen." "UTF-16LE read as told"
 # a 50 MB single line, the name at its end
 awk 'BEGIN { s = "word "; for (i = 0; i < 23; i++) s = s s; printf "Title\n%s", s; for (i = 0; i < 1000000; i++) printf "xyzzy "; print "Assad" }' >"$T/long.txt"
 run 0 "50 MB single line" "$HARK" match --color=never -r "$T/a.rules" "$T/long.txt"

@@ -2,7 +2,9 @@
 # hark ingest as a producer drives it, with --spool: files arrive in
 # incoming/ under their names, a suffix on a clash, each printed with its
 # full path, errors per file with exit 2, nothing left in tmp/; standard
-# input with --name; a directory that is not a spool refused.
+# input with --name; a directory that is not a spool refused, and a --spool
+# that is not one already (a typo) refused before anything is made; the
+# configured spool made when missing (ingest before harkd's first start).
 # Usage: ingest.sh HARK
 HARK=$1
 [ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
@@ -28,11 +30,21 @@ empty_dir() {
 }
 
 S=$T/spool
+# spool DIR...: each a spool as harkd leaves it (--spool takes no other)
+spool() { for d in "$@"; do mkdir -p "$d/incoming" "$d/tmp" "$d/done" "$d/failed"; done; }
 # the full path printed: the spool's, links resolved
 TR=$(cd "$T" && pwd -P)
 mkdir "$T/in"
 printf 'Title one\nBody.\n' >"$T/in/a.txt"
 printf '<title>Two</title>\n' >"$T/in/b article.html"
+# a --spool that is no spool yet (a typo, harkd never started there): refused,
+# nothing made, nothing copied
+expect 2 "--spool that is not a spool yet" -- "$HARK" ingest --spool "$S" "$T/in/a.txt"
+has err "hark: ingest: --spool $S: not a spool (no incoming/ in it): harkd creates its spool when it starts; give its spool_dir, or start harkd first" "--spool typo named"
+lines err 1 "--spool typo: one line"
+[ ! -e "$S" ] && ok || bad "--spool typo: $S made"
+spool "$S"
+rm -r "$S/tmp" "$S/done" "$S/failed" # incoming/ alone will do: the rest is made
 
 expect 0 "two files" -- "$HARK" ingest --spool "$S" "$T/in/a.txt" "$T/in/b article.html"
 same "$T/in/a.txt" "$S/incoming/a.txt" "name kept"
@@ -88,13 +100,14 @@ done
 mkdir "$T/articles"
 printf 'x\n' >"$T/articles/keep.txt"
 expect 2 "not a spool" -- "$HARK" ingest --spool "$T/articles" "$T/in/a.txt"
-has err "hark: ingest: $T/articles: not a spool (no incoming/ or tmp/ in it)" "not a spool named"
+has err "hark: ingest: --spool $T/articles: not a spool (no incoming/ in it)" "not a spool named"
 [ ! -e "$T/articles/incoming" ] && [ ! -e "$T/articles/tmp" ] && ok || bad "not a spool: left alone"
 lines err 1 "not a spool: one line"
-# an empty directory is made a spool (tmpfiles or mkdir before harkd's first start)
+# an empty directory named by --spool: refused too, left empty
 mkdir "$T/emptyspool"
-expect 0 "an empty directory" -- "$HARK" ingest --spool "$T/emptyspool" "$T/in/a.txt"
-[ -f "$T/emptyspool/incoming/a.txt" ] && ok || bad "an empty directory made a spool"
+expect 2 "an empty directory" -- "$HARK" ingest --spool "$T/emptyspool" "$T/in/a.txt"
+has err "--spool $T/emptyspool: not a spool" "an empty --spool named"
+empty_dir "$T/emptyspool" "an empty --spool left alone"
 # a spool whose incoming/ went: harkd's to make again
 mkdir -p "$T/halfspool/tmp" "$T/halfspool/done"
 expect 2 "incoming/ missing" -- "$HARK" ingest --spool "$T/halfspool" "$T/in/a.txt"
@@ -104,17 +117,27 @@ has err "$T/halfspool/incoming: missing (removed or renamed?)" "incoming/ missin
 has out "in/a.txt -> $TR/spool/incoming/a.txt." "relative --spool printed in full"
 
 expect 2 "missing parent" -- "$HARK" ingest --spool "$T/no/spool" "$T/in/a.txt"
-has err "$T/no" "missing parent named"
+has err "--spool $T/no/spool: not a spool" "missing parent named"
+[ ! -e "$T/no" ] && ok || bad "missing parent: nothing made"
 
 # the spool from the configuration
 printf '[rule r]\nquery = word\n' >"$T/w.rules"
 printf '[hark]\nspool_dir = %s\nrules = w.rules\n' "$T/spool2" >"$T/hark.conf"
 expect 0 "configured spool" -- "$HARK" -c "$T/hark.conf" ingest "$T/in/a.txt"
-same "$T/in/a.txt" "$T/spool2/incoming/a.txt" "configured spool used"
+same "$T/in/a.txt" "$T/spool2/incoming/a.txt" "configured spool used, made when missing"
+for d in tmp incoming done failed; do
+	[ -d "$T/spool2/$d" ] && ok || bad "configured spool2/$d created"
+done
+# the configured spool an empty directory (tmpfiles or mkdir before harkd's first start): made a spool
+mkdir "$T/spool3"
+printf '[hark]\nspool_dir = %s\nrules = w.rules\n' "$T/spool3" >"$T/hark3.conf"
+expect 0 "configured empty spool" -- "$HARK" -c "$T/hark3.conf" ingest "$T/in/a.txt"
+[ -f "$T/spool3/incoming/a.txt" ] && ok || bad "an empty configured spool_dir made a spool"
 
 # --lang LL: the language declared as the format declares it (front matter,
 # JSON "lang"); the title and body hark reads stay the same
 L=$T/lang
+spool "$L"
 mkdir "$T/lin"
 printf '\n  Путин в Минске: "визит"  \nТекст.\n' >"$T/lin/ru.txt"
 printf -- '---\ntitle: Macron à Berlin\nlang: de\n---\nLe président est arrivé.\n' >"$T/lin/fr.md"
@@ -148,6 +171,7 @@ has err "--lang: 'french' is not an ISO 639-1 code" "bad code named"
 # --charset CS: the copy converted to UTF-8 behind a byte order mark, which
 # harkd believes over the page's own (here wrong) declaration
 C=$T/spool-cs
+spool "$C"
 mkdir "$T/cin"
 printf '<html><head><meta charset="shift_jis"><title>Новости</title></head><body><p>Иван Петров вернулся домой.</p></body></html>\n' |
 	iconv -t koi8-r >"$T/cin/ru.html"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # harkd on hostile spool entries: empty, binary, oversize, a symbolic link to a
 # secret, a FIFO, a directory, an unreadable file, a name with a newline,
-# invalid UTF-8, the same file twice; then a database locked by another
+# invalid UTF-8, UTF-16 without a byte order mark, a JSON article with an
+# unknown key, the same file twice; then a database locked by another
 # writer. Bad entries go to failed/ with a one-line NAME.error, good ones to
 # done/, and nothing else is disturbed. Usage: badinput.sh HARK HARKD DBLOCK
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +50,12 @@ else
 	put unreadable.txt
 	unreadable=1
 fi
+# UTF-16LE without a byte order mark: the likely cause named (harkd has no --charset)
+printf 'Title\nAustin Tice in UTF-16.\n' | iconv -f utf-8 -t utf-16le >"$S/tmp/u16.txt"
+put u16.txt
+# a JSON article whose text is under a key hark does not read: refused, not stored empty
+printf '{"title": "Typo", "text": "Austin Tice under a key nobody reads."}\n' >"$S/tmp/typo.json"
+put typo.json
 # good ones, among the bad: after the FIFO, so a blocked open would stop them
 printf 'Spaced\n\nAustin Tice in a file with a space and a newline in its name.\n' >"$T/a b${NL}c.txt"
 ingest "$T/a b${NL}c.txt"
@@ -57,7 +64,7 @@ ingest "$T/invalid.txt"
 printf 'Twice\n\nThe family of Austin Tice asked for news, twice.\n' >"$T/twice.txt"
 ingest "$T/twice.txt" "$T/twice.txt"
 
-nbad=$((6 + unreadable))
+nbad=$((8 + unreadable))
 wait_for "$LOG" "failed " 15 "$nbad" || bad "$nbad failed lines"
 wait_for "$LOG" "article a_" 15 3 || bad "3 article lines"
 wait_for "$LOG" "duplicate file=twice.txt" 15 || bad "duplicate line of twice.txt"
@@ -76,10 +83,13 @@ failed() {
 }
 failed empty.txt "empty"
 failed binary.dat "NUL"
+failed u16.txt "not a text document (it holds NUL bytes; UTF-16LE without a byte order mark?)"
+grep -qF -- "--charset" "$S/failed/u16.txt.error" && bad "harkd names an option it lacks: $(cat "$S/failed/u16.txt.error")" || ok
 failed big.txt "larger than max_document_size"
 failed link.txt "symbolic link"
 failed fifo.txt "FIFO"
 failed dir.txt "directory"
+failed typo.json 'unknown key "text" in a JSON article (known: title, url, body, html, lang, published,'
 [ "$unreadable" -eq 1 ] && failed unreadable.txt "Permission denied"
 expect_eq "$(files "$S/failed")" $((2 * nbad)) "failed/ holds the bad entries and their .error"
 # the link moved as a link; its target untouched and never stored

@@ -335,6 +335,9 @@ expect_eq "$?" 0 "hark feed URL"
 grep -qF "fetched:   HTTP 200 from $U/f/m.xml after 301 to $U/f/m.xml" "$T/out" && ok ||
 	bad "hark feed says the redirect: $(cat "$T/out" "$T/err" | head -5)"
 grep -qF "Moved" "$T/out" && ok || bad "hark feed shows the item"
+# the charset read with, and why: the XML declaration, the Content-Type saying none
+grep -qxF "charset:   utf-8 (the XML declaration; the Content-Type declares none)" "$T/out" && ok ||
+	bad "hark feed URL says the declared charset: $(cat "$T/out" | head -5)"
 
 # --- a restart: the 301 is remembered, the 410 too, the 302 is not
 stop_harkd

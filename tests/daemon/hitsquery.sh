@@ -174,6 +174,11 @@ grep -qE '^seen_at    [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' "$T/out" &&
 [ "$(grep -cE '^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [a-z0-9_.-]+: ' "$T/out")" -eq 2 ] && ok ||
 	bad "text: each hit's time local: $(cat "$T/out")"
 grep -qE '[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}Z' "$T/out" && bad "text: an RFC 3339 time: $(cat "$T/out")" || ok
+# each hit's snippet (a hit object of version 2), marked as hark hits marks it
+grep -qE '^  [0-9]{4}-[0-9-]+ [0-9:]+ assad: \[Assad\] was seen in Moscow' "$T/out" && ok ||
+	bad "text: the assad hit's snippet, marked: $(cat "$T/out")"
+grep -qE '^  [0-9]{4}-[0-9-]+ [0-9:]+ tice: .*the family of \[Austin Tice\] wrote' "$T/out" && ok ||
+	bad "text: the tice hit's snippet, marked: $(cat "$T/out")"
 hk article a_0000000000000000
 expect_eq "$?" 2 "hark article of no article"
 grep -qF "hark: article: no article 'a_0000000000000000' is stored" "$T/err" && ok || bad "no article said: $(cat "$T/err")"

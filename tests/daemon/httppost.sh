@@ -154,6 +154,10 @@ printf '{"title": 3, "body": "Acme"}' >"$T/bad2.json"
 post application/json --data-binary "@$T/bad2.json"
 expect_eq "$CODE" 400 "a JSON article whose title is a number"
 error_has "title not a string" 'title'
+printf '{"title": "Acme", "bodyy": "Acme opened a plant."}' >"$T/bad3.json"
+post application/json --data-binary "@$T/bad3.json"
+expect_eq "$CODE" 400 "a JSON article with an unknown key"
+error_has "unknown key" 'unknown key \"bodyy\" in a JSON article (known: title, url, body, html,'
 post image/png --data-binary "@$T/a.json"
 expect_eq "$CODE" 415 "an unsupported Content-Type"
 error_has "415" "unsupported Content-Type 'image/png'"

@@ -179,6 +179,31 @@ test_utf16_pattern(void **state)
 	assert_string_equal(sniff("<\0\0\0", 4, NULL, 0), "utf-8");
 }
 
+/* NULs in every other byte: UTF-16 without a mark, for a hint when the text is refused. */
+static void
+test_utf16_guess(void **state)
+{
+	static const char le[] = "T\0i\0t\0l\0e\0\n\0A\0s\0s\0a\0d\0";
+	static const char be[] = "\0T\0i\0t\0l\0e\0\n\0A\0s\0s\0a\0d";
+	/* Arabic with spaces: its high bytes 0x06, the spaces' NUL */
+	static const char ar[] = "'\x06\x44\x06 \0'\x06\x44\x06 \0'\x06\x44\x06";
+	/* one stray NUL at the other parity (U+0100) does not spoil the pattern */
+	static const char mixed[] = "a\0b\0c\0d\0e\0f\0g\0h\0\0\x01i\0";
+
+	(void)state;
+	assert_string_equal(charset_utf16_guess(le, sizeof(le) - 1), "utf-16le");
+	assert_string_equal(charset_utf16_guess(be, sizeof(be) - 1), "utf-16be");
+	assert_string_equal(charset_utf16_guess(ar, sizeof(ar) - 1), "utf-16le");
+	assert_string_equal(charset_utf16_guess(mixed, sizeof(mixed) - 1), "utf-16le");
+	/* NULs anywhere (binary), none, too few, or too short: no guess */
+	assert_null(charset_utf16_guess("T\0\0\0i\0\0\0t\0\0\0", 12)); /* UTF-32LE */
+	assert_null(charset_utf16_guess("Title\nAssad\0\0 binary\n", 23));
+	assert_null(charset_utf16_guess("Title, text", 11));
+	assert_null(charset_utf16_guess("abcdefghijklmno\0", 16));
+	assert_null(charset_utf16_guess("a\0", 2));
+	assert_null(charset_utf16_guess("", 0));
+}
+
 static void
 test_meta_limit(void **state)
 {
@@ -361,6 +386,28 @@ test_xml_decl(void **state)
 	assert_string_equal(sniffs(" <?xml version=\"1.0\" encoding=\"koi8-r\"?>", NULL), "utf-8");
 	assert_string_equal(sniffs("<?xml version=\"1.0\"?><a encoding=\"koi8-r\"/>", NULL),
 	                    "utf-8");
+}
+
+/* What the XML declaration alone says, as charset_sniff() reads it. */
+static void
+test_xml_declared(void **state)
+{
+	static const char koi[] = "<?xml version=\"1.0\" encoding=\"KOI8-R\"?><a/>";
+	static const char latin[] = "<?xml version='1.0' encoding='ISO-8859-1'?>";
+	static const char u16[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>";
+	char name[32] = "";
+
+	(void)state;
+	assert_int_equal(charset_xml_declared(koi, strlen(koi), name), 0);
+	assert_string_equal(name, "koi8-r");
+	assert_int_equal(charset_xml_declared(latin, strlen(latin), name), 0);
+	assert_string_equal(name, "windows-1252");
+	assert_int_equal(charset_xml_declared(u16, strlen(u16), name), 0);
+	assert_string_equal(name, "utf-8"); /* read as ASCII: not UTF-16 */
+	assert_int_equal(charset_xml_declared("<?xml version=\"1.0\"?>", 21, name), -1);
+	assert_int_equal(charset_xml_declared("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", 42, name), -1);
+	assert_int_equal(charset_xml_declared(" <?xml encoding=\"koi8-r\"?>", 26, name), -1);
+	assert_int_equal(charset_xml_declared("", 0, name), -1);
 }
 
 static void
@@ -616,11 +663,13 @@ main(void)
 	    cmocka_unit_test(test_fixtures),
 	    cmocka_unit_test(test_bom),
 	    cmocka_unit_test(test_utf16_pattern),
+	    cmocka_unit_test(test_utf16_guess),
 	    cmocka_unit_test(test_meta_limit),
 	    cmocka_unit_test(test_hint),
 	    cmocka_unit_test(test_labels),
 	    cmocka_unit_test(test_meta_forms),
 	    cmocka_unit_test(test_xml_decl),
+	    cmocka_unit_test(test_xml_declared),
 	    cmocka_unit_test(test_fallback),
 	    cmocka_unit_test(test_invalid_bytes),
 	    cmocka_unit_test(test_utf16_errors),

@@ -118,6 +118,43 @@ test_print(void **state)
 	diags_free(&d);
 }
 
+/* Sorted by file (in the order files first appear), line, column; ties keep their order. */
+static void
+test_sort(void **state)
+{
+	static const char *const want[] = {
+	    "b.rules: error: one",         "b.rules:2: error: two",
+	    "b.rules:2:3: warning: three", "b.rules:2:3: error: four",
+	    "b.rules:10:1: error: five",   "a.rules:1:1: warning: six",
+	    "a.rules:7:2: warning: seven", "error: eight", /* no file: a group of its own */
+	};
+	struct diags d;
+	char buf[128];
+
+	(void)state;
+	diags_init(&d);
+	diags_add(&d, "b.rules", 10, 1, DIAG_ERROR, "five");
+	diags_add(&d, "a.rules", 7, 2, DIAG_WARNING, "seven");
+	diags_add(&d, NULL, 0, 0, DIAG_ERROR, "eight");
+	diags_add(&d, "b.rules", 2, 3, DIAG_WARNING, "three");
+	diags_add(&d, "b.rules", 2, 0, DIAG_ERROR, "two");
+	diags_add(&d, "a.rules", 1, 1, DIAG_WARNING, "six");
+	diags_add(&d, "b.rules", 2, 3, DIAG_ERROR, "four");
+	diags_add(&d, "b.rules", 0, 0, DIAG_ERROR, "one");
+	diags_sort(&d);
+	assert_int_equal(d.n, 8);
+	assert_int_equal(d.nerrors, 5);
+	assert_int_equal(d.nwarnings, 3);
+	for (size_t i = 0; i < d.n; i++) {
+		diag_format(&d.v[i], buf, sizeof(buf));
+		if (strcmp(buf, want[i]) != 0)
+			fail_msg("%zu: got '%s', want '%s'", i, buf, want[i]);
+	}
+	diags_free(&d);
+	diags_sort(&d); /* empty: nothing to do */
+	assert_int_equal(d.n, 0);
+}
+
 static void
 test_col(void **state)
 {
@@ -247,7 +284,7 @@ main(void)
 	    cmocka_unit_test(test_file_copied),  cmocka_unit_test(test_format_truncates),
 	    cmocka_unit_test(test_print),        cmocka_unit_test(test_col),
 	    cmocka_unit_test(test_srcmap),       cmocka_unit_test(test_srcmap_many),
-	    cmocka_unit_test(test_no_map),
+	    cmocka_unit_test(test_no_map),       cmocka_unit_test(test_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

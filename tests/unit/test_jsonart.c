@@ -174,6 +174,10 @@ test_values(void **state)
 	assert_int_equal(a.nauthors, 0);
 }
 
+#define JA_KNOWN                                                                                   \
+	"(known: title, url, body, html, lang, published, updated, summary, id, keywords, "        \
+	"authors; aliases: link, date, description, language, tags, author)"
+
 static void
 test_wrong_types(void **state)
 {
@@ -200,6 +204,20 @@ test_wrong_types(void **state)
 	    {"{\"author\": {\"name\": 3}}", "JSON article: \"author\" holds a name that is not a "
 	                                    "string"},
 	    {"[{\"title\": \"x\"}]", "JSON article: not an object"},
+	    /* an unknown key is an error, not a field silently dropped (a typo, a body lost) */
+	    {"{\"title\": \"x\", \"text\": \"Assad\"}",
+	     "unknown key \"text\" in a JSON article " JA_KNOWN},
+	    {"{\"bodyy\": \"Assad\", \"title\": 12}",
+	     "unknown key \"bodyy\" in a JSON article " JA_KNOWN},
+	    {"{\"extra\": {\"body\": \"x\"}}", "unknown key \"extra\" in a JSON article " JA_KNOWN},
+	    /* the key quoted on one line, cut short on a character boundary */
+	    {"{\"a\\nb\": 1}", "unknown key \"a b\" in a JSON article " JA_KNOWN},
+	    {"{\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+	     "\u00e9\u00e9"
+	     "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+	     "\u00e9"
+	     "\u00e9\u00e9\u00e9\u00e9\": 1}",
+	     "unknown key \"éééééééééééééééééééééééééééééé…\" in a JSON article " JA_KNOWN},
 	};
 	struct article a = {0};
 	char err[256];
