@@ -55,19 +55,14 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
-static void rule_clear(struct rule *r);
-
 void
 ruleset_free(struct ruleset *rs)
 {
 	if (rs == NULL)
 		return;
-	for (size_t i = 0; i < rs->nrules; i++)
-		rule_clear(&rs->rules[i]);
 	free(rs->rules);
-	for (size_t i = 0; i < rs->noff; i++)
-		rule_clear(&rs->off[i]);
 	free(rs->off);
+	arena_free(&rs->strs);
 	free(rs->rule_root);
 	dict_free(rs->ids);
 	free(rs->idinfo);
@@ -725,9 +720,13 @@ static int
 has_umlaut(const struct qnode *q)
 {
 	for (size_t w = 0; w < q->nwords; w++) {
-		char *alt = umlaut_spelling(q->words[w].text);
+		const char *t = q->words[w].text;
+		char *alt;
 
-		if (alt != NULL) {
+		/* umlauts start with byte C3 (precomposed) or CC (U+0308): most words have neither */
+		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL)
+			continue;
+		if ((alt = umlaut_spelling(t)) != NULL) {
 			free(alt);
 			return 1;
 		}
@@ -1017,52 +1016,48 @@ needs_token(const struct ruleset *rs, uint32_t i)
 	}
 }
 
+/* A copy of v[0..n) in the arena: the array and its strings. */
 static char **
-strv_dup(char *const *v, size_t n)
+strv_dup(struct arena *a, char *const *v, size_t n)
 {
-	char **r = calloc(n ? n : 1, sizeof(*r));
+	char **r = arena_alloc(a, n * sizeof(*r));
 
 	if (r == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if ((r[i] = strdup(v[i])) == NULL) {
-			strv_free(r, i);
+		if ((r[i] = arena_strndup(a, v[i], strlen(v[i]))) == NULL)
 			return NULL;
-		}
 	return r;
 }
 
+/*
+ * The rule's strings go to the ruleset's arena, its file is the ruleset's
+ * copy of the path: 100,000 rules make no allocation each and are freed at
+ * once.
+ */
 static int
-rule_fill(struct rule *r, const struct rule_def *def, const char *path)
+rule_fill(struct ruleset *rs, struct rule *r, const struct rule_def *def, char *path)
 {
+	struct arena *a = &rs->strs;
+
 	memset(r, 0, sizeof(*r));
-	r->id = strdup(def->id);
-	r->name = strdup(def->name ? def->name : def->id);
-	r->query = strndup(def->query, def->query_len);
-	r->file = strdup(path);
+	r->id = arena_strndup(a, def->id, strlen(def->id));
+	r->name = def->name == NULL || strcmp(def->name, def->id) == 0
+	              ? r->id
+	              : arena_strndup(a, def->name, strlen(def->name));
+	r->query = arena_strndup(a, def->query, def->query_len);
+	r->file = path;
 	r->line = def->line;
-	r->tags = strv_dup(def->tags, def->ntags);
+	r->tags = strv_dup(a, def->tags, def->ntags);
 	r->ntags = def->ntags;
-	r->notify = strv_dup(def->notify, def->nnotify);
+	r->notify = strv_dup(a, def->notify, def->nnotify);
 	r->nnotify = def->nnotify;
-	r->langs = strv_dup(def->langs, def->nlangs);
+	r->langs = strv_dup(a, def->langs, def->nlangs);
 	r->nlangs = def->nlangs;
 	r->enabled = def->enabled;
-	if (!r->id || !r->name || !r->query || !r->file || !r->tags || !r->notify || !r->langs)
+	if (!r->id || !r->name || !r->query || !r->tags || !r->notify || !r->langs)
 		return -1;
 	return 0;
-}
-
-static void
-rule_clear(struct rule *r)
-{
-	free(r->id);
-	free(r->name);
-	free(r->query);
-	free(r->file);
-	strv_free(r->tags, r->ntags);
-	strv_free(r->notify, r->nnotify);
-	strv_free(r->langs, r->nlangs);
 }
 
 /* Compile one parsed rule; 0 added, 1 refused with diagnostics, -1 ENOMEM. */
@@ -1107,10 +1102,8 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 		return -1;
 	if (root == NONE - 1)
 		goto refuse;
-	if (rule_fill(&rs->rules[rs->nrules], def, path) < 0) {
-		rule_clear(&rs->rules[rs->nrules]);
+	if (rule_fill(rs, &rs->rules[rs->nrules], def, rs->files[rs->nfiles - 1]) < 0)
 		return -1;
-	}
 	rs->rule_root[rs->nrules] = root;
 	if (!needs_token(rs, root)) {
 		if (mem_grow(&rs->always, &rs->capalways, rs->nalways + 1, 4) < 0)
@@ -1171,9 +1164,8 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			/* a disabled rule is kept for the record (ruleset_disabled) */
 			if (!rf.rules[i].broken &&
 			    (mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0 ||
-			     rule_fill(&rs->off[rs->noff], &rf.rules[i], path) < 0)) {
-				if (rs->capoff > rs->noff)
-					rule_clear(&rs->off[rs->noff]);
+			     rule_fill(rs, &rs->off[rs->noff], &rf.rules[i], rs->files[rs->nfiles - 1]) <
+			         0)) {
 				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR,
 				          "out of memory");
 				rc = -1;

@@ -17,6 +17,7 @@
 
 #include "dict.h"
 #include "fuzzy.h"
+#include "mem.h"
 #include "ruleset.h"
 
 enum key_kind { K_EXACT = 0, K_PREFIX = 1, K_FUZZY = 2, K_NKINDS };
@@ -67,7 +68,8 @@ struct ruleset {
 		uint32_t line;
 	} * idinfo;
 	size_t capidinfo;
-	char **files; /* owned; every file added, for messages */
+	char **files; /* owned; every file added, for messages and rule.file */
+	struct arena strs; /* the strings of rules[] and off[] */
 	size_t nfiles, capfiles;
 
 	struct cnode *cn;
