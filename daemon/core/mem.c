@@ -86,6 +86,25 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 }
 
 void
+arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_chunk *tail = src->head;
+
+	if (tail == NULL)
+		return;
+	if (dst->head == NULL) {
+		*dst = *src;
+	} else {
+		/* behind dst's head, which keeps serving */
+		while (tail->next != NULL)
+			tail = tail->next;
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	}
+	memset(src, 0, sizeof(*src));
+}
+
+void
 arena_free(struct arena *a)
 {
 	struct arena_chunk *c = a->head, *next;

@@ -26,6 +26,8 @@ struct arena {
 void *arena_alloc(struct arena *a, size_t n);
 /* A NUL-terminated copy of s[0..n) in the arena; NULL when out of memory. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Move every block of src into dst (src is left empty): they now die with dst. */
+void arena_adopt(struct arena *dst, struct arena *src);
 void arena_free(struct arena *a);
 
 #endif

@@ -40,7 +40,7 @@ struct strv {
 
 /* The [rule ID] section being read, from its header to the next one. */
 struct rpend {
-	char *id;           /* owned; "" when the header had none */
+	char *id;           /* in rulefile.strs; "" when the header had none */
 	unsigned line, col; /* of the header's '[' */
 	bool bad;           /* an error was found: the rule is left out */
 	bool unreadable;    /* a line had bad bytes: its query may have been there */
@@ -239,7 +239,6 @@ strv_free(struct strv *sv)
 static void
 rpend_free(struct rpend *r)
 {
-	free(r->id);
 	for (int k = 0; k < K_MAX; k++) {
 		free(r->v[k].text);
 		srcmap_free(&r->v[k].map);
@@ -402,12 +401,42 @@ rp_end_value(struct rparse *p)
 	}
 }
 
-/* Move the finished rule into rf->rules. */
+/* A copy of a list in the arena. */
+static char **
+strv_copy(struct arena *a, const struct strv *sv)
+{
+	char **v = arena_alloc(a, sv->n * sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < sv->n; i++)
+		if ((v[i] = arena_strndup(a, sv->v[i], strlen(sv->v[i]))) == NULL)
+			return NULL;
+	return v;
+}
+
+/*
+ * Copy the finished rule into rf->rules: its strings to rf->strs, its map to
+ * rf->maps, in blocks that die together, not one allocation each (a file
+ * may hold 100,000 rules). The scratch buffers of p->cur are then freed.
+ */
 static int
 rp_commit(struct rparse *p)
 {
 	struct rulefile *rf = p->rf;
 	struct rpend *r = &p->cur;
+	struct rvalue *name = &r->v[K_NAME], *q = &r->v[K_QUERY];
+	struct rule_def def = {
+	    .id = r->id,
+	    .query_len = q->len,
+	    .qmap = q->map,
+	    .nlangs = r->langs.n,
+	    .nnotify = r->notify.n,
+	    .ntags = r->tags.n,
+	    .enabled = r->enabled,
+	    .line = r->line,
+	};
+
 	if (rf->nrules == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct rule_def *v = realloc(rf->rules, cap * sizeof *v);
@@ -416,36 +445,19 @@ rp_commit(struct rparse *p)
 		rf->rules = v;
 		p->cap = cap;
 	}
-	struct rvalue *name = &r->v[K_NAME], *q = &r->v[K_QUERY];
-	char *nm = name->len ? name->text : strdup(r->id);
-	if (!nm)
+	def.name = name->len ? arena_strndup(&rf->strs, name->text, name->len) : r->id;
+	def.query = arena_strndup(&rf->strs, q->text ? q->text : "", q->len);
+	def.qmap.segs = arena_alloc(&rf->maps, q->map.nsegs * sizeof(*q->map.segs));
+	def.qmap.cap = q->map.nsegs;
+	def.langs = strv_copy(&rf->strs, &r->langs);
+	def.notify = strv_copy(&rf->strs, &r->notify);
+	def.tags = strv_copy(&rf->strs, &r->tags);
+	if (!def.name || !def.query || !def.qmap.segs || !def.langs || !def.notify || !def.tags)
 		return -1;
-	if (!name->len)
-		free(name->text);
-	struct rule_def *def = &rf->rules[rf->nrules++];
-	*def = (struct rule_def){
-	    .id = r->id,
-	    .name = nm,
-	    .query = q->text,
-	    .query_len = q->len,
-	    .qmap = q->map,
-	    .langs = r->langs.v,
-	    .nlangs = r->langs.n,
-	    .notify = r->notify.v,
-	    .nnotify = r->notify.n,
-	    .tags = r->tags.v,
-	    .ntags = r->tags.n,
-	    .enabled = r->enabled,
-	    .line = r->line,
-	};
-	/* every pointer moved to def: forget them without freeing */
-	for (int k = 0; k < K_MAX; k++)
-		if (k != K_QUERY && k != K_NAME) {
-			free(r->v[k].text);
-			srcmap_free(&r->v[k].map);
-		}
-	srcmap_free(&name->map);
-	memset(r, 0, sizeof *r);
+	if (q->map.nsegs)
+		memcpy(def.qmap.segs, q->map.segs, q->map.nsegs * sizeof(*q->map.segs));
+	rf->rules[rf->nrules++] = def;
+	rpend_free(r);
 	return 0;
 }
 
@@ -546,7 +558,7 @@ rp_header(struct rparse *p, size_t i)
 	p->cur.line = p->lineno;
 	p->cur.col = diag_col(s, i);
 	p->cur.enabled = true;
-	p->cur.id = strndup(s + ia, ib - ia);
+	p->cur.id = arena_strndup(&p->rf->strs, s + ia, ib - ia);
 	if (!p->cur.id) {
 		rp_nomem(p);
 		p->sect = SECT_SKIP;
@@ -699,20 +711,10 @@ rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t l
 void
 rulefile_free(struct rulefile *rf)
 {
-	for (size_t i = 0; i < rf->nrules; i++) {
-		struct rule_def *r = &rf->rules[i];
-		free(r->id);
-		free(r->name);
-		free(r->query);
-		srcmap_free(&r->qmap);
-		struct strv l = {r->langs, r->nlangs, 0}, n = {r->notify, r->nnotify, 0},
-		            t = {r->tags, r->ntags, 0};
-		strv_free(&l);
-		strv_free(&n);
-		strv_free(&t);
-	}
 	free(rf->rules);
 	free(rf->path);
 	free(rf->text);
+	arena_free(&rf->strs);
+	arena_free(&rf->maps);
 	memset(rf, 0, sizeof *rf);
 }

@@ -10,18 +10,24 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "mem.h"
 
+/*
+ * Its strings and lists live in rulefile.strs, which a caller may take over
+ * whole (arena_adopt) to keep them past rulefile_free; its map's segments in
+ * rulefile.maps.
+ */
 struct rule_def {
-	char *id;    /* owned; [a-z0-9][a-z0-9_.-]* */
-	char *name;  /* owned; defaults to a copy of id */
-	char *query; /* owned; the joined query text (value and continuation lines) */
+	char *id;    /* [a-z0-9][a-z0-9_.-]* */
+	char *name;  /* defaults to id (the same pointer) */
+	char *query; /* the joined query text (value and continuation lines) */
 	size_t query_len;
 	struct srcmap qmap; /* places of query; points into rulefile.text */
-	char **langs;       /* owned, ISO 639-1 codes */
+	char **langs;       /* ISO 639-1 codes */
 	size_t nlangs;
-	char **notify; /* owned; {"none"} when notify = none */
+	char **notify; /* {"none"} when notify = none */
 	size_t nnotify;
-	char **tags; /* owned */
+	char **tags;
 	size_t ntags;
 	bool enabled;
 	bool broken;   /* had an error: kept only so that its query is checked too */
@@ -34,6 +40,8 @@ struct rulefile {
 	size_t len;
 	struct rule_def *rules; /* owned */
 	size_t nrules;
+	struct arena strs; /* the strings and lists of rules[] */
+	struct arena maps; /* the segments of their qmaps */
 };
 
 /*

@@ -194,28 +194,33 @@ ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key)
 }
 
 static int
+edge_resize(struct ruleset *rs, size_t nmask)
+{
+	struct edge *ne = calloc(nmask + 1, sizeof(*ne));
+	size_t i;
+
+	if (ne == NULL)
+		return -1;
+	for (size_t j = 0; j <= rs->edgemask; j++) {
+		if (rs->edges[j].key == 0)
+			continue;
+		for (i = edge_hash(rs->edges[j].key) & nmask; ne[i].key != 0; i = (i + 1) & nmask)
+			;
+		ne[i] = rs->edges[j];
+	}
+	free(rs->edges);
+	rs->edges = ne;
+	rs->edgemask = nmask;
+	return 0;
+}
+
+static int
 edge_insert(struct ruleset *rs, uint64_t k, uint32_t child)
 {
 	size_t i;
 
-	if ((rs->nedges + 1) * 2 > rs->edgemask + 1) {
-		size_t nmask = rs->edgemask * 2 + 1;
-		struct edge *ne = calloc(nmask + 1, sizeof(*ne));
-
-		if (ne == NULL)
-			return -1;
-		for (size_t j = 0; j <= rs->edgemask; j++) {
-			if (rs->edges[j].key == 0)
-				continue;
-			for (i = edge_hash(rs->edges[j].key) & nmask; ne[i].key != 0;
-			     i = (i + 1) & nmask)
-				;
-			ne[i] = rs->edges[j];
-		}
-		free(rs->edges);
-		rs->edges = ne;
-		rs->edgemask = nmask;
-	}
+	if ((rs->nedges + 1) * 2 > rs->edgemask + 1 && edge_resize(rs, rs->edgemask * 2 + 1) < 0)
+		return -1;
 	for (i = edge_hash(k) & rs->edgemask; rs->edges[i].key != 0; i = (i + 1) & rs->edgemask)
 		;
 	rs->edges[i].key = k;
@@ -723,7 +728,8 @@ has_umlaut(const struct qnode *q)
 		const char *t = q->words[w].text;
 		char *alt;
 
-		/* umlauts start with byte C3 (precomposed) or CC (U+0308): most words have neither */
+		/* umlauts start with byte C3 (precomposed) or CC (U+0308): most words have neither
+		 */
 		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL)
 			continue;
 		if ((alt = umlaut_spelling(t)) != NULL) {
@@ -1016,48 +1022,28 @@ needs_token(const struct ruleset *rs, uint32_t i)
 	}
 }
 
-/* A copy of v[0..n) in the arena: the array and its strings. */
-static char **
-strv_dup(struct arena *a, char *const *v, size_t n)
-{
-	char **r = arena_alloc(a, n * sizeof(*r));
-
-	if (r == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((r[i] = arena_strndup(a, v[i], strlen(v[i]))) == NULL)
-			return NULL;
-	return r;
-}
-
 /*
- * The rule's strings go to the ruleset's arena, its file is the ruleset's
- * copy of the path: 100,000 rules make no allocation each and are freed at
- * once.
+ * The rule's strings are the rule file's (its arena passes to the ruleset,
+ * ruleset_add_file), its file the ruleset's copy of the path: 100,000 rules
+ * make no allocation each, and are freed at once.
  */
-static int
-rule_fill(struct ruleset *rs, struct rule *r, const struct rule_def *def, char *path)
+static void
+rule_fill(struct rule *r, const struct rule_def *def, char *path)
 {
-	struct arena *a = &rs->strs;
-
-	memset(r, 0, sizeof(*r));
-	r->id = arena_strndup(a, def->id, strlen(def->id));
-	r->name = def->name == NULL || strcmp(def->name, def->id) == 0
-	              ? r->id
-	              : arena_strndup(a, def->name, strlen(def->name));
-	r->query = arena_strndup(a, def->query, def->query_len);
-	r->file = path;
-	r->line = def->line;
-	r->tags = strv_dup(a, def->tags, def->ntags);
-	r->ntags = def->ntags;
-	r->notify = strv_dup(a, def->notify, def->nnotify);
-	r->nnotify = def->nnotify;
-	r->langs = strv_dup(a, def->langs, def->nlangs);
-	r->nlangs = def->nlangs;
-	r->enabled = def->enabled;
-	if (!r->id || !r->name || !r->query || !r->tags || !r->notify || !r->langs)
-		return -1;
-	return 0;
+	*r = (struct rule){
+	    .id = def->id,
+	    .name = def->name,
+	    .tags = def->tags,
+	    .ntags = def->ntags,
+	    .notify = def->notify,
+	    .nnotify = def->nnotify,
+	    .langs = def->langs,
+	    .nlangs = def->nlangs,
+	    .query = def->query,
+	    .file = path,
+	    .line = def->line,
+	    .enabled = def->enabled,
+	};
 }
 
 /* Compile one parsed rule; 0 added, 1 refused with diagnostics, -1 ENOMEM. */
@@ -1102,8 +1088,7 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 		return -1;
 	if (root == NONE - 1)
 		goto refuse;
-	if (rule_fill(rs, &rs->rules[rs->nrules], def, rs->files[rs->nfiles - 1]) < 0)
-		return -1;
+	rule_fill(&rs->rules[rs->nrules], def, rs->files[rs->nfiles - 1]);
 	rs->rule_root[rs->nrules] = root;
 	if (!needs_token(rs, root)) {
 		if (mem_grow(&rs->always, &rs->capalways, rs->nalways + 1, 4) < 0)
@@ -1131,6 +1116,31 @@ ruleset_set_cancel(struct ruleset *rs, const atomic_int *flag)
 	rs->cancel = flag;
 }
 
+/*
+ * Size the tables for n more rules of a term or two at once: grown step by
+ * step, each table is rebuilt and its memory touched anew at every doubling
+ * (a third of the compile time of 100,000 names). Best effort: the tables
+ * still grow when this fails or guesses short.
+ */
+static void
+ruleset_reserve(struct ruleset *rs, size_t n)
+{
+	size_t emask = rs->edgemask;
+
+	(void)dict_reserve(rs->ids, dict_count(rs->ids) + n);
+	(void)dict_reserve(rs->keys[K_EXACT], dict_count(rs->keys[K_EXACT]) + 2 * n);
+	(void)mem_grow(&rs->rules, &rs->caprules, rs->nrules + n, sizeof(*rs->rules));
+	(void)mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + n, 4);
+	(void)mem_grow(&rs->idinfo, &rs->capidinfo, dict_count(rs->ids) + n, sizeof(*rs->idinfo));
+	(void)mem_grow(&rs->cn, &rs->capcn, rs->ncn + n, sizeof(*rs->cn));
+	(void)mem_grow(&rs->pairs, &rs->cappairs, rs->npairs + n, 8);
+	(void)mem_grow(&rs->node_flags, &rs->capnodes, rs->nnodes + 2 * n, 1);
+	while ((rs->nedges + n + 1) * 2 > emask + 1)
+		emask = emask * 2 + 1;
+	if (emask != rs->edgemask)
+		(void)edge_resize(rs, emask);
+}
+
 int
 ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
                  const struct query_opts *o, struct diags *d)
@@ -1151,6 +1161,7 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	c.d = d;
 	toklist_init(&c.tl);
 	r = rulefile_parse(&rf, path, text, len, d);
+	ruleset_reserve(rs, rf.nrules);
 	for (size_t i = 0; i < rf.nrules; i++) {
 		if (rs->cancel != NULL && atomic_load_explicit(rs->cancel, memory_order_relaxed)) {
 			diags_add(d, path, 0, 0, DIAG_ERROR, "cancelled");
@@ -1163,16 +1174,15 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			                       &rf.rules[i].qmap, o, d));
 			/* a disabled rule is kept for the record (ruleset_disabled) */
 			if (!rf.rules[i].broken &&
-			    (mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0 ||
-			     rule_fill(rs, &rs->off[rs->noff], &rf.rules[i], rs->files[rs->nfiles - 1]) <
-			         0)) {
+			    mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0) {
 				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR,
 				          "out of memory");
 				rc = -1;
 				break;
 			}
 			if (!rf.rules[i].broken)
-				rs->noff++;
+				rule_fill(&rs->off[rs->noff++], &rf.rules[i],
+				          rs->files[rs->nfiles - 1]);
 			continue;
 		}
 		r = ruleset_add_rule(rs, &c, path, &rf.rules[i], o);
@@ -1182,6 +1192,7 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			break;
 		}
 	}
+	arena_adopt(&rs->strs, &rf.strs); /* the strings of the rules added */
 	rulefile_free(&rf);
 	toklist_free(&c.tl);
 	free(c.keys);

@@ -70,7 +70,7 @@ const struct rule *ruleset_disabled(const struct ruleset *rs, size_t i);
  * here. Returns 0 with *ids (the array the caller frees; the ids are the
  * set's, borrowed) and *n (0: *ids NULL), -1 when out of memory.
  */
-int ruleset_tagged(const struct ruleset *rs, const char *tag, const char *const *only,
-                   size_t nonly, const char ***ids, size_t *n);
+int ruleset_tagged(const struct ruleset *rs, const char *tag, const char *const *only, size_t nonly,
+                   const char ***ids, size_t *n);
 
 #endif

@@ -68,8 +68,8 @@ struct ruleset {
 		uint32_t line;
 	} * idinfo;
 	size_t capidinfo;
-	char **files; /* owned; every file added, for messages and rule.file */
-	struct arena strs; /* the strings of rules[] and off[] */
+	char **files;      /* owned; every file added, for messages and rule.file */
+	struct arena strs; /* the strings of rules[] and off[]: the rule files' */
 	size_t nfiles, capfiles;
 
 	struct cnode *cn;
