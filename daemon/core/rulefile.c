@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dict.h"
 #include "rulefile.h"
 #include "utf8.h"
 
@@ -49,11 +50,16 @@ struct rpend {
 	struct strv langs, notify, tags;
 };
 
-/* Ids of this file, for duplicates: open addressing over slices of rf->text. */
+/*
+ * Ids of this file, for duplicates: open addressing over slices of
+ * rf->text. A slot keeps the hash, so that growing reads no id again and a
+ * probe compares ids only when the hashes agree: small slots, touched once.
+ */
 struct idslot {
-	const char *id; /* into rf->text; NULL = empty slot */
-	size_t len;
-	unsigned line;
+	uint32_t off;  /* of the id in rf->text */
+	uint32_t len;  /* 0 = empty slot */
+	uint32_t hash; /* its low bits place it */
+	uint32_t line;
 };
 
 struct idset {
@@ -171,42 +177,56 @@ rp_error(struct rparse *p, size_t pos, const char *fmt, ...)
 	p->cur.bad = true;
 }
 
-static uint64_t
-rf_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return h;
-}
-
-/* The slot of id, or the empty slot where it would go. */
+/* The slot of id (hash h), or the empty slot where it would go. */
 static struct idslot *
-idset_find(struct idset *s, const char *id, size_t len)
+idset_find(const struct idset *s, const char *text, const char *id, uint32_t len, uint32_t h)
 {
-	size_t i = (size_t)rf_hash(id, len) & (s->cap - 1);
-	while (s->slots[i].id && (s->slots[i].len != len || memcmp(s->slots[i].id, id, len) != 0))
+	size_t i = h & (s->cap - 1);
+	while (s->slots[i].len && (s->slots[i].hash != h || s->slots[i].len != len ||
+	                           memcmp(text + s->slots[i].off, id, len) != 0))
 		i = (i + 1) & (s->cap - 1);
 	return &s->slots[i];
 }
 
-/* Keep the load under one half. Returns -1 on ENOMEM. */
+/* Make room for n ids in all, the load under one half. Returns -1 on ENOMEM. */
 static int
-idset_grow(struct idset *s)
+idset_reserve(struct idset *s, size_t n)
 {
-	if (s->cap && (s->n + 1) * 2 <= s->cap)
+	size_t cap = s->cap ? s->cap : 64;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap == s->cap)
 		return 0;
-	struct idset t = {.cap = s->cap ? s->cap * 2 : 64};
+	struct idset t = {.cap = cap, .n = s->n};
 	t.slots = calloc(t.cap, sizeof *t.slots);
 	if (!t.slots)
 		return -1;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->slots[i].id)
-			*idset_find(&t, s->slots[i].id, s->slots[i].len) = s->slots[i];
-	t.n = s->n;
+	for (size_t i = 0; i < s->cap; i++) {
+		size_t j = s->slots[i].hash & (t.cap - 1);
+		if (!s->slots[i].len)
+			continue;
+		while (t.slots[j].len)
+			j = (j + 1) & (t.cap - 1);
+		t.slots[j] = s->slots[i];
+	}
 	free(s->slots);
 	*s = t;
 	return 0;
+}
+
+/*
+ * About how many rules text holds, to size the id set once: its lines that
+ * start with '[', up to a million (a file of "[" lines is no file of rules;
+ * beyond, the set grows as ids come).
+ */
+static size_t
+rf_count_headers(const char *text, size_t len)
+{
+	size_t n = len > 0 && text[0] == '[';
+	for (const char *p = text, *end = text + len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL && ++p < end;)
+		n += *p == '[';
+	return n < (1u << 20) ? n : (1u << 20);
 }
 
 static int
@@ -512,17 +532,19 @@ rp_rule_id(struct rparse *p, size_t a, size_t b)
 		rp_error(p, a, "bad rule id '%.*s' (use [a-z0-9][a-z0-9_.-]*)", (int)(b - a), id);
 		return;
 	}
-	if (idset_grow(&p->ids) < 0) {
+	if (b - a > UINT32_MAX || p->rf->len > UINT32_MAX ||
+	    idset_reserve(&p->ids, p->ids.n + 1) < 0) {
 		rp_nomem(p);
 		return;
 	}
-	struct idslot *slot = idset_find(&p->ids, id, b - a);
-	if (slot->id) {
+	uint32_t h = (uint32_t)hash_bytes(id, b - a);
+	struct idslot *slot = idset_find(&p->ids, p->rf->text, id, (uint32_t)(b - a), h);
+	if (slot->len) {
 		rp_error(p, a, "duplicate rule id '%.*s' (first on line %u)", (int)(b - a), id,
 		         slot->line);
 		return;
 	}
-	*slot = (struct idslot){id, b - a, p->lineno};
+	*slot = (struct idslot){(uint32_t)(id - p->rf->text), (uint32_t)(b - a), h, p->lineno};
 	p->ids.n++;
 }
 
@@ -690,6 +712,10 @@ rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t l
 
 	struct rparse p = {.rf = rf, .d = d, .cont = CONT_NONE};
 	size_t pos = 0;
+	if (idset_reserve(&p.ids, rf_count_headers(rf->text, len)) < 0) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		return -1;
+	}
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3; /* a BOM is not part of line 1: columns start after it */
 	while (pos < len && !p.oom) {

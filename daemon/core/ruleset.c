@@ -1128,7 +1128,7 @@ ruleset_reserve(struct ruleset *rs, size_t n)
 	size_t emask = rs->edgemask;
 
 	(void)dict_reserve(rs->ids, dict_count(rs->ids) + n);
-	(void)dict_reserve(rs->keys[K_EXACT], dict_count(rs->keys[K_EXACT]) + 2 * n);
+	(void)dict_reserve(rs->keys[K_EXACT], dict_count(rs->keys[K_EXACT]) + n);
 	(void)mem_grow(&rs->rules, &rs->caprules, rs->nrules + n, sizeof(*rs->rules));
 	(void)mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + n, 4);
 	(void)mem_grow(&rs->idinfo, &rs->capidinfo, dict_count(rs->ids) + n, sizeof(*rs->idinfo));
