@@ -1058,9 +1058,13 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 	size_t natoms = rs->natoms;
 	int64_t id;
 
-	id = dict_intern(rs->ids, def->id, strlen(def->id), &added);
-	if (id < 0)
+	if (rs->nfiles == 1) {
+		/* the rule file refused its own duplicates: no lookup (ruleset_int.h) */
+		id = (int64_t)rs->nids;
+		added = 1;
+	} else if ((id = dict_intern(rs->ids, def->id, strlen(def->id), &added)) < 0) {
 		return -1;
+	}
 	if (!added) {
 		const struct idinfo *first = &rs->idinfo[id];
 
@@ -1071,8 +1075,10 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 	}
 	if (mem_grow(&rs->idinfo, &rs->capidinfo, (size_t)id + 1, sizeof(*rs->idinfo)) < 0)
 		return -1;
+	rs->idinfo[id].id = def->id;
 	rs->idinfo[id].file = (uint32_t)(rs->nfiles - 1);
 	rs->idinfo[id].line = def->line;
+	rs->nids = (size_t)id + 1;
 	if (mem_grow(&rs->rules, &rs->caprules, rs->nrules + 1, sizeof(*rs->rules)) < 0 ||
 	    mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + 1, 4) < 0)
 		return -1;
@@ -1127,11 +1133,10 @@ ruleset_reserve(struct ruleset *rs, size_t n)
 {
 	size_t emask = rs->edgemask;
 
-	(void)dict_reserve(rs->ids, dict_count(rs->ids) + n);
 	(void)dict_reserve(rs->keys[K_EXACT], dict_count(rs->keys[K_EXACT]) + n);
 	(void)mem_grow(&rs->rules, &rs->caprules, rs->nrules + n, sizeof(*rs->rules));
 	(void)mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + n, 4);
-	(void)mem_grow(&rs->idinfo, &rs->capidinfo, dict_count(rs->ids) + n, sizeof(*rs->idinfo));
+	(void)mem_grow(&rs->idinfo, &rs->capidinfo, rs->nids + n, sizeof(*rs->idinfo));
 	(void)mem_grow(&rs->cn, &rs->capcn, rs->ncn + n, sizeof(*rs->cn));
 	(void)mem_grow(&rs->pairs, &rs->cappairs, rs->npairs + n, 8);
 	(void)mem_grow(&rs->node_flags, &rs->capnodes, rs->nnodes + 2 * n, 1);
@@ -1139,6 +1144,23 @@ ruleset_reserve(struct ruleset *rs, size_t n)
 		emask = emask * 2 + 1;
 	if (emask != rs->edgemask)
 		(void)edge_resize(rs, emask);
+}
+
+/*
+ * From the second file on, ids are checked across files in rs->ids: put
+ * the ids of the earlier files there, in order (their dict ids are their
+ * idinfo indexes), with room for n more.
+ */
+static int
+ids_index(struct ruleset *rs, size_t n)
+{
+	if (dict_reserve(rs->ids, rs->nids + n) < 0)
+		return -1;
+	for (size_t k = dict_count(rs->ids); k < rs->nids; k++)
+		if (dict_intern(rs->ids, rs->idinfo[k].id, strlen(rs->idinfo[k].id), NULL) !=
+		    (int64_t)k)
+			return -1;
+	return 0;
 }
 
 int
@@ -1162,7 +1184,11 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	toklist_init(&c.tl);
 	r = rulefile_parse(&rf, path, text, len, d);
 	ruleset_reserve(rs, rf.nrules);
-	for (size_t i = 0; i < rf.nrules; i++) {
+	if (rs->nfiles > 1 && ids_index(rs, rf.nrules) < 0) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; i < rf.nrules && rc == 0; i++) {
 		if (rs->cancel != NULL && atomic_load_explicit(rs->cancel, memory_order_relaxed)) {
 			diags_add(d, path, 0, 0, DIAG_ERROR, "cancelled");
 			rc = -1;
