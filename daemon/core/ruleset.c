@@ -582,14 +582,25 @@ umlaut_spelling(const char *text)
 }
 
 /* Normalized forms of the parts of Arabic compound names (RULES.md §4). */
-static const char *const ar_compound_first[] = {"عبد", "ابو", "ابن", "بن"};
-static const char *const ar_compound_second[] = {"الله", "الدين", "الرحمن"};
+struct ar_part {
+	const char *s;
+	size_t n;
+};
+#define AR_PART(lit)                                                                               \
+	{                                                                                          \
+		lit, sizeof(lit) - 1                                                               \
+	}
+static const struct ar_part ar_compound_first[] = {AR_PART("عبد"), AR_PART("ابو"), AR_PART("ابن"),
+                                                   AR_PART("بن")};
+static const struct ar_part ar_compound_second[] = {AR_PART("الله"), AR_PART("الدين"),
+                                                    AR_PART("الرحمن")};
 
+/* Their lengths known: tried at every character boundary of every Arabic word. */
 static int
-in_list(const char *const *list, size_t n, const char *s, size_t len)
+in_list(const struct ar_part *list, size_t n, const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+		if (list[i].n == len && memcmp(list[i].s, s, len) == 0)
 			return 1;
 	return 0;
 }
