@@ -276,23 +276,21 @@ rpend_free(struct rpend *r)
 static void
 rpend_reset(struct rpend *r)
 {
-	struct rpend keep = {0};
-
+	r->id = NULL;
+	r->line = r->col = 0;
+	r->bad = r->unreadable = r->enabled = false;
 	for (int k = 0; k < K_MAX; k++) {
-		keep.v[k].text = r->v[k].text;
-		keep.v[k].cap = r->v[k].cap;
-		keep.v[k].map.segs = r->v[k].map.segs;
-		keep.v[k].map.cap = r->v[k].map.cap;
+		r->v[k].set = false;
+		r->v[k].line = 0;
+		r->v[k].len = 0;
+		r->v[k].map.nsegs = 0;
 	}
-	struct strv *sv[] = {&r->langs, &r->notify, &r->tags},
-	            *kv[] = {&keep.langs, &keep.notify, &keep.tags};
+	struct strv *sv[] = {&r->langs, &r->notify, &r->tags};
 	for (int i = 0; i < 3; i++) {
 		for (size_t j = 0; j < sv[i]->n; j++)
 			free(sv[i]->v[j]);
-		kv[i]->v = sv[i]->v;
-		kv[i]->cap = sv[i]->cap;
+		sv[i]->n = 0;
 	}
-	*r = keep;
 }
 
 /* Append s[0..n) to a value; sep first when the value is not empty. */

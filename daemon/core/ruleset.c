@@ -276,6 +276,7 @@ struct compiler {
 	int errors;
 	uint32_t *keys; /* the key path of the term being compiled */
 	size_t nkeys, capkeys;
+	bool arabic; /* some exact key of the path is Arabic script (arabic_key) */
 };
 
 static uint32_t
@@ -438,6 +439,12 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, c
 		}
 		if (key_intern(c, kind, s, t->normlen, budget, &key) < 0 || key_push(c, key) < 0)
 			return -1;
+		if (kind == K_EXACT && t->normlen > 0 && !c->arabic) {
+			uint32_t cp;
+
+			(void)utf8_decode((const unsigned char *)s, t->normlen, &cp);
+			c->arabic = script_of(cp) == SCRIPT_ARABIC;
+		}
 	}
 	(void)first;
 	return 0;
@@ -723,6 +730,7 @@ compile_words(struct compiler *c, const struct qnode *q, int umlauts)
 	int r = 0;
 
 	c->nkeys = 0;
+	c->arabic = false;
 	for (size_t w = 0; w < q->nwords && r == 0; w++) {
 		char *alt = umlauts ? umlaut_spelling(q->words[w].text) : NULL;
 
@@ -766,8 +774,9 @@ compile_variants(struct compiler *c, const struct qnode *q, int negated)
 
 	if ((r = compile_words(c, q, 0)) != 0)
 		return r < 0 ? NONE : NONE - 1;
+	/* without an Arabic key no compound: the keys' texts are not read again */
 	if (variant_add(&v, c->keys, c->nkeys) < 0 ||
-	    arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0)
+	    (c->arabic && arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0))
 		goto out;
 	if (has_umlaut(q)) {
 		if ((r = compile_words(c, q, 1)) != 0) {
