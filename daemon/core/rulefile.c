@@ -52,19 +52,21 @@ struct rpend {
 
 /*
  * Ids of this file, for duplicates: open addressing over slices of
- * rf->text. A slot keeps the hash, so that growing reads no id again and a
- * probe compares ids only when the hashes agree: small slots, touched once.
+ * rf->text. A slot is 8 bytes, the id's hash and its place in the list of
+ * ids: growing reads no id again, a probe compares ids only when the hashes
+ * agree, and the table of 100,000 ids stays small enough for the caches.
  */
-struct idslot {
-	uint32_t off;  /* of the id in rf->text */
-	uint32_t len;  /* 0 = empty slot */
-	uint32_t hash; /* its low bits place it */
-	uint32_t line;
+struct idref {
+	uint32_t off; /* of the id in rf->text */
+	uint32_t len;
+	unsigned line;
 };
 
 struct idset {
-	struct idslot *slots; /* owned */
-	size_t cap, n;
+	uint64_t *slots; /* owned; hash << 32 | (index in v + 1), 0 = empty */
+	size_t cap;
+	struct idref *v; /* owned; the ids in file order */
+	size_t n, capv;
 };
 
 enum rsect { SECT_NONE, SECT_RULE, SECT_SKIP };
@@ -178,39 +180,47 @@ rp_error(struct rparse *p, size_t pos, const char *fmt, ...)
 }
 
 /* The slot of id (hash h), or the empty slot where it would go. */
-static struct idslot *
+static uint64_t *
 idset_find(const struct idset *s, const char *text, const char *id, uint32_t len, uint32_t h)
 {
 	size_t i = h & (s->cap - 1);
-	while (s->slots[i].len && (s->slots[i].hash != h || s->slots[i].len != len ||
-	                           memcmp(text + s->slots[i].off, id, len) != 0))
-		i = (i + 1) & (s->cap - 1);
-	return &s->slots[i];
+	for (;; i = (i + 1) & (s->cap - 1)) {
+		uint64_t e = s->slots[i];
+		if (e == 0)
+			return &s->slots[i];
+		if ((uint32_t)(e >> 32) != h)
+			continue;
+		const struct idref *r = &s->v[(uint32_t)e - 1];
+		if (r->len == len && memcmp(text + r->off, id, len) == 0)
+			return &s->slots[i];
+	}
 }
 
 /* Make room for n ids in all, the load under one half. Returns -1 on ENOMEM. */
 static int
 idset_reserve(struct idset *s, size_t n)
 {
+	if (n > s->capv && mem_grow(&s->v, &s->capv, n, sizeof(*s->v)) < 0)
+		return -1;
 	size_t cap = s->cap ? s->cap : 64;
 	while ((n + 1) * 2 > cap)
 		cap *= 2;
 	if (cap == s->cap)
 		return 0;
-	struct idset t = {.cap = cap, .n = s->n};
-	t.slots = calloc(t.cap, sizeof *t.slots);
-	if (!t.slots)
+	uint64_t *t = calloc(cap, sizeof *t);
+	if (!t)
 		return -1;
 	for (size_t i = 0; i < s->cap; i++) {
-		size_t j = s->slots[i].hash & (t.cap - 1);
-		if (!s->slots[i].len)
+		size_t j = (size_t)(s->slots[i] >> 32) & (cap - 1);
+		if (!s->slots[i])
 			continue;
-		while (t.slots[j].len)
-			j = (j + 1) & (t.cap - 1);
-		t.slots[j] = s->slots[i];
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = s->slots[i];
 	}
 	free(s->slots);
-	*s = t;
+	s->slots = t;
+	s->cap = cap;
 	return 0;
 }
 
@@ -556,20 +566,21 @@ rp_rule_id(struct rparse *p, size_t a, size_t b)
 		rp_error(p, a, "bad rule id '%.*s' (use [a-z0-9][a-z0-9_.-]*)", (int)(b - a), id);
 		return;
 	}
-	if (b - a > UINT32_MAX || p->rf->len > UINT32_MAX ||
+	if (b - a > UINT32_MAX || p->rf->len > UINT32_MAX || p->ids.n >= UINT32_MAX - 1 ||
 	    idset_reserve(&p->ids, p->ids.n + 1) < 0) {
 		rp_nomem(p);
 		return;
 	}
 	uint32_t h = (uint32_t)hash_bytes(id, b - a);
-	struct idslot *slot = idset_find(&p->ids, p->rf->text, id, (uint32_t)(b - a), h);
-	if (slot->len) {
+	uint64_t *slot = idset_find(&p->ids, p->rf->text, id, (uint32_t)(b - a), h);
+	if (*slot) {
 		rp_error(p, a, "duplicate rule id '%.*s' (first on line %u)", (int)(b - a), id,
-		         slot->line);
+		         p->ids.v[(uint32_t)*slot - 1].line);
 		return;
 	}
-	*slot = (struct idslot){(uint32_t)(id - p->rf->text), (uint32_t)(b - a), h, p->lineno};
-	p->ids.n++;
+	p->ids.v[p->ids.n] =
+	    (struct idref){(uint32_t)(id - p->rf->text), (uint32_t)(b - a), p->lineno};
+	*slot = (uint64_t)h << 32 | (uint32_t)++p->ids.n;
 }
 
 /* A section header starting at the '[' at i of the current line. */
@@ -756,6 +767,7 @@ rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t l
 	rp_end_section(&p);
 	rpend_free(&p.cur);
 	free(p.ids.slots);
+	free(p.ids.v);
 	return d->nerrors > nerrors ? -1 : 0;
 }
 
