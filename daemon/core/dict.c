@@ -231,6 +231,12 @@ dict_intern(struct dict *dc, const char *key, size_t n, int *added)
 	return sl->id1 - 1;
 }
 
+void
+dict_prefetch(const struct dict *dc, const char *key, size_t n)
+{
+	__builtin_prefetch(&dc->slots[(size_t)hash_bytes(key, n) & dc->mask]);
+}
+
 int64_t
 dict_find(const struct dict *dc, const char *key, size_t n)
 {

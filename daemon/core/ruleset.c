@@ -268,10 +268,12 @@ trie_step(struct ruleset *rs, uint32_t node, uint32_t key)
 
 /* ---- compiling one rule ---- */
 
+#define WORDS_AHEAD 4 /* words tokenized before their keys are looked up (compile_words) */
+
 struct compiler {
 	struct ruleset *rs;
 	struct diags *d;
-	struct toklist tl;
+	struct toklist tl[WORDS_AHEAD];
 	uint32_t rule;
 	int errors;
 	uint32_t *keys; /* the key path of the term being compiled */
@@ -385,11 +387,11 @@ nfc_may_change(const char *text)
 	return 0;
 }
 
-/* Append the keys of one written word (RULES.md §2 modes) to c->keys. */
+/* The tokens of one written word into tl. 0, or -1 when out of memory. */
 static int
-compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
+word_tokens(const char *text, struct toklist *tl)
 {
-	size_t first, nfclen;
+	size_t nfclen;
 	char *nfc;
 	int r;
 
@@ -398,40 +400,43 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, c
 	 * too, so that one typed decomposed (Hangul jamo, e + U+0301, ە + hamza
 	 * above) gives the tokens of the composed text (RULES.md §3).
 	 */
-	toklist_clear(&c->tl);
-	if (!nfc_may_change(text)) {
-		r = token_split(text, strlen(text), &c->tl);
-	} else {
-		if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
-			return -1;
-		r = token_split(nfc, nfclen, &c->tl);
-		free(nfc);
-	}
-	if (r < 0)
+	toklist_clear(tl);
+	if (!nfc_may_change(text))
+		return token_split(text, strlen(text), tl) < 0 ? -1 : 0;
+	if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
 		return -1;
-	if (c->tl.n == 0) {
+	r = token_split(nfc, nfclen, tl);
+	free(nfc);
+	return r < 0 ? -1 : 0;
+}
+
+/* Append the keys of one written word (RULES.md §2 modes), its tokens in tl, to c->keys. */
+static int
+word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
+          const struct toklist *tl)
+{
+	if (tl->n == 0) {
 		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
 		return 1;
 	}
-	if (w->mode == QW_FUZZY && c->tl.n > 1 && c->tl.v[0].script != SCRIPT_NOSPACE) {
+	if (w->mode == QW_FUZZY && tl->n > 1 && tl->v[0].script != SCRIPT_NOSPACE) {
 		compile_error(c, q, w->off, "fuzzy '~' applies to one word; '%s' is %zu words",
-		              w->text, c->tl.n);
+		              w->text, tl->n);
 		return 1;
 	}
-	first = c->nkeys;
-	for (size_t i = 0; i < c->tl.n; i++) {
-		const struct token *t = &c->tl.v[i];
-		const char *s = token_text(&c->tl, t);
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct token *t = &tl->v[i];
+		const char *s = token_text(tl, t);
 		int kind = K_EXACT, budget = 0;
 		uint32_t key;
 
-		if (w->mode == QW_PREFIX && i + 1 == c->tl.n) {
+		if (w->mode == QW_PREFIX && i + 1 == tl->n) {
 			kind = K_PREFIX;
 			if (t->normlen > 255) {
 				compile_error(c, q, w->off, "prefix longer than 255 bytes");
 				return 1;
 			}
-		} else if (w->mode == QW_FUZZY && c->tl.n == 1) {
+		} else if (w->mode == QW_FUZZY && tl->n == 1) {
 			budget = w->budget >= 0 ? w->budget
 			                        : fuzzy_auto_budget(utf8_count(s, t->normlen));
 			if (budget > 0)
@@ -446,8 +451,16 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, c
 			c->arabic = script_of(cp) == SCRIPT_ARABIC;
 		}
 	}
-	(void)first;
 	return 0;
+}
+
+/* The keys of one written word from its text (exact phrases, one word at a time). */
+static int
+compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
+{
+	if (word_tokens(text, &c->tl[0]) < 0)
+		return -1;
+	return word_keys(c, q, w, &c->tl[0]);
 }
 
 /* The trie node of the current key path, marked as an atom. */
@@ -731,11 +744,29 @@ compile_words(struct compiler *c, const struct qnode *q, int umlauts)
 
 	c->nkeys = 0;
 	c->arabic = false;
-	for (size_t w = 0; w < q->nwords && r == 0; w++) {
-		char *alt = umlauts ? umlaut_spelling(q->words[w].text) : NULL;
+	/*
+	 * A few words at a time: all tokenized, their dictionary slots
+	 * prefetched, then looked up. In a dictionary of 100,000 names each
+	 * lookup misses the caches; so the misses of a name's words overlap.
+	 */
+	for (size_t w0 = 0; w0 < q->nwords && r == 0; w0 += WORDS_AHEAD) {
+		size_t nb = q->nwords - w0 < WORDS_AHEAD ? q->nwords - w0 : WORDS_AHEAD;
 
-		r = compile_word(c, q, &q->words[w], alt != NULL ? alt : q->words[w].text);
-		free(alt);
+		for (size_t j = 0; j < nb; j++) {
+			const char *text = q->words[w0 + j].text;
+			char *alt = umlauts ? umlaut_spelling(text) : NULL;
+			struct toklist *tl = &c->tl[j];
+
+			r = word_tokens(alt != NULL ? alt : text, tl);
+			free(alt);
+			if (r < 0)
+				return -1;
+			for (size_t i = 0; i < tl->n; i++)
+				dict_prefetch(c->rs->keys[K_EXACT], token_text(tl, &tl->v[i]),
+				              tl->v[i].normlen);
+		}
+		for (size_t j = 0; j < nb && r == 0; j++)
+			r = word_keys(c, q, &q->words[w0 + j], &c->tl[j]);
 	}
 	return r;
 }
@@ -1201,7 +1232,8 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	memset(&c, 0, sizeof(c));
 	c.rs = rs;
 	c.d = d;
-	toklist_init(&c.tl);
+	for (int k = 0; k < WORDS_AHEAD; k++)
+		toklist_init(&c.tl[k]);
 	r = rulefile_parse(&rf, path, text, len, d);
 	ruleset_reserve(rs, rf.nrules);
 	if (rs->nfiles > 1 && ids_index(rs, rf.nrules) < 0) {
@@ -1240,7 +1272,8 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	}
 	arena_adopt(&rs->strs, &rf.strs); /* the strings of the rules added */
 	rulefile_free(&rf);
-	toklist_free(&c.tl);
+	for (int k = 0; k < WORDS_AHEAD; k++)
+		toklist_free(&c.tl[k]);
 	free(c.keys);
 	return rc < 0 || d->nerrors > errs0 ? -1 : 0;
 }
