@@ -731,19 +731,22 @@ rp_line(struct rparse *p)
 		rp_keyline(p, i);
 }
 
-int
-rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
+static int
+rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d,
+              bool borrow)
 {
 	size_t nerrors = d->nerrors;
 	memset(rf, 0, sizeof *rf);
 	rf->path = strdup(path);
-	rf->text = malloc(len + 1);
-	if (!rf->path || !rf->text) {
+	if (!borrow && (rf->copy = malloc(len + 1)) != NULL) {
+		memcpy(rf->copy, text, len);
+		rf->copy[len] = 0;
+	}
+	if (!rf->path || (!borrow && !rf->copy)) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
 		return -1;
 	}
-	memcpy(rf->text, text, len);
-	rf->text[len] = 0;
+	rf->text = borrow ? text : rf->copy;
 	rf->len = len;
 
 	struct rparse p = {.rf = rf, .d = d, .cont = CONT_NONE};
@@ -771,12 +774,25 @@ rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t l
 	return d->nerrors > nerrors ? -1 : 0;
 }
 
+int
+rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
+{
+	return rulefile_read(rf, path, text, len, d, false);
+}
+
+int
+rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
+                      struct diags *d)
+{
+	return rulefile_read(rf, path, text, len, d, true);
+}
+
 void
 rulefile_free(struct rulefile *rf)
 {
 	free(rf->rules);
 	free(rf->path);
-	free(rf->text);
+	free(rf->copy);
 	arena_free(&rf->strs);
 	arena_free(&rf->maps);
 	memset(rf, 0, sizeof *rf);

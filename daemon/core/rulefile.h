@@ -35,9 +35,10 @@ struct rule_def {
 };
 
 struct rulefile {
-	char *path; /* owned */
-	char *text; /* owned copy of the bytes, NUL-terminated; srcmaps point here */
+	char *path;       /* owned */
+	const char *text; /* the bytes; srcmaps point here */
 	size_t len;
+	char *copy; /* owned; text, NUL-terminated, unless borrowed (rulefile_parse_borrow) */
 	struct rule_def *rules; /* owned */
 	size_t nrules;
 	struct arena strs; /* the strings and lists of rules[] */
@@ -55,6 +56,12 @@ struct rulefile {
  */
 int rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
                    struct diags *d);
+/*
+ * The same on text itself, not a copy: text must outlive rf (a caller that
+ * is done with rf before it frees text spares a copy of a large file).
+ */
+int rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
+                          struct diags *d);
 void rulefile_free(struct rulefile *rf);
 
 #endif

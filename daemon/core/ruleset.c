@@ -1234,7 +1234,7 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	c.d = d;
 	for (int k = 0; k < WORDS_AHEAD; k++)
 		toklist_init(&c.tl[k]);
-	r = rulefile_parse(&rf, path, text, len, d);
+	r = rulefile_parse_borrow(&rf, path, text, len, d); /* rf dies before this returns */
 	ruleset_reserve(rs, rf.nrules);
 	if (rs->nfiles > 1 && ids_index(rs, rf.nrules) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
