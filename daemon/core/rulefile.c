@@ -73,6 +73,8 @@ enum rsect { SECT_NONE, SECT_RULE, SECT_SKIP };
 
 struct rparse {
 	struct rulefile *rf;
+	void (*each)(void *arg, const struct rule_def *def); /* NULL: keep rules in rf */
+	void *arg;
 	struct diags *d;
 	enum rsect sect;
 	struct rpend cur;
@@ -475,7 +477,7 @@ strv_copy(struct arena *a, const struct strv *sv)
  * may hold 100,000 rules). The scratch buffers of p->cur are then freed.
  */
 static int
-rp_commit(struct rparse *p)
+rp_commit(struct rparse *p, bool broken)
 {
 	struct rulefile *rf = p->rf;
 	struct rpend *r = &p->cur;
@@ -488,10 +490,11 @@ rp_commit(struct rparse *p)
 	    .nnotify = r->notify.n,
 	    .ntags = r->tags.n,
 	    .enabled = r->enabled,
+	    .broken = broken,
 	    .line = r->line,
 	};
 
-	if (rf->nrules == p->cap) {
+	if (p->each == NULL && rf->nrules == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct rule_def *v = realloc(rf->rules, cap * sizeof *v);
 		if (!v)
@@ -501,16 +504,22 @@ rp_commit(struct rparse *p)
 	}
 	def.name = name->len ? arena_strndup(&rf->strs, name->text, name->len) : r->id;
 	def.query = arena_strndup(&rf->strs, q->text ? q->text : "", q->len);
-	def.qmap.segs = arena_alloc(&rf->maps, q->map.nsegs * sizeof(*q->map.segs));
+	/* handed over at once, the map may be the scratch one */
+	def.qmap.segs =
+	    p->each ? q->map.segs : arena_alloc(&rf->maps, q->map.nsegs * sizeof(*q->map.segs));
 	def.qmap.cap = q->map.nsegs;
 	def.langs = strv_copy(&rf->strs, &r->langs);
 	def.notify = strv_copy(&rf->strs, &r->notify);
 	def.tags = strv_copy(&rf->strs, &r->tags);
-	if (!def.name || !def.query || !def.qmap.segs || !def.langs || !def.notify || !def.tags)
+	if (!def.name || !def.query || (!def.qmap.segs && q->map.nsegs) || !def.langs ||
+	    !def.notify || !def.tags)
 		return -1;
-	if (q->map.nsegs)
+	if (p->each)
+		p->each(p->arg, &def);
+	else if (q->map.nsegs)
 		memcpy(def.qmap.segs, q->map.segs, q->map.nsegs * sizeof(*q->map.segs));
-	rf->rules[rf->nrules++] = def;
+	if (!p->each)
+		rf->rules[rf->nrules++] = def;
 	rpend_reset(r);
 	return 0;
 }
@@ -532,11 +541,9 @@ rp_end_section(struct rparse *p)
 	}
 	if (r->bad && r->v[K_QUERY].set && !r->unreadable && r->id != NULL) {
 		/* kept, marked broken: its query deserves a check in the same run */
-		if (rp_commit(p) == 0)
-			p->rf->rules[p->rf->nrules - 1].broken = true;
-		else
+		if (rp_commit(p, true) < 0)
 			rp_nomem(p), rpend_reset(r);
-	} else if (r->bad || rp_commit(p) < 0) {
+	} else if (r->bad || rp_commit(p, false) < 0) {
 		if (!r->bad)
 			rp_nomem(p);
 		rpend_reset(r);
@@ -733,8 +740,9 @@ rp_line(struct rparse *p)
 
 static int
 rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d,
-              bool borrow)
+              void (*each)(void *arg, const struct rule_def *def), void *arg)
 {
+	bool borrow = each != NULL;
 	size_t nerrors = d->nerrors;
 	memset(rf, 0, sizeof *rf);
 	rf->path = strdup(path);
@@ -749,9 +757,10 @@ rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t le
 	rf->text = borrow ? text : rf->copy;
 	rf->len = len;
 
-	struct rparse p = {.rf = rf, .d = d, .cont = CONT_NONE};
+	struct rparse p = {.rf = rf, .each = each, .arg = arg, .d = d, .cont = CONT_NONE};
 	size_t pos = 0;
-	if (idset_reserve(&p.ids, rf_count_headers(rf->text, len)) < 0) {
+	rf->nguess = rf_count_headers(rf->text, len);
+	if (idset_reserve(&p.ids, rf->nguess) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
 		return -1;
 	}
@@ -777,14 +786,14 @@ rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t le
 int
 rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
 {
-	return rulefile_read(rf, path, text, len, d, false);
+	return rulefile_read(rf, path, text, len, d, NULL, NULL);
 }
 
 int
-rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
-                      struct diags *d)
+rulefile_parse_each(struct rulefile *rf, const char *path, const char *text, size_t len,
+                    struct diags *d, void (*each)(void *arg, const struct rule_def *def), void *arg)
 {
-	return rulefile_read(rf, path, text, len, d, true);
+	return rulefile_read(rf, path, text, len, d, each, arg);
 }
 
 void
