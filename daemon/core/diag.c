@@ -31,20 +31,6 @@ diags_free(struct diags *d)
 	diags_init(d);
 }
 
-void
-diags_move(struct diags *d, struct diags *from)
-{
-	d->nerrors += from->nerrors;
-	d->nwarnings += from->nwarnings;
-	if (mem_grow(&d->v, &d->cap, d->n + from->n, sizeof(*d->v)) == 0) {
-		memcpy(d->v + d->n, from->v, from->n * sizeof(*d->v));
-		d->n += from->n;
-		from->n = 0; /* moved, not freed below */
-	}
-	/* out of memory, the counters still tell what happened (diags_vadd) */
-	diags_free(from);
-}
-
 /* Grow the array for one more entry; 0 on success. */
 static int
 diags_grow(struct diags *d)

@@ -25,8 +25,6 @@ struct diags {
 
 void diags_init(struct diags *d);
 void diags_free(struct diags *d);
-/* Append every diagnostic of from to d, in order; from is left empty. */
-void diags_move(struct diags *d, struct diags *from);
 void diags_add(struct diags *d, const char *file, unsigned line, unsigned col, enum diag_sev sev,
                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Format one diagnostic GCC-style: "file:line:col: error: msg". */

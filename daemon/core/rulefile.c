@@ -73,8 +73,6 @@ enum rsect { SECT_NONE, SECT_RULE, SECT_SKIP };
 
 struct rparse {
 	struct rulefile *rf;
-	void (*each)(void *arg, const struct rule_def *def); /* NULL: keep rules in rf */
-	void *arg;
 	struct diags *d;
 	enum rsect sect;
 	struct rpend cur;
@@ -477,7 +475,7 @@ strv_copy(struct arena *a, const struct strv *sv)
  * may hold 100,000 rules). The scratch buffers of p->cur are then freed.
  */
 static int
-rp_commit(struct rparse *p, bool broken)
+rp_commit(struct rparse *p)
 {
 	struct rulefile *rf = p->rf;
 	struct rpend *r = &p->cur;
@@ -490,11 +488,10 @@ rp_commit(struct rparse *p, bool broken)
 	    .nnotify = r->notify.n,
 	    .ntags = r->tags.n,
 	    .enabled = r->enabled,
-	    .broken = broken,
 	    .line = r->line,
 	};
 
-	if (p->each == NULL && rf->nrules == p->cap) {
+	if (rf->nrules == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct rule_def *v = realloc(rf->rules, cap * sizeof *v);
 		if (!v)
@@ -504,22 +501,16 @@ rp_commit(struct rparse *p, bool broken)
 	}
 	def.name = name->len ? arena_strndup(&rf->strs, name->text, name->len) : r->id;
 	def.query = arena_strndup(&rf->strs, q->text ? q->text : "", q->len);
-	/* handed over at once, the map may be the scratch one */
-	def.qmap.segs =
-	    p->each ? q->map.segs : arena_alloc(&rf->maps, q->map.nsegs * sizeof(*q->map.segs));
+	def.qmap.segs = arena_alloc(&rf->maps, q->map.nsegs * sizeof(*q->map.segs));
 	def.qmap.cap = q->map.nsegs;
 	def.langs = strv_copy(&rf->strs, &r->langs);
 	def.notify = strv_copy(&rf->strs, &r->notify);
 	def.tags = strv_copy(&rf->strs, &r->tags);
-	if (!def.name || !def.query || (!def.qmap.segs && q->map.nsegs) || !def.langs ||
-	    !def.notify || !def.tags)
+	if (!def.name || !def.query || !def.qmap.segs || !def.langs || !def.notify || !def.tags)
 		return -1;
-	if (p->each)
-		p->each(p->arg, &def);
-	else if (q->map.nsegs)
+	if (q->map.nsegs)
 		memcpy(def.qmap.segs, q->map.segs, q->map.nsegs * sizeof(*q->map.segs));
-	if (!p->each)
-		rf->rules[rf->nrules++] = def;
+	rf->rules[rf->nrules++] = def;
 	rpend_reset(r);
 	return 0;
 }
@@ -541,9 +532,11 @@ rp_end_section(struct rparse *p)
 	}
 	if (r->bad && r->v[K_QUERY].set && !r->unreadable && r->id != NULL) {
 		/* kept, marked broken: its query deserves a check in the same run */
-		if (rp_commit(p, true) < 0)
+		if (rp_commit(p) == 0)
+			p->rf->rules[p->rf->nrules - 1].broken = true;
+		else
 			rp_nomem(p), rpend_reset(r);
-	} else if (r->bad || rp_commit(p, false) < 0) {
+	} else if (r->bad || rp_commit(p) < 0) {
 		if (!r->bad)
 			rp_nomem(p);
 		rpend_reset(r);
@@ -740,9 +733,8 @@ rp_line(struct rparse *p)
 
 static int
 rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d,
-              void (*each)(void *arg, const struct rule_def *def), void *arg)
+              bool borrow)
 {
-	bool borrow = each != NULL;
 	size_t nerrors = d->nerrors;
 	memset(rf, 0, sizeof *rf);
 	rf->path = strdup(path);
@@ -757,10 +749,9 @@ rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t le
 	rf->text = borrow ? text : rf->copy;
 	rf->len = len;
 
-	struct rparse p = {.rf = rf, .each = each, .arg = arg, .d = d, .cont = CONT_NONE};
+	struct rparse p = {.rf = rf, .d = d, .cont = CONT_NONE};
 	size_t pos = 0;
-	rf->nguess = rf_count_headers(rf->text, len);
-	if (idset_reserve(&p.ids, rf->nguess) < 0) {
+	if (idset_reserve(&p.ids, rf_count_headers(rf->text, len)) < 0) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
 		return -1;
 	}
@@ -786,14 +777,14 @@ rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t le
 int
 rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
 {
-	return rulefile_read(rf, path, text, len, d, NULL, NULL);
+	return rulefile_read(rf, path, text, len, d, false);
 }
 
 int
-rulefile_parse_each(struct rulefile *rf, const char *path, const char *text, size_t len,
-                    struct diags *d, void (*each)(void *arg, const struct rule_def *def), void *arg)
+rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
+                      struct diags *d)
 {
-	return rulefile_read(rf, path, text, len, d, each, arg);
+	return rulefile_read(rf, path, text, len, d, true);
 }
 
 void

@@ -38,10 +38,9 @@ struct rulefile {
 	char *path;       /* owned */
 	const char *text; /* the bytes; srcmaps point here */
 	size_t len;
-	char *copy; /* owned; text, NUL-terminated, unless borrowed (rulefile_parse_each) */
+	char *copy; /* owned; text, NUL-terminated, unless borrowed (rulefile_parse_borrow) */
 	struct rule_def *rules; /* owned */
 	size_t nrules;
-	size_t nguess;     /* about how many rules text holds (its lines starting with '[') */
 	struct arena strs; /* the strings and lists of rules[] */
 	struct arena maps; /* the segments of their qmaps */
 };
@@ -58,18 +57,11 @@ struct rulefile {
 int rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
                    struct diags *d);
 /*
- * The same on text itself, not a copy (text must outlive rf), handing each
- * rule to each(arg, def) as soon as it is read instead of keeping it in
- * rf->rules, which stays empty: a caller that compiles rules one by one
- * holds no array of 100,000 of them. def and its map's segments live for
- * the call only; its strings as long as rf->strs. rf->nguess, about how many
- * rules the file holds, is set before the first call. each must not add to
- * d: the diagnostics of the file go there in order, and the caller's come
- * after them (in a list of its own it appends when this returns).
+ * The same on text itself, not a copy: text must outlive rf (a caller that
+ * is done with rf before it frees text spares a copy of a large file).
  */
-int rulefile_parse_each(struct rulefile *rf, const char *path, const char *text, size_t len,
-                        struct diags *d, void (*each)(void *arg, const struct rule_def *def),
-                        void *arg);
+int rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
+                          struct diags *d);
 void rulefile_free(struct rulefile *rf);
 
 #endif

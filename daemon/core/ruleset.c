@@ -1214,75 +1214,13 @@ ids_index(struct ruleset *rs, size_t n)
 	return 0;
 }
 
-/* What ruleset_add_file's compile of each rule needs (rule_each). */
-struct file_compile {
-	struct ruleset *rs;
-	struct compiler *c; /* c->d: the compile's diagnostics, told after the file's */
-	const struct rulefile *rf;
-	const char *path;
-	const struct query_opts *o;
-	bool started;
-	int rc; /* -1: stop compiling (out of memory, cancelled) */
-};
-
-/* Compile one rule of the file as soon as it is read (rulefile_parse_each). */
-static void
-rule_each(void *arg, const struct rule_def *def)
-{
-	struct file_compile *fc = arg;
-	struct ruleset *rs = fc->rs;
-	struct diags *d = fc->c->d;
-
-	if (fc->rc < 0)
-		return;
-	if (!fc->started) {
-		fc->started = true;
-		ruleset_reserve(rs, fc->rf->nguess);
-		if (rs->nfiles > 1 && ids_index(rs, fc->rf->nguess) < 0) {
-			diags_add(d, fc->path, 0, 0, DIAG_ERROR, "out of memory");
-			fc->rc = -1;
-			return;
-		}
-	}
-	if (rs->cancel != NULL && atomic_load_explicit(rs->cancel, memory_order_relaxed)) {
-		diags_add(d, fc->path, 0, 0, DIAG_ERROR, "cancelled");
-		fc->rc = -1;
-		return;
-	}
-	if (!def->enabled || def->broken) {
-		/* not compiled, but its query's mistakes are still worth telling */
-		query_free(query_parse(def->query, def->query_len, &def->qmap, fc->o, d));
-		if (def->broken)
-			return;
-		/* a disabled rule is kept for the record (ruleset_disabled) */
-		if (mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0) {
-			diags_add(d, fc->path, def->line, 0, DIAG_ERROR, "out of memory");
-			fc->rc = -1;
-			return;
-		}
-		rule_fill(&rs->off[rs->noff++], def, rs->files[rs->nfiles - 1]);
-		return;
-	}
-	if (ruleset_add_rule(rs, fc->c, fc->path, def, fc->o) < 0) {
-		diags_add(d, fc->path, def->line, 0, DIAG_ERROR, "out of memory");
-		fc->rc = -1;
-	}
-}
-
-/*
- * Each rule is compiled as the file is read, while its text is still in
- * the caches, and no array of the file's rules is built. The compile's
- * diagnostics wait in a list of their own: the file's come first, as
- * when the whole file was read before the first rule was compiled.
- */
 int
 ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
                  const struct query_opts *o, struct diags *d)
 {
 	struct rulefile rf;
 	struct compiler c;
-	struct diags late;
-	struct file_compile fc = {.rs = rs, .c = &c, .rf = &rf, .path = path, .o = o};
+	int rc = 0, r;
 	size_t errs0 = d->nerrors;
 
 	if (rs->finished)
@@ -1292,19 +1230,52 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 		return -1;
 	rs->nfiles++;
 	memset(&c, 0, sizeof(c));
-	diags_init(&late);
 	c.rs = rs;
-	c.d = &late;
+	c.d = d;
 	for (int k = 0; k < WORDS_AHEAD; k++)
 		toklist_init(&c.tl[k]);
-	(void)rulefile_parse_each(&rf, path, text, len, d, rule_each, &fc);
-	diags_move(d, &late);
+	r = rulefile_parse_borrow(&rf, path, text, len, d); /* rf dies before this returns */
+	ruleset_reserve(rs, rf.nrules);
+	if (rs->nfiles > 1 && ids_index(rs, rf.nrules) < 0) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; i < rf.nrules && rc == 0; i++) {
+		if (rs->cancel != NULL && atomic_load_explicit(rs->cancel, memory_order_relaxed)) {
+			diags_add(d, path, 0, 0, DIAG_ERROR, "cancelled");
+			rc = -1;
+			break;
+		}
+		if (!rf.rules[i].enabled || rf.rules[i].broken) {
+			/* not compiled, but its query's mistakes are still worth telling */
+			query_free(query_parse(rf.rules[i].query, rf.rules[i].query_len,
+			                       &rf.rules[i].qmap, o, d));
+			/* a disabled rule is kept for the record (ruleset_disabled) */
+			if (!rf.rules[i].broken &&
+			    mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0) {
+				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR,
+				          "out of memory");
+				rc = -1;
+				break;
+			}
+			if (!rf.rules[i].broken)
+				rule_fill(&rs->off[rs->noff++], &rf.rules[i],
+				          rs->files[rs->nfiles - 1]);
+			continue;
+		}
+		r = ruleset_add_rule(rs, &c, path, &rf.rules[i], o);
+		if (r < 0) {
+			diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR, "out of memory");
+			rc = -1;
+			break;
+		}
+	}
 	arena_adopt(&rs->strs, &rf.strs); /* the strings of the rules added */
 	rulefile_free(&rf);
 	for (int k = 0; k < WORDS_AHEAD; k++)
 		toklist_free(&c.tl[k]);
 	free(c.keys);
-	return fc.rc < 0 || d->nerrors > errs0 ? -1 : 0;
+	return rc < 0 || d->nerrors > errs0 ? -1 : 0;
 }
 
 static int
