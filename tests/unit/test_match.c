@@ -506,6 +506,31 @@ test_ids_across_files(void **state)
 	ruleset_free(rs);
 }
 
+/* The file's own diagnostics come first, then the compile's, each in file order. */
+static void
+test_diag_order(void **state)
+{
+	static const char f[] = "[rule a]\nquery = \"\"\n[rule b]\nquery = x\nbogus = 1\n"
+	                        "[rule c]\nquery = \"-\"\n[rule d]\nqery = y\n";
+	struct ruleset *rs = ruleset_new();
+	struct diags d;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", f, strlen(f), NULL, &d), -1);
+	assert_int_equal(d.n, 5);
+	assert_int_equal(d.nerrors, 5);
+	assert_int_equal(d.v[0].line, 5); /* bogus */
+	assert_int_equal(d.v[1].line, 9); /* qery */
+	assert_int_equal(d.v[2].line, 8); /* d: missing query */
+	assert_int_equal(d.v[3].line, 2); /* a: empty phrase */
+	assert_int_equal(d.v[4].line, 7); /* c: no letters */
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(ruleset_nrules(rs), 0);
+	diags_free(&d);
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -523,6 +548,7 @@ main(void)
 	    cmocka_unit_test(test_tagged),
 	    cmocka_unit_test(test_rule_record),
 	    cmocka_unit_test(test_ids_across_files),
+	    cmocka_unit_test(test_diag_order),
 	};
 
 	norm_init();
