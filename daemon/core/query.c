@@ -97,7 +97,9 @@ q_scan(const char *s, size_t len, size_t i, bool (*pred)(uint32_t), bool want)
 	uint32_t c;
 
 	while (i < len) {
-		size_t k = q_dec(s, len, i, &c);
+		/* ASCII without a call: rule queries are mostly ASCII */
+		size_t k = (unsigned char)s[i] < 0x80 ? (c = (unsigned char)s[i], 1)
+		                                      : q_dec(s, len, i, &c);
 
 		if (pred(c) != want)
 			break;

@@ -401,7 +401,8 @@ word_tokens(const char *text, struct toklist *tl)
 	 * above) gives the tokens of the composed text (RULES.md §3).
 	 */
 	toklist_clear(tl);
-	if (!nfc_may_change(text))
+	/* most words are NFC already (Arabic ones too): no copy */
+	if (!nfc_may_change(text) || !utf8_clean_changes(text, strlen(text)))
 		return token_split(text, strlen(text), tl) < 0 ? -1 : 0;
 	if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
 		return -1;
