@@ -214,6 +214,19 @@ edge_resize(struct ruleset *rs, size_t nmask)
 	return 0;
 }
 
+/*
+ * Start loading the slot of the edge from node along key, when node has
+ * children: the lookup (ruleset_child) comes a little later, after work
+ * that does not need it.
+ */
+static void
+edge_prefetch(const struct ruleset *rs, uint32_t node, uint32_t key)
+{
+	if (node != 0 && (rs->node_flags[node] & NODE_HAS_KIDS))
+		__builtin_prefetch(
+		    &rs->edges[edge_hash(((uint64_t)node << 32) | key) & rs->edgemask]);
+}
+
 static int
 edge_insert(struct ruleset *rs, uint64_t k, uint32_t child)
 {
@@ -806,6 +819,9 @@ compile_variants(struct compiler *c, const struct qnode *q, int negated)
 
 	if ((r = compile_words(c, q, 0)) != 0)
 		return r < 0 ? NONE : NONE - 1;
+	/* the path's second step misses the caches in a trie of 100,000 names */
+	if (c->nkeys > 1)
+		edge_prefetch(c->rs, ruleset_child(c->rs, 0, c->keys[0]), c->keys[1]);
 	/* without an Arabic key no compound: the keys' texts are not read again */
 	if (variant_add(&v, c->keys, c->nkeys) < 0 ||
 	    (c->arabic && arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0))
