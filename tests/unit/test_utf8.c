@@ -367,7 +367,8 @@ test_clean_changes(void **state)
 	    "عبد الله",
 	    "ça été",
 	    "e\xcc\x81t\xc3\xa9",
-	    "a\xff" "b",
+	    "a\xff"
+	    "b",
 	    "\xe1\x84\x80\xe1\x85\xa1",
 	    "اأ",
 	    "ا\xd9\x94",
