@@ -78,6 +78,37 @@ test_arena_align_and_large(void **state)
 	arena_free(&a);
 }
 
+/* Adopted blocks live on in their new arena, which keeps serving from its own chunk. */
+static void
+test_arena_adopt(void **state)
+{
+	struct arena a = {0}, b = {0}, e = {0};
+	char *sa, *sb, *sb2, *sc;
+
+	(void)state;
+	sa = arena_strndup(&a, "kept by a", 9);
+	sb = arena_strndup(&b, "from b", 6);
+	sb2 = arena_alloc(&b, 1 << 20); /* a chunk of its own */
+	assert_non_null(sa);
+	assert_non_null(sb);
+	assert_non_null(sb2);
+	memset(sb2, 'z', 1 << 20);
+	arena_adopt(&a, &b);
+	assert_null(b.head);
+	assert_int_equal(b.left, 0);
+	arena_adopt(&a, &e); /* an empty arena adds nothing */
+	sc = arena_strndup(&a, "after", 5);
+	assert_string_equal(sa, "kept by a");
+	assert_string_equal(sb, "from b");
+	assert_string_equal(sc, "after");
+	assert_int_equal(sb2[(1 << 20) - 1], 'z');
+	arena_free(&b);      /* empty: nothing to free twice */
+	arena_adopt(&e, &a); /* into an empty one: all of it */
+	assert_null(a.head);
+	assert_string_equal(sb, "from b");
+	arena_free(&e);
+}
+
 int
 main(void)
 {
@@ -85,6 +116,7 @@ main(void)
 	    cmocka_unit_test(test_grow),
 	    cmocka_unit_test(test_arena_blocks),
 	    cmocka_unit_test(test_arena_align_and_large),
+	    cmocka_unit_test(test_arena_adopt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
