@@ -367,8 +367,7 @@ test_clean_changes(void **state)
 	    "عبد الله",
 	    "ça été",
 	    "e\xcc\x81t\xc3\xa9",
-	    "a\xff"
-	    "b",
+	    "a\xff\x62", /* a, an invalid byte, b */
 	    "\xe1\x84\x80\xe1\x85\xa1",
 	    "اأ",
 	    "ا\xd9\x94",
