@@ -156,12 +156,15 @@ q_number(const char *s, size_t n, long cap)
 	return v;
 }
 
-/* A copy of s[0..n) for an atom: a phrase spanning lines reads as one line. */
+/*
+ * A copy of s[0..n) for an atom: a phrase spanning lines reads as one line.
+ * The copy ends at a NUL byte (strndup): only its own bytes are read.
+ */
 static char *
 q_atom(const char *s, size_t n)
 {
 	char *a = strndup(s, n);
-	for (size_t i = 0; a && i < n; i++)
+	for (size_t i = 0; a && a[i]; i++)
 		if (a[i] == '\n')
 			a[i] = ' ';
 	return a;
