@@ -110,10 +110,14 @@ dict_probe(const struct dict *dc, const char *key, size_t n, uint64_t h)
 	}
 }
 
+/*
+ * Rehash into 2^bits slots. The keys are read in id order, where the key
+ * list and the pool lie in sequence, not slot by slot: only the writes to
+ * the new table land at random.
+ */
 static int
-dict_grow(struct dict *dc)
+dict_resize(struct dict *dc, size_t nmask)
 {
-	size_t nmask = dc->mask * 2 + 1;
 	struct slot *ns = calloc(nmask + 1, sizeof(*ns));
 	uint64_t *nf = calloc(4 * (nmask + 1) / 64, sizeof(*nf));
 
@@ -125,26 +129,45 @@ dict_grow(struct dict *dc)
 	free(dc->filter);
 	dc->filter = nf;
 	dc->fmask = 4 * (nmask + 1) - 1;
-	for (size_t i = 0; i <= dc->mask; i++) {
-		struct slot *sl = &dc->slots[i];
-		const struct keyref *k;
-		uint64_t h;
-		size_t j;
+	for (size_t id = 0; id < dc->nkeys; id++) {
+		const struct keyref *k = &dc->keys[id];
+		uint64_t h = hash_bytes(dc->pool + k->off, k->len);
+		size_t j = (size_t)h & nmask;
 
-		if (sl->id1 == 0)
-			continue;
-		k = &dc->keys[sl->id1 - 1];
-		h = hash_bytes(dc->pool + k->off, k->len);
-		j = (size_t)h & nmask;
 		while (ns[j].id1 != 0)
 			j = (j + 1) & nmask;
-		ns[j] = *sl;
+		ns[j].id1 = (uint32_t)id + 1;
+		ns[j].tag = (uint32_t)(h >> 32);
+		ns[j].off = (uint32_t)k->off;
+		ns[j].len = k->len;
 		dict_fset(dc, h);
 	}
 	free(dc->slots);
 	dc->slots = ns;
 	dc->mask = nmask;
 	return 0;
+}
+
+int
+dict_reserve(struct dict *dc, size_t n)
+{
+	size_t nmask = dc->mask;
+
+	/* the load factor of dict_intern: under 1/2 */
+	while ((n + 1) * 2 > nmask + 1) {
+		if (nmask > SIZE_MAX / 4)
+			return -1;
+		nmask = nmask * 2 + 1;
+	}
+	if (n > dc->capkeys) {
+		struct keyref *nk = realloc(dc->keys, n * sizeof(*nk));
+
+		if (nk == NULL)
+			return -1;
+		dc->keys = nk;
+		dc->capkeys = n;
+	}
+	return nmask == dc->mask ? 0 : dict_resize(dc, nmask);
 }
 
 static int
@@ -191,7 +214,7 @@ dict_intern(struct dict *dc, const char *key, size_t n, int *added)
 	if (n > UINT32_MAX || dc->nkeys >= UINT32_MAX - 1 || dc->poollen + n + 1 > UINT32_MAX)
 		return -1;
 	/* Keep the load factor under 1/2: probes stay short on misses. */
-	if ((dc->nkeys + 1) * 2 > dc->mask + 1 && dict_grow(dc) < 0)
+	if ((dc->nkeys + 1) * 2 > dc->mask + 1 && dict_resize(dc, dc->mask * 2 + 1) < 0)
 		return -1;
 	sl = dict_probe(dc, key, n, h);
 	if (sl->id1 != 0)
@@ -206,6 +229,12 @@ dict_intern(struct dict *dc, const char *key, size_t n, int *added)
 	if (added != NULL)
 		*added = 1;
 	return sl->id1 - 1;
+}
+
+void
+dict_prefetch(const struct dict *dc, const char *key, size_t n)
+{
+	__builtin_prefetch(&dc->slots[(size_t)hash_bytes(key, n) & dc->mask]);
 }
 
 int64_t

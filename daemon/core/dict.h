@@ -80,6 +80,17 @@ struct dict *dict_new(void);
 void dict_free(struct dict *dc);
 /* The id of key, inserting it when absent (*added = 1). -1 on ENOMEM. */
 int64_t dict_intern(struct dict *dc, const char *key, size_t n, int *added);
+/*
+ * Make room for n keys in all, so that interning them does not grow the
+ * table step by step (a ruleset knows its rule count). -1 on ENOMEM.
+ */
+int dict_reserve(struct dict *dc, size_t n);
+/*
+ * Start loading the slot where key would be looked up, so that a caller
+ * with several keys in hand waits for their cache misses at once, not one
+ * after the other. Changes nothing; the slot moves if the table grows.
+ */
+void dict_prefetch(const struct dict *dc, const char *key, size_t n);
 /* The id of key, or -1. */
 int64_t dict_find(const struct dict *dc, const char *key, size_t n);
 /* The key of id (NUL-terminated), its length in *n. */

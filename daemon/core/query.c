@@ -98,7 +98,9 @@ q_scan(const char *s, size_t len, size_t i, bool (*pred)(uint32_t), bool want)
 	uint32_t c;
 
 	while (i < len) {
-		size_t k = q_dec(s, len, i, &c);
+		/* ASCII without a call: rule queries are mostly ASCII */
+		size_t k = (unsigned char)s[i] < 0x80 ? (c = (unsigned char)s[i], 1)
+		                                      : q_dec(s, len, i, &c);
 
 		if (pred(c) != want)
 			break;
@@ -155,12 +157,15 @@ q_number(const char *s, size_t n, long cap)
 	return v;
 }
 
-/* A copy of s[0..n) for an atom: a phrase spanning lines reads as one line. */
+/*
+ * A copy of s[0..n) for an atom: a phrase spanning lines reads as one line.
+ * The copy ends at a NUL byte (strndup): only its own bytes are read.
+ */
 static char *
 q_atom(const char *s, size_t n)
 {
 	char *a = strndup(s, n);
-	for (size_t i = 0; a && i < n; i++)
+	for (size_t i = 0; a && a[i]; i++)
 		if (a[i] == '\n')
 			a[i] = ' ';
 	return a;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dict.h"
 #include "rulefile.h"
 #include "utf8.h"
 
@@ -40,7 +41,7 @@ struct strv {
 
 /* The [rule ID] section being read, from its header to the next one. */
 struct rpend {
-	char *id;           /* owned; "" when the header had none */
+	char *id;           /* in rulefile.strs; "" when the header had none */
 	unsigned line, col; /* of the header's '[' */
 	bool bad;           /* an error was found: the rule is left out */
 	bool unreadable;    /* a line had bad bytes: its query may have been there */
@@ -49,16 +50,23 @@ struct rpend {
 	struct strv langs, notify, tags;
 };
 
-/* Ids of this file, for duplicates: open addressing over slices of rf->text. */
-struct idslot {
-	const char *id; /* into rf->text; NULL = empty slot */
-	size_t len;
+/*
+ * Ids of this file, for duplicates: open addressing over slices of
+ * rf->text. A slot is 8 bytes, the id's hash and its place in the list of
+ * ids: growing reads no id again, a probe compares ids only when the hashes
+ * agree, and the table of 100,000 ids stays small enough for the caches.
+ */
+struct idref {
+	uint32_t off; /* of the id in rf->text */
+	uint32_t len;
 	unsigned line;
 };
 
 struct idset {
-	struct idslot *slots; /* owned */
-	size_t cap, n;
+	uint64_t *slots; /* owned; hash << 32 | (index in v + 1), 0 = empty */
+	size_t cap;
+	struct idref *v; /* owned; the ids in file order */
+	size_t n, capv;
 };
 
 enum rsect { SECT_NONE, SECT_RULE, SECT_SKIP };
@@ -77,6 +85,7 @@ struct rparse {
 	const char *line;
 	size_t linelen;
 	unsigned lineno;
+	size_t ahead; /* where idset_ahead looks for the next header from */
 };
 
 static bool
@@ -171,42 +180,64 @@ rp_error(struct rparse *p, size_t pos, const char *fmt, ...)
 	p->cur.bad = true;
 }
 
-static uint64_t
-rf_hash(const char *s, size_t n)
+/* The slot of id (hash h), or the empty slot where it would go. */
+static uint64_t *
+idset_find(const struct idset *s, const char *text, const char *id, uint32_t len, uint32_t h)
 {
-	uint64_t h = 1469598103934665603u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return h;
+	size_t i = h & (s->cap - 1);
+	for (;; i = (i + 1) & (s->cap - 1)) {
+		uint64_t e = s->slots[i];
+		if (e == 0)
+			return &s->slots[i];
+		if ((uint32_t)(e >> 32) != h)
+			continue;
+		const struct idref *r = &s->v[(uint32_t)e - 1];
+		if (r->len == len && memcmp(text + r->off, id, len) == 0)
+			return &s->slots[i];
+	}
 }
 
-/* The slot of id, or the empty slot where it would go. */
-static struct idslot *
-idset_find(struct idset *s, const char *id, size_t len)
-{
-	size_t i = (size_t)rf_hash(id, len) & (s->cap - 1);
-	while (s->slots[i].id && (s->slots[i].len != len || memcmp(s->slots[i].id, id, len) != 0))
-		i = (i + 1) & (s->cap - 1);
-	return &s->slots[i];
-}
-
-/* Keep the load under one half. Returns -1 on ENOMEM. */
+/* Make room for n ids in all, the load under one half. Returns -1 on ENOMEM. */
 static int
-idset_grow(struct idset *s)
+idset_reserve(struct idset *s, size_t n)
 {
-	if (s->cap && (s->n + 1) * 2 <= s->cap)
-		return 0;
-	struct idset t = {.cap = s->cap ? s->cap * 2 : 64};
-	t.slots = calloc(t.cap, sizeof *t.slots);
-	if (!t.slots)
+	if (n > s->capv && mem_grow(&s->v, &s->capv, n, sizeof(*s->v)) < 0)
 		return -1;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->slots[i].id)
-			*idset_find(&t, s->slots[i].id, s->slots[i].len) = s->slots[i];
-	t.n = s->n;
+	size_t cap = s->cap ? s->cap : 64;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap == s->cap)
+		return 0;
+	uint64_t *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		size_t j = (size_t)(s->slots[i] >> 32) & (cap - 1);
+		if (!s->slots[i])
+			continue;
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = s->slots[i];
+	}
 	free(s->slots);
-	*s = t;
+	s->slots = t;
+	s->cap = cap;
 	return 0;
+}
+
+/*
+ * About how many rules text holds, to size the id set once: its lines that
+ * start with '[', up to a million (a file of "[" lines is no file of rules;
+ * beyond, the set grows as ids come).
+ */
+static size_t
+rf_count_headers(const char *text, size_t len)
+{
+	size_t n = len > 0 && text[0] == '[';
+	for (const char *p = text, *end = text + len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL && ++p < end;)
+		n += *p == '[';
+	return n < (1u << 20) ? n : (1u << 20);
 }
 
 static int
@@ -239,7 +270,6 @@ strv_free(struct strv *sv)
 static void
 rpend_free(struct rpend *r)
 {
-	free(r->id);
 	for (int k = 0; k < K_MAX; k++) {
 		free(r->v[k].text);
 		srcmap_free(&r->v[k].map);
@@ -248,6 +278,30 @@ rpend_free(struct rpend *r)
 	strv_free(&r->notify);
 	strv_free(&r->tags);
 	memset(r, 0, sizeof *r);
+}
+
+/*
+ * Forget the section read, but keep the buffers of its values and lists
+ * for the next one: a file of 100,000 rules then allocates them once.
+ */
+static void
+rpend_reset(struct rpend *r)
+{
+	r->id = NULL;
+	r->line = r->col = 0;
+	r->bad = r->unreadable = r->enabled = false;
+	for (int k = 0; k < K_MAX; k++) {
+		r->v[k].set = false;
+		r->v[k].line = 0;
+		r->v[k].len = 0;
+		r->v[k].map.nsegs = 0;
+	}
+	struct strv *sv[] = {&r->langs, &r->notify, &r->tags};
+	for (int i = 0; i < 3; i++) {
+		for (size_t j = 0; j < sv[i]->n; j++)
+			free(sv[i]->v[j]);
+		sv[i]->n = 0;
+	}
 }
 
 /* Append s[0..n) to a value; sep first when the value is not empty. */
@@ -402,12 +456,42 @@ rp_end_value(struct rparse *p)
 	}
 }
 
-/* Move the finished rule into rf->rules. */
+/* A copy of a list in the arena. */
+static char **
+strv_copy(struct arena *a, const struct strv *sv)
+{
+	char **v = arena_alloc(a, sv->n * sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < sv->n; i++)
+		if ((v[i] = arena_strndup(a, sv->v[i], strlen(sv->v[i]))) == NULL)
+			return NULL;
+	return v;
+}
+
+/*
+ * Copy the finished rule into rf->rules: its strings to rf->strs, its map to
+ * rf->maps, in blocks that die together, not one allocation each (a file
+ * may hold 100,000 rules). The scratch buffers of p->cur are then freed.
+ */
 static int
 rp_commit(struct rparse *p)
 {
 	struct rulefile *rf = p->rf;
 	struct rpend *r = &p->cur;
+	struct rvalue *name = &r->v[K_NAME], *q = &r->v[K_QUERY];
+	struct rule_def def = {
+	    .id = r->id,
+	    .query_len = q->len,
+	    .qmap = q->map,
+	    .nlangs = r->langs.n,
+	    .nnotify = r->notify.n,
+	    .ntags = r->tags.n,
+	    .enabled = r->enabled,
+	    .line = r->line,
+	};
+
 	if (rf->nrules == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct rule_def *v = realloc(rf->rules, cap * sizeof *v);
@@ -416,36 +500,19 @@ rp_commit(struct rparse *p)
 		rf->rules = v;
 		p->cap = cap;
 	}
-	struct rvalue *name = &r->v[K_NAME], *q = &r->v[K_QUERY];
-	char *nm = name->len ? name->text : strdup(r->id);
-	if (!nm)
+	def.name = name->len ? arena_strndup(&rf->strs, name->text, name->len) : r->id;
+	def.query = arena_strndup(&rf->strs, q->text ? q->text : "", q->len);
+	def.qmap.segs = arena_alloc(&rf->maps, q->map.nsegs * sizeof(*q->map.segs));
+	def.qmap.cap = q->map.nsegs;
+	def.langs = strv_copy(&rf->strs, &r->langs);
+	def.notify = strv_copy(&rf->strs, &r->notify);
+	def.tags = strv_copy(&rf->strs, &r->tags);
+	if (!def.name || !def.query || !def.qmap.segs || !def.langs || !def.notify || !def.tags)
 		return -1;
-	if (!name->len)
-		free(name->text);
-	struct rule_def *def = &rf->rules[rf->nrules++];
-	*def = (struct rule_def){
-	    .id = r->id,
-	    .name = nm,
-	    .query = q->text,
-	    .query_len = q->len,
-	    .qmap = q->map,
-	    .langs = r->langs.v,
-	    .nlangs = r->langs.n,
-	    .notify = r->notify.v,
-	    .nnotify = r->notify.n,
-	    .tags = r->tags.v,
-	    .ntags = r->tags.n,
-	    .enabled = r->enabled,
-	    .line = r->line,
-	};
-	/* every pointer moved to def: forget them without freeing */
-	for (int k = 0; k < K_MAX; k++)
-		if (k != K_QUERY && k != K_NAME) {
-			free(r->v[k].text);
-			srcmap_free(&r->v[k].map);
-		}
-	srcmap_free(&name->map);
-	memset(r, 0, sizeof *r);
+	if (q->map.nsegs)
+		memcpy(def.qmap.segs, q->map.segs, q->map.nsegs * sizeof(*q->map.segs));
+	rf->rules[rf->nrules++] = def;
+	rpend_reset(r);
 	return 0;
 }
 
@@ -469,11 +536,11 @@ rp_end_section(struct rparse *p)
 		if (rp_commit(p) == 0)
 			p->rf->rules[p->rf->nrules - 1].broken = true;
 		else
-			rp_nomem(p), rpend_free(r);
+			rp_nomem(p), rpend_reset(r);
 	} else if (r->bad || rp_commit(p) < 0) {
 		if (!r->bad)
 			rp_nomem(p);
-		rpend_free(r);
+		rpend_reset(r);
 	}
 	p->sect = SECT_NONE;
 }
@@ -491,27 +558,63 @@ rule_id_valid(const char *s, size_t n)
 	return n > 0;
 }
 
+/*
+ * Prefetch the id set's slot of the next header's id, found by a quick look
+ * ahead ("[word id]" at the start of a line): in a file of 100,000 rules
+ * each lookup misses the caches, and this one is then under way while the
+ * rule before it is read. A wrong guess costs nothing but the load.
+ */
+static void
+idset_ahead(struct rparse *p)
+{
+	const char *t = p->rf->text, *end = t + p->rf->len;
+	const char *q = t + (p->ahead > (size_t)(p->line - t) ? p->ahead : (size_t)(p->line - t));
+
+	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL && ++q < end && *q != '[')
+		;
+	if (q == NULL || q >= end) {
+		p->ahead = p->rf->len;
+		return;
+	}
+	p->ahead = (size_t)(q - t) + 1;
+	const char *a = q + 1;
+	while (a < end && *a != ' ' && *a != ']' && *a != '\n')
+		a++; /* "rule" */
+	while (a < end && *a == ' ')
+		a++;
+	const char *b = a;
+	while (b < end && *b != ' ' && *b != ']' && *b != '\n')
+		b++;
+	if (b > a && p->ids.cap)
+		__builtin_prefetch(
+		    &p->ids.slots[hash_bytes(a, (size_t)(b - a)) & (p->ids.cap - 1)]);
+}
+
 /* Check the id of a [rule ID] header at s[a..b) and remember it. */
 static void
 rp_rule_id(struct rparse *p, size_t a, size_t b)
 {
 	const char *id = p->line + a;
+	idset_ahead(p);
 	if (!rule_id_valid(id, b - a)) {
 		rp_error(p, a, "bad rule id '%.*s' (use [a-z0-9][a-z0-9_.-]*)", (int)(b - a), id);
 		return;
 	}
-	if (idset_grow(&p->ids) < 0) {
+	if (b - a > UINT32_MAX || p->rf->len > UINT32_MAX || p->ids.n >= UINT32_MAX - 1 ||
+	    idset_reserve(&p->ids, p->ids.n + 1) < 0) {
 		rp_nomem(p);
 		return;
 	}
-	struct idslot *slot = idset_find(&p->ids, id, b - a);
-	if (slot->id) {
+	uint32_t h = (uint32_t)hash_bytes(id, b - a);
+	uint64_t *slot = idset_find(&p->ids, p->rf->text, id, (uint32_t)(b - a), h);
+	if (*slot) {
 		rp_error(p, a, "duplicate rule id '%.*s' (first on line %u)", (int)(b - a), id,
-		         slot->line);
+		         p->ids.v[(uint32_t)*slot - 1].line);
 		return;
 	}
-	*slot = (struct idslot){id, b - a, p->lineno};
-	p->ids.n++;
+	p->ids.v[p->ids.n] =
+	    (struct idref){(uint32_t)(id - p->rf->text), (uint32_t)(b - a), p->lineno};
+	*slot = (uint64_t)h << 32 | (uint32_t)++p->ids.n;
 }
 
 /* A section header starting at the '[' at i of the current line. */
@@ -521,7 +624,7 @@ rp_header(struct rparse *p, size_t i)
 	const char *s = p->line;
 	size_t n = p->linelen;
 	rp_end_section(p);
-	rpend_free(&p->cur); /* forget what lines outside a rule marked */
+	rpend_reset(&p->cur); /* forget what lines outside a rule marked */
 	p->sect = SECT_SKIP;
 	const char *close = memchr(s + i, ']', n - i);
 	if (!close) {
@@ -546,7 +649,7 @@ rp_header(struct rparse *p, size_t i)
 	p->cur.line = p->lineno;
 	p->cur.col = diag_col(s, i);
 	p->cur.enabled = true;
-	p->cur.id = strndup(s + ia, ib - ia);
+	p->cur.id = arena_strndup(&p->rf->strs, s + ia, ib - ia);
 	if (!p->cur.id) {
 		rp_nomem(p);
 		p->sect = SECT_SKIP;
@@ -609,7 +712,8 @@ rp_keyline(struct rparse *p, size_t i)
 	size_t va = rf_skip_blank(s, e + 1, n), vb = rf_trim_end(s, va, n);
 	v->set = true;
 	v->line = p->lineno;
-	srcmap_init(&v->map, p->rf->path);
+	v->map.file = p->rf->path; /* its segs are kept from the last rule (rpend_reset) */
+	v->map.nsegs = 0;
 	if (rvalue_append(v, 0, s + va, vb - va) < 0 ||
 	    srcmap_add(&v->map, 0, p->lineno, s, va) < 0) {
 		rp_nomem(p);
@@ -661,23 +765,30 @@ rp_line(struct rparse *p)
 		rp_keyline(p, i);
 }
 
-int
-rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
+static int
+rulefile_read(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d,
+              bool borrow)
 {
 	size_t nerrors = d->nerrors;
 	memset(rf, 0, sizeof *rf);
 	rf->path = strdup(path);
-	rf->text = malloc(len + 1);
-	if (!rf->path || !rf->text) {
+	if (!borrow && (rf->copy = malloc(len + 1)) != NULL) {
+		memcpy(rf->copy, text, len);
+		rf->copy[len] = 0;
+	}
+	if (!rf->path || (!borrow && !rf->copy)) {
 		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
 		return -1;
 	}
-	memcpy(rf->text, text, len);
-	rf->text[len] = 0;
+	rf->text = borrow ? text : rf->copy;
 	rf->len = len;
 
 	struct rparse p = {.rf = rf, .d = d, .cont = CONT_NONE};
 	size_t pos = 0;
+	if (idset_reserve(&p.ids, rf_count_headers(rf->text, len)) < 0) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		return -1;
+	}
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3; /* a BOM is not part of line 1: columns start after it */
 	while (pos < len && !p.oom) {
@@ -693,26 +804,30 @@ rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t l
 	rp_end_section(&p);
 	rpend_free(&p.cur);
 	free(p.ids.slots);
+	free(p.ids.v);
 	return d->nerrors > nerrors ? -1 : 0;
+}
+
+int
+rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len, struct diags *d)
+{
+	return rulefile_read(rf, path, text, len, d, false);
+}
+
+int
+rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
+                      struct diags *d)
+{
+	return rulefile_read(rf, path, text, len, d, true);
 }
 
 void
 rulefile_free(struct rulefile *rf)
 {
-	for (size_t i = 0; i < rf->nrules; i++) {
-		struct rule_def *r = &rf->rules[i];
-		free(r->id);
-		free(r->name);
-		free(r->query);
-		srcmap_free(&r->qmap);
-		struct strv l = {r->langs, r->nlangs, 0}, n = {r->notify, r->nnotify, 0},
-		            t = {r->tags, r->ntags, 0};
-		strv_free(&l);
-		strv_free(&n);
-		strv_free(&t);
-	}
 	free(rf->rules);
 	free(rf->path);
-	free(rf->text);
+	free(rf->copy);
+	arena_free(&rf->strs);
+	arena_free(&rf->maps);
 	memset(rf, 0, sizeof *rf);
 }

@@ -10,18 +10,24 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "mem.h"
 
+/*
+ * Its strings and lists live in rulefile.strs, which a caller may take over
+ * whole (arena_adopt) to keep them past rulefile_free; its map's segments in
+ * rulefile.maps.
+ */
 struct rule_def {
-	char *id;    /* owned; [a-z0-9][a-z0-9_.-]* */
-	char *name;  /* owned; defaults to a copy of id */
-	char *query; /* owned; the joined query text (value and continuation lines) */
+	char *id;    /* [a-z0-9][a-z0-9_.-]* */
+	char *name;  /* defaults to id (the same pointer) */
+	char *query; /* the joined query text (value and continuation lines) */
 	size_t query_len;
 	struct srcmap qmap; /* places of query; points into rulefile.text */
-	char **langs;       /* owned, ISO 639-1 codes */
+	char **langs;       /* ISO 639-1 codes */
 	size_t nlangs;
-	char **notify; /* owned; {"none"} when notify = none */
+	char **notify; /* {"none"} when notify = none */
 	size_t nnotify;
-	char **tags; /* owned */
+	char **tags;
 	size_t ntags;
 	bool enabled;
 	bool broken;   /* had an error: kept only so that its query is checked too */
@@ -29,11 +35,14 @@ struct rule_def {
 };
 
 struct rulefile {
-	char *path; /* owned */
-	char *text; /* owned copy of the bytes, NUL-terminated; srcmaps point here */
+	char *path;       /* owned */
+	const char *text; /* the bytes; srcmaps point here */
 	size_t len;
+	char *copy; /* owned; text, NUL-terminated, unless borrowed (rulefile_parse_borrow) */
 	struct rule_def *rules; /* owned */
 	size_t nrules;
+	struct arena strs; /* the strings and lists of rules[] */
+	struct arena maps; /* the segments of their qmaps */
 };
 
 /*
@@ -47,6 +56,12 @@ struct rulefile {
  */
 int rulefile_parse(struct rulefile *rf, const char *path, const char *text, size_t len,
                    struct diags *d);
+/*
+ * The same on text itself, not a copy: text must outlive rf (a caller that
+ * is done with rf before it frees text spares a copy of a large file).
+ */
+int rulefile_parse_borrow(struct rulefile *rf, const char *path, const char *text, size_t len,
+                          struct diags *d);
 void rulefile_free(struct rulefile *rf);
 
 #endif

@@ -55,19 +55,14 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
-static void rule_clear(struct rule *r);
-
 void
 ruleset_free(struct ruleset *rs)
 {
 	if (rs == NULL)
 		return;
-	for (size_t i = 0; i < rs->nrules; i++)
-		rule_clear(&rs->rules[i]);
 	free(rs->rules);
-	for (size_t i = 0; i < rs->noff; i++)
-		rule_clear(&rs->off[i]);
 	free(rs->off);
+	arena_free(&rs->strs);
 	free(rs->rule_root);
 	dict_free(rs->ids);
 	free(rs->idinfo);
@@ -199,28 +194,46 @@ ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key)
 }
 
 static int
+edge_resize(struct ruleset *rs, size_t nmask)
+{
+	struct edge *ne = calloc(nmask + 1, sizeof(*ne));
+	size_t i;
+
+	if (ne == NULL)
+		return -1;
+	for (size_t j = 0; j <= rs->edgemask; j++) {
+		if (rs->edges[j].key == 0)
+			continue;
+		for (i = edge_hash(rs->edges[j].key) & nmask; ne[i].key != 0; i = (i + 1) & nmask)
+			;
+		ne[i] = rs->edges[j];
+	}
+	free(rs->edges);
+	rs->edges = ne;
+	rs->edgemask = nmask;
+	return 0;
+}
+
+/*
+ * Start loading the slot of the edge from node along key, when node has
+ * children: the lookup (ruleset_child) comes a little later, after work
+ * that does not need it.
+ */
+static void
+edge_prefetch(const struct ruleset *rs, uint32_t node, uint32_t key)
+{
+	if (node != 0 && (rs->node_flags[node] & NODE_HAS_KIDS))
+		__builtin_prefetch(
+		    &rs->edges[edge_hash(((uint64_t)node << 32) | key) & rs->edgemask]);
+}
+
+static int
 edge_insert(struct ruleset *rs, uint64_t k, uint32_t child)
 {
 	size_t i;
 
-	if ((rs->nedges + 1) * 2 > rs->edgemask + 1) {
-		size_t nmask = rs->edgemask * 2 + 1;
-		struct edge *ne = calloc(nmask + 1, sizeof(*ne));
-
-		if (ne == NULL)
-			return -1;
-		for (size_t j = 0; j <= rs->edgemask; j++) {
-			if (rs->edges[j].key == 0)
-				continue;
-			for (i = edge_hash(rs->edges[j].key) & nmask; ne[i].key != 0;
-			     i = (i + 1) & nmask)
-				;
-			ne[i] = rs->edges[j];
-		}
-		free(rs->edges);
-		rs->edges = ne;
-		rs->edgemask = nmask;
-	}
+	if ((rs->nedges + 1) * 2 > rs->edgemask + 1 && edge_resize(rs, rs->edgemask * 2 + 1) < 0)
+		return -1;
 	for (i = edge_hash(k) & rs->edgemask; rs->edges[i].key != 0; i = (i + 1) & rs->edgemask)
 		;
 	rs->edges[i].key = k;
@@ -268,14 +281,17 @@ trie_step(struct ruleset *rs, uint32_t node, uint32_t key)
 
 /* ---- compiling one rule ---- */
 
+#define WORDS_AHEAD 4 /* words tokenized before their keys are looked up (compile_words) */
+
 struct compiler {
 	struct ruleset *rs;
 	struct diags *d;
-	struct toklist tl;
+	struct toklist tl[WORDS_AHEAD];
 	uint32_t rule;
 	int errors;
 	uint32_t *keys; /* the key path of the term being compiled */
 	size_t nkeys, capkeys;
+	bool arabic; /* some exact key of the path is Arabic script (arabic_key) */
 };
 
 static uint32_t
@@ -384,11 +400,11 @@ nfc_may_change(const char *text)
 	return 0;
 }
 
-/* Append the keys of one written word (RULES.md §2 modes) to c->keys. */
+/* The tokens of one written word into tl. 0, or -1 when out of memory. */
 static int
-compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
+word_tokens(const char *text, struct toklist *tl)
 {
-	size_t first, nfclen;
+	size_t nfclen;
 	char *nfc;
 	int r;
 
@@ -397,40 +413,44 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, c
 	 * too, so that one typed decomposed (Hangul jamo, e + U+0301, ە + hamza
 	 * above) gives the tokens of the composed text (RULES.md §3).
 	 */
-	toklist_clear(&c->tl);
-	if (!nfc_may_change(text)) {
-		r = token_split(text, strlen(text), &c->tl);
-	} else {
-		if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
-			return -1;
-		r = token_split(nfc, nfclen, &c->tl);
-		free(nfc);
-	}
-	if (r < 0)
+	toklist_clear(tl);
+	/* most words are NFC already (Arabic ones too): no copy */
+	if (!nfc_may_change(text) || !utf8_clean_changes(text, strlen(text)))
+		return token_split(text, strlen(text), tl) < 0 ? -1 : 0;
+	if ((nfc = utf8_clean(text, strlen(text), &nfclen)) == NULL)
 		return -1;
-	if (c->tl.n == 0) {
+	r = token_split(nfc, nfclen, tl);
+	free(nfc);
+	return r < 0 ? -1 : 0;
+}
+
+/* Append the keys of one written word (RULES.md §2 modes), its tokens in tl, to c->keys. */
+static int
+word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
+          const struct toklist *tl)
+{
+	if (tl->n == 0) {
 		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
 		return 1;
 	}
-	if (w->mode == QW_FUZZY && c->tl.n > 1 && c->tl.v[0].script != SCRIPT_NOSPACE) {
+	if (w->mode == QW_FUZZY && tl->n > 1 && tl->v[0].script != SCRIPT_NOSPACE) {
 		compile_error(c, q, w->off, "fuzzy '~' applies to one word; '%s' is %zu words",
-		              w->text, c->tl.n);
+		              w->text, tl->n);
 		return 1;
 	}
-	first = c->nkeys;
-	for (size_t i = 0; i < c->tl.n; i++) {
-		const struct token *t = &c->tl.v[i];
-		const char *s = token_text(&c->tl, t);
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct token *t = &tl->v[i];
+		const char *s = token_text(tl, t);
 		int kind = K_EXACT, budget = 0;
 		uint32_t key;
 
-		if (w->mode == QW_PREFIX && i + 1 == c->tl.n) {
+		if (w->mode == QW_PREFIX && i + 1 == tl->n) {
 			kind = K_PREFIX;
 			if (t->normlen > 255) {
 				compile_error(c, q, w->off, "prefix longer than 255 bytes");
 				return 1;
 			}
-		} else if (w->mode == QW_FUZZY && c->tl.n == 1) {
+		} else if (w->mode == QW_FUZZY && tl->n == 1) {
 			budget = w->budget >= 0 ? w->budget
 			                        : fuzzy_auto_budget(utf8_count(s, t->normlen));
 			if (budget > 0)
@@ -438,9 +458,23 @@ compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, c
 		}
 		if (key_intern(c, kind, s, t->normlen, budget, &key) < 0 || key_push(c, key) < 0)
 			return -1;
+		if (kind == K_EXACT && t->normlen > 0 && !c->arabic) {
+			uint32_t cp;
+
+			(void)utf8_decode((const unsigned char *)s, t->normlen, &cp);
+			c->arabic = script_of(cp) == SCRIPT_ARABIC;
+		}
 	}
-	(void)first;
 	return 0;
+}
+
+/* The keys of one written word from its text (exact phrases, one word at a time). */
+static int
+compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
+{
+	if (word_tokens(text, &c->tl[0]) < 0)
+		return -1;
+	return word_keys(c, q, w, &c->tl[0]);
 }
 
 /* The trie node of the current key path, marked as an atom. */
@@ -582,14 +616,25 @@ umlaut_spelling(const char *text)
 }
 
 /* Normalized forms of the parts of Arabic compound names (RULES.md §4). */
-static const char *const ar_compound_first[] = {"عبد", "ابو", "ابن", "بن"};
-static const char *const ar_compound_second[] = {"الله", "الدين", "الرحمن"};
+struct ar_part {
+	const char *s;
+	size_t n;
+};
+#define AR_PART(lit)                                                                               \
+	{                                                                                          \
+		lit, sizeof(lit) - 1                                                               \
+	}
+static const struct ar_part ar_compound_first[] = {AR_PART("عبد"), AR_PART("ابو"), AR_PART("ابن"),
+                                                   AR_PART("بن")};
+static const struct ar_part ar_compound_second[] = {AR_PART("الله"), AR_PART("الدين"),
+                                                    AR_PART("الرحمن")};
 
+/* Their lengths known: tried at every character boundary of every Arabic word. */
 static int
-in_list(const char *const *list, size_t n, const char *s, size_t len)
+in_list(const struct ar_part *list, size_t n, const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+		if (list[i].n == len && memcmp(list[i].s, s, len) == 0)
 			return 1;
 	return 0;
 }
@@ -712,11 +757,30 @@ compile_words(struct compiler *c, const struct qnode *q, int umlauts)
 	int r = 0;
 
 	c->nkeys = 0;
-	for (size_t w = 0; w < q->nwords && r == 0; w++) {
-		char *alt = umlauts ? umlaut_spelling(q->words[w].text) : NULL;
+	c->arabic = false;
+	/*
+	 * A few words at a time: all tokenized, their dictionary slots
+	 * prefetched, then looked up. In a dictionary of 100,000 names each
+	 * lookup misses the caches; so the misses of a name's words overlap.
+	 */
+	for (size_t w0 = 0; w0 < q->nwords && r == 0; w0 += WORDS_AHEAD) {
+		size_t nb = q->nwords - w0 < WORDS_AHEAD ? q->nwords - w0 : WORDS_AHEAD;
 
-		r = compile_word(c, q, &q->words[w], alt != NULL ? alt : q->words[w].text);
-		free(alt);
+		for (size_t j = 0; j < nb; j++) {
+			const char *text = q->words[w0 + j].text;
+			char *alt = umlauts ? umlaut_spelling(text) : NULL;
+			struct toklist *tl = &c->tl[j];
+
+			r = word_tokens(alt != NULL ? alt : text, tl);
+			free(alt);
+			if (r < 0)
+				return -1;
+			for (size_t i = 0; i < tl->n; i++)
+				dict_prefetch(c->rs->keys[K_EXACT], token_text(tl, &tl->v[i]),
+				              tl->v[i].normlen);
+		}
+		for (size_t j = 0; j < nb && r == 0; j++)
+			r = word_keys(c, q, &q->words[w0 + j], &c->tl[j]);
 	}
 	return r;
 }
@@ -725,9 +789,14 @@ static int
 has_umlaut(const struct qnode *q)
 {
 	for (size_t w = 0; w < q->nwords; w++) {
-		char *alt = umlaut_spelling(q->words[w].text);
+		const char *t = q->words[w].text;
+		char *alt;
 
-		if (alt != NULL) {
+		/* umlauts start with byte C3 (precomposed) or CC (U+0308): most words have neither
+		 */
+		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL)
+			continue;
+		if ((alt = umlaut_spelling(t)) != NULL) {
 			free(alt);
 			return 1;
 		}
@@ -750,8 +819,12 @@ compile_variants(struct compiler *c, const struct qnode *q, int negated)
 
 	if ((r = compile_words(c, q, 0)) != 0)
 		return r < 0 ? NONE : NONE - 1;
+	/* the path's second step misses the caches in a trie of 100,000 names */
+	if (c->nkeys > 1)
+		edge_prefetch(c->rs, ruleset_child(c->rs, 0, c->keys[0]), c->keys[1]);
+	/* without an Arabic key no compound: the keys' texts are not read again */
 	if (variant_add(&v, c->keys, c->nkeys) < 0 ||
-	    arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0)
+	    (c->arabic && arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0))
 		goto out;
 	if (has_umlaut(q)) {
 		if ((r = compile_words(c, q, 1)) != 0) {
@@ -1017,52 +1090,28 @@ needs_token(const struct ruleset *rs, uint32_t i)
 	}
 }
 
-static char **
-strv_dup(char *const *v, size_t n)
-{
-	char **r = calloc(n ? n : 1, sizeof(*r));
-
-	if (r == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((r[i] = strdup(v[i])) == NULL) {
-			strv_free(r, i);
-			return NULL;
-		}
-	return r;
-}
-
-static int
-rule_fill(struct rule *r, const struct rule_def *def, const char *path)
-{
-	memset(r, 0, sizeof(*r));
-	r->id = strdup(def->id);
-	r->name = strdup(def->name ? def->name : def->id);
-	r->query = strndup(def->query, def->query_len);
-	r->file = strdup(path);
-	r->line = def->line;
-	r->tags = strv_dup(def->tags, def->ntags);
-	r->ntags = def->ntags;
-	r->notify = strv_dup(def->notify, def->nnotify);
-	r->nnotify = def->nnotify;
-	r->langs = strv_dup(def->langs, def->nlangs);
-	r->nlangs = def->nlangs;
-	r->enabled = def->enabled;
-	if (!r->id || !r->name || !r->query || !r->file || !r->tags || !r->notify || !r->langs)
-		return -1;
-	return 0;
-}
-
+/*
+ * The rule's strings are the rule file's (its arena passes to the ruleset,
+ * ruleset_add_file), its file the ruleset's copy of the path: 100,000 rules
+ * make no allocation each, and are freed at once.
+ */
 static void
-rule_clear(struct rule *r)
+rule_fill(struct rule *r, const struct rule_def *def, char *path)
 {
-	free(r->id);
-	free(r->name);
-	free(r->query);
-	free(r->file);
-	strv_free(r->tags, r->ntags);
-	strv_free(r->notify, r->nnotify);
-	strv_free(r->langs, r->nlangs);
+	*r = (struct rule){
+	    .id = def->id,
+	    .name = def->name,
+	    .tags = def->tags,
+	    .ntags = def->ntags,
+	    .notify = def->notify,
+	    .nnotify = def->nnotify,
+	    .langs = def->langs,
+	    .nlangs = def->nlangs,
+	    .query = def->query,
+	    .file = path,
+	    .line = def->line,
+	    .enabled = def->enabled,
+	};
 }
 
 /* Compile one parsed rule; 0 added, 1 refused with diagnostics, -1 ENOMEM. */
@@ -1077,9 +1126,13 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 	size_t natoms = rs->natoms;
 	int64_t id;
 
-	id = dict_intern(rs->ids, def->id, strlen(def->id), &added);
-	if (id < 0)
+	if (rs->nfiles == 1) {
+		/* the rule file refused its own duplicates: no lookup (ruleset_int.h) */
+		id = (int64_t)rs->nids;
+		added = 1;
+	} else if ((id = dict_intern(rs->ids, def->id, strlen(def->id), &added)) < 0) {
 		return -1;
+	}
 	if (!added) {
 		const struct idinfo *first = &rs->idinfo[id];
 
@@ -1090,8 +1143,10 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 	}
 	if (mem_grow(&rs->idinfo, &rs->capidinfo, (size_t)id + 1, sizeof(*rs->idinfo)) < 0)
 		return -1;
+	rs->idinfo[id].id = def->id;
 	rs->idinfo[id].file = (uint32_t)(rs->nfiles - 1);
 	rs->idinfo[id].line = def->line;
+	rs->nids = (size_t)id + 1;
 	if (mem_grow(&rs->rules, &rs->caprules, rs->nrules + 1, sizeof(*rs->rules)) < 0 ||
 	    mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + 1, 4) < 0)
 		return -1;
@@ -1107,10 +1162,7 @@ ruleset_add_rule(struct ruleset *rs, struct compiler *c, const char *path,
 		return -1;
 	if (root == NONE - 1)
 		goto refuse;
-	if (rule_fill(&rs->rules[rs->nrules], def, path) < 0) {
-		rule_clear(&rs->rules[rs->nrules]);
-		return -1;
-	}
+	rule_fill(&rs->rules[rs->nrules], def, rs->files[rs->nfiles - 1]);
 	rs->rule_root[rs->nrules] = root;
 	if (!needs_token(rs, root)) {
 		if (mem_grow(&rs->always, &rs->capalways, rs->nalways + 1, 4) < 0)
@@ -1138,6 +1190,47 @@ ruleset_set_cancel(struct ruleset *rs, const atomic_int *flag)
 	rs->cancel = flag;
 }
 
+/*
+ * Size the tables for n more rules of a term or two at once: grown step by
+ * step, each table is rebuilt and its memory touched anew at every doubling
+ * (a third of the compile time of 100,000 names). Best effort: the tables
+ * still grow when this fails or guesses short.
+ */
+static void
+ruleset_reserve(struct ruleset *rs, size_t n)
+{
+	size_t emask = rs->edgemask;
+
+	(void)dict_reserve(rs->keys[K_EXACT], dict_count(rs->keys[K_EXACT]) + n);
+	(void)mem_grow(&rs->rules, &rs->caprules, rs->nrules + n, sizeof(*rs->rules));
+	(void)mem_grow(&rs->rule_root, &rs->caproot, rs->nrules + n, 4);
+	(void)mem_grow(&rs->idinfo, &rs->capidinfo, rs->nids + n, sizeof(*rs->idinfo));
+	(void)mem_grow(&rs->cn, &rs->capcn, rs->ncn + n, sizeof(*rs->cn));
+	(void)mem_grow(&rs->pairs, &rs->cappairs, rs->npairs + n, 8);
+	(void)mem_grow(&rs->node_flags, &rs->capnodes, rs->nnodes + 2 * n, 1);
+	while ((rs->nedges + n + 1) * 2 > emask + 1)
+		emask = emask * 2 + 1;
+	if (emask != rs->edgemask)
+		(void)edge_resize(rs, emask);
+}
+
+/*
+ * From the second file on, ids are checked across files in rs->ids: put
+ * the ids of the earlier files there, in order (their dict ids are their
+ * idinfo indexes), with room for n more.
+ */
+static int
+ids_index(struct ruleset *rs, size_t n)
+{
+	if (dict_reserve(rs->ids, rs->nids + n) < 0)
+		return -1;
+	for (size_t k = dict_count(rs->ids); k < rs->nids; k++)
+		if (dict_intern(rs->ids, rs->idinfo[k].id, strlen(rs->idinfo[k].id), NULL) !=
+		    (int64_t)k)
+			return -1;
+	return 0;
+}
+
 int
 ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t len,
                  const struct query_opts *o, struct diags *d)
@@ -1156,9 +1249,15 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 	memset(&c, 0, sizeof(c));
 	c.rs = rs;
 	c.d = d;
-	toklist_init(&c.tl);
-	r = rulefile_parse(&rf, path, text, len, d);
-	for (size_t i = 0; i < rf.nrules; i++) {
+	for (int k = 0; k < WORDS_AHEAD; k++)
+		toklist_init(&c.tl[k]);
+	r = rulefile_parse_borrow(&rf, path, text, len, d); /* rf dies before this returns */
+	ruleset_reserve(rs, rf.nrules);
+	if (rs->nfiles > 1 && ids_index(rs, rf.nrules) < 0) {
+		diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; i < rf.nrules && rc == 0; i++) {
 		if (rs->cancel != NULL && atomic_load_explicit(rs->cancel, memory_order_relaxed)) {
 			diags_add(d, path, 0, 0, DIAG_ERROR, "cancelled");
 			rc = -1;
@@ -1170,17 +1269,15 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			                       &rf.rules[i].qmap, o, d));
 			/* a disabled rule is kept for the record (ruleset_disabled) */
 			if (!rf.rules[i].broken &&
-			    (mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0 ||
-			     rule_fill(&rs->off[rs->noff], &rf.rules[i], path) < 0)) {
-				if (rs->capoff > rs->noff)
-					rule_clear(&rs->off[rs->noff]);
+			    mem_grow(&rs->off, &rs->capoff, rs->noff + 1, sizeof(*rs->off)) < 0) {
 				diags_add(d, path, rf.rules[i].line, 0, DIAG_ERROR,
 				          "out of memory");
 				rc = -1;
 				break;
 			}
 			if (!rf.rules[i].broken)
-				rs->noff++;
+				rule_fill(&rs->off[rs->noff++], &rf.rules[i],
+				          rs->files[rs->nfiles - 1]);
 			continue;
 		}
 		r = ruleset_add_rule(rs, &c, path, &rf.rules[i], o);
@@ -1190,8 +1287,10 @@ ruleset_add_file(struct ruleset *rs, const char *path, const char *text, size_t 
 			break;
 		}
 	}
+	arena_adopt(&rs->strs, &rf.strs); /* the strings of the rules added */
 	rulefile_free(&rf);
-	toklist_free(&c.tl);
+	for (int k = 0; k < WORDS_AHEAD; k++)
+		toklist_free(&c.tl[k]);
 	free(c.keys);
 	return rc < 0 || d->nerrors > errs0 ? -1 : 0;
 }

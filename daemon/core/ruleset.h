@@ -14,16 +14,17 @@
 #include "diag.h"
 #include "query.h"
 
+/* Every string and array of a rule belongs to its ruleset (name may be id). */
 struct rule {
-	char *id, *name; /* owned */
-	char **tags;     /* owned */
+	char *id, *name;
+	char **tags;
 	size_t ntags;
-	char **notify; /* owned */
+	char **notify;
 	size_t nnotify;
-	char **langs; /* owned */
+	char **langs;
 	size_t nlangs;
-	char *query; /* owned; the query as written (continuation lines joined): shown by /rules */
-	char *file;  /* owned; where it was defined */
+	char *query; /* the query as written (continuation lines joined): shown by /rules */
+	char *file;  /* where it was defined */
 	unsigned line;
 	bool enabled; /* false: kept for the record (ruleset_disabled), never compiled */
 };
@@ -69,7 +70,7 @@ const struct rule *ruleset_disabled(const struct ruleset *rs, size_t i);
  * here. Returns 0 with *ids (the array the caller frees; the ids are the
  * set's, borrowed) and *n (0: *ids NULL), -1 when out of memory.
  */
-int ruleset_tagged(const struct ruleset *rs, const char *tag, const char *const *only,
-                   size_t nonly, const char ***ids, size_t *n);
+int ruleset_tagged(const struct ruleset *rs, const char *tag, const char *const *only, size_t nonly,
+                   const char ***ids, size_t *n);
 
 #endif

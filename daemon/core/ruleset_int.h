@@ -17,6 +17,7 @@
 
 #include "dict.h"
 #include "fuzzy.h"
+#include "mem.h"
 #include "ruleset.h"
 
 enum key_kind { K_EXACT = 0, K_PREFIX = 1, K_FUZZY = 2, K_NKINDS };
@@ -60,14 +61,22 @@ struct ruleset {
 	struct rule *off; /* the disabled rules: never compiled (ruleset_disabled) */
 	size_t noff, capoff;
 	size_t caproot;
-	size_t natoms;    /* leaves written in the queries, for the summary */
-	struct dict *ids; /* every rule id seen, refused rules too, for duplicates */
+	size_t natoms; /* leaves written in the queries, for the summary */
+	/*
+	 * Every rule id seen, refused rules too, for duplicates: idinfo[0..nids)
+	 * in order, and ids, their dict, from the second file on. Within a file
+	 * the rule file refuses duplicates itself (rulefile.c): one file, the
+	 * common case, needs no dict, and 100,000 ids no second hash table.
+	 */
+	struct dict *ids;
 	struct idinfo {
-		uint32_t file; /* index in files[] */
+		const char *id; /* the rule file's, in strs */
+		uint32_t file;  /* index in files[] */
 		uint32_t line;
 	} * idinfo;
-	size_t capidinfo;
-	char **files; /* owned; every file added, for messages */
+	size_t nids, capidinfo;
+	char **files;      /* owned; every file added, for messages and rule.file */
+	struct arena strs; /* the strings of rules[] and off[]: the rule files' */
 	size_t nfiles, capfiles;
 
 	struct cnode *cn;

@@ -496,6 +496,13 @@ clean_scan(const unsigned char *s, size_t len)
 	return need;
 }
 
+int
+utf8_clean_changes(const char *s, size_t len)
+{
+	pthread_once(&nfc_once, nfc_build);
+	return clean_scan((const unsigned char *)s, len) != 0;
+}
+
 char *
 utf8_clean(const char *s, size_t len, size_t *outlen)
 {

@@ -44,6 +44,8 @@ int utf8_valid(const char *s, size_t len);
  * NULL on allocation failure.
  */
 char *utf8_clean(const char *s, size_t len, size_t *outlen);
+/* 1 when utf8_clean(s, len) would not give s back as it is, else 0. */
+int utf8_clean_changes(const char *s, size_t len);
 
 /* Largest n <= len such that s[0..n) ends on a character boundary. */
 size_t utf8_floor(const char *s, size_t len);

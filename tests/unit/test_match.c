@@ -467,6 +467,70 @@ test_rule_record(void **state)
 	ruleset_free(rs);
 }
 
+/*
+ * Ids are checked across files: one file's ids are indexed only when a
+ * second comes (ruleset_int.h), then in order, refused rules too. A
+ * rule's strings outlive the text of its file.
+ */
+static void
+test_ids_across_files(void **state)
+{
+	char f1[] = "[rule a]\nquery = x\n[rule bad]\nquery = \"\"\n[rule b]\nquery = y\n";
+	char f2[] = "[rule c]\nquery = z\n[rule b]\nquery = w\n[rule bad]\nquery = v\n";
+	char f3[] = "[rule c]\nquery = u\n[rule d]\nquery = t\nname = Dee\n";
+	struct ruleset *rs = ruleset_new();
+	struct diags d;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "1.rules", f1, strlen(f1), NULL, &d), -1);
+	assert_int_equal(d.nerrors, 1); /* bad: no letters */
+	memset(f1, 'X', sizeof(f1) - 1);
+	assert_int_equal(ruleset_add_file(rs, "2.rules", f2, strlen(f2), NULL, &d), -1);
+	assert_int_equal(d.nerrors, 3);
+	assert_string_equal(d.v[1].msg, "duplicate rule id 'b' (first defined at 1.rules:5)");
+	assert_string_equal(d.v[2].msg, "duplicate rule id 'bad' (first defined at 1.rules:3)");
+	assert_int_equal(ruleset_add_file(rs, "3.rules", f3, strlen(f3), NULL, &d), -1);
+	assert_int_equal(d.nerrors, 4);
+	assert_string_equal(d.v[3].msg, "duplicate rule id 'c' (first defined at 2.rules:1)");
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(ruleset_nrules(rs), 4);
+	assert_string_equal(ruleset_rule(rs, 0)->id, "a");
+	assert_string_equal(ruleset_rule(rs, 0)->query, "x");
+	assert_string_equal(ruleset_rule(rs, 0)->name, "a");
+	assert_string_equal(ruleset_rule(rs, 0)->file, "1.rules");
+	assert_string_equal(ruleset_rule(rs, 2)->id, "c");
+	assert_string_equal(ruleset_rule(rs, 3)->name, "Dee");
+	assert_int_equal(ruleset_rule(rs, 3)->line, 3);
+	diags_free(&d);
+	ruleset_free(rs);
+}
+
+/* The file's own diagnostics come first, then the compile's, each in file order. */
+static void
+test_diag_order(void **state)
+{
+	static const char f[] = "[rule a]\nquery = \"\"\n[rule b]\nquery = x\nbogus = 1\n"
+	                        "[rule c]\nquery = \"-\"\n[rule d]\nqery = y\n";
+	struct ruleset *rs = ruleset_new();
+	struct diags d;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", f, strlen(f), NULL, &d), -1);
+	assert_int_equal(d.n, 5);
+	assert_int_equal(d.nerrors, 5);
+	assert_int_equal(d.v[0].line, 5); /* bogus */
+	assert_int_equal(d.v[1].line, 9); /* qery */
+	assert_int_equal(d.v[2].line, 8); /* d: missing query */
+	assert_int_equal(d.v[3].line, 2); /* a: empty phrase */
+	assert_int_equal(d.v[4].line, 7); /* c: no letters */
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(ruleset_nrules(rs), 0);
+	diags_free(&d);
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -483,6 +547,8 @@ main(void)
 	    cmocka_unit_test(test_snippet),
 	    cmocka_unit_test(test_tagged),
 	    cmocka_unit_test(test_rule_record),
+	    cmocka_unit_test(test_ids_across_files),
+	    cmocka_unit_test(test_diag_order),
 	};
 
 	norm_init();

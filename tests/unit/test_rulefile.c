@@ -384,6 +384,32 @@ test_copies_text(void **state)
 	rulefile_free(&rf);
 }
 
+/*
+ * Borrowed, the text is read in place, past its length never (it need not
+ * end in NUL), and the rules' strings are still copies.
+ */
+static void
+test_borrows_text(void **state)
+{
+	(void)state;
+	static const char text[] = "[rule a]\nquery = Karim\n  OR Haddad\nname = K[rule b]";
+	size_t len = strlen(text) - strlen("[rule b]");
+	struct rulefile rf;
+	struct diags d;
+	diags_init(&d);
+	assert_int_equal(rulefile_parse_borrow(&rf, "f.rules", text, len, &d), 0);
+	assert_int_equal(rf.nrules, 1);
+	assert_ptr_equal(rf.text, text);
+	assert_null(rf.copy);
+	assert_ptr_equal(rf.rules[0].qmap.segs[1].line_text,
+	                 text + strlen("[rule a]\nquery = Karim\n"));
+	assert_string_equal(rf.rules[0].name, "K");
+	assert_string_equal(rf.rules[0].query, "Karim\nOR Haddad");
+	assert_true(rf.rules[0].query < text || rf.rules[0].query >= text + sizeof(text));
+	diags_free(&d);
+	rulefile_free(&rf);
+}
+
 /* 100,000 rules load, and quickly (duplicate ids are found with a hash). */
 static void
 test_many_rules(void **state)
@@ -424,6 +450,7 @@ main(void)
 	    cmocka_unit_test(test_nul),
 	    cmocka_unit_test(test_all_errors),
 	    cmocka_unit_test(test_copies_text),
+	    cmocka_unit_test(test_borrows_text),
 	    cmocka_unit_test(test_many_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -358,6 +358,37 @@ test_valid_random(void **state)
 	assert_true(invalid > 1000); /* both answers were tried */
 }
 
+/* utf8_clean_changes says whether utf8_clean would give anything but its input. */
+static void
+test_clean_changes(void **state)
+{
+	static const char *const texts[] = {
+	    "Karim Haddad",
+	    "عبد الله",
+	    "ça été",
+	    "e\xcc\x81t\xc3\xa9",
+	    "a\xff\x62", /* a, an invalid byte, b */
+	    "\xe1\x84\x80\xe1\x85\xa1",
+	    "اأ",
+	    "ا\xd9\x94",
+	    "",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t n = strlen(texts[i]), outlen;
+		char *c = utf8_clean(texts[i], n, &outlen);
+		int same = outlen == n && memcmp(c, texts[i], n) == 0;
+		assert_non_null(c);
+		if (utf8_clean_changes(texts[i], n) != !same)
+			fail_msg("text %zu: utf8_clean_changes %d, clean changes it: %d", i,
+			         utf8_clean_changes(texts[i], n), !same);
+		free(c);
+	}
+	assert_false(utf8_clean_changes("عبد الله", strlen("عبد الله")));
+	assert_true(utf8_clean_changes("e\xcc\x81", 3));
+	assert_true(utf8_clean_changes("a\xff", 2));
+}
+
 int
 main(void)
 {
@@ -366,7 +397,7 @@ main(void)
 	    cmocka_unit_test(test_count_valid),  cmocka_unit_test(test_floor),
 	    cmocka_unit_test(test_clean_repair), cmocka_unit_test(test_clean_nfc),
 	    cmocka_unit_test(test_clean_large),  cmocka_unit_test(test_clean_random),
-	    cmocka_unit_test(test_valid_random),
+	    cmocka_unit_test(test_valid_random), cmocka_unit_test(test_clean_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
