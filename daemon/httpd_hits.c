@@ -707,6 +707,8 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.source = jstr(o, "source");
 	a.lang = jstr(o, "lang");
 	a.published = jstr(o, "published");
+	a.format = jstr(o, "format");
+	a.charset = jstr(o, "charset");
 	dv = json_object_get(o, "duplicates");
 	dups = calloc(json_array_size(dv) + 1, sizeof(*dups));
 	am = calloc(1, sizeof(*am));

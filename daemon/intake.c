@@ -562,6 +562,11 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.published = d->published;
 	a.source = d->field[F_SOURCE] ? d->field[F_SOURCE] : "drop";
 	a.file = j->feed != NULL || j->post != NULL ? NULL : j->name;
+	/* a feed's entries: the feed's own format ("rss2.0"), not just "feed" */
+	a.format = j->x.format == FMT_FEED && j->x.feed_format != NULL
+	               ? j->x.feed_format
+	               : extract_format_name(j->x.format);
+	a.charset = j->x.charset[0] != '\0' ? j->x.charset : NULL;
 	a.index_text = wd->index_text;
 	a.simhash = d->simhash;
 	a.near_of = near == 1 ? root : NULL;

@@ -47,6 +47,8 @@ article_values(const struct store_article_row *r)
 	    .file = r->file,
 	    .lang = r->lang,
 	    .published = r->published,
+	    .format = r->format,
+	    .charset = r->charset,
 	    .near_of = r->near_of,
 	    .seen_at = r->seen_at,
 	};

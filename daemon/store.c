@@ -160,6 +160,13 @@ static const char *const migrations[] = {
      * the digest) through retries and SIGUSR1; NULL for a delivery per hit.
      */
     "ALTER TABLE deliveries ADD COLUMN period INTEGER;",
+    /*
+     * 9 -> 10: how each article was read, for the article page and API:
+     * its format (extract_format_name) and the charset its bytes were in.
+     * NULL for the articles stored before.
+     */
+    "ALTER TABLE articles ADD COLUMN format TEXT;"
+    "ALTER TABLE articles ADD COLUMN charset TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -232,7 +239,7 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 
 #define ARTICLE_COLS                                                                               \
 	"a.id, a.url, a.canonical, a.title, a.body, a.lang, a.published, a.source, a.file, "       \
-	"a.near_of, a.simhash, a.seen_at"
+	"a.near_of, a.simhash, a.seen_at, a.format, a.charset"
 #define NEAR_SQL(b)                                                                                \
 	"SELECT id, near_of, simhash, seq FROM articles WHERE " b " = ?1 AND seen_at >= ?2"
 #define HIT_COLS "id, article_id, rule_id, json, detected_at, alert"
@@ -260,8 +267,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_NEAR_B3] = NEAR_SQL("b3"),
     [ST_ARTICLE_ADD] =
         "INSERT INTO articles (id, content_hash, canonical, url, title, body, lang, "
-        "published, source, file, simhash, b0, b1, b2, b3, near_of, seen_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        "published, source, file, simhash, b0, b1, b2, b3, near_of, seen_at, format, charset) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+        "?19)",
     [ST_FTS_ADD] = "INSERT INTO articles_fts (rowid, keys) VALUES (?1, ?2)",
     /* ON CONFLICT, not OR IGNORE: only the uniqueness of (article, rule) is expected */
     [ST_HIT_ADD] = "INSERT INTO hits (id, article_id, rule_id, detected_at, alert, json, source, "
@@ -1317,6 +1325,8 @@ store_article_add(struct store *st, const struct store_article *a, char *err, si
 		sqlite3_bind_int(q, 12 + i, (int)simhash_band(a->simhash, i));
 	bind_text(q, 16, a->near_of);
 	sqlite3_bind_int64(q, 17, a->seen_at);
+	bind_text(q, 18, a->format);
+	bind_text(q, 19, a->charset);
 	if ((rc = store_exec(st, ST_ARTICLE_ADD, what, err, errsz)) != 0)
 		return rc;
 
@@ -1439,6 +1449,8 @@ article_row(sqlite3_stmt *q)
 	    .near_of = col_text(q, 9),
 	    .simhash = i64_to_u64(sqlite3_column_int64(q, 10)),
 	    .seen_at = sqlite3_column_int64(q, 11),
+	    .format = col_text(q, 12),
+	    .charset = col_text(q, 13),
 	};
 
 	return r;
@@ -1562,7 +1574,7 @@ store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_in
 	sqlite3_bind_int64(sel, 2, (sqlite3_int64)batch);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(sel);
-		int64_t seq = sqlite3_column_int64(sel, 12);
+		int64_t seq = sqlite3_column_int64(sel, 14);
 		char *keys = fn(&r, arg);
 
 		if (keys == NULL) {
@@ -3017,7 +3029,7 @@ store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn key
 	sqlite3_bind_int(sel, 2, limit);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(sel);
-		sqlite3_int64 seq = sqlite3_column_int64(sel, 12);
+		sqlite3_int64 seq = sqlite3_column_int64(sel, 14);
 		/*
 		 * A contentless FTS5 index forgets a row only when told the
 		 * keys it was given (the same code computes them again from

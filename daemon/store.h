@@ -88,6 +88,7 @@ struct store_article {
 	    *content_hash;     /* hex SHA-256 of title "\n" body: the same content is one article */
 	const char *canonical; /* canonical URL: the same address is one article */
 	const char *url, *title, *body, *lang, *published, *source, *file;
+	const char *format, *charset; /* how it was read: "html", "windows-1256"... */
 	const char *index_text; /* what the FTS5 index holds (presearch.h), NULL: title and body */
 	uint64_t simhash;
 	const char *near_of; /* the first article of its near-duplicate group, or NULL */
@@ -147,6 +148,7 @@ struct store_article_row {
 	    *near_of;
 	uint64_t simhash;
 	int64_t seen_at;
+	const char *format, *charset; /* NULL for articles stored before schema 10 */
 };
 typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
 /*

@@ -74,6 +74,9 @@ apijson_article_page(const struct apijson_article *a, json_t *hits, json_t *dups
 {
 	json_t *o = apijson_article(a), *fields = json_object();
 
+	set_str(o, "format", a->format);
+	set_str(o, "charset", a->charset);
+
 	set_str(fields, "title", a->title);
 	set_str(fields, "body", a->body);
 	json_object_set_new(o, "fields", fields);

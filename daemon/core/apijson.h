@@ -15,8 +15,9 @@
 /* A stored article; strings borrowed, NULL when absent. */
 struct apijson_article {
 	const char *id, *title, *body, *url, *source, *file, *lang, *published;
-	const char *near_of; /* the first article of its near-duplicate group, or NULL */
-	int64_t seen_at;     /* Unix seconds */
+	const char *format, *charset; /* how it was read: only in apijson_article_page */
+	const char *near_of;          /* the first article of its near-duplicate group, or NULL */
+	int64_t seen_at;              /* Unix seconds */
 };
 
 /* Unix milliseconds as RFC 3339 UTC, "2026-11-21T10:00:00Z" (the hit's detected_at). */

@@ -155,7 +155,7 @@ expect_eq "$?" 0 "hark article --json"
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 1 "one object on one line"
 grep -qF "{\"id\":\"$a2\",\"title\":\"Sanctions renewed\",\"source\":\"drop\",\"file\":\"long2.txt\",\"lang\":\"en\"," "$T/out" &&
 	ok || bad "article object: $(head -c 300 "$T/out")"
-grep -qF "\"near_of\":\"$a1\",\"fields\":{\"title\":\"Sanctions renewed\",\"body\":\"The council renewed" "$T/out" &&
+grep -qF "\"near_of\":\"$a1\",\"format\":\"text\",\"charset\":\"utf-8\",\"fields\":{\"title\":\"Sanctions renewed\",\"body\":\"The council renewed" "$T/out" &&
 	ok || bad "near_of and fields: $(head -c 400 "$T/out")"
 grep -qF "\"hits\":[{\"id\":\"h_" "$T/out" && grep -qF '"rule":{"id":"assad","name":"assad","tags":["syria","people"]}' "$T/out" &&
 	ok || bad "its hit, the stored object"
@@ -192,11 +192,11 @@ expect_eq "$HSTATUS" 0 "harkd stops"
 if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/hark.db" "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule;
 		DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, detected_at);
-		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP INDEX articles_text_seen; DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; PRAGMA user_version = 3;" ||
+		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP INDEX articles_text_seen; DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; PRAGMA user_version = 3;" ||
 		bad "downgrade to schema 3"
 	hk hits --lang ar
 	expect_eq "$?" 2 "hark hits on schema 3 before harkd"
-	grep -qF "schema version 3 is older than this program's 9: run harkd once to upgrade" "$T/err" && ok ||
+	grep -qF "schema version 3 is older than this program's 10: run harkd once to upgrade" "$T/err" && ok ||
 		bad "schema 3 said: $(cat "$T/err")"
 	start_harkd
 	expect_eq "$(pairs --lang ar)" "ar.txt asad-ar " "--lang after the upgrade"
@@ -204,7 +204,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		"en.txt tice en2.txt assad en2.txt tice fr.txt assad long1.txt assad long2.txt assad " \
 		"--source after the upgrade"
 	hk status --json
-	grep -qF '"schema_version":9' "$T/out" && ok || bad "schema 9 after the upgrade: $(cat "$T/out")"
+	grep -qF '"schema_version":10' "$T/out" && ok || bad "schema 10 after the upgrade: $(cat "$T/out")"
 	stop_harkd
 else
 	note "no sqlite3 command: the upgrade from schema 3 is left to unit.test_store"

@@ -116,6 +116,14 @@ printf '\360\322\311\327\305\324 Acme\n\n\360\322\311\327\305\324 from Acme.\n' 
 post 'text/plain; charset="koi8-r"' --data-binary "@$T/koi8.txt"
 expect_eq "$CODE" 201 "POST text/plain; charset=koi8-r"
 grep -qF '"rule":{"id":"privet"' "$T/b" && ok || bad "the KOI8-R text read as such: $(cat "$T/b")"
+# how it was read, on GET /api/v1/articles/ID and on the article's page
+kid=$(sed -n 's/.*"article":{"id":"\(a_[0-9a-f]*\)".*/\1/p' "$T/b" | head -1)
+req "$api/articles/$kid"
+grep -qF '"format":"text"' "$T/b" && ok || bad "GET /api/v1/articles/$kid: format: $(cat "$T/b")"
+grep -qiF '"charset":"koi8-r"' "$T/b" && ok || bad "GET /api/v1/articles/$kid: charset: $(cat "$T/b")"
+req "${URL}articles/$kid"
+tr -d '\n' <"$T/b" | grep -qiE 'Format</th><td>(<span[^>]*>)?text(</span>)?</td>.*Charset</th><td>(<span[^>]*>)?koi8-r(</span>)?</td>' && ok ||
+	bad "the article page says format and charset: $(grep -iA1 'format\|charset' "$T/b" | head -8)"
 
 # --- a declared language: the JSON's lang, and Content-Language for a file
 printf '{"title": "Acme", "body": "Acme gut.", "lang": "de"}' >"$T/de.json"
