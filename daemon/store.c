@@ -32,6 +32,16 @@
 	"CREATE INDEX articles_text_seen ON articles(seen_at) WHERE body IS NOT NULL;"
 
 /*
+ * FTS5 merges its segments 16 at a time, not 4 (its 'automerge'): each
+ * commit writes a new segment, and with 4 the merges rewrote every key
+ * about twice as often; they were a quarter of harkd's commit, on the
+ * loop (BENCHMARKS.md, harkd drop to commit). A query reads up to 15
+ * segments a level instead of 3 (a 2,000-term OR over 6,000 articles: 91
+ * to 190 ms at worst); the retention pass merges them all into one.
+ */
+#define FTS_AUTOMERGE(table) "INSERT INTO " table " (" table ", rank) VALUES ('automerge', 16);"
+
+/*
  * The schema, one script a version. Never edit a shipped script: add one.
  *
  * articles.seq is the rowid, declared INTEGER PRIMARY KEY so that VACUUM
@@ -160,6 +170,8 @@ static const char *const migrations[] = {
      * the digest) through retries and SIGUSR1; NULL for a delivery per hit.
      */
     "ALTER TABLE deliveries ADD COLUMN period INTEGER;",
+    /* 9 -> 10: the full-text index's merges, see FTS_AUTOMERGE */
+    FTS_AUTOMERGE("articles_fts"),
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1468,11 +1480,11 @@ store_articles_each(struct store *st, int64_t since, const char *fts, store_arti
 
 /* ---- the full-text index rebuilt for new folds ---- */
 
-/* The FTS5 table as migration 0 made it: store_fts_rebuild_step() makes its successor. */
+/* The FTS5 table as migrations 0 and 9 made it: store_fts_rebuild_step() makes its successor. */
 #define FTS_NEXT_SQL                                                                               \
 	"DROP TABLE IF EXISTS articles_fts_next;"                                                  \
 	"CREATE VIRTUAL TABLE articles_fts_next USING fts5(keys, content='', columnsize=0,"        \
-	" detail=none, tokenize='ascii');"
+	" detail=none, tokenize='ascii');" FTS_AUTOMERGE("articles_fts_next")
 
 /* store_meta's value of key into *v; *found 0 (and *v 0) when there is none. */
 static int
