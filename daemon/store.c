@@ -32,14 +32,20 @@
 	"CREATE INDEX articles_text_seen ON articles(seen_at) WHERE body IS NOT NULL;"
 
 /*
- * FTS5 merges its segments 16 at a time, not 4 (its 'automerge'): each
- * commit writes a new segment, and with 4 the merges rewrote every key
- * about twice as often; they were a quarter of harkd's commit, on the
- * loop (BENCHMARKS.md, harkd drop to commit). A query reads up to 15
- * segments a level instead of 3 (a 2,000-term OR over 6,000 articles: 91
- * to 190 ms at worst); the retention pass merges them all into one.
+ * FTS5 merges its segments 16 at a time, not 4 (its 'automerge'), and
+ * merges a level all at once from 64 segments, not 16 ('crisismerge',
+ * kept 4 times automerge as FTS5's defaults are: at 16 too, each level
+ * would wait for a merge all at once, a stall of the loop growing with
+ * the archive). Each commit writes a new segment; with 4 the merges
+ * rewrote every key about twice as often, a quarter of harkd's commit on
+ * the loop (BENCHMARKS.md, harkd drop to commit). A query reads up to 15
+ * segments a level instead of 3 (a 2,000-term OR over 12,000 articles: 158
+ * to 307 ms at worst, one term 35 to 97 us); the retention pass merges
+ * them all into one.
  */
-#define FTS_AUTOMERGE(table) "INSERT INTO " table " (" table ", rank) VALUES ('automerge', 16);"
+#define FTS_AUTOMERGE(table)                                                                       \
+	"INSERT INTO " table " (" table ", rank) VALUES ('automerge', 16);"                        \
+	"INSERT INTO " table " (" table ", rank) VALUES ('crisismerge', 64);"
 
 /*
  * The schema, one script a version. Never edit a shipped script: add one.

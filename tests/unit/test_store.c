@@ -68,7 +68,10 @@ raw_sql(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
-/* The FTS5 'automerge' of the articles' index, read behind the store's back; -1: unset. */
+/*
+ * The FTS5 'automerge' of the articles' index, read behind the store's
+ * back, with its 'crisismerge' 4 times as many (FTS_AUTOMERGE); -1: unset.
+ */
 static int
 fts_automerge(const char *path)
 {
@@ -83,6 +86,15 @@ fts_automerge(const char *path)
 	    SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT v FROM articles_fts_config WHERE k = 'crisismerge'", -1,
+	                       &q, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		assert_int_equal(sqlite3_column_int(q, 0), 4 * v);
+	else
+		assert_int_equal(v, -1);
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return v;
@@ -937,7 +949,8 @@ test_migrate_1_to_2(void **state)
 	    "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
 	    "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
 	    "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; "
-	    "DELETE FROM articles_fts_config WHERE k = 'automerge'; PRAGMA user_version = 1");
+	    "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge'); "
+	    "PRAGMA user_version = 1");
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
