@@ -16,6 +16,11 @@
  * other events run before the next share. A share is then one job or a
  * few, one fsync and a few moves, however many files wait (it was every
  * job ready, up to 64, back to back: 0.5 to 6 s on a loaded machine).
+ * Under a flood the time budget, not the count, ends a batch: a commit
+ * costs per transaction (FTS5 flushes its pending terms into a new
+ * segment, the WAL frames of the shared index pages, the fsync), so 64
+ * jobs a transaction rather than 32 take 10 % less of the loop per
+ * article (BENCHMARKS.md, harkd drop to commit).
  * The checkpoints of the WAL run on the store's own thread
  * (store_checkpoint_thread). The commit stays on the loop, synchronous=FULL:
  * a writer thread would take its fsync off the loop too, but then every
@@ -89,11 +94,17 @@ struct intake {
 };
 
 /* At most this many jobs read and not yet committed: bounds memory. */
-#define INTAKE_MAX_IN_FLIGHT 64
+#define INTAKE_MAX_JOBS 64
+/*
+ * At most this many files pinned, jobs and files committed but not yet
+ * moved: bounds the descriptors. Twice INTAKE_BATCH, so that the workers
+ * fill the next batch while the files of the last one are moved.
+ */
+#define INTAKE_MAX_IN_FLIGHT 128
 /* At most this many posted bodies in flight: past that, 503 (memory stays bounded). */
 #define INTAKE_MAX_POSTS 64
 /* At most this many jobs committed in one transaction. */
-#define INTAKE_BATCH 32
+#define INTAKE_BATCH 64
 /*
  * The loop's share of a turn for intake, in ms: no file more is moved, no
  * file more is read, once it is spent (one of each is always done). No job
@@ -376,6 +387,7 @@ intake_dispatch(struct intake *in)
 	int64_t start = intake_now_ns();
 
 	while (!in->stopping && in->head != NULL && in->rules != NULL &&
+	       work_busy(in->work) + in->ncommit < INTAKE_MAX_JOBS &&
 	       intake_in_flight(in) < INTAKE_MAX_IN_FLIGHT) {
 		struct name *n = in->head;
 		char *buf = NULL, *name, why[256];

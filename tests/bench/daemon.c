@@ -16,6 +16,9 @@
  *               the longest the event loop waited (harkd says it at exit),
  *               with the worker threads and with HARK_WORKERS=0 (one document
  *               a turn on the loop thread), and the throughput of the latter.
+ *
+ * HARK_BENCH_DAEMON_RUNS="throughput latency" (any of throughput, workers0,
+ * latency, stall) runs only those: a before/after comparison in turn.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -403,6 +406,15 @@ run_stall(const char *state, size_t n, const char *workers)
 	       (double)(seen) / (t1 - t0), stall);
 }
 
+/* Whether the run named is wanted (HARK_BENCH_DAEMON_RUNS, unset: all). */
+static int
+want(const char *run)
+{
+	const char *e = getenv("HARK_BENCH_DAEMON_RUNS");
+
+	return e == NULL || *e == '\0' || strstr(e, run) != NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -430,18 +442,28 @@ main(int argc, char **argv)
 		die("mkdtemp");
 	signal(SIGPIPE, SIG_IGN);
 
-	rate = run_throughput("t1", n, NULL, &stall);
-	printf(
-	    "throughput workers=default articles=%zu articles_per_s=%.0f longest_stall_ms=%.1f\n",
-	    n, rate, stall);
-	rate = run_throughput("t0", n, "0", &stall);
-	printf("throughput workers=0 articles=%zu articles_per_s=%.0f longest_stall_ms=%.1f\n", n,
-	       rate, stall);
-	fflush(stdout);
-	run_latency("lat", 1000, 50);
-	fflush(stdout);
-	run_stall("s1", 200, NULL);
-	run_stall("s0", 200, "0");
+	if (want("throughput")) {
+		rate = run_throughput("t1", n, NULL, &stall);
+		printf("throughput workers=default articles=%zu articles_per_s=%.0f "
+		       "longest_stall_ms=%.1f\n",
+		       n, rate, stall);
+		fflush(stdout);
+	}
+	if (want("workers0")) {
+		rate = run_throughput("t0", n, "0", &stall);
+		printf("throughput workers=0 articles=%zu articles_per_s=%.0f "
+		       "longest_stall_ms=%.1f\n",
+		       n, rate, stall);
+		fflush(stdout);
+	}
+	if (want("latency")) {
+		run_latency("lat", 1000, 50);
+		fflush(stdout);
+	}
+	if (want("stall")) {
+		run_stall("s1", 200, NULL);
+		run_stall("s0", 200, "0");
+	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -68,6 +68,38 @@ raw_sql(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/*
+ * The FTS5 'automerge' of the articles' index, read behind the store's
+ * back, with its 'crisismerge' 4 times as many (FTS_AUTOMERGE); -1: unset.
+ */
+static int
+fts_automerge(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT v FROM articles_fts_config WHERE k = 'automerge'", -1,
+	                       &q, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT v FROM articles_fts_config WHERE k = 'crisismerge'", -1,
+	                       &q, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		assert_int_equal(sqlite3_column_int(q, 0), 4 * v);
+	else
+		assert_int_equal(v, -1);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return v;
+}
+
 static void
 add_article(struct fixture *f, const char *id, const char *hash, const char *canonical,
             uint64_t simhash, int64_t seen_at, const char *near_of, const char *body,
@@ -339,6 +371,8 @@ test_fts_rebuild(void **state)
 	assert_int_equal(fts_count(f, "stale1"), 0);
 	assert_int_equal(store_norm_version(f->st, &v, f->err, sizeof(f->err)), 0);
 	assert_int_equal(v, 7);
+	/* the new index merges as the old one did (FTS_AUTOMERGE) */
+	assert_int_equal(fts_automerge(f->path), 16);
 	/* the index in place takes new articles as before */
 	add_article(f, "a_5", "h5", NULL, 5, 100, NULL, "x", "aliyev");
 	assert_int_equal(fts_count(f, "aliyev"), 5);
@@ -436,7 +470,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 10);
+	assert_int_equal(s.schema_version, 11);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -674,7 +708,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 10);
+	assert_int_equal(s.schema_version, 11);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -682,7 +716,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 10"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 11"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -716,8 +750,10 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 10);
+	assert_int_equal(sqlite3_column_int(q, 0), 11);
 	sqlite3_finalize(q);
+	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
+	assert_int_equal(fts_automerge(f->path), 16);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
@@ -903,17 +939,24 @@ test_migrate_1_to_2(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	/* back to version 1 as the first release wrote it */
-	raw_sql(f->path, "DROP INDEX articles_text_seen; "
-	                 "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
-	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
-	                 "detected_at); "
-	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
-	                 "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
-	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; PRAGMA user_version = 1");
+	raw_sql(
+	    f->path,
+	    "DROP INDEX articles_text_seen; "
+	    "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule; "
+	    "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
+	    "detected_at); "
+	    "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
+	    "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
+	    "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
+	    "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; "
+	    "ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; "
+	    "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge'); "
+	    "PRAGMA user_version = 1");
+	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 10);
+	assert_int_equal(s.schema_version, 11);
+	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
@@ -1347,10 +1390,10 @@ test_migrate_3_to_4(void **state)
 	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 10"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 11"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 10);
+	assert_int_equal(ss.schema_version, 11);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1384,10 +1427,10 @@ test_migrate_5_to_6(void **state)
 	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
 	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 10"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 11"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 10);
+	assert_int_equal(ss.schema_version, 11);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
