@@ -390,17 +390,53 @@ hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_ro
 	return 0;
 }
 
+/*
+ * POST body to h's URL, signed as Standard Webhooks has it (webhook-id wid,
+ * webhook-timestamp ts, webhook-signature when h has a secret); cb(arg)
+ * hears of the outcome. The request copies body. Returns http_start's.
+ */
+static int
+hook_post(struct outbox *ob, struct hook *h, const char *wid, long long ts, const char *body,
+          void (*cb)(const struct http_response *, void *), void *arg, char *err, size_t errsz)
+{
+	char sig[WHSIG_SIG_LEN], hid[160], hts[64], hsig[WHSIG_SIG_LEN + 32];
+	const char *headers[6];
+	struct http_request rq = {0};
+	size_t n = 0;
+
+	snprintf(hid, sizeof(hid), "webhook-id: %s", wid);
+	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", ts);
+	headers[n++] = "Content-Type: application/json";
+	headers[n++] = hid;
+	headers[n++] = hts;
+	if (h->keylen > 0) {
+		whsig_sign(h->key, (size_t)h->keylen, wid, ts, body, strlen(body), sig);
+		snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
+		headers[n++] = hsig;
+	}
+	headers[n] = NULL;
+	rq.method = "POST";
+	rq.url = h->url;
+	rq.headers = headers;
+	rq.body = body;
+	rq.body_len = strlen(body);
+	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
+	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
+	/* the status line is the answer: a longer body is cut, the 2xx stands */
+	rq.max_response = 64u << 10;
+	rq.status_only = 1;
+	rq.max_redirects = 0; /* a redirect is a failure, never followed */
+	return http_start(ob->http, &rq, cb, arg, err, errsz);
+}
+
 /* Start one attempt of a delivery row. Returns 0, -1 when it could not start. */
 static int
 hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 {
-	char err[256], sig[WHSIG_SIG_LEN], hid[128], hts[64], hsig[WHSIG_SIG_LEN + 32];
-	const char *headers[6];
-	struct http_request rq = {0};
+	char err[256];
 	struct send *s;
 	char *body;
 	long long ts = (long long)now_s();
-	size_t n = 0;
 
 	if (h->mail != NULL)
 		return hook_send_mail(ob, h, r);
@@ -423,29 +459,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	s->created_at = r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	/* the same webhook-id on every attempt; a fresh timestamp and signature */
-	snprintf(hid, sizeof(hid), "webhook-id: %s", r->hit_id);
-	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", ts);
-	headers[n++] = "Content-Type: application/json";
-	headers[n++] = hid;
-	headers[n++] = hts;
-	if (h->keylen > 0) {
-		whsig_sign(h->key, (size_t)h->keylen, r->hit_id, ts, body, strlen(body), sig);
-		snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
-		headers[n++] = hsig;
-	}
-	headers[n] = NULL;
-	rq.method = "POST";
-	rq.url = h->url;
-	rq.headers = headers;
-	rq.body = body;
-	rq.body_len = strlen(body);
-	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
-	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
-	/* the status line is the answer: a longer body is cut, the 2xx stands */
-	rq.max_response = 64u << 10;
-	rq.status_only = 1;
-	rq.max_redirects = 0; /* a redirect is a failure, never followed */
-	if (http_start(ob->http, &rq, send_done_cb, s, err, sizeof(err)) < 0) {
+	if (hook_post(ob, h, r->hit_id, ts, body, send_done_cb, s, err, sizeof(err)) < 0) {
 		free(body);
 		free(s);
 		log_warnx("delivery %lld to %s: %s", (long long)r->id, h->name, err);
@@ -827,37 +841,12 @@ static void webhook_digest_cb(const struct http_response *r, void *arg);
 static int
 webhook_digest_part(struct outbox *ob, struct send *s, char *err, size_t errsz)
 {
-	struct hook *h = s->hook;
-	char sig[WHSIG_SIG_LEN], hid[160], wid[128], hts[64], hsig[WHSIG_SIG_LEN + 32];
-	const char *headers[6], *body = s->parts[s->part];
-	struct http_request rq = {0};
-	long long ts = (long long)now_s();
-	size_t n = 0;
+	char wid[128];
 
 	/* the same id on every attempt of this part of this digest */
 	snprintf(wid, sizeof(wid), "digest_%s_%lld_%zu", s->hit_id, (long long)s->id, s->part);
-	snprintf(hid, sizeof(hid), "webhook-id: %s", wid);
-	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", ts);
-	headers[n++] = "Content-Type: application/json";
-	headers[n++] = hid;
-	headers[n++] = hts;
-	if (h->keylen > 0) {
-		whsig_sign(h->key, (size_t)h->keylen, wid, ts, body, strlen(body), sig);
-		snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
-		headers[n++] = hsig;
-	}
-	headers[n] = NULL;
-	rq.method = "POST";
-	rq.url = h->url;
-	rq.headers = headers;
-	rq.body = body;
-	rq.body_len = strlen(body);
-	rq.connect_timeout_ms = OUTBOX_CONNECT_MS;
-	rq.timeout_ms = OUTBOX_TIMEOUT_MS;
-	rq.max_response = 64u << 10;
-	rq.status_only = 1;
-	rq.max_redirects = 0;
-	return http_start(ob->http, &rq, webhook_digest_cb, s, err, errsz);
+	return hook_post(ob, s->hook, wid, (long long)now_s(), s->parts[s->part], webhook_digest_cb,
+	                 s, err, errsz);
 }
 
 /* A webhook's digest g: its bodies rendered, the first one sent. */
