@@ -1054,13 +1054,73 @@ date_rfc(struct dcur *c, char out[21])
 	return date_body(c, -1, out);
 }
 
+/* The longest text that date_normalize() rewrites (date_spaces()); longer is no date. */
+#define DATE_TEXT_MAX 256
+
+/*
+ * The bytes of a Unicode space separator (category Zs) at p, 0 when there
+ * is none: U+00A0 no-break, U+2000..U+200A (U+2009 thin among them), U+202F
+ * narrow no-break, U+205F, U+3000. Feeds write them where ASCII has a
+ * blank: French typography puts U+202F between "6" and "décembre", CLDR 42
+ * and later between the time and "PM", and HTML-made dates keep &nbsp;.
+ */
+static size_t
+date_uspace(const char *p, const char *e)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	ptrdiff_t n = e - p;
+
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n < 3)
+		return 0;
+	if (u[0] == 0xe2 && u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xaf))
+		return 3;
+	if ((u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) ||
+	    (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80))
+		return 3;
+	return 0;
+}
+
+/*
+ * The text of s with every Unicode space separator made one ASCII blank,
+ * in buf (DATE_TEXT_MAX bytes), so that the readers, which know ASCII
+ * blanks only, read "6 décembre" written with U+202F as with a space.
+ * Returns s itself when it has none, buf when it has, NULL when it has and
+ * is too long for buf.
+ */
+static const char *
+date_spaces(const char *s, size_t len, char *buf)
+{
+	const char *p, *e = s + len;
+	size_t n = 0, w;
+	int any = 0;
+
+	for (p = s; p < e && !any; p++)
+		any = date_uspace(p, e) > 0;
+	if (!any)
+		return s;
+	if (len >= DATE_TEXT_MAX)
+		return NULL;
+	for (p = s; p < e;) {
+		w = date_uspace(p, e);
+		buf[n++] = w > 0 ? ' ' : *p;
+		p += w > 0 ? w : 1;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 int
 date_normalize(const char *s, char out[21])
 {
+	char buf[DATE_TEXT_MAX];
 	struct dcur c;
 	const char *q;
 
 	if (s == NULL)
+		return -1;
+	if ((s = date_spaces(s, strlen(s), buf)) == NULL)
 		return -1;
 	c.p = s;
 	c.e = s + strlen(s);

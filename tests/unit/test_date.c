@@ -185,6 +185,20 @@ static const struct {
     {"20240305", NULL},
     {"1603255357.", NULL},
     {"-1603255357", NULL},
+    /* Unicode spaces where ASCII has a blank: no-break, narrow no-break, thin, ideographic */
+    {"Sun,\u00a006 Dec 2026 10:00:00\u00a0+0100", "2026-12-06T09:00:00Z"},
+    {"Mon,\u00a006 Dec 2026 10:00:00\u00a0+0100", "2026-12-06T09:00:00Z"},
+    {"6\u202fd\u00e9cembre 2026", "2026-12-06T00:00:00Z"},
+    {"6\u202fd\u00e9cembre\u202f2026 \u00e0\u202f10:30", "2026-12-06T10:30:00Z"},
+    {"Sun,\u2009 06\u2009Dec\u20092026", "2026-12-06T00:00:00Z"},
+    {"Jun 22, 2023 at 1:11\u202fPM EDT", "2023-06-22T17:11:00Z"}, /* CLDR 42 en-US */
+    {"2026-12-06\u00a010:00:00\u00a0+01:00", "2026-12-06T09:00:00Z"},
+    {"\u00a0\u30002026-12-06\u2003", "2026-12-06T00:00:00Z"},
+    {"6\u200bd\u00e9cembre 2026", NULL}, /* zero width space: no blank */
+    {"6\xe2\x80"
+     "Ad\u00e9cembre 2026",
+     NULL}, /* a broken sequence is no space */
+    {"\u00a0\u202f", NULL},
     /* invalid dates and times */
     {"2024-13-05", NULL},
     {"2024-00-05", NULL},
