@@ -50,10 +50,10 @@ struct httpd_info {
 	const struct conf *conf; /* the configuration in force */
 	size_t nrules;
 	const struct ruleset *rs; /* the rules in force (tag= resolves to their ids) */
-	int64_t started_at; /* Unix seconds */
-	int64_t reload_at;  /* of the last reload (the start until one), seconds */
-	bool reload_ok;     /* whether it was taken */
-	bool stopping;      /* SIGTERM: /healthz says 503 */
+	int64_t started_at;       /* Unix seconds */
+	int64_t reload_at;        /* of the last reload (the start until one), seconds */
+	bool reload_ok;           /* whether it was taken */
+	bool stopping;            /* SIGTERM: /healthz says 503 */
 	struct intake *in;
 	struct outbox *ob;
 	struct poller *poller;
@@ -148,6 +148,10 @@ bool httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, siz
 void httpd_send_json(struct evhttp_request *req, int code, json_t *o);
 /* Answer a rendered page or feed with 200 (pg reset), or 500 when out of memory. */
 void httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype);
+/* The same with code: a page that says what went wrong (a 404 of "/" naming no rule). */
+void httpd_send_page_code(struct evhttp_request *req, int code, struct page *pg, const char *ctype);
+/* The rule of rs with this id, in force or disabled (httpd_rules.c), or NULL. */
+const struct rule *httpd_rule_find(const struct ruleset *rs, const char *id);
 /*
  * Whether a state-changing request (POST) may come from where it says
  * (httpd_ops.c): no Origin, or this server's own; Sec-Fetch-Site, when

@@ -89,6 +89,45 @@ hits_q_when(const char *key, const char *v, char *err, size_t errsz)
 }
 
 /*
+ * rule=: every id must name a rule, as for hark hits --rule: one of the
+ * rules in force (enabled or not), or one with hits stored. A rule since
+ * removed from the rule files keeps its hits in the store, and they stay
+ * worth reading (a bookmark of /?rule=ID, a feed reader subscribed to
+ * /hits.atom?rule=ID): known to the store, it is no mistake. An id neither
+ * knows is a typo, which an empty list would pass off as a quiet rule:
+ * 404, that id in q->pf.rule and q->pf.no_rule set for the page to say
+ * so. Returns 0, or the status with err.
+ */
+static int
+hits_q_rules_known(struct httpd *h, struct hits_q *q, char *err, size_t errsz)
+{
+	const struct ruleset *rs = httpd_info(h)->rs;
+	char why[400];
+
+	for (size_t i = 0; i < q->nrules; i++) {
+		int rc;
+
+		if (rs != NULL && httpd_rule_find(rs, q->rules[i]) != NULL)
+			continue;
+		rc = store_rule_has_hits(httpd_store(h), q->rules[i], why, sizeof(why));
+		if (rc < 0) {
+			snprintf(err, errsz, "database: %s", why);
+			return 503;
+		}
+		if (rc == 0) {
+			snprintf(err, errsz,
+			         "no such rule: '%.100s' (not in the rules in force, and no hit "
+			         "stored has it)",
+			         q->rules[i]);
+			q->pf.rule = q->rules[i];
+			q->pf.no_rule = 1;
+			return 404;
+		}
+	}
+	return 0;
+}
+
+/*
  * The query string of req into q (hits_q_free after, whatever it returns),
  * only the parameters of keys allowed. Returns 0, or the HTTP status with
  * the cause in err.
@@ -103,6 +142,7 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 	struct evkeyval *kv;
 	char *end;
 	long n;
+	int code;
 
 	memset(q, 0, sizeof(*q));
 	TAILQ_INIT(&q->kv);
@@ -178,6 +218,8 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 			q->f.limit = (int)n;
 		}
 	}
+	if ((code = hits_q_rules_known(h, q, err, errsz)) != 0)
+		return code;
 	if (q->pf.tag != NULL) {
 		static const char *const none[] = {""}; /* no rule: no hit, not every hit */
 
@@ -259,6 +301,12 @@ httpd_send_json(struct evhttp_request *req, int code, json_t *o)
 void
 httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype)
 {
+	httpd_send_page_code(req, 200, pg, ctype);
+}
+
+void
+httpd_send_page_code(struct evhttp_request *req, int code, struct page *pg, const char *ctype)
+{
 	struct evbuffer *b;
 	size_t len;
 	char *s = pg->oom ? NULL : page_take(pg, &len);
@@ -276,7 +324,7 @@ httpd_send_page(struct evhttp_request *req, struct page *pg, const char *ctype)
 		return;
 	}
 	free(s);
-	httpd_send(req, 200, ctype, b);
+	httpd_send(req, code, ctype, b);
 }
 
 /* ---- the API ---- */
@@ -568,7 +616,7 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	struct page pg = {0};
 	json_t *hits = NULL;
 	char err[512], next[STORE_CURSOR_MAX];
-	int code;
+	int code, no_rule;
 
 	(void)path;
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
@@ -600,9 +648,16 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if (code == 0)
 		page_hits(&pg, fh.v, fh.n, &q->pf, next[0] != '\0' ? next : NULL);
+	else if (q->pf.no_rule)
+		page_hits(&pg, NULL, 0, &q->pf, NULL); /* the form kept, to correct the id */
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
+	no_rule = q->pf.no_rule;
 	hits_q_ctx_free(q);
+	if (no_rule) {
+		httpd_send_page_code(req, code, &pg, "text/html; charset=utf-8");
+		return;
+	}
 	if (code != 0) {
 		httpd_error(req, code, "%s", err);
 		return;

@@ -478,9 +478,8 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 
 #define MUTE_BODY_MAX 4096
 
-/* The rule of the rule set with this id (in force or disabled), or NULL. */
-static const struct rule *
-rules_find(const struct ruleset *rs, const char *id)
+const struct rule *
+httpd_rule_find(const struct ruleset *rs, const char *id)
 {
 	for (size_t i = 0; i < rules_count(rs); i++)
 		if (strcmp(rules_at(rs, i)->id, id) == 0)
@@ -616,7 +615,7 @@ mute_request(struct httpd *h, struct evhttp_request *req, const char *path, cons
 		return 403;
 	if ((code = httpd_no_query(req, err, errsz)) != 0)
 		return code;
-	if (*mute && rules_find(info->rs, id) == NULL) {
+	if (*mute && httpd_rule_find(info->rs, id) == NULL) {
 		snprintf(err, errsz, "no rule '%.100s' is defined", id);
 		return 404;
 	}
@@ -636,7 +635,7 @@ mute_request(struct httpd *h, struct evhttp_request *req, const char *path, cons
 		return 503;
 	}
 	/* unmuting a rule neither muted nor defined: a typo, as for hark unmute */
-	if (rc == 0 && rules_find(info->rs, id) == NULL) {
+	if (rc == 0 && httpd_rule_find(info->rs, id) == NULL) {
 		snprintf(err, errsz, "no rule '%.100s' is defined", id);
 		return 404;
 	}

@@ -132,6 +132,12 @@ struct page_filters {
 	 * above the hits; the Older link reads on from there). NULL: not cut.
 	 */
 	const char *cut;
+	/*
+	 * Not a filter: rule names no rule (the shell asked the rules in force
+	 * and the store). The page then says "no such rule: RULE" where the
+	 * hits would be, the form kept to correct it.
+	 */
+	int no_rule;
 };
 
 /* The navigation entries page_begin() can mark current. */
@@ -165,7 +171,8 @@ void page_hit_item(struct page *pg, const struct page_hit *h, int with_article);
 /*
  * The hits page "/": the filter form (GET, keeping the current values), the
  * hits in the order given (the store's: newest first), and when next is not
- * NULL an "Older" link "/?FILTERS&before=NEXT". A whole document.
+ * NULL an "Older" link "/?FILTERS&before=NEXT"; with f->no_rule, "no such
+ * rule: RULE" instead of the hits. A whole document.
  */
 void page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct page_filters *f,
                const char *next);

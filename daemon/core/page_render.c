@@ -211,6 +211,14 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 		page_str(pg, f->cut);
 		page_raw(pg, "</p>\n");
 	}
+	if (f->no_rule) {
+		/* a mistyped id is said, not shown as a rule without hits */
+		page_raw(pg, "<p class=\"error\" role=\"alert\">no such rule: ");
+		put_field(pg, "span", NULL, f->rule);
+		page_raw(pg, "</p>\n");
+		page_end(pg);
+		return;
+	}
 	page_hit_list(pg, hits, n, 1);
 	if (next != NULL && *next != '\0') {
 		int first = 1;

@@ -187,6 +187,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	page_hits(&pg, &h, 1, &fl, f[7]);
 	check_html(&pg);
+	fl.no_rule = 1; /* the rule named as no rule: said, escaped */
+	page_hits(&pg, NULL, 0, &fl, NULL);
+	check_html(&pg);
+	fl.no_rule = 0;
 
 	fields[0] = (struct page_field){"title", f[1], flen[1], marks, 8};
 	fields[1] = (struct page_field){"body", f[0], flen[0], marks + 2, 6};
