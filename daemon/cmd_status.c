@@ -195,6 +195,11 @@ status_json(const struct harkd_probe *dm, const struct store_status *s, const st
 	for (char *w = strtok_r(u, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
 		json_array_append_new(urls, json_string(w));
 	json_object_set_new(o, "http", urls);
+	json_object_set_new(
+	    o, "reload_failed",
+	    dm->running == 1
+	        ? readjson_reload_failed(dm->reload_failed, dm->rules_at, dm->reload_error)
+	        : json_null());
 
 	readjson_status_counts(o, s);
 	json_object_set_new(o, "files_failed", failed >= 0 ? json_integer(failed) : json_null());
@@ -266,6 +271,10 @@ status_text(const struct harkd_probe *dm, const struct store_status *s, const st
 		line(width, "harkd", "not running");
 	if (dm->running == 1)
 		line(width, "http", "%s", dm->urls[0] ? dm->urls : "none");
+	if (dm->running == 1 && dm->reload_failed != 0)
+		line(width, "rules", "reload failed at %s: %s; still using the rules loaded at %s",
+		     when(dm->reload_failed, "?", b1, sizeof(b1)), dm->reload_error,
+		     when(dm->rules_at, "?", b2, sizeof(b2)));
 	line(width, "articles", "%lld", (long long)s->articles);
 	line(width, "near duplicates", "%lld", (long long)s->near_duplicates);
 	line(width, "hits", "%lld", (long long)s->hits);

@@ -160,7 +160,8 @@ static const struct hark_cmd cmds[] = {
      "  --max-age SECONDS  the oldest webhook-timestamp taken, either way of\n"
      "                     this clock (default 300)\n"},
     {"status", cmd_status, "status [--json]",
-     "show whether harkd runs, since when and where it serves HTTP, what it stored "
+     "show whether harkd runs, since when and where it serves HTTP, whether its last "
+     "reload failed (the old rules still in force), what it stored "
      "(articles, hits, deliveries), the files in failed/ and every feed's state",
      "  --json             one object\n"},
     {"unmute", cmd_unmute, "unmute RULE", "end a rule's mute: its next hit is alerted",

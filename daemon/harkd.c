@@ -20,6 +20,7 @@
 
 #include <event2/event.h>
 
+#include "answer.h"
 #include "conf.h"
 #include "dropdir.h"
 #include "hark.h"
@@ -48,6 +49,7 @@ struct harkd {
 	struct httpd *httpd;    /* the server of [http]; NULL without one */
 	struct httpd_info info; /* what the server shows, kept up to date here */
 	char *http_path;        /* owned: state_dir/harkd.http, the bound URLs, while running */
+	char *reload_path;      /* owned: state_dir/harkd.reload, while the last reload failed */
 	struct outbox *ob;
 	struct poller *poller;
 	struct pruner *pruner; /* retention: a pass after the start, then hourly */
@@ -175,6 +177,63 @@ conf_http_same(const struct conf_http *a, const struct conf_http *b)
 	return 1;
 }
 
+/* The first error of d as one line: "file:line:col: error: msg", and how many more. */
+static void
+diags_cause(const struct diags *d, char *out, size_t outsz)
+{
+	char line[1024];
+	size_t i;
+
+	for (i = 0; i < d->n && d->v[i].sev != DIAG_ERROR; i++)
+		;
+	if (i == d->n) {
+		snprintf(out, outsz, "the configuration or its rules do not load");
+		return;
+	}
+	diag_format(&d->v[i], line, sizeof(line));
+	if (d->nerrors > 1) {
+		size_t n = strlen(line);
+
+		snprintf(line + n, sizeof(line) - n, " (and %zu more errors)", d->nerrors - 1);
+	}
+	snprintf(out, outsz, "%s", line);
+}
+
+/*
+ * A reload not taken: the old configuration and rules stay in force. Said
+ * by /metrics (hark_last_reload_success 0), /api/v1/status, and hark status,
+ * which reads state_dir/harkd.reload while harkd holds its lock: one line
+ * "FAILED_AT RULES_AT" (Unix seconds: this failure, and when the rules in
+ * force were loaded), then the cause, one line of text (answer_line: no
+ * control character, valid UTF-8), replaced whole. A reload taken removes
+ * it, and so do the start and the exit: it never outlives the harkd that
+ * wrote it.
+ */
+static void
+harkd_reload_failed(struct harkd *h, const char *cause)
+{
+	char *tmp = NULL;
+	FILE *f;
+	int ok;
+
+	h->info.reload_at = (int64_t)time(NULL);
+	h->info.reload_ok = false;
+	answer_line(cause, strlen(cause), h->info.reload_error, sizeof(h->info.reload_error));
+	if (h->reload_path == NULL || asprintf(&tmp, "%s.tmp", h->reload_path) < 0)
+		return;
+	f = fopen(tmp, "we");
+	ok = f != NULL && fprintf(f, "%lld %lld\n%s\n", (long long)h->info.reload_at,
+	                          (long long)h->info.rules_at, h->info.reload_error) > 0;
+	if (f != NULL && fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, h->reload_path) < 0) {
+		log_warnx("%s: %s: hark status will not say that the reload failed", h->reload_path,
+		          strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+}
+
 /*
  * A reload's outcome, on the loop thread: c and r are ours (NULL when the
  * load failed, its diagnostics in d). The new set was compiled on a
@@ -195,8 +254,8 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	}
 	log_diags(d);
 	if (c == NULL) {
-		h->info.reload_at = (int64_t)time(NULL);
-		h->info.reload_ok = false;
+		diags_cause(d, err, sizeof(err));
+		harkd_reload_failed(h, err);
 		log_err("reload failed: keeping the previous configuration and rules");
 		if (!more)
 			sd_notify(0,
@@ -205,8 +264,7 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	}
 	if (outbox_configure(h->ob, c, err, sizeof(err)) < 0 ||
 	    poller_configure(h->poller, c, err, sizeof(err)) < 0) {
-		h->info.reload_at = (int64_t)time(NULL);
-		h->info.reload_ok = false;
+		harkd_reload_failed(h, err);
 		log_err("reload failed: %s; keeping the previous configuration and rules", err);
 		conf_free(c);
 		rules_unref(r);
@@ -229,8 +287,12 @@ harkd_reloaded(struct conf *c, struct rules *r, const struct diags *d, int more,
 	h->info.conf = h->conf;
 	h->info.nrules = ruleset_nrules(h->rules->rs);
 	h->info.rs = h->rules->rs;
-	h->info.reload_at = (int64_t)time(NULL);
+	h->info.reload_at = h->info.rules_at = (int64_t)time(NULL);
 	h->info.reload_ok = true;
+	h->info.reload_error[0] = '\0';
+	if (h->reload_path != NULL && unlink(h->reload_path) < 0 && errno != ENOENT)
+		log_warnx("%s: %s: hark status will say the last reload failed", h->reload_path,
+		          strerror(errno));
 	log_info("reloaded: rules %zu, feeds %zu, webhooks %zu, emails %zu%s",
 	         ruleset_nrules(h->rules->rs), h->conf->nfeeds, h->conf->nwebhooks,
 	         h->conf->nemails, more ? "; reloading again" : "");
@@ -252,6 +314,7 @@ harkd_reload(struct harkd *h)
 
 	if (h->reload == NULL &&
 	    (h->reload = reload_new(h->base, harkd_reloaded, h, err, sizeof(err))) == NULL) {
+		harkd_reload_failed(h, err);
 		log_err("reload failed: %s; keeping the previous configuration and rules", err);
 		return;
 	}
@@ -262,8 +325,7 @@ harkd_reload(struct harkd *h)
 	}
 	rc = reload_start(h->reload, h->conf->path, err, sizeof(err));
 	if (rc < 0) {
-		h->info.reload_at = (int64_t)time(NULL);
-		h->info.reload_ok = false;
+		harkd_reload_failed(h, err);
 		log_err("reload failed: %s; keeping the previous configuration and rules", err);
 		sd_notify(0, "READY=1\nSTATUS=reload failed; running with the previous rules");
 	} else if (rc == 1) {
@@ -642,6 +704,12 @@ harkd_start(struct harkd *h)
 	harkd_sigbus_setup(h->conf->state_dir);
 	if (harkd_mkdir(h->conf->state_dir) < 0 || harkd_lock(h) < 0)
 		return -1;
+	/* the lock is ours: a note of a harkd killed after a failed reload is not */
+	if (asprintf(&h->reload_path, "%s/harkd.reload", h->conf->state_dir) < 0) {
+		h->reload_path = NULL;
+		return -1;
+	}
+	unlink(h->reload_path);
 	/* the spool before the database: a second harkd refused touches nothing */
 	if (dropdir_open(h->conf->spool_dir, &h->dd, err, sizeof(err)) < 0) {
 		log_err("%s", err);
@@ -708,6 +776,7 @@ harkd_start(struct harkd *h)
 	                              .rs = h->rules->rs,
 	                              .started_at = (int64_t)time(NULL),
 	                              .reload_at = (int64_t)time(NULL),
+	                              .rules_at = (int64_t)time(NULL),
 	                              .reload_ok = true,
 	                              .in = h->in,
 	                              .ob = h->ob,
@@ -782,6 +851,9 @@ harkd_free(struct harkd *h)
 	if (h->http_path != NULL)
 		unlink(h->http_path);
 	free(h->http_path);
+	if (h->reload_path != NULL)
+		unlink(h->reload_path);
+	free(h->reload_path);
 	pruner_free(h->pruner);
 	intake_free(h->in);
 	poller_free(h->poller); /* before http: they abandon their requests */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "harkdlock.h"
 
 /*
@@ -73,6 +74,24 @@ harkdlock_probe(const char *state_dir, struct harkd_probe *dm)
 			if (fgets(dm->urls, sizeof(dm->urls), f) == NULL)
 				dm->urls[0] = '\0';
 			dm->urls[strcspn(dm->urls, "\n")] = '\0';
+			fclose(f);
+		}
+		free(path);
+	}
+	if (asprintf(&path, "%s/harkd.reload", state_dir) >= 0) {
+		/* "FAILED_AT RULES_AT\nCAUSE\n", as harkd_reload_failed() writes it */
+		if ((f = fopen(path, "re")) != NULL) {
+			long long failed = 0, at = 0;
+
+			/* the cause cleaned again: shown on a terminal and put in JSON */
+			if (fgets(line, sizeof(line), f) != NULL &&
+			    sscanf(line, "%lld %lld", &failed, &at) == 2 && failed > 0 &&
+			    fgets(line, sizeof(line), f) != NULL) {
+				answer_line(line, strlen(line), dm->reload_error,
+				            sizeof(dm->reload_error));
+				dm->reload_failed = failed;
+				dm->rules_at = at;
+			}
 			fclose(f);
 		}
 		free(path);

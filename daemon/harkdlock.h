@@ -12,6 +12,14 @@ struct harkd_probe {
 	long pid;
 	int64_t since;  /* when it started: harkd writes its pid into the lock then */
 	char urls[512]; /* state_dir/harkd.http: blank-separated URLs, or "" */
+	/*
+	 * state_dir/harkd.reload, which harkd writes when a reload fails and
+	 * removes when one is taken: when it failed (0: the last was taken, or
+	 * none failed), when the rules still in force were loaded, and why
+	 * (one line).
+	 */
+	int64_t reload_failed, rules_at;
+	char reload_error[256];
 	char err[256];
 };
 

@@ -430,12 +430,18 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 
 	prom_head(b, "rules", "gauge", "Rules in force.");
 	evbuffer_add_printf(b, "hark_rules %zu\n", in->nrules);
+	/* the times and outcome hark status shows: "reload failed at ...; loaded at ..." */
 	prom_head(b, "last_reload_timestamp_seconds", "gauge",
-	          "When the configuration was last loaded (the start, until a reload).");
+	          "When the configuration was last loaded or a reload failed (the start, until a "
+	          "reload).");
 	evbuffer_add_printf(b, "hark_last_reload_timestamp_seconds %lld\n",
 	                    (long long)in->reload_at);
 	prom_head(b, "last_reload_success", "gauge", "1 when the last reload was taken, else 0.");
 	evbuffer_add_printf(b, "hark_last_reload_success %d\n", in->reload_ok ? 1 : 0);
+	prom_head(b, "rules_loaded_timestamp_seconds", "gauge",
+	          "When the rules in force were loaded (the start, or the last reload taken).");
+	evbuffer_add_printf(b, "hark_rules_loaded_timestamp_seconds %lld\n",
+	                    (long long)in->rules_at);
 	prom_head(b, "start_time_seconds", "gauge", "When harkd started (Unix seconds).");
 	evbuffer_add_printf(b, "hark_start_time_seconds %lld\n", (long long)in->started_at);
 	prom_head(b, "database_size_bytes", "gauge", "Size of hark.db (pages times page size).");

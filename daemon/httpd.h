@@ -53,7 +53,9 @@ struct httpd_info {
 	int64_t started_at;       /* Unix seconds */
 	int64_t reload_at;        /* of the last reload (the start until one), seconds */
 	bool reload_ok;           /* whether it was taken */
-	bool stopping;            /* SIGTERM: /healthz says 503 */
+	int64_t rules_at; /* when the rules in force were loaded: the start or a reload taken */
+	char reload_error[256]; /* why the last reload was not taken, one line ("" when it was) */
+	bool stopping;          /* SIGTERM: /healthz says 503 */
 	struct intake *in;
 	struct outbox *ob;
 	struct poller *poller;

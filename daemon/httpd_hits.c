@@ -525,6 +525,9 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 	json_object_set_new(o, "version", json_string(HARK_VERSION));
 	json_object_set_new(o, "started", readjson_time(in->started_at));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)(time(NULL) - in->started_at)));
+	json_object_set_new(o, "reload_failed",
+	                    readjson_reload_failed(in->reload_ok ? 0 : in->reload_at, in->rules_at,
+	                                           in->reload_error));
 	if (readjson_status(httpd_store(h), o, err, sizeof(err)) != 0) {
 		json_decref(o);
 		httpd_error(req, 503, "database: %s", err);

@@ -22,6 +22,15 @@ readjson_time(int64_t secs)
 	return json_string(buf);
 }
 
+json_t *
+readjson_reload_failed(int64_t failed_at, int64_t rules_at, const char *error)
+{
+	if (failed_at == 0)
+		return json_null();
+	return json_pack("{s:o, s:s, s:o}", "at", readjson_time(failed_at), "error",
+	                 error != NULL ? error : "", "rules_loaded", readjson_time(rules_at));
+}
+
 static json_t *
 str_or_null(const char *s)
 {

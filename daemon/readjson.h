@@ -25,6 +25,14 @@ json_t *readjson_time(int64_t secs);
 int readjson_article(struct store *st, const char *id, json_t **out, int *damaged, char *err,
                      size_t errsz);
 
+/*
+ * "reload_failed" of hark status --json and GET /api/v1/status: null when
+ * the last reload was taken (or none failed), else {"at": RFC 3339 of the
+ * failure, "error": its one-line cause, "rules_loaded": RFC 3339 of when
+ * the rules still in force were loaded}.
+ */
+json_t *readjson_reload_failed(int64_t failed_at, int64_t rules_at, const char *error);
+
 /* One feed of hark status --json ("feeds"). */
 json_t *readjson_feed(const struct store_feed_row *r);
 /* A webhook disabled by 410 Gone ("webhooks_disabled"). */
