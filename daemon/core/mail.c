@@ -578,6 +578,36 @@ bodies(struct page *pg, const char *boundary, struct page *text, struct page *ht
 		pg->oom = 1;
 }
 
+/*
+ * The opening of an email's HTML part, up to <body>: the doctype, UTF-8,
+ * a phone's viewport, the subject (clean already, escaped here) as its
+ * title. A hit's email and a digest open alike.
+ */
+static void
+html_open(struct page *html, const char *subject)
+{
+	page_raw(html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	page_str(html, subject);
+	page_raw(html, "</title></head>\n<body>\n");
+}
+
+/*
+ * The end of both parts: the signature naming the destination (dn, a
+ * safe_id), and in HTML the closing of <body> and <html>. A hit's email and
+ * a digest close alike.
+ */
+static void
+parts_close(struct page *text, struct page *html, const char *dn)
+{
+	page_raw(text, "\n-- \nSent by hark to [email ");
+	page_raw(text, dn);
+	page_raw(text, "].\n");
+	page_raw(html, "<p><small>Sent by hark to [email ");
+	page_str(html, dn);
+	page_raw(html, "].</small></p>\n</body></html>\n");
+}
+
 /* A field of the details: "Name: value" in text, a row of the table in HTML. */
 static void
 detail(struct page *text, struct page *html, const char *name, const char *value)
@@ -662,10 +692,8 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 	}
 
 	/* the HTML part */
-	page_raw(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	                "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	page_str(&html, subject);
-	page_raw(&html, "</title></head>\n<body>\n<p><strong dir=\"auto\">");
+	html_open(&html, subject);
+	page_raw(&html, "<p><strong dir=\"auto\">");
 	page_str(&html, rname);
 	page_raw(&html, "</strong> (rule <code>");
 	page_str(&html, h->rule_id);
@@ -691,12 +719,7 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 		page_url(&html, stored);
 		page_raw(&html, "\">Stored copy</a></p>\n");
 	}
-	page_raw(&text, "\n-- \nSent by hark to [email ");
-	page_raw(&text, dn);
-	page_raw(&text, "].\n");
-	page_raw(&html, "<p><small>Sent by hark to [email ");
-	page_str(&html, dn);
-	page_raw(&html, "].</small></p>\n</body></html>\n");
+	parts_close(&text, &html, dn);
 
 	if (subject != NULL) {
 		headers_common(&pg, d, subject, now, msgid, boundary);
@@ -845,10 +868,8 @@ mail_render_digest(const struct mail_dest *d, const struct mail_digest *g, int64
 	page_raw(&text, " to ");
 	page_raw(&text, end);
 	page_raw(&text, ", by rule, newest first.\n\n");
-	page_raw(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	                "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	page_str(&html, subject);
-	page_raw(&html, "</title></head>\n<body>\n<p>");
+	html_open(&html, subject);
+	page_raw(&html, "<p>");
 	page_raw(&html, num);
 	page_raw(&html, "<time>");
 	page_raw(&html, start);
@@ -915,12 +936,7 @@ mail_render_digest(const struct mail_dest *d, const struct mail_digest *g, int64
 		page_raw(&text, "\n");
 		page_raw(&html, "</p>\n");
 	}
-	page_raw(&text, "\n-- \nSent by hark to [email ");
-	page_raw(&text, dn);
-	page_raw(&text, "].\n");
-	page_raw(&html, "<p><small>Sent by hark to [email ");
-	page_str(&html, dn);
-	page_raw(&html, "].</small></p>\n</body></html>\n");
+	parts_close(&text, &html, dn);
 	headers_common(&pg, d, subject, now, msgid, boundary);
 	bodies(&pg, boundary, &text, &html);
 	if (pg.oom || (out = page_take(&pg, &n)) == NULL)
