@@ -126,7 +126,7 @@ struct run {
 	int matched; /* HWORK_HITS: the article matches */
 	int failed;  /* out of memory */
 	const struct document *doc;
-	char now[32];
+	char seen[32];     /* HWORK_TRY: doc's seen_at, RFC 3339: its hits' detected_at */
 	int64_t last_seen; /* HWORK_TRY: seen_at of the last article looked at (seconds) */
 	int looked;
 };
@@ -427,7 +427,7 @@ static int
 try_hit(const struct hit *h, void *arg)
 {
 	struct run *r = arg;
-	json_t *o = hit_to_json(r->doc, h, r->now);
+	json_t *o = hit_to_json(r->doc, h, r->seen);
 
 	if (o == NULL || json_array_append_new(r->j->hits, o) < 0) {
 		r->failed = 1;
@@ -446,6 +446,12 @@ try_article(const struct store_article_row *row, void *arg)
 		return 1;
 	r->looked = 1;
 	r->last_seen = row->seen_at;
+	/*
+	 * A try's hit is dated when its article was stored, when a rule then
+	 * in force would have hit it; not when the try ran, a time the same
+	 * on every hit, which the page would show as the hit's.
+	 */
+	apijson_time(row->seen_at * 1000, r->seen);
 	if (doc_from_row(&doc, row) < 0) {
 		r->failed = 1;
 	} else {
@@ -463,10 +469,8 @@ static void
 run_try(struct run *r)
 {
 	char why[400];
-	time_t now = time(NULL);
 	int rc;
 
-	strftime(r->now, sizeof(r->now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	rc = store_scan_newest(r->w->sc, r->fts, try_article, r, why, sizeof(why));
 	if (rc != 0 && !r->j->cut) {
 		if (store_scan_cut(r->w->sc))
