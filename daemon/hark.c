@@ -38,6 +38,7 @@ static const struct hark_cmd cmds[] = {
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
+     "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it.\n"
      "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",

@@ -86,6 +86,22 @@ has err "d2.rules:1: error: duplicate rule id 'a' (first defined at $T/d1.rules:
 printf '[rule a]\nquery = "..."\n' >"$T/empty.rules"
 expect 2 "term without letters" -- "$HARK" check "$T/empty.rules"
 has err "empty.rules:2:10: error:" "term without letters placed"
+# rule files named with -c CONFIG: a notify name that is none of its
+# destinations is warned of, as harkd -n does, in the same words
+printf '[hark]\nstate_dir = %s\nrules = %s\n[webhook newsroom]\nurl = http://127.0.0.1:9/\n' "$T" "$T/w.rules" >"$T/n.conf"
+printf '[rule n1]\nquery = x\nnotify = nosuchhook\n[rule n2]\nquery = y\nnotify = newsroom\n' >"$T/n.rules"
+expect 0 "check RULES with -c" -- "$HARK" -c "$T/n.conf" check "$T/n.rules"
+has err "n.rules:1: warning: rule 'n1': notify names 'nosuchhook', which is no [webhook] nor [email] of $T/n.conf: its alerts go nowhere" "a misspelt notify warned of with -c"
+hasnt err "'n2'" "a notify naming a webhook is not warned of"
+hasnt err "no rule is sent to it" "with RULES named, a webhook's reach is not judged"
+has out "2 rules, 2 atoms, ok" "check summary with -c"
+expect 0 "check RULES with HARK_CONFIG" -- env HARK_CONFIG="$T/n.conf" "$HARK" check "$T/n.rules"
+has err "notify names 'nosuchhook'" "a misspelt notify warned of with HARK_CONFIG"
+expect 0 "check RULES without a configuration" -- env HARK_CONFIG= "$HARK" check "$T/n.rules"
+hasnt err "nosuchhook" "without a configuration, notify names are not judged"
+printf '[hark]\nnosuchkey = 1\n' >"$T/broken.conf"
+expect 0 "check RULES with a broken -c" -- "$HARK" -c "$T/broken.conf" check "$T/n.rules"
+has err "broken.conf: note: the rules' notify names are not checked" "a broken configuration noted"
 
 # options after operands, as grep takes them
 expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never
