@@ -102,6 +102,14 @@ hasnt err "nosuchhook" "without a configuration, notify names are not judged"
 printf '[hark]\nnosuchkey = 1\n' >"$T/broken.conf"
 expect 0 "check RULES with a broken -c" -- "$HARK" -c "$T/broken.conf" check "$T/n.rules"
 has err "broken.conf: note: the rules' notify names are not checked" "a broken configuration noted"
+# a rule's lang that no document is in: a warning naming the code meant;
+# --lang refuses it
+printf '[rule j]\nquery = x\nlang = en jp\n' >"$T/jp.rules"
+expect 0 "check lang = jp" -- "$HARK" check "$T/jp.rules"
+has err "jp.rules:3:11: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja'): no document is ever in it" "lang = jp warned of"
+expect 2 "match --lang jp" -- "$HARK" match --lang jp -r "$T/w.rules" "$T/a.txt"
+has err "hark: --lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "--lang jp explained"
+expect 0 "match --lang kr (Kanuri, which a document may declare)" -- "$HARK" match --lang kr -r "$T/w.rules" "$T/a.txt"
 
 # options after operands, as grep takes them
 expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never
