@@ -110,6 +110,26 @@ has err "jp.rules:3:11: warning: lang: 'jp' is not an ISO 639-1 language code (J
 expect 2 "match --lang jp" -- "$HARK" match --lang jp -r "$T/w.rules" "$T/a.txt"
 has err "hark: --lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "--lang jp explained"
 expect 0 "match --lang kr (Kanuri, which a document may declare)" -- "$HARK" match --lang kr -r "$T/w.rules" "$T/a.txt"
+# UTF-16 without a byte order mark, in any script, is named as such; a
+# binary file (ELF, compressed bytes) is only not text
+if command -v iconv >/dev/null 2>&1; then
+	printf 'العقوبات الاقتصادية المفروضة على سوريا، تمديد عام كامل للعقوبات.\nقالت وزارة الخارجية إن العقوبات ستستمر.\n' |
+		iconv -f utf-8 -t utf-16le >"$T/ar16.txt"
+	expect 2 "Arabic UTF-16LE without a BOM" -- "$HARK" match -r "$T/w.rules" "$T/ar16.txt"
+	has err "UTF-16 without a byte order mark? try --charset utf-16le" "Arabic UTF-16LE named"
+	printf 'Санкции продлены на год.\nМинистры заявили об этом в понедельник.\n' |
+		iconv -f utf-8 -t utf-16be >"$T/ru16.txt"
+	expect 2 "Russian UTF-16BE without a BOM" -- "$HARK" match -r "$T/w.rules" "$T/ru16.txt"
+	has err "try --charset utf-16be" "Russian UTF-16BE named"
+fi
+head -c 8192 "$HARK" >"$T/elf.txt"
+expect 2 "an ELF file" -- "$HARK" match -r "$T/w.rules" "$T/elf.txt"
+has err "not a text document (it holds NUL bytes)" "an ELF file is not text"
+hasnt err "UTF-16" "an ELF file is not called UTF-16"
+{ printf '\211PNG\r\n\032\n\0\0\0\rIHDR'; head -c 65536 "$HARK" | gzip -9n; } >"$T/png.txt"
+expect 2 "a PNG-like file" -- "$HARK" match -r "$T/w.rules" "$T/png.txt"
+has err "not a text document" "a PNG-like file is not text"
+hasnt err "UTF-16" "a PNG-like file is not called UTF-16"
 
 # options after operands, as grep takes them
 expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never
