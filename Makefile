@@ -1,6 +1,7 @@
 # A thin wrapper around CMake. `make` builds, `make test` builds and tests twice
 # (normally and under ASan+UBSan), `make run` shows hark at work on demo articles
-# (building only hark and harkd, silently when they are up to date).
+# (building only hark and harkd, silently when they are up to date, saying so
+# first when they are built for the first time).
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz

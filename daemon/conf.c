@@ -53,8 +53,9 @@ enum {
 	H_NKEYS
 };
 static const char *const keys_hark[] = {
-    "state_dir",     "spool_dir", "rules",       "keep_done", "max_document_size", "log_level",
-    "languages",     "keep_articles", "keep_hits", "keep_failed", NULL};
+    "state_dir",         "spool_dir",   "rules",     "keep_done",
+    "max_document_size", "log_level",   "languages", "keep_articles",
+    "keep_hits",         "keep_failed", NULL};
 enum { F_URL, F_INTERVAL, F_LANG, F_ALLOW_PRIVATE, F_FETCH_ARTICLE, F_NKEYS };
 static const char *const keys_feed[] = {"url",           "interval",      "lang",
                                         "allow_private", "fetch_article", NULL};
@@ -70,9 +71,9 @@ enum {
 	W_DIGEST,
 	W_NKEYS
 };
-static const char *const keys_webhook[] = {"url",   "url_file", "format",         "secret",
-                                           "secret_file", "rules",    "topic",
-                                           "max_per_minute", "digest", NULL};
+static const char *const keys_webhook[] = {"url",         "url_file", "format", "secret",
+                                           "secret_file", "rules",    "topic",  "max_per_minute",
+                                           "digest",      NULL};
 enum { E_SMTP, E_USER, E_PASSWORD_FILE, E_CA_FILE, E_FROM, E_TO, E_RULES, E_DIGEST, E_NKEYS };
 static const char *const keys_email[] = {"smtp", "user",  "password_file", "ca_file", "from",
                                          "to",   "rules", "digest",        NULL};
@@ -684,9 +685,17 @@ feed_key(struct cparse *p, int k, struct cval *v)
 			conf_err(p, v->line, v->col,
 			         "lang: '%.40s' is not an ISO 639-1 code (two letters)", v->s);
 		} else {
+			char lwhy[256];
+
 			f->lang[0] = (char)tolower((unsigned char)v->s[0]);
 			f->lang[1] = (char)tolower((unsigned char)v->s[1]);
 			f->lang[2] = '\0';
+			/* jp, gr: a country's code; as a declared language it counts for nothing */
+			if (lang_code_check(f->lang, lwhy, sizeof(lwhy)) < 0)
+				diags_add(
+				    p->d, p->path, v->line, v->col, DIAG_WARNING,
+				    "lang: %s: the feed's articles are taken as declaring none",
+				    lwhy);
 		}
 		break;
 	case F_ALLOW_PRIVATE: {

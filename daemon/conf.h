@@ -142,6 +142,12 @@ struct ruleset;
  * alerts would be dropped without a word, so say it at every load.
  */
 void conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *d);
+/*
+ * Its first half alone: a warning for each notify name that is no [webhook]
+ * nor [email] of c. hark check RULES... with a configuration given (-c,
+ * HARK_CONFIG) says only this, since those files need not be all of c's rules.
+ */
+void conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *d);
 
 /*
  * One [http] listen address: "host:port" or "[v6]:port", host numeric or

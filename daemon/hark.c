@@ -13,6 +13,7 @@
 #include "date.h"
 #include "hark.h"
 #include "hit.h"
+#include "lang.h"
 #include "store.h"
 #include "token.h"
 
@@ -38,6 +39,7 @@ static const struct hark_cmd cmds[] = {
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
+     "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it.\n"
      "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
@@ -47,7 +49,8 @@ static const struct hark_cmd cmds[] = {
      "print what hark sees in articles: fields, language, address, fingerprint, text",
      "  --json             one object per article and line; \"lang_by\" says how the\n"
      "                     language was decided: declared, cld2, script or prior\n"
-     "  --lang LL          the articles' language (ISO 639-1), instead of identifying it\n"
+     "  --lang LL          the articles' language (ISO 639-1: ja, not jp), instead of identifying "
+     "it\n"
      "  --charset CS       the files' charset (koi8-r, windows-1256, gb18030...), over\n"
      "                     any byte order mark, declaration or detection\n"
      "  FILE               an article in any accepted format; - is stdin\n"
@@ -112,7 +115,7 @@ static const struct hark_cmd cmds[] = {
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
      "                     (default: the rules of the configuration)\n"
      "  --json             one hit object per line (see hark(1))\n"
-     "  --lang LL          the articles' language (ISO 639-1), instead of guessing it\n"
+     "  --lang LL          the articles' language (ISO 639-1: ja, not jp), not guessed\n"
      "  --charset CS       the articles' charset, over any declaration or detection\n"
      "  --color[=WHEN]     mark matches in colour: never, always (what a bare\n"
      "                     --color means) or auto (on a terminal; the default);\n"
@@ -206,11 +209,19 @@ hark_wants_help(int argc, char **argv, const char *name)
 int
 hark_lang_arg(char *arg)
 {
+	char why[256];
+
 	for (char *p = arg; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	if (strlen(arg) != 2 || arg[0] < 'a' || arg[0] > 'z' || arg[1] < 'a' || arg[1] > 'z') {
 		fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
+		return -1;
+	}
+	/* jp, gr, cz: a country's code, which no document is in (a code hark
+	 * cannot identify but a document may declare is fine here) */
+	if (lang_code_check(arg, why, sizeof(why)) < 0) {
+		fprintf(stderr, "hark: --lang: %s\n", why);
 		return -1;
 	}
 	return 0;

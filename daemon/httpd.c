@@ -267,41 +267,67 @@ prom_hist(struct evbuffer *b, const char *name, const char *help, const struct h
 	                    (unsigned long long)hs->count);
 }
 
-/* The deliveries of the store, gathered so that each webhook's lines come together. */
+/*
+ * The deliveries of the store by configured destination, so that each one's
+ * lines come together, 0 for one without rows; rows of a destination no
+ * longer configured are not counted (harkd does not send them).
+ */
 struct dcount {
-	char webhook[64];
+	char name[64];
+	bool email; /* an [email NAME]: its own family, labelled email= */
 	int64_t pending, dead;
 };
 struct dcounts {
-	struct dcount v[64]; /* webhook names are configured: few */
+	struct dcount v[64]; /* destinations are configured: few */
 	size_t n;
 };
 
-static struct dcount *
-dcount_get(struct dcounts *d, const char *webhook)
+static void
+dcount_add(struct dcounts *d, const char *name, bool email)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (strcmp(d->v[i].webhook, webhook) == 0)
-			return &d->v[i];
-	if (d->n == sizeof(d->v) / sizeof(d->v[0]) || strlen(webhook) >= sizeof(d->v[0].webhook))
-		return NULL;
+	if (d->n == sizeof(d->v) / sizeof(d->v[0]) || strlen(name) >= sizeof(d->v[0].name))
+		return;
 	memset(&d->v[d->n], 0, sizeof(d->v[0]));
-	snprintf(d->v[d->n].webhook, sizeof(d->v[0].webhook), "%s", webhook);
-	return &d->v[d->n++];
+	snprintf(d->v[d->n].name, sizeof(d->v[0].name), "%s", name);
+	d->v[d->n++].email = email;
 }
 
 static int
 dcount_cb(const char *name, const char *state, int64_t n, void *arg)
 {
-	struct dcount *c = name != NULL ? dcount_get(arg, name) : NULL;
+	struct dcounts *d = arg;
 
-	if (c != NULL) {
+	for (size_t i = 0; name != NULL && i < d->n; i++) {
+		struct dcount *c = &d->v[i];
+
+		if (strcmp(c->name, name) != 0)
+			continue;
 		if (strcmp(state, "pending") == 0)
 			c->pending = n;
 		else if (strcmp(state, "dead") == 0)
 			c->dead = n;
+		break;
 	}
 	return 0;
+}
+
+/* One family of hark_deliveries: the webhooks' (label webhook=) or the emails' (email=). */
+static void
+dcount_print(struct evbuffer *b, const struct dcounts *dc, bool email)
+{
+	const char *fam = email ? "email_deliveries" : "deliveries";
+	const char *label = email ? "email" : "webhook";
+	char l1[160];
+
+	for (size_t i = 0; i < dc->n; i++) {
+		if (dc->v[i].email != email)
+			continue;
+		prom_label(dc->v[i].name, l1, sizeof(l1));
+		evbuffer_add_printf(b, "hark_%s{%s=\"%s\",state=\"pending\"} %lld\n", fam, label,
+		                    l1, (long long)dc->v[i].pending);
+		evbuffer_add_printf(b, "hark_%s{%s=\"%s\",state=\"dead\"} %lld\n", fam, label, l1,
+		                    (long long)dc->v[i].dead);
+	}
 }
 
 struct fcount {
@@ -334,7 +360,7 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	struct fcount fc = {0};
 	struct evbuffer *b;
 	int64_t dbsize = 0;
-	char err[512], l1[160];
+	char err[512];
 
 	(void)path;
 	dc = calloc(1, sizeof(*dc));
@@ -347,9 +373,12 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 		return;
 	}
 	/* the database's part first: a failure is an error, not half an answer */
-	if (in->conf != NULL)
+	if (in->conf != NULL) {
 		for (size_t i = 0; i < in->conf->nwebhooks; i++)
-			dcount_get(dc, in->conf->webhooks[i].name);
+			dcount_add(dc, in->conf->webhooks[i].name, false);
+		for (size_t i = 0; i < in->conf->nemails; i++)
+			dcount_add(dc, in->conf->emails[i].name, true);
+	}
 	if (store_db_size(h->st, &dbsize, err, sizeof(err)) != 0 ||
 	    store_delivery_states(h->st, dcount_cb, dc, err, sizeof(err)) != 0 ||
 	    store_feed_states(h->st, fcount_cb, &fc, err, sizeof(err)) != 0) {
@@ -395,14 +424,12 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	          "Seconds from a file seen in incoming/ (or a feed body received) to its commit.",
 	          &is.commit_seconds);
 
-	prom_head(b, "deliveries", "gauge", "Webhook deliveries in the database, by state.");
-	for (size_t i = 0; i < dc->n; i++) {
-		prom_label(dc->v[i].webhook, l1, sizeof(l1));
-		evbuffer_add_printf(b, "hark_deliveries{webhook=\"%s\",state=\"pending\"} %lld\n",
-		                    l1, (long long)dc->v[i].pending);
-		evbuffer_add_printf(b, "hark_deliveries{webhook=\"%s\",state=\"dead\"} %lld\n", l1,
-		                    (long long)dc->v[i].dead);
-	}
+	prom_head(b, "deliveries", "gauge",
+	          "Webhook deliveries in the database, by configured webhook and state.");
+	dcount_print(b, dc, false);
+	prom_head(b, "email_deliveries", "gauge",
+	          "Email deliveries in the database, by configured [email] and state.");
+	dcount_print(b, dc, true);
 	prom_head(b, "delivery_attempts_total", "counter",
 	          "Webhook delivery attempts since harkd started, by outcome.");
 	evbuffer_add_printf(b,

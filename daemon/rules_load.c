@@ -240,7 +240,7 @@ rules_load_cancel(char *const *paths, size_t n, struct diags *d, const atomic_in
 }
 
 void
-conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *d)
+conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *d)
 {
 	size_t nrules = ruleset_nrules(rs);
 
@@ -265,6 +265,14 @@ conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *
 				          r->id, r->notify[k], c->path);
 		}
 	}
+}
+
+void
+conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *d)
+{
+	size_t nrules = ruleset_nrules(rs);
+
+	conf_check_notify(c, rs, d);
 	for (size_t w = 0; w < c->nwebhooks + c->nemails; w++) {
 		const char *name =
 		    w < c->nwebhooks ? c->webhooks[w].name : c->emails[w - c->nwebhooks].name;

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include <uchardet/uchardet.h>
+#include <utf8proc.h>
 
 #include "charset.h"
 #include "mem.h"
@@ -868,21 +869,100 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], en
 	return cs_result(name, "windows-1252", 0);
 }
 
+/* How one byte order reads the first bytes of a file as UTF-16. */
+struct cs_u16_read {
+	size_t units, bad;   /* code units, and those no text holds */
+	size_t top2;         /* units whose high byte is one of the two most common */
+	size_t hinul, lonul; /* NUL high bytes (ASCII: spaces, newlines), NUL low bytes */
+};
+
+/*
+ * Not text: U+0000 and the other controls but tab, newline, form feed and
+ * carriage return, unpaired surrogates, private use, unassigned code points
+ * and noncharacters. Random bytes read as UTF-16 hit these one unit in six
+ * or so, and the headers of binary files (ELF, PNG) their runs of U+0000.
+ */
+static void
+cs_u16_read(const unsigned char *b, size_t n, int be, struct cs_u16_read *r)
+{
+	size_t hist[256] = {0}, first = 0, second = 0;
+
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		unsigned hi = b[i + !be], lo = b[i + be];
+		uint32_t u = hi << 8 | lo;
+
+		r->units++;
+		hist[hi]++;
+		r->hinul += hi == 0;
+		r->lonul += lo == 0 && hi != 0;
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			uint32_t v = (uint32_t)b[i + 2 + !be] << 8 | b[i + 2 + be];
+
+			if (v >= 0xDC00 && v <= 0xDFFF) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+				i += 2;
+				r->units++;
+				hist[b[i + !be]]++;
+			}
+		}
+		switch (utf8proc_category((utf8proc_int32_t)u)) {
+		case UTF8PROC_CATEGORY_CC:
+			r->bad += u != '\t' && u != '\n' && u != '\f' && u != '\r';
+			break;
+		case UTF8PROC_CATEGORY_CS: /* unpaired */
+		case UTF8PROC_CATEGORY_CO:
+		case UTF8PROC_CATEGORY_CN:
+			r->bad++;
+			break;
+		default:
+			break;
+		}
+	}
+	for (size_t v = 0; v < 256; v++) {
+		if (hist[v] > first) {
+			second = first;
+			first = hist[v];
+		} else if (hist[v] > second) {
+			second = hist[v];
+		}
+	}
+	r->top2 = first + second;
+}
+
+/*
+ * Text in UTF-16: hardly a unit that is no text (1 in 50), and either the
+ * high bytes of an alphabet (Latin 0x00, Greek 0x03, Cyrillic 0x04, Arabic
+ * 0x06..., with 0x00 for spaces and digits: two values for 7 units in 10),
+ * or, for the scripts of thousands of characters (CJK), some NULs, most of
+ * them at the high byte's parity (the ASCII spaces and newlines among the
+ * ideographs; a low byte 00 is U+4E00, U+5100...).
+ */
+static int
+cs_u16_text(const struct cs_u16_read *r)
+{
+	if (r->units < 2 || r->bad * 50 > r->units)
+		return 0;
+	return r->top2 * 10 >= r->units * 7 || (r->hinul >= 4 && r->lonul * 2 <= r->hinul);
+}
+
 const char *
 charset_utf16_guess(const char *bytes, size_t len)
 {
-	size_t n = (len < 4096 ? len : 4096) & ~(size_t)1, nul[2] = {0, 0}, main, other;
+	size_t n = (len < 4096 ? len : 4096) & ~(size_t)1;
+	struct cs_u16_read le, be;
+	int okle, okbe;
 
 	if (n < 4)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		nul[i & 1] += bytes[i] == '\0';
-	/* odd NULs: the high bytes of little-endian units; even: big-endian */
-	main = nul[1] >= nul[0] ? nul[1] : nul[0];
-	other = nul[1] >= nul[0] ? nul[0] : nul[1];
-	if (main * 4 < n / 2 || other * 8 > main)
-		return NULL;
-	return nul[1] >= nul[0] ? "utf-16le" : "utf-16be";
+	cs_u16_read((const unsigned char *)bytes, n, 0, &le);
+	cs_u16_read((const unsigned char *)bytes, n, 1, &be);
+	okle = cs_u16_text(&le);
+	okbe = cs_u16_text(&be);
+	/* Latin read the wrong way round can pass for CJK: the alphabet's high bytes decide */
+	if (okle && okbe)
+		return le.top2 >= be.top2 ? "utf-16le" : "utf-16be";
+	return okle ? "utf-16le" : okbe ? "utf-16be" : NULL;
 }
 
 /* ---- conversion -------------------------------------------------------- */

@@ -59,11 +59,13 @@ int charset_lookup(const char *label, char name[32]);
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
 
 /*
- * "utf-16le" or "utf-16be" when the NULs of bytes fall in every other byte,
- * as in UTF-16 without a byte order mark (a quarter of the characters at
- * least ASCII or Latin-1, their other byte NUL; the other parity almost
- * never NUL), else NULL: a hint for text refused for its NUL bytes. Reads
- * the first 4 KiB.
+ * "utf-16le" or "utf-16be" when the first 4 KiB of bytes read as text in
+ * UTF-16 without a byte order mark: in that byte order hardly a unit is no
+ * text (U+0000, controls, unpaired surrogates, unassigned, private use), and
+ * the high bytes take few values (those of one alphabet's block and 0x00:
+ * Latin, Cyrillic, Arabic...) or, for CJK, the NULs of its ASCII fall
+ * mostly at one parity. Else NULL (binary files: runs of U+0000, random bytes).
+ * A hint for text refused for its NUL bytes.
  */
 const char *charset_utf16_guess(const char *bytes, size_t len);
 

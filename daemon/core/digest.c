@@ -14,15 +14,18 @@ static const char *const wdays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "s
 static const char *const wdays_long[] = {"sunday",   "monday", "tuesday", "wednesday",
                                          "thursday", "friday", "saturday"};
 
-/* "HH:MM" → 0 with *h *m. */
+/* "HH:MM" or "H:MM" (8:00 as people write it) → 0 with *h *m. */
 static int
 parse_hhmm(const char *s, int *h, int *m)
 {
-	if (strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
-	    s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+	size_t n = strlen(s), hd = n - 3; /* the hour's digits: 1 or 2 */
+
+	if ((n != 4 && n != 5) || s[hd] != ':' || s[0] < '0' || s[0] > '9' ||
+	    (hd == 2 && (s[1] < '0' || s[1] > '9')) || s[hd + 1] < '0' || s[hd + 1] > '5' ||
+	    s[hd + 2] < '0' || s[hd + 2] > '9')
 		return -1;
-	*h = (s[0] - '0') * 10 + (s[1] - '0');
-	*m = (s[3] - '0') * 10 + (s[4] - '0');
+	*h = hd == 2 ? (s[0] - '0') * 10 + (s[1] - '0') : s[0] - '0';
+	*m = (s[hd + 1] - '0') * 10 + (s[hd + 2] - '0');
 	return *h < 24 ? 0 : -1;
 }
 
@@ -65,7 +68,8 @@ digest_parse(const char *s, struct digest_period *out, char *why, size_t whysz)
 	}
 	if (n == 2 && strcmp(a, "daily") == 0) {
 		if (parse_hhmm(b, &out->hour, &out->minute) < 0) {
-			snprintf(why, whysz, "has a time that is not HH:MM (00:00 to 23:59)");
+			snprintf(why, whysz,
+			         "has a time that is not HH:MM or H:MM (00:00 to 23:59)");
 			return -1;
 		}
 		out->kind = DIGEST_DAILY;
@@ -81,7 +85,8 @@ digest_parse(const char *s, struct digest_period *out, char *why, size_t whysz)
 			return -1;
 		}
 		if (parse_hhmm(c, &out->hour, &out->minute) < 0) {
-			snprintf(why, whysz, "has a time that is not HH:MM (00:00 to 23:59)");
+			snprintf(why, whysz,
+			         "has a time that is not HH:MM or H:MM (00:00 to 23:59)");
 			return -1;
 		}
 		out->kind = DIGEST_WEEKLY;

@@ -16,6 +16,7 @@
  */
 #include "lang.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -525,6 +526,55 @@ lang_fits(const struct lang_pick *p, const char *code)
 	if (p->among == NULL)
 		return strcmp(code, p->lang) == 0;
 	return lang_in(p->among, code);
+}
+
+/*
+ * The codes written for a language that are not its ISO 639-1 code: a
+ * country's (jp, gr, cz, se...), a withdrawn code (iw, in, ji...). Some are
+ * another language's code (se Northern Sami, kr Kanuri): they are named
+ * only when hark cannot identify that language either, so a country's code
+ * that is the code of a language CLD2 knows (br Breton, tw Twi) is not here.
+ */
+static const struct lang_meant {
+	const char *written, *code, *name;
+} lang_meant[] = {
+    {"al", "sq", "Albanian"},   {"at", "de", "German"},   {"by", "be", "Belarusian"},
+    {"cn", "zh", "Chinese"},    {"cz", "cs", "Czech"},    {"dk", "da", "Danish"},
+    {"eg", "ar", "Arabic"},     {"ge", "ka", "Georgian"}, {"gb", "en", "English"},
+    {"gr", "el", "Greek"},      {"hk", "zh", "Chinese"},  {"il", "he", "Hebrew"},
+    {"in", "id", "Indonesian"}, {"ir", "fa", "Persian"},  {"iw", "he", "Hebrew"},
+    {"ji", "yi", "Yiddish"},    {"jp", "ja", "Japanese"}, {"jw", "jv", "Javanese"},
+    {"kr", "ko", "Korean"},     {"kz", "kk", "Kazakh"},   {"mo", "ro", "Romanian"},
+    {"nb", "no", "Norwegian"},  {"mx", "es", "Spanish"},  {"pk", "ur", "Urdu"},
+    {"rs", "sr", "Serbian"},    {"se", "sv", "Swedish"},  {"sp", "es", "Spanish"},
+    {"ua", "uk", "Ukrainian"},  {"us", "en", "English"},  {"vn", "vi", "Vietnamese"},
+};
+
+int
+lang_code_check(const char *code, char *why, size_t whysz)
+{
+	const struct lang_meant *m = NULL;
+	char meant[48] = "";
+
+	if (strlen(code) == 2 && lang_in(lang_iso639_1, code) && cld2_knows(code))
+		return 0;
+	for (size_t i = 0; i < sizeof(lang_meant) / sizeof(lang_meant[0]); i++)
+		if (strcmp(lang_meant[i].written, code) == 0)
+			m = &lang_meant[i];
+	if (m != NULL)
+		snprintf(meant, sizeof(meant), "%s is '%s'", m->name, m->code);
+	if (strlen(code) == 2 && lang_in(lang_iso639_1, code)) {
+		snprintf(why, whysz,
+		         "'%s' is an ISO 639-1 code of a language hark cannot identify in text "
+		         "(CLD2 does not know it%s%s)",
+		         code, m != NULL ? "; " : "", meant);
+		return 1;
+	}
+	if (m != NULL)
+		snprintf(why, whysz, "'%.8s' is not an ISO 639-1 language code (%s)", code, meant);
+	else
+		snprintf(why, whysz, "'%.8s' is not an ISO 639-1 language code", code);
+	return -1;
 }
 
 /* ---- the prior ----------------------------------------------------------- */

@@ -55,4 +55,16 @@ enum lang_by lang_decide(const char *title, size_t tlen, const char *body, size_
 /* 1 when code is an ISO 639-1 code CLD2 can name: a valid [hark] languages entry. */
 int lang_prior_ok(const char *code);
 
+/*
+ * Whether code (two lower-case letters) can be a document's language: 0
+ * when hark identifies text in it; 1 when it is ISO 639-1 but CLD2 does not
+ * know it (a document is in it only when it says so: a declared language,
+ * hark match --lang); -1 when it is no ISO 639-1 code (no document is ever
+ * in it). For 1 and -1, why gets the cause for the user, naming the code
+ * meant when the mistake is a common one (a country's code, a withdrawn
+ * one): "'jp' is not an ISO 639-1 language code (Japanese is 'ja')"; the
+ * caller says what follows.
+ */
+int lang_code_check(const char *code, char *why, size_t whysz);
+
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dict.h"
+#include "lang.h"
 #include "rulefile.h"
 #include "utf8.h"
 
@@ -371,7 +372,20 @@ rp_check_lang(struct rparse *p, struct rvalue *v)
 			         (int)(b - a), c);
 			continue;
 		}
-		char code[2] = {rf_lower(c[0]), rf_lower(c[1])};
+		char code[3] = {rf_lower(c[0]), rf_lower(c[1]), '\0'}, why[256];
+		/* a code no document is ever in (jp, a country's) would never match */
+		switch (lang_code_check(code, why, sizeof(why))) {
+		case -1:
+			diags_at(p->d, &v->map, a, DIAG_WARNING,
+			         "lang: %s: no document is ever in it", why);
+			break;
+		case 1:
+			diags_at(p->d, &v->map, a, DIAG_WARNING,
+			         "lang: %s: only a document that declares it is in it", why);
+			break;
+		default:
+			break;
+		}
 		if (strv_push(&p->cur.langs, code, 2) < 0)
 			rp_nomem(p);
 	}

@@ -20,6 +20,22 @@ trap 'rm -rf "$T"' EXIT
 "$SRC/contrib/build-quiet" "$BUILD" 1 no-such-target >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] && ok || bad "a failing build: exit 1"
 grep -q "no-such-target" "$T/err" && ok || bad "a failing build shows why: $(cat "$T/err")"
+# a first build says so before it starts (it takes about a minute, silent
+# otherwise): a small CMake project whose targets are not built yet
+if command -v cc >/dev/null 2>&1; then
+	mkdir -p "$T/proj"
+	printf 'cmake_minimum_required(VERSION 3.13)\nproject(bq C)\nadd_executable(hark a.c)\nadd_executable(harkd a.c)\n' >"$T/proj/CMakeLists.txt"
+	echo 'int main(void) { return 0; }' >"$T/proj/a.c"
+	cmake -S "$T/proj" -B "$T/pb" >/dev/null 2>&1 || bad "the small project does not configure"
+	"$SRC/contrib/build-quiet" "$T/pb" 1 hark harkd >"$T/out" 2>"$T/err"
+	[ $? -eq 0 ] && ok || bad "first build failed: $(cat "$T/err")"
+	head -1 "$T/out" | grep -q '^building hark (first build takes about a minute)' && ok ||
+		bad "a first build does not say so first: $(head -3 "$T/out")"
+	grep -q 'Linking' "$T/out" && ok || bad "a first build does not show its progress: $(cat "$T/out")"
+	# built: quiet again
+	"$SRC/contrib/build-quiet" "$T/pb" 1 hark harkd >"$T/out" 2>"$T/err"
+	[ -s "$T/out" ] || [ -s "$T/err" ] && bad "not quiet once built: $(head -3 "$T/out" "$T/err")" || ok
+fi
 # make run builds through it
 sed -n '/^run:/,/^$/p' "$SRC/Makefile" >"$T/run"
 grep -q 'contrib/build-quiet' "$T/run" && ok || bad "make run does not use build-quiet: $(cat "$T/run")"

@@ -86,6 +86,50 @@ has err "d2.rules:1: error: duplicate rule id 'a' (first defined at $T/d1.rules:
 printf '[rule a]\nquery = "..."\n' >"$T/empty.rules"
 expect 2 "term without letters" -- "$HARK" check "$T/empty.rules"
 has err "empty.rules:2:10: error:" "term without letters placed"
+# rule files named with -c CONFIG: a notify name that is none of its
+# destinations is warned of, as harkd -n does, in the same words
+printf '[hark]\nstate_dir = %s\nrules = %s\n[webhook newsroom]\nurl = http://127.0.0.1:9/\n' "$T" "$T/w.rules" >"$T/n.conf"
+printf '[rule n1]\nquery = x\nnotify = nosuchhook\n[rule n2]\nquery = y\nnotify = newsroom\n' >"$T/n.rules"
+expect 0 "check RULES with -c" -- "$HARK" -c "$T/n.conf" check "$T/n.rules"
+has err "n.rules:1: warning: rule 'n1': notify names 'nosuchhook', which is no [webhook] nor [email] of $T/n.conf: its alerts go nowhere" "a misspelt notify warned of with -c"
+hasnt err "'n2'" "a notify naming a webhook is not warned of"
+hasnt err "no rule is sent to it" "with RULES named, a webhook's reach is not judged"
+has out "2 rules, 2 atoms, ok" "check summary with -c"
+expect 0 "check RULES with HARK_CONFIG" -- env HARK_CONFIG="$T/n.conf" "$HARK" check "$T/n.rules"
+has err "notify names 'nosuchhook'" "a misspelt notify warned of with HARK_CONFIG"
+expect 0 "check RULES without a configuration" -- env HARK_CONFIG= "$HARK" check "$T/n.rules"
+hasnt err "nosuchhook" "without a configuration, notify names are not judged"
+printf '[hark]\nnosuchkey = 1\n' >"$T/broken.conf"
+expect 0 "check RULES with a broken -c" -- "$HARK" -c "$T/broken.conf" check "$T/n.rules"
+has err "broken.conf: note: the rules' notify names are not checked" "a broken configuration noted"
+# a rule's lang that no document is in: a warning naming the code meant;
+# --lang refuses it
+printf '[rule j]\nquery = x\nlang = en jp\n' >"$T/jp.rules"
+expect 0 "check lang = jp" -- "$HARK" check "$T/jp.rules"
+has err "jp.rules:3:11: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja'): no document is ever in it" "lang = jp warned of"
+expect 2 "match --lang jp" -- "$HARK" match --lang jp -r "$T/w.rules" "$T/a.txt"
+has err "hark: --lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "--lang jp explained"
+expect 0 "match --lang kr (Kanuri, which a document may declare)" -- "$HARK" match --lang kr -r "$T/w.rules" "$T/a.txt"
+# UTF-16 without a byte order mark, in any script, is named as such; a
+# binary file (ELF, compressed bytes) is only not text
+if command -v iconv >/dev/null 2>&1; then
+	printf 'العقوبات الاقتصادية المفروضة على سوريا، تمديد عام كامل للعقوبات.\nقالت وزارة الخارجية إن العقوبات ستستمر.\n' |
+		iconv -f utf-8 -t utf-16le >"$T/ar16.txt"
+	expect 2 "Arabic UTF-16LE without a BOM" -- "$HARK" match -r "$T/w.rules" "$T/ar16.txt"
+	has err "UTF-16 without a byte order mark? try --charset utf-16le" "Arabic UTF-16LE named"
+	printf 'Санкции продлены на год.\nМинистры заявили об этом в понедельник.\n' |
+		iconv -f utf-8 -t utf-16be >"$T/ru16.txt"
+	expect 2 "Russian UTF-16BE without a BOM" -- "$HARK" match -r "$T/w.rules" "$T/ru16.txt"
+	has err "try --charset utf-16be" "Russian UTF-16BE named"
+fi
+head -c 8192 "$HARK" >"$T/elf.txt"
+expect 2 "an ELF file" -- "$HARK" match -r "$T/w.rules" "$T/elf.txt"
+has err "not a text document (it holds NUL bytes)" "an ELF file is not text"
+hasnt err "UTF-16" "an ELF file is not called UTF-16"
+{ printf '\211PNG\r\n\032\n\0\0\0\rIHDR'; head -c 65536 "$HARK" | gzip -9n; } >"$T/png.txt"
+expect 2 "a PNG-like file" -- "$HARK" match -r "$T/w.rules" "$T/png.txt"
+has err "not a text document" "a PNG-like file is not text"
+hasnt err "UTF-16" "a PNG-like file is not called UTF-16"
 
 # options after operands, as grep takes them
 expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never

@@ -52,6 +52,11 @@ grep -qF "hark.conf:7:1: error: listen: 0.0.0.0:0 is not a loopback address" "$T
 # --- open on loopback, port 0; a webhook nobody answers (port 9, discard, closed)
 http_conf "listen = 127.0.0.1:0"
 printf '[webhook w]\nurl = http://127.0.0.1:9/\n' >>"$T/hark.conf"
+# an email every hit goes to (its SMTP server closed: they wait), and a
+# webhook and an email no rule is sent to: their series say 0, not nothing
+printf '[webhook idle]\nurl = http://127.0.0.1:9/\nrules = none-such\n' >>"$T/hark.conf"
+printf '[email desk]\nsmtp = smtp://127.0.0.1:9\nfrom = a@example.org\nto = b@example.org\n' >>"$T/hark.conf"
+printf '[email quiet]\nsmtp = smtp://127.0.0.1:9\nfrom = a@example.org\nto = b@example.org\nrules = none-such\n' >>"$T/hark.conf"
 HARK_HTTP_IDLE_TIMEOUT=2
 export HARK_HTTP_IDLE_TIMEOUT
 start_harkd
@@ -83,6 +88,14 @@ grep -qE '^hark_database_size_bytes [1-9][0-9]*$' "$T/metrics" && ok || bad "dat
 grep -qxF 'hark_last_reload_success 1' "$T/metrics" && ok || bad "last reload success"
 grep -qxF 'hark_deliveries{webhook="w",state="pending"} 3' "$T/metrics" && ok || bad "3 deliveries pending"
 grep -qxF 'hark_deliveries{webhook="w",state="dead"} 0' "$T/metrics" && ok || bad "0 deliveries dead"
+# every configured destination, 0 when it has no delivery; an email under email=
+grep -qxF 'hark_deliveries{webhook="idle",state="pending"} 0' "$T/metrics" && ok || bad "a webhook without deliveries: 0"
+grep -qxF 'hark_deliveries{webhook="idle",state="dead"} 0' "$T/metrics" && ok || bad "a webhook without deliveries: 0 dead"
+grep -qxF 'hark_email_deliveries{email="desk",state="pending"} 3' "$T/metrics" && ok || bad "3 emails pending"
+grep -qxF 'hark_email_deliveries{email="quiet",state="pending"} 0' "$T/metrics" && ok || bad "an email without deliveries: 0"
+grep -qxF 'hark_email_deliveries{email="quiet",state="dead"} 0' "$T/metrics" && ok || bad "an email without deliveries: 0 dead"
+grep -qF 'webhook="desk"' "$T/metrics" && bad "an email labelled as a webhook: $(grep desk "$T/metrics")" || ok
+grep -qF 'webhook="quiet"' "$T/metrics" && bad "an email labelled as a webhook" || ok
 grep -qxF 'hark_feeds{state="ok"} 0' "$T/metrics" && ok || bad "no feed"
 # the first attempts fail at once (connection refused)
 wait_until "curl -s '${URL}metrics' | awk '/^hark_delivery_attempts_total\{outcome=\"failed\"\} / { exit !(\$2 >= 3) } END { if (!NR) exit 1 }'" 20 &&

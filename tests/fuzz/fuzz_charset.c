@@ -67,6 +67,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t hl;
 
 	fuzz_sniff(s, size, NULL);
+	/* the UTF-16 hint reads pairs of bytes, a surrogate's partner past the end
+	 * of an odd tail among them; its answer is one of two names or none */
+	{
+		const char *u16 = charset_utf16_guess(s, size);
+
+		if (u16 != NULL && strcmp(u16, "utf-16le") != 0 && strcmp(u16, "utf-16be") != 0)
+			abort();
+	}
 	/* the first line as a Content-Type or a label */
 	nl = memchr(s, '\n', size < 128 ? size : 128);
 	if (nl != NULL) {

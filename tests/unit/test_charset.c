@@ -204,6 +204,104 @@ test_utf16_guess(void **state)
 	assert_null(charset_utf16_guess("", 0));
 }
 
+/* UTF-8 text as UTF-16 (be: big-endian) into out; returns the bytes. */
+static size_t
+to_utf16(const char *utf8, int be, char *out, size_t cap)
+{
+	size_t n = 0, len = strlen(utf8);
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp, u[2];
+		size_t k = utf8_decode((const unsigned char *)utf8 + i, len - i, &cp), nu = 1;
+
+		assert_true(k > 0);
+		i += k;
+		u[0] = cp;
+		if (cp >= 0x10000) {
+			u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+			u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+			nu = 2;
+		}
+		for (size_t j = 0; j < nu; j++) {
+			assert_true(n + 2 <= cap);
+			out[n + (size_t)!be] = (char)(u[j] >> 8);
+			out[n + (size_t)be] = (char)(u[j] & 0xFF);
+			n += 2;
+		}
+	}
+	return n;
+}
+
+/*
+ * Not only Latin: Arabic, Cyrillic, Greek with few spaces (their high bytes
+ * 0x06, 0x04, 0x03), Chinese; and binary files stay without a guess.
+ */
+static void
+test_utf16_guess_scripts(void **state)
+{
+	static const char *const texts[] = {
+	    /* Arabic, a long word or two between spaces */
+	    "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x82\xd9\x88\xd8\xa8\xd8\xa7\xd8\xaa\xd8\xa7\xd9\x84"
+	    "\xd8\xa7\xd9\x82\xd8\xaa\xd8\xb5\xd8\xa7\xd8\xaf\xd9\x8a\xd8\xa9 \xd8\xa7\xd9\x84"
+	    "\xd9\x85\xd9\x81\xd8\xb1\xd9\x88\xd8\xb6\xd8\xa9\xd8\xb9\xd9\x84\xd9\x89\xd8\xa7"
+	    "\xd9\x84\xd8\xb3\xd9\x88\xd8\xb1\xd9\x8a\xd8\xa9\xd8\x8c\n",
+	    /* Russian */
+	    "\xd0\xa1\xd0\xb0\xd0\xbd\xd0\xba\xd1\x86\xd0\xb8\xd0\xb8 \xd0\xbf\xd1\x80\xd0\xbe"
+	    "\xd0\xb4\xd0\xbb\xd0\xb5\xd0\xbd\xd1\x8b \xd0\xbd\xd0\xb0 \xd0\xb3\xd0\xbe\xd0\xb4.\n",
+	    /* Greek */
+	    "\xce\x9a\xcf\x85\xcf\x81\xcf\x8e\xcf\x83\xce\xb5\xce\xb9\xcf\x82 \xce\xb3\xce\xb9"
+	    "\xce\xb1 \xce\xad\xce\xbd\xce\xb1 \xcf\x87\xcf\x81\xcf\x8c\xce\xbd\xce\xbf.\n",
+	    /* Chinese, with ASCII spaces and newlines */
+	    "\xe5\x88\xb6\xe8\xa3\x81\xe5\xbb\xb6\xe9\x95\xbf\xe4\xb8\x80\xe5\xb9\xb4 2026\n"
+	    "\xe5\xa4\x96\xe4\xba\xa4\xe9\x83\xa8\xe9\x95\xbf\xe5\x91\xa8\xe4\xb8\x80\xe8\xa1\xa8"
+	    "\xe7\xa4\xba \xe5\x88\xb6\xe8\xa3\x81\xe7\xbb\xa7\xe7\xbb\xad\xe3\x80\x82\n",
+	    /* Latin with accents and a typographic apostrophe */
+	    "Les sanctions visant la milice ont \xc3\xa9t\xc3\xa9 prolong\xc3\xa9"
+	    "es "
+	    "d\xe2\x80\x99un an.\n",
+	};
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0";
+	char buf[2048], junk[4096];
+	uint32_t x = 12345;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char text[600] = "";
+
+		/* a few lines of it */
+		for (int k = 0; k < 4; k++)
+			strcat(text, texts[i]);
+		n = to_utf16(text, 0, buf, sizeof(buf));
+		if (charset_utf16_guess(buf, n) == NULL ||
+		    strcmp(charset_utf16_guess(buf, n), "utf-16le"))
+			fail_msg("text %zu in UTF-16LE: no utf-16le", i);
+		n = to_utf16(text, 1, buf, sizeof(buf));
+		if (charset_utf16_guess(buf, n) == NULL ||
+		    strcmp(charset_utf16_guess(buf, n), "utf-16be"))
+			fail_msg("text %zu in UTF-16BE: no utf-16be", i);
+	}
+	/* a PNG: its signature and IHDR, then compressed (random) bytes */
+	memcpy(junk, png, sizeof(png) - 1);
+	for (size_t i = sizeof(png) - 1; i < sizeof(junk); i++) {
+		x = x * 1103515245u + 12345u;
+		junk[i] = (char)(x >> 16);
+	}
+	assert_null(charset_utf16_guess(junk, sizeof(junk)));
+	assert_null(charset_utf16_guess(junk + 64, sizeof(junk) - 64)); /* random alone */
+	/* zeros; a run of one byte and NULs */
+	memset(junk, 0, sizeof(junk));
+	assert_null(charset_utf16_guess(junk, sizeof(junk)));
+	/* an ELF file: this test */
+	f = fopen("/proc/self/exe", "rb");
+	assert_non_null(f);
+	n = fread(junk, 1, sizeof(junk), f);
+	fclose(f);
+	assert_true(n > 1024);
+	assert_null(charset_utf16_guess(junk, n));
+}
+
 static void
 test_meta_limit(void **state)
 {
@@ -405,7 +503,8 @@ test_xml_declared(void **state)
 	assert_int_equal(charset_xml_declared(u16, strlen(u16), name), 0);
 	assert_string_equal(name, "utf-8"); /* read as ASCII: not UTF-16 */
 	assert_int_equal(charset_xml_declared("<?xml version=\"1.0\"?>", 21, name), -1);
-	assert_int_equal(charset_xml_declared("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", 42, name), -1);
+	assert_int_equal(
+	    charset_xml_declared("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", 42, name), -1);
 	assert_int_equal(charset_xml_declared(" <?xml encoding=\"koi8-r\"?>", 26, name), -1);
 	assert_int_equal(charset_xml_declared("", 0, name), -1);
 }
@@ -623,7 +722,10 @@ test_declared_but_utf8(void **state)
 	/* a multi-byte declaration is believed */
 	assert_int_equal(sniff_by(body, strlen(body), "shift_jis", name), CHARSET_BY_DECLARED);
 	/* the other reasons */
-	assert_int_equal(sniff_by("\xEF\xBB\xBF" "abc", 6, NULL, name), CHARSET_BY_BOM);
+	assert_int_equal(sniff_by("\xEF\xBB\xBF"
+	                          "abc",
+	                          6, NULL, name),
+	                 CHARSET_BY_BOM);
 	assert_int_equal(sniff_by("abc \xC3\xA9", 6, NULL, name), CHARSET_BY_UTF8);
 	/* a few accented letters are too little to go on: the WHATWG default */
 	assert_int_equal(sniff_by("Caf\xE9", 4, NULL, name), CHARSET_BY_FALLBACK);
@@ -664,6 +766,7 @@ main(void)
 	    cmocka_unit_test(test_bom),
 	    cmocka_unit_test(test_utf16_pattern),
 	    cmocka_unit_test(test_utf16_guess),
+	    cmocka_unit_test(test_utf16_guess_scripts),
 	    cmocka_unit_test(test_meta_limit),
 	    cmocka_unit_test(test_hint),
 	    cmocka_unit_test(test_labels),

@@ -59,6 +59,14 @@ test_parse(void **state)
 	                                  "daily 8",
 	                                  "daily 24:00",
 	                                  "daily 08:60",
+	                                  "daily 8:60",
+	                                  "daily 8:0",
+	                                  "daily :00",
+	                                  "daily 123:00",
+	                                  "daily 8h00",
+	                                  "daily -8:00",
+	                                  "daily 24:0",
+	                                  "weekly mon 8",
 	                                  "weekly 08:00",
 	                                  "weekly xyz 08:00",
 	                                  "weekly mon",
@@ -82,6 +90,22 @@ test_parse(void **state)
 	assert_int_equal(p.wday, 1);
 	assert_int_equal(p.minute, 30);
 	assert_int_equal(parse("weekly Sunday 23:59").wday, 0);
+	/* H:MM as people write it: 8:00 is 08:00 */
+	p = parse("daily 8:00");
+	assert_int_equal(p.kind, DIGEST_DAILY);
+	assert_int_equal(p.hour, 8);
+	assert_int_equal(p.minute, 0);
+	p = parse("daily 0:05");
+	assert_int_equal(p.hour, 0);
+	assert_int_equal(p.minute, 5);
+	p = parse("weekly mon 8:00");
+	assert_int_equal(p.kind, DIGEST_WEEKLY);
+	assert_int_equal(p.wday, 1);
+	assert_int_equal(p.hour, 8);
+	p = parse("weekly fri 9:45");
+	assert_int_equal(p.wday, 5);
+	assert_int_equal(p.hour, 9);
+	assert_int_equal(p.minute, 45);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (digest_parse(bad[i], &p, why, sizeof(why)) == 0)
 			fail_msg("'%s' taken", bad[i]);

@@ -553,6 +553,56 @@ test_prior_ok(void **state)
 	assert_string_equal(lang_by_name(LANG_BY_PRIOR), "prior");
 }
 
+/* The codes a rule's lang may name: ISO 639-1's 184, of which CLD2 knows most. */
+static void
+test_code_check(void **state)
+{
+	static const char iso[] =
+	    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs "
+	    "cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha "
+	    "he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn "
+	    "ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb "
+	    "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
+	    "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw "
+	    "ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+	char why[256], code[3] = "";
+	size_t n = 0, known = 0;
+
+	(void)state;
+	for (const char *p = iso; *p != '\0'; p += p[2] == ' ' ? 3 : 2, n++) {
+		int r;
+
+		memcpy(code, p, 2);
+		r = lang_code_check(code, why, sizeof(why));
+		if (r < 0)
+			fail_msg("'%s' is ISO 639-1, refused: %s", code, why);
+		known += r == 0;
+		assert_int_equal(r == 0, lang_prior_ok(code));
+	}
+	assert_int_equal(n, 184);
+	assert_true(known > 60); /* CLD2's languages: the rest only when declared */
+	assert_int_equal(lang_code_check("en", why, sizeof(why)), 0);
+	assert_int_equal(lang_code_check("he", why, sizeof(why)), 0);
+	assert_int_equal(lang_code_check("jp", why, sizeof(why)), -1);
+	assert_string_equal(why, "'jp' is not an ISO 639-1 language code (Japanese is 'ja')");
+	static const char *const countries[][2] = {{"gr", "'el'"}, {"cz", "'cs'"}, {"sp", "'es'"},
+	                                           {"dk", "'da'"}, {"ua", "'uk'"}, {"cn", "'zh'"},
+	                                           {"iw", "'he'"}};
+	for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++) {
+		assert_int_equal(lang_code_check(countries[i][0], why, sizeof(why)), -1);
+		if (strstr(why, countries[i][1]) == NULL)
+			fail_msg("'%s': %s names no %s", countries[i][0], why, countries[i][1]);
+	}
+	/* ISO 639-1 codes of other languages, which CLD2 cannot tell: Northern Sami, Kanuri */
+	assert_int_equal(lang_code_check("se", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "Swedish is 'sv'"));
+	assert_int_equal(lang_code_check("kr", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "Korean is 'ko'"));
+	assert_non_null(strstr(why, "CLD2 does not know it"));
+	assert_int_equal(lang_code_check("xq", why, sizeof(why)), -1);
+	assert_string_equal(why, "'xq' is not an ISO 639-1 language code");
+}
+
 int
 main(void)
 {
@@ -572,6 +622,7 @@ main(void)
 	    cmocka_unit_test(test_decide_prior_headlines),
 	    cmocka_unit_test(test_decide_prior_unknown),
 	    cmocka_unit_test(test_prior_ok),
+	    cmocka_unit_test(test_code_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

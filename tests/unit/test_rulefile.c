@@ -289,6 +289,23 @@ test_errors(void **state)
 	     ""},
 	    {"[rule a]\nquery = a\nlang = ع\n",
 	     "f.rules:3:8: error: bad language code 'ع' (use two-letter ISO 639-1 codes)", ""},
+	    /* a code no document is in: a warning naming the code meant; the rule loads */
+	    {"[rule a]\nquery = a\nlang = en jp\n",
+	     "f.rules:3:11: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is "
+	     "'ja'): no document is ever in it",
+	     "a"},
+	    {"[rule a]\nquery = a\nlang = GR xq\n",
+	     "f.rules:3:8: warning: lang: 'gr' is not an ISO 639-1 language code (Greek is 'el'): "
+	     "no document is ever in it\n"
+	     "f.rules:3:11: warning: lang: 'xq' is not an ISO 639-1 language code: no document is "
+	     "ever in it",
+	     "a"},
+	    {"[rule a]\nquery = a\nlang = kr\n",
+	     "f.rules:3:8: warning: lang: 'kr' is an ISO 639-1 code of a language hark cannot "
+	     "identify in text (CLD2 does not know it; Korean is 'ko'): only a document that "
+	     "declares it is in it",
+	     "a"},
+	    {"[rule a]\nquery = a\nlang = ja ko el cs es da sv uk zh\n", "", "a"},
 	    {"[rule a]\nquery = a\nnotify = desk none\n",
 	     "f.rules:3:15: error: 'none' cannot be combined with webhook names", ""},
 	    {"[rule a]\nname = K\xE9vin\nquery = a\n", "f.rules:2:9: error: invalid UTF-8", ""},
