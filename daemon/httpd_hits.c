@@ -229,6 +229,18 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 			snprintf(err, errsz, "out of memory");
 			return 500;
 		}
+		/*
+		 * A tag no rule in force has is a typo, as for hark hits --tag
+		 * (tags live in the rule files; a removed rule's hits are read by
+		 * rule=): 404, said on the page. With rule= too, an empty
+		 * intersection is an answer, not a mistake.
+		 */
+		if (q->ntagged == 0 && q->nrules == 0) {
+			snprintf(err, errsz, "no such tag: '%.100s' (no rule in force has it)",
+			         q->pf.tag);
+			q->pf.no_tag = 1;
+			return 404;
+		}
 		q->f.rules = q->ntagged > 0 ? q->tagged : none;
 		q->f.nrules = q->ntagged;
 	} else if (q->nrules > 0) {
@@ -651,11 +663,11 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if (code == 0)
 		page_hits(&pg, fh.v, fh.n, &q->pf, next[0] != '\0' ? next : NULL);
-	else if (q->pf.no_rule)
+	else if (q->pf.no_rule || q->pf.no_tag)
 		page_hits(&pg, NULL, 0, &q->pf, NULL); /* the form kept, to correct the id */
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
-	no_rule = q->pf.no_rule;
+	no_rule = q->pf.no_rule || q->pf.no_tag;
 	hits_q_ctx_free(q);
 	if (no_rule) {
 		httpd_send_page_code(req, code, &pg, "text/html; charset=utf-8");

@@ -138,6 +138,8 @@ struct page_filters {
 	 * hits would be, the form kept to correct it.
 	 */
 	int no_rule;
+	/* Not a filter: tag is no rule's in force; "no such tag: TAG", as no_rule. */
+	int no_tag;
 };
 
 /* The navigation entries page_begin() can mark current. */
@@ -172,7 +174,7 @@ void page_hit_item(struct page *pg, const struct page_hit *h, int with_article);
  * The hits page "/": the filter form (GET, keeping the current values), the
  * hits in the order given (the store's: newest first), and when next is not
  * NULL an "Older" link "/?FILTERS&before=NEXT"; with f->no_rule, "no such
- * rule: RULE" instead of the hits. A whole document.
+ * rule: RULE" (f->no_tag: "no such tag: TAG") instead of the hits. A whole document.
  */
 void page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct page_filters *f,
                const char *next);

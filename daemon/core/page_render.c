@@ -211,10 +211,11 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 		page_str(pg, f->cut);
 		page_raw(pg, "</p>\n");
 	}
-	if (f->no_rule) {
-		/* a mistyped id is said, not shown as a rule without hits */
-		page_raw(pg, "<p class=\"error\" role=\"alert\">no such rule: ");
-		put_field(pg, "span", NULL, f->rule);
+	if (f->no_rule || f->no_tag) {
+		/* a mistyped id or tag is said, not shown as a quiet one */
+		page_raw(pg, f->no_rule ? "<p class=\"error\" role=\"alert\">no such rule: "
+		                        : "<p class=\"error\" role=\"alert\">no such tag: ");
+		put_field(pg, "span", NULL, f->no_rule ? f->rule : f->tag);
 		page_raw(pg, "</p>\n");
 		page_end(pg);
 		return;

@@ -191,6 +191,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	page_hits(&pg, NULL, 0, &fl, NULL);
 	check_html(&pg);
 	fl.no_rule = 0;
+	fl.no_tag = 1; /* the tag named as no rule's: said, escaped */
+	page_hits(&pg, NULL, 0, &fl, NULL);
+	check_html(&pg);
+	fl.no_tag = 0;
 
 	fields[0] = (struct page_field){"title", f[1], flen[1], marks, 8};
 	fields[1] = (struct page_field){"body", f[0], flen[0], marks + 2, 6};

@@ -434,7 +434,7 @@ test_hostile_pages(void **state)
 		const char *s = hostile[i];
 		struct page_span marks[] = {{0, 3}, {2, 9}, {5, strlen(s)}};
 		struct page_hit h = hit_of(s, marks, 3);
-		struct page_filters f = {s, s, s, s, s, s, s, s, 0};
+		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0};
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
 		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};
@@ -598,6 +598,27 @@ test_hits_no_rule(void **state)
 	                          "dir=\"auto\">&lt;b&gt;nosuch&lt;/b&gt;</span></p>"));
 	assert_null(strstr(s, "<b>nosuch"));
 	assert_non_null(strstr(s, "name=\"rule\""));
+	assert_null(strstr(s, "No hits."));
+	assert_null(strstr(s, "Older"));
+	check_inert(s, strlen(s));
+	free(s);
+}
+
+/* tag= that no rule has: said, escaped, the form kept, no hit list */
+static void
+test_hits_no_tag(void **state)
+{
+	struct page_filters f = {.tag = "<i>nope</i>", .no_tag = 1};
+	struct page pg = {0};
+	char *s;
+
+	(void)state;
+	page_hits(&pg, NULL, 0, &f, "c_1:x");
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<p class=\"error\" role=\"alert\">no such tag: <span "
+	                          "dir=\"auto\">&lt;i&gt;nope&lt;/i&gt;</span></p>"));
+	assert_non_null(strstr(s, "name=\"tag\" dir=\"auto\" value=\"&lt;i&gt;nope&lt;/i&gt;\""));
 	assert_null(strstr(s, "No hits."));
 	assert_null(strstr(s, "Older"));
 	check_inert(s, strlen(s));
@@ -1208,14 +1229,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),        cmocka_unit_test(test_hits_no_rule),
-	    cmocka_unit_test(test_bidi),          cmocka_unit_test(test_url),
-	    cmocka_unit_test(test_query),         cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_hostile_pages), cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_hits_page),     cmocka_unit_test(test_article_page),
-	    cmocka_unit_test(test_atom),          cmocka_unit_test(test_atom_hostile),
-	    cmocka_unit_test(test_from_json),     cmocka_unit_test(test_from_hit_to_json),
-	    cmocka_unit_test(test_chart),         cmocka_unit_test(test_rules_pages),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_hits_no_rule),
+	    cmocka_unit_test(test_hits_no_tag),
+	    cmocka_unit_test(test_bidi),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_hostile_pages),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_hits_page),
+	    cmocka_unit_test(test_article_page),
+	    cmocka_unit_test(test_atom),
+	    cmocka_unit_test(test_atom_hostile),
+	    cmocka_unit_test(test_from_json),
+	    cmocka_unit_test(test_from_hit_to_json),
+	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),
 	};
 
