@@ -43,6 +43,13 @@ void page_rawn(struct page *pg, const char *s, size_t n);
 void page_text(struct page *pg, const char *s, size_t n);
 /* The same for a NUL-terminated string (NULL writes nothing). */
 void page_str(struct page *pg, const char *s);
+/*
+ * The caret under column col (1-based, in characters as diag.c counts them:
+ * a UTF-8 sequence is one) of line[0..len): the line escaped, then blanks
+ * (a tab where the line has one, so that they line up) and "^", in a
+ * pre.caret. For a diagnostic of the user's own text (/try, q= on "/").
+ */
+void page_caret(struct page *pg, const char *line, size_t len, unsigned col);
 
 /*
  * Whether url may be an href: an absolute http: or https: URL (scheme in any
@@ -140,6 +147,14 @@ struct page_filters {
 	int no_rule;
 	/* Not a filter: tag is no rule's in force; "no such tag: TAG", as no_rule. */
 	int no_tag;
+	/*
+	 * Not a filter: the filters are wrong (a 400), this one line says why
+	 * ("since: ...", "query:1:2: error: ..."): shown above the form, which
+	 * keeps what was typed, and no hits. error_line and error_col (1-based;
+	 * 0: none) put a caret under that place of q.
+	 */
+	const char *error;
+	unsigned error_line, error_col;
 };
 
 /* The navigation entries page_begin() can mark current. */

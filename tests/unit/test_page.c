@@ -324,7 +324,9 @@ check_inert_nodes(xmlNode *n)
 	    "h1", "h2", "form", "label", "input", "button", "p", "time", "span", "table", "tbody",
 	    "tr", "th", "td", "section", "div", "mark",
 	    /* the rules pages: the query, and the chart of page_chart */
-	    "code", "figure", "figcaption", "svg", "rect", NULL};
+	    "code", "figure", "figcaption", "svg", "rect",
+	    /* the caret under a diagnostic of the filters (page_caret) */
+	    "pre", NULL};
 	static const char *const attributes[] = {
 	    "lang", "charset", "name", "content", "rel", "href", "class", "aria-current", "method",
 	    "action", "type", "dir", "value", "datetime", "scope",
@@ -434,7 +436,7 @@ test_hostile_pages(void **state)
 		const char *s = hostile[i];
 		struct page_span marks[] = {{0, 3}, {2, 9}, {5, strlen(s)}};
 		struct page_hit h = hit_of(s, marks, 3);
-		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0};
+		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0, NULL, 0, 0};
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
 		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};
@@ -622,6 +624,49 @@ test_hits_no_tag(void **state)
 	assert_null(strstr(s, "No hits."));
 	assert_null(strstr(s, "Older"));
 	check_inert(s, strlen(s));
+	free(s);
+}
+
+/* filters that do not parse: the error above the form, a caret under q, the form kept */
+static void
+test_hits_error(void **state)
+{
+	struct page_filters f = {.q = "a\n\"<b>\u00e9",
+	                         .since = "<i>7d",
+	                         .error = "query:2:4: error: <unclosed>",
+	                         .error_line = 2,
+	                         .error_col = 3};
+	struct page pg = {0};
+	char *s, *err, *form;
+
+	(void)state;
+	page_hits(&pg, NULL, 0, &f, "c_1:x");
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	err = strstr(s, "<div class=\"error filters-error\" role=\"alert\"><p><code "
+	                "dir=\"ltr\">query:2:4: error: &lt;unclosed&gt;</code></p>");
+	form = strstr(s, "<form class=\"filters\"");
+	assert_non_null(err);
+	assert_non_null(form);
+	assert_true(err < form); /* above the form */
+	/* line 2 of q, the caret under its third character (a UTF-8 pair is one) */
+	assert_non_null(strstr(s, "<pre class=\"caret\">&quot;&lt;b&gt;\u00e9\n  ^</pre>"));
+	assert_non_null(strstr(s, "name=\"since\" dir=\"auto\" value=\"&lt;i&gt;7d\""));
+	assert_null(strstr(s, "No hits."));
+	assert_null(strstr(s, "Older"));
+	check_inert(s, strlen(s));
+	free(s);
+
+	/* no place: no caret; a line past q's end: none either */
+	f.error_line = 0;
+	page_hits(&pg, NULL, 0, &f, NULL);
+	s = page_take(&pg, NULL);
+	assert_null(strstr(s, "caret"));
+	free(s);
+	f.error_line = 9;
+	page_hits(&pg, NULL, 0, &f, NULL);
+	s = page_take(&pg, NULL);
+	assert_null(strstr(s, "caret"));
 	free(s);
 }
 
@@ -1229,23 +1274,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),
-	    cmocka_unit_test(test_hits_no_rule),
-	    cmocka_unit_test(test_hits_no_tag),
-	    cmocka_unit_test(test_bidi),
-	    cmocka_unit_test(test_url),
-	    cmocka_unit_test(test_query),
-	    cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_hostile_pages),
-	    cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_hits_page),
-	    cmocka_unit_test(test_article_page),
-	    cmocka_unit_test(test_atom),
-	    cmocka_unit_test(test_atom_hostile),
-	    cmocka_unit_test(test_from_json),
-	    cmocka_unit_test(test_from_hit_to_json),
-	    cmocka_unit_test(test_chart),
-	    cmocka_unit_test(test_rules_pages),
+	    cmocka_unit_test(test_escape),        cmocka_unit_test(test_hits_no_rule),
+	    cmocka_unit_test(test_hits_no_tag),   cmocka_unit_test(test_hits_error),
+	    cmocka_unit_test(test_bidi),          cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_query),         cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_hostile_pages), cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_hits_page),     cmocka_unit_test(test_article_page),
+	    cmocka_unit_test(test_atom),          cmocka_unit_test(test_atom_hostile),
+	    cmocka_unit_test(test_from_json),     cmocka_unit_test(test_from_hit_to_json),
+	    cmocka_unit_test(test_chart),         cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),
 	};
 
