@@ -255,6 +255,19 @@ void page_rules(struct page *pg, const struct page_rule *rules, size_t n);
  */
 void page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits,
                size_t nhits);
+/*
+ * The page "/rules/ID" of a rule no longer in the rule files whose hits are
+ * still stored: says so, links to all of them ("/?rule=ID") and lists the
+ * newest (hits, newest first; more: there are older ones). A whole document.
+ */
+void page_rule_gone(struct page *pg, const char *id, const struct page_hit *hits, size_t nhits,
+                    int more);
+/*
+ * A page that says a thing asked for is not there (a 404 of the site's
+ * pages): "Not found" and msg (stranger text, escaped), with the layout
+ * and its navigation (nav marked current). A whole document.
+ */
+void page_not_found(struct page *pg, enum page_nav nav, const char *msg);
 
 /* The Atom feed of hits. */
 struct page_feed {

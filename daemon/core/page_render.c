@@ -264,6 +264,16 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 	page_end(pg);
 }
 
+void
+page_not_found(struct page *pg, enum page_nav nav, const char *msg)
+{
+	page_begin(pg, "Not found", nav);
+	page_raw(pg, "<h1>Not found</h1>\n<p class=\"error\" role=\"alert\">");
+	put_field(pg, "span", NULL, msg);
+	page_raw(pg, "</p>\n");
+	page_end(pg);
+}
+
 static void
 put_row(struct page *pg, const char *label, const char *value)
 {

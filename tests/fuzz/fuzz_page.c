@@ -187,6 +187,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	page_hits(&pg, &h, 1, &fl, f[7]);
 	check_html(&pg);
+	page_rule_gone(&pg, f[2] != NULL ? f[2] : "", &h, 1, (int)(size & 1));
+	check_html(&pg);
+	page_not_found(&pg, PAGE_NAV_RULES, f[3]);
+	check_html(&pg);
 	fl.no_rule = 1; /* the rule named as no rule: said, escaped */
 	page_hits(&pg, NULL, 0, &fl, NULL);
 	check_html(&pg);

@@ -670,6 +670,43 @@ test_hits_error(void **state)
 	free(s);
 }
 
+/* /rules/ID of a removed rule with hits: said, linked, listed; an unknown one: a 404 page */
+static void
+test_rule_gone(void **state)
+{
+	struct page_span marks[] = {{0, 3}};
+	struct page_hit h = hit_of("<b>Moscou", marks, 1);
+	struct page pg = {0};
+	char *s;
+
+	(void)state;
+	page_rule_gone(&pg, "g&<x>", &h, 1, 1);
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<h1 dir=\"auto\">g&amp;&lt;x&gt;</h1>"));
+	assert_non_null(strstr(s, "no longer in the rule files"));
+	assert_non_null(strstr(s, "<a href=\"/?rule=g%26%3Cx%3E\">all its hits</a>"));
+	assert_non_null(strstr(s, "Its latest hits"));
+	assert_non_null(strstr(s, "<ol class=\"hits\">"));
+	assert_null(strstr(s, "/mute"));
+	check_inert(s, strlen(s));
+	free(s);
+	page_rule_gone(&pg, "g", NULL, 0, 0);
+	s = page_take(&pg, NULL);
+	assert_non_null(strstr(s, "<h2>Its hits</h2>"));
+	assert_non_null(strstr(s, "No hits."));
+	free(s);
+
+	page_not_found(&pg, PAGE_NAV_RULES, "no rule '<i>' is defined");
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<h1>Not found</h1>"));
+	assert_non_null(strstr(s, "no rule &#39;&lt;i&gt;&#39; is defined"));
+	assert_non_null(strstr(s, "<a href=\"/rules\" aria-current=\"page\">"));
+	check_inert(s, strlen(s));
+	free(s);
+}
+
 static void
 test_article_page(void **state)
 {
@@ -1274,15 +1311,25 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),        cmocka_unit_test(test_hits_no_rule),
-	    cmocka_unit_test(test_hits_no_tag),   cmocka_unit_test(test_hits_error),
-	    cmocka_unit_test(test_bidi),          cmocka_unit_test(test_url),
-	    cmocka_unit_test(test_query),         cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_hostile_pages), cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_hits_page),     cmocka_unit_test(test_article_page),
-	    cmocka_unit_test(test_atom),          cmocka_unit_test(test_atom_hostile),
-	    cmocka_unit_test(test_from_json),     cmocka_unit_test(test_from_hit_to_json),
-	    cmocka_unit_test(test_chart),         cmocka_unit_test(test_rules_pages),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_hits_no_rule),
+	    cmocka_unit_test(test_hits_no_tag),
+	    cmocka_unit_test(test_hits_error),
+	    cmocka_unit_test(test_rule_gone),
+	    cmocka_unit_test(test_bidi),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_hostile_pages),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_hits_page),
+	    cmocka_unit_test(test_article_page),
+	    cmocka_unit_test(test_atom),
+	    cmocka_unit_test(test_atom_hostile),
+	    cmocka_unit_test(test_from_json),
+	    cmocka_unit_test(test_from_hit_to_json),
+	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),
 	};
 
