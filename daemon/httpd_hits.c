@@ -229,6 +229,18 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 			snprintf(err, errsz, "out of memory");
 			return 500;
 		}
+		/*
+		 * A tag no rule in force has is a typo, as for hark hits --tag
+		 * (tags live in the rule files; a removed rule's hits are read by
+		 * rule=): 404, said on the page. With rule= too, an empty
+		 * intersection is an answer, not a mistake.
+		 */
+		if (q->ntagged == 0 && q->nrules == 0) {
+			snprintf(err, errsz, "no such tag: '%.100s' (no rule in force has it)",
+			         q->pf.tag);
+			q->pf.no_tag = 1;
+			return 404;
+		}
 		q->f.rules = q->ntagged > 0 ? q->tagged : none;
 		q->f.nrules = q->ntagged;
 	} else if (q->nrules > 0) {
@@ -585,6 +597,39 @@ httpd_flat_hits_free(struct httpd_flat_hits *fh)
 static const char *const page_hits_keys[] = {"rule",  "tag", "source", "lang", "since",
                                              "until", "q",   "before", NULL};
 
+/*
+ * The filters of a 400 back into the form, as they were typed: those
+ * hits_q_parse had not reached when it stopped at the wrong one.
+ */
+static void
+hits_q_form(struct hits_q *q)
+{
+	const char *const keys[] = {"rule", "tag", "source", "lang", "since", "until", "q"};
+	const char **dst[] = {&q->pf.rule,  &q->pf.tag,   &q->pf.source, &q->pf.lang,
+	                      &q->pf.since, &q->pf.until, &q->pf.q};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (*dst[i] == NULL)
+			*dst[i] = evhttp_find_header(&q->kv, keys[i]);
+}
+
+/*
+ * "/" with filters that do not parse (a 400): the hits page saying why
+ * above the form, which keeps what was typed, as /try does; the API keeps
+ * its {"error"}.
+ */
+static void
+page_hits_error(struct evhttp_request *req, struct hits_q *q, int code, const char *err)
+{
+	struct page pg = {0};
+
+	hits_q_form(q);
+	q->pf.error = err;
+	q->pf.no_rule = q->pf.no_tag = 0;
+	page_hits(&pg, NULL, 0, &q->pf, NULL);
+	httpd_send_page_code(req, code, &pg, "text/html; charset=utf-8");
+}
+
 static void
 page_hits_answer(struct hwork_job *j)
 {
@@ -593,6 +638,17 @@ page_hits_answer(struct hwork_job *j)
 	struct page pg = {0};
 	char note[512];
 
+	if (j->status == 400) {
+		/* q= does not compile: its first error, a caret under its place */
+		for (size_t i = 0; i < j->d.n; i++)
+			if (j->d.v[i].sev == DIAG_ERROR) {
+				q->pf.error_line = j->d.v[i].line;
+				q->pf.error_col = j->d.v[i].col;
+				break;
+			}
+		page_hits_error(j->req, q, j->status, j->err);
+		return;
+	}
 	if (j->status != 0) {
 		httpd_error(j->req, j->status, "%s", j->err);
 		return;
@@ -651,11 +707,16 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if (code == 0)
 		page_hits(&pg, fh.v, fh.n, &q->pf, next[0] != '\0' ? next : NULL);
-	else if (q->pf.no_rule)
+	else if (q->pf.no_rule || q->pf.no_tag)
 		page_hits(&pg, NULL, 0, &q->pf, NULL); /* the form kept, to correct the id */
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
-	no_rule = q->pf.no_rule;
+	no_rule = q->pf.no_rule || q->pf.no_tag;
+	if (code == 400) {
+		page_hits_error(req, q, code, err);
+		hits_q_ctx_free(q);
+		return;
+	}
 	hits_q_ctx_free(q);
 	if (no_rule) {
 		httpd_send_page_code(req, code, &pg, "text/html; charset=utf-8");

@@ -396,6 +396,64 @@ rule_hits_collect(const struct store_hit_row *r, void *arg)
 
 static void route_page_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path);
 
+/*
+ * /rules/ID of no rule in force: a rule removed from the rule files keeps
+ * its stored hits (rule= reads them, the hits page links here), so its
+ * page says it is gone and lists them (200); an id the store does not know
+ * either is a 404, a page of the site's all the same.
+ */
+static void
+route_page_rule_gone(struct httpd *h, struct evhttp_request *req, const char *id)
+{
+	struct store_hit_filter f = {0};
+	struct httpd_flat_hits fh = {0};
+	struct page pg = {0};
+	json_t *hits = NULL;
+	char err[512], why[400], next[STORE_CURSOR_MAX];
+	int code = 0, rc;
+
+	rc = store_rule_has_hits(httpd_store(h), id, why, sizeof(why));
+	if (rc < 0) {
+		httpd_error(req, 503, "database: %s", why);
+		return;
+	}
+	if (rc == 0) {
+		snprintf(err, sizeof(err), "no rule '%.100s' is defined, and no hit stored has it",
+		         id);
+		page_not_found(&pg, PAGE_NAV_RULES, err);
+		httpd_send_page_code(req, 404, &pg, "text/html; charset=utf-8");
+		return;
+	}
+	if ((hits = json_array()) == NULL) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0) {
+		f.rules = &id;
+		f.nrules = 1;
+		f.limit = RULE_HITS;
+		rc = store_hits_page(httpd_store(h), &f, rule_hits_collect, hits, next,
+		                     sizeof(next), why, sizeof(why));
+		if (rc != 0) {
+			snprintf(err, sizeof(err), "database: %s", why);
+			code = 503;
+		}
+	}
+	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		code = 500;
+	}
+	if (code == 0)
+		page_rule_gone(&pg, id, fh.v, fh.n, next[0] != '\0');
+	httpd_flat_hits_free(&fh);
+	json_decref(hits);
+	if (code != 0) {
+		httpd_error(req, code, "%s", err);
+		return;
+	}
+	httpd_send_page(req, &pg, "text/html; charset=utf-8");
+}
+
 void
 route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 {
@@ -431,8 +489,8 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 		if (strcmp(rules_at(rs, i)->id, id) == 0)
 			r = rules_at(rs, i);
 	if ((code = httpd_no_query(req, err, sizeof(err))) == 0 && r == NULL) {
-		snprintf(err, sizeof(err), "no rule '%.100s' is defined", id);
-		code = 404;
+		route_page_rule_gone(h, req, id);
+		return;
 	}
 	if (code == 0)
 		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));

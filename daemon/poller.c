@@ -23,26 +23,27 @@ struct pfeed {
 	unsigned interval;
 	int allow_private;
 	int fetch_article;
-	unsigned pages; /* fetch_article: pages of this poll not yet stored */
+	unsigned pages;       /* fetch_article: pages of this poll not yet stored */
 	struct store_feed st; /* owned: the state as last written */
 	struct event *timer;
-	int busy;      /* a poll (or its job) under way */
-	int removed;   /* gone from the configuration: freed when the poll ends */
-	int queued;    /* due, waiting for a free slot */
-	int dirty;     /* st changed, not yet written: on the poller's dirty list */
+	int busy;    /* a poll (or its job) under way */
+	int removed; /* gone from the configuration: freed when the poll ends */
+	int queued;  /* due, waiting for a free slot */
+	int dirty;   /* st changed, not yet written: on the poller's dirty list */
+	int repoll;  /* its fetch settings changed during a poll: polled again once it ends */
 	/* the poll under way */
-	char *cur;     /* owned; the URL of this hop */
+	char *cur;               /* owned; the URL of this hop */
 	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
 	int hops, permanent;
-	char *body;          /* owned; the poll's body, kept until its last page is read */
+	char *body; /* owned; the poll's body, kept until its last page is read */
 	size_t body_len;
-	char *body_cs;       /* owned; its charset, or NULL */
-	size_t next_first;   /* the first entry of the page to read next */
-	struct job_feed *jf; /* borrowed: the page with the intake, until its done callback */
-	int reading;         /* a page of the body is with the intake */
-	int pages_done;      /* fetch_article: items' pages were fetched this poll */
+	char *body_cs;          /* owned; its charset, or NULL */
+	size_t next_first;      /* the first entry of the page to read next */
+	struct job_feed *jf;    /* borrowed: the page with the intake, until its done callback */
+	int reading;            /* a page of the body is with the intake */
+	int pages_done;         /* fetch_article: items' pages were fetched this poll */
 	unsigned npages, fresh; /* pages read and new items, this poll */
-	char fail[300];      /* why the body was not read whole, or "": the poll fails */
+	char fail[300];         /* why the body was not read whole, or "": the poll fails */
 	int64_t fail_retry;
 	struct pfeed *next, *next_due, *next_dirty;
 };
@@ -205,6 +206,23 @@ feed_jittered(const struct pfeed *f)
 
 static void poller_next(struct poller *p);
 
+/*
+ * The feed's fetch settings changed (a reload): what its last poll said,
+ * an error above all (a loopback address refused before allow_private),
+ * is of the old ones. Forget it and its back-off, and poll now, as a new
+ * feed is, rather than at the time the old failure set.
+ */
+static void
+feed_refetch(struct pfeed *f)
+{
+	free(f->st.last_error);
+	f->st.last_error = NULL;
+	f->st.failures = 0;
+	evtimer_del(f->timer);
+	feed_schedule(f, 0);
+	feed_save(f);
+}
+
 /* The poll ended: free the slot, forget a removed feed, start the next. */
 static void
 feed_end(struct pfeed *f)
@@ -223,8 +241,13 @@ feed_end(struct pfeed *f)
 	f->jf = NULL;
 	f->reading = 0;
 	p->active--;
-	if (f->removed)
+	if (f->removed) {
 		pfeed_free(f);
+	} else if (f->repoll) {
+		/* the poll that ended ran on the settings of before the reload */
+		f->repoll = 0;
+		feed_refetch(f);
+	}
 	poller_next(p);
 }
 
@@ -426,7 +449,8 @@ page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_ne
 	feed_new_items_free(items, nitems);
 	if (rc < 0 && !pg->fallback) {
 		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
-		          log_quote(pg->item.a.url ? pg->item.a.url : pg->item.key), log_quote2(why));
+		          log_quote(pg->item.a.url ? pg->item.a.url : pg->item.key),
+		          log_quote2(why));
 		page_hand_over(pg, NULL, 0, NULL, NULL);
 		return;
 	}
@@ -459,7 +483,8 @@ page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset, co
 	if (jf == NULL || a == NULL || bytes == NULL ||
 	    (it->url && article_set(&a->url, it->url, strlen(it->url)) < 0) ||
 	    (it->title && article_set(&a->title, it->title, strlen(it->title)) < 0) ||
-	    (it->published && article_set(&a->published, it->published, strlen(it->published)) < 0) ||
+	    (it->published &&
+	     article_set(&a->published, it->published, strlen(it->published)) < 0) ||
 	    (it->id && article_set(&a->id, it->id, strlen(it->id)) < 0))
 		goto fail;
 	jf->name = strdup(pg->f->name);
@@ -940,11 +965,23 @@ poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz
 					*pp = old->next;
 					break;
 				}
+			int refetch = (old->allow_private != 0) != cf->allow_private ||
+			              (old->fetch_article != 0) != cf->fetch_article;
+
 			free(old->lang);
 			old->lang = lang;
 			old->interval = cf->interval;
 			old->allow_private = cf->allow_private;
 			old->fetch_article = cf->fetch_article;
+			if (refetch && !old->st.gone) {
+				/* fetched otherwise now: polled soon, as a new feed */
+				log_info("feed %s: its fetch settings changed; polled again now",
+				         old->name);
+				if (old->busy)
+					old->repoll = 1; /* once the poll under way ends */
+				else if (!old->queued)
+					feed_refetch(old); /* a queued one is polled next anyway */
+			}
 			old->next = NULL;
 			*tail = old;
 			tail = &old->next;

@@ -16,6 +16,7 @@
 #include "frontmatter.h"
 #include "html.h"
 #include "jsonart.h"
+#include "markdown.h"
 #include "mem.h"
 
 static const char *const format_names[] = {"text", "html", "frontmatter", "json", "feed"};
@@ -131,6 +132,36 @@ text_split(const char *s, size_t len, struct article *a)
 		}
 	}
 	return article_set(&a->body, p, (size_t)(end - p));
+}
+
+/*
+ * Markdown (a .md file, or the text after a front matter block): its text
+ * without its markup (markdown.h). The title, when a has none (from the
+ * block): the first heading's text, else the first line of the text, and
+ * the body what follows it, as plain text's (a .md file and the same file
+ * given a block with only "lang:" read the same); with a title, the body
+ * is the whole text.
+ */
+static int
+markdown_split(const char *s, size_t len, struct article *a)
+{
+	size_t n, te;
+	char *title = NULL, *t = markdown_to_text(s, len, &n, &title, &te);
+	int rc;
+
+	if (t == NULL)
+		return -1;
+	if (a->title != NULL) {
+		free(title);
+		rc = article_set(&a->body, t, n);
+	} else if (title != NULL) {
+		a->title = title;
+		rc = article_set(&a->body, t + te, n - te);
+	} else {
+		rc = text_split(t, n, a);
+	}
+	free(t);
+	return rc;
 }
 
 /* Replace *slot (markup) with its text. */
@@ -550,7 +581,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 	x->format = extract_format_declared(t, tlen, o);
 	switch (x->format) {
 	case FMT_TEXT:
-		if (text_split(t, tlen, &a) < 0)
+		if ((markdown_name(o->file) ? markdown_split(t, tlen, &a)
+		                            : text_split(t, tlen, &a)) < 0)
 			goto nomem;
 		break;
 	case FMT_HTML:
@@ -560,6 +592,12 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 	case FMT_FRONTMATTER:
 		if (frontmatter_parse(t, tlen, &a, &off, err, errsz) < 0)
 			goto out;
+		if (!html_sniff(t + off, tlen - off)) {
+			/* Markdown: its text, its title from the block or its first heading */
+			if (markdown_split(t + off, tlen - off, &a) < 0 || body_or_summary(&a) < 0)
+				goto nomem;
+			break;
+		}
 		if (a.title == NULL) {
 			struct article b = {0};
 

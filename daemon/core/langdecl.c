@@ -13,6 +13,7 @@
 #include "article.h"
 #include "extract.h"
 #include "jsonart.h"
+#include "markdown.h"
 
 #define LANGDECL_BLANKS " \t\r\f\v"
 
@@ -74,6 +75,26 @@ langdecl_text(const char *b, size_t len, size_t bom, const char *lang, struct la
 	d->len = (size_t)n;
 	d->at = bom;
 	d->skip = (i < len ? i + 1 : len) - bom; /* the title line and the blank ones before */
+	return NULL;
+}
+
+/*
+ * A Markdown file: a front matter of "lang:" alone before it, the file
+ * kept whole; its title is then found as it is without the block (its
+ * first heading, else its first line, markup out: extract.c).
+ */
+static const char *
+langdecl_markdown(size_t bom, const char *lang, struct langdecl *d)
+{
+	int n = asprintf(&d->text, "---\nlang: %s\n---\n", lang);
+
+	if (n < 0) {
+		d->text = NULL;
+		return "out of memory";
+	}
+	d->len = (size_t)n;
+	d->at = bom;
+	d->skip = 0;
 	return NULL;
 }
 
@@ -153,7 +174,8 @@ langdecl_find(const char *bytes, size_t len, const char *file, const char *lang,
 	}
 	switch (extract_format_of(bytes + bom, len - bom, file)) {
 	case FMT_TEXT:
-		*why = langdecl_text(bytes, len, bom, lang, d);
+		*why = markdown_name(file) ? langdecl_markdown(bom, lang, d)
+		                           : langdecl_text(bytes, len, bom, lang, d);
 		break;
 	case FMT_FRONTMATTER:
 		*why = langdecl_frontmatter(bytes, len, bom, lang, d);

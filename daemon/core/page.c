@@ -183,6 +183,23 @@ page_str(struct page *pg, const char *s)
 		page_text(pg, s, strlen(s));
 }
 
+void
+page_caret(struct page *pg, const char *line, size_t len, unsigned col)
+{
+	size_t i = 0;
+
+	page_raw(pg, "<pre class=\"caret\">");
+	page_text(pg, line, len);
+	page_raw(pg, "\n");
+	for (unsigned c = 1; c < col && i < len; c++) {
+		page_raw(pg, line[i] == '\t' ? "\t" : " ");
+		/* the rest of the character: continuation bytes */
+		for (i++; i < len && ((unsigned char)line[i] & 0xC0) == 0x80; i++)
+			;
+	}
+	page_raw(pg, "^</pre>");
+}
+
 static int
 has_prefix_ci(const char *s, const char *p)
 {

@@ -43,6 +43,13 @@ void page_rawn(struct page *pg, const char *s, size_t n);
 void page_text(struct page *pg, const char *s, size_t n);
 /* The same for a NUL-terminated string (NULL writes nothing). */
 void page_str(struct page *pg, const char *s);
+/*
+ * The caret under column col (1-based, in characters as diag.c counts them:
+ * a UTF-8 sequence is one) of line[0..len): the line escaped, then blanks
+ * (a tab where the line has one, so that they line up) and "^", in a
+ * pre.caret. For a diagnostic of the user's own text (/try, q= on "/").
+ */
+void page_caret(struct page *pg, const char *line, size_t len, unsigned col);
 
 /*
  * Whether url may be an href: an absolute http: or https: URL (scheme in any
@@ -138,6 +145,16 @@ struct page_filters {
 	 * hits would be, the form kept to correct it.
 	 */
 	int no_rule;
+	/* Not a filter: tag is no rule's in force; "no such tag: TAG", as no_rule. */
+	int no_tag;
+	/*
+	 * Not a filter: the filters are wrong (a 400), this one line says why
+	 * ("since: ...", "query:1:2: error: ..."): shown above the form, which
+	 * keeps what was typed, and no hits. error_line and error_col (1-based;
+	 * 0: none) put a caret under that place of q.
+	 */
+	const char *error;
+	unsigned error_line, error_col;
 };
 
 /* The navigation entries page_begin() can mark current. */
@@ -172,7 +189,7 @@ void page_hit_item(struct page *pg, const struct page_hit *h, int with_article);
  * The hits page "/": the filter form (GET, keeping the current values), the
  * hits in the order given (the store's: newest first), and when next is not
  * NULL an "Older" link "/?FILTERS&before=NEXT"; with f->no_rule, "no such
- * rule: RULE" instead of the hits. A whole document.
+ * rule: RULE" (f->no_tag: "no such tag: TAG") instead of the hits. A whole document.
  */
 void page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct page_filters *f,
                const char *next);
@@ -238,6 +255,19 @@ void page_rules(struct page *pg, const struct page_rule *rules, size_t n);
  */
 void page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hits,
                size_t nhits);
+/*
+ * The page "/rules/ID" of a rule no longer in the rule files whose hits are
+ * still stored: says so, links to all of them ("/?rule=ID") and lists the
+ * newest (hits, newest first; more: there are older ones). A whole document.
+ */
+void page_rule_gone(struct page *pg, const char *id, const struct page_hit *hits, size_t nhits,
+                    int more);
+/*
+ * A page that says a thing asked for is not there (a 404 of the site's
+ * pages): "Not found" and msg (stranger text, escaped), with the layout
+ * and its navigation (nav marked current). A whole document.
+ */
+void page_not_found(struct page *pg, enum page_nav nav, const char *msg);
 
 /* The Atom feed of hits. */
 struct page_feed {

@@ -122,6 +122,31 @@ put_filters_query(struct page *pg, int *first, const struct page_filters *f)
 	page_query(pg, first, "q", f->q);
 }
 
+/*
+ * The error of the filters, above the form: the line as hark check would
+ * print it, and a caret under its place in q (the line error_line of it).
+ */
+static void
+put_filters_error(struct page *pg, const struct page_filters *f)
+{
+	page_raw(pg, "<div class=\"error filters-error\" role=\"alert\"><p><code dir=\"ltr\">");
+	page_str(pg, f->error);
+	page_raw(pg, "</code></p>");
+	if (f->q != NULL && f->error_line > 0 && f->error_col > 0) {
+		const char *line = f->q;
+		size_t len;
+
+		for (unsigned l = 1; l < f->error_line && line != NULL; l++)
+			if ((line = strchr(line, '\n')) != NULL)
+				line++;
+		if (line != NULL) {
+			len = strcspn(line, "\r\n");
+			page_caret(pg, line, len, f->error_col);
+		}
+	}
+	page_raw(pg, "</div>\n");
+}
+
 static void
 put_hit(struct page *pg, const struct page_hit *h, int with_article)
 {
@@ -197,7 +222,10 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 	if (f == NULL)
 		f = &none;
 	page_begin(pg, "Hits", PAGE_NAV_HITS);
-	page_raw(pg, "<h1>Hits</h1>\n<form class=\"filters\" method=\"get\" action=\"/\">\n");
+	page_raw(pg, "<h1>Hits</h1>\n");
+	if (f->error != NULL)
+		put_filters_error(pg, f);
+	page_raw(pg, "<form class=\"filters\" method=\"get\" action=\"/\">\n");
 	put_filter(pg, "rule", "Rule", "text", f->rule);
 	put_filter(pg, "tag", "Tag", "text", f->tag);
 	put_filter(pg, "source", "Source", "text", f->source);
@@ -211,10 +239,15 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 		page_str(pg, f->cut);
 		page_raw(pg, "</p>\n");
 	}
-	if (f->no_rule) {
-		/* a mistyped id is said, not shown as a rule without hits */
-		page_raw(pg, "<p class=\"error\" role=\"alert\">no such rule: ");
-		put_field(pg, "span", NULL, f->rule);
+	if (f->error != NULL) {
+		page_end(pg); /* the filters are wrong: no hits to show for them */
+		return;
+	}
+	if (f->no_rule || f->no_tag) {
+		/* a mistyped id or tag is said, not shown as a quiet one */
+		page_raw(pg, f->no_rule ? "<p class=\"error\" role=\"alert\">no such rule: "
+		                        : "<p class=\"error\" role=\"alert\">no such tag: ");
+		put_field(pg, "span", NULL, f->no_rule ? f->rule : f->tag);
 		page_raw(pg, "</p>\n");
 		page_end(pg);
 		return;
@@ -228,6 +261,16 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 		page_query(pg, &first, "before", next);
 		page_raw(pg, "\">Older</a></p>\n");
 	}
+	page_end(pg);
+}
+
+void
+page_not_found(struct page *pg, enum page_nav nav, const char *msg)
+{
+	page_begin(pg, "Not found", nav);
+	page_raw(pg, "<h1>Not found</h1>\n<p class=\"error\" role=\"alert\">");
+	put_field(pg, "span", NULL, msg);
+	page_raw(pg, "</p>\n");
 	page_end(pg);
 }
 

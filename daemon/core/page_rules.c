@@ -206,3 +206,22 @@ page_rule(struct page *pg, const struct page_rule *r, const struct page_hit *hit
 	page_raw(pg, "</section>\n");
 	page_end(pg);
 }
+
+void
+page_rule_gone(struct page *pg, const char *id, const struct page_hit *hits, size_t nhits, int more)
+{
+	int first = 1;
+
+	page_begin(pg, id, PAGE_NAV_RULES);
+	page_raw(pg, "<h1 dir=\"auto\">");
+	page_str(pg, id);
+	page_raw(pg, "</h1>\n<p class=\"gone\" role=\"status\">This rule is no longer in the rule "
+	             "files: it matches nothing new. Its stored hits stay: <a href=\"/");
+	page_query(pg, &first, "rule", id);
+	page_raw(pg, "\">all its hits</a>.</p>\n<section>\n<h2>");
+	page_raw(pg, more ? "Its latest hits" : "Its hits");
+	page_raw(pg, "</h2>\n");
+	page_hit_list(pg, hits, nhits, 1);
+	page_raw(pg, "</section>\n");
+	page_end(pg);
+}

@@ -8,28 +8,6 @@
 
 #include "page_try.h"
 
-/*
- * The caret under column col of line: the line, then blanks (a tab where
- * the line has one, so that they line up) and "^". Columns count
- * characters as diag.c does (a UTF-8 sequence is one).
- */
-static void
-put_caret(struct page *pg, const char *line, size_t len, unsigned col)
-{
-	size_t i = 0;
-
-	page_raw(pg, "<pre class=\"caret\">");
-	page_text(pg, line, len);
-	page_raw(pg, "\n");
-	for (unsigned c = 1; c < col && i < len; c++) {
-		page_raw(pg, line[i] == '\t' ? "\t" : " ");
-		/* the rest of the character: continuation bytes */
-		for (i++; i < len && ((unsigned char)line[i] & 0xC0) == 0x80; i++)
-			;
-	}
-	page_raw(pg, "^</pre>");
-}
-
 static void
 put_diags(struct page *pg, const struct page_try_diag *d, size_t n)
 {
@@ -41,7 +19,7 @@ put_diags(struct page *pg, const struct page_try_diag *d, size_t n)
 		page_str(pg, d[i].text);
 		page_raw(pg, "</code>");
 		if (d[i].line != NULL && d[i].col > 0)
-			put_caret(pg, d[i].line, d[i].line_len, d[i].col);
+			page_caret(pg, d[i].line, d[i].line_len, d[i].col);
 		page_raw(pg, "</li>\n");
 	}
 	page_raw(pg, "</ul>\n");

@@ -187,10 +187,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	page_hits(&pg, &h, 1, &fl, f[7]);
 	check_html(&pg);
+	page_rule_gone(&pg, f[2] != NULL ? f[2] : "", &h, 1, (int)(size & 1));
+	check_html(&pg);
+	page_not_found(&pg, PAGE_NAV_RULES, f[3]);
+	check_html(&pg);
 	fl.no_rule = 1; /* the rule named as no rule: said, escaped */
 	page_hits(&pg, NULL, 0, &fl, NULL);
 	check_html(&pg);
 	fl.no_rule = 0;
+	fl.no_tag = 1; /* the tag named as no rule's: said, escaped */
+	page_hits(&pg, NULL, 0, &fl, NULL);
+	check_html(&pg);
+	fl.no_tag = 0;
+	fl.error = f[6]; /* filters that do not parse: said, a caret under q */
+	fl.error_line = size % 3;
+	fl.error_col = (unsigned)(size % 40);
+	page_hits(&pg, NULL, 0, &fl, NULL);
+	check_html(&pg);
+	fl.error = NULL;
 
 	fields[0] = (struct page_field){"title", f[1], flen[1], marks, 8};
 	fields[1] = (struct page_field){"body", f[0], flen[0], marks + 2, 6};

@@ -55,6 +55,8 @@ test_text(void **state)
 {
 	(void)state;
 	check("Titre\nCorps.\n", "a.txt", "---\ntitle: \"Titre\"\nlang: fr\n---\nCorps.\n");
+	/* Markdown: "lang:" alone, the file whole (its title is its first heading, read then) */
+	check("# Le *titre*\nCorps.\n", "a.md", "---\nlang: fr\n---\n# Le *titre*\nCorps.\n");
 	/* blank lines before the title go with it; blanks around it are trimmed */
 	check("\n \t\n  Le \"titre\" \\ x  \r\nCorps.", "a.txt",
 	      "---\ntitle: \"Le \\\"titre\\\" \\\\ x\"\nlang: fr\n---\nCorps.");
@@ -111,8 +113,10 @@ test_extracted(void **state)
 	static const char *const in[] = {
 	    "\n  Путин в Минске: \"визит\"\nТекст.\n",
 	    "---\ntitle: Macron\nlang: de\n---\nTexte.\n",
-	    "{\"title\": \"Macron\", \"body\": \"Texte\", \"lang\": \"de\"}"};
-	static const char *const file[] = {"a.txt", "a.md", "a.json"};
+	    "{\"title\": \"Macron\", \"body\": \"Texte\", \"lang\": \"de\"}",
+	    "\n## Путин *в* Минске ##\n\nТекст [**визит**](http://x.org/a).\n",
+	    "Путин **в** Минске\nТекст.\n"};
+	static const char *const file[] = {"a.txt", "a.md", "a.json", "b.md", "c.md"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {

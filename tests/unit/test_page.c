@@ -324,7 +324,9 @@ check_inert_nodes(xmlNode *n)
 	    "h1", "h2", "form", "label", "input", "button", "p", "time", "span", "table", "tbody",
 	    "tr", "th", "td", "section", "div", "mark",
 	    /* the rules pages: the query, and the chart of page_chart */
-	    "code", "figure", "figcaption", "svg", "rect", NULL};
+	    "code", "figure", "figcaption", "svg", "rect",
+	    /* the caret under a diagnostic of the filters (page_caret) */
+	    "pre", NULL};
 	static const char *const attributes[] = {
 	    "lang", "charset", "name", "content", "rel", "href", "class", "aria-current", "method",
 	    "action", "type", "dir", "value", "datetime", "scope",
@@ -434,7 +436,7 @@ test_hostile_pages(void **state)
 		const char *s = hostile[i];
 		struct page_span marks[] = {{0, 3}, {2, 9}, {5, strlen(s)}};
 		struct page_hit h = hit_of(s, marks, 3);
-		struct page_filters f = {s, s, s, s, s, s, s, s, 0};
+		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0, NULL, 0, 0};
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
 		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};
@@ -600,6 +602,107 @@ test_hits_no_rule(void **state)
 	assert_non_null(strstr(s, "name=\"rule\""));
 	assert_null(strstr(s, "No hits."));
 	assert_null(strstr(s, "Older"));
+	check_inert(s, strlen(s));
+	free(s);
+}
+
+/* tag= that no rule has: said, escaped, the form kept, no hit list */
+static void
+test_hits_no_tag(void **state)
+{
+	struct page_filters f = {.tag = "<i>nope</i>", .no_tag = 1};
+	struct page pg = {0};
+	char *s;
+
+	(void)state;
+	page_hits(&pg, NULL, 0, &f, "c_1:x");
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<p class=\"error\" role=\"alert\">no such tag: <span "
+	                          "dir=\"auto\">&lt;i&gt;nope&lt;/i&gt;</span></p>"));
+	assert_non_null(strstr(s, "name=\"tag\" dir=\"auto\" value=\"&lt;i&gt;nope&lt;/i&gt;\""));
+	assert_null(strstr(s, "No hits."));
+	assert_null(strstr(s, "Older"));
+	check_inert(s, strlen(s));
+	free(s);
+}
+
+/* filters that do not parse: the error above the form, a caret under q, the form kept */
+static void
+test_hits_error(void **state)
+{
+	struct page_filters f = {.q = "a\n\"<b>\u00e9",
+	                         .since = "<i>7d",
+	                         .error = "query:2:4: error: <unclosed>",
+	                         .error_line = 2,
+	                         .error_col = 3};
+	struct page pg = {0};
+	char *s, *err, *form;
+
+	(void)state;
+	page_hits(&pg, NULL, 0, &f, "c_1:x");
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	err = strstr(s, "<div class=\"error filters-error\" role=\"alert\"><p><code "
+	                "dir=\"ltr\">query:2:4: error: &lt;unclosed&gt;</code></p>");
+	form = strstr(s, "<form class=\"filters\"");
+	assert_non_null(err);
+	assert_non_null(form);
+	assert_true(err < form); /* above the form */
+	/* line 2 of q, the caret under its third character (a UTF-8 pair is one) */
+	assert_non_null(strstr(s, "<pre class=\"caret\">&quot;&lt;b&gt;\u00e9\n  ^</pre>"));
+	assert_non_null(strstr(s, "name=\"since\" dir=\"auto\" value=\"&lt;i&gt;7d\""));
+	assert_null(strstr(s, "No hits."));
+	assert_null(strstr(s, "Older"));
+	check_inert(s, strlen(s));
+	free(s);
+
+	/* no place: no caret; a line past q's end: none either */
+	f.error_line = 0;
+	page_hits(&pg, NULL, 0, &f, NULL);
+	s = page_take(&pg, NULL);
+	assert_null(strstr(s, "caret"));
+	free(s);
+	f.error_line = 9;
+	page_hits(&pg, NULL, 0, &f, NULL);
+	s = page_take(&pg, NULL);
+	assert_null(strstr(s, "caret"));
+	free(s);
+}
+
+/* /rules/ID of a removed rule with hits: said, linked, listed; an unknown one: a 404 page */
+static void
+test_rule_gone(void **state)
+{
+	struct page_span marks[] = {{0, 3}};
+	struct page_hit h = hit_of("<b>Moscou", marks, 1);
+	struct page pg = {0};
+	char *s;
+
+	(void)state;
+	page_rule_gone(&pg, "g&<x>", &h, 1, 1);
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<h1 dir=\"auto\">g&amp;&lt;x&gt;</h1>"));
+	assert_non_null(strstr(s, "no longer in the rule files"));
+	assert_non_null(strstr(s, "<a href=\"/?rule=g%26%3Cx%3E\">all its hits</a>"));
+	assert_non_null(strstr(s, "Its latest hits"));
+	assert_non_null(strstr(s, "<ol class=\"hits\">"));
+	assert_null(strstr(s, "/mute"));
+	check_inert(s, strlen(s));
+	free(s);
+	page_rule_gone(&pg, "g", NULL, 0, 0);
+	s = page_take(&pg, NULL);
+	assert_non_null(strstr(s, "<h2>Its hits</h2>"));
+	assert_non_null(strstr(s, "No hits."));
+	free(s);
+
+	page_not_found(&pg, PAGE_NAV_RULES, "no rule '<i>' is defined");
+	s = page_take(&pg, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "<h1>Not found</h1>"));
+	assert_non_null(strstr(s, "no rule &#39;&lt;i&gt;&#39; is defined"));
+	assert_non_null(strstr(s, "<a href=\"/rules\" aria-current=\"page\">"));
 	check_inert(s, strlen(s));
 	free(s);
 }
@@ -1208,14 +1311,25 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),        cmocka_unit_test(test_hits_no_rule),
-	    cmocka_unit_test(test_bidi),          cmocka_unit_test(test_url),
-	    cmocka_unit_test(test_query),         cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_hostile_pages), cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_hits_page),     cmocka_unit_test(test_article_page),
-	    cmocka_unit_test(test_atom),          cmocka_unit_test(test_atom_hostile),
-	    cmocka_unit_test(test_from_json),     cmocka_unit_test(test_from_hit_to_json),
-	    cmocka_unit_test(test_chart),         cmocka_unit_test(test_rules_pages),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_hits_no_rule),
+	    cmocka_unit_test(test_hits_no_tag),
+	    cmocka_unit_test(test_hits_error),
+	    cmocka_unit_test(test_rule_gone),
+	    cmocka_unit_test(test_bidi),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_query),
+	    cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_hostile_pages),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_hits_page),
+	    cmocka_unit_test(test_article_page),
+	    cmocka_unit_test(test_atom),
+	    cmocka_unit_test(test_atom_hostile),
+	    cmocka_unit_test(test_from_json),
+	    cmocka_unit_test(test_from_hit_to_json),
+	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),
 	};
 
