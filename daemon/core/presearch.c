@@ -118,46 +118,111 @@ key_encode(struct sbuf *b, const char *s, size_t n)
 #define PRESEARCH_CHUNK (1u << 20) /* bytes of a field tokenized at a time */
 #endif
 
-struct itext {
-	struct sbuf out, enc;
-	struct dict *seen; /* the codes already in out */
+/*
+ * The codes already in out, as a set of (offset, length) into out itself:
+ * a key is coded at the end of out, looked up there and taken back when it
+ * was in already, so no key is copied twice. Open addressing in 2^k slots
+ * kept under half full, first sized from the fields' bytes (a key takes at
+ * least two of them, most texts a word in eight), so that an article
+ * seldom grows it.
+ */
+struct kslot {
+	uint32_t off1; /* the key's offset in out, plus 1; 0: an empty slot */
+	uint32_t len;
+	uint32_t tag; /* the high half of its hash */
 };
+
+struct itext {
+	struct sbuf out;
+	struct kslot *slot; /* owned */
+	size_t mask, n;
+};
+
+static int
+itext_slots(struct itext *it, size_t nslots)
+{
+	struct kslot *ns = calloc(nslots, sizeof(*ns));
+
+	if (ns == NULL)
+		return -1;
+	for (size_t i = 0; it->slot != NULL && i <= it->mask; i++) {
+		const struct kslot *k = &it->slot[i];
+		size_t j;
+
+		if (k->off1 == 0)
+			continue;
+		j = (size_t)hash_bytes(it->out.s + k->off1 - 1, k->len) & (nslots - 1);
+		while (ns[j].off1 != 0)
+			j = (j + 1) & (nslots - 1);
+		ns[j] = *k;
+	}
+	free(it->slot);
+	it->slot = ns;
+	it->mask = nslots - 1;
+	return 0;
+}
 
 static void
 index_key(struct itext *it, const char *s, size_t n)
 {
-	int added = 0;
+	size_t start = it->out.n, koff, klen, i;
+	uint64_t h;
+	uint32_t tag;
 
-	it->enc.n = 0;
-	key_encode(&it->enc, s, n);
-	if (it->enc.oom || dict_intern(it->seen, it->enc.s, it->enc.n, &added) < 0) {
-		it->out.oom = 1;
-		return;
-	}
-	if (!added)
-		return;
 	if (it->out.n > 0)
 		sb_add(&it->out, " ", 1);
-	sb_add(&it->out, it->enc.s, it->enc.n);
+	koff = it->out.n;
+	key_encode(&it->out, s, n);
+	if (it->out.oom)
+		return;
+	klen = it->out.n - koff;
+	h = hash_bytes(it->out.s + koff, klen);
+	tag = (uint32_t)(h >> 32);
+	for (i = (size_t)h & it->mask; it->slot[i].off1 != 0; i = (i + 1) & it->mask) {
+		const struct kslot *k = &it->slot[i];
+
+		if (k->tag == tag && k->len == klen &&
+		    memcmp(it->out.s + k->off1 - 1, it->out.s + koff, klen) == 0) {
+			/* in already: the code and its space are taken back */
+			it->out.n = start;
+			it->out.s[start] = '\0';
+			return;
+		}
+	}
+	it->slot[i].off1 = (uint32_t)koff + 1;
+	it->slot[i].len = (uint32_t)klen;
+	it->slot[i].tag = tag;
+	if (2 * ++it->n > it->mask && itext_slots(it, 2 * (it->mask + 1)) < 0)
+		it->out.oom = 1;
 }
 
 char *
 presearch_index_text(const struct document *doc)
 {
-	struct itext it = {{0}, {0}, dict_new()};
+	struct itext it = {{0}, NULL, 0, 0};
 	struct toklist tl;
 	char *scratch = NULL;
-	size_t capscratch = 0;
+	size_t capscratch = 0, bytes = 0, nslots = 64;
 
 	toklist_init(&tl);
-	if (it.seen == NULL)
+	for (int f = 0; f < F_MAX; f++)
+		bytes += doc->field[f] != NULL ? doc->field_len[f] : 0;
+	/* a slot for every 4 bytes: twice the distinct words of most texts (it grows) */
+	while (nslots < bytes / 4 && nslots < PRESEARCH_INDEX_MAX / 4)
+		nslots *= 2;
+	if (itext_slots(&it, nslots) < 0)
 		it.out.oom = 1;
-	/* every field: a rule may name any of them (url:, source:) */
-	for (int f = 0; f < F_MAX && !it.out.oom; f++) {
+	/*
+	 * every field: a rule may name any of them (url:, source:). Past
+	 * PRESEARCH_INDEX_MAX the text is ALWAYS whatever follows: out only grows.
+	 */
+	for (int f = 0; f < F_MAX && !it.out.oom && it.out.n <= PRESEARCH_INDEX_MAX; f++) {
 		if (doc->field[f] == NULL || doc->field_len[f] == 0)
 			continue;
 		/* a chunk at a time: a large field's tokens would take four times its size */
-		for (size_t off = 0, end; off < doc->field_len[f] && !it.out.oom; off = end) {
+		for (size_t off = 0, end;
+		     off < doc->field_len[f] && !it.out.oom && it.out.n <= PRESEARCH_INDEX_MAX;
+		     off = end) {
 			end =
 			    token_chunk_end(doc->field[f], doc->field_len[f], off, PRESEARCH_CHUNK);
 			toklist_clear(&tl);
@@ -165,7 +230,8 @@ presearch_index_text(const struct document *doc)
 				it.out.oom = 1;
 				break;
 			}
-			for (size_t i = 0; i < tl.n && !it.out.oom; i++) {
+			for (size_t i = 0;
+			     i < tl.n && !it.out.oom && it.out.n <= PRESEARCH_INDEX_MAX; i++) {
 				const struct token *t = &tl.v[i];
 				const char *s = token_text(&tl, t);
 				struct reading rd[TOKEN_MAX_READINGS];
@@ -187,8 +253,7 @@ presearch_index_text(const struct document *doc)
 	}
 	toklist_free(&tl);
 	free(scratch);
-	free(it.enc.s);
-	dict_free(it.seen);
+	free(it.slot);
 	if (it.out.oom) {
 		free(it.out.s);
 		return NULL;
