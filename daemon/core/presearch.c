@@ -81,19 +81,14 @@ sb_str(struct sbuf *b, const char *s)
  * is "x" and two hex digits. The code is one-to-one and byte by byte (a
  * prefix codes to a prefix). Keeping UTF-8 as it is keeps an Arabic or
  * Cyrillic key as short as the word: the index text of a long article is
- * what the store feeds FTS5 on the loop thread.
+ * what the store feeds FTS5 on the loop thread. key_encode_to() writes at o,
+ * which has room for 3 * n bytes, and returns the end.
  */
-static void
-key_encode(struct sbuf *b, const char *s, size_t n)
+static char *
+key_encode_to(char *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	char *o;
 
-	if (b->oom || mem_grow(&b->s, &b->cap, b->n + 3 * n + 1, 1) < 0) {
-		b->oom = 1;
-		return;
-	}
-	o = b->s + b->n;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -108,7 +103,17 @@ key_encode(struct sbuf *b, const char *s, size_t n)
 			*o++ = hex[c & 15];
 		}
 	}
-	b->n = (size_t)(o - b->s);
+	return o;
+}
+
+static void
+key_encode(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom || mem_grow(&b->s, &b->cap, b->n + 3 * n + 1, 1) < 0) {
+		b->oom = 1;
+		return;
+	}
+	b->n = (size_t)(key_encode_to(b->s + b->n, s, n) - b->s);
 	b->s[b->n] = '\0';
 }
 
@@ -169,12 +174,16 @@ index_key(struct itext *it, const char *s, size_t n)
 	uint64_t h;
 	uint32_t tag;
 
-	if (it->out.n > 0)
-		sb_add(&it->out, " ", 1);
-	koff = it->out.n;
-	key_encode(&it->out, s, n);
-	if (it->out.oom)
+	/* one growth for the space and the code at most 3 bytes a byte */
+	if (it->out.oom || mem_grow(&it->out.s, &it->out.cap, start + 3 * n + 2, 1) < 0) {
+		it->out.oom = 1;
 		return;
+	}
+	if (start > 0)
+		it->out.s[it->out.n++] = ' ';
+	koff = it->out.n;
+	it->out.n = (size_t)(key_encode_to(it->out.s + koff, s, n) - it->out.s);
+	it->out.s[it->out.n] = '\0';
 	klen = it->out.n - koff;
 	h = hash_bytes(it->out.s + koff, klen);
 	tag = (uint32_t)(h >> 32);
