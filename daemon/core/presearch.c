@@ -137,14 +137,17 @@ struct kslot {
 	uint32_t tag; /* the high half of its hash */
 };
 
-struct itext {
+struct presearch_text {
 	struct sbuf out;
 	struct kslot *slot; /* owned */
 	size_t mask, n;
+	struct toklist tl; /* presearch_text_field()'s tokens */
+	char *scratch;     /* owned: the readings of an Arabic token */
+	size_t capscratch;
 };
 
 static int
-itext_slots(struct itext *it, size_t nslots)
+itext_slots(struct presearch_text *it, size_t nslots)
 {
 	struct kslot *ns = calloc(nslots, sizeof(*ns));
 
@@ -168,7 +171,7 @@ itext_slots(struct itext *it, size_t nslots)
 }
 
 static void
-index_key(struct itext *it, const char *s, size_t n)
+index_key(struct presearch_text *it, const char *s, size_t n)
 {
 	size_t start = it->out.n, koff, klen, i;
 	uint64_t h;
@@ -205,73 +208,127 @@ index_key(struct itext *it, const char *s, size_t n)
 		it->out.oom = 1;
 }
 
-char *
-presearch_index_text(const struct document *doc)
+struct presearch_text *
+presearch_text_new(void)
 {
-	struct itext it = {{0}, NULL, 0, 0};
-	struct toklist tl;
-	char *scratch = NULL;
-	size_t capscratch = 0, bytes = 0, nslots = 64;
+	struct presearch_text *it = calloc(1, sizeof(*it));
 
-	toklist_init(&tl);
+	if (it != NULL)
+		toklist_init(&it->tl);
+	return it;
+}
+
+void
+presearch_text_free(struct presearch_text *it)
+{
+	if (it == NULL)
+		return;
+	free(it->out.s);
+	free(it->slot);
+	free(it->scratch);
+	toklist_free(&it->tl);
+	free(it);
+}
+
+/* Past PRESEARCH_INDEX_MAX the text is ALWAYS whatever follows: out only grows. */
+static int
+itext_full(const struct presearch_text *it)
+{
+	return it->out.oom || it->out.n > PRESEARCH_INDEX_MAX;
+}
+
+void
+presearch_text_reset(struct presearch_text *it, const struct document *doc)
+{
+	size_t bytes = 0, nslots = 64;
+
+	free(it->out.s);
+	memset(&it->out, 0, sizeof(it->out));
+	free(it->slot);
+	it->slot = NULL;
+	it->mask = it->n = 0;
 	for (int f = 0; f < F_MAX; f++)
 		bytes += doc->field[f] != NULL ? doc->field_len[f] : 0;
 	/* a slot for every 4 bytes: twice the distinct words of most texts (it grows) */
 	while (nslots < bytes / 4 && nslots < PRESEARCH_INDEX_MAX / 4)
 		nslots *= 2;
-	if (itext_slots(&it, nslots) < 0)
-		it.out.oom = 1;
-	/*
-	 * every field: a rule may name any of them (url:, source:). Past
-	 * PRESEARCH_INDEX_MAX the text is ALWAYS whatever follows: out only grows.
-	 */
-	for (int f = 0; f < F_MAX && !it.out.oom && it.out.n <= PRESEARCH_INDEX_MAX; f++) {
-		if (doc->field[f] == NULL || doc->field_len[f] == 0)
-			continue;
-		/* a chunk at a time: a large field's tokens would take four times its size */
-		for (size_t off = 0, end;
-		     off < doc->field_len[f] && !it.out.oom && it.out.n <= PRESEARCH_INDEX_MAX;
-		     off = end) {
-			end =
-			    token_chunk_end(doc->field[f], doc->field_len[f], off, PRESEARCH_CHUNK);
-			toklist_clear(&tl);
-			if (token_split(doc->field[f] + off, end - off, &tl) < 0) {
-				it.out.oom = 1;
-				break;
-			}
-			for (size_t i = 0;
-			     i < tl.n && !it.out.oom && it.out.n <= PRESEARCH_INDEX_MAX; i++) {
-				const struct token *t = &tl.v[i];
-				const char *s = token_text(&tl, t);
-				struct reading rd[TOKEN_MAX_READINGS];
-				int nr;
+	if (itext_slots(it, nslots) < 0)
+		it->out.oom = 1;
+}
 
-				index_key(&it, s, t->normlen);
-				if (t->script != SCRIPT_ARABIC)
-					continue;
-				if (mem_grow(&scratch, &capscratch, 2 * (size_t)t->normlen + 8, 1) <
-				    0) {
-					it.out.oom = 1;
-					break;
-				}
-				nr = token_readings(s, t->normlen, scratch, rd);
-				for (int r = 0; r < nr; r++)
-					index_key(&it, rd[r].s, rd[r].len);
-			}
+void
+presearch_text_token(struct presearch_text *it, const struct toklist *tl, const struct token *t)
+{
+	const char *s = token_text(tl, t);
+	struct reading rd[TOKEN_MAX_READINGS];
+	int nr;
+
+	if (itext_full(it))
+		return;
+	index_key(it, s, t->normlen);
+	if (t->script != SCRIPT_ARABIC)
+		return;
+	if (mem_grow(&it->scratch, &it->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0) {
+		it->out.oom = 1;
+		return;
+	}
+	nr = token_readings(s, t->normlen, it->scratch, rd);
+	for (int r = 0; r < nr; r++)
+		index_key(it, rd[r].s, rd[r].len);
+}
+
+/* a chunk at a time: a large field's tokens would take four times its size */
+void
+presearch_text_field(struct presearch_text *it, const char *field, size_t len)
+{
+	for (size_t off = 0, end; field != NULL && off < len && !itext_full(it); off = end) {
+		end = token_chunk_end(field, len, off, PRESEARCH_CHUNK);
+		toklist_clear(&it->tl);
+		if (token_split(field + off, end - off, &it->tl) < 0) {
+			it->out.oom = 1;
+			return;
 		}
+		for (size_t i = 0; i < it->tl.n && !itext_full(it); i++)
+			presearch_text_token(it, &it->tl, &it->tl.v[i]);
 	}
-	toklist_free(&tl);
-	free(scratch);
-	free(it.slot);
-	if (it.out.oom) {
-		free(it.out.s);
+}
+
+char *
+presearch_text_take(struct presearch_text *it)
+{
+	char *s = it->out.s;
+
+	free(it->slot);
+	it->slot = NULL;
+	it->mask = it->n = 0;
+	if (it->out.oom) {
+		free(s);
+		s = NULL;
+	} else if (it->out.n > PRESEARCH_INDEX_MAX) {
+		free(s);
+		s = strdup(ALWAYS);
+	} else if (s == NULL) {
+		s = strdup("");
+	}
+	memset(&it->out, 0, sizeof(it->out));
+	return s;
+}
+
+/* every field: a rule may name any of them (url:, source:) */
+char *
+presearch_index_text(const struct document *doc)
+{
+	struct presearch_text *it = presearch_text_new();
+	char *s;
+
+	if (it == NULL)
 		return NULL;
-	}
-	if (it.out.n > PRESEARCH_INDEX_MAX) {
-		free(it.out.s);
-		return strdup(ALWAYS);
-	}
-	return it.out.s != NULL ? it.out.s : strdup("");
+	presearch_text_reset(it, doc);
+	for (int f = 0; f < F_MAX; f++)
+		presearch_text_field(it, doc->field[f], doc->field_len[f]);
+	s = presearch_text_take(it);
+	presearch_text_free(it);
+	return s;
 }
 
 /* ---- the query ---- */

@@ -439,7 +439,7 @@ ref_index_text(const struct document *doc)
 
 /* n words drawn from a few, in several scripts, with punctuation (xorshift: the same every run) */
 static char *
-random_words(uint64_t *x, size_t n, size_t *len)
+random_words(uint64_t *x, size_t n, unsigned long long wrange, size_t *len)
 {
 	static const char *const words[] = {
 	    "Xavier",
@@ -482,7 +482,7 @@ random_words(uint64_t *x, size_t n, size_t *len)
 		if ((*x >> 20) % 7 == 0) {
 			/* a word of its own: the set grows past its first size */
 			*len += (size_t)sprintf(s + *len, "w%llu",
-			                        (unsigned long long)((*x >> 24) % 1000000));
+			                        (unsigned long long)((*x >> 24) % wrange));
 		} else {
 			memcpy(s + *len, w, strlen(w));
 			*len += strlen(w);
@@ -516,7 +516,7 @@ test_index_text_reference(void **state)
 					continue; /* a field absent */
 				doc.field[f] =
 				    random_words(&x, f == F_BODY ? sizes[k] : sizes[k] / 10 + 1,
-				                 &doc.field_len[f]);
+				                 1000000, &doc.field_len[f]);
 			}
 			want = ref_index_text(&doc);
 			got = presearch_index_text(&doc);
@@ -528,6 +528,72 @@ test_index_text_reference(void **state)
 			free(got);
 			doc_free(&doc);
 		}
+	}
+}
+
+static int
+no_hit(const struct hit *h, void *arg)
+{
+	(void)h;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * The matcher's index text (matcher_set_index_text: from the tokens it
+ * makes, tokenizing only the fields no rule reads) against
+ * presearch_index_text(), with rules on the title and body only and with
+ * rules on every field, on documents of 0 to 400,000 words (a body of
+ * 2.5 MB: the matcher tokenizes it in chunks, with words ahead of each).
+ */
+static void
+test_index_text_matcher(void **state)
+{
+	static const char *const rules[] = {
+	    "[rule r]\nquery = press AND Kamalmaz\n",
+	    "[rule r]\nquery = url:press OR source:tag OR title:the OR body:a\n",
+	};
+	size_t sizes[] = {0, 1, 3, 50, 2000, 400000};
+	uint64_t x = 0x2545f4914f6cdd1dull;
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+		struct ruleset *rs = compile(rules[r]);
+		struct matcher *m = matcher_new(rs);
+
+		assert_non_null(m);
+		assert_int_equal(matcher_set_index_text(m, 1), 0);
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			for (int round = 0; round < 2; round++) {
+				struct document doc;
+				char *want, *got;
+
+				memset(&doc, 0, sizeof(doc));
+				for (int f = 0; f < F_MAX; f++) {
+					if (round == 1 && f == F_TITLE)
+						continue;
+					doc.field[f] = random_words(
+					    &x, f == F_BODY ? sizes[k] : sizes[k] / 100 + 1,
+					    sizes[k] > 10000 ? 500 : 1000000, &doc.field_len[f]);
+				}
+				if (sizes[k] == 400000)
+					assert_true(doc.field_len[F_BODY] > (2u << 20));
+				want = presearch_index_text(&doc);
+				assert_non_null(want);
+				assert_true(matcher_run(m, &doc, no_hit, NULL) >= 0);
+				got = matcher_take_index_text(m);
+				assert_non_null(got);
+				assert_string_equal(got, want);
+				/* not the key that says every query matches: every word was
+				 * compared */
+				assert_true(strcmp(got, "xz") != 0);
+				free(want);
+				free(got);
+				doc_free(&doc);
+			}
+		}
+		matcher_free(m);
+		ruleset_free(rs);
 	}
 }
 
@@ -719,6 +785,7 @@ main(void)
 	    cmocka_unit_test(test_no_rules),
 	    cmocka_unit_test(test_large),
 	    cmocka_unit_test(test_index_text_reference),
+	    cmocka_unit_test(test_index_text_matcher),
 	    cmocka_unit_test(test_flat),
 	    cmocka_unit_test(test_golden_cases),
 	};
