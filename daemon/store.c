@@ -918,6 +918,21 @@ store_setup_vacuum(struct store *st, char *err, size_t errsz)
 	return store_run(st, "PRAGMA auto_vacuum = INCREMENTAL", "PRAGMA auto_vacuum", err, errsz);
 }
 
+/*
+ * Before the first connection: no count of the memory SQLite allocates
+ * (SQLITE_CONFIG_MEMSTATUS, on in Debian's build), which takes a global
+ * mutex at every allocation and free, and FTS5 allocates a few hundred an
+ * article at the loop's commit. Nothing here reads those counts
+ * (sqlite3_memory_used, a soft heap limit).
+ */
+static void
+store_config(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static pthread_once_t store_config_once = PTHREAD_ONCE_INIT;
+
 int
 store_open(const char *path, enum store_mode mode, int busy_ms, struct store **out, char *err,
            size_t errsz)
@@ -940,6 +955,7 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	}
 	flags =
 	    mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	(void)pthread_once(&store_config_once, store_config);
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		if (st->db == NULL)

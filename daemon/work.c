@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "hit.h"
-#include "presearch.h"
 #include "sha256.h"
 #include "work.h"
 
@@ -248,7 +247,9 @@ job_run(struct job *j, int slot)
 {
 	struct job_post *post = j->post;
 	struct extract_opts o = {.file = j->feed || post ? NULL : j->name,
-	                         .source = j->feed ? j->feed->name : post ? "api" : "drop",
+	                         .source = j->feed ? j->feed->name
+	                                   : post  ? "api"
+	                                           : "drop",
 	                         .lang_hint = j->feed ? j->feed->lang_hint
 	                                      : post  ? post->lang_hint
 	                                              : NULL,
@@ -262,7 +263,8 @@ job_run(struct job *j, int slot)
 	                         .defaults = j->feed ? j->feed->page_item : NULL,
 	                         .own_bytes = &j->bytes,
 	                         .feed_first = j->feed ? j->feed->first : 0,
-	                         .feed_page = j->feed && !j->feed->page_item ? FEED_PAGE_ENTRIES : 0};
+	                         .feed_page =
+	                             j->feed && !j->feed->page_item ? FEED_PAGE_ENTRIES : 0};
 	struct matcher *m;
 	struct timespec ts;
 	struct tm tm;
@@ -300,9 +302,13 @@ job_run(struct job *j, int slot)
 	}
 	if (j->rules->m[slot] == NULL) {
 		j->rules->m[slot] = matcher_new(j->rules->rs);
-		/* the SimHash from the tokens matching makes: one tokenization, not two */
+		/*
+		 * the SimHash and the index text from the tokens matching makes:
+		 * one tokenization, not three
+		 */
 		if (j->rules->m[slot] != NULL &&
-		    matcher_set_fingerprint(j->rules->m[slot], 1) < 0) {
+		    (matcher_set_fingerprint(j->rules->m[slot], 1) < 0 ||
+		     matcher_set_index_text(j->rules->m[slot], 1) < 0)) {
 			matcher_free(j->rules->m[slot]);
 			j->rules->m[slot] = NULL;
 		}
@@ -336,9 +342,9 @@ job_run(struct job *j, int slot)
 			doc_simhash(wd->doc);
 			continue;
 		}
-		wd->index_text = presearch_index_text(wd->doc);
-		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
-		    wd->index_text == NULL || job_limited(m, wd) < 0) {
+		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 ||
+		    (wd->index_text = matcher_take_index_text(m)) == NULL || c.oom ||
+		    job_limited(m, wd) < 0) {
 			j->failed = -1;
 			snprintf(j->why, sizeof(j->why), "out of memory");
 			goto out;

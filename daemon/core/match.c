@@ -19,6 +19,7 @@
 
 #include "match.h"
 #include "mem.h"
+#include "presearch.h"
 #include "ruleset_int.h"
 #include "simhash.h"
 #include "token.h"
@@ -107,6 +108,7 @@ struct matcher {
 	int has_fuzzy;          /* the ruleset has fuzzy terms */
 	int hit_lang;           /* identify the language before reporting a hit (default) */
 	struct simhash_acc *fp; /* the body's SimHash from its tokens (matcher_set_fingerprint) */
+	struct presearch_text *ix; /* owned: the index text from its tokens, or NULL */
 	struct match_span *spans;
 	size_t nspans, capspans;
 	int oom;
@@ -150,6 +152,7 @@ matcher_free(struct matcher *m)
 	if (m == NULL)
 		return;
 	simhash_acc_free(m->fp);
+	presearch_text_free(m->ix);
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_free(&m->tl[f]);
 		free(m->tk[f]);
@@ -457,6 +460,10 @@ field_scan(struct matcher *m, int f)
 			for (uint32_t i = 0; i < nown; i++)
 				simhash_acc_token(m->fp, token_text(tl, &tl->v[i]),
 				                  tl->v[i].normlen);
+		/* every field's own tokens, in order: the index text a second pass would make */
+		if (m->ix != NULL)
+			for (uint32_t i = 0; i < nown; i++)
+				presearch_text_token(m->ix, tl, &tl->v[i]);
 		m->coff[f] = (uint32_t)off;
 		m->nkeys[f] = 0;
 		m->tkset[f] = 0;
@@ -992,11 +999,18 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 	}
 	if (m->fp != NULL)
 		simhash_acc_reset(m->fp);
+	if (m->ix != NULL)
+		presearch_text_reset(m->ix, doc);
 	for (int f = 0; f < F_MAX; f++) {
 		toklist_clear(&m->tl[f]);
 		m->nkeys[f] = 0;
-		if (in_mask(rs->fields_used | FM_DEFAULT, f) && field_scan(m, f) < 0)
-			return -1;
+		if (in_mask(rs->fields_used | FM_DEFAULT, f)) {
+			if (field_scan(m, f) < 0)
+				return -1;
+		} else if (m->ix != NULL) {
+			/* a field no rule reads: tokenized for the index text alone */
+			presearch_text_field(m->ix, doc->field[f], doc->field_len[f]);
+		}
 	}
 	/* FM_DEFAULT: the body was scanned, every token of it */
 	if (m->fp != NULL && (doc->pending & DOC_SIMHASH) && !m->oom) {
@@ -1050,6 +1064,24 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 		}
 	}
 	return m->oom ? -1 : hits;
+}
+
+int
+matcher_set_index_text(struct matcher *m, int on)
+{
+	if (on && m->ix == NULL && (m->ix = presearch_text_new()) == NULL)
+		return -1;
+	if (!on) {
+		presearch_text_free(m->ix);
+		m->ix = NULL;
+	}
+	return 0;
+}
+
+char *
+matcher_take_index_text(struct matcher *m)
+{
+	return m->ix != NULL ? presearch_text_take(m->ix) : NULL;
 }
 
 int

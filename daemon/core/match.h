@@ -58,6 +58,17 @@ void matcher_set_hit_lang(struct matcher *m, int on);
 int matcher_set_fingerprint(struct matcher *m, int on);
 
 /*
+ * Whether matcher_run() makes the document's index text (presearch.h:
+ * presearch_index_text) from the tokens it makes anyway, tokenizing only
+ * the fields no rule reads: for harkd, which stores it. Off by default.
+ * Returns 0, -1 when out of memory. matcher_take_index_text(): the text of
+ * the last matcher_run() that succeeded (once), which the caller frees;
+ * NULL when out of memory or off.
+ */
+int matcher_set_index_text(struct matcher *m, int on);
+char *matcher_take_index_text(struct matcher *m);
+
+/*
  * The rules whose regex hit PCRE2's match, depth or heap limit on the last
  * document matcher_run() saw: their answer there may be wrong (a match in
  * a stretch that hit the limit is missed). Returns how many; with i below

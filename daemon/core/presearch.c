@@ -81,19 +81,14 @@ sb_str(struct sbuf *b, const char *s)
  * is "x" and two hex digits. The code is one-to-one and byte by byte (a
  * prefix codes to a prefix). Keeping UTF-8 as it is keeps an Arabic or
  * Cyrillic key as short as the word: the index text of a long article is
- * what the store feeds FTS5 on the loop thread.
+ * what the store feeds FTS5 on the loop thread. key_encode_to() writes at o,
+ * which has room for 3 * n bytes, and returns the end.
  */
-static void
-key_encode(struct sbuf *b, const char *s, size_t n)
+static char *
+key_encode_to(char *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	char *o;
 
-	if (b->oom || mem_grow(&b->s, &b->cap, b->n + 3 * n + 1, 1) < 0) {
-		b->oom = 1;
-		return;
-	}
-	o = b->s + b->n;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -108,7 +103,17 @@ key_encode(struct sbuf *b, const char *s, size_t n)
 			*o++ = hex[c & 15];
 		}
 	}
-	b->n = (size_t)(o - b->s);
+	return o;
+}
+
+static void
+key_encode(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom || mem_grow(&b->s, &b->cap, b->n + 3 * n + 1, 1) < 0) {
+		b->oom = 1;
+		return;
+	}
+	b->n = (size_t)(key_encode_to(b->s + b->n, s, n) - b->s);
 	b->s[b->n] = '\0';
 }
 
@@ -118,86 +123,212 @@ key_encode(struct sbuf *b, const char *s, size_t n)
 #define PRESEARCH_CHUNK (1u << 20) /* bytes of a field tokenized at a time */
 #endif
 
-struct itext {
-	struct sbuf out, enc;
-	struct dict *seen; /* the codes already in out */
+/*
+ * The codes already in out, as a set of (offset, length) into out itself:
+ * a key is coded at the end of out, looked up there and taken back when it
+ * was in already, so no key is copied twice. Open addressing in 2^k slots
+ * kept under half full, first sized from the fields' bytes (a key takes at
+ * least two of them, most texts a word in eight), so that an article
+ * seldom grows it.
+ */
+struct kslot {
+	uint32_t off1; /* the key's offset in out, plus 1; 0: an empty slot */
+	uint32_t len;
+	uint32_t tag; /* the high half of its hash */
 };
 
-static void
-index_key(struct itext *it, const char *s, size_t n)
-{
-	int added = 0;
+struct presearch_text {
+	struct sbuf out;
+	struct kslot *slot; /* owned */
+	size_t mask, n;
+	struct toklist tl; /* presearch_text_field()'s tokens */
+	char *scratch;     /* owned: the readings of an Arabic token */
+	size_t capscratch;
+};
 
-	it->enc.n = 0;
-	key_encode(&it->enc, s, n);
-	if (it->enc.oom || dict_intern(it->seen, it->enc.s, it->enc.n, &added) < 0) {
+static int
+itext_slots(struct presearch_text *it, size_t nslots)
+{
+	struct kslot *ns = calloc(nslots, sizeof(*ns));
+
+	if (ns == NULL)
+		return -1;
+	for (size_t i = 0; it->slot != NULL && i <= it->mask; i++) {
+		const struct kslot *k = &it->slot[i];
+		size_t j;
+
+		if (k->off1 == 0)
+			continue;
+		j = (size_t)hash_bytes(it->out.s + k->off1 - 1, k->len) & (nslots - 1);
+		while (ns[j].off1 != 0)
+			j = (j + 1) & (nslots - 1);
+		ns[j] = *k;
+	}
+	free(it->slot);
+	it->slot = ns;
+	it->mask = nslots - 1;
+	return 0;
+}
+
+static void
+index_key(struct presearch_text *it, const char *s, size_t n)
+{
+	size_t start = it->out.n, koff, klen, i;
+	uint64_t h;
+	uint32_t tag;
+
+	/* one growth for the space and the code at most 3 bytes a byte */
+	if (it->out.oom || mem_grow(&it->out.s, &it->out.cap, start + 3 * n + 2, 1) < 0) {
 		it->out.oom = 1;
 		return;
 	}
-	if (!added)
+	if (start > 0)
+		it->out.s[it->out.n++] = ' ';
+	koff = it->out.n;
+	it->out.n = (size_t)(key_encode_to(it->out.s + koff, s, n) - it->out.s);
+	it->out.s[it->out.n] = '\0';
+	klen = it->out.n - koff;
+	h = hash_bytes(it->out.s + koff, klen);
+	tag = (uint32_t)(h >> 32);
+	for (i = (size_t)h & it->mask; it->slot[i].off1 != 0; i = (i + 1) & it->mask) {
+		const struct kslot *k = &it->slot[i];
+
+		if (k->tag == tag && k->len == klen &&
+		    memcmp(it->out.s + k->off1 - 1, it->out.s + koff, klen) == 0) {
+			/* in already: the code and its space are taken back */
+			it->out.n = start;
+			it->out.s[start] = '\0';
+			return;
+		}
+	}
+	it->slot[i].off1 = (uint32_t)koff + 1;
+	it->slot[i].len = (uint32_t)klen;
+	it->slot[i].tag = tag;
+	if (2 * ++it->n > it->mask && itext_slots(it, 2 * (it->mask + 1)) < 0)
+		it->out.oom = 1;
+}
+
+struct presearch_text *
+presearch_text_new(void)
+{
+	struct presearch_text *it = calloc(1, sizeof(*it));
+
+	if (it != NULL)
+		toklist_init(&it->tl);
+	return it;
+}
+
+void
+presearch_text_free(struct presearch_text *it)
+{
+	if (it == NULL)
 		return;
-	if (it->out.n > 0)
-		sb_add(&it->out, " ", 1);
-	sb_add(&it->out, it->enc.s, it->enc.n);
+	free(it->out.s);
+	free(it->slot);
+	free(it->scratch);
+	toklist_free(&it->tl);
+	free(it);
+}
+
+/* Past PRESEARCH_INDEX_MAX the text is ALWAYS whatever follows: out only grows. */
+static int
+itext_full(const struct presearch_text *it)
+{
+	return it->out.oom || it->out.n > PRESEARCH_INDEX_MAX;
+}
+
+void
+presearch_text_reset(struct presearch_text *it, const struct document *doc)
+{
+	size_t bytes = 0, nslots = 64;
+
+	free(it->out.s);
+	memset(&it->out, 0, sizeof(it->out));
+	free(it->slot);
+	it->slot = NULL;
+	it->mask = it->n = 0;
+	for (int f = 0; f < F_MAX; f++)
+		bytes += doc->field[f] != NULL ? doc->field_len[f] : 0;
+	/* a slot for every 4 bytes: twice the distinct words of most texts (it grows) */
+	while (nslots < bytes / 4 && nslots < PRESEARCH_INDEX_MAX / 4)
+		nslots *= 2;
+	if (itext_slots(it, nslots) < 0)
+		it->out.oom = 1;
+}
+
+void
+presearch_text_token(struct presearch_text *it, const struct toklist *tl, const struct token *t)
+{
+	const char *s = token_text(tl, t);
+	struct reading rd[TOKEN_MAX_READINGS];
+	int nr;
+
+	if (itext_full(it))
+		return;
+	index_key(it, s, t->normlen);
+	if (t->script != SCRIPT_ARABIC)
+		return;
+	if (mem_grow(&it->scratch, &it->capscratch, 2 * (size_t)t->normlen + 8, 1) < 0) {
+		it->out.oom = 1;
+		return;
+	}
+	nr = token_readings(s, t->normlen, it->scratch, rd);
+	for (int r = 0; r < nr; r++)
+		index_key(it, rd[r].s, rd[r].len);
+}
+
+/* a chunk at a time: a large field's tokens would take four times its size */
+void
+presearch_text_field(struct presearch_text *it, const char *field, size_t len)
+{
+	for (size_t off = 0, end; field != NULL && off < len && !itext_full(it); off = end) {
+		end = token_chunk_end(field, len, off, PRESEARCH_CHUNK);
+		toklist_clear(&it->tl);
+		if (token_split(field + off, end - off, &it->tl) < 0) {
+			it->out.oom = 1;
+			return;
+		}
+		for (size_t i = 0; i < it->tl.n && !itext_full(it); i++)
+			presearch_text_token(it, &it->tl, &it->tl.v[i]);
+	}
 }
 
 char *
+presearch_text_take(struct presearch_text *it)
+{
+	char *s = it->out.s;
+
+	free(it->slot);
+	it->slot = NULL;
+	it->mask = it->n = 0;
+	if (it->out.oom) {
+		free(s);
+		s = NULL;
+	} else if (it->out.n > PRESEARCH_INDEX_MAX) {
+		free(s);
+		s = strdup(ALWAYS);
+	} else if (s == NULL) {
+		s = strdup("");
+	}
+	memset(&it->out, 0, sizeof(it->out));
+	return s;
+}
+
+/* every field: a rule may name any of them (url:, source:) */
+char *
 presearch_index_text(const struct document *doc)
 {
-	struct itext it = {{0}, {0}, dict_new()};
-	struct toklist tl;
-	char *scratch = NULL;
-	size_t capscratch = 0;
+	struct presearch_text *it = presearch_text_new();
+	char *s;
 
-	toklist_init(&tl);
-	if (it.seen == NULL)
-		it.out.oom = 1;
-	/* every field: a rule may name any of them (url:, source:) */
-	for (int f = 0; f < F_MAX && !it.out.oom; f++) {
-		if (doc->field[f] == NULL || doc->field_len[f] == 0)
-			continue;
-		/* a chunk at a time: a large field's tokens would take four times its size */
-		for (size_t off = 0, end; off < doc->field_len[f] && !it.out.oom; off = end) {
-			end =
-			    token_chunk_end(doc->field[f], doc->field_len[f], off, PRESEARCH_CHUNK);
-			toklist_clear(&tl);
-			if (token_split(doc->field[f] + off, end - off, &tl) < 0) {
-				it.out.oom = 1;
-				break;
-			}
-			for (size_t i = 0; i < tl.n && !it.out.oom; i++) {
-				const struct token *t = &tl.v[i];
-				const char *s = token_text(&tl, t);
-				struct reading rd[TOKEN_MAX_READINGS];
-				int nr;
-
-				index_key(&it, s, t->normlen);
-				if (t->script != SCRIPT_ARABIC)
-					continue;
-				if (mem_grow(&scratch, &capscratch, 2 * (size_t)t->normlen + 8, 1) <
-				    0) {
-					it.out.oom = 1;
-					break;
-				}
-				nr = token_readings(s, t->normlen, scratch, rd);
-				for (int r = 0; r < nr; r++)
-					index_key(&it, rd[r].s, rd[r].len);
-			}
-		}
-	}
-	toklist_free(&tl);
-	free(scratch);
-	free(it.enc.s);
-	dict_free(it.seen);
-	if (it.out.oom) {
-		free(it.out.s);
+	if (it == NULL)
 		return NULL;
-	}
-	if (it.out.n > PRESEARCH_INDEX_MAX) {
-		free(it.out.s);
-		return strdup(ALWAYS);
-	}
-	return it.out.s != NULL ? it.out.s : strdup("");
+	presearch_text_reset(it, doc);
+	for (int f = 0; f < F_MAX; f++)
+		presearch_text_field(it, doc->field[f], doc->field_len[f]);
+	s = presearch_text_take(it);
+	presearch_text_free(it);
+	return s;
 }
 
 /* ---- the query ---- */

@@ -12,6 +12,7 @@
 
 #include "doc.h"
 #include "ruleset.h"
+#include "token.h"
 
 /*
  * Above this many bytes of keys, an article is indexed by one key that
@@ -29,6 +30,23 @@
  * frees, or NULL when out of memory.
  */
 char *presearch_index_text(const struct document *doc);
+
+/*
+ * The same from tokens someone already made (the matcher's,
+ * matcher_set_index_text()): presearch_text_reset() for doc, then for each
+ * field in order either each of its tokens in order (presearch_text_token())
+ * or the field itself to tokenize (presearch_text_field()), then
+ * presearch_text_take(): presearch_index_text()'s value, which the caller
+ * frees, or NULL when out of memory.
+ */
+struct presearch_text;
+struct presearch_text *presearch_text_new(void);
+void presearch_text_free(struct presearch_text *it);
+void presearch_text_reset(struct presearch_text *it, const struct document *doc);
+void presearch_text_token(struct presearch_text *it, const struct toklist *tl,
+                          const struct token *t);
+void presearch_text_field(struct presearch_text *it, const char *field, size_t len);
+char *presearch_text_take(struct presearch_text *it);
 
 /*
  * An FTS5 MATCH expression for rs (tokens quoted), or NULL with *all set to

@@ -1,11 +1,21 @@
 /*
  * sha256.c: SHA-256 as FIPS 180-4 describes it, and HMAC-SHA256 (RFC 2104).
- * Written for clarity, not speed: the hashed inputs are article texts and
- * webhook bodies, a few kilobytes each.
+ * The portable block function is written for clarity; on x86-64 CPUs with
+ * the SHA extensions (SHA-NI) the blocks go through those instructions
+ * instead: every article's text is hashed on a worker, and the portable
+ * code took a sixth of a worker's instructions (BENCHMARKS.md). Both give
+ * the same digest; the unit tests compare them.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sha256.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 /* The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t sha256_k[64] = {
@@ -61,6 +71,100 @@ sha256_block(uint32_t h[8], const unsigned char *p)
 	h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
 }
 
+#ifdef SHA256_X86
+/*
+ * The blocks with the SHA-NI instructions: the state as two vectors (ABEF,
+ * CDGH, the order sha256rnds2 wants), four rounds per message vector, the
+ * schedule's next vector from the four before (sha256msg1, msg2).
+ */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+sha256_blocks_shani(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+	__m128i tmp, st0, st1;
+
+	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&h[0]), 0xB1);
+	st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&h[4]), 0x1B);
+	st0 = _mm_alignr_epi8(tmp, st1, 8);    /* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0); /* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		__m128i w[16], save0 = st0, save1 = st1;
+
+		for (int g = 0; g < 16; g++) {
+			__m128i m;
+
+			if (g < 4)
+				w[g] = _mm_shuffle_epi8(
+				    _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * g)),
+				    bswap);
+			else
+				w[g] = _mm_sha256msg2_epu32(
+				    _mm_add_epi32(_mm_sha256msg1_epu32(w[g - 4], w[g - 3]),
+				                  _mm_alignr_epi8(w[g - 1], w[g - 2], 4)),
+				    w[g - 1]);
+			m = _mm_add_epi32(
+			    w[g], _mm_loadu_si128((const __m128i *)(const void *)&sha256_k[4 * g]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, m);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0E));
+		}
+		st0 = _mm_add_epi32(st0, save0);
+		st1 = _mm_add_epi32(st1, save1);
+	}
+	tmp = _mm_shuffle_epi32(st0, 0x1B);    /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);    /* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0); /* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);    /* HGFE */
+	_mm_storeu_si128((__m128i *)(void *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)(void *)&h[4], st1);
+}
+
+/* CPUID: SSSE3 and SSE4.1 (leaf 1, ECX bits 9 and 19) and SHA (leaf 7, EBX bit 29). */
+static int
+sha256_cpu_has_shani(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19)))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & (1u << 29)) != 0;
+}
+#endif
+
+/* -1: not asked yet; 0: the portable code; 1: SHA-NI. Any thread may set it: the same answer. */
+static _Atomic int sha256_accel_state = -1;
+
+int
+sha256_accel(int want)
+{
+	int have = 0;
+
+#ifdef SHA256_X86
+	have = sha256_cpu_has_shani();
+#endif
+	have = have && want;
+	atomic_store_explicit(&sha256_accel_state, have, memory_order_relaxed);
+	return have;
+}
+
+static void
+sha256_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+#ifdef SHA256_X86
+	int accel = atomic_load_explicit(&sha256_accel_state, memory_order_relaxed);
+
+	if (accel < 0)
+		accel = sha256_accel(1);
+	if (accel) {
+		sha256_blocks_shani(h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		sha256_block(h, p);
+}
+
 void
 sha256_init(struct sha256 *s)
 {
@@ -87,11 +191,12 @@ sha256_update(struct sha256 *s, const void *p, size_t len)
 		len -= take;
 		if (s->nbuf < 64)
 			return;
-		sha256_block(s->h, s->buf);
+		sha256_blocks(s->h, s->buf, 1);
 		s->nbuf = 0;
 	}
-	for (; len >= 64; in += 64, len -= 64)
-		sha256_block(s->h, in);
+	sha256_blocks(s->h, in, len / 64);
+	in += len / 64 * 64;
+	len %= 64;
 	memcpy(s->buf, in, len);
 	s->nbuf = len;
 }

@@ -23,6 +23,12 @@ void sha256_update(struct sha256 *s, const void *p, size_t len);
 void sha256_final(struct sha256 *s, unsigned char out[SHA256_LEN]);
 /* One call; hex is 65 bytes: 64 lower-case digits and a NUL. */
 void sha256_hex(const void *p, size_t len, char hex[2 * SHA256_LEN + 1]);
+/*
+ * Whether the blocks go through the CPU's SHA instructions (x86-64 SHA-NI)
+ * when it has them (want 1, the default) or through the portable code
+ * (want 0: the tests compare the two). Returns whether they now do.
+ */
+int sha256_accel(int want);
 void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
                  unsigned char out[SHA256_LEN]);
 

@@ -54,38 +54,53 @@ rotl64(uint64_t x, int r)
 }
 
 /*
- * The votes: a feature's hash is counted byte by byte in a histogram of
- * byte values per byte position (8 increments instead of 64), and the
- * counts of set bits are read off the histogram once per text.
+ * The votes: bit j of each byte of a feature's hash is counted in the byte
+ * lanes of lane[j] (a shift, a mask and an add per j: 8 per feature, in
+ * registers, none of them waiting on another), and the lanes are widened
+ * into cnt before any can pass 255. The counts, hence the result, are
+ * those of 64 counters a bit; stored fingerprints stay comparable.
  */
+#define LANE_BITS 0x0101010101010101ull
+#define LANE_MAX 255
+
 struct votes {
-	uint32_t hist[8][256];
-	size_t n;
+	uint64_t lane[8]; /* byte k of lane[j]: votes for bit 8k + j since the last widening */
+	uint64_t cnt[64]; /* bit b: the features it is set in */
+	size_t n;         /* features */
+	unsigned pending; /* features in lane, not yet in cnt */
 };
+
+static void
+votes_widen(struct votes *v)
+{
+	for (int j = 0; j < 8; j++) {
+		for (int k = 0; k < 8; k++)
+			v->cnt[8 * k + j] += (v->lane[j] >> (8 * k)) & 0xFF;
+		v->lane[j] = 0;
+	}
+	v->pending = 0;
+}
 
 static void
 votes_add(struct votes *v, uint64_t h)
 {
-	for (int k = 0; k < 8; k++)
-		v->hist[k][(h >> (8 * k)) & 0xFF]++;
+	for (int j = 0; j < 8; j++)
+		v->lane[j] += (h >> j) & LANE_BITS;
 	v->n++;
+	if (++v->pending == LANE_MAX)
+		votes_widen(v);
 }
 
 /* A bit is set when it is set in more than half the features. */
 static uint64_t
-votes_result(const struct votes *v)
+votes_result(struct votes *v)
 {
 	uint64_t out = 0;
 
-	for (int b = 0; b < 64; b++) {
-		uint64_t cnt = 0;
-
-		for (int x = 0; x < 256; x++)
-			if (x & (1 << (b & 7)))
-				cnt += v->hist[b >> 3][x];
-		if (2 * cnt > v->n)
+	votes_widen(v);
+	for (int b = 0; b < 64; b++)
+		if (2 * v->cnt[b] > v->n)
 			out |= 1ull << b;
-	}
 	return out;
 }
 

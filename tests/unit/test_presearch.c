@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "dict.h"
 #include "extract.h"
 #include "hark.h"
 #include "match.h"
@@ -347,6 +348,255 @@ test_index_text(void **state)
 	free(t);
 }
 
+/*
+ * The reference: presearch_index_text() before its set of codes was kept
+ * in the text it builds (a dict of copies of the codes). The new one must
+ * give the same text, key for key in the same order.
+ */
+static void
+ref_encode(char *o, size_t *no, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) && c != 'x') || c >= 0x80) {
+			o[(*no)++] = (char)c;
+		} else if (c == 'x') {
+			o[(*no)++] = 'x';
+			o[(*no)++] = 'x';
+		} else {
+			o[(*no)++] = 'x';
+			o[(*no)++] = hex[c >> 4];
+			o[(*no)++] = hex[c & 15];
+		}
+	}
+}
+
+static void
+ref_key(struct dict *seen, char **out, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	char *enc = malloc(3 * len + 1);
+	size_t ne = 0;
+	int added = 0;
+
+	assert_non_null(enc);
+	ref_encode(enc, &ne, s, len);
+	assert_true(dict_intern(seen, enc, ne, &added) >= 0);
+	if (added) {
+		if (*n + ne + 2 > *cap) {
+			*cap = 2 * (*n + ne + 2);
+			assert_non_null(*out = realloc(*out, *cap));
+		}
+		if (*n > 0)
+			(*out)[(*n)++] = ' ';
+		memcpy(*out + *n, enc, ne);
+		*n += ne;
+		(*out)[*n] = '\0';
+	}
+	free(enc);
+}
+
+static char *
+ref_index_text(const struct document *doc)
+{
+	struct dict *seen = dict_new();
+	char *out = NULL, scratch[4096];
+	size_t n = 0, cap = 0;
+
+	assert_non_null(seen);
+	for (int f = 0; f < F_MAX; f++) {
+		struct toklist tl;
+
+		if (doc->field[f] == NULL || doc->field_len[f] == 0)
+			continue;
+		toklist_init(&tl);
+		assert_true(token_split(doc->field[f], doc->field_len[f], &tl) >= 0);
+		for (size_t i = 0; i < tl.n; i++) {
+			const struct token *t = &tl.v[i];
+			const char *w = token_text(&tl, t);
+			struct reading rd[TOKEN_MAX_READINGS];
+			int nr;
+
+			ref_key(seen, &out, &n, &cap, w, t->normlen);
+			if (t->script != SCRIPT_ARABIC)
+				continue;
+			assert_true(2 * (size_t)t->normlen + 8 <= sizeof(scratch));
+			nr = token_readings(w, t->normlen, scratch, rd);
+			for (int r = 0; r < nr; r++)
+				ref_key(seen, &out, &n, &cap, rd[r].s, rd[r].len);
+		}
+		toklist_free(&tl);
+	}
+	dict_free(seen);
+	if (n > PRESEARCH_INDEX_MAX) {
+		free(out);
+		return strdup("xz");
+	}
+	return out != NULL ? out : strdup("");
+}
+
+/* n words drawn from a few, in several scripts, with punctuation (xorshift: the same every run) */
+static char *
+random_words(uint64_t *x, size_t n, unsigned long long wrange, size_t *len)
+{
+	static const char *const words[] = {
+	    "Xavier",
+	    "xx",
+	    "l'été",
+	    "42",
+	    "Ωmega",
+	    "press",
+	    "Kamalmaz",
+	    "U.S.",
+	    "e-mail",
+	    "\xD9\x88\xD8\xA7\xD9\x84\xD9\x83\xD8\xAA\xD8\xA7\xD8\xA8",         /* wa-al-kitab */
+	    "\xD8\xA8\xD8\xA7\xD9\x84\xD9\x85\xD8\xAF\xD8\xB1\xD8\xB3\xD8\xA9", /* bi-al-madrasa */
+	    "\xD9\x84\xD9\x84\xD8\xA8\xD9\x8A\xD8\xAA",                         /* li-al-bayt */
+	    "\xD9\x83\xD8\xAA\xD8\xA7\xD8\xA8",
+	    "Москва",
+	    "naïve",
+	    "ÆSIR",
+	    "--",
+	    "#tag",
+	    "a",
+	    "the",
+	    "C++",
+	    "50%",
+	    "x86_64",
+	    "über",
+	};
+	size_t nw = sizeof(words) / sizeof(words[0]);
+	char *s = malloc(n * 24 + 1);
+
+	assert_non_null(s);
+	*len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *w;
+
+		*x ^= *x << 13;
+		*x ^= *x >> 7;
+		*x ^= *x << 17;
+		w = words[*x % nw];
+		if ((*x >> 20) % 7 == 0) {
+			/* a word of its own: the set grows past its first size */
+			*len += (size_t)sprintf(s + *len, "w%llu",
+			                        (unsigned long long)((*x >> 24) % wrange));
+		} else {
+			memcpy(s + *len, w, strlen(w));
+			*len += strlen(w);
+		}
+		s[(*len)++] = (*x >> 40) % 4 == 0 ? '\n' : ' ';
+	}
+	s[*len] = '\0';
+	return s;
+}
+
+/*
+ * The index text against the reference: documents with every field set,
+ * of 0 to 300,000 words (past PRESEARCH_INDEX_MAX: the key that says every
+ * query matches), and fields left empty.
+ */
+static void
+test_index_text_reference(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	size_t sizes[] = {0, 1, 2, 5, 30, 200, 1000, 5000, 20000, 300000};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		for (int round = 0; round < 3; round++) {
+			struct document doc;
+			char *want, *got;
+
+			memset(&doc, 0, sizeof(doc));
+			for (int f = 0; f < F_MAX; f++) {
+				if (round == 1 && f % 2 == 1)
+					continue; /* a field absent */
+				doc.field[f] =
+				    random_words(&x, f == F_BODY ? sizes[k] : sizes[k] / 10 + 1,
+				                 1000000, &doc.field_len[f]);
+			}
+			want = ref_index_text(&doc);
+			got = presearch_index_text(&doc);
+			assert_non_null(got);
+			assert_string_equal(got, want);
+			if (sizes[k] == 300000 && doc.field[F_BODY] != NULL)
+				assert_string_equal(got, "xz");
+			free(want);
+			free(got);
+			doc_free(&doc);
+		}
+	}
+}
+
+static int
+no_hit(const struct hit *h, void *arg)
+{
+	(void)h;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * The matcher's index text (matcher_set_index_text: from the tokens it
+ * makes, tokenizing only the fields no rule reads) against
+ * presearch_index_text(), with rules on the title and body only and with
+ * rules on every field, on documents of 0 to 400,000 words (a body of
+ * 2.5 MB: the matcher tokenizes it in chunks, with words ahead of each).
+ */
+static void
+test_index_text_matcher(void **state)
+{
+	static const char *const rules[] = {
+	    "[rule r]\nquery = press AND Kamalmaz\n",
+	    "[rule r]\nquery = url:press OR source:tag OR title:the OR body:a\n",
+	};
+	size_t sizes[] = {0, 1, 3, 50, 2000, 400000};
+	uint64_t x = 0x2545f4914f6cdd1dull;
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+		struct ruleset *rs = compile(rules[r]);
+		struct matcher *m = matcher_new(rs);
+
+		assert_non_null(m);
+		assert_int_equal(matcher_set_index_text(m, 1), 0);
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			for (int round = 0; round < 2; round++) {
+				struct document doc;
+				char *want, *got;
+
+				memset(&doc, 0, sizeof(doc));
+				for (int f = 0; f < F_MAX; f++) {
+					if (round == 1 && f == F_TITLE)
+						continue;
+					doc.field[f] = random_words(
+					    &x, f == F_BODY ? sizes[k] : sizes[k] / 100 + 1,
+					    sizes[k] > 10000 ? 500 : 1000000, &doc.field_len[f]);
+				}
+				if (sizes[k] == 400000)
+					assert_true(doc.field_len[F_BODY] > (2u << 20));
+				want = presearch_index_text(&doc);
+				assert_non_null(want);
+				assert_true(matcher_run(m, &doc, no_hit, NULL) >= 0);
+				got = matcher_take_index_text(m);
+				assert_non_null(got);
+				assert_string_equal(got, want);
+				/* not the key that says every query matches: every word was
+				 * compared */
+				assert_true(strcmp(got, "xz") != 0);
+				free(want);
+				free(got);
+				doc_free(&doc);
+			}
+		}
+		matcher_free(m);
+		ruleset_free(rs);
+	}
+}
+
 /* No rule: a query that matches nothing. */
 static void
 test_no_rules(void **state)
@@ -534,6 +784,8 @@ main(void)
 	    cmocka_unit_test(test_restricted_mixed),
 	    cmocka_unit_test(test_no_rules),
 	    cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_index_text_reference),
+	    cmocka_unit_test(test_index_text_matcher),
 	    cmocka_unit_test(test_flat),
 	    cmocka_unit_test(test_golden_cases),
 	};

@@ -2,7 +2,8 @@
  * Unit tests for simhash.c: the same text, the same article under other
  * case, accents, punctuation and spacing, one word changed, unrelated
  * articles in three languages, texts without tokens or too short for a
- * shingle, and pinned hashes so that a change in the hashing is noticed.
+ * shingle, pinned hashes so that a change in the hashing is noticed, and
+ * the values of the implementation before the byte-lane votes on many texts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,6 +269,181 @@ test_stable(void **state)
 	assert_true(hash_str(article_ar) == 0xad854cac1efff235ull);
 }
 
+/*
+ * The reference: simhash.c before its votes were counted in byte lanes (a
+ * histogram of byte values per byte position). The fingerprints are
+ * stored, so the new counting must give its values on every text.
+ */
+struct ref_votes {
+	uint32_t hist[8][256];
+	size_t n;
+};
+
+static void
+ref_votes_add(struct ref_votes *v, uint64_t h)
+{
+	for (int k = 0; k < 8; k++)
+		v->hist[k][(h >> (8 * k)) & 0xFF]++;
+	v->n++;
+}
+
+static uint64_t
+ref_votes_result(const struct ref_votes *v)
+{
+	uint64_t out = 0;
+
+	for (int b = 0; b < 64; b++) {
+		uint64_t cnt = 0;
+
+		for (int x = 0; x < 256; x++)
+			if (x & (1 << (b & 7)))
+				cnt += v->hist[b >> 3][x];
+		if (2 * cnt > v->n)
+			out |= 1ull << b;
+	}
+	return out;
+}
+
+static uint64_t
+ref_fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t
+ref_rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+ref_simhash(const char *text, size_t len)
+{
+	struct ref_votes *v = calloc(1, sizeof(*v));
+	struct toklist tl;
+	uint64_t h[2] = {0, 0}, out;
+	size_t ntok = 0;
+
+	assert_non_null(v);
+	toklist_init(&tl);
+	assert_true(token_split(text, len, &tl) >= 0);
+	for (size_t i = 0; i < tl.n; i++) {
+		const unsigned char *p = (const unsigned char *)token_text(&tl, &tl.v[i]);
+		uint64_t h2 = 0xcbf29ce484222325ull;
+
+		for (size_t k = 0; k < tl.v[i].normlen; k++) {
+			h2 ^= p[k];
+			h2 *= 0x100000001b3ull;
+		}
+		h2 = ref_fmix64(h2);
+		if (ntok >= 2)
+			ref_votes_add(v,
+			              ref_fmix64(ref_rotl64(h[0], 42) ^ ref_rotl64(h[1], 21) ^ h2));
+		h[0] = h[1];
+		h[1] = h2;
+		ntok++;
+	}
+	toklist_free(&tl);
+	if (ntok > 0 && ntok < 3) {
+		if (ntok == 2)
+			ref_votes_add(v, h[0]);
+		ref_votes_add(v, h[1]);
+	}
+	out = ntok == 0 ? 0 : ref_votes_result(v);
+	free(v);
+	return out;
+}
+
+/* A text of n words drawn from a few, in three scripts (xorshift: the same every run). */
+static char *
+random_text(uint64_t *seed, size_t n)
+{
+	static const char *const words[] = {
+	    "pont",
+	    "Pierre",
+	    "rénové",
+	    "the",
+	    "seals",
+	    "swam",
+	    "six",
+	    "hundred",
+	    "miles",
+	    "ÉTÉ",
+	    "l'État",
+	    "d'euros",
+	    "1847",
+	    "x",
+	    "dix-huit",
+	    "Saint-Aubin",
+	    "conseil",
+	    "municipal",
+	    "\xD8\xA7\xD9\x84\xD9\x85\xD9\x83\xD8\xAA\xD8\xA8\xD8\xA9",
+	    "\xD8\xAC\xD8\xAF\xD9\x8A\xD8\xAF\xD8\xA9",
+	    "news",
+	    "a",
+	};
+	size_t nw = sizeof(words) / sizeof(words[0]), len = 0;
+	char *s = malloc(n * 32 + 1);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		const char *w;
+
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 7;
+		*seed ^= *seed << 17;
+		w = words[*seed % nw];
+		memcpy(s + len, w, strlen(w));
+		len += strlen(w);
+		s[len++] = (*seed >> 40) % 5 == 0 ? '\n' : ' ';
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/*
+ * The byte-lane counting against the reference: texts of 0 to 3,000 words
+ * (the lanes are widened every 255 features: 254 to 258 and 509 to 513
+ * features are on either side of a widening), by simhash_text and by the
+ * accumulator from the same tokens.
+ */
+static void
+test_reference(void **state)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	struct simhash_acc *acc = simhash_acc_new();
+	size_t checked = 0;
+
+	(void)state;
+	assert_non_null(acc);
+	for (size_t n = 0; n <= 3000; n += (n < 520 ? 1 : 97)) {
+		char *s = random_text(&seed, n);
+		size_t len = strlen(s);
+		uint64_t want = ref_simhash(s, len);
+		struct toklist tl;
+
+		assert_true(simhash_text(s, len) == want);
+		toklist_init(&tl);
+		assert_true(token_split(s, len, &tl) >= 0);
+		simhash_acc_reset(acc);
+		for (size_t i = 0; i < tl.n; i++)
+			simhash_acc_token(acc, token_text(&tl, &tl.v[i]), tl.v[i].normlen);
+		assert_true(simhash_acc_result(acc) == want);
+		toklist_free(&tl);
+		free(s);
+		checked++;
+	}
+	assert_true(checked > 540);
+	assert_true(hash_str(article_fr) == ref_simhash(article_fr, strlen(article_fr)));
+	assert_true(hash_str(article_ar) == ref_simhash(article_ar, strlen(article_ar)));
+	simhash_acc_free(acc);
+}
+
 int
 main(void)
 {
@@ -276,6 +452,7 @@ main(void)
 	    cmocka_unit_test(test_variant),   cmocka_unit_test(test_one_word),
 	    cmocka_unit_test(test_unrelated), cmocka_unit_test(test_no_tokens),
 	    cmocka_unit_test(test_short),     cmocka_unit_test(test_stable),
+	    cmocka_unit_test(test_reference),
 	};
 
 	norm_init();

@@ -144,6 +144,22 @@ add_hit(struct fixture *f, const char *id, const char *article, const char *rule
 	return store_hit_add(f->st, &h, f->err, sizeof(f->err));
 }
 
+/*
+ * SQLite counts no memory once a store is open (SQLITE_CONFIG_MEMSTATUS
+ * off: its global mutex at every allocation cost the loop about a tenth
+ * of its instructions an article, BENCHMARKS.md). With the count on,
+ * sqlite3_memory_used() is the bytes held, never 0 with a connection open.
+ */
+static void
+test_no_memstatus(void **state)
+{
+	struct fixture *f = *state;
+
+	add_article(f, "a_1", "h1", "https://example.org/1", 7, 100, NULL, "body", NULL);
+	assert_true(sqlite3_memory_used() == 0);
+	assert_true(sqlite3_memory_highwater(0) == 0);
+}
+
 static void
 test_exact_duplicates(void **state)
 {
@@ -1387,7 +1403,9 @@ test_migrate_3_to_4(void **state)
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
-	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; PRAGMA user_version = 3");
+	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP "
+	                 "COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE "
+	                 "articles DROP COLUMN charset; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 11"));
@@ -1425,7 +1443,9 @@ test_migrate_5_to_6(void **state)
 	raw_sql(f->path, "DROP INDEX articles_text_seen; "
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
-	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; PRAGMA user_version = 5");
+	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP "
+	                 "COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE "
+	                 "articles DROP COLUMN charset; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 11"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
@@ -1814,6 +1834,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_no_memstatus, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exact_duplicates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_near_duplicates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hits, setup, teardown),
