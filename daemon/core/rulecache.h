@@ -66,7 +66,11 @@ int rulecache_save(const struct ruleset *rs, const struct rulecache_extra *x, vo
  */
 struct ruleset *rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why);
 
-/* Write the payload's checksum into the header (tests and the fuzzer). */
+/*
+ * Write this build's tag and the payload's checksum into the header: for
+ * tests and the fuzzer, whose changed buffers should reach the checks
+ * beyond those two.
+ */
 void rulecache_seal(void *buf, size_t n);
 
 #endif
