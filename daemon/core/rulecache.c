@@ -550,7 +550,8 @@ check_cnodes(struct loader *l, const struct ruleset *rs)
 			nearok[i] = 1;
 			break;
 		case C_SLOP:
-			if (cn->a > rs->nkids || cn->b > rs->nkids - cn->a)
+			/* two terms at least (compile_leaf): the matcher reads the first */
+			if (cn->b < 2 || cn->a > rs->nkids || cn->b > rs->nkids - cn->a)
 				goto bad;
 			for (uint32_t k = 0; k < cn->b; k++)
 				if (rs->kids[cn->a + k] >= rs->nnodes)
@@ -709,11 +710,12 @@ load_rules(struct loader *l, struct ruleset *rs)
 		    .line = o->line,
 		    .enabled = o->enabled != 0,
 		};
-		/* id and query are never NULL in a compiled set: the matcher prints them */
-		if (r->id == NULL || r->query == NULL || (i < m->nrules) != r->enabled)
-			return fail(l, "rule");
 		if (o->name == RC_SAME_ID)
 			r->name = r->id;
+		/* no string of a compiled rule is NULL: the printers read them all */
+		if (r->id == NULL || r->name == NULL || r->query == NULL ||
+		    (i < m->nrules) != r->enabled)
+			return fail(l, "rule");
 	}
 	rs->nrules = rs->caprules = m->nrules;
 	rs->off = rs->rules + m->nrules;
