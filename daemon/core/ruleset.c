@@ -180,15 +180,6 @@ ruleset_memory(const struct ruleset *rs)
 
 /* ---- the trie ---- */
 
-static uint64_t
-edge_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
-
 uint32_t
 ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key)
 {
@@ -967,8 +958,8 @@ compile_regex(struct compiler *c, const struct qnode *q)
 		pcre2_code_free(re);
 		return NONE;
 	}
-	if (mem_grow(&c->rs->re_def, &c->rs->capre_def, c->rs->nregex + 1,
-	             sizeof(*c->rs->re_def)) < 0 ||
+	if (mem_grow(&c->rs->re_def, &c->rs->capre_def, c->rs->nregex + 1, sizeof(*c->rs->re_def)) <
+	        0 ||
 	    (pat = str_add(c->rs, q->pattern, strlen(q->pattern))) == 0) {
 		pcre2_code_free(re);
 		return NONE;

@@ -152,6 +152,16 @@ struct ruleset {
 	int finished;
 };
 
+/* The slot where the edge (parent << 32 | key) k is looked for first. */
+static inline uint64_t
+edge_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
+
 /* The child of node along key, or 0. */
 uint32_t ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key);
 
