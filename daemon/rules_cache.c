@@ -22,8 +22,10 @@
 
 #define RCACHE_KEEP 8           /* entries kept: the newest used */
 #define RCACHE_MAX (1ull << 32) /* a larger file is no cache of ours */
-#define RCACHE_MIN_DEFAULT 1000 /* terms (ruleset_natoms) from which a set is cached */
-#define RCACHE_TMP_AGE 3600     /* a temporary file older than this was left by a crash */
+/* terms (ruleset_natoms) from which a set is cached: at 1,000 a load (10.0 ms
+ * for hark match of one article) beats a compile (11.9), at 300 they tie */
+#define RCACHE_MIN_DEFAULT 1000
+#define RCACHE_TMP_AGE 3600 /* a temporary file older than this was left by a crash */
 
 void
 rcache_trace(const char *fmt, ...)
