@@ -305,7 +305,8 @@ dict_view(const struct dict_image *im, const char **why)
 	struct dict *dc;
 
 	/* every count, offset and id, so that no lookup reads out of bounds */
-	if (im->nslots < 2 || (im->nslots & (im->nslots - 1)) != 0 ||
+	/* 16 slots at least, as dict_new makes: the filter has a word */
+	if (im->nslots < 16 || (im->nslots & (im->nslots - 1)) != 0 ||
 	    (im->nkeys + 1) * 2 > im->nslots || im->nfilter != 4 * im->nslots / 64 ||
 	    im->poollen > UINT32_MAX) {
 		*why = "dictionary sizes";

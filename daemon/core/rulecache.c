@@ -513,7 +513,8 @@ check_trie(struct loader *l, const struct ruleset *rs)
 
 	if (rs->nnodes == 0 || rs->nnodes >= UINT32_MAX)
 		return fail(l, "trie node count");
-	if (rs->edgemask == 0 || ((rs->edgemask + 1) & rs->edgemask) != 0)
+	/* a power of two, 2 at least (0 would make a mask of all ones) */
+	if (l->m->nedgeslots < 2 || ((rs->edgemask + 1) & rs->edgemask) != 0)
 		return fail(l, "trie edge table size");
 	for (size_t i = 0; i <= rs->edgemask; i++) {
 		const struct edge *e = &rs->edges[i];
@@ -539,7 +540,7 @@ check_trie(struct loader *l, const struct ruleset *rs)
 		return fail(l, "rule uses");
 	if (check_u32s(l, rs->use_rule, l->m->nuse, rs->nrules, "rule use") < 0)
 		return -1;
-	if (rs->root_fmask + 1 == 0 || ((rs->root_fmask + 1) & rs->root_fmask) != 0)
+	if (l->m->nfilter < 1 || ((rs->root_fmask + 1) & rs->root_fmask) != 0)
 		return fail(l, "root filter size");
 	return 0;
 }

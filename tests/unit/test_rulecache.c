@@ -234,12 +234,44 @@ test_damage(void **state)
 	diags_free(&d);
 }
 
+/*
+ * Crafted, checksum sealed: an edge table of 0 slots (its mask would be
+ * all ones: the trie's lookups out of bounds). The layout is the format's
+ * (rulecache.c): the header, the section table {offset, length} from byte
+ * RULECACHE_HEADER, the meta section first, whose 10th number is the edge
+ * slot count; the edges are section 5.
+ */
+static void
+test_crafted(void **state)
+{
+	struct diags d;
+	struct ruleset *rs = compile(&d);
+	struct rulecache_extra x;
+	const char *why = NULL;
+	size_t n;
+	char *buf = save(rs, &d, &n);
+	uint64_t meta, zero = 0;
+
+	(void)state;
+	memcpy(&meta, buf + RULECACHE_HEADER, 8);
+	memcpy(buf + meta + 9 * 8, &zero, 8);                  /* nedgeslots */
+	memcpy(buf + RULECACHE_HEADER + 5 * 16 + 8, &zero, 8); /* the edges' length */
+	rulecache_seal(buf, n);
+	assert_null(rulecache_load(buf, n, &x, &why));
+	assert_non_null(why);
+	assert_string_equal(why, "trie edge table size");
+	free(buf);
+	ruleset_free(rs);
+	diags_free(&d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roundtrip),
 	    cmocka_unit_test(test_damage),
+	    cmocka_unit_test(test_crafted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
