@@ -666,15 +666,12 @@ color_parse(const char *when, int *color)
 int
 cmd_match(int argc, char **argv)
 {
-	static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
-	                                     {"json", no_argument, NULL, 'J'},
-	                                     {"lang", required_argument, NULL, 'l'},
-	                                     {"charset", required_argument, NULL, 'c'},
-	                                     {"color", optional_argument, NULL, 'C'},
-	                                     {"colour", optional_argument, NULL, 'C'},
-	                                     {"jobs", required_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"rules", required_argument, NULL, 'r'}, {"json", no_argument, NULL, 'J'},
+	    {"lang", required_argument, NULL, 'l'},  {"charset", required_argument, NULL, 'c'},
+	    {"color", optional_argument, NULL, 'C'}, {"colour", optional_argument, NULL, 'C'},
+	    {"jobs", required_argument, NULL, 'j'},  {"no-cache", no_argument, NULL, 'N'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	struct match_conf c = {0};
 	struct itemv iv = {0};
 	struct diags d;
@@ -684,7 +681,7 @@ cmd_match(int argc, char **argv)
 	struct conf *cf;
 	char **rules = NULL, **conf = NULL;
 	size_t nrules = 0, nconf = 0;
-	int ch, rc, jobs = cpu_count();
+	int ch, rc, jobs = cpu_count(), cache = 1;
 	time_t now = time(NULL);
 
 	c.color = isatty(1) && getenv("NO_COLOR") == NULL;
@@ -698,6 +695,9 @@ cmd_match(int argc, char **argv)
 			break;
 		case 'J':
 			c.json = 1;
+			break;
+		case 'N':
+			cache = 0;
 			break;
 		case 'j':
 			if (jobs_parse(optarg, &jobs) < 0) {
@@ -786,7 +786,8 @@ cmd_match(int argc, char **argv)
 	}
 	/* the threads read and extract while this one compiles the rules */
 	pool_start(&p, &pt, &c, &iv, jobs);
-	rs = nrules > 0 ? rules_load(rules, nrules, &d) : rules_load(conf, nconf, &d);
+	rs = nrules > 0 ? rules_load_cached(rules, nrules, &d, cache)
+	                : rules_load_cached(conf, nconf, &d, cache);
 	diags_print(&d, stderr);
 	diags_free(&d);
 	pool_end(&p, &pt, rs);

@@ -110,7 +110,7 @@ static const struct hark_cmd cmds[] = {
      "A spool without incoming/ is refused: harkd makes it again and watches it.\n"},
     {"match", cmd_match,
      "match [-r RULES]... [--json] [--lang LL] [--charset CS] [--color=WHEN] [-j N] "
-     "FILE|DIR|-...",
+     "[--no-cache] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
      "                     (default: the rules of the configuration)\n"
@@ -124,9 +124,13 @@ static const struct hark_cmd cmds[] = {
      "                     the output is the same, in the same order, whatever N;\n"
      "                     N - 1 of them read ahead while the rules compile\n"
      "                     (up to 8 MiB of text)\n"
+     "  --no-cache         compile the rules: do not read nor write the cache of\n"
+     "                     compiled rule sets\n"
      "  FILE               an article; a directory is read recursively; - is stdin\n"
      "The languages of the configuration are the prior of language identification,\n"
-     "with -r too.\n"},
+     "with -r too. A rule set of 1,000 terms or more is kept compiled in\n"
+     "$HARK_CACHE_DIR, else $XDG_CACHE_HOME/hark, else ~/.cache/hark, and loaded\n"
+     "the next time the same rule files are used (HARK_CACHE_DIR empty: no cache).\n"},
     {"mute", cmd_mute, "mute RULE DURATION | mute RULE until WHEN",
      "alert nothing for a rule's hits for a while; they are still stored",
      "  RULE               a rule id of the configured rules\n"

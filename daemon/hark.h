@@ -69,6 +69,24 @@ struct ruleset *rules_load(char *const *paths, size_t n, struct diags *d);
 struct ruleset *rules_load_cancel(char *const *paths, size_t n, struct diags *d,
                                   const atomic_int *cancel);
 /*
+ * rules_load() through the cache of compiled sets (use_cache 0: not), for
+ * hark match: the same set and the same diagnostics, loaded rather than
+ * compiled when an entry for the same rule files is there, and written
+ * when the set has HARK_CACHE_MIN terms or more. A cache problem is never
+ * an error: the rules are compiled.
+ */
+struct ruleset *rules_load_cached(char *const *paths, size_t n, struct diags *d, int use_cache);
+
+/* rules_cache.c: the cache's files (see there) */
+char *rcache_dir(void);
+size_t rcache_min(void);
+void *rcache_read(const char *dir, const char *key, size_t *n);
+void rcache_write(const char *dir, const char *key, const void *buf, size_t n);
+void rcache_touch(const char *dir, const char *key);
+void rcache_drop(const char *dir, const char *key);
+void rcache_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * The entries of dir as "dir/name", sorted, without . and ..; with suffix,
  * only the visible names ending in it. Returns 0, -1 with errno set.
  */

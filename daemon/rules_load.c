@@ -12,6 +12,8 @@
 #include "conf.h"
 #include "fileio.h"
 #include "hark.h"
+#include "mem.h"
+#include "rulecache.h"
 
 #define RULEFILE_MAX (256u << 20) /* a rule file or an @file list */
 
@@ -36,6 +38,54 @@ file_read(const char *path, size_t max, char **buf, size_t *len)
 	return rc;
 }
 
+/* The files @file lists read, for a cache entry (rules_load_cached); NULL: not kept. */
+struct deps {
+	char **path;
+	struct rc_hash *hash;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+deps_add(struct deps *dp, const char *path, const char *text, size_t len)
+{
+	if (dp == NULL || dp->oom)
+		return;
+	for (size_t i = 0; i < dp->n; i++)
+		if (strcmp(dp->path[i], path) == 0)
+			return;
+	if (dp->n == dp->cap) {
+		size_t nc = dp->cap ? dp->cap * 2 : 8;
+		char **np = realloc(dp->path, nc * sizeof(*np));
+		struct rc_hash *nh = np != NULL ? realloc(dp->hash, nc * sizeof(*nh)) : NULL;
+
+		if (np != NULL)
+			dp->path = np;
+		if (nh == NULL) {
+			dp->oom = 1;
+			return;
+		}
+		dp->hash = nh;
+		dp->cap = nc;
+	}
+	if ((dp->path[dp->n] = strdup(path)) == NULL) {
+		dp->oom = 1;
+		return;
+	}
+	rc_hash_init(&dp->hash[dp->n]);
+	rc_hash_add(&dp->hash[dp->n], text, len);
+	dp->n++;
+}
+
+static void
+deps_free(struct deps *dp)
+{
+	for (size_t i = 0; i < dp->n; i++)
+		free(dp->path[i]);
+	free(dp->path);
+	free(dp->hash);
+}
+
 /* @file lists: relative paths are relative to the file that names them. */
 static int
 include_read(void *arg, const char *path, const char *from, char **text, size_t *len,
@@ -44,7 +94,6 @@ include_read(void *arg, const char *path, const char *from, char **text, size_t 
 	char *full;
 	const char *slash = strrchr(from, '/');
 
-	(void)arg;
 	if (path[0] == '/' || slash == NULL) {
 		full = strdup(path);
 	} else {
@@ -65,6 +114,7 @@ include_read(void *arg, const char *path, const char *from, char **text, size_t 
 		free(full);
 		return -1;
 	}
+	deps_add(arg, full, *text, *len);
 	*resolved = full;
 	return 0;
 }
@@ -304,4 +354,278 @@ conf_check_routes(const struct conf *c, const struct ruleset *rs, struct diags *
 			          "no rule's notify names it)",
 			          w < c->nwebhooks ? "webhook" : "email", name);
 	}
+}
+
+/* ---- with the cache of compiled sets (rules_cache.c, rulecache.c) ---- */
+
+/* A rule file read, or what stood in its place, in the order of loading. */
+struct src {
+	char *path; /* owned */
+	char *text; /* owned; NULL: none, see err */
+	size_t len;
+	int err; /* the errno of a failed read; -1: a directory without *.rules */
+};
+
+struct srcs {
+	struct src *v;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+src_push(struct srcs *s, const char *path, char *text, size_t len, int err)
+{
+	if (s->oom || mem_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0 ||
+	    (s->v[s->n].path = strdup(path)) == NULL) {
+		s->oom = 1;
+		free(text);
+		return;
+	}
+	s->v[s->n].text = text;
+	s->v[s->n].len = len;
+	s->v[s->n++].err = err;
+}
+
+static void
+collect_file(struct loader *l, struct srcs *s, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	if (loader_seen(l, path))
+		return;
+	if (file_read(path, RULEFILE_MAX, &text, &len) < 0)
+		src_push(s, path, NULL, 0, errno ? errno : EIO);
+	else
+		src_push(s, path, text, len, 0);
+}
+
+/* What load_dir reads, in its order. */
+static void
+collect(struct loader *l, struct srcs *s, char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		char **names;
+		size_t nn;
+
+		if (stat(paths[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+			collect_file(l, s, paths[i]);
+			continue;
+		}
+		if (dir_list(paths[i], ".rules", &names, &nn) < 0) {
+			src_push(s, paths[i], NULL, 0, errno ? errno : EIO);
+			continue;
+		}
+		if (nn == 0)
+			src_push(s, paths[i], NULL, 0, -1);
+		for (size_t k = 0; k < nn; k++)
+			collect_file(l, s, names[k]);
+		dir_list_free(names, nn);
+	}
+}
+
+/* The diagnostics of a source that is no file, as load_file and load_dir give them. */
+static void
+src_diag(const struct src *s, struct diags *d)
+{
+	if (s->err < 0)
+		diags_add(d, s->path, 0, 0, DIAG_WARNING, "no *.rules file in this directory");
+	else
+		diags_add(d, s->path, 0, 0, DIAG_ERROR, "cannot read rules: %s",
+		          s->err == EFBIG ? "larger than 256 MiB" : strerror(s->err));
+}
+
+/*
+ * The key of a cache entry: the format and the build, then every source in
+ * order, its path and all its bytes (never a time stamp: an edit within the
+ * same second, or a file put back as it was, must not fool it). The files
+ * @file lists read are checked on a hit instead (the entry lists them).
+ */
+static void
+cache_key(const struct srcs *s, char hex[33])
+{
+	struct rc_hash h;
+	uint64_t tag = rulecache_build_tag();
+
+	rc_hash_init(&h);
+	rc_hash_add(&h, "hark compiled rules", 19);
+	rc_hash_add(&h, &tag, sizeof(tag));
+	for (size_t i = 0; i < s->n; i++) {
+		int32_t err = s->v[i].err;
+
+		rc_hash_add(&h, s->v[i].path, strlen(s->v[i].path));
+		rc_hash_add(&h, &err, sizeof(err));
+		rc_hash_add(&h, s->v[i].text != NULL ? s->v[i].text : "", s->v[i].len);
+	}
+	rc_hash_hex(&h, hex);
+}
+
+/* Are the files the entry's @file lists read still what they were? */
+static int
+deps_same(const struct rulecache_extra *x)
+{
+	for (size_t i = 0; i < x->ndeps; i++) {
+		char *text;
+		size_t len;
+		struct rc_hash h;
+
+		if (file_read(x->deps[i], RULEFILE_MAX, &text, &len) < 0)
+			return 0;
+		rc_hash_init(&h);
+		rc_hash_add(&h, text, len);
+		free(text);
+		if (h.h[0] != x->dep_hash[i].h[0] || h.h[1] != x->dep_hash[i].h[1])
+			return 0;
+	}
+	return 1;
+}
+
+/* The set of entry key, with its diagnostics given in the order a compile gives them; or NULL. */
+static struct ruleset *
+cache_get(const char *dir, const char *key, const struct srcs *s, struct diags *d)
+{
+	struct rulecache_extra x;
+	struct ruleset *rs;
+	const char *why = "unreadable";
+	size_t n;
+	void *buf = rcache_read(dir, key, &n);
+
+	if (buf == NULL) {
+		rcache_trace("miss %s", key);
+		return NULL;
+	}
+	if ((rs = rulecache_load(buf, n, &x, &why)) == NULL) {
+		free(buf);
+	} else if (!deps_same(&x)) {
+		why = "a file @file reads changed";
+	} else {
+		/* each diagnostic after a source of this load, in order */
+		why = NULL;
+		for (size_t i = 0; i < x.diags.n; i++)
+			if (x.diag_item[i] >= s->n ||
+			    (i > 0 && x.diag_item[i] < x.diag_item[i - 1]))
+				why = "diagnostic out of place";
+	}
+	if (why != NULL) {
+		rcache_trace("bad %s: %s", key, why);
+		if (rs != NULL)
+			rulecache_extra_free(&x);
+		ruleset_free(rs);
+		rcache_drop(dir, key);
+		return NULL;
+	}
+	for (size_t i = 0, k = 0; i < s->n; i++) {
+		if (s->v[i].text == NULL)
+			src_diag(&s->v[i], d);
+		for (; k < x.diags.n && x.diag_item[k] == i; k++) {
+			const struct diag *g = &x.diags.v[k];
+
+			diags_add(d, g->file, g->line, g->col, g->sev, "%s", g->msg);
+		}
+	}
+	rulecache_extra_free(&x);
+	rcache_touch(dir, key);
+	rcache_trace("hit %s", key);
+	return rs;
+}
+
+/* Save rs with the diagnostics its compile gave: d->v[from[i] .. to[i]) came from s->v[i]. */
+static void
+cache_put(const char *dir, const char *key, const struct ruleset *rs, const struct srcs *s,
+          const struct diags *d, const size_t *from, const size_t *to, const struct deps *dp)
+{
+	struct rulecache_extra x = {0};
+	size_t nd = 0;
+	void *buf;
+	size_t n;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].text != NULL)
+			nd += to[i] - from[i];
+	x.diags.v = calloc(nd ? nd : 1, sizeof(*x.diags.v));
+	x.diag_item = calloc(nd ? nd : 1, sizeof(*x.diag_item));
+	if (x.diags.v == NULL || x.diag_item == NULL)
+		goto out;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = from[i]; s->v[i].text != NULL && k < to[i]; k++) {
+			x.diag_item[x.diags.n] = (uint32_t)i;
+			x.diags.v[x.diags.n++] = d->v[k]; /* borrowed */
+		}
+	x.deps = dp->path;
+	x.dep_hash = dp->hash;
+	x.ndeps = dp->n;
+	if (rulecache_save(rs, &x, &buf, &n) == 0) {
+		rcache_write(dir, key, buf, n);
+		free(buf);
+	}
+out:
+	free(x.diags.v);
+	free(x.diag_item);
+}
+
+struct ruleset *
+rules_load_cached(char *const *paths, size_t n, struct diags *d, int use_cache)
+{
+	struct loader l = {NULL, d, NULL, 0, 0};
+	struct srcs s = {0};
+	struct deps dp = {0};
+	struct query_opts o = {include_read, &dp};
+	char *dir = use_cache ? rcache_dir() : NULL, key[33];
+	size_t errs = d->nerrors, *from = NULL, *to = NULL;
+	struct ruleset *rs = NULL;
+	int readerr = 0;
+
+	collect(&l, &s, paths, n);
+	free(l.seen);
+	if (s.oom) {
+		diags_add(d, "hark", 0, 0, DIAG_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < s.n; i++)
+		readerr |= s.v[i].text == NULL && s.v[i].err > 0;
+	if (dir != NULL && !readerr) {
+		cache_key(&s, key);
+		if ((rs = cache_get(dir, key, &s, d)) != NULL)
+			goto out;
+	}
+	from = calloc(s.n ? s.n : 1, sizeof(*from));
+	to = calloc(s.n ? s.n : 1, sizeof(*to));
+	if ((rs = ruleset_new()) == NULL || from == NULL || to == NULL) {
+		diags_add(d, "hark", 0, 0, DIAG_ERROR, "out of memory");
+		ruleset_free(rs);
+		rs = NULL;
+		goto out;
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		from[i] = d->n;
+		if (s.v[i].text == NULL)
+			src_diag(&s.v[i], d);
+		else
+			ruleset_add_file(rs, s.v[i].path, s.v[i].text, s.v[i].len, &o, d);
+		to[i] = d->n;
+	}
+	if (d->nerrors > errs || ruleset_finish(rs, d) < 0) {
+		ruleset_free(rs);
+		rs = NULL;
+		goto out;
+	}
+	if (dir != NULL && !readerr && !dp.oom) {
+		if (ruleset_natoms(rs) >= rcache_min())
+			cache_put(dir, key, rs, &s, d, from, to, &dp);
+		else
+			rcache_trace("not written: %zu terms, under HARK_CACHE_MIN=%zu",
+			             ruleset_natoms(rs), rcache_min());
+	}
+out:
+	for (size_t i = 0; i < s.n; i++) {
+		free(s.v[i].path);
+		free(s.v[i].text);
+	}
+	free(s.v);
+	free(from);
+	free(to);
+	deps_free(&dp);
+	free(dir);
+	return rs;
 }

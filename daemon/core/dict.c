@@ -20,9 +20,12 @@ struct slot {
 };
 
 struct keyref {
-	uint64_t off; /* into pool */
+	uint32_t off; /* into pool (under 4 GiB: dict_intern) */
 	uint32_t len;
 };
+
+_Static_assert(sizeof(struct slot) == DICT_SLOT_SIZE, "dict.h: DICT_SLOT_SIZE");
+_Static_assert(sizeof(struct keyref) == DICT_KEY_SIZE, "dict.h: DICT_KEY_SIZE");
 
 struct dict {
 	struct slot *slots;
@@ -38,6 +41,11 @@ struct dict {
 	size_t nkeys, capkeys;
 	char *pool;
 	size_t poollen, poolcap;
+	/*
+	 * A view (dict_view): slots, filter, keys and pool are the caller's,
+	 * read-only; dict_free frees only the struct.
+	 */
+	int borrowed;
 };
 
 struct dict *
@@ -65,6 +73,10 @@ dict_free(struct dict *dc)
 {
 	if (dc == NULL)
 		return;
+	if (dc->borrowed) {
+		free(dc);
+		return;
+	}
 	free(dc->slots);
 	free(dc->filter);
 	free(dc->keys);
@@ -196,7 +208,7 @@ dict_store_key(struct dict *dc, const char *key, size_t n)
 	}
 	memcpy(dc->pool + dc->poollen, key, n);
 	dc->pool[dc->poollen + n] = '\0';
-	dc->keys[dc->nkeys].off = dc->poollen;
+	dc->keys[dc->nkeys].off = (uint32_t)dc->poollen;
 	dc->keys[dc->nkeys].len = (uint32_t)n;
 	dc->poollen += n + 1;
 	dc->nkeys++;
@@ -269,4 +281,70 @@ dict_memory(const struct dict *dc)
 {
 	return sizeof(*dc) + (dc->mask + 1) * sizeof(struct slot) + (dc->fmask + 1) / 8 +
 	       dc->capkeys * sizeof(struct keyref) + dc->poolcap;
+}
+
+void
+dict_image(const struct dict *dc, struct dict_image *im)
+{
+	im->slots = dc->slots;
+	im->nslots = dc->mask + 1;
+	im->filter = dc->filter;
+	im->nfilter = (dc->fmask + 1) / 64;
+	im->keys = dc->keys;
+	im->nkeys = dc->nkeys;
+	im->pool = dc->pool;
+	im->poollen = dc->poollen;
+}
+
+struct dict *
+dict_view(const struct dict_image *im, const char **why)
+{
+	const struct slot *sl = im->slots;
+	const struct keyref *k = im->keys;
+	size_t used = 0;
+	struct dict *dc;
+
+	/* every count, offset and id, so that no lookup reads out of bounds */
+	/* 16 slots at least, as dict_new makes: the filter has a word */
+	if (im->nslots < 16 || (im->nslots & (im->nslots - 1)) != 0 ||
+	    (im->nkeys + 1) * 2 > im->nslots || im->nfilter != 4 * im->nslots / 64 ||
+	    im->poollen > UINT32_MAX) {
+		*why = "dictionary sizes";
+		return NULL;
+	}
+	for (size_t i = 0; i < im->nkeys; i++)
+		if ((size_t)k[i].off + k[i].len >= im->poollen ||
+		    im->pool[k[i].off + k[i].len] != '\0') {
+			*why = "dictionary key";
+			return NULL;
+		}
+	for (size_t i = 0; i < im->nslots; i++) {
+		if (sl[i].id1 == 0)
+			continue;
+		if (sl[i].id1 > im->nkeys || sl[i].off != k[sl[i].id1 - 1].off ||
+		    sl[i].len != k[sl[i].id1 - 1].len) {
+			*why = "dictionary slot";
+			return NULL;
+		}
+		used++;
+	}
+	/* one slot a key, and an empty one at least, where every probe ends */
+	if (used != im->nkeys) {
+		*why = "dictionary slot count";
+		return NULL;
+	}
+	if ((dc = calloc(1, sizeof(*dc))) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	dc->slots = (struct slot *)im->slots;
+	dc->mask = im->nslots - 1;
+	dc->filter = (uint64_t *)im->filter;
+	dc->fmask = im->nfilter * 64 - 1;
+	dc->keys = (struct keyref *)im->keys;
+	dc->nkeys = dc->capkeys = im->nkeys;
+	dc->pool = (char *)im->pool;
+	dc->poollen = dc->poolcap = im->poollen;
+	dc->borrowed = 1;
+	return dc;
 }

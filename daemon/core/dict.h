@@ -96,6 +96,33 @@ int64_t dict_find(const struct dict *dc, const char *key, size_t n);
 /* The key of id (NUL-terminated), its length in *n. */
 const char *dict_key(const struct dict *dc, uint32_t id, size_t *n);
 size_t dict_count(const struct dict *dc);
+
+/*
+ * The arrays of a dict, for a cache of a compiled rule set (rulecache.c):
+ * slots (nslots of DICT_SLOT_SIZE bytes), the filter (nfilter words), the
+ * keys (nkeys of DICT_KEY_SIZE bytes) and the pool of key texts.
+ */
+#define DICT_SLOT_SIZE 16
+#define DICT_KEY_SIZE 8
+struct dict_image {
+	const void *slots;
+	size_t nslots;
+	const uint64_t *filter;
+	size_t nfilter;
+	const void *keys;
+	size_t nkeys;
+	const char *pool;
+	size_t poollen;
+};
+
+void dict_image(const struct dict *dc, struct dict_image *im);
+/*
+ * A dict over the arrays of im (aligned for 8 bytes), which it borrows:
+ * they must outlive it and not change; dict_free frees only the view.
+ * Every size, id and offset is checked first: NULL with *why when one is
+ * out of bounds (or out of memory).
+ */
+struct dict *dict_view(const struct dict_image *im, const char **why);
 size_t dict_memory(const struct dict *dc);
 
 #endif

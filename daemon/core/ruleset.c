@@ -60,6 +60,21 @@ ruleset_free(struct ruleset *rs)
 {
 	if (rs == NULL)
 		return;
+	if (rs->blob != NULL) {
+		/* loaded (ruleset_int.h: blob) */
+		for (int k = 0; k < K_NKINDS; k++)
+			dict_free(rs->keys[k]);
+		fuzzy_free(rs->fuzzy);
+		for (size_t i = 0; i < rs->nregex; i++)
+			pcre2_code_free(rs->regex[i]);
+		free(rs->regex);
+		free(rs->rules);
+		free(rs->strv);
+		free(rs->files);
+		free(rs->blob);
+		free(rs);
+		return;
+	}
 	free(rs->rules);
 	free(rs->off);
 	arena_free(&rs->strs);
@@ -84,6 +99,7 @@ ruleset_free(struct ruleset *rs)
 	for (size_t i = 0; i < rs->nregex; i++)
 		pcre2_code_free(rs->regex[i]);
 	free(rs->regex);
+	free(rs->re_def);
 	free(rs->always);
 	free(rs);
 }
@@ -163,15 +179,6 @@ ruleset_memory(const struct ruleset *rs)
 }
 
 /* ---- the trie ---- */
-
-static uint64_t
-edge_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
 
 uint32_t
 ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key)
@@ -925,7 +932,7 @@ compile_regex(struct compiler *c, const struct qnode *q)
 	int err;
 	PCRE2_SIZE erroff;
 	pcre2_code *re;
-	uint32_t i;
+	uint32_t i, pat;
 
 	if (q->reflags & QRE_CASELESS)
 		opts |= PCRE2_CASELESS;
@@ -951,7 +958,15 @@ compile_regex(struct compiler *c, const struct qnode *q)
 		pcre2_code_free(re);
 		return NONE;
 	}
+	if (mem_grow(&c->rs->re_def, &c->rs->capre_def, c->rs->nregex + 1, sizeof(*c->rs->re_def)) <
+	        0 ||
+	    (pat = str_add(c->rs, q->pattern, strlen(q->pattern))) == 0) {
+		pcre2_code_free(re);
+		return NONE;
+	}
 	c->rs->regex[c->rs->nregex] = re;
+	c->rs->re_def[c->rs->nregex].opts = opts;
+	c->rs->re_def[c->rs->nregex].pat = pat;
 	i = leaf_new(c, q, C_REGEX);
 	if (i == NONE)
 		return NONE;

@@ -122,6 +122,26 @@ struct ruleset {
 
 	pcre2_code **regex;
 	size_t nregex, capregex;
+	/*
+	 * Each regex as written: its pattern (str offset) and its pcre2
+	 * options, so that a cached set (rulecache.c) compiles them again
+	 * rather than trusting pcre2's serialized code, which it cannot check.
+	 */
+	struct re_def {
+		uint32_t pat, opts;
+	} * re_def;
+	size_t capre_def;
+
+	/*
+	 * A set loaded from a cache (rulecache_load): the arrays above that
+	 * hold numbers (cn, kids, str, node_flags, edges, rootc, root_filter,
+	 * use_off, use_rule, rule_root, always, re_def) and the dictionaries'
+	 * arrays point into this one buffer, which it owns; rules (off after
+	 * them) and files are two allocations of their own (strv: their string
+	 * arrays), the strings in blob. NULL: a compiled set, each array its own.
+	 */
+	void *blob;
+	char **strv;
 
 	/* set by another thread to stop a compile (ruleset_set_cancel); not owned */
 	const atomic_int *cancel;
@@ -131,6 +151,16 @@ struct ruleset {
 	unsigned fields_used; /* FM_* of every field some rule reads */
 	int finished;
 };
+
+/* The slot where the edge (parent << 32 | key) k is looked for first. */
+static inline uint64_t
+edge_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
 
 /* The child of node along key, or 0. */
 uint32_t ruleset_child(const struct ruleset *rs, uint32_t node, uint32_t key);

@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@
 #include "extract.h"
 #include "lang.h"
 #include "match.h"
+#include "rulecache.h"
 #include "ruleset.h"
 #include "simhash.h"
 #include "utf8.h"
@@ -112,6 +114,34 @@ rules_read(const char *path)
 	}
 	diags_free(&d);
 	free(text);
+	/*
+	 * BENCH_STAGES_LOADED=plain|huge: match with the set as hark match
+	 * loads it from its cache (rulecache.c), in a buffer on small pages
+	 * or advised into huge pages, rather than as compiled.
+	 */
+	if (getenv("BENCH_STAGES_LOADED") != NULL) {
+		struct rulecache_extra x = {0};
+		const char *why = NULL;
+		int huge = strcmp(getenv("BENCH_STAGES_LOADED"), "huge") == 0;
+		void *buf, *al;
+		size_t n, a = 2u << 20;
+
+		if (rulecache_save(rs, &x, &buf, &n) < 0 ||
+		    (al = aligned_alloc(a, (n + a - 1) / a * a)) == NULL) {
+			fprintf(stderr, "bench_stages: %s: cannot save\n", path);
+			exit(1);
+		}
+		if (huge)
+			(void)madvise(al, (n + a - 1) / a * a, MADV_HUGEPAGE);
+		memcpy(al, buf, n);
+		free(buf);
+		ruleset_free(rs);
+		if ((rs = rulecache_load(al, n, &x, &why)) == NULL) {
+			fprintf(stderr, "bench_stages: %s: cannot load: %s\n", path, why);
+			exit(1);
+		}
+		rulecache_extra_free(&x);
+	}
 	return rs;
 }
 
