@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "harkdlock.h"
 #include "readjson.h"
 #include "store.h"
 
@@ -119,26 +120,26 @@ cmd_deliveries(int argc, char **argv)
 	return 0;
 }
 
-/* Tell a running harkd (its pid is in state_dir/harkd.lock) to look now. */
+/*
+ * Tell a running harkd (its pid is in state_dir/harkd.lock) to look at the
+ * outbox now: SIGUSR2, the due deliveries only. Not SIGUSR1, which also
+ * polls every feed and sends every pending digest before its period ends.
+ */
 static void
 redeliver_wake(const char *state_dir)
 {
-	char path[4096], buf[32];
-	int fd;
-	ssize_t n;
-	long pid;
+	struct harkd_probe hp;
 
-	snprintf(path, sizeof(path), "%s/harkd.lock", state_dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return; /* harkd has not run: it sends them when it starts */
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	pid = strtol(buf, NULL, 10);
-	if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
+	/*
+	 * Only a pid that holds the lock: a stale one may be another process
+	 * now, which SIGUSR2's default action would end.
+	 */
+	harkdlock_probe(state_dir, &hp);
+	if (hp.running == 0)
+		return; /* harkd does not run: it sends them when it starts */
+	if (hp.running == 1 && hp.pid > 1 && kill((pid_t)hp.pid, SIGUSR2) == 0)
 		return;
-	fprintf(stderr, "hark: redeliver: harkd sends them at its next start, or on SIGUSR1\n");
+	fprintf(stderr, "hark: redeliver: harkd sends them at its next start, or on SIGUSR2\n");
 }
 
 int

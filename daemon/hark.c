@@ -151,7 +151,9 @@ static const struct hark_cmd cmds[] = {
     {"redeliver", cmd_redeliver, "redeliver [--force] ID...",
      "send dead deliveries again (ids from hark deliveries --failed)",
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
-     "                     harkd is told (SIGUSR1). Needs write access to hark.db\n"
+     "                     harkd is told (SIGUSR2: only what is due now\n"
+     "                     goes; no feed polled, no digest sent early).\n"
+     "                     Needs write access to hark.db\n"
      "  -f, --force        send again a delivery that was sent already (without it,\n"
      "                     such an id is an error and stays as it is)\n"},
     {"rules", cmd_rules, "rules [--json]",

@@ -54,7 +54,7 @@ struct harkd {
 	struct poller *poller;
 	struct pruner *pruner; /* retention: a pass after the start, then hourly */
 	struct reload *reload; /* owned; NULL until the first SIGHUP */
-	struct event *ev_sig[4];
+	struct event *ev_sig[5];
 	struct event *ev_watchdog;
 	struct event *ev_stall;
 	struct event *ev_deadline; /* the stop's deadline, from the first SIGTERM */
@@ -479,6 +479,14 @@ harkd_signal_cb(evutil_socket_t sig, short what, void *arg)
 		outbox_retry_all(h->ob);
 		poller_poll_all(h->poller);
 		break;
+	case SIGUSR2:
+		/*
+		 * hark redeliver changed the outbox: only what is due now goes,
+		 * as at a commit; no feed is polled and no digest cut short.
+		 */
+		log_info("SIGUSR2: sending the deliveries due now");
+		outbox_kick(h->ob);
+		break;
 	}
 }
 
@@ -695,7 +703,7 @@ harkd_httpd(struct harkd *h)
 static int
 harkd_start(struct harkd *h)
 {
-	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1};
+	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
 	char err[512], *dbpath;
 	uint64_t wd_usec;
 	int threads = harkd_threads();
@@ -845,6 +853,7 @@ harkd_free(struct harkd *h)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	reload_free(h->reload); /* stops a compile in progress and waits for its thread */
 	/* the server first: its routes read the intake, the outbox and the poller */
 	httpd_free(h->httpd);
@@ -941,6 +950,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* hark redeliver may signal the lock's pid before the handler is set: not a kill */
+	signal(SIGUSR2, SIG_IGN);
 	h.base = event_base_new();
 	if (h.base == NULL) {
 		log_err("cannot create the event loop");

@@ -431,16 +431,28 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	          "Email deliveries in the database, by configured [email] and state.");
 	dcount_print(b, dc, true);
 	prom_head(b, "delivery_attempts_total", "counter",
-	          "Webhook delivery attempts since harkd started, by outcome.");
+	          "Webhook requests since harkd started, by outcome (a digest's is one; emails "
+	          "are in hark_email_delivery_attempts_total).");
 	evbuffer_add_printf(b,
 	                    "hark_delivery_attempts_total{outcome=\"sent\"} %lu\n"
 	                    "hark_delivery_attempts_total{outcome=\"failed\"} %lu\n"
 	                    "hark_delivery_attempts_total{outcome=\"dead\"} %lu\n"
 	                    "hark_delivery_attempts_total{outcome=\"gone\"} %lu\n",
-	                    os.sent, os.failed, os.dead, os.gone);
-	prom_head(b, "deliveries_in_flight", "gauge", "Webhook requests under way.");
+	                    os.webhook.sent, os.webhook.failed, os.webhook.dead, os.webhook.gone);
+	prom_head(b, "email_delivery_attempts_total", "counter",
+	          "Email messages handed to an [email]'s SMTP server since harkd started, by "
+	          "outcome (a digest's is one).");
+	evbuffer_add_printf(b,
+	                    "hark_email_delivery_attempts_total{outcome=\"sent\"} %lu\n"
+	                    "hark_email_delivery_attempts_total{outcome=\"failed\"} %lu\n"
+	                    "hark_email_delivery_attempts_total{outcome=\"dead\"} %lu\n",
+	                    os.email.sent, os.email.failed, os.email.dead);
+	prom_head(b, "deliveries_in_flight", "gauge",
+	          "Webhook requests and email messages under way.");
 	evbuffer_add_printf(b, "hark_deliveries_in_flight %u\n", outbox_in_flight(in->ob));
-	prom_hist(b, "delivery_seconds", "Seconds from a hit's commit to its webhook's 2xx answer.",
+	prom_hist(b, "delivery_seconds",
+	          "Seconds from a hit's commit to its delivery's acceptance (a webhook's 2xx, an "
+	          "SMTP server's 250), digests apart.",
 	          &os.delivery_seconds);
 
 	prom_head(b, "feed_polls_total", "counter", "Feed polls since harkd started, by outcome.");

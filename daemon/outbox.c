@@ -642,7 +642,7 @@ send_done_cb(const struct http_response *r, void *arg)
 			         h->name);
 		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
-		ob->stats.sent++;
+		ob->stats.webhook.sent++;
 		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
 		return;
 	}
@@ -661,7 +661,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		log_warnx("webhook %s answered 410 Gone: disabled until its configuration changes",
 		          h->name);
 		outbox_record(ob, s->id, "pending", s->attempts, now, r->status, "410 Gone");
-		ob->stats.gone++;
+		ob->stats.webhook.gone++;
 		return;
 	}
 	if (r->error == NULL && answer_permanent(r->status)) {
@@ -676,7 +676,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		          "%lld)",
 		          s->hit_id, h->name, log_quote(why), (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
-		ob->stats.dead++;
+		ob->stats.webhook.dead++;
 		return;
 	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
@@ -688,7 +688,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name,
 		          why, (long long)wait);
 		outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-		ob->stats.failed++;
+		ob->stats.webhook.failed++;
 		return;
 	}
 	if (attempts > OUTBOX_RETRIES) {
@@ -696,14 +696,14 @@ send_done_cb(const struct http_response *r, void *arg)
 		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
 		    s->hit_id, h->name, attempts, why, (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
-		ob->stats.dead++;
+		ob->stats.webhook.dead++;
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
 	          h->name, why, attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-	ob->stats.failed++;
+	ob->stats.webhook.failed++;
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
 }
 
@@ -719,23 +719,25 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 	int64_t now = now_s(), wait = 0;
 	int attempts = s->attempts + 1;
 	const char *state = "pending";
+	/* one attempt for the whole digest, counted by the kind of its destination */
+	struct outbox_attempts *at = h->mail != NULL ? &ob->stats.email : &ob->stats.webhook;
 
 	if (v == OUTBOX_MAIL_SENT) {
 		log_info("delivered digest=%s %s=%s hits=%zu status=%ld in %.2fs", s->hit_id,
 		         h->mail != NULL ? "email" : "webhook", h->name, s->ngroup, r->status,
 		         r->seconds);
 		state = "sent";
-		ob->stats.sent++;
+		at->sent++;
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
 		log_warnx("digest %s of %zu hits to %s: %s: dead (hark redeliver %lld...)",
 		          s->hit_id, s->ngroup, h->name, why, (long long)s->id);
 		state = "dead";
-		ob->stats.dead++;
+		at->dead++;
 	} else {
 		wait = jitter(schedule[attempts - 1]);
 		log_warnx("digest %s of %zu hits to %s failed (%s): attempt %d, next in %llds",
 		          s->hit_id, s->ngroup, h->name, why, attempts, (long long)wait);
-		ob->stats.failed++;
+		at->failed++;
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
 		outbox_record(ob, s->group[i], state, attempts, now + wait, r->status,
@@ -1024,7 +1026,7 @@ mail_done_cb(const struct http_response *r, void *arg)
 		log_info("delivered hit=%s email=%s status=%ld in %.2fs", s->hit_id, h->name,
 		         r->status, r->seconds);
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
-		ob->stats.sent++;
+		ob->stats.email.sent++;
 		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
 		return;
 	}
@@ -1032,14 +1034,14 @@ mail_done_cb(const struct http_response *r, void *arg)
 		log_warnx("delivery of hit=%s to %s: %s: dead (hark redeliver %lld)", s->hit_id,
 		          h->name, why, (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
-		ob->stats.dead++;
+		ob->stats.email.dead++;
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
 	          h->name, why, attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-	ob->stats.failed++;
+	ob->stats.email.failed++;
 }
 
 struct outbox *

@@ -64,9 +64,16 @@ void outbox_retry_all(struct outbox *ob);
 /* Requests under way, and those ended whose outcome is not written yet. */
 unsigned outbox_in_flight(const struct outbox *ob);
 
-/* Since start, for GET /metrics: attempts by outcome, and commit-to-2xx. */
+/*
+ * Since start, for GET /metrics: attempts by outcome, apart for webhooks
+ * and [email] destinations (a digest is one attempt, of its destination's
+ * kind), and commit-to-accepted of single deliveries of either kind.
+ */
+struct outbox_attempts {
+	unsigned long sent, failed, gone, dead; /* failed: to be tried again; gone: webhooks' 410 */
+};
 struct outbox_stats {
-	unsigned long sent, failed, gone, dead; /* failed: to be tried again */
+	struct outbox_attempts webhook, email;
 	struct hist delivery_seconds;
 };
 void outbox_stats(const struct outbox *ob, struct outbox_stats *s);

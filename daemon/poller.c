@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mediatype.h"
 #include "poller.h"
 #include "url.h"
 
@@ -437,7 +438,7 @@ page_end(struct page *pg)
 }
 
 static void page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset,
-                           const char *base);
+                           enum extract_declared declared, const char *base);
 
 static void
 page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_new_item *items,
@@ -451,7 +452,7 @@ page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_ne
 		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
 		          log_quote(pg->item.a.url ? pg->item.a.url : pg->item.key),
 		          log_quote2(why));
-		page_hand_over(pg, NULL, 0, NULL, NULL);
+		page_hand_over(pg, NULL, 0, NULL, EXTRACT_SNIFF, NULL);
 		return;
 	}
 	if (rc < 0)
@@ -460,11 +461,13 @@ page_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_ne
 }
 
 /*
- * Hand a page to the intake as its item: bytes (owned) of the page, or
- * with bytes NULL, the item's own title and text.
+ * Hand a page to the intake as its item: bytes (owned) of the page, read
+ * as declared (page_declared), or with bytes NULL, the item's own title
+ * and text.
  */
 static void
-page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset, const char *base)
+page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset,
+               enum extract_declared declared, const char *base)
 {
 	struct job_feed *jf = calloc(1, sizeof(*jf));
 	struct article *a = calloc(1, sizeof(*a));
@@ -478,6 +481,7 @@ page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset, co
 			bytes = NULL;
 		len = bytes ? strlen(bytes) : 0;
 		charset = NULL;
+		declared = EXTRACT_SNIFF;
 		base = it->url;
 	}
 	if (jf == NULL || a == NULL || bytes == NULL ||
@@ -490,6 +494,7 @@ page_hand_over(struct page *pg, char *bytes, size_t len, const char *charset, co
 	jf->name = strdup(pg->f->name);
 	jf->lang_hint = pg->f->lang ? strdup(pg->f->lang) : NULL;
 	jf->charset = charset ? strdup(charset) : NULL;
+	jf->declared = declared;
 	jf->base_url = base ? strdup(base) : NULL;
 	jf->page_item = a;
 	a = NULL;
@@ -531,6 +536,24 @@ pages_on_host(const struct poller *p, const char *host)
 	return n;
 }
 
+/*
+ * How a fetched page is read: a page served as text/markdown (or
+ * text/x-markdown) as Markdown, as a .md file and a POST of that type
+ * are; any other (HTML, text, a type a server got wrong) sniffed from
+ * its content, as before.
+ */
+static enum extract_declared
+page_declared(const char *content_type)
+{
+	struct mediatype mt;
+	char err[128];
+
+	if (content_type != NULL && mediatype_parse(content_type, &mt, err, sizeof(err)) == 0 &&
+	    mt.as == EXTRACT_AS_MARKDOWN)
+		return EXTRACT_AS_MARKDOWN;
+	return EXTRACT_SNIFF;
+}
+
 static void
 page_fetched_cb(const struct http_response *r, void *arg)
 {
@@ -554,6 +577,7 @@ page_fetched_cb(const struct http_response *r, void *arg)
 			bytes[r->body_len] = '\0';
 		}
 		page_hand_over(pg, bytes, r->body_len, cs[0] ? cs : NULL,
+		               page_declared(r->content_type),
 		               r->final_url ? r->final_url : pg->item.a.url);
 	} else {
 		char why[300];
@@ -564,7 +588,7 @@ page_fetched_cb(const struct http_response *r, void *arg)
 			snprintf(why, sizeof(why), "HTTP %ld", r->status);
 		log_warnx("feed %s: the page of %s: %s; the item's own text is used", pg->f->name,
 		          log_quote(pg->item.a.url), log_quote2(why));
-		page_hand_over(pg, NULL, 0, NULL, NULL);
+		page_hand_over(pg, NULL, 0, NULL, EXTRACT_SNIFF, NULL);
 	}
 	pages_next(p);
 }
@@ -587,7 +611,7 @@ pages_next(struct poller *p)
 			if (*pp == NULL)
 				p->pages_tail = pp;
 			pg->next = NULL;
-			page_hand_over(pg, NULL, 0, NULL, NULL);
+			page_hand_over(pg, NULL, 0, NULL, EXTRACT_SNIFF, NULL);
 			continue;
 		}
 		if (pages_on_host(p, pg->host) >= POLLER_PAGES_PER_HOST) {
@@ -610,7 +634,7 @@ pages_next(struct poller *p)
 			pg->next = NULL;
 			log_warnx("feed %s: the page of %s: %s; the item's own text is used",
 			          pg->f->name, log_quote(pg->item.a.url), log_quote2(err));
-			page_hand_over(pg, NULL, 0, NULL, NULL);
+			page_hand_over(pg, NULL, 0, NULL, EXTRACT_SNIFF, NULL);
 			continue;
 		}
 		pg->next = p->fetching;

@@ -256,7 +256,9 @@ job_run(struct job *j, int slot)
 	                         .charset = j->feed ? j->feed->charset
 	                                    : post  ? post->charset
 	                                            : NULL,
-	                         .declared = post ? post->declared : EXTRACT_SNIFF,
+	                         .declared = post      ? post->declared
+	                                     : j->feed ? j->feed->declared
+	                                               : EXTRACT_SNIFF,
 	                         .lang_prior = j->lang_prior,
 	                         .base_url = j->feed ? j->feed->base_url : NULL,
 	                         .max_size = j->max_size,

@@ -80,6 +80,8 @@ struct job_feed {
 	char *name;      /* owned; the feed's name: the source of its articles */
 	char *lang_hint; /* owned; the feed's configured lang, or NULL */
 	char *charset;   /* owned; from the Content-Type, or NULL */
+	/* a fetched page's: text/markdown read as Markdown; else EXTRACT_SNIFF */
+	enum extract_declared declared;
 	char *base_url;  /* owned; the URL the body came from, for relative links */
 	int fetch_article;
 	struct article *page_item; /* owned; a page job's item: defaults of the page */

@@ -90,6 +90,7 @@ extract_format_declared(const char *s, size_t len, const struct extract_opts *o)
 {
 	switch (o->declared) {
 	case EXTRACT_AS_TEXT:
+	case EXTRACT_AS_MARKDOWN:
 		return frontmatter_sniff(s, len) ? FMT_FRONTMATTER : FMT_TEXT;
 	case EXTRACT_AS_HTML:
 		return FMT_HTML;
@@ -581,8 +582,9 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 	x->format = extract_format_declared(t, tlen, o);
 	switch (x->format) {
 	case FMT_TEXT:
-		if ((markdown_name(o->file) ? markdown_split(t, tlen, &a)
-		                            : text_split(t, tlen, &a)) < 0)
+		if ((markdown_name(o->file) || o->declared == EXTRACT_AS_MARKDOWN
+		         ? markdown_split(t, tlen, &a)
+		         : text_split(t, tlen, &a)) < 0)
 			goto nomem;
 		break;
 	case FMT_HTML:

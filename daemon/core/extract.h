@@ -17,14 +17,16 @@ enum extract_format { FMT_TEXT, FMT_HTML, FMT_FRONTMATTER, FMT_JSON, FMT_FEED };
 
 /*
  * What the transport declared the bytes to be (an HTTP Content-Type:
- * mediatype.h), in place of sniffing them. EXTRACT_AS_TEXT is plain text
- * or Markdown (front matter when the text opens with it); EXTRACT_AS_JSON
+ * mediatype.h), in place of sniffing them. EXTRACT_AS_TEXT is plain text,
+ * EXTRACT_AS_MARKDOWN Markdown as a .md file is read (both with front matter
+ * when the text opens with it); EXTRACT_AS_JSON
  * a JSON article, or a JSON Feed when it says it is one, and broken JSON is
  * an error, not text; EXTRACT_AS_FEED RSS, Atom, RDF or a JSON Feed.
  */
 enum extract_declared {
 	EXTRACT_SNIFF, /* nothing declared: by content, then by name (a dropped file) */
 	EXTRACT_AS_TEXT,
+	EXTRACT_AS_MARKDOWN, /* text/markdown: read as a .md file is (markdown.h) */
 	EXTRACT_AS_HTML,
 	EXTRACT_AS_JSON,
 	EXTRACT_AS_FEED

@@ -16,8 +16,8 @@ static const struct {
 	enum extract_declared as;
 } known[] = {
     {"text/plain", EXTRACT_AS_TEXT},
-    {"text/markdown", EXTRACT_AS_TEXT},
-    {"text/x-markdown", EXTRACT_AS_TEXT},
+    {"text/markdown", EXTRACT_AS_MARKDOWN},
+    {"text/x-markdown", EXTRACT_AS_MARKDOWN},
     {"text/html", EXTRACT_AS_HTML},
     {"application/xhtml+xml", EXTRACT_AS_HTML},
     {"application/json", EXTRACT_AS_JSON},

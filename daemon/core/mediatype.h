@@ -19,8 +19,9 @@ struct mediatype {
 
 /*
  * Read value (NULL or blank: no Content-Type, read as a dropped file is, by
- * its content). Known types: text/plain, text/markdown, text/x-markdown
- * (text, front matter when it opens with it); text/html,
+ * its content). Known types: text/plain (text, front matter when it opens
+ * with it); text/markdown, text/x-markdown (Markdown, as a .md file: its
+ * markup is not text; front matter when it opens with it); text/html,
  * application/xhtml+xml (HTML); application/json, text/json (a JSON
  * article); application/rss+xml, application/atom+xml,
  * application/rdf+xml, application/feed+json, application/xml, text/xml (a

@@ -5,6 +5,8 @@
 # stored for them (an article of no words matches nothing and would only
 # take the address). Items with text beside them are stored as always. A
 # feed file dropped in the spool: its text-less entries are skipped too.
+# A page served as text/markdown is read as Markdown (as a .md file): its
+# first heading the title, link targets not text.
 # Usage: feedlink.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -43,7 +45,9 @@ links() {
 	printf '%s</channel></rss>\n' "$2"
 }
 # the feed server answers /f/NAME with ROOT/NAME
-links fetched >"$R/fetched.xml"
+links fetched "<item><link>$U/f/fetched-md.md</link></item>" >"$R/fetched.xml"
+printf '# Checkpoint *news*\n\nThe family of [Majd Kamalmaz](https://track.example/zorglub) asked again.\n' \
+	>"$R/fetched-md.md"
 links plain >"$R/plain.xml"
 for p in fetched fetched-guid plain plain-guid; do
 	printf '<html><head><title>Checkpoint</title></head><body><article><h1>Checkpoint</h1>
@@ -74,6 +78,14 @@ for p in fetched fetched-guid; do
 done
 grep -F "\"url\":\"$U/f/fetched.html\"" "$T/out" | grep -qF '"title":"Checkpoint"' && ok ||
 	bad "its title is the page's: $(grep -F "$U/f/fetched.html" "$T/out")"
+# text/markdown: Markdown's title and text, the link's target not text
+wait_until "\"\$HARK\" -c \"\$T/hark.conf\" hits --json | grep -qF '\"url\":\"$U/f/fetched-md.md\"'" 20 ||
+	bad "no hit from the text/markdown page: $(grep 'feed fetched' "$LOG")"
+hk hits --json
+grep -F "\"url\":\"$U/f/fetched-md.md\"" "$T/out" | grep -qF '"title":"Checkpoint news"' && ok ||
+	bad "the text/markdown page's title: $(grep -F "$U/f/fetched-md.md" "$T/out")"
+grep -F "\"url\":\"$U/f/fetched-md.md\"" "$T/out" | grep -qF 'zorglub' &&
+	bad "a link target in the text/markdown page's text: $(grep -F "$U/f/fetched-md.md" "$T/out")" || ok
 # without it: skipped, with a debug line each; the item with text is stored
 for p in plain plain-guid; do
 	grep -qF "feed plain: item $U/f/$p.html has no text: skipped (fetch_article = no)" "$LOG" &&

@@ -17,7 +17,7 @@
  *                    Content-Type from the extension (.xml .rss application/
  *                    rss+xml, .rdf application/rdf+xml, .atom application/
  *                    atom+xml, .json application/feed+json, .html .htm
- *                    text/html, .txt text/plain, else application/
+ *                    text/html, .txt text/plain, .md text/markdown, else application/
  *                    octet-stream) with "; charset=X" when ROOT/NAME.charset
  *                    holds X; an ETag (a hash of the bytes) and Last-Modified
  *                    (the mtime). If-None-Match naming the ETag, or else
@@ -585,6 +585,7 @@ content_type(const char *name)
 	    {".html", "text/html"},
 	    {".htm", "text/html"},
 	    {".txt", "text/plain"},
+	    {".md", "text/markdown"},
 	};
 	const char *dot = strrchr(name, '.');
 	size_t i;

@@ -98,10 +98,24 @@ grep -qF 'webhook="desk"' "$T/metrics" && bad "an email labelled as a webhook: $
 grep -qF 'webhook="quiet"' "$T/metrics" && bad "an email labelled as a webhook" || ok
 grep -qxF 'hark_feeds{state="ok"} 0' "$T/metrics" && ok || bad "no feed"
 # the first attempts fail at once (connection refused)
-wait_until "curl -s '${URL}metrics' | awk '/^hark_delivery_attempts_total\{outcome=\"failed\"\} / { exit !(\$2 >= 3) } END { if (!NR) exit 1 }'" 20 &&
+wait_until "curl -s '${URL}metrics' | awk '/^hark_delivery_attempts_total\{outcome=\"failed\"\} / { f = 1; exit !(\$2 >= 3) } END { if (!f) exit 1 }'" 20 &&
 	ok || bad "3 failed delivery attempts counted"
+# the emails' attempts apart: the webhooks' counter is the requests to w
+# alone (as many as its failure lines, read before and after the metrics)
+wait_until "curl -s '${URL}metrics' | awk '/^hark_email_delivery_attempts_total\{outcome=\"failed\"\} / { f = 1; exit !(\$2 >= 3) } END { if (!f) exit 1 }'" 20 &&
+	ok || bad "3 failed email attempts counted"
+l1=$(grep -c 'delivery of hit=[^ ]* to w failed' "$LOG")
+curl -s "${URL}metrics" >"$T/metrics2"
+l2=$(grep -c 'delivery of hit=[^ ]* to w failed' "$LOG")
+wa=$(sed -n 's/^hark_delivery_attempts_total{outcome="failed"} \([0-9]*\)$/\1/p' "$T/metrics2")
+[ "${wa:-x}" -ge "$l1" ] 2>/dev/null && [ "$wa" -le "$l2" ] && ok ||
+	bad "webhook attempts $wa, not the $l1..$l2 requests to w (emails counted?)"
+grep -qF 'hark_delivery_attempts_total{outcome="sent"} 0' "$T/metrics2" && ok || bad "no webhook attempt sent"
+grep -qF '# HELP hark_email_delivery_attempts_total Email' "$T/metrics2" && ok || bad "the emails' attempts described"
+grep -qF '# HELP hark_delivery_attempts_total Webhook requests' "$T/metrics2" && ok || bad "the webhooks' attempts described"
 for m in hark_near_duplicates_total hark_files_failed_total hark_queue_depth \
-	hark_documents_in_flight hark_delivery_attempts_total hark_feed_polls_total hark_feeds \
+	hark_documents_in_flight hark_delivery_attempts_total hark_email_delivery_attempts_total \
+	hark_feed_polls_total hark_feeds \
 	hark_last_reload_timestamp_seconds hark_delivery_seconds_count; do
 	grep -q "^$m[ {]" "$T/metrics" && ok || bad "metric $m missing"
 done

@@ -3,7 +3,8 @@
 # token, with a real webhook receiver: a JSON article with a watched name
 # is 201 with the article and its hits (marks, snippet), the same hit ids in
 # GET /api/v1/hits, and a delivery made; the same article again is 200 with
-# the same id; text/html, text/plain with a charset, Content-Language, a
+# the same id; text/html, text/plain with a charset, text/markdown read as
+# Markdown (as a .md file), Content-Language, a
 # feed; 413 over max_document_size, 400 for bad JSON and for parameters,
 # 415 for a type it does not read, 405, 401 without the token, 403 from
 # another origin; a database held by another writer: the post waits and is
@@ -110,6 +111,19 @@ printf '<Acme> said it plainly\n\nAcme text, <not> markup.\n' >"$T/p.txt"
 post text/plain --data-binary "@$T/p.txt"
 expect_eq "$CODE" 201 "POST text/plain opening with <"
 grep -qF 'Acme text, <not> markup.' "$T/b" && ok || bad "text/plain kept as text: $(cat "$T/b")"
+# text/markdown (and text/x-markdown) is Markdown, read as a .md file is: the
+# first heading the title, link targets and emphasis marks not text
+printf '# Acme opens a *plant*\n\nThe [Acme](https://track.example/zorglub) company **opened** it.\n' >"$T/p.md"
+post 'text/markdown; charset=utf-8' --data-binary "@$T/p.md"
+expect_eq "$CODE" 201 "POST text/markdown"
+grep -qF '"title":"Acme opens a plant"' "$T/b" && ok || bad "text/markdown: the heading as title: $(cat "$T/b")"
+grep -qF 'zorglub' "$T/b" && bad "text/markdown: a link target in the text: $(cat "$T/b")" || ok
+grep -qF 'The Acme company opened it.' "$T/b" && ok || bad "text/markdown: the text: $(cat "$T/b")"
+printf 'Acme widgets\n============\n\nSome _Acme_ [widgets](https://track.example/zorglub2).\n' >"$T/p2.md"
+post text/x-markdown --data-binary "@$T/p2.md"
+expect_eq "$CODE" 201 "POST text/x-markdown"
+grep -qF '"title":"Acme widgets"' "$T/b" && ok || bad "text/x-markdown: the title: $(cat "$T/b")"
+grep -qF 'zorglub2' "$T/b" && bad "text/x-markdown: a link target in the text: $(cat "$T/b")" || ok
 
 # --- a charset declared: KOI8-R bytes read as KOI8-R
 printf '\360\322\311\327\305\324 Acme\n\n\360\322\311\327\305\324 from Acme.\n' >"$T/koi8.txt"
@@ -223,7 +237,7 @@ lhid=$(printf '%s' "$line" | sed -n 's/^{"id":"\(h_[0-9a-f]*\)".*/\1/p')
 # --- /metrics counts the posted articles as source "api"
 req "${URL}metrics"
 n=$(sed -n 's/^hark_articles_stored_total{source="api"} \([0-9]*\)$/\1/p' "$T/b")
-expect_eq "$n" 10 "articles stored by source api"
+expect_eq "$n" 12 "articles stored by source api"
 grep -qF 'hark_articles_stored_total{source="drop"} 0' "$T/b" && ok || bad "none counted as dropped"
 
 # --- the intake full: 64 posts wait for a locked database, the 65th is 503

@@ -5,7 +5,9 @@
 # nothing more, even on SIGUSR1); hark redeliver --force ID sends it again
 # with the same webhook-id. A dead one (a 413) needs no --force. An
 # unknown id and a malformed one are errors; the others given with them
-# are still done.
+# are still done. hark redeliver wakes harkd with SIGUSR2, which only
+# looks at the due deliveries: a pending digest (a daily one) is not sent
+# early and no feed is polled (SIGUSR1 would do both).
 # Usage: redeliver.sh HARK HARKD RECEIVER
 . "$(dirname "$0")/lib.sh"
 RECV=$(abspath "${3:-}")
@@ -20,13 +22,21 @@ trap 'for _p in $RPIDS; do kill "$_p" 2>/dev/null; done; daemon_cleanup' EXIT
 RPIDS="$RPIDS $!"
 "$RECV" "$T/big.port" status=413 >"$T/big.out" 2>"$T/big.err" &
 RPIDS="$RPIDS $!"
-wait_until "[ -s '$T/ok.port' ] && [ -s '$T/big.port' ]" 10 ||
-	bad "receivers did not start: $(cat "$T/ok.err" "$T/big.err")"
+"$RECV" "$T/dg.port" ok >"$T/dg.out" 2>"$T/dg.err" &
+RPIDS="$RPIDS $!"
+wait_until "[ -s '$T/ok.port' ] && [ -s '$T/big.port' ] && [ -s '$T/dg.port' ]" 10 ||
+	bad "receivers did not start: $(cat "$T/ok.err" "$T/big.err" "$T/dg.err")"
 printf '[rule r1]\nquery = alpha\n' >"$T/w.rules"
 write_conf
 printf '[webhook ok]\nurl = http://127.0.0.1:%s/hook\n[webhook big]\nurl = http://127.0.0.1:%s/hook\n' \
 	"$(cat "$T/ok.port")" "$(cat "$T/big.port")" >>"$T/hark.conf"
+# a daily digest, pending all day; a feed nothing answers (one line a poll)
+printf '[webhook dg]\nurl = http://127.0.0.1:%s/hook\ndigest = daily 08:00\n' \
+	"$(cat "$T/dg.port")" >>"$T/hark.conf"
+printf '[feed down]\nurl = http://127.0.0.1:1/f.xml\ninterval = 1h\nallow_private = yes\n' \
+	>>"$T/hark.conf"
 start_harkd
+wait_for "$LOG" "feed down: " 10 || bad "the feed's first poll"
 
 got() { wc -l <"$T/$1.out" | tr -d ' '; }
 # delivery NAME: the delivery of webhook NAME (hark deliveries --json)
@@ -39,6 +49,19 @@ wait_until "delivery ok | grep -qF '\"state\":\"sent\"'" 30 || bad "not sent: $(
 wait_until "delivery big | grep -qF '\"state\":\"dead\"'" 30 || bad "not dead: $(delivery big)"
 OK=$(id_of ok) BIG=$(id_of big)
 expect_eq "$(got ok)" 1 "the first request"
+delivery dg | grep -qF '"state":"pending"' && ok || bad "the digest's delivery: $(delivery dg)"
+
+# --force on the dead one: SIGUSR2, the outbox only
+hk redeliver --force "$BIG"
+expect_eq "$?" 0 "hark redeliver --force of a dead one: $(cat "$T/err")"
+wait_until '[ "$(got big)" -ge 2 ]' 10 || bad "the dead one was not sent again promptly"
+wait_for "$LOG" "SIGUSR2: " 5 || bad "the SIGUSR2 line"
+sleep 1
+expect_eq "$(got dg)" 0 "the pending digest is not sent by hark redeliver"
+delivery dg | grep -qF '"state":"pending"' && ok || bad "the digest stays pending: $(delivery dg)"
+expect_eq "$(count "$LOG" "feed down: ")" 1 "no feed polled by hark redeliver"
+expect_eq "$(count "$LOG" "SIGUSR1")" 0 "no SIGUSR1 from hark redeliver"
+wait_until "delivery big | grep -qF '\"state\":\"dead\"'" 30 || bad "dead again: $(delivery big)"
 
 # sent: refused without --force
 hk redeliver "$OK"
@@ -53,7 +76,7 @@ expect_eq "$(got ok)" 1 "requests after a refused redeliver and SIGUSR1"
 hk redeliver "$OK" "$BIG"
 expect_eq "$?" 2 "a sent and a dead one"
 grep -qF "delivery $BIG: pending again" "$T/out" && ok || bad "the dead one: $(cat "$T/out")"
-wait_until '[ "$(got big)" -ge 2 ]' 30 || bad "the dead one was not sent again"
+wait_until '[ "$(got big)" -ge 3 ]' 30 || bad "the dead one was not sent again"
 
 # --force: sent again, the same webhook-id
 hk redeliver --force "$OK"
