@@ -1,5 +1,7 @@
 /* rules_load.c: read rule files and directories from disk into a ruleset. */
 #include <dirent.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -437,6 +439,53 @@ src_diag(const struct src *s, struct diags *d)
 }
 
 /*
+ * The build id the linker wrote into this program (.note.gnu.build-id), found
+ * through dl_iterate_phdr in the notes of the executable's own segments: two
+ * builds of one version (a patched package, a developer's tree) normalize or
+ * compile rules differently, and one must not load the other's entries. The
+ * first object dl_iterate_phdr reports is the executable.
+ */
+struct build_id {
+	unsigned char v[64];
+	size_t n;
+};
+
+static int
+build_id_note(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct build_id *b = arg;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr),
+		           *end = p + ph->p_memsz;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *nh = (const void *)p;
+			size_t name = (nh->n_namesz + 3) & ~(size_t)3,
+			       desc = (nh->n_descsz + 3) & ~(size_t)3;
+			const char *d = p + sizeof(*nh) + name;
+
+			if (name > (size_t)(end - p) || desc > (size_t)(end - p) ||
+			    sizeof(*nh) + name + desc > (size_t)(end - p))
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(p + sizeof(*nh), "GNU", 4) == 0 &&
+			    nh->n_descsz <= sizeof(b->v)) {
+				memcpy(b->v, d, nh->n_descsz);
+				b->n = nh->n_descsz;
+				return 1;
+			}
+			p = d + desc;
+		}
+	}
+	return 1; /* the executable only */
+}
+
+/*
  * The key of a cache entry: the format and the build, then every source in
  * order, its path and all its bytes (never a time stamp: an edit within the
  * same second, or a file put back as it was, must not fool it). The files
@@ -446,11 +495,14 @@ static void
 cache_key(const struct srcs *s, char hex[33])
 {
 	struct rc_hash h;
+	struct build_id id = {.n = 0};
 	uint64_t tag = rulecache_build_tag();
 
 	rc_hash_init(&h);
 	rc_hash_add(&h, "hark compiled rules", 19);
 	rc_hash_add(&h, &tag, sizeof(tag));
+	(void)dl_iterate_phdr(build_id_note, &id); /* none: the version and layout alone */
+	rc_hash_add(&h, id.v, id.n);
 	for (size_t i = 0; i < s->n; i++) {
 		int32_t err = s->v[i].err;
 
