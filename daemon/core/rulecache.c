@@ -852,7 +852,7 @@ rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why)
 	if (load_header(&l, buf, n) < 0 || (m = sect(&l, S_META, 1, sizeof(*m), "meta")) == NULL)
 		goto fail;
 	l.m = m;
-	if (m->nrules > UINT32_MAX || m->nnodes > UINT32_MAX || m->ncn > UINT32_MAX ||
+	if (m->nrules > UINT32_MAX || m->noff > UINT32_MAX || m->nnodes > UINT32_MAX || m->ncn > UINT32_MAX ||
 	    m->nkids > UINT32_MAX || m->nstr > UINT32_MAX || m->nregex > UINT32_MAX ||
 	    m->npfx_lens > 256 || m->root_fuzzy > 1 || m->fields_used > 0xff ||
 	    m->nedgeslots > ((uint64_t)1 << 40) || m->nfilter > ((uint64_t)1 << 40) ||
