@@ -79,6 +79,30 @@ rcache_min(void)
 	return errno != 0 || *end != '\0' ? RCACHE_MIN_DEFAULT : (size_t)v;
 }
 
+/*
+ * Another user must not choose the rules hark match loads: a directory or an
+ * entry that is not ours, or that others may write (a shared
+ * HARK_CACHE_DIR), is no cache; an entry planted there, however well formed,
+ * would silently be someone else's rules. As ssh treats its own files.
+ */
+static int
+rcache_ours(const struct stat *st, const char *what, const char *path)
+{
+	if (st->st_uid == geteuid() && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return 1;
+	rcache_trace("%s %s is %s: not used", what, path,
+	             st->st_uid != geteuid() ? "another user's" : "writable by others");
+	return 0;
+}
+
+static int
+dir_ours(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && rcache_ours(&st, "directory", dir);
+}
+
 static char *
 entry_path(const char *dir, const char *key)
 {
@@ -105,12 +129,18 @@ rcache_read(const char *dir, const char *key, size_t *n)
 	void *buf = NULL;
 	size_t size, got = 0, al;
 
-	free(path);
-	if (fd < 0)
+	if (fd < 0 || !dir_ours(dir)) {
+		free(path);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (unsigned long long)st.st_size > RCACHE_MAX)
+	    (unsigned long long)st.st_size > RCACHE_MAX || !rcache_ours(&st, "entry", path)) {
+		free(path);
 		goto fail;
+	}
+	free(path);
 	size = (size_t)st.st_size;
 	al = size >= (2u << 20) ? (2u << 20) : 64;
 	if ((buf = aligned_alloc(al, (size + al - 1) / al * al)) == NULL)
@@ -251,7 +281,13 @@ rcache_write(const char *dir, const char *key, const void *buf, size_t n)
 		tmp = NULL;
 		goto out;
 	}
-	if (mkdirs(dir) < 0 || (fd = mkstemps(tmp, 4)) < 0) {
+	if (mkdirs(dir) < 0) {
+		rcache_trace("cannot write in %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (!dir_ours(dir))
+		goto out;
+	if ((fd = mkstemps(tmp, 4)) < 0) {
 		rcache_trace("cannot write in %s: %s", dir, strerror(errno));
 		goto out;
 	}

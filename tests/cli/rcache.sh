@@ -127,6 +127,17 @@ test "$(find "$T/home/.cache/hark" -name '*.hrc' | wc -l)" = 1 && ok || bad "no 
 env -u HARK_CACHE_MIN HARK_CACHE_DIR="$T/small" "$HARK" match -r "$T/w.rules" "$T/a.txt" >/dev/null 2>&1
 test -e "$T/small" && bad "a small set was cached by default" || ok
 
+# a directory others may write is no cache: nothing written there, and an
+# entry planted in it (here a good one, copied) is never loaded
+mkdir "$T/shared" && chmod 0777 "$T/shared"
+HARK_CACHE_TRACE=1 HARK_CACHE_DIR=$T/shared "$HARK" match -r "$T/w.rules" "$T/a.txt" >"$T/sh1.out" 2>"$T/sh1.err"
+test "$(find "$T/shared" -name '*.hrc' | wc -l)" = 0 && ok || bad "an entry was written in a directory others may write"
+grep -q 'writable by others: not used' "$T/sh1.err" && ok || bad "no trace of the refused directory"
+for f in "$C"/*.hrc; do cp "$f" "$T/shared/"; done
+HARK_CACHE_TRACE=1 HARK_CACHE_DIR=$T/shared "$HARK" match -r "$T/w.rules" "$T/a.txt" >"$T/sh2.out" 2>"$T/sh2.err"
+grep -q 'rule cache: hit' "$T/sh2.err" && bad "an entry in a directory others may write was loaded" || ok
+cmp -s "$T/sh1.out" "$T/sh2.out" && ok || bad "the output changed with a planted entry"
+
 # another build of the same version (its build id differs) writes its own
 # entry, never reading this one's: a copy of hark with the id's first byte
 # changed (python3 finds the GNU build-id note)
