@@ -32,6 +32,7 @@ struct pfeed {
 	int queued;  /* due, waiting for a free slot */
 	int dirty;   /* st changed, not yet written: on the poller's dirty list */
 	int repoll;  /* its fetch settings changed during a poll: polled again once it ends */
+	int refetch; /* its fetch settings changed in the reload being configured */
 	/* the poll under way */
 	char *cur;               /* owned; the URL of this hop */
 	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
@@ -997,15 +998,8 @@ poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz
 			old->interval = cf->interval;
 			old->allow_private = cf->allow_private;
 			old->fetch_article = cf->fetch_article;
-			if (refetch && !old->st.gone) {
-				/* fetched otherwise now: polled soon, as a new feed */
-				log_info("feed %s: its fetch settings changed; polled again now",
-				         old->name);
-				if (old->busy)
-					old->repoll = 1; /* once the poll under way ends */
-				else if (!old->queued)
-					feed_refetch(old); /* a queued one is polled next anyway */
-			}
+			/* acted on once the whole configuration is taken (below) */
+			old->refetch = refetch && !old->st.gone;
 			old->next = NULL;
 			*tail = old;
 			tail = &old->next;
@@ -1015,6 +1009,7 @@ poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz
 			while (fresh != NULL) {
 				struct pfeed *n = fresh->next;
 
+				fresh->refetch = 0; /* the reload is not taken: no poll for it */
 				/* kept feeds go back; new ones go */
 				fresh->next = p->feeds;
 				p->feeds = fresh;
@@ -1041,6 +1036,22 @@ poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz
 		}
 	}
 	p->feeds = fresh;
+	/*
+	 * Only now, the reload taken: a feed fetched otherwise (allow_private,
+	 * fetch_article) forgets its old error and is polled soon, as a new
+	 * feed. Before, a later feed's failure would have left it polled and
+	 * its state written for a configuration harkd then refused.
+	 */
+	for (struct pfeed *f = p->feeds; f; f = f->next) {
+		if (!f->refetch)
+			continue;
+		f->refetch = 0;
+		log_info("feed %s: its fetch settings changed; polled again now", f->name);
+		if (f->busy)
+			f->repoll = 1; /* once the poll under way ends */
+		else if (!f->queued)
+			feed_refetch(f); /* a queued one is polled next anyway */
+	}
 	return 0;
 }
 
