@@ -397,6 +397,40 @@ rule_hits_collect(const struct store_hit_row *r, void *arg)
 static void route_page_rule_mute(struct httpd *h, struct evhttp_request *req, const char *path);
 
 /*
+ * The newest hits of rule id, one page of the index as "/?rule=ID" reads
+ * it: *hits (the caller's, to json_decref) and fh, which borrows its
+ * strings from *hits (freed first, with httpd_flat_hits_free); *more when
+ * older ones follow. 0, or the status with err.
+ */
+static int
+rule_newest_hits(struct httpd *h, const char *id, json_t **hits, struct httpd_flat_hits *fh,
+                 int *more, char *err, size_t errsz)
+{
+	struct store_hit_filter f = {0};
+	char why[400], next[STORE_CURSOR_MAX];
+	int code = 0;
+
+	*more = 0;
+	if ((*hits = json_array()) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return 500;
+	}
+	f.rules = &id;
+	f.nrules = 1;
+	f.limit = RULE_HITS;
+	if (store_hits_page(httpd_store(h), &f, rule_hits_collect, *hits, next, sizeof(next), why,
+	                    sizeof(why)) != 0) {
+		snprintf(err, errsz, "database: %s", why);
+		code = 503;
+	} else if (httpd_flat_hits(*hits, fh) < 0) {
+		snprintf(err, errsz, "out of memory");
+		code = 500;
+	}
+	*more = code == 0 && next[0] != '\0';
+	return code;
+}
+
+/*
  * /rules/ID of no rule in force: a rule removed from the rule files keeps
  * its stored hits (rule= reads them, the hits page links here), so its
  * page says it is gone and lists them (200); an id the store does not know
@@ -405,12 +439,11 @@ static void route_page_rule_mute(struct httpd *h, struct evhttp_request *req, co
 static void
 route_page_rule_gone(struct httpd *h, struct evhttp_request *req, const char *id)
 {
-	struct store_hit_filter f = {0};
 	struct httpd_flat_hits fh = {0};
 	struct page pg = {0};
 	json_t *hits = NULL;
-	char err[512], why[400], next[STORE_CURSOR_MAX];
-	int code = 0, rc;
+	char err[512], why[400];
+	int code, rc, more = 0;
 
 	rc = store_rule_has_hits(httpd_store(h), id, why, sizeof(why));
 	if (rc < 0) {
@@ -424,27 +457,9 @@ route_page_rule_gone(struct httpd *h, struct evhttp_request *req, const char *id
 		httpd_send_page_code(req, 404, &pg, "text/html; charset=utf-8");
 		return;
 	}
-	if ((hits = json_array()) == NULL) {
-		snprintf(err, sizeof(err), "out of memory");
-		code = 500;
-	}
-	if (code == 0) {
-		f.rules = &id;
-		f.nrules = 1;
-		f.limit = RULE_HITS;
-		rc = store_hits_page(httpd_store(h), &f, rule_hits_collect, hits, next,
-		                     sizeof(next), why, sizeof(why));
-		if (rc != 0) {
-			snprintf(err, sizeof(err), "database: %s", why);
-			code = 503;
-		}
-	}
-	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
-		snprintf(err, sizeof(err), "out of memory");
-		code = 500;
-	}
+	code = rule_newest_hits(h, id, &hits, &fh, &more, err, sizeof(err));
 	if (code == 0)
-		page_rule_gone(&pg, id, fh.v, fh.n, next[0] != '\0');
+		page_rule_gone(&pg, id, fh.v, fh.n, more);
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
 	if (code != 0) {
@@ -460,15 +475,14 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	const struct ruleset *rs = httpd_info(h)->rs;
 	const char *id = path + strlen("/rules/");
 	const struct rule *r = NULL;
-	struct store_hit_filter f = {0};
 	struct httpd_flat_hits fh = {0};
 	struct rule_stats s = {0};
 	struct rule_mutes m = {0};
 	struct flat_rule *fr = NULL;
 	struct page pg = {0};
 	json_t *hits = NULL;
-	char err[512], why[400], next[STORE_CURSOR_MAX];
-	int code, rc;
+	char err[512];
+	int code, more;
 
 	/* its forms post to /rules/ID/mute and /unmute; the page is read */
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
@@ -496,26 +510,12 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 		code = rule_stats_read(h, now_ms(), &s, err, sizeof(err));
 	if (code == 0)
 		code = rule_mutes_read(h, &m, err, sizeof(err));
-	if (code == 0 && ((fr = malloc(sizeof(*fr))) == NULL || (hits = json_array()) == NULL)) {
+	if (code == 0 && (fr = malloc(sizeof(*fr))) == NULL) {
 		snprintf(err, sizeof(err), "out of memory");
 		code = 500;
 	}
-	if (code == 0) {
-		/* its newest hits: one page of the index, as "/?rule=ID" reads */
-		f.rules = (const char *const *)&r->id;
-		f.nrules = 1;
-		f.limit = RULE_HITS;
-		rc = store_hits_page(httpd_store(h), &f, rule_hits_collect, hits, next,
-		                     sizeof(next), why, sizeof(why));
-		if (rc != 0) {
-			snprintf(err, sizeof(err), "database: %s", why);
-			code = 503;
-		}
-	}
-	if (code == 0 && httpd_flat_hits(hits, &fh) < 0) {
-		snprintf(err, sizeof(err), "out of memory");
-		code = 500;
-	}
+	if (code == 0)
+		code = rule_newest_hits(h, r->id, &hits, &fh, &more, err, sizeof(err));
 	if (code == 0) {
 		flat_rule(r, rule_stats_of(&s, r->id), rule_muted_until(&m, r->id), fr);
 		page_rule(&pg, &fr->pr, fh.v, fh.n);
