@@ -499,19 +499,43 @@ is_read(enum evhttp_cmd_type m)
 	return m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD;
 }
 
+static void httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
+                           enum evhttp_cmd_type m);
+
 static void
 httpd_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct httpd *h = arg;
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
-	const char *path = u != NULL ? evhttp_uri_get_path(u) : NULL;
+	const char *raw = u != NULL ? evhttp_uri_get_path(u) : NULL;
 	enum evhttp_cmd_type m = evhttp_request_get_command(req);
-	const struct route *r = NULL;
+	char *path; /* owned: raw decoded (/rules/tmp%2Dgone is /rules/tmp-gone) */
+	size_t n = 0;
 
-	if (path == NULL || *path != '/') {
+	if (raw == NULL || *raw != '/') {
 		httpd_error(req, 400, "the request's target is not a path");
 		return;
 	}
+	if ((path = evhttp_uridecode(raw, 0, &n)) == NULL) {
+		httpd_error(req, 500, "out of memory");
+		return;
+	}
+	if (strlen(path) != n) {
+		httpd_error(req, 400, "the request's path holds a NUL byte (%%00)");
+		free(path);
+		return;
+	}
+	httpd_dispatch(h, req, path, m);
+	free(path);
+}
+
+/* The route of path (decoded), after the token check. */
+static void
+httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
+               enum evhttp_cmd_type m)
+{
+	const struct route *r = NULL;
+
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && r == NULL; i++)
 		if (routes[i].prefix ? strncmp(path, routes[i].path, strlen(routes[i].path)) == 0
 		                     : strcmp(path, routes[i].path) == 0)

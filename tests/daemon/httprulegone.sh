@@ -67,6 +67,15 @@ req "${URL}rules/%3Cb%3Ex"
 expect_eq "$CODE" 404 "/rules/<b>x"
 hasnt "/rules/<b>x escaped" '<b>x'
 # the API and a rule in force are unchanged
+# the path is read decoded (RFC 3986: %65 is e): the same page, and the
+# decoded id is what the 404 names, escaped
+req "${URL}rules/g%65n%65ve"
+expect_eq "$CODE" 200 "/rules/g%65n%65ve is /rules/geneve"
+has "/rules/g%65n%65ve" 'This rule is no longer in the rule files'
+req "${URL}rules/%3Cb%3Ex"
+has "/rules/%3Cb%3Ex names the decoded id, escaped" "no rule &#39;&lt;b&gt;x&#39;"
+req "${URL}rules/a%00b"
+expect_eq "$CODE" 400 "a NUL byte in the path"
 req "${URL}rules/assad"
 expect_eq "$CODE" 200 "/rules/assad"
 has "/rules/assad" 'action="/rules/assad/mute"'
