@@ -187,7 +187,9 @@ dir_list(const char *dir, const char *suffix, char ***paths, size_t *n)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
-	size_t cap = 0, sl = suffix ? strlen(suffix) : 0;
+	size_t cap = 0, sl = suffix ? strlen(suffix) : 0, dl = strlen(dir);
+	/* "dir/" names its files dir/f, not dir//f, as grep -r does */
+	const char *sep = dl > 0 && dir[dl - 1] == '/' ? "" : "/";
 
 	*paths = NULL;
 	*n = 0;
@@ -208,7 +210,7 @@ dir_list(const char *dir, const char *suffix, char ***paths, size_t *n)
 				goto nomem;
 			*paths = np;
 		}
-		if (asprintf(&(*paths)[*n], "%s/%s", dir, de->d_name) < 0)
+		if (asprintf(&(*paths)[*n], "%s%s%s", dir, sep, de->d_name) < 0)
 			goto nomem;
 		(*n)++;
 	}
