@@ -65,18 +65,31 @@ rcache_dir(void)
 	return dir;
 }
 
+/* HARK_CACHE_MIN, read once (a mistyped one is said once). */
 size_t
 rcache_min(void)
 {
+	static size_t min;
+	static int read;
 	const char *e = getenv("HARK_CACHE_MIN");
 	char *end;
 	unsigned long long v;
 
+	if (read)
+		return min;
+	read = 1;
+	min = RCACHE_MIN_DEFAULT;
 	if (e == NULL || *e == '\0')
-		return RCACHE_MIN_DEFAULT;
+		return min;
 	errno = 0;
 	v = strtoull(e, &end, 10);
-	return errno != 0 || *end != '\0' ? RCACHE_MIN_DEFAULT : (size_t)v;
+	if (errno != 0 || *end != '\0' || *e == '-')
+		/* a setting the user made and mistyped is said, unlike the cache's own troubles */
+		fprintf(stderr, "hark: HARK_CACHE_MIN=%s is not a number of terms: %d used\n", e,
+		        RCACHE_MIN_DEFAULT);
+	else
+		min = (size_t)v;
+	return min;
 }
 
 /*

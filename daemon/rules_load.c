@@ -630,6 +630,10 @@ rules_load_cached(char *const *paths, size_t n, struct diags *d, int use_cache)
 	struct ruleset *rs = NULL;
 	int readerr = 0;
 
+	if (!use_cache)
+		rcache_trace("off (--no-cache)");
+	else if (dir == NULL)
+		rcache_trace("off (HARK_CACHE_DIR is empty, or no XDG_CACHE_HOME nor HOME)");
 	collect(&l, &s, paths, n);
 	free(l.seen);
 	if (s.oom) {

@@ -127,6 +127,15 @@ test "$(find "$T/home/.cache/hark" -name '*.hrc' | wc -l)" = 1 && ok || bad "no 
 env -u HARK_CACHE_MIN HARK_CACHE_DIR="$T/small" "$HARK" match -r "$T/w.rules" "$T/a.txt" >/dev/null 2>&1
 test -e "$T/small" && bad "a small set was cached by default" || ok
 
+# a mistyped HARK_CACHE_MIN is said, once; the trace says when the cache is off
+HARK_CACHE_MIN=abc HARK_CACHE_DIR=$T/typo "$HARK" match -r "$T/w.rules" "$T/a.txt" >/dev/null 2>"$T/typo.err"
+test "$(grep -c 'HARK_CACHE_MIN=abc is not a number of terms: 1000 used' "$T/typo.err")" = 1 && ok ||
+	bad "a mistyped HARK_CACHE_MIN: $(cat "$T/typo.err")"
+HARK_CACHE_TRACE=1 "$HARK" match --no-cache -r "$T/w.rules" "$T/a.txt" 2>&1 >/dev/null | grep -q 'rule cache: off (--no-cache)' &&
+	ok || bad "the trace does not say --no-cache turned the cache off"
+HARK_CACHE_TRACE=1 HARK_CACHE_DIR= "$HARK" match -r "$T/w.rules" "$T/a.txt" 2>&1 >/dev/null | grep -q 'rule cache: off (HARK_CACHE_DIR is empty' &&
+	ok || bad "the trace does not say an empty HARK_CACHE_DIR turned the cache off"
+
 # a directory others may write is no cache: nothing written there, and an
 # entry planted in it (here a good one, copied) is never loaded
 mkdir "$T/shared" && chmod 0777 "$T/shared"
