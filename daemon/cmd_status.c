@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "dropdir.h"
 #include "hark.h"
 #include "harkdlock.h"
 #include "readjson.h"
@@ -41,36 +42,6 @@ status_dirs(char *state, size_t statesz, char *spool, size_t spoolsz)
 	conf_free(c);
 	diags_free(&d);
 	return rc;
-}
-
-/*
- * The files harkd could not read, waiting in spool/failed/ for someone to
- * look (each with NAME.error beside it, not counted). -1 when failed/
- * cannot be read (no spool yet: 0).
- */
-static long
-failed_count(const char *spool)
-{
-	char *path = NULL;
-	struct dirent *e;
-	long n = 0;
-	DIR *d;
-
-	if (asprintf(&path, "%s/failed", spool) < 0)
-		return -1;
-	d = opendir(path);
-	free(path);
-	if (d == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' || (len > 6 && strcmp(e->d_name + len - 6, ".error") == 0))
-			continue;
-		n++;
-	}
-	closedir(d);
-	return n;
 }
 
 /* The feeds as read, copied: the rows live only during the callback. */
@@ -374,7 +345,7 @@ cmd_status(int argc, char **argv)
 	/* the configuration read fine a moment ago, in hark_store_open() */
 	if (status_dirs(state_dir, sizeof(state_dir), spool, sizeof(spool)) == 0) {
 		harkdlock_probe(state_dir, &dm);
-		failed = failed_count(spool);
+		failed = dropdir_failed_count(spool);
 	}
 	if (rc == 0 && json) {
 		json_t *muted = mutes_json(&mu);

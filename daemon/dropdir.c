@@ -1321,3 +1321,33 @@ dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t 
 	}
 	return ingest_into(spool, "-", name, -1, NULL, mem, len, final, finalsz, err, errsz);
 }
+
+/*
+ * The files harkd could not read, waiting in spool/failed/ for someone to
+ * look (each with NAME.error beside it, not counted). -1 when failed/
+ * cannot be read (no spool yet: 0).
+ */
+long
+dropdir_failed_count(const char *spool)
+{
+	char *path = NULL;
+	struct dirent *e;
+	long n = 0;
+	DIR *d;
+
+	if (asprintf(&path, "%s/failed", spool) < 0)
+		return -1;
+	d = opendir(path);
+	free(path);
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || (len > 6 && strcmp(e->d_name + len - 6, ".error") == 0))
+			continue;
+		n++;
+	}
+	closedir(d);
+	return n;
+}

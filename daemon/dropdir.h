@@ -174,4 +174,11 @@ int dropdir_ingest_insert(const char *spool, const char *src, const struct dropd
 int dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t len,
                        char *final, size_t finalsz, char *err, size_t errsz);
 
+/*
+ * The files harkd could not read, waiting in spool/failed/ for someone to
+ * look (each with NAME.error beside it, not counted). -1 when failed/
+ * cannot be read (no spool yet: 0). hark status and /api/v1/status.
+ */
+long dropdir_failed_count(const char *spool);
+
 #endif

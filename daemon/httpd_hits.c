@@ -31,6 +31,7 @@
 #include <jansson.h>
 
 #include "apijson.h"
+#include "dropdir.h"
 #include "hark.h"
 #include "httpd.h"
 #include "httpd_work.h"
@@ -512,6 +513,7 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 	const struct httpd_info *in = httpd_info(h);
 	json_t *o = json_object(), *urls = json_array();
 	char err[512], u[1024], *save = NULL;
+	long failed;
 	int code;
 
 	(void)path;
@@ -535,6 +537,8 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
 	json_object_set_new(o, "http", urls);
 	json_object_set_new(o, "version", json_string(HARK_VERSION));
+	/* since: hark status --json's name (HTTP.md: the same object); started kept */
+	json_object_set_new(o, "since", readjson_time(in->started_at));
 	json_object_set_new(o, "started", readjson_time(in->started_at));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)(time(NULL) - in->started_at)));
 	json_object_set_new(o, "reload_failed",
@@ -545,6 +549,9 @@ route_api_status(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, 503, "database: %s", err);
 		return;
 	}
+	/* a readdir of failed/: small unless nobody looks at it for months */
+	failed = in->conf != NULL ? dropdir_failed_count(in->conf->spool_dir) : -1;
+	json_object_set_new(o, "files_failed", failed >= 0 ? json_integer(failed) : json_null());
 	httpd_send_json(req, 200, o);
 }
 

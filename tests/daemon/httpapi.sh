@@ -165,7 +165,19 @@ grep -qF "{\"running\":true,\"pid\":$HPID,\"http\":[\"$URL\"],\"version\":\"" "$
 grep -qE '"uptime":[0-9]+,' "$T/b" && ok || bad "status: uptime: $(cat "$T/b")"
 grep -qF '"articles":4,' "$T/b" && ok || bad "status: articles: $(cat "$T/b")"
 grep -qF '"hits":5,' "$T/b" && ok || bad "status: hits: $(cat "$T/b")"
-grep -qF '"feeds":[],"webhooks_disabled":[],"muted":[]}' "$T/b" && ok || bad "status: feeds: $(cat "$T/b")"
+grep -qF '"feeds":[],"webhooks_disabled":[],"muted":[]' "$T/b" && ok || bad "status: feeds: $(cat "$T/b")"
+grep -qF '"files_failed":0}' "$T/b" && ok || bad "status: files_failed: $(cat "$T/b")"
+grep -qF '"since":"' "$T/b" && ok || bad "status: since: $(cat "$T/b")"
+# HTTP.md: the object of hark status --json, plus version and uptime: every
+# key the CLI gives is there
+if command -v python3 >/dev/null 2>&1; then
+	"$HARK" -c "$T/hark.conf" status --json >"$T/cli.json" 2>"$T/cli.err"
+	python3 -c 'import json, sys
+cli = json.load(open(sys.argv[1])); api = json.load(open(sys.argv[2]))
+missing = sorted(set(cli) - set(api))
+print(" ".join(missing)); sys.exit(1 if missing else 0)' "$T/cli.json" "$T/b" >"$T/missing" 2>&1 && ok ||
+		bad "status: keys of hark status --json missing from /api/v1/status: $(cat "$T/missing" "$T/cli.err")"
+fi
 # --- the stylesheet
 req "${URL}static/hark.css"
 expect_eq "$CODE" 200 "GET /static/hark.css"
