@@ -19,7 +19,9 @@
 #include "markdown.h"
 #include "mem.h"
 
-static const char *const format_names[] = {"text", "html", "frontmatter", "json", "feed"};
+/* by enum extract_format; "format" of hark extract, the POST answer and articles.format */
+static const char *const format_names[] = {"text", "html", "frontmatter",
+                                           "json", "feed", "markdown"};
 
 const char *
 extract_format_name(enum extract_format f)
@@ -75,7 +77,7 @@ extract_sniff(const char *s, size_t len, const char *file)
 		return FMT_JSON;
 	if (name_ends(file, feed_names))
 		return FMT_FEED;
-	return FMT_TEXT;
+	return markdown_name(file) ? FMT_MARKDOWN : FMT_TEXT;
 }
 
 enum extract_format
@@ -90,8 +92,9 @@ extract_format_declared(const char *s, size_t len, const struct extract_opts *o)
 {
 	switch (o->declared) {
 	case EXTRACT_AS_TEXT:
-	case EXTRACT_AS_MARKDOWN:
 		return frontmatter_sniff(s, len) ? FMT_FRONTMATTER : FMT_TEXT;
+	case EXTRACT_AS_MARKDOWN:
+		return frontmatter_sniff(s, len) ? FMT_FRONTMATTER : FMT_MARKDOWN;
 	case EXTRACT_AS_HTML:
 		return FMT_HTML;
 	case EXTRACT_AS_JSON:
@@ -582,9 +585,11 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 	x->format = extract_format_declared(t, tlen, o);
 	switch (x->format) {
 	case FMT_TEXT:
-		if ((markdown_name(o->file) || o->declared == EXTRACT_AS_MARKDOWN
-		         ? markdown_split(t, tlen, &a)
-		         : text_split(t, tlen, &a)) < 0)
+		if (text_split(t, tlen, &a) < 0)
+			goto nomem;
+		break;
+	case FMT_MARKDOWN:
+		if (markdown_split(t, tlen, &a) < 0)
 			goto nomem;
 		break;
 	case FMT_HTML:

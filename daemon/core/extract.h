@@ -13,7 +13,8 @@
 #include "doc.h"
 #include "feed.h"
 
-enum extract_format { FMT_TEXT, FMT_HTML, FMT_FRONTMATTER, FMT_JSON, FMT_FEED };
+/* FMT_MARKDOWN: text read as Markdown (markdown.h), by its name or as declared */
+enum extract_format { FMT_TEXT, FMT_HTML, FMT_FRONTMATTER, FMT_JSON, FMT_FEED, FMT_MARKDOWN };
 
 /*
  * What the transport declared the bytes to be (an HTTP Content-Type:

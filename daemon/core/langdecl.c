@@ -174,8 +174,10 @@ langdecl_find(const char *bytes, size_t len, const char *file, const char *lang,
 	}
 	switch (extract_format_of(bytes + bom, len - bom, file)) {
 	case FMT_TEXT:
-		*why = markdown_name(file) ? langdecl_markdown(bom, lang, d)
-		                           : langdecl_text(bytes, len, bom, lang, d);
+		*why = langdecl_text(bytes, len, bom, lang, d);
+		break;
+	case FMT_MARKDOWN:
+		*why = langdecl_markdown(bom, lang, d);
 		break;
 	case FMT_FRONTMATTER:
 		*why = langdecl_frontmatter(bytes, len, bom, lang, d);

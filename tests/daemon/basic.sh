@@ -40,6 +40,17 @@ printf '[hark]\nstate_dir = state\nspool_dir = spool\nrules = broken.rules\n' >"
 st=$?
 expect_eq "$st" 2 "harkd -n, rule error"
 grep -qF "broken.rules:2:9: error:" "$T/n.err" && ok || bad "rule error names file:line:col: $(cat "$T/n.err")"
+# the rules' warnings, as hark check prints them, and still exit 0
+printf '[rule x]\nquery = Assad\nlang = jp kr\n' >"$T/lw.rules"
+printf '[hark]\nstate_dir = state\nspool_dir = spool\nrules = lw.rules\n' >"$T/lw.conf"
+"$HARKD" -n -c "$T/lw.conf" >"$T/out" 2>"$T/n.err"
+expect_eq "$?" 0 "harkd -n, rules with warnings only"
+grep -qF "lw.conf: configuration and 1 rules OK" "$T/out" && ok || bad "harkd -n, warnings: OK: $(cat "$T/out")"
+grep -qF "lw.rules:3:8: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "$T/n.err" &&
+	ok || bad "harkd -n prints the rules' warning: $(cat "$T/n.err")"
+"$HARK" -c "$T/lw.conf" check >/dev/null 2>"$T/c.err"
+[ -s "$T/c.err" ] && cmp -s "$T/c.err" "$T/n.err" && ok ||
+	bad "harkd -n's warnings are hark check's: $(diff "$T/c.err" "$T/n.err")"
 [ ! -e "$T/state/hark.db" ] && ok || bad "harkd -n created a database"
 
 # --- three languages through the spool

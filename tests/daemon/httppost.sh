@@ -111,6 +111,7 @@ printf '<Acme> said it plainly\n\nAcme text, <not> markup.\n' >"$T/p.txt"
 post text/plain --data-binary "@$T/p.txt"
 expect_eq "$CODE" 201 "POST text/plain opening with <"
 grep -qF 'Acme text, <not> markup.' "$T/b" && ok || bad "text/plain kept as text: $(cat "$T/b")"
+grep -qF '"format":"text"' "$T/b" && ok || bad "text/plain: format text: $(cat "$T/b")"
 # text/markdown (and text/x-markdown) is Markdown, read as a .md file is: the
 # first heading the title, link targets and emphasis marks not text
 printf '# Acme opens a *plant*\n\nThe [Acme](https://track.example/zorglub) company **opened** it.\n' >"$T/p.md"
@@ -119,6 +120,12 @@ expect_eq "$CODE" 201 "POST text/markdown"
 grep -qF '"title":"Acme opens a plant"' "$T/b" && ok || bad "text/markdown: the heading as title: $(cat "$T/b")"
 grep -qF 'zorglub' "$T/b" && bad "text/markdown: a link target in the text: $(cat "$T/b")" || ok
 grep -qF 'The Acme company opened it.' "$T/b" && ok || bad "text/markdown: the text: $(cat "$T/b")"
+# read as Markdown, it says so (text/plain of the same bytes says text, above)
+grep -qF '"format":"markdown"' "$T/b" && ok || bad "text/markdown: format markdown: $(cat "$T/b")"
+mid=$(sed -n 's/.*"article":{"id":"\(a_[0-9a-f]*\)".*/\1/p' "$T/b" | head -1)
+req "${URL}articles/$mid"
+tr -d '\n' <"$T/b" | grep -qiE 'Format</th><td>(<span[^>]*>)?markdown(</span>)?</td>' && ok ||
+	bad "the Markdown article's page: $(grep -iA1 'format' "$T/b" | head -4)"
 printf 'Acme widgets\n============\n\nSome _Acme_ [widgets](https://track.example/zorglub2).\n' >"$T/p2.md"
 post text/x-markdown --data-binary "@$T/p2.md"
 expect_eq "$CODE" 201 "POST text/x-markdown"

@@ -166,6 +166,9 @@ test_extract(void **state)
 	assert_int_equal(extract_bytes(md, strlen(md), &o, &x, err, sizeof(err)), 0);
 	assert_int_equal(x.ndocs, 1);
 	assert_string_equal(x.docs[0].field[F_TITLE], "Le retour de Dubreuil");
+	/* named so: hark extract, the POST answer, articles.format */
+	assert_int_equal(x.format, FMT_MARKDOWN);
+	assert_string_equal(extract_format_name(x.format), "markdown");
 	assert_null(strstr(x.docs[0].field[F_BODY], "zorglub"));
 	assert_null(strstr(x.docs[0].field[F_BODY], "**"));
 	assert_non_null(strstr(x.docs[0].field[F_BODY], "Hélène Moreau"));
@@ -175,6 +178,8 @@ test_extract(void **state)
 	o.file = "t.txt";
 	assert_int_equal(extract_bytes(md, strlen(md), &o, &x, err, sizeof(err)), 0);
 	assert_string_equal(x.docs[0].field[F_TITLE], "# Le retour de Dubreuil");
+	assert_int_equal(x.format, FMT_TEXT);
+	assert_string_equal(extract_format_name(x.format), "text");
 	extraction_free(&x);
 
 	o.file = "t.txt"; /* front matter: Markdown whatever the name */

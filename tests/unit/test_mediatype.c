@@ -141,6 +141,20 @@ test_declared(void **state)
 	assert_non_null(strstr(b, "A <b>literal</b>."));
 	assert_int_equal(x.format, FMT_TEXT);
 	extraction_free(&x);
+	/* declared Markdown is read, and named, as Markdown; the same bytes as text are text */
+	b = extract_as("# Acme\n\n[Acme](http://zorglub.example) opens.\n", EXTRACT_AS_MARKDOWN, &x,
+	               err);
+	assert_non_null(b);
+	assert_null(strstr(b, "zorglub"));
+	assert_int_equal(x.format, FMT_MARKDOWN);
+	assert_string_equal(extract_format_name(x.format), "markdown");
+	extraction_free(&x);
+	b = extract_as("# Acme\n\n[Acme](http://zorglub.example) opens.\n", EXTRACT_AS_TEXT, &x,
+	               err);
+	assert_non_null(b);
+	assert_string_equal(x.docs[0].field[F_TITLE], "# Acme");
+	assert_int_equal(x.format, FMT_TEXT);
+	extraction_free(&x);
 	/* front matter in declared text is front matter */
 	b = extract_as("---\ntitle: T\nlang: de\n---\nAcme body.\n", EXTRACT_AS_TEXT, &x, err);
 	assert_non_null(b);
