@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "hark.h"
 #include "harkdlock.h"
+#include "outbox.h"
 #include "readjson.h"
 #include "store.h"
 
@@ -176,6 +177,8 @@ cmd_redeliver(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char *end;
 		long long id;
+		int64_t held;
+		char dest[256], say[512];
 		int r;
 
 		errno = 0;
@@ -185,7 +188,8 @@ cmd_redeliver(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		r = store_delivery_redeliver(st, id, (int64_t)time(NULL), force, err, sizeof(err));
+		r = store_delivery_redeliver(st, id, (int64_t)time(NULL), force, &held, dest,
+		                             sizeof(dest), err, sizeof(err));
 		if (r < 0) {
 			fprintf(stderr, "hark: redeliver: %lld: %s\n", id, err);
 			bad++;
@@ -200,6 +204,10 @@ cmd_redeliver(int argc, char **argv)
 			    "it again\n",
 			    id);
 			bad++;
+		} else if (r == 3) {
+			/* its digest's period has not ended: not sent early, not split from it */
+			outbox_held_say(c, id, dest, held, say, sizeof(say));
+			printf("hark redeliver: %s\n", say);
 		} else {
 			printf("delivery %lld: pending again\n", id);
 			done++;

@@ -153,6 +153,9 @@ static const struct hark_cmd cmds[] = {
      "  ID                 a delivery id; it becomes pending, due now, and a running\n"
      "                     harkd is told (SIGUSR2: only what is due now\n"
      "                     goes; no feed polled, no digest sent early).\n"
+     "                     A delivery held for a digest whose period has not\n"
+     "                     ended stays pending for it (said, exit 0): sent\n"
+     "                     with its digest then, never alone or early.\n"
      "                     Needs write access to hark.db\n"
      "  -f, --force        send again a delivery that was sent already (without it,\n"
      "                     such an id is an error and stays as it is)\n"},

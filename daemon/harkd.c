@@ -630,9 +630,18 @@ static int
 harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 {
 	struct harkd *h = arg;
+	int64_t held;
+	char dest[256];
 	/* the form is offered for dead ones; the API sends a sent one again as asked */
-	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), true, err, errsz);
+	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), true, &held, dest,
+	                                  sizeof(dest), err, errsz);
 
+	if (rc == 3) {
+		/* its digest's period has not ended: it goes with its digest, the outbox not kicked
+		 */
+		outbox_held_say(h->conf, id, dest, held, err, errsz);
+		log_info("%s (asked over HTTP)", err);
+	}
 	if (rc == 1) {
 		log_info("delivery %lld: due now again (asked over HTTP)", (long long)id);
 		outbox_kick(h->ob);

@@ -305,8 +305,9 @@ httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t e
 }
 
 /*
- * POST PREFIX/ID/retry: the delivery made due now. Returns 1 with *id, or
- * the HTTP status with err.
+ * POST PREFIX/ID/retry: the delivery made due now. Returns 1 with *id; 2
+ * with *id and what to say in err when it is left for its digest, whose
+ * period has not ended (never sent before it); or the HTTP status with err.
  */
 static int
 retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, const char *prefix,
@@ -351,7 +352,7 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 	if (rc < 0)
 		return 503;
 	*id = (int64_t)n;
-	return 1;
+	return rc == 3 ? 2 : 1;
 }
 
 void
@@ -362,11 +363,14 @@ route_api_retry(struct httpd *h, struct evhttp_request *req, const char *path)
 	int64_t id;
 	int code = retry_prepare(h, req, path, "/api/v1/deliveries/", &id, err, sizeof(err));
 
-	if (code != 1) {
+	char say[512] = "";
+	if (code != 1 && code != 2) {
 		httpd_error(req, code, "%s", err);
 		return;
 	}
 	/* the writer has committed: the read-only connection sees it */
+	if (code == 2)
+		snprintf(say, sizeof(say), "%s", err);
 	code = readjson_delivery_get(httpd_store(h), id, &d, err, sizeof(err));
 	if (code != 1) {
 		if (code == 0)
@@ -374,7 +378,11 @@ route_api_retry(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, code == 0 ? 404 : 503, "%s", err);
 		return;
 	}
-	httpd_send_json(req, 200, json_pack("{s:o}", "delivery", d));
+	/* held for its digest: still pending, and why it is not sent now */
+	if (say[0] != '\0')
+		httpd_send_json(req, 200, json_pack("{s:o,s:s}", "delivery", d, "held", say));
+	else
+		httpd_send_json(req, 200, json_pack("{s:o}", "delivery", d));
 }
 
 void
@@ -384,7 +392,8 @@ route_page_retry(struct httpd *h, struct evhttp_request *req, const char *path)
 	int64_t id;
 	int code = retry_prepare(h, req, path, "/deliveries/", &id, err, sizeof(err));
 
-	if (code != 1) {
+	/* held for its digest (2): the list shows it pending, due at the period's end */
+	if (code != 1 && code != 2) {
 		httpd_error(req, code, "%s", err);
 		return;
 	}

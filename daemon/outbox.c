@@ -183,6 +183,34 @@ outbox_pump_at(struct outbox *ob, int64_t delay)
 	evtimer_add(ob->ev_pump, &tv);
 }
 
+/* The digest = of destination name in c: NULL when there is none now. */
+static const char *
+conf_digest_of(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; c != NULL && i < c->nemails; i++)
+		if (strcmp(c->emails[i].name, name) == 0)
+			return c->emails[i].digest;
+	for (size_t i = 0; c != NULL && i < c->nwebhooks; i++)
+		if (strcmp(c->webhooks[i].name, name) == 0)
+			return c->webhooks[i].digest;
+	return NULL;
+}
+
+void
+outbox_held_say(const struct conf *c, int64_t id, const char *dest, int64_t end, char *buf,
+                size_t sz)
+{
+	const char *d = conf_digest_of(c, dest);
+	struct digest_period p = {.kind = DIGEST_NO};
+	char why[160], when[64];
+
+	if (d == NULL || digest_parse(d, &p, why, sizeof(why)) < 0)
+		p.kind = DIGEST_NO;
+	digest_describe(&p, end, when, sizeof(when));
+	snprintf(buf, sz, "delivery %lld is held for the digest of %s: sent then", (long long)id,
+	         when);
+}
+
 void
 outbox_kick(struct outbox *ob)
 {

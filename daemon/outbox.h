@@ -59,6 +59,13 @@ int outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id,
 
 /* Deliveries were just committed, or became due: look at the outbox now. */
 void outbox_kick(struct outbox *ob);
+/*
+ * What hark redeliver and POST .../retry say of delivery id, left for the
+ * digest of dest that ends at end (store_delivery_redeliver's 3): "delivery
+ * 39 is held for the digest of 08:00 (daily): sent then", in buf.
+ */
+void outbox_held_say(const struct conf *c, int64_t id, const char *dest, int64_t end, char *buf,
+                     size_t sz);
 /* SIGUSR1: every pending delivery of an enabled webhook is due now. */
 void outbox_retry_all(struct outbox *ob);
 /* Requests under way, and those ended whose outcome is not written yet. */

@@ -350,8 +350,10 @@ static const char *const stmt_sql[ST_COUNT] = {
                            "JOIN hits h ON h.id = d.hit_id WHERE d.state = 'dead' "
                            "ORDER BY d.created_at DESC, d.id DESC",
     /* ?3: a sent one too (hark redeliver --force) */
+    /* a digest's row whose period has not ended waits for its end, not sent alone */
     [ST_DELIVERY_REDELIVER] = "UPDATE deliveries SET state = 'pending', attempts = 0, "
-                              "next_at = ?2, last_error = NULL "
+                              "next_at = CASE WHEN period > ?2 THEN period ELSE ?2 END, "
+                              "last_error = NULL "
                               "WHERE id = ?1 AND (?3 OR state <> 'sent')",
     [ST_WEBHOOK_DISABLE] = "INSERT INTO webhooks (name, fingerprint, disabled_at, reason) "
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
@@ -1954,31 +1956,51 @@ store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void *arg
 	return d.found;
 }
 
+/* What hark redeliver needs of a row: sent, and a digest's period and destination. */
+struct redeliver_row {
+	int sent;
+	int64_t period;
+	char *dest;
+	size_t destsz;
+};
+
 static int
 delivery_sent_cb(const struct store_delivery_row *r, void *arg)
 {
-	*(int *)arg = strcmp(r->state, "sent") == 0;
+	struct redeliver_row *d = arg;
+
+	d->sent = strcmp(r->state, "sent") == 0;
+	d->period = r->period;
+	if (d->dest != NULL && d->destsz > 0)
+		snprintf(d->dest, d->destsz, "%s", r->webhook ? r->webhook : "");
 	return 0;
 }
 
 int
-store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, char *err,
-                         size_t errsz)
+store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, int64_t *held,
+                         char *dest, size_t destsz, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_DELIVERY_REDELIVER];
-	int rc, sent = 0;
+	struct redeliver_row d = {0, 0, dest, destsz};
+	int rc, changed;
 
+	*held = 0;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, now);
 	sqlite3_bind_int(q, 3, sent_too);
 	if ((rc = store_exec(st, ST_DELIVERY_REDELIVER, "redelivering", err, errsz)) != 0)
 		return rc;
-	if (sqlite3_changes(st->db) > 0)
-		return 1;
+	changed = sqlite3_changes(st->db) > 0;
 	/* none changed: there is none, or it was sent (the update's own condition, no race) */
-	if ((rc = store_delivery_get(st, id, delivery_sent_cb, &sent, err, errsz)) < 0)
+	if ((rc = store_delivery_get(st, id, delivery_sent_cb, &d, err, errsz)) < 0)
 		return rc;
-	return rc == 1 && sent ? 2 : 0;
+	if (changed && d.period > now) {
+		*held = d.period; /* the update made it wait for its digest */
+		return 3;
+	}
+	if (changed)
+		return 1;
+	return rc == 1 && d.sent ? 2 : 0;
 }
 
 int

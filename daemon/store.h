@@ -349,10 +349,13 @@ int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz)
  * hark redeliver: delivery id made pending, due now, attempts 0; one
  * already sent only with sent_too (hark redeliver --force). Returns 1, 0
  * when there is no such delivery, 2 when it was sent and sent_too is
- * false (left as it is), -1 or STORE_BUSY.
+ * false (left as it is), -1 or STORE_BUSY. A row of a digest whose period
+ * has not ended is not made due now but left for the end of its period (its
+ * digest is sent then, never before, never split): 3 with that end in *held
+ * and its destination's name in dest (destsz bytes).
  */
-int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too, char *err,
-                             size_t errsz);
+int store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_too,
+                             int64_t *held, char *dest, size_t destsz, char *err, size_t errsz);
 
 /*
  * A webhook that answered 410 Gone stays disabled until its configuration

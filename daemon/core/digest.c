@@ -180,3 +180,34 @@ digest_start(const struct digest_period *p, int64_t end)
 	}
 	return end;
 }
+
+void
+digest_describe(const struct digest_period *p, int64_t end, char *buf, size_t sz)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	time_t t = (time_t)end;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	switch (p != NULL ? p->kind : DIGEST_NO) {
+	case DIGEST_DAILY:
+		snprintf(buf, sz, "%02d:%02d (daily)", tm.tm_hour, tm.tm_min);
+		return;
+	case DIGEST_WEEKLY:
+		snprintf(buf, sz, "%s %02d:%02d (weekly)", days[tm.tm_wday], tm.tm_hour, tm.tm_min);
+		return;
+	case DIGEST_EVERY:
+		if (p->every % 3600 == 0)
+			snprintf(buf, sz, "%02d:%02d (every %uh)", tm.tm_hour, tm.tm_min,
+			         p->every / 3600);
+		else
+			snprintf(buf, sz, "%02d:%02d (every %um)", tm.tm_hour, tm.tm_min,
+			         p->every / 60);
+		return;
+	case DIGEST_NO:
+		/* no longer configured: its end alone, with its day */
+		snprintf(buf, sz, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		         tm.tm_mday, tm.tm_hour, tm.tm_min);
+		return;
+	}
+}

@@ -33,4 +33,11 @@ int64_t digest_next_end(const struct digest_period *p, int64_t now);
 /* The start of the period that ends at end: the last boundary strictly before it. */
 int64_t digest_start(const struct digest_period *p, int64_t end);
 
+/*
+ * The end of a period for people, local time: "08:00 (daily)", "Mon 08:00
+ * (weekly)", "08:15 (every 15m)"; p NULL or DIGEST_NO (the destination's
+ * digest is no longer configured): "2026-12-08 08:00". Always terminated.
+ */
+void digest_describe(const struct digest_period *p, int64_t end, char *buf, size_t sz);
+
 #endif

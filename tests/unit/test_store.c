@@ -805,6 +805,8 @@ test_digest_rows(void **state)
 {
 	struct fixture *f = *state;
 	struct dl_seen s;
+	int64_t held;
+	char dest[64];
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
@@ -839,6 +841,24 @@ test_digest_rows(void **state)
 	    store_digest_rows(f->st, "mail", 7200, 100, dl_cb, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.json[0], "{\"id\":\"h_3\"}");
+	/* hark redeliver before its period's end: left for its digest, not due now */
+	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 200, true, &held, dest,
+	                                          sizeof(dest), f->err, sizeof(f->err)),
+	                 3);
+	assert_int_equal(held, 7200);
+	assert_string_equal(dest, "mail");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_digest_rows(f->st, "mail", 7200, 7199, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_digest_rows(f->st, "mail", 7200, 7200, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	/* its period over: due now, as any other */
+	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 7300, true, &held, dest,
+	                                          sizeof(dest), f->err, sizeof(f->err)),
+	                 1);
 }
 
 static void
@@ -847,7 +867,7 @@ test_outbox(void **state)
 	struct fixture *f = *state;
 	struct dl_seen s;
 	struct store_status ss;
-	int64_t at, n, since, sent_id;
+	int64_t at, n, since, sent_id, held;
 	char why[64];
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
@@ -907,20 +927,25 @@ test_outbox(void **state)
 	/* redeliver the dead one: pending, due now */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_deliveries_each(f->st, 1, dl_cb, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(
-	    store_delivery_redeliver(f->st, s.ids[0], 150, false, f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, false, f->err, sizeof(f->err)),
+	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 150, false, &held, NULL, 0,
+	                                          f->err, sizeof(f->err)),
+	                 1);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, false, &held, NULL, 0, f->err,
+	                                          sizeof(f->err)),
 	                 0);
 	/* a sent one stays sent, but for --force */
-	assert_int_equal(
-	    store_delivery_redeliver(f->st, sent_id, 150, false, f->err, sizeof(f->err)), 2);
-	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, true, f->err, sizeof(f->err)),
+	assert_int_equal(store_delivery_redeliver(f->st, sent_id, 150, false, &held, NULL, 0,
+	                                          f->err, sizeof(f->err)),
+	                 2);
+	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, true, &held, NULL, 0, f->err,
+	                                          sizeof(f->err)),
 	                 0);
-	assert_int_equal(
-	    store_delivery_redeliver(f->st, sent_id, 150, true, f->err, sizeof(f->err)), 1);
-	assert_int_equal(
-	    store_delivery_redeliver(f->st, sent_id, 150, false, f->err, sizeof(f->err)),
-	    1); /* pending now: no longer sent */
+	assert_int_equal(store_delivery_redeliver(f->st, sent_id, 150, true, &held, NULL, 0, f->err,
+	                                          sizeof(f->err)),
+	                 1);
+	assert_int_equal(store_delivery_redeliver(f->st, sent_id, 150, false, &held, NULL, 0,
+	                                          f->err, sizeof(f->err)),
+	                 1); /* pending now: no longer sent */
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
 	assert_int_equal(ss.deliveries_failed, 0);
 
