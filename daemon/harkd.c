@@ -31,6 +31,7 @@
 #include "outbox.h"
 #include "poller.h"
 #include "prune.h"
+#include "indexer.h"
 #include "reindex.h"
 #include "reload.h"
 #include "store.h"
@@ -43,6 +44,7 @@ struct harkd {
 	struct rules *rules; /* a reference */
 	struct store *st;
 	struct reindex *reindex; /* the full-text index rebuilt for new folds, or NULL */
+	struct indexer *ix;      /* the full-text index kept up with intake */
 	struct dropdir *dd;
 	struct intake *in;
 	struct http *http;      /* the libcurl client of feeds and webhooks */
@@ -778,6 +780,11 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	intake_set_outbox(h->in, h->ob);
+	if ((h->ix = indexer_new(h->base, h->st)) == NULL) {
+		log_err("the full-text index: out of memory");
+		return -1;
+	}
+	intake_set_indexer(h->in, h->ix);
 	h->poller = poller_new(h->base, h->st, h->http, h->in, err, sizeof(err));
 	if (h->poller == NULL) {
 		log_err("%s", err);
@@ -879,6 +886,7 @@ harkd_free(struct harkd *h)
 	http_free(h->http);
 	dropdir_close(h->dd);
 	reindex_free(h->reindex);
+	indexer_free(h->ix);
 	store_close(h->st);
 	if (h->ev_watchdog)
 		event_free(h->ev_watchdog);
@@ -962,6 +970,11 @@ main(int argc, char **argv)
 	/* hark redeliver may signal the lock's pid before the handler is set: not a kill */
 	signal(SIGUSR2, SIG_IGN);
 	h.base = event_base_new();
+	/* the full-text index's batches wait for everything else (indexer.h) */
+	if (h.base != NULL && event_base_priority_init(h.base, INDEXER_PRIORITIES) < 0) {
+		event_base_free(h.base);
+		h.base = NULL;
+	}
 	if (h.base == NULL) {
 		log_err("cannot create the event loop");
 	} else if (harkd_start(&h) == 0) {

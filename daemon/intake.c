@@ -61,6 +61,7 @@ struct intake {
 	struct work *work;   /* owned */
 	struct rules *rules; /* a reference */
 	struct outbox *ob;   /* borrowed, or NULL */
+	struct indexer *ix;  /* borrowed, or NULL */
 	struct intake_opts o;
 	struct event *ev_inotify;
 	struct event *ev_retry; /* commit or read again after a busy database or EMFILE */
@@ -579,7 +580,6 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	               ? j->x.feed_format
 	               : extract_format_name(j->x.format);
 	a.charset = j->x.charset[0] != '\0' ? j->x.charset : NULL;
-	a.index_text = wd->index_text;
 	a.simhash = d->simhash;
 	a.near_of = near == 1 ? root : NULL;
 	a.seen_at = now;
@@ -781,6 +781,7 @@ intake_commit(struct intake *in, int64_t start)
 		}
 		if (in->ob != NULL)
 			outbox_kick(in->ob);
+		indexer_kick(in->ix);
 		in->commit = j;
 		if (in->commit == NULL)
 			in->commit_tail = &in->commit;
@@ -1113,6 +1114,12 @@ void
 intake_set_outbox(struct intake *in, struct outbox *ob)
 {
 	in->ob = ob;
+}
+
+void
+intake_set_indexer(struct intake *in, struct indexer *ix)
+{
+	in->ix = ix;
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "dropdir.h"
 #include "hist.h"
+#include "indexer.h"
 #include "outbox.h"
 #include "store.h"
 #include "work.h"
@@ -63,6 +64,8 @@ int intake_post(struct intake *in, char *bytes, size_t len, const char *from, st
  * (borrowed; NULL: none).
  */
 void intake_set_outbox(struct intake *in, struct outbox *ob);
+/* The full-text index told of each commit (borrowed; NULL: none). */
+void intake_set_indexer(struct intake *in, struct indexer *ix);
 /* The rules for jobs dispatched from now on (takes a reference). */
 void intake_set_rules(struct intake *in, struct rules *r);
 void intake_set_opts(struct intake *in, const struct intake_opts *o);

@@ -18,10 +18,9 @@
 #include <event2/event.h>
 
 #include "conf.h"
-#include "doc.h"
 #include "log.h"
-#include "presearch.h"
 #include "prune.h"
+#include "rowdoc.h"
 #include "store.h"
 
 #define BATCH_TEXTS 25     /* the keys of each computed again, the row rewritten: ~1 ms */
@@ -64,31 +63,6 @@ prune_clock(void)
 	const char *skew = getenv("HARK_TEST_CLOCK_SKEW");
 
 	return (int64_t)time(NULL) + (skew != NULL ? strtoll(skew, NULL, 10) : 0);
-}
-
-static int
-doc_field(struct document *doc, enum field f, const char *s)
-{
-	return s == NULL ? 0 : doc_set_field(doc, f, s, strlen(s));
-}
-
-/* The fields presearch_index_text() reads, as harkd matched them (cmd_backtest.c). */
-char *
-prune_keys(const struct store_article_row *r, void *arg)
-{
-	struct document doc;
-	char *k = NULL;
-
-	(void)arg;
-	memset(&doc, 0, sizeof(doc));
-	if (doc_field(&doc, F_TITLE, r->title) == 0 && doc_field(&doc, F_BODY, r->body) == 0 &&
-	    doc_field(&doc, F_URL, r->url) == 0 && doc_field(&doc, F_SOURCE, r->source) == 0) {
-		if (r->lang != NULL)
-			snprintf(doc.lang, sizeof(doc.lang), "%s", r->lang);
-		k = presearch_index_text(&doc);
-	}
-	doc_free(&doc);
-	return k;
 }
 
 struct prune *
@@ -196,7 +170,7 @@ prune_step(struct prune *p, char *err, size_t errsz)
 			p->ph = PH_HITS;
 			return 1;
 		}
-		rc = store_prune_texts(p->st, p->now - p->keep_articles, BATCH_TEXTS, prune_keys,
+		rc = store_prune_texts(p->st, p->now - p->keep_articles, BATCH_TEXTS, rowdoc_keys,
 		                       NULL, &n, err, errsz);
 		if (rc != 0)
 			return rc;

@@ -31,9 +31,6 @@ struct prune_counts {
  */
 int64_t prune_clock(void);
 
-/* The FTS5 keys of a stored article, as harkd gave them (a store_keys_fn). */
-char *prune_keys(const struct store_article_row *r, void *arg);
-
 struct prune;
 /*
  * A pass over st and c's spool at now (seconds). dry: count what would go,

@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "log.h"
-#include "presearch.h"
 #include "rowdoc.h"
 #include "token.h"
 
@@ -23,19 +22,6 @@ struct reindex {
 	size_t done;           /* articles indexed by this process */
 	struct timespec start; /* CLOCK_MONOTONIC */
 };
-
-static char *
-reindex_keys(const struct store_article_row *r, void *arg)
-{
-	struct document doc;
-	char *keys = NULL;
-
-	(void)arg;
-	if (rowdoc_build(&doc, r) == 0)
-		keys = presearch_index_text(&doc);
-	doc_free(&doc);
-	return keys;
-}
 
 static void
 reindex_arm(struct reindex *ri, long ms)
@@ -67,7 +53,7 @@ reindex_step_cb(evutil_socket_t fd, short what, void *arg)
 	int finished, rc;
 
 	(void)fd, (void)what;
-	rc = store_fts_rebuild_step(ri->st, NORM_VERSION, REINDEX_BATCH, reindex_keys, NULL, &n,
+	rc = store_fts_rebuild_step(ri->st, NORM_VERSION, REINDEX_BATCH, rowdoc_keys, NULL, &n,
 	                            &finished, err, sizeof(err));
 	if (rc == STORE_FATAL) {
 		log_err("re-indexing stopped: %s", err); /* harkd's fatal callback stops it */
@@ -116,7 +102,7 @@ reindex_start(struct event_base *base, struct store *st, struct reindex **out, c
 	 * A new database, or one without articles, has an index good for any
 	 * version: the first step records this one and says nothing.
 	 */
-	rc = store_fts_rebuild_step(st, NORM_VERSION, REINDEX_BATCH, reindex_keys, NULL, &ri->done,
+	rc = store_fts_rebuild_step(st, NORM_VERSION, REINDEX_BATCH, rowdoc_keys, NULL, &ri->done,
 	                            &finished, err, errsz);
 	if (rc == STORE_FATAL || (rc == 0 && finished && ri->done == 0)) {
 		reindex_free(ri);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "presearch.h"
+
 static int
 rowdoc_dup(char **dst, const char *s)
 {
@@ -36,4 +38,17 @@ rowdoc_build(struct document *doc, const struct store_article_row *r)
 		snprintf(doc->id, sizeof(doc->id), "%s", r->id);
 	doc->simhash = r->simhash;
 	return 0;
+}
+
+char *
+rowdoc_keys(const struct store_article_row *r, void *arg)
+{
+	struct document doc;
+	char *keys = NULL;
+
+	(void)arg;
+	if (rowdoc_build(&doc, r) == 0)
+		keys = presearch_index_text(&doc);
+	doc_free(&doc);
+	return keys;
 }

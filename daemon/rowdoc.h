@@ -14,5 +14,11 @@
  * identity. Returns 0, -1 when out of memory.
  */
 int rowdoc_build(struct document *doc, const struct store_article_row *r);
+/*
+ * The full-text index's keys of a stored article (presearch_index_text()
+ * of its document), the same as when it was indexed: malloc'd, NULL when
+ * out of memory. A store_index_fn and store_keys_fn; arg is unused.
+ */
+char *rowdoc_keys(const struct store_article_row *r, void *arg);
 
 #endif

@@ -185,6 +185,14 @@ static const char *const migrations[] = {
     "ALTER TABLE articles ADD COLUMN charset TEXT;",
     /* 10 -> 11: the full-text index's merges, see FTS_AUTOMERGE */
     FTS_AUTOMERGE("articles_fts"),
+    /*
+     * 11 -> 12: the full-text index follows the articles (store_fts_catch_up):
+     * every article up to fts_through is in it, or has no text; those after
+     * it are not yet, and the searches read them as well (FTS_TAIL). Every
+     * article stored before was indexed with it.
+     */
+    "INSERT OR REPLACE INTO store_meta (key, value) "
+    "SELECT 'fts_through', coalesce(max(seq), 0) FROM articles;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -200,6 +208,7 @@ enum stmt {
 	ST_NEAR_B3,
 	ST_ARTICLE_ADD,
 	ST_FTS_ADD,
+	ST_FTS_PENDING,
 	ST_HIT_ADD,
 	ST_HIT_ALERTED,
 	ST_HITS,
@@ -258,6 +267,13 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 #define ARTICLE_COLS                                                                               \
 	"a.id, a.url, a.canonical, a.title, a.body, a.lang, a.published, a.source, a.file, "       \
 	"a.near_of, a.simhash, a.seen_at, a.format, a.charset"
+/*
+ * The last article the full-text index has caught up with (store_fts_catch_up):
+ * a search reads the index for the articles up to it, and every article after
+ * it as a candidate, so that it misses none that intake stored meanwhile (the
+ * callers match every candidate against the query's rules).
+ */
+#define FTS_THROUGH "coalesce((SELECT value FROM store_meta WHERE key = 'fts_through'), 0)"
 #define NEAR_SQL(b)                                                                                \
 	"SELECT id, near_of, simhash, seq FROM articles WHERE " b " = ?1 AND seen_at >= ?2"
 #define HIT_COLS "id, article_id, rule_id, json, detected_at, alert"
@@ -289,6 +305,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
         "?19)",
     [ST_FTS_ADD] = "INSERT INTO articles_fts (rowid, keys) VALUES (?1, ?2)",
+    [ST_FTS_PENDING] = "SELECT " ARTICLE_COLS ", a.seq FROM articles a WHERE a.seq > ?1 "
+                       "ORDER BY a.seq LIMIT ?2",
     /* ON CONFLICT, not OR IGNORE: only the uniqueness of (article, rule) is expected */
     [ST_HIT_ADD] = "INSERT INTO hits (id, article_id, rule_id, detected_at, alert, json, source, "
                    "lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
@@ -307,10 +325,14 @@ static const char *const stmt_sql[ST_COUNT] = {
                      "ORDER BY detected_at DESC, seq DESC",
     [ST_ARTICLES] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.seen_at >= ?1 "
                     "ORDER BY a.seen_at, a.seq",
-    [ST_ARTICLES_FTS] = "SELECT " ARTICLE_COLS " FROM articles_fts f "
+    /* ordered by seen_at (12th) and seq (15th): the index's answer and the articles after it */
+    [ST_ARTICLES_FTS] = "SELECT " ARTICLE_COLS ", a.seq FROM articles_fts f "
                         "JOIN articles a ON a.seq = f.rowid "
                         "WHERE articles_fts MATCH ?2 AND a.seen_at >= ?1 "
-                        "ORDER BY a.seen_at, a.seq",
+                        "AND a.seq <= " FTS_THROUGH " UNION ALL "
+                        "SELECT " ARTICLE_COLS ", a.seq FROM articles a "
+                        "WHERE a.seq > " FTS_THROUGH " AND a.seen_at >= ?1 "
+                        "ORDER BY 12, 15",
     /* one statement: the counts come from one snapshot */
     [ST_STATUS] = "SELECT (SELECT count(*) FROM articles),"
                   " (SELECT count(*) FROM articles WHERE near_of IS NOT NULL),"
@@ -1337,11 +1359,10 @@ int
 store_article_add(struct store *st, const struct store_article *a, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_ARTICLE_ADD];
-	char what[80], *keys = NULL;
-	int rc;
+	char what[80];
 
 	snprintf(what, sizeof(what), "adding article %s", a->id);
-	/* the row and its index entry go together, or neither */
+	/* the row and its hits go together, or neither */
 	if (sqlite3_get_autocommit(st->db)) {
 		snprintf(err, errsz, "%s: not inside a transaction", what);
 		return -1;
@@ -1363,31 +1384,8 @@ store_article_add(struct store *st, const struct store_article *a, char *err, si
 	sqlite3_bind_int64(q, 17, a->seen_at);
 	bind_text(q, 18, a->format);
 	bind_text(q, 19, a->charset);
-	if ((rc = store_exec(st, ST_ARTICLE_ADD, what, err, errsz)) != 0)
-		return rc;
-
-	q = st->stmt[ST_FTS_ADD];
-	sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(st->db));
-	if (a->index_text != NULL) {
-		bind_text(q, 2, a->index_text);
-	} else {
-		const char *t = a->title ? a->title : "", *b = a->body ? a->body : "";
-		size_t tn = strlen(t), bn = strlen(b);
-
-		/* owned here until the statement has run */
-		if ((keys = malloc(tn + bn + 2)) == NULL) {
-			snprintf(err, errsz, "%s: out of memory", what);
-			return -1;
-		}
-		memcpy(keys, t, tn);
-		keys[tn] = '\n';
-		memcpy(keys + tn + 1, b, bn + 1);
-		bind_text(q, 2, keys);
-	}
-	rc = store_exec(st, ST_FTS_ADD, what, err, errsz);
-	sqlite3_bind_null(q, 2); /* keys is freed: no dangling binding */
-	free(keys);
-	return rc;
+	/* its keys go into the full-text index later: store_fts_catch_up() */
+	return store_exec(st, ST_ARTICLE_ADD, what, err, errsz);
 }
 
 int
@@ -1579,6 +1577,69 @@ store_norm_version(struct store *st, int64_t *version, char *err, size_t errsz)
 }
 
 int
+store_fts_catch_up(struct store *st, size_t batch, store_index_fn fn, void *arg, size_t *nrows,
+                   int *more, char *err, size_t errsz)
+{
+	sqlite3_stmt *sel = st->stmt[ST_FTS_PENDING], *ins = st->stmt[ST_FTS_ADD];
+	int64_t through;
+	size_t seen = 0;
+	int found, rc;
+
+	*nrows = 0, *more = 0;
+	if ((rc = store_begin(st, err, errsz)) != 0)
+		return rc;
+	if ((rc = meta_get(st, "fts_rebuild_seq", &through, &found, err, errsz)) != 0)
+		goto fail;
+	if (found) {
+		/* a rebuild reads every article, those after it too, and records fts_through */
+		store_rollback(st);
+		return 0;
+	}
+	if ((rc = meta_get(st, "fts_through", &through, &found, err, errsz)) != 0)
+		goto fail;
+	sqlite3_bind_int64(sel, 1, through);
+	sqlite3_bind_int64(sel, 2, (sqlite3_int64)batch);
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		struct store_article_row r = article_row(sel);
+		char *keys;
+
+		through = sqlite3_column_int64(sel, 14);
+		seen++;
+		if (r.body == NULL)
+			continue; /* its text was pruned before it was indexed */
+		if ((keys = fn(&r, arg)) == NULL) {
+			snprintf(err, errsz, "indexing article %s: out of memory", r.id);
+			rc = -1;
+			goto fail;
+		}
+		sqlite3_bind_int64(ins, 1, through);
+		bind_text(ins, 2, keys);
+		rc = store_exec(st, ST_FTS_ADD, "indexing an article", err, errsz);
+		sqlite3_bind_null(ins, 2); /* keys is freed: no dangling binding */
+		free(keys);
+		if (rc != 0)
+			goto fail;
+		(*nrows)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(st, rc, "reading the articles to index", err, errsz);
+		goto fail;
+	}
+	sqlite3_reset(sel);
+	if (seen > 0 && (rc = meta_put(st, "fts_through", through, 0, err, errsz)) != 0)
+		goto fail;
+	if ((rc = store_commit(st, err, errsz)) != 0)
+		goto fail;
+	*more = seen == batch;
+	return 0;
+fail:
+	sqlite3_reset(sel);
+	store_rollback(st);
+	*nrows = 0;
+	return rc;
+}
+
+int
 store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_index_fn fn,
                        void *arg, size_t *nrows, int *finished, char *err, size_t errsz)
 {
@@ -1611,9 +1672,14 @@ store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_in
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(sel);
 		int64_t seq = sqlite3_column_int64(sel, 14);
-		char *keys = fn(&r, arg);
+		char *keys;
 
-		if (keys == NULL) {
+		cursor = seq;
+		(*nrows)++;
+		if (r.body == NULL)
+			continue; /* its text was pruned: no entry, as store_prune_texts() left it
+			           */
+		if ((keys = fn(&r, arg)) == NULL) {
 			snprintf(err, errsz, "re-indexing: out of memory");
 			rc = -1;
 			goto fail;
@@ -1628,8 +1694,6 @@ store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_in
 			rc = store_fail(st, rc, "re-indexing", err, errsz);
 			goto fail;
 		}
-		cursor = seq;
-		(*nrows)++;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = store_fail(st, rc, "re-indexing", err, errsz);
@@ -1648,6 +1712,7 @@ store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_in
 		                    "ALTER TABLE articles_fts_next RENAME TO articles_fts;",
 		                    "replacing the index", err, errsz)) != 0 ||
 		    (rc = meta_put(st, "norm_version", version, 0, err, errsz)) != 0 ||
+		    (rc = meta_put(st, "fts_through", cursor, 0, err, errsz)) != 0 ||
 		    (rc = meta_put(st, "fts_rebuild_seq", 0, 1, err, errsz)) != 0)
 			goto fail;
 		*finished = 1;
@@ -2731,29 +2796,62 @@ store_feed_states(struct store *st, store_count_fn fn, void *arg, char *err, siz
 
 struct store_scan {
 	struct store *st;      /* the caller's */
-	sqlite3_stmt *stmt[6]; /* owned: the SCAN_* statements */
+	sqlite3_stmt *stmt[8]; /* owned: the SCAN_* statements */
 	int64_t deadline_ns;   /* CLOCK_MONOTONIC; 0: none */
 	int cut;               /* the deadline has passed */
 };
 
-enum { SCAN_ARTICLE, SCAN_ARTICLE_FTS, SCAN_NEWEST, SCAN_NEWEST_FTS, SCAN_SEQ, SCAN_FTS_RANGE };
+enum {
+	SCAN_ARTICLE,
+	SCAN_ARTICLE_FTS,
+	SCAN_NEWEST,
+	SCAN_NEWEST_TAIL,
+	SCAN_NEWEST_FTS,
+	SCAN_SEQ,
+	SCAN_FTS_RANGE,
+	SCAN_FTS_THROUGH
+};
 
 static const char *const scan_sql[] = {
     [SCAN_ARTICLE] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.id = ?1",
-    /* the article first (its unique id), then its keys: one probe of the index */
+    /*
+     * the article first (its unique id), then its keys: one probe of the
+     * index; an article the index has not caught up with is a candidate
+     */
     [SCAN_ARTICLE_FTS] = "SELECT " ARTICLE_COLS " FROM articles a "
-                         "CROSS JOIN articles_fts f ON f.rowid = a.seq "
-                         "WHERE a.id = ?1 AND articles_fts MATCH ?2",
+                         "WHERE a.id = ?1 AND (a.seq > " FTS_THROUGH " OR EXISTS "
+                         "(SELECT 1 FROM articles_fts f WHERE f.rowid = a.seq "
+                         "AND articles_fts MATCH ?2))",
     [SCAN_NEWEST] = "SELECT " ARTICLE_COLS " FROM articles a ORDER BY a.seq DESC",
+    /* the newest: those after ?1, which the index has not yet, then the index's */
+    [SCAN_NEWEST_TAIL] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.seq > ?1 "
+                         "ORDER BY a.seq DESC",
     /* the index first, newest rowid first (FTS5 reads its lists backwards) */
     [SCAN_NEWEST_FTS] = "SELECT " ARTICLE_COLS " FROM articles_fts f "
                         "CROSS JOIN articles a ON a.seq = f.rowid "
-                        "WHERE articles_fts MATCH ?1 ORDER BY f.rowid DESC",
+                        "WHERE articles_fts MATCH ?1 AND f.rowid <= ?2 ORDER BY f.rowid DESC",
     [SCAN_SEQ] = "SELECT seq FROM articles WHERE id = ?1",
     /* FTS5 reads its lists from ?2 to ?3 only */
     [SCAN_FTS_RANGE] = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 "
                         "AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid"),
+    [SCAN_FTS_THROUGH] = "SELECT " FTS_THROUGH,
 };
+
+/* *through: the last article the full-text index has (FTS_THROUGH). */
+static int
+scan_fts_through(struct store_scan *sc, int64_t *through, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = sc->stmt[SCAN_FTS_THROUGH];
+	int rc = sqlite3_step(q), ret = 0;
+
+	*through = 0;
+	if (rc == SQLITE_ROW)
+		*through = sqlite3_column_int64(q, 0);
+	else
+		ret = store_fail(sc->st, rc, "reading the index's progress", err, errsz);
+	sqlite3_reset(q);
+	return ret;
+}
 
 /* SQLite asks every SCAN_PROGRESS_OPS steps: a non-zero answer interrupts the statement. */
 #define SCAN_PROGRESS_OPS 1000
@@ -2855,11 +2953,30 @@ int
 store_scan_newest(struct store_scan *sc, const char *fts, store_article_fn fn, void *arg, char *err,
                   size_t errsz)
 {
-	sqlite3_stmt *q = sc->stmt[fts != NULL ? SCAN_NEWEST_FTS : SCAN_NEWEST];
-	int rc, ret = 0;
+	sqlite3_stmt *q = sc->stmt[fts != NULL ? SCAN_NEWEST_TAIL : SCAN_NEWEST];
+	int64_t through = 0;
+	int rc, ret = 0, stop = 0;
 
-	if (fts != NULL)
-		bind_text(q, 1, fts);
+	/* one value for both: an article the index takes in between is read once */
+	if (fts != NULL) {
+		if ((ret = scan_fts_through(sc, &through, err, errsz)) != 0)
+			return ret;
+		sqlite3_bind_int64(q, 1, through);
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_article_row r = article_row(q);
+
+		if ((stop = fn(&r, arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = store_fail(sc->st, rc, "reading articles", err, errsz);
+	sqlite3_reset(q);
+	if (fts == NULL || ret != 0 || stop)
+		return ret;
+	q = sc->stmt[SCAN_NEWEST_FTS];
+	bind_text(q, 1, fts);
+	sqlite3_bind_int64(q, 2, through);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(q);
 
@@ -2893,6 +3010,7 @@ store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *const 
 	sqlite3_stmt *q = sc->stmt[SCAN_SEQ];
 	struct scan_seq *v = malloc((n > 0 ? n : 1) * sizeof(*v)); /* owned */
 	size_t nv = 0, k = 0;
+	int64_t through;
 	int rc, ret = 0;
 
 	if (v == NULL) {
@@ -2914,6 +3032,17 @@ store_scan_fts_filter(struct store_scan *sc, const char *fts, const char *const 
 		return ret;
 	}
 	qsort(v, nv, sizeof(*v), scan_seq_cmp);
+	if ((ret = scan_fts_through(sc, &through, err, errsz)) != 0) {
+		free(v);
+		return ret;
+	}
+	/* the articles the index has not caught up with are candidates */
+	while (nv > 0 && v[nv - 1].seq > through)
+		match[v[--nv].i] = 1;
+	if (nv == 0) {
+		free(v);
+		return 0;
+	}
 	q = sc->stmt[SCAN_FTS_RANGE];
 	bind_text(q, 1, fts);
 	sqlite3_bind_int64(q, 2, v[0].seq);
@@ -3058,11 +3187,15 @@ store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn key
                   int64_t *n, char *err, size_t errsz)
 {
 	sqlite3_stmt *sel = NULL, *del = NULL, *upd = NULL;
-	int rc, ret;
+	int64_t through;
+	int rc, ret, found;
 
 	*n = 0;
 	if ((ret = store_begin(st, err, errsz)) != 0)
 		return ret;
+	/* the articles after it are not in the index yet: nothing to remove there */
+	if ((ret = meta_get(st, "fts_through", &through, &found, err, errsz)) != 0)
+		goto out;
 	/* the oldest first: articles_text_seen holds only the articles with their text */
 	if ((ret = store_prep(
 	         st,
@@ -3086,26 +3219,30 @@ store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn key
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(sel);
 		sqlite3_int64 seq = sqlite3_column_int64(sel, 14);
-		/*
-		 * A contentless FTS5 index forgets a row only when told the
-		 * keys it was given (the same code computes them again from
-		 * the same stored text). NULL: out of memory.
-		 */
-		char *k = keys(&r, arg);
 
-		if (k == NULL) {
-			snprintf(err, errsz, "pruning article %s: out of memory", r.id);
-			ret = -1;
-			goto out;
-		}
-		sqlite3_bind_int64(del, 1, seq);
-		sqlite3_bind_text(del, 2, k, -1, SQLITE_TRANSIENT);
-		free(k);
-		rc = sqlite3_step(del);
-		sqlite3_reset(del);
-		if (rc != SQLITE_DONE) {
-			ret = store_fail(st, rc, "pruning an article's index entry", err, errsz);
-			goto out;
+		if (seq <= through) {
+			/*
+			 * A contentless FTS5 index forgets a row only when told
+			 * the keys it was given (the same code computes them
+			 * again from the same stored text). NULL: out of memory.
+			 */
+			char *k = keys(&r, arg);
+
+			if (k == NULL) {
+				snprintf(err, errsz, "pruning article %s: out of memory", r.id);
+				ret = -1;
+				goto out;
+			}
+			sqlite3_bind_int64(del, 1, seq);
+			sqlite3_bind_text(del, 2, k, -1, SQLITE_TRANSIENT);
+			free(k);
+			rc = sqlite3_step(del);
+			sqlite3_reset(del);
+			if (rc != SQLITE_DONE) {
+				ret = store_fail(st, rc, "pruning an article's index entry", err,
+				                 errsz);
+				goto out;
+			}
 		}
 		sqlite3_bind_int64(upd, 1, seq);
 		rc = sqlite3_step(upd);

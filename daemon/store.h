@@ -89,7 +89,6 @@ struct store_article {
 	const char *canonical; /* canonical URL: the same address is one article */
 	const char *url, *title, *body, *lang, *published, *source, *file;
 	const char *format, *charset; /* how it was read: "html", "windows-1256"... */
-	const char *index_text; /* what the FTS5 index holds (presearch.h), NULL: title and body */
 	uint64_t simhash;
 	const char *near_of; /* the first article of its near-duplicate group, or NULL */
 	int64_t seen_at;     /* Unix seconds */
@@ -179,6 +178,18 @@ typedef char *(*store_index_fn)(const struct store_article_row *r, void *arg);
  */
 int store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_index_fn fn,
                            void *arg, size_t *nrows, int *finished, char *err, size_t errsz);
+/*
+ * The full-text index follows the articles: store_article_add() leaves an
+ * article out of it, and this puts the next batch articles not yet in it
+ * (by storage order) in, one transaction, with the keys fn gives (an
+ * article whose text was pruned has none). The searches read the index for
+ * the articles it has and every article after them, so a search misses
+ * nothing meanwhile, only reads more. Does nothing while a rebuild runs
+ * (it indexes those too). *nrows: the articles indexed; *more: 1 when a
+ * batch was full and more may wait. Writers only.
+ */
+int store_fts_catch_up(struct store *st, size_t batch, store_index_fn fn, void *arg, size_t *nrows,
+                       int *more, char *err, size_t errsz);
 
 /* ---- the reads of the pages and the API (HTTP.md), and of hark hits ---- */
 

@@ -50,7 +50,6 @@ struct work_hit {
 struct work_doc {
 	struct document *doc; /* borrowed from the job's extraction */
 	char content_hash[65];
-	char *index_text;      /* owned; the FTS5 keys (presearch.h), or NULL */
 	struct work_hit *hits; /* owned */
 	size_t nhits;
 	/* the rules whose regex hit a PCRE2 limit on it (matcher_limited), to warn of */

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rowdoc.h"
 #include "store.h"
 
 #define NRULES 2000
@@ -182,6 +183,14 @@ generate(const char *path, long nhits, long narticles, int64_t now_ms)
 		}
 		if (store_commit(st, err, sizeof(err)) != 0)
 			die("commit", err);
+	}
+	/* the archive's full-text index caught up, as harkd's indexer keeps it */
+	for (int more = 1; more;) {
+		size_t nrows;
+
+		if (store_fts_catch_up(st, 256, rowdoc_keys, NULL, &nrows, &more, err,
+		                       sizeof(err)) != 0)
+			die("index", err);
 	}
 	store_close(st);
 }

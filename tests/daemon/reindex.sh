@@ -24,12 +24,14 @@ wait_for "$LOG" "hit rule=aliyev" 10 && ok || bad "Əliyev hits the rule Aliyev"
 stop_harkd
 
 # The archive as a hark with the old folds left it: the index holds
-# "əliyev", and the database no normalization version.
+# "əliyev" for every article (fts_through: the last one), and the database
+# no normalization version.
 sqlite3 "$DB" "INSERT INTO articles_fts(articles_fts) VALUES('delete-all');
 INSERT INTO articles_fts(rowid, keys) SELECT seq,
- 'talks in baku ilham $(printf '\311\231')liyev received the delegation on monday' FROM articles;" ||
+ 'talks in baku ilham $(printf '\311\231')liyev received the delegation on monday' FROM articles;
+INSERT OR REPLACE INTO store_meta (key, value) SELECT 'fts_through', max(seq) FROM articles;" ||
 	bad "sqlite3 could not write the old index"
-sqlite3 "$DB" "DELETE FROM store_meta" 2>/dev/null
+sqlite3 "$DB" "DELETE FROM store_meta WHERE key = 'norm_version'" 2>/dev/null
 backtest_pairs >"$T/bt"
 expect_eq "$(cat "$T/bt")" "" "the old index hides the article from backtest (the test's premise)"
 

@@ -26,7 +26,44 @@ struct fixture {
 	char path[96];
 	struct store *st; /* a writer, open */
 	char err[512];
+	/* the index text add_article gave an article, for fixture_keys */
+	struct fixture_key {
+		char id[24];
+		char *text; /* owned */
+	} * keys;           /* owned, nkeys of them */
+	int nkeys;
 };
+
+/*
+ * The full-text keys of a stored article: what add_article was given for
+ * it, else its title and body (a store_index_fn; arg is the fixture).
+ */
+static char *
+fixture_keys(const struct store_article_row *r, void *arg)
+{
+	struct fixture *f = arg;
+	char *s;
+
+	for (int i = 0; i < f->nkeys; i++)
+		if (strcmp(f->keys[i].id, r->id) == 0)
+			return strdup(f->keys[i].text);
+	if ((s = malloc(strlen(r->title) + strlen(r->body) + 2)) != NULL)
+		sprintf(s, "%s\n%s", r->title, r->body);
+	return s;
+}
+
+/* The index caught up with every article stored, as harkd's indexer does. */
+static void
+catch_up(struct fixture *f)
+{
+	size_t n;
+	int more = 1;
+
+	while (more)
+		if (store_fts_catch_up(f->st, 100, fixture_keys, f, &n, &more, f->err,
+		                       sizeof(f->err)) != 0)
+			fail_msg("%s", f->err);
+}
 
 static int
 setup(void **state)
@@ -51,6 +88,9 @@ teardown(void **state)
 	store_close(f->st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
+	for (int i = 0; i < f->nkeys; i++)
+		free(f->keys[i].text);
+	free(f->keys);
 	free(f);
 	return 0;
 }
@@ -100,10 +140,12 @@ fts_automerge(const char *path)
 	return v;
 }
 
+/* An article stored, not yet in the full-text index; index_text: its keys there, NULL: title and
+ * body. */
 static void
-add_article(struct fixture *f, const char *id, const char *hash, const char *canonical,
-            uint64_t simhash, int64_t seen_at, const char *near_of, const char *body,
-            const char *index_text)
+add_article_unindexed(struct fixture *f, const char *id, const char *hash, const char *canonical,
+                      uint64_t simhash, int64_t seen_at, const char *near_of, const char *body,
+                      const char *index_text)
 {
 	struct store_article a = {
 	    .id = id,
@@ -114,16 +156,31 @@ add_article(struct fixture *f, const char *id, const char *hash, const char *can
 	    .lang = "en",
 	    .source = "drop",
 	    .file = "x.txt",
-	    .index_text = index_text,
 	    .simhash = simhash,
 	    .near_of = near_of,
 	    .seen_at = seen_at,
 	};
 
+	if (index_text != NULL) {
+		f->keys = realloc(f->keys, (size_t)(f->nkeys + 1) * sizeof(*f->keys));
+		assert_non_null(f->keys);
+		snprintf(f->keys[f->nkeys].id, sizeof(f->keys[0].id), "%s", id);
+		assert_non_null(f->keys[f->nkeys++].text = strdup(index_text));
+	}
 	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
 	if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
 		fail_msg("%s", f->err);
 	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+}
+
+/* An article stored and indexed. */
+static void
+add_article(struct fixture *f, const char *id, const char *hash, const char *canonical,
+            uint64_t simhash, int64_t seen_at, const char *near_of, const char *body,
+            const char *index_text)
+{
+	add_article_unindexed(f, id, hash, canonical, simhash, seen_at, near_of, body, index_text);
+	catch_up(f);
 }
 
 static int
@@ -486,7 +543,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 11);
+	assert_int_equal(s.schema_version, 12);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -724,7 +781,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 11);
+	assert_int_equal(s.schema_version, 12);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -732,7 +789,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 11"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 12"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -766,7 +823,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 11);
+	assert_int_equal(sqlite3_column_int(q, 0), 12);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -996,7 +1053,7 @@ test_migrate_1_to_2(void **state)
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 11);
+	assert_int_equal(s.schema_version, 12);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
@@ -1433,10 +1490,10 @@ test_migrate_3_to_4(void **state)
 	                 "articles DROP COLUMN charset; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 11"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 12"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 11);
+	assert_int_equal(ss.schema_version, 12);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1472,10 +1529,10 @@ test_migrate_5_to_6(void **state)
 	                 "COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 11"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 12"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 11);
+	assert_int_equal(ss.schema_version, 12);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -1732,6 +1789,112 @@ fts_rows(struct fixture *f, const char *term)
 	return n;
 }
 
+/* An FTS5 'integrity-check' of the articles' index, behind the store's back: 1 when sound. */
+static int
+fts_sound(const char *path)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	rc = sqlite3_exec(
+	    db, "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 0)", NULL,
+	    NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK;
+}
+
+static int
+newest_cb(const struct store_article_row *r, void *arg)
+{
+	struct arts_seen *s = arg;
+
+	assert_true(s->n < 8);
+	snprintf(s->ids[s->n++], sizeof(s->ids[0]), "%s", r->id);
+	return s->n == 3; /* stop after 3 */
+}
+
+/*
+ * store_fts_catch_up: the index follows the articles a batch at a time,
+ * and meanwhile every search reads the articles it has not caught up with
+ * as candidates; a text pruned before it was indexed is never indexed, and
+ * the prune leaves the index sound.
+ */
+static void
+test_fts_catch_up(void **state)
+{
+	struct fixture *f = *state;
+	struct store_scan *sc;
+	struct arts_seen s;
+	const char *ids[] = {"a_1", "a_2", "a_3", "a_4", "a_x"};
+	unsigned char match[5];
+	size_t n;
+	int more;
+
+	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "bridge one", "bridge one");
+	add_article(f, "a_2", "h2", NULL, 2, 200, NULL, "tunnel two", "tunnel two");
+	add_article_unindexed(f, "a_3", "h3", NULL, 3, 300, NULL, "bridge three", "bridge three");
+	add_article_unindexed(f, "a_4", "h4", NULL, 4, 400, NULL, "tunnel four", "tunnel four");
+	assert_int_equal(fts_rows(f, "bridge"), 1); /* a_3 is not in the index */
+
+	/* the index's answer, then every article after it: ordered by seen_at */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "bridge", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.ids[0], "a_1");
+	assert_string_equal(s.ids[1], "a_3");
+	assert_string_equal(s.ids[2], "a_4");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 350, "bridge", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.ids[0], "a_4");
+
+	/* the reads of the pages: the newest first, the filter, one article */
+	assert_int_equal(store_scan_new(f->st, &sc, f->err, sizeof(f->err)), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_scan_newest(sc, "bridge", newest_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.ids[0], "a_4");
+	assert_string_equal(s.ids[1], "a_3");
+	assert_string_equal(s.ids[2], "a_1");
+	assert_int_equal(store_scan_fts_filter(sc, "bridge", ids, 5, match, f->err, sizeof(f->err)),
+	                 0);
+	assert_memory_equal(match, "\1\0\1\1\0", 5);
+	assert_int_equal(
+	    store_scan_article(sc, "a_2", "bridge", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_scan_article(sc, "a_4", "bridge", arts_cb, &s, f->err, sizeof(f->err)), 1);
+	store_scan_free(sc);
+
+	/* a_3's text pruned before the index had it: nothing to remove, nothing to add */
+	assert_int_equal(store_prune_texts(f->st, 350, 10, fixture_keys, f, (int64_t[]){0}, f->err,
+	                                   sizeof(f->err)),
+	                 0);
+	assert_true(fts_sound(f->path));
+	assert_int_equal(
+	    store_fts_catch_up(f->st, 1, fixture_keys, f, &n, &more, f->err, sizeof(f->err)), 0);
+	assert_int_equal(n, 0); /* a_3: no text */
+	assert_true(more);
+	assert_int_equal(
+	    store_fts_catch_up(f->st, 1, fixture_keys, f, &n, &more, f->err, sizeof(f->err)), 0);
+	assert_int_equal(n, 1); /* a_4 */
+	assert_true(more);
+	assert_int_equal(
+	    store_fts_catch_up(f->st, 1, fixture_keys, f, &n, &more, f->err, sizeof(f->err)), 0);
+	assert_int_equal(n, 0);
+	assert_false(more);
+	assert_true(fts_sound(f->path));
+	assert_int_equal(fts_rows(f, "bridge"), 0); /* a_1's went with its text */
+	assert_int_equal(fts_rows(f, "four"), 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    store_articles_each(f->st, 0, "tunnel", arts_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.ids[0], "a_4");
+}
+
 /* Retention: texts and hits in batches, the oldest first; rows, hits and dedup stay. */
 static void
 test_prune(void **state)
@@ -1864,6 +2027,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_near_duplicates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_articles_fts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fts_catch_up, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_status, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_snapshot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
