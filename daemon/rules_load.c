@@ -312,8 +312,10 @@ conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *
 				w++;
 			while (m < c->nemails && strcmp(c->emails[m].name, r->notify[k]) != 0)
 				m++;
+			/* at the name as written, as every other diagnostic of the file */
 			if (w == c->nwebhooks && m == c->nemails)
-				diags_add(d, r->file, r->line, 0, DIAG_WARNING,
+				diags_add(d, r->file, r->notify_at[k].line, r->notify_at[k].col,
+				          DIAG_WARNING,
 				          "rule '%s': notify names '%s', which is no [webhook] nor "
 				          "[email] of %s: its alerts go nowhere",
 				          r->id, r->notify[k], c->path);
