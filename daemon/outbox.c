@@ -107,6 +107,18 @@ struct hook {
 	int removed; /* gone from the configuration: freed when its last request ends */
 	struct outbox_mail *mail;    /* owned; an [email] destination, else NULL (a webhook) */
 	struct digest_period digest; /* a webhook's digest (an email's is in mail) */
+	/*
+	 * The digest last tried and how many of its parts the receiver took
+	 * (2xx): a retry of the same digest (its period, its first delivery,
+	 * as many deliveries and parts) sends only the parts after them, each
+	 * with the id it had, never one twice. Kept for the run of harkd: after
+	 * a restart the parts go again, with the same ids (receivers dedupe).
+	 */
+	struct {
+		char period[32];
+		int64_t first;
+		size_t ngroup, nparts, taken;
+	} dparts;
 	struct hook *next;
 };
 
@@ -891,6 +903,19 @@ webhook_digest_start(struct outbox *ob, struct hook *h, struct send *s, const st
 		return -1;
 	s->nparts = (size_t)n;
 	s->part = 0;
+	if (strcmp(h->dparts.period, s->hit_id) == 0 && h->dparts.first == s->id &&
+	    h->dparts.ngroup == s->ngroup && h->dparts.nparts == s->nparts &&
+	    h->dparts.taken < s->nparts) {
+		s->part = h->dparts.taken;
+		log_info("digest %s of %s: parts 1 to %zu of %zu were taken: from part %zu",
+		         s->hit_id, h->name, s->part, s->nparts, s->part + 1);
+	} else {
+		snprintf(h->dparts.period, sizeof(h->dparts.period), "%s", s->hit_id);
+		h->dparts.first = s->id;
+		h->dparts.ngroup = s->ngroup;
+		h->dparts.nparts = s->nparts;
+		h->dparts.taken = 0;
+	}
 	return webhook_digest_part(ob, s, err, errsz);
 }
 
@@ -903,6 +928,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 	enum outbox_mail_verdict v = OUTBOX_MAIL_RETRY;
 
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
+		s->hook->dparts.taken = s->part + 1; /* not sent again by a retry */
 		if (++s->part < s->nparts) {
 			if (webhook_digest_part(s->ob, s, err, sizeof(err)) == 0)
 				return;
@@ -916,7 +942,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 	} else {
 		snprintf(why, sizeof(why), "HTTP %ld", r->status);
 	}
-	/* a failure sends every part again at the next attempt */
+	/* a failure sends the parts not taken at the next attempt (hook.dparts) */
 	send_end(s);
 	digest_done(s, r, v, why);
 }
