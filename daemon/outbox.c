@@ -45,8 +45,13 @@ struct send {
 	struct outbox *ob;
 	int64_t id;
 	char hit_id[32];
-	int attempts;       /* before this one */
-	int64_t created_at; /* when its hit was committed: the delivery's latency */
+	int attempts; /* before this one */
+	/*
+	 * Where the delivery's latency counts from: its hit's commit, or its
+	 * last requeue (hark redeliver, the API's retry), which may come days
+	 * after: that wait is the operator's, not harkd's.
+	 */
+	int64_t since;
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
 	 * read before the write does not send it again.
@@ -409,7 +414,7 @@ hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_ro
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
-	s->created_at = r->created_at;
+	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	if (outbox_mail_send(ob->http, h->mail, r->hit_json, now_s(), mail_done_cb, s, &fatal, err,
 	                     sizeof(err)) < 0) {
@@ -496,7 +501,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
-	s->created_at = r->created_at;
+	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	/* the same webhook-id on every attempt; a fresh timestamp and signature */
 	if (hook_post(ob, h, r->hit_id, ts, body, send_done_cb, s, err, sizeof(err)) < 0) {
@@ -683,7 +688,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		ob->stats.webhook.sent++;
-		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
 		return;
 	}
 	if (r->error != NULL)
@@ -1034,7 +1039,7 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	s->ob = ob;
 	s->id = min_id;
 	s->attempts = d.attempts;
-	s->created_at = now;
+	s->since = now;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%lld", (long long)f.period);
 	s->group = d.ids;
 	s->ngroup = d.n;
@@ -1081,7 +1086,7 @@ mail_done_cb(const struct http_response *r, void *arg)
 		         r->status, r->seconds);
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		ob->stats.email.sent++;
-		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
 		return;
 	}
 	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
