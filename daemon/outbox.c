@@ -774,14 +774,16 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		state = "sent";
 		at->sent++;
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
-		log_warnx("digest %s of %zu hits to %s: %s: dead (hark redeliver %lld...)",
-		          s->hit_id, s->ngroup, h->name, why, (long long)s->id);
+		log_warnx("digest %s of %zu hit%s to %s: %s: dead (hark redeliver %lld...)",
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why,
+		          (long long)s->id);
 		state = "dead";
 		at->dead++;
 	} else {
 		wait = jitter(schedule[attempts - 1]);
-		log_warnx("digest %s of %zu hits to %s failed (%s): attempt %d, next in %llds",
-		          s->hit_id, s->ngroup, h->name, why, attempts, (long long)wait);
+		log_warnx("digest %s of %zu hit%s to %s failed (%s): attempt %d, next in %llds",
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts,
+		          (long long)wait);
 		at->failed++;
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
@@ -1053,7 +1055,8 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 		outbox_pump_at(ob, 5);
 		return;
 	}
-	log_info("digest %lld of %s: %zu hits", (long long)f.period, h->name, s->ngroup);
+	log_info("digest %lld of %s: %zu hit%s", (long long)f.period, h->name, s->ngroup,
+	         s->ngroup == 1 ? "" : "s");
 	digest_read_free(&d);
 	s->next = h->sends;
 	h->sends = s;

@@ -674,8 +674,9 @@ rules_load_cached(char *const *paths, size_t n, struct diags *d, int use_cache)
 		if (ruleset_natoms(rs) >= rcache_min())
 			cache_put(dir, key, rs, &s, d, from, to, &dp);
 		else
-			rcache_trace("not written: %zu terms, under HARK_CACHE_MIN=%zu",
-			             ruleset_natoms(rs), rcache_min());
+			rcache_trace("not written: %zu term%s, under HARK_CACHE_MIN=%zu",
+			             ruleset_natoms(rs), ruleset_natoms(rs) == 1 ? "" : "s",
+			             rcache_min());
 	}
 out:
 	for (size_t i = 0; i < s.n; i++) {

@@ -45,7 +45,7 @@ printf '[rule x]\nquery = Assad\nlang = jp kr\n' >"$T/lw.rules"
 printf '[hark]\nstate_dir = state\nspool_dir = spool\nrules = lw.rules\n' >"$T/lw.conf"
 "$HARKD" -n -c "$T/lw.conf" >"$T/out" 2>"$T/n.err"
 expect_eq "$?" 0 "harkd -n, rules with warnings only"
-grep -qF "lw.conf: configuration and 1 rules OK" "$T/out" && ok || bad "harkd -n, warnings: OK: $(cat "$T/out")"
+grep -qF "lw.conf: configuration and 1 rule OK" "$T/out" && ok || bad "harkd -n, warnings: OK: $(cat "$T/out")"
 grep -qF "lw.rules:3:8: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "$T/n.err" &&
 	ok || bad "harkd -n prints the rules' warning: $(cat "$T/n.err")"
 "$HARK" -c "$T/lw.conf" check >/dev/null 2>"$T/c.err"

@@ -96,6 +96,7 @@ kill -USR1 "$HPID"
 wait_until "[ \$(msgs) -ge 1 ]" 15 || bad "SIGUSR1: no digest: $(cat "$LOG")"
 sleep 1
 expect_eq "$(msgs)" 1 "one digest after SIGUSR1"
+grep -q "digest [0-9]* of mail: 1 hit$" "$LOG" && ok || bad "the log of a digest of one hit: $(grep digest "$LOG")"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"
 finish
