@@ -113,8 +113,8 @@ cmd_article(int argc, char **argv)
 		return 2;
 	}
 	if (damaged > 0)
-		fprintf(stderr, "hark: article: %d stored hits are not JSON objects, left out\n",
-		        damaged);
+		fprintf(stderr, "hark: article: %d stored %s, left out\n", damaged,
+		        damaged == 1 ? "hit is not a JSON object" : "hits are not JSON objects");
 	if (json) {
 		if (json_dumpf(o, stdout, JSON_COMPACT) != 0)
 			rc = -1;

@@ -171,9 +171,9 @@ cmd_backtest(int argc, char **argv)
 			hark_time_local(r.oldest_text, from, sizeof(from));
 			fprintf(
 			    stderr,
-			    "backtest: the archive reaches back to %s (%lld articles with their "
+			    "backtest: the archive reaches back to %s (%lld article%s with their "
 			    "text%s)\n",
-			    from, (long long)r.texts,
+			    from, (long long)r.texts, r.texts == 1 ? "" : "s",
 			    r.texts < r.articles ? "; older ones lost theirs to keep_articles"
 			                         : "");
 		} else if (r.articles > 0 && r.texts == 0) {

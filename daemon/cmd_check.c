@@ -77,7 +77,9 @@ cmd_check(int argc, char **argv)
 	diags_sort(&d);
 	diags_print(&d, stderr);
 	if (rs != NULL) {
-		printf("%zu rules, %zu atoms, ok\n", ruleset_nrules(rs), ruleset_natoms(rs));
+		printf("%zu rule%s, %zu atom%s, ok\n", ruleset_nrules(rs),
+		       ruleset_nrules(rs) == 1 ? "" : "s", ruleset_natoms(rs),
+		       ruleset_natoms(rs) == 1 ? "" : "s");
 		rc = 0;
 	} else {
 		rc = 2;

@@ -196,7 +196,8 @@ diags_cause(const struct diags *d, char *out, size_t outsz)
 	if (d->nerrors > 1) {
 		size_t n = strlen(line);
 
-		snprintf(line + n, sizeof(line) - n, " (and %zu more errors)", d->nerrors - 1);
+		snprintf(line + n, sizeof(line) - n, " (and %zu more error%s)", d->nerrors - 1,
+		         d->nerrors == 2 ? "" : "s");
 	}
 	snprintf(out, outsz, "%s", line);
 }
@@ -961,8 +962,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (check) {
-		printf("%s: configuration and %zu rules OK\n", h.conf->path,
-		       ruleset_nrules(h.rules->rs));
+		printf("%s: configuration and %zu rule%s OK\n", h.conf->path,
+		       ruleset_nrules(h.rules->rs), ruleset_nrules(h.rules->rs) == 1 ? "" : "s");
 		harkd_free(&h);
 		return 0;
 	}

@@ -452,7 +452,8 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	evbuffer_add_printf(b, "hark_deliveries_in_flight %u\n", outbox_in_flight(in->ob));
 	prom_hist(b, "delivery_seconds",
 	          "Seconds from a hit's commit to its delivery's acceptance (a webhook's 2xx, an "
-	          "SMTP server's 250), digests apart.",
+	          "SMTP server's 250), digests apart; a delivery made pending again (hark "
+	          "redeliver, the API's retry) counts from then.",
 	          &os.delivery_seconds);
 
 	prom_head(b, "feed_polls_total", "counter", "Feed polls since harkd started, by outcome.");

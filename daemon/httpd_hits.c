@@ -488,8 +488,8 @@ article_read(struct httpd *h, struct evhttp_request *req, const char *path, cons
 	if (rc < 0)
 		return 503;
 	if (damaged > 0)
-		log_warnx("http: article %s: %d stored hits are not JSON objects, left out",
-		          log_quote(id), damaged);
+		log_warnx("http: article %s: %d stored %s, left out", log_quote(id), damaged,
+		          damaged == 1 ? "hit is not a JSON object" : "hits are not JSON objects");
 	return 1;
 }
 

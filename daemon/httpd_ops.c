@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -28,6 +29,7 @@
 
 #include "httpd.h"
 #include "log.h"
+#include "outbox.h"
 #include "page_ops.h"
 #include "readjson.h"
 
@@ -123,8 +125,8 @@ route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
  * parameter: 0, or 400 with err.
  */
 static int
-deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz,
-                 char *err, size_t errsz)
+deliveries_state(struct evhttp_request *req, const char **state, char *buf, size_t bufsz, char *err,
+                 size_t errsz)
 {
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
 	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
@@ -154,7 +156,8 @@ deliveries_state(struct evhttp_request *req, const char **state, char *buf, size
 			continue; /* an empty field: any state */
 		if (strcmp(p->value, "pending") != 0 && strcmp(p->value, "sent") != 0 &&
 		    strcmp(p->value, "dead") != 0) {
-			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead", p->value);
+			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead",
+			         p->value);
 			code = 400;
 			break;
 		}
@@ -191,21 +194,88 @@ route_api_deliveries(struct httpd *h, struct evhttp_request *req, const char *pa
 	httpd_send_json(req, 200, json_pack("{s:o}", "deliveries", a));
 }
 
+/*
+ * held=ID, the only parameter of the page /deliveries: where its retry form
+ * sends the browser when that delivery is held for its digest. 0 and *id
+ * (0: none), or 400 with err.
+ */
+static int
+deliveries_held_param(struct evhttp_request *req, int64_t *id, char *err, size_t errsz)
+{
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
+	const char *p = query;
+	char *end;
+	long long n;
+
+	*id = 0;
+	if (query == NULL || *query == '\0')
+		return 0;
+	if (strncmp(query, "held=", 5) != 0)
+		return httpd_no_query(req, err, errsz);
+	p = query + 5;
+	errno = 0;
+	n = isdigit((unsigned char)*p) ? strtoll(p, &end, 10) : 0;
+	if (n <= 0 || errno != 0 || *end != '\0') {
+		snprintf(err, errsz, "held: '%.40s' is not a delivery id", p);
+		return 400;
+	}
+	*id = (int64_t)n;
+	return 0;
+}
+
+struct held_row {
+	int64_t period;
+	char dest[128];
+	int pending;
+};
+
+static int
+held_row_cb(const struct store_delivery_row *r, void *arg)
+{
+	struct held_row *w = arg;
+
+	w->period = r->period;
+	w->pending = strcmp(r->state, "pending") == 0;
+	snprintf(w->dest, sizeof(w->dest), "%s", r->webhook != NULL ? r->webhook : "");
+	return 0;
+}
+
+/*
+ * What the page says of delivery id after its retry form: why it was not
+ * sent, while it is still held for its digest; "" once it is not (sent
+ * since, or its period ended).
+ */
+static void
+deliveries_held_say(struct httpd *h, int64_t id, char *say, size_t saysz)
+{
+	struct held_row w = {0};
+	char err[256];
+
+	say[0] = '\0';
+	if (store_delivery_get(httpd_store(h), id, held_row_cb, &w, err, sizeof(err)) == 1 &&
+	    w.pending && w.period > (int64_t)time(NULL))
+		outbox_held_say(httpd_info(h)->conf, id, w.dest, w.period, say, saysz);
+}
+
 void
 route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct page_delivery *v;
 	struct page pg = {0};
 	json_t *a, *d;
-	char err[512], why[400];
+	char err[512], why[400], say[512] = "";
 	size_t i, n = 0;
+	int64_t held;
 	int code;
 
 	(void)path;
-	if ((code = httpd_no_query(req, err, sizeof(err))) != 0) {
+	if ((code = deliveries_held_param(req, &held, err, sizeof(err))) != 0) {
 		httpd_error(req, code, "%s", err);
 		return;
 	}
+	if (held > 0)
+		deliveries_held_say(h, held, say, sizeof(say));
 	if ((a = json_array()) == NULL) {
 		httpd_error(req, 500, "out of memory");
 		return;
@@ -241,7 +311,7 @@ route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *p
 		    .created = jstr(d, "created"),
 		    .next_attempt = jstr(d, "next_attempt")};
 	}
-	page_deliveries(&pg, v, n);
+	page_deliveries(&pg, v, n, say);
 	free(v);
 	json_decref(a);
 	httpd_send_page(req, &pg, "text/html; charset=utf-8");
@@ -283,8 +353,8 @@ httpd_origin_ok(struct httpd *h, struct evhttp_request *req, char *err, size_t e
 	const char *hp = NULL;
 
 	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
-		snprintf(err, errsz, "a request from another site (Sec-Fetch-Site: %.40s) is refused",
-		         site);
+		snprintf(err, errsz,
+		         "a request from another site (Sec-Fetch-Site: %.40s) is refused", site);
 		return false;
 	}
 	if (o == NULL)
@@ -327,8 +397,8 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 	errno = 0;
 	n = strtoll(p, &end, 10);
 	if (errno != 0 || end != slash || n <= 0) {
-		snprintf(err, errsz, "no delivery '%.*s'", (int)(slash - p) > 40 ? 40 : (int)(slash - p),
-		         p);
+		snprintf(err, errsz, "no delivery '%.*s'",
+		         (int)(slash - p) > 40 ? 40 : (int)(slash - p), p);
 		return 404;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
@@ -392,12 +462,21 @@ route_page_retry(struct httpd *h, struct evhttp_request *req, const char *path)
 	int64_t id;
 	int code = retry_prepare(h, req, path, "/deliveries/", &id, err, sizeof(err));
 
-	/* held for its digest (2): the list shows it pending, due at the period's end */
+	char loc[64];
+
 	if (code != 1 && code != 2) {
 		httpd_error(req, code, "%s", err);
 		return;
 	}
-	/* POST, redirect, GET: a reload of the page does not send it again */
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", "/deliveries");
+	/*
+	 * POST, redirect, GET: a reload of the page does not send it again.
+	 * Held for its digest (2): the page says so, as hark redeliver does
+	 * (the list alone shows it pending, due at the period's end).
+	 */
+	if (code == 2)
+		snprintf(loc, sizeof(loc), "/deliveries?held=%lld", (long long)id);
+	else
+		snprintf(loc, sizeof(loc), "/deliveries");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", loc);
 	httpd_send(req, 303, NULL, NULL);
 }

@@ -309,11 +309,11 @@ intake_finish(struct intake *in, struct name *n, const char *why)
 		if (why != NULL)
 			log_warnx("failed %s: %s", log_quote(n->s), why);
 		if (n->tries > 0)
-			log_info("moved %s to %s after %u failed tries", log_quote(n->s),
+			log_info("moved %s to %s after %u failed %s", log_quote(n->s),
 			         why != NULL       ? "failed/"
 			         : in->o.keep_done ? "done/"
 			                           : "nowhere (removed)",
-			         n->tries);
+			         n->tries, n->tries == 1 ? "try" : "tries");
 		break;
 	case DROPDIR_MOVED_NO_ERROR:
 		log_err("failed %s: %s; moved to failed/, but its .error could not be written: %s",

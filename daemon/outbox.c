@@ -45,8 +45,13 @@ struct send {
 	struct outbox *ob;
 	int64_t id;
 	char hit_id[32];
-	int attempts;       /* before this one */
-	int64_t created_at; /* when its hit was committed: the delivery's latency */
+	int attempts; /* before this one */
+	/*
+	 * Where the delivery's latency counts from: its hit's commit, or its
+	 * last requeue (hark redeliver, the API's retry), which may come days
+	 * after: that wait is the operator's, not harkd's.
+	 */
+	int64_t since;
 	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
 	 * read before the write does not send it again.
@@ -107,6 +112,18 @@ struct hook {
 	int removed; /* gone from the configuration: freed when its last request ends */
 	struct outbox_mail *mail;    /* owned; an [email] destination, else NULL (a webhook) */
 	struct digest_period digest; /* a webhook's digest (an email's is in mail) */
+	/*
+	 * The digest last tried and how many of its parts the receiver took
+	 * (2xx): a retry of the same digest (its period, its first delivery,
+	 * as many deliveries and parts) sends only the parts after them, each
+	 * with the id it had, never one twice. Kept for the run of harkd: after
+	 * a restart the parts go again, with the same ids (receivers dedupe).
+	 */
+	struct {
+		char period[32];
+		int64_t first;
+		size_t ngroup, nparts, taken;
+	} dparts;
 	struct hook *next;
 };
 
@@ -397,7 +414,7 @@ hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_ro
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
-	s->created_at = r->created_at;
+	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	if (outbox_mail_send(ob->http, h->mail, r->hit_json, now_s(), mail_done_cb, s, &fatal, err,
 	                     sizeof(err)) < 0) {
@@ -484,7 +501,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
-	s->created_at = r->created_at;
+	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	/* the same webhook-id on every attempt; a fresh timestamp and signature */
 	if (hook_post(ob, h, r->hit_id, ts, body, send_done_cb, s, err, sizeof(err)) < 0) {
@@ -671,7 +688,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		ob->stats.webhook.sent++;
-		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
 		return;
 	}
 	if (r->error != NULL)
@@ -757,14 +774,16 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		state = "sent";
 		at->sent++;
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
-		log_warnx("digest %s of %zu hits to %s: %s: dead (hark redeliver %lld...)",
-		          s->hit_id, s->ngroup, h->name, why, (long long)s->id);
+		log_warnx("digest %s of %zu hit%s to %s: %s: dead (hark redeliver %lld...)",
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why,
+		          (long long)s->id);
 		state = "dead";
 		at->dead++;
 	} else {
 		wait = jitter(schedule[attempts - 1]);
-		log_warnx("digest %s of %zu hits to %s failed (%s): attempt %d, next in %llds",
-		          s->hit_id, s->ngroup, h->name, why, attempts, (long long)wait);
+		log_warnx("digest %s of %zu hit%s to %s failed (%s): attempt %d, next in %llds",
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts,
+		          (long long)wait);
 		at->failed++;
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
@@ -891,6 +910,19 @@ webhook_digest_start(struct outbox *ob, struct hook *h, struct send *s, const st
 		return -1;
 	s->nparts = (size_t)n;
 	s->part = 0;
+	if (strcmp(h->dparts.period, s->hit_id) == 0 && h->dparts.first == s->id &&
+	    h->dparts.ngroup == s->ngroup && h->dparts.nparts == s->nparts &&
+	    h->dparts.taken < s->nparts) {
+		s->part = h->dparts.taken;
+		log_info("digest %s of %s: parts 1 to %zu of %zu were taken: from part %zu",
+		         s->hit_id, h->name, s->part, s->nparts, s->part + 1);
+	} else {
+		snprintf(h->dparts.period, sizeof(h->dparts.period), "%s", s->hit_id);
+		h->dparts.first = s->id;
+		h->dparts.ngroup = s->ngroup;
+		h->dparts.nparts = s->nparts;
+		h->dparts.taken = 0;
+	}
 	return webhook_digest_part(ob, s, err, errsz);
 }
 
@@ -903,6 +935,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 	enum outbox_mail_verdict v = OUTBOX_MAIL_RETRY;
 
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
+		s->hook->dparts.taken = s->part + 1; /* not sent again by a retry */
 		if (++s->part < s->nparts) {
 			if (webhook_digest_part(s->ob, s, err, sizeof(err)) == 0)
 				return;
@@ -916,7 +949,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 	} else {
 		snprintf(why, sizeof(why), "HTTP %ld", r->status);
 	}
-	/* a failure sends every part again at the next attempt */
+	/* a failure sends the parts not taken at the next attempt (hook.dparts) */
 	send_end(s);
 	digest_done(s, r, v, why);
 }
@@ -1008,7 +1041,7 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	s->ob = ob;
 	s->id = min_id;
 	s->attempts = d.attempts;
-	s->created_at = now;
+	s->since = now;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%lld", (long long)f.period);
 	s->group = d.ids;
 	s->ngroup = d.n;
@@ -1022,7 +1055,8 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 		outbox_pump_at(ob, 5);
 		return;
 	}
-	log_info("digest %lld of %s: %zu hits", (long long)f.period, h->name, s->ngroup);
+	log_info("digest %lld of %s: %zu hit%s", (long long)f.period, h->name, s->ngroup,
+	         s->ngroup == 1 ? "" : "s");
 	digest_read_free(&d);
 	s->next = h->sends;
 	h->sends = s;
@@ -1055,7 +1089,7 @@ mail_done_cb(const struct http_response *r, void *arg)
 		         r->status, r->seconds);
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		ob->stats.email.sent++;
-		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->created_at));
+		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
 		return;
 	}
 	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {

@@ -291,9 +291,10 @@ pruner_cb(evutil_socket_t fd, short what, void *arg)
 
 		if (n->texts || n->hits || n->done || n->failed || n->vacuumed)
 			log_info("retention: texts of articles %lld, hits %lld, files of done/ "
-			         "%lld, of failed/ %lld removed; %lld free pages given back",
+			         "%lld, of failed/ %lld removed; %lld free page%s given back",
 			         (long long)n->texts, (long long)n->hits, (long long)n->done,
-			         (long long)n->failed, (long long)n->vacuumed);
+			         (long long)n->failed, (long long)n->vacuumed,
+			         n->vacuumed == 1 ? "" : "s");
 	}
 	prune_free(pr->pass);
 	pr->pass = NULL;

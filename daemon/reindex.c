@@ -38,8 +38,8 @@ reindex_step_done(struct reindex *ri)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	log_info("full-text index rebuilt for normalization version %d: %zu articles in %.1f s",
-	         NORM_VERSION, ri->done,
+	log_info("full-text index rebuilt for normalization version %d: %zu article%s in %.1f s",
+	         NORM_VERSION, ri->done, ri->done == 1 ? "" : "s",
 	         (double)(now.tv_sec - ri->start.tv_sec) +
 	             (double)(now.tv_nsec - ri->start.tv_nsec) / 1e9);
 }

@@ -312,8 +312,10 @@ conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *
 				w++;
 			while (m < c->nemails && strcmp(c->emails[m].name, r->notify[k]) != 0)
 				m++;
+			/* at the name as written, as every other diagnostic of the file */
 			if (w == c->nwebhooks && m == c->nemails)
-				diags_add(d, r->file, r->line, 0, DIAG_WARNING,
+				diags_add(d, r->file, r->notify_at[k].line, r->notify_at[k].col,
+				          DIAG_WARNING,
 				          "rule '%s': notify names '%s', which is no [webhook] nor "
 				          "[email] of %s: its alerts go nowhere",
 				          r->id, r->notify[k], c->path);
@@ -672,8 +674,9 @@ rules_load_cached(char *const *paths, size_t n, struct diags *d, int use_cache)
 		if (ruleset_natoms(rs) >= rcache_min())
 			cache_put(dir, key, rs, &s, d, from, to, &dp);
 		else
-			rcache_trace("not written: %zu terms, under HARK_CACHE_MIN=%zu",
-			             ruleset_natoms(rs), rcache_min());
+			rcache_trace("not written: %zu term%s, under HARK_CACHE_MIN=%zu",
+			             ruleset_natoms(rs), ruleset_natoms(rs) == 1 ? "" : "s",
+			             rcache_min());
 	}
 out:
 	for (size_t i = 0; i < s.n; i++) {

@@ -186,9 +186,15 @@ static const char *const migrations[] = {
     /* 10 -> 11: the full-text index's merges, see FTS_AUTOMERGE */
     FTS_AUTOMERGE("articles_fts"),
     /*
-     * 11 -> 12: the full-text index follows the articles (store_fts_catch_up):
+     * 11 -> 12: when hark redeliver or the API's retry last made a
+     * delivery pending again: its latency (hark_delivery_seconds) counts
+     * from then, not from its hit's commit. NULL: never.
+     */
+    "ALTER TABLE deliveries ADD COLUMN requeued_at INTEGER;",
+    /*
+     * 12 -> 13: the full-text index follows the articles (store_fts_catch_up):
      * every article up to fts_through is in it, or has no text; those after
-     * it are not yet, and the searches read them as well (FTS_TAIL). Every
+     * it are not yet, and the searches read them as well (FTS_THROUGH). Every
      * article stored before was indexed with it.
      */
     "INSERT OR REPLACE INTO store_meta (key, value) "
@@ -287,7 +293,7 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 	" ORDER BY detected_at DESC, seq DESC LIMIT :limit"
 #define DELIVERY_COLS                                                                              \
 	"d.id, d.hit_id, d.webhook, h.json, d.state, d.attempts, d.last_status, d.last_error, "    \
-	"d.next_at, d.created_at, d.sent_at, d.period"
+	"d.next_at, d.created_at, d.sent_at, d.period, d.requeued_at"
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -375,7 +381,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* a digest's row whose period has not ended waits for its end, not sent alone */
     [ST_DELIVERY_REDELIVER] = "UPDATE deliveries SET state = 'pending', attempts = 0, "
                               "next_at = CASE WHEN period > ?2 THEN period ELSE ?2 END, "
-                              "last_error = NULL "
+                              "last_error = NULL, requeued_at = ?2 "
                               "WHERE id = ?1 AND (?3 OR state <> 'sent')",
     [ST_WEBHOOK_DISABLE] = "INSERT INTO webhooks (name, fingerprint, disabled_at, reason) "
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
@@ -1877,8 +1883,9 @@ store_delivery_rows(struct store *st, sqlite3_stmt *q, store_delivery_fn fn, voi
 		    .created_at = sqlite3_column_int64(q, 9),
 		    .sent_at = sqlite3_column_int64(q, 10),
 		    .period = sqlite3_column_int64(q, 11),
+		    .requeued_at = sqlite3_column_int64(q, 12),
 		    /* the digest's query only: each row's rule without parsing its hit */
-		    .rule_id = sqlite3_column_count(q) > 12 ? col_text(q, 12) : NULL,
+		    .rule_id = sqlite3_column_count(q) > 13 ? col_text(q, 13) : NULL,
 		};
 
 		if (fn(&r, arg) != 0)

@@ -310,6 +310,7 @@ struct store_delivery_row {
 	const char *last_error;
 	int64_t next_at, created_at, sent_at; /* seconds; sent_at 0 when not sent */
 	int64_t period; /* a digest's: the end of its period (seconds); 0: a delivery per hit */
+	int64_t requeued_at; /* last made pending again (hark redeliver, API retry); 0: never */
 	const char *rule_id; /* store_digest_rows only, else NULL */
 };
 typedef int (*store_delivery_fn)(const struct store_delivery_row *r, void *arg);

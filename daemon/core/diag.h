@@ -17,6 +17,11 @@ struct diag {
 	char *msg; /* owned, no trailing newline */
 };
 
+/* A place in a file: 1-based line and character column. */
+struct srcpos {
+	unsigned line, col;
+};
+
 struct diags {
 	struct diag *v;
 	size_t n, cap;

@@ -103,10 +103,16 @@ put_delivery(struct page *pg, const struct page_delivery *d)
 }
 
 void
-page_deliveries(struct page *pg, const struct page_delivery *d, size_t n)
+page_deliveries(struct page *pg, const struct page_delivery *d, size_t n, const char *notice)
 {
 	page_begin(pg, "Deliveries", PAGE_NAV_DELIVERIES);
 	page_raw(pg, "<h1>Deliveries</h1>\n");
+	if (notice != NULL && *notice != '\0') {
+		/* said to a screen reader too, as the page loads after the form's POST */
+		page_raw(pg, "<p class=\"cut\" role=\"status\">");
+		page_str(pg, notice);
+		page_raw(pg, "</p>\n");
+	}
 	if (n == 0) {
 		page_raw(pg, "<p class=\"empty\">No delivery is pending or dead.</p>\n");
 		page_end(pg);

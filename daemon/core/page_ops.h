@@ -39,8 +39,10 @@ struct page_delivery {
 /*
  * The page /deliveries: the deliveries given (pending and dead ones), a
  * section per webhook in the order the webhooks first appear; each dead one
- * with a form that POSTs to /deliveries/ID/retry. A whole document.
+ * with a form that POSTs to /deliveries/ID/retry. notice (NULL: none) is
+ * said above them: why a retried one was not sent ("delivery 39 is held
+ * for the digest of 08:00 (daily): sent then"). A whole document.
  */
-void page_deliveries(struct page *pg, const struct page_delivery *d, size_t n);
+void page_deliveries(struct page *pg, const struct page_delivery *d, size_t n, const char *notice);
 
 #endif

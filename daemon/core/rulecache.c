@@ -142,6 +142,7 @@ enum {
 	S_DICT, /* 4 a kind: slots, filter, keys, pool */
 	S_RULES = S_DICT + 4 * K_NKINDS,
 	S_RLIST,
+	S_RPOS, /* the places of S_RLIST's words as written (notify's; others 0) */
 	S_RSTR,
 	S_FILES,
 	S_DIAGS,
@@ -217,21 +218,26 @@ rstr_add(struct rstr *r, const char *s)
 
 struct rlist {
 	uint32_t *v;
-	size_t n, cap;
+	struct srcpos *at; /* beside v, as long */
+	size_t n, cap, capat;
 	int oom;
 };
 
+/* at: the words' places, or NULL (zeros) */
 static uint32_t
-rlist_add(struct rlist *l, struct rstr *r, char *const *v, size_t n)
+rlist_add(struct rlist *l, struct rstr *r, char *const *v, const struct srcpos *at, size_t n)
 {
 	size_t first = l->n;
 
-	if (l->oom || n > RC_NONE || mem_grow(&l->v, &l->cap, l->n + n, 4) < 0) {
+	if (l->oom || n > RC_NONE || mem_grow(&l->v, &l->cap, l->n + n, 4) < 0 ||
+	    mem_grow(&l->at, &l->capat, l->n + n, sizeof(*l->at)) < 0) {
 		l->oom = 1;
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		l->at[l->n] = at != NULL ? at[i] : (struct srcpos){0, 0};
 		l->v[l->n++] = rstr_add(r, v[i]);
+	}
 	return (uint32_t)first;
 }
 
@@ -252,11 +258,11 @@ rule_save(struct rc_rule *o, const struct rule *r, const struct ruleset *rs, siz
 	o->file = *file < rs->nfiles ? (uint32_t)*file : RC_NONE;
 	o->line = r->line;
 	o->enabled = r->enabled;
-	o->tags = rlist_add(lst, str, r->tags, r->ntags);
+	o->tags = rlist_add(lst, str, r->tags, NULL, r->ntags);
 	o->ntags = (uint32_t)r->ntags;
-	o->notify = rlist_add(lst, str, r->notify, r->nnotify);
+	o->notify = rlist_add(lst, str, r->notify, r->notify_at, r->nnotify);
 	o->nnotify = (uint32_t)r->nnotify;
-	o->langs = rlist_add(lst, str, r->langs, r->nlangs);
+	o->langs = rlist_add(lst, str, r->langs, NULL, r->nlangs);
 	o->nlangs = (uint32_t)r->nlangs;
 }
 
@@ -397,6 +403,7 @@ rulecache_save(const struct ruleset *rs, const struct rulecache_extra *x, void *
 	src[S_REDEF] = (struct sect_src){rs->re_def, rs->nregex * sizeof(*rs->re_def)};
 	src[S_RULES] = (struct sect_src){rr, nr * sizeof(*rr)};
 	src[S_RLIST] = (struct sect_src){lst.v, lst.n * 4};
+	src[S_RPOS] = (struct sect_src){lst.at, lst.n * sizeof(*lst.at)};
 	src[S_RSTR] = (struct sect_src){str.s, str.n};
 	src[S_FILES] = (struct sect_src){files, rs->nfiles * 4};
 	src[S_DIAGS] = (struct sect_src){dg, x->diags.n * sizeof(*dg)};
@@ -438,6 +445,7 @@ out:
 	free(dp);
 	free(str.s);
 	free(lst.v);
+	free(lst.at);
 	free(edges);
 	return rc;
 }
@@ -706,6 +714,8 @@ load_rules(struct loader *l, struct ruleset *rs)
 	size_t nr = m->nrules + m->noff;
 	const struct rc_rule *rr = sect(l, S_RULES, nr, sizeof(*rr), "rules");
 	const uint32_t *lst = sect(l, S_RLIST, m->nrlist, 4, "rule lists");
+	/* in the buffer, which the set keeps: any numbers are safe to print */
+	struct srcpos *pos = sect(l, S_RPOS, m->nrlist, sizeof(*pos), "rule places");
 	const char *rstr = sect(l, S_RSTR, m->nrstr, 1, "rule strings");
 	const uint32_t *files = sect(l, S_FILES, m->nfiles, 4, "files");
 
@@ -741,6 +751,7 @@ load_rules(struct loader *l, struct ruleset *rs)
 		    .ntags = o->ntags,
 		    .notify = rs->strv + o->notify,
 		    .nnotify = o->nnotify,
+		    .notify_at = pos + o->notify,
 		    .langs = rs->strv + o->langs,
 		    .nlangs = o->nlangs,
 		    .query = rstr_at(l, rstr, m->nrstr, o->query),
@@ -852,11 +863,11 @@ rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why)
 	if (load_header(&l, buf, n) < 0 || (m = sect(&l, S_META, 1, sizeof(*m), "meta")) == NULL)
 		goto fail;
 	l.m = m;
-	if (m->nrules > UINT32_MAX || m->noff > UINT32_MAX || m->nnodes > UINT32_MAX || m->ncn > UINT32_MAX ||
-	    m->nkids > UINT32_MAX || m->nstr > UINT32_MAX || m->nregex > UINT32_MAX ||
-	    m->npfx_lens > 256 || m->root_fuzzy > 1 || m->fields_used > 0xff ||
-	    m->nedgeslots > ((uint64_t)1 << 40) || m->nfilter > ((uint64_t)1 << 40) ||
-	    m->nfiles == 0 || m->nuse > UINT32_MAX) {
+	if (m->nrules > UINT32_MAX || m->noff > UINT32_MAX || m->nnodes > UINT32_MAX ||
+	    m->ncn > UINT32_MAX || m->nkids > UINT32_MAX || m->nstr > UINT32_MAX ||
+	    m->nregex > UINT32_MAX || m->npfx_lens > 256 || m->root_fuzzy > 1 ||
+	    m->fields_used > 0xff || m->nedgeslots > ((uint64_t)1 << 40) ||
+	    m->nfilter > ((uint64_t)1 << 40) || m->nfiles == 0 || m->nuse > UINT32_MAX) {
 		fail(&l, "counts");
 		goto fail;
 	}

@@ -485,6 +485,25 @@ strv_copy(struct arena *a, const struct strv *sv)
 }
 
 /*
+ * The places of the notify names, in the order rp_check_notify pushed them:
+ * a name no destination has is told where it is written (conf_check_notify).
+ */
+static struct srcpos *
+notify_places(struct arena *a, const struct rvalue *v, size_t n)
+{
+	struct srcpos *at = arena_alloc(a, (n ? n : 1) * sizeof(*at));
+	size_t pos = 0, s, e, i = 0;
+
+	if (at == NULL)
+		return NULL;
+	while (i < n && list_next(v->text, v->len, &pos, &s, &e)) {
+		srcmap_locate(&v->map, s, &at[i].line, &at[i].col);
+		i++;
+	}
+	return at;
+}
+
+/*
  * Copy the finished rule into rf->rules: its strings to rf->strs, its map to
  * rf->maps, in blocks that die together, not one allocation each (a file
  * may hold 100,000 rules). The scratch buffers of p->cur are then freed.
@@ -520,8 +539,10 @@ rp_commit(struct rparse *p)
 	def.qmap.cap = q->map.nsegs;
 	def.langs = strv_copy(&rf->strs, &r->langs);
 	def.notify = strv_copy(&rf->strs, &r->notify);
+	def.notify_at = notify_places(&rf->strs, &r->v[K_NOTIFY], r->notify.n);
 	def.tags = strv_copy(&rf->strs, &r->tags);
-	if (!def.name || !def.query || !def.qmap.segs || !def.langs || !def.notify || !def.tags)
+	if (!def.name || !def.query || !def.qmap.segs || !def.langs || !def.notify ||
+	    !def.notify_at || !def.tags)
 		return -1;
 	if (q->map.nsegs)
 		memcpy(def.qmap.segs, q->map.segs, q->map.nsegs * sizeof(*q->map.segs));

@@ -27,6 +27,7 @@ struct rule_def {
 	size_t nlangs;
 	char **notify; /* {"none"} when notify = none */
 	size_t nnotify;
+	struct srcpos *notify_at; /* where each notify name is written */
 	char **tags;
 	size_t ntags;
 	bool enabled;

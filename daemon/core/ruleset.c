@@ -1120,6 +1120,7 @@ rule_fill(struct rule *r, const struct rule_def *def, char *path)
 	    .ntags = def->ntags,
 	    .notify = def->notify,
 	    .nnotify = def->nnotify,
+	    .notify_at = def->notify_at,
 	    .langs = def->langs,
 	    .nlangs = def->nlangs,
 	    .query = def->query,

@@ -21,6 +21,7 @@ struct rule {
 	size_t ntags;
 	char **notify;
 	size_t nnotify;
+	struct srcpos *notify_at; /* where each notify name is written: for its warnings */
 	char **langs;
 	size_t nlangs;
 	char *query; /* the query as written (continuation lines joined): shown by /rules */

@@ -45,12 +45,22 @@ printf '[rule x]\nquery = Assad\nlang = jp kr\n' >"$T/lw.rules"
 printf '[hark]\nstate_dir = state\nspool_dir = spool\nrules = lw.rules\n' >"$T/lw.conf"
 "$HARKD" -n -c "$T/lw.conf" >"$T/out" 2>"$T/n.err"
 expect_eq "$?" 0 "harkd -n, rules with warnings only"
-grep -qF "lw.conf: configuration and 1 rules OK" "$T/out" && ok || bad "harkd -n, warnings: OK: $(cat "$T/out")"
+grep -qF "lw.conf: configuration and 1 rule OK" "$T/out" && ok || bad "harkd -n, warnings: OK: $(cat "$T/out")"
 grep -qF "lw.rules:3:8: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "$T/n.err" &&
 	ok || bad "harkd -n prints the rules' warning: $(cat "$T/n.err")"
 "$HARK" -c "$T/lw.conf" check >/dev/null 2>"$T/c.err"
 [ -s "$T/c.err" ] && cmp -s "$T/c.err" "$T/n.err" && ok ||
 	bad "harkd -n's warnings are hark check's: $(diff "$T/c.err" "$T/n.err")"
+# a misspelt notify name: warned of where it is written (its line, its
+# column, on a continuation line too), not at the rule's header
+printf '[rule x]\nquery = Assad\nnotify = nwsroom\n[rule y]\nquery = Tice\nnotify = newsroom,\n  archve\n' >"$T/nw.rules"
+printf '[hark]\nstate_dir = state\nspool_dir = spool\nrules = nw.rules\n[webhook newsroom]\nurl = http://127.0.0.1:9/\n' >"$T/nw.conf"
+"$HARKD" -n -c "$T/nw.conf" >"$T/out" 2>"$T/n.err"
+expect_eq "$?" 0 "harkd -n, a misspelt notify is a warning"
+grep -qF "nw.rules:3:10: warning: rule 'x': notify names 'nwsroom'," "$T/n.err" &&
+	ok || bad "harkd -n places the misspelt notify at its name: $(cat "$T/n.err")"
+grep -qF "nw.rules:7:3: warning: rule 'y': notify names 'archve'," "$T/n.err" &&
+	ok || bad "harkd -n places a name on a continuation line: $(cat "$T/n.err")"
 [ ! -e "$T/state/hark.db" ] && ok || bad "harkd -n created a database"
 
 # --- three languages through the spool

@@ -3,7 +3,8 @@
 # delivery held for a digest whose period has not ended, against a real
 # SMTP server (tests/daemon/smtpserver.py): nothing is sent early nor split
 # from its digest, the row stays pending, both say why (exit 0, HTTP 200
-# with "held"). SIGUSR1 then sends the digest: the server does take mail.
+# with "held"; the page's form a page that says it). SIGUSR1 then sends
+# the digest: the server does take mail.
 # Skips (77) when python3-aiosmtpd or curl is not installed.
 # Usage: digest_redeliver.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
@@ -68,6 +69,21 @@ grep -qF "\"held\": \"$SAY\"" "$T/b" || grep -qF "\"held\":\"$SAY\"" "$T/b" && o
 	bad "the API's answer: $(cat "$T/b")"
 grep -qF '"state": "pending"' "$T/b" || grep -qF '"state":"pending"' "$T/b" && ok ||
 	bad "the API's delivery: $(cat "$T/b")"
+# the page's form: 303 to the page, which says the same (escaped HTML)
+base=$(cut -d' ' -f1 "$T/state/harkd.http")
+CODE=$(curl -s --max-time 10 -o "$T/b" -D "$T/h" -w '%{http_code}' -X POST "${base}deliveries/$ID/retry")
+expect_eq "$CODE" 303 "the form's retry of a held row: $(cat "$T/b")"
+grep -qi "^Location: /deliveries?held=$ID" "$T/h" && ok || bad "the form's redirect: $(cat "$T/h")"
+req "${base}deliveries?held=$ID"
+expect_eq "$CODE" 200 "the page after the form: $(cat "$T/b")"
+grep -qF "<p class=\"cut\" role=\"status\">$SAY</p>" "$T/b" && ok ||
+	bad "the page says the row is held: $(grep -i held "$T/b")"
+req "${base}deliveries"
+grep -qF "$SAY" "$T/b" && bad "the plain page says it: $(grep -F "$SAY" "$T/b")" || ok
+req "${base}deliveries?held=x"
+expect_eq "$CODE" 400 "held=x: $(cat "$T/b")"
+req "${base}deliveries?other=1"
+expect_eq "$CODE" 400 "an unknown parameter: $(cat "$T/b")"
 kill -USR2 "$HPID"
 sleep 3
 expect_eq "$(msgs)" 0 "no message before the digest's period ends"
@@ -80,6 +96,7 @@ kill -USR1 "$HPID"
 wait_until "[ \$(msgs) -ge 1 ]" 15 || bad "SIGUSR1: no digest: $(cat "$LOG")"
 sleep 1
 expect_eq "$(msgs)" 1 "one digest after SIGUSR1"
+grep -q "digest [0-9]* of mail: 1 hit$" "$LOG" && ok || bad "the log of a digest of one hit: $(grep digest "$LOG")"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"
 finish

@@ -474,12 +474,18 @@ test_hostile_pages(void **state)
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			free(out);
-			page_deliveries(&pg, dl, 2);
+			page_deliveries(&pg, dl, 2, NULL);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			assert_non_null(
 			    strstr(out, "<form method=\"post\" action=\"/deliveries/1/retry\">"));
 			assert_null(strstr(out, "/deliveries/2/retry"));
+			free(out);
+			/* the notice of a held retry: a destination's name is text too */
+			page_deliveries(&pg, dl, 2, s);
+			out = page_take(&pg, &len);
+			check_inert(out, len);
+			assert_non_null(strstr(out, "<p class=\"cut\" role=\"status\">"));
 			free(out);
 		}
 	}

@@ -157,7 +157,15 @@ test_roundtrip(void **state)
 			assert_string_equal(p->tags[k], q->tags[k]);
 		for (size_t k = 0; k < p->nlangs; k++)
 			assert_string_equal(p->langs[k], q->langs[k]);
+		/* where each notify name is written: its warnings are placed there */
+		for (size_t k = 0; k < p->nnotify; k++) {
+			assert_string_equal(p->notify[k], q->notify[k]);
+			assert_int_equal(p->notify_at[k].line, q->notify_at[k].line);
+			assert_int_equal(p->notify_at[k].col, q->notify_at[k].col);
+		}
 	}
+	assert_int_equal(ruleset_rule(lr, 0)->notify_at[0].line, 4);
+	assert_int_equal(ruleset_rule(lr, 0)->notify_at[0].col, 10);
 	/* the diagnostics and deps come back */
 	assert_int_equal(x.diags.n, d.n);
 	for (size_t i = 0; i < d.n; i++) {

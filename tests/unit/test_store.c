@@ -95,6 +95,26 @@ teardown(void **state)
 	return 0;
 }
 
+/* store_meta's value of key, read behind the store's back; -1: none. */
+static int64_t
+meta_value(const char *path, const char *key)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT value FROM store_meta WHERE key = ?1", -1, &q, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return v;
+}
+
 /* Run SQL on the file behind the store's back. */
 static void
 raw_sql(const char *path, const char *sql)
@@ -543,7 +563,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 12);
+	assert_int_equal(s.schema_version, 13);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -781,7 +801,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 12);
+	assert_int_equal(s.schema_version, 13);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -789,7 +809,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 12"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 13"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -823,7 +843,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 12);
+	assert_int_equal(sqlite3_column_int(q, 0), 13);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -840,6 +860,14 @@ struct dl_seen {
 	int64_t last_due, last_id;
 	char json[16][64];
 };
+
+/* a delivery's requeue time (hark redeliver, the API's retry), into *(int64_t *)arg */
+static int
+requeued_cb(const struct store_delivery_row *r, void *arg)
+{
+	*(int64_t *)arg = r->requeued_at;
+	return 0;
+}
 
 static int
 dl_cb(const struct store_delivery_row *r, void *arg)
@@ -984,9 +1012,16 @@ test_outbox(void **state)
 	/* redeliver the dead one: pending, due now */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_deliveries_each(f->st, 1, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_delivery_get(f->st, s.ids[0], requeued_cb, &at, f->err, sizeof(f->err)), 1);
+	assert_int_equal(at, 0); /* never requeued */
 	assert_int_equal(store_delivery_redeliver(f->st, s.ids[0], 150, false, &held, NULL, 0,
 	                                          f->err, sizeof(f->err)),
 	                 1);
+	/* its latency counts from the requeue (hark_delivery_seconds) */
+	assert_int_equal(
+	    store_delivery_get(f->st, s.ids[0], requeued_cb, &at, f->err, sizeof(f->err)), 1);
+	assert_int_equal(at, 150);
 	assert_int_equal(store_delivery_redeliver(f->st, 9999, 150, false, &held, NULL, 0, f->err,
 	                                          sizeof(f->err)),
 	                 0);
@@ -1047,15 +1082,18 @@ test_migrate_1_to_2(void **state)
 	    "DROP TABLE feed_items; ALTER TABLE feeds DROP COLUMN conf_url; "
 	    "DROP INDEX deliveries_webhook; DROP TABLE webhooks; "
 	    "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; "
+	    "ALTER TABLE deliveries DROP COLUMN requeued_at; "
 	    "ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; "
 	    "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge'); "
 	    "PRAGMA user_version = 1");
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 12);
+	assert_int_equal(s.schema_version, 13);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
+	/* version 13: the index had every article stored before */
+	assert_int_equal(meta_value(f->path, "fts_through"), 1);
 	assert_int_equal(store_webhook_disable(f->st, "w", "fp", 1, "410", f->err, sizeof(f->err)),
 	                 0);
 }
@@ -1486,14 +1524,15 @@ test_migrate_3_to_4(void **state)
 	                 "detected_at); "
 	                 "ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; "
 	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP "
-	                 "COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE "
+	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
+	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 12"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 13"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 12);
+	assert_int_equal(ss.schema_version, 13);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1526,13 +1565,14 @@ test_migrate_5_to_6(void **state)
 	                 "DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, "
 	                 "detected_at); DROP INDEX hits_source; CREATE INDEX hits_source ON "
 	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP "
-	                 "COLUMN period; ALTER TABLE articles DROP COLUMN format; ALTER TABLE "
+	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
+	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 12"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 13"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 12);
+	assert_int_equal(ss.schema_version, 13);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
