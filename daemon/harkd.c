@@ -92,6 +92,8 @@ usage(FILE *f)
 	        "(seconds SIGTERM waits for the files in hand; default %d),\n"
 	        "HARK_HTTP_IDLE_TIMEOUT (seconds an idle HTTP connection is kept; default 30),\n"
 	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5),\n"
+	        "HARK_INDEX_DELAY_MS (how long after a commit the full-text index waits;\n"
+	        "default 1000),\n"
 	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
@@ -786,6 +788,7 @@ harkd_start(struct harkd *h)
 		return -1;
 	}
 	intake_set_indexer(h->in, h->ix);
+	indexer_set_busy(h->ix, intake_busy, h->in);
 	h->poller = poller_new(h->base, h->st, h->http, h->in, err, sizeof(err));
 	if (h->poller == NULL) {
 		log_err("%s", err);

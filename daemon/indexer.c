@@ -1,7 +1,9 @@
 /* indexer.c: the full-text index kept up with the articles (indexer.h). */
 #include "indexer.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "log.h"
 #include "rowdoc.h"
@@ -20,12 +22,33 @@
  */
 #define INDEXER_DELAY_MS 1000
 #define INDEXER_RETRY_MS 1000 /* after a busy or failed batch */
+/*
+ * While intake has work in hand the index waits, looking again this often,
+ * unless it is this far behind: then it takes its share of the loop even
+ * during a burst, so that a flood that never ends cannot leave the searches
+ * reading ever more articles without their index.
+ */
+#define INDEXER_YIELD_MS 100
+#define INDEXER_MAX_LAG_MS 10000
 
 struct indexer {
 	struct store *st; /* borrowed */
+	long delay_ms;    /* INDEXER_DELAY_MS, or HARK_INDEX_DELAY_MS */
 	struct event *ev; /* owned: the next batch, at the lowest priority */
-	int failing;      /* the last batch failed (said once) */
+	int (*busy)(void *);
+	void *busy_arg;
+	int64_t behind_ns; /* CLOCK_MONOTONIC: since when there is something to index; 0: nothing */
+	int failing;       /* the last batch failed (said once) */
 };
+
+static int64_t
+indexer_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static void
 indexer_arm(struct indexer *ix, long ms)
@@ -44,6 +67,11 @@ indexer_cb(evutil_socket_t fd, short what, void *arg)
 	int more, rc;
 
 	(void)fd, (void)what;
+	if (ix->busy != NULL && ix->busy(ix->busy_arg) &&
+	    indexer_now_ns() - ix->behind_ns < (int64_t)INDEXER_MAX_LAG_MS * 1000000) {
+		indexer_arm(ix, INDEXER_YIELD_MS);
+		return;
+	}
 	rc = store_fts_catch_up(ix->st, INDEXER_BATCH, rowdoc_keys, NULL, &n, &more, err,
 	                        sizeof(err));
 	if (rc == STORE_FATAL) {
@@ -61,9 +89,37 @@ indexer_cb(evutil_socket_t fd, short what, void *arg)
 	if (ix->failing)
 		log_info("full-text index: indexing again");
 	ix->failing = 0;
-	/* the next batch once every event of a higher priority has run */
+	/*
+	 * The next batch at the next turn, once every event of a higher
+	 * priority has run: a timer, not event_active(), which libevent would
+	 * run again in this same turn, batch after batch, the loop held for the
+	 * whole backlog.
+	 */
 	if (more)
-		event_active(ix->ev, EV_TIMEOUT, 1);
+		indexer_arm(ix, 0);
+	else
+		ix->behind_ns = 0;
+}
+
+/* HARK_INDEX_DELAY_MS: 0 to 3600000, for the tests; else INDEXER_DELAY_MS. */
+static long
+indexer_delay(void)
+{
+	const char *e = getenv("HARK_INDEX_DELAY_MS");
+	char *end;
+	long n;
+
+	if (e == NULL || *e == '\0')
+		return INDEXER_DELAY_MS;
+	errno = 0;
+	n = strtol(e, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n > 3600000) {
+		log_warnx("HARK_INDEX_DELAY_MS=%s is not a number of milliseconds (0-3600000): "
+		          "using %d",
+		          log_quote(e), INDEXER_DELAY_MS);
+		return INDEXER_DELAY_MS;
+	}
+	return n;
 }
 
 struct indexer *
@@ -74,12 +130,14 @@ indexer_new(struct event_base *base, struct store *st)
 	if (ix == NULL)
 		return NULL;
 	ix->st = st;
+	ix->delay_ms = indexer_delay();
 	if ((ix->ev = evtimer_new(base, indexer_cb, ix)) == NULL) {
 		free(ix);
 		return NULL;
 	}
 	/* fails on a base without priorities: then it runs as any other event */
 	event_priority_set(ix->ev, INDEXER_PRIORITIES - 1);
+	ix->behind_ns = indexer_now_ns();
 	indexer_arm(ix, 0); /* what a previous run left, once the loop runs */
 	return ix;
 }
@@ -87,8 +145,19 @@ indexer_new(struct event_base *base, struct store *st)
 void
 indexer_kick(struct indexer *ix)
 {
-	if (ix != NULL && !event_pending(ix->ev, EV_TIMEOUT, NULL))
-		indexer_arm(ix, INDEXER_DELAY_MS);
+	if (ix == NULL)
+		return;
+	if (ix->behind_ns == 0)
+		ix->behind_ns = indexer_now_ns();
+	if (!event_pending(ix->ev, EV_TIMEOUT, NULL))
+		indexer_arm(ix, ix->delay_ms);
+}
+
+void
+indexer_set_busy(struct indexer *ix, int (*busy)(void *), void *arg)
+{
+	ix->busy = busy;
+	ix->busy_arg = arg;
 }
 
 void

@@ -2,9 +2,11 @@
  * indexer.h: harkd's full-text index (FTS5: hark backtest, /try, q=) kept up
  * with the articles intake stores, off intake's path: intake commits an
  * article and its hits without its index keys, and the indexer puts them in
- * later, a batch a transaction (store_fts_catch_up), when the loop has
- * nothing more urgent to do (libevent's lowest priority) and at the latest a
- * second after intake's commit once the loop is free. A search meanwhile reads
+ * later, a batch a transaction (store_fts_catch_up): about a second after
+ * intake's commit, once intake has nothing in hand (its files and jobs come
+ * first: during a burst the index waits, up to INDEXER_MAX_LAG_MS behind),
+ * and then only when the loop has nothing more urgent to do (libevent's
+ * lowest priority). A search meanwhile reads
  * the articles the index has not caught up with as well (store.h), so it
  * misses none. What a crash leaves behind is indexed at the next start: the
  * index records how far it has come in its own transactions.
@@ -32,6 +34,11 @@ struct indexer;
 struct indexer *indexer_new(struct event_base *base, struct store *st);
 /* Articles were committed: index them soon. NULL is fine. */
 void indexer_kick(struct indexer *ix);
+/*
+ * busy(arg): nonzero while intake has files or jobs in hand, which go
+ * before the index (NULL: never busy).
+ */
+void indexer_set_busy(struct indexer *ix, int (*busy)(void *), void *arg);
 /* Stop (what is left is indexed at the next start) and free; NULL is fine. */
 void indexer_free(struct indexer *ix);
 

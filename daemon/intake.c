@@ -1122,6 +1122,14 @@ intake_set_indexer(struct intake *in, struct indexer *ix)
 	in->ix = ix;
 }
 
+int
+intake_busy(void *arg)
+{
+	const struct intake *in = arg;
+
+	return in->queued + intake_in_flight(in) + in->nmoves > 0;
+}
+
 void
 intake_set_opts(struct intake *in, const struct intake_opts *o)
 {

@@ -66,6 +66,12 @@ int intake_post(struct intake *in, char *bytes, size_t len, const char *from, st
 void intake_set_outbox(struct intake *in, struct outbox *ob);
 /* The full-text index told of each commit (borrowed; NULL: none). */
 void intake_set_indexer(struct intake *in, struct indexer *ix);
+/*
+ * Nonzero while intake has work in hand: names queued, jobs read, worked
+ * or waiting for their commit, files waiting for their move (arg: the
+ * intake; the full-text index waits for it, indexer_set_busy()).
+ */
+int intake_busy(void *arg);
 /* The rules for jobs dispatched from now on (takes a reference). */
 void intake_set_rules(struct intake *in, struct rules *r);
 void intake_set_opts(struct intake *in, const struct intake_opts *o);
