@@ -9,12 +9,13 @@
 #include "rowdoc.h"
 
 /*
- * Articles a transaction: their keys made again from the stored text, the
- * FTS5 inserts, its flush and merges at the commit, about 10 ms, what one of
- * intake's batches takes: an article dropped meanwhile waits no longer than
- * behind one of those.
+ * A transaction: at most this many articles (their keys made again from the
+ * stored text, the FTS5 inserts), and no more once INDEXER_BUDGET_MS has
+ * passed, then FTS5's flush and merges at the commit: an article dropped
+ * meanwhile waits a few milliseconds at most behind it.
  */
-#define INDEXER_BATCH 64
+#define INDEXER_BATCH 256
+#define INDEXER_BUDGET_MS 4
 /*
  * After a commit, the first batch: the index follows intake by about this
  * much when the loop is free, and a second's articles go in one transaction
@@ -72,8 +73,8 @@ indexer_cb(evutil_socket_t fd, short what, void *arg)
 		indexer_arm(ix, INDEXER_YIELD_MS);
 		return;
 	}
-	rc = store_fts_catch_up(ix->st, INDEXER_BATCH, rowdoc_keys, NULL, &n, &more, err,
-	                        sizeof(err));
+	rc = store_fts_catch_up(ix->st, INDEXER_BATCH, (int64_t)INDEXER_BUDGET_MS * 1000000,
+	                        rowdoc_keys, NULL, &n, &more, err, sizeof(err));
 	if (rc == STORE_FATAL) {
 		log_err("full-text index: %s", err); /* harkd's fatal callback stops it */
 		return;

@@ -1582,27 +1582,79 @@ store_norm_version(struct store *st, int64_t *version, char *err, size_t errsz)
 	return meta_get(st, "norm_version", version, &found, err, errsz);
 }
 
+/*
+ * A transaction whose commit writes the WAL without syncing it
+ * (synchronous = NORMAL, which SQLite changes only between transactions;
+ * FULL again at its end, for the articles' commits: store_setup_write).
+ * For what a power loss may undo without harm: the WAL keeps the
+ * transactions in order, so the next synced commit makes it durable too,
+ * and a power loss before that undoes it whole, never part of it.
+ */
+static int
+store_begin_unsynced(struct store *st, char *err, size_t errsz)
+{
+	char ignored[64];
+	int rc;
+
+	rc = store_run(st, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous", err, errsz);
+	if (rc != 0)
+		return rc;
+	if ((rc = store_begin(st, err, errsz)) != 0)
+		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
+		          sizeof(ignored));
+	return rc;
+}
+
+/* Commit (commit nonzero) or roll back a store_begin_unsynced() transaction. */
+static int
+store_end_unsynced(struct store *st, int commit, char *err, size_t errsz)
+{
+	char ignored[64];
+	int rc = 0;
+
+	if (commit && (rc = store_commit(st, err, errsz)) != 0)
+		commit = 0;
+	if (!commit)
+		store_rollback(st);
+	/* FULL again whatever came of it: the articles' commits need it */
+	if (rc == 0)
+		rc = store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
+	else
+		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
+		          sizeof(ignored));
+	return rc;
+}
+
 int
-store_fts_catch_up(struct store *st, size_t batch, store_index_fn fn, void *arg, size_t *nrows,
-                   int *more, char *err, size_t errsz)
+store_fts_catch_up(struct store *st, size_t batch, int64_t budget_ns, store_index_fn fn, void *arg,
+                   size_t *nrows, int *more, char *err, size_t errsz)
 {
 	sqlite3_stmt *sel = st->stmt[ST_FTS_PENDING], *ins = st->stmt[ST_FTS_ADD];
-	int64_t through;
+	struct timespec ts;
+	int64_t through, start;
 	size_t seen = 0;
+	char ignored[64];
 	int found, rc;
 
 	*nrows = 0, *more = 0;
-	if ((rc = store_begin(st, err, errsz)) != 0)
+	/*
+	 * Unsynced: the index and its watermark are made again from the
+	 * articles, so a power loss that undoes this transaction loses nothing
+	 * (the articles' own commits stay synced). The loop is spared an fsync
+	 * a batch.
+	 */
+	if ((rc = store_begin_unsynced(st, err, errsz)) != 0)
 		return rc;
 	if ((rc = meta_get(st, "fts_rebuild_seq", &through, &found, err, errsz)) != 0)
 		goto fail;
 	if (found) {
 		/* a rebuild reads every article, those after it too, and records fts_through */
-		store_rollback(st);
-		return 0;
+		return store_end_unsynced(st, 0, err, errsz);
 	}
 	if ((rc = meta_get(st, "fts_through", &through, &found, err, errsz)) != 0)
 		goto fail;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	start = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	sqlite3_bind_int64(sel, 1, through);
 	sqlite3_bind_int64(sel, 2, (sqlite3_int64)batch);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -1611,36 +1663,45 @@ store_fts_catch_up(struct store *st, size_t batch, store_index_fn fn, void *arg,
 
 		through = sqlite3_column_int64(sel, 14);
 		seen++;
-		if (r.body == NULL)
-			continue; /* its text was pruned before it was indexed */
-		if ((keys = fn(&r, arg)) == NULL) {
-			snprintf(err, errsz, "indexing article %s: out of memory", r.id);
-			rc = -1;
-			goto fail;
+		if (r.body != NULL) {
+			if ((keys = fn(&r, arg)) == NULL) {
+				snprintf(err, errsz, "indexing article %s: out of memory", r.id);
+				rc = -1;
+				goto fail;
+			}
+			sqlite3_bind_int64(ins, 1, through);
+			bind_text(ins, 2, keys);
+			rc = store_exec(st, ST_FTS_ADD, "indexing an article", err, errsz);
+			sqlite3_bind_null(ins, 2); /* keys is freed: no dangling binding */
+			free(keys);
+			if (rc != 0)
+				goto fail;
+			(*nrows)++;
+		} /* else its text was pruned before it was indexed: nothing to index */
+		rc = SQLITE_ROW;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (budget_ns > 0 && seen < batch &&
+		    (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - start >= budget_ns) {
+			seen = batch; /* the budget is spent: the caller comes back for the rest */
+			break;
 		}
-		sqlite3_bind_int64(ins, 1, through);
-		bind_text(ins, 2, keys);
-		rc = store_exec(st, ST_FTS_ADD, "indexing an article", err, errsz);
-		sqlite3_bind_null(ins, 2); /* keys is freed: no dangling binding */
-		free(keys);
-		if (rc != 0)
-			goto fail;
-		(*nrows)++;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		rc = store_fail(st, rc, "reading the articles to index", err, errsz);
 		goto fail;
 	}
 	sqlite3_reset(sel);
 	if (seen > 0 && (rc = meta_put(st, "fts_through", through, 0, err, errsz)) != 0)
 		goto fail;
-	if ((rc = store_commit(st, err, errsz)) != 0)
-		goto fail;
+	if ((rc = store_end_unsynced(st, 1, err, errsz)) != 0) {
+		*nrows = 0;
+		return rc;
+	}
 	*more = seen == batch;
 	return 0;
 fail:
 	sqlite3_reset(sel);
-	store_rollback(st);
+	store_end_unsynced(st, 0, ignored, sizeof(ignored));
 	*nrows = 0;
 	return rc;
 }
@@ -1790,8 +1851,7 @@ store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_
 
 /*
  * The transaction of delivery outcomes: its commit writes the WAL without
- * syncing it (synchronous = NORMAL, which SQLite changes only between
- * transactions; FULL again at the end). It survives harkd's death, kill -9
+ * syncing it (store_begin_unsynced). It survives harkd's death, kill -9
  * included; only a power loss may undo it, and an outcome undone means a
  * second attempt with the same webhook-id, which at-least-once allows. The
  * fsync saved is time in which answered requests are not yet committed,
@@ -1800,35 +1860,13 @@ store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_
 int
 store_outcomes_begin(struct store *st, char *err, size_t errsz)
 {
-	char ignored[64];
-	int rc;
-
-	rc = store_run(st, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous", err, errsz);
-	if (rc != 0)
-		return rc;
-	if ((rc = store_begin(st, err, errsz)) != 0)
-		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
-		          sizeof(ignored));
-	return rc;
+	return store_begin_unsynced(st, err, errsz);
 }
 
 int
 store_outcomes_end(struct store *st, int commit, char *err, size_t errsz)
 {
-	char ignored[64];
-	int rc = 0;
-
-	if (commit && (rc = store_commit(st, err, errsz)) != 0)
-		commit = 0;
-	if (!commit)
-		store_rollback(st);
-	/* FULL again whatever came of it: the articles' commits need it (store_setup_write) */
-	if (rc == 0)
-		rc = store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", err, errsz);
-	else
-		store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous", ignored,
-		          sizeof(ignored));
-	return rc;
+	return store_end_unsynced(st, commit, err, errsz);
 }
 
 int

@@ -180,16 +180,18 @@ int store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, stor
                            void *arg, size_t *nrows, int *finished, char *err, size_t errsz);
 /*
  * The full-text index follows the articles: store_article_add() leaves an
- * article out of it, and this puts the next batch articles not yet in it
- * (by storage order) in, one transaction, with the keys fn gives (an
- * article whose text was pruned has none). The searches read the index for
- * the articles it has and every article after them, so a search misses
- * nothing meanwhile, only reads more. Does nothing while a rebuild runs
- * (it indexes those too). *nrows: the articles indexed; *more: 1 when a
- * batch was full and more may wait. Writers only.
+ * article out of it, and this puts the next articles not yet in it (by
+ * storage order) in, one transaction, with the keys fn gives (an article
+ * whose text was pruned has none): at most batch of them, fewer when
+ * budget_ns (> 0) has passed. Its commit is not synced: the index and its
+ * watermark are made again from the articles. The searches read the index
+ * for the articles it has and every article after them, so a search misses
+ * nothing meanwhile, only reads more. Does nothing while a rebuild runs (it
+ * indexes those too). *nrows: the articles indexed; *more: 1 when more may
+ * wait. Writers only.
  */
-int store_fts_catch_up(struct store *st, size_t batch, store_index_fn fn, void *arg, size_t *nrows,
-                       int *more, char *err, size_t errsz);
+int store_fts_catch_up(struct store *st, size_t batch, int64_t budget_ns, store_index_fn fn,
+                       void *arg, size_t *nrows, int *more, char *err, size_t errsz);
 
 /* ---- the reads of the pages and the API (HTTP.md), and of hark hits ---- */
 

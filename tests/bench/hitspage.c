@@ -188,7 +188,7 @@ generate(const char *path, long nhits, long narticles, int64_t now_ms)
 	for (int more = 1; more;) {
 		size_t nrows;
 
-		if (store_fts_catch_up(st, 256, rowdoc_keys, NULL, &nrows, &more, err,
+		if (store_fts_catch_up(st, 256, 0, rowdoc_keys, NULL, &nrows, &more, err,
 		                       sizeof(err)) != 0)
 			die("index", err);
 	}

@@ -209,7 +209,7 @@ main(int argc, char **argv)
 		for (int more = 1; more;) {
 			size_t nrows;
 
-			if (store_fts_catch_up(st, 256, rowdoc_keys, NULL, &nrows, &more, err,
+			if (store_fts_catch_up(st, 256, 0, rowdoc_keys, NULL, &nrows, &more, err,
 			                       sizeof err) != 0)
 				goto fail;
 		}
