@@ -593,7 +593,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 			goto nomem;
 		break;
 	case FMT_HTML:
-		if (html_extract(t, tlen, &a, err, errsz) < 0 || body_or_summary(&a) < 0)
+		if (html_extract(t, tlen, &a, x->warning, sizeof(x->warning), err, errsz) < 0 ||
+		    body_or_summary(&a) < 0)
 			goto out;
 		break;
 	case FMT_FRONTMATTER:
