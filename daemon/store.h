@@ -458,6 +458,7 @@ struct store_feed_row {
 	int64_t last_ok;        /* seconds of the last good poll, 0 never */
 	int64_t next_poll;      /* seconds, 0 when not scheduled */
 	bool gone;              /* 410 Gone: no longer polled */
+	int failures;           /* 0 with a last_error: a warning, the poll went well */
 };
 typedef int (*store_feed_fn)(const struct store_feed_row *r, void *arg);
 /* Every feed, by name. Rows are valid during the callback only; non-zero stops. */
