@@ -1297,8 +1297,9 @@ store_article_find(struct store *st, const char *content_hash, const char *canon
 	if (rc != 0 || canonical == NULL)
 		return rc;
 	sqlite3_bind_text(st->stmt[ST_FIND_CANONICAL], 1, canonical, -1, SQLITE_STATIC);
-	return store_one_id(st, ST_FIND_CANONICAL, "finding an article by address", id, idsz, err,
-	                    errsz);
+	rc = store_one_id(st, ST_FIND_CANONICAL, "finding an article by address", id, idsz, err,
+	                  errsz);
+	return rc == 1 ? 2 : rc;
 }
 
 static unsigned

@@ -96,8 +96,9 @@ struct store_article {
 
 /*
  * An exact duplicate already stored: same content hash, or same canonical
- * URL when canonical is not NULL. Returns 1 with its id in id (idsz >= 24),
- * 0 when none, -1 or STORE_BUSY.
+ * URL when canonical is not NULL. Returns 1 (same content) or 2 (same
+ * address, other content: a changed version) with its id in id (idsz >=
+ * 24), 0 when none, -1 or STORE_BUSY.
  */
 int store_article_find(struct store *st, const char *content_hash, const char *canonical, char *id,
                        size_t idsz, char *err, size_t errsz);
