@@ -288,6 +288,9 @@ status_text(const struct harkd_probe *dm, const struct store_status *s, const st
 		snprintf(key, sizeof(key), "feed %s", r->name);
 		if (r->gone)
 			line(width, key, "gone (410), last ok %s", ok);
+		else if (r->last_error != NULL && r->failures == 0)
+			line(width, key, "warning: %s; last ok %s; next poll %s", r->last_error, ok,
+			     when(r->next_poll, "not planned", b2, sizeof(b2)));
 		else if (r->last_error != NULL)
 			line(width, key, "failing: %s; last ok %s; next poll %s", r->last_error, ok,
 			     when(r->next_poll, "not planned", b2, sizeof(b2)));

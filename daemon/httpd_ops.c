@@ -105,12 +105,15 @@ route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
 	/* every string borrowed from feeds, freed after the render */
 	json_array_foreach(feeds, i, f)
 	{
-		v[n++] = (struct page_feed_row){.name = jstr(f, "name"),
-		                                .url = jstr(f, "url"),
-		                                .last_ok = jstr(f, "last_ok"),
-		                                .last_error = jstr(f, "last_error"),
-		                                .next_poll = jstr(f, "next_poll"),
-		                                .gone = json_is_true(json_object_get(f, "gone"))};
+		v[n++] =
+		    (struct page_feed_row){.name = jstr(f, "name"),
+		                           .url = jstr(f, "url"),
+		                           .last_ok = jstr(f, "last_ok"),
+		                           .last_error = jstr(f, "last_error"),
+		                           .next_poll = jstr(f, "next_poll"),
+		                           .gone = json_is_true(json_object_get(f, "gone")),
+		                           .warning = jstr(f, "state") != NULL &&
+		                                      strcmp(jstr(f, "state"), "warning") == 0};
 	}
 	page_feeds(&pg, v, n);
 	free(v);

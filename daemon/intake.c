@@ -545,9 +545,16 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	                       errsz);
 	if (r < 0)
 		return r;
-	if (r == 1) {
+	if (r >= 1) {
 		snprintf(wd->dup_of, sizeof(wd->dup_of), "%s", dup);
-		if (j->feed != NULL)
+		/* not a new item for the poll's line: nothing of it is stored */
+		wd->fresh = 0;
+		if (j->feed != NULL && r == 2)
+			log_info(
+			    "duplicate feed=%s item=%s of=%s changed=yes: an address is stored "
+			    "once, its new text is not matched",
+			    j->feed->name, log_quote(d->url ? d->url : wd->item), dup);
+		else if (j->feed != NULL)
 			log_info("duplicate feed=%s item=%s of=%s", j->feed->name,
 			         log_quote(d->url ? d->url : wd->item), dup);
 		else if (j->post != NULL)

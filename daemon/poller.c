@@ -46,6 +46,8 @@ struct pfeed {
 	int pages_done;         /* fetch_article: items' pages were fetched this poll */
 	unsigned npages, fresh; /* pages read and new items, this poll */
 	char fail[300];         /* why the body was not read whole, or "": the poll fails */
+	char warn[320];         /* the body's warning, or "": the poll goes well, and says it */
+	int cut;                /* the body ended inside an item: its validators are not kept */
 	int64_t fail_retry;
 	struct pfeed *next, *next_due, *next_dirty;
 };
@@ -283,7 +285,16 @@ feed_failed(struct pfeed *f, const char *why, int64_t retry_after)
 static void
 feed_ok(struct pfeed *f, const char *what)
 {
-	/* the body's items are stored: its validators may now spare the next poll */
+	/*
+	 * the body's items are stored: its validators may now spare the next
+	 * poll; not those of a body cut short, whose last item is still to read
+	 */
+	if (f->cut) {
+		free(f->new_etag);
+		free(f->new_lm);
+		f->new_etag = f->new_lm = NULL;
+		f->cut = 0;
+	}
 	if (f->new_etag != NULL || f->new_lm != NULL) {
 		free(f->st.etag);
 		free(f->st.last_modified);
@@ -294,7 +305,10 @@ feed_ok(struct pfeed *f, const char *what)
 	f->p->stats.ok++;
 	f->st.failures = 0;
 	free(f->st.last_error);
-	f->st.last_error = NULL;
+	/* a damaged body read anyway: kept as a warning (failures 0) until a clean poll */
+	f->st.last_error = f->warn[0] != '\0' ? strdup(f->warn) : NULL;
+	f->warn[0] = '\0';
+	f->cut = 0;
 	f->st.last_ok = now_s();
 	log_debug("feed %s: %s", f->name, what);
 	feed_schedule(f, feed_jittered(f));
@@ -378,6 +392,10 @@ feed_job_done(void *arg, int rc, const char *why, unsigned fresh, struct feed_ne
 	struct pfeed *f = arg;
 	int more = f->jf != NULL && f->jf->more; /* the job is freed after this call */
 
+	if (f->jf != NULL && f->jf->warning[0] != '\0' && f->warn[0] == '\0')
+		snprintf(f->warn, sizeof(f->warn), "%s", f->jf->warning);
+	if (f->jf != NULL && f->jf->cut)
+		f->cut = 1;
 	f->jf = NULL;
 	if (rc < 0) {
 		feed_new_items_free(items, nitems);
@@ -731,6 +749,8 @@ feed_response_cb(const struct http_response *r, void *arg)
 	f->npages = f->fresh = 0;
 	f->pages_done = 0;
 	f->fail[0] = '\0';
+	f->warn[0] = '\0';
+	f->cut = 0;
 	if (f->body != NULL)
 		memcpy(f->body, r->body, r->body_len);
 	if (f->body == NULL || (cs[0] && f->body_cs == NULL) || feed_hand_page(f) < 0)

@@ -130,6 +130,12 @@ readjson_feed(const struct store_feed_row *r)
 	json_object_set_new(e, "last_error", str_or_null(r->last_error));
 	json_object_set_new(e, "next_poll", readjson_time(r->next_poll));
 	json_object_set_new(e, "gone", json_boolean(r->gone));
+	/* a last_error after a poll that went well is a warning (an ill-formed feed read anyway) */
+	json_object_set_new(e, "state",
+	                    json_string(r->gone                 ? "gone"
+	                                : r->last_error == NULL ? "ok"
+	                                : r->failures == 0      ? "warning"
+	                                                        : "failing"));
 	return e;
 }
 

@@ -348,7 +348,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " (SELECT count(*) FROM deliveries WHERE state = 'dead'),"
                   " (SELECT coalesce(max(seen_at), 0) FROM articles),"
                   " (SELECT coalesce(max(detected_at), 0) FROM hits)",
-    [ST_FEEDS] = "SELECT name, url, last_ok, last_error, next_poll, gone FROM feeds "
+    [ST_FEEDS] = "SELECT name, url, last_ok, last_error, next_poll, gone, failures FROM feeds "
                  "ORDER BY name",
     [ST_DELIVERY_ADD] = "INSERT INTO deliveries (hit_id, webhook, next_at, created_at) "
                         "VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
@@ -469,7 +469,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* the states that stay few (sent ones grow for ever): the range of deliveries_state */
     [ST_DELIVERY_STATES] = "SELECT webhook, state, count(*) FROM deliveries "
                            "WHERE state IN ('pending', 'dead') GROUP BY webhook, state",
-    [ST_FEED_STATES] = "SELECT gone, last_error IS NOT NULL, count(*) FROM feeds GROUP BY 1, 2",
+    [ST_FEED_STATES] = "SELECT gone, last_error IS NOT NULL AND failures > 0, count(*) FROM feeds "
+                       "GROUP BY 1, 2",
     [ST_DELIVERIES_STATE] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                             "JOIN hits h ON h.id = d.hit_id WHERE ?1 IS NULL OR d.state = ?1 "
                             "ORDER BY d.created_at DESC, d.id DESC LIMIT ?2",
@@ -1296,8 +1297,9 @@ store_article_find(struct store *st, const char *content_hash, const char *canon
 	if (rc != 0 || canonical == NULL)
 		return rc;
 	sqlite3_bind_text(st->stmt[ST_FIND_CANONICAL], 1, canonical, -1, SQLITE_STATIC);
-	return store_one_id(st, ST_FIND_CANONICAL, "finding an article by address", id, idsz, err,
-	                    errsz);
+	rc = store_one_id(st, ST_FIND_CANONICAL, "finding an article by address", id, idsz, err,
+	                  errsz);
+	return rc == 1 ? 2 : rc;
 }
 
 static unsigned
@@ -1836,6 +1838,7 @@ store_feeds_each(struct store *st, store_feed_fn fn, void *arg, char *err, size_
 		    .last_error = col_text(q, 3),
 		    .next_poll = sqlite3_column_int64(q, 4),
 		    .gone = sqlite3_column_int(q, 5) != 0,
+		    .failures = sqlite3_column_int(q, 6),
 		};
 
 		if (fn(&r, arg) != 0)

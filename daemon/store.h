@@ -96,8 +96,9 @@ struct store_article {
 
 /*
  * An exact duplicate already stored: same content hash, or same canonical
- * URL when canonical is not NULL. Returns 1 with its id in id (idsz >= 24),
- * 0 when none, -1 or STORE_BUSY.
+ * URL when canonical is not NULL. Returns 1 (same content) or 2 (same
+ * address, other content: a changed version) with its id in id (idsz >=
+ * 24), 0 when none, -1 or STORE_BUSY.
  */
 int store_article_find(struct store *st, const char *content_hash, const char *canonical, char *id,
                        size_t idsz, char *err, size_t errsz);
@@ -460,6 +461,7 @@ struct store_feed_row {
 	int64_t last_ok;        /* seconds of the last good poll, 0 never */
 	int64_t next_poll;      /* seconds, 0 when not scheduled */
 	bool gone;              /* 410 Gone: no longer polled */
+	int failures;           /* 0 with a last_error: a warning, the poll went well */
 };
 typedef int (*store_feed_fn)(const struct store_feed_row *r, void *arg);
 /* Every feed, by name. Rows are valid during the callback only; non-zero stops. */

@@ -294,6 +294,10 @@ job_run(struct job *j, int slot)
 	/* a feed read in pages: the body's warning is said once, with its first page */
 	if (j->feed != NULL && j->feed->first > 0)
 		j->x.warning[0] = '\0';
+	if (j->feed != NULL) {
+		snprintf(j->feed->warning, sizeof(j->feed->warning), "%s", j->x.warning);
+		j->feed->cut = j->x.feed_cut > 0;
+	}
 	if (j->feed != NULL && j->feed->page_item == NULL && j->x.format != FMT_FEED) {
 		/* an HTML page served where a feed was expected is not a feed's items */
 		snprintf(j->why, sizeof(j->why), "not a feed (it reads as %s)",

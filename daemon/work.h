@@ -92,6 +92,8 @@ struct job_feed {
 	 */
 	size_t first;
 	int more;
+	char warning[320]; /* the worker's: the body's warning (its first page only), or "" */
+	int cut;           /* the worker's: the body ended inside an item, left out */
 	/*
 	 * Called on the loop thread once the job is committed (rc 0) or failed
 	 * (-1, why). items (fetch_article feed jobs: the new ones, to fetch)

@@ -517,7 +517,13 @@ extract_entries(struct extraction *x, struct feed *f, const struct extract_opts 
 	size_t cap = 0;
 
 	x->feed_format = f->format;
-	if (f->recovered)
+	if (f->recovered && f->cut > 0)
+		seterr(
+		    x->warning, sizeof(x->warning),
+		    "ill-formed feed read in recovery mode: %s; %zu item%s cut by the end of the "
+		    "document left out (line %ld)",
+		    f->warning, f->cut, f->cut == 1 ? "" : "s", f->cut_line);
+	else if (f->recovered)
 		seterr(x->warning, sizeof(x->warning), "ill-formed feed read in recovery mode: %s",
 		       f->warning);
 	for (size_t i = 0; i < f->nentries; i++) {
@@ -593,7 +599,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 			goto nomem;
 		break;
 	case FMT_HTML:
-		if (html_extract(t, tlen, &a, err, errsz) < 0 || body_or_summary(&a) < 0)
+		if (html_extract(t, tlen, &a, x->warning, sizeof(x->warning), err, errsz) < 0 ||
+		    body_or_summary(&a) < 0)
 			goto out;
 		break;
 	case FMT_FRONTMATTER:
@@ -640,6 +647,7 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		                    errsz) < 0)
 			goto out;
 		x->feed_more = f.more;
+		x->feed_cut = f.cut;
 		if (feed_textify(&f) < 0)
 			goto nomem;
 		rc = extract_entries(x, &f, o, err, errsz);

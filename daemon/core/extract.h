@@ -82,8 +82,9 @@ struct extraction {
 	enum charset_by charset_by; /* and why ("charset_by" in hark extract --json) */
 	struct document *docs;      /* owned: ndocs documents (a feed gives one per entry) */
 	size_t ndocs;
-	char warning[200]; /* non-empty when the input was damaged and read anyway */
+	char warning[320]; /* non-empty when the input was damaged and read anyway */
 	int feed_more;     /* a feed's entries follow the page read (extract_opts.feed_page) */
+	size_t feed_cut;   /* a feed's items left out: the document ended inside them */
 };
 
 /*

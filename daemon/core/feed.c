@@ -384,6 +384,38 @@ page_unclosed(xmlDocPtr doc, struct xparse *xp)
 	}
 }
 
+/*
+ * After a parse in recovery mode: an item (or entry) the parser never
+ * closed is one the document ended inside (a truncated download): its text
+ * is cut, it is left out rather than stored as if whole. feed_xml_end()
+ * marked every item that closed. A missing end tag in the middle of a feed
+ * does not leave an item unclosed: libxml2 closes the open element at
+ * each end tag, whatever its name.
+ */
+static void
+drop_unclosed(xmlDocPtr doc, struct feed *f)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, next, k, knext;
+
+	if (root == NULL)
+		return;
+	for (n = root->children; n != NULL; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (k = item_name(n->name) ? n : n->children; k != NULL; k = knext) {
+			knext = k == n ? NULL : k->next;
+			if (k->type != XML_ELEMENT_NODE || k->_private != NULL ||
+			    !item_name(k->name))
+				continue;
+			if (f->cut++ == 0)
+				f->cut_line = (long)xmlGetLineNo(k);
+			xmlUnlinkNode(k);
+			xmlFreeNode(k);
+		}
+	}
+}
+
 /* ---- repairing references before the parse ----------------------------- */
 
 struct fixer {
@@ -1820,8 +1852,8 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 		goto nomem;
 	/* errors go to this context's handler only, never to stderr or a global */
 	ctxt->sax->serror = feed_xml_error;
-	if (first > 0 || max > 0)
-		ctxt->sax->endElementNs = feed_xml_end;
+	/* marks the items that close (drop_unclosed), and keeps a page's only */
+	ctxt->sax->endElementNs = feed_xml_end;
 	xe.ctxt = ctxt;
 	ctxt->_private = &xe;
 	doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8", FEED_XML_OPTS);
@@ -1835,6 +1867,8 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 		ctxt->_private = &xe;
 		doc = xmlCtxtReadMemory(ctxt, s, (int)len, NULL, "UTF-8",
 		                        FEED_XML_OPTS | XML_PARSE_RECOVER);
+		if (doc != NULL && !xe.fatal)
+			drop_unclosed(doc, f);
 	} else if (doc != NULL && !ctxt->nsWellFormed) {
 		/* an undeclared prefix: the tree is whole, but say so */
 		f->recovered = 1;

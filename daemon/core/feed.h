@@ -34,6 +34,8 @@ struct feed {
 	size_t nentries;
 	int recovered;         /* the XML was ill-formed and read in recovery mode */
 	char warning[160];     /* why, when recovered: the parser's first error, with its line */
+	size_t cut;            /* items left out because the document ended inside them */
+	long cut_line;         /* the line where the first of them starts */
 	int more;              /* feed_parse_page: entries follow this page */
 };
 

@@ -4,9 +4,14 @@
  * libxml2's HTML parser builds the tree; the rest is ours: which elements
  * are dropped, which ones break a line, which subtree is the article. The
  * tree is walked without recursion, through parent pointers, so its depth
- * costs no stack. libxml2 2.9 itself stops a parse at 256 open elements
- * (without HTML_PARSE_HUGE, which we never pass): the text after that point
- * is lost and the result stays bounded.
+ * costs no stack. libxml2 2.9 itself halts a parse past 256 open elements
+ * (without XML_PARSE_HUGE, which would lift every limit) and drops the rest
+ * of the page: an old page with an unclosed <font> in each paragraph gets
+ * there. So a parse stops itself a little earlier (HTML_MAX_DEPTH) and the
+ * rest of the page is parsed anew, as a piece of its own, until the end:
+ * every piece costs what a page of its size costs, and none is deeper than
+ * the limit. What was open at a cut is not reopened after it (an <article>,
+ * a <nav>, a dropped <svg> around it): html_extract() says so in a warning.
  *
  * Layout of the text: runs of white space collapse to one space, as a
  * browser shows them, and U+00A0 (&nbsp;) counts as a space. A block
@@ -152,6 +157,9 @@ static const struct elem elems[] = {
     {"var", D_INLINE, R_NONE, 1},       {"video", D_DROP, R_NONE, 1},
     {"wbr", D_INLINE, R_NONE, 1},       {"xmp", D_PRE, R_NONE, 1},
 };
+
+/* An element's psvi (unused in HTML) when it was still open where its piece was cut. */
+static const char open_at_cut = 0;
 
 static const struct elem elem_unknown = {"", D_INLINE, R_NONE, 0};
 
@@ -564,6 +572,12 @@ emit_leave(void *arg, xmlNode *n)
 {
 	struct emit *e = arg;
 
+	if (n->psvi == &open_at_cut) {
+		/* not closed: the text after the cut goes on inside it */
+		if (elem_find(n)->disp == D_PRE && e->pre > 0)
+			e->pre--;
+		return;
+	}
 	switch (elem_find(n)->disp) {
 	case D_BLOCK:
 		out_break(&e->o, 1);
@@ -930,31 +944,238 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
 }
 
 /*
- * Parse s[0..len) as UTF-8 whatever a <meta charset> says, without network
- * nor error output. *doc is NULL when there is nothing to parse. Returns -1
+ * A parse stops itself at a start tag this deep, before libxml2 2.9 halts
+ * it at 257 and drops the rest; the rest is parsed anew as the next piece.
+ */
+#define HTML_MAX_DEPTH 240
+/*
+ * Each piece costs a copy of the rest of the page (libxml2 2.9 copies its
+ * input): past this many, the rest is read without a parser, in one pass
+ * (markup_strip()), so that a page costs at most this many copies of it.
+ */
+#define HTML_MAX_PIECES 64
+
+/* A page parsed in pieces (see the top of this file). */
+struct pieces {
+	const char *s; /* the page, attributes bounded: s or bounded */
+	size_t len;
+	char *bounded; /* owned; NULL when the page needed no bounding */
+	size_t at;     /* where the next piece starts; len when done */
+	size_t from;   /* where the piece being parsed started */
+	size_t cut;    /* where the first piece stopped, 0 when it did not */
+	size_t n;      /* pieces parsed */
+	size_t strip;  /* where the text read without a parser starts, 0 when none */
+	int brk;       /* what the start tag at the last cut owes: 0 a space, 1, 2 breaks */
+	startElementSAXFunc start; /* libxml2's own */
+	xmlNode *open;             /* the element the parse was in at the cut, NULL when it ended */
+};
+
+/*
+ * libxml2's startElement, unless the element would be HTML_MAX_DEPTH deep:
+ * then the parse stops and the next piece starts after this start tag
+ * (the input is at its '>' then; an implied <p> is called before its text,
+ * which stays in the next piece).
+ */
+static void
+pieces_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+	struct pieces *p = ctxt->_private;
+	const xmlChar *cur;
+	size_t off;
+	int disp;
+
+	if (ctxt->nodeNr < HTML_MAX_DEPTH || ctxt->input == NULL) {
+		p->start(ctx, name, attrs);
+		return;
+	}
+	cur = ctxt->input->cur;
+	off = (size_t)ctxt->input->consumed + (size_t)(cur - ctxt->input->base);
+	if (cur[0] == '/' && cur[1] == '>')
+		off += 2;
+	else if (cur[0] == '>')
+		off += 1;
+	p->at = p->from + off;
+	p->open = ctxt->node;
+	disp = elem_lookup(name)->disp;
+	p->brk = disp == D_PARA || disp == D_PRE ? 2 : disp == D_INLINE ? 0 : 1;
+	xmlStopParser(ctxt);
+}
+
+/* Get ready to parse s[0..len) in pieces. Returns -1 when out of memory. */
+static int
+pieces_open(struct pieces *p, const char *s, size_t len)
+{
+	int nomem;
+	size_t blen = 0;
+
+	xmlsafe_init();
+	memset(p, 0, sizeof(*p));
+	p->bounded = attrs_bound(s, len, &blen, &nomem);
+	if (nomem)
+		return -1;
+	p->s = p->bounded != NULL ? p->bounded : s;
+	p->len = p->bounded != NULL ? blen : len;
+	return 0;
+}
+
+static void
+pieces_close(struct pieces *p)
+{
+	free(p->bounded);
+	p->bounded = NULL;
+}
+
+/*
+ * Parse the next piece as UTF-8 whatever a <meta charset> says, without
+ * network nor error output. *doc is NULL when nothing is left. Returns -1
  * when out of memory.
  */
 static int
-html_parse(const char *s, size_t len, xmlDoc **doc)
+pieces_next(struct pieces *p, xmlDoc **doc)
 {
-	char *bounded;
-	size_t blen = 0;
-	int nomem;
+	htmlParserCtxtPtr ctxt;
+	size_t from = p->from = p->at;
 
-	xmlsafe_init();
 	*doc = NULL;
-	if (len == 0)
+	if (p->at >= p->len)
 		return 0;
-	bounded = attrs_bound(s, len, &blen, &nomem);
-	if (nomem)
+	if ((ctxt = htmlNewParserCtxt()) == NULL)
 		return -1;
-	if (bounded != NULL)
-		s = bounded, len = blen;
-	*doc = htmlReadMemory(s, (int)len, NULL, "UTF-8",
-	                      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                          HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-	free(bounded);
+	p->start = ctxt->sax->startElement;
+	ctxt->sax->startElement = pieces_start;
+	ctxt->_private = p;
+	p->at = p->len; /* unless pieces_start() cuts */
+	p->open = NULL;
+	*doc =
+	    htmlCtxtReadMemory(ctxt, p->s + from, (int)(p->len - from), NULL, "UTF-8",
+	                       HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                           HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+	htmlFreeParserCtxt(ctxt);
+	if (*doc != NULL && p->at < p->len)
+		for (xmlNode *n = p->open; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent)
+			n->psvi = (void *)&open_at_cut;
+	if (p->at > p->len || p->at <= from)
+		p->at = p->len; /* cannot be: a piece holds HTML_MAX_DEPTH start tags */
+	if (p->n++ == 0 && p->at < p->len)
+		p->cut = p->at;
 	return 0;
+}
+
+static struct out plain_text(const char *s, size_t len);
+
+/*
+ * The text of s[0..len) read without a parser, in one pass: what is left of
+ * a page past HTML_MAX_PIECES. Tags and comments read as a space, the text
+ * of <script> and <style> goes (as attrs_bound() reads them), references
+ * are decoded.
+ */
+static struct out
+markup_strip(const char *s, size_t len)
+{
+	struct out o = {0};
+	const char *raw, *q;
+	size_t i = 0, n = 0, end, cut;
+	char *c;
+
+	if ((c = malloc(len + 1)) == NULL) {
+		o.nomem = 1;
+		return o;
+	}
+	while (i < len) {
+		if (s[i] != '<') {
+			c[n++] = s[i] == '\0' ? ' ' : s[i];
+			i++;
+			continue;
+		}
+		if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			q = memmem(s + i + 4, len - i - 4, "-->", 3);
+			i = q != NULL ? (size_t)(q - s) + 3 : len;
+		} else if (i + 1 < len && is_alpha((unsigned char)s[i + 1])) {
+			end = attrs_tag(s, len, i, &cut, &raw);
+			if (end < len && s[end] == '/')
+				end++;
+			if (end < len)
+				end++;
+			i = raw != NULL ? attrs_endtag(s, len, end, raw) : end;
+		} else if (i + 1 < len && (s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?')) {
+			q = memchr(s + i, '>', len - i);
+			i = q != NULL ? (size_t)(q - s) + 1 : len;
+		} else {
+			c[n++] = s[i++];
+			continue;
+		}
+		c[n++] = ' ';
+	}
+	o = plain_text(c, n);
+	free(c);
+	return o;
+}
+
+/* Append the text t to *o, brk breaks (0: a space) between them; t's owed breaks carry on. */
+static void
+out_join(struct out *o, const struct out *t, int brk)
+{
+	if (t->len == 0)
+		return;
+	if (brk > 0)
+		out_break(o, brk);
+	else
+		o->sp = 1;
+	out_sep(o);
+	out_put(o, t->s, t->len);
+	o->brk = t->brk;
+	o->sp = t->sp;
+}
+
+/*
+ * Append the body text of the pieces after the first to *o, what the cut
+ * owes between them. A piece has no head: only its body counts.
+ */
+static void
+pieces_rest(struct pieces *p, struct out *o)
+{
+	struct scan s;
+	struct out t;
+	xmlDoc *doc;
+	xmlNode *art;
+	int brk;
+
+	while (!o->nomem && p->at < p->len) {
+		brk = p->brk;
+		if (p->n >= HTML_MAX_PIECES) {
+			p->strip = p->at;
+			t = markup_strip(p->s + p->at, p->len - p->at);
+			p->at = p->len;
+			if (t.nomem)
+				o->nomem = 1;
+			else
+				out_join(o, &t, brk);
+			free(t.s);
+			return;
+		}
+		if (pieces_next(p, &doc) < 0) {
+			o->nomem = 1;
+			return;
+		}
+		if (doc == NULL)
+			continue;
+		memset(&s, 0, sizeof(s));
+		tree_walk((xmlNode *)doc, scan_enter, scan_leave, &s);
+		if (s.nomem) {
+			o->nomem = 1;
+		} else {
+			t = body_text(doc, &s, &art);
+			if (t.nomem) {
+				o->nomem = 1;
+			} else {
+				out_join(o, &t, brk);
+			}
+			free(t.s);
+		}
+		free(s.arts);
+		xmlFreeDoc(doc);
+	}
 }
 
 /* ---- text without tags ------------------------------------------------- */
@@ -1105,8 +1326,9 @@ set_node_line(char **slot, xmlNode *n)
 	return 1;
 }
 
+/* The fields from the first piece (doc), the body from all of them. */
 static int
-set_fields(struct article *a, xmlDoc *doc, const struct scan *s)
+set_fields(struct article *a, xmlDoc *doc, const struct scan *s, struct pieces *p)
 {
 	struct timefind tf = {NULL};
 	struct out body;
@@ -1114,8 +1336,12 @@ set_fields(struct article *a, xmlDoc *doc, const struct scan *s)
 	int r = 0;
 
 	body = body_text(doc, s, &art);
-	if (body.nomem)
+	if (!body.nomem)
+		pieces_rest(p, &body);
+	if (body.nomem) {
+		free(body.s);
 		return -1;
+	}
 	if (body.s == NULL && (body.s = strdup("")) == NULL)
 		return -1;
 	free(a->body);
@@ -1164,17 +1390,22 @@ set_fields(struct article *a, xmlDoc *doc, const struct scan *s)
 }
 
 int
-html_extract(const char *utf8, size_t len, struct article *a, char *err, size_t errsz)
+html_extract(const char *utf8, size_t len, struct article *a, char *warn, size_t warnsz, char *err,
+             size_t errsz)
 {
+	struct pieces p;
 	struct scan s;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int rc = 0;
 
+	if (warnsz > 0)
+		warn[0] = '\0';
 	if (len > INT_MAX) {
 		snprintf(err, errsz, "HTML page larger than 2 GiB");
 		return -1;
 	}
-	if (html_parse(utf8, len, &doc) < 0) {
+	if (pieces_open(&p, utf8, len) < 0 || pieces_next(&p, &doc) < 0) {
+		pieces_close(&p);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -1184,21 +1415,33 @@ html_extract(const char *utf8, size_t len, struct article *a, char *err, size_t 
 	} else {
 		memset(&s, 0, sizeof(s));
 		tree_walk((xmlNode *)doc, scan_enter, scan_leave, &s);
-		if (s.nomem || set_fields(a, doc, &s) < 0)
+		if (s.nomem || set_fields(a, doc, &s, &p) < 0)
 			rc = -1;
 		free(s.arts);
 		xmlFreeDoc(doc);
 	}
+	pieces_close(&p);
 	if (rc < 0) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	if (p.strip > 0 && warnsz > 0)
+		snprintf(warn, warnsz,
+		         "HTML nested deeper than %d elements from byte %zu: read in %zu pieces, "
+		         "and from byte %zu without its markup",
+		         HTML_MAX_DEPTH, p.cut, p.n, p.strip);
+	else if (p.n > 1 && warnsz > 0)
+		snprintf(warn, warnsz,
+		         "HTML nested deeper than %d elements from byte %zu: read in %zu pieces, "
+		         "each without the elements open before it",
+		         HTML_MAX_DEPTH, p.cut, p.n);
 	return 0;
 }
 
 char *
 html_to_text(const char *utf8, size_t len, size_t *outlen)
 {
+	struct pieces p;
 	struct scan s;
 	struct out o;
 	xmlDoc *doc;
@@ -1211,8 +1454,10 @@ html_to_text(const char *utf8, size_t len, size_t *outlen)
 	} else {
 		if (len > INT_MAX)
 			len = utf8_floor(utf8, INT_MAX);
-		if (html_parse(utf8, len, &doc) < 0)
+		if (pieces_open(&p, utf8, len) < 0 || pieces_next(&p, &doc) < 0) {
+			pieces_close(&p);
 			return NULL;
+		}
 		if (doc != NULL) {
 			memset(&s, 0, sizeof(s));
 			tree_walk((xmlNode *)doc, scan_enter, scan_leave, &s);
@@ -1222,7 +1467,9 @@ html_to_text(const char *utf8, size_t len, size_t *outlen)
 				o = body_text(doc, &s, &art);
 			free(s.arts);
 			xmlFreeDoc(doc);
+			pieces_rest(&p, &o);
 		}
+		pieces_close(&p);
 	}
 	if (!o.nomem && o.s == NULL)
 		out_put(&o, "", 0);

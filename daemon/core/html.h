@@ -18,14 +18,19 @@
  * (article:published_time, as found), lang (<html lang>). Dropped: script,
  * style, noscript, template, svg, comments, head, attribute values (alt
  * too). Inline elements join text without a break; block elements, <br>
- * and table cells break. Returns 0, or -1 with a one-line reason in err.
+ * and table cells break. A page nested deeper than libxml2 parses in one go
+ * is read in pieces: all its text is kept, and warn (else "") says that the
+ * elements open at a cut were not reopened after it. Returns 0, or -1 with
+ * a one-line reason in err.
  */
-int html_extract(const char *utf8, size_t len, struct article *a, char *err, size_t errsz);
+int html_extract(const char *utf8, size_t len, struct article *a, char *warn, size_t warnsz,
+                 char *err, size_t errsz);
 
 /*
  * The visible text of an HTML fragment (a feed item's content, a front
- * matter body), same rules, no <head> handling. Returns a malloc'd string
- * owned by the caller and its length, or NULL when out of memory.
+ * matter body), same rules, no <head> handling, all the text of a deep one
+ * too. Returns a malloc'd string owned by the caller and its length, or
+ * NULL when out of memory.
  */
 char *html_to_text(const char *utf8, size_t len, size_t *outlen);
 

@@ -46,7 +46,10 @@ page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
 	             "<th scope=\"col\">Address</th></tr>\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct page_feed_row *f = &feeds[i];
-		const char *state = f->gone ? "gone" : f->last_error != NULL ? "failing" : "ok";
+		const char *state = f->gone                 ? "gone"
+		                    : f->last_error == NULL ? "ok"
+		                    : f->warning            ? "warning"
+		                                            : "failing";
 
 		page_raw(pg, "<tr class=\"feed\">");
 		put_td(pg, f->name);

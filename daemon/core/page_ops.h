@@ -19,11 +19,13 @@ struct page_feed_row {
 	const char *last_error; /* text from the network; NULL: the last poll went well */
 	const char *next_poll;  /* RFC 3339; NULL: not scheduled */
 	int gone;               /* 410 Gone: no longer polled */
+	int warning;            /* last_error is a warning: the last poll went well */
 };
 
 /*
  * The page /feeds: one row a feed, in the order given, with its state: gone,
- * failing (its last poll failed: the error shown), or ok. A whole document.
+ * failing (its last poll failed: the error shown), warning (it went well,
+ * but the feed was damaged: the warning shown), or ok. A whole document.
  */
 void page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n);
 

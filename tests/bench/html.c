@@ -220,7 +220,7 @@ main(void)
 		t0 = bench_now();
 		for (i = 0; i < npages; i++) {
 			memset(&a, 0, sizeof(a));
-			if (html_extract(g.buf + off[i], off[i + 1] - off[i], &a, err,
+			if (html_extract(g.buf + off[i], off[i + 1] - off[i], &a, NULL, 0, err,
 			                 sizeof(err)) < 0) {
 				fprintf(stderr, "bench_html: page %zu: %s\n", i, err);
 				return 1;

@@ -27,13 +27,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data;
 	struct article a;
-	char err[160], *t;
+	char err[160], warn[200], *t;
 	size_t n = 0;
 	int valid = utf8_valid(in, size);
 
 	memset(&a, 0, sizeof(a));
 	err[0] = '\0';
-	if (html_extract(in, size, &a, err, sizeof(err)) == 0) {
+	if (html_extract(in, size, &a, warn, sizeof(warn), err, sizeof(err)) == 0) {
+		if (memchr(warn, '\0', sizeof(warn)) == NULL)
+			abort();
 		if (a.body == NULL)
 			abort();
 		fuzz_check(a.body, valid);

@@ -636,6 +636,58 @@ test_recovery(void **state)
 	feed_free(&f);
 }
 
+/* A feed cut short by its download: the items before the cut, not the cut one. */
+static void
+test_truncated(void **state)
+{
+	static const char rss[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Coupé</title>\n"
+	    "<item><guid>un</guid><title>Entier</title><description>Texte entier.</description>"
+	    "</item>\n"
+	    "<item><guid>deux</guid><title>Aussi entier</title></item>\n"
+	    "<item><guid>trois</guid><title>Coupé</title><description>Texte co";
+	static const char atom[] =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>\n"
+	    "<entry><id>un</id><title>Entier</title></entry>\n<entry><id>deux</id><title>Cou";
+	/* the end tag of the last item only is missing: it is whole */
+	static const char noend[] = "<rss><channel><title>T</title>\n"
+	                            "<item><guid>un</guid><title>Entier</title></item>\n"
+	                            "<item><guid>deux</guid><title>Entier aussi</title>\n"
+	                            "</channel></rss>";
+	struct feed f;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(feed_parse(rss, strlen(rss), NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.recovered, 1);
+	assert_string_equal(f.warning, "line 5: Premature end of data in tag description line 5");
+	assert_int_equal(f.nentries, 2);
+	assert_string_equal(f.entries[0].a.id, "un");
+	assert_string_equal(f.entries[1].a.id, "deux");
+	assert_int_equal(f.cut, 1);
+	assert_int_equal(f.cut_line, 5);
+	feed_free(&f);
+	/* paged: the same items */
+	assert_int_equal(feed_parse_page(rss, strlen(rss), NULL, 1, 2, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "deux");
+	assert_int_equal(f.more, 0);
+	assert_int_equal(f.cut, 1);
+	feed_free(&f);
+	assert_int_equal(feed_parse(atom, strlen(atom), NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.recovered, 1);
+	assert_int_equal(f.nentries, 1);
+	assert_string_equal(f.entries[0].a.id, "un");
+	assert_int_equal(f.cut, 1);
+	assert_int_equal(f.cut_line, 3);
+	feed_free(&f);
+	assert_int_equal(feed_parse(noend, strlen(noend), NULL, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.recovered, 1);
+	assert_int_equal(f.nentries, 2);
+	assert_int_equal(f.cut, 0);
+	feed_free(&f);
+}
+
 static void
 test_undeclared_prefix(void **state)
 {
@@ -1101,6 +1153,7 @@ main(void)
 	    cmocka_unit_test(test_html_entities),
 	    cmocka_unit_test(test_repairs_inline),
 	    cmocka_unit_test(test_recovery),
+	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_undeclared_prefix),
 	    cmocka_unit_test(test_billion_laughs),
 	    cmocka_unit_test(test_entity_budget),

@@ -466,11 +466,13 @@ test_hostile_pages(void **state)
 
 		/* the operators' pages (page_ops.c): a feed's error is the network's text */
 		{
-			struct page_feed_row fr[] = {{s, s, s, s, s, 0}, {s, s, NULL, NULL, s, 1}};
+			struct page_feed_row fr[] = {{s, s, s, s, s, 0, 0},
+			                             {s, s, NULL, NULL, s, 1, 0},
+			                             {s, s, s, s, s, 0, 1}};
 			struct page_delivery dl[] = {{1, s, "dead", s, s, 3, 500, s, s, s},
 			                             {2, s, "pending", s, s, 1, 0, s, s, s}};
 
-			page_feeds(&pg, fr, 2);
+			page_feeds(&pg, fr, 3);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			free(out);

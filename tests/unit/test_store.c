@@ -248,9 +248,10 @@ test_exact_duplicates(void **state)
 	assert_int_equal(
 	    store_article_find(f->st, "h1", NULL, id, sizeof(id), f->err, sizeof(f->err)), 1);
 	assert_string_equal(id, "a_1");
+	/* the same address with another content: a changed version */
 	assert_int_equal(store_article_find(f->st, "other", "https://example.org/1", id, sizeof(id),
 	                                    f->err, sizeof(f->err)),
-	                 1);
+	                 2);
 	assert_string_equal(id, "a_1");
 	assert_int_equal(store_article_find(f->st, "other", "https://example.org/2", id, sizeof(id),
 	                                    f->err, sizeof(f->err)),
@@ -1985,7 +1986,7 @@ test_prune(void **state)
 	    store_article_find(f->st, "h1", NULL, id, sizeof id, f->err, sizeof f->err), 1);
 	assert_int_equal(store_article_find(f->st, "hx", "https://e.org/1", id, sizeof id, f->err,
 	                                    sizeof f->err),
-	                 1);
+	                 2);
 	assert_string_equal(id, "a_1");
 
 	assert_int_equal(store_prune_hits(f->st, 250000, 10, &n, f->err, sizeof f->err), 0);
