@@ -4,7 +4,8 @@
  * The hit object is read back with jansson; its text fields are untrusted
  * (article titles and snippets come from the web), so every one of them
  * is put on one line (control characters become spaces) and escaped for
- * the markup of the format that shows it: Slack's three entities, Discord
+ * the markup of the format that shows it: Slack's three entities and a
+ * zero-width space around its emphasis characters, Discord
  * markdown's backslash. The texts are built in a growing buffer and only
  * then handed to jansson, which writes the JSON escapes.
  */
@@ -51,13 +52,17 @@ struct pbuf {
 
 /*
  * How a text is escaped for the markup it goes into. ESC_SLACK_MD: Slack
- * has no escape for its emphasis characters, so a zero-width space after
- * each one keeps the text's own * _ ~ ` from pairing with the marks' *.
- * ESC_MD: Markdown (Discord, ntfy), a backslash before what it reads inline.
- * ESC_SLACK_URL, ESC_URL: an address inside <...> (Slack's, Discord's), what
- * would end it percent-encoded, and for Slack its entities.
+ * has no escape for its emphasis characters (its documentation escapes
+ * only & < >), so a zero-width space on each side of one keeps the text's
+ * own * _ ~ ` from opening or closing emphasis or code, or pairing with
+ * the message's own *: Slack reads one as a delimiter only next to a
+ * blank, punctuation or the end of the text, which a zero-width space is
+ * not (and never between two letters or digits, where none is put). Every text of a Slack message
+ * goes through it (rule name and id, title, file, snippet, a digest's lines). ESC_MD: Markdown
+ * (Discord, ntfy), a backslash before what it reads inline. ESC_SLACK_URL, ESC_URL: an address
+ * inside <...> (Slack's, Discord's), what would end it percent-encoded, and for Slack its entities.
  */
-enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_URL, ESC_SLACK_MD, ESC_MD };
+enum pl_esc { ESC_NONE, ESC_SLACK_URL, ESC_URL, ESC_SLACK_MD, ESC_MD };
 #define ESC_DISCORD ESC_MD
 
 /* The texts of the hit object that the bodies show; NULL when absent or "". */
@@ -109,6 +114,19 @@ pb_str(struct pbuf *b, const char *s)
 }
 
 /*
+ * A byte of a word: inside one (r_and_d, file_name.txt) Slack reads no
+ * * _ ~ ` as emphasis, so they are left as they are (and a rule id stays
+ * one that can be copied).
+ */
+static int
+pl_wordy(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+
+	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
  * Append s[0..n) on one line, escaped as esc says. Discord's escapes
  * cover what its markdown reads inline (emphasis, strike-through, code,
  * spoilers, masked links, quotes and headings, <@...> mentions) so that
@@ -140,14 +158,15 @@ pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
 			pb_str(b, hex);
 		} else if (c < 0x20 || c == 0x7f) {
 			pb_add(b, " ", 1);
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_URL || esc == ESC_SLACK_MD) &&
-		           c == '&') {
+		} else if ((esc == ESC_SLACK_URL || esc == ESC_SLACK_MD) && c == '&') {
 			pb_str(b, "&amp;");
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '<') {
+		} else if (esc == ESC_SLACK_MD && c == '<') {
 			pb_str(b, "&lt;");
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '>') {
+		} else if (esc == ESC_SLACK_MD && c == '>') {
 			pb_str(b, "&gt;");
-		} else if (esc == ESC_SLACK_MD && strchr("*_~`", c) != NULL) {
+		} else if (esc == ESC_SLACK_MD && strchr("*_~`", c) != NULL &&
+		           !(i > 0 && i + 1 < n && pl_wordy(s[i - 1]) && pl_wordy(s[i + 1]))) {
+			pb_str(b, "\xe2\x80\x8b");
 			pb_add(b, s + i, 1);
 			pb_str(b, "\xe2\x80\x8b");
 		} else if (esc == ESC_DISCORD && strchr("\\*_~`|[]<>#", c) != NULL) {
@@ -335,11 +354,11 @@ static json_t *
 pl_slack(const struct pl_hit *h, struct pbuf *b)
 {
 	pb_add(b, "*", 1);
-	pb_text_max(b, h->name, h->name_len, ESC_SLACK, NAME_MAX_CHARS);
+	pb_text_max(b, h->name, h->name_len, ESC_SLACK_MD, NAME_MAX_CHARS);
 	pb_add(b, "*", 1);
 	if (pl_named(h)) {
 		pb_add(b, " (", 2);
-		pb_text_max(b, h->id, h->id_len, ESC_SLACK, NAME_MAX_CHARS);
+		pb_text_max(b, h->id, h->id_len, ESC_SLACK_MD, NAME_MAX_CHARS);
 		pb_add(b, ")", 1);
 	}
 	if (h->url != NULL) {
@@ -347,17 +366,17 @@ pl_slack(const struct pl_hit *h, struct pbuf *b)
 		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
 		if (h->title != NULL) {
 			pb_add(b, "|", 1);
-			pb_text_max(b, h->title, h->title_len, ESC_SLACK, TITLE_MAX);
+			pb_text_max(b, h->title, h->title_len, ESC_SLACK_MD, TITLE_MAX);
 		}
 		pb_add(b, ">", 1);
 	} else if (h->title != NULL || h->file != NULL) {
 		pb_add(b, "\n", 1);
 		if (h->title != NULL)
-			pb_text_max(b, h->title, h->title_len, ESC_SLACK, TITLE_MAX);
+			pb_text_max(b, h->title, h->title_len, ESC_SLACK_MD, TITLE_MAX);
 		if (h->title != NULL && h->file != NULL)
 			pb_add(b, " (", 2);
 		if (h->file != NULL)
-			pb_text_max(b, h->file, h->file_len, ESC_SLACK, TITLE_MAX);
+			pb_text_max(b, h->file, h->file_len, ESC_SLACK_MD, TITLE_MAX);
 		if (h->title != NULL && h->file != NULL)
 			pb_add(b, ")", 1);
 	}
@@ -604,7 +623,7 @@ pl_chat_body(enum payload_format f, const char *topic, const char *title, struct
 static void
 pl_digest_line(enum payload_format f, const struct pl_hit *h, struct pbuf *b)
 {
-	enum pl_esc esc = f == PAYLOAD_SLACK ? ESC_SLACK : ESC_MD;
+	enum pl_esc esc = f == PAYLOAD_SLACK ? ESC_SLACK_MD : ESC_MD;
 	const char *title = h->title != NULL ? h->title : "(no title)";
 	size_t tl = h->title != NULL ? h->title_len : 10;
 
@@ -613,14 +632,18 @@ pl_digest_line(enum payload_format f, const struct pl_hit *h, struct pbuf *b)
 		pb_add(b, "<", 1);
 		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
 		pb_add(b, "|", 1);
-		pb_text(b, title, tl, ESC_SLACK);
+		pb_text(b, title, tl, ESC_SLACK_MD);
 		pb_add(b, ">", 1);
 	} else {
 		pb_text(b, title, tl, esc);
 		if (h->url != NULL) {
-			/* left as it is so that the service links it */
-			pb_add(b, " ", 1);
-			pb_text(b, h->url, h->url_len, ESC_NONE);
+			/*
+			 * <url>: a Markdown autolink (Discord's, ntfy's), inside which
+			 * nothing is read as emphasis or a masked link
+			 */
+			pb_add(b, " <", 2);
+			pb_text(b, h->url, h->url_len, ESC_URL);
+			pb_add(b, ">", 1);
 		}
 	}
 	pb_add(b, "\n", 1);
@@ -722,7 +745,7 @@ payload_render_digest(enum payload_format f, const struct payload_digest *g, con
 				/* the rule's heading */
 				pb_str(&line, f == PAYLOAD_SLACK ? "\n*" : "\n**");
 				pb_text(&line, hits[i].name, hits[i].name_len,
-				        f == PAYLOAD_SLACK ? ESC_SLACK : ESC_MD);
+				        f == PAYLOAD_SLACK ? ESC_SLACK_MD : ESC_MD);
 				snprintf(num, sizeof(num), "%s (%zu)\n",
 				         f == PAYLOAD_SLACK ? "*" : "**", rules[r].count);
 				pb_str(&line, num);

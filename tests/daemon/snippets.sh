@@ -48,7 +48,7 @@ ZW=$(printf '\342\200\213')
 grep '^{"text"' "$T/sink.out" >"$T/slack"
 grep -qF '> Devant le juge, le procureur a cité « *Élodie Moreau* », qui' "$T/slack" && ok ||
 	bad "slack: the mark in bold: $(cat "$T/slack")"
-grep -qF "« *${ZW}Je*${ZW} n’ai rien vu ». _${ZW}Fin_${ZW}." "$T/slack" && ok ||
+grep -qF "« ${ZW}*${ZW}Je${ZW}*${ZW} n’ai rien vu ». ${ZW}_${ZW}Fin${ZW}_${ZW}." "$T/slack" && ok ||
 	bad "slack: the text's own * _ cannot pair: $(cat "$T/slack")"
 grep '^{"content"' "$T/sink.out" >"$T/discord"
 grep -qF '« **Élodie Moreau** », qui a dit : « \\*Je\\* n’ai rien vu ». \\_Fin\\_.' "$T/discord" && ok ||

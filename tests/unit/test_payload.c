@@ -449,6 +449,117 @@ test_disguise(void **state)
 	}
 }
 
+/* The text a chat body shows: Slack's text, Discord's content, ntfy's (Markdown) message. */
+static char *
+chat_text(enum payload_format f, const char *body)
+{
+	json_t *root = json_loads(body, 0, NULL);
+	const char *key = f == PAYLOAD_SLACK     ? "text"
+	                  : f == PAYLOAD_DISCORD ? "content"
+	                                         : "message";
+	char *t;
+
+	assert_non_null(root);
+	assert_non_null(json_string_value(json_object_get(root, key)));
+	t = strdup(json_string_value(json_object_get(root, key)));
+	json_decref(root);
+	return t;
+}
+
+/*
+ * Hostile text in every field a chat message shows (rule name and id,
+ * title, file, snippet, the address), with and without an address, in a
+ * single alert and in a digest: none of it reaches the markup as it was,
+ * so it can neither restyle the message (*bold* _x_ ~x~ `code`), mention
+ * anybody (<!channel>) nor dress a link (<http://evil|click>).
+ */
+static void
+test_hostile(void **state)
+{
+	static const char *const tokens[] = {
+	    "<!channel>", "*bold*", "_x_", "~x~", "`c`", "<http://evil|click>", "Le *Hezbollah*"};
+	static const char *const fields[] = {"name", "id", "title", "file", "snippet", "url"};
+	char err[256];
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++)
+		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+			for (int withurl = 0; withurl < 2; withurl++) {
+				char text[128], url[128];
+				json_t *o;
+				char *hit, *out, **bodies;
+				const char *hits[1];
+				struct payload_digest g = {0, 60, hits, 1, 1};
+				int n;
+
+				snprintf(text, sizeof(text), "a %s b", tokens[t]);
+				snprintf(url, sizeof(url), "https://a.example/%s", tokens[t]);
+				/* in an address only what would end it is hostile */
+				if (strcmp(fields[k], "url") == 0 && tokens[t][0] != '<')
+					continue;
+				if (strcmp(fields[k], "url") == 0 && !withurl)
+					continue;
+				o = json_pack(
+				    "{s:s,s:{s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:[[ii]]}}", "id",
+				    "h_1", "rule", "id", strcmp(fields[k], "id") == 0 ? text : "r1",
+				    "name", strcmp(fields[k], "name") == 0 ? text : "Rule",
+				    "article", "id", "a_1", "title",
+				    strcmp(fields[k], "title") == 0 ? text : "T", "file",
+				    strcmp(fields[k], "file") == 0 ? text : "f.txt", "snippet",
+				    "text", strcmp(fields[k], "snippet") == 0 ? text : "s a",
+				    "marks", 0, 1);
+				assert_non_null(o);
+				if (withurl)
+					json_object_set_new(
+					    json_object_get(o, "article"), "url",
+					    json_string(strcmp(fields[k], "url") == 0
+					                    ? url
+					                    : "https://a.example/"));
+				hit = json_dumps(o, JSON_COMPACT);
+				json_decref(o);
+				hits[0] = hit;
+				for (int f = PAYLOAD_SLACK; f <= PAYLOAD_NTFY; f++) {
+					char *shown;
+
+					out = payload_render((enum payload_format)f, hit, TOPIC,
+					                     err, sizeof(err));
+					assert_non_null(out);
+					shown = chat_text((enum payload_format)f, out);
+					if (strstr(shown, tokens[t]) != NULL)
+						fail_msg(
+						    "%s %s (%s url): %s",
+						    payload_format_name((enum payload_format)f),
+						    fields[k], withurl ? "a" : "no", shown);
+					free(shown);
+					free(out);
+					n = payload_render_digest((enum payload_format)f, &g, TOPIC,
+					                          &bodies, err, sizeof(err));
+					assert_int_equal(n, 1);
+					shown = chat_text((enum payload_format)f, bodies[0]);
+					if (strstr(shown, tokens[t]) != NULL)
+						fail_msg(
+						    "%s digest %s (%s url): %s",
+						    payload_format_name((enum payload_format)f),
+						    fields[k], withurl ? "a" : "no", shown);
+					free(shown);
+					free(bodies[0]);
+					free(bodies);
+				}
+				free(hit);
+			}
+	/* inside a word nothing is read as emphasis: a rule id stays one that can be copied */
+	{
+		json_t *root;
+		char *out = render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r_and_d\",\"name\":\"N\"},"
+		                                  "\"snippet\":\"see file_name.txt\"}");
+
+		assert_string_equal(field(out, "text", &root),
+		                    "*N* (r_and_d)\n> see file_name.txt");
+		json_decref(root);
+		free(out);
+	}
+}
+
 /* A hit object of rule r (name n) with title t. Caller frees. */
 static char *
 digest_hit(int i, const char *r, const char *n, const char *t)
@@ -503,7 +614,8 @@ test_digest(void **state)
 		assert_non_null(strstr(t, "hark: 5 hits from 2026-11-30T01:00:00Z"));
 		assert_non_null(strstr(t, "*convoy* (2)\n"));
 		assert_true(strstr(t, "*convoy* (2)") < strstr(t, "*Bashar al-Assad* (1)"));
-		assert_non_null(strstr(t, "<https://example.org/a|Third *bold* &lt;x&gt;>"));
+		assert_non_null(strstr(t, "<https://example.org/a|Third \xe2\x80\x8b*\xe2\x80\x8b"
+		                          "bold\xe2\x80\x8b*\xe2\x80\x8b &lt;x&gt;>"));
 		assert_non_null(strstr(t, "and 2 more"));
 	}
 	json_decref(o);
@@ -556,6 +668,7 @@ main(void)
 	    cmocka_unit_test(test_refused),  cmocka_unit_test(test_format_names),
 	    cmocka_unit_test(test_limits),   cmocka_unit_test(test_links),
 	    cmocka_unit_test(test_disguise), cmocka_unit_test(test_digest),
+	    cmocka_unit_test(test_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
