@@ -70,6 +70,8 @@ struct pl_hit {
 	json_t *root;
 	const char *id, *name, *title, *url, *file;
 	size_t id_len, name_len, title_len, url_len, file_len;
+	char *stored; /* owned: base_url/articles/ID, or NULL */
+	size_t stored_len;
 	struct snippet sn; /* owned: the text and its marks (byte offsets) */
 	json_t *tags;      /* rule.tags, borrowed from root; NULL when absent */
 };
@@ -212,12 +214,14 @@ pl_string(json_t *o, const char *key, size_t *len)
 	return json_string_value(v);
 }
 
-/* Read the hit object; 0, or -1 with the reason in err. */
+/* Read the hit object (base_url: NULL, or for its stored copy); 0, or -1 with the reason in err. */
 static int
-pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
+pl_read(struct pl_hit *h, const char *hit_json, const char *base_url, char *err, size_t errsz)
 {
 	json_error_t je;
 	json_t *rule, *art;
+	const char *aid;
+	size_t aid_len;
 
 	memset(h, 0, sizeof(*h));
 	/* \u0000 is accepted (pb_text makes it a space): a stored hit must never fail */
@@ -262,6 +266,16 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 		h->url_len = 0;
 	}
 	h->file = pl_string(art, "file", &h->file_len);
+	if (base_url != NULL && (aid = pl_string(art, "id", &aid_len)) != NULL &&
+	    strlen(aid) == aid_len && (h->stored = url_stored(base_url, aid)) != NULL) {
+		h->stored_len = strlen(h->stored);
+		/* as an article's address: only a web one, not too long to be linked */
+		if (h->stored_len > URL_MAX || !url_is_web(h->stored)) {
+			free(h->stored);
+			h->stored = NULL;
+			h->stored_len = 0;
+		}
+	}
 	if (snippet_from_json(json_object_get(h->root, "snippet"), &h->sn) < 0) {
 		snprintf(err, errsz, "hit object: out of memory");
 		goto fail;
@@ -270,6 +284,8 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 fail:
 	json_decref(h->root);
 	h->root = NULL;
+	free(h->stored);
+	h->stored = NULL;
 	return -1;
 }
 
@@ -348,6 +364,7 @@ pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
 /*
  * *name* (id)
  * <url|title>         or title (file) without a url
+ * <stored|stored copy>   with a base_url
  * > snippet
  */
 static json_t *
@@ -380,6 +397,11 @@ pl_slack(const struct pl_hit *h, struct pbuf *b)
 		if (h->title != NULL && h->file != NULL)
 			pb_add(b, ")", 1);
 	}
+	if (h->stored != NULL) {
+		pb_add(b, "\n<", 2);
+		pb_text(b, h->stored, h->stored_len, ESC_SLACK_URL);
+		pb_str(b, "|stored copy>");
+	}
 	if (h->sn.len > 0) {
 		pb_add(b, "\n> ", 3);
 		pl_snippet(b, &h->sn, ESC_SLACK_MD, "*", "*");
@@ -395,6 +417,7 @@ pl_slack(const struct pl_hit *h, struct pbuf *b)
 /*
  * **name**: title
  * url                 or the file without a url
+ * stored copy: <stored>   with a base_url
  * snippet
  */
 static json_t *
@@ -419,6 +442,11 @@ pl_discord(const struct pl_hit *h, struct pbuf *b)
 		pb_add(b, "\n", 1);
 		pb_text_max(b, h->file, h->file_len, ESC_DISCORD, TITLE_MAX);
 	}
+	if (h->stored != NULL) {
+		pb_str(b, "\nstored copy: <");
+		pb_text(b, h->stored, h->stored_len, ESC_URL);
+		pb_add(b, ">", 1);
+	}
 	if (h->sn.len > 0) {
 		pb_add(b, "\n", 1);
 		pl_snippet(b, &h->sn, ESC_MD, "**", "**");
@@ -436,6 +464,8 @@ pl_discord(const struct pl_hit *h, struct pbuf *b)
  * ntfy's JSON publish: the title is "name: title", the message the
  * snippet (with the file below it when there is no url to click), within
  * NTFY_MESSAGE_MAX bytes, never empty since ntfy would show a placeholder.
+ * A click opens the article's address, else its stored copy; with both, a
+ * "view" action button opens the stored copy.
  */
 static json_t *
 pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b, size_t max)
@@ -471,6 +501,14 @@ pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b, size_t max)
 	if (h->url != NULL &&
 	    json_object_set_new(o, "click", json_stringn(h->url, h->url_len)) == -1)
 		goto fail;
+	if (h->url == NULL && h->stored != NULL &&
+	    json_object_set_new(o, "click", json_stringn(h->stored, h->stored_len)) == -1)
+		goto fail;
+	if (h->url != NULL && h->stored != NULL &&
+	    json_object_set_new(o, "actions",
+	                        json_pack("[{s:s,s:s,s:s%}]", "action", "view", "label",
+	                                  "Stored copy", "url", h->stored, h->stored_len)) == -1)
+		goto fail;
 	if (json_is_array(h->tags)) {
 		if ((tags = json_array()) == NULL)
 			goto fail;
@@ -494,8 +532,8 @@ fail:
 }
 
 char *
-payload_render(enum payload_format f, const char *hit_json, const char *topic, char *err,
-               size_t errsz)
+payload_render(enum payload_format f, const char *hit_json, const char *topic, const char *base_url,
+               char *err, size_t errsz)
 {
 	struct pl_hit h;
 	struct pbuf b = {NULL, 0, 0, 0};
@@ -512,7 +550,7 @@ payload_render(enum payload_format f, const char *hit_json, const char *topic, c
 	}
 	json_decref(body);
 	body = NULL;
-	if (pl_read(&h, hit_json, err, errsz) == -1)
+	if (pl_read(&h, hit_json, base_url, err, errsz) == -1)
 		return NULL;
 	switch (f) {
 	case PAYLOAD_STANDARD:
@@ -561,6 +599,7 @@ payload_render(enum payload_format f, const char *hit_json, const char *topic, c
 done:
 	json_decref(body);
 	json_decref(h.root);
+	free(h.stored);
 	snippet_free(&h.sn);
 	free(b.s);
 	return out;
@@ -619,30 +658,35 @@ pl_chat_body(enum payload_format f, const char *topic, const char *title, struct
 	}
 }
 
-/* One hit's line of a chat digest: title linked or not, in the format's markup. */
+/*
+ * One hit's line of a chat digest: title linked to the article's address,
+ * else to its stored copy, else not, in the format's markup.
+ */
 static void
 pl_digest_line(enum payload_format f, const struct pl_hit *h, struct pbuf *b)
 {
 	enum pl_esc esc = f == PAYLOAD_SLACK ? ESC_SLACK_MD : ESC_MD;
 	const char *title = h->title != NULL ? h->title : "(no title)";
 	size_t tl = h->title != NULL ? h->title_len : 10;
+	const char *url = h->url != NULL ? h->url : h->stored;
+	size_t ul = h->url != NULL ? h->url_len : h->stored_len;
 
 	pb_str(b, f == PAYLOAD_SLACK ? "\xe2\x80\xa2 " : "- ");
-	if (f == PAYLOAD_SLACK && h->url != NULL) {
+	if (f == PAYLOAD_SLACK && url != NULL) {
 		pb_add(b, "<", 1);
-		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
+		pb_text(b, url, ul, ESC_SLACK_URL);
 		pb_add(b, "|", 1);
 		pb_text(b, title, tl, ESC_SLACK_MD);
 		pb_add(b, ">", 1);
 	} else {
 		pb_text(b, title, tl, esc);
-		if (h->url != NULL) {
+		if (url != NULL) {
 			/*
 			 * <url>: a Markdown autolink (Discord's, ntfy's), inside which
 			 * nothing is read as emphasis or a masked link
 			 */
 			pb_add(b, " <", 2);
-			pb_text(b, h->url, h->url_len, ESC_URL);
+			pb_text(b, url, ul, ESC_URL);
 			pb_add(b, ">", 1);
 		}
 	}
@@ -717,7 +761,7 @@ payload_render_digest(enum payload_format f, const struct payload_digest *g, con
 	for (size_t i = 0; i < g->nhits; i++) {
 		size_t r;
 
-		if (pl_read(&hits[nhits], g->hits[i], err, errsz) == -1)
+		if (pl_read(&hits[nhits], g->hits[i], g->base_url, err, errsz) == -1)
 			continue; /* not a hit object: left out */
 		for (r = 0; r < nrules && !pl_same_rule(rules[r].first, &hits[nhits]); r++)
 			;
@@ -796,6 +840,7 @@ done:
 	}
 	for (size_t i = 0; i < nhits; i++) {
 		json_decref(hits[i].root);
+		free(hits[i].stored);
 		snippet_free(&hits[i].sn);
 	}
 	free(hits);
