@@ -440,7 +440,8 @@ test_hostile_pages(void **state)
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
 		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};
-		struct page_article a = {s, s, s, s, s, s, s, s, fields, 2, &h, 1, dups, 2};
+		struct page_article a = {s,      s, s,  s, s,    s, s, s,
+		                         fields, 2, &h, 1, dups, 2, 0, NULL};
 		struct page pg = {0};
 		char *out;
 		size_t len;
@@ -743,7 +744,9 @@ test_article_page(void **state)
 	                         &h,
 	                         1,
 	                         dups,
-	                         2};
+	                         2,
+	                         0,
+	                         NULL};
 	struct page pg = {0};
 	char *s;
 
@@ -781,6 +784,21 @@ test_article_page(void **state)
 		s = page_take(&pg, NULL);
 		assert_non_null(strstr(s, "(no title)"));
 		assert_non_null(strstr(s, "None."));
+		assert_null(strstr(s, "retention"));
+		check_inert(s, strlen(s));
+		free(s);
+	}
+	/* a text that retention removed: said so where the body would be */
+	{
+		struct page_article e = {
+		    .id = "a_9", .text_pruned = 1, .seen_at = "2026-12-01T08:00:00Z"};
+
+		page_article(&pg, &e);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s,
+		                       "<h2>body</h2>\n<p class=\"empty\" role=\"status\">The text "
+		                       "was removed by retention (keep_articles); the article was "
+		                       "stored on 2026-12-01T08:00:00Z."));
 		check_inert(s, strlen(s));
 		free(s);
 	}
