@@ -475,7 +475,7 @@ test_hostile_pages(void **state)
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			free(out);
-			page_deliveries(&pg, dl, 2, NULL);
+			page_deliveries(&pg, dl, 2, NULL, 0, NULL);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			assert_non_null(
@@ -483,11 +483,27 @@ test_hostile_pages(void **state)
 			assert_null(strstr(out, "/deliveries/2/retry"));
 			free(out);
 			/* the notice of a held retry: a destination's name is text too */
-			page_deliveries(&pg, dl, 2, s);
+			page_deliveries(&pg, dl, 2, NULL, 0, s);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			assert_non_null(strstr(out, "<p class=\"cut\" role=\"status\">"));
 			free(out);
+			/* a disabled webhook (its name is text too): said so, its rows held */
+			{
+				struct page_webhook_off off[] = {{s, s, s}, {"other", NULL, NULL}};
+
+				page_deliveries(&pg, dl, 2, off, 2, NULL);
+				out = page_take(&pg, &len);
+				check_inert(out, len);
+				assert_non_null(strstr(out, "held: webhook disabled"));
+				assert_non_null(strstr(out, "(disabled)"));
+				assert_non_null(strstr(out, "until its configuration changes"));
+				/* one without deliveries gets its section */
+				assert_non_null(strstr(out,
+				                       "<h2 dir=\"auto\">other <span "
+				                       "class=\"meta\">(disabled)</span></h2>"));
+				free(out);
+			}
 		}
 	}
 }
