@@ -68,7 +68,13 @@ print_text(json_t *o, int color)
 		putchar('\n');
 	}
 	/* the text as stored, as it was matched */
-	printf("\n%s\n", str(json_object_get(o, "fields"), "body"));
+	if (json_is_true(json_object_get(o, "text_pruned")))
+		printf(
+		    "\n(the text was removed by retention (keep_articles); the article was stored "
+		    "on %s; the hits keep their snippets)\n",
+		    when(o, "seen_at", t, sizeof(t)));
+	else
+		printf("\n%s\n", str(json_object_get(o, "fields"), "body"));
 }
 
 int

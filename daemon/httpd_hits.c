@@ -835,6 +835,8 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.published = jstr(o, "published");
 	a.format = jstr(o, "format");
 	a.charset = jstr(o, "charset");
+	a.text_pruned = json_is_true(json_object_get(o, "text_pruned"));
+	a.seen_at = jstr(o, "seen_at");
 	dv = json_object_get(o, "duplicates");
 	dups = calloc(json_array_size(dv) + 1, sizeof(*dups));
 	am = calloc(1, sizeof(*am));

@@ -261,12 +261,19 @@ deliveries_held_say(struct httpd *h, int64_t id, char *say, size_t saysz)
 		outbox_held_say(httpd_info(h)->conf, id, w.dest, w.period, say, saysz);
 }
 
+static int
+webhook_off_cb(const struct store_webhook_row *r, void *arg)
+{
+	return json_array_append_new(arg, readjson_webhook(r));
+}
+
 void
 route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct page_delivery *v;
+	struct page_webhook_off *off;
 	struct page pg = {0};
-	json_t *a, *d;
+	json_t *a, *d, *wa;
 	char err[512], why[400], say[512] = "";
 	size_t i, n = 0;
 	int64_t held;
@@ -279,23 +286,40 @@ route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *p
 	}
 	if (held > 0)
 		deliveries_held_say(h, held, say, sizeof(say));
-	if ((a = json_array()) == NULL) {
+	a = json_array();
+	wa = json_array();
+	if (a == NULL || wa == NULL) {
+		json_decref(a);
+		json_decref(wa);
 		httpd_error(req, 500, "out of memory");
 		return;
 	}
-	/* the ones that need a look: not yet sent, or given up */
+	/* the ones that need a look: not yet sent, or given up; and the webhooks a 410 disabled */
 	if (readjson_deliveries(httpd_store(h), "dead", OPS_DELIVERIES_MAX, a, why, sizeof(why)) !=
 	        0 ||
 	    readjson_deliveries(httpd_store(h), "pending", OPS_DELIVERIES_MAX, a, why,
-	                        sizeof(why)) != 0) {
+	                        sizeof(why)) != 0 ||
+	    store_webhooks_each(httpd_store(h), webhook_off_cb, wa, why, sizeof(why)) != 0) {
 		json_decref(a);
+		json_decref(wa);
 		httpd_error(req, 503, "database: %s", why);
 		return;
 	}
-	if ((v = calloc(json_array_size(a) + 1, sizeof(*v))) == NULL) {
+	v = calloc(json_array_size(a) + 1, sizeof(*v));
+	off = calloc(json_array_size(wa) + 1, sizeof(*off));
+	if (v == NULL || off == NULL) {
+		free(v);
+		free(off);
 		json_decref(a);
+		json_decref(wa);
 		httpd_error(req, 500, "out of memory");
 		return;
+	}
+	json_array_foreach(wa, i, d)
+	{
+		off[i] = (struct page_webhook_off){.name = jstr(d, "name"),
+		                                   .reason = jstr(d, "reason"),
+		                                   .since = jstr(d, "since")};
 	}
 	/* every string borrowed from a, freed after the render */
 	json_array_foreach(a, i, d)
@@ -314,9 +338,11 @@ route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *p
 		    .created = jstr(d, "created"),
 		    .next_attempt = jstr(d, "next_attempt")};
 	}
-	page_deliveries(&pg, v, n, say);
+	page_deliveries(&pg, v, n, off, json_array_size(wa), say);
 	free(v);
+	free(off);
 	json_decref(a);
+	json_decref(wa);
 	httpd_send_page(req, &pg, "text/html; charset=utf-8");
 }
 

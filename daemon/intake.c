@@ -577,7 +577,8 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.canonical = d->canonical;
 	a.url = d->url;
 	a.title = d->field[F_TITLE];
-	a.body = d->field[F_BODY];
+	/* "" when it has none: a NULL body is one that retention removed (apijson.h) */
+	a.body = d->field[F_BODY] != NULL ? d->field[F_BODY] : "";
 	a.lang = d->lang[0] ? d->lang : NULL;
 	a.published = d->published;
 	a.source = d->field[F_SOURCE] ? d->field[F_SOURCE] : "drop";

@@ -89,6 +89,7 @@ struct update {
 
 struct hook {
 	char *name, *url, *topic; /* owned */
+	char *base_url; /* owned: [http] base_url, or NULL (chat links to stored copies) */
 	enum payload_format format;
 	unsigned char key[WHSIG_KEY_MAX];
 	int keylen;   /* 0: unsigned */
@@ -155,6 +156,7 @@ hook_free(struct hook *h)
 	free(h->name);
 	free(h->url);
 	free(h->topic);
+	free(h->base_url);
 	for (size_t i = 0; i < h->nrules; i++)
 		free(h->rules[i]);
 	free(h->rules);
@@ -485,7 +487,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 
 	if (h->mail != NULL)
 		return hook_send_mail(ob, h, r);
-	body = payload_render(h->format, r->hit_json, h->topic, err, sizeof(err));
+	body = payload_render(h->format, r->hit_json, h->topic, h->base_url, err, sizeof(err));
 	if (body == NULL) {
 		/* nothing a retry can fix */
 		log_err("delivery %lld to %s: %s: dead", (long long)r->id, h->name, err);
@@ -903,7 +905,7 @@ static int
 webhook_digest_start(struct outbox *ob, struct hook *h, struct send *s, const struct mail_digest *g,
                      char *err, size_t errsz)
 {
-	struct payload_digest pd = {g->start, g->end, g->hits, g->nhits, g->total};
+	struct payload_digest pd = {g->start, g->end, g->hits, g->nhits, g->total, h->base_url};
 	int n = payload_render_digest(h->format, &pd, h->topic, &s->parts, err, errsz);
 
 	if (n < 0)
@@ -1187,7 +1189,8 @@ hook_fingerprint(const struct conf_webhook *w, char out[65])
 }
 
 static struct hook *
-hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errsz)
+hook_new(struct outbox *ob, const struct conf_webhook *w, const char *base_url, char *err,
+         size_t errsz)
 {
 	struct hook *h = calloc(1, sizeof(*h));
 	char why[128];
@@ -1199,6 +1202,8 @@ hook_new(struct outbox *ob, const struct conf_webhook *w, char *err, size_t errs
 	h->name = strdup(w->name);
 	h->url = strdup(w->url);
 	h->topic = w->topic ? strdup(w->topic) : NULL;
+	if (base_url != NULL && *base_url != '\0' && (h->base_url = strdup(base_url)) == NULL)
+		goto nomem;
 	h->rules = calloc(w->nrules ? w->nrules : 1, sizeof(*h->rules));
 	if (h->name == NULL || h->url == NULL || (w->topic && h->topic == NULL) || h->rules == NULL)
 		goto nomem;
@@ -1314,9 +1319,10 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 	struct hook *fresh = NULL, **tail = &fresh;
 
 	for (size_t i = 0; i < c->nwebhooks + c->nemails; i++) {
-		struct hook *h = i < c->nwebhooks ? hook_new(ob, &c->webhooks[i], err, errsz)
-		                                  : hook_new_mail(&c->emails[i - c->nwebhooks],
-		                                                  c->http.base_url, err, errsz);
+		struct hook *h =
+		    i < c->nwebhooks
+		        ? hook_new(ob, &c->webhooks[i], c->http.base_url, err, errsz)
+		        : hook_new_mail(&c->emails[i - c->nwebhooks], c->http.base_url, err, errsz);
 
 		if (h == NULL) {
 			while (fresh) {

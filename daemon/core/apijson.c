@@ -80,6 +80,8 @@ apijson_article_page(const struct apijson_article *a, json_t *hits, json_t *dups
 	set_str(fields, "title", a->title);
 	set_str(fields, "body", a->body);
 	json_object_set_new(o, "fields", fields);
+	if (a->body == NULL)
+		json_object_set_new(o, "text_pruned", json_true());
 	json_object_set_new(o, "hits", hits != NULL ? hits : json_array());
 	json_object_set_new(o, "duplicates", dups != NULL ? dups : json_array());
 	return o;

@@ -43,7 +43,9 @@ json_t *apijson_article(const struct apijson_article *a);
  * GET /api/v1/articles/ID: apijson_article(a), with "fields" (each
  * field's extracted text: title, body), "hits" (stored hit objects, newest
  * first) and "duplicates" (the other articles of its near-duplicate group:
- * apijson_article objects); hits and dups (arrays) are stolen.
+ * apijson_article objects); hits and dups (arrays) are stolen. A body of
+ * NULL is a text that retention removed (keep_articles: hark stores an
+ * article without one with ""): "text_pruned": true, and no "body".
  */
 json_t *apijson_article_page(const struct apijson_article *a, json_t *hits, json_t *dups);
 

@@ -18,6 +18,7 @@
 #include "jsonart.h"
 #include "markdown.h"
 #include "mem.h"
+#include "utf8.h"
 
 /* by enum extract_format; "format" of hark extract, the POST answer and articles.format */
 static const char *const format_names[] = {"text", "html", "frontmatter",
@@ -221,11 +222,60 @@ body_or_summary(struct article *a)
 	return 0;
 }
 
+/*
+ * The warning that the published date s cannot be read, s quoted as
+ * harkd's log quotes a stranger's text (log.h): about 100 bytes of it,
+ * control characters, quotes, backslashes, bidi overrides and invisible
+ * characters as escapes, so that the line cannot be split or disguised.
+ * The whole fits in extraction.warning, never cut inside a character.
+ */
+static void
+date_warning(char *out, size_t outsz, const char *s)
+{
+	size_t n = strlen(s), o = 0;
+	char q[128];
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t k;
+
+		if (o > 100) {
+			memcpy(q + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				o += (size_t)snprintf(q + o, sizeof(q) - o, "\\x%02x", c);
+			else if (c == '\\' || c == '\'')
+				o += (size_t)snprintf(q + o, sizeof(q) - o, "\\%c", c);
+			else
+				q[o++] = (char)c;
+			continue;
+		}
+		k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (cp == UTF8_REPLACEMENT && k <= 1)
+			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\x%02x", c);
+		else if (utf8_disguise(cp) != 0)
+			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\u%04x", (unsigned)cp);
+		else {
+			memcpy(q + o, s + i, k);
+			o += k;
+		}
+		i += k - 1;
+	}
+	q[o] = '\0';
+	snprintf(out, outsz,
+	         "published: '%s' is not a date hark can read: left out, the article kept", q);
+}
+
 static int
 push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extract_opts *o,
          char *err, size_t errsz)
 {
 	const char *e;
+	char day[21];
 
 	if (mem_grow(&x->docs, cap, x->ndocs + 1, sizeof(*x->docs)) < 0) {
 		seterr(err, errsz, "out of memory");
@@ -248,6 +298,9 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 				return -1;
 			}
 	}
+	/* doc_from_article() leaves out a date it cannot read: said, the article stands */
+	if (a->published != NULL && x->warning[0] == '\0' && date_normalize(a->published, day) < 0)
+		date_warning(x->warning, sizeof(x->warning), a->published);
 	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
 	                     o->lang, o->lang_hint, o->lang_prior, &e) < 0) {
 		seterr(err, errsz, "%s", e);

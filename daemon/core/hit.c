@@ -8,7 +8,6 @@
 #include "mem.h"
 
 #define SNIPPET_CHARS 200     /* about this many characters of text */
-#define SNIPPET_BEFORE 70     /* of which before the first match */
 #define SNIPPET_WORD_SLACK 20 /* how far an edge moves to fall between words */
 
 static const char *const field_names[F_MAX] = {"title", "body", "url", "source"};
@@ -80,24 +79,63 @@ sb_put(struct sbuf *b, const char *s, size_t n)
 	b->s[b->n] = '\0';
 }
 
-/* The window [*ws, *we) of text around the match [ms, me). */
+/* Characters (code points) of s[a..b), by the bytes that start one. */
+static size_t
+chars_in(const char *s, size_t a, size_t b)
+{
+	size_t n = 0;
+
+	for (size_t i = a; i < b; i++)
+		n += !is_cont((unsigned char)s[i]);
+	return n;
+}
+
+/*
+ * The window [*ws, *we) of text around the match [ms, me). A field that
+ * fits in SNIPPET_CHARS is the window whole. Else the characters the match
+ * leaves are shared: half before it and half after, and what one side
+ * lacks (a match near the start or the end) goes to the other, so that a
+ * match at the end of a long text still gets about SNIPPET_CHARS of it.
+ * Each cut edge then moves inwards to fall between words when a blank is
+ * within SNIPPET_WORD_SLACK characters.
+ */
 static void
 snippet_window(const char *s, size_t len, size_t ms, size_t me, size_t *ws, size_t *we)
 {
-	size_t a = chars_back(s, ms, SNIPPET_BEFORE), b;
+	size_t m = chars_in(s, ms, me), room, before, after, have_before, have_after, a, b;
 
+	if (chars_in(s, 0, len) <= SNIPPET_CHARS) {
+		*ws = 0;
+		*we = len;
+		return;
+	}
+	room = m < SNIPPET_CHARS ? SNIPPET_CHARS - m : 0;
+	have_before = chars_in(s, 0, ms);
+	have_after = chars_in(s, me, len);
+	before = room / 2;
+	after = room - before;
+	if (before > have_before) {
+		after += before - have_before;
+		before = have_before;
+	}
+	if (after > have_after) {
+		before += after - have_after;
+		after = have_after;
+		if (before > have_before)
+			before = have_before;
+	}
+	a = chars_back(s, ms, before);
+	b = chars_fwd(s, len, me, after);
 	/* start between words when one is close */
-	if (a > 0) {
+	if (a > 0 && !is_ws((unsigned char)s[a - 1])) {
 		for (size_t i = a, k = 0; i < ms && k < SNIPPET_WORD_SLACK; i++, k++)
 			if (is_ws((unsigned char)s[i])) {
 				a = i + 1;
 				break;
 			}
 	}
-	b = chars_fwd(s, len, a, SNIPPET_CHARS);
-	if (b < me)
-		b = me;
-	if (b < len) {
+	/* and end between words */
+	if (b < len && !is_ws((unsigned char)s[b])) {
 		for (size_t i = b, k = 0; i > me && k < SNIPPET_WORD_SLACK; i--, k++)
 			if (is_ws((unsigned char)s[i - 1])) {
 				b = i - 1;

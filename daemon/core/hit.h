@@ -9,8 +9,9 @@
 #include "match.h"
 
 /*
- * A snippet: about 200 characters of one field on one line, cut on
- * character boundaries, and the matches inside it (RULES.md §5).
+ * A snippet: about 200 characters of one field on one line (the field
+ * whole when it fits, else cut between words around the match, the room
+ * shared fairly between its sides), and the matches inside it (RULES.md §5).
  */
 struct snippet_mark {
 	size_t start, end; /* byte offsets into text */

@@ -20,6 +20,7 @@
 #include "mail.h"
 #include "page.h"
 #include "sha256.h"
+#include "url.h"
 #include "utf8.h"
 
 #define MAIL_SUBJECT_MAX 300 /* bytes of the cleaned subject */
@@ -453,28 +454,6 @@ text_marked(struct page *pg, const struct page_hit *h)
 	clean_append(pg, h->snippet + pos, h->snippet_len - pos, 0);
 }
 
-/* base_url + "/articles/" + id: a link to the stored copy, or NULL. Caller frees. */
-static char *
-stored_url(const char *base_url, const char *article_id)
-{
-	size_t bl;
-	char *u;
-
-	if (base_url == NULL || article_id == NULL)
-		return NULL;
-	for (const char *q = article_id; *q != '\0'; q++)
-		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-		      (*q >= '0' && *q <= '9') || *q == '_' || *q == '-'))
-			return NULL;
-	bl = strlen(base_url);
-	while (bl > 0 && base_url[bl - 1] == '/')
-		bl--;
-	if ((u = malloc(bl + strlen(article_id) + 12)) == NULL)
-		return NULL;
-	sprintf(u, "%.*s/articles/%s", (int)bl, base_url, article_id);
-	return u;
-}
-
 #define SAFE_ID_MAX 40 /* a hit id is "h_" and 16 hex digits */
 
 /*
@@ -662,7 +641,7 @@ mail_render_hit(const struct mail_dest *d, const char *hit_json, int64_t now, ch
 		subject = raw != NULL ? mail_clean(raw, sn, MAIL_SUBJECT_MAX) : NULL;
 		free(raw);
 	}
-	stored = stored_url(d->base_url, h->article_id);
+	stored = url_stored(d->base_url, h->article_id);
 	/* one line everywhere, as in the subject */
 	title = mail_clean(h->title, h->title != NULL ? strlen(h->title) : 0, MAIL_TEXT_MAX);
 	if (title != NULL && *title == '\0') {

@@ -217,9 +217,14 @@ struct page_article {
 	size_t nhits;
 	const struct page_dup *dups;
 	size_t ndups;
+	int text_pruned;     /* retention (keep_articles) removed its text */
+	const char *seen_at; /* RFC 3339: when it was stored (NULL: unknown) */
 };
 
-/* The article page "/articles/ID". A whole document. */
+/*
+ * The article page "/articles/ID". A whole document. A text that
+ * retention removed is said to be so, where the body would be.
+ */
 void page_article(struct page *pg, const struct page_article *a);
 
 /* A rule as its pages show it (page_rules.c). Pointers borrowed; NULL or 0 when absent. */

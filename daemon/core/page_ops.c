@@ -71,7 +71,7 @@ page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
 }
 
 static void
-put_delivery(struct page *pg, const struct page_delivery *d)
+put_delivery(struct page *pg, const struct page_delivery *d, int held)
 {
 	char id[32];
 
@@ -79,7 +79,8 @@ put_delivery(struct page *pg, const struct page_delivery *d)
 	page_raw(pg, "<tr class=\"delivery\"><td>");
 	page_raw(pg, id);
 	page_raw(pg, "</td>");
-	put_td(pg, d->state);
+	/* a disabled webhook's pending one waits for it, not for a time */
+	put_td(pg, held ? "held: webhook disabled" : d->state);
 	page_raw(pg, "<td dir=\"auto\">");
 	page_str(pg, d->rule != NULL ? d->rule : "-");
 	page_raw(pg, " <span class=\"meta\">");
@@ -95,7 +96,8 @@ put_delivery(struct page *pg, const struct page_delivery *d)
 		page_raw(pg, "-");
 	page_raw(pg, "</td>");
 	put_td(pg, d->last_error);
-	put_td(pg, d->state != NULL && strcmp(d->state, "pending") == 0 ? d->next_attempt : NULL);
+	put_td(pg, !held && d->state != NULL && strcmp(d->state, "pending") == 0 ? d->next_attempt
+	                                                                         : NULL);
 	page_raw(pg, "<td>");
 	if (d->state != NULL && strcmp(d->state, "dead") == 0) {
 		page_raw(pg, "<form method=\"post\" action=\"/deliveries/");
@@ -105,8 +107,50 @@ put_delivery(struct page *pg, const struct page_delivery *d)
 	page_raw(pg, "</td></tr>\n");
 }
 
+/* The webhook named name among off, or NULL. */
+static const struct page_webhook_off *
+webhook_off(const struct page_webhook_off *off, size_t noff, const char *name)
+{
+	for (size_t i = 0; i < noff; i++)
+		if (off[i].name != NULL && strcmp(off[i].name, name) == 0)
+			return &off[i];
+	return NULL;
+}
+
+/*
+ * A webhook's section heading; a disabled one says so and how to enable
+ * it again (hark.conf(5): a 410 disables it until its configuration
+ * changes).
+ */
+static void
+put_webhook_head(struct page *pg, const char *name, const struct page_webhook_off *w)
+{
+	page_raw(pg, "<section class=\"webhook\">\n<h2 dir=\"auto\">");
+	page_str(pg, name);
+	if (w != NULL)
+		page_raw(pg, " <span class=\"meta\">(disabled)</span>");
+	page_raw(pg, "</h2>\n");
+	if (w == NULL)
+		return;
+	page_raw(pg, "<p class=\"gone\" role=\"status\">Disabled");
+	if (w->since != NULL) {
+		page_raw(pg, " since ");
+		page_str(pg, w->since);
+	}
+	page_raw(pg, ": its receiver answered ");
+	page_str(pg, w->reason != NULL ? w->reason : "410 Gone");
+	/* outbox.c's hook_fingerprint(): what a change of enables it again */
+	page_raw(pg, ". Its pending deliveries are held, not sent, until its configuration "
+	             "changes: give it a new <code>url</code> (or <code>format</code>, "
+	             "<code>secret</code>, <code>topic</code>) in the <code>[webhook ");
+	page_str(pg, name);
+	page_raw(pg, "]</code> section of hark.conf and reload harkd (<code>systemctl reload "
+	             "harkd</code> or SIGHUP); they are sent then.</p>\n");
+}
+
 void
-page_deliveries(struct page *pg, const struct page_delivery *d, size_t n, const char *notice)
+page_deliveries(struct page *pg, const struct page_delivery *d, size_t n,
+                const struct page_webhook_off *off, size_t noff, const char *notice)
 {
 	page_begin(pg, "Deliveries", PAGE_NAV_DELIVERIES);
 	page_raw(pg, "<h1>Deliveries</h1>\n");
@@ -116,23 +160,19 @@ page_deliveries(struct page *pg, const struct page_delivery *d, size_t n, const 
 		page_str(pg, notice);
 		page_raw(pg, "</p>\n");
 	}
-	if (n == 0) {
+	if (n == 0)
 		page_raw(pg, "<p class=\"empty\">No delivery is pending or dead.</p>\n");
-		page_end(pg);
-		return;
-	}
 	/* a section per webhook, in the order they first appear; quadratic in few webhooks */
 	for (size_t i = 0; i < n; i++) {
+		const struct page_webhook_off *w = webhook_off(off, noff, d[i].webhook);
 		size_t j;
 
 		for (j = 0; j < i && strcmp(d[j].webhook, d[i].webhook) != 0; j++)
 			;
 		if (j < i)
 			continue; /* shown with its webhook's first */
-		page_raw(pg, "<section class=\"webhook\">\n<h2 dir=\"auto\">");
-		page_str(pg, d[i].webhook);
-		page_raw(
-		    pg, "</h2>\n<div class=\"scroll\" role=\"region\" aria-label=\"Deliveries to ");
+		put_webhook_head(pg, d[i].webhook, w);
+		page_raw(pg, "<div class=\"scroll\" role=\"region\" aria-label=\"Deliveries to ");
 		page_str(pg, d[i].webhook);
 		page_raw(pg,
 		         "\" tabindex=\"0\">\n<table class=\"list\">\n<tbody>\n<tr><th "
@@ -143,8 +183,23 @@ page_deliveries(struct page *pg, const struct page_delivery *d, size_t n, const 
 		         "<th scope=\"col\">Next attempt</th><th scope=\"col\">Retry</th></tr>\n");
 		for (j = i; j < n; j++)
 			if (strcmp(d[j].webhook, d[i].webhook) == 0)
-				put_delivery(pg, &d[j]);
+				put_delivery(pg, &d[j],
+				             w != NULL && d[j].state != NULL &&
+				                 strcmp(d[j].state, "pending") == 0);
 		page_raw(pg, "</tbody>\n</table>\n</div>\n</section>\n");
+	}
+	/* a disabled webhook with nothing pending or dead: said all the same */
+	for (size_t k = 0; k < noff; k++) {
+		size_t j;
+
+		if (off[k].name == NULL)
+			continue;
+		for (j = 0; j < n && strcmp(d[j].webhook, off[k].name) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		put_webhook_head(pg, off[k].name, &off[k]);
+		page_raw(pg, "</section>\n");
 	}
 	page_end(pg);
 }

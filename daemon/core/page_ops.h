@@ -38,13 +38,23 @@ struct page_delivery {
 	const char *last_error, *created, *next_attempt;
 };
 
+/* A webhook disabled by 410 Gone (hark status's "webhooks_disabled"). Strings borrowed. */
+struct page_webhook_off {
+	const char *name, *reason; /* reason: "410 Gone"; NULL: none said */
+	const char *since;         /* RFC 3339; NULL: unknown */
+};
+
 /*
  * The page /deliveries: the deliveries given (pending and dead ones), a
  * section per webhook in the order the webhooks first appear; each dead one
- * with a form that POSTs to /deliveries/ID/retry. notice (NULL: none) is
- * said above them: why a retried one was not sent ("delivery 39 is held
- * for the digest of 08:00 (daily): sent then"). A whole document.
+ * with a form that POSTs to /deliveries/ID/retry. A webhook of off (noff)
+ * is said to be disabled, with how to enable it again, and its pending
+ * deliveries as held by it (no next attempt), in a section of its own
+ * when it has none. notice (NULL: none) is said above them: why a retried
+ * one was not sent ("delivery 39 is held for the digest of 08:00 (daily):
+ * sent then"). A whole document.
  */
-void page_deliveries(struct page *pg, const struct page_delivery *d, size_t n, const char *notice);
+void page_deliveries(struct page *pg, const struct page_delivery *d, size_t n,
+                     const struct page_webhook_off *off, size_t noff, const char *notice);
 
 #endif

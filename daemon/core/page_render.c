@@ -316,6 +316,16 @@ page_article(struct page *pg, const struct page_article *a)
 		page_marked(pg, fl->text, fl->text ? fl->len : 0, fl->marks, fl->nmarks);
 		page_raw(pg, "</div>\n</section>\n");
 	}
+	if (a->text_pruned) {
+		/* not an empty body: the text is gone, the hits' snippets stay */
+		page_raw(pg, "<section class=\"field\">\n<h2>body</h2>\n<p class=\"empty\" "
+		             "role=\"status\">The text was removed by retention (keep_articles)");
+		if (a->seen_at != NULL) {
+			page_raw(pg, "; the article was stored on ");
+			page_str(pg, a->seen_at);
+		}
+		page_raw(pg, ". The hits below keep their snippets.</p>\n</section>\n");
+	}
 	page_raw(pg, "<section>\n<h2>Hits</h2>\n");
 	page_hit_list(pg, a->hits, a->nhits, 0);
 	page_raw(pg, "</section>\n<section>\n<h2>Duplicates</h2>\n");

@@ -4,7 +4,8 @@
  * The hit object is read back with jansson; its text fields are untrusted
  * (article titles and snippets come from the web), so every one of them
  * is put on one line (control characters become spaces) and escaped for
- * the markup of the format that shows it: Slack's three entities, Discord
+ * the markup of the format that shows it: Slack's three entities and a
+ * zero-width space around its emphasis characters, Discord
  * markdown's backslash. The texts are built in a growing buffer and only
  * then handed to jansson, which writes the JSON escapes.
  */
@@ -51,13 +52,17 @@ struct pbuf {
 
 /*
  * How a text is escaped for the markup it goes into. ESC_SLACK_MD: Slack
- * has no escape for its emphasis characters, so a zero-width space after
- * each one keeps the text's own * _ ~ ` from pairing with the marks' *.
- * ESC_MD: Markdown (Discord, ntfy), a backslash before what it reads inline.
- * ESC_SLACK_URL, ESC_URL: an address inside <...> (Slack's, Discord's), what
- * would end it percent-encoded, and for Slack its entities.
+ * has no escape for its emphasis characters (its documentation escapes
+ * only & < >), so a zero-width space on each side of one keeps the text's
+ * own * _ ~ ` from opening or closing emphasis or code, or pairing with
+ * the message's own *: Slack reads one as a delimiter only next to a
+ * blank, punctuation or the end of the text, which a zero-width space is
+ * not (and never between two letters or digits, where none is put). Every text of a Slack message
+ * goes through it (rule name and id, title, file, snippet, a digest's lines). ESC_MD: Markdown
+ * (Discord, ntfy), a backslash before what it reads inline. ESC_SLACK_URL, ESC_URL: an address
+ * inside <...> (Slack's, Discord's), what would end it percent-encoded, and for Slack its entities.
  */
-enum pl_esc { ESC_NONE, ESC_SLACK, ESC_SLACK_URL, ESC_URL, ESC_SLACK_MD, ESC_MD };
+enum pl_esc { ESC_NONE, ESC_SLACK_URL, ESC_URL, ESC_SLACK_MD, ESC_MD };
 #define ESC_DISCORD ESC_MD
 
 /* The texts of the hit object that the bodies show; NULL when absent or "". */
@@ -65,6 +70,8 @@ struct pl_hit {
 	json_t *root;
 	const char *id, *name, *title, *url, *file;
 	size_t id_len, name_len, title_len, url_len, file_len;
+	char *stored; /* owned: base_url/articles/ID, or NULL */
+	size_t stored_len;
 	struct snippet sn; /* owned: the text and its marks (byte offsets) */
 	json_t *tags;      /* rule.tags, borrowed from root; NULL when absent */
 };
@@ -109,6 +116,19 @@ pb_str(struct pbuf *b, const char *s)
 }
 
 /*
+ * A byte of a word: inside one (r_and_d, file_name.txt) Slack reads no
+ * * _ ~ ` as emphasis, so they are left as they are (and a rule id stays
+ * one that can be copied).
+ */
+static int
+pl_wordy(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+
+	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
  * Append s[0..n) on one line, escaped as esc says. Discord's escapes
  * cover what its markdown reads inline (emphasis, strike-through, code,
  * spoilers, masked links, quotes and headings, <@...> mentions) so that
@@ -140,14 +160,15 @@ pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
 			pb_str(b, hex);
 		} else if (c < 0x20 || c == 0x7f) {
 			pb_add(b, " ", 1);
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_URL || esc == ESC_SLACK_MD) &&
-		           c == '&') {
+		} else if ((esc == ESC_SLACK_URL || esc == ESC_SLACK_MD) && c == '&') {
 			pb_str(b, "&amp;");
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '<') {
+		} else if (esc == ESC_SLACK_MD && c == '<') {
 			pb_str(b, "&lt;");
-		} else if ((esc == ESC_SLACK || esc == ESC_SLACK_MD) && c == '>') {
+		} else if (esc == ESC_SLACK_MD && c == '>') {
 			pb_str(b, "&gt;");
-		} else if (esc == ESC_SLACK_MD && strchr("*_~`", c) != NULL) {
+		} else if (esc == ESC_SLACK_MD && strchr("*_~`", c) != NULL &&
+		           !(i > 0 && i + 1 < n && pl_wordy(s[i - 1]) && pl_wordy(s[i + 1]))) {
+			pb_str(b, "\xe2\x80\x8b");
 			pb_add(b, s + i, 1);
 			pb_str(b, "\xe2\x80\x8b");
 		} else if (esc == ESC_DISCORD && strchr("\\*_~`|[]<>#", c) != NULL) {
@@ -193,12 +214,14 @@ pl_string(json_t *o, const char *key, size_t *len)
 	return json_string_value(v);
 }
 
-/* Read the hit object; 0, or -1 with the reason in err. */
+/* Read the hit object (base_url: NULL, or for its stored copy); 0, or -1 with the reason in err. */
 static int
-pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
+pl_read(struct pl_hit *h, const char *hit_json, const char *base_url, char *err, size_t errsz)
 {
 	json_error_t je;
 	json_t *rule, *art;
+	const char *aid;
+	size_t aid_len;
 
 	memset(h, 0, sizeof(*h));
 	/* \u0000 is accepted (pb_text makes it a space): a stored hit must never fail */
@@ -243,6 +266,16 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 		h->url_len = 0;
 	}
 	h->file = pl_string(art, "file", &h->file_len);
+	if (base_url != NULL && (aid = pl_string(art, "id", &aid_len)) != NULL &&
+	    strlen(aid) == aid_len && (h->stored = url_stored(base_url, aid)) != NULL) {
+		h->stored_len = strlen(h->stored);
+		/* as an article's address: only a web one, not too long to be linked */
+		if (h->stored_len > URL_MAX || !url_is_web(h->stored)) {
+			free(h->stored);
+			h->stored = NULL;
+			h->stored_len = 0;
+		}
+	}
 	if (snippet_from_json(json_object_get(h->root, "snippet"), &h->sn) < 0) {
 		snprintf(err, errsz, "hit object: out of memory");
 		goto fail;
@@ -251,6 +284,8 @@ pl_read(struct pl_hit *h, const char *hit_json, char *err, size_t errsz)
 fail:
 	json_decref(h->root);
 	h->root = NULL;
+	free(h->stored);
+	h->stored = NULL;
 	return -1;
 }
 
@@ -329,17 +364,18 @@ pl_cut(struct pbuf *b, size_t from, size_t max, int bytes)
 /*
  * *name* (id)
  * <url|title>         or title (file) without a url
+ * <stored|stored copy>   with a base_url
  * > snippet
  */
 static json_t *
 pl_slack(const struct pl_hit *h, struct pbuf *b)
 {
 	pb_add(b, "*", 1);
-	pb_text_max(b, h->name, h->name_len, ESC_SLACK, NAME_MAX_CHARS);
+	pb_text_max(b, h->name, h->name_len, ESC_SLACK_MD, NAME_MAX_CHARS);
 	pb_add(b, "*", 1);
 	if (pl_named(h)) {
 		pb_add(b, " (", 2);
-		pb_text_max(b, h->id, h->id_len, ESC_SLACK, NAME_MAX_CHARS);
+		pb_text_max(b, h->id, h->id_len, ESC_SLACK_MD, NAME_MAX_CHARS);
 		pb_add(b, ")", 1);
 	}
 	if (h->url != NULL) {
@@ -347,19 +383,24 @@ pl_slack(const struct pl_hit *h, struct pbuf *b)
 		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
 		if (h->title != NULL) {
 			pb_add(b, "|", 1);
-			pb_text_max(b, h->title, h->title_len, ESC_SLACK, TITLE_MAX);
+			pb_text_max(b, h->title, h->title_len, ESC_SLACK_MD, TITLE_MAX);
 		}
 		pb_add(b, ">", 1);
 	} else if (h->title != NULL || h->file != NULL) {
 		pb_add(b, "\n", 1);
 		if (h->title != NULL)
-			pb_text_max(b, h->title, h->title_len, ESC_SLACK, TITLE_MAX);
+			pb_text_max(b, h->title, h->title_len, ESC_SLACK_MD, TITLE_MAX);
 		if (h->title != NULL && h->file != NULL)
 			pb_add(b, " (", 2);
 		if (h->file != NULL)
-			pb_text_max(b, h->file, h->file_len, ESC_SLACK, TITLE_MAX);
+			pb_text_max(b, h->file, h->file_len, ESC_SLACK_MD, TITLE_MAX);
 		if (h->title != NULL && h->file != NULL)
 			pb_add(b, ")", 1);
+	}
+	if (h->stored != NULL) {
+		pb_add(b, "\n<", 2);
+		pb_text(b, h->stored, h->stored_len, ESC_SLACK_URL);
+		pb_str(b, "|stored copy>");
 	}
 	if (h->sn.len > 0) {
 		pb_add(b, "\n> ", 3);
@@ -376,6 +417,7 @@ pl_slack(const struct pl_hit *h, struct pbuf *b)
 /*
  * **name**: title
  * url                 or the file without a url
+ * stored copy: <stored>   with a base_url
  * snippet
  */
 static json_t *
@@ -400,6 +442,11 @@ pl_discord(const struct pl_hit *h, struct pbuf *b)
 		pb_add(b, "\n", 1);
 		pb_text_max(b, h->file, h->file_len, ESC_DISCORD, TITLE_MAX);
 	}
+	if (h->stored != NULL) {
+		pb_str(b, "\nstored copy: <");
+		pb_text(b, h->stored, h->stored_len, ESC_URL);
+		pb_add(b, ">", 1);
+	}
 	if (h->sn.len > 0) {
 		pb_add(b, "\n", 1);
 		pl_snippet(b, &h->sn, ESC_MD, "**", "**");
@@ -417,6 +464,8 @@ pl_discord(const struct pl_hit *h, struct pbuf *b)
  * ntfy's JSON publish: the title is "name: title", the message the
  * snippet (with the file below it when there is no url to click), within
  * NTFY_MESSAGE_MAX bytes, never empty since ntfy would show a placeholder.
+ * A click opens the article's address, else its stored copy; with both, a
+ * "view" action button opens the stored copy.
  */
 static json_t *
 pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b, size_t max)
@@ -452,6 +501,14 @@ pl_ntfy(const struct pl_hit *h, const char *topic, struct pbuf *b, size_t max)
 	if (h->url != NULL &&
 	    json_object_set_new(o, "click", json_stringn(h->url, h->url_len)) == -1)
 		goto fail;
+	if (h->url == NULL && h->stored != NULL &&
+	    json_object_set_new(o, "click", json_stringn(h->stored, h->stored_len)) == -1)
+		goto fail;
+	if (h->url != NULL && h->stored != NULL &&
+	    json_object_set_new(o, "actions",
+	                        json_pack("[{s:s,s:s,s:s%}]", "action", "view", "label",
+	                                  "Stored copy", "url", h->stored, h->stored_len)) == -1)
+		goto fail;
 	if (json_is_array(h->tags)) {
 		if ((tags = json_array()) == NULL)
 			goto fail;
@@ -475,8 +532,8 @@ fail:
 }
 
 char *
-payload_render(enum payload_format f, const char *hit_json, const char *topic, char *err,
-               size_t errsz)
+payload_render(enum payload_format f, const char *hit_json, const char *topic, const char *base_url,
+               char *err, size_t errsz)
 {
 	struct pl_hit h;
 	struct pbuf b = {NULL, 0, 0, 0};
@@ -493,7 +550,7 @@ payload_render(enum payload_format f, const char *hit_json, const char *topic, c
 	}
 	json_decref(body);
 	body = NULL;
-	if (pl_read(&h, hit_json, err, errsz) == -1)
+	if (pl_read(&h, hit_json, base_url, err, errsz) == -1)
 		return NULL;
 	switch (f) {
 	case PAYLOAD_STANDARD:
@@ -542,6 +599,7 @@ payload_render(enum payload_format f, const char *hit_json, const char *topic, c
 done:
 	json_decref(body);
 	json_decref(h.root);
+	free(h.stored);
 	snippet_free(&h.sn);
 	free(b.s);
 	return out;
@@ -600,27 +658,36 @@ pl_chat_body(enum payload_format f, const char *topic, const char *title, struct
 	}
 }
 
-/* One hit's line of a chat digest: title linked or not, in the format's markup. */
+/*
+ * One hit's line of a chat digest: title linked to the article's address,
+ * else to its stored copy, else not, in the format's markup.
+ */
 static void
 pl_digest_line(enum payload_format f, const struct pl_hit *h, struct pbuf *b)
 {
-	enum pl_esc esc = f == PAYLOAD_SLACK ? ESC_SLACK : ESC_MD;
+	enum pl_esc esc = f == PAYLOAD_SLACK ? ESC_SLACK_MD : ESC_MD;
 	const char *title = h->title != NULL ? h->title : "(no title)";
 	size_t tl = h->title != NULL ? h->title_len : 10;
+	const char *url = h->url != NULL ? h->url : h->stored;
+	size_t ul = h->url != NULL ? h->url_len : h->stored_len;
 
 	pb_str(b, f == PAYLOAD_SLACK ? "\xe2\x80\xa2 " : "- ");
-	if (f == PAYLOAD_SLACK && h->url != NULL) {
+	if (f == PAYLOAD_SLACK && url != NULL) {
 		pb_add(b, "<", 1);
-		pb_text(b, h->url, h->url_len, ESC_SLACK_URL);
+		pb_text(b, url, ul, ESC_SLACK_URL);
 		pb_add(b, "|", 1);
-		pb_text(b, title, tl, ESC_SLACK);
+		pb_text(b, title, tl, ESC_SLACK_MD);
 		pb_add(b, ">", 1);
 	} else {
 		pb_text(b, title, tl, esc);
-		if (h->url != NULL) {
-			/* left as it is so that the service links it */
-			pb_add(b, " ", 1);
-			pb_text(b, h->url, h->url_len, ESC_NONE);
+		if (url != NULL) {
+			/*
+			 * <url>: a Markdown autolink (Discord's, ntfy's), inside which
+			 * nothing is read as emphasis or a masked link
+			 */
+			pb_add(b, " <", 2);
+			pb_text(b, url, ul, ESC_URL);
+			pb_add(b, ">", 1);
 		}
 	}
 	pb_add(b, "\n", 1);
@@ -694,7 +761,7 @@ payload_render_digest(enum payload_format f, const struct payload_digest *g, con
 	for (size_t i = 0; i < g->nhits; i++) {
 		size_t r;
 
-		if (pl_read(&hits[nhits], g->hits[i], err, errsz) == -1)
+		if (pl_read(&hits[nhits], g->hits[i], g->base_url, err, errsz) == -1)
 			continue; /* not a hit object: left out */
 		for (r = 0; r < nrules && !pl_same_rule(rules[r].first, &hits[nhits]); r++)
 			;
@@ -722,7 +789,7 @@ payload_render_digest(enum payload_format f, const struct payload_digest *g, con
 				/* the rule's heading */
 				pb_str(&line, f == PAYLOAD_SLACK ? "\n*" : "\n**");
 				pb_text(&line, hits[i].name, hits[i].name_len,
-				        f == PAYLOAD_SLACK ? ESC_SLACK : ESC_MD);
+				        f == PAYLOAD_SLACK ? ESC_SLACK_MD : ESC_MD);
 				snprintf(num, sizeof(num), "%s (%zu)\n",
 				         f == PAYLOAD_SLACK ? "*" : "**", rules[r].count);
 				pb_str(&line, num);
@@ -773,6 +840,7 @@ done:
 	}
 	for (size_t i = 0; i < nhits; i++) {
 		json_decref(hits[i].root);
+		free(hits[i].stored);
 		snippet_free(&hits[i].sn);
 	}
 	free(hits);

@@ -21,19 +21,23 @@ const char *payload_format_name(enum payload_format f);
 /*
  * Render the body for the hit object hit_json (one line, as stored; its
  * rule, article and snippet are read from it). topic: the ntfy topic
- * (required for PAYLOAD_NTFY, else ignored). Returns a NUL-terminated
- * compact JSON string the caller frees, or NULL with a one-line reason in
- * err (hit_json not a hit object, out of memory).
+ * (required for PAYLOAD_NTFY, else ignored). base_url: [http] base_url, or
+ * NULL: when set, the chat formats link the article's stored copy
+ * (base_url/articles/ID) besides its address, or instead of it when it
+ * has none (a dropped file). Returns a NUL-terminated compact JSON string
+ * the caller frees, or NULL with a one-line reason in err (hit_json not a
+ * hit object, out of memory).
  */
-char *payload_render(enum payload_format f, const char *hit_json, const char *topic, char *err,
-                     size_t errsz);
+char *payload_render(enum payload_format f, const char *hit_json, const char *topic,
+                     const char *base_url, char *err, size_t errsz);
 
 /* The hits of one digest period, for payload_render_digest. Borrowed. */
 struct payload_digest {
 	int64_t start, end;      /* the period, Unix seconds */
 	const char *const *hits; /* hit objects, newest first */
 	size_t nhits;
-	size_t total; /* hits of the period: more than nhits when the list was cut */
+	size_t total;         /* hits of the period: more than nhits when the list was cut */
+	const char *base_url; /* NULL, or a hit without an address links its stored copy */
 };
 
 /*

@@ -15,6 +15,7 @@
  */
 #include "url.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -632,4 +633,25 @@ url_is_web(const char *u)
 	if (*u == 's' || *u == 'S')
 		u++;
 	return strncmp(u, "://", 3) == 0 && u[3] != '\0';
+}
+
+char *
+url_stored(const char *base_url, const char *article_id)
+{
+	size_t bl;
+	char *u;
+
+	if (base_url == NULL || article_id == NULL || *base_url == '\0' || *article_id == '\0')
+		return NULL;
+	for (const char *q = article_id; *q != '\0'; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		      (*q >= '0' && *q <= '9') || *q == '_' || *q == '-'))
+			return NULL;
+	bl = strlen(base_url);
+	while (bl > 0 && base_url[bl - 1] == '/')
+		bl--;
+	if ((u = malloc(bl + strlen(article_id) + 12)) == NULL)
+		return NULL;
+	sprintf(u, "%.*s/articles/%s", (int)bl, base_url, article_id);
+	return u;
 }

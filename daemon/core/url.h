@@ -26,4 +26,13 @@ int url_is_web(const char *u);
 /* ref resolved against base (RFC 3986); a malloc'd string, or NULL. base may be NULL. */
 char *url_resolve(const char *base, const char *ref);
 
+/*
+ * The address of an article's stored copy, base_url + "/articles/" + id
+ * (base_url's trailing slashes dropped): the link of emails and chat
+ * alerts. NULL when either is NULL or empty, the id is not of the letters,
+ * digits, _ and - that hark's ids are made of, or out of memory. Caller
+ * frees.
+ */
+char *url_stored(const char *base_url, const char *article_id);
+
 #endif

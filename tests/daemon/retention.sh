@@ -84,6 +84,17 @@ expect_eq "$("$HARK" -c "$T/hark.conf" hits | grep -c '\[Austin Tice\] was seen 
 id=$("$HARK" -c "$T/hark.conf" hits --json | sed -n 's/.*"article":{"id":"\(a_[0-9a-f]*\)".*/\1/p' | head -1)
 [ -n "$id" ] || id=$("$HARK" -c "$T/hark.conf" hits --json | grep -o 'a_[0-9a-f]\{16\}' | head -1)
 hk article "$id" && grep -q 'Title' "$T/out" && ok || bad "hark article $id after pruning: $(cat "$T/err")"
+# the pruned text is said to be gone, not shown as an empty body
+grep -q '^(the text was removed by retention (keep_articles); the article was stored on .*; the hits keep their snippets)$' "$T/out" &&
+	ok || bad "hark article says the text was removed: $(cat "$T/out")"
+if has_curl; then
+	curl -s "${URL%/}/articles/$id" >"$T/page.html"
+	grep -q 'role="status">The text was removed by retention (keep_articles); the article was stored on 20' "$T/page.html" &&
+		ok || bad "/articles/$id says the text was removed: $(cat "$T/page.html")"
+	curl -s "${URL%/}/api/v1/articles/$id" >"$T/article.json"
+	grep -q '"text_pruned": *true' "$T/article.json" && ok ||
+		bad "/api/v1/articles/$id: text_pruned: $(cat "$T/article.json")"
+fi
 # the same content again: a duplicate still (content hash and URL stay)
 cp "$T/a1.txt" "$T/again.txt"
 ingest "$T/again.txt"

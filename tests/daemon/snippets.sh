@@ -3,7 +3,8 @@
 # French article whose own « » and * _ surround the match: the hit log line
 # and hark hits mark it [ ], the stored hit object gives character offsets,
 # and the Slack, Discord and ntfy bodies, received by a real hark sink over
-# loopback, mark it in bold with the text's own markup escaped.
+# loopback, mark it in bold with the text's own markup escaped, and link the
+# article's stored copy under [http] base_url (a dropped file has no address).
 # Usage: snippets.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -37,6 +38,8 @@ write_conf
 printf '[webhook slack]\nurl = http://127.0.0.1:%s/slack\nformat = slack\n' $PORT >>"$T/hark.conf"
 printf '[webhook discord]\nurl = http://127.0.0.1:%s/discord\nformat = discord\n' $PORT >>"$T/hark.conf"
 printf '[webhook ntfy]\nurl = http://127.0.0.1:%s/\nformat = ntfy\ntopic = hark\n' $PORT >>"$T/hark.conf"
+# base_url: the alerts of a dropped file (no address of its own) link its stored copy
+printf '[http]\nlisten = 127.0.0.1:0\nbase_url = https://hark.example/\n' >>"$T/hark.conf"
 mkdir -p "$T/spool"
 printf 'Le témoin\n\nDevant le juge, le procureur a cité « Élodie Moreau », qui a dit : « *Je* n’ai rien vu ». _Fin_.\n' >"$T/fr.txt"
 start_harkd
@@ -48,7 +51,7 @@ ZW=$(printf '\342\200\213')
 grep '^{"text"' "$T/sink.out" >"$T/slack"
 grep -qF '> Devant le juge, le procureur a cité « *Élodie Moreau* », qui' "$T/slack" && ok ||
 	bad "slack: the mark in bold: $(cat "$T/slack")"
-grep -qF "« *${ZW}Je*${ZW} n’ai rien vu ». _${ZW}Fin_${ZW}." "$T/slack" && ok ||
+grep -qF "« ${ZW}*${ZW}Je${ZW}*${ZW} n’ai rien vu ». ${ZW}_${ZW}Fin${ZW}_${ZW}." "$T/slack" && ok ||
 	bad "slack: the text's own * _ cannot pair: $(cat "$T/slack")"
 grep '^{"content"' "$T/sink.out" >"$T/discord"
 grep -qF '« **Élodie Moreau** », qui a dit : « \\*Je\\* n’ai rien vu ». \\_Fin\\_.' "$T/discord" && ok ||
@@ -56,6 +59,12 @@ grep -qF '« **Élodie Moreau** », qui a dit : « \\*Je\\* n’ai rien vu ». \
 grep '^{"topic"' "$T/sink.out" >"$T/ntfy"
 grep -qF '« **Élodie Moreau** », qui a dit : « \\*Je\\* n’ai rien vu ». \\_Fin\\_.' "$T/ntfy" &&
 	grep -qF '"markdown":true' "$T/ntfy" && ok || bad "ntfy: Markdown, bold mark: $(cat "$T/ntfy")"
+grep -q '\\n<https://hark.example/articles/a_[0-9a-f]*|stored copy>\\n' "$T/slack" && ok ||
+	bad "slack: the stored copy linked: $(cat "$T/slack")"
+grep -q '\\nstored copy: <https://hark.example/articles/a_[0-9a-f]*>\\n' "$T/discord" && ok ||
+	bad "discord: the stored copy linked: $(cat "$T/discord")"
+grep -q '"click":"https://hark.example/articles/a_[0-9a-f]*"' "$T/ntfy" && ok ||
+	bad "ntfy: a click opens the stored copy: $(cat "$T/ntfy")"
 if grep -qF '«Élodie' "$T/sink.out" "$LOG"; then bad "« » used as marks"; else ok; fi
 hk hits --json
 grep -qF '"snippet":{"text":"Devant le juge, le procureur a cité « Élodie Moreau », qui' "$T/out" &&

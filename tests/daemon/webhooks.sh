@@ -136,6 +136,15 @@ webhooks_conf() {
 		if [ "$_w" = gone ]; then echo "rules = *"; else echo "rules = r*"; fi
 		[ "$_w" = mpm ] && echo "max_per_minute = 3"
 	done >>"$T/hark.conf"
+	# the /deliveries page
+	printf '[http]\nlisten = 127.0.0.1:0\n' >>"$T/hark.conf"
+}
+# deliveries_page: GET /deliveries into $T/page.html (no curl: an empty page)
+deliveries_page() {
+	: >"$T/page.html"
+	command -v curl >/dev/null || return 0
+	_u=$(cut -d' ' -f1 "$T/state/harkd.http")
+	curl -s "${_u%/}/deliveries" >"$T/page.html"
 }
 webhooks_conf "$(port gone)"
 "$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
@@ -193,6 +202,16 @@ hk status --json
 grep -qE '"webhooks_disabled":\[\{[^]]*"name":"gone"' "$T/out" && ok || bad "status --json: $(cat "$T/out")"
 grep -qF "$SECRET" "$T/out" && bad "hark status shows the secret" || ok
 expect_eq "$(awk '$2 != 410' "$T/gone.out" | wc -l | tr -d ' ')" 0 "gone: every answer was 410"
+# /deliveries: gone is disabled, its pending rows held by it (no past "next attempt")
+if command -v curl >/dev/null; then
+	deliveries_page
+	grep -qF '<h2 dir="auto">gone <span class="meta">(disabled)</span></h2>' "$T/page.html" && ok ||
+		bad "/deliveries says gone is disabled: $(cat "$T/page.html")"
+	grep -qF 'until its configuration changes: give it a new <code>url</code> (or <code>format</code>, <code>secret</code>, <code>topic</code>) in the <code>[webhook gone]</code>' "$T/page.html" &&
+		ok || bad "/deliveries says how to enable gone: $(cat "$T/page.html")"
+	grep -qF '<td dir="auto">held: webhook disabled</td>' "$T/page.html" && ok ||
+		bad "/deliveries: gone's rows held: $(cat "$T/page.html")"
+fi
 
 # -- redir: not followed, a failure
 wait_for "$LOG" "to redir failed (HTTP 302): attempt 1, next in" 5 6 || bad "redir: six HTTP 302 lines"
@@ -254,6 +273,11 @@ cmp -s "$T/gone2.ids" "$T/hits7" && ok || { bad "gone2: every pending hit"; diff
 expect_eq "$(reqs gone2)" 7 "gone2: each once"
 hk status
 grep -qF 'webhook gone' "$T/out" && bad "hark status still shows gone disabled: $(cat "$T/out")" || ok
+if command -v curl >/dev/null; then
+	deliveries_page
+	grep -q 'Deliveries' "$T/page.html" && ! grep -qF '(disabled)' "$T/page.html" && ok ||
+		bad "/deliveries still shows gone disabled: $(cat "$T/page.html")"
+fi
 sleep 1
 expect_eq "$(reqs mpm)" 3 "mpm: the reload does not reopen the minute"
 expect_eq "$(reqs hang)" "$n_hang" "hang: the reload sends nothing in flight again"

@@ -91,7 +91,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = json_loads(s, JSON_ALLOW_NUL, &je);
 	for (i = 0; i < sizeof(fuzz_formats) / sizeof(fuzz_formats[0]); i++) {
 		memset(err, 'x', sizeof(err));
-		out = payload_render(fuzz_formats[i], s, "alerts", err, sizeof(err));
+		/* with a base_url: the stored copy is linked too (a hostile article id) */
+		out = payload_render(fuzz_formats[i], s, "alerts", "https://hark.example/", err,
+		                     sizeof(err));
 		if (ok == -1)
 			ok = out != NULL;
 		else if (ok != (out != NULL))
@@ -110,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the input as three hits of a digest: every body one line of JSON, within the limits */
 	for (i = 0; i < sizeof(fuzz_formats) / sizeof(fuzz_formats[0]); i++) {
 		const char *hits[3] = {s, s, s};
-		struct payload_digest g = {0, 3600, hits, 3, 4};
+		struct payload_digest g = {0, 3600, hits, 3, 4, "https://hark.example"};
 		char **bodies;
 		int n =
 		    payload_render_digest(fuzz_formats[i], &g, "alerts", &bodies, err, sizeof(err));

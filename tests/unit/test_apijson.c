@@ -122,6 +122,16 @@ test_article(void **state)
 	       "\"x.txt\",\"seen_at\":\"1970-01-01T00:00:00Z\",\"near_of\":\"a_1\"}]}");
 	free(s);
 	json_decref(o);
+	/* a NULL body: retention removed the text (an article without one has "") */
+	a.body = NULL;
+	o = apijson_article_page(&a, NULL, NULL);
+	assert_true(json_is_true(json_object_get(o, "text_pruned")));
+	assert_null(json_object_get(json_object_get(o, "fields"), "body"));
+	json_decref(o);
+	a.body = "";
+	o = apijson_article_page(&a, NULL, NULL);
+	assert_null(json_object_get(o, "text_pruned"));
+	json_decref(o);
 }
 
 static void

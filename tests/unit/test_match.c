@@ -399,6 +399,96 @@ test_snippet(void **state)
 	assert_null(strchr(r.r.snippet, '\n'));
 }
 
+/* Code points of the NUL-terminated UTF-8 s. */
+static size_t
+u8len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A body that fits in the snippet's 200 characters is shown whole, wherever the match is. */
+static void
+test_snippet_whole(void **state)
+{
+	struct run r;
+
+	(void)state;
+	assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n",
+	                           "Heading\nOne two three four five six seven eight nine ten "
+	                           "eleven twelve thirteen fourteen Kamalmaz.",
+	                           NULL, &r),
+	                 1);
+	assert_string_equal(r.r.snippet, "One two three four five six seven eight nine ten "
+	                                 "eleven twelve thirteen fourteen «Kamalmaz».");
+	assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n",
+	                           "Heading\nKamalmaz was named first by the clerk, and then the "
+	                           "others in the order of the list that the court kept.",
+	                           NULL, &r),
+	                 1);
+	assert_string_equal(r.r.snippet, "«Kamalmaz» was named first by the clerk, and then the "
+	                                 "others in the order of the list that the court kept.");
+}
+
+/*
+ * A longer body: about 200 characters around the match, shared between
+ * its two sides, the share one side lacks given to the other, cut between
+ * words.
+ */
+static void
+test_snippet_fair(void **state)
+{
+	static const char words[] =
+	    "the harbour office opened late on the second day because the tide had "
+	    "flooded the lower road and the clerks came in boats with their ledgers "
+	    "wrapped in oilcloth while the gulls watched from the cranes above them ";
+	struct run r;
+	char text[4000];
+	const char *m, *end;
+	size_t left, right;
+
+	(void)state;
+	/* at the end: no cut after it, nearly all the room before it */
+	snprintf(text, sizeof(text), "Heading\n%s%sKamalmaz.", words, words);
+	assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n", text, NULL, &r), 1);
+	assert_true(strncmp(r.r.snippet, "…", strlen("…")) == 0);
+	assert_string_equal(r.r.snippet + strlen(r.r.snippet) - strlen("«Kamalmaz»."),
+	                    "«Kamalmaz».");
+	assert_true(u8len(r.r.snippet) >= 170 && u8len(r.r.snippet) <= 215);
+	/* the first word shown is whole: a blank precedes it in the text */
+	{
+		char head[16];
+
+		memcpy(head, r.r.snippet + strlen("…"), sizeof(head) - 1);
+		head[sizeof(head) - 1] = '\0';
+		m = strstr(text, head);
+	}
+	assert_non_null(m);
+	assert_true(m[-1] == ' ');
+	/* at the start: no cut before it, the room after it */
+	snprintf(text, sizeof(text), "Heading\nKamalmaz %s%s", words, words);
+	assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n", text, NULL, &r), 1);
+	assert_true(
+	    strncmp(r.r.snippet, "«Kamalmaz» the harbour", strlen("«Kamalmaz» the harbour")) == 0);
+	assert_true(u8len(r.r.snippet) >= 170 && u8len(r.r.snippet) <= 215);
+	end = r.r.snippet + strlen(r.r.snippet) - strlen("…");
+	assert_string_equal(end, "…");
+	assert_true(end[-1] != ' ');
+	/* in the middle: each side gets about half of what the match leaves */
+	snprintf(text, sizeof(text), "Heading\n%sKamalmaz %s", words, words);
+	assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n", text, NULL, &r), 1);
+	m = strstr(r.r.snippet, "«Kamalmaz»");
+	assert_non_null(m);
+	*(char *)m = '\0';
+	left = u8len(r.r.snippet);
+	right = u8len(m + strlen("«Kamalmaz»"));
+	if (left < 75 || left > 100 || right < 75 || right > 100)
+		fail_msg("left %zu, right %zu characters", left, right);
+}
+
 /* ruleset_tagged: the ids of the rules with a tag, and among given ids (hark hits --tag, tag=). */
 static void
 test_tagged(void **state)
@@ -545,6 +635,8 @@ main(void)
 	    cmocka_unit_test(test_regex_limit_goes_on),
 	    cmocka_unit_test(test_long_field_chunks),
 	    cmocka_unit_test(test_snippet),
+	    cmocka_unit_test(test_snippet_whole),
+	    cmocka_unit_test(test_snippet_fair),
 	    cmocka_unit_test(test_tagged),
 	    cmocka_unit_test(test_rule_record),
 	    cmocka_unit_test(test_ids_across_files),

@@ -190,6 +190,49 @@ test_declared(void **state)
 	}
 }
 
+/*
+ * A published date nobody can read: left out, the article kept, and a
+ * warning that names the field and quotes the value safely for a log line.
+ */
+static void
+test_bad_date(void **state)
+{
+	struct extract_opts o = {.source = "api"};
+	struct extraction x;
+	char err[256];
+	static const char garbage[] = "{\"title\":\"Zorb\",\"body\":\"The zorblax met.\","
+	                              "\"published\":\"garbage\"}";
+	static const char hostile[] = "{\"title\":\"Zorb\",\"body\":\"The zorblax met.\","
+	                              "\"published\":\"x\\nfailed y: \\u202e'\\\\z\"}";
+	static const char good[] = "{\"title\":\"Zorb\",\"body\":\"The zorblax met.\","
+	                           "\"published\":\"2026-12-01T08:00:00Z\"}";
+	char longer[600];
+
+	(void)state;
+	assert_int_equal(extract_bytes(garbage, strlen(garbage), &o, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.ndocs, 1);
+	assert_null(x.docs[0].published);
+	assert_string_equal(x.warning, "published: 'garbage' is not a date hark can read: left "
+	                               "out, the article kept");
+	extraction_free(&x);
+	/* a newline, a bidi override, a quote and a backslash cannot reach the log as they are */
+	assert_int_equal(extract_bytes(hostile, strlen(hostile), &o, &x, err, sizeof(err)), 0);
+	assert_string_equal(x.warning, "published: 'x\\x0afailed y: \\u202e\\'\\\\z' is not a "
+	                               "date hark can read: left out, the article kept");
+	extraction_free(&x);
+	/* a long one is cut, the line whole */
+	snprintf(longer, sizeof(longer),
+	         "{\"title\":\"Zorb\",\"body\":\"The zorblax met.\",\"published\":\"%0500d\"}", 7);
+	assert_int_equal(extract_bytes(longer, strlen(longer), &o, &x, err, sizeof(err)), 0);
+	assert_non_null(
+	    strstr(x.warning, "...' is not a date hark can read: left out, the article kept"));
+	extraction_free(&x);
+	assert_int_equal(extract_bytes(good, strlen(good), &o, &x, err, sizeof(err)), 0);
+	assert_string_equal(x.warning, "");
+	assert_string_equal(x.docs[0].published, "2026-12-01T08:00:00Z");
+	extraction_free(&x);
+}
+
 int
 main(void)
 {
@@ -197,6 +240,7 @@ main(void)
 	    cmocka_unit_test(test_known),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_declared),
+	    cmocka_unit_test(test_bad_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -440,7 +440,8 @@ test_hostile_pages(void **state)
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
 		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};
-		struct page_article a = {s, s, s, s, s, s, s, s, fields, 2, &h, 1, dups, 2};
+		struct page_article a = {s,      s, s,  s, s,    s, s, s,
+		                         fields, 2, &h, 1, dups, 2, 0, NULL};
 		struct page pg = {0};
 		char *out;
 		size_t len;
@@ -476,7 +477,7 @@ test_hostile_pages(void **state)
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			free(out);
-			page_deliveries(&pg, dl, 2, NULL);
+			page_deliveries(&pg, dl, 2, NULL, 0, NULL);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			assert_non_null(
@@ -484,11 +485,27 @@ test_hostile_pages(void **state)
 			assert_null(strstr(out, "/deliveries/2/retry"));
 			free(out);
 			/* the notice of a held retry: a destination's name is text too */
-			page_deliveries(&pg, dl, 2, s);
+			page_deliveries(&pg, dl, 2, NULL, 0, s);
 			out = page_take(&pg, &len);
 			check_inert(out, len);
 			assert_non_null(strstr(out, "<p class=\"cut\" role=\"status\">"));
 			free(out);
+			/* a disabled webhook (its name is text too): said so, its rows held */
+			{
+				struct page_webhook_off off[] = {{s, s, s}, {"other", NULL, NULL}};
+
+				page_deliveries(&pg, dl, 2, off, 2, NULL);
+				out = page_take(&pg, &len);
+				check_inert(out, len);
+				assert_non_null(strstr(out, "held: webhook disabled"));
+				assert_non_null(strstr(out, "(disabled)"));
+				assert_non_null(strstr(out, "until its configuration changes"));
+				/* one without deliveries gets its section */
+				assert_non_null(strstr(out,
+				                       "<h2 dir=\"auto\">other <span "
+				                       "class=\"meta\">(disabled)</span></h2>"));
+				free(out);
+			}
 		}
 	}
 }
@@ -745,7 +762,9 @@ test_article_page(void **state)
 	                         &h,
 	                         1,
 	                         dups,
-	                         2};
+	                         2,
+	                         0,
+	                         NULL};
 	struct page pg = {0};
 	char *s;
 
@@ -783,6 +802,21 @@ test_article_page(void **state)
 		s = page_take(&pg, NULL);
 		assert_non_null(strstr(s, "(no title)"));
 		assert_non_null(strstr(s, "None."));
+		assert_null(strstr(s, "retention"));
+		check_inert(s, strlen(s));
+		free(s);
+	}
+	/* a text that retention removed: said so where the body would be */
+	{
+		struct page_article e = {
+		    .id = "a_9", .text_pruned = 1, .seen_at = "2026-12-01T08:00:00Z"};
+
+		page_article(&pg, &e);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s,
+		                       "<h2>body</h2>\n<p class=\"empty\" role=\"status\">The text "
+		                       "was removed by retention (keep_articles); the article was "
+		                       "stored on 2026-12-01T08:00:00Z."));
 		check_inert(s, strlen(s));
 		free(s);
 	}

@@ -36,7 +36,7 @@ render(enum payload_format f, const char *hit)
 	char *out;
 
 	err[0] = '\0';
-	out = payload_render(f, hit, TOPIC, err, sizeof(err));
+	out = payload_render(f, hit, TOPIC, NULL, err, sizeof(err));
 	if (out == NULL)
 		fail_msg("%s: %s", payload_format_name(f), err);
 	assert_null(strchr(out, '\n'));
@@ -241,16 +241,17 @@ test_ntfy(void **state)
 	json_decref(root);
 	free(out);
 	/* a topic is required, and must be text */
-	assert_null(
-	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", NULL, err, sizeof(err)));
+	assert_null(payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", NULL, NULL, err,
+	                           sizeof(err)));
 	assert_string_equal(err, "ntfy: no topic");
 	assert_null(
-	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", "", err, sizeof(err)));
-	assert_null(
-	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", "\xff", err, sizeof(err)));
+	    payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", "", NULL, err, sizeof(err)));
+	assert_null(payload_render(PAYLOAD_NTFY, "{\"rule\":{\"id\":\"r\"}}", "\xff", NULL, err,
+	                           sizeof(err)));
 	assert_string_equal(err, "ntfy: the topic is not UTF-8");
 	/* and the others ignore it */
-	out = payload_render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r\"}}", NULL, err, sizeof(err));
+	out = payload_render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r\"}}", NULL, NULL, err,
+	                     sizeof(err));
 	assert_string_equal(out, "{\"text\":\"*r*\"}");
 	free(out);
 }
@@ -281,7 +282,8 @@ test_refused(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		for (j = 0; j < sizeof(formats) / sizeof(formats[0]); j++) {
 			memset(err, 0, sizeof(err));
-			out = payload_render(formats[j], rows[i].hit, TOPIC, err, sizeof(err));
+			out =
+			    payload_render(formats[j], rows[i].hit, TOPIC, NULL, err, sizeof(err));
 			if (out != NULL)
 				fail_msg("'%s' rendered as %s", rows[i].hit, out);
 			assert_memory_equal(err, rows[i].err, strlen(rows[i].err));
@@ -291,7 +293,7 @@ test_refused(void **state)
 		}
 	/* a short err is cut, never overrun */
 	memset(err, 'x', sizeof(err));
-	assert_null(payload_render(PAYLOAD_SLACK, "{}", TOPIC, err, 8));
+	assert_null(payload_render(PAYLOAD_SLACK, "{}", TOPIC, NULL, err, 8));
 	assert_string_equal(err, "hit obj");
 	assert_int_equal(err[8], 'x');
 }
@@ -449,6 +451,199 @@ test_disguise(void **state)
 	}
 }
 
+/* The text a chat body shows: Slack's text, Discord's content, ntfy's (Markdown) message. */
+static char *
+chat_text(enum payload_format f, const char *body)
+{
+	json_t *root = json_loads(body, 0, NULL);
+	const char *key = f == PAYLOAD_SLACK     ? "text"
+	                  : f == PAYLOAD_DISCORD ? "content"
+	                                         : "message";
+	char *t;
+
+	assert_non_null(root);
+	assert_non_null(json_string_value(json_object_get(root, key)));
+	t = strdup(json_string_value(json_object_get(root, key)));
+	json_decref(root);
+	return t;
+}
+
+/*
+ * Hostile text in every field a chat message shows (rule name and id,
+ * title, file, snippet, the address), with and without an address, in a
+ * single alert and in a digest: none of it reaches the markup as it was,
+ * so it can neither restyle the message (*bold* _x_ ~x~ `code`), mention
+ * anybody (<!channel>) nor dress a link (<http://evil|click>).
+ */
+static void
+test_hostile(void **state)
+{
+	static const char *const tokens[] = {
+	    "<!channel>", "*bold*", "_x_", "~x~", "`c`", "<http://evil|click>", "Le *Hezbollah*"};
+	static const char *const fields[] = {"name", "id", "title", "file", "snippet", "url"};
+	char err[256];
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++)
+		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+			for (int withurl = 0; withurl < 2; withurl++) {
+				char text[128], url[128];
+				json_t *o;
+				char *hit, *out, **bodies;
+				const char *hits[1];
+				struct payload_digest g = {0, 60, hits, 1, 1, NULL};
+				int n;
+
+				snprintf(text, sizeof(text), "a %s b", tokens[t]);
+				snprintf(url, sizeof(url), "https://a.example/%s", tokens[t]);
+				/* in an address only what would end it is hostile */
+				if (strcmp(fields[k], "url") == 0 && tokens[t][0] != '<')
+					continue;
+				if (strcmp(fields[k], "url") == 0 && !withurl)
+					continue;
+				o = json_pack(
+				    "{s:s,s:{s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:[[ii]]}}", "id",
+				    "h_1", "rule", "id", strcmp(fields[k], "id") == 0 ? text : "r1",
+				    "name", strcmp(fields[k], "name") == 0 ? text : "Rule",
+				    "article", "id", "a_1", "title",
+				    strcmp(fields[k], "title") == 0 ? text : "T", "file",
+				    strcmp(fields[k], "file") == 0 ? text : "f.txt", "snippet",
+				    "text", strcmp(fields[k], "snippet") == 0 ? text : "s a",
+				    "marks", 0, 1);
+				assert_non_null(o);
+				if (withurl)
+					json_object_set_new(
+					    json_object_get(o, "article"), "url",
+					    json_string(strcmp(fields[k], "url") == 0
+					                    ? url
+					                    : "https://a.example/"));
+				hit = json_dumps(o, JSON_COMPACT);
+				json_decref(o);
+				hits[0] = hit;
+				for (int f = PAYLOAD_SLACK; f <= PAYLOAD_NTFY; f++) {
+					char *shown;
+
+					out = payload_render((enum payload_format)f, hit, TOPIC,
+					                     NULL, err, sizeof(err));
+					assert_non_null(out);
+					shown = chat_text((enum payload_format)f, out);
+					if (strstr(shown, tokens[t]) != NULL)
+						fail_msg(
+						    "%s %s (%s url): %s",
+						    payload_format_name((enum payload_format)f),
+						    fields[k], withurl ? "a" : "no", shown);
+					free(shown);
+					free(out);
+					n = payload_render_digest((enum payload_format)f, &g, TOPIC,
+					                          &bodies, err, sizeof(err));
+					assert_int_equal(n, 1);
+					shown = chat_text((enum payload_format)f, bodies[0]);
+					if (strstr(shown, tokens[t]) != NULL)
+						fail_msg(
+						    "%s digest %s (%s url): %s",
+						    payload_format_name((enum payload_format)f),
+						    fields[k], withurl ? "a" : "no", shown);
+					free(shown);
+					free(bodies[0]);
+					free(bodies);
+				}
+				free(hit);
+			}
+	/* inside a word nothing is read as emphasis: a rule id stays one that can be copied */
+	{
+		json_t *root;
+		char *out = render(PAYLOAD_SLACK, "{\"rule\":{\"id\":\"r_and_d\",\"name\":\"N\"},"
+		                                  "\"snippet\":\"see file_name.txt\"}");
+
+		assert_string_equal(field(out, "text", &root),
+		                    "*N* (r_and_d)\n> see file_name.txt");
+		json_decref(root);
+		free(out);
+	}
+}
+
+/*
+ * With a base_url, chat alerts link the article's stored copy: the only
+ * link of a dropped file's hit, beside the address of a feed item's.
+ */
+static void
+test_stored(void **state)
+{
+	static const char dropped[] = "{\"rule\":{\"id\":\"r\"},\"article\":{\"id\":\"a_1f\","
+	                              "\"title\":\"T\",\"file\":\"sl.txt\"},\"snippet\":\"s\"}";
+	static const char item[] = "{\"rule\":{\"id\":\"r\"},\"article\":{\"id\":\"a_1f\","
+	                           "\"title\":\"T\",\"url\":\"https://news.example/x\"},"
+	                           "\"snippet\":\"s\"}";
+	static const char badid[] = "{\"rule\":{\"id\":\"r\"},\"article\":{\"id\":\"a_1>x|y\","
+	                            "\"title\":\"T\"},\"snippet\":\"s\"}";
+	const char *base = "https://hark.example/";
+	const char *hits[1];
+	struct payload_digest g = {0, 60, hits, 1, 1, base};
+	char err[256], *out, **bodies;
+	json_t *root;
+	const char *t;
+
+	(void)state;
+	out = payload_render(PAYLOAD_SLACK, dropped, NULL, base, err, sizeof(err));
+	assert_non_null(out);
+	t = field(out, "text", &root);
+	assert_non_null(
+	    strstr(t, "\nT (sl.txt)\n<https://hark.example/articles/a_1f|stored copy>\n"));
+	json_decref(root);
+	free(out);
+	out = payload_render(PAYLOAD_DISCORD, dropped, NULL, base, err, sizeof(err));
+	t = field(out, "content", &root);
+	assert_non_null(strstr(t, "\nstored copy: <https://hark.example/articles/a_1f>\n"));
+	json_decref(root);
+	free(out);
+	out = payload_render(PAYLOAD_NTFY, dropped, TOPIC, base, err, sizeof(err));
+	t = field(out, "click", &root);
+	assert_non_null(t);
+	assert_string_equal(t, "https://hark.example/articles/a_1f");
+	json_decref(root);
+	free(out);
+	/* a feed item: its address as before, and the stored copy */
+	out = payload_render(PAYLOAD_SLACK, item, NULL, base, err, sizeof(err));
+	t = field(out, "text", &root);
+	assert_non_null(strstr(t, "\n<https://news.example/x|T>\n<https://hark.example/articles/"
+	                          "a_1f|stored copy>\n"));
+	json_decref(root);
+	free(out);
+	out = payload_render(PAYLOAD_NTFY, item, TOPIC, base, err, sizeof(err));
+	assert_string_equal(field(out, "click", &root), "https://news.example/x");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(root, "actions"), 0), "url")),
+	                    "https://hark.example/articles/a_1f");
+	json_decref(root);
+	free(out);
+	/* without base_url, or with an id that is not one: no stored copy */
+	for (int f = PAYLOAD_SLACK; f <= PAYLOAD_NTFY; f++) {
+		out =
+		    payload_render((enum payload_format)f, dropped, TOPIC, NULL, err, sizeof(err));
+		assert_null(strstr(out, "articles/"));
+		free(out);
+		out = payload_render((enum payload_format)f, badid, TOPIC, base, err, sizeof(err));
+		assert_null(strstr(out, "articles/"));
+		free(out);
+	}
+	/* a digest's line links the stored copy when the article has no address */
+	hits[0] = dropped;
+	assert_int_equal(payload_render_digest(PAYLOAD_SLACK, &g, NULL, &bodies, err, sizeof(err)),
+	                 1);
+	t = field(bodies[0], "text", &root);
+	assert_non_null(strstr(t, "<https://hark.example/articles/a_1f|T>"));
+	json_decref(root);
+	free(bodies[0]);
+	free(bodies);
+	assert_int_equal(
+	    payload_render_digest(PAYLOAD_DISCORD, &g, NULL, &bodies, err, sizeof(err)), 1);
+	t = field(bodies[0], "content", &root);
+	assert_non_null(strstr(t, "- T <https://hark.example/articles/a_1f>"));
+	json_decref(root);
+	free(bodies[0]);
+	free(bodies);
+}
+
 /* A hit object of rule r (name n) with title t. Caller frees. */
 static char *
 digest_hit(int i, const char *r, const char *n, const char *t)
@@ -469,7 +664,7 @@ static void
 test_digest(void **state)
 {
 	char *hits[40], **bodies, err[128];
-	struct payload_digest g = {1796000400, 1796004000, (const char *const *)hits, 3, 5};
+	struct payload_digest g = {1796000400, 1796004000, (const char *const *)hits, 3, 5, NULL};
 	json_t *o;
 	int n;
 
@@ -503,7 +698,8 @@ test_digest(void **state)
 		assert_non_null(strstr(t, "hark: 5 hits from 2026-11-30T01:00:00Z"));
 		assert_non_null(strstr(t, "*convoy* (2)\n"));
 		assert_true(strstr(t, "*convoy* (2)") < strstr(t, "*Bashar al-Assad* (1)"));
-		assert_non_null(strstr(t, "<https://example.org/a|Third *bold* &lt;x&gt;>"));
+		assert_non_null(strstr(t, "<https://example.org/a|Third \xe2\x80\x8b*\xe2\x80\x8b"
+		                          "bold\xe2\x80\x8b*\xe2\x80\x8b &lt;x&gt;>"));
 		assert_non_null(strstr(t, "and 2 more"));
 	}
 	json_decref(o);
@@ -556,6 +752,7 @@ main(void)
 	    cmocka_unit_test(test_refused),  cmocka_unit_test(test_format_names),
 	    cmocka_unit_test(test_limits),   cmocka_unit_test(test_links),
 	    cmocka_unit_test(test_disguise), cmocka_unit_test(test_digest),
+	    cmocka_unit_test(test_hostile),  cmocka_unit_test(test_stored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
