@@ -62,7 +62,8 @@ cmd_check(int argc, char **argv)
 	}
 	diags_init(&d);
 	/* the configuration's rules: and whether their alerts reach a webhook */
-	if (n == 0 && conf_load_tool(&c, &d) == 0) {
+	/* as harkd -n: a rules glob that matches no file is an error (CONF_RULES) */
+	if (n == 0 && conf_load_tool_flags(CONF_RULES, &c, &d) == 0) {
 		paths = c->rules;
 		n = c->nrules;
 		/* the secrets are harkd's: a member of group hark cannot read them */
