@@ -23,6 +23,7 @@
 #include "answer.h"
 #include "conf.h"
 #include "dropdir.h"
+#include "fileio.h"
 #include "hark.h"
 #include "http.h"
 #include "httpd.h"
@@ -85,7 +86,8 @@ usage(FILE *f)
 	        "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
 	        "             /etc/hark/hark.conf)\n"
 	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
-	        "             (with the secret files, read as harkd reads them)\n"
+	        "             (with the secret files, read as harkd reads them, and state_dir\n"
+	        "             and spool_dir: directories harkd may write, or ones it can make)\n"
 	        "  -v         log debug lines too\n"
 	        "  -h, --help this help; -V, --version the version\n\n"
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
@@ -118,6 +120,8 @@ log_diags(const struct diags *d)
 	}
 }
 
+static void harkd_check_dirs(const struct conf *c, struct diags *d);
+
 /*
  * Load the configuration and its rules beside whatever runs now. Returns 0
  * with both, -1 after logging every diagnostic.
@@ -127,6 +131,18 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 {
 	struct diags d = {0};
 	int ret = reload_compile(path, confp, rulesp, &d, NULL);
+
+	/* harkd -n: and the directories the start would make or open */
+	if (ret == 0 && plain) {
+		harkd_check_dirs(*confp, &d);
+		if (d.nerrors > 0) {
+			conf_free(*confp);
+			rules_unref(*rulesp);
+			*confp = NULL;
+			*rulesp = NULL;
+			ret = -1;
+		}
+	}
 
 	/* the compile's scratch is freed: give its pages back (a million rules leave 0.5 GB) */
 	malloc_trim(0);
@@ -557,10 +573,29 @@ harkd_stop_timeout(void)
 static int
 harkd_mkdir(const char *dir)
 {
+	char err[512];
+
 	if (mkdir(dir, 0750) == 0 || errno == EEXIST)
 		return 0;
-	log_err("cannot create state_dir %s: %s", dir, strerror(errno));
+	dir_mkdir_error(dir, errno, err, sizeof(err));
+	log_err("state_dir %s", err);
 	return -1;
+}
+
+/*
+ * harkd -n: what the start checks of state_dir and spool_dir before it
+ * makes them, creating nothing: a directory it may write, or a missing one
+ * whose parent is. As diagnostics of the configuration file.
+ */
+static void
+harkd_check_dirs(const struct conf *c, struct diags *d)
+{
+	char err[512];
+
+	if (dir_check(c->state_dir, err, sizeof(err)) < 0)
+		diags_add(d, c->path, 0, 0, DIAG_ERROR, "state_dir %s", err);
+	if (dropdir_check(c->spool_dir, err, sizeof(err)) < 0)
+		diags_add(d, c->path, 0, 0, DIAG_ERROR, "spool_dir %s", err);
 }
 
 /*
