@@ -164,9 +164,9 @@ open_subdir(int spool, const char *spath, const char *name, char *err, size_t er
 }
 
 int
-dropdir_check(const char *spool, char *err, size_t errsz)
+dropdir_check(const char *spool, const char *made, char *err, size_t errsz)
 {
-	if (dir_check(spool, err, errsz) < 0)
+	if (dir_check(spool, made, err, errsz) < 0)
 		return -1;
 	for (int i = D_TMP; i < D_N; i++) {
 		char sub[4096];
@@ -179,7 +179,7 @@ dropdir_check(const char *spool, char *err, size_t errsz)
 			snprintf(err, errsz, "%s: a symbolic link (not followed)", sub);
 			return -1;
 		}
-		if (dir_check(sub, err, errsz) < 0)
+		if (dir_check(sub, NULL, err, errsz) < 0)
 			return -1;
 	}
 	return 0;

@@ -92,7 +92,7 @@ dir_mkdir_error(const char *path, int e, char *err, size_t errsz)
 }
 
 int
-dir_check(const char *path, char *err, size_t errsz)
+dir_check(const char *path, const char *made, char *err, size_t errsz)
 {
 	const char *p;
 	int n = parent_len(path, &p);
@@ -120,6 +120,8 @@ dir_check(const char *path, char *err, size_t errsz)
 	}
 	/* missing: start makes it, so its parent must be a directory it may write */
 	snprintf(parent, sizeof(parent), "%.*s", n, p);
+	if (made != NULL && strcmp(parent, made) == 0)
+		return 0; /* made by the start just before, and checked */
 	if (stat(parent, &st) < 0) {
 		dir_mkdir_error(path, errno == ENOENT ? ENOENT : errno, err, errsz);
 		return -1;

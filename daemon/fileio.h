@@ -24,7 +24,9 @@ void dir_mkdir_error(const char *path, int e, char *err, size_t errsz);
  * creating anything: path a directory (not a link) harkd may write and
  * search, or missing with a parent that is one. Returns 0, or -1 with
  * "PATH: ..." in err, the words of the start's error where they are the same.
+ * made, or NULL: a directory the start makes before this one (state_dir
+ * before a spool_dir inside it), checked already: a parent it may be.
  */
-int dir_check(const char *path, char *err, size_t errsz);
+int dir_check(const char *path, const char *made, char *err, size_t errsz);
 
 #endif

@@ -591,10 +591,12 @@ static void
 harkd_check_dirs(const struct conf *c, struct diags *d)
 {
 	char err[512];
+	int state_ok = dir_check(c->state_dir, NULL, err, sizeof(err)) == 0;
 
-	if (dir_check(c->state_dir, err, sizeof(err)) < 0)
+	if (!state_ok)
 		diags_add(d, c->path, 0, 0, DIAG_ERROR, "state_dir %s", err);
-	if (dropdir_check(c->spool_dir, err, sizeof(err)) < 0)
+	/* the start makes state_dir first: spool_dir may be made inside it */
+	if (dropdir_check(c->spool_dir, state_ok ? c->state_dir : NULL, err, sizeof(err)) < 0)
 		diags_add(d, c->path, 0, 0, DIAG_ERROR, "spool_dir %s", err);
 }
 

@@ -65,4 +65,13 @@ if [ -d /proc/self ]; then
 	grep -qF "/proc/hark-spool: cannot create: " "$T/start.err" && ok ||
 		bad "harkd on spool_dir /proc/hark-spool: $(cat "$T/start.err")"
 fi
+
+# a spool_dir inside a state_dir not made yet: the start makes state_dir first
+{
+	printf '[hark]\nrules = w.rules\nstate_dir = var\nspool_dir = var/spool\n'
+} >"$T/hark.conf"
+"$HARKD" -n -c "$T/hark.conf" >"$T/n.out" 2>"$T/n.err"
+expect_eq "$?" 0 "harkd -n, spool_dir inside a state_dir to be made ($(cat "$T/n.err"))"
+[ -e "$T/var" ] && bad "harkd -n made state_dir" || ok
+
 finish
