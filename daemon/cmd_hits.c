@@ -18,6 +18,7 @@
 #include "date.h"
 #include "diag.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "ruleset.h"
 #include "store.h"
@@ -302,13 +303,12 @@ cmd_hits(int argc, char **argv)
 			ret = 0;
 			goto out;
 		default:
-			hark_usage("hits", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: hits: unexpected argument '%s'\n", argv[optind]);
-		hark_usage("hits", stderr);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
 	if (tag != NULL) {

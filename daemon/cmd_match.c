@@ -26,6 +26,7 @@
 #include "extract.h"
 #include "fileio.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "match.h"
 
@@ -736,14 +737,13 @@ cmd_match(int argc, char **argv)
 			free(rules);
 			return 0;
 		default:
-			hark_usage("match", stderr);
+			usage_opt_error(argv[0], "r:j:h", opts, argv);
 			free(rules);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "hark: match: no article given (use - for standard input)\n");
-		hark_usage("match", stderr);
+		usage_error(argv[0], "no article given (use - for standard input)");
 		free(rules);
 		return 2;
 	}

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "date.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "lang.h"
 #include "store.h"
@@ -452,6 +453,8 @@ main(int argc, char **argv)
 	const struct hark_cmd *c;
 	int ch;
 
+	/* getopt says nothing: a usage error is one line of ours (usage.h), every command's too */
+	opterr = 0;
 	/* "+": stop at the command name; its options are its own */
 	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -465,14 +468,11 @@ main(int argc, char **argv)
 			printf("hark %s\n", HARK_VERSION);
 			return 0;
 		default:
-			usage_all(stderr);
-			return 2;
+			return usage_opt_error("hark", "+c:hV", opts, argv);
 		}
 	}
-	if (optind >= argc) {
-		usage_all(stderr);
-		return 2;
-	}
+	if (optind >= argc)
+		return usage_error("hark", "no command given");
 	c = cmd_find(argv[optind]);
 	if (c == NULL) {
 		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n",

@@ -37,6 +37,7 @@
 #include "reload.h"
 #include "store.h"
 #include "token.h"
+#include "usage.h"
 #include "work.h"
 
 struct harkd {
@@ -956,6 +957,7 @@ main(int argc, char **argv)
 
 	h.lock_fd = -1;
 	h.spool_fd = -1;
+	opterr = 0; /* a usage error is one line of ours (usage.h), named "harkd" */
 	while ((ch = getopt_long(argc, argv, "c:hnvV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -974,15 +976,11 @@ main(int argc, char **argv)
 			printf("harkd %s\n", HARK_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_opt_error("harkd", "c:hnvV", opts, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "harkd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	if (optind < argc)
+		return usage_error("harkd", "unexpected argument '%s'", argv[optind]);
 	log_init("harkd", h.verbose ? LOG_DEBUG : LOG_INFO);
 	norm_init();
 	path = conf_find(config);

@@ -15,6 +15,10 @@ expect() {
 	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat "$T/err"; fi
 }
 has() { if grep -qF -- "$2" "$T/$1"; then ok; else bad "$3: no '$2' in $1"; cat "$T/$1"; fi; }
+# expect_line LINE WHAT: stderr is exactly that one line
+expect_line() {
+	if [ "$(cat "$T/err")" = "$1" ]; then ok; else bad "$2: stderr '$(head -c 300 "$T/err")', want '$1'"; fi
+}
 hasnt() { if grep -qF -- "$2" "$T/$1"; then bad "$3: unexpected '$2' in $1"; else ok; fi; }
 
 cat >"$T/w.rules" <<'R'
@@ -218,6 +222,31 @@ has out "match" "command list"
 expect 2 "unknown command" -- "$HARK" frobnicate
 has err "'frobnicate' is not a hark command" "unknown command named"
 expect 0 "version" -- "$HARK" --version
+
+# a usage error is one line naming the cause and where help is, status 2
+# (CLI.md), in every command and in hark itself; never the whole help, never
+# the program's path
+cmds=$("$HARK" --help | sed -n 's/^  \([a-z-]*\)  .*/\1/p' | grep -v '^help$')
+[ "$(printf '%s\n' "$cmds" | wc -l)" -ge 15 ] && ok || bad "the command list of hark --help: $cmds"
+for c in $cmds; do
+	expect 2 "hark $c --bogus" -- "$HARK" "$c" --bogus
+	expect_line "hark $c: unknown option '--bogus' (see hark $c --help)" "hark $c --bogus"
+done
+for o in -q -l -c; do
+	expect 2 "hark match $o" -- "$HARK" match "$o" x
+	expect_line "hark match: unknown option '$o' (see hark match --help)" "hark match $o"
+done
+expect 2 "hark match -r without its argument" -- "$HARK" match -r
+expect_line "hark match: option '-r' needs an argument (see hark match --help)" "hark match -r"
+expect 2 "hark match --json=x" -- "$HARK" match --json=x f
+expect_line "hark match: option '--json' takes no argument (see hark match --help)" "--json=x"
+expect 2 "hark match without a file" -- "$HARK" match -r "$T/w.rules"
+expect_line "hark match: no article given (use - for standard input) (see hark match --help)" \
+	"hark match without a file"
+expect 2 "hark --bogus" -- "$HARK" --bogus
+expect_line "hark: unknown option '--bogus' (see hark --help)" "hark --bogus"
+expect 2 "hark alone" -- "$HARK"
+expect_line "hark: no command given (see hark --help)" "hark alone"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -74,4 +74,17 @@ fi
 expect_eq "$?" 0 "harkd -n, spool_dir inside a state_dir to be made ($(cat "$T/n.err"))"
 [ -e "$T/var" ] && bad "harkd -n made state_dir" || ok
 
+# harkd's usage errors: one line named harkd (not its path), status 2, no help
+# usage_line WANT ARGS...: harkd ARGS exits 2 saying exactly WANT
+usage_line() {
+	_want=$1
+	shift
+	"$HARKD" "$@" >"$T/u.out" 2>"$T/u.err"
+	expect_eq "$?" 2 "harkd $*: exit status"
+	expect_eq "$(cat "$T/u.err")" "$_want" "harkd $*: stderr"
+}
+usage_line "harkd: unknown option '--bogus' (see harkd --help)" --bogus
+usage_line "harkd: unknown option '-x' (see harkd --help)" -x
+usage_line "harkd: option '-c' needs an argument (see harkd --help)" -c
+usage_line "harkd: unexpected argument 'extra' (see harkd --help)" -n extra
 finish
