@@ -1323,8 +1323,8 @@ sect_end(struct cparse *p)
 	memset(p->seen, 0, sizeof p->seen);
 }
 
-static int
-name_ok(const char *s)
+int
+conf_name_ok(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -1401,7 +1401,7 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 		         in, *name ? " " : "", name);
 		return;
 	}
-	if (*name == '\0' || !name_ok(name)) {
+	if (*name == '\0' || !conf_name_ok(name)) {
 		if (*name == '\0')
 			conf_err(p, line, col, "[%s] needs a name, as in [%s NAME]", in, in);
 		else

@@ -132,6 +132,8 @@ int conf_load_flags(const char *path, unsigned flags, struct conf **out, struct 
 /* conf_load_flags(path, 0, ...): the tool's load, no secret file opened */
 int conf_load(const char *path, struct conf **out, struct diags *d);
 void conf_free(struct conf *c);
+/* Whether s may name a [feed], [webhook] or [email]: letters, digits, - _ . (ASCII). */
+int conf_name_ok(const char *s);
 
 /*
  * hark check's word on what it did not check: a note naming how many
