@@ -69,7 +69,8 @@ struct item {
 	size_t held;          /* the bytes x holds */
 	long hits;
 	int errors;
-	unsigned char state; /* enum item_state */
+	unsigned char state;  /* enum item_state */
+	unsigned char walked; /* found in a directory, not named: a binary file is skipped */
 };
 
 /*
@@ -268,6 +269,14 @@ item_extract(const struct match_conf *c, struct item *it, struct extraction *x)
 		munmap(buf, len);
 	else
 		free(buf);
+	/*
+	 * As grep: an empty file (or one without text) has no match, and a
+	 * binary file met in a directory is skipped without a word (the
+	 * extractor's verdict: NUL bytes or binary data in the charset it
+	 * found, so UTF-16 with its mark is read); one named is an error.
+	 */
+	if (rc < 0 && (x->empty || (x->not_text && it->walked)))
+		return -1;
 	if (rc < 0) {
 		item_err(it, "hark: %s: %s\n", name, err);
 		it->errors++;
@@ -360,13 +369,16 @@ items_dir(struct itemv *iv, const char *dir, int depth)
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct stat st;
+		struct item *it;
 
 		if (lstat(names[i], &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			rc = items_dir(iv, names[i], depth + 1);
-		else if (S_ISREG(st.st_mode) && items_add(iv, names[i]) == NULL)
+		else if (S_ISREG(st.st_mode) && (it = items_add(iv, names[i])) == NULL)
 			rc = -1;
+		else if (S_ISREG(st.st_mode))
+			it->walked = 1;
 	}
 	dir_list_free(names, n);
 	return rc;

@@ -141,6 +141,28 @@ expect 2 "a PNG-like file" -- "$HARK" match -r "$T/w.rules" "$T/png.txt"
 has err "not a text document" "a PNG-like file is not text"
 hasnt err "UTF-16" "a PNG-like file is not called UTF-16"
 
+# as grep: an empty file has no match (exit 1, nothing said); a binary file
+# met in a directory is skipped without a word, one named is an error; the
+# extractor decides what is binary, so UTF-16 with its mark is read
+mkdir -p "$T/mixed/sub"
+: >"$T/mixed/empty.txt"
+cp "$T/elf.txt" "$T/mixed/hark.db"
+cp "$T/png.txt" "$T/mixed/sub/image.png"
+printf '\377\376' >"$T/mixed/sub/u16.txt"
+printf 'Un otage\nLe journaliste Austin Tice.\n' | iconv -f utf-8 -t utf-16le >>"$T/mixed/sub/u16.txt"
+expect 1 "an empty file" -- "$HARK" match -r "$T/w.rules" "$T/mixed/empty.txt"
+test -s "$T/err" && bad "an empty file: stderr $(cat "$T/err")" || ok
+expect 1 "an empty standard input" -- sh -c "'$HARK' match -r '$T/w.rules' - </dev/null"
+test -s "$T/err" && bad "an empty standard input: stderr $(cat "$T/err")" || ok
+expect 0 "a directory with binary files" -- "$HARK" match --color=never -r "$T/w.rules" "$T/mixed"
+has out "$T/mixed/sub/u16.txt: tice: " "UTF-16 with its mark read in a directory"
+test -s "$T/err" && bad "binary files in a directory: stderr $(cat "$T/err")" || ok
+rm "$T/mixed/sub/u16.txt"
+expect 1 "a directory of binary and empty files" -- "$HARK" match -r "$T/w.rules" "$T/mixed"
+test -s "$T/err" && bad "binary and empty files: stderr $(cat "$T/err")" || ok
+expect 2 "a binary file named" -- "$HARK" match -r "$T/w.rules" "$T/mixed/hark.db"
+expect_line "hark: $T/mixed/hark.db: not a text document (it holds NUL bytes)" "a binary file named"
+
 # options after operands, as grep takes them
 expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never
 has out "$T/a.txt: tice: " "options after the file are read"
