@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "hark.h"
+#include "usage.h"
 #include "readjson.h"
 #include "store.h"
 
@@ -96,14 +97,13 @@ cmd_article(int argc, char **argv)
 			hark_usage("article", stdout);
 			return 0;
 		default:
-			hark_usage("article", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "hark: article: %s\n",
-		        optind < argc ? "one article id only" : "no article id given");
-		hark_usage("article", stderr);
+		usage_error(argv[0], "%s",
+		            optind < argc ? "one article id only" : "no article id given");
 		return 2;
 	}
 	if (hark_store_open("article", &st) < 0)

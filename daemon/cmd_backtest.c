@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "match.h"
 #include "presearch.h"
@@ -129,13 +130,12 @@ cmd_backtest(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			hark_usage("backtest", stderr);
+			usage_opt_error(argv[0], "r:qh", opts, argv);
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: backtest: '%s': unexpected argument\n", argv[optind]);
-		hark_usage("backtest", stderr);
+		usage_error(argv[0], "'%s': unexpected argument", argv[optind]);
 		goto out;
 	}
 	diags_init(&d);

@@ -5,6 +5,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "usage.h"
 
 /* -c CONFIG or HARK_CONFIG: a configuration asked for, not one found by chance */
 static bool
@@ -56,13 +57,13 @@ cmd_check(int argc, char **argv)
 		paths++;
 		n--;
 	} else if (n > 0 && paths[0][0] == '-' && paths[0][1] != '\0') {
-		fprintf(stderr, "hark: check: unknown option '%s'\n", paths[0]);
-		hark_usage("check", stderr);
+		usage_error(argv[0], "unknown option '%s'", paths[0]);
 		return 2;
 	}
 	diags_init(&d);
 	/* the configuration's rules: and whether their alerts reach a webhook */
-	if (n == 0 && conf_load_tool(&c, &d) == 0) {
+	/* as harkd -n: a rules glob that matches no file is an error (CONF_RULES) */
+	if (n == 0 && conf_load_tool_flags(CONF_RULES, &c, &d) == 0) {
 		paths = c->rules;
 		n = c->nrules;
 		/* the secrets are harkd's: a member of group hark cannot read them */

@@ -12,16 +12,23 @@
 int
 conf_load_tool(struct conf **out, struct diags *d)
 {
+	return conf_load_tool_flags(0, out, d);
+}
+
+int
+conf_load_tool_flags(unsigned flags, struct conf **out, struct diags *d)
+{
 	const char *path = conf_find(hark_config);
 
 	*out = NULL;
 	if (path == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR,
-		          "no rules given and no configuration found (give -c CONFIG, set HARK_CONFIG, or "
+		          "no rules given and no configuration found (give -c CONFIG, set "
+		          "HARK_CONFIG, or "
 		          "create ./hark.conf or /etc/hark/hark.conf)");
 		return -1;
 	}
-	return conf_load(path, out, d);
+	return conf_load_flags(path, flags, out, d);
 }
 
 int

@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "usage.h"
 #include "harkdlock.h"
 #include "outbox.h"
 #include "readjson.h"
@@ -98,7 +99,7 @@ cmd_deliveries(int argc, char **argv)
 			hark_usage("deliveries", stdout);
 			return 0;
 		default:
-			hark_usage("deliveries", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
@@ -163,12 +164,12 @@ cmd_redeliver(int argc, char **argv)
 			hark_usage("redeliver", stdout);
 			return 0;
 		default:
-			hark_usage("redeliver", stderr);
+			usage_opt_error(argv[0], "fh", opts, argv);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		hark_usage("redeliver", stderr);
+		usage_error(argv[0], "no delivery id given");
 		return 2;
 	}
 	/* a writer: the outbox changes (the user must be allowed to write hark.db) */

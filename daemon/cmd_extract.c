@@ -11,6 +11,7 @@
 
 #include "extract.h"
 #include "hark.h"
+#include "usage.h"
 #include "lang.h"
 
 static void
@@ -134,13 +135,12 @@ cmd_extract(int argc, char **argv)
 			hark_usage("extract", stdout);
 			return 0;
 		default:
-			hark_usage("extract", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "hark: extract: no file given (use - for standard input)\n");
-		hark_usage("extract", stderr);
+		usage_error(argv[0], "no file given (use - for standard input)");
 		return 2;
 	}
 	/* the configured languages, the prior of identification (no configuration: none) */

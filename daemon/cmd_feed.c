@@ -14,6 +14,7 @@
 #include "charset.h"
 #include "extract.h"
 #include "hark.h"
+#include "usage.h"
 #include "http.h"
 #include "url.h"
 
@@ -337,15 +338,14 @@ cmd_feed(int argc, char **argv)
 			hark_usage("feed", stdout);
 			return 0;
 		default:
-			hark_usage("feed", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "hark: feed: %s\n",
-		        optind >= argc ? "no feed given (use - for standard input)"
-		                       : "one feed at a time");
-		hark_usage("feed", stderr);
+		usage_error(argv[0], "%s",
+		            optind >= argc ? "no feed given (use - for standard input)"
+		                           : "one feed at a time");
 		return 2;
 	}
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];

@@ -18,6 +18,8 @@
 #include "date.h"
 #include "diag.h"
 #include "hark.h"
+#include "source.h"
+#include "usage.h"
 #include "hit.h"
 #include "ruleset.h"
 #include "store.h"
@@ -302,13 +304,12 @@ cmd_hits(int argc, char **argv)
 			ret = 0;
 			goto out;
 		default:
-			hark_usage("hits", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: hits: unexpected argument '%s'\n", argv[optind]);
-		hark_usage("hits", stderr);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
 	if (tag != NULL) {
@@ -327,6 +328,22 @@ cmd_hits(int argc, char **argv)
 		goto out;
 	if (hits_rules_known(st, &rules) < 0)
 		goto out;
+	/* --source as --rule: one no feed, drop, api nor stored hit has is a typo (source.h) */
+	if (f.source != NULL) {
+		struct conf *sc = NULL;
+		struct diags d;
+		int code;
+
+		diags_init(&d);
+		(void)conf_load_tool(&sc, &d); /* it read fine in hark_store_open() */
+		diags_free(&d);
+		code = source_check(sc, st, f.source, err, sizeof(err));
+		conf_free(sc);
+		if (code != 0) {
+			fprintf(stderr, "hark: hits: %s%s\n", code == 400 ? "--" : "", err);
+			goto out;
+		}
+	}
 	if (!o.json) {
 		struct diags d;
 

@@ -17,6 +17,7 @@
 #include "dropdir.h"
 #include "fileio.h"
 #include "hark.h"
+#include "usage.h"
 #include "charset.h"
 #include "langdecl.h"
 
@@ -276,14 +277,13 @@ cmd_ingest(int argc, char **argv)
 			free(spool);
 			return 0;
 		default:
-			hark_usage("ingest", stderr);
+			usage_opt_error(argv[0], "qh", opts, argv);
 			free(spool);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "hark: ingest: no file given\n");
-		hark_usage("ingest", stderr);
+		usage_error(argv[0], "no file given");
 		free(spool);
 		return 2;
 	}

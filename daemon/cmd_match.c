@@ -26,6 +26,7 @@
 #include "extract.h"
 #include "fileio.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "match.h"
 
@@ -68,7 +69,8 @@ struct item {
 	size_t held;          /* the bytes x holds */
 	long hits;
 	int errors;
-	unsigned char state; /* enum item_state */
+	unsigned char state;  /* enum item_state */
+	unsigned char walked; /* found in a directory, not named: a binary file is skipped */
 };
 
 /*
@@ -267,6 +269,14 @@ item_extract(const struct match_conf *c, struct item *it, struct extraction *x)
 		munmap(buf, len);
 	else
 		free(buf);
+	/*
+	 * As grep: an empty file (or one without text) has no match, and a
+	 * binary file met in a directory is skipped without a word (the
+	 * extractor's verdict: NUL bytes or binary data in the charset it
+	 * found, so UTF-16 with its mark is read); one named is an error.
+	 */
+	if (rc < 0 && (x->empty || (x->not_text && it->walked)))
+		return -1;
 	if (rc < 0) {
 		item_err(it, "hark: %s: %s\n", name, err);
 		it->errors++;
@@ -359,13 +369,16 @@ items_dir(struct itemv *iv, const char *dir, int depth)
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct stat st;
+		struct item *it;
 
 		if (lstat(names[i], &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			rc = items_dir(iv, names[i], depth + 1);
-		else if (S_ISREG(st.st_mode) && items_add(iv, names[i]) == NULL)
+		else if (S_ISREG(st.st_mode) && (it = items_add(iv, names[i])) == NULL)
 			rc = -1;
+		else if (S_ISREG(st.st_mode))
+			it->walked = 1;
 	}
 	dir_list_free(names, n);
 	return rc;
@@ -736,14 +749,13 @@ cmd_match(int argc, char **argv)
 			free(rules);
 			return 0;
 		default:
-			hark_usage("match", stderr);
+			usage_opt_error(argv[0], "r:j:h", opts, argv);
 			free(rules);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "hark: match: no article given (use - for standard input)\n");
-		hark_usage("match", stderr);
+		usage_error(argv[0], "no article given (use - for standard input)");
 		free(rules);
 		return 2;
 	}

@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "usage.h"
 #include "muting.h"
 #include "store.h"
 
@@ -82,7 +83,7 @@ mute_options(const char *cmd, int argc, char **argv)
 			hark_usage(cmd, stdout);
 			return 0;
 		}
-		hark_usage(cmd, stderr);
+		usage_opt_error(argv[0], "+h", opts, argv);
 		return 2;
 	}
 	return -1;
@@ -101,7 +102,7 @@ cmd_mute(int argc, char **argv)
 	if ((r = mute_options("mute", argc, argv)) >= 0)
 		return r;
 	if (argc - optind < 2) {
-		hark_usage("mute", stderr);
+		usage_error(argv[0], "%s", optind < argc ? "no duration given" : "no rule given");
 		return 2;
 	}
 	if ((words = mute_words(argc, argv, optind + 1)) == NULL) {
@@ -149,7 +150,7 @@ cmd_unmute(int argc, char **argv)
 	if ((r = mute_options("unmute", argc, argv)) >= 0)
 		return r;
 	if (argc - optind != 1) {
-		hark_usage("unmute", stderr);
+		usage_error(argv[0], "%s", optind < argc ? "one rule at a time" : "no rule given");
 		return 2;
 	}
 	if (hark_conf_store_open("unmute", STORE_WRITE, &c, &st) < 0)

@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "usage.h"
 #include "opml.h"
 
 /*
@@ -143,7 +144,7 @@ cmd_import_opml(int argc, char **argv)
 			hark_usage("import-opml", stdout);
 			return 0;
 		default:
-			hark_usage("import-opml", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
@@ -162,10 +163,9 @@ cmd_import_opml(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "hark: import-opml: %s\n",
-		        optind >= argc ? "no file given (use - for standard input)"
-		                       : "one file at a time");
-		hark_usage("import-opml", stderr);
+		usage_error(argv[0], "%s",
+		            optind >= argc ? "no file given (use - for standard input)"
+		                           : "one file at a time");
 		return 2;
 	}
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];

@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "hark.h"
+#include "usage.h"
 #include "harkdlock.h"
 #include "prune.h"
 #include "store.h"
@@ -58,7 +59,7 @@ cmd_prune(int argc, char **argv)
 			hark_usage("prune", stdout);
 			return 0;
 		default:
-			hark_usage("prune", stderr);
+			usage_opt_error(argv[0], "hn", opts, argv);
 			return 2;
 		}
 	}
@@ -156,12 +157,12 @@ cmd_backup(int argc, char **argv)
 			hark_usage("backup", stdout);
 			return 0;
 		default:
-			hark_usage("backup", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		hark_usage("backup", stderr);
+		usage_error(argv[0], "%s", optind < argc ? "one file at a time" : "no file given");
 		return 2;
 	}
 	dest = argv[optind];

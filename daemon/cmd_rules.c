@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "hark.h"
+#include "usage.h"
 #include "store.h"
 
 /* The 24 hours' counts, by rule id (store_rule_stats gives them sorted). */
@@ -155,7 +156,7 @@ cmd_rules(int argc, char **argv)
 			hark_usage("rules", stdout);
 			return 0;
 		default:
-			hark_usage("rules", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}

@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "date.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "whsig.h"
 
@@ -371,13 +372,12 @@ cmd_sink(int argc, char **argv)
 			hark_usage("sink", stdout);
 			return 0;
 		default:
-			hark_usage("sink", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: sink: unexpected argument '%s'\n", argv[optind]);
-		hark_usage("sink", stderr);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	if ((sk.base = event_base_new()) == NULL || (http = evhttp_new(sk.base)) == NULL) {

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "dropdir.h"
 #include "hark.h"
+#include "usage.h"
 #include "harkdlock.h"
 #include "readjson.h"
 #include "store.h"
@@ -324,13 +325,12 @@ cmd_status(int argc, char **argv)
 			hark_usage("status", stdout);
 			return 0;
 		default:
-			hark_usage("status", stderr);
+			usage_opt_error(argv[0], "h", opts, argv);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: status: unexpected argument '%s'\n", argv[optind]);
-		hark_usage("status", stderr);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	if (hark_store_open("status", &st) < 0)

@@ -90,7 +90,7 @@ struct cparse {
 	const char *path; /* as given: diagnostics name it so */
 	char *dir;        /* owned: the absolute directory of path */
 	struct diags *d;
-	unsigned flags; /* CONF_SECRETS: open the secret files */
+	unsigned flags; /* CONF_SECRETS: open the secret files; CONF_RULES */
 	struct conf *c; /* owned until returned */
 	enum sect sect;
 	char label[96];                /* "[feed world]", for messages */
@@ -440,10 +440,12 @@ strcmp_ptr(const void *a, const void *b)
 
 /*
  * rules = globs, space or comma separated. A file named without a wildcard
- * must exist (a typo is an error); a wildcard that matches nothing is only
- * a warning, as an empty rules.d/ is on a fresh install: hark status, hits
- * and ingest still work, and harkd matches nothing until rules appear and
- * it is reloaded.
+ * must exist (a typo is an error). A wildcard that matches nothing is an
+ * error for whoever runs the rules (CONF_RULES: harkd, harkd -n, a reload,
+ * hark check): else moving the last file out of rules.d/ and a SIGHUP
+ * would stop every alert without a word. For the other commands (status,
+ * hits, ingest on a fresh install with an empty rules.d/) it stays a
+ * warning.
  */
 static void
 hark_rules(struct cparse *p, struct cval *v)
@@ -460,6 +462,12 @@ hark_rules(struct cparse *p, struct cval *v)
 			return;
 		rc = glob(pat, 0, NULL, &g);
 		free(pat);
+		if (rc == GLOB_NOMATCH && strpbrk(w, "*?[") != NULL &&
+		    (p->flags & CONF_RULES) != 0) {
+			diags_add(p->d, p->path, v->line, v->col, DIAG_ERROR,
+			          "rules: '%s' matches no file", w);
+			continue;
+		}
 		if (rc == GLOB_NOMATCH && strpbrk(w, "*?[") != NULL) {
 			diags_add(p->d, p->path, v->line, v->col, DIAG_WARNING,
 			          "rules: '%s' matches no file: no rules from it", w);
@@ -1315,8 +1323,8 @@ sect_end(struct cparse *p)
 	memset(p->seen, 0, sizeof p->seen);
 }
 
-static int
-name_ok(const char *s)
+int
+conf_name_ok(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -1393,7 +1401,7 @@ sect_begin(struct cparse *p, char *h, unsigned line, unsigned col)
 		         in, *name ? " " : "", name);
 		return;
 	}
-	if (*name == '\0' || !name_ok(name)) {
+	if (*name == '\0' || !conf_name_ok(name)) {
 		if (*name == '\0')
 			conf_err(p, line, col, "[%s] needs a name, as in [%s NAME]", in, in);
 		else

@@ -123,10 +123,17 @@ const char *conf_find(const char *given);
  * the values they hold are NULL.
  */
 #define CONF_SECRETS 1u
+/*
+ * CONF_RULES: the rules will be run (harkd, harkd -n, a reload, hark
+ * check), so a rules glob that matches no file is an error, not a warning.
+ */
+#define CONF_RULES 2u
 int conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diags *d);
 /* conf_load_flags(path, 0, ...): the tool's load, no secret file opened */
 int conf_load(const char *path, struct conf **out, struct diags *d);
 void conf_free(struct conf *c);
+/* Whether s may name a [feed], [webhook] or [email]: letters, digits, - _ . (ASCII). */
+int conf_name_ok(const char *s);
 
 /*
  * hark check's word on what it did not check: a note naming how many

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 
 #include "dropdir.h"
+#include "fileio.h"
 
 /*
  * Simple suffixes tried for a name taken in done/ or failed/ (".1" ...
@@ -125,15 +126,8 @@ mkdir_spool(const char *path, char *err, size_t errsz)
 	}
 	if (errno == EEXIST)
 		return 0;
-	if (errno == ENOENT) {
-		const char *slash = strrchr(path, '/');
-		int n = slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path);
-
-		snprintf(err, errsz, "%s: cannot create: its parent %.*s does not exist", path, n,
-		         slash == NULL ? "." : path);
-		return -1;
-	}
-	snprintf(err, errsz, "%s: cannot create: %s", path, strerror(errno));
+	/* "its parent does not exist" only when it does not (mkdir in /proc: ENOENT) */
+	dir_mkdir_error(path, errno, err, errsz);
 	return -1;
 }
 
@@ -167,6 +161,28 @@ open_subdir(int spool, const char *spath, const char *name, char *err, size_t er
 		return -1;
 	}
 	return fd;
+}
+
+int
+dropdir_check(const char *spool, const char *made, char *err, size_t errsz)
+{
+	if (dir_check(spool, made, err, errsz) < 0)
+		return -1;
+	for (int i = D_TMP; i < D_N; i++) {
+		char sub[4096];
+		struct stat st;
+
+		snprintf(sub, sizeof(sub), "%s/%s", spool, dir_names[i]);
+		if (lstat(sub, &st) < 0 && errno == ENOENT)
+			continue; /* made at the start, in the spool checked above */
+		if (lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
+			snprintf(err, errsz, "%s: a symbolic link (not followed)", sub);
+			return -1;
+		}
+		if (dir_check(sub, NULL, err, errsz) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int move_noreplace(int from, const char *name, int to, const char *base, bool skip_error,

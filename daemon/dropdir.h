@@ -47,6 +47,12 @@ void dropdir_id_unpin(struct dropdir_id *id);
  * anything is scanned. Returns 0 with *out, -1 with the reason in err.
  */
 int dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errsz);
+/*
+ * harkd -n: whether dropdir_open() could make and open the spool and its
+ * directories, creating nothing. made: as dir_check's (the state_dir the
+ * start makes first). Returns 0, or -1 with err (its words).
+ */
+int dropdir_check(const char *spool, const char *made, char *err, size_t errsz);
 void dropdir_close(struct dropdir *dd);
 
 /* The inotify descriptor (non-blocking) to wait on for reading. */

@@ -11,4 +11,22 @@
  */
 int fd_read_all(int fd, size_t max, char **buf, size_t *len);
 
+/*
+ * Why mkdir(path) failed with errno e, true to the cause: "its parent P
+ * does not exist" only when P does not; else the errno itself (mkdir in
+ * /proc fails with ENOENT though /proc is there). Writes
+ * "PATH: cannot create: ..." to err.
+ */
+void dir_mkdir_error(const char *path, int e, char *err, size_t errsz);
+
+/*
+ * What harkd -n can tell of a directory harkd will create or use, without
+ * creating anything: path a directory (not a link) harkd may write and
+ * search, or missing with a parent that is one. Returns 0, or -1 with
+ * "PATH: ..." in err, the words of the start's error where they are the same.
+ * made, or NULL: a directory the start makes before this one (state_dir
+ * before a spool_dir inside it), checked already: a parent it may be.
+ */
+int dir_check(const char *path, const char *made, char *err, size_t errsz);
+
 #endif

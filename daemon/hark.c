@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "date.h"
 #include "hark.h"
+#include "usage.h"
 #include "hit.h"
 #include "lang.h"
 #include "store.h"
@@ -79,7 +80,8 @@ static const struct hark_cmd cmds[] = {
      "                     ID neither configured nor in a stored hit is an error\n"
      "  --tag TAG          only the hits of the configured rules tagged TAG\n"
      "  --source NAME      only the hits of articles from feed NAME (drop: the spool;\n"
-     "                     api: POST /api/v1/articles)\n"
+     "                     api: POST /api/v1/articles); a NAME neither configured\n"
+     "                     nor in a stored hit is an error\n"
      "  --lang LL          only the hits of articles in language LL\n"
      "  --limit N          one page of at most N hits (1 to 500); when there are more,\n"
      "                     stderr says 'more: --before CURSOR' to read the next page\n"
@@ -127,7 +129,9 @@ static const struct hark_cmd cmds[] = {
      "                     (up to 8 MiB of text)\n"
      "  --no-cache         compile the rules: do not read nor write the cache of\n"
      "                     compiled rule sets\n"
-     "  FILE               an article; a directory is read recursively; - is stdin\n"
+     "  FILE               an article; a directory is read recursively, its binary\n"
+     "                     files skipped (one named is an error); - is stdin;\n"
+     "                     an empty file has no hit\n"
      "The languages of the configuration are the prior of language identification,\n"
      "with -r too. A rule set of 1,000 terms or more is kept compiled in\n"
      "$HARK_CACHE_DIR, else $XDG_CACHE_HOME/hark, else ~/.cache/hark, and loaded\n"
@@ -453,6 +457,8 @@ main(int argc, char **argv)
 	const struct hark_cmd *c;
 	int ch;
 
+	/* getopt says nothing: a usage error is one line of ours (usage.h), every command's too */
+	opterr = 0;
 	/* "+": stop at the command name; its options are its own */
 	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -466,14 +472,11 @@ main(int argc, char **argv)
 			printf("hark %s\n", HARK_VERSION);
 			return 0;
 		default:
-			usage_all(stderr);
-			return 2;
+			return usage_opt_error("hark", "+c:hV", opts, argv);
 		}
 	}
-	if (optind >= argc) {
-		usage_all(stderr);
-		return 2;
-	}
+	if (optind >= argc)
+		return usage_error("hark", "no command given");
 	c = cmd_find(argv[optind]);
 	if (c == NULL) {
 		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n",

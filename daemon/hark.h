@@ -140,6 +140,8 @@ int conf_rule_paths(char ***paths, size_t *n, struct diags *d);
 /* The configuration hark's -c, $HARK_CONFIG or the defaults name (conf_free). */
 struct conf;
 int conf_load_tool(struct conf **out, struct diags *d);
+/* The same with conf_load_flags()'s flags (hark check: CONF_RULES). */
+int conf_load_tool_flags(unsigned flags, struct conf **out, struct diags *d);
 /*
  * The configured languages ([hark] languages, the prior of language
  * identification) of the configuration conf_load_tool() reads: 0 with

@@ -23,6 +23,7 @@
 #include "answer.h"
 #include "conf.h"
 #include "dropdir.h"
+#include "fileio.h"
 #include "hark.h"
 #include "http.h"
 #include "httpd.h"
@@ -36,6 +37,7 @@
 #include "reload.h"
 #include "store.h"
 #include "token.h"
+#include "usage.h"
 #include "work.h"
 
 struct harkd {
@@ -85,7 +87,8 @@ usage(FILE *f)
 	        "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
 	        "             /etc/hark/hark.conf)\n"
 	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
-	        "             (with the secret files, read as harkd reads them)\n"
+	        "             (with the secret files, read as harkd reads them, and state_dir\n"
+	        "             and spool_dir: directories harkd may write, or ones it can make)\n"
 	        "  -v         log debug lines too\n"
 	        "  -h, --help this help; -V, --version the version\n\n"
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
@@ -120,6 +123,8 @@ log_diags(const struct diags *d)
 	}
 }
 
+static void harkd_check_dirs(const struct conf *c, struct diags *d);
+
 /*
  * Load the configuration and its rules beside whatever runs now. Returns 0
  * with both, -1 after logging every diagnostic.
@@ -129,6 +134,18 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 {
 	struct diags d = {0};
 	int ret = reload_compile(path, confp, rulesp, &d, NULL);
+
+	/* harkd -n: and the directories the start would make or open */
+	if (ret == 0 && plain) {
+		harkd_check_dirs(*confp, &d);
+		if (d.nerrors > 0) {
+			conf_free(*confp);
+			rules_unref(*rulesp);
+			*confp = NULL;
+			*rulesp = NULL;
+			ret = -1;
+		}
+	}
 
 	/* the compile's scratch is freed: give its pages back (a million rules leave 0.5 GB) */
 	malloc_trim(0);
@@ -559,10 +576,31 @@ harkd_stop_timeout(void)
 static int
 harkd_mkdir(const char *dir)
 {
+	char err[512];
+
 	if (mkdir(dir, 0750) == 0 || errno == EEXIST)
 		return 0;
-	log_err("cannot create state_dir %s: %s", dir, strerror(errno));
+	dir_mkdir_error(dir, errno, err, sizeof(err));
+	log_err("state_dir %s", err);
 	return -1;
+}
+
+/*
+ * harkd -n: what the start checks of state_dir and spool_dir before it
+ * makes them, creating nothing: a directory it may write, or a missing one
+ * whose parent is. As diagnostics of the configuration file.
+ */
+static void
+harkd_check_dirs(const struct conf *c, struct diags *d)
+{
+	char err[512];
+	int state_ok = dir_check(c->state_dir, NULL, err, sizeof(err)) == 0;
+
+	if (!state_ok)
+		diags_add(d, c->path, 0, 0, DIAG_ERROR, "state_dir %s", err);
+	/* the start makes state_dir first: spool_dir may be made inside it */
+	if (dropdir_check(c->spool_dir, state_ok ? c->state_dir : NULL, err, sizeof(err)) < 0)
+		diags_add(d, c->path, 0, 0, DIAG_ERROR, "spool_dir %s", err);
 }
 
 /*
@@ -922,6 +960,7 @@ main(int argc, char **argv)
 
 	h.lock_fd = -1;
 	h.spool_fd = -1;
+	opterr = 0; /* a usage error is one line of ours (usage.h), named "harkd" */
 	while ((ch = getopt_long(argc, argv, "c:hnvV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -940,15 +979,11 @@ main(int argc, char **argv)
 			printf("harkd %s\n", HARK_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_opt_error("harkd", "c:hnvV", opts, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "harkd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	if (optind < argc)
+		return usage_error("harkd", "unexpected argument '%s'", argv[optind]);
 	log_init("harkd", h.verbose ? LOG_DEBUG : LOG_INFO);
 	norm_init();
 	path = conf_find(config);

@@ -35,11 +35,13 @@
 #include "hark.h"
 #include "httpd.h"
 #include "httpd_work.h"
+#include "lang.h"
 #include "log.h"
 #include "match.h"
 #include "page.h"
 #include "readjson.h"
 #include "ruleset.h"
+#include "source.h"
 
 #define PAGE_HITS 50  /* a page of "/" */
 #define ATOM_HITS 100 /* the entries of /hits.atom */
@@ -141,7 +143,7 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 	const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
 	const struct httpd_info *in = httpd_info(h);
 	struct evkeyval *kv;
-	char *end;
+	char *end, why[300];
 	long n;
 	int code;
 
@@ -192,6 +194,11 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 				snprintf(err, errsz, "lang: '%.40s' is not an ISO 639-1 code", v);
 				return 400;
 			}
+			/* xx, jp: no document is in it, as hark hits --lang says (lang.h) */
+			if (lang_code_check(v, why, sizeof(why)) < 0) {
+				snprintf(err, errsz, "lang: %s", why);
+				return 400;
+			}
 			q->pf.lang = q->f.lang = v;
 		} else if (strcmp(k, "since") == 0) {
 			q->pf.since = v;
@@ -221,6 +228,12 @@ hits_q_parse(struct httpd *h, struct evhttp_request *req, struct hits_q *q, cons
 	}
 	if ((code = hits_q_rules_known(h, q, err, errsz)) != 0)
 		return code;
+	/* source= as rule=: a malformed name 400, one no source has 404, said on the page */
+	if (q->f.source != NULL &&
+	    (code = source_check(in->conf, httpd_store(h), q->f.source, err, errsz)) != 0) {
+		q->pf.no_source = code == 404;
+		return code;
+	}
 	if (q->pf.tag != NULL) {
 		static const char *const none[] = {""}; /* no rule: no hit, not every hit */
 
@@ -632,7 +645,7 @@ page_hits_error(struct evhttp_request *req, struct hits_q *q, int code, const ch
 
 	hits_q_form(q);
 	q->pf.error = err;
-	q->pf.no_rule = q->pf.no_tag = 0;
+	q->pf.no_rule = q->pf.no_tag = q->pf.no_source = 0;
 	page_hits(&pg, NULL, 0, &q->pf, NULL);
 	httpd_send_page_code(req, code, &pg, "text/html; charset=utf-8");
 }
@@ -714,11 +727,11 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if (code == 0)
 		page_hits(&pg, fh.v, fh.n, &q->pf, next[0] != '\0' ? next : NULL);
-	else if (q->pf.no_rule || q->pf.no_tag)
+	else if (q->pf.no_rule || q->pf.no_tag || q->pf.no_source)
 		page_hits(&pg, NULL, 0, &q->pf, NULL); /* the form kept, to correct the id */
 	httpd_flat_hits_free(&fh);
 	json_decref(hits);
-	no_rule = q->pf.no_rule || q->pf.no_tag;
+	no_rule = q->pf.no_rule || q->pf.no_tag || q->pf.no_source;
 	if (code == 400) {
 		page_hits_error(req, q, code, err);
 		hits_q_ctx_free(q);

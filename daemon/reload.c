@@ -46,8 +46,12 @@ reload_compile(const char *path, struct conf **confp, struct rules **rulesp, str
 
 	*confp = NULL;
 	*rulesp = NULL;
-	/* harkd's load: the secret files are read and checked here, never by hark */
-	if (conf_load_flags(path, CONF_SECRETS, &c, d) < 0)
+	/*
+	 * harkd's load: the secret files are read and checked here, never by
+	 * hark; a rules glob matching nothing fails the load (a reload keeps the
+	 * rules in force)
+	 */
+	if (conf_load_flags(path, CONF_SECRETS | CONF_RULES, &c, d) < 0)
 		return -1;
 	rs = rules_load_cancel(c->rules, c->nrules, d, cancel);
 	if (rs == NULL || (*rulesp = rules_new(rs)) == NULL) {

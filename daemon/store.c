@@ -266,6 +266,7 @@ enum stmt {
 	ST_MUTE_GET,
 	ST_MUTES,
 	ST_RULE_HAS_HITS,
+	ST_SOURCE_HAS_HITS,
 	ST_COUNT
 };
 enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
@@ -485,6 +486,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_MUTES] = "SELECT rule_id, until, muted_at FROM mutes WHERE until > ?1 ORDER BY rule_id",
     /* one probe of hits_rule_id */
     [ST_RULE_HAS_HITS] = "SELECT 1 FROM hits WHERE rule_id = ?1 LIMIT 1",
+    [ST_SOURCE_HAS_HITS] = "SELECT 1 FROM hits WHERE source = ?1 LIMIT 1",
 };
 
 /* The writer's three files, whose identity and attributes store_begin() checks. */
@@ -3197,6 +3199,15 @@ store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t err
 
 	bind_text(q, 1, rule_id);
 	return store_probe(st, q, "looking for a rule's hits", err, errsz);
+}
+
+int
+store_source_has_hits(struct store *st, const char *source, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_SOURCE_HAS_HITS];
+
+	bind_text(q, 1, source);
+	return store_probe(st, q, "looking for a source's hits", err, errsz);
 }
 
 /* ---- retention and backup (README "Retention and backup") ---- */

@@ -139,6 +139,8 @@ struct store_hit_row {
 typedef int (*store_hit_fn)(const struct store_hit_row *r, void *arg);
 /* Whether a hit of rule_id is stored (one probe of an index): 1, 0, -1 or STORE_BUSY. */
 int store_rule_has_hits(struct store *st, const char *rule_id, char *err, size_t errsz);
+/* Whether a hit of that source (hits.source: a feed's name, drop, api) is stored: as above. */
+int store_source_has_hits(struct store *st, const char *source, char *err, size_t errsz);
 /* Hits detected at or after since (ms; 0: all), of rule_id (NULL: all), newest first. */
 int store_hits_each(struct store *st, int64_t since_ms, const char *rule_id, store_hit_fn fn,
                     void *arg, char *err, size_t errsz);

@@ -499,7 +499,7 @@ nul_error(const char *bytes, size_t len, const char *charset, const char *option
 /* Bytes to clean UTF-8 text: the BOM skipped, the charset found and converted. */
 static char *
 to_utf8(const char *bytes, size_t len, const char *hint, const char *force, const char *option,
-        char charset[32], enum charset_by *by, size_t *tlen, char *err, size_t errsz)
+        char charset[32], enum charset_by *by, size_t *tlen, int *not_text, char *err, size_t errsz)
 {
 	size_t bom = charset_sniff(bytes, len, hint, charset, by), bad;
 	char *t;
@@ -526,11 +526,13 @@ to_utf8(const char *bytes, size_t len, const char *hint, const char *force, cons
 		return NULL;
 	}
 	if (memchr(t, '\0', *tlen) != NULL) {
+		*not_text = 1;
 		nul_error(bytes + bom, len - bom, charset, option, err, errsz);
 		free(t);
 		return NULL;
 	}
 	if ((bad = looks_binary(t, *tlen)) > 0) {
+		*not_text = 1;
 		seterr(err, errsz,
 		       "not a text document (binary data: %zu control or undecodable characters "
 		       "at the start)",
@@ -546,7 +548,8 @@ extract_feed(const char *bytes, size_t len, const char *charset, const char *bas
              struct feed *f, char cs[32], enum charset_by *by, char *err, size_t errsz)
 {
 	size_t tlen;
-	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, by, &tlen, err, errsz);
+	int not_text = 0;
+	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, by, &tlen, &not_text, err, errsz);
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -629,11 +632,12 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		return -1;
 	}
 	if (len == 0) {
+		x->empty = 1;
 		seterr(err, errsz, "empty document (0 bytes)");
 		return -1;
 	}
 	if ((t = to_utf8(bytes, len, o->charset, o->charset_force, o->charset_option, x->charset,
-	                 &x->charset_by, &tlen, err, errsz)) == NULL)
+	                 &x->charset_by, &tlen, &x->not_text, err, errsz)) == NULL)
 		return -1;
 	if (o->own_bytes != NULL) {
 		/* converted: the input is not needed again (one copy less of a large file) */
@@ -707,6 +711,7 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		goto out;
 	}
 	if (blank(a.title) && blank(a.body)) {
+		x->empty = 1;
 		seterr(err, errsz, "empty document (no text in it)");
 		goto out;
 	}

@@ -85,6 +85,16 @@ struct extraction {
 	char warning[320]; /* non-empty when the input was damaged and read anyway */
 	int feed_more;     /* a feed's entries follow the page read (extract_opts.feed_page) */
 	size_t feed_cut;   /* a feed's items left out: the document ended inside them */
+	/*
+	 * Why extract_bytes() failed, for a caller that treats these apart
+	 * (hark match, as grep: an empty file has no match, a binary file met
+	 * in a directory is skipped). not_text: the bytes, read in the charset
+	 * found (a byte order mark, a declaration, detection, --charset), hold
+	 * NUL bytes or binary data; UTF-16 with its mark is text. empty: 0
+	 * bytes, or no text in them.
+	 */
+	int not_text;
+	int empty;
 };
 
 /*

@@ -147,6 +147,8 @@ struct page_filters {
 	int no_rule;
 	/* Not a filter: tag is no rule's in force; "no such tag: TAG", as no_rule. */
 	int no_tag;
+	/* Not a filter: source names no feed, drop, api nor a stored hit's; as no_rule. */
+	int no_source;
 	/*
 	 * Not a filter: the filters are wrong (a 400), this one line says why
 	 * ("since: ...", "query:1:2: error: ..."): shown above the form, which

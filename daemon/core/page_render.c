@@ -243,11 +243,12 @@ page_hits(struct page *pg, const struct page_hit *hits, size_t n, const struct p
 		page_end(pg); /* the filters are wrong: no hits to show for them */
 		return;
 	}
-	if (f->no_rule || f->no_tag) {
-		/* a mistyped id or tag is said, not shown as a quiet one */
-		page_raw(pg, f->no_rule ? "<p class=\"error\" role=\"alert\">no such rule: "
-		                        : "<p class=\"error\" role=\"alert\">no such tag: ");
-		put_field(pg, "span", NULL, f->no_rule ? f->rule : f->tag);
+	if (f->no_rule || f->no_tag || f->no_source) {
+		/* a mistyped id, tag or source is said, not shown as a quiet one */
+		page_raw(pg, f->no_rule  ? "<p class=\"error\" role=\"alert\">no such rule: "
+		             : f->no_tag ? "<p class=\"error\" role=\"alert\">no such tag: "
+		                         : "<p class=\"error\" role=\"alert\">no such source: ");
+		put_field(pg, "span", NULL, f->no_rule ? f->rule : f->no_tag ? f->tag : f->source);
 		page_raw(pg, "</p>\n");
 		page_end(pg);
 		return;

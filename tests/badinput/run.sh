@@ -62,14 +62,19 @@ has err "nul.rules:2:" "NUL in rules placed"
 printf '[rule a]\nquery = \377x\n' >"$T/inv.rules"
 run 2 "invalid UTF-8 in rules" "$HARK" check "$T/inv.rules"
 has err "inv.rules:2:" "invalid UTF-8 in rules placed"
-# an empty article is not an article (the daemon moves it to failed/)
+# an empty article is not an article (the daemon moves it to failed/, hark
+# extract says so); to hark match, as to grep, it is a file without a match
 : >"$T/empty.txt"
-run 2 "empty article" "$HARK" match -r "$T/a.rules" "$T/empty.txt"
+run 2 "empty article" "$HARK" extract "$T/empty.txt"
 has err "empty.txt: empty document" "empty article explained"
+run 1 "empty article matched" "$HARK" match -r "$T/a.rules" "$T/empty.txt"
+[ -s "$T/err" ] && bad "hark match on an empty file says: $(cat "$T/err")" || ok
 # blanks only: no text either
 printf '  \n\n \t\n' >"$T/blank.txt"
-run 2 "blank article" "$HARK" match -r "$T/a.rules" "$T/blank.txt"
+run 2 "blank article" "$HARK" extract "$T/blank.txt"
 has err "blank.txt: empty document (no text in it)" "blank article explained"
+run 1 "blank article matched" "$HARK" match -r "$T/a.rules" "$T/blank.txt"
+[ -s "$T/err" ] && bad "hark match on a blank file says: $(cat "$T/err")" || ok
 # binary data without a NUL byte (a PDF stream) is not read as mojibake
 printf '%%PDF-1.4\n%%\342\343\317\323\nstream\n\001\002\003\004\005\006\007\010\016\017\020\021Assad\nendstream\n' >"$T/doc.pdf"
 run 2 "binary without NUL" "$HARK" match -r "$T/a.rules" "$T/doc.pdf"

@@ -15,6 +15,10 @@ expect() {
 	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat "$T/err"; fi
 }
 has() { if grep -qF -- "$2" "$T/$1"; then ok; else bad "$3: no '$2' in $1"; cat "$T/$1"; fi; }
+# expect_line LINE WHAT: stderr is exactly that one line
+expect_line() {
+	if [ "$(cat "$T/err")" = "$1" ]; then ok; else bad "$2: stderr '$(head -c 300 "$T/err")', want '$1'"; fi
+}
 hasnt() { if grep -qF -- "$2" "$T/$1"; then bad "$3: unexpected '$2' in $1"; else ok; fi; }
 
 cat >"$T/w.rules" <<'R'
@@ -137,6 +141,28 @@ expect 2 "a PNG-like file" -- "$HARK" match -r "$T/w.rules" "$T/png.txt"
 has err "not a text document" "a PNG-like file is not text"
 hasnt err "UTF-16" "a PNG-like file is not called UTF-16"
 
+# as grep: an empty file has no match (exit 1, nothing said); a binary file
+# met in a directory is skipped without a word, one named is an error; the
+# extractor decides what is binary, so UTF-16 with its mark is read
+mkdir -p "$T/mixed/sub"
+: >"$T/mixed/empty.txt"
+cp "$T/elf.txt" "$T/mixed/hark.db"
+cp "$T/png.txt" "$T/mixed/sub/image.png"
+printf '\377\376' >"$T/mixed/sub/u16.txt"
+printf 'Un otage\nLe journaliste Austin Tice.\n' | iconv -f utf-8 -t utf-16le >>"$T/mixed/sub/u16.txt"
+expect 1 "an empty file" -- "$HARK" match -r "$T/w.rules" "$T/mixed/empty.txt"
+test -s "$T/err" && bad "an empty file: stderr $(cat "$T/err")" || ok
+expect 1 "an empty standard input" -- sh -c "'$HARK' match -r '$T/w.rules' - </dev/null"
+test -s "$T/err" && bad "an empty standard input: stderr $(cat "$T/err")" || ok
+expect 0 "a directory with binary files" -- "$HARK" match --color=never -r "$T/w.rules" "$T/mixed"
+has out "$T/mixed/sub/u16.txt: tice: " "UTF-16 with its mark read in a directory"
+test -s "$T/err" && bad "binary files in a directory: stderr $(cat "$T/err")" || ok
+rm "$T/mixed/sub/u16.txt"
+expect 1 "a directory of binary and empty files" -- "$HARK" match -r "$T/w.rules" "$T/mixed"
+test -s "$T/err" && bad "binary and empty files: stderr $(cat "$T/err")" || ok
+expect 2 "a binary file named" -- "$HARK" match -r "$T/w.rules" "$T/mixed/hark.db"
+expect_line "hark: $T/mixed/hark.db: not a text document (it holds NUL bytes)" "a binary file named"
+
 # options after operands, as grep takes them
 expect 0 "options after the file" -- "$HARK" match "$T/a.txt" -r "$T/w.rules" --color=never
 has out "$T/a.txt: tice: " "options after the file are read"
@@ -218,6 +244,31 @@ has out "match" "command list"
 expect 2 "unknown command" -- "$HARK" frobnicate
 has err "'frobnicate' is not a hark command" "unknown command named"
 expect 0 "version" -- "$HARK" --version
+
+# a usage error is one line naming the cause and where help is, status 2
+# (CLI.md), in every command and in hark itself; never the whole help, never
+# the program's path
+cmds=$("$HARK" --help | sed -n 's/^  \([a-z-]*\)  .*/\1/p' | grep -v '^help$')
+[ "$(printf '%s\n' "$cmds" | wc -l)" -ge 15 ] && ok || bad "the command list of hark --help: $cmds"
+for c in $cmds; do
+	expect 2 "hark $c --bogus" -- "$HARK" "$c" --bogus
+	expect_line "hark $c: unknown option '--bogus' (see hark $c --help)" "hark $c --bogus"
+done
+for o in -q -l -c; do
+	expect 2 "hark match $o" -- "$HARK" match "$o" x
+	expect_line "hark match: unknown option '$o' (see hark match --help)" "hark match $o"
+done
+expect 2 "hark match -r without its argument" -- "$HARK" match -r
+expect_line "hark match: option '-r' needs an argument (see hark match --help)" "hark match -r"
+expect 2 "hark match --json=x" -- "$HARK" match --json=x f
+expect_line "hark match: option '--json' takes no argument (see hark match --help)" "--json=x"
+expect 2 "hark match without a file" -- "$HARK" match -r "$T/w.rules"
+expect_line "hark match: no article given (use - for standard input) (see hark match --help)" \
+	"hark match without a file"
+expect 2 "hark --bogus" -- "$HARK" --bogus
+expect_line "hark: unknown option '--bogus' (see hark --help)" "hark --bogus"
+expect 2 "hark alone" -- "$HARK"
+expect_line "hark: no command given (see hark --help)" "hark alone"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

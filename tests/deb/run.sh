@@ -147,9 +147,9 @@ in_root "systemd-analyze condition '$cond'" >"$work/cond1" 2>&1 &&
 	bad "the unit's condition holds without rules: $(cat "$work/cond1")" || ok
 grep -q "^ExecStart=/usr/sbin/harkd -c /etc/hark/hark.conf" "$R/lib/systemd/system/harkd.service" && ok ||
 	bad "ExecStart: $(grep ExecStart "$R/lib/systemd/system/harkd.service")"
-# harkd -n finds no rules yet, and says so (a warning: harkd itself would run
-# with an empty watchlist, which is why the unit waits)
-in_root "harkd -n" >"$work/n0" 2>&1
+# harkd -n finds no rules yet, and says so: an error (harkd itself would
+# refuse to start, which is why the unit waits)
+in_root "harkd -n" >"$work/n0" 2>&1 && bad "harkd -n without rules exits 0" || ok
 grep -q "rules.d/\*.rules' matches no file" "$work/n0" && ok || bad "harkd -n without rules: $(cat "$work/n0")"
 
 # the operator's steps (README): the example rules, harkd -n as the user hark

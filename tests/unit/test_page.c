@@ -436,7 +436,7 @@ test_hostile_pages(void **state)
 		const char *s = hostile[i];
 		struct page_span marks[] = {{0, 3}, {2, 9}, {5, strlen(s)}};
 		struct page_hit h = hit_of(s, marks, 3);
-		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0, NULL, 0, 0};
+		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0, 0, NULL, 0, 0};
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
 		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};

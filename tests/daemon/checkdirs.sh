@@ -1,0 +1,90 @@
+#!/bin/sh
+# harkd -n checks what the start checks of state_dir and spool_dir, creating
+# nothing: a missing directory whose parent does not exist, or a path that is
+# not a directory, is an error naming it (before, -n said OK and harkd then
+# failed with "cannot create state_dir"). And the start's error is true to
+# the cause: "its parent P does not exist" only when P does not (mkdir in
+# /proc fails with ENOENT though /proc exists). Usage: checkdirs.sh HARK HARKD
+. "$(dirname "$0")/lib.sh"
+daemon_init "$@"
+
+printf '[rule assad]\nquery = Assad\n' >"$T/w.rules"
+# checkn KEY VALUE: harkd -n on a configuration with KEY = VALUE; status in $rc, stderr in $T/n.err
+checkn() {
+	{
+		printf '[hark]\nrules = w.rules\n'
+		[ "$1" = state_dir ] || printf 'state_dir = state\n'
+		[ "$1" = spool_dir ] || printf 'spool_dir = spool\n'
+		printf '%s = %s\n' "$1" "$2"
+	} >"$T/hark.conf"
+	"$HARKD" -n -c "$T/hark.conf" >"$T/n.out" 2>"$T/n.err"
+	rc=$?
+}
+
+checkn state_dir /nonexistent/deep/st
+expect_eq "$rc" 2 "harkd -n, state_dir under a missing parent: exit status"
+expect_eq "$(head -1 "$T/n.err")" \
+	"$T/hark.conf: error: state_dir /nonexistent/deep/st: cannot create: its parent /nonexistent/deep does not exist" \
+	"harkd -n, state_dir under a missing parent"
+grep -q OK "$T/n.out" && bad "harkd -n says OK: $(cat "$T/n.out")" || ok
+
+checkn spool_dir "$T/nothere/sp"
+expect_eq "$rc" 2 "harkd -n, spool_dir under a missing parent: exit status"
+expect_eq "$(head -1 "$T/n.err")" \
+	"$T/hark.conf: error: spool_dir $T/nothere/sp: cannot create: its parent $T/nothere does not exist" \
+	"harkd -n, spool_dir under a missing parent"
+
+checkn state_dir w.rules
+expect_eq "$rc" 2 "harkd -n, state_dir a file: exit status"
+expect_eq "$(head -1 "$T/n.err")" "$T/hark.conf: error: state_dir $T/w.rules: Not a directory" \
+	"harkd -n, state_dir a file"
+
+mkdir -p "$T/sp2"
+: >"$T/sp2/incoming"
+checkn spool_dir sp2
+expect_eq "$rc" 2 "harkd -n, spool_dir/incoming a file: exit status"
+expect_eq "$(head -1 "$T/n.err")" "$T/hark.conf: error: spool_dir $T/sp2/incoming: Not a directory" \
+	"harkd -n, spool_dir/incoming a file"
+
+# a good one: OK, and nothing made
+checkn state_dir state
+expect_eq "$rc" 0 "harkd -n on a good configuration: exit status ($(cat "$T/n.err"))"
+[ -e "$T/state" ] || [ -e "$T/spool" ] && bad "harkd -n created a directory" || ok
+
+# the start's words: a parent that exists is not said to be missing
+if [ -d /proc/self ]; then
+	{
+		printf '[hark]\nrules = w.rules\nstate_dir = state\nspool_dir = /proc/hark-spool\n'
+	} >"$T/hark.conf"
+	"$HARKD" -c "$T/hark.conf" 2>"$T/start.err" &
+	pid=$!
+	wait_until "! kill -0 $pid" 20 || { kill -KILL $pid; bad "harkd runs on /proc/hark-spool"; }
+	wait $pid
+	expect_eq "$?" 2 "harkd on spool_dir /proc/hark-spool: exit status"
+	grep -q "parent /proc does not exist" "$T/start.err" && bad "the start says /proc does not exist" || ok
+	grep -qF "/proc/hark-spool: cannot create: " "$T/start.err" && ok ||
+		bad "harkd on spool_dir /proc/hark-spool: $(cat "$T/start.err")"
+fi
+
+# a spool_dir inside a state_dir not made yet: the start makes state_dir first
+{
+	printf '[hark]\nrules = w.rules\nstate_dir = var\nspool_dir = var/spool\n'
+} >"$T/hark.conf"
+"$HARKD" -n -c "$T/hark.conf" >"$T/n.out" 2>"$T/n.err"
+expect_eq "$?" 0 "harkd -n, spool_dir inside a state_dir to be made ($(cat "$T/n.err"))"
+[ -e "$T/var" ] && bad "harkd -n made state_dir" || ok
+
+# harkd's usage errors: one line named harkd (not its path), status 2, no help
+# usage_line WANT ARGS...: harkd ARGS exits 2 saying exactly WANT
+usage_line() {
+	_want=$1
+	shift
+	"$HARKD" "$@" >"$T/u.out" 2>"$T/u.err"
+	expect_eq "$?" 2 "harkd $*: exit status"
+	expect_eq "$(cat "$T/u.err")" "$_want" "harkd $*: stderr"
+}
+usage_line "harkd: unknown option '--bogus' (see harkd --help)" --bogus
+usage_line "harkd: unknown option '-x' (see harkd --help)" -x
+usage_line "harkd: option '-c' needs an argument (see harkd --help)" -c
+usage_line "harkd: unexpected argument 'extra' (see harkd --help)" -n extra
+finish
