@@ -616,7 +616,9 @@ prior_of_script(const char *prior, const struct lang_pick *p, char sp[LANG_PRIOR
 		if (len == 2 && k + 4 <= LANG_PRIOR_MAX) {
 			memcpy(code, prior, 2);
 			code[2] = '\0';
-			if (lang_fits(p, code) && !lang_in(sp, code)) {
+			/* two lower-case letters: a prior of any bytes names only codes */
+			if (code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z' &&
+			    lang_fits(p, code) && !lang_in(sp, code)) {
 				if (k > 0) {
 					sp[k] = ' ';
 					cm[k] = ',';

@@ -567,6 +567,9 @@ test_decide_prior_unknown(void **state)
 	    /* a prior none of whose codes Cyrillic writes (malformed ones skipped) */
 	    {"Путин в Минске.", NULL, "zh  xyz e", "", "-"},
 	    {"Путин в Минске.", NULL, "xyz ru", "ru", "cld2"},
+	    /* two bytes that are no code name no language (fuzz_lang found "+o") */
+	    {"+o", NULL, "+o", "", "-"},
+	    {"Macron à Berlin", NULL, "+o FR", "", "-"},
 	};
 
 	(void)state;
