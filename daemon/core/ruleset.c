@@ -623,18 +623,20 @@ umlaut_spelling(const char *text)
 }
 
 /*
- * Persian ZWNJ (RULES.md §4): text with each U+200C spelt as a space, in a
- * new string the caller frees; NULL when the text has none (or out of
- * memory: the variant is then not made). Normalization deletes ZWNJ, so
- * the word as written matches it joined; this spelling matches it apart.
+ * Persian ZWNJ (RULES.md §4): the text of w with each U+200C spelt as a
+ * space, in a new string the caller frees (NULL for a fuzzy word); NULL when the text has none (or
+ * out of memory: the variant is then not made). Normalization deletes ZWNJ, so the word as written
+ * matches it joined; this spelling matches it apart.
  */
 static char *
-zwnj_spelling(const char *text)
+zwnj_spelling(const struct qword *w)
 {
+	const char *text = w->text;
 	size_t n = strlen(text), k = 0;
 	char *out;
 
-	if (strstr(text, "\xE2\x80\x8C") == NULL)
+	/* a fuzzy word is one word: apart, it would be two */
+	if (w->mode == QW_FUZZY || strstr(text, "\xE2\x80\x8C") == NULL)
 		return NULL;
 	out = malloc(n + 1); /* 3 bytes -> 1: never longer */
 	if (out == NULL)
@@ -810,7 +812,7 @@ arabic_variants(struct compiler *c, const uint32_t *keys, size_t n, struct varia
  * memory.
  */
 static int
-compile_words(struct compiler *c, const struct qnode *q, char *(*spell)(const char *))
+compile_words(struct compiler *c, const struct qnode *q, char *(*spell)(const struct qword *))
 {
 	int r = 0;
 
@@ -826,7 +828,7 @@ compile_words(struct compiler *c, const struct qnode *q, char *(*spell)(const ch
 
 		for (size_t j = 0; j < nb; j++) {
 			const char *text = q->words[w0 + j].text;
-			char *alt = spell != NULL ? spell(text) : NULL;
+			char *alt = spell != NULL ? spell(&q->words[w0 + j]) : NULL;
 			struct toklist *tl = &c->tl[j];
 
 			r = word_tokens(alt != NULL ? alt : text, tl);
@@ -847,9 +849,17 @@ static int
 has_zwnj(const struct qnode *q)
 {
 	for (size_t w = 0; w < q->nwords; w++)
-		if (strstr(q->words[w].text, "\xE2\x80\x8C") != NULL)
+		if (q->words[w].mode != QW_FUZZY &&
+		    strstr(q->words[w].text, "\xE2\x80\x8C") != NULL)
 			return 1;
 	return 0;
+}
+
+/* umlaut_spelling() of a written word, for compile_words(). */
+static char *
+umlaut_word(const struct qword *w)
+{
+	return umlaut_spelling(w->text);
 }
 
 static int
@@ -895,7 +905,7 @@ compile_variants(struct compiler *c, const struct qnode *q, int negated)
 	    (c->arabic && arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0))
 		goto out;
 	if (has_umlaut(q)) {
-		if ((r = compile_words(c, q, umlaut_spelling)) != 0) {
+		if ((r = compile_words(c, q, umlaut_word)) != 0) {
 			i = r < 0 ? NONE : NONE - 1;
 			goto out;
 		}

@@ -285,6 +285,12 @@ test_persian_zwnj(void **state)
 	    /* a ZWNJ the rule writes splits there, whatever the parts */
 	    {"کتاب" ZWNJ "خانه", "عنوان\nدر کتاب خانه", 1, NULL},
 	    {"کتاب" ZWNJ "خانه", "عنوان\nدر کتابخانه", 1, NULL},
+	    /* a prefix splits too; a fuzzy word is one word: joined only */
+	    {"خامنه" ZWNJ "ای*", "عنوان\nسخنان خامنه ایها", 1, NULL},
+	    {"خامنه" ZWNJ "ای~", "عنوان\nسخنان خامنهاي", 1, NULL},
+	    {"خامنه" ZWNJ "ای~1", "عنوان\nسخنان خامنه ای", 0, NULL},
+	    {"\"علی خامنه" ZWNJ "ای\"~2", "عنوان\nعلی آقای خامنه ای", 1, NULL},
+	    {"خامنه" ZWNJ "ای NEAR/2 علی", "عنوان\nعلی گفت خامنه ای", 1, NULL},
 	    /* not a compound: other pairs stay apart, a part alone is no word */
 	    {"\"کتاب خانه\"", "عنوان\nدر کتابخانه", 0, NULL},
 	    {"خامنه" ZWNJ "ای", "عنوان\nسخنان خامنه", 0, NULL},
