@@ -20,7 +20,8 @@
 
 #include "utf8.h"
 
-#define LANGWORDS_WORD_MAX 15 /* bytes: longer words are no function words */
+/* bytes of letters: the longest function word ("lorsqu'") has 6, "değil" 6 */
+#define LANGWORDS_WORD_MAX 8
 
 /* The languages of the table, in the order of struct langwords' counts. */
 static const char langwords_codes[LANGWORDS_NLANGS][3] = {
@@ -463,6 +464,10 @@ lw_next(const char *text, size_t len, size_t *i, struct lw_word *wd)
 	for (;;) {
 		if (*i >= len)
 			return 0;
+		if (s[*i] < 0x80 && ((s[*i] | 0x20) < 'a' || (s[*i] | 0x20) > 'z')) {
+			(*i)++;
+			continue;
+		}
 		k = utf8_decode(s + *i, len - *i, &cp);
 		if (is_letter(cp))
 			break;
@@ -470,8 +475,23 @@ lw_next(const char *text, size_t len, size_t *i, struct lw_word *wd)
 	}
 	wd->start = *i;
 	wd->nlow = 0;
-	wd->capital = utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
+	wd->capital =
+	    cp < 0x80 ? cp <= 'Z' : utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
 	while (*i < len) {
+		if (s[*i] < 0x80) {
+			/* ASCII, most of the Latin script's letters, without utf8proc */
+			unsigned char b = s[*i];
+
+			if ((b | 0x20) < 'a' || (b | 0x20) > 'z')
+				break;
+			(*i)++;
+			letters++;
+			if (wd->nlow < LANGWORDS_WORD_MAX)
+				wd->low[wd->nlow++] = (char)(b | 0x20);
+			else
+				toolong = 1;
+			continue;
+		}
 		k = utf8_decode(s + *i, len - *i, &cp);
 		if (!is_letter(cp))
 			break;

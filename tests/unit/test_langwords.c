@@ -55,6 +55,13 @@ test_count(void **state)
 	/* accented words are compared as written, in lower case */
 	w = count("İçin ve ÇOK");
 	assert_int_equal(langwords_of(&w, "tr"), 3); /* İ lowers to i: için ve çok */
+	/* the longest elision, in any case; a long word that starts like one is none */
+	w = count("LORSQU'IL lorsqu’elle");
+	assert_int_equal(langwords_of(&w, "fr"), 4);
+	w = count("delleeeeeeeeeeeeeee theeeeeeeeeee d'ici");
+	assert_int_equal(langwords_of(&w, "it"), 0);
+	assert_int_equal(langwords_of(&w, "en"), 0);
+	assert_int_equal(langwords_of(&w, "fr"), 1);
 	w = count("");
 	assert_int_equal(langwords_of(&w, "en"), 0);
 }
