@@ -22,6 +22,7 @@
 #include <utf8proc.h>
 
 #include "cld2_shim.h"
+#include "langwords.h"
 #include "token.h"
 #include "utf8.h"
 
@@ -29,6 +30,13 @@
 #define LANG_BODY_MIN 20   /* fewer letters in the body: count the title too */
 #define LANG_SHORT 80      /* fewer letters: an unsure CLD2 yields to the hint */
 #define LANG_MIXED 50      /* CLD2's language covers less (percent): likewise */
+/*
+ * Fewer letters of the Latin script: a few names can outweigh the words
+ * for CLD2, and the function words are asked (lang_words()); a longer text
+ * has enough words of its own for CLD2.
+ */
+#define LANG_WORDS_LONG 400
+#define LANG_WORDS_MIN 3 /* function words of a language: evidence of it */
 /*
  * Bytes of title and body CLD2 reads: a few hundred words tell the
  * language as well as a whole article, and CLD2 costs about as much per
@@ -608,7 +616,9 @@ prior_of_script(const char *prior, const struct lang_pick *p, char sp[LANG_PRIOR
 		if (len == 2 && k + 4 <= LANG_PRIOR_MAX) {
 			memcpy(code, prior, 2);
 			code[2] = '\0';
-			if (lang_fits(p, code) && !lang_in(sp, code)) {
+			/* two lower-case letters: a prior of any bytes names only codes */
+			if (code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z' &&
+			    lang_fits(p, code) && !lang_in(sp, code)) {
 				if (k > 0) {
 					sp[k] = ' ';
 					cm[k] = ',';
@@ -686,6 +696,65 @@ lang_set(char out[8], const char *code, enum lang_by by)
 	return code[0] != '\0' ? by : LANG_BY_NONE;
 }
 
+/*
+ * A short Latin-script text in which CLD2 named a language r whose function
+ * words it lacks while it holds those of another (langwords.h): its names
+ * misled CLD2 ("La veuve d'Alexeï Navalny... accuse le Kremlin" is
+ * Slovenian to it, for "Navalny"). CLD2 reads it again without its names
+ * (with the configured languages sp, as cm, for hints), and the language it
+ * then names stands when the text holds at least LANG_WORDS_MIN of its
+ * function words and, with a prior, when it is configured or when CLD2 is
+ * sure of it where it was sure of r (sure: r was trusted, configured or
+ * not). Else the language of most function words (of sp, with a prior
+ * where CLD2 was unsure) stands when CLD2, given it as the hint, names it
+ * (and is sure, when it is not configured). Else, with a prior, the
+ * configured language whose function words the text clearly holds most
+ * of, r's counted against it. Returns how out was decided, LANG_BY_NONE
+ * (out "") when the words change nothing.
+ */
+static enum lang_by
+lang_words(const char *buf, size_t n, const struct cld2_result *r, int sure, const char *prior,
+           const char *sp, const char *cm, char out[8])
+{
+	char tmp[LANG_CLD2_MAX], cands[LANG_PRIOR_MAX + 4], lead[8];
+	struct langwords w;
+	struct cld2_result y;
+	unsigned most = 0;
+	int x;
+
+	out[0] = '\0';
+	langwords_count(buf, n, &w);
+	for (size_t l = 0; l < LANGWORDS_NLANGS; l++)
+		if (w.n[l] > most)
+			most = w.n[l];
+	x = r->lang[0] != '\0' ? langwords_of(&w, r->lang) : 0;
+	if (most < LANG_WORDS_MIN || (x > 0 && (unsigned)x * 2 >= most))
+		return LANG_BY_NONE; /* no evidence against CLD2's language */
+	if (n > sizeof(tmp))
+		n = sizeof(tmp);
+	n = langwords_unnamed(buf, n, tmp);
+	cld2_detect_ex(tmp, n, NULL, prior != NULL && cm[0] != '\0' ? cm : NULL, &y);
+	if (y.lang[0] != '\0' && strcmp(y.lang, r->lang) != 0 &&
+	    langwords_of(&w, y.lang) >= LANG_WORDS_MIN &&
+	    (prior == NULL || lang_in(sp, y.lang) || (sure && y.reliable)))
+		return lang_set(out, y.lang, LANG_BY_CLD2);
+	/* the language of most function words (of sp, with a prior), when CLD2 agrees given it */
+	langwords_lead(&w, prior != NULL && !sure ? sp : NULL, LANG_WORDS_MIN, lead);
+	if (lead[0] != '\0' && strcmp(lead, r->lang) != 0) {
+		cld2_detect_ex(tmp, n, lead, prior != NULL && cm[0] != '\0' ? cm : NULL, &y);
+		if (strcmp(y.lang, lead) == 0 &&
+		    (prior == NULL || lang_in(sp, lead) || (sure && y.reliable)))
+			return lang_set(out, lead, LANG_BY_CLD2);
+	}
+	if (prior == NULL)
+		return LANG_BY_NONE;
+	snprintf(cands, sizeof(cands), "%s %s", sp, r->lang);
+	langwords_pick(&w, cands, LANG_WORDS_MIN, out);
+	if (!lang_in(sp, out))
+		out[0] = '\0';
+	return out[0] != '\0' ? LANG_BY_PRIOR : LANG_BY_NONE;
+}
+
 enum lang_by
 lang_decide(const char *title, size_t tlen, const char *body, size_t blen, const char *hint,
             const char *prior, char out[8])
@@ -752,6 +821,14 @@ lang_decide(const char *title, size_t tlen, const char *body, size_t blen, const
 	if (want[0] != '\0' && (r.lang[0] == '\0' || (prior != NULL && !trusted) ||
 	                        (!r.reliable && (shortish || r.percent < LANG_MIXED))))
 		return lang_set(out, want, LANG_BY_DECLARED);
+	/* a short Latin text: a configured language's function words outweigh names */
+	if (p.among == lang_nonlatin && letters < LANG_WORDS_LONG &&
+	    (prior == NULL || !trusted || !lang_in(sp, r.lang))) {
+		enum lang_by by = lang_words(buf, n, &r, trusted, prior, sp, cm, out);
+
+		if (by != LANG_BY_NONE)
+			return by;
+	}
 	if (trusted)
 		return lang_set(out, r.lang, LANG_BY_CLD2);
 	if (prior == NULL) {

@@ -18,7 +18,8 @@
 #include "diag.h"
 #include "ruleset.h"
 
-#define RULECACHE_VERSION 2
+/* 3: Persian parts at a ZWNJ compile to more variants; older caches lack them */
+#define RULECACHE_VERSION 3
 /* The header before the payload; the buffer rulecache_load reads must be aligned to 64. */
 #define RULECACHE_HEADER 128
 

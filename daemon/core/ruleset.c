@@ -622,7 +622,44 @@ umlaut_spelling(const char *text)
 	return out;
 }
 
-/* Normalized forms of the parts of Arabic compound names (RULES.md §4). */
+/*
+ * Persian ZWNJ (RULES.md §4): the text of w with each U+200C spelt as a
+ * space, in a new string the caller frees (NULL for a fuzzy word); NULL when the text has none (or
+ * out of memory: the variant is then not made). Normalization deletes ZWNJ, so the word as written
+ * matches it joined; this spelling matches it apart.
+ */
+static char *
+zwnj_spelling(const struct qword *w)
+{
+	const char *text = w->text;
+	size_t n = strlen(text), k = 0;
+	char *out;
+
+	/* a fuzzy word is one word: apart, it would be two */
+	if (w->mode == QW_FUZZY || strstr(text, "\xE2\x80\x8C") == NULL)
+		return NULL;
+	out = malloc(n + 1); /* 3 bytes -> 1: never longer */
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 3 <= n && memcmp(text + i, "\xE2\x80\x8C", 3) == 0) {
+			out[k++] = ' ';
+			i += 2;
+		} else {
+			out[k++] = text[i];
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/*
+ * Normalized forms of the parts of Arabic compound names, and of the
+ * Persian parts written after or before a ZWNJ (RULES.md §4): the verb
+ * prefixes می نمی; the suffixes ای (ezafe, indefinite), ها های هایی
+ * (plural), تر ترین (comparative, superlative). Joined (the ZWNJ deleted)
+ * or apart, they match alike.
+ */
 struct ar_part {
 	const char *s;
 	size_t n;
@@ -631,10 +668,22 @@ struct ar_part {
 	{                                                                                          \
 		lit, sizeof(lit) - 1                                                               \
 	}
-static const struct ar_part ar_compound_first[] = {AR_PART("عبد"), AR_PART("ابو"), AR_PART("ابن"),
-                                                   AR_PART("بن")};
-static const struct ar_part ar_compound_second[] = {AR_PART("الله"), AR_PART("الدين"),
-                                                    AR_PART("الرحمن")};
+static const struct ar_part ar_compound_first[] = {
+    AR_PART("عبد"), AR_PART("ابو"), AR_PART("ابن"),
+    AR_PART("بن"),  AR_PART("مي"),  AR_PART("نمي"), /* Persian: می نمی */
+};
+static const struct ar_part ar_compound_second[] = {
+    AR_PART("الله"),
+    AR_PART("الدين"),
+    AR_PART("الرحمن"),
+    /* Persian (ی folded to ي): ای ها های هایی تر ترین */
+    AR_PART("اي"),
+    AR_PART("ها"),
+    AR_PART("هاي"),
+    AR_PART("هايي"),
+    AR_PART("تر"),
+    AR_PART("ترين"),
+};
 
 /* Their lengths known: tried at every character boundary of every Arabic word. */
 static int
@@ -672,12 +721,15 @@ struct variants {
 	int n;
 };
 
-/* Add a copy of keys[0..n) as a variant; silently none when full. */
+/* Add a copy of keys[0..n) as a variant; silently none when full or already there. */
 static int
 variant_add(struct variants *v, const uint32_t *keys, size_t n)
 {
 	if (v->n >= MAX_VARIANTS)
 		return 0;
+	for (int k = 0; k < v->n; k++)
+		if (v->nkeys[k] == n && memcmp(v->keys[k], keys, n * sizeof(*keys)) == 0)
+			return 0; /* a ZWNJ before ای spells what the split of ای gives */
 	v->keys[v->n] = malloc((n ? n : 1) * sizeof(*keys));
 	if (v->keys[v->n] == NULL)
 		return -1;
@@ -754,12 +806,13 @@ arabic_variants(struct compiler *c, const uint32_t *keys, size_t n, struct varia
 }
 
 /*
- * The keys of every word of q, from its written text or, with umlauts, from
- * the ae oe ue spelling. Returns 0, 1 after an error was reported, -1 when
- * out of memory.
+ * The keys of every word of q, from its written text or, with spell, from
+ * the spelling it gives (umlauts as ae oe ue, ZWNJ as a space) where it
+ * gives one. Returns 0, 1 after an error was reported, -1 when out of
+ * memory.
  */
 static int
-compile_words(struct compiler *c, const struct qnode *q, int umlauts)
+compile_words(struct compiler *c, const struct qnode *q, char *(*spell)(const struct qword *))
 {
 	int r = 0;
 
@@ -775,7 +828,7 @@ compile_words(struct compiler *c, const struct qnode *q, int umlauts)
 
 		for (size_t j = 0; j < nb; j++) {
 			const char *text = q->words[w0 + j].text;
-			char *alt = umlauts ? umlaut_spelling(text) : NULL;
+			char *alt = spell != NULL ? spell(&q->words[w0 + j]) : NULL;
 			struct toklist *tl = &c->tl[j];
 
 			r = word_tokens(alt != NULL ? alt : text, tl);
@@ -790,6 +843,23 @@ compile_words(struct compiler *c, const struct qnode *q, int umlauts)
 			r = word_keys(c, q, &q->words[w0 + j], &c->tl[j]);
 	}
 	return r;
+}
+
+static int
+has_zwnj(const struct qnode *q)
+{
+	for (size_t w = 0; w < q->nwords; w++)
+		if (q->words[w].mode != QW_FUZZY &&
+		    strstr(q->words[w].text, "\xE2\x80\x8C") != NULL)
+			return 1;
+	return 0;
+}
+
+/* umlaut_spelling() of a written word, for compile_words(). */
+static char *
+umlaut_word(const struct qword *w)
+{
+	return umlaut_spelling(w->text);
 }
 
 static int
@@ -813,8 +883,9 @@ has_umlaut(const struct qnode *q)
 
 /*
  * A word or phrase with its variants (German umlauts spelt out, Arabic
- * compound names joined or apart): the leaf of each, under an OR when
- * there are several. The variants are the same atom as written.
+ * compound names and Persian words at a ZWNJ joined or apart): the leaf
+ * of each, under an OR when there are several. The variants are the same
+ * atom as written.
  */
 static uint32_t
 compile_variants(struct compiler *c, const struct qnode *q, int negated)
@@ -824,7 +895,7 @@ compile_variants(struct compiler *c, const struct qnode *q, int negated)
 	size_t nk = 0, first;
 	int r;
 
-	if ((r = compile_words(c, q, 0)) != 0)
+	if ((r = compile_words(c, q, NULL)) != 0)
 		return r < 0 ? NONE : NONE - 1;
 	/* the path's second step misses the caches in a trie of 100,000 names */
 	if (c->nkeys > 1)
@@ -834,7 +905,15 @@ compile_variants(struct compiler *c, const struct qnode *q, int negated)
 	    (c->arabic && arabic_variants(c, v.keys[0], v.nkeys[0], &v) < 0))
 		goto out;
 	if (has_umlaut(q)) {
-		if ((r = compile_words(c, q, 1)) != 0) {
+		if ((r = compile_words(c, q, umlaut_word)) != 0) {
+			i = r < 0 ? NONE : NONE - 1;
+			goto out;
+		}
+		if (variant_add(&v, c->keys, c->nkeys) < 0)
+			goto out;
+	}
+	if (has_zwnj(q)) {
+		if ((r = compile_words(c, q, zwnj_spelling)) != 0) {
 			i = r < 0 ? NONE : NONE - 1;
 			goto out;
 		}

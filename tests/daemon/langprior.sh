@@ -3,7 +3,10 @@
 # checks the codes (file:line); short headlines CLD2 is unsure of get the
 # configured language of their script (Путин в Минске. is sr to CLD2 alone);
 # Persian typed with Arabic ي/ك is fa; a SIGHUP that drops the key drops the
-# prior; a Ukrainian headline with no Ukrainian configured stays unknown.
+# prior; a Ukrainian headline with no Ukrainian configured stays unknown; a
+# short French text whose names read as Slovenian to CLD2 is French by its
+# function words (la, d', le), with the prior and without, and a rule with
+# lang = ar en fr hits it.
 # Usage: langprior.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -19,11 +22,15 @@ query = Macron lang:fr
 query = مسکن lang:fa
 [rule klitschko-uk]
 query = Кличко lang:uk
+[rule navalny]
+query = Navalny
+lang = ar en fr
 R
 printf 'Путин в Минске.\n' >"$T/ru.txt"
 printf 'Macron à Berlin\n' >"$T/fr.txt"
 printf 'وزارت راه طرح تازه مسكن را به دولت داد\n\nوزير راه گفت كه طرح تازه مسكن براي زوج‌هاي جوان تا پايان سال به مجلس مي‌رود.\n' >"$T/fa.txt"
 printf 'Кличко в Берліні\n' >"$T/uk.txt"
+printf "Alexeï Navalny\n\nLa fille d'Alexeï Navalny, Daria Navalnaïa, accuse le Kremlin. Le Hezbollah dément.\n" >"$T/nav.txt"
 
 # --- harkd -n names the bad codes at their line
 write_conf "languages = en ru, xx fra"
@@ -40,12 +47,13 @@ write_conf "languages = en fr ar ru fa"
 "$HARKD" -n -c "$T/hark.conf" >"$T/out" 2>"$T/n.err"
 expect_eq "$?" 0 "harkd -n, good languages"
 start_harkd
-ingest "$T/ru.txt" "$T/fr.txt" "$T/fa.txt" "$T/uk.txt"
-wait_for "$LOG" "article a_" 10 4 || bad "four article lines"
+ingest "$T/ru.txt" "$T/fr.txt" "$T/fa.txt" "$T/uk.txt" "$T/nav.txt"
+wait_for "$LOG" "article a_" 10 5 || bad "five article lines"
 grep -qE "article a_[0-9a-f]+ file=ru.txt lang=ru hits=2$" "$LOG" && ok || bad "Russian headline is ru: $(grep file=ru.txt "$LOG")"
 grep -qE "article a_[0-9a-f]+ file=fr.txt lang=fr hits=1$" "$LOG" && ok || bad "French headline is fr: $(grep file=fr.txt "$LOG")"
 grep -qE "article a_[0-9a-f]+ file=fa.txt lang=fa hits=1$" "$LOG" && ok || bad "Persian with Arabic letters is fa: $(grep file=fa.txt "$LOG")"
 grep -qE "article a_[0-9a-f]+ file=uk.txt lang=- hits=0$" "$LOG" && ok || bad "Ukrainian headline unknown: $(grep file=uk.txt "$LOG")"
+grep -qE "article a_[0-9a-f]+ file=nav.txt lang=fr hits=1$" "$LOG" && ok || bad "French text on Navalny is fr: $(grep file=nav.txt "$LOG")"
 
 # --- a reload without the key: CLD2 alone names the Russian headline Serbian
 write_conf
@@ -55,6 +63,10 @@ printf 'Путин в Минске!\n' >"$T/ru2.txt"
 ingest "$T/ru2.txt"
 wait_for "$LOG" "file=ru2.txt" 10 || bad "ru2 article line"
 grep -qE "article a_[0-9a-f]+ file=ru2.txt lang=sr hits=1$" "$LOG" && ok || bad "without the prior: $(grep file=ru2.txt "$LOG")"
+printf "Navalny\n\nLe frère d'Alexeï Navalny, Oleg Navalny, accuse le Kremlin.\n" >"$T/nav2.txt"
+ingest "$T/nav2.txt"
+wait_for "$LOG" "file=nav2.txt" 10 || bad "nav2 article line"
+grep -qE "article a_[0-9a-f]+ file=nav2.txt lang=fr hits=1$" "$LOG" && ok || bad "French without the prior: $(grep file=nav2.txt "$LOG")"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"
 finish

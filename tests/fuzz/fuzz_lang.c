@@ -7,7 +7,8 @@
  * it with the prior of ten languages, and with its first line as the prior
  * (any bytes: the prior's parser must survive them). Every answer must be ""
  * or a 2-letter lowercase code, and lang_by must say "none" exactly when it
- * is "", checked with abort().
+ * is "", checked with abort(). The function words (langwords.c) count
+ * the text, and its names left out must be no longer than it, valid UTF-8.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 
 #include "cld2_shim.h"
 #include "lang.h"
+#include "langwords.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -84,6 +86,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_code(out);
 		if ((out[0] == '\0') != (by == LANG_BY_NONE))
 			abort();
+	}
+
+	{
+		struct langwords w;
+		char *un = malloc(len + 1);
+		size_t n;
+
+		langwords_count(text, len, &w);
+		langwords_lead(&w, NULL, 1, out);
+		fuzz_check_code(out);
+		langwords_pick(&w, hint, 1, out);
+		fuzz_check_code(out);
+		if (un == NULL)
+			return 0;
+		n = langwords_unnamed(text, len, un);
+		if (n > len || !utf8_valid(un, n))
+			abort();
+		free(un);
 	}
 
 	memset(out, 'x', sizeof(out));

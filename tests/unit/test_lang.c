@@ -511,6 +511,42 @@ test_decide_prior_headlines(void **state)
 	check_prior(c, sizeof(c) / sizeof(c[0]));
 }
 
+/*
+ * A short French text whose names read as Slovenian to CLD2 ("Navalny"):
+ * its function words (la, le, d') say French, with the prior and without;
+ * texts in other languages keep theirs; a text with no function words is
+ * left to the prior as before.
+ */
+static void
+test_decide_names_outweigh(void **state)
+{
+	static const char fr1[] = "Alexeï Navalny. La fille d'Alexeï Navalny, Daria Navalnaïa, "
+	                          "accuse le Kremlin. Le Hezbollah dément.";
+	static const char fr2[] = "Le frère d'Alexeï Navalny, Oleg Navalny, accuse le Kremlin.";
+	static const struct prcase c[] = {
+	    {fr1, NULL, "en fr ar", "fr", "cld2"},
+	    {fr1, NULL, NULL, "fr", "cld2"},
+	    {fr2, NULL, NULL, "fr", "cld2"},
+	    {fr2, NULL, "en fr ar", "fr", "cld2"},
+	    /* CLD2 was sure of a language outside the prior: so it is of the words' */
+	    {fr1, NULL, "en de", "fr", "cld2"},
+	    /* unsure of a short one: the words do not make a configured language of it */
+	    {"Le frère d'Oleg Navalny", NULL, "en de", "", "-"},
+	    /* other languages keep theirs, names or not */
+	    {"Vlada je v četrtek sprejela nov zakon o davkih, ki ga bo parlament obravnaval.", NULL,
+	     NULL, "sl", "cld2"},
+	    {"Giorgia Meloni e Matteo Salvini incontrano Emmanuel Macron a Parigi per il vertice.",
+	     NULL, NULL, "it", "cld2"},
+	    {"Yulia Navalnaya says the Kremlin killed Alexei Navalny in the Arctic prison.", NULL,
+	     "en fr ar", "en", "cld2"},
+	    /* no function words: the prior's choice, as before */
+	    {"T\nAssad", NULL, "en fr ar", "fr", "prior"},
+	};
+
+	(void)state;
+	check_prior(c, sizeof(c) / sizeof(c[0]));
+}
+
 /* With a prior, no configured language of the script: unknown, not a guess. */
 static void
 test_decide_prior_unknown(void **state)
@@ -531,6 +567,9 @@ test_decide_prior_unknown(void **state)
 	    /* a prior none of whose codes Cyrillic writes (malformed ones skipped) */
 	    {"Путин в Минске.", NULL, "zh  xyz e", "", "-"},
 	    {"Путин в Минске.", NULL, "xyz ru", "ru", "cld2"},
+	    /* two bytes that are no code name no language (fuzz_lang found "+o") */
+	    {"+o", NULL, "+o", "", "-"},
+	    {"Macron à Berlin", NULL, "+o FR", "", "-"},
 	};
 
 	(void)state;
@@ -621,6 +660,7 @@ main(void)
 	    cmocka_unit_test(test_decide_persian_arabic_letters),
 	    cmocka_unit_test(test_decide_prior_headlines),
 	    cmocka_unit_test(test_decide_prior_unknown),
+	    cmocka_unit_test(test_decide_names_outweigh),
 	    cmocka_unit_test(test_prior_ok),
 	    cmocka_unit_test(test_code_check),
 	};

@@ -258,6 +258,49 @@ test_spelling_variants(void **state)
 	check_cases(c, sizeof(c) / sizeof(c[0]), NULL);
 }
 
+/*
+ * Persian words joined by ZWNJ (U+200C), which normalization deletes, match
+ * their parts written apart, and the reverse, as Arabic compound names do:
+ * at a ZWNJ written in the rule, and at the parts written with one (می, نمی;
+ * ای, ها, های, هایی, تر, ترین), in words and inside phrases.
+ */
+#define ZWNJ "\xE2\x80\x8C"
+static void
+test_persian_zwnj(void **state)
+{
+	static const struct mcase c[] = {
+	    {"\"علی خامنه" ZWNJ "ای\"", "عنوان\nسخنان علی خامنه ای دیروز", 1, "q:علی خامنه ای;"},
+	    {"\"علی خامنه ای\"", "عنوان\nسخنان علی خامنه" ZWNJ "ای دیروز", 1, NULL},
+	    {"\"علی خامنه ای\"", "عنوان\nسخنان علی خامنهای دیروز", 1, NULL},
+	    {"\"علی خامنهای\"", "عنوان\nسخنان علی خامنه ای دیروز", 1, NULL},
+	    {"\"علی خامنه" ZWNJ "ای\"", "عنوان\nسخنان علی خامنهای دیروز", 1, NULL},
+	    {"خامنه" ZWNJ "ای", "عنوان\nسخنان خامنه ای", 1, "q:خامنه ای;"},
+	    {"\"رهبر علی خامنه" ZWNJ "ای گفت\"", "عنوان\nرهبر علی خامنه ای گفت", 1, NULL},
+	    {"\"رهبر علی خامنه ای گفت\"", "عنوان\nرهبر علی خامنه" ZWNJ "ای گفت", 1, NULL},
+	    {"کتاب" ZWNJ "ها", "عنوان\nاین کتاب ها", 1, NULL},
+	    {"\"کتاب ها\"", "عنوان\nاین کتاب" ZWNJ "ها", 1, NULL},
+	    {"\"می روند\"", "عنوان\nآنها می" ZWNJ "روند", 1, NULL},
+	    {"می" ZWNJ "روند", "عنوان\nآنها می روند", 1, NULL},
+	    {"\"بزرگ ترین\"", "عنوان\nبزرگترین شهر", 1, NULL},
+	    /* a ZWNJ the rule writes splits there, whatever the parts */
+	    {"کتاب" ZWNJ "خانه", "عنوان\nدر کتاب خانه", 1, NULL},
+	    {"کتاب" ZWNJ "خانه", "عنوان\nدر کتابخانه", 1, NULL},
+	    /* a prefix splits too; a fuzzy word is one word: joined only */
+	    {"خامنه" ZWNJ "ای*", "عنوان\nسخنان خامنه ایها", 1, NULL},
+	    {"خامنه" ZWNJ "ای~", "عنوان\nسخنان خامنهاي", 1, NULL},
+	    {"خامنه" ZWNJ "ای~1", "عنوان\nسخنان خامنه ای", 0, NULL},
+	    {"\"علی خامنه" ZWNJ "ای\"~2", "عنوان\nعلی آقای خامنه ای", 1, NULL},
+	    {"خامنه" ZWNJ "ای NEAR/2 علی", "عنوان\nعلی گفت خامنه ای", 1, NULL},
+	    /* not a compound: other pairs stay apart, a part alone is no word */
+	    {"\"کتاب خانه\"", "عنوان\nدر کتابخانه", 0, NULL},
+	    {"خامنه" ZWNJ "ای", "عنوان\nسخنان خامنه", 0, NULL},
+	    {"\"علی خامنه" ZWNJ "ای\"", "عنوان\nسخنان علی خامنه", 0, NULL},
+	};
+
+	(void)state;
+	check_cases(c, sizeof(c) / sizeof(c[0]), NULL);
+}
+
 static void
 test_rule_lang_filter(void **state)
 {
@@ -629,6 +672,7 @@ main(void)
 	    cmocka_unit_test(test_boolean),
 	    cmocka_unit_test(test_arabic),
 	    cmocka_unit_test(test_spelling_variants),
+	    cmocka_unit_test(test_persian_zwnj),
 	    cmocka_unit_test(test_rule_lang_filter),
 	    cmocka_unit_test(test_many_rules_share_terms),
 	    cmocka_unit_test(test_regex_bounded),
