@@ -111,6 +111,8 @@ struct matcher {
 	struct presearch_text *ix; /* owned: the index text from its tokens, or NULL */
 	struct match_span *spans;
 	size_t nspans, capspans;
+	uint32_t *starts; /* the chunk's tokens that passed root_maybe() (field_scan) */
+	size_t nstarts, capstarts;
 	int oom;
 };
 
@@ -173,6 +175,7 @@ matcher_free(struct matcher *m)
 	free(m->pa.v);
 	free(m->pb.v);
 	free(m->spans);
+	free(m->starts);
 	free(m);
 }
 
@@ -358,6 +361,93 @@ root_maybe(struct matcher *m, const struct toklist *tl, const struct token *t)
 	       root_maybe_readings(m, s, t->normlen);
 }
 
+/*
+ * The root hashes of the texts of a token that keys_of_text() may look up
+ * (its text, its prefixes of the lengths of prefix keys, and the same of
+ * each of its readings), for the pair filter; a token has a few.
+ */
+#define PAIR_MAX_TEXTS 32
+
+struct texts {
+	uint64_t h[PAIR_MAX_TEXTS];
+	size_t n;
+};
+
+/* s[0..n)'s texts into tx; -1 when they do not fit (then any pair may). */
+static int
+texts_add(const struct ruleset *rs, struct texts *tx, const char *s, size_t n)
+{
+	if (tx->n == PAIR_MAX_TEXTS)
+		return -1;
+	tx->h[tx->n++] = text_root_hash(s, n);
+	for (size_t i = 0; i < rs->npfx_lens; i++) {
+		size_t l = rs->pfx_lens[i];
+
+		if (l >= n)
+			break; /* l == n: the text itself, in already */
+		if (((unsigned char)s[l] & 0xC0) == 0x80)
+			continue;
+		if (tx->n == PAIR_MAX_TEXTS)
+			return -1;
+		tx->h[tx->n++] = text_root_hash(s, l);
+	}
+	return 0;
+}
+
+static int
+token_texts(struct matcher *m, const struct toklist *tl, const struct token *t, struct texts *tx)
+{
+	const char *s = token_text(tl, t);
+
+	tx->n = 0;
+	if (texts_add(m->rs, tx, s, t->normlen) < 0)
+		return -1;
+	if (t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen)) {
+		struct reading rd[TOKEN_MAX_READINGS];
+		int nr;
+
+		/* as root_maybe_readings(): text_root_hash() reads 16 bytes */
+		if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8 + 16, 1) < 0)
+			return -1;
+		nr = token_readings(s, t->normlen, m->scratch, rd);
+		for (int r = 0; r < nr; r++)
+			if (texts_add(m->rs, tx, rd[r].s, rd[r].len) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/*
+ * May a walk from token i of the chunk (one that passed root_maybe())
+ * reach the end of a path? Only if one of its texts and one of the next
+ * token's, or none, pass the pair filter (ruleset_int.h): a walk reads a
+ * key of each token it steps on, and every key a token can have is of one
+ * of its texts. It says no only when no path can end there: the walks it
+ * spares would have found nothing.
+ */
+static int
+pair_maybe(struct matcher *m, const struct toklist *tl, uint32_t i)
+{
+	const struct ruleset *rs = m->rs;
+	struct texts a, b;
+	int next = i + 1 < tl->n; /* trie_walk() steps on no token past the list */
+
+	if (token_texts(m, tl, &tl->v[i], &a) < 0 ||
+	    (next && token_texts(m, tl, &tl->v[i + 1], &b) < 0))
+		return 1;
+	for (size_t x = 0; x < a.n; x++) {
+		/* a text that starts no path pairs with nothing */
+		if (!ruleset_root_maybe(rs, a.h[x]))
+			continue;
+		if (ruleset_pair_maybe(rs, a.h[x], PAIR_NONE))
+			return 1;
+		for (size_t y = 0; next && y < b.n; y++)
+			if (ruleset_pair_maybe(rs, a.h[x], b.h[y]))
+				return 1;
+	}
+	return 0;
+}
+
 /* ---- step 2: the trie walk ---- */
 
 static void
@@ -469,10 +559,29 @@ field_scan(struct matcher *m, int f)
 		m->tkset[f] = 0;
 		if (tl->n > 0 && mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
 			return -1;
-		for (uint32_t i = 0; i < nown && !m->oom; i++) {
+		/*
+		 * The tokens that may start a path, first: their lines of the
+		 * pair filter load meanwhile, all at once rather than each
+		 * after the other (it is larger than L1, and read between
+		 * documents of other work). Then the walks, in token order.
+		 */
+		m->nstarts = 0;
+		for (uint32_t i = 0; i < nown; i++) {
+			if (!root_maybe(m, tl, &tl->v[i]))
+				continue;
+			if (mem_grow(&m->starts, &m->capstarts, m->nstarts + 1, 4) < 0)
+				return -1;
+			m->starts[m->nstarts++] = i;
+			if (m->rs->pair_filter != NULL)
+				ruleset_pair_prefetch(
+				    m->rs,
+				    text_root_hash(token_text(tl, &tl->v[i]), tl->v[i].normlen));
+		}
+		for (size_t st = 0; st < m->nstarts && !m->oom; st++) {
+			uint32_t i = m->starts[st];
 			struct tkeys tk;
 
-			if (!root_maybe(m, tl, &tl->v[i]))
+			if (m->rs->pair_filter != NULL && !pair_maybe(m, tl, i))
 				continue;
 			tk = keys_get(m, f, i);
 			for (uint32_t k = tk.off; k < tk.off + tk.n; k++) {

@@ -18,7 +18,7 @@
 #include "diag.h"
 #include "ruleset.h"
 
-#define RULECACHE_VERSION 1
+#define RULECACHE_VERSION 2
 /* The header before the payload; the buffer rulecache_load reads must be aligned to 64. */
 #define RULECACHE_HEADER 128
 
