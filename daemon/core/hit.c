@@ -1,4 +1,5 @@
 /* hit.c: snippets and the hit object. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@ is_cont(unsigned char c)
 static int
 is_ws(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	/* ' ', \t, \n, \v, \f, \r: one shift and test */
+	return c <= ' ' && ((1ull << c) & ((1ull << ' ') | (0x1full << '\t')));
 }
 
 /* Move back n characters from pos, not below 0: the n-th character start before pos. */
@@ -39,15 +41,28 @@ chars_back(const char *s, size_t pos, size_t n)
 
 /*
  * Move forward n characters from pos, not past len: the n-th character
- * start after pos. One test a byte (a hit's snippet reads 200 characters
- * of text for each of its spans).
+ * start after pos. Eight bytes at a time while they hold fewer character
+ * starts than are left (a hit's snippet reads 200 characters of text for
+ * each of its spans), then a byte at a time.
  */
 static size_t
 chars_fwd(const char *s, size_t len, size_t pos, size_t n)
 {
 	if (n == 0 || pos >= len)
 		return pos;
-	for (pos++; pos < len; pos++)
+	for (pos++; pos + 8 <= len; pos += 8) {
+		uint64_t w, cont;
+		size_t starts;
+
+		memcpy(&w, s + pos, 8);
+		/* the bytes 10xxxxxx: bit 7 set, bit 6 (moved up one) clear */
+		cont = w & ~(w << 1) & 0x8080808080808080ull;
+		starts = 8 - (size_t)__builtin_popcountll(cont);
+		if (starts >= n)
+			break;
+		n -= starts;
+	}
+	for (; pos < len; pos++)
 		if (!is_cont((unsigned char)s[pos]) && --n == 0)
 			break;
 	return pos;
@@ -271,7 +286,24 @@ hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet
 	/* spans are sorted by field and start: walk them alongside the text */
 	while (k < h->nspans && !span_marked(h, k, w.f, w.ws, w.we, &prev_end))
 		k++;
-	for (size_t i = w.ws; i < w.we; i++) {
+	for (size_t i = w.ws; i < w.we;) {
+		/* the next byte where a mark may end or start: the bytes before it only copy */
+		size_t ev = in_mark ? mark_end : k < h->nspans ? h->spans[k].start : w.we;
+
+		if (ev < i || ev > w.we)
+			ev = w.we;
+		for (; i < ev; i++) {
+			if (is_ws((unsigned char)s[i])) {
+				space = n > 0;
+				continue;
+			}
+			if (space)
+				out[n++] = ' ';
+			space = 0;
+			out[n++] = s[i];
+		}
+		if (i == w.we)
+			break;
 		if (in_mark && i == mark_end) {
 			oom |= snippet_mark(sn, &cap, mark_start, n);
 			in_mark = 0;
@@ -281,6 +313,7 @@ hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet
 		}
 		if (is_ws((unsigned char)s[i])) {
 			space = n > 0;
+			i++;
 			continue;
 		}
 		if (space)
@@ -291,7 +324,7 @@ hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet
 			in_mark = 1;
 			mark_end = h->spans[k].end;
 		}
-		out[n++] = s[i];
+		out[n++] = s[i++];
 	}
 	if (in_mark)
 		oom |= snippet_mark(sn, &cap, mark_start, n);
