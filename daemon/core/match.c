@@ -560,10 +560,11 @@ field_scan(struct matcher *m, int f)
 		if (tl->n > 0 && mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
 			return -1;
 		/*
-		 * The tokens that may start a path, first: their lines of the
-		 * pair filter load meanwhile, all at once rather than each
-		 * after the other (it is larger than L1, and read between
-		 * documents of other work). Then the walks, in token order.
+		 * The tokens that may start a path, first: their words of the
+		 * pair filter (with the next token's text, and alone) load
+		 * meanwhile, all at once rather than each after the other (it
+		 * is larger than L1, and read between documents of other
+		 * work). Then the walks, in token order.
 		 */
 		m->nstarts = 0;
 		for (uint32_t i = 0; i < nown; i++) {
@@ -572,10 +573,14 @@ field_scan(struct matcher *m, int f)
 			if (mem_grow(&m->starts, &m->capstarts, m->nstarts + 1, 4) < 0)
 				return -1;
 			m->starts[m->nstarts++] = i;
-			if (m->rs->pair_filter != NULL)
+			if (m->rs->pair_filter != NULL) {
+				const struct token *t = &tl->v[i], *u = t + 1;
+
 				ruleset_pair_prefetch(
-				    m->rs,
-				    text_root_hash(token_text(tl, &tl->v[i]), tl->v[i].normlen));
+				    m->rs, text_root_hash(token_text(tl, t), t->normlen),
+				    i + 1 < tl->n ? text_root_hash(token_text(tl, u), u->normlen)
+				                  : PAIR_NONE);
+			}
 		}
 		for (size_t st = 0; st < m->nstarts && !m->oom; st++) {
 			uint32_t i = m->starts[st];

@@ -134,7 +134,6 @@ enum {
 	S_EDGES,
 	S_ROOTC, /* K_NKINDS of them */
 	S_FILTER = S_ROOTC + K_NKINDS,
-	S_PAIR,
 	S_USEOFF,
 	S_USERULE,
 	S_RULEROOT,
@@ -147,6 +146,7 @@ enum {
 	S_FILES,
 	S_DIAGS,
 	S_DEPS,
+	S_PAIR, /* format 2 */
 	S_COUNT
 };
 
@@ -547,8 +547,7 @@ check_trie(struct loader *l, const struct ruleset *rs)
 	if (l->m->nfilter < 1 || ((rs->root_fmask + 1) & rs->root_fmask) != 0)
 		return fail(l, "root filter size");
 	/* a pair filter with a fuzzy start would drop its walks: none then */
-	if ((l->m->npair & (l->m->npair - 1)) != 0 || (l->m->npair > 0 && l->m->npair < 8) ||
-	    (l->m->npair > 0) == rs->root_fuzzy)
+	if ((l->m->npair & (l->m->npair - 1)) != 0 || (l->m->npair > 0) == rs->root_fuzzy)
 		return fail(l, "pair filter size");
 	return 0;
 }

@@ -1382,7 +1382,7 @@ pair_filter_build(struct ruleset *rs)
 {
 	uint64_t *rooth; /* per node: the root_hash of its key's text, for the root's children */
 	uint8_t *isroot; /* per node: 1 for the root's children */
-	size_t n = 0, words;
+	size_t n = 0, words = 1;
 
 	if (rs->root_fuzzy)
 		return 0;
@@ -1406,12 +1406,10 @@ pair_filter_build(struct ruleset *rs)
 	for (size_t j = 0; j <= rs->edgemask; j++)
 		if (rs->edges[j].key != 0 && isroot[rs->edges[j].key >> 32])
 			n++;
-	words = 8;            /* a cache line */
 	while (words * 4 < n) /* 16 bits an entry at least, as the root filter */
 		words *= 2;
-	if ((rs->pair_filter = aligned_alloc(64, words * sizeof(*rs->pair_filter))) == NULL)
+	if ((rs->pair_filter = calloc(words, sizeof(*rs->pair_filter))) == NULL)
 		goto nomem;
-	memset(rs->pair_filter, 0, words * sizeof(*rs->pair_filter));
 	rs->pair_fmask = words - 1;
 	for (size_t c = 1; c < rs->nnodes; c++) {
 		uint64_t h;
@@ -1419,7 +1417,7 @@ pair_filter_build(struct ruleset *rs)
 		if (!isroot[c] || !(rs->node_flags[c] & NODE_TERMINAL))
 			continue;
 		h = pair_hash(rooth[c], PAIR_NONE);
-		rs->pair_filter[pair_word(rs, rooth[c], h)] |= root_bits(h);
+		rs->pair_filter[pair_word(rs, h)] |= root_bits(h);
 	}
 	for (size_t j = 0; j <= rs->edgemask; j++) {
 		uint64_t e = rs->edges[j].key, h;
@@ -1435,7 +1433,7 @@ pair_filter_build(struct ruleset *rs)
 
 			h = pair_hash(rooth[parent], root_hash(t, len));
 		}
-		rs->pair_filter[pair_word(rs, rooth[parent], h)] |= root_bits(h);
+		rs->pair_filter[pair_word(rs, h)] |= root_bits(h);
 	}
 	free(rooth);
 	free(isroot);

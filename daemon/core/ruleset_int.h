@@ -126,8 +126,8 @@ struct ruleset {
 	 * in L2, are not read at all. NULL when root_fuzzy (every token may
 	 * start a path). Same shape as the root filter.
 	 */
-	uint64_t *pair_filter; /* aligned to 64 bytes: lines of 8 words */
-	size_t pair_fmask;     /* its 64-bit words - 1 (8 at least) */
+	uint64_t *pair_filter;
+	size_t pair_fmask; /* its 64-bit words - 1 (a power of two - 1) */
 
 	/* node -> rules using it (CSR, built by ruleset_finish) */
 	uint32_t *use_off;
@@ -238,16 +238,11 @@ pair_hash(uint64_t h1, uint64_t h2)
 	return hash_mix(h1 ^ 0x8ebc6af09c88c6e3ull, h2 ^ 0x589965cc75374cc3ull);
 }
 
-/*
- * The word of the pair filter for the texts hashed h1 and h2 (ph: their
- * pair_hash): the cache line (8 words) is h1's, the word in it the
- * pair's, so that every test of one token (with each of the next token's
- * texts, and alone) reads one line, which the matcher loads ahead.
- */
+/* The word of the pair filter for the texts whose pair_hash is ph. */
 static inline size_t
-pair_word(const struct ruleset *rs, uint64_t h1, uint64_t ph)
+pair_word(const struct ruleset *rs, uint64_t ph)
 {
-	return (((size_t)(h1 >> 32) << 3) | (size_t)(ph >> 61)) & rs->pair_fmask;
+	return (size_t)(ph >> 32) & rs->pair_fmask;
 }
 
 /* May a path start with keys of the texts hashed h1 and h2 (or h1 alone: PAIR_NONE)? */
@@ -256,14 +251,19 @@ ruleset_pair_maybe(const struct ruleset *rs, uint64_t h1, uint64_t h2)
 {
 	uint64_t ph = pair_hash(h1, h2), b = root_bits(ph);
 
-	return (rs->pair_filter[pair_word(rs, h1, ph)] & b) == b;
+	return (rs->pair_filter[pair_word(rs, ph)] & b) == b;
 }
 
-/* Start loading the pair filter's line of the text hashed h1. */
+/*
+ * Start loading the pair filter's words for h1 alone and with h2, which
+ * the matcher tests a little later. Every pair has a word of its own: a
+ * first name with a hundred last names would fill any one cache line.
+ */
 static inline void
-ruleset_pair_prefetch(const struct ruleset *rs, uint64_t h1)
+ruleset_pair_prefetch(const struct ruleset *rs, uint64_t h1, uint64_t h2)
 {
-	__builtin_prefetch(&rs->pair_filter[((size_t)(h1 >> 32) << 3) & rs->pair_fmask]);
+	__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, PAIR_NONE))]);
+	__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, h2))]);
 }
 
 /* May a key whose text hashes to h (root_hash) start a path? */
