@@ -67,6 +67,16 @@ struct tkeys {
 	uint32_t off, n;
 };
 
+/*
+ * A token that may start a path (field_scan): its index in the chunk, and
+ * with a pair filter the root hashes of its text and of the next token's
+ * (PAIR_NONE: none).
+ */
+struct start {
+	uint64_t h1, h2;
+	uint32_t i;
+};
+
 struct matcher {
 	const struct ruleset *rs;
 	struct document *doc; /* its language is identified when a rule asks (doc_lang) */
@@ -82,7 +92,12 @@ struct matcher {
 	uint32_t coff[F_MAX], tbase[F_MAX];
 	struct tkeys *tk[F_MAX]; /* per token of the chunk */
 	size_t tkcap[F_MAX];
-	size_t tkset[F_MAX]; /* tk[f][0 .. tkset[f]) are set: most tokens are never asked */
+	/*
+	 * tk[f][s .. tkset[f]) are set, s the start of the walks under way
+	 * (field_scan: those before it are never asked again); most tokens
+	 * are never asked.
+	 */
+	size_t tkset[F_MAX];
 	uint32_t *keys[F_MAX];
 	size_t nkeys[F_MAX], capkeys[F_MAX];
 	char *scratch; /* for token_readings */
@@ -111,7 +126,7 @@ struct matcher {
 	struct presearch_text *ix; /* owned: the index text from its tokens, or NULL */
 	struct match_span *spans;
 	size_t nspans, capspans;
-	uint32_t *starts; /* the chunk's tokens that passed root_maybe() (field_scan) */
+	struct start *starts; /* the chunk's tokens that passed root_maybe() (field_scan) */
 	size_t nstarts, capstarts;
 	int oom;
 };
@@ -417,6 +432,13 @@ token_texts(struct matcher *m, const struct toklist *tl, const struct token *t, 
 	return 0;
 }
 
+/* Whether token t may have readings (token_readings()): other texts. */
+static inline int
+has_readings(const struct toklist *tl, const struct token *t)
+{
+	return t->script == SCRIPT_ARABIC && may_have_readings(token_text(tl, t), t->normlen);
+}
+
 /*
  * May a walk from token i of the chunk (one that passed root_maybe())
  * reach the end of a path? Only if one of its texts and one of the next
@@ -426,12 +448,20 @@ token_texts(struct matcher *m, const struct toklist *tl, const struct token *t, 
  * spares would have found nothing.
  */
 static int
-pair_maybe(struct matcher *m, const struct toklist *tl, uint32_t i)
+pair_maybe(struct matcher *m, const struct toklist *tl, const struct start *st)
 {
 	const struct ruleset *rs = m->rs;
+	uint32_t i = st->i;
 	struct texts a, b;
 	int next = i + 1 < tl->n; /* trie_walk() steps on no token past the list */
 
+	/* the two tokens' own texts first: most tokens have no other */
+	if (ruleset_root_maybe(rs, st->h1) && (ruleset_pair_maybe(rs, st->h1, PAIR_NONE) ||
+	                                       (next && ruleset_pair_maybe(rs, st->h1, st->h2))))
+		return 1;
+	if (rs->npfx_lens == 0 && !has_readings(tl, &tl->v[i]) &&
+	    (!next || !has_readings(tl, &tl->v[i + 1])))
+		return 0;
 	if (token_texts(m, tl, &tl->v[i], &a) < 0 ||
 	    (next && token_texts(m, tl, &tl->v[i + 1], &b) < 0))
 		return 1;
@@ -570,24 +600,38 @@ field_scan(struct matcher *m, int f)
 		for (uint32_t i = 0; i < nown; i++) {
 			if (!root_maybe(m, tl, &tl->v[i]))
 				continue;
-			if (mem_grow(&m->starts, &m->capstarts, m->nstarts + 1, 4) < 0)
+			struct start *st;
+
+			if (mem_grow(&m->starts, &m->capstarts, m->nstarts + 1,
+			             sizeof(*m->starts)) < 0)
 				return -1;
-			m->starts[m->nstarts++] = i;
+			st = &m->starts[m->nstarts++];
+			st->i = i;
 			if (m->rs->pair_filter != NULL) {
 				const struct token *t = &tl->v[i], *u = t + 1;
 
-				ruleset_pair_prefetch(
-				    m->rs, text_root_hash(token_text(tl, t), t->normlen),
-				    i + 1 < tl->n ? text_root_hash(token_text(tl, u), u->normlen)
-				                  : PAIR_NONE);
+				st->h1 = text_root_hash(token_text(tl, t), t->normlen);
+				st->h2 = i + 1 < tl->n
+				             ? text_root_hash(token_text(tl, u), u->normlen)
+				             : PAIR_NONE;
+				ruleset_pair_prefetch(m->rs, st->h1, st->h2);
 			}
 		}
-		for (size_t st = 0; st < m->nstarts && !m->oom; st++) {
-			uint32_t i = m->starts[st];
+		for (size_t si = 0; si < m->nstarts && !m->oom; si++) {
+			uint32_t i = m->starts[si].i;
 			struct tkeys tk;
 
-			if (m->rs->pair_filter != NULL && !pair_maybe(m, tl, i))
+			if (m->rs->pair_filter != NULL && !pair_maybe(m, tl, &m->starts[si]))
 				continue;
+			/*
+			 * A walk steps forward a token at a time from its start,
+			 * and the starts come in order: no walk asks for the keys
+			 * of a token before this one any more, and keys_get() need
+			 * not mark those it never computed (a memset of the chunk's
+			 * tokens up to the last start, in every document).
+			 */
+			if (i > m->tkset[f])
+				m->tkset[f] = i;
 			tk = keys_get(m, f, i);
 			for (uint32_t k = tk.off; k < tk.off + tk.n; k++) {
 				uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);
