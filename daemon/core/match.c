@@ -456,8 +456,8 @@ pair_maybe(struct matcher *m, const struct toklist *tl, const struct start *st)
 	int next = i + 1 < tl->n; /* trie_walk() steps on no token past the list */
 
 	/* the two tokens' own texts first: most tokens have no other */
-	if (ruleset_root_maybe(rs, st->h1) && (ruleset_pair_maybe(rs, st->h1, PAIR_NONE) ||
-	                                       (next && ruleset_pair_maybe(rs, st->h1, st->h2))))
+	if (ruleset_root_maybe(rs, st->h1) &&
+	    (ruleset_pair_solo(rs, st->h1) || (next && ruleset_pair_maybe(rs, st->h1, st->h2))))
 		return 1;
 	if (rs->npfx_lens == 0 && !has_readings(tl, &tl->v[i]) &&
 	    (!next || !has_readings(tl, &tl->v[i + 1])))
@@ -469,7 +469,7 @@ pair_maybe(struct matcher *m, const struct toklist *tl, const struct start *st)
 		/* a text that starts no path pairs with nothing */
 		if (!ruleset_root_maybe(rs, a.h[x]))
 			continue;
-		if (ruleset_pair_maybe(rs, a.h[x], PAIR_NONE))
+		if (ruleset_pair_solo(rs, a.h[x]))
 			return 1;
 		for (size_t y = 0; next && y < b.n; y++)
 			if (ruleset_pair_maybe(rs, a.h[x], b.h[y]))

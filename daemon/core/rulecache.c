@@ -166,7 +166,7 @@ struct rc_sect {
 struct rc_meta {
 	uint64_t nrules, noff, natoms, nfiles, ncn, nkids, nstr, nnodes, nedges, nedgeslots;
 	uint64_t nfilter, root_fuzzy, nuse, nregex, nalways, fields_used, npfx_lens;
-	uint64_t npair; /* words of the pair filter; 0: none */
+	uint64_t npair, pair_solo; /* words of the pair filter (0: none); pairs with none in it */
 	uint64_t rootcap[K_NKINDS], dslots[K_NKINDS], dfilter[K_NKINDS], dkeys[K_NKINDS],
 	    dpool[K_NKINDS];
 	uint64_t nrlist, nrstr, ndiags, ndeps;
@@ -356,6 +356,7 @@ rulecache_save(const struct ruleset *rs, const struct rulecache_extra *x, void *
 	    .nfilter = rs->root_fmask + 1,
 	    .root_fuzzy = (uint64_t)rs->root_fuzzy,
 	    .npair = rs->pair_filter ? rs->pair_fmask + 1 : 0,
+	    .pair_solo = (uint64_t)rs->pair_solo,
 	    .nuse = rs->use_off[rs->nnodes],
 	    .nregex = rs->nregex,
 	    .nalways = rs->nalways,
@@ -895,6 +896,7 @@ rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why)
 	if (m->npair == 0)
 		rs->pair_filter = NULL; /* none: a fuzzy key starts a path */
 	rs->pair_fmask = m->npair > 0 ? m->npair - 1 : 0;
+	rs->pair_solo = m->pair_solo != 0;
 	rs->use_off = sect(&l, S_USEOFF, m->nnodes + 1, 4, "rule uses");
 	rs->use_rule = sect(&l, S_USERULE, m->nuse, 4, "rule uses");
 	rs->rule_root = sect(&l, S_RULEROOT, m->nrules, 4, "rule roots");

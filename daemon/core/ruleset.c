@@ -1418,6 +1418,7 @@ pair_filter_build(struct ruleset *rs)
 			continue;
 		h = pair_hash(rooth[c], PAIR_NONE);
 		rs->pair_filter[pair_word(rs, h)] |= root_bits(h);
+		rs->pair_solo = 1;
 	}
 	for (size_t j = 0; j <= rs->edgemask; j++) {
 		uint64_t e = rs->edges[j].key, h;
@@ -1427,6 +1428,7 @@ pair_filter_build(struct ruleset *rs)
 			continue;
 		if (KEY_KIND(key) == K_FUZZY) {
 			h = pair_hash(rooth[parent], PAIR_NONE);
+			rs->pair_solo = 1;
 		} else {
 			size_t len;
 			const char *t = dict_key(rs->keys[KEY_KIND(key)], KEY_ID(key), &len);

@@ -128,6 +128,7 @@ struct ruleset {
 	 */
 	uint64_t *pair_filter;
 	size_t pair_fmask; /* its 64-bit words - 1 (a power of two - 1) */
+	int pair_solo;     /* some (t1, none) are in: else a token alone is not tested */
 
 	/* node -> rules using it (CSR, built by ruleset_finish) */
 	uint32_t *use_off;
@@ -262,8 +263,17 @@ ruleset_pair_maybe(const struct ruleset *rs, uint64_t h1, uint64_t h2)
 static inline void
 ruleset_pair_prefetch(const struct ruleset *rs, uint64_t h1, uint64_t h2)
 {
-	__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, PAIR_NONE))]);
+	if (rs->pair_solo)
+		__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, PAIR_NONE))]);
 	__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, h2))]);
+}
+
+/* May a path end at the root's child along a key of the text hashed h1, or continue by a fuzzy key?
+ */
+static inline int
+ruleset_pair_solo(const struct ruleset *rs, uint64_t h1)
+{
+	return rs->pair_solo && ruleset_pair_maybe(rs, h1, PAIR_NONE);
 }
 
 /* May a key whose text hashes to h (root_hash) start a path? */

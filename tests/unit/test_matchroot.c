@@ -307,6 +307,7 @@ test_pair_filter(void **state)
 	assert_int_equal(ruleset_add_file(rs, "t.rules", rules, len, NULL, &d), 0);
 	assert_int_equal(ruleset_finish(rs, &d), 0);
 	assert_non_null(rs->pair_filter);
+	assert_false(rs->pair_solo); /* no name is a word alone: no token is tested alone */
 	for (int i = 0; i < 5000; i++) {
 		snprintf(a, sizeof(a), "f%d", i % 50);
 		snprintf(b, sizeof(b), "l%d", i);
@@ -336,8 +337,23 @@ test_pair_filter(void **state)
 	                     strlen("[rule w]\nquery = paul OR \"paul eluard\"\n"), NULL, &d),
 	    0);
 	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_true(rs->pair_solo);
+	assert_true(ruleset_pair_solo(rs, word_hash("paul")));
 	assert_true(ruleset_pair_maybe(rs, word_hash("paul"), PAIR_NONE));
 	assert_true(ruleset_pair_maybe(rs, word_hash("paul"), word_hash("eluard")));
+	ruleset_free(rs);
+	diags_free(&d);
+
+	/* a fuzzy second word: the first alone passes */
+	rs = ruleset_new();
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", "[rule z]\nquery = \"Majd Kamalmaz~\"\n",
+	                                  strlen("[rule z]\nquery = \"Majd Kamalmaz~\"\n"), NULL,
+	                                  &d),
+	                 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_true(rs->pair_solo);
+	assert_true(ruleset_pair_solo(rs, word_hash("majd")));
 	ruleset_free(rs);
 	diags_free(&d);
 
