@@ -5,9 +5,12 @@
  *    fuzzy terms, and the same for its Arabic proclitic readings) are found
  *    with a few hash lookups, whatever the number of rules, but only when
  *    needed: when the ruleset's small filter of path starts says the token
- *    may start a path, or when a walk reaches it. Most tokens start nothing
- *    and are reached by no walk: they cost one hash and one filter test,
- *    and the large dictionaries stay out of the cache.
+ *    may start a path and its filter of pairs says that the token and the
+ *    next may be a path's first two steps (or the token one alone), or when
+ *    a walk reaches it. Most tokens start nothing and are reached by no
+ *    walk: they cost one hash and one filter test (a first name not
+ *    followed by one of its last names, a second), and the large
+ *    dictionaries stay out of the cache.
  * 2. The trie is walked from every token whose keys start paths; each atom
  *    reached records an occurrence, and the first occurrence of an atom
  *    makes its rules candidates.

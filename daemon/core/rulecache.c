@@ -5,8 +5,8 @@
  * order, build tag, payload length and checksum, section count), then a
  * table of sections {offset, length}, then the sections, each at a
  * multiple of 64 bytes. Most sections are the set's own arrays, byte for
- * byte (cnodes, kids, strings, trie, root filter, rule uses, the three
- * dictionaries' slots, filters, keys and pools): a load reads the file into
+ * byte (cnodes, kids, strings, trie, root and pair filters, rule uses, the
+ * three dictionaries' slots, filters, keys and pools): a load reads the file into
  * one buffer, checks it, and points the set's arrays into it. No array of
  * numbers is copied and none allocated per item: loading 100,000 rules is
  * a read and a pass of checks over memory, not a compile.

@@ -150,7 +150,7 @@ struct ruleset {
 
 	/*
 	 * A set loaded from a cache (rulecache_load): the arrays above that
-	 * hold numbers (cn, kids, str, node_flags, edges, rootc, root_filter,
+	 * hold numbers (cn, kids, str, node_flags, edges, rootc, root_filter, pair_filter,
 	 * use_off, use_rule, rule_root, always, re_def) and the dictionaries'
 	 * arrays point into this one buffer, which it owns; rules (off after
 	 * them) and files are two allocations of their own (strv: their string
