@@ -70,16 +70,6 @@ struct tkeys {
 	uint32_t off, n;
 };
 
-/*
- * A token that may start a path (field_scan): its index in the chunk, and
- * with a pair filter the root hashes of its text and of the next token's
- * (PAIR_NONE: none).
- */
-struct start {
-	uint64_t h1, h2;
-	uint32_t i;
-};
-
 struct matcher {
 	const struct ruleset *rs;
 	struct document *doc; /* its language is identified when a rule asks (doc_lang) */
@@ -129,8 +119,6 @@ struct matcher {
 	struct presearch_text *ix; /* owned: the index text from its tokens, or NULL */
 	struct match_span *spans;
 	size_t nspans, capspans;
-	struct start *starts; /* the chunk's tokens that passed root_maybe() (field_scan) */
-	size_t nstarts, capstarts;
 	int oom;
 };
 
@@ -193,7 +181,6 @@ matcher_free(struct matcher *m)
 	free(m->pa.v);
 	free(m->pb.v);
 	free(m->spans);
-	free(m->starts);
 	free(m);
 }
 
@@ -451,16 +438,19 @@ has_readings(const struct toklist *tl, const struct token *t)
  * spares would have found nothing.
  */
 static int
-pair_maybe(struct matcher *m, const struct toklist *tl, const struct start *st)
+pair_maybe(struct matcher *m, const struct toklist *tl, uint32_t i)
 {
 	const struct ruleset *rs = m->rs;
-	uint32_t i = st->i;
+	const struct token *t = &tl->v[i];
+	uint64_t h1 = text_root_hash(token_text(tl, t), t->normlen);
 	struct texts a, b;
 	int next = i + 1 < tl->n; /* trie_walk() steps on no token past the list */
 
 	/* the two tokens' own texts first: most tokens have no other */
-	if (ruleset_root_maybe(rs, st->h1) &&
-	    (ruleset_pair_solo(rs, st->h1) || (next && ruleset_pair_maybe(rs, st->h1, st->h2))))
+	if (ruleset_root_maybe(rs, h1) &&
+	    (ruleset_pair_solo(rs, h1) ||
+	     (next &&
+	      ruleset_pair_maybe(rs, h1, text_root_hash(token_text(tl, t + 1), t[1].normlen)))))
 		return 1;
 	if (rs->npfx_lens == 0 && !has_readings(tl, &tl->v[i]) &&
 	    (!next || !has_readings(tl, &tl->v[i + 1])))
@@ -592,39 +582,11 @@ field_scan(struct matcher *m, int f)
 		m->tkset[f] = 0;
 		if (tl->n > 0 && mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
 			return -1;
-		/*
-		 * The tokens that may start a path, first: their words of the
-		 * pair filter (with the next token's text, and alone) load
-		 * meanwhile, all at once rather than each after the other (it
-		 * is larger than L1, and read between documents of other
-		 * work). Then the walks, in token order.
-		 */
-		m->nstarts = 0;
-		for (uint32_t i = 0; i < nown; i++) {
-			if (!root_maybe(m, tl, &tl->v[i]))
-				continue;
-			struct start *st;
-
-			if (mem_grow(&m->starts, &m->capstarts, m->nstarts + 1,
-			             sizeof(*m->starts)) < 0)
-				return -1;
-			st = &m->starts[m->nstarts++];
-			st->i = i;
-			if (m->rs->pair_filter != NULL) {
-				const struct token *t = &tl->v[i], *u = t + 1;
-
-				st->h1 = text_root_hash(token_text(tl, t), t->normlen);
-				st->h2 = i + 1 < tl->n
-				             ? text_root_hash(token_text(tl, u), u->normlen)
-				             : PAIR_NONE;
-				ruleset_pair_prefetch(m->rs, st->h1, st->h2);
-			}
-		}
-		for (size_t si = 0; si < m->nstarts && !m->oom; si++) {
-			uint32_t i = m->starts[si].i;
+		for (uint32_t i = 0; i < nown && !m->oom; i++) {
 			struct tkeys tk;
 
-			if (m->rs->pair_filter != NULL && !pair_maybe(m, tl, &m->starts[si]))
+			if (!root_maybe(m, tl, &tl->v[i]) ||
+			    (m->rs->pair_filter != NULL && !pair_maybe(m, tl, i)))
 				continue;
 			/*
 			 * A walk steps forward a token at a time from its start,

@@ -255,19 +255,6 @@ ruleset_pair_maybe(const struct ruleset *rs, uint64_t h1, uint64_t h2)
 	return (rs->pair_filter[pair_word(rs, ph)] & b) == b;
 }
 
-/*
- * Start loading the pair filter's words for h1 alone and with h2, which
- * the matcher tests a little later. Every pair has a word of its own: a
- * first name with a hundred last names would fill any one cache line.
- */
-static inline void
-ruleset_pair_prefetch(const struct ruleset *rs, uint64_t h1, uint64_t h2)
-{
-	if (rs->pair_solo)
-		__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, PAIR_NONE))]);
-	__builtin_prefetch(&rs->pair_filter[pair_word(rs, pair_hash(h1, h2))]);
-}
-
 /* May a path end at the root's child along a key of the text hashed h1, or continue by a fuzzy key?
  */
 static inline int
