@@ -313,6 +313,29 @@ hark_store_open(const char *cmd, struct store **st)
 #define COLOR_MATCH "\033[01;31m"
 #define COLOR_OFF "\033[m"
 
+/*
+ * The NUL-terminated strings of parts, n of them, one after the other, in
+ * a string the caller frees; NULL when out of memory. A hit line is made
+ * of a few: copied, not formatted (hark match prints one per hit).
+ */
+static char *
+hit_line_join(const char *const *parts, size_t n)
+{
+	size_t len[8], total = 1, at = 0;
+	char *line;
+
+	for (size_t i = 0; i < n; i++)
+		total += len[i] = strlen(parts[i]);
+	if ((line = malloc(total)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(line + at, parts[i], len[i]);
+		at += len[i];
+	}
+	line[at] = '\0';
+	return line;
+}
+
 char *
 hark_hit_line(const struct document *doc, const struct hit *h, const char *name, const char *now,
               int json, int color)
@@ -324,20 +347,20 @@ hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
 
 		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
-		if (s != NULL && asprintf(&line, "%s\n", s) < 0)
-			line = NULL;
+		if (s != NULL)
+			line = hit_line_join((const char *const[]){s, "\n"}, 2);
 	} else {
 		s = color ? hit_snippet(doc, h, COLOR_MATCH, COLOR_OFF)
 		          : hit_snippet(doc, h, "[", "]");
-		if (s != NULL && color) {
-			if (asprintf(&line,
-			             COLOR_FILE "%s" COLOR_SEP ":" COLOR_OFF " " COLOR_RULE
-			                        "%s" COLOR_OFF COLOR_SEP ":" COLOR_OFF " %s\n",
-			             name, h->rule->id, s) < 0)
-				line = NULL;
-		} else if (s != NULL && asprintf(&line, "%s: %s: %s\n", name, h->rule->id, s) < 0) {
-			line = NULL;
-		}
+		if (s != NULL && color)
+			line = hit_line_join(
+			    (const char *const[]){
+			        COLOR_FILE, name, COLOR_SEP ":" COLOR_OFF " " COLOR_RULE,
+			        h->rule->id, COLOR_OFF COLOR_SEP ":" COLOR_OFF " ", s, "\n"},
+			    7);
+		else if (s != NULL)
+			line = hit_line_join(
+			    (const char *const[]){name, ": ", h->rule->id, ": ", s, "\n"}, 6);
 	}
 	free(s);
 	return line;

@@ -1,4 +1,5 @@
 /* hit.c: snippets and the hit object. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,31 +22,49 @@ is_cont(unsigned char c)
 static int
 is_ws(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	/* ' ', \t, \n, \v, \f, \r: one shift and test */
+	return c <= ' ' && ((1ull << c) & ((1ull << ' ') | (0x1full << '\t')));
 }
 
-/* Move back n characters from pos, not below 0. */
+/* Move back n characters from pos, not below 0: the n-th character start before pos. */
 static size_t
 chars_back(const char *s, size_t pos, size_t n)
 {
-	while (pos > 0 && n > 0) {
-		pos--;
-		while (pos > 0 && is_cont((unsigned char)s[pos]))
-			pos--;
-		n--;
-	}
+	if (n == 0 || pos == 0)
+		return pos;
+	for (pos--; pos > 0; pos--)
+		if (!is_cont((unsigned char)s[pos]) && --n == 0)
+			break;
 	return pos;
 }
 
+/*
+ * Move forward n characters from pos, not past len: the n-th character
+ * start after pos. Eight bytes at a time while they hold fewer character
+ * starts than are left (a hit's snippet reads 200 characters of text for
+ * each of its spans), then a byte at a time.
+ */
 static size_t
 chars_fwd(const char *s, size_t len, size_t pos, size_t n)
 {
-	while (pos < len && n > 0) {
-		pos++;
-		while (pos < len && is_cont((unsigned char)s[pos]))
-			pos++;
-		n--;
+	if (n == 0 || pos >= len)
+		return pos;
+	for (pos++; pos + 8 <= len; pos += 8) {
+		uint64_t w, cont;
+		size_t starts;
+
+		memcpy(&w, s + pos, 8);
+		/* the bytes 10xxxxxx: bit 7 set, bit 6 (moved up one) clear */
+		cont = w & ~(w << 1) & 0x8080808080808080ull;
+		/* their count: one bit a byte, summed into the top byte */
+		starts = 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+		if (starts >= n)
+			break;
+		n -= starts;
 	}
+	for (; pos < len; pos++)
+		if (!is_cont((unsigned char)s[pos]) && --n == 0)
+			break;
 	return pos;
 }
 
@@ -272,13 +291,16 @@ snippet_mark(struct snippet *sn, size_t *cap, size_t a, size_t b)
 	return 0;
 }
 
+#define ELLIPSIS "…"
+#define ELLIPSIS_LEN (sizeof(ELLIPSIS) - 1)
+
 int
 hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet *sn)
 {
-	struct sbuf b = {0};
 	struct window w;
 	const char *s;
-	size_t len, k = 0, prev_end = 0, mark_end = 0, mark_start = 0, cap = 0;
+	char *out;
+	size_t len, n = 0, k = 0, prev_end = 0, mark_end = 0, mark_start = 0, cap = 0;
 	int in_mark = 0, space = 0, oom = 0;
 
 	memset(sn, 0, sizeof(*sn));
@@ -288,44 +310,75 @@ hit_snippet_make(const struct document *doc, const struct hit *h, struct snippet
 	}
 	s = doc->field[w.f];
 	len = doc->field_len[w.f];
-	if (w.ws > 0)
-		sb_put(&b, "…", strlen("…"));
+	/*
+	 * The text is the window's bytes with each run of white space made
+	 * one space (none at the start or the end), between two ellipses at
+	 * most: it never outgrows the window and them, so one allocation, and
+	 * a store a byte rather than a call (a hit line is made of it).
+	 */
+	if ((out = malloc(w.we - w.ws + 2 * ELLIPSIS_LEN + 1)) == NULL)
+		return -1;
+	if (w.ws > 0) {
+		memcpy(out, ELLIPSIS, ELLIPSIS_LEN);
+		n = ELLIPSIS_LEN;
+	}
 	/* spans are sorted by field and start: walk them alongside the text */
 	while (k < h->nspans && !span_marked(h, k, w.f, w.ws, w.we, &prev_end))
 		k++;
-	for (size_t i = w.ws; i < w.we; i++) {
+	for (size_t i = w.ws; i < w.we;) {
+		/* the next byte where a mark may end or start: the bytes before it only copy */
+		size_t ev = in_mark ? mark_end : k < h->nspans ? h->spans[k].start : w.we;
+
+		if (ev < i || ev > w.we)
+			ev = w.we;
+		for (; i < ev; i++) {
+			if (is_ws((unsigned char)s[i])) {
+				space = n > 0;
+				continue;
+			}
+			if (space)
+				out[n++] = ' ';
+			space = 0;
+			out[n++] = s[i];
+		}
+		if (i == w.we)
+			break;
 		if (in_mark && i == mark_end) {
-			oom |= snippet_mark(sn, &cap, mark_start, b.n);
+			oom |= snippet_mark(sn, &cap, mark_start, n);
 			in_mark = 0;
 			for (k++; k < h->nspans && !span_marked(h, k, w.f, w.ws, w.we, &prev_end);
 			     k++)
 				;
 		}
 		if (is_ws((unsigned char)s[i])) {
-			space = b.n > 0;
+			space = n > 0;
+			i++;
 			continue;
 		}
 		if (space)
-			sb_put(&b, " ", 1);
+			out[n++] = ' ';
 		space = 0;
 		if (!in_mark && k < h->nspans && h->spans[k].start == i) {
-			mark_start = b.n;
+			mark_start = n;
 			in_mark = 1;
 			mark_end = h->spans[k].end;
 		}
-		sb_put(&b, s + i, 1);
+		out[n++] = s[i++];
 	}
 	if (in_mark)
-		oom |= snippet_mark(sn, &cap, mark_start, b.n);
-	if (w.we < len)
-		sb_put(&b, "…", strlen("…"));
-	if (b.oom || oom || (b.s == NULL && (b.s = strdup("")) == NULL)) {
-		free(b.s);
+		oom |= snippet_mark(sn, &cap, mark_start, n);
+	if (w.we < len) {
+		memcpy(out + n, ELLIPSIS, ELLIPSIS_LEN);
+		n += ELLIPSIS_LEN;
+	}
+	out[n] = '\0';
+	if (oom) {
+		free(out);
 		snippet_free(sn);
 		return -1;
 	}
-	sn->text = b.s;
-	sn->len = b.n;
+	sn->text = out;
+	sn->len = n;
 	return 0;
 }
 

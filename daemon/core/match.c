@@ -5,9 +5,12 @@
  *    fuzzy terms, and the same for its Arabic proclitic readings) are found
  *    with a few hash lookups, whatever the number of rules, but only when
  *    needed: when the ruleset's small filter of path starts says the token
- *    may start a path, or when a walk reaches it. Most tokens start nothing
- *    and are reached by no walk: they cost one hash and one filter test,
- *    and the large dictionaries stay out of the cache.
+ *    may start a path and its filter of pairs says that the token and the
+ *    next may be a path's first two steps (or the token one alone), or when
+ *    a walk reaches it. Most tokens start nothing and are reached by no
+ *    walk: they cost one hash and one filter test (a first name not
+ *    followed by one of its last names, a second), and the large
+ *    dictionaries stay out of the cache.
  * 2. The trie is walked from every token whose keys start paths; each atom
  *    reached records an occurrence, and the first occurrence of an atom
  *    makes its rules candidates.
@@ -82,7 +85,12 @@ struct matcher {
 	uint32_t coff[F_MAX], tbase[F_MAX];
 	struct tkeys *tk[F_MAX]; /* per token of the chunk */
 	size_t tkcap[F_MAX];
-	size_t tkset[F_MAX]; /* tk[f][0 .. tkset[f]) are set: most tokens are never asked */
+	/*
+	 * tk[f][s .. tkset[f]) are set, s the start of the walks under way
+	 * (field_scan: those before it are never asked again); most tokens
+	 * are never asked.
+	 */
+	size_t tkset[F_MAX];
 	uint32_t *keys[F_MAX];
 	size_t nkeys[F_MAX], capkeys[F_MAX];
 	char *scratch; /* for token_readings */
@@ -358,6 +366,111 @@ root_maybe(struct matcher *m, const struct toklist *tl, const struct token *t)
 	       root_maybe_readings(m, s, t->normlen);
 }
 
+/*
+ * The root hashes of the texts of a token that keys_of_text() may look up
+ * (its text, its prefixes of the lengths of prefix keys, and the same of
+ * each of its readings), for the pair filter; a token has a few.
+ */
+#define PAIR_MAX_TEXTS 32
+
+struct texts {
+	uint64_t h[PAIR_MAX_TEXTS];
+	size_t n;
+};
+
+/* s[0..n)'s texts into tx; -1 when they do not fit (then any pair may). */
+static int
+texts_add(const struct ruleset *rs, struct texts *tx, const char *s, size_t n)
+{
+	if (tx->n == PAIR_MAX_TEXTS)
+		return -1;
+	tx->h[tx->n++] = text_root_hash(s, n);
+	for (size_t i = 0; i < rs->npfx_lens; i++) {
+		size_t l = rs->pfx_lens[i];
+
+		if (l >= n)
+			break; /* l == n: the text itself, in already */
+		if (((unsigned char)s[l] & 0xC0) == 0x80)
+			continue;
+		if (tx->n == PAIR_MAX_TEXTS)
+			return -1;
+		tx->h[tx->n++] = text_root_hash(s, l);
+	}
+	return 0;
+}
+
+static int
+token_texts(struct matcher *m, const struct toklist *tl, const struct token *t, struct texts *tx)
+{
+	const char *s = token_text(tl, t);
+
+	tx->n = 0;
+	if (texts_add(m->rs, tx, s, t->normlen) < 0)
+		return -1;
+	if (t->script == SCRIPT_ARABIC && may_have_readings(s, t->normlen)) {
+		struct reading rd[TOKEN_MAX_READINGS];
+		int nr;
+
+		/* as root_maybe_readings(): text_root_hash() reads 16 bytes */
+		if (mem_grow(&m->scratch, &m->capscratch, 2 * (size_t)t->normlen + 8 + 16, 1) < 0)
+			return -1;
+		nr = token_readings(s, t->normlen, m->scratch, rd);
+		for (int r = 0; r < nr; r++)
+			if (texts_add(m->rs, tx, rd[r].s, rd[r].len) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Whether token t may have readings (token_readings()): other texts. */
+static inline int
+has_readings(const struct toklist *tl, const struct token *t)
+{
+	return t->script == SCRIPT_ARABIC && may_have_readings(token_text(tl, t), t->normlen);
+}
+
+/*
+ * May a walk from token i of the chunk (one that passed root_maybe())
+ * reach the end of a path? Only if one of its texts and one of the next
+ * token's, or none, pass the pair filter (ruleset_int.h): a walk reads a
+ * key of each token it steps on, and every key a token can have is of one
+ * of its texts. It says no only when no path can end there: the walks it
+ * spares would have found nothing.
+ */
+static int
+pair_maybe(struct matcher *m, const struct toklist *tl, uint32_t i)
+{
+	const struct ruleset *rs = m->rs;
+	const struct token *t = &tl->v[i];
+	uint64_t h1 = text_root_hash(token_text(tl, t), t->normlen);
+	struct texts a, b;
+	int next = i + 1 < tl->n; /* trie_walk() steps on no token past the list */
+
+	/* the two tokens' own texts first: most tokens have no other */
+	if (ruleset_root_maybe(rs, h1) &&
+	    (ruleset_pair_solo(rs, h1) ||
+	     (next &&
+	      ruleset_pair_maybe(rs, h1, text_root_hash(token_text(tl, t + 1), t[1].normlen)))))
+		return 1;
+	if (rs->npfx_lens == 0 && !has_readings(tl, &tl->v[i]) &&
+	    (!next || !has_readings(tl, &tl->v[i + 1])))
+		return 0;
+	if (token_texts(m, tl, &tl->v[i], &a) < 0 ||
+	    (next && token_texts(m, tl, &tl->v[i + 1], &b) < 0))
+		return 1;
+	for (size_t x = 0; x < a.n; x++) {
+		/* a text that starts no path pairs with nothing */
+		if (!ruleset_root_maybe(rs, a.h[x]))
+			continue;
+		if (ruleset_pair_solo(rs, a.h[x]))
+			return 1;
+		for (size_t y = 0; next && y < b.n; y++)
+			if (ruleset_pair_maybe(rs, a.h[x], b.h[y]))
+				return 1;
+	}
+	return 0;
+}
+
 /* ---- step 2: the trie walk ---- */
 
 static void
@@ -472,8 +585,18 @@ field_scan(struct matcher *m, int f)
 		for (uint32_t i = 0; i < nown && !m->oom; i++) {
 			struct tkeys tk;
 
-			if (!root_maybe(m, tl, &tl->v[i]))
+			if (!root_maybe(m, tl, &tl->v[i]) ||
+			    (m->rs->pair_filter != NULL && !pair_maybe(m, tl, i)))
 				continue;
+			/*
+			 * A walk steps forward a token at a time from its start,
+			 * and the starts come in order: no walk asks for the keys
+			 * of a token before this one any more, and keys_get() need
+			 * not mark those it never computed (a memset of the chunk's
+			 * tokens up to the last start, in every document).
+			 */
+			if (i > m->tkset[f])
+				m->tkset[f] = i;
 			tk = keys_get(m, f, i);
 			for (uint32_t k = tk.off; k < tk.off + tk.n; k++) {
 				uint32_t node = ruleset_child(m->rs, 0, m->keys[f][k]);

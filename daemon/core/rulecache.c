@@ -5,8 +5,8 @@
  * order, build tag, payload length and checksum, section count), then a
  * table of sections {offset, length}, then the sections, each at a
  * multiple of 64 bytes. Most sections are the set's own arrays, byte for
- * byte (cnodes, kids, strings, trie, root filter, rule uses, the three
- * dictionaries' slots, filters, keys and pools): a load reads the file into
+ * byte (cnodes, kids, strings, trie, root and pair filters, rule uses, the
+ * three dictionaries' slots, filters, keys and pools): a load reads the file into
  * one buffer, checks it, and points the set's arrays into it. No array of
  * numbers is copied and none allocated per item: loading 100,000 rules is
  * a read and a pass of checks over memory, not a compile.
@@ -147,6 +147,7 @@ enum {
 	S_FILES,
 	S_DIAGS,
 	S_DEPS,
+	S_PAIR, /* format 2 */
 	S_COUNT
 };
 
@@ -166,6 +167,7 @@ struct rc_sect {
 struct rc_meta {
 	uint64_t nrules, noff, natoms, nfiles, ncn, nkids, nstr, nnodes, nedges, nedgeslots;
 	uint64_t nfilter, root_fuzzy, nuse, nregex, nalways, fields_used, npfx_lens;
+	uint64_t npair, pair_solo; /* words of the pair filter (0: none); pairs with none in it */
 	uint64_t rootcap[K_NKINDS], dslots[K_NKINDS], dfilter[K_NKINDS], dkeys[K_NKINDS],
 	    dpool[K_NKINDS];
 	uint64_t nrlist, nrstr, ndiags, ndeps;
@@ -359,6 +361,8 @@ rulecache_save(const struct ruleset *rs, const struct rulecache_extra *x, void *
 	    .nedges = rs->nedges,
 	    .nfilter = rs->root_fmask + 1,
 	    .root_fuzzy = (uint64_t)rs->root_fuzzy,
+	    .npair = rs->pair_filter ? rs->pair_fmask + 1 : 0,
+	    .pair_solo = (uint64_t)rs->pair_solo,
 	    .nuse = rs->use_off[rs->nnodes],
 	    .nregex = rs->nregex,
 	    .nalways = rs->nalways,
@@ -396,6 +400,7 @@ rulecache_save(const struct ruleset *rs, const struct rulecache_extra *x, void *
 		src[S_DICT + 4 * k + 3] = (struct sect_src){im[k].pool, im[k].poollen};
 	}
 	src[S_FILTER] = (struct sect_src){rs->root_filter, (rs->root_fmask + 1) * 8};
+	src[S_PAIR] = (struct sect_src){rs->pair_filter, meta->npair * 8};
 	src[S_USEOFF] = (struct sect_src){rs->use_off, (rs->nnodes + 1) * 4};
 	src[S_USERULE] = (struct sect_src){rs->use_rule, meta->nuse * 4};
 	src[S_RULEROOT] = (struct sect_src){rs->rule_root, rs->nrules * 4};
@@ -550,6 +555,9 @@ check_trie(struct loader *l, const struct ruleset *rs)
 		return -1;
 	if (l->m->nfilter < 1 || ((rs->root_fmask + 1) & rs->root_fmask) != 0)
 		return fail(l, "root filter size");
+	/* a pair filter with a fuzzy start would drop its walks: none then */
+	if ((l->m->npair & (l->m->npair - 1)) != 0 || (l->m->npair > 0) == rs->root_fuzzy)
+		return fail(l, "pair filter size");
 	return 0;
 }
 
@@ -867,7 +875,8 @@ rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why)
 	    m->ncn > UINT32_MAX || m->nkids > UINT32_MAX || m->nstr > UINT32_MAX ||
 	    m->nregex > UINT32_MAX || m->npfx_lens > 256 || m->root_fuzzy > 1 ||
 	    m->fields_used > 0xff || m->nedgeslots > ((uint64_t)1 << 40) ||
-	    m->nfilter > ((uint64_t)1 << 40) || m->nfiles == 0 || m->nuse > UINT32_MAX) {
+	    m->nfilter > ((uint64_t)1 << 40) || m->npair > ((uint64_t)1 << 40) || m->nfiles == 0 ||
+	    m->nuse > UINT32_MAX) {
 		fail(&l, "counts");
 		goto fail;
 	}
@@ -894,6 +903,11 @@ rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why)
 	rs->node_flags = sect(&l, S_FLAGS, m->nnodes, 1, "trie nodes");
 	rs->edges = sect(&l, S_EDGES, m->nedgeslots, sizeof(*rs->edges), "trie edges");
 	rs->root_filter = sect(&l, S_FILTER, m->nfilter, 8, "root filter");
+	rs->pair_filter = sect(&l, S_PAIR, m->npair, 8, "pair filter");
+	if (m->npair == 0)
+		rs->pair_filter = NULL; /* none: a fuzzy key starts a path */
+	rs->pair_fmask = m->npair > 0 ? m->npair - 1 : 0;
+	rs->pair_solo = m->pair_solo != 0;
 	rs->use_off = sect(&l, S_USEOFF, m->nnodes + 1, 4, "rule uses");
 	rs->use_rule = sect(&l, S_USERULE, m->nuse, 4, "rule uses");
 	rs->rule_root = sect(&l, S_RULEROOT, m->nrules, 4, "rule roots");

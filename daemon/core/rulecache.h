@@ -18,8 +18,11 @@
 #include "diag.h"
 #include "ruleset.h"
 
-/* 3: Persian parts at a ZWNJ compile to more variants; older caches lack them */
-#define RULECACHE_VERSION 3
+/*
+ * 3: Persian parts at a ZWNJ compile to more variants; 4: the pair filter
+ * (ruleset_int.h); older caches lack them
+ */
+#define RULECACHE_VERSION 4
 /* The header before the payload; the buffer rulecache_load reads must be aligned to 64. */
 #define RULECACHE_HEADER 128
 

@@ -93,6 +93,7 @@ ruleset_free(struct ruleset *rs)
 	free(rs->node_flags);
 	free(rs->edges);
 	free(rs->root_filter);
+	free(rs->pair_filter);
 	free(rs->use_off);
 	free(rs->use_rule);
 	free(rs->pairs);
@@ -171,7 +172,8 @@ ruleset_memory(const struct ruleset *rs)
 	size_t m = sizeof(*rs) + rs->caprules * (sizeof(struct rule) + 4) +
 	           rs->capcn * sizeof(struct cnode) + rs->capkids * 4 + rs->capstr + rs->capnodes +
 	           (rs->edgemask + 1) * sizeof(struct edge) + rs->nnodes * 4 + rs->npairs * 4 +
-	           (rs->root_filter ? (rs->root_fmask + 1) * 8 : 0);
+	           (rs->root_filter ? (rs->root_fmask + 1) * 8 : 0) +
+	           (rs->pair_filter ? (rs->pair_fmask + 1) * 8 : 0);
 
 	for (int k = 0; k < K_NKINDS; k++)
 		m += dict_memory(rs->keys[k]) + rs->rootcap[k] * 4;
@@ -1454,6 +1456,76 @@ root_filter_build(struct ruleset *rs)
 	return 0;
 }
 
+/* The pair filter (ruleset_int.h: pair_filter); none when a fuzzy key starts a path. */
+static int
+pair_filter_build(struct ruleset *rs)
+{
+	uint64_t *rooth; /* per node: the root_hash of its key's text, for the root's children */
+	uint8_t *isroot; /* per node: 1 for the root's children */
+	size_t n = 0, words = 1;
+
+	if (rs->root_fuzzy)
+		return 0;
+	rooth = malloc(rs->nnodes * sizeof(*rooth));
+	isroot = calloc(rs->nnodes, 1);
+	if (rooth == NULL || isroot == NULL)
+		goto nomem;
+	for (int k = K_EXACT; k <= K_PREFIX; k++)
+		for (size_t id = 0; id < rs->rootcap[k]; id++) {
+			uint32_t c = rs->rootc[k][id];
+			const char *key;
+			size_t len;
+
+			if (c == 0)
+				continue;
+			key = dict_key(rs->keys[k], (uint32_t)id, &len);
+			rooth[c] = root_hash(key, len);
+			isroot[c] = 1;
+			n++;
+		}
+	for (size_t j = 0; j <= rs->edgemask; j++)
+		if (rs->edges[j].key != 0 && isroot[rs->edges[j].key >> 32])
+			n++;
+	while (words * 4 < n) /* 16 bits an entry at least, as the root filter */
+		words *= 2;
+	if ((rs->pair_filter = calloc(words, sizeof(*rs->pair_filter))) == NULL)
+		goto nomem;
+	rs->pair_fmask = words - 1;
+	for (size_t c = 1; c < rs->nnodes; c++) {
+		uint64_t h;
+
+		if (!isroot[c] || !(rs->node_flags[c] & NODE_TERMINAL))
+			continue;
+		h = pair_hash(rooth[c], PAIR_NONE);
+		rs->pair_filter[pair_word(rs, h)] |= root_bits(h);
+		rs->pair_solo = 1;
+	}
+	for (size_t j = 0; j <= rs->edgemask; j++) {
+		uint64_t e = rs->edges[j].key, h;
+		uint32_t parent = (uint32_t)(e >> 32), key = (uint32_t)e;
+
+		if (e == 0 || !isroot[parent])
+			continue;
+		if (KEY_KIND(key) == K_FUZZY) {
+			h = pair_hash(rooth[parent], PAIR_NONE);
+			rs->pair_solo = 1;
+		} else {
+			size_t len;
+			const char *t = dict_key(rs->keys[KEY_KIND(key)], KEY_ID(key), &len);
+
+			h = pair_hash(rooth[parent], root_hash(t, len));
+		}
+		rs->pair_filter[pair_word(rs, h)] |= root_bits(h);
+	}
+	free(rooth);
+	free(isroot);
+	return 0;
+nomem:
+	free(rooth);
+	free(isroot);
+	return -1;
+}
+
 int
 ruleset_finish(struct ruleset *rs, struct diags *d)
 {
@@ -1461,7 +1533,7 @@ ruleset_finish(struct ruleset *rs, struct diags *d)
 
 	if (rs->finished)
 		return 0;
-	if (fuzzy_build(rs->fuzzy) < 0 || root_filter_build(rs) < 0)
+	if (fuzzy_build(rs->fuzzy) < 0 || root_filter_build(rs) < 0 || pair_filter_build(rs) < 0)
 		goto nomem;
 	if (rs->npairs > 1)
 		qsort(rs->pairs, rs->npairs, sizeof(*rs->pairs), pair_cmp);

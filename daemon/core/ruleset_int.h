@@ -113,6 +113,22 @@ struct ruleset {
 	uint64_t *root_filter;
 	size_t root_fmask; /* its 64-bit words - 1 (a power of two - 1) */
 	int root_fuzzy;    /* a fuzzy key starts a path: every token may */
+	/*
+	 * A filter over the first two steps of every path, built by
+	 * ruleset_finish (pair_filter_build): for each child c of the root,
+	 * along a key of text t1, the pair (t1, t2) for each child of c along
+	 * a key of text t2, and (t1, none) when c ends a path or has a child
+	 * along a fuzzy key (whose text is no token's). A token that passes
+	 * the root filter starts a walk only when one of its texts and one of
+	 * the next token's (or none) pass this one too: in a watchlist of
+	 * names most tokens that are a first name are not followed by a last
+	 * name of it, and then the dictionaries and the trie, which do not fit
+	 * in L2, are not read at all. NULL when root_fuzzy (every token may
+	 * start a path). Same shape as the root filter.
+	 */
+	uint64_t *pair_filter;
+	size_t pair_fmask; /* its 64-bit words - 1 (a power of two - 1) */
+	int pair_solo;     /* some (t1, none) are in: else a token alone is not tested */
 
 	/* node -> rules using it (CSR, built by ruleset_finish) */
 	uint32_t *use_off;
@@ -134,7 +150,7 @@ struct ruleset {
 
 	/*
 	 * A set loaded from a cache (rulecache_load): the arrays above that
-	 * hold numbers (cn, kids, str, node_flags, edges, rootc, root_filter,
+	 * hold numbers (cn, kids, str, node_flags, edges, rootc, root_filter, pair_filter,
 	 * use_off, use_rule, rule_root, always, re_def) and the dictionaries'
 	 * arrays point into this one buffer, which it owns; rules (off after
 	 * them) and files are two allocations of their own (strv: their string
@@ -212,6 +228,39 @@ root_hash(const char *s, size_t n)
 		return hash_bytes(s, n);
 	memcpy(buf, s, n);
 	return root_hash16(buf, n);
+}
+
+/* The pair filter's hash of texts hashed h1 and h2 (root_hash), or h1 alone (PAIR_NONE). */
+#define PAIR_NONE 0x2545f4914f6cdd1dull
+
+static inline uint64_t
+pair_hash(uint64_t h1, uint64_t h2)
+{
+	return hash_mix(h1 ^ 0x8ebc6af09c88c6e3ull, h2 ^ 0x589965cc75374cc3ull);
+}
+
+/* The word of the pair filter for the texts whose pair_hash is ph. */
+static inline size_t
+pair_word(const struct ruleset *rs, uint64_t ph)
+{
+	return (size_t)(ph >> 32) & rs->pair_fmask;
+}
+
+/* May a path start with keys of the texts hashed h1 and h2 (or h1 alone: PAIR_NONE)? */
+static inline int
+ruleset_pair_maybe(const struct ruleset *rs, uint64_t h1, uint64_t h2)
+{
+	uint64_t ph = pair_hash(h1, h2), b = root_bits(ph);
+
+	return (rs->pair_filter[pair_word(rs, ph)] & b) == b;
+}
+
+/* May a path end at the root's child along a key of the text hashed h1, or continue by a fuzzy key?
+ */
+static inline int
+ruleset_pair_solo(const struct ruleset *rs, uint64_t h1)
+{
+	return rs->pair_solo && ruleset_pair_maybe(rs, h1, PAIR_NONE);
 }
 
 /* May a key whose text hashes to h (root_hash) start a path? */

@@ -422,6 +422,49 @@ test_long_field_chunks(void **state)
 	free(text);
 }
 
+/*
+ * Snippets byte for byte: white space runs made one space, the window cut
+ * on character boundaries (Arabic, two bytes a letter; accents), marks at
+ * the window's edges, next to each other and across a run of spaces. The
+ * expected texts are those hit_snippet made before it was rewritten to
+ * copy without a call a byte.
+ */
+static void
+test_snippet_bytes(void **state)
+{
+	static const struct {
+		const char *rules, *text, *snippet;
+	} c[] = {
+	    {"[rule q]\nquery = Tice\n", "T\n\t  Tice\t\n  end  ", "«Tice» end"},
+	    {"[rule q]\nquery = \"Austin Tice\"\n", "T\nAustin \t\n Tice", "«Austin Tice»"},
+	    {"[rule q]\nquery = a OR b\n", "T\nx a b a  b y", "x «a» «b» «a» «b» y"},
+	    {"[rule q]\nquery = الأسد\n",
+	     "T\nقال المتحدث باسم الحكومة إن الاجتماع الذي عقد في العاصمة بحضور ممثلين عن "
+	     "الأطراف كافة تناول ملفات عديدة أبرزها الأسد والوضع الاقتصادي والأمني في "
+	     "المنطقة الشمالية التي تشهد منذ أشهر توترا متزايدا بين السكان والسلطات المحلية "
+	     "وقد اتفق المشاركون على مواصلة الحوار في جولة مقبلة",
+	     /* the room left by the match split evenly between its sides (test_snippet_fair) */
+	     "…الحكومة إن الاجتماع الذي عقد في العاصمة بحضور ممثلين عن الأطراف كافة تناول "
+	     "ملفات عديدة أبرزها «الأسد» والوضع الاقتصادي والأمني في المنطقة الشمالية التي "
+	     "تشهد منذ أشهر توترا متزايدا بين السكان والسلطات…"},
+	    {"[rule q]\nquery = Zürich\n",
+	     "T\nÉté après été, les élèves de l'école à côté de la gare répètent que Zürich "
+	     "est à deux pas, même si la ville où ils étudient, décrite comme élégante et "
+	     "très animée, se trouve à plusieurs heures de train à travers les Alpes enneigées "
+	     "et les vallées profondes où coulent des rivières glacées toute l'année.",
+	     "Été après été, les élèves de l'école à côté de la gare répètent que «Zürich» est à "
+	     "deux pas, même si la ville où ils étudient, décrite comme élégante et très animée, "
+	     "se trouve à plusieurs heures de…"},
+	};
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		assert_int_equal(run_match(c[i].rules, c[i].text, NULL, &r), 1);
+		assert_string_equal(r.r.snippet, c[i].snippet);
+	}
+}
+
 static void
 test_snippet(void **state)
 {
@@ -681,6 +724,7 @@ main(void)
 	    cmocka_unit_test(test_snippet),
 	    cmocka_unit_test(test_snippet_whole),
 	    cmocka_unit_test(test_snippet_fair),
+	    cmocka_unit_test(test_snippet_bytes),
 	    cmocka_unit_test(test_tagged),
 	    cmocka_unit_test(test_rule_record),
 	    cmocka_unit_test(test_ids_across_files),

@@ -5,7 +5,10 @@
  * Each case is a path the filter must let through: phrases whose later
  * words start nothing, prefixes, exact terms, fuzzy terms, Arabic
  * proclitic readings, keys on both sides of the 8- and 16-byte limits of
- * the filter's hash, and a long watchlist of names.
+ * the filter's hash, and a long watchlist of names. Then the pair filter
+ * (ruleset_int.h): the first two steps of every path pass it, a token
+ * alone passes when its key ends a path or continues by a fuzzy key, and
+ * most pairs of a watchlist's words that are no name's do not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +22,7 @@
 
 #include "match.h"
 #include "ruleset.h"
+#include "ruleset_int.h" /* the pair filter, tested as such */
 #include "token.h"
 
 struct result {
@@ -232,13 +236,149 @@ test_watchlist(void **state)
 	free(rules);
 }
 
+/* Paths the pair filter must let through: each starts with a token it tests. */
+static void
+test_pair_paths(void **state)
+{
+	static const struct rcase c[] = {
+	    /* a word alone and the start of a phrase: the word alone passes */
+	    {"[rule p]\nquery = Paul\n[rule pe]\nquery = \"Paul Eluard\"\n",
+	     "T\nPaul arrive, puis Paul Eluard.", 2, "p:Paul|Paul;pe:Paul Eluard;"},
+	    /* the first word last in the text: no next token */
+	    {"[rule p]\nquery = Paul\n[rule pe]\nquery = \"Paul Eluard\"\n", "T\nOn attend Paul", 1,
+	     "p:Paul;"},
+	    {"[rule hm]\nquery = \"Hélène Moreau\"\n", "T\nLa séance avec Hélène Moreau", 1,
+	     "hm:Hélène Moreau;"},
+	    /* a prefix first, its texts are the token's prefixes */
+	    {"[rule k]\nquery = \"Kamal* Majd\"\n", "T\nOn a revu Kamalmaz Majd hier.", 1,
+	     "k:Kamalmaz Majd;"},
+	    /* a prefix second, of a longer token */
+	    {"[rule k]\nquery = \"Majd Kamal*\"\n", "T\nOn a revu Majd Kamalmazzi hier.", 1,
+	     "k:Majd Kamalmazzi;"},
+	    /* a fuzzy second word: its text is no token's, the first alone passes */
+	    {"[rule f]\nquery = \"Majd Kamalmaz~\"\n", "T\nOn a revu Majd Kamalmas hier.", 1,
+	     "f:Majd Kamalmas;"},
+	    /* a reading of the second token (و, ال) and of the first */
+	    {"[rule b]\nquery = \"بشار الأسد\"\n", "عنوان\nالتقى وبشار الأسد الوفد القادم", 1,
+	     "b:وبشار الأسد;"},
+	    {"[rule b]\nquery = \"مجلس الأمن\"\n", "عنوان\nاجتمع بمجلس الأمن الدولي أمس", 1,
+	     "b:بمجلس الأمن;"},
+	    /* three words; and a first word of 17 bytes (hash_bytes, not the 16-byte hash) */
+	    {"[rule t]\nquery = \"harbour pilots voted\"\n",
+	     "Ports\nThe harbour pilots of the estuary voted; the harbour pilots voted again.", 1,
+	     "t:harbour pilots voted;"},
+	    {"[rule l]\nquery = \"abcdefghijklmnopq Smith\"\n",
+	     "T\nabcdefghijklmnopq Smith and abcdefghijklmnopq Jones", 1,
+	     "l:abcdefghijklmnopq Smith;"},
+	};
+
+	(void)state;
+	RUN(c);
+}
+
+/* The root hash of a word as the matcher makes it (its normalized text). */
+static uint64_t
+word_hash(const char *w)
+{
+	return root_hash(w, strlen(w));
+}
+
+/*
+ * The filter itself on 5,000 names of 50 first names: every name's two
+ * words pass, a first name alone does not (no rule is a first name
+ * alone), and of the 50 x 4,999 pairs of a first name and another's last
+ * name, few do. A fuzzy start leaves no filter (every token may start).
+ */
+static void
+test_pair_filter(void **state)
+{
+	size_t cap = 5000 * 80, len = 0, pass = 0, tried = 0;
+	char *rules = malloc(cap), a[32], b[32];
+	struct ruleset *rs = ruleset_new();
+	struct diags d;
+
+	(void)state;
+	assert_non_null(rules);
+	assert_non_null(rs);
+	for (int i = 0; i < 5000; i++)
+		len += (size_t)snprintf(rules + len, cap - len,
+		                        "[rule n%04d]\nquery = \"f%d l%d\"\n", i, i % 50, i);
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", rules, len, NULL, &d), 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_non_null(rs->pair_filter);
+	assert_false(rs->pair_solo); /* no name is a word alone: no token is tested alone */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(a, sizeof(a), "f%d", i % 50);
+		snprintf(b, sizeof(b), "l%d", i);
+		assert_true(ruleset_pair_maybe(rs, word_hash(a), word_hash(b)));
+	}
+	for (int f = 0; f < 50; f++) {
+		snprintf(a, sizeof(a), "f%d", f);
+		assert_false(ruleset_pair_maybe(rs, word_hash(a), PAIR_NONE));
+		for (int i = 0; i < 5000; i++) {
+			if (i % 50 == f)
+				continue;
+			snprintf(b, sizeof(b), "l%d", i);
+			tried++;
+			pass += (size_t)ruleset_pair_maybe(rs, word_hash(a), word_hash(b));
+		}
+	}
+	/* 16 bits an entry: well under 5 % (the root filter's rate, about 1 %) */
+	assert_true(pass * 20 < tried);
+	ruleset_free(rs);
+	diags_free(&d);
+
+	/* a word alone that is a rule passes alone */
+	rs = ruleset_new();
+	diags_init(&d);
+	assert_int_equal(
+	    ruleset_add_file(rs, "t.rules", "[rule w]\nquery = paul OR \"paul eluard\"\n",
+	                     strlen("[rule w]\nquery = paul OR \"paul eluard\"\n"), NULL, &d),
+	    0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_true(rs->pair_solo);
+	assert_true(ruleset_pair_solo(rs, word_hash("paul")));
+	assert_true(ruleset_pair_maybe(rs, word_hash("paul"), PAIR_NONE));
+	assert_true(ruleset_pair_maybe(rs, word_hash("paul"), word_hash("eluard")));
+	ruleset_free(rs);
+	diags_free(&d);
+
+	/* a fuzzy second word: the first alone passes */
+	rs = ruleset_new();
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", "[rule z]\nquery = \"Majd Kamalmaz~\"\n",
+	                                  strlen("[rule z]\nquery = \"Majd Kamalmaz~\"\n"), NULL,
+	                                  &d),
+	                 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_true(rs->pair_solo);
+	assert_true(ruleset_pair_solo(rs, word_hash("majd")));
+	ruleset_free(rs);
+	diags_free(&d);
+
+	/* a fuzzy start: no pair filter */
+	rs = ruleset_new();
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "t.rules", "[rule z]\nquery = \"Kamalmaz~ Majd\"\n",
+	                                  strlen("[rule z]\nquery = \"Kamalmaz~ Majd\"\n"), NULL,
+	                                  &d),
+	                 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_null(rs->pair_filter);
+	ruleset_free(rs);
+	diags_free(&d);
+	free(rules);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_phrase_words),    cmocka_unit_test(test_term_modes),
 	    cmocka_unit_test(test_arabic_readings), cmocka_unit_test(test_key_lengths),
-	    cmocka_unit_test(test_watchlist),
+	    cmocka_unit_test(test_watchlist),       cmocka_unit_test(test_pair_paths),
+	    cmocka_unit_test(test_pair_filter),
 	};
 
 	norm_init();

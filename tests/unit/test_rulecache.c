@@ -303,6 +303,70 @@ test_crafted(void **state)
 	diags_free(&d);
 }
 
+/*
+ * A set with no fuzzy start has a pair filter (ruleset_int.h), saved and
+ * loaded with it: the loaded set finds what the compiled one does, words
+ * alone, phrases, Arabic readings; a cache that lost it is refused. The
+ * meta section's 18th number is the pair filter's word count, the pair
+ * filter the last section.
+ */
+static void
+test_pair_filter(void **state)
+{
+	static const char names[] = "[rule a]\nquery = \"Bashar al-Assad\" OR \"بشار الأسد\"\n"
+	                            "[rule k]\nquery = \"Karim Haddadin\" OR \"Majd Kamal*\"\n"
+	                            "[rule p]\nquery = Paul OR \"Paul Eluard\"\n";
+	static const char *const txt[] = {
+	    "T\nBashar al-Assad met Karim Haddadin; Majd Kamalmaz and Paul came.",
+	    "T\nقال وبشار الأسد اليوم", "T\nKarim alone, Haddadin alone, Paul Eluard, Majd.",
+	    "T\nnothing at all"};
+	struct ruleset *rs = ruleset_new(), *lr;
+	struct rulecache_extra x = {0}, y;
+	const char *why = NULL;
+	uint64_t meta, zero = 0, npair;
+	struct diags d;
+	char a[4096], b[4096], *buf;
+	size_t n;
+	int any = 0;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(ruleset_add_file(rs, "n.rules", names, strlen(names), NULL, &d), 0);
+	assert_int_equal(ruleset_finish(rs, &d), 0);
+	assert_int_equal(rulecache_save(rs, &x, (void **)&buf, &n), 0);
+	memcpy(&meta, buf + RULECACHE_HEADER, 8);
+	memcpy(&npair, buf + meta + 17 * 8, 8);
+	assert_true(npair > 0);
+	lr = rulecache_load(buf, n, &y, &why);
+	assert_non_null(lr);
+	for (size_t i = 0; i < sizeof(txt) / sizeof(*txt); i++) {
+		run(rs, txt[i], NULL, a);
+		run(lr, txt[i], NULL, b);
+		assert_string_equal(a, b);
+		any += a[0] != '\0';
+	}
+	assert_int_equal(any, 3);
+	rulecache_extra_free(&y);
+	ruleset_free(lr); /* frees buf */
+
+	assert_int_equal(rulecache_save(rs, &x, (void **)&buf, &n), 0);
+	{
+		uint64_t nsect;
+
+		memcpy(&nsect, buf + 48, 8); /* the header's section count */
+		memcpy(buf + meta + 17 * 8, &zero, 8);
+		memcpy(buf + RULECACHE_HEADER + (nsect - 1) * 16 + 8, &zero, 8);
+	}
+	rulecache_seal(buf, n);
+	why = NULL;
+	assert_null(rulecache_load(buf, n, &y, &why));
+	assert_non_null(why);
+	assert_string_equal(why, "pair filter size");
+	free(buf);
+	ruleset_free(rs);
+	diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -310,6 +374,7 @@ main(void)
 	    cmocka_unit_test(test_roundtrip),
 	    cmocka_unit_test(test_damage),
 	    cmocka_unit_test(test_crafted),
+	    cmocka_unit_test(test_pair_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
