@@ -138,7 +138,15 @@ indexer_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (rc != 0) {
-		if (!ix->failing)
+		/*
+		 * Said once a streak; a busy database (another writer's lock)
+		 * only under -v: intake says it already, and the index waits
+		 * without loss.
+		 */
+		if (!ix->failing && rc == STORE_BUSY)
+			log_debug("full-text index: %s; trying again every %d ms", err,
+			          INDEXER_RETRY_MS);
+		else if (!ix->failing)
 			log_warnx("full-text index: %s; trying again every %d ms", err,
 			          INDEXER_RETRY_MS);
 		ix->failing = 1;
