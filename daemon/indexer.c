@@ -5,14 +5,17 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <string.h>
+
 #include "log.h"
+#include "presearch.h"
 #include "rowdoc.h"
 
 /*
- * A transaction: at most this many articles (their keys made again from the
- * stored text, the FTS5 inserts), and no more once INDEXER_BUDGET_MS has
- * passed, then FTS5's flush and merges at the commit: an article dropped
- * meanwhile waits a few milliseconds at most behind it.
+ * A transaction: at most this many articles (the FTS5 inserts of their keys),
+ * and no more once INDEXER_BUDGET_MS has passed, then FTS5's flush and
+ * merges at the commit: an article dropped meanwhile waits a few
+ * milliseconds at most behind it.
  */
 #define INDEXER_BATCH 256
 #define INDEXER_BUDGET_MS 4
@@ -31,6 +34,22 @@
  */
 #define INDEXER_YIELD_MS 100
 #define INDEXER_MAX_LAG_MS 10000
+/*
+ * The keys the workers made of the articles committed and not yet indexed
+ * (indexer_offer), at most this many (a few MB): past them, and after a
+ * restart, the keys are made again from the stored article (rowdoc_keys),
+ * on the loop.
+ */
+#define INDEXER_OFFERS 1024
+
+/* what the priorities are: indexer.h INDEXER_PRIORITIES */
+#define PRIO_DEFAULT (INDEXER_PRIORITIES / 2)
+#define PRIO_LOW (INDEXER_PRIORITIES - 1)
+
+struct offer {
+	int64_t seq;
+	char *keys; /* owned */
+};
 
 struct indexer {
 	struct store *st; /* borrowed */
@@ -40,7 +59,39 @@ struct indexer {
 	void *busy_arg;
 	int64_t behind_ns; /* CLOCK_MONOTONIC: since when there is something to index; 0: nothing */
 	int failing;       /* the last batch failed (said once) */
+	/* a ring of offers, by seq: n of them from head */
+	struct offer offers[INDEXER_OFFERS];
+	size_t head, n;
 };
+
+/*
+ * The keys of the article r, a store_index_fn: the worker's when it offered
+ * them, else made again from the stored article; if they cannot be made
+ * (out of memory), the key every query matches, so that the article stays
+ * a candidate of every search and the index goes on.
+ */
+static char *
+indexer_keys(const struct store_article_row *r, void *arg)
+{
+	struct indexer *ix = arg;
+	char *k;
+
+	/* offers older than r: articles the index had already, or not stored after all */
+	while (ix->n > 0 && ix->offers[ix->head].seq < r->seq) {
+		free(ix->offers[ix->head].keys);
+		ix->head = (ix->head + 1) % INDEXER_OFFERS;
+		ix->n--;
+	}
+	if (ix->n > 0 && ix->offers[ix->head].seq == r->seq) {
+		k = ix->offers[ix->head].keys;
+		ix->head = (ix->head + 1) % INDEXER_OFFERS;
+		ix->n--;
+		return k;
+	}
+	if ((k = rowdoc_keys(r, NULL)) == NULL)
+		k = strdup(PRESEARCH_ALWAYS);
+	return k;
+}
 
 static int64_t
 indexer_now_ns(void)
@@ -65,22 +116,37 @@ indexer_cb(evutil_socket_t fd, short what, void *arg)
 	struct indexer *ix = arg;
 	char err[512];
 	size_t n;
-	int more, rc;
+	int more, rc, lagging;
 
 	(void)fd, (void)what;
-	if (ix->busy != NULL && ix->busy(ix->busy_arg) &&
-	    indexer_now_ns() - ix->behind_ns < (int64_t)INDEXER_MAX_LAG_MS * 1000000) {
+	lagging = ix->behind_ns != 0 &&
+	          indexer_now_ns() - ix->behind_ns >= (int64_t)INDEXER_MAX_LAG_MS * 1000000;
+	if (!lagging && ix->busy != NULL && ix->busy(ix->busy_arg)) {
 		indexer_arm(ix, INDEXER_YIELD_MS);
 		return;
 	}
+	/*
+	 * Too far behind: the next batches at the priority of everything
+	 * else, which they would otherwise wait for for as long as intake is
+	 * busy (the event is neither pending nor active here: it may change).
+	 */
+	event_priority_set(ix->ev, lagging ? PRIO_DEFAULT : PRIO_LOW);
 	rc = store_fts_catch_up(ix->st, INDEXER_BATCH, (int64_t)INDEXER_BUDGET_MS * 1000000,
-	                        rowdoc_keys, NULL, &n, &more, err, sizeof(err));
+	                        indexer_keys, ix, &n, &more, err, sizeof(err));
 	if (rc == STORE_FATAL) {
 		log_err("full-text index: %s", err); /* harkd's fatal callback stops it */
 		return;
 	}
 	if (rc != 0) {
-		if (!ix->failing)
+		/*
+		 * Said once a streak; a busy database (another writer's lock)
+		 * only under -v: intake says it already, and the index waits
+		 * without loss.
+		 */
+		if (!ix->failing && rc == STORE_BUSY)
+			log_debug("full-text index: %s; trying again every %d ms", err,
+			          INDEXER_RETRY_MS);
+		else if (!ix->failing)
 			log_warnx("full-text index: %s; trying again every %d ms", err,
 			          INDEXER_RETRY_MS);
 		ix->failing = 1;
@@ -137,7 +203,7 @@ indexer_new(struct event_base *base, struct store *st)
 		return NULL;
 	}
 	/* fails on a base without priorities: then it runs as any other event */
-	event_priority_set(ix->ev, INDEXER_PRIORITIES - 1);
+	event_priority_set(ix->ev, PRIO_LOW);
 	ix->behind_ns = indexer_now_ns();
 	indexer_arm(ix, 0); /* what a previous run left, once the loop runs */
 	return ix;
@@ -155,6 +221,21 @@ indexer_kick(struct indexer *ix)
 }
 
 void
+indexer_offer(struct indexer *ix, int64_t seq, char **keys)
+{
+	struct offer *o;
+
+	/* full: the catch-up makes these again (it takes the oldest first) */
+	if (ix == NULL || *keys == NULL || ix->n == INDEXER_OFFERS)
+		return;
+	o = &ix->offers[(ix->head + ix->n) % INDEXER_OFFERS];
+	o->seq = seq;
+	o->keys = *keys;
+	*keys = NULL;
+	ix->n++;
+}
+
+void
 indexer_set_busy(struct indexer *ix, int (*busy)(void *), void *arg)
 {
 	ix->busy = busy;
@@ -167,5 +248,7 @@ indexer_free(struct indexer *ix)
 	if (ix == NULL)
 		return;
 	event_free(ix->ev);
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->offers[(ix->head + i) % INDEXER_OFFERS].keys);
 	free(ix);
 }

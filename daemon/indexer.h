@@ -2,14 +2,15 @@
  * indexer.h: harkd's full-text index (FTS5: hark backtest, /try, q=) kept up
  * with the articles intake stores, off intake's path: intake commits an
  * article and its hits without its index keys, and the indexer puts them in
- * later, a batch a transaction (store_fts_catch_up): about a second after
- * intake's commit, once intake has nothing in hand (its files and jobs come
- * first: during a burst the index waits, up to INDEXER_MAX_LAG_MS behind),
- * and then only when the loop has nothing more urgent to do (libevent's
- * lowest priority). A search meanwhile reads
- * the articles the index has not caught up with as well (store.h), so it
- * misses none. What a crash leaves behind is indexed at the next start: the
- * index records how far it has come in its own transactions.
+ * later, a batch a transaction (store_fts_catch_up), with the keys the
+ * workers made (indexer_offer): about a second after intake's commit, once
+ * intake has nothing in hand (its files and jobs come first: during a burst
+ * the index waits, up to INDEXER_MAX_LAG_MS behind), and then only when the
+ * loop has nothing more urgent to do (libevent's lowest priority). A search
+ * meanwhile reads the articles the index has not caught up with as well
+ * (store.h), so it misses none. What a crash leaves behind is indexed at
+ * the next start: the index records how far it has come in its own
+ * transactions.
  */
 #ifndef HARK_INDEXER_H
 #define HARK_INDEXER_H
@@ -34,6 +35,13 @@ struct indexer;
 struct indexer *indexer_new(struct event_base *base, struct store *st);
 /* Articles were committed: index them soon. NULL is fine. */
 void indexer_kick(struct indexer *ix);
+/*
+ * The keys a worker made of the article committed as seq (presearch.h):
+ * taken (*keys set to NULL) to be indexed without tokenizing it again, or
+ * left to the caller to free when too many wait. Offers come in the order
+ * of seq. NULL ix is fine.
+ */
+void indexer_offer(struct indexer *ix, int64_t seq, char **keys);
 /*
  * busy(arg): nonzero while intake has files or jobs in hand, which go
  * before the index (NULL: never busy).

@@ -593,6 +593,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.seen_at = now;
 	if ((r = store_article_add(in->st, &a, err, errsz)) < 0)
 		return r;
+	wd->seq = store_article_seq(in->st);
 	wd->stored = 1;
 	for (size_t i = 0; i < wd->nhits; i++) {
 		struct work_hit *h = &wd->hits[i];
@@ -751,8 +752,13 @@ intake_commit(struct intake *in, int64_t start)
 			int64_t lat;
 
 			next = j->next;
-			for (size_t i = 0; i < j->ndocs; i++)
+			for (size_t i = 0; i < j->ndocs; i++) {
 				intake_log_doc(in, j, &j->docs[i]);
+				/* its keys, made by a worker, to the index: no second tokenizing */
+				if (j->docs[i].stored)
+					indexer_offer(in->ix, j->docs[i].seq,
+					              &j->docs[i].index_text);
+			}
 			if (j->feed != NULL) {
 				unsigned fresh = 0;
 

@@ -337,7 +337,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                         "JOIN articles a ON a.seq = f.rowid "
                         "WHERE articles_fts MATCH ?2 AND a.seen_at >= ?1 "
                         "AND a.seq <= " FTS_THROUGH " UNION ALL "
-                        "SELECT " ARTICLE_COLS ", a.seq FROM articles a "
+                        /* by rowid: the index on seen_at would read every article */
+                        "SELECT " ARTICLE_COLS ", a.seq FROM articles a NOT INDEXED "
                         "WHERE a.seq > " FTS_THROUGH " AND a.seen_at >= ?1 "
                         "ORDER BY 12, 15",
     /* one statement: the counts come from one snapshot */
@@ -1398,6 +1399,12 @@ store_article_add(struct store *st, const struct store_article *a, char *err, si
 	return store_exec(st, ST_ARTICLE_ADD, what, err, errsz);
 }
 
+int64_t
+store_article_seq(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
 int
 store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t errsz)
 {
@@ -1498,6 +1505,20 @@ article_row(sqlite3_stmt *q)
 	};
 
 	return r;
+}
+
+/*
+ * 0 when a text column of an article_row() was lost to an out-of-memory
+ * (a NULL pointer for a value that is not NULL), where indexing it would
+ * leave its keys out.
+ */
+static int
+row_whole(sqlite3_stmt *q)
+{
+	for (int i = 0; i < 14; i++)
+		if (sqlite3_column_type(q, i) == SQLITE_TEXT && sqlite3_column_text(q, i) == NULL)
+			return 0;
+	return 1;
 }
 
 int
@@ -1629,6 +1650,25 @@ store_end_unsynced(struct store *st, int commit, char *err, size_t errsz)
 	return rc;
 }
 
+static int store_prep(struct store *st, const char *sql, sqlite3_stmt **q, char *err, size_t errsz);
+
+/* *seq: the newest article's seq, 0 when there is none. */
+static int
+store_max_seq(struct store *st, int64_t *seq, char *err, size_t errsz)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*seq = 0;
+	if ((rc = store_prep(st, "SELECT coalesce(max(seq), 0) FROM articles", &q, err, errsz)) !=
+	    0)
+		return rc;
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		*seq = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, "reading the newest article", err, errsz);
+}
+
 int
 store_fts_catch_up(struct store *st, size_t batch, int64_t budget_ns, store_index_fn fn, void *arg,
                    size_t *nrows, int *more, char *err, size_t errsz)
@@ -1657,6 +1697,13 @@ store_fts_catch_up(struct store *st, size_t batch, int64_t budget_ns, store_inde
 	}
 	if ((rc = meta_get(st, "fts_through", &through, &found, err, errsz)) != 0)
 		goto fail;
+	/*
+	 * Migration 13 sets it; gone (a hand-edited database), taking every
+	 * article again would give FTS5 rows it has a second time, which a
+	 * contentless index cannot tell apart: start after the last one.
+	 */
+	if (!found && (rc = store_max_seq(st, &through, err, errsz)) != 0)
+		goto fail;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	sqlite3_bind_int64(sel, 1, through);
@@ -1665,23 +1712,28 @@ store_fts_catch_up(struct store *st, size_t batch, int64_t budget_ns, store_inde
 		struct store_article_row r = article_row(sel);
 		char *keys;
 
-		through = sqlite3_column_int64(sel, 14);
+		/*
+		 * Every article, its text pruned or not (as intake indexed them
+		 * all): one pruned before it was indexed keeps the keys of what
+		 * is left, which the pruner, reading only articles with their
+		 * text, never asks the index to forget.
+		 */
+		r.seq = sqlite3_column_int64(sel, 14);
+		if (!row_whole(sel) || (keys = fn(&r, arg)) == NULL) {
+			snprintf(err, errsz, "indexing article %s: out of memory", r.id);
+			rc = -1;
+			goto fail;
+		}
+		through = r.seq;
 		seen++;
-		if (r.body != NULL) {
-			if ((keys = fn(&r, arg)) == NULL) {
-				snprintf(err, errsz, "indexing article %s: out of memory", r.id);
-				rc = -1;
-				goto fail;
-			}
-			sqlite3_bind_int64(ins, 1, through);
-			bind_text(ins, 2, keys);
-			rc = store_exec(st, ST_FTS_ADD, "indexing an article", err, errsz);
-			sqlite3_bind_null(ins, 2); /* keys is freed: no dangling binding */
-			free(keys);
-			if (rc != 0)
-				goto fail;
-			(*nrows)++;
-		} /* else its text was pruned before it was indexed: nothing to index */
+		sqlite3_bind_int64(ins, 1, through);
+		bind_text(ins, 2, keys);
+		rc = store_exec(st, ST_FTS_ADD, "indexing an article", err, errsz);
+		sqlite3_bind_null(ins, 2); /* keys is freed: no dangling binding */
+		free(keys);
+		if (rc != 0)
+			goto fail;
+		(*nrows)++;
 		rc = SQLITE_ROW;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		if (budget_ns > 0 && seen < batch &&
@@ -1747,10 +1799,8 @@ store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_in
 
 		cursor = seq;
 		(*nrows)++;
-		if (r.body == NULL)
-			continue; /* its text was pruned: no entry, as store_prune_texts() left it
-			           */
-		if ((keys = fn(&r, arg)) == NULL) {
+		r.seq = seq;
+		if (!row_whole(sel) || (keys = fn(&r, arg)) == NULL) {
 			snprintf(err, errsz, "re-indexing: out of memory");
 			rc = -1;
 			goto fail;

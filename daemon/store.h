@@ -111,6 +111,8 @@ int store_article_near(struct store *st, uint64_t simhash, int64_t since, int ma
                        size_t idsz, char *err, size_t errsz);
 /* Insert an article (inside store_begin). Returns 0, -1 or STORE_BUSY. */
 int store_article_add(struct store *st, const struct store_article *a, char *err, size_t errsz);
+/* The storage order (seq) store_article_add() gave the article it added last. */
+int64_t store_article_seq(struct store *st);
 
 struct store_hit {
 	const char
@@ -151,6 +153,7 @@ struct store_article_row {
 	uint64_t simhash;
 	int64_t seen_at;
 	const char *format, *charset; /* NULL for articles stored before schema 10 */
+	int64_t seq;                  /* its storage order, for store_index_fn; else 0 */
 };
 typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
 /*

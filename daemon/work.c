@@ -102,6 +102,7 @@ work_doc_clear(struct work_doc *wd)
 	}
 	free(wd->hits);
 	free(wd->limited);
+	free(wd->index_text);
 }
 
 void
@@ -307,9 +308,14 @@ job_run(struct job *j, int slot)
 	}
 	if (j->rules->m[slot] == NULL) {
 		j->rules->m[slot] = matcher_new(j->rules->rs);
-		/* the SimHash from the tokens matching makes: one tokenization, not two */
+		/*
+		 * the SimHash and the full-text index's keys from the tokens
+		 * matching makes: one tokenization, not three (the keys go to
+		 * the indexer after the commit: indexer_offer)
+		 */
 		if (j->rules->m[slot] != NULL &&
-		    matcher_set_fingerprint(j->rules->m[slot], 1) < 0) {
+		    (matcher_set_fingerprint(j->rules->m[slot], 1) < 0 ||
+		     matcher_set_index_text(j->rules->m[slot], 1) < 0)) {
 			matcher_free(j->rules->m[slot]);
 			j->rules->m[slot] = NULL;
 		}
@@ -343,7 +349,8 @@ job_run(struct job *j, int slot)
 			doc_simhash(wd->doc);
 			continue;
 		}
-		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 || c.oom ||
+		if (matcher_run(m, wd->doc, job_hit_cb, &c) < 0 ||
+		    (wd->index_text = matcher_take_index_text(m)) == NULL || c.oom ||
 		    job_limited(m, wd) < 0) {
 			j->failed = -1;
 			snprintf(j->why, sizeof(j->why), "out of memory");

@@ -37,14 +37,14 @@ struct rules *rules_ref(struct rules *r);
 void rules_unref(struct rules *r);
 
 struct work_hit {
-	char id[24];         /* "h_..." from the hit object */
-	const char *rule_id; /* borrowed from the rule set of the job */
+	char id[24];             /* "h_..." from the hit object */
+	const char *rule_id;     /* borrowed from the rule set of the job */
 	const struct rule *rule; /* likewise: its notify list routes the hit */
-	char *json;          /* owned: the hit object, one line */
-	char *snippet;       /* owned: for the log line */
-	int64_t detected_at; /* Unix ms */
-	int alert;           /* the loop thread's: announced (not a near duplicate's repeat) */
-	int muted;           /* the loop thread's: its rule muted (hark mute): nothing sent */
+	char *json;              /* owned: the hit object, one line */
+	char *snippet;           /* owned: for the log line */
+	int64_t detected_at;     /* Unix ms */
+	int alert;               /* the loop thread's: announced (not a near duplicate's repeat) */
+	int muted;               /* the loop thread's: its rule muted (hark mute): nothing sent */
 };
 
 struct work_doc {
@@ -55,10 +55,12 @@ struct work_doc {
 	/* the rules whose regex hit a PCRE2 limit on it (matcher_limited), to warn of */
 	const struct rule **limited; /* owned array; the rules are the job's rule set's */
 	size_t nlimited;
-	int stored; /* the loop thread's: 1 once committed as a new article */
-	int fresh;  /* the loop thread's: a feed item not seen before */
-	char item[64]; /* feed jobs: the entry's key among the feed's items (see job_run) */
-	char dup_of[32]; /* the loop thread's: an exact duplicate's stored article, else "" */
+	char *index_text; /* owned: its full-text index keys (presearch.h), until indexer_offer */
+	int64_t seq;      /* the loop thread's: its storage order once stored */
+	int stored;       /* the loop thread's: 1 once committed as a new article */
+	int fresh;        /* the loop thread's: a feed item not seen before */
+	char item[64];    /* feed jobs: the entry's key among the feed's items (see job_run) */
+	char dup_of[32];  /* the loop thread's: an exact duplicate's stored article, else "" */
 };
 
 /* A new item of a fetch_article feed, handed back to fetch its page. */
@@ -81,7 +83,7 @@ struct job_feed {
 	char *charset;   /* owned; from the Content-Type, or NULL */
 	/* a fetched page's: text/markdown read as Markdown; else EXTRACT_SNIFF */
 	enum extract_declared declared;
-	char *base_url;  /* owned; the URL the body came from, for relative links */
+	char *base_url; /* owned; the URL the body came from, for relative links */
 	int fetch_article;
 	struct article *page_item; /* owned; a page job's item: defaults of the page */
 	char page_key[64];         /* a page job's item key */
@@ -113,8 +115,8 @@ struct job;
  */
 struct job_post {
 	enum extract_declared declared; /* the Content-Type's format */
-	char *charset;   /* owned; the Content-Type's charset parameter, or NULL */
-	char *lang_hint; /* owned; Content-Language, or NULL */
+	char *charset;                  /* owned; the Content-Type's charset parameter, or NULL */
+	char *lang_hint;                /* owned; Content-Language, or NULL */
 	/*
 	 * Called once on the loop thread: after the commit (rc 0: each of
 	 * j->docs stored, or dup_of set), or when the body is not an article
@@ -134,8 +136,8 @@ struct job {
 	struct rules *rules; /* a reference, dropped by job_free() */
 	size_t max_size;
 	char lang_prior[LANG_PRIOR_MAX]; /* the configured languages (lang.h), "" for none */
-	struct job_feed *feed; /* owned; NULL for a drop file */
-	struct job_post *post; /* owned; NULL but for POST /api/v1/articles */
+	struct job_feed *feed;           /* owned; NULL for a drop file */
+	struct job_post *post;           /* owned; NULL but for POST /api/v1/articles */
 	/* set by the worker */
 	int failed; /* the file is not an article: why says it */
 	char why[256];
@@ -146,7 +148,7 @@ struct job {
 	/* the loop thread's: a fetch_article feed's new items, for the poller */
 	struct feed_new_item *newitems;
 	size_t nnew;
-	struct job *next;           /* the loop's lists */
+	struct job *next; /* the loop's lists */
 };
 
 struct job *job_new(char *name, char *bytes, size_t len, struct rules *rules, size_t max_size);
