@@ -98,14 +98,30 @@ sb_put(struct sbuf *b, const char *s, size_t n)
 	b->s[b->n] = '\0';
 }
 
-/* Characters (code points) of s[a..b), by the bytes that start one. */
+/*
+ * The characters (code points, by the bytes that start one) of [a, b),
+ * counted no further than cap + 1: the window
+ * needs to know only whether a side has more than it could take, and a
+ * hit's field may be megabytes long.
+ */
 static size_t
-chars_in(const char *s, size_t a, size_t b)
+chars_upto(const char *s, size_t a, size_t b, size_t cap)
 {
 	size_t n = 0;
 
-	for (size_t i = a; i < b; i++)
+	for (size_t i = a; i < b && n <= cap; i++)
 		n += !is_cont((unsigned char)s[i]);
+	return n;
+}
+
+/* The same of [0, b), read backwards from b. */
+static size_t
+chars_before(const char *s, size_t b, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = b; i > 0 && n <= cap; i--)
+		n += !is_cont((unsigned char)s[i - 1]);
 	return n;
 }
 
@@ -121,16 +137,18 @@ chars_in(const char *s, size_t a, size_t b)
 static void
 snippet_window(const char *s, size_t len, size_t ms, size_t me, size_t *ws, size_t *we)
 {
-	size_t m = chars_in(s, ms, me), room, before, after, have_before, have_after, a, b;
+	size_t m = chars_upto(s, ms, me, SNIPPET_CHARS), room, before, after, have_before,
+	       have_after, a, b;
 
-	if (chars_in(s, 0, len) <= SNIPPET_CHARS) {
+	/* counts capped at SNIPPET_CHARS + 1: each is compared with at most SNIPPET_CHARS */
+	if (chars_upto(s, 0, len, SNIPPET_CHARS) <= SNIPPET_CHARS) {
 		*ws = 0;
 		*we = len;
 		return;
 	}
 	room = m < SNIPPET_CHARS ? SNIPPET_CHARS - m : 0;
-	have_before = chars_in(s, 0, ms);
-	have_after = chars_in(s, me, len);
+	have_before = chars_before(s, ms, SNIPPET_CHARS);
+	have_after = chars_upto(s, me, len, SNIPPET_CHARS);
 	before = room / 2;
 	after = room - before;
 	if (before > have_before) {
