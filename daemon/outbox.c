@@ -1290,6 +1290,13 @@ nomem:
  * is still waiting for an answer), its Retry-After pause and the sends of
  * its last minute (else every SIGHUP would reopen max_per_minute).
  */
+/* Two settings alike, either or both unset (NULL). */
+static int
+hook_same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
 static void
 hook_carry(struct hook *old, struct hook *h)
 {
@@ -1306,6 +1313,14 @@ hook_carry(struct hook *old, struct hook *h)
 	if (old->paused_until > h->paused_until)
 		h->paused_until = old->paused_until;
 	h->window = old->window;
+	/*
+	 * The parts of a digest the receiver took: not sent again after a
+	 * reload, when the parts go to the same place and read the same
+	 * (a new address, topic, format or base_url sends them all anew).
+	 */
+	if (hook_same_str(old->url, h->url) && hook_same_str(old->topic, h->topic) &&
+	    hook_same_str(old->base_url, h->base_url) && old->format == h->format)
+		h->dparts = old->dparts;
 	/* oldest first, so that the newest stay when the new ring is smaller */
 	for (unsigned k = 0; old->sent_at != NULL && k < old->sent_n; k++)
 		hook_note_send(

@@ -52,6 +52,10 @@ attempt() {
 }
 attempt 1
 attempt 2
+# a reload (the same webhook) between attempts: what the receiver took stays taken
+_r=$(grep -c "reloaded" "$LOG")
+kill -HUP "$HPID"
+wait_until "[ \$(grep -c 'reloaded' '$LOG') -gt $_r ]" 10 || bad "no reload: $(tail -3 "$LOG")"
 attempt 3
 grep -q "delivered digest=" "$LOG" || attempt 4
 grep -q "delivered digest=" "$LOG" || attempt 5
