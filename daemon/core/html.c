@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/chvalid.h>
@@ -971,10 +972,38 @@ struct pieces {
 };
 
 /*
+ * Where the start tag of name that ends before end begins (its '<'), after
+ * from; 0 when it cannot be found (from is never a cut's answer).
+ */
+static size_t
+tag_start(const char *s, size_t from, size_t end, const xmlChar *name)
+{
+	size_t nl = strlen((const char *)name);
+
+	for (size_t i = end; i > from; i--) {
+		size_t lt = i - 1;
+		char c;
+
+		if (s[lt] != '<' || lt + 1 + nl > end)
+			continue;
+		if (strncasecmp(s + lt + 1, (const char *)name, nl) != 0)
+			continue;
+		c = s[lt + 1 + nl];
+		if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\f')
+			return lt;
+	}
+	return 0;
+}
+
+/*
  * libxml2's startElement, unless the element would be HTML_MAX_DEPTH deep:
  * then the parse stops and the next piece starts after this start tag
  * (the input is at its '>' then; an implied <p> is called before its text,
- * which stays in the next piece).
+ * which stays in the next piece). An element whose content is no text
+ * (<script>, <style>, <template>...: D_DROP) starts the next piece at its
+ * own '<' instead, so that it is built there and dropped whole, never its
+ * code read as text.
  */
 static void
 pieces_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
@@ -999,6 +1028,14 @@ pieces_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 	p->open = ctxt->node;
 	disp = elem_lookup(name)->disp;
 	p->brk = disp == D_PARA || disp == D_PRE ? 2 : disp == D_INLINE ? 0 : 1;
+	if (disp == D_DROP) {
+		size_t lt = tag_start(p->s, p->from, p->at, name);
+
+		if (lt > p->from) {
+			p->at = lt;
+			p->brk = 1;
+		}
+	}
 	xmlStopParser(ctxt);
 }
 

@@ -609,6 +609,24 @@ test_deep_pieces(void **state)
 	           "<style>p{}</style>");
 	assert_body(s, "un\n\ndeux");
 	free(s);
+	/*
+	 * and when the cut falls on the <script> or <style> itself (some depth
+	 * in 230 to 250 puts it there): its code is never text
+	 */
+	for (size_t d = 230; d <= 250; d++) {
+		char *body;
+
+		s = repeat("<html><body><p>un</p>", "<div>", d,
+		           "<script>var hidden_code = 1;</script><style>p{color:red}</style>deux",
+		           "", 0, "</body></html>");
+		extract_warn(s, &a, warn, sizeof(warn));
+		body = a.body != NULL ? a.body : "";
+		if (strstr(body, "hidden_code") != NULL || strstr(body, "color") != NULL)
+			fail_msg("depth %zu: code read as text: %s", d, body);
+		assert_non_null(strstr(body, "deux"));
+		article_free(&a);
+		free(s);
+	}
 	/* a shallow page: no warning */
 	extract_warn("<p>un</p>", &a, warn, sizeof(warn));
 	assert_string_equal(warn, "");
