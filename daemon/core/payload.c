@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "hit.h"
 #include "mem.h"
@@ -116,16 +117,47 @@ pb_str(struct pbuf *b, const char *s)
 }
 
 /*
- * A byte of a word: inside one (r_and_d, file_name.txt) Slack reads no
- * * _ ~ ` as emphasis, so they are left as they are (and a rule id stays
- * one that can be copied).
+ * Whether the character of s[0..n) that starts at i (before: that ends
+ * just before i) is a letter or a digit: between two of them (r_and_d,
+ * file_name.txt) Slack reads no * _ ~ ` as emphasis, so they are left as
+ * they are (and a rule id stays one that can be copied). Punctuation,
+ * quotes and spaces of any script («, ", a no-break space) are no word:
+ * next to them the mark is escaped.
  */
 static int
-pl_wordy(char ch)
+pl_wordy(const char *s, size_t n, size_t i, int before)
 {
-	unsigned char c = (unsigned char)ch;
+	uint32_t cp;
 
-	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	if (before) {
+		if (i == 0)
+			return 0;
+		for (i--; i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80; i--)
+			;
+	} else if (++i >= n) {
+		return 0;
+	}
+	if ((unsigned char)s[i] < 0x80) {
+		unsigned char c = (unsigned char)s[i];
+
+		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	}
+	utf8_decode((const unsigned char *)s + i, n - i, &cp);
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -167,7 +199,7 @@ pb_text(struct pbuf *b, const char *s, size_t n, enum pl_esc esc)
 		} else if (esc == ESC_SLACK_MD && c == '>') {
 			pb_str(b, "&gt;");
 		} else if (esc == ESC_SLACK_MD && strchr("*_~`", c) != NULL &&
-		           !(i > 0 && i + 1 < n && pl_wordy(s[i - 1]) && pl_wordy(s[i + 1]))) {
+		           !(pl_wordy(s, n, i, 1) && pl_wordy(s, n, i, 0))) {
 			pb_str(b, "\xe2\x80\x8b");
 			pb_add(b, s + i, 1);
 			pb_str(b, "\xe2\x80\x8b");

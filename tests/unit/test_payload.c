@@ -479,7 +479,9 @@ static void
 test_hostile(void **state)
 {
 	static const char *const tokens[] = {
-	    "<!channel>", "*bold*", "_x_", "~x~", "`c`", "<http://evil|click>", "Le *Hezbollah*"};
+	    "<!channel>", "*bold*", "_x_", "~x~", "`c`", "<http://evil|click>", "Le *Hezbollah*",
+	    /* quotes and spaces of other scripts are no word: the marks are escaped there too */
+	    "\xe2\x80\x9c*URGENT*\xe2\x80\x9d", "\xc2\xab_x_\xc2\xbb", "\xc2\xa0~y~\xc2\xa0"};
 	static const char *const fields[] = {"name", "id", "title", "file", "snippet", "url"};
 	char err[256];
 
