@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "presearch.h"
 #include "rowdoc.h"
 
 /*
@@ -66,9 +65,11 @@ struct indexer {
 
 /*
  * The keys of the article r, a store_index_fn: the worker's when it offered
- * them, else made again from the stored article; if they cannot be made
- * (out of memory), the key every query matches, so that the article stays
- * a candidate of every search and the index goes on.
+ * them, else made again from the stored article. NULL when out of memory:
+ * the batch fails and is tried again, never indexed with other keys (the
+ * key every query matches, say), since retention later tells the index to
+ * forget the keys rowdoc_keys() makes, and FTS5 told to forget keys it was
+ * not given damages the index.
  */
 static char *
 indexer_keys(const struct store_article_row *r, void *arg)
@@ -88,9 +89,7 @@ indexer_keys(const struct store_article_row *r, void *arg)
 		ix->n--;
 		return k;
 	}
-	if ((k = rowdoc_keys(r, NULL)) == NULL)
-		k = strdup(PRESEARCH_ALWAYS);
-	return k;
+	return rowdoc_keys(r, NULL);
 }
 
 static int64_t

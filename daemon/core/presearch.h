@@ -21,12 +21,6 @@
  * still decides.
  */
 #define PRESEARCH_INDEX_MAX (256u << 10)
-/*
- * The key of an article too long to index key by key (or whose keys could
- * not be made): every query matches it. No key codes to it ("x" is followed
- * by "x" or a hex digit).
- */
-#define PRESEARCH_ALWAYS "xz"
 
 /*
  * The text the FTS5 index keeps for doc: each key the matcher would look up
