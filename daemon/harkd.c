@@ -32,6 +32,7 @@
 #include "outbox.h"
 #include "poller.h"
 #include "prune.h"
+#include "envnum.h"
 #include "indexer.h"
 #include "reindex.h"
 #include "reload.h"
@@ -553,26 +554,6 @@ harkd_threads(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-/* HARK_STOP_TIMEOUT: seconds, 1 to a day; anything else keeps the default. */
-static int
-harkd_stop_timeout(void)
-{
-	const char *e = getenv("HARK_STOP_TIMEOUT");
-	char *end;
-	long n;
-
-	if (e == NULL || *e == '\0')
-		return STOP_TIMEOUT_DEFAULT;
-	errno = 0;
-	n = strtol(e, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 86400) {
-		log_warnx("HARK_STOP_TIMEOUT=%s is not a number of seconds (1-86400): using %d",
-		          log_quote(e), STOP_TIMEOUT_DEFAULT);
-		return STOP_TIMEOUT_DEFAULT;
-	}
-	return (int)n;
-}
-
 static int
 harkd_mkdir(const char *dir)
 {
@@ -760,7 +741,9 @@ harkd_start(struct harkd *h)
 	uint64_t wd_usec;
 	int threads = harkd_threads();
 
-	h->stop_timeout = harkd_stop_timeout();
+	/* seconds, 1 to a day */
+	h->stop_timeout =
+	    (int)envnum_get("HARK_STOP_TIMEOUT", 1, 86400, STOP_TIMEOUT_DEFAULT, "seconds");
 	harkd_sigbus_setup(h->conf->state_dir);
 	if (harkd_mkdir(h->conf->state_dir) < 0 || harkd_lock(h) < 0)
 		return -1;

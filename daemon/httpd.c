@@ -34,6 +34,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "envnum.h"
 #include "httpd.h"
 #include "httpd_work.h"
 #include "log.h"
@@ -674,26 +675,6 @@ httpd_bev_cb(struct event_base *base, void *arg)
 
 /* ---- the server ---- */
 
-/* HARK_HTTP_IDLE_TIMEOUT: seconds, 1 to 3600, for the tests; else 30. */
-static int
-httpd_idle_timeout(void)
-{
-	const char *e = getenv("HARK_HTTP_IDLE_TIMEOUT");
-	char *end;
-	long n;
-
-	if (e == NULL || *e == '\0')
-		return HTTPD_IDLE_TIMEOUT;
-	errno = 0;
-	n = strtol(e, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 3600) {
-		log_warnx("HARK_HTTP_IDLE_TIMEOUT=%s is not a number of seconds (1-3600): using %d",
-		          log_quote(e), HTTPD_IDLE_TIMEOUT);
-		return HTTPD_IDLE_TIMEOUT;
-	}
-	return (int)n;
-}
-
 /* Bind one address; its URL appended to h->urls. Returns 0, -1 with err. */
 static int
 httpd_listen(struct httpd *h, const struct conf_listen *l, char *err, size_t errsz)
@@ -794,7 +775,9 @@ httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body, c
 	}
 	evhttp_set_max_headers_size(h->http, HTTPD_MAX_HEADERS);
 	evhttp_set_max_body_size(h->http, (ev_ssize_t)max_body);
-	evhttp_set_timeout(h->http, httpd_idle_timeout());
+	/* HARK_HTTP_IDLE_TIMEOUT: seconds, 1 to 3600, for the tests */
+	evhttp_set_timeout(h->http, (int)envnum_get("HARK_HTTP_IDLE_TIMEOUT", 1, 3600,
+	                                            HTTPD_IDLE_TIMEOUT, "seconds"));
 	/* every method reaches the routes, which answer 405 with the headers of HTTP.md */
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
 	                                        EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

@@ -28,6 +28,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "envnum.h"
 #include "httpd.h"
 #include "log.h"
 #include "url.h"
@@ -63,33 +64,15 @@ now_mono(void)
 	return (int64_t)ts.tv_sec;
 }
 
-/* HARK_HTTP_SESSION_TTL: seconds, 1 to LOGIN_TTL, for the tests; else LOGIN_TTL. */
-static int
-login_ttl(void)
-{
-	const char *e = getenv("HARK_HTTP_SESSION_TTL");
-	char *end;
-	long n;
-
-	if (e == NULL || *e == '\0')
-		return LOGIN_TTL;
-	errno = 0;
-	n = strtol(e, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > LOGIN_TTL) {
-		log_warnx("HARK_HTTP_SESSION_TTL=%s is not a number of seconds (1-%d): using %d",
-		          log_quote(e), LOGIN_TTL, LOGIN_TTL);
-		return LOGIN_TTL;
-	}
-	return (int)n;
-}
-
 struct login *
 login_new(void)
 {
 	struct login *l = calloc(1, sizeof(struct login));
 
 	if (l != NULL)
-		l->ttl = login_ttl();
+		/* HARK_HTTP_SESSION_TTL: seconds, 1 to LOGIN_TTL, for the tests */
+		l->ttl =
+		    (int)envnum_get("HARK_HTTP_SESSION_TTL", 1, LOGIN_TTL, LOGIN_TTL, "seconds");
 	return l;
 }
 

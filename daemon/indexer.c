@@ -1,12 +1,12 @@
 /* indexer.c: the full-text index kept up with the articles (indexer.h). */
 #include "indexer.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include <string.h>
 
+#include "envnum.h"
 #include "log.h"
 #include "rowdoc.h"
 
@@ -167,27 +167,6 @@ indexer_cb(evutil_socket_t fd, short what, void *arg)
 		ix->behind_ns = 0;
 }
 
-/* HARK_INDEX_DELAY_MS: 0 to 3600000, for the tests; else INDEXER_DELAY_MS. */
-static long
-indexer_delay(void)
-{
-	const char *e = getenv("HARK_INDEX_DELAY_MS");
-	char *end;
-	long n;
-
-	if (e == NULL || *e == '\0')
-		return INDEXER_DELAY_MS;
-	errno = 0;
-	n = strtol(e, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > 3600000) {
-		log_warnx("HARK_INDEX_DELAY_MS=%s is not a number of milliseconds (0-3600000): "
-		          "using %d",
-		          log_quote(e), INDEXER_DELAY_MS);
-		return INDEXER_DELAY_MS;
-	}
-	return n;
-}
-
 struct indexer *
 indexer_new(struct event_base *base, struct store *st)
 {
@@ -196,7 +175,9 @@ indexer_new(struct event_base *base, struct store *st)
 	if (ix == NULL)
 		return NULL;
 	ix->st = st;
-	ix->delay_ms = indexer_delay();
+	/* HARK_INDEX_DELAY_MS: 0 to an hour, for the tests */
+	ix->delay_ms =
+	    envnum_get("HARK_INDEX_DELAY_MS", 0, 3600000, INDEXER_DELAY_MS, "milliseconds");
 	if ((ix->ev = evtimer_new(base, indexer_cb, ix)) == NULL) {
 		free(ix);
 		return NULL;

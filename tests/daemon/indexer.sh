@@ -56,4 +56,10 @@ expect_eq "$(backtest_pairs)" "a1.txt mirzoyan
 a2.txt okafor" "backtest finds both"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"
+
+# a delay that is no number of milliseconds: said, and the default kept
+HARK_INDEX_DELAY_MS=soon start_harkd
+grep -qF "HARK_INDEX_DELAY_MS=soon is not a number of milliseconds (0-3600000): using 1000" "$LOG" &&
+	ok || bad "a bad HARK_INDEX_DELAY_MS said: $(grep -F HARK_INDEX "$LOG")"
+stop_harkd
 finish
