@@ -37,8 +37,9 @@ when(json_t *o, const char *key, char *buf, size_t size)
 static void
 print_text(json_t *o, int color)
 {
-	static const char *const keys[] = {"id",   "title",     "url",     "source", "file",
-	                                   "lang", "published", "seen_at", "near_of"};
+	static const char *const keys[] = {"id",      "title",      "url",       "source",
+	                                   "file",    "lang",       "published", "seen_at",
+	                                   "near_of", "revision_of"};
 	json_t *v;
 	size_t i;
 	char t[64];

@@ -22,10 +22,12 @@ const char *hark_config;
 
 static const struct hark_cmd cmds[] = {
     {"article", cmd_article, "article [--json] ID",
-     "show one stored article: its fields, text, hits (snippets marked) and near duplicates",
+     "show one stored article: its fields, text, hits (snippets marked), near duplicates "
+     "and revisions",
      "  ID                 an article id (a_ and 16 hex digits), as hark hits --json shows\n"
      "  --json             the article object of the HTTP API (GET /api/v1/articles/ID);\n"
-     "                     \"text_pruned\": true when keep_articles removed its text\n"},
+     "                     \"text_pruned\": true when keep_articles removed its text;\n"
+     "                     \"revision_of\": the article a feed item's changed text revises\n"},
     {"backtest", cmd_backtest, "backtest [-r RULES]... [--since WHEN] [--json] [-q]",
      "run rules over the stored articles and print the hits they would raise",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"

@@ -850,6 +850,7 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.charset = jstr(o, "charset");
 	a.text_pruned = json_is_true(json_object_get(o, "text_pruned"));
 	a.seen_at = jstr(o, "seen_at");
+	a.revision_of = jstr(o, "revision_of");
 	dv = json_object_get(o, "duplicates");
 	dups = calloc(json_array_size(dv) + 1, sizeof(*dups));
 	am = calloc(1, sizeof(*am));
@@ -870,10 +871,12 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.fields = fields;
 	json_array_foreach(dv, i, v)
 	{
-		/* an exact duplicate is never stored: the others are near ones */
+		/* an exact duplicate is never stored: the others are near ones, or revisions */
 		if (jstr(v, "id") != NULL)
-			dups[a.ndups++] = (struct page_dup){
-			    .article_id = jstr(v, "id"), .title = jstr(v, "title"), .near = 1};
+			dups[a.ndups++] =
+			    (struct page_dup){.article_id = jstr(v, "id"),
+			                      .title = jstr(v, "title"),
+			                      .near = jstr(v, "revision_of") != NULL ? 2 : 1};
 	}
 	a.dups = dups;
 	a.hits = fh.v;

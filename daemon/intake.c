@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hit.h"
 #include "intake.h"
 #include "log.h"
 
@@ -498,6 +499,65 @@ nomem:
 }
 
 /*
+ * At most this many revisions of one article (a feed item whose text
+ * changed, each text read once): a feed that rewrites an item at every
+ * poll (a counter, a "minutes ago") would otherwise add a row each time.
+ * Past it, each new text is said in the log and not read.
+ */
+#define INTAKE_MAX_REVISIONS 20
+
+/*
+ * A feed item whose address is stored (as dup) with another text: a
+ * revision when this feed has seen this entry (its guid, else its link)
+ * with another text before; not when the address came with another entry,
+ * another feed, a drop file or the API (those stay duplicates, as an
+ * address is stored once). A revision gets its own id (doc_revision_id),
+ * its hits made the hits of that id, and root its group (dup's), whose
+ * alerted rules are not alerted again. Returns 1 (a revision), 0 (a
+ * duplicate), 2 (a revision past INTAKE_MAX_REVISIONS: said, not stored),
+ * or a store error.
+ */
+static int
+intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const char *dup, char *root,
+                size_t rootsz, char *err, size_t errsz)
+{
+	struct document *d = wd->doc;
+	int64_t nrev = 0;
+	char id[24];
+	int r;
+
+	if ((r = store_feed_item_other(in->st, j->feed->name, wd->item, err, errsz)) <= 0)
+		return r;
+	if ((r = store_article_revisions(in->st, dup, root, rootsz, &nrev, err, errsz)) <= 0)
+		return r;
+	if (nrev >= INTAKE_MAX_REVISIONS) {
+		log_info("revised feed=%s item=%s of=%s: not read, %lld revisions of it are stored "
+		         "already (the most kept)",
+		         j->feed->name, log_quote(d->url ? d->url : wd->item), dup,
+		         (long long)nrev);
+		return 2;
+	}
+	doc_revision_id(d->canonical, wd->content_hash, id);
+	for (size_t i = 0; i < wd->nhits; i++) {
+		struct work_hit *h = &wd->hits[i];
+		char *json;
+
+		if (hit_json_rebase(h->json, id, &json, h->id) < 0) {
+			snprintf(err, errsz,
+			         "revision of %s: out of memory, or a hit that is no "
+			         "hit object",
+			         dup);
+			return -1;
+		}
+		free(h->json);
+		h->json = json;
+	}
+	snprintf(d->id, sizeof(d->id), "%s", id);
+	snprintf(wd->revision_of, sizeof(wd->revision_of), "%s", dup);
+	return 1;
+}
+
+/*
  * Store one document of a job: skipped when its content or address is
  * already stored; linked to its group when a near duplicate. Hits are
  * collected into *alerts (the ones to announce). Returns 0 or a store error.
@@ -545,6 +605,20 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	                       errsz);
 	if (r < 0)
 		return r;
+	/* a feed item whose text changed: a new row, of the first one's group */
+	if (r == 2 && j->feed != NULL) {
+		wd->revision_of[0] = '\0';
+		if ((near = intake_revision(in, j, wd, dup, root, sizeof(root), err, errsz)) < 0)
+			return near;
+		if (near == 1) {
+			r = 0;
+			wd->fresh = 0; /* not a new item: the "revised" line says it */
+		} else if (near == 2) {
+			wd->fresh = 0;
+			in->stats.duplicates++;
+			return 0;
+		}
+	}
 	if (r >= 1) {
 		snprintf(wd->dup_of, sizeof(wd->dup_of), "%s", dup);
 		/* not a new item for the poll's line: nothing of it is stored */
@@ -565,7 +639,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		return 0; /* nothing stored, nothing alerted */
 	}
 	/* SimHash over a few words says little: only longer texts are near duplicates */
-	if (d->simhash != 0 && d->field_len[F_BODY] >= 300) {
+	if (near == 0 && d->simhash != 0 && d->field_len[F_BODY] >= 300) {
 		near =
 		    store_article_near(in->st, d->simhash, now - (int64_t)in->o.near_days * 86400,
 		                       in->o.near_bits, root, sizeof(root), err, errsz);
@@ -574,7 +648,9 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	}
 	a.id = d->id;
 	a.content_hash = wd->content_hash;
-	a.canonical = d->canonical;
+	/* a revision leaves the address to the first one: it is unique */
+	a.canonical = wd->revision_of[0] != '\0' ? NULL : d->canonical;
+	a.revision_of = wd->revision_of[0] != '\0' ? wd->revision_of : NULL;
 	a.url = d->url;
 	a.title = d->field[F_TITLE];
 	/* "" when it has none: a NULL body is one that retention removed (apijson.h) */
@@ -644,7 +720,14 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		alerts++;
 		muted += wd->hits[i].muted != 0;
 	}
-	if (j->feed != NULL)
+	if (j->feed != NULL && wd->revision_of[0] != '\0')
+		log_info("revised feed=%s item=%s of=%s new_hits=%u: article %s lang=%s hits=%zu%s",
+		         j->feed->name, log_quote(d->url ? d->url : wd->item), wd->revision_of,
+		         alerts, d->id, d->lang[0] ? d->lang : "-", wd->nhits,
+		         alerts < wd->nhits ? " (the rules alerted on an earlier revision are not "
+		                              "alerted again)"
+		                            : "");
+	else if (j->feed != NULL)
 		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s", d->id, j->feed->name,
 		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,
 		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
@@ -707,8 +790,10 @@ intake_commit(struct intake *in, int64_t start)
 		in->commit_ns = intake_now_ns() - t;
 		if (r != 0) {
 			for (j = batch; j != NULL; j = j->next) {
-				for (size_t i = 0; i < j->ndocs; i++)
+				for (size_t i = 0; i < j->ndocs; i++) {
 					j->docs[i].stored = j->docs[i].fresh = 0;
+					j->docs[i].revision_of[0] = '\0';
+				}
 				feed_new_items_free(j->newitems, j->nnew);
 				j->newitems = NULL;
 				j->nnew = 0;

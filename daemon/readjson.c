@@ -59,6 +59,7 @@ article_values(const struct store_article_row *r)
 	    .format = r->format,
 	    .charset = r->charset,
 	    .near_of = r->near_of,
+	    .revision_of = r->revision_of,
 	    .seen_at = r->seen_at,
 	};
 

@@ -199,6 +199,18 @@ static const char *const migrations[] = {
      */
     "INSERT OR REPLACE INTO store_meta (key, value) "
     "SELECT 'fts_through', coalesce(max(seq), 0) FROM articles;",
+    /*
+     * 13 -> 14: revisions. A feed item read again because its text changed
+     * is a new row (rows stay append-only: the full-text index, retention
+     * and backups see one more article), without a canonical address (the
+     * first one holds it: canonical is unique) and with revision_of naming
+     * the article that holds it; near_of puts it in that article's group,
+     * so a rule alerted on one revision is not alerted again. The partial
+     * index counts an article's revisions (their bound) and costs nothing
+     * for the other articles.
+     */
+    "ALTER TABLE articles ADD COLUMN revision_of TEXT;"
+    "CREATE INDEX articles_revision_of ON articles(revision_of) WHERE revision_of IS NOT NULL;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -242,6 +254,8 @@ enum stmt {
 	ST_FEED_PUT,
 	ST_FEED_ITEM_SEEN,
 	ST_FEED_ITEM_ADD,
+	ST_FEED_ITEM_OTHER,
+	ST_ARTICLE_REVISIONS,
 	/* a page of hits: ST_PAGE + PAGE_RULE | PAGE_SOURCE | PAGE_LANG, the filters used */
 	ST_PAGE,
 	ST_PAGE_LAST = ST_PAGE + 7,
@@ -273,7 +287,9 @@ enum { PAGE_RULE = 1, PAGE_SOURCE = 2, PAGE_LANG = 4 };
 
 #define ARTICLE_COLS                                                                               \
 	"a.id, a.url, a.canonical, a.title, a.body, a.lang, a.published, a.source, a.file, "       \
-	"a.near_of, a.simhash, a.seen_at, a.format, a.charset"
+	"a.near_of, a.simhash, a.seen_at, a.format, a.charset, a.revision_of"
+/* how many: a column after them (", a.seq") is column ARTICLE_NCOLS */
+#define ARTICLE_NCOLS 15
 /*
  * The last article the full-text index has caught up with (store_fts_catch_up):
  * a search reads the index for the articles up to it, and every article after
@@ -308,9 +324,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_NEAR_B3] = NEAR_SQL("b3"),
     [ST_ARTICLE_ADD] =
         "INSERT INTO articles (id, content_hash, canonical, url, title, body, lang, "
-        "published, source, file, simhash, b0, b1, b2, b3, near_of, seen_at, format, charset) "
+        "published, source, file, simhash, b0, b1, b2, b3, near_of, seen_at, format, charset, "
+        "revision_of) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-        "?19)",
+        "?19, ?20)",
     [ST_FTS_ADD] = "INSERT INTO articles_fts (rowid, keys) VALUES (?1, ?2)",
     [ST_FTS_PENDING] = "SELECT " ARTICLE_COLS ", a.seq FROM articles a WHERE a.seq > ?1 "
                        "ORDER BY a.seq LIMIT ?2",
@@ -332,7 +349,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                      "ORDER BY detected_at DESC, seq DESC",
     [ST_ARTICLES] = "SELECT " ARTICLE_COLS " FROM articles a WHERE a.seen_at >= ?1 "
                     "ORDER BY a.seen_at, a.seq",
-    /* ordered by seen_at (12th) and seq (15th): the index's answer and the articles after it */
+    /* ordered by seen_at (12th) and seq (16th): the index's answer and the articles after it */
     [ST_ARTICLES_FTS] = "SELECT " ARTICLE_COLS ", a.seq FROM articles_fts f "
                         "JOIN articles a ON a.seq = f.rowid "
                         "WHERE articles_fts MATCH ?2 AND a.seen_at >= ?1 "
@@ -340,7 +357,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                         /* by rowid: the index on seen_at would read every article */
                         "SELECT " ARTICLE_COLS ", a.seq FROM articles a NOT INDEXED "
                         "WHERE a.seq > " FTS_THROUGH " AND a.seen_at >= ?1 "
-                        "ORDER BY 12, 15",
+                        "ORDER BY 12, 16",
     /* one statement: the counts come from one snapshot */
     [ST_STATUS] = "SELECT (SELECT count(*) FROM articles),"
                   " (SELECT count(*) FROM articles WHERE near_of IS NOT NULL),"
@@ -406,6 +423,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FEED_ITEM_SEEN] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item = ?2",
     [ST_FEED_ITEM_ADD] = "INSERT INTO feed_items (feed, item, seen_at) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT DO NOTHING",
+    /* another key of the same entry (?2 < item < ?3, the range of its id's part): a range
+       of the primary key */
+    [ST_FEED_ITEM_OTHER] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item > ?2 "
+                           "AND item < ?3 AND item <> ?4 LIMIT 1",
+    /* its group's first article, and its revisions (the partial index articles_revision_of) */
+    [ST_ARTICLE_REVISIONS] = "SELECT coalesce(near_of, id), "
+                             "(SELECT count(*) FROM articles WHERE revision_of = ?1) "
+                             "FROM articles WHERE id = ?1",
     /*
      * Newest first, after the cursor (:at, :seq), at most :limit rows. The
      * bounds are always bound (the widest when not given), so that every
@@ -1395,6 +1420,7 @@ store_article_add(struct store *st, const struct store_article *a, char *err, si
 	sqlite3_bind_int64(q, 17, a->seen_at);
 	bind_text(q, 18, a->format);
 	bind_text(q, 19, a->charset);
+	bind_text(q, 20, a->revision_of);
 	/* its keys go into the full-text index later: store_fts_catch_up() */
 	return store_exec(st, ST_ARTICLE_ADD, what, err, errsz);
 }
@@ -1502,6 +1528,7 @@ article_row(sqlite3_stmt *q)
 	    .seen_at = sqlite3_column_int64(q, 11),
 	    .format = col_text(q, 12),
 	    .charset = col_text(q, 13),
+	    .revision_of = col_text(q, 14),
 	};
 
 	return r;
@@ -1515,7 +1542,7 @@ article_row(sqlite3_stmt *q)
 static int
 row_whole(sqlite3_stmt *q)
 {
-	for (int i = 0; i < 14; i++)
+	for (int i = 0; i < ARTICLE_NCOLS; i++)
 		if (sqlite3_column_type(q, i) == SQLITE_TEXT && sqlite3_column_text(q, i) == NULL)
 			return 0;
 	return 1;
@@ -1718,7 +1745,7 @@ store_fts_catch_up(struct store *st, size_t batch, int64_t budget_ns, store_inde
 		 * is left, which the pruner, reading only articles with their
 		 * text, never asks the index to forget.
 		 */
-		r.seq = sqlite3_column_int64(sel, 14);
+		r.seq = sqlite3_column_int64(sel, ARTICLE_NCOLS);
 		if (!row_whole(sel) || (keys = fn(&r, arg)) == NULL) {
 			snprintf(err, errsz, "indexing article %s: out of memory", r.id);
 			rc = -1;
@@ -1794,7 +1821,7 @@ store_fts_rebuild_step(struct store *st, int64_t version, size_t batch, store_in
 	sqlite3_bind_int64(sel, 2, (sqlite3_int64)batch);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(sel);
-		int64_t seq = sqlite3_column_int64(sel, 14);
+		int64_t seq = sqlite3_column_int64(sel, ARTICLE_NCOLS);
 		char *keys;
 
 		cursor = seq;
@@ -2328,6 +2355,48 @@ store_feed_item_seen(struct store *st, const char *feed, const char *item, char 
 	bind_text(q, 1, feed);
 	bind_text(q, 2, item);
 	return store_probe(st, q, "looking up a feed item", err, errsz);
+}
+
+int
+store_feed_item_other(struct store *st, const char *feed, const char *item, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_OTHER];
+	const char *colon = strchr(item, ':');
+	char lo[72], hi[72];
+	int n;
+
+	/* a key without the entry's part (none is made so) has no other text */
+	if (colon == NULL || colon == item || (size_t)(colon - item) + 2 > sizeof(lo))
+		return 0;
+	n = (int)(colon - item);
+	/* "ID:" < every "ID:TEXT" < "ID;" (';' follows ':') */
+	snprintf(lo, sizeof(lo), "%.*s:", n, item);
+	snprintf(hi, sizeof(hi), "%.*s;", n, item);
+	bind_text(q, 1, feed);
+	bind_text(q, 2, lo);
+	bind_text(q, 3, hi);
+	bind_text(q, 4, item);
+	return store_probe(st, q, "looking up a feed item's other texts", err, errsz);
+}
+
+int
+store_article_revisions(struct store *st, const char *id, char *root, size_t rootsz, int64_t *nrev,
+                        char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_ARTICLE_REVISIONS];
+	int rc, ret = 0;
+
+	bind_text(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(root, rootsz, "%s", col_text(q, 0) ? col_text(q, 0) : id);
+		*nrev = sqlite3_column_int64(q, 1);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "counting an article's revisions", err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
 }
 
 int
@@ -3327,7 +3396,7 @@ store_prune_texts(struct store *st, int64_t before, int limit, store_keys_fn key
 	sqlite3_bind_int(sel, 2, limit);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct store_article_row r = article_row(sel);
-		sqlite3_int64 seq = sqlite3_column_int64(sel, 14);
+		sqlite3_int64 seq = sqlite3_column_int64(sel, ARTICLE_NCOLS);
 
 		if (seq <= through) {
 			/*

@@ -91,7 +91,9 @@ struct store_article {
 	const char *format, *charset; /* how it was read: "html", "windows-1256"... */
 	uint64_t simhash;
 	const char *near_of; /* the first article of its near-duplicate group, or NULL */
-	int64_t seen_at;     /* Unix seconds */
+	/* a revision (a feed item's changed text): the article holding its address, or NULL */
+	const char *revision_of;
+	int64_t seen_at; /* Unix seconds */
 };
 
 /*
@@ -153,6 +155,7 @@ struct store_article_row {
 	uint64_t simhash;
 	int64_t seen_at;
 	const char *format, *charset; /* NULL for articles stored before schema 10 */
+	const char *revision_of;      /* a revision: the article it revises, else NULL */
 	int64_t seq;                  /* its storage order, for store_index_fn; else 0 */
 };
 typedef int (*store_article_fn)(const struct store_article_row *r, void *arg);
@@ -449,6 +452,20 @@ int store_feed_item_seen(struct store *st, const char *feed, const char *item, c
                          size_t errsz);
 int store_feed_item_add(struct store *st, const char *feed, const char *item, int64_t now,
                         char *err, size_t errsz);
+/*
+ * Whether the feed has seen the entry of item with another text: a key
+ * "ID:TEXT" (work.c job_item_key) of the same ID and another TEXT. 1, 0,
+ * -1 or STORE_BUSY.
+ */
+int store_feed_item_other(struct store *st, const char *feed, const char *item, char *err,
+                          size_t errsz);
+/*
+ * Article id's group (its near_of, or itself) into root (rootsz >= 24), and
+ * how many revisions name it (revision_of) into *nrev. 1, 0 when there is
+ * no such article, -1 or STORE_BUSY.
+ */
+int store_article_revisions(struct store *st, const char *id, char *root, size_t rootsz,
+                            int64_t *nrev, char *err, size_t errsz);
 
 struct store_status {
 	int64_t articles, near_duplicates, hits, alerts;

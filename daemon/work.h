@@ -61,6 +61,8 @@ struct work_doc {
 	int fresh;        /* the loop thread's: a feed item not seen before */
 	char item[64];    /* feed jobs: the entry's key among the feed's items (see job_run) */
 	char dup_of[32];  /* the loop thread's: an exact duplicate's stored article, else "" */
+	/* the loop thread's: a revision (its feed item's text changed): the first one's id */
+	char revision_of[32];
 };
 
 /* A new item of a fetch_article feed, handed back to fetch its page. */

@@ -66,6 +66,7 @@ apijson_article(const struct apijson_article *a)
 	apijson_time(a->seen_at * 1000, when);
 	json_object_set_new(o, "seen_at", json_string(when));
 	set_str(o, "near_of", a->near_of);
+	set_str(o, "revision_of", a->revision_of);
 	return o;
 }
 

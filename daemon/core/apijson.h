@@ -17,7 +17,9 @@ struct apijson_article {
 	const char *id, *title, *body, *url, *source, *file, *lang, *published;
 	const char *format, *charset; /* how it was read: only in apijson_article_page */
 	const char *near_of;          /* the first article of its near-duplicate group, or NULL */
-	int64_t seen_at;              /* Unix seconds */
+	const char
+	    *revision_of; /* a revision (a feed item's changed text): the article it revises */
+	int64_t seen_at;  /* Unix seconds */
 };
 
 /* Unix milliseconds as RFC 3339 UTC, "2026-11-21T10:00:00Z" (the hit's detected_at). */
@@ -35,7 +37,8 @@ json_t *apijson_hits_page(json_t *hits, const char *next);
 /*
  * The article as the hit object's "article" says it (id, title, url,
  * source, file, lang, published; absent ones omitted), with seen_at (RFC
- * 3339) and near_of when set. A duplicate in an article's list is this.
+ * 3339), near_of and revision_of when set. A duplicate in an article's list
+ * is this.
  */
 json_t *apijson_article(const struct apijson_article *a);
 

@@ -162,6 +162,16 @@ doc_complete(struct document *doc)
 }
 
 void
+doc_revision_id(const char *canonical, const char *content_hash, char id[24])
+{
+	/* as doc_from_article() combines title and body: never the first's hash alone */
+	uint64_t h = hash_bytes(canonical, strlen(canonical)) ^
+	             hash_bytes(content_hash, strlen(content_hash)) * 0x9E3779B97F4A7C15ull;
+
+	snprintf(id, 24, "a_%016llx", (unsigned long long)h);
+}
+
+void
 doc_free(struct document *doc)
 {
 	for (int f = 0; f < F_MAX; f++)
@@ -281,9 +291,10 @@ doc_from_article(struct document *doc, struct article *a, const char *file, cons
 		doc->pending |= DOC_LANG;
 		snprintf(doc->lang_hint, sizeof(doc->lang_hint), "%s",
 		         doc->lang_declared[0] != '\0' ? doc->lang_declared
-		         : hint                         ? hint
-		                                        : "");
-		snprintf(doc->lang_prior, sizeof(doc->lang_prior), "%s", prior != NULL ? prior : "");
+		         : hint                        ? hint
+		                                       : "");
+		snprintf(doc->lang_prior, sizeof(doc->lang_prior), "%s",
+		         prior != NULL ? prior : "");
 	}
 	/* the same address is the same article, whatever changed in its text */
 	if (doc->canonical != NULL) {

@@ -32,7 +32,7 @@ struct document {
 	 * any other way (its lang and simhash are what was set).
 	 */
 	unsigned char pending;
-	char lang_hint[16]; /* the hint doc_lang() gives lang_decide(), or "" */
+	char lang_hint[16];              /* the hint doc_lang() gives lang_decide(), or "" */
 	char lang_prior[LANG_PRIOR_MAX]; /* the configured languages for doc_lang(), or "" */
 	/*
 	 * Owned: what the extractor found besides the fields: summary,
@@ -52,6 +52,15 @@ struct document {
 int doc_from_text(struct document *doc, const char *bytes, size_t len, const char *file,
                   const char *source, const char *lang, const char **err);
 void doc_free(struct document *doc);
+
+/*
+ * The id of a revision of the article at canonical (an address whose
+ * article is stored, its text since changed): "a_" + 16 hex digits of the
+ * address and the new content's hash (work.c's hex SHA-256 of title "\n"
+ * body), so never the first one's id and the same again for the same text
+ * (a crash's second pass).
+ */
+void doc_revision_id(const char *canonical, const char *content_hash, char id[24]);
 
 /*
  * Build a document from what an extractor found: a's title and body become

@@ -533,19 +533,49 @@ strv_json(char *const *v, size_t n)
 	return a;
 }
 
+void
+hit_id(const char *article_id, const char *rule_id, char id[24])
+{
+	char key[256];
+	size_t kl;
+
+	kl = (size_t)snprintf(key, sizeof(key), "%s/%s", article_id, rule_id);
+	if (kl >= sizeof(key))
+		kl = sizeof(key) - 1;
+	snprintf(id, 24, "h_%016llx", (unsigned long long)hash_bytes(key, kl));
+}
+
+int
+hit_json_rebase(const char *json, const char *article_id, char **out, char id[24])
+{
+	json_t *o = json_loads(json, 0, NULL);
+	json_t *rule = json_object_get(o, "rule"), *art = json_object_get(o, "article");
+	const char *rule_id = json_string_value(json_object_get(rule, "id"));
+	int ret = -1;
+
+	*out = NULL;
+	if (!json_is_object(o) || rule_id == NULL || !json_is_object(art))
+		goto out;
+	hit_id(article_id, rule_id, id);
+	if (json_object_set_new(o, "id", json_string(id)) < 0 ||
+	    json_object_set_new(art, "id", json_string(article_id)) < 0)
+		goto out;
+	if ((*out = json_dumps(o, JSON_COMPACT)) != NULL)
+		ret = 0;
+out:
+	json_decref(o);
+	return ret;
+}
+
 json_t *
 hit_to_json(const struct document *doc, const struct hit *h, const char *detected_at)
 {
 	json_t *o = json_object(), *rule = json_object(), *art = json_object();
 	json_t *matches = json_array();
 	struct snippet sn;
-	char id[24], key[256];
-	size_t kl;
+	char id[24];
 
-	kl = (size_t)snprintf(key, sizeof(key), "%s/%s", doc->id, h->rule->id);
-	if (kl >= sizeof(key))
-		kl = sizeof(key) - 1;
-	snprintf(id, sizeof(id), "h_%016llx", (unsigned long long)hash_bytes(key, kl));
+	hit_id(doc->id, h->rule->id, id);
 	json_object_set_new(o, "id", json_string(id));
 
 	json_object_set_new(rule, "id", json_string(h->rule->id));

@@ -52,6 +52,19 @@ json_t *snippet_to_json(const struct snippet *sn);
  */
 int snippet_from_json(const json_t *v, struct snippet *sn);
 
+/* A hit's id: "h_" + 16 hex digits of article_id "/" rule_id, the same for the same pair. */
+void hit_id(const char *article_id, const char *rule_id, char id[24]);
+
+/*
+ * A stored hit object (hit_to_json()) made the hit of article_id instead:
+ * its "id" (into id) made again for article_id and its rule, and
+ * "article"."id" set; the rest as it was. For a revision, whose id is known
+ * only once the loop has looked in the store, after its hits were made.
+ * *out is a new string (free it). 0, -1 when json is no hit object (no
+ * rule id, no article) or out of memory (*out NULL).
+ */
+int hit_json_rebase(const char *json, const char *article_id, char **out, char id[24]);
+
 /* The hit object of CLI.md; detected_at is an RFC 3339 time. Caller decrefs. */
 json_t *hit_to_json(const struct document *doc, const struct hit *h, const char *detected_at);
 

@@ -208,7 +208,7 @@ struct page_field {
 /* A duplicate of an article. */
 struct page_dup {
 	const char *article_id, *title;
-	int near; /* 0: the same content, 1: a near duplicate */
+	int near; /* 0: the same content, 1: a near duplicate, 2: a revision (a feed item's text) */
 };
 
 struct page_article {
@@ -219,8 +219,9 @@ struct page_article {
 	size_t nhits;
 	const struct page_dup *dups;
 	size_t ndups;
-	int text_pruned;     /* retention (keep_articles) removed its text */
-	const char *seen_at; /* RFC 3339: when it was stored (NULL: unknown) */
+	int text_pruned;         /* retention (keep_articles) removed its text */
+	const char *seen_at;     /* RFC 3339: when it was stored (NULL: unknown) */
+	const char *revision_of; /* a revision: the id of the article it revises, else NULL */
 };
 
 /*

@@ -305,6 +305,14 @@ page_article(struct page *pg, const struct page_article *a)
 	put_row(pg, "Format", a->format);
 	put_row(pg, "Charset", a->charset);
 	put_row(pg, "Published", a->published);
+	if (a->revision_of != NULL) {
+		/* its feed item's text changed: the article it revises holds the address */
+		page_raw(pg, "<tr><th scope=\"row\">Revision of</th><td><a href=\"");
+		put_article_href(pg, a->revision_of);
+		page_raw(pg, "\">");
+		page_str(pg, a->revision_of);
+		page_raw(pg, "</a></td></tr>\n");
+	}
 	page_raw(pg, "</table>\n");
 	for (size_t i = 0; i < a->nfields; i++) {
 		const struct page_field *fl = &a->fields[i];
@@ -341,8 +349,9 @@ page_article(struct page *pg, const struct page_article *a)
 			put_article_href(pg, d->article_id);
 			page_raw(pg, "\" dir=\"auto\">");
 			page_str(pg, d->title != NULL && *d->title ? d->title : d->article_id);
-			page_raw(pg, d->near ? "</a> (near duplicate)</li>\n"
-			                     : "</a> (same content)</li>\n");
+			page_raw(pg, d->near == 2 ? "</a> (revision)</li>\n"
+			             : d->near    ? "</a> (near duplicate)</li>\n"
+			                          : "</a> (same content)</li>\n");
 		}
 		page_raw(pg, "</ul>\n");
 	}

@@ -1,9 +1,12 @@
 #!/bin/sh
 # A feed item updated in place, end to end: the real harkd and the test feed
 # server (tests/daemon/feedserver.c) over loopback. The item keeps its guid
-# and link and its text changes to name a watched person: an address is
-# stored once, so the new text is not stored nor matched; the log says so
-# ("duplicate ... changed=yes") and the poll's line does not call it new.
+# and link and its text changes to name a watched person: the new text is
+# read again, stored as a revision (a new article of the first one's group)
+# and matched; a rule that hit the first text is not alerted again, a rule
+# the new text hits is. The same text again, or a text the item had before,
+# is not read again; another entry of the same address stays a duplicate;
+# past 20 revisions a new text is said and not read.
 # Usage: feedupdate.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -21,15 +24,36 @@ trap feeds_cleanup EXIT
 
 R=$T/root
 mkdir "$R"
-# upd TEXT: the feed, its one item with TEXT
+NPOLL=0
+# upd TEXT [ITEM...]: the feed, its item upd-1 with TEXT, then the ITEMs
+# (whole <item> elements); the channel's description changes at each call,
+# so that the body (and its ETag) does even when the item does not
 upd() {
-	printf '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-	printf '<title>U</title><link>http://news.invalid/</link><description>d</description>\n'
-	printf '<item><title>Report</title><guid>upd-1</guid><link>http://news.invalid/upd-1</link>'
-	printf '<description>%s</description></item>\n</channel></rss>\n' "$1"
+	NPOLL=$((NPOLL + 1))
+	{
+		printf '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+		printf '<title>U</title><link>http://news.invalid/</link>'
+		printf '<description>poll %s</description>\n' "$NPOLL"
+		printf '<item><title>Report</title><guid>upd-1</guid><link>http://news.invalid/upd-1</link>'
+		printf '<description>%s</description></item>\n' "$1"
+		shift
+		for _i in "$@"; do printf '%s\n' "$_i"; done
+		printf '</channel></rss>\n'
+	} >"$R/upd.xml"
 }
-upd 'A quiet report on the weather in the north.' >"$R/upd.xml"
-printf '[rule tice]\nquery = "Austin Tice"\n' >"$T/w.rules"
+# poll: poll again and wait for the poll's line (the NPOLL-th)
+poll() {
+	kill -USR1 "$HPID"
+	wait_until "[ \$(grep -c 'feed upd: [0-9]* new item' '$LOG') -ge $NPOLL ]" 20 ||
+		bad "poll $NPOLL: no poll line: $(grep 'upd' "$LOG" | tail -3)"
+}
+# hits_of RULE: the stored hits of RULE
+hits_of() { "$HARK" -c "$T/hark.conf" hits --json --rule "$1" | grep -c '^{"id":"h_'; }
+
+T1='A quiet report on the weather in the north.'
+T2='A report on the weather, and a letter from the family of Austin Tice.'
+upd "$T1"
+printf '[rule tice]\nquery = "Austin Tice"\n[rule weather]\nquery = weather\n' >"$T/w.rules"
 
 "$FS" "$T/port" "$R" >"$T/srv" 2>"$T/fs.err" &
 FPID=$!
@@ -42,16 +66,114 @@ U=http://127.0.0.1:$(cat "$T/port")
 write_conf "[feed upd]" "url = $U/f/upd.xml" "interval = 1h" "allow_private = yes"
 start_harkd
 wait_for "$LOG" "feed upd: 1 new item" 20 && ok || bad "first poll: $(grep 'upd' "$LOG")"
+first=$(sed -n 's/.*article \(a_[0-9a-f]*\) feed=upd .*/\1/p' "$LOG" | head -1)
+[ -n "$first" ] && ok || bad "the first article's line: $(grep 'article' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=weather")" 1 "poll 1: weather alerted"
 
-# the same item, its text changed to name Austin Tice
-upd 'A report on the weather, and a letter from the family of Austin Tice.' >"$R/upd.xml"
-kill -USR1 "$HPID"
-wait_for "$LOG" "feed upd: 0 new items" 20 && ok || bad "second poll: $(grep 'upd' "$LOG")"
-grep -q 'duplicate feed=upd item=http://news.invalid/upd-1 of=a_[0-9a-f]* changed=yes: an address is stored once, its new text is not matched' "$LOG" &&
-	ok || bad "the changed item's line: $(grep 'duplicate' "$LOG")"
-expect_eq "$(count "$LOG" "feed upd: 1 new item")" 1 "the changed item is not called new"
-expect_eq "$(count "$LOG" "hit rule=tice")" 0 "no hit"
+# poll 2: the same item, its text changed to name Austin Tice: a revision
+upd "$T2"
+poll
+wait_for "$LOG" "revised feed=upd" 20 && ok || bad "poll 2: no revised line: $(grep 'upd' "$LOG")"
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=1: article a_[0-9a-f]* lang=en hits=2 (the rules alerted on an earlier revision are not alerted again)" "$LOG" &&
+	ok || bad "the revised line: $(grep 'revised' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=tice")" 1 "poll 2: tice alerted once"
+expect_eq "$(count "$LOG" "hit rule=weather")" 1 "poll 2: weather, alerted in revision 1, not again"
+expect_eq "$(count "$LOG" "feed upd: 0 new items")" 1 "poll 2: a revision is no new item"
+expect_eq "$(count "$LOG" "changed=yes")" 0 "poll 2: no duplicate line"
+expect_eq "$(hits_of tice)" 1 "stored hits of tice"
+expect_eq "$(hits_of weather)" 2 "stored hits of weather: both revisions'"
+expect_eq "$(status_of articles)" 2 "articles after the revision"
+expect_eq "$(status_of alerts)" 2 "alerts after the revision"
+rev=$(sed -n 's/.*revised feed=upd .*: article \(a_[0-9a-f]*\) .*/\1/p' "$LOG" | head -1)
+hk article --json "$rev"
+grep -q '"near_of":"'"$first"'"' "$T/out" && ok || bad "the revision is of the first one's group: $(cat "$T/out" "$T/err")"
+grep -q '"revision_of":"'"$first"'"' "$T/out" && ok || bad "the revision names the first one: $(cat "$T/out")"
+grep -q "Austin Tice" "$T/out" && ok || bad "the revision's text: $(cat "$T/out")"
+hk article --json "$first"
+grep -q '"duplicates":\[{"id":"'"$rev"'",[^]]*"revision_of":"'"$first"'"}\]' "$T/out" && ok ||
+	bad "the first one lists its revision: $(cat "$T/out")"
+# the full-text index has it: hark backtest finds the name in the revision alone
+if has_backtest; then
+	"$HARK" -c "$T/hark.conf" backtest --json -q 2>"$T/backtest.err" >"$T/bt"
+	expect_eq "$(grep -c '"rule":{"id":"tice"' "$T/bt")" 1 "backtest: tice in one article"
+fi
 
+# poll 3: unchanged item (the body changed around it): nothing read again
+upd "$T2"
+poll
+expect_eq "$(count "$LOG" "revised feed=upd")" 1 "poll 3: no revision"
+expect_eq "$(count "$LOG" "hit rule=")" 2 "poll 3: no alert"
+
+# poll 4: the text flips back to the first one: seen, not a revision
+upd "$T1"
+poll
+expect_eq "$(count "$LOG" "revised feed=upd")" 1 "poll 4 (flip back): no revision"
+expect_eq "$(count "$LOG" "duplicate feed=upd")" 0 "poll 4: not even looked up"
+expect_eq "$(status_of articles)" 2 "articles after the flip back"
+
+# poll 5: another entry (its own guid) of the same address: a duplicate, as before
+upd "$T1" '<item><title>Other</title><guid>upd-2</guid><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice.</description></item>'
+poll
+wait_for "$LOG" "changed=yes" 20 && ok || bad "poll 5: no duplicate line: $(grep 'upd' "$LOG" | tail -3)"
+grep -q "duplicate feed=upd item=http://news.invalid/upd-1 of=$first changed=yes: an address is stored once, its new text is not matched" "$LOG" &&
+	ok || bad "poll 5: the duplicate's line: $(grep 'duplicate' "$LOG")"
+expect_eq "$(count "$LOG" "revised feed=upd")" 1 "poll 5: no revision"
+expect_eq "$(count "$LOG" "hit rule=tice")" 1 "poll 5: tice not alerted"
+
+# polls 6-24: 19 more texts, revisions 2 to 20; poll 25: past the bound, said and not read
+i=2
+while [ $i -le 21 ]; do
+	upd "Revision $i of the report on the weather."
+	poll
+	i=$((i + 1))
+done
+expect_eq "$(count "$LOG" "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=0")" 19 "revisions 2 to 20"
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first: not read, 20 revisions of it are stored already (the most kept)" "$LOG" &&
+	ok || bad "the 21st revision: $(grep 'revised' "$LOG" | tail -2)"
+expect_eq "$(status_of articles)" 21 "articles: the first and 20 revisions"
+expect_eq "$(count "$LOG" "hit rule=")" 2 "no more alerts"
+
+stop_harkd
+expect_eq "$HSTATUS" 0 "exit status"
+
+# fetch_article: the item's teaser changes, its page is fetched again; a page
+# now naming Austin Tice is a revision, a page unchanged a duplicate
+NART=0
+# art TEASER PAGE: the feed art.xml, its item art-1 with TEASER, linking
+# to art.html holding PAGE
+art() {
+	NART=$((NART + 1))
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>A</title>' >"$R/art.xml"
+	printf '<link>http://news.invalid/</link><description>%s</description>\n' "$NART" >>"$R/art.xml"
+	printf '<item><title>Checkpoint</title><guid>art-1</guid><link>%s/f/art.html</link>' "$U" >>"$R/art.xml"
+	printf '<description>%s</description></item>\n</channel></rss>\n' "$1" >>"$R/art.xml"
+	printf '<html><head><title>Checkpoint</title></head><body><article><h1>Checkpoint</h1>\n<p>%s</p>\n</article></body></html>\n' "$2" >"$R/art.html"
+}
+# art_poll LINE: poll again and wait for LINE (the poll's line comes before
+# the pages are fetched: the changed item counts among its new items)
+art_poll() {
+	kill -USR1 "$HPID"
+	wait_for "$LOG" "$1" 20 || bad "art poll $NART: no '$1': $(grep 'art' "$LOG" | tail -3)"
+}
+art 'A teaser.' 'The crossing at the border was closed for the night by the army.'
+write_conf "[feed art]" "url = $U/f/art.xml" "interval = 1h" "allow_private = yes" "fetch_article = yes"
+start_harkd
+wait_for "$LOG" "feed art: 1 new item" 20 && ok || bad "art: first poll: $(grep 'art' "$LOG")"
+npage=$(grep -c 'GET /f/art.html ' "$T/srv")
+expect_eq "$npage" 1 "art: the page fetched"
+art 'A teaser, changed.' 'The crossing was closed, and the family of Austin Tice waited there.'
+art_poll "revised feed=art"
+expect_eq "$(count "$LOG" "feed art: 1 new item")" 2 "art: the changed item is handed over as new"
+expect_eq "$(grep -c 'GET /f/art.html ' "$T/srv")" 2 "art: the page fetched again"
+grep -q "revised feed=art item=$U/f/art.html of=a_[0-9a-f]* new_hits=1:" "$LOG" &&
+	ok || bad "art: the revised line: $(grep 'art' "$LOG" | tail -4)"
+expect_eq "$(count "$LOG" "hit rule=tice")" 2 "art: tice alerted on the page's revision"
+# the teaser changes again, the page does not: fetched, a duplicate
+art 'A teaser, changed again.' 'The crossing was closed, and the family of Austin Tice waited there.'
+art_poll "duplicate feed=art item=$U/f/art.html"
+expect_eq "$(grep -c 'GET /f/art.html ' "$T/srv")" 3 "art: the page fetched a third time"
+expect_eq "$(count "$LOG" "revised feed=art")" 1 "art: the same page is no revision"
+expect_eq "$(count "$LOG" "hit rule=tice")" 2 "art: no alert again"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 finish

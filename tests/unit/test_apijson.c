@@ -98,6 +98,7 @@ test_article(void **state)
 	                            .file = "x.txt",
 	                            .lang = "",
 	                            .near_of = "a_1",
+	                            .revision_of = "a_1",
 	                            .seen_at = 0};
 	json_t *hits = json_array(), *dups = json_array(), *o;
 	char *s;
@@ -106,7 +107,8 @@ test_article(void **state)
 	o = apijson_article(&d);
 	s = dump(o);
 	assert_string_equal(s, "{\"id\":\"a_2\",\"source\":\"drop\",\"file\":\"x.txt\","
-	                       "\"seen_at\":\"1970-01-01T00:00:00Z\",\"near_of\":\"a_1\"}");
+	                       "\"seen_at\":\"1970-01-01T00:00:00Z\",\"near_of\":\"a_1\","
+	                       "\"revision_of\":\"a_1\"}");
 	free(s);
 	json_array_append_new(dups, o);
 	assert_int_equal(apijson_hit_append(hits, HIT1), 0);
@@ -119,7 +121,8 @@ test_article(void **state)
 	       "\"fields\":{\"title\":\"<script>alert(1)</script>\",\"body\":"
 	       "\"\\u0645\\u062C\\u0644\\u0633 \\u0627\\u0644\\u0623\\u0645\\u0646\"},"
 	       "\"hits\":[" HIT1 "],\"duplicates\":[{\"id\":\"a_2\",\"source\":\"drop\",\"file\":"
-	       "\"x.txt\",\"seen_at\":\"1970-01-01T00:00:00Z\",\"near_of\":\"a_1\"}]}");
+	       "\"x.txt\",\"seen_at\":\"1970-01-01T00:00:00Z\",\"near_of\":\"a_1\","
+	       "\"revision_of\":\"a_1\"}]}");
 	free(s);
 	json_decref(o);
 	/* a NULL body: retention removed the text (an article without one has "") */

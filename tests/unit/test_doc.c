@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -52,6 +53,37 @@ test_identity_and_lang(void **state)
 	doc_free(&c);
 }
 
+/* A revision's id: of its address and its text, never its first one's (the address's). */
+static void
+test_revision_id(void **state)
+{
+	struct document d;
+	struct article a = {0};
+	const char *err;
+	char r1[24], r1b[24], r2[24], other[24];
+
+	(void)state;
+	a.title = strdup("Report");
+	a.body = strdup("A quiet report.");
+	a.url = strdup("http://news.invalid/upd-1");
+	assert_non_null(a.url);
+	assert_int_equal(doc_from_article(&d, &a, NULL, "upd", "en", NULL, NULL, &err), 0);
+	assert_non_null(d.canonical);
+	doc_revision_id(d.canonical, "00aa", r1);
+	doc_revision_id(d.canonical, "00aa", r1b);
+	doc_revision_id(d.canonical, "00ab", r2);
+	doc_revision_id("http://news.invalid/upd-2", "00aa", other);
+	assert_int_equal(strlen(r1), 18);
+	assert_memory_equal(r1, "a_", 2);
+	assert_int_equal(strspn(r1 + 2, "0123456789abcdef"), 16);
+	assert_string_equal(r1, r1b); /* the same again: a crash's second pass */
+	assert_string_not_equal(r1, d.id);
+	assert_string_not_equal(r1, r2);
+	assert_string_not_equal(r1, other);
+	article_free(&a);
+	doc_free(&d);
+}
+
 static void
 test_bad_bytes(void **state)
 {
@@ -96,6 +128,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_title_and_body),
 	    cmocka_unit_test(test_identity_and_lang),
+	    cmocka_unit_test(test_revision_id),
 	    cmocka_unit_test(test_bad_bytes),
 	    cmocka_unit_test(test_nfc),
 	};

@@ -439,9 +439,9 @@ test_hostile_pages(void **state)
 		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0, 0, NULL, 0, 0};
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
-		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}};
-		struct page_article a = {s,      s, s,  s, s,    s, s, s,
-		                         fields, 2, &h, 1, dups, 2, 0, NULL};
+		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}, {s, s, 2}};
+		struct page_article a = {s, s,  s, s,    s, s, s,    s, fields,
+		                         2, &h, 1, dups, 3, 0, NULL, s};
 		struct page pg = {0};
 		char *out;
 		size_t len;
@@ -748,7 +748,8 @@ test_article_page(void **state)
 	                     "fr",    "Assad parle",
 	                     11,      mt,
 	                     1};
-	struct page_dup dups[] = {{"a_2", "Assad parle (copie)", 0}, {"a_3", NULL, 1}};
+	struct page_dup dups[] = {
+	    {"a_2", "Assad parle (copie)", 0}, {"a_3", NULL, 1}, {"a_4", "Assad parle (2)", 2}};
 	struct page_article a = {"a_1",
 	                         "Assad parle",
 	                         "javascript:alert(1)",
@@ -762,9 +763,10 @@ test_article_page(void **state)
 	                         &h,
 	                         1,
 	                         dups,
-	                         2,
+	                         3,
 	                         0,
-	                         NULL};
+	                         NULL,
+	                         "a_0"};
 	struct page pg = {0};
 	char *s;
 
@@ -792,6 +794,11 @@ test_article_page(void **state)
 	    s, "<a href=\"/articles/a_2\" dir=\"auto\">Assad parle (copie)</a> (same content)"));
 	assert_non_null(
 	    strstr(s, "<a href=\"/articles/a_3\" dir=\"auto\">a_3</a> (near duplicate)"));
+	/* a revision: the article it revises linked, and its revisions in the list */
+	assert_non_null(strstr(s, "<th scope=\"row\">Revision of</th><td><a "
+	                          "href=\"/articles/a_0\">a_0</a></td>"));
+	assert_non_null(
+	    strstr(s, "<a href=\"/articles/a_4\" dir=\"auto\">Assad parle (2)</a> (revision)"));
 	check_inert(s, strlen(s));
 	free(s);
 	/* an article with nothing but its id */
@@ -1112,6 +1119,47 @@ test_from_hit_to_json(void **state)
 	json_decref(o);
 }
 
+/* A hit made the hit of another article (a revision): its id and article id, nothing else. */
+static void
+test_hit_json_rebase(void **state)
+{
+	struct rule r = {.id = "tice", .name = "Tice"};
+	struct match_span sp = {"\"Austin Tice\"", F_BODY, 2, 13};
+	struct hit h = {&r, &sp, 1};
+	struct document doc;
+	json_t *o, *b, *want;
+	char *js, *out, id[24], id2[24];
+
+	(void)state;
+	memset(&doc, 0, sizeof(doc));
+	doc.field[F_BODY] = "A Austin Tice letter.";
+	doc.field_len[F_BODY] = strlen(doc.field[F_BODY]);
+	snprintf(doc.id, sizeof(doc.id), "a_1");
+	o = hit_to_json(&doc, &h, "2026-12-06T10:00:00Z");
+	assert_non_null(js = json_dumps(o, JSON_COMPACT));
+	assert_int_equal(hit_json_rebase(js, "a_2", &out, id), 0);
+	/* the id hit_to_json() gives the hit of a_2 */
+	snprintf(doc.id, sizeof(doc.id), "a_2");
+	want = hit_to_json(&doc, &h, "2026-12-06T10:00:00Z");
+	hit_id("a_2", "tice", id2);
+	assert_string_equal(id, id2);
+	assert_string_equal(json_string_value(json_object_get(want, "id")), id);
+	assert_string_not_equal(json_string_value(json_object_get(o, "id")), id);
+	assert_non_null(b = json_loads(out, 0, NULL));
+	assert_true(json_equal(b, want));
+	json_decref(b);
+	json_decref(want);
+	json_decref(o);
+	free(out);
+	free(js);
+	/* not a hit object: refused, nothing made */
+	assert_int_equal(hit_json_rebase("[1]", "a_2", &out, id), -1);
+	assert_null(out);
+	assert_int_equal(hit_json_rebase("{\"rule\":{\"id\":\"x\"}}", "a_2", &out, id), -1);
+	assert_int_equal(hit_json_rebase("{\"article\":{}}", "a_2", &out, id), -1);
+	assert_int_equal(hit_json_rebase("{not json", "a_2", &out, id), -1);
+}
+
 static void
 test_from_json(void **state)
 {
@@ -1370,6 +1418,7 @@ main(void)
 	    cmocka_unit_test(test_atom_hostile),
 	    cmocka_unit_test(test_from_json),
 	    cmocka_unit_test(test_from_hit_to_json),
+	    cmocka_unit_test(test_hit_json_rebase),
 	    cmocka_unit_test(test_chart),
 	    cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),

@@ -569,7 +569,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 13);
+	assert_int_equal(s.schema_version, 14);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -807,7 +807,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 13);
+	assert_int_equal(s.schema_version, 14);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -815,7 +815,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 13"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 14"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -849,7 +849,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 13);
+	assert_int_equal(sqlite3_column_int(q, 0), 14);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -1090,12 +1090,13 @@ test_migrate_1_to_2(void **state)
 	    "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; "
 	    "ALTER TABLE deliveries DROP COLUMN requeued_at; "
 	    "ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; "
+	    "DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; "
 	    "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge'); "
 	    "PRAGMA user_version = 1");
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 13);
+	assert_int_equal(s.schema_version, 14);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	/* version 13: the index had every article stored before */
@@ -1136,6 +1137,78 @@ test_feed_state(void **state)
 	assert_int_equal(store_feed_item_add(f->st, "world", "k1", 6, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_feed_item_seen(f->st, "world", "k1", f->err, sizeof(f->err)), 1);
 	assert_int_equal(store_feed_item_seen(f->st, "other", "k1", f->err, sizeof(f->err)), 0);
+}
+
+/* Revisions: another text of a feed's entry, and an article's group and revisions. */
+static void
+test_revisions(void **state)
+{
+	struct fixture *f = *state;
+	struct store_article a = {.id = "a_3",
+	                          .content_hash = "h3",
+	                          .title = "t",
+	                          .body = "b",
+	                          .source = "w",
+	                          .near_of = "a_1",
+	                          .revision_of = "a_2",
+	                          .seen_at = 30};
+	char root[32];
+	int64_t n = -1;
+
+	/* "ID:TEXT" keys: another TEXT of ID, in this feed only */
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abc:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abcd:02", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abb:03", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_other(f->st, "w", "abc:01", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_other(f->st, "w", "abc:09", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_feed_item_other(f->st, "x", "abc:09", f->err, sizeof(f->err)), 0);
+	/* neither a longer ID ("abcd") nor a shorter one is the same entry */
+	assert_int_equal(store_feed_item_other(f->st, "w", "ab:09", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_other(f->st, "w", "abcd:09", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_feed_item_other(f->st, "w", "abd:09", f->err, sizeof(f->err)), 0);
+	/* no ID part: no other text */
+	assert_int_equal(store_feed_item_other(f->st, "w", "abc", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_other(f->st, "w", ":01", f->err, sizeof(f->err)), 0);
+
+	add_article(f, "a_1", "h1", "http://x/1", 1, 10, NULL, "b1", NULL);
+	add_article(f, "a_2", "h2", "http://x/2", 2, 20, "a_1", "b2", NULL);
+	assert_int_equal(
+	    store_article_revisions(f->st, "a_9", root, sizeof(root), &n, f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(
+	    store_article_revisions(f->st, "a_1", root, sizeof(root), &n, f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(root, "a_1");
+	assert_int_equal(n, 0);
+	/* a near duplicate's group is its first article's */
+	assert_int_equal(
+	    store_article_revisions(f->st, "a_2", root, sizeof(root), &n, f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(root, "a_1");
+	assert_int_equal(n, 0);
+	/* a revision of a_2: no address (a_2 holds it), counted as a_2's */
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
+		fail_msg("%s", f->err);
+	a.id = "a_4", a.content_hash = "h4";
+	if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
+		fail_msg("%s", f->err);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_article_revisions(f->st, "a_2", root, sizeof(root), &n, f->err, sizeof(f->err)),
+	    1);
+	assert_int_equal(n, 2);
+	assert_int_equal(
+	    store_article_revisions(f->st, "a_1", root, sizeof(root), &n, f->err, sizeof(f->err)),
+	    1);
+	assert_int_equal(n, 0);
+	assert_int_equal(
+	    store_article_revisions(f->st, "a_3", root, sizeof(root), &n, f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(root, "a_1");
+	assert_int_equal(n, 0);
 }
 
 /* An article of a source and a language, seen at seen_at. */
@@ -1532,13 +1605,14 @@ test_migrate_3_to_4(void **state)
 	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP "
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
-	                 "articles DROP COLUMN charset; PRAGMA user_version = 3");
+	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
+	                 "ALTER TABLE articles DROP COLUMN revision_of; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 13"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 14"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 13);
+	assert_int_equal(ss.schema_version, 14);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1573,12 +1647,13 @@ test_migrate_5_to_6(void **state)
 	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP "
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
-	                 "articles DROP COLUMN charset; PRAGMA user_version = 5");
+	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
+	                 "ALTER TABLE articles DROP COLUMN revision_of; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 13"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 14"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 13);
+	assert_int_equal(ss.schema_version, 14);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -2088,6 +2163,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_digest_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_replaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_guard, setup, teardown),
