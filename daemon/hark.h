@@ -81,6 +81,7 @@ struct ruleset *rules_load_cached(char *const *paths, size_t n, struct diags *d,
 char *rcache_dir(void);
 size_t rcache_min(void);
 void *rcache_read(const char *dir, const char *key, size_t *n);
+void rcache_release(void *buf, size_t n);
 void rcache_write(const char *dir, const char *key, const void *buf, size_t n);
 void rcache_touch(const char *dir, const char *key);
 void rcache_drop(const char *dir, const char *key);

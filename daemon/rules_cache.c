@@ -125,13 +125,15 @@ entry_path(const char *dir, const char *key)
 }
 
 /*
- * Read into a buffer aligned to 2 MiB and, when it is that large, advised
- * into huge pages: the loaded set's dictionaries and trie are read at
- * random by every token of every document, and on 4 KiB pages a set of
- * 100,000 names misses the TLB. Measured (BENCHMARKS.md, 2026-12-07): the
- * load of 100,000 rules 25-35 ms of CPU rather than 36-38 (12 faults
- * rather than 6,000), and hark match -j 1 over the bench corpus 650-680
- * ms rather than 710-820. Only a hint: without it the same bytes.
+ * Map entry key (read-only pages of the file, private): the loaded set
+ * points into the mapping, which it owns (rcache_release). A copy into
+ * fresh memory cost more than everything else of a load: zeroing 23 MB of
+ * pages, then copying the file into them (about 10 ms of the 28 a load of
+ * 100,000 rules took, measured in BENCHMARKS.md, 2026-12-07). The pages
+ * are the page cache's: only those read are mapped, and processes loading
+ * the same entry share them. The file is only ever replaced by a rename
+ * (rcache_write) or removed, never changed in place, so the mapping stays
+ * whole; one truncated by hand under a running harkd would fault.
  */
 void *
 rcache_read(const char *dir, const char *key, size_t *n)
@@ -139,8 +141,7 @@ rcache_read(const char *dir, const char *key, size_t *n)
 	char *path = entry_path(dir, key);
 	int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	struct stat st;
-	void *buf = NULL;
-	size_t size, got = 0, al;
+	void *buf;
 
 	if (fd < 0 || !dir_ours(dir)) {
 		free(path);
@@ -151,31 +152,24 @@ rcache_read(const char *dir, const char *key, size_t *n)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
 	    (unsigned long long)st.st_size > RCACHE_MAX || !rcache_ours(&st, "entry", path)) {
 		free(path);
-		goto fail;
+		close(fd);
+		return NULL;
 	}
 	free(path);
-	size = (size_t)st.st_size;
-	al = size >= (2u << 20) ? (2u << 20) : 64;
-	if ((buf = aligned_alloc(al, (size + al - 1) / al * al)) == NULL)
-		goto fail;
-	if (al > 64)
-		(void)madvise(buf, (size + al - 1) / al * al, MADV_HUGEPAGE);
-	while (got < size) {
-		ssize_t r = read(fd, (char *)buf + got, size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			goto fail;
-		got += (size_t)r;
-	}
-	close(fd);
-	*n = size;
+	buf = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd); /* the mapping keeps the file */
+	if (buf == MAP_FAILED)
+		return NULL;
+	*n = (size_t)st.st_size;
 	return buf;
-fail:
-	free(buf);
-	close(fd);
-	return NULL;
+}
+
+/* Give back what rcache_read() mapped. */
+void
+rcache_release(void *buf, size_t n)
+{
+	if (buf != NULL)
+		(void)munmap(buf, n);
 }
 
 /* Mark an entry used: the pruning keeps the newest. */

@@ -551,8 +551,13 @@ cache_get(const char *dir, const char *key, const struct srcs *s, struct diags *
 		rcache_trace("miss %s", key);
 		return NULL;
 	}
-	if ((rs = rulecache_load(buf, n, &x, &why)) == NULL) {
-		free(buf);
+	/* the set owns the mapping once loaded (ruleset_free unmaps it) */
+	if ((rs = rulecache_load(buf, n, &x, &why)) == NULL)
+		rcache_release(buf, n);
+	else
+		rulecache_set_release(rs, rcache_release, n);
+	if (rs == NULL) {
+		/* why says it */
 	} else if (!deps_same(&x)) {
 		why = "a file @file reads changed";
 	} else {

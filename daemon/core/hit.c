@@ -26,12 +26,35 @@ is_ws(unsigned char c)
 	return c <= ' ' && ((1ull << c) & ((1ull << ' ') | (0x1full << '\t')));
 }
 
+/* The character starts (bytes not 10xxxxxx) among the eight bytes of w. */
+static inline size_t
+starts8(uint64_t w)
+{
+	/* the bytes 10xxxxxx: bit 7 set, bit 6 (moved up one) clear */
+	uint64_t cont = w & ~(w << 1) & 0x8080808080808080ull;
+
+	/* their count: one bit a byte, summed into the top byte */
+	return 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+}
+
 /* Move back n characters from pos, not below 0: the n-th character start before pos. */
 static size_t
 chars_back(const char *s, size_t pos, size_t n)
 {
 	if (n == 0 || pos == 0)
 		return pos;
+	/* eight bytes at a time (not byte 0) while they hold fewer starts than are left */
+	while (pos > 8) {
+		uint64_t w;
+		size_t starts;
+
+		memcpy(&w, s + pos - 8, 8);
+		starts = starts8(w);
+		if (starts >= n)
+			break;
+		n -= starts;
+		pos -= 8;
+	}
 	for (pos--; pos > 0; pos--)
 		if (!is_cont((unsigned char)s[pos]) && --n == 0)
 			break;
@@ -50,14 +73,11 @@ chars_fwd(const char *s, size_t len, size_t pos, size_t n)
 	if (n == 0 || pos >= len)
 		return pos;
 	for (pos++; pos + 8 <= len; pos += 8) {
-		uint64_t w, cont;
+		uint64_t w;
 		size_t starts;
 
 		memcpy(&w, s + pos, 8);
-		/* the bytes 10xxxxxx: bit 7 set, bit 6 (moved up one) clear */
-		cont = w & ~(w << 1) & 0x8080808080808080ull;
-		/* their count: one bit a byte, summed into the top byte */
-		starts = 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+		starts = starts8(w);
 		if (starts >= n)
 			break;
 		n -= starts;
@@ -100,16 +120,23 @@ sb_put(struct sbuf *b, const char *s, size_t n)
 
 /*
  * The characters (code points, by the bytes that start one) of [a, b),
- * counted no further than cap + 1: the window
- * needs to know only whether a side has more than it could take, and a
- * hit's field may be megabytes long.
+ * counted no further than past cap (by up to eight): the window needs to
+ * know only whether a side has more than it could take, and a hit's field
+ * may be megabytes long. Eight bytes at a time: each hit's snippet counts
+ * up to 200 characters on each side of each of its spans.
  */
 static size_t
 chars_upto(const char *s, size_t a, size_t b, size_t cap)
 {
-	size_t n = 0;
+	size_t n = 0, i = a;
 
-	for (size_t i = a; i < b && n <= cap; i++)
+	for (; i + 8 <= b && n <= cap; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		n += starts8(w);
+	}
+	for (; i < b && n <= cap; i++)
 		n += !is_cont((unsigned char)s[i]);
 	return n;
 }
@@ -118,9 +145,15 @@ chars_upto(const char *s, size_t a, size_t b, size_t cap)
 static size_t
 chars_before(const char *s, size_t b, size_t cap)
 {
-	size_t n = 0;
+	size_t n = 0, i = b;
 
-	for (size_t i = b; i > 0 && n <= cap; i--)
+	for (; i >= 8 && n <= cap; i -= 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i - 8, 8);
+		n += starts8(w);
+	}
+	for (; i > 0 && n <= cap; i--)
 		n += !is_cont((unsigned char)s[i - 1]);
 	return n;
 }
@@ -140,8 +173,12 @@ snippet_window(const char *s, size_t len, size_t ms, size_t me, size_t *ws, size
 	size_t m = chars_upto(s, ms, me, SNIPPET_CHARS), room, before, after, have_before,
 	       have_after, a, b;
 
-	/* counts capped at SNIPPET_CHARS + 1: each is compared with at most SNIPPET_CHARS */
-	if (chars_upto(s, 0, len, SNIPPET_CHARS) <= SNIPPET_CHARS) {
+	/*
+	 * Counts past SNIPPET_CHARS stop early: each is compared with at most
+	 * SNIPPET_CHARS. A character is at most 4 bytes: a longer field needs
+	 * no count to be too long.
+	 */
+	if (len / 4 <= SNIPPET_CHARS && chars_upto(s, 0, len, SNIPPET_CHARS) <= SNIPPET_CHARS) {
 		*ws = 0;
 		*we = len;
 		return;

@@ -95,8 +95,28 @@ struct matcher {
 	size_t nkeys[F_MAX], capkeys[F_MAX];
 	char *scratch; /* for token_readings */
 	size_t capscratch;
+	/*
+	 * The chunk's tokens that pass root_maybe(), in order, each with the
+	 * pair hashes pair_collect() made for it (ph[off .. off + n)), their
+	 * words already asked of memory (field_scan).
+	 */
+	struct start {
+		uint32_t i, off, n; /* n: PAIR_ANY when any pair may */
+	} * starts;
+	size_t capstarts;
+	uint64_t *ph;
+	size_t nph, capph;
+	struct texts *memo; /* the texts of the chunk's token memo_i (pair_collect) */
+	uint32_t memo_i;
 
-	uint32_t *node_gen, *node_head, *node_count; /* per trie node */
+	/*
+	 * Per trie node: its occurrences in this document (head of their
+	 * list, count), valid when gen is the document's. One record, not
+	 * three arrays: a node reached is one cache miss, not three.
+	 */
+	struct node_occ {
+		uint32_t gen, head, count;
+	} * nodes;
 	struct occ *occ;
 	size_t nocc, capocc;
 
@@ -135,16 +155,13 @@ matcher_new(const struct ruleset *rs)
 	m->hit_lang = 1;
 	for (int f = 0; f < F_MAX; f++)
 		toklist_init(&m->tl[f]);
-	m->node_gen = calloc(nn, 4);
-	m->node_head = calloc(nn, 4);
-	m->node_count = calloc(nn, 4);
+	m->nodes = calloc(nn, sizeof(*m->nodes));
 	m->rule_gen = calloc(rs->nrules ? rs->nrules : 1, 4);
 	m->re_gen = calloc(rs->nregex ? rs->nregex : 1, 4);
 	m->re_val = calloc(rs->nregex ? rs->nregex : 1, 1);
 	m->md = pcre2_match_data_create(32, NULL);
 	m->mctx = pcre2_match_context_create(NULL);
-	if (!m->node_gen || !m->node_head || !m->node_count || !m->rule_gen || !m->re_gen ||
-	    !m->re_val || !m->md || !m->mctx) {
+	if (!m->nodes || !m->rule_gen || !m->re_gen || !m->re_val || !m->md || !m->mctx) {
 		matcher_free(m);
 		return NULL;
 	}
@@ -167,9 +184,10 @@ matcher_free(struct matcher *m)
 		free(m->keys[f]);
 	}
 	free(m->scratch);
-	free(m->node_gen);
-	free(m->node_head);
-	free(m->node_count);
+	free(m->starts);
+	free(m->ph);
+	free(m->memo);
+	free(m->nodes);
 	free(m->occ);
 	free(m->rule_gen);
 	free(m->cand);
@@ -429,44 +447,101 @@ has_readings(const struct toklist *tl, const struct token *t)
 	return t->script == SCRIPT_ARABIC && may_have_readings(token_text(tl, t), t->normlen);
 }
 
+/* The texts of the chunk's token i into *tx, once for two calls in a row; -1: they did not fit. */
+static int
+texts_of(struct matcher *m, const struct toklist *tl, uint32_t i, struct texts *tx)
+{
+	if (m->memo == NULL && (m->memo = malloc(sizeof(*m->memo))) == NULL)
+		return -1;
+	if (m->memo_i == i + 1 && m->memo->n > 0) {
+		*tx = *m->memo;
+		return 0;
+	}
+	if (token_texts(m, tl, &tl->v[i], tx) < 0)
+		return -1;
+	*m->memo = *tx;
+	m->memo_i = i + 1;
+	return 0;
+}
+
+#define PAIR_ANY UINT32_MAX
+
+/* Add the pair hash ph to the tests of the start being collected, and ask for its word. */
+static int
+pair_add(struct matcher *m, uint64_t ph)
+{
+	if (mem_grow(&m->ph, &m->capph, m->nph + 1, sizeof(*m->ph)) < 0)
+		return -1;
+	m->ph[m->nph++] = ph;
+	__builtin_prefetch(&m->rs->pair_filter[pair_word(m->rs, ph)]);
+	return 0;
+}
+
 /*
  * May a walk from token i of the chunk (one that passed root_maybe())
  * reach the end of a path? Only if one of its texts and one of the next
  * token's, or none, pass the pair filter (ruleset_int.h): a walk reads a
  * key of each token it steps on, and every key a token can have is of one
- * of its texts. It says no only when no path can end there: the walks it
- * spares would have found nothing.
+ * of its texts. The answer says no only when no path can end there: the
+ * walks it spares would have found nothing.
+ *
+ * Here the pairs to test are collected (m->ph, from off), their filter
+ * words asked of memory, and *n set to their count (PAIR_ANY: any pair
+ * may). field_scan collects those of all the chunk's starts before it
+ * tests any: with 100,000 names the filter is larger than the caches keep
+ * between two starts, and its misses, waited for one after the other, were
+ * the largest cost such a set adds to matching (BENCHMARKS.md).
  */
 static int
-pair_maybe(struct matcher *m, const struct toklist *tl, uint32_t i)
+pair_collect(struct matcher *m, const struct toklist *tl, uint32_t i, uint32_t *n)
 {
 	const struct ruleset *rs = m->rs;
 	const struct token *t = &tl->v[i];
-	uint64_t h1 = text_root_hash(token_text(tl, t), t->normlen);
+	uint64_t h1 = text_root_hash(token_text(tl, t), t->normlen), h2 = 0;
+	size_t first = m->nph;
 	struct texts a, b;
 	int next = i + 1 < tl->n; /* trie_walk() steps on no token past the list */
 
 	/* the two tokens' own texts first: most tokens have no other */
+	if (next)
+		h2 = text_root_hash(token_text(tl, t + 1), t[1].normlen);
 	if (ruleset_root_maybe(rs, h1) &&
-	    (ruleset_pair_solo(rs, h1) ||
-	     (next &&
-	      ruleset_pair_maybe(rs, h1, text_root_hash(token_text(tl, t + 1), t[1].normlen)))))
+	    ((rs->pair_solo && pair_add(m, pair_hash(h1, PAIR_NONE)) < 0) ||
+	     (next && pair_add(m, pair_hash(h1, h2)) < 0)))
+		return -1;
+	if (rs->npfx_lens > 0 || has_readings(tl, t) || (next && has_readings(tl, t + 1))) {
+		if (texts_of(m, tl, i, &a) < 0 || (next && texts_of(m, tl, i + 1, &b) < 0)) {
+			m->nph = first;
+			*n = PAIR_ANY;
+			return 0;
+		}
+		for (size_t x = 0; x < a.n; x++) {
+			/* a text that starts no path pairs with nothing */
+			if (!ruleset_root_maybe(rs, a.h[x]))
+				continue;
+			if (x > 0 && rs->pair_solo && pair_add(m, pair_hash(a.h[x], PAIR_NONE)) < 0)
+				return -1;
+			/* (a.h[0], b.h[0]) is (h1, h2): in already */
+			for (size_t y = x == 0; next && y < b.n; y++)
+				if (pair_add(m, pair_hash(a.h[x], b.h[y])) < 0)
+					return -1;
+		}
+	}
+	*n = (uint32_t)(m->nph - first);
+	return 0;
+}
+
+/* Whether one of the start's pairs passes the filter. */
+static int
+pair_pass(const struct matcher *m, const struct start *st)
+{
+	if (st->n == PAIR_ANY)
 		return 1;
-	if (rs->npfx_lens == 0 && !has_readings(tl, &tl->v[i]) &&
-	    (!next || !has_readings(tl, &tl->v[i + 1])))
-		return 0;
-	if (token_texts(m, tl, &tl->v[i], &a) < 0 ||
-	    (next && token_texts(m, tl, &tl->v[i + 1], &b) < 0))
-		return 1;
-	for (size_t x = 0; x < a.n; x++) {
-		/* a text that starts no path pairs with nothing */
-		if (!ruleset_root_maybe(rs, a.h[x]))
-			continue;
-		if (ruleset_pair_solo(rs, a.h[x]))
+	for (uint32_t k = st->off; k < st->off + st->n; k++) {
+		uint64_t b = root_bits(m->ph[k]);
+
+		if ((m->rs->pair_filter[pair_word(m->rs, m->ph[k])] & b) == b)
 			return 1;
-		for (size_t y = 0; next && y < b.n; y++)
-			if (ruleset_pair_maybe(rs, a.h[x], b.h[y]))
-				return 1;
 	}
 	return 0;
 }
@@ -477,12 +552,13 @@ static void
 occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
 {
 	const struct ruleset *rs = m->rs;
+	struct node_occ *no = &m->nodes[node];
 	struct occ *o;
 
-	if (m->node_gen[node] != m->gen) {
-		m->node_gen[node] = m->gen;
-		m->node_head[node] = NONE;
-		m->node_count[node] = 0;
+	if (no->gen != m->gen) {
+		no->gen = m->gen;
+		no->head = NONE;
+		no->count = 0;
 		for (uint32_t u = rs->use_off[node]; u < rs->use_off[node + 1]; u++) {
 			uint32_t r = rs->use_rule[u];
 
@@ -494,23 +570,26 @@ occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
 				return;
 			}
 			m->cand[m->ncand++] = r;
+			/* evaluation reads them after the scan: from memory by then */
+			__builtin_prefetch(&rs->rules[r]);
+			__builtin_prefetch(&rs->rule_root[r]);
 		}
 	}
-	if (m->node_count[node] >= MAX_OCC_PER_ATOM)
+	if (no->count >= MAX_OCC_PER_ATOM)
 		return;
 	if (mem_grow(&m->occ, &m->capocc, m->nocc + 1, sizeof(*m->occ)) < 0) {
 		m->oom = 1;
 		return;
 	}
 	o = &m->occ[m->nocc];
-	o->next = m->node_head[node];
+	o->next = no->head;
 	o->first = m->tbase[f] + first;
 	o->last = m->tbase[f] + last;
 	o->bstart = m->coff[f] + m->tl[f].v[first].start;
 	o->bend = m->coff[f] + m->tl[f].v[last].end;
 	o->field = (uint8_t)f;
-	m->node_head[node] = (uint32_t)m->nocc++;
-	m->node_count[node]++;
+	no->head = (uint32_t)m->nocc++;
+	no->count++;
 }
 
 static void
@@ -554,7 +633,7 @@ field_scan(struct matcher *m, int f)
 	while (off < len && !m->oom) {
 		size_t cend = token_chunk_end(s, len, off, MATCH_CHUNK), tend = cend,
 		       ahead = MATCH_AHEAD;
-		uint32_t nown;
+		uint32_t nown, nstarts;
 
 		/* the chunk and, after it, room for the longest walk */
 		for (;;) {
@@ -580,13 +659,31 @@ field_scan(struct matcher *m, int f)
 		m->coff[f] = (uint32_t)off;
 		m->nkeys[f] = 0;
 		m->tkset[f] = 0;
-		if (tl->n > 0 && mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0)
+		if (tl->n > 0 &&
+		    (mem_grow(&m->tk[f], &m->tkcap[f], tl->n, sizeof(*m->tk[f])) < 0 ||
+		     mem_grow(&m->starts, &m->capstarts, tl->n, sizeof(*m->starts)) < 0))
 			return -1;
-		for (uint32_t i = 0; i < nown && !m->oom; i++) {
+		/* the starts, their pair tests asked of memory together (pair_collect) */
+		nstarts = 0;
+		m->nph = 0;
+		m->memo_i = 0;
+		for (uint32_t i = 0; i < nown; i++) {
+			struct start *st = &m->starts[nstarts];
+
+			if (!root_maybe(m, tl, &tl->v[i]))
+				continue;
+			st->i = i;
+			st->off = (uint32_t)m->nph;
+			st->n = PAIR_ANY;
+			if (m->rs->pair_filter != NULL && pair_collect(m, tl, i, &st->n) < 0)
+				return -1;
+			nstarts++;
+		}
+		for (uint32_t si = 0; si < nstarts && !m->oom; si++) {
+			uint32_t i = m->starts[si].i;
 			struct tkeys tk;
 
-			if (!root_maybe(m, tl, &tl->v[i]) ||
-			    (m->rs->pair_filter != NULL && !pair_maybe(m, tl, i)))
+			if (!pair_pass(m, &m->starts[si]))
 				continue;
 			/*
 			 * A walk steps forward a token at a time from its start,
@@ -650,7 +747,7 @@ place_push(struct matcher *m, struct placev *pv, uint32_t leaf, int f, int bytes
 static uint32_t
 occ_head(const struct matcher *m, uint32_t node)
 {
-	return m->node_gen[node] == m->gen ? m->node_head[node] : NONE;
+	return m->nodes[node].gen == m->gen ? m->nodes[node].head : NONE;
 }
 
 static int
@@ -1115,7 +1212,7 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 	m->nlimited = 0;
 	if (++m->gen == 0) {
 		/* the stamps wrapped: forget them all once */
-		memset(m->node_gen, 0, rs->nnodes * 4);
+		memset(m->nodes, 0, rs->nnodes * sizeof(*m->nodes));
 		memset(m->rule_gen, 0, rs->nrules * 4);
 		memset(m->re_gen, 0, rs->nregex * 4);
 		m->gen = 1;

@@ -967,6 +967,13 @@ fail:
 }
 
 void
+rulecache_set_release(struct ruleset *rs, void (*release)(void *buf, size_t n), size_t n)
+{
+	rs->blob_release = release;
+	rs->blob_len = n;
+}
+
+void
 rulecache_extra_free(struct rulecache_extra *x)
 {
 	diags_free(&x->diags);

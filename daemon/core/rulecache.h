@@ -71,6 +71,12 @@ int rulecache_save(const struct ruleset *rs, const struct rulecache_extra *x, vo
 struct ruleset *rulecache_load(void *buf, size_t n, struct rulecache_extra *x, const char **why);
 
 /*
+ * A loaded set's buffer is not malloc'd (the shell mapped the file, say):
+ * ruleset_free gives it back with release(buf, n) rather than free().
+ */
+void rulecache_set_release(struct ruleset *rs, void (*release)(void *buf, size_t n), size_t n);
+
+/*
  * Write this build's tag and the payload's checksum into the header: for
  * tests and the fuzzer, whose changed buffers should reach the checks
  * beyond those two.

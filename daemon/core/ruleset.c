@@ -71,7 +71,10 @@ ruleset_free(struct ruleset *rs)
 		free(rs->rules);
 		free(rs->strv);
 		free(rs->files);
-		free(rs->blob);
+		if (rs->blob_release != NULL)
+			rs->blob_release(rs->blob, rs->blob_len);
+		else
+			free(rs->blob);
 		free(rs);
 		return;
 	}

@@ -158,6 +158,8 @@ struct ruleset {
 	 */
 	void *blob;
 	char **strv;
+	void (*blob_release)(void *, size_t); /* NULL: free(blob) (rulecache_set_release) */
+	size_t blob_len;
 
 	/* set by another thread to stop a compile (ruleset_set_cancel); not owned */
 	const atomic_int *cancel;

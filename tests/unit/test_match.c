@@ -575,6 +575,74 @@ test_snippet_fair(void **state)
 		fail_msg("left %zu, right %zu characters", left, right);
 }
 
+/* Whether s is valid UTF-8 (no sequence cut by the window). */
+static int
+u8valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	while (*u != '\0') {
+		int n = *u < 0x80 ? 1 : *u >= 0xF0 ? 4 : *u >= 0xE0 ? 3 : *u >= 0xC0 ? 2 : 0;
+
+		if (n == 0)
+			return 0;
+		for (int k = 1; k < n; k++)
+			if ((u[k] & 0xC0) != 0x80)
+				return 0;
+		u += n;
+	}
+	return 1;
+}
+
+/*
+ * Characters of one to four bytes, the match at every distance from either
+ * end: the window is counted in characters (eight bytes at a time), so it
+ * must never cut a character, never exceed its 200, and a body of 200 wide
+ * characters (800 bytes) is still whole.
+ */
+static void
+test_snippet_widths(void **state)
+{
+	static const char *const words[] = {"ab", "éè", "€₹", "𝄞𝄢", "x", "ﬁ"};
+	struct run r;
+	char text[8000];
+	size_t n;
+
+	(void)state;
+	/* 200 characters of four bytes: whole; one more: cut */
+	for (int extra = 0; extra <= 1; extra++) {
+		n = (size_t)snprintf(text, sizeof(text), "Heading\nKamalmaz");
+		for (size_t c = 8; c < 200 + (size_t)extra; c++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s",
+			                      c % 9 == 0 ? " " : "𝄞");
+		assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n", text, NULL, &r), 1);
+		assert_true(u8valid(r.r.snippet));
+		if (extra == 0)
+			assert_null(strstr(r.r.snippet, "…"));
+		else
+			assert_non_null(strstr(r.r.snippet, "…"));
+	}
+	for (size_t at = 0; at <= 120; at += 3) {
+		const char *m;
+
+		n = (size_t)snprintf(text, sizeof(text), "Heading\n");
+		for (size_t w = 0; w < 120; w++) {
+			if (w == at)
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "Kamalmaz ");
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s ", words[w % 6],
+			                      words[(w * 5 + at) % 6]);
+		}
+		if (at == 120)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "Kamalmaz");
+		assert_int_equal(run_match("[rule q]\nquery = Kamalmaz\n", text, NULL, &r), 1);
+		m = strstr(r.r.snippet, "«Kamalmaz»");
+		if (m == NULL || !u8valid(r.r.snippet) || u8len(r.r.snippet) > 200 + 2 + 2 ||
+		    u8len(r.r.snippet) < 150)
+			fail_msg("match after %zu words: %zu characters: %s", at,
+			         u8len(r.r.snippet), r.r.snippet);
+	}
+}
+
 /* ruleset_tagged: the ids of the rules with a tag, and among given ids (hark hits --tag, tag=). */
 static void
 test_tagged(void **state)
@@ -724,6 +792,7 @@ main(void)
 	    cmocka_unit_test(test_snippet),
 	    cmocka_unit_test(test_snippet_whole),
 	    cmocka_unit_test(test_snippet_fair),
+	    cmocka_unit_test(test_snippet_widths),
 	    cmocka_unit_test(test_snippet_bytes),
 	    cmocka_unit_test(test_tagged),
 	    cmocka_unit_test(test_rule_record),
