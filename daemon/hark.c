@@ -169,11 +169,16 @@ static const struct hark_cmd cmds[] = {
      "whether disabled, hits in 24 h",
      "  --json             one object a line: id file line name tags lang notify enabled\n"
      "                     muted hits_24h\n"},
-    {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
+    {"sink", cmd_sink,
+     "sink [--port N] [--secret-file FILE | --secret whsec_...]\n"
+     "                             [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"
-     "  --secret whsec_... the webhook's secret: check every request's signature\n"
-     "                     and age, answer 401 to a bad one (default: no check)\n"
+     "  --secret-file FILE the webhook's secret (whsec_...) in FILE: check every\n"
+     "                     request's signature and age, answer 401 to a bad one\n"
+     "                     (default: $HARK_SINK_SECRET; neither: no check)\n"
+     "  --secret whsec_... the secret itself; other users see it (ps): prefer\n"
+     "                     --secret-file or $HARK_SINK_SECRET\n"
      "  --max-age SECONDS  the oldest webhook-timestamp taken, either way of\n"
      "                     this clock (default 300)\n"},
     {"status", cmd_status, "status [--json]",
