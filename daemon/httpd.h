@@ -12,7 +12,9 @@
  * the security headers of HTTP.md. With a token, every route but /healthz,
  * /login, /logout and /static/hark.css needs "Authorization: Bearer TOKEN"
  * (compared in constant time, never logged) or a session cookie from
- * /login; a GET of a page without either is sent to /login. Routes are a
+ * /login; a GET of a page without either is sent to /login. A GET or HEAD
+ * of what programs read (the Atom feed, the API, the metrics) also takes
+ * the token as the password of "Authorization: Basic", for feed readers. Routes are a
  * table in httpd.c: a new page or API call is one line there and one
  * handler. q= and /try, which may read much of the archive, run on a
  * worker thread the httpd owns, with a read-only connection of its own
