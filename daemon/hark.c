@@ -185,7 +185,9 @@ static const struct hark_cmd cmds[] = {
      "show whether harkd runs, since when and where it serves HTTP, whether its last "
      "reload failed (the old rules still in force), what it stored "
      "(articles, hits, deliveries), the files in failed/ and every feed's state",
-     "  --json             one object\n"},
+     "  --json             one object\n"
+     "Exit status: 0 harkd runs, 3 it does not (the harkd line says why),\n"
+     "4 it cannot be told, 2 an error.\n"},
     {"unmute", cmd_unmute, "unmute RULE", "end a rule's mute: its next hit is alerted",
      "  RULE               a muted rule (a rule not muted is no error, an unknown one is)\n"},
 };
