@@ -99,7 +99,8 @@ usage(FILE *f)
 	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5),\n"
 	        "HARK_INDEX_DELAY_MS (how long after a commit the full-text index waits;\n"
 	        "default 1000),\n"
-	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests).\n",
+	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests),\n"
+	        "TZ (the local time of the digests and of the times the pages show).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
 

@@ -38,6 +38,7 @@
 #include "envnum.h"
 #include "httpd.h"
 #include "httpd_work.h"
+#include "localzone.h"
 #include "log.h"
 
 #define HTTPD_MAX_LISTEN 8
@@ -64,6 +65,7 @@ struct httpd {
 	struct hwork *work;            /* owned: the long reads (q=, /try), off the loop */
 	const struct httpd_info *info; /* harkd's */
 	char urls[HTTPD_MAX_LISTEN * 64];
+	struct page_zone zone; /* owns its spans: the zone the pages show times in */
 };
 
 static void route_healthz(struct httpd *h, struct evhttp_request *req, const char *path);
@@ -796,6 +798,11 @@ httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body, c
 	}
 	h->base = base;
 	h->info = info;
+	/* read once: the process's zone does not change while it runs */
+	if (localzone_read((int64_t)time(NULL), &h->zone) < 0) {
+		snprintf(err, errsz, "http: out of memory");
+		goto fail;
+	}
 	if (c->token != NULL) {
 		if ((h->token = strdup(c->token)) == NULL) {
 			snprintf(err, errsz, "http: out of memory");
@@ -857,6 +864,7 @@ httpd_free(struct httpd *h)
 		explicit_bzero(h->token, h->token_len);
 	free(h->token);
 	login_free(h->login);
+	free((void *)h->zone.spans);
 	free(h);
 }
 
@@ -882,6 +890,12 @@ const struct httpd_info *
 httpd_info(const struct httpd *h)
 {
 	return h->info;
+}
+
+const struct page_zone *
+httpd_zone(const struct httpd *h)
+{
+	return &h->zone;
 }
 
 struct login *

@@ -104,6 +104,8 @@ typedef void (*httpd_route_fn)(struct httpd *h, struct evhttp_request *req, cons
 struct store *httpd_store(struct httpd *h);
 /* What harkd shows (counters, the configuration in force). */
 const struct httpd_info *httpd_info(const struct httpd *h);
+/* The zone the pages show times in (harkd's, localzone.h): each page's pg.zone. */
+const struct page_zone *httpd_zone(const struct httpd *h);
 
 /*
  * The login of browsers (httpd_login.c): sessions in memory, owned by the
