@@ -1,9 +1,13 @@
 /*
- * cmd_sink.c: hark sink [--port N] [--secret whsec_...] [--max-age SECONDS]:
- * a small webhook receiver for users. It listens on loopback only, checks
+ * cmd_sink.c: hark sink [--port N] [--secret-file FILE | --secret whsec_...]
+ * [--max-age SECONDS]: a small webhook receiver for users. It listens on loopback only, checks
  * each POST's Standard Webhooks headers when given the secret, answers 200
  * or 401, and prints the alert readably on stdout. Verdicts and rejections
  * go to stderr, so stdout can be piped as the stream of alerts.
+ *
+ * The secret comes from --secret-file, HARK_SINK_SECRET or --secret: the
+ * first two keep it out of the command line, which every user of the
+ * machine can read (ps, /proc/PID/cmdline).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,19 +26,22 @@
 
 #include "conf.h"
 #include "date.h"
+#include "fileio.h"
 #include "hark.h"
 #include "usage.h"
 #include "hit.h"
 #include "whsig.h"
 
 #define SINK_PORT 8975
-#define SINK_MAX_AGE 300        /* seconds; the tolerance the specification suggests */
-#define SINK_BODY_MAX (4 << 20) /* larger bodies get 413 from evhttp */
-#define SINK_HEADER_SHOWN 80    /* bytes of a header value quoted in a message */
+#define SINK_MAX_AGE 300          /* seconds; the tolerance the specification suggests */
+#define SINK_BODY_MAX (4 << 20)   /* larger bodies get 413 from evhttp */
+#define SINK_HEADER_SHOWN 80      /* bytes of a header value quoted in a message */
+#define SINK_SECRET_FILE_MAX 4096 /* as hark.conf's secret_file: one secret */
+#define SINK_SECRET_ENV "HARK_SINK_SECRET"
 
 struct sink {
 	unsigned char key[WHSIG_KEY_MAX];
-	int keylen; /* 0: no --secret, signatures not checked */
+	int keylen; /* 0: no secret, signatures not checked */
 	long long max_age;
 	struct event_base *base;
 	int failed; /* stdout failed: stop with status 2 */
@@ -324,11 +331,57 @@ sink_port_arg(const char *s)
 	return (int)n;
 }
 
+/*
+ * Decode the secret text into sk's key. Returns 0, or -1 after a message
+ * that begins with what (where the text came from) and never quotes the
+ * text: it would end up in a terminal's scrollback.
+ */
+static int
+sink_secret(struct sink *sk, const char *text, const char *what)
+{
+	sk->keylen = whsig_secret_decode(text, sk->key, sizeof(sk->key));
+	if (sk->keylen < 1) {
+		fprintf(stderr, "hark: sink: %s not 'whsec_' followed by base64\n", what);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --secret-file: the file's content, blanks around it ignored, by the rules
+ * of hark.conf's secret_file (one reader for both): a regular file, a
+ * warning when others may read it. Returns 0 or -1 after a message.
+ */
+static int
+sink_secret_file(struct sink *sk, const char *path)
+{
+	char err[512], what[256], *s;
+	unsigned mode;
+	int rc;
+
+	if ((s = secret_file_load(path, "--secret-file", path, SINK_SECRET_FILE_MAX, &mode, err,
+	                          sizeof(err))) == NULL) {
+		fprintf(stderr, "hark: sink: %s\n", err);
+		return -1;
+	}
+	if ((mode & 007) != 0)
+		fprintf(stderr,
+		        "hark: sink: warning: --secret-file: '%.200s' is accessible to others "
+		        "(mode %04o); chmod o= it\n",
+		        path, mode);
+	snprintf(what, sizeof(what), "--secret-file: the secret in '%.200s' is", path);
+	rc = sink_secret(sk, s, what);
+	explicit_bzero(s, strlen(s));
+	free(s);
+	return rc;
+}
+
 int
 cmd_sink(int argc, char **argv)
 {
 	static const struct option opts[] = {{"port", required_argument, NULL, 'p'},
 	                                     {"secret", required_argument, NULL, 's'},
+	                                     {"secret-file", required_argument, NULL, 'S'},
 	                                     {"max-age", required_argument, NULL, 'a'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
@@ -336,6 +389,7 @@ cmd_sink(int argc, char **argv)
 	struct evhttp *http = NULL;
 	struct event *sigint = NULL, *sigterm = NULL;
 	unsigned long secs;
+	const char *secret = NULL, *secret_file = NULL, *env;
 	int ch, port = SINK_PORT, rc = 2;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -349,13 +403,10 @@ cmd_sink(int argc, char **argv)
 			}
 			break;
 		case 's':
-			/* never quoted back: it would end up in a terminal's scrollback */
-			sk.keylen = whsig_secret_decode(optarg, sk.key, sizeof(sk.key));
-			if (sk.keylen < 1) {
-				fprintf(stderr, "hark: sink: --secret: not 'whsec_' followed by "
-				                "base64\n");
-				return 2;
-			}
+			secret = optarg;
+			break;
+		case 'S':
+			secret_file = optarg;
 			break;
 		case 'a':
 			if (conf_parse_duration(optarg, &secs) < 0 || secs == 0 ||
@@ -380,6 +431,26 @@ cmd_sink(int argc, char **argv)
 		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
+	/* as hark.conf's secret and secret_file: both is an error, not a guess */
+	if (secret != NULL && secret_file != NULL) {
+		usage_error(argv[0], "--secret and --secret-file together; keep one");
+		return 2;
+	}
+	/* the command line over the environment, as everywhere */
+	env = getenv(SINK_SECRET_ENV);
+	if (secret_file != NULL)
+		rc = sink_secret_file(&sk, secret_file);
+	else if (secret != NULL)
+		rc = sink_secret(&sk, secret, "--secret:");
+	else if (env != NULL && *env != '\0')
+		rc = sink_secret(&sk, env, SINK_SECRET_ENV ":");
+	else
+		rc = 0;
+	if (rc < 0) {
+		explicit_bzero(sk.key, sizeof(sk.key));
+		return 2;
+	}
+	rc = 2;
 	if ((sk.base = event_base_new()) == NULL || (http = evhttp_new(sk.base)) == NULL) {
 		fprintf(stderr, "hark: sink: cannot start libevent\n");
 		goto out;
@@ -403,7 +474,7 @@ cmd_sink(int argc, char **argv)
 	/* a reader that went away must not kill us mid-reply */
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "hark sink: listening on http://127.0.0.1:%d/ (%s)\n", port,
-	        sk.keylen > 0 ? "signatures checked" : "signatures not checked: no --secret");
+	        sk.keylen > 0 ? "signatures checked" : "signatures not checked: no secret");
 	if (event_base_dispatch(sk.base) < 0) {
 		fprintf(stderr, "hark: sink: the event loop failed\n");
 		goto out;

@@ -1,7 +1,10 @@
 /*
  * cmd_status.c: hark status [--json]: whether harkd runs and where it
  * serves HTTP, what it stored (articles, hits, the webhook outbox), the
- * rules muted and every feed's state, from one snapshot.
+ * rules muted and every feed's state, from one snapshot. The exit status
+ * says whether harkd runs, as systemctl status and the LSB init scripts
+ * do: 0 it runs, 3 it does not (the harkd line says why), 4 it cannot be
+ * told; 2 an error.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +27,9 @@
 #include "harkdlock.h"
 #include "readjson.h"
 #include "store.h"
+
+#define STATUS_NOT_RUNNING 3 /* LSB: "program is not running" */
+#define STATUS_UNKNOWN 4     /* LSB: "program or service status is unknown" */
 
 /* The state_dir and spool_dir of the configuration hark_store_open() read too. */
 static int
@@ -240,7 +246,7 @@ status_text(const struct harkd_probe *dm, const struct store_status *s, const st
 		line(width, "harkd", "running (pid %ld) since %s", dm->pid,
 		     when(dm->since, "?", b1, sizeof(b1)));
 	else
-		line(width, "harkd", "not running");
+		line(width, "harkd", "not running (%s)", dm->why);
 	if (dm->running == 1)
 		line(width, "http", "%s", dm->urls[0] ? dm->urls : "none");
 	if (dm->running == 1 && dm->reload_failed != 0)
@@ -333,6 +339,19 @@ cmd_status(int argc, char **argv)
 		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
+	/* no database yet: harkd never ran here, which is an answer, not an error */
+	if (status_dirs(state_dir, sizeof(state_dir), spool, sizeof(spool)) == 0 &&
+	    snprintf(err, sizeof(err), "%s/hark.db", state_dir) < (int)sizeof(err) &&
+	    access(err, F_OK) < 0 && errno == ENOENT) {
+		harkdlock_probe(state_dir, &dm);
+		if (dm.running == 0) {
+			fprintf(stderr,
+			        "hark: status: harkd is not running: no database at %s (it has "
+			        "not run on this state_dir)\n",
+			        err);
+			return STATUS_NOT_RUNNING;
+		}
+	}
 	if (hark_store_open("status", &st) < 0)
 		return 2;
 	/* made after the options: --help and a usage error return before */
@@ -349,6 +368,9 @@ cmd_status(int argc, char **argv)
 	if (status_dirs(state_dir, sizeof(state_dir), spool, sizeof(spool)) == 0) {
 		harkdlock_probe(state_dir, &dm);
 		failed = dropdir_failed_count(spool);
+	} else {
+		dm.running = -1;
+		snprintf(dm.err, sizeof(dm.err), "the configuration's state_dir cannot be read");
 	}
 	if (rc == 0 && json) {
 		json_t *muted = mutes_json(&mu);
@@ -367,5 +389,7 @@ cmd_status(int argc, char **argv)
 		fprintf(stderr, "hark: status: standard output: %s\n", strerror(errno));
 		rc = -1;
 	}
-	return rc == 0 ? 0 : 2;
+	if (rc != 0)
+		return 2;
+	return dm.running == 1 ? 0 : dm.running == 0 ? STATUS_NOT_RUNNING : STATUS_UNKNOWN;
 }

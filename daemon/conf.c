@@ -753,55 +753,29 @@ feed_key(struct cparse *p, int k, struct cval *v)
 static char *
 secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_error, char **path)
 {
-	char *buf = NULL, *s, *e, *ret = NULL;
-	size_t len;
-	struct stat st;
-	int fd;
+	char err[512], *s;
+	unsigned mode;
 
 	if ((*path = conf_abspath(p, v->s)) == NULL)
 		return NULL;
 	if (!(p->flags & CONF_SECRETS))
 		return NULL;
-	fd = open(*path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		conf_err(p, v->line, v->col, "%s: '%.200s': %s", key, v->s, strerror(errno));
-		goto out;
+	if ((s = secret_file_load(*path, key, v->s, SECRET_FILE_MAX, &mode, err, sizeof err)) ==
+	    NULL) {
+		conf_err(p, v->line, v->col, "%s", err);
+		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		conf_err(p, v->line, v->col, "%s: '%.200s' is not a regular file", key, v->s);
-		goto out;
-	}
-	if (fd_read_all(fd, SECRET_FILE_MAX, &buf, &len) < 0) {
-		conf_err(p, v->line, v->col, "%s: '%.200s': %s", key, v->s,
-		         errno == EFBIG ? "too large for a secret" : strerror(errno));
-		goto out;
-	}
-	if ((st.st_mode & 007) != 0) {
+	if ((mode & 007) != 0) {
 		diags_add(p->d, p->path, v->line, v->col, others_error ? DIAG_ERROR : DIAG_WARNING,
 		          "%s: '%.200s' is accessible to others (mode %04o); chmod o= it", key,
-		          v->s, (unsigned)(st.st_mode & 07777));
-		if (others_error)
-			goto out;
+		          v->s, mode);
+		if (others_error) {
+			explicit_bzero(s, strlen(s));
+			free(s);
+			return NULL;
+		}
 	}
-	/* a NUL byte would cut the secret short unseen */
-	if (memchr(buf, '\0', len) != NULL) {
-		conf_err(p, v->line, v->col, "%s: '%.200s' holds a NUL byte", key, v->s);
-		goto out;
-	}
-	for (s = buf; isspace((unsigned char)*s); s++)
-		;
-	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
-		;
-	*e = '\0';
-	if ((ret = strdup(s)) == NULL)
-		p->oom = 1;
-out:
-	if (buf != NULL)
-		explicit_bzero(buf, len);
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return ret;
+	return s;
 }
 
 static void

@@ -1,10 +1,13 @@
 /*
  * fileio.c: reading a whole file into memory, bounded. Shared by the
- * configuration (conf.c) and the rule loader (rules_load.c). And the
+ * configuration (conf.c) and the rule loader (rules_load.c); the rules of
+ * a secret file, shared by conf.c and hark sink --secret-file. And the
  * words for a directory harkd cannot create, shared by its start and
  * harkd -n.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,56 @@ fd_read_all(int fd, size_t max, char **buf, size_t *len)
 	*buf = b;
 	*len = n;
 	return 0;
+}
+
+char *
+secret_file_load(const char *path, const char *key, const char *shown, size_t max, unsigned *mode,
+                 char *err, size_t errsz)
+{
+	char *buf = NULL, *s, *e;
+	size_t len = 0, n;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errsz, "%s: '%.200s': %s", key, shown, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: '%.200s' is not a regular file", key, shown);
+		goto fail;
+	}
+	if (fd_read_all(fd, max, &buf, &len) < 0) {
+		snprintf(err, errsz, "%s: '%.200s': %s", key, shown,
+		         errno == EFBIG ? "too large for a secret" : strerror(errno));
+		buf = NULL;
+		goto fail;
+	}
+	close(fd);
+	fd = -1;
+	/* a NUL byte would cut the secret short unseen */
+	if (memchr(buf, '\0', len) != NULL) {
+		snprintf(err, errsz, "%s: '%.200s' holds a NUL byte", key, shown);
+		goto fail;
+	}
+	for (s = buf; isspace((unsigned char)*s); s++)
+		;
+	for (e = buf + len; e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	/* trimmed in place, the rest wiped: no copy of the secret is left behind */
+	n = (size_t)(e - s);
+	memmove(buf, s, n);
+	explicit_bzero(buf + n, len - n);
+	*mode = (unsigned)(st.st_mode & 07777);
+	return buf;
+fail:
+	if (buf != NULL)
+		explicit_bzero(buf, len);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
 }
 
 /* The parent of path: its length in path ("/" for "/x", "." for "x"). */

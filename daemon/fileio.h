@@ -1,4 +1,4 @@
-/* fileio.h: reading a whole file into memory, bounded. */
+/* fileio.h: reading a whole file into memory, bounded; a file holding a secret. */
 #ifndef HARK_FILEIO_H
 #define HARK_FILEIO_H
 
@@ -10,6 +10,18 @@
  * larger than max).
  */
 int fd_read_all(int fd, size_t max, char **buf, size_t *len);
+
+/*
+ * Read a file holding one secret (hark.conf's secret_file, url_file,
+ * token_file, password_file; hark sink --secret-file): a regular file
+ * (opened without blocking: never wait on a FIFO), at most max bytes, no
+ * NUL byte; blanks around the text ignored. Returns the text (the caller
+ * explicit_bzero()s and frees it) and its permission bits in *mode (the
+ * caller decides what others reading it means), or NULL with
+ * "KEY: 'SHOWN': why" in err. The message never quotes the file's content.
+ */
+char *secret_file_load(const char *path, const char *key, const char *shown, size_t max,
+                       unsigned *mode, char *err, size_t errsz);
 
 /*
  * Why mkdir(path) failed with errno e, true to the cause: "its parent P

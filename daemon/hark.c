@@ -171,18 +171,25 @@ static const struct hark_cmd cmds[] = {
      "whether disabled, hits in 24 h",
      "  --json             one object a line: id file line name tags lang notify enabled\n"
      "                     muted hits_24h\n"},
-    {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
+    {"sink", cmd_sink,
+     "sink [--port N] [--secret-file FILE | --secret whsec_...]\n"
+     "                             [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"
-     "  --secret whsec_... the webhook's secret: check every request's signature\n"
-     "                     and age, answer 401 to a bad one (default: no check)\n"
+     "  --secret-file FILE the webhook's secret (whsec_...) in FILE: check every\n"
+     "                     request's signature and age, answer 401 to a bad one\n"
+     "                     (default: $HARK_SINK_SECRET; neither: no check)\n"
+     "  --secret whsec_... the secret itself; other users see it (ps): prefer\n"
+     "                     --secret-file or $HARK_SINK_SECRET\n"
      "  --max-age SECONDS  the oldest webhook-timestamp taken, either way of\n"
      "                     this clock (default 300)\n"},
     {"status", cmd_status, "status [--json]",
      "show whether harkd runs, since when and where it serves HTTP, whether its last "
      "reload failed (the old rules still in force), what it stored "
      "(articles, hits, deliveries), the files in failed/ and every feed's state",
-     "  --json             one object\n"},
+     "  --json             one object\n"
+     "Exit status: 0 harkd runs, 3 it does not (the harkd line says why),\n"
+     "4 it cannot be told, 2 an error.\n"},
     {"unmute", cmd_unmute, "unmute RULE", "end a rule's mute: its next hit is alerted",
      "  RULE               a muted rule (a rule not muted is no error, an unknown one is)\n"},
 };

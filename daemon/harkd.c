@@ -66,6 +66,7 @@ struct harkd {
 	struct timeval watchdog_tv;
 	int64_t stall_last_ns, stall_max_ns;
 	int lock_fd; /* state_dir/harkd.lock, flocked while harkd runs */
+	int locked;  /* lock_fd's lock is ours (a harkd that found it taken has it open too) */
 	char *lock_path;
 	int spool_fd;     /* spool_dir itself, flocked too: it cannot be deleted from under harkd */
 	int stop_timeout; /* seconds the stop waits for the files in hand */
@@ -98,7 +99,8 @@ usage(FILE *f)
 	        "HARK_HTTP_WORK_TIMEOUT (seconds a search of q= or /try may run; default 5),\n"
 	        "HARK_INDEX_DELAY_MS (how long after a commit the full-text index waits;\n"
 	        "default 1000),\n"
-	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests).\n",
+	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests),\n"
+	        "TZ (the local time of the digests and of the times the pages show).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }
 
@@ -610,6 +612,7 @@ harkd_lock(struct harkd *h)
 		        h->conf->state_dir);
 		return -1;
 	}
+	h->locked = 1;
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(h->lock_fd, 0) < 0 || pwrite(h->lock_fd, pid, (size_t)n, 0) != n)
 		log_warnx("%s: cannot write the pid: %s", path, strerror(errno));
@@ -925,6 +928,13 @@ harkd_free(struct harkd *h)
 		event_base_free(h->base);
 	if (h->spool_fd >= 0)
 		close(h->spool_fd); /* releases the spool's lock */
+	/*
+	 * The pid goes with a stop, while the lock is still held (no other
+	 * harkd can have written its own): a pid left in harkd.lock that holds
+	 * no lock is then a harkd that died, which hark status tells apart.
+	 */
+	if (h->locked && ftruncate(h->lock_fd, 0) < 0)
+		log_warnx("%s: cannot clear the pid: %s", h->lock_path, strerror(errno));
 	if (h->lock_fd >= 0)
 		close(h->lock_fd); /* releases the lock */
 	free(h->lock_path);

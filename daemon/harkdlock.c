@@ -19,6 +19,8 @@
  * lock is not tried here (a shared lock held even an instant would make a
  * harkd starting then refuse to start): /proc/locks says whether that pid
  * holds a lock on that very file; without /proc, whether the pid lives.
+ * harkd clears the pid as it stops, so a pid that holds no lock is stale:
+ * that harkd died without stopping.
  */
 void
 harkdlock_probe(const char *state_dir, struct harkd_probe *dm)
@@ -34,18 +36,24 @@ harkdlock_probe(const char *state_dir, struct harkd_probe *dm)
 		path = NULL;
 	fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
 	if (fd < 0) {
-		if (path != NULL && errno != ENOENT) {
+		if (path == NULL || errno != ENOENT) {
 			dm->running = -1;
-			snprintf(dm->err, sizeof(dm->err), "%s: %s", path, strerror(errno));
+			snprintf(dm->err, sizeof(dm->err), "%s: %s",
+			         path != NULL ? path : "harkd.lock", strerror(errno));
+		} else {
+			snprintf(dm->why, sizeof(dm->why),
+			         "no %s: harkd has not run on this state_dir", path);
 		}
 		free(path);
 		return;
 	}
-	free(path);
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	dm->pid = strtol(buf, NULL, 10);
 	if (dm->pid <= 0 || fstat(fd, &sb) < 0) {
+		snprintf(dm->why, sizeof(dm->why), "no pid in %s: harkd stopped", path);
+		dm->pid = 0;
+		free(path);
 		close(fd);
 		return;
 	}
@@ -67,8 +75,15 @@ harkdlock_probe(const char *state_dir, struct harkd_probe *dm)
 	} else {
 		dm->running = kill((pid_t)dm->pid, 0) == 0 || errno == EPERM;
 	}
-	if (dm->running != 1)
+	if (dm->running != 1) {
+		snprintf(dm->why, sizeof(dm->why),
+		         "stale %s: pid %ld holds no lock on it: harkd died without stopping "
+		         "(killed or crashed)",
+		         path, dm->pid);
+		free(path);
 		return;
+	}
+	free(path);
 	if (asprintf(&path, "%s/harkd.http", state_dir) >= 0) {
 		if ((f = fopen(path, "re")) != NULL) {
 			if (fgets(dm->urls, sizeof(dm->urls), f) == NULL)

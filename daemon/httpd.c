@@ -34,14 +34,19 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "basicauth.h"
 #include "envnum.h"
 #include "httpd.h"
 #include "httpd_work.h"
+#include "localzone.h"
 #include "log.h"
 
 #define HTTPD_MAX_LISTEN 8
 
 #define SWEEP_MS 250
+
+/* the decoded credentials of a Basic header: a user, ':', a token of at most 4 KiB */
+#define BASIC_MAX 8192
 
 struct httpd {
 	struct event_base *base;
@@ -60,6 +65,7 @@ struct httpd {
 	struct hwork *work;            /* owned: the long reads (q=, /try), off the loop */
 	const struct httpd_info *info; /* harkd's */
 	char urls[HTTPD_MAX_LISTEN * 64];
+	struct page_zone zone; /* owns its spans: the zone the pages show times in */
 };
 
 static void route_healthz(struct httpd *h, struct evhttp_request *req, const char *path);
@@ -174,26 +180,6 @@ httpd_token_ok(const struct httpd *h, const char *guess, size_t glen)
 }
 
 /*
- * Whether the request carries "Authorization: Bearer TOKEN" (constant time
- * in the token) or the cookie of a session opened at /login.
- */
-static bool
-httpd_authorized(struct httpd *h, struct evhttp_request *req)
-{
-	const char *a = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
-	size_t glen;
-
-	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0)
-		return login_session_ok(h->login, req);
-	for (a += 7; *a == ' '; a++)
-		;
-	glen = strlen(a);
-	while (glen > 0 && (a[glen - 1] == ' ' || a[glen - 1] == '\t'))
-		glen--;
-	return httpd_token_ok(h, a, glen);
-}
-
-/*
  * Whether a refused request is a browser's page, sent to /login rather than
  * given a 401: a GET or HEAD of anything but the API, the metrics and the
  * feed of hits (their clients are programs, which want the status).
@@ -203,6 +189,53 @@ path_is_page(const char *path, enum evhttp_cmd_type m)
 {
 	return (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD) && !path_is_api(path) &&
 	       strcmp(path, "/metrics") != 0 && strcmp(path, "/hits.atom") != 0;
+}
+
+/*
+ * Whether a request may show the token as the password of HTTP Basic auth
+ * (any user): a GET or HEAD of what programs read (the feed of hits above
+ * all, whose readers can send a user and a password but no Bearer header;
+ * the API's reads and the metrics). Never a page: a browser would then
+ * send the password with every page unasked, and the pages' forms need
+ * the session of /login. Never a write: a header a browser adds on its
+ * own must not make a POST from another site count.
+ */
+static bool
+path_takes_basic(const char *path, enum evhttp_cmd_type m)
+{
+	return (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD) && !path_is_page(path, m);
+}
+
+/*
+ * Whether the request carries "Authorization: Bearer TOKEN" (constant time
+ * in the token), "Authorization: Basic" with the token as its password
+ * where basic (path_takes_basic), or the cookie of a session opened at
+ * /login.
+ */
+static bool
+httpd_authorized(struct httpd *h, struct evhttp_request *req, bool basic)
+{
+	const char *a = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+	size_t glen;
+
+	if (a != NULL && basic && strncasecmp(a, "Basic", 5) == 0) {
+		char buf[BASIC_MAX];
+		const char *pass;
+		long n = basicauth_password(a, buf, sizeof(buf), &pass);
+		bool yes = n >= 0 && httpd_token_ok(h, pass, (size_t)n);
+
+		explicit_bzero(buf, sizeof(buf));
+		/* a stale password a browser remembers: its session may still hold */
+		return yes || login_session_ok(h->login, req);
+	}
+	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0)
+		return login_session_ok(h->login, req);
+	for (a += 7; *a == ' '; a++)
+		;
+	glen = strlen(a);
+	while (glen > 0 && (a[glen - 1] == ' ' || a[glen - 1] == '\t'))
+		glen--;
+	return httpd_token_ok(h, a, glen);
 }
 
 /* ---- routes ---- */
@@ -537,20 +570,33 @@ httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
                enum evhttp_cmd_type m)
 {
 	const struct route *r = NULL;
+	bool basic;
 
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && r == NULL; i++)
 		if (routes[i].prefix ? strncmp(path, routes[i].path, strlen(routes[i].path)) == 0
 		                     : strcmp(path, routes[i].path) == 0)
 			r = &routes[i];
-	/* the token before anything else: a stranger learns nothing of the routes */
-	if (h->token != NULL && (r == NULL || !r->open) && !httpd_authorized(h, req)) {
+	/*
+	 * The token before anything else: a stranger learns nothing of the
+	 * routes (the ways in depend on the path and the method, not on
+	 * whether the route is there).
+	 */
+	basic = path_takes_basic(path, m);
+	if (h->token != NULL && (r == NULL || !r->open) && !httpd_authorized(h, req, basic)) {
 		if (path_is_page(path, m)) {
 			login_redirect(req);
 			return;
 		}
+		/* Basic first: a client that reads only the first challenge is a feed reader */
+		if (basic)
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			                  "WWW-Authenticate", "Basic realm=\"hark\"");
 		evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
 		                  "Bearer realm=\"hark\"");
-		httpd_error(req, 401, "a valid 'Authorization: Bearer TOKEN' is needed");
+		httpd_error(req, 401,
+		            basic ? "a valid 'Authorization: Bearer TOKEN' is needed, or Basic "
+		                    "auth with the token as the password (any user)"
+		                  : "a valid 'Authorization: Bearer TOKEN' is needed");
 		return;
 	}
 	if (r == NULL) {
@@ -752,6 +798,11 @@ httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body, c
 	}
 	h->base = base;
 	h->info = info;
+	/* read once: the process's zone does not change while it runs */
+	if (localzone_read((int64_t)time(NULL), &h->zone) < 0) {
+		snprintf(err, errsz, "http: out of memory");
+		goto fail;
+	}
 	if (c->token != NULL) {
 		if ((h->token = strdup(c->token)) == NULL) {
 			snprintf(err, errsz, "http: out of memory");
@@ -813,6 +864,7 @@ httpd_free(struct httpd *h)
 		explicit_bzero(h->token, h->token_len);
 	free(h->token);
 	login_free(h->login);
+	free((void *)h->zone.spans);
 	free(h);
 }
 
@@ -838,6 +890,12 @@ const struct httpd_info *
 httpd_info(const struct httpd *h)
 {
 	return h->info;
+}
+
+const struct page_zone *
+httpd_zone(const struct httpd *h)
+{
+	return &h->zone;
 }
 
 struct login *

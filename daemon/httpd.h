@@ -12,7 +12,9 @@
  * the security headers of HTTP.md. With a token, every route but /healthz,
  * /login, /logout and /static/hark.css needs "Authorization: Bearer TOKEN"
  * (compared in constant time, never logged) or a session cookie from
- * /login; a GET of a page without either is sent to /login. Routes are a
+ * /login; a GET of a page without either is sent to /login. A GET or HEAD
+ * of what programs read (the Atom feed, the API, the metrics) also takes
+ * the token as the password of "Authorization: Basic", for feed readers. Routes are a
  * table in httpd.c: a new page or API call is one line there and one
  * handler. q= and /try, which may read much of the archive, run on a
  * worker thread the httpd owns, with a read-only connection of its own
@@ -102,6 +104,8 @@ typedef void (*httpd_route_fn)(struct httpd *h, struct evhttp_request *req, cons
 struct store *httpd_store(struct httpd *h);
 /* What harkd shows (counters, the configuration in force). */
 const struct httpd_info *httpd_info(const struct httpd *h);
+/* The zone the pages show times in (harkd's, localzone.h): each page's pg.zone. */
+const struct page_zone *httpd_zone(const struct httpd *h);
 
 /*
  * The login of browsers (httpd_login.c): sessions in memory, owned by the

@@ -639,9 +639,10 @@ hits_q_form(struct hits_q *q)
  * its {"error"}.
  */
 static void
-page_hits_error(struct evhttp_request *req, struct hits_q *q, int code, const char *err)
+page_hits_error(struct evhttp_request *req, const struct page_zone *zone, struct hits_q *q,
+                int code, const char *err)
 {
-	struct page pg = {0};
+	struct page pg = {.zone = zone};
 
 	hits_q_form(q);
 	q->pf.error = err;
@@ -655,7 +656,7 @@ page_hits_answer(struct hwork_job *j)
 {
 	struct hits_q *q = j->ctx;
 	struct httpd_flat_hits fh = {0};
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(j->arg)};
 	char note[512];
 
 	if (j->status == 400) {
@@ -666,7 +667,7 @@ page_hits_answer(struct hwork_job *j)
 				q->pf.error_col = j->d.v[i].col;
 				break;
 			}
-		page_hits_error(j->req, q, j->status, j->err);
+		page_hits_error(j->req, pg.zone, q, j->status, j->err);
 		return;
 	}
 	if (j->status != 0) {
@@ -679,7 +680,7 @@ page_hits_answer(struct hwork_job *j)
 		return;
 	}
 	if (j->cut) {
-		hwork_cut_note(j, "hits", note, sizeof(note));
+		hwork_cut_note(j, pg.zone, "hits", note, sizeof(note));
 		q->pf.cut = note;
 	}
 	page_hits(&pg, fh.v, fh.n, &q->pf, j->next[0] != '\0' ? j->next : NULL);
@@ -692,7 +693,7 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct hits_q *q;
 	struct httpd_flat_hits fh = {0};
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	json_t *hits = NULL;
 	char err[512], next[STORE_CURSOR_MAX];
 	int code, no_rule;
@@ -733,7 +734,7 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	json_decref(hits);
 	no_rule = q->pf.no_rule || q->pf.no_tag || q->pf.no_source;
 	if (code == 400) {
-		page_hits_error(req, q, code, err);
+		page_hits_error(req, pg.zone, q, code, err);
 		hits_q_ctx_free(q);
 		return;
 	}
@@ -829,7 +830,7 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	struct httpd_flat_hits fh = {0};
 	struct article_marks *am = NULL;
 	struct document doc = {0};
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	json_t *o, *v, *dv;
 	char err[512];
 	size_t i;
@@ -930,7 +931,7 @@ route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct hits_q q;
 	struct httpd_flat_hits fh = {0};
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	struct page_feed feed = {0};
 	json_t *hits = NULL;
 	char err[512], next[STORE_CURSOR_MAX], base[512], now[32];

@@ -86,7 +86,7 @@ void
 route_page_feeds(struct httpd *h, struct evhttp_request *req, const char *path)
 {
 	struct page_feed_row *v;
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	json_t *feeds, *f;
 	char err[512];
 	size_t i, n = 0;
@@ -272,7 +272,7 @@ route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *p
 {
 	struct page_delivery *v;
 	struct page_webhook_off *off;
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	json_t *a, *d, *wa;
 	char err[512], why[400], say[512] = "";
 	size_t i, n = 0;

@@ -351,7 +351,7 @@ route_page_rules(struct httpd *h, struct evhttp_request *req, const char *path)
 	struct rule_mutes m = {0};
 	struct flat_rule *fr = NULL;
 	struct page_rule *pr = NULL;
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	char err[512];
 	int code;
 
@@ -440,7 +440,7 @@ static void
 route_page_rule_gone(struct httpd *h, struct evhttp_request *req, const char *id)
 {
 	struct httpd_flat_hits fh = {0};
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	json_t *hits = NULL;
 	char err[512], why[400];
 	int code, rc, more = 0;
@@ -479,7 +479,7 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	struct rule_stats s = {0};
 	struct rule_mutes m = {0};
 	struct flat_rule *fr = NULL;
-	struct page pg = {0};
+	struct page pg = {.zone = httpd_zone(h)};
 	json_t *hits = NULL;
 	char err[512];
 	int code, more;

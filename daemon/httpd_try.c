@@ -65,12 +65,13 @@ api_try_answer(struct hwork_job *j)
 
 /* The page of a try: the text given, its diagnostics, its hits (j NULL: the empty form). */
 static void
-page_try_send(struct evhttp_request *req, const struct hwork_job *j, const char *text, size_t len)
+page_try_send(struct evhttp_request *req, const struct page_zone *zone, const struct hwork_job *j,
+              const char *text, size_t len)
 {
 	struct page_try t = {.text = text, .text_len = len, .max_hits = HWORK_TRY_HITS};
 	struct page_try_diag *pd = NULL;
 	struct httpd_flat_hits fh = {0};
-	struct page pg = {0};
+	struct page pg = {.zone = zone};
 	char **texts = NULL, note[512];
 	size_t nd = j != NULL ? j->d.n : 0;
 	int oom = 0;
@@ -107,7 +108,7 @@ page_try_send(struct evhttp_request *req, const struct hwork_job *j, const char 
 		t.ran = j != NULL && j->d.nerrors == 0;
 		t.archive_from = j != NULL ? j->archive_from : NULL;
 		if (j != NULL && j->cut) {
-			hwork_cut_note(j, "articles", note, sizeof(note));
+			hwork_cut_note(j, zone, "articles", note, sizeof(note));
 			t.cut = note;
 		}
 		page_try(&pg, &t);
@@ -132,7 +133,7 @@ page_try_answer(struct hwork_job *j)
 		httpd_error(j->req, j->status, "%s", j->err);
 		return;
 	}
-	page_try_send(j->req, j, j->text, j->len);
+	page_try_send(j->req, httpd_zone(j->arg), j, j->text, j->len);
 }
 
 /* Hand text to the worker for req; answer names the route's answer. */
@@ -265,7 +266,7 @@ route_page_try(struct httpd *h, struct evhttp_request *req, const char *path)
 	if (code != 0)
 		httpd_error(req, code, "%s", err);
 	else if (q == NULL || *q == '\0')
-		page_try_send(req, NULL, q, 0); /* the form alone */
+		page_try_send(req, httpd_zone(h), NULL, q, 0); /* the form alone */
 	else
 		try_start(h, req, q, strlen(q), try_is_rules(q, strlen(q)), page_try_answer);
 	evhttp_clear_headers(&kv);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "apijson.h"
+#include "date.h"
 #include "hit.h"
 #include "httpd_work.h"
 #include "log.h"
@@ -747,9 +748,21 @@ hwork_free(struct hwork *w)
 }
 
 void
-hwork_cut_note(const struct hwork_job *j, const char *what, char *out, size_t outsz)
+hwork_cut_note(const struct hwork_job *j, const struct page_zone *zone, const char *what, char *out,
+               size_t outsz)
 {
-	if (j->searched_to[0] != '\0')
+	char shown[DATE_SHOW_MAX];
+	int64_t t;
+
+	/* the time as the page shows every time: in harkd's zone, with its offset */
+	if (j->searched_to[0] != '\0' && date_seconds(j->searched_to, &t) == 0 &&
+	    date_show(t, page_zone_offset(zone, t), 0, shown) == 0)
+		snprintf(out, outsz,
+		         "The search stopped at its time limit (%g s): it looked at the %s back to "
+		         "%s.%s",
+		         hwork_timeout(), what, shown,
+		         j->kind == HWORK_HITS ? " Older reads on from there." : "");
+	else if (j->searched_to[0] != '\0')
 		snprintf(out, outsz,
 		         "The search stopped at its time limit (%g s): it looked at the %s back to "
 		         "%s.%s",

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "page.h"
 #include "store.h"
 
 #define HWORK_QUEUE 4         /* jobs waiting while one runs */
@@ -86,8 +87,12 @@ void hwork_free(struct hwork *w);
  * "next": the cursor to read on from (q=) or null}.
  */
 json_t *hwork_cut_json(const struct hwork_job *j);
-/* The same as a sentence for a page; what: what was looked at ("hits", "articles"). */
-void hwork_cut_note(const struct hwork_job *j, const char *what, char *out, size_t outsz);
+/*
+ * The same as a sentence for a page, its time in zone (the page's); what:
+ * what was looked at ("hits", "articles").
+ */
+void hwork_cut_note(const struct hwork_job *j, const struct page_zone *zone, const char *what,
+                    char *out, size_t outsz);
 
 /* The time limit of a job in seconds (HARK_HTTP_WORK_TIMEOUT, else HWORK_TIMEOUT). */
 double hwork_timeout(void);

@@ -1112,6 +1112,51 @@ date_spaces(const char *s, size_t len, char *buf)
 }
 
 int
+date_seconds(const char *s, int64_t *t)
+{
+	char n[21];
+	long y = 0;
+	int v[5] = {0};
+
+	if (date_normalize(s, n) != 0)
+		return -1;
+	/* "YYYY-MM-DDTHH:MM:SSZ", as date_format() wrote it */
+	for (int i = 0; i < 4; i++)
+		y = y * 10 + (n[i] - '0');
+	for (int i = 0; i < 5; i++)
+		v[i] = (n[5 + 3 * i] - '0') * 10 + (n[6 + 3 * i] - '0');
+	*t = (int64_t)(date_days(y, v[0], v[1]) * 86400 + v[2] * 3600 + v[3] * 60 + v[4]);
+	return 0;
+}
+
+int
+date_show(int64_t t, long off, int day_only, char out[DATE_SHOW_MAX])
+{
+	char u[21];
+	long a = off < 0 ? -off : off;
+
+	out[0] = '\0';
+	if (date_format((long long)t + off, u) < 0)
+		return -1;
+	if (day_only) {
+		memcpy(out, u, 10);
+		out[10] = '\0';
+		return 0;
+	}
+	/* "2026-12-07 09:14 +01:00" */
+	memcpy(out, u, 10);
+	out[10] = ' ';
+	memcpy(out + 11, u + 11, 5);
+	out[16] = ' ';
+	out[17] = off < 0 ? '-' : '+';
+	date_put(out + 18, a / 3600 % 100, 2);
+	out[20] = ':';
+	date_put(out + 21, a / 60 % 60, 2);
+	out[23] = '\0';
+	return 0;
+}
+
+int
 date_normalize(const char *s, char out[21])
 {
 	char buf[DATE_TEXT_MAX];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "page.h"
 #include "utf8.h"
 
@@ -20,13 +21,17 @@ page_init(struct page *pg)
 void
 page_free(struct page *pg)
 {
+	const struct page_zone *z = pg->zone;
+
 	free(pg->p);
 	memset(pg, 0, sizeof(*pg));
+	pg->zone = z;
 }
 
 char *
 page_take(struct page *pg, size_t *len)
 {
+	const struct page_zone *z;
 	char *p;
 
 	if (pg->oom) {
@@ -36,8 +41,65 @@ page_take(struct page *pg, size_t *len)
 	p = pg->p ? pg->p : strdup("");
 	if (len != NULL)
 		*len = p ? pg->n : 0;
+	z = pg->zone;
 	memset(pg, 0, sizeof(*pg));
+	pg->zone = z;
 	return p;
+}
+
+int32_t
+page_zone_offset(const struct page_zone *z, int64_t t)
+{
+	size_t lo = 0, hi;
+
+	if (z == NULL || z->n == 0)
+		return 0;
+	/* the first span from after t; the one before it is in force */
+	hi = z->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (z->spans[mid].from <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return z->spans[lo > 0 ? lo - 1 : 0].offset;
+}
+
+static void
+page_when(struct page *pg, const char *s, int day_only)
+{
+	char norm[21], shown[DATE_SHOW_MAX];
+	int64_t t;
+
+	if (s == NULL)
+		return;
+	if (date_normalize(s, norm) != 0 || date_seconds(norm, &t) != 0 ||
+	    date_show(t, page_zone_offset(pg->zone, t), day_only, shown) != 0) {
+		/* not a date: stranger text, shown as such */
+		page_raw(pg, "<span dir=\"auto\">");
+		page_str(pg, s);
+		page_raw(pg, "</span>");
+		return;
+	}
+	page_raw(pg, "<time datetime=\"");
+	page_str(pg, norm);
+	page_raw(pg, "\">");
+	page_str(pg, shown);
+	page_raw(pg, "</time>");
+}
+
+void
+page_time(struct page *pg, const char *s)
+{
+	page_when(pg, s, 0);
+}
+
+void
+page_day(struct page *pg, const char *s)
+{
+	page_when(pg, s, 1);
 }
 
 void

@@ -17,17 +17,44 @@
 #define HARK_PAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A time zone as a value: the offsets from UTC in force from each instant
+ * on. The pages show times in harkd's zone (its process's TZ), which the
+ * shell reads with localtime_r (localzone.c): the renderers never read the
+ * clock or the zone files themselves.
+ */
+struct page_zone_span {
+	int64_t from;   /* Unix seconds: in force from this instant on */
+	int32_t offset; /* seconds east of UTC */
+};
+struct page_zone {
+	const struct page_zone_span *spans; /* borrowed; sorted by from */
+	size_t n;                           /* 0: UTC */
+};
+
+/*
+ * The offset of z at Unix time t: the last span from at or before t, the
+ * first span's before them all; 0 for a NULL or empty zone.
+ */
+int32_t page_zone_offset(const struct page_zone *z, int64_t t);
 
 /* A growable output buffer. Zero-initialise it (or page_init); page_free. */
 struct page {
 	char *p; /* owned; NUL-terminated once anything was added */
 	size_t n, cap;
 	int oom; /* set when the buffer could not grow: the output is then unusable */
+	/* borrowed: the zone the times are shown in (page_time); NULL: UTC. Kept by page_take */
+	const struct page_zone *zone;
 };
 
 void page_init(struct page *pg);
 void page_free(struct page *pg);
-/* The output (caller frees), its length in *len; NULL when out of memory. pg is reset. */
+/*
+ * The output (caller frees), its length in *len; NULL when out of memory.
+ * pg is reset, but for its zone.
+ */
 char *page_take(struct page *pg, size_t *len);
 
 /* The renderer's own literal markup. Never stranger text. */
@@ -43,6 +70,17 @@ void page_rawn(struct page *pg, const char *s, size_t n);
 void page_text(struct page *pg, const char *s, size_t n);
 /* The same for a NUL-terminated string (NULL writes nothing). */
 void page_str(struct page *pg, const char *s);
+/*
+ * A time for people: <time datetime="UTC">LOCAL</time>, the datetime the
+ * instant in RFC 3339 UTC ("2026-12-07T08:14:03Z"), LOCAL the same in
+ * pg->zone with its offset ("2026-12-07 09:14 +01:00"), as the command
+ * line shows times in the user's zone. s is any date date_normalize()
+ * reads; one it cannot read is written as it is (escaped, in a span
+ * dir="auto"); NULL nothing.
+ */
+void page_time(struct page *pg, const char *s);
+/* The same, the day only: <time datetime="UTC">YYYY-MM-DD</time>, the day in pg->zone. */
+void page_day(struct page *pg, const char *s);
 /*
  * The caret under column col (1-based, in characters as diag.c counts them:
  * a UTF-8 sequence is one) of line[0..len): the line escaped, then blanks

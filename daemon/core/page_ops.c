@@ -18,6 +18,18 @@ put_td(struct page *pg, const char *s)
 	page_raw(pg, "</td>");
 }
 
+/* A cell of a time (page_time: harkd's zone, the UTC instant in datetime), else what to say. */
+static void
+put_td_time(struct page *pg, const char *t, const char *none)
+{
+	page_raw(pg, "<td>");
+	if (t != NULL && *t != '\0')
+		page_time(pg, t);
+	else
+		page_str(pg, none);
+	page_raw(pg, "</td>");
+}
+
 static void
 put_int(struct page *pg, long long v)
 {
@@ -58,9 +70,9 @@ page_feeds(struct page *pg, const struct page_feed_row *feeds, size_t n)
 		page_raw(pg, "\">");
 		page_raw(pg, state);
 		page_raw(pg, "</td>");
-		put_td(pg, f->last_ok != NULL ? f->last_ok : "never");
+		put_td_time(pg, f->last_ok, "never");
 		put_td(pg, f->last_error);
-		put_td(pg, f->gone ? "never (gone)" : f->next_poll);
+		put_td_time(pg, f->gone ? NULL : f->next_poll, f->gone ? "never (gone)" : "-");
 		page_raw(pg, "<td>");
 		/* an address refused as a link is shown as text only */
 		page_link(pg, f->url, f->url, f->url != NULL ? strlen(f->url) : 0);
@@ -86,7 +98,7 @@ put_delivery(struct page *pg, const struct page_delivery *d, int held)
 	page_raw(pg, " <span class=\"meta\">");
 	page_str(pg, d->hit);
 	page_raw(pg, "</span></td>");
-	put_td(pg, d->created);
+	put_td_time(pg, d->created, "-");
 	page_raw(pg, "<td>");
 	put_int(pg, d->attempts);
 	page_raw(pg, "</td><td>");
@@ -96,8 +108,10 @@ put_delivery(struct page *pg, const struct page_delivery *d, int held)
 		page_raw(pg, "-");
 	page_raw(pg, "</td>");
 	put_td(pg, d->last_error);
-	put_td(pg, !held && d->state != NULL && strcmp(d->state, "pending") == 0 ? d->next_attempt
-	                                                                         : NULL);
+	put_td_time(pg,
+	            !held && d->state != NULL && strcmp(d->state, "pending") == 0 ? d->next_attempt
+	                                                                          : NULL,
+	            "-");
 	page_raw(pg, "<td>");
 	if (d->state != NULL && strcmp(d->state, "dead") == 0) {
 		page_raw(pg, "<form method=\"post\" action=\"/deliveries/");
@@ -135,7 +149,7 @@ put_webhook_head(struct page *pg, const char *name, const struct page_webhook_of
 	page_raw(pg, "<p class=\"gone\" role=\"status\">Disabled");
 	if (w->since != NULL) {
 		page_raw(pg, " since ");
-		page_str(pg, w->since);
+		page_time(pg, w->since);
 	}
 	page_raw(pg, ": its receiver answered ");
 	page_str(pg, w->reason != NULL ? w->reason : "410 Gone");

@@ -150,11 +150,9 @@ put_filters_error(struct page *pg, const struct page_filters *f)
 static void
 put_hit(struct page *pg, const struct page_hit *h, int with_article)
 {
-	page_raw(pg, "<li class=\"hit\">\n<p class=\"meta\"><time datetime=\"");
-	page_str(pg, h->detected_at);
-	page_raw(pg, "\">");
-	page_str(pg, h->detected_at);
-	page_raw(pg, "</time> ");
+	page_raw(pg, "<li class=\"hit\">\n<p class=\"meta\">");
+	page_time(pg, h->detected_at);
+	page_raw(pg, " ");
 	page_raw(pg, "<a class=\"rule\" href=\"/rules/");
 	page_path(pg, h->rule_id);
 	page_raw(pg, "\" dir=\"auto\">");
@@ -304,7 +302,13 @@ page_article(struct page *pg, const struct page_article *a)
 	put_row(pg, "Language", a->lang);
 	put_row(pg, "Format", a->format);
 	put_row(pg, "Charset", a->charset);
-	put_row(pg, "Published", a->published);
+	/* a date the source gave: in harkd's zone as every time, or as it came */
+	page_raw(pg, "<tr><th scope=\"row\">Published</th><td>");
+	if (a->published != NULL && *a->published != '\0')
+		page_time(pg, a->published);
+	else
+		page_raw(pg, "-");
+	page_raw(pg, "</td></tr>\n");
 	if (a->revision_of != NULL) {
 		/* its feed item's text changed: the article it revises holds the address */
 		page_raw(pg, "<tr><th scope=\"row\">Revision of</th><td><a href=\"");
@@ -331,7 +335,7 @@ page_article(struct page *pg, const struct page_article *a)
 		             "role=\"status\">The text was removed by retention (keep_articles)");
 		if (a->seen_at != NULL) {
 			page_raw(pg, "; the article was stored on ");
-			page_str(pg, a->seen_at);
+			page_time(pg, a->seen_at);
 		}
 		page_raw(pg, ". The hits below keep their snippets.</p>\n</section>\n");
 	}

@@ -96,11 +96,9 @@ put_rule_facts(struct page *pg, const struct page_rule *r)
 	/* a muted rule's hits are stored, not alerted (hark mute) */
 	row_open(pg, "Muted");
 	if (r->muted_until != NULL) {
-		page_raw(pg, "<span class=\"muted\">muted until <time datetime=\"");
-		page_str(pg, r->muted_until);
-		page_raw(pg, "\">");
-		page_str(pg, r->muted_until);
-		page_raw(pg, "</time></span>");
+		page_raw(pg, "<span class=\"muted\">muted until ");
+		page_time(pg, r->muted_until);
+		page_raw(pg, "</span>");
 	} else {
 		page_raw(pg, "no");
 	}
@@ -112,11 +110,7 @@ put_rule_facts(struct page *pg, const struct page_rule *r)
 	row_count(pg, "Hits, 30 days", r->hits_30d);
 	row_open(pg, "Last hit");
 	if (r->last_hit != NULL) {
-		page_raw(pg, "<time datetime=\"");
-		page_str(pg, r->last_hit);
-		page_raw(pg, "\">");
-		page_str(pg, r->last_hit);
-		page_raw(pg, "</time>");
+		page_time(pg, r->last_hit);
 	} else {
 		page_raw(pg, "never");
 	}

@@ -51,12 +51,9 @@ page_try(struct page *pg, const struct page_try *t)
 	}
 	if (t->ran && t->archive_from != NULL && t->archive_from[0] != '\0') {
 		/* older articles kept no text (keep_articles): a try cannot see them */
-		page_raw(
-		    pg, "<p class=\"archive\">The archive's texts reach back to <time datetime=\"");
-		page_str(pg, t->archive_from);
-		page_raw(pg, "\">");
-		page_text(pg, t->archive_from, strnlen(t->archive_from, 10));
-		page_raw(pg, "</time>.</p>\n");
+		page_raw(pg, "<p class=\"archive\">The archive's texts reach back to ");
+		page_day(pg, t->archive_from);
+		page_raw(pg, ".</p>\n");
 	}
 	if (t->nhits > 0) {
 		snprintf(n, sizeof(n), "%zu", t->nhits);

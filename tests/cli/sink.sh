@@ -3,7 +3,9 @@
 # (the published vector of the Standard Webhooks specification) is answered
 # 200 and printed; a changed body, a missing header or an old timestamp are
 # answered 401 and said on stderr; a hit object is printed readably;
-# SIGTERM stops it with 0. Usage: sink.sh HARK. Skipped (77) without curl.
+# SIGTERM stops it with 0. The secret from --secret-file or HARK_SINK_SECRET
+# is checked the same and is not on the command line (ps).
+# Usage: sink.sh HARK. Skipped (77) without curl.
 HARK=$1
 [ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
 command -v curl >/dev/null 2>&1 || { echo "skipped: no curl"; exit 77; }
@@ -110,10 +112,66 @@ has err "rejected: webhook-timestamp is" "an old timestamp said"
 has err "old (--max-age 300)" "an old timestamp said"
 stop_sink "max-age"
 
+# the secret in a file (blanks around it ignored, as hark.conf's secret_file):
+# checked the same, and not on the command line other users read
+printf '  %s\n\n' "$SECRET" >"$T/secret"
+chmod 600 "$T/secret"
+start_sink --secret-file "$T/secret" --max-age 2000000000
+has err "(signatures checked)" "--secret-file: banner"
+hasnt err "warning" "--secret-file of mode 0600: no warning"
+post -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: $SIG" \
+	--data-binary "$BODY"
+is 200 "--secret-file: the vector"
+post -H "webhook-id: changed" -H "webhook-timestamp: $TS" -H "webhook-signature: $SIG" \
+	--data-binary "$BODY"
+is 401 "--secret-file: another id"
+if [ -r /proc/$pid/cmdline ]; then
+	tr '\0' ' ' </proc/$pid/cmdline >"$T/cmdline"
+	hasnt cmdline "${SECRET#whsec_}" "--secret-file: the secret on the command line"
+fi
+stop_sink "--secret-file"
+# the environment: HARK_SINK_SECRET, when no option names a secret
+HARK_SINK_SECRET=$SECRET start_sink --max-age 2000000000
+has err "(signatures checked)" "HARK_SINK_SECRET: banner"
+post -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: $SIG" \
+	--data-binary "$BODY"
+is 200 "HARK_SINK_SECRET: the vector"
+post -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: $SIG" \
+	--data-binary '{"test": 2432232315}'
+is 401 "HARK_SINK_SECRET: a changed body"
+stop_sink "HARK_SINK_SECRET"
+# --secret-file over HARK_SINK_SECRET: the command line wins
+HARK_SINK_SECRET=whsec_bm90IHRoZSBzZWNyZXQgYXQgYWxs start_sink --secret-file "$T/secret" \
+	--max-age 2000000000
+post -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: $SIG" \
+	--data-binary "$BODY"
+is 200 "--secret-file over HARK_SINK_SECRET"
+stop_sink "--secret-file over HARK_SINK_SECRET"
+# readable by others: a warning, as harkd -n gives of a secret_file
+chmod 644 "$T/secret"
+start_sink --secret-file "$T/secret"
+has err "hark: sink: warning: --secret-file: '$T/secret' is accessible to others (mode 0644); chmod o= it" \
+	"--secret-file of mode 0644"
+stop_sink "--secret-file of mode 0644"
+timeout 5 "$HARK" sink --secret-file "$T/absent" 2>"$T/err" && bad "an absent --secret-file taken" ||
+	has err "hark: sink: --secret-file: '$T/absent': No such file or directory" "an absent --secret-file"
+timeout 5 "$HARK" sink --secret-file "$T" 2>"$T/err" && bad "a directory as --secret-file taken" ||
+	has err "--secret-file: '$T' is not a regular file" "a directory as --secret-file"
+printf 'whsec_n*pe!\n' >"$T/bad"
+timeout 5 "$HARK" sink --secret-file "$T/bad" 2>"$T/err" && bad "a bad --secret-file taken" ||
+	has err "hark: sink: --secret-file: the secret in '$T/bad' is not 'whsec_' followed by base64" \
+		"a bad --secret-file"
+hasnt err "n*pe" "the file's secret is not quoted"
+timeout 5 "$HARK" sink --secret "$SECRET" --secret-file "$T/secret" 2>"$T/err" &&
+	bad "--secret and --secret-file taken together" ||
+	has err "--secret and --secret-file together; keep one" "--secret and --secret-file"
+HARK_SINK_SECRET=nope timeout 5 "$HARK" sink 2>"$T/err" && bad "a bad HARK_SINK_SECRET taken" ||
+	has err "hark: sink: HARK_SINK_SECRET: not 'whsec_' followed by base64" "a bad HARK_SINK_SECRET"
+
 # no secret: a hit object printed readably, in the local time of TZ
 export TZ=UTC
 start_sink
-has err "(signatures not checked: no --secret)" "banner without --secret"
+has err "(signatures not checked: no secret)" "banner without a secret"
 post -H "webhook-id: h_0123" -H 'Content-Type: application/json' --data-binary \
 	'{"id":"h_0123","rule":{"id":"assad","name":"Bashar al-Assad","tags":[]},"article":{"id":"a_1","title":"Bruxelles prolonge","url":"https://example.org/a","source":"feed","lang":"fr"},"matches":[],"snippet":"…le régime d’«Assad».","detected_at":"2026-11-21T10:00:03Z"}'
 is 200 "a hit"

@@ -230,7 +230,7 @@ stop_harkd
 expect_eq "$HSTATUS" 0 "SIGTERM"
 [ ! -e "$T/state/harkd.http" ] && ok || bad "harkd.http removed at the stop"
 hk status
-grep -qE '^harkd: +not running$' "$T/out" && ok || bad "hark status says not running: $(cat "$T/out")"
+grep -qE '^harkd: +not running \(no pid in .*/harkd.lock: harkd stopped\)$' "$T/out" && ok || bad "hark status says not running, and why: $(cat "$T/out")"
 hk status --json
 grep -qF '"running":false,"pid":null,"since":null,"http":[]' "$T/out" && ok || bad "status --json, stopped: $(cat "$T/out")"
 

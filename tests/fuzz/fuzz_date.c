@@ -1,8 +1,10 @@
 /*
  * fuzz_date.c: libFuzzer harness for date.c. The bytes, NUL-terminated,
  * are normalized; a date accepted must read "YYYY-MM-DDTHH:MM:SSZ" with a
- * real month, day, hour, minute and second, and must normalize to itself.
- * Checked with abort().
+ * real month, day, hour, minute and second, and must normalize to itself;
+ * its date_seconds() shown by date_show() at offset 0 must be the same
+ * minute ("YYYY-MM-DD HH:MM +00:00") and its day the same day. Checked
+ * with abort().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -48,8 +50,9 @@ fuzz_check(const char out[21])
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char out[21], again[21];
+	char out[21], again[21], shown[DATE_SHOW_MAX];
 	char *s = malloc(size + 1);
+	int64_t t;
 
 	if (s == NULL)
 		return 0;
@@ -58,6 +61,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (date_normalize(s, out) == 0) {
 		fuzz_check(out);
 		if (date_normalize(out, again) != 0 || memcmp(out, again, 21) != 0)
+			abort();
+		if (date_seconds(s, &t) != 0 || date_show(t, 0, 0, shown) != 0 ||
+		    memcmp(shown, out, 10) != 0 || shown[10] != ' ' ||
+		    memcmp(shown + 11, out + 11, 5) != 0 || strcmp(shown + 16, " +00:00") != 0)
+			abort();
+		if (date_show(t, 0, 1, shown) != 0 || memcmp(shown, out, 10) != 0 || shown[10] != '\0')
 			abort();
 	}
 	free(s);

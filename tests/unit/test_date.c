@@ -393,13 +393,53 @@ test_iana_vs_tzdata(void **state)
 	assert_int_equal(count, 5 * 420768 - twice - before);
 }
 
+/*
+ * date_seconds() and date_show(): the seconds of any date date_normalize()
+ * reads, shown at an offset as the pages show times; checked against
+ * gmtime_r over many instants (the offset added), and the day only.
+ */
+static void
+test_seconds_show(void **state)
+{
+	char out[DATE_SHOW_MAX], want[DATE_SHOW_MAX];
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(date_seconds("2026-12-07T08:14:03Z", &t), 0);
+	assert_int_equal(t, 1796631243);
+	assert_int_equal(date_seconds("Mon, 07 Dec 2026 09:14:03 +0100", &t), 0);
+	assert_int_equal(t, 1796631243);
+	assert_int_equal(date_seconds("1969-12-31T23:59:59Z", &t), 0);
+	assert_int_equal(t, -1);
+	assert_int_equal(date_seconds("yesterday", &t), -1);
+	assert_int_equal(date_show(1796631243, 3600, 0, out), 0);
+	assert_string_equal(out, "2026-12-07 09:14 +01:00");
+	assert_int_equal(date_show(1796631243, -(5 * 3600 + 30 * 60), 0, out), 0);
+	assert_string_equal(out, "2026-12-07 02:44 -05:30");
+	assert_int_equal(date_show(1796631243, 0, 0, out), 0);
+	assert_string_equal(out, "2026-12-07 08:14 +00:00");
+	assert_int_equal(date_show(1796631243, 16 * 3600, 1, out), 0);
+	assert_string_equal(out, "2026-12-08");
+	assert_int_equal(date_show(253402300799LL + 3600, 0, 0, out), -1); /* year 10000 */
+	assert_string_equal(out, "");
+	for (int64_t s = -86400LL * 365 * 30; s < 86400LL * 365 * 60; s += 7919 * 61) {
+		time_t tt = (time_t)(s + 3600 * 9 + 45 * 60);
+		struct tm tm;
+
+		assert_non_null(gmtime_r(&tt, &tm));
+		strftime(want, sizeof(want), "%Y-%m-%d %H:%M +09:45", &tm);
+		assert_int_equal(date_show(s, 9 * 3600 + 45 * 60, 0, out), 0);
+		assert_string_equal(out, want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table),          cmocka_unit_test(test_process_zone_ignored),
 	    cmocka_unit_test(test_every_day),      cmocka_unit_test(test_unix_vs_gmtime),
-	    cmocka_unit_test(test_iana_vs_tzdata),
+	    cmocka_unit_test(test_iana_vs_tzdata), cmocka_unit_test(test_seconds_show),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

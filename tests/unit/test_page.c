@@ -820,10 +820,11 @@ test_article_page(void **state)
 
 		page_article(&pg, &e);
 		s = page_take(&pg, NULL);
-		assert_non_null(strstr(s,
-		                       "<h2>body</h2>\n<p class=\"empty\" role=\"status\">The text "
-		                       "was removed by retention (keep_articles); the article was "
-		                       "stored on 2026-12-01T08:00:00Z."));
+		assert_non_null(
+		    strstr(s, "<h2>body</h2>\n<p class=\"empty\" role=\"status\">The text "
+		              "was removed by retention (keep_articles); the article was "
+		              "stored on <time datetime=\"2026-12-01T08:00:00Z\">2026-12-01 "
+		              "08:00 +00:00</time>."));
 		check_inert(s, strlen(s));
 		free(s);
 	}
@@ -1353,10 +1354,10 @@ test_rules_pages(void **state)
 		assert_non_null(
 		    strstr(s, "<form class=\"mute\" method=\"post\" action=\"/rules/hit2/unmute\">"
 		              "<button type=\"submit\">Unmute</button></form>"));
-		assert_non_null(
-		    strstr(s, "<th scope=\"row\">Muted</th><td><span class=\"muted\">muted until "
-		              "<time datetime=\"2026-12-08T10:00:00Z\">2026-12-08T10:00:00Z</time>"
-		              "</span></td>"));
+		assert_non_null(strstr(
+		    s, "<th scope=\"row\">Muted</th><td><span class=\"muted\">muted until "
+		       "<time datetime=\"2026-12-08T10:00:00Z\">2026-12-08 10:00 +00:00</time>"
+		       "</span></td>"));
 		free(s);
 	}
 }
@@ -1397,6 +1398,138 @@ test_long_title(void **state)
 	free(title);
 }
 
+/*
+ * Times in the zone the shell hands over (a value: page.h's struct
+ * page_zone), their offset shown, the UTC instant kept in datetime: each
+ * time at the offset in force at it (winter, summer), a negative one, the
+ * day of page_day() in the zone, no zone as +00:00, a text that is no
+ * date as text; the hits, rules, article, feeds and deliveries pages.
+ */
+static void
+test_zone(void **state)
+{
+	/* Europe/Paris in 2026: +01:00, +02:00 from 03-29 01:00Z, +01:00 from 10-25 01:00Z */
+	static const struct page_zone_span paris[] = {
+	    {1767225600, 3600}, {1774746000, 7200}, {1792890000, 3600}};
+	static const struct page_zone_span ny[] = {{0, -5 * 3600}};
+	const struct page_zone zp = {paris, 3}, zn = {ny, 1}, empty = {NULL, 0};
+	struct page pg = {.zone = &zp};
+	char *s;
+
+	(void)state;
+	assert_int_equal(page_zone_offset(&zp, 1774745999), 3600);
+	assert_int_equal(page_zone_offset(&zp, 1774746000), 7200);
+	assert_int_equal(page_zone_offset(&zp, 1792890000), 3600);
+	assert_int_equal(page_zone_offset(&zp, 0), 3600); /* before the table: its first */
+	assert_int_equal(page_zone_offset(&empty, 1774746000), 0);
+	assert_int_equal(page_zone_offset(NULL, 1774746000), 0);
+
+	page_time(&pg, "2026-12-07T08:14:03Z");
+	page_raw(&pg, "|");
+	page_time(&pg, "2026-07-01T10:00:00Z");
+	page_raw(&pg, "|");
+	/* any date date_normalize() reads: an RSS pubDate */
+	page_time(&pg, "Sun, 29 Mar 2026 00:59:59 GMT");
+	page_raw(&pg, "|");
+	page_day(&pg, "2026-09-01T22:30:00Z"); /* 00:30 the next day in Paris */
+	page_raw(&pg, "|");
+	page_time(&pg, "<b>yesterday</b>");
+	s = page_take(&pg, NULL);
+	assert_string_equal(
+	    s, "<time datetime=\"2026-12-07T08:14:03Z\">2026-12-07 09:14 +01:00</time>|"
+	       "<time datetime=\"2026-07-01T10:00:00Z\">2026-07-01 12:00 +02:00</time>|"
+	       "<time datetime=\"2026-03-29T00:59:59Z\">2026-03-29 01:59 +01:00</time>|"
+	       "<time datetime=\"2026-09-01T22:30:00Z\">2026-09-02</time>|"
+	       "<span dir=\"auto\">&lt;b&gt;yesterday&lt;/b&gt;</span>");
+	free(s);
+	/* page_take kept the zone */
+	assert_ptr_equal(pg.zone, &zp);
+	pg.zone = &zn;
+	page_time(&pg, "2026-12-07T03:05:00Z");
+	s = page_take(&pg, NULL);
+	assert_string_equal(
+	    s, "<time datetime=\"2026-12-07T03:05:00Z\">2026-12-06 22:05 -05:00</time>");
+	free(s);
+	pg.zone = NULL;
+	page_time(&pg, "2026-12-07T03:05:00Z");
+	s = page_take(&pg, NULL);
+	assert_string_equal(
+	    s, "<time datetime=\"2026-12-07T03:05:00Z\">2026-12-07 03:05 +00:00</time>");
+	free(s);
+
+	/* the pages */
+	pg.zone = &zp;
+	{
+		struct page_hit h = {.id = "h_1",
+		                     .detected_at = "2026-12-07T08:14:03Z",
+		                     .rule_id = "assad",
+		                     .article_id = "a_1"};
+		struct page_filters f = {0};
+
+		page_hits(&pg, &h, 1, &f, NULL);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s,
+		                       "<p class=\"meta\"><time datetime=\"2026-12-07T08:14:03Z\">"
+		                       "2026-12-07 09:14 +01:00</time> "));
+		free(s);
+	}
+	{
+		struct page_rule r = {.id = "assad",
+		                      .query = "Assad",
+		                      .enabled = 1,
+		                      .last_hit = "2026-07-01T10:00:00Z",
+		                      .muted_until = "2026-12-08T10:00:00Z"};
+
+		page_rules(&pg, &r, 1);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s,
+		                       "<time datetime=\"2026-07-01T10:00:00Z\">2026-07-01 12:00 "
+		                       "+02:00</time>"));
+		assert_non_null(strstr(s, "muted until <time datetime=\"2026-12-08T10:00:00Z\">"
+		                          "2026-12-08 11:00 +01:00</time>"));
+		free(s);
+	}
+	{
+		struct page_article a = {.id = "a_1", .published = "2026-07-01T10:00:00Z"};
+
+		page_article(&pg, &a);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s, "<th scope=\"row\">Published</th><td><time "
+		                          "datetime=\"2026-07-01T10:00:00Z\">2026-07-01 12:00 "
+		                          "+02:00</time></td>"));
+		free(s);
+	}
+	{
+		struct page_feed_row fr = {
+		    "reuters", "https://example.org/rss", "2026-12-07T08:00:00Z",
+		    NULL,      "2026-12-07T08:15:00Z",    0,
+		    0};
+		struct page_delivery dl = {7,
+		                           "hook",
+		                           "pending",
+		                           "h_1",
+		                           "assad",
+		                           1,
+		                           500,
+		                           "boom",
+		                           "2026-12-07T08:01:00Z",
+		                           "2026-12-07T08:02:00Z"};
+
+		page_feeds(&pg, &fr, 1);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s, "<td><time datetime=\"2026-12-07T08:00:00Z\">2026-12-07 "
+		                          "09:00 +01:00</time></td>"));
+		assert_non_null(strstr(s, "<td><time datetime=\"2026-12-07T08:15:00Z\">2026-12-07 "
+		                          "09:15 +01:00</time></td>"));
+		free(s);
+		page_deliveries(&pg, &dl, 1, NULL, 0, NULL);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(s, ">2026-12-07 09:01 +01:00</time></td>"));
+		assert_non_null(strstr(s, ">2026-12-07 09:02 +01:00</time></td>"));
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -1422,6 +1555,7 @@ main(void)
 	    cmocka_unit_test(test_chart),
 	    cmocka_unit_test(test_rules_pages),
 	    cmocka_unit_test(test_long_title),
+	    cmocka_unit_test(test_zone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
