@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,15 +126,51 @@ entry_path(const char *dir, const char *key)
 }
 
 /*
- * Map entry key (read-only pages of the file, private): the loaded set
- * points into the mapping, which it owns (rcache_release). A copy into
- * fresh memory cost more than everything else of a load: zeroing 23 MB of
- * pages, then copying the file into them (about 10 ms of the 28 a load of
- * 100,000 rules took, measured in BENCHMARKS.md, 2026-12-07). The pages
- * are the page cache's: only those read are mapped, and processes loading
- * the same entry share them. The file is only ever replaced by a rename
+ * Whether fd's file system may lose a mapped file's pages under us: a
+ * network or FUSE one, where another host may replace or truncate the
+ * file (a home directory on NFS is common), and a page read later would
+ * fault (SIGBUS) rather than fail. Its entries are copied instead.
+ */
+static int
+rcache_remote(int fd)
+{
+	static const unsigned long remote[] = {
+	    0x6969,     /* NFS */
+	    0x517B,     /* SMB */
+	    0xFF534D42, /* CIFS */
+	    0xFE534D42, /* SMB2 */
+	    0x65735546, /* FUSE */
+	    0x00C36400, /* Ceph */
+	    0x5346414F, /* AFS */
+	    0x6B414653, /* kAFS */
+	    0x73757245, /* Coda */
+	    0x01021997, /* 9p */
+	    0x01161970, /* GFS2 */
+	    0x7461636F, /* OCFS2 */
+	    0x0BD00BD0, /* Lustre */
+	};
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0)
+		return 1; /* unknown: the safe way */
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		if ((unsigned long)sf.f_type == remote[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * Entry key in memory that the loaded set points into, which it owns
+ * (rcache_release). On a local file system, the file's own pages, mapped
+ * private: a copy into fresh memory cost more than everything else of a
+ * load, zeroing 23 MB of pages and then copying the file into them (about
+ * 10 ms of the 28 a load of 100,000 rules took; BENCHMARKS.md,
+ * 2026-12-07). The pages are the page cache's, shared by every process
+ * that loads the entry. The file is only ever replaced by a rename
  * (rcache_write) or removed, never changed in place, so the mapping stays
- * whole; one truncated by hand under a running harkd would fault.
+ * whole while hark match runs (harkd does not use the cache); one truncated
+ * by hand under it would fault. On a network file system, a copy
+ * (rcache_remote).
  */
 void *
 rcache_read(const char *dir, const char *key, size_t *n)
@@ -142,6 +179,7 @@ rcache_read(const char *dir, const char *key, size_t *n)
 	int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	struct stat st;
 	void *buf;
+	size_t size, got = 0;
 
 	if (fd < 0 || !dir_ours(dir)) {
 		free(path);
@@ -156,15 +194,39 @@ rcache_read(const char *dir, const char *key, size_t *n)
 		return NULL;
 	}
 	free(path);
-	buf = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd); /* the mapping keeps the file */
-	if (buf == MAP_FAILED)
+	size = (size_t)st.st_size;
+	if (!rcache_remote(fd)) {
+		buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		close(fd); /* the mapping keeps the file */
+		if (buf == MAP_FAILED)
+			return NULL;
+		*n = size;
+		return buf;
+	}
+	/* a copy, in memory released the same way */
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		close(fd);
 		return NULL;
-	*n = (size_t)st.st_size;
+	}
+	while (got < size) {
+		ssize_t r = read(fd, (char *)buf + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			(void)munmap(buf, size);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*n = size;
 	return buf;
 }
 
-/* Give back what rcache_read() mapped. */
+/* Give back what rcache_read() gave. */
 void
 rcache_release(void *buf, size_t n)
 {
