@@ -815,7 +815,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 14"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 15"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -1209,6 +1209,67 @@ test_revisions(void **state)
 	    1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
+}
+
+/* A feed item's article: the one its entry's other keys were stored as. */
+static void
+test_feed_item_article(void **state)
+{
+	struct fixture *f = *state;
+	char id[32] = "";
+
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abc:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abc:02", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abcd:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "dup:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "dup:02", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	/* seen, nothing stored: none */
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "abc:01", "a_1", f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "abcd:01", "a_7", f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "dup:01", "a_2", f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "dup:02", "a_3", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(id, "a_1");
+	/* a key's own article is not another key's; a longer ID is another entry */
+	id[0] = '\0';
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abcd:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(id, "a_7");
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abcd:01", id, sizeof(id), f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "x", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    0);
+	/* the second text of abc (a revision) names the first article too: still one */
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "abc:02", "a_1", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(id, "a_1");
+	/* an ID whose texts were stored as two articles: given to different items */
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "dup:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    2);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "dup", id, sizeof(id), f->err, sizeof(f->err)), 0);
 }
 
 /* An article of a source and a language, seen at seen_at. */
@@ -1606,10 +1667,11 @@ test_migrate_3_to_4(void **state)
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
-	                 "ALTER TABLE articles DROP COLUMN revision_of; PRAGMA user_version = 3");
+	                 "ALTER TABLE articles DROP COLUMN revision_of; "
+	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 14"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 15"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
 	assert_int_equal(ss.schema_version, 15);
@@ -1648,9 +1710,10 @@ test_migrate_5_to_6(void **state)
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
-	                 "ALTER TABLE articles DROP COLUMN revision_of; PRAGMA user_version = 5");
+	                 "ALTER TABLE articles DROP COLUMN revision_of; "
+	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 14"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 15"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
 	assert_int_equal(ss.schema_version, 15);
@@ -2164,6 +2227,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_feed_item_article, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_replaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_guard, setup, teardown),
