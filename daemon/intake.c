@@ -506,16 +506,32 @@ nomem:
  */
 #define INTAKE_MAX_REVISIONS 20
 
+/* A feed item in the log: its link, else the feed's id of it, else its key. */
+static const char *
+intake_item_name(const struct work_doc *wd)
+{
+	const struct document *d = wd->doc;
+
+	return d->url != NULL ? d->url : d->meta.id != NULL ? d->meta.id : wd->item;
+}
+
 /*
- * A feed item whose address is stored (as dup) with another text: a
- * revision when this feed has seen this entry (its guid, else its link)
- * with another text before; not when the address came with another entry,
- * another feed, a drop file or the API (those stay duplicates, as an
- * address is stored once). A revision gets its own id (doc_revision_id),
- * its hits made the hits of that id, and root its group (dup's), whose
- * alerted rules are not alerted again. Returns 1 (a revision), 0 (a
- * duplicate), 2 (a revision past INTAKE_MAX_REVISIONS: said, not stored),
- * or a store error.
+ * A feed item not stored as it is (dup: the article holding its address,
+ * or NULL): a revision when this feed has stored its entry (the same ID:
+ * guid, Atom id, JSON Feed id, else link; work.c job_item_key) with
+ * another text before, whatever its link is now or whether it has one:
+ * of the article that entry was stored as (feed_items.article). Without
+ * one recorded (the entry's earlier texts stored nothing, or were seen
+ * before schema 15), when dup holds its address and the feed has seen the
+ * entry with another text (2720a0a's rule). Not when the ID is no item's
+ * own (none, or given to different items: work_doc.item_own, and
+ * store_feed_item_article's 2), nor when the address came with another
+ * entry, another feed, a drop file or the API (those stay duplicates, as
+ * an address is stored once). A revision gets its own id
+ * (doc_revision_id), its hits made the hits of that id, and root its
+ * group (the first one's), whose alerted rules are not alerted again.
+ * Returns 1 (a revision), 0 (none), 2 (a revision past
+ * INTAKE_MAX_REVISIONS: said, not stored), or a store error.
  */
 static int
 intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const char *dup, char *root,
@@ -523,21 +539,29 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 {
 	struct document *d = wd->doc;
 	int64_t nrev = 0;
-	char id[24];
-	int r;
+	char id[24], first[32];
+	int r = 0;
 
-	if ((r = store_feed_item_other(in->st, j->feed->name, wd->item, err, errsz)) <= 0)
+	if (wd->item_own && (r = store_feed_item_article(in->st, j->feed->name, wd->item, first,
+	                                                 sizeof(first), err, errsz)) < 0)
 		return r;
-	if ((r = store_article_revisions(in->st, dup, root, rootsz, &nrev, err, errsz)) <= 0)
+	if (r != 1) {
+		if (dup == NULL)
+			return 0;
+		if ((r = store_feed_item_other(in->st, j->feed->name, wd->item, err, errsz)) <= 0)
+			return r;
+		snprintf(first, sizeof(first), "%s", dup);
+	}
+	if ((r = store_article_revisions(in->st, first, root, rootsz, &nrev, err, errsz)) <= 0)
 		return r;
 	if (nrev >= INTAKE_MAX_REVISIONS) {
 		log_info("revised feed=%s item=%s of=%s: not read, %lld revisions of it are stored "
 		         "already (the most kept)",
-		         j->feed->name, log_quote(d->url ? d->url : wd->item), dup,
-		         (long long)nrev);
+		         j->feed->name, log_quote(intake_item_name(wd)), first, (long long)nrev);
 		return 2;
 	}
-	doc_revision_id(d->canonical, wd->content_hash, id);
+	/* the first one's id when it has no link: unique to the item all the same */
+	doc_revision_id(d->canonical != NULL ? d->canonical : first, wd->content_hash, id);
 	for (size_t i = 0; i < wd->nhits; i++) {
 		struct work_hit *h = &wd->hits[i];
 		char *json;
@@ -546,14 +570,16 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 			snprintf(err, errsz,
 			         "revision of %s: out of memory, or a hit that is no "
 			         "hit object",
-			         dup);
+			         first);
 			return -1;
 		}
 		free(h->json);
 		h->json = json;
 	}
 	snprintf(d->id, sizeof(d->id), "%s", id);
-	snprintf(wd->revision_of, sizeof(wd->revision_of), "%s", dup);
+	snprintf(wd->revision_of, sizeof(wd->revision_of), "%s", first);
+	/* a link that is not the first one's address: the revision's url, not an address */
+	wd->revision_moved = d->canonical != NULL && (dup == NULL || strcmp(dup, first) != 0);
 	return 1;
 }
 
@@ -588,7 +614,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		 */
 		if (d->field_len[F_TITLE] == 0 && d->field_len[F_BODY] == 0) {
 			log_debug("feed %s: item %s has no text: skipped (%s)", j->feed->name,
-			          log_quote(d->url ? d->url : wd->item),
+			          log_quote(intake_item_name(wd)),
 			          j->feed->page_item != NULL ? "nor has its page"
 			                                     : "fetch_article = no");
 			return 0;
@@ -605,10 +631,14 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	                       errsz);
 	if (r < 0)
 		return r;
-	/* a feed item whose text changed: a new row, of the first one's group */
-	if (r == 2 && j->feed != NULL) {
-		wd->revision_of[0] = '\0';
-		if ((near = intake_revision(in, j, wd, dup, root, sizeof(root), err, errsz)) < 0)
+	/*
+	 * a feed item whose text changed: a new row, of the first one's group;
+	 * a text stored already (r == 1) is a duplicate, whichever item it is
+	 */
+	wd->revision_of[0] = '\0';
+	if (r != 1 && j->feed != NULL) {
+		if ((near = intake_revision(in, j, wd, r == 2 ? dup : NULL, root, sizeof(root), err,
+		                            errsz)) < 0)
 			return near;
 		if (near == 1) {
 			r = 0;
@@ -627,10 +657,10 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 			log_info(
 			    "duplicate feed=%s item=%s of=%s changed=yes: an address is stored "
 			    "once, its new text is not matched",
-			    j->feed->name, log_quote(d->url ? d->url : wd->item), dup);
+			    j->feed->name, log_quote(intake_item_name(wd)), dup);
 		else if (j->feed != NULL)
 			log_info("duplicate feed=%s item=%s of=%s", j->feed->name,
-			         log_quote(d->url ? d->url : wd->item), dup);
+			         log_quote(intake_item_name(wd)), dup);
 		else if (j->post != NULL)
 			log_info("duplicate api=%s of=%s", log_quote(j->name), dup);
 		else
@@ -668,6 +698,11 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	a.near_of = near == 1 ? root : NULL;
 	a.seen_at = now;
 	if ((r = store_article_add(in->st, &a, err, errsz)) < 0)
+		return r;
+	/* the entry's article: its next texts are its revisions (intake_revision) */
+	if (j->feed != NULL && (r = store_feed_item_article_set(
+	                            in->st, j->feed->name, wd->item,
+	                            a.revision_of != NULL ? a.revision_of : d->id, err, errsz)) < 0)
 		return r;
 	wd->seq = store_article_seq(in->st);
 	wd->stored = 1;
@@ -721,12 +756,16 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		muted += wd->hits[i].muted != 0;
 	}
 	if (j->feed != NULL && wd->revision_of[0] != '\0')
-		log_info("revised feed=%s item=%s of=%s new_hits=%u: article %s lang=%s hits=%zu%s",
-		         j->feed->name, log_quote(d->url ? d->url : wd->item), wd->revision_of,
-		         alerts, d->id, d->lang[0] ? d->lang : "-", wd->nhits,
-		         alerts < wd->nhits ? " (the rules alerted on an earlier revision are not "
-		                              "alerted again)"
-		                            : "");
+		log_info(
+		    "revised feed=%s item=%s of=%s new_hits=%u: article %s lang=%s hits=%zu%s%s",
+		    j->feed->name, log_quote(intake_item_name(wd)), wd->revision_of, alerts, d->id,
+		    d->lang[0] ? d->lang : "-", wd->nhits,
+		    alerts < wd->nhits ? " (the rules alerted on an earlier revision are not "
+		                         "alerted again)"
+		                       : "",
+		    wd->revision_moved ? " (a new link: this revision's url; the article keeps "
+		                         "its first address)"
+		                       : "");
 	else if (j->feed != NULL)
 		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s", d->id, j->feed->name,
 		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,

@@ -211,6 +211,16 @@ static const char *const migrations[] = {
      */
     "ALTER TABLE articles ADD COLUMN revision_of TEXT;"
     "CREATE INDEX articles_revision_of ON articles(revision_of) WHERE revision_of IS NOT NULL;",
+    /*
+     * 14 -> 15: a feed item's article. Each key of a feed's items
+     * ("ID:TEXT", work.c job_item_key) names the article its entry was
+     * stored as: the first article of the entry, which its revisions (the
+     * entry's other texts) name too. The feed's own id of an entry (its
+     * guid, else its link) then says "the same item" whatever its link is
+     * now, or when it has none. NULL: nothing stored (no text, a
+     * duplicate) or seen before 15.
+     */
+    "ALTER TABLE feed_items ADD COLUMN article TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -255,6 +265,8 @@ enum stmt {
 	ST_FEED_ITEM_SEEN,
 	ST_FEED_ITEM_ADD,
 	ST_FEED_ITEM_OTHER,
+	ST_FEED_ITEM_ARTICLE,
+	ST_FEED_ITEM_ARTICLE_SET,
 	ST_ARTICLE_REVISIONS,
 	/* a page of hits: ST_PAGE + PAGE_RULE | PAGE_SOURCE | PAGE_LANG, the filters used */
 	ST_PAGE,
@@ -427,6 +439,10 @@ static const char *const stmt_sql[ST_COUNT] = {
        of the primary key */
     [ST_FEED_ITEM_OTHER] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item > ?2 "
                            "AND item < ?3 AND item <> ?4 LIMIT 1",
+    /* the articles the other keys of the same entry were stored as (the same range) */
+    [ST_FEED_ITEM_ARTICLE] = "SELECT min(article), max(article) FROM feed_items "
+                             "WHERE feed = ?1 AND item > ?2 AND item < ?3 AND item <> ?4",
+    [ST_FEED_ITEM_ARTICLE_SET] = "UPDATE feed_items SET article = ?3 WHERE feed = ?1 AND item = ?2",
     /* its group's first article, and its revisions (the partial index articles_revision_of) */
     [ST_ARTICLE_REVISIONS] = "SELECT coalesce(near_of, id), "
                              "(SELECT count(*) FROM articles WHERE revision_of = ?1) "
@@ -2357,26 +2373,81 @@ store_feed_item_seen(struct store *st, const char *feed, const char *item, char 
 	return store_probe(st, q, "looking up a feed item", err, errsz);
 }
 
+/*
+ * The range of the keys of item's entry, other texts: "ID:" < every
+ * "ID:TEXT" < "ID;" (';' follows ':'). 0 for a key without the entry's
+ * part (none is made so): it has no other text.
+ */
+static int
+feed_item_range(const char *item, char lo[72], char hi[72])
+{
+	const char *colon = strchr(item, ':');
+	int n;
+
+	if (colon == NULL || colon == item || (size_t)(colon - item) + 2 > 72)
+		return 0;
+	n = (int)(colon - item);
+	snprintf(lo, 72, "%.*s:", n, item);
+	snprintf(hi, 72, "%.*s;", n, item);
+	return 1;
+}
+
 int
 store_feed_item_other(struct store *st, const char *feed, const char *item, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_OTHER];
-	const char *colon = strchr(item, ':');
 	char lo[72], hi[72];
-	int n;
 
-	/* a key without the entry's part (none is made so) has no other text */
-	if (colon == NULL || colon == item || (size_t)(colon - item) + 2 > sizeof(lo))
+	if (!feed_item_range(item, lo, hi))
 		return 0;
-	n = (int)(colon - item);
-	/* "ID:" < every "ID:TEXT" < "ID;" (';' follows ':') */
-	snprintf(lo, sizeof(lo), "%.*s:", n, item);
-	snprintf(hi, sizeof(hi), "%.*s;", n, item);
 	bind_text(q, 1, feed);
 	bind_text(q, 2, lo);
 	bind_text(q, 3, hi);
 	bind_text(q, 4, item);
 	return store_probe(st, q, "looking up a feed item's other texts", err, errsz);
+}
+
+int
+store_feed_item_article(struct store *st, const char *feed, const char *item, char *id, size_t idsz,
+                        char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_ARTICLE];
+	char lo[72], hi[72];
+	int rc, ret = 0;
+
+	if (!feed_item_range(item, lo, hi))
+		return 0;
+	bind_text(q, 1, feed);
+	bind_text(q, 2, lo);
+	bind_text(q, 3, hi);
+	bind_text(q, 4, item);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *lo_id = col_text(q, 0), *hi_id = col_text(q, 1);
+
+		/* an aggregate has its row always: NULLs when no key has an article */
+		if (lo_id != NULL && hi_id != NULL && strcmp(lo_id, hi_id) != 0)
+			ret = 2;
+		else if (lo_id != NULL)
+			ret = 1, snprintf(id, idsz, "%s", lo_id);
+	} else if (rc != SQLITE_DONE) {
+		ret = store_fail(st, rc, "looking up a feed item's article", err, errsz);
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+int
+store_feed_item_article_set(struct store *st, const char *feed, const char *item, const char *id,
+                            char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_ARTICLE_SET];
+
+	bind_text(q, 1, feed);
+	bind_text(q, 2, item);
+	bind_text(q, 3, id);
+	return store_exec(st, ST_FEED_ITEM_ARTICLE_SET, "recording a feed item's article", err,
+	                  errsz);
 }
 
 int

@@ -460,6 +460,18 @@ int store_feed_item_add(struct store *st, const char *feed, const char *item, in
 int store_feed_item_other(struct store *st, const char *feed, const char *item, char *err,
                           size_t errsz);
 /*
+ * The article the feed's other keys of item's entry (the same ID, another
+ * TEXT) were stored as, into id (idsz >= 24): 1; 0 when none was stored
+ * (or seen before schema 15); 2 when they name different articles (the
+ * feed gave that id to different items: it is no item's own); -1 or
+ * STORE_BUSY.
+ */
+int store_feed_item_article(struct store *st, const char *feed, const char *item, char *id,
+                            size_t idsz, char *err, size_t errsz);
+/* Record that the feed's key item was stored as (or as a revision of) article id. */
+int store_feed_item_article_set(struct store *st, const char *feed, const char *item,
+                                const char *id, char *err, size_t errsz);
+/*
  * Article id's group (its near_of, or itself) into root (rootsz >= 24), and
  * how many revisions name it (revision_of) into *nrev. 1, 0 when there is
  * no such article, -1 or STORE_BUSY.

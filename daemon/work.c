@@ -205,20 +205,64 @@ job_content_hash(const struct document *d, char hex[65])
 	hex[64] = '\0';
 }
 
+/* The entry's ID in its key: its id (guid), else its link, else "" (none). */
+static const char *
+job_item_id(const struct document *d)
+{
+	return d->meta.id != NULL ? d->meta.id : d->url != NULL ? d->url : "";
+}
+
 /*
- * A feed entry's key among the feed's items: its id (guid), else its link,
- * else nothing, and the hash of its content; so that a feed which gives
- * one guid to different items still has each of them read once.
+ * A feed entry's key among the feed's items: its ID (job_item_id) and the
+ * hash of its content; so that a feed which gives one guid to different
+ * items still has each of them read once.
  */
 static void
 job_item_key(const struct work_doc *wd, char key[64])
 {
-	const struct document *d = wd->doc;
-	const char *id = d->meta.id != NULL ? d->meta.id : d->url != NULL ? d->url : "";
+	const char *id = job_item_id(wd->doc);
 	char hex[65];
 
 	sha256_hex(id, strlen(id), hex);
 	snprintf(key, 64, "%.32s:%.16s", hex, wd->content_hash);
+}
+
+static int
+job_item_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct work_doc *const *)a)->item, (*(struct work_doc *const *)b)->item);
+}
+
+/*
+ * An ID that two entries of one body have with different texts is no
+ * item's own (work_doc.item_own): sorted by key, such entries are next to
+ * each other. -1: out of memory.
+ */
+static int
+job_items_shared(struct job *j)
+{
+	struct work_doc **v;
+	size_t i, k;
+
+	if (j->ndocs < 2)
+		return 0;
+	if ((v = malloc(j->ndocs * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < j->ndocs; i++)
+		v[i] = &j->docs[i];
+	qsort(v, j->ndocs, sizeof(*v), job_item_cmp);
+	for (i = 0; i < j->ndocs; i = k) {
+		/* "ID:" with its colon: the keys of one ID */
+		size_t n = strcspn(v[i]->item, ":") + 1;
+		int other = 0;
+
+		for (k = i + 1; k < j->ndocs && strncmp(v[k]->item, v[i]->item, n) == 0; k++)
+			other |= strcmp(v[k]->item, v[k - 1]->item) != 0;
+		for (size_t m = i; other && m < k; m++)
+			v[m]->item_own = 0;
+	}
+	free(v);
+	return 0;
 }
 
 /* Bodies this large have their parse's memory handed back to the system at once. */
@@ -344,6 +388,8 @@ job_run(struct job *j, int slot)
 			snprintf(wd->item, sizeof(wd->item), "%s", j->feed->page_key);
 		else if (j->feed != NULL)
 			job_item_key(wd, wd->item);
+		if (j->feed != NULL)
+			wd->item_own = *job_item_id(wd->doc) != '\0';
 		/* a fetch_article feed's items are matched as their pages, later */
 		if (j->feed != NULL && j->feed->fetch_article) {
 			doc_simhash(wd->doc);
@@ -357,6 +403,11 @@ job_run(struct job *j, int slot)
 			goto out;
 		}
 		doc_simhash(wd->doc); /* made by matcher_run() from its tokens; else now */
+	}
+	/* a page job's one entry is its feed item: its key is that item's */
+	if (j->feed != NULL && j->feed->page_item == NULL && job_items_shared(j) < 0) {
+		j->failed = -1;
+		snprintf(j->why, sizeof(j->why), "out of memory");
 	}
 out:
 	j->done_ns = now_ns();

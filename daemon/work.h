@@ -60,9 +60,19 @@ struct work_doc {
 	int stored;       /* the loop thread's: 1 once committed as a new article */
 	int fresh;        /* the loop thread's: a feed item not seen before */
 	char item[64];    /* feed jobs: the entry's key among the feed's items (see job_run) */
-	char dup_of[32];  /* the loop thread's: an exact duplicate's stored article, else "" */
+	/*
+	 * feed jobs: item's ID is this entry's own: it has one (a guid, Atom
+	 * id, JSON Feed id or link) and no other entry of the body has it with
+	 * another text. Another text of an entry whose ID is its own is a
+	 * revision of it; a feed that gives one ID to different items has
+	 * each read as an item of its own.
+	 */
+	int item_own;
+	char dup_of[32]; /* the loop thread's: an exact duplicate's stored article, else "" */
 	/* the loop thread's: a revision (its feed item's text changed): the first one's id */
 	char revision_of[32];
+	int revision_moved; /* the loop thread's: a revision whose link is not the first's address
+	                     */
 };
 
 /* A new item of a fetch_article feed, handed back to fetch its page. */

@@ -569,7 +569,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 14);
+	assert_int_equal(s.schema_version, 15);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -807,7 +807,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 14);
+	assert_int_equal(s.schema_version, 15);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -815,7 +815,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 14"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 15"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -849,7 +849,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 14);
+	assert_int_equal(sqlite3_column_int(q, 0), 15);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -1096,7 +1096,7 @@ test_migrate_1_to_2(void **state)
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 14);
+	assert_int_equal(s.schema_version, 15);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	/* version 13: the index had every article stored before */
@@ -1209,6 +1209,67 @@ test_revisions(void **state)
 	    1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
+}
+
+/* A feed item's article: the one its entry's other keys were stored as. */
+static void
+test_feed_item_article(void **state)
+{
+	struct fixture *f = *state;
+	char id[32] = "";
+
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abc:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abc:02", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "abcd:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "dup:01", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_feed_item_add(f->st, "w", "dup:02", 5, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	/* seen, nothing stored: none */
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "abc:01", "a_1", f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "abcd:01", "a_7", f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "dup:01", "a_2", f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "dup:02", "a_3", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(id, "a_1");
+	/* a key's own article is not another key's; a longer ID is another entry */
+	id[0] = '\0';
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abcd:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(id, "a_7");
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abcd:01", id, sizeof(id), f->err, sizeof(f->err)),
+	    0);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "x", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    0);
+	/* the second text of abc (a revision) names the first article too: still one */
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article_set(f->st, "w", "abc:02", "a_1", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "abc:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    1);
+	assert_string_equal(id, "a_1");
+	/* an ID whose texts were stored as two articles: given to different items */
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "dup:09", id, sizeof(id), f->err, sizeof(f->err)),
+	    2);
+	assert_int_equal(
+	    store_feed_item_article(f->st, "w", "dup", id, sizeof(id), f->err, sizeof(f->err)), 0);
 }
 
 /* An article of a source and a language, seen at seen_at. */
@@ -1606,13 +1667,14 @@ test_migrate_3_to_4(void **state)
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
-	                 "ALTER TABLE articles DROP COLUMN revision_of; PRAGMA user_version = 3");
+	                 "ALTER TABLE articles DROP COLUMN revision_of; "
+	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 14"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 15"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 14);
+	assert_int_equal(ss.schema_version, 15);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1648,12 +1710,13 @@ test_migrate_5_to_6(void **state)
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
 	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
-	                 "ALTER TABLE articles DROP COLUMN revision_of; PRAGMA user_version = 5");
+	                 "ALTER TABLE articles DROP COLUMN revision_of; "
+	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 14"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 15"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 14);
+	assert_int_equal(ss.schema_version, 15);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -2164,6 +2227,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_feed_item_article, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_replaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_guard, setup, teardown),
