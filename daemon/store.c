@@ -199,6 +199,16 @@ static const char *const migrations[] = {
      */
     "INSERT OR REPLACE INTO store_meta (key, value) "
     "SELECT 'fts_through', coalesce(max(seq), 0) FROM articles;",
+    /*
+     * 13 -> 14: a muted rule's hit is stored with alert = 0 (it raised no
+     * alert), no longer 1: hark status counted it among the alerts. Those
+     * stored before are found where their mute is still a row: a hit of
+     * its rule during it that has no delivery (outbox_route made none).
+     */
+    "UPDATE hits SET alert = 0 WHERE seq IN (SELECT h.seq FROM mutes m CROSS JOIN hits h "
+    "ON h.rule_id = m.rule_id AND h.detected_at >= m.muted_at * 1000 "
+    "AND h.detected_at < m.until * 1000 WHERE h.alert = 1 "
+    "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.hit_id = h.id));",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -121,7 +121,8 @@ struct store_hit {
 	const char *rule_id;
 	const char *json;    /* the hit object of CLI.md, one line */
 	int64_t detected_at; /* Unix milliseconds */
-	bool alert;          /* false for a near duplicate whose group already alerted this rule */
+	bool alert; /* false for a near duplicate whose group already alerted this rule, or a muted
+	               rule's hit */
 };
 /* Insert a hit. Returns 1 when stored, 0 when (article, rule) was already there, -1, STORE_BUSY. */
 int store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t errsz);
