@@ -33,6 +33,12 @@ static const int64_t schedule[OUTBOX_RETRIES] = {
 
 static const struct timeval tv_one = {1, 0};
 
+/*
+ * The longest a Retry-After pauses a webhook: an hour, when a receiver
+ * asks for more (its delivery's own back-off may be longer: the later holds).
+ */
+#define OUTBOX_RETRY_AFTER_MAX 3600
+
 #define OUTBOX_PAGE 64
 #define OUTBOX_TIMEOUT_MS 15000
 #define OUTBOX_CONNECT_MS 5000
@@ -666,7 +672,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	struct send *s = arg;
 	struct outbox *ob = s->ob;
 	struct hook *h = s->hook;
-	int64_t now = now_s(), wait;
+	int64_t now = now_s(), wait, rawait = 0;
 	int attempts = s->attempts + 1;
 	char why[300];
 	long long ra;
@@ -728,15 +734,19 @@ send_done_cb(const struct http_response *r, void *arg)
 	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
 	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
-		/* the receiver says when: the whole webhook waits, this delivery too */
-		wait = ra > 24 * 3600 ? 24 * 3600 : ra;
-		if (now + wait > h->paused_until)
-			h->paused_until = now + wait;
-		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name,
-		          why, (long long)wait);
-		outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-		ob->stats.webhook.failed++;
-		return;
+		/*
+		 * The receiver says when: the whole webhook waits (at most
+		 * OUTBOX_RETRY_AFTER_MAX: a receiver cannot stop alerts for a day).
+		 * This delivery's attempt still counts, as any failure's does:
+		 * it waits for the later of Retry-After and its own back-off,
+		 * and is dead after the last retry (a receiver answering 429,
+		 * Retry-After: 2 for ever was asked every 2 s, without end).
+		 */
+		rawait = ra > OUTBOX_RETRY_AFTER_MAX ? OUTBOX_RETRY_AFTER_MAX : ra;
+		if (now + rawait > h->paused_until)
+			h->paused_until = now + rawait;
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", Retry-After %llds",
+		         (long long)rawait);
 	}
 	if (attempts > OUTBOX_RETRIES) {
 		log_warnx(
@@ -747,6 +757,8 @@ send_done_cb(const struct http_response *r, void *arg)
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
+	if (rawait > wait)
+		wait = rawait;
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
 	          h->name, why, attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
