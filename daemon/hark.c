@@ -162,6 +162,8 @@ static const struct hark_cmd cmds[] = {
      "                     A delivery held for a digest whose period has not\n"
      "                     ended stays pending for it (said, exit 0): sent\n"
      "                     with its digest then, never alone or early.\n"
+     "                     One whose webhook or email is no longer in hark.conf\n"
+     "                     is refused (a cancelled one goes once it is back).\n"
      "                     Needs write access to hark.db\n"
      "  -f, --force        send again a delivery that was sent already (without it,\n"
      "                     such an id is an error and stays as it is)\n"},

@@ -236,6 +236,64 @@ outbox_held_say(const struct conf *c, int64_t id, const char *dest, int64_t end,
 	         when);
 }
 
+/* Whether c has a webhook or an email named name (store_known_fn). */
+static bool
+conf_has_dest(const char *name, void *arg)
+{
+	const struct conf *c = arg;
+
+	for (size_t i = 0; i < c->nwebhooks; i++)
+		if (strcmp(c->webhooks[i].name, name) == 0)
+			return true;
+	for (size_t i = 0; i < c->nemails; i++)
+		if (strcmp(c->emails[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static int
+redeliver_dest_cb(const struct store_delivery_row *r, void *arg)
+{
+	snprintf(arg, 256, "%s", r->webhook != NULL ? r->webhook : "");
+	return 0;
+}
+
+int
+outbox_redeliver(struct store *st, const struct conf *c, int64_t id, int64_t now, bool sent_too,
+                 int64_t *held, char *dest, size_t destsz, char *err, size_t errsz)
+{
+	char name[256] = "";
+	int rc = store_delivery_get(st, id, redeliver_dest_cb, name, err, errsz);
+
+	if (rc <= 0)
+		return rc;
+	/*
+	 * Made pending, it would wait for ever (and be cancelled at the next
+	 * start): the outbox has nothing to send it with.
+	 */
+	if (!conf_has_dest(name, (void *)c)) {
+		snprintf(err, errsz,
+		         "delivery %lld cannot be sent: webhook or email %s is no longer in "
+		         "hark.conf (configure it again, then redeliver it)",
+		         (long long)id, name);
+		return 4;
+	}
+	return store_delivery_redeliver(st, id, now, sent_too, held, dest, destsz, err, errsz);
+}
+
+static void
+orphan_log(const char *name, int64_t n, void *arg)
+{
+	(void)arg;
+	if (n > 0)
+		log_warnx("webhook or email %s is no longer in the configuration: %lld pending "
+		          "deliver%s cancelled (hark redeliver sends one again once it is back)",
+		          name, (long long)n, n == 1 ? "y" : "ies");
+	else
+		log_info("webhook %s is no longer in the configuration: its 410 Gone forgotten",
+		         name);
+}
+
 void
 outbox_kick(struct outbox *ob)
 {
@@ -1382,6 +1440,18 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 		}
 	}
 	ob->hooks = fresh;
+	/*
+	 * What no destination of c can send is no work pending: cancelled,
+	 * kept as a record. A destination configured again later under the
+	 * same name takes its new hits; the cancelled ones stay cancelled (it
+	 * may be another receiver now, and they are old news): hark redeliver
+	 * sends one again when asked. A failure is tried at the next reload.
+	 */
+	if (store_deliveries_orphan(ob->st, conf_has_dest, (void *)c, orphan_log, NULL, err,
+	                            errsz) != 0)
+		log_warnx("cancelling the deliveries of removed webhooks: %s; tried again at the "
+		          "next reload",
+		          err);
 	outbox_kick(ob);
 	return 0;
 }
