@@ -189,8 +189,8 @@ cmd_redeliver(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		r = store_delivery_redeliver(st, id, (int64_t)time(NULL), force, &held, dest,
-		                             sizeof(dest), err, sizeof(err));
+		r = outbox_redeliver(st, c, id, (int64_t)time(NULL), force, &held, dest,
+		                     sizeof(dest), err, sizeof(err));
 		if (r < 0) {
 			fprintf(stderr, "hark: redeliver: %lld: %s\n", id, err);
 			bad++;
@@ -204,6 +204,10 @@ cmd_redeliver(int argc, char **argv)
 			    "hark: redeliver: delivery %lld was sent already: give --force to send "
 			    "it again\n",
 			    id);
+			bad++;
+		} else if (r == 4) {
+			/* its destination is gone from hark.conf: nothing would ever send it */
+			fprintf(stderr, "hark: redeliver: %s\n", err);
 			bad++;
 		} else if (r == 3) {
 			/* its digest's period has not ended: not sent early, not split from it */

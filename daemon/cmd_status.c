@@ -226,7 +226,8 @@ status_text(const struct harkd_probe *dm, const struct store_status *s, const st
             json_t *disabled, const struct mutes *mu, long failed, const char *spool)
 {
 	char b1[32], b2[32], key[256];
-	int width = (int)strlen("deliveries pending");
+	int width = (int)strlen(s->deliveries_cancelled > 0 ? "deliveries cancelled"
+	                                                    : "deliveries pending");
 
 	for (size_t i = 0; i < f->n; i++) {
 		int w = (int)strlen("feed ") + (int)strlen(f->v[i].name);
@@ -261,6 +262,9 @@ status_text(const struct harkd_probe *dm, const struct store_status *s, const st
 	line(width, "last hit", "%s", when(s->last_hit_at / 1000, "none", b1, sizeof(b1)));
 	line(width, "deliveries pending", "%lld", (long long)s->deliveries_pending);
 	line(width, "deliveries failed", "%lld", (long long)s->deliveries_failed);
+	if (s->deliveries_cancelled > 0)
+		line(width, "deliveries cancelled", "%lld (their webhook or email left hark.conf)",
+		     (long long)s->deliveries_cancelled);
 	if (failed > 0)
 		line(width, "files failed", "%ld in %s/failed (each with NAME.error saying why)",
 		     failed, spool);

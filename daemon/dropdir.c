@@ -48,8 +48,14 @@
 /* Random suffixes tried after ".iINODE", each a 48-bit draw. */
 #define RANDOM_TRIES 64
 
-/* What the watch on incoming/ asks for: files arriving, and the directory renamed. */
-#define WATCH_MASK (IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR | IN_DELETE_SELF | IN_MOVE_SELF)
+/*
+ * What the watch on incoming/ asks for: files arriving, and the directory
+ * renamed. IN_CREATE for what is made in place and never written, so never
+ * closed after a write (a symbolic link, a FIFO, a directory): dropdir_drain
+ * passes those on at once, not a regular file, which is taken when closed.
+ */
+#define WATCH_MASK                                                                                 \
+	(IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE | IN_ONLYDIR | IN_DELETE_SELF | IN_MOVE_SELF)
 /*
  * And the watch on the spool: the name incoming removed, renamed or taken
  * by another directory. IN_DELETE_SELF on incoming/ itself comes only once
@@ -406,9 +412,23 @@ dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t er
 				check = true;
 				continue;
 			}
-			/* a directory moved in is passed on too: dropdir_read() says BAD */
-			if (ev->len > 0 && name_ok(ev->name))
-				fn(ev->name, arg);
+			if (ev->len == 0 || !name_ok(ev->name))
+				continue;
+			/*
+			 * Made in place: a regular file is being written (its
+			 * IN_CLOSE_WRITE comes); anything else is all there is of
+			 * it, passed on now for dropdir_read() to say BAD, as a
+			 * link or a directory moved in is. Gone already: nothing.
+			 */
+			if ((ev->mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) == 0) {
+				struct stat st;
+
+				if (fstatat(dd->fd[D_INCOMING], ev->name, &st,
+				            AT_SYMLINK_NOFOLLOW) != 0 ||
+				    S_ISREG(st.st_mode))
+					continue;
+			}
+			fn(ev->name, arg);
 		}
 	}
 	if (check && spool_changed(dd, err, errsz))

@@ -146,8 +146,9 @@ static const struct hark_cmd cmds[] = {
      "  until WHEN         until a day's start (YYYY-MM-DD, local), a local time\n"
      "                     (YYYY-MM-DD HH:MM), or a time with a zone (...T08:00Z)\n"
      "Stored in hark.db (needs write access): a running harkd takes it at once.\n"
-     "Hits of a muted rule are never alerted, not even after the mute ends; a new\n"
-     "mute replaces the old one; hark status lists the mutes; hark unmute ends one.\n"},
+     "Hits of a muted rule are never alerted, not even after the mute ends (hark\n"
+     "status counts them in hits, not alerts); a new mute replaces the old one;\n"
+     "hark status lists the mutes; hark unmute ends one.\n"},
     {"prune", cmd_prune, "prune [--dry-run] [--vacuum]",
      "apply the retention of the configuration now (keep_articles, keep_hits, keep_done, "
      "keep_failed)",
@@ -163,6 +164,8 @@ static const struct hark_cmd cmds[] = {
      "                     A delivery held for a digest whose period has not\n"
      "                     ended stays pending for it (said, exit 0): sent\n"
      "                     with its digest then, never alone or early.\n"
+     "                     One whose webhook or email is no longer in hark.conf\n"
+     "                     is refused (a cancelled one goes once it is back).\n"
      "                     Needs write access to hark.db\n"
      "  -f, --force        send again a delivery that was sent already (without it,\n"
      "                     such an id is an error and stays as it is)\n"},

@@ -660,8 +660,8 @@ harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 	int64_t held;
 	char dest[256];
 	/* the form is offered for dead ones; the API sends a sent one again as asked */
-	int rc = store_delivery_redeliver(h->st, id, (int64_t)time(NULL), true, &held, dest,
-	                                  sizeof(dest), err, errsz);
+	int rc = outbox_redeliver(h->st, h->conf, id, (int64_t)time(NULL), true, &held, dest,
+	                          sizeof(dest), err, errsz);
 
 	if (rc == 3) {
 		/* its digest's period has not ended: it goes with its digest, the outbox not kicked
@@ -669,6 +669,8 @@ harkd_redeliver(void *arg, int64_t id, char *err, size_t errsz)
 		outbox_held_say(h->conf, id, dest, held, err, errsz);
 		log_info("%s (asked over HTTP)", err);
 	}
+	if (rc == 4)
+		log_info("%s (asked over HTTP)", err);
 	if (rc == 1) {
 		log_info("delivery %lld: due now again (asked over HTTP)", (long long)id);
 		outbox_kick(h->ob);

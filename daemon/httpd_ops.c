@@ -158,8 +158,9 @@ deliveries_state(struct evhttp_request *req, const char **state, char *buf, size
 		if (*p->value == '\0')
 			continue; /* an empty field: any state */
 		if (strcmp(p->value, "pending") != 0 && strcmp(p->value, "sent") != 0 &&
-		    strcmp(p->value, "dead") != 0) {
-			snprintf(err, errsz, "state: '%.40s' is not pending, sent or dead",
+		    strcmp(p->value, "dead") != 0 && strcmp(p->value, "cancelled") != 0) {
+			snprintf(err, errsz,
+			         "state: '%.40s' is not pending, sent, dead or cancelled",
 			         p->value);
 			code = 400;
 			break;
@@ -298,6 +299,9 @@ route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *p
 	if (readjson_deliveries(httpd_store(h), "dead", OPS_DELIVERIES_MAX, a, why, sizeof(why)) !=
 	        0 ||
 	    readjson_deliveries(httpd_store(h), "pending", OPS_DELIVERIES_MAX, a, why,
+	                        sizeof(why)) != 0 ||
+	    /* and those whose webhook left the configuration, with that reason */
+	    readjson_deliveries(httpd_store(h), "cancelled", OPS_DELIVERIES_MAX, a, why,
 	                        sizeof(why)) != 0 ||
 	    store_webhooks_each(httpd_store(h), webhook_off_cb, wa, why, sizeof(why)) != 0) {
 		json_decref(a);
@@ -450,6 +454,8 @@ retry_prepare(struct httpd *h, struct evhttp_request *req, const char *path, con
 	}
 	if (rc < 0)
 		return 503;
+	if (rc == 4)
+		return 409; /* its webhook is no longer configured: err says */
 	*id = (int64_t)n;
 	return rc == 3 ? 2 : 1;
 }

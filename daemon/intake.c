@@ -721,19 +721,26 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 				return r;
 			sh.alert = r == 0;
 		}
-		if ((r = store_hit_add(in->st, &sh, err, errsz)) < 0)
-			return r;
 		h->alert = sh.alert;
 		h->muted = 0;
-		/* its deliveries in the same transaction: a crash loses none of them */
-		if (r == 1 && sh.alert && in->ob != NULL) {
-			/* for the log line: outbox_route itself makes nothing for a muted rule */
+		/*
+		 * A muted rule's hit raises no alert (outbox_route makes nothing
+		 * for it): stored with alert = 0, as a near duplicate's repeat
+		 * is, so that hark status counts it in hits, not alerts, and a
+		 * near duplicate after the mute is the first alert of its group.
+		 */
+		if (sh.alert) {
 			if ((r = store_mute_get(in->st, h->rule_id, now, NULL, err, errsz)) < 0)
 				return r;
 			h->muted = r;
-			if ((r = outbox_route(in->ob, h->rule, h->id, now, err, errsz)) < 0)
-				return r;
+			sh.alert = !h->muted;
 		}
+		if ((r = store_hit_add(in->st, &sh, err, errsz)) < 0)
+			return r;
+		/* its deliveries in the same transaction: a crash loses none of them */
+		if (r == 1 && sh.alert && in->ob != NULL &&
+		    (r = outbox_route(in->ob, h->rule, h->id, now, err, errsz)) < 0)
+			return r;
 	}
 	return 0;
 }

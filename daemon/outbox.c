@@ -33,6 +33,12 @@ static const int64_t schedule[OUTBOX_RETRIES] = {
 
 static const struct timeval tv_one = {1, 0};
 
+/*
+ * The longest a Retry-After pauses a webhook: an hour, when a receiver
+ * asks for more (its delivery's own back-off may be longer: the later holds).
+ */
+#define OUTBOX_RETRY_AFTER_MAX 3600
+
 #define OUTBOX_PAGE 64
 #define OUTBOX_TIMEOUT_MS 15000
 #define OUTBOX_CONNECT_MS 5000
@@ -228,6 +234,64 @@ outbox_held_say(const struct conf *c, int64_t id, const char *dest, int64_t end,
 	digest_describe(&p, end, when, sizeof(when));
 	snprintf(buf, sz, "delivery %lld is held for the digest of %s: sent then", (long long)id,
 	         when);
+}
+
+/* Whether c has a webhook or an email named name (store_known_fn). */
+static bool
+conf_has_dest(const char *name, void *arg)
+{
+	const struct conf *c = arg;
+
+	for (size_t i = 0; i < c->nwebhooks; i++)
+		if (strcmp(c->webhooks[i].name, name) == 0)
+			return true;
+	for (size_t i = 0; i < c->nemails; i++)
+		if (strcmp(c->emails[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static int
+redeliver_dest_cb(const struct store_delivery_row *r, void *arg)
+{
+	snprintf(arg, 256, "%s", r->webhook != NULL ? r->webhook : "");
+	return 0;
+}
+
+int
+outbox_redeliver(struct store *st, const struct conf *c, int64_t id, int64_t now, bool sent_too,
+                 int64_t *held, char *dest, size_t destsz, char *err, size_t errsz)
+{
+	char name[256] = "";
+	int rc = store_delivery_get(st, id, redeliver_dest_cb, name, err, errsz);
+
+	if (rc <= 0)
+		return rc;
+	/*
+	 * Made pending, it would wait for ever (and be cancelled at the next
+	 * start): the outbox has nothing to send it with.
+	 */
+	if (!conf_has_dest(name, (void *)c)) {
+		snprintf(err, errsz,
+		         "delivery %lld cannot be sent: webhook or email %s is no longer in "
+		         "hark.conf (configure it again, then redeliver it)",
+		         (long long)id, name);
+		return 4;
+	}
+	return store_delivery_redeliver(st, id, now, sent_too, held, dest, destsz, err, errsz);
+}
+
+static void
+orphan_log(const char *name, int64_t n, void *arg)
+{
+	(void)arg;
+	if (n > 0)
+		log_warnx("webhook or email %s is no longer in the configuration: %lld pending "
+		          "deliver%s cancelled (hark redeliver sends one again once it is back)",
+		          name, (long long)n, n == 1 ? "y" : "ies");
+	else
+		log_info("webhook %s is no longer in the configuration: its 410 Gone forgotten",
+		         name);
 }
 
 void
@@ -666,7 +730,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	struct send *s = arg;
 	struct outbox *ob = s->ob;
 	struct hook *h = s->hook;
-	int64_t now = now_s(), wait;
+	int64_t now = now_s(), wait, rawait = 0;
 	int attempts = s->attempts + 1;
 	char why[300];
 	long long ra;
@@ -728,15 +792,19 @@ send_done_cb(const struct http_response *r, void *arg)
 	}
 	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
 	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
-		/* the receiver says when: the whole webhook waits, this delivery too */
-		wait = ra > 24 * 3600 ? 24 * 3600 : ra;
-		if (now + wait > h->paused_until)
-			h->paused_until = now + wait;
-		log_warnx("delivery of hit=%s to %s: %s, Retry-After %llds", s->hit_id, h->name,
-		          why, (long long)wait);
-		outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
-		ob->stats.webhook.failed++;
-		return;
+		/*
+		 * The receiver says when: the whole webhook waits (at most
+		 * OUTBOX_RETRY_AFTER_MAX: a receiver cannot stop alerts for a day).
+		 * This delivery's attempt still counts, as any failure's does:
+		 * it waits for the later of Retry-After and its own back-off,
+		 * and is dead after the last retry (a receiver answering 429,
+		 * Retry-After: 2 for ever was asked every 2 s, without end).
+		 */
+		rawait = ra > OUTBOX_RETRY_AFTER_MAX ? OUTBOX_RETRY_AFTER_MAX : ra;
+		if (now + rawait > h->paused_until)
+			h->paused_until = now + rawait;
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", Retry-After %llds",
+		         (long long)rawait);
 	}
 	if (attempts > OUTBOX_RETRIES) {
 		log_warnx(
@@ -747,6 +815,8 @@ send_done_cb(const struct http_response *r, void *arg)
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
+	if (rawait > wait)
+		wait = rawait;
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
 	          h->name, why, attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
@@ -1370,6 +1440,18 @@ outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errs
 		}
 	}
 	ob->hooks = fresh;
+	/*
+	 * What no destination of c can send is no work pending: cancelled,
+	 * kept as a record. A destination configured again later under the
+	 * same name takes its new hits; the cancelled ones stay cancelled (it
+	 * may be another receiver now, and they are old news): hark redeliver
+	 * sends one again when asked. A failure is tried at the next reload.
+	 */
+	if (store_deliveries_orphan(ob->st, conf_has_dest, (void *)c, orphan_log, NULL, err,
+	                            errsz) != 0)
+		log_warnx("cancelling the deliveries of removed webhooks: %s; tried again at the "
+		          "next reload",
+		          err);
 	outbox_kick(ob);
 	return 0;
 }

@@ -43,7 +43,9 @@ void outbox_free(struct outbox *ob);
 
 /*
  * Take the webhooks of c (at start and after each reload). A webhook whose
- * configuration changed since it answered 410 is enabled again. Returns 0,
+ * configuration changed since it answered 410 is enabled again. The
+ * pending deliveries of a webhook or email c no longer has are cancelled
+ * (store_deliveries_orphan; logged), and its 410 forgotten. Returns 0,
  * -1 with err (a secret that does not decode: conf.c checks it first).
  */
 int outbox_configure(struct outbox *ob, const struct conf *c, char *err, size_t errsz);
@@ -66,6 +68,14 @@ void outbox_kick(struct outbox *ob);
  */
 void outbox_held_say(const struct conf *c, int64_t id, const char *dest, int64_t end, char *buf,
                      size_t sz);
+/*
+ * hark redeliver and POST .../retry: store_delivery_redeliver() of a
+ * delivery whose webhook or email c still has. Its codes, and 4 with what
+ * to say in err when c has no such destination (no longer in hark.conf:
+ * nothing could send it).
+ */
+int outbox_redeliver(struct store *st, const struct conf *c, int64_t id, int64_t now, bool sent_too,
+                     int64_t *held, char *dest, size_t destsz, char *err, size_t errsz);
 /* SIGUSR1: every pending delivery of an enabled webhook is due now. */
 void outbox_retry_all(struct outbox *ob);
 /* Requests under way, and those ended whose outcome is not written yet. */

@@ -161,8 +161,9 @@ readjson_status_counts(json_t *o, const struct store_status *s)
 	json_object_set_new(o, "last_article", readjson_time(s->last_article_at));
 	json_object_set_new(o, "last_hit", readjson_time(s->last_hit_at / 1000));
 	json_object_set_new(o, "deliveries",
-	                    json_pack("{sIsI}", "pending", (json_int_t)s->deliveries_pending,
-	                              "failed", (json_int_t)s->deliveries_failed));
+	                    json_pack("{sIsIsI}", "pending", (json_int_t)s->deliveries_pending,
+	                              "failed", (json_int_t)s->deliveries_failed, "cancelled",
+	                              (json_int_t)s->deliveries_cancelled));
 	json_object_set_new(o, "schema_version", json_integer(s->schema_version));
 }
 

@@ -221,6 +221,44 @@ static const char *const migrations[] = {
      * duplicate) or seen before 15.
      */
     "ALTER TABLE feed_items ADD COLUMN article TEXT;",
+    /*
+     * 15 -> 16: a muted rule's hit is stored with alert = 0 (it raised no
+     * alert), no longer 1: hark status counted it among the alerts. Those
+     * stored before are found where their mute is still a row: a hit of
+     * its rule during it that has no delivery (outbox_route made none).
+     */
+    "UPDATE hits SET alert = 0 WHERE seq IN (SELECT h.seq FROM mutes m CROSS JOIN hits h "
+    "ON h.rule_id = m.rule_id AND h.detected_at >= m.muted_at * 1000 "
+    "AND h.detected_at < m.until * 1000 WHERE h.alert = 1 "
+    "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.hit_id = h.id));",
+    /*
+     * 16 -> 17: a delivery may be cancelled: its webhook or email is no
+     * longer in the configuration (store_deliveries_orphan), so it is no
+     * work pending. A CHECK is changed only by making the table again.
+     */
+    "CREATE TABLE deliveries_new ("
+    " id INTEGER PRIMARY KEY,"
+    " hit_id TEXT NOT NULL REFERENCES hits(id),"
+    " webhook TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    " CHECK (state IN ('pending', 'sent', 'dead', 'cancelled')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL DEFAULT 0,"
+    " last_status INTEGER,"
+    " last_error TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " period INTEGER,"
+    " requeued_at INTEGER,"
+    " UNIQUE(hit_id, webhook));"
+    "INSERT INTO deliveries_new (id, hit_id, webhook, state, attempts, next_at, last_status, "
+    "last_error, created_at, sent_at, period, requeued_at) "
+    "SELECT id, hit_id, webhook, state, attempts, next_at, last_status, last_error, created_at, "
+    "sent_at, period, requeued_at FROM deliveries;"
+    "DROP TABLE deliveries;"
+    "ALTER TABLE deliveries_new RENAME TO deliveries;"
+    "CREATE INDEX deliveries_state ON deliveries(state, next_at);"
+    "CREATE INDEX deliveries_webhook ON deliveries(webhook, state, next_at, id);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -291,6 +329,8 @@ enum stmt {
 	ST_MUTES_EXPIRED,
 	ST_MUTE_GET,
 	ST_MUTES,
+	ST_DELIVERY_DESTS,
+	ST_DELIVERIES_CANCEL,
 	ST_RULE_HAS_HITS,
 	ST_SOURCE_HAS_HITS,
 	ST_COUNT
@@ -377,6 +417,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " (SELECT count(*) FROM hits WHERE alert = 1),"
                   " (SELECT count(*) FROM deliveries WHERE state = 'pending'),"
                   " (SELECT count(*) FROM deliveries WHERE state = 'dead'),"
+                  " (SELECT count(*) FROM deliveries WHERE state = 'cancelled'),"
                   " (SELECT coalesce(max(seen_at), 0) FROM articles),"
                   " (SELECT coalesce(max(detected_at), 0) FROM hits)",
     [ST_FEEDS] = "SELECT name, url, last_ok, last_error, next_poll, gone, failures FROM feeds "
@@ -402,7 +443,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELIVERY_UPDATE] = "UPDATE deliveries SET state = ?2, attempts = ?3, next_at = ?4, "
                            "last_status = ?5, last_error = ?6, "
                            "sent_at = CASE WHEN ?2 = 'sent' THEN ?7 ELSE sent_at END "
-                           "WHERE id = ?1",
+                           /* a request under way at the cancel: only its arrival counts */
+                           "WHERE id = ?1 AND (state <> 'cancelled' OR ?2 = 'sent')",
     [ST_DELIVERIES] = "SELECT " DELIVERY_COLS " FROM deliveries d JOIN hits h ON h.id = d.hit_id "
                       "ORDER BY d.created_at DESC, d.id DESC",
     [ST_DELIVERIES_DEAD] = "SELECT " DELIVERY_COLS " FROM deliveries d "
@@ -526,6 +568,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_MUTES_EXPIRED] = "DELETE FROM mutes WHERE until <= ?1",
     [ST_MUTE_GET] = "SELECT until FROM mutes WHERE rule_id = ?1 AND until > ?2",
     [ST_MUTES] = "SELECT rule_id, until, muted_at FROM mutes WHERE until > ?1 ORDER BY rule_id",
+    /* the destinations with pending work: one probe of deliveries_webhook each */
+    [ST_DELIVERY_DESTS] = "SELECT DISTINCT webhook FROM deliveries WHERE state = 'pending'",
+    [ST_DELIVERIES_CANCEL] = "UPDATE deliveries SET state = 'cancelled', last_error = ?2 "
+                             "WHERE webhook = ?1 AND state = 'pending'",
     /* one probe of hits_rule_id */
     [ST_RULE_HAS_HITS] = "SELECT 1 FROM hits WHERE rule_id = ?1 LIMIT 1",
     [ST_SOURCE_HAS_HITS] = "SELECT 1 FROM hits WHERE source = ?1 LIMIT 1",
@@ -1910,8 +1956,9 @@ store_status_get(struct store *st, struct store_status *s, char *err, size_t err
 		s->alerts = sqlite3_column_int64(q, 3);
 		s->deliveries_pending = sqlite3_column_int64(q, 4);
 		s->deliveries_failed = sqlite3_column_int64(q, 5);
-		s->last_article_at = sqlite3_column_int64(q, 6);
-		s->last_hit_at = sqlite3_column_int64(q, 7);
+		s->deliveries_cancelled = sqlite3_column_int64(q, 6);
+		s->last_article_at = sqlite3_column_int64(q, 7);
+		s->last_hit_at = sqlite3_column_int64(q, 8);
 	} else {
 		ret = store_fail(st, rc, "reading the status", err, errsz);
 	}
@@ -2209,6 +2256,77 @@ store_delivery_redeliver(struct store *st, int64_t id, int64_t now, bool sent_to
 	if (changed)
 		return 1;
 	return rc == 1 && d.sent ? 2 : 0;
+}
+
+int
+store_deliveries_orphan(struct store *st, store_known_fn known, void *arg, store_orphan_fn fn,
+                        void *fnarg, char *err, size_t errsz)
+{
+	/* the names first, the statements reset: an update while a read of the table is open */
+	const int reads[2] = {ST_DELIVERY_DESTS, ST_WEBHOOKS};
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		sqlite3_stmt *q = st->stmt[reads[k]];
+		size_t first = n;
+
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			const char *name = col_text(q, 0);
+			char **v;
+
+			if (name == NULL || known(name, arg))
+				continue;
+			/* a destination with both pending work and a 410: once */
+			for (size_t i = 0; i < first && name != NULL; i++)
+				if (strcmp(names[i], name) == 0)
+					name = NULL;
+			if (name == NULL)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 8;
+				if ((v = realloc(names, cap * sizeof(*v))) == NULL)
+					break;
+				names = v;
+			}
+			if ((names[n] = strdup(name)) == NULL)
+				break;
+			n++;
+		}
+		if (rc == SQLITE_DONE)
+			rc = 0;
+		else if (rc == SQLITE_ROW)
+			rc = -1, snprintf(err, errsz, "out of memory");
+		else
+			rc = store_fail(st, rc, "reading the destinations", err, errsz);
+		sqlite3_reset(q);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_stmt *q = st->stmt[ST_DELIVERIES_CANCEL];
+		char why[300];
+		int64_t changed;
+
+		snprintf(why, sizeof(why), "webhook or email %s is no longer in hark.conf",
+		         names[i]);
+		bind_text(q, 1, names[i]);
+		bind_text(q, 2, why);
+		if ((rc = store_exec(st, ST_DELIVERIES_CANCEL, "cancelling deliveries", err,
+		                     errsz)) != 0)
+			break;
+		changed = sqlite3_changes(st->db);
+		/* its 410 was of a receiver that is no longer configured */
+		q = st->stmt[ST_WEBHOOK_CLEAR];
+		bind_text(q, 1, names[i]);
+		if ((rc = store_exec(st, ST_WEBHOOK_CLEAR, "forgetting a webhook", err, errsz)) !=
+		    0)
+			break;
+		fn(names[i], changed, fnarg);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
 }
 
 int

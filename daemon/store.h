@@ -123,7 +123,8 @@ struct store_hit {
 	const char *rule_id;
 	const char *json;    /* the hit object of CLI.md, one line */
 	int64_t detected_at; /* Unix milliseconds */
-	bool alert;          /* false for a near duplicate whose group already alerted this rule */
+	bool alert; /* false for a near duplicate whose group already alerted this rule, or a muted
+	               rule's hit */
 };
 /* Insert a hit. Returns 1 when stored, 0 when (article, rule) was already there, -1, STORE_BUSY. */
 int store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t errsz);
@@ -359,7 +360,7 @@ int store_deliveries_each(struct store *st, int failed_only, store_delivery_fn f
                           char *err, size_t errsz);
 /*
  * GET /api/v1/deliveries, /deliveries: the newest limit deliveries in state
- * ("pending" "sent" "dead"; NULL: any), newest first.
+ * ("pending" "sent" "dead" "cancelled"; NULL: any), newest first.
  */
 int store_deliveries_state(struct store *st, const char *state, int limit, store_delivery_fn fn,
                            void *arg, char *err, size_t errsz);
@@ -368,6 +369,18 @@ int store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void 
                        size_t errsz);
 /* SIGUSR1: every pending delivery due now. Returns 0, -1 or STORE_BUSY. */
 int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz);
+/*
+ * The destinations the configuration no longer has (known() says no, arg
+ * passed on): their pending deliveries cancelled, with the reason as
+ * their last error ("webhook or email NAME is no longer in hark.conf"),
+ * never deleted; the 410 that disabled such a webhook forgotten. fn is
+ * told each name and how many were cancelled. Each change its own
+ * statement (autocommit). Returns 0, -1 or STORE_BUSY.
+ */
+typedef bool (*store_known_fn)(const char *name, void *arg);
+typedef void (*store_orphan_fn)(const char *name, int64_t cancelled, void *arg);
+int store_deliveries_orphan(struct store *st, store_known_fn known, void *arg, store_orphan_fn fn,
+                            void *fnarg, char *err, size_t errsz);
 /*
  * hark redeliver: delivery id made pending, due now, attempts 0; one
  * already sent only with sent_too (hark redeliver --force). Returns 1, 0
@@ -482,8 +495,9 @@ int store_article_revisions(struct store *st, const char *id, char *root, size_t
 struct store_status {
 	int64_t articles, near_duplicates, hits, alerts;
 	int64_t deliveries_pending, deliveries_failed;
-	int64_t last_article_at; /* seconds, 0 when none */
-	int64_t last_hit_at;     /* ms, 0 when none */
+	int64_t deliveries_cancelled; /* their destination no longer configured */
+	int64_t last_article_at;      /* seconds, 0 when none */
+	int64_t last_hit_at;          /* ms, 0 when none */
 	int schema_version;
 };
 int store_status_get(struct store *st, struct store_status *s, char *err, size_t errsz);

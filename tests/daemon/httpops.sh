@@ -90,7 +90,7 @@ req "$api/deliveries?state=pending"
 expect_eq "$(cat "$T/b")" '{"deliveries":[]}' "state=pending: none"
 req "$api/deliveries?state=bogus"
 expect_eq "$CODE" 400 "state=bogus"
-grep -qF "state: 'bogus' is not pending, sent or dead" "$T/b" && ok || bad "bogus: $(cat "$T/b")"
+grep -qF "state: 'bogus' is not pending, sent, dead or cancelled" "$T/b" && ok || bad "bogus: $(cat "$T/b")"
 req "$api/deliveries?limit=3"
 expect_eq "$CODE" 400 "an unknown parameter"
 

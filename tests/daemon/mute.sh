@@ -114,6 +114,27 @@ if [ -n "$HAVE_CURL" ]; then
 	grep -qxF 'hark_alerts_total 1' "$T/metrics" && ok || bad "metrics: the muted hit is no alert: $(grep alerts "$T/metrics")"
 	grep -qxF 'hark_hits_muted_total 1' "$T/metrics" && ok || bad "metrics: 1 muted hit: $(grep muted "$T/metrics")"
 fi
+# hark status and /api/v1/status: the muted hit is a hit, not an alert (hark(1))
+expect_eq "$(status_of hits)/$(status_of alerts)" "2/1" "hark status hits/alerts with r1 muted"
+"$HARK" -c "$T/hark.conf" status --json | grep -qF '"hits":2,"alerts":1' && ok ||
+	bad "hark status --json alerts: $("$HARK" -c "$T/hark.conf" status --json)"
+if [ -n "$HAVE_CURL" ]; then
+	curl -s "${api}/status" | grep -qF '"hits":2,"alerts":1' && ok ||
+		bad "/api/v1/status alerts: $(curl -s "${api}/status")"
+fi
+# a hit stored muted by an older harkd (alert = 1, schema 15): the upgrade finds it by its mute
+if command -v sqlite3 >/dev/null 2>&1; then
+	stop_harkd
+	sqlite3 "$T/state/hark.db" "UPDATE hits SET alert = 1; PRAGMA user_version = 15;" ||
+		bad "back to schema 15"
+	expect_eq "$(status_of alerts)" "" "hark status on schema 15 (harkd upgrades it)"
+	start_harkd
+	URL=$(cut -d' ' -f1 "$T/state/harkd.http")
+	api=${URL}api/v1
+	expect_eq "$(status_of hits)/$(status_of alerts)" "2/1" "hits/alerts after the upgrade"
+else
+	note "no sqlite3 command: the upgrade of muted hits is not tested"
+fi
 
 # ---- unmuted: the next hit alerts; the muted one never goes ----
 hk unmute r1
@@ -124,6 +145,7 @@ article 2 "alpha alone"
 ingest "$T/a2.txt"
 wait_until '[ "$(received)" -ge 2 ]' 30 || bad "the hit after unmute did not arrive"
 grep -qF "$(hit_id r1)" "$T/recv.out" && ok || bad "the hit after unmute is r1's"
+expect_eq "$(status_of hits)/$(status_of alerts)" "3/2" "hark status hits/alerts after unmute"
 kill -USR1 "$HPID"
 sleep 1
 grep -qF "$MUTED_HIT" "$T/recv.out" && bad "the muted hit was sent after unmute" || ok

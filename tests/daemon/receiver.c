@@ -14,6 +14,7 @@
  *   gone        410
  *   ratelimit   429 with Retry-After: 2 to the first attempt of each
  *               webhook-id, 200 after
+ *   limited     429 with Retry-After: 2, always
  *   hang        no answer ever; the connection stays open
  *   redirect    302 with Location: /elsewhere (a request to /elsewhere,
  *               which a client must not follow, is answered 200)
@@ -63,12 +64,13 @@ enum mode {
 	M_SLOW_OK,
 	M_BIGBODY,
 	M_BIGCHUNKED,
+	M_LIMITED,
 	M_STATUS
 };
 
 static const char *const mode_names[] = {"ok",        "fail-first", "always500", "gone",
                                          "ratelimit", "hang",       "redirect",  "slow-ok",
-                                         "bigbody",   "bigchunked", NULL};
+                                         "bigbody",   "bigchunked", "limited",   NULL};
 
 #define SEEN_BUCKETS 4096
 #define BODY_MAX (16 << 20)
@@ -320,6 +322,9 @@ on_request(struct evhttp_request *req, void *arg)
 		break;
 	case M_RATELIMIT:
 		status = first ? 429 : 200;
+		break;
+	case M_LIMITED:
+		status = 429;
 		break;
 	case M_HANG:
 		status = 0;

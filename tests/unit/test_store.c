@@ -569,7 +569,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 15);
+	assert_int_equal(s.schema_version, 17);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -807,7 +807,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 15);
+	assert_int_equal(s.schema_version, 17);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -815,7 +815,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 15"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 17"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -849,7 +849,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 15);
+	assert_int_equal(sqlite3_column_int(q, 0), 17);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -1096,7 +1096,7 @@ test_migrate_1_to_2(void **state)
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 15);
+	assert_int_equal(s.schema_version, 17);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	/* version 13: the index had every article stored before */
@@ -1671,10 +1671,10 @@ test_migrate_3_to_4(void **state)
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 15"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 17"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 15);
+	assert_int_equal(ss.schema_version, 17);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1713,10 +1713,10 @@ test_migrate_5_to_6(void **state)
 	                 "ALTER TABLE articles DROP COLUMN revision_of; "
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 15"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 17"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 15);
+	assert_int_equal(ss.schema_version, 17);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
