@@ -55,7 +55,7 @@ hits_print(const struct store_hit_row *r, void *arg)
 	char when[32];
 
 	if (o->json) {
-		printf("%s\n", r->json);
+		hark_put_json(stdout, r->json);
 		return 0;
 	}
 	/* the title and snippet are in the stored hit object; hit owns them */
