@@ -58,7 +58,8 @@ conf_languages_tool(char **languages, struct diags *d)
 	*languages = NULL;
 	if (path == NULL)
 		return 0; /* no configuration: no prior, as before there was one */
-	if (conf_load(path, &c, d) < 0)
+	/* the rules are given (-r) or not wanted: the configuration's are not read */
+	if (conf_load_flags(path, CONF_NORULES, &c, d) < 0)
 		return -1;
 	*languages = c->languages;
 	c->languages = NULL;

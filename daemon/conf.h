@@ -128,6 +128,12 @@ const char *conf_find(const char *given);
  * check), so a rules glob that matches no file is an error, not a warning.
  */
 #define CONF_RULES 2u
+/*
+ * CONF_NORULES: the caller has its rules from elsewhere or needs none
+ * (hark match -r, hark extract: the configured languages only), so
+ * 'rules' is neither required nor read: no glob is expanded or warned of.
+ */
+#define CONF_NORULES 4u
 int conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diags *d);
 /* conf_load_flags(path, 0, ...): the tool's load, no secret file opened */
 int conf_load(const char *path, struct conf **out, struct diags *d);

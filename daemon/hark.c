@@ -117,7 +117,8 @@ static const struct hark_cmd cmds[] = {
      "[--no-cache] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
-     "                     (default: the rules of the configuration)\n"
+     "                     (default: the rules of the configuration, which -r\n"
+     "                     leaves unread: only its languages are used)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  --lang LL          the articles' language (ISO 639-1: ja, not jp), not guessed\n"
      "  --charset CS       the articles' charset, over any declaration or detection\n"
@@ -169,7 +170,8 @@ static const struct hark_cmd cmds[] = {
      "list every rule of the configuration: file:line, tags, languages, notify targets, "
      "whether disabled, hits in 24 h",
      "  --json             one object a line: id file line name tags lang notify enabled\n"
-     "                     muted hits_24h\n"},
+     "                     muted hits_24h\n"
+     "The rules' warnings are counted in one line: hark check shows them.\n"},
     {"sink", cmd_sink, "sink [--port N] [--secret whsec_...] [--max-age SECONDS]",
      "receive webhooks on loopback, check their signatures, print the alerts",
      "  --port N           listen on 127.0.0.1 port N (default 8975)\n"
