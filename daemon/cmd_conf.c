@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
+#include "hark_paths.h"
 #include "hark.h"
 
 int
@@ -24,8 +25,7 @@ conf_load_tool_flags(unsigned flags, struct conf **out, struct diags *d)
 	if (path == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR,
 		          "no rules given and no configuration found (give -c CONFIG, set "
-		          "HARK_CONFIG, or "
-		          "create ./hark.conf or /etc/hark/hark.conf)");
+		          "HARK_CONFIG, or create ./hark.conf or " HARK_CONF_DEFAULT ")");
 		return -1;
 	}
 	return conf_load_flags(path, flags, out, d);

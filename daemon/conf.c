@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "digest.h"
 #include "fileio.h"
+#include "hark_paths.h"
 #include "lang.h"
 #include "mailaddr.h"
 #include "whsig.h"
@@ -1641,8 +1642,8 @@ conf_find(const char *given)
 		return env;
 	if (access("hark.conf", F_OK) == 0)
 		return "hark.conf";
-	if (access("/etc/hark/hark.conf", F_OK) == 0)
-		return "/etc/hark/hark.conf";
+	if (access(HARK_CONF_DEFAULT, F_OK) == 0)
+		return HARK_CONF_DEFAULT;
 	return NULL;
 }
 

@@ -104,7 +104,8 @@ struct conf {
 
 /*
  * The configuration file to read: given (-c), else $HARK_CONFIG, else
- * ./hark.conf when it exists, else /etc/hark/hark.conf when it exists, else
+ * ./hark.conf when it exists, else HARK_CONF_DEFAULT (hark_paths.h: the
+ * installation's, SYSCONFDIR/hark/hark.conf) when it exists, else
  * NULL. The string is given, the environment's or static.
  */
 const char *conf_find(const char *given);

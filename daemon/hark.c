@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "date.h"
 #include "hark.h"
+#include "hark_paths.h"
 #include "usage.h"
 #include "hit.h"
 #include "lang.h"
@@ -566,9 +567,11 @@ usage_all(FILE *f)
 	           "commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
-	           "The rule language is described in hark.rules(5). Control characters of\n"
-	           "articles and feeds are printed escaped (\\x1b, \\u009b).\n");
+	fprintf(f,
+	        "\nCONFIG: by default $HARK_CONFIG, else ./hark.conf, else " HARK_CONF_DEFAULT ".\n"
+	        "'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
+	        "The rule language is described in hark.rules(5). Control characters of\n"
+	        "articles and feeds are printed escaped (\\x1b, \\u009b).\n");
 }
 
 int

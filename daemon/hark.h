@@ -148,7 +148,7 @@ const char *since_error(const char *s);
 /* conf.c */
 /*
  * The rule paths of the configuration (-c, $HARK_CONFIG, ./hark.conf,
- * /etc/hark/hark.conf), globs expanded, relative to the configuration file.
+ * HARK_CONF_DEFAULT), globs expanded, relative to the configuration file.
  * Returns 0 with *paths (caller frees each and the array), -1 with a
  * diagnostic when no configuration is found or it is invalid.
  */
