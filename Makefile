@@ -74,9 +74,12 @@ fuzz: deps
 	@echo "  cp -r tests/fuzz/corpus/query /tmp/fq && $(BUILD_FUZZ)/fuzz_query -max_total_time=240 /tmp/fq"
 
 # DESTDIR=/tmp/stage stages the installation; the prefix is configured, not
-# only given to --install, because harkd.service names the installed paths
+# only given to --install, because harkd.service names the installed paths and
+# hark and harkd are built to look for PREFIX/etc/hark/hark.conf (/etc/hark
+# when PREFIX is /usr): built again when the prefix changed
 install: build
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
 # the Debian package: $(BUILD_DEB)/hark_VERSION_ARCH.deb (and its -dbgsym),

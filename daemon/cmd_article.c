@@ -75,8 +75,13 @@ print_text(json_t *o, int color)
 		    "\n(the text was removed by retention (keep_articles); the article was stored "
 		    "on %s; the hits keep their snippets)\n",
 		    when(o, "seen_at", t, sizeof(t)));
-	else
-		printf("\n%s\n", str(json_object_get(o, "fields"), "body"));
+	else {
+		const char *body = str(json_object_get(o, "fields"), "body");
+
+		putchar('\n');
+		hark_put_text(stdout, body, strlen(body), HARK_TEXT_BLOCK);
+		putchar('\n');
+	}
 }
 
 int
@@ -123,9 +128,13 @@ cmd_article(int argc, char **argv)
 		fprintf(stderr, "hark: article: %d stored %s, left out\n", damaged,
 		        damaged == 1 ? "hit is not a JSON object" : "hits are not JSON objects");
 	if (json) {
-		if (json_dumpf(o, stdout, JSON_COMPACT) != 0)
+		char *s = json_dumps(o, JSON_COMPACT);
+
+		if (s == NULL)
 			rc = -1;
-		putchar('\n');
+		else
+			hark_put_json(stdout, s);
+		free(s);
 	} else {
 		print_text(o, isatty(1) && getenv("NO_COLOR") == NULL);
 	}

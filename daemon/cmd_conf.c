@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
+#include "hark_paths.h"
 #include "hark.h"
 
 int
@@ -24,8 +25,7 @@ conf_load_tool_flags(unsigned flags, struct conf **out, struct diags *d)
 	if (path == NULL) {
 		diags_add(d, "hark", 0, 0, DIAG_ERROR,
 		          "no rules given and no configuration found (give -c CONFIG, set "
-		          "HARK_CONFIG, or "
-		          "create ./hark.conf or /etc/hark/hark.conf)");
+		          "HARK_CONFIG, or create ./hark.conf or " HARK_CONF_DEFAULT ")");
 		return -1;
 	}
 	return conf_load_flags(path, flags, out, d);
@@ -58,7 +58,8 @@ conf_languages_tool(char **languages, struct diags *d)
 	*languages = NULL;
 	if (path == NULL)
 		return 0; /* no configuration: no prior, as before there was one */
-	if (conf_load(path, &c, d) < 0)
+	/* the rules are given (-r) or not wanted: the configuration's are not read */
+	if (conf_load_flags(path, CONF_NORULES, &c, d) < 0)
 		return -1;
 	*languages = c->languages;
 	c->languages = NULL;

@@ -57,7 +57,7 @@ dl_print_cb(const struct store_delivery_row *r, void *arg)
 			json_decref(hit);
 			return 1;
 		}
-		printf("%s\n", s);
+		hark_put_json(stdout, s);
 		free(s);
 	} else {
 		hark_time_local(r->created_at, when, sizeof(when));
@@ -67,8 +67,12 @@ dl_print_cb(const struct store_delivery_row *r, void *arg)
 			hark_time_local(r->next_at, when, sizeof(when));
 			printf(" next=%s", when);
 		}
-		if (r->last_error != NULL)
-			printf(" last=\"%s\"", r->last_error);
+		if (r->last_error != NULL) {
+			/* it may quote the receiver's answer */
+			fputs(" last=\"", stdout);
+			hark_put_line_text(r->last_error);
+			putchar('"');
+		}
 		putchar('\n');
 	}
 	json_decref(hit);

@@ -65,8 +65,11 @@ doc_json(const struct extraction *x, const struct document *d)
 static void
 print_field(const char *name, const char *value)
 {
-	if (value != NULL && *value != '\0')
-		printf("%-10s %s\n", name, value);
+	if (value != NULL && *value != '\0') {
+		printf("%-10s ", name);
+		hark_put_text(stdout, value, strlen(value), HARK_TEXT_LINE);
+		putchar('\n');
+	}
 }
 
 static void
@@ -100,7 +103,9 @@ doc_print(const struct extraction *x, const struct document *d)
 	print_field("keywords:", d->meta.keywords);
 	for (size_t i = 0; i < d->meta.nauthors; i++)
 		print_field("author:", d->meta.authors[i]);
-	printf("\n%.*s\n", (int)d->field_len[F_BODY], d->field[F_BODY]);
+	putchar('\n');
+	hark_put_text(stdout, d->field[F_BODY], d->field_len[F_BODY], HARK_TEXT_BLOCK);
+	putchar('\n');
 }
 
 int
@@ -187,7 +192,7 @@ cmd_extract(int argc, char **argv)
 				char *s = json_dumps(o2, JSON_COMPACT);
 
 				if (s != NULL)
-					printf("%s\n", s);
+					hark_put_json(stdout, s);
 				free(s);
 				json_decref(o2);
 			} else {

@@ -215,6 +215,15 @@ feed_json(const struct feed *f)
 	return o;
 }
 
+/* label and the feed's s on one line, escaped (hark_put_text) */
+static void
+put_line(const char *label, const char *s)
+{
+	fputs(label, stdout);
+	hark_put_text(stdout, s, strlen(s), HARK_TEXT_LINE);
+	putchar('\n');
+}
+
 /* A long text shown by its start, cut on a character boundary. */
 static void
 print_text(const char *name, const char *s)
@@ -227,9 +236,13 @@ print_text(const char *name, const char *s)
 	if (n > cut) {
 		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 			cut--;
-		printf("   %-10s %.*s… (%zu bytes)\n", name, (int)cut, s, n);
+		printf("   %-10s ", name);
+		hark_put_text(stdout, s, cut, HARK_TEXT_LINE);
+		printf("… (%zu bytes)\n", n);
 	} else {
-		printf("   %-10s %s\n", name, s);
+		printf("   %-10s ", name);
+		hark_put_text(stdout, s, n, HARK_TEXT_LINE);
+		putchar('\n');
 	}
 }
 
@@ -237,17 +250,18 @@ static void
 feed_print(const struct feed *f)
 {
 	if (f->title != NULL)
-		printf("title:     %s\n", f->title);
+		put_line("title:     ", f->title);
 	if (f->link != NULL)
-		printf("link:      %s\n", f->link);
+		put_line("link:      ", f->link);
 	if (f->lang != NULL)
-		printf("lang:      %s\n", f->lang);
+		put_line("lang:      ", f->lang);
 	printf("format:    %s\n", f->format);
 	printf("entries:   %zu\n", f->nentries);
 	for (size_t i = 0; i < f->nentries; i++) {
 		const struct article *a = &f->entries[i].a;
 
-		printf("\n%zu. %s\n", i + 1, a->title ? a->title : "(no title)");
+		printf("\n%zu. ", i + 1);
+		put_line("", a->title ? a->title : "(no title)");
 		print_text("link:", a->url);
 		print_text("id:", a->id);
 		print_text("published:", a->published);
@@ -362,13 +376,17 @@ cmd_feed(int argc, char **argv)
 		charset = ft.charset[0] ? ft.charset : NULL;
 		base = ft.url;
 		if (!json) {
-			printf("fetched:   HTTP %ld from %s", ft.status, ft.url);
+			printf("fetched:   HTTP %ld from ", ft.status);
+			hark_put_text(stdout, ft.url, strlen(ft.url), HARK_TEXT_LINE);
 			for (size_t i = 0; i < json_array_size(ft.redirects); i++) {
 				json_t *r = json_array_get(ft.redirects, i);
+				const char *to = json_string_value(json_object_get(r, "to"));
 
-				printf("%s%lld to %s", i == 0 ? " after " : ", ",
-				       (long long)json_integer_value(json_object_get(r, "status")),
-				       json_string_value(json_object_get(r, "to")));
+				/* the servers' Locations */
+				printf("%s%lld to ", i == 0 ? " after " : ", ",
+				       (long long)json_integer_value(json_object_get(r, "status")));
+				hark_put_text(stdout, to ? to : "", to ? strlen(to) : 0,
+				              HARK_TEXT_LINE);
 			}
 			putchar('\n');
 		}
@@ -398,7 +416,7 @@ cmd_feed(int argc, char **argv)
 		s = json_dumps(o, JSON_COMPACT);
 
 		if (s != NULL)
-			printf("%s\n", s);
+			hark_put_json(stdout, s);
 		free(s);
 		json_decref(o);
 	} else {

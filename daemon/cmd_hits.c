@@ -55,7 +55,7 @@ hits_print(const struct store_hit_row *r, void *arg)
 	char when[32];
 
 	if (o->json) {
-		printf("%s\n", r->json);
+		hark_put_json(stdout, r->json);
 		return 0;
 	}
 	/* the title and snippet are in the stored hit object; hit owns them */
@@ -122,7 +122,9 @@ hits_tag(const char *tag, const struct strv *only, struct strv *ids, struct rule
 	*rs = NULL;
 	if (conf_rule_paths(&paths, &npaths, &d) == 0)
 		*rs = rules_load(paths, npaths, &d);
-	diags_print(&d, stderr);
+	/* their warnings are hark check's (and harkd's) to give, not each reading's */
+	if (*rs == NULL)
+		diags_print(&d, stderr);
 	diags_free(&d);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);

@@ -58,8 +58,7 @@ opml_url_check(const char *url, char **host, char *msg, size_t msgsz)
 static void
 put_flat(const char *s)
 {
-	for (; *s != '\0'; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+	hark_put_line_text(s);
 }
 
 /* The "; title (category) htmlUrl" line that says where a section came from. */

@@ -167,7 +167,15 @@ cmd_rules(int argc, char **argv)
 	diags_init(&d);
 	if (conf_rule_paths(&paths, &npaths, &d) == 0)
 		rs = rules_load(paths, npaths, &d);
-	diags_print(&d, stderr);
+	/*
+	 * the list, not a check: the warnings are hark check's to give (a line
+	 * says how many); the errors, when the rules do not load, are printed
+	 */
+	if (rs == NULL)
+		diags_print(&d, stderr);
+	else if (d.nwarnings > 0)
+		fprintf(stderr, "hark: rules: %zu warning%s (hark check shows %s)\n", d.nwarnings,
+		        d.nwarnings == 1 ? "" : "s", d.nwarnings == 1 ? "it" : "them");
 	diags_free(&d);
 	if (rs == NULL)
 		goto out;

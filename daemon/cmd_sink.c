@@ -47,18 +47,11 @@ struct sink {
 	int failed; /* stdout failed: stop with status 2 */
 };
 
-/* Write s to f with every control character a space: bodies are untrusted. */
+/* Write s to f, its control characters escaped (hark_put_text): bodies are untrusted. */
 static void
 put_clean(FILE *f, const char *s, size_t len, int keep_newlines)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (keep_newlines && (ch == '\n' || ch == '\t'))
-			putc(ch, f);
-		else
-			putc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
-	}
+	hark_put_text(f, s, len, keep_newlines ? HARK_TEXT_BLOCK : HARK_TEXT_LINE);
 }
 
 /* A header value for a message: cleaned and cut short, in buf. */
@@ -158,7 +151,9 @@ sink_print_hit(const char *body, size_t len, const char *verdict)
 		}
 		snippet_free(&sn);
 	}
-	printf("\n  %s\n", verdict);
+	fputs("\n  ", stdout);
+	put_clean(stdout, verdict, strlen(verdict), 0); /* header values (header_shown) */
+	putchar('\n');
 	json_decref(hit);
 	return 0;
 }
@@ -262,7 +257,9 @@ sink_post(struct sink *sk, struct evhttp_request *req)
 		put_clean(stdout, body, len, 1);
 		if (len == 0 || body[len - 1] != '\n')
 			putchar('\n');
-		printf("  %s\n", verdict);
+		fputs("  ", stdout);
+		put_clean(stdout, verdict, strlen(verdict), 0);
+		putchar('\n');
 	}
 	/* one alert at a time reaches a pipe or a file as it arrives */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

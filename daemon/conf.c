@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "digest.h"
 #include "fileio.h"
+#include "hark_paths.h"
 #include "lang.h"
 #include "mailaddr.h"
 #include "whsig.h"
@@ -591,7 +592,8 @@ hark_key(struct cparse *p, int k, struct cval *v)
 		break;
 	}
 	case H_RULES:
-		hark_rules(p, v);
+		if ((p->flags & CONF_NORULES) == 0)
+			hark_rules(p, v);
 		break;
 	case H_KEEP_DONE:
 		/* yes (for ever), no (deleted once stored), or how long */
@@ -1614,8 +1616,8 @@ conf_find(const char *given)
 		return env;
 	if (access("hark.conf", F_OK) == 0)
 		return "hark.conf";
-	if (access("/etc/hark/hark.conf", F_OK) == 0)
-		return "/etc/hark/hark.conf";
+	if (access(HARK_CONF_DEFAULT, F_OK) == 0)
+		return HARK_CONF_DEFAULT;
 	return NULL;
 }
 
@@ -1759,7 +1761,7 @@ conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diag
 		goto oom;
 	if (p.hark_line == 0)
 		diags_add(d, path, 0, 0, DIAG_ERROR, "no [hark] section");
-	else if (!p.hark_seen[H_RULES])
+	else if (!p.hark_seen[H_RULES] && (flags & CONF_NORULES) == 0)
 		diags_add(d, path, p.hark_line, 1, DIAG_ERROR, "[hark] has no 'rules'");
 	free(text);
 	free(p.dir);

@@ -104,7 +104,8 @@ struct conf {
 
 /*
  * The configuration file to read: given (-c), else $HARK_CONFIG, else
- * ./hark.conf when it exists, else /etc/hark/hark.conf when it exists, else
+ * ./hark.conf when it exists, else HARK_CONF_DEFAULT (hark_paths.h: the
+ * installation's, SYSCONFDIR/hark/hark.conf) when it exists, else
  * NULL. The string is given, the environment's or static.
  */
 const char *conf_find(const char *given);
@@ -128,6 +129,12 @@ const char *conf_find(const char *given);
  * check), so a rules glob that matches no file is an error, not a warning.
  */
 #define CONF_RULES 2u
+/*
+ * CONF_NORULES: the caller has its rules from elsewhere or needs none
+ * (hark match -r, hark extract: the configured languages only), so
+ * 'rules' is neither required nor read: no glob is expanded or warned of.
+ */
+#define CONF_NORULES 4u
 int conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diags *d);
 /* conf_load_flags(path, 0, ...): the tool's load, no secret file opened */
 int conf_load(const char *path, struct conf **out, struct diags *d);

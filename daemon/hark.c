@@ -12,11 +12,13 @@
 #include "conf.h"
 #include "date.h"
 #include "hark.h"
+#include "hark_paths.h"
 #include "usage.h"
 #include "hit.h"
 #include "lang.h"
 #include "store.h"
 #include "token.h"
+#include "utf8.h"
 
 const char *hark_config;
 
@@ -118,7 +120,8 @@ static const struct hark_cmd cmds[] = {
      "[--no-cache] FILE|DIR|-...",
      "match articles against rules and print the hits (exit 0 hit, 1 none, 2 error)",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"
-     "                     (default: the rules of the configuration)\n"
+     "                     (default: the rules of the configuration, which -r\n"
+     "                     leaves unread: only its languages are used)\n"
      "  --json             one hit object per line (see hark(1))\n"
      "  --lang LL          the articles' language (ISO 639-1: ja, not jp), not guessed\n"
      "  --charset CS       the articles' charset, over any declaration or detection\n"
@@ -173,7 +176,8 @@ static const struct hark_cmd cmds[] = {
      "list every rule of the configuration: file:line, tags, languages, notify targets, "
      "whether disabled, hits in 24 h",
      "  --json             one object a line: id file line name tags lang notify enabled\n"
-     "                     muted hits_24h\n"},
+     "                     muted hits_24h\n"
+     "The rules' warnings are counted in one line: hark check shows them.\n"},
     {"sink", cmd_sink,
      "sink [--port N] [--secret-file FILE | --secret whsec_...]\n"
      "                             [--max-age SECONDS]",
@@ -326,63 +330,177 @@ hark_store_open(const char *cmd, struct store **st)
 #define COLOR_OFF "\033[m"
 
 /*
- * The NUL-terminated strings of parts, n of them, one after the other, in
- * a string the caller frees; NULL when out of memory. A hit line is made
- * of a few: copied, not formatted (hark match prints one per hit).
+ * The next character of s[0..n) (n > 0) as a terminal may be shown it:
+ * *esc is its escaped form (esc_len bytes; 0 when it is shown as it is).
+ * Returns the bytes it takes in s. See hark_put_text().
  */
-static char *
-hit_line_join(const char *const *parts, size_t n)
+static size_t
+text_unit(const unsigned char *s, size_t n, int how, char esc[8], size_t *esc_len)
 {
-	size_t len[8], total = 1, at = 0;
-	char *line;
+	uint32_t cp;
+	size_t k;
 
-	for (size_t i = 0; i < n; i++)
-		total += len[i] = strlen(parts[i]);
-	if ((line = malloc(total)) == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		memcpy(line + at, parts[i], len[i]);
-		at += len[i];
+	*esc_len = 0;
+	if (s[0] >= 0x20 && s[0] < 0x7f)
+		return 1;
+	if (s[0] == '\n' || s[0] == '\t') {
+		if (how == HARK_TEXT_LINE) {
+			esc[0] = ' ';
+			*esc_len = 1;
+		}
+		return 1;
 	}
-	line[at] = '\0';
-	return line;
+	if (s[0] < 0x80) { /* the other C0 controls, DEL */
+		*esc_len = (size_t)snprintf(esc, 8, "\\x%02x", s[0]);
+		return 1;
+	}
+	k = utf8_decode(s, n, &cp);
+	if (cp == UTF8_REPLACEMENT && k == 1) /* a byte that is not UTF-8 */
+		*esc_len = (size_t)snprintf(esc, 8, "\\x%02x", s[0]);
+	else if (cp <= 0x9f) /* C1: U+009B is CSI, U+009D OSC to some terminals */
+		*esc_len = (size_t)snprintf(esc, 8, "\\u%04x", (unsigned)cp);
+	return k;
 }
+
+void
+hark_put_text(FILE *f, const char *s, size_t n, int how)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	while (i < n) {
+		char esc[8];
+		size_t el, k = text_unit(p + i, n - i, how, esc, &el);
+
+		if (el == 0) {
+			i += k;
+			continue;
+		}
+		fwrite(s + run, 1, i - run, f);
+		fwrite(esc, 1, el, f);
+		i += k;
+		run = i;
+	}
+	fwrite(s + run, 1, n - run, f);
+}
+
+void
+hark_put_json(FILE *f, const char *s)
+{
+	/* jansson escapes C0 only; JSON's syntax is ASCII, so a C1 byte pair is in a string */
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f)
+			fprintf(f, "\\u%04x", (unsigned char)*++s);
+		else if (c == 0x7f)
+			fputs("\\u007f", f);
+		else
+			putc(c, f);
+	}
+	putc('\n', f);
+}
+
+/* A string being made of parts, the text ones escaped (hark_hit_line). */
+struct linebuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+lb_put(struct linebuf *b, const char *s, size_t n, int escape)
+{
+	size_t need = b->len + (escape ? 6 * n : n) + 1; /* \u009b: 6 bytes for 2 */
+
+	if (b->oom)
+		return;
+	if (need > b->cap) {
+		size_t cap = b->cap ? b->cap : 128;
+		char *ns;
+
+		while (cap < need)
+			cap *= 2;
+		if ((ns = realloc(b->s, cap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	for (size_t i = 0; escape && i < n;) {
+		char esc[8];
+		size_t el,
+		    k = text_unit((const unsigned char *)s + i, n - i, HARK_TEXT_LINE, esc, &el);
+
+		if (el == 0)
+			memcpy(b->s + b->len, s + i, k), b->len += k;
+		else
+			memcpy(b->s + b->len, esc, el), b->len += el;
+		i += k;
+	}
+	if (!escape)
+		memcpy(b->s + b->len, s, n), b->len += n;
+	b->s[b->len] = '\0';
+}
+
+#define LB_STR(b, s) lb_put((b), (s), strlen(s), 0)
 
 char *
 hark_hit_line(const struct document *doc, const struct hit *h, const char *name, const char *now,
               int json, int color)
 {
-	char *s, *line = NULL;
+	struct linebuf b = {0};
+	struct snippet sn;
+	size_t at = 0;
 
 	if (json) {
 		json_t *o = hit_to_json(doc, h, now);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		char *line = NULL;
+		size_t len;
+		FILE *f;
 
-		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
-		if (s != NULL)
-			line = hit_line_join((const char *const[]){s, "\n"}, 2);
-	} else {
-		s = color ? hit_snippet(doc, h, COLOR_MATCH, COLOR_OFF)
-		          : hit_snippet(doc, h, "[", "]");
-		if (s != NULL && color)
-			line = hit_line_join(
-			    (const char *const[]){
-			        COLOR_FILE, name, COLOR_SEP ":" COLOR_OFF " " COLOR_RULE,
-			        h->rule->id, COLOR_OFF COLOR_SEP ":" COLOR_OFF " ", s, "\n"},
-			    7);
-		else if (s != NULL)
-			line = hit_line_join(
-			    (const char *const[]){name, ": ", h->rule->id, ": ", s, "\n"}, 6);
+		if (s != NULL && (f = open_memstream(&line, &len)) != NULL) {
+			hark_put_json(f, s);
+			if (fclose(f) != 0) {
+				free(line);
+				line = NULL;
+			}
+		}
+		free(s);
+		return line;
 	}
-	free(s);
-	return line;
+	if (hit_snippet_make(doc, h, &sn) < 0)
+		return NULL;
+	/* name, rule and snippet are escaped: a file's name and an article's text are anyone's */
+	LB_STR(&b, color ? COLOR_FILE : "");
+	lb_put(&b, name, strlen(name), 1);
+	LB_STR(&b, color ? COLOR_SEP ":" COLOR_OFF " " COLOR_RULE : ": ");
+	lb_put(&b, h->rule->id, strlen(h->rule->id), 1);
+	LB_STR(&b, color ? COLOR_OFF COLOR_SEP ":" COLOR_OFF " " : ": ");
+	for (size_t m = 0; m < sn.nmarks; m++) {
+		lb_put(&b, sn.text + at, sn.marks[m].start - at, 1);
+		LB_STR(&b, color ? COLOR_MATCH : "[");
+		lb_put(&b, sn.text + sn.marks[m].start, sn.marks[m].end - sn.marks[m].start, 1);
+		LB_STR(&b, color ? COLOR_OFF : "]");
+		at = sn.marks[m].end;
+	}
+	lb_put(&b, sn.text + at, sn.len - at, 1);
+	LB_STR(&b, "\n");
+	snippet_free(&sn);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
 }
 
 void
 hark_put_line_textn(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
+	hark_put_text(stdout, s, n, HARK_TEXT_LINE);
 }
 
 void
@@ -461,8 +579,11 @@ usage_all(FILE *f)
 	           "commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
-	           "The rule language is described in hark.rules(5).\n");
+	fprintf(f,
+	        "\nCONFIG: by default $HARK_CONFIG, else ./hark.conf, else " HARK_CONF_DEFAULT ".\n"
+	        "'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
+	        "The rule language is described in hark.rules(5). Control characters of\n"
+	        "articles and feeds are printed escaped (\\x1b, \\u009b).\n");
 }
 
 int

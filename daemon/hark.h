@@ -109,7 +109,23 @@ int hark_print_hit(const struct document *doc, const struct hit *h, const char *
 char *hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
                     const char *now, int json, int color);
 
-/* Print s[0..n) on the current line of standard output, every control character a space. */
+/*
+ * Text from strangers (articles, feeds, the servers hark talks to) on a
+ * terminal, where a control character could retitle or clear it, or fake
+ * other output: every C0 control and DEL shown as \x1b, every C1 control
+ * (U+0080-U+009F) as \u009b, every byte that is not UTF-8 as \xHH, as
+ * harkd's log shows them. HARK_TEXT_LINE: \n and \t are a space (the
+ * text stays on its line); HARK_TEXT_BLOCK: they are kept (a body).
+ * Every text output of hark prints such text through it.
+ */
+enum { HARK_TEXT_LINE, HARK_TEXT_BLOCK };
+void hark_put_text(FILE *f, const char *s, size_t n, int how);
+/*
+ * A JSON text (json_dumps) and a newline: jansson escapes the C0 controls
+ * only, so C1 controls and DEL are written \u009b, \u007f here.
+ */
+void hark_put_json(FILE *f, const char *s);
+/* hark_put_text(stdout, s, n, HARK_TEXT_LINE): on the current line of standard output. */
 void hark_put_line_textn(const char *s, size_t n);
 void hark_put_line_text(const char *s);
 /*
@@ -133,7 +149,7 @@ const char *since_error(const char *s);
 /* conf.c */
 /*
  * The rule paths of the configuration (-c, $HARK_CONFIG, ./hark.conf,
- * /etc/hark/hark.conf), globs expanded, relative to the configuration file.
+ * HARK_CONF_DEFAULT), globs expanded, relative to the configuration file.
  * Returns 0 with *paths (caller frees each and the array), -1 with a
  * diagnostic when no configuration is found or it is invalid.
  */

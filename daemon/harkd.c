@@ -25,6 +25,7 @@
 #include "dropdir.h"
 #include "fileio.h"
 #include "hark.h"
+#include "hark_paths.h"
 #include "http.h"
 #include "httpd.h"
 #include "intake.h"
@@ -87,7 +88,7 @@ usage(FILE *f)
 	        "The hark daemon: matches every article dropped into the spool and stores\n"
 	        "articles and hits (see harkd(8)).\n\n"
 	        "  -c CONFIG  the configuration (default: $HARK_CONFIG, ./hark.conf,\n"
-	        "             /etc/hark/hark.conf)\n"
+	        "             " HARK_CONF_DEFAULT ")\n"
 	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
 	        "             (with the secret files, read as harkd reads them, and state_dir\n"
 	        "             and spool_dir: directories harkd may write, or ones it can make)\n"
@@ -984,7 +985,7 @@ main(int argc, char **argv)
 	path = conf_find(config);
 	if (path == NULL) {
 		fprintf(stderr, "harkd: no configuration: give -c CONFIG, set HARK_CONFIG, or "
-		                "create ./hark.conf or /etc/hark/hark.conf\n");
+		                "create ./hark.conf or " HARK_CONF_DEFAULT "\n");
 		return 2;
 	}
 	if (harkd_load(path, check, &h.conf, &h.rules) < 0) {

@@ -52,17 +52,24 @@ reload_compile(const char *path, struct conf **confp, struct rules **rulesp, str
 	 * rules in force)
 	 */
 	if (conf_load_flags(path, CONF_SECRETS | CONF_RULES, &c, d) < 0)
-		return -1;
+		goto out;
 	rs = rules_load_cancel(c->rules, c->nrules, d, cancel);
 	if (rs == NULL || (*rulesp = rules_new(rs)) == NULL) {
 		if (rs != NULL)
 			diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
 		conf_free(c);
-		return -1;
+		c = NULL;
+		goto out;
 	}
 	conf_check_routes(c, rs, d);
 	*confp = c;
-	return 0;
+out:
+	/*
+	 * harkd logs them in the order of the files, as hark check prints them:
+	 * a rule file's lang: warnings are found before its queries'
+	 */
+	diags_sort(d);
+	return c != NULL ? 0 : -1;
 }
 
 static void *

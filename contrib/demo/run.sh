@@ -1,9 +1,11 @@
 #!/bin/sh
-# The demo of `make run`: start `hark sink` (a webhook receiver on 127.0.0.1:8975
-# that checks signatures and prints alerts) and harkd in the foreground on
-# etc/demo.conf (state in ./var/, rules from rules/, its pages on a free port of
-# 127.0.0.1, printed), drop the demo articles into its spool with `hark ingest`,
-# and let the hits and alerts scroll by. Ctrl-C stops both cleanly.
+# The demo of `make run`: start `hark sink` (a webhook receiver on a free port of
+# 127.0.0.1 that checks signatures and prints alerts) and harkd in the
+# foreground on etc/demo.conf with its webhook sent to that port (var/demo.conf;
+# state in ./var/, rules from rules/, its pages on a free port of 127.0.0.1,
+# printed), drop the demo articles into its spool with `hark ingest`, and let
+# the hits and alerts scroll by. Ctrl-C stops both cleanly. ./var/ is removed
+# and made again at each run.
 #   usage: contrib/demo/run.sh BUILD_DIR
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 BUILD=$1
@@ -33,17 +35,38 @@ stop_sink() {
 }
 trap 'stop_sink; exit 130' INT TERM
 secret=$(sed -n 's/^secret *= *\(whsec_[A-Za-z0-9+\/=]*\).*/\1/p' etc/demo.conf)
-echo "\$ hark sink --port 8975 --secret $secret &"
-"$BUILD/hark" sink --port 8975 --secret "$secret" &
-sink=$!
-sleep 0.3
-if ! kill -0 $sink 2>/dev/null; then
-	echo "(no hark sink: harkd keeps the alerts in its outbox and retries them)"
+# on a free port, tried from a few as the tests do (a fixed one may be
+# another program's, which would then be sent the alerts): harkd is given
+# the port the sink listens on (var/demo.conf, etc/demo.conf's paths hold
+# there too: both are a level below the top); no sink, no webhook
+sink= port=
+for try in 1 2 3 4 5 6 7 8; do
+	p=$((20000 + ($$ * 7 + try * 613) % 40000))
+	"$BUILD/hark" sink --port $p --secret "$secret" 2>var/sink.err &
+	sink=$!
+	for _ in $(seq 50); do
+		grep -q listening var/sink.err && break
+		kill -0 $sink 2>/dev/null || break
+		sleep 0.05
+	done
+	if grep -q listening var/sink.err; then
+		port=$p
+		break
+	fi
+	wait $sink
 	sink=
+	grep -q 'Address already in use' var/sink.err || break
+done
+if [ -n "$port" ]; then
+	echo "\$ hark sink --port $port --secret $secret &      (its errors: var/sink.err)"
+	sed "s|^url *= *http://127\.0\.0\.1:[0-9]*/|url    = http://127.0.0.1:$port/|" etc/demo.conf >var/demo.conf
+else
+	echo "(no hark sink: $(tail -n 1 var/sink.err); the demo runs without its webhook)"
+	sed '/^\[webhook demo\]/,/^$/d' etc/demo.conf >var/demo.conf
 fi
 
-echo "\$ harkd -c etc/demo.conf      (state in ./var/, rules from rules/; Ctrl-C stops it)"
-"$BUILD/harkd" -c etc/demo.conf &
+echo "\$ harkd -c var/demo.conf      (etc/demo.conf, the webhook to hark sink's port; Ctrl-C stops it)"
+"$BUILD/harkd" -c var/demo.conf &
 pid=$!
 trap 'kill -INT $pid 2>/dev/null' INT TERM
 # harkd creates the spool before it scans it: then it is ready for files
@@ -67,6 +90,7 @@ $HARK hits
 echo
 echo "harkd keeps running: drop more files with"
 echo "  $BUILD/hark -c etc/demo.conf ingest FILE..."
+echo "(kept in ./var/ until the next make run, which removes it and starts afresh)"
 echo "and look at 'hark -c etc/demo.conf hits' and 'hark -c etc/demo.conf status'."
 [ -n "$url" ] && echo "The hits are also at $url (open it in a browser)."
 echo "hark sink prints each alert harkd sends to [webhook demo]."

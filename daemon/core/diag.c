@@ -199,11 +199,27 @@ void
 diags_print(const struct diags *d, FILE *fp)
 {
 	char where[PATH_MAX + 64];
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *g = &d->v[i];
+	/*
+	 * In file and line order, whichever pass found them (diags_sort): a rule
+	 * file's lang: warnings come from its reading, its queries' from their
+	 * compiling after. A copy of the array is sorted (the diagnostics are
+	 * d's); out of memory, the order they came in.
+	 */
+	struct diags s = *d;
+
+	if (d->n > 1 && (s.v = malloc(d->n * sizeof(*s.v))) != NULL) {
+		memcpy(s.v, d->v, d->n * sizeof(*s.v));
+		diags_sort(&s);
+	} else {
+		s.v = d->v;
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		const struct diag *g = &s.v[i];
 		diag_where(g, where, sizeof where);
 		fprintf(fp, "%s%s: %s\n", where, diag_sevname(g->sev), g->msg);
 	}
+	if (s.v != d->v)
+		free(s.v);
 }
 
 unsigned

@@ -41,7 +41,8 @@ void diag_format(const struct diag *g, char *buf, size_t size);
  * but are read as an editor goes through the file. Out of memory: unsorted.
  */
 void diags_sort(struct diags *d);
-/* Print every diagnostic of d with diag_format, one a line, in order. */
+/* Print every diagnostic of d with diag_format, one a line, in diags_sort()'s order (d unchanged).
+ */
 void diags_print(const struct diags *d, FILE *fp);
 /*
  * The 1-based character column of byte offset off in line (an invalid UTF-8

@@ -353,7 +353,7 @@ test_nul(void **state)
 	rulefile_free(&rf);
 }
 
-/* All errors of a file in one pass, in the order of the file. */
+/* All errors of a file in one pass, printed in the order of the file (line, column). */
 static void
 test_all_errors(void **state)
 {
@@ -376,9 +376,9 @@ test_all_errors(void **state)
 	           "codes)\n"
 	           "f.rules:5:1: error: unknown key 'colour' (keys: query name lang notify tags "
 	           "enabled)\n"
+	           "f.rules:8:1: error: missing query for rule 'C'\n"
 	           "f.rules:8:7: error: bad rule id 'C' (use [a-z0-9][a-z0-9_.-]*)\n"
-	           "f.rules:9:11: error: bad value for enabled: 'sometimes' (use yes or no)\n"
-	           "f.rules:8:1: error: missing query for rule 'C'");
+	           "f.rules:9:11: error: bad value for enabled: 'sometimes' (use yes or no)");
 	assert_int_equal(usable(&rf), 1);
 	assert_false(rule(&rf, "b")->broken);
 	free(diags);
