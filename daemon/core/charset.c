@@ -1314,19 +1314,26 @@ charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outl
 	return clean;
 }
 
+/* Each byte 0x80-0xFF in a single-byte encoding. */
+struct cs_bytemap {
+	char u8[128][4];    /* its UTF-8, "" when undefined or a C1 control: U+FFFD */
+	uint8_t n[128];     /* the length of u8 */
+	uint8_t alpha[128]; /* 1 for a letter, a mark, ZWNJ or ZWJ; 2 for punctuation */
+};
+
 /*
- * The UTF-8 of each byte 0x80-0xFF in the single-byte encoding e, or an
- * empty string for a byte it leaves undefined or makes a C1 control (no
- * text holds those: the byte is U+FFFD). -1 when out of memory.
+ * The bytemap of the single-byte encoding e: a byte it leaves undefined or
+ * makes a C1 control has none (no text holds those: the byte is U+FFFD).
+ * -1 when out of memory.
  */
 static int
-cs_byte_table(const struct cs_encoding *e, char tab[128][8])
+cs_bytemap(const struct cs_encoding *e, struct cs_bytemap *bm)
 {
 	struct cs_out o = {0};
 	iconv_t cd;
 	int rc = 0;
 
-	memset(tab, 0, 128 * sizeof(tab[0]));
+	memset(bm, 0, sizeof(*bm));
 	o.max = 64;
 	if (mem_grow(&o.p, &o.cap, 16, 1) < 0)
 		return -1;
@@ -1337,93 +1344,152 @@ cs_byte_table(const struct cs_encoding *e, char tab[128][8])
 	for (unsigned b = 0x80; b <= 0xFF && rc == 0; b++) {
 		char c = (char)b;
 		uint32_t cp;
+		utf8proc_category_t cat;
 
 		o.n = 0;
 		if ((rc = cs_iconv(cd, e, &c, 1, &o)) < 0)
 			break;
-		if (o.n == 0 || o.n >= sizeof(tab[0]) ||
-		    utf8_decode((const unsigned char *)o.p, o.n, &cp) == 0 ||
+		if (o.n == 0 || o.n > 3 || /* a BMP character: 3 bytes of UTF-8 at most */
+		    utf8_decode((const unsigned char *)o.p, o.n, &cp) != o.n ||
 		    cp == UTF8_REPLACEMENT || (cp >= 0x80 && cp <= 0x9F))
 			continue;
-		memcpy(tab[b - 0x80], o.p, o.n);
+		memcpy(bm->u8[b - 0x80], o.p, o.n);
+		bm->n[b - 0x80] = (uint8_t)o.n;
+		cat = utf8proc_category((utf8proc_int32_t)cp);
+		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ME) || cp == 0x200C ||
+		    cp == 0x200D)
+			bm->alpha[b - 0x80] = 1; /* Persian words hold ZWNJ */
+		else if (cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_PO)
+			bm->alpha[b - 0x80] = 2;
 	}
 	iconv_close(cd);
 	free(o.p);
 	return rc;
 }
 
+/* Punctuation in bm, or an ASCII character other than a letter or a digit. */
+static int
+cs_punct(const struct cs_bytemap *bm, unsigned char c)
+{
+	if (c >= 0x80)
+		return bm->alpha[c - 0x80] == 2;
+	return !(cs_isalpha(c) || (c >= '0' && c <= '9'));
+}
+
+/*
+ * Whether bm reads every byte of s[0..n) >= 0x80 as a letter (or a mark,
+ * ZWNJ, ZWJ), punctuation at either end of it aside ("«Déjà»,", "شد؛").
+ */
+static int
+cs_alpha(const struct cs_bytemap *bm, const unsigned char *s, size_t n)
+{
+	while (n > 0 && cs_punct(bm, s[0]))
+		s++, n--;
+	while (n > 0 && cs_punct(bm, s[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 0x80 && bm->alpha[s[i] - 0x80] != 1)
+			return 0;
+	return 1;
+}
+
+/* Append U+FFFD k times at buf + *n. */
+static void
+cs_put_fffd(char *buf, size_t *n, size_t k)
+{
+	for (; k > 0; k--, *n += 3)
+		memcpy(buf + *n, "\xEF\xBF\xBD", 3);
+}
+
+/*
+ * One word s[0..len) (no ASCII white space) of UTF-8 text with single-byte
+ * runs into buf + *n; *read counts the bytes read in the single-byte
+ * encoding. Text does not change charset inside a word: a word with
+ * invalid bytes is in the single-byte encoding when they outnumber the
+ * bytes of its valid sequences (those are then chance pairs of its letters:
+ * "\xC2\xB3" of the Ukrainian "Він" in windows-1251) or when that encoding
+ * reads the whole word as letters (punctuation at its ends aside);
+ * otherwise it is damaged UTF-8
+ * ("Kar\xC3\xADm\xFFHaddadin") and each invalid byte is U+FFFD. In a word in
+ * the single-byte encoding, a cut or overlong UTF-8 sequence ("\xE2\x80",
+ * "\xC0\xAF") is U+FFFD too unless that encoding reads it as letters.
+ */
+static void
+cs_mixed_word(const struct cs_bytemap *bm, const unsigned char *s, size_t len, char *buf, size_t *n,
+              size_t *read)
+{
+	size_t i, k, good = 0, bad = 0;
+	int legacy;
+
+	for (i = 0; i < len;) {
+		if (s[i] < 0x80)
+			i++;
+		else if ((k = cs_seq(s + i, len - i)) > 0)
+			good += k, i += k;
+		else
+			bad++, i++;
+	}
+	legacy = bad > 0 && (bad > good || cs_alpha(bm, s, len));
+	for (i = 0; i < len;) {
+		if (s[i] < 0x80) {
+			buf[(*n)++] = (char)s[i++];
+		} else if (!legacy && (k = cs_seq(s + i, len - i)) > 0) {
+			memcpy(buf + *n, s + i, k);
+			*n += k;
+			i += k;
+		} else if (!legacy) {
+			cs_put_fffd(buf, n, 1);
+			i++;
+		} else if (cs_seq(s + i, len - i) == 0 && (k = cs_cut(s + i, len - i)) > 0 &&
+		           !cs_alpha(bm, s + i, k)) {
+			cs_put_fffd(buf, n, k);
+			i += k;
+		} else if (bm->n[s[i] - 0x80] == 0) {
+			cs_put_fffd(buf, n, 1);
+			i++;
+		} else {
+			memcpy(buf + *n, bm->u8[s[i] - 0x80], bm->n[s[i] - 0x80]);
+			*n += bm->n[s[i] - 0x80];
+			(*read)++;
+			i++;
+		}
+	}
+}
+
 char *
 charset_mixed_to_utf8(const char *bytes, size_t len, char legacy[32], size_t *nlegacy,
                       size_t *outlen)
 {
-	static const char repl[] = "\xEF\xBF\xBD";
 	const unsigned char *s = (const unsigned char *)bytes;
 	const struct cs_encoding *e = cs_mixed_legacy(s, len);
-	char tab[128][8], *buf = NULL, *clean;
-	size_t i = 0, n = 0, k, read = 0;
+	struct cs_bytemap *bm = NULL;
+	char *buf = NULL, *clean;
+	size_t i = 0, n = 0, read = 0;
 
 	if (e == NULL)
 		e = cs_byname("windows-1252");
 	cs_result(legacy, e->name, 0);
 	/* no byte gives more than 3 bytes: U+FFFD and every BMP character of a code page */
 	if (len > (SIZE_MAX - 1) / 3 || (buf = malloc(3 * len + 1)) == NULL ||
-	    cs_byte_table(e, tab) < 0) {
+	    (bm = malloc(sizeof(*bm))) == NULL || cs_bytemap(e, bm) < 0) {
 		free(buf);
+		free(bm);
 		errno = ENOMEM;
 		return NULL;
 	}
 	while (i < len) {
-		size_t end = i, utf8 = 0;
+		size_t end = i;
 
-		/*
-		 * One word (up to ASCII white space) at a time: text does not
-		 * change charset inside a word, so the invalid bytes of a word
-		 * that holds UTF-8 ("Kar\xC3\xADm\xFFHaddadin") are damaged
-		 * UTF-8, U+FFFD, and only those of a word without any are read
-		 * as legacy characters.
-		 */
-		while (end < len && !cs_isspace(s[end]) && s[end] != '\v') {
-			if (s[end] >= 0x80 && (k = cs_seq(s + end, len - end)) > 0) {
-				utf8 = 1;
-				end += k;
-			} else {
-				end++;
-			}
-		}
-		if (end == i)
+		while (end < len && !cs_isspace(s[end]) && s[end] != '\v')
 			end++;
-		while (i < end) {
-			const char *t = "";
-			size_t tl;
-
-			if (s[i] < 0x80) {
-				buf[n++] = (char)s[i++];
-				continue;
-			}
-			if ((k = cs_seq(s + i, len - i)) > 0) {
-				memcpy(buf + n, s + i, k);
-				n += k;
-				i += k;
-				continue;
-			}
-			/* a cut or overlong sequence: U+FFFD a byte, as utf8_clean() gives */
-			k = cs_cut(s + i, len - i);
-			if (k == 0 && !utf8)
-				t = tab[s[i] - 0x80];
-			if (k == 0)
-				k = 1;
-			tl = strlen(t);
-			if (tl == 0 || tl > 3) {
-				for (; k > 0; k--, i++, n += 3)
-					memcpy(buf + n, repl, 3);
-				continue;
-			}
-			memcpy(buf + n, t, tl);
-			n += tl;
-			read++;
-			i++;
+		if (end == i) {
+			buf[n++] = (char)s[i++];
+			continue;
 		}
+		cs_mixed_word(bm, s + i, end - i, buf, &n, &read);
+		i = end;
 	}
+	free(bm);
 	/* the code pages of Vietnamese and Hebrew give marks to compose */
 	clean = utf8_clean(buf, n, outlen);
 	free(buf);

@@ -63,12 +63,14 @@ char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t
 
 /*
  * Decode bytes that charset_sniff() found to be UTF-8 with runs of invalid
- * bytes (CHARSET_BY_MIXED): the UTF-8 as it is, and each byte of the runs
- * in the single-byte encoding uchardet names for the text the runs are in
- * (windows-1252 when it names none, or one that is not single-byte). A
- * byte that encoding makes a C1 control or leaves undefined, and a cut
- * UTF-8 sequence (a lead byte with some of its continuation bytes), become
- * U+FFFD. The encoding's name goes into legacy, the number of bytes read
+ * bytes (CHARSET_BY_MIXED): the UTF-8 as it is, and the runs in the
+ * single-byte encoding uchardet names for the text the runs are in
+ * (windows-1252 when it names none, or one that is not single-byte), a word
+ * at a time: a word whose invalid bytes are few beside its UTF-8 and that
+ * the encoding does not read as letters is damaged UTF-8 (U+FFFD for each
+ * invalid byte). A byte the encoding makes a C1 control or leaves
+ * undefined, and a cut or overlong UTF-8 sequence it does not read as
+ * letters, become U+FFFD. The encoding's name goes into legacy, the number of bytes read
  * in it into *nlegacy. Returns a malloc'd NUL-terminated NFC buffer owned
  * by the caller, its length in *outlen; NULL with errno ENOMEM.
  */
