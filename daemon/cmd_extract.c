@@ -32,6 +32,11 @@ doc_json(const struct extraction *x, const struct document *d)
 	set_str(o, "feed_format", x->feed_format);
 	json_object_set_new(o, "charset", json_string(x->charset));
 	json_object_set_new(o, "charset_by", json_string(charset_by_name(x->charset_by)));
+	if (x->charset_by == CHARSET_BY_MIXED) {
+		json_object_set_new(o, "charset_mixed", json_string(x->charset_mixed));
+		json_object_set_new(o, "charset_mixed_bytes",
+		                    json_integer((json_int_t)x->charset_mixed_bytes));
+	}
 	json_object_set_new(o, "id", json_string(d->id));
 	set_str(o, "entry_id", d->meta.id);
 	if (d->field[F_TITLE] != NULL)
@@ -75,15 +80,20 @@ print_field(const char *name, const char *value)
 static void
 doc_print(const struct extraction *x, const struct document *d)
 {
-	char buf[64];
+	char buf[128], why[80];
 
 	print_field("file:", d->file);
+	/* "utf-8 (mixed: 10 bytes read as windows-1252)": what was read as what */
+	if (x->charset_by == CHARSET_BY_MIXED)
+		snprintf(why, sizeof(why), "mixed: %zu byte%s read as %s", x->charset_mixed_bytes,
+		         x->charset_mixed_bytes == 1 ? "" : "s", x->charset_mixed);
+	else
+		snprintf(why, sizeof(why), "%s", charset_by_name(x->charset_by));
 	if (x->feed_format != NULL)
-		snprintf(buf, sizeof(buf), "feed (%s), %s (%s)", x->feed_format, x->charset,
-		         charset_by_name(x->charset_by));
+		snprintf(buf, sizeof(buf), "feed (%s), %s (%s)", x->feed_format, x->charset, why);
 	else
 		snprintf(buf, sizeof(buf), "%s, %s (%s)", extract_format_name(x->format),
-		         x->charset, charset_by_name(x->charset_by));
+		         x->charset, why);
 	print_field("format:", buf);
 	print_field("title:", d->field[F_TITLE]);
 	print_field("url:", d->url);

@@ -312,6 +312,9 @@ print_charset(const char *bytes, size_t len, const char *cs, enum charset_by by,
 	case CHARSET_BY_FALLBACK:
 		why = "the default: nothing declared or detected";
 		break;
+	case CHARSET_BY_MIXED:
+		why = "UTF-8 with bytes of a single-byte charset, nothing declared";
+		break;
 	}
 	printf("charset:   %s (%s", cs, why);
 	if (fetched && http_cs == NULL) {

@@ -58,7 +58,9 @@ static const struct hark_cmd cmds[] = {
      "  --lang LL          the articles' language (ISO 639-1: ja, not jp), instead of identifying "
      "it\n"
      "  --charset CS       the files' charset (koi8-r, windows-1256, gb18030...), over\n"
-     "                     any byte order mark, declaration or detection\n"
+     "                     any byte order mark, declaration or detection; UTF-8\n"
+     "                     with a little Latin-1 pasted in is shown as\n"
+     "                     \"utf-8 (mixed: N bytes read as windows-1252)\"\n"
      "  FILE               an article in any accepted format; - is stdin\n"
      "The languages of the configuration (-c, $HARK_CONFIG, ./hark.conf) are the\n"
      "prior of identification: where CLD2 is unsure, the language is one of them.\n"},
@@ -71,7 +73,7 @@ static const struct hark_cmd cmds[] = {
      "  URL                an http(s) feed, fetched as harkd polls it; how it was\n"
      "                     fetched (status, final address, redirects) is shown\n"
      "  The charset read in is shown, and why (byte order mark, Content-Type, XML\n"
-     "  declaration, valid UTF-8, detected, default).\n"},
+     "  declaration, valid UTF-8, UTF-8 with single-byte runs, detected, default).\n"},
     {"help", cmd_help, "help [COMMAND]", "show the commands, or one command's usage", ""},
     {"hits", cmd_hits,
      "hits [--since WHEN] [--until WHEN] [--rule ID]... [--tag TAG] [--source NAME]\n"

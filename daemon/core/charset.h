@@ -13,9 +13,10 @@ enum charset_by {
 	CHARSET_BY_DECLARED, /* the transport, a <meta>, the XML declaration, the user */
 	CHARSET_BY_UTF8,     /* the bytes are UTF-8 (whatever a declaration said) */
 	CHARSET_BY_DETECTED, /* uchardet's statistical guess */
-	CHARSET_BY_FALLBACK  /* windows-1252, the WHATWG default */
+	CHARSET_BY_FALLBACK, /* windows-1252, the WHATWG default */
+	CHARSET_BY_MIXED     /* UTF-8 with runs of a single-byte charset: charset_mixed_to_utf8() */
 };
-/* "bom", "declared", "utf8", "detected", "fallback". */
+/* "bom", "declared", "utf8", "detected", "fallback", "mixed". */
 const char *charset_by_name(enum charset_by by);
 
 /*
@@ -23,7 +24,9 @@ const char *charset_by_name(enum charset_by by);
  * UTF-16LE/BE, and UTF-32 when iconv has it); hint, the transport's charset
  * (HTTP Content-Type, may be NULL); <meta charset> or <meta http-equiv
  * content="...charset=..."> in the first 1024 bytes; the XML declaration's
- * encoding; valid UTF-8 as is; uchardet's guess when the text has enough
+ * encoding; valid UTF-8 as is; UTF-8 with runs of another charset pasted
+ * in (CHARSET_BY_MIXED, name "utf-8": decode with charset_mixed_to_utf8());
+ * uchardet's guess when the text has enough
  * non-ASCII bytes to go on; otherwise windows-1252 (the WHATWG default).
  * A declared single-byte encoding whose bytes are UTF-8 with multi-byte
  * sequences is UTF-8 (as feedparser and Miniflux read it: "CafÃ©" must
@@ -57,6 +60,22 @@ int charset_lookup(const char *label, char name[32]);
  * NULL with errno EINVAL when iconv does not know the charset, ENOMEM.
  */
 char *charset_to_utf8(const char *bytes, size_t len, const char *charset, size_t *outlen);
+
+/*
+ * Decode bytes that charset_sniff() found to be UTF-8 with runs of invalid
+ * bytes (CHARSET_BY_MIXED): the UTF-8 as it is, and the runs in the
+ * single-byte encoding uchardet names for the text the runs are in
+ * (windows-1252 when it names none, or one that is not single-byte), a word
+ * at a time: a word whose invalid bytes are few beside its UTF-8 and that
+ * the encoding does not read as letters is damaged UTF-8 (U+FFFD for each
+ * invalid byte). A byte the encoding makes a C1 control or leaves
+ * undefined, and a cut or overlong UTF-8 sequence it does not read as
+ * letters, become U+FFFD. The encoding's name goes into legacy, the number of bytes read
+ * in it into *nlegacy. Returns a malloc'd NUL-terminated NFC buffer owned
+ * by the caller, its length in *outlen; NULL with errno ENOMEM.
+ */
+char *charset_mixed_to_utf8(const char *bytes, size_t len, char legacy[32], size_t *nlegacy,
+                            size_t *outlen);
 
 /*
  * "utf-16le" or "utf-16be" when the first 4 KiB of bytes read as text in

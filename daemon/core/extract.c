@@ -496,10 +496,16 @@ nul_error(const char *bytes, size_t len, const char *charset, const char *option
 		       u16[6] == 'l' ? "LE" : "BE");
 }
 
-/* Bytes to clean UTF-8 text: the BOM skipped, the charset found and converted. */
+/*
+ * Bytes to clean UTF-8 text: the BOM skipped, the charset found and
+ * converted. UTF-8 with runs of a single-byte charset (CHARSET_BY_MIXED)
+ * names that charset in legacy and the bytes read in it in *nlegacy (may
+ * be NULL when the caller does not say).
+ */
 static char *
 to_utf8(const char *bytes, size_t len, const char *hint, const char *force, const char *option,
-        char charset[32], enum charset_by *by, size_t *tlen, int *not_text, char *err, size_t errsz)
+        char charset[32], enum charset_by *by, char legacy[32], size_t *nlegacy, size_t *tlen,
+        int *not_text, char *err, size_t errsz)
 {
 	size_t bom = charset_sniff(bytes, len, hint, charset, by), bad;
 	char *t;
@@ -517,7 +523,18 @@ to_utf8(const char *bytes, size_t len, const char *hint, const char *force, cons
 		memcpy(charset, forced, sizeof(forced));
 		*by = CHARSET_BY_DECLARED;
 	}
-	t = charset_to_utf8(bytes + bom, len - bom, charset, tlen);
+	if (*by == CHARSET_BY_MIXED) {
+		char lg[32];
+		size_t nl;
+
+		t = charset_mixed_to_utf8(bytes, len, lg, &nl, tlen);
+		if (legacy != NULL)
+			memcpy(legacy, lg, sizeof(lg));
+		if (nlegacy != NULL)
+			*nlegacy = nl;
+	} else {
+		t = charset_to_utf8(bytes + bom, len - bom, charset, tlen);
+	}
 	if (t == NULL) {
 		if (errno == EINVAL)
 			seterr(err, errsz, "unknown charset \"%s\"", charset);
@@ -549,7 +566,8 @@ extract_feed(const char *bytes, size_t len, const char *charset, const char *bas
 {
 	size_t tlen;
 	int not_text = 0;
-	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, by, &tlen, &not_text, err, errsz);
+	char *t = to_utf8(bytes, len, charset, NULL, NULL, cs, by, NULL, NULL, &tlen, &not_text,
+	                  err, errsz);
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -637,7 +655,8 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 		return -1;
 	}
 	if ((t = to_utf8(bytes, len, o->charset, o->charset_force, o->charset_option, x->charset,
-	                 &x->charset_by, &tlen, &x->not_text, err, errsz)) == NULL)
+	                 &x->charset_by, x->charset_mixed, &x->charset_mixed_bytes, &tlen,
+	                 &x->not_text, err, errsz)) == NULL)
 		return -1;
 	if (o->own_bytes != NULL) {
 		/* converted: the input is not needed again (one copy less of a large file) */

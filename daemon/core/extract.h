@@ -80,7 +80,13 @@ struct extraction {
 	const char *feed_format;    /* feeds: "rss2.0", "atom1.0"... (static) */
 	char charset[32];           /* the charset the bytes were read in */
 	enum charset_by charset_by; /* and why ("charset_by" in hark extract --json) */
-	struct document *docs;      /* owned: ndocs documents (a feed gives one per entry) */
+	/*
+	 * CHARSET_BY_MIXED: the single-byte charset of the runs of invalid
+	 * UTF-8, and how many bytes were read in it (else "" and 0).
+	 */
+	char charset_mixed[32];
+	size_t charset_mixed_bytes;
+	struct document *docs; /* owned: ndocs documents (a feed gives one per entry) */
 	size_t ndocs;
 	char warning[320]; /* non-empty when the input was damaged and read anyway */
 	int feed_more;     /* a feed's entries follow the page read (extract_opts.feed_page) */

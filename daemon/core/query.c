@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include <pcre2.h>
+#include <utf8proc.h>
 
 #include "query.h"
 #include "utf8.h"
@@ -133,6 +134,36 @@ static size_t
 q_nchars(const char *s, size_t n)
 {
 	return diag_col(s, n) - 1;
+}
+
+/*
+ * The characters of the shortest part of s[0..n) that a fuzzy budget
+ * applies to: a word that splits into several tokens (al-Masri~2) is fuzzy
+ * in each of 3 characters or more (ruleset.c), so its shortest such run of
+ * letters, marks and digits; the whole word when it has none.
+ */
+static size_t
+q_fuzzy_nchars(const char *s, size_t n)
+{
+	size_t i = 0, run = 0, best = 0;
+
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t k = i < n ? utf8_decode((const unsigned char *)s + i, n - i, &cp) : 1;
+		utf8proc_category_t cat =
+		    i < n ? utf8proc_category((utf8proc_int32_t)cp) : UTF8PROC_CATEGORY_ZS;
+		int word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO);
+
+		if (word) {
+			run++;
+		} else {
+			if (run >= 3 && (best == 0 || run < best))
+				best = run;
+			run = 0;
+		}
+		i += k;
+	}
+	return best > 0 ? best : q_nchars(s, n);
 }
 
 static bool
@@ -363,10 +394,10 @@ qword_read(struct qparser *p, const struct srcmap *m, const char *s, size_t off,
 			qp_diag(p, m, off, DIAG_ERROR, "missing word before '~'");
 		else if (dn && (b < 0 || b > 2))
 			qp_diag(p, m, off + core + 1, DIAG_ERROR, "fuzzy budget must be 0, 1 or 2");
-		else if (b == 2 && q_nchars(t, core) <= 4)
+		else if (b == 2 && q_fuzzy_nchars(t, core) <= 4)
 			qp_diag(p, m, off, DIAG_WARNING,
 			        "fuzzy budget 2 on a %zu-letter word matches widely",
-			        q_nchars(t, core));
+			        q_fuzzy_nchars(t, core));
 	}
 	w->text = strndup(t, core);
 	return w->text ? 0 : -1;

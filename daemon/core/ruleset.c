@@ -445,11 +445,14 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
 		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
 		return 1;
 	}
-	if (w->mode == QW_FUZZY && tl->n > 1 && tl->v[0].script != SCRIPT_NOSPACE) {
-		compile_error(c, q, w->off, "fuzzy '~' applies to one word; '%s' is %zu words",
-		              w->text, tl->n);
-		return 1;
-	}
+	/*
+	 * A fuzzy word that is several tokens (al-Masri~, Jean-Pierre~) is
+	 * fuzzy in each: a phrase of them, each token with the budget its own
+	 * length allows (al: none), or the explicit one where that allows any.
+	 * In a script without spaces every character is a token: exact.
+	 */
+	int fuzzy = w->mode == QW_FUZZY && (tl->n == 1 || tl->v[0].script != SCRIPT_NOSPACE);
+
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct token *t = &tl->v[i];
 		const char *s = token_text(tl, t);
@@ -462,9 +465,10 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
 				compile_error(c, q, w->off, "prefix longer than 255 bytes");
 				return 1;
 			}
-		} else if (w->mode == QW_FUZZY && tl->n == 1) {
-			budget = w->budget >= 0 ? w->budget
-			                        : fuzzy_auto_budget(utf8_count(s, t->normlen));
+		} else if (fuzzy) {
+			int own = fuzzy_auto_budget(utf8_count(s, t->normlen));
+
+			budget = w->budget < 0 || (tl->n > 1 && own == 0) ? own : w->budget;
 			if (budget > 0)
 				kind = K_FUZZY;
 		}

@@ -48,14 +48,24 @@ fuzz_convert(const char *s, size_t len, const char *cs)
 static void
 fuzz_sniff(const char *s, size_t len, const char *hint)
 {
-	char name[32];
-	size_t skip;
+	char name[32], legacy[32];
+	enum charset_by by;
+	size_t skip, nlegacy = (size_t)-1, outlen = (size_t)-1;
+	char *out;
 
 	memset(name, 0x55, sizeof(name));
-	skip = charset_sniff(s, len, hint, name, NULL);
+	skip = charset_sniff(s, len, hint, name, &by);
 	if (skip > len || name[0] == '\0' || memchr(name, '\0', sizeof(name)) == NULL)
 		abort();
 	fuzz_convert(s + skip, len - skip, name);
+	/* UTF-8 with single-byte runs: valid UTF-8 out, no more bytes read as legacy than given */
+	memset(legacy, 0x55, sizeof(legacy));
+	if ((out = charset_mixed_to_utf8(s, len, legacy, &nlegacy, &outlen)) == NULL)
+		return;
+	if (out[outlen] != '\0' || !utf8_valid(out, outlen) || nlegacy > len ||
+	    memchr(legacy, '\0', sizeof(legacy)) == NULL || (by == CHARSET_BY_MIXED && skip != 0))
+		abort();
+	free(out);
 }
 
 int

@@ -700,6 +700,141 @@ test_undeclared(void **state)
 	}
 }
 
+/* Convert bytes that sniff as UTF-8 with single-byte runs; check the runs' charset. */
+static void
+mixed_eq(const char *in, size_t len, const char *legacy, size_t nlegacy, const char *want)
+{
+	char name[32], lg[32];
+	size_t outlen = 12345, n = 12345;
+	char *out;
+
+	assert_int_equal(sniff_by(in, len, NULL, name), CHARSET_BY_MIXED);
+	assert_string_equal(name, "utf-8");
+	out = charset_mixed_to_utf8(in, len, lg, &n, &outlen);
+	assert_non_null(out);
+	assert_string_equal(lg, legacy);
+	assert_int_equal(n, nlegacy);
+	assert_int_equal(outlen, strlen(want));
+	assert_string_equal(out, want);
+	free(out);
+}
+
+#define MIXED_EQ(in, legacy, n, want) mixed_eq(in, sizeof(in) - 1, legacy, n, want)
+
+/*
+ * UTF-8 with Latin-1 pasted in: the UTF-8 letters stay what they are, the
+ * pasted ones are read in windows-1252, so both halves match; a file all in
+ * one legacy charset, or all UTF-8, is read as before.
+ */
+static void
+test_mixed(void **state)
+{
+	/* a UTF-8 sentence, then a Latin-1 one twice: 10 invalid bytes, 8 sequences */
+	static const char doc[] =
+	    "R\xC3\xA9union \xC3\xA0 Gen\xC3\xA8ve : H\xC3\xA9l\xC3\xA8ne Moreau, "
+	    "pr\xC3\xA9sidente, a salu\xC3\xA9 l'accord \xC2\xAB sign\xC3\xA9 \xC2\xBB.\n"
+	    "D\xE9j\xE0 H\xE9l\xE8ne parl\xE9.\nD\xE9j\xE0 H\xE9l\xE8ne parl\xE9.\n";
+	static const char doc8[] =
+	    "R\xC3\xA9union \xC3\xA0 Gen\xC3\xA8ve : H\xC3\xA9l\xC3\xA8ne Moreau, "
+	    "pr\xC3\xA9sidente, a salu\xC3\xA9 l'accord \xC2\xAB sign\xC3\xA9 \xC2\xBB.\n"
+	    "D\xC3\xA9j\xC3\xA0 H\xC3\xA9l\xC3\xA8ne parl\xC3\xA9.\n"
+	    "D\xC3\xA9j\xC3\xA0 H\xC3\xA9l\xC3\xA8ne parl\xC3\xA9.\n";
+	/* the same article in Latin-1 throughout */
+	static const char latin[] =
+	    "R\xE9union \xE0 Gen\xE8ve : H\xE9l\xE8ne Moreau, "
+	    "pr\xE9sidente, a salu\xE9 l'accord \xAB sign\xE9 \xBB.\n"
+	    "D\xE9j\xE0 H\xE9l\xE8ne parl\xE9.\nD\xE9j\xE0 H\xE9l\xE8ne parl\xE9.\n";
+	/*
+	 * German in windows-1252 where "ß“" happens to form a valid sequence
+	 * (U+07D3): one chance sequence among 12 invalid bytes is no evidence.
+	 */
+	static const char german[] = "Der Gru\xDF\x93 kam aus M\xFCnchen: J\xFCrgen M\xFCller, "
+	                             "B\xFCrgermeister, \xE4u\xDF"
+	                             "erte sich \xFC"
+	                             "ber die Stra\xDF"
+	                             "e, das B\xFCro und die Gr\xF6\xDF"
+	                             "e.\n";
+	char name[32], *ar, *in, *want;
+	size_t len, wantlen, n;
+
+	(void)state;
+	mixed_eq(doc, sizeof(doc) - 1, "windows-1252", 10, doc8);
+	assert_int_equal(sniff_by(latin, sizeof(latin) - 1, NULL, name), CHARSET_BY_DETECTED);
+	assert_string_equal(name, "windows-1252");
+	assert_int_equal(sniff_by(doc8, sizeof(doc8) - 1, NULL, name), CHARSET_BY_UTF8);
+	assert_int_not_equal(sniff_by(german, sizeof(german) - 1, NULL, name), CHARSET_BY_MIXED);
+	assert_string_not_equal(name, "utf-8");
+	/* few letters: 2 in UTF-8, 3 in Latin-1 (was windows-1250 whole) */
+	MIXED_EQ("Caf\xC3\xA9 cr\xC3\xA8me, d\xE9j\xE0 vu \xE0 Paris", "windows-1252", 3,
+	         "Caf\xC3\xA9 cr\xC3\xA8me, d\xC3\xA9j\xC3\xA0 vu \xC3\xA0 Paris");
+	/* one stray byte: a Latin-1 word; a byte windows-1252 leaves undefined is U+FFFD */
+	MIXED_EQ("Gen\xC3\xA8ve \xE0 Z\xC3\xBCrich", "windows-1252", 1,
+	         "Gen\xC3\xA8ve \xC3\xA0 Z\xC3\xBCrich");
+	MIXED_EQ("Gen\xC3\xA8ve \x81 et Z\xC3\xBCrich", "windows-1252", 0,
+	         "Gen\xC3\xA8ve " REPL " et Z\xC3\xBCrich");
+	/*
+	 * Damaged UTF-8 is U+FFFD, not "â€", "À¯" or "ÿ": a sequence cut short,
+	 * an overlong one, a byte in a word that holds UTF-8
+	 */
+	MIXED_EQ("Gen\xC3\xA8ve \xE2\x80 et Z\xC3\xBCrich", "windows-1252", 0,
+	         "Gen\xC3\xA8ve " REPL REPL " et Z\xC3\xBCrich");
+	MIXED_EQ("Gen\xC3\xA8ve a\xC0\xAF"
+	         "b Z\xC3\xBCrich",
+	         "windows-1252", 0, "Gen\xC3\xA8ve a" REPL REPL "b Z\xC3\xBCrich");
+	MIXED_EQ("Gen\xC3\xA8ve\xFFZ\xC3\xBCrich \xE0 Z\xC3\xBCrich", "windows-1252", 1,
+	         "Gen\xC3\xA8ve" REPL "Z\xC3\xBCrich \xC3\xA0 Z\xC3\xBCrich");
+	/*
+	 * Ukrainian in windows-1251 pasted into UTF-8: its letters pair by chance
+	 * into valid ("\xC2\xB3" in "Він") or cut ("\xEF\xB3" in "пізно")
+	 * sequences, read as the letters they are, the guillemets too
+	 */
+	MIXED_EQ(
+	    "\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2, \xD0\xB2\xD1\x96\xD0\xB2\xD1\x82\xD0\xBE\xD1\x80"
+	    "\xD0\xBE\xD0\xBA. \xD0\x9C\xD1\x96\xD0\xBD\xD1\x96\xD1\x81\xD1\x82\xD1\x80 "
+	    "\xD0\xB3\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x80\xD0\xB8\xD0\xB2 \xD0\xBF\xD1\x80\xD0\xBE "
+	    "\xD1\x83\xD0\xB3\xD0\xBE\xD0\xB4\xD1\x83.\n\xC2\xB3\xED \xF1\xEA\xE0\xE7\xE0\xE2: "
+	    "\xAB\xEF\xB3\xE7\xED\xEE\xBB.",
+	    "windows-1251", 16,
+	    "\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2, \xD0\xB2\xD1\x96\xD0\xB2\xD1\x82\xD0\xBE\xD1\x80"
+	    "\xD0\xBE\xD0\xBA. \xD0\x9C\xD1\x96\xD0\xBD\xD1\x96\xD1\x81\xD1\x82\xD1\x80 "
+	    "\xD0\xB3\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x80\xD0\xB8\xD0\xB2 \xD0\xBF\xD1\x80\xD0\xBE "
+	    "\xD1\x83\xD0\xB3\xD0\xBE\xD0\xB4\xD1\x83.\n\xD0\x92\xD1\x96\xD0\xBD "
+	    "\xD1\x81\xD0\xBA\xD0\xB0\xD0\xB7\xD0\xB0\xD0\xB2: "
+	    "\xC2\xAB\xD0\xBF\xD1\x96\xD0\xB7\xD0\xBD\xD0\xBE\xC2\xBB.");
+	/* Arabic in UTF-8 with a sentence in windows-1256 pasted in */
+	in = slurp("extract/charset/undeclared/ar.txt", &len);
+	want = slurp("extract/charset/undeclared/ar-1256.txt", &wantlen);
+	ar = malloc(len + 1 + 60);
+	assert_non_null(ar);
+	memcpy(ar, in, len);
+	ar[len] = '\n';
+	n = wantlen < 60 ? wantlen : 60;
+	while (n > 0 && (unsigned char)want[n] >= 0x80) /* end on a whole word */
+		n--;
+	memcpy(ar + len + 1, want, n);
+	{
+		char lg[32];
+		size_t nl, outlen;
+		char *out = charset_mixed_to_utf8(ar, len + 1 + n, lg, &nl, &outlen);
+		char *part = charset_to_utf8(want, n, "windows-1256", &wantlen);
+
+		assert_int_equal(sniff_by(ar, len + 1 + n, NULL, name), CHARSET_BY_MIXED);
+		assert_non_null(out);
+		assert_non_null(part);
+		assert_string_equal(lg, "windows-1256");
+		assert_true(nl > 10);
+		assert_int_equal(outlen, len + 1 + wantlen);
+		assert_memory_equal(out, in, len);
+		assert_memory_equal(out + len + 1, part, wantlen);
+		free(out);
+		free(part);
+	}
+	free(ar);
+	free(in);
+	free(want);
+	assert_string_equal(charset_by_name(CHARSET_BY_MIXED), "mixed");
+}
+
 /* Declared single-byte, written in UTF-8: "CafÃ©" must not happen. */
 static void
 test_declared_but_utf8(void **state)
@@ -782,6 +917,7 @@ main(void)
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_undeclared),
 	    cmocka_unit_test(test_declared_but_utf8),
+	    cmocka_unit_test(test_mixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
