@@ -364,26 +364,51 @@ text_unit(const unsigned char *s, size_t n, int how, char esc[8], size_t *esc_le
 	return k;
 }
 
+/*
+ * The bytes of s[0..n) that text_unit() takes as they are, from the start:
+ * printable ASCII a byte at a time, the rest by its decoding. Nearly every
+ * text is all of it (hark match escapes every hit line it prints).
+ */
+static size_t
+text_safe(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (;;) {
+		uint32_t cp;
+		size_t k;
+
+		while (i < n && s[i] >= 0x20 && s[i] < 0x7f)
+			i++;
+		if (i >= n || s[i] < 0x80)
+			return i;
+		k = utf8_decode(s + i, n - i, &cp);
+		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f)
+			return i;
+		i += k;
+	}
+}
+
 void
 hark_put_text(FILE *f, const char *s, size_t n, int how)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
+	size_t i = 0;
 
 	while (i < n) {
 		char esc[8];
-		size_t el, k = text_unit(p + i, n - i, how, esc, &el);
+		size_t el, k, run = text_safe(p + i, n - i);
 
-		if (el == 0) {
-			i += k;
-			continue;
-		}
-		fwrite(s + run, 1, i - run, f);
-		fwrite(esc, 1, el, f);
+		fwrite(s + i, 1, run, f);
+		if ((i += run) >= n)
+			break;
+		k = text_unit(p + i, n - i, how, esc, &el);
+		if (el == 0)
+			fwrite(s + i, 1, k, f);
+		else
+			fwrite(esc, 1, el, f);
 		i += k;
-		run = i;
 	}
-	fwrite(s + run, 1, n - run, f);
 }
 
 void
@@ -432,9 +457,14 @@ lb_put(struct linebuf *b, const char *s, size_t n, int escape)
 	}
 	for (size_t i = 0; escape && i < n;) {
 		char esc[8];
-		size_t el,
-		    k = text_unit((const unsigned char *)s + i, n - i, HARK_TEXT_LINE, esc, &el);
+		size_t el, k, run = text_safe((const unsigned char *)s + i, n - i);
 
+		/* the safe run in one copy: a hit line is mostly one */
+		memcpy(b->s + b->len, s + i, run);
+		b->len += run;
+		if ((i += run) >= n)
+			break;
+		k = text_unit((const unsigned char *)s + i, n - i, HARK_TEXT_LINE, esc, &el);
 		if (el == 0)
 			memcpy(b->s + b->len, s + i, k), b->len += k;
 		else
