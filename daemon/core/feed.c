@@ -422,7 +422,7 @@ struct fixer {
 	const char *s;
 	size_t len, i, run; /* s[run..i) is still to copy */
 	struct xmlsafe_buf out;
-	int changed, oom;
+	int changed, warned, oom; /* changed: out holds a copy; warned: first says why */
 	char first[sizeof(((struct feed *)0)->warning)];
 	const char *declared[FEED_DECLARED_MAX]; /* names declared, pointing into s */
 	size_t declen[FEED_DECLARED_MAX];        /* and their lengths */
@@ -451,19 +451,23 @@ name_char(unsigned char ch)
 	return name_start(ch) || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
 }
 
-/* Replace s[i..i+oldlen) by rep; the first replacement says why, with its line. */
+/*
+ * Replace s[i..i+oldlen) by rep; the first replacement with a why (NULL:
+ * a repair that is no error to report) says why, with its line.
+ */
 static void
 fix_replace(struct fixer *x, size_t oldlen, const char *rep, const char *why)
 {
-	if (!x->changed) {
+	if (!x->warned && why != NULL) {
 		int line = 1;
 
 		for (size_t k = 0; k < x->i; k++)
 			line += x->s[k] == '\n';
 		snprintf(x->first, sizeof(x->first), "line %d: %s", line, why);
 		x->first[utf8_floor(x->first, strlen(x->first))] = '\0';
-		x->changed = 1;
+		x->warned = 1;
 	}
+	x->changed = 1;
 	if (xmlsafe_buf_add(&x->out, x->s + x->run, x->i - x->run) < 0 ||
 	    xmlsafe_buf_add(&x->out, rep, strlen(rep)) < 0)
 		x->oom = 1;
@@ -555,6 +559,19 @@ fix_charref(struct fixer *x)
 		fix_replace(x, 1, "&amp;", "unescaped & read as text");
 		return;
 	}
+	/*
+	 * "&#146;" is the windows-1252 byte an editor wrote out as a number:
+	 * U+2019, not the control U+0092 (as the WHATWG and feedparser read
+	 * it, and quietly: it is no XML error). The control would glue the
+	 * words around it ("Paris&#150;Berlin").
+	 */
+	if (utf8_c1_windows((uint32_t)v) != v) {
+		char rep[16];
+
+		snprintf(rep, sizeof(rep), "&#%u;", (unsigned)utf8_c1_windows((uint32_t)v));
+		fix_replace(x, i + 1 - x->i, rep, NULL);
+		return;
+	}
 	if (v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) ||
 	    (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF)) {
 		x->i = i + 1;
@@ -572,6 +589,7 @@ fix_entref(struct fixer *x)
 	const char *s = x->s, *name = s + x->i + 1;
 	char buf[FEED_ENTNAME_MAX + 1], rep[16], why[96];
 	size_t n = 0, k;
+	uint32_t cp;
 
 	if (x->i + 1 < x->len && s[x->i + 1] == '#') {
 		fix_charref(x);
@@ -580,6 +598,24 @@ fix_entref(struct fixer *x)
 	if (x->i + 1 < x->len && name_start((unsigned char)name[0]))
 		for (n = 1; x->i + 1 + n < x->len && name_char((unsigned char)name[n]); n++)
 			;
+	/*
+	 * "caf&eacute au lait": a name HTML 3.2 knew, without its ';', is its
+	 * character (html_legacy_entity(); not before '=', so that "?a=1&copy=2"
+	 * stays an address)
+	 */
+	for (k = 0;
+	     k < n && ((name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z') ||
+	               (name[k] >= '0' && name[k] <= '9'));
+	     k++)
+		;
+	if (k > 0 && (x->i + 1 + k >= x->len || (name[k] != ';' && name[k] != '=')) &&
+	    html_legacy_entity(name, k, &cp)) {
+		snprintf(rep, sizeof(rep), "&#%u;", (unsigned)cp);
+		snprintf(why, sizeof(why), "entity &%.*s without ';' read as its HTML character",
+		         (int)k, name);
+		fix_replace(x, k + 1, rep, why);
+		return;
+	}
 	if (n == 0 || x->i + 1 + n >= x->len || name[n] != ';') {
 		fix_replace(x, 1, "&amp;", "unescaped & read as text");
 		return;
@@ -1839,8 +1875,10 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 	if ((fixed = fix_refs(&fx, s, len)) < 0)
 		goto nomem;
 	if (fixed) {
-		f->recovered = 1;
-		set_warning(f, fx.first);
+		if (fx.warned) {
+			f->recovered = 1;
+			set_warning(f, fx.first);
+		}
 		s = fx.out.p;
 		len = fx.out.n;
 	}

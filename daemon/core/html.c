@@ -945,6 +945,121 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
 }
 
 /*
+ * The length of the reference at s[0..len) ('&' first) that libxml2's HTML
+ * parser would read otherwise than the WHATWG tokenizer, with what it
+ * stands for written as a numeric reference in rep; 0 when libxml2 reads it
+ * right. Two cases: a numeric reference to a C1 control ("&#150;", the en
+ * dash of windows-1252: libxml2 drops it and glues the words around it),
+ * and a legacy name without its ';' ("Ren&eacute Dupont": libxml2 keeps it
+ * as written). A legacy name is read without ';' only when no '=' follows
+ * it, as the WHATWG reads one in an attribute: "?a=1&copy=2" in the text
+ * of a link stays an address.
+ */
+static size_t
+ref_repair(const char *s, size_t len, char rep[16])
+{
+	size_t i = 1, start;
+	uint32_t v = 0, cp;
+	int hex;
+
+	if (len > 2 && s[1] == '#') {
+		hex = (s[2] == 'x' || s[2] == 'X');
+		start = i = hex ? 3 : 2;
+		for (; i < len && i - start < 8; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (is_digit(c))
+				v = v * (hex ? 16 : 10) + (c - '0');
+			else if (hex && to_lower(c) >= 'a' && to_lower(c) <= 'f')
+				v = v * 16 + (to_lower(c) - 'a' + 10);
+			else
+				break;
+		}
+		if (i == start || (i < len && (is_digit((unsigned char)s[i]) ||
+		                               (hex && is_alpha((unsigned char)s[i]) &&
+		                                to_lower((unsigned char)s[i]) <= 'f'))))
+			return 0;
+		if ((cp = utf8_c1_windows(v)) == v)
+			return 0;
+		if (i < len && s[i] == ';')
+			i++;
+		snprintf(rep, 16, "&#%u;", (unsigned)cp);
+		return i;
+	}
+	while (i < len && i <= 8 &&
+	       (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
+		i++;
+	if (i == 1 || (i < len && (s[i] == ';' || s[i] == '=' || is_alpha((unsigned char)s[i]) ||
+	                           is_digit((unsigned char)s[i]))))
+		return 0;
+	if (!html_legacy_entity(s + 1, i - 1, &cp))
+		return 0;
+	snprintf(rep, 16, "&#%u;", (unsigned)cp);
+	return i;
+}
+
+/*
+ * A copy of s[0..len) with the references of ref_repair() written as
+ * libxml2 reads them right, or NULL with *nomem 0 when none is there. Only
+ * text is repaired: tags (attribute values), comments and the text of
+ * <script> and <style> are copied as they are, read as attrs_bound() reads
+ * them. Byte offsets in the copy (a cut's, in a warning) shift a little.
+ */
+static char *
+refs_repair(const char *s, size_t len, size_t *outlen, int *nomem)
+{
+	char *c = NULL, rep[16];
+	size_t i = 0, from = 0, clen = 0, ccap = 0, k, rl, end, cut;
+	const char *p, *raw;
+
+	*nomem = 0;
+	while (i < len) {
+		if (s[i] == '<') {
+			if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+				p = memmem(s + i + 4, len - i - 4, "-->", 3);
+				i = p != NULL ? (size_t)(p - s) + 3 : len;
+			} else if (i + 1 < len && is_alpha((unsigned char)s[i + 1])) {
+				i = attrs_tag(s, len, i, &cut, &raw);
+				if (raw != NULL && i < len && s[i] == '>')
+					i = attrs_endtag(s, len, i, raw);
+			} else {
+				i++;
+			}
+			continue;
+		}
+		if (s[i] != '&' || (k = ref_repair(s + i, len - i, rep)) == 0) {
+			i++;
+			continue;
+		}
+		rl = strlen(rep);
+		if (mem_grow(&c, &ccap, clen + (i - from) + rl + 1, 1) < 0) {
+			free(c);
+			*nomem = 1;
+			return NULL;
+		}
+		memcpy(c + clen, s + from, i - from);
+		clen += i - from;
+		memcpy(c + clen, rep, rl);
+		clen += rl;
+		i += k;
+		from = i;
+	}
+	if (c == NULL)
+		return NULL;
+	end = len - from;
+	if (mem_grow(&c, &ccap, clen + end + 1, 1) < 0) {
+		free(c);
+		*nomem = 1;
+		return NULL;
+	}
+	memcpy(c + clen, s + from, end);
+	clen += end;
+	c[clen] = '\0';
+	*outlen = clen;
+	return c;
+}
+
+/*
  * A parse stops itself at a start tag this deep, before libxml2 2.9 halts
  * it at 257 and drops the rest; the rest is parsed anew as the next piece.
  */
@@ -958,8 +1073,9 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
 
 /* A page parsed in pieces (see the top of this file). */
 struct pieces {
-	const char *s; /* the page, attributes bounded: s or bounded */
+	const char *s; /* the page, references repaired, attributes bounded */
 	size_t len;
+	char *refs;    /* owned: the page, references repaired; NULL when none needed it */
 	char *bounded; /* owned; NULL when the page needed no bounding */
 	size_t at;     /* where the next piece starts; len when done */
 	size_t from;   /* where the piece being parsed started */
@@ -1048,9 +1164,19 @@ pieces_open(struct pieces *p, const char *s, size_t len)
 
 	xmlsafe_init();
 	memset(p, 0, sizeof(*p));
-	p->bounded = attrs_bound(s, len, &blen, &nomem);
+	p->refs = refs_repair(s, len, &blen, &nomem);
 	if (nomem)
 		return -1;
+	if (p->refs != NULL) {
+		s = p->refs;
+		len = blen;
+	}
+	p->bounded = attrs_bound(s, len, &blen, &nomem);
+	if (nomem) {
+		free(p->refs);
+		p->refs = NULL;
+		return -1;
+	}
 	p->s = p->bounded != NULL ? p->bounded : s;
 	p->len = p->bounded != NULL ? blen : len;
 	return 0;
@@ -1061,6 +1187,8 @@ pieces_close(struct pieces *p)
 {
 	free(p->bounded);
 	p->bounded = NULL;
+	free(p->refs);
+	p->refs = NULL;
 }
 
 /*
@@ -1217,11 +1345,37 @@ pieces_rest(struct pieces *p, struct out *o)
 
 /* ---- text without tags ------------------------------------------------- */
 
+int
+html_legacy_entity(const char *name, size_t n, uint32_t *cp)
+{
+	static const char *const caps[] = {"AMP", "COPY", "GT", "LT", "QUOT", "REG"};
+	const htmlEntityDesc *ent;
+	char buf[8];
+
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++)
+		if (strcmp(buf, caps[k]) == 0)
+			for (size_t j = 0; j < n; j++)
+				buf[j] = (char)to_lower((unsigned char)buf[j]);
+	if ((ent = htmlEntityLookup((const xmlChar *)buf)) == NULL)
+		return 0;
+	if (!(ent->value >= 0xA0 && ent->value <= 0xFF) && ent->value != '&' && ent->value != '<' &&
+	    ent->value != '>' && ent->value != '"')
+		return 0;
+	*cp = ent->value;
+	return 1;
+}
+
 /*
- * Decode the character reference at s[0..len) ('&' first), as libxml2
- * does: a known name and ';', or digits with an optional ';'. Returns its
- * length with the code point in *cp (0 when it stands for nothing), or 0
- * when it is no reference ("AT&T").
+ * Decode the character reference at s[0..len) ('&' first), as the WHATWG
+ * tokenizer does: a known name and ';', a legacy name without it (not
+ * before '=': html_legacy_entity()), or digits with an optional ';', a C1
+ * control read as windows-1252 (utf8_c1_windows()). Returns its length
+ * with the code point in *cp (0 when it stands for nothing), or 0 when it
+ * is no reference ("AT&T").
  */
 static size_t
 entity_decode(const char *s, size_t len, uint32_t *cp)
@@ -1253,12 +1407,16 @@ entity_decode(const char *s, size_t len, uint32_t *cp)
 			return 0;
 		if (i < len && s[i] == ';')
 			i++;
+		v = utf8_c1_windows(v);
 		*cp = xmlIsCharQ(v) ? v : 0;
 		return i;
 	}
 	while (i < len && i - 1 < sizeof(name) - 1 &&
 	       (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
 		i++;
+	if (i > 1 && (i >= len || (s[i] != ';' && s[i] != '=' && !is_alpha((unsigned char)s[i]) &&
+	                           !is_digit((unsigned char)s[i]))))
+		return html_legacy_entity(s + 1, i - 1, cp) ? i : 0;
 	if (i == 1 || i >= len || s[i] != ';')
 		return 0;
 	memcpy(name, s + 1, i - 1);
