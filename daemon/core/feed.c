@@ -1611,12 +1611,31 @@ atom_text(struct fctx *c, const xmlNode *n, int *html)
 }
 
 /*
- * The href of the first link in namespace ns with no rel or rel="alternate"
- * among n's children; a link that gives its address as its text (no href)
- * counts too, as feedparser reads it.
+ * Does a link's type say a web page: none, text/html or XHTML (parameters
+ * after ';' aside)?
  */
+static int
+link_type_html(struct fctx *c, const xmlNode *n)
+{
+	char *type = attr_get(c, n, NULL, "type");
+	size_t len;
+	const char *t;
+	int html = 1;
+
+	if (type != NULL) {
+		len = strcspn(type, ";");
+		t = trim(type, &len);
+		html = len == 0 || (len == 9 && strncasecmp(t, "text/html", 9) == 0) ||
+		       (len == 21 && strncasecmp(t, "application/xhtml+xml", 21) == 0);
+	}
+	free(type);
+	return html;
+}
+
+/* atom_link's search: html_only, the alternates that say they are a web page only. */
 static char *
-atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink)
+atom_link_pass(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink,
+               int html_only)
 {
 	char *rel, *href, *r;
 	size_t len;
@@ -1636,7 +1655,7 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *fee
 			       strncmp(t, REL_IANA_ALTERNATE, len) == 0);
 		}
 		free(rel);
-		if (!alt)
+		if (!alt || (html_only && !link_type_html(c, n)))
 			continue;
 		if ((href = attr_get(c, n, NULL, "href")) == NULL) {
 			href = el_text(c, n);
@@ -1652,6 +1671,25 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *fee
 		if (r != NULL)
 			return r;
 	}
+	return NULL;
+}
+
+/*
+ * The href of the first link in namespace ns with no rel or rel="alternate"
+ * among n's children; a link that gives its address as its text (no href)
+ * counts too, as feedparser reads it. An alternate that says it is a web
+ * page (no type, text/html) comes before one that is not (a podcast's
+ * audio/mpeg, a PDF), as feedparser takes only the former: the article
+ * is the page.
+ */
+static char *
+atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink)
+{
+	char *r;
+
+	for (int pass = 0; pass < 2 && !c->oom; pass++)
+		if ((r = atom_link_pass(c, parent, ns, feedlink, pass == 0)) != NULL)
+			return r;
 	return NULL;
 }
 
