@@ -227,6 +227,28 @@ test_breaks(void **state)
 	            "cité\n\nlégende");
 }
 
+/*
+ * Tags libxml2 reads otherwise than the WHATWG (html5lib-tests' tree
+ * construction): "</br>" is a <br>, a "</p>" that closes no paragraph an
+ * empty one, "<!-->" an empty comment; inside comments and scripts they
+ * are left alone.
+ */
+static void
+test_whatwg_tags(void **state)
+{
+	(void)state;
+	assert_body("<p>Lena</br>Okafor</p>", "Lena\nOkafor");
+	assert_body("<p>Lena</BR >Okafor</p>", "Lena\nOkafor");
+	assert_body("<body>Lena</p>Okafor</body>", "Lena\nOkafor");
+	assert_body("<p>a<div>Lena</div>Okafor</p>Diaz", "a\n\nLena\nOkafor\nDiaz");
+	assert_body("<div><p>One</p><p>Two</p></div><p>Three</p>", "One\n\nTwo\n\nThree");
+	assert_body("<p>x<!-->Lena Okafor<!-- y -->z</p>", "xLena Okaforz");
+	assert_body("<p>x<!--->Lena Okafor<!-- y -->z</p>", "xLena Okaforz");
+	assert_body("<p>Lena<!-- </br> -->Okafor<script>x=\"</p>\"</script></p>", "LenaOkafor");
+	assert_body("<p>Lena</pre>Okafor</p>", "LenaOkafor");
+	assert_text("Lena</br>Okafor", "Lena\nOkafor");
+}
+
 static void
 test_entities(void **state)
 {
@@ -781,25 +803,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pages),
-	    cmocka_unit_test(test_hidden_name_absent),
-	    cmocka_unit_test(test_inline_joins),
-	    cmocka_unit_test(test_whitespace),
-	    cmocka_unit_test(test_breaks),
-	    cmocka_unit_test(test_entities),
-	    cmocka_unit_test(test_dropped),
-	    cmocka_unit_test(test_charset_ignored),
-	    cmocka_unit_test(test_article_preferred),
-	    cmocka_unit_test(test_title),
-	    cmocka_unit_test(test_summary_url),
-	    cmocka_unit_test(test_published_lang),
-	    cmocka_unit_test(test_fields_kept),
-	    cmocka_unit_test(test_to_text),
-	    cmocka_unit_test(test_deep_nesting),
-	    cmocka_unit_test(test_deep_pieces),
-	    cmocka_unit_test(test_entity_attacks),
-	    cmocka_unit_test(test_many_attributes),
-	    cmocka_unit_test(test_sniff),
+	    cmocka_unit_test(test_pages),           cmocka_unit_test(test_hidden_name_absent),
+	    cmocka_unit_test(test_inline_joins),    cmocka_unit_test(test_whitespace),
+	    cmocka_unit_test(test_breaks),          cmocka_unit_test(test_whatwg_tags),
+	    cmocka_unit_test(test_entities),        cmocka_unit_test(test_dropped),
+	    cmocka_unit_test(test_charset_ignored), cmocka_unit_test(test_article_preferred),
+	    cmocka_unit_test(test_title),           cmocka_unit_test(test_summary_url),
+	    cmocka_unit_test(test_published_lang),  cmocka_unit_test(test_fields_kept),
+	    cmocka_unit_test(test_to_text),         cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_deep_pieces),     cmocka_unit_test(test_entity_attacks),
+	    cmocka_unit_test(test_many_attributes), cmocka_unit_test(test_sniff),
 	    cmocka_unit_test(test_sniff_linear),
 	};
 
