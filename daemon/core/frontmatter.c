@@ -58,14 +58,17 @@ fm_isblank(char c)
 
 /*
  * Is s[b..e), a line without its newline, the marker m ("---" or "...")
- * with trailing blanks?
+ * with trailing blanks? "---" may have more dashes ("----"), as
+ * python-frontmatter reads it.
  */
 static int
 fm_is_marker(const char *s, size_t b, size_t e, const char *m)
 {
 	if (e - b < 3 || memcmp(s + b, m, 3) != 0)
 		return 0;
-	for (b += 3; b < e; b++)
+	for (b += 3; b < e && m[0] == '-' && s[b] == '-'; b++)
+		;
+	for (; b < e; b++)
 		if (!fm_isblank(s[b]))
 			return 0;
 	return 1;

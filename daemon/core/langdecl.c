@@ -102,7 +102,7 @@ langdecl_markdown(size_t bom, const char *lang, struct langdecl *d)
 static const char *
 langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, struct langdecl *d)
 {
-	size_t i = bom, s, e;
+	size_t i = bom, s, e, k;
 	int n;
 
 	while (i < len && b[i] != '\n')
@@ -113,7 +113,11 @@ langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, st
 			i++;
 		for (e = i; e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r'); e--)
 			;
-		if (e - s == 3 && (memcmp(b + s, "---", 3) == 0 || memcmp(b + s, "...", 3) == 0)) {
+		/* the closing line as frontmatter_sniff() reads it: "---" (or more dashes), "..."
+		 */
+		for (k = s; k < e && b[k] == '-'; k++)
+			;
+		if ((e - s >= 3 && k == e) || (e - s == 3 && memcmp(b + s, "...", 3) == 0)) {
 			if ((n = asprintf(&d->text, "lang: %s\n", lang)) < 0) {
 				d->text = NULL;
 				return "out of memory";

@@ -44,9 +44,12 @@ test_sniff(void **state)
 	    {"---\ntitle: x\n---", 1}, /* the closing line ends the text */
 	    {"---\ntitle: x\n", 0},    /* no closing line */
 	    {"---\ntitle: x\n  ---\n", 0},
-	    {"---\ntitle: x\n----\n", 0},
+	    /* more dashes: a marker too, as python-frontmatter reads it */
+	    {"---\ntitle: x\n----\n", 1},
 	    {"---\ntitle: x\n--- y\n", 0},
-	    {"----\ntitle: x\n---\n", 0},
+	    {"----\ntitle: x\n---\n", 1},
+	    {"-----  \ntitle: x\n-----\n", 1},
+	    {"--\ntitle: x\n--\n", 0},
 	    {" ---\ntitle: x\n---\n", 0},
 	    {"---title: x\n---\n", 0},
 	    {"--- title: x\n---\n", 0},

@@ -76,6 +76,8 @@ test_frontmatter_json(void **state)
 	      "---\ntitle: T\nlang: de\nlang: fr\n---\nbody\n");
 	check("---\r\ntitle: T\r\n...  \r\nbody\r\n", "a.md",
 	      "---\r\ntitle: T\r\nlang: fr\n...  \r\nbody\r\n");
+	/* a block closed by more dashes, as frontmatter_sniff() reads it */
+	check("----\ntitle: T\n----\nbody\n", "a.md", "----\ntitle: T\nlang: fr\n----\nbody\n");
 	check("{\"title\": \"T\", \"body\": \"b\"}\n", "a.json",
 	      "{\"title\": \"T\", \"body\": \"b\",\"lang\":\"fr\"}\n");
 	check("{ \n }", "a.json", "{ \n \"lang\":\"fr\"}");

@@ -189,6 +189,33 @@ test_extract(void **state)
 	assert_null(strstr(x.docs[0].field[F_BODY], "zorglub"));
 	assert_non_null(strstr(x.docs[0].field[F_BODY], "x y"));
 	extraction_free(&x);
+
+	/*
+	 * a block that is no YAML mapping, or YAML with an error: the whole
+	 * text read as Markdown, a warning says why (the file was refused)
+	 */
+	fm = "---\nNotes on Lena Okafor\n---\n\nMore on Diaz.\n";
+	assert_int_equal(extract_bytes(fm, strlen(fm), &o, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.format, FMT_MARKDOWN);
+	assert_string_equal(x.warning, "front matter is not a mapping: the block read as text");
+	assert_string_equal(x.docs[0].field[F_TITLE], "Notes on Lena Okafor");
+	assert_non_null(strstr(x.docs[0].field[F_BODY], "More on Diaz."));
+	extraction_free(&x);
+	fm = "---\ntitle: Lena Okafor: the interview\n---\nWith Diaz.\n";
+	assert_int_equal(extract_bytes(fm, strlen(fm), &o, &x, err, sizeof(err)), 0);
+	assert_string_equal(x.warning, "front matter line 2 column 19: mapping values are not "
+	                               "allowed in this context: the block read as text");
+	assert_non_null(strstr(x.docs[0].field[F_TITLE], "Lena Okafor: the interview"));
+	assert_non_null(strstr(x.docs[0].field[F_BODY], "With Diaz."));
+	extraction_free(&x);
+	/* four dashes open and close a block (python-frontmatter) */
+	fm = "----\ntitle: Lena Okafor\n----\n\nWith Diaz.\n";
+	assert_int_equal(extract_bytes(fm, strlen(fm), &o, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.format, FMT_FRONTMATTER);
+	assert_string_equal(x.warning, "");
+	assert_string_equal(x.docs[0].field[F_TITLE], "Lena Okafor");
+	assert_string_equal(x.docs[0].field[F_BODY], "With Diaz.");
+	extraction_free(&x);
 }
 
 int
