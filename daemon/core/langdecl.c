@@ -98,12 +98,17 @@ langdecl_markdown(size_t bom, const char *lang, struct langdecl *d)
 	return NULL;
 }
 
-/* A front matter: "lang: LL" before the line that closes it ("---" or "...", blanks after). */
+/*
+ * A front matter: "lang: LL" before the line that closes it ("---" or more
+ * dashes, or "...", blanks after); in a TOML one ("+++"), 'lang = "LL"'
+ * before its closing line or its first table header, whichever comes
+ * first (a key after a header would be the table's).
+ */
 static const char *
 langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, struct langdecl *d)
 {
 	size_t i = bom, s, e, k;
-	int n;
+	int n, toml = len - bom >= 3 && memcmp(b + bom, "+++", 3) == 0;
 
 	while (i < len && b[i] != '\n')
 		i++;
@@ -113,12 +118,13 @@ langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, st
 			i++;
 		for (e = i; e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r'); e--)
 			;
-		/* the closing line as frontmatter_sniff() reads it: "---" (or more dashes), "..."
-		 */
+		/* the closing line as frontmatter_sniff() reads it */
 		for (k = s; k < e && b[k] == '-'; k++)
 			;
-		if ((e - s >= 3 && k == e) || (e - s == 3 && memcmp(b + s, "...", 3) == 0)) {
-			if ((n = asprintf(&d->text, "lang: %s\n", lang)) < 0) {
+		if (toml ? (e - s == 3 && memcmp(b + s, "+++", 3) == 0) || (s < e && b[s] == '[')
+		         : (e - s >= 3 && k == e) || (e - s == 3 && memcmp(b + s, "...", 3) == 0)) {
+			if ((n = asprintf(&d->text, toml ? "lang = \"%s\"\n" : "lang: %s\n",
+			                  lang)) < 0) {
 				d->text = NULL;
 				return "out of memory";
 			}

@@ -78,6 +78,11 @@ test_frontmatter_json(void **state)
 	      "---\r\ntitle: T\r\nlang: fr\n...  \r\nbody\r\n");
 	/* a block closed by more dashes, as frontmatter_sniff() reads it */
 	check("----\ntitle: T\n----\nbody\n", "a.md", "----\ntitle: T\nlang: fr\n----\nbody\n");
+	/* TOML: before the closing line, or before the first table (its keys are the table's) */
+	check("+++\ntitle = \"T\"\n+++\nbody\n", "a.md",
+	      "+++\ntitle = \"T\"\nlang = \"fr\"\n+++\nbody\n");
+	check("+++\ntitle = \"T\"\n[params]\nx = 1\n+++\n---\nbody\n", "a.md",
+	      "+++\ntitle = \"T\"\nlang = \"fr\"\n[params]\nx = 1\n+++\n---\nbody\n");
 	check("{\"title\": \"T\", \"body\": \"b\"}\n", "a.json",
 	      "{\"title\": \"T\", \"body\": \"b\",\"lang\":\"fr\"}\n");
 	check("{ \n }", "a.json", "{ \n \"lang\":\"fr\"}");
