@@ -34,6 +34,7 @@
 #include <libxml/uri.h>
 
 #include "date.h"
+#include "entities.h"
 #include "html.h"
 #include "mem.h"
 #include "utf8.h"
@@ -587,9 +588,9 @@ fix_entref(struct fixer *x)
 	static const char *const xml5[] = {"amp", "lt", "gt", "quot", "apos"};
 	const htmlEntityDesc *he;
 	const char *s = x->s, *name = s + x->i + 1;
-	char buf[FEED_ENTNAME_MAX + 1], rep[16], why[96];
+	char buf[FEED_ENTNAME_MAX + 1], rep[24], why[96];
 	size_t n = 0, k;
-	uint32_t cp;
+	uint32_t cp, two[2];
 
 	if (x->i + 1 < x->len && s[x->i + 1] == '#') {
 		fix_charref(x);
@@ -633,7 +634,17 @@ fix_entref(struct fixer *x)
 		buf[n] = '\0';
 		he = htmlEntityLookup((const xmlChar *)buf);
 	}
-	if (he != NULL) {
+	/* HTML5's names too ("&hyphen;", "&lpar;"), which libxml2's HTML 4 table lacks */
+	if (he == NULL && (k = (size_t)entity_lookup(name, n, two)) > 0) {
+		if (k == 1)
+			snprintf(rep, sizeof(rep), "&#%u;", (unsigned)two[0]);
+		else
+			snprintf(rep, sizeof(rep), "&#%u;&#%u;", (unsigned)two[0],
+			         (unsigned)two[1]);
+		snprintf(why, sizeof(why), "undeclared entity &%.40s; read as its HTML character",
+		         buf);
+		fix_replace(x, n + 2, rep, why);
+	} else if (he != NULL) {
 		snprintf(rep, sizeof(rep), "&#%u;", he->value);
 		snprintf(why, sizeof(why), "undeclared entity &%s; read as its HTML character",
 		         buf);

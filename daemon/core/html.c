@@ -33,6 +33,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "entities.h"
 #include "html.h"
 #include "xmlsafe.h"
 #include "mem.h"
@@ -948,15 +949,16 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
  * The length of the reference at s[0..len) ('&' first) that libxml2's HTML
  * parser would read otherwise than the WHATWG tokenizer, with what it
  * stands for written as a numeric reference in rep; 0 when libxml2 reads it
- * right. Two cases: a numeric reference to a C1 control ("&#150;", the en
- * dash of windows-1252: libxml2 drops it and glues the words around it),
- * and a legacy name without its ';' ("Ren&eacute Dupont": libxml2 keeps it
- * as written). A legacy name is read without ';' only when no '=' follows
+ * right. Three cases: a numeric reference to a C1 control ("&#150;", the
+ * en dash of windows-1252: libxml2 drops it and glues the words around
+ * it), a legacy name without its ';' ("Ren&eacute Dupont": libxml2 keeps
+ * it as written), and a name HTML5 added ("O&apos;Brien",
+ * "Jean&hyphen;Pierre": entities.h). A legacy name is read without ';' only when no '=' follows
  * it, as the WHATWG reads one in an attribute: "?a=1&copy=2" in the text
  * of a link stays an address.
  */
 static size_t
-ref_repair(const char *s, size_t len, char rep[16])
+ref_repair(const char *s, size_t len, char rep[24])
 {
 	size_t i = 1, start;
 	uint32_t v = 0, cp;
@@ -983,18 +985,35 @@ ref_repair(const char *s, size_t len, char rep[16])
 			return 0;
 		if (i < len && s[i] == ';')
 			i++;
-		snprintf(rep, 16, "&#%u;", (unsigned)cp);
+		snprintf(rep, 24, "&#%u;", (unsigned)cp);
 		return i;
 	}
-	while (i < len && i <= 8 &&
+	while (i < len && i <= 32 &&
 	       (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
 		i++;
-	if (i == 1 || (i < len && (s[i] == ';' || s[i] == '=' || is_alpha((unsigned char)s[i]) ||
+	if (i == 1 || (i < len && (s[i] == '=' || is_alpha((unsigned char)s[i]) ||
 	                           is_digit((unsigned char)s[i]))))
 		return 0;
+	if (i < len && s[i] == ';') {
+		/* a name of HTML5's that libxml2 (HTML 4's names) keeps as written */
+		char name[33];
+		uint32_t two[2];
+		int k;
+
+		memcpy(name, s + 1, i - 1);
+		name[i - 1] = '\0';
+		if (htmlEntityLookup((const xmlChar *)name) != NULL ||
+		    (k = entity_lookup(s + 1, i - 1, two)) == 0)
+			return 0;
+		if (k == 1)
+			snprintf(rep, 24, "&#%u;", (unsigned)two[0]);
+		else
+			snprintf(rep, 24, "&#%u;&#%u;", (unsigned)two[0], (unsigned)two[1]);
+		return i + 1;
+	}
 	if (!html_legacy_entity(s + 1, i - 1, &cp))
 		return 0;
-	snprintf(rep, 16, "&#%u;", (unsigned)cp);
+	snprintf(rep, 24, "&#%u;", (unsigned)cp);
 	return i;
 }
 
@@ -1073,7 +1092,7 @@ static char *
 markup_repair(const char *s, size_t len, size_t *outlen, int *nomem)
 {
 	struct repair r = {0};
-	char rep[16];
+	char rep[24];
 	size_t i = 0, k, n, end, cut;
 	const char *p, *raw;
 	int popen = 0; /* a <p> is open, as far as its start and end tags tell */
@@ -1472,7 +1491,7 @@ entity_decode(const char *s, size_t len, uint32_t *cp)
 	const htmlEntityDesc *ent;
 	char name[33];
 	size_t i = 1, start;
-	uint32_t v = 0;
+	uint32_t v = 0, two[2];
 	int hex;
 
 	if (len > 2 && s[1] == '#') {
@@ -1510,9 +1529,14 @@ entity_decode(const char *s, size_t len, uint32_t *cp)
 		return 0;
 	memcpy(name, s + 1, i - 1);
 	name[i - 1] = '\0';
-	if ((ent = htmlEntityLookup((const xmlChar *)name)) == NULL || ent->value == 0)
+	if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL && ent->value != 0) {
+		*cp = ent->value;
+		return i + 1;
+	}
+	/* HTML5's names (of two code points, the first: a letter before its mark) */
+	if (entity_lookup(name, i - 1, two) == 0)
 		return 0;
-	*cp = ent->value;
+	*cp = two[0];
 	return i + 1;
 }
 

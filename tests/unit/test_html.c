@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "article.h"
+#include "entities.h"
 #include "html.h"
 #include "utf8.h"
 
@@ -233,6 +234,29 @@ test_breaks(void **state)
  * empty one, "<!-->" an empty comment; inside comments and scripts they
  * are left alone.
  */
+/* The WHATWG's table: its first and last names, case, two code points, none. */
+static void
+test_entity_table(void **state)
+{
+	uint32_t cp[2];
+
+	(void)state;
+	assert_int_equal(entity_lookup("AElig", 5, cp), 1);
+	assert_int_equal(cp[0], 0xC6);
+	assert_int_equal(entity_lookup("zwnj", 4, cp), 1);
+	assert_int_equal(cp[0], 0x200C);
+	assert_int_equal(entity_lookup("CounterClockwiseContourIntegral", 31, cp), 1);
+	assert_int_equal(cp[0], 0x2233);
+	assert_int_equal(entity_lookup("AMP", 3, cp), 1);
+	assert_int_equal(entity_lookup("Amp", 3, cp), 0);
+	assert_int_equal(entity_lookup("nvlt", 4, cp), 2);
+	assert_int_equal(cp[0], '<');
+	assert_int_equal(cp[1], 0x20D2);
+	assert_int_equal(entity_lookup("ampx", 3, cp), 1); /* n, not the NUL, ends the name */
+	assert_int_equal(entity_lookup("", 0, cp), 0);
+	assert_int_equal(entity_lookup("CounterClockwiseContourIntegralX", 32, cp), 0);
+}
+
 static void
 test_whatwg_tags(void **state)
 {
@@ -270,6 +294,12 @@ test_entities(void **state)
 	assert_body("<p>O&#146;Brien &#8220;Paris&#150;Berlin&#x94; x&#151y &#128; &#129;</p>",
 	            "O\u2019Brien \u201cParis\u2013Berlin\u201d x\u2014y \u20ac \xc2\x81");
 	assert_body("<p><a href=\"/x?a&copy&#150;\" title=\"&eacute\">Zo&euml</a></p>", "Zo\u00eb");
+	/* HTML5's names, which libxml2's HTML 4 table lacks (html5lib's named references) */
+	assert_body(
+	    "<p>O&apos;Brien Jean&hyphen;Pierre &lpar;Okafor&rpar; &check; &NotEqualTilde;</p>",
+	    "O'Brien Jean\u2010Pierre (Okafor) \u2713 \u2242\u0338");
+	assert_text("O&apos;Brien Jean&hyphen;Pierre &lpar;x&rpar; &nosuchname;",
+	            "O'Brien Jean\u2010Pierre (x) &nosuchname;");
 	assert_text("O&#146;Brien &lt 6 caf&eacute &copy=2 &#x97;",
 	            "O\u2019Brien < 6 caf\u00e9 &copy=2 \u2014");
 	/* the same without any tag: html_to_text() decodes them itself */
@@ -803,16 +833,27 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pages),           cmocka_unit_test(test_hidden_name_absent),
-	    cmocka_unit_test(test_inline_joins),    cmocka_unit_test(test_whitespace),
-	    cmocka_unit_test(test_breaks),          cmocka_unit_test(test_whatwg_tags),
-	    cmocka_unit_test(test_entities),        cmocka_unit_test(test_dropped),
-	    cmocka_unit_test(test_charset_ignored), cmocka_unit_test(test_article_preferred),
-	    cmocka_unit_test(test_title),           cmocka_unit_test(test_summary_url),
-	    cmocka_unit_test(test_published_lang),  cmocka_unit_test(test_fields_kept),
-	    cmocka_unit_test(test_to_text),         cmocka_unit_test(test_deep_nesting),
-	    cmocka_unit_test(test_deep_pieces),     cmocka_unit_test(test_entity_attacks),
-	    cmocka_unit_test(test_many_attributes), cmocka_unit_test(test_sniff),
+	    cmocka_unit_test(test_pages),
+	    cmocka_unit_test(test_hidden_name_absent),
+	    cmocka_unit_test(test_inline_joins),
+	    cmocka_unit_test(test_whitespace),
+	    cmocka_unit_test(test_breaks),
+	    cmocka_unit_test(test_whatwg_tags),
+	    cmocka_unit_test(test_entity_table),
+	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_dropped),
+	    cmocka_unit_test(test_charset_ignored),
+	    cmocka_unit_test(test_article_preferred),
+	    cmocka_unit_test(test_title),
+	    cmocka_unit_test(test_summary_url),
+	    cmocka_unit_test(test_published_lang),
+	    cmocka_unit_test(test_fields_kept),
+	    cmocka_unit_test(test_to_text),
+	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_deep_pieces),
+	    cmocka_unit_test(test_entity_attacks),
+	    cmocka_unit_test(test_many_attributes),
+	    cmocka_unit_test(test_sniff),
 	    cmocka_unit_test(test_sniff_linear),
 	};
 
