@@ -953,9 +953,9 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
  * en dash of windows-1252: libxml2 drops it and glues the words around
  * it), a legacy name without its ';' ("Ren&eacute Dupont": libxml2 keeps
  * it as written), and a name HTML5 added ("O&apos;Brien",
- * "Jean&hyphen;Pierre": entities.h). A legacy name is read without ';' only when no '=' follows
- * it, as the WHATWG reads one in an attribute: "?a=1&copy=2" in the text
- * of a link stays an address.
+ * "Jean&hyphen;Pierre": entities.h). A legacy name is read without ';'
+ * only when no '=' follows it, as the WHATWG reads one in an attribute:
+ * "?a=1&copy=2" in the text of a link stays an address.
  */
 static size_t
 ref_repair(const char *s, size_t len, char rep[24])
@@ -1181,7 +1181,7 @@ markup_repair(const char *s, size_t len, size_t *outlen, int *nomem)
 
 /* A page parsed in pieces (see the top of this file). */
 struct pieces {
-	const char *s; /* the page, references repaired, attributes bounded */
+	const char *s; /* the page, markup_repair()ed, attributes bounded */
 	size_t len;
 	char *refs;    /* owned: the page, markup_repair()ed; NULL when none needed it */
 	char *bounded; /* owned; NULL when the page needed no bounding */
