@@ -8,11 +8,14 @@
  * at most MD_DEPTH deep.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "entities.h"
 #include "markdown.h"
+#include "utf8.h"
 
 #define MD_DEPTH 16        /* links in links' text: deeper ones are left as text */
 #define MD_BRACKET 1000    /* a link's text: at most this many bytes to its ']' */
@@ -364,6 +367,57 @@ autolink_at(struct inl *in, const char *s, size_t n, size_t o, size_t *scheme)
 	return 0;
 }
 
+/*
+ * The character reference at s[i] ('&') as CommonMark reads one: a name of
+ * HTML's list and ';' (entities.h), or "&#" 1-7 digits or "&#x" 1-6 hex
+ * digits and ';' (U+0000, surrogates and values past U+10FFFF are U+FFFD; a
+ * C1 control is windows-1252's character, as hark reads HTML). Puts its
+ * character(s); returns its length, 0 when it is none ("AT&T", "&foo;").
+ */
+static size_t
+charref_at(struct inl *in, const char *s, size_t n, size_t i)
+{
+	uint32_t cp[2], v = 0;
+	size_t k = i + 1, start;
+	char enc[4];
+	int cnt = 1;
+
+	if (k < n && s[k] == '#') {
+		int hex = k + 1 < n && (s[k + 1] == 'x' || s[k + 1] == 'X');
+		size_t max = hex ? 6 : 7;
+
+		k += hex ? 2 : 1;
+		for (start = k;
+		     k < n && k - start < max &&
+		     (hex ? isxdigit((unsigned char)s[k]) : isdigit((unsigned char)s[k]));
+		     k++)
+			v = v * (hex ? 16 : 10) +
+			    (uint32_t)(isdigit((unsigned char)s[k])
+			                   ? s[k] - '0'
+			                   : (tolower((unsigned char)s[k]) - 'a' + 10));
+		if (k == start || k >= n || s[k] != ';')
+			return 0;
+		if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+			v = 0xFFFD;
+		cp[0] = utf8_c1_windows(v);
+	} else {
+		for (start = k; k < n && k - start < 32 && isalnum((unsigned char)s[k]); k++)
+			;
+		if (k == start || k >= n || s[k] != ';' ||
+		    (cnt = entity_lookup(s + start, k - start, cp)) == 0)
+			return 0;
+	}
+	/*
+	 * the text is never longer than the Markdown (markdown.h): "&nGt;" and
+	 * "&nLt;" alone would be, their mark (U+20D2) goes
+	 */
+	if (cnt == 2 && utf8_encode(cp[0], enc) + utf8_encode(cp[1], enc) > k + 1 - i)
+		cnt = 1;
+	for (int j = 0; j < cnt; j++)
+		put(&in->out, enc, utf8_encode(cp[j], enc));
+	return k + 1 - i;
+}
+
 static void
 inline_text(struct inl *in, const char *s, size_t n, int depth)
 {
@@ -400,6 +454,8 @@ inline_text(struct inl *in, const char *s, size_t n, int depth)
 		} else if (c == '<' && (e = autolink_at(in, s, n, i, &k)) != 0) {
 			put(&in->out, s + i + 1, e - i - 2);
 			i = e;
+		} else if (c == '&' && (k = charref_at(in, s, n, i)) != 0) {
+			i += k; /* a reference: its character, never a delimiter */
 		} else if (c == '*' || c == '_') {
 			for (k = 0; i + k < n && s[i + k] == (char)c; k++)
 				;

@@ -72,6 +72,27 @@ test_emphasis(void **state)
 	check("`a *b* [c](d)` ``e ` f``\n", "a *b* [c](d) e ` f\n", NULL);
 }
 
+/*
+ * Character references, as CommonMark's spec reads them (HTML's names with
+ * ';', decimal and hexadecimal numbers; none in code), a C1 control's
+ * number as windows-1252's character as in HTML
+ */
+static void
+test_references(void **state)
+{
+	(void)state;
+	check("# Ren&eacute; Vasseur\n\nO&#146;Dowd &amp; Jean&hyphen;Pierre &#x27;x&#39;\n",
+	      "Ren\u00e9 Vasseur\n\nO\u2019Dowd & Jean\u2010Pierre 'x'\n", "Ren\u00e9 Vasseur");
+	/* a decoded character is text, never a delimiter */
+	check("&#42;not emphasis&#42; [a](b)&#91;c&#93;\n", "*not emphasis* a[c]\n", NULL);
+	/* invalid numbers are U+FFFD; no name, no ';', too many digits: as written */
+	check("&#0; &#xD800; &#x110000; &#12345678; &foo; AT&T &amp &copy\n",
+	      "\uFFFD \uFFFD \uFFFD &#12345678; &foo; AT&T &amp &copy\n", NULL);
+	/* never longer than the Markdown: of "&nGt;" (two characters, six bytes), the first */
+	check("&nGt; &nvlt;\n", "\u226B <\u20D2\n", NULL);
+	check("`&amp;` x\n\n```\n&eacute;\n```\n", "&amp; x\n\n\n&eacute;\n\n", NULL);
+}
+
 static void
 test_blocks(void **state)
 {
@@ -222,9 +243,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_links),   cmocka_unit_test(test_emphasis),
-	    cmocka_unit_test(test_blocks),  cmocka_unit_test(test_title_end),
-	    cmocka_unit_test(test_hostile), cmocka_unit_test(test_extract),
+	    cmocka_unit_test(test_links),      cmocka_unit_test(test_emphasis),
+	    cmocka_unit_test(test_blocks),     cmocka_unit_test(test_title_end),
+	    cmocka_unit_test(test_hostile),    cmocka_unit_test(test_extract),
+	    cmocka_unit_test(test_references),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
