@@ -48,9 +48,8 @@ test_links(void **state)
 	      "texte ref ref [nope]\n\n\n", NULL);
 	/* no link: the brackets are text */
 	check("[a] (b) [c](d\n", "[a] (b) [c](d\n", NULL);
-	/* an autolink keeps its address, an address too */
-	check("<https://zorglub.org/a> <x@y.org> <b>\n", "https://zorglub.org/a x@y.org <b>\n",
-	      NULL);
+	/* an autolink keeps its address, an address too; a tag is raw HTML, not text */
+	check("<https://zorglub.org/a> <x@y.org> <b>\n", "https://zorglub.org/a x@y.org \n", NULL);
 	/* a link's text across lines of its paragraph */
 	check("[Hélène\nMoreau](http://z.org)\n", "Hélène\nMoreau\n", NULL);
 }
@@ -70,6 +69,25 @@ test_emphasis(void **state)
 	check("\\*a\\* \\[b](c)\n", "*a* [b](c)\n", NULL);
 	/* code spans: their text verbatim, their backticks gone */
 	check("`a *b* [c](d)` ``e ` f``\n", "a *b* [c](d) e ` f\n", NULL);
+}
+
+/*
+ * Raw HTML, as CommonMark's spec reads it (open and closing tags with
+ * their attributes, comments, processing instructions, declarations,
+ * CDATA): markup, not text; a block's tag or <br> leaves a space.
+ */
+static void
+test_raw_html(void **state)
+{
+	(void)state;
+	check("# Lena<br>Okafor\n\nMet <span class=\"Diaz\">Ana</span> Diaz<br/>again <!-- note -->"
+	      "<?php x ?><!DOCTYPE html><![CDATA[c]]> <a\nhref='u' title=\"t\">link</a>\n",
+	      "Lena Okafor\n\nMet Ana Diaz again  link\n", "Lena Okafor");
+	check("<div align=\"center\">\n<b>Bold</b> text\n</div>\n", " \nBold text\n \n", NULL);
+	/* not tags: text */
+	check("a < b, 3 <4, <a b=>, <x y=\"unclosed>, </ c>, <!-- open\n",
+	      "a < b, 3 <4, <a b=>, <x y=\"unclosed>, </ c>, <!-- open\n", NULL);
+	check("`<b>x</b>` <!--> y <!---> z\n", "<b>x</b>  y  z\n", NULL);
 }
 
 /*
@@ -246,7 +264,7 @@ main(void)
 	    cmocka_unit_test(test_links),      cmocka_unit_test(test_emphasis),
 	    cmocka_unit_test(test_blocks),     cmocka_unit_test(test_title_end),
 	    cmocka_unit_test(test_hostile),    cmocka_unit_test(test_extract),
-	    cmocka_unit_test(test_references),
+	    cmocka_unit_test(test_references), cmocka_unit_test(test_raw_html),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
