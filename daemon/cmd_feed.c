@@ -307,10 +307,15 @@ print_charset(const char *bytes, size_t len, const char *cs, enum charset_by by,
 		          : "valid UTF-8, nothing declared";
 		break;
 	case CHARSET_BY_DETECTED:
-		why = "detected: nothing declared";
+		/* a declared UTF-8 the bytes are not gives way (charset_sniff()) */
+		why = charset_xml_declared(bytes, len, xml) == 0 && strcmp(xml, "utf-8") == 0
+		          ? "detected: the bytes are not the UTF-8 declared"
+		          : "detected: nothing declared";
 		break;
 	case CHARSET_BY_FALLBACK:
-		why = "the default: nothing declared or detected";
+		why = charset_xml_declared(bytes, len, xml) == 0 && strcmp(xml, "utf-8") == 0
+		          ? "the default: the bytes are not the UTF-8 declared, nothing detected"
+		          : "the default: nothing declared or detected";
 		break;
 	case CHARSET_BY_MIXED:
 		why = "UTF-8 with bytes of a single-byte charset, nothing declared";

@@ -927,15 +927,28 @@ cs_mixed(const unsigned char *s, size_t len)
 /*
  * A declared encoding, unless it is single-byte and the bytes say UTF-8:
  * a feed declared ISO-8859-1 by its server but written in UTF-8 would turn
- * every accented letter into two.
+ * every accented letter into two. Nor UTF-8 declared inside the document
+ * (indoc: a <meta>, the XML declaration; a template's boilerplate) of bytes
+ * that are not UTF-8, nor mostly (cs_mostly_utf8): every accented letter
+ * would be U+FFFD ("Ren\xE9" read "Ren\uFFFD"), and the bytes are read as
+ * if nothing were declared, uchardet's guess else windows-1252, as
+ * feedparser tries the declaration, then chardet, then windows-1252. The
+ * transport's UTF-8 stands, its errors replaced (feedparser's test of it).
  */
 static size_t
 cs_declared(char name[32], const struct cs_encoding *enc, const unsigned char *s, size_t len,
-            enum charset_by *by)
+            int indoc, enum charset_by *by)
 {
 	if ((enc->kind == CS_BYTE || enc->kind == CS_WINDOWS) && cs_mostly_utf8(s, len)) {
 		*by = CHARSET_BY_UTF8;
 		return cs_result(name, "utf-8", 0);
+	}
+	if (enc->kind == CS_UTF8 && indoc && !utf8_valid((const char *)s, len) &&
+	    !cs_mostly_utf8(s, len)) {
+		const struct cs_encoding *guess = cs_detect(s, len);
+
+		*by = guess != NULL ? CHARSET_BY_DETECTED : CHARSET_BY_FALLBACK;
+		return cs_result(name, guess != NULL ? guess->name : "windows-1252", 0);
 	}
 	*by = CHARSET_BY_DECLARED;
 	return cs_result(name, enc->name, 0);
@@ -994,7 +1007,7 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], en
 	if (len >= 2 && memcmp(s, "\xFE\xFF", 2) == 0)
 		return cs_result(name, "utf-16be", 2);
 	if ((enc = cs_hint(hint)) != NULL)
-		return cs_declared(name, enc, s, len, by);
+		return cs_declared(name, enc, s, len, 0, by);
 	/* XML or HTML in UTF-16 without a mark: "<" then another ASCII character */
 	*by = CHARSET_BY_DETECTED;
 	if (len >= 4 && s[0] == '<' && s[1] == 0 && s[2] != 0 && s[3] == 0)
@@ -1002,9 +1015,9 @@ charset_sniff(const char *bytes, size_t len, const char *hint, char name[32], en
 	if (len >= 4 && s[0] == 0 && s[1] == '<' && s[2] == 0 && s[3] != 0)
 		return cs_result(name, "utf-16be", 0);
 	if ((enc = cs_prescan(s, n)) != NULL)
-		return cs_declared(name, enc, s, len, by);
+		return cs_declared(name, enc, s, len, 1, by);
 	if ((enc = cs_xmldecl(s, n)) != NULL)
-		return cs_declared(name, enc, s, len, by);
+		return cs_declared(name, enc, s, len, 1, by);
 	*by = CHARSET_BY_UTF8;
 	if (utf8_valid(bytes, len))
 		return cs_result(name, "utf-8", 0);

@@ -30,7 +30,11 @@ const char *charset_by_name(enum charset_by by);
  * non-ASCII bytes to go on; otherwise windows-1252 (the WHATWG default).
  * A declared single-byte encoding whose bytes are UTF-8 with multi-byte
  * sequences is UTF-8 (as feedparser and Miniflux read it: "CafÃ©" must
- * never reach the matcher); an unknown label is ignored. Labels map to
+ * never reach the matcher), and UTF-8 declared by a <meta> or the XML
+ * declaration of bytes that are not UTF-8 (nor mostly) is read as if
+ * nothing were declared, uchardet's guess else windows-1252 ("Ren\xE9" must
+ * not become "Ren\uFFFD"; the transport's UTF-8 stands, errors replaced);
+ * an unknown label is ignored. Labels map to
  * WHATWG names as browsers do ("latin1", "iso-8859-1" and "ascii" are
  * windows-1252; "utf-16" in a meta is utf-8...). Writes the lower-case name
  * (e.g. "utf-8", "windows-1256", "gb18030") into name, why into *by (may

@@ -535,6 +535,67 @@ date_iso(struct dcur *c, char out[21])
 	return date_finish(&cv, out);
 }
 
+/*
+ * ISO 8601's basic format, as iCalendar and some feeds write it:
+ * YYYYMMDDTHHMM[SS][.fraction], then a zone ("Z", "+0200", "+02:00") or none
+ * (UTC), as feedparser reads it. Eight digits alone are not read: a
+ * number, not surely a date.
+ */
+/* Exactly n digits at the cursor (date_num() wants the number to end there). */
+static int
+date_digits(struct dcur *c, int n, long *v)
+{
+	long x = 0;
+
+	if (c->e - c->p < n)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		if (!date_isdigit(c->p[k]))
+			return 0;
+		x = x * 10 + (c->p[k] - '0');
+	}
+	c->p += n;
+	*v = x;
+	return n;
+}
+
+static int
+date_iso_basic(struct dcur *c, char out[21])
+{
+	struct civil cv = {0};
+	long v[6] = {0};
+	static const int width[6] = {4, 2, 2, 2, 2, 2};
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (date_digits(c, width[k], &v[k]) == 0)
+			return -1;
+	if (!date_at(c, 'T') && !date_at(c, 't'))
+		return -1;
+	c->p++;
+	for (k = 3; k < 6; k++) {
+		if (k == 5 && (c->p == c->e || !date_isdigit(*c->p)))
+			break; /* no seconds */
+		if (date_digits(c, width[k], &v[k]) == 0)
+			return -1;
+	}
+	if (k == 6 && (date_at(c, '.') || date_at(c, ','))) {
+		c->p++;
+		if (c->p == c->e || !date_isdigit(*c->p))
+			return -1;
+		while (c->p < c->e && date_isdigit(*c->p))
+			c->p++;
+	}
+	cv.year = v[0], cv.mon = (int)v[1], cv.day = (int)v[2];
+	cv.hour = (int)v[3], cv.min = (int)v[4], cv.sec = (int)v[5];
+	date_skip_blanks(c);
+	if (c->p < c->e && date_zone(c, &cv.off, &cv.iana) < 0)
+		return -1;
+	if (c->p != c->e)
+		return -1;
+	return date_finish(&cv, out);
+}
+
 /* A name of a month or of a day of the week, in lower case (UTF-8), and its number. */
 struct date_named {
 	const char *name;
@@ -1178,6 +1239,8 @@ date_normalize(const char *s, char out[21])
 		;
 	if (q - c.p == 4 && q < c.e && *q == '-')
 		return date_iso(&c, out);
+	if (q - c.p == 8 && q < c.e && (*q == 'T' || *q == 't'))
+		return date_iso_basic(&c, out);
 	if (q < c.e && *q == '.')
 		for (q++; q < c.e && date_isdigit(*q); q++)
 			;

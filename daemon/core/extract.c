@@ -680,8 +680,25 @@ extract_bytes(const char *bytes, size_t len, const struct extract_opts *o, struc
 			goto out;
 		break;
 	case FMT_FRONTMATTER:
-		if (frontmatter_parse(t, tlen, &a, &off, err, errsz) < 0)
-			goto out;
+		if (frontmatter_parse(t, tlen, &a, &off, err, errsz) < 0) {
+			/*
+			 * A block that is no YAML mapping ("---" lines around a
+			 * paragraph, a title with a second colon) still holds the
+			 * document's text: all of it is read as Markdown reads it
+			 * (a "---" line is a rule or a heading's underline), and a
+			 * warning names the error. Refusing the file would lose
+			 * every name in it (python-frontmatter keeps a block that
+			 * is no mapping, Jekyll the page whose YAML it cannot read).
+			 */
+			seterr(x->warning, sizeof(x->warning), "%s: the block read as text", err);
+			err[0] = '\0';
+			article_free(&a);
+			memset(&a, 0, sizeof(a));
+			x->format = FMT_MARKDOWN;
+			if (markdown_split(t, tlen, &a) < 0 || body_or_summary(&a) < 0)
+				goto nomem;
+			break;
+		}
 		if (!html_sniff(t + off, tlen - off)) {
 			/* Markdown: its text, its title from the block or its first heading */
 			if (markdown_split(t + off, tlen - off, &a) < 0 || body_or_summary(&a) < 0)

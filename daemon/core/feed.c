@@ -34,6 +34,7 @@
 #include <libxml/uri.h>
 
 #include "date.h"
+#include "entities.h"
 #include "html.h"
 #include "mem.h"
 #include "utf8.h"
@@ -422,7 +423,7 @@ struct fixer {
 	const char *s;
 	size_t len, i, run; /* s[run..i) is still to copy */
 	struct xmlsafe_buf out;
-	int changed, oom;
+	int changed, warned, oom; /* changed: out holds a copy; warned: first says why */
 	char first[sizeof(((struct feed *)0)->warning)];
 	const char *declared[FEED_DECLARED_MAX]; /* names declared, pointing into s */
 	size_t declen[FEED_DECLARED_MAX];        /* and their lengths */
@@ -451,19 +452,23 @@ name_char(unsigned char ch)
 	return name_start(ch) || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
 }
 
-/* Replace s[i..i+oldlen) by rep; the first replacement says why, with its line. */
+/*
+ * Replace s[i..i+oldlen) by rep; the first replacement with a why (NULL:
+ * a repair that is no error to report) says why, with its line.
+ */
 static void
 fix_replace(struct fixer *x, size_t oldlen, const char *rep, const char *why)
 {
-	if (!x->changed) {
+	if (!x->warned && why != NULL) {
 		int line = 1;
 
 		for (size_t k = 0; k < x->i; k++)
 			line += x->s[k] == '\n';
 		snprintf(x->first, sizeof(x->first), "line %d: %s", line, why);
 		x->first[utf8_floor(x->first, strlen(x->first))] = '\0';
-		x->changed = 1;
+		x->warned = 1;
 	}
+	x->changed = 1;
 	if (xmlsafe_buf_add(&x->out, x->s + x->run, x->i - x->run) < 0 ||
 	    xmlsafe_buf_add(&x->out, rep, strlen(rep)) < 0)
 		x->oom = 1;
@@ -555,6 +560,19 @@ fix_charref(struct fixer *x)
 		fix_replace(x, 1, "&amp;", "unescaped & read as text");
 		return;
 	}
+	/*
+	 * "&#146;" is the windows-1252 byte an editor wrote out as a number:
+	 * U+2019, not the control U+0092 (as the WHATWG and feedparser read
+	 * it, and quietly: it is no XML error). The control would glue the
+	 * words around it ("Paris&#150;Berlin").
+	 */
+	if (utf8_c1_windows((uint32_t)v) != v) {
+		char rep[16];
+
+		snprintf(rep, sizeof(rep), "&#%u;", (unsigned)utf8_c1_windows((uint32_t)v));
+		fix_replace(x, i + 1 - x->i, rep, NULL);
+		return;
+	}
 	if (v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) ||
 	    (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF)) {
 		x->i = i + 1;
@@ -570,8 +588,9 @@ fix_entref(struct fixer *x)
 	static const char *const xml5[] = {"amp", "lt", "gt", "quot", "apos"};
 	const htmlEntityDesc *he;
 	const char *s = x->s, *name = s + x->i + 1;
-	char buf[FEED_ENTNAME_MAX + 1], rep[16], why[96];
+	char buf[FEED_ENTNAME_MAX + 1], rep[24], why[96];
 	size_t n = 0, k;
+	uint32_t cp, two[2];
 
 	if (x->i + 1 < x->len && s[x->i + 1] == '#') {
 		fix_charref(x);
@@ -580,6 +599,24 @@ fix_entref(struct fixer *x)
 	if (x->i + 1 < x->len && name_start((unsigned char)name[0]))
 		for (n = 1; x->i + 1 + n < x->len && name_char((unsigned char)name[n]); n++)
 			;
+	/*
+	 * "caf&eacute au lait": a name HTML 3.2 knew, without its ';', is its
+	 * character (html_legacy_entity(); not before '=', so that "?a=1&copy=2"
+	 * stays an address)
+	 */
+	for (k = 0;
+	     k < n && ((name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z') ||
+	               (name[k] >= '0' && name[k] <= '9'));
+	     k++)
+		;
+	if (k > 0 && (x->i + 1 + k >= x->len || (name[k] != ';' && name[k] != '=')) &&
+	    html_legacy_entity(name, k, &cp)) {
+		snprintf(rep, sizeof(rep), "&#%u;", (unsigned)cp);
+		snprintf(why, sizeof(why), "entity &%.*s without ';' read as its HTML character",
+		         (int)k, name);
+		fix_replace(x, k + 1, rep, why);
+		return;
+	}
 	if (n == 0 || x->i + 1 + n >= x->len || name[n] != ';') {
 		fix_replace(x, 1, "&amp;", "unescaped & read as text");
 		return;
@@ -597,7 +634,17 @@ fix_entref(struct fixer *x)
 		buf[n] = '\0';
 		he = htmlEntityLookup((const xmlChar *)buf);
 	}
-	if (he != NULL) {
+	/* HTML5's names too ("&hyphen;", "&lpar;"), which libxml2's HTML 4 table lacks */
+	if (he == NULL && (k = (size_t)entity_lookup(name, n, two)) > 0) {
+		if (k == 1)
+			snprintf(rep, sizeof(rep), "&#%u;", (unsigned)two[0]);
+		else
+			snprintf(rep, sizeof(rep), "&#%u;&#%u;", (unsigned)two[0],
+			         (unsigned)two[1]);
+		snprintf(why, sizeof(why), "undeclared entity &%.40s; read as its HTML character",
+		         buf);
+		fix_replace(x, n + 2, rep, why);
+	} else if (he != NULL) {
 		snprintf(rep, sizeof(rep), "&#%u;", he->value);
 		snprintf(why, sizeof(why), "undeclared entity &%s; read as its HTML character",
 		         buf);
@@ -1575,12 +1622,31 @@ atom_text(struct fctx *c, const xmlNode *n, int *html)
 }
 
 /*
- * The href of the first link in namespace ns with no rel or rel="alternate"
- * among n's children; a link that gives its address as its text (no href)
- * counts too, as feedparser reads it.
+ * Does a link's type say a web page: none, text/html or XHTML (parameters
+ * after ';' aside)?
  */
+static int
+link_type_html(struct fctx *c, const xmlNode *n)
+{
+	char *type = attr_get(c, n, NULL, "type");
+	size_t len;
+	const char *t;
+	int html = 1;
+
+	if (type != NULL) {
+		len = strcspn(type, ";");
+		t = trim(type, &len);
+		html = len == 0 || (len == 9 && strncasecmp(t, "text/html", 9) == 0) ||
+		       (len == 21 && strncasecmp(t, "application/xhtml+xml", 21) == 0);
+	}
+	free(type);
+	return html;
+}
+
+/* atom_link's search: html_only, the alternates that say they are a web page only. */
 static char *
-atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink)
+atom_link_pass(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink,
+               int html_only)
 {
 	char *rel, *href, *r;
 	size_t len;
@@ -1600,7 +1666,7 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *fee
 			       strncmp(t, REL_IANA_ALTERNATE, len) == 0);
 		}
 		free(rel);
-		if (!alt)
+		if (!alt || (html_only && !link_type_html(c, n)))
 			continue;
 		if ((href = attr_get(c, n, NULL, "href")) == NULL) {
 			href = el_text(c, n);
@@ -1616,6 +1682,25 @@ atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *fee
 		if (r != NULL)
 			return r;
 	}
+	return NULL;
+}
+
+/*
+ * The href of the first link in namespace ns with no rel or rel="alternate"
+ * among n's children; a link that gives its address as its text (no href)
+ * counts too, as feedparser reads it. An alternate that says it is a web
+ * page (no type, text/html) comes before one that is not (a podcast's
+ * audio/mpeg, a PDF), as feedparser takes only the former: the article
+ * is the page.
+ */
+static char *
+atom_link(struct fctx *c, const xmlNode *parent, const char *ns, const char *feedlink)
+{
+	char *r;
+
+	for (int pass = 0; pass < 2 && !c->oom; pass++)
+		if ((r = atom_link_pass(c, parent, ns, feedlink, pass == 0)) != NULL)
+			return r;
 	return NULL;
 }
 
@@ -1839,8 +1924,10 @@ xml_parse(const char *s, size_t len, const char *base_url, size_t first, size_t 
 	if ((fixed = fix_refs(&fx, s, len)) < 0)
 		goto nomem;
 	if (fixed) {
-		f->recovered = 1;
-		set_warning(f, fx.first);
+		if (fx.warned) {
+			f->recovered = 1;
+			set_warning(f, fx.first);
+		}
 		s = fx.out.p;
 		len = fx.out.n;
 	}

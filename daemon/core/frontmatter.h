@@ -11,9 +11,9 @@
 
 /*
  * Does text open with a front matter block: a "---" line at its very start
- * (a BOM is the caller's to strip; trailing blanks and CR allowed), then
- * YAML and a closing "---" or "..." line (at column 0, trailing blanks
- * allowed)?
+ * (a BOM is the caller's to strip; more dashes, trailing blanks and CR
+ * allowed), then YAML and a closing "---" or "..." line (at column 0, more
+ * dashes and trailing blanks allowed)?
  */
 int frontmatter_sniff(const char *utf8, size_t len);
 

@@ -33,6 +33,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "entities.h"
 #include "html.h"
 #include "xmlsafe.h"
 #include "mem.h"
@@ -945,6 +946,228 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
 }
 
 /*
+ * The length of the reference at s[0..len) ('&' first) that libxml2's HTML
+ * parser would read otherwise than the WHATWG tokenizer, with what it
+ * stands for written as a numeric reference in rep; 0 when libxml2 reads it
+ * right. Three cases: a numeric reference to a C1 control ("&#150;", the
+ * en dash of windows-1252: libxml2 drops it and glues the words around
+ * it), a legacy name without its ';' ("Ren&eacute Dupont": libxml2 keeps
+ * it as written), and a name HTML5 added ("O&apos;Brien",
+ * "Jean&hyphen;Pierre": entities.h). A legacy name is read without ';'
+ * only when no '=' follows it, as the WHATWG reads one in an attribute:
+ * "?a=1&copy=2" in the text of a link stays an address.
+ */
+static size_t
+ref_repair(const char *s, size_t len, char rep[24])
+{
+	size_t i = 1, start;
+	uint32_t v = 0, cp;
+	int hex;
+
+	if (len > 2 && s[1] == '#') {
+		hex = (s[2] == 'x' || s[2] == 'X');
+		start = i = hex ? 3 : 2;
+		for (; i < len && i - start < 8; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (is_digit(c))
+				v = v * (hex ? 16 : 10) + (c - '0');
+			else if (hex && to_lower(c) >= 'a' && to_lower(c) <= 'f')
+				v = v * 16 + (to_lower(c) - 'a' + 10);
+			else
+				break;
+		}
+		if (i == start || (i < len && (is_digit((unsigned char)s[i]) ||
+		                               (hex && is_alpha((unsigned char)s[i]) &&
+		                                to_lower((unsigned char)s[i]) <= 'f'))))
+			return 0;
+		if ((cp = utf8_c1_windows(v)) == v)
+			return 0;
+		if (i < len && s[i] == ';')
+			i++;
+		snprintf(rep, 24, "&#%u;", (unsigned)cp);
+		return i;
+	}
+	while (i < len && i <= 32 &&
+	       (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
+		i++;
+	if (i == 1 || (i < len && (s[i] == '=' || is_alpha((unsigned char)s[i]) ||
+	                           is_digit((unsigned char)s[i]))))
+		return 0;
+	if (i < len && s[i] == ';') {
+		/* a name of HTML5's that libxml2 (HTML 4's names) keeps as written */
+		char name[33];
+		uint32_t two[2];
+		int k;
+
+		memcpy(name, s + 1, i - 1);
+		name[i - 1] = '\0';
+		if (htmlEntityLookup((const xmlChar *)name) != NULL ||
+		    (k = entity_lookup(s + 1, i - 1, two)) == 0)
+			return 0;
+		if (k == 1)
+			snprintf(rep, 24, "&#%u;", (unsigned)two[0]);
+		else
+			snprintf(rep, 24, "&#%u;&#%u;", (unsigned)two[0], (unsigned)two[1]);
+		return i + 1;
+	}
+	if (!html_legacy_entity(s + 1, i - 1, &cp))
+		return 0;
+	snprintf(rep, 24, "&#%u;", (unsigned)cp);
+	return i;
+}
+
+/* Is s[0..n) the name of an element whose start tag closes an open <p> (WHATWG, in body)? */
+static int
+closes_p(const char *s, size_t n)
+{
+	static const char *const names[] = {
+	    "address", "article", "aside",  "blockquote", "center",    "details",  "dialog",
+	    "dir",     "div",     "dl",     "dd",         "dt",        "fieldset", "figcaption",
+	    "figure",  "footer",  "form",   "h1",         "h2",        "h3",       "h4",
+	    "h5",      "h6",      "header", "hgroup",     "hr",        "li",       "listing",
+	    "main",    "menu",    "nav",    "ol",         "plaintext", "pre",      "search",
+	    "section", "summary", "table",  "ul",         "xmp"};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (eq_word(s, n, names[k]))
+			return 1;
+	return 0;
+}
+
+/* The length of the tag name at s[0..len) (letters and digits). */
+static size_t
+tag_name_len(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && n < HTML_NAME_MAX &&
+	       (is_alpha((unsigned char)s[n]) || is_digit((unsigned char)s[n])))
+		n++;
+	return n;
+}
+
+/* A copy of the page being repaired (markup_repair), made at the first repair. */
+struct repair {
+	char *c;
+	size_t clen, ccap, from;
+	int nomem;
+};
+
+/* Replace s[at..at+oldlen) by rep in the copy. */
+static void
+repair_put(struct repair *r, const char *s, size_t at, size_t oldlen, const char *rep)
+{
+	size_t rl = strlen(rep);
+
+	if (r->nomem)
+		return;
+	if (mem_grow(&r->c, &r->ccap, r->clen + (at - r->from) + rl + 1, 1) < 0) {
+		r->nomem = 1;
+		return;
+	}
+	memcpy(r->c + r->clen, s + r->from, at - r->from);
+	r->clen += at - r->from;
+	memcpy(r->c + r->clen, rep, rl);
+	r->clen += rl;
+	r->from = at + oldlen;
+}
+
+/*
+ * A copy of s[0..len) with what libxml2's HTML parser reads otherwise than
+ * the WHATWG's (html5lib-tests' cases) written so that it reads it the same,
+ * or NULL with *nomem 0 when nothing needed it:
+ * - the references of ref_repair();
+ * - "</br>", a <br> to browsers, which libxml2 ignores ("Anna</br>Berg"
+ *   read "AnnaBerg");
+ * - a "</p>" that closes no paragraph (none open, or one a block closed),
+ *   an empty paragraph to browsers, a <br> here (libxml2 ignores it);
+ * - "<!-->" and "<!--->", empty comments to browsers, which libxml2 reads
+ *   as the start of one that runs to the next "-->", text and all.
+ * Tags (attribute values), comments and the text of <script> and <style>
+ * are otherwise copied as they are, read as attrs_bound() reads them.
+ * Byte offsets in the copy (a cut's, in a warning) shift a little.
+ */
+static char *
+markup_repair(const char *s, size_t len, size_t *outlen, int *nomem)
+{
+	struct repair r = {0};
+	char rep[24];
+	size_t i = 0, k, n, end, cut;
+	const char *p, *raw;
+	int popen = 0; /* a <p> is open, as far as its start and end tags tell */
+	int is_p, is_br;
+
+	*nomem = 0;
+	while (i < len && !r.nomem) {
+		if (s[i] == '&' && (k = ref_repair(s + i, len - i, rep)) > 0) {
+			repair_put(&r, s, i, k, rep);
+			i += k;
+			continue;
+		}
+		if (s[i] != '<' || i + 1 >= len) {
+			i++;
+			continue;
+		}
+		if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			if (len - i >= 5 && s[i + 4] == '>') {
+				repair_put(&r, s, i, 5, "<!---->");
+				i += 5;
+			} else if (len - i >= 6 && s[i + 4] == '-' && s[i + 5] == '>') {
+				repair_put(&r, s, i, 6, "<!---->");
+				i += 6;
+			} else {
+				p = memmem(s + i + 4, len - i - 4, "-->", 3);
+				i = p != NULL ? (size_t)(p - s) + 3 : len;
+			}
+		} else if (is_alpha((unsigned char)s[i + 1])) {
+			n = tag_name_len(s + i + 1, len - i - 1);
+			if (eq_word(s + i + 1, n, "p"))
+				popen = 1;
+			else if (closes_p(s + i + 1, n))
+				popen = 0;
+			i = attrs_tag(s, len, i, &cut, &raw);
+			if (raw != NULL && i < len && s[i] == '>')
+				i = attrs_endtag(s, len, i, raw);
+		} else if (s[i + 1] == '/' && i + 2 < len && is_alpha((unsigned char)s[i + 2])) {
+			n = tag_name_len(s + i + 2, len - i - 2);
+			end = i + 2 + n;
+			/* "</p>", "</p >", "</br/>"; not "</p-x>" */
+			is_p = eq_word(s + i + 2, n, "p");
+			is_br = eq_word(s + i + 2, n, "br");
+			if (end < len && s[end] != '>' && s[end] != '/' &&
+			    !is_blank((unsigned char)s[end]))
+				is_p = is_br = 0;
+			if ((is_br || (is_p && !popen)) &&
+			    (p = memchr(s + end, '>', len - end)) != NULL) {
+				repair_put(&r, s, i, (size_t)(p - s) + 1 - i, "<br>");
+				i = (size_t)(p - s) + 1;
+			} else {
+				i = end;
+			}
+			if (is_p)
+				popen = 0;
+		} else {
+			i++;
+		}
+	}
+	if (r.nomem || r.c == NULL) {
+		free(r.c);
+		*nomem = r.nomem;
+		return NULL;
+	}
+	repair_put(&r, s, len, 0, "");
+	if (r.nomem) {
+		free(r.c);
+		*nomem = 1;
+		return NULL;
+	}
+	r.c[r.clen] = '\0';
+	*outlen = r.clen;
+	return r.c;
+}
+
+/*
  * A parse stops itself at a start tag this deep, before libxml2 2.9 halts
  * it at 257 and drops the rest; the rest is parsed anew as the next piece.
  */
@@ -958,8 +1181,9 @@ attrs_bound(const char *s, size_t len, size_t *outlen, int *nomem)
 
 /* A page parsed in pieces (see the top of this file). */
 struct pieces {
-	const char *s; /* the page, attributes bounded: s or bounded */
+	const char *s; /* the page, markup_repair()ed, attributes bounded */
 	size_t len;
+	char *refs;    /* owned: the page, markup_repair()ed; NULL when none needed it */
 	char *bounded; /* owned; NULL when the page needed no bounding */
 	size_t at;     /* where the next piece starts; len when done */
 	size_t from;   /* where the piece being parsed started */
@@ -1048,9 +1272,19 @@ pieces_open(struct pieces *p, const char *s, size_t len)
 
 	xmlsafe_init();
 	memset(p, 0, sizeof(*p));
-	p->bounded = attrs_bound(s, len, &blen, &nomem);
+	p->refs = markup_repair(s, len, &blen, &nomem);
 	if (nomem)
 		return -1;
+	if (p->refs != NULL) {
+		s = p->refs;
+		len = blen;
+	}
+	p->bounded = attrs_bound(s, len, &blen, &nomem);
+	if (nomem) {
+		free(p->refs);
+		p->refs = NULL;
+		return -1;
+	}
 	p->s = p->bounded != NULL ? p->bounded : s;
 	p->len = p->bounded != NULL ? blen : len;
 	return 0;
@@ -1061,6 +1295,8 @@ pieces_close(struct pieces *p)
 {
 	free(p->bounded);
 	p->bounded = NULL;
+	free(p->refs);
+	p->refs = NULL;
 }
 
 /*
@@ -1217,11 +1453,37 @@ pieces_rest(struct pieces *p, struct out *o)
 
 /* ---- text without tags ------------------------------------------------- */
 
+int
+html_legacy_entity(const char *name, size_t n, uint32_t *cp)
+{
+	static const char *const caps[] = {"AMP", "COPY", "GT", "LT", "QUOT", "REG"};
+	const htmlEntityDesc *ent;
+	char buf[8];
+
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++)
+		if (strcmp(buf, caps[k]) == 0)
+			for (size_t j = 0; j < n; j++)
+				buf[j] = (char)to_lower((unsigned char)buf[j]);
+	if ((ent = htmlEntityLookup((const xmlChar *)buf)) == NULL)
+		return 0;
+	if (!(ent->value >= 0xA0 && ent->value <= 0xFF) && ent->value != '&' && ent->value != '<' &&
+	    ent->value != '>' && ent->value != '"')
+		return 0;
+	*cp = ent->value;
+	return 1;
+}
+
 /*
- * Decode the character reference at s[0..len) ('&' first), as libxml2
- * does: a known name and ';', or digits with an optional ';'. Returns its
- * length with the code point in *cp (0 when it stands for nothing), or 0
- * when it is no reference ("AT&T").
+ * Decode the character reference at s[0..len) ('&' first), as the WHATWG
+ * tokenizer does: a known name and ';', a legacy name without it (not
+ * before '=': html_legacy_entity()), or digits with an optional ';', a C1
+ * control read as windows-1252 (utf8_c1_windows()). Returns its length
+ * with the code point in *cp (0 when it stands for nothing), or 0 when it
+ * is no reference ("AT&T").
  */
 static size_t
 entity_decode(const char *s, size_t len, uint32_t *cp)
@@ -1229,7 +1491,7 @@ entity_decode(const char *s, size_t len, uint32_t *cp)
 	const htmlEntityDesc *ent;
 	char name[33];
 	size_t i = 1, start;
-	uint32_t v = 0;
+	uint32_t v = 0, two[2];
 	int hex;
 
 	if (len > 2 && s[1] == '#') {
@@ -1253,19 +1515,28 @@ entity_decode(const char *s, size_t len, uint32_t *cp)
 			return 0;
 		if (i < len && s[i] == ';')
 			i++;
+		v = utf8_c1_windows(v);
 		*cp = xmlIsCharQ(v) ? v : 0;
 		return i;
 	}
 	while (i < len && i - 1 < sizeof(name) - 1 &&
 	       (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
 		i++;
+	if (i > 1 && (i >= len || (s[i] != ';' && s[i] != '=' && !is_alpha((unsigned char)s[i]) &&
+	                           !is_digit((unsigned char)s[i]))))
+		return html_legacy_entity(s + 1, i - 1, cp) ? i : 0;
 	if (i == 1 || i >= len || s[i] != ';')
 		return 0;
 	memcpy(name, s + 1, i - 1);
 	name[i - 1] = '\0';
-	if ((ent = htmlEntityLookup((const xmlChar *)name)) == NULL || ent->value == 0)
+	if ((ent = htmlEntityLookup((const xmlChar *)name)) != NULL && ent->value != 0) {
+		*cp = ent->value;
+		return i + 1;
+	}
+	/* HTML5's names (of two code points, the first: a letter before its mark) */
+	if (entity_lookup(name, i - 1, two) == 0)
 		return 0;
-	*cp = ent->value;
+	*cp = two[0];
 	return i + 1;
 }
 

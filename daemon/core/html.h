@@ -7,6 +7,7 @@
 #define HARK_HTML_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "article.h"
 
@@ -33,6 +34,14 @@ int html_extract(const char *utf8, size_t len, struct article *a, char *warn, si
  * NULL when out of memory.
  */
 char *html_to_text(const char *utf8, size_t len, size_t *outlen);
+
+/*
+ * Is name[0..n) one of the references the WHATWG reads without its ';'
+ * ("caf&eacute au lait", "5 &lt 6"): the names HTML 3.2 knew, the Latin-1
+ * letters and signs, amp, lt, gt, quot and the capitals AMP, COPY, GT, LT,
+ * QUOT, REG? Returns 1 with its character in *cp, else 0.
+ */
+int html_legacy_entity(const char *name, size_t n, uint32_t *cp);
 
 /* Does text look like markup (a known tag or an entity) rather than plain text? */
 int html_sniff(const char *s, size_t len);

@@ -12,8 +12,10 @@
 
 #include "article.h"
 #include "extract.h"
+#include "frontmatter.h"
 #include "jsonart.h"
 #include "markdown.h"
+#include "utf8.h"
 
 #define LANGDECL_BLANKS " \t\r\f\v"
 
@@ -29,11 +31,21 @@ langdecl_quote(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		uint32_t cp;
+		size_t k;
+
 		if (c == '"' || c == '\\') {
 			*w++ = '\\';
 			*w++ = (char)c;
 		} else if (c < 0x20 || c == 0x7f) {
 			w += snprintf(w, 5, "\\x%02x", c);
+		} else if (c >= 0x80 &&
+		           (k = utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 1 &&
+		           ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFEFF ||
+		            cp == 0xFFFE || cp == 0xFFFF)) {
+			/* what YAML may not hold as it is (C1 controls, a BOM, non-characters) */
+			w += snprintf(w, 7, "\\u%04X", (unsigned)cp);
+			i += k - 1;
 		} else {
 			*w++ = (char)c;
 		}
@@ -98,12 +110,17 @@ langdecl_markdown(size_t bom, const char *lang, struct langdecl *d)
 	return NULL;
 }
 
-/* A front matter: "lang: LL" before the line that closes it ("---" or "...", blanks after). */
+/*
+ * A front matter: "lang: LL" before the line that closes it ("---" or more
+ * dashes, or "...", blanks after); in a TOML one ("+++"), 'lang = "LL"'
+ * before its closing line or its first table header, whichever comes
+ * first (a key after a header would be the table's).
+ */
 static const char *
 langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, struct langdecl *d)
 {
-	size_t i = bom, s, e;
-	int n;
+	size_t i = bom, s, e, k;
+	int n, toml = len - bom >= 3 && memcmp(b + bom, "+++", 3) == 0;
 
 	while (i < len && b[i] != '\n')
 		i++;
@@ -113,8 +130,13 @@ langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, st
 			i++;
 		for (e = i; e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r'); e--)
 			;
-		if (e - s == 3 && (memcmp(b + s, "---", 3) == 0 || memcmp(b + s, "...", 3) == 0)) {
-			if ((n = asprintf(&d->text, "lang: %s\n", lang)) < 0) {
+		/* the closing line as frontmatter_sniff() reads it */
+		for (k = s; k < e && b[k] == '-'; k++)
+			;
+		if (toml ? (e - s == 3 && memcmp(b + s, "+++", 3) == 0) || (s < e && b[s] == '[')
+		         : (e - s >= 3 && k == e) || (e - s == 3 && memcmp(b + s, "...", 3) == 0)) {
+			if ((n = asprintf(&d->text, toml ? "lang = \"%s\"\n" : "lang: %s\n",
+			                  lang)) < 0) {
 				d->text = NULL;
 				return "out of memory";
 			}
@@ -124,6 +146,29 @@ langdecl_frontmatter(const char *b, size_t len, size_t bom, const char *lang, st
 		}
 	}
 	return "its front matter has no closing line";
+}
+
+/* Does the front matter of bytes, edited by d, read as declaring lang? */
+static int
+langdecl_block_declares(const char *b, size_t len, size_t bom, const char *lang,
+                        const struct langdecl *d)
+{
+	struct article a = {0};
+	char err[8], *e;
+	size_t off, n = len - bom - d->skip + d->len;
+	int ok;
+
+	if ((e = malloc(n + 1)) == NULL)
+		return 0;
+	memcpy(e, b + bom, d->at - bom);
+	memcpy(e + d->at - bom, d->text, d->len);
+	memcpy(e + d->at - bom + d->len, b + d->at + d->skip, len - d->at - d->skip);
+	e[n] = '\0';
+	ok = frontmatter_parse(e, n, &a, &off, err, sizeof(err)) == 0 && a.lang != NULL &&
+	     strcmp(a.lang, lang) == 0;
+	article_free(&a);
+	free(e);
+	return ok;
 }
 
 /* A JSON object: ',"lang":"LL"' (no comma in an empty one) before its closing brace. */
@@ -175,12 +220,28 @@ langdecl_find(const char *bytes, size_t len, const char *file, const char *lang,
 	switch (extract_format_of(bytes + bom, len - bom, file)) {
 	case FMT_TEXT:
 		*why = langdecl_text(bytes, len, bom, lang, d);
+		if (*why == NULL && !langdecl_block_declares(bytes, len, bom, lang, d)) {
+			free(d->text);
+			d->text = NULL;
+			*why = "its first line cannot be a front matter's title";
+		}
 		break;
 	case FMT_MARKDOWN:
 		*why = langdecl_markdown(bom, lang, d);
 		break;
 	case FMT_FRONTMATTER:
 		*why = langdecl_frontmatter(bytes, len, bom, lang, d);
+		/*
+		 * A block hark cannot read (its YAML wrong, no mapping) is read
+		 * as text whatever it says (extract.h): a lang line in it would
+		 * declare nothing. The edited block must give the language.
+		 */
+		if (*why == NULL && !langdecl_block_declares(bytes, len, bom, lang, d)) {
+			free(d->text);
+			d->text = NULL;
+			*why =
+			    "its front matter is not a block hark can read (hark extract says why)";
+		}
 		break;
 	case FMT_JSON: {
 		/* as extract_bytes() reads it: not a JSON article, it is text, unless named .json

@@ -8,11 +8,14 @@
  * at most MD_DEPTH deep.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "entities.h"
 #include "markdown.h"
+#include "utf8.h"
 
 #define MD_DEPTH 16        /* links in links' text: deeper ones are left as text */
 #define MD_BRACKET 1000    /* a link's text: at most this many bytes to its ']' */
@@ -364,10 +367,201 @@ autolink_at(struct inl *in, const char *s, size_t n, size_t o, size_t *scheme)
 	return 0;
 }
 
+#define MD_TAG_SCAN 1024 /* a raw HTML tag: its '>' within this */
+
+/*
+ * A search ahead over s[from..lim) for what (memmem), paid for from the
+ * paragraph's budget by the bytes it reads: NULL when not found or the
+ * budget is spent.
+ */
+static const char *
+scan_for(struct inl *in, const char *s, size_t from, size_t lim, const char *what)
+{
+	size_t wl = strlen(what), len = lim > from ? lim - from : 0;
+	const char *q;
+
+	if (in->budget < len) {
+		in->budget = 0;
+		return NULL;
+	}
+	q = memmem(s + from, len, what, wl);
+	in->budget -= q != NULL ? (size_t)(q - (s + from)) : len;
+	return q;
+}
+
+/* Skip white space (line ends included) from i; at most to n. */
+static size_t
+skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && is_ws((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/*
+ * The end of the raw HTML at s[o] ('<'), as CommonMark's inline raw HTML
+ * reads it: an open tag with its attributes, a closing tag, a comment, a
+ * processing instruction, a declaration or a CDATA section; 0 when it is
+ * none ("a < b", "<3"). *name, *nlen: the tag's name (nlen 0: no tag).
+ */
+static size_t
+rawhtml_at(struct inl *in, const char *s, size_t n, size_t o, const char **name, size_t *nlen)
+{
+	size_t i = o + 1, lim = n < o + MD_TAG_SCAN ? n : o + MD_TAG_SCAN, b;
+	const char *q;
+
+	*nlen = 0;
+	if (i >= n)
+		return 0;
+	if (n - i >= 3 && memcmp(s + i, "!--", 3) == 0) {
+		/* <!--> and <!---> are empty comments */
+		if (n - i >= 4 && s[i + 3] == '>')
+			return i + 4;
+		if (n - i >= 5 && s[i + 3] == '-' && s[i + 4] == '>')
+			return i + 5;
+		q = scan_for(in, s, i + 3, lim, "-->");
+		return q != NULL ? (size_t)(q - s) + 3 : 0;
+	}
+	if (n - i >= 8 && memcmp(s + i, "![CDATA[", 8) == 0) {
+		q = scan_for(in, s, i + 8, lim, "]]>");
+		return q != NULL ? (size_t)(q - s) + 3 : 0;
+	}
+	if (s[i] == '?') {
+		q = scan_for(in, s, i + 1, lim, "?>");
+		return q != NULL ? (size_t)(q - s) + 2 : 0;
+	}
+	if (s[i] == '!' && i + 1 < n && isalpha((unsigned char)s[i + 1])) {
+		q = scan_for(in, s, i, lim, ">");
+		return q != NULL ? (size_t)(q - s) + 1 : 0;
+	}
+	if (s[i] == '/') {
+		i++;
+		if (i >= n || !isalpha((unsigned char)s[i]))
+			return 0;
+		for (b = i; i < lim && (isalnum((unsigned char)s[i]) || s[i] == '-'); i++)
+			;
+		*name = s + b;
+		*nlen = i - b;
+		i = skip_ws(s, lim, i);
+		return i < lim && s[i] == '>' ? i + 1 : 0;
+	}
+	if (!isalpha((unsigned char)s[i]))
+		return 0;
+	for (b = i; i < lim && (isalnum((unsigned char)s[i]) || s[i] == '-'); i++)
+		;
+	*name = s + b;
+	*nlen = i - b;
+	for (;;) {
+		if (!step(in))
+			return 0;
+		b = i;
+		i = skip_ws(s, lim, i);
+		if (i >= lim)
+			return 0;
+		if (s[i] == '>')
+			return i + 1;
+		if (s[i] == '/')
+			return i + 1 < lim && s[i + 1] == '>' ? i + 2 : 0;
+		/* an attribute needs white space before it */
+		if (i == b || !(isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == ':'))
+			return 0;
+		while (i < lim && (isalnum((unsigned char)s[i]) || strchr("_.:-", s[i]) != NULL))
+			i++;
+		b = skip_ws(s, lim, i);
+		if (b >= lim || s[b] != '=')
+			continue;
+		i = skip_ws(s, lim, b + 1);
+		if (i >= lim)
+			return 0;
+		if (s[i] == '"' || s[i] == '\'') {
+			q = scan_for(in, s, i + 1, lim, s[i] == '"' ? "\"" : "'");
+			if (q == NULL)
+				return 0;
+			i = (size_t)(q - s) + 1;
+		} else {
+			for (b = i; i < lim && !is_ws((unsigned char)s[i]) &&
+			            strchr("\"'=<>`", s[i]) == NULL;
+			     i++)
+				;
+			if (i == b)
+				return 0;
+		}
+	}
+}
+
+/* Does the tag name[0..n) break a line (a block of HTML's, or <br>)? */
+static int
+tag_breaks(const char *name, size_t n)
+{
+	static const char *const blocks[] = {
+	    "address", "article", "aside", "blockquote", "br",     "dd",     "details",
+	    "div",     "dl",      "dt",    "figcaption", "figure", "footer", "form",
+	    "h1",      "h2",      "h3",    "h4",         "h5",     "h6",     "header",
+	    "hr",      "li",      "main",  "nav",        "ol",     "p",      "pre",
+	    "section", "summary", "table", "td",         "th",     "tr",     "ul"};
+
+	for (size_t k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++)
+		if (strlen(blocks[k]) == n && strncasecmp(blocks[k], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The character reference at s[i] ('&') as CommonMark reads one: a name of
+ * HTML's list and ';' (entities.h), or "&#" 1-7 digits or "&#x" 1-6 hex
+ * digits and ';' (U+0000, surrogates and values past U+10FFFF are U+FFFD; a
+ * C1 control is windows-1252's character, as hark reads HTML). Puts its
+ * character(s); returns its length, 0 when it is none ("AT&T", "&foo;").
+ */
+static size_t
+charref_at(struct inl *in, const char *s, size_t n, size_t i)
+{
+	uint32_t cp[2], v = 0;
+	size_t k = i + 1, start;
+	char enc[4];
+	int cnt = 1;
+
+	if (k < n && s[k] == '#') {
+		int hex = k + 1 < n && (s[k + 1] == 'x' || s[k + 1] == 'X');
+		size_t max = hex ? 6 : 7;
+
+		k += hex ? 2 : 1;
+		for (start = k;
+		     k < n && k - start < max &&
+		     (hex ? isxdigit((unsigned char)s[k]) : isdigit((unsigned char)s[k]));
+		     k++)
+			v = v * (hex ? 16 : 10) +
+			    (uint32_t)(isdigit((unsigned char)s[k])
+			                   ? s[k] - '0'
+			                   : (tolower((unsigned char)s[k]) - 'a' + 10));
+		if (k == start || k >= n || s[k] != ';')
+			return 0;
+		if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+			v = 0xFFFD;
+		cp[0] = utf8_c1_windows(v);
+	} else {
+		for (start = k; k < n && k - start < 32 && isalnum((unsigned char)s[k]); k++)
+			;
+		if (k == start || k >= n || s[k] != ';' ||
+		    (cnt = entity_lookup(s + start, k - start, cp)) == 0)
+			return 0;
+	}
+	/*
+	 * the text is never longer than the Markdown (markdown.h): "&nGt;" and
+	 * "&nLt;" alone would be, their mark (U+20D2) goes
+	 */
+	if (cnt == 2 && utf8_encode(cp[0], enc) + utf8_encode(cp[1], enc) > k + 1 - i)
+		cnt = 1;
+	for (int j = 0; j < cnt; j++)
+		put(&in->out, enc, utf8_encode(cp[j], enc));
+	return k + 1 - i;
+}
+
 static void
 inline_text(struct inl *in, const char *s, size_t n, int depth)
 {
 	size_t i = 0;
+	const char *tag = NULL;
 
 	while (i < n && !in->out.oom && !in->oom) {
 		unsigned char c = (unsigned char)s[i];
@@ -400,6 +594,18 @@ inline_text(struct inl *in, const char *s, size_t n, int depth)
 		} else if (c == '<' && (e = autolink_at(in, s, n, i, &k)) != 0) {
 			put(&in->out, s + i + 1, e - i - 2);
 			i = e;
+		} else if (c == '<' && (e = rawhtml_at(in, s, n, i, &tag, &k)) != 0) {
+			/*
+			 * raw HTML is markup, not text (CommonMark passes it to the
+			 * page): a tag goes, a block's or <br> leaving a space so
+			 * that "Lena<br>Okafor" stays two words (a space: a heading
+			 * is one line)
+			 */
+			if (k > 0 && tag_breaks(tag, k))
+				putc1(&in->out, ' ');
+			i = e;
+		} else if (c == '&' && (k = charref_at(in, s, n, i)) != 0) {
+			i += k; /* a reference: its character, never a delimiter */
 		} else if (c == '*' || c == '_') {
 			for (k = 0; i + k < n && s[i + k] == (char)c; k++)
 				;

@@ -28,6 +28,15 @@ size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 enum { UTF8_HIDDEN = 1, UTF8_LINEBREAK = 2 };
 int utf8_disguise(uint32_t cp);
 
+/*
+ * What a numeric character reference to a C1 control means (the WHATWG
+ * tokenizer's table): pages and feeds written in windows-1252 say "&#150;"
+ * for its byte 0x96, an en dash, not U+0096. Returns the windows-1252
+ * character for U+0080-U+009F, cp itself for every other value (the five
+ * bytes windows-1252 leaves undefined, 0x81 0x8D 0x8F 0x90 0x9D, too).
+ */
+uint32_t utf8_c1_windows(uint32_t cp);
+
 /* Encode cp into out (4 bytes); returns the length. Invalid cp encodes U+FFFD. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 

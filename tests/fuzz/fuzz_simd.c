@@ -22,6 +22,10 @@
 #define utf8_valid scalar_utf8_valid
 #define utf8_clean scalar_utf8_clean
 #define utf8_floor scalar_utf8_floor
+#define utf8_clean_changes scalar_utf8_clean_changes
+#define utf8_c1_windows scalar_utf8_c1_windows
+#define utf8_disguise scalar_utf8_disguise
+#define token_chunk_end scalar_token_chunk_end
 #include "../../daemon/core/utf8.c"
 #include "../../daemon/core/token.c"
 #undef norm_init

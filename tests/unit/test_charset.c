@@ -872,6 +872,38 @@ test_declared_but_utf8(void **state)
 	assert_int_equal(charset_lookup("x-klingon", name), -1);
 }
 
+/*
+ * Declared UTF-8 inside the document, written in windows-1252 (a template's
+ * <meta>, a CMS's XML declaration): read as if nothing were declared, as
+ * feedparser falls back from a declaration that does not decode.
+ */
+static void
+test_declared_utf8_not(void **state)
+{
+	static const char xml[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss><title>Ren\xE9 "
+	                          "Vasseur \x96 Zo\xEB</title></rss>";
+	static const char meta[] = "<meta charset=\"utf-8\"><p>Ren\xE9 Vasseur</p>";
+	static const char mostly[] =
+	    "<meta charset=utf-8><p>Ren\xC3\xA9 \xC3\xA0 Gen\xC3\xA8ve \x96";
+	char name[32];
+
+	(void)state;
+	assert_int_equal(sniff_by(xml, sizeof(xml) - 1, NULL, name), CHARSET_BY_FALLBACK);
+	assert_string_equal(name, "windows-1252");
+	assert_int_equal(sniff_by(meta, sizeof(meta) - 1, NULL, name), CHARSET_BY_FALLBACK);
+	assert_string_equal(name, "windows-1252");
+	/* mostly UTF-8, a stray byte: still UTF-8 */
+	assert_int_equal(sniff_by(mostly, sizeof(mostly) - 1, NULL, name), CHARSET_BY_DECLARED);
+	assert_string_equal(name, "utf-8");
+	/* valid UTF-8 as declared */
+	assert_int_equal(sniff_by("<meta charset=utf-8>Ren\xC3\xA9", 25, NULL, name),
+	                 CHARSET_BY_DECLARED);
+	/* the transport's UTF-8 stands: its errors are replaced */
+	assert_int_equal(sniff_by(meta + 22, sizeof(meta) - 23, "text/html; charset=utf-8", name),
+	                 CHARSET_BY_DECLARED);
+	assert_string_equal(name, "utf-8");
+}
+
 static void
 test_unknown(void **state)
 {
@@ -918,6 +950,7 @@ main(void)
 	    cmocka_unit_test(test_undeclared),
 	    cmocka_unit_test(test_declared_but_utf8),
 	    cmocka_unit_test(test_mixed),
+	    cmocka_unit_test(test_declared_utf8_not),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

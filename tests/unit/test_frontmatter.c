@@ -44,9 +44,12 @@ test_sniff(void **state)
 	    {"---\ntitle: x\n---", 1}, /* the closing line ends the text */
 	    {"---\ntitle: x\n", 0},    /* no closing line */
 	    {"---\ntitle: x\n  ---\n", 0},
-	    {"---\ntitle: x\n----\n", 0},
+	    /* more dashes: a marker too, as python-frontmatter reads it */
+	    {"---\ntitle: x\n----\n", 1},
 	    {"---\ntitle: x\n--- y\n", 0},
-	    {"----\ntitle: x\n---\n", 0},
+	    {"----\ntitle: x\n---\n", 1},
+	    {"-----  \ntitle: x\n-----\n", 1},
+	    {"--\ntitle: x\n--\n", 0},
 	    {" ---\ntitle: x\n---\n", 0},
 	    {"---title: x\n---\n", 0},
 	    {"--- title: x\n---\n", 0},
@@ -263,7 +266,57 @@ test_empty_and_edges(void **state)
 	article_free(&a);
 	assert_int_equal(parse("---\ntitle: x\n", &a, &off, err), -1);
 	assert_string_equal(err, "front matter: no block opened by a \"---\" line and closed by a "
-	                         "\"---\" or \"...\" line");
+	                         "\"---\" or \"...\" line, nor between \"+++\" lines");
+}
+
+/*
+ * TOML between "+++" lines (Hugo, Zola; python-frontmatter's TOML
+ * handler): the top-level keys, strings in their four forms, keyword
+ * arrays, dates as written; tables and what is nested passed over.
+ */
+static void
+test_toml(void **state)
+{
+	struct article a = {0};
+	char err[256];
+	size_t off;
+	const char *s;
+
+	(void)state;
+	assert_int_equal(frontmatter_sniff("+++\ntitle = \"x\"\n+++\n", 19), 1);
+	assert_int_equal(frontmatter_sniff("+++\ntitle = \"x\"\n---\n", 19), 0);
+	s = "+++\r\n# Hugo\r\ntitle = \"Ren\\u00e9 \\\"V\\\" Vasseur\" # a comment\r\n"
+	    "date = 2024-03-01T10:00:00Z\r\ntags = [\"alpha\", 'beta',\r\n  \"gamma\",]\r\n"
+	    "description = \"\"\"\r\nTwo\r\nlines\"\"\"\r\n'lang' = 'fr'\r\n"
+	    "weight = 3\r\n[params]\r\ntitle = \"the table's\"\r\n+++\r\nbody";
+	assert_int_equal(parse(s, &a, &off, err), 0);
+	assert_string_equal(a.title, "Ren\u00e9 \"V\" Vasseur");
+	assert_string_equal(a.published, "2024-03-01T10:00:00Z");
+	assert_string_equal(a.keywords, "alpha, beta, gamma");
+	assert_string_equal(a.summary, "Two\r\nlines");
+	assert_string_equal(a.lang, "fr");
+	assert_string_equal(s + off, "body");
+	article_free(&a);
+	/* literal strings keep backslashes; multi-line basic strings fold a "\" line end */
+	s = "+++\ntitle = '''C:\\dir\\'''\nsummary = \"\"\"un \\\n    deux\"\"\"\n"
+	    "x.title = \"dotted\"\ninline = { title = \"no\", k = [1, [2]] }\n+++\n";
+	assert_int_equal(parse(s, &a, &off, err), 0);
+	assert_string_equal(a.title, "C:\\dir\\");
+	assert_string_equal(a.summary, "un deux");
+	article_free(&a);
+	/* errors name the line of the whole text */
+	assert_int_equal(parse("+++\ntitle = \"Okafor\n+++\nbody", &a, &off, err), -1);
+	assert_string_equal(err, "front matter line 2: a line break inside a string");
+	assert_int_equal(off, 24);
+	assert_int_equal(parse("+++\n\ntitle: \"Okafor\"\n+++\n", &a, &off, err), -1);
+	assert_string_equal(err, "front matter line 3: expected '=' after a key");
+	assert_int_equal(parse("+++\ntags = [\"a\"\n+++\n", &a, &off, err), -1);
+	assert_string_equal(err, "front matter line 3: an array without its ']'");
+	assert_int_equal(parse("+++\ntitle = \"\\q\"\n+++\n", &a, &off, err), -1);
+	assert_string_equal(err, "front matter line 2: an unknown escape in a string");
+	assert_int_equal(parse("+++\ntitle = \"a\" b\n+++\n", &a, &off, err), -1);
+	assert_string_equal(err, "front matter line 2: expected a line break after a value");
+	assert_null(a.title);
 }
 
 static void
@@ -430,6 +483,7 @@ main(void)
 	    cmocka_unit_test(test_ranks_nulls_duplicates),
 	    cmocka_unit_test(test_scalar_text),
 	    cmocka_unit_test(test_empty_and_edges),
+	    cmocka_unit_test(test_toml),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_article_kept),
 	    cmocka_unit_test(test_billion_laughs),

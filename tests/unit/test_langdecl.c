@@ -66,6 +66,9 @@ test_text(void **state)
 	      "\xEF\xBB\xBF---\ntitle: \"Titre\"\nlang: fr\n---\nx\n");
 	/* a control character in the title is escaped, not written raw into YAML */
 	check("a\x01z\nb\n", "a", "---\ntitle: \"a\\x01z\"\nlang: fr\n---\nb\n");
+	/* what YAML may not hold as it is, escaped: a non-character, a C1 control, a BOM */
+	check("a\xEF\xBF\xBFz\xC2\x96\xEF\xBB\xBF\nb\n", "a",
+	      "---\ntitle: \"a\\uFFFFz\\u0096\\uFEFF\"\nlang: fr\n---\nb\n");
 }
 
 static void
@@ -76,6 +79,13 @@ test_frontmatter_json(void **state)
 	      "---\ntitle: T\nlang: de\nlang: fr\n---\nbody\n");
 	check("---\r\ntitle: T\r\n...  \r\nbody\r\n", "a.md",
 	      "---\r\ntitle: T\r\nlang: fr\n...  \r\nbody\r\n");
+	/* a block closed by more dashes, as frontmatter_sniff() reads it */
+	check("----\ntitle: T\n----\nbody\n", "a.md", "----\ntitle: T\nlang: fr\n----\nbody\n");
+	/* TOML: before the closing line, or before the first table (its keys are the table's) */
+	check("+++\ntitle = \"T\"\n+++\nbody\n", "a.md",
+	      "+++\ntitle = \"T\"\nlang = \"fr\"\n+++\nbody\n");
+	check("+++\ntitle = \"T\"\n[params]\nx = 1\n+++\n---\nbody\n", "a.md",
+	      "+++\ntitle = \"T\"\nlang = \"fr\"\n[params]\nx = 1\n+++\n---\nbody\n");
 	check("{\"title\": \"T\", \"body\": \"b\"}\n", "a.json",
 	      "{\"title\": \"T\", \"body\": \"b\",\"lang\":\"fr\"}\n");
 	check("{ \n }", "a.json", "{ \n \"lang\":\"fr\"}");
@@ -104,6 +114,13 @@ test_refused(void **state)
 	assert_null(edited("T\nb\n", "a.txt", "f\"r", &why));
 	assert_string_equal(why, "not a language code");
 	assert_null(edited("T\nb\n", "a.txt", "", &why));
+	/* a block hark reads as text (wrong YAML, no mapping, a flow mapping a line cannot join) */
+	assert_null(edited("---\ntitle: Okafor: x\n---\nbody\n", "a.md", "fr", &why));
+	assert_string_equal(
+	    why, "its front matter is not a block hark can read (hark extract says why)");
+	assert_null(edited("---\nJust a line\n---\nbody\n", "a.md", "fr", &why));
+	assert_null(edited("---\n{title: T}\n---\nbody\n", "a.md", "fr", &why));
+	assert_null(edited("+++\ntitle = \"open\n+++\nbody\n", "a.md", "fr", &why));
 }
 
 /* What hark then reads: the same title and body, and the declared language. */

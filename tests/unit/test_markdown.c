@@ -48,9 +48,8 @@ test_links(void **state)
 	      "texte ref ref [nope]\n\n\n", NULL);
 	/* no link: the brackets are text */
 	check("[a] (b) [c](d\n", "[a] (b) [c](d\n", NULL);
-	/* an autolink keeps its address, an address too */
-	check("<https://zorglub.org/a> <x@y.org> <b>\n", "https://zorglub.org/a x@y.org <b>\n",
-	      NULL);
+	/* an autolink keeps its address, an address too; a tag is raw HTML, not text */
+	check("<https://zorglub.org/a> <x@y.org> <b>\n", "https://zorglub.org/a x@y.org \n", NULL);
 	/* a link's text across lines of its paragraph */
 	check("[Hélène\nMoreau](http://z.org)\n", "Hélène\nMoreau\n", NULL);
 }
@@ -70,6 +69,46 @@ test_emphasis(void **state)
 	check("\\*a\\* \\[b](c)\n", "*a* [b](c)\n", NULL);
 	/* code spans: their text verbatim, their backticks gone */
 	check("`a *b* [c](d)` ``e ` f``\n", "a *b* [c](d) e ` f\n", NULL);
+}
+
+/*
+ * Raw HTML, as CommonMark's spec reads it (open and closing tags with
+ * their attributes, comments, processing instructions, declarations,
+ * CDATA): markup, not text; a block's tag or <br> leaves a space.
+ */
+static void
+test_raw_html(void **state)
+{
+	(void)state;
+	check("# Lena<br>Okafor\n\nMet <span class=\"Diaz\">Ana</span> Diaz<br/>again <!-- note -->"
+	      "<?php x ?><!DOCTYPE html><![CDATA[c]]> <a\nhref='u' title=\"t\">link</a>\n",
+	      "Lena Okafor\n\nMet Ana Diaz again  link\n", "Lena Okafor");
+	check("<div align=\"center\">\n<b>Bold</b> text\n</div>\n", " \nBold text\n \n", NULL);
+	/* not tags: text */
+	check("a < b, 3 <4, <a b=>, <x y=\"unclosed>, </ c>, <!-- open\n",
+	      "a < b, 3 <4, <a b=>, <x y=\"unclosed>, </ c>, <!-- open\n", NULL);
+	check("`<b>x</b>` <!--> y <!---> z\n", "<b>x</b>  y  z\n", NULL);
+}
+
+/*
+ * Character references, as CommonMark's spec reads them (HTML's names with
+ * ';', decimal and hexadecimal numbers; none in code), a C1 control's
+ * number as windows-1252's character as in HTML
+ */
+static void
+test_references(void **state)
+{
+	(void)state;
+	check("# Ren&eacute; Vasseur\n\nO&#146;Dowd &amp; Jean&hyphen;Pierre &#x27;x&#39;\n",
+	      "Ren\u00e9 Vasseur\n\nO\u2019Dowd & Jean\u2010Pierre 'x'\n", "Ren\u00e9 Vasseur");
+	/* a decoded character is text, never a delimiter */
+	check("&#42;not emphasis&#42; [a](b)&#91;c&#93;\n", "*not emphasis* a[c]\n", NULL);
+	/* invalid numbers are U+FFFD; no name, no ';', too many digits: as written */
+	check("&#0; &#xD800; &#x110000; &#12345678; &foo; AT&T &amp &copy\n",
+	      "\uFFFD \uFFFD \uFFFD &#12345678; &foo; AT&T &amp &copy\n", NULL);
+	/* never longer than the Markdown: of "&nGt;" (two characters, six bytes), the first */
+	check("&nGt; &nvlt;\n", "\u226B <\u20D2\n", NULL);
+	check("`&amp;` x\n\n```\n&eacute;\n```\n", "&amp; x\n\n\n&eacute;\n\n", NULL);
 }
 
 static void
@@ -189,15 +228,43 @@ test_extract(void **state)
 	assert_null(strstr(x.docs[0].field[F_BODY], "zorglub"));
 	assert_non_null(strstr(x.docs[0].field[F_BODY], "x y"));
 	extraction_free(&x);
+
+	/*
+	 * a block that is no YAML mapping, or YAML with an error: the whole
+	 * text read as Markdown, a warning says why (the file was refused)
+	 */
+	fm = "---\nNotes on Lena Okafor\n---\n\nMore on Diaz.\n";
+	assert_int_equal(extract_bytes(fm, strlen(fm), &o, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.format, FMT_MARKDOWN);
+	assert_string_equal(x.warning, "front matter is not a mapping: the block read as text");
+	assert_string_equal(x.docs[0].field[F_TITLE], "Notes on Lena Okafor");
+	assert_non_null(strstr(x.docs[0].field[F_BODY], "More on Diaz."));
+	extraction_free(&x);
+	fm = "---\ntitle: Lena Okafor: the interview\n---\nWith Diaz.\n";
+	assert_int_equal(extract_bytes(fm, strlen(fm), &o, &x, err, sizeof(err)), 0);
+	assert_string_equal(x.warning, "front matter line 2 column 19: mapping values are not "
+	                               "allowed in this context: the block read as text");
+	assert_non_null(strstr(x.docs[0].field[F_TITLE], "Lena Okafor: the interview"));
+	assert_non_null(strstr(x.docs[0].field[F_BODY], "With Diaz."));
+	extraction_free(&x);
+	/* four dashes open and close a block (python-frontmatter) */
+	fm = "----\ntitle: Lena Okafor\n----\n\nWith Diaz.\n";
+	assert_int_equal(extract_bytes(fm, strlen(fm), &o, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.format, FMT_FRONTMATTER);
+	assert_string_equal(x.warning, "");
+	assert_string_equal(x.docs[0].field[F_TITLE], "Lena Okafor");
+	assert_string_equal(x.docs[0].field[F_BODY], "With Diaz.");
+	extraction_free(&x);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_links),   cmocka_unit_test(test_emphasis),
-	    cmocka_unit_test(test_blocks),  cmocka_unit_test(test_title_end),
-	    cmocka_unit_test(test_hostile), cmocka_unit_test(test_extract),
+	    cmocka_unit_test(test_links),      cmocka_unit_test(test_emphasis),
+	    cmocka_unit_test(test_blocks),     cmocka_unit_test(test_title_end),
+	    cmocka_unit_test(test_hostile),    cmocka_unit_test(test_extract),
+	    cmocka_unit_test(test_references), cmocka_unit_test(test_raw_html),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
