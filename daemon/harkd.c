@@ -989,6 +989,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * A write past the file size limit (ulimit -f, LimitFSIZE=) fails with
+	 * EFBIG rather than kill harkd without a word: the store says so and
+	 * waits, the files staying in incoming/, until the limit is raised.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	/* hark redeliver may signal the lock's pid before the handler is set: not a kill */
 	signal(SIGUSR2, SIG_IGN);
 	h.base = event_base_new();
