@@ -507,6 +507,7 @@ struct store {
 		int known; /* taken once SQLite had made the file */
 	} id[SF_N];
 	int fatal;          /* a permanent error happened: no more writes */
+	int transient;      /* a write failed for a cause that passes (full disk): store_open */
 	int no_ckpt;        /* nor a checkpoint at the close (corrupt, -shm) */
 	char why[512];      /* its message */
 	int64_t page_steps; /* SQLite VM steps of the last store_hits_page (tests) */
@@ -665,6 +666,8 @@ store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
 	/* no checkpoint into a damaged file */
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		st->no_ckpt = 1;
+	if ((rc & 0xff) == SQLITE_FULL || store_transient_errno(st, rc))
+		st->transient = 1;
 	if (!store_permanent(rc) || store_transient_errno(st, rc))
 		return -1;
 	return store_fatal(st, err);
@@ -743,6 +746,8 @@ store_run(struct store *st, const char *sql, const char *what, char *err, size_t
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
 	store_fsize_hint(st, rc, err, errsz);
+	if ((rc & 0xff) == SQLITE_FULL || store_transient_errno(st, rc))
+		st->transient = 1;
 	if (!store_permanent(rc) || store_transient_errno(st, rc))
 		return -1;
 	return store_fatal(st, err);
@@ -1136,6 +1141,9 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	*out = st;
 	return 0;
 fail:
+	/* a full disk (the test write, a migration) passes as a lock does: try again */
+	if (rc == -1 && st->transient)
+		rc = STORE_BUSY;
 	store_close(st);
 	return rc == STORE_BUSY ? STORE_BUSY : -1;
 }
