@@ -48,6 +48,13 @@ article_cb(const struct store_article_row *r, void *arg)
 	struct document doc;
 	int rc = 0;
 
+	/*
+	 * Its text removed by retention: searched no more (its title alone
+	 * could hit). The index forgets such an article, but one pruned
+	 * before the index reached it may still come as a candidate.
+	 */
+	if (r->body == NULL)
+		return 0;
 	bt->candidates++;
 	if (rowdoc_build(&doc, r) < 0) {
 		fprintf(stderr, "hark: backtest: %s: out of memory\n", r->id);

@@ -435,6 +435,40 @@ harkd_sigbus_setup(const char *state_dir)
 }
 
 /*
+ * store_open() for harkd, tried again every half second while another
+ * writer's lock or a full disk keeps it from opening (said once, then once
+ * a minute; systemd told to wait, its start timeout extended at each
+ * try). A SIGTERM meanwhile ends harkd by its default action: nothing is
+ * in hand yet.
+ */
+static int
+harkd_store_open(const char *dbpath, struct store **st, char *err, size_t errsz)
+{
+	struct timespec half = {0, 500000000};
+	time_t since = 0, said = 0;
+	int rc;
+
+	while ((rc = store_open(dbpath, STORE_DAEMON, 100, st, err, errsz)) == STORE_BUSY) {
+		time_t now = time(NULL);
+
+		if (since == 0 || now - said >= 60) {
+			log_warnx("cannot open the database yet (%s); trying again every 0.5 s, "
+			          "the files staying in incoming/",
+			          err);
+			if (since == 0)
+				since = now;
+			said = now;
+		}
+		sd_notifyf(0, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=waiting for the database: %s",
+		           10000000ULL, err);
+		nanosleep(&half, NULL);
+	}
+	if (rc == 0 && since != 0)
+		log_info("database open after %lld s of waiting", (long long)(time(NULL) - since));
+	return rc;
+}
+
+/*
  * Before each write transaction: the lock file is still the one harkd holds.
  * Deleted or replaced (state_dir removed), another harkd could take the
  * state_dir; the spool's lock still keeps one from taking the spool.
@@ -787,9 +821,12 @@ harkd_start(struct harkd *h)
 	}
 	/*
 	 * A short busy timeout: the loop must not sleep long on another
-	 * writer's lock; intake retries on a timer instead.
+	 * writer's lock; intake retries on a timer instead. At the start too,
+	 * another writer's lock (hark prune, a sqlite3 shell) or a full disk
+	 * is waited out, as intake waits it out later, rather than stop harkd
+	 * and leave the files in incoming/ until someone starts it again.
 	 */
-	if (store_open(dbpath, STORE_DAEMON, 100, &h->st, err, sizeof(err)) < 0) {
+	if (harkd_store_open(dbpath, &h->st, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		free(dbpath);
 		return -1;
@@ -1002,6 +1039,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * A write past the file size limit (ulimit -f, LimitFSIZE=) fails with
+	 * EFBIG rather than kill harkd without a word: the store says so and
+	 * waits, the files staying in incoming/, until the limit is raised.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	/* hark redeliver may signal the lock's pid before the handler is set: not a kill */
 	signal(SIGUSR2, SIG_IGN);
 	h.base = event_base_new();

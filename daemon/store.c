@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -593,6 +594,7 @@ struct store {
 		int known; /* taken once SQLite had made the file */
 	} id[SF_N];
 	int fatal;          /* a permanent error happened: no more writes */
+	int transient;      /* a write failed for a cause that passes (full disk): store_open */
 	int no_ckpt;        /* nor a checkpoint at the close (corrupt, -shm) */
 	char why[512];      /* its message */
 	int64_t page_steps; /* SQLite VM steps of the last store_hits_page (tests) */
@@ -645,26 +647,76 @@ store_permanent(int rc)
 }
 
 /*
+ * Whether a file of the database has grown to harkd's file size limit
+ * (RLIMIT_FSIZE: ulimit -f, systemd's LimitFSIZE=): a write past it fails
+ * with EFBIG, which SQLite reports as "disk I/O error" (nothing written)
+ * or "database or disk is full" (a part written) without keeping that
+ * errno. Within a WAL frame of it (a page and its header) counts: the
+ * write that failed began there. The limit may be raised under a running
+ * harkd (prlimit), and a checkpoint that empties the WAL makes room.
+ */
+static int
+store_at_fsize_limit(struct store *st, unsigned long long *limit)
+{
+	struct rlimit rl;
+	struct stat sb;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 0;
+	*limit = (unsigned long long)rl.rlim_cur;
+	for (int i = 0; i < SF_N; i++)
+		if (st->file[i] != NULL && stat(st->file[i], &sb) == 0 &&
+		    (unsigned long long)sb.st_size + 65536 + 24 >= *limit)
+			return 1;
+	return 0;
+}
+
+/*
  * An I/O error whose cause passes: a full disk or quota (SQLite says
  * SQLITE_FULL for most writes, an I/O error for some, growing the -shm),
- * an interrupted or would-block call.
+ * a file at the file size limit (store_at_fsize_limit), an interrupted or
+ * would-block call.
  */
 static int
 store_transient_errno(struct store *st, int rc)
 {
+	unsigned long long limit;
+
 	/* SQLite records the system's errno with these two only */
 	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CANTOPEN)
 		return 0;
 	switch (sqlite3_system_errno(st->db)) {
 	case ENOSPC:
 	case EDQUOT:
+	case EFBIG:
 	case EINTR:
 	case EAGAIN:
 	case ENOMEM:
 		return 1;
 	default:
-		return 0;
+		return (rc & 0xff) == SQLITE_IOERR && store_at_fsize_limit(st, &limit);
 	}
+}
+
+/*
+ * A write refused at the file size limit: the limit is named, with what to
+ * do, so that the cause is not looked for on a disk with room.
+ */
+static void
+store_fsize_hint(struct store *st, int rc, char *err, size_t errsz)
+{
+	unsigned long long limit;
+	size_t n = strlen(err);
+
+	if ((rc & 0xff) != SQLITE_FULL && (rc & 0xff) != SQLITE_IOERR)
+		return;
+	if (n + 1 >= errsz || !store_at_fsize_limit(st, &limit))
+		return;
+	snprintf(err + n, errsz - n,
+	         " (a file of the database reached harkd's file size limit, %llu bytes: raise "
+	         "it, with ulimit -f, systemd's LimitFSIZE= or prlimit --fsize on the running "
+	         "harkd)",
+	         limit);
 }
 
 /* A permanent error, with err already written: remembered, told once. */
@@ -697,9 +749,12 @@ store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
 	snprintf(err, errsz, "%s: %s", what, sqlite3_errmsg(st->db));
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
+	store_fsize_hint(st, rc, err, errsz);
 	/* no checkpoint into a damaged file */
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		st->no_ckpt = 1;
+	if ((rc & 0xff) == SQLITE_FULL || store_transient_errno(st, rc))
+		st->transient = 1;
 	if (!store_permanent(rc) || store_transient_errno(st, rc))
 		return -1;
 	return store_fatal(st, err);
@@ -777,6 +832,9 @@ store_run(struct store *st, const char *sql, const char *what, char *err, size_t
 	sqlite3_free(msg);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
+	store_fsize_hint(st, rc, err, errsz);
+	if ((rc & 0xff) == SQLITE_FULL || store_transient_errno(st, rc))
+		st->transient = 1;
 	if (!store_permanent(rc) || store_transient_errno(st, rc))
 		return -1;
 	return store_fatal(st, err);
@@ -1170,6 +1228,9 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	*out = st;
 	return 0;
 fail:
+	/* a full disk (the test write, a migration) passes as a lock does: try again */
+	if (rc == -1 && st->transient)
+		rc = STORE_BUSY;
 	store_close(st);
 	return rc == STORE_BUSY ? STORE_BUSY : -1;
 }

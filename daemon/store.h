@@ -36,7 +36,9 @@ enum store_mode {
 
 /*
  * Open path. busy_ms is how long a statement waits for another writer's
- * lock before STORE_BUSY. Returns 0 with *out (store_close), or -1.
+ * lock before STORE_BUSY. Returns 0 with *out (store_close), STORE_BUSY
+ * when another writer's lock or a full disk (a cause that passes) kept it
+ * from opening, to try again later, or -1.
  *
  * STORE_DAEMON first checks that the database passes PRAGMA quick_check
  * (it reads every page: 0.2 s for 100 MB from the page cache, 1.2 s cold). Both

@@ -3,7 +3,8 @@
 # committed without its index keys, which harkd adds about a second later.
 # Meanwhile hark backtest finds the article all the same (it reads the
 # articles after the index's watermark, store_meta fts_through); a crash
-# before the index caught up leaves the rest to the next start.
+# before the index caught up leaves the rest to the next start. An article
+# whose text retention removed is searched no more, indexed or not.
 # Usage: indexer.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -61,5 +62,20 @@ expect_eq "$HSTATUS" 0 "harkd exit status"
 HARK_INDEX_DELAY_MS=soon start_harkd
 grep -qF "HARK_INDEX_DELAY_MS=soon is not a number of milliseconds (0-3600000): using 1000" "$LOG" &&
 	ok || bad "a bad HARK_INDEX_DELAY_MS said: $(grep -F HARK_INDEX "$LOG")"
+stop_harkd
+
+# an article whose text retention removed before the index reached it: not
+# searched (its title alone hits), as those the index forgot when pruned
+write_conf "keep_articles = 1d"
+HARK_INDEX_DELAY_MS=3600000 HARK_TEST_CLOCK_SKEW=$((3 * 86400)) start_harkd
+printf 'Okafor in Abuja\n\nThe minister spoke on Tuesday.\n' >"$T/a3.txt"
+ingest "$T/a3.txt"
+wait_for "$LOG" "file=a3.txt" 10 && ok || bad "a3 stored"
+wait_for "$LOG" "retention: texts of articles 3," 10 && ok || bad "the retention pass: $(grep -F retention "$LOG")"
+expect_eq "$(sqlite3 "$DB" "SELECT body IS NULL AND seq > $(through) FROM articles WHERE file = 'a3.txt'")" 1 \
+	"a3's text pruned before the index reached it (the test's premise)"
+expect_eq "$(backtest_pairs)" "" "backtest searches no article without its text"
+"$HARK" -c "$T/hark.conf" backtest 2>&1 >/dev/null | grep -qF 'candidates 0,' && ok ||
+	bad "a3 a candidate: $("$HARK" -c "$T/hark.conf" backtest 2>&1 >/dev/null)"
 stop_harkd
 finish
