@@ -12,7 +12,9 @@
 # article from its first appearance, as when its text changes again; with
 # the same text a duplicate. The article page labels the article a revision
 # revises as such. Past 20 revisions of the article (its item's and the
-# other entries') a new text is said and not read.
+# other entries') a new text is said and not read. An entry at a drop
+# file's address is a duplicate at every text; a revision whose rule alerted
+# on a near duplicate says so.
 # Usage: feedupdate.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -226,6 +228,68 @@ art_poll "duplicate feed=art item=$U/f/art.html"
 expect_eq "$(grep -c 'GET /f/art.html ' "$T/srv")" 3 "art: the page fetched a third time"
 expect_eq "$(count "$LOG" "revised feed=art")" 1 "art: the same page is no revision"
 expect_eq "$(count "$LOG" "hit rule=tice")" 2 "art: no alert again"
+stop_harkd
+expect_eq "$HSTATUS" 0 "exit status"
+
+# Another source's address, and a near duplicate's alert. The feed oth has
+# an entry at the address of a drop file's article: a duplicate at its
+# first text and at its next (the address is not the feed's). The feed
+# near has a long item; a drop file, a near duplicate of it, names Austin
+# Tice and is alerted; the item's text then names him too: a revision,
+# tice held back by the near duplicate's alert, as its note says.
+NOTH=0
+# oth [TEXT]: the feed oth.xml, its entry oth-1 with TEXT at the drop file's
+# address (none without TEXT)
+oth() {
+	NOTH=$((NOTH + 1))
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>O</title><link>http://news.invalid/</link><description>%s</description>\n' "$NOTH" >"$R/oth.xml"
+	[ -z "$1" ] || printf '<item><title>Harbour</title><guid>oth-1</guid><link>http://news.invalid/oth-1</link><description>%s</description></item>\n' "$1" >>"$R/oth.xml"
+	printf '</channel></rss>\n' >>"$R/oth.xml"
+}
+# LONG: some 560 words, so that a sentence added moves its SimHash by a few bits
+LONG=$(awk 'BEGIN {
+	n = split("council met monday northern city discuss water supply roads schools budget mayor said residents asked questions about prices market bridge river workers hospital doctors teachers parents children farmers harvest rain winter electricity fuel bakery station trains buses police court judge lawyers village district province governor minister", w, " ")
+	for (i = 1; i <= 560; i++) printf "%s%s", w[(i * 7 + int(i / 5)) % n + 1], (i % 9 == 0 ? ". " : " ")
+}')
+# near TEXT: the feed near.xml, its item near-1 with TEXT
+near() {
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>N</title><link>http://news.invalid/</link><description>%s</description>\n' "$NOTH" >"$R/near.xml"
+	printf '<item><title>Council</title><guid>near-1</guid><link>http://news.invalid/near-1</link><description>%s</description></item>\n</channel></rss>\n' "$1" >>"$R/near.xml"
+}
+printf -- '---\ntitle: Harbour\nurl: "http://news.invalid/oth-1"\n---\nA note on the harbour.\n' >"$T/oth.md"
+oth ''
+near "$LONG"
+write_conf "[feed oth]" "url = $U/f/oth.xml" "interval = 1h" "allow_private = yes" \
+	"[feed near]" "url = $U/f/near.xml" "interval = 1h" "allow_private = yes"
+mkdir -p "$T/spool/incoming"
+start_harkd
+wait_for "$LOG" "feed near: 1 new item" 20 && ok || bad "near: first poll: $(grep 'near' "$LOG")"
+nfirst=$(sed -n 's/.*article \(a_[0-9a-f]*\) feed=near .*/\1/p' "$LOG" | head -1)
+ingest "$T/oth.md"
+printf 'Council\n\n%s Austin Tice was named.\n' "$LONG" >"$T/near.txt"
+ingest "$T/near.txt"
+wait_until "[ \$(grep -c 'article a_[0-9a-f]* file=' '$LOG') -ge 2 ]" 20 || bad "the drop files: $(grep 'file=' "$LOG")"
+grep -q "article a_[0-9a-f]* file=near.txt .*hits=1\$" "$LOG" && ok || bad "near.txt stored: $(grep 'near.txt' "$LOG")"
+hk article --json "$(sed -n 's/.*article \(a_[0-9a-f]*\) file=near.txt.*/\1/p' "$LOG")"
+grep -q '"near_of":"'"$nfirst"'"' "$T/out" && ok || bad "near.txt is a near duplicate of the item: $(head -c 300 "$T/out")"
+ntice=$(count "$LOG" "hit rule=tice")
+# the drop file's article stored: now the feed's entry at its address
+oth 'A note on the harbour, naming Austin Tice.'
+kill -USR1 "$HPID"
+wait_for "$LOG" "duplicate feed=oth" 20 || bad "oth: $(grep 'oth' "$LOG")"
+grep -q "duplicate feed=oth item=http://news.invalid/oth-1 of=a_[0-9a-f]* changed=yes: an address is stored once, its new text is not matched" "$LOG" &&
+	ok || bad "oth: an entry at a drop file's address: $(grep 'oth' "$LOG")"
+# the entry's text changes: a duplicate still, as at its first text
+oth 'A note on the harbour, naming Austin Tice and the envoy.'
+near "$LONG Austin Tice was named, and his family spoke."
+kill -USR1 "$HPID"
+wait_for "$LOG" "revised feed=near" 20 || bad "near: no revision: $(grep 'near' "$LOG" | tail -3)"
+wait_until "[ \$(grep -c 'feed oth: [0-9]* new item' '$LOG') -ge 3 ]" 20 || bad "oth: no third poll"
+expect_eq "$(count "$LOG" "duplicate feed=oth item=http://news.invalid/oth-1")" 2 "oth: its next text a duplicate too"
+expect_eq "$(count "$LOG" "revised feed=oth")" 0 "oth: no revision of the drop file's article"
+grep -q "revised feed=near item=http://news.invalid/near-1 of=$nfirst new_hits=0: article a_[0-9a-f]* lang=[a-z-]* hits=1 (the rules alerted on a near duplicate of the article are not alerted again)\$" "$LOG" &&
+	ok || bad "near: the note names the near duplicate: $(grep 'revised feed=near' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=tice")" "$ntice" "near, oth: tice not alerted again"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 finish
