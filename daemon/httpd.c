@@ -437,7 +437,8 @@ route_metrics(struct httpd *h, struct evhttp_request *req, const char *path)
 	          "Documents not stored again: an exact duplicate of a stored article.");
 	evbuffer_add_printf(b, "hark_duplicates_total %lu\n", is.duplicates);
 	prom_head(b, "near_duplicates_total", "counter",
-	          "Articles stored as near duplicates of an earlier one (not alerted again).");
+	          "Articles stored in the near-duplicate group of an earlier one: near "
+	          "duplicates and revisions of feed items (as hark status counts them).");
 	evbuffer_add_printf(b, "hark_near_duplicates_total %lu\n", is.near_duplicates);
 	prom_head(b, "hits_total", "counter", "Hits stored since harkd started.");
 	evbuffer_add_printf(b, "hark_hits_total %lu\n", is.hits);

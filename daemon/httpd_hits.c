@@ -872,12 +872,16 @@ route_page_article(struct httpd *h, struct evhttp_request *req, const char *path
 	a.fields = fields;
 	json_array_foreach(dv, i, v)
 	{
-		/* an exact duplicate is never stored: the others are near ones, or revisions */
+		/*
+		 * an exact duplicate is never stored: the others are of its group,
+		 * each labelled by its own near_of and revision_of (page_dup_label)
+		 */
 		if (jstr(v, "id") != NULL)
-			dups[a.ndups++] =
-			    (struct page_dup){.article_id = jstr(v, "id"),
-			                      .title = jstr(v, "title"),
-			                      .near = jstr(v, "revision_of") != NULL ? 2 : 1};
+			dups[a.ndups++] = (struct page_dup){.article_id = jstr(v, "id"),
+			                                    .title = jstr(v, "title"),
+			                                    .near = 1,
+			                                    .near_of = jstr(v, "near_of"),
+			                                    .revision_of = jstr(v, "revision_of")};
 	}
 	a.dups = dups;
 	a.hits = fh.v;

@@ -520,16 +520,18 @@ intake_item_name(const struct work_doc *wd)
  * or NULL): a revision when this feed has stored its entry (the same ID:
  * guid, Atom id, JSON Feed id, else link; work.c job_item_key) with
  * another text before, whatever its link is now or whether it has one:
- * of the article that entry was stored as (feed_items.article). Without
- * one recorded (the entry's earlier texts stored nothing, or were seen
- * before schema 15), when dup holds its address and the feed has seen the
- * entry with another text (2720a0a's rule). Not when the ID is no item's
- * own (none, or given to different items: work_doc.item_own, and
- * store_feed_item_article's 2), nor when the address came with another
- * entry, another feed, a drop file or the API (those stay duplicates, as
- * an address is stored once). A revision gets its own id
- * (doc_revision_id), its hits made the hits of that id, and root its
- * group (the first one's), whose alerted rules are not alerted again.
+ * of the article that entry was stored as (feed_items.article). Else,
+ * when its address is held by an article of this same feed (stored from
+ * this entry before schema 15, or from another entry: a live blog gives
+ * each update of one link a new guid): a revision of that article, at its
+ * first appearance as at its later texts, so that both moments agree.
+ * Not when the ID is no item's own (none, or given to different items:
+ * work_doc.item_own, and store_feed_item_article's 2) and the address is
+ * not this feed's, nor when the address is held by another feed's
+ * article, a drop file's or the API's (those stay duplicates, as an
+ * address is stored once). A revision gets its own id (doc_revision_id),
+ * its hits made the hits of that id, and root its group (the first
+ * one's), whose alerted rules are not alerted again.
  * Returns 1 (a revision), 0 (none), 2 (a revision past
  * INTAKE_MAX_REVISIONS: said, not stored), or a store error.
  */
@@ -548,7 +550,7 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	if (r != 1) {
 		if (dup == NULL)
 			return 0;
-		if ((r = store_feed_item_other(in->st, j->feed->name, wd->item, err, errsz)) <= 0)
+		if ((r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) <= 0)
 			return r;
 		snprintf(first, sizeof(first), "%s", dup);
 	}
@@ -706,6 +708,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		return r;
 	wd->seq = store_article_seq(in->st);
 	wd->stored = 1;
+	wd->near = near == 1;
 	for (size_t i = 0; i < wd->nhits; i++) {
 		struct work_hit *h = &wd->hits[i];
 		struct store_hit sh = {.id = h->id,
@@ -715,10 +718,12 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		                       .detected_at = h->detected_at,
 		                       .alert = true};
 
+		h->held = 0;
 		if (near == 1) {
-			r = store_hit_alerted(in->st, root, h->rule_id, err, errsz);
+			r = store_hit_alerted(in->st, root, h->rule_id, a.revision_of, err, errsz);
 			if (r < 0)
 				return r;
+			h->held = r;
 			sh.alert = r == 0;
 		}
 		h->alert = sh.alert;
@@ -745,15 +750,40 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	return 0;
 }
 
+/*
+ * Why some rules of a revision were not alerted again (held: bit 1 on an
+ * earlier text of the article, bit 2 on a near duplicate), "" when none.
+ */
+static const char *
+intake_held_note(unsigned held)
+{
+	switch (held) {
+	case 1:
+		return " (the rules alerted on an earlier text of the article are not alerted "
+		       "again)";
+	case 2:
+		return " (the rules alerted on a near duplicate of the article are not alerted "
+		       "again)";
+	case 3:
+		return " (the rules alerted on an earlier text of the article or on a near "
+		       "duplicate "
+		       "of it are not alerted again)";
+	default:
+		return "";
+	}
+}
+
 static void
 intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 {
 	const struct document *d = wd->doc;
-	unsigned alerts = 0, muted = 0;
+	unsigned alerts = 0, muted = 0, held = 0;
 
 	if (!wd->stored)
 		return;
 	for (size_t i = 0; i < wd->nhits; i++) {
+		if (wd->hits[i].held > 0)
+			held |= (unsigned)wd->hits[i].held;
 		if (!wd->hits[i].alert)
 			continue;
 		log_info("hit rule=%s article=%s \"%s\"%s", wd->hits[i].rule_id, d->id,
@@ -762,14 +792,12 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		alerts++;
 		muted += wd->hits[i].muted != 0;
 	}
+	/* new_hits: the hits alerted, a muted rule's not among them */
 	if (j->feed != NULL && wd->revision_of[0] != '\0')
 		log_info(
 		    "revised feed=%s item=%s of=%s new_hits=%u: article %s lang=%s hits=%zu%s%s",
-		    j->feed->name, log_quote(intake_item_name(wd)), wd->revision_of, alerts, d->id,
-		    d->lang[0] ? d->lang : "-", wd->nhits,
-		    alerts < wd->nhits ? " (the rules alerted on an earlier revision are not "
-		                         "alerted again)"
-		                       : "",
+		    j->feed->name, log_quote(intake_item_name(wd)), wd->revision_of, alerts - muted,
+		    d->id, d->lang[0] ? d->lang : "-", wd->nhits, intake_held_note(held),
 		    wd->revision_moved ? " (a new link: this revision's url; the article keeps "
 		                         "its first address)"
 		                       : "");
@@ -796,7 +824,8 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 	/* a muted rule's hit is stored and not alerted (outbox_route made nothing) */
 	in->stats.alerts += alerts - muted;
 	in->stats.muted += muted;
-	if (alerts < wd->nhits)
+	/* every article stored in a group (near_of), as hark status counts them */
+	if (wd->near)
 		in->stats.near_duplicates++;
 }
 

@@ -303,7 +303,7 @@ enum stmt {
 	ST_FEED_PUT,
 	ST_FEED_ITEM_SEEN,
 	ST_FEED_ITEM_ADD,
-	ST_FEED_ITEM_OTHER,
+	ST_ARTICLE_OF_FEED,
 	ST_FEED_ITEM_ARTICLE,
 	ST_FEED_ITEM_ARTICLE_SET,
 	ST_ARTICLE_REVISIONS,
@@ -393,9 +393,11 @@ static const char *const stmt_sql[ST_COUNT] = {
      * CROSS JOIN keeps the group's few articles outside: a rule may have
      * thousands of hits, a group a handful of articles
      */
-    [ST_HIT_ALERTED] = "SELECT 1 FROM articles a CROSS JOIN hits h "
+    [ST_HIT_ALERTED] = "SELECT coalesce(a.id = ?3 OR a.revision_of = ?3, 0) "
+                       "FROM articles a CROSS JOIN hits h "
                        "ON h.article_id = a.id AND h.rule_id = ?2 "
-                       "WHERE (a.id = ?1 OR a.near_of = ?1) AND h.alert = 1 LIMIT 1",
+                       "WHERE (a.id = ?1 OR a.near_of = ?1) AND h.alert = 1 "
+                       "ORDER BY 1 DESC LIMIT 1",
     [ST_HITS] = "SELECT " HIT_COLS " FROM hits WHERE detected_at >= ?1 "
                 "ORDER BY detected_at DESC, seq DESC",
     [ST_HITS_RULE] = "SELECT " HIT_COLS " FROM hits WHERE detected_at >= ?1 AND rule_id = ?2 "
@@ -478,10 +480,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FEED_ITEM_SEEN] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item = ?2",
     [ST_FEED_ITEM_ADD] = "INSERT INTO feed_items (feed, item, seen_at) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT DO NOTHING",
-    /* another key of the same entry (?2 < item < ?3, the range of its id's part): a range
-       of the primary key */
-    [ST_FEED_ITEM_OTHER] = "SELECT 1 FROM feed_items WHERE feed = ?1 AND item > ?2 "
-                           "AND item < ?3 AND item <> ?4 LIMIT 1",
+    /*
+     * an article the feed stored (its source the feed's name; a drop file's
+     * has its file name): one row by its primary key
+     */
+    [ST_ARTICLE_OF_FEED] = "SELECT 1 FROM articles WHERE id = ?1 AND source = ?2 "
+                           "AND file IS NULL",
     /* the articles the other keys of the same entry were stored as (the same range) */
     [ST_FEED_ITEM_ARTICLE] = "SELECT min(article), max(article) FROM feed_items "
                              "WHERE feed = ?1 AND item > ?2 AND item < ?3 AND item <> ?4",
@@ -1594,13 +1598,22 @@ store_probe(struct store *st, sqlite3_stmt *q, const char *what, char *err, size
 }
 
 int
-store_hit_alerted(struct store *st, const char *root, const char *rule_id, char *err, size_t errsz)
+store_hit_alerted(struct store *st, const char *root, const char *rule_id, const char *own,
+                  char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_HIT_ALERTED];
+	int rc, ret = 0;
 
 	bind_text(q, 1, root);
 	bind_text(q, 2, rule_id);
-	return store_probe(st, q, "looking for an alerted hit", err, errsz);
+	bind_text(q, 3, own);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		ret = sqlite3_column_int(q, 0) ? 1 : 2;
+	else if (rc != SQLITE_DONE)
+		ret = store_fail(st, rc, "looking for an alerted hit", err, errsz);
+	sqlite3_reset(q);
+	return ret;
 }
 
 int
@@ -2572,18 +2585,13 @@ feed_item_range(const char *item, char lo[72], char hi[72])
 }
 
 int
-store_feed_item_other(struct store *st, const char *feed, const char *item, char *err, size_t errsz)
+store_article_of_feed(struct store *st, const char *id, const char *feed, char *err, size_t errsz)
 {
-	sqlite3_stmt *q = st->stmt[ST_FEED_ITEM_OTHER];
-	char lo[72], hi[72];
+	sqlite3_stmt *q = st->stmt[ST_ARTICLE_OF_FEED];
 
-	if (!feed_item_range(item, lo, hi))
-		return 0;
-	bind_text(q, 1, feed);
-	bind_text(q, 2, lo);
-	bind_text(q, 3, hi);
-	bind_text(q, 4, item);
-	return store_probe(st, q, "looking up a feed item's other texts", err, errsz);
+	bind_text(q, 1, id);
+	bind_text(q, 2, feed);
+	return store_probe(st, q, "looking up an article's feed", err, errsz);
 }
 
 int

@@ -132,10 +132,13 @@ struct store_hit {
 int store_hit_add(struct store *st, const struct store_hit *h, char *err, size_t errsz);
 /*
  * Whether rule already has an alerted hit in the near-duplicate group whose
- * first article is root. Returns 1, 0, -1 or STORE_BUSY.
+ * first article is root: 1 when on article own or one of its revisions
+ * (own: the article a revision revises, or NULL), 2 when only on other
+ * articles of the group (its near duplicates), 0 when none; -1 or
+ * STORE_BUSY.
  */
-int store_hit_alerted(struct store *st, const char *root, const char *rule_id, char *err,
-                      size_t errsz);
+int store_hit_alerted(struct store *st, const char *root, const char *rule_id, const char *own,
+                      char *err, size_t errsz);
 
 /* Reading. Rows are valid during the callback only; return non-zero to stop. */
 struct store_hit_row {
@@ -468,11 +471,12 @@ int store_feed_item_seen(struct store *st, const char *feed, const char *item, c
 int store_feed_item_add(struct store *st, const char *feed, const char *item, int64_t now,
                         char *err, size_t errsz);
 /*
- * Whether the feed has seen the entry of item with another text: a key
- * "ID:TEXT" (work.c job_item_key) of the same ID and another TEXT. 1, 0,
- * -1 or STORE_BUSY.
+ * Whether article id came from feed: an entry of it, or a page of one
+ * (fetch_article), was stored as id (its source is the feed's name, and it
+ * is no drop file). An API article is "api": a feed of that name takes
+ * them for its own, as hark hits --source does. 1, 0, -1 or STORE_BUSY.
  */
-int store_feed_item_other(struct store *st, const char *feed, const char *item, char *err,
+int store_article_of_feed(struct store *st, const char *id, const char *feed, char *err,
                           size_t errsz);
 /*
  * The article the feed's other keys of item's entry (the same ID, another

@@ -45,6 +45,12 @@ struct work_hit {
 	int64_t detected_at;     /* Unix ms */
 	int alert;               /* the loop thread's: announced (not a near duplicate's repeat) */
 	int muted;               /* the loop thread's: its rule muted (hark mute): nothing sent */
+	/*
+	 * the loop thread's: not alerted because its rule alerted in the
+	 * group: 1 on an earlier text of the article a revision revises, 2 on
+	 * a near duplicate of it; 0 when not held back
+	 */
+	int held;
 };
 
 struct work_doc {
@@ -71,6 +77,7 @@ struct work_doc {
 	char dup_of[32]; /* the loop thread's: an exact duplicate's stored article, else "" */
 	/* the loop thread's: a revision (its feed item's text changed): the first one's id */
 	char revision_of[32];
+	int near;           /* the loop thread's: stored in an earlier article's group (near_of) */
 	int revision_moved; /* the loop thread's: a revision whose link is not the first's address
 	                     */
 };

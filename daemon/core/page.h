@@ -243,10 +243,17 @@ struct page_field {
 	size_t nmarks;
 };
 
-/* A duplicate of an article. */
+/*
+ * Another article of an article's near-duplicate group, labelled by what
+ * it is to the article shown (page_article): the article that one revises,
+ * a revision (of it, of the same article, of the group's first article,
+ * of a near duplicate), the group's first article, or a near duplicate.
+ */
 struct page_dup {
 	const char *article_id, *title;
-	int near; /* 0: the same content, 1: a near duplicate, 2: a revision (a feed item's text) */
+	int near; /* 0: the same content, 1: in its group (near_of, revision_of say how) */
+	const char *near_of;     /* its group's first article, NULL when it is that one */
+	const char *revision_of; /* the article it revises, NULL when no revision */
 };
 
 struct page_article {

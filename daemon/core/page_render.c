@@ -283,6 +283,27 @@ put_row(struct page *pg, const char *label, const char *value)
 	page_raw(pg, "</td></tr>\n");
 }
 
+/* What group member d is to the article a shown (struct page_dup). */
+static const char *
+page_dup_label(const struct page_article *a, const struct page_dup *d)
+{
+	if (d->near == 0)
+		return "same content";
+	if (a->revision_of != NULL && strcmp(d->article_id, a->revision_of) == 0)
+		return "the article this one revises";
+	if (d->revision_of != NULL) {
+		if (a->id != NULL && strcmp(d->revision_of, a->id) == 0)
+			return "revision";
+		if (a->revision_of != NULL && strcmp(d->revision_of, a->revision_of) == 0)
+			return "revision of the same article";
+		/* a revision's group is the first one's group: near_of names its first article */
+		if (d->near_of != NULL && strcmp(d->revision_of, d->near_of) == 0)
+			return "revision of the first article";
+		return "revision of a near duplicate";
+	}
+	return d->near_of == NULL ? "first article" : "near duplicate";
+}
+
 void
 page_article(struct page *pg, const struct page_article *a)
 {
@@ -353,9 +374,9 @@ page_article(struct page *pg, const struct page_article *a)
 			put_article_href(pg, d->article_id);
 			page_raw(pg, "\" dir=\"auto\">");
 			page_str(pg, d->title != NULL && *d->title ? d->title : d->article_id);
-			page_raw(pg, d->near == 2 ? "</a> (revision)</li>\n"
-			             : d->near    ? "</a> (near duplicate)</li>\n"
-			                          : "</a> (same content)</li>\n");
+			page_raw(pg, "</a> (");
+			page_raw(pg, page_dup_label(a, d));
+			page_raw(pg, ")</li>\n");
 		}
 		page_raw(pg, "</ul>\n");
 	}

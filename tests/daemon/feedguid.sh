@@ -142,9 +142,9 @@ A=$(first_of atom)
 # shared guid's two items gone, a third text in their place
 feeds "$G2" checkpoint-closed "$S2" "$J2" "$A2" "$X3"
 poll
-grep -q "revised feed=guid item=live-42 of=$G new_hits=0: article a_[0-9a-f]* lang=en hits=1 (the rules alerted on an earlier revision are not alerted again)\$" "$LOG" &&
+grep -q "revised feed=guid item=live-42 of=$G new_hits=0: article a_[0-9a-f]* lang=en hits=1 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
 	ok || bad "poll 2: guid's revised line: $(grep 'guid' "$LOG" | tail -3)"
-grep -q "revised feed=slug item=http://news.invalid/2026/story-7-checkpoint-closed of=$S new_hits=0: article a_[0-9a-f]* lang=en hits=1 (the rules alerted on an earlier revision are not alerted again) (a new link: this revision's url; the article keeps its first address)\$" "$LOG" &&
+grep -q "revised feed=slug item=http://news.invalid/2026/story-7-checkpoint-closed of=$S new_hits=0: article a_[0-9a-f]* lang=en hits=1 (the rules alerted on an earlier text of the article are not alerted again) (a new link: this revision's url; the article keeps its first address)\$" "$LOG" &&
 	ok || bad "poll 2: slug's revised line: $(grep 'slug' "$LOG" | tail -3)"
 grep -q "revised feed=json item=j2 of=$J new_hits=0:" "$LOG" &&
 	ok || bad "poll 2: json's revised line: $(grep 'json' "$LOG" | tail -3)"

@@ -5,8 +5,16 @@
 # read again, stored as a revision (a new article of the first one's group)
 # and matched; a rule that hit the first text is not alerted again, a rule
 # the new text hits is. The same text again, or a text the item had before,
-# is not read again; another entry of the same address stays a duplicate;
-# past 20 revisions a new text is said and not read.
+# is not read again. A revision whose one hit is a muted rule's has
+# new_hits=0 and no note of rules held back; hark_near_duplicates_total
+# counts every revision as hark status does. Another entry (a new guid) of
+# the feed at the same address with a new text is a revision of that
+# article from its first appearance, as when its text changes again; with
+# the same text a duplicate. The article page labels the article a revision
+# revises as such. Past 20 revisions of the article (its item's and the
+# other entries') a new text is said and not read. An entry at a drop
+# file's address is a duplicate at every text; a revision whose rule alerted
+# on a near duplicate says so.
 # Usage: feedupdate.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -53,7 +61,9 @@ hits_of() { "$HARK" -c "$T/hark.conf" hits --json --rule "$1" | grep -c '^{"id":
 T1='A quiet report on the weather in the north.'
 T2='A report on the weather, and a letter from the family of Austin Tice.'
 upd "$T1"
-printf '[rule tice]\nquery = "Austin Tice"\n[rule weather]\nquery = weather\n' >"$T/w.rules"
+printf '[rule tice]\nquery = "Austin Tice"\n[rule weather]\nquery = weather\n[rule storm]\nquery = storm\n[rule envoy]\nquery = envoy\n' >"$T/w.rules"
+HAVE_CURL=1
+command -v curl >/dev/null 2>&1 || HAVE_CURL=
 
 "$FS" "$T/port" "$R" >"$T/srv" 2>"$T/fs.err" &
 FPID=$!
@@ -63,8 +73,10 @@ wait_until "[ -s '$T/port' ]" 10 || {
 }
 U=http://127.0.0.1:$(cat "$T/port")
 
-write_conf "[feed upd]" "url = $U/f/upd.xml" "interval = 1h" "allow_private = yes"
+write_conf "[feed upd]" "url = $U/f/upd.xml" "interval = 1h" "allow_private = yes" \
+	"[http]" "listen = 127.0.0.1:0"
 start_harkd
+HURL=$(cut -d' ' -f1 "$T/state/harkd.http")
 wait_for "$LOG" "feed upd: 1 new item" 20 && ok || bad "first poll: $(grep 'upd' "$LOG")"
 first=$(sed -n 's/.*article \(a_[0-9a-f]*\) feed=upd .*/\1/p' "$LOG" | head -1)
 [ -n "$first" ] && ok || bad "the first article's line: $(grep 'article' "$LOG")"
@@ -74,7 +86,7 @@ expect_eq "$(count "$LOG" "hit rule=weather")" 1 "poll 1: weather alerted"
 upd "$T2"
 poll
 wait_for "$LOG" "revised feed=upd" 20 && ok || bad "poll 2: no revised line: $(grep 'upd' "$LOG")"
-grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=1: article a_[0-9a-f]* lang=en hits=2 (the rules alerted on an earlier revision are not alerted again)" "$LOG" &&
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=1: article a_[0-9a-f]* lang=en hits=2 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
 	ok || bad "the revised line: $(grep 'revised' "$LOG")"
 expect_eq "$(count "$LOG" "hit rule=tice")" 1 "poll 2: tice alerted once"
 expect_eq "$(count "$LOG" "hit rule=weather")" 1 "poll 2: weather, alerted in revision 1, not again"
@@ -92,6 +104,15 @@ grep -q "Austin Tice" "$T/out" && ok || bad "the revision's text: $(cat "$T/out"
 hk article --json "$first"
 grep -q '"duplicates":\[{"id":"'"$rev"'",[^]]*"revision_of":"'"$first"'"}\]' "$T/out" && ok ||
 	bad "the first one lists its revision: $(cat "$T/out")"
+# the revision's page: the article it revises labelled so, not "near duplicate"
+if [ -n "$HAVE_CURL" ]; then
+	curl -s "${HURL}articles/$rev" >"$T/page"
+	grep -q "<a href=\"/articles/$first\" dir=\"auto\">Report</a> (the article this one revises)</li>" "$T/page" &&
+		ok || bad "the revision's page labels the first one: $(grep -A3 'Duplicates' "$T/page")"
+	curl -s "${HURL}articles/$first" >"$T/page"
+	grep -q "<a href=\"/articles/$rev\" dir=\"auto\">Report</a> (revision)</li>" "$T/page" &&
+		ok || bad "the first one's page labels its revision: $(grep -A3 'Duplicates' "$T/page")"
+fi
 # the full-text index has it: hark backtest finds the name in the revision alone
 if has_backtest; then
 	"$HARK" -c "$T/hark.conf" backtest --json -q 2>"$T/backtest.err" >"$T/bt"
@@ -111,27 +132,60 @@ expect_eq "$(count "$LOG" "revised feed=upd")" 1 "poll 4 (flip back): no revisio
 expect_eq "$(count "$LOG" "duplicate feed=upd")" 0 "poll 4: not even looked up"
 expect_eq "$(status_of articles)" 2 "articles after the flip back"
 
-# poll 5: another entry (its own guid) of the same address: a duplicate, as before
-upd "$T1" '<item><title>Other</title><guid>upd-2</guid><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice.</description></item>'
+# poll 5: a text whose one hit is a muted rule's: a revision, nothing
+# alerted, nothing held back by the group (no note)
+hk mute storm 2d || bad "hark mute storm: $(cat "$T/err")"
+upd 'A storm over the sea.'
 poll
-wait_for "$LOG" "changed=yes" 20 && ok || bad "poll 5: no duplicate line: $(grep 'upd' "$LOG" | tail -3)"
-grep -q "duplicate feed=upd item=http://news.invalid/upd-1 of=$first changed=yes: an address is stored once, its new text is not matched" "$LOG" &&
-	ok || bad "poll 5: the duplicate's line: $(grep 'duplicate' "$LOG")"
-expect_eq "$(count "$LOG" "revised feed=upd")" 1 "poll 5: no revision"
-expect_eq "$(count "$LOG" "hit rule=tice")" 1 "poll 5: tice not alerted"
+wait_for "$LOG" "hit rule=storm" 20 || bad "poll 5: no storm hit: $(grep 'upd' "$LOG" | tail -3)"
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=0: article a_[0-9a-f]* lang=[a-z-]* hits=1\$" "$LOG" &&
+	ok || bad "poll 5: the muted hit is no new hit, and nothing was held back: $(grep 'revised' "$LOG" | tail -1)"
+grep -q 'hit rule=storm .*(muted: not alerted)$' "$LOG" && ok || bad "poll 5: storm muted: $(grep storm "$LOG")"
+expect_eq "$(status_of 'near duplicates')" 2 "hark status: near duplicates, the two revisions"
+if [ -n "$HAVE_CURL" ]; then
+	curl -s "${HURL}metrics" >"$T/metrics"
+	grep -qxF 'hark_near_duplicates_total 2' "$T/metrics" && ok ||
+		bad "metrics: every revision counted, as hark status does: $(grep near "$T/metrics")"
+fi
 
-# polls 6-24: 19 more texts, revisions 2 to 20; poll 25: past the bound, said and not read
-i=2
+# poll 6: another entry of the feed (its own guid) at the same address, a new
+# text: a revision of that article at once (envoy alerted, tice not again);
+# a third entry there with the item's text: a duplicate
+S1='<item><title>Other</title><guid>upd-2</guid><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice and the envoy.</description></item>'
+S2='<item><title>Other</title><guid>upd-2</guid><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice, the envoy and the minister.</description></item>'
+S3='<item><title>Report</title><guid>upd-3</guid><link>http://news.invalid/upd-1</link><description>A storm over the sea.</description></item>'
+upd 'A storm over the sea.' "$S1" "$S3"
+poll
+wait_for "$LOG" "hit rule=envoy" 20 && ok || bad "poll 6: the other entry not matched: $(grep 'upd' "$LOG" | tail -3)"
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=1: article a_[0-9a-f]* lang=en hits=2 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
+	ok || bad "poll 6: the other entry's revised line: $(grep 'revised' "$LOG" | tail -1)"
+expect_eq "$(count "$LOG" "changed=yes")" 0 "poll 6: no 'changed=yes' duplicate"
+grep -q "duplicate feed=upd item=http://news.invalid/upd-1 of=a_[0-9a-f]*\$" "$LOG" && ok ||
+	bad "poll 6: the entry with the same text is a duplicate: $(grep 'duplicate' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=tice")" 1 "poll 6: tice not alerted again"
+expect_eq "$(count "$LOG" "feed upd: 0 new items")" 5 "poll 6: a revision is no new item"
+# poll 7: that entry's text changes: a revision again, as at its first appearance
+upd 'A storm over the sea.' "$S2" "$S3"
+poll
+expect_eq "$(count "$LOG" "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=0: article a_")" 2 \
+	"poll 7: the other entry's second text a revision (and poll 5's)"
+expect_eq "$(count "$LOG" "changed=yes")" 0 "poll 7: no 'changed=yes' duplicate"
+expect_eq "$(count "$LOG" "hit rule=envoy")" 1 "poll 7: envoy not alerted again"
+
+# polls 8-24: 17 texts of the item: revisions 5 to 20 of the article (the
+# bound is the article's: its item's and its other entries' together); the
+# 17th past the bound, said and not read
+i=5
 while [ $i -le 21 ]; do
 	upd "Revision $i of the report on the weather."
 	poll
 	i=$((i + 1))
 done
-expect_eq "$(count "$LOG" "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=0")" 19 "revisions 2 to 20"
+expect_eq "$(grep -c "revised feed=upd .*: article a_" "$LOG")" 20 "revisions 1 to 20"
 grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first: not read, 20 revisions of it are stored already (the most kept)" "$LOG" &&
 	ok || bad "the 21st revision: $(grep 'revised' "$LOG" | tail -2)"
 expect_eq "$(status_of articles)" 21 "articles: the first and 20 revisions"
-expect_eq "$(count "$LOG" "hit rule=")" 2 "no more alerts"
+expect_eq "$(count "$LOG" "hit rule=")" 4 "no more hits alerted or muted"
 
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
@@ -174,6 +228,68 @@ art_poll "duplicate feed=art item=$U/f/art.html"
 expect_eq "$(grep -c 'GET /f/art.html ' "$T/srv")" 3 "art: the page fetched a third time"
 expect_eq "$(count "$LOG" "revised feed=art")" 1 "art: the same page is no revision"
 expect_eq "$(count "$LOG" "hit rule=tice")" 2 "art: no alert again"
+stop_harkd
+expect_eq "$HSTATUS" 0 "exit status"
+
+# Another source's address, and a near duplicate's alert. The feed oth has
+# an entry at the address of a drop file's article: a duplicate at its
+# first text and at its next (the address is not the feed's). The feed
+# near has a long item; a drop file, a near duplicate of it, names Austin
+# Tice and is alerted; the item's text then names him too: a revision,
+# tice held back by the near duplicate's alert, as its note says.
+NOTH=0
+# oth [TEXT]: the feed oth.xml, its entry oth-1 with TEXT at the drop file's
+# address (none without TEXT)
+oth() {
+	NOTH=$((NOTH + 1))
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>O</title><link>http://news.invalid/</link><description>%s</description>\n' "$NOTH" >"$R/oth.xml"
+	[ -z "$1" ] || printf '<item><title>Harbour</title><guid>oth-1</guid><link>http://news.invalid/oth-1</link><description>%s</description></item>\n' "$1" >>"$R/oth.xml"
+	printf '</channel></rss>\n' >>"$R/oth.xml"
+}
+# LONG: some 560 words, so that a sentence added moves its SimHash by a few bits
+LONG=$(awk 'BEGIN {
+	n = split("council met monday northern city discuss water supply roads schools budget mayor said residents asked questions about prices market bridge river workers hospital doctors teachers parents children farmers harvest rain winter electricity fuel bakery station trains buses police court judge lawyers village district province governor minister", w, " ")
+	for (i = 1; i <= 560; i++) printf "%s%s", w[(i * 7 + int(i / 5)) % n + 1], (i % 9 == 0 ? ". " : " ")
+}')
+# near TEXT: the feed near.xml, its item near-1 with TEXT
+near() {
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>N</title><link>http://news.invalid/</link><description>%s</description>\n' "$NOTH" >"$R/near.xml"
+	printf '<item><title>Council</title><guid>near-1</guid><link>http://news.invalid/near-1</link><description>%s</description></item>\n</channel></rss>\n' "$1" >>"$R/near.xml"
+}
+printf -- '---\ntitle: Harbour\nurl: "http://news.invalid/oth-1"\n---\nA note on the harbour.\n' >"$T/oth.md"
+oth ''
+near "$LONG"
+write_conf "[feed oth]" "url = $U/f/oth.xml" "interval = 1h" "allow_private = yes" \
+	"[feed near]" "url = $U/f/near.xml" "interval = 1h" "allow_private = yes"
+mkdir -p "$T/spool/incoming"
+start_harkd
+wait_for "$LOG" "feed near: 1 new item" 20 && ok || bad "near: first poll: $(grep 'near' "$LOG")"
+nfirst=$(sed -n 's/.*article \(a_[0-9a-f]*\) feed=near .*/\1/p' "$LOG" | head -1)
+ingest "$T/oth.md"
+printf 'Council\n\n%s Austin Tice was named.\n' "$LONG" >"$T/near.txt"
+ingest "$T/near.txt"
+wait_until "[ \$(grep -c 'article a_[0-9a-f]* file=' '$LOG') -ge 2 ]" 20 || bad "the drop files: $(grep 'file=' "$LOG")"
+grep -q "article a_[0-9a-f]* file=near.txt .*hits=1\$" "$LOG" && ok || bad "near.txt stored: $(grep 'near.txt' "$LOG")"
+hk article --json "$(sed -n 's/.*article \(a_[0-9a-f]*\) file=near.txt.*/\1/p' "$LOG")"
+grep -q '"near_of":"'"$nfirst"'"' "$T/out" && ok || bad "near.txt is a near duplicate of the item: $(head -c 300 "$T/out")"
+ntice=$(count "$LOG" "hit rule=tice")
+# the drop file's article stored: now the feed's entry at its address
+oth 'A note on the harbour, naming Austin Tice.'
+kill -USR1 "$HPID"
+wait_for "$LOG" "duplicate feed=oth" 20 || bad "oth: $(grep 'oth' "$LOG")"
+grep -q "duplicate feed=oth item=http://news.invalid/oth-1 of=a_[0-9a-f]* changed=yes: an address is stored once, its new text is not matched" "$LOG" &&
+	ok || bad "oth: an entry at a drop file's address: $(grep 'oth' "$LOG")"
+# the entry's text changes: a duplicate still, as at its first text
+oth 'A note on the harbour, naming Austin Tice and the envoy.'
+near "$LONG Austin Tice was named, and his family spoke."
+kill -USR1 "$HPID"
+wait_for "$LOG" "revised feed=near" 20 || bad "near: no revision: $(grep 'near' "$LOG" | tail -3)"
+wait_until "[ \$(grep -c 'feed oth: [0-9]* new item' '$LOG') -ge 3 ]" 20 || bad "oth: no third poll"
+expect_eq "$(count "$LOG" "duplicate feed=oth item=http://news.invalid/oth-1")" 2 "oth: its next text a duplicate too"
+expect_eq "$(count "$LOG" "revised feed=oth")" 0 "oth: no revision of the drop file's article"
+grep -q "revised feed=near item=http://news.invalid/near-1 of=$nfirst new_hits=0: article a_[0-9a-f]* lang=[a-z-]* hits=1 (the rules alerted on a near duplicate of the article are not alerted again)\$" "$LOG" &&
+	ok || bad "near: the note names the near duplicate: $(grep 'revised feed=near' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=tice")" "$ntice" "near, oth: tice not alerted again"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 finish

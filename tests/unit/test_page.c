@@ -439,7 +439,8 @@ test_hostile_pages(void **state)
 		struct page_filters f = {s, s, s, s, s, s, s, s, 0, 0, 0, NULL, 0, 0};
 		struct page_field fields[] = {{s, s, strlen(s), marks, 3},
 		                              {"body", s, strlen(s), NULL, 0}};
-		struct page_dup dups[] = {{s, s, 0}, {s, NULL, 1}, {s, s, 2}};
+		struct page_dup dups[] = {
+		    {s, s, 0, s, s}, {s, NULL, 1, NULL, s}, {s, s, 1, s, NULL}};
 		struct page_article a = {s, s,  s, s,    s, s, s,    s, fields,
 		                         2, &h, 1, dups, 3, 0, NULL, s};
 		struct page pg = {0};
@@ -748,8 +749,12 @@ test_article_page(void **state)
 	                     "fr",    "Assad parle",
 	                     11,      mt,
 	                     1};
-	struct page_dup dups[] = {
-	    {"a_2", "Assad parle (copie)", 0}, {"a_3", NULL, 1}, {"a_4", "Assad parle (2)", 2}};
+	/* a_1 revises a_0, the group's first article; a_3 is a near duplicate of a_0 */
+	struct page_dup dups[] = {{"a_2", "Assad parle (copie)", 0, NULL, NULL},
+	                          {"a_0", "Assad", 1, NULL, NULL},
+	                          {"a_3", NULL, 1, "a_0", NULL},
+	                          {"a_4", "Assad parle (2)", 1, "a_0", "a_0"},
+	                          {"a_5", "Assad (3)", 1, "a_0", "a_3"}};
 	struct page_article a = {"a_1",
 	                         "Assad parle",
 	                         "javascript:alert(1)",
@@ -763,7 +768,7 @@ test_article_page(void **state)
 	                         &h,
 	                         1,
 	                         dups,
-	                         3,
+	                         5,
 	                         0,
 	                         NULL,
 	                         "a_0"};
@@ -797,10 +802,44 @@ test_article_page(void **state)
 	/* a revision: the article it revises linked, and its revisions in the list */
 	assert_non_null(strstr(s, "<th scope=\"row\">Revision of</th><td><a "
 	                          "href=\"/articles/a_0\">a_0</a></td>"));
-	assert_non_null(
-	    strstr(s, "<a href=\"/articles/a_4\" dir=\"auto\">Assad parle (2)</a> (revision)"));
+	/* each member labelled by what it is to a_1, not by its own revision_of alone */
+	assert_non_null(strstr(
+	    s, "<a href=\"/articles/a_0\" dir=\"auto\">Assad</a> (the article this one revises)"));
+	assert_non_null(strstr(s, "<a href=\"/articles/a_4\" dir=\"auto\">Assad parle (2)</a> "
+	                          "(revision of the same article)"));
+	assert_non_null(strstr(
+	    s,
+	    "<a href=\"/articles/a_5\" dir=\"auto\">Assad (3)</a> (revision of a near duplicate)"));
 	check_inert(s, strlen(s));
 	free(s);
+	/* the group's first article a_0: a_1 is its revision */
+	{
+		struct page_dup d0[] = {{"a_1", "Assad parle", 1, "a_0", "a_0"},
+		                        {"a_3", NULL, 1, "a_0", NULL}};
+		struct page_article e = {.id = "a_0", .dups = d0, .ndups = 2};
+
+		page_article(&pg, &e);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(
+		    s, "<a href=\"/articles/a_1\" dir=\"auto\">Assad parle</a> (revision)</li>"));
+		assert_non_null(strstr(
+		    s, "<a href=\"/articles/a_3\" dir=\"auto\">a_3</a> (near duplicate)</li>"));
+		free(s);
+	}
+	/* its near duplicate a_3: a_0 the first article, a_1 a revision of it */
+	{
+		struct page_dup d3[] = {{"a_0", "Assad", 1, NULL, NULL},
+		                        {"a_1", "Assad parle", 1, "a_0", "a_0"}};
+		struct page_article e = {.id = "a_3", .dups = d3, .ndups = 2};
+
+		page_article(&pg, &e);
+		s = page_take(&pg, NULL);
+		assert_non_null(strstr(
+		    s, "<a href=\"/articles/a_0\" dir=\"auto\">Assad</a> (first article)</li>"));
+		assert_non_null(strstr(s, "<a href=\"/articles/a_1\" dir=\"auto\">Assad parle</a> "
+		                          "(revision of the first article)</li>"));
+		free(s);
+	}
 	/* an article with nothing but its id */
 	{
 		struct page_article e = {.id = "a_9"};

@@ -347,11 +347,15 @@ test_hits(void **state)
 	assert_int_equal(add_hit(f, "h_5", "a_9", "r1", 5000, true), -1);
 
 	/* in the group of a_1: r1 and r2 alerted; r3 only outside it, not alerted */
-	assert_int_equal(store_hit_alerted(f->st, "a_1", "r1", f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_hit_alerted(f->st, "a_1", "r2", f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_hit_alerted(f->st, "a_1", "r3", f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_hit_alerted(f->st, "a_3", "r3", f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_hit_alerted(f->st, "a_3", "r1", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r1", NULL, f->err, sizeof(f->err)), 2);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r2", NULL, f->err, sizeof(f->err)), 2);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r3", NULL, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_hit_alerted(f->st, "a_3", "r3", NULL, f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_hit_alerted(f->st, "a_3", "r1", NULL, f->err, sizeof(f->err)), 0);
+	/* where: on a_1 itself (1), or only on its near duplicate a_2 (2) */
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r1", "a_1", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r2", "a_1", f->err, sizeof(f->err)), 2);
+	assert_int_equal(store_hit_alerted(f->st, "a_1", "r2", "a_2", f->err, sizeof(f->err)), 1);
 
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_hits_each(f->st, 0, NULL, hits_cb, &s, f->err, sizeof(f->err)), 0);
@@ -1155,23 +1159,6 @@ test_revisions(void **state)
 	char root[32];
 	int64_t n = -1;
 
-	/* "ID:TEXT" keys: another TEXT of ID, in this feed only */
-	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_add(f->st, "w", "abc:01", 5, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_add(f->st, "w", "abcd:02", 5, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_add(f->st, "w", "abb:03", 5, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_other(f->st, "w", "abc:01", f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_other(f->st, "w", "abc:09", f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_feed_item_other(f->st, "x", "abc:09", f->err, sizeof(f->err)), 0);
-	/* neither a longer ID ("abcd") nor a shorter one is the same entry */
-	assert_int_equal(store_feed_item_other(f->st, "w", "ab:09", f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_other(f->st, "w", "abcd:09", f->err, sizeof(f->err)), 1);
-	assert_int_equal(store_feed_item_other(f->st, "w", "abd:09", f->err, sizeof(f->err)), 0);
-	/* no ID part: no other text */
-	assert_int_equal(store_feed_item_other(f->st, "w", "abc", f->err, sizeof(f->err)), 0);
-	assert_int_equal(store_feed_item_other(f->st, "w", ":01", f->err, sizeof(f->err)), 0);
-
 	add_article(f, "a_1", "h1", "http://x/1", 1, 10, NULL, "b1", NULL);
 	add_article(f, "a_2", "h2", "http://x/2", 2, 20, "a_1", "b2", NULL);
 	assert_int_equal(
@@ -1209,6 +1196,11 @@ test_revisions(void **state)
 	    1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
+	/* an article of feed w (a_3, its source, no file); a drop file's is no feed's */
+	assert_int_equal(store_article_of_feed(f->st, "a_3", "w", f->err, sizeof(f->err)), 1);
+	assert_int_equal(store_article_of_feed(f->st, "a_3", "x", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_article_of_feed(f->st, "a_1", "drop", f->err, sizeof(f->err)), 0);
+	assert_int_equal(store_article_of_feed(f->st, "a_9", "w", f->err, sizeof(f->err)), 0);
 }
 
 /* A feed item's article: the one its entry's other keys were stored as. */
