@@ -215,6 +215,21 @@ feed_json(const struct feed *f)
 	return o;
 }
 
+/*
+ * "hark: WHO: [what]MSG" on standard error, WHO and MSG escaped
+ * (hark_put_text): a URL after redirects is a server's Location, and an
+ * error may quote a server's or a feed's bytes (a JSON token, a reason).
+ */
+static void
+feed_error(const char *who, const char *what, const char *msg)
+{
+	fputs("hark: ", stderr);
+	hark_put_text(stderr, who, strlen(who), HARK_TEXT_LINE);
+	fprintf(stderr, ": %s", what);
+	hark_put_text(stderr, msg, strlen(msg), HARK_TEXT_LINE);
+	putc('\n', stderr);
+}
+
 /* label and the feed's s on one line, escaped (hark_put_text) */
 static void
 put_line(const char *label, const char *s)
@@ -373,7 +388,7 @@ cmd_feed(int argc, char **argv)
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];
 	if (strncmp(name, "http://", 7) == 0 || strncmp(name, "https://", 8) == 0) {
 		if (fetch_url(&ft, name, allow_private) < 0) {
-			fprintf(stderr, "hark: %s: %s\n", ft.url ? ft.url : name, ft.error);
+			feed_error(ft.url ? ft.url : name, "", ft.error);
 			fetch_free(&ft);
 			return 2;
 		}
@@ -404,7 +419,7 @@ cmd_feed(int argc, char **argv)
 		return 2;
 	}
 	if (extract_feed(buf, len, charset, base, &f, cs, &by, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hark: %s: %s\n", name, err);
+		feed_error(name, "", err);
 		free(buf);
 		fetch_free(&ft);
 		return 2;
@@ -413,8 +428,7 @@ cmd_feed(int argc, char **argv)
 		print_charset(buf, len, cs, by, fetched, charset);
 	free(buf);
 	if (f.recovered)
-		fprintf(stderr, "hark: %s: warning: ill-formed feed read in recovery mode: %s\n",
-		        name, f.warning);
+		feed_error(name, "warning: ill-formed feed read in recovery mode: ", f.warning);
 	if (json) {
 		json_t *o = feed_json(&f);
 		char *s;

@@ -210,11 +210,17 @@ static void line(int width, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
+line_key(int width, const char *key)
+{
+	printf("%s:%*s ", key, width - (int)strlen(key), "");
+}
+
+static void
 line(int width, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s:%*s ", key, width - (int)strlen(key), "");
+	line_key(width, key);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -299,13 +305,15 @@ status_text(const struct harkd_probe *dm, const struct store_status *s, const st
 		snprintf(key, sizeof(key), "feed %s", r->name);
 		if (r->gone)
 			line(width, key, "gone (410), last ok %s", ok);
-		else if (r->last_error != NULL && r->failures == 0)
-			line(width, key, "warning: %s; last ok %s; next poll %s", r->last_error, ok,
-			     when(r->next_poll, "not planned", b2, sizeof(b2)));
-		else if (r->last_error != NULL)
-			line(width, key, "failing: %s; last ok %s; next poll %s", r->last_error, ok,
-			     when(r->next_poll, "not planned", b2, sizeof(b2)));
-		else
+		else if (r->last_error != NULL) {
+			line_key(width, key);
+			fputs(r->failures == 0 ? "warning: " : "failing: ", stdout);
+			/* the feed server's words: a reason phrase, a Location, feed bytes a
+			 * parser quotes */
+			hark_put_line_text(r->last_error);
+			printf("; last ok %s; next poll %s\n", ok,
+			       when(r->next_poll, "not planned", b2, sizeof(b2)));
+		} else
 			line(width, key, "ok %s; next poll %s", ok,
 			     when(r->next_poll, "not planned", b2, sizeof(b2)));
 	}

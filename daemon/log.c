@@ -168,9 +168,10 @@ log_quote_into(char *buf, size_t size, const char *s)
 			uint32_t cp;
 
 			utf8_decode(p, n, &cp);
-			if (utf8_disguise(cp) != 0) {
-				/* a reversed or hidden stretch of a feed's text, shown as what it
-				 * is */
+			if (cp <= 0x9f || utf8_disguise(cp) != 0) {
+				/* a C1 control (U+009B is CSI to some terminals and journal
+				 * viewers), or a reversed or hidden stretch of a feed's text,
+				 * shown as what it is */
 				if (o + 7 > size)
 					break;
 				o += (size_t)snprintf(buf + o, size - o, "\\u%04x", (unsigned)cp);

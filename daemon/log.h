@@ -24,7 +24,9 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 
 /*
  * s made safe for one log line: control characters (a newline in a file
- * name) as \n, \t, \xHH, backslash doubled, and every byte that is not
+ * name) as \n, \t, \xHH, C1 controls (U+0080-U+009F, CSI to some
+ * terminals) as \u009b, as are the bidi and zero-width characters that
+ * hide or reverse text, backslash doubled, and every byte that is not
  * part of valid UTF-8 (a Latin-1 file name) as \xHH; valid UTF-8 (an Arabic
  * name) is kept as it is. Returns a static buffer of the
  * calling thread, valid until its next call (two per line: log_quote2).

@@ -1,8 +1,8 @@
 #!/bin/sh
 # A stranger's text on the user's terminal: the control characters of an
 # article or a feed (ESC, BEL, C1's CSI) are shown escaped (\x1b, \u009b)
-# by every text output of hark match, extract and feed, never written raw,
-# and the --json outputs escape them too. Usage: escape.sh HARK
+# by every text output of hark match, extract and feed (its errors too),
+# never written raw, and the --json outputs escape them too. Usage: escape.sh HARK
 HARK=$1
 [ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
 T=$(mktemp -d) || exit 2
@@ -73,6 +73,11 @@ has "entry title" '1. T \x1b]0;X\x07'
 has "entry content" 'content:   Khalil \x1b[31m red \u009b end'
 run "feed --json" "$HARK" feed --json f.json
 raw "feed --json"
+# a feed that is not one: the JSON parser's error quotes its bytes, on standard error
+printf '{"version": \302\233\033[2J}' >bad.json
+"$HARK" feed bad.json >/dev/null 2>"$T/out" && bad "feed of bad JSON: exit 0"
+raw "feed's error"
+has "feed's error, C1" "hark: bad.json: JSON Feed: line 1: invalid token near '\u009b'"
 
 echo "escape: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -42,8 +42,13 @@ test_invalid_escaped(void **state)
 	/* a stray continuation byte, a lead byte cut short by the end, by ASCII */
 	assert_string_equal(log_quote("\x80x"), "\\x80x");
 	/* a title reversed or hidden by bidi and zero-width characters shows them */
-	assert_string_equal(log_quote("a\xe2\x80\xae" "b\xe2\x80\x8b\xe2\x80\xa8"),
+	assert_string_equal(log_quote("a\xe2\x80\xae"
+	                              "b\xe2\x80\x8b\xe2\x80\xa8"),
 	                    "a\\u202eb\\u200b\\u2028");
+	/* every C1 control (U+009B is CSI to some terminals), not only U+0085 */
+	assert_string_equal(log_quote("a\xc2\x9b"
+	                              "2J\xc2\x80\xc2\x85\xc2\x9d\xc2\x9f\xc2\xa0z"),
+	                    "a\\u009b2J\\u0080\\u0085\\u009d\\u009f\xc2\xa0z");
 	assert_string_equal(log_quote("\xd9\x85\xe2\x80\x8c\xd8\xa7"),
 	                    "\xd9\x85\xe2\x80\x8c\xd8\xa7");
 	assert_string_equal(log_quote("x\xc3"), "x\\xc3");
