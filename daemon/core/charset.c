@@ -1406,6 +1406,18 @@ cs_alpha(const struct cs_bytemap *bm, const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* The letters of s[0..n): ASCII ones, and the bytes >= 0x80 bm reads as letters. */
+static size_t
+cs_letters(const struct cs_bytemap *bm, const unsigned char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += s[i] < 0x80 ? ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
+		                 : bm->alpha[s[i] - 0x80] == 1;
+	return k;
+}
+
 /* Append U+FFFD k times at buf + *n. */
 static void
 cs_put_fffd(char *buf, size_t *n, size_t k)
@@ -1427,9 +1439,9 @@ cs_put_fffd(char *buf, size_t *n, size_t k)
  * the single-byte encoding, a cut or overlong UTF-8 sequence ("\xE2\x80",
  * "\xC0\xAF") is U+FFFD too unless that encoding reads it as letters.
  */
-static void
-cs_mixed_word(const struct cs_bytemap *bm, const unsigned char *s, size_t len, char *buf, size_t *n,
-              size_t *read)
+static int
+cs_mixed_word(const struct cs_bytemap *bm, const unsigned char *s, size_t len, size_t min_letters,
+              char *buf, size_t *n, size_t *read)
 {
 	size_t i, k, good = 0, bad = 0;
 	int legacy;
@@ -1442,7 +1454,10 @@ cs_mixed_word(const struct cs_bytemap *bm, const unsigned char *s, size_t len, c
 		else
 			bad++, i++;
 	}
-	legacy = bad > 0 && (bad > good || cs_alpha(bm, s, len));
+	legacy = bad > 0 && (bad > good || cs_alpha(bm, s, len)) &&
+	         cs_letters(bm, s, len) >= min_letters;
+	if (buf == NULL)
+		return legacy;
 	for (i = 0; i < len;) {
 		if (s[i] < 0x80) {
 			buf[(*n)++] = (char)s[i++];
@@ -1467,6 +1482,7 @@ cs_mixed_word(const struct cs_bytemap *bm, const unsigned char *s, size_t len, c
 			i++;
 		}
 	}
+	return legacy;
 }
 
 char *
@@ -1477,7 +1493,7 @@ charset_mixed_to_utf8(const char *bytes, size_t len, char legacy[32], size_t *nl
 	const struct cs_encoding *e = cs_mixed_legacy(s, len);
 	struct cs_bytemap *bm = NULL;
 	char *buf = NULL, *clean;
-	size_t i = 0, n = 0, read = 0;
+	size_t i = 0, n = 0, read = 0, min_letters = 2;
 
 	if (e == NULL)
 		e = cs_byname("windows-1252");
@@ -1490,17 +1506,31 @@ charset_mixed_to_utf8(const char *bytes, size_t len, char legacy[32], size_t *nl
 		errno = ENOMEM;
 		return NULL;
 	}
-	while (i < len) {
-		size_t end = i;
+	/*
+	 * A word of one letter (a lone byte between blanks) is read in the
+	 * single-byte encoding only when a longer word is: alone, it is no
+	 * evidence of that encoding, and an invalid byte is U+FFFD.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		for (i = 0; i < len;) {
+			size_t end = i;
 
-		while (end < len && !cs_isspace(s[end]) && s[end] != '\v')
-			end++;
-		if (end == i) {
-			buf[n++] = (char)s[i++];
-			continue;
+			while (end < len && !cs_isspace(s[end]) && s[end] != '\v')
+				end++;
+			if (end == i) {
+				if (pass == 1)
+					buf[n++] = (char)s[i];
+				i++;
+				continue;
+			}
+			if (pass == 0 && cs_mixed_word(bm, s + i, end - i, 2, NULL, NULL, NULL)) {
+				min_letters = 1;
+				break;
+			}
+			if (pass == 1)
+				cs_mixed_word(bm, s + i, end - i, min_letters, buf, &n, &read);
+			i = end;
 		}
-		cs_mixed_word(bm, s + i, end - i, buf, &n, &read);
-		i = end;
 	}
 	free(bm);
 	/* the code pages of Vietnamese and Hebrew give marks to compose */

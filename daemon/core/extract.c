@@ -528,6 +528,8 @@ to_utf8(const char *bytes, size_t len, const char *hint, const char *force, cons
 		size_t nl;
 
 		t = charset_mixed_to_utf8(bytes, len, lg, &nl, tlen);
+		if (t != NULL && nl == 0)
+			*by = CHARSET_BY_UTF8; /* no word read otherwise: UTF-8 with U+FFFD */
 		if (legacy != NULL)
 			memcpy(legacy, lg, sizeof(lg));
 		if (nlegacy != NULL)

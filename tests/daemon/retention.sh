@@ -89,7 +89,7 @@ grep -q '^(the text was removed by retention (keep_articles); the article was st
 	ok || bad "hark article says the text was removed: $(cat "$T/out")"
 if has_curl; then
 	curl -s "${URL%/}/articles/$id" >"$T/page.html"
-	grep -q 'role="status">The text was removed by retention (keep_articles); the article was stored on 20' "$T/page.html" &&
+	grep -q 'role="status">The text was removed by retention (keep_articles); the article was stored on <time datetime="20' "$T/page.html" &&
 		ok || bad "/articles/$id says the text was removed: $(cat "$T/page.html")"
 	curl -s "${URL%/}/api/v1/articles/$id" >"$T/article.json"
 	grep -q '"text_pruned": *true' "$T/article.json" && ok ||
