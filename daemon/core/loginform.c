@@ -33,6 +33,18 @@ loginform_decode(char *s, size_t n)
 	return 0;
 }
 
+/* A field's name for an error line: printable ASCII, at most 60 bytes (others '?'). */
+static const char *
+loginform_shown(const char *s, char out[64])
+{
+	size_t o = 0;
+
+	for (; *s != '\0' && o < 60; s++)
+		out[o++] = *s >= 0x20 && *s < 0x7f ? *s : '?';
+	out[o] = '\0';
+	return out;
+}
+
 int
 loginform_parse(char *buf, struct loginform *f, char *err, size_t errsz)
 {
@@ -59,7 +71,11 @@ loginform_parse(char *buf, struct loginform *f, char *err, size_t errsz)
 		} else if (strcmp(p, "next") == 0 && f->next == NULL) {
 			f->next = eq + 1;
 		} else {
-			snprintf(err, errsz, "unknown or repeated field '%.60s'", p);
+			char shown[64];
+
+			/* decoded stranger bytes: a newline would break the line */
+			snprintf(err, errsz, "unknown or repeated field '%s'",
+			         loginform_shown(p, shown));
 			return -1;
 		}
 		p = amp != NULL ? amp + 1 : NULL;

@@ -20,8 +20,8 @@ struct loginform {
 /*
  * Split and decode the body buf (NUL-terminated, modified in place: '+' a
  * blank, %XX a byte) into f. Returns 0, or -1 with the cause in err, one
- * line (a field without '=', a malformed escape, a field not token or
- * next, one given twice).
+ * line of printable ASCII (a field without '=', a malformed escape, a
+ * field not token or next, one given twice: its name, other bytes '?').
  */
 int loginform_parse(char *buf, struct loginform *f, char *err, size_t errsz);
 

@@ -3,7 +3,7 @@
  * sends to log in: the bytes up to their first NUL are the body of POST
  * /login for loginform_parse() and the value of a Cookie header for
  * loginform_cookie(). A parsed field lies in the body, NUL-terminated
- * there, and a refusal is one line of printable text; a session id taken
+ * there, and a refusal is one line of printable ASCII; a session id taken
  * is written in the header as 64 hex digits after "hark_session=". Every
  * field the input holds, %-escaped whole, parses back to itself as token.
  * Checked with abort().
@@ -34,7 +34,7 @@ fuzz_one_line(const char *err)
 	if (err[0] == '\0')
 		abort();
 	for (const char *p = err; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r')
+		if (*p < 0x20 || *p >= 0x7f)
 			abort();
 }
 

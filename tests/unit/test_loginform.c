@@ -54,6 +54,10 @@ test_form(void **state)
 	assert_string_equal(err, "unknown or repeated field 'token'");
 	strcpy(buf, "token=a&user=b");
 	assert_int_equal(loginform_parse(buf, &f, err, sizeof(err)), -1);
+	/* the field's name shown on one line, printable: a decoded newline is not */
+	strcpy(buf, "a%0Ab\xc3\xa9x\x7f=1");
+	assert_int_equal(loginform_parse(buf, &f, err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown or repeated field 'a?b??x?'");
 }
 
 static void
