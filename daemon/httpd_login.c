@@ -31,16 +31,16 @@
 #include "envnum.h"
 #include "httpd.h"
 #include "log.h"
-#include "url.h"
+#include "loginform.h"
 #include "page_login.h"
 
-#define LOGIN_ID 32                /* bytes of a session id */
+#define LOGIN_ID LOGINFORM_ID      /* bytes of a session id */
 #define LOGIN_TTL (30 * 24 * 3600) /* seconds a session lasts */
 #define LOGIN_MAX 256              /* sessions kept at once */
 #define LOGIN_FAILS 10             /* wrong tokens allowed ... */
 #define LOGIN_WINDOW 60            /* ... in this many seconds, from all clients */
 #define LOGIN_BODY_MAX 4096        /* bytes of a POST /login body */
-#define LOGIN_COOKIE "hark_session"
+#define LOGIN_COOKIE LOGINFORM_COOKIE
 
 struct login_session {
 	unsigned char id[LOGIN_ID];
@@ -89,30 +89,8 @@ login_free(struct login *l)
 static int
 cookie_id(struct evhttp_request *req, unsigned char id[LOGIN_ID])
 {
-	const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
-	const size_t nl = strlen(LOGIN_COOKIE);
-
-	while (c != NULL && *c != '\0') {
-		while (*c == ' ' || *c == ';')
-			c++;
-		if (strncmp(c, LOGIN_COOKIE, nl) == 0 && c[nl] == '=') {
-			const char *v = c + nl + 1;
-
-			for (size_t i = 0; i < LOGIN_ID; i++) {
-				int hi = url_hexval((unsigned char)v[2 * i]), lo;
-
-				if (hi < 0 || (lo = url_hexval((unsigned char)v[2 * i + 1])) < 0)
-					return -1;
-				id[i] = (unsigned char)(hi << 4 | lo);
-			}
-			return v[2 * LOGIN_ID] == '\0' || v[2 * LOGIN_ID] == ';' ||
-			               v[2 * LOGIN_ID] == ' '
-			           ? 0
-			           : -1;
-		}
-		c = strchr(c, ';');
-	}
-	return -1;
+	return loginform_cookie(evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie"),
+	                        id);
 }
 
 /* The slot of id among the live sessions, or -1: every slot compared, in constant time. */
@@ -219,75 +197,6 @@ send_form(struct evhttp_request *req, int code, const char *next, const char *me
 	httpd_send(req, code, "text/html; charset=utf-8", b);
 }
 
-/* ---- the form's body ---- */
-
-/* Decode application/x-www-form-urlencoded s[0..n) in place ('+' a blank). Returns 0 or -1. */
-static int
-form_decode(char *s, size_t n)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '+') {
-			s[o++] = ' ';
-		} else if (s[i] == '%') {
-			int hi, lo;
-
-			if (i + 2 >= n || (hi = url_hexval((unsigned char)s[i + 1])) < 0 ||
-			    (lo = url_hexval((unsigned char)s[i + 2])) < 0)
-				return -1;
-			s[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			s[o++] = s[i];
-		}
-	}
-	s[o] = '\0';
-	return 0;
-}
-
-/* The form's fields: token and next (each NULL when absent), pointing into buf. */
-struct login_form {
-	const char *token, *next;
-};
-
-/*
- * Split and decode the body buf (NUL-terminated, modified) into f. Returns
- * 0, or -1 with the cause in err (a field not of the form, bad encoding).
- */
-static int
-form_parse(char *buf, struct login_form *f, char *err, size_t errsz)
-{
-	char *p = buf;
-
-	memset(f, 0, sizeof(*f));
-	while (p != NULL && *p != '\0') {
-		char *amp = strchr(p, '&'), *eq;
-
-		if (amp != NULL)
-			*amp = '\0';
-		if ((eq = strchr(p, '=')) == NULL) {
-			snprintf(err, errsz, "a field without '=' in the form");
-			return -1;
-		}
-		*eq = '\0';
-		if (form_decode(p, strlen(p)) < 0 || form_decode(eq + 1, strlen(eq + 1)) < 0) {
-			snprintf(err, errsz, "a malformed %%-escape in the form");
-			return -1;
-		}
-		if (strcmp(p, "token") == 0 && f->token == NULL) {
-			f->token = eq + 1;
-		} else if (strcmp(p, "next") == 0 && f->next == NULL) {
-			f->next = eq + 1;
-		} else {
-			snprintf(err, errsz, "unknown or repeated field '%.60s'", p);
-			return -1;
-		}
-		p = amp != NULL ? amp + 1 : NULL;
-	}
-	return 0;
-}
-
 /* The client's address, for the log (behind a proxy: the proxy's). */
 static const char *
 peer(struct evhttp_request *req)
@@ -338,7 +247,7 @@ login_post(struct httpd *h, struct login *l, struct evhttp_request *req)
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
 	size_t n = evbuffer_get_length(in);
-	struct login_form f;
+	struct loginform f;
 	unsigned char id[LOGIN_ID];
 	int64_t now = now_mono(), wait;
 	char *buf, err[128] = "";
@@ -373,7 +282,7 @@ login_post(struct httpd *h, struct login *l, struct evhttp_request *req)
 	}
 	evbuffer_copyout(in, buf, n);
 	buf[n] = '\0';
-	if (form_parse(buf, &f, err, sizeof(err)) < 0 || f.token == NULL) {
+	if (loginform_parse(buf, &f, err, sizeof(err)) < 0 || f.token == NULL) {
 		if (f.token == NULL && err[0] == '\0')
 			snprintf(err, sizeof(err), "the form has no token field");
 		explicit_bzero(buf, n);

@@ -3,7 +3,10 @@
  * hark.conf in a scratch directory of this process and read with
  * conf_load_flags(); a loaded configuration must hold what conf.h promises
  * (absolute paths, a url in every feed and webhook, intervals of at least a
- * minute, a topic for ntfy), and every diagnostic is one line. Violations
+ * minute, a topic for ntfy), and every diagnostic is one line. The flags
+ * go round the four loads (CONF_SECRETS, CONF_RULES, both, neither): a
+ * rules wildcard that matches nothing leaves no rule file only in a load
+ * without CONF_RULES (the tool's), and then with a warning. Violations
  * abort().
  */
 #include <stddef.h>
@@ -28,9 +31,11 @@ cleanup(void)
 }
 
 static void
-check(const struct conf *c)
+check(const struct conf *c, unsigned flags, const struct diags *d)
 {
-	if (c->state_dir[0] != '/' || c->spool_dir[0] != '/' || c->nrules == 0)
+	if (c->state_dir[0] != '/' || c->spool_dir[0] != '/')
+		abort();
+	if (c->nrules == 0 && ((flags & CONF_RULES) != 0 || d->n == 0))
 		abort();
 	for (size_t i = 0; i < c->nrules; i++)
 		if (c->rules[i][0] != '/' || (i > 0 && strcmp(c->rules[i - 1], c->rules[i]) >= 0))
@@ -72,6 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct conf *c = NULL;
 	struct diags d;
 	size_t wild = 0;
+	unsigned flags = (size & 1 ? CONF_SECRETS : 0) | (size & 2 ? CONF_RULES : 0);
 	FILE *f;
 
 	if (path[0] == '\0') {
@@ -92,12 +98,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fclose(f);
 
-	/* harkd's load (the secret files read) and the tool's, on alternate inputs */
+	/* harkd's load (secrets read, rules run), the tool's, and the two between */
 	diags_init(&d);
-	if (conf_load_flags(path, size % 2 ? CONF_SECRETS : 0, &c, &d) == 0) {
+	if (conf_load_flags(path, flags, &c, &d) == 0) {
 		if (c == NULL || d.nerrors != 0)
 			abort();
-		check(c);
+		check(c, flags, &d);
 	} else if (c != NULL || d.nerrors == 0) {
 		abort();
 	}

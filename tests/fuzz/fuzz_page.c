@@ -43,12 +43,14 @@ static void
 check_nodes(xmlNode *n)
 {
 	static const char *const elements[] = {
-	    "html", "head",  "meta",  "link", "title", "body",  "nav",     "a",      "ul",   "ol",
-	    "li",   "main",  "h1",    "h2",   "form",  "label", "input",   "button", "p",    "time",
-	    "span", "table", "tbody", "tr",   "th",    "td",    "section", "div",    "mark", NULL};
+	    "html",  "head",   "meta",    "link", "title", "body",  "nav",   "a",
+	    "ul",    "ol",     "li",      "main", "h1",    "h2",    "form",  "label",
+	    "input", "button", "p",       "time", "span",  "table", "tbody", "tr",
+	    "th",    "td",     "section", "div",  "mark",  "code",  "pre",   NULL};
 	static const char *const attributes[] = {
-	    "lang",   "charset", "name", "content", "rel",   "href",     "class", "aria-current",
-	    "method", "action",  "type", "dir",     "value", "datetime", "scope", NULL};
+	    "lang",  "charset",      "name",   "content", "rel",        "href",
+	    "class", "aria-current", "method", "action",  "type",       "dir",
+	    "value", "datetime",     "scope",  "role",    "aria-label", NULL};
 
 	for (; n != NULL; n = n->next) {
 		if (n->type == XML_ELEMENT_NODE) {

@@ -6,6 +6,9 @@
  * here with HARK_NO_SIMD under other names; on any input both builds must
  * give the same clean bytes and the same tokens (spans, texts, offsets,
  * scripts, flags), from an empty list and appended to tokens already there.
+ * utf8_clean_changes() must agree too, and a text it passes must come out
+ * of utf8_clean() unchanged. Every external name of the two files is
+ * renamed below: a new one missing is a link error (multiple definition).
  * On machines without SSE2 the two builds are the same code.
  */
 #define HARK_NO_SIMD 1
@@ -41,12 +44,16 @@
 #undef utf8_valid
 #undef utf8_clean
 #undef utf8_floor
+#undef utf8_clean_changes
+#undef utf8_disguise
+#undef token_chunk_end
 
 /* The library's own (token.h and utf8.h were read under the names above). */
 void toklist_init(struct toklist *tl);
 void toklist_free(struct toklist *tl);
 int token_split(const char *text, size_t len, struct toklist *tl);
 char *utf8_clean(const char *s, size_t len, size_t *outlen);
+int utf8_clean_changes(const char *s, size_t len);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -111,8 +118,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cb = scalar_utf8_clean(text, size, &lb);
 	if ((ca == NULL) != (cb == NULL))
 		abort();
+	/* whether a text needs cleaning: the same both ways, and no text it passes changed */
+	if (utf8_clean_changes(text, size) != scalar_utf8_clean_changes(text, size))
+		abort();
 	if (ca != NULL) {
 		if (la != lb || memcmp(ca, cb, la + 1) != 0)
+			abort();
+		if (!utf8_clean_changes(text, size) && (la != size || memcmp(ca, text, size) != 0))
 			abort();
 		split_both(ca, la, cut < la ? cut : la);
 	}
