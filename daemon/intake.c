@@ -531,13 +531,16 @@ intake_revision_alerts(struct intake *in, const struct work_doc *wd, const char 
 	return 0;
 }
 
-/* A feed item in the log: its link, else the feed's id of it, else its key. */
+/* A feed item in the log: its link, else the feed's id of it, else its title, else its key. */
 static const char *
 intake_item_name(const struct work_doc *wd)
 {
 	const struct document *d = wd->doc;
 
-	return d->url != NULL ? d->url : d->meta.id != NULL ? d->meta.id : wd->item;
+	return d->url != NULL          ? d->url
+	       : d->meta.id != NULL    ? d->meta.id
+	       : d->field_len[F_TITLE] ? d->field[F_TITLE]
+	                               : wd->item;
 }
 
 /*
