@@ -600,7 +600,7 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 		struct work_hit *h = &wd->hits[i];
 		char *json;
 
-		if (hit_json_rebase(h->json, id, &json, h->id) < 0) {
+		if (hit_json_rebase(h->json, id, first, &json, h->id) < 0) {
 			snprintf(err, errsz,
 			         "revision of %s: out of memory, or a hit that is no "
 			         "hit object",

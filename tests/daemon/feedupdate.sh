@@ -98,6 +98,14 @@ expect_eq "$(hits_of weather)" 2 "stored hits of weather: both revisions'"
 expect_eq "$(status_of articles)" 2 "articles after the revision"
 expect_eq "$(status_of alerts)" 2 "alerts after the revision"
 rev=$(sed -n 's/.*revised feed=upd .*: article \(a_[0-9a-f]*\) .*/\1/p' "$LOG" | head -1)
+# the hit objects (hark hits --json, the webhook's body): a revision's
+# article names the first one (revision_of), the first one's has no such key
+"$HARK" -c "$T/hark.conf" hits --json --rule tice >"$T/hj"
+grep -q '"article":{"id":"'"$rev"'",[^}]*"revision_of":"'"$first"'"' "$T/hj" && ok ||
+	bad "the revision's hit names the first article: $(cat "$T/hj")"
+"$HARK" -c "$T/hark.conf" hits --json --rule weather >"$T/hj"
+expect_eq "$(grep -c '"revision_of":"'"$first"'"' "$T/hj")" 1 "weather: the revision's hit alone has revision_of"
+expect_eq "$(grep -c 'revision_of' "$T/hj")" 1 "weather: the first article's hit has no revision_of"
 hk article --json "$rev"
 grep -q '"near_of":"'"$first"'"' "$T/out" && ok || bad "the revision is of the first one's group: $(cat "$T/out" "$T/err")"
 grep -q '"revision_of":"'"$first"'"' "$T/out" && ok || bad "the revision names the first one: $(cat "$T/out")"
