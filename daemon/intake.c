@@ -502,17 +502,45 @@ nomem:
  * At most this many revisions of one article (a feed item whose text
  * changed, each text read once): a feed that rewrites an item at every
  * poll (a counter, a "minutes ago") would otherwise add a row each time.
- * Past it, each new text is said in the log and not read.
+ * The bound is on storage, never on hits: past it, each new text is still
+ * matched, and stored as a revision only when it would alert a rule not
+ * alerted in the group yet (intake_revision_alerts); else said in the log.
  */
 #define INTAKE_MAX_REVISIONS 20
 
-/* A feed item in the log: its link, else the feed's id of it, else its key. */
+/*
+ * Whether a text past INTAKE_MAX_REVISIONS alerts a rule (one not alerted
+ * on an earlier text of the article first, nor on a near duplicate, nor
+ * muted): 1, 0, or a store error. A later edit that newly names a watched
+ * person is alerted whatever the count of revisions.
+ */
+static int
+intake_revision_alerts(struct intake *in, const struct work_doc *wd, const char *root,
+                       const char *first, int64_t now, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < wd->nhits; i++) {
+		int r = store_hit_alerted(in->st, root, wd->hits[i].rule_id, first, err, errsz);
+
+		if (r == 0)
+			r = store_mute_get(in->st, wd->hits[i].rule_id, now, NULL, err, errsz);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A feed item in the log: its link, else the feed's id of it, else its title, else its key. */
 static const char *
 intake_item_name(const struct work_doc *wd)
 {
 	const struct document *d = wd->doc;
 
-	return d->url != NULL ? d->url : d->meta.id != NULL ? d->meta.id : wd->item;
+	return d->url != NULL          ? d->url
+	       : d->meta.id != NULL    ? d->meta.id
+	       : d->field_len[F_TITLE] ? d->field[F_TITLE]
+	                               : wd->item;
 }
 
 /*
@@ -533,11 +561,12 @@ intake_item_name(const struct work_doc *wd)
  * its hits made the hits of that id, and root its group (the first
  * one's), whose alerted rules are not alerted again.
  * Returns 1 (a revision), 0 (none), 2 (a revision past
- * INTAKE_MAX_REVISIONS: said, not stored), or a store error.
+ * INTAKE_MAX_REVISIONS that alerts no new rule: said, not stored), or a
+ * store error.
  */
 static int
 intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const char *dup, char *root,
-                size_t rootsz, char *err, size_t errsz)
+                size_t rootsz, int64_t now, char *err, size_t errsz)
 {
 	struct document *d = wd->doc;
 	int64_t nrev = 0;
@@ -556,9 +585,12 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	}
 	if ((r = store_article_revisions(in->st, first, root, rootsz, &nrev, err, errsz)) <= 0)
 		return r;
-	if (nrev >= INTAKE_MAX_REVISIONS) {
-		log_info("revised feed=%s item=%s of=%s: not read, %lld revisions of it are stored "
-		         "already (the most kept)",
+	if (nrev >= INTAKE_MAX_REVISIONS &&
+	    (r = intake_revision_alerts(in, wd, root, first, now, err, errsz)) <= 0) {
+		if (r < 0)
+			return r;
+		log_info("revised feed=%s item=%s of=%s: not stored, %lld revisions of it are "
+		         "stored already (the most kept) and its text alerts no new rule",
 		         j->feed->name, log_quote(intake_item_name(wd)), first, (long long)nrev);
 		return 2;
 	}
@@ -568,7 +600,7 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 		struct work_hit *h = &wd->hits[i];
 		char *json;
 
-		if (hit_json_rebase(h->json, id, &json, h->id) < 0) {
+		if (hit_json_rebase(h->json, id, first, &json, h->id) < 0) {
 			snprintf(err, errsz,
 			         "revision of %s: out of memory, or a hit that is no "
 			         "hit object",
@@ -639,8 +671,8 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	 */
 	wd->revision_of[0] = '\0';
 	if (r != 1 && j->feed != NULL) {
-		if ((near = intake_revision(in, j, wd, r == 2 ? dup : NULL, root, sizeof(root), err,
-		                            errsz)) < 0)
+		if ((near = intake_revision(in, j, wd, r == 2 ? dup : NULL, root, sizeof(root), now,
+		                            err, errsz)) < 0)
 			return near;
 		if (near == 1) {
 			r = 0;

@@ -213,17 +213,45 @@ job_item_id(const struct document *d)
 }
 
 /*
- * A feed entry's key among the feed's items: its ID (job_item_id) and the
- * hash of its content; so that a feed which gives one guid to different
- * items still has each of them read once.
+ * Whether the entry has an ID of its own: an id, a link, else its title
+ * (within the feed): so that an edit of the text of an item with neither
+ * id nor link is a revision of it, not a new item alerted again.
+ */
+static int
+job_item_has_id(const struct document *d)
+{
+	return *job_item_id(d) != '\0' || d->field_len[F_TITLE] > 0;
+}
+
+/*
+ * A feed entry's key among the feed's items: the hash of its ID
+ * (job_item_id; with none, of its title behind a NUL no id or link has)
+ * and the hash of its content; so that a feed which gives one guid to
+ * different items still has each of them read once.
  */
 static void
 job_item_key(const struct work_doc *wd, char key[64])
 {
-	const char *id = job_item_id(wd->doc);
+	const struct document *d = wd->doc;
+	const char *id = job_item_id(d);
 	char hex[65];
 
-	sha256_hex(id, strlen(id), hex);
+	if (*id == '\0' && d->field_len[F_TITLE] > 0) {
+		static const char digits[] = "0123456789abcdef";
+		unsigned char dig[SHA256_LEN];
+		struct sha256 s;
+
+		sha256_init(&s);
+		sha256_update(&s, "\0title\n", 7);
+		sha256_update(&s, d->field[F_TITLE], d->field_len[F_TITLE]);
+		sha256_final(&s, dig);
+		for (size_t i = 0; i < 16; i++) {
+			hex[2 * i] = digits[dig[i] >> 4];
+			hex[2 * i + 1] = digits[dig[i] & 15];
+		}
+		hex[32] = '\0';
+	} else
+		sha256_hex(id, strlen(id), hex);
 	snprintf(key, 64, "%.32s:%.16s", hex, wd->content_hash);
 }
 
@@ -389,7 +417,7 @@ job_run(struct job *j, int slot)
 		else if (j->feed != NULL)
 			job_item_key(wd, wd->item);
 		if (j->feed != NULL)
-			wd->item_own = *job_item_id(wd->doc) != '\0';
+			wd->item_own = job_item_has_id(wd->doc);
 		/* a fetch_article feed's items are matched as their pages, later */
 		if (j->feed != NULL && j->feed->fetch_article) {
 			doc_simhash(wd->doc);

@@ -583,7 +583,8 @@ hit_id(const char *article_id, const char *rule_id, char id[24])
 }
 
 int
-hit_json_rebase(const char *json, const char *article_id, char **out, char id[24])
+hit_json_rebase(const char *json, const char *article_id, const char *revision_of, char **out,
+                char id[24])
 {
 	json_t *o = json_loads(json, 0, NULL);
 	json_t *rule = json_object_get(o, "rule"), *art = json_object_get(o, "article");
@@ -596,6 +597,10 @@ hit_json_rebase(const char *json, const char *article_id, char **out, char id[24
 	hit_id(article_id, rule_id, id);
 	if (json_object_set_new(o, "id", json_string(id)) < 0 ||
 	    json_object_set_new(art, "id", json_string(article_id)) < 0)
+		goto out;
+	/* absent when none, as the article's other optional keys are */
+	if (revision_of != NULL &&
+	    json_object_set_new(art, "revision_of", json_string(revision_of)) < 0)
 		goto out;
 	if ((*out = json_dumps(o, JSON_COMPACT)) != NULL)
 		ret = 0;

@@ -58,12 +58,15 @@ void hit_id(const char *article_id, const char *rule_id, char id[24]);
 /*
  * A stored hit object (hit_to_json()) made the hit of article_id instead:
  * its "id" (into id) made again for article_id and its rule, and
- * "article"."id" set; the rest as it was. For a revision, whose id is known
+ * "article"."id" set, and "article"."revision_of" to revision_of (the
+ * first article's id; not set when NULL), so that a receiver tells a
+ * revised article from a new one; the rest as it was. For a revision, whose id is known
  * only once the loop has looked in the store, after its hits were made.
  * *out is a new string (free it). 0, -1 when json is no hit object (no
  * rule id, no article) or out of memory (*out NULL).
  */
-int hit_json_rebase(const char *json, const char *article_id, char **out, char id[24]);
+int hit_json_rebase(const char *json, const char *article_id, const char *revision_of, char **out,
+                    char id[24]);
 
 /* The hit object of CLI.md; detected_at is an RFC 3339 time. Caller decrefs. */
 json_t *hit_to_json(const struct document *doc, const struct hit *h, const char *detected_at);

@@ -9,6 +9,8 @@
 #          text, then changes alone
 #   json   a JSON Feed item "id" with no url, its content_text edited twice
 #   atom   an Atom entry <id> with no link, its summary edited twice
+#   bare   an RSS item with neither guid nor link: its title is its id
+#          within the feed, its description edited once
 # Each is one article and its revisions, and its rule is alerted once (in
 # the log and at the webhook). A feed that gives one guid to different items
 # (two in one body, then a third text) has each read as an item of its own.
@@ -33,7 +35,7 @@ trap guid_cleanup EXIT
 R=$T/root
 mkdir "$R"
 NPOLL=0
-FEEDS="guid slug json atom shared"
+FEEDS="guid slug json atom shared bare"
 # rss NAME ITEM...: the RSS feed NAME.xml with the ITEMs (whole <item>
 # elements); the channel's description changes at each poll, so that the
 # body (and its ETag) does even when the items do not
@@ -70,6 +72,7 @@ feeds() {
 "
 	done
 	rss shared "$_items"
+	rss bare "<item><title>Bulletin</title><description>$BARE</description></item>"
 }
 # poll: poll again and wait for every feed's poll line (the NPOLL-th)
 poll() {
@@ -100,11 +103,14 @@ A3='Live: Rami Aziz left the capital.'
 X1='Notice one: Omar Farid was seen at the market.'
 X2='Notice two: Omar Farid was seen at the station.'
 X3='Notice three: Omar Farid was seen at the port.'
+B1='Bulletin: Nadia Salem was freed.'
+B2='Bulletin: Nadia Salem was freed and flown home.'
+BARE=$B1
 feeds "$G1" first-draft "$S1" "$J1" "$A1" "$X1" "$X2"
 {
 	printf '[rule tice]\nquery = "Austin Tice"\n[rule haddad]\nquery = "Layla Haddad"\n'
 	printf '[rule kassab]\nquery = "Samir Kassab"\n[rule aziz]\nquery = "Rami Aziz"\n'
-	printf '[rule farid]\nquery = "Omar Farid"\n'
+	printf '[rule farid]\nquery = "Omar Farid"\n[rule salem]\nquery = "Nadia Salem"\n'
 } >"$T/w.rules"
 
 "$FS" "$T/port" "$R" >"$T/srv" 2>"$T/fs.err" &
@@ -122,9 +128,10 @@ write_conf "[feed guid]" "url = $U/f/guid.xml" "interval = 1h" "allow_private = 
 	"[feed json]" "url = $U/f/json.json" "interval = 1h" "allow_private = yes" \
 	"[feed atom]" "url = $U/f/atom.atom" "interval = 1h" "allow_private = yes" \
 	"[feed shared]" "url = $U/f/shared.xml" "interval = 1h" "allow_private = yes" \
+	"[feed bare]" "url = $U/f/bare.xml" "interval = 1h" "allow_private = yes" \
 	"[webhook recv]" "url = http://127.0.0.1:$(cat "$T/recv.port")/hook"
 start_harkd
-for f in guid slug json atom; do
+for f in guid slug json atom bare; do
 	wait_for "$LOG" "feed $f: 1 new item" 20 && ok || bad "first poll of $f: $(grep "$f" "$LOG")"
 done
 wait_for "$LOG" "feed shared: 2 new items" 20 && ok || bad "first poll of shared: $(grep shared "$LOG")"
@@ -136,10 +143,12 @@ G=$(first_of guid)
 S=$(first_of slug)
 J=$(first_of json)
 A=$(first_of atom)
-[ -n "$G" ] && [ -n "$S" ] && [ -n "$J" ] && [ -n "$A" ] && ok || bad "the first articles: $(grep article "$LOG")"
+B=$(first_of bare)
+[ -n "$G" ] && [ -n "$S" ] && [ -n "$J" ] && [ -n "$A" ] && [ -n "$B" ] && ok || bad "the first articles: $(grep article "$LOG")"
 
 # poll 2: every text edited; the slug's link changed with its text; the
 # shared guid's two items gone, a third text in their place
+BARE=$B2
 feeds "$G2" checkpoint-closed "$S2" "$J2" "$A2" "$X3"
 poll
 grep -q "revised feed=guid item=live-42 of=$G new_hits=0: article a_[0-9a-f]* lang=en hits=1 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
@@ -155,6 +164,9 @@ for f in guid slug json atom; do
 done
 expect_eq "$(count "$LOG" "feed shared: 1 new item")" 1 "poll 2: shared's third text is an item of its own"
 expect_eq "$(count "$LOG" "revised feed=shared")" 0 "poll 2: shared's third text is no revision"
+grep -q "revised feed=bare item=Bulletin of=$B new_hits=0: article a_[0-9a-f]* lang=en hits=1 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
+	ok || bad "poll 2: bare's revised line (its title its id): $(grep 'bare' "$LOG" | tail -3)"
+expect_eq "$(count "$LOG" "feed bare: 0 new items")" 1 "poll 2: bare's revision is no new item"
 # the revision at a new link: that link its url; the first one keeps its own
 rev=$(sed -n 's/.*revised feed=slug .*: article \(a_[0-9a-f]*\) .*/\1/p' "$LOG" | head -1)
 hk article --json "$rev"
@@ -179,7 +191,7 @@ expect_eq "$(count "$LOG" "duplicate feed=slug")" 0 "poll 3: nor a duplicate"
 # poll 4: a text the item had before (flip back): nothing read
 feeds "$G1" checkpoint-reopened "$S2" "$J1" "$A1" "$X3"
 poll
-expect_eq "$(count "$LOG" "revised feed=")" 7 "poll 4 (flip back): no revision"
+expect_eq "$(count "$LOG" "revised feed=")" 8 "poll 4 (flip back): no revision"
 
 for r in tice haddad kassab aziz; do
 	expect_eq "$(count "$LOG" "hit rule=$r ")" 1 "$r alerted once"
@@ -189,10 +201,12 @@ expect_eq "$(hits_of tice)" 3 "stored hits of tice: the first and its two revisi
 expect_eq "$(hits_of haddad)" 2 "stored hits of haddad"
 expect_eq "$(hits_of kassab)" 3 "stored hits of kassab"
 expect_eq "$(hits_of aziz)" 3 "stored hits of aziz"
-expect_eq "$(status_of articles)" 14 "articles: 4 first ones, 7 revisions, 3 shared"
-expect_eq "$(status_of alerts)" 7 "alerts"
-wait_until "[ \$(grep -c ' 200 ' '$T/recv.out') -ge 7 ]" 20 || bad "webhook: $(cat "$T/recv.out")"
+expect_eq "$(count "$LOG" "hit rule=salem ")" 1 "salem alerted once: bare's edit is a revision"
+expect_eq "$(hits_of salem)" 2 "stored hits of salem: the first and its revision's"
+expect_eq "$(status_of articles)" 16 "articles: 5 first ones, 8 revisions, 3 shared"
+expect_eq "$(status_of alerts)" 8 "alerts"
+wait_until "[ \$(grep -c ' 200 ' '$T/recv.out') -ge 8 ]" 20 || bad "webhook: $(cat "$T/recv.out")"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
-expect_eq "$(deliveries)" 7 "webhook: one request per alert"
+expect_eq "$(deliveries)" 8 "webhook: one request per alert"
 finish

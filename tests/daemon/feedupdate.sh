@@ -12,7 +12,8 @@
 # article from its first appearance, as when its text changes again; with
 # the same text a duplicate. The article page labels the article a revision
 # revises as such. Past 20 revisions of the article (its item's and the
-# other entries') a new text is said and not read. An entry at a drop
+# other entries') a new text is still matched: stored and alerted when it
+# alerts a rule new to the article, else said and not stored. An entry at a drop
 # file's address is a duplicate at every text; a revision whose rule alerted
 # on a near duplicate says so.
 # Usage: feedupdate.sh HARK HARKD FEEDSERVER
@@ -61,7 +62,7 @@ hits_of() { "$HARK" -c "$T/hark.conf" hits --json --rule "$1" | grep -c '^{"id":
 T1='A quiet report on the weather in the north.'
 T2='A report on the weather, and a letter from the family of Austin Tice.'
 upd "$T1"
-printf '[rule tice]\nquery = "Austin Tice"\n[rule weather]\nquery = weather\n[rule storm]\nquery = storm\n[rule envoy]\nquery = envoy\n' >"$T/w.rules"
+printf '[rule tice]\nquery = "Austin Tice"\n[rule weather]\nquery = weather\n[rule storm]\nquery = storm\n[rule envoy]\nquery = envoy\n[rule consul]\nquery = consul\n' >"$T/w.rules"
 HAVE_CURL=1
 command -v curl >/dev/null 2>&1 || HAVE_CURL=
 
@@ -97,6 +98,14 @@ expect_eq "$(hits_of weather)" 2 "stored hits of weather: both revisions'"
 expect_eq "$(status_of articles)" 2 "articles after the revision"
 expect_eq "$(status_of alerts)" 2 "alerts after the revision"
 rev=$(sed -n 's/.*revised feed=upd .*: article \(a_[0-9a-f]*\) .*/\1/p' "$LOG" | head -1)
+# the hit objects (hark hits --json, the webhook's body): a revision's
+# article names the first one (revision_of), the first one's has no such key
+"$HARK" -c "$T/hark.conf" hits --json --rule tice >"$T/hj"
+grep -q '"article":{"id":"'"$rev"'",[^}]*"revision_of":"'"$first"'"' "$T/hj" && ok ||
+	bad "the revision's hit names the first article: $(cat "$T/hj")"
+"$HARK" -c "$T/hark.conf" hits --json --rule weather >"$T/hj"
+expect_eq "$(grep -c '"revision_of":"'"$first"'"' "$T/hj")" 1 "weather: the revision's hit alone has revision_of"
+expect_eq "$(grep -c 'revision_of' "$T/hj")" 1 "weather: the first article's hit has no revision_of"
 hk article --json "$rev"
 grep -q '"near_of":"'"$first"'"' "$T/out" && ok || bad "the revision is of the first one's group: $(cat "$T/out" "$T/err")"
 grep -q '"revision_of":"'"$first"'"' "$T/out" && ok || bad "the revision names the first one: $(cat "$T/out")"
@@ -174,7 +183,7 @@ expect_eq "$(count "$LOG" "hit rule=envoy")" 1 "poll 7: envoy not alerted again"
 
 # polls 8-24: 17 texts of the item: revisions 5 to 20 of the article (the
 # bound is the article's: its item's and its other entries' together); the
-# 17th past the bound, said and not read
+# 17th past the bound, alerting no new rule: said and not stored
 i=5
 while [ $i -le 21 ]; do
 	upd "Revision $i of the report on the weather."
@@ -182,10 +191,26 @@ while [ $i -le 21 ]; do
 	i=$((i + 1))
 done
 expect_eq "$(grep -c "revised feed=upd .*: article a_" "$LOG")" 20 "revisions 1 to 20"
-grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first: not read, 20 revisions of it are stored already (the most kept)" "$LOG" &&
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first: not stored, 20 revisions of it are stored already (the most kept) and its text alerts no new rule" "$LOG" &&
 	ok || bad "the 21st revision: $(grep 'revised' "$LOG" | tail -2)"
 expect_eq "$(status_of articles)" 21 "articles: the first and 20 revisions"
 expect_eq "$(count "$LOG" "hit rule=")" 4 "no more hits alerted or muted"
+# poll 25: past the bound, an edit that newly names a watched word is still
+# matched, stored (a 21st revision) and alerted: the bound is on storage,
+# never on hits; a muted rule's hit alone is no new alert
+upd 'Revision 22 of the report on the weather: a storm, and the consul.'
+poll
+wait_for "$LOG" "hit rule=consul" 20 && ok || bad "poll 25: consul not alerted past the bound: $(grep 'upd' "$LOG" | tail -3)"
+expect_eq "$(grep -c "revised feed=upd .*: article a_" "$LOG")" 21 "poll 25: stored as a revision"
+grep -q "revised feed=upd item=http://news.invalid/upd-1 of=$first new_hits=1: article a_[0-9a-f]* lang=en hits=3 (the rules" "$LOG" &&
+	ok || bad "poll 25: the revised line: $(grep 'revised' "$LOG" | tail -1)"
+expect_eq "$(status_of articles)" 22 "poll 25: articles"
+# poll 26: a new text whose rules are all alerted (or muted): said, not stored
+upd 'Revision 23: the consul on the weather and a storm.'
+poll
+expect_eq "$(count "$LOG" ": not stored, 21 revisions of it are stored already")" 1 "poll 26: past the bound, no new rule: not stored"
+expect_eq "$(status_of articles)" 22 "poll 26: articles"
+expect_eq "$(count "$LOG" "hit rule=consul")" 1 "poll 26: consul not alerted again"
 
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"

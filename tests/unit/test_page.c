@@ -1159,7 +1159,8 @@ test_from_hit_to_json(void **state)
 	json_decref(o);
 }
 
-/* A hit made the hit of another article (a revision): its id and article id, nothing else. */
+/* A hit made the hit of another article (a revision): its id, article id and revision_of, nothing
+ * else. */
 static void
 test_hit_json_rebase(void **state)
 {
@@ -1177,10 +1178,12 @@ test_hit_json_rebase(void **state)
 	snprintf(doc.id, sizeof(doc.id), "a_1");
 	o = hit_to_json(&doc, &h, "2026-12-06T10:00:00Z");
 	assert_non_null(js = json_dumps(o, JSON_COMPACT));
-	assert_int_equal(hit_json_rebase(js, "a_2", &out, id), 0);
+	assert_int_equal(hit_json_rebase(js, "a_2", "a_1", &out, id), 0);
 	/* the id hit_to_json() gives the hit of a_2 */
 	snprintf(doc.id, sizeof(doc.id), "a_2");
 	want = hit_to_json(&doc, &h, "2026-12-06T10:00:00Z");
+	/* and the first article it revises named in its article */
+	json_object_set_new(json_object_get(want, "article"), "revision_of", json_string("a_1"));
 	hit_id("a_2", "tice", id2);
 	assert_string_equal(id, id2);
 	assert_string_equal(json_string_value(json_object_get(want, "id")), id);
@@ -1191,13 +1194,17 @@ test_hit_json_rebase(void **state)
 	json_decref(want);
 	json_decref(o);
 	free(out);
+	/* no revision_of: no key */
+	assert_int_equal(hit_json_rebase(js, "a_2", NULL, &out, id), 0);
+	assert_null(strstr(out, "revision_of"));
+	free(out);
 	free(js);
 	/* not a hit object: refused, nothing made */
-	assert_int_equal(hit_json_rebase("[1]", "a_2", &out, id), -1);
+	assert_int_equal(hit_json_rebase("[1]", "a_2", NULL, &out, id), -1);
 	assert_null(out);
-	assert_int_equal(hit_json_rebase("{\"rule\":{\"id\":\"x\"}}", "a_2", &out, id), -1);
-	assert_int_equal(hit_json_rebase("{\"article\":{}}", "a_2", &out, id), -1);
-	assert_int_equal(hit_json_rebase("{not json", "a_2", &out, id), -1);
+	assert_int_equal(hit_json_rebase("{\"rule\":{\"id\":\"x\"}}", "a_2", NULL, &out, id), -1);
+	assert_int_equal(hit_json_rebase("{\"article\":{}}", "a_2", NULL, &out, id), -1);
+	assert_int_equal(hit_json_rebase("{not json", "a_2", NULL, &out, id), -1);
 }
 
 static void
