@@ -161,7 +161,7 @@ cmd_rules(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: rules: unexpected argument '%s'\n", argv[optind]);
+		hark_errorf("hark: rules: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	diags_init(&d);
@@ -172,10 +172,10 @@ cmd_rules(int argc, char **argv)
 	 * says how many); the errors, when the rules do not load, are printed
 	 */
 	if (rs == NULL)
-		diags_print(&d, stderr);
+		hark_diags_print(&d);
 	else if (d.nwarnings > 0)
-		fprintf(stderr, "hark: rules: %zu warning%s (hark check shows %s)\n", d.nwarnings,
-		        d.nwarnings == 1 ? "" : "s", d.nwarnings == 1 ? "it" : "them");
+		hark_errorf("hark: rules: %zu warning%s (hark check shows %s)\n", d.nwarnings,
+		            d.nwarnings == 1 ? "" : "s", d.nwarnings == 1 ? "it" : "them");
 	diags_free(&d);
 	if (rs == NULL)
 		goto out;
@@ -185,11 +185,11 @@ cmd_rules(int argc, char **argv)
 		if (store_rule_stats(st, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, count_cb,
 		                     &c, err, sizeof(err)) != 0 ||
 		    c.oom) {
-			fprintf(stderr, "hark: rules: %s\n", c.oom ? "out of memory" : err);
+			hark_errorf("hark: rules: %s\n", c.oom ? "out of memory" : err);
 			goto out;
 		}
 	} else {
-		fprintf(stderr, "hark: rules: hits not counted\n");
+		hark_errorf("hark: rules: hits not counted\n");
 	}
 	for (size_t i = 0; i < ruleset_nrules(rs); i++) {
 		const struct rule *r = ruleset_rule(rs, i);

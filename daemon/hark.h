@@ -121,6 +121,16 @@ char *hark_hit_line(const struct document *doc, const struct hit *h, const char 
 enum { HARK_TEXT_LINE, HARK_TEXT_BLOCK };
 void hark_put_text(FILE *f, const char *s, size_t n, int how);
 /*
+ * An error or warning on standard error, printf's format and arguments:
+ * the whole message through hark_put_text (HARK_TEXT_LINE, a final newline
+ * kept), since its arguments name a file, a URL or a server's words. Every
+ * hark error that holds such text goes through it (or hark_diags_print).
+ */
+void hark_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* diags_print(d, stderr), escaped (HARK_TEXT_BLOCK): they name files, quote rules. */
+struct diags;
+void hark_diags_print(const struct diags *d);
+/*
  * A JSON text (json_dumps) and a newline: jansson escapes the C0 controls
  * only, so C1 controls and DEL are written \u009b, \u007f here.
  */
