@@ -123,9 +123,11 @@ print_rule(const struct rule *r, int64_t hits, int json, struct store *st, int64
 		free(s);
 		return 0;
 	}
-	/* ids, tags, languages and notify names are the rule language's words: no escaping */
-	printf("%s  %s:%u  hits_24h %lld", r->id, r->file ? r->file : "-", r->line,
-	       (long long)hits);
+	/* ids, tags, languages and notify names are the rule language's words: no
+	 * escaping; the file's name is a file's name (hark_put_line_text) */
+	printf("%s  ", r->id);
+	hark_put_line_text(r->file ? r->file : "-");
+	printf(":%u  hits_24h %lld", r->line, (long long)hits);
 	print_list("tags", r->tags, r->ntags);
 	print_list("lang", r->langs, r->nlangs);
 	print_list("notify", r->notify, r->nnotify);

@@ -136,5 +136,13 @@ err "match, a missing bidi file" "$HARK" match -r k.rules "$(printf 'no\342\200\
 bidi "match, a missing bidi file"
 has "match, a missing bidi file" 'no\u202etxt.exe: No such file'
 
+# hark rules names each rule's file on standard output
+R=$(printf 'r\033[2J.rules')
+cp k.rules "$R"
+printf '[hark]\nstate_dir = %s/st\nrules = %s/%s\n' "$T" "$T" "$R" >r.conf
+run "rules, a rule file's name" "$HARK" -c r.conf rules
+raw "rules, a rule file's name"
+has "rules, a rule file's name" "k  $T/r\x1b[2J.rules:1  hits_24h 0"
+
 echo "escape: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
