@@ -680,7 +680,8 @@ usage_all(FILE *f)
 	        "\nCONFIG: by default $HARK_CONFIG, else ./hark.conf, else " HARK_CONF_DEFAULT ".\n"
 	        "'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
 	        "The rule language is described in hark.rules(5). Control characters of\n"
-	        "articles and feeds are printed escaped (\\x1b, \\u009b).\n");
+	        "articles, feeds and file names are printed escaped (\\x1b, \\u009b), errors\n"
+	        "too, and so are bidi controls (\\u202e).\n");
 }
 
 int
