@@ -333,16 +333,17 @@ hark_store_open(const char *cmd, struct store **st)
 #define COLOR_OFF "\033[m"
 
 /*
- * The characters that reorder or hide text (utf8_disguise: the bidi
- * embeddings, overrides, isolates and marks, zero-width spaces, BOM) and the
- * Unicode line breaks: a name or title could show other text than it holds
- * on a terminal's line (Trojan Source), so they are escaped as harkd's log
- * quotes them. ZWNJ and ZWJ, which Persian text and emoji need, stay.
+ * The bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069): they reorder the rest of a terminal's line, so a name or
+ * title could show other text than it holds (Trojan Source). The marks
+ * (LRM, RLM, ALM) that Persian and Arabic text holds, ZWNJ and ZWJ, and the
+ * zero-width spaces a Slack text's escaping holds (hark sink) stay: they
+ * reorder nothing past themselves. harkd's log quotes more (utf8_disguise).
  */
 static int
-text_disguised(uint32_t cp)
+text_bidi(uint32_t cp)
 {
-	return utf8_disguise(cp) != 0;
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /*
@@ -373,8 +374,7 @@ text_unit(const unsigned char *s, size_t n, int how, char esc[8], size_t *esc_le
 	k = utf8_decode(s, n, &cp);
 	if (cp == UTF8_REPLACEMENT && k == 1) /* a byte that is not UTF-8 */
 		*esc_len = (size_t)snprintf(esc, 8, "\\x%02x", s[0]);
-	else if (cp <= 0x9f ||
-	         text_disguised(cp)) /* C1: U+009B is CSI, U+009D OSC to some terminals */
+	else if (cp <= 0x9f || text_bidi(cp)) /* C1: U+009B is CSI, U+009D OSC to some terminals */
 		*esc_len = (size_t)snprintf(esc, 8, "\\u%04x", (unsigned)cp);
 	return k;
 }
@@ -398,7 +398,7 @@ text_safe(const unsigned char *s, size_t n)
 		if (i >= n || s[i] < 0x80)
 			return i;
 		k = utf8_decode(s + i, n - i, &cp);
-		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f || text_disguised(cp))
+		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f || text_bidi(cp))
 			return i;
 		i += k;
 	}

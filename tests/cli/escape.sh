@@ -108,10 +108,10 @@ err "not a command" "$HARK" "$(printf 'x\033[2J')"
 has "not a command named" "'x\x1b[2J' is not a hark command"
 
 # the bidi controls that reorder a terminal's line (Trojan Source) are
-# escaped; Arabic and Persian letters, ZWNJ and ZWJ stay as they are
+# escaped; Arabic and Persian letters, RLM, ZWNJ and ZWJ stay as they are
 RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246')
 ZWNJ=$(printf '\342\200\214') ZWJ=$(printf '\342\200\215')
-printf 'Title %sevil\342\200\254 \330\263%s\330\247\n\nKhalil \330\271\331\204\333\214%s %sx\342\201\251 end\n' \
+printf 'Title %sevil\342\200\254 \330\263%s\330\247\342\200\217\n\nKhalil \330\271\331\204\333\214%s %sx\342\201\251 end\n' \
 	"$RLO" "$ZWNJ" "$ZWJ" "$LRI" >b.txt
 bidi() {
 	if grep -qF "$RLO" "$T/out" || grep -qF "$LRI" "$T/out"; then
