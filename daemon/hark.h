@@ -114,9 +114,10 @@ char *hark_hit_line(const struct document *doc, const struct hit *h, const char 
  * terminal, where a control character could retitle or clear it, or fake
  * other output: every C0 control and DEL shown as \x1b, every C1 control
  * (U+0080-U+009F) as \u009b, every byte that is not UTF-8 as \xHH, as
- * harkd's log shows them. HARK_TEXT_LINE: \n and \t are a space (the
- * text stays on its line); HARK_TEXT_BLOCK: they are kept (a body).
- * Every text output of hark prints such text through it.
+ * harkd's log shows them, and the bidi embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069) that reorder a line as \u202e. HARK_TEXT_LINE: \n and \t are a
+ * space (the text stays on its line); HARK_TEXT_BLOCK: they are kept (a body). Every text output of
+ * hark prints such text through it.
  */
 enum { HARK_TEXT_LINE, HARK_TEXT_BLOCK };
 void hark_put_text(FILE *f, const char *s, size_t n, int how);
