@@ -117,16 +117,17 @@ cmd_article(int argc, char **argv)
 	rc = readjson_article(st, argv[optind], &o, &damaged, err, sizeof(err));
 	store_close(st);
 	if (rc < 0) {
-		fprintf(stderr, "hark: article: %s\n", err);
+		hark_errorf("hark: article: %s\n", err);
 		return 2;
 	}
 	if (rc == 0) {
-		fprintf(stderr, "hark: article: no article '%.100s' is stored\n", argv[optind]);
+		hark_errorf("hark: article: no article '%.100s' is stored\n", argv[optind]);
 		return 2;
 	}
 	if (damaged > 0)
-		fprintf(stderr, "hark: article: %d stored %s, left out\n", damaged,
-		        damaged == 1 ? "hit is not a JSON object" : "hits are not JSON objects");
+		hark_errorf("hark: article: %d stored %s, left out\n", damaged,
+		            damaged == 1 ? "hit is not a JSON object"
+		                         : "hits are not JSON objects");
 	if (json) {
 		char *s = json_dumps(o, JSON_COMPACT);
 
@@ -140,7 +141,7 @@ cmd_article(int argc, char **argv)
 	}
 	json_decref(o);
 	if (rc < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "hark: article: standard output: %s\n", strerror(errno));
+		hark_errorf("hark: article: standard output: %s\n", strerror(errno));
 		return 2;
 	}
 	return 0;

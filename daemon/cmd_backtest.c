@@ -57,7 +57,7 @@ article_cb(const struct store_article_row *r, void *arg)
 		return 0;
 	bt->candidates++;
 	if (rowdoc_build(&doc, r) < 0) {
-		fprintf(stderr, "hark: backtest: %s: out of memory\n", r->id);
+		hark_errorf("hark: backtest: %s: out of memory\n", r->id);
 		bt->errors++;
 		rc = 1;
 		goto out;
@@ -65,7 +65,7 @@ article_cb(const struct store_article_row *r, void *arg)
 	bt->doc = &doc;
 	bt->name = r->file ? r->file : r->url ? r->url : r->id;
 	if (matcher_run(bt->m, &doc, print_hit, bt) < 0) {
-		fprintf(stderr, "hark: backtest: %s: out of memory while matching\n", r->id);
+		hark_errorf("hark: backtest: %s: out of memory while matching\n", r->id);
 		bt->errors++;
 		rc = 1;
 	}
@@ -85,7 +85,7 @@ backtest_open(struct store **st, int64_t *narticles)
 	if (hark_store_open("backtest", st) < 0)
 		return -1;
 	if (store_status_get(*st, &ss, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: backtest: %s\n", err);
+		hark_errorf("hark: backtest: %s\n", err);
 		store_close(*st);
 		*st = NULL;
 		return -1;
@@ -121,8 +121,7 @@ cmd_backtest(int argc, char **argv)
 			break;
 		case 's':
 			if (since_parse(optarg, (int64_t)now, &since) < 0) {
-				fprintf(stderr, "hark: backtest: --since: %s\n",
-				        since_error(optarg));
+				hark_errorf("hark: backtest: --since: %s\n", since_error(optarg));
 				goto out;
 			}
 			break;
@@ -148,14 +147,14 @@ cmd_backtest(int argc, char **argv)
 	diags_init(&d);
 	if (nrules > 0 || conf_rule_paths(&conf, &nconf, &d) == 0)
 		rs = rules_load(nrules ? rules : conf, nrules ? nrules : nconf, &d);
-	diags_print(&d, stderr);
+	hark_diags_print(&d);
 	diags_free(&d);
 	if (rs == NULL)
 		goto out;
 	bt.m = matcher_new(rs);
 	fts = presearch_query(rs, &all);
 	if (bt.m == NULL || (fts == NULL && !all)) {
-		fprintf(stderr, "hark: backtest: out of memory\n");
+		hark_errorf("hark: backtest: out of memory\n");
 		goto out;
 	}
 	if (backtest_open(&st, &narticles) < 0)
@@ -163,7 +162,7 @@ cmd_backtest(int argc, char **argv)
 	strftime(bt.now, sizeof(bt.now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (store_articles_each(st, since, all ? NULL : fts, article_cb, &bt, err, sizeof(err)) !=
 	    0) {
-		fprintf(stderr, "hark: backtest: %s\n", err);
+		hark_errorf("hark: backtest: %s\n", err);
 		bt.errors++;
 	}
 	fflush(stdout);
@@ -171,20 +170,19 @@ cmd_backtest(int argc, char **argv)
 		struct store_reach r;
 		char from[32];
 
-		fprintf(stderr, "backtest: articles %lld, candidates %ld, hits %ld\n",
-		        (long long)narticles, bt.candidates, bt.hits);
+		hark_errorf("backtest: articles %lld, candidates %ld, hits %ld\n",
+		            (long long)narticles, bt.candidates, bt.hits);
 		/* retention removes old texts (keep_articles): say how far back the search saw */
 		if (store_reach_get(st, &r, err, sizeof(err)) == 0 && r.texts > 0) {
 			hark_time_local(r.oldest_text, from, sizeof(from));
-			fprintf(
-			    stderr,
+			hark_errorf(
 			    "backtest: the archive reaches back to %s (%lld article%s with their "
 			    "text%s)\n",
 			    from, (long long)r.texts, r.texts == 1 ? "" : "s",
 			    r.texts < r.articles ? "; older ones lost theirs to keep_articles"
 			                         : "");
 		} else if (r.articles > 0 && r.texts == 0) {
-			fprintf(stderr, "backtest: no article keeps its text (keep_articles)\n");
+			hark_errorf("backtest: no article keeps its text (keep_articles)\n");
 		}
 	}
 	rc = bt.errors ? 2 : bt.hits ? 0 : 1;

@@ -76,7 +76,7 @@ cmd_check(int argc, char **argv)
 		check_notify_given(rs, &d);
 	/* in the order of the files, whichever pass found them (diags_sort) */
 	diags_sort(&d);
-	diags_print(&d, stderr);
+	hark_diags_print(&d);
 	if (rs != NULL) {
 		printf("%zu rule%s, %zu atom%s, ok\n", ruleset_nrules(rs),
 		       ruleset_nrules(rs) == 1 ? "" : "s", ruleset_natoms(rs),

@@ -108,7 +108,7 @@ cmd_deliveries(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: deliveries: unexpected argument '%s'\n", argv[optind]);
+		hark_errorf("hark: deliveries: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	if (hark_store_open("deliveries", &st) < 0)
@@ -116,11 +116,11 @@ cmd_deliveries(int argc, char **argv)
 	rc = store_deliveries_each(st, failed, dl_print_cb, &p, err, sizeof(err));
 	store_close(st);
 	if (rc != 0 || p.oom) {
-		fprintf(stderr, "hark: deliveries: %s\n", p.oom ? "out of memory" : err);
+		hark_errorf("hark: deliveries: %s\n", p.oom ? "out of memory" : err);
 		return 2;
 	}
 	if (fflush(stdout) != 0) {
-		fprintf(stderr, "hark: deliveries: standard output: %s\n", strerror(errno));
+		hark_errorf("hark: deliveries: standard output: %s\n", strerror(errno));
 		return 2;
 	}
 	return 0;
@@ -145,7 +145,7 @@ redeliver_wake(const char *state_dir)
 		return; /* harkd does not run: it sends them when it starts */
 	if (hp.running == 1 && hp.pid > 1 && kill((pid_t)hp.pid, SIGUSR2) == 0)
 		return;
-	fprintf(stderr, "hark: redeliver: harkd sends them at its next start, or on SIGUSR2\n");
+	hark_errorf("hark: redeliver: harkd sends them at its next start, or on SIGUSR2\n");
 }
 
 int
@@ -189,29 +189,28 @@ cmd_redeliver(int argc, char **argv)
 		errno = 0;
 		id = strtoll(argv[i], &end, 10);
 		if (errno != 0 || *end != '\0' || id <= 0) {
-			fprintf(stderr, "hark: redeliver: '%s' is not a delivery id\n", argv[i]);
+			hark_errorf("hark: redeliver: '%s' is not a delivery id\n", argv[i]);
 			bad++;
 			continue;
 		}
 		r = outbox_redeliver(st, c, id, (int64_t)time(NULL), force, &held, dest,
 		                     sizeof(dest), err, sizeof(err));
 		if (r < 0) {
-			fprintf(stderr, "hark: redeliver: %lld: %s\n", id, err);
+			hark_errorf("hark: redeliver: %lld: %s\n", id, err);
 			bad++;
 		} else if (r == 0) {
-			fprintf(stderr, "hark: redeliver: no delivery %lld\n", id);
+			hark_errorf("hark: redeliver: no delivery %lld\n", id);
 			bad++;
 		} else if (r == 2) {
 			/* the receiver has it: a second copy only when asked for */
-			fprintf(
-			    stderr,
+			hark_errorf(
 			    "hark: redeliver: delivery %lld was sent already: give --force to send "
 			    "it again\n",
 			    id);
 			bad++;
 		} else if (r == 4) {
 			/* its destination is gone from hark.conf: nothing would ever send it */
-			fprintf(stderr, "hark: redeliver: %s\n", err);
+			hark_errorf("hark: redeliver: %s\n", err);
 			bad++;
 		} else if (r == 3) {
 			/* its digest's period has not ended: not sent early, not split from it */

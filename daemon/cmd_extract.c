@@ -161,7 +161,7 @@ cmd_extract(int argc, char **argv)
 	/* the configured languages, the prior of identification (no configuration: none) */
 	diags_init(&dg);
 	ch = conf_languages_tool(&prior, &dg);
-	diags_print(&dg, stderr);
+	hark_diags_print(&dg);
 	diags_free(&dg);
 	if (ch < 0)
 		return 2;
@@ -181,20 +181,20 @@ cmd_extract(int argc, char **argv)
 		size_t len;
 
 		if (file_read(argv[i], HARK_FILE_MAX, &buf, &len) < 0) {
-			fprintf(stderr, "hark: %s: %s\n", name,
-			        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+			hark_errorf("hark: %s: %s\n", name,
+			            errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 			errors++;
 			continue;
 		}
 		if (extract_bytes(buf, len, &o, &x, err, sizeof(err)) < 0) {
-			fprintf(stderr, "hark: %s: %s\n", name, err);
+			hark_errorf("hark: %s: %s\n", name, err);
 			free(buf);
 			errors++;
 			continue;
 		}
 		free(buf);
 		if (x.warning[0] != '\0')
-			fprintf(stderr, "hark: %s: warning: %s\n", name, x.warning);
+			hark_errorf("hark: %s: warning: %s\n", name, x.warning);
 		for (size_t k = 0; k < x.ndocs; k++) {
 			doc_complete(&x.docs[k]); /* the language and SimHash are shown */
 			if (json) {

@@ -225,7 +225,7 @@ feed_error(const char *who, const char *what, const char *msg)
 {
 	fputs("hark: ", stderr);
 	hark_put_text(stderr, who, strlen(who), HARK_TEXT_LINE);
-	fprintf(stderr, ": %s", what);
+	hark_errorf(": %s", what);
 	hark_put_text(stderr, msg, strlen(msg), HARK_TEXT_LINE);
 	putc('\n', stderr);
 }
@@ -414,8 +414,8 @@ cmd_feed(int argc, char **argv)
 			putchar('\n');
 		}
 	} else if (file_read(argv[optind], HARK_FILE_MAX, &buf, &len) < 0) {
-		fprintf(stderr, "hark: %s: %s\n", name,
-		        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		hark_errorf("hark: %s: %s\n", name,
+		            errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return 2;
 	}
 	if (extract_feed(buf, len, charset, base, &f, cs, &by, err, sizeof(err)) < 0) {

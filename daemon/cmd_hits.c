@@ -124,23 +124,21 @@ hits_tag(const char *tag, const struct strv *only, struct strv *ids, struct rule
 		*rs = rules_load(paths, npaths, &d);
 	/* their warnings are hark check's (and harkd's) to give, not each reading's */
 	if (*rs == NULL)
-		diags_print(&d, stderr);
+		hark_diags_print(&d);
 	diags_free(&d);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
 	if (*rs == NULL) {
-		fprintf(stderr,
-		        "hark: hits: --tag needs the configured rules, which do not load\n");
+		hark_errorf("hark: hits: --tag needs the configured rules, which do not load\n");
 		return -1;
 	}
 	if (ruleset_tagged(*rs, tag, only->v, only->n, &ids->v, &ids->n) < 0) {
-		fprintf(stderr, "hark: hits: out of memory\n");
+		hark_errorf("hark: hits: out of memory\n");
 		return -1;
 	}
 	if (ids->n == 0 && only->n == 0) {
-		fprintf(stderr, "hark: hits: --tag '%.100s': no configured rule has this tag\n",
-		        tag);
+		hark_errorf("hark: hits: --tag '%.100s': no configured rule has this tag\n", tag);
 		return -1;
 	}
 	return 0;
@@ -162,7 +160,7 @@ hits_rules_known(struct store *st, const struct strv *ids)
 		int r = store_rule_has_hits(st, ids->v[i], err, sizeof(err)), found = 0;
 
 		if (r < 0) {
-			fprintf(stderr, "hark: hits: %s\n", err);
+			hark_errorf("hark: hits: %s\n", err);
 			ret = -1;
 			break;
 		}
@@ -177,7 +175,7 @@ hits_rules_known(struct store *st, const struct strv *ids)
 			if (conf_rule_paths(&paths, &npaths, &d) == 0)
 				rs = rules_load(paths, npaths, &d);
 			if (rs == NULL)
-				diags_print(&d, stderr);
+				hark_diags_print(&d);
 			diags_free(&d);
 			for (size_t k = 0; k < npaths; k++)
 				free(paths[k]);
@@ -185,8 +183,7 @@ hits_rules_known(struct store *st, const struct strv *ids)
 			loaded = 1;
 		}
 		if (rs == NULL) {
-			fprintf(
-			    stderr,
+			hark_errorf(
 			    "hark: hits: --rule '%.100s': no hit has it, and the configured rules "
 			    "do not load to tell whether it is defined (hark check)\n",
 			    ids->v[i]);
@@ -198,10 +195,10 @@ hits_rules_known(struct store *st, const struct strv *ids)
 		for (size_t k = 0; k < ruleset_ndisabled(rs) && !found; k++)
 			found = strcmp(ruleset_disabled(rs, k)->id, ids->v[i]) == 0;
 		if (!found) {
-			fprintf(stderr,
-			        "hark: hits: --rule '%.100s': no such rule (not in the configured "
-			        "rules, and no hit stored has it)\n",
-			        ids->v[i]);
+			hark_errorf(
+			    "hark: hits: --rule '%.100s': no such rule (not in the configured "
+			    "rules, and no hit stored has it)\n",
+			    ids->v[i]);
 			ret = -1;
 		}
 	}
@@ -216,7 +213,7 @@ hits_when(const char *opt, const char *arg)
 	int64_t secs;
 
 	if (since_parse(arg, time(NULL), &secs) < 0) {
-		fprintf(stderr, "hark: hits: --%s: %s\n", opt, since_error(arg));
+		hark_errorf("hark: hits: --%s: %s\n", opt, since_error(arg));
 		return -1;
 	}
 	return secs > 0 ? secs * 1000 : 0;
@@ -262,13 +259,13 @@ cmd_hits(int argc, char **argv)
 			break;
 		case 'r':
 			if (strv_add(&rules, optarg) < 0) {
-				fprintf(stderr, "hark: hits: out of memory\n");
+				hark_errorf("hark: hits: out of memory\n");
 				goto out;
 			}
 			break;
 		case 't':
 			if (tag != NULL) {
-				fprintf(stderr, "hark: hits: --tag given twice\n");
+				hark_errorf("hark: hits: --tag given twice\n");
 				goto out;
 			}
 			tag = optarg;
@@ -286,8 +283,7 @@ cmd_hits(int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' || n < 1 ||
 			    n > STORE_PAGE_MAX) {
-				fprintf(
-				    stderr,
+				hark_errorf(
 				    "hark: hits: --limit: '%.40s' is not a number from 1 to %d\n",
 				    optarg, STORE_PAGE_MAX);
 				goto out;
@@ -342,7 +338,7 @@ cmd_hits(int argc, char **argv)
 		code = source_check(sc, st, f.source, err, sizeof(err));
 		conf_free(sc);
 		if (code != 0) {
-			fprintf(stderr, "hark: hits: %s%s\n", code == 400 ? "--" : "", err);
+			hark_errorf("hark: hits: %s%s\n", code == 400 ? "--" : "", err);
 			goto out;
 		}
 	}
@@ -362,11 +358,11 @@ cmd_hits(int argc, char **argv)
 	for (;;) {
 		rc = store_hits_page(st, &f, hits_print, &o, next, sizeof(next), err, sizeof(err));
 		if (rc == STORE_INVALID && f.before != NULL) {
-			fprintf(stderr, "hark: hits: --before: %s\n", err);
+			hark_errorf("hark: hits: --before: %s\n", err);
 			goto out;
 		}
 		if (rc != 0) {
-			fprintf(stderr, "hark: hits: %s\n", err);
+			hark_errorf("hark: hits: %s\n", err);
 			goto out;
 		}
 		if (next[0] == '\0')
@@ -374,14 +370,14 @@ cmd_hits(int argc, char **argv)
 		if (paged) {
 			/* after the page on stdout, where the next one begins */
 			fflush(stdout);
-			fprintf(stderr, "hark: hits: more: --before %s\n", next);
+			hark_errorf("hark: hits: more: --before %s\n", next);
 			break;
 		}
 		snprintf(cursor, sizeof(cursor), "%s", next);
 		f.before = cursor;
 	}
 	if (fflush(stdout) != 0) {
-		fprintf(stderr, "hark: hits: standard output: %s\n", strerror(errno));
+		hark_errorf("hark: hits: standard output: %s\n", strerror(errno));
 		goto out;
 	}
 	ret = 0;

@@ -31,17 +31,17 @@ spool_configured(void)
 	char *spool = NULL;
 
 	if (path == NULL) {
-		fprintf(stderr, "hark: ingest: no configuration found (give --spool DIR or "
-		                "-c CONFIG)\n");
+		hark_errorf("hark: ingest: no configuration found (give --spool DIR or "
+		            "-c CONFIG)\n");
 		return NULL;
 	}
 	diags_init(&d);
 	if (conf_load(path, &c, &d) == 0) {
 		spool = strdup(c->spool_dir);
 		if (spool == NULL)
-			fprintf(stderr, "hark: ingest: out of memory\n");
+			hark_errorf("hark: ingest: out of memory\n");
 	}
-	diags_print(&d, stderr);
+	hark_diags_print(&d);
 	diags_free(&d);
 	conf_free(c);
 	return spool;
@@ -68,10 +68,9 @@ spool_explicit_ok(const char *spool)
 	if ((size_t)snprintf(path, sizeof(path), "%s/tmp", spool) < sizeof(path) &&
 	    lstat(path, &st) == 0)
 		return 0;
-	fprintf(stderr,
-	        "hark: ingest: --spool %s: not a spool (no incoming/ in it): harkd creates its "
-	        "spool when it starts; give its spool_dir, or start harkd first\n",
-	        spool);
+	hark_errorf("hark: ingest: --spool %s: not a spool (no incoming/ in it): harkd creates its "
+	            "spool when it starts; give its spool_dir, or start harkd first\n",
+	            spool);
 	return -1;
 }
 
@@ -248,7 +247,7 @@ cmd_ingest(int argc, char **argv)
 		case 's':
 			free(spool);
 			if ((spool = strdup(optarg)) == NULL) {
-				fprintf(stderr, "hark: ingest: out of memory\n");
+				hark_errorf("hark: ingest: out of memory\n");
 				return 2;
 			}
 			break;
@@ -290,11 +289,11 @@ cmd_ingest(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1 || (nstdin == 1 && name == NULL) || (nstdin == 0 && name != NULL)) {
-		fprintf(stderr, "hark: ingest: %s\n",
-		        nstdin > 1     ? "- given twice: standard input is read once"
-		        : name == NULL ? "-: standard input needs --name NAME, its name in the "
-		                         "spool (whose extension tells its format)"
-		                       : "--name names standard input: give - among the files");
+		hark_errorf("hark: ingest: %s\n",
+		            nstdin > 1     ? "- given twice: standard input is read once"
+		            : name == NULL ? "-: standard input needs --name NAME, its name in the "
+		                             "spool (whose extension tells its format)"
+		                           : "--name names standard input: give - among the files");
 		free(spool);
 		return 2;
 	}
@@ -319,7 +318,7 @@ cmd_ingest(int argc, char **argv)
 		        : (with && ingest_lang(argv[i], lang, &ins, err, sizeof(err)) < 0) ||
 		              dropdir_ingest_insert(spool, argv[i], with ? &ins : NULL, final,
 		                                    sizeof(final), err, sizeof(err)) < 0) {
-			fprintf(stderr, "hark: ingest: %s\n", err);
+			hark_errorf("hark: ingest: %s\n", err);
 			rc = 2;
 		} else if (!quiet) {
 			ingest_print(argv[i], spool, final);
@@ -328,7 +327,7 @@ cmd_ingest(int argc, char **argv)
 	}
 	free(spool);
 	if (fflush(stdout) == EOF) {
-		fprintf(stderr, "hark: ingest: standard output: write error\n");
+		hark_errorf("hark: ingest: standard output: write error\n");
 		rc = 2;
 	}
 	return rc;

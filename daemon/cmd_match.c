@@ -153,12 +153,13 @@ item_print(struct item *it)
 			fwrite(it->out.p + off, 1, len, stdout);
 		} else {
 			fflush(stdout);
-			fwrite(it->out.p + off, 1, len, stderr);
+			/* one message (item_err), a file's name in it: escaped */
+			hark_errorf("%.*s", (int)len, it->out.p + off);
 		}
 		off += len;
 	}
 	if (it->out.oom) {
-		fprintf(stderr, "hark: %s: out of memory\n", it->path ? it->path : "hark match");
+		hark_errorf("hark: %s: out of memory\n", it->path ? it->path : "hark match");
 		it->errors++;
 	}
 	fflush(stdout);
@@ -714,9 +715,9 @@ cmd_match(int argc, char **argv)
 			break;
 		case 'j':
 			if (jobs_parse(optarg, &jobs) < 0) {
-				fprintf(stderr,
-				        "hark: -j: '%s' is not a number of threads from 1 to %d\n",
-				        optarg, MATCH_JOBS_MAX);
+				hark_errorf(
+				    "hark: -j: '%s' is not a number of threads from 1 to %d\n",
+				    optarg, MATCH_JOBS_MAX);
 				free(rules);
 				return 2;
 			}
@@ -737,9 +738,8 @@ cmd_match(int argc, char **argv)
 			break;
 		case 'C':
 			if (color_parse(optarg, &c.color) < 0) {
-				fprintf(stderr,
-				        "hark: --color: '%s' is not never, always or auto\n",
-				        optarg);
+				hark_errorf("hark: --color: '%s' is not never, always or auto\n",
+				            optarg);
 				free(rules);
 				return 2;
 			}
@@ -774,7 +774,7 @@ cmd_match(int argc, char **argv)
 		conf_free(cf);
 	}
 	if (rc < 0) {
-		diags_print(&d, stderr);
+		hark_diags_print(&d);
 		diags_free(&d);
 		rc = 2;
 		goto out;
@@ -789,9 +789,9 @@ cmd_match(int argc, char **argv)
 		else
 			r = items_add(&iv, argv[i]) == NULL ? -1 : 0;
 		if (r < 0) {
-			diags_print(&d, stderr);
+			hark_diags_print(&d);
 			diags_free(&d);
-			fprintf(stderr, "hark: out of memory\n");
+			hark_errorf("hark: out of memory\n");
 			rc = 2;
 			goto out;
 		}
@@ -800,7 +800,7 @@ cmd_match(int argc, char **argv)
 	pool_start(&p, &pt, &c, &iv, jobs);
 	rs = nrules > 0 ? rules_load_cached(rules, nrules, &d, cache)
 	                : rules_load_cached(conf, nconf, &d, cache);
-	diags_print(&d, stderr);
+	hark_diags_print(&d);
 	diags_free(&d);
 	pool_end(&p, &pt, rs);
 	rc = rs == NULL ? 2 : p.errors ? 2 : p.hits ? 0 : 1;

@@ -33,11 +33,10 @@ mute_rule_defined(const char *cmd, const struct conf *c, const char *id)
 	diags_init(&d);
 	rs = rules_load(c->rules, c->nrules, &d);
 	if (rs == NULL) {
-		diags_print(&d, stderr);
-		fprintf(stderr,
-		        "hark: %s: the configured rules do not load (hark check): cannot tell "
-		        "whether rule '%s' is defined\n",
-		        cmd, id);
+		hark_diags_print(&d);
+		hark_errorf("hark: %s: the configured rules do not load (hark check): cannot tell "
+		            "whether rule '%s' is defined\n",
+		            cmd, id);
 		diags_free(&d);
 		return -1;
 	}
@@ -106,26 +105,25 @@ cmd_mute(int argc, char **argv)
 		return 2;
 	}
 	if ((words = mute_words(argc, argv, optind + 1)) == NULL) {
-		fprintf(stderr, "hark: mute: out of memory\n");
+		hark_errorf("hark: mute: out of memory\n");
 		return 2;
 	}
 	/* the words first: a malformed duration says so before the rules are loaded */
 	if (mute_parse(words, strlen(words), &m, err, sizeof(err)) < 0 ||
 	    muting_until(&m, now, &until, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hark: mute: %s\n", err);
+		hark_errorf("hark: mute: %s\n", err);
 		goto out;
 	}
 	if (hark_conf_store_open("mute", STORE_WRITE, &c, &st) < 0)
 		goto out;
 	if ((r = mute_rule_defined("mute", c, argv[optind])) <= 0) {
 		if (r == 0)
-			fprintf(stderr,
-			        "hark: mute: no rule '%s' is defined in the configured rules\n",
-			        argv[optind]);
+			hark_errorf("hark: mute: no rule '%s' is defined in the configured rules\n",
+			            argv[optind]);
 		goto out;
 	}
 	if (store_mute_set(st, argv[optind], until, now, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: mute: %s\n", err);
+		hark_errorf("hark: mute: %s\n", err);
 		goto out;
 	}
 	hark_time_local(until, when, sizeof(when));
@@ -157,7 +155,7 @@ cmd_unmute(int argc, char **argv)
 		goto out;
 	r = store_mute_clear(st, argv[optind], (int64_t)time(NULL), err, sizeof(err));
 	if (r < 0) {
-		fprintf(stderr, "hark: unmute: %s\n", err);
+		hark_errorf("hark: unmute: %s\n", err);
 		goto out;
 	}
 	if (r == 1) {
@@ -169,8 +167,8 @@ cmd_unmute(int argc, char **argv)
 	if ((r = mute_rule_defined("unmute", c, argv[optind])) < 0)
 		goto out;
 	if (r == 0) {
-		fprintf(stderr, "hark: unmute: no rule '%s' is defined in the configured rules\n",
-		        argv[optind]);
+		hark_errorf("hark: unmute: no rule '%s' is defined in the configured rules\n",
+		            argv[optind]);
 		goto out;
 	}
 	printf("rule %s was not muted\n", argv[optind]);

@@ -95,8 +95,8 @@ opml_print(const struct opml *o, const char *name, const char *interval)
 		const struct opml_outline *ol = &o->outlines[i];
 
 		if ((why = opml_url_check(ol->xml_url, &host, msg, sizeof(msg))) != NULL) {
-			fprintf(stderr, "hark: import-opml: %s:%u: xmlUrl '%.200s' %s; skipped\n",
-			        name, ol->line, ol->xml_url, why);
+			hark_errorf("hark: import-opml: %s:%u: xmlUrl '%.200s' %s; skipped\n", name,
+			            ol->line, ol->xml_url, why);
 			continue;
 		}
 		opml_slug(ol->title, host, base);
@@ -149,15 +149,15 @@ cmd_import_opml(int argc, char **argv)
 	}
 	if (interval != NULL) {
 		if (conf_parse_duration(interval, &secs) < 0 || secs > UINT_MAX) {
-			fprintf(stderr,
-			        "hark: import-opml: --interval: '%s' is not a duration (90s 15m 2h "
-			        "1d)\n",
-			        interval);
+			hark_errorf(
+			    "hark: import-opml: --interval: '%s' is not a duration (90s 15m 2h "
+			    "1d)\n",
+			    interval);
 			return 2;
 		}
 		if (secs < 60) {
-			fprintf(stderr, "hark: import-opml: --interval: '%s' is less than 1m\n",
-			        interval);
+			hark_errorf("hark: import-opml: --interval: '%s' is less than 1m\n",
+			            interval);
 			return 2;
 		}
 	}
@@ -169,12 +169,12 @@ cmd_import_opml(int argc, char **argv)
 	}
 	name = strcmp(argv[optind], "-") == 0 ? "(standard input)" : argv[optind];
 	if (file_read(argv[optind], HARK_FILE_MAX, &buf, &len) < 0) {
-		fprintf(stderr, "hark: import-opml: %s: %s\n", name,
-		        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		hark_errorf("hark: import-opml: %s: %s\n", name,
+		            errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return 2;
 	}
 	if (opml_parse(buf, len, &o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hark: import-opml: %s: %s\n", name, err);
+		hark_errorf("hark: import-opml: %s: %s\n", name, err);
 		free(buf);
 		return 2;
 	}
@@ -182,13 +182,13 @@ cmd_import_opml(int argc, char **argv)
 	printed = opml_print(&o, name, interval);
 	opml_free(&o);
 	if (printed < 0) {
-		fprintf(stderr, "hark: import-opml: out of memory\n");
+		hark_errorf("hark: import-opml: out of memory\n");
 		return 2;
 	}
 	if (printed == 0)
-		fprintf(stderr, "hark: import-opml: %s: no outline with an http(s) xmlUrl\n", name);
+		hark_errorf("hark: import-opml: %s: no outline with an http(s) xmlUrl\n", name);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "hark: import-opml: standard output: %s\n", strerror(errno));
+		hark_errorf("hark: import-opml: standard output: %s\n", strerror(errno));
 		return 2;
 	}
 	return 0;

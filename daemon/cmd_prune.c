@@ -64,7 +64,7 @@ cmd_prune(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: prune: unexpected argument '%s'\n", argv[optind]);
+		hark_errorf("hark: prune: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	if (hark_conf_store_open("prune", dry ? STORE_READ : STORE_WRITE, &c, &st) < 0)
@@ -76,14 +76,12 @@ cmd_prune(int argc, char **argv)
 		harkdlock_probe(c->state_dir, &hp);
 		if (hp.running != 0) {
 			if (hp.running > 0)
-				fprintf(
-				    stderr,
+				hark_errorf(
 				    "hark: prune: --vacuum: harkd (pid %ld) runs on %s: stop it "
 				    "first (the rewrite holds the database until done)\n",
 				    hp.pid, c->state_dir);
 			else
-				fprintf(
-				    stderr,
+				hark_errorf(
 				    "hark: prune: --vacuum: cannot tell whether harkd runs (%s): "
 				    "stop it first\n",
 				    hp.err);
@@ -92,7 +90,7 @@ cmd_prune(int argc, char **argv)
 		}
 	}
 	if ((p = prune_new(st, c, prune_clock(), dry)) == NULL) {
-		fprintf(stderr, "hark: prune: out of memory\n");
+		hark_errorf("hark: prune: out of memory\n");
 		rc = -1;
 		goto out;
 	}
@@ -101,7 +99,7 @@ cmd_prune(int argc, char **argv)
 		if (rc == STORE_BUSY)
 			sleep(1);
 	if (rc < 0)
-		fprintf(stderr, "hark: prune: %s\n", err);
+		hark_errorf("hark: prune: %s\n", err);
 	n = prune_counts(p);
 	/* what went even when a batch failed: the batches before it are committed */
 	printf("%s:\n", dry ? "would remove" : "removed");
@@ -119,7 +117,7 @@ cmd_prune(int argc, char **argv)
 	/* after the pass: the rewrite is smaller by what it removed */
 	if (rc == 0 && vacuum && !dry) {
 		if ((rc = store_vacuum_full(st, err, sizeof(err))) != 0)
-			fprintf(stderr, "hark: prune: --vacuum: %s\n", err);
+			hark_errorf("hark: prune: --vacuum: %s\n", err);
 		else
 			printf("rewritten with auto_vacuum = INCREMENTAL\n");
 	}
@@ -174,13 +172,13 @@ cmd_backup(int argc, char **argv)
 	 * file for a new database.
 	 */
 	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
-		fprintf(stderr, "hark: backup: %s: %s\n", dest,
-		        errno == EEXIST ? "exists already: give a new file" : strerror(errno));
+		hark_errorf("hark: backup: %s: %s\n", dest,
+		            errno == EEXIST ? "exists already: give a new file" : strerror(errno));
 		goto out;
 	}
 	close(fd);
 	if (store_backup(st, dest, &r, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: backup: %s\n", err);
+		hark_errorf("hark: backup: %s\n", err);
 		unlink(dest);
 		goto out;
 	}

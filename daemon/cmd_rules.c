@@ -123,9 +123,11 @@ print_rule(const struct rule *r, int64_t hits, int json, struct store *st, int64
 		free(s);
 		return 0;
 	}
-	/* ids, tags, languages and notify names are the rule language's words: no escaping */
-	printf("%s  %s:%u  hits_24h %lld", r->id, r->file ? r->file : "-", r->line,
-	       (long long)hits);
+	/* ids, tags, languages and notify names are the rule language's words: no
+	 * escaping; the file's name is a file's name (hark_put_line_text) */
+	printf("%s  ", r->id);
+	hark_put_line_text(r->file ? r->file : "-");
+	printf(":%u  hits_24h %lld", r->line, (long long)hits);
 	print_list("tags", r->tags, r->ntags);
 	print_list("lang", r->langs, r->nlangs);
 	print_list("notify", r->notify, r->nnotify);
@@ -161,7 +163,7 @@ cmd_rules(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hark: rules: unexpected argument '%s'\n", argv[optind]);
+		hark_errorf("hark: rules: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	diags_init(&d);
@@ -172,10 +174,10 @@ cmd_rules(int argc, char **argv)
 	 * says how many); the errors, when the rules do not load, are printed
 	 */
 	if (rs == NULL)
-		diags_print(&d, stderr);
+		hark_diags_print(&d);
 	else if (d.nwarnings > 0)
-		fprintf(stderr, "hark: rules: %zu warning%s (hark check shows %s)\n", d.nwarnings,
-		        d.nwarnings == 1 ? "" : "s", d.nwarnings == 1 ? "it" : "them");
+		hark_errorf("hark: rules: %zu warning%s (hark check shows %s)\n", d.nwarnings,
+		            d.nwarnings == 1 ? "" : "s", d.nwarnings == 1 ? "it" : "them");
 	diags_free(&d);
 	if (rs == NULL)
 		goto out;
@@ -185,11 +187,11 @@ cmd_rules(int argc, char **argv)
 		if (store_rule_stats(st, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, count_cb,
 		                     &c, err, sizeof(err)) != 0 ||
 		    c.oom) {
-			fprintf(stderr, "hark: rules: %s\n", c.oom ? "out of memory" : err);
+			hark_errorf("hark: rules: %s\n", c.oom ? "out of memory" : err);
 			goto out;
 		}
 	} else {
-		fprintf(stderr, "hark: rules: hits not counted\n");
+		hark_errorf("hark: rules: hits not counted\n");
 	}
 	for (size_t i = 0; i < ruleset_nrules(rs); i++) {
 		const struct rule *r = ruleset_rule(rs, i);

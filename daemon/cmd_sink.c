@@ -233,7 +233,7 @@ sink_post(struct sink *sk, struct evhttp_request *req)
 
 	/* a copy with a NUL: the buffer may be in pieces; body is ours */
 	if ((body = malloc(len + 1)) == NULL) {
-		fprintf(stderr, "hark sink: out of memory for a body of %zu bytes\n", len);
+		hark_errorf("hark sink: out of memory for a body of %zu bytes\n", len);
 		sink_reply(req, HTTP_INTERNAL, "Internal Server Error", "out of memory");
 		return;
 	}
@@ -241,10 +241,10 @@ sink_post(struct sink *sk, struct evhttp_request *req)
 	body[len] = '\0';
 	if (sk->keylen > 0 && (why = sink_check(sk, hdr, body, len, buf, sizeof(buf))) != NULL) {
 		if (id != NULL && *id != '\0')
-			fprintf(stderr, "rejected: %s (webhook-id %s)\n", why,
-			        header_shown(id, shown, sizeof(shown)));
+			hark_errorf("rejected: %s (webhook-id %s)\n", why,
+			            header_shown(id, shown, sizeof(shown)));
 		else
-			fprintf(stderr, "rejected: %s\n", why);
+			hark_errorf("rejected: %s\n", why);
 		sink_reply(req, 401, "Unauthorized", why);
 		free(body);
 		return;
@@ -264,7 +264,7 @@ sink_post(struct sink *sk, struct evhttp_request *req)
 	/* one alert at a time reaches a pipe or a file as it arrives */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* the alert was not shown: no 200 for it, and no point going on */
-		fprintf(stderr, "hark: sink: standard output: %s\n", strerror(errno));
+		hark_errorf("hark: sink: standard output: %s\n", strerror(errno));
 		sink_reply(req, HTTP_SERVUNAVAIL, "Service Unavailable", "cannot print");
 		sk->failed = 1;
 		event_base_loopbreak(sk->base);
@@ -338,7 +338,7 @@ sink_secret(struct sink *sk, const char *text, const char *what)
 {
 	sk->keylen = whsig_secret_decode(text, sk->key, sizeof(sk->key));
 	if (sk->keylen < 1) {
-		fprintf(stderr, "hark: sink: %s not 'whsec_' followed by base64\n", what);
+		hark_errorf("hark: sink: %s not 'whsec_' followed by base64\n", what);
 		return -1;
 	}
 	return 0;
@@ -358,14 +358,13 @@ sink_secret_file(struct sink *sk, const char *path)
 
 	if ((s = secret_file_load(path, "--secret-file", path, SINK_SECRET_FILE_MAX, &mode, err,
 	                          sizeof(err))) == NULL) {
-		fprintf(stderr, "hark: sink: %s\n", err);
+		hark_errorf("hark: sink: %s\n", err);
 		return -1;
 	}
 	if ((mode & 007) != 0)
-		fprintf(stderr,
-		        "hark: sink: warning: --secret-file: '%.200s' is accessible to others "
-		        "(mode %04o); chmod o= it\n",
-		        path, mode);
+		hark_errorf("hark: sink: warning: --secret-file: '%.200s' is accessible to others "
+		            "(mode %04o); chmod o= it\n",
+		            path, mode);
 	snprintf(what, sizeof(what), "--secret-file: the secret in '%.200s' is", path);
 	rc = sink_secret(sk, s, what);
 	explicit_bzero(s, strlen(s));
@@ -393,9 +392,8 @@ cmd_sink(int argc, char **argv)
 		switch (ch) {
 		case 'p':
 			if ((port = sink_port_arg(optarg)) < 0) {
-				fprintf(stderr,
-				        "hark: sink: --port: '%s' is not a port (1-65535)\n",
-				        optarg);
+				hark_errorf("hark: sink: --port: '%s' is not a port (1-65535)\n",
+				            optarg);
 				return 2;
 			}
 			break;
@@ -408,10 +406,9 @@ cmd_sink(int argc, char **argv)
 		case 'a':
 			if (conf_parse_duration(optarg, &secs) < 0 || secs == 0 ||
 			    secs > (unsigned long)INT_MAX) {
-				fprintf(stderr,
-				        "hark: sink: --max-age: '%s' is not a number of "
-				        "seconds\n",
-				        optarg);
+				hark_errorf("hark: sink: --max-age: '%s' is not a number of "
+				            "seconds\n",
+				            optarg);
 				return 2;
 			}
 			sk.max_age = (long long)secs;
@@ -449,7 +446,7 @@ cmd_sink(int argc, char **argv)
 	}
 	rc = 2;
 	if ((sk.base = event_base_new()) == NULL || (http = evhttp_new(sk.base)) == NULL) {
-		fprintf(stderr, "hark: sink: cannot start libevent\n");
+		hark_errorf("hark: sink: cannot start libevent\n");
 		goto out;
 	}
 	evhttp_set_max_body_size(http, SINK_BODY_MAX);
@@ -457,23 +454,23 @@ cmd_sink(int argc, char **argv)
 	/* loopback only: a test receiver is no server for the network */
 	errno = 0;
 	if (evhttp_bind_socket(http, "127.0.0.1", (ev_uint16_t)port) != 0) {
-		fprintf(stderr, "hark: sink: cannot listen on 127.0.0.1:%d: %s\n", port,
-		        errno != 0 ? strerror(errno) : "bind failed");
+		hark_errorf("hark: sink: cannot listen on 127.0.0.1:%d: %s\n", port,
+		            errno != 0 ? strerror(errno) : "bind failed");
 		goto out;
 	}
 	sigint = evsignal_new(sk.base, SIGINT, sink_stop, &sk);
 	sigterm = evsignal_new(sk.base, SIGTERM, sink_stop, &sk);
 	if (sigint == NULL || sigterm == NULL || evsignal_add(sigint, NULL) != 0 ||
 	    evsignal_add(sigterm, NULL) != 0) {
-		fprintf(stderr, "hark: sink: cannot catch SIGINT and SIGTERM\n");
+		hark_errorf("hark: sink: cannot catch SIGINT and SIGTERM\n");
 		goto out;
 	}
 	/* a reader that went away must not kill us mid-reply */
 	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "hark sink: listening on http://127.0.0.1:%d/ (%s)\n", port,
-	        sk.keylen > 0 ? "signatures checked" : "signatures not checked: no secret");
+	hark_errorf("hark sink: listening on http://127.0.0.1:%d/ (%s)\n", port,
+	            sk.keylen > 0 ? "signatures checked" : "signatures not checked: no secret");
 	if (event_base_dispatch(sk.base) < 0) {
-		fprintf(stderr, "hark: sink: the event loop failed\n");
+		hark_errorf("hark: sink: the event loop failed\n");
 		goto out;
 	}
 	rc = sk.failed ? 2 : 0;

@@ -357,10 +357,9 @@ cmd_status(int argc, char **argv)
 	    access(err, F_OK) < 0 && errno == ENOENT) {
 		harkdlock_probe(state_dir, &dm);
 		if (dm.running == 0) {
-			fprintf(stderr,
-			        "hark: status: harkd is not running: no database at %s (it has "
-			        "not run on this state_dir)\n",
-			        err);
+			hark_errorf("hark: status: harkd is not running: no database at %s (it has "
+			            "not run on this state_dir)\n",
+			            err);
 			return STATUS_NOT_RUNNING;
 		}
 	}
@@ -392,13 +391,13 @@ cmd_status(int argc, char **argv)
 	} else if (rc == 0) {
 		status_text(&dm, &s, &f, disabled, &mu, failed, spool);
 	} else {
-		fprintf(stderr, "hark: status: %s\n", err);
+		hark_errorf("hark: status: %s\n", err);
 	}
 	feeds_free(&f);
 	mutes_free(&mu);
 	json_decref(disabled);
 	if (rc == 0 && fflush(stdout) != 0) {
-		fprintf(stderr, "hark: status: standard output: %s\n", strerror(errno));
+		hark_errorf("hark: status: standard output: %s\n", strerror(errno));
 		rc = -1;
 	}
 	if (rc != 0)

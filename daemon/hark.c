@@ -3,6 +3,7 @@
  * tmux have; each command lives in its own cmd_*.c.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -247,13 +248,13 @@ hark_lang_arg(char *arg)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	if (strlen(arg) != 2 || arg[0] < 'a' || arg[0] > 'z' || arg[1] < 'a' || arg[1] > 'z') {
-		fprintf(stderr, "hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
+		hark_errorf("hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
 		return -1;
 	}
 	/* jp, gr, cz: a country's code, which no document is in (a code hark
 	 * cannot identify but a document may declare is fine here) */
 	if (lang_code_check(arg, why, sizeof(why)) < 0) {
-		fprintf(stderr, "hark: --lang: %s\n", why);
+		hark_errorf("hark: --lang: %s\n", why);
 		return -1;
 	}
 	return 0;
@@ -265,7 +266,7 @@ hark_charset_arg(const char *arg)
 	char name[32];
 
 	if (charset_lookup(arg, name) < 0) {
-		fprintf(stderr, "hark: --charset: '%s' is not a charset hark knows\n", arg);
+		hark_errorf("hark: --charset: '%s' is not a charset hark knows\n", arg);
 		return -1;
 	}
 	return 0;
@@ -284,28 +285,28 @@ hark_conf_store_open(const char *cmd, enum store_mode mode, struct conf **cp, st
 	if (cp != NULL)
 		*cp = NULL;
 	if (path == NULL) {
-		fprintf(stderr, "hark: %s: no configuration (give -c CONFIG or set HARK_CONFIG)\n",
-		        cmd);
+		hark_errorf("hark: %s: no configuration (give -c CONFIG or set HARK_CONFIG)\n",
+		            cmd);
 		return -1;
 	}
 	diags_init(&d);
 	if (conf_load(path, &c, &d) < 0) {
-		diags_print(&d, stderr);
+		hark_diags_print(&d);
 		goto out;
 	}
 	if (asprintf(&db, "%s/hark.db", c->state_dir) < 0) {
 		db = NULL;
-		fprintf(stderr, "hark: %s: out of memory\n", cmd);
+		hark_errorf("hark: %s: out of memory\n", cmd);
 		goto out;
 	}
 	/* a writer must not make a database harkd never made (and needs write access) */
 	if (mode == STORE_WRITE && access(db, F_OK) < 0) {
-		fprintf(stderr, "hark: %s: no database at %s (has harkd run?)\n", cmd, db);
+		hark_errorf("hark: %s: no database at %s (has harkd run?)\n", cmd, db);
 		goto out;
 	}
 	/* 5 s: harkd's transactions are short; a reader waits only on a WAL checkpoint */
 	if (store_open(db, mode, 5000, st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hark: %s: %s\n", cmd, err);
+		hark_errorf("hark: %s: %s\n", cmd, err);
 		goto out;
 	}
 	rc = 0;
@@ -330,6 +331,20 @@ hark_store_open(const char *cmd, struct store **st)
 #define COLOR_RULE "\033[1m"
 #define COLOR_MATCH "\033[01;31m"
 #define COLOR_OFF "\033[m"
+
+/*
+ * The bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069): they reorder the rest of a terminal's line, so a name or
+ * title could show other text than it holds (Trojan Source). The marks
+ * (LRM, RLM, ALM) that Persian and Arabic text holds, ZWNJ and ZWJ, and the
+ * zero-width spaces a Slack text's escaping holds (hark sink) stay: they
+ * reorder nothing past themselves. harkd's log quotes more (utf8_disguise).
+ */
+static int
+text_bidi(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
 
 /*
  * The next character of s[0..n) (n > 0) as a terminal may be shown it:
@@ -359,7 +374,7 @@ text_unit(const unsigned char *s, size_t n, int how, char esc[8], size_t *esc_le
 	k = utf8_decode(s, n, &cp);
 	if (cp == UTF8_REPLACEMENT && k == 1) /* a byte that is not UTF-8 */
 		*esc_len = (size_t)snprintf(esc, 8, "\\x%02x", s[0]);
-	else if (cp <= 0x9f) /* C1: U+009B is CSI, U+009D OSC to some terminals */
+	else if (cp <= 0x9f || text_bidi(cp)) /* C1: U+009B is CSI, U+009D OSC to some terminals */
 		*esc_len = (size_t)snprintf(esc, 8, "\\u%04x", (unsigned)cp);
 	return k;
 }
@@ -383,7 +398,7 @@ text_safe(const unsigned char *s, size_t n)
 		if (i >= n || s[i] < 0x80)
 			return i;
 		k = utf8_decode(s + i, n - i, &cp);
-		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f)
+		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f || text_bidi(cp))
 			return i;
 		i += k;
 	}
@@ -409,6 +424,56 @@ hark_put_text(FILE *f, const char *s, size_t n, int how)
 			fwrite(esc, 1, el, f);
 		i += k;
 	}
+}
+
+void
+hark_errorf(const char *fmt, ...)
+{
+	char small[512], *msg = small;
+	va_list ap;
+	int n;
+	size_t len;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof small) {
+		if ((msg = malloc((size_t)n + 1)) == NULL) { /* the start of it, then */
+			msg = small;
+			n = (int)sizeof small - 1;
+		} else {
+			va_start(ap, fmt);
+			vsnprintf(msg, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		}
+	}
+	len = (size_t)n;
+	if (len > 0 && msg[len - 1] == '\n')
+		len--;
+	hark_put_text(stderr, msg, len, HARK_TEXT_LINE);
+	if (len < (size_t)n)
+		putc('\n', stderr);
+	if (msg != small)
+		free(msg);
+}
+
+void
+hark_diags_print(const struct diags *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL) {
+		fputs("hark: out of memory\n", stderr);
+		return;
+	}
+	diags_print(d, m);
+	if (fclose(m) == 0) /* one line a diagnostic: its newlines kept */
+		hark_put_text(stderr, buf, len, HARK_TEXT_BLOCK);
+	free(buf);
 }
 
 void
@@ -615,7 +680,8 @@ usage_all(FILE *f)
 	        "\nCONFIG: by default $HARK_CONFIG, else ./hark.conf, else " HARK_CONF_DEFAULT ".\n"
 	        "'hark help COMMAND' or 'hark COMMAND --help' shows a command's usage.\n"
 	        "The rule language is described in hark.rules(5). Control characters of\n"
-	        "articles and feeds are printed escaped (\\x1b, \\u009b).\n");
+	        "articles, feeds and file names are printed escaped (\\x1b, \\u009b), errors\n"
+	        "too, and so are bidi controls (\\u202e).\n");
 }
 
 int
@@ -628,7 +694,7 @@ cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if (cmd_find(argv[1]) == NULL) {
-		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n", argv[1]);
+		hark_errorf("hark: '%s' is not a hark command; see 'hark help'\n", argv[1]);
 		return 2;
 	}
 	hark_usage(argv[1], stdout);
@@ -667,8 +733,7 @@ main(int argc, char **argv)
 		return usage_error("hark", "no command given");
 	c = cmd_find(argv[optind]);
 	if (c == NULL) {
-		fprintf(stderr, "hark: '%s' is not a hark command; see 'hark help'\n",
-		        argv[optind]);
+		hark_errorf("hark: '%s' is not a hark command; see 'hark help'\n", argv[optind]);
 		return 2;
 	}
 	norm_init();

@@ -114,12 +114,23 @@ char *hark_hit_line(const struct document *doc, const struct hit *h, const char 
  * terminal, where a control character could retitle or clear it, or fake
  * other output: every C0 control and DEL shown as \x1b, every C1 control
  * (U+0080-U+009F) as \u009b, every byte that is not UTF-8 as \xHH, as
- * harkd's log shows them. HARK_TEXT_LINE: \n and \t are a space (the
- * text stays on its line); HARK_TEXT_BLOCK: they are kept (a body).
- * Every text output of hark prints such text through it.
+ * harkd's log shows them, and the bidi embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069) that reorder a line as \u202e. HARK_TEXT_LINE: \n and \t are a
+ * space (the text stays on its line); HARK_TEXT_BLOCK: they are kept (a body). Every text output of
+ * hark prints such text through it.
  */
 enum { HARK_TEXT_LINE, HARK_TEXT_BLOCK };
 void hark_put_text(FILE *f, const char *s, size_t n, int how);
+/*
+ * An error or warning on standard error, printf's format and arguments:
+ * the whole message through hark_put_text (HARK_TEXT_LINE, a final newline
+ * kept), since its arguments name a file, a URL or a server's words. Every
+ * hark error that holds such text goes through it (or hark_diags_print).
+ */
+void hark_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* diags_print(d, stderr), escaped (HARK_TEXT_BLOCK): they name files, quote rules. */
+struct diags;
+void hark_diags_print(const struct diags *d);
 /*
  * A JSON text (json_dumps) and a newline: jansson escapes the C0 controls
  * only, so C1 controls and DEL are written \u009b, \u007f here.

@@ -8,18 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "usage.h"
 
 int
 usage_error(const char *prog, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
+	/* it quotes the arguments as typed, a file's name among them: escaped (log_quote) */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see %s --help)\n", prog);
+	fprintf(stderr, "%s: %s (see %s --help)\n", prog, log_quote(msg), prog);
 	return 2;
 }
 

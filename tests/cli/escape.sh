@@ -2,7 +2,9 @@
 # A stranger's text on the user's terminal: the control characters of an
 # article or a feed (ESC, BEL, C1's CSI) are shown escaped (\x1b, \u009b)
 # by every text output of hark match, extract and feed (its errors too),
-# never written raw, and the --json outputs escape them too. Usage: escape.sh HARK
+# never written raw, and the --json outputs escape them too; so do the
+# errors that name a file, and the bidi controls (\u202e) in every text
+# output. Usage: escape.sh HARK
 HARK=$1
 [ -x "$HARK" ] || { echo "usage: $0 HARK" >&2; exit 2; }
 T=$(mktemp -d) || exit 2
@@ -78,6 +80,69 @@ printf '{"version": \302\233\033[2J}' >bad.json
 "$HARK" feed bad.json >/dev/null 2>"$T/out" && bad "feed of bad JSON: exit 0"
 raw "feed's error"
 has "feed's error, C1" "hark: bad.json: JSON Feed: line 1: invalid token near '\u009b'"
+
+# errors name files, URLs and rule files raw no more: a missing file named
+# with OSC and BEL, on standard error, escaped
+N=$(printf 'no\033]0;PWN\007.txt')
+# err WHAT CMD...: exits non-zero, its standard error into $T/out
+err() {
+	what=$1; shift
+	"$@" >/dev/null 2>"$T/out" && bad "$what: exit 0"
+	raw "$what"
+}
+err "match, a missing file" "$HARK" match -r k.rules "$N"
+has "match, a missing file named" 'hark: no\x1b]0;PWN\x07.txt: No such file or directory'
+err "extract, a missing file" "$HARK" extract "$N"
+has "extract, a missing file named" 'hark: no\x1b]0;PWN\x07.txt: No such file or directory'
+mkdir -p sp/incoming
+err "ingest, a missing file" "$HARK" ingest --spool sp "$N"
+has "ingest, a missing file named" 'hark: ingest: no\x1b]0;PWN\x07.txt: No such file or directory'
+printf '[hark]\nstate_dir = %s/st\nrules = %s/k.rules\nspool_dir = %s/sp\n' "$T" "$T" "$T" >h.conf
+err "ingest -c, a missing file" "$HARK" -c h.conf ingest "$N"
+has "ingest -c, a missing file named" 'no\x1b]0;PWN\x07.txt: No such file or directory'
+err "match, a missing rule file" "$HARK" match -r "$(printf 'r\033[2J.rules')" e.txt
+has "match, a missing rule file named" 'r\x1b[2J.rules: error: cannot read rules'
+err "an unexpected argument" "$HARK" hits "$(printf 'a\033[2J')"
+has "an unexpected argument named" "unexpected argument 'a\x1b[2J'"
+err "not a command" "$HARK" "$(printf 'x\033[2J')"
+has "not a command named" "'x\x1b[2J' is not a hark command"
+
+# the bidi controls that reorder a terminal's line (Trojan Source) are
+# escaped; Arabic and Persian letters, RLM, ZWNJ and ZWJ stay as they are
+RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246')
+ZWNJ=$(printf '\342\200\214') ZWJ=$(printf '\342\200\215')
+printf 'Title %sevil\342\200\254 \330\263%s\330\247\342\200\217\n\nKhalil \330\271\331\204\333\214%s %sx\342\201\251 end\n' \
+	"$RLO" "$ZWNJ" "$ZWJ" "$LRI" >b.txt
+bidi() {
+	if grep -qF "$RLO" "$T/out" || grep -qF "$LRI" "$T/out"; then
+		bad "$1: a bidi control written raw"
+	else
+		ok
+	fi
+}
+run "extract, bidi" "$HARK" extract b.txt
+bidi "extract, bidi"
+has "extract, bidi in a title" 'title:     Title \u202eevil\u202c'
+has "extract, Persian with its ZWNJ kept" "$(printf '\330\263%s\330\247' "$ZWNJ")"
+has "extract, ZWJ kept" "$(printf '\330\271\331\204\333\214%s \\u2066x\\u2069' "$ZWJ")"
+run "match, bidi" "$HARK" match --color=never -r k.rules b.txt
+bidi "match, bidi"
+has "match, bidi" '\u2066x\u2069 end'
+cp b.txt "$(printf 'a\342\200\256txt.exe')"
+run "match, a bidi file name" "$HARK" match --color=never -r k.rules "$(printf 'a\342\200\256txt.exe')"
+bidi "match, a bidi file name"
+has "match, a bidi file name" 'a\u202etxt.exe: k:'
+err "match, a missing bidi file" "$HARK" match -r k.rules "$(printf 'no\342\200\256txt.exe')"
+bidi "match, a missing bidi file"
+has "match, a missing bidi file" 'no\u202etxt.exe: No such file'
+
+# hark rules names each rule's file on standard output
+R=$(printf 'r\033[2J.rules')
+cp k.rules "$R"
+printf '[hark]\nstate_dir = %s/st\nrules = %s/%s\n' "$T" "$T" "$R" >r.conf
+run "rules, a rule file's name" "$HARK" -c r.conf rules
+raw "rules, a rule file's name"
+has "rules, a rule file's name" "k  $T/r\x1b[2J.rules:1  hits_24h 0"
 
 echo "escape: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
