@@ -47,14 +47,14 @@ print_text(json_t *o, int color)
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (json_object_get(o, keys[i]) == NULL)
 			continue;
-		printf("%-10s ", keys[i]);
+		printf("%-11s ", keys[i]); /* revision_of, the longest */
 		if (strcmp(keys[i], "published") == 0 || strcmp(keys[i], "seen_at") == 0)
 			hark_put_line_text(when(o, keys[i], t, sizeof(t)));
 		else
 			hark_put_line_text(str(o, keys[i]));
 		putchar('\n');
 	}
-	printf("hits       %zu\n", json_array_size(json_object_get(o, "hits")));
+	printf("hits        %zu\n", json_array_size(json_object_get(o, "hits")));
 	json_array_foreach(json_object_get(o, "hits"), i, v)
 	{
 		printf("  %s %s: ", when(v, "detected_at", t, sizeof(t)),
@@ -62,7 +62,7 @@ print_text(json_t *o, int color)
 		hark_put_snippet(json_object_get(v, "snippet"), color);
 		putchar('\n');
 	}
-	printf("duplicates %zu\n", json_array_size(json_object_get(o, "duplicates")));
+	printf("duplicates  %zu\n", json_array_size(json_object_get(o, "duplicates")));
 	json_array_foreach(json_object_get(o, "duplicates"), i, v)
 	{
 		printf("  %s %s ", str(v, "id"), when(v, "seen_at", t, sizeof(t)));

@@ -889,7 +889,7 @@ store_migrate(struct store *st, const char *path, char *err, size_t errsz)
 		char sql[64], what[64];
 		int v, rc;
 
-		if ((rc = store_run(st, "BEGIN IMMEDIATE", "migrating", err, errsz)) != 0)
+		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err, errsz)) != 0)
 			return rc;
 		if ((rc = store_version(st, &v, err, errsz)) != 0)
 			goto fail;

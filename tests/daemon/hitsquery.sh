@@ -164,12 +164,12 @@ hk article --json "$a1"
 grep -qF "\"duplicates\":[{\"id\":\"$a2\"," "$T/out" && ok || bad "the first article lists its near duplicate"
 hk article "$a3"
 expect_eq "$?" 0 "hark article"
-grep -qF "title      Assad in Moscow" "$T/out" && ok || bad "text: title: $(cat "$T/out")"
-grep -qF "hits       2" "$T/out" && ok || bad "text: two hits"
-grep -qF "duplicates 0" "$T/out" && ok || bad "text: no duplicate"
+grep -qF "title       Assad in Moscow" "$T/out" && ok || bad "text: title: $(cat "$T/out")"
+grep -qF "hits        2" "$T/out" && ok || bad "text: two hits"
+grep -qF "duplicates  0" "$T/out" && ok || bad "text: no duplicate"
 grep -qF "Assad was seen in Moscow" "$T/out" && ok || bad "text: the body"
 # one time format in text: local YYYY-MM-DD HH:MM, never the JSON's RFC 3339
-grep -qE '^seen_at    [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' "$T/out" && ok ||
+grep -qE '^seen_at     [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' "$T/out" && ok ||
 	bad "text: seen_at local: $(cat "$T/out")"
 [ "$(grep -cE '^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [a-z0-9_.-]+: ' "$T/out")" -eq 2 ] && ok ||
 	bad "text: each hit's time local: $(cat "$T/out")"
