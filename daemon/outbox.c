@@ -1428,6 +1428,10 @@ hook_carry(struct hook *old, struct hook *h)
 	if (old->paused_until > h->paused_until)
 		h->paused_until = old->paused_until;
 	h->window = old->window;
+	/* a SIGUSR1 sweep under way goes on where it was */
+	h->early = old->early;
+	h->cur_due = old->cur_due;
+	h->cur_id = old->cur_id;
 	/*
 	 * The parts of a digest the receiver took: not sent again after a
 	 * reload, when the parts go to the same place and read the same
