@@ -739,9 +739,10 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 static void
 outbox_early_failed(struct outbox *ob, const struct send *s, const char *why, long status)
 {
-	log_warnx("delivery of hit=%s to %s failed early (%s): not counted, its attempt %d still "
-	          "due when the schedule says",
-	          s->hit_id, s->hook->name, why, s->attempts + 1);
+	log_warnx(
+	    "delivery of hit=%s to %s failed (%s): an early attempt, not counted: attempt %d still "
+	    "due when the schedule says",
+	    s->hit_id, s->hook->name, why, s->attempts + 1);
 	outbox_record(ob, s->id, "pending", -1, 0, status, why);
 }
 
@@ -872,10 +873,10 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		state = "sent";
 		at->sent++;
 	} else if (v != OUTBOX_MAIL_DEAD && s->early) {
-		log_warnx(
-		    "digest %s of %zu hit%s to %s failed early (%s): not counted, its attempt "
-		    "%d still due when the schedule says",
-		    s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts);
+		log_warnx("digest %s of %zu hit%s to %s failed (%s): an early attempt, not "
+		          "counted: attempt "
+		          "%d still due when the schedule says",
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts);
 		at->failed++;
 		attempts = -1; /* each keeps its attempts and next_at */
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {

@@ -39,13 +39,13 @@ while [ $i -lt 15 ]; do
 	wait_until "[ \$(received) -ge $((n0 + i)) ]" 5 || bad "early attempt $i not made"
 	sleep 0.2
 done
-wait_until "[ \$(grep -c 'failed early' '$LOG') -ge 15 ]" 10 ||
-	bad "early failures logged: $(grep -c 'failed early' "$LOG")"
+wait_until "[ \$(grep -c 'an early attempt, not counted' '$LOG') -ge 15 ]" 10 ||
+	bad "early failures logged: $(grep -c 'an early attempt, not counted' "$LOG")"
 expect_eq "$(field state)" pending "the state after 15 SIGUSR1 to a failing receiver"
 expect_eq "$(field attempts)" 2 "the schedule's attempts after 15 early ones"
 expect_eq "$(field next_attempt)" "$next" "the next attempt the schedule set"
 expect_eq "$(field last_status)" 500 "the early attempt's answer, recorded"
-grep -qE "to down failed early \(HTTP 500\): not counted, its attempt 3 still due" "$LOG" && ok ||
+grep -qE "to down failed \(HTTP 500\): an early attempt, not counted: attempt 3 still due" "$LOG" && ok ||
 	bad "the early failure's line: $(grep 'to down' "$LOG" | tail -1)"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd's exit status"
