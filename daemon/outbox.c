@@ -10,6 +10,7 @@
  * send again is bounded by the slots.
  */
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,6 +53,12 @@ struct send {
 	int64_t id;
 	char hit_id[32];
 	int attempts; /* before this one */
+	/*
+	 * Started by SIGUSR1 before the time the schedule set: a failure is
+	 * recorded (status, error) but is not one of the schedule's attempts,
+	 * so a signal meant to hurry never makes a delivery dead sooner.
+	 */
+	int early;
 	/*
 	 * Where the delivery's latency counts from: its hit's commit, or its
 	 * last requeue (hark redeliver, the API's retry), which may come days
@@ -108,6 +115,7 @@ struct hook {
 	int disabled;            /* 410 Gone, until the configuration changes */
 	int64_t paused_until;    /* 429/503 Retry-After */
 	int64_t cur_due, cur_id; /* the page cursor of the sweep under way */
+	int early;               /* SIGUSR1: this sweep reads every pending delivery, due or not */
 	unsigned in_flight;
 	/*
 	 * 0: up to its share at once. Else at most this many: a request timed
@@ -144,7 +152,6 @@ struct outbox {
 	struct event *ev_pump;  /* look at every webhook: kick, timers */
 	struct event *ev_flush; /* write the outcomes */
 	struct update *updates, **updates_tail;
-	int retry_all;
 	struct outbox_stats stats;
 };
 
@@ -468,7 +475,7 @@ static void mail_done_cb(const struct http_response *r, void *arg);
 
 /* hook_send for an [email]: the message of the hit by SMTP. */
 static int
-hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
+hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_row *r, int early)
 {
 	char err[256];
 	struct send *s = calloc(1, sizeof(*s));
@@ -480,6 +487,7 @@ hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_ro
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
+	s->early = early;
 	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	if (outbox_mail_send(ob->http, h->mail, r->hit_json, now_s(), mail_done_cb, s, &fatal, err,
@@ -540,9 +548,12 @@ hook_post(struct outbox *ob, struct hook *h, const char *wid, long long ts, cons
 	return http_start(ob->http, &rq, cb, arg, err, errsz);
 }
 
-/* Start one attempt of a delivery row. Returns 0, -1 when it could not start. */
+/*
+ * Start one attempt of a delivery row; early: before its time (SIGUSR1).
+ * Returns 0, -1 when it could not start.
+ */
 static int
-hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
+hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r, int early)
 {
 	char err[256];
 	struct send *s;
@@ -550,7 +561,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	long long ts = (long long)now_s();
 
 	if (h->mail != NULL)
-		return hook_send_mail(ob, h, r);
+		return hook_send_mail(ob, h, r, early);
 	body = payload_render(h->format, r->hit_json, h->topic, h->base_url, err, sizeof(err));
 	if (body == NULL) {
 		/* nothing a retry can fix */
@@ -567,6 +578,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 	s->ob = ob;
 	s->id = r->id;
 	s->attempts = r->attempts;
+	s->early = early;
 	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	/* the same webhook-id on every attempt; a fresh timestamp and signature */
@@ -588,6 +600,7 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r)
 struct page {
 	struct outbox *ob;
 	struct hook *h;
+	int64_t now;
 	int rows, started;
 };
 
@@ -601,7 +614,7 @@ page_row_cb(const struct store_delivery_row *r, void *arg)
 	p->h->cur_id = r->id;
 	if (hook_is_sending(p->h, r->id))
 		return 0;
-	if (hook_send(p->ob, p->h, r) == 0)
+	if (hook_send(p->ob, p->h, r, r->next_at > p->now) == 0)
 		p->started++;
 	return 0;
 }
@@ -652,7 +665,7 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 	for (;;) {
 		unsigned room = share > h->in_flight ? share - h->in_flight : 0;
 		unsigned total = OUTBOX_TOTAL > ob->in_flight ? OUTBOX_TOTAL - ob->in_flight : 0;
-		struct page p = {ob, h, 0, 0};
+		struct page p = {ob, h, now, 0, 0};
 		int64_t next;
 		int rc;
 
@@ -673,8 +686,8 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 			return; /* a request ending pumps again */
 		if (room > OUTBOX_PAGE)
 			room = OUTBOX_PAGE;
-		rc = store_deliveries_due(ob->st, h->name, now, h->cur_due, h->cur_id, (int)room,
-		                          page_row_cb, &p, err, sizeof(err));
+		rc = store_deliveries_due(ob->st, h->name, h->early ? INT64_MAX : now, h->cur_due,
+		                          h->cur_id, (int)room, page_row_cb, &p, err, sizeof(err));
 		if (rc != 0) {
 			log_warnx("reading the outbox of %s: %s; trying again", h->name, err);
 			outbox_pump_at(ob, 1);
@@ -684,6 +697,7 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 			continue; /* maybe more after this page */
 		/* the sweep reached the end: start over from the first due next time */
 		h->cur_due = h->cur_id = 0;
+		h->early = 0;
 		if (p.rows > 0 && p.started == 0)
 			return; /* only what is in flight is due */
 		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 &&
@@ -698,17 +712,11 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct outbox *ob = arg;
 	int64_t now = now_s();
-	char err[512];
 	struct hook *h;
 	unsigned share, n = 0, start, i;
 
 	(void)fd;
 	(void)what;
-	if (ob->retry_all) {
-		ob->retry_all = 0;
-		if (store_deliveries_now(ob->st, now, err, sizeof(err)) != 0)
-			log_warnx("SIGUSR1: %s", err);
-	}
 	share = outbox_share(ob);
 	/* each turn starts one hook further: with more webhooks than slots, each gets its turn */
 	for (h = ob->hooks; h; h = h->next)
@@ -722,6 +730,20 @@ outbox_pump_cb(evutil_socket_t fd, short what, void *arg)
 		hook_pump(ob, h, now, share);
 		h = h->next != NULL ? h->next : ob->hooks;
 	}
+}
+
+/*
+ * An early attempt (SIGUSR1) failed: its answer is recorded, but the
+ * delivery keeps the attempts and the next_at its schedule set.
+ */
+static void
+outbox_early_failed(struct outbox *ob, const struct send *s, const char *why, long status)
+{
+	log_warnx(
+	    "delivery of hit=%s to %s failed (%s): an early attempt, not counted: attempt %d still "
+	    "due when the schedule says",
+	    s->hit_id, s->hook->name, why, s->attempts + 1);
+	outbox_record(ob, s->id, "pending", -1, 0, status, why);
 }
 
 static void
@@ -806,6 +828,11 @@ send_done_cb(const struct http_response *r, void *arg)
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", Retry-After %llds",
 		         (long long)rawait);
 	}
+	if (s->early) {
+		outbox_early_failed(ob, s, why, r->status);
+		ob->stats.webhook.failed++;
+		return;
+	}
 	if (attempts > OUTBOX_RETRIES) {
 		log_warnx(
 		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
@@ -845,6 +872,13 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		         r->seconds);
 		state = "sent";
 		at->sent++;
+	} else if (v != OUTBOX_MAIL_DEAD && s->early) {
+		log_warnx("digest %s of %zu hit%s to %s failed (%s): an early attempt, not "
+		          "counted: attempt "
+		          "%d still due when the schedule says",
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts);
+		at->failed++;
+		attempts = -1; /* each keeps its attempts and next_at */
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
 		log_warnx("digest %s of %zu hit%s to %s: %s: dead (hark redeliver %lld...)",
 		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why,
@@ -1029,7 +1063,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 struct first_due {
 	struct outbox *ob;
 	struct hook *h;
-	int64_t period;
+	int64_t now, period, next_at;
 	int found;
 };
 
@@ -1040,9 +1074,10 @@ first_due_cb(const struct store_delivery_row *r, void *arg)
 
 	f->found = 1;
 	f->period = r->period;
+	f->next_at = r->next_at;
 	/* queued before the digest was configured: no period, sent on its own */
 	if (r->period == 0)
-		hook_send(f->ob, f->h, r);
+		hook_send(f->ob, f->h, r, r->next_at > f->now);
 	return 0;
 }
 
@@ -1054,17 +1089,22 @@ first_due_cb(const struct store_delivery_row *r, void *arg)
 static void
 digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 {
-	struct first_due f = {ob, h, 0, 0};
+	struct first_due f = {ob, h, now, 0, 0, 0};
 	struct digest_read d = {0};
 	struct mail_digest g = {0};
 	char err[512], id[96];
 	struct send *s;
-	int64_t next, min_id;
+	int64_t next, min_id, upto = h->early ? INT64_MAX : now;
 	int fatal;
 
 	if (h->in_flight > 0)
 		return;
-	if (store_deliveries_due(ob->st, h->name, now, 0, 0, 1, first_due_cb, &f, err,
+	/*
+	 * SIGUSR1: the first pending digest, due or not, once; without a
+	 * cursor a digest that failed early would be read again at once.
+	 */
+	h->early = 0;
+	if (store_deliveries_due(ob->st, h->name, upto, 0, 0, 1, first_due_cb, &f, err,
 	                         sizeof(err)) != 0) {
 		log_warnx("reading the outbox of %s: %s; trying again", h->name, err);
 		outbox_pump_at(ob, 1);
@@ -1078,7 +1118,7 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	}
 	if (f.period == 0)
 		return; /* sent alone by first_due_cb; the pump comes back when it ends */
-	if (store_digest_rows(ob->st, h->name, f.period, now, digest_row_cb, &d, err,
+	if (store_digest_rows(ob->st, h->name, f.period, upto, digest_row_cb, &d, err,
 	                      sizeof(err)) != 0 ||
 	    d.oom || d.n == 0) {
 		log_warnx("reading the digest of %s: %s; trying again", h->name,
@@ -1113,6 +1153,7 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	s->ob = ob;
 	s->id = min_id;
 	s->attempts = d.attempts;
+	s->early = f.next_at > now;
 	s->since = now;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%lld", (long long)f.period);
 	s->group = d.ids;
@@ -1162,6 +1203,11 @@ mail_done_cb(const struct http_response *r, void *arg)
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		ob->stats.email.sent++;
 		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
+		return;
+	}
+	if (v != OUTBOX_MAIL_DEAD && s->early) {
+		outbox_early_failed(ob, s, why, r->status);
+		ob->stats.email.failed++;
 		return;
 	}
 	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
@@ -1383,6 +1429,10 @@ hook_carry(struct hook *old, struct hook *h)
 	if (old->paused_until > h->paused_until)
 		h->paused_until = old->paused_until;
 	h->window = old->window;
+	/* a SIGUSR1 sweep under way goes on where it was */
+	h->early = old->early;
+	h->cur_due = old->cur_due;
+	h->cur_id = old->cur_id;
 	/*
 	 * The parts of a digest the receiver took: not sent again after a
 	 * reload, when the parts go to the same place and read the same
@@ -1503,12 +1553,19 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 	return n;
 }
 
+/*
+ * SIGUSR1: each destination sweeps its pending deliveries from the first,
+ * due or not; those not yet due go as early attempts (struct send.early).
+ * Nothing is written: the schedule's next_at stays where it was.
+ */
 void
 outbox_retry_all(struct outbox *ob)
 {
-	for (struct hook *h = ob->hooks; h; h = h->next)
+	for (struct hook *h = ob->hooks; h; h = h->next) {
 		h->paused_until = 0;
-	ob->retry_all = 1;
+		h->early = 1;
+		h->cur_due = h->cur_id = 0;
+	}
 	outbox_kick(ob);
 }
 

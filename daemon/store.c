@@ -298,7 +298,6 @@ enum stmt {
 	ST_WEBHOOK_GET,
 	ST_WEBHOOK_CLEAR,
 	ST_WEBHOOKS,
-	ST_DELIVERIES_NOW,
 	ST_FEED_GET,
 	ST_FEED_PUT,
 	ST_FEED_ITEM_SEEN,
@@ -443,7 +442,10 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "WHERE webhook = ?1 AND state = 'pending'",
     [ST_DELIVERY_COUNT] = "SELECT count(*) FROM deliveries "
                           "WHERE webhook = ?1 AND state = 'pending'",
-    [ST_DELIVERY_UPDATE] = "UPDATE deliveries SET state = ?2, attempts = ?3, next_at = ?4, "
+    /* ?3 < 0: an early attempt (SIGUSR1) that failed: the schedule's count and time stay */
+    [ST_DELIVERY_UPDATE] = "UPDATE deliveries SET state = ?2, "
+                           "attempts = CASE WHEN ?3 < 0 THEN attempts ELSE ?3 END, "
+                           "next_at = CASE WHEN ?3 < 0 THEN next_at ELSE ?4 END, "
                            "last_status = ?5, last_error = ?6, "
                            "sent_at = CASE WHEN ?2 = 'sent' THEN ?7 ELSE sent_at END "
                            /* a request under way at the cancel: only its arrival counts */
@@ -466,8 +468,6 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_WEBHOOK_GET] = "SELECT fingerprint, disabled_at, reason FROM webhooks WHERE name = ?1",
     [ST_WEBHOOK_CLEAR] = "DELETE FROM webhooks WHERE name = ?1",
     [ST_WEBHOOKS] = "SELECT name, reason, disabled_at FROM webhooks ORDER BY name",
-    [ST_DELIVERIES_NOW] = "UPDATE deliveries SET next_at = ?1 "
-                          "WHERE state = 'pending' AND next_at > ?1",
     [ST_FEED_GET] = "SELECT conf_url, url, etag, last_modified, last_ok, last_error, next_poll, "
                     "gone, failures FROM feeds WHERE name = ?1",
     [ST_FEED_PUT] = "INSERT INTO feeds (name, conf_url, url, etag, last_modified, last_ok, "
@@ -2469,13 +2469,6 @@ store_webhooks_each(struct store *st, store_webhook_fn fn, void *arg, char *err,
 		ret = store_fail(st, rc, "reading webhooks", err, errsz);
 	sqlite3_reset(q);
 	return ret;
-}
-
-int
-store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz)
-{
-	sqlite3_bind_int64(st->stmt[ST_DELIVERIES_NOW], 1, now);
-	return store_exec(st, ST_DELIVERIES_NOW, "making deliveries due", err, errsz);
 }
 
 /* ---- the feed poller's state ---- */

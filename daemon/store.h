@@ -355,6 +355,8 @@ int store_delivery_count(struct store *st, const char *webhook, int64_t *n, char
 /*
  * After an attempt: state "sent", "pending" (again at next_at) or "dead";
  * attempts so far; the response status (0: none) and error (NULL: none).
+ * attempts < 0: an early attempt (SIGUSR1) failed: attempts and next_at
+ * stay as the schedule set them, only state, status and error are written.
  * Its own transaction when none is open. Returns 0, -1 or STORE_BUSY.
  */
 int store_delivery_update(struct store *st, int64_t id, const char *state, int attempts,
@@ -372,8 +374,6 @@ int store_deliveries_state(struct store *st, const char *state, int limit, store
 /* Delivery id through fn: 1, 0 when there is none, -1 or STORE_BUSY. */
 int store_delivery_get(struct store *st, int64_t id, store_delivery_fn fn, void *arg, char *err,
                        size_t errsz);
-/* SIGUSR1: every pending delivery due now. Returns 0, -1 or STORE_BUSY. */
-int store_deliveries_now(struct store *st, int64_t now, char *err, size_t errsz);
 /*
  * The destinations the configuration no longer has (known() says no, arg
  * passed on): their pending deliveries cancelled, with the reason as

@@ -202,8 +202,9 @@ expect_eq "$(tr '\n' ' ' <"$T/flaky/answers")" "421 451 250 " "flaky: the answer
 grep -qx 'tls no' "$T/flaky/1.env" && ok || bad "flaky: plain loopback: $(cat "$T/flaky/1.env")"
 wait_for "$LOG" "email=flaky status=250" 5 || bad "flaky: the delivered line"
 hk deliveries
-grep -E "sent +flaky .* convoy attempts=3" "$T/out" >/dev/null && ok ||
-	bad "hark deliveries: flaky sent after 3 attempts: $(cat "$T/out")"
+# the 451 was SIGUSR1's early attempt: recorded, not one of the schedule's
+grep -E "sent +flaky .* convoy attempts=2" "$T/out" >/dev/null && ok ||
+	bad "hark deliveries: flaky sent at its second counted attempt: $(cat "$T/out")"
 
 # ---- refuse: 550 is dead at once ----
 wait_for "$LOG" "to refuse: 550 5.7.1 Message refused by policy (test): dead" 10 ||

@@ -929,11 +929,11 @@ test_digest_rows(void **state)
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.json[0], "{\"id\":\"h_2\"}");
 	assert_string_equal(s.json[2], "{\"id\":\"h_0\"}");
-	/* SIGUSR1: due now, the period stays */
-	assert_int_equal(store_deliveries_now(f->st, 100, f->err, sizeof(f->err)), 0);
+	/* SIGUSR1 reads a period before its end (next_at untouched) */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(
-	    store_digest_rows(f->st, "mail", 7200, 100, dl_cb, &s, f->err, sizeof(f->err)), 0);
+	    store_digest_rows(f->st, "mail", 7200, INT64_MAX, dl_cb, &s, f->err, sizeof(f->err)),
+	    0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.json[0], "{\"id\":\"h_3\"}");
 	/* hark redeliver before its period's end: left for its digest, not due now */
