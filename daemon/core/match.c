@@ -537,12 +537,9 @@ pair_pass(const struct matcher *m, const struct start *st)
 {
 	if (st->n == PAIR_ANY)
 		return 1;
-	for (uint32_t k = st->off; k < st->off + st->n; k++) {
-		uint64_t b = root_bits(m->ph[k]);
-
-		if ((m->rs->pair_filter[pair_word(m->rs, m->ph[k])] & b) == b)
+	for (uint32_t k = st->off; k < st->off + st->n; k++)
+		if (ruleset_pair_has(m->rs, m->ph[k]))
 			return 1;
-	}
 	return 0;
 }
 

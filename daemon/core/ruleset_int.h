@@ -248,13 +248,20 @@ pair_word(const struct ruleset *rs, uint64_t ph)
 	return (size_t)(ph >> 32) & rs->pair_fmask;
 }
 
+/* Does the pair whose pair_hash is ph pass the filter? */
+static inline int
+ruleset_pair_has(const struct ruleset *rs, uint64_t ph)
+{
+	uint64_t b = root_bits(ph);
+
+	return (rs->pair_filter[pair_word(rs, ph)] & b) == b;
+}
+
 /* May a path start with keys of the texts hashed h1 and h2 (or h1 alone: PAIR_NONE)? */
 static inline int
 ruleset_pair_maybe(const struct ruleset *rs, uint64_t h1, uint64_t h2)
 {
-	uint64_t ph = pair_hash(h1, h2), b = root_bits(ph);
-
-	return (rs->pair_filter[pair_word(rs, ph)] & b) == b;
+	return ruleset_pair_has(rs, pair_hash(h1, h2));
 }
 
 /* May a path end at the root's child along a key of the text hashed h1, or continue by a fuzzy key?
