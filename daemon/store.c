@@ -288,6 +288,7 @@ enum stmt {
 	ST_DELIVERIES_DUE,
 	ST_DELIVERY_ADD_DIGEST,
 	ST_DIGEST_ROWS,
+	ST_DIGEST_NEXT,
 	ST_DELIVERY_NEXT,
 	ST_DELIVERY_COUNT,
 	ST_DELIVERY_UPDATE,
@@ -433,6 +434,16 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "JOIN hits h ON h.id = d.hit_id "
                        "WHERE d.webhook = ?1 AND d.state = 'pending' AND d.period = ?2 "
                        "AND d.next_at <= ?3 ORDER BY h.detected_at DESC, d.id DESC",
+    /*
+     * SIGUSR1's sweep of a destination with a digest: the first pending
+     * delivery after (period, id), due or not, in the order of the periods
+     * (a row queued before the digest was configured has none: 0)
+     */
+    [ST_DIGEST_NEXT] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+                       "JOIN hits h ON h.id = d.hit_id "
+                       "WHERE d.webhook = ?1 AND d.state = 'pending' "
+                       "AND (coalesce(d.period, 0), d.id) > (?2, ?3) "
+                       "ORDER BY coalesce(d.period, 0), d.id LIMIT 1",
     /* a page at a time: 100,000 pending deliveries are never all in memory */
     [ST_DELIVERIES_DUE] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                           "JOIN hits h ON h.id = d.hit_id "
@@ -889,7 +900,8 @@ store_migrate(struct store *st, const char *path, char *err, size_t errsz)
 		char sql[64], what[64];
 		int v, rc;
 
-		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err, errsz)) != 0)
+		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err,
+		                    errsz)) != 0)
 			return rc;
 		if ((rc = store_version(st, &v, err, errsz)) != 0)
 			goto fail;
@@ -2179,6 +2191,18 @@ store_digest_rows(struct store *st, const char *dest, int64_t period, int64_t no
 	sqlite3_bind_int64(q, 2, period);
 	sqlite3_bind_int64(q, 3, now);
 	return store_delivery_rows(st, q, fn, arg, "reading a digest", err, errsz);
+}
+
+int
+store_digest_next(struct store *st, const char *dest, int64_t after_period, int64_t after_id,
+                  store_delivery_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DIGEST_NEXT];
+
+	bind_text(q, 1, dest);
+	sqlite3_bind_int64(q, 2, after_period);
+	sqlite3_bind_int64(q, 3, after_id);
+	return store_delivery_rows(st, q, fn, arg, "reading the next digest", err, errsz);
 }
 
 /* Step a statement that answers one integer, or NULL (then 0 is returned). */

@@ -346,6 +346,14 @@ int store_deliveries_due(struct store *st, const char *webhook, int64_t now, int
  */
 int store_digest_rows(struct store *st, const char *dest, int64_t period, int64_t now,
                       store_delivery_fn fn, void *arg, char *err, size_t errsz);
+/*
+ * SIGUSR1's sweep of dest's digests: its first pending delivery, due or
+ * not, strictly after (after_period, after_id) in the order of (period,
+ * id), a delivery without a period counting as period 0; fn called once
+ * or not at all.
+ */
+int store_digest_next(struct store *st, const char *dest, int64_t after_period, int64_t after_id,
+                      store_delivery_fn fn, void *arg, char *err, size_t errsz);
 /* The earliest next_at of webhook's pending deliveries: 1 with *at, 0 when none. */
 int store_delivery_next(struct store *st, const char *webhook, int64_t *at, char *err,
                         size_t errsz);
