@@ -22,6 +22,7 @@
 
 #include "answer.h"
 #include "conf.h"
+#include "confdirs.h"
 #include "dropdir.h"
 #include "fileio.h"
 #include "hark.h"
@@ -127,8 +128,6 @@ log_diags(const struct diags *d)
 	}
 }
 
-static void harkd_check_dirs(const struct conf *c, struct diags *d);
-
 /*
  * Load the configuration and its rules beside whatever runs now. Returns 0
  * with both, -1 after logging every diagnostic.
@@ -141,7 +140,7 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 
 	/* harkd -n: and the directories the start would make or open */
 	if (ret == 0 && plain) {
-		harkd_check_dirs(*confp, &d);
+		confdirs_check(*confp, 0, &d);
 		if (d.nerrors > 0) {
 			conf_free(*confp);
 			rules_unref(*rulesp);
@@ -601,24 +600,6 @@ harkd_mkdir(const char *dir)
 	dir_mkdir_error(dir, errno, err, sizeof(err));
 	log_err("state_dir %s", err);
 	return -1;
-}
-
-/*
- * harkd -n: what the start checks of state_dir and spool_dir before it
- * makes them, creating nothing: a directory it may write, or a missing one
- * whose parent is. As diagnostics of the configuration file.
- */
-static void
-harkd_check_dirs(const struct conf *c, struct diags *d)
-{
-	char err[512];
-	int state_ok = dir_check(c->state_dir, NULL, err, sizeof(err)) == 0;
-
-	if (!state_ok)
-		diags_add(d, c->path, 0, 0, DIAG_ERROR, "state_dir %s", err);
-	/* the start makes state_dir first: spool_dir may be made inside it */
-	if (dropdir_check(c->spool_dir, state_ok ? c->state_dir : NULL, err, sizeof(err)) < 0)
-		diags_add(d, c->path, 0, 0, DIAG_ERROR, "spool_dir %s", err);
 }
 
 /*
