@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "confdirs.h"
+#include "confhost.h"
 #include "hark.h"
 #include "usage.h"
 
@@ -78,9 +78,9 @@ cmd_check(int argc, char **argv)
 		conf_check_routes(c, rs, &d);
 	else if (rs != NULL && conf_given())
 		check_notify_given(rs, &d);
-	/* the directories harkd's start would refuse, as harkd -n says it */
+	/* the directories and addresses harkd's start would refuse, as harkd -n says it */
 	if (c != NULL)
-		confdirs_check(c, CONFDIRS_TOOL, &d);
+		confhost_check(c, CONFHOST_TOOL, &d);
 	/* in the order of the files, whichever pass found them (diags_sort) */
 	diags_sort(&d);
 	hark_diags_print(&d);

@@ -1174,6 +1174,8 @@ http_listen(struct cparse *p, struct cval *v)
 	struct conf_http *h = &p->c->http;
 	char *save = NULL, why[128];
 
+	h->listen_line = v->line;
+	h->listen_col = v->col;
 	for (char *a = strtok_r(v->s, " \t", &save); a; a = strtok_r(NULL, " \t", &save)) {
 		struct conf_listen l;
 

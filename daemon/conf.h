@@ -69,6 +69,7 @@ struct conf_http {
 	unsigned line;              /* of [http]; 0: no section */
 	struct conf_listen *listen; /* owned; at least one when the section is there */
 	size_t nlisten;
+	unsigned listen_line, listen_col; /* where listen's value is */
 	char *token;      /* owned, secret: the first line of token_file; NULL: none, or
 	                     token_file not read (no CONF_SECRETS) */
 	char *token_file; /* owned, absolute, or NULL */

@@ -47,9 +47,9 @@ static const struct hark_cmd cmds[] = {
      "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
      "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it.\n"
-     "  Without RULES, the whole configuration as harkd's start judges it: its secret\n"
-     "  files (those this user may read; a note counts the others) and state_dir and\n"
-     "  spool_dir (where this user may look), with harkd -n's words.\n"},
+     "  Without RULES, the whole configuration as harkd's start judges it, in the\n"
+     "  words of harkd -n: its secret files (a note counts those this user may not\n"
+     "  read), state_dir and spool_dir (where this user may look), [http] listen.\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"

@@ -22,7 +22,7 @@
 
 #include "answer.h"
 #include "conf.h"
-#include "confdirs.h"
+#include "confhost.h"
 #include "dropdir.h"
 #include "fileio.h"
 #include "hark.h"
@@ -92,7 +92,8 @@ usage(FILE *f)
 	        "             " HARK_CONF_DEFAULT ")\n"
 	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
 	        "             (with the secret files, read as harkd reads them, and state_dir\n"
-	        "             and spool_dir: directories harkd may write, or ones it can make)\n"
+	        "             and spool_dir: directories harkd may write, or ones it can make;\n"
+	        "             and the [http] listen addresses: this host's)\n"
 	        "  -v         log debug lines too\n"
 	        "  -h, --help this help; -V, --version the version\n\n"
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
@@ -140,7 +141,7 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 
 	/* harkd -n: and the directories the start would make or open */
 	if (ret == 0 && plain) {
-		confdirs_check(*confp, 0, &d);
+		confhost_check(*confp, 0, &d);
 		if (d.nerrors > 0) {
 			conf_free(*confp);
 			rules_unref(*rulesp);
