@@ -573,7 +573,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 17);
+	assert_int_equal(s.schema_version, 18);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -811,7 +811,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 17);
+	assert_int_equal(s.schema_version, 18);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -819,7 +819,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 17"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 18"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -1100,7 +1100,7 @@ test_migrate_1_to_2(void **state)
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 17);
+	assert_int_equal(s.schema_version, 18);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	/* version 13: the index had every article stored before */
@@ -1161,18 +1161,18 @@ test_revisions(void **state)
 
 	add_article(f, "a_1", "h1", "http://x/1", 1, 10, NULL, "b1", NULL);
 	add_article(f, "a_2", "h2", "http://x/2", 2, 20, "a_1", "b2", NULL);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_9", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    0);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_1", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_9", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(store_article_revisions(f->st, "a_1", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
 	/* a near duplicate's group is its first article's */
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_2", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_2", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
 	/* a revision of a_2: no address (a_2 holds it), counted as a_2's */
@@ -1183,17 +1183,17 @@ test_revisions(void **state)
 	if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
 		fail_msg("%s", f->err);
 	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_2", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_2", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_int_equal(n, 2);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_1", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_1", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_int_equal(n, 0);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_3", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_3", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
 	/* an article of feed w (a_3, its source, no file); a drop file's is no feed's */
@@ -1663,10 +1663,10 @@ test_migrate_3_to_4(void **state)
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 17"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 18"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 17);
+	assert_int_equal(ss.schema_version, 18);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1705,10 +1705,10 @@ test_migrate_5_to_6(void **state)
 	                 "ALTER TABLE articles DROP COLUMN revision_of; "
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 17"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 18"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 17);
+	assert_int_equal(ss.schema_version, 18);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
