@@ -192,7 +192,7 @@ expect_eq "$HSTATUS" 0 "harkd stops"
 if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/hark.db" "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule;
 		DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, detected_at);
-		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP INDEX articles_text_seen; DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3;" ||
+		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP INDEX articles_text_seen; DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; DROP INDEX articles_url; DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3;" ||
 		bad "downgrade to schema 3"
 	hk hits --lang ar
 	expect_eq "$?" 2 "hark hits on schema 3 before harkd"

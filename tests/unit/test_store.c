@@ -853,7 +853,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 17);
+	assert_int_equal(sqlite3_column_int(q, 0), 18);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -1094,7 +1094,8 @@ test_migrate_1_to_2(void **state)
 	    "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; "
 	    "ALTER TABLE deliveries DROP COLUMN requeued_at; "
 	    "ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; "
-	    "DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; "
+	    "DROP INDEX articles_url; DROP INDEX articles_revision_of; ALTER TABLE articles DROP "
+	    "COLUMN revision_of; "
 	    "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge'); "
 	    "PRAGMA user_version = 1");
 	assert_int_equal(fts_automerge(f->path), -1);
@@ -1201,6 +1202,74 @@ test_revisions(void **state)
 	assert_int_equal(store_article_of_feed(f->st, "a_3", "x", f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_article_of_feed(f->st, "a_1", "drop", f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_article_of_feed(f->st, "a_9", "w", f->err, sizeof(f->err)), 0);
+}
+
+/*
+ * A feed's articles at a link: the one holding its address and those stored
+ * there without it; an entry is a text of the one with its title, else of
+ * the nearest by SimHash within the distance; another feed's are not looked at.
+ */
+static void
+test_feed_link_article(void **state)
+{
+	struct fixture *f = *state;
+	struct {
+		const char *id, *hash, *canonical, *title, *source, *revision_of;
+		uint64_t simhash;
+	} v[] = {
+	    {"a_1", "h1", "http://x/", "Markets", "w", NULL, 0xff00ff00ff00ff00ull},
+	    {"a_2", "h2", NULL, "Letter", "w", NULL, 0x00ff00ff00ff00ffull},
+	    {"a_3", "h3", NULL, "Letter, updated", "w", "a_2", 0x0f0f0f0f0f0f0f0full},
+	    {"a_4", "h4", NULL, "Port", "x", NULL, 0xf0f0f0f0f0f0f0f0ull},
+	};
+	char id[32];
+
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct store_article a = {.id = v[i].id,
+		                          .content_hash = v[i].hash,
+		                          .canonical = v[i].canonical,
+		                          .url = "http://x/",
+		                          .title = v[i].title,
+		                          .body = "b",
+		                          .source = v[i].source,
+		                          .revision_of = v[i].revision_of,
+		                          .simhash = v[i].simhash,
+		                          .seen_at = 10};
+
+		if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
+			fail_msg("%s", f->err);
+	}
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+#define LINK(title, simhash, maxdist)                                                              \
+	store_feed_link_article(f->st, "w", "http://x/", "http://x/", title, simhash, maxdist, id, \
+	                        sizeof(id), f->err, sizeof(f->err))
+	/* by title: the address's holder, one stored without it, a revision's first */
+	assert_int_equal(LINK("Markets", 0, -1), 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(LINK("Letter", 0, -1), 1);
+	assert_string_equal(id, "a_2");
+	assert_int_equal(LINK("Letter, updated", 0, -1), 1);
+	assert_string_equal(id, "a_2");
+	/* another title, no SimHash compared; another feed's title; no title */
+	assert_int_equal(LINK("Evening", 0x00ff00ff00ff00feull, -1), 0);
+	assert_int_equal(LINK("Port", 0, -1), 0);
+	assert_int_equal(LINK("", 0xff00ff00ff00ff00ull, -1), 0);
+	assert_int_equal(LINK(NULL, 0xff00ff00ff00ff00ull, -1), 0);
+	/* by SimHash: the nearest within the distance */
+	assert_int_equal(LINK("Evening", 0x00ff00ff00ff00feull, 3), 1);
+	assert_string_equal(id, "a_2");
+	assert_int_equal(LINK("Evening", 0x0f0f0f0f0f0f0f0eull, 3), 1);
+	assert_string_equal(id, "a_2");
+	assert_int_equal(LINK("Evening", 0xff00ff00ff00ff07ull, 3), 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(LINK("Evening", 0xff00ff00ff00ff0full, 3), 0);
+	assert_int_equal(LINK("Evening", 0xf0f0f0f0f0f0f0f0ull, 3), 0);
+	/* another link: none */
+	assert_int_equal(store_feed_link_article(f->st, "w", "http://x/2", "http://x/2", "Markets",
+	                                         0, -1, id, sizeof(id), f->err, sizeof(f->err)),
+	                 0);
+#undef LINK
 }
 
 /* A feed item's article: the one its entry's other keys were stored as. */
@@ -1658,7 +1727,8 @@ test_migrate_3_to_4(void **state)
 	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP "
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
-	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
+	                 "articles DROP COLUMN charset; DROP INDEX articles_url; DROP INDEX "
+	                 "articles_revision_of; "
 	                 "ALTER TABLE articles DROP COLUMN revision_of; "
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
@@ -1701,7 +1771,8 @@ test_migrate_5_to_6(void **state)
 	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP "
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
-	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
+	                 "articles DROP COLUMN charset; DROP INDEX articles_url; DROP INDEX "
+	                 "articles_revision_of; "
 	                 "ALTER TABLE articles DROP COLUMN revision_of; "
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
@@ -2219,6 +2290,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_feed_link_article, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_item_article, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_replaced, setup, teardown),
