@@ -598,11 +598,13 @@ intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, char *
 	const struct document *d = wd->doc;
 	int r = 0;
 
-	/* a link is no id of its own here: it is compared below */
+	/* a link is no id of its own here: it is compared below; 2: the id is no item's own */
 	if (wd->item_own && (d->meta.id != NULL || d->url == NULL) &&
 	    (r = store_feed_item_article(in->st, j->feed->name, wd->item, first, firstsz, err,
-	                                 errsz)) != 0)
-		return r < 0 ? r : r == 1;
+	                                 errsz)) < 0)
+		return r;
+	if (r == 1)
+		return 1;
 	if (d->url == NULL || wd->link_shared)
 		return 0;
 	return store_feed_link_article(

@@ -507,12 +507,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     /*
      * the feed's articles at a link: the one holding its address (the
      * unique index on canonical), then the newest of those stored there
-     * without one (articles_url), each with the first of its revisions
+     * without one (articles_url, named: the planner would take the index
+     * on canonical, and read every article without an address), each with
+     * the first of its revisions
      */
     [ST_FEED_LINK_ARTICLES] = "SELECT coalesce(revision_of, id), title, simhash FROM articles "
                               "WHERE canonical = ?1 AND source = ?3 AND file IS NULL "
                               "UNION ALL SELECT * FROM ("
                               "SELECT coalesce(revision_of, id), title, simhash FROM articles "
+                              "INDEXED BY articles_url "
                               "WHERE url = ?2 AND canonical IS NULL AND source = ?3 "
                               "AND file IS NULL ORDER BY seq DESC LIMIT ?4)",
     /*
