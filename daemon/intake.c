@@ -637,7 +637,7 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 {
 	struct document *d = wd->doc;
 	int64_t nrev = 0;
-	char id[24], first[32], url[2048];
+	char id[24], first[32], url[4096];
 	int r;
 
 	if ((r = intake_revision_of(in, j, wd, first, sizeof(first), err, errsz)) < 0)
