@@ -6,7 +6,10 @@
 #          title and text: each is an article of its own (its link its url,
 #          not its address), matched and alerted, so a second article naming
 #          a watched person alerts again; an item's edit (its guid) is a
-#          revision of that item's article, not of the first one's
+#          revision of that item's article, not of the first one's; an
+#          item with its own guid and another's title (a daily briefing
+#          under one title) is an article of its own all the same, as the
+#          feed lists both at once
 #   bare   the same with no guids (the link is each entry's only id; the
 #          home page of another site, as a second feed may link too): an
 #          entry is a revision of the feed's article at the link with its
@@ -76,6 +79,7 @@ H1=$(item h-1 Markets "$HOME_URL" 'Prices at the market rose with the rain.')
 H2=$(item h-2 Letter "$HOME_URL" 'A letter from the family of Austin Tice.')
 H2b=$(item h-2 Letter "$HOME_URL" 'A letter from the family of Austin Tice, read by the envoy.')
 H3=$(item h-3 Evening "$HOME_URL" 'The family of Austin Tice spoke in the evening.')
+H4=$(item h-4 Letter "$HOME_URL" 'Another letter, from the mother of Austin Tice.')
 B1=$(item '' Harbour "$BARE_URL" 'A note on the harbour, naming Nadia Salem.')
 B2=$(item '' Station "$BARE_URL" 'Nadia Salem was seen at the station.')
 B2b=$(item '' Station "$BARE_URL" 'Nadia Salem was seen at the station, then with the envoy.')
@@ -140,18 +144,22 @@ grep -q "revised feed=churn item=$STORY of=$C new_hits=0: " "$LOG" &&
 	ok || bad "poll 2: churn's new guid with the same title a revision: $(grep 'churn' "$LOG" | tail -3)"
 expect_eq "$(count "$LOG" "hit rule=kassab ")" 1 "poll 2: kassab not alerted again"
 
-# poll 3: churn: a new guid, a new title, a text a near duplicate: a revision
+# poll 3: home: a fourth item under the second one's title, its own guid:
+# an article of its own (tice alerted again); churn: a new guid, a new
+# title, a text a near duplicate: a revision
 NPOLL=3
-rss home "$H1" "$H2b" "$H3"
+rss home "$H1" "$H2b" "$H3" "$H4"
 rss bare "$B1" "$B2b" "$B3"
 rss churn "$(item c-3 'Checkpoint reopened' "$STORY" "$LONG Samir Kassab was released on Tuesday and is home.")"
 poll
 expect_eq "$(count "$LOG" "revised feed=churn item=$STORY of=$C new_hits=0: ")" 2 "poll 3: churn's near duplicate text a revision"
 expect_eq "$(count "$LOG" "hit rule=kassab ")" 1 "poll 3: kassab not alerted again"
+expect_eq "$(count "$LOG" "hit rule=tice ")" 3 "poll 3: tice alerted for home's fourth item, under another item's title"
+expect_eq "$(count "$LOG" "revised feed=home")" 1 "poll 3: home's fourth item is no revision"
 
 # poll 4: churn: a new guid, a new title and a new short text: an article of its own
 NPOLL=4
-rss home "$H1" "$H2b" "$H3"
+rss home "$H1" "$H2b" "$H3" "$H4"
 rss bare "$B1" "$B2b" "$B3"
 rss churn "$(item c-4 Harbour "$STORY" 'Samir Kassab spoke at the harbour.')"
 poll
@@ -160,8 +168,8 @@ expect_eq "$(count "$LOG" "hit rule=kassab ")" 2 "poll 4: kassab alerted for it"
 grep -q "article a_[0-9a-f]* feed=churn url=$STORY lang=en hits=1 (an item of its own at a link another item of the feed has: its url, not its address)\$" "$LOG" &&
 	ok || bad "poll 4: churn's other article: $(grep 'feed=churn' "$LOG" | tail -2)"
 
-expect_eq "$(status_of articles)" 12 "articles: home 3 and a revision, bare 3 and a revision, churn 2 and 2 revisions"
-expect_eq "$(status_of alerts)" 9 "alerts: tice 2, salem 3, envoy 2, kassab 2"
+expect_eq "$(status_of articles)" 13 "articles: home 4 and a revision, bare 3 and a revision, churn 2 and 2 revisions"
+expect_eq "$(status_of alerts)" 10 "alerts: tice 3, salem 3, envoy 2, kassab 2"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 finish
