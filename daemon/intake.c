@@ -592,8 +592,8 @@ intake_rebase(struct work_doc *wd, const char *id, const char *first, char *err,
  * 1 (first set), 0 (none), or a store error.
  */
 static int
-intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, char *first,
-                   size_t firstsz, char *err, size_t errsz)
+intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, const char *dup,
+                   char *first, size_t firstsz, char *err, size_t errsz)
 {
 	const struct document *d = wd->doc;
 	int r = 0;
@@ -607,8 +607,10 @@ intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, char *
 		return 1;
 	if (d->url == NULL || wd->link_shared)
 		return 0;
+	/* no article holds the address (dup NULL): only those stored without one are looked at */
 	return store_feed_link_article(
-	    in->st, j->feed->name, d->canonical, d->url, d->field[F_TITLE], d->simhash,
+	    in->st, j->feed->name, dup != NULL ? d->canonical : NULL, d->url, d->field[F_TITLE],
+	    d->simhash,
 	    d->simhash != 0 && d->field_len[F_BODY] >= INTAKE_NEAR_MIN_BODY ? in->o.near_bits : -1,
 	    first, firstsz, err, errsz);
 }
@@ -640,7 +642,7 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	char id[24], first[32], url[4096];
 	int r;
 
-	if ((r = intake_revision_of(in, j, wd, first, sizeof(first), err, errsz)) < 0)
+	if ((r = intake_revision_of(in, j, wd, dup, first, sizeof(first), err, errsz)) < 0)
 		return r;
 	if (r == 0) {
 		if (dup == NULL)
