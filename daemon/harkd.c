@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,7 +440,7 @@ harkd_sigbus_setup(const char *state_dir)
  * writer's lock or a full disk keeps it from opening (said once, then once
  * a minute; systemd told to wait, its start timeout extended at each
  * try). A SIGTERM meanwhile ends harkd by its default action: nothing is
- * in hand yet.
+ * in hand yet. SIGHUP and SIGUSR1 wait, blocked, for the loop (harkd_start).
  */
 static int
 harkd_store_open(const char *dbpath, struct store **st, char *err, size_t errsz)
@@ -760,6 +761,7 @@ harkd_start(struct harkd *h)
 {
 	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
 	char err[512], *dbpath;
+	sigset_t held;
 	uint64_t wd_usec;
 	int threads = harkd_threads();
 
@@ -808,6 +810,15 @@ harkd_start(struct harkd *h)
 	 * is waited out, as intake waits it out later, rather than stop harkd
 	 * and leave the files in incoming/ until someone starts it again.
 	 */
+	/*
+	 * SIGHUP and SIGUSR1 held back until their handlers are set (below):
+	 * their default action would end a harkd waiting for the database,
+	 * which a reload or a retry asked meanwhile must not. They come then.
+	 */
+	sigemptyset(&held);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &held, NULL);
 	if (harkd_store_open(dbpath, &h->st, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		free(dbpath);
@@ -868,6 +879,7 @@ harkd_start(struct harkd *h)
 			return -1;
 		}
 	}
+	pthread_sigmask(SIG_UNBLOCK, &held, NULL);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		/* twice in each period, as sd_watchdog_enabled(3) advises */
 		h->watchdog_tv.tv_sec = (time_t)(wd_usec / 2 / 1000000);
