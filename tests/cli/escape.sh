@@ -143,6 +143,13 @@ printf '[hark]\nstate_dir = %s/st\nrules = %s/%s\n' "$T" "$T" "$R" >r.conf
 run "rules, a rule file's name" "$HARK" -c r.conf rules
 raw "rules, a rule file's name"
 has "rules, a rule file's name" "k  $T/r\x1b[2J.rules:1  hits_24h 0"
+# and in JSON: a C1 control (CSI) in its name is a JSON escape, as in every --json output
+R=$(printf 'r\302\2332J.rules')
+cp k.rules "$R"
+printf '[hark]\nstate_dir = %s/st\nrules = %s/%s\n' "$T" "$T" "$R" >r1.conf
+run "rules --json, a rule file's name" "$HARK" -c r1.conf rules --json
+raw "rules --json, a rule file's name"
+has "rules --json, a rule file's name" 'r\u009b2J.rules'
 
 echo "escape: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
