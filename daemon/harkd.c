@@ -436,6 +436,24 @@ harkd_sigbus_setup(const char *state_dir)
 }
 
 /*
+ * SIGHUP and SIGUSR1 held back (SIG_BLOCK) from the start until the loop's
+ * handlers are set (harkd_start, SIG_UNBLOCK): their default action would
+ * end a harkd compiling its rules or waiting for the database, which a
+ * reload or a retry asked meanwhile must not. The threads made meanwhile
+ * keep them blocked: they go to the loop's thread.
+ */
+static void
+harkd_hold_signals(int how)
+{
+	sigset_t held;
+
+	sigemptyset(&held);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGUSR1);
+	pthread_sigmask(how, &held, NULL);
+}
+
+/*
  * store_open() for harkd, tried again every half second while another
  * writer's lock or a full disk keeps it from opening (said once, then once
  * a minute; systemd told to wait, its start timeout extended at each
@@ -761,7 +779,6 @@ harkd_start(struct harkd *h)
 {
 	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
 	char err[512], *dbpath;
-	sigset_t held;
 	uint64_t wd_usec;
 	int threads = harkd_threads();
 
@@ -810,15 +827,6 @@ harkd_start(struct harkd *h)
 	 * is waited out, as intake waits it out later, rather than stop harkd
 	 * and leave the files in incoming/ until someone starts it again.
 	 */
-	/*
-	 * SIGHUP and SIGUSR1 held back until their handlers are set (below):
-	 * their default action would end a harkd waiting for the database,
-	 * which a reload or a retry asked meanwhile must not. They come then.
-	 */
-	sigemptyset(&held);
-	sigaddset(&held, SIGHUP);
-	sigaddset(&held, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &held, NULL);
 	if (harkd_store_open(dbpath, &h->st, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		free(dbpath);
@@ -879,7 +887,7 @@ harkd_start(struct harkd *h)
 			return -1;
 		}
 	}
-	pthread_sigmask(SIG_UNBLOCK, &held, NULL);
+	harkd_hold_signals(SIG_UNBLOCK); /* a SIGHUP or SIGUSR1 sent meanwhile comes now */
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		/* twice in each period, as sd_watchdog_enabled(3) advises */
 		h->watchdog_tv.tv_sec = (time_t)(wd_usec / 2 / 1000000);
@@ -1013,6 +1021,7 @@ main(int argc, char **argv)
 		return usage_error("harkd", "unexpected argument '%s'", argv[optind]);
 	log_init("harkd", h.verbose ? LOG_DEBUG : LOG_INFO);
 	norm_init();
+	harkd_hold_signals(SIG_BLOCK);
 	path = conf_find(config);
 	if (path == NULL) {
 		fprintf(stderr, "harkd: no configuration: give -c CONFIG, set HARK_CONFIG, or "
