@@ -742,7 +742,7 @@ outbox_early_failed(struct outbox *ob, const struct send *s, const char *why, lo
 	log_warnx(
 	    "delivery of hit=%s to %s failed (%s): an early attempt, not counted: attempt %d still "
 	    "due when the schedule says",
-	    s->hit_id, s->hook->name, why, s->attempts + 1);
+	    s->hit_id, s->hook->name, log_quote(why), s->attempts + 1);
 	outbox_record(ob, s->id, "pending", -1, 0, status, why);
 }
 
@@ -836,7 +836,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	if (attempts > OUTBOX_RETRIES) {
 		log_warnx(
 		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
-		    s->hit_id, h->name, attempts, why, (long long)s->id);
+		    s->hit_id, h->name, attempts, log_quote(why), (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
 		ob->stats.webhook.dead++;
 		return;
@@ -845,7 +845,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	if (rawait > wait)
 		wait = rawait;
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
-	          h->name, why, attempts, (long long)wait);
+	          h->name, log_quote(why), attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
 	ob->stats.webhook.failed++;
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
@@ -876,20 +876,21 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): an early attempt, not "
 		          "counted: attempt "
 		          "%d still due when the schedule says",
-		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts);
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
+		          attempts);
 		at->failed++;
 		attempts = -1; /* each keeps its attempts and next_at */
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
 		log_warnx("digest %s of %zu hit%s to %s: %s: dead (hark redeliver %lld...)",
-		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why,
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
 		          (long long)s->id);
 		state = "dead";
 		at->dead++;
 	} else {
 		wait = jitter(schedule[attempts - 1]);
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): attempt %d, next in %llds",
-		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts,
-		          (long long)wait);
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
+		          attempts, (long long)wait);
 		at->failed++;
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
@@ -1234,14 +1235,14 @@ mail_done_cb(const struct http_response *r, void *arg)
 	}
 	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
 		log_warnx("delivery of hit=%s to %s: %s: dead (hark redeliver %lld)", s->hit_id,
-		          h->name, why, (long long)s->id);
+		          h->name, log_quote(why), (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
 		ob->stats.email.dead++;
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
-	          h->name, why, attempts, (long long)wait);
+	          h->name, log_quote(why), attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
 	ob->stats.email.failed++;
 }
