@@ -568,7 +568,7 @@ occ_add(struct matcher *m, uint32_t node, int f, uint32_t first, uint32_t last)
 			}
 			m->cand[m->ncand++] = r;
 			/* evaluation reads them after the scan: from memory by then */
-			__builtin_prefetch(&rs->rules[r]);
+			ruleset_rule_prefetch(rs, r);
 			__builtin_prefetch(&rs->rule_root[r]);
 		}
 	}
@@ -1247,7 +1247,7 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 	if (m->ncand > 1)
 		qsort(m->cand, m->ncand, sizeof(*m->cand), u32_cmp);
 	for (size_t i = 0; i < m->ncand; i++) {
-		const struct rule *r = &rs->rules[m->cand[i]];
+		const struct rule *r = ruleset_rule(rs, m->cand[i]);
 		struct hit h;
 		int yes;
 
@@ -1323,6 +1323,6 @@ size_t
 matcher_limited(const struct matcher *m, size_t i, const struct rule **rule)
 {
 	if (i < m->nlimited)
-		*rule = &m->rs->rules[m->limited[i]];
+		*rule = ruleset_rule(m->rs, m->limited[i]);
 	return m->nlimited;
 }

@@ -68,7 +68,11 @@ ruleset_free(struct ruleset *rs)
 		for (size_t i = 0; i < rs->nregex; i++)
 			pcre2_code_free(rs->regex[i]);
 		free(rs->regex);
-		free(rs->rules);
+		if (rs->lazy != NULL) {
+			free(rs->lazy->made);
+			free(rs->lazy->pool);
+			free(rs->lazy);
+		}
 		free(rs->strv);
 		free(rs->files);
 		if (rs->blob_release != NULL)
@@ -154,7 +158,7 @@ ruleset_natoms(const struct ruleset *rs)
 const struct rule *
 ruleset_rule(const struct ruleset *rs, size_t i)
 {
-	return &rs->rules[i];
+	return rs->lazy != NULL ? rulecache_rule(rs, i) : &rs->rules[i];
 }
 
 size_t
@@ -166,7 +170,7 @@ ruleset_ndisabled(const struct ruleset *rs)
 const struct rule *
 ruleset_disabled(const struct ruleset *rs, size_t i)
 {
-	return &rs->off[i];
+	return rs->lazy != NULL ? rulecache_rule(rs, rs->nrules + i) : &rs->off[i];
 }
 
 size_t
