@@ -73,7 +73,7 @@ i=1
 while [ $i -le 4 ]; do
 	kill -USR1 "$HPID"
 	poll_fails $((i + 1)) "SIGUSR1 $i"
-	within "$(last_delay)" 280 300 "the next poll's delay after SIGUSR1 $i"
+	within "$(last_delay)" 200 300 "the next poll's delay after SIGUSR1 $i"
 	sleep 1.5
 	i=$((i + 1))
 done
@@ -86,7 +86,7 @@ for r in 1 2; do
 	kill_harkd
 	start_harkd
 	poll_fails $((5 + r)) "restart $r"
-	within "$(last_delay)" 270 300 "the next poll's delay after restart $r"
+	within "$(last_delay)" 200 300 "the next poll's delay after restart $r"
 	expect_eq "$(db failures)" 1 "failures after restart $r"
 	expect_eq "$(db next_poll)" "$NEXT" "the next poll after restart $r"
 done
@@ -101,7 +101,7 @@ wait_until '[ "$(db failures)" = 2 ]' 5 && ok || bad "failures after a poll at i
 NEXT=$(db next_poll)
 kill -USR1 "$HPID"
 poll_fails 9 "SIGUSR1 after the second failure"
-within "$(last_delay)" 590 600 "the next poll's delay after SIGUSR1, two failures"
+within "$(last_delay)" 500 600 "the next poll's delay after SIGUSR1, two failures"
 expect_eq "$(db failures)" 2 "failures after SIGUSR1, two failures"
 
 # --- the cap: 6 hours, however many failures
