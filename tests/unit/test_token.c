@@ -320,6 +320,53 @@ test_invisible(void **state)
 	RUN(c);
 }
 
+/*
+ * §3.2: every Default_Ignorable_Code_Point of Unicode
+ * (tests/unicode/default-ignorable.tsv, made from DerivedCoreProperties.txt),
+ * the reserved ones too (U+2065, U+FFF0-U+FFF8, tags), is deleted inside a
+ * Latin and an Arabic word: the property is defined on unassigned code points
+ * so that the characters Unicode adds there later stay invisible.
+ */
+static void
+test_invisible_ucd(void **state)
+{
+	char *data, *line, *save = NULL, text[32], norm[64];
+	unsigned long lo, hi, cp;
+	size_t len, n = 0;
+	int bad = 0;
+
+	(void)state;
+	data = testdata_read("unicode/default-ignorable.tsv", &len);
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(sscanf(line, "%lx\t%lx", &lo, &hi), 2);
+		for (cp = lo; cp <= hi; cp++, n++) {
+			memcpy(text, "ab", 2);
+			len = 2 + utf8_encode((uint32_t)cp, text + 2);
+			memcpy(text + len, "cd", 2);
+			len += 2;
+			render_norm(text, len, norm, sizeof(norm));
+			if (strcmp(norm, "abcd") != 0) {
+				print_error("U+%04lX in a Latin word: \"%s\"\n", cp, norm);
+				bad++;
+			}
+			memcpy(text, "\xD8\xA8\xD8\xB4", 4); /* بش */
+			len = 4 + utf8_encode((uint32_t)cp, text + 4);
+			memcpy(text + len, "\xD8\xA7\xD8\xB1", 4); /* ار */
+			len += 4;
+			render_norm(text, len, norm, sizeof(norm));
+			if (strcmp(norm, "\xD8\xA8\xD8\xB4\xD8\xA7\xD8\xB1") != 0) {
+				print_error("U+%04lX in an Arabic word: \"%s\"\n", cp, norm);
+				bad++;
+			}
+		}
+	}
+	free(data);
+	assert_true(n > 4000); /* E01F0..E0FFF alone are 3,600 */
+	assert_int_equal(bad, 0);
+}
+
 /* §3.3: runs of tatweels and punctuation inside Arabic words. */
 static void
 test_obfuscation(void **state)
@@ -872,7 +919,7 @@ main(void)
 	    cmocka_unit_test(test_script_of),     cmocka_unit_test(test_token_script),
 	    cmocka_unit_test(test_every_bmp),     cmocka_unit_test(test_nfd_equivalent),
 	    cmocka_unit_test(test_digits_nd),     cmocka_unit_test(test_digits_ucd),
-	    cmocka_unit_test(test_possessive),
+	    cmocka_unit_test(test_possessive),    cmocka_unit_test(test_invisible_ucd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
