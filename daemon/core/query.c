@@ -86,10 +86,31 @@ q_isspace(uint32_t c)
 	       c == 0x205F || c == 0x3000;
 }
 
+/*
+ * Typographic double quotation marks that open a phrase, as '"' does: a
+ * query pasted from a word processor or a web page has them (“a b”, „a b“,
+ * «a b», ＂a b＂), and every quotation mark folds to '"' (RULES.md §3.6).
+ */
+static bool
+q_isopenquote(uint32_t c)
+{
+	return c == 0x201C || c == 0x201E || c == 0x201F || c == 0x00AB || c == 0xFF02 ||
+	       c == 0x301D;
+}
+
+/* What closes a phrase opened by a typographic mark: any double quotation mark. */
+static bool
+q_isclosequote(uint32_t c)
+{
+	return c == '"' || q_isopenquote(c) || c == 0x201D || c == 0x00BB || c == 0x301E ||
+	       c == 0x301F;
+}
+
 static bool
 q_isdelim(uint32_t c)
 {
-	return q_isspace(c) || c == '(' || c == ')' || c == '"' || c == '{' || c == '}';
+	return q_isspace(c) || c == '(' || c == ')' || c == '"' || c == '{' || c == '}' ||
+	       q_isopenquote(c);
 }
 
 /* From i, the first character for which pred is not want (or len). */
@@ -452,20 +473,46 @@ nomem:
 	return NULL;
 }
 
-/* "..." with its optional ~N slop, from the quote at a. */
+/*
+ * The phrase opened at a (ol bytes): the offset of its closing mark, or len,
+ * and the mark's length in *cl. '"' closes only at '"'; a typographic
+ * opener at any double quotation mark (“a b”, „a b“, «a b», “a b").
+ */
+static size_t
+phrase_close(const struct qparser *p, size_t a, size_t ol, size_t *cl)
+{
+	const char *close;
+	uint32_t c;
+
+	*cl = 1;
+	if (p->s[a] == '"') {
+		close = memchr(p->s + a + 1, '"', p->len - a - 1);
+		return close ? (size_t)(close - p->s) : p->len;
+	}
+	for (size_t i = a + ol; i < p->len; i += *cl) {
+		*cl = q_dec(p->s, p->len, i, &c);
+		if (q_isclosequote(c))
+			return i;
+	}
+	return p->len;
+}
+
+/* "..." (or “...”) with its optional ~N slop, from the quote at a. */
 static struct qnode *
 leaf_phrase(struct qparser *p, size_t a)
 {
 	const char *s = p->s;
-	const char *close = memchr(s + a + 1, '"', p->len - a - 1);
-	size_t inner = close ? (size_t)(close - s) : p->len;
-	size_t end = close ? inner + 1 : p->len;
+	uint32_t open;
+	size_t ol = q_dec(s, p->len, a, &open), cl;
+	size_t inner = phrase_close(p, a, ol, &cl);
+	bool close = inner < p->len;
+	size_t end = close ? inner + cl : p->len;
 	struct qnode *n = qnode_new(p, Q_PHRASE, p->src, a, 0);
 	if (!n)
 		return NULL;
 	if (!close)
 		qp_error(p, a, "unclosed phrase (opened here)");
-	if (qnode_read_words(p, n, s, a + 1, inner, false) < 0)
+	if (qnode_read_words(p, n, s, a + ol, inner, false) < 0)
 		goto nomem;
 	if (!n->nwords)
 		qp_error(p, a, "empty phrase");
@@ -1384,6 +1431,14 @@ lex(struct qparser *p, struct tok *t)
 				continue;
 			return;
 		default:
+			if ((unsigned char)p->s[a] >= 0x80) {
+				uint32_t c;
+				q_dec(p->s, p->len, a, &c);
+				if (q_isopenquote(c)) {
+					t->leaf = leaf_phrase(p, a);
+					break;
+				}
+			}
 			lex_word(p, t, a);
 			return;
 		}
