@@ -19,6 +19,7 @@
 #include <pcre2.h>
 #include <utf8proc.h>
 
+#include "lang.h"
 #include "query.h"
 #include "utf8.h"
 
@@ -1093,6 +1094,17 @@ leaf_lang(struct qparser *p, size_t a, size_t b, size_t k)
 		         (int)cn, c);
 	else
 		n->lang[0] = (char)(c[0] | 0x20), n->lang[1] = (char)(c[1] | 0x20);
+	if (n->lang[0]) {
+		/* as for the lang key: a country's code (jp) would silently never match */
+		char code[3] = {n->lang[0], n->lang[1], '\0'}, why[256];
+		int known = lang_code_check(code, why, sizeof why);
+		if (known < 0)
+			qp_diag(p, p->src, a + k + 1, DIAG_WARNING,
+			        "lang: %s: no document is ever in it", why);
+		else if (known > 0)
+			qp_diag(p, p->src, a + k + 1, DIAG_WARNING,
+			        "lang: %s: only a document that declares it is in it", why);
+	}
 	return n;
 }
 

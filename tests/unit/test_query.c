@@ -314,6 +314,16 @@ static const struct {
     {"Nearby NEARx near-miss w/o W/ nearest5 NEAR5x",
      "(AND Nearby NEARx near-miss w/o W/ nearest5 NEAR5x)", ""},
     {"\"Tom and Jerry\" Or nearly", "(AND (phrase Tom and Jerry) Or nearly)", ""},
+    /* lang: as the lang key, a code no document is ever in is a warning */
+    {"lang:jp x", "(AND (lang jp) x)",
+     "q:1:6: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja'): no "
+     "document is ever in it"},
+    {"x OR (lang:XX y)", "(OR x (AND (lang xx) y))",
+     "q:1:12: warning: lang: 'xx' is not an ISO 639-1 language code: no document is ever in it"},
+    {"lang:kr x", "(AND (lang kr) x)",
+     "q:1:6: warning: lang: 'kr' is an ISO 639-1 code of a language hark cannot identify in "
+     "text (CLD2 does not know it; Korean is 'ko'): only a document that declares it is in "
+     "it"},
     {"author:Nasser", "author:Nasser", "q:1:1: warning: unknown field 'author'; read as a word"},
     {"x:y", "x:y", "q:1:1: warning: unknown field 'x'; read as a word"},
     {"https://x.org Author:x 10:30 foo:", "(AND https://x.org Author:x 10:30 foo:)", ""},
