@@ -1326,6 +1326,51 @@ lex_warn_near(struct qparser *p, size_t a, size_t n)
 		        k == 5 ? "ONEAR" : "NEAR", (int)(n - d), w + d);
 }
 
+static bool
+q_isalnum_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+/*
+ * Another tool's syntax that hark reads as plain words, changing the query
+ * silently: Lucene's !x (NOT), the wildcard ? of Lucene and Brandwatch
+ * (wom?n: the words wom and n) and the boost x^2 (the word 2 as well).
+ */
+static void
+lex_warn_foreign(struct qparser *p, size_t a, size_t n)
+{
+	const char *w = p->s + a;
+	size_t i;
+
+	if (n >= 2 && w[0] == '!' && q_isalnum_byte((unsigned char)w[1])) {
+		qp_diag(
+		    p, p->src, a, DIAG_WARNING,
+		    "'!' is not an operator: '%.*s' is the word '%.*s' (NOT is written NOT or -)",
+		    (int)n, w, (int)(n - 1), w + 1);
+		return;
+	}
+	for (i = n; i > 0 && w[i - 1] >= '0' && w[i - 1] <= '9'; i--)
+		;
+	if (i < n && i > 0 && w[i - 1] == '^') {
+		qp_diag(p, p->src, a + i - 1, DIAG_WARNING,
+		        "'^%.*s' is a word here: hark has no boosts", (int)(n - i), w + i);
+		return;
+	}
+	if (memchr(w, '/', n) || memchr(w, ':', n) || memchr(w, '=', n))
+		return; /* a URL: https://x.org/a?b */
+	for (i = 1; i + 1 < n; i++)
+		if (w[i] == '?' && q_isalnum_byte((unsigned char)w[i - 1]) &&
+		    q_isalnum_byte((unsigned char)w[i + 1])) {
+			qp_diag(p, p->src, a + i, DIAG_WARNING,
+			        "'?' is no wildcard: '%.*s' is read as words apart (a prefix is "
+			        "written "
+			        "with a final *)",
+			        (int)n, w);
+			return;
+		}
+}
+
 /*
  * field:X and lang:xx. Returns true when the word at s[a..a+n) was one;
  * an unknown lower-case name is read as a word, with a warning.
@@ -1377,6 +1422,7 @@ lex_word(struct qparser *p, struct tok *t, size_t a)
 	else if (!lex_near(p, t, a, n) && !lex_field(p, t, a, n)) {
 		lex_warn_lower(p, a, n);
 		lex_warn_near(p, a, n);
+		lex_warn_foreign(p, a, n);
 		t->kind = T_LEAF;
 		t->leaf = leaf_word(p, a, b);
 	}

@@ -442,7 +442,12 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
           const struct toklist *tl)
 {
 	if (tl->n == 0) {
-		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
+		/* another tool's operator (Lucene's && || !) names hark's */
+		const char *op = strcmp(w->text, "&&") == 0   ? " (the operator is AND)"
+		                 : strcmp(w->text, "||") == 0 ? " (the operator is OR)"
+		                 : strcmp(w->text, "!") == 0  ? " (the operator is NOT, or -)"
+		                                              : "";
+		compile_error(c, q, w->off, "'%s' has no letters or digits%s", w->text, op);
 		return 1;
 	}
 	/*

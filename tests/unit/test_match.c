@@ -775,6 +775,37 @@ test_diag_order(void **state)
 	ruleset_free(rs);
 }
 
+/* Another tool's operator written alone (Lucene's && || !) names hark's. */
+static void
+test_foreign_operators(void **state)
+{
+	static const struct {
+		const char *query, *msg;
+	} c[] = {
+	    {"a && b", "t.rules:2:11: error: '&&' has no letters or digits (the operator is AND)"},
+	    {"a || b", "t.rules:2:11: error: '||' has no letters or digits (the operator is OR)"},
+	    {"a !(b)",
+	     "t.rules:2:11: error: '!' has no letters or digits (the operator is NOT, or -)"},
+	    {"a ##", "t.rules:2:11: error: '##' has no letters or digits"},
+	};
+	char f[128], line[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct ruleset *rs = ruleset_new();
+		struct diags d;
+
+		diags_init(&d);
+		snprintf(f, sizeof f, "[rule a]\nquery = %s\n", c[i].query);
+		assert_int_equal(ruleset_add_file(rs, "t.rules", f, strlen(f), NULL, &d), -1);
+		assert_int_equal(d.n, 1);
+		diag_format(&d.v[0], line, sizeof(line));
+		assert_string_equal(line, c[i].msg);
+		diags_free(&d);
+		ruleset_free(rs);
+	}
+}
+
 int
 main(void)
 {
@@ -798,6 +829,7 @@ main(void)
 	    cmocka_unit_test(test_rule_record),
 	    cmocka_unit_test(test_ids_across_files),
 	    cmocka_unit_test(test_diag_order),
+	    cmocka_unit_test(test_foreign_operators),
 	};
 
 	norm_init();

@@ -314,6 +314,17 @@ static const struct {
     {"Nearby NEARx near-miss w/o W/ nearest5 NEAR5x",
      "(AND Nearby NEARx near-miss w/o W/ nearest5 NEAR5x)", ""},
     {"\"Tom and Jerry\" Or nearly", "(AND (phrase Tom and Jerry) Or nearly)", ""},
+    /* another tool's syntax read as words, silently changing the query */
+    {"Assad !Abboud", "(AND Assad !Abboud)",
+     "q:1:7: warning: '!' is not an operator: '!Abboud' is the word 'Abboud' (NOT is written "
+     "NOT or -)"},
+    {"Assad^2 x", "(AND Assad^2 x)", "q:1:6: warning: '^2' is a word here: hark has no boosts"},
+    {"\"a b\"^10", "(AND (phrase a b) ^10)",
+     "q:1:6: warning: '^10' is a word here: hark has no boosts"},
+    {"wom?n", "wom?n",
+     "q:1:4: warning: '?' is no wildcard: 'wom?n' is read as words apart (a prefix is written "
+     "with a final *)"},
+    {"Assad? x!? ?x https://x.org/a?b", "(AND Assad? x!? ?x https://x.org/a?b)", ""},
     /* lang: as the lang key, a code no document is ever in is a warning */
     {"lang:jp x", "(AND (lang jp) x)",
      "q:1:6: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja'): no "
