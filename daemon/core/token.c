@@ -250,6 +250,8 @@ is_apostrophe(uint32_t cp)
 	case 0x02BB: /* ʻ */
 	case 0x02BC: /* ʼ */
 	case 0x02BD: /* ʽ */
+	case 0x02BE: /* ʾ: hamza in transliteration (Qurʾan), as ' is */
+	case 0x02BF: /* ʿ: ayn in transliteration (Baʿath, Shiʿa), as ' is */
 	case 0x2018: /* ‘ */
 	case 0x2019: /* ’ */
 	case 0x201B: /* ‛ */

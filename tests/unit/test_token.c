@@ -118,6 +118,10 @@ test_separators(void **state)
 	    {"  ... ,;: ", "", ""},
 	    {"x", "x", "x"},
 	    {"2024-05-17", "2024|05|17", NULL},
+	    /* the half rings of transliteration (ayn, hamza) are apostrophes, as ʻ and ʼ are */
+	    {"Ba\u02BFath Qur\u02BEan Ba'ath Hawai\u02BBi", "ba|ath|qur|an|ba|ath|hawai|i",
+	     "Ba|ath|Qur|an|Ba|ath|Hawai|i"},
+	    {"\u1E9A", "a", NULL}, /* ẚ: a + U+02BE by NFKC, a as in Lucene */
 	};
 
 	(void)state;
