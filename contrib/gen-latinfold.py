@@ -39,6 +39,9 @@ NAMED = {
     "DEZH": "dz",  # the DEZH DIGRAPH: d + ezh
     "TESH": "ts",  # the TESH DIGRAPH: t + esh
     "FENG": "fn",  # the FENG DIGRAPH: f + eng
+    "YOGH": "z",  # as Lucene: Scots Menȝies is written Menzies
+    "VEND": "v",  # as Lucene: the Old Norse v
+    "I LONGA": "i",  # as Lucene: the tall epigraphic I
 }
 
 # Words before the base letter that keep it the same letter.
@@ -47,7 +50,7 @@ QUALIFIERS = {
     "CLOSED", "SCRIPT", "LONG", "INSULAR", "BROKEN", "SMALL", "CAPITAL",
     "AFRICAN", "VISIGOTHIC", "MIDDLE-WELSH", "HALF", "TOP", "BOTTOM", "DIAERESIZED",
     "VOLAPUK", "BLACKLETTER", "ANGLICANA", "SIGMOID", "STIRRUP", "LENIS", "OLD", "POLISH",
-    "MIDDLE", "SCOTS",
+    "MIDDLE", "SCOTS", "STRETCHED", "ARCHAIC",
 }
 
 PREFIXES = (
@@ -58,6 +61,7 @@ PREFIXES = (
     "LATIN CAPITAL LIGATURE ",
     "LATIN SMALL LIGATURE ",
     "LATIN LETTER ",
+    "LATIN EPIGRAPHIC LETTER ",
 )
 
 
