@@ -587,9 +587,12 @@ compile_leaf(struct compiler *c, const struct qnode *q, int negated)
 }
 
 /*
- * German umlauts (RULES.md §4): text with ä ö ü (precomposed, or a o u and
- * U+0308) spelt ae oe ue, in a new string the caller frees; NULL when the
- * text has none (or out of memory: the variant is then not made).
+ * Latin letters a name is also spelt without (RULES.md §4): German ä ö ü
+ * (precomposed, or a o u and U+0308) as ae oe ue, Serbo-Croatian đ Đ as dj
+ * Dj (Đoković is Djokovic in English text), Azerbaijani ə Ə as e E (Məmmədov
+ * is Memmedov too); their folds (u, d, a) already match. All of them at once,
+ * in a new string the caller frees; NULL when the text has none (or out of
+ * memory: the variant is then not made).
  */
 static char *
 umlaut_spelling(const char *text)
@@ -598,7 +601,7 @@ umlaut_spelling(const char *text)
 	char *out;
 	int any = 0;
 
-	out = malloc(n + 1); /* ä (2 bytes) -> ae, a + U+0308 (3) -> ae: never longer */
+	out = malloc(n + 1); /* ä (2 bytes) -> ae, a + U+0308 (3) -> ae, đ -> dj: never longer */
 	if (out == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -622,6 +625,17 @@ umlaut_spelling(const char *text)
 		           strchr("aouAOU", out[k - 1]) != NULL) {
 			out[k] = (out[k - 1] >= 'a') ? 'e' : 'E';
 			k++;
+			i++;
+			any = 1;
+		} else if (b == 0xC4 && (b2 == 0x91 || b2 == 0x90)) {
+			/* đ Đ: C4 91, C4 90 */
+			out[k++] = b2 == 0x91 ? 'd' : 'D';
+			out[k++] = 'j';
+			i++;
+			any = 1;
+		} else if ((b == 0xC9 && b2 == 0x99) || (b == 0xC6 && b2 == 0x8F)) {
+			/* ə Ə: C9 99, C6 8F */
+			out[k++] = b == 0xC9 ? 'e' : 'E';
 			i++;
 			any = 1;
 		} else {
@@ -883,9 +897,11 @@ has_umlaut(const struct qnode *q)
 		const char *t = q->words[w].text;
 		char *alt;
 
-		/* umlauts start with byte C3 (precomposed) or CC (U+0308): most words have neither
-		 */
-		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL)
+		/* they start with byte C3 (ä), CC (U+0308), C4 (đ), C6 (Ə) or C9 (ə): most words
+		 * have none */
+		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL &&
+		    strchr(t, '\xC4') == NULL && strchr(t, '\xC6') == NULL &&
+		    strchr(t, '\xC9') == NULL)
 			continue;
 		if ((alt = umlaut_spelling(t)) != NULL) {
 			free(alt);

@@ -236,7 +236,7 @@ test_arabic(void **state)
 	check_cases(c, sizeof(c) / sizeof(c[0]), NULL);
 }
 
-/* RULES.md §4: German umlauts spelt out, Arabic compound names joined or apart. */
+/* RULES.md §4: German umlauts spelt out (đ, ə too), Arabic compound names joined or apart. */
 static void
 test_spelling_variants(void **state)
 {
@@ -252,6 +252,18 @@ test_spelling_variants(void **state)
 	    {"Müller NEAR/2 Berlin", "T\nMueller in Berlin", 1, "q:Mueller|Berlin;"},
 	    {"Berlin -Müller", "T\nMueller in Berlin", 0, NULL},
 	    {"Österr*", "T\nOesterreichs Regierung", 1, NULL},
+	    /* đ also as dj (Serbo-Croatian), ə also as e (Azerbaijani), besides their folds */
+	    {"Đoković", "T\nNovak Djokovic won", 1, "q:Djokovic;"},
+	    {"Đoković", "T\nNOVAK DJOKOVIC WON", 1, NULL},
+	    {"Đoković", "T\nNovak Dokovic won", 1, NULL},
+	    {"\"Zoran Đinđić\"", "T\nZoran Djindjic died", 1, NULL},
+	    {"Djokovic", "T\nNovak Đoković won", 0, NULL},
+	    {"Məmmədov", "T\nMr Memmedov spoke", 1, "q:Memmedov;"},
+	    {"Məmmədov", "T\nMr Mammadov spoke", 1, NULL},
+	    {"Əliyev", "T\nIlham Eliyev", 1, NULL},
+	    {"Əliyev", "T\nIlham Aliyev", 1, NULL},
+	    {"Eliyev", "T\nIlham Əliyev", 0, NULL},
+	    {"{Đoković}", "T\nNovak Djokovic won", 0, NULL},
 	    {"\"نصر الله\"", "عنوان\nقال نصرالله", 1, "q:نصرالله;"},
 	    {"نصرالله", "عنوان\nقال حسن نصر الله", 1, "q:نصر الله;"},
 	    {"\"حسن نصر الله\"", "عنوان\nقال حسن نصرالله", 1, NULL},
