@@ -442,11 +442,14 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
           const struct toklist *tl)
 {
 	if (tl->n == 0) {
-		/* another tool's operator (Lucene's && || !) names hark's */
+		/* another tool's operator (Lucene's && || !) names hark's; a # or ; is no comment
+		 * there */
 		const char *op = strcmp(w->text, "&&") == 0   ? " (the operator is AND)"
 		                 : strcmp(w->text, "||") == 0 ? " (the operator is OR)"
 		                 : strcmp(w->text, "!") == 0  ? " (the operator is NOT, or -)"
-		                                              : "";
+		                 : w->text[0] == '#' || w->text[0] == ';'
+		                     ? " (a comment takes a whole line)"
+		                     : "";
 		compile_error(c, q, w->off, "'%s' has no letters or digits%s", w->text, op);
 		return 1;
 	}

@@ -810,7 +810,11 @@ test_foreign_operators(void **state)
 	    {"a || b", "t.rules:2:11: error: '||' has no letters or digits (the operator is OR)"},
 	    {"a !(b)",
 	     "t.rules:2:11: error: '!' has no letters or digits (the operator is NOT, or -)"},
-	    {"a ##", "t.rules:2:11: error: '##' has no letters or digits"},
+	    {"a ##", "t.rules:2:11: error: '##' has no letters or digits (a comment takes a whole "
+	             "line)"},
+	    {"a ; b", "t.rules:2:11: error: ';' has no letters or digits (a comment takes a whole "
+	              "line)"},
+	    {"a ...", "t.rules:2:11: error: '...' has no letters or digits"},
 	};
 	char f[128], line[512];
 
