@@ -62,7 +62,7 @@ const struct latinfold latinfold_table[] = {
     {0x01A3, "oi"}, /* LATIN SMALL LETTER OI */
     {0x01A4, "p"}, /* LATIN CAPITAL LETTER P WITH HOOK */
     {0x01A5, "p"}, /* LATIN SMALL LETTER P WITH HOOK */
-    {0x01A6, "yr"}, /* LATIN LETTER YR */
+    {0x01A6, "r"}, /* LATIN LETTER YR */
     {0x01A9, "s"}, /* LATIN CAPITAL LETTER ESH */
     {0x01AB, "t"}, /* LATIN SMALL LETTER T WITH PALATAL HOOK */
     {0x01AC, "t"}, /* LATIN CAPITAL LETTER T WITH HOOK */

@@ -303,6 +303,55 @@ test_digits_ucd(void **state)
 	assert_int_equal(listed, nd);
 }
 
+/*
+ * §3.4 before §3.6: every letter gives the tokens of its case folding
+ * (tests/unicode/casefold-pairs.tsv, made from CaseFolding.txt), so that a
+ * letter fold never sees a capital its small letter would not be (Ʀ YR
+ * folds as ʀ, to r).
+ */
+static void
+test_casefold_ucd(void **state)
+{
+	char *data, *line, *save = NULL, *p, *end;
+	char a[64], b[64], na[256], nb[256];
+	size_t len, la, lb, n = 0;
+	unsigned long cp;
+	int bad = 0;
+
+	(void)state;
+	data = testdata_read("unicode/casefold-pairs.tsv", &len);
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		cp = strtoul(line, &p, 16);
+		a[0] = b[0] = 'x';
+		la = 1 + utf8_encode((uint32_t)cp, a + 1);
+		lb = 1;
+		while (*p != '\0' && lb < sizeof(b) - 8) {
+			unsigned long c = strtoul(p, &end, 16);
+
+			if (end == p) {
+				p++;
+				continue;
+			}
+			lb += utf8_encode((uint32_t)c, b + lb);
+			p = end;
+		}
+		a[la++] = 'x';
+		b[lb++] = 'x';
+		render_norm(a, la, na, sizeof(na));
+		render_norm(b, lb, nb, sizeof(nb));
+		if (strcmp(na, nb) != 0) {
+			print_error("U+%04lX: \"%s\", its folding \"%s\"\n", cp, na, nb);
+			bad++;
+		}
+		n++;
+	}
+	free(data);
+	assert_true(n > 1400);
+	assert_int_equal(bad, 0);
+}
+
 /* §3.2: invisible characters and tatweel are deleted and do not split. */
 static void
 test_invisible(void **state)
@@ -926,6 +975,7 @@ main(void)
 	    cmocka_unit_test(test_every_bmp),     cmocka_unit_test(test_nfd_equivalent),
 	    cmocka_unit_test(test_digits_nd),     cmocka_unit_test(test_digits_ucd),
 	    cmocka_unit_test(test_possessive),    cmocka_unit_test(test_invisible_ucd),
+	    cmocka_unit_test(test_casefold_ucd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
