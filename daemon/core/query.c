@@ -1492,7 +1492,9 @@ lex(struct qparser *p, struct tok *t)
 			if ((unsigned char)p->s[a] >= 0x80) {
 				uint32_t c;
 				q_dec(p->s, p->len, a, &c);
-				if (q_isopenquote(c)) {
+				/* ” and » open a phrase too where a term starts (Swedish ”a b”,
+				 * Danish »a b«); inside a word they stay part of it (Assad”) */
+				if (q_isopenquote(c) || c == 0x201D || c == 0x00BB) {
 					t->leaf = leaf_phrase(p, a);
 					break;
 				}

@@ -199,6 +199,8 @@ static const struct {
     {"“بشار الأسد”", "(phrase بشار الأسد)"},
     {"\"a“b\"", "(phrase a“b)"},
     {"Assad” x", "(AND Assad” x)"},
+    {"”a b” OR »c d«", "(OR (phrase a b) (phrase c d))"},
+    {"x”y z", "(AND x”y z)"},
     /* prefix and fuzzy */
     {"Kamal*", "Kamal*"},
     {"Kam*", "Kam*"},
@@ -371,6 +373,7 @@ static const struct {
     {"a OR \"b\" OR \"c d", "q:1:13: error: unclosed phrase (opened here)"},
     {"\"\"", "q:1:1: error: empty phrase"},
     {"a “b c", "q:1:3: error: unclosed phrase (opened here)"},
+    {"a ” b", "q:1:3: error: unclosed phrase (opened here)"},
     {"«»", "q:1:1: error: empty phrase"},
     {"“a b”~x", "q:1:6: error: phrase slop needs a number: \"...\"~N"},
     {"\"  \"", "q:1:1: error: empty phrase"},
