@@ -1350,6 +1350,20 @@ lex_warn_foreign(struct qparser *p, size_t a, size_t n)
 		    (int)n, w, (int)(n - 1), w + 1);
 		return;
 	}
+	if ((unsigned char)w[0] >= 0x80) {
+		/* a typographic dash or minus sign (–Abboud, −Abboud) does not negate as - does */
+		uint32_t c;
+		size_t k = q_dec(w, n, 0, &c);
+		if (k < n && q_isalnum_byte((unsigned char)w[k]) &&
+		    ((c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63 || c == 0xFF0D)) {
+			qp_diag(
+			    p, p->src, a, DIAG_WARNING,
+			    "'%.*s' is the word '%.*s': only '-' negates (write -%.*s or NOT %.*s)",
+			    (int)n, w, (int)(n - k), w + k, (int)(n - k), w + k, (int)(n - k),
+			    w + k);
+			return;
+		}
+	}
 	for (i = n; i > 0 && w[i - 1] >= '0' && w[i - 1] <= '9'; i--)
 		;
 	if (i < n && i > 0 && w[i - 1] == '^') {

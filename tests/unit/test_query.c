@@ -320,6 +320,13 @@ static const struct {
     {"Assad !Abboud", "(AND Assad !Abboud)",
      "q:1:7: warning: '!' is not an operator: '!Abboud' is the word 'Abboud' (NOT is written "
      "NOT or -)"},
+    {"Assad –Abboud", "(AND Assad –Abboud)",
+     "q:1:7: warning: '–Abboud' is the word 'Abboud': only '-' negates (write -Abboud or NOT "
+     "Abboud)"},
+    {"Assad −Abboud", "(AND Assad −Abboud)",
+     "q:1:7: warning: '−Abboud' is the word 'Abboud': only '-' negates (write -Abboud or NOT "
+     "Abboud)"},
+    {"Assad – Abboud al‐Assad", "(AND Assad – Abboud al‐Assad)", ""},
     {"Assad^2 x", "(AND Assad^2 x)", "q:1:6: warning: '^2' is a word here: hark has no boosts"},
     {"\"a b\"^10", "(AND (phrase a b) ^10)",
      "q:1:6: warning: '^10' is a word here: hark has no boosts"},
