@@ -1385,6 +1385,52 @@ lex_warn_foreign(struct qparser *p, size_t a, size_t n)
 		}
 }
 
+/* The length of the apostrophe ' or ‘ or ’ at s[i..e), or 0. */
+static size_t
+q_apos_len(const char *s, size_t i, size_t e)
+{
+	if (i < e && s[i] == '\'')
+		return 1;
+	if (i + 3 <= e && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0x98 || (unsigned char)s[i + 2] == 0x99))
+		return 3;
+	return 0;
+}
+
+/*
+ * 'Bashar al-Assad' in single quotes, as SQL or another tool writes a
+ * phrase: the quotes are apostrophes, and the words are AND-ed. Warns at a
+ * word that opens with one when a later word of the next few closes with
+ * one ('n' of rock 'n' roll, one word, is left alone).
+ */
+static void
+lex_warn_single_quotes(struct qparser *p, size_t a, size_t n)
+{
+	size_t k = q_apos_len(p->s, a, a + n), i = a + n, e;
+
+	if (!k || k >= n || !q_isalnum_byte((unsigned char)p->s[a + k]))
+		return;
+	if (q_apos_len(p->s, a + n - 1, a + n) || (n > 3 && q_apos_len(p->s, a + n - 3, a + n)))
+		return; /* 'word' alone: the same word either way */
+	for (int words = 0; words < 8 && i < p->len; words++) {
+		i = q_skip_space(p->s, p->len, i);
+		e = q_word_end(p->s, p->len, i);
+		if (e == i)
+			return; /* ( ) " { }: another construct */
+		if ((e - i >= 2 && q_apos_len(p->s, e - 1, e) &&
+		     q_isalnum_byte((unsigned char)p->s[e - 2])) ||
+		    (e - i >= 4 && q_apos_len(p->s, e - 3, e) == 3 &&
+		     q_isalnum_byte((unsigned char)p->s[e - 4]))) {
+			qp_diag(
+			    p, p->src, a, DIAG_WARNING,
+			    "single quotes do not make a phrase: its words are AND-ed (a phrase is "
+			    "written in double quotes: \"...\")");
+			return;
+		}
+		i = e;
+	}
+}
+
 /*
  * field:X and lang:xx. Returns true when the word at s[a..a+n) was one;
  * an unknown lower-case name is read as a word, with a warning.
@@ -1437,6 +1483,7 @@ lex_word(struct qparser *p, struct tok *t, size_t a)
 		lex_warn_lower(p, a, n);
 		lex_warn_near(p, a, n);
 		lex_warn_foreign(p, a, n);
+		lex_warn_single_quotes(p, a, n);
 		t->kind = T_LEAF;
 		t->leaf = leaf_word(p, a, b);
 	}

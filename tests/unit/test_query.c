@@ -327,6 +327,17 @@ static const struct {
      "q:1:7: warning: '−Abboud' is the word 'Abboud': only '-' negates (write -Abboud or NOT "
      "Abboud)"},
     {"Assad – Abboud al‐Assad", "(AND Assad – Abboud al‐Assad)", ""},
+    {"'Bashar al-Assad' OR x", "(OR (AND 'Bashar al-Assad') x)",
+     "q:1:1: warning: single quotes do not make a phrase: its words are AND-ed (a phrase is "
+     "written in double quotes: \"...\")"},
+    {"y ‘Bashar Assad’", "(AND y ‘Bashar Assad’)",
+     "q:1:3: warning: single quotes do not make a phrase: its words are AND-ed (a phrase is "
+     "written in double quotes: \"...\")"},
+    {"rock 'n' roll 'Assad' O'Brien d'Assad l'Élysée’s",
+     "(AND rock 'n' roll 'Assad' O'Brien "
+     "d'Assad l'Élysée’s)",
+     ""},
+    {"'Assad (x y')", "(AND 'Assad x y')", ""},
     {"Assad^2 x", "(AND Assad^2 x)", "q:1:6: warning: '^2' is a word here: hark has no boosts"},
     {"\"a b\"^10", "(AND (phrase a b) ^10)",
      "q:1:6: warning: '^10' is a word here: hark has no boosts"},
