@@ -441,6 +441,8 @@ static int
 word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
           const struct toklist *tl)
 {
+	if (tl->n == 0 && q->nwords > 1 && w->mode == QW_PLAIN)
+		return 0; /* "Tom & Jerry": punctuation between words, as in the text */
 	if (tl->n == 0) {
 		/* another tool's operator (Lucene's && || !) names hark's; a # or ; is no comment
 		 * there */
@@ -493,6 +495,19 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
 }
 
 /* The keys of one written word from its text (exact phrases, one word at a time). */
+/*
+ * A phrase whose words all lack letters and digits ("& ..."): the error
+ * word_keys() leaves to the end, at its first word. Returns 1 then, else 0.
+ */
+static int
+words_none(struct compiler *c, const struct qnode *q)
+{
+	if (c->nkeys > 0 || q->nwords == 0)
+		return 0;
+	compile_error(c, q, q->words[0].off, "'%s' has no letters or digits", q->words[0].text);
+	return 1;
+}
+
 static int
 compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
 {
@@ -873,7 +888,7 @@ compile_words(struct compiler *c, const struct qnode *q, char *(*spell)(const st
 		for (size_t j = 0; j < nb && r == 0; j++)
 			r = word_keys(c, q, &q->words[w0 + j], &c->tl[j]);
 	}
-	return r;
+	return r == 0 ? words_none(c, q) : r;
 }
 
 static int
@@ -996,6 +1011,8 @@ compile_terms(struct compiler *c, const struct qnode *q, int negated)
 	c->nkeys = 0;
 	for (size_t w = 0; w < q->nwords; w++) {
 		r = compile_word(c, q, &q->words[w], q->words[w].text);
+		if (r == 0 && w + 1 == q->nwords)
+			r = words_none(c, q);
 		if (r != 0)
 			return r < 0 ? NONE : NONE - 1;
 	}

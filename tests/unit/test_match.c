@@ -174,6 +174,13 @@ test_words_and_phrases(void **state)
 	    {"{Yahoo!}", "T\nshares of Yahoo! fell", 1, "q:Yahoo!;"},
 	    {"{.NET}", "T\nthe .NET runtime", 1, NULL},
 	    {"{E!} OR {C#}", "T\nC# and E! News", 1, NULL},
+	    /* punctuation written between a phrase's words counts no more than in the text */
+	    {"\"Tom & Jerry\"", "T\nwatching Tom & Jerry again", 1, "q:Tom & Jerry;"},
+	    {"\"Tom & Jerry\"", "T\nwatching Tom and Jerry again", 0, NULL},
+	    {"\"Hezbollah \xE2\x80\x93 Israel\"", "T\nthe Hezbollah-Israel war", 1, NULL},
+	    {"\"Kamal , Assad\"~2", "T\nKamal, son of Assad", 1, NULL},
+	    {"{Tom & Jerry}", "T\nwatching Tom & Jerry again", 1, "q:Tom & Jerry;"},
+	    {"{Tom & Jerry}", "T\nwatching Tom and Jerry again", 0, NULL},
 	    {"/Ka\\w+maz/i", "T\nKALAMAZ is not it, kamalmaz is", 1, "q:KALAMAZ|kamalmaz;"},
 	    {"/^T$/", "T\nbody", 1, NULL},
 	    {"\"d'Assad\"", "T\nle régime d’Assad", 1, NULL},
@@ -815,6 +822,8 @@ test_foreign_operators(void **state)
 	    {"a ; b", "t.rules:2:11: error: ';' has no letters or digits (a comment takes a whole "
 	              "line)"},
 	    {"a ...", "t.rules:2:11: error: '...' has no letters or digits"},
+	    {"a \"& ...\"", "t.rules:2:12: error: '&' has no letters or digits"},
+	    {"a {& ...}", "t.rules:2:12: error: '&' has no letters or digits"},
 	};
 	char f[128], line[512];
 
