@@ -399,6 +399,12 @@ text_safe(const unsigned char *s, size_t n)
 			i++;
 		if (i >= n || s[i] < 0x80)
 			return i;
+		/* two bytes from U+00A0 to U+07FF (accents, Arabic): no control, no bidi */
+		if (i + 1 < n && (s[i + 1] & 0xC0) == 0x80 &&
+		    ((s[i] >= 0xC3 && s[i] <= 0xDF) || (s[i] == 0xC2 && s[i + 1] >= 0xA0))) {
+			i += 2;
+			continue;
+		}
 		k = utf8_decode(s + i, n - i, &cp);
 		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f || text_bidi(cp))
 			return i;
