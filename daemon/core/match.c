@@ -1278,6 +1278,18 @@ matcher_run(struct matcher *m, struct document *doc, hit_fn fn, void *arg)
 	}
 	if (m->ncand > 1)
 		qsort(m->cand, m->ncand, sizeof(*m->cand), u32_cmp);
+	/*
+	 * Ask memory for the query root each evaluation starts at and the id
+	 * each hit line prints, all the candidates' at once: with 100,000
+	 * rules they are rarely in the caches, and asked for together their
+	 * waits overlap (a loaded set makes the records here).
+	 */
+	for (size_t i = 0; i < m->ncand; i++) {
+		const struct rule *r = ruleset_rule(rs, m->cand[i]);
+
+		__builtin_prefetch(&rs->cn[rs->rule_root[m->cand[i]]]);
+		__builtin_prefetch(r->id);
+	}
 	for (size_t i = 0; i < m->ncand; i++) {
 		const struct rule *r = ruleset_rule(rs, m->cand[i]);
 		struct hit h;
