@@ -2,6 +2,7 @@
  * hark.c: the command-line tool. A sorted table of subcommands, as git and
  * tmux have; each command lives in its own cmd_*.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -46,12 +47,13 @@ static const struct hark_cmd cmds[] = {
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
-     "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it.\n"
+     "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it\n"
+     "  (in files with errors too: every diagnostic is said at once).\n"
      "  The configuration's secret files are not read (harkd -n checks them).\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
-     "  --json             one object a line\n"},
+     "  --json             one object a line (\"destination\": the webhook or email)\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] [--charset CS] FILE|-...",
      "print what hark sees in articles: fields, language, address, fingerprint, text",
      "  --json             one object per article and line; \"lang_by\" says how the\n"
@@ -146,7 +148,8 @@ static const struct hark_cmd cmds[] = {
      "the next time the same rule files are used (HARK_CACHE_DIR empty: no cache).\n"},
     {"mute", cmd_mute, "mute RULE DURATION | mute RULE until WHEN",
      "alert nothing for a rule's hits for a while; they are still stored",
-     "  RULE               a rule id of the configured rules\n"
+     "  RULE               a rule id of the configured rules; while they do not\n"
+     "                     load, one their files still write, or with a stored hit\n"
      "  DURATION           how long: a number and a unit, s m h d w (30m, 12h, 2d,\n"
      "                     1d12h), at most 366 days\n"
      "  until WHEN         until a day's start (YYYY-MM-DD, local), a local time\n"
@@ -300,13 +303,14 @@ hark_conf_store_open(const char *cmd, enum store_mode mode, struct conf **cp, st
 		goto out;
 	}
 	/* a writer must not make a database harkd never made (and needs write access) */
-	if (mode == STORE_WRITE && access(db, F_OK) < 0) {
+	if (access(db, F_OK) < 0 && errno == ENOENT) {
 		hark_errorf("hark: %s: no database at %s (has harkd run?)\n", cmd, db);
 		goto out;
 	}
 	/* 5 s: harkd's transactions are short; a reader waits only on a WAL checkpoint */
 	if (store_open(db, mode, 5000, st, err, sizeof(err)) != 0) {
-		hark_errorf("hark: %s: %s\n", cmd, err);
+		/* the words of harkd's line (harkd(8)); err names the file */
+		hark_errorf("hark: %s: database error: %s\n", cmd, err);
 		goto out;
 	}
 	rc = 0;

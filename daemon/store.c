@@ -889,7 +889,8 @@ store_migrate(struct store *st, const char *path, char *err, size_t errsz)
 		char sql[64], what[64];
 		int v, rc;
 
-		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err, errsz)) != 0)
+		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err,
+		                    errsz)) != 0)
 			return rc;
 		if ((rc = store_version(st, &v, err, errsz)) != 0)
 			goto fail;
@@ -1232,6 +1233,13 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	*out = st;
 	return 0;
 fail:
+	/* every message names the file: SQLite's own ("file is not a database") does not */
+	if (strncmp(err, path, strlen(path)) != 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errsz, "%s: %s", path, why);
+	}
 	/* a full disk (the test write, a migration) passes as a lock does: try again */
 	if (rc == -1 && st->transient)
 		rc = STORE_BUSY;
