@@ -151,6 +151,11 @@ cmd_mute(int argc, char **argv)
 		usage_error(argv[0], "%s", optind < argc ? "no duration given" : "no rule given");
 		return 2;
 	}
+	/* a duration is one word; "until" takes a day and a time ("until 2026-12-24 08:00") */
+	if (strcmp(argv[optind + 1], "until") != 0 && argc - optind > 2) {
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind + 2]);
+		return 2;
+	}
 	if ((words = mute_words(argc, argv, optind + 1)) == NULL) {
 		hark_errorf("hark: mute: out of memory\n");
 		return 2;
@@ -158,7 +163,7 @@ cmd_mute(int argc, char **argv)
 	/* the words first: a malformed duration says so before the rules are loaded */
 	if (mute_parse(words, strlen(words), &m, err, sizeof(err)) < 0 ||
 	    muting_until(&m, now, &until, err, sizeof(err)) < 0) {
-		hark_errorf("hark: mute: %s\n", err);
+		usage_error(argv[0], "%s", err);
 		goto out;
 	}
 	if (hark_conf_store_open("mute", STORE_WRITE, &c, &st) < 0)

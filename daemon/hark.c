@@ -243,7 +243,7 @@ hark_wants_help(int argc, char **argv, const char *name)
 }
 
 int
-hark_lang_arg(char *arg)
+hark_lang_arg(const char *prog, char *arg)
 {
 	char why[256];
 
@@ -251,25 +251,25 @@ hark_lang_arg(char *arg)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	if (strlen(arg) != 2 || arg[0] < 'a' || arg[0] > 'z' || arg[1] < 'a' || arg[1] > 'z') {
-		hark_errorf("hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
+		usage_error(prog, "--lang: '%s' is not an ISO 639-1 code", arg);
 		return -1;
 	}
 	/* jp, gr, cz: a country's code, which no document is in (a code hark
 	 * cannot identify but a document may declare is fine here) */
 	if (lang_code_check(arg, why, sizeof(why)) < 0) {
-		hark_errorf("hark: --lang: %s\n", why);
+		usage_error(prog, "--lang: %s", why);
 		return -1;
 	}
 	return 0;
 }
 
 int
-hark_charset_arg(const char *arg)
+hark_charset_arg(const char *prog, const char *arg)
 {
 	char name[32];
 
 	if (charset_lookup(arg, name) < 0) {
-		hark_errorf("hark: --charset: '%s' is not a charset hark knows\n", arg);
+		usage_error(prog, "--charset: '%s' is not a charset hark knows", arg);
 		return -1;
 	}
 	return 0;
@@ -697,10 +697,12 @@ cmd_help(int argc, char **argv)
 		usage_all(stdout);
 		return 0;
 	}
-	if (cmd_find(argv[1]) == NULL) {
-		hark_errorf("hark: '%s' is not a hark command; see 'hark help'\n", argv[1]);
-		return 2;
-	}
+	if (argc > 2)
+		return usage_error(argv[0], "unexpected argument '%s'", argv[2]);
+	if (argv[1][0] == '-' && argv[1][1] != '\0')
+		return usage_error(argv[0], "unknown option '%s'", argv[1]);
+	if (cmd_find(argv[1]) == NULL)
+		return usage_error(argv[0], "'%s' is not a hark command", argv[1]);
 	hark_usage(argv[1], stdout);
 	return 0;
 }

@@ -32,9 +32,9 @@ int hark_wants_help(int argc, char **argv, const char *name);
  * Check a --lang argument: an ISO 639-1 code, lower-cased in place (FR is
  * fr, as in rule files). Returns 0, or -1 after saying why on stderr.
  */
-int hark_lang_arg(char *arg);
+int hark_lang_arg(const char *prog, char *arg);
 /* 0 when arg names a charset (charset_lookup()), else -1 with a message on stderr. */
-int hark_charset_arg(const char *arg);
+int hark_charset_arg(const char *prog, const char *arg);
 
 struct store;
 /*
