@@ -9,7 +9,8 @@
 #   hark deliveries --json: an email's row says "destination", not "webhook"
 #   a second harkd refused on the spool leaves no state_dir nor harkd.lock
 #   a file that is no database: harkd's and hark status's lines name the
-#   file after "database error:"
+#   file after "database error:"; damaged pages: the first query's error
+#   names it too
 # Usage: brokenstate.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -104,4 +105,13 @@ grep -qxE "hark: status: database error: $T/state/hark.db: .*file is not a datab
 hk mute other 1h
 grep -qxE "hark: mute: database error: $T/state/hark.db: .*file is not a database" "$T/err" &&
 	ok || bad "hark mute's line: $(cat "$T/err")"
+# --- damaged pages past the header: the first query that meets them names the file
+cp "$T/good.db" "$T/state/hark.db"
+# every page but the first (the header and the schema stay readable)
+pages=$(($(wc -c <"$T/state/hark.db") / 4096))
+dd if=/dev/urandom of="$T/state/hark.db" bs=4096 seek=1 count=$((pages - 1)) conv=notrunc 2>/dev/null
+hk hits
+expect_eq "$?" 2 "hark hits on a damaged database"
+grep -qE "^hark: hits: .*$T/state/hark.db: .*(malformed|not a database)" "$T/err" &&
+	ok || bad "hark hits names the damaged file: $(cat "$T/err")"
 finish
