@@ -4,8 +4,8 @@
 #   hark mute RULE while a rule file is broken (harkd still alerts with its
 #   rules of before): a rule the files still write, or one with a stored
 #   hit, is muted with a warning; an id found in neither is refused
-#   hark -c CONF check: a notify name that is no destination is told even
-#   when the same file has an error
+#   hark -c CONF check (and harkd -n): a notify name that is no destination
+#   is told even when the same file has an error
 #   hark deliveries --json: an email's row says "destination", not "webhook"
 #   a second harkd refused on the spool leaves no state_dir nor harkd.lock
 #   a file that is no database: harkd's and hark status's lines name the
@@ -77,6 +77,9 @@ grep -qF "w.rules:3:10: warning: rule 'okafor': notify names 'nowhere', which is
 	ok || bad "check: the notify warning with the error: $(cat "$T/err")"
 hk check "$T/w.rules"
 grep -qF "notify names 'nowhere'" "$T/err" && ok || bad "check FILE: the notify warning: $(cat "$T/err")"
+"$HARKD" -n -c "$T/hark.conf" >/dev/null 2>"$T/n.err"
+expect_eq "$?" 2 "harkd -n of broken rules"
+grep -qF "notify names 'nowhere'" "$T/n.err" && ok || bad "harkd -n: the notify warning: $(cat "$T/n.err")"
 
 # --- a second harkd on the spool, with a state_dir of its own
 printf '[rule other]\nquery = beta\n' >"$T/w.rules"
