@@ -121,7 +121,7 @@ cmd_backtest(int argc, char **argv)
 			break;
 		case 's':
 			if (since_parse(optarg, (int64_t)now, &since) < 0) {
-				hark_errorf("hark: backtest: --since: %s\n", since_error(optarg));
+				usage_error(argv[0], "--since: %s", since_error(optarg));
 				goto out;
 			}
 			break;
@@ -141,7 +141,7 @@ cmd_backtest(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		usage_error(argv[0], "'%s': unexpected argument", argv[optind]);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
 	diags_init(&d);

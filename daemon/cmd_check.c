@@ -25,14 +25,16 @@ conf_given(void)
  * is not these files' error: a note says the names went unchecked.
  */
 static void
-check_notify_given(const struct ruleset *rs, struct diags *d)
+check_notify_given(const struct ruleset *rs, char *const *paths, size_t n, struct diags *d)
 {
 	struct diags cd;
 	struct conf *c = NULL;
 
 	diags_init(&cd);
-	if (conf_load_tool(&c, &cd) == 0)
+	if (conf_load_tool(&c, &cd) == 0 && rs != NULL)
 		conf_check_notify(c, rs, d);
+	else if (c != NULL)
+		conf_check_notify_files(c, paths, n, d);
 	else
 		diags_add(d, conf_find(hark_config), 0, 0, DIAG_NOTE,
 		          "the rules' notify names are not checked: this configuration has errors "
@@ -77,7 +79,15 @@ cmd_check(int argc, char **argv)
 	if (rs != NULL && c != NULL)
 		conf_check_routes(c, rs, &d);
 	else if (rs != NULL && conf_given())
-		check_notify_given(rs, &d);
+		check_notify_given(rs, paths, n, &d);
+	else if (rs == NULL && n > 0 && (c != NULL || conf_given())) {
+		/* the rules have errors: their notify names are still told (every mistake at once)
+		 */
+		if (c != NULL)
+			conf_check_notify_files(c, paths, n, &d);
+		else
+			check_notify_given(NULL, paths, n, &d);
+	}
 	/* the directories and addresses harkd's start would refuse, as harkd -n says it */
 	if (c != NULL)
 		confhost_check(c, CONFHOST_TOOL, &d);

@@ -108,7 +108,7 @@ cmd_deliveries(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		hark_errorf("hark: deliveries: unexpected argument '%s'\n", argv[optind]);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	if (hark_store_open("deliveries", &st) < 0)
@@ -176,6 +176,16 @@ cmd_redeliver(int argc, char **argv)
 		usage_error(argv[0], "no delivery id given");
 		return 2;
 	}
+	/* an id that is no number is a mistake of the command line: nothing is done */
+	for (int i = optind; i < argc; i++) {
+		char *end;
+
+		errno = 0;
+		if (strtoll(argv[i], &end, 10) <= 0 || errno != 0 || *end != '\0') {
+			usage_error(argv[0], "'%s' is not a delivery id (a number)", argv[i]);
+			return 2;
+		}
+	}
 	/* a writer: the outbox changes (the user must be allowed to write hark.db) */
 	if (hark_conf_store_open("redeliver", STORE_WRITE, &c, &st) < 0)
 		goto out;
@@ -186,13 +196,8 @@ cmd_redeliver(int argc, char **argv)
 		char dest[256], say[512];
 		int r;
 
-		errno = 0;
+		/* a number > 0: checked above */
 		id = strtoll(argv[i], &end, 10);
-		if (errno != 0 || *end != '\0' || id <= 0) {
-			hark_errorf("hark: redeliver: '%s' is not a delivery id\n", argv[i]);
-			bad++;
-			continue;
-		}
 		r = outbox_redeliver(st, c, id, (int64_t)time(NULL), force, &held, dest,
 		                     sizeof(dest), err, sizeof(err));
 		if (r < 0) {

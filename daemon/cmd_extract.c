@@ -137,12 +137,12 @@ cmd_extract(int argc, char **argv)
 			json = 1;
 			break;
 		case 'l':
-			if (hark_lang_arg(optarg) < 0)
+			if (hark_lang_arg(argv[0], optarg) < 0)
 				return 2;
 			lang = optarg;
 			break;
 		case 'c':
-			if (hark_charset_arg(optarg) < 0)
+			if (hark_charset_arg(argv[0], optarg) < 0)
 				return 2;
 			charset = optarg;
 			break;

@@ -208,12 +208,12 @@ hits_rules_known(struct store *st, const struct strv *ids)
 
 /* --since and --until: Unix ms, or -1 after saying why. */
 static int64_t
-hits_when(const char *opt, const char *arg)
+hits_when(const char *prog, const char *opt, const char *arg)
 {
 	int64_t secs;
 
 	if (since_parse(arg, time(NULL), &secs) < 0) {
-		hark_errorf("hark: hits: --%s: %s\n", opt, since_error(arg));
+		usage_error(prog, "--%s: %s", opt, since_error(arg));
 		return -1;
 	}
 	return secs > 0 ? secs * 1000 : 0;
@@ -247,11 +247,11 @@ cmd_hits(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if ((f.since_ms = hits_when("since", optarg)) < 0)
+			if ((f.since_ms = hits_when(argv[0], "since", optarg)) < 0)
 				goto out;
 			break;
 		case 'u':
-			if ((f.until_ms = hits_when("until", optarg)) < 0)
+			if ((f.until_ms = hits_when(argv[0], "until", optarg)) < 0)
 				goto out;
 			/* 0 is no bound to the store: before the epoch, nothing */
 			if (f.until_ms == 0)
@@ -265,7 +265,7 @@ cmd_hits(int argc, char **argv)
 			break;
 		case 't':
 			if (tag != NULL) {
-				hark_errorf("hark: hits: --tag given twice\n");
+				usage_error(argv[0], "--tag given twice");
 				goto out;
 			}
 			tag = optarg;
@@ -274,7 +274,7 @@ cmd_hits(int argc, char **argv)
 			f.source = optarg;
 			break;
 		case 'l':
-			if (hark_lang_arg(optarg) < 0)
+			if (hark_lang_arg(argv[0], optarg) < 0)
 				goto out;
 			f.lang = optarg;
 			break;
@@ -283,9 +283,9 @@ cmd_hits(int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' || n < 1 ||
 			    n > STORE_PAGE_MAX) {
-				hark_errorf(
-				    "hark: hits: --limit: '%.40s' is not a number from 1 to %d\n",
-				    optarg, STORE_PAGE_MAX);
+				usage_error(argv[0],
+				            "--limit: '%.40s' is not a number from 1 to %d", optarg,
+				            STORE_PAGE_MAX);
 				goto out;
 			}
 			f.limit = (int)n;

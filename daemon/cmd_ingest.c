@@ -252,7 +252,7 @@ cmd_ingest(int argc, char **argv)
 			}
 			break;
 		case 'l':
-			if (hark_lang_arg(optarg) < 0) {
+			if (hark_lang_arg(argv[0], optarg) < 0) {
 				free(spool);
 				return 2;
 			}
@@ -262,7 +262,7 @@ cmd_ingest(int argc, char **argv)
 			name = optarg;
 			break;
 		case 'c':
-			if (hark_charset_arg(optarg) < 0) {
+			if (hark_charset_arg(argv[0], optarg) < 0) {
 				free(spool);
 				return 2;
 			}

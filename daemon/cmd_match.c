@@ -715,22 +715,22 @@ cmd_match(int argc, char **argv)
 			break;
 		case 'j':
 			if (jobs_parse(optarg, &jobs) < 0) {
-				hark_errorf(
-				    "hark: -j: '%s' is not a number of threads from 1 to %d\n",
-				    optarg, MATCH_JOBS_MAX);
+				usage_error(argv[0],
+				            "-j: '%s' is not a number of threads from 1 to %d",
+				            optarg, MATCH_JOBS_MAX);
 				free(rules);
 				return 2;
 			}
 			break;
 		case 'l':
-			if (hark_lang_arg(optarg) < 0) {
+			if (hark_lang_arg(argv[0], optarg) < 0) {
 				free(rules);
 				return 2;
 			}
 			c.lang = optarg;
 			break;
 		case 'c':
-			if (hark_charset_arg(optarg) < 0) {
+			if (hark_charset_arg(argv[0], optarg) < 0) {
 				free(rules);
 				return 2;
 			}
@@ -738,7 +738,7 @@ cmd_match(int argc, char **argv)
 			break;
 		case 'C':
 			if (color_parse(optarg, &c.color) < 0) {
-				hark_errorf("hark: --color: '%s' is not never, always or auto\n",
+				usage_error(argv[0], "--color: '%s' is not never, always or auto",
 				            optarg);
 				free(rules);
 				return 2;

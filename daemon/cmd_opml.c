@@ -149,15 +149,12 @@ cmd_import_opml(int argc, char **argv)
 	}
 	if (interval != NULL) {
 		if (conf_parse_duration(interval, &secs) < 0 || secs > UINT_MAX) {
-			hark_errorf(
-			    "hark: import-opml: --interval: '%s' is not a duration (90s 15m 2h "
-			    "1d)\n",
-			    interval);
+			usage_error(argv[0], "--interval: '%s' is not a duration (90s 15m 2h 1d)",
+			            interval);
 			return 2;
 		}
 		if (secs < 60) {
-			hark_errorf("hark: import-opml: --interval: '%s' is less than 1m\n",
-			            interval);
+			usage_error(argv[0], "--interval: '%s' is less than 1m", interval);
 			return 2;
 		}
 	}

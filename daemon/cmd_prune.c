@@ -64,7 +64,7 @@ cmd_prune(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		hark_errorf("hark: prune: unexpected argument '%s'\n", argv[optind]);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	if (hark_conf_store_open("prune", dry ? STORE_READ : STORE_WRITE, &c, &st) < 0)

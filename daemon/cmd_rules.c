@@ -163,7 +163,7 @@ cmd_rules(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		hark_errorf("hark: rules: unexpected argument '%s'\n", argv[optind]);
+		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	diags_init(&d);

@@ -392,7 +392,7 @@ cmd_sink(int argc, char **argv)
 		switch (ch) {
 		case 'p':
 			if ((port = sink_port_arg(optarg)) < 0) {
-				hark_errorf("hark: sink: --port: '%s' is not a port (1-65535)\n",
+				usage_error(argv[0], "--port: '%s' is not a port (1-65535)",
 				            optarg);
 				return 2;
 			}
@@ -406,8 +406,7 @@ cmd_sink(int argc, char **argv)
 		case 'a':
 			if (conf_parse_duration(optarg, &secs) < 0 || secs == 0 ||
 			    secs > (unsigned long)INT_MAX) {
-				hark_errorf("hark: sink: --max-age: '%s' is not a number of "
-				            "seconds\n",
+				usage_error(argv[0], "--max-age: '%s' is not a number of seconds",
 				            optarg);
 				return 2;
 			}

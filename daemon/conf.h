@@ -177,6 +177,12 @@ void conf_check_routes(const struct conf *c, const struct ruleset *rs, struct di
  * HARK_CONFIG) says only this, since those files need not be all of c's rules.
  */
 void conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *d);
+/*
+ * The same for rule files that do not load (paths as rules_load takes
+ * them): their notify names as written, the broken rules' too, so that
+ * hark check says every mistake of a file in one run.
+ */
+void conf_check_notify_files(const struct conf *c, char *const *paths, size_t n, struct diags *d);
 
 /*
  * One [http] listen address: "host:port" or "[v6]:port", host numeric or

@@ -2,6 +2,7 @@
  * hark.c: the command-line tool. A sorted table of subcommands, as git and
  * tmux have; each command lives in its own cmd_*.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -46,14 +47,15 @@ static const struct hark_cmd cmds[] = {
     {"check", cmd_check, "check [RULES...]",
      "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
-     "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it.\n"
+     "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it\n"
+     "  (in files with errors too: every diagnostic is said at once).\n"
      "  Without RULES, the whole configuration as harkd's start judges it, in the\n"
      "  words of harkd -n: its secret files (a note counts those this user may not\n"
      "  read), state_dir and spool_dir (where this user may look), [http] listen.\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
-     "  --json             one object a line\n"},
+     "  --json             one object a line (\"destination\": the webhook or email)\n"},
     {"extract", cmd_extract, "extract [--json] [--lang LL] [--charset CS] FILE|-...",
      "print what hark sees in articles: fields, language, address, fingerprint, text",
      "  --json             one object per article and line; \"lang_by\" says how the\n"
@@ -148,7 +150,8 @@ static const struct hark_cmd cmds[] = {
      "the next time the same rule files are used (HARK_CACHE_DIR empty: no cache).\n"},
     {"mute", cmd_mute, "mute RULE DURATION | mute RULE until WHEN",
      "alert nothing for a rule's hits for a while; they are still stored",
-     "  RULE               a rule id of the configured rules\n"
+     "  RULE               a rule id of the configured rules; while they do not\n"
+     "                     load, one their files still write, or with a stored hit\n"
      "  DURATION           how long: a number and a unit, s m h d w (30m, 12h, 2d,\n"
      "                     1d12h), at most 366 days\n"
      "  until WHEN         until a day's start (YYYY-MM-DD, local), a local time\n"
@@ -242,7 +245,7 @@ hark_wants_help(int argc, char **argv, const char *name)
 }
 
 int
-hark_lang_arg(char *arg)
+hark_lang_arg(const char *prog, char *arg)
 {
 	char why[256];
 
@@ -250,25 +253,25 @@ hark_lang_arg(char *arg)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	if (strlen(arg) != 2 || arg[0] < 'a' || arg[0] > 'z' || arg[1] < 'a' || arg[1] > 'z') {
-		hark_errorf("hark: --lang: '%s' is not an ISO 639-1 code\n", arg);
+		usage_error(prog, "--lang: '%s' is not an ISO 639-1 code", arg);
 		return -1;
 	}
 	/* jp, gr, cz: a country's code, which no document is in (a code hark
 	 * cannot identify but a document may declare is fine here) */
 	if (lang_code_check(arg, why, sizeof(why)) < 0) {
-		hark_errorf("hark: --lang: %s\n", why);
+		usage_error(prog, "--lang: %s", why);
 		return -1;
 	}
 	return 0;
 }
 
 int
-hark_charset_arg(const char *arg)
+hark_charset_arg(const char *prog, const char *arg)
 {
 	char name[32];
 
 	if (charset_lookup(arg, name) < 0) {
-		hark_errorf("hark: --charset: '%s' is not a charset hark knows\n", arg);
+		usage_error(prog, "--charset: '%s' is not a charset hark knows", arg);
 		return -1;
 	}
 	return 0;
@@ -302,13 +305,14 @@ hark_conf_store_open(const char *cmd, enum store_mode mode, struct conf **cp, st
 		goto out;
 	}
 	/* a writer must not make a database harkd never made (and needs write access) */
-	if (mode == STORE_WRITE && access(db, F_OK) < 0) {
+	if (access(db, F_OK) < 0 && errno == ENOENT) {
 		hark_errorf("hark: %s: no database at %s (has harkd run?)\n", cmd, db);
 		goto out;
 	}
 	/* 5 s: harkd's transactions are short; a reader waits only on a WAL checkpoint */
 	if (store_open(db, mode, 5000, st, err, sizeof(err)) != 0) {
-		hark_errorf("hark: %s: %s\n", cmd, err);
+		/* the words of harkd's line (harkd(8)); err names the file */
+		hark_errorf("hark: %s: database error: %s\n", cmd, err);
 		goto out;
 	}
 	rc = 0;
@@ -709,10 +713,12 @@ cmd_help(int argc, char **argv)
 		usage_all(stdout);
 		return 0;
 	}
-	if (cmd_find(argv[1]) == NULL) {
-		hark_errorf("hark: '%s' is not a hark command; see 'hark help'\n", argv[1]);
-		return 2;
-	}
+	if (argc > 2)
+		return usage_error(argv[0], "unexpected argument '%s'", argv[2]);
+	if (argv[1][0] == '-' && argv[1][1] != '\0')
+		return usage_error(argv[0], "unknown option '%s'", argv[1]);
+	if (cmd_find(argv[1]) == NULL)
+		return usage_error(argv[0], "'%s' is not a hark command", argv[1]);
 	hark_usage(argv[1], stdout);
 	return 0;
 }

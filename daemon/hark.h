@@ -32,9 +32,9 @@ int hark_wants_help(int argc, char **argv, const char *name);
  * Check a --lang argument: an ISO 639-1 code, lower-cased in place (FR is
  * fr, as in rule files). Returns 0, or -1 after saying why on stderr.
  */
-int hark_lang_arg(char *arg);
+int hark_lang_arg(const char *prog, char *arg);
 /* 0 when arg names a charset (charset_lookup()), else -1 with a message on stderr. */
-int hark_charset_arg(const char *arg);
+int hark_charset_arg(const char *prog, const char *arg);
 
 struct store;
 /*
@@ -65,6 +65,14 @@ void hark_time_text(const char *rfc3339, char *buf, size_t size);
  * any error was found.
  */
 struct ruleset *rules_load(char *const *paths, size_t n, struct diags *d);
+struct rulefile;
+typedef void (*rules_defs_fn)(const struct rulefile *rf, void *arg);
+/*
+ * Every rule file of paths parsed on its own, whatever errors it holds:
+ * fn sees each one's rules, broken ones included (the ids and notify names
+ * of rules that do not load). Returns 0, or -1 when a file could not be read.
+ */
+int rules_defs_each(char *const *paths, size_t n, rules_defs_fn fn, void *arg);
 /* The same, stopped early (NULL, an error "cancelled") once *cancel is set by another thread. */
 struct ruleset *rules_load_cancel(char *const *paths, size_t n, struct diags *d,
                                   const atomic_int *cancel);

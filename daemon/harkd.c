@@ -70,6 +70,8 @@ struct harkd {
 	int64_t stall_last_ns, stall_max_ns;
 	int lock_fd; /* state_dir/harkd.lock, flocked while harkd runs */
 	int locked;  /* lock_fd's lock is ours (a harkd that found it taken has it open too) */
+	/* this start made state_dir, harkd.lock: a refused start removes them (harkd_unmake) */
+	int made_state, made_lock;
 	char *lock_path;
 	int spool_fd;     /* spool_dir itself, flocked too: it cannot be deleted from under harkd */
 	int stop_timeout; /* seconds the stop waits for the files in hand */
@@ -610,12 +612,15 @@ harkd_threads(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* state_dir made when missing: 1 when this call made it, 0 when it was there, -1. */
 static int
 harkd_mkdir(const char *dir)
 {
 	char err[512];
 
-	if (mkdir(dir, 0750) == 0 || errno == EEXIST)
+	if (mkdir(dir, 0750) == 0)
+		return 1;
+	if (errno == EEXIST)
 		return 0;
 	dir_mkdir_error(dir, errno, err, sizeof(err));
 	log_err("state_dir %s", err);
@@ -635,7 +640,11 @@ harkd_lock(struct harkd *h)
 	if (asprintf(&path, "%s/harkd.lock", h->conf->state_dir) < 0)
 		return -1;
 	h->lock_path = path; /* owned, for harkd_guard */
-	h->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	h->lock_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (h->lock_fd >= 0)
+		h->made_lock = 1;
+	else if (errno == EEXIST)
+		h->lock_fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (h->lock_fd < 0) {
 		log_err("%s: %s", path, strerror(errno));
 		return -1;
@@ -653,6 +662,21 @@ harkd_lock(struct harkd *h)
 	if (ftruncate(h->lock_fd, 0) < 0 || pwrite(h->lock_fd, pid, (size_t)n, 0) != n)
 		log_warnx("%s: cannot write the pid: %s", path, strerror(errno));
 	return 0;
+}
+
+/*
+ * A start refused by another harkd leaves nothing behind: the lock file and
+ * state_dir this start made go (a state_dir that holds anything else stays).
+ */
+static void
+harkd_unmake(struct harkd *h)
+{
+	if (h->made_lock && h->lock_path != NULL) {
+		unlink(h->lock_path);
+		h->made_lock = 0;
+	}
+	if (h->made_state && rmdir(h->conf->state_dir) == 0)
+		h->made_state = 0;
 }
 
 /*
@@ -674,6 +698,7 @@ harkd_lock_spool(struct harkd *h)
 		if (errno == EWOULDBLOCK) {
 			log_err("another harkd runs on the spool %s: not started",
 			        h->conf->spool_dir);
+			harkd_unmake(h);
 			return -1;
 		}
 		/* NFS turns flock into a write lock, which a directory cannot take */
@@ -786,7 +811,7 @@ harkd_start(struct harkd *h)
 	h->stop_timeout =
 	    (int)envnum_get("HARK_STOP_TIMEOUT", 1, 86400, STOP_TIMEOUT_DEFAULT, "seconds");
 	harkd_sigbus_setup(h->conf->state_dir);
-	if (harkd_mkdir(h->conf->state_dir) < 0 || harkd_lock(h) < 0)
+	if ((h->made_state = harkd_mkdir(h->conf->state_dir)) < 0 || harkd_lock(h) < 0)
 		return -1;
 	/* the lock is ours: a note of a harkd killed after a failed reload is not */
 	if (asprintf(&h->reload_path, "%s/harkd.reload", h->conf->state_dir) < 0) {
@@ -828,7 +853,8 @@ harkd_start(struct harkd *h)
 	 * and leave the files in incoming/ until someone starts it again.
 	 */
 	if (harkd_store_open(dbpath, &h->st, err, sizeof(err)) < 0) {
-		log_err("%s", err);
+		/* a permanent error (a busy one is waited out): said as harkd_fatal_cb says it */
+		log_err("database error: %s", err);
 		free(dbpath);
 		return -1;
 	}

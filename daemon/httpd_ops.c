@@ -328,7 +328,7 @@ route_page_deliveries(struct httpd *h, struct evhttp_request *req, const char *p
 	/* every string borrowed from a, freed after the render */
 	json_array_foreach(a, i, d)
 	{
-		const char *wh = jstr(d, "webhook");
+		const char *wh = jstr(d, "destination");
 
 		v[n++] = (struct page_delivery){
 		    .id = (int64_t)json_integer_value(json_object_get(d, "id")),

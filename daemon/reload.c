@@ -57,6 +57,9 @@ reload_compile(const char *path, struct conf **confp, struct rules **rulesp, str
 	if (rs == NULL || (*rulesp = rules_new(rs)) == NULL) {
 		if (rs != NULL)
 			diags_add(d, path, 0, 0, DIAG_ERROR, "out of memory");
+		else if (cancel == NULL || !atomic_load(cancel))
+			/* as hark check: the notify names of rule files with errors too */
+			conf_check_notify_files(c, c->rules, c->nrules, d);
 		conf_free(c);
 		c = NULL;
 		goto out;

@@ -16,6 +16,7 @@
 #include "hark.h"
 #include "mem.h"
 #include "rulecache.h"
+#include "rulefile.h"
 
 #define RULEFILE_MAX (256u << 20) /* a rule file or an @file list */
 
@@ -293,6 +294,76 @@ rules_load_cancel(char *const *paths, size_t n, struct diags *d, const atomic_in
 	return l.rs;
 }
 
+/*
+ * Every rule file of paths (a directory: its *.rules, in name order) parsed
+ * on its own, whatever errors it holds: fn sees its rules, the broken ones
+ * too. What can be told of rules that do not load: the ids they define
+ * (hark mute), their notify names (hark check). Their diagnostics are not
+ * kept: rules_load() says them. Returns 0, or -1 when a file or directory
+ * could not be read (the others are still seen).
+ */
+int
+rules_defs_each(char *const *paths, size_t n, rules_defs_fn fn, void *arg)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		char *const *names = &paths[i];
+		char **list = NULL;
+		size_t nn = 1;
+
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (dir_list(paths[i], ".rules", &list, &nn) < 0) {
+				rc = -1;
+				continue;
+			}
+			names = list;
+		}
+		for (size_t k = 0; k < nn; k++) {
+			struct rulefile rf;
+			struct diags scratch;
+			char *text;
+			size_t len;
+
+			if (file_read(names[k], RULEFILE_MAX, &text, &len) < 0) {
+				rc = -1;
+				continue;
+			}
+			diags_init(&scratch);
+			(void)rulefile_parse_borrow(&rf, names[k], text, len, &scratch);
+			fn(&rf, arg);
+			rulefile_free(&rf);
+			diags_free(&scratch);
+			free(text);
+		}
+		if (list != NULL)
+			dir_list_free(list, nn);
+	}
+	return rc;
+}
+
+/* Rule id's notify name name, written at at of file: a warning when c has no such destination. */
+static void
+notify_check_one(const struct conf *c, const char *file, const char *id, const char *name,
+                 struct srcpos at, struct diags *d)
+{
+	size_t w = 0, m = 0;
+
+	if (strcmp(name, "none") == 0)
+		return;
+	while (w < c->nwebhooks && strcmp(c->webhooks[w].name, name) != 0)
+		w++;
+	while (m < c->nemails && strcmp(c->emails[m].name, name) != 0)
+		m++;
+	/* at the name as written, as every other diagnostic of the file */
+	if (w == c->nwebhooks && m == c->nemails)
+		diags_add(d, file, at.line, at.col, DIAG_WARNING,
+		          "rule '%s': notify names '%s', which is no [webhook] nor "
+		          "[email] of %s: its alerts go nowhere",
+		          id, name, c->path);
+}
+
 void
 conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *d)
 {
@@ -301,26 +372,36 @@ conf_check_notify(const struct conf *c, const struct ruleset *rs, struct diags *
 	for (size_t i = 0; i < nrules; i++) {
 		const struct rule *r = ruleset_rule(rs, i);
 
-		for (size_t k = 0; k < r->nnotify; k++) {
-			size_t w = 0;
-
-			if (strcmp(r->notify[k], "none") == 0)
-				continue;
-			size_t m = 0;
-
-			while (w < c->nwebhooks && strcmp(c->webhooks[w].name, r->notify[k]) != 0)
-				w++;
-			while (m < c->nemails && strcmp(c->emails[m].name, r->notify[k]) != 0)
-				m++;
-			/* at the name as written, as every other diagnostic of the file */
-			if (w == c->nwebhooks && m == c->nemails)
-				diags_add(d, r->file, r->notify_at[k].line, r->notify_at[k].col,
-				          DIAG_WARNING,
-				          "rule '%s': notify names '%s', which is no [webhook] nor "
-				          "[email] of %s: its alerts go nowhere",
-				          r->id, r->notify[k], c->path);
-		}
+		for (size_t k = 0; k < r->nnotify; k++)
+			notify_check_one(c, r->file, r->id, r->notify[k], r->notify_at[k], d);
 	}
+}
+
+struct notify_defs {
+	const struct conf *c;
+	struct diags *d;
+};
+
+static void
+notify_defs_cb(const struct rulefile *rf, void *arg)
+{
+	struct notify_defs *nd = arg;
+
+	for (size_t i = 0; i < rf->nrules; i++) {
+		const struct rule_def *r = &rf->rules[i];
+
+		for (size_t k = 0; k < r->nnotify; k++)
+			notify_check_one(nd->c, rf->path, r->id, r->notify[k], r->notify_at[k],
+			                 nd->d);
+	}
+}
+
+void
+conf_check_notify_files(const struct conf *c, char *const *paths, size_t n, struct diags *d)
+{
+	struct notify_defs nd = {c, d};
+
+	(void)rules_defs_each(paths, n, notify_defs_cb, &nd);
 }
 
 void

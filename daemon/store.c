@@ -782,15 +782,31 @@ store_fatal(struct store *st, const char *err)
  * held past busy_timeout) is STORE_BUSY, so that the caller keeps its work;
  * a permanent error STORE_FATAL.
  */
+/*
+ * A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is named, whichever query
+ * met it first: "hark.db: reading the hits: database disk image is
+ * malformed" says which file to move aside.
+ */
+static int
+store_damaged(int rc)
+{
+	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
 static int
 store_fail(struct store *st, int rc, const char *what, char *err, size_t errsz)
 {
-	snprintf(err, errsz, "%s: %s", what, sqlite3_errmsg(st->db));
+	const char *file = store_damaged(rc) ? sqlite3_db_filename(st->db, "main") : NULL;
+
+	if (file != NULL && *file != '\0')
+		snprintf(err, errsz, "%s: %s: %s", file, what, sqlite3_errmsg(st->db));
+	else
+		snprintf(err, errsz, "%s: %s", what, sqlite3_errmsg(st->db));
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
 	store_fsize_hint(st, rc, err, errsz);
 	/* no checkpoint into a damaged file */
-	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+	if (store_damaged(rc))
 		st->no_ckpt = 1;
 	if ((rc & 0xff) == SQLITE_FULL || store_transient_errno(st, rc))
 		st->transient = 1;
@@ -864,10 +880,15 @@ store_run(struct store *st, const char *sql, const char *what, char *err, size_t
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+	const char *file;
 
 	if (rc == SQLITE_OK)
 		return 0;
-	snprintf(err, errsz, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
+	file = store_damaged(rc) ? sqlite3_db_filename(st->db, "main") : NULL;
+	if (file != NULL && *file != '\0')
+		snprintf(err, errsz, "%s: %s: %s", file, what, msg ? msg : sqlite3_errstr(rc));
+	else
+		snprintf(err, errsz, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
 	sqlite3_free(msg);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return STORE_BUSY;
@@ -1268,6 +1289,13 @@ store_open(const char *path, enum store_mode mode, int busy_ms, struct store **o
 	*out = st;
 	return 0;
 fail:
+	/* every message names the file: SQLite's own ("file is not a database") does not */
+	if (strstr(err, path) == NULL) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errsz, "%s: %s", path, why);
+	}
 	/* a full disk (the test write, a migration) passes as a lock does: try again */
 	if (rc == -1 && st->transient)
 		rc = STORE_BUSY;

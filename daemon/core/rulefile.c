@@ -433,6 +433,72 @@ rp_check_enabled(struct rparse *p, struct rvalue *v)
 	rv_error(p, v, 0, "bad value for enabled: '%s' (use yes or no)", v->text);
 }
 
+#define RF_COMMENT_HINT "a comment is a line of its own, starting with # or ; (hark.rules(5))"
+
+/*
+ * A value that holds what looks like a comment written after it (RULES.md
+ * has comment lines only): "tags = people ; the reporters" would be the
+ * tags people ; the reporters. A warning at the first ';' or '#' that
+ * follows a blank and is followed by one (or ends the value); in a list
+ * (lang, notify, tags), any word it starts. The query is checked by
+ * rp_query_comment, which knows its quotes.
+ */
+static void
+rp_value_comment(struct rparse *p, const struct rvalue *v, bool list)
+{
+	for (size_t i = 1; i < v->len; i++) {
+		char c = v->text[i];
+		bool after =
+		    i + 1 == v->len || rf_isblank(v->text[i + 1]) || v->text[i + 1] == '\n';
+
+		if ((c != ';' && c != '#') || !rf_isblank(v->text[i - 1]))
+			continue;
+		if (!after && !list)
+			continue;
+		diags_at(p->d, &v->map, i, DIAG_WARNING,
+		         "'%c' is part of the %s value, not a comment: %s", c,
+		         rkey_names[v - p->cur.v], RF_COMMENT_HINT);
+		return;
+	}
+}
+
+/*
+ * The query's: a ';' that starts a word, or a lone '#', outside quotes and
+ * regular expressions ("okafor ; the reporters" would AND the and
+ * reporters, or fail on ';'). "#metoo", a hashtag, is a word.
+ */
+static void
+rp_query_comment(struct rparse *p, const struct rvalue *v)
+{
+	bool quote = false, regex = false;
+
+	for (size_t i = 0; i < v->len; i++) {
+		char c = v->text[i];
+		bool start = i == 0 || rf_isblank(v->text[i - 1]) || v->text[i - 1] == '\n' ||
+		             v->text[i - 1] == '(';
+		bool lone = i + 1 == v->len || rf_isblank(v->text[i + 1]) || v->text[i + 1] == '\n';
+
+		if (c == '\\' && (quote || regex)) {
+			i++;
+			continue;
+		}
+		if (regex) {
+			regex = c != '/';
+			continue;
+		}
+		if (c == '"')
+			quote = !quote;
+		else if (!quote && c == '/' && (start || v->text[i - 1] == ':'))
+			regex = true;
+		else if (!quote && start && (c == ';' || (c == '#' && lone))) {
+			diags_at(p->d, &v->map, i, DIAG_WARNING,
+			         "'%c' is part of the query, not a comment: %s", c,
+			         RF_COMMENT_HINT);
+			return;
+		}
+	}
+}
+
 /* The value being continued is complete: check it. */
 static void
 rp_end_value(struct rparse *p)
@@ -446,6 +512,10 @@ rp_end_value(struct rparse *p)
 		for (size_t i = 0; i < v->len; i++)
 			if (v->text[i] == '\n')
 				v->text[i] = ' ';
+	if (k == K_QUERY)
+		rp_query_comment(p, v);
+	else
+		rp_value_comment(p, v, k == K_LANG || k == K_NOTIFY || k == K_TAGS);
 	switch ((enum rkey)k) {
 	case K_QUERY:
 		if (!v->len)

@@ -56,9 +56,9 @@ expect 0 "--interval" -- "$HARK" import-opml --interval 2h "$D/opml1.opml"
 same "$D/opml1-interval.expected" "$T/out" "--interval"
 loads interval
 expect 2 "--interval too short" -- "$HARK" import-opml --interval 30s "$D/opml1.opml"
-has err "hark: import-opml: --interval: '30s' is less than 1m" "short interval named"
+has err "hark import-opml: --interval: '30s' is less than 1m" "short interval named"
 expect 2 "--interval not a duration" -- "$HARK" import-opml --interval 3x "$D/opml1.opml"
-has err "hark: import-opml: --interval: '3x' is not a duration" "bad interval named"
+has err "hark import-opml: --interval: '3x' is not a duration" "bad interval named"
 lines err 1 "one-line message"
 
 expect 2 "broken" -- "$HARK" import-opml "$D/broken.opml"

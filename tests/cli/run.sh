@@ -118,7 +118,7 @@ printf '[rule j]\nquery = x\nlang = en jp\n' >"$T/jp.rules"
 expect 0 "check lang = jp" -- "$HARK" check "$T/jp.rules"
 has err "jp.rules:3:11: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja'): no document is ever in it" "lang = jp warned of"
 expect 2 "match --lang jp" -- "$HARK" match --lang jp -r "$T/w.rules" "$T/a.txt"
-has err "hark: --lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja')" "--lang jp explained"
+has err "hark match: --lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja') (see hark match --help)" "--lang jp explained"
 expect 0 "match --lang kr (Kanuri, which a document may declare)" -- "$HARK" match --lang kr -r "$T/w.rules" "$T/a.txt"
 # UTF-16 without a byte order mark, in any script, is named as such; a
 # binary file (ELF, compressed bytes) is only not text

@@ -36,7 +36,7 @@ start_harkd
 # got CODE: the requests receiver CODE got
 got() { wc -l <"$T/s$1.out" | tr -d ' '; }
 # delivery CODE: its delivery as hark deliveries --json shows it
-delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"webhook\":\"s$1\""; }
+delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"destination\":\"s$1\""; }
 
 printf 'Alpha\n\nAn alpha article.\n' >"$T/a.txt"
 ingest "$T/a.txt"

@@ -33,7 +33,7 @@ SPID=$!
 wait_until "[ -s '$T/mail/port' ]" 10 || bad "the smtp server did not start: $(cat "$T/smtp.err")"
 msgs() { ls "$T/mail" | grep -c '\.eml$'; }
 req() { CODE=$(curl -s --max-time 10 -o "$T/b" -w '%{http_code}' "$@"); }
-delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F '"webhook":"mail"'; }
+delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F '"destination":"mail"'; }
 
 # the digest's time twelve hours away: its period does not end during the test
 H=$(( ($(date +%H | sed 's/^0//') + 12) % 24 ))

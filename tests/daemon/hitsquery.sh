@@ -107,7 +107,7 @@ expect_eq "$?" 2 "--tag of no rule"
 grep -qF "no configured rule has this tag" "$T/err" && ok || bad "tag said: $(cat "$T/err")"
 hk hits --until yesterday
 expect_eq "$?" 2 "--until yesterday"
-grep -qF "hark: hits: --until: 'yesterday' is not a duration" "$T/err" && ok || bad "until said: $(cat "$T/err")"
+grep -qF "hark hits: --until: 'yesterday' is not a duration" "$T/err" && ok || bad "until said: $(cat "$T/err")"
 hk hits --lang english
 expect_eq "$?" 2 "--lang english"
 # --rule of no rule: an error; of a rule defined without a hit: nothing

@@ -40,7 +40,7 @@ wait_for "$LOG" "feed down: " 10 || bad "the feed's first poll"
 
 got() { wc -l <"$T/$1.out" | tr -d ' '; }
 # delivery NAME: the delivery of webhook NAME (hark deliveries --json)
-delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"webhook\":\"$1\""; }
+delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"destination\":\"$1\""; }
 id_of() { delivery "$1" | sed 's/^{"id":\([0-9]*\),.*/\1/'; }
 
 printf 'Alpha\n\nAn alpha article.\n' >"$T/a.txt"

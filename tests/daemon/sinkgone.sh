@@ -45,8 +45,8 @@ conf gone busy keep
 start_harkd
 URL=$(cut -d' ' -f1 "$T/state/harkd.http")
 # dstate NAME: the state of NAME's delivery of the first hit; derr: its last error
-dfield() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"webhook\":\"$1\"" | tail -1 | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"]*\).*/\1/p"; }
-did() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"webhook\":\"$1\"" | tail -1 | sed -n 's/.*"id":\([0-9]*\).*/\1/p'; }
+dfield() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"destination\":\"$1\"" | tail -1 | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"]*\).*/\1/p"; }
+did() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F "\"destination\":\"$1\"" | tail -1 | sed -n 's/.*"id":\([0-9]*\).*/\1/p'; }
 
 printf 'North\n\nThe convoy left Aleppo at dawn.\n' >"$T/a.txt"
 ingest "$T/a.txt"
@@ -111,7 +111,7 @@ ingest "$T/b.txt"
 wait_until '[ "$(wc -l <"$T/back.out")" -ge 1 ]' 10 && ok || bad "busy's new hit sent"
 sleep 1
 expect_eq "$(wc -l <"$T/back.out" | tr -d ' ')" 1 "requests to busy back: the new hit only"
-old=$("$HARK" -c "$T/hark.conf" deliveries --json | grep -F '"webhook":"busy"' | grep -F '"state":"cancelled"' | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+old=$("$HARK" -c "$T/hark.conf" deliveries --json | grep -F '"destination":"busy"' | grep -F '"state":"cancelled"' | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 [ -n "$old" ] && ok || bad "busy's old delivery still cancelled"
 hk redeliver "$old"
 expect_eq "$?" 0 "hark redeliver of the cancelled delivery, busy back: $(cat "$T/err")"
