@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "confhost.h"
 #include "hark.h"
 #include "usage.h"
 
@@ -63,10 +64,13 @@ cmd_check(int argc, char **argv)
 	diags_init(&d);
 	/* the configuration's rules: and whether their alerts reach a webhook */
 	/* as harkd -n: a rules glob that matches no file is an error (CONF_RULES) */
-	if (n == 0 && conf_load_tool_flags(CONF_RULES, &c, &d) == 0) {
+	/*
+	 * The secret files read and checked as harkd reads them, where this
+	 * user may: a member of group hark cannot read them, and is told so
+	 */
+	if (n == 0 && conf_load_tool_flags(CONF_RULES | CONF_SECRETS_TRY, &c, &d) == 0) {
 		paths = c->rules;
 		n = c->nrules;
-		/* the secrets are harkd's: a member of group hark cannot read them */
 		conf_note_secrets(c, &d);
 	}
 	rs = d.nerrors ? NULL : rules_load(paths, n, &d);
@@ -74,10 +78,13 @@ cmd_check(int argc, char **argv)
 		conf_check_routes(c, rs, &d);
 	else if (rs != NULL && conf_given())
 		check_notify_given(rs, &d);
+	/* the directories and addresses harkd's start would refuse, as harkd -n says it */
+	if (c != NULL)
+		confhost_check(c, CONFHOST_TOOL, &d);
 	/* in the order of the files, whichever pass found them (diags_sort) */
 	diags_sort(&d);
 	hark_diags_print(&d);
-	if (rs != NULL) {
+	if (rs != NULL && d.nerrors == 0) {
 		printf("%zu rule%s, %zu atom%s, ok\n", ruleset_nrules(rs),
 		       ruleset_nrules(rs) == 1 ? "" : "s", ruleset_natoms(rs),
 		       ruleset_natoms(rs) == 1 ? "" : "s");

@@ -95,6 +95,7 @@ struct match_run {
 	struct item *it;
 	const struct document *doc;
 	const char *name;
+	struct hark_line line; /* the hit lines' memory, this thread's */
 };
 
 static void
@@ -173,15 +174,12 @@ print_hit(const struct hit *h, void *arg)
 {
 	struct match_run *mr = arg;
 	const struct match_conf *c = mr->c;
-	char *line = hark_hit_line(mr->doc, h, mr->name, c->now, c->json, c->color);
-
 	mr->it->hits++;
-	if (line == NULL) {
+	if (hark_hit_line_into(&mr->line, mr->doc, h, mr->name, c->now, c->json, c->color) < 0) {
 		mr->it->errors++;
 		return 0;
 	}
-	out_add(&mr->it->out, 'o', line, strlen(line));
-	free(line);
+	out_add(&mr->it->out, 'o', mr->line.s, mr->line.len);
 	return 0;
 }
 
@@ -579,6 +577,7 @@ pool_thread(void *arg)
 	pool_work(p, &mr);
 	pthread_mutex_unlock(&p->mu);
 	matcher_free(mr.m);
+	free(mr.line.s);
 	return NULL;
 }
 
@@ -636,6 +635,7 @@ pool_end(struct pool *p, struct pool_threads *pt, const struct ruleset *rs)
 		pool_done(p, NULL);
 	pthread_mutex_unlock(&p->mu);
 	matcher_free(mr.m);
+	free(mr.line.s);
 	for (size_t i = 0; i < p->iv->n; i++)
 		if (p->iv->v[i].x != NULL) {
 			extraction_free(p->iv->v[i].x);

@@ -119,7 +119,7 @@ print_rule(const struct rule *r, int64_t hits, int json, struct store *st, int64
 		json_decref(o);
 		if (s == NULL)
 			return -1;
-		printf("%s\n", s);
+		hark_put_json(stdout, s); /* a C1 control in a file's name: \u009b */
 		free(s);
 		return 0;
 	}

@@ -747,10 +747,13 @@ feed_key(struct cparse *p, int k, struct cval *v)
  * text (owned by the caller, explicit_bzero it) or NULL after a diagnostic
  * naming key; *path gets the absolute path (owned) either way, or NULL.
  *
- * Without CONF_SECRETS the file is not opened at all (not even stat'd: a
- * member of group hark may be unable to reach it) and NULL is returned
- * with no diagnostic: every key that names a secret file goes through
- * here, so that is the one place the rule is kept.
+ * Without CONF_SECRETS or CONF_SECRETS_TRY the file is not opened at all
+ * (not even stat'd: a member of group hark may be unable to reach it) and
+ * NULL is returned with no diagnostic; with CONF_SECRETS_TRY (hark check)
+ * a file this user may not read is no error either. Either way it is
+ * counted in secrets_unread. Every key that names a secret file goes
+ * through here, so that harkd, harkd -n and hark check judge each the same
+ * way, with the same words.
  */
 static char *
 secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_error, char **path)
@@ -760,11 +763,17 @@ secret_file_read(struct cparse *p, const char *key, struct cval *v, int others_e
 
 	if ((*path = conf_abspath(p, v->s)) == NULL)
 		return NULL;
-	if (!(p->flags & CONF_SECRETS))
+	if (!(p->flags & (CONF_SECRETS | CONF_SECRETS_TRY))) {
+		p->c->secrets_unread++;
 		return NULL;
+	}
 	if ((s = secret_file_load(*path, key, v->s, SECRET_FILE_MAX, &mode, err, sizeof err)) ==
 	    NULL) {
-		conf_err(p, v->line, v->col, "%s", err);
+		/* harkd's to read: what this user may not see is not the file's fault */
+		if (!(p->flags & CONF_SECRETS) && errno == EACCES)
+			p->c->secrets_unread++;
+		else
+			conf_err(p, v->line, v->col, "%s", err);
 		return NULL;
 	}
 	if ((mode & 007) != 0) {
@@ -1165,6 +1174,8 @@ http_listen(struct cparse *p, struct cval *v)
 	struct conf_http *h = &p->c->http;
 	char *save = NULL, why[128];
 
+	h->listen_line = v->line;
+	h->listen_col = v->col;
 	for (char *a = strtok_r(v->s, " \t", &save); a; a = strtok_r(NULL, " \t", &save)) {
 		struct conf_listen l;
 
@@ -1689,14 +1700,8 @@ conf_free(struct conf *c)
 void
 conf_note_secrets(const struct conf *c, struct diags *d)
 {
-	size_t n = c->http.token_file != NULL;
+	size_t n = c->secrets_unread;
 
-	if (c->secrets)
-		return;
-	for (size_t i = 0; i < c->nwebhooks; i++)
-		n += (c->webhooks[i].secret_file != NULL) + (c->webhooks[i].url_file != NULL);
-	for (size_t i = 0; i < c->nemails; i++)
-		n += c->emails[i].password_file != NULL;
 	if (n > 0)
 		diags_add(d, c->path, 0, 0, DIAG_NOTE,
 		          "%zu secret file%s not read: they are harkd's (harkd -n reads and checks "

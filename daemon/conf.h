@@ -69,6 +69,7 @@ struct conf_http {
 	unsigned line;              /* of [http]; 0: no section */
 	struct conf_listen *listen; /* owned; at least one when the section is there */
 	size_t nlisten;
+	unsigned listen_line, listen_col; /* where listen's value is */
 	char *token;      /* owned, secret: the first line of token_file; NULL: none, or
 	                     token_file not read (no CONF_SECRETS) */
 	char *token_file; /* owned, absolute, or NULL */
@@ -100,6 +101,11 @@ struct conf {
 	size_t nemails;
 	struct conf_http http;
 	bool secrets; /* the secret files were read and checked (CONF_SECRETS) */
+	/*
+	 * Secret files named but not read: all of them without CONF_SECRETS
+	 * or CONF_SECRETS_TRY, those this user may not read with the latter.
+	 */
+	size_t secrets_unread;
 };
 
 /*
@@ -117,10 +123,11 @@ const char *conf_find(const char *given);
  * any error was found.
  *
  * The files that hold secrets (a webhook's secret_file and url_file, [http]
- * token_file; [email] password_file) are opened only with CONF_SECRETS:
- * harkd and harkd -n read and check them; the hark tool never does, so
+ * token_file; [email] password_file) are opened only with CONF_SECRETS
+ * (harkd and harkd -n read and check them) or CONF_SECRETS_TRY (hark
+ * check, as far as its user may); the other hark commands never do, so
  * that a member of group hark, who may read hark.conf but not the secrets,
- * runs every command. Without it their paths are made absolute and kept,
+ * runs every command. Without them their paths are made absolute and kept,
  * the values they hold are NULL.
  */
 #define CONF_SECRETS 1u
@@ -135,6 +142,14 @@ const char *conf_find(const char *given);
  * 'rules' is neither required nor read: no glob is expanded or warned of.
  */
 #define CONF_NORULES 4u
+/*
+ * CONF_SECRETS_TRY: hark check. The secret files are read and checked as
+ * with CONF_SECRETS, by the same code and with the same diagnostics, where
+ * this user may read them; one it may not (EACCES: harkd's files, out of
+ * the reach of a member of group hark) is no error, only counted in
+ * secrets_unread (conf_note_secrets says how many).
+ */
+#define CONF_SECRETS_TRY 8u
 int conf_load_flags(const char *path, unsigned flags, struct conf **out, struct diags *d);
 /* conf_load_flags(path, 0, ...): the tool's load, no secret file opened */
 int conf_load(const char *path, struct conf **out, struct diags *d);
@@ -144,7 +159,7 @@ int conf_name_ok(const char *s);
 
 /*
  * hark check's word on what it did not check: a note naming how many
- * secret files the configuration has, when they were not read.
+ * secret files the configuration names that were not read (secrets_unread).
  */
 void conf_note_secrets(const struct conf *c, struct diags *d);
 

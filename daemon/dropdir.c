@@ -186,6 +186,7 @@ dropdir_check(const char *spool, const char *made, char *err, size_t errsz)
 			continue; /* made at the start, in the spool checked above */
 		if (lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
 			snprintf(err, errsz, "%s: a symbolic link (not followed)", sub);
+			errno = ELOOP;
 			return -1;
 		}
 		if (dir_check(sub, NULL, err, errsz) < 0)

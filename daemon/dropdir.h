@@ -50,7 +50,8 @@ int dropdir_open(const char *spool, struct dropdir **out, char *err, size_t errs
 /*
  * harkd -n: whether dropdir_open() could make and open the spool and its
  * directories, creating nothing. made: as dir_check's (the state_dir the
- * start makes first). Returns 0, or -1 with err (its words).
+ * start makes first). Returns 0, or -1 with err (its words) and errno the
+ * cause, as dir_check().
  */
 int dropdir_check(const char *spool, const char *made, char *err, size_t errsz);
 void dropdir_close(struct dropdir *dd);

@@ -72,11 +72,12 @@ secret_file_load(const char *path, const char *key, const char *shown, size_t ma
 	char *buf = NULL, *s, *e;
 	size_t len = 0, n;
 	struct stat st;
-	int fd;
+	int fd, cause = 0;
 
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errsz, "%s: '%.200s': %s", key, shown, strerror(errno));
+		cause = errno;
+		snprintf(err, errsz, "%s: '%.200s': %s", key, shown, strerror(cause));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -84,8 +85,9 @@ secret_file_load(const char *path, const char *key, const char *shown, size_t ma
 		goto fail;
 	}
 	if (fd_read_all(fd, max, &buf, &len) < 0) {
+		cause = errno;
 		snprintf(err, errsz, "%s: '%.200s': %s", key, shown,
-		         errno == EFBIG ? "too large for a secret" : strerror(errno));
+		         cause == EFBIG ? "too large for a secret" : strerror(cause));
 		buf = NULL;
 		goto fail;
 	}
@@ -112,6 +114,7 @@ fail:
 	free(buf);
 	if (fd >= 0)
 		close(fd);
+	errno = cause;
 	return NULL;
 }
 
@@ -148,44 +151,53 @@ int
 dir_check(const char *path, const char *made, char *err, size_t errsz)
 {
 	const char *p;
-	int n = parent_len(path, &p);
+	int n = parent_len(path, &p), e;
 	char parent[4096];
 	struct stat st;
 
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode) && stat(path, &st) < 0) {
-			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-			return -1;
+			e = errno;
+			snprintf(err, errsz, "%s: %s", path, strerror(e));
+			goto fail;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			snprintf(err, errsz, "%s: %s", path, strerror(ENOTDIR));
-			return -1;
+			e = ENOTDIR;
+			snprintf(err, errsz, "%s: %s", path, strerror(e));
+			goto fail;
 		}
 		if (access(path, W_OK | X_OK) < 0) {
-			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-			return -1;
+			e = errno;
+			snprintf(err, errsz, "%s: %s", path, strerror(e));
+			goto fail;
 		}
 		return 0;
 	}
-	if (errno != ENOENT) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
+	if ((e = errno) != ENOENT) {
+		snprintf(err, errsz, "%s: %s", path, strerror(e));
+		goto fail;
 	}
 	/* missing: start makes it, so its parent must be a directory it may write */
 	snprintf(parent, sizeof(parent), "%.*s", n, p);
 	if (made != NULL && strcmp(parent, made) == 0)
 		return 0; /* made by the start just before, and checked */
 	if (stat(parent, &st) < 0) {
-		dir_mkdir_error(path, errno == ENOENT ? ENOENT : errno, err, errsz);
-		return -1;
+		e = errno;
+		dir_mkdir_error(path, e, err, errsz);
+		goto fail;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		dir_mkdir_error(path, ENOTDIR, err, errsz);
-		return -1;
+		e = ENOTDIR;
+		dir_mkdir_error(path, e, err, errsz);
+		goto fail;
 	}
 	if (access(parent, W_OK | X_OK) < 0) {
-		dir_mkdir_error(path, errno, err, errsz);
-		return -1;
+		e = errno;
+		dir_mkdir_error(path, e, err, errsz);
+		goto fail;
 	}
 	return 0;
+fail:
+	errno = e;
+	return -1;
 }

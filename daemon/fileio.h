@@ -18,7 +18,9 @@ int fd_read_all(int fd, size_t max, char **buf, size_t *len);
  * NUL byte; blanks around the text ignored. Returns the text (the caller
  * explicit_bzero()s and frees it) and its permission bits in *mode (the
  * caller decides what others reading it means), or NULL with
- * "KEY: 'SHOWN': why" in err. The message never quotes the file's content.
+ * "KEY: 'SHOWN': why" in err and errno the cause when a call failed (EACCES:
+ * this user may not read it; 0 when the content is at fault). The message
+ * never quotes the file's content.
  */
 char *secret_file_load(const char *path, const char *key, const char *shown, size_t max,
                        unsigned *mode, char *err, size_t errsz);
@@ -35,7 +37,8 @@ void dir_mkdir_error(const char *path, int e, char *err, size_t errsz);
  * What harkd -n can tell of a directory harkd will create or use, without
  * creating anything: path a directory (not a link) harkd may write and
  * search, or missing with a parent that is one. Returns 0, or -1 with
- * "PATH: ..." in err, the words of the start's error where they are the same.
+ * "PATH: ..." in err, the words of the start's error where they are the
+ * same, and errno the cause (EACCES: this user may not search or write it).
  * made, or NULL: a directory the start makes before this one (state_dir
  * before a spool_dir inside it), checked already: a parent it may be.
  */

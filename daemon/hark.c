@@ -47,7 +47,9 @@ static const struct hark_cmd cmds[] = {
      "load and compile rules, print diagnostics (in file order) and a summary",
      "  RULES       rule files or directories of *.rules (default: the configured rules)\n"
      "  With RULES and -c (or HARK_CONFIG), their notify names are checked against it.\n"
-     "  The configuration's secret files are not read (harkd -n checks them).\n"},
+     "  Without RULES, the whole configuration as harkd's start judges it, in the\n"
+     "  words of harkd -n: its secret files (a note counts those this user may not\n"
+     "  read), state_dir and spool_dir (where this user may look), [http] listen.\n"},
     {"deliveries", cmd_deliveries, "deliveries [--failed] [--json]",
      "list the deliveries (webhooks, emails) harkd keeps (its outbox), newest first",
      "  --failed           only the dead ones, given up after their retries\n"
@@ -401,6 +403,12 @@ text_safe(const unsigned char *s, size_t n)
 			i++;
 		if (i >= n || s[i] < 0x80)
 			return i;
+		/* two bytes from U+00A0 to U+07FF (accents, Arabic): no control, no bidi */
+		if (i + 1 < n && (s[i + 1] & 0xC0) == 0x80 &&
+		    ((s[i] >= 0xC3 && s[i] <= 0xDF) || (s[i] == 0xC2 && s[i + 1] >= 0xA0))) {
+			i += 2;
+			continue;
+		}
 		k = utf8_decode(s + i, n - i, &cp);
 		if ((cp == UTF8_REPLACEMENT && k == 1) || cp <= 0x9f || text_bidi(cp))
 			return i;
@@ -497,15 +505,9 @@ hark_put_json(FILE *f, const char *s)
 	putc('\n', f);
 }
 
-/* A string being made of parts, the text ones escaped (hark_hit_line). */
-struct linebuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
+/* Add a part to the line, escaped (escape) as text from anyone. */
 static void
-lb_put(struct linebuf *b, const char *s, size_t n, int escape)
+lb_put(struct hark_line *b, const char *s, size_t n, int escape)
 {
 	size_t need = b->len + (escape ? 6 * n : n) + 1; /* \u009b: 6 bytes for 2 */
 
@@ -547,14 +549,15 @@ lb_put(struct linebuf *b, const char *s, size_t n, int escape)
 
 #define LB_STR(b, s) lb_put((b), (s), strlen(s), 0)
 
-char *
-hark_hit_line(const struct document *doc, const struct hit *h, const char *name, const char *now,
-              int json, int color)
+int
+hark_hit_line_into(struct hark_line *b, const struct document *doc, const struct hit *h,
+                   const char *name, const char *now, int json, int color)
 {
-	struct linebuf b = {0};
 	struct snippet sn;
 	size_t at = 0;
 
+	b->len = 0;
+	b->oom = 0;
 	if (json) {
 		json_t *o = hit_to_json(doc, h, now);
 		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -571,27 +574,40 @@ hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
 			}
 		}
 		free(s);
-		return line;
+		if (line == NULL)
+			return -1;
+		lb_put(b, line, len, 0);
+		free(line);
+		return b->oom ? -1 : 0;
 	}
 	if (hit_snippet_make(doc, h, &sn) < 0)
-		return NULL;
+		return -1;
 	/* name, rule and snippet are escaped: a file's name and an article's text are anyone's */
-	LB_STR(&b, color ? COLOR_FILE : "");
-	lb_put(&b, name, strlen(name), 1);
-	LB_STR(&b, color ? COLOR_SEP ":" COLOR_OFF " " COLOR_RULE : ": ");
-	lb_put(&b, h->rule->id, strlen(h->rule->id), 1);
-	LB_STR(&b, color ? COLOR_OFF COLOR_SEP ":" COLOR_OFF " " : ": ");
+	LB_STR(b, color ? COLOR_FILE : "");
+	lb_put(b, name, strlen(name), 1);
+	LB_STR(b, color ? COLOR_SEP ":" COLOR_OFF " " COLOR_RULE : ": ");
+	lb_put(b, h->rule->id, strlen(h->rule->id), 1);
+	LB_STR(b, color ? COLOR_OFF COLOR_SEP ":" COLOR_OFF " " : ": ");
 	for (size_t m = 0; m < sn.nmarks; m++) {
-		lb_put(&b, sn.text + at, sn.marks[m].start - at, 1);
-		LB_STR(&b, color ? COLOR_MATCH : "[");
-		lb_put(&b, sn.text + sn.marks[m].start, sn.marks[m].end - sn.marks[m].start, 1);
-		LB_STR(&b, color ? COLOR_OFF : "]");
+		lb_put(b, sn.text + at, sn.marks[m].start - at, 1);
+		LB_STR(b, color ? COLOR_MATCH : "[");
+		lb_put(b, sn.text + sn.marks[m].start, sn.marks[m].end - sn.marks[m].start, 1);
+		LB_STR(b, color ? COLOR_OFF : "]");
 		at = sn.marks[m].end;
 	}
-	lb_put(&b, sn.text + at, sn.len - at, 1);
-	LB_STR(&b, "\n");
+	lb_put(b, sn.text + at, sn.len - at, 1);
+	LB_STR(b, "\n");
 	snippet_free(&sn);
-	if (b.oom) {
+	return b->oom ? -1 : 0;
+}
+
+char *
+hark_hit_line(const struct document *doc, const struct hit *h, const char *name, const char *now,
+              int json, int color)
+{
+	struct hark_line b = {0};
+
+	if (hark_hit_line_into(&b, doc, h, name, now, json, color) < 0) {
 		free(b.s);
 		return NULL;
 	}

@@ -108,6 +108,18 @@ int hark_print_hit(const struct document *doc, const struct hit *h, const char *
 /* The same line, newline included, as a string the caller frees; NULL when out of memory. */
 char *hark_hit_line(const struct document *doc, const struct hit *h, const char *name,
                     const char *now, int json, int color);
+/*
+ * A line being made, its memory kept from one hit's line to the next (hark
+ * match makes thousands): s (len bytes and a NUL) is the caller's to free.
+ */
+struct hark_line {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+/* The same line into *b, over what it held. Returns 0, -1 when out of memory. */
+int hark_hit_line_into(struct hark_line *b, const struct document *doc, const struct hit *h,
+                       const char *name, const char *now, int json, int color);
 
 /*
  * Text from strangers (articles, feeds, the servers hark talks to) on a

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "answer.h"
 #include "conf.h"
+#include "confhost.h"
 #include "dropdir.h"
 #include "fileio.h"
 #include "hark.h"
@@ -91,7 +93,8 @@ usage(FILE *f)
 	        "             " HARK_CONF_DEFAULT ")\n"
 	        "  -n         check the configuration and the rules, then exit (0 good, 2 bad)\n"
 	        "             (with the secret files, read as harkd reads them, and state_dir\n"
-	        "             and spool_dir: directories harkd may write, or ones it can make)\n"
+	        "             and spool_dir: directories harkd may write, or ones it can make;\n"
+	        "             and the [http] listen addresses: this host's)\n"
 	        "  -v         log debug lines too\n"
 	        "  -h, --help this help; -V, --version the version\n\n"
 	        "Environment: HARK_CONFIG, HARK_WORKERS (worker threads), HARK_STOP_TIMEOUT\n"
@@ -127,8 +130,6 @@ log_diags(const struct diags *d)
 	}
 }
 
-static void harkd_check_dirs(const struct conf *c, struct diags *d);
-
 /*
  * Load the configuration and its rules beside whatever runs now. Returns 0
  * with both, -1 after logging every diagnostic.
@@ -141,7 +142,7 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 
 	/* harkd -n: and the directories the start would make or open */
 	if (ret == 0 && plain) {
-		harkd_check_dirs(*confp, &d);
+		confhost_check(*confp, 0, &d);
 		if (d.nerrors > 0) {
 			conf_free(*confp);
 			rules_unref(*rulesp);
@@ -435,11 +436,29 @@ harkd_sigbus_setup(const char *state_dir)
 }
 
 /*
+ * SIGHUP and SIGUSR1 held back (SIG_BLOCK) from the start until the loop's
+ * handlers are set (harkd_start, SIG_UNBLOCK): their default action would
+ * end a harkd compiling its rules or waiting for the database, which a
+ * reload or a retry asked meanwhile must not. The threads made meanwhile
+ * keep them blocked: they go to the loop's thread.
+ */
+static void
+harkd_hold_signals(int how)
+{
+	sigset_t held;
+
+	sigemptyset(&held);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGUSR1);
+	pthread_sigmask(how, &held, NULL);
+}
+
+/*
  * store_open() for harkd, tried again every half second while another
  * writer's lock or a full disk keeps it from opening (said once, then once
  * a minute; systemd told to wait, its start timeout extended at each
  * try). A SIGTERM meanwhile ends harkd by its default action: nothing is
- * in hand yet.
+ * in hand yet. SIGHUP and SIGUSR1 wait, blocked, for the loop (harkd_start).
  */
 static int
 harkd_store_open(const char *dbpath, struct store **st, char *err, size_t errsz)
@@ -601,24 +620,6 @@ harkd_mkdir(const char *dir)
 	dir_mkdir_error(dir, errno, err, sizeof(err));
 	log_err("state_dir %s", err);
 	return -1;
-}
-
-/*
- * harkd -n: what the start checks of state_dir and spool_dir before it
- * makes them, creating nothing: a directory it may write, or a missing one
- * whose parent is. As diagnostics of the configuration file.
- */
-static void
-harkd_check_dirs(const struct conf *c, struct diags *d)
-{
-	char err[512];
-	int state_ok = dir_check(c->state_dir, NULL, err, sizeof(err)) == 0;
-
-	if (!state_ok)
-		diags_add(d, c->path, 0, 0, DIAG_ERROR, "state_dir %s", err);
-	/* the start makes state_dir first: spool_dir may be made inside it */
-	if (dropdir_check(c->spool_dir, state_ok ? c->state_dir : NULL, err, sizeof(err)) < 0)
-		diags_add(d, c->path, 0, 0, DIAG_ERROR, "spool_dir %s", err);
 }
 
 /*
@@ -886,6 +887,7 @@ harkd_start(struct harkd *h)
 			return -1;
 		}
 	}
+	harkd_hold_signals(SIG_UNBLOCK); /* a SIGHUP or SIGUSR1 sent meanwhile comes now */
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		/* twice in each period, as sd_watchdog_enabled(3) advises */
 		h->watchdog_tv.tv_sec = (time_t)(wd_usec / 2 / 1000000);
@@ -1019,6 +1021,7 @@ main(int argc, char **argv)
 		return usage_error("harkd", "unexpected argument '%s'", argv[optind]);
 	log_init("harkd", h.verbose ? LOG_DEBUG : LOG_INFO);
 	norm_init();
+	harkd_hold_signals(SIG_BLOCK);
 	path = conf_find(config);
 	if (path == NULL) {
 		fprintf(stderr, "harkd: no configuration: give -c CONFIG, set HARK_CONFIG, or "

@@ -38,6 +38,7 @@
 #include "envnum.h"
 #include "httpd.h"
 #include "httpd_work.h"
+#include "listensock.h"
 #include "localzone.h"
 #include "log.h"
 
@@ -726,42 +727,21 @@ httpd_bev_cb(struct event_base *base, void *arg)
 static int
 httpd_listen(struct httpd *h, const struct conf_listen *l, char *err, size_t errsz)
 {
-	struct addrinfo hints = {0}, *ai = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct evconnlistener *lev;
-	char port[8], name[INET6_ADDRSTRLEN], shown[80];
-	int fd = -1, one = 1, rc;
+	char name[INET6_ADDRSTRLEN], shown[80];
+	int fd;
 	bool v6 = strchr(l->host, ':') != NULL;
 
-	snprintf(shown, sizeof(shown), "%s%s%s:%u", v6 ? "[" : "", l->host, v6 ? "]" : "", l->port);
-	snprintf(port, sizeof(port), "%u", l->port);
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(l->host, port, &hints, &ai)) != 0) {
-		snprintf(err, errsz, "cannot listen on %s: %s", shown, gai_strerror(rc));
+	listensock_shown(l, shown, sizeof(shown));
+	if ((fd = listensock_bind(l, 0, err, errsz)) < 0)
 		return -1;
-	}
-	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    (ai->ai_family == AF_INET6 &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
-	    /*
-	     * TCP_NODELAY, which the accepted sockets inherit: a bufferevent
-	     * writes at most 16 KiB a call, and without it the rest of a larger
-	     * answer waited for the client's delayed ACK, 40 ms on every page
-	     * of a kept-alive connection (tests/bench/api.c)
-	     */
-	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+	if (listen(fd, 128) < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
 		snprintf(err, errsz, "cannot listen on %s: %s", shown, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		freeaddrinfo(ai);
+		close(fd);
 		return -1;
 	}
-	freeaddrinfo(ai);
 	/* backlog 0: listening already; the evhttp takes the listener and sets its callback */
 	lev = evconnlistener_new(h->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
 	                         0, fd);

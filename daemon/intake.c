@@ -518,6 +518,9 @@ nomem:
  */
 #define INTAKE_MAX_REVISIONS 20
 
+/* SimHash over a few words says little: only texts this long are near duplicates. */
+#define INTAKE_NEAR_MIN_BODY 300
+
 /*
  * Whether a text past INTAKE_MAX_REVISIONS alerts a rule (one not alerted
  * on an earlier text of the article first, nor on a near duplicate, nor
@@ -573,26 +576,94 @@ intake_who(const struct job *j, const struct work_doc *wd)
 }
 
 /*
+ * The entry stored as article id instead of the id its address gave it (a
+ * revision of first; with first NULL, an item of its own at an address
+ * held): its hits made that article's. 0, -1 (err said).
+ */
+static int
+intake_rebase(struct work_doc *wd, const char *id, const char *first, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < wd->nhits; i++) {
+		struct work_hit *h = &wd->hits[i];
+		char *json;
+
+		if (hit_json_rebase(h->json, id, first, &json, h->id) < 0) {
+			snprintf(err, errsz,
+			         "article %s: out of memory, or a hit that is no "
+			         "hit object",
+			         id);
+			return -1;
+		}
+		free(h->json);
+		h->json = json;
+	}
+	snprintf(wd->doc->id, sizeof(wd->doc->id), "%s", id);
+	return 0;
+}
+
+/*
+ * Which of the feed's articles a feed entry not stored as it is (dup: the
+ * article holding its address, or NULL) is a text of, into first:
+ *  - by its own id: when its id (a guid, Atom id, JSON Feed id; with
+ *    neither id nor link, its title) is its own (work_doc.item_own) and
+ *    the feed stored its entry with another text before
+ *    (feed_items.article), that article, whatever its link and title now;
+ *  - else by its link, only when it is plausibly the same article: one of
+ *    the feed's articles at that link (store_feed_link_article: the one
+ *    holding the address, or one stored there without it) with the same
+ *    title, else with a text a near duplicate of it (SimHash within
+ *    near_bits; a text of 300 bytes or more, as for near duplicates). Not
+ *    when the entry has an id and another entry of the body another id at
+ *    that link (work_doc.link_shared): the feed lists them as different
+ *    items, a home page every item links to.
+ * A shared link alone never makes one article of two entries: an edit
+ * alerted again is a lesser harm than a new article not alerted.
+ * 1 (first set), 0 (none), or a store error.
+ */
+static int
+intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, const char *dup,
+                   char *first, size_t firstsz, char *err, size_t errsz)
+{
+	const struct document *d = wd->doc;
+	int r = 0;
+
+	/* a link is no id of its own here: it is compared below; 2: the id is no item's own */
+	if (wd->item_own && (d->meta.id != NULL || d->url == NULL) &&
+	    (r = store_feed_item_article(in->st, j->feed->name, wd->item, first, firstsz, err,
+	                                 errsz)) < 0)
+		return r;
+	if (r == 1)
+		return 1;
+	if (d->url == NULL || wd->link_shared)
+		return 0;
+	/* no article holds the address (dup NULL): only those stored without one are looked at */
+	return store_feed_link_article(
+	    in->st, j->feed->name, dup != NULL ? d->canonical : NULL, d->url, d->field[F_TITLE],
+	    d->simhash,
+	    d->simhash != 0 && d->field_len[F_BODY] >= INTAKE_NEAR_MIN_BODY ? in->o.near_bits : -1,
+	    first, firstsz, err, errsz);
+}
+
+/*
  * A document not stored as it is (dup: the article holding its address,
- * or NULL): a revision when this feed has stored its entry (the same ID:
- * guid, Atom id, JSON Feed id, else link; work.c job_item_key) with
- * another text before, whatever its link is now or whether it has one:
- * of the article that entry was stored as (feed_items.article). Else,
- * when its address is held by an article of this same feed (stored from
- * this entry before schema 15, or from another entry: a live blog gives
- * each update of one link a new guid): a revision of that article, at its
- * first appearance as at its later texts, so that both moments agree.
- * Not when the ID is no item's own (none, or given to different items:
- * work_doc.item_own, and store_feed_item_article's 2) and the address is
- * not this feed's, nor when the address is held by another feed's
- * article, a drop file's or the API's (those stay duplicates, as an
- * address is stored once). A drop file's or a post's text (j->feed NULL)
- * at a stored address is a revision of the article holding it, whoever
- * stored it (a feed's teaser, then the page saved whole). A revision gets
- * its own id (doc_revision_id), its hits made the hits of that id, and
- * root its group (the first one's), whose alerted rules are not alerted
- * again. Returns 1 (a revision), 0 (none), 2 (a revision past
- * INTAKE_MAX_REVISIONS that alerts no new rule: said, not stored), or a
+ * or NULL): a revision, or an article of its own. A feed entry: a
+ * revision of the article intake_revision_of names, at its first
+ * appearance as at its later texts, so that both moments agree. Else,
+ * when dup is an article of this feed (another entry at the link, a home
+ * page every item links to), an article of its own: its link its url but
+ * not its address (the first one keeps it), its id one of the address and
+ * its text (doc_revision_id), so that it is matched and alerted as a new
+ * item, never a duplicate of another item. An address held by another
+ * feed's article, a drop file's or the API's stays a duplicate of a feed
+ * entry (an address is stored once). A drop file's or a post's text
+ * (j->feed NULL: no entry, the feed's lookups skipped) at a stored
+ * address is a revision of the article holding it, whoever stored it (a
+ * feed's teaser, then the page saved whole). A revision gets its own id
+ * (doc_revision_id), its hits made the hits of that id, and root its
+ * group (the first one's), whose alerted rules are not alerted again.
+ * Returns 1 (a revision), 0 (none), 2 (a revision past
+ * INTAKE_MAX_REVISIONS that alerts no new rule: said, not stored), 3 (an
+ * article of its own at an address this feed's article holds), or a
  * store error.
  */
 static int
@@ -601,23 +672,27 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 {
 	struct document *d = wd->doc;
 	int64_t nrev = 0;
-	char id[24], first[32];
+	char id[24], first[32], url[4096];
 	int r = 0;
 
-	if (j->feed != NULL && wd->item_own &&
-	    (r = store_feed_item_article(in->st, j->feed->name, wd->item, first, sizeof(first), err,
-	                                 errsz)) < 0)
+	if (j->feed != NULL &&
+	    (r = intake_revision_of(in, j, wd, dup, first, sizeof(first), err, errsz)) < 0)
 		return r;
-	if (r != 1) {
+	if (r == 0) {
 		if (dup == NULL)
 			return 0;
+		if (j->feed != NULL) {
+			if ((r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) <=
+			    0)
+				return r;
+			doc_revision_id(d->canonical, wd->content_hash, id);
+			return intake_rebase(wd, id, NULL, err, errsz) < 0 ? -1 : 3;
+		}
 		/* a drop file or a post: a new text at any stored address is its revision */
-		if (j->feed != NULL &&
-		    (r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) <= 0)
-			return r;
 		snprintf(first, sizeof(first), "%s", dup);
 	}
-	if ((r = store_article_revisions(in->st, first, root, rootsz, &nrev, err, errsz)) <= 0)
+	if ((r = store_article_revisions(in->st, first, root, rootsz, &nrev, url, sizeof(url), err,
+	                                 errsz)) <= 0)
 		return r;
 	if (nrev >= INTAKE_MAX_REVISIONS &&
 	    (r = intake_revision_alerts(in, wd, root, first, now, err, errsz)) <= 0) {
@@ -630,24 +705,16 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	}
 	/* the first one's id when it has no link: unique to the item all the same */
 	doc_revision_id(d->canonical != NULL ? d->canonical : first, wd->content_hash, id);
-	for (size_t i = 0; i < wd->nhits; i++) {
-		struct work_hit *h = &wd->hits[i];
-		char *json;
-
-		if (hit_json_rebase(h->json, id, first, &json, h->id) < 0) {
-			snprintf(err, errsz,
-			         "revision of %s: out of memory, or a hit that is no "
-			         "hit object",
-			         first);
-			return -1;
-		}
-		free(h->json);
-		h->json = json;
-	}
-	snprintf(d->id, sizeof(d->id), "%s", id);
+	if (intake_rebase(wd, id, first, err, errsz) < 0)
+		return -1;
 	snprintf(wd->revision_of, sizeof(wd->revision_of), "%s", first);
-	/* a link that is not the first one's address: the revision's url, not an address */
-	wd->revision_moved = d->canonical != NULL && (dup == NULL || strcmp(dup, first) != 0);
+	/*
+	 * a link that is neither the first one's address nor its url (an
+	 * article of its own at a shared link has one, not the other): the
+	 * revision's url, not an address
+	 */
+	wd->revision_moved = d->canonical != NULL && (dup == NULL || strcmp(dup, first) != 0) &&
+	                     strcmp(url, d->url) != 0;
 	return 1;
 }
 
@@ -705,6 +772,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	 * stored already (r == 1) is a duplicate, whichever item it is
 	 */
 	wd->revision_of[0] = '\0';
+	wd->no_address = 0;
 	if (r != 1 && (j->feed != NULL || r == 2)) {
 		if ((near = intake_revision(in, j, wd, r == 2 ? dup : NULL, root, sizeof(root), now,
 		                            err, errsz)) < 0)
@@ -719,6 +787,9 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 			wd->fresh = 0;
 			in->stats.duplicates++;
 			return 0;
+		} else if (near == 3) {
+			r = 0, near = 0;
+			wd->no_address = 1; /* a new item all the same: fresh stays */
 		}
 	}
 	if (r >= 1) {
@@ -741,7 +812,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		return 0; /* nothing stored, nothing alerted */
 	}
 	/* SimHash over a few words says little: only longer texts are near duplicates */
-	if (near == 0 && d->simhash != 0 && d->field_len[F_BODY] >= 300) {
+	if (near == 0 && d->simhash != 0 && d->field_len[F_BODY] >= INTAKE_NEAR_MIN_BODY) {
 		near =
 		    store_article_near(in->st, d->simhash, now - (int64_t)in->o.near_days * 86400,
 		                       in->o.near_bits, root, sizeof(root), err, errsz);
@@ -750,8 +821,8 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	}
 	a.id = d->id;
 	a.content_hash = wd->content_hash;
-	/* a revision leaves the address to the first one: it is unique */
-	a.canonical = wd->revision_of[0] != '\0' ? NULL : d->canonical;
+	/* a revision, or another item at the link, leaves the address to the first one: unique */
+	a.canonical = wd->revision_of[0] != '\0' || wd->no_address ? NULL : d->canonical;
 	a.revision_of = wd->revision_of[0] != '\0' ? wd->revision_of : NULL;
 	a.url = d->url;
 	a.title = d->field[F_TITLE];
@@ -872,9 +943,12 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		               "its first address)"
 		             : "");
 	else if (j->feed != NULL)
-		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s", d->id, j->feed->name,
+		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s%s", d->id, j->feed->name,
 		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,
-		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "",
+		         wd->no_address ? " (an item of its own at a link another item of the "
+		                          "feed has: its url, not its address)"
+		                        : "");
 	else
 		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
 		         log_quote(j->name), d->lang[0] ? d->lang : "-", wd->nhits,

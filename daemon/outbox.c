@@ -742,7 +742,7 @@ outbox_early_failed(struct outbox *ob, const struct send *s, const char *why, lo
 	log_warnx(
 	    "delivery of hit=%s to %s failed (%s): an early attempt, not counted: attempt %d still "
 	    "due when the schedule says",
-	    s->hit_id, s->hook->name, why, s->attempts + 1);
+	    s->hit_id, s->hook->name, log_quote(why), s->attempts + 1);
 	outbox_record(ob, s->id, "pending", -1, 0, status, why);
 }
 
@@ -836,7 +836,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	if (attempts > OUTBOX_RETRIES) {
 		log_warnx(
 		    "delivery of hit=%s to %s failed %d times (%s): dead (hark redeliver %lld)",
-		    s->hit_id, h->name, attempts, why, (long long)s->id);
+		    s->hit_id, h->name, attempts, log_quote(why), (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
 		ob->stats.webhook.dead++;
 		return;
@@ -845,7 +845,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	if (rawait > wait)
 		wait = rawait;
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
-	          h->name, why, attempts, (long long)wait);
+	          h->name, log_quote(why), attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
 	ob->stats.webhook.failed++;
 	/* s is freed, and the pump runs, once the outcome is written (outbox_flush_cb) */
@@ -876,20 +876,21 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): an early attempt, not "
 		          "counted: attempt "
 		          "%d still due when the schedule says",
-		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts);
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
+		          attempts);
 		at->failed++;
 		attempts = -1; /* each keeps its attempts and next_at */
 	} else if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
 		log_warnx("digest %s of %zu hit%s to %s: %s: dead (hark redeliver %lld...)",
-		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why,
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
 		          (long long)s->id);
 		state = "dead";
 		at->dead++;
 	} else {
 		wait = jitter(schedule[attempts - 1]);
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): attempt %d, next in %llds",
-		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, why, attempts,
-		          (long long)wait);
+		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
+		          attempts, (long long)wait);
 		at->failed++;
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
@@ -906,6 +907,7 @@ struct digest_read {
 	struct mail_digest_rule *rules; /* owned; id and name owned */
 	size_t nrules;
 	int attempts;
+	int64_t min_next; /* the earliest next_at of them: none due yet makes an early attempt */
 	int oom;
 };
 
@@ -926,6 +928,8 @@ digest_row_cb(const struct store_delivery_row *r, void *arg)
 		d->ids = ni;
 		d->cap = nc;
 	}
+	if (d->n == 0 || r->next_at < d->min_next)
+		d->min_next = r->next_at;
 	d->ids[d->n++] = r->id;
 	if (r->attempts > d->attempts)
 		d->attempts = r->attempts;
@@ -1017,7 +1021,7 @@ webhook_digest_start(struct outbox *ob, struct hook *h, struct send *s, const st
 	s->nparts = (size_t)n;
 	s->part = 0;
 	if (strcmp(h->dparts.period, s->hit_id) == 0 && h->dparts.first == s->id &&
-	    h->dparts.ngroup == s->ngroup && h->dparts.nparts == s->nparts &&
+	    h->dparts.ngroup == s->ngroup && h->dparts.nparts == s->nparts && h->dparts.taken > 0 &&
 	    h->dparts.taken < s->nparts) {
 		s->part = h->dparts.taken;
 		log_info("digest %s of %s: parts 1 to %zu of %zu were taken: from part %zu",
@@ -1063,7 +1067,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 struct first_due {
 	struct outbox *ob;
 	struct hook *h;
-	int64_t now, period, next_at;
+	int64_t now, period, id;
 	int found;
 };
 
@@ -1074,7 +1078,7 @@ first_due_cb(const struct store_delivery_row *r, void *arg)
 
 	f->found = 1;
 	f->period = r->period;
-	f->next_at = r->next_at;
+	f->id = r->id;
 	/* queued before the digest was configured: no period, sent on its own */
 	if (r->period == 0)
 		hook_send(f->ob, f->h, r, r->next_at > f->now);
@@ -1085,6 +1089,12 @@ first_due_cb(const struct store_delivery_row *r, void *arg)
  * A destination with a digest: when a period's deliveries are due (its
  * end came, or SIGUSR1, or their retry), one message with all of them.
  * One digest at a time; the pump comes back when its outcome is written.
+ *
+ * SIGUSR1 sweeps every pending digest, one after the other in the order
+ * of their periods, due or not, each with all its deliveries so far: the
+ * cursor (cur_due: the period, cur_id) is where the sweep is, so that a
+ * digest whose early attempt failed (it keeps its next_at) is not read
+ * again by the same sweep. The sweep ends when none is left after it.
  */
 static void
 digest_pump(struct outbox *ob, struct hook *h, int64_t now)
@@ -1095,25 +1105,34 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	char err[512], id[96];
 	struct send *s;
 	int64_t next, min_id, upto = h->early ? INT64_MAX : now;
-	int fatal;
+	int fatal, rc;
 
 	if (h->in_flight > 0)
 		return;
-	/*
-	 * SIGUSR1: the first pending digest, due or not, once; without a
-	 * cursor a digest that failed early would be read again at once.
-	 */
-	h->early = 0;
-	if (store_deliveries_due(ob->st, h->name, upto, 0, 0, 1, first_due_cb, &f, err,
-	                         sizeof(err)) != 0) {
+	rc = h->early ? store_digest_next(ob->st, h->name, h->cur_due, h->cur_id, first_due_cb, &f,
+	                                  err, sizeof(err))
+	              : store_deliveries_due(ob->st, h->name, now, 0, 0, 1, first_due_cb, &f, err,
+	                                     sizeof(err));
+	if (rc != 0) {
 		log_warnx("reading the outbox of %s: %s; trying again", h->name, err);
 		outbox_pump_at(ob, 1);
+		return;
+	}
+	if (!f.found && h->early) {
+		/* the sweep is over: what is due now goes as usual */
+		h->early = 0;
+		h->cur_due = h->cur_id = 0;
+		digest_pump(ob, h, now);
 		return;
 	}
 	if (!f.found) {
 		if (store_delivery_next(ob->st, h->name, &next, err, sizeof(err)) == 1 &&
 		    next > now)
 			outbox_pump_at(ob, next - now);
+		return;
+	}
+	if (h->early && f.period == 0) {
+		h->cur_id = f.id; /* period 0: the next row alone */
 		return;
 	}
 	if (f.period == 0)
@@ -1153,7 +1172,7 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	s->ob = ob;
 	s->id = min_id;
 	s->attempts = d.attempts;
-	s->early = f.next_at > now;
+	s->early = d.min_next > now;
 	s->since = now;
 	snprintf(s->hit_id, sizeof(s->hit_id), "%lld", (long long)f.period);
 	s->group = d.ids;
@@ -1171,6 +1190,10 @@ digest_pump(struct outbox *ob, struct hook *h, int64_t now)
 	log_info("digest %lld of %s: %zu hit%s", (long long)f.period, h->name, s->ngroup,
 	         s->ngroup == 1 ? "" : "s");
 	digest_read_free(&d);
+	if (h->early) {
+		h->cur_due = f.period; /* the sweep goes on with the next period */
+		h->cur_id = INT64_MAX;
+	}
 	s->next = h->sends;
 	h->sends = s;
 	h->in_flight++;
@@ -1212,14 +1235,14 @@ mail_done_cb(const struct http_response *r, void *arg)
 	}
 	if (v == OUTBOX_MAIL_DEAD || attempts > OUTBOX_RETRIES) {
 		log_warnx("delivery of hit=%s to %s: %s: dead (hark redeliver %lld)", s->hit_id,
-		          h->name, why, (long long)s->id);
+		          h->name, log_quote(why), (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
 		ob->stats.email.dead++;
 		return;
 	}
 	wait = jitter(schedule[attempts - 1]);
 	log_warnx("delivery of hit=%s to %s failed (%s): attempt %d, next in %llds", s->hit_id,
-	          h->name, why, attempts, (long long)wait);
+	          h->name, log_quote(why), attempts, (long long)wait);
 	outbox_record(ob, s->id, "pending", attempts, now + wait, r->status, why);
 	ob->stats.email.failed++;
 }

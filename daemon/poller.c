@@ -33,6 +33,18 @@ struct pfeed {
 	int dirty;   /* st changed, not yet written: on the poller's dirty list */
 	int repoll;  /* its fetch settings changed during a poll: polled again once it ends */
 	int refetch; /* its fetch settings changed in the reload being configured */
+	/*
+	 * Made due by SIGUSR1 or by harkd's start (or a reload that adds it back)
+	 * rather than by its timer: the poll may come before the time its
+	 * schedule set (st.next_poll).
+	 */
+	int forced;
+	/*
+	 * This poll started forced, before st.next_poll: a failure is recorded
+	 * but is not one of the back-off's (feed_failed), so that signals and
+	 * restarts never push the next poll further away.
+	 */
+	int early;
 	/* the poll under way */
 	char *cur;               /* owned; the URL of this hop */
 	char *new_etag, *new_lm; /* owned; validators of this poll's body, kept once it is stored */
@@ -185,18 +197,28 @@ feed_save(struct pfeed *f)
 		evtimer_add(p->flush, &now);
 }
 
+/* The next poll at the time at (seconds), now being now. */
+static void
+feed_schedule_at(struct pfeed *f, int64_t at, int64_t now)
+{
+	struct timeval tv;
+	int64_t delay = at - now;
+
+	if (delay < 0)
+		delay = 0;
+	f->st.next_poll = now + delay;
+	tv.tv_sec = (time_t)delay;
+	tv.tv_usec = delay == 0 ? 0 : (suseconds_t)(random() % 1000000);
+	evtimer_add(f->timer, &tv);
+}
+
 /* The next poll in delay seconds. */
 static void
 feed_schedule(struct pfeed *f, int64_t delay)
 {
-	struct timeval tv;
+	int64_t now = now_s();
 
-	if (delay < 0)
-		delay = 0;
-	f->st.next_poll = now_s() + delay;
-	tv.tv_sec = (time_t)delay;
-	tv.tv_usec = delay == 0 ? 0 : (suseconds_t)(random() % 1000000);
-	evtimer_add(f->timer, &tv);
+	feed_schedule_at(f, now + (delay > 0 ? delay : 0), now);
 }
 
 /* The interval, a tenth longer or shorter: polls spread over time. */
@@ -255,29 +277,54 @@ feed_end(struct pfeed *f)
 	poller_next(p);
 }
 
+/*
+ * The back-off after the failures-th failure in a row: interval x
+ * 2^(failures - 1), at most POLLER_BACKOFF_MAX (or the interval if longer).
+ */
+static int64_t
+feed_backoff(const struct pfeed *f)
+{
+	int64_t cap = f->interval > POLLER_BACKOFF_MAX ? f->interval : POLLER_BACKOFF_MAX;
+	int64_t delay = f->interval;
+
+	for (int i = 1; i < f->st.failures && delay < cap; i++)
+		delay *= 2;
+	return delay > cap ? cap : delay;
+}
+
+/*
+ * The poll failed: retry_after (a Retry-After, or an internal wait) or
+ * else the back-off sets the next poll. The back-off counts failures over
+ * time: a poll forced (SIGUSR1, a restart) before the time the schedule
+ * set that fails keeps the failures and the next poll the schedule set
+ * (later only for a Retry-After that asks for more); only a feed that was
+ * well counts it, as its first failure, so that it shows as failing.
+ */
 static void
 feed_failed(struct pfeed *f, const char *why, int64_t retry_after)
 {
-	int64_t delay;
+	int64_t now = now_s(), at;
 
 	f->p->stats.failed++;
-	f->st.failures++;
 	free(f->st.last_error);
 	f->st.last_error = strdup(why);
-	if (retry_after >= 0) {
-		delay = retry_after;
+	if (f->early && f->st.next_poll > now) {
+		if (f->st.failures == 0)
+			f->st.failures = 1;
+		at = f->st.next_poll;
+		if (retry_after >= 0 && now + retry_after > at)
+			at = now + retry_after;
+		log_warnx("feed %s: %s; next poll in %llds (an early poll, not counted: %d "
+		          "failure%s in a row)",
+		          f->name, log_quote(why), (long long)(at - now), f->st.failures,
+		          f->st.failures == 1 ? "" : "s");
 	} else {
-		/* interval x 2^failures, at most POLLER_BACKOFF_MAX (or the interval if longer) */
-		int64_t cap = f->interval > POLLER_BACKOFF_MAX ? f->interval : POLLER_BACKOFF_MAX;
-
-		delay = f->interval;
-		for (int i = 1; i < f->st.failures && delay < cap; i++)
-			delay *= 2;
-		if (delay > cap)
-			delay = cap;
+		f->st.failures++;
+		at = now + (retry_after >= 0 ? retry_after : feed_backoff(f));
+		log_warnx("feed %s: %s; next poll in %llds", f->name, log_quote(why),
+		          (long long)(at - now));
 	}
-	log_warnx("feed %s: %s; next poll in %llds", f->name, log_quote(why), (long long)delay);
-	feed_schedule(f, delay);
+	feed_schedule_at(f, at, now);
 	feed_save(f);
 	feed_end(f);
 }
@@ -837,6 +884,8 @@ feed_request(struct pfeed *f)
 static void
 feed_start(struct pfeed *f)
 {
+	f->early = f->forced && f->st.next_poll > now_s();
+	f->forced = 0;
 	f->busy = 1;
 	f->p->active++;
 	f->hops = 0;
@@ -885,9 +934,13 @@ feed_due(struct pfeed *f)
 static void
 feed_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct pfeed *f = arg;
+
 	(void)fd;
 	(void)what;
-	feed_due(arg);
+	if (!f->queued && !f->busy)
+		f->forced = 0; /* its time: a failure counts */
+	feed_due(f);
 }
 
 struct poller *
@@ -1039,6 +1092,8 @@ poller_configure(struct poller *p, const struct conf *c, char *err, size_t errsz
 		}
 		*tail = f;
 		tail = &f->next;
+		/* polled now, maybe before the time its stored schedule set */
+		f->forced = 1;
 		feed_due(f);
 	}
 	/* what is left was removed: freed now, or when its poll ends */
@@ -1079,7 +1134,10 @@ void
 poller_poll_all(struct poller *p)
 {
 	for (struct pfeed *f = p->feeds; f; f = f->next) {
+		if (f->queued || f->busy || f->st.gone)
+			continue; /* already due, or polling (its end sets the next poll) */
 		evtimer_del(f->timer);
+		f->forced = 1;
 		feed_due(f);
 	}
 }

@@ -5,7 +5,9 @@
  * Last-Modified, compression, bounded concurrency) and carefully (301/308
  * remembered, 410 stops polling until the url changes, 429/503 honour
  * Retry-After, other failures back off exponentially, private addresses
- * refused unless allow_private). A body goes to the intake, whose commit
+ * refused unless allow_private). The back-off counts failures over time: a
+ * poll forced before its time (SIGUSR1, a start) that fails keeps the
+ * failures and the next poll. A body goes to the intake, whose commit
  * stores its new items; then the feed's state is written.
  */
 #ifndef HARK_POLLER_H
@@ -18,9 +20,9 @@
 #include "intake.h"
 #include "store.h"
 
-#define POLLER_MAX_ACTIVE 64     /* polls at once */
+#define POLLER_MAX_ACTIVE 64 /* polls at once */
 #define POLLER_MAX_REDIRECTS 5
-#define POLLER_BACKOFF_MAX (6 * 3600) /* seconds */
+#define POLLER_BACKOFF_MAX (6 * 3600) /* seconds; harkd(8) FEEDS, README */
 
 struct poller;
 

@@ -169,7 +169,9 @@ rcache_remote(int fd)
  * that loads the entry. The file is only ever replaced by a rename
  * (rcache_write) or removed, never changed in place, so the mapping stays
  * whole while hark match runs (harkd does not use the cache); one truncated
- * by hand under it would fault. On a network file system, a copy
+ * by hand under it would fault. Read only (the loader writes nothing in
+ * it) and populated: the pages are mapped in one call, not a fault each
+ * 64 KB as the checksum reads them. On a network file system, a copy
  * (rcache_remote).
  */
 void *
@@ -196,7 +198,7 @@ rcache_read(const char *dir, const char *key, size_t *n)
 	free(path);
 	size = (size_t)st.st_size;
 	if (!rcache_remote(fd)) {
-		buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		buf = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		close(fd); /* the mapping keeps the file */
 		if (buf == MAP_FAILED)
 			return NULL;

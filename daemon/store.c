@@ -260,6 +260,15 @@ static const char *const migrations[] = {
     "ALTER TABLE deliveries_new RENAME TO deliveries;"
     "CREATE INDEX deliveries_state ON deliveries(state, next_at);"
     "CREATE INDEX deliveries_webhook ON deliveries(webhook, state, next_at, id);",
+    /*
+     * 17 -> 18: the articles stored without an address, by their url: a
+     * revision, and a feed's entry at a link whose address the feed's
+     * first article there holds (a home page every item links to). A new
+     * entry at that link is compared with them (store_feed_link_article);
+     * the others are found by their address. Partial: the other articles
+     * cost nothing.
+     */
+    "CREATE INDEX articles_url ON articles(url) WHERE canonical IS NULL AND url IS NOT NULL;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -288,6 +297,7 @@ enum stmt {
 	ST_DELIVERIES_DUE,
 	ST_DELIVERY_ADD_DIGEST,
 	ST_DIGEST_ROWS,
+	ST_DIGEST_NEXT,
 	ST_DELIVERY_NEXT,
 	ST_DELIVERY_COUNT,
 	ST_DELIVERY_UPDATE,
@@ -306,6 +316,7 @@ enum stmt {
 	ST_FEED_ITEM_ARTICLE,
 	ST_FEED_ITEM_ARTICLE_SET,
 	ST_ARTICLE_REVISIONS,
+	ST_FEED_LINK_ARTICLES,
 	/* a page of hits: ST_PAGE + PAGE_RULE | PAGE_SOURCE | PAGE_LANG, the filters used */
 	ST_PAGE,
 	ST_PAGE_LAST = ST_PAGE + 7,
@@ -433,6 +444,16 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "JOIN hits h ON h.id = d.hit_id "
                        "WHERE d.webhook = ?1 AND d.state = 'pending' AND d.period = ?2 "
                        "AND d.next_at <= ?3 ORDER BY h.detected_at DESC, d.id DESC",
+    /*
+     * SIGUSR1's sweep of a destination with a digest: the first pending
+     * delivery after (period, id), due or not, in the order of the periods
+     * (a row queued before the digest was configured has none: 0)
+     */
+    [ST_DIGEST_NEXT] = "SELECT " DELIVERY_COLS " FROM deliveries d "
+                       "JOIN hits h ON h.id = d.hit_id "
+                       "WHERE d.webhook = ?1 AND d.state = 'pending' "
+                       "AND (coalesce(d.period, 0), d.id) > (?2, ?3) "
+                       "ORDER BY coalesce(d.period, 0), d.id LIMIT 1",
     /* a page at a time: 100,000 pending deliveries are never all in memory */
     [ST_DELIVERIES_DUE] = "SELECT " DELIVERY_COLS " FROM deliveries d "
                           "JOIN hits h ON h.id = d.hit_id "
@@ -492,8 +513,22 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FEED_ITEM_ARTICLE_SET] = "UPDATE feed_items SET article = ?3 WHERE feed = ?1 AND item = ?2",
     /* its group's first article, and its revisions (the partial index articles_revision_of) */
     [ST_ARTICLE_REVISIONS] = "SELECT coalesce(near_of, id), "
-                             "(SELECT count(*) FROM articles WHERE revision_of = ?1) "
+                             "(SELECT count(*) FROM articles WHERE revision_of = ?1), url "
                              "FROM articles WHERE id = ?1",
+    /*
+     * the feed's articles at a link: the one holding its address (the
+     * unique index on canonical), then the newest of those stored there
+     * without one (articles_url, named: the planner would take the index
+     * on canonical, and read every article without an address), each with
+     * the first of its revisions
+     */
+    [ST_FEED_LINK_ARTICLES] = "SELECT coalesce(revision_of, id), title, simhash FROM articles "
+                              "WHERE canonical = ?1 AND source = ?3 AND file IS NULL "
+                              "UNION ALL SELECT * FROM ("
+                              "SELECT coalesce(revision_of, id), title, simhash FROM articles "
+                              "INDEXED BY articles_url "
+                              "WHERE url = ?2 AND canonical IS NULL AND source = ?3 "
+                              "AND file IS NULL ORDER BY seq DESC LIMIT ?4)",
     /*
      * Newest first, after the cursor (:at, :seq), at most :limit rows. The
      * bounds are always bound (the widest when not given), so that every
@@ -889,7 +924,8 @@ store_migrate(struct store *st, const char *path, char *err, size_t errsz)
 		char sql[64], what[64];
 		int v, rc;
 
-		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err, errsz)) != 0)
+		if ((rc = store_run(st, "BEGIN IMMEDIATE", "reading the schema version", err,
+		                    errsz)) != 0)
 			return rc;
 		if ((rc = store_version(st, &v, err, errsz)) != 0)
 			goto fail;
@@ -2181,6 +2217,18 @@ store_digest_rows(struct store *st, const char *dest, int64_t period, int64_t no
 	return store_delivery_rows(st, q, fn, arg, "reading a digest", err, errsz);
 }
 
+int
+store_digest_next(struct store *st, const char *dest, int64_t after_period, int64_t after_id,
+                  store_delivery_fn fn, void *arg, char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_DIGEST_NEXT];
+
+	bind_text(q, 1, dest);
+	sqlite3_bind_int64(q, 2, after_period);
+	sqlite3_bind_int64(q, 3, after_id);
+	return store_delivery_rows(st, q, fn, arg, "reading the next digest", err, errsz);
+}
+
 /* Step a statement that answers one integer, or NULL (then 0 is returned). */
 static int
 store_one_int(struct store *st, enum stmt s, const char *what, int64_t *out, char *err,
@@ -2632,7 +2680,7 @@ store_feed_item_article_set(struct store *st, const char *feed, const char *item
 
 int
 store_article_revisions(struct store *st, const char *id, char *root, size_t rootsz, int64_t *nrev,
-                        char *err, size_t errsz)
+                        char *url, size_t urlsz, char *err, size_t errsz)
 {
 	sqlite3_stmt *q = st->stmt[ST_ARTICLE_REVISIONS];
 	int rc, ret = 0;
@@ -2642,10 +2690,54 @@ store_article_revisions(struct store *st, const char *id, char *root, size_t roo
 	if (rc == SQLITE_ROW) {
 		snprintf(root, rootsz, "%s", col_text(q, 0) ? col_text(q, 0) : id);
 		*nrev = sqlite3_column_int64(q, 1);
+		if (url != NULL && urlsz > 0)
+			snprintf(url, urlsz, "%s", col_text(q, 2) ? col_text(q, 2) : "");
 		ret = 1;
 	} else if (rc != SQLITE_DONE) {
 		ret = store_fail(st, rc, "counting an article's revisions", err, errsz);
 	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+/* At most this many of a link's articles stored without an address are compared with an entry. */
+#define STORE_LINK_ARTICLES 256
+
+int
+store_feed_link_article(struct store *st, const char *feed, const char *canonical, const char *url,
+                        const char *title, uint64_t simhash, int maxdist, char *id, size_t idsz,
+                        char *err, size_t errsz)
+{
+	sqlite3_stmt *q = st->stmt[ST_FEED_LINK_ARTICLES];
+	int rc, ret = 0, best = maxdist + 1;
+
+	bind_text(q, 1, canonical);
+	bind_text(q, 2, url);
+	bind_text(q, 3, feed);
+	sqlite3_bind_int(q, 4, STORE_LINK_ARTICLES);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *first = col_text(q, 0), *t = col_text(q, 1);
+		int d;
+
+		if (first == NULL)
+			continue;
+		/* the same title: the same article, whatever its text now */
+		if (title != NULL && *title != '\0' && t != NULL && strcmp(t, title) == 0) {
+			snprintf(id, idsz, "%s", first);
+			ret = 1;
+			break;
+		}
+		if (maxdist < 0)
+			continue;
+		d = simhash_distance(simhash, i64_to_u64(sqlite3_column_int64(q, 2)));
+		if (d < best) {
+			best = d;
+			snprintf(id, idsz, "%s", first);
+			ret = 1;
+		}
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_fail(st, rc, "looking up a feed's articles at a link", err, errsz);
 	sqlite3_reset(q);
 	return ret;
 }

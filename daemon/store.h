@@ -346,6 +346,14 @@ int store_deliveries_due(struct store *st, const char *webhook, int64_t now, int
  */
 int store_digest_rows(struct store *st, const char *dest, int64_t period, int64_t now,
                       store_delivery_fn fn, void *arg, char *err, size_t errsz);
+/*
+ * SIGUSR1's sweep of dest's digests: its first pending delivery, due or
+ * not, strictly after (after_period, after_id) in the order of (period,
+ * id), a delivery without a period counting as period 0; fn called once
+ * or not at all.
+ */
+int store_digest_next(struct store *st, const char *dest, int64_t after_period, int64_t after_id,
+                      store_delivery_fn fn, void *arg, char *err, size_t errsz);
 /* The earliest next_at of webhook's pending deliveries: 1 with *at, 0 when none. */
 int store_delivery_next(struct store *st, const char *webhook, int64_t *at, char *err,
                         size_t errsz);
@@ -492,11 +500,25 @@ int store_feed_item_article_set(struct store *st, const char *feed, const char *
                                 const char *id, char *err, size_t errsz);
 /*
  * Article id's group (its near_of, or itself) into root (rootsz >= 24), and
- * how many revisions name it (revision_of) into *nrev. 1, 0 when there is
- * no such article, -1 or STORE_BUSY.
+ * how many revisions name it (revision_of) into *nrev, its url (or "")
+ * into url unless NULL. 1, 0 when there is no such article, -1 or
+ * STORE_BUSY.
  */
 int store_article_revisions(struct store *st, const char *id, char *root, size_t rootsz,
-                            int64_t *nrev, char *err, size_t errsz);
+                            int64_t *nrev, char *url, size_t urlsz, char *err, size_t errsz);
+/*
+ * The article of feed that an entry at link url (canonical: its address,
+ * or NULL) titled title is plausibly a text of: among the feed's articles
+ * at that link (the one holding the address, and the newest 256 stored
+ * there without one: revisions, other entries' articles), the first with
+ * the same title (none when title is NULL or ""), else the one whose
+ * SimHash is nearest simhash within maxdist bits (maxdist < 0: not
+ * compared). The article it revises (its revision_of), else itself, into
+ * id (idsz >= 24). 1, 0 when none is, -1 or STORE_BUSY.
+ */
+int store_feed_link_article(struct store *st, const char *feed, const char *canonical,
+                            const char *url, const char *title, uint64_t simhash, int maxdist,
+                            char *id, size_t idsz, char *err, size_t errsz);
 
 struct store_status {
 	int64_t articles, near_duplicates, hits, alerts;

@@ -293,6 +293,54 @@ job_items_shared(struct job *j)
 	return 0;
 }
 
+/* An entry's link for job_links_shared: its address, else its link as written. */
+static const char *
+job_doc_link(const struct work_doc *wd)
+{
+	return wd->doc->canonical != NULL ? wd->doc->canonical : wd->doc->url;
+}
+
+static int
+job_link_cmp(const void *a, const void *b)
+{
+	const struct work_doc *x = *(struct work_doc *const *)a, *y = *(struct work_doc *const *)b;
+	int c = strcmp(job_doc_link(x), job_doc_link(y));
+
+	return c != 0 ? c : strcmp(x->doc->meta.id, y->doc->meta.id);
+}
+
+/*
+ * A link that entries of one body with different ids have: each of those
+ * entries is link_shared (work_doc). Sorted by link and id, such entries
+ * are next to each other, the group's first and last ids differing.
+ * -1: out of memory.
+ */
+static int
+job_links_shared(struct job *j)
+{
+	struct work_doc **v;
+	size_t i, k, n = 0;
+
+	if (j->ndocs < 2)
+		return 0;
+	if ((v = malloc(j->ndocs * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < j->ndocs; i++)
+		if (j->docs[i].doc->meta.id != NULL && job_doc_link(&j->docs[i]) != NULL)
+			v[n++] = &j->docs[i];
+	qsort(v, n, sizeof(*v), job_link_cmp);
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && strcmp(job_doc_link(v[k]), job_doc_link(v[i])) == 0; k++)
+			;
+		if (strcmp(v[i]->doc->meta.id, v[k - 1]->doc->meta.id) == 0)
+			continue;
+		for (size_t m = i; m < k; m++)
+			v[m]->link_shared = 1;
+	}
+	free(v);
+	return 0;
+}
+
 /* Bodies this large have their parse's memory handed back to the system at once. */
 #define WORK_TRIM_BYTES (1u << 20)
 
@@ -435,7 +483,8 @@ job_run(struct job *j, int slot)
 		doc_simhash(wd->doc); /* made by matcher_run() from its tokens; else now */
 	}
 	/* a page job's one entry is its feed item: its key is that item's */
-	if (j->feed != NULL && j->feed->page_item == NULL && job_items_shared(j) < 0) {
+	if (j->feed != NULL && j->feed->page_item == NULL &&
+	    (job_items_shared(j) < 0 || job_links_shared(j) < 0)) {
 		j->failed = -1;
 		snprintf(j->why, sizeof(j->why), "out of memory");
 	}

@@ -74,10 +74,23 @@ struct work_doc {
 	 * each read as an item of its own.
 	 */
 	int item_own;
+	/*
+	 * feed jobs: the entry has an id (a guid, Atom id, JSON Feed id) and
+	 * another entry of the body has another id at its link: the feed lists
+	 * them at once as different items (a home or section page every item
+	 * links to), so the link says nothing of which article it is: it is a
+	 * revision by its own id only (intake.c intake_revision).
+	 */
+	int link_shared;
 	char dup_of[32]; /* the loop thread's: an exact duplicate's stored article, else "" */
 	/* the loop thread's: a revision (its feed item's text changed): the first one's id */
 	char revision_of[32];
-	int near;           /* the loop thread's: stored in an earlier article's group (near_of) */
+	int near; /* the loop thread's: stored in an earlier article's group (near_of) */
+	/*
+	 * the loop thread's: an item of its own at a link whose address this
+	 * feed's article holds: stored without the address
+	 */
+	int no_address;
 	int revision_moved; /* the loop thread's: a revision whose link is not the first's address
 	                     */
 };

@@ -232,7 +232,7 @@ body_or_summary(struct article *a)
 /*
  * The warning that the published date s cannot be read, s quoted as
  * harkd's log quotes a stranger's text (log.h): about 100 bytes of it,
- * control characters, quotes, backslashes, bidi overrides and invisible
+ * control characters (C0 and C1), quotes, backslashes, bidi overrides and invisible
  * characters as escapes, so that the line cannot be split or disguised.
  * The whole fits in extraction.warning, never cut inside a character.
  */
@@ -264,7 +264,8 @@ date_warning(char *out, size_t outsz, const char *s)
 		k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (cp == UTF8_REPLACEMENT && k <= 1)
 			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\x%02x", c);
-		else if (utf8_disguise(cp) != 0)
+		else if (cp <= 0x9f ||
+		         utf8_disguise(cp) != 0) /* C1: U+009B is CSI to some terminals */
 			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\u%04x", (unsigned)cp);
 		else {
 			memcpy(q + o, s + i, k);

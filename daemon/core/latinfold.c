@@ -62,7 +62,7 @@ const struct latinfold latinfold_table[] = {
     {0x01A3, "oi"}, /* LATIN SMALL LETTER OI */
     {0x01A4, "p"}, /* LATIN CAPITAL LETTER P WITH HOOK */
     {0x01A5, "p"}, /* LATIN SMALL LETTER P WITH HOOK */
-    {0x01A6, "yr"}, /* LATIN LETTER YR */
+    {0x01A6, "r"}, /* LATIN LETTER YR */
     {0x01A9, "s"}, /* LATIN CAPITAL LETTER ESH */
     {0x01AB, "t"}, /* LATIN SMALL LETTER T WITH PALATAL HOOK */
     {0x01AC, "t"}, /* LATIN CAPITAL LETTER T WITH HOOK */
@@ -80,6 +80,8 @@ const struct latinfold latinfold_table[] = {
     {0x01E4, "g"}, /* LATIN CAPITAL LETTER G WITH STROKE */
     {0x01E5, "g"}, /* LATIN SMALL LETTER G WITH STROKE */
     {0x01F7, "w"}, /* LATIN CAPITAL LETTER WYNN */
+    {0x021C, "z"}, /* LATIN CAPITAL LETTER YOGH */
+    {0x021D, "z"}, /* LATIN SMALL LETTER YOGH */
     {0x0220, "n"}, /* LATIN CAPITAL LETTER N WITH LONG RIGHT LEG */
     {0x0221, "d"}, /* LATIN SMALL LETTER D WITH CURL */
     {0x0222, "ou"}, /* LATIN CAPITAL LETTER OU */
@@ -172,6 +174,7 @@ const struct latinfold latinfold_table[] = {
     {0x0291, "z"}, /* LATIN SMALL LETTER Z WITH CURL */
     {0x0292, "z"}, /* LATIN SMALL LETTER EZH */
     {0x0293, "z"}, /* LATIN SMALL LETTER EZH WITH CURL */
+    {0x0297, "c"}, /* LATIN LETTER STRETCHED C */
     {0x0299, "b"}, /* LATIN LETTER SMALL CAPITAL B */
     {0x029A, "e"}, /* LATIN SMALL LETTER CLOSED OPEN E */
     {0x029B, "g"}, /* LATIN LETTER SMALL CAPITAL G WITH HOOK */
@@ -367,6 +370,8 @@ const struct latinfold latinfold_table[] = {
     {0xA765, "th"}, /* LATIN SMALL LETTER THORN WITH STROKE */
     {0xA766, "th"}, /* LATIN CAPITAL LETTER THORN WITH STROKE THROUGH DESCENDER */
     {0xA767, "th"}, /* LATIN SMALL LETTER THORN WITH STROKE THROUGH DESCENDER */
+    {0xA768, "v"}, /* LATIN CAPITAL LETTER VEND */
+    {0xA769, "v"}, /* LATIN SMALL LETTER VEND */
     {0xA76A, "et"}, /* LATIN CAPITAL LETTER ET */
     {0xA76B, "et"}, /* LATIN SMALL LETTER ET */
     {0xA76C, "is"}, /* LATIN CAPITAL LETTER IS */
@@ -445,7 +450,13 @@ const struct latinfold latinfold_table[] = {
     {0xA7D9, "s"}, /* LATIN SMALL LETTER SIGMOID S */
     {0xA7F5, "h"}, /* LATIN CAPITAL LETTER REVERSED HALF H */
     {0xA7F6, "h"}, /* LATIN SMALL LETTER REVERSED HALF H */
+    {0xA7F7, "i"}, /* LATIN EPIGRAPHIC LETTER SIDEWAYS I */
     {0xA7FA, "m"}, /* LATIN LETTER SMALL CAPITAL TURNED M */
+    {0xA7FB, "f"}, /* LATIN EPIGRAPHIC LETTER REVERSED F */
+    {0xA7FC, "p"}, /* LATIN EPIGRAPHIC LETTER REVERSED P */
+    {0xA7FD, "m"}, /* LATIN EPIGRAPHIC LETTER INVERTED M */
+    {0xA7FE, "i"}, /* LATIN EPIGRAPHIC LETTER I LONGA */
+    {0xA7FF, "m"}, /* LATIN EPIGRAPHIC LETTER ARCHAIC M */
     {0xAB30, "a"}, /* LATIN SMALL LETTER BARRED ALPHA */
     {0xAB32, "e"}, /* LATIN SMALL LETTER BLACKLETTER E */
     {0xAB33, "e"}, /* LATIN SMALL LETTER BARRED E */
@@ -498,6 +509,7 @@ const struct latinfold latinfold_table[] = {
     {0x1DF0B, "s"}, /* LATIN SMALL LETTER ESH WITH DOUBLE BAR */
     {0x1DF0C, "s"}, /* LATIN SMALL LETTER ESH WITH DOUBLE BAR AND CURL */
     {0x1DF0D, "t"}, /* LATIN SMALL LETTER TURNED T WITH CURL */
+    {0x1DF0F, "c"}, /* LATIN LETTER STRETCHED C WITH CURL */
     {0x1DF10, "k"}, /* LATIN LETTER SMALL CAPITAL TURNED K */
     {0x1DF11, "l"}, /* LATIN SMALL LETTER L WITH FISHHOOK */
     {0x1DF12, "dz"}, /* LATIN SMALL LETTER DEZH DIGRAPH WITH PALATAL HOOK */

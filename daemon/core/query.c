@@ -19,6 +19,7 @@
 #include <pcre2.h>
 #include <utf8proc.h>
 
+#include "lang.h"
 #include "query.h"
 #include "utf8.h"
 
@@ -86,10 +87,31 @@ q_isspace(uint32_t c)
 	       c == 0x205F || c == 0x3000;
 }
 
+/*
+ * Typographic double quotation marks that open a phrase, as '"' does: a
+ * query pasted from a word processor or a web page has them (“a b”, „a b“,
+ * «a b», ＂a b＂), and every quotation mark folds to '"' (RULES.md §3.6).
+ */
+static bool
+q_isopenquote(uint32_t c)
+{
+	return c == 0x201C || c == 0x201E || c == 0x201F || c == 0x00AB || c == 0xFF02 ||
+	       c == 0x301D;
+}
+
+/* What closes a phrase opened by a typographic mark: any double quotation mark. */
+static bool
+q_isclosequote(uint32_t c)
+{
+	return c == '"' || q_isopenquote(c) || c == 0x201D || c == 0x00BB || c == 0x301E ||
+	       c == 0x301F;
+}
+
 static bool
 q_isdelim(uint32_t c)
 {
-	return q_isspace(c) || c == '(' || c == ')' || c == '"' || c == '{' || c == '}';
+	return q_isspace(c) || c == '(' || c == ')' || c == '"' || c == '{' || c == '}' ||
+	       q_isopenquote(c);
 }
 
 /* From i, the first character for which pred is not want (or len). */
@@ -452,20 +474,46 @@ nomem:
 	return NULL;
 }
 
-/* "..." with its optional ~N slop, from the quote at a. */
+/*
+ * The phrase opened at a (ol bytes): the offset of its closing mark, or len,
+ * and the mark's length in *cl. '"' closes only at '"'; a typographic
+ * opener at any double quotation mark (“a b”, „a b“, «a b», “a b").
+ */
+static size_t
+phrase_close(const struct qparser *p, size_t a, size_t ol, size_t *cl)
+{
+	const char *close;
+	uint32_t c;
+
+	*cl = 1;
+	if (p->s[a] == '"') {
+		close = memchr(p->s + a + 1, '"', p->len - a - 1);
+		return close ? (size_t)(close - p->s) : p->len;
+	}
+	for (size_t i = a + ol; i < p->len; i += *cl) {
+		*cl = q_dec(p->s, p->len, i, &c);
+		if (q_isclosequote(c))
+			return i;
+	}
+	return p->len;
+}
+
+/* "..." (or “...”) with its optional ~N slop, from the quote at a. */
 static struct qnode *
 leaf_phrase(struct qparser *p, size_t a)
 {
 	const char *s = p->s;
-	const char *close = memchr(s + a + 1, '"', p->len - a - 1);
-	size_t inner = close ? (size_t)(close - s) : p->len;
-	size_t end = close ? inner + 1 : p->len;
+	uint32_t open;
+	size_t ol = q_dec(s, p->len, a, &open), cl;
+	size_t inner = phrase_close(p, a, ol, &cl);
+	bool close = inner < p->len;
+	size_t end = close ? inner + cl : p->len;
 	struct qnode *n = qnode_new(p, Q_PHRASE, p->src, a, 0);
 	if (!n)
 		return NULL;
 	if (!close)
 		qp_error(p, a, "unclosed phrase (opened here)");
-	if (qnode_read_words(p, n, s, a + 1, inner, false) < 0)
+	if (qnode_read_words(p, n, s, a + ol, inner, false) < 0)
 		goto nomem;
 	if (!n->nwords)
 		qp_error(p, a, "empty phrase");
@@ -1046,6 +1094,17 @@ leaf_lang(struct qparser *p, size_t a, size_t b, size_t k)
 		         (int)cn, c);
 	else
 		n->lang[0] = (char)(c[0] | 0x20), n->lang[1] = (char)(c[1] | 0x20);
+	if (n->lang[0]) {
+		/* as for the lang key: a country's code (jp) would silently never match */
+		char code[3] = {n->lang[0], n->lang[1], '\0'}, why[256];
+		int known = lang_code_check(code, why, sizeof why);
+		if (known < 0)
+			qp_diag(p, p->src, a + k + 1, DIAG_WARNING,
+			        "lang: %s: no document is ever in it", why);
+		else if (known > 0)
+			qp_diag(p, p->src, a + k + 1, DIAG_WARNING,
+			        "lang: %s: only a document that declares it is in it", why);
+	}
 	return n;
 }
 
@@ -1267,6 +1326,111 @@ lex_warn_near(struct qparser *p, size_t a, size_t n)
 		        k == 5 ? "ONEAR" : "NEAR", (int)(n - d), w + d);
 }
 
+static bool
+q_isalnum_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+/*
+ * Another tool's syntax that hark reads as plain words, changing the query
+ * silently: Lucene's !x (NOT), the wildcard ? of Lucene and Brandwatch
+ * (wom?n: the words wom and n) and the boost x^2 (the word 2 as well).
+ */
+static void
+lex_warn_foreign(struct qparser *p, size_t a, size_t n)
+{
+	const char *w = p->s + a;
+	size_t i;
+
+	if (n >= 2 && w[0] == '!' && q_isalnum_byte((unsigned char)w[1])) {
+		qp_diag(
+		    p, p->src, a, DIAG_WARNING,
+		    "'!' is not an operator: '%.*s' is the word '%.*s' (NOT is written NOT or -)",
+		    (int)n, w, (int)(n - 1), w + 1);
+		return;
+	}
+	if ((unsigned char)w[0] >= 0x80) {
+		/* a typographic dash or minus sign (–Abboud, −Abboud) does not negate as - does */
+		uint32_t c;
+		size_t k = q_dec(w, n, 0, &c);
+		if (k < n && q_isalnum_byte((unsigned char)w[k]) &&
+		    ((c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63 || c == 0xFF0D)) {
+			qp_diag(
+			    p, p->src, a, DIAG_WARNING,
+			    "'%.*s' is the word '%.*s': only '-' negates (write -%.*s or NOT %.*s)",
+			    (int)n, w, (int)(n - k), w + k, (int)(n - k), w + k, (int)(n - k),
+			    w + k);
+			return;
+		}
+	}
+	for (i = n; i > 0 && w[i - 1] >= '0' && w[i - 1] <= '9'; i--)
+		;
+	if (i < n && i > 0 && w[i - 1] == '^') {
+		qp_diag(p, p->src, a + i - 1, DIAG_WARNING,
+		        "'^%.*s' is a word here: hark has no boosts", (int)(n - i), w + i);
+		return;
+	}
+	if (memchr(w, '/', n) || memchr(w, ':', n) || memchr(w, '=', n))
+		return; /* a URL: https://x.org/a?b */
+	for (i = 1; i + 1 < n; i++)
+		if (w[i] == '?' && q_isalnum_byte((unsigned char)w[i - 1]) &&
+		    q_isalnum_byte((unsigned char)w[i + 1])) {
+			qp_diag(p, p->src, a + i, DIAG_WARNING,
+			        "'?' is no wildcard: '%.*s' is read as words apart (a prefix is "
+			        "written "
+			        "with a final *)",
+			        (int)n, w);
+			return;
+		}
+}
+
+/* The length of the apostrophe ' or ‘ or ’ at s[i..e), or 0. */
+static size_t
+q_apos_len(const char *s, size_t i, size_t e)
+{
+	if (i < e && s[i] == '\'')
+		return 1;
+	if (i + 3 <= e && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0x98 || (unsigned char)s[i + 2] == 0x99))
+		return 3;
+	return 0;
+}
+
+/*
+ * 'Bashar al-Assad' in single quotes, as SQL or another tool writes a
+ * phrase: the quotes are apostrophes, and the words are AND-ed. Warns at a
+ * word that opens with one when a later word of the next few closes with
+ * one ('n' of rock 'n' roll, one word, is left alone).
+ */
+static void
+lex_warn_single_quotes(struct qparser *p, size_t a, size_t n)
+{
+	size_t k = q_apos_len(p->s, a, a + n), i = a + n, e;
+
+	if (!k || k >= n || !q_isalnum_byte((unsigned char)p->s[a + k]))
+		return;
+	if (q_apos_len(p->s, a + n - 1, a + n) || (n > 3 && q_apos_len(p->s, a + n - 3, a + n)))
+		return; /* 'word' alone: the same word either way */
+	for (int words = 0; words < 8 && i < p->len; words++) {
+		i = q_skip_space(p->s, p->len, i);
+		e = q_word_end(p->s, p->len, i);
+		if (e == i)
+			return; /* ( ) " { }: another construct */
+		if ((e - i >= 2 && q_apos_len(p->s, e - 1, e) &&
+		     q_isalnum_byte((unsigned char)p->s[e - 2])) ||
+		    (e - i >= 4 && q_apos_len(p->s, e - 3, e) == 3 &&
+		     q_isalnum_byte((unsigned char)p->s[e - 4]))) {
+			qp_diag(
+			    p, p->src, a, DIAG_WARNING,
+			    "single quotes do not make a phrase: its words are AND-ed (a phrase is "
+			    "written in double quotes: \"...\")");
+			return;
+		}
+		i = e;
+	}
+}
+
 /*
  * field:X and lang:xx. Returns true when the word at s[a..a+n) was one;
  * an unknown lower-case name is read as a word, with a warning.
@@ -1318,6 +1482,8 @@ lex_word(struct qparser *p, struct tok *t, size_t a)
 	else if (!lex_near(p, t, a, n) && !lex_field(p, t, a, n)) {
 		lex_warn_lower(p, a, n);
 		lex_warn_near(p, a, n);
+		lex_warn_foreign(p, a, n);
+		lex_warn_single_quotes(p, a, n);
 		t->kind = T_LEAF;
 		t->leaf = leaf_word(p, a, b);
 	}
@@ -1384,6 +1550,16 @@ lex(struct qparser *p, struct tok *t)
 				continue;
 			return;
 		default:
+			if ((unsigned char)p->s[a] >= 0x80) {
+				uint32_t c;
+				q_dec(p->s, p->len, a, &c);
+				/* ” and » open a phrase too where a term starts (Swedish ”a b”,
+				 * Danish »a b«); inside a word they stay part of it (Assad”) */
+				if (q_isopenquote(c) || c == 0x201D || c == 0x00BB) {
+					t->leaf = leaf_phrase(p, a);
+					break;
+				}
+			}
 			lex_word(p, t, a);
 			return;
 		}

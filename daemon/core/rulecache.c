@@ -11,10 +11,11 @@
  * numbers is copied and none allocated per item: loading 100,000 rules is
  * a read and a pass of checks over memory, not a compile.
  *
- * Rebuilt rather than stored: the rule records (their char pointers: one
- * array of records and one of string pointers, strings in the buffer), the
- * fuzzy index (from the fuzzy dictionary's keys, in id order, as the
- * compile added them: a set of names has few fuzzy terms) and the regexes
+ * Rebuilt rather than stored: the rule records (their char pointers: each
+ * made when first asked for, rulecache_rule; their string lists at the
+ * load; strings in the buffer), the fuzzy index (from the fuzzy
+ * dictionary's keys, in id order, as the compile added them: a set of
+ * names has few fuzzy terms) and the regexes
  * (compiled again from pattern and options: pcre2's serialized code is
  * trusted by pcre2 and cannot be checked here).
  *
@@ -26,6 +27,7 @@
  * bounded by RC_MAX_DEPTH), and every string ends with a NUL inside.
  */
 #include <stdalign.h>
+#include <threads.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -714,7 +716,79 @@ rstr_at(struct loader *l, const char *rstr, uint64_t nrstr, uint32_t off)
 	return (char *)rstr + off;
 }
 
-/* The rule records, their lists and the files' names, pointing into the buffer. */
+/*
+ * Saved record o of rule i as a record *r, its strings and lists pointing
+ * into the buffer. -1 when a field is out of range (the loader checks every
+ * record with it; rulecache_rule makes them, then, without a failure).
+ */
+static int
+rule_of_saved(const struct ruleset *rs, const struct rule_lazy *z, const struct rc_rule *o,
+              size_t i, uint64_t nrlist, struct rule *r)
+{
+	const char *id = o->id < z->nrstr ? z->rstr + o->id : NULL;
+	const char *query = o->query < z->nrstr ? z->rstr + o->query : NULL;
+	const char *name = o->name == RC_SAME_ID ? id
+	                   : o->name < z->nrstr  ? z->rstr + o->name
+	                                         : NULL;
+
+	if ((uint64_t)o->tags + o->ntags > nrlist || (uint64_t)o->notify + o->nnotify > nrlist ||
+	    (uint64_t)o->langs + o->nlangs > nrlist || o->enabled > 1 || o->file >= rs->nfiles)
+		return -1;
+	/* no string of a compiled rule is NULL: the printers read them all */
+	if (id == NULL || name == NULL || query == NULL || (i < rs->nrules) != (o->enabled != 0))
+		return -1;
+	*r = (struct rule){
+	    .id = (char *)id,
+	    .name = (char *)name,
+	    .tags = rs->strv + o->tags,
+	    .ntags = o->ntags,
+	    .notify = rs->strv + o->notify,
+	    .nnotify = o->nnotify,
+	    .notify_at = z->pos + o->notify,
+	    .langs = rs->strv + o->langs,
+	    .nlangs = o->nlangs,
+	    .query = (char *)query,
+	    .file = rs->files[o->file],
+	    .line = o->line,
+	    .enabled = o->enabled != 0,
+	};
+	return 0;
+}
+
+/* A record's place while a thread makes it (rulecache_rule). */
+static struct rule rule_making;
+
+const struct rule *
+rulecache_rule(const struct ruleset *rs, size_t i)
+{
+	struct rule_lazy *z = rs->lazy;
+	struct rule *r = atomic_load_explicit(&z->made[i], memory_order_acquire);
+
+	while (r == NULL || r == &rule_making) {
+		struct rule *none = NULL;
+
+		if (r == NULL && atomic_compare_exchange_strong_explicit(
+		                     &z->made[i], &none, &rule_making, memory_order_acquire,
+		                     memory_order_acquire)) {
+			/* each record is made once: pool has room for all */
+			r = &z->pool[atomic_fetch_add_explicit(&z->used, 1, memory_order_relaxed)];
+			(void)rule_of_saved(rs, z, (const struct rc_rule *)z->saved + i, i,
+			                    UINT64_MAX, r);
+			atomic_store_explicit(&z->made[i], r, memory_order_release);
+			return r;
+		}
+		/* another thread makes it: a few stores away */
+		if (none == &rule_making || r == &rule_making)
+			thrd_yield();
+		r = atomic_load_explicit(&z->made[i], memory_order_acquire);
+	}
+	return r;
+}
+
+/*
+ * The rule records' lists and the files' names, pointing into the buffer;
+ * every record checked, none made (rs->lazy: rulecache_rule).
+ */
 static int
 load_rules(struct loader *l, struct ruleset *rs)
 {
@@ -726,16 +800,27 @@ load_rules(struct loader *l, struct ruleset *rs)
 	struct srcpos *pos = sect(l, S_RPOS, m->nrlist, sizeof(*pos), "rule places");
 	const char *rstr = sect(l, S_RSTR, m->nrstr, 1, "rule strings");
 	const uint32_t *files = sect(l, S_FILES, m->nfiles, 4, "files");
+	struct rule_lazy *z;
 
 	if (l->why != NULL)
 		return -1;
 	if (m->nrstr == 0 || rstr[m->nrstr - 1] != '\0')
 		return fail(l, "rule strings");
-	rs->rules = calloc(nr ? nr : 1, sizeof(*rs->rules));
+	rs->lazy = z = calloc(1, sizeof(*z));
 	rs->strv = calloc(m->nrlist ? m->nrlist : 1, sizeof(*rs->strv));
 	rs->files = calloc(m->nfiles ? m->nfiles : 1, sizeof(*rs->files));
-	if (rs->rules == NULL || rs->strv == NULL || rs->files == NULL)
+	if (z == NULL || rs->strv == NULL || rs->files == NULL)
 		return fail(l, "out of memory");
+	/* large: pages of zeros the kernel gives when first written */
+	z->made = calloc(nr ? nr : 1, sizeof(*z->made));
+	z->pool = calloc(nr ? nr : 1, sizeof(*z->pool));
+	if (z->made == NULL || z->pool == NULL)
+		return fail(l, "out of memory");
+	z->saved = rr;
+	z->saved_size = sizeof(*rr);
+	z->rstr = rstr;
+	z->pos = pos;
+	z->nrstr = m->nrstr;
 	rs->nfiles = rs->capfiles = m->nfiles;
 	for (size_t i = 0; i < m->nfiles; i++)
 		if ((rs->files[i] = rstr_at(l, rstr, m->nrstr, files[i])) == NULL)
@@ -743,40 +828,14 @@ load_rules(struct loader *l, struct ruleset *rs)
 	for (size_t i = 0; i < m->nrlist; i++)
 		if ((rs->strv[i] = rstr_at(l, rstr, m->nrstr, lst[i])) == NULL)
 			return fail(l, "rule list");
+	rs->nrules = rs->caprules = m->nrules;
+	rs->noff = rs->capoff = m->noff;
 	for (size_t i = 0; i < nr; i++) {
-		const struct rc_rule *o = &rr[i];
-		struct rule *r = &rs->rules[i];
+		struct rule r;
 
-		if ((uint64_t)o->tags + o->ntags > m->nrlist ||
-		    (uint64_t)o->notify + o->nnotify > m->nrlist ||
-		    (uint64_t)o->langs + o->nlangs > m->nrlist || o->enabled > 1 ||
-		    o->file >= m->nfiles)
-			return fail(l, "rule");
-		*r = (struct rule){
-		    .id = rstr_at(l, rstr, m->nrstr, o->id),
-		    .name = o->name == RC_SAME_ID ? NULL : rstr_at(l, rstr, m->nrstr, o->name),
-		    .tags = rs->strv + o->tags,
-		    .ntags = o->ntags,
-		    .notify = rs->strv + o->notify,
-		    .nnotify = o->nnotify,
-		    .notify_at = pos + o->notify,
-		    .langs = rs->strv + o->langs,
-		    .nlangs = o->nlangs,
-		    .query = rstr_at(l, rstr, m->nrstr, o->query),
-		    .file = rs->files[o->file],
-		    .line = o->line,
-		    .enabled = o->enabled != 0,
-		};
-		if (o->name == RC_SAME_ID)
-			r->name = r->id;
-		/* no string of a compiled rule is NULL: the printers read them all */
-		if (r->id == NULL || r->name == NULL || r->query == NULL ||
-		    (i < m->nrules) != r->enabled)
+		if (rule_of_saved(rs, z, &rr[i], i, m->nrlist, &r) < 0)
 			return fail(l, "rule");
 	}
-	rs->nrules = rs->caprules = m->nrules;
-	rs->off = rs->rules + m->nrules;
-	rs->noff = rs->capoff = m->noff;
 	return l->why == NULL ? 0 : -1;
 }
 
@@ -958,7 +1017,11 @@ fail:
 	for (size_t i = 0; rs->regex != NULL && i < rs->nregex; i++)
 		pcre2_code_free(rs->regex[i]);
 	free(rs->regex);
-	free(rs->rules);
+	if (rs->lazy != NULL) {
+		free(rs->lazy->made);
+		free(rs->lazy->pool);
+		free(rs->lazy);
+	}
 	free(rs->strv);
 	free(rs->files);
 	free(rs);

@@ -68,7 +68,11 @@ ruleset_free(struct ruleset *rs)
 		for (size_t i = 0; i < rs->nregex; i++)
 			pcre2_code_free(rs->regex[i]);
 		free(rs->regex);
-		free(rs->rules);
+		if (rs->lazy != NULL) {
+			free(rs->lazy->made);
+			free(rs->lazy->pool);
+			free(rs->lazy);
+		}
 		free(rs->strv);
 		free(rs->files);
 		if (rs->blob_release != NULL)
@@ -154,7 +158,7 @@ ruleset_natoms(const struct ruleset *rs)
 const struct rule *
 ruleset_rule(const struct ruleset *rs, size_t i)
 {
-	return &rs->rules[i];
+	return rs->lazy != NULL ? rulecache_rule(rs, i) : &rs->rules[i];
 }
 
 size_t
@@ -166,7 +170,7 @@ ruleset_ndisabled(const struct ruleset *rs)
 const struct rule *
 ruleset_disabled(const struct ruleset *rs, size_t i)
 {
-	return &rs->off[i];
+	return rs->lazy != NULL ? rulecache_rule(rs, rs->nrules + i) : &rs->off[i];
 }
 
 size_t
@@ -441,8 +445,18 @@ static int
 word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
           const struct toklist *tl)
 {
+	if (tl->n == 0 && q->nwords > 1 && w->mode == QW_PLAIN)
+		return 0; /* "Tom & Jerry": punctuation between words, as in the text */
 	if (tl->n == 0) {
-		compile_error(c, q, w->off, "'%s' has no letters or digits", w->text);
+		/* another tool's operator (Lucene's && || !) names hark's; a # or ; is no comment
+		 * there */
+		const char *op = strcmp(w->text, "&&") == 0   ? " (the operator is AND)"
+		                 : strcmp(w->text, "||") == 0 ? " (the operator is OR)"
+		                 : strcmp(w->text, "!") == 0  ? " (the operator is NOT, or -)"
+		                 : w->text[0] == '#' || w->text[0] == ';'
+		                     ? " (a comment takes a whole line)"
+		                     : "";
+		compile_error(c, q, w->off, "'%s' has no letters or digits%s", w->text, op);
 		return 1;
 	}
 	/*
@@ -485,6 +499,19 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
 }
 
 /* The keys of one written word from its text (exact phrases, one word at a time). */
+/*
+ * A phrase whose words all lack letters and digits ("& ..."): the error
+ * word_keys() leaves to the end, at its first word. Returns 1 then, else 0.
+ */
+static int
+words_none(struct compiler *c, const struct qnode *q)
+{
+	if (c->nkeys > 0 || q->nwords == 0)
+		return 0;
+	compile_error(c, q, q->words[0].off, "'%s' has no letters or digits", q->words[0].text);
+	return 1;
+}
+
 static int
 compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
 {
@@ -582,9 +609,12 @@ compile_leaf(struct compiler *c, const struct qnode *q, int negated)
 }
 
 /*
- * German umlauts (RULES.md §4): text with ä ö ü (precomposed, or a o u and
- * U+0308) spelt ae oe ue, in a new string the caller frees; NULL when the
- * text has none (or out of memory: the variant is then not made).
+ * Latin letters a name is also spelt without (RULES.md §4): German ä ö ü
+ * (precomposed, or a o u and U+0308) as ae oe ue, Serbo-Croatian đ Đ as dj
+ * Dj (Đoković is Djokovic in English text), Azerbaijani ə Ə as e E (Məmmədov
+ * is Memmedov too); their folds (u, d, a) already match. All of them at once,
+ * in a new string the caller frees; NULL when the text has none (or out of
+ * memory: the variant is then not made).
  */
 static char *
 umlaut_spelling(const char *text)
@@ -593,7 +623,7 @@ umlaut_spelling(const char *text)
 	char *out;
 	int any = 0;
 
-	out = malloc(n + 1); /* ä (2 bytes) -> ae, a + U+0308 (3) -> ae: never longer */
+	out = malloc(n + 1); /* ä (2 bytes) -> ae, a + U+0308 (3) -> ae, đ -> dj: never longer */
 	if (out == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -617,6 +647,17 @@ umlaut_spelling(const char *text)
 		           strchr("aouAOU", out[k - 1]) != NULL) {
 			out[k] = (out[k - 1] >= 'a') ? 'e' : 'E';
 			k++;
+			i++;
+			any = 1;
+		} else if (b == 0xC4 && (b2 == 0x91 || b2 == 0x90)) {
+			/* đ Đ: C4 91, C4 90 */
+			out[k++] = b2 == 0x91 ? 'd' : 'D';
+			out[k++] = 'j';
+			i++;
+			any = 1;
+		} else if ((b == 0xC9 && b2 == 0x99) || (b == 0xC6 && b2 == 0x8F)) {
+			/* ə Ə: C9 99, C6 8F */
+			out[k++] = b == 0xC9 ? 'e' : 'E';
 			i++;
 			any = 1;
 		} else {
@@ -851,7 +892,7 @@ compile_words(struct compiler *c, const struct qnode *q, char *(*spell)(const st
 		for (size_t j = 0; j < nb && r == 0; j++)
 			r = word_keys(c, q, &q->words[w0 + j], &c->tl[j]);
 	}
-	return r;
+	return r == 0 ? words_none(c, q) : r;
 }
 
 static int
@@ -878,9 +919,11 @@ has_umlaut(const struct qnode *q)
 		const char *t = q->words[w].text;
 		char *alt;
 
-		/* umlauts start with byte C3 (precomposed) or CC (U+0308): most words have neither
-		 */
-		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL)
+		/* they start with byte C3 (ä), CC (U+0308), C4 (đ), C6 (Ə) or C9 (ə): most words
+		 * have none */
+		if (strchr(t, '\xC3') == NULL && strchr(t, '\xCC') == NULL &&
+		    strchr(t, '\xC4') == NULL && strchr(t, '\xC6') == NULL &&
+		    strchr(t, '\xC9') == NULL)
 			continue;
 		if ((alt = umlaut_spelling(t)) != NULL) {
 			free(alt);
@@ -972,6 +1015,8 @@ compile_terms(struct compiler *c, const struct qnode *q, int negated)
 	c->nkeys = 0;
 	for (size_t w = 0; w < q->nwords; w++) {
 		r = compile_word(c, q, &q->words[w], q->words[w].text);
+		if (r == 0 && w + 1 == q->nwords)
+			r = words_none(c, q);
 		if (r != 0)
 			return r < 0 ? NONE : NONE - 1;
 	}

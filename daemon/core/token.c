@@ -250,6 +250,8 @@ is_apostrophe(uint32_t cp)
 	case 0x02BB: /* ʻ */
 	case 0x02BC: /* ʼ */
 	case 0x02BD: /* ʽ */
+	case 0x02BE: /* ʾ: hamza in transliteration (Qurʾan), as ' is */
+	case 0x02BF: /* ʿ: ayn in transliteration (Baʿath, Shiʿa), as ' is */
 	case 0x2018: /* ‘ */
 	case 0x2019: /* ’ */
 	case 0x201B: /* ‛ */
@@ -258,6 +260,19 @@ is_apostrophe(uint32_t cp)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Default_Ignorable_Code_Point (§3.2). utf8proc flags the assigned ones; the
+ * property also covers reserved code points (DerivedCoreProperties.txt), so
+ * that what Unicode assigns there later stays invisible to old readers: a
+ * reserved tag or format character must not split a word either.
+ */
+static int
+is_ignorable(uint32_t cp, const utf8proc_property_t *p)
+{
+	return p->ignorable || cp == 0x2065 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+	       (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
 /* The characters an obfuscation run may hold besides tatweels (§3.3). */
@@ -609,7 +624,7 @@ entry_build(uint32_t cp, struct nent *e, char *buf, size_t cap)
 		e->flags |= F_TATWEEL;
 		return;
 	}
-	if (p->ignorable) {
+	if (is_ignorable(cp, p)) {
 		e->cls = C_DELETE;
 		return;
 	}

@@ -52,6 +52,13 @@ has "extract of a feed title" 'title:     T \x1b]0;X\x07'
 run "match" "$HARK" match --color=never -r k.rules e.txt
 raw "match"
 has "match snippet" 'e.txt: k: [Khalil] al-Masri \x1b[1;31mBOLD \u009b2J end'
+# next to accented and Arabic letters (two bytes, read fast) a C1 control,
+# a bidi override and, in a file's name, a byte that is not UTF-8 are
+# still escaped
+printf 'Khalil \303\251\302\233x \330\271\342\200\256y \302\240\302\205w\n' >"$(printf 'a\303\251\303z.txt')"
+run "match, letters of two bytes" "$HARK" match --color=never -r k.rules "$(printf 'a\303\251\303z.txt')"
+raw "match, letters of two bytes"
+has "match, letters of two bytes" "$(printf 'a\303\251\\xc3z.txt: k: [Khalil] \303\251\\u009bx \330\271\\u202ey \302\240\\u0085w')"
 run "match in colour" "$HARK" match --color=always -r k.rules e.txt
 has "match in colour: its own escapes stay" "$(printf '\033[01;31mKhalil\033[m al-Masri \\x1b[1;31mBOLD')"
 if grep -qF "$CSI" "$T/out" || grep -qF "$(printf '\033[1;31m')" "$T/out"; then
@@ -143,6 +150,13 @@ printf '[hark]\nstate_dir = %s/st\nrules = %s/%s\n' "$T" "$T" "$R" >r.conf
 run "rules, a rule file's name" "$HARK" -c r.conf rules
 raw "rules, a rule file's name"
 has "rules, a rule file's name" "k  $T/r\x1b[2J.rules:1  hits_24h 0"
+# and in JSON: a C1 control (CSI) in its name is a JSON escape, as in every --json output
+R=$(printf 'r\302\2332J.rules')
+cp k.rules "$R"
+printf '[hark]\nstate_dir = %s/st\nrules = %s/%s\n' "$T" "$T" "$R" >r1.conf
+run "rules --json, a rule file's name" "$HARK" -c r1.conf rules --json
+raw "rules --json, a rule file's name"
+has "rules --json, a rule file's name" 'r\u009b2J.rules'
 
 echo "escape: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

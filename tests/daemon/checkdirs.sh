@@ -4,7 +4,11 @@
 # not a directory, is an error naming it (before, -n said OK and harkd then
 # failed with "cannot create state_dir"). And the start's error is true to
 # the cause: "its parent P does not exist" only when P does not (mkdir in
-# /proc fails with ENOENT though /proc exists). Usage: checkdirs.sh HARK HARKD
+# /proc fails with ENOENT though /proc exists). hark check says the same as
+# harkd -n, but for what only harkd's user can tell: a directory its own
+# user may not reach is no error of hark check (run by root, the member
+# case is tried as the user nobody); and of an [http] listen address that is
+# not this host's. Usage: checkdirs.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
 
@@ -19,6 +23,10 @@ checkn() {
 	} >"$T/hark.conf"
 	"$HARKD" -n -c "$T/hark.conf" >"$T/n.out" 2>"$T/n.err"
 	rc=$?
+	# hark check says what harkd -n says of them, in the same words
+	"$HARK" -c "$T/hark.conf" check >"$T/c.out" 2>"$T/c.err"
+	expect_eq "$?" "$rc" "hark check's exit status with $1 = $2 ($(cat "$T/c.err"))"
+	expect_eq "$(head -1 "$T/c.err")" "$(head -1 "$T/n.err")" "hark check with $1 = $2"
 }
 
 checkn state_dir /nonexistent/deep/st
@@ -73,6 +81,59 @@ fi
 "$HARKD" -n -c "$T/hark.conf" >"$T/n.out" 2>"$T/n.err"
 expect_eq "$?" 0 "harkd -n, spool_dir inside a state_dir to be made ($(cat "$T/n.err"))"
 [ -e "$T/var" ] && bad "harkd -n made state_dir" || ok
+
+# [http] listen: an address this host does not have (TEST-NET-1) is refused by
+# the start; hark check and harkd -n say it in its words, at listen's line
+echo 0123456789abcdefghijklmnopqrstuvwxyzABCD >"$T/http.token"
+chmod 0600 "$T/http.token"
+httpconf() {
+	printf '[hark]\nrules = w.rules\nstate_dir = state\nspool_dir = spool\n[http]\nlisten = %s\ntoken_file = http.token\n' "$1" >"$T/hark.conf"
+}
+httpconf "127.0.0.1:0 192.0.2.1:8976"
+WANT="$T/hark.conf:6:10: error: cannot listen on 192.0.2.1:8976: Cannot assign requested address"
+"$HARK" -c "$T/hark.conf" check >"$T/c.out" 2>"$T/c.err"
+expect_eq "$?" 2 "hark check, listen on an address not of this host: exit status ($(cat "$T/c.err"))"
+expect_eq "$(cat "$T/c.err")" "$WANT" "hark check, listen on an address not of this host"
+"$HARKD" -n -c "$T/hark.conf" >"$T/n.out" 2>"$T/n.err"
+expect_eq "$?" 2 "harkd -n, listen on an address not of this host: exit status"
+expect_eq "$(head -1 "$T/n.err")" "$WANT" "harkd -n, listen on an address not of this host"
+"$HARKD" -c "$T/hark.conf" 2>"$T/start.err" &
+pid=$!
+wait_until "! kill -0 $pid" 20 || { kill -KILL $pid; bad "harkd runs on 192.0.2.1:8976"; }
+wait $pid
+expect_eq "$?" 2 "harkd on 192.0.2.1:8976: exit status"
+grep -qF "cannot listen on 192.0.2.1:8976: Cannot assign requested address" "$T/start.err" && ok ||
+	bad "harkd on 192.0.2.1:8976: $(cat "$T/start.err")"
+# a port in use (this harkd's) is the start's to find, not the check's
+httpconf "127.0.0.1:0"
+start_harkd
+wait_until "[ -s '$T/state/harkd.http' ]" 10 || bad "no harkd.http"
+PORT=$(sed 's|.*:\([0-9]*\)/.*|\1|' "$T/state/harkd.http")
+httpconf "127.0.0.1:$PORT"
+"$HARK" -c "$T/hark.conf" check >"$T/c.out" 2>"$T/c.err"
+expect_eq "$?$(cat "$T/c.err")" 0 "hark check on the port harkd holds ($PORT)"
+stop_harkd
+rm -rf "$T/state" "$T/spool"
+
+# a directory the checker may not reach: harkd's business, not hark check's
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+	chmod 0755 "$T"
+	chmod 0644 "$T/w.rules"
+	mkdir -m 0700 "$T/locked"
+	printf '[hark]\nrules = w.rules\nstate_dir = locked/state\nspool_dir = locked/spool\n' >"$T/hark.conf"
+	chmod 0644 "$T/hark.conf"
+	nobody() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"; }
+	nobody "$HARKD" -n -c "$T/hark.conf" >/dev/null 2>"$T/n.err"
+	expect_eq "$?" 2 "harkd -n as nobody, state_dir out of its reach"
+	grep -qF "state_dir $T/locked/state: Permission denied" "$T/n.err" && ok ||
+		bad "harkd -n as nobody: $(cat "$T/n.err")"
+	nobody "$HARK" -c "$T/hark.conf" check >"$T/c.out" 2>"$T/c.err"
+	expect_eq "$?" 0 "hark check as nobody, state_dir out of its reach: $(cat "$T/c.err")"
+	expect_eq "$(cat "$T/c.err")" "" "hark check as nobody: nothing to say"
+	rm -f "$T/n.err" "$T/c.err" "$T/c.out"
+else
+	note "not root, or no setpriv or nobody: the member's hark check not tried"
+fi
 
 # harkd's usage errors: one line named harkd (not its path), status 2, no help
 # usage_line WANT ARGS...: harkd ARGS exits 2 saying exactly WANT

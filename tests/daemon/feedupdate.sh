@@ -7,10 +7,12 @@
 # the new text hits is. The same text again, or a text the item had before,
 # is not read again. A revision whose one hit is a muted rule's has
 # new_hits=0 and no note of rules held back; hark_near_duplicates_total
-# counts every revision as hark status does. Another entry (a new guid) of
-# the feed at the same address with a new text is a revision of that
-# article from its first appearance, as when its text changes again; with
-# the same text a duplicate. The article page labels the article a revision
+# counts every revision as hark status does. Another entry of the feed at
+# the same address with the same title and a new text (a live blog's entry
+# with no guid) is a revision of that article from its first appearance, as
+# when its text changes again; with the same text a duplicate. (Entries
+# with their own guids and other titles at one link are items of their
+# own: feedhome.sh.) The article page labels the article a revision
 # revises as such. Past 20 revisions of the article (its item's and the
 # other entries') a new text is still matched: stored and alerted when it
 # alerts a rule new to the article, else said and not stored. An entry at a drop
@@ -157,11 +159,12 @@ if [ -n "$HAVE_CURL" ]; then
 		bad "metrics: every revision counted, as hark status does: $(grep near "$T/metrics")"
 fi
 
-# poll 6: another entry of the feed (its own guid) at the same address, a new
-# text: a revision of that article at once (envoy alerted, tice not again);
-# a third entry there with the item's text: a duplicate
-S1='<item><title>Other</title><guid>upd-2</guid><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice and the envoy.</description></item>'
-S2='<item><title>Other</title><guid>upd-2</guid><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice, the envoy and the minister.</description></item>'
+# poll 6: another entry of the feed (no guid: its link its id) at the same
+# address with the same title, a new text: a revision of that article at
+# once (envoy alerted, tice not again); a third entry there with the item's
+# text: a duplicate
+S1='<item><title>Report</title><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice and the envoy.</description></item>'
+S2='<item><title>Report</title><link>http://news.invalid/upd-1</link><description>Another text naming Austin Tice, the envoy and the minister.</description></item>'
 S3='<item><title>Report</title><guid>upd-3</guid><link>http://news.invalid/upd-1</link><description>A storm over the sea.</description></item>'
 upd 'A storm over the sea.' "$S1" "$S3"
 poll

@@ -192,11 +192,11 @@ expect_eq "$HSTATUS" 0 "harkd stops"
 if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/state/hark.db" "DROP INDEX hits_source; DROP INDEX hits_lang; DROP INDEX hits_time_rule;
 		DROP INDEX hits_rule_id; CREATE INDEX hits_rule_id ON hits(rule_id, detected_at);
-		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP INDEX articles_text_seen; DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3;" ||
+		ALTER TABLE hits DROP COLUMN source; ALTER TABLE hits DROP COLUMN lang; DROP INDEX articles_text_seen; DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; DROP INDEX articles_url; DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3;" ||
 		bad "downgrade to schema 3"
 	hk hits --lang ar
 	expect_eq "$?" 2 "hark hits on schema 3 before harkd"
-	grep -qF "schema version 3 is older than this program's 17: run harkd once to upgrade" "$T/err" && ok ||
+	grep -qF "schema version 3 is older than this program's 18: run harkd once to upgrade" "$T/err" && ok ||
 		bad "schema 3 said: $(cat "$T/err")"
 	start_harkd
 	expect_eq "$(pairs --lang ar)" "ar.txt asad-ar " "--lang after the upgrade"
@@ -204,7 +204,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		"en.txt tice en2.txt assad en2.txt tice fr.txt assad long1.txt assad long2.txt assad " \
 		"--source after the upgrade"
 	hk status --json
-	grep -qF '"schema_version":17' "$T/out" && ok || bad "schema 17 after the upgrade: $(cat "$T/out")"
+	grep -qF '"schema_version":18' "$T/out" && ok || bad "schema 18 after the upgrade: $(cat "$T/out")"
 	stop_harkd
 else
 	note "no sqlite3 command: the upgrade from schema 3 is left to unit.test_store"

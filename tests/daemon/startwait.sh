@@ -49,6 +49,34 @@ expect_eq "$(files "$T/spool/incoming")" 0 "incoming/ emptied"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after the lock"
 
+# --- SIGHUP (a reload) and SIGUSR1 (retry now) while harkd waits at its start:
+# not its death by their default action; the reload asked is done once it runs
+printf 'Signalled\n\nAustin Tice, dropped while harkd waited and was signalled.\n' >"$T/sig.txt"
+ingest "$T/sig.txt"
+"$DBLOCK" "$DB" 4 >"$T/dblock.out" 2>"$T/dblock.err" &
+LPID=$!
+wait_until "grep -q locked '$T/dblock.out'" 10 || bad "dblock did not lock: $(cat "$T/dblock.err")"
+: >"$T/log.sig"
+"$HARKD" -c "$T/hark.conf" 2>>"$T/log.sig" &
+HPID=$!
+wait_for "$T/log.sig" "cannot open the database yet" 10 && ok ||
+	bad "no line says harkd waits for the lock: $(cat "$T/log.sig")"
+kill -HUP "$HPID"
+kill -USR1 "$HPID"
+sleep 0.5
+kill -0 "$HPID" 2>/dev/null && ok || bad "SIGHUP or SIGUSR1 while waiting for the database killed harkd"
+wait "$LPID"
+LPID=
+wait_for "$T/log.sig" "file=sig.txt" 10 && ok || bad "the file dropped meanwhile is stored: $(cat "$T/log.sig")"
+wait_for "$T/log.sig" "reloaded: rules" 10 && ok || bad "the SIGHUP sent while waiting is a reload once started"
+if kill -0 "$HPID" 2>/dev/null; then
+	stop_harkd
+	expect_eq "$HSTATUS" 0 "exit status after the signals"
+else
+	wait "$HPID"
+	HPID=
+fi
+
 # --- a full disk at the start (root, a tmpfs): waited out, then started
 if [ "$(id -u)" = 0 ] && mkdir "$T/fullstate" && mount -t tmpfs -o size=2m tmpfs "$T/fullstate" 2>/dev/null; then
 	FULLFS=$T/fullstate

@@ -4,7 +4,8 @@
  * conf_load_flags(); a loaded configuration must hold what conf.h promises
  * (absolute paths, a url in every feed and webhook, intervals of at least a
  * minute, a topic for ntfy), and every diagnostic is one line. The flags
- * go round the four loads (CONF_SECRETS, CONF_RULES, both, neither): a
+ * go round the four loads (CONF_SECRETS, CONF_RULES, both, neither; hark
+ * check's CONF_SECRETS_TRY in place of CONF_SECRETS by the input's size): a
  * rules wildcard that matches nothing leaves no rule file only in a load
  * without CONF_RULES (the tool's), and then with a warning. Violations
  * abort().
@@ -77,7 +78,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct conf *c = NULL;
 	struct diags d;
 	size_t wild = 0;
-	unsigned flags = (size & 1 ? CONF_SECRETS : 0) | (size & 2 ? CONF_RULES : 0);
+	/* hark check's CONF_SECRETS_TRY in place of CONF_SECRETS every other time */
+	unsigned flags = (size & 1 ? (size & 4 ? CONF_SECRETS_TRY : CONF_SECRETS) : 0) |
+	                 (size & 2 ? CONF_RULES : 0);
 	FILE *f;
 
 	if (path[0] == '\0') {

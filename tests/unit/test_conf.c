@@ -629,6 +629,7 @@ test_tool_load(void **state)
 	assert_int_equal(conf_load(path, &c, &d), 0);
 	assert_int_equal(d.n, 0);
 	assert_false(c->secrets);
+	assert_int_equal(c->secrets_unread, 3);
 	assert_null(c->webhooks[0].url);
 	assert_null(c->webhooks[0].secret);
 	assert_null(c->http.token);
@@ -648,6 +649,15 @@ test_tool_load(void **state)
 	assert_string_equal(d.v[0].msg, "url_file: 'w.url': No such file or directory");
 	diags_free(&d);
 
+	/* hark check's load: the same errors, at the same places */
+	diags_init(&d);
+	assert_int_equal(conf_load_flags(path, CONF_SECRETS_TRY, &c, &d), -1);
+	assert_int_equal(d.nerrors, 3);
+	assert_string_equal(d.v[0].msg, "url_file: 'w.url': No such file or directory");
+	assert_int_equal(d.v[0].line, 4);
+	assert_string_equal(d.v[2].msg, "token_file: 'absent.token': No such file or directory");
+	diags_free(&d);
+
 	/* url_file read by harkd: trimmed, checked, never quoted */
 	write_file(t->path, "w.url", "\n https://hooks.example/T0/B0/xyz \n", 0600);
 	write_file(t->path, "absent.secret", SECRET "\n", 0600);
@@ -656,6 +666,14 @@ test_tool_load(void **state)
 	assert_int_equal(conf_load_flags(path, CONF_SECRETS, &c, &d), 0);
 	assert_true(c->secrets);
 	assert_string_equal(c->webhooks[0].url, "https://hooks.example/T0/B0/xyz");
+	assert_string_equal(c->webhooks[0].secret, SECRET);
+	assert_non_null(c->http.token);
+	conf_free(c);
+	diags_free(&d);
+	/* and by hark check, where it may: every one read, none left unread */
+	diags_init(&d);
+	assert_int_equal(conf_load_flags(path, CONF_SECRETS_TRY, &c, &d), 0);
+	assert_int_equal(c->secrets_unread, 0);
 	assert_string_equal(c->webhooks[0].secret, SECRET);
 	assert_non_null(c->http.token);
 	conf_free(c);

@@ -162,6 +162,25 @@ test_words_and_phrases(void **state)
 	    {"\"Majd Kamalmaz~1\"", "T\nMajd Kamalmas came", 1, NULL},
 	    {"{US}", "T\nthe US said", 1, NULL},
 	    {"{US}", "T\nlet us say", 0, NULL},
+	    /* an exact word ending in punctuation: the text after the last token counts */
+	    {"{C++}", "T\nwritten in C++ today", 1, "q:C++;"},
+	    {"{C++}", "T\nwritten in C++, today", 1, NULL},
+	    {"{C++}", "T\nwritten in C++11 today", 0, NULL},
+	    {"{C++}", "T\nwritten in C today", 0, NULL},
+	    {"{C++}", "T\nwritten in C+ today", 0, NULL},
+	    {"{Assad's}", "T\nAssad's regime", 1, "q:Assad's;"},
+	    {"{N'Diaye}", "T\nMme N'Diaye", 1, "q:N'Diaye;"},
+	    {"{Assad's}", "T\nAssad said", 0, NULL},
+	    {"{Yahoo!}", "T\nshares of Yahoo! fell", 1, "q:Yahoo!;"},
+	    {"{.NET}", "T\nthe .NET runtime", 1, NULL},
+	    {"{E!} OR {C#}", "T\nC# and E! News", 1, NULL},
+	    /* punctuation written between a phrase's words counts no more than in the text */
+	    {"\"Tom & Jerry\"", "T\nwatching Tom & Jerry again", 1, "q:Tom & Jerry;"},
+	    {"\"Tom & Jerry\"", "T\nwatching Tom and Jerry again", 0, NULL},
+	    {"\"Hezbollah \xE2\x80\x93 Israel\"", "T\nthe Hezbollah-Israel war", 1, NULL},
+	    {"\"Kamal , Assad\"~2", "T\nKamal, son of Assad", 1, NULL},
+	    {"{Tom & Jerry}", "T\nwatching Tom & Jerry again", 1, "q:Tom & Jerry;"},
+	    {"{Tom & Jerry}", "T\nwatching Tom and Jerry again", 0, NULL},
 	    {"/Ka\\w+maz/i", "T\nKALAMAZ is not it, kamalmaz is", 1, "q:KALAMAZ|kamalmaz;"},
 	    {"/^T$/", "T\nbody", 1, NULL},
 	    {"\"d'Assad\"", "T\nle régime d’Assad", 1, NULL},
@@ -224,7 +243,7 @@ test_arabic(void **state)
 	check_cases(c, sizeof(c) / sizeof(c[0]), NULL);
 }
 
-/* RULES.md §4: German umlauts spelt out, Arabic compound names joined or apart. */
+/* RULES.md §4: German umlauts spelt out (đ, ə too), Arabic compound names joined or apart. */
 static void
 test_spelling_variants(void **state)
 {
@@ -240,6 +259,18 @@ test_spelling_variants(void **state)
 	    {"Müller NEAR/2 Berlin", "T\nMueller in Berlin", 1, "q:Mueller|Berlin;"},
 	    {"Berlin -Müller", "T\nMueller in Berlin", 0, NULL},
 	    {"Österr*", "T\nOesterreichs Regierung", 1, NULL},
+	    /* đ also as dj (Serbo-Croatian), ə also as e (Azerbaijani), besides their folds */
+	    {"Đoković", "T\nNovak Djokovic won", 1, "q:Djokovic;"},
+	    {"Đoković", "T\nNOVAK DJOKOVIC WON", 1, NULL},
+	    {"Đoković", "T\nNovak Dokovic won", 1, NULL},
+	    {"\"Zoran Đinđić\"", "T\nZoran Djindjic died", 1, NULL},
+	    {"Djokovic", "T\nNovak Đoković won", 0, NULL},
+	    {"Məmmədov", "T\nMr Memmedov spoke", 1, "q:Memmedov;"},
+	    {"Məmmədov", "T\nMr Mammadov spoke", 1, NULL},
+	    {"Əliyev", "T\nIlham Eliyev", 1, NULL},
+	    {"Əliyev", "T\nIlham Aliyev", 1, NULL},
+	    {"Eliyev", "T\nIlham Əliyev", 0, NULL},
+	    {"{Đoković}", "T\nNovak Djokovic won", 0, NULL},
 	    {"\"نصر الله\"", "عنوان\nقال نصرالله", 1, "q:نصرالله;"},
 	    {"نصرالله", "عنوان\nقال حسن نصر الله", 1, "q:نصر الله;"},
 	    {"\"حسن نصر الله\"", "عنوان\nقال حسن نصرالله", 1, NULL},
@@ -775,6 +806,43 @@ test_diag_order(void **state)
 	ruleset_free(rs);
 }
 
+/* Another tool's operator written alone (Lucene's && || !) names hark's. */
+static void
+test_foreign_operators(void **state)
+{
+	static const struct {
+		const char *query, *msg;
+	} c[] = {
+	    {"a && b", "t.rules:2:11: error: '&&' has no letters or digits (the operator is AND)"},
+	    {"a || b", "t.rules:2:11: error: '||' has no letters or digits (the operator is OR)"},
+	    {"a !(b)",
+	     "t.rules:2:11: error: '!' has no letters or digits (the operator is NOT, or -)"},
+	    {"a ##", "t.rules:2:11: error: '##' has no letters or digits (a comment takes a whole "
+	             "line)"},
+	    {"a ; b", "t.rules:2:11: error: ';' has no letters or digits (a comment takes a whole "
+	              "line)"},
+	    {"a ...", "t.rules:2:11: error: '...' has no letters or digits"},
+	    {"a \"& ...\"", "t.rules:2:12: error: '&' has no letters or digits"},
+	    {"a {& ...}", "t.rules:2:12: error: '&' has no letters or digits"},
+	};
+	char f[128], line[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct ruleset *rs = ruleset_new();
+		struct diags d;
+
+		diags_init(&d);
+		snprintf(f, sizeof f, "[rule a]\nquery = %s\n", c[i].query);
+		assert_int_equal(ruleset_add_file(rs, "t.rules", f, strlen(f), NULL, &d), -1);
+		assert_int_equal(d.n, 1);
+		diag_format(&d.v[0], line, sizeof(line));
+		assert_string_equal(line, c[i].msg);
+		diags_free(&d);
+		ruleset_free(rs);
+	}
+}
+
 int
 main(void)
 {
@@ -798,6 +866,7 @@ main(void)
 	    cmocka_unit_test(test_rule_record),
 	    cmocka_unit_test(test_ids_across_files),
 	    cmocka_unit_test(test_diag_order),
+	    cmocka_unit_test(test_foreign_operators),
 	};
 
 	norm_init();

@@ -206,6 +206,10 @@ test_bad_date(void **state)
 	                              "\"published\":\"x\\nfailed y: \\u202e'\\\\z\"}";
 	static const char good[] = "{\"title\":\"Zorb\",\"body\":\"The zorblax met.\","
 	                           "\"published\":\"2026-12-01T08:00:00Z\"}";
+	/* an HTML page's date with a C1 control (U+009B, CSI to some terminals) and DEL */
+	static const char c1[] = "<html><head><title>Zorb</title><meta "
+	                         "property=\"article:published_time\" content=\"a\xc2\x9b"
+	                         "31m b\x7f\"></head><body><p>The zorblax met.</p></body></html>";
 	char longer[600];
 
 	(void)state;
@@ -219,6 +223,10 @@ test_bad_date(void **state)
 	assert_int_equal(extract_bytes(hostile, strlen(hostile), &o, &x, err, sizeof(err)), 0);
 	assert_string_equal(x.warning, "published: 'x\\x0afailed y: \\u202e\\'\\\\z' is not a "
 	                               "date hark can read: left out, the article kept");
+	extraction_free(&x);
+	assert_int_equal(extract_bytes(c1, strlen(c1), &o, &x, err, sizeof(err)), 0);
+	assert_string_equal(x.warning, "published: 'a\\u009b31m b\\x7f' is not a date hark can "
+	                               "read: left out, the article kept");
 	extraction_free(&x);
 	/* a long one is cut, the line whole */
 	snprintf(longer, sizeof(longer),

@@ -186,6 +186,21 @@ static const struct {
     {"\"a\"\"b\"", "(AND (phrase a) (phrase b))"},
     {"x\"a b\"", "(AND x (phrase a b))"},
     {"\"بشار الأسد\"", "(phrase بشار الأسد)"},
+    /* typographic quotation marks open phrases too (pasted queries) */
+    {"“Bashar al-Assad”", "(phrase Bashar al-Assad)"},
+    {"„a b“ OR «c d» OR « e f »", "(OR (phrase a b) (phrase c d) (phrase e f))"},
+    {"＂a b＂ 〝c d〞", "(AND (phrase a b) (phrase c d))"},
+    {"“a b”~2 c", "(AND (phrase~2 a b) c)"},
+    {"x“a b” y", "(AND x (phrase a b) y)"},
+    {"title:“a b”", "title:(phrase a b)"},
+    {"-“a b” c", "(AND (NOT (phrase a b)) c)"},
+    {"“a b\" OR c", "(OR (phrase a b) c)"},
+    {"“a b” NEAR/2 c", "(NEAR/2 (phrase a b) c)"},
+    {"“بشار الأسد”", "(phrase بشار الأسد)"},
+    {"\"a“b\"", "(phrase a“b)"},
+    {"Assad” x", "(AND Assad” x)"},
+    {"”a b” OR »c d«", "(OR (phrase a b) (phrase c d))"},
+    {"x”y z", "(AND x”y z)"},
     /* prefix and fuzzy */
     {"Kamal*", "Kamal*"},
     {"Kam*", "Kam*"},
@@ -301,6 +316,45 @@ static const struct {
     {"Nearby NEARx near-miss w/o W/ nearest5 NEAR5x",
      "(AND Nearby NEARx near-miss w/o W/ nearest5 NEAR5x)", ""},
     {"\"Tom and Jerry\" Or nearly", "(AND (phrase Tom and Jerry) Or nearly)", ""},
+    /* another tool's syntax read as words, silently changing the query */
+    {"Assad !Abboud", "(AND Assad !Abboud)",
+     "q:1:7: warning: '!' is not an operator: '!Abboud' is the word 'Abboud' (NOT is written "
+     "NOT or -)"},
+    {"Assad –Abboud", "(AND Assad –Abboud)",
+     "q:1:7: warning: '–Abboud' is the word 'Abboud': only '-' negates (write -Abboud or NOT "
+     "Abboud)"},
+    {"Assad −Abboud", "(AND Assad −Abboud)",
+     "q:1:7: warning: '−Abboud' is the word 'Abboud': only '-' negates (write -Abboud or NOT "
+     "Abboud)"},
+    {"Assad – Abboud al‐Assad", "(AND Assad – Abboud al‐Assad)", ""},
+    {"'Bashar al-Assad' OR x", "(OR (AND 'Bashar al-Assad') x)",
+     "q:1:1: warning: single quotes do not make a phrase: its words are AND-ed (a phrase is "
+     "written in double quotes: \"...\")"},
+    {"y ‘Bashar Assad’", "(AND y ‘Bashar Assad’)",
+     "q:1:3: warning: single quotes do not make a phrase: its words are AND-ed (a phrase is "
+     "written in double quotes: \"...\")"},
+    {"rock 'n' roll 'Assad' O'Brien d'Assad l'Élysée’s",
+     "(AND rock 'n' roll 'Assad' O'Brien "
+     "d'Assad l'Élysée’s)",
+     ""},
+    {"'Assad (x y')", "(AND 'Assad x y')", ""},
+    {"Assad^2 x", "(AND Assad^2 x)", "q:1:6: warning: '^2' is a word here: hark has no boosts"},
+    {"\"a b\"^10", "(AND (phrase a b) ^10)",
+     "q:1:6: warning: '^10' is a word here: hark has no boosts"},
+    {"wom?n", "wom?n",
+     "q:1:4: warning: '?' is no wildcard: 'wom?n' is read as words apart (a prefix is written "
+     "with a final *)"},
+    {"Assad? x!? ?x https://x.org/a?b", "(AND Assad? x!? ?x https://x.org/a?b)", ""},
+    /* lang: as the lang key, a code no document is ever in is a warning */
+    {"lang:jp x", "(AND (lang jp) x)",
+     "q:1:6: warning: lang: 'jp' is not an ISO 639-1 language code (Japanese is 'ja'): no "
+     "document is ever in it"},
+    {"x OR (lang:XX y)", "(OR x (AND (lang xx) y))",
+     "q:1:12: warning: lang: 'xx' is not an ISO 639-1 language code: no document is ever in it"},
+    {"lang:kr x", "(AND (lang kr) x)",
+     "q:1:6: warning: lang: 'kr' is an ISO 639-1 code of a language hark cannot identify in "
+     "text (CLD2 does not know it; Korean is 'ko'): only a document that declares it is in "
+     "it"},
     {"author:Nasser", "author:Nasser", "q:1:1: warning: unknown field 'author'; read as a word"},
     {"x:y", "x:y", "q:1:1: warning: unknown field 'x'; read as a word"},
     {"https://x.org Author:x 10:30 foo:", "(AND https://x.org Author:x 10:30 foo:)", ""},
@@ -336,6 +390,10 @@ static const struct {
     {"\"Bashar al-Assad", "q:1:1: error: unclosed phrase (opened here)"},
     {"a OR \"b\" OR \"c d", "q:1:13: error: unclosed phrase (opened here)"},
     {"\"\"", "q:1:1: error: empty phrase"},
+    {"a “b c", "q:1:3: error: unclosed phrase (opened here)"},
+    {"a ” b", "q:1:3: error: unclosed phrase (opened here)"},
+    {"«»", "q:1:1: error: empty phrase"},
+    {"“a b”~x", "q:1:6: error: phrase slop needs a number: \"...\"~N"},
     {"\"  \"", "q:1:1: error: empty phrase"},
     {"\"a b\"~", "q:1:6: error: phrase slop needs a number: \"...\"~N"},
     {"\"a b\"~x", "q:1:6: error: phrase slop needs a number: \"...\"~N"},

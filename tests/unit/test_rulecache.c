@@ -1,7 +1,9 @@
 /*
  * Unit tests for rulecache.c: a compiled set saved and loaded matches as
  * the compiled one does (hits, spans, rule fields, disabled rules,
- * diagnostics); damaged buffers are refused, never read out of bounds.
+ * diagnostics); damaged buffers are refused, never read out of bounds; a
+ * loaded set's records, made when first asked for, are made once for all
+ * the threads that ask.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -181,6 +184,85 @@ test_roundtrip(void **state)
 	assert_int_equal(x.dep_hash[0].h[1], 2);
 	rulecache_extra_free(&x);
 	ruleset_free(lr); /* frees buf */
+	ruleset_free(rs);
+	diags_free(&d);
+}
+
+/* One thread's asks: every rule's record, from the end when arg's second is odd. */
+struct asker {
+	const struct ruleset *rs;
+	int backwards;
+	const struct rule *got[64];
+};
+
+static void *
+ask_all(void *arg)
+{
+	struct asker *a = arg;
+	size_t n = ruleset_nrules(a->rs);
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i = a->backwards ? n - 1 - k : k;
+
+		a->got[i] = ruleset_rule(a->rs, i);
+	}
+	a->got[n] = ruleset_disabled(a->rs, 0);
+	return NULL;
+}
+
+static void
+keep(void *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+}
+
+/*
+ * A loaded set makes a rule's record when first asked for: asked for by
+ * four threads at once, in both orders, each record is made once (the same
+ * address for all) and whole.
+ */
+static void
+test_lazy(void **state)
+{
+	struct diags d;
+	struct ruleset *rs = compile(&d), *lr;
+	struct rulecache_extra x;
+	const char *why = NULL;
+	size_t n, nr = ruleset_nrules(rs);
+	void *buf = save(rs, &d, &n);
+	struct asker a[4];
+	pthread_t t[4];
+
+	(void)state;
+	assert_true(nr + 1 < 64);
+	for (int round = 0; round < 20; round++) {
+		lr = rulecache_load(buf, n, &x, &why);
+		assert_non_null(lr);
+		for (int k = 0; k < 4; k++) {
+			a[k] = (struct asker){.rs = lr, .backwards = k % 2};
+			assert_int_equal(pthread_create(&t[k], NULL, ask_all, &a[k]), 0);
+		}
+		for (int k = 0; k < 4; k++)
+			assert_int_equal(pthread_join(t[k], NULL), 0);
+		for (size_t i = 0; i <= nr; i++) {
+			const struct rule *p =
+			    i < nr ? ruleset_rule(rs, i) : ruleset_disabled(rs, 0);
+
+			for (int k = 0; k < 4; k++)
+				assert_ptr_equal(a[k].got[i], a[0].got[i]);
+			assert_ptr_equal(i < nr ? ruleset_rule(lr, i) : ruleset_disabled(lr, 0),
+			                 a[0].got[i]);
+			assert_string_equal(a[0].got[i]->id, p->id);
+			assert_string_equal(a[0].got[i]->query, p->query);
+			assert_int_equal(a[0].got[i]->line, p->line);
+			assert_int_equal(a[0].got[i]->enabled, p->enabled);
+		}
+		rulecache_extra_free(&x);
+		rulecache_set_release(lr, keep, n); /* the buffer serves the next round */
+		ruleset_free(lr);
+	}
+	free(buf);
 	ruleset_free(rs);
 	diags_free(&d);
 }
@@ -371,9 +453,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_roundtrip),
-	    cmocka_unit_test(test_damage),
-	    cmocka_unit_test(test_crafted),
+	    cmocka_unit_test(test_roundtrip),   cmocka_unit_test(test_lazy),
+	    cmocka_unit_test(test_damage),      cmocka_unit_test(test_crafted),
 	    cmocka_unit_test(test_pair_filter),
 	};
 

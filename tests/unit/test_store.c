@@ -573,7 +573,7 @@ test_status(void **state)
 	assert_int_equal(s.articles, 0);
 	assert_int_equal(s.last_article_at, 0);
 	assert_int_equal(s.last_hit_at, 0);
-	assert_int_equal(s.schema_version, 17);
+	assert_int_equal(s.schema_version, 18);
 
 	add_article(f, "a_1", "h1", NULL, 1, 100, NULL, "one", NULL);
 	add_article(f, "a_2", "h2", NULL, 1, 250, "a_1", "two", NULL);
@@ -811,7 +811,7 @@ test_versions(void **state)
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
 	assert_int_equal(s.articles, 1);
-	assert_int_equal(s.schema_version, 17);
+	assert_int_equal(s.schema_version, 18);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -819,7 +819,7 @@ test_versions(void **state)
 	raw_sql(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_null(st);
-	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 17"));
+	assert_non_null(strstr(f->err, "schema version 99 is newer than this program's 18"));
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &st, f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "99"));
 
@@ -853,7 +853,7 @@ test_user_version(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 17);
+	assert_int_equal(sqlite3_column_int(q, 0), 18);
 	sqlite3_finalize(q);
 	/* a new database's full-text index merges 16 segments at a time (FTS_AUTOMERGE) */
 	assert_int_equal(fts_automerge(f->path), 16);
@@ -1094,13 +1094,14 @@ test_migrate_1_to_2(void **state)
 	    "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP COLUMN period; "
 	    "ALTER TABLE deliveries DROP COLUMN requeued_at; "
 	    "ALTER TABLE articles DROP COLUMN format; ALTER TABLE articles DROP COLUMN charset; "
-	    "DROP INDEX articles_revision_of; ALTER TABLE articles DROP COLUMN revision_of; "
+	    "DROP INDEX articles_url; DROP INDEX articles_revision_of; ALTER TABLE articles DROP "
+	    "COLUMN revision_of; "
 	    "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge'); "
 	    "PRAGMA user_version = 1");
 	assert_int_equal(fts_automerge(f->path), -1);
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &s, f->err, sizeof(f->err)), 0);
-	assert_int_equal(s.schema_version, 17);
+	assert_int_equal(s.schema_version, 18);
 	assert_int_equal(fts_automerge(f->path), 16); /* version 11 sets it */
 	assert_int_equal(s.articles, 1);
 	/* version 13: the index had every article stored before */
@@ -1161,18 +1162,18 @@ test_revisions(void **state)
 
 	add_article(f, "a_1", "h1", "http://x/1", 1, 10, NULL, "b1", NULL);
 	add_article(f, "a_2", "h2", "http://x/2", 2, 20, "a_1", "b2", NULL);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_9", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    0);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_1", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_9", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 0);
+	assert_int_equal(store_article_revisions(f->st, "a_1", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
 	/* a near duplicate's group is its first article's */
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_2", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_2", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
 	/* a revision of a_2: no address (a_2 holds it), counted as a_2's */
@@ -1183,17 +1184,17 @@ test_revisions(void **state)
 	if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
 		fail_msg("%s", f->err);
 	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_2", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_2", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_int_equal(n, 2);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_1", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_1", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_int_equal(n, 0);
-	assert_int_equal(
-	    store_article_revisions(f->st, "a_3", root, sizeof(root), &n, f->err, sizeof(f->err)),
-	    1);
+	assert_int_equal(store_article_revisions(f->st, "a_3", root, sizeof(root), &n, NULL, 0,
+	                                         f->err, sizeof(f->err)),
+	                 1);
 	assert_string_equal(root, "a_1");
 	assert_int_equal(n, 0);
 	/* an article of feed w (a_3, its source, no file); a drop file's is no feed's */
@@ -1201,6 +1202,74 @@ test_revisions(void **state)
 	assert_int_equal(store_article_of_feed(f->st, "a_3", "x", f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_article_of_feed(f->st, "a_1", "drop", f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_article_of_feed(f->st, "a_9", "w", f->err, sizeof(f->err)), 0);
+}
+
+/*
+ * A feed's articles at a link: the one holding its address and those stored
+ * there without it; an entry is a text of the one with its title, else of
+ * the nearest by SimHash within the distance; another feed's are not looked at.
+ */
+static void
+test_feed_link_article(void **state)
+{
+	struct fixture *f = *state;
+	struct {
+		const char *id, *hash, *canonical, *title, *source, *revision_of;
+		uint64_t simhash;
+	} v[] = {
+	    {"a_1", "h1", "http://x/", "Markets", "w", NULL, 0xff00ff00ff00ff00ull},
+	    {"a_2", "h2", NULL, "Letter", "w", NULL, 0x00ff00ff00ff00ffull},
+	    {"a_3", "h3", NULL, "Letter, updated", "w", "a_2", 0x0f0f0f0f0f0f0f0full},
+	    {"a_4", "h4", NULL, "Port", "x", NULL, 0xf0f0f0f0f0f0f0f0ull},
+	};
+	char id[32];
+
+	assert_int_equal(store_begin(f->st, f->err, sizeof(f->err)), 0);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct store_article a = {.id = v[i].id,
+		                          .content_hash = v[i].hash,
+		                          .canonical = v[i].canonical,
+		                          .url = "http://x/",
+		                          .title = v[i].title,
+		                          .body = "b",
+		                          .source = v[i].source,
+		                          .revision_of = v[i].revision_of,
+		                          .simhash = v[i].simhash,
+		                          .seen_at = 10};
+
+		if (store_article_add(f->st, &a, f->err, sizeof(f->err)) != 0)
+			fail_msg("%s", f->err);
+	}
+	assert_int_equal(store_commit(f->st, f->err, sizeof(f->err)), 0);
+#define LINK(title, simhash, maxdist)                                                              \
+	store_feed_link_article(f->st, "w", "http://x/", "http://x/", title, simhash, maxdist, id, \
+	                        sizeof(id), f->err, sizeof(f->err))
+	/* by title: the address's holder, one stored without it, a revision's first */
+	assert_int_equal(LINK("Markets", 0, -1), 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(LINK("Letter", 0, -1), 1);
+	assert_string_equal(id, "a_2");
+	assert_int_equal(LINK("Letter, updated", 0, -1), 1);
+	assert_string_equal(id, "a_2");
+	/* another title, no SimHash compared; another feed's title; no title */
+	assert_int_equal(LINK("Evening", 0x00ff00ff00ff00feull, -1), 0);
+	assert_int_equal(LINK("Port", 0, -1), 0);
+	assert_int_equal(LINK("", 0xff00ff00ff00ff00ull, -1), 0);
+	assert_int_equal(LINK(NULL, 0xff00ff00ff00ff00ull, -1), 0);
+	/* by SimHash: the nearest within the distance */
+	assert_int_equal(LINK("Evening", 0x00ff00ff00ff00feull, 3), 1);
+	assert_string_equal(id, "a_2");
+	assert_int_equal(LINK("Evening", 0x0f0f0f0f0f0f0f0eull, 3), 1);
+	assert_string_equal(id, "a_2");
+	assert_int_equal(LINK("Evening", 0xff00ff00ff00ff07ull, 3), 1);
+	assert_string_equal(id, "a_1");
+	assert_int_equal(LINK("Evening", 0xff00ff00ff00ff0full, 3), 0);
+	assert_int_equal(LINK("Evening", 0xf0f0f0f0f0f0f0f0ull, 3), 0);
+	/* another link: none */
+	assert_int_equal(store_feed_link_article(f->st, "w", "http://x/2", "http://x/2", "Markets",
+	                                         0, -1, id, sizeof(id), f->err, sizeof(f->err)),
+	                 0);
+#undef LINK
 }
 
 /* A feed item's article: the one its entry's other keys were stored as. */
@@ -1658,15 +1727,16 @@ test_migrate_3_to_4(void **state)
 	                 "DROP TABLE store_meta; DROP TABLE mutes; ALTER TABLE deliveries DROP "
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
-	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
+	                 "articles DROP COLUMN charset; DROP INDEX articles_url; DROP INDEX "
+	                 "articles_revision_of; "
 	                 "ALTER TABLE articles DROP COLUMN revision_of; "
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 3");
 	/* a reader asks for harkd first */
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 17"));
+	assert_non_null(strstr(f->err, "schema version 3 is older than this program's 18"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 17);
+	assert_int_equal(ss.schema_version, 18);
 	assert_int_equal(ss.hits, 12);
 	read_pages(f, (struct store_hit_filter){.source = "wire", .lang = "en"}, 2, &s);
 	assert_ids(&s, (const char *[]){"h_7", "h_6", "h_5"}, 3);
@@ -1701,14 +1771,15 @@ test_migrate_5_to_6(void **state)
 	                 "hits(source, detected_at); DROP TABLE mutes; ALTER TABLE deliveries DROP "
 	                 "COLUMN period; ALTER TABLE deliveries DROP COLUMN requeued_at; ALTER "
 	                 "TABLE articles DROP COLUMN format; ALTER TABLE "
-	                 "articles DROP COLUMN charset; DROP INDEX articles_revision_of; "
+	                 "articles DROP COLUMN charset; DROP INDEX articles_url; DROP INDEX "
+	                 "articles_revision_of; "
 	                 "ALTER TABLE articles DROP COLUMN revision_of; "
 	                 "ALTER TABLE feed_items DROP COLUMN article; PRAGMA user_version = 5");
 	assert_int_equal(store_open(f->path, STORE_READ, 1000, &f->st, f->err, sizeof(f->err)), -1);
-	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 17"));
+	assert_non_null(strstr(f->err, "schema version 5 is older than this program's 18"));
 	assert_int_equal(store_open(f->path, STORE_WRITE, 1000, &f->st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(store_status_get(f->st, &ss, f->err, sizeof(f->err)), 0);
-	assert_int_equal(ss.schema_version, 17);
+	assert_int_equal(ss.schema_version, 18);
 	assert_int_equal(ss.hits, 12);
 	assert_int_equal(
 	    store_explain_hits(f->st,
@@ -2219,6 +2290,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_1_to_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_feed_link_article, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_feed_item_article, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_moved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fatal_replaced, setup, teardown),

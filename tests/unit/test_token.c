@@ -118,6 +118,10 @@ test_separators(void **state)
 	    {"  ... ,;: ", "", ""},
 	    {"x", "x", "x"},
 	    {"2024-05-17", "2024|05|17", NULL},
+	    /* the half rings of transliteration (ayn, hamza) are apostrophes, as ʻ and ʼ are */
+	    {"Ba\u02BFath Qur\u02BEan Ba'ath Hawai\u02BBi", "ba|ath|qur|an|ba|ath|hawai|i",
+	     "Ba|ath|Qur|an|Ba|ath|Hawai|i"},
+	    {"\u1E9A", "a", NULL}, /* ẚ: a + U+02BE by NFKC, a as in Lucene */
 	};
 
 	(void)state;
@@ -210,6 +214,8 @@ test_latin_folds(void **state)
 	    {"Þingvellir Ægir cœur Đorđe Garðar Øresund Łódź",
 	     "thingvellir|aegir|coeur|dorde|gardar|oresund|lodz", NULL},
 	    {"ŒUVRE Æsir ǣ ǿ", "oeuvre|aesir|ae|o", NULL},
+	    /* letters Lucene's ASCIIFoldingFilter folds that their names alone did not give */
+	    {"ʗ ꟻ ꟼ ꟽ ꟾ ꟿ Ȝ ȝ Ꝩ ꝩ", "c|f|p|m|i|m|z|z|v|v", NULL},
 	};
 
 	(void)state;
@@ -297,6 +303,55 @@ test_digits_ucd(void **state)
 	assert_int_equal(listed, nd);
 }
 
+/*
+ * §3.4 before §3.6: every letter gives the tokens of its case folding
+ * (tests/unicode/casefold-pairs.tsv, made from CaseFolding.txt), so that a
+ * letter fold never sees a capital its small letter would not be (Ʀ YR
+ * folds as ʀ, to r).
+ */
+static void
+test_casefold_ucd(void **state)
+{
+	char *data, *line, *save = NULL, *p, *end;
+	char a[64], b[64], na[256], nb[256];
+	size_t len, la, lb, n = 0;
+	unsigned long cp;
+	int bad = 0;
+
+	(void)state;
+	data = testdata_read("unicode/casefold-pairs.tsv", &len);
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		cp = strtoul(line, &p, 16);
+		a[0] = b[0] = 'x';
+		la = 1 + utf8_encode((uint32_t)cp, a + 1);
+		lb = 1;
+		while (*p != '\0' && lb < sizeof(b) - 8) {
+			unsigned long c = strtoul(p, &end, 16);
+
+			if (end == p) {
+				p++;
+				continue;
+			}
+			lb += utf8_encode((uint32_t)c, b + lb);
+			p = end;
+		}
+		a[la++] = 'x';
+		b[lb++] = 'x';
+		render_norm(a, la, na, sizeof(na));
+		render_norm(b, lb, nb, sizeof(nb));
+		if (strcmp(na, nb) != 0) {
+			print_error("U+%04lX: \"%s\", its folding \"%s\"\n", cp, na, nb);
+			bad++;
+		}
+		n++;
+	}
+	free(data);
+	assert_true(n > 1400);
+	assert_int_equal(bad, 0);
+}
+
 /* §3.2: invisible characters and tatweel are deleted and do not split. */
 static void
 test_invisible(void **state)
@@ -318,6 +373,53 @@ test_invisible(void **state)
 
 	(void)state;
 	RUN(c);
+}
+
+/*
+ * §3.2: every Default_Ignorable_Code_Point of Unicode
+ * (tests/unicode/default-ignorable.tsv, made from DerivedCoreProperties.txt),
+ * the reserved ones too (U+2065, U+FFF0-U+FFF8, tags), is deleted inside a
+ * Latin and an Arabic word: the property is defined on unassigned code points
+ * so that the characters Unicode adds there later stay invisible.
+ */
+static void
+test_invisible_ucd(void **state)
+{
+	char *data, *line, *save = NULL, text[32], norm[64];
+	unsigned long lo, hi, cp;
+	size_t len, n = 0;
+	int bad = 0;
+
+	(void)state;
+	data = testdata_read("unicode/default-ignorable.tsv", &len);
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		assert_int_equal(sscanf(line, "%lx\t%lx", &lo, &hi), 2);
+		for (cp = lo; cp <= hi; cp++, n++) {
+			memcpy(text, "ab", 2);
+			len = 2 + utf8_encode((uint32_t)cp, text + 2);
+			memcpy(text + len, "cd", 2);
+			len += 2;
+			render_norm(text, len, norm, sizeof(norm));
+			if (strcmp(norm, "abcd") != 0) {
+				print_error("U+%04lX in a Latin word: \"%s\"\n", cp, norm);
+				bad++;
+			}
+			memcpy(text, "\xD8\xA8\xD8\xB4", 4); /* بش */
+			len = 4 + utf8_encode((uint32_t)cp, text + 4);
+			memcpy(text + len, "\xD8\xA7\xD8\xB1", 4); /* ار */
+			len += 4;
+			render_norm(text, len, norm, sizeof(norm));
+			if (strcmp(norm, "\xD8\xA8\xD8\xB4\xD8\xA7\xD8\xB1") != 0) {
+				print_error("U+%04lX in an Arabic word: \"%s\"\n", cp, norm);
+				bad++;
+			}
+		}
+	}
+	free(data);
+	assert_true(n > 4000); /* E01F0..E0FFF alone are 3,600 */
+	assert_int_equal(bad, 0);
 }
 
 /* §3.3: runs of tatweels and punctuation inside Arabic words. */
@@ -872,7 +974,8 @@ main(void)
 	    cmocka_unit_test(test_script_of),     cmocka_unit_test(test_token_script),
 	    cmocka_unit_test(test_every_bmp),     cmocka_unit_test(test_nfd_equivalent),
 	    cmocka_unit_test(test_digits_nd),     cmocka_unit_test(test_digits_ucd),
-	    cmocka_unit_test(test_possessive),
+	    cmocka_unit_test(test_possessive),    cmocka_unit_test(test_invisible_ucd),
+	    cmocka_unit_test(test_casefold_ucd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
