@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "dropdir.h"
 #include "extract.h"
 #include "hark.h"
 #include "usage.h"
@@ -176,10 +177,20 @@ cmd_extract(int argc, char **argv)
 		    .charset_option = "--charset",
 		};
 		struct extraction x;
-		char err[256];
+		char err[256], mlang[8], mcharset[32];
 		char *buf;
 		size_t len;
 
+		/* hark ingest's --lang and --charset, beside the bytes, as harkd reads them */
+		if (dropdir_meta_path(argv[i], mlang, mcharset, err, sizeof(err)) < 0) {
+			hark_errorf("hark: %s: %s\n", name, err);
+			errors++;
+			continue;
+		}
+		if (lang == NULL && mlang[0] != '\0')
+			o.lang_declared = mlang;
+		if (charset == NULL && mcharset[0] != '\0')
+			o.charset_force = mcharset;
 		if (file_read(argv[i], HARK_FILE_MAX, &buf, &len) < 0) {
 			hark_errorf("hark: %s: %s\n", name,
 			            errno == EFBIG ? "larger than 256 MiB" : strerror(errno));

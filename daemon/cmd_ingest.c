@@ -18,8 +18,6 @@
 #include "fileio.h"
 #include "hark.h"
 #include "usage.h"
-#include "charset.h"
-#include "langdecl.h"
 
 /* The configured spool_dir (caller frees), or NULL after saying why. */
 static char *
@@ -108,124 +106,25 @@ ingest_print(const char *src, const char *spool, const char *final)
 }
 
 /*
- * --charset CS: buf (len bytes, the caller's) converted from CS to UTF-8,
- * behind a UTF-8 byte order mark, which harkd believes before any
- * declaration the document makes (a <meta charset> or an XML encoding that
- * no longer holds). Returns a malloc'd copy with its length, or NULL with err.
- */
-static char *
-ingest_convert(const char *label, const char *buf, size_t len, const char *charset, size_t *outlen,
-               char *err, size_t errsz)
-{
-	char cs[32], *utf8, *out;
-	size_t n;
-
-	if (charset_lookup(charset, cs) < 0 || (utf8 = charset_to_utf8(buf, len, cs, &n)) == NULL) {
-		snprintf(err, errsz, "%s: --charset %s: %s", label, charset,
-		         errno == ENOMEM ? "out of memory" : "not a charset hark knows");
-		return NULL;
-	}
-	/* its own mark, when the file had one, is text now: not twice */
-	if (n >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0) {
-		*outlen = n;
-		return utf8;
-	}
-	if ((out = malloc(n + 4)) == NULL) {
-		free(utf8);
-		snprintf(err, errsz, "%s: out of memory", label);
-		return NULL;
-	}
-	memcpy(out, "\xEF\xBB\xBF", 3);
-	memcpy(out + 3, utf8, n + 1);
-	free(utf8);
-	*outlen = n + 3;
-	return out;
-}
-
-/*
- * hark ingest --name NAME -: standard input read whole (it may be a pipe:
- * no size to check a --lang edit against), then handed over as a file; a
- * file with --charset too (path names it; name is its name in the spool).
+ * hark ingest --name NAME -: standard input read whole (it may be a pipe),
+ * then handed over as a file, byte for byte, meta beside it.
  */
 static int
-ingest_whole(const char *spool, const char *path, const char *name, const char *lang,
-             const char *charset, char *final, size_t finalsz, char *err, size_t errsz)
+ingest_stdin(const char *spool, const char *name, const struct dropdir_meta *meta, char *final,
+             size_t finalsz, char *err, size_t errsz)
 {
-	struct langdecl d;
-	const char *why, *label = path != NULL ? path : "-";
-	char *buf = NULL, *edited = NULL;
-	size_t len, elen = 0;
-	int rc = -1;
+	char *buf = NULL;
+	size_t len;
+	int rc;
 
-	memset(&d, 0, sizeof(d));
-	if ((path != NULL ? file_read(path, HARK_FILE_MAX, &buf, &len)
-	                  : fd_read_all(STDIN_FILENO, HARK_FILE_MAX, &buf, &len)) < 0) {
-		snprintf(err, errsz, "%s: %s", label,
+	if (fd_read_all(STDIN_FILENO, HARK_FILE_MAX, &buf, &len) < 0) {
+		snprintf(err, errsz, "-: %s",
 		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
 		return -1;
 	}
-	if (charset != NULL) {
-		char *conv = ingest_convert(label, buf, len, charset, &len, err, errsz);
-
-		if (conv == NULL)
-			goto out;
-		free(buf);
-		buf = conv;
-	}
-	if (lang != NULL) {
-		if (langdecl_find(buf, len, name, lang, &d, &why) < 0) {
-			snprintf(err, errsz, "%s: --lang: %s", label, why);
-			goto out;
-		}
-		elen = len - d.skip + d.len;
-		if ((edited = malloc(elen + 1)) == NULL) {
-			snprintf(err, errsz, "%s: out of memory", label);
-			goto out;
-		}
-		memcpy(edited, buf, d.at);
-		memcpy(edited + d.at, d.text, d.len);
-		memcpy(edited + d.at + d.len, buf + d.at + d.skip, len - d.at - d.skip);
-	}
-	rc = dropdir_ingest_mem(spool, name, edited ? edited : buf, edited ? elen : len, final,
-	                        finalsz, err, errsz);
-out:
-	free((char *)d.text);
-	free(edited);
+	rc = dropdir_ingest_mem(spool, name, buf, len, meta, final, finalsz, err, errsz);
 	free(buf);
 	return rc;
-}
-
-/*
- * --lang LL: the edit of langdecl.h for the file at path (read whole: its
- * format is known by its content). Returns 0 with *ins (ins->bytes malloc'd:
- * the caller frees it), -1 with err.
- */
-static int
-ingest_lang(const char *path, const char *lang, struct dropdir_insert *ins, char *err, size_t errsz)
-{
-	struct langdecl d;
-	const char *why;
-	char *buf;
-	size_t len;
-
-	memset(ins, 0, sizeof(*ins));
-	if (file_read(path, HARK_FILE_MAX, &buf, &len) < 0) {
-		snprintf(err, errsz, "%s: %s", path,
-		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
-		return -1;
-	}
-	if (langdecl_find(buf, len, path, lang, &d, &why) < 0) {
-		snprintf(err, errsz, "%s: --lang: %s", path, why);
-		free(buf);
-		return -1;
-	}
-	free(buf);
-	ins->at = d.at;
-	ins->skip = d.skip;
-	ins->bytes = d.text;
-	ins->len = d.len;
-	ins->size = (off_t)len;
-	return 0;
 }
 
 int
@@ -305,25 +204,19 @@ cmd_ingest(int argc, char **argv)
 		return 2;
 	/* one file failing does not stop the others: exit 2 says some did */
 	for (int i = optind; i < argc; i++) {
-		struct dropdir_insert ins;
-		int in = strcmp(argv[i], "-") == 0;
-		/* standard input, and a file to convert: read whole (ingest_whole) */
-		int with = lang != NULL && !in && charset == NULL;
-		const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+		/* the file's bytes as they are: its language and charset beside them */
+		struct dropdir_meta meta = {.lang = lang, .charset = charset};
 
-		memset(&ins, 0, sizeof(ins));
-		if (in || charset != NULL
-		        ? ingest_whole(spool, in ? NULL : argv[i], in ? name : base, lang, charset,
-		                       final, sizeof(final), err, sizeof(err)) < 0
-		        : (with && ingest_lang(argv[i], lang, &ins, err, sizeof(err)) < 0) ||
-		              dropdir_ingest_insert(spool, argv[i], with ? &ins : NULL, final,
-		                                    sizeof(final), err, sizeof(err)) < 0) {
+		if (strcmp(argv[i], "-") == 0
+		        ? ingest_stdin(spool, name, &meta, final, sizeof(final), err, sizeof(err)) <
+		              0
+		        : dropdir_ingest_meta(spool, argv[i], &meta, final, sizeof(final), err,
+		                              sizeof(err)) < 0) {
 			hark_errorf("hark: ingest: %s\n", err);
 			rc = 2;
 		} else if (!quiet) {
 			ingest_print(argv[i], spool, final);
 		}
-		free((char *)ins.bytes);
 	}
 	free(spool);
 	if (fflush(stdout) == EOF) {

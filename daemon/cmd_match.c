@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dropdir.h"
 #include "extract.h"
 #include "fileio.h"
 #include "hark.h"
@@ -252,11 +253,21 @@ item_extract(const struct match_conf *c, struct item *it, struct extraction *x)
 	                         .lang_prior = c->prior,
 	                         .charset_force = c->charset,
 	                         .charset_option = "--charset"};
-	char err[256];
+	char err[256], mlang[8], mcharset[32];
 	char *buf;
 	size_t len;
 	int mapped, rc;
 
+	/* hark ingest's --lang and --charset, beside the bytes, as harkd reads them */
+	if (dropdir_meta_path(it->path, mlang, mcharset, err, sizeof(err)) < 0) {
+		item_err(it, "hark: %s: %s\n", name, err);
+		it->errors++;
+		return -1;
+	}
+	if (c->lang == NULL && mlang[0] != '\0')
+		o.lang_declared = mlang;
+	if (c->charset == NULL && mcharset[0] != '\0')
+		o.charset_force = mcharset;
 	if (match_read(it->path, HARK_FILE_MAX, &buf, &len, &mapped) < 0) {
 		item_err(it, "hark: %s: %s\n", name,
 		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));

@@ -33,9 +33,12 @@
 #include <sys/inotify.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
+#include "charset.h"
 #include "dropdir.h"
 #include "fileio.h"
+#include "lang.h"
 
 /*
  * Simple suffixes tried for a name taken in done/ or failed/ (".1" ...
@@ -1191,20 +1194,48 @@ spool_refused(const char *spool, char *err, size_t errsz)
 	return true;
 }
 
+/* Set meta's declarations on the copy out (spool/tmp/tmp): 0, -1 with err. */
+static int
+meta_set(int out, const struct dropdir_meta *meta, const char *spool, const char *tmp, char *err,
+         size_t errsz)
+{
+	const struct {
+		const char *attr, *value, *option;
+	} m[] = {{DROPDIR_XATTR_LANG, meta != NULL ? meta->lang : NULL, "--lang"},
+	         {DROPDIR_XATTR_CHARSET, meta != NULL ? meta->charset : NULL, "--charset"}};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (m[i].value == NULL)
+			continue;
+		if (fsetxattr(out, m[i].attr, m[i].value, strlen(m[i].value), 0) < 0) {
+			int e = errno;
+
+			snprintf(err, errsz,
+			         "%s/tmp/%s: %s: cannot set the extended attribute %s: %s%s", spool,
+			         tmp, m[i].option, m[i].attr, strerror(e),
+			         e == ENOTSUP ? " (the spool's file system keeps none: give the "
+			                        "language or charset in the file itself)"
+			                      : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Copy into spool/tmp/ and rename into incoming/name: from the descriptor
- * in (ins: bytes put in place of others), or mem's len bytes when mem is
- * not NULL. label names the source in messages. in is the caller's.
+ * in, or mem's len bytes when mem is not NULL, byte for byte; meta's
+ * declarations beside them. label names the source in messages. in is the
+ * caller's.
  */
 static int
 ingest_into(const char *spool, const char *label, const char *name, int in,
-            const struct dropdir_insert *ins, const char *mem, size_t memlen, char *final,
+            const struct dropdir_meta *meta, const char *mem, size_t memlen, char *final,
             size_t finalsz, char *err, size_t errsz)
 {
 	char dest[NAME_MAX + 1], tmp[32], buf[65536];
 	int fd[D_N], out = -1;
 	struct stat st;
-	off_t done = 0; /* bytes of src copied */
 
 	tmp[0] = '\0';
 	if (spool_refused(spool, err, errsz))
@@ -1219,45 +1250,23 @@ ingest_into(const char *spool, const char *label, const char *name, int in,
 	/* the daemon's group must read it, whatever the umask took */
 	if (fstat(out, &st) == 0 && !(st.st_mode & S_IRGRP))
 		(void)fchmod(out, (st.st_mode & 07777) | S_IRGRP);
+	if (meta_set(out, meta, spool, tmp, err, errsz) < 0)
+		goto fail;
 	if (mem != NULL && write_all(out, mem, memlen) < 0) {
 		snprintf(err, errsz, "%s/tmp/%s: %s", spool, tmp, strerror(errno));
 		goto fail;
 	}
 	for (; mem == NULL;) {
-		size_t want = sizeof(buf);
-		ssize_t r;
+		ssize_t r = read(in, buf, sizeof(buf));
 
-		/* up to the insertion point, then the inserted bytes, then the rest */
-		if (ins != NULL && done <= (off_t)ins->at && (off_t)ins->at - done < (off_t)want)
-			want = (size_t)((off_t)ins->at - done);
-		if (ins != NULL && done == (off_t)ins->at) {
-			if (write_all(out, ins->bytes, ins->len) < 0) {
-				snprintf(err, errsz, "%s/tmp/%s: %s", spool, tmp, strerror(errno));
-				goto fail;
-			}
-			if (ins->skip > 0 && lseek(in, (off_t)ins->skip, SEEK_CUR) < 0) {
-				snprintf(err, errsz, "%s: %s", label, strerror(errno));
-				goto fail;
-			}
-			done += (off_t)ins->skip;
-			ins = NULL;
-			continue;
-		}
-		r = read(in, buf, want);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			snprintf(err, errsz, "%s: %s", label, strerror(errno));
 			goto fail;
 		}
-		if (r == 0) {
-			if (ins != NULL) {
-				snprintf(err, errsz, "%s: changed while being read", label);
-				goto fail;
-			}
+		if (r == 0)
 			break;
-		}
-		done += r;
 		if (write_all(out, buf, (size_t)r) < 0) {
 			snprintf(err, errsz, "%s/tmp/%s: %s", spool, tmp, strerror(errno));
 			goto fail;
@@ -1295,12 +1304,12 @@ int
 dropdir_ingest(const char *spool, const char *src, char *final, size_t finalsz, char *err,
                size_t errsz)
 {
-	return dropdir_ingest_insert(spool, src, NULL, final, finalsz, err, errsz);
+	return dropdir_ingest_meta(spool, src, NULL, final, finalsz, err, errsz);
 }
 
 int
-dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
-                      char *final, size_t finalsz, char *err, size_t errsz)
+dropdir_ingest_meta(const char *spool, const char *src, const struct dropdir_meta *meta,
+                    char *final, size_t finalsz, char *err, size_t errsz)
 {
 	char name[NAME_MAX + 1];
 	struct stat st;
@@ -1330,21 +1339,16 @@ dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_i
 		close(in);
 		return -1;
 	}
-	/* the insertion was placed in the file as it was read before */
-	if (ins != NULL && (st.st_size != ins->size || ins->at + ins->skip > (size_t)st.st_size)) {
-		snprintf(err, errsz, "%s: changed while being read", src);
-		close(in);
-		return -1;
-	}
 	ingest_name(src, name, sizeof(name));
-	rc = ingest_into(spool, src, name, in, ins, NULL, 0, final, finalsz, err, errsz);
+	rc = ingest_into(spool, src, name, in, meta, NULL, 0, final, finalsz, err, errsz);
 	close(in);
 	return rc;
 }
 
 int
-dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t len, char *final,
-                   size_t finalsz, char *err, size_t errsz)
+dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t len,
+                   const struct dropdir_meta *meta, char *final, size_t finalsz, char *err,
+                   size_t errsz)
 {
 	if (final != NULL && finalsz > 0)
 		final[0] = '\0';
@@ -1356,7 +1360,87 @@ dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t 
 		    name, NAME_MAX);
 		return -1;
 	}
-	return ingest_into(spool, "-", name, -1, NULL, mem, len, final, finalsz, err, errsz);
+	return ingest_into(spool, "-", name, -1, meta, mem, len, final, finalsz, err, errsz);
+}
+
+/*
+ * One declaration of the file at fd (else at path) into out (outsz bytes,
+ * "" when it has none, or its file system keeps none): 0, -1 with why
+ * when it is too long to be one.
+ */
+static int
+meta_get(int fd, const char *path, const char *attr, char *out, size_t outsz, char *why,
+         size_t whysz)
+{
+	ssize_t n =
+	    fd >= 0 ? fgetxattr(fd, attr, out, outsz - 1) : getxattr(path, attr, out, outsz - 1);
+
+	if (n < 0) {
+		out[0] = '\0';
+		/* none, or none kept; a file that cannot be read: its read says why */
+		if (errno != ERANGE)
+			return 0;
+		snprintf(why, whysz, "its extended attribute %s: longer than any value hark sets",
+		         attr);
+		return -1;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* dropdir_meta_get() and dropdir_meta_path(): the file at fd, else at path. */
+static int
+meta_read(int fd, const char *path, char lang[8], char charset[32], char *why, size_t whysz)
+{
+	char v[64], e[160];
+
+	lang[0] = charset[0] = '\0';
+	if (meta_get(fd, path, DROPDIR_XATTR_LANG, v, sizeof(v), why, whysz) < 0)
+		return -1;
+	if (v[0] != '\0') {
+		if (strlen(v) != 2 || v[0] < 'a' || v[0] > 'z' || v[1] < 'a' || v[1] > 'z') {
+			snprintf(why, whysz,
+			         "its extended attribute %s: '%.16s' is not an ISO 639-1 code",
+			         DROPDIR_XATTR_LANG, v);
+			return -1;
+		}
+		if (lang_code_check(v, e, sizeof(e)) < 0) {
+			snprintf(why, whysz, "its extended attribute %s: %s", DROPDIR_XATTR_LANG,
+			         e);
+			return -1;
+		}
+		snprintf(lang, 8, "%s", v);
+	}
+	if (meta_get(fd, path, DROPDIR_XATTR_CHARSET, v, sizeof(v), why, whysz) < 0)
+		return -1;
+	if (v[0] != '\0' && charset_lookup(v, charset) < 0) {
+		snprintf(why, whysz,
+		         "its extended attribute %s: '%.40s' is not a charset hark knows",
+		         DROPDIR_XATTR_CHARSET, v);
+		return -1;
+	}
+	return 0;
+}
+
+int
+dropdir_meta_get(const struct dropdir_id *id, char lang[8], char charset[32], char *why,
+                 size_t whysz)
+{
+	if (id->fd < 0) {
+		lang[0] = charset[0] = '\0';
+		return 0;
+	}
+	return meta_read(id->fd, NULL, lang, charset, why, whysz);
+}
+
+int
+dropdir_meta_path(const char *path, char lang[8], char charset[32], char *why, size_t whysz)
+{
+	if (strcmp(path, "-") == 0) {
+		lang[0] = charset[0] = '\0';
+		return 0;
+	}
+	return meta_read(-1, path, lang, charset, why, whysz);
 }
 
 /*

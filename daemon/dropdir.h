@@ -157,29 +157,46 @@ int dropdir_ingest(const char *spool, const char *src, char *final, size_t final
                    size_t errsz);
 
 /*
- * Bytes to put into a file ingested: at offset at of the file (of size bytes),
- * len bytes instead of the skip bytes there.
+ * What hark ingest declares of a file beside its bytes, which it copies as
+ * they are (a declaration written into the file, a front matter before
+ * plain text, would change how the text is read): extended attributes of
+ * the spool file, kept by the rename into incoming/ and read by harkd
+ * (dropdir_meta_get). NULL members: none.
  */
-struct dropdir_insert {
-	size_t at, skip;
-	const char *bytes;
-	size_t len;
-	off_t size; /* the file's size when at was found: another size is an error */
+struct dropdir_meta {
+	const char *lang;    /* --lang: an ISO 639-1 code, over the file's own declaration */
+	const char *charset; /* --charset: a WHATWG label, over every declaration and mark */
 };
+#define DROPDIR_XATTR_LANG "user.hark.lang"
+#define DROPDIR_XATTR_CHARSET "user.hark.charset"
+
 /*
- * dropdir_ingest() with ins->bytes in place of ins->skip bytes at ins->at
- * (hark ingest --lang: a declared language put into the file's own front
- * matter). NULL: as dropdir_ingest().
+ * dropdir_ingest() with meta's declarations set on the copy (NULL: none).
+ * A file system that keeps no extended attributes is an error naming it.
  */
-int dropdir_ingest_insert(const char *spool, const char *src, const struct dropdir_insert *ins,
-                          char *final, size_t finalsz, char *err, size_t errsz);
+int dropdir_ingest_meta(const char *spool, const char *src, const struct dropdir_meta *meta,
+                        char *final, size_t finalsz, char *err, size_t errsz);
+/*
+ * The declarations hark ingest set on the file dropdir_read() read (id
+ * pins it): lang ("" when none) and charset (the canonical name, "" when
+ * none). Returns 0, or -1 with why when one is no language code or charset
+ * hark knows (the file is then not an article as it stands).
+ */
+int dropdir_meta_get(const struct dropdir_id *id, char lang[8], char charset[32], char *why,
+                     size_t whysz);
+/*
+ * The same declarations of the file at path ("-": none), for hark match and
+ * hark extract, which read a file in the spool as harkd does.
+ */
+int dropdir_meta_path(const char *path, char lang[8], char charset[32], char *why, size_t whysz);
 /*
  * hark ingest --name NAME -: len bytes of mem (standard input, read whole)
- * into incoming/NAME, as dropdir_ingest() copies a file. NAME is a plain
+ * into incoming/NAME, as dropdir_ingest_meta() copies a file. NAME is a plain
  * file name (no '/', no leading '.'): an error otherwise.
  */
 int dropdir_ingest_mem(const char *spool, const char *name, const char *mem, size_t len,
-                       char *final, size_t finalsz, char *err, size_t errsz);
+                       const struct dropdir_meta *meta, char *final, size_t finalsz, char *err,
+                       size_t errsz);
 
 /*
  * The files harkd could not read, waiting in spool/failed/ for someone to

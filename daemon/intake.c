@@ -392,7 +392,7 @@ intake_dispatch(struct intake *in)
 	       work_busy(in->work) + in->ncommit < INTAKE_MAX_JOBS &&
 	       intake_in_flight(in) < INTAKE_MAX_IN_FLIGHT) {
 		struct name *n = in->head;
-		char *buf = NULL, *name, why[256];
+		char *buf = NULL, *name, why[256], lang[8], charset[32];
 		size_t len = 0;
 		struct job *j;
 
@@ -400,6 +400,13 @@ intake_dispatch(struct intake *in)
 
 		r = dropdir_read(in->dd, n->s, in->o.max_size, &buf, &len, &n->id, why,
 		                 sizeof(why));
+		/* hark ingest's --lang and --charset, beside the bytes it copied as they are */
+		if (r == DROPDIR_OK &&
+		    dropdir_meta_get(&n->id, lang, charset, why, sizeof(why)) < 0) {
+			free(buf);
+			buf = NULL;
+			r = DROPDIR_BAD;
+		}
 		if (r == DROPDIR_ERROR) {
 			log_warnx("cannot read %s now: %s; will try again", log_quote(n->s), why);
 			intake_retry_later(in);
@@ -409,9 +416,12 @@ intake_dispatch(struct intake *in)
 		if (r == DROPDIR_OK) {
 			name = strdup(n->s);
 			j = name ? job_new(name, buf, len, in->rules, in->o.max_size) : NULL;
-			if (j != NULL)
+			if (j != NULL) {
 				snprintf(j->lang_prior, sizeof(j->lang_prior), "%s",
 				         in->o.lang_prior);
+				snprintf(j->lang, sizeof(j->lang), "%s", lang);
+				snprintf(j->charset, sizeof(j->charset), "%s", charset);
+			}
 			if (j == NULL) {
 				free(name);
 				free(buf);
@@ -547,6 +557,25 @@ intake_item_name(const struct work_doc *wd)
 }
 
 /*
+ * Who a revision's log line names: "feed=NAME item=ITEM", "api=NAME" or
+ * "file=NAME", quoted for the log. Returns a static buffer, good until the
+ * next call (the loop thread's alone).
+ */
+static const char *
+intake_who(const struct job *j, const struct work_doc *wd)
+{
+	static char who[1024];
+
+	if (j->feed != NULL)
+		snprintf(who, sizeof(who), "feed=%s item=%s", j->feed->name,
+		         log_quote(intake_item_name(wd)));
+	else
+		snprintf(who, sizeof(who), "%s=%s", j->post != NULL ? "api" : "file",
+		         log_quote(j->name));
+	return who;
+}
+
+/*
  * The entry stored as article id instead of the id its address gave it (a
  * revision of first; with first NULL, an item of its own at an address
  * held): its hits made that article's. 0, -1 (err said).
@@ -616,16 +645,20 @@ intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, const 
 }
 
 /*
- * A feed entry not stored as it is (dup: the article holding its address,
- * or NULL): a revision of the article intake_revision_of names, at its
- * first appearance as at its later texts, so that both moments agree.
- * Else, when dup is an article of this feed (another entry at the link,
- * a home page every item links to), an article of its own: its link its
- * url but not its address (the first one keeps it), its id one of the
- * address and its text (doc_revision_id), so that it is matched and
- * alerted as a new item, never a duplicate of another item. An address
- * held by another feed's article, a drop file's or the API's stays a
- * duplicate (an address is stored once). A revision gets its own id
+ * A document not stored as it is (dup: the article holding its address,
+ * or NULL): a revision, or an article of its own. A feed entry: a
+ * revision of the article intake_revision_of names, at its first
+ * appearance as at its later texts, so that both moments agree. Else,
+ * when dup is an article of this feed (another entry at the link, a home
+ * page every item links to), an article of its own: its link its url but
+ * not its address (the first one keeps it), its id one of the address and
+ * its text (doc_revision_id), so that it is matched and alerted as a new
+ * item, never a duplicate of another item. An address held by another
+ * feed's article, a drop file's or the API's stays a duplicate of a feed
+ * entry (an address is stored once). A drop file's or a post's text
+ * (j->feed NULL: no entry, the feed's lookups skipped) at a stored
+ * address is a revision of the article holding it, whoever stored it (a
+ * feed's teaser, then the page saved whole). A revision gets its own id
  * (doc_revision_id), its hits made the hits of that id, and root its
  * group (the first one's), whose alerted rules are not alerted again.
  * Returns 1 (a revision), 0 (none), 2 (a revision past
@@ -640,17 +673,23 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	struct document *d = wd->doc;
 	int64_t nrev = 0;
 	char id[24], first[32], url[4096];
-	int r;
+	int r = 0;
 
-	if ((r = intake_revision_of(in, j, wd, dup, first, sizeof(first), err, errsz)) < 0)
+	if (j->feed != NULL &&
+	    (r = intake_revision_of(in, j, wd, dup, first, sizeof(first), err, errsz)) < 0)
 		return r;
 	if (r == 0) {
 		if (dup == NULL)
 			return 0;
-		if ((r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) <= 0)
-			return r;
-		doc_revision_id(d->canonical, wd->content_hash, id);
-		return intake_rebase(wd, id, NULL, err, errsz) < 0 ? -1 : 3;
+		if (j->feed != NULL) {
+			if ((r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) <=
+			    0)
+				return r;
+			doc_revision_id(d->canonical, wd->content_hash, id);
+			return intake_rebase(wd, id, NULL, err, errsz) < 0 ? -1 : 3;
+		}
+		/* a drop file or a post: a new text at any stored address is its revision */
+		snprintf(first, sizeof(first), "%s", dup);
 	}
 	if ((r = store_article_revisions(in->st, first, root, rootsz, &nrev, url, sizeof(url), err,
 	                                 errsz)) <= 0)
@@ -659,9 +698,9 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	    (r = intake_revision_alerts(in, wd, root, first, now, err, errsz)) <= 0) {
 		if (r < 0)
 			return r;
-		log_info("revised feed=%s item=%s of=%s: not stored, %lld revisions of it are "
+		log_info("revised %s of=%s: not stored, %lld revisions of it are "
 		         "stored already (the most kept) and its text alerts no new rule",
-		         j->feed->name, log_quote(intake_item_name(wd)), first, (long long)nrev);
+		         intake_who(j, wd), first, (long long)nrev);
 		return 2;
 	}
 	/* the first one's id when it has no link: unique to the item all the same */
@@ -728,12 +767,13 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 	if (r < 0)
 		return r;
 	/*
-	 * a feed item whose text changed: a new row, of the first one's group;
-	 * a text stored already (r == 1) is a duplicate, whichever item it is
+	 * a feed item whose text changed, or a new text at a stored address
+	 * (a drop file, a post): a new row, of the first one's group; a text
+	 * stored already (r == 1) is a duplicate, whichever item it is
 	 */
 	wd->revision_of[0] = '\0';
 	wd->no_address = 0;
-	if (r != 1 && j->feed != NULL) {
+	if (r != 1 && (j->feed != NULL || r == 2)) {
 		if ((near = intake_revision(in, j, wd, r == 2 ? dup : NULL, root, sizeof(root), now,
 		                            err, errsz)) < 0)
 			return near;
@@ -741,6 +781,9 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 			r = 0;
 			wd->fresh = 0; /* not a new item: the "revised" line says it */
 		} else if (near == 2) {
+			/* nothing stored: a post is answered with the article it revises */
+			if (j->feed == NULL)
+				snprintf(wd->dup_of, sizeof(wd->dup_of), "%s", dup);
 			wd->fresh = 0;
 			in->stats.duplicates++;
 			return 0;
@@ -891,14 +934,14 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		muted += wd->hits[i].muted != 0;
 	}
 	/* new_hits: the hits alerted, a muted rule's not among them */
-	if (j->feed != NULL && wd->revision_of[0] != '\0')
-		log_info(
-		    "revised feed=%s item=%s of=%s new_hits=%u: article %s lang=%s hits=%zu%s%s",
-		    j->feed->name, log_quote(intake_item_name(wd)), wd->revision_of, alerts - muted,
-		    d->id, d->lang[0] ? d->lang : "-", wd->nhits, intake_held_note(held),
-		    wd->revision_moved ? " (a new link: this revision's url; the article keeps "
-		                         "its first address)"
-		                       : "");
+	if (wd->revision_of[0] != '\0')
+		log_info("revised %s of=%s new_hits=%u: article %s lang=%s hits=%zu%s%s",
+		         intake_who(j, wd), wd->revision_of, alerts - muted, d->id,
+		         d->lang[0] ? d->lang : "-", wd->nhits, intake_held_note(held),
+		         wd->revision_moved
+		             ? " (a new link: this revision's url; the article keeps "
+		               "its first address)"
+		             : "");
 	else if (j->feed != NULL)
 		log_info("article %s feed=%s url=%s lang=%s hits=%zu%s%s", d->id, j->feed->name,
 		         log_quote(d->url ? d->url : "-"), d->lang[0] ? d->lang : "-", wd->nhits,

@@ -376,6 +376,8 @@ job_run(struct job *j, int slot)
 	                         .charset = j->feed ? j->feed->charset
 	                                    : post  ? post->charset
 	                                            : NULL,
+	                         .lang_declared = j->lang[0] != '\0' ? j->lang : NULL,
+	                         .charset_force = j->charset[0] != '\0' ? j->charset : NULL,
 	                         .declared = post      ? post->declared
 	                                     : j->feed ? j->feed->declared
 	                                               : EXTRACT_SNIFF,

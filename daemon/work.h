@@ -170,6 +170,9 @@ struct job {
 	char lang_prior[LANG_PRIOR_MAX]; /* the configured languages (lang.h), "" for none */
 	struct job_feed *feed;           /* owned; NULL for a drop file */
 	struct job_post *post;           /* owned; NULL but for POST /api/v1/articles */
+	/* a drop file's declarations by hark ingest --lang, --charset (dropdir_meta_get), or "" */
+	char lang[8];
+	char charset[32];
 	/* set by the worker */
 	int failed; /* the file is not an article: why says it */
 	char why[256];

@@ -62,6 +62,7 @@ extract_sniff(const char *s, size_t len, const char *file)
 	static const char *const html_names[] = {".html", ".htm", ".xhtml", ".shtml", NULL};
 	static const char *const json_names[] = {".json", NULL};
 	static const char *const feed_names[] = {".rss", ".atom", ".rdf", NULL};
+	static const char *const text_names[] = {".txt", ".text", NULL};
 	size_t i = 0;
 
 	if (frontmatter_sniff(s, len))
@@ -70,8 +71,14 @@ extract_sniff(const char *s, size_t len, const char *file)
 		i++;
 	if (i < len && s[i] == '{')
 		return feed_sniff(s, len) ? FMT_FEED : FMT_JSON;
-	if (i < len && s[i] == '<')
-		return feed_sniff(s, len) ? FMT_FEED : FMT_HTML;
+	if (i < len && s[i] == '<') {
+		if (feed_sniff(s, len))
+			return FMT_FEED;
+		/* named plain text: text, but for a whole HTML document ("<BREAKING> Okafor") */
+		if (name_ends(file, text_names) && !html_sniff_document(s, len))
+			return FMT_TEXT;
+		return FMT_HTML;
+	}
 	if (name_ends(file, html_names))
 		return FMT_HTML;
 	if (name_ends(file, json_names))
@@ -302,6 +309,11 @@ push_doc(struct extraction *x, size_t *cap, struct article *a, const struct extr
 	/* doc_from_article() leaves out a date it cannot read: said, the article stands */
 	if (a->published != NULL && x->warning[0] == '\0' && date_normalize(a->published, day) < 0)
 		date_warning(x->warning, sizeof(x->warning), a->published);
+	if (o->lang_declared != NULL &&
+	    article_set(&a->lang, o->lang_declared, strlen(o->lang_declared)) < 0) {
+		seterr(err, errsz, "out of memory");
+		return -1;
+	}
 	if (doc_from_article(&x->docs[x->ndocs], a, o->file, o->source ? o->source : "drop",
 	                     o->lang, o->lang_hint, o->lang_prior, &e) < 0) {
 		seterr(err, errsz, "%s", e);

@@ -40,6 +40,12 @@ struct extract_opts {
 	    *lang; /* the language, decided by the user (hark match --lang); NULL: identify */
 	const char
 	    *lang_hint; /* a declared language from outside (a feed's configured lang), or NULL */
+	/*
+	 * A language its producer declared for the file outside its bytes
+	 * (hark ingest --lang): every document's declared language, over the
+	 * document's own declaration, as a last "lang:" key would be. NULL: none.
+	 */
+	const char *lang_declared;
 	const char *lang_prior; /* the configured languages ([hark] languages), or NULL */
 	const char *charset;    /* the transport's charset (HTTP Content-Type), or NULL */
 	/*

@@ -1910,3 +1910,43 @@ html_sniff(const char *s, size_t len)
 	}
 	return 0;
 }
+
+/* Does s[0..len) open with the word w (lower case) in any case, then a blank, '>' or '/'? */
+static int
+sniff_opens(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (len <= n || strncasecmp(s, w, n) != 0)
+		return 0;
+	return is_space((unsigned char)s[n]) || s[n] == '>' || s[n] == '/';
+}
+
+int
+html_sniff_document(const char *s, size_t len)
+{
+	static const char *const opens[] = {"<!doctype html", "<html", "<head", "<body"};
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (;;) {
+		const char *end;
+
+		while (i < len && is_space((unsigned char)s[i]))
+			i++;
+		if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0)
+			end = memmem(s + i + 2, len - i - 2, "-->", 3); /* "<!-->" is one */
+		else if (len - i >= 5 && strncasecmp(s + i, "<?xml", 5) == 0)
+			end = memmem(s + i + 5, len - i - 5, "?>", 2);
+		else
+			break;
+		if (end == NULL)
+			return 0;
+		i = (size_t)(end - s) + (end[0] == '-' ? 3 : 2);
+	}
+	for (size_t k = 0; k < sizeof(opens) / sizeof(opens[0]); k++)
+		if (sniff_opens(s + i, len - i, opens[k]))
+			return 1;
+	return 0;
+}

@@ -46,4 +46,14 @@ int html_legacy_entity(const char *name, size_t n, uint32_t *cp);
 /* Does text look like markup (a known tag or an entity) rather than plain text? */
 int html_sniff(const char *s, size_t len);
 
+/*
+ * Is text unmistakably an HTML document: after a byte order mark, white
+ * space, comments and an XML declaration, does it open with "<!DOCTYPE
+ * html", "<html", "<head" or "<body" (any case, then a blank, '>' or '/')?
+ * The test for a file named as plain text (.txt), which is read as text
+ * otherwise, however many tags it holds ("<BREAKING> Okafor freed"), as
+ * file(1) and the WHATWG's sniffing of text/plain keep text text.
+ */
+int html_sniff_document(const char *s, size_t len);
+
 #endif

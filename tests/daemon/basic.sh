@@ -210,7 +210,8 @@ expect_eq "$(files "$T/spool/failed")" 0 "nothing failed"
 expect_eq "$(status_of articles)" 9 "articles kept across a restart"
 
 # --- a feed file is one article an item; a JSON article with the canonical
-# address of a stored one is a duplicate, whatever its text
+# address of a stored one and another text is a revision of it (its rule,
+# alerted on the first text, not alerted again); the same text a duplicate
 cat >"$T/feed.xml" <<'X'
 <?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Wire</title><link>https://wire.example.org/</link>
@@ -227,8 +228,13 @@ printf '{"title":"Un otage (mis à jour)","url":"https://news.example.org/a/1","
 ingest "$T/j1.json"
 wait_for "$LOG" "file=j1.json lang=fr hits=1" 10 && ok || bad "JSON article stored"
 ingest "$T/j2.json"
-wait_for "$LOG" "duplicate file=j2.json of=a_" 10 && ok || bad "same canonical URL: a duplicate"
-expect_eq "$(status_of articles)" 13 "articles after the feed and the JSON articles"
+wait_for "$LOG" "revised file=j2.json of=a_" 10 && ok || bad "same canonical URL, another text: a revision"
+grep -F "revised file=j2.json" "$LOG" | grep -qF "new_hits=0: article a_" && ok ||
+	bad "the revision's rule alerted again: $(grep -F j2.json "$LOG")"
+cp "$T/j2.json" "$T/j3.json"
+ingest "$T/j3.json"
+wait_for "$LOG" "duplicate file=j3.json of=a_" 10 && ok || bad "the same text again: a duplicate"
+expect_eq "$(status_of articles)" 14 "articles after the feed and the JSON articles"
 hk hits --json
 grep -qF '"url":"https://wire.example.org/2"' "$T/out" && ok || bad "feed item's url in its stored hit"
 stop_harkd

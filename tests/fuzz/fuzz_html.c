@@ -1,8 +1,8 @@
 /*
  * fuzz_html.c: libFuzzer harness for html.c. Every input goes through
- * html_extract(), html_to_text() and html_sniff(); when the input is valid
- * UTF-8, every string that comes out must be too, and NUL-terminated at
- * the length given. Invariants are checked with abort().
+ * html_extract(), html_to_text(), html_sniff() and html_sniff_document();
+ * when the input is valid UTF-8, every string that comes out must be too,
+ * and NUL-terminated at the length given. Invariants are checked with abort().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -56,5 +56,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(t);
 	}
 	(void)html_sniff(in, size);
+	(void)html_sniff_document(in, size);
 	return 0;
 }

@@ -753,54 +753,58 @@ test_ingest_cleanup(void **state)
 	assert_int_equal(entries(path(f, "incoming", NULL)), 2);
 }
 
-/* dropdir_ingest_insert(): bytes put in place of others, the size checked. */
+/*
+ * dropdir_ingest_meta(): the bytes copied as they are (a plain text with
+ * "<...>" in it stays plain text), the language and charset beside them,
+ * which dropdir_meta_get() reads back from the file dropdir_read() read.
+ */
 static void
-test_ingest_insert(void **state)
+test_ingest_meta(void **state)
 {
 	struct fixture *f = *state;
-	static char big[200000];
-	char src[128], final[256], err[256] = "";
-	struct dropdir_insert ins = {.at = 0, .skip = 6, .bytes = "---\nt: x\n---\n", .len = 13};
-	FILE *fp;
-	char *got;
+	const char *text = "Note\nFrom: <Lena Okafor> via the desk\n";
+	struct dropdir_meta meta = {.lang = "en", .charset = "latin1"};
+	char src[128], final[256], err[256] = "", why[256] = "", lang[8], cs[32], *buf = NULL;
+	struct dropdir *dd;
+	size_t len = 0;
 
-	snprintf(src, sizeof(src), "%s/a.txt", f->root);
-	write_file(src, "Title\nbody\n");
-	ins.size = 11;
+	snprintf(src, sizeof(src), "%s/fw.txt", f->root);
+	write_file(src, text);
+	if (dropdir_ingest_meta(f->spool, src, &meta, final, sizeof(final), err, sizeof(err)) < 0) {
+		/* a temporary directory on a file system without extended attributes */
+		assert_non_null(strstr(err, "keeps none"));
+		skip();
+	}
+	assert_string_equal(read_text(path(f, "incoming", "fw.txt")), text);
+	dd = open_dd(f);
+	assert_int_equal(dropdir_read(dd, "fw.txt", 1000, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
+	assert_int_equal(dropdir_meta_get(&rid, lang, cs, why, sizeof(why)), 0);
+	assert_string_equal(lang, "en");
+	assert_string_equal(cs, "windows-1252");
+	free(buf);
+	dropdir_id_close(&rid);
+	/* none set: none read */
+	assert_int_equal(dropdir_ingest(f->spool, src, final, sizeof(final), err, sizeof(err)), 0);
+	assert_string_equal(final, "fw.txt.1");
+	assert_int_equal(dropdir_read(dd, final, 1000, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
+	assert_int_equal(dropdir_meta_get(&rid, lang, cs, why, sizeof(why)), 0);
+	assert_string_equal(lang, "");
+	assert_string_equal(cs, "");
+	free(buf);
+	dropdir_id_close(&rid);
+	/* a value set by hand that is no code: the file is refused, the cause named */
+	meta = (struct dropdir_meta){.lang = "french"};
 	assert_int_equal(
-	    dropdir_ingest_insert(f->spool, src, &ins, final, sizeof(final), err, sizeof(err)), 0);
-	assert_string_equal(read_text(path(f, "incoming", "a.txt")), "---\nt: x\n---\nbody\n");
-	/* at the end of the file, nothing skipped */
-	ins = (struct dropdir_insert){.at = 11, .bytes = "!", .len = 1, .size = 11};
-	assert_int_equal(
-	    dropdir_ingest_insert(f->spool, src, &ins, final, sizeof(final), err, sizeof(err)), 0);
-	assert_string_equal(final, "a.txt.1");
-	assert_string_equal(read_text(path(f, "incoming", "a.txt.1")), "Title\nbody\n!");
-	/* past the first read of 64 KiB: the copy stops there, inserts, goes on */
-	memset(big, 'b', sizeof(big));
-	fp = fopen(src, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(big, 1, sizeof(big), fp), sizeof(big));
-	fclose(fp);
-	ins = (struct dropdir_insert){
-	    .at = 100000, .skip = 1, .bytes = "XY", .len = 2, .size = (off_t)sizeof(big)};
-	assert_int_equal(
-	    dropdir_ingest_insert(f->spool, src, &ins, final, sizeof(final), err, sizeof(err)), 0);
-	assert_string_equal(final, "a.txt.2");
-	got = malloc(sizeof(big) + 16);
-	assert_non_null(got);
-	fp = fopen(path(f, "incoming", final), "rb");
-	assert_non_null(fp);
-	assert_int_equal(fread(got, 1, sizeof(big) + 16, fp), sizeof(big) + 1);
-	fclose(fp);
-	assert_memory_equal(got + 99999, "bXYb", 4);
-	assert_int_equal(got[sizeof(big)], 'b');
-	free(got);
-	/* the file is not the size it had when the place was found */
-	ins.size = 5;
-	assert_int_equal(
-	    dropdir_ingest_insert(f->spool, src, &ins, final, sizeof(final), err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "changed while being read"));
+	    dropdir_ingest_meta(f->spool, src, &meta, final, sizeof(final), err, sizeof(err)), 0);
+	assert_int_equal(dropdir_read(dd, final, 1000, &buf, &len, &rid, why, sizeof(why)),
+	                 DROPDIR_OK);
+	assert_int_equal(dropdir_meta_get(&rid, lang, cs, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "user.hark.lang: 'french' is not an ISO 639-1 code"));
+	free(buf);
+	dropdir_id_close(&rid);
+	dropdir_close(dd);
 	assert_int_equal(entries(path(f, "tmp", NULL)), 0);
 }
 
@@ -829,7 +833,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_ingest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest_cleanup, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_ingest_insert, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_meta, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -815,6 +815,47 @@ test_sniff(void **state)
 }
 
 /* A long run of would-be tags costs a bounded amount of work. */
+/*
+ * html_sniff_document(): a whole HTML document, for a file named .txt;
+ * a text whose first line holds a tag or a "<Word>" is no document.
+ */
+static void
+test_sniff_document(void **state)
+{
+	static const char *const yes[] = {
+	    "<!DOCTYPE html><title>x</title>",
+	    "<!doctype HTML>\n<p>x",
+	    "\xEF\xBB\xBF  <html lang=en>",
+	    "<!-- saved from url -->\n<HTML>",
+	    "<!--><html>",
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\">",
+	    "\n\t<head><title>x</title></head>",
+	    "<body/>",
+	};
+	static const char *const no[] = {
+	    "<BREAKING> Okafor freed\nLena Okafor was released.\n",
+	    "<p>Note\nLena <Okafor> Hezbollah\n",
+	    "<htmlx>",
+	    "<html",
+	    "<!-- unclosed <html>",
+	    "<headline> x",
+	    "<b>Okafor</b> freed",
+	    "Note <html>",
+	    "",
+	    "<!DOCTYPE htm>",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!html_sniff_document(yes[i], strlen(yes[i])))
+			fail_msg("html_sniff_document(\"%s\") is 0", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (html_sniff_document(no[i], strlen(no[i])))
+			fail_msg("html_sniff_document(\"%s\") is 1", no[i]);
+	/* the length is the end: "<html>" cut to "<htm" is none */
+	assert_int_equal(html_sniff_document("<html>", 4), 0);
+}
+
 static void
 test_sniff_linear(void **state)
 {
@@ -855,6 +896,7 @@ main(void)
 	    cmocka_unit_test(test_many_attributes),
 	    cmocka_unit_test(test_sniff),
 	    cmocka_unit_test(test_sniff_linear),
+	    cmocka_unit_test(test_sniff_document),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
