@@ -239,8 +239,13 @@ readjson_delivery(const struct store_delivery_row *r)
 	json_object_set_new(o, "id", json_integer(r->id));
 	json_object_set_new(o, "hit", json_string(r->hit_id));
 	json_object_set_new(o, "rule", json_string(rule != NULL ? rule : "?"));
-	/* "destination": a [webhook] or an [email] (hark(1)); "webhook" named emails too */
+	/*
+	 * "destination": a [webhook] or an [email] (hark(1)); "webhook", the
+	 * same name under the key it had before emails, kept for the scripts
+	 * that read it
+	 */
 	json_object_set_new(o, "destination", json_string(r->webhook));
+	json_object_set_new(o, "webhook", json_string(r->webhook));
 	json_object_set_new(o, "state", json_string(r->state));
 	json_object_set_new(o, "attempts", json_integer(r->attempts));
 	json_object_set_new(o, "last_status",

@@ -300,11 +300,11 @@ expect_eq "$(wc -l <"$T/out" | tr -d ' ')" 0 "deliveries --failed: none dead"
 hk deliveries --json
 expect_eq "$(wc -l <"$T/out" | tr -d ' ')" $((6 * 7 + 1)) "deliveries --json: a row per (hit, webhook)"
 ffid=$(head -1 "$T/ff.ids")
-grep -E "^\{\"id\":[0-9]+,\"hit\":\"$ffid\",\"rule\":\"r[1-6]\",\"destination\":\"ff\",\"state\":\"sent\",\"attempts\":2,\"last_status\":200,\"last_error\":null,\"created\":\"[0-9T:-]+Z\",\"next_attempt\":null,\"sent\":\"[0-9T:-]+Z\"\}$" "$T/out" >/dev/null &&
+grep -E "^\{\"id\":[0-9]+,\"hit\":\"$ffid\",\"rule\":\"r[1-6]\",\"destination\":\"ff\",\"webhook\":\"ff\",\"state\":\"sent\",\"attempts\":2,\"last_status\":200,\"last_error\":null,\"created\":\"[0-9T:-]+Z\",\"next_attempt\":null,\"sent\":\"[0-9T:-]+Z\"\}$" "$T/out" >/dev/null &&
 	ok || bad "deliveries --json, ff's row: $(grep "\"$ffid\".*\"ff\"" "$T/out")"
-grep -qE '"destination":"hang","state":"pending","attempts":1,"last_status":null,"last_error":"[^"]*[Tt]imed out[^"]*","created":"[^"]+","next_attempt":"[0-9T:-]+Z","sent":null' "$T/out" &&
+grep -qE '"destination":"hang","webhook":"hang","state":"pending","attempts":1,"last_status":null,"last_error":"[^"]*[Tt]imed out[^"]*","created":"[^"]+","next_attempt":"[0-9T:-]+Z","sent":null' "$T/out" &&
 	ok || bad "deliveries --json, hang's row: $(grep -m1 '"hang"' "$T/out")"
-grep -qE '"destination":"redir","state":"pending","attempts":[12],"last_status":302,"last_error":"HTTP 302"' "$T/out" &&
+grep -qE '"destination":"redir","webhook":"redir","state":"pending","attempts":[12],"last_status":302,"last_error":"HTTP 302"' "$T/out" &&
 	ok || bad "deliveries --json, redir's row: $(grep -m1 '"redir"' "$T/out")"
 stdrow=$(grep -m1 '"destination":"std"' "$T/out")
 stdid=$(printf '%s\n' "$stdrow" | sed 's/^{"id":\([0-9]*\),"hit":"\([^"]*\)".*/\1/')
