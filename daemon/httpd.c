@@ -624,6 +624,8 @@ httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
 		                  : "a valid 'Authorization: Bearer TOKEN' is needed");
 		return;
 	}
+	if (httpd_body_over(h, req))
+		return;
 	if (r == NULL) {
 		httpd_error(req, 404, "no such page: %s", path);
 		return;
@@ -633,8 +635,6 @@ httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
 		httpd_error(req, 405, "%s answers GET and HEAD only", r->path);
 		return;
 	}
-	if (httpd_body_over(h, req))
-		return;
 	r->fn(h, req, path);
 	log_debug("http %s %s",
 	          m == EVHTTP_REQ_HEAD  ? "HEAD"
