@@ -566,6 +566,29 @@ httpd_request_cb(struct evhttp_request *req, void *arg)
 	free(path);
 }
 
+/*
+ * A body over max_document_size (the one in force: a reload may have
+ * lowered it): refused here, hark's own 413 with the headers of HTTP.md,
+ * {"error"} under /api/. libevent 2.1 has no hook between a server
+ * request's headers and its body, and answers a body over its own limit
+ * with a page of its own before any route sees the request: so its limit
+ * is HTTPD_BODY_LIMIT(max), larger, and this check is the one that
+ * answers. Returns whether it answered.
+ */
+static bool
+httpd_body_over(struct httpd *h, struct evhttp_request *req)
+{
+	const struct conf *c = h->info->conf;
+	size_t max = c != NULL ? c->max_document_size : 0;
+	size_t len = evbuffer_get_length(evhttp_request_get_input_buffer(req));
+
+	if (max == 0 || len <= max)
+		return false;
+	httpd_error(req, 413, "the body is %zu bytes: larger than max_document_size (%zu bytes)",
+	            len, max);
+	return true;
+}
+
 /* The route of path (decoded), after the token check. */
 static void
 httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
@@ -601,6 +624,8 @@ httpd_dispatch(struct httpd *h, struct evhttp_request *req, const char *path,
 		                  : "a valid 'Authorization: Bearer TOKEN' is needed");
 		return;
 	}
+	if (httpd_body_over(h, req))
+		return;
 	if (r == NULL) {
 		httpd_error(req, 404, "no such page: %s", path);
 		return;
@@ -806,7 +831,8 @@ httpd_new(struct event_base *base, const struct conf_http *c, size_t max_body, c
 		goto fail;
 	}
 	evhttp_set_max_headers_size(h->http, HTTPD_MAX_HEADERS);
-	evhttp_set_max_body_size(h->http, (ev_ssize_t)max_body);
+	/* past max_body, up to this, harkd answers the 413 itself (httpd_body_over) */
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)HTTPD_BODY_LIMIT(max_body));
 	/* HARK_HTTP_IDLE_TIMEOUT: seconds, 1 to 3600, for the tests */
 	evhttp_set_timeout(h->http, (int)envnum_get("HARK_HTTP_IDLE_TIMEOUT", 1, 3600,
 	                                            HTTPD_IDLE_TIMEOUT, "seconds"));

@@ -5,7 +5,8 @@
  * count and a read-only database connection of its own (WAL: reads never
  * block the writer); harkd creates it after the store and frees it before.
  *
- * Bounds: headers <= 16 KiB, a body <= max_document_size, idle connections
+ * Bounds: headers <= 16 KiB, a body <= max_document_size (a larger one read
+ * up to HTTPD_BODY_LIMIT and refused with 413), idle connections
  * closed after 30 s (HARK_HTTP_IDLE_TIMEOUT, for the tests), at most
  * HTTPD_MAX_CONN connections (past that the listeners stop accepting until
  * one closes: the kernel's backlog holds the rest). Every answer carries
@@ -42,6 +43,15 @@
 #define HTTPD_MAX_CONN 256
 #define HTTPD_MAX_HEADERS (16 * 1024)
 #define HTTPD_IDLE_TIMEOUT 30 /* seconds */
+/*
+ * The body libevent reads at most, max being max_document_size: twice it,
+ * at least 1 MiB more. A body over max and up to this is read (memory
+ * bounded by this) and refused by harkd, with its own 413; past this,
+ * libevent refuses it before reading it, with a fixed page of its own
+ * (libevent 2.1 gives a server no hook to answer it: no header callback
+ * on the requests it makes).
+ */
+#define HTTPD_BODY_LIMIT(max) ((max) + ((max) > ((size_t)1 << 20) ? (max) : ((size_t)1 << 20)))
 
 /*
  * What harkd knows and httpd shows (GET /metrics, /healthz): harkd's,

@@ -705,8 +705,8 @@ route_page_hits(struct httpd *h, struct evhttp_request *req, const char *path)
 	}
 	if ((code = hits_q_parse(h, req, q, page_hits_keys, err, sizeof(err))) == 0 &&
 	    q->nrules > 1) {
-		/* the form and its Older link carry one rule */
-		snprintf(err, sizeof(err), "rule given twice (the page shows one rule or one tag)");
+		/* the form and its Older link carry one rule (tag= and the rest narrow it) */
+		snprintf(err, sizeof(err), "rule given twice (the page's form takes one rule)");
 		code = 400;
 	}
 	if (code == 0) {
@@ -942,8 +942,14 @@ route_atom(struct httpd *h, struct evhttp_request *req, const char *path)
 	int code;
 
 	(void)path;
+	/* HTTP.md: /hits.atom, ?rule=ID or ?tag=TAG; the page and the API combine filters */
 	if ((code = hits_q_parse(h, req, &q, atom_keys, err, sizeof(err))) == 0 && q.nrules > 1) {
 		snprintf(err, sizeof(err), "rule given twice (a feed is of one rule or one tag)");
+		code = 400;
+	} else if (code == 0 && q.nrules > 0 && q.pf.tag != NULL) {
+		snprintf(err, sizeof(err),
+		         "rule and tag both given (a feed is of one rule or one tag: the page / "
+		         "and the API combine them)");
 		code = 400;
 	}
 	if (code == 0) {

@@ -227,7 +227,6 @@ route_api_post(struct httpd *h, struct evhttp_request *req, const char *path)
 	struct evbuffer *body = evhttp_request_get_input_buffer(req);
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	size_t len = evbuffer_get_length(body);
-	size_t max = info->conf != NULL ? info->conf->max_document_size : 0;
 	struct job_post *p = NULL;
 	struct post_req *pr = NULL;
 	struct mediatype mt;
@@ -257,13 +256,7 @@ route_api_post(struct httpd *h, struct evhttp_request *req, const char *path)
 		httpd_error(req, r == -2 ? 415 : 400, "%s", err);
 		return;
 	}
-	/* evhttp refuses a larger body before reading it; this is for a reload that lowered it */
-	if (max > 0 && len > max) {
-		httpd_error(req, 413,
-		            "the body is %zu bytes: larger than max_document_size (%zu bytes)", len,
-		            max);
-		return;
-	}
+	/* a body over max_document_size was refused by the dispatch (httpd_body_over) */
 	if (len == 0) {
 		httpd_error(req, 400, "empty body: send the article (a JSON object, or a file)");
 		return;

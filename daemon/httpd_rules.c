@@ -483,17 +483,21 @@ route_page_rule(struct httpd *h, struct evhttp_request *req, const char *path)
 	json_t *hits = NULL;
 	char err[512];
 	int code, more;
+	size_t n = strlen(path);
 
-	/* its forms post to /rules/ID/mute and /unmute; the page is read */
+	/*
+	 * its forms post to /rules/ID/mute and /unmute: those, whatever the
+	 * method (a rule id has no slash: never a rule's page; a GET is 405
+	 * with Allow: POST, as for /deliveries/ID/retry); /rules/mute is the
+	 * page of a rule named mute; the page is read
+	 */
+	if (strchr(id, '/') != NULL && ((n > 5 && strcmp(path + n - 5, "/mute") == 0) ||
+	                                (n > 7 && strcmp(path + n - 7, "/unmute") == 0))) {
+		route_page_rule_mute(h, req, path);
+		return;
+	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
 	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
-		size_t n = strlen(path);
-
-		if ((n > 5 && strcmp(path + n - 5, "/mute") == 0) ||
-		    (n > 7 && strcmp(path + n - 7, "/unmute") == 0)) {
-			route_page_rule_mute(h, req, path);
-			return;
-		}
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
 		httpd_error(req, 405, "/rules/ answers GET and HEAD only");
 		return;

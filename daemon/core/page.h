@@ -325,13 +325,14 @@ void page_not_found(struct page *pg, enum page_nav nav, const char *msg);
 /* The Atom feed of hits. */
 struct page_feed {
 	const char *base_url;   /* absolute, http(s), ending in "/" (one is added if not) */
-	const char *rule, *tag; /* the feed's filters (NULL: none): in its id and self link */
-	const char *title;      /* "hark: hits" when NULL */
-	const char *now;        /* RFC 3339: <updated> when there is no hit */
+	const char *rule, *tag; /* its filters (NULL: none): in its id, title and links */
+	const char *title; /* NULL: "hark: hits", then " of rule 'R'", " tagged 'T'" when given */
+	const char *now;   /* RFC 3339: <updated> when there is no hit */
 };
 
 /*
- * Atom 1.0 (RFC 4287). Feed id and self link: base_url + "hits.atom?rule=R&tag=T". Entry id: the
+ * Atom 1.0 (RFC 4287). Feed id and self link: base_url + "hits.atom?rule=R&tag=T"; its
+ * rel=alternate the hits page of the same filters, base_url + "?rule=R&tag=T". Entry id: the
  * hit id as urn:uuid:U where U is a UUID (version 8, RFC 9562) made of the first 16 bytes of
  * SHA-256("hark hit " HIT_ID): stable for a hit whatever base_url, so a reader sees each hit once.
  * Entry link: the article's address when page_url_ok() and absolute, else base_url + "articles/ID".

@@ -441,6 +441,19 @@ put_self(struct page *pg, const struct page_feed *f, int slash)
 	page_query(pg, &first, "tag", f->tag);
 }
 
+/* base_url (with its slash) + the hits page "/" with the feed's filters: the same hits */
+static void
+put_alternate(struct page *pg, const struct page_feed *f, int slash)
+{
+	int first = 1;
+
+	page_url(pg, f->base_url);
+	if (!slash)
+		page_raw(pg, "/");
+	page_query(pg, &first, "rule", f->rule);
+	page_query(pg, &first, "tag", f->tag);
+}
+
 int
 page_atom(struct page *pg, const struct page_feed *f, const struct page_hit *hits, size_t n)
 {
@@ -452,7 +465,22 @@ page_atom(struct page *pg, const struct page_feed *f, const struct page_hit *hit
 	slash = base[strlen(base) - 1] == '/';
 	page_raw(pg, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	             "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
-	page_str(pg, f->title != NULL && *f->title ? f->title : "hark: hits");
+	if (f->title != NULL && *f->title) {
+		page_str(pg, f->title);
+	} else {
+		/* by its filters: a reader's two subscriptions are told apart */
+		page_raw(pg, "hark: hits");
+		if (f->rule != NULL && *f->rule) {
+			page_raw(pg, " of rule '");
+			page_str(pg, f->rule);
+			page_raw(pg, "'");
+		}
+		if (f->tag != NULL && *f->tag) {
+			page_raw(pg, " tagged '");
+			page_str(pg, f->tag);
+			page_raw(pg, "'");
+		}
+	}
 	page_raw(pg, "</title>\n<id>");
 	put_self(pg, f, slash);
 	page_raw(pg, "</id>\n<updated>");
@@ -471,7 +499,7 @@ page_atom(struct page *pg, const struct page_feed *f, const struct page_hit *hit
 	             "type=\"application/atom+xml\" href=\"");
 	put_self(pg, f, slash);
 	page_raw(pg, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	page_url(pg, base);
+	put_alternate(pg, f, slash);
 	page_raw(pg, "\"/>\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct page_hit *h = &hits[i];

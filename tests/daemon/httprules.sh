@@ -5,7 +5,8 @@
 # hit, a disabled rule listed too); the page /rules (every rule, its
 # counts, its chart, links to its page and its hits; a hostile name and
 # query escaped); /rules/ID with the
-# rule's hits; 404 for an unknown rule, 400 for any parameter, 405 for POST.
+# rule's hits; 404 for an unknown rule, 400 for any parameter, 405 for POST;
+# a GET of /rules/ID/mute or /unmute (the page's forms) 405 with Allow: POST.
 # Usage: httprules.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
@@ -152,6 +153,21 @@ req "${URL}rules/hit2?before=x"
 expect_eq "$CODE" 400 "/rules/ID with a parameter"
 req -X POST "${URL}rules"
 expect_eq "$CODE" 405 "POST /rules"
+# the addresses of a rule's mute forms are POST only: a GET is 405 with
+# Allow: POST (as /deliveries/ID/retry and the API's mute), not "no rule"
+for a in mute unmute; do
+	req "${URL}rules/hit2/$a"
+	expect_eq "$CODE" 405 "GET /rules/hit2/$a: $(cat "$T/b")"
+	grep -qi '^Allow: POST' "$T/h" && ok || bad "GET /rules/hit2/$a: no Allow: POST in $(cat "$T/h")"
+	has "GET /rules/hit2/$a" "/rules/hit2/$a changes a rule's mute: POST only"
+	grep -qiF 'X-Content-Type-Options: nosniff' "$T/h" && ok || bad "GET /rules/hit2/$a: headers"
+done
+req -I "${URL}rules/hit2/mute"
+expect_eq "$CODE" 405 "HEAD /rules/hit2/mute"
+req "${URL}rules/nosuch/mute"
+expect_eq "$CODE" 405 "GET /rules/nosuch/mute (the method first, as the API)"
+req "${URL}rules/hit2/other"
+expect_eq "$CODE" 404 "GET /rules/hit2/other"
 
 stop_harkd
 expect_eq "$HSTATUS" 0 "SIGTERM"

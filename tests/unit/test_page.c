@@ -1000,6 +1000,10 @@ test_atom(void **state)
 	assert_non_null(
 	    strstr(s, "<link rel=\"self\" type=\"application/atom+xml\" "
 	              "href=\"https://hark.example.org/hits.atom?rule=assad&amp;tag=a%20b\"/>"));
+	/* titled and linked by its filters: two subscriptions told apart */
+	assert_non_null(strstr(s, "<title>hark: hits of rule 'assad' tagged 'a b'</title>"));
+	assert_non_null(strstr(s, "<link rel=\"alternate\" type=\"text/html\" "
+	                          "href=\"https://hark.example.org/?rule=assad&amp;tag=a%20b\"/>"));
 	assert_non_null(strstr(s, "<updated>2026-12-06T10:00:00Z</updated>"));
 	/* offsets converted to UTC; a bad date falls back to now */
 	assert_non_null(strstr(s, "<updated>2026-12-05T09:00:00Z</updated>"));
@@ -1040,6 +1044,8 @@ test_atom(void **state)
 		check_atom(t, len, 1);
 		assert_non_null(strstr(t, "<id>http://127.0.0.1:8976/hits.atom</id>"));
 		assert_non_null(strstr(t, "<title>hark: hits</title>"));
+		assert_non_null(strstr(t, "<link rel=\"alternate\" type=\"text/html\" "
+		                          "href=\"http://127.0.0.1:8976/\"/>"));
 		assert_int_equal(page_atom(&pg, &f, h, 2), 0);
 		s = page_take(&pg, NULL);
 		id1 = strstr(t, "<id>urn:uuid:");
@@ -1059,6 +1065,18 @@ test_atom(void **state)
 		assert_non_null(
 		    strstr(s, "</title>\n<id>https://hark.example.org/hits.atom?rule=assad&amp;"
 		              "tag=a%20b</id>\n<updated>2026-12-06T10:00:00Z</updated>"));
+		free(s);
+	}
+	/* a hostile filter: escaped in the title, percent-encoded in the links */
+	{
+		struct page_feed g = {"http://127.0.0.1:8976", NULL, "<x&y>\"", NULL, NULL};
+
+		assert_int_equal(page_atom(&pg, &g, h, 1), 0);
+		s = page_take(&pg, &len);
+		check_atom(s, len, 1);
+		assert_non_null(
+		    strstr(s, "<title>hark: hits tagged '&lt;x&amp;y&gt;&quot;'</title>"));
+		assert_non_null(strstr(s, "href=\"http://127.0.0.1:8976/?tag=%3Cx%26y%3E%22\"/>"));
 		free(s);
 	}
 	/* no hits: a valid empty feed, updated now; a bad base_url refused */
