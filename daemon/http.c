@@ -76,6 +76,13 @@ struct xfer {
 	char *up;                /* owned; SMTP: the message being sent */
 	size_t up_len, up_pos;
 	char line[512]; /* SMTP: the server's last reply line, or "" */
+	/* SMTP, from CURLOPT_DEBUGFUNCTION: each reply paired with its command */
+	char cmd[8];            /* the verb of the last command sent, upper case */
+	char cmd_rcpt[300];     /* its <address> when it was RCPT */
+	char fail[512];         /* the reply to the first refused command (not RCPT, EHLO, QUIT) */
+	char rcpt_refused[768]; /* "<a> 550 ...; <b> 451 ..." or "" */
+	int rcpt_temporary;     /* one of them was refused with a 4xx */
+	int data_sent;          /* DATA was sent: some recipient was taken */
 	struct xfer *prev, *next;
 };
 
@@ -351,7 +358,12 @@ xfer_report(struct xfer *x, CURLcode rc)
 	r.last_modified = x->hv[H_LAST_MODIFIED];
 	r.final_url = url;
 	r.seconds = secs;
-	r.server_line = x->line[0] != '\0' ? x->line : NULL;
+	/* the refused command's line, not the QUIT's that came after it */
+	r.server_line = x->fail[0] != '\0' ? x->fail : x->line[0] != '\0' ? x->line : NULL;
+	r.rcpt_refused = x->rcpt_refused[0] != '\0' ? x->rcpt_refused : NULL;
+	r.rcpt_temporary = x->rcpt_temporary;
+	r.rcpt_all =
+	    rc != CURLE_OK && x->fail[0] == '\0' && x->rcpt_refused[0] != '\0' && !x->data_sent;
 	x->fn(&r, x->arg);
 }
 
@@ -668,6 +680,86 @@ smtp_line_cb(char *line, size_t size, size_t nitems, void *userp)
 	return n;
 }
 
+/* Copy an SMTP line without its CR LF, a control byte as a space (log_quote does the rest). */
+static void
+smtp_line_copy(char *dst, size_t dstsz, const char *src, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k + 1 < dstsz; i++)
+		if (src[i] != '\r' && src[i] != '\n')
+			dst[k++] = (unsigned char)src[i] < 0x20 ? ' ' : src[i];
+	dst[k] = '\0';
+}
+
+/* One final reply line (NNN SP or NNN alone) to the command x->cmd. */
+static void
+smtp_reply(struct xfer *x, const char *line, size_t n)
+{
+	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+	char text[512];
+	size_t len;
+
+	if (code < 400)
+		return;
+	smtp_line_copy(text, sizeof(text), line, n);
+	if (strcmp(x->cmd, "RCPT") == 0) {
+		/* the others may still take it (CURLOPT_MAIL_RCPT_ALLOWFAILS) */
+		len = strlen(x->rcpt_refused);
+		snprintf(x->rcpt_refused + len, sizeof(x->rcpt_refused) - len, "%s%s %s",
+		         len > 0 ? "; " : "", x->cmd_rcpt, text);
+		if (code < 500)
+			x->rcpt_temporary = 1;
+	} else if (strcmp(x->cmd, "QUIT") != 0 && strcmp(x->cmd, "EHLO") != 0 && x->fail[0] == '\0')
+		memcpy(x->fail, text, sizeof(text)); /* MAIL, DATA, the message's end, AUTH... */
+}
+
+/*
+ * CURLOPT_DEBUGFUNCTION of SMTP: the commands sent and the replies, so
+ * that a reply is known by its command (a RCPT's 550 names its recipient;
+ * a failure is reported with its own line, not with the QUIT's 221 after
+ * it). Only the verb of a command is kept: an AUTH line holds the password.
+ */
+static int
+smtp_debug_cb(CURL *e, curl_infotype type, char *data, size_t size, void *userp)
+{
+	struct xfer *x = userp;
+	size_t i = 0, k, a, b;
+
+	(void)e;
+	if (type == CURLINFO_HEADER_OUT) {
+		for (k = 0; k + 1 < sizeof(x->cmd) && k < size && isalpha((unsigned char)data[k]);
+		     k++)
+			x->cmd[k] = (char)toupper((unsigned char)data[k]);
+		x->cmd[k] = '\0';
+		x->cmd_rcpt[0] = '\0';
+		if (strcmp(x->cmd, "DATA") == 0)
+			x->data_sent = 1;
+		if (strcmp(x->cmd, "RCPT") == 0) {
+			for (a = 0; a < size && data[a] != '<'; a++)
+				;
+			for (b = a; b < size && data[b] != '>'; b++)
+				;
+			if (b < size)
+				smtp_line_copy(x->cmd_rcpt, sizeof(x->cmd_rcpt), data + a,
+				               b - a + 1);
+		}
+		return 0;
+	}
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	while (i < size) {
+		for (k = i; k < size && data[k] != '\n'; k++)
+			;
+		if (k - i >= 3 && isdigit((unsigned char)data[i]) &&
+		    isdigit((unsigned char)data[i + 1]) && isdigit((unsigned char)data[i + 2]) &&
+		    (k - i == 3 || data[i + 3] != '-'))
+			smtp_reply(x, data + i, k - i);
+		i = k + 1;
+	}
+	return 0;
+}
+
 /* CURLOPT_READFUNCTION of SMTP: the message. */
 static size_t
 smtp_read_cb(char *buf, size_t size, size_t nitems, void *userp)
@@ -740,6 +832,20 @@ http_mail_start(struct http *h, const struct http_mail *rq, http_done_fn fn, voi
 	}
 	bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM, from) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK;
+	/*
+	 * The recipients the server takes get the message when it refuses
+	 * others (a mistyped address must not stop everyone's alerts). Not a
+	 * failure when the libcurl at run time lacks it: one refusal then
+	 * fails the message for all, as before.
+	 */
+#if LIBCURL_VERSION_NUM >= 0x080200
+	(void)curl_easy_setopt(e, CURLOPT_MAIL_RCPT_ALLOWFAILS, 1L);
+#elif LIBCURL_VERSION_NUM >= 0x074500
+	(void)curl_easy_setopt(e, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+#endif
+	bad |= curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, smtp_debug_cb) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_READFUNCTION, smtp_read_cb) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK;

@@ -754,7 +754,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	struct hook *h = s->hook;
 	int64_t now = now_s(), wait, rawait = 0;
 	int attempts = s->attempts + 1;
-	char why[300];
+	char why[800]; /* the refused recipients' lines */
 	long long ra;
 
 	send_end(s);
@@ -872,6 +872,9 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		         r->seconds);
 		state = "sent";
 		at->sent++;
+		if (why[0] != '\0')
+			log_warnx("digest %s to %s: %s: not tried again (the others have it)",
+			          s->hit_id, h->name, log_quote(why));
 	} else if (v != OUTBOX_MAIL_DEAD && s->early) {
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): an early attempt, not "
 		          "counted: attempt "
@@ -895,7 +898,7 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
 		outbox_record(ob, s->group[i], state, attempts, now + wait, r->status,
-		              v == OUTBOX_MAIL_SENT ? NULL : why);
+		              why[0] != '\0' ? why : NULL);
 }
 
 /* The deliveries of one digest, read from the store: all ids, the first hits whole. */
@@ -1052,7 +1055,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 			snprintf(why, sizeof(why), "%s", err);
 		} else {
 			v = OUTBOX_MAIL_SENT;
-			snprintf(why, sizeof(why), "HTTP %ld", r->status);
+			why[0] = '\0'; /* taken whole: nothing to report */
 		}
 	} else if (r->error != NULL) {
 		snprintf(why, sizeof(why), "%s", r->error);
@@ -1223,7 +1226,11 @@ mail_done_cb(const struct http_response *r, void *arg)
 	if (v == OUTBOX_MAIL_SENT) {
 		log_info("delivered hit=%s email=%s status=%ld in %.2fs", s->hit_id, h->name,
 		         r->status, r->seconds);
-		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
+		if (why[0] != '\0')
+			log_warnx(
+			    "delivery of hit=%s to %s: %s: not tried again (the others have it)",
+			    s->hit_id, h->name, log_quote(why));
+		outbox_record(ob, s->id, "sent", attempts, now, r->status, why[0] ? why : NULL);
 		ob->stats.email.sent++;
 		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
 		return;
