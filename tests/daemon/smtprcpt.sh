@@ -8,6 +8,8 @@
 #         QUIT's "221 bye" after it
 #   soon  to = later only: no one has it, so it is tried again (pending)
 #   full  to = good, DATA answered 552: dead, with the DATA's line
+# The server takes a message in 0.3 s: hark_delivery_seconds_sum of the two
+# sent is about 0.6, fractions kept (whole seconds summed 0 or 1 before).
 # The server is a few lines of Python's standard library.
 # Usage: smtprcpt.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +32,7 @@ command -v curl >/dev/null 2>&1 || {
 SPID=
 trap '[ -n "$SPID" ] && kill -TERM $SPID 2>/dev/null; daemon_cleanup' EXIT
 cat >"$T/smtp.py" <<'PY'
-import os, socket, sys, threading
+import os, socket, sys, threading, time
 d, data_code = sys.argv[1], sys.argv[2]
 lock = threading.Lock()
 n = [0]
@@ -49,6 +51,7 @@ def serve(c):
                     n[0] += 1
                     with open(os.path.join(d, "%d.env" % n[0]), "w") as e:
                         e.write("".join("to %s\n" % r for r in rcpt))
+                time.sleep(0.3)
                 c.sendall(b"250 2.0.0 queued\r\n")
             continue
         verb = line[:4].upper()
@@ -160,6 +163,11 @@ grep -E 'pending +soon .*attempts=[12] .*last="refused <later2@example.org> 451 
 grep -E 'dead +full .*last="552 5.3.4 message too big for <desk>"' "$T/out" >/dev/null &&
 	ok || bad "hark deliveries: full: $(cat "$T/out")"
 curl -s --max-time 10 -o "$T/page" "${URL}deliveries"
+curl -s --max-time 10 -o "$T/metrics" "${URL}metrics"
+expect_eq "$(awk '$1 == "hark_delivery_seconds_count" { print $2 }' "$T/metrics")" 2 \
+	"two deliveries timed: $(grep delivery_seconds "$T/metrics")"
+awk '$1 == "hark_delivery_seconds_sum" { exit !($2 >= 0.6 && $2 < 1.5 && $2 != int($2)) }' "$T/metrics" &&
+	ok || bad "hark_delivery_seconds_sum about 0.6 s: $(grep delivery_seconds_sum "$T/metrics")"
 grep -F '550 5.1.1 &lt;bad2@example.org&gt;: mailbox unknown' "$T/page" >/dev/null &&
 	ok || bad "/deliveries: the RCPT's line: $(grep -i nobody "$T/page")"
 stop_harkd
