@@ -30,6 +30,7 @@
 
 #include "http.h"
 #include "netaddr.h"
+#include "smtpreply.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 30000L
@@ -75,14 +76,8 @@ struct xfer {
 	struct curl_slist *rcpt; /* owned; SMTP recipients */
 	char *up;                /* owned; SMTP: the message being sent */
 	size_t up_len, up_pos;
-	char line[512]; /* SMTP: the server's last reply line, or "" */
-	/* SMTP, from CURLOPT_DEBUGFUNCTION: each reply paired with its command */
-	char cmd[8];            /* the verb of the last command sent, upper case */
-	char cmd_rcpt[300];     /* its <address> when it was RCPT */
-	char fail[512];         /* the reply to the first refused command (not RCPT, EHLO, QUIT) */
-	char rcpt_refused[768]; /* "<a> 550 ...; <b> 451 ..." or "" */
-	int rcpt_temporary;     /* one of them was refused with a 4xx */
-	int data_sent;          /* DATA was sent: some recipient was taken */
+	char line[512];        /* SMTP: the server's last reply line, or "" */
+	struct smtpreply smtp; /* SMTP: each reply paired with its command */
 	struct xfer *prev, *next;
 };
 
@@ -359,11 +354,13 @@ xfer_report(struct xfer *x, CURLcode rc)
 	r.final_url = url;
 	r.seconds = secs;
 	/* the refused command's line, not the QUIT's that came after it */
-	r.server_line = x->fail[0] != '\0' ? x->fail : x->line[0] != '\0' ? x->line : NULL;
-	r.rcpt_refused = x->rcpt_refused[0] != '\0' ? x->rcpt_refused : NULL;
-	r.rcpt_temporary = x->rcpt_temporary;
-	r.rcpt_all =
-	    rc != CURLE_OK && x->fail[0] == '\0' && x->rcpt_refused[0] != '\0' && !x->data_sent;
+	r.server_line = x->smtp.fail[0] != '\0' ? x->smtp.fail
+	                : x->line[0] != '\0'    ? x->line
+	                                        : NULL;
+	r.rcpt_refused = x->smtp.rcpt_refused[0] != '\0' ? x->smtp.rcpt_refused : NULL;
+	r.rcpt_temporary = x->smtp.rcpt_temporary;
+	r.rcpt_all = rc != CURLE_OK && x->smtp.fail[0] == '\0' && x->smtp.rcpt_refused[0] != '\0' &&
+	             !x->smtp.data_sent;
 	x->fn(&r, x->arg);
 }
 
@@ -680,83 +677,21 @@ smtp_line_cb(char *line, size_t size, size_t nitems, void *userp)
 	return n;
 }
 
-/* Copy an SMTP line without its CR LF, a control byte as a space (log_quote does the rest). */
-static void
-smtp_line_copy(char *dst, size_t dstsz, const char *src, size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n && k + 1 < dstsz; i++)
-		if (src[i] != '\r' && src[i] != '\n')
-			dst[k++] = (unsigned char)src[i] < 0x20 ? ' ' : src[i];
-	dst[k] = '\0';
-}
-
-/* One final reply line (NNN SP or NNN alone) to the command x->cmd. */
-static void
-smtp_reply(struct xfer *x, const char *line, size_t n)
-{
-	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-	char text[512];
-	size_t len;
-
-	if (code < 400)
-		return;
-	smtp_line_copy(text, sizeof(text), line, n);
-	if (strcmp(x->cmd, "RCPT") == 0) {
-		/* the others may still take it (CURLOPT_MAIL_RCPT_ALLOWFAILS) */
-		len = strlen(x->rcpt_refused);
-		snprintf(x->rcpt_refused + len, sizeof(x->rcpt_refused) - len, "%s%s %s",
-		         len > 0 ? "; " : "", x->cmd_rcpt, text);
-		if (code < 500)
-			x->rcpt_temporary = 1;
-	} else if (strcmp(x->cmd, "QUIT") != 0 && strcmp(x->cmd, "EHLO") != 0 && x->fail[0] == '\0')
-		memcpy(x->fail, text, sizeof(text)); /* MAIL, DATA, the message's end, AUTH... */
-}
-
 /*
- * CURLOPT_DEBUGFUNCTION of SMTP: the commands sent and the replies, so
- * that a reply is known by its command (a RCPT's 550 names its recipient;
- * a failure is reported with its own line, not with the QUIT's 221 after
- * it). Only the verb of a command is kept: an AUTH line holds the password.
+ * CURLOPT_DEBUGFUNCTION of SMTP: the commands sent and the replies read,
+ * for smtpreply.c to pair (a refused RCPT names its recipient; a failure
+ * is told by its command's line, not by the QUIT's 221 after it).
  */
 static int
 smtp_debug_cb(CURL *e, curl_infotype type, char *data, size_t size, void *userp)
 {
 	struct xfer *x = userp;
-	size_t i = 0, k, a, b;
 
 	(void)e;
-	if (type == CURLINFO_HEADER_OUT) {
-		for (k = 0; k + 1 < sizeof(x->cmd) && k < size && isalpha((unsigned char)data[k]);
-		     k++)
-			x->cmd[k] = (char)toupper((unsigned char)data[k]);
-		x->cmd[k] = '\0';
-		x->cmd_rcpt[0] = '\0';
-		if (strcmp(x->cmd, "DATA") == 0)
-			x->data_sent = 1;
-		if (strcmp(x->cmd, "RCPT") == 0) {
-			for (a = 0; a < size && data[a] != '<'; a++)
-				;
-			for (b = a; b < size && data[b] != '>'; b++)
-				;
-			if (b < size)
-				smtp_line_copy(x->cmd_rcpt, sizeof(x->cmd_rcpt), data + a,
-				               b - a + 1);
-		}
-		return 0;
-	}
-	if (type != CURLINFO_HEADER_IN)
-		return 0;
-	while (i < size) {
-		for (k = i; k < size && data[k] != '\n'; k++)
-			;
-		if (k - i >= 3 && isdigit((unsigned char)data[i]) &&
-		    isdigit((unsigned char)data[i + 1]) && isdigit((unsigned char)data[i + 2]) &&
-		    (k - i == 3 || data[i + 3] != '-'))
-			smtp_reply(x, data + i, k - i);
-		i = k + 1;
-	}
+	if (type == CURLINFO_HEADER_OUT)
+		smtpreply_sent(&x->smtp, data, size);
+	else if (type == CURLINFO_HEADER_IN)
+		smtpreply_read(&x->smtp, data, size);
 	return 0;
 }
 
