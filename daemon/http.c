@@ -30,6 +30,7 @@
 
 #include "http.h"
 #include "netaddr.h"
+#include "smtpreply.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 30000L
@@ -75,7 +76,8 @@ struct xfer {
 	struct curl_slist *rcpt; /* owned; SMTP recipients */
 	char *up;                /* owned; SMTP: the message being sent */
 	size_t up_len, up_pos;
-	char line[512]; /* SMTP: the server's last reply line, or "" */
+	char line[512];        /* SMTP: the server's last reply line, or "" */
+	struct smtpreply smtp; /* SMTP: each reply paired with its command */
 	struct xfer *prev, *next;
 };
 
@@ -351,7 +353,14 @@ xfer_report(struct xfer *x, CURLcode rc)
 	r.last_modified = x->hv[H_LAST_MODIFIED];
 	r.final_url = url;
 	r.seconds = secs;
-	r.server_line = x->line[0] != '\0' ? x->line : NULL;
+	/* the refused command's line, not the QUIT's that came after it */
+	r.server_line = x->smtp.fail[0] != '\0' ? x->smtp.fail
+	                : x->line[0] != '\0'    ? x->line
+	                                        : NULL;
+	r.rcpt_refused = x->smtp.rcpt_refused[0] != '\0' ? x->smtp.rcpt_refused : NULL;
+	r.rcpt_temporary = x->smtp.rcpt_temporary;
+	r.rcpt_all = rc != CURLE_OK && x->smtp.fail[0] == '\0' && x->smtp.rcpt_refused[0] != '\0' &&
+	             !x->smtp.data_sent;
 	x->fn(&r, x->arg);
 }
 
@@ -668,6 +677,24 @@ smtp_line_cb(char *line, size_t size, size_t nitems, void *userp)
 	return n;
 }
 
+/*
+ * CURLOPT_DEBUGFUNCTION of SMTP: the commands sent and the replies read,
+ * for smtpreply.c to pair (a refused RCPT names its recipient; a failure
+ * is told by its command's line, not by the QUIT's 221 after it).
+ */
+static int
+smtp_debug_cb(CURL *e, curl_infotype type, char *data, size_t size, void *userp)
+{
+	struct xfer *x = userp;
+
+	(void)e;
+	if (type == CURLINFO_HEADER_OUT)
+		smtpreply_sent(&x->smtp, data, size);
+	else if (type == CURLINFO_HEADER_IN)
+		smtpreply_read(&x->smtp, data, size);
+	return 0;
+}
+
 /* CURLOPT_READFUNCTION of SMTP: the message. */
 static size_t
 smtp_read_cb(char *buf, size_t size, size_t nitems, void *userp)
@@ -740,6 +767,20 @@ http_mail_start(struct http *h, const struct http_mail *rq, http_done_fn fn, voi
 	}
 	bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM, from) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt) != CURLE_OK;
+	/*
+	 * The recipients the server takes get the message when it refuses
+	 * others (a mistyped address must not stop everyone's alerts). Not a
+	 * failure when the libcurl at run time lacks it: one refusal then
+	 * fails the message for all, as before.
+	 */
+#if LIBCURL_VERSION_NUM >= 0x080200
+	(void)curl_easy_setopt(e, CURLOPT_MAIL_RCPT_ALLOWFAILS, 1L);
+#elif LIBCURL_VERSION_NUM >= 0x074500
+	(void)curl_easy_setopt(e, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+#endif
+	bad |= curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, smtp_debug_cb) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_UPLOAD, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_READFUNCTION, smtp_read_cb) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_READDATA, x) != CURLE_OK;

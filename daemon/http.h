@@ -43,11 +43,16 @@ struct http_response {
 	const char *location;     /* Location, or NULL */
 	const char *content_type; /* Content-Type, or NULL */
 	const char *etag, *last_modified;
-	const char *final_url;   /* after redirects */
-	double seconds;          /* how long it took */
-	int body_cut;            /* status_only: the body was over max_response, cut */
-	int timed_out;           /* the failure was the request's timeout */
-	const char *server_line; /* SMTP: the server's last reply line, or NULL */
+	const char *final_url; /* after redirects */
+	double seconds;        /* how long it took */
+	int body_cut;          /* status_only: the body was over max_response, cut */
+	int timed_out;         /* the failure was the request's timeout */
+	const char
+	    *server_line; /* SMTP: the refused command's reply line, else the last, or NULL */
+	const char
+	    *rcpt_refused;  /* SMTP: "<a> 550 ...; <b> 451 ..." the recipients refused, or NULL */
+	int rcpt_temporary; /* SMTP: one of them with a 4xx (try again) */
+	int rcpt_all;       /* SMTP: every recipient refused: no one has the message */
 };
 
 /* Called on the loop thread once per request, with the response or the failure. */
@@ -67,8 +72,10 @@ int http_start(struct http *h, const struct http_request *rq, http_done_fn fn, v
 /*
  * A message sent by SMTP (the [email] destinations) on the same multi
  * handle: MAIL FROM, RCPT TO each, DATA. r->status is the server's last
- * reply code (250 after the data was taken) and r->server_line its line;
- * r->error is NULL only when the message was accepted.
+ * reply code (250 after the data was taken) and r->server_line the line of
+ * the command refused (else the last); r->error is NULL only when the
+ * message was accepted, for the recipients the server took: those it
+ * refused are in r->rcpt_refused.
  */
 struct http_mail {
 	const char *url;         /* smtp://host:port or smtps://host:port only */

@@ -66,6 +66,12 @@ struct send {
 	 */
 	int64_t since;
 	/*
+	 * CLOCK_MONOTONIC ns of its hit's commit when this process made it
+	 * (struct commit_memo), so that the latency keeps its fractions; 0:
+	 * unknown (made before a restart, or requeued): whole seconds from since.
+	 */
+	int64_t commit_ns;
+	/*
 	 * Ended, its outcome not yet written: it stays listed, so that a page
 	 * read before the write does not send it again.
 	 */
@@ -153,12 +159,63 @@ struct outbox {
 	struct event *ev_flush; /* write the outcomes */
 	struct update *updates, **updates_tail;
 	struct outbox_stats stats;
+	/*
+	 * The hits routed lately, a ring (owned, COMMIT_MEMO entries): when
+	 * each was committed by the monotonic clock, for hark_delivery_seconds
+	 * (the store keeps whole seconds). Stamped by outbox_kick, which the
+	 * intake calls right after its commit.
+	 */
+	struct commit_memo *memo;
+	size_t memo_head, memo_stamped; /* counts: next slot is head % COMMIT_MEMO */
 };
 
 static int64_t
 now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+#define COMMIT_MEMO 4096
+
+struct commit_memo {
+	char hit_id[32];
+	int64_t wall;    /* the created_at its deliveries got */
+	int64_t mono_ns; /* 0 until its commit */
+};
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The commit time of hit_id routed at wall, or 0 (forgotten, or requeued since). */
+static int64_t
+commit_memo_find(const struct outbox *ob, const char *hit_id, int64_t wall)
+{
+	size_t n = ob->memo_stamped < COMMIT_MEMO ? ob->memo_stamped : COMMIT_MEMO;
+
+	if (ob->memo == NULL)
+		return 0;
+	for (size_t k = 1; k <= n; k++) { /* the newest first */
+		const struct commit_memo *m = &ob->memo[(ob->memo_stamped - k) % COMMIT_MEMO];
+
+		if (m->wall == wall && strcmp(m->hit_id, hit_id) == 0)
+			return m->mono_ns;
+	}
+	return 0;
+}
+
+/* Seconds from the send's hit's commit (or requeue) to now. */
+static double
+send_latency(const struct send *s, int64_t now)
+{
+	if (s->commit_ns != 0)
+		return (double)(mono_ns() - s->commit_ns) / 1e9;
+	return (double)(now - s->since);
 }
 
 static void
@@ -304,6 +361,11 @@ orphan_log(const char *name, int64_t n, void *arg)
 void
 outbox_kick(struct outbox *ob)
 {
+	int64_t t = mono_ns();
+
+	/* the hits routed since the last kick are committed now */
+	for (; ob->memo_stamped < ob->memo_head; ob->memo_stamped++)
+		ob->memo[ob->memo_stamped % COMMIT_MEMO].mono_ns = t;
 	outbox_pump_at(ob, 0);
 }
 
@@ -489,6 +551,8 @@ hook_send_mail(struct outbox *ob, struct hook *h, const struct store_delivery_ro
 	s->attempts = r->attempts;
 	s->early = early;
 	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
+	if (r->requeued_at <= r->created_at)
+		s->commit_ns = commit_memo_find(ob, r->hit_id, r->created_at);
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	if (outbox_mail_send(ob->http, h->mail, r->hit_json, now_s(), mail_done_cb, s, &fatal, err,
 	                     sizeof(err)) < 0) {
@@ -580,6 +644,8 @@ hook_send(struct outbox *ob, struct hook *h, const struct store_delivery_row *r,
 	s->attempts = r->attempts;
 	s->early = early;
 	s->since = r->requeued_at > r->created_at ? r->requeued_at : r->created_at;
+	if (r->requeued_at <= r->created_at)
+		s->commit_ns = commit_memo_find(ob, r->hit_id, r->created_at);
 	snprintf(s->hit_id, sizeof(s->hit_id), "%s", r->hit_id);
 	/* the same webhook-id on every attempt; a fresh timestamp and signature */
 	if (hook_post(ob, h, r->hit_id, ts, body, send_done_cb, s, err, sizeof(err)) < 0) {
@@ -754,7 +820,7 @@ send_done_cb(const struct http_response *r, void *arg)
 	struct hook *h = s->hook;
 	int64_t now = now_s(), wait, rawait = 0;
 	int attempts = s->attempts + 1;
-	char why[300];
+	char why[800]; /* the refused recipients' lines */
 	long long ra;
 
 	send_end(s);
@@ -776,7 +842,7 @@ send_done_cb(const struct http_response *r, void *arg)
 		}
 		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
 		ob->stats.webhook.sent++;
-		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
+		hist_observe(&ob->stats.delivery_seconds, send_latency(s, now));
 		return;
 	}
 	if (r->error != NULL)
@@ -872,6 +938,9 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		         r->seconds);
 		state = "sent";
 		at->sent++;
+		if (why[0] != '\0')
+			log_warnx("digest %s to %s: %s: not tried again (the others have it)",
+			          s->hit_id, h->name, log_quote(why));
 	} else if (v != OUTBOX_MAIL_DEAD && s->early) {
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): an early attempt, not "
 		          "counted: attempt "
@@ -895,7 +964,7 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 	}
 	for (size_t i = 0; i < s->ngroup; i++)
 		outbox_record(ob, s->group[i], state, attempts, now + wait, r->status,
-		              v == OUTBOX_MAIL_SENT ? NULL : why);
+		              why[0] != '\0' ? why : NULL);
 }
 
 /* The deliveries of one digest, read from the store: all ids, the first hits whole. */
@@ -1052,7 +1121,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 			snprintf(why, sizeof(why), "%s", err);
 		} else {
 			v = OUTBOX_MAIL_SENT;
-			snprintf(why, sizeof(why), "HTTP %ld", r->status);
+			why[0] = '\0'; /* taken whole: nothing to report */
 		}
 	} else if (r->error != NULL) {
 		snprintf(why, sizeof(why), "%s", r->error);
@@ -1223,9 +1292,13 @@ mail_done_cb(const struct http_response *r, void *arg)
 	if (v == OUTBOX_MAIL_SENT) {
 		log_info("delivered hit=%s email=%s status=%ld in %.2fs", s->hit_id, h->name,
 		         r->status, r->seconds);
-		outbox_record(ob, s->id, "sent", attempts, now, r->status, NULL);
+		if (why[0] != '\0')
+			log_warnx(
+			    "delivery of hit=%s to %s: %s: not tried again (the others have it)",
+			    s->hit_id, h->name, log_quote(why));
+		outbox_record(ob, s->id, "sent", attempts, now, r->status, why[0] ? why : NULL);
 		ob->stats.email.sent++;
-		hist_observe(&ob->stats.delivery_seconds, (double)(now - s->since));
+		hist_observe(&ob->stats.delivery_seconds, send_latency(s, now));
 		return;
 	}
 	if (v != OUTBOX_MAIL_DEAD && s->early) {
@@ -1260,6 +1333,8 @@ outbox_new(struct event_base *base, struct store *st, struct http *http, char *e
 	ob->st = st;
 	ob->http = http;
 	ob->updates_tail = &ob->updates;
+	/* without it the latencies are whole seconds, as after a restart */
+	ob->memo = calloc(COMMIT_MEMO, sizeof(*ob->memo));
 	hist_init(&ob->stats.delivery_seconds, hist_bounds_delivery, hist_nbounds_delivery);
 	ob->ev_pump = evtimer_new(base, outbox_pump_cb, ob);
 	ob->ev_flush = evtimer_new(base, outbox_flush_cb, ob);
@@ -1303,6 +1378,7 @@ outbox_free(struct outbox *ob)
 		event_free(ob->ev_pump);
 	if (ob->ev_flush)
 		event_free(ob->ev_flush);
+	free(ob->memo);
 	free(ob);
 }
 
@@ -1572,6 +1648,13 @@ outbox_route(struct outbox *ob, const struct rule *rule, const char *hit_id, int
 		if (rc < 0)
 			return rc;
 		n += rc;
+	}
+	if (n > 0 && ob->memo != NULL) {
+		struct commit_memo *m = &ob->memo[ob->memo_head++ % COMMIT_MEMO];
+
+		snprintf(m->hit_id, sizeof(m->hit_id), "%s", hit_id);
+		m->wall = now;
+		m->mono_ns = 0;
 	}
 	return n;
 }

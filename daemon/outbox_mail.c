@@ -199,8 +199,21 @@ enum outbox_mail_verdict
 outbox_mail_judge(const struct http_response *r, char *why, size_t whysz)
 {
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
-		snprintf(why, whysz, "%s", r->server_line ? r->server_line : "250");
+		/*
+		 * Taken for the others: a refused recipient is not tried again,
+		 * a 4xx one neither (the others would get it twice); it is named
+		 * in the log and the delivery's line.
+		 */
+		if (r->rcpt_refused != NULL)
+			snprintf(why, whysz, "refused %s", r->rcpt_refused);
+		else
+			why[0] = '\0';
 		return OUTBOX_MAIL_SENT;
+	}
+	if (r->rcpt_all) {
+		/* every recipient refused: no one has it, so a 4xx among them is worth a retry */
+		snprintf(why, whysz, "refused %s", r->rcpt_refused);
+		return r->rcpt_temporary ? OUTBOX_MAIL_RETRY : OUTBOX_MAIL_DEAD;
 	}
 	/* the server's own words when it gave a reason; else curl's */
 	if (r->status >= 400 && r->server_line != NULL)

@@ -49,8 +49,8 @@ blank_cp(uint32_t cp)
 }
 
 /*
- * s[0..len) appended cleaned: controls made spaces, the invisible ones
- * dropped, invalid UTF-8 made U+FFFD. collapse: runs of blanks made one
+ * s[0..len) appended cleaned: controls made spaces, the invisible ones and
+ * the noncharacters dropped, invalid UTF-8 made U+FFFD. collapse: runs of blanks made one
  * space, none at either end (a header); else every blank kept (a body).
  */
 static void
@@ -66,7 +66,8 @@ clean_append(struct page *pg, const char *s, size_t len, int collapse)
 		char enc[4];
 
 		i += k;
-		if (invisible(cp))
+		if (invisible(cp) ||
+		    utf8_nonchar(cp)) /* as the HTML part and the pages drop them */
 			continue;
 		if (cp == ' ' || blank_cp(cp)) {
 			if (!collapse)
@@ -736,27 +737,35 @@ rfc3339(int64_t t, char out[32])
 		snprintf(out, 32, "?");
 }
 
-/* One hit of a digest: title linked, snippet marked, source, language, time. */
+/*
+ * One hit of a digest: title linked (to the article's address, else to its
+ * stored copy under base_url), snippet marked, source, language, time.
+ */
 static void
-digest_hit(struct page *text, struct page *html, const struct page_hit *h)
+digest_hit(struct page *text, struct page *html, const struct page_hit *h, const char *base_url)
 {
 	char *title = mail_clean(h->title, h->title != NULL ? strlen(h->title) : 0, MAIL_TEXT_MAX);
+	char *stored = NULL; /* owned */
+	const char *link = h->url;
 
 	if (title == NULL) {
 		text->oom = 1;
 		return;
 	}
+	if (link == NULL || !page_url_ok(link))
+		link = stored = url_stored(base_url, h->article_id);
 	page_raw(text, "* ");
 	page_raw(text, *title ? title : "(no title)");
 	page_raw(text, "\n");
 	page_raw(html, "<li><strong>");
-	page_link(html, h->url, *title ? title : "(no title)", *title ? strlen(title) : 10);
+	page_link(html, link, *title ? title : "(no title)", *title ? strlen(title) : 10);
 	page_raw(html, "</strong>");
-	if (h->url != NULL && page_url_ok(h->url)) {
+	if (link != NULL && page_url_ok(link)) {
 		page_raw(text, "  ");
-		text_str(text, h->url);
+		text_str(text, link);
 		page_raw(text, "\n");
 	}
+	free(stored);
 	if (h->snippet != NULL) {
 		page_raw(text, "  ");
 		text_marked(text, h);
@@ -878,7 +887,7 @@ mail_render_digest(const struct mail_dest *d, const struct mail_digest *g, int64
 			if (roots[i] == NULL || hj[i].hit.rule_id == NULL ||
 			    strcmp(hj[i].hit.rule_id, rule->id) != 0)
 				continue;
-			digest_hit(&text, &html, &hj[i].hit);
+			digest_hit(&text, &html, &hj[i].hit, d->base_url);
 			listed++;
 		}
 		page_raw(&html, "</ul>\n");

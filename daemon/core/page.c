@@ -141,13 +141,16 @@ page_raw(struct page *pg, const char *s)
 		page_rawn(pg, s, strlen(s));
 }
 
-/* Code points never written: XML 1.0's forbidden ones, and the C1 controls. */
+/*
+ * Code points never written: XML 1.0's forbidden ones, the C1 controls and
+ * the noncharacters (as in the mails, utf8_nonchar).
+ */
 static int
 cp_dropped(uint32_t cp)
 {
 	if (cp < 0x20)
 		return cp != '\t' && cp != '\n' && cp != '\r';
-	return (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF;
+	return (cp >= 0x7F && cp <= 0x9F) || utf8_nonchar(cp);
 }
 
 static void

@@ -562,6 +562,12 @@ utf8_c1_windows(uint32_t cp)
 }
 
 int
+utf8_nonchar(uint32_t cp)
+{
+	return (cp >= 0xFDD0 && cp <= 0xFDEF) || ((cp & 0xFFFE) == 0xFFFE && cp <= 0x10FFFF);
+}
+
+int
 utf8_disguise(uint32_t cp)
 {
 	if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)

@@ -29,6 +29,14 @@ enum { UTF8_HIDDEN = 1, UTF8_LINEBREAK = 2 };
 int utf8_disguise(uint32_t cp);
 
 /*
+ * 1 for the noncharacters (U+FDD0-U+FDEF, and the last two of every plane:
+ * U+FFFE, U+FFFF... U+10FFFF), never meant for interchange: every output
+ * drops them (the pages and feeds through page.c, the mails' headers and
+ * text parts through mail.c), so that all say the same.
+ */
+int utf8_nonchar(uint32_t cp);
+
+/*
  * What a numeric character reference to a C1 control means (the WHATWG
  * tokenizer's table): pages and feeds written in windows-1252 say "&#150;"
  * for its byte 0x96, an en dash, not U+0096. Returns the windows-1252

@@ -389,6 +389,29 @@ test_clean_changes(void **state)
 	assert_true(utf8_clean_changes("a\xff", 2));
 }
 
+/* The 66 noncharacters, and their neighbours, which are characters. */
+static void
+test_nonchar(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	for (uint32_t cp = 0; cp <= 0x10FFFF; cp++)
+		n += utf8_nonchar(cp) != 0;
+	assert_int_equal(n, 66);
+	assert_true(utf8_nonchar(0xFFFE));
+	assert_true(utf8_nonchar(0xFFFF));
+	assert_true(utf8_nonchar(0xFDD0));
+	assert_true(utf8_nonchar(0xFDEF));
+	assert_true(utf8_nonchar(0x1FFFF));
+	assert_true(utf8_nonchar(0x10FFFE));
+	assert_false(utf8_nonchar(0xFFFD));
+	assert_false(utf8_nonchar(0xFDCF));
+	assert_false(utf8_nonchar(0xFDF0));
+	assert_false(utf8_nonchar(0x10000));
+	assert_false(utf8_nonchar(0x110000 | 0xFFFE));
+}
+
 int
 main(void)
 {
@@ -398,6 +421,7 @@ main(void)
 	    cmocka_unit_test(test_clean_repair), cmocka_unit_test(test_clean_nfc),
 	    cmocka_unit_test(test_clean_large),  cmocka_unit_test(test_clean_random),
 	    cmocka_unit_test(test_valid_random), cmocka_unit_test(test_clean_changes),
+	    cmocka_unit_test(test_nonchar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
