@@ -9,29 +9,12 @@
 # Usage: digest_redeliver.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-SMTPSERVER=$(abspath "$(dirname "$0")/smtpserver.py")
-PY=
-for _p in /usr/bin/python3 python3; do
-	if "$_p" -c 'import aiosmtpd' 2>/dev/null; then
-		PY=$_p
-		break
-	fi
-done
-if [ -z "$PY" ]; then
-	echo "SKIP: python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)"
-	exit 77
-fi
+smtp_init
 command -v curl >/dev/null 2>&1 || {
 	echo "SKIP: no curl"
 	exit 77
 }
-SPID=
-trap '[ -n "$SPID" ] && kill -TERM "$SPID" 2>/dev/null; daemon_cleanup' EXIT
-mkdir "$T/mail"
-"$PY" "$SMTPSERVER" "$T/mail" >"$T/smtp.out" 2>"$T/smtp.err" &
-SPID=$!
-wait_until "[ -s '$T/mail/port' ]" 10 || bad "the smtp server did not start: $(cat "$T/smtp.err")"
-msgs() { ls "$T/mail" | grep -c '\.eml$'; }
+smtp_start mail
 req() { CODE=$(curl -s --max-time 10 -o "$T/b" -w '%{http_code}' "$@"); }
 delivery() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -F '"destination":"mail"'; }
 
@@ -86,16 +69,16 @@ req "${base}deliveries?other=1"
 expect_eq "$CODE" 400 "an unknown parameter: $(cat "$T/b")"
 kill -USR2 "$HPID"
 sleep 3
-expect_eq "$(msgs)" 0 "no message before the digest's period ends"
+expect_eq "$(msgs mail)" 0 "no message before the digest's period ends"
 grep -q "digest .* of mail" "$LOG" && bad "a digest was sent: $(grep digest "$LOG")" || ok
 delivery | grep -qF '"state":"pending"' && ok || bad "the row stays pending: $(delivery)"
 delivery | grep -qF '"attempts":0' && ok || bad "no attempt: $(delivery)"
 
 # SIGUSR1 sends every pending digest: the server takes it, once
 kill -USR1 "$HPID"
-wait_until "[ \$(msgs) -ge 1 ]" 15 || bad "SIGUSR1: no digest: $(cat "$LOG")"
+wait_until "[ \$(msgs mail) -ge 1 ]" 15 || bad "SIGUSR1: no digest: $(cat "$LOG")"
 sleep 1
-expect_eq "$(msgs)" 1 "one digest after SIGUSR1"
+expect_eq "$(msgs mail)" 1 "one digest after SIGUSR1"
 grep -q "digest [0-9]* of mail: 1 hit$" "$LOG" && ok || bad "the log of a digest of one hit: $(grep digest "$LOG")"
 stop_harkd
 expect_eq "$HSTATUS" 0 "harkd exit status"

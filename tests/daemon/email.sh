@@ -15,47 +15,11 @@
 # Usage: email.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-SMTPSERVER=$(abspath "$(dirname "$0")/smtpserver.py")
-PY=
-for _p in /usr/bin/python3 python3; do
-	if "$_p" -c 'import aiosmtpd' 2>/dev/null; then
-		PY=$_p
-		break
-	fi
-done
-if [ -z "$PY" ]; then
-	echo "SKIP: python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)"
-	exit 77
-fi
+smtp_init
 command -v openssl >/dev/null || {
 	echo "SKIP: openssl is not installed"
 	exit 77
 }
-
-SPIDS=
-smtp_stop_all() {
-	for _p in $SPIDS; do
-		kill -TERM "$_p" 2>/dev/null
-		wait "$_p" 2>/dev/null
-	done
-	SPIDS=
-}
-trap 'smtp_stop_all; daemon_cleanup' EXIT
-
-# smtp_start NAME ARGS...: a server saving into $T/NAME/, its port in $T/NAME/port
-smtp_start() {
-	_n=$1
-	shift
-	mkdir -p "$T/$_n"
-	rm -f "$T/$_n/port"
-	"$PY" "$SMTPSERVER" "$T/$_n" "$@" >"$T/$_n.out" 2>"$T/$_n.err" &
-	eval "spid_$_n=$!"
-	SPIDS="$SPIDS $!"
-	wait_until "[ -s '$T/$_n/port' ]" 10 || bad "smtp server $_n did not start: $(cat "$T/$_n.err")"
-}
-sport() { cat "$T/$1/port"; }
-# msgs NAME: messages NAME saved
-msgs() { ls "$T/$1" | grep -c '\.eml$'; }
 
 # ---- configurations harkd -n refuses, naming file:line ----
 printf '[rule r1]\nquery = alpha\n' >"$T/w.rules"

@@ -200,3 +200,46 @@ finish() {
 	[ -n "$LOG" ] && [ -f "$LOG" ] && { echo "--- harkd log (last 40 lines)"; tail -40 "$LOG"; }
 	exit 1
 }
+
+# ---- a real SMTP server (tests/daemon/smtpserver.py, Debian's python3-aiosmtpd) ----
+
+# smtp_init: find a python3 with aiosmtpd (else skip the test: 77) and stop
+# every server smtp_start started when the test ends.
+smtp_init() {
+	SMTPSERVER=$(abspath "$(dirname "$0")/smtpserver.py")
+	PY=
+	for _p in /usr/bin/python3 python3; do
+		if "$_p" -c 'import aiosmtpd' 2>/dev/null; then
+			PY=$_p
+			break
+		fi
+	done
+	if [ -z "$PY" ]; then
+		echo "SKIP: python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)"
+		exit 77
+	fi
+	SPIDS=
+	trap 'smtp_stop_all; daemon_cleanup' EXIT
+}
+smtp_stop_all() {
+	for _p in $SPIDS; do
+		kill -TERM "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	SPIDS=
+}
+# smtp_start NAME ARGS...: a server saving into $T/NAME/ (smtpserver.py's
+# options), its port in $T/NAME/port; its pid in spid_NAME
+smtp_start() {
+	_n=$1
+	shift
+	mkdir -p "$T/$_n"
+	rm -f "$T/$_n/port"
+	"$PY" "$SMTPSERVER" "$T/$_n" "$@" >"$T/$_n.out" 2>"$T/$_n.err" &
+	eval "spid_$_n=$!"
+	SPIDS="$SPIDS $!"
+	wait_until "[ -s '$T/$_n/port' ]" 10 || bad "smtp server $_n did not start: $(cat "$T/$_n.err")"
+}
+sport() { cat "$T/$1/port"; }
+# msgs NAME: the messages server NAME saved
+msgs() { ls "$T/$1" | grep -c '\.eml$'; }

@@ -6,70 +6,12 @@
 #   morning a digest (sent early by SIGUSR1): the title linked to the stored
 #           copy, BASE_URL/articles/ID, in the HTML and the text part; no
 #           noncharacter either
-# The server is a few lines of Python's standard library; Python's email
-# package decodes what it saved.
+# The server is the tests' real one (smtpserver.py, python3-aiosmtpd);
+# Python's email package decodes what it saved.
 # Usage: mailtext.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-PY=
-for _p in /usr/bin/python3 python3; do
-	if command -v "$_p" >/dev/null 2>&1; then
-		PY=$_p
-		break
-	fi
-done
-[ -n "$PY" ] || {
-	echo "SKIP: no python3"
-	exit 77
-}
-SPID=
-trap '[ -n "$SPID" ] && kill -TERM $SPID 2>/dev/null; daemon_cleanup' EXIT
-cat >"$T/smtp.py" <<'PY'
-import os, socket, sys, threading
-d = sys.argv[1]
-lock = threading.Lock()
-n = [0]
-def serve(c):
-    f = c.makefile("rb")
-    c.sendall(b"220 mock ESMTP\r\n")
-    data, body = False, []
-    for line in f:
-        if data:
-            if line == b".\r\n":
-                data = False
-                with lock:
-                    n[0] += 1
-                    p = os.path.join(d, "%d.eml" % n[0])
-                    with open(p + ".tmp", "wb") as e:
-                        e.write(b"".join(body))
-                    os.rename(p + ".tmp", p)
-                c.sendall(b"250 2.0.0 queued\r\n")
-            else:
-                body.append(line[1:] if line.startswith(b"..") else line)
-            continue
-        verb = line[:4].upper()
-        if verb in (b"EHLO", b"HELO"):
-            c.sendall(b"250 mock\r\n")
-        elif verb == b"DATA":
-            data, body = True, []
-            c.sendall(b"354 go on\r\n")
-        elif verb == b"QUIT":
-            c.sendall(b"221 bye\r\n")
-            break
-        else:
-            c.sendall(b"250 ok\r\n")
-    c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-with open(os.path.join(d, "port.tmp"), "w") as p:
-    p.write(str(s.getsockname()[1]))
-os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
+smtp_init
 # decode.py FILE.eml: the Subject and every text part, decoded, as UTF-8
 cat >"$T/decode.py" <<'PY'
 import email, email.header, email.policy, sys
@@ -81,10 +23,8 @@ for p in m.walk():
         out.append(p.get_content().replace("\r\n", "\n"))
 sys.stdout.buffer.write("\n".join(out).encode("utf-8", "surrogateescape"))
 PY
-mkdir "$T/s"
-"$PY" "$T/smtp.py" "$T/s" 2>"$T/smtp.err" &
-SPID=$!
-wait_until "[ -s '$T/s/port' ]" 10 || bad "the SMTP server did not start: $(cat "$T/smtp.err")"
+
+smtp_start s
 
 printf '[rule convoy]\nquery = convoy\n' >"$T/w.rules"
 write_conf
@@ -94,12 +34,12 @@ listen   = 127.0.0.1:0
 base_url = https://hark.example.org/
 
 [email one]
-smtp = smtp://127.0.0.1:$(cat "$T/s/port")
+smtp = smtp://127.0.0.1:$(sport s)
 from = hark@example.org
 to   = one@example.org
 
 [email morning]
-smtp   = smtp://127.0.0.1:$(cat "$T/s/port")
+smtp   = smtp://127.0.0.1:$(sport s)
 from   = hark@example.org
 to     = morning@example.org
 digest = 1h

@@ -2,81 +2,26 @@
 # An SMTP server's reply line in harkd's log: its words are a stranger's
 # (a C1 control, CSI to some terminals; a bidi override; DEL), escaped as
 # every other stranger's text in the log is (\u009b, \u202e, \x7f), never
-# written raw. A server of a few lines of Python's standard library answers
+# written raw. The test's SMTP server (smtpserver.py --hostile) answers
 # each DATA with such a line, 451 (try again): the delivery failure's line
 # (and SIGUSR1's early one) and a 554 (dead) one.
 # Usage: smtpline.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-PY=
-for _p in /usr/bin/python3 python3; do
-	if command -v "$_p" >/dev/null 2>&1; then
-		PY=$_p
-		break
-	fi
-done
-[ -n "$PY" ] || {
-	echo "SKIP: no python3"
-	exit 77
-}
-SPID=
-trap '[ -n "$SPID" ] && kill -TERM $SPID 2>/dev/null; daemon_cleanup' EXIT
-cat >"$T/smtp.py" <<'PY'
-import socket, sys, threading
-port_file, code = sys.argv[1], sys.argv[2]
-# a C1 CSI, a right-to-left override, DEL: bytes an SMTP line may hold
-LINE = code.encode() + b" 4.3.0 \xc2\x9b31m busy \xe2\x80\xae gnirts \x7f end\r\n"
-def serve(c):
-    f = c.makefile("rb")
-    c.sendall(b"220 mock ESMTP\r\n")
-    data = False
-    for line in f:
-        if data:
-            if line == b".\r\n":
-                data = False
-                c.sendall(LINE)
-            continue
-        verb = line[:4].upper()
-        if verb in (b"EHLO", b"HELO"):
-            c.sendall(b"250 mock\r\n")
-        elif verb == b"DATA":
-            data = True
-            c.sendall(b"354 go on\r\n")
-        elif verb == b"QUIT":
-            c.sendall(b"221 bye\r\n")
-            break
-        else:
-            c.sendall(b"250 ok\r\n")
-    c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-with open(port_file + ".tmp", "w") as p:
-    p.write(str(s.getsockname()[1]))
-import os
-os.rename(port_file + ".tmp", port_file)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
-"$PY" "$T/smtp.py" "$T/smtp.port" 451 2>"$T/smtp.err" &
-SPID=$!
-wait_until "[ -s '$T/smtp.port' ]" 10 || bad "the SMTP server did not start: $(cat "$T/smtp.err")"
-"$PY" "$T/smtp.py" "$T/smtp2.port" 554 2>"$T/smtp2.err" &
-SPID="$SPID $!"
-wait_until "[ -s '$T/smtp2.port' ]" 10 || bad "the second SMTP server did not start: $(cat "$T/smtp2.err")"
+smtp_init
+smtp_start busy --answers '451*' --hostile
+smtp_start refuse --answers '554*' --hostile
 
 printf '[rule convoy]\nquery = convoy\n' >"$T/w.rules"
 write_conf
 cat >>"$T/hark.conf" <<EOF
 [email busy]
-smtp = smtp://127.0.0.1:$(cat "$T/smtp.port")
+smtp = smtp://127.0.0.1:$(sport busy)
 from = hark@example.org
 to   = busy@example.org
 
 [email refuse]
-smtp = smtp://127.0.0.1:$(cat "$T/smtp2.port")
+smtp = smtp://127.0.0.1:$(sport refuse)
 from = hark@example.org
 to   = refuse@example.org
 EOF

@@ -10,90 +10,18 @@
 #   full  to = good, DATA answered 552: dead, with the DATA's line
 # The server takes a message in 0.3 s: hark_delivery_seconds_sum of the two
 # sent is about 0.6, fractions kept (whole seconds summed 0 or 1 before).
-# The server is a few lines of Python's standard library.
+# The server is the tests' real one (smtpserver.py, python3-aiosmtpd).
 # Usage: smtprcpt.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$@"
-PY=
-for _p in /usr/bin/python3 python3; do
-	if command -v "$_p" >/dev/null 2>&1; then
-		PY=$_p
-		break
-	fi
-done
-[ -n "$PY" ] || {
-	echo "SKIP: no python3"
-	exit 77
-}
+smtp_init
 command -v curl >/dev/null 2>&1 || {
 	echo "SKIP: no curl"
 	exit 77
 }
-SPID=
-trap '[ -n "$SPID" ] && kill -TERM $SPID 2>/dev/null; daemon_cleanup' EXIT
-cat >"$T/smtp.py" <<'PY'
-import os, socket, sys, threading, time
-d, data_code = sys.argv[1], sys.argv[2]
-lock = threading.Lock()
-n = [0]
-def serve(c):
-    f = c.makefile("rb")
-    c.sendall(b"220 mock ESMTP\r\n")
-    rcpt, data, body = [], False, []
-    for line in f:
-        if data:
-            if line == b".\r\n":
-                data = False
-                if data_code != "250":
-                    c.sendall(data_code.encode() + b" 5.3.4 message too big for <desk>\r\n")
-                    continue
-                with lock:
-                    n[0] += 1
-                    with open(os.path.join(d, "%d.env" % n[0]), "w") as e:
-                        e.write("".join("to %s\n" % r for r in rcpt))
-                time.sleep(0.3)
-                c.sendall(b"250 2.0.0 queued\r\n")
-            continue
-        verb = line[:4].upper()
-        if verb in (b"EHLO", b"HELO"):
-            c.sendall(b"250 mock\r\n")
-        elif verb == b"RCPT":
-            a = line.decode().split("<", 1)[1].split(">", 1)[0]
-            if a.startswith("bad"):
-                c.sendall(b"550 5.1.1 <" + a.encode() + b">: mailbox unknown\r\n")
-            elif a.startswith("later"):
-                c.sendall(b"451 4.2.1 <" + a.encode() + b">: try later\r\n")
-            else:
-                rcpt.append(a)
-                c.sendall(b"250 ok\r\n")
-        elif verb == b"DATA":
-            data = True
-            c.sendall(b"354 go on\r\n")
-        elif verb == b"QUIT":
-            c.sendall(b"221 bye\r\n")
-            break
-        else:
-            c.sendall(b"250 ok\r\n")
-    c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-with open(os.path.join(d, "port.tmp"), "w") as p:
-    p.write(str(s.getsockname()[1]))
-os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
-mkdir "$T/s" "$T/f"
-"$PY" "$T/smtp.py" "$T/s" 250 2>"$T/smtp.err" &
-SPID=$!
-"$PY" "$T/smtp.py" "$T/f" 552 2>"$T/smtp2.err" &
-SPID="$SPID $!"
-wait_until "[ -s '$T/s/port' ] && [ -s '$T/f/port' ]" 10 ||
-	bad "the SMTP servers did not start: $(cat "$T/smtp.err" "$T/smtp2.err")"
-P=$(cat "$T/s/port")
+smtp_start s --refuse bad=550 --refuse later=451 --delay 0.3
+smtp_start f --refuse bad=550 --refuse later=451 --answers '552*'
+P=$(sport s)
 
 printf '[rule convoy]\nquery = convoy\n' >"$T/w.rules"
 write_conf
@@ -122,7 +50,7 @@ from = hark@example.org
 to   = later2@example.org
 
 [email full]
-smtp = smtp://127.0.0.1:$(cat "$T/f/port")
+smtp = smtp://127.0.0.1:$(sport f)
 from = hark@example.org
 to   = good3@example.org
 EOF
@@ -137,7 +65,7 @@ wait_for "$LOG" "to soon failed" 15 || bad "soon: no failure line: $(grep soon "
 wait_for "$LOG" "to full:" 15 || bad "full: no dead line: $(grep full "$LOG")"
 sleep 1
 
-expect_eq "$(cat "$T"/s/*.env | sort | tr '\n' ' ')" "to good1@example.org to good2@example.org " \
+expect_eq "$(grep -h "^to " "$T"/s/*.env | sort | tr '\n' ' ')" "to good1@example.org to good2@example.org " \
 	"the accepted recipients got it, once"
 expect_eq "$(grep -F 'to pair: refused <bad@example.org> 550 5.1.1 <bad@example.org>: mailbox unknown: not tried again' "$LOG" | wc -l | tr -d ' ')" 1 \
 	"pair: the refused recipient in the log: $(grep pair "$LOG")"
@@ -147,7 +75,7 @@ grep -F 'to nobody: refused <bad2@example.org> 550 5.1.1 <bad2@example.org>: mai
 	ok || bad "nobody: the RCPT's line: $(grep nobody "$LOG")"
 grep -F 'to soon failed (refused <later2@example.org> 451 4.2.1' "$LOG" >/dev/null &&
 	ok || bad "soon: the RCPT's line: $(grep soon "$LOG")"
-grep -F 'to full: 552 5.3.4 message too big for <desk>: dead' "$LOG" >/dev/null &&
+grep -F 'to full: 552 5.3.4 Message too big (test): dead' "$LOG" >/dev/null &&
 	ok || bad "full: the DATA's line: $(grep full "$LOG")"
 expect_eq "$(grep -c '221 bye' "$LOG")" 0 "no QUIT line taken for the reason"
 
@@ -160,7 +88,7 @@ grep -E 'dead +nobody .*attempts=1 last="refused <bad2@example.org> 550 5.1.1' "
 	ok || bad "hark deliveries: nobody: $(cat "$T/out")"
 grep -E 'pending +soon .*attempts=[12] .*last="refused <later2@example.org> 451 4.2.1' "$T/out" >/dev/null &&
 	ok || bad "hark deliveries: soon: $(cat "$T/out")"
-grep -E 'dead +full .*last="552 5.3.4 message too big for <desk>"' "$T/out" >/dev/null &&
+grep -E 'dead +full .*last="552 5.3.4 Message too big \(test\)"' "$T/out" >/dev/null &&
 	ok || bad "hark deliveries: full: $(cat "$T/out")"
 curl -s --max-time 10 -o "$T/page" "${URL}deliveries"
 curl -s --max-time 10 -o "$T/metrics" "${URL}metrics"

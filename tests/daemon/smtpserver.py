@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A real SMTP server for harkd's email tests (Debian's python3-aiosmtpd).
 
-    smtpserver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD] [--answers CODES] [--port N] [--host ADDR]
+    smtpserver.py DIR [--tls CERT KEY] [--auth USER:PASSWORD] [--answers CODES]
+                      [--refuse PREFIX=CODE]... [--delay SECONDS] [--hostile]
+                      [--port N] [--host ADDR]
 
 Listens on a free loopback port (or --port) and writes it to DIR/port once it accepts
 connections. Each message it takes is saved as DIR/N.eml (N from 1), its
@@ -15,6 +17,12 @@ envelope and session in DIR/N.env ("from", "to" one a line, "tls yes|no",
 --answers 421,451: the first DATA commands are answered with these codes
        (4xx: try again; 5xx: refused) and nothing is saved; later ones get
        250. --answers 550*: every DATA is answered 550.
+--refuse bad=550: a recipient whose address starts with "bad" is refused at
+       RCPT with 550 (5xx: mailbox unknown; 4xx: try later); the others
+       are taken. Repeatable.
+--delay 0.3: a message is taken in 0.3 s (its 250 comes that late).
+--hostile: the DATA answers other than 250 carry a stranger's bytes (a C1
+       CSI, a right-to-left override, DEL), as a server's line may.
 """
 import argparse
 import asyncio
@@ -45,6 +53,18 @@ class Handler:
         codes = args.answers.rstrip("*")
         self.codes = [int(c) for c in codes.split(",") if c]
         self.always = always
+        self.refuse = [(r.split("=", 1)[0], int(r.split("=", 1)[1])) for r in args.refuse]
+        self.delay = args.delay
+        self.hostile = args.hostile
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        for prefix, code in self.refuse:
+            if address.startswith(prefix):
+                if code >= 500:
+                    return "%d 5.1.1 <%s>: mailbox unknown" % (code, address)
+                return "%d 4.2.1 <%s>: try later" % (code, address)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -56,6 +76,8 @@ class Handler:
                 code = 250
             with open(os.path.join(self.dir, "answers"), "a") as f:
                 f.write("%d\n" % code)
+            if code != 250 and self.hostile:
+                return "%d 4.3.0 \x9b31m busy \u202e gnirts \x7f end" % code
             if code != 250:
                 return TEXT.get(code, "%d test" % code)
             self.n += 1
@@ -71,7 +93,10 @@ class Handler:
                 f.write("tls %s\n" % ("yes" if tls else "no"))
                 f.write("auth %s\n" % getattr(session, "hark_user", "-"))
             os.rename(base + ".eml.tmp", base + ".eml")
-        return "250 2.0.0 OK queued as %d" % self.n
+            n = self.n
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return "250 2.0.0 OK queued as %d" % n
 
 
 def main():
@@ -80,6 +105,9 @@ def main():
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth")
     p.add_argument("--answers", default="")
+    p.add_argument("--refuse", action="append", default=[])
+    p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--hostile", action="store_true")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--host", default="127.0.0.1")
     args = p.parse_args()
@@ -110,6 +138,8 @@ def main():
         kw["authenticator"] = authenticator
         kw["auth_required"] = True
         kw["auth_require_tls"] = bool(args.tls)
+    if args.hostile:
+        kw["enable_SMTPUTF8"] = True  # its answers are sent as UTF-8
     c = Controller(Handler(args), hostname=args.host, port=port, **kw)
     c.start()
     with open(os.path.join(args.dir, "port.tmp"), "w") as f:
