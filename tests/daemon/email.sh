@@ -386,7 +386,10 @@ start_harkd
 kill -USR1 "$HPID"
 wait_until "[ \$(msgs down) -ge 1 ]" 15 || bad "down: no digest after the restart"
 sleep 3
+_u=$(count "$LOG" "SIGUSR1: ")
 kill -USR1 "$HPID"
+# handled (its line), then two seconds for a digest it would send again
+wait_for "$LOG" "SIGUSR1: " 30 $((_u + 1)) || bad "the SIGUSR1 line"
 sleep 2
 expect_eq "$(msgs down)" 1 "down: the digest arrived once"
 expect_eq "$(msgs dig)" 1 "dig: still one digest"
