@@ -37,7 +37,7 @@ start_sink() {
 		: >"$T/err"
 		"$HARK" sink --port $port "$@" >"$T/out" 2>"$T/err" &
 		pid=$!
-		for _ in $(seq 100); do
+		for _ in $(seq 600); do
 			grep -q listening "$T/err" && break
 			kill -0 $pid 2>/dev/null || break
 			sleep 0.05
@@ -46,6 +46,8 @@ start_sink() {
 			URL=http://127.0.0.1:$port/
 			return 0
 		fi
+		# still starting after 30 s: stopped, not waited for without end
+		kill $pid 2>/dev/null
 		wait $pid
 		pid=
 		grep -q 'Address already in use' "$T/err" || break

@@ -41,10 +41,13 @@ while [ $i -lt 20 ]; do article $i; i=$((i + 1)); done
 ingest "$T"/in/s*.txt
 wait_until '[ "$(status_of articles)" = 20 ]' 20 || bad "the first 20 articles stored"
 
-# the burst: 300 more articles, a few at a time, while deliveries go out
+# the burst: 300 more articles, a few at a time, while deliveries go out;
+# past 200 it waits for the backup to be made, so that however slowly a
+# loaded machine runs the backup, the copy cannot hold all 320
 (
 	j=20
 	while [ $j -lt 320 ]; do
+		[ $j -eq 200 ] && while [ ! -e "$T/backup.made" ]; do sleep 0.05; done
 		k=0
 		while [ $k -lt 10 ]; do article $j; k=$((k + 1)); j=$((j + 1)); done
 		"$HARK" -c "$T/hark.conf" ingest -q "$T"/in/s*.txt 2>>"$T/burst.err"
@@ -62,6 +65,7 @@ nbefore=$(wc -l <"$T/before.hits" | tr -d ' ')
 [ "$nbefore" -ge 160 ] && ok || bad "hits before the backup: $nbefore (want >= 160)"
 "$HARK" -c "$T/hark.conf" backup "$T/copy.db" >"$T/backup.out" 2>"$T/backup.err"
 expect_eq "$?" 0 "hark backup during the burst: $(cat "$T/backup.err")"
+: >"$T/backup.made"
 wait "$BPID"
 BPID=
 case $(stat -c %a "$T/copy.db") in

@@ -186,7 +186,12 @@ grep -qE 'file=k2.txt lang=en hits=1$' "$LOG" && ok || bad "the old rules still 
 # --- a file written in place in incoming/ is taken when closed, not before
 exec 3>"$T/spool/incoming/inplace.txt"
 printf 'Written in place\n\nThe first half says nothing at all, ' >&3
-sleep 0.3 # nothing to poll for: the file must NOT be taken while open
+# the file must NOT be taken while open: another file renamed in after the
+# first half was written, once stored, shows harkd has read the events of
+# the creation and the write (a bare sleep would prove nothing when loaded)
+printf 'Weather\n\nRain is expected over the coast on Tuesday.\n' >"$T/mark.txt"
+ingest "$T/mark.txt"
+wait_for "$LOG" "file=mark.txt" 20 || bad "mark.txt stored"
 printf 'the second names Austin Tice.\n' >&3
 exec 3>&-
 wait_for "$LOG" "file=inplace.txt" 10 || bad "inplace.txt stored"
@@ -195,7 +200,7 @@ grep -qE 'file=inplace.txt lang=en hits=1$' "$LOG" && ok || bad "file taken whol
 # --- SIGTERM
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after SIGTERM"
-grep -qF 'stopped: articles 8, duplicates 1' "$LOG" && ok || bad "stopped line: $(grep stopped "$LOG")"
+grep -qF 'stopped: articles 9, duplicates 1' "$LOG" && ok || bad "stopped line: $(grep stopped "$LOG")"
 
 # --- keep_done = no, after a restart that keeps everything stored
 cp "$T/w.rules.orig" "$T/w.rules"
@@ -207,7 +212,7 @@ wait_for "$LOG" "file=del.txt" 10 || bad "del.txt stored"
 wait_until "[ ! -e '$T/spool/incoming/del.txt' ]" 5 || bad "del.txt left incoming/"
 [ ! -e "$T/spool/done/del.txt" ] && ok || bad "keep_done = no leaves the file in done/"
 expect_eq "$(files "$T/spool/failed")" 0 "nothing failed"
-expect_eq "$(status_of articles)" 9 "articles kept across a restart"
+expect_eq "$(status_of articles)" 10 "articles kept across a restart"
 
 # --- a feed file is one article an item; a JSON article with the canonical
 # address of a stored one and another text is a revision of it (its rule,

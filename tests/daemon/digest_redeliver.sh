@@ -67,7 +67,10 @@ req "${base}deliveries?held=x"
 expect_eq "$CODE" 400 "held=x: $(cat "$T/b")"
 req "${base}deliveries?other=1"
 expect_eq "$CODE" 400 "an unknown parameter: $(cat "$T/b")"
+_u=$(count "$LOG" "SIGUSR2: ")
 kill -USR2 "$HPID"
+# handled (its line), then three seconds for a digest it would send wrongly
+wait_for "$LOG" "SIGUSR2: " 30 $((_u + 1)) || bad "the SIGUSR2 line"
 sleep 3
 expect_eq "$(msgs mail)" 0 "no message before the digest's period ends"
 grep -q "digest .* of mail" "$LOG" && bad "a digest was sent: $(grep digest "$LOG")" || ok

@@ -216,8 +216,10 @@ error_has "403" "another origin"
 expect_eq "$(status_of articles)" "$arts" "nothing refused was stored"
 
 # --- another writer holds the database: the post waits, then is stored (201);
-# a client that leaves before the answer has its article stored and alerted
-"$DBLOCK" "$T/state/hark.db" 3 >"$T/dblock.out" 2>&1 &
+# a client that leaves before the answer has its article stored and alerted.
+# The lock held 4 s: the wait checked is 2 s, and a loaded machine may take
+# a second or two to get from dblock's "locked" to t0
+"$DBLOCK" "$T/state/hark.db" 4 >"$T/dblock.out" 2>&1 &
 dpid=$!
 wait_for "$T/dblock.out" locked 20 || bad "dblock took the lock"
 printf '{"title": "Acme waits", "body": "Acme waited for the lock."}' >"$T/w.json"

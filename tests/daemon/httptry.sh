@@ -248,6 +248,7 @@ slow=$!
 sleep 0.3
 t=$(curl -s --max-time 10 -o "$T/hz" -w '%{time_total}' "${URL}healthz")
 expect_eq "$(cat "$T/hz")" "ok" "/healthz while a search runs"
+note "/healthz in $t s while a search ran"
 awk -v t="$t" 'BEGIN { exit !(t < 0.5) }' && ok || bad "/healthz took $t s while a search ran"
 req "$api/hits?limit=1"
 expect_eq "$CODE" 200 "a plain page while a search runs"
@@ -283,6 +284,7 @@ stop_harkd
 t1=$(date +%s.%N)
 wait $slow
 expect_eq "$HSTATUS" 0 "exit status with a search running"
+note "stopped in $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s with a search running"
 awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 2) }' && ok || bad "stopping took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s"
 
 # --- with a token: a try needs it as every other route does

@@ -91,7 +91,8 @@ write_conf() {
 }
 
 # start_harkd [LOG]: start harkd on $T/hark.conf, logging to LOG (default
-# $T/log, appended), and wait for its "started" line.
+# $T/log, appended), and wait for its "started" line: up to 60 s, as 400,000
+# rules under the sanitizers on a loaded machine took 39 s (reload.sh).
 start_harkd() {
 	LOG=${1:-$T/log}
 	# made here: harkd's 2>> below opens it in the child, maybe after the first grep
@@ -99,7 +100,7 @@ start_harkd() {
 	_before=$(grep -cF 'started: ' "$LOG" 2>/dev/null)
 	"$HARKD" -c "$T/hark.conf" 2>>"$LOG" &
 	HPID=$!
-	_n=$(steps 20)
+	_n=$(steps 60)
 	# until the started line, or harkd's death (a refused configuration)
 	while [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ] && kill -0 "$HPID" 2>/dev/null &&
 		[ "$_n" -gt 0 ]; do
@@ -108,7 +109,7 @@ start_harkd() {
 	done
 	if [ "$(grep -cF 'started: ' "$LOG")" -le "${_before:-0}" ]; then
 		if kill -0 "$HPID" 2>/dev/null; then
-			bad "harkd did not start in 20 s"
+			bad "harkd did not start in 60 s"
 			kill -KILL "$HPID"
 			wait "$HPID"
 		else
@@ -122,10 +123,11 @@ start_harkd() {
 }
 
 # stop_harkd: SIGTERM, then its exit status in $HSTATUS (124 if it took
-# longer than 20 s, and then it is killed).
+# longer than 60 s, and then it is killed: harkd's own deadline for the
+# documents in hand is 30 s, and a loaded machine may add to it).
 stop_harkd() {
 	kill -TERM "$HPID" 2>/dev/null
-	if wait_until "! kill -0 $HPID" 20; then
+	if wait_until "! kill -0 $HPID" 60; then
 		wait "$HPID"
 		HSTATUS=$?
 	else

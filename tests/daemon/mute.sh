@@ -146,7 +146,10 @@ ingest "$T/a2.txt"
 wait_until '[ "$(received)" -ge 2 ]' 30 || bad "the hit after unmute did not arrive"
 grep -qF "$(hit_id r1)" "$T/recv.out" && ok || bad "the hit after unmute is r1's"
 expect_eq "$(status_of hits)/$(status_of alerts)" "3/2" "hark status hits/alerts after unmute"
+_u=$(count "$LOG" "SIGUSR1: ")
 kill -USR1 "$HPID"
+# handled (its line), then a second for what it would send
+wait_for "$LOG" "SIGUSR1: " 30 $((_u + 1)) || bad "the SIGUSR1 line"
 sleep 1
 grep -qF "$MUTED_HIT" "$T/recv.out" && bad "the muted hit was sent after unmute" || ok
 expect_eq "$(received)" 2 "requests after unmute and SIGUSR1"

@@ -68,7 +68,10 @@ hk redeliver "$OK"
 expect_eq "$?" 2 "hark redeliver of a sent delivery"
 grep -qF "delivery $OK was sent already: give --force" "$T/err" && ok || bad "the message: $(cat "$T/err")"
 delivery ok | grep -qF '"state":"sent"' && ok || bad "it stays sent: $(delivery ok)"
+_u=$(count "$LOG" "SIGUSR1: ")
 kill -USR1 "$HPID"
+# handled (its line), then a second for what it would send
+wait_for "$LOG" "SIGUSR1: " 30 $((_u + 1)) || bad "the SIGUSR1 line"
 sleep 1
 expect_eq "$(got ok)" 1 "requests after a refused redeliver and SIGUSR1"
 

@@ -19,8 +19,10 @@ start_sink() {
 		: >"$T/sink.err"
 		"$HARK" sink --port $PORT >"$T/sink.out" 2>"$T/sink.err" &
 		SPID=$!
-		wait_until "grep -q listening '$T/sink.err' || ! kill -0 $SPID 2>/dev/null" 10
+		wait_until "grep -q listening '$T/sink.err' || ! kill -0 $SPID 2>/dev/null" 30
 		grep -q listening "$T/sink.err" && return 0
+		# still starting after 30 s: stopped, not waited for without end
+		kill $SPID 2>/dev/null
 		wait $SPID
 		SPID=
 		grep -q 'Address already in use' "$T/sink.err" || break

@@ -36,8 +36,11 @@ i=0
 while [ $i -lt 15 ]; do
 	kill -USR1 "$HPID"
 	i=$((i + 1))
-	wait_until "[ \$(received) -ge $((n0 + i)) ]" 5 || bad "early attempt $i not made"
-	sleep 0.2
+	wait_until "[ \$(received) -ge $((n0 + i)) ]" 30 || bad "early attempt $i not made"
+	# its failure handled (logged when the answer came) before the next signal:
+	# a SIGUSR1 while the attempt is still in flight starts none
+	wait_until "[ \$(grep -c 'an early attempt, not counted' '$LOG') -ge $i ]" 30 ||
+		bad "early attempt $i: its failure not logged"
 done
 wait_until "[ \$(grep -c 'an early attempt, not counted' '$LOG') -ge 15 ]" 10 ||
 	bad "early failures logged: $(grep -c 'an early attempt, not counted' "$LOG")"

@@ -47,7 +47,7 @@ recv_start() {
 	"$RECV" "$T/$1.port" "$2" ${3:+"$3"} >>"$T/$1.out" 2>"$T/$1.err" &
 	eval "rpid_$1=$!"
 	RPIDS="$RPIDS $!"
-	wait_until "[ -s '$T/$1.port' ]" 5 || bad "receiver $1 did not start: $(cat "$T/$1.err")"
+	wait_until "[ -s '$T/$1.port' ]" 30 || bad "receiver $1 did not start: $(cat "$T/$1.err")"
 }
 recv_stop() {
 	eval "_p=\$rpid_$1"
@@ -153,13 +153,13 @@ expect_eq "$st" 0 "harkd -n on eight webhooks: $(cat "$T/n.err")"
 start_harkd
 t0=$(now_ms)
 ingest "$T/a1.txt" "$T/a2.txt" "$T/a3.txt"
-wait_for "$LOG" "article a_" 10 3 || bad "three article lines"
+wait_for "$LOG" "article a_" 30 3 || bad "three article lines"
 hk hits --json
 grep -o '"id":"h_[0-9a-f]*"' "$T/out" | sed 's/"id":"//; s/"//' | sort >"$T/hits"
 expect_eq "$(wc -l <"$T/hits" | tr -d ' ')" 6 "six hits"
 
 # -- std: every hit once, signed, its id, the hit object as the body
-wait_until '[ $(reqs std) -ge 6 ]' 5 || bad "std: 6 requests in 5 s, got $(reqs std)"
+wait_until '[ $(reqs std) -ge 6 ]' 30 || bad "std: 6 requests in 30 s, got $(reqs std)"
 t_std=$(now_ms)
 ids std 200 >"$T/std.ids"
 cmp -s "$T/std.ids" "$T/hits" && ok || { bad "std: the webhook-ids are the hit ids"; diff "$T/hits" "$T/std.ids"; }
@@ -175,12 +175,12 @@ awk -v now="$now_s" '$4 < now - 30 || $4 > now + 1' "$T/std.out" >"$T/stale"
 	sort >"$T/hitlen"
 awk '{ print $3, $6 }' "$T/std.out" | sort >"$T/bodylen"
 cmp -s "$T/hitlen" "$T/bodylen" && ok || { bad "std: body lengths are the hit objects'"; diff "$T/hitlen" "$T/bodylen"; }
-wait_for "$LOG" "webhook=std status=200" 5 6 || bad "std: six delivered lines"
+wait_for "$LOG" "webhook=std status=200" 30 6 || bad "std: six delivered lines"
 grep -qE "delivered hit=h_[0-9a-f]+ webhook=std status=200 in [0-9.]+s$" "$LOG" && ok ||
 	bad "delivered line: $(grep -m1 'webhook=std' "$LOG")"
 
 # -- hang: its requests arrived, unanswered; std was not held up by them
-wait_until '[ $(reqs hang) -ge 6 ]' 5 || bad "hang: 6 requests, got $(reqs hang)"
+wait_until '[ $(reqs hang) -ge 6 ]' 30 || bad "hang: 6 requests, got $(reqs hang)"
 t_hang=$(awk 'NR == 1 { print $1 }' "$T/hang.out")
 t_std_last=$(awk '{ t = $1 } END { print t }' "$T/std.out")
 between -3000 3000 $((t_std_last - t_hang)) && ok ||
@@ -193,7 +193,7 @@ t_mpm3=$(awk 'NR == 3 { print $1 }' "$T/mpm.out")
 between 0 2000 $((t_mpm3 - t_mpm)) && ok || bad "mpm: 3 within 2 s, took $((t_mpm3 - t_mpm)) ms"
 
 # -- gone: 410 disables
-wait_for "$LOG" "webhook gone answered 410 Gone: disabled until its configuration changes" 5 ||
+wait_for "$LOG" "webhook gone answered 410 Gone: disabled until its configuration changes" 30 ||
 	bad "gone: the disabled line"
 hk status
 grep -qE '^webhook gone: +disabled \(410 Gone\) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2};' "$T/out" && ok ||
@@ -214,32 +214,36 @@ if command -v curl >/dev/null; then
 fi
 
 # -- redir: not followed, a failure
-wait_for "$LOG" "to redir failed (HTTP 302): attempt 1, next in" 5 6 || bad "redir: six HTTP 302 lines"
+wait_for "$LOG" "to redir failed (HTTP 302): attempt 1, next in" 30 6 || bad "redir: six HTTP 302 lines"
 expect_eq "$(awk '$7 != "/hook"' "$T/redir.out" | wc -l | tr -d ' ')" 0 "redir: /elsewhere never requested"
 
 # -- rl: 429 with Retry-After: 2, the retry when the first back-off ends (about
 # 5 s, the later of the two): the attempt counts as any failure's
-wait_until '[ $(reqs rl 200) -ge 6 ]' 12 || bad "rl: 6 retries acknowledged, got $(reqs rl 200)"
+wait_until '[ $(reqs rl 200) -ge 6 ]' 30 || bad "rl: 6 retries acknowledged, got $(reqs rl 200)"
 grep -qE "delivery of hit=h_[0-9a-f]+ to rl failed \(HTTP 429, Retry-After 2s\): attempt 1, next in [4-6]s$" "$LOG" && ok ||
 	bad "rl: the Retry-After line: $(grep -m1 'to rl' "$LOG")"
 ids rl 200 >"$T/rl.ids"
 cmp -s "$T/rl.ids" "$T/hits" && ok || { bad "rl: every hit acknowledged"; diff "$T/hits" "$T/rl.ids"; }
+# the lower bound tells the back-off from Retry-After's 2 s; the line above
+# the schedule's exact wait; the upper one only that the retry comes then,
+# not at the next step (5 min), with room for a loaded machine's late timer
 while read -r id; do
 	d=$(($(ms rl 200 "$id") - $(ms rl 429 "$id")))
-	between 3500 6500 "$d" && ok || bad "rl: $id retried $d ms after its 429"
+	between 3500 9500 "$d" && ok || bad "rl: $id retried $d ms after its 429"
 done <"$T/hits"
 expect_eq "$(reqs rl)" 12 "rl: one 429 and one 200 a hit"
 
 # -- ff: each hit on its retry, 5 s later, acknowledged once
-wait_until '[ $(reqs ff 200) -ge 6 ]' 9 || bad "ff: 6 retries acknowledged, got $(reqs ff 200)"
+wait_until '[ $(reqs ff 200) -ge 6 ]' 30 || bad "ff: 6 retries acknowledged, got $(reqs ff 200)"
 ids ff 200 >"$T/ff.ids"
 cmp -s "$T/ff.ids" "$T/hits" && ok || { bad "ff: the hits acknowledged"; diff "$T/hits" "$T/ff.ids"; }
 expect_eq "$(reqs ff 200)" 6 "ff: one 200 per webhook-id"
 expect_eq "$(reqs ff 500)" 6 "ff: one 500 per webhook-id"
 while read -r id; do
 	d=$(($(ms ff 200 "$id") - $(ms ff 500 "$id")))
-	# 5 s, its jitter, and the whole seconds of the schedule
-	between 4000 6500 "$d" && ok || bad "ff: $id retried $d ms after its 500"
+	# 5 s, its jitter, and the whole seconds of the schedule; the upper bound
+	# with room for a loaded machine, far below the next step (5 min)
+	between 4000 9500 "$d" && ok || bad "ff: $id retried $d ms after its 500"
 done <"$T/hits"
 expect_eq "$(awk '$5 != "sig=ok"' "$T/ff.out" | wc -l | tr -d ' ')" 0 "ff: every attempt signed afresh"
 grep -qE "delivery of hit=h_[0-9a-f]+ to ff failed \(HTTP 500\): attempt 1, next in [0-9]+s$" "$LOG" &&
@@ -264,7 +268,7 @@ n_hang=$(reqs hang)
 webhooks_conf "$(port gone2)"
 kill -HUP "$HPID"
 wait_for "$LOG" "reloaded: " 10 || bad "reloaded line"
-wait_until '[ $(reqs gone2) -ge 7 ]' 5 || bad "gone2: the 7 pending deliveries, got $(reqs gone2)"
+wait_until '[ $(reqs gone2) -ge 7 ]' 30 || bad "gone2: the 7 pending deliveries, got $(reqs gone2)"
 {
 	cat "$T/hits"
 	"$HARK" -c "$T/hark.conf" hits --rule late --json | sed 's/^{"id":"\([^"]*\)".*/\1/'
@@ -283,10 +287,11 @@ sleep 1
 expect_eq "$(reqs mpm)" 3 "mpm: the reload does not reopen the minute"
 expect_eq "$(reqs hang)" "$n_hang" "hang: the reload sends nothing in flight again"
 
-# -- hang: the timeout at 15 s
-left=$((t_hang + 17000 - $(now_ms)))
+# -- hang: the timeout at 15 s (with 7 s for a loaded machine: without the
+# timeout no line comes at all)
+left=$((t_hang + 22000 - $(now_ms)))
 wait_for "$LOG" "to hang failed (" "$(awk -v l="$left" 'BEGIN { print (l > 0 ? l / 1000 : 0.1) }')" 6 ||
-	bad "hang: six time-out lines within 17 s"
+	bad "hang: six time-out lines within 22 s"
 grep -qE "delivery of hit=h_[0-9a-f]+ to hang failed \(.*[Tt]imed out.*\): attempt 1, next in [0-9]+s$" "$LOG" &&
 	ok || bad "hang: the time-out line: $(grep -m1 'to hang failed' "$LOG")"
 t_to=$(grep -m1 'to hang failed' "$LOG" | awk '{ print $2 }')
@@ -317,7 +322,7 @@ expect_eq "$?" 2 "redeliver a sent delivery without --force"
 hk redeliver --force "$stdid"
 st=$?
 expect_eq "$st" 0 "redeliver --force a sent delivery: $(cat "$T/err")"
-wait_until "[ \$(awk '\$3 == \"$stdhit\"' '$T/std.out' | wc -l) -ge 2 ]" 5 &&
+wait_until "[ \$(awk '\$3 == \"$stdhit\"' '$T/std.out' | wc -l) -ge 2 ]" 30 &&
 	ok || bad "redeliver: std got $stdhit again"
 awk -v id="$stdhit" '$3 == id { print $5 }' "$T/std.out" | sort -u >"$T/sigs"
 expect_eq "$(cat "$T/sigs")" "sig=ok" "redeliver: signed"
@@ -345,7 +350,7 @@ sed -i 's/^state_dir = state$/state_dir = state-b/; s/^spool_dir = spool$/spool_
 printf '[webhook down]\nurl = http://127.0.0.1:%s/hook\nsecret = %s\n' "$P" "$SECRET" >>"$T/hark.conf"
 start_harkd "$T/log-b"
 ingest "$T/a1.txt"
-wait_for "$LOG" "to down failed (" 10 2 || bad "down: two failure lines"
+wait_for "$LOG" "to down failed (" 30 2 || bad "down: two failure lines"
 grep -qE "delivery of hit=h_[0-9a-f]+ to down failed \(.*\): attempt 1, next in [0-9]+s$" "$LOG" && ok ||
 	bad "down: the failure line: $(grep -m1 'to down' "$LOG")"
 hk deliveries --json
@@ -356,12 +361,12 @@ RECEIVER_PORT=$P recv_start down ok "$SECRET"
 expect_eq "$(port down)" "$P" "the receiver on the port harkd knows"
 start_harkd "$T/log-b"
 kill -USR1 "$HPID"
-wait_until '[ $(reqs down) -ge 2 ]' 5 || bad "down: the pending deliveries after kill -9 and restart"
+wait_until '[ $(reqs down) -ge 2 ]' 30 || bad "down: the pending deliveries after kill -9 and restart"
 ids down 200 >"$T/down.ids"
 cmp -s "$T/down.ids" "$T/down.want" && ok ||
 	{ bad "down: the same webhook-ids"; diff "$T/down.want" "$T/down.ids"; }
 expect_eq "$(awk '$5 != "sig=ok"' "$T/down.out" | wc -l | tr -d ' ')" 0 "down: signed"
-wait_until '[ "$(status_of "deliveries pending")" = 0 ]' 5 && ok || bad "down: nothing pending at the end"
+wait_until '[ "$(status_of "deliveries pending")" = 0 ]' 30 && ok || bad "down: nothing pending at the end"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status after SIGTERM"
 recv_stop_all
@@ -379,7 +384,7 @@ start_harkd "$T/log-c"
 ingest "$T/a1.txt" "$T/a2.txt" "$T/a3.txt"
 # sent() : how many deliveries hark deliveries shows sent
 sent() { "$HARK" -c "$T/hark.conf" deliveries --json | grep -c '"state":"sent"'; }
-wait_until '[ "$(sent)" -ge 12 ]' 15 && ok ||
+wait_until '[ "$(sent)" -ge 12 ]' 30 && ok ||
 	bad "big: 12 deliveries sent, got $(sent): $("$HARK" -c "$T/hark.conf" deliveries --json | grep -v '"state":"sent"' | head -2)"
 for w in big bigc; do
 	expect_eq "$(reqs $w)" 6 "$w: each hit requested once"
