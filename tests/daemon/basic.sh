@@ -239,7 +239,7 @@ grep -F "revised file=j2.json" "$LOG" | grep -qF "new_hits=0: article a_" && ok 
 cp "$T/j2.json" "$T/j3.json"
 ingest "$T/j3.json"
 wait_for "$LOG" "duplicate file=j3.json of=a_" 10 && ok || bad "the same text again: a duplicate"
-expect_eq "$(status_of articles)" 14 "articles after the feed and the JSON articles"
+expect_eq "$(status_of articles)" 15 "articles after the feed and the JSON articles"
 hk hits --json
 grep -qF '"url":"https://wire.example.org/2"' "$T/out" && ok || bad "feed item's url in its stored hit"
 stop_harkd
