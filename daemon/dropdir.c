@@ -420,16 +420,23 @@ dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t er
 				continue;
 			/*
 			 * Made in place: a regular file is being written (its
-			 * IN_CLOSE_WRITE comes); anything else is all there is of
-			 * it, passed on now for dropdir_read() to say BAD, as a
-			 * link or a directory moved in is. Gone already: nothing.
+			 * IN_CLOSE_WRITE comes), unless it has another name: a
+			 * hard link to a file written elsewhere (ln tmp/x
+			 * incoming/x, the maildir way), whose content is all
+			 * there and for which no close or rename ever comes
+			 * here. Anything else is all there is of it, passed on
+			 * now for dropdir_read() to say BAD, as a link or a
+			 * directory moved in is. Gone already: nothing. A
+			 * hard link whose other name went before this stat (ln
+			 * then rm) looks like a file being written: the sweep
+			 * (dropdir_sweep) takes it once quiet.
 			 */
 			if ((ev->mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) == 0) {
 				struct stat st;
 
 				if (fstatat(dd->fd[D_INCOMING], ev->name, &st,
 				            AT_SYMLINK_NOFOLLOW) != 0 ||
-				    S_ISREG(st.st_mode))
+				    (S_ISREG(st.st_mode) && st.st_nlink <= 1))
 					continue;
 			}
 			fn(ev->name, arg);
@@ -533,15 +540,32 @@ entry_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int
-dropdir_scan(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz)
+/* a stat time at or before cut (quiet_s ago) */
+static bool
+ts_quiet(struct timespec t, time_t cut)
 {
+	return t.tv_sec < cut || (t.tv_sec == cut && t.tv_nsec == 0);
+}
+
+/*
+ * dropdir_scan() (quiet_s < 0) and dropdir_sweep(): every entry, or those
+ * whose mtime and ctime are both quiet_s seconds old or more.
+ */
+static int
+scan_entries(struct dropdir *dd, long quiet_s, dropdir_fn fn, void *arg, char *err, size_t errsz)
+{
+	struct timespec now;
+	time_t cut = 0;
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
 	int fd, rc = -1;
 
+	if (quiet_s >= 0) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		cut = now.tv_sec - (time_t)quiet_s;
+	}
 	/* a descriptor of our own: readdir's position must not be shared */
 	fd = openat(dd->fd[D_INCOMING], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
@@ -566,8 +590,12 @@ dropdir_scan(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t err
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue; /* taken meanwhile */
+			if (quiet_s >= 0)
+				continue; /* not known to be quiet: the next sweep */
 			memset(&st, 0, sizeof(st));
 		}
+		if (quiet_s >= 0 && !(ts_quiet(st.st_mtim, cut) && ts_quiet(st.st_ctim, cut)))
+			continue; /* written or linked lately: perhaps still being written */
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct entry *nv = realloc(v, ncap * sizeof(*v));
@@ -596,6 +624,18 @@ out:
 	free(v);
 	closedir(d);
 	return rc;
+}
+
+int
+dropdir_scan(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz)
+{
+	return scan_entries(dd, -1, fn, arg, err, errsz);
+}
+
+int
+dropdir_sweep(struct dropdir *dd, long quiet_s, dropdir_fn fn, void *arg, char *err, size_t errsz)
+{
+	return scan_entries(dd, quiet_s < 0 ? 0 : quiet_s, fn, arg, err, errsz);
 }
 
 void

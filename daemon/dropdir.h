@@ -81,6 +81,18 @@ int dropdir_drain(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_
 int dropdir_rewatch(struct dropdir *dd, char *what, size_t whatsz, char *err, size_t errsz);
 /* Call fn for every entry of incoming/ but dot files, oldest first. Returns 0, -1. */
 int dropdir_scan(struct dropdir *dd, dropdir_fn fn, void *arg, char *err, size_t errsz);
+/*
+ * The safety net under the events: dropdir_scan() of only the entries
+ * whose mtime and ctime are both at least quiet_s seconds old. A file that
+ * reached incoming/ without the events drain waits for (a hard link whose
+ * other name was removed before drain looked, a writer that died before
+ * its close, an event lost past an overflow, a network or bind mount) is
+ * then found; a file still being written in place is not, while its writer
+ * writes at least once every quiet_s seconds (each write sets both times).
+ * The caller runs it on a timer and skips the names it already holds.
+ */
+int dropdir_sweep(struct dropdir *dd, long quiet_s, dropdir_fn fn, void *arg, char *err,
+                  size_t errsz);
 
 enum dropdir_read_result {
 	DROPDIR_OK,   /* *buf holds the file */

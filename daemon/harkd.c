@@ -106,6 +106,8 @@ usage(FILE *f)
 	        "HARK_INDEX_DELAY_MS (how long after a commit the full-text index waits;\n"
 	        "default 1000),\n"
 	        "HARK_TEST_CLOCK_SKEW (seconds added to the clock of retention; for tests),\n"
+	        "HARK_SWEEP_SECONDS (how long a file in incoming/ that no event brought\n"
+	        "stays untouched before the sweep takes it; default 60; for tests),\n"
 	        "TZ (the local time of the digests and of the times the pages show).\n",
 	        STOP_TIMEOUT_DEFAULT);
 }

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "envnum.h"
 #include "hit.h"
 #include "intake.h"
 #include "log.h"
@@ -89,6 +90,9 @@ struct intake {
 	int move_ms;
 	/* incoming/ went and could not be made again: ev_rewatch tries again */
 	struct event *ev_rewatch;
+	/* every sweep_s / 2 s: files quiet for sweep_s that no event brought */
+	struct event *ev_sweep;
+	long sweep_s;
 	void (*idle)(void *);
 	void *idle_arg;
 	size_t nposts; /* POST /api/v1/articles bodies taken and not yet answered */
@@ -116,6 +120,15 @@ struct intake {
  * about twice one fsync.
  */
 #define INTAKE_TURN_MS 10
+/*
+ * The sweep of incoming/: a file whose mtime and ctime are this many
+ * seconds old (HARK_SWEEP_SECONDS, for tests) and that no event brought is
+ * taken, looked for every half of it. A writer writing in place that pauses
+ * longer than this without closing would be taken early: a minute is far
+ * above any live writer's pause, and what reaches incoming/ without its
+ * events waits at most about 1.5 of it.
+ */
+#define INTAKE_SWEEP_S 60
 #define INTAKE_STORE_MAX_MS 50
 
 static unsigned
@@ -1270,6 +1283,37 @@ intake_rewatch_cb(evutil_socket_t fd, short what, void *arg)
 	intake_rewatch(arg);
 }
 
+/* A file the sweep found: taken unless already in hand (queued, in flight). */
+static void
+intake_sweep_add_cb(const char *s, void *arg)
+{
+	struct intake *in = arg;
+
+	if (in->stopping || name_find(in, s) != NULL)
+		return;
+	log_warnx("%s: in incoming/ for %ld s with no event for it (a hard link whose other "
+	          "name was removed, a writer that died, a lost event): taking it",
+	          log_quote(s), in->sweep_s);
+	intake_add_cb(s, in);
+}
+
+/*
+ * The safety net under inotify (dropdir_sweep): a file that arrived without
+ * the close or rename harkd waits for is taken within about 1.5 sweep_s,
+ * not left until the next start.
+ */
+static void
+intake_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct intake *in = arg;
+	char err[256];
+
+	(void)fd;
+	(void)what;
+	if (dropdir_sweep(in->dd, in->sweep_s, intake_sweep_add_cb, in, err, sizeof(err)) < 0)
+		log_err("sweep: %s", log_quote(err));
+}
+
 static void
 intake_inotify_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -1324,11 +1368,13 @@ intake_new(struct event_base *base, struct dropdir *dd, struct store *st, int nt
 	in->ev_turn = evtimer_new(base, intake_turn_cb, in);
 	in->ev_move = evtimer_new(base, intake_move_cb, in);
 	in->ev_rewatch = evtimer_new(base, intake_rewatch_cb, in);
+	in->ev_sweep = event_new(base, -1, EV_PERSIST, intake_sweep_cb, in);
+	in->sweep_s = envnum_get("HARK_SWEEP_SECONDS", 2, 86400, INTAKE_SWEEP_S, "seconds");
 	in->ev_inotify =
 	    event_new(base, dropdir_fd(dd), EV_READ | EV_PERSIST, intake_inotify_cb, in);
 	if (in->work == NULL || in->ev_retry == NULL || in->ev_kick == NULL ||
 	    in->ev_turn == NULL || in->ev_move == NULL || in->ev_rewatch == NULL ||
-	    in->ev_inotify == NULL) {
+	    in->ev_sweep == NULL || in->ev_inotify == NULL) {
 		if (in->work != NULL)
 			snprintf(err, errsz, "cannot create events");
 		intake_free(in);
@@ -1371,6 +1417,8 @@ intake_free(struct intake *in)
 		event_free(in->ev_move);
 	if (in->ev_rewatch)
 		event_free(in->ev_rewatch);
+	if (in->ev_sweep)
+		event_free(in->ev_sweep);
 	rules_unref(in->rules);
 	free(in);
 }
@@ -1462,6 +1510,11 @@ intake_start(struct intake *in, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot watch the inotify descriptor");
 		return -1;
 	}
+	if (event_add(in->ev_sweep,
+	              &(struct timeval){in->sweep_s / 2, (in->sweep_s % 2) * 500000}) < 0) {
+		snprintf(err, errsz, "cannot start the sweep of incoming/");
+		return -1;
+	}
 	return dropdir_scan(in->dd, intake_add_cb, in, err, errsz);
 }
 
@@ -1475,6 +1528,7 @@ intake_stop(struct intake *in, void (*idle)(void *), void *arg)
 	in->idle_arg = arg;
 	event_del(in->ev_inotify);
 	event_del(in->ev_rewatch);
+	event_del(in->ev_sweep);
 	/* stored files whose move still fails: the next start sees them as duplicates */
 	for (struct name *n = in->moves; n != NULL; n = n->next_queue)
 		stuck++;

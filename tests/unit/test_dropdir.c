@@ -1,7 +1,8 @@
 /*
  * test_dropdir.c: the drop directory on a real file system, in a fresh
  * mkdtemp directory per test: creation, inotify events, the scan order,
- * what dropdir_read() refuses, and where done/fail/ingest put files.
+ * what dropdir_read() refuses, the sweep, and where done/fail/ingest put
+ * files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -322,6 +324,67 @@ test_scan_order(void **state)
 	assert_string_equal(ns.v[0], "c"); /* oldest */
 	assert_string_equal(ns.v[1], "a"); /* same time: by name */
 	assert_string_equal(ns.v[2], "b");
+	names_free(&ns);
+	dropdir_close(dd);
+}
+
+/*
+ * A hard link into incoming/ (the maildir way) is all there is of its
+ * file: reported at its IN_CREATE. A file made in place and still open is
+ * not, until closed.
+ */
+static void
+test_drain_hardlink(void **state)
+{
+	struct fixture *f = *state;
+	struct dropdir *dd = open_dd(f);
+	struct names ns = {.n = 0};
+	char err[256] = "", from[512];
+	int fd;
+
+	write_file(path(f, "tmp", "linked.txt"), "one\n");
+	snprintf(from, sizeof(from), "%s", path(f, "tmp", "linked.txt"));
+	assert_int_equal(link(from, path(f, "incoming", "linked.txt")), 0);
+	fd = open(path(f, "incoming", "open.txt"), O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "two\n", 4), 4);
+	wait_readable(dd);
+	assert_int_equal(dropdir_drain(dd, collect, &ns, err, sizeof(err)), 0);
+	assert_true(names_has(&ns, "linked.txt"));
+	assert_false(names_has(&ns, "open.txt"));
+	names_free(&ns);
+	assert_int_equal(close(fd), 0);
+	wait_readable(dd);
+	assert_int_equal(dropdir_drain(dd, collect, &ns, err, sizeof(err)), 0);
+	assert_true(names_has(&ns, "open.txt"));
+	names_free(&ns);
+	dropdir_close(dd);
+}
+
+/*
+ * The sweep takes only what is quiet by both times: an mtime set back does
+ * not make a file just linked or changed (its ctime now) quiet.
+ */
+static void
+test_sweep_quiet(void **state)
+{
+	struct fixture *f = *state;
+	struct dropdir *dd = open_dd(f);
+	struct names ns = {.n = 0};
+	char err[256] = "";
+
+	write_file(path(f, "incoming", "old"), "o\n");
+	set_mtime(f->path, time(NULL) - 7200);
+	write_file(path(f, "incoming", ".hidden"), "h\n");
+	set_mtime(f->path, 1);
+	assert_int_equal(dropdir_sweep(dd, 3600, collect, &ns, err, sizeof(err)), 0);
+	assert_int_equal(ns.n, 0); /* its ctime is now */
+	/* two seconds on, old is quiet for 1 s; new, just written, is not */
+	sleep(2);
+	write_file(path(f, "incoming", "new"), "n\n");
+	assert_int_equal(dropdir_sweep(dd, 1, collect, &ns, err, sizeof(err)), 0);
+	assert_int_equal(ns.n, 1);
+	assert_string_equal(ns.v[0], "old");
 	names_free(&ns);
 	dropdir_close(dd);
 }
@@ -818,6 +881,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_inotify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_drain_many, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_scan_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_drain_hardlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sweep_quiet, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_regular, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_symlink, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo, setup, teardown),
