@@ -666,12 +666,13 @@ intake_revision_of(struct intake *in, struct job *j, struct work_doc *wd, const 
  * page every item links to), an article of its own: its link its url but
  * not its address (the first one keeps it), its id one of the address and
  * its text (doc_revision_id), so that it is matched and alerted as a new
- * item, never a duplicate of another item. An address held by another
- * feed's article, a drop file's or the API's stays a duplicate of a feed
- * entry (an address is stored once). A drop file's or a post's text
- * (j->feed NULL: no entry, the feed's lookups skipped) at a stored
- * address is a revision of the article holding it, whoever stored it (a
- * feed's teaser, then the page saved whole). A revision gets its own id
+ * item, never a duplicate of another item. Any other new text at a
+ * stored address is a revision of the article holding it, whoever brings
+ * it and whoever stored it: a feed entry at an address another feed, a
+ * drop file or the API stored (an aggregator's full text after a
+ * publisher's teaser), a drop file's or a post's text (j->feed NULL: no
+ * entry, the feed's lookups skipped; a feed's teaser, then the page saved
+ * whole). A revision gets its own id
  * (doc_revision_id), its hits made the hits of that id, and root its
  * group (the first one's), whose alerted rules are not alerted again.
  * Returns 1 (a revision), 0 (none), 2 (a revision past
@@ -694,14 +695,18 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	if (r == 0) {
 		if (dup == NULL)
 			return 0;
-		if (j->feed != NULL) {
-			if ((r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) <=
-			    0)
+		if (j->feed != NULL &&
+		    (r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) != 0) {
+			if (r < 0)
 				return r;
 			doc_revision_id(d->canonical, wd->content_hash, id);
 			return intake_rebase(wd, id, NULL, err, errsz) < 0 ? -1 : 3;
 		}
-		/* a drop file or a post: a new text at any stored address is its revision */
+		/*
+		 * a new text at an address another source stored (another feed,
+		 * a drop file, the API), whoever brings it: a revision of the
+		 * article holding it, so that a rule only the new text hits alerts
+		 */
 		snprintf(first, sizeof(first), "%s", dup);
 	}
 	if ((r = store_article_revisions(in->st, first, root, rootsz, &nrev, url, sizeof(url), err,
@@ -781,8 +786,9 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		return r;
 	/*
 	 * a feed item whose text changed, or a new text at a stored address
-	 * (a drop file, a post): a new row, of the first one's group; a text
-	 * stored already (r == 1) is a duplicate, whichever item it is
+	 * (whoever brings it: a feed, a drop file, a post): a new row, of the
+	 * first one's group; a text stored already (r == 1) is a duplicate,
+	 * whichever item it is
 	 */
 	wd->revision_of[0] = '\0';
 	wd->no_address = 0;
@@ -809,12 +815,7 @@ intake_store_doc(struct intake *in, struct job *j, struct work_doc *wd, int64_t 
 		snprintf(wd->dup_of, sizeof(wd->dup_of), "%s", dup);
 		/* not a new item for the poll's line: nothing of it is stored */
 		wd->fresh = 0;
-		if (j->feed != NULL && r == 2)
-			log_info(
-			    "duplicate feed=%s item=%s of=%s changed=yes: an address is stored "
-			    "once, its new text is not matched",
-			    j->feed->name, log_quote(intake_item_name(wd)), dup);
-		else if (j->feed != NULL)
+		if (j->feed != NULL)
 			log_info("duplicate feed=%s item=%s of=%s", j->feed->name,
 			         log_quote(intake_item_name(wd)), dup);
 		else if (j->post != NULL)

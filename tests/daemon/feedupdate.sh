@@ -15,9 +15,13 @@
 # own: feedhome.sh.) The article page labels the article a revision
 # revises as such. Past 20 revisions of the article (its item's and the
 # other entries') a new text is still matched: stored and alerted when it
-# alerts a rule new to the article, else said and not stored. An entry at a drop
-# file's address is a duplicate at every text; a revision whose rule alerted
-# on a near duplicate says so.
+# alerts a rule new to the article, else said and not stored. A different
+# text at a stored address is a revision, whoever brings it: an entry at a
+# drop file's address is a revision of its article at each new text; an
+# entry of feed agg at feed pub's address with a longer text naming the
+# consul is a revision of pub's article (consul alerted once, weather not
+# again), one of feed mir with pub's text a duplicate. A revision whose rule
+# alerted on a near duplicate says so.
 # Usage: feedupdate.sh HARK HARKD FEEDSERVER
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -260,11 +264,13 @@ stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 
 # Another source's address, and a near duplicate's alert. The feed oth has
-# an entry at the address of a drop file's article: a duplicate at its
-# first text and at its next (the address is not the feed's). The feed
-# near has a long item; a drop file, a near duplicate of it, names Austin
-# Tice and is alerted; the item's text then names him too: a revision,
-# tice held back by the near duplicate's alert, as its note says.
+# an entry at the address of a drop file's article: a revision of it at its
+# first text and at its next (a different text at a stored address is a
+# revision, whoever brings it). The feeds pub, agg and mir: agg carries a
+# longer text at pub's address, mir pub's text. The feed near has a long
+# item; a drop file, a near duplicate of it, names Austin Tice and is
+# alerted; the item's text then names him too: a revision, tice held back
+# by the near duplicate's alert, as its note says.
 NOTH=0
 # oth [TEXT]: the feed oth.xml, its entry oth-1 with TEXT at the drop file's
 # address (none without TEXT)
@@ -284,14 +290,33 @@ near() {
 	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>N</title><link>http://news.invalid/</link><description>%s</description>\n' "$NOTH" >"$R/near.xml"
 	printf '<item><title>Council</title><guid>near-1</guid><link>http://news.invalid/near-1</link><description>%s</description></item>\n</channel></rss>\n' "$1" >>"$R/near.xml"
 }
+# xfeed NAME [TEXT]: the feed NAME.xml, its entry NAME-1 titled Port with
+# TEXT at pub's address (none without TEXT)
+xfeed() {
+	NOTH=$((NOTH + 1))
+	printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>%s</title><link>http://news.invalid/</link><description>%s</description>\n' "$1" "$NOTH" >"$R/$1.xml"
+	[ -z "$2" ] || printf '<item><title>Port</title><guid>%s-1</guid><link>http://news.invalid/pub-1</link><description>%s</description></item>\n' "$1" "$2" >>"$R/$1.xml"
+	printf '</channel></rss>\n' >>"$R/$1.xml"
+}
+PUB='A teaser on the port and the weather.'
+xfeed pub "$PUB"
+xfeed agg ''
+xfeed mir ''
 printf -- '---\ntitle: Harbour\nurl: "http://news.invalid/oth-1"\n---\nA note on the harbour.\n' >"$T/oth.md"
 oth ''
 near "$LONG"
 write_conf "[feed oth]" "url = $U/f/oth.xml" "interval = 1h" "allow_private = yes" \
-	"[feed near]" "url = $U/f/near.xml" "interval = 1h" "allow_private = yes"
+	"[feed near]" "url = $U/f/near.xml" "interval = 1h" "allow_private = yes" \
+	"[feed pub]" "url = $U/f/pub.xml" "interval = 1h" "allow_private = yes" \
+	"[feed agg]" "url = $U/f/agg.xml" "interval = 1h" "allow_private = yes" \
+	"[feed mir]" "url = $U/f/mir.xml" "interval = 1h" "allow_private = yes"
 mkdir -p "$T/spool/incoming"
+nweather=$(count "$LOG" "hit rule=weather")
+nconsul=$(count "$LOG" "hit rule=consul")
+nenvoy=$(count "$LOG" "hit rule=envoy")
 start_harkd
 wait_for "$LOG" "feed near: 1 new item" 20 && ok || bad "near: first poll: $(grep 'near' "$LOG")"
+wait_for "$LOG" "feed pub: 1 new item" 20 && ok || bad "pub: first poll: $(grep 'pub' "$LOG")"
 nfirst=$(sed -n 's/.*article \(a_[0-9a-f]*\) feed=near .*/\1/p' "$LOG" | head -1)
 ingest "$T/oth.md"
 printf 'Council\n\n%s Austin Tice was named.\n' "$LONG" >"$T/near.txt"
@@ -301,23 +326,48 @@ grep -q "article a_[0-9a-f]* file=near.txt .*hits=1\$" "$LOG" && ok || bad "near
 hk article --json "$(sed -n 's/.*article \(a_[0-9a-f]*\) file=near.txt.*/\1/p' "$LOG")"
 grep -q '"near_of":"'"$nfirst"'"' "$T/out" && ok || bad "near.txt is a near duplicate of the item: $(head -c 300 "$T/out")"
 ntice=$(count "$LOG" "hit rule=tice")
+othid=$(sed -n 's/.*article \(a_[0-9a-f]*\) file=oth.md.*/\1/p' "$LOG" | head -1)
+[ -n "$othid" ] && ok || bad "oth.md stored: $(grep 'oth.md' "$LOG")"
 # the drop file's article stored: now the feed's entry at its address
+# with another text naming Austin Tice: a revision of it, tice alerted
 oth 'A note on the harbour, naming Austin Tice.'
 kill -USR1 "$HPID"
-wait_for "$LOG" "duplicate feed=oth" 20 || bad "oth: $(grep 'oth' "$LOG")"
-grep -q "duplicate feed=oth item=http://news.invalid/oth-1 of=a_[0-9a-f]* changed=yes: an address is stored once, its new text is not matched" "$LOG" &&
+wait_for "$LOG" "revised feed=oth" 20 || bad "oth: $(grep 'oth' "$LOG")"
+grep -q "revised feed=oth item=http://news.invalid/oth-1 of=$othid new_hits=1: article a_[0-9a-f]* lang=[a-z-]* hits=1\$" "$LOG" &&
 	ok || bad "oth: an entry at a drop file's address: $(grep 'oth' "$LOG")"
-# the entry's text changes: a duplicate still, as at its first text
+expect_eq "$(count "$LOG" "hit rule=tice")" "$((ntice + 1))" "oth: tice alerted on the revision"
+expect_eq "$(count "$LOG" "duplicate feed=oth")" 0 "oth: no duplicate"
+# the entry's text changes: a revision again (its guid), envoy new, tice held back
 oth 'A note on the harbour, naming Austin Tice and the envoy.'
 near "$LONG Austin Tice was named, and his family spoke."
+# pub's article stored: agg at its address with a longer text, mir with its text
+pubid=$(sed -n 's/.*article \(a_[0-9a-f]*\) feed=pub .*/\1/p' "$LOG" | head -1)
+[ -n "$pubid" ] && ok || bad "pub stored: $(grep 'pub' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=weather")" "$((nweather + 1))" "pub: weather alerted"
+xfeed agg "$PUB The full text names the consul."
+xfeed mir "$PUB"
 kill -USR1 "$HPID"
 wait_for "$LOG" "revised feed=near" 20 || bad "near: no revision: $(grep 'near' "$LOG" | tail -3)"
 wait_until "[ \$(grep -c 'feed oth: [0-9]* new item' '$LOG') -ge 3 ]" 20 || bad "oth: no third poll"
-expect_eq "$(count "$LOG" "duplicate feed=oth item=http://news.invalid/oth-1")" 2 "oth: its next text a duplicate too"
-expect_eq "$(count "$LOG" "revised feed=oth")" 0 "oth: no revision of the drop file's article"
+wait_for "$LOG" "revised feed=agg" 20 || bad "agg: no revision: $(grep 'feed=agg' "$LOG")"
+wait_for "$LOG" "duplicate feed=mir" 20 || bad "mir: no duplicate: $(grep 'feed=mir' "$LOG")"
+wait_for "$LOG" "revised feed=oth" 20 2 || bad "oth: no second revision: $(grep 'feed=oth' "$LOG")"
+expect_eq "$(count "$LOG" "revised feed=oth item=http://news.invalid/oth-1 of=$othid new_hits=1:")" 2 "oth: its next text a revision too"
+grep -q "revised feed=oth item=http://news.invalid/oth-1 of=$othid new_hits=1: article a_[0-9a-f]* lang=[a-z-]* hits=2 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
+	ok || bad "oth: tice held back: $(grep 'revised feed=oth' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=envoy")" "$((nenvoy + 1))" "oth: envoy alerted on its next text"
+grep -q "revised feed=agg item=http://news.invalid/pub-1 of=$pubid new_hits=1: article a_[0-9a-f]* lang=[a-z-]* hits=2 (the rules alerted on an earlier text of the article are not alerted again)\$" "$LOG" &&
+	ok || bad "agg: a revision of pub's article: $(grep 'feed=agg' "$LOG")"
+expect_eq "$(count "$LOG" "hit rule=consul")" "$((nconsul + 1))" "agg: consul alerted once"
+expect_eq "$(count "$LOG" "hit rule=weather")" "$((nweather + 1))" "agg, mir: weather not alerted again"
+grep -q "duplicate feed=mir item=http://news.invalid/pub-1 of=$pubid\$" "$LOG" && ok ||
+	bad "mir: pub's text at its address is a duplicate: $(grep 'feed=mir' "$LOG")"
+expect_eq "$(count "$LOG" "revised feed=mir")" 0 "mir: no revision"
+hk article --json "$pubid"
+expect_eq "$(grep -o '"revision_of":"'"$pubid"'"' "$T/out" | wc -l | tr -d ' ')" 1 "pub's article: one revision, agg's"
 grep -q "revised feed=near item=http://news.invalid/near-1 of=$nfirst new_hits=0: article a_[0-9a-f]* lang=[a-z-]* hits=1 (the rules alerted on a near duplicate of the article are not alerted again)\$" "$LOG" &&
 	ok || bad "near: the note names the near duplicate: $(grep 'revised feed=near' "$LOG")"
-expect_eq "$(count "$LOG" "hit rule=tice")" "$ntice" "near, oth: tice not alerted again"
+expect_eq "$(count "$LOG" "hit rule=tice")" "$((ntice + 1))" "near, oth: tice not alerted again"
 stop_harkd
 expect_eq "$HSTATUS" 0 "exit status"
 finish
