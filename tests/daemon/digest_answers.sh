@@ -4,7 +4,8 @@
 # the later of it and the schedule's step (120 s, not the 5 s of the first
 # retry), and the attempt counts; 410 Gone disables the webhook (logged,
 # hark status), its digest's rows stay pending, not tried again, and go
-# once a reload brings a changed url.
+# once a reload brings a changed url; 404, a permanent refusal, makes the
+# digest's rows dead at once, with the receiver's first line.
 # Needs the sqlite3 shell (the digests are made due in the database): exit 77 otherwise.
 # Usage: digest_answers.sh HARK HARKD RECEIVER
 . "$(dirname "$0")/lib.sh"
@@ -18,16 +19,18 @@ command -v sqlite3 >/dev/null 2>&1 || {
 	echo "skip: no sqlite3 shell"
 	exit 77
 }
-P1= P2= P3=
-trap '[ -n "$P1" ] && kill -TERM "$P1" 2>/dev/null; [ -n "$P2" ] && kill -TERM "$P2" 2>/dev/null; [ -n "$P3" ] && kill -TERM "$P3" 2>/dev/null; daemon_cleanup' EXIT
+P1= P2= P3= P4=
+trap 'for p in $P1 $P2 $P3 $P4; do kill -TERM "$p" 2>/dev/null; done; daemon_cleanup' EXIT
 RECEIVER_RETRY_AFTER=120 "$RECV" "$T/lim.port" limited >"$T/lim.out" 2>"$T/lim.err" &
 P1=$!
 "$RECV" "$T/gone.port" gone >"$T/gone.out" 2>"$T/gone.err" &
 P2=$!
 "$RECV" "$T/ok.port" ok >"$T/ok.out" 2>"$T/ok.err" &
 P3=$!
-wait_until "[ -s '$T/lim.port' ] && [ -s '$T/gone.port' ] && [ -s '$T/ok.port' ]" 5 ||
-	bad "the receivers did not start: $(cat "$T/lim.err" "$T/gone.err" "$T/ok.err")"
+"$RECV" "$T/bad.port" status=404 >"$T/bad.out" 2>"$T/bad.err" &
+P4=$!
+wait_until "[ -s '$T/lim.port' ] && [ -s '$T/gone.port' ] && [ -s '$T/ok.port' ] && [ -s '$T/bad.port' ]" 5 ||
+	bad "the receivers did not start: $(cat "$T/lim.err" "$T/gone.err" "$T/ok.err" "$T/bad.err")"
 reqs() { wc -l <"$T/$1.out" | tr -d ' '; }
 DB=$T/state/hark.db
 sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
@@ -47,6 +50,9 @@ digest = daily $H:00
 [webhook gone]
 url    = http://127.0.0.1:$1/hook
 digest = daily $H:00
+[webhook bad]
+url    = http://127.0.0.1:$(cat "$T/bad.port")/hook
+digest = daily $H:00
 CONF
 }
 hooks "$(cat "$T/gone.port")" >"$T/hark.conf"
@@ -55,8 +61,8 @@ pending() { sql "SELECT count(*) FROM deliveries WHERE state = 'pending'"; }
 
 printf 'A heading of today\n\nThe heading story.\n' >"$T/a1.txt"
 ingest "$T/a1.txt"
-wait_until '[ "$(pending)" = 2 ]' 30 || bad "two pending rows: $(sql 'SELECT * FROM deliveries')"
-expect_eq "$(reqs lim)$(reqs gone)" 00 "requests before the digests are due"
+wait_until '[ "$(pending)" = 3 ]' 30 || bad "three pending rows: $(sql 'SELECT * FROM deliveries')"
+expect_eq "$(reqs lim)$(reqs gone)$(reqs bad)" 000 "requests before the digests are due"
 # both digests due now, as at the end of their period; SIGUSR2 sends what is due
 sql "UPDATE deliveries SET next_at = CAST(strftime('%s', 'now') AS INTEGER) - 1"
 t0=$(now)
@@ -89,10 +95,16 @@ gone=$(grep '"webhook":"gone"' "$T/d.json")
 printf '%s\n' "$gone" | grep -q '"state":"pending"' && ok || bad "gone: pending: $gone"
 printf '%s\n' "$gone" | grep -q '"attempts":0[,}]' && ok || bad "gone: no attempt counted: $gone"
 printf '%s\n' "$gone" | grep -q '"last_error":"410 Gone"' && ok || bad "gone: its last error: $gone"
+# 404: dead at once, the receiver's first line as its last error (controls removed)
+bad=$(grep '"webhook":"bad"' "$T/d.json")
+printf '%s\n' "$bad" | grep -q '"state":"dead"' && ok || bad "bad: dead after a 404: $bad"
+printf '%s\n' "$bad" | grep -q '"last_error":"HTTP 404: 404 ' && ok || bad "bad: its last error: $bad"
+
 # not asked again at the schedule's 5 s: lim waits for its Retry-After, gone is disabled
 sleep 7
 expect_eq "$(reqs lim)" 1 "lim: requests while Retry-After holds ($(cat "$T/lim.out"))"
 expect_eq "$(reqs gone)" 1 "gone: requests once disabled ($(cat "$T/gone.out"))"
+expect_eq "$(reqs bad)" 1 "bad: requests after its 404 ($(cat "$T/bad.out"))"
 # SIGUSR1 hurries a paused webhook (an early attempt), never a disabled one
 kill -USR1 "$HPID"
 wait_until '[ "$(reqs lim)" -ge 2 ]' 10 || bad "lim: no early attempt for SIGUSR1"
