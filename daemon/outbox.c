@@ -715,12 +715,13 @@ hook_pump(struct outbox *ob, struct hook *h, int64_t now, unsigned share)
 
 	if (h->disabled || h->removed)
 		return;
-	if (hook_period_end(h, now, &(int64_t){0})) {
-		digest_pump(ob, h, now);
-		return;
-	}
+	/* a Retry-After pauses the whole webhook: its digests as its hits */
 	if (h->paused_until > now) {
 		outbox_pump_at(ob, h->paused_until - now);
+		return;
+	}
+	if (hook_period_end(h, now, &(int64_t){0})) {
+		digest_pump(ob, h, now);
 		return;
 	}
 	if (h->window > 0 && h->window < share)
@@ -812,6 +813,74 @@ outbox_early_failed(struct outbox *ob, const struct send *s, const char *why, lo
 	outbox_record(ob, s->id, "pending", -1, 0, status, why);
 }
 
+/* What a webhook's answer means: for a hit's delivery and a digest alike. */
+enum hook_verdict {
+	HOOK_RETRY, /* on the schedule, and not before *rawait */
+	HOOK_GONE,  /* 410: the webhook is disabled; its deliveries stay pending */
+	HOOK_DEAD,  /* a permanent refusal: dead now */
+};
+
+/*
+ * The one place that reads a webhook's failed answer r (not a 2xx): why
+ * (the error, or the status: with the receiver's first line when it is a
+ * permanent refusal, and the Retry-After it waits for), *rawait (the
+ * receiver's Retry-After, 0 when none), and what it does to the whole
+ * webhook h: 410 disables it (recorded, logged, counted as gone), a
+ * Retry-After pauses it. The caller records its deliveries' outcome.
+ */
+static enum hook_verdict
+hook_judge(struct outbox *ob, struct hook *h, const struct http_response *r, int64_t now,
+           int64_t *rawait, char *why, size_t whysz)
+{
+	long long ra;
+
+	*rawait = 0;
+	if (r->error != NULL)
+		snprintf(why, whysz, "%s", r->error);
+	else
+		snprintf(why, whysz, "HTTP %ld", r->status);
+	if (r->error == NULL && r->status == 410) {
+		char err[512];
+
+		/* gone: no more attempts until someone changes its configuration */
+		h->disabled = 1;
+		if (store_webhook_disable(ob->st, h->name, h->fingerprint, now, "410 Gone", err,
+		                          sizeof(err)) != 0)
+			log_err("webhook %s: cannot record that it is disabled: %s", h->name, err);
+		log_warnx("webhook %s answered 410 Gone: disabled until its configuration changes",
+		          h->name);
+		ob->stats.webhook.gone++;
+		return HOOK_GONE;
+	}
+	if (r->error == NULL && answer_permanent(r->status)) {
+		char line[200];
+
+		/* the same request will never be taken: dead now, with what the receiver said */
+		answer_line(r->body != NULL ? r->body : "", r->body != NULL ? r->body_len : 0, line,
+		            sizeof(line));
+		if (line[0] != '\0')
+			snprintf(why, whysz, "HTTP %ld: %s", r->status, line);
+		return HOOK_DEAD;
+	}
+	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
+	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
+		/*
+		 * The receiver says when: the whole webhook waits (at most
+		 * OUTBOX_RETRY_AFTER_MAX: a receiver cannot stop alerts for a day).
+		 * The attempt still counts, as any failure's does: the caller
+		 * waits for the later of Retry-After and its own back-off,
+		 * and is dead after the last retry (a receiver answering 429,
+		 * Retry-After: 2 for ever was asked every 2 s, without end).
+		 */
+		*rawait = ra > OUTBOX_RETRY_AFTER_MAX ? OUTBOX_RETRY_AFTER_MAX : ra;
+		if (now + *rawait > h->paused_until)
+			h->paused_until = now + *rawait;
+		snprintf(why + strlen(why), whysz - strlen(why), ", Retry-After %llds",
+		         (long long)*rawait);
+	}
+	return HOOK_RETRY;
+}
+
 static void
 send_done_cb(const struct http_response *r, void *arg)
 {
@@ -821,7 +890,6 @@ send_done_cb(const struct http_response *r, void *arg)
 	int64_t now = now_s(), wait, rawait = 0;
 	int attempts = s->attempts + 1;
 	char why[800]; /* the refused recipients' lines */
-	long long ra;
 
 	send_end(s);
 	if (r->timed_out && h->window != 1) {
@@ -845,54 +913,19 @@ send_done_cb(const struct http_response *r, void *arg)
 		hist_observe(&ob->stats.delivery_seconds, send_latency(s, now));
 		return;
 	}
-	if (r->error != NULL)
-		snprintf(why, sizeof(why), "%s", r->error);
-	else
-		snprintf(why, sizeof(why), "HTTP %ld", r->status);
-	if (r->error == NULL && r->status == 410) {
-		char err[512];
-
-		/* gone: no more attempts until someone changes its configuration */
-		h->disabled = 1;
-		if (store_webhook_disable(ob->st, h->name, h->fingerprint, now, "410 Gone", err,
-		                          sizeof(err)) != 0)
-			log_err("webhook %s: cannot record that it is disabled: %s", h->name, err);
-		log_warnx("webhook %s answered 410 Gone: disabled until its configuration changes",
-		          h->name);
+	switch (hook_judge(ob, h, r, now, &rawait, why, sizeof(why))) {
+	case HOOK_GONE:
 		outbox_record(ob, s->id, "pending", s->attempts, now, r->status, "410 Gone");
-		ob->stats.webhook.gone++;
 		return;
-	}
-	if (r->error == NULL && answer_permanent(r->status)) {
-		char line[200];
-
-		/* the same request will never be taken: dead now, with what the receiver said */
-		answer_line(r->body != NULL ? r->body : "", r->body != NULL ? r->body_len : 0, line,
-		            sizeof(line));
-		if (line[0] != '\0')
-			snprintf(why, sizeof(why), "HTTP %ld: %s", r->status, line);
+	case HOOK_DEAD:
 		log_warnx("delivery of hit=%s to %s: %s: dead, a permanent refusal (hark redeliver "
 		          "%lld)",
 		          s->hit_id, h->name, log_quote(why), (long long)s->id);
 		outbox_record(ob, s->id, "dead", attempts, now, r->status, why);
 		ob->stats.webhook.dead++;
 		return;
-	}
-	if (r->error == NULL && (r->status == 429 || r->status == 503) && r->retry_after != NULL &&
-	    http_retry_after(r->retry_after, (long long)now, &ra) == 0) {
-		/*
-		 * The receiver says when: the whole webhook waits (at most
-		 * OUTBOX_RETRY_AFTER_MAX: a receiver cannot stop alerts for a day).
-		 * This delivery's attempt still counts, as any failure's does:
-		 * it waits for the later of Retry-After and its own back-off,
-		 * and is dead after the last retry (a receiver answering 429,
-		 * Retry-After: 2 for ever was asked every 2 s, without end).
-		 */
-		rawait = ra > OUTBOX_RETRY_AFTER_MAX ? OUTBOX_RETRY_AFTER_MAX : ra;
-		if (now + rawait > h->paused_until)
-			h->paused_until = now + rawait;
-		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", Retry-After %llds",
-		         (long long)rawait);
+	default:
+		break;
 	}
 	if (s->early) {
 		outbox_early_failed(ob, s, why, r->status);
@@ -919,10 +952,14 @@ send_done_cb(const struct http_response *r, void *arg)
 
 /* ---- digests ---- */
 
-/* A digest's answer: the same outcome for every delivery of its period. */
+/*
+ * A digest's answer: the same outcome for every delivery of its period.
+ * rawait: the receiver's Retry-After (hook_judge), 0 when none; a retry
+ * waits for the later of it and the schedule's step.
+ */
 static void
 digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verdict v,
-            const char *why)
+            const char *why, int64_t rawait)
 {
 	struct outbox *ob = s->ob;
 	struct hook *h = s->hook;
@@ -957,6 +994,8 @@ digest_done(struct send *s, const struct http_response *r, enum outbox_mail_verd
 		at->dead++;
 	} else {
 		wait = jitter(schedule[attempts - 1]);
+		if (rawait > wait)
+			wait = rawait;
 		log_warnx("digest %s of %zu hit%s to %s failed (%s): attempt %d, next in %llds",
 		          s->hit_id, s->ngroup, s->ngroup == 1 ? "" : "s", h->name, log_quote(why),
 		          attempts, (long long)wait);
@@ -1112,6 +1151,7 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 	struct send *s = arg;
 	char why[300], err[256];
 	enum outbox_mail_verdict v = OUTBOX_MAIL_RETRY;
+	int64_t now = now_s(), rawait = 0;
 
 	if (r->error == NULL && r->status >= 200 && r->status < 300) {
 		s->hook->dparts.taken = s->part + 1; /* not sent again by a retry */
@@ -1123,14 +1163,26 @@ webhook_digest_cb(const struct http_response *r, void *arg)
 			v = OUTBOX_MAIL_SENT;
 			why[0] = '\0'; /* taken whole: nothing to report */
 		}
-	} else if (r->error != NULL) {
-		snprintf(why, sizeof(why), "%s", r->error);
 	} else {
-		snprintf(why, sizeof(why), "HTTP %ld", r->status);
+		/* read as a hit's delivery's answer is: 410, permanent refusals, Retry-After */
+		switch (hook_judge(s->ob, s->hook, r, now, &rawait, why, sizeof(why))) {
+		case HOOK_GONE:
+			/* held as a hit's delivery is: pending, sent once the webhook is enabled */
+			send_end(s);
+			for (size_t i = 0; i < s->ngroup; i++)
+				outbox_record(s->ob, s->group[i], "pending", s->attempts, now,
+				              r->status, "410 Gone");
+			return;
+		case HOOK_DEAD:
+			v = OUTBOX_MAIL_DEAD;
+			break;
+		case HOOK_RETRY:
+			break;
+		}
 	}
 	/* a failure sends the parts not taken at the next attempt (hook.dparts) */
 	send_end(s);
-	digest_done(s, r, v, why);
+	digest_done(s, r, v, why, rawait);
 }
 
 struct first_due {
@@ -1286,7 +1338,7 @@ mail_done_cb(const struct http_response *r, void *arg)
 
 	send_end(s);
 	if (s->group != NULL) {
-		digest_done(s, r, v, why);
+		digest_done(s, r, v, why, 0);
 		return;
 	}
 	if (v == OUTBOX_MAIL_SENT) {

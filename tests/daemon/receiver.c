@@ -15,6 +15,8 @@
  *   ratelimit   429 with Retry-After: 2 to the first attempt of each
  *               webhook-id, 200 after
  *   limited     429 with Retry-After: 2, always
+ *               (ratelimit and limited: the Retry-After is that of the
+ *               environment variable RECEIVER_RETRY_AFTER when set)
  *   hang        no answer ever; the connection stays open
  *   redirect    302 with Location: /elsewhere (a request to /elsewhere,
  *               which a client must not follow, is answered 200)
@@ -380,7 +382,9 @@ on_request(struct evhttp_request *req, void *arg)
 		reply(req, 410, "Gone");
 		break;
 	case 429:
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "2");
+		evhttp_add_header(
+		    evhttp_request_get_output_headers(req), "Retry-After",
+		    getenv("RECEIVER_RETRY_AFTER") != NULL ? getenv("RECEIVER_RETRY_AFTER") : "2");
 		reply(req, 429, "Too Many Requests");
 		break;
 	default:
