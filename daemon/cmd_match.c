@@ -183,19 +183,28 @@ print_hit(const struct hit *h, void *arg)
 	return 0;
 }
 
+/* hark ingest's --lang and --charset of a file, read as it is opened (dropdir_meta_fd) */
+struct file_meta {
+	char lang[8], charset[32];
+	char why[200]; /* set when one is no code hark knows: match_read() fails, errno EINVAL */
+};
+
 /*
  * Read a file: mapped when it is a regular file of MATCH_MMAP_MIN bytes or
- * more (*mapped set: munmap), else into memory. Returns 0, or -1 with errno
- * set (EFBIG when larger than max).
+ * more (*mapped set: munmap), else into memory, and its declarations into
+ * *fm from the same descriptor. Returns 0, or -1 with errno set (EFBIG
+ * when larger than max; EINVAL with fm->why when a declaration is bad).
  */
+
 static int
-match_read(const char *path, size_t max, char **buf, size_t *len, int *mapped)
+match_read(const char *path, size_t max, char **buf, size_t *len, int *mapped, struct file_meta *fm)
 {
 	struct stat st;
 	int fd, e;
 	void *p;
 
 	*mapped = 0;
+	fm->lang[0] = fm->charset[0] = fm->why[0] = '\0';
 	if (strcmp(path, "-") == 0)
 		return file_read(path, max, buf, len);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -203,6 +212,11 @@ match_read(const char *path, size_t max, char **buf, size_t *len, int *mapped)
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		errno = EISDIR;
+		return -1;
+	}
+	if (dropdir_meta_fd(fd, fm->lang, fm->charset, fm->why, sizeof(fm->why)) < 0) {
+		close(fd);
+		errno = EINVAL;
 		return -1;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size >= (off_t)MATCH_MMAP_MIN) {
@@ -253,27 +267,25 @@ item_extract(const struct match_conf *c, struct item *it, struct extraction *x)
 	                         .lang_prior = c->prior,
 	                         .charset_force = c->charset,
 	                         .charset_option = "--charset"};
-	char err[256], mlang[8], mcharset[32];
+	struct file_meta fm;
+	char err[256];
 	char *buf;
 	size_t len;
 	int mapped, rc;
 
-	/* hark ingest's --lang and --charset, beside the bytes, as harkd reads them */
-	if (dropdir_meta_path(it->path, mlang, mcharset, err, sizeof(err)) < 0) {
-		item_err(it, "hark: %s: %s\n", name, err);
-		it->errors++;
-		return -1;
-	}
-	if (c->lang == NULL && mlang[0] != '\0')
-		o.lang_declared = mlang;
-	if (c->charset == NULL && mcharset[0] != '\0')
-		o.charset_force = mcharset;
-	if (match_read(it->path, HARK_FILE_MAX, &buf, &len, &mapped) < 0) {
+	if (match_read(it->path, HARK_FILE_MAX, &buf, &len, &mapped, &fm) < 0) {
 		item_err(it, "hark: %s: %s\n", name,
-		         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+		         fm.why[0] != '\0' ? fm.why
+		         : errno == EFBIG  ? "larger than 256 MiB"
+		                           : strerror(errno));
 		it->errors++;
 		return -1;
 	}
+	/* hark ingest's --lang and --charset, beside the bytes, as harkd reads them */
+	if (c->lang == NULL && fm.lang[0] != '\0')
+		o.lang_declared = fm.lang;
+	if (c->charset == NULL && fm.charset[0] != '\0')
+		o.charset_force = fm.charset;
 	rc = extract_bytes(buf, len, &o, x, err, sizeof(err));
 	if (mapped)
 		munmap(buf, len);

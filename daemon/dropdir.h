@@ -201,6 +201,8 @@ int dropdir_meta_get(const struct dropdir_id *id, char lang[8], char charset[32]
  * hark extract, which read a file in the spool as harkd does.
  */
 int dropdir_meta_path(const char *path, char lang[8], char charset[32], char *why, size_t whysz);
+/* The same of the file open at fd (hark match reads them as it opens a file: no second lookup). */
+int dropdir_meta_fd(int fd, char lang[8], char charset[32], char *why, size_t whysz);
 /*
  * hark ingest --name NAME -: len bytes of mem (standard input, read whole)
  * into incoming/NAME, as dropdir_ingest_meta() copies a file. NAME is a plain
