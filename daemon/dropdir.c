@@ -1441,7 +1441,10 @@ meta_read(int fd, const char *path, char lang[8], char charset[32], char *why, s
 	 * none of hark's (hark match asks of each file it reads), and two
 	 * lookups by name were a tenth of its system time.
 	 */
-	ln = fd >= 0 ? flistxattr(fd, names, sizeof(names)) : listxattr(path, names, sizeof(names));
+	ln = fd >= 0 ? flistxattr(fd, NULL, 0) : listxattr(path, NULL, 0); /* its size: no copy */
+	if (ln > 0)
+		ln = fd >= 0 ? flistxattr(fd, names, sizeof(names))
+		             : listxattr(path, names, sizeof(names));
 	if (ln == 0 || (ln < 0 && errno != ERANGE) ||
 	    (ln > 0 && memmem(names, (size_t)ln, "user.hark.", 10) == NULL))
 		return 0;
@@ -1459,7 +1462,7 @@ meta_read(int fd, const char *path, char lang[8], char charset[32], char *why, s
 			         e);
 			return -1;
 		}
-		snprintf(lang, 8, "%s", v);
+		memcpy(lang, v, 3); /* two letters and the NUL, checked above */
 	}
 	if (meta_get(fd, path, DROPDIR_XATTR_CHARSET, v, sizeof(v), why, whysz) < 0)
 		return -1;
