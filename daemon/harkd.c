@@ -117,7 +117,11 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Log every diagnostic, one line each. */
+/*
+ * Log every diagnostic, one line each. A message quotes the rule file's
+ * bytes (an unknown key, a query's word): log_quote()d, as hark check
+ * escapes them, so that ESC or a C1 control never reaches the log raw.
+ */
 static void
 log_diags(const struct diags *d)
 {
@@ -126,8 +130,38 @@ log_diags(const struct diags *d)
 		char line[1024];
 
 		diag_format(&d->v[i], line, sizeof(line));
-		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", line);
+		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", log_quote(line));
 	}
+}
+
+/*
+ * harkd -n: every diagnostic on stderr in diags_print()'s order and whole,
+ * each line escaped as log_diags() does (a terminal obeys ESC ]0; raw).
+ */
+static void
+print_diags(const struct diags *d)
+{
+	char *buf = NULL, *line, *next;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL) {
+		fputs("harkd: out of memory\n", stderr);
+		return;
+	}
+	diags_print(d, m);
+	if (fclose(m) == 0)
+		for (line = buf; line < buf + len; line = next + 1) {
+			char *q;
+
+			if ((next = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
+				next = buf + len;
+			*next = '\0';
+			q = log_quote_alloc(line);
+			fprintf(stderr, "%s\n", q != NULL ? q : "(out of memory)");
+			free(q);
+		}
+	free(buf);
 }
 
 /*
@@ -156,7 +190,7 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 	malloc_trim(0);
 
 	if (plain)
-		diags_print(&d, stderr); /* harkd -n: as hark check prints them */
+		print_diags(&d); /* harkd -n: as hark check prints them */
 	else
 		log_diags(&d);
 	diags_free(&d);

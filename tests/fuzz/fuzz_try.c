@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < d.n; i++) {
 		size_t start, n;
 
-		if (d.v[i].line > nlines + 1)
+		if (d.v[i].line > nlines + 1 || strchr(d.v[i].msg, '\n') != NULL)
 			abort();
 		diag_format(&d.v[i], buf, sizeof(buf));
 		pd[i].text = strdup(buf);
