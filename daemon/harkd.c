@@ -135,36 +135,6 @@ log_diags(const struct diags *d)
 }
 
 /*
- * harkd -n: every diagnostic on stderr in diags_print()'s order and whole,
- * each line escaped as log_diags() does (a terminal obeys ESC ]0; raw).
- */
-static void
-print_diags(const struct diags *d)
-{
-	char *buf = NULL, *line, *next;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	if (m == NULL) {
-		fputs("harkd: out of memory\n", stderr);
-		return;
-	}
-	diags_print(d, m);
-	if (fclose(m) == 0)
-		for (line = buf; line < buf + len; line = next + 1) {
-			char *q;
-
-			if ((next = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
-				next = buf + len;
-			*next = '\0';
-			q = log_quote_alloc(line);
-			fprintf(stderr, "%s\n", q != NULL ? q : "(out of memory)");
-			free(q);
-		}
-	free(buf);
-}
-
-/*
  * Load the configuration and its rules beside whatever runs now. Returns 0
  * with both, -1 after logging every diagnostic.
  */
@@ -190,7 +160,7 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 	malloc_trim(0);
 
 	if (plain)
-		print_diags(&d); /* harkd -n: as hark check prints them */
+		hark_diags_print(&d); /* harkd -n: as hark check prints them, escaped */
 	else
 		log_diags(&d);
 	diags_free(&d);

@@ -201,16 +201,6 @@ log_quote(const char *s)
 	return log_quote_into(buf, sizeof(buf), s ? s : "(null)");
 }
 
-char *
-log_quote_alloc(const char *s)
-{
-	/* a byte grows to 4 at most (\xHH; a C1 control's 2 bytes are 6) */
-	size_t size = 4 * strlen(s) + 8;
-	char *buf = malloc(size);
-
-	return buf != NULL ? (char *)log_quote_into(buf, size, s) : NULL;
-}
-
 const char *
 log_quote2(const char *s)
 {

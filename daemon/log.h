@@ -33,8 +33,5 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  */
 const char *log_quote(const char *s);
 const char *log_quote2(const char *s);
-/* log_quote()'s escaping of the whole of s, however long: malloc'd, the caller's; NULL when out of
- * memory. */
-char *log_quote_alloc(const char *s);
 
 #endif

@@ -3,8 +3,8 @@
 # (or a query word) holding ESC (an OSC title sequence), CR or the C1
 # control CSI is quoted in them, and harkd -n and harkd's log wrote the
 # diagnostic raw (a terminal acted on it; hark check escapes it). Both show
-# \x1b, \x0d, \u009b, one line a diagnostic. Found by fuzz_query (a message
-# holding CR).
+# \x1b, \x0d, \u009b, one line a diagnostic; harkd -n's lines are hark
+# check's. Found by fuzz_query (a message holding CR).
 # Usage: diagescape.sh HARK HARKD
 . "$(dirname "$0")/lib.sh"
 daemon_init "$1" "$2"
@@ -35,6 +35,9 @@ grep -qF "unknown key 't\\x0dgs'" "$T/n.err" && ok ||
 grep -qF "'\\u009b' has no letters" "$T/n.err" && ok ||
 	bad "harkd -n: the query's C1 control not as \\u009b: $(cat -v "$T/n.err")"
 expect_eq "$(grep -c 'error: ' "$T/n.err")" 3 "harkd -n: lines"
+"$HARK" check "$T/w.rules" 2>"$T/c.err"
+grep 'error: ' "$T/n.err" | cmp -s - "$T/c.err" && ok ||
+	bad "harkd -n's errors are not hark check's: $(grep 'error: ' "$T/n.err" | diff - "$T/c.err" | cat -v)"
 
 # harkd's log: the start refused, its diagnostics logged
 LOG=$T/log
