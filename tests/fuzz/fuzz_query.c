@@ -8,6 +8,7 @@
  * query joined from continuation lines does; a CR or ESC it quotes from the
  * rule file is escaped by whatever prints it: hark check, harkd's log).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "query.h"
 #include "rulefile.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,7 +37,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diags d;
 	struct rulefile rf;
 	char buf[512];
+	bool valid;
 
+	/* valid text gives valid messages: a JSON answer (jansson) takes no other */
+	valid = utf8_valid((const char *)data, size) && memchr(data, '\0', size) == NULL;
 	diags_init(&d);
 	rulefile_parse(&rf, "fuzz.rules", (const char *)data, size, &d);
 	for (size_t i = 0; i < rf.nrules; i++)
@@ -43,7 +48,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rulefile_free(&rf);
 	fuzz_parse((const char *)data, size, NULL, &d);
 	for (size_t i = 0; i < d.n; i++) {
-		if (strchr(d.v[i].msg, '\n') != NULL)
+		if (strchr(d.v[i].msg, '\n') != NULL ||
+		    (valid && !utf8_valid(d.v[i].msg, strlen(d.v[i].msg))))
 			abort();
 		diag_format(&d.v[i], buf, sizeof buf);
 	}

@@ -10,6 +10,7 @@
  * itself among them: its words meet its rules): every span of a hit lies
  * inside its field's text, start before end, in the order match.h says.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -77,11 +78,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *out, buf[1024];
 	const char *ta;
 	size_t olen;
+	bool valid;
 
 	if (size == 0)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		nlines += text[i] == '\n';
+	valid = utf8_valid(text, len) && memchr(text, '\0', len) == NULL;
 	diags_init(&d);
 	rs = try_compile(text, len, data[0] & 1, NULL, &d);
 	if (rs != NULL) {
@@ -97,6 +100,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t start, n;
 
 		if (d.v[i].line > nlines + 1 || strchr(d.v[i].msg, '\n') != NULL)
+			abort();
+		/* valid UTF-8 from valid text: POST /api/v1/try's JSON (jansson) takes no other */
+		if (valid && !utf8_valid(d.v[i].msg, strlen(d.v[i].msg)))
 			abort();
 		diag_format(&d.v[i], buf, sizeof(buf));
 		pd[i].text = strdup(buf);
