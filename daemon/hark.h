@@ -141,6 +141,12 @@ int hark_hit_line_into(struct hark_line *b, const struct document *doc, const st
  */
 enum { HARK_TEXT_LINE, HARK_TEXT_BLOCK };
 void hark_put_text(FILE *f, const char *s, size_t n, int how);
+/* Its steps (termtext.c), for a line built in memory: the bytes of s[0..n) shown as they are, from
+ * the start; */
+size_t hark_text_safe(const unsigned char *s, size_t n);
+/* and the next character's (n > 0) escaped form in esc (*esc_len bytes, 0: as it is), the bytes it
+ * takes. */
+size_t hark_text_unit(const unsigned char *s, size_t n, int how, char esc[8], size_t *esc_len);
 /*
  * An error or warning on standard error, printf's format and arguments:
  * the whole message through hark_put_text (HARK_TEXT_LINE, a final newline
@@ -148,7 +154,8 @@ void hark_put_text(FILE *f, const char *s, size_t n, int how);
  * hark error that holds such text goes through it (or hark_diags_print).
  */
 void hark_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* diags_print(d, stderr), escaped (HARK_TEXT_BLOCK): they name files, quote rules. */
+/* diags_print(d, stderr), escaped (HARK_TEXT_BLOCK): they name files, quote rules (harkd -n too).
+ */
 struct diags;
 void hark_diags_print(const struct diags *d);
 /*

@@ -121,7 +121,11 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Log every diagnostic, one line each. */
+/*
+ * Log every diagnostic, one line each. A message quotes the rule file's
+ * bytes (an unknown key, a query's word): log_quote()d, as hark check
+ * escapes them, so that ESC or a C1 control never reaches the log raw.
+ */
 static void
 log_diags(const struct diags *d)
 {
@@ -130,7 +134,7 @@ log_diags(const struct diags *d)
 		char line[1024];
 
 		diag_format(&d->v[i], line, sizeof(line));
-		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", line);
+		log_msg(d->v[i].sev == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", log_quote(line));
 	}
 }
 
@@ -160,7 +164,7 @@ harkd_load(const char *path, int plain, struct conf **confp, struct rules **rule
 	malloc_trim(0);
 
 	if (plain)
-		diags_print(&d, stderr); /* harkd -n: as hark check prints them */
+		hark_diags_print(&d); /* harkd -n: as hark check prints them, escaped */
 	else
 		log_diags(&d);
 	diags_free(&d);

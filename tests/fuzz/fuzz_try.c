@@ -6,18 +6,65 @@
  * every diagnostic's line and column lie inside the text (a query's places
  * are moved back into its own lines); the page holds one textarea, closed
  * once, and no element the text could have opened (script, img, svg); the
- * page is valid UTF-8.
+ * page is valid UTF-8. A set compiled matches a few documents (the text
+ * itself among them: its words meet its rules): every span of a hit lies
+ * inside its field's text, start before end, in the order match.h says.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
+#include "match.h"
 #include "page_try.h"
 #include "try.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const texts[] = {
+    "Tom & Jerry\nHezbollah \xe2\x80\x93 Israel: Bashar al-Assad met Abboud, O'Brien "
+    "and \xe2\x80\x9cKhalil al-Masri\xe2\x80\x9d in Amman; rock 'n' roll, wom?n x^2.",
+    "M\xc3\xbcller\n\xd9\x83\xd8\xaa\xd8\xa7\xd8\xa6\xd8\xa8 \xd8\xa7\xd9\x84\xd8\xb3"
+    "\xd8\xa7\xd8\xad\xd9\x84 \xc2\xbb"
+    "a b\xc2\xab Djokovic \xc4\x90okovi\xc4\x87",
+};
+
+/* Every span inside its field, sorted by field then start. */
+static int
+on_hit(const struct hit *h, void *arg)
+{
+	const struct document *doc = arg;
+
+	for (size_t i = 0; i < h->nspans; i++) {
+		const struct match_span *sp = &h->spans[i];
+
+		if (sp->field >= F_MAX || doc->field[sp->field] == NULL || sp->start > sp->end ||
+		    sp->end > doc->field_len[sp->field] || sp->atom == NULL)
+			abort();
+		if (i > 0 && (sp[-1].field > sp->field ||
+		              (sp[-1].field == sp->field && sp[-1].start > sp->start)))
+			abort();
+	}
+	return 0;
+}
+
+/* rs matches bytes[0..n) as a document of its own. */
+static void
+match_text(const struct ruleset *rs, const char *bytes, size_t n, const char *lang)
+{
+	struct matcher *m = matcher_new(rs);
+	struct document doc;
+	const char *err;
+
+	if (m != NULL && doc_from_text(&doc, bytes, n, "f.txt", "drop", lang, &err) == 0) {
+		(void)matcher_run(m, &doc, on_hit, &doc);
+		doc_free(&doc);
+	}
+	matcher_free(m);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -31,13 +78,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *out, buf[1024];
 	const char *ta;
 	size_t olen;
+	bool valid;
 
 	if (size == 0)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		nlines += text[i] == '\n';
+	valid = utf8_valid(text, len) && memchr(text, '\0', len) == NULL;
 	diags_init(&d);
 	rs = try_compile(text, len, data[0] & 1, NULL, &d);
+	if (rs != NULL) {
+		for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+			match_text(rs, texts[i], strlen(texts[i]), i ? "de" : "en");
+		match_text(rs, text, len, NULL);
+	}
 	ruleset_free(rs);
 	pd = calloc(d.n + 1, sizeof(*pd));
 	if (pd == NULL)
@@ -45,7 +99,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < d.n; i++) {
 		size_t start, n;
 
-		if (d.v[i].line > nlines + 1)
+		if (d.v[i].line > nlines + 1 || strchr(d.v[i].msg, '\n') != NULL)
+			abort();
+		/* valid UTF-8 from valid text: POST /api/v1/try's JSON (jansson) takes no other */
+		if (valid && !utf8_valid(d.v[i].msg, strlen(d.v[i].msg)))
 			abort();
 		diag_format(&d.v[i], buf, sizeof(buf));
 		pd[i].text = strdup(buf);
