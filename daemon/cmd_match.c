@@ -140,7 +140,13 @@ static void __attribute__((format(printf, 2, 3))) item_err(struct item *it, cons
 		out_add(&it->out, 'e', line, (size_t)n);
 }
 
-/* Print what an item holds and free it; stdout is flushed after each file, as grep does. */
+/*
+ * Print what an item holds and free it. Standard output is flushed before
+ * each message to standard error (the two stay in order on one terminal or
+ * file), else left to stdio as grep leaves it: on a terminal a line at a
+ * time, into a file or a pipe a buffer at a time (a flush after each file
+ * was a write(2) for each file with a hit: 3 % of a run with 100,000 rules).
+ */
 static void
 item_print(struct item *it)
 {
@@ -161,10 +167,10 @@ item_print(struct item *it)
 		off += len;
 	}
 	if (it->out.oom) {
+		fflush(stdout);
 		hark_errorf("hark: %s: out of memory\n", it->path ? it->path : "hark match");
 		it->errors++;
 	}
-	fflush(stdout);
 	free(it->out.p);
 	memset(&it->out, 0, sizeof(it->out));
 }

@@ -618,7 +618,7 @@ main(int argc, char **argv)
 	                                     {"version", no_argument, NULL, 'V'},
 	                                     {NULL, 0, NULL, 0}};
 	const struct hark_cmd *c;
-	int ch;
+	int ch, rc;
 
 	/* getopt says nothing: a usage error is one line of ours (usage.h), every command's too */
 	opterr = 0;
@@ -661,5 +661,11 @@ main(int argc, char **argv)
 	 * follow file names as in grep.
 	 */
 	optind = 0;
-	return c->fn(argc, argv);
+	rc = c->fn(argc, argv);
+	/* what stdio still holds, and whether any of it was lost (a full disk): as grep */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		hark_errorf("hark %s: write error: %s\n", c->name, strerror(errno));
+		return 2;
+	}
+	return rc;
 }

@@ -275,5 +275,21 @@ expect_line "hark: unknown option '--bogus' (see hark --help)" "hark --bogus"
 expect 2 "hark alone" -- "$HARK"
 expect_line "hark: no command given (see hark --help)" "hark alone"
 
+# output that cannot be written (a full disk) is an error, as grep's: exit 2, said
+if [ -w /dev/full ]; then
+	"$HARK" match --color=never -r "$T/w.rules" "$T/a.txt" >/dev/full 2>"$T/err"
+	got=$?
+	[ "$got" -eq 2 ] && ok || bad "hark match >/dev/full: exit $got, want 2"
+	expect_line "hark match: write error: No space left on device" "hark match >/dev/full"
+fi
+# with a message between them, standard output and error stay in order in one file
+"$HARK" match --color=never -r "$T/w.rules" "$T/a.txt" "$T/nope.txt" "$T/dir/sub/c.txt" >"$T/both" 2>&1
+order=$(awk -v t="$T" '{ k = "?" }
+	index($0, t "/a.txt:") == 1 { k = "a" }
+	index($0, "hark: " t "/nope.txt") == 1 { k = "e" }
+	index($0, t "/dir/sub/c.txt:") == 1 { k = "c" }
+	{ if (k != last) printf "%s", k; last = k }' "$T/both")
+[ "$order" = "aec" ] && ok || bad "stdout and stderr out of order ($order): $(cat "$T/both")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
