@@ -103,6 +103,18 @@ fi
 has_log "revised api=" "the API's revision in the log"
 post "$full3"
 expect_eq "$CODE" 200 "the same text again: an exact duplicate"
+# past the 20 revisions an article keeps, a new text that alerts no new rule
+# is not stored: 200 with the article it revises, said in the log
+i=2
+while [ "$i" -le 20 ]; do
+	post "{\"title\": \"Beirut\", \"url\": \"http://example.org/a3\", \"body\": \"Lena Okafor update $i.\"}"
+	i=$((i + 1))
+done
+expect_eq "$CODE" 201 "the 20th revision posted (full3 the first)"
+post '{"title": "Beirut", "url": "http://example.org/a3", "body": "Lena Okafor update 21."}'
+expect_eq "$CODE" 200 "a 21st revision that alerts no new rule: not stored"
+if grep -qF "\"id\":\"$a3\"" "$T/b"; then ok; else bad "the 200 names no $a3: $(head -c 300 "$T/b")"; fi
+has_log "of=$a3: not stored, 20 revisions of it are stored already" "the revision not stored, said"
 
 # 3. --lang: the bytes as they are, the language beside them
 printf 'Note\nFrom: <Lena Okafor> via the desk\n<Hezbollah statement follows>\n' >"$IN/fw.txt"
