@@ -124,6 +124,19 @@ if wait_for "$T/log" "file=fw.txt lang=en hits=2" 10; then ok; else
 fi
 if cmp -s "$IN/fw.txt" "$T/spool/done/fw.txt"; then ok; else bad "--lang changed the file's bytes"; fi
 
+# a declaration set by hand is hostile text: a control character in it is
+# escaped in the log, never a line of its own
+if command -v python3 >/dev/null 2>&1; then
+	printf 'Lena Okafor\n' >"$T/spool/tmp/forged.txt"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.hark.lang", b"x\nharkd info: forged")' \
+		"$T/spool/tmp/forged.txt"
+	mv "$T/spool/tmp/forged.txt" "$T/spool/incoming/forged.txt"
+	wait_for "$T/log" "failed forged.txt:" 10 || bad "forged.txt not failed: $(grep -F forged "$T/log")"
+	if grep -q "^harkd info: fo" "$T/log"; then bad "an attribute's newline made a log line"; else ok; fi
+	has_log "user.hark.lang: 'x\\nharkd info: forged' is not an ISO 639-1 code" \
+		"the attribute's value escaped"
+fi
+
 # --charset with --lang: the bytes as they are, read in the charset given
 printf 'Заголовок\n\nИван Петров вернулся домой.\n' | iconv -t cp1251 >"$IN/cp.txt"
 ingest --charset windows-1251 --lang ru "$IN/cp.txt"
