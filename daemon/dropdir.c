@@ -39,6 +39,7 @@
 #include "dropdir.h"
 #include "fileio.h"
 #include "lang.h"
+#include "log.h"
 
 /*
  * Simple suffixes tried for a name taken in done/ or failed/ (".1" ...
@@ -1452,9 +1453,11 @@ meta_read(int fd, const char *path, char lang[8], char charset[32], char *why, s
 		return -1;
 	if (v[0] != '\0') {
 		if (strlen(v) != 2 || v[0] < 'a' || v[0] > 'z' || v[1] < 'a' || v[1] > 'z') {
+			/* set by anyone who can write the file: escaped, a newline no line of its
+			 * own */
 			snprintf(why, whysz,
-			         "its extended attribute %s: '%.16s' is not an ISO 639-1 code",
-			         DROPDIR_XATTR_LANG, v);
+			         "its extended attribute %s: '%.64s' is not an ISO 639-1 code",
+			         DROPDIR_XATTR_LANG, log_quote(v));
 			return -1;
 		}
 		if (lang_code_check(v, e, sizeof(e)) < 0) {
@@ -1468,8 +1471,8 @@ meta_read(int fd, const char *path, char lang[8], char charset[32], char *why, s
 		return -1;
 	if (v[0] != '\0' && charset_lookup(v, charset) < 0) {
 		snprintf(why, whysz,
-		         "its extended attribute %s: '%.40s' is not a charset hark knows",
-		         DROPDIR_XATTR_CHARSET, v);
+		         "its extended attribute %s: '%.64s' is not a charset hark knows",
+		         DROPDIR_XATTR_CHARSET, log_quote(v));
 		return -1;
 	}
 	return 0;

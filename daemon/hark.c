@@ -31,7 +31,8 @@ static const struct hark_cmd cmds[] = {
      "  ID                 an article id (a_ and 16 hex digits), as hark hits --json shows\n"
      "  --json             the article object of the HTTP API (GET /api/v1/articles/ID);\n"
      "                     \"text_pruned\": true when keep_articles removed its text;\n"
-     "                     \"revision_of\": the article a feed item's changed text revises\n"},
+     "                     \"revision_of\": the article it revises (a feed item's changed\n"
+     "                     text, or a new text at a stored address)\n"},
     {"backtest", cmd_backtest, "backtest [-r RULES]... [--since WHEN] [--json] [-q]",
      "run rules over the stored articles and print the hits they would raise",
      "  -r, --rules RULES  a rule file or a directory of *.rules; repeatable\n"

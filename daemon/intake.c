@@ -695,8 +695,16 @@ intake_revision(struct intake *in, struct job *j, struct work_doc *wd, const cha
 	if (r == 0) {
 		if (dup == NULL)
 			return 0;
-		if (j->feed != NULL &&
-		    (r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) != 0) {
+		/*
+		 * an entry whose link another entry of the body has under another
+		 * id (link_shared): an article of its own, whoever stored the
+		 * address (this feed, another, a drop file, the API, an earlier
+		 * entry of the same file), or the entries after the first would
+		 * all be one article, their rules held back
+		 */
+		if (wd->link_shared ||
+		    (j->feed != NULL &&
+		     (r = store_article_of_feed(in->st, dup, j->feed->name, err, errsz)) != 0)) {
 			if (r < 0)
 				return r;
 			doc_revision_id(d->canonical, wd->content_hash, id);
@@ -964,9 +972,12 @@ intake_log_doc(struct intake *in, struct job *j, struct work_doc *wd)
 		                          "feed has: its url, not its address)"
 		                        : "");
 	else
-		log_info("article %s %s=%s lang=%s hits=%zu%s", d->id, j->post ? "api" : "file",
+		log_info("article %s %s=%s lang=%s hits=%zu%s%s", d->id, j->post ? "api" : "file",
 		         log_quote(j->name), d->lang[0] ? d->lang : "-", wd->nhits,
-		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "");
+		         alerts < wd->nhits ? " (near duplicate: not alerted again)" : "",
+		         wd->no_address ? " (an entry of its own at a link another entry has: its "
+		                          "url, not its address)"
+		                        : "");
 	/* a pattern that backtracks without end: its answer here may be wrong */
 	for (size_t i = 0; i < wd->nlimited; i++)
 		log_warnx("rule=%s: its regular expression hit PCRE2's match limit on article %s "

@@ -482,9 +482,13 @@ job_run(struct job *j, int slot)
 		}
 		doc_simhash(wd->doc); /* made by matcher_run() from its tokens; else now */
 	}
-	/* a page job's one entry is its feed item: its key is that item's */
-	if (j->feed != NULL && j->feed->page_item == NULL &&
-	    (job_items_shared(j) < 0 || job_links_shared(j) < 0)) {
+	/*
+	 * a page job's one entry is its feed item: its key is that item's; a
+	 * feed file dropped or posted has entries sharing a link as a feed has
+	 */
+	if ((j->feed != NULL && j->feed->page_item == NULL &&
+	     (job_items_shared(j) < 0 || job_links_shared(j) < 0)) ||
+	    (j->feed == NULL && job_links_shared(j) < 0)) {
 		j->failed = -1;
 		snprintf(j->why, sizeof(j->why), "out of memory");
 	}

@@ -75,11 +75,13 @@ struct work_doc {
 	 */
 	int item_own;
 	/*
-	 * feed jobs: the entry has an id (a guid, Atom id, JSON Feed id) and
-	 * another entry of the body has another id at its link: the feed lists
-	 * them at once as different items (a home or section page every item
-	 * links to), so the link says nothing of which article it is: it is a
-	 * revision by its own id only (intake.c intake_revision).
+	 * feed jobs, and feed files dropped or posted: the entry has an id (a
+	 * guid, Atom id, JSON Feed id) and another entry of the body has
+	 * another id at its link: the feed lists them at once as different
+	 * items (a home or section page every item links to), so the link says
+	 * nothing of which article it is: it is a revision by its own id only,
+	 * else an article of its own, whoever holds the address (intake.c
+	 * intake_revision).
 	 */
 	int link_shared;
 	char dup_of[32]; /* the loop thread's: an exact duplicate's stored article, else "" */

@@ -103,6 +103,18 @@ fi
 has_log "revised api=" "the API's revision in the log"
 post "$full3"
 expect_eq "$CODE" 200 "the same text again: an exact duplicate"
+# past the 20 revisions an article keeps, a new text that alerts no new rule
+# is not stored: 200 with the article it revises, said in the log
+i=2
+while [ "$i" -le 20 ]; do
+	post "{\"title\": \"Beirut\", \"url\": \"http://example.org/a3\", \"body\": \"Lena Okafor update $i.\"}"
+	i=$((i + 1))
+done
+expect_eq "$CODE" 201 "the 20th revision posted (full3 the first)"
+post '{"title": "Beirut", "url": "http://example.org/a3", "body": "Lena Okafor update 21."}'
+expect_eq "$CODE" 200 "a 21st revision that alerts no new rule: not stored"
+if grep -qF "\"id\":\"$a3\"" "$T/b"; then ok; else bad "the 200 names no $a3: $(head -c 300 "$T/b")"; fi
+has_log "of=$a3: not stored, 20 revisions of it are stored already" "the revision not stored, said"
 
 # 3. --lang: the bytes as they are, the language beside them
 printf 'Note\nFrom: <Lena Okafor> via the desk\n<Hezbollah statement follows>\n' >"$IN/fw.txt"
@@ -111,6 +123,19 @@ if wait_for "$T/log" "file=fw.txt lang=en hits=2" 10; then ok; else
 	bad "--lang en fw.txt: not lang=en hits=2: $(grep -F fw.txt "$T/log")"
 fi
 if cmp -s "$IN/fw.txt" "$T/spool/done/fw.txt"; then ok; else bad "--lang changed the file's bytes"; fi
+
+# a declaration set by hand is hostile text: a control character in it is
+# escaped in the log, never a line of its own
+if command -v python3 >/dev/null 2>&1; then
+	printf 'Lena Okafor\n' >"$T/spool/tmp/forged.txt"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.hark.lang", b"x\nharkd info: forged")' \
+		"$T/spool/tmp/forged.txt"
+	mv "$T/spool/tmp/forged.txt" "$T/spool/incoming/forged.txt"
+	wait_for "$T/log" "failed forged.txt:" 10 || bad "forged.txt not failed: $(grep -F forged "$T/log")"
+	if grep -q "^harkd info: fo" "$T/log"; then bad "an attribute's newline made a log line"; else ok; fi
+	has_log "user.hark.lang: 'x\\nharkd info: forged' is not an ISO 639-1 code" \
+		"the attribute's value escaped"
+fi
 
 # --charset with --lang: the bytes as they are, read in the charset given
 printf 'Заголовок\n\nИван Петров вернулся домой.\n' | iconv -t cp1251 >"$IN/cp.txt"
