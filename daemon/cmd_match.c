@@ -180,6 +180,7 @@ print_hit(const struct hit *h, void *arg)
 {
 	struct match_run *mr = arg;
 	const struct match_conf *c = mr->c;
+
 	mr->it->hits++;
 	if (hark_hit_line_into(&mr->line, mr->doc, h, mr->name, c->now, c->json, c->color) < 0) {
 		mr->it->errors++;
@@ -201,7 +202,6 @@ struct file_meta {
  * *fm from the same descriptor. Returns 0, or -1 with errno set (EFBIG
  * when larger than max; EINVAL with fm->why when a declaration is bad).
  */
-
 static int
 match_read(const char *path, size_t max, char **buf, size_t *len, int *mapped, struct file_meta *fm)
 {

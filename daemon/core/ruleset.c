@@ -498,7 +498,6 @@ word_keys(struct compiler *c, const struct qnode *q, const struct qword *w,
 	return 0;
 }
 
-/* The keys of one written word from its text (exact phrases, one word at a time). */
 /*
  * A phrase whose words all lack letters and digits ("& ..."): the error
  * word_keys() leaves to the end, at its first word. Returns 1 then, else 0.
@@ -512,6 +511,7 @@ words_none(struct compiler *c, const struct qnode *q)
 	return 1;
 }
 
+/* The keys of one written word from its text (exact phrases, one word at a time). */
 static int
 compile_word(struct compiler *c, const struct qnode *q, const struct qword *w, const char *text)
 {
