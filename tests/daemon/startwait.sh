@@ -39,7 +39,7 @@ ingest "$T/locked.txt"
 LPID=$!
 wait_until "grep -q locked '$T/dblock.out'" 10 || bad "dblock did not lock: $(cat "$T/dblock.err")"
 start_harkd # fails the test when harkd exits instead
-grep -qF "cannot open the database yet (reading the schema version: database is locked); trying again" "$LOG" &&
+grep -qF "cannot open the database yet ($DB: reading the schema version: database is locked); trying again" "$LOG" &&
 	ok || bad "no line says harkd waits for the lock"
 wait "$LPID"
 LPID=
